@@ -1,0 +1,25 @@
+#!/bin/sh
+# deps.sh - install every package Vessel needs to build, test and run its
+# demo on Debian 12 (run as root; non-interactive).
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+PKGS="
+  build-essential autoconf automake libtool autopoint gettext pkg-config
+  libglib2.0-dev libglib2.0-bin libxml2-dev libxml2-utils
+  libnl-3-dev libnl-route-3-dev libreadline-dev
+  dbus-daemon dbus-bin
+  busybox-static cpio xz-utils zstd e2fsprogs kmod
+  iproute2 nftables dnsmasq-base
+  tmux ca-certificates
+"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps.sh: run as root (sudo $0)" >&2
+  exit 1
+fi
+stamp=/var/lib/apt/periodic/vessel-apt-updated
+if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +360 2>/dev/null)" ]; then
+  apt-get update -q
+  mkdir -p "$(dirname "$stamp")" && touch "$stamp"
+fi
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $PKGS

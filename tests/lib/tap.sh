@@ -1,0 +1,50 @@
+# tap.sh - TAP helpers for shell tests; source it: . "$top_srcdir/tests/lib/tap.sh"
+#
+#   tap_plan N            announce N tests
+#   tap_ok COND-EXIT DESC record a result (0 = pass)
+#   tap_check DESC CMD... run CMD, pass if it exits 0 (output shown on failure)
+#   tap_skip_all REASON   skip the whole script
+#   wait_until SECS CMD... retry CMD with back-off until it succeeds or the
+#                         deadline passes (never a fixed sleep as sync)
+#   tap_done              exit non-zero if any test failed
+_tap_n=0
+_tap_failed=0
+
+tap_plan() { echo "1..$1"; }
+
+tap_ok() {
+    _tap_n=$((_tap_n + 1))
+    if [ "$1" -eq 0 ]; then
+        echo "ok $_tap_n - $2"
+    else
+        echo "not ok $_tap_n - $2"
+        _tap_failed=$((_tap_failed + 1))
+    fi
+}
+
+tap_check() {
+    _desc=$1; shift
+    _out=$("$@" 2>&1)
+    _rc=$?
+    if [ $_rc -ne 0 ]; then
+        printf '%s\n' "$_out" | sed 's/^/# /'
+    fi
+    tap_ok $_rc "$_desc"
+}
+
+tap_skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+tap_bail() { echo "Bail out! $1"; exit 1; }
+
+wait_until() {
+    _deadline=$(( $(date +%s) + $1 )); shift
+    _delay=0.01
+    while :; do
+        "$@" >/dev/null 2>&1 && return 0
+        [ "$(date +%s)" -ge "$_deadline" ] && return 1
+        sleep $_delay
+        case $_delay in 0.01) _delay=0.05 ;; 0.05) _delay=0.2 ;; esac
+    done
+}
+
+tap_done() { [ $_tap_failed -eq 0 ]; }

@@ -1,0 +1,457 @@
+/* vtest.c - test helpers: temp dirs, processes, deadlines (see vtest.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vtest.h"
+
+guint vt_timeout_ms(guint base_ms)
+{
+    const char *s = g_getenv("VESSEL_TEST_TIMEOUT_SCALE");
+    guint scale = s ? (guint)g_ascii_strtoull(s, NULL, 10) : 1;
+    return base_ms * (scale ? scale : 1);
+}
+
+/* ------------------------------------------------------------ tmp dirs */
+
+VtTmpDir *vt_tmpdir_new(const char *prefix)
+{
+    g_autofree char *tmpl = g_strdup_printf("vessel-%s-XXXXXX", prefix ? prefix : "test");
+    g_autoptr(GError) error = NULL;
+    char *path = g_dir_make_tmp(tmpl, &error);
+    g_assert_no_error(error);
+    VtTmpDir *dir = g_new0(VtTmpDir, 1);
+    dir->path = path;
+    return dir;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st; (void)flag; (void)ftw;
+    return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+gboolean vt_rm_rf(const char *path, GError **error)
+{
+    if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0 && errno != ENOENT) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                    "cannot remove %s: %s", path, g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void vt_tmpdir_free(VtTmpDir *dir)
+{
+    if (!dir)
+        return;
+    if (g_getenv("VESSEL_TEST_KEEP"))
+        g_printerr("# kept %s\n", dir->path);
+    else
+        vt_rm_rf(dir->path, NULL);
+    g_free(dir->path);
+    g_free(dir);
+}
+
+/* ------------------------------------------------------------ waiting */
+
+gboolean vt_wait_until(VtCondFunc cond, gpointer data, guint timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    gulong delay_us = 1000;
+    for (;;) {
+        while (g_main_context_iteration(NULL, FALSE))
+            ;
+        if (cond(data))
+            return TRUE;
+        if (g_get_monotonic_time() >= deadline)
+            return cond(data);
+        g_usleep(delay_us);
+        if (delay_us < 50000)
+            delay_us *= 2;
+    }
+}
+
+static gboolean path_exists(gpointer data)
+{
+    return g_file_test((const char *)data, G_FILE_TEST_EXISTS);
+}
+
+gboolean vt_wait_for_path(const char *path, guint timeout_ms)
+{
+    return vt_wait_until(path_exists, (gpointer)path, timeout_ms);
+}
+
+/* ------------------------------------------------------------ processes */
+
+struct VtProc {
+    GPid pid;
+    gboolean exited;
+    int status;
+    int stdin_fd;
+    int out_fd;         /* read end of the capture pipe, or -1 */
+    GString *output;
+};
+
+static char **merge_env(const char *const *envp)
+{
+    char **env = g_get_environ();
+    for (const char *const *e = envp; e && *e; e++) {
+        const char *eq = strchr(*e, '=');
+        if (!eq)
+            continue;
+        g_autofree char *key = g_strndup(*e, eq - *e);
+        env = g_environ_setenv(env, key, eq + 1, TRUE);
+    }
+    return env;
+}
+
+typedef struct {
+    int out_fd;        /* child's stdout/stderr target, or -1 to inherit */
+    int in_fd;         /* child's stdin, or -1 for /dev/null */
+} ChildFds;
+
+static void child_setup(gpointer data)
+{
+    ChildFds *fds = data;
+    /* Own process group, so stop() can signal the whole tree. */
+    setpgid(0, 0);
+    if (fds->in_fd >= 0)
+        dup2(fds->in_fd, 0);
+    else {
+        int null = open("/dev/null", O_RDONLY);
+        if (null >= 0) {
+            dup2(null, 0);
+            close(null);
+        }
+    }
+    if (fds->out_fd >= 0) {
+        dup2(fds->out_fd, 1);
+        dup2(fds->out_fd, 2);
+    }
+}
+
+VtProc *vt_proc_spawn(const char *const *argv, const char *const *envp,
+                      VtProcFlags flags, const char *log_path, GError **error)
+{
+    int out_pipe[2] = { -1, -1 }, in_pipe[2] = { -1, -1 };
+    ChildFds fds = { -1, -1 };
+    g_auto(GStrv) env = merge_env(envp);
+
+    if (flags & VT_PROC_CAPTURE) {
+        if (!g_unix_open_pipe(out_pipe, FD_CLOEXEC, error))
+            return NULL;
+        fds.out_fd = out_pipe[1];
+    } else if (log_path) {
+        fds.out_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (fds.out_fd < 0) {
+            g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                        "cannot open %s: %s", log_path, g_strerror(errno));
+            return NULL;
+        }
+    }
+    if (flags & VT_PROC_STDIN_PIPE) {
+        if (!g_unix_open_pipe(in_pipe, FD_CLOEXEC, error))
+            goto fail;
+        fds.in_fd = in_pipe[0];
+    }
+
+    GPid pid;
+    if (!g_spawn_async((const char *)NULL, (char **)argv, env,
+                       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH,
+                       child_setup, &fds, &pid, error))
+        goto fail;
+
+    VtProc *proc = g_new0(VtProc, 1);
+    proc->pid = pid;
+    proc->stdin_fd = in_pipe[1];
+    proc->out_fd = out_pipe[0];
+    proc->output = g_string_new(NULL);
+    if (proc->out_fd >= 0)
+        g_unix_set_fd_nonblocking(proc->out_fd, TRUE, NULL);
+    if (fds.out_fd >= 0)
+        close(fds.out_fd);
+    if (in_pipe[0] >= 0)
+        close(in_pipe[0]);
+    return proc;
+
+fail:
+    for (int i = 0; i < 2; i++) {
+        if (out_pipe[i] >= 0)
+            close(out_pipe[i]);
+        if (in_pipe[i] >= 0)
+            close(in_pipe[i]);
+    }
+    if (!(flags & VT_PROC_CAPTURE) && fds.out_fd >= 0)
+        close(fds.out_fd);
+    return NULL;
+}
+
+GPid vt_proc_pid(VtProc *proc)
+{
+    return proc->pid;
+}
+
+int vt_proc_stdin_fd(VtProc *proc)
+{
+    return proc->stdin_fd;
+}
+
+static void proc_drain(VtProc *proc)
+{
+    if (proc->out_fd < 0)
+        return;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(proc->out_fd, buf, sizeof buf);
+        if (n > 0) {
+            g_string_append_len(proc->output, buf, n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        break;
+    }
+}
+
+const char *vt_proc_output(VtProc *proc)
+{
+    proc_drain(proc);
+    return proc->output->str;
+}
+
+gboolean vt_proc_exited(VtProc *proc, int *status)
+{
+    proc_drain(proc);
+    if (!proc->exited) {
+        int st;
+        pid_t r = waitpid(proc->pid, &st, WNOHANG);
+        if (r == proc->pid) {
+            proc->exited = TRUE;
+            proc->status = st;
+            proc_drain(proc);
+        }
+    }
+    if (proc->exited && status)
+        *status = proc->status;
+    return proc->exited;
+}
+
+static gboolean proc_exited_cond(gpointer data)
+{
+    return vt_proc_exited(data, NULL);
+}
+
+gboolean vt_proc_wait(VtProc *proc, guint timeout_ms, int *status)
+{
+    if (!vt_wait_until(proc_exited_cond, proc, timeout_ms))
+        return FALSE;
+    if (status)
+        *status = proc->status;
+    return TRUE;
+}
+
+int vt_proc_stop(VtProc *proc, guint timeout_ms)
+{
+    if (vt_proc_exited(proc, NULL))
+        return proc->status;
+    kill(proc->pid, SIGTERM);
+    if (!vt_proc_wait(proc, timeout_ms, NULL)) {
+        kill(-proc->pid, SIGKILL);
+        kill(proc->pid, SIGKILL);
+        vt_proc_wait(proc, vt_timeout_ms(10000), NULL);
+    }
+    return proc->status;
+}
+
+void vt_proc_free(VtProc *proc)
+{
+    if (!proc)
+        return;
+    if (!proc->exited)
+        vt_proc_stop(proc, vt_timeout_ms(5000));
+    if (proc->stdin_fd >= 0)
+        close(proc->stdin_fd);
+    if (proc->out_fd >= 0)
+        close(proc->out_fd);
+    g_string_free(proc->output, TRUE);
+    g_spawn_close_pid(proc->pid);
+    g_free(proc);
+}
+
+/* Read what is available from @fd into @buf; FALSE at EOF. */
+static gboolean pump(int fd, GString *buf)
+{
+    char tmp[4096];
+    ssize_t n = read(fd, tmp, sizeof tmp);
+    if (n > 0) {
+        g_string_append_len(buf, tmp, n);
+        return TRUE;
+    }
+    return n < 0 && (errno == EINTR || errno == EAGAIN);
+}
+
+gboolean vt_run(const char *const *argv, const char *const *envp, const char *input,
+                guint timeout_ms, char **out, char **err, int *exit_code,
+                GError **error)
+{
+    g_auto(GStrv) env = merge_env(envp);
+    GPid pid;
+    int in_fd, out_fd, err_fd;
+    if (!g_spawn_async_with_pipes(NULL, (char **)argv, env,
+                                  G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH,
+                                  NULL, NULL, &pid, &in_fd, &out_fd, &err_fd, error))
+        return FALSE;
+    if (input) {
+        size_t len = strlen(input);
+        const char *p = input;
+        while (len > 0) {
+            ssize_t n = write(in_fd, p, len);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            p += n;
+            len -= n;
+        }
+    }
+    close(in_fd);
+    g_unix_set_fd_nonblocking(out_fd, TRUE, NULL);
+    g_unix_set_fd_nonblocking(err_fd, TRUE, NULL);
+
+    GString *obuf = g_string_new(NULL), *ebuf = g_string_new(NULL);
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    gboolean out_open = TRUE, err_open = TRUE, timed_out = FALSE;
+    int status = 0;
+    while (out_open || err_open) {
+        GPollFD pfd[2];
+        int n = 0;
+        if (out_open)
+            pfd[n++] = (GPollFD){ out_fd, G_IO_IN | G_IO_HUP | G_IO_ERR, 0 };
+        if (err_open)
+            pfd[n++] = (GPollFD){ err_fd, G_IO_IN | G_IO_HUP | G_IO_ERR, 0 };
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+        if (left <= 0) {
+            timed_out = TRUE;
+            break;
+        }
+        g_poll(pfd, n, (gint)MIN(left, 1000));
+        for (int i = 0; i < n; i++) {
+            if (!pfd[i].revents)
+                continue;
+            if (pfd[i].fd == out_fd)
+                out_open = pump(out_fd, obuf);
+            else
+                err_open = pump(err_fd, ebuf);
+        }
+    }
+    if (timed_out)
+        kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    close(out_fd);
+    close(err_fd);
+    g_spawn_close_pid(pid);
+
+    if (out)
+        *out = g_string_free(obuf, FALSE);
+    else
+        g_string_free(obuf, TRUE);
+    if (err)
+        *err = g_string_free(ebuf, FALSE);
+    else
+        g_string_free(ebuf, TRUE);
+    if (timed_out) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                    "%s did not finish within %u ms", argv[0], timeout_ms);
+        return FALSE;
+    }
+    if (exit_code)
+        *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return TRUE;
+}
+
+/* ------------------------------------------------------------ dbus */
+
+struct VtDbus {
+    VtProc *proc;
+    char *address;
+    char *config;
+};
+
+VtDbus *vt_dbus_start(const char *dir, GError **error)
+{
+    const char *daemon = g_getenv("DBUS_DAEMON");
+    if (!daemon || !*daemon)
+        daemon = "dbus-daemon";
+    g_autofree char *sock = g_build_filename(dir, "bus.sock", NULL);
+    g_autofree char *config = g_build_filename(dir, "bus.conf", NULL);
+    g_autofree char *xml = g_strdup_printf(
+        "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+        " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+        "<busconfig>\n"
+        "  <type>session</type>\n"
+        "  <listen>unix:path=%s</listen>\n"
+        "  <auth>EXTERNAL</auth>\n"
+        "  <policy context=\"default\">\n"
+        "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+        "    <allow eavesdrop=\"true\"/>\n"
+        "    <allow own=\"*\"/>\n"
+        "  </policy>\n"
+        "</busconfig>\n", sock);
+    if (!g_file_set_contents(config, xml, -1, error))
+        return NULL;
+    g_autofree char *cfg_arg = g_strdup_printf("--config-file=%s", config);
+    const char *argv[] = { daemon, cfg_arg, "--nofork", "--nopidfile", NULL };
+    VtProc *proc = vt_proc_spawn(argv, NULL, VT_PROC_DEFAULT, NULL, error);
+    if (!proc)
+        return NULL;
+    if (!vt_wait_for_path(sock, vt_timeout_ms(10000))) {
+        vt_proc_free(proc);
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                    "dbus-daemon did not create %s", sock);
+        return NULL;
+    }
+    VtDbus *bus = g_new0(VtDbus, 1);
+    bus->proc = proc;
+    bus->address = g_strdup_printf("unix:path=%s", sock);
+    bus->config = g_steal_pointer(&config);
+    return bus;
+}
+
+const char *vt_dbus_address(VtDbus *bus)
+{
+    return bus->address;
+}
+
+void vt_dbus_free(VtDbus *bus)
+{
+    if (!bus)
+        return;
+    vt_proc_free(bus->proc);
+    g_free(bus->address);
+    g_free(bus->config);
+    g_free(bus);
+}
+
+/* ------------------------------------------------------------ paths */
+
+char *vt_build_path(const char *rel)
+{
+    const char *top = g_getenv("top_builddir");
+    return g_build_filename(top ? top : TOP_BUILDDIR, rel, NULL);
+}
+
+char *vt_src_path(const char *rel)
+{
+    const char *top = g_getenv("top_srcdir");
+    return g_build_filename(top ? top : TOP_SRCDIR, rel, NULL);
+}
