@@ -10,7 +10,7 @@ PKGS="
   dbus-daemon dbus-bin
   busybox-static cpio xz-utils zstd e2fsprogs kmod
   iproute2 nftables dnsmasq-base
-  tmux ca-certificates
+  tmux ca-certificates bc
 "
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (sudo $0)" >&2
