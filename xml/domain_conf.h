@@ -1,0 +1,160 @@
+/* domain_conf.h - domain definitions: the parsed form of <domain> XML.
+ *
+ * A DomainDef is what the user defined, after validation: a strict subset
+ * of libvirt's domain XML (see xml/schemas/domain.rng).  Parsing validates
+ * against our schema, rejects libvirt features we do not support by name,
+ * checks values (names, absolute paths, unicast MACs, sizes) and fills
+ * defaults (UUID, interface MACs, lifecycle actions).  Formatting gives
+ * canonical XML that libvirt's own domain.rng accepts; parse(format(def))
+ * equals def.  The translation to a vessel-vmm command line lives in
+ * domain_vmm.h. */
+#ifndef VESSEL_DOMAIN_CONF_H
+#define VESSEL_DOMAIN_CONF_H
+
+#include <glib.h>
+#include "xml/xml_error.h"
+
+/* <domain type=...>: the spelling is kept; QEMU means the dbt CPU. */
+typedef enum {
+    DOMAIN_VIRT_KVM,
+    DOMAIN_VIRT_DBT,
+    DOMAIN_VIRT_QEMU,
+    DOMAIN_VIRT_LAST
+} DomainVirtType;
+
+/* The accelerator a virt type selects (vessel-vmm --accel). */
+typedef enum {
+    DOMAIN_ACCEL_KVM,
+    DOMAIN_ACCEL_DBT,
+    DOMAIN_ACCEL_LAST
+} DomainAccel;
+
+/* on_poweroff / on_reboot / on_crash */
+typedef enum {
+    DOMAIN_LIFECYCLE_DESTROY,
+    DOMAIN_LIFECYCLE_RESTART,
+    DOMAIN_LIFECYCLE_LAST
+} DomainLifecycleAction;
+
+typedef enum {
+    DOMAIN_CLOCK_UTC,
+    DOMAIN_CLOCK_LOCALTIME,
+    DOMAIN_CLOCK_LAST
+} DomainClockOffset;
+
+typedef struct {
+    char *source;        /* absolute path of the image (<source file=>) */
+    char *target_dev;    /* "vda", "vdb", ... (<target dev=>) */
+    char *driver_name;   /* <driver name=> as written, NULL if absent */
+    gboolean readonly;   /* <readonly/> */
+    char *serial;        /* <serial>, NULL if absent */
+    /* Fixed for now: type='file' device='disk', driver type='raw',
+     * target bus='virtio'. */
+} DomainDiskDef;
+
+typedef enum {
+    DOMAIN_NET_BRIDGE,   /* <interface type='bridge'><source bridge=> */
+    DOMAIN_NET_NETWORK,  /* <interface type='network'><source network=> */
+    DOMAIN_NET_LAST
+} DomainNetType;
+
+typedef struct {
+    DomainNetType type;
+    char *source;        /* bridge name or network name */
+    char *mac;           /* "52:54:00:12:34:56", lower case; generated if absent */
+    char *target_dev;    /* <target dev=> tap name as written, NULL if absent */
+    /* model is always virtio (written out as <model type='virtio'/>) */
+} DomainNetDef;
+
+typedef enum {
+    DOMAIN_CHR_PTY,
+    DOMAIN_CHR_LAST
+} DomainChrType;
+
+/* <serial type='pty'><target port='0'/></serial> and the matching
+ * <console type='pty'><target type='serial' port='0'/></console>. */
+typedef struct {
+    DomainChrType type;
+    guint port;          /* always 0 */
+} DomainChrDef;
+
+/* <rng model='virtio'><backend model='random'>PATH</backend></rng> */
+typedef struct {
+    char *backend_path;  /* /dev/urandom, /dev/random or /dev/hwrng */
+} DomainRngDef;
+
+typedef struct {
+    DomainVirtType virt_type;
+    char *name;
+    char uuid[37];                /* canonical lower-case UUID, always set */
+    char *title;                  /* NULL if absent */
+    char *description;            /* NULL if absent */
+    char *metadata;               /* <metadata> children as XML, NULL if absent */
+
+    guint64 memory_kib;           /* <memory>, rounded up to whole MiB */
+    guint64 current_memory_kib;   /* <currentMemory>, <= memory_kib */
+    guint vcpus;                  /* <vcpu>, 1..VESSEL_DOMAIN_MAX_VCPUS */
+
+    char *os_arch;                /* "x86_64" */
+    char *os_machine;             /* <type machine=> as written, NULL if absent */
+    char *kernel;                 /* absolute path, required */
+    char *initrd;                 /* absolute path or NULL */
+    char *cmdline;                /* NULL if absent */
+
+    gboolean acpi;                /* <features><acpi/> */
+    gboolean apic;                /* <features><apic/> */
+    gboolean pae;                 /* <features><pae/> */
+    gboolean has_clock;           /* <clock> present */
+    DomainClockOffset clock_offset;
+
+    DomainLifecycleAction on_poweroff;  /* default destroy */
+    DomainLifecycleAction on_reboot;    /* default restart */
+    DomainLifecycleAction on_crash;     /* default destroy */
+
+    char *emulator;               /* absolute path or NULL */
+    DomainDiskDef **disks;
+    guint n_disks;
+    DomainNetDef **nets;
+    guint n_nets;
+    DomainChrDef *serial;         /* NULL if none */
+    DomainChrDef *console;        /* NULL if none */
+    DomainRngDef *rng;            /* NULL if none */
+    gboolean memballoon_none;     /* <memballoon model='none'/> was given */
+} DomainDef;
+
+#define VESSEL_DOMAIN_MAX_VCPUS 255
+#define VESSEL_DOMAIN_MAX_NAME 128
+
+typedef enum {
+    DOMAIN_PARSE_DEFAULT = 0,
+} DomainParseFlags;
+
+/* Parse, validate and complete a <domain> document (NUL-terminated). */
+DomainDef *domain_def_parse(const char *xml, DomainParseFlags flags, GError **error);
+/* Read @path and parse it; errors name the file. */
+DomainDef *domain_def_parse_file(const char *path, DomainParseFlags flags, GError **error);
+/* Canonical XML, indented by 2 spaces, ending in a newline. */
+char *domain_def_format(const DomainDef *def);
+/* TRUE if both definitions describe the same domain (every field). */
+gboolean domain_def_equal(const DomainDef *a, const DomainDef *b);
+DomainDef *domain_def_copy(const DomainDef *def);
+void domain_def_free(DomainDef *def);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DomainDef, domain_def_free)
+
+DomainAccel domain_virt_type_accel(DomainVirtType type);
+
+/* Enum <-> string ("kvm", "destroy", ...); from_string returns -1 if unknown. */
+const char *domain_virt_type_to_string(DomainVirtType v);
+int domain_virt_type_from_string(const char *s);
+const char *domain_accel_to_string(DomainAccel v);
+int domain_accel_from_string(const char *s);
+const char *domain_lifecycle_action_to_string(DomainLifecycleAction v);
+int domain_lifecycle_action_from_string(const char *s);
+const char *domain_clock_offset_to_string(DomainClockOffset v);
+int domain_clock_offset_from_string(const char *s);
+const char *domain_net_type_to_string(DomainNetType v);
+int domain_net_type_from_string(const char *s);
+const char *domain_chr_type_to_string(DomainChrType v);
+int domain_chr_type_from_string(const char *s);
+
+#endif

@@ -1,0 +1,35 @@
+/* domain_vmm.h - translate a DomainDef into a vessel-vmm command line.
+ *
+ * A pure function: everything that only the daemon knows at start time
+ * (the VMM binary it resolved, the tap devices it created, its control
+ * socket, where the serial port goes) comes in DomainVmmParams.  The
+ * result follows DESIGN.md "The VMM" exactly, options in this order:
+ *   VMM --kernel K [--initrd I] [--cmdline C] --memory MIB --cpus N
+ *       --accel A [--disk F[,readonly]]... [--net tap=T[,mac=M]]...
+ *       [--serial S] [--control unix:P|fd:N] --name NAME --uuid UUID
+ *       [--no-reboot] [--pidfile F]
+ * on_reboot='destroy' gives --no-reboot; on_poweroff and on_crash are
+ * the daemon's business (it sees the VMM's exit status). */
+#ifndef VESSEL_DOMAIN_VMM_H
+#define VESSEL_DOMAIN_VMM_H
+
+#include "xml/domain_conf.h"
+
+typedef struct {
+    const char *vmm_path;      /* argv[0]; NULL: def->emulator, else "vessel-vmm" */
+    const char *accel;         /* "auto"|"kvm"|"dbt" overrides the domain type; NULL: from type */
+    const char *serial;        /* --serial value when the domain has a serial/console;
+                                * NULL: "pty" */
+    const char *control_path;  /* --control unix:PATH; NULL: see control_fd */
+    int control_fd;            /* --control fd:N if >= 0 and no control_path; use -1 for none */
+    const char *pidfile;       /* --pidfile; NULL: none */
+    const char *const *tap_names; /* one tap name per interface (def->n_nets entries);
+                                   * NULL: use each interface's <target dev=> */
+} DomainVmmParams;
+
+/* NULL-terminated argv; errors (VESSEL_XML_ERROR_INVALID) when something
+ * cannot be expressed: a missing tap name, a ',' in a disk path, ... */
+GStrv domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params,
+                             GError **error);
+
+#endif
