@@ -1,0 +1,350 @@
+/* vessel.h - libvessel, the public C client API of Vessel.
+ *
+ * libvessel talks to vesseld over its D-Bus API (peer-to-peer on the
+ * daemon's own socket; the contract is data/dbus/org.vessel.*.xml).  All
+ * calls are synchronous; events are delivered on the GMainContext that was
+ * the thread-default one when vessel_connect_open() ran, so a program that
+ * wants events runs a GMainLoop there.
+ *
+ * Errors are GErrors in the VESSEL_ERROR domain; the daemon's named D-Bus
+ * errors map one-to-one onto #VesselErrorCode.
+ *
+ * Install: $(includedir)/vessel/vessel.h, pkg-config name "vessel". */
+#ifndef VESSEL_VESSEL_H
+#define VESSEL_VESSEL_H
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * VesselConnect:
+ *
+ * A connection to one vesseld (opaque, reference counted).
+ */
+typedef struct _VesselConnect VesselConnect;
+/**
+ * VesselDomain:
+ *
+ * A handle on one domain of a connection (opaque, reference counted).
+ */
+typedef struct _VesselDomain VesselDomain;
+/**
+ * VesselNetwork:
+ *
+ * A handle on one virtual network (opaque, reference counted).
+ */
+typedef struct _VesselNetwork VesselNetwork;
+
+/* ------------------------------------------------------------ errors */
+
+/**
+ * VESSEL_ERROR:
+ *
+ * Error domain of libvessel.  Codes are #VesselErrorCode.
+ */
+#define VESSEL_ERROR (vessel_error_quark())
+GQuark vessel_error_quark(void);
+
+/**
+ * VesselErrorCode:
+ * @VESSEL_ERROR_FAILED: anything not listed below
+ * @VESSEL_ERROR_NO_DOMAIN: no such domain (org.vessel.Error.NoDomain)
+ * @VESSEL_ERROR_NO_NETWORK: no such network (org.vessel.Error.NoNetwork)
+ * @VESSEL_ERROR_INVALID_XML: definition does not parse or validate
+ * @VESSEL_ERROR_OPERATION_INVALID: not possible in the current state
+ * @VESSEL_ERROR_ACCESS_DENIED: the caller may not do this
+ * @VESSEL_ERROR_INVALID_ARG: bad argument
+ * @VESSEL_ERROR_TIMEOUT: a waited-for change did not happen
+ * @VESSEL_ERROR_INTERNAL: failure inside the daemon
+ * @VESSEL_ERROR_NO_CONNECT: the daemon could not be reached
+ * @VESSEL_ERROR_INVALID_URI: the URI is not one libvessel knows
+ * @VESSEL_ERROR_LAST: number of codes
+ */
+typedef enum {
+    VESSEL_ERROR_FAILED,
+    VESSEL_ERROR_NO_DOMAIN,
+    VESSEL_ERROR_NO_NETWORK,
+    VESSEL_ERROR_INVALID_XML,
+    VESSEL_ERROR_OPERATION_INVALID,
+    VESSEL_ERROR_ACCESS_DENIED,
+    VESSEL_ERROR_INVALID_ARG,
+    VESSEL_ERROR_TIMEOUT,
+    VESSEL_ERROR_INTERNAL,
+    VESSEL_ERROR_NO_CONNECT,
+    VESSEL_ERROR_INVALID_URI,
+    VESSEL_ERROR_LAST
+} VesselErrorCode;
+
+/* ------------------------------------------------------------ states */
+
+/**
+ * VesselDomainState:
+ *
+ * Domain states, numbered as libvirt's virDomainState.
+ */
+typedef enum {
+    VESSEL_DOMAIN_NOSTATE,
+    VESSEL_DOMAIN_RUNNING,
+    VESSEL_DOMAIN_BLOCKED,
+    VESSEL_DOMAIN_PAUSED,
+    VESSEL_DOMAIN_SHUTDOWN,
+    VESSEL_DOMAIN_SHUTOFF,
+    VESSEL_DOMAIN_CRASHED,
+    VESSEL_DOMAIN_PMSUSPENDED,
+    VESSEL_DOMAIN_STATE_LAST
+} VesselDomainState;
+
+/**
+ * VesselDomainEventType:
+ *
+ * Lifecycle events, numbered as libvirt's virDomainEventType.
+ */
+typedef enum {
+    VESSEL_DOMAIN_EVENT_DEFINED,
+    VESSEL_DOMAIN_EVENT_UNDEFINED,
+    VESSEL_DOMAIN_EVENT_STARTED,
+    VESSEL_DOMAIN_EVENT_SUSPENDED,
+    VESSEL_DOMAIN_EVENT_RESUMED,
+    VESSEL_DOMAIN_EVENT_STOPPED,
+    VESSEL_DOMAIN_EVENT_SHUTDOWN,
+    VESSEL_DOMAIN_EVENT_LAST
+} VesselDomainEventType;
+
+/**
+ * VesselNetworkEventType:
+ *
+ * Network lifecycle events (virNetworkEventLifecycleType).
+ */
+typedef enum {
+    VESSEL_NETWORK_EVENT_DEFINED,
+    VESSEL_NETWORK_EVENT_UNDEFINED,
+    VESSEL_NETWORK_EVENT_STARTED,
+    VESSEL_NETWORK_EVENT_STOPPED,
+    VESSEL_NETWORK_EVENT_LAST
+} VesselNetworkEventType;
+
+/* English (translated) names: "running", "shut off", ...; "unknown"
+ * for out-of-range values. */
+const char *vessel_domain_state_to_string(int state);
+/* Reason name for a state, e.g. (SHUTOFF, 2) -> "destroyed". */
+const char *vessel_domain_reason_to_string(int state, int reason);
+/* Event and detail names, as virsh event prints them ("Started", "Booted"). */
+const char *vessel_domain_event_to_string(int event);
+const char *vessel_domain_event_detail_to_string(int event, int detail);
+const char *vessel_network_event_to_string(int event);
+
+/* ------------------------------------------------------------ connection */
+
+/**
+ * VesselConnectFlags:
+ * @VESSEL_CONNECT_DEFAULT: read-write, spawn a session daemon if needed
+ * @VESSEL_CONNECT_RO: use the read-only socket
+ * @VESSEL_CONNECT_NO_SPAWN: never start a session daemon
+ */
+typedef enum {
+    VESSEL_CONNECT_DEFAULT = 0,
+    VESSEL_CONNECT_RO = 1 << 0,
+    VESSEL_CONNECT_NO_SPAWN = 1 << 1,
+} VesselConnectFlags;
+
+/**
+ * vessel_connect_open:
+ * @uri: (nullable): "vessel:///system", "vessel:///session",
+ *   "vessel+unix:///PATH/TO/SOCK", or %NULL for $VESSEL_DEFAULT_URI, else
+ *   system for root and session for everyone else
+ * @flags: #VesselConnectFlags
+ * @error: return location for a #GError
+ *
+ * Connect to a daemon.  For the session URI a per-user vesseld is started
+ * if none answers (from $VESSEL_DAEMON, next to the program, on PATH, or
+ * the installed path) and waited for with a deadline.
+ *
+ * Returns: (transfer full): the connection, or %NULL with @error set.
+ */
+VesselConnect *vessel_connect_open(const char *uri, VesselConnectFlags flags, GError **error);
+VesselConnect *vessel_connect_ref(VesselConnect *conn);
+/* Drop a reference; the last one closes the connection.  NULL-safe. */
+void vessel_connect_unref(VesselConnect *conn);
+/* The canonical URI of the connection. */
+const char *vessel_connect_get_uri(VesselConnect *conn);
+/* The socket path actually used. */
+const char *vessel_connect_get_socket(VesselConnect *conn);
+gboolean vessel_connect_is_read_only(VesselConnect *conn);
+/* TRUE until the daemon goes away. */
+gboolean vessel_connect_is_alive(VesselConnect *conn);
+
+/* Capabilities XML (<capabilities> with <accelerator> elements). */
+char *vessel_connect_get_capabilities(VesselConnect *conn, GError **error);
+
+/**
+ * VesselNodeInfo:
+ *
+ * Host facts, as libvirt's virNodeInfo.
+ */
+typedef struct {
+    char model[32];
+    guint64 memory_kib;
+    guint cpus;
+    guint mhz;
+    guint nodes;
+    guint sockets;
+    guint cores;
+    guint threads;
+} VesselNodeInfo;
+
+gboolean vessel_connect_get_node_info(VesselConnect *conn, VesselNodeInfo *info, GError **error);
+/* Daemon version, hypervisor name and its version (each may be NULL). */
+gboolean vessel_connect_get_version(VesselConnect *conn, char **daemon_version,
+                                    char **hypervisor, char **hypervisor_version,
+                                    GError **error);
+char *vessel_connect_get_hostname(VesselConnect *conn, GError **error);
+/* "system" or "session". */
+char *vessel_connect_get_mode(VesselConnect *conn, GError **error);
+
+/* ------------------------------------------------------------ domains */
+
+/**
+ * VesselListFlags:
+ * @VESSEL_LIST_ALL: active and inactive
+ * @VESSEL_LIST_ACTIVE: only active ones
+ * @VESSEL_LIST_INACTIVE: only inactive ones
+ */
+typedef enum {
+    VESSEL_LIST_ALL = 0,
+    VESSEL_LIST_ACTIVE = 1,
+    VESSEL_LIST_INACTIVE = 2,
+} VesselListFlags;
+
+/**
+ * vessel_connect_list_domains:
+ *
+ * Returns: (transfer full) (element-type VesselDomain): domains sorted
+ * by name, or %NULL with @error set.  The array frees its elements.
+ */
+GPtrArray *vessel_connect_list_domains(VesselConnect *conn, VesselListFlags flags, GError **error);
+
+VesselDomain *vessel_domain_lookup_by_name(VesselConnect *conn, const char *name, GError **error);
+VesselDomain *vessel_domain_lookup_by_uuid(VesselConnect *conn, const char *uuid, GError **error);
+VesselDomain *vessel_domain_lookup_by_id(VesselConnect *conn, int id, GError **error);
+/* Define (or redefine) a persistent domain. */
+VesselDomain *vessel_domain_define_xml(VesselConnect *conn, const char *xml, GError **error);
+/* Create and start a transient domain; flags 1 = start paused. */
+VesselDomain *vessel_domain_create_xml(VesselConnect *conn, const char *xml, guint flags,
+                                       GError **error);
+
+VesselDomain *vessel_domain_ref(VesselDomain *dom);
+void vessel_domain_unref(VesselDomain *dom);
+
+/* Cached at lookup: never change for a given handle. */
+const char *vessel_domain_get_name(VesselDomain *dom);
+const char *vessel_domain_get_uuid(VesselDomain *dom);
+const char *vessel_domain_get_path(VesselDomain *dom);
+/* Live values, read from the daemon (-1 / FALSE with @error on failure). */
+int vessel_domain_get_id(VesselDomain *dom, GError **error);
+gboolean vessel_domain_get_autostart(VesselDomain *dom, gboolean *autostart, GError **error);
+gboolean vessel_domain_is_persistent(VesselDomain *dom, gboolean *persistent, GError **error);
+gboolean vessel_domain_is_active(VesselDomain *dom, gboolean *active, GError **error);
+
+/**
+ * VesselDomainInfo:
+ *
+ * Live facts about a domain (virDomainInfo plus the state reason).
+ */
+typedef struct {
+    int state;
+    int reason;
+    guint vcpus;
+    guint64 max_mem_kib;
+    guint64 memory_kib;
+    guint64 cpu_time_ns;
+} VesselDomainInfo;
+
+gboolean vessel_domain_get_info(VesselDomain *dom, VesselDomainInfo *info, GError **error);
+gboolean vessel_domain_get_state(VesselDomain *dom, int *state, int *reason, GError **error);
+gboolean vessel_domain_start(VesselDomain *dom, guint flags, GError **error);
+/* timeout 0: return after the button press; else wait up to @timeout
+ * seconds (flags bit 1 destroys on timeout). */
+gboolean vessel_domain_shutdown(VesselDomain *dom, guint flags, guint timeout, GError **error);
+gboolean vessel_domain_destroy(VesselDomain *dom, guint flags, GError **error);
+gboolean vessel_domain_reboot(VesselDomain *dom, guint flags, GError **error);
+gboolean vessel_domain_suspend(VesselDomain *dom, GError **error);
+gboolean vessel_domain_resume(VesselDomain *dom, GError **error);
+gboolean vessel_domain_undefine(VesselDomain *dom, guint flags, GError **error);
+gboolean vessel_domain_set_autostart(VesselDomain *dom, gboolean autostart, GError **error);
+/* flags: 0 live (when running), 2 persistent definition. */
+char *vessel_domain_get_xml_desc(VesselDomain *dom, guint flags, GError **error);
+/**
+ * vessel_domain_open_console:
+ * @flags: 2 (force) takes the console from another client
+ *
+ * Returns: a connected UNIX stream socket (caller closes it), or -1.
+ */
+int vessel_domain_open_console(VesselDomain *dom, guint flags, GError **error);
+
+/* ------------------------------------------------------------ networks */
+
+GPtrArray *vessel_connect_list_networks(VesselConnect *conn, VesselListFlags flags, GError **error);
+VesselNetwork *vessel_network_lookup_by_name(VesselConnect *conn, const char *name, GError **error);
+VesselNetwork *vessel_network_lookup_by_uuid(VesselConnect *conn, const char *uuid, GError **error);
+VesselNetwork *vessel_network_define_xml(VesselConnect *conn, const char *xml, GError **error);
+VesselNetwork *vessel_network_create_xml(VesselConnect *conn, const char *xml, GError **error);
+VesselNetwork *vessel_network_ref(VesselNetwork *net);
+void vessel_network_unref(VesselNetwork *net);
+const char *vessel_network_get_name(VesselNetwork *net);
+const char *vessel_network_get_uuid(VesselNetwork *net);
+gboolean vessel_network_is_active(VesselNetwork *net, gboolean *active, GError **error);
+gboolean vessel_network_is_persistent(VesselNetwork *net, gboolean *persistent, GError **error);
+gboolean vessel_network_get_autostart(VesselNetwork *net, gboolean *autostart, GError **error);
+char *vessel_network_get_bridge_name(VesselNetwork *net, GError **error);
+gboolean vessel_network_create(VesselNetwork *net, GError **error);
+gboolean vessel_network_destroy(VesselNetwork *net, GError **error);
+gboolean vessel_network_undefine(VesselNetwork *net, GError **error);
+gboolean vessel_network_set_autostart(VesselNetwork *net, gboolean autostart, GError **error);
+char *vessel_network_get_xml_desc(VesselNetwork *net, guint flags, GError **error);
+
+/**
+ * VesselDHCPLease:
+ *
+ * One DHCP lease of a network (virNetworkDHCPLease).
+ */
+typedef struct {
+    gint64 expiry_time;
+    char *mac;
+    int type;          /* 0 ipv4, 1 ipv6 */
+    char *ipaddr;
+    guint prefix;
+    char *hostname;
+    char *client_id;
+} VesselDHCPLease;
+
+void vessel_dhcp_lease_free(VesselDHCPLease *lease);
+/* (element-type VesselDHCPLease): leases, only @mac's if not NULL. */
+GPtrArray *vessel_network_get_dhcp_leases(VesselNetwork *net, const char *mac, GError **error);
+
+/* ------------------------------------------------------------ events */
+
+typedef void (*VesselDomainEventFunc)(VesselConnect *conn, const char *name, const char *uuid,
+                                      int event, int detail, gpointer user_data);
+typedef void (*VesselNetworkEventFunc)(VesselConnect *conn, const char *name, const char *uuid,
+                                       int event, gpointer user_data);
+/* Invoked once when the daemon goes away. */
+typedef void (*VesselCloseFunc)(VesselConnect *conn, gpointer user_data);
+
+/* Each returns an id > 0 for vessel_connect_event_remove(). */
+guint vessel_connect_domain_event_add(VesselConnect *conn, VesselDomainEventFunc func,
+                                      gpointer user_data, GDestroyNotify notify);
+guint vessel_connect_network_event_add(VesselConnect *conn, VesselNetworkEventFunc func,
+                                       gpointer user_data, GDestroyNotify notify);
+guint vessel_connect_close_event_add(VesselConnect *conn, VesselCloseFunc func,
+                                     gpointer user_data, GDestroyNotify notify);
+void vessel_connect_event_remove(VesselConnect *conn, guint id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselConnect, vessel_connect_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselDomain, vessel_domain_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselNetwork, vessel_network_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselDHCPLease, vessel_dhcp_lease_free)
+
+G_END_DECLS
+
+#endif
