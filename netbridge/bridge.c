@@ -1,0 +1,67 @@
+/* bridge.c - bridge creation and deletion (see bridge.h). */
+#include "config.h"
+
+#include <netlink/route/link/bridge.h>
+
+#include "i18n.h"
+#include "netbridge/bridge.h"
+#include "netbridge/error.h"
+#include "netbridge/link.h"
+#include "netbridge/mac.h"
+#include "netbridge/nlsock.h"
+
+gboolean netbridge_bridge_create(const char *name, const char *mac, guint mtu, GError **error)
+{
+    g_autoptr(NbNlSock) sk = NULL;
+    g_autoptr(NbRtnlLink) link = NULL;
+    g_autoptr(NbNlAddr) addr = NULL;
+    g_autofree char *generated = NULL;
+    guint8 bin[NETBRIDGE_MAC_LEN];
+    int rc;
+
+    if (!netbridge_ifname_validate(name, FALSE, error))
+        return FALSE;
+    if (!mac)
+        mac = generated = netbridge_mac_generate();
+    if (!netbridge_mac_parse(mac, bin, error))
+        return FALSE;
+    if (mtu && (mtu < 68 || mtu > 65535)) {
+        g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID,
+                    _("MTU %u is out of range (68-65535)"), mtu);
+        return FALSE;
+    }
+    if (!(sk = nb_nlsock_open(error)))
+        return FALSE;
+
+    link = rtnl_link_bridge_alloc();
+    if (!link) {
+        g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_NETLINK,
+                    _("cannot allocate bridge %s"), name);
+        return FALSE;
+    }
+    rtnl_link_set_name(link, name);
+    addr = nl_addr_build(AF_LLC, bin, sizeof(bin));
+    rtnl_link_set_addr(link, addr);
+    if (mtu)
+        rtnl_link_set_mtu(link, mtu);
+    rc = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
+    if (rc < 0) {
+        g_autofree char *msg = g_strdup_printf(_("cannot create bridge %s"), name);
+        return nb_nlsock_error(rc, msg, error);
+    }
+    return TRUE;
+}
+
+gboolean netbridge_bridge_delete(const char *name, GError **error)
+{
+    g_autoptr(NetbridgeLinkInfo) info = netbridge_link_get(name, error);
+
+    if (!info)
+        return FALSE;
+    if (info->kind != NETBRIDGE_LINK_KIND_BRIDGE) {
+        g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID,
+                    _("interface %s is not a bridge"), name);
+        return FALSE;
+    }
+    return netbridge_link_delete(name, error);
+}

@@ -1,0 +1,20 @@
+/* bridge.h - Linux bridges through libnl-route-3 (rtnl_link_bridge_alloc).
+ *
+ * A bridge is created down, with its MAC fixed (so it does not change as
+ * ports come and go) and an optional MTU; bring it up with
+ * netbridge_link_set_up().  Ports are attached with
+ * netbridge_link_set_master(). */
+#ifndef VESSEL_NETBRIDGE_BRIDGE_H
+#define VESSEL_NETBRIDGE_BRIDGE_H
+
+#include <glib.h>
+
+/* Create bridge @name.  @mac NULL: a generated one (mac.h); @mtu 0: the
+ * kernel default.  EXISTS if an interface of that name exists. */
+gboolean netbridge_bridge_create(const char *name, const char *mac, guint mtu, GError **error);
+
+/* Delete bridge @name; NOT_FOUND if absent, INVALID if @name is not a
+ * bridge (we never delete what we did not make). */
+gboolean netbridge_bridge_delete(const char *name, GError **error);
+
+#endif
