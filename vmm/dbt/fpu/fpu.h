@@ -69,6 +69,11 @@ typedef struct FpuEnv {
     int (*mem_read)(void *opaque, uint64_t addr, void *buf, unsigned len);
     int (*mem_write)(void *opaque, uint64_t addr, const void *buf, unsigned len);
     uint64_t cr0, cr4;    /* for #NM (CR0.TS/EM) and #UD (CR4.OSFXSR/OSXMMEXCPT) */
+    /* Added after the initial contract: RFLAGS, materialized by the core.
+     * Written by COMISS/UCOMISS/COMISD/UCOMISD (0F 2E/2F) and FCOMI/FUCOMI
+     * (DB/DF E8-F7: ZF PF CF, others cleared), read by FCMOVcc (DA/DB
+     * C0-DF).  May be NULL for other opcodes; then those return #UD. */
+    uint64_t *rflags;
 } FpuEnv;
 
 typedef struct FpuInsn {
