@@ -37,8 +37,7 @@ typedef enum {
 } DomainLifecycleAction;
 
 typedef enum {
-    DOMAIN_CLOCK_UTC,
-    DOMAIN_CLOCK_LOCALTIME,
+    DOMAIN_CLOCK_UTC,       /* the only offset the vessel-pc RTC offers */
     DOMAIN_CLOCK_LAST
 } DomainClockOffset;
 

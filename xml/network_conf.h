@@ -30,8 +30,7 @@ typedef struct {
     char uuid[37];
     char *bridge;           /* <bridge name=>, NULL if absent (daemon picks one) */
     gboolean stp;           /* <bridge stp=> default on */
-    guint delay;            /* <bridge delay=> default 0 */
-    gboolean has_stp;       /* stp/delay attributes were written */
+    guint delay;            /* <bridge delay=> seconds, default 0 */
     char *mac;              /* bridge MAC, generated if absent */
     NetworkForwardMode forward;
     char *forward_dev;      /* <forward dev=>, NULL if absent */

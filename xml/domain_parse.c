@@ -1,0 +1,752 @@
+/* domain_parse.c - <domain> XML -> DomainDef.
+ *
+ * Three passes over the document, each with its own kind of message:
+ *  1. xml_doc_check_unsupported(): libvirt elements Vessel does not
+ *     implement are named ("unsupported element <graphics> in <devices>
+ *     at line 12") instead of producing a schema error or being dropped;
+ *  2. RELAX NG validation against xml/schemas/domain.rng (structure);
+ *  3. the element handlers below (values, enumerations, cross checks),
+ *     dispatched from tables by element name, then defaults (UUID, MACs,
+ *     lifecycle actions, serial <-> console pairing). */
+#include "config.h"
+#include "xml/domain_conf.h"
+
+#include <libxml/tree.h>
+#include <string.h>
+#include "i18n.h"
+#include "xml/xml_check.h"
+#include "xml/xml_doc.h"
+
+/* 4 TiB: far above anything vessel-vmm maps, far below overflow. */
+#define DOMAIN_MAX_MEMORY_KIB (G_GUINT64_CONSTANT(4) << 30)
+#define DOMAIN_MAX_CMDLINE 4096
+#define DOMAIN_MAX_DISK_SERIAL 20
+
+static const XmlUnsupported domain_unsupported[] = {
+    { "domain", "cpu numatune cputune memoryBacking memtune blkiotune resource "
+                "sysinfo idmap pm perf keywrap launchSecurity seclabel iothreads "
+                "iothreadids maxMemory genid bootloader bootloader_args vcpus "
+                "on_lockfailure throttlegroups defaultiothread" },
+    { "os", "boot loader nvram bootmenu smbios bios init initarg initenv initdir "
+            "inituser initgroup dtb acpi firmware" },
+    { "features", "hap kvm hyperv vmport pvspinlock privnet viridian gic smm "
+                  "ioapic hpt htm nested-hv msrs ccf-assist cfpc sbbo ibs pmu "
+                  "vmcoreinfo tcg async-teardown ras ps2 xen" },
+    { "clock", "timer" },
+    { "devices", "graphics video sound input hostdev controller channel filesystem "
+                 "smartcard redirdev redirfilter watchdog tpm panic shmem iommu "
+                 "vsock lease hub parallel audio crypto memory" },
+    { "disk", "boot address alias iotune encryption auth shareable transient wwn "
+              "vendor product blockio geometry backingStore mirror" },
+    { "interface", "boot address alias driver virtualport bandwidth vlan filterref "
+                   "tune link mtu rom coalesce ip route script backenddomain guest "
+                   "port teaming backend acpi" },
+    { "serial", "source log protocol alias address" },
+    { "console", "source log protocol alias address" },
+    { "target", "model" },
+    { "rng", "rate address alias driver" },
+    { "memballoon", "stats address alias driver" },
+};
+
+/* Report an unknown enumeration value, listing the supported ones. */
+#define DOMAIN_ENUM_ERROR(error, node, attr, value, prefix, last)              \
+    G_STMT_START {                                                            \
+        const char *names_[last];                                             \
+        for (guint i_ = 0; i_ < (guint)(last); i_++)                          \
+            names_[i_] = prefix##_to_string(i_);                              \
+        xml_error_attr_unsupported(error, node, attr, value, names_, last);   \
+    } G_STMT_END
+
+/* Require @value (may be NULL: @dflt) to be @expected. */
+static gboolean
+domain_attr_fixed(const xmlNode *node, const char *attr, const char *value,
+                  const char *expected, GError **error)
+{
+    if (value && strcmp(value, expected) != 0) {
+        const char *names[] = { expected };
+
+        xml_error_attr_unsupported(error, node, attr, value, names, 1);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static char *
+domain_path_parse(const xmlNode *node, GError **error)
+{
+    g_autofree char *path = xml_node_text_trimmed(node);
+    const char *why = xml_check_abs_path(path);
+
+    if (why) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, node,
+                       _("invalid path '%s' in <%s>: %s"), path,
+                       (const char *)node->name, why);
+        return NULL;
+    }
+    return g_steal_pointer(&path);
+}
+
+static gboolean
+domain_text_invalid(GError **error, const xmlNode *node, const char *value, const char *why)
+{
+    xml_error_node(error, VESSEL_XML_ERROR_INVALID, node,
+                   _("invalid value '%s' in <%s>: %s"), value,
+                   (const char *)node->name, why);
+    return FALSE;
+}
+
+/* ---- top-level elements --------------------------------------------- */
+
+static gboolean
+domain_parse_name(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *name = xml_node_text(node);
+    const char *why = xml_check_name(name, VESSEL_DOMAIN_MAX_NAME);
+
+    if (why)
+        return domain_text_invalid(error, node, name, why);
+    def->name = g_steal_pointer(&name);
+    return TRUE;
+}
+
+static gboolean
+domain_parse_uuid(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *uuid = xml_node_text_trimmed(node);
+    const char *why = xml_uuid_normalize(uuid, def->uuid);
+
+    return why ? domain_text_invalid(error, node, uuid, why) : TRUE;
+}
+
+static gboolean
+domain_parse_title(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *title = xml_node_text(node);
+    const char *why = xml_check_text(title, FALSE);
+
+    if (why)
+        return domain_text_invalid(error, node, title, why);
+    if (*title)
+        def->title = g_steal_pointer(&title);
+    return TRUE;
+}
+
+static gboolean
+domain_parse_description(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *text = xml_node_text(node);
+    const char *why = xml_check_text(text, TRUE);
+
+    if (why)
+        return domain_text_invalid(error, node, text, why);
+    def->description = g_steal_pointer(&text);
+    return TRUE;
+}
+
+/* Keep each namespaced child verbatim.  Copying into a fresh document
+ * re-declares namespaces that were declared on an ancestor, so the text
+ * stands alone and parses back to the same string. */
+static gboolean
+domain_parse_metadata(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    for (xmlNode *c = node->children; c; c = c->next) {
+        xmlDoc *tmp;
+        xmlNode *copy;
+        xmlBuffer *buf;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (!c->ns || !c->ns->href || !*c->ns->href) {
+            xml_error_node(error, VESSEL_XML_ERROR_INVALID, c,
+                           _("<%s> in <metadata> must be in an XML namespace"),
+                           (const char *)c->name);
+            return FALSE;
+        }
+        tmp = xmlNewDoc((const xmlChar *)"1.0");
+        copy = xmlDocCopyNode(c, tmp, 1);
+        buf = xmlBufferCreate();
+        if (!copy || !buf) {
+            xmlBufferFree(buf);
+            xmlFreeDoc(tmp);
+            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INTERNAL,
+                        _("cannot copy <metadata>"));
+            return FALSE;
+        }
+        xmlDocSetRootElement(tmp, copy);
+        xmlNodeDump(buf, tmp, copy, 0, 0);
+        if (out->len)
+            g_string_append_c(out, '\n');
+        g_string_append(out, (const char *)xmlBufferContent(buf));
+        xmlBufferFree(buf);
+        xmlFreeDoc(tmp);
+    }
+    if (out->len)
+        def->metadata = g_string_free(g_steal_pointer(&out), FALSE);
+    return TRUE;
+}
+
+static gboolean
+domain_parse_size(xmlNode *node, guint64 *kib, GError **error)
+{
+    g_autofree char *unit = xml_node_prop(node, "unit");
+    g_autofree char *value = xml_node_text_trimmed(node);
+    const char *why = xml_parse_kib(value, unit, DOMAIN_MAX_MEMORY_KIB, kib);
+
+    if (why) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, node,
+                       _("invalid size '%s' (unit '%s') in <%s>: %s"), value,
+                       unit ? unit : "KiB", (const char *)node->name, why);
+        return FALSE;
+    }
+    if (*kib == 0) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, node,
+                       _("<%s> must not be zero"), (const char *)node->name);
+        return FALSE;
+    }
+    /* vessel-vmm takes whole MiB: round up like libvirt's drivers do */
+    *kib = (*kib + 1023) / 1024 * 1024;
+    return TRUE;
+}
+
+static gboolean
+domain_parse_memory(DomainDef *def, xmlNode *node, GError **error)
+{
+    return domain_parse_size(node, &def->memory_kib, error);
+}
+
+static gboolean
+domain_parse_current_memory(DomainDef *def, xmlNode *node, GError **error)
+{
+    return domain_parse_size(node, &def->current_memory_kib, error);
+}
+
+static gboolean
+domain_parse_vcpu(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *text = xml_node_text_trimmed(node);
+    guint64 n = 0;
+    const char *why = xml_parse_uint(text, VESSEL_DOMAIN_MAX_VCPUS, &n);
+
+    if (!why && n == 0)
+        why = _("must be at least 1");
+    if (why)
+        return domain_text_invalid(error, node, text, why);
+    def->vcpus = (guint)n;
+    return TRUE;
+}
+
+static gboolean
+domain_parse_os(DomainDef *def, xmlNode *node, GError **error)
+{
+    xmlNode *type = xml_node_child(node, "type");
+    g_autofree char *os_type = xml_node_text_trimmed(type);
+    g_autofree char *arch = xml_node_prop(type, "arch");
+    g_autofree char *machine = xml_node_prop(type, "machine");
+
+    if (!domain_attr_fixed(type, NULL, os_type, "hvm", error) ||
+        !domain_attr_fixed(type, "arch", arch, "x86_64", error) ||
+        !domain_attr_fixed(type, "machine", machine, "vessel-pc", error))
+        return FALSE;
+    def->os_arch = g_strdup("x86_64");
+    def->os_machine = g_steal_pointer(&machine);
+
+    for (xmlNode *c = node->children; c; c = c->next) {
+        if (xml_node_is(c, "kernel")) {
+            if (!(def->kernel = domain_path_parse(c, error)))
+                return FALSE;
+        } else if (xml_node_is(c, "initrd")) {
+            if (!(def->initrd = domain_path_parse(c, error)))
+                return FALSE;
+        } else if (xml_node_is(c, "cmdline")) {
+            g_autofree char *cmdline = xml_node_text(c);
+            const char *why = xml_check_text(cmdline, FALSE);
+
+            if (!why && strlen(cmdline) > DOMAIN_MAX_CMDLINE)
+                why = _("is too long");
+            if (why)
+                return domain_text_invalid(error, c, cmdline, why);
+            def->cmdline = g_steal_pointer(&cmdline);
+        }
+    }
+    if (!def->kernel) {
+        xml_error_node(error, VESSEL_XML_ERROR_UNSUPPORTED, node,
+                       _("<os> has no <kernel>: Vessel boots kernels directly, "
+                         "firmware boot is not supported"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+domain_parse_features(DomainDef *def, xmlNode *node, GError **error)
+{
+    def->acpi = xml_node_child(node, "acpi") != NULL;
+    def->apic = xml_node_child(node, "apic") != NULL;
+    def->pae = xml_node_child(node, "pae") != NULL;
+    return TRUE;
+}
+
+static gboolean
+domain_parse_clock(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *offset = xml_node_prop(node, "offset");
+    int v = offset ? domain_clock_offset_from_string(offset) : DOMAIN_CLOCK_UTC;
+
+    if (v < 0) {
+        DOMAIN_ENUM_ERROR(error, node, "offset", offset, domain_clock_offset,
+                          DOMAIN_CLOCK_LAST);
+        return FALSE;
+    }
+    def->has_clock = TRUE;
+    def->clock_offset = v;
+    return TRUE;
+}
+
+static gboolean
+domain_parse_lifecycle(xmlNode *node, DomainLifecycleAction *out, GError **error)
+{
+    g_autofree char *text = xml_node_text_trimmed(node);
+    int v = domain_lifecycle_action_from_string(text);
+
+    if (v < 0) {
+        DOMAIN_ENUM_ERROR(error, node, NULL, text, domain_lifecycle_action,
+                          DOMAIN_LIFECYCLE_LAST);
+        return FALSE;
+    }
+    *out = v;
+    return TRUE;
+}
+
+static gboolean
+domain_parse_on_poweroff(DomainDef *def, xmlNode *node, GError **error)
+{
+    return domain_parse_lifecycle(node, &def->on_poweroff, error);
+}
+
+static gboolean
+domain_parse_on_reboot(DomainDef *def, xmlNode *node, GError **error)
+{
+    return domain_parse_lifecycle(node, &def->on_reboot, error);
+}
+
+static gboolean
+domain_parse_on_crash(DomainDef *def, xmlNode *node, GError **error)
+{
+    return domain_parse_lifecycle(node, &def->on_crash, error);
+}
+
+/* ---- devices -------------------------------------------------------- */
+
+static gboolean
+domain_parse_emulator(DomainDef *def, xmlNode *node, GError **error)
+{
+    def->emulator = domain_path_parse(node, error);
+    return def->emulator != NULL;
+}
+
+static gboolean
+domain_disk_target_valid(const char *dev)
+{
+    if (strncmp(dev, "vd", 2) != 0 || !dev[2] || strlen(dev) > 6)
+        return FALSE;
+    for (const char *p = dev + 2; *p; p++)
+        if (*p < 'a' || *p > 'z')
+            return FALSE;
+    return TRUE;
+}
+
+static gboolean
+domain_parse_disk(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *type = xml_node_prop(node, "type");
+    g_autofree char *device = xml_node_prop(node, "device");
+    g_autofree DomainDiskDef *disk = g_new0(DomainDiskDef, 1);
+    g_autofree char *source = NULL, *target = NULL, *driver_name = NULL, *serial = NULL;
+    xmlNode *c;
+
+    if (!domain_attr_fixed(node, "type", type, "file", error) ||
+        !domain_attr_fixed(node, "device", device, "disk", error))
+        return FALSE;
+
+    if ((c = xml_node_child(node, "driver"))) {
+        g_autofree char *format = xml_node_prop(c, "type");
+
+        driver_name = xml_node_prop(c, "name");
+        if (!domain_attr_fixed(c, "name", driver_name, "qemu", error) ||
+            !domain_attr_fixed(c, "type", format, "raw", error))
+            return FALSE;
+    }
+
+    c = xml_node_child(node, "source");
+    source = xml_node_prop(c, "file");
+    {
+        const char *why = xml_check_abs_path(source);
+
+        if (!why && strchr(source, ','))
+            why = _("contains ',' which the vessel-vmm --disk option cannot carry");
+        if (why) {
+            xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "file", source, why);
+            return FALSE;
+        }
+    }
+
+    c = xml_node_child(node, "target");
+    target = xml_node_prop(c, "dev");
+    {
+        g_autofree char *bus = xml_node_prop(c, "bus");
+
+        if (!domain_disk_target_valid(target)) {
+            xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "dev", target,
+                           _("virtio disks are named vda, vdb, ..."));
+            return FALSE;
+        }
+        if (!domain_attr_fixed(c, "bus", bus, "virtio", error))
+            return FALSE;
+    }
+    for (guint i = 0; i < def->n_disks; i++) {
+        if (strcmp(def->disks[i]->target_dev, target) == 0) {
+            xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "dev", target,
+                           _("another disk already uses this target"));
+            return FALSE;
+        }
+    }
+
+    if ((c = xml_node_child(node, "serial"))) {
+        serial = xml_node_text(c);
+        if (!*serial || strlen(serial) > DOMAIN_MAX_DISK_SERIAL ||
+            strspn(serial, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                           "0123456789_.+- ") != strlen(serial))
+            return domain_text_invalid(error, c, serial,
+                                       _("use 1 to 20 letters, digits, spaces or _.+-"));
+    }
+
+    disk->source = g_steal_pointer(&source);
+    disk->target_dev = g_steal_pointer(&target);
+    disk->driver_name = g_steal_pointer(&driver_name);
+    disk->readonly = xml_node_child(node, "readonly") != NULL;
+    disk->serial = g_steal_pointer(&serial);
+    def->disks = g_renew(DomainDiskDef *, def->disks, def->n_disks + 2);
+    def->disks[def->n_disks++] = g_steal_pointer(&disk);
+    def->disks[def->n_disks] = NULL;
+    return TRUE;
+}
+
+static gboolean
+domain_parse_interface(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *type = xml_node_prop(node, "type");
+    int t = domain_net_type_from_string(type);
+    g_autofree char *source = NULL, *mac = NULL, *target = NULL;
+    DomainNetDef *net;
+    xmlNode *c;
+    const char *why;
+
+    if (t < 0) {
+        DOMAIN_ENUM_ERROR(error, node, "type", type, domain_net_type, DOMAIN_NET_LAST);
+        return FALSE;
+    }
+
+    c = xml_node_child(node, "source");
+    source = xml_node_prop(c, t == DOMAIN_NET_BRIDGE ? "bridge" : "network");
+    if (!source) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, c,
+                       _("<source> of a type='%s' interface needs the '%s' attribute"),
+                       type, t == DOMAIN_NET_BRIDGE ? "bridge" : "network");
+        return FALSE;
+    }
+    why = t == DOMAIN_NET_BRIDGE ? xml_check_ifname(source)
+                                 : xml_check_name(source, VESSEL_DOMAIN_MAX_NAME);
+    if (why) {
+        xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c,
+                       t == DOMAIN_NET_BRIDGE ? "bridge" : "network", source, why);
+        return FALSE;
+    }
+
+    if ((c = xml_node_child(node, "mac"))) {
+        g_autofree char *addr = xml_node_prop(c, "address");
+
+        if ((why = xml_mac_normalize(addr, &mac))) {
+            xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "address", addr, why);
+            return FALSE;
+        }
+        for (guint i = 0; i < def->n_nets; i++) {
+            if (g_strcmp0(def->nets[i]->mac, mac) == 0) {
+                xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "address", addr,
+                               _("another interface already uses this MAC address"));
+                return FALSE;
+            }
+        }
+    }
+    if ((c = xml_node_child(node, "target"))) {
+        target = xml_node_prop(c, "dev");
+        if ((why = xml_check_ifname(target))) {
+            xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "dev", target, why);
+            return FALSE;
+        }
+    }
+    if ((c = xml_node_child(node, "model"))) {
+        g_autofree char *model = xml_node_prop(c, "type");
+
+        if (!domain_attr_fixed(c, "type", model, "virtio", error))
+            return FALSE;
+    }
+
+    net = g_new0(DomainNetDef, 1);
+    net->type = t;
+    net->source = g_steal_pointer(&source);
+    net->mac = g_steal_pointer(&mac);
+    net->target_dev = g_steal_pointer(&target);
+    def->nets = g_renew(DomainNetDef *, def->nets, def->n_nets + 2);
+    def->nets[def->n_nets++] = net;
+    def->nets[def->n_nets] = NULL;
+    return TRUE;
+}
+
+static gboolean
+domain_parse_chr(xmlNode *node, gboolean console, DomainChrDef **out, GError **error)
+{
+    g_autofree char *type = xml_node_prop(node, "type");
+    int t = domain_chr_type_from_string(type);
+    xmlNode *target = xml_node_child(node, "target");
+
+    if (*out) {
+        xml_error_node(error, VESSEL_XML_ERROR_UNSUPPORTED, node,
+                       _("only one <%s> is supported"), (const char *)node->name);
+        return FALSE;
+    }
+    if (t < 0) {
+        DOMAIN_ENUM_ERROR(error, node, "type", type, domain_chr_type, DOMAIN_CHR_LAST);
+        return FALSE;
+    }
+    if (target) {
+        g_autofree char *port = xml_node_prop(target, "port");
+        g_autofree char *ttype = console ? xml_node_prop(target, "type") : NULL;
+
+        if (!domain_attr_fixed(target, "port", port, "0", error) ||
+            !domain_attr_fixed(target, "type", ttype, "serial", error))
+            return FALSE;
+    }
+    *out = g_new0(DomainChrDef, 1);
+    (*out)->type = t;
+    (*out)->port = 0;
+    return TRUE;
+}
+
+static gboolean
+domain_parse_serial(DomainDef *def, xmlNode *node, GError **error)
+{
+    return domain_parse_chr(node, FALSE, &def->serial, error);
+}
+
+static gboolean
+domain_parse_console(DomainDef *def, xmlNode *node, GError **error)
+{
+    return domain_parse_chr(node, TRUE, &def->console, error);
+}
+
+static gboolean
+domain_parse_rng(DomainDef *def, xmlNode *node, GError **error)
+{
+    static const char *const sources[] = { "/dev/urandom", "/dev/random", "/dev/hwrng" };
+    g_autofree char *model = xml_node_prop(node, "model");
+    xmlNode *backend = xml_node_child(node, "backend");
+    g_autofree char *bmodel = xml_node_prop(backend, "model");
+    g_autofree char *path = xml_node_text_trimmed(backend);
+    gboolean known = FALSE;
+
+    if (def->rng) {
+        xml_error_node(error, VESSEL_XML_ERROR_UNSUPPORTED, node,
+                       _("only one <rng> is supported"));
+        return FALSE;
+    }
+    if (!domain_attr_fixed(node, "model", model, "virtio", error) ||
+        !domain_attr_fixed(backend, "model", bmodel, "random", error))
+        return FALSE;
+    if (!*path) {
+        g_free(path);
+        path = g_strdup(sources[0]);
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(sources); i++)
+        known |= strcmp(path, sources[i]) == 0;
+    if (!known) {
+        xml_error_attr_unsupported(error, backend, NULL, path, sources,
+                                   G_N_ELEMENTS(sources));
+        return FALSE;
+    }
+    def->rng = g_new0(DomainRngDef, 1);
+    def->rng->backend_path = g_steal_pointer(&path);
+    return TRUE;
+}
+
+static gboolean
+domain_parse_memballoon(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *model = xml_node_prop(node, "model");
+
+    if (!domain_attr_fixed(node, "model", model, "none", error))
+        return FALSE;
+    def->memballoon_none = TRUE;
+    return TRUE;
+}
+
+typedef gboolean (*DomainNodeParser)(DomainDef *def, xmlNode *node, GError **error);
+
+typedef struct {
+    const char *name;
+    DomainNodeParser parse;
+} DomainNodeHandler;
+
+static gboolean domain_parse_devices(DomainDef *def, xmlNode *node, GError **error);
+
+static const DomainNodeHandler domain_handlers[] = {
+    { "name", domain_parse_name },
+    { "uuid", domain_parse_uuid },
+    { "title", domain_parse_title },
+    { "description", domain_parse_description },
+    { "metadata", domain_parse_metadata },
+    { "memory", domain_parse_memory },
+    { "currentMemory", domain_parse_current_memory },
+    { "vcpu", domain_parse_vcpu },
+    { "os", domain_parse_os },
+    { "features", domain_parse_features },
+    { "clock", domain_parse_clock },
+    { "on_poweroff", domain_parse_on_poweroff },
+    { "on_reboot", domain_parse_on_reboot },
+    { "on_crash", domain_parse_on_crash },
+    { "devices", domain_parse_devices },
+};
+
+static const DomainNodeHandler device_handlers[] = {
+    { "emulator", domain_parse_emulator },
+    { "disk", domain_parse_disk },
+    { "interface", domain_parse_interface },
+    { "serial", domain_parse_serial },
+    { "console", domain_parse_console },
+    { "rng", domain_parse_rng },
+    { "memballoon", domain_parse_memballoon },
+};
+
+static gboolean
+domain_dispatch(DomainDef *def, xmlNode *parent, const DomainNodeHandler *table,
+                guint n, GError **error)
+{
+    for (xmlNode *c = parent->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        for (guint i = 0; i < n; i++) {
+            if (xml_node_is(c, table[i].name)) {
+                if (!table[i].parse(def, c, error))
+                    return FALSE;
+                break;
+            }
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+domain_parse_devices(DomainDef *def, xmlNode *node, GError **error)
+{
+    return domain_dispatch(def, node, device_handlers, G_N_ELEMENTS(device_handlers), error);
+}
+
+/* Defaults and checks that need the whole definition. */
+static gboolean
+domain_def_complete(DomainDef *def, xmlNode *root, GError **error)
+{
+    if (!def->uuid[0])
+        xml_uuid_generate(def->uuid);
+    if (!def->vcpus)
+        def->vcpus = 1;
+    if (!def->current_memory_kib)
+        def->current_memory_kib = def->memory_kib;
+    if (def->current_memory_kib > def->memory_kib) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID,
+                       xml_node_child(root, "currentMemory"),
+                       _("<currentMemory> (%" G_GUINT64_FORMAT " KiB) is larger than "
+                         "<memory> (%" G_GUINT64_FORMAT " KiB)"),
+                       def->current_memory_kib, def->memory_kib);
+        return FALSE;
+    }
+    /* like libvirt: a serial port implies its console and vice versa */
+    if (def->serial && !def->console)
+        def->console = g_memdup2(def->serial, sizeof(*def->serial));
+    if (def->console && !def->serial)
+        def->serial = g_memdup2(def->console, sizeof(*def->console));
+    for (guint i = 0; i < def->n_nets; i++) {
+        while (!def->nets[i]->mac) {
+            g_autofree char *mac = xml_mac_generate();
+            gboolean used = FALSE;
+
+            for (guint j = 0; j < def->n_nets; j++)
+                used |= g_strcmp0(def->nets[j]->mac, mac) == 0;
+            if (!used)
+                def->nets[i]->mac = g_steal_pointer(&mac);
+        }
+    }
+    return TRUE;
+}
+
+DomainDef *
+domain_def_parse(const char *xml, DomainParseFlags flags, GError **error)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(DomainDef) def = NULL;
+    g_autofree char *type = NULL;
+    xmlNode *root;
+    int t;
+
+    g_return_val_if_fail(xml != NULL, NULL);
+    if (flags != DOMAIN_PARSE_DEFAULT) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INTERNAL,
+                    _("unknown domain parse flags 0x%x"), (unsigned)flags);
+        return NULL;
+    }
+    if (!(doc = xml_doc_parse(xml, "domain", error)))
+        return NULL;
+    root = xmlDocGetRootElement(doc);
+    if (!xml_doc_check_unsupported(root, domain_unsupported,
+                                   G_N_ELEMENTS(domain_unsupported), error) ||
+        !xml_doc_validate(doc, "domain.rng", error))
+        return NULL;
+
+    def = g_new0(DomainDef, 1);
+    def->on_poweroff = DOMAIN_LIFECYCLE_DESTROY;
+    def->on_reboot = DOMAIN_LIFECYCLE_RESTART;
+    def->on_crash = DOMAIN_LIFECYCLE_DESTROY;
+    def->disks = g_new0(DomainDiskDef *, 1);
+    def->nets = g_new0(DomainNetDef *, 1);
+
+    type = xml_node_prop(root, "type");
+    if ((t = domain_virt_type_from_string(type)) < 0) {
+        DOMAIN_ENUM_ERROR(error, root, "type", type, domain_virt_type, DOMAIN_VIRT_LAST);
+        return NULL;
+    }
+    def->virt_type = t;
+    if (!domain_dispatch(def, root, domain_handlers, G_N_ELEMENTS(domain_handlers), error) ||
+        !domain_def_complete(def, root, error))
+        return NULL;
+    return g_steal_pointer(&def);
+}
+
+DomainDef *
+domain_def_parse_file(const char *path, DomainParseFlags flags, GError **error)
+{
+    g_autofree char *xml = NULL;
+    g_autoptr(GError) local = NULL;
+    DomainDef *def;
+    gsize len;
+
+    if (!g_file_get_contents(path, &xml, &len, error))
+        return NULL;
+    if (len > VESSEL_XML_MAX_SIZE || strlen(xml) != len) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_MALFORMED,
+                    _("%s: not a text file of at most %d bytes"), path, VESSEL_XML_MAX_SIZE);
+        return NULL;
+    }
+    if (!(def = domain_def_parse(xml, flags, &local)))
+        g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
+    return def;
+}

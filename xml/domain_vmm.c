@@ -1,0 +1,115 @@
+/* domain_vmm.c - DomainDef + daemon parameters -> vessel-vmm argv.
+ *
+ * Pure: no file system, no environment, no clock.  See domain_vmm.h for
+ * the option order (DESIGN.md "The VMM"). */
+#include "config.h"
+#include "xml/domain_vmm.h"
+
+#include <string.h>
+#include "i18n.h"
+#include "xml/xml_check.h"
+
+static void
+argv_add(GPtrArray *argv, const char *arg)
+{
+    g_ptr_array_add(argv, g_strdup(arg));
+}
+
+static void
+argv_add_pair(GPtrArray *argv, const char *option, const char *value)
+{
+    argv_add(argv, option);
+    argv_add(argv, value);
+}
+
+static gboolean
+vmm_arg_check(const char *what, const char *value, const char *forbidden, GError **error)
+{
+    if (!value || !*value || strpbrk(value, forbidden)) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
+                    _("%s '%s' cannot be passed to vessel-vmm"), what, value ? value : "");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+GStrv
+domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GError **error)
+{
+    g_autoptr(GPtrArray) b = g_ptr_array_new_with_free_func(g_free);
+    const char *accel = params->accel;
+
+    if (accel && strcmp(accel, "auto") != 0 && domain_accel_from_string(accel) < 0) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
+                    _("unknown accelerator '%s' (use auto, kvm or dbt)"), accel);
+        return NULL;
+    }
+    if (!accel)
+        accel = domain_accel_to_string(domain_virt_type_accel(def->virt_type));
+
+    argv_add(b, params->vmm_path ? params->vmm_path
+                          : def->emulator ? def->emulator : "vessel-vmm");
+    argv_add_pair(b, "--kernel", def->kernel);
+    if (def->initrd)
+        argv_add_pair(b, "--initrd", def->initrd);
+    if (def->cmdline)
+        argv_add_pair(b, "--cmdline", def->cmdline);
+    g_ptr_array_add(b, g_strdup("--memory"));
+    g_ptr_array_add(b, g_strdup_printf("%" G_GUINT64_FORMAT,
+                                           (def->memory_kib + 1023) / 1024));
+    g_ptr_array_add(b, g_strdup("--cpus"));
+    g_ptr_array_add(b, g_strdup_printf("%u", def->vcpus));
+    argv_add_pair(b, "--accel", accel);
+
+    for (guint i = 0; i < def->n_disks; i++) {
+        const DomainDiskDef *disk = def->disks[i];
+
+        if (!vmm_arg_check(_("disk path"), disk->source, ",", error))
+            return NULL;
+        argv_add(b, "--disk");
+        g_ptr_array_add(b, g_strconcat(disk->source, disk->readonly ? ",readonly" : "",
+                                           NULL));
+    }
+
+    if (params->tap_names && g_strv_length((GStrv)params->tap_names) != def->n_nets) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
+                    _("%u tap names given for %u interfaces"),
+                    g_strv_length((GStrv)params->tap_names), def->n_nets);
+        return NULL;
+    }
+    for (guint i = 0; i < def->n_nets; i++) {
+        const DomainNetDef *net = def->nets[i];
+        const char *tap = params->tap_names ? params->tap_names[i] : net->target_dev;
+
+        if (!tap) {
+            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
+                        _("no tap device for interface %u (MAC %s)"), i, net->mac);
+            return NULL;
+        }
+        if (xml_check_ifname(tap) || strpbrk(tap, ",=")) {
+            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
+                        _("invalid tap device name '%s' for interface %u"), tap, i);
+            return NULL;
+        }
+        argv_add(b, "--net");
+        g_ptr_array_add(b, g_strdup_printf("tap=%s,mac=%s", tap, net->mac));
+    }
+
+    if (def->serial || def->console)
+        argv_add_pair(b, "--serial", params->serial ? params->serial : "pty");
+    if (params->control_path) {
+        argv_add(b, "--control");
+        g_ptr_array_add(b, g_strconcat("unix:", params->control_path, NULL));
+    } else if (params->control_fd >= 0) {
+        argv_add(b, "--control");
+        g_ptr_array_add(b, g_strdup_printf("fd:%d", params->control_fd));
+    }
+    argv_add_pair(b, "--name", def->name);
+    argv_add_pair(b, "--uuid", def->uuid);
+    if (def->on_reboot == DOMAIN_LIFECYCLE_DESTROY)
+        argv_add(b, "--no-reboot");
+    if (params->pidfile)
+        argv_add_pair(b, "--pidfile", params->pidfile);
+    g_ptr_array_add(b, NULL);
+    return (GStrv)g_ptr_array_free(g_steal_pointer(&b), FALSE);
+}

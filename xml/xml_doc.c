@@ -1,0 +1,392 @@
+/* xml_doc.c - safe parsing, RELAX NG validation and node helpers.
+ *
+ * Design note.  libxml2 is used with the parser options that keep it
+ * away from anything outside the string it is given: XML_PARSE_NONET, no
+ * XML_PARSE_NOENT (entities are never substituted), no DTD loading or
+ * attribute defaulting.  On top of that a SAX hook stops the parser as soon
+ * as it sees a DOCTYPE, so no internal subset (and no entity declaration)
+ * is ever processed, and the input size is capped before libxml2 sees it.
+ * Errors are collected through the structured error hooks of the parser
+ * and validator contexts, so libxml2 never prints to stderr and we report
+ * the first problem once, with its line.
+ *
+ * Compiled schemas are cached per process (they are read-only after
+ * compilation); validation runs under the cache lock because libxml2 does
+ * not promise that one xmlRelaxNG may be used by two threads at once. */
+#include "config.h"
+#include "xml/xml_doc.h"
+
+#include <gio/gio.h>
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <stdarg.h>
+#include <string.h>
+#include "i18n.h"
+#include "xml/xml_schemas.h"
+
+typedef struct {
+    gboolean doctype;
+    char *message;  /* first error */
+    long line;
+} ParseState;
+
+static void
+doc_state_set(ParseState *st, const char *msg, long line)
+{
+    if (st->message)
+        return;
+    st->message = g_strchomp(g_strdup(msg ? msg : "?"));
+    st->line = line;
+}
+
+static void
+doc_on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ext,
+                       const xmlChar *sys)
+{
+    xmlParserCtxt *ctxt = ctx;
+    ParseState *st = ctxt->_private;
+
+    st->doctype = TRUE;
+    xmlStopParser(ctxt);
+}
+
+static void
+doc_on_error(void *data, xmlError *err)
+{
+    xmlParserCtxt *ctxt = data;
+    ParseState *st = ctxt->_private;
+
+    if (err && err->level >= XML_ERR_ERROR)
+        doc_state_set(st, err->message, err->line);
+}
+
+xmlDoc *
+xml_doc_parse(const char *xml, const char *root_name, GError **error)
+{
+    ParseState st = { 0 };
+    xmlParserCtxt *ctxt;
+    xmlDoc *doc;
+    size_t len;
+
+    len = strnlen(xml, VESSEL_XML_MAX_SIZE + 1);
+    if (len > VESSEL_XML_MAX_SIZE) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_MALFORMED,
+                    _("<%s> document is larger than %d bytes"), root_name,
+                    VESSEL_XML_MAX_SIZE);
+        return NULL;
+    }
+
+    ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INTERNAL,
+                    _("cannot create an XML parser"));
+        return NULL;
+    }
+    ctxt->_private = &st;
+    ctxt->sax->internalSubset = doc_on_internal_subset;
+    ctxt->sax->serror = doc_on_error;
+    ctxt->sax->error = NULL;
+    ctxt->sax->warning = NULL;
+    ctxt->sax->fatalError = NULL;
+
+    doc = xmlCtxtReadMemory(ctxt, xml, (int)len, "definition.xml", NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (st.doctype) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_MALFORMED,
+                    _("DOCTYPE declarations are not allowed in <%s> definitions (line %d)"),
+                    root_name, ctxt->input ? ctxt->input->line : 0);
+        goto fail;
+    }
+    if (!doc || !ctxt->wellFormed || st.message) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_MALFORMED,
+                    _("malformed XML at line %ld: %s"), st.line,
+                    st.message ? st.message : _("cannot parse the document"));
+        goto fail;
+    }
+    {
+        xmlNode *root = xmlDocGetRootElement(doc);
+
+        if (!root || root->ns || strcmp((const char *)root->name, root_name) != 0) {
+            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
+                        _("expected a <%s> document, got <%s>"), root_name,
+                        root ? (const char *)root->name : "");
+            goto fail;
+        }
+    }
+    g_free(st.message);
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+
+fail:
+    g_free(st.message);
+    if (doc)
+        xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return NULL;
+}
+
+/* ---- schemas --------------------------------------------------------- */
+
+static GMutex schema_lock;
+static GHashTable *schema_cache; /* name -> xmlRelaxNG* (process cache) */
+
+static void
+schema_on_error(void *data, xmlError *err)
+{
+    ParseState *st = data;
+
+    if (err && err->level >= XML_ERR_ERROR)
+        doc_state_set(st, err->message, err->line);
+}
+
+static xmlRelaxNG *
+schema_load_locked(const char *schema, GError **error)
+{
+    g_autofree char *res = g_strconcat("/org/vessel/xml/schemas/", schema, NULL);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) local = NULL;
+    ParseState st = { 0 };
+    xmlRelaxNGParserCtxt *pctxt;
+    xmlRelaxNG *rng;
+    gsize size;
+    const char *data;
+
+    if (!schema_cache) {
+        vessel_xml_schemas_register_resource();
+        schema_cache = g_hash_table_new(g_str_hash, g_str_equal);
+    }
+    if ((rng = g_hash_table_lookup(schema_cache, schema)))
+        return rng;
+
+    bytes = g_resource_lookup_data(vessel_xml_schemas_get_resource(), res,
+                                   G_RESOURCE_LOOKUP_FLAGS_NONE, &local);
+    if (!bytes) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INTERNAL,
+                    _("schema %s is missing: %s"), schema, local->message);
+        return NULL;
+    }
+    data = g_bytes_get_data(bytes, &size);
+    pctxt = xmlRelaxNGNewMemParserCtxt(data, (int)size);
+    xmlRelaxNGSetParserStructuredErrors(pctxt, schema_on_error, &st);
+    rng = xmlRelaxNGParse(pctxt);
+    xmlRelaxNGFreeParserCtxt(pctxt);
+    if (!rng) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INTERNAL,
+                    _("schema %s does not compile: %s"), schema,
+                    st.message ? st.message : "?");
+        g_free(st.message);
+        return NULL;
+    }
+    g_free(st.message);
+    g_hash_table_insert(schema_cache, g_strdup(schema), rng);
+    return rng;
+}
+
+gboolean
+xml_doc_validate(xmlDoc *doc, const char *schema, GError **error)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&schema_lock);
+    ParseState st = { 0 };
+    xmlRelaxNGValidCtxt *vctxt;
+    xmlRelaxNG *rng;
+    int rc;
+
+    rng = schema_load_locked(schema, error);
+    if (!rng)
+        return FALSE;
+    vctxt = xmlRelaxNGNewValidCtxt(rng);
+    if (!vctxt) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INTERNAL,
+                    _("cannot create a schema validator"));
+        return FALSE;
+    }
+    xmlRelaxNGSetValidStructuredErrors(vctxt, schema_on_error, &st);
+    rc = xmlRelaxNGValidateDoc(vctxt, doc);
+    xmlRelaxNGFreeValidCtxt(vctxt);
+    if (rc != 0) {
+        xmlNode *root = xmlDocGetRootElement(doc);
+
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
+                    _("<%s> does not match the schema at line %ld: %s"),
+                    root ? (const char *)root->name : "?", st.line,
+                    st.message ? st.message : _("invalid document"));
+        g_free(st.message);
+        return FALSE;
+    }
+    g_free(st.message);
+    return TRUE;
+}
+
+/* ---- unsupported libvirt features ------------------------------------ */
+
+static gboolean
+word_in_list(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+
+        if (len == n && strncmp(p, word, n) == 0)
+            return TRUE;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return FALSE;
+}
+
+gboolean
+xml_doc_check_unsupported(xmlNode *node, const XmlUnsupported *table, guint n_table,
+                          GError **error)
+{
+    const char *children = NULL;
+
+    if (xml_node_is(node, "metadata"))
+        return TRUE; /* foreign namespaces: kept verbatim */
+    for (guint i = 0; i < n_table; i++)
+        if (strcmp(table[i].parent, (const char *)node->name) == 0)
+            children = table[i].children;
+
+    for (xmlNode *c = node->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (children && !c->ns && word_in_list(children, (const char *)c->name)) {
+            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_UNSUPPORTED,
+                        _("unsupported element <%s> in <%s> at line %ld"),
+                        (const char *)c->name, (const char *)node->name,
+                        xml_node_line(c));
+            return FALSE;
+        }
+        if (!xml_doc_check_unsupported(c, table, n_table, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- reading --------------------------------------------------------- */
+
+gboolean
+xml_node_is(const xmlNode *node, const char *name)
+{
+    return node && node->type == XML_ELEMENT_NODE && !node->ns &&
+           strcmp((const char *)node->name, name) == 0;
+}
+
+xmlNode *
+xml_node_child(const xmlNode *node, const char *name)
+{
+    for (xmlNode *c = node->children; c; c = c->next)
+        if (xml_node_is(c, name))
+            return c;
+    return NULL;
+}
+
+char *
+xml_node_prop(const xmlNode *node, const char *name)
+{
+    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
+    char *ret;
+
+    if (!v)
+        return NULL;
+    ret = g_strdup((const char *)v);
+    xmlFree(v);
+    return ret;
+}
+
+char *
+xml_node_text(const xmlNode *node)
+{
+    xmlChar *v = xmlNodeGetContent(node);
+    char *ret = g_strdup(v ? (const char *)v : "");
+
+    xmlFree(v);
+    return ret;
+}
+
+char *
+xml_node_text_trimmed(const xmlNode *node)
+{
+    return g_strstrip(xml_node_text(node));
+}
+
+long
+xml_node_line(const xmlNode *node)
+{
+    return node ? xmlGetLineNo(node) : 0;
+}
+
+/* ---- errors ---------------------------------------------------------- */
+
+void
+xml_error_node(GError **error, VesselXmlError code, const xmlNode *node,
+               const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error(error, VESSEL_XML_ERROR, code, _("%s at line %ld"), msg,
+                xml_node_line(node));
+}
+
+void
+xml_error_attr(GError **error, VesselXmlError code, const xmlNode *node,
+               const char *attr, const char *value, const char *reason)
+{
+    g_set_error(error, VESSEL_XML_ERROR, code,
+                _("invalid value '%s' for attribute '%s' of <%s> at line %ld: %s"),
+                value ? value : "", attr, (const char *)node->name,
+                xml_node_line(node), reason);
+}
+
+void
+xml_error_attr_unsupported(GError **error, const xmlNode *node, const char *attr,
+                           const char *value, const char *const *supported,
+                           guint n_supported)
+{
+    g_autoptr(GString) list = g_string_new(NULL);
+
+    for (guint i = 0; i < n_supported; i++)
+        g_string_append_printf(list, "%s'%s'", i ? ", " : "", supported[i]);
+    if (attr)
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_UNSUPPORTED,
+                    _("unsupported value '%s' for attribute '%s' of <%s> at line %ld (supported: %s)"),
+                    value, attr, (const char *)node->name, xml_node_line(node), list->str);
+    else
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_UNSUPPORTED,
+                    _("unsupported value '%s' in <%s> at line %ld (supported: %s)"),
+                    value, (const char *)node->name, xml_node_line(node), list->str);
+}
+
+/* ---- writing --------------------------------------------------------- */
+
+void
+xml_escape_append(GString *out, const char *s, gboolean attr)
+{
+    for (const char *p = s; *p; p++) {
+        switch (*p) {
+        case '&': g_string_append(out, "&amp;"); break;
+        case '<': g_string_append(out, "&lt;"); break;
+        case '>': g_string_append(out, "&gt;"); break;
+        case '\'': g_string_append(out, attr ? "&apos;" : "'"); break;
+        case '"': g_string_append(out, attr ? "&quot;" : "\""); break;
+        case '\r': g_string_append(out, "&#13;"); break;
+        case '\n': g_string_append(out, attr ? "&#10;" : "\n"); break;
+        case '\t': g_string_append(out, attr ? "&#9;" : "\t"); break;
+        default: g_string_append_c(out, *p); break;
+        }
+    }
+}
+
+void
+xml_attr_append(GString *out, const char *name, const char *value)
+{
+    g_string_append_printf(out, " %s='", name);
+    xml_escape_append(out, value, TRUE);
+    g_string_append_c(out, '\'');
+}

@@ -1,0 +1,66 @@
+/* xml_doc.h - safe reading of definition documents (internal to xml/).
+ *
+ * Parsing is the security boundary of the daemon: definitions come from
+ * unprivileged clients.  xml_doc_parse() never touches the network, never
+ * loads or expands entities, refuses any DOCTYPE and anything bigger than
+ * VESSEL_XML_MAX_SIZE.  xml_doc_validate() checks the document against one
+ * of our RELAX NG schemas (compiled into the library as a GResource).
+ * xml_doc_check_unsupported() walks the tree first so that libvirt
+ * features we do not implement are named in the error instead of leaving
+ * the user with a generic schema message.  The remaining helpers read
+ * nodes and report errors that name the element, attribute and line. */
+#ifndef VESSEL_XML_DOC_H
+#define VESSEL_XML_DOC_H
+
+#include <glib.h>
+#include <libxml/tree.h>
+#include "xml/xml_error.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
+
+/* Parse @xml as a document whose root must be <@root_name>. */
+xmlDoc *xml_doc_parse(const char *xml, const char *root_name, GError **error);
+/* Validate against the schema resource "schemas/@schema" (e.g. "domain.rng"). */
+gboolean xml_doc_validate(xmlDoc *doc, const char *schema, GError **error);
+
+/* Elements libvirt knows below a parent that Vessel does not support:
+ * parent local name, space-separated child names. */
+typedef struct {
+    const char *parent;
+    const char *children;
+} XmlUnsupported;
+
+gboolean xml_doc_check_unsupported(xmlNode *root, const XmlUnsupported *table,
+                                   guint n_table, GError **error);
+
+/* ---- reading nodes (after validation) ------------------------------ */
+gboolean xml_node_is(const xmlNode *node, const char *name);
+/* First element child named @name, or NULL. */
+xmlNode *xml_node_child(const xmlNode *node, const char *name);
+/* Attribute value (g_free) or NULL. */
+char *xml_node_prop(const xmlNode *node, const char *name);
+/* Text content (g_free), never NULL for an element. */
+char *xml_node_text(const xmlNode *node);
+/* Text content with leading/trailing whitespace removed. */
+char *xml_node_text_trimmed(const xmlNode *node);
+long xml_node_line(const xmlNode *node);
+
+/* ---- errors ------------------------------------------------------- */
+/* "<prefix message> at line N" for a problem with element @node. */
+void xml_error_node(GError **error, VesselXmlError code, const xmlNode *node,
+                    const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+/* "invalid value 'V' for attribute 'A' of <E> at line N: REASON" */
+void xml_error_attr(GError **error, VesselXmlError code, const xmlNode *node,
+                    const char *attr, const char *value, const char *reason);
+/* "unsupported value 'V' for attribute 'A' of <E> at line N (supported: ...)" */
+void xml_error_attr_unsupported(GError **error, const xmlNode *node, const char *attr,
+                                const char *value, const char *const *supported,
+                                guint n_supported);
+
+/* ---- writing ------------------------------------------------------ */
+/* Append @s escaped for element content (@attr FALSE) or a '...' value. */
+void xml_escape_append(GString *out, const char *s, gboolean attr);
+/* Append "<indent>name='value'" pairs helper: " name='escaped'" */
+void xml_attr_append(GString *out, const char *name, const char *value);
+
+#endif
