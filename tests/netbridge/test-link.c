@@ -1,0 +1,252 @@
+/* test-link.c - bridge, address and tap lifecycle in a private netns.
+ *
+ * Each test creates a namespace (`ip netns add`), and a subprocess of
+ * this program enters it and drives libvesselnet; the parent checks from
+ * outside that nothing of ours is left and deletes the namespace. */
+#include "config.h"
+
+#include <unistd.h>
+
+#include "netbridge/netbridge.h"
+#include "tests/lib/vtest.h"
+#include "tests/netbridge/nbtest.h"
+
+static gboolean str_array_has(GPtrArray *a, const char *s)
+{
+    for (guint i = 0; i < a->len; i++) {
+        if (g_strcmp0(g_ptr_array_index(a, i), s) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void bridge_lifecycle_child(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NetbridgeLinkInfo) info = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+    g_autoptr(GPtrArray) addrs = NULL;
+
+    nbtest_netns_enter_from_env();
+
+    g_assert_true(netbridge_bridge_create("vbrt0", "02:56:53:01:02:03", 1400, &error));
+    g_assert_no_error(error);
+    g_assert_false(netbridge_bridge_create("vbrt0", NULL, 0, &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_EXISTS);
+    g_clear_error(&error);
+    g_assert_false(netbridge_bridge_create("bad name", NULL, 0, &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID);
+    g_clear_error(&error);
+
+    info = netbridge_link_get("vbrt0", &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(info->kind, ==, NETBRIDGE_LINK_KIND_BRIDGE);
+    g_assert_cmpstr(info->mac, ==, "02:56:53:01:02:03");
+    g_assert_cmpuint(info->mtu, ==, 1400);
+    g_assert_false(info->up);
+    g_clear_pointer(&info, netbridge_link_info_free);
+
+    g_assert_true(netbridge_link_set_mtu("vbrt0", 1450, &error));
+    g_assert_true(netbridge_link_set_mac("vbrt0", "02:56:53:0A:0B:0C", &error));
+    g_assert_true(netbridge_link_set_up("vbrt0", TRUE, &error));
+    g_assert_no_error(error);
+    info = netbridge_link_get("vbrt0", &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(info->mtu, ==, 1450);
+    g_assert_cmpstr(info->mac, ==, "02:56:53:0a:0b:0c");
+    g_assert_true(info->up);
+    g_clear_pointer(&info, netbridge_link_info_free);
+    g_assert_false(netbridge_link_set_mtu("vbrt0", 20, &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID);
+    g_clear_error(&error);
+
+    /* Addresses. */
+    g_assert_true(netbridge_addr_add("vbrt0", "10.9.0.1", 24, &error));
+    g_assert_no_error(error);
+    g_assert_false(netbridge_addr_add("vbrt0", "10.9.0.1", 24, &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_EXISTS);
+    g_clear_error(&error);
+    addrs = netbridge_addr_list("vbrt0", &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(addrs->len, ==, 1);
+    g_assert_true(str_array_has(addrs, "10.9.0.1/24"));
+    g_clear_pointer(&addrs, g_ptr_array_unref);
+    {
+        g_autofree char *shown = nbtest_ip("-4", "addr", "show", "dev", "vbrt0", NULL);
+        g_assert_nonnull(strstr(shown, "inet 10.9.0.1/24 brd 10.9.0.255"));
+    }
+    g_assert_true(netbridge_addr_remove("vbrt0", "10.9.0.1", 24, &error));
+    g_assert_no_error(error);
+    g_assert_false(netbridge_addr_remove("vbrt0", "10.9.0.1", 24, &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+    addrs = netbridge_addr_list("vbrt0", &error);
+    g_assert_cmpuint(addrs->len, ==, 0);
+    g_assert_false(netbridge_addr_add("vbrt0", "10.9.0.300", 24, &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID);
+    g_clear_error(&error);
+
+    /* Reconciliation: listing by prefix and kind. */
+    g_assert_true(netbridge_bridge_create("vbrt1", NULL, 0, &error));
+    g_assert_true(netbridge_bridge_create("otherbr", NULL, 0, &error));
+    g_assert_no_error(error);
+    list = netbridge_link_list(NETBRIDGE_BRIDGE_PREFIX, NETBRIDGE_LINK_KIND_BRIDGE, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(list->len, ==, 2);
+    g_assert_cmpstr(((NetbridgeLinkInfo *)g_ptr_array_index(list, 0))->name, ==, "vbrt0");
+    g_assert_cmpstr(((NetbridgeLinkInfo *)g_ptr_array_index(list, 1))->name, ==, "vbrt1");
+    g_assert_true(g_str_has_prefix(((NetbridgeLinkInfo *)g_ptr_array_index(list, 1))->mac,
+                                   NETBRIDGE_MAC_PREFIX ":"));
+    g_clear_pointer(&list, g_ptr_array_unref);
+    list = netbridge_link_list(NETBRIDGE_TAP_PREFIX, NETBRIDGE_LINK_KIND_LAST, &error);
+    g_assert_cmpuint(list->len, ==, 0);
+
+    /* Deletion refuses what is not a bridge and is exact. */
+    g_assert_false(netbridge_bridge_delete("lo", &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID);
+    g_clear_error(&error);
+    g_assert_true(netbridge_bridge_delete("vbrt0", &error));
+    g_assert_true(netbridge_bridge_delete("vbrt1", &error));
+    g_assert_true(netbridge_bridge_delete("otherbr", &error));
+    g_assert_no_error(error);
+    g_assert_null(netbridge_link_get("vbrt0", &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+    g_assert_false(netbridge_bridge_delete("vbrt0", &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_NOT_FOUND);
+}
+
+static void test_bridge_lifecycle(void)
+{
+    g_autofree char *ns = NULL;
+
+    if (g_test_subprocess()) {
+        bridge_lifecycle_child();
+        return;
+    }
+    if (!(ns = nbtest_netns_new("bridge")))
+        return;
+    nbtest_run_in_netns(ns);
+}
+
+static void tap_lifecycle_child(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NetbridgeLinkInfo) info = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+    g_autofree char *ifname = NULL;
+    g_autofree char *pname = NULL;
+    g_autofree char *tap_mac = netbridge_mac_for_tap("02:56:53:aa:bb:cc", NULL);
+    g_autofree char *shown = NULL;
+    NetbridgeTapOptions opts = {
+        .flags = NETBRIDGE_TAP_VNET_HDR | NETBRIDGE_TAP_SET_OWNER | NETBRIDGE_TAP_SET_GROUP,
+        .owner = 4242,
+        .group = 4343,
+        .mac = tap_mac,
+        .bridge = "vbrt2",
+    };
+    int fd;
+
+    nbtest_netns_enter_from_env();
+    g_assert_cmpstr(tap_mac, ==, "fe:56:53:aa:bb:cc");
+
+    /* Attaching to a missing bridge fails and leaves no tap. */
+    fd = netbridge_tap_create(&opts, &ifname, &error);
+    g_assert_cmpint(fd, ==, -1);
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+    list = netbridge_link_list(NETBRIDGE_TAP_PREFIX, NETBRIDGE_LINK_KIND_LAST, &error);
+    g_assert_cmpuint(list->len, ==, 0);
+    g_clear_pointer(&list, g_ptr_array_unref);
+
+    g_assert_true(netbridge_bridge_create("vbrt2", NULL, 1400, &error));
+    g_assert_true(netbridge_link_set_up("vbrt2", TRUE, &error));
+    g_assert_no_error(error);
+
+    fd = netbridge_tap_create(&opts, &ifname, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_true(g_str_has_prefix(ifname, NETBRIDGE_TAP_PREFIX));
+
+    info = netbridge_link_get(ifname, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(info->kind, ==, NETBRIDGE_LINK_KIND_TUN);
+    g_assert_cmpstr(info->master, ==, "vbrt2");
+    g_assert_cmpuint(info->mtu, ==, 1400);   /* inherited from the bridge */
+    g_assert_cmpstr(info->mac, ==, "fe:56:53:aa:bb:cc");
+    g_assert_true(info->up);
+    g_clear_pointer(&info, netbridge_link_info_free);
+
+    shown = nbtest_ip("-d", "link", "show", "dev", ifname, NULL);
+    g_assert_nonnull(strstr(shown, "tun type tap pi off vnet_hdr on persist off"));
+    g_assert_nonnull(strstr(shown, "user 4242 group 4343"));
+    g_assert_nonnull(strstr(shown, "master vbrt2"));
+
+    list = netbridge_link_list(NETBRIDGE_TAP_PREFIX, NETBRIDGE_LINK_KIND_TUN, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(list->len, ==, 1);
+    g_assert_cmpstr(((NetbridgeLinkInfo *)g_ptr_array_index(list, 0))->name, ==, ifname);
+    g_clear_pointer(&list, g_ptr_array_unref);
+
+    /* Detach and re-attach. */
+    g_assert_true(netbridge_link_set_master(ifname, NULL, &error));
+    info = netbridge_link_get(ifname, &error);
+    g_assert_null(info->master);
+    g_assert_cmpint(info->master_ifindex, ==, 0);
+    g_clear_pointer(&info, netbridge_link_info_free);
+    g_assert_false(netbridge_link_set_master(ifname, "lo", &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID);
+    g_clear_error(&error);
+    g_assert_true(netbridge_link_set_master(ifname, "vbrt2", &error));
+    g_assert_no_error(error);
+
+    /* Not persistent: closing the fd (the VMM exiting) removes it. */
+    close(fd);
+    g_assert_null(netbridge_link_get(ifname, &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+
+    /* Persistent, with an explicit name: survives the fd, deleted by us. */
+    opts = (NetbridgeTapOptions){ .name = "vtapp0", .flags = NETBRIDGE_TAP_PERSIST };
+    fd = netbridge_tap_create(&opts, &pname, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(pname, ==, "vtapp0");
+    close(fd);
+    info = netbridge_link_get("vtapp0", &error);
+    g_assert_no_error(error);
+    g_assert_null(info->master);
+    g_assert_false(netbridge_tap_delete("vbrt2", &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID);
+    g_clear_error(&error);
+    g_assert_true(netbridge_tap_delete("vtapp0", &error));
+    g_assert_no_error(error);
+    g_assert_false(netbridge_tap_delete("vtapp0", &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+
+    g_assert_true(netbridge_bridge_delete("vbrt2", &error));
+    g_assert_no_error(error);
+    list = netbridge_link_list("v", NETBRIDGE_LINK_KIND_LAST, &error);
+    g_assert_cmpuint(list->len, ==, 0);
+}
+
+static void test_tap_lifecycle(void)
+{
+    g_autofree char *ns = NULL;
+
+    if (g_test_subprocess()) {
+        tap_lifecycle_child();
+        return;
+    }
+    if (!(ns = nbtest_netns_new("tap")))
+        return;
+    nbtest_run_in_netns(ns);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/netbridge/link/bridge-lifecycle", test_bridge_lifecycle);
+    g_test_add_func("/netbridge/link/tap-lifecycle", test_tap_lifecycle);
+    return g_test_run();
+}
