@@ -1,0 +1,215 @@
+#!/bin/sh
+# network.sh - whole virtual networks, run by nbtool inside namespaces this
+# test creates (vessel-test-PID-{srv,cli,far}) and deletes:
+#   - start then stop leaves the namespace as found (ip -d link, ip addr,
+#     nft list ruleset); stop is idempotent, also after a "crash";
+#   - dnsmasq serves real leases (dynamic and static) to busybox udhcpc in
+#     a client namespace wired to the bridge by veth pairs, and they show
+#     up in the parsed leases;
+#   - nat: the client reaches a third namespace, which has no route back,
+#     through the masquerade; route: both ways without NAT; isolated:
+#     nothing is forwarded.
+# Needs root; skipped otherwise (a failure under CI=true).
+. "$top_srcdir/tests/lib/tap.sh"
+
+NBTOOL="$top_builddir/tests/netbridge/nbtool"
+BUSYBOX=${BUSYBOX:-busybox}
+PATH=$PATH:/usr/sbin:/sbin
+
+unavailable() {
+    if [ "$CI" = true ]; then
+        echo "1..1"; echo "not ok 1 - $1 (CI=true)"; exit 1
+    fi
+    tap_skip_all "$1"
+}
+
+[ "$(id -u)" -eq 0 ] || unavailable "needs root for network namespaces"
+for prog in ip nft dnsmasq "$BUSYBOX"; do
+    command -v "$prog" >/dev/null 2>&1 || unavailable "$prog not found"
+done
+
+SRV=vessel-test-$$-srv
+CLI=vessel-test-$$-cli
+FAR=vessel-test-$$-far
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vessel-network.XXXXXX") || tap_bail "mktemp"
+INI=$WORK/net.ini
+export WORK
+
+cleanup() {
+    [ -n "$FAR_NC" ] && kill "$FAR_NC" 2>/dev/null
+    ip netns exec "$SRV" "$NBTOOL" net-stop "$INI" >/dev/null 2>&1
+    for ns in "$SRV" "$CLI" "$FAR"; do ip netns del "$ns" 2>/dev/null; done
+    [ -n "$VESSEL_TEST_KEEP" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ip netns add "$SRV" 2>"$WORK/err" || unavailable "cannot create a network namespace: $(cat "$WORK/err")"
+ip netns add "$CLI" && ip netns add "$FAR" || tap_bail "cannot create namespaces"
+
+in_srv() { ip netns exec "$SRV" "$@"; }
+in_cli() { ip netns exec "$CLI" "$@"; }
+in_far() { ip netns exec "$FAR" "$@"; }
+nb() { in_srv "$NBTOOL" "$@"; }
+
+write_ini() {   # write_ini FORWARD
+    cat >"$INI" <<EOI
+[network]
+name=testnet
+bridge=vbrtest
+mac=02:56:53:00:77:01
+forward=$1
+address=10.77.0.1
+prefix=24
+dhcp_start=10.77.0.100
+dhcp_end=10.77.0.150
+domain=testnet.vessel
+state_dir=$WORK/state
+
+[host fixed]
+mac=02:56:53:aa:bb:02
+ip=10.77.0.9
+EOI
+}
+
+snapshot() {
+    ip -n "$SRV" -d link show
+    ip -n "$SRV" addr show
+    in_srv nft list ruleset
+}
+
+state_is() { [ "$(nb net-state "$INI")" = "$1" ]; }
+leftovers() {   # nothing of the network remains
+    state_is "bridge=0 up=0 firewall=0 dnsmasq=0 complete=0" &&
+        ! ip -n "$SRV" link show vbrtest >/dev/null 2>&1 &&
+        [ -z "$(in_srv nft list ruleset)" ] &&
+        [ -z "$(ls -A "$WORK/state" 2>/dev/null)" ]
+}
+
+# ---- 1: start + stop leaves the namespace as it found it --------------
+write_ini nat
+ip -n "$SRV" link set lo up
+snapshot >"$WORK/before"
+tap_check "nat network starts" nb net-start "$INI"
+state_is "bridge=1 up=1 firewall=1 dnsmasq=$(cat "$WORK/state/testnet.pid" 2>/dev/null) complete=1"
+tap_ok $? "bridge, rules and dnsmasq are up"
+in_srv nft list table ip vessel >"$WORK/table" 2>&1
+grep -q 'masquerade' "$WORK/table" && grep -q 'chain fwd-vbrtest' "$WORK/table"
+tap_ok $? "masquerade rules are in table ip vessel"
+[ "$(in_srv cat /proc/sys/net/ipv4/ip_forward)" = 1 ]; tap_ok $? "ip_forward is on"
+tap_check "second start of a running network fails" sh -c "! ip netns exec $SRV $NBTOOL net-start $INI"
+state_is "bridge=1 up=1 firewall=1 dnsmasq=$(cat "$WORK/state/testnet.pid" 2>/dev/null) complete=1"
+tap_ok $? "... and leaves the running network intact"
+tap_check "network stops" nb net-stop "$INI"
+snapshot >"$WORK/after"
+tap_check "namespace is as it was (ip -d link, ip addr, nft ruleset)" diff "$WORK/before" "$WORK/after"
+leftovers; tap_ok $? "no bridge, rules, dnsmasq or files left"
+tap_check "stop is idempotent" nb net-stop "$INI"
+
+# ---- 2: stop after a crash ---------------------------------------------
+tap_check "network starts again" nb net-start "$INI"
+kill -9 "$(cat "$WORK/state/testnet.pid")"
+rm -f "$WORK/state/testnet.pid"
+in_srv ip link set vbrtest down
+tap_check "stop after a crash (dnsmasq killed, pid file lost)" nb net-stop "$INI"
+leftovers; tap_ok $? "nothing left after crash + stop"
+nb net-start "$INI" >/dev/null
+dns_pid=$(cat "$WORK/state/testnet.pid")
+rm -f "$WORK/state/testnet.pid"    # lost pid file: found through /proc
+tap_check "stop finds a dnsmasq whose pid file is lost" nb net-stop "$INI"
+! kill -0 "$dns_pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/"$dns_pid"/stat 2>/dev/null)" = Z ]
+tap_ok $? "that dnsmasq is gone"
+tap_check "namespace is as it was after crash recovery" sh -c "{ ip -n $SRV -d link show; ip -n $SRV addr show; ip netns exec $SRV nft list ruleset; } | diff $WORK/before -"
+
+# ---- 3: DHCP from a client namespace -----------------------------------
+ip link add cli0 netns "$CLI" type veth peer name vport0 netns "$SRV"
+ip link add cli1 netns "$CLI" type veth peer name vport1 netns "$SRV"
+ip link add up1 netns "$FAR" type veth peer name up0 netns "$SRV"
+ip -n "$CLI" link set cli0 address 02:56:53:aa:bb:01
+ip -n "$CLI" link set cli1 address 02:56:53:aa:bb:02
+for l in cli0 cli1 lo; do ip -n "$CLI" link set "$l" up; done
+ip -n "$SRV" addr add 10.88.0.1/24 dev up0
+ip -n "$SRV" link set up0 up
+ip -n "$FAR" addr add 10.88.0.2/24 dev up1
+ip -n "$FAR" link set up1 up
+ip -n "$FAR" link set lo up
+
+attach_ports() {
+    for p in vport0 vport1; do
+        ip -n "$SRV" link set "$p" master vbrtest && ip -n "$SRV" link set "$p" up || return 1
+    done
+}
+
+cat >"$WORK/udhcpc.sh" <<'EOS'
+#!/bin/sh
+# udhcpc event script: configure the address and route, record the lease.
+case "$1" in
+bound|renew)
+    ip addr flush dev "$interface"
+    ip addr add "$ip/$mask" dev "$interface"
+    if [ -n "$router" ] && [ "$interface" = cli0 ]; then
+        ip route replace default via "${router%% *}" dev "$interface"
+    fi
+    echo "$ip" >"$WORK/ip-$interface"
+    ;;
+esac
+exit 0
+EOS
+chmod +x "$WORK/udhcpc.sh"
+
+dhcp() {   # dhcp IFACE HOSTNAME
+    in_cli "$BUSYBOX" udhcpc -i "$1" -n -q -t 10 -T 1 -s "$WORK/udhcpc.sh" -x "hostname:$2" \
+        >"$WORK/udhcpc-$1.log" 2>&1
+}
+
+write_ini nat
+tap_check "nat network starts with clients attached" sh -c "ip netns exec $SRV $NBTOOL net-start $INI"
+tap_check "client ports join the bridge" attach_ports
+tap_check "udhcpc gets a dynamic lease" dhcp cli0 vmclient
+ip0=$(cat "$WORK/ip-cli0" 2>/dev/null)
+case "$ip0" in 10.77.0.1[0-4][0-9]|10.77.0.150) r=0 ;; *) r=1 ;; esac
+tap_ok $r "dynamic address $ip0 is inside the DHCP range"
+tap_check "udhcpc gets the static lease" dhcp cli1 other
+tap_ok "$([ "$(cat "$WORK/ip-cli1" 2>/dev/null)" = 10.77.0.9 ]; echo $?)" "static host got 10.77.0.9"
+lease_listed() { nb net-leases "$INI" | grep -q "^[0-9]* $1 ipv4 $2/24 $3 "; }
+tap_ok "$(wait_until 10 lease_listed 02:56:53:aa:bb:01 "$ip0" vmclient; echo $?)" \
+    "dynamic lease parsed (mac, ipv4, ip/prefix, hostname)"
+tap_ok "$(wait_until 10 lease_listed 02:56:53:aa:bb:02 10.77.0.9 fixed; echo $?)" \
+    "static lease parsed (with the configured host name)"
+nb net-leases "$INI" | sed 's/^/# /'
+
+# ---- 4: forwarding modes -----------------------------------------------
+ip -n "$FAR" route get 10.77.0.100 >/dev/null 2>&1
+tap_ok "$([ $? -ne 0 ]; echo $?)" "far namespace has no route back to the network"
+tap_check "nat: client pings the far namespace through the masquerade" \
+    in_cli "$BUSYBOX" ping -c 1 -W 5 10.88.0.2
+in_far "$BUSYBOX" nc -l -p 7777 -e "$BUSYBOX" echo vessel-far &
+FAR_NC=$!
+tcp_far() { in_cli "$BUSYBOX" nc -w 2 10.88.0.2 7777 </dev/null | grep -q vessel-far; }
+tap_ok "$(wait_until 10 tcp_far; echo $?)" "nat: client opens a TCP connection to the far namespace"
+kill "$FAR_NC" 2>/dev/null; FAR_NC=
+
+tap_check "nat network stops" nb net-stop "$INI"
+write_ini route
+tap_check "route network starts" nb net-start "$INI"
+tap_check "client ports join the new bridge" attach_ports
+ip -n "$FAR" route add 10.77.0.0/24 via 10.88.0.1
+tap_check "route: client reaches the far namespace" in_cli "$BUSYBOX" ping -c 1 -W 5 10.88.0.2
+tap_check "route: far namespace reaches the client (no NAT)" in_far "$BUSYBOX" ping -c 1 -W 5 "$ip0"
+in_srv nft list ruleset | grep -q masquerade
+tap_ok "$([ $? -ne 0 ]; echo $?)" "route: no masquerade rule"
+tap_check "route network stops" nb net-stop "$INI"
+
+write_ini isolated
+tap_check "isolated network starts" nb net-start "$INI"
+tap_check "client ports join the new bridge" attach_ports
+tap_check "isolated: client still reaches the bridge address" in_cli "$BUSYBOX" ping -c 1 -W 5 10.77.0.1
+tap_check "isolated: nothing is forwarded to the far namespace" \
+    sh -c "! ip netns exec $CLI $BUSYBOX ping -c 1 -W 2 10.88.0.2"
+tap_check "isolated network stops" nb net-stop "$INI"
+leftovers; tap_ok $? "nothing of the network is left"
+ip -n "$SRV" -d link show vport0 | grep -q 'master'
+tap_ok "$([ $? -ne 0 ]; echo $?)" "ports were released, not deleted"
+
+echo "1..$_tap_n"
+tap_done
