@@ -1,0 +1,553 @@
+/* vsh-domain.c - vsh's domain commands (list, define, start, dominfo...),
+ * with virsh's output formats and messages.  The `console`, `edit` and
+ * `event` commands live in their own files. */
+#include "config.h"
+
+#include <string.h>
+
+#include "i18n.h"
+#include "vsh.h"
+#include <stdarg.h>
+
+#define OPT_DOMAIN(help) \
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, help, VSH_COMP_DOMAIN }
+
+/* "Failed to X domain 'NAME'" on the first error line, the daemon's
+ * reason on the second, as virsh prints them. */
+void vsh_error_prefix_failed(GError **error, const char *what, const char *name)
+{
+    g_prefix_error(error, _("Failed to %s domain '%s'\nerror: "), what, name);
+}
+
+/* Print an informational message unless -q. */
+void vsh_print_extra(VshCtl *ctl, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (ctl->quiet)
+        return;
+    va_start(ap, fmt);
+    vfprintf(ctl->out, fmt, ap);
+    va_end(ap);
+}
+
+/* The running id (-1 when inactive), FALSE only on a real error. */
+static gboolean vsh_domain_id(VesselDomain *dom, int *id, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+
+    *id = vessel_domain_get_id(dom, &local);
+    if (local) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ------------------------------------------------------------ list */
+
+static const VshOptDef opts_list[] = {
+    { "inactive", VSH_OT_BOOL, 0, N_("list inactive domains"), 0 },
+    { "all", VSH_OT_BOOL, 0, N_("list inactive & active domains"), 0 },
+    { "transient", VSH_OT_BOOL, 0, N_("list transient domains"), 0 },
+    { "persistent", VSH_OT_BOOL, 0, N_("list persistent domains"), 0 },
+    { "autostart", VSH_OT_BOOL, 0, N_("list domains with autostart enabled"), 0 },
+    { "no-autostart", VSH_OT_BOOL, 0, N_("list domains with autostart disabled"), 0 },
+    { "state-running", VSH_OT_BOOL, 0, N_("list domains in running state"), 0 },
+    { "state-paused", VSH_OT_BOOL, 0, N_("list domains in paused state"), 0 },
+    { "state-shutoff", VSH_OT_BOOL, 0, N_("list domains in shutoff state"), 0 },
+    { "state-other", VSH_OT_BOOL, 0, N_("list domains in other states"), 0 },
+    { "uuid", VSH_OT_BOOL, 0, N_("list uuid's only"), 0 },
+    { "name", VSH_OT_BOOL, 0, N_("list domain names only"), 0 },
+    { "id", VSH_OT_BOOL, 0, N_("list domain IDs only"), 0 },
+    { "table", VSH_OT_BOOL, 0, N_("list table (default)"), 0 },
+    { NULL }
+};
+
+static gboolean vsh_list_state_wanted(const VshCmd *cmd, int state)
+{
+    gboolean any = vsh_cmd_has(cmd, "state-running") || vsh_cmd_has(cmd, "state-paused") ||
+                   vsh_cmd_has(cmd, "state-shutoff") || vsh_cmd_has(cmd, "state-other");
+
+    if (!any)
+        return TRUE;
+    switch (state) {
+    case VESSEL_DOMAIN_RUNNING:
+        return vsh_cmd_has(cmd, "state-running");
+    case VESSEL_DOMAIN_PAUSED:
+        return vsh_cmd_has(cmd, "state-paused");
+    case VESSEL_DOMAIN_SHUTOFF:
+        return vsh_cmd_has(cmd, "state-shutoff");
+    default:
+        return vsh_cmd_has(cmd, "state-other");
+    }
+}
+
+static gboolean vsh_list_filter_bool(const VshCmd *cmd, const char *yes, const char *no,
+                                     gboolean value)
+{
+    gboolean want_yes = vsh_cmd_has(cmd, yes), want_no = vsh_cmd_has(cmd, no);
+
+    if (want_yes == want_no)
+        return TRUE;   /* neither or both: no filter */
+    return want_yes ? value : !value;
+}
+
+static gboolean cmd_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    VesselConnect *conn = vsh_ctl_conn(ctl, error);
+    gboolean names = vsh_cmd_has(cmd, "name"), uuids = vsh_cmd_has(cmd, "uuid");
+    gboolean ids = vsh_cmd_has(cmd, "id");
+    gboolean table = vsh_cmd_has(cmd, "table") || (!names && !uuids && !ids);
+    gboolean state_filter = vsh_cmd_has(cmd, "state-shutoff") || vsh_cmd_has(cmd, "state-other");
+    VesselListFlags flags = VESSEL_LIST_ACTIVE;
+    g_autoptr(GPtrArray) list = NULL;
+    g_autoptr(VshTable) t = NULL;
+
+    if (vsh_cmd_has(cmd, "all") || state_filter)
+        flags = VESSEL_LIST_ALL;
+    else if (vsh_cmd_has(cmd, "inactive"))
+        flags = VESSEL_LIST_INACTIVE;
+    if (table && (names || uuids || ids)) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    _("Options --table and --name, --uuid, --id are mutually exclusive"));
+        return FALSE;
+    }
+    list = vessel_connect_list_domains(conn, flags, error);
+    if (!list)
+        return FALSE;
+    if (table)
+        t = vsh_table_new(_("Id"), _("Name"), _("State"), NULL);
+    for (guint i = 0; i < list->len; i++) {
+        VesselDomain *dom = g_ptr_array_index(list, i);
+        g_autoptr(GError) local = NULL;
+        int state = 0, reason = 0, id = -1;
+        gboolean persistent = TRUE, autostart = FALSE;
+
+        if (!vessel_domain_get_state(dom, &state, &reason, &local) ||
+            !vsh_domain_id(dom, &id, &local) ||
+            !vessel_domain_is_persistent(dom, &persistent, &local) ||
+            !vessel_domain_get_autostart(dom, &autostart, &local)) {
+            if (g_error_matches(local, VESSEL_ERROR, VESSEL_ERROR_NO_DOMAIN))
+                continue;   /* vanished meanwhile */
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+        if (!vsh_list_state_wanted(cmd, state) ||
+            !vsh_list_filter_bool(cmd, "persistent", "transient", persistent) ||
+            !vsh_list_filter_bool(cmd, "autostart", "no-autostart", autostart))
+            continue;
+        if (table) {
+            g_autofree char *idstr = id > 0 ? g_strdup_printf("%d", id) : g_strdup("-");
+            vsh_table_add_row(t, idstr, vessel_domain_get_name(dom),
+                              vessel_domain_state_to_string(state), NULL);
+        } else if (ids) {
+            if (id > 0)
+                fprintf(ctl->out, "%d\n", id);
+        } else if (uuids && names) {
+            fprintf(ctl->out, "%-36s  %s\n", vessel_domain_get_uuid(dom),
+                    vessel_domain_get_name(dom));
+        } else {
+            fprintf(ctl->out, "%s\n",
+                    uuids ? vessel_domain_get_uuid(dom) : vessel_domain_get_name(dom));
+        }
+    }
+    if (t)
+        vsh_table_print(t, ctl->out, ctl->quiet);
+    fputc('\n', ctl->out);
+    return TRUE;
+}
+
+/* ------------------------------------------------------------ define etc. */
+
+static const VshOptDef opts_file[] = {
+    { "file", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS,
+      N_("file containing an XML domain description"), VSH_COMP_FILE },
+    { NULL }
+};
+
+static gboolean cmd_define(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    const char *file = vsh_cmd_get(cmd, "file");
+    g_autofree char *xml = vsh_file_read(file, error);
+    g_autoptr(VesselDomain) dom = NULL;
+
+    if (!xml)
+        return FALSE;
+    dom = vessel_domain_define_xml(vsh_ctl_conn(ctl, error), xml, error);
+    if (!dom) {
+        g_prefix_error(error, _("Failed to define domain from %s\nerror: "), file);
+        return FALSE;
+    }
+    vsh_print_extra(ctl, _("Domain '%s' defined from %s\n"), vessel_domain_get_name(dom), file);
+    return TRUE;
+}
+
+static const VshOptDef opts_create[] = {
+    { "file", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS,
+      N_("file containing an XML domain description"), VSH_COMP_FILE },
+    { "paused", VSH_OT_BOOL, 0, N_("leave the guest paused after creation"), 0 },
+    { "console", VSH_OT_BOOL, 0, N_("attach to console after creation"), 0 },
+    { NULL }
+};
+
+static gboolean cmd_create(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    const char *file = vsh_cmd_get(cmd, "file");
+    g_autofree char *xml = vsh_file_read(file, error);
+    g_autoptr(VesselDomain) dom = NULL;
+
+    if (!xml)
+        return FALSE;
+    dom = vessel_domain_create_xml(vsh_ctl_conn(ctl, error), xml,
+                                   vsh_cmd_has(cmd, "paused") ? 1 : 0, error);
+    if (!dom) {
+        g_prefix_error(error, _("Failed to create domain from %s\nerror: "), file);
+        return FALSE;
+    }
+    vsh_print_extra(ctl, _("Domain '%s' created from %s\n"), vessel_domain_get_name(dom), file);
+    if (vsh_cmd_has(cmd, "console"))
+        return vsh_console_run(ctl, dom, FALSE, error);
+    return TRUE;
+}
+
+static const VshOptDef opts_domain_only[] = {
+    OPT_DOMAIN(N_("domain name, id or uuid")),
+    { NULL }
+};
+
+static gboolean cmd_undefine(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+
+    if (!dom)
+        return FALSE;
+    if (!vessel_domain_undefine(dom, 0, error)) {
+        vsh_error_prefix_failed(error, _("undefine"), vessel_domain_get_name(dom));
+        return FALSE;
+    }
+    vsh_print_extra(ctl, _("Domain '%s' has been undefined\n"), vessel_domain_get_name(dom));
+    return TRUE;
+}
+
+static const VshOptDef opts_start[] = {
+    OPT_DOMAIN(N_("name of the inactive domain")),
+    { "console", VSH_OT_BOOL, 0, N_("attach to console after creation"), 0 },
+    { "paused", VSH_OT_BOOL, 0, N_("leave the guest paused after creation"), 0 },
+    { NULL }
+};
+
+static gboolean cmd_start(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+
+    if (!dom)
+        return FALSE;
+    if (!vessel_domain_start(dom, vsh_cmd_has(cmd, "paused") ? 1 : 0, error)) {
+        vsh_error_prefix_failed(error, _("start"), vessel_domain_get_name(dom));
+        return FALSE;
+    }
+    vsh_print_extra(ctl, _("Domain '%s' started\n"), vessel_domain_get_name(dom));
+    if (vsh_cmd_has(cmd, "console"))
+        return vsh_console_run(ctl, dom, FALSE, error);
+    return TRUE;
+}
+
+static const VshOptDef opts_shutdown[] = {
+    OPT_DOMAIN(N_("domain name, id or uuid")),
+    { "timeout", VSH_OT_INT, 0, N_("wait up to N seconds for the domain to shut off"), 0 },
+    { "destroy-on-timeout", VSH_OT_BOOL, 0, N_("destroy the domain if --timeout passes"), 0 },
+    { NULL }
+};
+
+static gboolean cmd_shutdown(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    g_autoptr(VesselDomain) dom = NULL;
+    int timeout = 0;
+
+    if (!vsh_cmd_get_int(cmd, "timeout", &timeout, error))
+        return FALSE;
+    if (timeout < 0) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    _("timeout must be positive"));
+        return FALSE;
+    }
+    dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+    if (!dom)
+        return FALSE;
+    if (!vessel_domain_shutdown(dom, vsh_cmd_has(cmd, "destroy-on-timeout") ? 2 : 0,
+                                (guint)timeout, error)) {
+        vsh_error_prefix_failed(error, _("shutdown"), vessel_domain_get_name(dom));
+        return FALSE;
+    }
+    if (timeout > 0)
+        vsh_print_extra(ctl, _("Domain '%s' is shut off\n"), vessel_domain_get_name(dom));
+    else
+        vsh_print_extra(ctl, _("Domain '%s' is being shutdown\n"), vessel_domain_get_name(dom));
+    return TRUE;
+}
+
+typedef gboolean (*VshDomainAction)(VesselDomain *dom, GError **error);
+
+static gboolean vsh_domain_destroy0(VesselDomain *dom, GError **error)
+{
+    return vessel_domain_destroy(dom, 0, error);
+}
+
+static gboolean vsh_domain_reboot0(VesselDomain *dom, GError **error)
+{
+    return vessel_domain_reboot(dom, 0, error);
+}
+
+static const struct {
+    const char *cmd;
+    VshDomainAction action;
+    const char *verb;    /* for "Failed to VERB domain" */
+    const char *done;    /* "Domain '%s' ..." */
+} vsh_simple_actions[] = {
+    { "destroy", vsh_domain_destroy0, N_("destroy"), N_("Domain '%s' destroyed\n") },
+    { "reboot", vsh_domain_reboot0, N_("reboot"), N_("Domain '%s' is being rebooted\n") },
+    { "suspend", vessel_domain_suspend, N_("suspend"), N_("Domain '%s' suspended\n") },
+    { "resume", vessel_domain_resume, N_("resume"), N_("Domain '%s' resumed\n") },
+};
+
+static gboolean cmd_simple_action(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    const char *name = vsh_cmd_def(cmd)->name;
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+
+    if (!dom)
+        return FALSE;
+    for (gsize i = 0; i < G_N_ELEMENTS(vsh_simple_actions); i++) {
+        if (strcmp(vsh_simple_actions[i].cmd, name) != 0)
+            continue;
+        if (!vsh_simple_actions[i].action(dom, error)) {
+            vsh_error_prefix_failed(error, _(vsh_simple_actions[i].verb),
+                                    vessel_domain_get_name(dom));
+            return FALSE;
+        }
+        vsh_print_extra(ctl, _(vsh_simple_actions[i].done), vessel_domain_get_name(dom));
+        return TRUE;
+    }
+    g_assert_not_reached();
+}
+
+static const VshOptDef opts_autostart[] = {
+    OPT_DOMAIN(N_("domain name, id or uuid")),
+    { "disable", VSH_OT_BOOL, 0, N_("disable autostarting"), 0 },
+    { NULL }
+};
+
+static gboolean cmd_autostart(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    gboolean enable = !vsh_cmd_has(cmd, "disable");
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+
+    if (!dom)
+        return FALSE;
+    if (!vessel_domain_set_autostart(dom, enable, error)) {
+        g_prefix_error(error, enable ? _("Failed to mark domain '%s' as autostarted\nerror: ")
+                                     : _("Failed to unmark domain '%s' as autostarted\nerror: "),
+                       vessel_domain_get_name(dom));
+        return FALSE;
+    }
+    vsh_print_extra(ctl, enable ? _("Domain '%s' marked as autostarted\n")
+                                : _("Domain '%s' unmarked as autostarted\n"),
+                    vessel_domain_get_name(dom));
+    return TRUE;
+}
+
+/* ------------------------------------------------------------ info */
+
+/* <os><type>hvm</type></os> of a domain XML, or "hvm". */
+static void os_type_text(GMarkupParseContext *ctx, const char *text, gsize len, gpointer data,
+                         GError **error)
+{
+    const GSList *stack = g_markup_parse_context_get_element_stack(ctx);
+    char **out = data;
+
+    if (!*out && stack && stack->next && strcmp(stack->data, "type") == 0 &&
+        strcmp(stack->next->data, "os") == 0)
+        *out = g_strstrip(g_strndup(text, len));
+}
+
+static char *vsh_domain_os_type(VesselDomain *dom)
+{
+    static const GMarkupParser parser = { .text = os_type_text };
+    g_autofree char *xml = vessel_domain_get_xml_desc(dom, 0, NULL);
+    char *type = NULL;
+
+    if (xml) {
+        g_autoptr(GMarkupParseContext) ctx = g_markup_parse_context_new(&parser, 0, &type, NULL);
+        g_markup_parse_context_parse(ctx, xml, -1, NULL);
+    }
+    return type && *type ? type : (g_free(type), g_strdup("hvm"));
+}
+
+static gboolean cmd_dominfo(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+    g_autofree char *ostype = NULL;
+    g_autofree char *idstr = NULL;
+    VesselDomainInfo info;
+    gboolean persistent, autostart;
+    int id;
+    FILE *o = ctl->out;
+
+    if (!dom)
+        return FALSE;
+    if (!vessel_domain_get_info(dom, &info, error) || !vsh_domain_id(dom, &id, error) ||
+        !vessel_domain_is_persistent(dom, &persistent, error) ||
+        !vessel_domain_get_autostart(dom, &autostart, error))
+        return FALSE;
+    ostype = vsh_domain_os_type(dom);
+    idstr = id > 0 ? g_strdup_printf("%d", id) : g_strdup("-");
+    fprintf(o, "%-15s %s\n", _("Id:"), idstr);
+    fprintf(o, "%-15s %s\n", _("Name:"), vessel_domain_get_name(dom));
+    fprintf(o, "%-15s %s\n", _("UUID:"), vessel_domain_get_uuid(dom));
+    fprintf(o, "%-15s %s\n", _("OS Type:"), ostype);
+    fprintf(o, "%-15s %s\n", _("State:"), vessel_domain_state_to_string(info.state));
+    fprintf(o, "%-15s %u\n", _("CPU(s):"), info.vcpus);
+    if (info.cpu_time_ns)
+        fprintf(o, "%-15s %.1lfs\n", _("CPU time:"), (double)info.cpu_time_ns / 1e9);
+    fprintf(o, "%-15s %" G_GUINT64_FORMAT " KiB\n", _("Max memory:"), info.max_mem_kib);
+    fprintf(o, "%-15s %" G_GUINT64_FORMAT " KiB\n", _("Used memory:"), info.memory_kib);
+    fprintf(o, "%-15s %s\n", _("Persistent:"), persistent ? _("yes") : _("no"));
+    fprintf(o, "%-15s %s\n", _("Autostart:"), autostart ? _("enable") : _("disable"));
+    fputc('\n', o);
+    return TRUE;
+}
+
+static const VshOptDef opts_domstate[] = {
+    OPT_DOMAIN(N_("domain name, id or uuid")),
+    { "reason", VSH_OT_BOOL, 0, N_("also print reason for the state"), 0 },
+    { NULL }
+};
+
+static gboolean cmd_domstate(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+    int state, reason;
+
+    if (!dom || !vessel_domain_get_state(dom, &state, &reason, error))
+        return FALSE;
+    if (vsh_cmd_has(cmd, "reason"))
+        fprintf(ctl->out, "%s (%s)\n", vessel_domain_state_to_string(state),
+                vessel_domain_reason_to_string(state, reason));
+    else
+        fprintf(ctl->out, "%s\n", vessel_domain_state_to_string(state));
+    fputc('\n', ctl->out);
+    return TRUE;
+}
+
+static gboolean cmd_domid(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+    int id;
+
+    if (!dom || !vsh_domain_id(dom, &id, error))
+        return FALSE;
+    if (id > 0)
+        fprintf(ctl->out, "%d\n", id);
+    else
+        fputs("-\n", ctl->out);
+    fputc('\n', ctl->out);
+    return TRUE;
+}
+
+static gboolean cmd_domname(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+
+    if (!dom)
+        return FALSE;
+    fprintf(ctl->out, "%s\n\n", vessel_domain_get_name(dom));
+    return TRUE;
+}
+
+static gboolean cmd_domuuid(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+
+    if (!dom)
+        return FALSE;
+    fprintf(ctl->out, "%s\n\n", vessel_domain_get_uuid(dom));
+    return TRUE;
+}
+
+static const VshOptDef opts_dumpxml[] = {
+    OPT_DOMAIN(N_("domain name, id or uuid")),
+    { "inactive", VSH_OT_BOOL, 0, N_("show inactive defined XML"), 0 },
+    { NULL }
+};
+
+static gboolean cmd_dumpxml(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+    g_autofree char *xml = NULL;
+
+    if (!dom)
+        return FALSE;
+    xml = vessel_domain_get_xml_desc(dom, vsh_cmd_has(cmd, "inactive") ? 2 : 0, error);
+    if (!xml)
+        return FALSE;
+    fputs(xml, ctl->out);
+    if (!g_str_has_suffix(xml, "\n"))
+        fputc('\n', ctl->out);
+    return TRUE;
+}
+
+/* ------------------------------------------------------------ table */
+
+const VshCmdDef vsh_domain_cmds[] = {
+    { "autostart", VSH_GROUP_DOMAIN, opts_autostart, cmd_autostart,
+      N_("autostart a domain"),
+      N_("Configure a domain to be automatically started at boot."), 0 },
+    { "console", VSH_GROUP_DOMAIN, vsh_opts_console, vsh_cmd_console,
+      N_("connect to the guest console"),
+      N_("Connect the virtual serial console for the guest; Ctrl+] detaches."), 0 },
+    { "create", VSH_GROUP_DOMAIN, opts_create, cmd_create,
+      N_("create a domain from an XML file"),
+      N_("Create a transient domain and start it."), 0 },
+    { "define", VSH_GROUP_DOMAIN, opts_file, cmd_define,
+      N_("define (but don't start) a domain from an XML file"),
+      N_("Define a domain."), 0 },
+    { "destroy", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
+      N_("destroy (stop) a domain"),
+      N_("Forcefully stop a given domain, but leave its resources intact."), 0 },
+    { "domid", VSH_GROUP_DOMAIN, opts_domain_only, cmd_domid,
+      N_("convert a domain name or UUID to domain id"), NULL, 0 },
+    { "dominfo", VSH_GROUP_DOMAIN, opts_domain_only, cmd_dominfo,
+      N_("domain information"), N_("Returns basic information about the domain."), 0 },
+    { "domname", VSH_GROUP_DOMAIN, opts_domain_only, cmd_domname,
+      N_("convert a domain id or UUID to domain name"), NULL, 0 },
+    { "domstate", VSH_GROUP_DOMAIN, opts_domstate, cmd_domstate,
+      N_("domain state"), N_("Returns state about a domain."), 0 },
+    { "domuuid", VSH_GROUP_DOMAIN, opts_domain_only, cmd_domuuid,
+      N_("convert a domain name or id to domain UUID"), NULL, 0 },
+    { "dumpxml", VSH_GROUP_DOMAIN, opts_dumpxml, cmd_dumpxml,
+      N_("domain information in XML"), N_("Output the domain information as an XML dump to stdout."), 0 },
+    { "edit", VSH_GROUP_DOMAIN, opts_domain_only, vsh_cmd_edit,
+      N_("edit XML configuration for a domain"),
+      N_("Edit the XML configuration for a domain in $VISUAL or $EDITOR; the editor reopens "
+         "when the new definition is refused."), 0 },
+    { "event", VSH_GROUP_DOMAIN, vsh_opts_event, vsh_cmd_event,
+      N_("Domain Events"),
+      N_("List event types, or wait for domain events to occur."), 0 },
+    { "list", VSH_GROUP_DOMAIN, opts_list, cmd_list,
+      N_("list domains"), N_("Returns list of domains."), 0 },
+    { "reboot", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
+      N_("reboot a domain"), N_("Run a reboot command in the target domain."), 0 },
+    { "resume", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
+      N_("resume a domain"), N_("Resume a previously suspended domain."), 0 },
+    { "shutdown", VSH_GROUP_DOMAIN, opts_shutdown, cmd_shutdown,
+      N_("gracefully shutdown a domain"), N_("Run shutdown in the target domain."), 0 },
+    { "start", VSH_GROUP_DOMAIN, opts_start, cmd_start,
+      N_("start a (previously defined) inactive domain"),
+      N_("Start a defined, inactive domain with a fresh boot."), 0 },
+    { "suspend", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
+      N_("suspend a domain"), N_("Suspend a running domain."), 0 },
+    { "undefine", VSH_GROUP_DOMAIN, opts_domain_only, cmd_undefine,
+      N_("undefine a domain"), N_("Undefine an inactive domain, or convert persistent to transient."), 0 },
+    { NULL }
+};
