@@ -1,0 +1,29 @@
+/* console_relay.h - the guest serial console of one running domain.
+ *
+ * The VMM listens on RUN/domains/NAME.console (--serial unix:PATH).  The
+ * relay keeps one connection to it for the domain's whole run, appends
+ * every byte the guest writes to the domain log, and forwards it to the
+ * one attached console client, if any.  OpenConsole gives the client one
+ * end of a socketpair; what the client writes is forwarded to the guest.
+ * A client that stops reading never blocks the daemon: output for it is
+ * buffered up to a limit, then dropped (the log keeps everything).
+ *
+ * All I/O runs on the daemon's main context; the functions below may be
+ * called from any thread. */
+#ifndef VESSEL_CONSOLE_RELAY_H
+#define VESSEL_CONSOLE_RELAY_H
+
+#include <glib.h>
+
+typedef struct ConsoleRelay ConsoleRelay;
+
+/* Connect to the VMM's console socket and start logging to @log_path. */
+ConsoleRelay *console_relay_new(GMainContext *context, const char *socket_path,
+                                const char *log_path, GError **error);
+/* Return a new client fd (caller owns it).  With @force an attached client
+ * is disconnected first; without it, an attached client is an error. */
+int console_relay_attach(ConsoleRelay *relay, gboolean force, GError **error);
+/* Stop relaying and free (any thread). */
+void console_relay_free(ConsoleRelay *relay);
+
+#endif

@@ -1,0 +1,35 @@
+/* daemon.h - the Daemon: one instance per vesseld process, passed to every
+ * part (no globals hold daemon state). */
+#ifndef VESSEL_DAEMON_H
+#define VESSEL_DAEMON_H
+
+#include <gio/gio.h>
+
+#include "daemon_config.h"
+#include "domain_obj.h"
+#include "network_obj.h"
+
+typedef struct DaemonDbus DaemonDbus;
+
+typedef struct {
+    DaemonConfig *config;
+    GMainContext *context;       /* the main loop's context */
+    GMainLoop *loop;
+    DaemonDbus *dbus;
+    DomainList *domains;
+    NetworkList *networks;
+    int lock_fd;                 /* flock on RUN/vesseld.pid */
+    guint idle_timeout;          /* seconds, 0 = never exit when idle */
+    gint64 last_activity;        /* monotonic us */
+    gboolean quitting;
+} Daemon;
+
+/* Mark activity for the idle timeout (any thread). */
+void daemon_touch(Daemon *daemon);
+
+/* Time limits (ms) for control requests and waits. */
+#define DAEMON_CONTROL_TIMEOUT_MS 10000
+#define DAEMON_JOB_WAIT_MS 60000
+#define DAEMON_START_TIMEOUT_MS 30000
+
+#endif

@@ -1,0 +1,169 @@
+/* daemon_config.c - defaults per mode and the vesseld.conf GKeyFile. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "daemon_config.h"
+#include "daemon_error.h"
+#include "i18n.h"
+
+static const char *const mode_names[DAEMON_MODE_LAST] = {
+    [DAEMON_MODE_SYSTEM] = "system",
+    [DAEMON_MODE_SESSION] = "session",
+};
+
+const char *daemon_mode_to_string(DaemonMode mode)
+{
+    return mode < DAEMON_MODE_LAST ? mode_names[mode] : "unknown";
+}
+
+DaemonConfig *daemon_config_new(DaemonMode mode)
+{
+    DaemonConfig *cfg = g_new0(DaemonConfig, 1);
+    cfg->mode = mode;
+    if (mode == DAEMON_MODE_SYSTEM) {
+        cfg->config_dir = g_build_filename(SYSCONFDIR, "vessel", NULL);
+        cfg->run_dir = g_strdup(RUNSTATEDIR "/vessel");
+        cfg->log_dir = g_build_filename(LOCALSTATEDIR, "log", "vessel", NULL);
+        cfg->state_dir = g_build_filename(LOCALSTATEDIR, "lib", "vessel", NULL);
+        cfg->group = g_strdup("vessel");
+        cfg->system_bus = TRUE;
+        cfg->vmm_user = g_strdup("vessel-vm");
+    } else {
+        cfg->config_dir = g_build_filename(g_get_user_config_dir(), "vessel", NULL);
+        cfg->run_dir = g_build_filename(g_get_user_runtime_dir(), "vessel", NULL);
+        cfg->state_dir = g_build_filename(g_get_user_state_dir(), "vessel", NULL);
+        cfg->log_dir = g_build_filename(cfg->state_dir, "log", NULL);
+        cfg->group = g_strdup("");
+        cfg->system_bus = FALSE;
+        cfg->vmm_user = g_strdup("");
+    }
+    cfg->rw_perms = mode == DAEMON_MODE_SYSTEM ? 0660 : 0600;
+    cfg->ro_perms = mode == DAEMON_MODE_SYSTEM ? 0666 : 0600;
+    cfg->shutdown_grace = 10;
+    return cfg;
+}
+
+void daemon_config_free(DaemonConfig *cfg)
+{
+    if (!cfg)
+        return;
+    g_free(cfg->config_file);
+    g_free(cfg->config_dir);
+    g_free(cfg->run_dir);
+    g_free(cfg->log_dir);
+    g_free(cfg->state_dir);
+    g_free(cfg->group);
+    g_free(cfg->vmm_user);
+    g_free(cfg->vmm_path);
+    g_free(cfg);
+}
+
+/* Replace *@slot with the path under @key if present. */
+static void load_path(GKeyFile *kf, const char *base, const char *group,
+                      const char *key, char **slot)
+{
+    g_autofree char *v = g_key_file_get_string(kf, group, key, NULL);
+    if (!v || !*v)
+        return;
+    g_free(*slot);
+    *slot = g_path_is_absolute(v) ? g_steal_pointer(&v)
+                                  : g_canonicalize_filename(v, base);
+}
+
+static gboolean load_perms(GKeyFile *kf, const char *key, guint *slot,
+                           const char *path, GError **error)
+{
+    g_autofree char *v = g_key_file_get_string(kf, "sockets", key, NULL);
+    if (!v)
+        return TRUE;
+    char *end = NULL;
+    errno = 0;
+    unsigned long perms = strtoul(g_strstrip(v), &end, 8);
+    if (errno || end == v || *end || perms > 0777) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("%s: [sockets] %s: '%s' is not an octal mode"), path, key, v);
+        return FALSE;
+    }
+    *slot = perms;
+    return TRUE;
+}
+
+gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) local = NULL;
+
+    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local)) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("Cannot read configuration %s: %s"), path, local->message);
+        return FALSE;
+    }
+    g_autofree char *abs = g_canonicalize_filename(path, NULL);
+    g_autofree char *base = g_path_get_dirname(abs);
+
+    load_path(kf, base, "paths", "config_dir", &cfg->config_dir);
+    load_path(kf, base, "paths", "run_dir", &cfg->run_dir);
+    load_path(kf, base, "paths", "log_dir", &cfg->log_dir);
+    load_path(kf, base, "paths", "state_dir", &cfg->state_dir);
+    load_path(kf, base, "vmm", "path", &cfg->vmm_path);
+
+    if (g_key_file_has_key(kf, "sockets", "group", NULL)) {
+        g_free(cfg->group);
+        cfg->group = g_key_file_get_string(kf, "sockets", "group", NULL);
+        g_strstrip(cfg->group);
+    }
+    if (g_key_file_has_key(kf, "vmm", "user", NULL)) {
+        g_free(cfg->vmm_user);
+        cfg->vmm_user = g_key_file_get_string(kf, "vmm", "user", NULL);
+        g_strstrip(cfg->vmm_user);
+    }
+    if (!load_perms(kf, "rw_perms", &cfg->rw_perms, path, error) ||
+        !load_perms(kf, "ro_perms", &cfg->ro_perms, path, error))
+        return FALSE;
+
+    if (g_key_file_has_key(kf, "dbus", "system_bus", NULL)) {
+        gboolean b = g_key_file_get_boolean(kf, "dbus", "system_bus", &local);
+        if (local) {
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                        _("%s: [dbus] system_bus: %s"), path, local->message);
+            return FALSE;
+        }
+        cfg->system_bus = b;
+    }
+    if (g_key_file_has_key(kf, "vmm", "shutdown_grace", NULL)) {
+        gint g = g_key_file_get_integer(kf, "vmm", "shutdown_grace", &local);
+        if (local || g < 0) {
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                        _("%s: [vmm] shutdown_grace must be a number of seconds"), path);
+            return FALSE;
+        }
+        cfg->shutdown_grace = g;
+    }
+    g_free(cfg->config_file);
+    cfg->config_file = g_steal_pointer(&abs);
+    return TRUE;
+}
+
+gboolean daemon_config_make_dirs(const DaemonConfig *cfg, GError **error)
+{
+    const char *dirs[][2] = {
+        { cfg->config_dir, "domains/autostart" },
+        { cfg->config_dir, "networks/autostart" },
+        { cfg->run_dir, "domains" },
+        { cfg->run_dir, "networks" },
+        { cfg->log_dir, "domains" },
+        { cfg->state_dir, "" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(dirs); i++) {
+        g_autofree char *d = g_build_filename(dirs[i][0], dirs[i][1], NULL);
+        if (g_mkdir_with_parents(d, 0755) < 0) {
+            int err = errno;
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                        _("Cannot create directory %s: %s"), d, g_strerror(err));
+            return FALSE;
+        }
+    }
+    return TRUE;
+}

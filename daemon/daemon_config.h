@@ -1,0 +1,52 @@
+/* daemon_config.h - vesseld's configuration: mode, paths, socket access.
+ *
+ * Defaults depend on the mode (system: /etc/vessel, /run/vessel,
+ * /var/log/vessel; session: the XDG user dirs).  A GKeyFile given with
+ * --config overrides them:
+ *
+ *   [paths]   config_dir= run_dir= log_dir= state_dir=
+ *   [sockets] group= rw_perms= ro_perms=      (perms in octal, e.g. 0660)
+ *   [dbus]    system_bus=true|false           (system mode only)
+ *   [vmm]     user= path= shutdown_grace=     (grace in seconds before
+ *                                              SIGKILL on destroy)
+ *
+ * Relative paths in the file are taken relative to the file's directory. */
+#ifndef VESSEL_DAEMON_CONFIG_H
+#define VESSEL_DAEMON_CONFIG_H
+
+#include <glib.h>
+
+typedef enum {
+    DAEMON_MODE_SYSTEM,
+    DAEMON_MODE_SESSION,
+    DAEMON_MODE_LAST
+} DaemonMode;
+
+typedef struct {
+    DaemonMode mode;
+    char *config_file;      /* NULL when running on defaults */
+    char *config_dir;       /* definitions: domains/, networks/ */
+    char *run_dir;          /* sockets, live status, markers */
+    char *log_dir;          /* domains/NAME.log */
+    char *state_dir;        /* persistent daemon state */
+    char *group;            /* group with read-write access ("" = none) */
+    guint rw_perms;
+    guint ro_perms;
+    gboolean system_bus;    /* also serve on the system bus */
+    char *vmm_user;         /* run VMMs as this user when root ("" = no) */
+    char *vmm_path;         /* VMM binary override (NULL = search) */
+    guint shutdown_grace;   /* seconds between SIGTERM and SIGKILL */
+} DaemonConfig;
+
+const char *daemon_mode_to_string(DaemonMode mode);
+
+/* Defaults for @mode (no file read). */
+DaemonConfig *daemon_config_new(DaemonMode mode);
+/* Override @cfg with the keys of @path. */
+gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error);
+/* Create the directories the daemon writes to. */
+gboolean daemon_config_make_dirs(const DaemonConfig *cfg, GError **error);
+void daemon_config_free(DaemonConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DaemonConfig, daemon_config_free)
+
+#endif

@@ -1,0 +1,558 @@
+/* daemon_dbus.c - sockets, system bus, object export and dispatch.
+ *
+ * Objects are exported per connection: the manager as a plain object,
+ * domains and networks as subtrees (so no per-object registration is
+ * needed when domains come and go; unknown nodes still dispatch, and the
+ * handlers answer NoDomain/NoNetwork).  Signals go to every connection. */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon_dbus.h"
+#include "daemon_error.h"
+#include "i18n.h"
+
+#define DAEMON_READONLY_KEY "vessel-readonly"
+#define DAEMON_RESOURCE_PREFIX "/org/vessel/daemon/"
+
+typedef enum {
+    IFACE_MANAGER,
+    IFACE_DOMAIN,
+    IFACE_NETWORK,
+    IFACE_LAST
+} IfaceKind;
+
+static const struct {
+    const char *resource;
+    const DaemonInterfaceImpl *impl;
+    const char *subtree;     /* NULL: plain object at DAEMON_MANAGER_PATH */
+} iface_table[IFACE_LAST] = {
+    [IFACE_MANAGER] = { "org.vessel.Manager1.xml", &daemon_manager_impl, NULL },
+    [IFACE_DOMAIN] = { "org.vessel.Domain1.xml", &daemon_domain_impl, DOMAIN_PATH_PREFIX },
+    [IFACE_NETWORK] = { "org.vessel.Network1.xml", &daemon_network_impl, NETWORK_PATH_PREFIX },
+};
+
+typedef struct {
+    DaemonDbus *dbus;
+    IfaceKind kind;
+} IfaceBinding;
+
+struct DaemonDbus {
+    Daemon *daemon;
+    GDBusNodeInfo *nodes[IFACE_LAST];
+    GDBusInterfaceInfo *ifaces[IFACE_LAST];
+    GDBusServer *server_rw;
+    GDBusServer *server_ro;
+    GDBusAuthObserver *observer;
+    GDBusConnection *bus;
+    GMutex lock;                  /* guards connections */
+    GPtrArray *connections;       /* every connection objects are exported on */
+    GThreadPool *pool;
+    IfaceBinding bindings[IFACE_LAST];   /* user_data of the vtables */
+};
+
+/* ------------------------------------------------------------ dispatch */
+
+typedef struct {
+    DaemonDbus *dbus;
+    const DaemonMethod *method;
+    GDBusMethodInvocation *invocation;
+    char *node;
+    gboolean write;
+} PendingCall;
+
+static void pending_call_free(PendingCall *pc)
+{
+    if (pc->invocation)
+        g_object_unref(pc->invocation);
+    g_free(pc->node);
+    g_free(pc);
+}
+
+/* Runs the handler and replies, consuming pc->invocation. */
+static void call_run(PendingCall *pc)
+{
+    GDBusMethodInvocation *inv = g_steal_pointer(&pc->invocation);
+    GDBusConnection *conn = g_dbus_method_invocation_get_connection(inv);
+    const char *sender = g_dbus_method_invocation_get_sender(inv);
+    g_autoptr(GError) error = NULL;
+
+    daemon_touch(pc->dbus->daemon);
+    if (pc->write && !daemon_auth_check_write(pc->dbus->daemon, conn, sender, &error)) {
+        g_autoptr(GError) e = daemon_error_to_dbus(error);
+        g_dbus_method_invocation_return_gerror(inv, e);
+        return;
+    }
+    DaemonCall call = {
+        .daemon = pc->dbus->daemon,
+        .connection = conn,
+        .sender = sender,
+        .node = pc->node,
+        .params = g_dbus_method_invocation_get_parameters(inv),
+    };
+    GVariant *reply = pc->method->func(&call, &error);
+    if (error) {
+        if (reply)
+            g_variant_unref(g_variant_ref_sink(reply));
+        g_autoptr(GError) e = daemon_error_to_dbus(error);
+        g_dbus_method_invocation_return_gerror(inv, e);
+    } else if (call.out_fds) {
+        g_dbus_method_invocation_return_value_with_unix_fd_list(inv, reply,
+                                                                call.out_fds);
+        g_object_unref(call.out_fds);
+    } else {
+        g_dbus_method_invocation_return_value(inv, reply);
+    }
+    daemon_touch(pc->dbus->daemon);
+}
+
+static void pool_func(gpointer data, gpointer user_data)
+{
+    PendingCall *pc = data;
+    call_run(pc);
+    pending_call_free(pc);
+}
+
+static gboolean method_is_write(GDBusMethodInvocation *inv)
+{
+    const GDBusMethodInfo *mi = g_dbus_method_invocation_get_method_info(inv);
+    const char *access = mi ? g_dbus_annotation_info_lookup(mi->annotations,
+                                                            "org.vessel.Access")
+                            : NULL;
+    /* anything not explicitly read-only is treated as a write */
+    return g_strcmp0(access, "read") != 0;
+}
+
+static void on_method_call(GDBusConnection *conn, const char *sender, const char *path,
+                           const char *iface, const char *method, GVariant *params,
+                           GDBusMethodInvocation *inv, gpointer user_data)
+{
+    IfaceBinding *b = user_data;
+    const DaemonInterfaceImpl *impl = iface_table[b->kind].impl;
+    const DaemonMethod *m = impl->methods;
+    while (m->name && strcmp(m->name, method) != 0)
+        m++;
+    if (!m->name) {
+        g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+                                              _("Unknown method %s.%s"), iface, method);
+        return;
+    }
+    PendingCall *pc = g_new0(PendingCall, 1);
+    pc->dbus = b->dbus;
+    pc->method = m;
+    pc->invocation = inv;   /* the handler owns the invocation */
+    pc->write = method_is_write(inv);
+    const char *sub = iface_table[b->kind].subtree;
+    if (sub && g_str_has_prefix(path, sub) && path[strlen(sub)] == '/')
+        pc->node = g_strdup(path + strlen(sub) + 1);
+
+    if (pc->write || m->blocking) {
+        g_autoptr(GError) err = NULL;
+        if (!g_thread_pool_push(b->dbus->pool, pc, &err)) {
+            pc->invocation = NULL;
+            g_dbus_method_invocation_return_error(inv, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                                                  "%s", err->message);
+            pending_call_free(pc);
+        }
+        return;
+    }
+    call_run(pc);
+    pending_call_free(pc);
+}
+
+static GVariant *on_get_property(GDBusConnection *conn, const char *sender,
+                                 const char *path, const char *iface, const char *prop,
+                                 GError **error, gpointer user_data)
+{
+    IfaceBinding *b = user_data;
+    const char *sub = iface_table[b->kind].subtree;
+    const char *node = NULL;
+    if (sub && g_str_has_prefix(path, sub) && path[strlen(sub)] == '/')
+        node = path + strlen(sub) + 1;
+    g_autoptr(GError) local = NULL;
+    GVariant *v = iface_table[b->kind].impl->get_property(b->dbus->daemon, node, prop, &local);
+    if (!v) {
+        *error = daemon_error_to_dbus(local);
+        return NULL;
+    }
+    return v;
+}
+
+static const GDBusInterfaceVTable iface_vtable = {
+    .method_call = on_method_call,
+    .get_property = on_get_property,
+};
+
+/* ------------------------------------------------------------ subtrees */
+
+static char **subtree_enumerate(GDBusConnection *conn, const char *sender,
+                                const char *path, gpointer user_data)
+{
+    IfaceBinding *b = user_data;
+    Daemon *d = b->dbus->daemon;
+    GPtrArray *names = g_ptr_array_new();
+    if (b->kind == IFACE_DOMAIN) {
+        domain_list_lock(d->domains);
+        g_autoptr(GPtrArray) snap = domain_list_snapshot(d->domains);
+        for (guint i = 0; i < snap->len; i++) {
+            DomainObj *dom = snap->pdata[i];
+            g_ptr_array_add(names, g_strdup(strrchr(dom->path, '/') + 1));
+        }
+        domain_list_unlock(d->domains);
+    } else {
+        network_list_lock(d->networks);
+        g_autoptr(GPtrArray) snap = network_list_snapshot(d->networks);
+        for (guint i = 0; i < snap->len; i++) {
+            NetworkObj *net = snap->pdata[i];
+            g_ptr_array_add(names, g_strdup(strrchr(net->path, '/') + 1));
+        }
+        network_list_unlock(d->networks);
+    }
+    g_ptr_array_add(names, NULL);
+    return (char **)g_ptr_array_free(names, FALSE);
+}
+
+static GDBusInterfaceInfo **subtree_introspect(GDBusConnection *conn, const char *sender,
+                                               const char *path, const char *node,
+                                               gpointer user_data)
+{
+    IfaceBinding *b = user_data;
+    if (!node)
+        return NULL;
+    GDBusInterfaceInfo **infos = g_new0(GDBusInterfaceInfo *, 2);
+    infos[0] = g_dbus_interface_info_ref(b->dbus->ifaces[b->kind]);
+    return infos;
+}
+
+static const GDBusInterfaceVTable *subtree_dispatch(GDBusConnection *conn,
+                                                    const char *sender, const char *path,
+                                                    const char *iface, const char *node,
+                                                    gpointer *out_user_data,
+                                                    gpointer user_data)
+{
+    *out_user_data = user_data;
+    return &iface_vtable;
+}
+
+static const GDBusSubtreeVTable subtree_vtable = {
+    .enumerate = subtree_enumerate,
+    .introspect = subtree_introspect,
+    .dispatch = subtree_dispatch,
+};
+
+static gboolean export_objects(DaemonDbus *dbus, GDBusConnection *conn, GError **error)
+{
+    for (int k = 0; k < IFACE_LAST; k++) {
+        IfaceBinding *b = &dbus->bindings[k];
+        guint id;
+        if (!iface_table[k].subtree)
+            id = g_dbus_connection_register_object(conn, DAEMON_MANAGER_PATH,
+                                                   dbus->ifaces[k], &iface_vtable, b,
+                                                   NULL, error);
+        else
+            id = g_dbus_connection_register_subtree(
+                conn, iface_table[k].subtree, &subtree_vtable,
+                G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES, b, NULL, error);
+        if (!id)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* ------------------------------------------------------------ connections */
+
+static void on_connection_closed(GDBusConnection *conn, gboolean remote_peer_vanished,
+                                 GError *error, gpointer user_data)
+{
+    DaemonDbus *dbus = user_data;
+    g_mutex_lock(&dbus->lock);
+    g_ptr_array_remove(dbus->connections, conn);
+    g_mutex_unlock(&dbus->lock);
+    daemon_touch(dbus->daemon);
+}
+
+static void track_connection(DaemonDbus *dbus, GDBusConnection *conn)
+{
+    g_mutex_lock(&dbus->lock);
+    g_ptr_array_add(dbus->connections, g_object_ref(conn));
+    g_mutex_unlock(&dbus->lock);
+    g_signal_connect(conn, "closed", G_CALLBACK(on_connection_closed), dbus);
+    daemon_touch(dbus->daemon);
+}
+
+static gboolean on_new_connection(GDBusServer *server, GDBusConnection *conn,
+                                  gpointer user_data)
+{
+    DaemonDbus *dbus = user_data;
+    g_autoptr(GError) err = NULL;
+    if (server == dbus->server_ro)
+        g_object_set_data(G_OBJECT(conn), DAEMON_READONLY_KEY, GINT_TO_POINTER(1));
+    if (!export_objects(dbus, conn, &err)) {
+        g_warning(_("Cannot export objects on a new connection: %s"), err->message);
+        return FALSE;
+    }
+    track_connection(dbus, conn);
+    return TRUE;
+}
+
+guint daemon_dbus_n_clients(DaemonDbus *dbus)
+{
+    g_mutex_lock(&dbus->lock);
+    guint n = dbus->connections->len - (dbus->bus ? 1 : 0);
+    g_mutex_unlock(&dbus->lock);
+    return n;
+}
+
+static gboolean on_allow_mechanism(GDBusAuthObserver *obs, const char *mech, gpointer data)
+{
+    return g_strcmp0(mech, "EXTERNAL") == 0;
+}
+
+static gboolean on_authorize_peer(GDBusAuthObserver *obs, GIOStream *stream,
+                                  GCredentials *cred, gpointer data)
+{
+    /* Everyone who can open the socket may connect; what they may do is
+     * decided per call by daemon_auth_check_write(). */
+    return cred != NULL;
+}
+
+/* ------------------------------------------------------------ setup */
+
+DaemonDbus *daemon_dbus_new(Daemon *daemon, GError **error)
+{
+    DaemonDbus *dbus = g_new0(DaemonDbus, 1);
+    dbus->daemon = daemon;
+    g_mutex_init(&dbus->lock);
+    dbus->connections = g_ptr_array_new_with_free_func(g_object_unref);
+    for (int k = 0; k < IFACE_LAST; k++) {
+        g_autofree char *res = g_strconcat(DAEMON_RESOURCE_PREFIX, iface_table[k].resource, NULL);
+        g_autoptr(GBytes) bytes = g_resources_lookup_data(res, 0, error);
+        if (!bytes)
+            goto fail;
+        dbus->nodes[k] = g_dbus_node_info_new_for_xml(g_bytes_get_data(bytes, NULL), error);
+        if (!dbus->nodes[k])
+            goto fail;
+        dbus->ifaces[k] = g_dbus_node_info_lookup_interface(dbus->nodes[k],
+                                                            iface_table[k].impl->interface);
+        if (!dbus->ifaces[k]) {
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                        "interface %s missing from %s", iface_table[k].impl->interface, res);
+            goto fail;
+        }
+        g_dbus_interface_info_cache_build(dbus->ifaces[k]);
+        dbus->bindings[k] = (IfaceBinding){ dbus, k };
+    }
+    dbus->pool = g_thread_pool_new(pool_func, dbus, 32, FALSE, error);
+    if (!dbus->pool)
+        goto fail;
+    return dbus;
+fail:
+    daemon_dbus_free(dbus);
+    return NULL;
+}
+
+static gboolean socket_set_perms(const DaemonConfig *cfg, const char *path, guint perms,
+                                 GError **error)
+{
+    if (cfg->group && *cfg->group) {
+        struct group *gr = getgrnam(cfg->group);
+        if (gr && chown(path, (uid_t)-1, gr->gr_gid) < 0)
+            g_message(_("Cannot give socket %s to group %s: %s"), path, cfg->group,
+                      g_strerror(errno));
+    }
+    if (chmod(path, perms) < 0) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                    _("Cannot set permissions of %s: %s"), path, g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void daemon_dbus_apply_perms(DaemonDbus *dbus)
+{
+    const DaemonConfig *cfg = dbus->daemon->config;
+    g_autofree char *rw = g_build_filename(cfg->run_dir, "vessel-sock", NULL);
+    g_autofree char *ro = g_build_filename(cfg->run_dir, "vessel-sock-ro", NULL);
+    g_autoptr(GError) e1 = NULL;
+    g_autoptr(GError) e2 = NULL;
+    if (!socket_set_perms(cfg, rw, cfg->rw_perms, &e1))
+        g_warning("%s", e1->message);
+    if (!socket_set_perms(cfg, ro, cfg->ro_perms, &e2))
+        g_warning("%s", e2->message);
+}
+
+void daemon_dbus_stop(DaemonDbus *dbus)
+{
+    if (dbus->server_rw)
+        g_dbus_server_stop(dbus->server_rw);
+    if (dbus->server_ro)
+        g_dbus_server_stop(dbus->server_ro);
+}
+
+guint daemon_dbus_busy(DaemonDbus *dbus)
+{
+    return g_thread_pool_unprocessed(dbus->pool) + g_thread_pool_get_num_threads(dbus->pool);
+}
+
+static GDBusServer *server_listen(DaemonDbus *dbus, const char *path, guint perms,
+                                  GError **error)
+{
+    const DaemonConfig *cfg = dbus->daemon->config;
+    g_autofree char *escaped = g_dbus_address_escape_value(path);
+    g_autofree char *addr = g_strconcat("unix:path=", escaped, NULL);
+    g_autofree char *guid = g_dbus_generate_guid();
+
+    if (unlink(path) < 0 && errno != ENOENT) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                    _("Cannot remove stale socket %s: %s"), path, g_strerror(errno));
+        return NULL;
+    }
+    mode_t old = umask(0177);
+    GDBusServer *server = g_dbus_server_new_sync(addr, G_DBUS_SERVER_FLAGS_NONE, guid,
+                                                 dbus->observer, NULL, error);
+    umask(old);
+    if (!server)
+        return NULL;
+    if (!socket_set_perms(cfg, path, perms, error)) {
+        g_object_unref(server);
+        return NULL;
+    }
+    g_signal_connect(server, "new-connection", G_CALLBACK(on_new_connection), dbus);
+    g_dbus_server_start(server);
+    return server;
+}
+
+static void join_system_bus(DaemonDbus *dbus)
+{
+    g_autoptr(GError) err = NULL;
+    const char *addr = g_getenv("DBUS_SYSTEM_BUS_ADDRESS");
+    GDBusConnection *bus;
+    if (addr && *addr)
+        bus = g_dbus_connection_new_for_address_sync(
+            addr, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                      G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+            NULL, NULL, &err);
+    else
+        bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &err);
+    if (!bus) {
+        g_message(_("No system bus (%s): serving on the daemon's sockets only"), err->message);
+        return;
+    }
+    g_dbus_connection_set_exit_on_close(bus, FALSE);
+    if (!export_objects(dbus, bus, &err)) {
+        g_warning(_("Cannot export objects on the system bus: %s"), err->message);
+        g_object_unref(bus);
+        return;
+    }
+    g_autoptr(GVariant) r = g_dbus_connection_call_sync(
+        bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+        "RequestName", g_variant_new("(su)", DAEMON_BUS_NAME, 4 /* DO_NOT_QUEUE */),
+        G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &err);
+    guint32 result = 0;
+    if (r)
+        g_variant_get(r, "(u)", &result);
+    if (result != 1 && result != 4)
+        g_warning(_("Cannot own %s on the system bus: %s"), DAEMON_BUS_NAME,
+                  err ? err->message : _("name is taken"));
+    dbus->bus = bus;
+    track_connection(dbus, bus);
+}
+
+gboolean daemon_dbus_start(DaemonDbus *dbus, GError **error)
+{
+    const DaemonConfig *cfg = dbus->daemon->config;
+    dbus->observer = g_dbus_auth_observer_new();
+    g_signal_connect(dbus->observer, "allow-mechanism", G_CALLBACK(on_allow_mechanism), NULL);
+    g_signal_connect(dbus->observer, "authorize-authenticated-peer",
+                     G_CALLBACK(on_authorize_peer), NULL);
+
+    g_autofree char *rw = g_build_filename(cfg->run_dir, "vessel-sock", NULL);
+    g_autofree char *ro = g_build_filename(cfg->run_dir, "vessel-sock-ro", NULL);
+    dbus->server_rw = server_listen(dbus, rw, cfg->rw_perms, error);
+    if (!dbus->server_rw)
+        return FALSE;
+    dbus->server_ro = server_listen(dbus, ro, cfg->ro_perms, error);
+    if (!dbus->server_ro)
+        return FALSE;
+    if (cfg->mode == DAEMON_MODE_SYSTEM && cfg->system_bus)
+        join_system_bus(dbus);
+    return TRUE;
+}
+
+void daemon_dbus_free(DaemonDbus *dbus)
+{
+    if (!dbus)
+        return;
+    if (dbus->pool)
+        g_thread_pool_free(dbus->pool, FALSE, TRUE);
+    if (dbus->server_rw) {
+        g_dbus_server_stop(dbus->server_rw);
+        g_object_unref(dbus->server_rw);
+    }
+    if (dbus->server_ro) {
+        g_dbus_server_stop(dbus->server_ro);
+        g_object_unref(dbus->server_ro);
+    }
+    g_mutex_lock(&dbus->lock);
+    for (guint i = 0; i < dbus->connections->len; i++)
+        g_signal_handlers_disconnect_by_data(dbus->connections->pdata[i], dbus);
+    g_mutex_unlock(&dbus->lock);
+    g_ptr_array_unref(dbus->connections);
+    g_clear_object(&dbus->bus);
+    g_clear_object(&dbus->observer);
+    for (int k = 0; k < IFACE_LAST; k++)
+        if (dbus->nodes[k])
+            g_dbus_node_info_unref(dbus->nodes[k]);
+    g_mutex_clear(&dbus->lock);
+    g_free(dbus);
+}
+
+/* ------------------------------------------------------------ signals */
+
+static void emit_everywhere(DaemonDbus *dbus, const char *path, const char *iface,
+                            const char *signal, GVariant *args)
+{
+    g_variant_ref_sink(args);
+    g_mutex_lock(&dbus->lock);
+    for (guint i = 0; i < dbus->connections->len; i++) {
+        GDBusConnection *c = dbus->connections->pdata[i];
+        if (!g_dbus_connection_is_closed(c))
+            g_dbus_connection_emit_signal(c, NULL, path, iface, signal, args, NULL);
+    }
+    g_mutex_unlock(&dbus->lock);
+    g_variant_unref(args);
+}
+
+void daemon_dbus_emit_domain_event(DaemonDbus *dbus, const DomainObj *dom, int event,
+                                   int detail)
+{
+    emit_everywhere(dbus, DAEMON_MANAGER_PATH, "org.vessel.Manager1", "DomainEvent",
+                    g_variant_new("(ssiio)", dom->def->name, dom->def->uuid, event,
+                                  detail, dom->path));
+
+    GVariantBuilder changed;
+    g_variant_builder_init(&changed, G_VARIANT_TYPE("a{sv}"));
+    g_variant_builder_add(&changed, "{sv}", "State", g_variant_new_uint32(dom->state));
+    g_variant_builder_add(&changed, "{sv}", "StateReason", g_variant_new_uint32(dom->reason));
+    g_variant_builder_add(&changed, "{sv}", "Id", g_variant_new_int32(dom->id));
+    g_variant_builder_add(&changed, "{sv}", "Active",
+                          g_variant_new_boolean(domain_obj_is_active(dom)));
+    g_variant_builder_add(&changed, "{sv}", "Persistent",
+                          g_variant_new_boolean(dom->persistent));
+    g_variant_builder_add(&changed, "{sv}", "Autostart",
+                          g_variant_new_boolean(dom->autostart));
+    emit_everywhere(dbus, dom->path, "org.freedesktop.DBus.Properties", "PropertiesChanged",
+                    g_variant_new("(sa{sv}as)", "org.vessel.Domain1", &changed, NULL));
+}
+
+void daemon_dbus_emit_network_event(DaemonDbus *dbus, const NetworkObj *net, int event,
+                                    int detail)
+{
+    emit_everywhere(dbus, DAEMON_MANAGER_PATH, "org.vessel.Manager1", "NetworkEvent",
+                    g_variant_new("(ssiio)", net->def->name, net->def->uuid, event,
+                                  detail, net->path));
+}

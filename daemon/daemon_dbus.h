@@ -1,0 +1,81 @@
+/* daemon_dbus.h - vesseld's D-Bus transports and method dispatch.
+ *
+ * The introspection XML in data/dbus/ is the contract: it is compiled in
+ * as a GResource and parsed at start.  The same objects are exported on
+ * every connection: peer-to-peer connections accepted on RUN/vessel-sock
+ * (read-write) and RUN/vessel-sock-ro (read-only), and the system bus
+ * (name org.vessel.Vessel1) when configured and reachable.
+ *
+ * Dispatch is by table (DaemonInterfaceImpl): one handler signature,
+ * DaemonMethodFunc.  Methods annotated org.vessel.Access="write", and
+ * methods flagged blocking, run on a thread pool so the main loop keeps
+ * serving everyone; the rest run inline.  Every write method is checked
+ * by daemon_auth_check() first. */
+#ifndef VESSEL_DAEMON_DBUS_H
+#define VESSEL_DAEMON_DBUS_H
+
+#include <gio/gio.h>
+#include <gio/gunixfdlist.h>
+
+#include "daemon.h"
+
+typedef struct {
+    Daemon *daemon;
+    GDBusConnection *connection;
+    const char *sender;         /* bus name of the caller, NULL on p2p */
+    const char *node;           /* object node (uuid with '_'), NULL: manager */
+    GVariant *params;
+    GUnixFDList *out_fds;       /* a handler returning fds sets this */
+} DaemonCall;
+
+/* Returns the reply tuple (floating is fine; NULL = no out args) or NULL
+ * with @error set. */
+typedef GVariant *(*DaemonMethodFunc)(DaemonCall *call, GError **error);
+
+typedef struct {
+    const char *name;
+    DaemonMethodFunc func;
+    gboolean blocking;          /* run on the pool even if read-only */
+} DaemonMethod;
+
+typedef GVariant *(*DaemonGetPropertyFunc)(Daemon *daemon, const char *node,
+                                           const char *name, GError **error);
+
+typedef struct {
+    const char *interface;
+    const DaemonMethod *methods;    /* NULL-name terminated */
+    DaemonGetPropertyFunc get_property;
+} DaemonInterfaceImpl;
+
+extern const DaemonInterfaceImpl daemon_manager_impl;
+extern const DaemonInterfaceImpl daemon_domain_impl;
+extern const DaemonInterfaceImpl daemon_network_impl;
+
+#define DAEMON_MANAGER_PATH "/org/vessel/Vessel1"
+#define DAEMON_BUS_NAME "org.vessel.Vessel1"
+
+DaemonDbus *daemon_dbus_new(Daemon *daemon, GError **error);
+/* Listen on the sockets and (if configured) join the system bus. */
+gboolean daemon_dbus_start(DaemonDbus *dbus, GError **error);
+/* Stop accepting connections (before shutdown). */
+void daemon_dbus_stop(DaemonDbus *dbus);
+/* Method calls queued or running on the pool. */
+guint daemon_dbus_busy(DaemonDbus *dbus);
+/* Re-apply group and permissions of the sockets (after a reload). */
+void daemon_dbus_apply_perms(DaemonDbus *dbus);
+void daemon_dbus_free(DaemonDbus *dbus);
+/* Connected clients (peer-to-peer connections). */
+guint daemon_dbus_n_clients(DaemonDbus *dbus);
+
+/* Thread-safe; @dom must be locked by the caller (list lock). */
+void daemon_dbus_emit_domain_event(DaemonDbus *dbus, const DomainObj *dom,
+                                   int event, int detail);
+void daemon_dbus_emit_network_event(DaemonDbus *dbus, const NetworkObj *net,
+                                    int event, int detail);
+
+/* The one authorization function (both transports): TRUE when the caller
+ * of @conn/@sender may use write methods; AccessDenied otherwise. */
+gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
+                                 const char *sender, GError **error);
+
+#endif

@@ -1,0 +1,840 @@
+/* domain_driver.c - domain lifecycle on top of the store, the VMM process
+ * and its control channel.
+ *
+ * Design: the list lock (domain_obj.h) guards all state; each operation
+ * takes the domain's job, drops the lock for anything that blocks and
+ * re-checks state after re-locking.  The VMM's exit is seen on the main
+ * loop (child watch, or pidfd after a daemon restart) by vmm_exited(),
+ * the single place that turns an exit into a shut off state, reason and
+ * event; operations that wait for an exit (destroy, shutdown with a
+ * timeout, a failed start) wait on the list's condition variable for it.
+ *
+ * Exit classification (own children): status 0 and 3 (reset with
+ * --no-reboot) are a shutdown, 4 or death by a signal we did not send is
+ * a crash, anything else a failure.  For a reattached VMM the status is
+ * unknown: an exit after a power-button press counts as shutdown, any
+ * other as a crash. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "console_relay.h"
+#include "daemon_dbus.h"
+#include "daemon_error.h"
+#include "domain_driver.h"
+#include "domain_process.h"
+#include "domain_store.h"
+#include "fileutil.h"
+#include "i18n.h"
+#include "vmm_control.h"
+
+#define DOMAIN_PAUSED_STARTING_UP 11
+
+static void emit(Daemon *d, DomainObj *dom, int event, int detail)
+{
+    if (d->dbus)
+        daemon_dbus_emit_domain_event(d->dbus, dom, event, detail);
+}
+
+/* Append a timestamped line to the domain's log. */
+static void domain_log(Daemon *d, const char *name, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void domain_log(Daemon *d, const char *name, const char *fmt, ...)
+{
+    g_autofree char *path = domain_store_log_path(d->config, name);
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *stamp = g_date_time_format_iso8601(now);
+    g_autofree char *line = g_strdup_printf("%s: %s\n", stamp, msg);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    if (write(fd, line, strlen(line)) < 0)
+        g_debug("cannot write %s", path);
+    close(fd);
+}
+
+static void save_status(Daemon *d, DomainObj *dom)
+{
+    g_autoptr(GError) err = NULL;
+    if (!domain_store_save_status(d->config, dom, &err))
+        g_warning("%s", err->message);
+}
+
+static gboolean not_active_error(DomainObj *dom, GError **error)
+{
+    g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                _("Domain '%s' is not running"), dom->def->name);
+    return FALSE;
+}
+
+static gboolean check_flags(guint flags, guint allowed, GError **error)
+{
+    if (flags & ~allowed) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("Unsupported flags 0x%x"), flags & ~allowed);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Wait (list locked) until the VMM @pid of @dom is gone or @deadline. */
+static gboolean wait_exit_locked(Daemon *d, DomainObj *dom, pid_t pid, gint64 deadline)
+{
+    while (dom->pid == pid && pid != 0) {
+        if (!g_cond_wait_until(&d->domains->cond, &d->domains->lock, deadline))
+            return dom->pid != pid;
+    }
+    return TRUE;
+}
+
+/* ------------------------------------------------------------ parsing */
+
+DomainDef *domain_driver_parse(const char *xml, GError **error)
+{
+    g_autoptr(GError) err = NULL;
+    DomainDef *def = domain_def_parse(xml, DOMAIN_PARSE_DEFAULT, &err);
+    if (!def) {
+        int code = err->domain == VESSEL_XML_ERROR && err->code == VESSEL_XML_ERROR_INTERNAL
+                       ? DAEMON_ERROR_INTERNAL
+                       : DAEMON_ERROR_INVALID_XML;
+        g_set_error_literal(error, DAEMON_ERROR, code, err->message);
+        return NULL;
+    }
+    if (!def->name || !*def->name || strchr(def->name, '/') || def->name[0] == '.') {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_XML,
+                    _("Domain name '%s' cannot be used as a file name"),
+                    def->name ? def->name : "");
+        domain_def_free(def);
+        return NULL;
+    }
+    return def;
+}
+
+/* ------------------------------------------------------------ exit */
+
+typedef struct {
+    Daemon *d;
+    DomainObj *dom;
+} ExitCtx;
+
+static void exit_ctx_free(gpointer p)
+{
+    ExitCtx *c = p;
+    domain_obj_unref(c->dom);
+    g_free(c);
+}
+
+static void remove_runtime_files(Daemon *d, DomainObj *dom)
+{
+    g_autoptr(GError) err = NULL;
+    if (!domain_store_delete_status(d->config, dom->def->name, &err))
+        g_warning("%s", err->message);
+    g_autofree char *control = domain_store_socket_path(d->config, dom->def, "control");
+    g_autofree char *console = domain_store_socket_path(d->config, dom->def, "console");
+    unlink(control);
+    unlink(console);
+}
+
+/* Turn an exit into (reason, event detail). */
+static void classify_exit(const DomainObj *dom, int status, int *reason, int *detail)
+{
+    static const struct {
+        int reason;
+        int detail;
+    } map[] = {
+        [DOMAIN_SHUTOFF_SHUTDOWN] = { DOMAIN_SHUTOFF_SHUTDOWN, DOMAIN_EVENT_STOPPED_SHUTDOWN },
+        [DOMAIN_SHUTOFF_DESTROYED] = { DOMAIN_SHUTOFF_DESTROYED, DOMAIN_EVENT_STOPPED_DESTROYED },
+        [DOMAIN_SHUTOFF_CRASHED] = { DOMAIN_SHUTOFF_CRASHED, DOMAIN_EVENT_STOPPED_CRASHED },
+        [DOMAIN_SHUTOFF_FAILED] = { DOMAIN_SHUTOFF_FAILED, DOMAIN_EVENT_STOPPED_FAILED },
+    };
+    int r;
+    if (dom->stop_reason >= 0)
+        r = dom->stop_reason;
+    else if (status == -1)
+        r = dom->state == DOMAIN_STATE_SHUTDOWN ? DOMAIN_SHUTOFF_SHUTDOWN : DOMAIN_SHUTOFF_CRASHED;
+    else if (WIFEXITED(status))
+        r = WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3 ? DOMAIN_SHUTOFF_SHUTDOWN
+            : WEXITSTATUS(status) == 4                           ? DOMAIN_SHUTOFF_CRASHED
+                                                                 : DOMAIN_SHUTOFF_FAILED;
+    else
+        r = DOMAIN_SHUTOFF_CRASHED;
+    if (r < 0 || r >= (int)G_N_ELEMENTS(map) || (r != 1 && map[r].reason == 0))
+        r = DOMAIN_SHUTOFF_CRASHED;
+    *reason = map[r].reason;
+    *detail = map[r].detail;
+}
+
+static void vmm_exited(pid_t pid, int status, gpointer data)
+{
+    ExitCtx *c = data;
+    Daemon *d = c->d;
+    DomainObj *dom = c->dom;
+
+    domain_list_lock(d->domains);
+    if (dom->pid != pid) {
+        domain_list_unlock(d->domains);
+        return;
+    }
+    gboolean was_up = !(dom->state == DOMAIN_STATE_PAUSED &&
+                        dom->reason == DOMAIN_PAUSED_STARTING_UP);
+    int reason, detail;
+    classify_exit(dom, status, &reason, &detail);
+    if (status == -1)
+        domain_log(d, dom->def->name, "VMM pid %d exited", (int)pid);
+    else if (WIFEXITED(status))
+        domain_log(d, dom->def->name, "VMM pid %d exited with status %d", (int)pid,
+                   WEXITSTATUS(status));
+    else
+        domain_log(d, dom->def->name, "VMM pid %d killed by signal %d", (int)pid,
+                   WTERMSIG(status));
+
+    if (dom->console) {
+        console_relay_free(dom->console);
+        dom->console = NULL;
+    }
+    remove_runtime_files(d, dom);
+    dom->pid = 0;
+    dom->pid_start = 0;
+    dom->id = -1;
+    dom->exited = TRUE;
+    dom->watch_id = 0;
+    dom->stop_reason = -1;
+    domain_obj_set_state(dom, DOMAIN_STATE_SHUTOFF, reason);
+    if (dom->next_def) {
+        domain_def_free(dom->def);
+        dom->def = g_steal_pointer(&dom->next_def);
+    }
+    if (was_up)
+        emit(d, dom, DOMAIN_EVENT_STOPPED, detail);
+    if (!dom->persistent)
+        domain_list_remove(d->domains, dom);
+    g_cond_broadcast(&d->domains->cond);
+    domain_list_unlock(d->domains);
+    daemon_touch(d);
+}
+
+/* ------------------------------------------------------------ start */
+
+static goffset file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+/* List locked, job held: start the VMM and wait until it answers. */
+static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **error)
+{
+    g_autoptr(DomainDef) def = domain_def_copy(dom->def);
+    g_autofree char *control = domain_store_socket_path(d->config, def, "control");
+    g_autofree char *console = domain_store_socket_path(d->config, def, "console");
+    g_autofree char *log = domain_store_log_path(d->config, def->name);
+    domain_list_unlock(d->domains);
+
+    unlink(control);
+    unlink(console);
+    goffset offset = file_size(log);
+    DomainSpawnParams sp = { d->config, def, control, console, log };
+    pid_t pid = 0;
+    gboolean ok = domain_process_spawn(&sp, &pid, error);
+
+    domain_list_lock(d->domains);
+    if (!ok)
+        return FALSE;
+    dom->pid = pid;
+    dom->pid_start = domain_store_proc_start_time(pid);
+    dom->exited = FALSE;
+    dom->stop_reason = -1;
+    dom->id = domain_list_alloc_id(d->domains);
+    domain_obj_set_state(dom, DOMAIN_STATE_PAUSED, DOMAIN_PAUSED_STARTING_UP);
+    ExitCtx *ctx = g_new0(ExitCtx, 1);
+    *ctx = (ExitCtx){ d, domain_obj_ref(dom) };
+    dom->watch_id = domain_process_watch_child(d->context, pid, vmm_exited, ctx,
+                                               exit_ctx_free);
+    domain_list_unlock(d->domains);
+
+    /* Wait for the control socket to answer, or for the VMM to die. */
+    g_autoptr(GError) cerr = NULL;
+    gint64 deadline = g_get_monotonic_time() + DAEMON_START_TIMEOUT_MS * 1000LL;
+    gulong backoff = 2000;
+    gboolean ready = FALSE, died = FALSE;
+    while (!ready) {
+        domain_list_lock(d->domains);
+        died = dom->pid != pid;
+        domain_list_unlock(d->domains);
+        if (died || g_get_monotonic_time() > deadline)
+            break;
+        g_clear_error(&cerr);
+        g_autofree char *st = vmm_control_request(control, "status", 2000, &cerr);
+        if (st) {
+            ready = TRUE;
+            break;
+        }
+        g_usleep(backoff);
+        backoff = MIN(backoff * 2, 200000);
+    }
+    if (ready && (flags & DOMAIN_START_PAUSED)) {
+        g_autofree char *r = vmm_control_request(control, "pause",
+                                                 DAEMON_CONTROL_TIMEOUT_MS, &cerr);
+        ready = r != NULL;
+    }
+
+    ConsoleRelay *relay = NULL;
+    if (ready && (def->serial || def->console)) {
+        g_autoptr(GError) rerr = NULL;
+        relay = console_relay_new(d->context, console, log, &rerr);
+        if (!relay)
+            domain_log(d, def->name, "console not connected: %s", rerr->message);
+    }
+
+    domain_list_lock(d->domains);
+    if (!ready || dom->pid != pid) {
+        if (relay)
+            console_relay_free(relay);
+        if (dom->pid == pid) {
+            dom->stop_reason = DOMAIN_SHUTOFF_FAILED;
+            kill(pid, SIGKILL);
+            wait_exit_locked(d, dom, pid, g_get_monotonic_time() + 10 * G_USEC_PER_SEC);
+        }
+        g_autofree char *tail = domain_process_log_tail(log, offset);
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                    _("Domain '%s' failed to start: %s"), def->name,
+                    tail ? tail : cerr ? cerr->message : _("the VMM exited"));
+        return FALSE;
+    }
+    dom->console = relay;
+    dom->start_time = g_get_real_time() / G_USEC_PER_SEC;
+    if (flags & DOMAIN_START_PAUSED)
+        domain_obj_set_state(dom, DOMAIN_STATE_PAUSED, DOMAIN_PAUSED_USER);
+    else
+        domain_obj_set_state(dom, DOMAIN_STATE_RUNNING, DOMAIN_RUNNING_BOOTED);
+    save_status(d, dom);
+    domain_log(d, def->name, "domain started, id %d, VMM pid %d", dom->id, (int)pid);
+    emit(d, dom, DOMAIN_EVENT_STARTED, DOMAIN_EVENT_STARTED_BOOTED);
+    if (flags & DOMAIN_START_PAUSED)
+        emit(d, dom, DOMAIN_EVENT_SUSPENDED, DOMAIN_EVENT_SUSPENDED_PAUSED);
+    return TRUE;
+}
+
+gboolean domain_driver_start(Daemon *d, DomainObj *dom, guint flags, GError **error)
+{
+    if (!check_flags(flags, DOMAIN_START_PAUSED, error))
+        return FALSE;
+    domain_list_lock(d->domains);
+    if (!domain_obj_job_begin(d->domains, dom, DAEMON_JOB_WAIT_MS, error)) {
+        domain_list_unlock(d->domains);
+        return FALSE;
+    }
+    gboolean ok;
+    if (domain_obj_is_active(dom)) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("Domain '%s' is already active"), dom->def->name);
+        ok = FALSE;
+    } else {
+        ok = start_locked(d, dom, flags, error);
+    }
+    domain_obj_job_end(d->domains, dom);
+    domain_list_unlock(d->domains);
+    return ok;
+}
+
+/* ------------------------------------------------------------ define */
+
+static char *define_locked(Daemon *d, DomainDef *def_in, GError **error)
+{
+    g_autoptr(DomainDef) def = def_in;
+    DomainObj *by_name = domain_list_find_name(d->domains, def->name);
+    DomainObj *by_uuid = domain_list_find_uuid(d->domains, def->uuid);
+    if (by_name && by_uuid != by_name) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("Domain '%s' already exists with UUID %s"), def->name,
+                    by_name->def->uuid);
+        return NULL;
+    }
+    if (by_uuid && !by_name) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("UUID %s is already used by domain '%s'"), def->uuid,
+                    by_uuid->def->name);
+        return NULL;
+    }
+    if (!domain_store_save_config(d->config, def, error))
+        return NULL;
+
+    DomainObj *dom = by_name;
+    if (dom) {
+        gboolean was_persistent = dom->persistent;
+        if (domain_obj_is_active(dom) || dom->job) {
+            domain_def_free(dom->next_def);
+            dom->next_def = g_steal_pointer(&def);
+        } else {
+            domain_def_free(dom->def);
+            dom->def = g_steal_pointer(&def);
+        }
+        dom->persistent = TRUE;
+        if (dom->id > 0)
+            save_status(d, dom);
+        emit(d, dom, DOMAIN_EVENT_DEFINED,
+             was_persistent ? DOMAIN_EVENT_DEFINED_UPDATED : DOMAIN_EVENT_DEFINED_ADDED);
+    } else {
+        /* a leftover autostart link of an older domain of that name goes */
+        domain_store_set_autostart(d->config, def->name, FALSE, NULL);
+        dom = domain_list_add(d->domains, g_steal_pointer(&def));
+        dom->persistent = TRUE;
+        emit(d, dom, DOMAIN_EVENT_DEFINED, DOMAIN_EVENT_DEFINED_ADDED);
+    }
+    return g_strdup(dom->path);
+}
+
+char *domain_driver_define(Daemon *d, const char *xml, GError **error)
+{
+    DomainDef *def = domain_driver_parse(xml, error);
+    if (!def)
+        return NULL;
+    domain_list_lock(d->domains);
+    /* No <uuid> given: redefining an existing name keeps its UUID. */
+    DomainObj *old = domain_list_find_name(d->domains, def->name);
+    if (old && !strstr(xml, "<uuid"))
+        memcpy(def->uuid, old->def->uuid, sizeof(def->uuid));
+    char *path = define_locked(d, def, error);
+    domain_list_unlock(d->domains);
+    return path;
+}
+
+char *domain_driver_create(Daemon *d, const char *xml, guint flags, GError **error)
+{
+    if (!check_flags(flags, DOMAIN_START_PAUSED, error))
+        return NULL;
+    DomainDef *def = domain_driver_parse(xml, error);
+    if (!def)
+        return NULL;
+    domain_list_lock(d->domains);
+    DomainObj *clash = domain_list_find_name(d->domains, def->name);
+    if (!clash)
+        clash = domain_list_find_uuid(d->domains, def->uuid);
+    if (clash) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("Domain '%s' already exists"), clash->def->name);
+        domain_list_unlock(d->domains);
+        domain_def_free(def);
+        return NULL;
+    }
+    g_autoptr(DomainObj) dom = domain_obj_ref(domain_list_add(d->domains, def));
+    dom->persistent = FALSE;
+    domain_obj_job_begin(d->domains, dom, 0, NULL);
+    gboolean ok = start_locked(d, dom, flags, error);
+    if (!ok && !dom->removed && !domain_obj_is_active(dom))
+        domain_list_remove(d->domains, dom);
+    domain_obj_job_end(d->domains, dom);
+    char *path = ok ? g_strdup(dom->path) : NULL;
+    domain_list_unlock(d->domains);
+    return path;
+}
+
+gboolean domain_driver_undefine(Daemon *d, DomainObj *dom, GError **error)
+{
+    domain_list_lock(d->domains);
+    gboolean ok = domain_obj_job_begin(d->domains, dom, DAEMON_JOB_WAIT_MS, error);
+    if (ok && !dom->persistent) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("Domain '%s' is transient: there is no definition to remove"),
+                    dom->def->name);
+        domain_obj_job_end(d->domains, dom);
+        ok = FALSE;
+    }
+    if (ok && !domain_store_delete_config(d->config, dom->def->name, error)) {
+        domain_obj_job_end(d->domains, dom);
+        ok = FALSE;
+    }
+    if (ok) {
+        dom->autostart = FALSE;
+        dom->persistent = FALSE;
+        g_clear_pointer(&dom->next_def, domain_def_free);
+        emit(d, dom, DOMAIN_EVENT_UNDEFINED, DOMAIN_EVENT_UNDEFINED_REMOVED);
+        if (domain_obj_is_active(dom))
+            save_status(d, dom);
+        else
+            domain_list_remove(d->domains, dom);
+        domain_obj_job_end(d->domains, dom);
+    }
+    domain_list_unlock(d->domains);
+    return ok;
+}
+
+gboolean domain_driver_set_autostart(Daemon *d, DomainObj *dom, gboolean on, GError **error)
+{
+    domain_list_lock(d->domains);
+    gboolean ok = TRUE;
+    if (dom->removed) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_DOMAIN,
+                    _("Domain '%s' no longer exists"), dom->def->name);
+        ok = FALSE;
+    } else if (!dom->persistent) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("Cannot set autostart for transient domain '%s'"), dom->def->name);
+        ok = FALSE;
+    } else if (dom->autostart != on) {
+        ok = domain_store_set_autostart(d->config, dom->def->name, on, error);
+        if (ok) {
+            dom->autostart = on;
+            emit(d, dom, DOMAIN_EVENT_DEFINED, DOMAIN_EVENT_DEFINED_UPDATED);
+        }
+    }
+    domain_list_unlock(d->domains);
+    return ok;
+}
+
+/* ------------------------------------------------------------ stop */
+
+gboolean domain_driver_destroy(Daemon *d, DomainObj *dom, GError **error)
+{
+    domain_list_lock(d->domains);
+    if (!domain_obj_job_begin(d->domains, dom, DAEMON_JOB_WAIT_MS, error)) {
+        domain_list_unlock(d->domains);
+        return FALSE;
+    }
+    gboolean ok = TRUE;
+    pid_t pid = dom->pid;
+    if (!domain_obj_is_active(dom) || pid == 0) {
+        ok = not_active_error(dom, error);
+    } else {
+        dom->stop_reason = DOMAIN_SHUTOFF_DESTROYED;
+        kill(pid, SIGTERM);
+        gint64 grace = (gint64)d->config->shutdown_grace * G_USEC_PER_SEC;
+        if (!wait_exit_locked(d, dom, pid, g_get_monotonic_time() + grace)) {
+            kill(pid, SIGKILL);
+            if (!wait_exit_locked(d, dom, pid, g_get_monotonic_time() + 30 * G_USEC_PER_SEC)) {
+                g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                            _("VMM pid %d of domain '%s' did not exit after SIGKILL"),
+                            (int)pid, dom->def->name);
+                ok = FALSE;
+            }
+        }
+    }
+    domain_obj_job_end(d->domains, dom);
+    domain_list_unlock(d->domains);
+    return ok;
+}
+
+/* Send @cmd to the running VMM of @dom (job held by the caller, list
+ * locked; the lock is dropped during the request). */
+static gboolean control_locked(Daemon *d, DomainObj *dom, const char *cmd, GError **error)
+{
+    g_autofree char *control = domain_store_socket_path(d->config, dom->def, "control");
+    domain_list_unlock(d->domains);
+    g_autofree char *r = vmm_control_request(control, cmd, DAEMON_CONTROL_TIMEOUT_MS, error);
+    domain_list_lock(d->domains);
+    return r != NULL;
+}
+
+typedef struct {
+    const char *command;
+    guint32 need_states;        /* bit mask of DomainState allowed */
+    DomainState new_state;      /* DOMAIN_STATE_LAST: unchanged */
+    int new_reason;
+    int event;                  /* -1: none */
+    int detail;
+} ControlOp;
+
+#define ST(s) (1u << (s))
+
+static const ControlOp op_reboot = {
+    "reset", ST(DOMAIN_STATE_RUNNING) | ST(DOMAIN_STATE_SHUTDOWN),
+    DOMAIN_STATE_LAST, 0, -1, 0
+};
+static const ControlOp op_suspend = {
+    "pause", ST(DOMAIN_STATE_RUNNING), DOMAIN_STATE_PAUSED, DOMAIN_PAUSED_USER,
+    DOMAIN_EVENT_SUSPENDED, DOMAIN_EVENT_SUSPENDED_PAUSED
+};
+static const ControlOp op_resume = {
+    "resume", ST(DOMAIN_STATE_PAUSED), DOMAIN_STATE_RUNNING, DOMAIN_RUNNING_UNPAUSED,
+    DOMAIN_EVENT_RESUMED, DOMAIN_EVENT_RESUMED_UNPAUSED
+};
+static const ControlOp op_powerdown = {
+    "powerdown", ST(DOMAIN_STATE_RUNNING) | ST(DOMAIN_STATE_SHUTDOWN),
+    DOMAIN_STATE_SHUTDOWN, DOMAIN_SHUTDOWN_USER,
+    DOMAIN_EVENT_SHUTDOWN, DOMAIN_EVENT_SHUTDOWN_HOST
+};
+
+static gboolean run_control_op(Daemon *d, DomainObj *dom, const ControlOp *op,
+                               pid_t *pid_out, GError **error)
+{
+    domain_list_lock(d->domains);
+    if (!domain_obj_job_begin(d->domains, dom, DAEMON_JOB_WAIT_MS, error)) {
+        domain_list_unlock(d->domains);
+        return FALSE;
+    }
+    gboolean ok = FALSE;
+    pid_t pid = dom->pid;
+    if (!domain_obj_is_active(dom)) {
+        not_active_error(dom, error);
+    } else if (!(op->need_states & ST(dom->state))) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("Cannot %s domain '%s' while it is %s"), op->command,
+                    dom->def->name, domain_state_to_string(dom->state));
+    } else if (control_locked(d, dom, op->command, error)) {
+        if (dom->pid != pid) {
+            not_active_error(dom, error);
+        } else {
+            ok = TRUE;
+            if (op->new_state != DOMAIN_STATE_LAST) {
+                domain_obj_set_state(dom, op->new_state, op->new_reason);
+                save_status(d, dom);
+            }
+            if (op->event >= 0)
+                emit(d, dom, op->event, op->detail);
+        }
+    }
+    if (pid_out)
+        *pid_out = pid;
+    domain_obj_job_end(d->domains, dom);
+    domain_list_unlock(d->domains);
+    return ok;
+}
+
+gboolean domain_driver_reboot(Daemon *d, DomainObj *dom, GError **error)
+{
+    return run_control_op(d, dom, &op_reboot, NULL, error);
+}
+
+gboolean domain_driver_suspend(Daemon *d, DomainObj *dom, GError **error)
+{
+    return run_control_op(d, dom, &op_suspend, NULL, error);
+}
+
+gboolean domain_driver_resume(Daemon *d, DomainObj *dom, GError **error)
+{
+    return run_control_op(d, dom, &op_resume, NULL, error);
+}
+
+gboolean domain_driver_shutdown(Daemon *d, DomainObj *dom, guint flags, guint timeout_s,
+                                GError **error)
+{
+    if (!check_flags(flags, DOMAIN_SHUTDOWN_DESTROY_ON_TIMEOUT, error))
+        return FALSE;
+    pid_t pid = 0;
+    if (!run_control_op(d, dom, &op_powerdown, &pid, error))
+        return FALSE;
+    if (timeout_s == 0)
+        return TRUE;
+
+    domain_list_lock(d->domains);
+    gboolean gone = wait_exit_locked(d, dom, pid,
+                                     g_get_monotonic_time() + (gint64)timeout_s * G_USEC_PER_SEC);
+    domain_list_unlock(d->domains);
+    if (gone)
+        return TRUE;
+    if (flags & DOMAIN_SHUTDOWN_DESTROY_ON_TIMEOUT) {
+        g_autoptr(GError) derr = NULL;
+        if (domain_driver_destroy(d, dom, &derr))
+            return TRUE;
+        /* it may have shut down on its own in the meantime */
+        domain_list_lock(d->domains);
+        gboolean now_gone = dom->pid != pid;
+        domain_list_unlock(d->domains);
+        if (now_gone)
+            return TRUE;
+        g_propagate_error(error, g_steal_pointer(&derr));
+        return FALSE;
+    }
+    g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_TIMEOUT,
+                _("Domain '%s' did not shut down within %u seconds"), dom->def->name,
+                timeout_s);
+    return FALSE;
+}
+
+/* ------------------------------------------------------------ queries */
+
+char *domain_driver_get_xml(Daemon *d, DomainObj *dom, guint flags, GError **error)
+{
+    if (!check_flags(flags, DOMAIN_XML_INACTIVE, error))
+        return NULL;
+    domain_list_lock(d->domains);
+    const DomainDef *def = dom->def;
+    if ((flags & DOMAIN_XML_INACTIVE) && dom->next_def)
+        def = dom->next_def;
+    char *xml = domain_def_format(def);
+    domain_list_unlock(d->domains);
+    return xml;
+}
+
+GVariant *domain_driver_get_info(Daemon *d, DomainObj *dom, GError **error)
+{
+    domain_list_lock(d->domains);
+    guint32 state = dom->state, reason = dom->reason, vcpus = dom->def->vcpus;
+    guint64 max_kib = dom->def->memory_kib;
+    guint64 cur_kib = dom->def->current_memory_kib ? dom->def->current_memory_kib : max_kib;
+    gboolean active = domain_obj_is_active(dom);
+    g_autofree char *control = active ? domain_store_socket_path(d->config, dom->def, "control")
+                                      : NULL;
+    domain_list_unlock(d->domains);
+
+    guint64 cpu_ns = 0;
+    if (control) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(VmmInfo) info = vmm_control_info(control, DAEMON_CONTROL_TIMEOUT_MS, &err);
+        if (info)
+            cpu_ns = info->cpu_time_ns;
+        else
+            g_debug("info from VMM: %s", err->message);
+    }
+    return g_variant_new("((uuuttt))", state, reason, vcpus, max_kib, cur_kib, cpu_ns);
+}
+
+/* ------------------------------------------------------------ recovery */
+
+static void reattach_one(Daemon *d, const char *status_path)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(DomainStatus) st = domain_store_read_status(status_path, &err);
+    if (!st) {
+        g_warning(_("Removing unusable status file: %s"), err->message);
+        unlink(status_path);
+        return;
+    }
+    DomainObj *dom = domain_list_find_uuid(d->domains, st->def->uuid);
+    DomainObj *by_name = domain_list_find_name(d->domains, st->def->name);
+    if (by_name && by_name != dom) {
+        g_warning(_("Status file %s names domain '%s' with another UUID; ignoring it"),
+                  status_path, st->def->name);
+        unlink(status_path);
+        return;
+    }
+    if (dom && domain_obj_is_active(dom))
+        return;
+    if (!dom) {
+        dom = domain_list_add(d->domains, domain_def_copy(st->def));
+        dom->persistent = FALSE;
+    }
+
+    g_autofree char *control = domain_store_socket_path(d->config, st->def, "control");
+    gboolean alive = st->pid_start != 0 &&
+                     domain_store_proc_start_time(st->pid) == st->pid_start;
+    g_autofree char *reply = NULL;
+    if (alive) {
+        g_autoptr(GError) cerr = NULL;
+        reply = vmm_control_request(control, "status", DAEMON_CONTROL_TIMEOUT_MS, &cerr);
+        if (!reply)
+            g_warning(_("Domain '%s': VMM pid %d is alive but its control socket is not: %s"),
+                      st->def->name, (int)st->pid, cerr->message);
+    }
+    guint watch = 0;
+    if (alive) {
+        ExitCtx *ctx = g_new0(ExitCtx, 1);
+        *ctx = (ExitCtx){ d, domain_obj_ref(dom) };
+        g_autoptr(GError) werr = NULL;
+        watch = domain_process_watch_pidfd(d->context, st->pid, vmm_exited, ctx,
+                                           exit_ctx_free, &werr);
+        alive = watch != 0;
+    }
+    if (!alive) {
+        domain_log(d, st->def->name, "VMM pid %d died while the daemon was down",
+                   (int)st->pid);
+        domain_obj_set_state(dom, DOMAIN_STATE_SHUTOFF, DOMAIN_SHUTOFF_CRASHED);
+        remove_runtime_files(d, dom);
+        if (!dom->persistent)
+            domain_list_remove(d->domains, dom);
+        return;
+    }
+
+    /* Live definition from the status file; the persistent one waits. */
+    if (dom->persistent && !domain_def_equal(dom->def, st->def)) {
+        dom->next_def = dom->def;
+        dom->def = g_steal_pointer(&st->def);
+    }
+    dom->pid = st->pid;
+    dom->pid_start = st->pid_start;
+    dom->start_time = st->start_time;
+    dom->exited = FALSE;
+    dom->stop_reason = -1;
+    dom->watch_id = watch;
+    dom->id = st->id > 0 && !domain_list_find_id(d->domains, st->id)
+                  ? st->id
+                  : domain_list_alloc_id(d->domains);
+    if (dom->id >= d->domains->next_id)
+        d->domains->next_id = dom->id + 1;
+    if (g_strcmp0(reply, "paused") == 0)
+        domain_obj_set_state(dom, DOMAIN_STATE_PAUSED, DOMAIN_PAUSED_USER);
+    else if (g_strcmp0(reply, "shutting-down") == 0)
+        domain_obj_set_state(dom, DOMAIN_STATE_SHUTDOWN, DOMAIN_SHUTDOWN_USER);
+    else if (reply || st->state < 0)
+        domain_obj_set_state(dom, DOMAIN_STATE_RUNNING,
+                             st->state == DOMAIN_STATE_RUNNING ? st->reason : 0);
+    else
+        domain_obj_set_state(dom, st->state, st->reason);
+    if (dom->def->serial || dom->def->console) {
+        g_autofree char *console = domain_store_socket_path(d->config, dom->def, "console");
+        g_autofree char *log = domain_store_log_path(d->config, dom->def->name);
+        g_autoptr(GError) rerr = NULL;
+        dom->console = console_relay_new(d->context, console, log, &rerr);
+    }
+    save_status(d, dom);
+    domain_log(d, dom->def->name, "daemon reattached to VMM pid %d", (int)dom->pid);
+}
+
+void domain_driver_load(Daemon *d)
+{
+    g_autoptr(GPtrArray) defs = domain_store_load_configs(d->config);
+    domain_list_lock(d->domains);
+    for (guint i = 0; i < defs->len; i++) {
+        DomainDef *def = defs->pdata[i];
+        if (domain_list_find_name(d->domains, def->name) ||
+            domain_list_find_uuid(d->domains, def->uuid)) {
+            g_warning(_("Ignoring duplicate definition of '%s' (%s)"), def->name, def->uuid);
+            continue;
+        }
+        DomainObj *dom = domain_list_add(d->domains, g_steal_pointer(&defs->pdata[i]));
+        dom->persistent = TRUE;
+        dom->autostart = domain_store_get_autostart(d->config, dom->def->name);
+    }
+    g_autoptr(GPtrArray) status = domain_store_list_status(d->config);
+    for (guint i = 0; i < status->len; i++)
+        reattach_one(d, status->pdata[i]);
+    domain_list_unlock(d->domains);
+}
+
+/* ------------------------------------------------------------ autostart */
+
+static char *read_boot_id(void)
+{
+    char *id = NULL;
+    if (g_file_get_contents("/proc/sys/kernel/random/boot_id", &id, NULL, NULL))
+        g_strstrip(id);
+    return id ? id : g_strdup("unknown");
+}
+
+void domain_driver_autostart(Daemon *d)
+{
+    g_autofree char *marker = g_build_filename(d->config->run_dir, "autostarted", NULL);
+    g_autofree char *boot_id = read_boot_id();
+    g_autofree char *done = NULL;
+    if (g_file_get_contents(marker, &done, NULL, NULL) && strcmp(g_strstrip(done), boot_id) == 0)
+        return;
+
+    domain_list_lock(d->domains);
+    g_autoptr(GPtrArray) snap = domain_list_snapshot(d->domains);
+    domain_list_unlock(d->domains);
+    for (guint i = 0; i < snap->len; i++) {
+        DomainObj *dom = snap->pdata[i];
+        domain_list_lock(d->domains);
+        gboolean want = dom->autostart && !domain_obj_is_active(dom) && !dom->removed;
+        g_autofree char *name = g_strdup(dom->def->name);
+        domain_list_unlock(d->domains);
+        if (!want)
+            continue;
+        g_autoptr(GError) err = NULL;
+        if (!domain_driver_start(d, dom, 0, &err))
+            g_warning(_("Autostart of domain '%s' failed: %s"), name, err->message);
+    }
+    g_autoptr(GError) werr = NULL;
+    g_autofree char *content = g_strconcat(boot_id, "\n", NULL);
+    if (!vessel_file_write_atomic(marker, content, -1, 0644, &werr))
+        g_warning("%s", werr->message);
+}

@@ -1,0 +1,145 @@
+/* host_caps.c - capabilities XML and node info from /proc and /dev. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "host_caps.h"
+#include "i18n.h"
+
+static char *read_cpuinfo(void)
+{
+    char *data = NULL;
+    g_file_get_contents("/proc/cpuinfo", &data, NULL, NULL);
+    return data ? data : g_strdup("");
+}
+
+/* The value of the first "@key : value" line of /proc/cpuinfo, or NULL. */
+static char *cpuinfo_value(const char *cpuinfo, const char *key)
+{
+    g_auto(GStrv) lines = g_strsplit(cpuinfo, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        char *colon = strchr(*l, ':');
+        if (!colon)
+            continue;
+        g_autofree char *k = g_strndup(*l, colon - *l);
+        if (strcmp(g_strstrip(k), key) == 0)
+            return g_strstrip(g_strdup(colon + 1));
+    }
+    return NULL;
+}
+
+static gboolean cpu_has_flag(const char *cpuinfo, const char *flag)
+{
+    g_autofree char *flags = cpuinfo_value(cpuinfo, "flags");
+    if (!flags)
+        return FALSE;
+    g_auto(GStrv) f = g_strsplit(flags, " ", -1);
+    return g_strv_contains((const char *const *)f, flag);
+}
+
+gboolean host_caps_kvm_usable(char **reason)
+{
+    g_autofree char *cpuinfo = read_cpuinfo();
+    if (!cpu_has_flag(cpuinfo, "vmx") && !cpu_has_flag(cpuinfo, "svm")) {
+        *reason = g_strdup(_("the CPU has no VT-x/AMD-V (no vmx or svm flag)"));
+        return FALSE;
+    }
+    if (!g_file_test("/dev/kvm", G_FILE_TEST_EXISTS)) {
+        *reason = g_strdup(_("/dev/kvm does not exist (kvm module not loaded, "
+                             "or virtualization disabled in the firmware)"));
+        return FALSE;
+    }
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        *reason = g_strdup_printf(_("/dev/kvm cannot be opened: %s"), g_strerror(errno));
+        return FALSE;
+    }
+    close(fd);
+    *reason = NULL;
+    return TRUE;
+}
+
+static char *host_uuid(void)
+{
+    g_autofree char *id = NULL;
+    if (!g_file_get_contents("/etc/machine-id", &id, NULL, NULL) || strlen(g_strstrip(id)) != 32)
+        return g_strdup("00000000-0000-0000-0000-000000000000");
+    return g_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", id, id + 8, id + 12, id + 16, id + 20);
+}
+
+char *host_caps_format(const DaemonConfig *cfg)
+{
+    struct utsname u;
+    uname(&u);
+    g_autofree char *uuid = host_uuid();
+    g_autofree char *why = NULL;
+    gboolean kvm = host_caps_kvm_usable(&why);
+    gboolean x86 = strcmp(u.machine, "x86_64") == 0;
+    const char *vmm_env = g_getenv("VESSEL_VMM");
+    g_autofree char *vmm = cfg->vmm_path ? g_strdup(cfg->vmm_path)
+                           : vmm_env && *vmm_env ? g_strdup(vmm_env)
+                                                 : g_build_filename(BINDIR, "vessel-vmm", NULL);
+
+    GString *s = g_string_new("<capabilities>\n  <host>\n");
+    g_autofree char *hdr = g_markup_printf_escaped(
+        "    <uuid>%s</uuid>\n    <cpu>\n      <arch>%s</arch>\n    </cpu>\n"
+        "    <accelerators>\n", uuid, u.machine);
+    g_string_append(s, hdr);
+    g_autofree char *kvm_line =
+        kvm ? g_strdup("      <accelerator name='kvm' usable='yes'/>\n")
+            : g_markup_printf_escaped("      <accelerator name='kvm' usable='no' reason='%s'/>\n", why);
+    g_string_append(s, kvm_line);
+    if (x86)
+        g_string_append(s, "      <accelerator name='dbt' usable='yes'/>\n");
+    else
+        g_string_append(s, "      <accelerator name='dbt' usable='no' "
+                           "reason='the software CPU runs on x86_64 hosts only'/>\n");
+    g_string_append(s, "    </accelerators>\n  </host>\n");
+    if (x86 || kvm) {
+        g_autofree char *g = g_markup_printf_escaped(
+            "  <guest>\n    <os_type>hvm</os_type>\n    <arch name='x86_64'>\n"
+            "      <wordsize>64</wordsize>\n      <emulator>%s</emulator>\n"
+            "      <machine>vessel-pc</machine>\n", vmm);
+        g_string_append(s, g);
+        if (x86)
+            g_string_append(s, "      <domain type='dbt'/>\n      <domain type='qemu'/>\n");
+        if (kvm)
+            g_string_append(s, "      <domain type='kvm'/>\n");
+        g_string_append(s, "    </arch>\n  </guest>\n");
+    }
+    g_string_append(s, "</capabilities>\n");
+    return g_string_free(s, FALSE);
+}
+
+static guint64 meminfo_total_kib(void)
+{
+    g_autofree char *data = NULL;
+    if (!g_file_get_contents("/proc/meminfo", &data, NULL, NULL))
+        return 0;
+    const char *p = strstr(data, "MemTotal:");
+    return p ? g_ascii_strtoull(p + strlen("MemTotal:"), NULL, 10) : 0;
+}
+
+GVariant *host_caps_node_info(void)
+{
+    struct utsname u;
+    uname(&u);
+    g_autofree char *cpuinfo = read_cpuinfo();
+    guint cpus = (guint)MAX(sysconf(_SC_NPROCESSORS_ONLN), 1);
+    g_autofree char *mhz_s = cpuinfo_value(cpuinfo, "cpu MHz");
+    g_autofree char *cores_s = cpuinfo_value(cpuinfo, "cpu cores");
+    g_autofree char *sib_s = cpuinfo_value(cpuinfo, "siblings");
+    guint mhz = mhz_s ? (guint)g_ascii_strtod(mhz_s, NULL) : 0;
+    guint cores = cores_s ? (guint)g_ascii_strtoull(cores_s, NULL, 10) : 0;
+    guint siblings = sib_s ? (guint)g_ascii_strtoull(sib_s, NULL, 10) : 0;
+    if (!cores)
+        cores = cpus;
+    guint threads = siblings && siblings >= cores ? siblings / cores : 1;
+    guint sockets = MAX(cpus / MAX(cores * threads, 1), 1);
+    return g_variant_new("((stuuuuuu))", u.machine, meminfo_total_kib(), cpus, mhz, 1u,
+                         sockets, cores, threads);
+}

@@ -1,0 +1,19 @@
+/* host_caps.h - what this host offers: capabilities XML and node info.
+ *
+ * Accelerators: "kvm" is usable when the CPU has vmx/svm and /dev/kvm
+ * opens read-write; otherwise the reason says which check failed.  "dbt"
+ * (the software CPU) is usable on every x86-64 host. */
+#ifndef VESSEL_HOST_CAPS_H
+#define VESSEL_HOST_CAPS_H
+
+#include <glib.h>
+
+#include "daemon_config.h"
+
+/* TRUE if KVM is usable; otherwise *@reason says why not. */
+gboolean host_caps_kvm_usable(char **reason);
+char *host_caps_format(const DaemonConfig *cfg);
+/* (model, memory KiB, cpus, mhz, nodes, sockets, cores, threads) */
+GVariant *host_caps_node_info(void);
+
+#endif

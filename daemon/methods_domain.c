@@ -1,0 +1,233 @@
+/* methods_domain.c - org.vessel.Domain1: method table and properties. */
+#include "config.h"
+
+#include <unistd.h>
+
+#include "console_relay.h"
+#include "daemon_dbus.h"
+#include "daemon_error.h"
+#include "domain_driver.h"
+#include "domain_store.h"
+#include "i18n.h"
+
+/* The domain a call is addressed to (referenced), or NoDomain. */
+static DomainObj *call_domain(Daemon *d, const char *node, GError **error)
+{
+    domain_list_lock(d->domains);
+    DomainObj *dom = domain_list_find_path_node(d->domains, node);
+    if (dom)
+        domain_obj_ref(dom);
+    domain_list_unlock(d->domains);
+    if (!dom)
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_DOMAIN,
+                    _("Domain not found: no domain with matching uuid '%s'"),
+                    node ? node : "");
+    return dom;
+}
+
+#define DOMAIN_OR_FAIL(call, error)                                          \
+    g_autoptr(DomainObj) dom = call_domain((call)->daemon, (call)->node, error); \
+    if (!dom)                                                                \
+        return NULL
+
+static gboolean flags_zero(guint flags, GError **error)
+{
+    if (flags) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("Unsupported flags 0x%x"), flags);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static GVariant *m_start(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    guint32 flags;
+    g_variant_get(call->params, "(u)", &flags);
+    domain_driver_start(call->daemon, dom, flags, error);
+    return NULL;
+}
+
+static GVariant *m_shutdown(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    guint32 flags, timeout;
+    g_variant_get(call->params, "(uu)", &flags, &timeout);
+    domain_driver_shutdown(call->daemon, dom, flags, timeout, error);
+    return NULL;
+}
+
+static GVariant *m_destroy(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    guint32 flags;
+    g_variant_get(call->params, "(u)", &flags);
+    if (flags_zero(flags, error))
+        domain_driver_destroy(call->daemon, dom, error);
+    return NULL;
+}
+
+static GVariant *m_reboot(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    guint32 flags;
+    g_variant_get(call->params, "(u)", &flags);
+    if (flags_zero(flags, error))
+        domain_driver_reboot(call->daemon, dom, error);
+    return NULL;
+}
+
+static GVariant *m_suspend(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    domain_driver_suspend(call->daemon, dom, error);
+    return NULL;
+}
+
+static GVariant *m_resume(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    domain_driver_resume(call->daemon, dom, error);
+    return NULL;
+}
+
+static GVariant *m_undefine(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    guint32 flags;
+    g_variant_get(call->params, "(u)", &flags);
+    if (flags_zero(flags, error))
+        domain_driver_undefine(call->daemon, dom, error);
+    return NULL;
+}
+
+static GVariant *m_get_xml(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    guint32 flags;
+    g_variant_get(call->params, "(u)", &flags);
+    g_autofree char *xml = domain_driver_get_xml(call->daemon, dom, flags, error);
+    return xml ? g_variant_new("(s)", xml) : NULL;
+}
+
+static GVariant *m_set_autostart(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    gboolean on;
+    g_variant_get(call->params, "(b)", &on);
+    domain_driver_set_autostart(call->daemon, dom, on, error);
+    return NULL;
+}
+
+static GVariant *m_get_info(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    return domain_driver_get_info(call->daemon, dom, error);
+}
+
+static GVariant *m_get_state(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    domain_list_lock(call->daemon->domains);
+    GVariant *v = g_variant_new("(uu)", (guint32)dom->state, (guint32)dom->reason);
+    domain_list_unlock(call->daemon->domains);
+    return v;
+}
+
+static GVariant *m_open_console(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    Daemon *d = call->daemon;
+    guint32 flags;
+    g_variant_get(call->params, "(u)", &flags);
+    if (flags & ~DOMAIN_CONSOLE_FORCE) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("Unsupported flags 0x%x"), flags & ~DOMAIN_CONSOLE_FORCE);
+        return NULL;
+    }
+    int fd = -1;
+    domain_list_lock(d->domains);
+    if (!domain_obj_is_active(dom) || dom->job) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("Domain '%s' is not running"), dom->def->name);
+    } else if (!dom->def->serial && !dom->def->console) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("Domain '%s' has no serial console"), dom->def->name);
+    } else {
+        if (!dom->console) {
+            g_autofree char *sock = domain_store_socket_path(d->config, dom->def, "console");
+            g_autofree char *log = domain_store_log_path(d->config, dom->def->name);
+            dom->console = console_relay_new(d->context, sock, log, error);
+        }
+        if (dom->console)
+            fd = console_relay_attach(dom->console, flags & DOMAIN_CONSOLE_FORCE, error);
+    }
+    domain_list_unlock(d->domains);
+    if (fd < 0)
+        return NULL;
+    call->out_fds = g_unix_fd_list_new();
+    int idx = g_unix_fd_list_append(call->out_fds, fd, error);
+    close(fd);
+    if (idx < 0) {
+        g_clear_object(&call->out_fds);
+        return NULL;
+    }
+    return g_variant_new("(h)", idx);
+}
+
+static const DaemonMethod domain_methods[] = {
+    { "Start", m_start, TRUE },
+    { "Shutdown", m_shutdown, TRUE },
+    { "Destroy", m_destroy, TRUE },
+    { "Reboot", m_reboot, TRUE },
+    { "Suspend", m_suspend, TRUE },
+    { "Resume", m_resume, TRUE },
+    { "Undefine", m_undefine, TRUE },
+    { "GetXMLDesc", m_get_xml, FALSE },
+    { "SetAutostart", m_set_autostart, TRUE },
+    { "GetInfo", m_get_info, TRUE },
+    { "GetState", m_get_state, FALSE },
+    { "OpenConsole", m_open_console, TRUE },
+    { NULL, NULL, FALSE },
+};
+
+static GVariant *domain_get_property(Daemon *d, const char *node, const char *name,
+                                     GError **error)
+{
+    DomainObj *dom = NULL;
+    GVariant *v = NULL;
+    domain_list_lock(d->domains);
+    dom = domain_list_find_path_node(d->domains, node);
+    if (!dom)
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_DOMAIN,
+                    _("Domain not found: no domain with matching uuid '%s'"),
+                    node ? node : "");
+    else if (g_str_equal(name, "Name"))
+        v = g_variant_new_string(dom->def->name);
+    else if (g_str_equal(name, "UUID"))
+        v = g_variant_new_string(dom->def->uuid);
+    else if (g_str_equal(name, "Id"))
+        v = g_variant_new_int32(dom->id);
+    else if (g_str_equal(name, "State"))
+        v = g_variant_new_uint32(dom->state);
+    else if (g_str_equal(name, "StateReason"))
+        v = g_variant_new_uint32(dom->reason);
+    else if (g_str_equal(name, "Persistent"))
+        v = g_variant_new_boolean(dom->persistent);
+    else if (g_str_equal(name, "Autostart"))
+        v = g_variant_new_boolean(dom->autostart);
+    else if (g_str_equal(name, "Active"))
+        v = g_variant_new_boolean(domain_obj_is_active(dom));
+    else
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("Unknown property %s"), name);
+    domain_list_unlock(d->domains);
+    return v;
+}
+
+const DaemonInterfaceImpl daemon_domain_impl = {
+    "org.vessel.Domain1",
+    domain_methods,
+    domain_get_property,
+};

@@ -1,0 +1,251 @@
+/* methods_manager.c - org.vessel.Manager1: method table and properties. */
+#include "config.h"
+
+#include <string.h>
+
+#include "daemon_dbus.h"
+#include "daemon_error.h"
+#include "domain_driver.h"
+#include "host_caps.h"
+#include "i18n.h"
+#include "network_driver.h"
+
+enum { LIST_ACTIVE = 1, LIST_INACTIVE = 2 };
+
+static gboolean list_flags_ok(guint32 flags, GError **error)
+{
+    if (flags & ~(guint32)(LIST_ACTIVE | LIST_INACTIVE)) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("Unsupported flags 0x%x"), flags);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean list_wants(guint32 flags, gboolean active)
+{
+    if (!(flags & (LIST_ACTIVE | LIST_INACTIVE)))
+        return TRUE;
+    return active ? (flags & LIST_ACTIVE) != 0 : (flags & LIST_INACTIVE) != 0;
+}
+
+static GVariant *m_list_domains(DaemonCall *call, GError **error)
+{
+    guint32 flags;
+    g_variant_get(call->params, "(u)", &flags);
+    if (!list_flags_ok(flags, error))
+        return NULL;
+    Daemon *d = call->daemon;
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE("a(sisuubbo)"));
+    domain_list_lock(d->domains);
+    g_autoptr(GPtrArray) snap = domain_list_snapshot(d->domains);
+    for (guint i = 0; i < snap->len; i++) {
+        DomainObj *dom = snap->pdata[i];
+        if (!list_wants(flags, domain_obj_is_active(dom)))
+            continue;
+        g_variant_builder_add(&b, "(sisuubbo)", dom->def->name, dom->id, dom->def->uuid,
+                              (guint32)dom->state, (guint32)dom->reason, dom->persistent,
+                              dom->autostart, dom->path);
+    }
+    domain_list_unlock(d->domains);
+    return g_variant_new("(a(sisuubbo))", &b);
+}
+
+static GVariant *path_reply(char *path)
+{
+    if (!path)
+        return NULL;
+    GVariant *v = g_variant_new("(o)", path);
+    g_free(path);
+    return v;
+}
+
+static GVariant *m_define_xml(DaemonCall *call, GError **error)
+{
+    const char *xml;
+    g_variant_get(call->params, "(&s)", &xml);
+    return path_reply(domain_driver_define(call->daemon, xml, error));
+}
+
+static GVariant *m_create_xml(DaemonCall *call, GError **error)
+{
+    const char *xml;
+    guint32 flags;
+    g_variant_get(call->params, "(&su)", &xml, &flags);
+    return path_reply(domain_driver_create(call->daemon, xml, flags, error));
+}
+
+static GVariant *lookup_reply(Daemon *d, DomainObj *dom, const char *what, GError **error)
+{
+    GVariant *v = NULL;
+    if (dom)
+        v = g_variant_new("(o)", dom->path);
+    else
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_DOMAIN,
+                    _("Domain not found: no domain with matching %s"), what);
+    return v;
+}
+
+static GVariant *m_lookup_name(DaemonCall *call, GError **error)
+{
+    const char *name;
+    g_variant_get(call->params, "(&s)", &name);
+    Daemon *d = call->daemon;
+    domain_list_lock(d->domains);
+    g_autofree char *what = g_strdup_printf(_("name '%s'"), name);
+    GVariant *v = lookup_reply(d, domain_list_find_name(d->domains, name), what, error);
+    domain_list_unlock(d->domains);
+    return v;
+}
+
+static GVariant *m_lookup_uuid(DaemonCall *call, GError **error)
+{
+    const char *uuid;
+    g_variant_get(call->params, "(&s)", &uuid);
+    Daemon *d = call->daemon;
+    domain_list_lock(d->domains);
+    g_autofree char *what = g_strdup_printf(_("uuid '%s'"), uuid);
+    GVariant *v = lookup_reply(d, domain_list_find_uuid(d->domains, uuid), what, error);
+    domain_list_unlock(d->domains);
+    return v;
+}
+
+static GVariant *m_lookup_id(DaemonCall *call, GError **error)
+{
+    gint32 id;
+    g_variant_get(call->params, "(i)", &id);
+    Daemon *d = call->daemon;
+    domain_list_lock(d->domains);
+    g_autofree char *what = g_strdup_printf(_("id %d"), id);
+    GVariant *v = lookup_reply(d, domain_list_find_id(d->domains, id), what, error);
+    domain_list_unlock(d->domains);
+    return v;
+}
+
+static GVariant *m_get_capabilities(DaemonCall *call, GError **error)
+{
+    g_autofree char *xml = host_caps_format(call->daemon->config);
+    return g_variant_new("(s)", xml);
+}
+
+static GVariant *m_get_node_info(DaemonCall *call, GError **error)
+{
+    return host_caps_node_info();
+}
+
+static GVariant *m_get_version(DaemonCall *call, GError **error)
+{
+    return g_variant_new("(sss)", PACKAGE_VERSION, "vessel-vmm", PACKAGE_VERSION);
+}
+
+static GVariant *m_get_hostname(DaemonCall *call, GError **error)
+{
+    return g_variant_new("(s)", g_get_host_name());
+}
+
+static GVariant *m_list_networks(DaemonCall *call, GError **error)
+{
+    guint32 flags;
+    g_variant_get(call->params, "(u)", &flags);
+    if (!list_flags_ok(flags, error))
+        return NULL;
+    Daemon *d = call->daemon;
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE("a(ssbbbso)"));
+    network_list_lock(d->networks);
+    g_autoptr(GPtrArray) snap = network_list_snapshot(d->networks);
+    for (guint i = 0; i < snap->len; i++) {
+        NetworkObj *net = snap->pdata[i];
+        if (!list_wants(flags, net->active))
+            continue;
+        g_variant_builder_add(&b, "(ssbbbso)", net->def->name, net->def->uuid, net->active,
+                              net->persistent, net->autostart,
+                              net->def->bridge ? net->def->bridge : "", net->path);
+    }
+    network_list_unlock(d->networks);
+    return g_variant_new("(a(ssbbbso))", &b);
+}
+
+static GVariant *m_network_define(DaemonCall *call, GError **error)
+{
+    const char *xml;
+    g_variant_get(call->params, "(&s)", &xml);
+    return path_reply(network_driver_define(call->daemon, xml, error));
+}
+
+static GVariant *m_network_create(DaemonCall *call, GError **error)
+{
+    g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                        _("Cannot create a network: this vesseld has no bridge support yet"));
+    return NULL;
+}
+
+static GVariant *network_lookup(Daemon *d, NetworkObj *net, const char *what, GError **error)
+{
+    if (net)
+        return g_variant_new("(o)", net->path);
+    g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_NETWORK,
+                _("Network not found: no network with matching %s"), what);
+    return NULL;
+}
+
+static GVariant *m_network_lookup_name(DaemonCall *call, GError **error)
+{
+    const char *name;
+    g_variant_get(call->params, "(&s)", &name);
+    Daemon *d = call->daemon;
+    g_autofree char *what = g_strdup_printf(_("name '%s'"), name);
+    network_list_lock(d->networks);
+    GVariant *v = network_lookup(d, network_list_find_name(d->networks, name), what, error);
+    network_list_unlock(d->networks);
+    return v;
+}
+
+static GVariant *m_network_lookup_uuid(DaemonCall *call, GError **error)
+{
+    const char *uuid;
+    g_variant_get(call->params, "(&s)", &uuid);
+    Daemon *d = call->daemon;
+    g_autofree char *what = g_strdup_printf(_("uuid '%s'"), uuid);
+    network_list_lock(d->networks);
+    GVariant *v = network_lookup(d, network_list_find_uuid(d->networks, uuid), what, error);
+    network_list_unlock(d->networks);
+    return v;
+}
+
+static const DaemonMethod manager_methods[] = {
+    { "ListDomains", m_list_domains, FALSE },
+    { "DefineXML", m_define_xml, FALSE },
+    { "CreateXML", m_create_xml, TRUE },
+    { "LookupByName", m_lookup_name, FALSE },
+    { "LookupByUUID", m_lookup_uuid, FALSE },
+    { "LookupByID", m_lookup_id, FALSE },
+    { "GetCapabilities", m_get_capabilities, TRUE },
+    { "GetNodeInfo", m_get_node_info, TRUE },
+    { "GetVersion", m_get_version, FALSE },
+    { "GetHostname", m_get_hostname, FALSE },
+    { "ListNetworks", m_list_networks, FALSE },
+    { "NetworkDefineXML", m_network_define, FALSE },
+    { "NetworkCreateXML", m_network_create, FALSE },
+    { "NetworkLookupByName", m_network_lookup_name, FALSE },
+    { "NetworkLookupByUUID", m_network_lookup_uuid, FALSE },
+    { NULL, NULL, FALSE },
+};
+
+static GVariant *manager_get_property(Daemon *d, const char *node, const char *name,
+                                      GError **error)
+{
+    if (g_str_equal(name, "Version"))
+        return g_variant_new_string(PACKAGE_VERSION);
+    if (g_str_equal(name, "Mode"))
+        return g_variant_new_string(daemon_mode_to_string(d->config->mode));
+    g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG, _("Unknown property %s"), name);
+    return NULL;
+}
+
+const DaemonInterfaceImpl daemon_manager_impl = {
+    "org.vessel.Manager1",
+    manager_methods,
+    manager_get_property,
+};

@@ -1,0 +1,125 @@
+/* methods_network.c - org.vessel.Network1: method table and properties. */
+#include "config.h"
+
+#include "daemon_dbus.h"
+#include "daemon_error.h"
+#include "i18n.h"
+#include "network_driver.h"
+
+static NetworkObj *call_network(Daemon *d, const char *node, GError **error)
+{
+    network_list_lock(d->networks);
+    NetworkObj *net = network_list_find_path_node(d->networks, node);
+    if (net)
+        network_obj_ref(net);
+    network_list_unlock(d->networks);
+    if (!net)
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_NETWORK,
+                    _("Network not found: no network with matching uuid '%s'"),
+                    node ? node : "");
+    return net;
+}
+
+#define NETWORK_OR_FAIL(call, error)                                              \
+    g_autoptr(NetworkObj) net = call_network((call)->daemon, (call)->node, error); \
+    if (!net)                                                                     \
+        return NULL
+
+static GVariant *m_create(DaemonCall *call, GError **error)
+{
+    NETWORK_OR_FAIL(call, error);
+    network_driver_create(call->daemon, net, error);
+    return NULL;
+}
+
+static GVariant *m_destroy(DaemonCall *call, GError **error)
+{
+    NETWORK_OR_FAIL(call, error);
+    network_driver_destroy(call->daemon, net, error);
+    return NULL;
+}
+
+static GVariant *m_undefine(DaemonCall *call, GError **error)
+{
+    NETWORK_OR_FAIL(call, error);
+    network_driver_undefine(call->daemon, net, error);
+    return NULL;
+}
+
+static GVariant *m_get_xml(DaemonCall *call, GError **error)
+{
+    NETWORK_OR_FAIL(call, error);
+    guint32 flags;
+    g_variant_get(call->params, "(u)", &flags);
+    if (flags & ~1u) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("Unsupported flags 0x%x"), flags);
+        return NULL;
+    }
+    network_list_lock(call->daemon->networks);
+    g_autofree char *xml = network_def_format(net->def);
+    network_list_unlock(call->daemon->networks);
+    return g_variant_new("(s)", xml);
+}
+
+static GVariant *m_set_autostart(DaemonCall *call, GError **error)
+{
+    NETWORK_OR_FAIL(call, error);
+    gboolean on;
+    g_variant_get(call->params, "(b)", &on);
+    network_driver_set_autostart(call->daemon, net, on, error);
+    return NULL;
+}
+
+static GVariant *m_get_leases(DaemonCall *call, GError **error)
+{
+    NETWORK_OR_FAIL(call, error);
+    /* No network is ever active without netbridge: no leases. */
+    return g_variant_new("(@a(xsisuss))", g_variant_new_array(G_VARIANT_TYPE("(xsisuss)"),
+                                                               NULL, 0));
+}
+
+static const DaemonMethod network_methods[] = {
+    { "Create", m_create, TRUE },
+    { "Destroy", m_destroy, TRUE },
+    { "Undefine", m_undefine, TRUE },
+    { "GetXMLDesc", m_get_xml, FALSE },
+    { "SetAutostart", m_set_autostart, TRUE },
+    { "GetDHCPLeases", m_get_leases, FALSE },
+    { NULL, NULL, FALSE },
+};
+
+static GVariant *network_get_property(Daemon *d, const char *node, const char *name,
+                                      GError **error)
+{
+    GVariant *v = NULL;
+    network_list_lock(d->networks);
+    NetworkObj *net = network_list_find_path_node(d->networks, node);
+    if (!net)
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_NETWORK,
+                    _("Network not found: no network with matching uuid '%s'"),
+                    node ? node : "");
+    else if (g_str_equal(name, "Name"))
+        v = g_variant_new_string(net->def->name);
+    else if (g_str_equal(name, "UUID"))
+        v = g_variant_new_string(net->def->uuid);
+    else if (g_str_equal(name, "Active"))
+        v = g_variant_new_boolean(net->active);
+    else if (g_str_equal(name, "Persistent"))
+        v = g_variant_new_boolean(net->persistent);
+    else if (g_str_equal(name, "Autostart"))
+        v = g_variant_new_boolean(net->autostart);
+    else if (g_str_equal(name, "BridgeName"))
+        v = g_variant_new_string(net->def->bridge ? net->def->bridge : "");
+    else
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("Unknown property %s"), name);
+    network_list_unlock(d->networks);
+    return v;
+}
+
+const DaemonInterfaceImpl daemon_network_impl = {
+    "org.vessel.Network1",
+    network_methods,
+    network_get_property,
+};

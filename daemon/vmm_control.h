@@ -1,0 +1,36 @@
+/* vmm_control.h - client side of the vessel-vmm control channel.
+ *
+ * Protocol (implemented by vmm/, see DESIGN.md): the VMM listens on the
+ * UNIX stream socket given with --control unix:PATH.  The daemon opens a
+ * fresh connection per request, writes one line (`status`, `pause`,
+ * `resume`, `powerdown`, `reset`, `quit`, `info`) and reads one reply
+ * line: `ok[ PAYLOAD]` or `error MESSAGE`.  `status` answers
+ * `ok running|paused|shutting-down`; `info` answers `ok {json}` with name,
+ * uuid, state, accel, vcpus, memory_mib, cpu_time_ns, pid.
+ *
+ * These calls block (bounded by @timeout_ms): call them off the main loop. */
+#ifndef VESSEL_VMM_CONTROL_H
+#define VESSEL_VMM_CONTROL_H
+
+#include <glib.h>
+
+/* Returns the payload ("" if none) of an `ok` reply; an `error` reply is
+ * DAEMON_ERROR_OPERATION_INVALID with the VMM's message, a transport
+ * failure DAEMON_ERROR_INTERNAL. */
+char *vmm_control_request(const char *path, const char *command,
+                          guint timeout_ms, GError **error);
+
+typedef struct {
+    char *state;            /* running | paused | shutting-down */
+    char *accel;
+    guint vcpus;
+    guint64 memory_mib;
+    guint64 cpu_time_ns;
+} VmmInfo;
+
+/* `info`, parsed. */
+VmmInfo *vmm_control_info(const char *path, guint timeout_ms, GError **error);
+void vmm_info_free(VmmInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmInfo, vmm_info_free)
+
+#endif
