@@ -1,0 +1,31 @@
+/* acpi_tables.h - the ACPI tables of vessel-pc, built in C.
+ *
+ * RSDP (revision 2) at the start of the BIOS area so the kernel also finds
+ * it by scanning 0xe0000-0xfffff, then RSDT, XSDT, FADT (PM1a blocks,
+ * PM timer, reset register, fixed power button, SCI on IRQ 9), FACS, DSDT
+ * (PCI root bridge with _CRS and _PRT, COM1, PS/2 keyboard, \_S5) and MADT
+ * (one LAPIC per vCPU, the IOAPIC, overrides IRQ0->GSI2 and SCI level,
+ * LINT1 NMI). */
+#ifndef VESSEL_ACPI_TABLES_H
+#define VESSEL_ACPI_TABLES_H
+
+#include "vmm/machine.h"
+
+#include <glib.h>
+#include <stdint.h>
+
+#define ACPI_TABLES_BASE 0xe0000ull
+#define ACPI_TABLES_LIMIT 0x100000ull
+
+/* Build everything into @buf, which the guest will see at @base_gpa.
+ * Returns the number of bytes used, or 0 if @size is too small.  The RSDP
+ * is at offset 0. */
+gsize acpi_tables_build_buf(uint8_t *buf, gsize size, uint64_t base_gpa, int ncpus);
+/* Build into guest memory at ACPI_TABLES_BASE; returns the RSDP address. */
+gboolean acpi_tables_install(Machine *m, uint64_t *rsdp_gpa, GError **error);
+/* The DSDT's AML body alone (for tests and iasl). */
+GByteArray *acpi_dsdt_aml(void);
+/* Sum of bytes modulo 256 (a table is valid when this is 0). */
+uint8_t acpi_checksum(const uint8_t *p, gsize len);
+
+#endif

@@ -1,0 +1,96 @@
+/* machine.h - the "vessel-pc" machine model shared by every CPU backend.
+ *
+ * A Machine owns guest RAM (one mmap; below 4 GiB it stops at the 32-bit
+ * PCI hole, the rest continues at 4 GiB), the I/O bus, the device timers
+ * and the legacy devices, assembled in machine_new() in a visible order.
+ * cpu_backend.h declares what backends see; this header is for main.c,
+ * the boot loader, ACPI, the control channel and tests.
+ *
+ * Locking: one device lock (machine_lock/machine_unlock) serializes all
+ * device emulation and interrupt routing.  The machine_pio/mmio
+ * entry points take it themselves. */
+#ifndef VESSEL_MACHINE_H
+#define VESSEL_MACHINE_H
+
+#include "vmm/cpu_backend.h"
+#include "vmm/hw/char_backend.h"
+#include "vmm/io_bus.h"
+#include "vmm/timer.h"
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MACHINE_MAX_CPUS 64
+#define MACHINE_MIN_MEM_MIB 16
+#define MACHINE_LOWMEM_MAX 0xc0000000ull   /* RAM below 4 GiB stops here */
+#define MACHINE_TSC_HZ 1000000000ull
+
+#define MACHINE_ERROR (machine_error_quark())
+GQuark machine_error_quark(void);
+typedef enum {
+    MACHINE_ERROR_CONFIG,       /* bad configuration (memory, cpus) */
+    MACHINE_ERROR_KERNEL,       /* not a kernel, unsupported kernel */
+    MACHINE_ERROR_NO_SPACE,     /* kernel/initrd/cmdline does not fit */
+    MACHINE_ERROR_IO,           /* cannot read a file */
+    MACHINE_ERROR_HOST,         /* host resource failure */
+    MACHINE_ERROR_LAST
+} MachineError;
+
+typedef struct {
+    uint64_t mem_mib;
+    int cpus;
+} MachineConfig;
+
+typedef enum {
+    MACHINE_STATE_RUNNING,
+    MACHINE_STATE_PAUSED,
+    MACHINE_STATE_SHUTTING_DOWN,
+    MACHINE_STATE_LAST
+} MachineState;
+
+Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **error);
+void machine_free(Machine *m);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Machine, machine_free)
+
+void machine_lock(Machine *m);
+void machine_unlock(Machine *m);
+IoBus *machine_io_bus(Machine *m);
+TimerList *machine_timers(Machine *m);
+uint64_t machine_ram_size(const Machine *m);
+const MachineConfig *machine_config(const Machine *m);
+
+/* Devices other code talks to (with the lock held). */
+typedef struct Uart16550 Uart16550;
+typedef struct PciHost PciHost;
+Uart16550 *machine_uart(Machine *m);
+PciHost *machine_pci(Machine *m);
+
+/* Interrupt lines, with the lock held.  @line 0-15 is an ISA IRQ: it goes
+ * to the i8259 pair and to the IOAPIC (IRQ 0 on pin 2, as the MADT's
+ * override says); 16-23 is a GSI on the IOAPIC only (PCI INTx). */
+void machine_irq_set(Machine *m, int line, int level);
+/* An MSI message (address/data as written by a PCI device), lock held. */
+void machine_msi_send(Machine *m, uint64_t addr, uint32_t data);
+/* ACPI power button press (control channel "powerdown"). */
+void machine_power_button(Machine *m);
+
+/* Reset every device to its power-on state (for reboot in place). */
+void machine_reset_devices(Machine *m);
+
+/* ---- vCPUs and running -------------------------------------------- */
+void machine_set_backend(Machine *m, const CpuBackendOps *ops);
+const CpuBackendOps *machine_backend(const Machine *m);
+/* Queue register state for vCPU @v; its thread applies it before it next
+ * runs (the CPU backend's set_regs/set_sregs). */
+void vcpu_queue_regs(Vcpu *v, const VcpuRegs *regs, const VcpuSregs *sregs);
+/* Apply queued registers now (on the vCPU's own thread); 0 or -errno. */
+int vcpu_apply_queued_regs(Vcpu *v);
+/* Put an AP back into wait-for-SIPI (at boot and reboot). */
+void vcpu_set_wait_for_sipi(Vcpu *v, bool wait);
+/* Wake the vCPU from vcpu_wait_event and make its run() return. */
+void machine_vcpu_kick(Vcpu *v);
+/* Sum of CPU time of the vCPU threads so far (ns). */
+uint64_t machine_cpu_time_ns(Machine *m);
+
+#endif
