@@ -74,7 +74,7 @@ static void brk_half(NetbridgeNetConfig *c) { g_clear_pointer(&c->dhcp_end, g_fr
 static void brk_host(NetbridgeNetConfig *c) { netbridge_net_config_add_host(c, "02:56:53:00:00:06", "10.0.0.6", NULL); }
 static void brk_hostname(NetbridgeNetConfig *c) { netbridge_net_config_add_host(c, "02:56:53:00:00:06", "192.168.150.6", "a b"); }
 static void brk_dir(NetbridgeNetConfig *c) { g_free(c->state_dir); c->state_dir = g_strdup("relative"); }
-static void brk_domain(NetbridgeNetConfig *c) { c->domain = g_strdup("x\ny"); }
+static void brk_domain(NetbridgeNetConfig *c) { g_free(c->domain); c->domain = g_strdup("x\ny"); }
 static void brk_noip(NetbridgeNetConfig *c) { g_clear_pointer(&c->ipv4_address, g_free); }
 static void brk_mode(NetbridgeNetConfig *c) { c->forward = NETBRIDGE_FORWARD_LAST; }
 
