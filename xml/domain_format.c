@@ -69,7 +69,7 @@ domain_def_format(const DomainDef *def)
     if (def->description)
         fmt_text_element(out, "  ", "description", def->description);
     if (def->metadata) {
-        /* children are stored one per line, already serialized */
+        /* serialized children, separated by newline + 4 spaces */
         g_string_append(out, "  <metadata>\n    ");
         g_string_append(out, def->metadata);
         g_string_append(out, "\n  </metadata>\n");

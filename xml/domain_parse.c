@@ -1,9 +1,10 @@
 /* domain_parse.c - <domain> XML -> DomainDef.
  *
  * Three passes over the document, each with its own kind of message:
- *  1. xml_doc_check_unsupported(): libvirt elements Vessel does not
- *     implement are named ("unsupported element <graphics> in <devices>
- *     at line 12") instead of producing a schema error or being dropped;
+ *  1. a walk against the names xml/schemas/domain.rng allows: libvirt
+ *     elements Vessel does not implement (domain_unsupported[]) are named
+ *     ("unsupported element <graphics> in <devices> at line 12") instead
+ *     of being dropped, anything else is "unknown element/attribute";
  *  2. RELAX NG validation against xml/schemas/domain.rng (structure);
  *  3. the element handlers below (values, enumerations, cross checks),
  *     dispatched from tables by element name, then defaults (UUID, MACs,
@@ -177,7 +178,7 @@ domain_parse_metadata(DomainDef *def, xmlNode *node, GError **error)
         xmlDocSetRootElement(tmp, copy);
         xmlNodeDump(buf, tmp, copy, 0, 0);
         if (out->len)
-            g_string_append_c(out, '\n');
+            g_string_append(out, "\n    "); /* as domain_format.c indents */
         g_string_append(out, (const char *)xmlBufferContent(buf));
         xmlBufferFree(buf);
         xmlFreeDoc(tmp);
@@ -707,9 +708,8 @@ domain_def_parse(const char *xml, DomainParseFlags flags, GError **error)
     if (!(doc = xml_doc_parse(xml, "domain", error)))
         return NULL;
     root = xmlDocGetRootElement(doc);
-    if (!xml_doc_check_unsupported(root, domain_unsupported,
-                                   G_N_ELEMENTS(domain_unsupported), error) ||
-        !xml_doc_validate(doc, "domain.rng", error))
+    if (!xml_doc_validate(doc, "domain.rng", domain_unsupported,
+                          G_N_ELEMENTS(domain_unsupported), error))
         return NULL;
 
     def = g_new0(DomainDef, 1);

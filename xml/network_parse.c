@@ -172,7 +172,9 @@ net_parse_dhcp(NetworkDef *def, xmlNode *dhcp, const NetSubnet *sub, guint32 add
                 !net_host_in_subnet(c, "ip", sub, ip, error))
                 return FALSE;
             if (ip == address) {
-                xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "ip", NULL,
+                g_autofree char *ip_str = xml_node_prop(c, "ip");
+
+                xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "ip", ip_str,
                                _("is the network's own address"));
                 return FALSE;
             }
@@ -324,9 +326,8 @@ network_def_parse(const char *xml, NetworkParseFlags flags, GError **error)
     if (!(doc = xml_doc_parse(xml, "network", error)))
         return NULL;
     root = xmlDocGetRootElement(doc);
-    if (!xml_doc_check_unsupported(root, network_unsupported,
-                                   G_N_ELEMENTS(network_unsupported), error) ||
-        !xml_doc_validate(doc, "network.rng", error))
+    if (!xml_doc_validate(doc, "network.rng", network_unsupported,
+                          G_N_ELEMENTS(network_unsupported), error))
         return NULL;
     def = g_new0(NetworkDef, 1);
     def->stp = TRUE;

@@ -106,10 +106,16 @@ xml_doc_parse(const char *xml, const char *root_name, GError **error)
     {
         xmlNode *root = xmlDocGetRootElement(doc);
 
-        if (!root || root->ns || strcmp((const char *)root->name, root_name) != 0) {
+        if (!root || strcmp((const char *)root->name, root_name) != 0) {
             g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
                         _("expected a <%s> document, got <%s>"), root_name,
                         root ? (const char *)root->name : "");
+            goto fail;
+        }
+        if (root->ns) {
+            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
+                        _("expected a <%s> document without a namespace, got one in '%s'"),
+                        root_name, root->ns->href ? (const char *)root->ns->href : "");
             goto fail;
         }
     }
@@ -125,10 +131,165 @@ fail:
     return NULL;
 }
 
+/* ---- structure: unknown and unsupported elements and attributes ------ */
+
+/* The allowed structure is read from our own schema, so it never drifts
+ * from what validation enforces: for an element X below P (key "P/X") the
+ * set holds "P/X>C" for each child element C and "P/X@A" for each
+ * attribute A the schema allows there. */
+typedef struct {
+    GHashTable *set;
+    GHashTable *defines; /* name -> <define> node */
+} SchemaShape;
+
+static gboolean
+rng_is(const xmlNode *node, const char *name)
+{
+    return node->type == XML_ELEMENT_NODE && strcmp((const char *)node->name, name) == 0;
+}
+
+static void
+shape_collect(SchemaShape *shape, xmlNode *rng, const char *key, const char *name, int depth)
+{
+    if (depth > 64)
+        return;
+    for (xmlNode *c = rng->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (rng_is(c, "element") || rng_is(c, "attribute")) {
+            g_autofree char *n = xml_node_prop(c, "name");
+
+            if (!n)
+                continue; /* <anyName/>: free-form (metadata) */
+            if (rng_is(c, "attribute")) {
+                g_hash_table_add(shape->set, g_strconcat(key, "@", n, NULL));
+            } else {
+                g_autofree char *child_key = g_strconcat(name, "/", n, NULL);
+
+                g_hash_table_add(shape->set, g_strconcat(key, ">", n, NULL));
+                shape_collect(shape, c, child_key, n, depth + 1);
+            }
+        } else if (rng_is(c, "ref")) {
+            g_autofree char *n = xml_node_prop(c, "name");
+            xmlNode *def = n ? g_hash_table_lookup(shape->defines, n) : NULL;
+
+            if (def)
+                shape_collect(shape, def, key, name, depth + 1);
+        } else if (!rng_is(c, "define")) {
+            shape_collect(shape, c, key, name, depth + 1);
+        }
+    }
+}
+
+static GHashTable *
+shape_build(GBytes *bytes, GError **error)
+{
+    gsize size;
+    const char *data = g_bytes_get_data(bytes, &size);
+    g_autoptr(xmlDoc) doc = xmlReadMemory(data, (int)size, "schema.rng", NULL,
+                                          XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                          XML_PARSE_NOWARNING);
+    g_autoptr(GHashTable) defines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    SchemaShape shape;
+    xmlNode *root;
+
+    if (!doc || !(root = xmlDocGetRootElement(doc))) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INTERNAL,
+                    _("cannot read a schema"));
+        return NULL;
+    }
+    for (xmlNode *c = root->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && rng_is(c, "define"))
+            g_hash_table_insert(defines, xml_node_prop(c, "name"), c);
+    shape.set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    shape.defines = defines;
+    for (xmlNode *c = root->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && rng_is(c, "start"))
+            shape_collect(&shape, c, "", "", 0);
+    return shape.set;
+}
+
+static gboolean
+word_in_list(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+
+        if (len == n && strncmp(p, word, n) == 0)
+            return TRUE;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return FALSE;
+}
+
+typedef struct {
+    GHashTable *set;
+    const XmlUnsupported *table;
+    guint n_table;
+} ShapeCheck;
+
+static gboolean
+shape_check(const ShapeCheck *chk, xmlNode *node, const char *key, GError **error)
+{
+    const char *name = (const char *)node->name;
+    const char *unsupported = NULL;
+
+    if (xml_node_is(node, "metadata"))
+        return TRUE; /* foreign namespaces: kept verbatim */
+    for (xmlAttr *a = node->properties; a; a = a->next) {
+        g_autofree char *k = g_strconcat(key, "@", (const char *)a->name, NULL);
+
+        if (a->ns || !g_hash_table_contains(chk->set, k)) {
+            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
+                        _("unknown attribute '%s%s%s' of <%s> at line %ld"),
+                        a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
+                        a->ns && a->ns->prefix ? ":" : "", (const char *)a->name, name,
+                        xml_node_line(node));
+            return FALSE;
+        }
+    }
+    for (guint i = 0; i < chk->n_table; i++)
+        if (strcmp(chk->table[i].parent, name) == 0)
+            unsupported = chk->table[i].children;
+    for (xmlNode *c = node->children; c; c = c->next) {
+        g_autofree char *k = NULL;
+        g_autofree char *child_key = NULL;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        k = g_strconcat(key, ">", (const char *)c->name, NULL);
+        if (c->ns || !g_hash_table_contains(chk->set, k)) {
+            gboolean known = !c->ns && unsupported &&
+                             word_in_list(unsupported, (const char *)c->name);
+
+            g_set_error(error, VESSEL_XML_ERROR,
+                        known ? VESSEL_XML_ERROR_UNSUPPORTED : VESSEL_XML_ERROR_SCHEMA,
+                        known ? _("unsupported element <%s> in <%s> at line %ld")
+                              : _("unknown element <%s> in <%s> at line %ld"),
+                        (const char *)c->name, name, xml_node_line(c));
+            return FALSE;
+        }
+        child_key = g_strconcat(name, "/", (const char *)c->name, NULL);
+        if (!shape_check(chk, c, child_key, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 /* ---- schemas --------------------------------------------------------- */
 
+typedef struct {
+    xmlRelaxNG *rng;
+    GHashTable *shape;
+} SchemaEntry;
+
 static GMutex schema_lock;
-static GHashTable *schema_cache; /* name -> xmlRelaxNG* (process cache) */
+static GHashTable *schema_cache; /* name -> SchemaEntry* (process cache) */
 
 static void
 schema_on_error(void *data, xmlError *err)
@@ -136,10 +297,11 @@ schema_on_error(void *data, xmlError *err)
     ParseState *st = data;
 
     if (err && err->level >= XML_ERR_ERROR)
-        doc_state_set(st, err->message, err->line);
+        doc_state_set(st, err->message,
+                      err->line ? err->line : err->node ? xmlGetLineNo(err->node) : 0);
 }
 
-static xmlRelaxNG *
+static SchemaEntry *
 schema_load_locked(const char *schema, GError **error)
 {
     g_autofree char *res = g_strconcat("/org/vessel/xml/schemas/", schema, NULL);
@@ -147,6 +309,8 @@ schema_load_locked(const char *schema, GError **error)
     g_autoptr(GError) local = NULL;
     ParseState st = { 0 };
     xmlRelaxNGParserCtxt *pctxt;
+    SchemaEntry *entry;
+    GHashTable *shape;
     xmlRelaxNG *rng;
     gsize size;
     const char *data;
@@ -155,8 +319,8 @@ schema_load_locked(const char *schema, GError **error)
         vessel_xml_schemas_register_resource();
         schema_cache = g_hash_table_new(g_str_hash, g_str_equal);
     }
-    if ((rng = g_hash_table_lookup(schema_cache, schema)))
-        return rng;
+    if ((entry = g_hash_table_lookup(schema_cache, schema)))
+        return entry;
 
     bytes = g_resource_lookup_data(vessel_xml_schemas_get_resource(), res,
                                    G_RESOURCE_LOOKUP_FLAGS_NONE, &local);
@@ -178,23 +342,37 @@ schema_load_locked(const char *schema, GError **error)
         return NULL;
     }
     g_free(st.message);
-    g_hash_table_insert(schema_cache, g_strdup(schema), rng);
-    return rng;
+    if (!(shape = shape_build(bytes, error))) {
+        xmlRelaxNGFree(rng);
+        return NULL;
+    }
+    entry = g_new0(SchemaEntry, 1);
+    entry->rng = rng;
+    entry->shape = shape;
+    g_hash_table_insert(schema_cache, g_strdup(schema), entry);
+    return entry;
 }
 
 gboolean
-xml_doc_validate(xmlDoc *doc, const char *schema, GError **error)
+xml_doc_validate(xmlDoc *doc, const char *schema, const XmlUnsupported *table,
+                 guint n_table, GError **error)
 {
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&schema_lock);
     ParseState st = { 0 };
     xmlRelaxNGValidCtxt *vctxt;
-    xmlRelaxNG *rng;
+    SchemaEntry *entry;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    g_autofree char *root_key = g_strconcat("/", (const char *)root->name, NULL);
+    ShapeCheck chk = { .table = table, .n_table = n_table };
     int rc;
 
-    rng = schema_load_locked(schema, error);
-    if (!rng)
+    entry = schema_load_locked(schema, error);
+    if (!entry)
         return FALSE;
-    vctxt = xmlRelaxNGNewValidCtxt(rng);
+    chk.set = entry->shape;
+    if (!shape_check(&chk, root, root_key, error))
+        return FALSE;
+    vctxt = xmlRelaxNGNewValidCtxt(entry->rng);
     if (!vctxt) {
         g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INTERNAL,
                     _("cannot create a schema validator"));
@@ -204,8 +382,6 @@ xml_doc_validate(xmlDoc *doc, const char *schema, GError **error)
     rc = xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
     if (rc != 0) {
-        xmlNode *root = xmlDocGetRootElement(doc);
-
         g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
                     _("<%s> does not match the schema at line %ld: %s"),
                     root ? (const char *)root->name : "?", st.line,
@@ -214,54 +390,6 @@ xml_doc_validate(xmlDoc *doc, const char *schema, GError **error)
         return FALSE;
     }
     g_free(st.message);
-    return TRUE;
-}
-
-/* ---- unsupported libvirt features ------------------------------------ */
-
-static gboolean
-word_in_list(const char *list, const char *word)
-{
-    size_t n = strlen(word);
-
-    for (const char *p = list; *p;) {
-        const char *end = strchr(p, ' ');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-
-        if (len == n && strncmp(p, word, n) == 0)
-            return TRUE;
-        if (!end)
-            break;
-        p = end + 1;
-    }
-    return FALSE;
-}
-
-gboolean
-xml_doc_check_unsupported(xmlNode *node, const XmlUnsupported *table, guint n_table,
-                          GError **error)
-{
-    const char *children = NULL;
-
-    if (xml_node_is(node, "metadata"))
-        return TRUE; /* foreign namespaces: kept verbatim */
-    for (guint i = 0; i < n_table; i++)
-        if (strcmp(table[i].parent, (const char *)node->name) == 0)
-            children = table[i].children;
-
-    for (xmlNode *c = node->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        if (children && !c->ns && word_in_list(children, (const char *)c->name)) {
-            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_UNSUPPORTED,
-                        _("unsupported element <%s> in <%s> at line %ld"),
-                        (const char *)c->name, (const char *)node->name,
-                        xml_node_line(c));
-            return FALSE;
-        }
-        if (!xml_doc_check_unsupported(c, table, n_table, error))
-            return FALSE;
-    }
     return TRUE;
 }
 

@@ -4,10 +4,10 @@
  * unprivileged clients.  xml_doc_parse() never touches the network, never
  * loads or expands entities, refuses any DOCTYPE and anything bigger than
  * VESSEL_XML_MAX_SIZE.  xml_doc_validate() checks the document against one
- * of our RELAX NG schemas (compiled into the library as a GResource).
- * xml_doc_check_unsupported() walks the tree first so that libvirt
- * features we do not implement are named in the error instead of leaving
- * the user with a generic schema message.  The remaining helpers read
+ * of our RELAX NG schemas (compiled into the library as a GResource),
+ * after a walk that names unknown or unsupported (libvirt-only) elements
+ * and attributes, which libxml2's RELAX NG messages often do not.  The
+ * remaining helpers read
  * nodes and report errors that name the element, attribute and line. */
 #ifndef VESSEL_XML_DOC_H
 #define VESSEL_XML_DOC_H
@@ -20,9 +20,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
 
 /* Parse @xml as a document whose root must be <@root_name>. */
 xmlDoc *xml_doc_parse(const char *xml, const char *root_name, GError **error);
-/* Validate against the schema resource "schemas/@schema" (e.g. "domain.rng"). */
-gboolean xml_doc_validate(xmlDoc *doc, const char *schema, GError **error);
-
 /* Elements libvirt knows below a parent that Vessel does not support:
  * parent local name, space-separated child names. */
 typedef struct {
@@ -30,8 +27,15 @@ typedef struct {
     const char *children;
 } XmlUnsupported;
 
-gboolean xml_doc_check_unsupported(xmlNode *root, const XmlUnsupported *table,
-                                   guint n_table, GError **error);
+/* Validate against the schema resource "schemas/@schema" (e.g.
+ * "domain.rng").  A first walk compares every element and attribute with
+ * the names the schema allows at that place, so the error names the
+ * offender and its line: elements listed in @table are "unsupported"
+ * (VESSEL_XML_ERROR_UNSUPPORTED), anything else "unknown"
+ * (VESSEL_XML_ERROR_SCHEMA).  RELAX NG validation then checks the rest
+ * (required elements, repetitions, text). */
+gboolean xml_doc_validate(xmlDoc *doc, const char *schema, const XmlUnsupported *table,
+                          guint n_table, GError **error);
 
 /* ---- reading nodes (after validation) ------------------------------ */
 gboolean xml_node_is(const xmlNode *node, const char *name);

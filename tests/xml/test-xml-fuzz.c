@@ -1,0 +1,156 @@
+/* test-xml-fuzz.c - deterministic fuzzing of the parsers in make check.
+ *
+ * Replays the corpus (every XML file under tests/xml) through the fuzz
+ * oracle (fuzz_one.c), then applies VESSEL_FUZZ_ITERATIONS (default 3000)
+ * random mutations with a fixed seed (VESSEL_FUZZ_SEED, default 1):
+ * byte flips, insertions of XML-ish tokens, deletions, duplications and
+ * splices of two corpus files.  The same oracle runs under libFuzzer
+ * with fuzz/build-libfuzzer.sh for open-ended fuzzing. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "fuzz_one.h"
+#include "xml_test_util.h"
+
+static const char *const corpus_dirs[] = {
+    "domain-in", "domain-out", "network-in", "network-out", "domain-err", "network-err",
+};
+
+static const char *const tokens[] = {
+    "<", ">", "/>", "</", "'", "\"", "&amp;", "&lt;", "&#10;", "&#13;", "&#9;", "]]>",
+    "<![CDATA[x]]>", "<!-- c -->", "<?pi x?>", "<!DOCTYPE domain>", "&xxe;", "\t", "\n",
+    "<graphics type='vnc'/>", "<disk type='file'><source file='/a'/><target dev='vdz'/></disk>",
+    "<interface type='network'><source network='n'/></interface>",
+    "<serial type='pty'/>", "<console type='pty'/>", "<metadata><x:a xmlns:x='urn:x'>t</x:a></metadata>",
+    "unit='b'", "unit='EiB'", "unit='KB'", "18446744073709551615", "4294967296", "0",
+    "xmlns='urn:x'", "xmlns:v='urn:v'", " v:a='1'", "/", "..", ",", "=", "ff:ff:ff:ff:ff:ff",
+    "52:54:00:00:00:01", "00000000-0000-0000-0000-000000000000", "<ip address='10.0.0.1' prefix='8'/>",
+    "<host mac='52:54:00:00:00:02' ip='10.0.0.2'/>", "\xc3\xa9", "\xff", "\xef\xbb\xbf",
+};
+
+
+static GPtrArray *
+corpus_load(void)
+{
+    GPtrArray *corpus = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+
+    for (guint d = 0; d < G_N_ELEMENTS(corpus_dirs); d++) {
+        g_autoptr(GPtrArray) files = xml_test_list(corpus_dirs[d]);
+
+        for (guint i = 0; i < files->len; i++) {
+            char *text = xml_test_read(corpus_dirs[d], files->pdata[i]);
+
+            g_ptr_array_add(corpus, g_bytes_new_take(text, strlen(text)));
+        }
+    }
+    return corpus;
+}
+
+static void
+test_replay(void)
+{
+    g_autoptr(GPtrArray) corpus = corpus_load();
+    guint ok = 0;
+
+    for (guint i = 0; i < corpus->len; i++) {
+        gsize size;
+        const guint8 *data = g_bytes_get_data(corpus->pdata[i], &size);
+
+        ok += xml_fuzz_one(data, size);
+    }
+    /* the valid inputs and outputs must actually have parsed */
+    g_assert_cmpuint(ok, >=, 4);
+    g_test_message("corpus: %u files, %u parses succeeded", corpus->len, ok);
+}
+
+static void
+mutate(GByteArray *buf, GRand *rand, GPtrArray *corpus)
+{
+    guint len = buf->len;
+    guint pos = len ? (guint)g_rand_int_range(rand, 0, (gint32)len) : 0;
+
+    switch (g_rand_int_range(rand, 0, 6)) {
+    case 0: /* flip a byte */
+        if (len)
+            buf->data[pos] ^= (guint8)(1u << g_rand_int_range(rand, 0, 8));
+        break;
+    case 1: /* random byte */
+        if (len)
+            buf->data[pos] = (guint8)g_rand_int_range(rand, 0, 256);
+        break;
+    case 2: { /* insert a token */
+        const char *t = tokens[g_rand_int_range(rand, 0, G_N_ELEMENTS(tokens))];
+
+        {
+            g_autoptr(GByteArray) tail = g_byte_array_new();
+
+            g_byte_array_append(tail, buf->data + pos, len - pos);
+            g_byte_array_set_size(buf, pos);
+            g_byte_array_append(buf, (const guint8 *)t, (guint)strlen(t));
+            g_byte_array_append(buf, tail->data, tail->len);
+        }
+        break;
+    }
+    case 3: { /* delete a range */
+        guint n = (guint)g_rand_int_range(rand, 1, 32);
+
+        if (len)
+            g_byte_array_remove_range(buf, pos, MIN(n, len - pos));
+        break;
+    }
+    case 4: { /* duplicate a range */
+        guint n = MIN((guint)g_rand_int_range(rand, 1, 64), len - pos);
+        g_autoptr(GByteArray) tail = g_byte_array_new();
+
+        g_byte_array_append(tail, buf->data + pos, len - pos);
+        g_byte_array_append(buf, tail->data, MIN(n, tail->len));
+        break;
+    }
+    default: { /* splice: our head, another file's tail */
+        GBytes *other = corpus->pdata[g_rand_int_range(rand, 0, (gint32)corpus->len)];
+        gsize olen;
+        const guint8 *odata = g_bytes_get_data(other, &olen);
+        guint opos = olen ? (guint)g_rand_int_range(rand, 0, (gint32)olen) : 0;
+
+        g_byte_array_set_size(buf, pos);
+        g_byte_array_append(buf, odata + opos, (guint)(olen - opos));
+        break;
+    }
+    }
+}
+
+static void
+test_mutations(void)
+{
+    g_autoptr(GPtrArray) corpus = corpus_load();
+    const char *iter_env = g_getenv("VESSEL_FUZZ_ITERATIONS");
+    const char *seed_env = g_getenv("VESSEL_FUZZ_SEED");
+    guint iterations = iter_env ? (guint)atoi(iter_env) : 3000;
+    guint32 seed = seed_env ? (guint32)atoi(seed_env) : 1;
+    g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
+    guint ok = 0;
+
+    for (guint i = 0; i < iterations; i++) {
+        GBytes *src = corpus->pdata[g_rand_int_range(rand, 0, (gint32)corpus->len)];
+        gsize size;
+        const guint8 *data = g_bytes_get_data(src, &size);
+        g_autoptr(GByteArray) buf = g_byte_array_new();
+        guint rounds = (guint)g_rand_int_range(rand, 1, 5);
+
+        g_byte_array_append(buf, data, (guint)size);
+        for (guint r = 0; r < rounds; r++)
+            mutate(buf, rand, corpus);
+        ok += xml_fuzz_one(buf->data, buf->len);
+    }
+    g_test_message("seed %u: %u mutated inputs, %u parses succeeded", seed, iterations, ok);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/xml/fuzz/replay", test_replay);
+    g_test_add_func("/xml/fuzz/mutations", test_mutations);
+    return g_test_run();
+}
