@@ -68,9 +68,26 @@ void fpu_mmx_set(DbtFpuState *st, unsigned i, uint64_t v)
     st->r[i & 7].sexp = 0xffff;
 }
 
+void fpu_x87_normalize(DbtFpuState *st)
+{
+    st->fcw = (uint16_t)((st->fcw & 0x1f3f) | 0x0040);
+    if (st->fsw & ~st->fcw & 0x3f)
+        st->fsw |= 0x8080;
+    else
+        st->fsw &= (uint16_t)~0x8080;
+}
+
+/*
+ * The flags come from a host run with every exception masked.  When the
+ * guest unmasks one that was raised: a pre-computation exception (IE, DE,
+ * ZE) stops the operation before the post-computation ones (OE, UE, PE)
+ * are detected, so only the former are recorded; otherwise all are.
+ */
 int fpu_sse_raise(FpuCtx *c, uint32_t flags)
 {
     uint32_t unmasked = flags & ~(c->st->mxcsr >> 7) & 0x3f;
+    if (unmasked & (MXCSR_IE | MXCSR_DE | MXCSR_ZE))
+        flags &= MXCSR_IE | MXCSR_DE | MXCSR_ZE;
     c->st->mxcsr |= flags & 0x3f;
     if (!unmasked)
         return FPU_OK;
@@ -81,7 +98,7 @@ static int exec_vec(FpuCtx *c, const FpuOpDesc *e, bool group)
 {
     const FpuInsn *in = c->in;
     DbtFpuState *st = c->st;
-    bool smmx = e->flags & (FPU_F_MMX | FPU_F_SRC_MMX);
+    bool smmx = (e->flags & (FPU_F_MMX | FPU_F_SRC_MMX)) && !in->rm_is_mem;
     bool dmmx = e->flags & (FPU_F_MMX | FPU_F_DST_MMX);
     unsigned dreg = group ? in->rm : in->reg;
     FpuXmm d = { .q = { 0, 0 } }, s = { .q = { 0, 0 } };
@@ -104,11 +121,12 @@ static int exec_vec(FpuCtx *c, const FpuOpDesc *e, bool group)
     else
         d = st->xmm[dreg];
 
+    /* The x87-to-MMX transition happens even if the operation faults. */
+    if (smmx || dmmx)
+        fpu_mmx_enter(st);
     int r = e->vec(c, &d, &s);
     if (r)
         return r;
-    if (smmx || dmmx)
-        fpu_mmx_enter(st);
     if (e->flags & FPU_F_NOWB)
         return FPU_OK;
     if (dmmx)

@@ -78,6 +78,10 @@ int fpu_sse_raise(FpuCtx *c, uint32_t flags);
 /* x87 entry point (map 0, opcodes D8-DF) and the x87-side FXSAVE users. */
 int x87_exec(DbtFpuState *st, const FpuInsn *in, const FpuEnv *env);
 int fpu_fxsave(FpuCtx *c);
+/* After loading FCW/FSW from memory: reserved FCW bits read as the
+ * hardware has them (bit 6 set, 13-15 clear), FSW.ES and B follow the
+ * unmasked exception flags. */
+void fpu_x87_normalize(DbtFpuState *st);
 int fpu_fxrstor(FpuCtx *c);
 int fpu_ldmxcsr(FpuCtx *c);
 int fpu_stmxcsr(FpuCtx *c);

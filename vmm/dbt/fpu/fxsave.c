@@ -32,8 +32,6 @@ int fpu_fxsave(FpuCtx *c)
     uint8_t old[512];
     if (c->in->ea & 15)
         return FPU_EXC_GP;
-    /* Bytes 464-511 are available to software: FXSAVE leaves them alone,
-     * and the reserved ones are not written either. */
     int r = fpu_mem_read(c, c->in->ea, old, 512);
     if (r)
         return r;
@@ -49,11 +47,9 @@ int fpu_fxsave(FpuCtx *c)
         memcpy(img + 20, &c->st->fds, 2);
         memset(img + 22, 0, 2);
     }
-    /* Reserved bytes of each ST slot and the tail are not modified. */
-    for (int i = 0; i < 8; i++)
-        memcpy(img + 42 + 16 * i, old + 42 + 16 * i, 6);
+    /* Bytes 416-463 are reserved and 464-511 available to software:
+     * neither is written (as the hardware does). */
     memcpy(img + 416, old + 416, 96);
-    memcpy(img + 5, old + 5, 1);
     return fpu_mem_write(c, c->in->ea, img, 512);
 }
 
@@ -70,6 +66,7 @@ int fpu_fxrstor(FpuCtx *c)
     if (mx & ~FPU_MXCSR_MASK)
         return FPU_EXC_GP;
     fpu_state_from_fxsave(c->st, img);
+    fpu_x87_normalize(c->st);
     if (!c->in->rex_w) {
         uint32_t fip, fdp;
         memcpy(&fip, img + 8, 4);

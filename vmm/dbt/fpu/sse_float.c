@@ -27,20 +27,37 @@ static uint32_t host_mode(const FpuCtx *c)
     return (c->st->mxcsr & (MXCSR_RC | MXCSR_FZ | MXCSR_DAZ)) | MXCSR_MASKS;
 }
 
-/* One two-operand SSE instruction "insn src, dst" on the host. */
+/* An unmasked underflow is signalled for every tiny result, exact or not;
+ * the masked host run only flags tiny *and* inexact ones.  A second run
+ * with flush-to-zero flags every tiny result, so its UE answers. */
+static bool underflow_unmasked(const FpuCtx *c)
+{
+    return !(c->st->mxcsr & (MXCSR_UE << 7));
+}
+
+/* One two-operand SSE instruction "insn src, dst" on the host under the
+ * MXCSR value @mx; returns the exception flags it raised. */
 #define HOST_BIN(fname, insn)                                                \
-    int fname(FpuCtx *c, FpuXmm *d, const FpuXmm *s)                         \
+    static uint32_t fname##_host(V4F *a, V4F b, uint32_t mx)                 \
     {                                                                        \
-        V4F a, b;                                                            \
-        uint32_t mx = host_mode(c), saved = 0, out = 0;                      \
-        memcpy(&a, d, 16);                                                   \
-        memcpy(&b, s, 16);                                                   \
+        uint32_t saved = 0, out = 0;                                         \
         __asm__ volatile("stmxcsr %[sv]\n\tldmxcsr %[mx]\n\t"                \
                          insn " %[b], %[a]\n\t"                              \
                          "stmxcsr %[out]\n\tldmxcsr %[sv]"                   \
-                         : [a] "+x"(a), [sv] "+m"(saved), [out] "+m"(out)    \
+                         : [a] "+x"(*a), [sv] "+m"(saved), [out] "+m"(out)   \
                          : [b] "x"(b), [mx] "m"(mx));                        \
-        int r = fpu_sse_raise(c, out & 0x3f);                                \
+        return out & 0x3f;                                                   \
+    }                                                                        \
+    int fname(FpuCtx *c, FpuXmm *d, const FpuXmm *s)                         \
+    {                                                                        \
+        V4F a, b, t;                                                         \
+        memcpy(&a, d, 16);                                                   \
+        memcpy(&b, s, 16);                                                   \
+        t = a;                                                               \
+        uint32_t flags = fname##_host(&a, b, host_mode(c));                  \
+        if (underflow_unmasked(c))                                           \
+            flags |= fname##_host(&t, b, host_mode(c) | MXCSR_FZ) & MXCSR_UE; \
+        int r = fpu_sse_raise(c, flags);                                     \
         if (r)                                                               \
             return r;                                                        \
         memcpy(d, &a, 16);                                                   \

@@ -227,31 +227,36 @@ int sse_pinsrw(FpuCtx *c)
     return FPU_OK;
 }
 
-/* MASKMOVQ / MASKMOVDQU: byte stores to [RDI] where the mask byte's top
- * bit is set. */
+/* MASKMOVQ / MASKMOVDQU: store the bytes of reg whose mask byte (in rm)
+ * has its top bit set to [RDI].  The hardware checks the whole 8/16-byte
+ * destination (CR2 = RDI on a fault, even for a zero mask); this does a
+ * read-merge-write of the whole destination, which matches that but is
+ * not atomic for the unselected bytes with respect to other vCPUs. */
 int sse_maskmov(FpuCtx *c)
 {
     bool mmx = c->flags & FPU_F_MMX;
     unsigned n = mmx ? 8 : 16;
     FpuXmm v = vreg_get(c, c->in->reg, mmx);
     FpuXmm m = vreg_get(c, c->in->rm, mmx);
+    FpuXmm cur;
     uint64_t base = c->env->gpr[7];
     if (c->in->rm_is_mem)
         return FPU_EXC_UD;
-    for (unsigned i = 0; i < n; i++) {
-        if (m.b[i] & 0x80) {
-            int r = fpu_mem_write(c, base + i, &v.b[i], 1);
-            if (r)
-                return r;
-        }
-    }
     if (mmx)
         fpu_mmx_enter(c->st);
-    return FPU_OK;
+    int r = fpu_mem_read(c, base, &cur, n);
+    if (r)
+        return r;
+    for (unsigned i = 0; i < n; i++)
+        if (m.b[i] & 0x80)
+            cur.b[i] = v.b[i];
+    return fpu_mem_write(c, base, &cur, n);
 }
 
+/* EMMS: every tag empty, and (as for every MMX instruction) TOP = 0. */
 int sse_emms(FpuCtx *c)
 {
     c->st->ftw = 0;
+    c->st->fsw &= (uint16_t)~(7u << 11);
     return FPU_OK;
 }

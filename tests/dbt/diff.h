@@ -1,0 +1,86 @@
+/*
+ * diff.h - the differential harness: one test case (instruction bytes plus
+ * an initial architectural state), its outcome, and the three executors:
+ * the host CPU (diff_native.c, in a sandboxed child), the FPU unit alone
+ * (diff_fpu.c, fpu_exec on a DbtFpuState) and the whole dbt CPU
+ * (diff_dbt.c, through vmm/dbt/dbt.h).
+ *
+ * Fixed layout of the sandbox, identical for every executor so that
+ * addresses and RIPs compare directly:
+ *   DIFF_CODE  code page: the instructions under test (native: wrapped in
+ *              a prologue/epilogue that loads and saves the state)
+ *   DIFF_STATE the native runner's state exchange area
+ *   DIFF_DATA  DIFF_DATA_SIZE bytes of random data for memory operands;
+ *              the page after it is unmapped (#PF cases).
+ */
+#ifndef VESSEL_TESTS_DIFF_H
+#define VESSEL_TESTS_DIFF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/dbt/fpu/fpu.h"
+
+#define DIFF_BASE 0x10000000ull
+#define DIFF_CODE (DIFF_BASE)
+#define DIFF_STATE (DIFF_BASE + 0x1000)
+#define DIFF_DATA (DIFF_BASE + 0x2000)
+#define DIFF_DATA_SIZE 0x2000u
+#define DIFF_WINDOW 0x4000u
+#define DIFF_MAX_INSNS 8
+#define DIFF_MAX_CODE 120
+
+/* The decoded view of one generated instruction, for the FPU executor. */
+typedef struct DiffInsn {
+    FpuInsn fpu;
+    bool is_fpu;            /* executable through fpu_exec alone */
+    uint8_t offset, len;    /* position in DiffCase.code */
+    int8_t base;            /* memory operand: base GPR (-1: none) ... */
+    int32_t disp;           /* ... and displacement */
+} DiffInsn;
+
+typedef struct DiffState {
+    uint64_t gpr[16];
+    uint64_t rflags;
+    uint8_t fx[512] __attribute__((aligned(16)));
+    uint8_t mem[DIFF_DATA_SIZE];
+} DiffState;
+
+typedef struct DiffCase {
+    uint8_t code[DIFF_MAX_CODE];
+    unsigned code_len;
+    unsigned ninsn;
+    DiffInsn insn[DIFF_MAX_INSNS];
+    DiffState init;
+    /* Bytes whose value is model-specific (FXSAVE's MXCSR_MASK): skipped
+     * by the comparison. */
+    uint64_t ignore_addr;
+    unsigned ignore_len;
+} DiffCase;
+
+typedef struct DiffResult {
+    int vector;             /* -1: completed, else the exception vector */
+    int signo;              /* native only: the signal, for messages */
+    uint64_t fault_off;     /* offset in code of the faulting instruction */
+    uint64_t cr2;           /* #PF address */
+    DiffState st;
+} DiffResult;
+
+/* Host CPU, @n cases in one sandboxed child: 0, or -1 with a message in
+ * @err if the sandbox failed. */
+int diff_native_run_batch(const DiffCase *cases, DiffResult *res, unsigned n,
+                          char *err, unsigned errlen);
+/* The FPU unit alone (every instruction must have is_fpu). */
+void diff_fpu_run(const DiffCase *c, DiffResult *res);
+/* The whole dbt CPU. */
+void diff_dbt_run(const DiffCase *c, DiffResult *res);
+
+/* Map the sandbox window in this process (for the dbt executor); once. */
+bool diff_window_map(void);
+
+/* Compare two outcomes; mask: RFLAGS bits that are undefined for the
+ * case.  Writes a description of the first differences into @out. */
+bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *got,
+                  uint64_t flags_undef, char *out, unsigned outlen);
+
+#endif /* VESSEL_TESTS_DIFF_H */

@@ -1,0 +1,50 @@
+/*
+ * diff_dbt.c - the whole-dbt-CPU executor of the differential harness:
+ * the case's code in the sandbox window of this process, run through the
+ * standalone API of vmm/dbt/dbt.h (dbt_cpu_new_flat, dbt_cpu_run).
+ */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "diff.h"
+#include "vmm/dbt/dbt.h"
+
+void diff_dbt_run(const DiffCase *c, DiffResult *res)
+{
+    uint8_t *win = (uint8_t *)DIFF_BASE;
+    memset(res, 0, sizeof(*res));
+    memset(win, 0xcc, 0x2000);                  /* INT3 after the code */
+    memcpy(win, c->code, c->code_len);
+    memcpy(win + 0x2000, c->init.mem, DIFF_DATA_SIZE);
+
+    DbtCpu *cpu = dbt_cpu_new_flat(win, DIFF_WINDOW);
+    for (int r = 0; r < 16; r++)
+        dbt_cpu_set_gpr(cpu, r, c->init.gpr[r]);
+    dbt_cpu_set_gpr(cpu, DBT_RSP, DIFF_STATE + 0x800);
+    dbt_cpu_set_rflags(cpu, c->init.rflags);
+    dbt_cpu_set_rip(cpu, DIFF_CODE);
+    fpu_state_from_fxsave(dbt_cpu_fpu(cpu), c->init.fx);
+
+    DbtStop stop;
+    memset(&stop, 0, sizeof(stop));
+    int rc = dbt_cpu_run(cpu, c->ninsn, &stop);
+    res->vector = -1;
+    if (rc < 0) {
+        res->vector = 255;
+    } else if (stop.reason == DBT_STOP_EXCEPTION) {
+        res->vector = stop.vector;
+        res->fault_off = stop.rip - DIFF_CODE;
+        res->cr2 = stop.cr2;
+    } else if (stop.reason != DBT_STOP_LIMIT || stop.rip != DIFF_CODE + c->code_len) {
+        res->vector = 254;      /* stopped somewhere unexpected */
+        res->fault_off = stop.rip - DIFF_CODE;
+    }
+    for (int r = 0; r < 16; r++)
+        res->st.gpr[r] = dbt_cpu_get_gpr(cpu, r);
+    res->st.gpr[DBT_RSP] = 0;
+    res->st.rflags = dbt_cpu_get_rflags(cpu);
+    fpu_state_to_fxsave(dbt_cpu_fpu(cpu), res->st.fx);
+    memcpy(res->st.mem, win + 0x2000, DIFF_DATA_SIZE);
+    dbt_cpu_free(cpu);
+}
+

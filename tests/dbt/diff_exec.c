@@ -1,0 +1,195 @@
+/*
+ * diff_exec.c - the FPU-alone executor of the differential harness
+ * (fpu_exec on a DbtFpuState), the sandbox window and the comparison of
+ * outcomes.
+ */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "diff.h"
+
+#define CR0_LINUX 0x80050033ull     /* PG AM WP NE ET MP PE */
+#define CR4_LINUX 0x00000600ull     /* OSFXSR OSXMMEXCPT */
+
+/* ---------------------------------------------------------- FPU alone */
+
+typedef struct FpuMem {
+    uint8_t *data;
+    uint64_t fault_addr;
+    int fault_vector;
+} FpuMem;
+
+static bool canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+/* The fault a flat user address space gives: #GP(0) for non-canonical
+ * addresses, #PF outside the data window (CR2 = first bad byte). */
+static int fpu_mem_fault(FpuMem *m, uint64_t addr, unsigned len)
+{
+    if (!canonical(addr) || !canonical(addr + len - 1)) {
+        m->fault_vector = 13;
+        m->fault_addr = 0;
+    } else {
+        m->fault_vector = 14;
+        m->fault_addr = addr < DIFF_DATA + DIFF_DATA_SIZE && addr >= DIFF_DATA
+                        ? DIFF_DATA + DIFF_DATA_SIZE : addr;
+    }
+    return -1;
+}
+
+static bool fpu_mem_range(uint64_t addr, unsigned len)
+{
+    return addr >= DIFF_DATA && len <= DIFF_DATA_SIZE &&
+           addr - DIFF_DATA <= DIFF_DATA_SIZE - len;
+}
+
+static int fpu_mem_read_cb(void *opaque, uint64_t addr, void *buf, unsigned len)
+{
+    FpuMem *m = opaque;
+    if (!fpu_mem_range(addr, len))
+        return fpu_mem_fault(m, addr, len);
+    memcpy(buf, m->data + (addr - DIFF_DATA), len);
+    return 0;
+}
+
+static int fpu_mem_write_cb(void *opaque, uint64_t addr, const void *buf, unsigned len)
+{
+    FpuMem *m = opaque;
+    if (!fpu_mem_range(addr, len))
+        return fpu_mem_fault(m, addr, len);
+    memcpy(m->data + (addr - DIFF_DATA), buf, len);
+    return 0;
+}
+
+static int vector_of(int rc)
+{
+    switch (rc) {
+    case FPU_EXC_UD: return 6;
+    case FPU_EXC_NM: return 7;
+    case FPU_EXC_GP: return 13;
+    case FPU_EXC_MF: return 16;
+    case FPU_EXC_XM: return 19;
+    default: return 14;
+    }
+}
+
+void diff_fpu_run(const DiffCase *c, DiffResult *res)
+{
+    DbtFpuState st;
+    memset(res, 0, sizeof(*res));
+    res->st = c->init;
+    res->vector = -1;
+    fpu_state_reset(&st);
+    fpu_state_from_fxsave(&st, c->init.fx);
+    FpuMem mem = { res->st.mem, 0, 0 };
+    FpuEnv env = {
+        .gpr = res->st.gpr, .opaque = &mem,
+        .mem_read = fpu_mem_read_cb, .mem_write = fpu_mem_write_cb,
+        .cr0 = CR0_LINUX, .cr4 = CR4_LINUX, .rflags = &res->st.rflags,
+    };
+    for (unsigned i = 0; i < c->ninsn; i++) {
+        FpuInsn in = c->insn[i].fpu;
+        if (c->insn[i].base >= 0)
+            in.ea = res->st.gpr[c->insn[i].base] + (uint64_t)(int64_t)c->insn[i].disp;
+        int rc = fpu_exec(&st, &in, &env);
+        if (rc != FPU_OK) {
+            res->vector = rc == FPU_EXC_MEMFAULT ? mem.fault_vector : vector_of(rc);
+            res->fault_off = c->insn[i].offset;
+            res->cr2 = mem.fault_addr;
+            break;
+        }
+    }
+    uint8_t img[512];
+    fpu_state_to_fxsave(&st, img);
+    memcpy(res->st.fx, img, 512);
+}
+
+bool diff_window_map(void)
+{
+    static bool mapped;
+    if (mapped)
+        return true;
+    void *p = mmap((void *)DIFF_BASE, DIFF_WINDOW, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p != (void *)DIFF_BASE)
+        return false;
+    mapped = true;
+    return true;
+}
+
+/* ---------------------------------------------------------- compare */
+
+#define FLAGS_COMPARED 0xcd5ull     /* OF DF SF ZF AF PF CF */
+
+typedef struct FxField {
+    const char *name;
+    unsigned off, len;
+} FxField;
+
+/* The FXSAVE fields compared.  FOP/FIP/FDP are not: AMD CPUs save them
+ * only while an x87 exception is pending. */
+static const FxField fx_fields[] = {
+    { "fcw", 0, 2 }, { "fsw", 2, 2 }, { "ftw", 4, 1 }, { "mxcsr", 24, 4 },
+    { "st0", 32, 10 }, { "st1", 48, 10 }, { "st2", 64, 10 }, { "st3", 80, 10 },
+    { "st4", 96, 10 }, { "st5", 112, 10 }, { "st6", 128, 10 }, { "st7", 144, 10 },
+    { "xmm0", 160, 16 }, { "xmm1", 176, 16 }, { "xmm2", 192, 16 }, { "xmm3", 208, 16 },
+    { "xmm4", 224, 16 }, { "xmm5", 240, 16 }, { "xmm6", 256, 16 }, { "xmm7", 272, 16 },
+    { "xmm8", 288, 16 }, { "xmm9", 304, 16 }, { "xmm10", 320, 16 }, { "xmm11", 336, 16 },
+    { "xmm12", 352, 16 }, { "xmm13", 368, 16 }, { "xmm14", 384, 16 }, { "xmm15", 400, 16 },
+};
+
+static void hex(char *out, unsigned outlen, const uint8_t *b, unsigned n)
+{
+    unsigned k = 0;
+    for (unsigned i = n; i-- > 0 && k + 3 < outlen;)
+        k += (unsigned)snprintf(out + k, outlen - k, "%02x", b[i]);
+}
+
+bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *got,
+                  uint64_t flags_undef, char *out, unsigned outlen)
+{
+    unsigned k = 0;
+    bool same = true;
+#define SAY(...) do { same = false; if (k < outlen) \
+        k += (unsigned)snprintf(out + k, outlen - k, __VA_ARGS__); } while (0)
+
+    if (ref->vector != got->vector) {
+        SAY("exception: host %d, emulated %d; ", ref->vector, got->vector);
+        return false;
+    }
+    if (ref->vector >= 0 && ref->fault_off != got->fault_off)
+        SAY("fault at +%" PRIu64 " vs +%" PRIu64 "; ", ref->fault_off, got->fault_off);
+    if (ref->vector == 14 && ref->cr2 != got->cr2)
+        SAY("cr2 %#" PRIx64 " vs %#" PRIx64 "; ", ref->cr2, got->cr2);
+    for (unsigned r = 0; r < 16; r++)
+        if (r != 4 && ref->st.gpr[r] != got->st.gpr[r])
+            SAY("gpr%u %#" PRIx64 " vs %#" PRIx64 "; ", r, ref->st.gpr[r], got->st.gpr[r]);
+    uint64_t fm = FLAGS_COMPARED & ~flags_undef;
+    if ((ref->st.rflags & fm) != (got->st.rflags & fm))
+        SAY("rflags %#" PRIx64 " vs %#" PRIx64 "; ", ref->st.rflags & fm, got->st.rflags & fm);
+    for (unsigned i = 0; i < sizeof(fx_fields) / sizeof(fx_fields[0]); i++) {
+        const FxField *f = &fx_fields[i];
+        if (memcmp(ref->st.fx + f->off, got->st.fx + f->off, f->len)) {
+            char a[40], b[40];
+            hex(a, sizeof(a), ref->st.fx + f->off, f->len);
+            hex(b, sizeof(b), got->st.fx + f->off, f->len);
+            SAY("%s %s vs %s; ", f->name, a, b);
+        }
+    }
+    for (unsigned i = 0, n = 0; i < DIFF_DATA_SIZE && n < 8; i++) {
+        uint64_t a = DIFF_DATA + i;
+        if (a >= c->ignore_addr && a < c->ignore_addr + c->ignore_len)
+            continue;
+        if (ref->st.mem[i] != got->st.mem[i]) {
+            SAY("mem[%#" PRIx64 "] %02x vs %02x; ", (uint64_t)(DIFF_DATA + i), ref->st.mem[i], got->st.mem[i]);
+            n++;
+        }
+    }
+#undef SAY
+    return same;
+}

@@ -1,0 +1,376 @@
+/*
+ * diff_gen.c - random test cases for the differential harness: initial
+ * states rich in edge values (signed zeros, infinities, quiet and
+ * signalling NaNs, denormals, integer limits, every rounding mode) and
+ * instructions encoded from the SDM-style form strings of diff_gen.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff_gen.h"
+
+uint64_t diff_rng_next(DiffRng *r)
+{
+    r->s ^= r->s >> 12;
+    r->s ^= r->s << 25;
+    r->s ^= r->s >> 27;
+    return r->s * 0x2545f4914f6cdd1dull;
+}
+
+void diff_rng_seed(DiffRng *r, uint64_t seed, uint64_t form, uint64_t index)
+{
+    r->s = seed * 0x9e3779b97f4a7c15ull ^ (form + 1) * 0xbf58476d1ce4e5b9ull ^
+           (index + 1) * 0x94d049bb133111ebull;
+    if (!r->s)
+        r->s = 1;
+    for (int i = 0; i < 4; i++)
+        diff_rng_next(r);
+}
+
+static unsigned pick(DiffRng *r, unsigned n)
+{
+    return (unsigned)(diff_rng_next(r) % n);
+}
+
+static const uint32_t f32_edges[] = {
+    0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000,
+    0x7fa00000, 0xffa00001, 0x00000001, 0x807fffff, 0x00800000, 0x3f800000,
+    0xbf800000, 0x7f7fffff, 0xff7fffff, 0x4f000000, 0xcf000000, 0x5f000000,
+    0xdf000000, 0x3f000000, 0x3fc00000, 0x40200000, 0xbfc00000, 0x4effffff,
+};
+
+static const uint64_t f64_edges[] = {
+    0x0000000000000000ull, 0x8000000000000000ull, 0x7ff0000000000000ull,
+    0xfff0000000000000ull, 0x7ff8000000000000ull, 0xfff8000000000000ull,
+    0x7ff4000000000000ull, 0x0000000000000001ull, 0x800fffffffffffffull,
+    0x0010000000000000ull, 0x3ff0000000000000ull, 0xbff0000000000000ull,
+    0x7fefffffffffffffull, 0x41e0000000000000ull, 0xc1e0000000000000ull,
+    0x43e0000000000000ull, 0xc3e0000000000000ull, 0x3fe0000000000000ull,
+    0x3ff8000000000000ull, 0x4004000000000000ull, 0x41dfffffffc00000ull,
+    0x36a0000000000000ull, 0x47efffffe0000000ull,
+};
+
+static const uint64_t int_edges[] = {
+    0, 1, ~0ull, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
+    0x80000000, 0xffffffff, 0x7fffffffffffffffull, 0x8000000000000000ull,
+};
+
+static uint32_t rand_f32(DiffRng *r)
+{
+    if (pick(r, 3) == 0)
+        return f32_edges[pick(r, sizeof(f32_edges) / 4)];
+    uint32_t sign = (uint32_t)pick(r, 2) << 31;
+    uint32_t exp = 127 - 24 + pick(r, 48);
+    return sign | exp << 23 | ((uint32_t)diff_rng_next(r) & 0x7fffff);
+}
+
+static uint64_t rand_f64(DiffRng *r)
+{
+    if (pick(r, 3) == 0)
+        return f64_edges[pick(r, sizeof(f64_edges) / 8)];
+    uint64_t sign = (uint64_t)pick(r, 2) << 63;
+    uint64_t exp = 1023 - 40 + pick(r, 80);
+    return sign | exp << 52 | (diff_rng_next(r) & 0xfffffffffffffull);
+}
+
+/* 16 bytes of one "flavour": raw bits, f32 lanes, f64 lanes, int edges. */
+static void rand_vec(DiffRng *r, uint8_t *v)
+{
+    switch (pick(r, 5)) {
+    case 0:
+        for (int i = 0; i < 16; i += 8) {
+            uint64_t x = diff_rng_next(r);
+            memcpy(v + i, &x, 8);
+        }
+        break;
+    case 1:
+        for (int i = 0; i < 16; i += 4) {
+            uint32_t x = rand_f32(r);
+            memcpy(v + i, &x, 4);
+        }
+        break;
+    case 2:
+        for (int i = 0; i < 16; i += 8) {
+            uint64_t x = rand_f64(r);
+            memcpy(v + i, &x, 8);
+        }
+        break;
+    case 3:
+        for (int i = 0; i < 16; i += 2) {
+            uint16_t x = (uint16_t)int_edges[pick(r, sizeof(int_edges) / 8)];
+            if (pick(r, 3) == 0)
+                x = (uint16_t)diff_rng_next(r);
+            memcpy(v + i, &x, 2);
+        }
+        break;
+    default:
+        for (int i = 0; i < 16; i += 8) {
+            uint64_t x = int_edges[pick(r, sizeof(int_edges) / 8)];
+            memcpy(v + i, &x, 8);
+        }
+        break;
+    }
+}
+
+/* A random valid 80-bit x87 value: normals, zeros, infinities, NaNs,
+ * denormals, and values that are exact doubles / integers. */
+static void rand_f80(DiffRng *r, uint8_t *p)
+{
+    uint64_t mant;
+    uint16_t se;
+    unsigned kind = pick(r, 10);
+    uint16_t sign = (uint16_t)(pick(r, 2) << 15);
+    switch (kind) {
+    case 0: mant = 0; se = sign; break;
+    case 1: mant = 1ull << 63; se = sign | 0x7fff; break;
+    case 2: mant = 0xc000000000000000ull | (diff_rng_next(r) >> 3); se = sign | 0x7fff; break;
+    case 3: mant = diff_rng_next(r) >> 1; se = sign; break;          /* denormal */
+    case 4: mant = (1ull << 63) | (diff_rng_next(r) & 0xfffffffffffff800ull);
+            se = sign | (uint16_t)(16383 - 30 + pick(r, 60)); break;  /* a double */
+    case 5: mant = 1ull << 63; se = sign | (uint16_t)(16383 + pick(r, 40)); break;
+    default: mant = (1ull << 63) | diff_rng_next(r);
+             se = sign | (uint16_t)(16383 - 64 + pick(r, 128)); break;
+    }
+    memcpy(p, &mant, 8);
+    memcpy(p + 8, &se, 2);
+}
+
+void diff_gen_state(DiffRng *r, DiffCase *c)
+{
+    DiffState *s = &c->init;
+    memset(c, 0, sizeof(*c));
+    for (int i = 0; i < 16; i++) {
+        uint64_t x = diff_rng_next(r);
+        if (pick(r, 3) == 0)
+            x = int_edges[pick(r, sizeof(int_edges) / 8)];
+        s->gpr[i] = x;
+    }
+    s->gpr[4] = 0;
+    s->rflags = 0x202 | (diff_rng_next(r) & 0x8d5);
+
+    uint16_t fcw = 0x037f, fsw = 0;
+    uint32_t mxcsr = 0x1f80;
+    unsigned m = pick(r, 10);
+    if (m >= 7)
+        mxcsr = 0x1f80 | (uint32_t)pick(r, 4) << 13 | (uint32_t)pick(r, 4) << 6 |
+                ((uint32_t)diff_rng_next(r) & 0x3f) | ((uint32_t)pick(r, 2) << 15);
+    if (m == 9)
+        mxcsr &= ~((uint32_t)(diff_rng_next(r) & 0x3f) << 7);
+    if (pick(r, 4) == 0)
+        fcw = (uint16_t)(0x0040 | (pick(r, 4) << 10) | (pick(r, 4) << 8) | 0x3f);
+    fsw = (uint16_t)(pick(r, 8) << 11);
+    memcpy(s->fx + 0, &fcw, 2);
+    memcpy(s->fx + 2, &fsw, 2);
+    s->fx[4] = (uint8_t)diff_rng_next(r);
+    memcpy(s->fx + 24, &mxcsr, 4);
+    for (int i = 0; i < 8; i++)
+        rand_f80(r, s->fx + 32 + 16 * i);
+    for (int i = 0; i < 16; i++)
+        rand_vec(r, s->fx + 160 + 16 * i);
+    for (unsigned i = 0; i < DIFF_DATA_SIZE; i += 16)
+        rand_vec(r, s->mem + i);
+}
+
+/* ---------------------------------------------------------- encoding */
+
+typedef struct Kind {
+    char reg[8];            /* register alternative: xmm mm r32 r64, or "" */
+    unsigned msize;         /* memory alternative size, 0 if none */
+} Kind;
+
+static bool kind_parse(const char *k, Kind *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!k)
+        return true;
+    const char *slash = strchr(k, '/');
+    const char *mem = NULL;
+    if (!strncmp(k, "r/m", 3)) {
+        if (strlen(k + 3) > 3)
+            return false;
+        out->reg[0] = 'r';
+        strcpy(out->reg + 1, k + 3);
+        mem = k + 2;
+    } else if (slash) {
+        size_t n = (size_t)(slash - k);
+        if (n >= sizeof(out->reg))
+            return false;
+        memcpy(out->reg, k, n);
+        mem = slash + 1;
+    } else if (k[0] == 'm' && k[1] != 'm') {
+        mem = k;
+    } else {
+        if (strlen(k) >= sizeof(out->reg))
+            return false;
+        strcpy(out->reg, k);
+    }
+    if (mem) {
+        if (mem[0] != 'm')
+            return false;
+        out->msize = (unsigned)atoi(mem + 1) / 8;
+        if (!out->msize)
+            out->msize = 512;       /* "m": the FXSAVE area */
+    }
+    return true;
+}
+
+static unsigned pick_reg(DiffRng *r, const char *kind, int avoid)
+{
+    unsigned n;
+    if (!strcmp(kind, "mm") || !strncmp(kind, "st", 2))
+        return pick(r, 8) | (pick(r, 4) == 0 ? 8 : 0);  /* REX.R/B ignored */
+    do {
+        n = pick(r, 16);
+    } while (kind[0] == 'r' && (n == 4 || (int)n == avoid));
+    return n;
+}
+
+static int hexbyte(const char *t)
+{
+    char *end;
+    long v = strtol(t, &end, 16);
+    return (*end || end - t != 2) ? -1 : (int)v;
+}
+
+bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, bool force_reg)
+{
+    uint8_t prefix = 0, map = 0, opcode = 0, fixed_modrm = 0;
+    bool rexw = false, have_op = false, imm = false, plus_i = false, fixed = false;
+    int ext = -1;
+    char buf[64];
+    Kind kreg, krm;
+
+    if (c->ninsn >= DIFF_MAX_INSNS || strlen(f->enc) >= sizeof(buf))
+        return false;
+    strcpy(buf, f->enc);
+    for (char *save = NULL, *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        int b = hexbyte(t);
+        if (!strcmp(t, "W")) {
+            rexw = true;
+        } else if (!strcmp(t, "ib")) {
+            imm = true;
+        } else if (!strcmp(t, "/r")) {
+            ext = -1;
+        } else if (t[0] == '/' && t[1] >= '0' && t[1] <= '7' && !t[2]) {
+            ext = t[1] - '0';
+        } else if (strlen(t) == 4 && !strcmp(t + 2, "+i")) {
+            char h[3] = { t[0], t[1], 0 };
+            if (hexbyte(h) < 0)
+                return false;
+            fixed_modrm = (uint8_t)hexbyte(h);
+            plus_i = true;
+        } else if (b >= 0 && !have_op && map == 0 && !prefix && (b == 0x66 || b == 0xf2 || b == 0xf3)) {
+            prefix = (uint8_t)b;
+        } else if (b == 0x0f && map == 0 && !have_op) {
+            map = 1;
+        } else if (map == 1 && !have_op && (b == 0x38 || b == 0x3a)) {
+            map = b == 0x38 ? 2 : 3;
+        } else if (b >= 0 && !have_op) {
+            opcode = (uint8_t)b;
+            have_op = true;
+        } else if (b >= 0 && have_op && !fixed) {
+            fixed_modrm = (uint8_t)b;
+            fixed = true;
+        } else {
+            return false;
+        }
+    }
+    if (!have_op || !kind_parse(f->reg, &kreg) || !kind_parse(f->rm, &krm))
+        return false;
+
+    DiffInsn *di = &c->insn[c->ninsn];
+    FpuInsn *in = &di->fpu;
+    memset(di, 0, sizeof(*di));
+    uint8_t *p = c->code + c->code_len;
+    unsigned n = 0;
+    bool use_mem = krm.msize && (!krm.reg[0] || force_mem || (!force_reg && pick(r, 2)));
+    unsigned regno = 0, rmno = 0, base = 0;
+    int64_t disp = 0;
+    uint8_t modrm;
+
+    if (f->reg)
+        regno = pick_reg(r, kreg.reg, -1);
+    else if (ext >= 0)
+        regno = (unsigned)ext | (pick(r, 4) == 0 ? 8 : 0);
+    if (fixed) {
+        modrm = fixed_modrm;
+        use_mem = false;
+    } else if (plus_i) {
+        rmno = pick(r, 8);
+        modrm = (uint8_t)(fixed_modrm + rmno);
+        use_mem = false;
+    } else if (use_mem) {
+        unsigned sz = krm.msize, align = sz >= 16 ? 16 : sz;
+        do {
+            base = pick(r, 16);
+        } while (base == 4 || base == 12 || (kreg.reg[0] == 'r' && base == regno));
+        unsigned roll = pick(r, 100), off;
+        if (roll < 3)
+            off = DIFF_DATA_SIZE - sz / 2 - pick(r, 2);   /* crosses the end: #PF */
+        else if (roll < 12)
+            off = pick(r, DIFF_DATA_SIZE - sz);           /* any alignment */
+        else
+            off = pick(r, (DIFF_DATA_SIZE - sz) / align) * align;
+        c->init.gpr[base] = DIFF_DATA + pick(r, 64);
+        disp = (int64_t)(DIFF_DATA + off) - (int64_t)c->init.gpr[base];
+        rmno = base;
+        modrm = (uint8_t)(0x80 | (regno & 7) << 3 | (base & 7));
+    } else if (!krm.reg[0]) {
+        modrm = (uint8_t)(0xc0 | (regno & 7) << 3);
+    } else {
+        rmno = pick_reg(r, krm.reg, -1);
+        modrm = (uint8_t)(0xc0 | (regno & 7) << 3 | (rmno & 7));
+    }
+
+    if (prefix)
+        p[n++] = prefix;
+    uint8_t rex = (uint8_t)(0x40 | (rexw ? 8 : 0) | (regno & 8 ? 4 : 0) | (rmno & 8 ? 1 : 0));
+    if (rex != 0x40 || pick(r, 8) == 0)
+        p[n++] = rex;
+    if (map >= 1)
+        p[n++] = 0x0f;
+    if (map == 2)
+        p[n++] = 0x38;
+    if (map == 3)
+        p[n++] = 0x3a;
+    p[n++] = opcode;
+    if (f->reg || f->rm || ext >= 0 || fixed || plus_i)
+        p[n++] = modrm;
+    if (use_mem) {
+        int32_t d32 = (int32_t)disp;
+        memcpy(p + n, &d32, 4);
+        n += 4;
+    }
+    uint8_t imm8 = 0;
+    if (imm) {
+        imm8 = (uint8_t)diff_rng_next(r);
+        if (pick(r, 2))
+            imm8 &= 0x1f;
+        p[n++] = imm8;
+    }
+
+    in->map = map;
+    in->opcode = opcode;
+    in->mandatory = prefix;
+    in->opsize16 = prefix == 0x66;
+    in->rex_w = rexw;
+    in->modrm = modrm;
+    in->reg = (uint8_t)(((modrm >> 3) & 7) | (regno & 8));
+    in->rm = (uint8_t)((modrm & 7) | (rmno & 8));
+    in->rm_is_mem = use_mem;
+    in->ea = use_mem ? c->init.gpr[base] + (uint64_t)disp : 0;
+    di->base = use_mem ? (int8_t)base : -1;
+    di->disp = (int32_t)disp;
+    in->imm8 = imm8;
+    in->rip_next = DIFF_CODE + c->code_len + n;
+    if (use_mem && map == 1 && opcode == 0xae && ext == 0) {
+        c->ignore_addr = in->ea + 28;       /* FXSAVE: MXCSR_MASK */
+        c->ignore_len = 4;
+    }
+    di->is_fpu = map != 0 || (opcode >= 0xd8 && opcode <= 0xdf);
+    di->offset = (uint8_t)c->code_len;
+    di->len = (uint8_t)n;
+    c->code_len += n;
+    c->ninsn++;
+    return true;
+}

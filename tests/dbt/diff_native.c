@@ -1,0 +1,208 @@
+/*
+ * diff_native.c - run a test case on the host CPU in a sandboxed child.
+ *
+ * The child maps the sandbox window at its fixed address, copies the
+ * case's data page, and runs: prologue (FXRSTOR64 the initial x87/SSE
+ * state, POPFQ the flags, load the 15 GPRs - RSP is the child's own),
+ * the instructions, epilogue (store the GPRs, PUSHFQ, FXSAVE64).  All
+ * state transfers use RIP-relative operands into the state page, so the
+ * instructions under test may use any register but RSP.  A fault is
+ * caught by a SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP handler that records
+ * the vector (the kernel's trap number), the faulting RIP and the state
+ * at the fault from the signal frame.  An alarm kills a runaway child.
+ * The outcome travels back through a shared anonymous mapping.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "diff.h"
+
+#define ST_GPR_IN 0
+#define ST_FL_IN 128
+#define ST_GPR_OUT 256
+#define ST_FL_OUT 384
+#define ST_FX_IN 512
+#define ST_FX_OUT 1024
+
+static DiffResult *shared_res;    /* the current case's outcome (signal handler) */
+static unsigned prologue_len;     /* where the case's code starts */
+static sigjmp_buf fault_jmp;      /* back to the batch loop after a fault */
+
+static const int greg_of[16] = {
+    REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+    REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+};
+
+typedef struct Emit {
+    uint8_t *p;
+    uint64_t addr;          /* address of p[0] */
+    unsigned n;
+} Emit;
+
+static void emit(Emit *e, const uint8_t *b, unsigned n)
+{
+    memcpy(e->p + e->n, b, n);
+    e->n += n;
+}
+
+static void emit1(Emit *e, uint8_t b)
+{
+    emit(e, &b, 1);
+}
+
+/* ModRM with mod=00 rm=101 (RIP-relative) and the disp32 to @target. */
+static void emit_riprel(Emit *e, uint8_t reg, uint64_t target)
+{
+    emit1(e, (uint8_t)(((reg & 7) << 3) | 5));
+    int32_t disp = (int32_t)(target - (e->addr + e->n + 4));
+    emit(e, (const uint8_t *)&disp, 4);
+}
+
+static void emit_gpr_mov(Emit *e, unsigned reg, bool store, uint64_t target)
+{
+    emit1(e, (uint8_t)(0x48 | (reg >= 8 ? 4 : 0)));
+    emit1(e, store ? 0x89 : 0x8b);
+    emit_riprel(e, (uint8_t)reg, target);
+}
+
+static unsigned build_code(uint8_t *page, const DiffCase *c)
+{
+    static const uint8_t save[] = { 0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57 };
+    static const uint8_t restore[] = { 0xfc, 0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5d, 0x5b, 0xc3 };
+    Emit e = { page, DIFF_CODE, 0 };
+
+    emit(&e, save, sizeof(save));
+    emit(&e, (const uint8_t[]){ 0x48, 0x0f, 0xae }, 3);          /* fxrstor64 */
+    emit_riprel(&e, 1, DIFF_STATE + ST_FX_IN);
+    emit1(&e, 0xff);                                            /* push [fl] */
+    emit_riprel(&e, 6, DIFF_STATE + ST_FL_IN);
+    emit1(&e, 0x9d);                                            /* popfq */
+    for (unsigned r = 0; r < 16; r++)
+        if (r != 4)
+            emit_gpr_mov(&e, r, false, DIFF_STATE + ST_GPR_IN + 8 * r);
+    prologue_len = e.n;
+    emit(&e, c->code, c->code_len);
+    for (unsigned r = 0; r < 16; r++)
+        if (r != 4)
+            emit_gpr_mov(&e, r, true, DIFF_STATE + ST_GPR_OUT + 8 * r);
+    emit1(&e, 0x9c);                                            /* pushfq */
+    emit1(&e, 0x8f);                                            /* pop [fl] */
+    emit_riprel(&e, 0, DIFF_STATE + ST_FL_OUT);
+    emit(&e, (const uint8_t[]){ 0x48, 0x0f, 0xae }, 3);          /* fxsave64 */
+    emit_riprel(&e, 0, DIFF_STATE + ST_FX_OUT);
+    emit(&e, restore, sizeof(restore));
+    return e.n;
+}
+
+static void on_fault(int sig, siginfo_t *si, void *ctx)
+{
+    ucontext_t *uc = ctx;
+    DiffResult *r = shared_res;
+    greg_t *g = uc->uc_mcontext.gregs;
+
+    r->signo = sig;
+    r->vector = (int)g[REG_TRAPNO];
+    r->fault_off = (uint64_t)g[REG_RIP] - DIFF_CODE - prologue_len;
+    r->cr2 = (uint64_t)si->si_addr;
+    for (unsigned i = 0; i < 16; i++)
+        r->st.gpr[i] = (uint64_t)g[greg_of[i]];
+    r->st.gpr[4] = 0;
+    r->st.rflags = (uint64_t)g[REG_EFL];
+    if (uc->uc_mcontext.fpregs)
+        memcpy(r->st.fx, uc->uc_mcontext.fpregs, 512);
+    memcpy(r->st.mem, (void *)DIFF_DATA, DIFF_DATA_SIZE);
+    siglongjmp(fault_jmp, 1);
+}
+
+static void child_run_one(uint8_t *win, const DiffCase *c, DiffResult *r)
+{
+    uint8_t *st = win + 0x1000;
+    if (mprotect(win, 0x1000, PROT_READ | PROT_WRITE) < 0)
+        _exit(3);
+    memset(win, 0xcc, 0x1000);
+    build_code(win, c);
+    memcpy(st + ST_GPR_IN, c->init.gpr, sizeof(c->init.gpr));
+    memcpy(st + ST_FL_IN, &c->init.rflags, 8);
+    memcpy(st + ST_FX_IN, c->init.fx, 512);
+    memcpy(win + 0x2000, c->init.mem, DIFF_DATA_SIZE);
+    if (mprotect(win, 0x1000, PROT_READ | PROT_EXEC) < 0)
+        _exit(3);
+
+    shared_res = r;
+    if (sigsetjmp(fault_jmp, 1))
+        return;
+    ((void (*)(void))DIFF_CODE)();
+
+    r->vector = -1;
+    r->signo = 0;
+    memcpy(r->st.gpr, st + ST_GPR_OUT, sizeof(r->st.gpr));
+    r->st.gpr[4] = 0;
+    memcpy(&r->st.rflags, st + ST_FL_OUT, 8);
+    memcpy(r->st.fx, st + ST_FX_OUT, 512);
+    memcpy(r->st.mem, win + 0x2000, DIFF_DATA_SIZE);
+}
+
+static void child_run(const DiffCase *cases, DiffResult *res, unsigned n)
+{
+    uint8_t *win = mmap((void *)DIFF_BASE, DIFF_WINDOW, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (win == MAP_FAILED)
+        _exit(3);
+    munmap((void *)(DIFF_BASE + DIFF_WINDOW), 0x1000);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
+    for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaction(sigs[i], &sa, NULL);
+    alarm(20);  /* a runaway child is killed, the parent reports it */
+    for (unsigned i = 0; i < n; i++)
+        child_run_one(win, &cases[i], &res[i]);
+    _exit(0);
+}
+
+int diff_native_run_batch(const DiffCase *cases, DiffResult *res, unsigned n,
+                          char *err, unsigned errlen)
+{
+    DiffResult *shared = mmap(NULL, sizeof(DiffResult) * n, PROT_READ | PROT_WRITE,
+                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED) {
+        snprintf(err, errlen, "mmap: %s", strerror(errno));
+        return -1;
+    }
+    for (unsigned i = 0; i < n; i++)
+        shared[i].vector = -2;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, errlen, "fork: %s", strerror(errno));
+        munmap(shared, sizeof(DiffResult) * n);
+        return -1;
+    }
+    if (pid == 0)
+        child_run(cases, shared, n);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    int rc = 0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || (n && shared[n - 1].vector == -2)) {
+        snprintf(err, errlen, "native child died (status 0x%x)%s", status,
+                 WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM ? ": timeout" : "");
+        rc = -1;
+    } else {
+        memcpy(res, shared, sizeof(DiffResult) * n);
+    }
+    munmap(shared, sizeof(DiffResult) * n);
+    return rc;
+}

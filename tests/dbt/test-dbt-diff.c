@@ -1,0 +1,195 @@
+/*
+ * test-dbt-diff.c - the differential harness: every instruction form of
+ * diff_forms_*.c with random and edge-case operands, run on the host CPU
+ * (sandboxed child) and on the emulation, must leave the same registers,
+ * flags, x87/SSE state and memory, or raise the same exception at the
+ * same instruction.
+ *
+ * Test paths: /dbt/fpu/<mnemonic>/<form#> runs each FP/SIMD form through
+ * the FPU unit alone (fpu_exec); /dbt/fpu/sequence runs sequences of
+ * several forms.
+ *
+ * Environment: VESSEL_DIFF_CASES=N cases per form (default 16),
+ * VESSEL_DIFF_SEED=S (default fixed; "random" picks one and prints it),
+ * VESSEL_DIFF_CASE=K runs only case K (reproduction), VESSEL_DIFF_VERBOSE=1
+ * prints every case.  `--list-encodings` prints one encoding of every
+ * form variant, in hex, for the inventory coverage report.
+ */
+#include <glib.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "diff_gen.h"
+
+#define MAX_REPORTED 4
+
+typedef struct Harness {
+    uint64_t seed;
+    unsigned cases;
+    long only_case;
+    bool verbose;
+} Harness;
+
+static Harness H;
+
+typedef void (*DiffExecFn)(const DiffCase *c, DiffResult *res);
+
+static void code_hex(const DiffCase *c, char *out, size_t len)
+{
+    size_t k = 0;
+    out[0] = 0;
+    for (unsigned n = 0; n < c->ninsn; n++) {
+        const DiffInsn *in = &c->insn[n];
+        for (unsigned i = 0; i < in->len && k + 4 < len; i++)
+            k += (size_t)snprintf(out + k, len - k, "%s%02x", n && !i ? " " : "", c->code[in->offset + i]);
+    }
+}
+
+/* Generates case @i of a test into @c; returns the RFLAGS undefined mask. */
+typedef uint64_t (*DiffGenFn)(DiffRng *r, DiffCase *c, unsigned form, unsigned i);
+
+/* Run the cases of one test: all on the host in one sandboxed child, then
+ * each through @exec; report mismatches with a reproduction line. */
+static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
+{
+    g_autofree DiffCase *cases = g_new0(DiffCase, n);
+    g_autofree DiffResult *ref = g_new0(DiffResult, n);
+    g_autofree uint64_t *undef = g_new0(uint64_t, n);
+    g_autofree unsigned *index = g_new0(unsigned, n);
+    static DiffResult got;
+    char err[256], diff[1024], code[DIFF_MAX_CODE * 3 + 1];
+    unsigned m = 0, bad = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        if (H.only_case >= 0 && i != (unsigned)H.only_case)
+            continue;
+        DiffRng r;
+        diff_rng_seed(&r, H.seed, form, i);
+        undef[m] = gen(&r, &cases[m], form, i);
+        index[m++] = i;
+    }
+    if (diff_native_run_batch(cases, ref, m, err, sizeof(err)) < 0) {
+        g_test_message("native run failed: %s", err);
+        g_test_fail();
+        return;
+    }
+    for (unsigned k = 0; k < m; k++) {
+        const DiffCase *c = &cases[k];
+        exec(c, &got);
+        bool same = diff_compare(c, &ref[k], &got, undef[k], diff, sizeof(diff));
+        code_hex(c, code, sizeof(code));
+        if (H.verbose)
+            g_test_message("case %u: code %s: vector %d: %s", index[k], code, ref[k].vector,
+                           same ? "ok" : diff);
+        if (same)
+            continue;
+        if (bad++ < MAX_REPORTED) {
+            g_test_message("MISMATCH seed=%#" PRIx64 " case=%u code=%s: %s", H.seed, index[k], code, diff);
+            g_test_message("reproduce: VESSEL_DIFF_SEED=%#" PRIx64 " VESSEL_DIFF_CASE=%u "
+                           "VESSEL_DIFF_VERBOSE=1 %s -p %s", H.seed, index[k], g_get_prgname(),
+                           g_test_get_path());
+        }
+    }
+    if (bad) {
+        g_test_message("%u of %u cases differ", bad, m);
+        g_test_fail();
+    }
+}
+
+static uint64_t gen_form(DiffRng *r, DiffCase *c, unsigned form, unsigned i)
+{
+    const DiffForm *f = &diff_fpu_forms[form];
+    diff_gen_state(r, c);
+    /* the first cases hit both operand variants deterministically */
+    g_assert_true(diff_gen_insn(r, c, f, i == 0, i == 1));
+    return f->flags_undef;
+}
+
+static void test_fpu_form(gconstpointer data)
+{
+    run_cases(GPOINTER_TO_UINT(data), H.cases, gen_form, diff_fpu_run);
+}
+
+#define SEQUENCE_FORM 100000u
+
+static uint64_t gen_sequence(DiffRng *r, DiffCase *c, unsigned form, unsigned i)
+{
+    uint64_t undef = 0;
+    (void)form;
+    (void)i;
+    diff_gen_state(r, c);
+    unsigned len = 2 + (unsigned)(diff_rng_next(r) % 4);
+    for (unsigned k = 0; k < len; k++) {
+        const DiffForm *f;
+        do {
+            f = &diff_fpu_forms[diff_rng_next(r) % diff_fpu_nforms];
+        } while (strstr(f->name, "fxrstor"));      /* random images mostly #GP */
+        g_assert_true(diff_gen_insn(r, c, f, false, false));
+        undef |= f->flags_undef;
+    }
+    return undef;
+}
+
+static void test_fpu_sequence(void)
+{
+    run_cases(SEQUENCE_FORM, H.cases * 8, gen_sequence, diff_fpu_run);
+}
+
+/* One encoding per form variant (register, memory), for coverage.py. */
+static void list_encodings(void)
+{
+    static DiffCase c;
+    for (unsigned form = 0; form < diff_fpu_nforms; form++) {
+        for (int v = 0; v < 2; v++) {
+            DiffRng r;
+            diff_rng_seed(&r, 1, form, (unsigned)v);
+            diff_gen_state(&r, &c);
+            if (!diff_gen_insn(&r, &c, &diff_fpu_forms[form], v == 0, v == 1))
+                continue;
+            printf("%s\t", diff_fpu_forms[form].name);
+            for (unsigned i = 0; i < c.code_len; i++)
+                printf("%02x", c.code[i]);
+            printf("\n");
+        }
+    }
+}
+
+static void harness_init(void)
+{
+    const char *s = g_getenv("VESSEL_DIFF_SEED");
+    H.seed = 0x5eed0001;
+    if (s && !strcmp(s, "random"))
+        H.seed = g_random_int() | (uint64_t)g_random_int() << 32;
+    else if (s)
+        H.seed = g_ascii_strtoull(s, NULL, 0);
+    s = g_getenv("VESSEL_DIFF_CASES");
+    H.cases = s ? (unsigned)atoi(s) : 16;
+    if (H.cases < 2)
+        H.cases = 2;
+    s = g_getenv("VESSEL_DIFF_CASE");
+    H.only_case = s ? atol(s) : -1;
+    H.verbose = g_getenv("VESSEL_DIFF_VERBOSE") != NULL;
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--list-encodings")) {
+            list_encodings();
+            return 0;
+        }
+    }
+    g_test_init(&argc, &argv, NULL);
+    harness_init();
+    printf("# seed %#" PRIx64 ", %u cases per form, %u FP/SIMD forms\n", H.seed, H.cases, diff_fpu_nforms);
+
+    for (unsigned i = 0; i < diff_fpu_nforms; i++) {
+        g_autofree char *path = g_strdup_printf("/dbt/fpu/%s/%u", diff_fpu_forms[i].name, i);
+        g_test_add_data_func(path, GUINT_TO_POINTER(i), test_fpu_form);
+    }
+    g_test_add_func("/dbt/fpu/sequence", test_fpu_sequence);
+    return g_test_run();
+}
