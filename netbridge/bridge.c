@@ -1,6 +1,10 @@
 /* bridge.c - bridge creation and deletion (see bridge.h). */
 #include "config.h"
 
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <netlink/route/link/bridge.h>
 
 #include "i18n.h"
@@ -48,6 +52,56 @@ gboolean netbridge_bridge_create(const char *name, const char *mac, guint mtu, G
     if (rc < 0) {
         g_autofree char *msg = g_strdup_printf(_("cannot create bridge %s"), name);
         return nb_nlsock_error(rc, msg, error);
+    }
+    return TRUE;
+}
+
+typedef struct nl_msg NbNlMsg;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(NbNlMsg, nlmsg_free)
+
+gboolean netbridge_bridge_set_stp(const char *name, gboolean stp, guint delay_s, GError **error)
+{
+    g_autoptr(NetbridgeLinkInfo) info = NULL;
+    g_autoptr(NbNlSock) sk = NULL;
+    g_autoptr(NbNlMsg) msg = NULL;
+    struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+    struct nlattr *linkinfo, *data;
+    int rc;
+
+    if (delay_s > 30) {
+        g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID,
+                    _("bridge forward delay %u s is out of range (0-30)"), delay_s);
+        return FALSE;
+    }
+    if (!(info = netbridge_link_get(name, error)))
+        return FALSE;
+    if (info->kind != NETBRIDGE_LINK_KIND_BRIDGE) {
+        g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID,
+                    _("interface %s is not a bridge"), name);
+        return FALSE;
+    }
+    if (!(sk = nb_nlsock_open(error)))
+        return FALSE;
+
+    ifi.ifi_index = info->ifindex;
+    msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
+    if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+        !(linkinfo = nla_nest_start(msg, IFLA_LINKINFO)) ||
+        nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0 ||
+        !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
+        /* clock_t in USER_HZ (100 per second); before STP, see bridge.h */
+        nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, delay_s * 100) < 0 ||
+        nla_put_u32(msg, IFLA_BR_STP_STATE, stp ? 1 : 0) < 0) {
+        g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_NETLINK,
+                    _("cannot build the STP request for bridge %s"), name);
+        return FALSE;
+    }
+    nla_nest_end(msg, data);
+    nla_nest_end(msg, linkinfo);
+    rc = nl_send_sync(sk, g_steal_pointer(&msg));   /* frees the message */
+    if (rc < 0) {
+        g_autofree char *what = g_strdup_printf(_("cannot set STP on bridge %s"), name);
+        return nb_nlsock_error(rc, what, error);
     }
     return TRUE;
 }

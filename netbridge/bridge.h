@@ -13,6 +13,12 @@
  * kernel default.  EXISTS if an interface of that name exists. */
 gboolean netbridge_bridge_create(const char *name, const char *mac, guint mtu, GError **error);
 
+/* Spanning tree on or off and the forward delay in seconds (a bridge
+ * attribute libnl has no setter for: sent as IFLA_INFO_DATA through a
+ * libnl message).  With STP on the kernel raises a delay below 2 s to
+ * 2 s (its minimum for spanning tree). */
+gboolean netbridge_bridge_set_stp(const char *name, gboolean stp, guint delay_s, GError **error);
+
 /* Delete bridge @name; NOT_FOUND if absent, INVALID if @name is not a
  * bridge (we never delete what we did not make). */
 gboolean netbridge_bridge_delete(const char *name, GError **error);

@@ -145,6 +145,12 @@ gboolean netbridge_net_config_validate(const NetbridgeNetConfig *cfg, GError **e
         return FALSE;
     if (cfg->mac && !netbridge_mac_parse(cfg->mac, mac, error))
         return FALSE;
+    if (cfg->delay > 30) {
+        g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID,
+                    _("network %s: bridge delay %u is out of range (0-30)"), cfg->name,
+                    cfg->delay);
+        return FALSE;
+    }
     if (cfg->forward >= NETBRIDGE_FORWARD_LAST) {
         g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID,
                     _("invalid forward mode %d"), (int)cfg->forward);

@@ -29,6 +29,8 @@ typedef struct {
     char *bridge;           /* bridge interface name, e.g. "vbr0" */
     char *mac;              /* bridge MAC; NULL: generated at start */
     guint mtu;              /* 0: kernel default */
+    gboolean stp;           /* spanning tree (libvirt's default is on) */
+    guint delay;            /* bridge forward delay in seconds, 0-30 */
     NetbridgeForwardMode forward;
     char *forward_dev;      /* restrict NAT/routing to this uplink; NULL: any */
 

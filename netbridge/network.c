@@ -15,6 +15,8 @@ static gboolean network_start_steps(const NetbridgeNetConfig *cfg, GError **erro
 {
     if (!netbridge_bridge_create(cfg->bridge, cfg->mac, cfg->mtu, error))
         return FALSE;
+    if (!netbridge_bridge_set_stp(cfg->bridge, cfg->stp, cfg->delay, error))
+        return FALSE;
     if (cfg->ipv4_address &&
         !netbridge_addr_add(cfg->bridge, cfg->ipv4_address, cfg->ipv4_prefix, error))
         return FALSE;

@@ -3,7 +3,8 @@
  *   nbtool net-start|net-stop|net-state|net-leases NETWORK.ini
  *
  * NETWORK.ini is a GKeyFile standing in for the daemon's NetworkDef:
- *   [network] name= bridge= mac= mtu= forward=nat|route|isolated
+ *   [network] name= bridge= mac= mtu= stp=true|false delay=
+ *             forward=nat|route|isolated
  *             forward_dev= address= prefix= dhcp_start= dhcp_end=
  *             domain= state_dir= dnsmasq_user=
  *   [host NAME] mac= ip=         (one group per static DHCP host)
@@ -34,6 +35,8 @@ static NetbridgeNetConfig *config_load(const char *path, GError **error)
     cfg->bridge = key_string(kf, "network", "bridge");
     cfg->mac = key_string(kf, "network", "mac");
     cfg->mtu = g_key_file_get_integer(kf, "network", "mtu", NULL);
+    cfg->stp = g_key_file_get_boolean(kf, "network", "stp", NULL);
+    cfg->delay = g_key_file_get_integer(kf, "network", "delay", NULL);
     forward = key_string(kf, "network", "forward");
     if (forward) {
         int mode = netbridge_forward_mode_from_string(forward);

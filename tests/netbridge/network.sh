@@ -4,8 +4,8 @@
 #   - start then stop leaves the namespace as found (ip -d link, ip addr,
 #     nft list ruleset); stop is idempotent, also after a "crash";
 #   - dnsmasq serves real leases (dynamic and static) to busybox udhcpc in
-#     a client namespace wired to the bridge by veth pairs, and they show
-#     up in the parsed leases;
+#     a client namespace wired to the bridge by veth pairs, they show up in
+#     the parsed leases, and their names resolve through its DNS;
 #   - nat: the client reaches a third namespace, which has no route back,
 #     through the masquerade; route: both ways without NAT; isolated:
 #     nothing is forwarded.
@@ -177,6 +177,11 @@ tap_ok "$(wait_until 10 lease_listed 02:56:53:aa:bb:01 "$ip0" vmclient; echo $?)
 tap_ok "$(wait_until 10 lease_listed 02:56:53:aa:bb:02 10.77.0.9 fixed; echo $?)" \
     "static lease parsed (with the configured host name)"
 nb net-leases "$INI" | sed 's/^/# /'
+resolves() { in_cli "$BUSYBOX" nslookup "$1" 10.77.0.1 2>&1 | grep -q "Address.*$2\$"; }
+tap_ok "$(wait_until 10 resolves fixed.testnet.vessel 10.77.0.9; echo $?)" \
+    "dnsmasq answers DNS for a static host in the network's domain"
+tap_ok "$(wait_until 10 resolves vmclient.testnet.vessel "$ip0"; echo $?)" \
+    "dnsmasq answers DNS for a dynamic client by its DHCP host name"
 
 # ---- 4: forwarding modes -----------------------------------------------
 ip -n "$FAR" route get 10.77.0.100 >/dev/null 2>&1

@@ -56,6 +56,25 @@ static void bridge_lifecycle_child(void)
     g_assert_cmpstr(info->mac, ==, "02:56:53:0a:0b:0c");
     g_assert_true(info->up);
     g_clear_pointer(&info, netbridge_link_info_free);
+    /* Spanning tree and forward delay (the kernel's STP minimum is 2 s). */
+    g_assert_true(netbridge_bridge_set_stp("vbrt0", TRUE, 0, &error));
+    g_assert_no_error(error);
+    {
+        g_autofree char *shown = nbtest_ip("-d", "link", "show", "dev", "vbrt0", NULL);
+        g_assert_nonnull(strstr(shown, "forward_delay 200 "));
+        g_assert_nonnull(strstr(shown, "stp_state 1 "));
+    }
+    g_assert_true(netbridge_bridge_set_stp("vbrt0", FALSE, 15, &error));
+    g_assert_no_error(error);
+    {
+        g_autofree char *shown = nbtest_ip("-d", "link", "show", "dev", "vbrt0", NULL);
+        g_assert_nonnull(strstr(shown, "forward_delay 1500 "));
+        g_assert_nonnull(strstr(shown, "stp_state 0 "));
+    }
+    g_assert_false(netbridge_bridge_set_stp("lo", TRUE, 0, &error));
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID);
+    g_clear_error(&error);
+
     g_assert_false(netbridge_link_set_mtu("vbrt0", 20, &error));
     g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID);
     g_clear_error(&error);

@@ -77,12 +77,13 @@ static void brk_dir(NetbridgeNetConfig *c) { g_free(c->state_dir); c->state_dir 
 static void brk_domain(NetbridgeNetConfig *c) { g_free(c->domain); c->domain = g_strdup("x\ny"); }
 static void brk_noip(NetbridgeNetConfig *c) { g_clear_pointer(&c->ipv4_address, g_free); }
 static void brk_mode(NetbridgeNetConfig *c) { c->forward = NETBRIDGE_FORWARD_LAST; }
+static void brk_delay(NetbridgeNetConfig *c) { c->delay = 31; }
 
 static void test_config_validate(void)
 {
     static const ConfigBreak breaks[] = {
         brk_name, brk_bridge, brk_mac, brk_addr, brk_prefix, brk_range, brk_reversed,
-        brk_half, brk_host, brk_hostname, brk_dir, brk_domain, brk_noip, brk_mode,
+        brk_half, brk_host, brk_hostname, brk_dir, brk_domain, brk_noip, brk_mode, brk_delay,
     };
     g_autoptr(GError) error = NULL;
     g_autoptr(NetbridgeNetConfig) good = config_nat();
