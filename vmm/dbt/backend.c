@@ -1,9 +1,30 @@
-/* backend.c - cpu_backend_dbt: the dbt CPU behind vmm/cpu_backend.h. */
+/* backend.c - cpu_backend_dbt: the dbt CPU behind vmm/cpu_backend.h.
+ * The only file that calls the machine_* / vcpu_* functions; everything
+ * else reaches the machine through DbtHostOps. */
 #include <errno.h>
 #include <stdio.h>
 
-#include "vmm/cpu_backend.h"
-#include "vmm/dbt/dbt.h"
+#include "vmm/dbt/ops.h"
+
+static const DbtHostOps machine_host_ops = {
+    .pio_read = machine_pio_read,
+    .pio_write = machine_pio_write,
+    .mmio_read = machine_mmio_read,
+    .mmio_write = machine_mmio_write,
+    .irq_pending = vcpu_irq_pending,
+    .irq_ack = vcpu_irq_ack,
+    .nmi_pending = vcpu_nmi_pending,
+    .msr_read = machine_msr_read,
+    .msr_write = machine_msr_write,
+    .tsc_hz = machine_tsc_hz,
+    .tsc_read = vcpu_tsc_read,
+    .tsc_write = vcpu_tsc_write,
+    .wait_event = vcpu_wait_event,
+    .timer_due = machine_timer_due,
+    .run_timers = machine_run_timers,
+    .vcpu_index = vcpu_index,
+    .vcpu_count = machine_vcpu_count,
+};
 
 static int dbt_backend_probe(char *why, size_t why_len)
 {
@@ -25,48 +46,139 @@ static void dbt_backend_vm_destroy(Machine *m)
 
 static int dbt_backend_vcpu_create(Vcpu *v)
 {
-    (void)v;
-    return -ENOSYS;
+    Machine *m = vcpu_machine(v);
+    int n = machine_ram_range_count(m);
+    MachineRamRange ram[8];
+    if (n > 8)
+        return -E2BIG;
+    for (int k = 0; k < n; k++)
+        ram[k] = *machine_ram_range(m, k);
+    vcpu_set_backend_data(v, dbt_cpu_new_host(&machine_host_ops, v, m, ram, n));
+    return 0;
 }
 
 static void dbt_backend_vcpu_destroy(Vcpu *v)
 {
-    (void)v;
+    dbt_cpu_free(vcpu_backend_data(v));
+    vcpu_set_backend_data(v, NULL);
 }
 
 static int dbt_backend_get_regs(Vcpu *v, VcpuRegs *regs)
 {
-    (void)v; (void)regs;
-    return -ENOSYS;
+    DbtCpu *cpu = vcpu_backend_data(v);
+    memcpy(regs->gpr, cpu->gpr, sizeof(regs->gpr));
+    regs->rip = cpu->rip;
+    regs->rflags = dbt_flags_get(cpu);
+    return 0;
 }
 
 static int dbt_backend_set_regs(Vcpu *v, const VcpuRegs *regs)
 {
-    (void)v; (void)regs;
-    return -ENOSYS;
+    DbtCpu *cpu = vcpu_backend_data(v);
+    memcpy(cpu->gpr, regs->gpr, sizeof(cpu->gpr));
+    cpu->rip = regs->rip;
+    cpu->lf_op = DBT_LF_NONE;
+    cpu->rflags = regs->rflags | 2;
+    return 0;
 }
 
-static int dbt_backend_get_sregs(Vcpu *v, VcpuSregs *sregs)
+static void seg_to_vcpu(const DbtSeg *s, VcpuSegment *o)
 {
-    (void)v; (void)sregs;
-    return -ENOSYS;
+    o->base = s->base;
+    o->limit = s->limit;
+    o->selector = s->sel;
+    o->type = s->attr & 0xf;
+    o->s = (s->attr >> 4) & 1;
+    o->dpl = (s->attr >> 5) & 3;
+    o->present = (s->attr >> 7) & 1;
+    o->avl = (s->attr >> 12) & 1;
+    o->l = (s->attr >> 13) & 1;
+    o->db = (s->attr >> 14) & 1;
+    o->g = (s->attr >> 15) & 1;
+    o->unusable = !o->present;
 }
 
-static int dbt_backend_set_sregs(Vcpu *v, const VcpuSregs *sregs)
+static void seg_from_vcpu(DbtSeg *s, const VcpuSegment *o)
 {
-    (void)v; (void)sregs;
-    return -ENOSYS;
+    s->base = o->base;
+    s->limit = o->limit;
+    s->sel = o->selector;
+    s->attr = (uint16_t)((o->type & 0xf) | (o->s & 1) << 4 | (o->dpl & 3) << 5
+                         | (o->present & 1) << 7 | (o->avl & 1) << 12
+                         | (o->l & 1) << 13 | (o->db & 1) << 14 | (o->g & 1) << 15);
+    if (o->unusable)
+        s->attr &= (uint16_t)~0x80;
+}
+
+static int dbt_backend_get_sregs(Vcpu *v, VcpuSregs *sr)
+{
+    DbtCpu *cpu = vcpu_backend_data(v);
+    for (int k = 0; k < VCPU_NR_SEGS; k++)
+        seg_to_vcpu(&cpu->seg[k], &sr->seg[k]);
+    seg_to_vcpu(&cpu->tr, &sr->tr);
+    seg_to_vcpu(&cpu->ldt, &sr->ldt);
+    sr->gdt.base = cpu->gdt_base;
+    sr->gdt.limit = cpu->gdt_limit;
+    sr->idt.base = cpu->idt_base;
+    sr->idt.limit = cpu->idt_limit;
+    sr->cr0 = cpu->cr0;
+    sr->cr2 = cpu->cr2;
+    sr->cr3 = cpu->cr3;
+    sr->cr4 = cpu->cr4;
+    sr->cr8 = cpu->cr8;
+    sr->efer = cpu->efer;
+    uint64_t apic = 0;
+    if (cpu->host->msr_read(v, 0x1b, &apic) == 0)
+        sr->apic_base = apic;
+    return 0;
+}
+
+static int dbt_backend_set_sregs(Vcpu *v, const VcpuSregs *sr)
+{
+    DbtCpu *cpu = vcpu_backend_data(v);
+    for (int k = 0; k < VCPU_NR_SEGS; k++)
+        seg_from_vcpu(&cpu->seg[k], &sr->seg[k]);
+    seg_from_vcpu(&cpu->tr, &sr->tr);
+    seg_from_vcpu(&cpu->ldt, &sr->ldt);
+    cpu->gdt_base = sr->gdt.base;
+    cpu->gdt_limit = sr->gdt.limit;
+    cpu->idt_base = sr->idt.base;
+    cpu->idt_limit = sr->idt.limit;
+    cpu->cr0 = sr->cr0;
+    cpu->cr2 = sr->cr2;
+    cpu->cr3 = sr->cr3;
+    cpu->cr4 = sr->cr4;
+    cpu->cr8 = sr->cr8;
+    cpu->efer = sr->efer;
+    if ((cpu->efer & DBT_EFER_LME) && (cpu->cr0 & DBT_CR0_PG))
+        cpu->efer |= DBT_EFER_LMA;
+    if (sr->apic_base)
+        cpu->host->msr_write(v, 0x1b, sr->apic_base);
+    dbt_set_cpl(cpu, sr->seg[VCPU_SEG_CS].dpl & 3);
+    dbt_tlb_flush(cpu, true);
+    return 0;
 }
 
 static int dbt_backend_vcpu_run(Vcpu *v)
 {
-    (void)v;
-    return -ENOSYS;
+    DbtCpu *cpu = vcpu_backend_data(v);
+    if (vcpu_wait_for_sipi(v)) {
+        vcpu_wait_event(v);
+        return VCPU_EXIT_KICKED;
+    }
+    if (!(cpu->efer & DBT_EFER_LMA) || !(cpu->seg[DBT_SEG_CS].attr & 0x2000)) {
+        fprintf(stderr, "dbt: vCPU %d is not in 64-bit long mode "
+                "(only long mode is supported)\n", vcpu_index(v));
+        return VCPU_EXIT_CRASH;
+    }
+    return dbt_run_loop(cpu, 0, NULL);
 }
 
 static void dbt_backend_vcpu_kick(Vcpu *v)
 {
-    (void)v;
+    DbtCpu *cpu = vcpu_backend_data(v);
+    if (cpu)
+        __atomic_store_n(&cpu->kick, 1, __ATOMIC_RELEASE);
 }
 
 const CpuBackendOps cpu_backend_dbt = {

@@ -1,0 +1,376 @@
+/* test-dbt-isa.c - the dbt CPU's integer ISA on the flat standalone CPU.
+ *
+ * Two kinds of tests:
+ *  - functions assembled into this binary (SysV calling convention,
+ *    position independent) run natively AND on the dbt CPU with random
+ *    operands; results and the status flags they return must agree;
+ *  - snippets with expected results / exceptions (faults must leave the
+ *    state before the faulting instruction). */
+#include <glib.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "vmm/dbt/dbt.h"
+
+#define MEM_SIZE (256 * 1024)
+
+/* ---- code under test, assembled by the host assembler ------------- */
+#define FUNC(name, body) \
+    __asm__(".pushsection .text\n.p2align 4\n" #name ":\ncmpq %rsi, %rdi\n" body "\n" #name "_end:\n.popsection\n"); \
+    extern const uint8_t name[], name##_end[];
+
+/* each returns {rax = result, rdx = status flags} for (rdi, rsi, rdx) */
+#define FLAGS_TAIL "pushfq\npopq %rdx\nandq $0x8d5, %rdx\nret\n"
+FUNC(f_add, "movq %rdi, %rax\naddq %rsi, %rax\n" FLAGS_TAIL)
+FUNC(f_add8, "movq %rdi, %rax\naddb %sil, %al\n" FLAGS_TAIL)
+FUNC(f_sub32, "movq %rdi, %rax\nsubl %esi, %eax\n" FLAGS_TAIL)
+FUNC(f_adc, "movq %rdi, %rax\nbtq $0, %rdx\nadcq %rsi, %rax\n" FLAGS_TAIL)
+FUNC(f_sbb16, "movq %rdi, %rax\nbtq $0, %rdx\nsbbw %si, %ax\n" FLAGS_TAIL)
+FUNC(f_and, "movq %rdi, %rax\nandq %rsi, %rax\n" FLAGS_TAIL)
+FUNC(f_xor8h, "movq %rdi, %rax\nmovq %rsi, %rcx\nxorb %ch, %ah\n" FLAGS_TAIL)
+FUNC(f_neg, "movq %rdi, %rax\nnegl %eax\n" FLAGS_TAIL)
+FUNC(f_inc, "movq %rdi, %rax\nbtq $0, %rsi\nincw %ax\n" FLAGS_TAIL)
+FUNC(f_dec, "movq %rdi, %rax\nbtq $0, %rsi\ndecq %rax\n" FLAGS_TAIL)
+FUNC(f_cmp_setcc, "xorl %eax, %eax\ncmpq %rsi, %rdi\nsetl %al\nsetb %ah\nsetle %cl\nshlq $16, %rcx\n"
+     "andl $0xff0000, %ecx\norq %rcx, %rax\nsetbe %cl\nsetg %ch\nmovzwl %cx, %ecx\nshlq $24, %rcx\norq %rcx, %rax\n"
+     "setp %cl\nsets %ch\nmovzwl %cx, %ecx\nshlq $40, %rcx\norq %rcx, %rax\n" FLAGS_TAIL)
+FUNC(f_cmov, "movq %rdi, %rax\ncmpl %esi, %edi\ncmovgl %esi, %eax\ncmovoq %rsi, %rdx\n" FLAGS_TAIL)
+FUNC(f_shl, "movq %rdi, %rax\nmovl %esi, %ecx\nshlq %cl, %rax\n" FLAGS_TAIL)
+FUNC(f_shr32, "movq %rdi, %rax\nmovl %esi, %ecx\nshrl %cl, %eax\n" FLAGS_TAIL)
+FUNC(f_sar8, "movq %rdi, %rax\nmovl %esi, %ecx\nsarb %cl, %al\n" FLAGS_TAIL)
+FUNC(f_rol16, "movq %rdi, %rax\nmovl %esi, %ecx\nrolw %cl, %ax\n" FLAGS_TAIL)
+FUNC(f_ror, "movq %rdi, %rax\nmovl %esi, %ecx\nrorq %cl, %rax\n" FLAGS_TAIL)
+FUNC(f_rcl32, "movq %rdi, %rax\nmovl %esi, %ecx\nbtq $8, %rsi\nrcll %cl, %eax\n" FLAGS_TAIL)
+FUNC(f_rcr8, "movq %rdi, %rax\nmovl %esi, %ecx\nbtq $8, %rsi\nrcrb %cl, %al\n" FLAGS_TAIL)
+FUNC(f_shld, "movq %rdi, %rax\nmovl %esi, %ecx\nshldq %cl, %rsi, %rax\n" FLAGS_TAIL)
+FUNC(f_shrd32, "movq %rdi, %rax\nmovl %esi, %ecx\nshrdl %cl, %esi, %eax\n" FLAGS_TAIL)
+FUNC(f_mul, "movq %rdi, %rax\nmulq %rsi\nxorq %rdx, %rax\n" FLAGS_TAIL)
+FUNC(f_imul1, "movq %rdi, %rax\nimull %esi\nshlq $32, %rdx\norq %rdx, %rax\n" FLAGS_TAIL)
+FUNC(f_imul2, "movq %rdi, %rax\nimulq %rsi, %rax\n" FLAGS_TAIL)
+FUNC(f_imul3, "movl $0, %eax\nimulw $-1234, %di, %ax\n" FLAGS_TAIL)
+FUNC(f_div, "movq %rdi, %rax\nxorl %edx, %edx\norq $1, %rsi\ndivq %rsi\nshlq $1, %rdx\naddq %rdx, %rax\nxorl %edx, %edx\nret\n")
+FUNC(f_idiv32, "movq %rdi, %rax\ncltd\norl $1, %esi\nidivl %esi\nshlq $32, %rdx\norq %rdx, %rax\nxorl %edx, %edx\nret\n")
+FUNC(f_bt, "movq %rdi, %rax\nbtcq %rsi, %rax\n" FLAGS_TAIL)
+FUNC(f_bsf, "movq $77, %rax\nbsfq %rdi, %rax\nmovq $-1, %rcx\nbsrl %esi, %ecx\nshlq $8, %rax\nxorq %rcx, %rax\npushfq\npopq %rdx\nandq $0x40, %rdx\nret\n")
+FUNC(f_bswap, "movq %rdi, %rax\nbswapq %rax\nmovl %esi, %ecx\nbswapl %ecx\naddq %rcx, %rax\nxorl %edx, %edx\nret\n")
+FUNC(f_movsx, "movsbq %dil, %rax\nmovswl %si, %ecx\naddq %rcx, %rax\nmovslq %esi, %rcx\naddq %rcx, %rax\nmovzbl %sil, %ecx\naddq %rcx, %rax\nxorl %edx, %edx\nret\n")
+FUNC(f_xadd_cmpxchg, "movq %rdi, %rax\nmovq %rsi, %rcx\nxaddq %rcx, %rax\ncmpxchgq %rdi, %rcx\nshlq $1, %rax\naddq %rcx, %rax\n" FLAGS_TAIL)
+FUNC(f_lea, "leaq 0x12(%rdi,%rsi,4), %rax\nleal -7(%rsi,%rsi,8), %ecx\naddq %rcx, %rax\nxorl %edx, %edx\nret\n")
+FUNC(f_cwd, "movq %rdi, %rax\ncqto\nxorq %rdx, %rax\ncwtl\ncltq\nxorl %edx, %edx\nret\n")
+FUNC(f_loop, "xorl %eax, %eax\nmovl %esi, %ecx\nandl $255, %ecx\njrcxz 2f\n1: addq %rdi, %rax\nrolq $3, %rax\nloop 1b\n2:\n" FLAGS_TAIL)
+FUNC(f_stack, "pushq %rbp\nmovq %rsp, %rbp\npushq %rdi\npushq %rsi\npopq %rax\npopq %rcx\nsubq %rcx, %rax\nleave\n" FLAGS_TAIL)
+FUNC(f_lahf, "movq %rdi, %rax\naddq %rsi, %rax\nlahf\nmovzbl %ah, %eax\nxorl %edx, %edx\nret\n")
+
+typedef struct {
+    const char *name;
+    const uint8_t *start, *end;
+} Func;
+
+#define F(n) { #n, n, n##_end }
+static const Func funcs[] = {
+    F(f_add), F(f_add8), F(f_sub32), F(f_adc), F(f_sbb16), F(f_and), F(f_xor8h),
+    F(f_neg), F(f_inc), F(f_dec), F(f_cmp_setcc), F(f_cmov), F(f_shl), F(f_shr32),
+    F(f_sar8), F(f_rol16), F(f_ror), F(f_rcl32), F(f_rcr8), F(f_shld), F(f_shrd32),
+    F(f_mul), F(f_imul1), F(f_imul2), F(f_imul3), F(f_div), F(f_idiv32), F(f_bt),
+    F(f_bsf), F(f_bswap), F(f_movsx), F(f_xadd_cmpxchg), F(f_lea), F(f_cwd),
+    F(f_loop), F(f_stack), F(f_lahf),
+};
+
+/* flags whose value the SDM leaves undefined for these functions */
+static uint64_t undefined_flags(const char *name, uint64_t count)
+{
+    if (!strcmp(name, "f_shl") || !strcmp(name, "f_shr32") || !strcmp(name, "f_sar8")
+        || !strcmp(name, "f_shld") || !strcmp(name, "f_shrd32"))
+        return 0x010 | ((count & 0x3f) != 1 ? 0x800 : 0)
+            | (!strcmp(name, "f_sar8") && (count & 0x1f) > 8 ? 0x801 : 0)
+            | (!strcmp(name, "f_shrd32") && (count & 0x1f) == 0 ? 0 : 0);
+    if (!strcmp(name, "f_rol16") || !strcmp(name, "f_ror") || !strcmp(name, "f_rcl32")
+        || !strcmp(name, "f_rcr8"))
+        return 0x800;
+    if (!strncmp(name, "f_mul", 5) || !strncmp(name, "f_imul", 6))
+        return 0x0d4;
+    if (!strcmp(name, "f_bt"))
+        return 0x8d4;
+    if (!strcmp(name, "f_and") || !strcmp(name, "f_xor8h"))
+        return 0x010;
+    return 0;
+}
+
+typedef struct {
+    uint64_t rax, rdx;
+} Pair;
+
+typedef struct {
+    uint8_t *mem;
+    DbtCpu *cpu;
+} Fixture;
+
+static void fixture_setup(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    fx->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert_true(fx->mem != MAP_FAILED);
+    fx->cpu = dbt_cpu_new_flat(fx->mem, MEM_SIZE);
+}
+
+static void fixture_teardown(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    dbt_cpu_free(fx->cpu);
+    munmap(fx->mem, MEM_SIZE);
+}
+
+/* Copy @f to the start of memory, call it on the dbt CPU with a return
+ * address pointing at a HLT. */
+static Pair run_dbt(Fixture *fx, const Func *f, uint64_t a, uint64_t b, uint64_t c)
+{
+    size_t len = (size_t)(f->end - f->start);
+    uint8_t *code = fx->mem + 0x1000;
+    memcpy(code, f->start, len);
+    fx->mem[0x800] = 0xf4;     /* HLT */
+    dbt_cpu_flush_code(fx->cpu);
+    uint64_t sp = (uint64_t)(uintptr_t)(fx->mem + MEM_SIZE - 64);
+    uint64_t ret = (uint64_t)(uintptr_t)(fx->mem + 0x800);
+    memcpy((void *)(uintptr_t)sp, &ret, 8);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSP, sp);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDI, a);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSI, b);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, c);
+    dbt_cpu_set_rip(fx->cpu, (uint64_t)(uintptr_t)code);
+    DbtStop st;
+    g_assert_cmpint(dbt_cpu_run(fx->cpu, 100000, &st), ==, 0);
+    if (st.reason != DBT_STOP_HLT)
+        g_error("%s: stopped with reason %d vector %d at rip %#llx (+%#llx)", f->name,
+                st.reason, st.vector, (unsigned long long)st.rip,
+                (unsigned long long)(st.rip - (uint64_t)(uintptr_t)code));
+    return (Pair){ dbt_cpu_get_gpr(fx->cpu, DBT_RAX), dbt_cpu_get_gpr(fx->cpu, DBT_RDX) };
+}
+
+static uint64_t edge_value(GRand *r)
+{
+    static const uint64_t edges[] = {
+        0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
+        0x80000000, 0xffffffff, 0x100000000ull, 0x7fffffffffffffffull,
+        0x8000000000000000ull, 0xffffffffffffffffull, 0xfffffffffffffffeull, 31, 32, 63, 64,
+    };
+    switch (g_rand_int_range(r, 0, 4)) {
+    case 0: return edges[g_rand_int_range(r, 0, G_N_ELEMENTS(edges))];
+    case 1: return g_rand_int_range(r, 0, 70);
+    default: return ((uint64_t)g_rand_int(r) << 32) | g_rand_int(r);
+    }
+}
+
+static void test_native_vs_dbt(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    guint32 seed = g_test_rand_int();
+    g_autoptr(GRand) r = g_rand_new_with_seed(seed);
+    unsigned cases = 0;
+    for (size_t k = 0; k < G_N_ELEMENTS(funcs); k++) {
+        const Func *f = &funcs[k];
+        Pair (*native)(uint64_t, uint64_t, uint64_t) = (void *)f->start;
+        for (int n = 0; n < 300; n++) {
+            uint64_t a = edge_value(r), b = edge_value(r), c = edge_value(r);
+            if (!strcmp(f->name, "f_imul1") || !strcmp(f->name, "f_idiv32")) {
+                /* avoid #DE in the idiv case: keep the quotient in range */
+                if (!strcmp(f->name, "f_idiv32") && (int32_t)b == -1)
+                    b = 3;
+            }
+            if (!strcmp(f->name, "f_div") && b <= 1)
+                b = 3;
+            if (!strcmp(f->name, "f_div"))
+                a &= 0xffffffffffffull;
+            Pair want = native(a, b, c);
+            Pair got = run_dbt(fx, f, a, b, c);
+            uint64_t mask = ~undefined_flags(f->name, b);
+            if (got.rax != want.rax || (got.rdx & mask) != (want.rdx & mask))
+                g_error("%s(%#llx, %#llx, %#llx): dbt rax=%#llx fl=%#llx, host rax=%#llx fl=%#llx (seed %u)",
+                        f->name, (unsigned long long)a, (unsigned long long)b,
+                        (unsigned long long)c, (unsigned long long)got.rax,
+                        (unsigned long long)got.rdx, (unsigned long long)want.rax,
+                        (unsigned long long)want.rdx, seed);
+            cases++;
+        }
+    }
+    g_test_message("%u cases", cases);
+}
+
+/* ---- snippets with expected outcomes ---------------------------------- */
+
+static DbtStop run_bytes(Fixture *fx, const uint8_t *code, size_t len)
+{
+    uint8_t *at = fx->mem + 0x2000;
+    memcpy(at, code, len);
+    dbt_cpu_flush_code(fx->cpu);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSP, (uint64_t)(uintptr_t)(fx->mem + MEM_SIZE - 64));
+    dbt_cpu_set_rip(fx->cpu, (uint64_t)(uintptr_t)at);
+    DbtStop st;
+    dbt_cpu_run(fx->cpu, 1000000, &st);
+    return st;
+}
+
+static void test_faults(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    uint64_t base = (uint64_t)(uintptr_t)(fx->mem + 0x2000);
+    /* ud2 */
+    static const uint8_t ud2[] = { 0x48, 0xff, 0xc0, 0x0f, 0x0b };
+    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, 5);
+    DbtStop st = run_bytes(fx, ud2, sizeof(ud2));
+    g_assert_cmpint(st.reason, ==, DBT_STOP_EXCEPTION);
+    g_assert_cmpint(st.vector, ==, 6);
+    g_assert_cmphex(st.rip, ==, base + 3);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 6);
+
+    /* div by zero: xor ecx,ecx; div rcx */
+    static const uint8_t de[] = { 0x31, 0xc9, 0x48, 0xf7, 0xf1 };
+    st = run_bytes(fx, de, sizeof(de));
+    g_assert_cmpint(st.vector, ==, 0);
+    g_assert_cmphex(st.rip, ==, base + 2);
+
+    /* #PF: mov (%rbx), %rax with rbx outside memory; inc first */
+    static const uint8_t pf[] = { 0x48, 0xff, 0xc1, 0x48, 0x8b, 0x03, 0xf4 };
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBX, 0x1000);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 0);
+    st = run_bytes(fx, pf, sizeof(pf));
+    g_assert_cmpint(st.vector, ==, 14);
+    g_assert_cmphex(st.cr2, ==, 0x1000);
+    g_assert_cmphex(st.error_code, ==, 4);
+    g_assert_cmphex(st.rip, ==, base + 3);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RCX), ==, 1);
+
+    /* write fault: add %rax, (%rbx) reports W */
+    static const uint8_t pfw[] = { 0x48, 0x01, 0x03 };
+    st = run_bytes(fx, pfw, sizeof(pfw));
+    g_assert_cmpint(st.vector, ==, 14);
+    g_assert_cmphex(st.error_code, ==, 6);
+
+    /* #GP: privileged (mov %cr0, %rax) and non-canonical access */
+    static const uint8_t gp[] = { 0x0f, 0x20, 0xc0 };
+    st = run_bytes(fx, gp, sizeof(gp));
+    g_assert_cmpint(st.vector, ==, 13);
+    static const uint8_t gp2[] = { 0x48, 0x8b, 0x03 };
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBX, 0x8000000000000000ull);
+    st = run_bytes(fx, gp2, sizeof(gp2));
+    g_assert_cmpint(st.vector, ==, 13);
+
+    /* int3 stops after the instruction */
+    static const uint8_t bp[] = { 0x90, 0xcc };
+    st = run_bytes(fx, bp, sizeof(bp));
+    g_assert_cmpint(st.reason, ==, DBT_STOP_INT3);
+    g_assert_cmphex(st.rip, ==, base + 2);
+
+    /* lock on a register form is #UD; LOCK ADD to memory is fine */
+    static const uint8_t lk[] = { 0xf0, 0x48, 0x01, 0xc0 };
+    st = run_bytes(fx, lk, sizeof(lk));
+    g_assert_cmpint(st.vector, ==, 6);
+}
+
+/* REP string ops, including a fault in the middle that restarts exactly */
+static void test_strings(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    uint8_t *src = fx->mem + 0x10000, *dst = fx->mem + 0x20000;
+    for (int k = 0; k < 10000; k++)
+        src[k] = (uint8_t)(k * 7);
+    /* rep movsb; rep stosq; repne scasb (strlen) ; hlt */
+    static const uint8_t code[] = {
+        0xf3, 0xa4,                         /* rep movsb */
+        0x48, 0x89, 0xd7,                   /* mov %rdx, %rdi */
+        0xb9, 0x10, 0x00, 0x00, 0x00,       /* mov $16, %ecx */
+        0xf3, 0x48, 0xab,                   /* rep stosq */
+        0x4c, 0x89, 0xc7,                   /* mov %r8, %rdi */
+        0x48, 0x83, 0xc9, 0xff,             /* or $-1, %rcx */
+        0x30, 0xc0,                         /* xor %al, %al */
+        0xf2, 0xae,                         /* repne scasb */
+        0xf4,
+    };
+    memset(dst + 20000, 0, 8);
+    strcpy((char *)fx->mem + 0x30000, "hello, world");
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSI, (uint64_t)(uintptr_t)src);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDI, (uint64_t)(uintptr_t)dst);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 10000);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, 0x1122334455667788ull);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, (uint64_t)(uintptr_t)(dst + 20000));
+    dbt_cpu_set_gpr(fx->cpu, DBT_R8, (uint64_t)(uintptr_t)(fx->mem + 0x30000));
+    DbtStop st = run_bytes(fx, code, sizeof(code));
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmpmem(src, 10000, dst, 10000);
+    for (int k = 0; k < 16; k++) {
+        uint64_t v;
+        memcpy(&v, dst + 20000 + 8 * k, 8);
+        g_assert_cmphex(v, ==, 0x1122334455667788ull);
+    }
+    g_assert_cmpint((int64_t)~dbt_cpu_get_gpr(fx->cpu, DBT_RCX) - 1, ==, 12);
+
+    /* rep movsb running off the end of memory: faults with the completed
+     * part retired and RCX/RSI/RDI describing the rest */
+    static const uint8_t movs[] = { 0xf3, 0xa4, 0xf4 };
+    uint8_t *end = fx->mem + MEM_SIZE;
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSI, (uint64_t)(uintptr_t)src);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDI, (uint64_t)(uintptr_t)(end - 100));
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 300);
+    st = run_bytes(fx, movs, sizeof(movs));
+    g_assert_cmpint(st.reason, ==, DBT_STOP_EXCEPTION);
+    g_assert_cmpint(st.vector, ==, 14);
+    g_assert_cmphex(st.cr2, ==, (uint64_t)(uintptr_t)end);
+    g_assert_cmphex(st.rip, ==, (uint64_t)(uintptr_t)(fx->mem + 0x2000));
+    g_assert_cmpuint(dbt_cpu_get_gpr(fx->cpu, DBT_RCX), ==, 200);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDI), ==, (uint64_t)(uintptr_t)end);
+    g_assert_cmpmem(end - 100, 100, src, 100);
+}
+
+/* self-modifying code: the block cache must see the write */
+static void test_smc(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    /* loop: mov $1, %eax  (imm patched below); movb $2, 1(%rip-rel) ...
+     *   0: b8 01 00 00 00        mov $1, %eax
+     *   5: c6 05 f5 ff ff ff 07  movb $7, -11(%rip)  -> byte at 0+1
+     *  12: ff c1                 inc %ecx
+     *  14: 83 f9 02              cmp $2, %ecx
+     *  17: 75 e7                 jne 0
+     *  19: f4                    hlt */
+    static const uint8_t code[] = {
+        0xb8, 0x01, 0x00, 0x00, 0x00,
+        0xc6, 0x05, 0xf5, 0xff, 0xff, 0xff, 0x07,
+        0xff, 0xc1,
+        0x83, 0xf9, 0x02,
+        0x75, 0xed,
+        0xf4,
+    };
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 0);
+    DbtStop st = run_bytes(fx, code, sizeof(code));
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 7);
+}
+
+/* an instruction budget stops exactly */
+static void test_budget(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t code[] = { 0x48, 0xff, 0xc0, 0xeb, 0xfb };  /* 1: inc rax; jmp 1b */
+    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, 0);
+    uint8_t *at = fx->mem + 0x2000;
+    memcpy(at, code, sizeof(code));
+    dbt_cpu_flush_code(fx->cpu);
+    dbt_cpu_set_rip(fx->cpu, (uint64_t)(uintptr_t)at);
+    DbtStop st;
+    dbt_cpu_run(fx->cpu, 1001, &st);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_LIMIT);
+    g_assert_cmpuint(st.insns, ==, 1001);
+    g_assert_cmpuint(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 501);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+    ADD("/dbt/isa/native-vs-dbt", test_native_vs_dbt);
+    ADD("/dbt/isa/faults", test_faults);
+    ADD("/dbt/isa/strings", test_strings);
+    ADD("/dbt/isa/self-modifying", test_smc);
+    ADD("/dbt/isa/budget", test_budget);
+    return g_test_run();
+}

@@ -1,0 +1,178 @@
+/* block.c - the decoded-block cache.
+ *
+ * Design note: a block is up to DBT_BLOCK_MAX_INSNS decoded instructions
+ * starting at a guest physical address, ending at a control transfer, a
+ * system op, or the end of the page (an instruction that straddles two
+ * pages ends its block and registers it on both).  Blocks live in one
+ * arena; when it is full everything is dropped at once (no per-block
+ * free).  Lookup is a hash on the physical address.  Each RAM page with
+ * blocks has its code flag set and a list of its blocks; the soft MMU
+ * never caches a write mapping for such a page, so the first write to it
+ * reaches dbt_code_page_written(), which unlinks the page's blocks and
+ * clears the flag. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "vmm/dbt/ops.h"
+
+#define DBT_ARENA_SIZE (64u << 20)
+
+static int op_too_long(DbtCpu *cpu, const DbtInsn *i)
+{
+    (void)i;
+    dbt_raise(cpu, DBT_EXC_GP, 0);
+}
+
+void dbt_block_cache_init(DbtCpu *cpu)
+{
+    cpu->arena_size = DBT_ARENA_SIZE;
+    cpu->arena = malloc(cpu->arena_size);
+    if (!cpu->arena)
+        abort();
+    cpu->arena_used = 0;
+    memset(cpu->hash, 0, sizeof(cpu->hash));
+}
+
+void dbt_block_cache_fini(DbtCpu *cpu)
+{
+    free(cpu->arena);
+    cpu->arena = NULL;
+}
+
+void dbt_block_flush_all(DbtCpu *cpu)
+{
+    memset(cpu->hash, 0, sizeof(cpu->hash));
+    cpu->arena_used = 0;
+    for (int k = 0; k < cpu->nram; k++) {
+        size_t pages = (cpu->ram[k].size + 0xfff) >> 12;
+        memset(cpu->ram[k].code, 0, pages);
+        memset(cpu->ram[k].blocks, 0, pages * sizeof(DbtBlock *));
+    }
+    cpu->code_dirty = true;
+}
+
+static inline unsigned hash_pa(uint64_t pa)
+{
+    return (unsigned)((pa ^ (pa >> DBT_HASH_BITS) ^ (pa >> 28)) & ((1u << DBT_HASH_BITS) - 1));
+}
+
+static void hash_remove(DbtCpu *cpu, DbtBlock *b)
+{
+    DbtBlock **pp = &cpu->hash[hash_pa(b->pa)];
+    while (*pp) {
+        if (*pp == b) {
+            *pp = b->hash_next;
+            return;
+        }
+        pp = &(*pp)->hash_next;
+    }
+}
+
+void dbt_code_page_written(DbtCpu *cpu, DbtRam *ram, uint64_t pa)
+{
+    size_t idx = (pa - ram->gpa) >> 12;
+    DbtBlock *b = ram->blocks[idx];
+    while (b) {
+        DbtBlock *next = (b->pa & DBT_PAGE_MASK) == pa ? b->page_next[0] : b->page_next[1];
+        if (b->valid) {
+            b->valid = false;
+            hash_remove(cpu, b);
+        }
+        b = next;
+    }
+    ram->blocks[idx] = NULL;
+    ram->code[idx] = 0;
+    cpu->code_dirty = true;
+}
+
+static void page_register(DbtCpu *cpu, DbtBlock *b, uint64_t pa, int slot)
+{
+    DbtRam *ram = NULL;
+    if (!dbt_ram_ptr(cpu, pa, 1, &ram))
+        return;
+    size_t idx = (pa - ram->gpa) >> 12;
+    b->page_next[slot] = ram->blocks[idx];
+    ram->blocks[idx] = b;
+    if (!ram->code[idx]) {
+        ram->code[idx] = 1;
+        dbt_tlb_protect_code(cpu, pa);
+    }
+}
+
+static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
+{
+    size_t need = sizeof(DbtBlock) + DBT_BLOCK_MAX_INSNS * sizeof(DbtInsn);
+    if (cpu->arena_used + need > cpu->arena_size)
+        dbt_block_flush_all(cpu);
+    DbtBlock *b = (DbtBlock *)(void *)(cpu->arena + cpu->arena_used);
+    /* RAM ranges are page aligned (dbt.h, cpu_backend.h) */
+    uint8_t *page = dbt_ram_ptr(cpu, pa & DBT_PAGE_MASK, 0x1000, NULL);
+    if (!page)
+        dbt_fatal(cpu, "executing outside RAM");
+
+    DBT_STAT_INC(cpu, blocks_built);
+    b->pa = pa;
+    b->pa_page2 = ~0ull;
+    b->hash_next = NULL;
+    b->page_next[0] = b->page_next[1] = NULL;
+    b->valid = true;
+    b->n = 0;
+
+    uint64_t la = rip;
+    unsigned off = pa & 0xfff;
+    for (;;) {
+        DbtInsn *in = &b->insn[b->n];
+        unsigned avail = 0x1000 - off;
+        int len = dbt_decode(in, page + off, avail);
+        if (len == -DBT_EXC_PF) {
+            if (b->n > 0)
+                break;  /* start a new block at the straddling instruction */
+            uint8_t buf[16];
+            memcpy(buf, page + off, avail);
+            uint64_t next_la = (la & DBT_PAGE_MASK) + 0x1000;
+            uint64_t pa2 = dbt_mmu_translate(cpu, next_la, DBT_ACC_EXEC) & DBT_PAGE_MASK;
+            uint8_t *p2 = dbt_ram_ptr(cpu, pa2, 16, NULL);
+            if (!p2)
+                dbt_fatal(cpu, "executing outside RAM");
+            memcpy(buf + avail, p2, 15 - avail);
+            len = dbt_decode(in, buf, 15);
+            b->pa_page2 = pa2;
+            if (len > 0)
+                in->flags |= DBT_I_CROSS | DBT_I_END;
+        }
+        if (len < 0) {
+            /* longer than 15 bytes: #GP when executed */
+            memset(in, 0, sizeof(*in));
+            in->op = op_too_long;
+            in->len = 15;
+            in->flags = DBT_I_END;
+            b->n++;
+            break;
+        }
+        b->n++;
+        la += (unsigned)len;
+        off += (unsigned)len;
+        if ((in->flags & DBT_I_END) || b->n >= DBT_BLOCK_MAX_INSNS || off >= 0x1000)
+            break;
+    }
+    cpu->arena_used += sizeof(DbtBlock) + b->n * sizeof(DbtInsn);
+    cpu->arena_used = (cpu->arena_used + 15) & ~(size_t)15;
+
+    unsigned h = hash_pa(pa);
+    b->hash_next = cpu->hash[h];
+    cpu->hash[h] = b;
+    page_register(cpu, b, pa & DBT_PAGE_MASK, 0);
+    if (b->pa_page2 != ~0ull)
+        page_register(cpu, b, b->pa_page2, 1);
+    return b;
+}
+
+DbtBlock *dbt_block_get(DbtCpu *cpu, uint64_t rip)
+{
+    uint64_t pa = dbt_fetch_pa(cpu, rip);
+    DBT_STAT_INC(cpu, block_lookups);
+    for (DbtBlock *b = cpu->hash[hash_pa(pa)]; b; b = b->hash_next)
+        if (b->pa == pa)
+            return b;
+    return block_build(cpu, rip, pa);
+}

@@ -1,0 +1,85 @@
+/* cpuid.c - the CPUID model: advertises exactly what the dbt CPU
+ * implements (the integer core's features here, the FPU unit's through
+ * fpu_cpuid1_*), a hypervisor leaf naming Vessel and the TSC frequency. */
+#include "vmm/dbt/ops.h"
+
+/* leaf 1 EDX: FPU unit bits come from fpu_cpuid1_edx() */
+#define C1D_TSC (1u << 4)
+#define C1D_MSR (1u << 5)
+#define C1D_PAE (1u << 6)
+#define C1D_CX8 (1u << 8)
+#define C1D_APIC (1u << 9)
+#define C1D_PGE (1u << 13)
+#define C1D_CMOV (1u << 15)
+#define C1D_PAT (1u << 16)
+#define C1D_CLFSH (1u << 19)
+#define C1C_CX16 (1u << 13)
+#define C1C_POPCNT (1u << 23)
+#define C1C_HYPERVISOR (1u << 31)
+#define E1D_SYSCALL (1u << 11)
+#define E1D_NX (1u << 20)
+#define E1D_PDPE1GB (1u << 26)
+#define E1D_RDTSCP (1u << 27)
+#define E1D_LM (1u << 29)
+#define E1C_LAHF (1u << 0)
+
+static void str4(uint32_t *out, const char *s)
+{
+    memcpy(out, s, 4);
+}
+
+void dbt_cpuid(DbtCpu *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+{
+    (void)subleaf;
+    memset(out, 0, 4 * sizeof(uint32_t));
+    switch (leaf) {
+    case 0:
+        out[0] = 7;
+        str4(&out[1], "Genu");
+        str4(&out[3], "ineI");
+        str4(&out[2], "ntel");
+        break;
+    case 1: {
+        int apic_id = cpu->vcpu ? cpu->host->vcpu_index(cpu->vcpu) : 0;
+        out[0] = 0x000306a9;   /* family 6 model 0x3a stepping 9 */
+        out[1] = ((uint32_t)apic_id << 24) | (1u << 16) | (8u << 8);
+        out[2] = fpu_cpuid1_ecx() | C1C_CX16 | C1C_POPCNT | C1C_HYPERVISOR;
+        out[3] = fpu_cpuid1_edx() | C1D_TSC | C1D_MSR | C1D_PAE | C1D_CX8
+            | C1D_PGE | C1D_CMOV | C1D_PAT | C1D_CLFSH;
+        if (cpu->vcpu)
+            out[3] |= C1D_APIC;
+        break;
+    }
+    case 0x40000000:
+        out[0] = 0x40000010;
+        str4(&out[1], "Vess");
+        str4(&out[2], "elVe");
+        str4(&out[3], "ssel");
+        break;
+    case 0x40000010:
+        if (cpu->machine) {
+            out[0] = (uint32_t)(cpu->host->tsc_hz(cpu->machine) / 1000);
+            out[1] = 1000000;   /* LAPIC bus: 1 GHz in kHz */
+        }
+        break;
+    case 0x80000000:
+        out[0] = 0x80000008;
+        break;
+    case 0x80000001:
+        out[2] = E1C_LAHF;
+        out[3] = E1D_SYSCALL | E1D_NX | E1D_PDPE1GB | E1D_RDTSCP | E1D_LM;
+        break;
+    case 0x80000002:
+    case 0x80000003:
+    case 0x80000004: {
+        static const char brand[48] = "Vessel dbt x86-64 CPU";
+        memcpy(out, brand + (leaf - 0x80000002) * 16, 16);
+        break;
+    }
+    case 0x80000008:
+        out[0] = 0x3028;       /* 48 linear, 40 physical address bits */
+        break;
+    default:
+        break;
+    }
+}

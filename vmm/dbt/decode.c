@@ -1,0 +1,253 @@
+/* decode.c - x86-64 instruction decoder (64-bit mode only).
+ *
+ * Design note: decoding happens once per cached block, so the decoder
+ * favours clarity: prefixes (legacy groups 1-4, then REX immediately
+ * before the opcode), the opcode map (one-byte, 0F, 0F38, 0F3A), the
+ * table entry (decode_tables.c) that says whether ModRM and which
+ * immediate follow and how the operand size is chosen, ModRM/SIB/disp
+ * (RIP-relative for mod=00 rm=101), then the immediate.  The result is a
+ * DbtInsn whose op is called by the run loop.  Instructions that are
+ * invalid in 64-bit mode, VEX/EVEX (not advertised) and FPU-space opcodes
+ * the FPU unit does not implement decode to op_ud (#UD at execution), so
+ * the fault is raised at the right instruction. */
+#include "vmm/dbt/decode.h"
+
+static const DbtOpEntry ud_entry = { op_ud, 0, 0 };
+
+bool dbt_insn_ends_block(const DbtInsn *insn)
+{
+    return insn->flags & DBT_I_END;
+}
+
+int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
+{
+    unsigned n = 0;
+    uint8_t rex = 0, last_rep = 0;
+    bool opsize = false, addr32 = false, lock = false;
+    uint8_t seg = DBT_SEG_NONE;
+    uint8_t b;
+
+    memset(in, 0, sizeof(*in));
+    in->base = in->index = DBT_NOREG;
+    in->seg = DBT_SEG_NONE;
+    if (avail > 15)
+        avail = 15;
+
+#define NEED(k) do { if (n + (k) > avail) return n + (k) > 15 ? -DBT_EXC_GP : -DBT_EXC_PF; } while (0)
+
+    /* legacy prefixes; a REX is only effective right before the opcode */
+    for (;;) {
+        NEED(1);
+        b = p[n];
+        if (b == 0x66) opsize = true;
+        else if (b == 0x67) addr32 = true;
+        else if (b == 0xf0) lock = true;
+        else if (b == 0xf2 || b == 0xf3) last_rep = b;
+        else if (b == 0x64) seg = DBT_SEG_FS;
+        else if (b == 0x65) seg = DBT_SEG_GS;
+        else if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e) { /* ignored */ }
+        else if ((b & 0xf0) == 0x40) {
+            rex = b;
+            n++;
+            NEED(1);
+            b = p[n];
+            if (b == 0x66 || b == 0x67 || b == 0xf0 || b == 0xf2 || b == 0xf3
+                || b == 0x64 || b == 0x65 || b == 0x26 || b == 0x2e
+                || b == 0x36 || b == 0x3e || (b & 0xf0) == 0x40) {
+                rex = 0;  /* REX followed by a prefix is ignored */
+                continue;
+            }
+            break;
+        } else break;
+        n++;
+    }
+
+    /* opcode */
+    const DbtOpEntry *e;
+    uint8_t map = 0, opc;
+    NEED(1);
+    opc = p[n++];
+    if (opc == 0x0f) {
+        NEED(1);
+        opc = p[n++];
+        map = 1;
+        e = &dbt_map_0f[opc];
+        if (e->f & (DBT_D_MAP2 | DBT_D_MAP3)) {
+            map = (e->f & DBT_D_MAP2) ? 2 : 3;
+            NEED(1);
+            opc = p[n++];
+        }
+    } else {
+        e = &dbt_map_one[opc];
+    }
+    uint32_t f = e->f;
+    DbtOp op = e->op;
+    uint8_t sub = e->sub;
+
+    in->map = map;
+    in->opc = opc;
+    if (rex) in->flags |= DBT_I_REX;
+    if (rex & 8) in->flags |= DBT_I_REXW;
+    if (opsize) in->flags |= DBT_I_OPSIZE;
+    if (addr32) in->flags |= DBT_I_ADDR32;
+    if (lock) in->flags |= DBT_I_LOCK;
+    if (last_rep == 0xf3) in->flags |= DBT_I_REP;
+    if (last_rep == 0xf2) in->flags |= DBT_I_REPNE;
+    in->mandatory = last_rep ? last_rep : opsize ? 0x66 : 0;
+    in->seg = seg;
+
+    /* special cases of the one-byte map */
+    if (map == 0 && opc == 0x90 && !(rex & 1)) {
+        op = op_nop;    /* NOP / PAUSE (F3 90) */
+        f = 0;
+    }
+    if (map == 1 && opc == 0xb8 && last_rep != 0xf3)
+        op = NULL;      /* JMPE */
+
+    /* ModRM, SIB, displacement */
+    if (f & DBT_D_MODRM) {
+        NEED(1);
+        uint8_t modrm = p[n++];
+        unsigned mod = modrm >> 6, reg = (modrm >> 3) & 7, rm = modrm & 7;
+        in->modrm = modrm;
+        in->reg = (uint8_t)(reg | ((rex & 4) << 1));
+        if (f & DBT_D_GRP) {
+            const DbtOpEntry *g = &dbt_groups[sub][reg];
+            op = g->op;
+            sub = g->sub;
+            f |= g->f;
+        }
+        if (mod == 3) {
+            in->rm = (uint8_t)(rm | ((rex & 1) << 3));
+            if (f & DBT_D_MEMONLY)
+                op = NULL;
+        } else {
+            in->flags |= DBT_I_MEM;
+            if (f & DBT_D_REGONLY) {
+                /* MOV CR/DR ignore mod: always register operands */
+                in->rm = (uint8_t)(rm | ((rex & 1) << 3));
+                in->flags &= (uint16_t)~DBT_I_MEM;
+            } else {
+                unsigned dispsz = mod == 1 ? 1 : mod == 2 ? 4 : 0;
+                if (rm == 4) {
+                    NEED(1);
+                    uint8_t sib = p[n++];
+                    unsigned ss = sib >> 6, idx = ((sib >> 3) & 7) | ((rex & 2) << 2);
+                    unsigned base = (sib & 7) | ((rex & 1) << 3);
+                    if (idx != 4)
+                        in->index = (uint8_t)idx, in->scale = (uint8_t)ss;
+                    if ((sib & 7) == 5 && mod == 0)
+                        dispsz = 4;
+                    else
+                        in->base = (uint8_t)base;
+                } else if (rm == 5 && mod == 0) {
+                    in->flags |= DBT_I_RIPREL;
+                    dispsz = 4;
+                } else {
+                    in->base = (uint8_t)(rm | ((rex & 1) << 3));
+                }
+                NEED(dispsz);
+                if (dispsz == 1)
+                    in->disp = (int8_t)p[n];
+                else if (dispsz == 4) {
+                    int32_t d;
+                    memcpy(&d, p + n, 4);
+                    in->disp = d;
+                }
+                n += dispsz;
+            }
+        }
+    } else if (f & DBT_D_REGOP) {
+        in->reg = (uint8_t)((opc & 7) | ((rex & 1) << 3));
+    }
+    in->sub = sub;
+
+    /* operand size */
+    if (f & DBT_D_BYTE)
+        in->osz = 1;
+    else if (f & DBT_D_F64)
+        in->osz = 8;
+    else if (rex & 8)
+        in->osz = 8;
+    else if (opsize)
+        in->osz = 2;
+    else if (f & DBT_D_DEF64)
+        in->osz = 8;
+    else
+        in->osz = 4;
+
+    /* immediates */
+    unsigned isz = 0;
+    bool isext = false;
+    if (f & DBT_D_ENTER) {
+        NEED(3);
+        uint16_t w;
+        memcpy(&w, p + n, 2);
+        in->imm = w;
+        in->imm2 = p[n + 2];
+        n += 3;
+    } else if (f & DBT_D_MOFFS) {
+        isz = addr32 ? 4 : 8;
+    } else if (f & DBT_D_IV) {
+        isz = in->osz;
+    } else if (f & DBT_D_IZ) {
+        isz = in->osz == 1 ? 1 : in->osz == 2 ? 2 : 4;
+        isext = true;
+        if (f & DBT_D_F64)
+            isz = 4;  /* near branches: rel32 even with 66 (Intel) */
+    } else if (f & DBT_D_IW) {
+        isz = 2;
+    } else if (f & (DBT_D_IB | DBT_D_IBS)) {
+        isz = 1;
+        isext = f & DBT_D_IBS;
+    }
+    if (isz) {
+        NEED(isz);
+        uint64_t v = 0;
+        memcpy(&v, p + n, isz);
+        n += isz;
+        if (isext)
+            v = (uint64_t)dbt_sext(v, isz);
+        in->imm = v;
+    }
+    if (f & DBT_D_ONE)
+        in->imm = 1;
+    if (f & DBT_D_CL)
+        in->imm2 = 1;
+    in->len = (uint8_t)n;
+
+    /* the SSE/x87 space belongs to the FPU unit */
+    if (f & DBT_D_FPU) {
+        if (map == 1 && opc == 0xc3 && last_rep == 0 && (in->flags & DBT_I_MEM)
+            && !fpu_handles(map, opc, in->mandatory, in->modrm))
+            op = op_movnti;
+        else if (!fpu_handles(map, opc, in->mandatory, in->modrm))
+            op = NULL;
+    }
+    /* MOVSXD without REX.W is a plain 32-bit (or 16-bit) move */
+    if (map == 0 && opc == 0x63)
+        in->sub = in->osz == 8 ? 4 : in->osz;
+    /* LOCK is only valid on read-modify-write memory forms */
+    if (lock) {
+        bool ok = (in->flags & DBT_I_MEM)
+            && (op == op_alu_EG || op == op_alu_EI || op == op_incdec_E
+                || op == op_not_E || op == op_neg_E || op == op_xchg_EG
+                || op == op_xadd || op == op_cmpxchg || op == op_cmpxchg8b
+                || op == op_bt_EG || op == op_bt_EI);
+        if ((op == op_alu_EG || op == op_alu_EI) && in->sub == 7)
+            ok = false;   /* CMP */
+        if ((op == op_bt_EG || op == op_bt_EI) && in->sub == 0)
+            ok = false;   /* BT */
+        if (!ok)
+            op = NULL;
+    }
+    if (!op) {
+        op = ud_entry.op;
+        f |= DBT_D_END;
+    }
+    in->op = op;
+    if (f & DBT_D_END)
+        in->flags |= DBT_I_END;
+    return (int)n;
+#undef NEED
+}

@@ -1,0 +1,183 @@
+/* run.c - the interpreter loop.
+ *
+ * Design note: the loop looks up the block at RIP (block.c), runs its
+ * instructions back to back (rip/next_rip protocol in cpu.h), and between
+ * blocks polls the machine (kick, timers, NMI, maskable interrupts with
+ * IF and the STI/MOV SS shadow) every DBT_POLL_BLOCKS blocks or at once
+ * after an op that may have opened an interrupt window.  The jmp_buf for
+ * faults is armed here; after a longjmp all the state the loop needs is
+ * in the DbtCpu, so nothing lives in locals across the setjmp. */
+#include <stdio.h>
+
+#include "vmm/dbt/ops.h"
+
+#define DBT_POLL_BLOCKS 64
+#define DBT_SLICE_INSNS 200000
+
+/* Returns 0 to continue, or a VcpuExit to return. */
+static int poll_machine(DbtCpu *cpu)
+{
+    Vcpu *v = cpu->vcpu;
+    if (__atomic_exchange_n(&cpu->kick, 0, __ATOMIC_ACQ_REL))
+        return VCPU_EXIT_KICKED;
+    if (cpu->host->timer_due(cpu->machine))
+        cpu->host->run_timers(cpu->machine);
+    if (cpu->irq_shadow) {
+        cpu->irq_shadow = false;
+        return 0;
+    }
+    if (!cpu->nmi_blocked && cpu->host->nmi_pending(v)) {
+        cpu->nmi_blocked = true;
+        cpu->exc_depth = 1;
+        dbt_exc_deliver(cpu, DBT_EXC_NMI, false, 0, cpu->rip);
+        cpu->exc_depth = 0;
+        return 0;
+    }
+    if (cpu->rflags & DBT_IF) {
+        int vec = cpu->host->irq_pending(v);
+        if (vec >= 0) {
+            cpu->host->irq_ack(v, vec);
+            cpu->exc_depth = 1;
+            dbt_exc_deliver(cpu, vec, false, 0, cpu->rip);
+            cpu->exc_depth = 0;
+        }
+    }
+    return 0;
+}
+
+/* HLT in machine mode: sleep until something is deliverable. */
+static int halt_wait(DbtCpu *cpu)
+{
+    while (cpu->halted) {
+        int r = poll_machine(cpu);
+        if (r)
+            return r;
+        if (!cpu->halted)
+            break;
+        if (cpu->host->vcpu_count(cpu->machine) > 1)
+            return VCPU_EXIT_KICKED;   /* round robin: let the others run */
+        cpu->host->wait_event(cpu->vcpu);
+    }
+    return 0;
+}
+
+static void stop_set(DbtStop *stop, DbtStopReason why, DbtCpu *cpu)
+{
+    if (!stop)
+        return;
+    stop->reason = why;
+    stop->rip = cpu->rip;
+}
+
+int dbt_run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
+{
+    cpu->insn_count = 0;
+    cpu->poll_counter = 0;
+    if (stop)
+        memset(stop, 0, sizeof(*stop));
+
+    if (setjmp(cpu->jmp)) {
+        /* an exception: state is that before the faulting instruction */
+        dbt_tlb_select(cpu);
+        cpu->next_rip = cpu->rip;
+        cpu->code_dirty = false;
+        if (cpu->exc_vector < 0) {
+            stop_set(stop, DBT_STOP_EXCEPTION, cpu);
+            if (stop)
+                stop->vector = -1, stop->insns = cpu->insn_count;
+            return VCPU_EXIT_CRASH;
+        }
+        if (cpu->flat) {
+            stop_set(stop, DBT_STOP_EXCEPTION, cpu);
+            stop->vector = cpu->exc_vector;
+            stop->error_code = cpu->exc_has_error ? cpu->exc_error : 0;
+            stop->cr2 = cpu->cr2;
+            stop->insns = cpu->insn_count;
+            return 0;
+        }
+        int vec = cpu->exc_vector;
+        bool has = cpu->exc_has_error;
+        uint32_t err = cpu->exc_error;
+        if (cpu->exc_depth >= 2) {
+            fprintf(stderr, "dbt: triple fault at rip=%#llx (vector %d)\n",
+                    (unsigned long long)cpu->rip, vec);
+            cpu->exc_depth = 0;
+            return VCPU_EXIT_CRASH;
+        }
+        if (cpu->exc_depth == 1) {
+            vec = DBT_EXC_DF;
+            has = true;
+            err = 0;
+        }
+        cpu->exc_depth++;
+        dbt_exc_deliver(cpu, vec, has, err, cpu->rip);
+        cpu->exc_depth = 0;
+    }
+
+    for (;;) {
+        if (!cpu->flat) {
+            if (cpu->pending_exit) {
+                int r = cpu->pending_exit;
+                cpu->pending_exit = 0;
+                return r;
+            }
+            if (cpu->halted) {
+                int r = halt_wait(cpu);
+                if (r)
+                    return r;
+            }
+            if (++cpu->poll_counter >= DBT_POLL_BLOCKS
+                || __atomic_load_n(&cpu->kick, __ATOMIC_RELAXED)) {
+                cpu->poll_counter = 0;
+                int r = poll_machine(cpu);
+                if (r)
+                    return r;
+            }
+            if (cpu->insn_count >= DBT_SLICE_INSNS
+                && cpu->host->vcpu_count(cpu->machine) > 1)
+                return VCPU_EXIT_KICKED;
+        }
+        DbtBlock *b = dbt_block_get(cpu, cpu->rip);
+        const DbtInsn *in = b->insn, *end = b->insn + b->n;
+        for (; in < end; in++) {
+            if (unlikely(max_insns && cpu->insn_count >= max_insns)) {
+                stop_set(stop, DBT_STOP_LIMIT, cpu);
+                if (stop)
+                    stop->insns = cpu->insn_count;
+                return 0;
+            }
+            cpu->next_rip = cpu->rip + in->len;
+            int r = in->op(cpu, in);
+            cpu->rip = cpu->next_rip;
+            cpu->insn_count++;
+            DBT_STAT_INC(cpu, insns);
+            if (unlikely(r != DBT_OK)) {
+                if (r == DBT_END_BLOCK) {
+                    cpu->poll_counter = DBT_POLL_BLOCKS;
+                    break;
+                }
+                if (r == DBT_HALT) {
+                    if (cpu->flat) {
+                        cpu->halted = false;
+                        stop_set(stop, DBT_STOP_HLT, cpu);
+                        stop->insns = cpu->insn_count;
+                        return 0;
+                    }
+                    break;
+                }
+                if (r == DBT_BREAK) {
+                    stop_set(stop, DBT_STOP_INT3, cpu);
+                    if (stop)
+                        stop->insns = cpu->insn_count;
+                    return 0;
+                }
+                if (r == DBT_EXIT)
+                    return cpu->exit_code;
+            }
+            if (unlikely(cpu->code_dirty || cpu->pending_exit)) {
+                cpu->code_dirty = false;
+                break;
+            }
+        }
+    }
+}

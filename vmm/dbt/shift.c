@@ -1,0 +1,157 @@
+/* shift.c - shifts and rotates: group 2 (ROL ROR RCL RCR SHL SHR SAL SAR),
+ * SHLD and SHRD.  Flags are set eagerly; where the SDM leaves a flag
+ * undefined (OF for counts > 1, AF) we produce a fixed, documented value:
+ * OF as for a count of 1, AF clear. */
+#include "vmm/dbt/ops.h"
+
+enum { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR };
+
+static unsigned shift_count(DbtCpu *cpu, const DbtInsn *i)
+{
+    /* imm (C0/C1), 1 (D0/D1: imm preset to 1) or CL (D2/D3: imm2 set) */
+    unsigned c = i->imm2 ? (unsigned)cpu->gpr[DBT_RCX] & 0xff : (unsigned)i->imm;
+    return c & (i->osz == 8 ? 0x3f : 0x1f);
+}
+
+int op_shift_E(DbtCpu *cpu, const DbtInsn *i)
+{
+    unsigned s = i->osz, bits = s * 8;
+    unsigned c = shift_count(cpu, i);
+    uint64_t m = dbt_mask(s), sb = dbt_sign_bit(s);
+    uint64_t ea = 0, a, r;
+    bool mem = i->flags & DBT_I_MEM, rex = i->flags & DBT_I_REX;
+
+    if (mem) {
+        ea = dbt_ea(cpu, i);
+        if (c)
+            dbt_probe_write(cpu, ea, s);
+        a = dbt_read(cpu, ea, s);
+    } else {
+        a = dbt_reg_read(cpu, i->rm, s, rex);
+    }
+    if (c == 0) {
+        if (!mem)
+            dbt_reg_write(cpu, i->rm, s, rex, a);
+        return DBT_OK;
+    }
+    dbt_flags_materialize(cpu);
+    uint32_t f = cpu->rflags & DBT_STATUS_FLAGS;
+    bool cf, of = false;
+    switch (i->sub) {
+    case SH_ROL: {
+        unsigned k = c % bits;
+        r = k ? ((a << k) | (a >> (bits - k))) & m : a;
+        cf = r & 1;
+        of = ((r & sb) != 0) ^ cf;
+        f = (f & ~(DBT_CF | DBT_OF)) | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0);
+        break;
+    }
+    case SH_ROR: {
+        unsigned k = c % bits;
+        r = k ? ((a >> k) | (a << (bits - k))) & m : a;
+        cf = (r & sb) != 0;
+        of = cf ^ ((r & (sb >> 1)) != 0);
+        f = (f & ~(DBT_CF | DBT_OF)) | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0);
+        break;
+    }
+    case SH_RCL:
+    case SH_RCR: {
+        unsigned k = s < 4 ? c % (bits + 1) : c;
+        cf = f & DBT_CF;
+        r = a;
+        if (i->sub == SH_RCR)
+            of = ((r & sb) != 0) ^ cf;
+        for (unsigned n = 0; n < k; n++) {
+            bool out;
+            if (i->sub == SH_RCL) {
+                out = (r & sb) != 0;
+                r = ((r << 1) | cf) & m;
+            } else {
+                out = r & 1;
+                r = (r >> 1) | (cf ? sb : 0);
+            }
+            cf = out;
+        }
+        if (i->sub == SH_RCL)
+            of = ((r & sb) != 0) ^ cf;
+        f = (f & ~(DBT_CF | DBT_OF)) | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0);
+        break;
+    }
+    case SH_SHL:
+    case SH_SAL:
+        r = c < 64 ? (a << c) & m : 0;
+        cf = c <= bits ? (a >> (bits - c)) & 1 : 0;
+        of = ((r & sb) != 0) ^ cf;
+        f = dbt_flags_szp(r, s) | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0);
+        break;
+    case SH_SHR:
+        r = c < 64 ? a >> c : 0;
+        cf = c <= bits ? (a >> (c - 1)) & 1 : 0;
+        of = (a & sb) != 0;
+        f = dbt_flags_szp(r, s) | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0);
+        break;
+    default: { /* SAR */
+        int64_t sa = dbt_sext(a, s);
+        unsigned k = c >= bits ? bits - 1 : c;
+        r = (uint64_t)(sa >> k) & m;
+        cf = c >= bits ? sa < 0 : (sa >> (c - 1)) & 1;
+        f = dbt_flags_szp(r, s) | (cf ? DBT_CF : 0);
+        break;
+    }
+    }
+    if (mem)
+        dbt_write(cpu, ea, s, r);
+    else
+        dbt_reg_write(cpu, i->rm, s, rex, r);
+    dbt_flags_set_status(cpu, f);
+    return DBT_OK;
+}
+
+/* 0F A4/A5 SHLD (sub 0), 0F AC/AD SHRD (sub 1); imm2 != 0: count in CL */
+int op_shld_E(DbtCpu *cpu, const DbtInsn *i)
+{
+    unsigned s = i->osz, bits = s * 8;
+    unsigned c = shift_count(cpu, i);
+    uint64_t m = dbt_mask(s), sb = dbt_sign_bit(s);
+    uint64_t ea = 0, a, r, src = dbt_gr_read(cpu, i, s);
+    bool mem = i->flags & DBT_I_MEM, rex = i->flags & DBT_I_REX;
+    bool cf;
+
+    if (mem) {
+        ea = dbt_ea(cpu, i);
+        if (c)
+            dbt_probe_write(cpu, ea, s);
+        a = dbt_read(cpu, ea, s);
+    } else {
+        a = dbt_reg_read(cpu, i->rm, s, rex);
+    }
+    if (c == 0) {
+        if (!mem)
+            dbt_reg_write(cpu, i->rm, s, rex, a);
+        return DBT_OK;
+    }
+    if (s == 2) {
+        /* 16-bit with count > 16: the hardware shifts dst:src:dst */
+        uint64_t wide = (a << 32) | (src << 16) | a;
+        if (i->sub == 0) {
+            r = ((wide << c) >> 32) & m;
+            cf = (wide >> (48 - c)) & 1;
+        } else {
+            r = (wide >> c) & m;
+            cf = (wide >> (c - 1)) & 1;
+        }
+    } else if (i->sub == 0) {
+        r = ((a << c) | (src >> (bits - c))) & m;
+        cf = (a >> (bits - c)) & 1;
+    } else {
+        r = ((a >> c) | (src << (bits - c))) & m;
+        cf = (a >> (c - 1)) & 1;
+    }
+    bool of = ((r ^ a) & sb) != 0;
+    if (mem)
+        dbt_write(cpu, ea, s, r);
+    else
+        dbt_reg_write(cpu, i->rm, s, rex, r);
+    dbt_flags_set_status(cpu, dbt_flags_szp(r, s) | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0));
+    return DBT_OK;
+}
