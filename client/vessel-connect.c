@@ -90,6 +90,7 @@ VesselConnect *vessel_connect_open(const char *uri, VesselConnectFlags flags, GE
     GDBusConnection *bus;
     VesselConnect *conn;
 
+    (void)VESSEL_ERROR;   /* register the D-Bus error names before any call */
     if (!vessel_uri_parse(uri, &u, error))
         return NULL;
     socket = (flags & VESSEL_CONNECT_RO) ? g_strconcat(u.socket, "-ro", NULL)

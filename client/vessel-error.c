@@ -4,6 +4,8 @@
  * call arrives as VESSEL_ERROR/code with the daemon's own message. */
 #include "config.h"
 
+#include <string.h>
+
 #include "vessel-private.h"
 
 static const GDBusErrorEntry vessel_error_entries[] = {
@@ -39,11 +41,20 @@ void vessel_error_map(GError **error)
 {
     GError *e;
 
-    (void)VESSEL_ERROR;  /* registers the names before any mapping */
     if (!error || !(e = *error))
         return;
-    if (g_dbus_error_is_remote_error(e))
+    if (g_dbus_error_is_remote_error(e)) {
+        /* a name GIO did not map when the error was made */
+        g_autofree char *name = g_dbus_error_get_remote_error(e);
         g_dbus_error_strip_remote_error(e);
+        for (gsize i = 0; name && i < G_N_ELEMENTS(vessel_error_entries); i++) {
+            if (strcmp(name, vessel_error_entries[i].dbus_error_name) == 0) {
+                e->domain = VESSEL_ERROR;
+                e->code = vessel_error_entries[i].error_code;
+                return;
+            }
+        }
+    }
     if (e->domain == VESSEL_ERROR)
         return;
     if (e->domain == G_DBUS_ERROR && e->code == G_DBUS_ERROR_ACCESS_DENIED) {
