@@ -100,7 +100,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
     g_autofree char *stamp = g_date_time_format_iso8601(now);
     g_autofree char *cmd = g_strjoinv(" ", argv);
-    g_autofree char *hdr = g_strdup_printf("%s: starting up: %s\n", stamp, cmd);
+    g_autofree char *hdr = g_strdup_printf("%s vesseld: starting up: %s\n", stamp, cmd);
     if (write(log_fd, hdr, strlen(hdr)) < 0)
         g_debug("cannot write to %s: %s", p->log_path, g_strerror(errno));
 
@@ -191,7 +191,9 @@ char *domain_process_log_tail(const char *log_path, goffset offset)
     g_auto(GStrv) lines = g_strsplit(data + offset, "\n", -1);
     for (int i = (int)g_strv_length(lines) - 1; i >= 0; i--) {
         g_strstrip(lines[i]);
-        if (*lines[i])
+        /* skip the daemon's own lines ("STAMP vesseld: ...") */
+        const char *sp = strchr(lines[i], ' ');
+        if (*lines[i] && !(sp && g_str_has_prefix(sp + 1, "vesseld: ")))
             return g_strdup(lines[i]);
     }
     return NULL;

@@ -49,7 +49,8 @@ guint domain_process_watch_pidfd(GMainContext *context, pid_t pid,
                                  DomainExitFunc func, gpointer data,
                                  GDestroyNotify notify, GError **error);
 
-/* Last non-empty line of @log_path written after @offset, or NULL. */
+/* Last non-empty line of @log_path written after @offset by the VMM (not
+ * the daemon's own "STAMP vesseld: ..." lines), or NULL. */
 char *domain_process_log_tail(const char *log_path, goffset offset);
 
 #endif
