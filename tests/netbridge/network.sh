@@ -2,7 +2,8 @@
 # network.sh - whole virtual networks, run by nbtool inside namespaces this
 # test creates (vessel-test-PID-{srv,cli,far}) and deletes:
 #   - start then stop leaves the namespace as found (ip -d link, ip addr,
-#     nft list ruleset); stop is idempotent, also after a "crash";
+#     nft list ruleset, with another tool's table left alone); two networks
+#     share our table; stop is idempotent, also after a "crash";
 #   - dnsmasq serves real leases (dynamic and static) to busybox udhcpc in
 #     a client namespace wired to the bridge by veth pairs, they show up in
 #     the parsed leases, and their names resolve through its DNS;
@@ -82,13 +83,20 @@ state_is() { [ "$(nb net-state "$INI")" = "$1" ]; }
 leftovers() {   # nothing of the network remains
     state_is "bridge=0 up=0 firewall=0 dnsmasq=0 complete=0" &&
         ! ip -n "$SRV" link show vbrtest >/dev/null 2>&1 &&
-        [ -z "$(in_srv nft list ruleset)" ] &&
+        ! in_srv nft list table ip vessel >/dev/null 2>&1 &&
+        in_srv nft list table inet othertool >/dev/null 2>&1 &&
         [ -z "$(ls -A "$WORK/state" 2>/dev/null)" ]
 }
 
 # ---- 1: start + stop leaves the namespace as it found it --------------
 write_ini nat
 ip -n "$SRV" link set lo up
+# Someone else's table, which we must never touch.
+in_srv nft -f - <<'EON'
+table inet othertool {
+    chain input { type filter hook input priority 10; policy accept; }
+}
+EON
 snapshot >"$WORK/before"
 tap_check "nat network starts" nb net-start "$INI"
 state_is "bridge=1 up=1 firewall=1 dnsmasq=$(cat "$WORK/state/testnet.pid" 2>/dev/null) complete=1"
@@ -106,7 +114,20 @@ tap_check "namespace is as it was (ip -d link, ip addr, nft ruleset)" diff "$WOR
 leftovers; tap_ok $? "no bridge, rules, dnsmasq or files left"
 tap_check "stop is idempotent" nb net-stop "$INI"
 
-# ---- 2: stop after a crash ---------------------------------------------
+# ---- 2: two networks share our table --------------------------------
+sed -e 's/^name=.*/name=second/' -e 's/^bridge=.*/bridge=vbrtest2/' -e '/^mac=02:56:53:00:77:01/d' \
+    -e 's/10\.77\.0\./10.78.0./' "$INI" >"$WORK/net2.ini"
+tap_check "a second network starts" nb net-start "$INI"
+tap_check "... next to a first" nb net-start "$WORK/net2.ini"
+tap_check "stopping the first" nb net-stop "$INI"
+in_srv nft list table ip vessel >"$WORK/table" 2>&1
+grep -q 'chain fwd-vbrtest2' "$WORK/table" && ! grep -q 'chain fwd-vbrtest ' "$WORK/table" &&
+    [ "$(ip netns exec "$SRV" "$NBTOOL" net-state "$WORK/net2.ini" | sed 's/dnsmasq=[0-9]*/dnsmasq=N/')" = "bridge=1 up=1 firewall=1 dnsmasq=N complete=1" ]
+tap_ok $? "... leaves the second running, with its chains"
+tap_check "stopping the second" nb net-stop "$WORK/net2.ini"
+tap_check "namespace is as it was (our table gone, theirs intact)" sh -c "{ ip -n $SRV -d link show; ip -n $SRV addr show; ip netns exec $SRV nft list ruleset; } | diff $WORK/before -"
+
+# ---- 3: stop after a crash ---------------------------------------------
 tap_check "network starts again" nb net-start "$INI"
 kill -9 "$(cat "$WORK/state/testnet.pid")"
 rm -f "$WORK/state/testnet.pid"
@@ -121,7 +142,7 @@ tap_check "stop finds a dnsmasq whose pid file is lost" nb net-stop "$INI"
 tap_ok $? "that dnsmasq is gone"
 tap_check "namespace is as it was after crash recovery" sh -c "{ ip -n $SRV -d link show; ip -n $SRV addr show; ip netns exec $SRV nft list ruleset; } | diff $WORK/before -"
 
-# ---- 3: DHCP from a client namespace -----------------------------------
+# ---- 4: DHCP from a client namespace -----------------------------------
 ip link add cli0 netns "$CLI" type veth peer name vport0 netns "$SRV"
 ip link add cli1 netns "$CLI" type veth peer name vport1 netns "$SRV"
 ip link add up1 netns "$FAR" type veth peer name up0 netns "$SRV"
@@ -183,7 +204,7 @@ tap_ok "$(wait_until 10 resolves fixed.testnet.vessel 10.77.0.9; echo $?)" \
 tap_ok "$(wait_until 10 resolves vmclient.testnet.vessel "$ip0"; echo $?)" \
     "dnsmasq answers DNS for a dynamic client by its DHCP host name"
 
-# ---- 4: forwarding modes -----------------------------------------------
+# ---- 5: forwarding modes -----------------------------------------------
 ip -n "$FAR" route get 10.77.0.100 >/dev/null 2>&1
 tap_ok "$([ $? -ne 0 ]; echo $?)" "far namespace has no route back to the network"
 tap_check "nat: client pings the far namespace through the masquerade" \
