@@ -83,7 +83,8 @@ xml_fuzz_one(const guint8 *data, size_t size)
 {
     g_autofree char *text = g_malloc(size + 1);
 
-    memcpy(text, data, size);
+    if (size)
+        memcpy(text, data, size);
     text[size] = 0;
     return fuzz_domain(text) + fuzz_network(text);
 }
