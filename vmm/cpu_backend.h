@@ -108,6 +108,9 @@ Machine *vcpu_machine(const Vcpu *v);
 void *vcpu_backend_data(const Vcpu *v);
 void vcpu_set_backend_data(Vcpu *v, void *data);
 int machine_vcpu_count(const Machine *m);
+/* Per-VM backend state (e.g. the KVM VM fd), set in vm_create. */
+void *machine_backend_data(const Machine *m);
+void machine_set_backend_data(Machine *m, void *data);
 Vcpu *machine_vcpu(Machine *m, int index);
 
 /* Guest RAM: a list of ranges, each backed by host memory.  Below 4 GiB

@@ -94,6 +94,16 @@ void vcpu_set_backend_data(Vcpu *v, void *data)
     v->backend_data = data;
 }
 
+void *machine_backend_data(const Machine *m)
+{
+    return m->backend_data;
+}
+
+void machine_set_backend_data(Machine *m, void *data)
+{
+    m->backend_data = data;
+}
+
 int machine_vcpu_count(const Machine *m)
 {
     return m->nvcpus;

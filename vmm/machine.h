@@ -93,4 +93,23 @@ void machine_vcpu_kick(Vcpu *v);
 /* Sum of CPU time of the vCPU threads so far (ns). */
 uint64_t machine_cpu_time_ns(Machine *m);
 
+
+/* ---- running (machine_run.c) ---------------------------------------- */
+/* Create the backend's VM and vCPUs (machine_set_backend first). */
+gboolean machine_backend_init(Machine *m, GError **error);
+void machine_backend_fini(Machine *m);
+/* Start one thread per vCPU.  @on_exit is called on a vCPU thread for
+ * every exit that is not VCPU_EXIT_KICKED (SHUTDOWN/RESET/CRASH, or a
+ * negative -errno host error); the machine keeps running the others, so
+ * the handler decides (usually by telling the main loop). */
+gboolean machine_run_start(Machine *m, void (*on_exit)(void *opaque, int vcpu_exit),
+                           void *opaque, GError **error);
+/* Stop and join all vCPU threads. */
+void machine_run_stop(Machine *m);
+MachineState machine_state(Machine *m);
+void machine_set_state(Machine *m, MachineState s);
+/* Park every vCPU thread outside the CPU (returns once all are parked),
+ * and let them go again. */
+void machine_park(Machine *m);
+void machine_unpark(Machine *m);
 #endif

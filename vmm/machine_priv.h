@@ -68,6 +68,7 @@ struct Machine {
     PciHost *pci;
 
     const CpuBackendOps *cpu;
+    void *backend_data;
     int nvcpus;
     Vcpu *vcpus[MACHINE_MAX_CPUS];
 

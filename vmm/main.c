@@ -1,17 +1,446 @@
-/* main.c - vessel-vmm entry point (command line in DESIGN.md). */
+/* main.c - vessel-vmm: command line (DESIGN.md "The VMM"), accelerator
+ * choice, machine assembly, boot, control channel and the main loop.
+ *
+ * Exit status: 0 guest powered off (or quit / SIGTERM), 1 error (one line
+ * on stderr), 2 usage error, 3 guest reset under --no-reboot, 4 guest
+ * crashed.  The main thread runs a GLib main loop for the control
+ * channel, the serial back-end and signals; vCPU threads report their
+ * exits to it through idle callbacks. */
 #include "config.h"
 
+#include "i18n.h"
+#include "vmm/acpi/acpi_tables.h"
+#include "vmm/boot/linux_boot.h"
+#include "vmm/chardev/chardev.h"
+#include "vmm/control.h"
+#include "vmm/hw/uart16550.h"
+#include "vmm/machine.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+enum {
+    EXIT_POWEROFF = 0,
+    EXIT_ERROR = 1,
+    EXIT_USAGE = 2,
+    EXIT_RESET = 3,
+    EXIT_CRASH = 4,
+};
+
+typedef struct {
+    /* options */
+    char *kernel, *initrd, *cmdline, *accel, *serial, *control, *name, *uuid, *pidfile;
+    char **disks, **nets;
+    gint64 memory_mib;
+    int cpus;
+    gboolean no_reboot, version;
+    /* state */
+    Machine *m;
+    CharDev *chr;
+    ControlServer *ctl;
+    const CpuBackendOps *cpu;
+    GMainLoop *loop;
+    int exit_code;
+    gboolean finishing;
+    gboolean pidfile_written;
+} Vmm;
+
+typedef struct {
+    Vmm *vmm;
+    int vcpu_exit;
+} VmmExitEvent;
+
+static void vmm_finish(Vmm *vmm, int code)
+{
+    if (vmm->finishing)
+        return;
+    vmm->finishing = TRUE;
+    vmm->exit_code = code;
+    if (vmm->m)
+        machine_set_state(vmm->m, MACHINE_STATE_SHUTTING_DOWN);
+    g_main_loop_quit(vmm->loop);
+}
+
+static void vmm_fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static void vmm_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "vessel-vmm: %s\n", msg);
+}
+
+/* ---- boot and reboot ----------------------------------------------- */
+
+static gboolean vmm_boot(Vmm *vmm, GError **error)
+{
+    uint64_t rsdp;
+    if (!acpi_tables_install(vmm->m, &rsdp, error))
+        return FALSE;
+    LinuxBootConfig cfg = {
+        .kernel = vmm->kernel,
+        .initrd = vmm->initrd,
+        .cmdline = vmm->cmdline,
+        .rsdp = rsdp,
+    };
+    LinuxBootInfo info;
+    if (!linux_boot_load(vmm->m, &cfg, &info, error))
+        return FALSE;
+    vcpu_queue_regs(machine_vcpu(vmm->m, 0), &info.regs, &info.sregs);
+    return TRUE;
+}
+
+static void vmm_reboot(Vmm *vmm)
+{
+    Machine *m = vmm->m;
+    machine_park(m);
+    machine_reset_devices(m);
+    for (int i = 0; i < machine_ram_range_count(m); i++) {
+        const MachineRamRange *r = machine_ram_range(m, i);
+        madvise(r->host, r->size, MADV_DONTNEED); /* RAM reads as zero again */
+    }
+    g_autoptr(GError) error = NULL;
+    if (!vmm_boot(vmm, &error)) {
+        vmm_fail(_("reboot failed: %s"), error->message);
+        vmm_finish(vmm, EXIT_ERROR);
+        machine_unpark(m);
+        return;
+    }
+    machine_set_state(m, MACHINE_STATE_RUNNING);
+    machine_unpark(m);
+}
+
+static void vmm_guest_reset(Vmm *vmm)
+{
+    if (vmm->no_reboot)
+        vmm_finish(vmm, EXIT_RESET);
+    else
+        vmm_reboot(vmm);
+}
+
+static gboolean vmm_exit_event(gpointer data)
+{
+    VmmExitEvent *ev = data;
+    Vmm *vmm = ev->vmm;
+    if (vmm->finishing)
+        return G_SOURCE_REMOVE;
+    switch (ev->vcpu_exit) {
+    case VCPU_EXIT_SHUTDOWN:
+        vmm_finish(vmm, EXIT_POWEROFF);
+        break;
+    case VCPU_EXIT_RESET:
+        vmm_guest_reset(vmm);
+        break;
+    case VCPU_EXIT_CRASH:
+        vmm_fail("%s", _("guest crashed (triple fault or invalid CPU state)"));
+        vmm_finish(vmm, EXIT_CRASH);
+        break;
+    default:
+        vmm_fail(_("vCPU failed: %s"), g_strerror(-ev->vcpu_exit));
+        vmm_finish(vmm, EXIT_ERROR);
+        break;
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* vCPU thread */
+static void vmm_on_vcpu_exit(void *opaque, int vcpu_exit)
+{
+    VmmExitEvent *ev = g_new(VmmExitEvent, 1);
+    ev->vmm = opaque;
+    ev->vcpu_exit = vcpu_exit;
+    g_idle_add_full(G_PRIORITY_HIGH, vmm_exit_event, ev, g_free);
+}
+
+/* ---- control channel ----------------------------------------------- */
+
+static MachineState vmm_ctl_state(void *opaque)
+{
+    Vmm *vmm = opaque;
+    return vmm->finishing ? MACHINE_STATE_SHUTTING_DOWN : machine_state(vmm->m);
+}
+
+static gboolean vmm_ctl_pause(void *opaque, GError **error)
+{
+    (void)error;
+    Vmm *vmm = opaque;
+    machine_set_state(vmm->m, MACHINE_STATE_PAUSED);
+    machine_park(vmm->m);
+    machine_unpark(vmm->m); /* they stay parked while PAUSED */
+    return TRUE;
+}
+
+static gboolean vmm_ctl_resume(void *opaque, GError **error)
+{
+    (void)error;
+    Vmm *vmm = opaque;
+    machine_set_state(vmm->m, MACHINE_STATE_RUNNING);
+    return TRUE;
+}
+
+static gboolean vmm_ctl_powerdown(void *opaque, GError **error)
+{
+    (void)error;
+    Vmm *vmm = opaque;
+    machine_power_button(vmm->m);
+    return TRUE;
+}
+
+static gboolean vmm_ctl_reset(void *opaque, GError **error)
+{
+    (void)error;
+    vmm_guest_reset(opaque);
+    return TRUE;
+}
+
+static void vmm_ctl_quit(void *opaque)
+{
+    vmm_finish(opaque, EXIT_POWEROFF);
+}
+
+static void vmm_ctl_info(void *opaque, ControlInfo *info)
+{
+    Vmm *vmm = opaque;
+    info->name = vmm->name;
+    info->uuid = vmm->uuid;
+    info->accel = vmm->cpu->name;
+    info->vcpus = vmm->cpus;
+    info->memory_mib = vmm->memory_mib;
+    info->cpu_time_ns = machine_cpu_time_ns(vmm->m);
+    info->pid = (long)getpid();
+    info->state = vmm_ctl_state(vmm);
+}
+
+static const ControlOps vmm_control_ops = {
+    .state = vmm_ctl_state,
+    .pause = vmm_ctl_pause,
+    .resume = vmm_ctl_resume,
+    .powerdown = vmm_ctl_powerdown,
+    .reset = vmm_ctl_reset,
+    .quit = vmm_ctl_quit,
+    .info = vmm_ctl_info,
+};
+
+/* ---- serial input -------------------------------------------------- */
+
+static size_t vmm_serial_can_receive(void *opaque)
+{
+    Machine *m = opaque;
+    machine_lock(m);
+    size_t n = uart16550_can_receive(machine_uart(m));
+    machine_unlock(m);
+    return n;
+}
+
+static void vmm_serial_receive(void *opaque, const uint8_t *buf, size_t len)
+{
+    Machine *m = opaque;
+    machine_lock(m);
+    uart16550_receive(machine_uart(m), buf, len);
+    machine_unlock(m);
+}
+
+/* ---- setup --------------------------------------------------------- */
+
+static gboolean vmm_signal(gpointer data)
+{
+    vmm_finish(data, EXIT_POWEROFF);
+    return G_SOURCE_CONTINUE;
+}
+
+static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
+{
+    vmm->memory_mib = 512;
+    vmm->cpus = 1;
+    GOptionEntry entries[] = {
+        { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &vmm->kernel, N_("Linux kernel (bzImage or ELF vmlinux)"), "FILE" },
+        { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &vmm->initrd, N_("initial ramdisk"), "FILE" },
+        { "cmdline", 0, 0, G_OPTION_ARG_STRING, &vmm->cmdline, N_("kernel command line"), "STR" },
+        { "memory", 0, 0, G_OPTION_ARG_INT64, &vmm->memory_mib, N_("guest memory in MiB (default 512)"), "MIB" },
+        { "cpus", 0, 0, G_OPTION_ARG_INT, &vmm->cpus, N_("number of vCPUs (default 1)"), "N" },
+        { "accel", 0, 0, G_OPTION_ARG_STRING, &vmm->accel, N_("auto, kvm or dbt (default auto)"), "ACCEL" },
+        { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->disks, N_("virtio disk image"), "FILE[,readonly]" },
+        { "net", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->nets, N_("virtio network on a tap device"), "tap=IFNAME[,mac=MAC]" },
+        { "serial", 0, 0, G_OPTION_ARG_STRING, &vmm->serial, N_("serial port: stdio, file:PATH, unix:PATH or pty"), "SPEC" },
+        { "control", 0, 0, G_OPTION_ARG_STRING, &vmm->control, N_("control channel: unix:PATH or fd:N"), "SPEC" },
+        { "name", 0, 0, G_OPTION_ARG_STRING, &vmm->name, N_("VM name"), "NAME" },
+        { "uuid", 0, 0, G_OPTION_ARG_STRING, &vmm->uuid, N_("VM UUID"), "UUID" },
+        { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &vmm->no_reboot, N_("exit with status 3 when the guest resets"), NULL },
+        { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &vmm->pidfile, N_("write the process id to FILE"), "FILE" },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &vmm->version, N_("print the version and exit"), NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+    g_option_context_set_summary(ctx, _("Run one virtual machine (vessel-pc)."));
+    g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(ctx, argc, argv, &error)) {
+        vmm_fail("%s (see --help)", error->message);
+        return EXIT_USAGE;
+    }
+    if (vmm->version) {
+        printf("vessel-vmm %s\n", PACKAGE_VERSION);
+        exit(0);
+    }
+    if (*argc > 1) {
+        vmm_fail(_("unexpected argument '%s' (see --help)"), (*argv)[1]);
+        return EXIT_USAGE;
+    }
+    if (!vmm->kernel) {
+        vmm_fail("%s", _("--kernel is required (see --help)"));
+        return EXIT_USAGE;
+    }
+    if (!vmm->accel)
+        vmm->accel = g_strdup("auto");
+    if (strcmp(vmm->accel, "auto") && strcmp(vmm->accel, "kvm") && strcmp(vmm->accel, "dbt")) {
+        vmm_fail(_("--accel must be auto, kvm or dbt, not '%s'"), vmm->accel);
+        return EXIT_USAGE;
+    }
+    if (vmm->memory_mib <= 0) {
+        vmm_fail("%s", _("--memory must be a positive number of MiB"));
+        return EXIT_USAGE;
+    }
+    if (vmm->cpus <= 0) {
+        vmm_fail("%s", _("--cpus must be a positive number"));
+        return EXIT_USAGE;
+    }
+    if (!vmm->serial)
+        vmm->serial = g_strdup("stdio");
+    if (!vmm->name)
+        vmm->name = g_strdup("vessel");
+    if (!vmm->uuid)
+        vmm->uuid = g_strdup("");
+    return 0;
+}
+
+static int vmm_choose_accel(Vmm *vmm)
+{
+    char why[256] = "";
+    if (!strcmp(vmm->accel, "dbt")) {
+        vmm->cpu = &cpu_backend_dbt;
+        return 0;
+    }
+    int r = cpu_backend_kvm.probe(why, sizeof(why));
+    if (r == 0) {
+        vmm->cpu = &cpu_backend_kvm;
+        if (!strcmp(vmm->accel, "auto"))
+            fprintf(stderr, "vessel-vmm: %s\n", _("using kvm"));
+        return 0;
+    }
+    if (!strcmp(vmm->accel, "kvm")) {
+        vmm_fail(_("KVM cannot be used: %s"), why);
+        return EXIT_ERROR;
+    }
+    vmm->cpu = &cpu_backend_dbt;
+    fprintf(stderr, _("vessel-vmm: using dbt (KVM cannot be used: %s)\n"), why);
+    return 0;
+}
+
+static gboolean vmm_write_pidfile(Vmm *vmm, GError **error)
+{
+    g_autofree char *pid = g_strdup_printf("%ld\n", (long)getpid());
+    if (!g_file_set_contents(vmm->pidfile, pid, -1, error))
+        return FALSE;
+    vmm->pidfile_written = TRUE;
+    return TRUE;
+}
+
+static void vmm_clear(Vmm *vmm)
+{
+    control_server_free(vmm->ctl);
+    machine_free(vmm->m);
+    chardev_free(vmm->chr);
+    if (vmm->pidfile_written)
+        unlink(vmm->pidfile);
+    if (vmm->loop)
+        g_main_loop_unref(vmm->loop);
+    g_free(vmm->kernel);
+    g_free(vmm->initrd);
+    g_free(vmm->cmdline);
+    g_free(vmm->accel);
+    g_free(vmm->serial);
+    g_free(vmm->control);
+    g_free(vmm->name);
+    g_free(vmm->uuid);
+    g_free(vmm->pidfile);
+    g_strfreev(vmm->disks);
+    g_strfreev(vmm->nets);
+}
+
+static int vmm_main(Vmm *vmm, int argc, char **argv)
+{
+    int r = vmm_parse(vmm, &argc, &argv);
+    if (r)
+        return r;
+    if (vmm->disks || vmm->nets) {
+        vmm_fail("%s", vmm->disks ? _("--disk: virtio-blk is not available in this build")
+                                  : _("--net: virtio-net is not available in this build"));
+        return EXIT_ERROR;
+    }
+    r = vmm_choose_accel(vmm);
+    if (r)
+        return r;
+    vmm->loop = g_main_loop_new(NULL, FALSE);
+    g_autoptr(GError) error = NULL;
+
+    /* Check the kernel and memory before touching any host resource. */
+    vmm->chr = chardev_new(vmm->serial, &error);
+    if (!vmm->chr) {
+        vmm_fail("%s", error->message);
+        return EXIT_ERROR;
+    }
+    MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus };
+    vmm->m = machine_new(&cfg, chardev_backend(vmm->chr), &error);
+    if (!vmm->m || !vmm_boot(vmm, &error)) {
+        vmm_fail("%s", error->message);
+        return EXIT_ERROR;
+    }
+    machine_set_backend(vmm->m, vmm->cpu);
+    if (!machine_backend_init(vmm->m, &error)) {
+        vmm_fail("%s", error->message);
+        return EXIT_ERROR;
+    }
+    ChardevFrontend fe = { vmm_serial_can_receive, vmm_serial_receive, vmm->m };
+    chardev_set_frontend(vmm->chr, &fe);
+    if (vmm->control) {
+        vmm->ctl = control_server_new(vmm->control, &vmm_control_ops, vmm, &error);
+        if (!vmm->ctl) {
+            vmm_fail("%s", error->message);
+            machine_backend_fini(vmm->m);
+            return EXIT_ERROR;
+        }
+    }
+    if (vmm->pidfile && !vmm_write_pidfile(vmm, &error)) {
+        vmm_fail("%s", error->message);
+        machine_backend_fini(vmm->m);
+        return EXIT_ERROR;
+    }
+    g_unix_signal_add(SIGTERM, vmm_signal, vmm);
+    g_unix_signal_add(SIGINT, vmm_signal, vmm);
+    if (!machine_run_start(vmm->m, vmm_on_vcpu_exit, vmm, &error)) {
+        vmm_fail("%s", error->message);
+        machine_backend_fini(vmm->m);
+        return EXIT_ERROR;
+    }
+    g_main_loop_run(vmm->loop);
+    machine_run_stop(vmm->m);
+    machine_backend_fini(vmm->m);
+    return vmm->exit_code;
+}
 
 int main(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--version")) {
-            printf("vessel-vmm %s\n", PACKAGE_VERSION);
-            return 0;
-        }
-    }
-    fprintf(stderr, "vessel-vmm: no machine model yet\n");
-    return 1;
+    vessel_i18n_init();
+    signal(SIGPIPE, SIG_IGN);
+    Vmm vmm = { 0 };
+    int code = vmm_main(&vmm, argc, argv);
+    vmm_clear(&vmm);
+    return code;
 }

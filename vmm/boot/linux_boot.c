@@ -163,6 +163,12 @@ static gboolean load_elf(Machine *m, const char *path, const uint8_t *img, gsize
     }
     Elf64_Ehdr eh;
     memcpy(&eh, img, sizeof(eh));
+    if (eh.e_type != ET_EXEC) {
+        g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_KERNEL,
+                    "%s: not a Linux kernel (an ELF %s, not a vmlinux executable)", path,
+                    eh.e_type == ET_DYN ? "shared object or PIE program" : "file");
+        return FALSE;
+    }
     if (eh.e_machine != EM_X86_64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
         eh.e_phoff > len || (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff) {
         g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_KERNEL,
@@ -183,8 +189,13 @@ static gboolean load_elf(Machine *m, const char *path, const uint8_t *img, gsize
                         "%s: truncated or corrupt ELF segment", path);
             return FALSE;
         }
+        if (pa < BOOT_HIGH_ADDR) {
+            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_KERNEL,
+                        "%s: not a Linux kernel (ELF segment below 1 MiB)", path);
+            return FALSE;
+        }
         uint8_t *dst = machine_ram_ptr(m, pa, ph.p_memsz);
-        if (!dst || pa < BOOT_HIGH_ADDR) {
+        if (!dst) {
             g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_NO_SPACE,
                         "memory too small: %s needs [0x%" G_GINT64_MODIFIER "x, 0x%"
                         G_GINT64_MODIFIER "x)", path, pa, pa + ph.p_memsz);
@@ -286,7 +297,7 @@ static gboolean place_initrd(Machine *m, const LinuxBootConfig *cfg, uint8_t *zp
     } else {
         GError *e = NULL;
         if (!g_file_get_contents(cfg->initrd, &contents, &size, &e)) {
-            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "initrd %s", e->message);
+            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "cannot read the initrd: %s", e->message);
             g_error_free(e);
             return FALSE;
         }
@@ -332,7 +343,7 @@ gboolean linux_boot_load(Machine *m, const LinuxBootConfig *cfg, LinuxBootInfo *
     } else {
         GError *e = NULL;
         if (!g_file_get_contents(cfg->kernel, &contents, &len, &e)) {
-            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "kernel %s", e->message);
+            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "cannot read the kernel: %s", e->message);
             g_error_free(e);
             return FALSE;
         }

@@ -1,0 +1,343 @@
+/* control.c - control channel server (see control.h and vmm/README).
+ *
+ * Commands are a table.  Each client has a line buffer; a line longer than
+ * CONTROL_LINE_MAX gets `error line too long` and is skipped up to its
+ * newline.  Replies are written with MSG_DONTWAIT: a client that does not
+ * read its replies is disconnected rather than allowed to stall the VMM.
+ * Bytes that are not printable ASCII make the request invalid. */
+#include "config.h"
+
+#include "vmm/control.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <glib-unix.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK(vessel-control-error-quark, control_error)
+
+typedef struct ControlClient ControlClient;
+
+struct ControlServer {
+    const ControlOps *ops;
+    void *opaque;
+    int listen_fd;
+    guint listen_watch;
+    char *path;              /* unlinked on free */
+    GList *clients;
+};
+
+struct ControlClient {
+    ControlServer *cs;
+    int fd;
+    guint watch;
+    GString *buf;
+    gboolean discarding;     /* inside an overlong line */
+};
+
+static const char *const state_names[MACHINE_STATE_LAST] = {
+    [MACHINE_STATE_RUNNING] = "running",
+    [MACHINE_STATE_PAUSED] = "paused",
+    [MACHINE_STATE_SHUTTING_DOWN] = "shutting-down",
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(state_names) == MACHINE_STATE_LAST);
+
+const char *machine_state_name(MachineState s)
+{
+    return s < MACHINE_STATE_LAST ? state_names[s] : "unknown";
+}
+
+/* ---- commands ------------------------------------------------------ */
+
+typedef gboolean (*ControlAction)(void *opaque, GError **error);
+
+static void json_string(GString *out, const char *s)
+{
+    g_string_append_c(out, '"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_printf(out, "\\%c", *p);
+        else if (*p < 0x20)
+            g_string_append_printf(out, "\\u%04x", *p);
+        else
+            g_string_append_c(out, *p);
+    }
+    g_string_append_c(out, '"');
+}
+
+static char *control_info_json(const ControlOps *ops, void *opaque)
+{
+    ControlInfo info = { 0 };
+    ops->info(opaque, &info);
+    GString *s = g_string_new("ok {\"name\":");
+    json_string(s, info.name);
+    g_string_append(s, ",\"uuid\":");
+    json_string(s, info.uuid);
+    g_string_append(s, ",\"state\":");
+    json_string(s, machine_state_name(info.state));
+    g_string_append(s, ",\"accel\":");
+    json_string(s, info.accel);
+    g_string_append_printf(s, ",\"vcpus\":%d,\"memory_mib\":%" G_GUINT64_FORMAT
+                           ",\"cpu_time_ns\":%" G_GUINT64_FORMAT ",\"pid\":%ld}",
+                           info.vcpus, info.memory_mib, info.cpu_time_ns, info.pid);
+    return g_string_free(s, FALSE);
+}
+
+static char *control_run(ControlAction action, void *opaque)
+{
+    GError *error = NULL;
+    if (!action(opaque, &error)) {
+        char *r = g_strdup_printf("error %s", error ? error->message : "failed");
+        g_clear_error(&error);
+        return r;
+    }
+    return g_strdup("ok");
+}
+
+char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gboolean *quit)
+{
+    *quit = FALSE;
+    for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+        if (*p < 0x20 || *p > 0x7e)
+            return g_strdup("error invalid characters in request");
+    g_autofree char *cmd = g_strstrip(g_strdup(line));
+    if (!*cmd)
+        return g_strdup("error empty request");
+    if (strchr(cmd, ' '))
+        return g_strdup("error commands take no arguments");
+    if (!strcmp(cmd, "status"))
+        return g_strdup_printf("ok %s", machine_state_name(ops->state(opaque)));
+    if (!strcmp(cmd, "info"))
+        return control_info_json(ops, opaque);
+    if (!strcmp(cmd, "quit")) {
+        *quit = TRUE;
+        return g_strdup("ok");
+    }
+    static const struct {
+        const char *name;
+        size_t offset;
+    } actions[] = {
+        { "pause", G_STRUCT_OFFSET(ControlOps, pause) },
+        { "resume", G_STRUCT_OFFSET(ControlOps, resume) },
+        { "powerdown", G_STRUCT_OFFSET(ControlOps, powerdown) },
+        { "reset", G_STRUCT_OFFSET(ControlOps, reset) },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(actions); i++) {
+        if (!strcmp(cmd, actions[i].name)) {
+            ControlAction a = G_STRUCT_MEMBER(ControlAction, ops, actions[i].offset);
+            return control_run(a, opaque);
+        }
+    }
+    return g_strdup_printf("error unknown command '%.64s'", cmd);
+}
+
+/* ---- connections --------------------------------------------------- */
+
+static void control_client_free(ControlClient *c)
+{
+    if (c->watch)
+        g_source_remove(c->watch);
+    close(c->fd);
+    g_string_free(c->buf, TRUE);
+    c->cs->clients = g_list_remove(c->cs->clients, c);
+    g_free(c);
+}
+
+static gboolean control_client_send(ControlClient *c, const char *reply)
+{
+    g_autofree char *line = g_strconcat(reply, "\n", NULL);
+    size_t len = strlen(line), off = 0;
+    while (off < len) {
+        ssize_t n = send(c->fd, line + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return FALSE;
+        off += n;
+    }
+    return TRUE;
+}
+
+/* Returns FALSE if the client is gone (freed). */
+static gboolean control_client_lines(ControlClient *c)
+{
+    ControlServer *cs = c->cs;
+    for (;;) {
+        char *nl = memchr(c->buf->str, '\n', c->buf->len);
+        if (!nl) {
+            if (c->buf->len > CONTROL_LINE_MAX) {
+                if (!c->discarding && !control_client_send(c, "error line too long")) {
+                    control_client_free(c);
+                    return FALSE;
+                }
+                c->discarding = TRUE;
+                g_string_truncate(c->buf, 0);
+            }
+            return TRUE;
+        }
+        gsize linelen = nl - c->buf->str;
+        gsize used = linelen + 1;
+        gboolean has_nul = memchr(c->buf->str, '\0', linelen) != NULL;
+        *nl = '\0';
+        if (c->discarding) {
+            c->discarding = FALSE;
+            g_string_erase(c->buf, 0, used);
+            continue;
+        }
+        if (linelen && c->buf->str[linelen - 1] == '\r')
+            c->buf->str[linelen - 1] = '\0';
+        if (has_nul) {
+            g_string_erase(c->buf, 0, used);
+            if (!control_client_send(c, "error invalid characters in request")) {
+                control_client_free(c);
+                return FALSE;
+            }
+            continue;
+        }
+        gboolean quit = FALSE;
+        g_autofree char *reply = control_dispatch(cs->ops, cs->opaque, c->buf->str, &quit);
+        g_string_erase(c->buf, 0, used);
+        gboolean sent = control_client_send(c, reply);
+        if (quit) {
+            cs->ops->quit(cs->opaque);
+            return TRUE;
+        }
+        if (!sent) {
+            control_client_free(c);
+            return FALSE;
+        }
+    }
+}
+
+static gboolean control_client_ready(gint fd, GIOCondition cond, gpointer data)
+{
+    ControlClient *c = data;
+    char buf[1024];
+    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return G_SOURCE_CONTINUE;
+    if (n <= 0 || (cond & G_IO_ERR)) {
+        c->watch = 0;
+        control_client_free(c);
+        return G_SOURCE_REMOVE;
+    }
+    g_string_append_len(c->buf, buf, n);
+    if (!control_client_lines(c))
+        return G_SOURCE_REMOVE; /* freed, and its watch removed */
+    return G_SOURCE_CONTINUE;
+}
+
+static void control_client_add(ControlServer *cs, int fd)
+{
+    g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+    ControlClient *c = g_new0(ControlClient, 1);
+    c->cs = cs;
+    c->fd = fd;
+    c->buf = g_string_new(NULL);
+    c->watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, control_client_ready, c);
+    cs->clients = g_list_prepend(cs->clients, c);
+}
+
+static gboolean control_accept(gint fd, GIOCondition cond, gpointer data)
+{
+    (void)cond;
+    ControlServer *cs = data;
+    int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (c >= 0)
+        control_client_add(cs, c);
+    return G_SOURCE_CONTINUE;
+}
+
+static int control_listen_unix(const char *path, GError **error)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
+                    "control socket path too long: %s", path);
+        return -1;
+    }
+    strcpy(sa.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_OPEN, "socket: %s",
+                    g_strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+        unlink(path);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0) {
+        g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_OPEN,
+                    "cannot listen on control socket %s: %s", path, g_strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,
+                                  GError **error)
+{
+    ControlServer *cs = g_new0(ControlServer, 1);
+    cs->ops = ops;
+    cs->opaque = opaque;
+    cs->listen_fd = -1;
+    if (g_str_has_prefix(spec, "unix:") && spec[5]) {
+        cs->listen_fd = control_listen_unix(spec + 5, error);
+        if (cs->listen_fd < 0) {
+            g_free(cs);
+            return NULL;
+        }
+        cs->path = g_strdup(spec + 5);
+    } else if (g_str_has_prefix(spec, "fd:") && spec[3]) {
+        char *end;
+        errno = 0;
+        long fd = strtol(spec + 3, &end, 10);
+        struct stat st;
+        if (*end || errno || fd < 0 || fd > INT_MAX || fstat(fd, &st) < 0 ||
+            !S_ISSOCK(st.st_mode)) {
+            g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
+                        "--control %s: not an open socket", spec);
+            g_free(cs);
+            return NULL;
+        }
+        int accepting = 0;
+        socklen_t len = sizeof(accepting);
+        g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+        fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) == 0 && accepting)
+            cs->listen_fd = fd;
+        else
+            control_client_add(cs, fd);
+    } else {
+        g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
+                    "bad --control '%s' (unix:PATH or fd:N)", spec);
+        g_free(cs);
+        return NULL;
+    }
+    if (cs->listen_fd >= 0)
+        cs->listen_watch = g_unix_fd_add(cs->listen_fd, G_IO_IN, control_accept, cs);
+    return cs;
+}
+
+void control_server_free(ControlServer *cs)
+{
+    if (!cs)
+        return;
+    while (cs->clients)
+        control_client_free(cs->clients->data);
+    if (cs->listen_watch)
+        g_source_remove(cs->listen_watch);
+    if (cs->listen_fd >= 0)
+        close(cs->listen_fd);
+    if (cs->path)
+        unlink(cs->path);
+    g_free(cs->path);
+    g_free(cs);
+}

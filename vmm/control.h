@@ -1,0 +1,55 @@
+/* control.h - the control channel between vesseld and vessel-vmm.
+ *
+ * `--control unix:PATH` listens on a UNIX stream socket (several clients
+ * may connect, one after another or at once); `--control fd:N` uses an
+ * inherited fd: a listening socket, or one end of a connected socket pair
+ * (that one connection is the channel).  The protocol is in vmm/README:
+ * one request per line, one reply line `ok[ PAYLOAD]` or `error MESSAGE`. */
+#ifndef VESSEL_CONTROL_H
+#define VESSEL_CONTROL_H
+
+#include "vmm/machine.h"
+
+#include <glib.h>
+
+#define CONTROL_LINE_MAX 4096
+
+#define CONTROL_ERROR (control_error_quark())
+GQuark control_error_quark(void);
+typedef enum {
+    CONTROL_ERROR_SPEC,
+    CONTROL_ERROR_OPEN,
+    CONTROL_ERROR_LAST
+} ControlError;
+
+typedef struct ControlServer ControlServer;
+
+typedef struct {
+    const char *name, *uuid, *accel;
+    int vcpus;
+    uint64_t memory_mib, cpu_time_ns;
+    long pid;
+    MachineState state;
+} ControlInfo;
+
+typedef struct {
+    MachineState (*state)(void *opaque);
+    gboolean (*pause)(void *opaque, GError **error);
+    gboolean (*resume)(void *opaque, GError **error);
+    gboolean (*powerdown)(void *opaque, GError **error);
+    gboolean (*reset)(void *opaque, GError **error);
+    /* Called once the reply to `quit` has been sent. */
+    void (*quit)(void *opaque);
+    void (*info)(void *opaque, ControlInfo *info);
+} ControlOps;
+
+ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,
+                                  GError **error);
+void control_server_free(ControlServer *cs);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ControlServer, control_server_free)
+/* Handle one request line (without newline); returns the reply line
+ * (without newline).  *quit is set for `quit`. */
+char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gboolean *quit);
+const char *machine_state_name(MachineState s);
+
+#endif
