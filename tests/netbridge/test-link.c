@@ -1,10 +1,14 @@
 /* test-link.c - bridge, address and tap lifecycle in a private netns.
  *
  * Each test creates a namespace (`ip netns add`), and a subprocess of
- * this program enters it and drives libvesselnet; the parent checks from
- * outside that nothing of ours is left and deletes the namespace. */
+ * this program enters it and drives libvesselnet, then the parent deletes
+ * the namespace.  tap-traffic uses the tap fd as the VMM will: a frame
+ * written with a virtio-net header gets the host's answer back. */
 #include "config.h"
 
+#include <linux/virtio_net.h>
+#include <poll.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "netbridge/netbridge.h"
@@ -262,10 +266,102 @@ static void test_tap_lifecycle(void)
     nbtest_run_in_netns(ns);
 }
 
+/* An ARP request "who has @target? tell @sender" from @mac, after a zero
+ * virtio-net header (the tap has IFF_VNET_HDR). */
+static gsize arp_request_build(guint8 *buf, const guint8 mac[6], const guint8 sender[4],
+                               const guint8 target[4])
+{
+    static const guint8 arp_head[] = { 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01 };
+    gsize hdr = sizeof(struct virtio_net_hdr), off = hdr;
+
+    memset(buf, 0, hdr);
+    memset(buf + off, 0xff, 6);
+    memcpy(buf + off + 6, mac, 6);
+    off += 12;
+    memcpy(buf + off, arp_head, sizeof(arp_head));
+    off += sizeof(arp_head);
+    memcpy(buf + off, mac, 6);
+    memcpy(buf + off + 6, sender, 4);
+    memset(buf + off + 10, 0, 6);
+    memcpy(buf + off + 16, target, 4);
+    off += 20;
+    return off;
+}
+
+static void tap_traffic_child(void)
+{
+    static const guint8 guest_mac[6] = { 0x02, 0x56, 0x53, 0xaa, 0xbb, 0xcc };
+    static const guint8 guest_ip[4] = { 10, 9, 3, 2 };
+    static const guint8 bridge_ip[4] = { 10, 9, 3, 1 };
+    g_autoptr(GError) error = NULL;
+    g_autofree char *ifname = NULL;
+    NetbridgeTapOptions opts = { .flags = NETBRIDGE_TAP_VNET_HDR, .bridge = "vbrt3" };
+    gsize hdr = sizeof(struct virtio_net_hdr);
+    guint8 frame[128];
+    gsize len;
+    gint64 deadline, next_ask = 0;
+    gboolean answered = FALSE;
+    int fd;
+
+    nbtest_netns_enter_from_env();
+    g_assert_true(netbridge_bridge_create("vbrt3", NULL, 0, &error));
+    g_assert_true(netbridge_addr_add("vbrt3", "10.9.3.1", 24, &error));
+    g_assert_true(netbridge_link_set_up("vbrt3", TRUE, &error));
+    g_assert_no_error(error);
+    fd = netbridge_tap_create(&opts, &ifname, &error);
+    g_assert_no_error(error);
+
+    /* What a VMM does: write a guest frame, read the host's answer. */
+    len = arp_request_build(frame, guest_mac, guest_ip, bridge_ip);
+    deadline = g_get_monotonic_time() + (gint64)vt_timeout_ms(10000) * 1000;
+    while (!answered && g_get_monotonic_time() < deadline) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        guint8 in[2048];
+        gssize n;
+        const guint8 *eth;
+
+        /* Ask, and ask again now and then as a guest would: the new port
+         * may not forward the very first frame. */
+        if (g_get_monotonic_time() >= next_ask) {
+            g_assert_cmpint(write(fd, frame, len), ==, (gssize)len);
+            next_ask = g_get_monotonic_time() + 200 * 1000;
+        }
+        if (poll(&pfd, 1, 50) <= 0)
+            continue;
+        n = read(fd, in, sizeof(in));
+        g_assert_cmpint(n, >, 0);
+        if ((gsize)n < hdr + 42)
+            continue;
+        eth = in + hdr;
+        /* ARP reply (oper 2) to us, from the bridge's address. */
+        answered = eth[12] == 0x08 && eth[13] == 0x06 && eth[20] == 0 && eth[21] == 2 &&
+                   memcmp(eth, guest_mac, 6) == 0 && memcmp(eth + 28, bridge_ip, 4) == 0 &&
+                   memcmp(eth + 32, guest_mac, 6) == 0 && memcmp(eth + 38, guest_ip, 4) == 0;
+    }
+    g_assert_true(answered);
+    close(fd);
+    g_assert_true(netbridge_bridge_delete("vbrt3", &error));
+    g_assert_no_error(error);
+}
+
+static void test_tap_traffic(void)
+{
+    g_autofree char *ns = NULL;
+
+    if (g_test_subprocess()) {
+        tap_traffic_child();
+        return;
+    }
+    if (!(ns = nbtest_netns_new("traffic")))
+        return;
+    nbtest_run_in_netns(ns);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/netbridge/link/bridge-lifecycle", test_bridge_lifecycle);
     g_test_add_func("/netbridge/link/tap-lifecycle", test_tap_lifecycle);
+    g_test_add_func("/netbridge/link/tap-traffic", test_tap_traffic);
     return g_test_run();
 }
