@@ -1,0 +1,334 @@
+#!/bin/sh
+# test-vsh-daemon.sh - every vsh command against a real vesseld started in
+# a temp dir (vesseld --config), with the daemon tests' fake-vmm standing
+# in for vessel-vmm (same command line, control protocol and exit codes;
+# no guest boots).  Output formats, messages, exit codes and error lines.
+. "$top_srcdir/tests/lib/tap.sh"
+
+VSH="$top_builddir/shell/vsh"
+VESSELD="$top_builddir/daemon/vesseld"
+FAKE_VMM="$top_builddir/tests/daemon/fake-vmm"
+[ -x "$VESSELD" ] || tap_skip_all "daemon/vesseld not built"
+[ -x "$FAKE_VMM" ] || tap_skip_all "tests/daemon/fake-vmm not built"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/vsh-daemon.XXXXXX") || exit 1
+DPID=
+EPID=
+cleanup() {
+    [ -n "$EPID" ] && kill "$EPID" 2>/dev/null
+    [ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+    [ -n "$VESSEL_TEST_KEEP" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+mkdir -p "$T/cfg" "$T/run" "$T/log" "$T/state"
+cat > "$T/vesseld.conf" <<EOF
+[paths]
+config_dir=$T/cfg
+run_dir=$T/run
+log_dir=$T/log
+state_dir=$T/state
+[sockets]
+group=
+[dbus]
+system_bus=false
+[vmm]
+shutdown_grace=5
+EOF
+: > "$T/vmlinuz"
+VESSEL_VMM=$FAKE_VMM "$VESSELD" --config "$T/vesseld.conf" > "$T/vesseld.log" 2>&1 &
+DPID=$!
+URI="vessel+unix://$T/run/vessel-sock"
+wait_until 30 test -S "$T/run/vessel-sock" || tap_bail "vesseld did not create its socket"
+
+# v ARGS...: run vsh on the test daemon; sets $out, $err, $rc
+v() {
+    out=$("$VSH" -c "$URI" "$@" 2>"$T/err"); rc=$?
+    err=$(cat "$T/err")
+}
+# expect DESC RC OUT [ERR]
+expect() {
+    _ok=0
+    [ "$rc" -eq "$2" ] || { echo "# exit $rc, wanted $2"; _ok=1; }
+    [ "$out" = "$3" ] || { printf 'stdout:\n%s\nwanted:\n%s\n' "$out" "$3" | sed 's/^/# /'; _ok=1; }
+    [ "$err" = "${4:-}" ] || { printf 'stderr:\n%s\nwanted:\n%s\n' "$err" "${4:-}" | sed 's/^/# /'; _ok=1; }
+    tap_ok $_ok "$1"
+}
+# has DESC PATTERN: $out (and $err) contain the fixed string
+has() {
+    printf '%s\n%s\n' "$out" "$err" | grep -qF -- "$2"
+    _r=$?
+    [ $_r -eq 0 ] || printf 'no "%s" in:\n%s\n%s\n' "$2" "$out" "$err" | sed 's/^/# /'
+    tap_ok $_r "$1"
+}
+state_is() { [ "$("$VSH" -c "$URI" domstate "$1" 2>/dev/null | head -1)" = "$2" ]; }
+
+domxml() { # NAME [CMDLINE-EXTRA]
+    cat <<EOF
+<domain type='dbt'>
+  <name>$1</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>2</vcpu>
+  <os>
+    <type>hvm</type>
+    <kernel>$T/vmlinuz</kernel>
+    <cmdline>console=ttyS0 $2</cmdline>
+  </os>
+  <devices>
+    <serial type='pty'/>
+  </devices>
+</domain>
+EOF
+}
+domxml web1 > "$T/web1.xml"
+domxml db2 "fake.powerdown=ignore" > "$T/db2.xml"
+printf '<domain type="dbt"><name>broken</name>\n' > "$T/broken.xml"
+
+tap_plan 72
+
+# ---- empty daemon, host commands -----------------------------------------
+v list --all
+expect "list --all on an empty daemon" 0 " Id   Name   State
+--------------------"
+v uri
+expect "uri" 0 "$URI"
+[ -z "$("$VSH" -c "$URI" list --all | tail -n 1)" ]
+tap_ok $? "list ends with an empty line, as virsh's does"
+v version --daemon
+has "version names the hypervisor" "Running hypervisor: vessel-vmm "
+v nodeinfo
+printf '%s\n' "$out" | grep -qE '^CPU\(s\):              [0-9]+$' && printf '%s\n' "$out" | grep -qE '^Memory size:         [0-9]+ KiB$'
+tap_ok $? "nodeinfo lines"
+v capabilities
+has "capabilities lists accelerators" "<accelerator name='dbt'"
+v hostname
+[ $rc -eq 0 ] && [ -n "$out" ]; tap_ok $? "hostname"
+
+# ---- define, list, info ---------------------------------------------------
+v define "$T/web1.xml"
+expect "define" 0 "Domain 'web1' defined from $T/web1.xml"
+v define "$T/db2.xml"
+v define "$T/broken.xml"
+[ $rc -eq 1 ] && printf '%s\n' "$err" | head -1 | grep -qx "error: Failed to define domain from $T/broken.xml" &&
+    [ "$(printf '%s\n' "$err" | wc -l)" -eq 2 ] && printf '%s\n' "$err" | tail -1 | grep -q '^error: '
+tap_ok $? "define of bad XML: exit 1, two error lines"
+v define "$T/no-such.xml"
+[ $rc -eq 1 ] && printf '%s\n' "$err" | grep -q "^error: .*no-such.xml"
+tap_ok $? "define of a missing file: exit 1"
+v list --all
+expect "list --all table" 0 " Id   Name   State
+-----------------------
+ -    db2    shut off
+ -    web1   shut off"
+v -q list --all
+expect "-q list drops header and dashes" 0 " -    db2    shut off
+ -    web1   shut off"
+v list --inactive --name
+expect "list --inactive --name" 0 "db2
+web1"
+UUID=$("$VSH" -c "$URI" domuuid web1 | head -1)
+v list --all --uuid --name
+has "list --uuid --name" "$UUID  web1"
+v dominfo web1
+expect "dominfo of an inactive domain" 0 "Id:             -
+Name:           web1
+UUID:           $UUID
+OS Type:        hvm
+State:          shut off
+CPU(s):         2
+Max memory:     65536 KiB
+Used memory:    65536 KiB
+Persistent:     yes
+Autostart:      disable"
+v domname "$UUID"
+expect "domname from uuid" 0 "web1"
+v dumpxml web1
+has "dumpxml" "<name>web1</name>"
+v dumpxml --inactive web1
+has "dumpxml --inactive" "<uuid>$UUID</uuid>"
+
+# ---- lifecycle ------------------------------------------------------------------
+v start web1
+expect "start" 0 "Domain 'web1' started"
+v list
+expect "list shows the running domain with its id" 0 " Id   Name   State
+----------------------
+ 1    web1   running"
+v start web1
+expect "start of a running domain fails" 1 "" "error: Failed to start domain 'web1'
+error: Domain 'web1' is already active"
+v domstate --reason web1
+expect "domstate --reason after start" 0 "running (booted)"
+v domid web1
+expect "domid" 0 "1"
+v dominfo 1
+has "dominfo by id shows the running id" "Id:             1"
+v suspend web1
+expect "suspend" 0 "Domain 'web1' suspended"
+v domstate web1
+expect "domstate paused" 0 "paused"
+v list --state-paused --name
+expect "list --state-paused" 0 "web1"
+v list --all --state-shutoff --name
+expect "list --state-shutoff" 0 "db2"
+v resume web1
+expect "resume" 0 "Domain 'web1' resumed"
+v reboot web1
+expect "reboot" 0 "Domain 'web1' is being rebooted"
+v shutdown web1
+expect "shutdown" 0 "Domain 'web1' is being shutdown"
+wait_until 30 state_is web1 "shut off"; tap_ok $? "the domain shuts off after shutdown"
+v domstate --reason web1
+expect "domstate --reason after shutdown" 0 "shut off (shutdown)"
+v shutdown web1
+[ $rc -eq 1 ] && printf '%s\n' "$err" | head -1 | grep -qx "error: Failed to shutdown domain 'web1'"
+tap_ok $? "shutdown of an inactive domain fails"
+v start db2
+v shutdown db2 --timeout 1
+[ $rc -eq 1 ] && printf '%s\n' "$err" | head -1 | grep -qx "error: Failed to shutdown domain 'db2'"
+tap_ok $? "shutdown --timeout of a guest ignoring the button fails"
+v shutdown db2 --timeout 1 --destroy-on-timeout
+expect "shutdown --destroy-on-timeout" 0 "Domain 'db2' is shut off"
+v domstate --reason db2
+expect "domstate --reason after destroy-on-timeout" 0 "shut off (destroyed)"
+v start web1
+v destroy web1
+expect "destroy" 0 "Domain 'web1' destroyed"
+v destroy web1
+[ $rc -eq 1 ] && printf '%s\n' "$err" | head -1 | grep -qx "error: Failed to destroy domain 'web1'"
+tap_ok $? "destroy of an inactive domain fails"
+
+# ---- autostart, edit ----------------------------------------------------------
+v autostart web1
+expect "autostart" 0 "Domain 'web1' marked as autostarted"
+v list --all --autostart --name
+expect "list --autostart" 0 "web1"
+v autostart --disable web1
+expect "autostart --disable" 0 "Domain 'web1' unmarked as autostarted"
+v dominfo web1
+has "dominfo shows autostart disabled" "Autostart:      disable"
+
+cat > "$T/ed-vcpu" <<'EOF'
+#!/bin/sh
+sed -i 's|<vcpu\([^>]*\)>2</vcpu>|<vcpu\1>3</vcpu>|' "$1"
+EOF
+cat > "$T/ed-break-then-fix" <<EOF
+#!/bin/sh
+# first call breaks the XML, the next one repairs it and sets 4 vCPUs
+if [ ! -e "$T/ed-count" ]; then
+    : > "$T/ed-count"
+    sed -i 's|<name>|<nam>|' "\$1"
+else
+    sed -i 's|<nam>|<name>|; s|<vcpu\\([^>]*\\)>[0-9]*</vcpu>|<vcpu\\1>4</vcpu>|' "\$1"
+fi
+EOF
+chmod +x "$T/ed-vcpu" "$T/ed-break-then-fix"
+out=$(EDITOR="$T/ed-vcpu" "$VSH" -c "$URI" edit web1 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+expect "edit re-defines the domain" 0 "Domain 'web1' XML configuration edited."
+v dominfo web1
+has "the edit took effect" "CPU(s):         3"
+out=$(EDITOR=true "$VSH" -c "$URI" edit web1 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+expect "edit without changes" 0 "Domain 'web1' XML configuration not changed."
+out=$(echo y | EDITOR="$T/ed-break-then-fix" "$VSH" -c "$URI" edit web1 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+[ $rc -eq 0 ] && printf '%s\n' "$out" | grep -qF "Failed. Try again? [y,n]:Domain 'web1' XML configuration edited." &&
+    printf '%s\n' "$err" | grep -q '^error: '
+tap_ok $? "edit reopens the editor after a refused definition"
+v dominfo web1
+has "the retried edit took effect" "CPU(s):         4"
+rm -f "$T/ed-count"
+out=$(echo n | EDITOR="$T/ed-break-then-fix" "$VSH" -c "$URI" edit web1 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+[ $rc -eq 1 ] && printf '%s\n' "$err" | tail -1 | grep -qx "error: Domain 'web1' XML configuration not changed"
+tap_ok $? "edit answered 'n' gives up with exit 1"
+
+# ---- events ----------------------------------------------------------------------
+"$VSH" -c "$URI" event --domain web1 --event lifecycle --loop --timeout 120 > "$T/events" 2>&1 &
+EPID=$!
+# the subscription is live once an event reaches it: poke until one does
+wait_until 30 sh -c "'$VSH' -c '$URI' autostart web1 >/dev/null; grep -q Defined '$T/events'"
+"$VSH" -c "$URI" autostart --disable web1 > /dev/null
+v start web1
+v destroy web1
+wait_until 30 grep -q "Stopped Destroyed" "$T/events"
+grep -qx "event 'lifecycle' for domain 'web1': Started Booted" "$T/events"
+tap_ok $? "event --loop prints Started Booted"
+grep -qx "event 'lifecycle' for domain 'web1': Stopped Destroyed" "$T/events"
+tap_ok $? "event --loop prints Stopped Destroyed"
+kill -INT $EPID; wait $EPID; erc=$?; EPID=
+[ $erc -eq 0 ] && grep -q '^events received: [0-9]*$' "$T/events"
+tap_ok $? "event --loop ends cleanly on SIGINT"
+v event --all --timeout 1
+expect "event --timeout without events" 0 "event loop timed out
+events received: 0"
+v event web1
+expect "event without --event or --all is an error" 1 "" "error: one of --list, --all, or --event <type> is required"
+
+# ---- read-only socket, errors --------------------------------------------------------
+out=$("$VSH" -r -c "$URI" list --all --name 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+expect "-r can list" 0 "db2
+web1"
+out=$("$VSH" -r -c "$URI" start web1 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+[ $rc -eq 1 ] && printf '%s\n' "$err" | head -1 | grep -qx "error: Failed to start domain 'web1'" &&
+    printf '%s\n' "$err" | tail -1 | grep -qi 'read-only\|denied'
+tap_ok $? "-r cannot start: access denied"
+v dominfo nope
+expect "unknown domain" 1 "" "error: failed to get domain 'nope'"
+v nosuchcommand
+expect "unknown command" 1 "" "error: unknown command: 'nosuchcommand'"
+out=$("$VSH" -c "vessel+unix://$T/nothing-here" list 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+[ $rc -eq 1 ] && printf '%s\n' "$err" | grep -q "^error: failed to connect to the daemon at '$T/nothing-here'"
+tap_ok $? "no daemon: exit 1 with an error line"
+v "list --all --name; domstate web1"
+expect "a command string with ';' runs both" 0 "db2
+web1
+
+shut off"
+
+# ---- undefine --------------------------------------------------------------------------
+v start db2
+v undefine db2
+expect "undefine a running domain" 0 "Domain 'db2' has been undefined"
+v list --transient --name
+expect "it stays as a transient domain" 0 "db2"
+v destroy db2
+v list --all --name
+expect "gone once stopped" 0 "web1"
+
+# ---- networks (definition side; starting needs bridges) ------------------------------------
+cat > "$T/net.xml" <<'EOF'
+<network>
+  <name>isolated</name>
+  <uuid>12345678-9abc-def0-1234-56789abcdef0</uuid>
+  <bridge name='vsbr-t0'/>
+  <ip address='172.16.5.254' prefix='24'/>
+</network>
+EOF
+v net-define "$T/net.xml"
+expect "net-define" 0 "Network isolated defined from $T/net.xml"
+v net-list --all
+expect "net-list --all table" 0 " Name       State      Autostart   Persistent
+-----------------------------------------------
+ isolated   inactive   no          yes"
+v net-autostart isolated
+expect "net-autostart" 0 "Network isolated marked as autostarted"
+v net-info isolated
+expect "net-info" 0 "Name:           isolated
+UUID:           12345678-9abc-def0-1234-56789abcdef0
+Active:         no
+Persistent:     yes
+Autostart:      yes
+Bridge:         vsbr-t0"
+v net-dumpxml isolated
+has "net-dumpxml" "<name>isolated</name>"
+v net-uuid isolated
+expect "net-uuid" 0 "12345678-9abc-def0-1234-56789abcdef0"
+v net-info nonet
+expect "unknown network" 1 "" "error: failed to get network 'nonet'"
+v net-undefine isolated
+expect "net-undefine" 0 "Network isolated has been undefined"
+
+# ---- vessel-ok over the API --------------------------------------------------------------
+out=$("$top_builddir/shell/vessel-ok" --all -c "$URI" 2>&1)
+printf '%s\n' "$out" | grep -q "Checking if the daemon is reachable .*: PASS$" &&
+    printf '%s\n' "$out" | grep -q "Checking accelerators the daemon can use .*: \(PASS\|WARN\) (.*dbt"
+tap_ok $? "vessel-ok --all sees the daemon and its accelerators"
+
+tap_done
