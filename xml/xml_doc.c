@@ -60,6 +60,8 @@ doc_on_error(void *data, xmlError *err)
         doc_state_set(st, err->message, err->line);
 }
 
+static gsize parser_ready;
+
 xmlDoc *
 xml_doc_parse(const char *xml, const char *root_name, GError **error)
 {
@@ -68,6 +70,10 @@ xml_doc_parse(const char *xml, const char *root_name, GError **error)
     xmlDoc *doc;
     size_t len;
 
+    if (g_once_init_enter(&parser_ready)) {
+        xmlInitParser(); /* not thread-safe the first time: do it once */
+        g_once_init_leave(&parser_ready, 1);
+    }
     len = strnlen(xml, VESSEL_XML_MAX_SIZE + 1);
     if (len > VESSEL_XML_MAX_SIZE) {
         g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_MALFORMED,

@@ -1,10 +1,11 @@
 /* test-xml-fuzz.c - deterministic fuzzing of the parsers in make check.
  *
  * Replays the corpus (every XML file under tests/xml) through the fuzz
- * oracle (fuzz_one.c), then applies VESSEL_FUZZ_ITERATIONS (default 3000)
+ * oracle (fuzz_one.c), then applies VESSEL_FUZZ_ITERATIONS (default 5000)
  * random mutations with a fixed seed (VESSEL_FUZZ_SEED, default 1):
- * byte flips, insertions of XML-ish tokens, deletions, duplications and
- * splices of two corpus files.  The same oracle runs under libFuzzer
+ * byte flips, insertions of XML-ish tokens, deletions, duplications,
+ * splices of two corpus files, and (most often) swaps of an attribute
+ * value or element text for a plausible value.  The same oracle runs under libFuzzer
  * with fuzz/build-libfuzzer.sh for open-ended fuzzing. */
 #include "config.h"
 
@@ -13,9 +14,11 @@
 #include "fuzz_one.h"
 #include "xml_test_util.h"
 
+/* the first N_VALID_DIRS hold definitions that parse */
 static const char *const corpus_dirs[] = {
     "domain-in", "domain-out", "network-in", "network-out", "domain-err", "network-err",
 };
+#define N_VALID_DIRS 4
 
 static const char *const tokens[] = {
     "<", ">", "/>", "</", "'", "\"", "&amp;", "&lt;", "&#10;", "&#13;", "&#9;", "]]>",
@@ -29,6 +32,46 @@ static const char *const tokens[] = {
     "<host mac='52:54:00:00:00:02' ip='10.0.0.2'/>", "\xc3\xa9", "\xff", "\xef\xbb\xbf",
 };
 
+
+/* Values that are valid somewhere, so mutated documents often still
+ * parse and the round trip (not only the error paths) gets exercised. */
+static const char *const values[] = {
+    "", "0", "1", "2", "255", "1024", "65536", "vda", "vdb", "/x", "/dev/urandom", "x",
+    "52:54:00:00:00:09", "52:54:00:AA:bb:0c", "10.0.0.1", "10.0.0.9", "255.255.0.0", "24",
+    "8", "GiB", "b", "KB", "virtio", "none", "qemu", "raw", "bridge", "network", "pty",
+    "on", "off", "nat", "route", "kvm", "dbt", "utc", "destroy", "restart", "br0", "default",
+    "vessel-pc", "x86_64", "hvm", "file", "disk", "serial", "random", "a b", "caf\xc3\xa9",
+    "&amp;", "&#10;", "&#13;", "&quot;",
+};
+
+/* Replace the text between two delimiters ('...' or >...<) at or after
+ * @pos with @value. */
+static void
+replace_value(GByteArray *buf, guint pos, const char *value)
+{
+    guint start, end;
+    char open = 0;
+
+    for (start = pos; start < buf->len; start++)
+        if (buf->data[start] == '\'' || buf->data[start] == '>')
+            break;
+    if (start >= buf->len)
+        return;
+    open = (char)buf->data[start];
+    for (end = start + 1; end < buf->len; end++)
+        if (buf->data[end] == (open == '>' ? '<' : '\''))
+            break;
+    if (end >= buf->len)
+        return;
+    {
+        g_autoptr(GByteArray) tail = g_byte_array_new();
+
+        g_byte_array_append(tail, buf->data + end, buf->len - end);
+        g_byte_array_set_size(buf, start + 1);
+        g_byte_array_append(buf, (const guint8 *)value, (guint)strlen(value));
+        g_byte_array_append(buf, tail->data, tail->len);
+    }
+}
 
 static GPtrArray *
 corpus_load(void)
@@ -70,7 +113,10 @@ mutate(GByteArray *buf, GRand *rand, GPtrArray *corpus)
     guint len = buf->len;
     guint pos = len ? (guint)g_rand_int_range(rand, 0, (gint32)len) : 0;
 
-    switch (g_rand_int_range(rand, 0, 6)) {
+    switch (g_rand_int_range(rand, 0, 9)) {
+    case 6: case 7: case 8: /* swap a value: keeps documents well-formed */
+        replace_value(buf, pos, values[g_rand_int_range(rand, 0, G_N_ELEMENTS(values))]);
+        break;
     case 0: /* flip a byte */
         if (len)
             buf->data[pos] ^= (guint8)(1u << g_rand_int_range(rand, 0, 8));
@@ -126,17 +172,24 @@ test_mutations(void)
     g_autoptr(GPtrArray) corpus = corpus_load();
     const char *iter_env = g_getenv("VESSEL_FUZZ_ITERATIONS");
     const char *seed_env = g_getenv("VESSEL_FUZZ_SEED");
-    guint iterations = iter_env ? (guint)atoi(iter_env) : 3000;
+    guint iterations = iter_env ? (guint)atoi(iter_env) : 5000;
     guint32 seed = seed_env ? (guint32)atoi(seed_env) : 1;
     g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
-    guint ok = 0;
+    guint ok = 0, n_valid = 0;
 
+    for (guint d = 0; d < N_VALID_DIRS; d++) {
+        g_autoptr(GPtrArray) files = xml_test_list(corpus_dirs[d]);
+
+        n_valid += files->len;
+    }
     for (guint i = 0; i < iterations; i++) {
-        GBytes *src = corpus->pdata[g_rand_int_range(rand, 0, (gint32)corpus->len)];
+        /* mostly start from valid files (loaded first), sometimes from any */
+        guint n = g_rand_int_range(rand, 0, 4) ? n_valid : corpus->len;
+        GBytes *src = corpus->pdata[g_rand_int_range(rand, 0, (gint32)n)];
         gsize size;
         const guint8 *data = g_bytes_get_data(src, &size);
         g_autoptr(GByteArray) buf = g_byte_array_new();
-        guint rounds = (guint)g_rand_int_range(rand, 1, 5);
+        guint rounds = (guint)g_rand_int_range(rand, 1, 4);
 
         g_byte_array_append(buf, data, (guint)size);
         for (guint r = 0; r < rounds; r++)

@@ -20,6 +20,9 @@ $CC -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
     "$top"/xml/*.c "$build/xml/xml_schemas.c" "$top/common/i18n.c" \
     $(pkg-config --libs glib-2.0 gio-2.0 libxml-2.0) -o "$out"
 mkdir -p "$build/fuzz-corpus"
-cp "$here"/../domain-in/*.xml "$here"/../network-in/*.xml \
-   "$here"/../domain-err/*.xml "$here"/../network-err/*.xml "$build/fuzz-corpus/"
+for d in domain-in network-in domain-err network-err; do
+    for f in "$here/../$d"/*.xml; do
+        cp "$f" "$build/fuzz-corpus/$d-$(basename "$f")"
+    done
+done
 exec "$out" "$build/fuzz-corpus" "$@"
