@@ -89,8 +89,11 @@ static void pic_chip_intack(PicChip *c, int irq)
 
 static void pic_update(I8259 *pic)
 {
-    PicChip *slave = &pic->chip[1];
-    pic_chip_set_irq(&pic->chip[0], 2, pic_chip_irq(slave, false) >= 0);
+    /* The cascade input follows the slave's INT output as a level. */
+    if (pic_chip_irq(&pic->chip[1], false) >= 0)
+        pic->chip[0].irr |= 1 << 2;
+    else
+        pic->chip[0].irr &= ~(1 << 2);
     int level = pic_chip_irq(&pic->chip[0], true) >= 0;
     if (level != pic->out_level) {
         pic->out_level = level;

@@ -1,0 +1,647 @@
+/* test-devices.c - legacy devices driven through their registers on the
+ * I/O bus, with interrupt lines recorded: io_bus size rules, 16550A,
+ * i8259 pair, i8254 (+ port 0x61), CMOS RTC, i8042, ACPI PM, PCI host. */
+#include "config.h"
+
+#include "vtest.h"
+#include "vmm/cpu_backend.h"
+#include "vmm/hw/acpi_pm.h"
+#include "vmm/hw/i8042.h"
+#include "vmm/hw/i8254.h"
+#include "vmm/hw/i8259.h"
+#include "vmm/hw/pci.h"
+#include "vmm/hw/rtc.h"
+#include "vmm/hw/uart16550.h"
+#include "vmm/io_bus.h"
+
+#include <glib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- fixtures ------------------------------------------------------ */
+
+typedef struct {
+    int level[32];
+    int rises[32];
+} IrqLog;
+
+static void irq_log_set(void *opaque, int line, int level)
+{
+    IrqLog *log = opaque;
+    if (level && !log->level[line])
+        log->rises[line]++;
+    log->level[line] = level;
+}
+
+static IrqLine irq_log_line(IrqLog *log, int line)
+{
+    return (IrqLine){ irq_log_set, log, line };
+}
+
+static uint8_t inb(IoBus *bus, uint16_t port)
+{
+    uint64_t v;
+    io_bus_read(bus, IO_SPACE_PIO, port, 1, &v);
+    return v;
+}
+
+static int outb(IoBus *bus, uint16_t port, uint8_t v)
+{
+    return io_bus_write(bus, IO_SPACE_PIO, port, 1, v);
+}
+
+static uint32_t inl(IoBus *bus, uint16_t port)
+{
+    uint64_t v;
+    io_bus_read(bus, IO_SPACE_PIO, port, 4, &v);
+    return v;
+}
+
+static void outl(IoBus *bus, uint16_t port, uint32_t v)
+{
+    io_bus_write(bus, IO_SPACE_PIO, port, 4, v);
+}
+
+/* ---- io_bus -------------------------------------------------------- */
+
+typedef struct {
+    uint8_t mem[16];
+    int reads, writes;
+    unsigned last_size;
+} FakeDev;
+
+static uint64_t fake_read(void *opaque, uint64_t off, unsigned size)
+{
+    FakeDev *d = opaque;
+    uint64_t v = 0;
+    d->reads++;
+    d->last_size = size;
+    memcpy(&v, d->mem + off, size);
+    return v;
+}
+
+static int fake_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
+{
+    FakeDev *d = opaque;
+    d->writes++;
+    d->last_size = size;
+    memcpy(d->mem + off, &val, size);
+    return off == 15 ? 7 : 0;
+}
+
+static void test_io_bus(void)
+{
+    IoBus *bus = io_bus_new();
+    FakeDev bytes = { 0 }, words = { 0 };
+    IoOps byte_ops = { fake_read, fake_write, IO_SIZES_8BIT };
+    IoOps dword_ops = { fake_read, fake_write, 4 };
+    g_assert_cmpint(io_bus_register(bus, IO_SPACE_PIO, 0x100, 16, &byte_ops, &bytes), ==, 0);
+    g_assert_cmpint(io_bus_register(bus, IO_SPACE_PIO, 0x108, 4, &byte_ops, &bytes), ==, -EEXIST);
+    g_assert_cmpint(io_bus_register(bus, IO_SPACE_PIO, 0xf8, 9, &byte_ops, &bytes), ==, -EEXIST);
+    g_assert_cmpint(io_bus_register(bus, IO_SPACE_MMIO, 0x1000, 16, &dword_ops, &words), ==, 0);
+    g_assert_cmpint(io_bus_register(bus, IO_SPACE_PIO, 0x200, 0, &byte_ops, &bytes), ==, -EINVAL);
+
+    /* a 32-bit access to a byte device is split into 4 byte accesses */
+    outl(bus, 0x100, 0x44332211);
+    g_assert_cmpint(bytes.writes, ==, 4);
+    g_assert_cmpint(bytes.last_size, ==, 1);
+    g_assert_cmphex(bytes.mem[0], ==, 0x11);
+    g_assert_cmphex(bytes.mem[3], ==, 0x44);
+    g_assert_cmphex(inl(bus, 0x100), ==, 0x44332211);
+    /* unclaimed: all ones, writes dropped */
+    g_assert_cmphex(inb(bus, 0x300), ==, 0xff);
+    g_assert_cmphex(inl(bus, 0x300), ==, 0xffffffff);
+    /* a write can ask to stop the guest */
+    g_assert_cmpint(outb(bus, 0x10f, 1), ==, 7);
+    /* narrower than the device takes: reads extract, writes are dropped */
+    io_bus_write(bus, IO_SPACE_MMIO, 0x1000, 4, 0xaabbccdd);
+    uint64_t v;
+    io_bus_read(bus, IO_SPACE_MMIO, 0x1001, 1, &v);
+    g_assert_cmphex(v, ==, 0xcc);
+    int w = words.writes;
+    io_bus_write(bus, IO_SPACE_MMIO, 0x1001, 1, 0);
+    g_assert_cmpint(words.writes, ==, w);
+    /* 8-byte access to a 4-byte device: two 4-byte accesses */
+    io_bus_write(bus, IO_SPACE_MMIO, 0x1000, 8, 0x1122334455667788ull);
+    g_assert_cmpint(words.last_size, ==, 4);
+    io_bus_read(bus, IO_SPACE_MMIO, 0x1000, 8, &v);
+    g_assert_cmphex(v, ==, 0x1122334455667788ull);
+    /* crossing the end of a range: per byte, the outside part unclaimed */
+    io_bus_read(bus, IO_SPACE_PIO, 0x10e, 4, &v);
+    g_assert_cmphex(v >> 16, ==, 0xffff);
+    g_assert_cmpint(io_bus_unregister(bus, IO_SPACE_PIO, 0x100), ==, 0);
+    g_assert_cmphex(inb(bus, 0x100), ==, 0xff);
+    g_assert_cmpint(io_bus_unregister(bus, IO_SPACE_PIO, 0x100), ==, -ENOENT);
+    io_bus_free(bus);
+}
+
+/* ---- 16550A -------------------------------------------------------- */
+
+typedef struct {
+    CharBackend be;
+    GString *out;
+    int accepts;
+} TestSink;
+
+static void sink_write(CharBackend *be, const uint8_t *buf, size_t len)
+{
+    TestSink *s = (TestSink *)be;
+    g_string_append_len(s->out, (const char *)buf, len);
+}
+
+static void sink_accept(CharBackend *be)
+{
+    ((TestSink *)be)->accepts++;
+}
+
+#define COM 0x3f8
+
+static void test_uart(void)
+{
+    TimerList *tl = timer_list_new(NULL, NULL);
+    IoBus *bus = io_bus_new();
+    IrqLog log = { 0 };
+    IrqLine irq = irq_log_line(&log, 4);
+    TestSink sink = { { sink_write, sink_accept }, g_string_new(NULL), 0 };
+    Uart16550 *u = uart16550_create(tl, &irq, &sink.be);
+    g_assert_cmpint(uart16550_attach(u, bus, IO_SPACE_PIO, COM), ==, 0);
+
+    /* reset state */
+    g_assert_cmphex(inb(bus, COM + 5), ==, 0x60);      /* THRE | TEMT */
+    g_assert_cmphex(inb(bus, COM + 2) & 0x0f, ==, 0x01); /* no interrupt */
+    /* scratch and divisor latch */
+    outb(bus, COM + 7, 0x5a);
+    g_assert_cmphex(inb(bus, COM + 7), ==, 0x5a);
+    outb(bus, COM + 3, 0x80);
+    outb(bus, COM + 0, 0x01);
+    outb(bus, COM + 1, 0x00);
+    g_assert_cmphex(inb(bus, COM + 0), ==, 0x01);
+    outb(bus, COM + 3, 0x03);                           /* 8N1 */
+    /* transmit goes to the back-end */
+    outb(bus, COM, 'h');
+    outb(bus, COM, 'i');
+    g_assert_cmpstr(sink.out->str, ==, "hi");
+
+    /* THRE interrupt: enabling it while THR is empty raises it; the line
+     * reaches the PIC only with OUT2 */
+    outb(bus, COM + 4, 0x08);                           /* OUT2 */
+    outb(bus, COM + 1, 0x02);                           /* ETBEI */
+    g_assert_cmpint(log.level[4], ==, 1);
+    g_assert_cmphex(inb(bus, COM + 2) & 0x0f, ==, 0x02); /* THRE, cleared by the read */
+    g_assert_cmpint(log.level[4], ==, 0);
+    g_assert_cmphex(inb(bus, COM + 2) & 0x0f, ==, 0x01);
+    outb(bus, COM, 'x');                                /* sent: THR empty again */
+    g_assert_cmpint(log.level[4], ==, 1);
+    outb(bus, COM + 1, 0x00);
+    g_assert_cmpint(log.level[4], ==, 0);
+
+    /* loopback with FIFO: bytes come back, data interrupt at trigger 4 */
+    outb(bus, COM + 2, 0x47);                           /* FIFO on, clear, trigger 4 */
+    outb(bus, COM + 4, 0x18);                           /* LOOP | OUT2 */
+    g_assert_cmphex(inb(bus, COM + 6) & 0xf0, ==, 0x80); /* OUT2 -> DCD */
+    outb(bus, COM + 1, 0x01);                           /* ERBFI */
+    g_string_truncate(sink.out, 0);
+    for (int i = 0; i < 3; i++)
+        outb(bus, COM, 'a' + i);
+    g_assert_cmpstr(sink.out->str, ==, "");             /* nothing left the chip */
+    g_assert_cmphex(inb(bus, COM + 5) & 0x01, ==, 0x01);
+    g_assert_cmpint(log.level[4], ==, 0);               /* below the trigger level */
+    outb(bus, COM, 'd');
+    g_assert_cmpint(log.level[4], ==, 1);
+    g_assert_cmphex(inb(bus, COM + 2), ==, 0xc4);       /* FIFO enabled, RDI */
+    char got[5] = { 0 };
+    for (int i = 0; i < 4; i++)
+        got[i] = inb(bus, COM);
+    g_assert_cmpstr(got, ==, "abcd");
+    g_assert_cmphex(inb(bus, COM + 5) & 0x01, ==, 0);
+    g_assert_cmpint(log.level[4], ==, 0);
+    /* overrun: 17 bytes into a 16-byte FIFO sets OE, reading LSR clears it */
+    for (int i = 0; i < 17; i++)
+        outb(bus, COM, 'A' + i);
+    g_assert_cmphex(inb(bus, COM + 5) & 0x02, ==, 0x02);
+    g_assert_cmphex(inb(bus, COM + 5) & 0x02, ==, 0);
+    outb(bus, COM + 2, 0x07);                           /* clear */
+    g_assert_cmphex(inb(bus, COM + 5) & 0x01, ==, 0);
+    /* character timeout: one byte below the trigger level times out */
+    outb(bus, COM + 2, 0xc1);                           /* trigger 14 */
+    outb(bus, COM, 'z');
+    g_assert_cmpint(log.level[4], ==, 0);
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (!log.level[4] && g_get_monotonic_time() < deadline) {
+        timer_list_run(tl, vclock_ns());
+        g_usleep(200);
+    }
+    g_assert_cmpint(log.level[4], ==, 1);
+    g_assert_cmphex(inb(bus, COM + 2) & 0x0f, ==, 0x0c);
+    g_assert_cmpint(inb(bus, COM), ==, 'z');
+    g_assert_cmpint(log.level[4], ==, 0);
+
+    /* host input with flow control */
+    outb(bus, COM + 4, 0x08);                           /* leave loopback */
+    g_assert_cmpuint(uart16550_can_receive(u), ==, 16);
+    uint8_t in[20];
+    memset(in, 'q', sizeof(in));
+    g_assert_cmpuint(uart16550_receive(u, in, sizeof(in)), ==, 16);
+    g_assert_cmpuint(uart16550_can_receive(u), ==, 0);
+    g_assert_cmpint(sink.accepts, ==, 0);
+    g_assert_cmpint(inb(bus, COM), ==, 'q');            /* room again: back-end told */
+    g_assert_cmpint(sink.accepts, ==, 1);
+
+    uart16550_destroy(u);
+    io_bus_free(bus);
+    timer_list_free(tl);
+    g_string_free(sink.out, TRUE);
+}
+
+/* ---- i8259 --------------------------------------------------------- */
+
+static void pic_init(IoBus *bus)
+{
+    outb(bus, 0x20, 0x11);
+    outb(bus, 0x21, 0x20);   /* master base 0x20 */
+    outb(bus, 0x21, 0x04);
+    outb(bus, 0x21, 0x01);
+    outb(bus, 0xa0, 0x11);
+    outb(bus, 0xa1, 0x28);   /* slave base 0x28 */
+    outb(bus, 0xa1, 0x02);
+    outb(bus, 0xa1, 0x01);
+    outb(bus, 0x21, 0x00);
+    outb(bus, 0xa1, 0x00);
+}
+
+static void test_pic(void)
+{
+    IoBus *bus = io_bus_new();
+    IrqLog log = { 0 };
+    IrqLine intr = irq_log_line(&log, 0);
+    I8259 *pic = i8259_create(&intr);
+    g_assert_cmpint(i8259_attach(pic, bus), ==, 0);
+    pic_init(bus);
+    g_assert_false(i8259_output(pic));
+
+    /* mask register round trip */
+    outb(bus, 0x21, 0xfb);
+    g_assert_cmphex(inb(bus, 0x21), ==, 0xfb);
+    i8259_set_irq(pic, 1, 1);                /* masked: nothing */
+    g_assert_false(i8259_output(pic));
+    outb(bus, 0x21, 0x00);
+    g_assert_true(i8259_output(pic));        /* edge latched in IRR */
+    g_assert_cmpint(log.level[0], ==, 1);
+    g_assert_cmpint(i8259_pending_vector(pic), ==, 0x21);
+    i8259_set_irq(pic, 0, 1);                /* higher priority arrives */
+    g_assert_cmpint(i8259_ack(pic), ==, 0x20);
+    outb(bus, 0x20, 0x0b);                   /* read ISR */
+    g_assert_cmphex(inb(bus, 0x20), ==, 0x01);
+    /* IRQ1 waits: IRQ0 in service has priority */
+    g_assert_cmpint(i8259_pending_vector(pic), ==, -1);
+    outb(bus, 0x20, 0x20);                   /* non-specific EOI */
+    g_assert_cmpint(i8259_ack(pic), ==, 0x21);
+    outb(bus, 0x20, 0x61);                   /* specific EOI for IRQ1 */
+    g_assert_cmphex(inb(bus, 0x20), ==, 0x00);
+    /* an edge input needs a new rising edge */
+    g_assert_false(i8259_output(pic));
+    i8259_set_irq(pic, 0, 0);
+    i8259_set_irq(pic, 1, 0);
+
+    /* slave IRQ 12 through the cascade */
+    i8259_set_irq(pic, 12, 1);
+    g_assert_cmpint(i8259_ack(pic), ==, 0x2c);
+    outb(bus, 0xa0, 0x20);
+    outb(bus, 0x20, 0x20);
+    i8259_set_irq(pic, 12, 0);
+
+    /* ELCR: level-triggered IRQ 9 stays pending while asserted */
+    outb(bus, 0x4d1, 0x02);
+    g_assert_cmphex(inb(bus, 0x4d1), ==, 0x02);
+    outb(bus, 0x4d0, 0xff);
+    g_assert_cmphex(inb(bus, 0x4d0), ==, 0xf8); /* IRQ 0-2 cannot be level */
+    outb(bus, 0x4d0, 0x00);
+    i8259_set_irq(pic, 9, 1);
+    g_assert_cmpint(i8259_ack(pic), ==, 0x29);
+    outb(bus, 0xa0, 0x20);
+    outb(bus, 0x20, 0x20);
+    g_assert_true(i8259_output(pic));        /* still asserted */
+    i8259_set_irq(pic, 9, 0);
+    g_assert_false(i8259_output(pic));
+
+    /* spurious: request gone before INTA -> IRQ 7 */
+    g_assert_cmpint(i8259_ack(pic), ==, 0x27);
+    /* poll mode */
+    i8259_set_irq(pic, 3, 1);
+    outb(bus, 0x20, 0x0c);
+    g_assert_cmphex(inb(bus, 0x20), ==, 0x83);
+    i8259_destroy(pic);
+    io_bus_free(bus);
+}
+
+/* ---- i8254 --------------------------------------------------------- */
+
+static gboolean pit_out2_high(gpointer data)
+{
+    return (inb(data, 0x61) & 0x20) != 0;
+}
+
+static void test_pit(void)
+{
+    TimerList *tl = timer_list_new(NULL, NULL);
+    IoBus *bus = io_bus_new();
+    IrqLog log = { 0 };
+    IrqLine irq0 = irq_log_line(&log, 0);
+    I8254 *pit = i8254_create(tl, &irq0);
+    g_assert_cmpint(i8254_attach(pit, bus), ==, 0);
+
+    /* channel 2, mode 0, as Linux's PIT calibration does: gate high,
+     * speaker off, count down, OUT2 rises at terminal count */
+    outb(bus, 0x61, (inb(bus, 0x61) & ~0x02) | 0x01);
+    outb(bus, 0x43, 0xb0);
+    outb(bus, 0x42, 0x9b);                   /* 0x2e9b ticks, ~10 ms */
+    outb(bus, 0x42, 0x2e);
+    g_assert_cmphex(inb(bus, 0x61) & 0x20, ==, 0);
+    /* the count is going down */
+    outb(bus, 0x43, 0x80);                   /* latch channel 2 */
+    unsigned c1 = inb(bus, 0x42) | inb(bus, 0x42) << 8;
+    g_assert_cmpuint(c1, <=, 0x2e9b);
+    g_assert_true(vt_wait_until(pit_out2_high, bus, vt_timeout_ms(10000)));
+    /* read-back status: OUT high, mode 0, LSB/MSB */
+    outb(bus, 0x43, 0xe8);                   /* status only, channel 2 */
+    g_assert_cmphex(inb(bus, 0x42), ==, 0x80 | 0x30 | 0x00);
+    /* gate low freezes a mode 0 count */
+    outb(bus, 0x43, 0xb0);
+    outb(bus, 0x42, 0xff);
+    outb(bus, 0x42, 0xff);
+    outb(bus, 0x61, 0x00);
+    outb(bus, 0x43, 0x80);
+    unsigned f1 = inb(bus, 0x42) | inb(bus, 0x42) << 8;
+    g_usleep(2000);
+    outb(bus, 0x43, 0x80);
+    unsigned f2 = inb(bus, 0x42) | inb(bus, 0x42) << 8;
+    g_assert_cmpuint(f1, ==, f2);
+
+    /* channel 0, mode 2 (rate generator): periodic IRQ 0 edges */
+    outb(bus, 0x43, 0x34);
+    outb(bus, 0x40, 0xa9);                   /* 1193 ticks = 1 ms */
+    outb(bus, 0x40, 0x04);
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (log.rises[0] < 3 && g_get_monotonic_time() < deadline) {
+        timer_list_run(tl, vclock_ns());
+        g_usleep(500);
+    }
+    g_assert_cmpint(log.rises[0], >=, 3);
+    g_assert_cmpint(log.level[0], ==, 0);    /* pulses, not a held level */
+    /* mode 0 on channel 0 fires exactly once */
+    outb(bus, 0x43, 0x30);
+    outb(bus, 0x40, 0x10);
+    outb(bus, 0x40, 0x00);
+    int before = log.rises[0];
+    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (log.rises[0] == before && g_get_monotonic_time() < deadline) {
+        timer_list_run(tl, vclock_ns());
+        g_usleep(200);
+    }
+    g_assert_cmpint(log.rises[0], ==, before + 1);
+    g_assert_false(timer_list_next(tl) != TIMER_OFF);
+    i8254_destroy(pit);
+    io_bus_free(bus);
+    timer_list_free(tl);
+}
+
+/* ---- RTC ----------------------------------------------------------- */
+
+static int bcd(uint8_t v)
+{
+    return (v >> 4) * 10 + (v & 15);
+}
+
+static uint8_t cmos(IoBus *bus, uint8_t idx)
+{
+    outb(bus, 0x70, idx);
+    return inb(bus, 0x71);
+}
+
+static void cmos_set(IoBus *bus, uint8_t idx, uint8_t v)
+{
+    outb(bus, 0x70, idx);
+    outb(bus, 0x71, v);
+}
+
+static void test_rtc(void)
+{
+    TimerList *tl = timer_list_new(NULL, NULL);
+    IoBus *bus = io_bus_new();
+    IrqLog log = { 0 };
+    IrqLine irq8 = irq_log_line(&log, 8);
+    CmosRtc *rtc = rtc_create(tl, &irq8);
+    g_assert_cmpint(rtc_attach(rtc, bus), ==, 0);
+    g_assert_cmphex(cmos(bus, 0x0d), ==, 0x80);
+
+    /* BCD, 24 h: the host's UTC date */
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    g_assert_cmpint(bcd(cmos(bus, 9)), ==, tm.tm_year % 100);
+    g_assert_cmpint(bcd(cmos(bus, 0x32)), ==, (tm.tm_year + 1900) / 100);
+    g_assert_cmpint(bcd(cmos(bus, 8)), ==, tm.tm_mon + 1);
+    int hour = bcd(cmos(bus, 4));
+    g_assert_cmpint(hour, >=, 0);
+    g_assert_cmpint(hour, <, 24);
+    /* binary mode */
+    cmos_set(bus, 0x0b, 0x06);
+    g_assert_cmpint(cmos(bus, 8), ==, tm.tm_mon + 1);
+    g_assert_cmpint(cmos(bus, 9), ==, tm.tm_year % 100);
+    /* the guest sets the clock: year 2031, read back */
+    cmos_set(bus, 0x0b, 0x86);               /* SET */
+    cmos_set(bus, 0x09, 31);
+    cmos_set(bus, 0x32, 20);
+    cmos_set(bus, 0x0b, 0x06);
+    g_assert_cmpint(cmos(bus, 9), ==, 31);
+    g_assert_cmpint(cmos(bus, 0x32), ==, 20);
+    /* UIP is set only in the last 244 us of a second: it must be seen
+     * clear at some point */
+    gboolean seen_clear = FALSE;
+    for (int i = 0; i < 1000 && !seen_clear; i++)
+        seen_clear = !(cmos(bus, 0x0a) & 0x80);
+    g_assert_true(seen_clear);
+
+    /* periodic interrupt at 1024 Hz, acknowledged by reading C */
+    cmos_set(bus, 0x0a, 0x26);
+    cmos_set(bus, 0x0b, 0x46);               /* PIE */
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (!log.level[8] && g_get_monotonic_time() < deadline) {
+        timer_list_run(tl, vclock_ns());
+        g_usleep(200);
+    }
+    g_assert_cmpint(log.level[8], ==, 1);
+    g_assert_cmphex(cmos(bus, 0x0c) & 0xc0, ==, 0xc0);
+    g_assert_cmpint(log.level[8], ==, 0);
+    g_assert_cmphex(cmos(bus, 0x0c), ==, 0);
+    cmos_set(bus, 0x0b, 0x06);
+    g_assert_false(timer_list_next(tl) != TIMER_OFF);
+    rtc_destroy(rtc);
+    io_bus_free(bus);
+    timer_list_free(tl);
+}
+
+/* ---- i8042 --------------------------------------------------------- */
+
+static void test_i8042(void)
+{
+    IoBus *bus = io_bus_new();
+    IrqLog log = { 0 };
+    IrqLine k = irq_log_line(&log, 1), a = irq_log_line(&log, 12);
+    I8042 *kbd = i8042_create(&k, &a, VCPU_EXIT_RESET);
+    g_assert_cmpint(i8042_attach(kbd, bus), ==, 0);
+    g_assert_cmphex(inb(bus, 0x64) & 0x01, ==, 0);
+    outb(bus, 0x64, 0xaa);                   /* self test */
+    g_assert_cmphex(inb(bus, 0x64) & 0x01, ==, 0x01);
+    g_assert_cmpint(log.level[1], ==, 1);    /* command byte enables IRQ 1 */
+    g_assert_cmphex(inb(bus, 0x60), ==, 0x55);
+    g_assert_cmpint(log.level[1], ==, 0);
+    /* command byte round trip, interrupts off */
+    outb(bus, 0x64, 0x60);
+    outb(bus, 0x60, 0x44);
+    outb(bus, 0x64, 0x20);
+    g_assert_cmphex(inb(bus, 0x60), ==, 0x44);
+    g_assert_cmpint(log.rises[1], ==, 1);
+    /* keyboard reset answers ACK + self-test passed */
+    outb(bus, 0x60, 0xff);
+    g_assert_cmphex(inb(bus, 0x60), ==, 0xfa);
+    g_assert_cmphex(inb(bus, 0x60), ==, 0xaa);
+    /* no mouse: aux interface test reports a fault */
+    outb(bus, 0x64, 0xa9);
+    g_assert_cmphex(inb(bus, 0x60), !=, 0x00);
+    /* pulse reset */
+    g_assert_cmpint(outb(bus, 0x64, 0xfe), ==, VCPU_EXIT_RESET);
+    outb(bus, 0x64, 0xd1);
+    g_assert_cmpint(outb(bus, 0x60, 0xfe), ==, VCPU_EXIT_RESET);
+    i8042_destroy(kbd);
+    io_bus_free(bus);
+}
+
+/* ---- ACPI PM ------------------------------------------------------- */
+
+static void test_acpi_pm(void)
+{
+    IoBus *bus = io_bus_new();
+    IrqLog log = { 0 };
+    IrqLine sci = irq_log_line(&log, 9);
+    AcpiPm *pm = acpi_pm_create(&sci, VCPU_EXIT_SHUTDOWN, VCPU_EXIT_RESET);
+    g_assert_cmpint(acpi_pm_attach(pm, bus), ==, 0);
+    uint64_t v;
+    io_bus_read(bus, IO_SPACE_PIO, ACPI_PM_BASE + ACPI_PM1_CNT_OFF, 2, &v);
+    g_assert_cmphex(v & 1, ==, 1);           /* SCI_EN: always in ACPI mode */
+    /* power button: status without enable raises no SCI */
+    acpi_pm_power_button(pm);
+    g_assert_cmpint(log.level[9], ==, 0);
+    io_bus_read(bus, IO_SPACE_PIO, ACPI_PM_BASE, 2, &v);
+    g_assert_cmphex(v & 0x100, ==, 0x100);
+    io_bus_write(bus, IO_SPACE_PIO, ACPI_PM_BASE + 2, 2, 0x100); /* PWRBTN_EN */
+    g_assert_cmpint(log.level[9], ==, 1);
+    io_bus_write(bus, IO_SPACE_PIO, ACPI_PM_BASE, 2, 0x100);     /* write-1-to-clear */
+    g_assert_cmpint(log.level[9], ==, 0);
+    io_bus_read(bus, IO_SPACE_PIO, ACPI_PM_BASE, 2, &v);
+    g_assert_cmphex(v & 0x100, ==, 0);
+    /* the PM timer runs */
+    uint32_t t1 = inl(bus, ACPI_PM_BASE + ACPI_PM_TMR_OFF);
+    g_usleep(1000);
+    uint32_t t2 = inl(bus, ACPI_PM_BASE + ACPI_PM_TMR_OFF);
+    g_assert_cmphex(t1 >> 24, ==, 0);
+    g_assert_cmpuint(t1, !=, t2);
+    /* S1 (SLP_TYP 1) is ignored; S5 powers off */
+    g_assert_cmpint(io_bus_write(bus, IO_SPACE_PIO, ACPI_PM_BASE + ACPI_PM1_CNT_OFF, 2,
+                                 (1 << 10) | (1 << 13)), ==, 0);
+    g_assert_cmpint(io_bus_write(bus, IO_SPACE_PIO, ACPI_PM_BASE + ACPI_PM1_CNT_OFF, 2,
+                                 (ACPI_S5_SLP_TYP << 10) | (1 << 13)), ==, VCPU_EXIT_SHUTDOWN);
+    /* reset register */
+    g_assert_cmpint(outb(bus, ACPI_PM_BASE + ACPI_RESET_OFF, 0x02), ==, 0);
+    g_assert_cmpint(outb(bus, ACPI_PM_BASE + ACPI_RESET_OFF, ACPI_RESET_VALUE), ==,
+                    VCPU_EXIT_RESET);
+    acpi_pm_destroy(pm);
+    io_bus_free(bus);
+}
+
+/* ---- PCI ----------------------------------------------------------- */
+
+static uint32_t pci_cfg_read(IoBus *bus, int slot, int reg)
+{
+    outl(bus, 0xcf8, 0x80000000u | (slot << 11) | reg);
+    return inl(bus, 0xcfc);
+}
+
+static void pci_cfg_write(IoBus *bus, int slot, int reg, uint32_t v)
+{
+    outl(bus, 0xcf8, 0x80000000u | (slot << 11) | reg);
+    outl(bus, 0xcfc, v);
+}
+
+static void test_pci(void)
+{
+    IoBus *bus = io_bus_new();
+    IrqLog log = { 0 };
+    PciHost *host = pci_host_create(bus, NULL);
+    g_assert_cmpint(pci_host_attach(host), ==, 0);
+    /* the type-1 probe: address register reads back */
+    outl(bus, 0xcf8, 0x80000000u);
+    g_assert_cmphex(inl(bus, 0xcf8), ==, 0x80000000u);
+    /* host bridge 00:00.0, class 0600 */
+    g_assert_cmphex(pci_cfg_read(bus, 0, 0x08) >> 16, ==, 0x0600);
+    g_assert_cmphex(pci_cfg_read(bus, 0, 0x00), !=, 0xffffffff);
+    /* empty slot */
+    g_assert_cmphex(pci_cfg_read(bus, 5, 0x00), ==, 0xffffffff);
+
+    FakeDev bar_dev = { 0 };
+    IoOps bar_ops = { fake_read, fake_write, 4 };
+    PciDevice *d = pci_device_add(host, 3, 0x1af4, 0x1042, 0x018000, 1, 0x1af4, 2, 1, NULL,
+                                  NULL);
+    g_assert_nonnull(d);
+    g_assert_null(pci_device_add(host, 3, 0x1af4, 0x1042, 0, 0, 0, 0, 0, NULL, NULL));
+    g_assert_cmpint(pci_device_add_bar(d, 0, 0x1000, PCI_BAR_MEM32, &bar_ops, &bar_dev), ==, 0);
+    g_assert_cmpint(pci_device_add_bar(d, 2, 0x4000, PCI_BAR_MEM64, &bar_ops, &bar_dev), ==, 0);
+    g_assert_cmpint(pci_device_add_bar(d, 1, 0x1001, PCI_BAR_MEM32, &bar_ops, &bar_dev), ==, -EINVAL);
+    g_assert_cmphex(pci_cfg_read(bus, 3, 0x00), ==, 0x10421af4);
+    g_assert_cmphex(pci_cfg_read(bus, 3, 0x3c) >> 8 & 0xff, ==, 1);   /* INTA */
+    /* BAR sizing */
+    uint32_t bar0 = pci_cfg_read(bus, 3, 0x10);
+    g_assert_cmphex(bar0 & 0xf, ==, 0);
+    g_assert_cmphex(bar0, >=, PCI_MMIO_WINDOW_BASE);
+    pci_cfg_write(bus, 3, 0x10, 0xffffffff);
+    g_assert_cmphex(pci_cfg_read(bus, 3, 0x10), ==, 0xfffff000);
+    pci_cfg_write(bus, 3, 0x10, bar0);
+    g_assert_cmphex(pci_cfg_read(bus, 3, 0x10), ==, bar0);
+    pci_cfg_write(bus, 3, 0x18, 0xffffffff);
+    pci_cfg_write(bus, 3, 0x1c, 0xffffffff);
+    g_assert_cmphex(pci_cfg_read(bus, 3, 0x18), ==, 0xffffc004);
+    g_assert_cmphex(pci_cfg_read(bus, 3, 0x1c), ==, 0xffffffff);
+    /* decoding follows the command register */
+    uint64_t v;
+    io_bus_read(bus, IO_SPACE_MMIO, bar0, 4, &v);
+    g_assert_cmphex(v, ==, 0xffffffff);
+    pci_cfg_write(bus, 3, 0x04, 0x0006);     /* memory + bus master */
+    io_bus_write(bus, IO_SPACE_MMIO, bar0 + 4, 4, 0x12345678);
+    g_assert_cmphex(*(uint32_t *)(bar_dev.mem + 4), ==, 0x12345678);
+    /* moving the BAR moves the mapping */
+    pci_cfg_write(bus, 3, 0x10, 0xd0000000);
+    io_bus_read(bus, IO_SPACE_MMIO, 0xd0000004, 4, &v);
+    g_assert_cmphex(v, ==, 0x12345678);
+    io_bus_read(bus, IO_SPACE_MMIO, bar0 + 4, 4, &v);
+    g_assert_cmphex(v, ==, 0xffffffff);
+    pci_cfg_write(bus, 3, 0x04, 0x0000);
+    io_bus_read(bus, IO_SPACE_MMIO, 0xd0000004, 4, &v);
+    g_assert_cmphex(v, ==, 0xffffffff);
+    (void)log;
+    pci_host_destroy(host);
+    io_bus_free(bus);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/vmm/io-bus", test_io_bus);
+    g_test_add_func("/vmm/uart16550", test_uart);
+    g_test_add_func("/vmm/i8259", test_pic);
+    g_test_add_func("/vmm/i8254", test_pit);
+    g_test_add_func("/vmm/rtc", test_rtc);
+    g_test_add_func("/vmm/i8042", test_i8042);
+    g_test_add_func("/vmm/acpi-pm", test_acpi_pm);
+    g_test_add_func("/vmm/pci", test_pci);
+    return g_test_run();
+}
