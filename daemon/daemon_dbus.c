@@ -518,6 +518,7 @@ static void emit_everywhere(DaemonDbus *dbus, const char *path, const char *ifac
 {
     g_variant_ref_sink(args);
     g_mutex_lock(&dbus->lock);
+    g_debug("signal %s.%s on %s to %u connections", iface, signal, path, dbus->connections->len);
     for (guint i = 0; i < dbus->connections->len; i++) {
         GDBusConnection *c = dbus->connections->pdata[i];
         if (!g_dbus_connection_is_closed(c))

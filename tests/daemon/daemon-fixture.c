@@ -38,6 +38,7 @@ static void on_domain_event(GDBusConnection *c, const char *sender, const char *
     g_variant_get(params, "(&s&sii&o)", &name, &uuid, &event, &detail, &opath);
     g_mutex_lock(&fx->events_lock);
     g_ptr_array_add(fx->events, g_strdup_printf("%s %d %d", name, event, detail));
+    if (g_getenv("FIXTURE_DEBUG")) g_printerr("# got event %s %d %d\n", name, event, detail);
     g_mutex_unlock(&fx->events_lock);
 }
 
@@ -88,6 +89,10 @@ void fixture_start_daemon(DaemonFixture *fx, const char *const *env)
     fx->sub_id = g_dbus_connection_signal_subscribe(
         fx->conn, NULL, "org.vessel.Manager1", "DomainEvent", "/org/vessel/Vessel1", NULL,
         G_DBUS_SIGNAL_FLAGS_NONE, on_domain_event, fx, NULL);
+    /* One round trip: once a call is answered, the daemon has set the
+     * connection up and will send it every signal from now on. */
+    g_autoptr(GVariant) v = fixture_manager(fx, "GetVersion", NULL, "(sss)", &err);
+    g_assert_no_error(err);
 }
 
 void fixture_stop_daemon(DaemonFixture *fx, gboolean kill9)
