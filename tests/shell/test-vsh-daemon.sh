@@ -5,80 +5,8 @@
 # no guest boots).  Output formats, messages, exit codes and error lines.
 . "$top_srcdir/tests/lib/tap.sh"
 
-VSH="$top_builddir/shell/vsh"
-VESSELD="$top_builddir/daemon/vesseld"
-FAKE_VMM="$top_builddir/tests/daemon/fake-vmm"
-[ -x "$VESSELD" ] || tap_skip_all "daemon/vesseld not built"
-[ -x "$FAKE_VMM" ] || tap_skip_all "tests/daemon/fake-vmm not built"
+. "$top_srcdir/tests/shell/vsh-env.sh"
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/vsh-daemon.XXXXXX") || exit 1
-DPID=
-EPID=
-cleanup() {
-    [ -n "$EPID" ] && kill "$EPID" 2>/dev/null
-    [ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-    [ -n "$VESSEL_TEST_KEEP" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-mkdir -p "$T/cfg" "$T/run" "$T/log" "$T/state"
-cat > "$T/vesseld.conf" <<EOF
-[paths]
-config_dir=$T/cfg
-run_dir=$T/run
-log_dir=$T/log
-state_dir=$T/state
-[sockets]
-group=
-[dbus]
-system_bus=false
-[vmm]
-shutdown_grace=5
-EOF
-: > "$T/vmlinuz"
-VESSEL_VMM=$FAKE_VMM "$VESSELD" --config "$T/vesseld.conf" > "$T/vesseld.log" 2>&1 &
-DPID=$!
-URI="vessel+unix://$T/run/vessel-sock"
-wait_until 30 test -S "$T/run/vessel-sock" || tap_bail "vesseld did not create its socket"
-
-# v ARGS...: run vsh on the test daemon; sets $out, $err, $rc
-v() {
-    out=$("$VSH" -c "$URI" "$@" 2>"$T/err"); rc=$?
-    err=$(cat "$T/err")
-}
-# expect DESC RC OUT [ERR]
-expect() {
-    _ok=0
-    [ "$rc" -eq "$2" ] || { echo "# exit $rc, wanted $2"; _ok=1; }
-    [ "$out" = "$3" ] || { printf 'stdout:\n%s\nwanted:\n%s\n' "$out" "$3" | sed 's/^/# /'; _ok=1; }
-    [ "$err" = "${4:-}" ] || { printf 'stderr:\n%s\nwanted:\n%s\n' "$err" "${4:-}" | sed 's/^/# /'; _ok=1; }
-    tap_ok $_ok "$1"
-}
-# has DESC PATTERN: $out (and $err) contain the fixed string
-has() {
-    printf '%s\n%s\n' "$out" "$err" | grep -qF -- "$2"
-    _r=$?
-    [ $_r -eq 0 ] || printf 'no "%s" in:\n%s\n%s\n' "$2" "$out" "$err" | sed 's/^/# /'
-    tap_ok $_r "$1"
-}
-state_is() { [ "$("$VSH" -c "$URI" domstate "$1" 2>/dev/null | head -1)" = "$2" ]; }
-
-domxml() { # NAME [CMDLINE-EXTRA]
-    cat <<EOF
-<domain type='dbt'>
-  <name>$1</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu>2</vcpu>
-  <os>
-    <type>hvm</type>
-    <kernel>$T/vmlinuz</kernel>
-    <cmdline>console=ttyS0 $2</cmdline>
-  </os>
-  <devices>
-    <serial type='pty'/>
-  </devices>
-</domain>
-EOF
-}
 domxml web1 > "$T/web1.xml"
 domxml db2 "fake.powerdown=ignore" > "$T/db2.xml"
 printf '<domain type="dbt"><name>broken</name>\n' > "$T/broken.xml"
