@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <string.h>
 #include <netlink/route/addr.h>
 
 #include "i18n.h"
@@ -127,4 +129,49 @@ GPtrArray *netbridge_addr_list(const char *ifname, GError **error)
         g_ptr_array_add(out, g_strdup_printf("%s/%d", buf, rtnl_addr_get_prefixlen(a)));
     }
     return g_steal_pointer(&out);
+}
+
+gboolean netbridge_addr_find_overlap(const char *address, guint prefix, const char *except,
+                                     char **ifname_out, GError **error)
+{
+    g_autoptr(NbNlSock) sk = NULL;
+    g_autoptr(NbNlCache) addrs = NULL;
+    g_autoptr(NbNlCache) links = NULL;
+    struct in_addr in;
+    guint32 ours;
+    int rc;
+
+    *ifname_out = NULL;
+    if (!netbridge_ipv4_validate(address, prefix, error))
+        return FALSE;
+    inet_pton(AF_INET, address, &in);
+    ours = ntohl(in.s_addr);
+    if (!(sk = nb_nlsock_open(error)))
+        return FALSE;
+    if ((rc = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links)) < 0 ||
+        (rc = rtnl_addr_alloc_cache(sk, &addrs)) < 0)
+        return nb_nlsock_error(rc, _("cannot list addresses"), error);
+
+    for (struct nl_object *o = nl_cache_get_first(addrs); o; o = nl_cache_get_next(o)) {
+        struct rtnl_addr *a = (struct rtnl_addr *)o;
+        struct nl_addr *local = rtnl_addr_get_local(a);
+        char name[IFNAMSIZ] = "";
+        guint32 theirs, mask;
+        guint plen;
+
+        if (rtnl_addr_get_family(a) != AF_INET || !local || nl_addr_get_len(local) != 4)
+            continue;
+        if (!rtnl_link_i2name(links, rtnl_addr_get_ifindex(a), name, sizeof(name)) ||
+            (except && strcmp(name, except) == 0))
+            continue;
+        plen = MIN((guint)rtnl_addr_get_prefixlen(a), prefix);
+        mask = plen ? ~0u << (32 - plen) : 0;
+        memcpy(&theirs, nl_addr_get_binary_addr(local), 4);
+        theirs = ntohl(theirs);
+        if ((theirs & mask) == (ours & mask)) {
+            *ifname_out = g_strdup(name);
+            return TRUE;
+        }
+    }
+    return TRUE;
 }

@@ -21,4 +21,11 @@ gboolean netbridge_addr_remove(const char *ifname, const char *address, guint pr
 /* The IPv4 addresses of @ifname as "a.b.c.d/prefix" strings. */
 GPtrArray *netbridge_addr_list(const char *ifname, GError **error);
 
+/* Whether an interface other than @except (may be NULL) has an IPv4
+ * address whose network overlaps @address/@prefix; its name goes to
+ * @ifname_out (NULL when none does).  Starting a network on a subnet that
+ * is already in use would break routing for both. */
+gboolean netbridge_addr_find_overlap(const char *address, guint prefix, const char *except,
+                                     char **ifname_out, GError **error);
+
 #endif

@@ -106,6 +106,27 @@ gboolean netbridge_bridge_set_stp(const char *name, gboolean stp, guint delay_s,
     return TRUE;
 }
 
+char *netbridge_bridge_name_pick(const char *const *reserved, GError **error)
+{
+    g_autoptr(GPtrArray) links = netbridge_link_list(NETBRIDGE_BRIDGE_PREFIX,
+                                                     NETBRIDGE_LINK_KIND_LAST, error);
+    g_autoptr(GHashTable) taken = g_hash_table_new(g_str_hash, g_str_equal);
+
+    if (!links)
+        return NULL;
+    for (guint i = 0; i < links->len; i++)
+        g_hash_table_add(taken, ((NetbridgeLinkInfo *)g_ptr_array_index(links, i))->name);
+    for (guint i = 0; reserved && reserved[i]; i++)
+        g_hash_table_add(taken, (char *)reserved[i]);
+    for (guint n = 0; n < 10000; n++) {
+        g_autofree char *name = g_strdup_printf(NETBRIDGE_BRIDGE_PREFIX "%u", n);
+        if (!g_hash_table_contains(taken, name))
+            return g_steal_pointer(&name);
+    }
+    g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_EXISTS, _("no free bridge name left"));
+    return NULL;
+}
+
 gboolean netbridge_bridge_delete(const char *name, GError **error)
 {
     g_autoptr(NetbridgeLinkInfo) info = netbridge_link_get(name, error);

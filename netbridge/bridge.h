@@ -19,6 +19,11 @@ gboolean netbridge_bridge_create(const char *name, const char *mac, guint mtu, G
  * 2 s (its minimum for spanning tree). */
 gboolean netbridge_bridge_set_stp(const char *name, gboolean stp, guint delay_s, GError **error);
 
+/* The first "vbrN" (N = 0, 1, ...) that no interface has and that is not
+ * in @reserved (NULL-terminated, may be NULL: names of defined networks
+ * that are not running). */
+char *netbridge_bridge_name_pick(const char *const *reserved, GError **error);
+
 /* Delete bridge @name; NOT_FOUND if absent, INVALID if @name is not a
  * bridge (we never delete what we did not make). */
 gboolean netbridge_bridge_delete(const char *name, GError **error);

@@ -11,6 +11,16 @@
 
 #include <glib.h>
 
+/* Vessel's counterpart of libvirt's "default" network (virbr0,
+ * 192.168.122.0/24): NAT on vbr0, 192.168.150.0/24, DHCP .2-.254.  A
+ * different subnet from libvirt's so both can run on one host. */
+#define NETBRIDGE_DEFAULT_NET_NAME "default"
+#define NETBRIDGE_DEFAULT_NET_BRIDGE "vbr0"
+#define NETBRIDGE_DEFAULT_NET_ADDRESS "192.168.150.1"
+#define NETBRIDGE_DEFAULT_NET_PREFIX 24
+#define NETBRIDGE_DEFAULT_NET_DHCP_START "192.168.150.2"
+#define NETBRIDGE_DEFAULT_NET_DHCP_END "192.168.150.254"
+
 typedef enum {
     NETBRIDGE_FORWARD_ISOLATED,  /* no forwarding to or from the bridge */
     NETBRIDGE_FORWARD_NAT,       /* masquerade out, replies back in */

@@ -11,8 +11,29 @@
 #include "netbridge/network.h"
 #include "netbridge/nft.h"
 
+/* Refuse a subnet another interface already uses. */
+static gboolean network_subnet_check(const NetbridgeNetConfig *cfg, GError **error)
+{
+    g_autofree char *user = NULL;
+
+    if (!cfg->ipv4_address)
+        return TRUE;
+    if (!netbridge_addr_find_overlap(cfg->ipv4_address, cfg->ipv4_prefix, cfg->bridge, &user,
+                                     error))
+        return FALSE;
+    if (user) {
+        g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_EXISTS,
+                    _("network %s/%u overlaps an address on interface %s"),
+                    cfg->ipv4_address, cfg->ipv4_prefix, user);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean network_start_steps(const NetbridgeNetConfig *cfg, GError **error)
 {
+    if (!network_subnet_check(cfg, error))
+        return FALSE;
     if (!netbridge_bridge_create(cfg->bridge, cfg->mac, cfg->mtu, error))
         return FALSE;
     if (!netbridge_bridge_set_stp(cfg->bridge, cfg->stp, cfg->delay, error))

@@ -1,6 +1,7 @@
 /* network.h - starting and stopping a whole virtual network in one call.
  *
- * Start: bridge (MAC fixed, MTU, STP), IPv4 address, link up, nftables chains
+ * Start: refuse a subnet another interface already has an address in;
+ * bridge (MAC fixed, MTU, STP), IPv4 address, link up, nftables chains
  * (nft.h), IPv4 forwarding for nat/route, dnsmasq (dnsmasq.h) when the
  * network has an address.  A failure part-way undoes what was done.
  *

@@ -184,6 +184,11 @@ dhcp() {   # dhcp IFACE HOSTNAME
 }
 
 write_ini nat
+ip -n "$SRV" addr add 10.77.0.200/16 dev up0
+tap_check "a network whose subnet is in use does not start" \
+    sh -c "ip netns exec $SRV $NBTOOL net-start $INI 2>&1 | grep 'overlaps an address on interface up0'"
+leftovers; tap_ok $? "... and leaves nothing behind"
+ip -n "$SRV" addr del 10.77.0.200/16 dev up0
 tap_check "nat network starts with clients attached" sh -c "ip netns exec $SRV $NBTOOL net-start $INI"
 tap_check "client ports join the bridge" attach_ports
 tap_check "udhcpc gets a dynamic lease" dhcp cli0 vmclient

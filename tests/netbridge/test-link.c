@@ -98,6 +98,22 @@ static void bridge_lifecycle_child(void)
         g_autofree char *shown = nbtest_ip("-4", "addr", "show", "dev", "vbrt0", NULL);
         g_assert_nonnull(strstr(shown, "inet 10.9.0.1/24 brd 10.9.0.255"));
     }
+    {
+        static const struct { const char *ip; guint prefix; const char *except, *user; } ov[] = {
+            { "10.9.0.77", 24, NULL, "vbrt0" },
+            { "10.9.0.77", 24, "vbrt0", NULL },
+            { "10.9.0.200", 25, NULL, "vbrt0" },
+            { "10.0.0.1", 8, NULL, "vbrt0" },
+            { "10.9.1.1", 24, NULL, NULL },
+        };
+        for (guint i = 0; i < G_N_ELEMENTS(ov); i++) {
+            g_autofree char *user = NULL;
+            g_assert_true(netbridge_addr_find_overlap(ov[i].ip, ov[i].prefix, ov[i].except,
+                                                      &user, &error));
+            g_assert_no_error(error);
+            g_assert_cmpstr(user, ==, ov[i].user);
+        }
+    }
     g_assert_true(netbridge_addr_remove("vbrt0", "10.9.0.1", 24, &error));
     g_assert_no_error(error);
     g_assert_false(netbridge_addr_remove("vbrt0", "10.9.0.1", 24, &error));
@@ -123,6 +139,23 @@ static void bridge_lifecycle_child(void)
     g_clear_pointer(&list, g_ptr_array_unref);
     list = netbridge_link_list(NETBRIDGE_TAP_PREFIX, NETBRIDGE_LINK_KIND_LAST, &error);
     g_assert_cmpuint(list->len, ==, 0);
+
+    /* Picking a free bridge name. */
+    {
+        static const char *const reserved[] = { "vbr1", NULL };
+        g_autofree char *first = netbridge_bridge_name_pick(NULL, &error);
+        g_autofree char *second = NULL;
+        g_autofree char *third = NULL;
+
+        g_assert_cmpstr(first, ==, "vbr0");
+        g_assert_true(netbridge_bridge_create("vbr0", NULL, 0, &error));
+        second = netbridge_bridge_name_pick(NULL, &error);
+        g_assert_cmpstr(second, ==, "vbr1");
+        third = netbridge_bridge_name_pick(reserved, &error);
+        g_assert_cmpstr(third, ==, "vbr2");
+        g_assert_true(netbridge_bridge_delete("vbr0", &error));
+        g_assert_no_error(error);
+    }
 
     /* Deletion refuses what is not a bridge and is exact. */
     g_assert_false(netbridge_bridge_delete("lo", &error));
