@@ -48,6 +48,8 @@ DbtCpu *dbt_cpu_new_host(const DbtHostOps *host, Vcpu *v, Machine *m,
     cpu->vcpu = v;
     cpu->machine = m;
     cpu->host = host;
+    const char *tr = getenv("VESSEL_DBT_TRACE");
+    cpu->trace = tr ? atoi(tr) : 0;
     for (int k = 0; k < nram; k++)
         ram_add(cpu, ram[k].gpa, ram[k].size & ~0xfffull, ram[k].host);
     dbt_cpu_init_common(cpu);

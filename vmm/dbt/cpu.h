@@ -297,6 +297,7 @@ struct DbtCpu {
     uint64_t insn_count;
     uint32_t poll_counter;
     FpuEnv fpu_env;
+    int trace;             /* VESSEL_DBT_TRACE: 1 = exceptions, 2 = + blocks */
 
 #ifdef DBT_STATS
     DbtStats stats;
@@ -552,6 +553,7 @@ void dbt_block_cache_fini(DbtCpu *cpu);
 /* Execute until an op asks to stop, an exception in flat mode, the budget
  * or a kick.  Returns DBT_* stop code. */
 int dbt_run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop);
+void dbt_trace_exception(DbtCpu *cpu, int vec, uint32_t err);
 
 /* ---- misc ---------------------------------------------------------------- */
 void dbt_cpu_init_common(DbtCpu *cpu);

@@ -14,6 +14,31 @@
 #define DBT_POLL_BLOCKS 64
 #define DBT_SLICE_INSNS 200000
 
+void dbt_trace_exception(DbtCpu *cpu, int vec, uint32_t err)
+{
+    uint8_t bytes[8] = {0};
+    uint8_t *h = NULL;
+    fprintf(stderr, "dbt: exception %d err %#x at rip=%#llx cpl=%d cr2=%#llx rsp=%#llx "
+            "rax=%#llx rcx=%#llx rdx=%#llx rbx=%#llx rsi=%#llx rdi=%#llx",
+            vec, err, (unsigned long long)cpu->rip, cpu->cpl,
+            (unsigned long long)cpu->cr2, (unsigned long long)cpu->gpr[DBT_RSP],
+            (unsigned long long)cpu->gpr[DBT_RAX], (unsigned long long)cpu->gpr[DBT_RCX],
+            (unsigned long long)cpu->gpr[DBT_RDX], (unsigned long long)cpu->gpr[DBT_RBX],
+            (unsigned long long)cpu->gpr[DBT_RSI], (unsigned long long)cpu->gpr[DBT_RDI]);
+    const DbtTlbEntry *e = &cpu->tlb_cur[(cpu->rip >> 12) & (DBT_TLB_SIZE - 1)];
+    if (e->tag_x == (cpu->rip & DBT_PAGE_MASK) && (cpu->rip & 0xfff) <= 0xff8)
+        h = (uint8_t *)(e->addend + cpu->rip);
+    else if (!(cpu->cr0 & DBT_CR0_PG))
+        h = dbt_ram_ptr(cpu, cpu->rip, 8, NULL);
+    if (h) {
+        memcpy(bytes, h, 8);
+        fprintf(stderr, " code:");
+        for (int k = 0; k < 8; k++)
+            fprintf(stderr, " %02x", bytes[k]);
+    }
+    fprintf(stderr, "\n");
+}
+
 /* Returns 0 to continue, or a VcpuExit to return. */
 static int poll_machine(DbtCpu *cpu)
 {
@@ -98,6 +123,8 @@ int dbt_run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
         int vec = cpu->exc_vector;
         bool has = cpu->exc_has_error;
         uint32_t err = cpu->exc_error;
+        if (cpu->trace)
+            dbt_trace_exception(cpu, vec, err);
         if (cpu->exc_depth >= 2) {
             fprintf(stderr, "dbt: triple fault at rip=%#llx (vector %d)\n",
                     (unsigned long long)cpu->rip, vec);
@@ -138,6 +165,8 @@ int dbt_run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
                 return VCPU_EXIT_KICKED;
         }
         DbtBlock *b = dbt_block_get(cpu, cpu->rip);
+        if (unlikely(cpu->trace >= 2))
+            fprintf(stderr, "dbt: block %#llx\n", (unsigned long long)cpu->rip);
         const DbtInsn *in = b->insn, *end = b->insn + b->n;
         for (; in < end; in++) {
             if (unlikely(max_insns && cpu->insn_count >= max_insns)) {
