@@ -56,6 +56,10 @@ typedef struct DiffCase {
      * by the comparison. */
     uint64_t ignore_addr;
     unsigned ignore_len;
+    /* x87 environment accesses are done in pieces: CR2 of a #PF across
+     * the end of the window is model-specific. */
+    bool cr2_loose;
+    uint16_t fsw_undef;     /* FSW bits not compared (see DiffForm) */
 } DiffCase;
 
 typedef struct DiffResult {

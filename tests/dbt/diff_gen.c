@@ -159,6 +159,10 @@ void diff_gen_state(DiffRng *r, DiffCase *c)
     if (pick(r, 4) == 0)
         fcw = (uint16_t)(0x0040 | (pick(r, 4) << 10) | (pick(r, 4) << 8) | 0x3f);
     fsw = (uint16_t)(pick(r, 8) << 11);
+    if (pick(r, 6) == 0)
+        fsw |= (uint16_t)(diff_rng_next(r) & 0x3f);
+    if (fsw & ~fcw & 0x3f)
+        fsw |= 0x8080;              /* ES and B follow the unmasked flags */
     memcpy(s->fx + 0, &fcw, 2);
     memcpy(s->fx + 2, &fsw, 2);
     s->fx[4] = (uint8_t)diff_rng_next(r);
@@ -207,7 +211,9 @@ static bool kind_parse(const char *k, Kind *out)
     if (mem) {
         if (mem[0] != 'm')
             return false;
-        out->msize = (unsigned)atoi(mem + 1) / 8;
+        unsigned bits = (unsigned)atoi(mem + 1);
+        /* m28 / m108 (x87 environments) are in bytes, the rest in bits. */
+        out->msize = bits == 28 || bits == 108 ? bits : bits / 8;
         if (!out->msize)
             out->msize = 512;       /* "m": the FXSAVE area */
     }
@@ -367,6 +373,14 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
         c->ignore_addr = in->ea + 28;       /* FXSAVE: MXCSR_MASK */
         c->ignore_len = 4;
     }
+    if (use_mem && map == 0 && ((opcode == 0xd9 && ext == 6) || (opcode == 0xdd && ext == 6))) {
+        c->ignore_addr = in->ea + 12;       /* FNSTENV/FNSAVE: FIP FOP FDP */
+        c->ignore_len = 16;
+    }
+    if (use_mem && map == 0 && (opcode == 0xd9 || opcode == 0xdd) && ext >= 4 && ext != 5 &&
+        !(opcode == 0xdd && ext == 7))
+        c->cr2_loose = true;
+    c->fsw_undef |= f->fsw_undef;
     di->is_fpu = map != 0 || (opcode >= 0xd8 && opcode <= 0xdf);
     di->offset = (uint8_t)c->code_len;
     di->len = (uint8_t)n;

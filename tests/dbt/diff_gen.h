@@ -22,10 +22,13 @@ typedef struct DiffForm {
     const char *reg;        /* ModRM.reg operand kind, NULL with /digit */
     const char *rm;         /* ModRM.rm operand kind, NULL for none */
     uint64_t flags_undef;   /* RFLAGS bits the SDM leaves undefined */
+    uint16_t fsw_undef;     /* FSW bits that differ between vendors */
 } DiffForm;
 
 extern const DiffForm diff_fpu_forms[];
 extern const unsigned diff_fpu_nforms;
+extern const DiffForm diff_x87_forms[];
+extern const unsigned diff_x87_nforms;
 
 /* Small deterministic PRNG (xorshift64*), seeded per case. */
 typedef struct DiffRng {

@@ -110,6 +110,10 @@ bool fpu_handles(uint8_t map, uint8_t opcode, uint8_t mandatory, uint8_t modrm);
  * mem_read/mem_write already raised a fault). */
 int fpu_exec(DbtFpuState *st, const FpuInsn *insn, const FpuEnv *env);
 
+/* Added: FWAIT/WAIT (9B), an opcode of the core's map: #NM if CR0.MP and
+ * CR0.TS, #MF if an unmasked x87 exception is pending, else FPU_OK. */
+int fpu_fwait(DbtFpuState *st, const FpuEnv *env);
+
 /* CPUID leaf 1 EDX / ECX bits for what this unit implements. */
 uint32_t fpu_cpuid1_edx(void);
 uint32_t fpu_cpuid1_ecx(void);
