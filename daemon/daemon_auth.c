@@ -10,6 +10,7 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "daemon_dbus.h"
@@ -18,8 +19,11 @@
 
 #define DAEMON_READONLY_KEY "vessel-readonly"
 
-static gboolean caller_uid(GDBusConnection *conn, const char *sender, uid_t *uid,
-                           GError **error)
+/* Who is calling: uid, and the process's groups when known (SO_PEERGROUPS
+ * on the daemon's sockets, UnixGroupIDs from the bus); @gids is left
+ * empty when they are not, and /etc/group decides instead. */
+static gboolean caller_identity(GDBusConnection *conn, const char *sender, uid_t *uid,
+                                GArray *gids, GError **error)
 {
     GCredentials *cred = g_dbus_connection_get_peer_credentials(conn);
     if (cred) {
@@ -27,6 +31,14 @@ static gboolean caller_uid(GDBusConnection *conn, const char *sender, uid_t *uid
         if (u == (uid_t)-1)
             return FALSE;
         *uid = u;
+        GIOStream *stream = g_dbus_connection_get_stream(conn);
+        if (G_IS_SOCKET_CONNECTION(stream)) {
+            GSocket *sock = g_socket_connection_get_socket(G_SOCKET_CONNECTION(stream));
+            gid_t buf[256];
+            socklen_t len = sizeof(buf);
+            if (getsockopt(g_socket_get_fd(sock), SOL_SOCKET, SO_PEERGROUPS, buf, &len) == 0)
+                g_array_append_vals(gids, buf, len / sizeof(gid_t));
+        }
         return TRUE;
     }
     if (!sender) {
@@ -36,35 +48,56 @@ static gboolean caller_uid(GDBusConnection *conn, const char *sender, uid_t *uid
     }
     g_autoptr(GVariant) r = g_dbus_connection_call_sync(
         conn, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-        "GetConnectionUnixUser", g_variant_new("(s)", sender), G_VARIANT_TYPE("(u)"),
+        "GetConnectionCredentials", g_variant_new("(s)", sender), G_VARIANT_TYPE("(a{sv})"),
         G_DBUS_CALL_FLAGS_NONE, 10000, NULL, error);
     if (!r)
         return FALSE;
+    g_autoptr(GVariant) dict = g_variant_get_child_value(r, 0);
     guint32 u;
-    g_variant_get(r, "(u)", &u);
+    if (!g_variant_lookup(dict, "UnixUserID", "u", &u)) {
+        g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
+                            _("Access denied: the bus did not tell the caller's uid"));
+        return FALSE;
+    }
     *uid = u;
+    g_autoptr(GVariant) groups = g_variant_lookup_value(dict, "UnixGroupIDs",
+                                                        G_VARIANT_TYPE("au"));
+    if (groups) {
+        gsize n = 0;
+        const guint32 *g = g_variant_get_fixed_array(groups, &n, sizeof(guint32));
+        for (gsize i = 0; i < n; i++) {
+            gid_t gid = g[i];
+            g_array_append_val(gids, gid);
+        }
+    }
     return TRUE;
 }
 
-static gboolean uid_in_group(uid_t uid, const char *group)
+static gboolean group_gid(const char *group, gid_t *gid)
 {
-    if (!group || !*group)
-        return FALSE;
     struct group grbuf, *gr = NULL;
+    char buf[16384];
+    if (!group || !*group || getgrnam_r(group, &grbuf, buf, sizeof(buf), &gr) != 0 || !gr)
+        return FALSE;
+    *gid = gr->gr_gid;
+    return TRUE;
+}
+
+/* Membership by the user database (primary group or /etc/group). */
+static gboolean uid_in_gid(uid_t uid, gid_t gid)
+{
     struct passwd pwbuf, *pw = NULL;
-    char buf1[16384], buf2[16384];
-    if (getgrnam_r(group, &grbuf, buf1, sizeof(buf1), &gr) != 0 || !gr)
+    char buf[16384];
+    if (getpwuid_r(uid, &pwbuf, buf, sizeof(buf), &pw) != 0 || !pw)
         return FALSE;
-    if (getpwuid_r(uid, &pwbuf, buf2, sizeof(buf2), &pw) != 0 || !pw)
-        return FALSE;
-    if (pw->pw_gid == gr->gr_gid)
+    if (pw->pw_gid == gid)
         return TRUE;
     gid_t groups[256];
     int n = G_N_ELEMENTS(groups);
     if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
         return FALSE;
     for (int i = 0; i < n; i++)
-        if (groups[i] == gr->gr_gid)
+        if (groups[i] == gid)
             return TRUE;
     return FALSE;
 }
@@ -79,10 +112,19 @@ gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
         return FALSE;
     }
     uid_t uid;
-    if (!caller_uid(conn, sender, &uid, error))
+    g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
+    if (!caller_identity(conn, sender, &uid, gids, error))
         return FALSE;
-    if (uid == 0 || uid == geteuid() || uid_in_group(uid, daemon->config->group))
+    if (uid == 0 || uid == geteuid())
         return TRUE;
+    gid_t want;
+    if (group_gid(daemon->config->group, &want)) {
+        for (guint i = 0; i < gids->len; i++)
+            if (g_array_index(gids, gid_t, i) == want)
+                return TRUE;
+        if (uid_in_gid(uid, want))
+            return TRUE;
+    }
     if (daemon->config->group && *daemon->config->group)
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
                     _("Access denied: uid %u is neither root nor a member of group '%s'"),
