@@ -6,9 +6,16 @@
  * written with a virtio-net header gets the host's answer back. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/if_tun.h>
 #include <linux/virtio_net.h>
+#include <net/if.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "netbridge/netbridge.h"
@@ -185,6 +192,34 @@ static void test_bridge_lifecycle(void)
     nbtest_run_in_netns(ns);
 }
 
+/* In a child running as @uid, attach to tap @name by TUNSETIFF; returns
+ * 0 or the errno. */
+static int tap_attach_as(uid_t uid, const char *name)
+{
+    pid_t pid = fork();
+    int status;
+
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+        int fd;
+
+        g_strlcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name));
+        /* Opened before dropping privileges: /dev/net/tun may be 0600;
+         * the owner check happens at TUNSETIFF. */
+        fd = open("/dev/net/tun", O_RDWR);
+        if (fd < 0)
+            _exit(101);
+        if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+            setresuid(uid, uid, uid) < 0)
+            _exit(100);
+        _exit(ioctl(fd, TUNSETIFF, &ifr) < 0 ? errno : 0);
+    }
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
 static void tap_lifecycle_child(void)
 {
     g_autoptr(GError) error = NULL;
@@ -262,12 +297,17 @@ static void tap_lifecycle_child(void)
     g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_NOT_FOUND);
     g_clear_error(&error);
 
-    /* Persistent, with an explicit name: survives the fd, deleted by us. */
-    opts = (NetbridgeTapOptions){ .name = "vtapp0", .flags = NETBRIDGE_TAP_PERSIST };
+    /* Persistent, with an explicit name: survives the fd, deleted by us;
+     * its owner (only) can attach to it by name, as an unprivileged VMM
+     * given --net tap=NAME would. */
+    opts = (NetbridgeTapOptions){ .name = "vtapp0", .owner = 65534,
+                                  .flags = NETBRIDGE_TAP_PERSIST | NETBRIDGE_TAP_SET_OWNER };
     fd = netbridge_tap_create(&opts, &pname, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(pname, ==, "vtapp0");
     close(fd);
+    g_assert_cmpint(tap_attach_as(65534, "vtapp0"), ==, 0);
+    g_assert_cmpint(tap_attach_as(65533, "vtapp0"), ==, EPERM);
     info = netbridge_link_get("vtapp0", &error);
     g_assert_no_error(error);
     g_assert_null(info->master);
