@@ -140,13 +140,22 @@ fail:
 /* ---- structure: unknown and unsupported elements and attributes ------ */
 
 /* The allowed structure is read from our own schema, so it never drifts
- * from what validation enforces: for an element X below P (key "P/X") the
- * set holds "P/X>C" for each child element C and "P/X@A" for each
- * attribute A the schema allows there. */
+ * from what validation enforces.  For an element X below P (key "P/X")
+ * the set holds:
+ *   "P/X>C"   child element C may appear     "P/X+C"  ... more than once
+ *   "P/X@A"   attribute A may appear         "P/X#"   text is allowed
+ *   "P/X!C", "P/X!@A"  C or A is required (outside optional/choice)
+ * RELAX NG then checks what this does not capture (order-free counts in
+ * choices, values). */
 typedef struct {
     GHashTable *set;
     GHashTable *defines; /* name -> <define> node */
 } SchemaShape;
+
+enum {
+    SHAPE_OPTIONAL = 1 << 0,
+    SHAPE_REPEAT = 1 << 1,
+};
 
 static gboolean
 rng_is(const xmlNode *node, const char *name)
@@ -155,7 +164,8 @@ rng_is(const xmlNode *node, const char *name)
 }
 
 static void
-shape_collect(SchemaShape *shape, xmlNode *rng, const char *key, const char *name, int depth)
+shape_collect(SchemaShape *shape, xmlNode *rng, const char *key, const char *name,
+              int flags, int depth)
 {
     if (depth > 64)
         return;
@@ -164,25 +174,36 @@ shape_collect(SchemaShape *shape, xmlNode *rng, const char *key, const char *nam
             continue;
         if (rng_is(c, "element") || rng_is(c, "attribute")) {
             g_autofree char *n = xml_node_prop(c, "name");
+            gboolean attr = rng_is(c, "attribute");
 
             if (!n)
                 continue; /* <anyName/>: free-form (metadata) */
-            if (rng_is(c, "attribute")) {
-                g_hash_table_add(shape->set, g_strconcat(key, "@", n, NULL));
-            } else {
+            g_hash_table_add(shape->set, g_strconcat(key, attr ? "@" : ">", n, NULL));
+            if (!(flags & SHAPE_OPTIONAL))
+                g_hash_table_add(shape->set, g_strconcat(key, attr ? "!@" : "!", n, NULL));
+            if (!attr) {
                 g_autofree char *child_key = g_strconcat(name, "/", n, NULL);
 
-                g_hash_table_add(shape->set, g_strconcat(key, ">", n, NULL));
-                shape_collect(shape, c, child_key, n, depth + 1);
+                if (flags & SHAPE_REPEAT)
+                    g_hash_table_add(shape->set, g_strconcat(key, "+", n, NULL));
+                shape_collect(shape, c, child_key, n, 0, depth + 1);
             }
+        } else if (rng_is(c, "text") || rng_is(c, "data") || rng_is(c, "value")) {
+            g_hash_table_add(shape->set, g_strconcat(key, "#", NULL));
         } else if (rng_is(c, "ref")) {
             g_autofree char *n = xml_node_prop(c, "name");
             xmlNode *def = n ? g_hash_table_lookup(shape->defines, n) : NULL;
 
             if (def)
-                shape_collect(shape, def, key, name, depth + 1);
+                shape_collect(shape, def, key, name, flags, depth + 1);
+        } else if (rng_is(c, "optional") || rng_is(c, "choice")) {
+            shape_collect(shape, c, key, name, flags | SHAPE_OPTIONAL, depth + 1);
+        } else if (rng_is(c, "zeroOrMore")) {
+            shape_collect(shape, c, key, name, flags | SHAPE_OPTIONAL | SHAPE_REPEAT, depth + 1);
+        } else if (rng_is(c, "oneOrMore")) {
+            shape_collect(shape, c, key, name, flags | SHAPE_REPEAT, depth + 1);
         } else if (!rng_is(c, "define")) {
-            shape_collect(shape, c, key, name, depth + 1);
+            shape_collect(shape, c, key, name, flags, depth + 1);
         }
     }
 }
@@ -211,7 +232,7 @@ shape_build(GBytes *bytes, GError **error)
     shape.defines = defines;
     for (xmlNode *c = root->children; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE && rng_is(c, "start"))
-            shape_collect(&shape, c, "", "", 0);
+            shape_collect(&shape, c, "", "", 0, 0);
     return shape.set;
 }
 
@@ -240,6 +261,56 @@ typedef struct {
 } ShapeCheck;
 
 static gboolean
+shape_has(const ShapeCheck *chk, const char *key, const char *sep, const char *name)
+{
+    g_autofree char *k = g_strconcat(key, sep, name, NULL);
+
+    return g_hash_table_contains(chk->set, k);
+}
+
+static gboolean
+shape_text_only_space(const xmlNode *node)
+{
+    for (const xmlChar *p = node->content; p && *p; p++)
+        if (!g_ascii_isspace(*p))
+            return FALSE;
+    return TRUE;
+}
+
+/* Required children and attributes of @node (entries "KEY!NAME"). */
+static gboolean
+shape_check_required(const ShapeCheck *chk, xmlNode *node, const char *key, GError **error)
+{
+    g_autofree char *prefix = g_strconcat(key, "!", NULL);
+    size_t plen = strlen(prefix);
+    GHashTableIter it;
+    gpointer k;
+
+    g_hash_table_iter_init(&it, chk->set);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        const char *entry = k;
+
+        if (strncmp(entry, prefix, plen) != 0)
+            continue;
+        entry += plen;
+        if (entry[0] == '@') {
+            if (!xmlHasNsProp(node, (const xmlChar *)entry + 1, NULL)) {
+                g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
+                            _("<%s> lacks the required attribute '%s' at line %ld"),
+                            (const char *)node->name, entry + 1, xml_node_line(node));
+                return FALSE;
+            }
+        } else if (!xml_node_child(node, entry)) {
+            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
+                        _("<%s> lacks the required element <%s> at line %ld"),
+                        (const char *)node->name, entry, xml_node_line(node));
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
 shape_check(const ShapeCheck *chk, xmlNode *node, const char *key, GError **error)
 {
     const char *name = (const char *)node->name;
@@ -248,9 +319,7 @@ shape_check(const ShapeCheck *chk, xmlNode *node, const char *key, GError **erro
     if (xml_node_is(node, "metadata"))
         return TRUE; /* foreign namespaces: kept verbatim */
     for (xmlAttr *a = node->properties; a; a = a->next) {
-        g_autofree char *k = g_strconcat(key, "@", (const char *)a->name, NULL);
-
-        if (a->ns || !g_hash_table_contains(chk->set, k)) {
+        if (a->ns || !shape_has(chk, key, "@", (const char *)a->name)) {
             g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
                         _("unknown attribute '%s%s%s' of <%s> at line %ld"),
                         a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
@@ -263,13 +332,17 @@ shape_check(const ShapeCheck *chk, xmlNode *node, const char *key, GError **erro
         if (strcmp(chk->table[i].parent, name) == 0)
             unsupported = chk->table[i].children;
     for (xmlNode *c = node->children; c; c = c->next) {
-        g_autofree char *k = NULL;
         g_autofree char *child_key = NULL;
 
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+            !shape_has(chk, key, "#", "") && !shape_text_only_space(c)) {
+            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
+                        _("unexpected text in <%s> at line %ld"), name, xml_node_line(node));
+            return FALSE;
+        }
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        k = g_strconcat(key, ">", (const char *)c->name, NULL);
-        if (c->ns || !g_hash_table_contains(chk->set, k)) {
+        if (c->ns || !shape_has(chk, key, ">", (const char *)c->name)) {
             gboolean known = !c->ns && unsupported &&
                              word_in_list(unsupported, (const char *)c->name);
 
@@ -280,11 +353,21 @@ shape_check(const ShapeCheck *chk, xmlNode *node, const char *key, GError **erro
                         (const char *)c->name, name, xml_node_line(c));
             return FALSE;
         }
+        if (!shape_has(chk, key, "+", (const char *)c->name)) {
+            for (xmlNode *p = node->children; p != c; p = p->next) {
+                if (xml_node_is(p, (const char *)c->name)) {
+                    g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
+                                _("element <%s> appears more than once in <%s> at line %ld"),
+                                (const char *)c->name, name, xml_node_line(c));
+                    return FALSE;
+                }
+            }
+        }
         child_key = g_strconcat(name, "/", (const char *)c->name, NULL);
         if (!shape_check(chk, c, child_key, error))
             return FALSE;
     }
-    return TRUE;
+    return shape_check_required(chk, node, key, error);
 }
 
 /* ---- schemas --------------------------------------------------------- */
