@@ -255,7 +255,7 @@ struct DbtCpu {
 
     /* MSRs the CPU owns */
     uint64_t star, lstar, cstar, sfmask, kernel_gs_base, tsc_aux, pat;
-    uint64_t misc_enable, sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t misc_enable, sysenter_cs, sysenter_esp, sysenter_eip, tsc_adjust;
 
     DbtFpuState fpu;
 

@@ -30,11 +30,10 @@ static void str4(uint32_t *out, const char *s)
 
 void dbt_cpuid(DbtCpu *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
 {
-    (void)subleaf;
     memset(out, 0, 4 * sizeof(uint32_t));
     switch (leaf) {
     case 0:
-        out[0] = 7;
+        out[0] = 0x16;
         str4(&out[1], "Genu");
         str4(&out[3], "ineI");
         str4(&out[2], "ntel");
@@ -48,6 +47,28 @@ void dbt_cpuid(DbtCpu *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
             | C1D_PGE | C1D_CMOV | C1D_PAT | C1D_CLFSH;
         if (cpu->vcpu)
             out[3] |= C1D_APIC;
+        break;
+    }
+    case 7:
+        if (subleaf == 0)
+            out[1] = 1u << 1;  /* TSC_ADJUST */
+        break;
+    case 0x15: {
+        /* TSC = crystal * EBX / EAX: the crystal is the TSC itself (and the
+         * LAPIC timer clock), so Linux needs no calibration */
+        uint64_t hz = cpu->machine ? cpu->host->tsc_hz(cpu->machine) : 0;
+        if (hz && hz <= UINT32_MAX) {
+            out[0] = 1;
+            out[1] = 1;
+            out[2] = (uint32_t)hz;
+        }
+        break;
+    }
+    case 0x16: {
+        /* base / max / bus frequency in MHz */
+        uint64_t hz = cpu->machine ? cpu->host->tsc_hz(cpu->machine) : 0;
+        out[0] = out[1] = (uint32_t)(hz / 1000000);
+        out[2] = hz ? 100 : 0;
         break;
     }
     case 0x40000000:
@@ -76,6 +97,9 @@ void dbt_cpuid(DbtCpu *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
         memcpy(out, brand + (leaf - 0x80000002) * 16, 16);
         break;
     }
+    case 0x80000007:
+        out[3] = 1u << 8;      /* invariant TSC */
+        break;
     case 0x80000008:
         out[0] = 0x3028;       /* 48 linear, 40 physical address bits */
         break;

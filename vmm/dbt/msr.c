@@ -9,6 +9,7 @@ enum {
     MSR_TSC = 0x10,
     MSR_APIC_BASE = 0x1b,
     MSR_FEATURE_CONTROL = 0x3a,
+    MSR_TSC_ADJUST = 0x3b,
     MSR_BIOS_SIGN_ID = 0x8b,
     MSR_SYSENTER_CS = 0x174,
     MSR_SYSENTER_ESP = 0x175,
@@ -41,6 +42,7 @@ int dbt_msr_read(DbtCpu *cpu, uint32_t msr, uint64_t *val)
     case MSR_TSC: *val = dbt_tsc_read(cpu); return 0;
     case MSR_BIOS_SIGN_ID: *val = 0; return 0;
     case MSR_FEATURE_CONTROL: *val = 1; return 0;   /* locked, VMX off */
+    case MSR_TSC_ADJUST: *val = cpu->tsc_adjust; return 0;
     case MSR_SYSENTER_CS: *val = cpu->sysenter_cs; return 0;
     case MSR_SYSENTER_ESP: *val = cpu->sysenter_esp; return 0;
     case MSR_SYSENTER_EIP: *val = cpu->sysenter_eip; return 0;
@@ -80,6 +82,12 @@ int dbt_msr_write(DbtCpu *cpu, uint32_t msr, uint64_t v)
             cpu->host->tsc_write(cpu->vcpu, v);
         return 0;
     case MSR_BIOS_SIGN_ID: return 0;
+    case MSR_TSC_ADJUST:
+        /* the SDM: writing TSC_ADJUST moves the TSC by the difference */
+        if (cpu->vcpu)
+            cpu->host->tsc_write(cpu->vcpu, dbt_tsc_read(cpu) + (v - cpu->tsc_adjust));
+        cpu->tsc_adjust = v;
+        return 0;
     case MSR_SYSENTER_CS: cpu->sysenter_cs = v & 0xffff; return 0;
     case MSR_SYSENTER_ESP:
     case MSR_SYSENTER_EIP:
