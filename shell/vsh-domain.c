@@ -525,6 +525,11 @@ const VshCmdDef vsh_domain_cmds[] = {
       N_("domain state"), N_("Returns state about a domain."), 0 },
     { "domuuid", VSH_GROUP_DOMAIN, opts_domain_only, cmd_domuuid,
       N_("convert a domain name or id to domain UUID"), NULL, 0 },
+    { "domxml-to-native", VSH_GROUP_DOMAIN, vsh_opts_domxml_to_native, vsh_cmd_domxml_to_native,
+      N_("Convert domain XML to native guest configuration format"),
+      N_("Print the vessel-vmm command line the daemon would run for a domain XML "
+         "(taps, control socket and serial port are the daemon's at start time)."),
+      VSH_CMD_FLAG_NOCONNECT },
     { "dumpxml", VSH_GROUP_DOMAIN, opts_dumpxml, cmd_dumpxml,
       N_("domain information in XML"), N_("Output the domain information as an XML dump to stdout."), 0 },
     { "edit", VSH_GROUP_DOMAIN, opts_domain_only, vsh_cmd_edit,

@@ -175,5 +175,7 @@ extern const VshOptDef vsh_opts_event[];
 gboolean vsh_cmd_event(VshCtl *ctl, const VshCmd *cmd, GError **error);
 extern const VshOptDef vsh_opts_net_event[];
 gboolean vsh_cmd_net_event(VshCtl *ctl, const VshCmd *cmd, GError **error);
+extern const VshOptDef vsh_opts_domxml_to_native[];
+gboolean vsh_cmd_domxml_to_native(VshCtl *ctl, const VshCmd *cmd, GError **error);
 
 #endif

@@ -11,7 +11,7 @@ domxml web1 > "$T/web1.xml"
 domxml db2 "fake.powerdown=ignore" > "$T/db2.xml"
 printf '<domain type="dbt"><name>broken</name>\n' > "$T/broken.xml"
 
-tap_plan 72
+tap_plan 80
 
 # ---- empty daemon, host commands -----------------------------------------
 v list --all
@@ -102,6 +102,8 @@ v resume web1
 expect "resume" 0 "Domain 'web1' resumed"
 v reboot web1
 expect "reboot" 0 "Domain 'web1' is being rebooted"
+# a reset reboots in place; wait for the daemon to report it running again
+wait_until 30 state_is web1 running
 v shutdown web1
 expect "shutdown" 0 "Domain 'web1' is being shutdown"
 wait_until 30 state_is web1 "shut off"; tap_ok $? "the domain shuts off after shutdown"
@@ -189,6 +191,41 @@ events received: 0"
 v event web1
 expect "event without --event or --all is an error" 1 "" "error: one of --list, --all, or --event <type> is required"
 
+# ---- domxml-to-native, console errors ----------------------------------------------
+cat > "$T/native1.xml" <<'EOF'
+<domain type='kvm'>
+  <name>native1</name>
+  <uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>
+  <memory unit='MiB'>256</memory>
+  <vcpu>2</vcpu>
+  <os>
+    <type>hvm</type>
+    <kernel>/boot/vmlinuz</kernel>
+    <cmdline>console=ttyS0 root=/dev/vda</cmdline>
+  </os>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='/images/my disk.img'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='bridge'>
+      <mac address='52:54:00:12:34:56'/>
+      <source bridge='br0'/>
+    </interface>
+    <serial type='pty'/>
+  </devices>
+</domain>
+EOF
+out=$("$VSH" -c "vessel+unix://$T/nothing-here" domxml-to-native vessel-argv "$T/native1.xml" 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+expect "domxml-to-native from a file (no daemon needed)" 0 "vessel-vmm --kernel /boot/vmlinuz --cmdline 'console=ttyS0 root=/dev/vda' --memory 256 --cpus 2 --accel kvm --disk '/images/my disk.img' --net tap=vnet0,mac=52:54:00:12:34:56 --serial pty --name native1 --uuid 6695eb01-f6a4-8304-79aa-97f2502e193f"
+v domxml-to-native vessel-argv --domain web1
+has "domxml-to-native --domain" "--memory 64 --cpus 4 --accel dbt"
+v domxml-to-native qemu-argv "$T/native1.xml"
+expect "domxml-to-native refuses other formats" 1 "" "error: unsupported config type qemu-argv (only vessel-argv)"
+v console web1
+[ $rc -eq 1 ] && printf '%s\n' "$err" | grep -q '^error: ' && [ -z "$out" ]
+tap_ok $? "console of an inactive domain: exit 1 with an error line"
+
 # ---- read-only socket, errors --------------------------------------------------------
 out=$("$VSH" -r -c "$URI" list --all --name 2>"$T/err"); rc=$?; err=$(cat "$T/err")
 expect "-r can list" 0 "db2
@@ -252,6 +289,23 @@ v net-info nonet
 expect "unknown network" 1 "" "error: failed to get network 'nonet'"
 v net-undefine isolated
 expect "net-undefine" 0 "Network isolated has been undefined"
+
+# ---- session URI: the client spawns a per-user daemon ----------------------------------
+S="$T/session"
+mkdir -p "$S/rt" "$S/cfg" && chmod 700 "$S/rt"
+out=$(XDG_RUNTIME_DIR="$S/rt" XDG_CONFIG_HOME="$S/cfg" VESSEL_DAEMON="$VESSELD" \
+      "$VSH" -c vessel:///session list --all --name 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+expect "vessel:///session spawns vesseld on first use" 0 ""
+test -S "$S/rt/vessel/vessel-sock"; tap_ok $? "the session daemon listens in \$XDG_RUNTIME_DIR/vessel"
+SPID=$(cat "$S/rt/vessel/vesseld.pid" 2>/dev/null)
+out=$(XDG_RUNTIME_DIR="$S/rt" XDG_CONFIG_HOME="$S/cfg" VESSEL_DAEMON=/nonexistent \
+      "$VSH" -c vessel:///session uri 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+expect "a second client reuses the running session daemon" 0 "vessel:///session"
+[ -n "$SPID" ] && kill "$SPID" 2>/dev/null
+out=$(XDG_RUNTIME_DIR="$T/session-none" VESSEL_DAEMON=/nonexistent/vesseld \
+      "$VSH" -c vessel:///session uri 2>"$T/err"); rc=$?; err=$(cat "$T/err")
+[ $rc -eq 1 ] && printf '%s\n' "$err" | grep -q "^error: cannot start session daemon /nonexistent/vesseld"
+tap_ok $? "a session daemon that cannot start: exit 1, named in the error"
 
 # ---- vessel-ok over the API --------------------------------------------------------------
 out=$("$top_builddir/shell/vessel-ok" --all -c "$URI" 2>&1)
