@@ -260,7 +260,7 @@ static void test_autostart_once_per_boot(void)
     g_assert_cmpint(g_unlink(marker), ==, 0);
     fixture_start_daemon(fx, NULL);
     fixture_wait_state(fx, p, 1);
-    g_assert_true(g_file_test(marker, G_FILE_TEST_EXISTS));
+    g_assert_true(vt_wait_for_path(marker, vt_timeout_ms(20000)));
 
     /* destroyed, then a daemon restart in the same boot: stays off */
     g_autoptr(GVariant) d = fixture_domain(fx, p, "Destroy", g_variant_new("(u)", 0), NULL, &err);
