@@ -1,0 +1,182 @@
+/* test-modes.c - how vesseld runs: session mode with --timeout, systemd
+ * readiness (NOTIFY_SOCKET), SIGHUP reload, VMMs dropped to an
+ * unprivileged user when the daemon is root. */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon-fixture.h"
+
+static void test_session_timeout(void)
+{
+    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("session");
+    g_autofree char *runtime = g_build_filename(dir->path, "runtime", NULL);
+    g_autofree char *confhome = g_build_filename(dir->path, "config", NULL);
+    g_autofree char *statehome = g_build_filename(dir->path, "state", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(runtime, 0700), ==, 0);
+    g_autofree char *e1 = g_strconcat("XDG_RUNTIME_DIR=", runtime, NULL);
+    g_autofree char *e2 = g_strconcat("XDG_CONFIG_HOME=", confhome, NULL);
+    g_autofree char *e3 = g_strconcat("XDG_STATE_HOME=", statehome, NULL);
+    const char *envp[] = { e1, e2, e3, NULL };
+    g_autofree char *vesseld = vt_build_path("daemon/vesseld");
+    const char *argv[] = { vesseld, "--session", "--timeout", "1", NULL };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VtProc) proc = vt_proc_spawn(argv, envp, VT_PROC_CAPTURE, NULL, &err);
+    g_assert_no_error(err);
+
+    g_autofree char *sock = g_build_filename(runtime, "vessel", "vessel-sock", NULL);
+    g_assert_true(vt_wait_for_path(sock, vt_timeout_ms(20000)));
+    struct stat st;
+    g_assert_cmpint(stat(sock, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+    g_autofree char *esc = g_dbus_address_escape_value(sock);
+    g_autofree char *addr = g_strconcat("unix:path=", esc, NULL);
+    g_autoptr(GDBusConnection) c = g_dbus_connection_new_for_address_sync(
+        addr, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &err);
+    g_assert_no_error(err);
+    g_autoptr(GVariant) mode = g_dbus_connection_call_sync(
+        c, NULL, "/org/vessel/Vessel1", "org.freedesktop.DBus.Properties", "Get",
+        g_variant_new("(ss)", "org.vessel.Manager1", "Mode"), G_VARIANT_TYPE("(v)"), 0, -1,
+        NULL, &err);
+    g_assert_no_error(err);
+    g_autoptr(GVariant) mv = NULL;
+    g_variant_get(mode, "(v)", &mv);
+    g_assert_cmpstr(g_variant_get_string(mv, NULL), ==, "session");
+    /* the owner may write in session mode */
+    g_autoptr(GVariant) d = g_dbus_connection_call_sync(
+        c, NULL, "/org/vessel/Vessel1", "org.vessel.Manager1", "DefineXML",
+        g_variant_new("(s)", "<oops"), NULL, 0, -1, NULL, &err);
+    g_autofree char *remote = g_dbus_error_get_remote_error(err);
+    g_assert_cmpstr(remote, ==, "org.vessel.Error.InvalidXML");
+    g_clear_error(&err);
+
+    /* idle: no clients, no domains -> exits by itself */
+    g_dbus_connection_close_sync(c, NULL, NULL);
+    int status = -1;
+    g_assert_true(vt_proc_wait(proc, vt_timeout_ms(30000), &status));
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    g_assert_nonnull(strstr(vt_proc_output(proc), "Idle for 1 seconds"));
+    g_autofree char *confdir = g_build_filename(confhome, "vessel", "domains", NULL);
+    g_assert_true(g_file_test(confdir, G_FILE_TEST_IS_DIR));
+}
+
+static void test_sd_notify(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    g_autofree char *npath = g_build_filename(fx->dir->path, "notify", NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GSocket) s = g_socket_new(G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_DATAGRAM,
+                                        G_SOCKET_PROTOCOL_DEFAULT, &err);
+    g_assert_no_error(err);
+    g_autoptr(GSocketAddress) a = g_unix_socket_address_new(npath);
+    g_assert_true(g_socket_bind(s, a, TRUE, &err));
+    g_autofree char *env = g_strconcat("NOTIFY_SOCKET=", npath, NULL);
+    const char *envp[] = { env, NULL };
+    fixture_start_daemon(fx, envp);
+
+    char buf[256];
+    g_socket_set_timeout(s, vt_timeout_ms(20000) / 1000);
+    gssize n = g_socket_receive(s, buf, sizeof(buf) - 1, NULL, &err);
+    g_assert_no_error(err);
+    buf[n] = '\0';
+    g_assert_cmpstr(buf, ==, "READY=1");
+    fixture_stop_daemon(fx, FALSE);
+    n = g_socket_receive(s, buf, sizeof(buf) - 1, NULL, &err);
+    g_assert_no_error(err);
+    buf[n] = '\0';
+    g_assert_cmpstr(buf, ==, "STOPPING=1");
+}
+
+static gboolean mode_is(gpointer data)
+{
+    const char *path = data;
+    struct stat st;
+    return stat(path, &st) == 0 && (st.st_mode & 0777) == 0600;
+}
+
+static void test_sighup_reload(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *sock = g_build_filename(fx->run_dir, "vessel-sock", NULL);
+    g_assert_false(mode_is(sock));
+
+    /* a broken file is refused, the daemon keeps running */
+    g_autofree char *good = NULL;
+    g_assert_true(g_file_get_contents(fx->conf, &good, NULL, NULL));
+    g_assert_true(g_file_set_contents(fx->conf, "[sockets]\nrw_perms=banana\n", -1, NULL));
+    g_assert_cmpint(kill(vt_proc_pid(fx->daemon), SIGHUP), ==, 0);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) v = fixture_manager(fx, "GetVersion", NULL, "(sss)", &err);
+    g_assert_no_error(err);
+
+    g_autofree char *changed = g_strconcat(good, "[sockets]\nrw_perms=0600\n", NULL);
+    g_assert_true(g_file_set_contents(fx->conf, changed, -1, NULL));
+    g_assert_cmpint(kill(vt_proc_pid(fx->daemon), SIGHUP), ==, 0);
+    g_assert_true(vt_wait_until(mode_is, sock, vt_timeout_ms(20000)));
+    g_autoptr(GVariant) v2 = fixture_manager(fx, "GetVersion", NULL, "(sss)", &err);
+    g_assert_no_error(err);
+}
+
+static char *proc_status_field(int pid, const char *field)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", pid);
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return NULL;
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++)
+        if (g_str_has_prefix(*l, field) && (*l)[strlen(field)] == ':')
+            return g_strstrip(g_strdup(*l + strlen(field) + 1));
+    return NULL;
+}
+
+static void test_vmm_unprivileged(void)
+{
+    if (geteuid() != 0) {
+        g_test_skip("needs root");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new("[vmm]\nuser=nobody\n");
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *p = fixture_define(fx, "jailed", NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_no_error(err);
+    int pid = fixture_vmm_pid(fx, "jailed");
+    g_assert_cmpint(pid, >, 0);
+    g_autofree char *uid = proc_status_field(pid, "Uid");
+    g_autofree char *cap = proc_status_field(pid, "CapEff");
+    g_autofree char *capp = proc_status_field(pid, "CapPrm");
+    g_autofree char *nnp = proc_status_field(pid, "NoNewPrivs");
+    g_assert_cmpstr(uid, ==, "65534\t65534\t65534\t65534");
+    g_assert_cmpstr(cap, ==, "0000000000000000");
+    g_assert_cmpstr(capp, ==, "0000000000000000");
+    g_assert_cmpstr(nnp, ==, "1");
+    /* only stdin/stdout/stderr and its own sockets: nothing of the daemon's */
+    g_autofree char *fddir = g_strdup_printf("/proc/%d/fd", pid);
+    g_autoptr(GDir) d = g_dir_open(fddir, 0, NULL);
+    const char *ent;
+    guint n = 0;
+    while ((ent = g_dir_read_name(d)))
+        n++;
+    g_assert_cmpuint(n, <=, 6);   /* 0,1,2, control, serial listener, serial client */
+    g_autoptr(GVariant) x = fixture_domain(fx, p, "Destroy", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_no_error(err);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/daemon/modes/session-timeout", test_session_timeout);
+    g_test_add_func("/daemon/modes/sd-notify", test_sd_notify);
+    g_test_add_func("/daemon/modes/sighup-reload", test_sighup_reload);
+    g_test_add_func("/daemon/modes/vmm-unprivileged", test_vmm_unprivileged);
+    return g_test_run();
+}
