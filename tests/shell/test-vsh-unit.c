@@ -171,7 +171,7 @@ static void test_complete(void)
     c6 = complete(ctl, "help dom", &files);
     g_assert_false(files);
     g_assert_cmpstrv(c6, ((const char *const[]){ "domid", "dominfo", "domname", "domstate",
-                                                  "domuuid", NULL }));
+                                                  "domuuid", "domxml-to-native", NULL }));
     /* domain names need the daemon; none here, so no candidates */
     c7 = complete(ctl, "start ", &files);
     g_assert_null(c7);
