@@ -78,6 +78,10 @@ int diff_native_run_batch(const DiffCase *cases, DiffResult *res, unsigned n,
 void diff_fpu_run(const DiffCase *c, DiffResult *res);
 /* The whole dbt CPU. */
 void diff_dbt_run(const DiffCase *c, DiffResult *res);
+/* The whole dbt CPU, @n cases in a child process; a case the emulator
+ * did not finish (crash, hang) has vector DIFF_VECTOR_CRASHED. */
+#define DIFF_VECTOR_CRASHED 253
+int diff_dbt_run_batch(const DiffCase *cases, DiffResult *res, unsigned n);
 
 /* Map the sandbox window in this process (for the dbt executor); once. */
 bool diff_window_map(void);

@@ -2,9 +2,16 @@
  * diff_dbt.c - the whole-dbt-CPU executor of the differential harness:
  * the case's code in the sandbox window of this process, run through the
  * standalone API of vmm/dbt/dbt.h (dbt_cpu_new_flat, dbt_cpu_run).
+ * Batches run in a child process, so that a crash of the emulator is
+ * reported as a failed case instead of ending the test program.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "diff.h"
 #include "vmm/dbt/dbt.h"
@@ -48,3 +55,33 @@ void diff_dbt_run(const DiffCase *c, DiffResult *res)
     dbt_cpu_free(cpu);
 }
 
+
+int diff_dbt_run_batch(const DiffCase *cases, DiffResult *res, unsigned n)
+{
+    DiffResult *shared = mmap(NULL, sizeof(DiffResult) * n, PROT_READ | PROT_WRITE,
+                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED)
+        return -1;
+    for (unsigned i = 0; i < n; i++)
+        shared[i].vector = DIFF_VECTOR_CRASHED;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        munmap(shared, sizeof(DiffResult) * n);
+        return -1;
+    }
+    if (pid == 0) {
+        alarm(60);
+        if (!diff_window_map())
+            _exit(2);
+        for (unsigned i = 0; i < n; i++)
+            diff_dbt_run(&cases[i], &shared[i]);
+        _exit(0);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    memcpy(res, shared, sizeof(DiffResult) * n);
+    munmap(shared, sizeof(DiffResult) * n);
+    return 0;
+}

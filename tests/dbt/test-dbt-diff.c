@@ -5,9 +5,10 @@
  * flags, x87/SSE state and memory, or raise the same exception at the
  * same instruction.
  *
- * Test paths: /dbt/fpu/<mnemonic>/<form#> runs each FP/SIMD form through
- * the FPU unit alone (fpu_exec); /dbt/fpu/sequence runs sequences of
- * several forms.
+ * Test paths: /dbt/fpu/<mnemonic>/<form#> and /dbt/x87/... run each
+ * FP/SIMD form through the FPU unit alone (fpu_exec); /dbt/cpu/sse/... and
+ * /dbt/cpu/x87/... through the whole dbt CPU (vmm/dbt/dbt.h);
+ * .../sequence run sequences of several forms.
  *
  * Environment: VESSEL_DIFF_CASES=N cases per form (default 16),
  * VESSEL_DIFF_SEED=S (default fixed; "random" picks one and prints it),
@@ -26,6 +27,34 @@
 
 #define MAX_REPORTED 4
 
+/*
+ * Known failures: cases that still differ because of a bug outside this
+ * harness and the FPU unit, with the reason.  A listed test that fails is
+ * reported as TODO (automake XFAIL) with its mismatches printed; one that
+ * passes is an ordinary pass, so the entry can go.
+ */
+typedef struct KnownFailure {
+    const char *path_prefix;
+    const char *why;
+} KnownFailure;
+
+static const KnownFailure known_failures[] = {
+    { "/dbt/cpu/sse/ucomis", "dbt core: fpu_glue.c leaves FpuEnv.rflags NULL, so the "
+      "RFLAGS-writing forms return #UD (COMISS/UCOMISS/COMISD/UCOMISD)" },
+    { "/dbt/cpu/sse/comis", "dbt core: FpuEnv.rflags not wired (see above)" },
+    { "/dbt/cpu/x87/fcomi", "dbt core: FpuEnv.rflags not wired (FCOMI/FCOMIP)" },
+    { "/dbt/cpu/x87/fucomi", "dbt core: FpuEnv.rflags not wired (FUCOMI/FUCOMIP)" },
+    { "/dbt/cpu/x87/fcmov", "dbt core: FpuEnv.rflags not wired (FCMOVcc reads it)" },
+};
+
+static const char *known_failure(const char *path)
+{
+    for (unsigned i = 0; i < G_N_ELEMENTS(known_failures); i++)
+        if (g_str_has_prefix(path, known_failures[i].path_prefix))
+            return known_failures[i].why;
+    return NULL;
+}
+
 typedef struct Harness {
     uint64_t seed;
     unsigned cases;
@@ -35,6 +64,7 @@ typedef struct Harness {
 
 static Harness H;
 
+/* An in-process executor, or NULL for the dbt CPU (batched in a child). */
 typedef void (*DiffExecFn)(const DiffCase *c, DiffResult *res);
 
 static void code_hex(const DiffCase *c, char *out, size_t len)
@@ -55,6 +85,7 @@ typedef uint64_t (*DiffGenFn)(DiffRng *r, DiffCase *c, unsigned form, unsigned i
  * each through @exec; report mismatches with a reproduction line. */
 static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
 {
+    g_autofree DiffResult *emu = NULL;
     g_autofree DiffCase *cases = g_new0(DiffCase, n);
     g_autofree DiffResult *ref = g_new0(DiffResult, n);
     g_autofree uint64_t *undef = g_new0(uint64_t, n);
@@ -76,9 +107,20 @@ static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
         g_test_fail();
         return;
     }
+    if (!exec) {
+        emu = g_new0(DiffResult, m);
+        if (diff_dbt_run_batch(cases, emu, m) < 0) {
+            g_test_message("dbt batch: fork failed");
+            g_test_fail();
+            return;
+        }
+    }
     for (unsigned k = 0; k < m; k++) {
         const DiffCase *c = &cases[k];
-        exec(c, &got);
+        if (exec)
+            exec(c, &got);
+        else
+            got = emu[k];
         bool same = diff_compare(c, &ref[k], &got, undef[k], diff, sizeof(diff));
         code_hex(c, code, sizeof(code));
         if (H.verbose)
@@ -94,8 +136,12 @@ static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
         }
     }
     if (bad) {
+        const char *why = known_failure(g_test_get_path());
         g_test_message("%u of %u cases differ", bad, m);
-        g_test_fail();
+        if (why)
+            g_test_incomplete(why);
+        else
+            g_test_fail();
     }
 }
 
@@ -119,6 +165,13 @@ static uint64_t gen_form(DiffRng *r, DiffCase *c, unsigned form, unsigned i)
 static void test_fpu_form(gconstpointer data)
 {
     run_cases(GPOINTER_TO_UINT(data), H.cases, gen_form, diff_fpu_run);
+}
+
+/* The same forms through the whole dbt CPU (decoder, dbt.h API, the
+ * core's glue to the FPU unit). */
+static void test_cpu_form(gconstpointer data)
+{
+    run_cases(GPOINTER_TO_UINT(data), H.cases, gen_form, NULL);
 }
 
 #define SEQUENCE_FORM 100000u
@@ -211,6 +264,14 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < diff_x87_nforms; i++) {
         g_autofree char *path = g_strdup_printf("/dbt/x87/%s/%u", diff_x87_forms[i].name, i);
         g_test_add_data_func(path, GUINT_TO_POINTER(X87_FORM_BASE + i), test_fpu_form);
+    }
+    for (unsigned i = 0; i < diff_fpu_nforms; i++) {
+        g_autofree char *path = g_strdup_printf("/dbt/cpu/sse/%s/%u", diff_fpu_forms[i].name, i);
+        g_test_add_data_func(path, GUINT_TO_POINTER(i), test_cpu_form);
+    }
+    for (unsigned i = 0; i < diff_x87_nforms; i++) {
+        g_autofree char *path = g_strdup_printf("/dbt/cpu/x87/%s/%u", diff_x87_forms[i].name, i);
+        g_test_add_data_func(path, GUINT_TO_POINTER(X87_FORM_BASE + i), test_cpu_form);
     }
     g_test_add_func("/dbt/fpu/sequence", test_fpu_sequence);
     g_test_add_func("/dbt/x87/sequence", test_x87_sequence);
