@@ -1,0 +1,81 @@
+#!/bin/sh
+# test-dbt-boot.sh - the end-to-end proof of the dbt CPU: Debian's stock
+# cloud kernel (fetched by scripts/guest-fetch.sh into a cache, never
+# committed) with a busybox initramfs boots under `vessel-vmm --accel dbt`,
+# runs commands (uname, sha256sum of a generated file compared with the
+# host's, a shell loop), shows no CPU-related complaints in dmesg and
+# powers off with exit status 0.  Skipped when the kernel cannot be
+# fetched (no package mirror).  The deadline only turns a hang into a
+# failure; nothing here measures time.
+. "$top_srcdir/tests/lib/tap.sh"
+
+vmm=$top_builddir/vmm/vessel-vmm
+[ -x "$vmm" ] || tap_skip_all "vessel-vmm not built"
+guest=$(sh "$top_srcdir/scripts/guest-fetch.sh" 2>/dev/null) || tap_skip_all "guest kernel not available"
+[ -f "$guest/vmlinuz" ] || tap_skip_all "guest kernel not available"
+[ -x "${BUSYBOX:-/bin/busybox}" ] || tap_skip_all "busybox-static not installed"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+sh "$top_srcdir/scripts/mkinitramfs.sh" "$guest" "$work/base.cpio.gz" || tap_bail "mkinitramfs failed"
+
+# the commands the guest runs (a second cpio archive appended to the first)
+mkdir -p "$work/run/etc/vessel"
+cat > "$work/run/etc/vessel/run" <<'EOS'
+#!/bin/sh
+gen() { i=0; while [ $i -lt 3000 ]; do echo "vessel line $i $((i * i % 977))"; i=$((i + 1)); done; }
+echo "T-UNAME: $(uname -a)"
+gen > /tmp/gen.txt
+echo "T-SHA: $(sha256sum < /tmp/gen.txt)"
+n=0; for k in 1 2 3 4 5 6 7 8 9 10; do n=$((n + k)); done
+echo "T-LOOP: $n"
+echo "T-CPUS: $(nproc)"
+dmesg | grep -i -E 'cpu.*(bug|warn)|WARNING:|unchecked MSR|general protection|invalid opcode|RIP: |BUG:|Oops|unstable|soft lockup' | sed 's/^/T-DMESG: /'
+echo "T-END"
+EOS
+chmod +x "$work/run/etc/vessel/run"
+(cd "$work/run" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip) > "$work/run.cpio.gz"
+cat "$work/base.cpio.gz" "$work/run.cpio.gz" > "$work/initrd.cpio.gz"
+
+gen() { i=0; while [ $i -lt 3000 ]; do echo "vessel line $i $((i * i % 977))"; i=$((i + 1)); done; }
+want_sha=$(gen | sha256sum)
+
+scale=${VESSEL_TEST_TIMEOUT_SCALE:-1}
+deadline=$((1500 * scale))
+
+boot() {  # boot CPUS LOG -> exit status of vessel-vmm
+    timeout "$deadline" "$vmm" --kernel "$guest/vmlinuz" --initrd "$work/initrd.cpio.gz" \
+        --cmdline "console=ttyS0 panic=-1" --memory 256 --cpus "$1" --accel dbt \
+        --no-reboot --serial "file:$2" > "$2.vmm" 2>&1
+}
+
+# 2 vCPUs: Linux starts APs with INIT/SIPI in real mode (the realmode
+# trampoline); the dbt CPU runs long mode only so far, so the AP crashes.
+# Kept as a TODO (expected failure) until real/protected mode exist.
+todo_2=" # TODO APs start in real mode, which the dbt CPU does not run yet"
+tap_ok_todo() {
+    if [ "$cpus" = 2 ]; then
+        _tap_n=$((_tap_n + 1))   # a TODO result never fails the script
+        if [ "$1" -eq 0 ]; then echo "ok $_tap_n - $2$todo_2"; else echo "not ok $_tap_n - $2$todo_2"; fi
+    else
+        tap_ok "$1" "$2"
+    fi
+}
+
+tap_plan 12
+for cpus in 1 2; do
+    log=$work/serial-$cpus.txt
+    boot $cpus "$log"
+    rc=$?
+    tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"   # the console writes CRLF
+    [ $rc -eq 0 ] || { sed 's/^/# /' "$log.vmm"; tail -n 40 "$log" | sed 's/^/# /'; }
+    tap_ok_todo $rc "$cpus vCPU: boots and powers off with status 0"
+    grep -q '^T-UNAME: Linux vessel-guest .* x86_64' "$log"; tap_ok_todo $? "$cpus vCPU: uname -a"
+    grep -q "^T-SHA: $want_sha" "$log"; tap_ok_todo $? "$cpus vCPU: sha256sum matches the host"
+    grep -q '^T-LOOP: 55$' "$log"; tap_ok_todo $? "$cpus vCPU: shell loop"
+    grep -q "^T-CPUS: $cpus\$" "$log"; tap_ok_todo $? "$cpus vCPU: guest sees $cpus CPUs"
+    if grep -q '^T-DMESG' "$log"; then grep '^T-DMESG' "$log" | sed 's/^/# /'; r=1; else r=0; fi
+    grep -q '^T-END' "$log" || r=1
+    tap_ok_todo $r "$cpus vCPU: no CPU-related warnings in dmesg"
+done
+tap_done

@@ -1,0 +1,492 @@
+/* test-dbt-sys.c - system-level tests of the dbt CPU: tiny 64-bit guest
+ * programs (assembled in-tree by the host assembler) run in machine mode
+ * on a minimal test machine (RAM, a debug exit port, an injectable
+ * interrupt line) through the CPU's internal host interface (cpu.h).
+ *
+ * Guest layout (identity mapped; 0-2 MiB in 4 KiB pages, 2-4 MiB one large
+ * page): 0x1000 PML4, 0x2000 PDPT, 0x3000 PD, 0x4000 PT, 0x5000 GDT,
+ * 0x6000 IDT, 0x7000 TSS, 0x7ff8 log count, 0x8000 log of CR2, 0x9000 log of
+ * error codes, 0xa000 results, 0x10000 code, stacks below 0x60000 (RSP0),
+ * 0x70000 (IST1) and 0x80000 (user). */
+#include <glib.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "vmm/dbt/cpu.h"
+
+#define RAM_SIZE (4u << 20)
+#define CODE 0x10000u
+#define RESULTS 0xa000u
+#define EXIT_PORT 0xf4
+
+/* ---- guest programs ------------------------------------------------- */
+#define GUEST(name, body) \
+    __asm__(".pushsection .rodata\n.p2align 4\n.globl " #name "\n" #name ":\n" body \
+            "\n.globl " #name "_end\n" #name "_end:\n.popsection\n"); \
+    extern const uint8_t name[], name##_end[];
+#define LABEL(l) ".globl " #l "\n" #l ":\n"
+#define SYM(l) extern const uint8_t l[];
+
+/* the #PF handler used by several programs: log CR2 and the error code,
+ * make the page present, writable, user and executable, INVLPG, retry */
+#define PF_HANDLER(l) \
+    LABEL(l) \
+    "push %rax\npush %rdx\npush %rsi\n" \
+    "mov %cr2, %rax\nmov 0x7ff8, %rsi\n" \
+    "mov %rax, 0x8000(,%rsi,8)\nmov 24(%rsp), %rdx\nmov %rdx, 0x9000(,%rsi,8)\n" \
+    "inc %rsi\nmov %rsi, 0x7ff8\n" \
+    "shr $12, %rax\nlea 0x4000(,%rax,8), %rax\norq $7, (%rax)\nbtrq $63, (%rax)\n" \
+    "mov %cr2, %rdx\ninvlpg (%rdx)\n" \
+    "pop %rsi\npop %rdx\npop %rax\nadd $8, %rsp\niretq\n"
+
+#define EXIT "mov $1, %eax\nout %al, $0xf4\n"
+
+/* page faults: not present (write), read-only (RMW), NX (call); every
+ * faulting instruction restarts and completes after the fix-up */
+GUEST(g_paging,
+      LABEL(g_paging_entry)
+      "mov $0x50000, %rbx\nmovq $0x1234, (%rbx)\nmov (%rbx), %rax\nmov %rax, 0xa000\n"
+      "mov $0x51000, %rcx\naddq $5, (%rcx)\nmov (%rcx), %rax\nmov %rax, 0xa008\n"
+      "mov $0x53000, %rdx\nmovb $0xc3, (%rdx)\n"   /* ret; page is writable+NX */
+      "call *%rdx\nmovq $1, 0xa010\n"
+      EXIT
+      PF_HANDLER(g_paging_pf))
+SYM(g_paging_entry) SYM(g_paging_pf)
+
+/* TLB invalidation: remap a page, INVLPG, and a CR3 reload */
+GUEST(g_tlb,
+      LABEL(g_tlb_entry)
+      "movq $0x1111, 0x54000\nmovq $0x2222, 0x55000\n"
+      "mov 0x56000, %rax\n"                         /* fills the TLB: 0x56000 -> 0x54000 */
+      "mov %rax, 0xa000\n"
+      "movq $0x55003, 0x4000 + 0x56 * 8\n"          /* PTE now -> 0x55000 */
+      "invlpg 0x56000\nmov 0x56000, %rax\nmov %rax, 0xa008\n"
+      "movq $0x54003, 0x4000 + 0x56 * 8\n"
+      "mov %cr3, %rcx\nmov %rcx, %cr3\nmov 0x56000, %rax\nmov %rax, 0xa010\n"
+      /* accessed and dirty bits */
+      "movq $0x57003, 0x4000 + 0x57 * 8\nmov 0x57000, %rax\nmov 0x4000 + 0x57 * 8, %rax\nmov %rax, 0xa018\n"
+      "movq $1, 0x57000\nmov 0x4000 + 0x57 * 8, %rax\nmov %rax, 0xa020\n"
+      EXIT)
+SYM(g_tlb_entry)
+
+/* IST: INT3 through a gate with IST1; the handler records its RSP */
+GUEST(g_ist,
+      LABEL(g_ist_entry)
+      "int3\nmovq $7, 0xa008\n" EXIT
+      LABEL(g_ist_bp)
+      "mov %rsp, 0xa000\niretq\n")
+SYM(g_ist_entry) SYM(g_ist_bp)
+
+/* an interrupt arriving during REP STOSB: the handler records the
+ * interrupted RIP and RCX; the string op resumes and completes */
+GUEST(g_rep,
+      LABEL(g_rep_entry)
+      "mov $0x100000, %rdi\nmov $0x100000, %rcx\nmov $0x5a, %al\nsti\n"
+      LABEL(g_rep_insn)
+      "rep stosb\ncli\nmov %rcx, 0xa010\n" EXIT
+      LABEL(g_rep_irq)
+      "incq 0xa000\nmov (%rsp), %rax\nmov %rax, 0xa008\nmov %rcx, 0xa018\nmov $0x5a, %al\niretq\n")
+SYM(g_rep_entry) SYM(g_rep_insn) SYM(g_rep_irq)
+
+/* HLT with IF=1 sleeps until the interrupt; STI shadow covers the HLT */
+GUEST(g_hlt,
+      LABEL(g_hlt_entry)
+      "sti\nhlt\nmovq $3, 0xa008\n" EXIT
+      LABEL(g_hlt_irq)
+      "incq 0xa000\niretq\n")
+SYM(g_hlt_entry) SYM(g_hlt_irq)
+
+/* SYSCALL/SYSRET round trip from CPL 3, a user #PF on a supervisor page
+ * (error code U|P), and #GP for HLT at CPL 3 */
+GUEST(g_syscall,
+      LABEL(g_sc_entry)
+      "mov $0xc0000081, %ecx\nxor %eax, %eax\nmov $0x00230010, %edx\nwrmsr\n"   /* STAR */
+      "mov $0xc0000082, %ecx\nlea g_sc_kernel(%rip), %rax\nmov %rax, %rdx\nshr $32, %rdx\nwrmsr\n"
+      "mov $0xc0000084, %ecx\nmov $0x200, %eax\nxor %edx, %edx\nwrmsr\n"        /* SFMASK: IF */
+      /* iretq to user mode */
+      "pushq $0x2b\npushq $0x80000\npushq $0x202\npushq $0x33\nlea g_sc_user(%rip), %rax\npush %rax\niretq\n"
+      LABEL(g_sc_user)
+      "mov $41, %eax\nsyscall\nmov %rax, 0xa000\nmov %rcx, 0xa008\n"
+      "mov 0x52000, %rax\nmov %rax, 0xa030\n"         /* supervisor page: #PF U|P, fixed */
+      LABEL(g_sc_hlt)
+      "hlt\n"                                        /* #GP(0), skipped by the handler */
+      "mov $60, %eax\nsyscall\n"
+      LABEL(g_sc_kernel)
+      "mov %cs, %rbx\nmov %rbx, 0xa010\npushfq\npop %rbx\nmov %rbx, 0xa018\nmov %r11, 0xa020\n"
+      "cmp $60, %eax\nje 1f\ninc %eax\nsysretq\n"
+      "1:\n" EXIT
+      LABEL(g_sc_gp)
+      "mov (%rsp), %rax\nmov %rax, 0xa038\nmov 8(%rsp), %rax\nmov %rax, 0xa040\n"
+      "add $8, %rsp\nincq (%rsp)\niretq\n"
+      PF_HANDLER(g_sc_pf))
+SYM(g_sc_pf) SYM(g_sc_entry) SYM(g_sc_user) SYM(g_sc_kernel) SYM(g_sc_hlt) SYM(g_sc_gp)
+
+/* ---- the test machine -------------------------------------------------- */
+
+typedef struct {
+    uint8_t *ram;
+    DbtCpu *cpu;
+    int irq_vector;        /* pending vector or -1 */
+    int irq_countdown;     /* polls before irq_vector becomes visible */
+    int hlt_vector;        /* raised when the CPU waits in HLT */
+    int acks;
+    int waits;
+} TestMachine;
+
+static TestMachine *tm_of(const Vcpu *v)
+{
+    return (TestMachine *)(uintptr_t)v;
+}
+
+static int tm_pio_read(Vcpu *v, uint16_t port, unsigned size, uint32_t *val)
+{
+    (void)v; (void)port; (void)size;
+    *val = 0xffffffff;
+    return 0;
+}
+
+static int tm_pio_write(Vcpu *v, uint16_t port, unsigned size, uint32_t val)
+{
+    (void)v; (void)size; (void)val;
+    return port == EXIT_PORT ? VCPU_EXIT_SHUTDOWN : 0;
+}
+
+static int tm_mmio_read(Vcpu *v, uint64_t gpa, unsigned size, uint64_t *val)
+{
+    (void)v; (void)gpa; (void)size;
+    *val = ~0ull;
+    return 0;
+}
+
+static int tm_mmio_write(Vcpu *v, uint64_t gpa, unsigned size, uint64_t val)
+{
+    (void)v; (void)gpa; (void)size; (void)val;
+    return 0;
+}
+
+static int tm_irq_pending(Vcpu *v)
+{
+    TestMachine *tm = tm_of(v);
+    if (tm->irq_vector < 0)
+        return -1;
+    if (tm->irq_countdown > 0) {
+        tm->irq_countdown--;
+        return -1;
+    }
+    return tm->irq_vector;
+}
+
+static void tm_irq_ack(Vcpu *v, int vector)
+{
+    TestMachine *tm = tm_of(v);
+    g_assert_cmpint(vector, ==, tm->irq_vector);
+    tm->irq_vector = -1;
+    tm->acks++;
+}
+
+static bool tm_nmi_pending(Vcpu *v)
+{
+    (void)v;
+    return false;
+}
+
+static int tm_msr_read(Vcpu *v, uint32_t msr, uint64_t *val)
+{
+    (void)v; (void)msr; (void)val;
+    return -2;
+}
+
+static int tm_msr_write(Vcpu *v, uint32_t msr, uint64_t val)
+{
+    (void)v; (void)msr; (void)val;
+    return -2;
+}
+
+static uint64_t tm_tsc_hz(const Machine *m)
+{
+    (void)m;
+    return 1000000000;
+}
+
+static uint64_t tm_tsc_read(Vcpu *v)
+{
+    (void)v;
+    return 12345;
+}
+
+static void tm_tsc_write(Vcpu *v, uint64_t value)
+{
+    (void)v; (void)value;
+}
+
+static void tm_wait_event(Vcpu *v)
+{
+    TestMachine *tm = tm_of(v);
+    tm->waits++;
+    g_assert_cmpint(tm->hlt_vector, >=, 0);   /* else the guest would sleep forever */
+    tm->irq_vector = tm->hlt_vector;
+    tm->irq_countdown = 0;
+    tm->hlt_vector = -1;
+}
+
+static bool tm_timer_due(Machine *m)
+{
+    (void)m;
+    return false;
+}
+
+static void tm_run_timers(Machine *m)
+{
+    (void)m;
+}
+
+static int tm_vcpu_index(const Vcpu *v)
+{
+    (void)v;
+    return 0;
+}
+
+static int tm_vcpu_count(const Machine *m)
+{
+    (void)m;
+    return 1;
+}
+
+static const DbtHostOps tm_ops = {
+    .pio_read = tm_pio_read, .pio_write = tm_pio_write,
+    .mmio_read = tm_mmio_read, .mmio_write = tm_mmio_write,
+    .irq_pending = tm_irq_pending, .irq_ack = tm_irq_ack, .nmi_pending = tm_nmi_pending,
+    .msr_read = tm_msr_read, .msr_write = tm_msr_write,
+    .tsc_hz = tm_tsc_hz, .tsc_read = tm_tsc_read, .tsc_write = tm_tsc_write,
+    .wait_event = tm_wait_event, .timer_due = tm_timer_due, .run_timers = tm_run_timers,
+    .vcpu_index = tm_vcpu_index, .vcpu_count = tm_vcpu_count,
+};
+
+static void put64(TestMachine *tm, uint64_t gpa, uint64_t v)
+{
+    memcpy(tm->ram + gpa, &v, 8);
+}
+
+static uint64_t get64(TestMachine *tm, uint64_t gpa)
+{
+    uint64_t v;
+    memcpy(&v, tm->ram + gpa, 8);
+    return v;
+}
+
+static uint64_t seg_desc(unsigned type, unsigned dpl, bool l)
+{
+    /* base 0, limit 0xfffff, G, P, S */
+    return 0xffffull | (0xfull << 48) | ((uint64_t)type << 40) | (1ull << 44)
+        | ((uint64_t)dpl << 45) | (1ull << 47) | (1ull << 55)
+        | (l ? 1ull << 53 : 1ull << 54);
+}
+
+static void idt_set(TestMachine *tm, int vec, uint64_t handler, unsigned ist, unsigned dpl)
+{
+    uint64_t lo = (handler & 0xffff) | (0x10ull << 16) | ((uint64_t)ist << 32)
+        | (0xeull << 40) | ((uint64_t)dpl << 45) | (1ull << 47)
+        | ((handler >> 16) & 0xffff) << 48;
+    put64(tm, 0x6000 + vec * 16, lo);
+    put64(tm, 0x6000 + vec * 16 + 8, handler >> 32);
+}
+
+/* Build page tables, GDT, IDT, TSS, copy @prog and start at @entry. */
+static void tm_setup(TestMachine *tm, const uint8_t *prog, const uint8_t *prog_end,
+                     const uint8_t *entry)
+{
+    memset(tm, 0, sizeof(*tm));
+    tm->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert_true(tm->ram != MAP_FAILED);
+    tm->irq_vector = tm->hlt_vector = -1;
+
+    /* paging: user-accessible identity map, 0-2 MiB in 4 KiB pages */
+    put64(tm, 0x1000, 0x2000 | 7);
+    put64(tm, 0x2000, 0x3000 | 7);
+    put64(tm, 0x3000, 0x4000 | 7);
+    put64(tm, 0x3008, 0x200000 | 0x87);
+    for (uint64_t p = 0; p < 512; p++)
+        put64(tm, 0x4000 + p * 8, (p << 12) | 7);
+    put64(tm, 0x4000 + 0x50 * 8, 0x50000);                        /* not present */
+    put64(tm, 0x4000 + 0x51 * 8, 0x51000 | 5);                    /* read-only */
+    put64(tm, 0x4000 + 0x52 * 8, 0x52000 | 3);                    /* supervisor */
+    put64(tm, 0x4000 + 0x53 * 8, 0x53000 | 7 | (1ull << 63));     /* NX */
+    put64(tm, 0x4000 + 0x56 * 8, 0x54000 | 3);                    /* alias */
+
+    /* GDT as Linux lays it out */
+    put64(tm, 0x5000 + 0x10, seg_desc(0xb, 0, true));
+    put64(tm, 0x5000 + 0x18, seg_desc(0x3, 0, false));
+    put64(tm, 0x5000 + 0x20, seg_desc(0xb, 3, false));
+    put64(tm, 0x5000 + 0x28, seg_desc(0x3, 3, false));
+    put64(tm, 0x5000 + 0x30, seg_desc(0xb, 3, true));
+    uint64_t tss = 0x7000;
+    put64(tm, 0x5000 + 0x40, 0x67 | ((tss & 0xffffff) << 16) | (0x9ull << 40) | (1ull << 47)
+          | ((tss >> 24) & 0xff) << 56);
+    put64(tm, 0x5000 + 0x48, tss >> 32);
+    put64(tm, 0x7000 + 4, 0x60000);       /* RSP0 */
+    put64(tm, 0x7000 + 0x24, 0x70000);    /* IST1 */
+
+    memcpy(tm->ram + CODE, prog, (size_t)(prog_end - prog));
+
+    MachineRamRange r = { .gpa = 0, .size = RAM_SIZE, .host = tm->ram };
+    DbtCpu *cpu = dbt_cpu_new_host(&tm_ops, (Vcpu *)(void *)tm, (Machine *)(void *)tm, &r, 1);
+    tm->cpu = cpu;
+    cpu->cr0 = DBT_CR0_PE | DBT_CR0_MP | DBT_CR0_ET | DBT_CR0_NE | DBT_CR0_WP | DBT_CR0_PG;
+    cpu->cr4 = DBT_CR4_PAE | DBT_CR4_PGE | DBT_CR4_OSFXSR | DBT_CR4_OSXMMEXCPT;
+    cpu->efer = DBT_EFER_LME | DBT_EFER_LMA | DBT_EFER_NXE | DBT_EFER_SCE;
+    cpu->cr3 = 0x1000;
+    cpu->gdt_base = 0x5000;
+    cpu->gdt_limit = 0x4f;
+    cpu->idt_base = 0x6000;
+    cpu->idt_limit = 0xfff;
+    dbt_seg_from_desc(&cpu->seg[DBT_SEG_CS], 0x10, seg_desc(0xb, 0, true), 0);
+    dbt_seg_from_desc(&cpu->seg[DBT_SEG_SS], 0x18, seg_desc(0x3, 0, false), 0);
+    cpu->tr.sel = 0x40;
+    cpu->tr.base = tss;
+    cpu->tr.limit = 0x67;
+    cpu->tr.attr = 0x8b;
+    cpu->gpr[DBT_RSP] = 0x60000;
+    cpu->rip = CODE + (uint64_t)(entry - prog);
+    dbt_set_cpl(cpu, 0);
+    dbt_tlb_flush(cpu, true);
+}
+
+static uint64_t addr_of(const uint8_t *prog, const uint8_t *label)
+{
+    return CODE + (uint64_t)(label - prog);
+}
+
+static void tm_run(TestMachine *tm)
+{
+    int r = dbt_run_loop(tm->cpu, 0, NULL);
+    if (r != VCPU_EXIT_SHUTDOWN)
+        g_error("guest did not reach the exit port: run returned %d at rip %#llx",
+                r, (unsigned long long)tm->cpu->rip);
+}
+
+static void tm_teardown(TestMachine *tm)
+{
+    dbt_cpu_free(tm->cpu);
+    munmap(tm->ram, RAM_SIZE);
+}
+
+/* ---- tests ------------------------------------------------------------------ */
+
+static void test_paging(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_paging, g_paging_end, g_paging_entry);
+    idt_set(&tm, 14, addr_of(g_paging, g_paging_pf), 0, 0);
+    tm_run(&tm);
+    g_assert_cmpuint(get64(&tm, 0x7ff8), ==, 3);
+    /* not present, write */
+    g_assert_cmphex(get64(&tm, 0x8000), ==, 0x50000);
+    g_assert_cmphex(get64(&tm, 0x9000), ==, 0x2);
+    /* present, read-only, write (RMW) */
+    g_assert_cmphex(get64(&tm, 0x8008), ==, 0x51000);
+    g_assert_cmphex(get64(&tm, 0x9008), ==, 0x3);
+    /* instruction fetch from an NX page */
+    g_assert_cmphex(get64(&tm, 0x8010), ==, 0x53000);
+    g_assert_cmphex(get64(&tm, 0x9010), ==, 0x11);
+    /* every faulting instruction completed after the fix-up */
+    g_assert_cmphex(get64(&tm, RESULTS), ==, 0x1234);
+    g_assert_cmphex(get64(&tm, RESULTS + 8), ==, 5);
+    g_assert_cmphex(get64(&tm, RESULTS + 16), ==, 1);
+    tm_teardown(&tm);
+}
+
+static void test_tlb(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_tlb, g_tlb_end, g_tlb_entry);
+    tm_run(&tm);
+    g_assert_cmphex(get64(&tm, RESULTS), ==, 0x1111);
+    g_assert_cmphex(get64(&tm, RESULTS + 8), ==, 0x2222);      /* after INVLPG */
+    g_assert_cmphex(get64(&tm, RESULTS + 16), ==, 0x1111);     /* after MOV CR3 */
+    g_assert_cmphex(get64(&tm, RESULTS + 24) & 0x60, ==, 0x20);  /* A, not D */
+    g_assert_cmphex(get64(&tm, RESULTS + 32) & 0x60, ==, 0x60);  /* A and D */
+    tm_teardown(&tm);
+}
+
+static void test_ist(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_ist, g_ist_end, g_ist_entry);
+    idt_set(&tm, 3, addr_of(g_ist, g_ist_bp), 1, 3);
+    tm_run(&tm);
+    /* 5 qwords pushed on the IST1 stack (16-byte aligned top 0x70000) */
+    g_assert_cmphex(get64(&tm, RESULTS), ==, 0x70000 - 5 * 8);
+    g_assert_cmphex(get64(&tm, RESULTS + 8), ==, 7);
+    tm_teardown(&tm);
+}
+
+static void test_irq_during_rep(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_rep, g_rep_end, g_rep_entry);
+    idt_set(&tm, 0x30, addr_of(g_rep, g_rep_irq), 0, 0);
+    tm.irq_vector = 0x30;
+    tm.irq_countdown = 3;
+    tm_run(&tm);
+    g_assert_cmpint(tm.acks, ==, 1);
+    g_assert_cmpuint(get64(&tm, RESULTS), ==, 1);
+    /* interrupted at the REP instruction itself, with work left */
+    g_assert_cmphex(get64(&tm, RESULTS + 8), ==, addr_of(g_rep, g_rep_insn));
+    g_assert_cmpuint(get64(&tm, RESULTS + 24), >, 0);
+    g_assert_cmpuint(get64(&tm, RESULTS + 24), <, 0x100000);
+    g_assert_cmpuint(get64(&tm, RESULTS + 16), ==, 0);
+    for (unsigned k = 0; k < 0x100000; k += 4093)
+        g_assert_cmpuint(tm.ram[0x100000 + k], ==, 0x5a);
+    g_assert_cmpuint(tm.ram[0x1fffff], ==, 0x5a);
+    g_assert_cmpuint(tm.ram[0x200000], ==, 0);
+    tm_teardown(&tm);
+}
+
+static void test_hlt(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_hlt, g_hlt_end, g_hlt_entry);
+    idt_set(&tm, 0x31, addr_of(g_hlt, g_hlt_irq), 0, 0);
+    tm.hlt_vector = 0x31;
+    tm_run(&tm);
+    g_assert_cmpint(tm.waits, ==, 1);
+    g_assert_cmpint(tm.acks, ==, 1);
+    g_assert_cmpuint(get64(&tm, RESULTS), ==, 1);
+    g_assert_cmpuint(get64(&tm, RESULTS + 8), ==, 3);
+    tm_teardown(&tm);
+}
+
+static void test_syscall(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_syscall, g_syscall_end, g_sc_entry);
+    idt_set(&tm, 14, addr_of(g_syscall, g_sc_pf), 0, 0);
+    idt_set(&tm, 13, addr_of(g_syscall, g_sc_gp), 0, 0);
+    tm_run(&tm);
+    g_assert_cmpuint(get64(&tm, RESULTS), ==, 42);               /* rax + 1 */
+    /* RCX = the address after SYSCALL */
+    g_assert_cmphex(get64(&tm, RESULTS + 8), ==, addr_of(g_syscall, g_sc_user) + 7);
+    g_assert_cmphex(get64(&tm, RESULTS + 16), ==, 0x10);          /* kernel CS */
+    g_assert_cmphex(get64(&tm, RESULTS + 24) & 0x200, ==, 0);     /* IF masked */
+    g_assert_cmphex(get64(&tm, RESULTS + 32) & 0x200, ==, 0x200); /* R11 = user RFLAGS */
+    /* user read of a supervisor page: #PF U|P, then fixed */
+    g_assert_cmphex(get64(&tm, 0x8000), ==, 0x52000);
+    g_assert_cmphex(get64(&tm, 0x9000), ==, 0x5);
+    /* HLT at CPL 3: #GP(0) at the HLT, from CS 0x33 */
+    g_assert_cmphex(get64(&tm, RESULTS + 56), ==, 0);
+    g_assert_cmphex(get64(&tm, RESULTS + 64), ==, addr_of(g_syscall, g_sc_hlt));
+    tm_teardown(&tm);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/dbt/sys/page-faults", test_paging);
+    g_test_add_func("/dbt/sys/tlb-invalidation", test_tlb);
+    g_test_add_func("/dbt/sys/ist", test_ist);
+    g_test_add_func("/dbt/sys/irq-during-rep", test_irq_during_rep);
+    g_test_add_func("/dbt/sys/hlt", test_hlt);
+    g_test_add_func("/dbt/sys/syscall", test_syscall);
+    return g_test_run();
+}
