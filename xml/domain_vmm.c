@@ -46,6 +46,12 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
     }
     if (!accel)
         accel = domain_accel_to_string(domain_virt_type_accel(def->virt_type));
+    if (!def->kernel || !def->name || !def->uuid[0] || !def->vcpus || !def->memory_kib) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
+                    _("incomplete domain definition: kernel, name, UUID, vCPUs and "
+                      "memory are required"));
+        return NULL;
+    }
 
     argv_add(b, params->vmm_path ? params->vmm_path
                           : def->emulator ? def->emulator : "vessel-vmm");

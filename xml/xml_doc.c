@@ -585,7 +585,7 @@ xml_error_attr_unsupported(GError **error, const xmlNode *node, const char *attr
 void
 xml_escape_append(GString *out, const char *s, gboolean attr)
 {
-    for (const char *p = s; *p; p++) {
+    for (const char *p = s ? s : ""; *p; p++) {
         switch (*p) {
         case '&': g_string_append(out, "&amp;"); break;
         case '<': g_string_append(out, "&lt;"); break;

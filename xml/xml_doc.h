@@ -62,7 +62,8 @@ void xml_error_attr_unsupported(GError **error, const xmlNode *node, const char 
                                 guint n_supported);
 
 /* ---- writing ------------------------------------------------------ */
-/* Append @s escaped for element content (@attr FALSE) or a '...' value. */
+/* Append @s (NULL: nothing) escaped for element content (@attr FALSE)
+ * or for a '...' attribute value. */
 void xml_escape_append(GString *out, const char *s, gboolean attr);
 /* Append "<indent>name='value'" pairs helper: " name='escaped'" */
 void xml_attr_append(GString *out, const char *name, const char *value);

@@ -212,6 +212,24 @@ test_argv_no_tap(void)
     g_assert_nonnull(strstr(error->message, "no tap device"));
 }
 
+/* Definitions built in code (not parsed) must not crash the formatter
+ * or produce a truncated argv. */
+static void
+test_incomplete_def(void)
+{
+    g_autoptr(DomainDef) def = g_new0(DomainDef, 1);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *xml = NULL;
+    DomainVmmParams params = { .control_fd = -1 };
+
+    def->disks = g_new0(DomainDiskDef *, 1);
+    def->nets = g_new0(DomainNetDef *, 1);
+    xml = domain_def_format(def);
+    g_assert_nonnull(xml);
+    g_assert_null(domain_def_to_vmm_argv(def, &params, &error));
+    g_assert_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID);
+}
+
 static void
 test_enums(void)
 {
@@ -262,6 +280,7 @@ main(int argc, char **argv)
     g_test_add_func("/xml/values/argv-params", test_argv_params);
     g_test_add_func("/xml/values/argv-no-tap", test_argv_no_tap);
     g_test_add_func("/xml/values/enums", test_enums);
+    g_test_add_func("/xml/values/incomplete-def", test_incomplete_def);
     g_test_add_func("/xml/values/parse-file-names-path", test_parse_file_names_path);
     return g_test_run();
 }
