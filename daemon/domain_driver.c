@@ -173,6 +173,49 @@ static void classify_exit(const DomainObj *dom, int status, int *reason, int *de
     *detail = map[r].detail;
 }
 
+/* <on_poweroff>/<on_crash> restart: a guest that powered itself off (not
+ * on our request) or crashed is started again.  A reset is handled inside
+ * the VMM (no --no-reboot) unless <on_reboot> is destroy. */
+static gboolean wants_restart(const DomainObj *dom, int status, int reason,
+                              gboolean asked_shutdown)
+{
+    if (dom->stop_reason >= 0)
+        return FALSE;
+    if (reason == DOMAIN_SHUTOFF_CRASHED)
+        return dom->def->on_crash == DOMAIN_LIFECYCLE_RESTART;
+    if (reason == DOMAIN_SHUTOFF_SHUTDOWN && !asked_shutdown && status != -1 &&
+        WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return dom->def->on_poweroff == DOMAIN_LIFECYCLE_RESTART;
+    return FALSE;
+}
+
+typedef struct {
+    Daemon *d;
+    DomainObj *dom;
+} RestartCtx;
+
+static RestartCtx *restart_new(Daemon *d, DomainObj *dom)
+{
+    RestartCtx *r = g_new0(RestartCtx, 1);
+    *r = (RestartCtx){ d, domain_obj_ref(dom) };
+    return r;
+}
+
+static gpointer restart_thread(gpointer data)
+{
+    RestartCtx *r = data;
+    g_autoptr(GError) err = NULL;
+    if (!domain_driver_start(r->d, r->dom, 0, &err))
+        g_warning(_("Restart of domain '%s' failed: %s"), r->dom->def->name, err->message);
+    domain_list_lock(r->d->domains);
+    if (!r->dom->persistent && !domain_obj_is_active(r->dom) && !r->dom->removed)
+        domain_list_remove(r->d->domains, r->dom);
+    domain_list_unlock(r->d->domains);
+    domain_obj_unref(r->dom);
+    g_free(r);
+    return NULL;
+}
+
 static void vmm_exited(pid_t pid, int status, gpointer data)
 {
     ExitCtx *c = data;
@@ -187,6 +230,7 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
     gboolean was_up = !(dom->state == DOMAIN_STATE_PAUSED &&
                         dom->reason == DOMAIN_PAUSED_STARTING_UP);
     int reason, detail;
+    gboolean asked_shutdown = dom->state == DOMAIN_STATE_SHUTDOWN;
     classify_exit(dom, status, &reason, &detail);
     if (status == -1)
         domain_log(d, dom->def->name, "VMM pid %d exited", (int)pid);
@@ -215,8 +259,12 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
     }
     if (was_up)
         emit(d, dom, DOMAIN_EVENT_STOPPED, detail);
-    if (!dom->persistent)
+    if (was_up && wants_restart(dom, status, reason, asked_shutdown)) {
+        domain_log(d, dom->def->name, "restarting (lifecycle action)");
+        g_thread_unref(g_thread_new("restart", restart_thread, restart_new(d, dom)));
+    } else if (!dom->persistent) {
         domain_list_remove(d->domains, dom);
+    }
     g_cond_broadcast(&d->domains->cond);
     domain_list_unlock(d->domains);
     daemon_touch(d);

@@ -154,6 +154,39 @@ static void test_crash(void)
     g_assert_nonnull(strstr(log, "killed by signal 9"));
 }
 
+static gboolean pid_changed(gpointer data)
+{
+    void **a = data;
+    int pid = fixture_vmm_pid(a[0], "phoenix");
+    return pid > 0 && pid != GPOINTER_TO_INT(a[1]);
+}
+
+static void test_crash_restart(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *xml = fixture_domain_xml(fx, "phoenix", "fake.powerdown=exit:4");
+    g_autofree char *with = NULL;
+    {
+        char *at = strstr(xml, "<devices>");
+        with = g_strdup_printf("%.*s<on_crash>restart</on_crash>\n  %s", (int)(at - xml), xml, at);
+    }
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) d = fixture_manager(fx, "DefineXML", g_variant_new("(s)", with), "(o)",
+                                            &err);
+    g_assert_no_error(err);
+    const char *p;
+    g_variant_get(d, "(&o)", &p);
+    call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    int pid = fixture_vmm_pid(fx, "phoenix");
+    call_ok(fx, p, "Shutdown", g_variant_new("(uu)", 0, 0));   /* the VMM "crashes" */
+    fixture_wait_event(fx, "phoenix", EV_STOPPED, 2);
+    void *args[2] = { fx, GINT_TO_POINTER(pid) };
+    g_assert_true(vt_wait_until(pid_changed, args, vt_timeout_ms(20000)));
+    fixture_wait_state(fx, p, ST_RUNNING);
+    call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));
+}
+
 static void test_start_failure(void)
 {
     g_autoptr(DaemonFixture) fx = fixture_new(NULL);
@@ -377,6 +410,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/lifecycle/shutdown", test_shutdown);
     g_test_add_func("/daemon/lifecycle/shutdown-timeout", test_shutdown_timeout);
     g_test_add_func("/daemon/lifecycle/crash", test_crash);
+    g_test_add_func("/daemon/lifecycle/crash-restart", test_crash_restart);
     g_test_add_func("/daemon/lifecycle/start-failure", test_start_failure);
     g_test_add_func("/daemon/lifecycle/suspend-resume-reboot", test_suspend_resume_reboot);
     g_test_add_func("/daemon/lifecycle/transient", test_transient);
