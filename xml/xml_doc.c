@@ -345,12 +345,15 @@ shape_check(const ShapeCheck *chk, xmlNode *node, const char *key, GError **erro
         if (c->ns || !shape_has(chk, key, ">", (const char *)c->name)) {
             gboolean known = !c->ns && unsupported &&
                              word_in_list(unsupported, (const char *)c->name);
+            g_autofree char *shown = c->ns && c->ns->prefix
+                ? g_strdup_printf("%s:%s", (const char *)c->ns->prefix, (const char *)c->name)
+                : g_strdup((const char *)c->name);
 
             g_set_error(error, VESSEL_XML_ERROR,
                         known ? VESSEL_XML_ERROR_UNSUPPORTED : VESSEL_XML_ERROR_SCHEMA,
                         known ? _("unsupported element <%s> in <%s> at line %ld")
                               : _("unknown element <%s> in <%s> at line %ld"),
-                        (const char *)c->name, name, xml_node_line(c));
+                        shown, name, xml_node_line(c));
             return FALSE;
         }
         if (!shape_has(chk, key, "+", (const char *)c->name)) {
