@@ -17,7 +17,8 @@ $CC -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
     -I"$top" -I"$build" -I"$top/common" -DLOCALEDIR='"/usr/share/locale"' \
     $(pkg-config --cflags glib-2.0 gio-2.0 libxml-2.0) \
     "$here/fuzz-xml.c" "$here/../fuzz_one.c" \
-    "$top"/xml/*.c "$build/xml/xml_schemas.c" "$top/common/i18n.c" \
+    $(ls "$top"/xml/*.c | grep -v /vessel_xml_tool.c) \
+    "$build/xml/xml_schemas.c" "$top/common/i18n.c" \
     $(pkg-config --libs glib-2.0 gio-2.0 libxml-2.0) -o "$out"
 mkdir -p "$build/fuzz-corpus"
 for d in domain-in network-in domain-err network-err; do
