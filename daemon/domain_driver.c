@@ -433,7 +433,8 @@ static char *define_locked(Daemon *d, DomainDef *def_in, GError **error)
              was_persistent ? DOMAIN_EVENT_DEFINED_UPDATED : DOMAIN_EVENT_DEFINED_ADDED);
     } else {
         /* a leftover autostart link of an older domain of that name goes */
-        domain_store_set_autostart(d->config, def->name, FALSE, NULL);
+        if (domain_store_get_autostart(d->config, def->name))
+            domain_store_set_autostart(d->config, def->name, FALSE, NULL);
         dom = domain_list_add(d->domains, g_steal_pointer(&def));
         dom->persistent = TRUE;
         emit(d, dom, DOMAIN_EVENT_DEFINED, DOMAIN_EVENT_DEFINED_ADDED);
