@@ -39,6 +39,7 @@ struct Vcpu {
     pthread_t thread;
     bool thread_started;
     bool parked;
+    bool exit_pending;           /* reported an exit, waits for the main thread */
     clockid_t cpu_clock;
     bool has_cpu_clock;
 };

@@ -93,6 +93,8 @@ void machine_unpark(Machine *m)
 {
     machine_lock(m);
     m->park_all = false;
+    for (int i = 0; i < m->nvcpus; i++)
+        m->vcpus[i]->exit_pending = false;
     machine_kick_all(m);
     machine_unlock(m);
 }
@@ -131,12 +133,16 @@ static void *vcpu_thread(void *opaque)
             r = m->cpu->vcpu_run(v);
         if (r == VCPU_EXIT_KICKED)
             continue;
+        machine_lock(m);
+        v->exit_pending = true;
+        machine_unlock(m);
         if (m->on_exit)
             m->on_exit(m->on_exit_opaque, r);
-        if (r < 0 || r == VCPU_EXIT_CRASH || r == VCPU_EXIT_SHUTDOWN || r == VCPU_EXIT_RESET) {
-            /* Stay out of the CPU until the main thread decides. */
+        {
+            /* Stay out of the CPU until the main thread has decided
+             * (machine_unpark after a reboot, or quit). */
             machine_lock(m);
-            while (!m->quit && !m->park_all) {
+            while (!m->quit && v->exit_pending) {
                 if (!v->parked) {
                     v->parked = true;
                     pthread_cond_broadcast(&m->park_cond);

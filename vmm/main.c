@@ -49,6 +49,7 @@ typedef struct {
     int exit_code;
     gboolean finishing;
     gboolean pidfile_written;
+    char *accel_note;        /* said once the machine is up (--accel auto) */
 } Vmm;
 
 typedef struct {
@@ -171,9 +172,8 @@ static gboolean vmm_ctl_pause(void *opaque, GError **error)
 {
     (void)error;
     Vmm *vmm = opaque;
+    /* The vCPUs are kicked out of the CPU and park until resumed. */
     machine_set_state(vmm->m, MACHINE_STATE_PAUSED);
-    machine_park(vmm->m);
-    machine_unpark(vmm->m); /* they stay parked while PAUSED */
     return TRUE;
 }
 
@@ -331,7 +331,7 @@ static int vmm_choose_accel(Vmm *vmm)
     if (r == 0) {
         vmm->cpu = &cpu_backend_kvm;
         if (!strcmp(vmm->accel, "auto"))
-            fprintf(stderr, "vessel-vmm: %s\n", _("using kvm"));
+            vmm->accel_note = g_strdup(_("vessel-vmm: using kvm"));
         return 0;
     }
     if (!strcmp(vmm->accel, "kvm")) {
@@ -339,7 +339,7 @@ static int vmm_choose_accel(Vmm *vmm)
         return EXIT_ERROR;
     }
     vmm->cpu = &cpu_backend_dbt;
-    fprintf(stderr, _("vessel-vmm: using dbt (KVM cannot be used: %s)\n"), why);
+    vmm->accel_note = g_strdup_printf(_("vessel-vmm: using dbt (KVM cannot be used: %s)"), why);
     return 0;
 }
 
@@ -370,6 +370,7 @@ static void vmm_clear(Vmm *vmm)
     g_free(vmm->name);
     g_free(vmm->uuid);
     g_free(vmm->pidfile);
+    g_free(vmm->accel_note);
     g_strfreev(vmm->disks);
     g_strfreev(vmm->nets);
 }
@@ -402,6 +403,8 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         vmm_fail("%s", error->message);
         return EXIT_ERROR;
     }
+    if (vmm->accel_note)
+        fprintf(stderr, "%s\n", vmm->accel_note);
     machine_set_backend(vmm->m, vmm->cpu);
     if (!machine_backend_init(vmm->m, &error)) {
         vmm_fail("%s", error->message);
