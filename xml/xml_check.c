@@ -47,6 +47,8 @@ xml_check_abs_path(const char *s)
 {
     if (s[0] != '/')
         return _("must be an absolute path");
+    if (!s[1])
+        return _("must name a file below '/'");
     if (strlen(s) >= PATH_MAX)
         return _("is too long");
     return xml_check_text(s, FALSE);
@@ -61,9 +63,11 @@ xml_check_ifname(const char *s)
         return _("is longer than 15 characters");
     if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
         return _("must not be '.' or '..'");
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p <= ' ' || *p >= 0x7f || *p == '/' || *p == ':')
-            return _("must be printable ASCII without '/', ':' or white space");
+    /* the kernel forbids '/', ':' and white space; libvirt's schemas
+     * allow letters, digits and _.-\:/ -- take what both accept */
+    if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+        strlen(s))
+        return _("may only contain letters, digits, '_', '.' and '-'");
     return NULL;
 }
 

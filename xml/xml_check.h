@@ -11,10 +11,11 @@
 /* Object names: non-empty UTF-8, at most @max bytes, no '/', no control
  * characters, not "." or "..". */
 const char *xml_check_name(const char *s, gsize max);
-/* Absolute path without control characters, shorter than PATH_MAX. */
+/* Absolute path (not "/" itself) without control characters, shorter
+ * than PATH_MAX. */
 const char *xml_check_abs_path(const char *s);
-/* Network interface name as the kernel accepts it (IFNAMSIZ, no '/', ':'
- * or white space, not "." or ".."). */
+/* Network interface name that both the kernel and libvirt's schemas
+ * accept: 1-15 of [A-Za-z0-9_.-], not "." or "..". */
 const char *xml_check_ifname(const char *s);
 /* Free text: valid UTF-8 without control characters (newlines and tabs
  * allowed when @multiline). */

@@ -18,6 +18,24 @@
         }                                                                      \
     } while (0)
 
+/* VESSEL_FUZZ_DUMP_DIR: keep every formatted definition, so that
+ * test-xml-libvirt-schema.sh can check them against libvirt's schemas. */
+static void
+fuzz_dump(const char *kind, const char *xml)
+{
+    static guint counter;
+    const char *dir = g_getenv("VESSEL_FUZZ_DUMP_DIR");
+    g_autofree char *name = NULL;
+    g_autofree char *path = NULL;
+
+    if (!dir)
+        return;
+    name = g_strdup_printf("%s-%05u.xml", kind, counter++);
+    path = g_build_filename(dir, name, NULL);
+    if (!g_file_set_contents(path, xml, -1, NULL))
+        abort();
+}
+
 static void
 fuzz_error_ok(const GError *error, const char *text)
 {
@@ -47,6 +65,7 @@ fuzz_domain(const char *text)
     FUZZ_CHECK(domain_def_equal(def, again), "domain round trip differs", text);
     out2 = domain_def_format(again);
     FUZZ_CHECK(strcmp(out, out2) == 0, "domain formats differently twice", text);
+    fuzz_dump("domain", out);
 
     /* taps from <target dev=>, so missing ones are a clean error */
     argv = domain_def_to_vmm_argv(def, &params, &error);
@@ -75,6 +94,7 @@ fuzz_network(const char *text)
     FUZZ_CHECK(network_def_equal(def, again), "network round trip differs", text);
     out2 = network_def_format(again);
     FUZZ_CHECK(strcmp(out, out2) == 0, "network formats differently twice", text);
+    fuzz_dump("network", out);
     return 1;
 }
 

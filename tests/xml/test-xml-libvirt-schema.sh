@@ -24,7 +24,7 @@ dir="$top_srcdir/tests/xml"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
+n=2
 for f in "$dir"/domain-out/*.xml "$dir"/network-out/*.xml; do n=$((n + 1)); done
 tap_plan $n
 
@@ -42,5 +42,22 @@ done
 for f in "$dir"/network-out/*.xml; do
     tap_check "network-out/$(basename "$f") valid for libvirt" \
         "$XMLLINT" --noout --relaxng "$schemas/network.rng" "$f"
+done
+
+# Beyond the golden files: every definition the seeded fuzz run manages
+# to parse is formatted and must be valid for libvirt too.
+fuzz="$top_builddir/tests/xml/test-xml-fuzz"
+mkdir "$tmp/fuzz"
+VESSEL_FUZZ_DUMP_DIR="$tmp/fuzz" VESSEL_FUZZ_ITERATIONS=3000 VESSEL_FUZZ_SEED=7 \
+    "$fuzz" -p /xml/fuzz/mutations > "$tmp/fuzz.log" 2>&1 || tap_bail "$fuzz failed"
+sed -i "1s/^<domain type='dbt'>/<domain type='kvm'>/" "$tmp"/fuzz/domain-*.xml
+for kind in domain network; do
+    count=$(ls "$tmp"/fuzz/$kind-*.xml | wc -l)
+    if [ "$count" -lt 10 ]; then
+        tap_ok 1 "fuzz produced only $count ${kind}s"
+        continue
+    fi
+    tap_check "$count fuzz-generated ${kind}s valid for libvirt" \
+        "$XMLLINT" --noout --relaxng "$schemas/$kind.rng" "$tmp"/fuzz/$kind-*.xml
 done
 tap_done
