@@ -424,7 +424,7 @@ void dbt_code_page_written(DbtCpu *cpu, DbtRam *ram, uint64_t pa);
 
 static inline bool dbt_canonical(uint64_t la)
 {
-    return (uint64_t)(((int64_t)la << 16) >> 16) == la;
+    return (uint64_t)((int64_t)(la << 16) >> 16) == la;
 }
 
 #define DBT_DEFINE_ACCESS(bits, type)                                        \
