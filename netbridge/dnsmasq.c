@@ -217,7 +217,8 @@ gboolean netbridge_dnsmasq_start(const NetbridgeNetConfig *cfg, GError **error)
     }
     /* stdout goes to /dev/null: the daemonised server keeps no pipe of ours
      * open, but be safe and only capture stderr, which it closes. */
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+    if (!g_spawn_sync(NULL, (char **)argv, NULL,
+                      G_SPAWN_STDIN_FROM_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                       NULL, &err, &status, &local)) {
         g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_DNSMASQ,
                     _("cannot run %s: %s"), dnsmasq, local->message);

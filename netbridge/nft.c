@@ -2,8 +2,11 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <gio/gio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "netbridge/error.h"
@@ -97,6 +100,35 @@ char *netbridge_nft_script_remove(const NetbridgeNetConfig *cfg)
     return g_string_free(s, FALSE);
 }
 
+/* A sealed-in-memory copy of @text to use as a child's stdin.  A pipe
+ * would raise SIGPIPE in the caller if nft exits before reading it all. */
+static int nft_input_fd(const char *text, GError **error)
+{
+    int fd = memfd_create("vessel-nft", MFD_CLOEXEC);
+    gsize len = strlen(text), off = 0;
+
+    while (fd >= 0 && off < len) {
+        gssize n = write(fd, text + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            fd = -1;
+            break;
+        }
+        off += n;
+    }
+    if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_FIREWALL,
+                    _("cannot prepare the nft script: %s"), g_strerror(e));
+        return -1;
+    }
+    return fd;
+}
+
 /* Run nft with @args and @input (may be NULL) on stdin; the exit status
  * goes to @status.  FALSE only if nft could not be run at all. */
 static gboolean nft_exec(const char *const *args, const char *input, int *status,
@@ -104,6 +136,7 @@ static gboolean nft_exec(const char *const *args, const char *input, int *status
 {
     g_autofree char *nft = netbridge_program_find("NETBRIDGE_NFT", "nft");
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_autoptr(GSubprocessLauncher) launcher = NULL;
     g_autoptr(GSubprocess) proc = NULL;
     g_autoptr(GError) local = NULL;
 
@@ -112,11 +145,16 @@ static gboolean nft_exec(const char *const *args, const char *input, int *status
         g_ptr_array_add(argv, (char *)*args);
     g_ptr_array_add(argv, NULL);
 
-    proc = g_subprocess_newv((const char *const *)argv->pdata,
-                             G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                             G_SUBPROCESS_FLAGS_STDERR_PIPE, &local);
-    if (!proc ||
-        !g_subprocess_communicate_utf8(proc, input ? input : "", NULL, out, err, &local)) {
+    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    if (input) {
+        int fd = nft_input_fd(input, error);
+        if (fd < 0)
+            return FALSE;
+        g_subprocess_launcher_take_stdin_fd(launcher, fd);
+    }
+    proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &local);
+    if (!proc || !g_subprocess_communicate_utf8(proc, NULL, NULL, out, err, &local)) {
         g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_FIREWALL,
                     _("cannot run %s: %s"), nft, local->message);
         return FALSE;

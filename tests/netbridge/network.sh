@@ -1,12 +1,14 @@
 #!/bin/sh
 # network.sh - whole virtual networks, run by nbtool inside namespaces this
-# test creates (vessel-test-PID-{srv,cli,far}) and deletes:
+# test creates (vessel-test-PID-{srv,cli,cl2,far}) and deletes:
 #   - start then stop leaves the namespace as found (ip -d link, ip addr,
 #     nft list ruleset, with another tool's table left alone); two networks
 #     share our table; stop is idempotent, also after a "crash";
+#   - a failing start (subnet in use, dnsmasq or nft failing) leaves nothing;
 #   - dnsmasq serves real leases (dynamic and static) to busybox udhcpc in
-#     a client namespace wired to the bridge by veth pairs, they show up in
-#     the parsed leases, and their names resolve through its DNS;
+#     two client namespaces wired to the bridge by veth pairs, they show up
+#     in the parsed leases, their names resolve through its DNS, and the
+#     clients reach each other;
 #   - nat: the client reaches a third namespace, which has no route back,
 #     through the masquerade; route: both ways without NAT; isolated:
 #     nothing is forwarded.
@@ -31,25 +33,33 @@ done
 
 SRV=vessel-test-$$-srv
 CLI=vessel-test-$$-cli
+CL2=vessel-test-$$-cl2
 FAR=vessel-test-$$-far
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vessel-network.XXXXXX") || tap_bail "mktemp"
 INI=$WORK/net.ini
 export WORK
 
 cleanup() {
-    [ -n "$FAR_NC" ] && kill "$FAR_NC" 2>/dev/null
     ip netns exec "$SRV" "$NBTOOL" net-stop "$INI" >/dev/null 2>&1
-    for ns in "$SRV" "$CLI" "$FAR"; do ip netns del "$ns" 2>/dev/null; done
+    ip netns exec "$SRV" "$NBTOOL" net-stop "$WORK/net2.ini" >/dev/null 2>&1
+    for ns in "$SRV" "$CLI" "$CL2" "$FAR"; do
+        # Whatever still runs in our namespaces (a listener, a stray client).
+        pids=$(ip netns pids "$ns" 2>/dev/null)
+        [ -n "$pids" ] && kill -9 $pids 2>/dev/null
+        ip netns del "$ns" 2>/dev/null
+    done
     [ -n "$VESSEL_TEST_KEEP" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 ip netns add "$SRV" 2>"$WORK/err" || unavailable "cannot create a network namespace: $(cat "$WORK/err")"
-ip netns add "$CLI" && ip netns add "$FAR" || tap_bail "cannot create namespaces"
+ip netns add "$CLI" && ip netns add "$CL2" && ip netns add "$FAR" ||
+    tap_bail "cannot create namespaces"
 
 in_srv() { ip netns exec "$SRV" "$@"; }
 in_cli() { ip netns exec "$CLI" "$@"; }
+in_cl2() { ip netns exec "$CL2" "$@"; }
 in_far() { ip netns exec "$FAR" "$@"; }
 nb() { in_srv "$NBTOOL" "$@"; }
 
@@ -144,11 +154,12 @@ tap_check "namespace is as it was after crash recovery" sh -c "{ ip -n $SRV -d l
 
 # ---- 4: DHCP from a client namespace -----------------------------------
 ip link add cli0 netns "$CLI" type veth peer name vport0 netns "$SRV"
-ip link add cli1 netns "$CLI" type veth peer name vport1 netns "$SRV"
+ip link add cli1 netns "$CL2" type veth peer name vport1 netns "$SRV"
 ip link add up1 netns "$FAR" type veth peer name up0 netns "$SRV"
 ip -n "$CLI" link set cli0 address 02:56:53:aa:bb:01
-ip -n "$CLI" link set cli1 address 02:56:53:aa:bb:02
-for l in cli0 cli1 lo; do ip -n "$CLI" link set "$l" up; done
+ip -n "$CL2" link set cli1 address 02:56:53:aa:bb:02
+for l in cli0 lo; do ip -n "$CLI" link set "$l" up; done
+for l in cli1 lo; do ip -n "$CL2" link set "$l" up; done
 ip -n "$SRV" addr add 10.88.0.1/24 dev up0
 ip -n "$SRV" link set up0 up
 ip -n "$FAR" addr add 10.88.0.2/24 dev up1
@@ -178,8 +189,9 @@ exit 0
 EOS
 chmod +x "$WORK/udhcpc.sh"
 
-dhcp() {   # dhcp IFACE HOSTNAME
-    in_cli "$BUSYBOX" udhcpc -i "$1" -n -q -t 10 -T 1 -s "$WORK/udhcpc.sh" -x "hostname:$2" \
+dhcp() {   # dhcp NAMESPACE IFACE HOSTNAME
+    ns=$1; shift
+    ip netns exec "$ns" "$BUSYBOX" udhcpc -i "$1" -n -q -t 10 -T 1 -s "$WORK/udhcpc.sh" -x "hostname:$2" \
         >"$WORK/udhcpc-$1.log" 2>&1
 }
 
@@ -189,14 +201,21 @@ tap_check "a network whose subnet is in use does not start" \
     sh -c "ip netns exec $SRV $NBTOOL net-start $INI 2>&1 | grep 'overlaps an address on interface up0'"
 leftovers; tap_ok $? "... and leaves nothing behind"
 ip -n "$SRV" addr del 10.77.0.200/16 dev up0
+tap_check "a network whose dnsmasq fails does not start" \
+    sh -c "! ip netns exec $SRV env NETBRIDGE_DNSMASQ=false $NBTOOL net-start $INI"
+leftovers; tap_ok $? "... and is rolled back completely"
+tap_check "a network whose rules fail does not start" \
+    sh -c "! ip netns exec $SRV env NETBRIDGE_NFT=false $NBTOOL net-start $INI"
+leftovers; tap_ok $? "... and is rolled back completely"
 tap_check "nat network starts with clients attached" sh -c "ip netns exec $SRV $NBTOOL net-start $INI"
 tap_check "client ports join the bridge" attach_ports
-tap_check "udhcpc gets a dynamic lease" dhcp cli0 vmclient
+tap_check "udhcpc gets a dynamic lease" dhcp "$CLI" cli0 vmclient
 ip0=$(cat "$WORK/ip-cli0" 2>/dev/null)
 case "$ip0" in 10.77.0.1[0-4][0-9]|10.77.0.150) r=0 ;; *) r=1 ;; esac
 tap_ok $r "dynamic address $ip0 is inside the DHCP range"
-tap_check "udhcpc gets the static lease" dhcp cli1 other
+tap_check "udhcpc in a second client gets the static lease" dhcp "$CL2" cli1 other
 tap_ok "$([ "$(cat "$WORK/ip-cli1" 2>/dev/null)" = 10.77.0.9 ]; echo $?)" "static host got 10.77.0.9"
+tap_check "the two clients ping each other over the bridge" in_cl2 "$BUSYBOX" ping -c 1 -W 5 "$ip0"
 lease_listed() { nb net-leases "$INI" | grep -q "^[0-9]* $1 ipv4 $2/24 $3 "; }
 tap_ok "$(wait_until 10 lease_listed 02:56:53:aa:bb:01 "$ip0" vmclient; echo $?)" \
     "dynamic lease parsed (mac, ipv4, ip/prefix, hostname)"
@@ -214,11 +233,10 @@ ip -n "$FAR" route get 10.77.0.100 >/dev/null 2>&1
 tap_ok "$([ $? -ne 0 ]; echo $?)" "far namespace has no route back to the network"
 tap_check "nat: client pings the far namespace through the masquerade" \
     in_cli "$BUSYBOX" ping -c 1 -W 5 10.88.0.2
-in_far "$BUSYBOX" nc -l -p 7777 -e "$BUSYBOX" echo vessel-far &
-FAR_NC=$!
+in_far "$BUSYBOX" nc -l -p 7777 -e "$BUSYBOX" echo vessel-far </dev/null >/dev/null 2>&1 &
 tcp_far() { in_cli "$BUSYBOX" nc -w 2 10.88.0.2 7777 </dev/null | grep -q vessel-far; }
 tap_ok "$(wait_until 10 tcp_far; echo $?)" "nat: client opens a TCP connection to the far namespace"
-kill "$FAR_NC" 2>/dev/null; FAR_NC=
+pids=$(ip netns pids "$FAR"); [ -n "$pids" ] && kill $pids 2>/dev/null
 
 tap_check "nat network stops" nb net-stop "$INI"
 write_ini route
