@@ -48,6 +48,30 @@ static char *vsh_history_path(void)
     return g_build_filename(g_get_user_state_dir(), "vessel", "vsh_history", NULL);
 }
 
+/* Commands from a pipe or file: no prompt, no echo, no history (virsh
+ * reads them the same way). */
+static int vsh_batch(VshCtl *ctl)
+{
+    g_autoptr(GIOChannel) in = g_io_channel_unix_new(STDIN_FILENO);
+    gboolean ok = TRUE;
+
+    while (!ctl->quit) {
+        g_autofree char *line = NULL;
+        g_autoptr(GError) error = NULL;
+        GIOStatus st = g_io_channel_read_line(in, &line, NULL, NULL, &error);
+
+        if (st == G_IO_STATUS_EOF)
+            break;
+        if (st != G_IO_STATUS_NORMAL) {
+            vsh_error_print(error);
+            return EXIT_FAILURE;
+        }
+        if (!vsh_run_line(ctl, line))
+            ok = FALSE;
+    }
+    return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 static int vsh_interactive(VshCtl *ctl)
 {
     g_autofree char *hist = vsh_history_path();
@@ -62,7 +86,7 @@ static int vsh_interactive(VshCtl *ctl)
     stifle_history(VSH_HISTORY_MAX);
     read_history(hist);
 
-    if (!ctl->quiet && isatty(STDIN_FILENO))
+    if (!ctl->quiet)
         printf(_("Welcome to vsh, the virtualization interactive terminal.\n\n"
                  "Type:  'help' for help with commands\n"
                  "       'quit' to quit\n\n"));
@@ -71,8 +95,7 @@ static int vsh_interactive(VshCtl *ctl)
         char *trimmed;
 
         if (!line) {
-            if (isatty(STDIN_FILENO))
-                putchar('\n');
+            putchar('\n');
             break;
         }
         trimmed = g_strstrip(g_strdup(line));
@@ -153,6 +176,8 @@ int main(int argc, char **argv)
         return vsh_cmd_run_argv(ctl, argc - i, (const char *const *)argv + i) ? EXIT_SUCCESS
                                                                               : EXIT_FAILURE;
     }
+    if (!isatty(STDIN_FILENO))
+        return vsh_batch(ctl);
     ctl->interactive = TRUE;
     return vsh_interactive(ctl);
 }
