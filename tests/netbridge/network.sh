@@ -139,16 +139,21 @@ tap_check "namespace is as it was (our table gone, theirs intact)" sh -c "{ ip -
 
 # ---- 3: stop after a crash ---------------------------------------------
 tap_check "network starts again" nb net-start "$INI"
-kill -9 "$(cat "$WORK/state/testnet.pid")"
+dns_pid=$(cat "$WORK/state/testnet.pid")
+kill -9 "$dns_pid"
 rm -f "$WORK/state/testnet.pid"
 in_srv ip link set vbrtest down
+dns_gone() { ! kill -0 "$dns_pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/"$dns_pid"/stat 2>/dev/null)" = Z ]; }
+wait_until 10 dns_gone
+state_is "bridge=1 up=0 firewall=1 dnsmasq=0 complete=0"
+tap_ok $? "state read back after a crash: bridge down, rules there, no dnsmasq"
 tap_check "stop after a crash (dnsmasq killed, pid file lost)" nb net-stop "$INI"
 leftovers; tap_ok $? "nothing left after crash + stop"
 nb net-start "$INI" >/dev/null
 dns_pid=$(cat "$WORK/state/testnet.pid")
 rm -f "$WORK/state/testnet.pid"    # lost pid file: found through /proc
 tap_check "stop finds a dnsmasq whose pid file is lost" nb net-stop "$INI"
-! kill -0 "$dns_pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/"$dns_pid"/stat 2>/dev/null)" = Z ]
+dns_gone
 tap_ok $? "that dnsmasq is gone"
 tap_check "namespace is as it was after crash recovery" sh -c "{ ip -n $SRV -d link show; ip -n $SRV addr show; ip netns exec $SRV nft list ruleset; } | diff $WORK/before -"
 
