@@ -227,8 +227,12 @@ static gboolean
 domain_parse_vcpu(DomainDef *def, xmlNode *node, GError **error)
 {
     g_autofree char *text = xml_node_text_trimmed(node);
+    g_autofree char *placement = xml_node_prop(node, "placement");
     guint64 n = 0;
     const char *why = xml_parse_uint(text, VESSEL_DOMAIN_MAX_VCPUS, &n);
+
+    if (!domain_attr_fixed(node, "placement", placement, "static", error))
+        return FALSE;
 
     if (!why && n == 0)
         why = _("must be at least 1");
@@ -451,6 +455,12 @@ domain_parse_interface(DomainDef *def, xmlNode *node, GError **error)
 
     c = xml_node_child(node, "source");
     source = xml_node_prop(c, t == DOMAIN_NET_BRIDGE ? "bridge" : "network");
+    if (xmlHasProp(c, (const xmlChar *)(t == DOMAIN_NET_BRIDGE ? "network" : "bridge"))) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, c,
+                       _("<source> of a type='%s' interface must not have the '%s' attribute"),
+                       type, t == DOMAIN_NET_BRIDGE ? "network" : "bridge");
+        return FALSE;
+    }
     if (!source) {
         xml_error_node(error, VESSEL_XML_ERROR_INVALID, c,
                        _("<source> of a type='%s' interface needs the '%s' attribute"),

@@ -316,8 +316,6 @@ shape_check(const ShapeCheck *chk, xmlNode *node, const char *key, GError **erro
     const char *name = (const char *)node->name;
     const char *unsupported = NULL;
 
-    if (xml_node_is(node, "metadata"))
-        return TRUE; /* foreign namespaces: kept verbatim */
     for (xmlAttr *a = node->properties; a; a = a->next) {
         if (a->ns || !shape_has(chk, key, "@", (const char *)a->name)) {
             g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
@@ -342,6 +340,16 @@ shape_check(const ShapeCheck *chk, xmlNode *node, const char *key, GError **erro
         }
         if (c->type != XML_ELEMENT_NODE)
             continue;
+        if (xml_node_is(node, "metadata")) {
+            /* any element of a foreign namespace, kept verbatim */
+            if (!c->ns || !c->ns->href || !*c->ns->href) {
+                g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
+                            _("<%s> in <metadata> must be in an XML namespace at line %ld"),
+                            (const char *)c->name, xml_node_line(c));
+                return FALSE;
+            }
+            continue;
+        }
         if (c->ns || !shape_has(chk, key, ">", (const char *)c->name)) {
             gboolean known = !c->ns && unsupported &&
                              word_in_list(unsupported, (const char *)c->name);
