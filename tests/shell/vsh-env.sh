@@ -4,6 +4,7 @@
 #   $T temp dir, $URI the daemon, v ARGS (sets $out $err $rc),
 #   expect DESC RC OUT [ERR], has DESC STRING, state_is DOMAIN STATE,
 #   domxml NAME [CMDLINE] (a domain for fake-vmm), CLEANUP_EXTRA (eval'd at exit)
+#   VESSELD_WRAP (set before sourcing): a command prefix for vesseld, e.g. unshare -n
 VSH="$top_builddir/shell/vsh"
 VESSELD="$top_builddir/daemon/vesseld"
 FAKE_VMM="$top_builddir/tests/daemon/fake-vmm"
@@ -35,7 +36,7 @@ system_bus=false
 shutdown_grace=5
 EOF
 : > "$T/vmlinuz"
-VESSEL_VMM=$FAKE_VMM "$VESSELD" --config "$T/vesseld.conf" > "$T/vesseld.log" 2>&1 &
+VESSEL_VMM=$FAKE_VMM $VESSELD_WRAP "$VESSELD" --config "$T/vesseld.conf" > "$T/vesseld.log" 2>&1 &
 DPID=$!
 URI="vessel+unix://$T/run/vessel-sock"
 wait_until 30 test -S "$T/run/vessel-sock" || tap_bail "vesseld did not create its socket"
