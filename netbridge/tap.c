@@ -53,6 +53,7 @@ int netbridge_tap_create(const NetbridgeTapOptions *opts, char **ifname_out, GEr
 {
     const char *name = opts->name ? opts->name : TAP_DEFAULT_TEMPLATE;
     struct ifreq ifr;
+    int hdr_size = (int)opts->vnet_hdr_size;
     int fd;
 
     if (!netbridge_ifname_validate(name, TRUE, error))
@@ -83,7 +84,10 @@ int netbridge_tap_create(const NetbridgeTapOptions *opts, char **ifname_out, GEr
     }
     ifr.ifr_name[IFNAMSIZ - 1] = '\0';
 
-    if (((opts->flags & NETBRIDGE_TAP_SET_OWNER) &&
+    if ((hdr_size && (opts->flags & NETBRIDGE_TAP_VNET_HDR) &&
+         !tap_ioctl(fd, TUNSETVNETHDRSZ, (unsigned long)&hdr_size,
+                    _("set the virtio-net header size"), ifr.ifr_name, error)) ||
+        ((opts->flags & NETBRIDGE_TAP_SET_OWNER) &&
          !tap_ioctl(fd, TUNSETOWNER, opts->owner, _("set the owner"), ifr.ifr_name, error)) ||
         ((opts->flags & NETBRIDGE_TAP_SET_GROUP) &&
          !tap_ioctl(fd, TUNSETGROUP, opts->group, _("set the group"), ifr.ifr_name, error)) ||

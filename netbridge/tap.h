@@ -26,6 +26,8 @@ typedef struct {
     const char *mac;     /* the tap's MAC (see netbridge_mac_for_tap); NULL: kernel's */
     guint mtu;           /* 0: the bridge's MTU, or the kernel default */
     const char *bridge;  /* bridge to attach to; NULL: none */
+    guint vnet_hdr_size; /* with VNET_HDR: TUNSETVNETHDRSZ, e.g. 12 for virtio
+                          * 1.0 (num_buffers included); 0: kernel default 10 */
 } NetbridgeTapOptions;
 
 /* Create a tap; returns its fd (O_CLOEXEC) and its name in @ifname_out

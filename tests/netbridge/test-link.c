@@ -340,12 +340,13 @@ static void test_tap_lifecycle(void)
 }
 
 /* An ARP request "who has @target? tell @sender" from @mac, after a zero
- * virtio-net header (the tap has IFF_VNET_HDR). */
+ * virtio 1.0 net header (12 bytes: the tap has IFF_VNET_HDR and
+ * TUNSETVNETHDRSZ 12). */
 static gsize arp_request_build(guint8 *buf, const guint8 mac[6], const guint8 sender[4],
                                const guint8 target[4])
 {
     static const guint8 arp_head[] = { 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01 };
-    gsize hdr = sizeof(struct virtio_net_hdr), off = hdr;
+    gsize hdr = sizeof(struct virtio_net_hdr_mrg_rxbuf), off = hdr;
 
     memset(buf, 0, hdr);
     memset(buf + off, 0xff, 6);
@@ -368,8 +369,9 @@ static void tap_traffic_child(void)
     static const guint8 bridge_ip[4] = { 10, 9, 3, 1 };
     g_autoptr(GError) error = NULL;
     g_autofree char *ifname = NULL;
-    NetbridgeTapOptions opts = { .flags = NETBRIDGE_TAP_VNET_HDR, .bridge = "vbrt3" };
-    gsize hdr = sizeof(struct virtio_net_hdr);
+    NetbridgeTapOptions opts = { .flags = NETBRIDGE_TAP_VNET_HDR, .bridge = "vbrt3",
+                                 .vnet_hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf) };
+    gsize hdr = sizeof(struct virtio_net_hdr_mrg_rxbuf);
     guint8 frame[128];
     gsize len;
     gint64 deadline, next_ask = 0;
