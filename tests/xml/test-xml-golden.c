@@ -109,8 +109,8 @@ static void
 test_no_orphans(gconstpointer data)
 {
     const char *const *pair = data;
-    g_autoptr(GPtrArray) in = xml_test_list(pair[0]);
-    g_autoptr(GPtrArray) out = xml_test_list(pair[1]);
+    g_autoptr(GPtrArray) in = xml_test_list_stems(pair[0], ".xml");
+    g_autoptr(GPtrArray) out = xml_test_list_stems(pair[1], pair[2]);
 
     g_assert_cmpuint(in->len, >, 0);
     g_assert_cmpuint(in->len, ==, out->len);
@@ -121,8 +121,9 @@ test_no_orphans(gconstpointer data)
 int
 main(int argc, char **argv)
 {
-    static const char *const domain_pair[] = { "domain-in", "domain-out" };
-    static const char *const network_pair[] = { "network-in", "network-out" };
+    static const char *const domain_pair[] = { "domain-in", "domain-out", ".xml" };
+    static const char *const argv_pair[] = { "domain-in", "domain-argv", ".argv" };
+    static const char *const network_pair[] = { "network-in", "network-out", ".xml" };
     g_autoptr(GPtrArray) domains = NULL;
     g_autoptr(GPtrArray) networks = NULL;
 
@@ -145,6 +146,7 @@ main(int argc, char **argv)
     }
     if (g_strcmp0(g_getenv("VESSEL_REGENERATE"), "1") != 0) {
         g_test_add_data_func("/xml/domain/golden/no-orphans", domain_pair, test_no_orphans);
+        g_test_add_data_func("/xml/domain/argv/no-orphans", argv_pair, test_no_orphans);
         g_test_add_data_func("/xml/network/golden/no-orphans", network_pair, test_no_orphans);
     }
     return g_test_run();

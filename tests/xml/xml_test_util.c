@@ -16,8 +16,8 @@ xml_test_path(const char *dir, const char *name)
     return g_test_build_filename(G_TEST_DIST, dir, name, NULL);
 }
 
-GPtrArray *
-xml_test_list(const char *dir)
+static GPtrArray *
+list_files(const char *dir, const char *suffix, gboolean strip)
 {
     g_autofree char *path = g_test_build_filename(G_TEST_DIST, dir, NULL);
     g_autoptr(GError) error = NULL;
@@ -27,10 +27,23 @@ xml_test_list(const char *dir)
 
     g_assert_no_error(error);
     while ((n = g_dir_read_name(d)))
-        if (g_str_has_suffix(n, ".xml"))
-            g_ptr_array_add(names, g_strdup(n));
+        if (g_str_has_suffix(n, suffix))
+            g_ptr_array_add(names, strip ? g_strndup(n, strlen(n) - strlen(suffix))
+                                         : g_strdup(n));
     g_ptr_array_sort(names, cmp_names);
     return names;
+}
+
+GPtrArray *
+xml_test_list(const char *dir)
+{
+    return list_files(dir, ".xml", FALSE);
+}
+
+GPtrArray *
+xml_test_list_stems(const char *dir, const char *suffix)
+{
+    return list_files(dir, suffix, TRUE);
 }
 
 char *

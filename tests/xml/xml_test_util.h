@@ -6,6 +6,8 @@
 
 /* Sorted names of the *.xml files in @dir (source dir relative). */
 GPtrArray *xml_test_list(const char *dir);
+/* Same for files ending in @suffix, with the suffix removed. */
+GPtrArray *xml_test_list_stems(const char *dir, const char *suffix);
 /* Absolute path of @dir/@name in the source tree. */
 char *xml_test_path(const char *dir, const char *name);
 /* Read a file of the source tree or fail the test. */
