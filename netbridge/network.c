@@ -125,3 +125,19 @@ gboolean netbridge_network_state_complete(const NetbridgeNetConfig *cfg,
     return state->bridge && state->up && state->firewall &&
            (!cfg->ipv4_address || state->dnsmasq_pid > 0);
 }
+
+gboolean netbridge_network_ensure(const NetbridgeNetConfig *cfg, gboolean *restarted,
+                                  GError **error)
+{
+    NetbridgeNetworkState state;
+
+    if (restarted)
+        *restarted = FALSE;
+    if (!netbridge_network_state(cfg, &state, error))
+        return FALSE;
+    if (netbridge_network_state_complete(cfg, &state))
+        return TRUE;
+    if (restarted)
+        *restarted = TRUE;
+    return netbridge_network_stop(cfg, error) && netbridge_network_start(cfg, error);
+}

@@ -34,4 +34,10 @@ gboolean netbridge_network_state(const NetbridgeNetConfig *cfg, NetbridgeNetwork
 gboolean netbridge_network_state_complete(const NetbridgeNetConfig *cfg,
                                           const NetbridgeNetworkState *state);
 
+/* For a network that should be running (after a daemon restart): nothing
+ * to do when it is complete, else stop what is left and start it again.
+ * @restarted (may be NULL) tells which happened. */
+gboolean netbridge_network_ensure(const NetbridgeNetConfig *cfg, gboolean *restarted,
+                                  GError **error);
+
 #endif

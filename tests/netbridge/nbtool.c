@@ -1,6 +1,6 @@
 /* nbtool.c - drives libvesselnet from the command line for shell tests.
  *
- *   nbtool net-start|net-stop|net-state|net-leases NETWORK.ini
+ *   nbtool net-start|net-stop|net-ensure|net-state|net-leases NETWORK.ini
  *
  * NETWORK.ini is a GKeyFile standing in for the daemon's NetworkDef:
  *   [network] name= bridge= mac= mtu= stp=true|false delay=
@@ -106,7 +106,7 @@ int main(int argc, char **argv)
     gboolean ok;
 
     if (argc != 3) {
-        fprintf(stderr, "usage: nbtool net-start|net-stop|net-state|net-leases FILE.ini\n");
+        fprintf(stderr, "usage: nbtool net-start|net-stop|net-ensure|net-state|net-leases FILE.ini\n");
         return 2;
     }
     cmd = argv[1];
@@ -118,7 +118,12 @@ int main(int argc, char **argv)
         ok = netbridge_network_start(cfg, &error);
     else if (strcmp(cmd, "net-stop") == 0)
         ok = netbridge_network_stop(cfg, &error);
-    else if (strcmp(cmd, "net-state") == 0)
+    else if (strcmp(cmd, "net-ensure") == 0) {
+        gboolean restarted = FALSE;
+        ok = netbridge_network_ensure(cfg, &restarted, &error);
+        if (ok)
+            printf("%s\n", restarted ? "restarted" : "unchanged");
+    } else if (strcmp(cmd, "net-state") == 0)
         ok = cmd_state(cfg, &error);
     else if (strcmp(cmd, "net-leases") == 0)
         ok = cmd_leases(cfg, &error);

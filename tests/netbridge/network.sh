@@ -147,6 +147,15 @@ dns_gone() { ! kill -0 "$dns_pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/"$d
 wait_until 10 dns_gone
 state_is "bridge=1 up=0 firewall=1 dnsmasq=0 complete=0"
 tap_ok $? "state read back after a crash: bridge down, rules there, no dnsmasq"
+[ "$(nb net-ensure "$INI")" = restarted ] &&
+    state_is "bridge=1 up=1 firewall=1 dnsmasq=$(cat "$WORK/state/testnet.pid" 2>/dev/null) complete=1"
+tap_ok $? "ensure restarts a partly running network"
+[ "$(nb net-ensure "$INI")" = unchanged ]
+tap_ok $? "ensure leaves a complete network alone"
+dns_pid=$(cat "$WORK/state/testnet.pid")
+kill -9 "$dns_pid"
+rm -f "$WORK/state/testnet.pid"
+wait_until 10 dns_gone
 tap_check "stop after a crash (dnsmasq killed, pid file lost)" nb net-stop "$INI"
 leftovers; tap_ok $? "nothing left after crash + stop"
 nb net-start "$INI" >/dev/null
