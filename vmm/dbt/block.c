@@ -31,6 +31,7 @@ void dbt_block_cache_init(DbtCpu *cpu)
         abort();
     cpu->arena_used = 0;
     memset(cpu->hash, 0, sizeof(cpu->hash));
+    memset(cpu->jc, 0, sizeof(cpu->jc));
 }
 
 void dbt_block_cache_fini(DbtCpu *cpu)
@@ -42,6 +43,7 @@ void dbt_block_cache_fini(DbtCpu *cpu)
 void dbt_block_flush_all(DbtCpu *cpu)
 {
     memset(cpu->hash, 0, sizeof(cpu->hash));
+    memset(cpu->jc, 0, sizeof(cpu->jc));
     cpu->arena_used = 0;
     for (int k = 0; k < cpu->nram; k++) {
         size_t pages = (cpu->ram[k].size + 0xfff) >> 12;
@@ -167,12 +169,21 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
     return b;
 }
 
+/* Invalidated blocks stay in memory until the arena is reset (which
+ * clears jc too), so a stale jc entry fails the valid check safely. */
 DbtBlock *dbt_block_get(DbtCpu *cpu, uint64_t rip)
 {
     uint64_t pa = dbt_fetch_pa(cpu, rip);
     DBT_STAT_INC(cpu, block_lookups);
-    for (DbtBlock *b = cpu->hash[hash_pa(pa)]; b; b = b->hash_next)
+    DbtBlock **slot = &cpu->jc[(pa ^ (pa >> DBT_JC_BITS)) & ((1u << DBT_JC_BITS) - 1)];
+    DbtBlock *b = *slot;
+    if (likely(b && b->pa == pa && b->valid))
+        return b;
+    for (b = cpu->hash[hash_pa(pa)]; b; b = b->hash_next)
         if (b->pa == pa)
-            return b;
-    return block_build(cpu, rip, pa);
+            break;
+    if (!b)
+        b = block_build(cpu, rip, pa);
+    *slot = b;
+    return b;
 }

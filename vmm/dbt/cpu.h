@@ -186,7 +186,8 @@ typedef struct {
 } DbtRam;
 
 #define DBT_BLOCK_MAX_INSNS 64
-#define DBT_HASH_BITS 14
+#define DBT_HASH_BITS 16
+#define DBT_JC_BITS 12
 
 struct DbtBlock {
     uint64_t pa;           /* physical address of the first byte */
@@ -275,6 +276,7 @@ struct DbtCpu {
 
     /* block cache */
     DbtBlock *hash[1u << DBT_HASH_BITS];
+    DbtBlock *jc[1u << DBT_JC_BITS];   /* direct-mapped front cache of hash */
     uint8_t *arena;
     size_t arena_size, arena_used;
     bool code_dirty;       /* a write hit decoded code: leave the block */
@@ -294,7 +296,8 @@ struct DbtCpu {
     int kick;              /* set by vcpu_kick() from any thread (atomic) */
     int exit_code;         /* VcpuExit for DBT_EXIT */
     int pending_exit;      /* an MMIO write asked the machine to stop */
-    uint64_t insn_count;
+    uint64_t insn_count;   /* retired by the current dbt_run_loop() call */
+    uint64_t total_insns;  /* retired since creation */
     uint32_t poll_counter;
     FpuEnv fpu_env;
     int trace;             /* VESSEL_DBT_TRACE: 1 = exceptions, 2 = + blocks */

@@ -94,7 +94,7 @@ static void stop_set(DbtStop *stop, DbtStopReason why, DbtCpu *cpu)
     stop->rip = cpu->rip;
 }
 
-int dbt_run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
+static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
 {
     cpu->insn_count = 0;
     cpu->poll_counter = 0;
@@ -209,4 +209,11 @@ int dbt_run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
             }
         }
     }
+}
+
+int dbt_run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
+{
+    int r = run_loop(cpu, max_insns, stop);
+    cpu->total_insns += cpu->insn_count;
+    return r;
 }

@@ -280,7 +280,8 @@ FpuF80 f80_div(FpuF80 a, FpuF80 b, F80Mode m, unsigned *exc)
     bool sign = ua.sign != ub.sign;
     if (propagate_nan(a, b, &ua, &ub, true, &out, exc))
         return out;
-    *exc |= de;
+    if (ub.cls != F80_CLASS_ZERO)
+        *exc |= de;             /* x/0 reports only ZE (or IE) */
     if (ua.cls == F80_CLASS_INF) {
         if (ub.cls == F80_CLASS_INF) {
             *exc |= F80_IE;
@@ -312,16 +313,18 @@ FpuF80 f80_div(FpuF80 a, FpuF80 b, F80Mode m, unsigned *exc)
 
 FpuF80 f80_sqrt(FpuF80 a, F80Mode m, unsigned *exc)
 {
-    Unp ua = unpack(a, exc);
+    unsigned de = 0;
+    Unp ua = unpack(a, &de);
     FpuF80 out;
     if (propagate_nan(a, a, &ua, &ua, false, &out, exc))
         return out;
     if (ua.cls == F80_CLASS_ZERO)
         return a;
     if (ua.sign) {
-        *exc |= F80_IE;
+        *exc |= F80_IE;         /* negative: IE only, even if denormal */
         return f80_indefinite();
     }
+    *exc |= de;
     if (ua.cls == F80_CLASS_INF)
         return a;
     int32_t k = ua.exp - BIAS, j = k - 63, half;
@@ -412,7 +415,10 @@ FpuF80 f80_scale(FpuF80 a, FpuF80 b, F80Mode m, unsigned *exc)
         if (ub.sign)
             n = -n;
     }
-    return pack80(ua.sign, ua.exp + 1 + (int32_t)n, (U128)ua.m << 63, m, exc);
+    /* FSCALE is exact but for over/underflow: precision control does not
+     * apply (the hardware keeps all 64 bits). */
+    (void)m;
+    return pack80(ua.sign, ua.exp + 1 + (int32_t)n, (U128)ua.m << 63, (F80Mode){ m.rc, 64 }, exc);
 }
 
 FpuF80 f80_prem(FpuF80 a, FpuF80 b, bool ieee, unsigned *exc, uint16_t *cc)
@@ -438,13 +444,20 @@ FpuF80 f80_prem(FpuF80 a, FpuF80 b, bool ieee, unsigned *exc, uint16_t *cc)
          * n = 32 + ((d - 32) mod 32), as the hardware does; C2 = 1. */
         int32_t n = 32 + ((d - 32) % 32);
         U128 r = ua.m;
+        uint64_t q = 0;
         for (int i = 0; i <= n; i++) {
-            if (r >= ub.m)
+            q <<= 1;
+            if (r >= ub.m) {
                 r -= ub.m;
+                q |= 1;
+            }
             if (i < n)
                 r <<= 1;
         }
-        *cc = 1 << 10;
+        /* C2 = 1 (incomplete); C0 C1 C3 are left as they were: the
+         * caller sees the 0xffff marker in the low bits. */
+        (void)q;
+        *cc = 1 << 10 | 0x1;
         if (!r)
             return f80_zero(ua.sign);
         return pack80(ua.sign, ub.exp + (d - n) + 64, r, (F80Mode){ 0, 64 }, exc);

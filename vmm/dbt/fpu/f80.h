@@ -41,7 +41,9 @@ FpuF80 f80_div(FpuF80 a, FpuF80 b, F80Mode m, unsigned *exc);
 FpuF80 f80_sqrt(FpuF80 a, F80Mode m, unsigned *exc);
 FpuF80 f80_rndint(FpuF80 a, unsigned rc, unsigned *exc);
 FpuF80 f80_scale(FpuF80 a, FpuF80 b, F80Mode m, unsigned *exc);
-/* FPREM (ieee = false) / FPREM1: *cc receives C0 C1 C2 C3 in FSW bits. */
+/* FPREM (ieee = false) / FPREM1: *cc receives C0 C1 C2 C3 in FSW bits;
+ * for an incomplete (partial) remainder it is C2 | 1: C0 C1 C3 are then
+ * left unchanged by the caller, as the hardware does. */
 FpuF80 f80_prem(FpuF80 a, FpuF80 b, bool ieee, unsigned *exc, uint16_t *cc);
 
 /* Compare: -1 less, 0 equal, 1 greater, 2 unordered.  IE for SNaN, and

@@ -30,6 +30,7 @@ typedef struct X87 {
     FpuCtx ctx;             /* for the shared memory helpers */
     unsigned exc;           /* F80_* raised by this instruction */
     bool cc_set;            /* the instruction defined C0-C3 itself */
+    bool keep_c1;           /* C1 unchanged (FCMOVcc without a fault) */
     uint16_t cc;
 } X87;
 
@@ -211,8 +212,11 @@ static void do_arith(X87 *x, unsigned op, unsigned dst, FpuF80 src, bool src_emp
                      unsigned lexc)
 {
     if (!src_empty && !is_empty(x->st, dst)) {
+        FpuF80 divisor = op == OP_DIV ? src : *reg(x->st, dst);
         if (is_nan80(*reg(x->st, dst)) || is_nan80(src))
             lexc &= ~(unsigned)F80_DE;
+        if ((op == OP_DIV || op == OP_DIVR) && f80_classify(divisor) == F80_CLASS_ZERO)
+            lexc &= ~(unsigned)F80_DE;              /* x/0: ZE only */
         x->exc |= lexc;
     }
     if (underflow(x, dst) || src_empty) {
@@ -560,6 +564,8 @@ static int x87_d9_group(X87 *x, unsigned rm_byte)
         return FPU_OK;
     case 0xf8: case 0xf5: {                                /* FPREM, FPREM1 */
         if (underflow(x, 0) || underflow(x, 1)) {
+            /* as the hardware reports it: C2 = C1 = 0, C3 C0 kept */
+            set_cc(x, st->fsw & (FSW_C3 | FSW_C0));
             if (masked(x, F80_IE))
                 set_reg(st, 0, f80_indefinite());
             return FPU_OK;
@@ -567,6 +573,8 @@ static int x87_d9_group(X87 *x, unsigned rm_byte)
         uint16_t cc;
         FpuF80 v = f80_prem(*reg(st, 0), *reg(st, 1), rm_byte == 0xf5, &x->exc, &cc);
         x->exc &= ~(unsigned)F80_C1;
+        if (cc & 1)         /* partial remainder: only C2 is defined */
+            cc = (uint16_t)((st->fsw & (FSW_C3 | FSW_C1 | FSW_C0)) | FSW_C2);
         set_cc(x, cc);
         store_result(x, 0, v);
         return FPU_OK;
@@ -671,6 +679,7 @@ static int x87_reg(X87 *x)
             }
             if (fcmov_cond(*x->env->rflags, esc, r))
                 set_reg(st, 0, *reg(st, i));
+            x->keep_c1 = true;
             return FPU_OK;
         }
         if (esc == 2 && mb == 0xe9) {               /* FUCOMPP */
@@ -801,7 +810,9 @@ int x87_exec(DbtFpuState *st, const FpuInsn *in, const FpuEnv *env)
     fsw |= (uint16_t)(x.exc & 0x7f);
     if (x.cc_set)
         fsw = (uint16_t)((fsw & ~FSW_CC) | x.cc);
-    if (!x.cc_set || !(x.cc & FSW_C1))
+    if (x.keep_c1)
+        ;
+    else if (!x.cc_set || !(x.cc & FSW_C1))
         fsw = (uint16_t)((fsw & ~FSW_C1) | ((x.exc & F80_C1) ? FSW_C1 : 0));
     st->fsw = fsw;
     fpu_x87_normalize(st);
