@@ -63,13 +63,15 @@ in_cl2() { ip netns exec "$CL2" "$@"; }
 in_far() { ip netns exec "$FAR" "$@"; }
 nb() { in_srv "$NBTOOL" "$@"; }
 
-write_ini() {   # write_ini FORWARD
+write_ini() {   # write_ini FORWARD [UPLINK]
     cat >"$INI" <<EOI
 [network]
 name=testnet
 bridge=vbrtest
 mac=02:56:53:00:77:01
+mtu=1400
 forward=$1
+${2:+forward_dev=$2}
 address=10.77.0.1
 prefix=24
 dhcp_start=10.77.0.100
@@ -111,6 +113,8 @@ snapshot >"$WORK/before"
 tap_check "nat network starts" nb net-start "$INI"
 state_is "bridge=1 up=1 firewall=1 dnsmasq=$(cat "$WORK/state/testnet.pid" 2>/dev/null) complete=1"
 tap_ok $? "bridge, rules and dnsmasq are up"
+ip -n "$SRV" link show vbrtest | grep -q "mtu 1400 "
+tap_ok $? "bridge has the configured MTU"
 in_srv nft list table ip vessel >"$WORK/table" 2>&1
 grep -q 'masquerade' "$WORK/table" && grep -q 'chain fwd-vbrtest' "$WORK/table"
 tap_ok $? "masquerade rules are in table ip vessel"
@@ -209,7 +213,7 @@ dhcp() {   # dhcp NAMESPACE IFACE HOSTNAME
         >"$WORK/udhcpc-$1.log" 2>&1
 }
 
-write_ini nat
+write_ini nat up0
 ip -n "$SRV" addr add 10.77.0.200/16 dev up0
 tap_check "a network whose subnet is in use does not start" \
     sh -c "ip netns exec $SRV $NBTOOL net-start $INI 2>&1 | grep 'overlaps an address on interface up0'"
@@ -221,7 +225,9 @@ leftovers; tap_ok $? "... and is rolled back completely"
 tap_check "a network whose rules fail does not start" \
     sh -c "! ip netns exec $SRV env NETBRIDGE_NFT=false $NBTOOL net-start $INI"
 leftovers; tap_ok $? "... and is rolled back completely"
-tap_check "nat network starts with clients attached" sh -c "ip netns exec $SRV $NBTOOL net-start $INI"
+tap_check "nat network (via uplink up0) starts with clients attached" sh -c "ip netns exec $SRV $NBTOOL net-start $INI"
+in_srv nft list chain ip vessel nat-vbrtest | grep -q 'oifname "up0" masquerade'
+tap_ok $? "masquerade is limited to the uplink"
 tap_check "client ports join the bridge" attach_ports
 tap_check "udhcpc gets a dynamic lease" dhcp "$CLI" cli0 vmclient
 ip0=$(cat "$WORK/ip-cli0" 2>/dev/null)
@@ -253,7 +259,7 @@ tap_ok "$(wait_until 10 tcp_far; echo $?)" "nat: client opens a TCP connection t
 pids=$(ip netns pids "$FAR"); [ -n "$pids" ] && kill $pids 2>/dev/null
 
 tap_check "nat network stops" nb net-stop "$INI"
-write_ini route
+write_ini route up0
 tap_check "route network starts" nb net-start "$INI"
 tap_check "client ports join the new bridge" attach_ports
 ip -n "$FAR" route add 10.77.0.0/24 via 10.88.0.1
