@@ -148,7 +148,7 @@ kill -9 "$dns_pid"
 rm -f "$WORK/state/testnet.pid"
 in_srv ip link set vbrtest down
 dns_gone() { ! kill -0 "$dns_pid" 2>/dev/null || [ "$(awk '{print $3}' /proc/"$dns_pid"/stat 2>/dev/null)" = Z ]; }
-wait_until 10 dns_gone
+wait_until 30 dns_gone
 state_is "bridge=1 up=0 firewall=1 dnsmasq=0 complete=0"
 tap_ok $? "state read back after a crash: bridge down, rules there, no dnsmasq"
 [ "$(nb net-ensure "$INI")" = restarted ] &&
@@ -159,7 +159,7 @@ tap_ok $? "ensure leaves a complete network alone"
 dns_pid=$(cat "$WORK/state/testnet.pid")
 kill -9 "$dns_pid"
 rm -f "$WORK/state/testnet.pid"
-wait_until 10 dns_gone
+wait_until 30 dns_gone
 tap_check "stop after a crash (dnsmasq killed, pid file lost)" nb net-stop "$INI"
 leftovers; tap_ok $? "nothing left after crash + stop"
 nb net-start "$INI" >/dev/null
@@ -209,7 +209,7 @@ chmod +x "$WORK/udhcpc.sh"
 
 dhcp() {   # dhcp NAMESPACE IFACE HOSTNAME
     ns=$1; shift
-    ip netns exec "$ns" "$BUSYBOX" udhcpc -i "$1" -n -q -t 10 -T 1 -s "$WORK/udhcpc.sh" -x "hostname:$2" \
+    ip netns exec "$ns" "$BUSYBOX" udhcpc -i "$1" -n -q -t 30 -T 1 -s "$WORK/udhcpc.sh" -x "hostname:$2" \
         >"$WORK/udhcpc-$1.log" 2>&1
 }
 
@@ -235,27 +235,27 @@ case "$ip0" in 10.77.0.1[0-4][0-9]|10.77.0.150) r=0 ;; *) r=1 ;; esac
 tap_ok $r "dynamic address $ip0 is inside the DHCP range"
 tap_check "udhcpc in a second client gets the static lease" dhcp "$CL2" cli1 other
 tap_ok "$([ "$(cat "$WORK/ip-cli1" 2>/dev/null)" = 10.77.0.9 ]; echo $?)" "static host got 10.77.0.9"
-tap_check "the two clients ping each other over the bridge" in_cl2 "$BUSYBOX" ping -c 1 -W 5 "$ip0"
+tap_check "the two clients ping each other over the bridge" wait_until 30 in_cl2 "$BUSYBOX" ping -c 1 -W 2 "$ip0"
 lease_listed() { nb net-leases "$INI" | grep -q "^[0-9]* $1 ipv4 $2/24 $3 "; }
-tap_ok "$(wait_until 10 lease_listed 02:56:53:aa:bb:01 "$ip0" vmclient; echo $?)" \
+tap_ok "$(wait_until 30 lease_listed 02:56:53:aa:bb:01 "$ip0" vmclient; echo $?)" \
     "dynamic lease parsed (mac, ipv4, ip/prefix, hostname)"
-tap_ok "$(wait_until 10 lease_listed 02:56:53:aa:bb:02 10.77.0.9 fixed; echo $?)" \
+tap_ok "$(wait_until 30 lease_listed 02:56:53:aa:bb:02 10.77.0.9 fixed; echo $?)" \
     "static lease parsed (with the configured host name)"
 nb net-leases "$INI" | sed 's/^/# /'
 resolves() { in_cli "$BUSYBOX" nslookup "$1" 10.77.0.1 2>&1 | grep -q "Address.*$2\$"; }
-tap_ok "$(wait_until 10 resolves fixed.testnet.vessel 10.77.0.9; echo $?)" \
+tap_ok "$(wait_until 30 resolves fixed.testnet.vessel 10.77.0.9; echo $?)" \
     "dnsmasq answers DNS for a static host in the network's domain"
-tap_ok "$(wait_until 10 resolves vmclient.testnet.vessel "$ip0"; echo $?)" \
+tap_ok "$(wait_until 30 resolves vmclient.testnet.vessel "$ip0"; echo $?)" \
     "dnsmasq answers DNS for a dynamic client by its DHCP host name"
 
 # ---- 5: forwarding modes -----------------------------------------------
 ip -n "$FAR" route get 10.77.0.100 >/dev/null 2>&1
 tap_ok "$([ $? -ne 0 ]; echo $?)" "far namespace has no route back to the network"
 tap_check "nat: client pings the far namespace through the masquerade" \
-    in_cli "$BUSYBOX" ping -c 1 -W 5 10.88.0.2
+    wait_until 30 in_cli "$BUSYBOX" ping -c 1 -W 2 10.88.0.2
 in_far "$BUSYBOX" nc -l -p 7777 -e "$BUSYBOX" echo vessel-far </dev/null >/dev/null 2>&1 &
 tcp_far() { in_cli "$BUSYBOX" nc -w 2 10.88.0.2 7777 </dev/null | grep -q vessel-far; }
-tap_ok "$(wait_until 10 tcp_far; echo $?)" "nat: client opens a TCP connection to the far namespace"
+tap_ok "$(wait_until 30 tcp_far; echo $?)" "nat: client opens a TCP connection to the far namespace"
 pids=$(ip netns pids "$FAR"); [ -n "$pids" ] && kill $pids 2>/dev/null
 
 tap_check "nat network stops" nb net-stop "$INI"
@@ -263,8 +263,8 @@ write_ini route up0
 tap_check "route network starts" nb net-start "$INI"
 tap_check "client ports join the new bridge" attach_ports
 ip -n "$FAR" route add 10.77.0.0/24 via 10.88.0.1
-tap_check "route: client reaches the far namespace" in_cli "$BUSYBOX" ping -c 1 -W 5 10.88.0.2
-tap_check "route: far namespace reaches the client (no NAT)" in_far "$BUSYBOX" ping -c 1 -W 5 "$ip0"
+tap_check "route: client reaches the far namespace" wait_until 30 in_cli "$BUSYBOX" ping -c 1 -W 2 10.88.0.2
+tap_check "route: far namespace reaches the client (no NAT)" wait_until 30 in_far "$BUSYBOX" ping -c 1 -W 2 "$ip0"
 in_srv nft list ruleset | grep -q masquerade
 tap_ok "$([ $? -ne 0 ]; echo $?)" "route: no masquerade rule"
 tap_check "route network stops" nb net-stop "$INI"
@@ -272,7 +272,7 @@ tap_check "route network stops" nb net-stop "$INI"
 write_ini isolated
 tap_check "isolated network starts" nb net-start "$INI"
 tap_check "client ports join the new bridge" attach_ports
-tap_check "isolated: client still reaches the bridge address" in_cli "$BUSYBOX" ping -c 1 -W 5 10.77.0.1
+tap_check "isolated: client still reaches the bridge address" wait_until 30 in_cli "$BUSYBOX" ping -c 1 -W 2 10.77.0.1
 tap_check "isolated: nothing is forwarded to the far namespace" \
     sh -c "! ip netns exec $CLI $BUSYBOX ping -c 1 -W 2 10.88.0.2"
 tap_check "isolated network stops" nb net-stop "$INI"
