@@ -192,36 +192,52 @@ static const DaemonMethod domain_methods[] = {
     { NULL, NULL, FALSE },
 };
 
+typedef GVariant *(*DomainPropFunc)(const DomainObj *dom);
+
+static GVariant *prop_name(const DomainObj *dom) { return g_variant_new_string(dom->def->name); }
+static GVariant *prop_uuid(const DomainObj *dom) { return g_variant_new_string(dom->def->uuid); }
+static GVariant *prop_id(const DomainObj *dom) { return g_variant_new_int32(dom->id); }
+static GVariant *prop_state(const DomainObj *dom) { return g_variant_new_uint32(dom->state); }
+static GVariant *prop_reason(const DomainObj *dom) { return g_variant_new_uint32(dom->reason); }
+static GVariant *prop_persistent(const DomainObj *dom) { return g_variant_new_boolean(dom->persistent); }
+static GVariant *prop_autostart(const DomainObj *dom) { return g_variant_new_boolean(dom->autostart); }
+static GVariant *prop_active(const DomainObj *dom)
+{
+    return g_variant_new_boolean(domain_obj_is_active(dom));
+}
+
+static const struct {
+    const char *name;
+    DomainPropFunc get;
+} domain_props[] = {
+    { "Name", prop_name },
+    { "UUID", prop_uuid },
+    { "Id", prop_id },
+    { "State", prop_state },
+    { "StateReason", prop_reason },
+    { "Persistent", prop_persistent },
+    { "Autostart", prop_autostart },
+    { "Active", prop_active },
+};
+
 static GVariant *domain_get_property(Daemon *d, const char *node, const char *name,
                                      GError **error)
 {
-    DomainObj *dom = NULL;
     GVariant *v = NULL;
     domain_list_lock(d->domains);
-    dom = domain_list_find_path_node(d->domains, node);
-    if (!dom)
+    DomainObj *dom = domain_list_find_path_node(d->domains, node);
+    if (!dom) {
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_DOMAIN,
                     _("Domain not found: no domain with matching uuid '%s'"),
                     node ? node : "");
-    else if (g_str_equal(name, "Name"))
-        v = g_variant_new_string(dom->def->name);
-    else if (g_str_equal(name, "UUID"))
-        v = g_variant_new_string(dom->def->uuid);
-    else if (g_str_equal(name, "Id"))
-        v = g_variant_new_int32(dom->id);
-    else if (g_str_equal(name, "State"))
-        v = g_variant_new_uint32(dom->state);
-    else if (g_str_equal(name, "StateReason"))
-        v = g_variant_new_uint32(dom->reason);
-    else if (g_str_equal(name, "Persistent"))
-        v = g_variant_new_boolean(dom->persistent);
-    else if (g_str_equal(name, "Autostart"))
-        v = g_variant_new_boolean(dom->autostart);
-    else if (g_str_equal(name, "Active"))
-        v = g_variant_new_boolean(domain_obj_is_active(dom));
-    else
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
-                    _("Unknown property %s"), name);
+    } else {
+        for (gsize i = 0; i < G_N_ELEMENTS(domain_props) && !v; i++)
+            if (g_str_equal(name, domain_props[i].name))
+                v = domain_props[i].get(dom);
+        if (!v)
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                        _("Unknown property %s"), name);
+    }
     domain_list_unlock(d->domains);
     return v;
 }

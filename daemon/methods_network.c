@@ -89,31 +89,48 @@ static const DaemonMethod network_methods[] = {
     { NULL, NULL, FALSE },
 };
 
+typedef GVariant *(*NetworkPropFunc)(const NetworkObj *net);
+
+static GVariant *prop_name(const NetworkObj *n) { return g_variant_new_string(n->def->name); }
+static GVariant *prop_uuid(const NetworkObj *n) { return g_variant_new_string(n->def->uuid); }
+static GVariant *prop_active(const NetworkObj *n) { return g_variant_new_boolean(n->active); }
+static GVariant *prop_persistent(const NetworkObj *n) { return g_variant_new_boolean(n->persistent); }
+static GVariant *prop_autostart(const NetworkObj *n) { return g_variant_new_boolean(n->autostart); }
+static GVariant *prop_bridge(const NetworkObj *n)
+{
+    return g_variant_new_string(n->def->bridge ? n->def->bridge : "");
+}
+
+static const struct {
+    const char *name;
+    NetworkPropFunc get;
+} network_props[] = {
+    { "Name", prop_name },
+    { "UUID", prop_uuid },
+    { "Active", prop_active },
+    { "Persistent", prop_persistent },
+    { "Autostart", prop_autostart },
+    { "BridgeName", prop_bridge },
+};
+
 static GVariant *network_get_property(Daemon *d, const char *node, const char *name,
                                       GError **error)
 {
     GVariant *v = NULL;
     network_list_lock(d->networks);
     NetworkObj *net = network_list_find_path_node(d->networks, node);
-    if (!net)
+    if (!net) {
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_NETWORK,
                     _("Network not found: no network with matching uuid '%s'"),
                     node ? node : "");
-    else if (g_str_equal(name, "Name"))
-        v = g_variant_new_string(net->def->name);
-    else if (g_str_equal(name, "UUID"))
-        v = g_variant_new_string(net->def->uuid);
-    else if (g_str_equal(name, "Active"))
-        v = g_variant_new_boolean(net->active);
-    else if (g_str_equal(name, "Persistent"))
-        v = g_variant_new_boolean(net->persistent);
-    else if (g_str_equal(name, "Autostart"))
-        v = g_variant_new_boolean(net->autostart);
-    else if (g_str_equal(name, "BridgeName"))
-        v = g_variant_new_string(net->def->bridge ? net->def->bridge : "");
-    else
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
-                    _("Unknown property %s"), name);
+    } else {
+        for (gsize i = 0; i < G_N_ELEMENTS(network_props) && !v; i++)
+            if (g_str_equal(name, network_props[i].name))
+                v = network_props[i].get(net);
+        if (!v)
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                        _("Unknown property %s"), name);
+    }
     network_list_unlock(d->networks);
     return v;
 }
