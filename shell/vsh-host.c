@@ -2,6 +2,8 @@
  * uri, hostname, help, connect, quit/exit. */
 #include "config.h"
 
+#include <string.h>
+
 #include "i18n.h"
 #include "vsh.h"
 
@@ -143,7 +145,36 @@ static gboolean cmd_connect(VshCtl *ctl, const VshCmd *cmd, GError **error)
     return TRUE;
 }
 
+static const VshOptDef opts_complete[] = {
+    { "line", VSH_OT_STRING, VSH_OFLAG_POS, N_("command line to complete (up to the cursor)"), 0 },
+    { NULL }
+};
+
+/* For shell completion scripts: the candidates for the last word of a
+ * partial command line, one per line. */
+static gboolean cmd_complete(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    const char *line = vsh_cmd_get(cmd, "line");
+    const char *sp;
+    int start;
+    gboolean files = FALSE;
+    g_auto(GStrv) words = NULL;
+
+    if (!line)
+        line = "";
+    sp = strrchr(line, ' ');
+    start = sp ? (int)(sp - line) + 1 : 0;
+    words = vsh_complete(ctl, line, start, line + start, &files);
+    for (char **w = words; w && *w; w++)
+        fprintf(ctl->out, "%s\n", *w);
+    return TRUE;
+}
+
 const VshCmdDef vsh_shell_cmds[] = {
+    { "complete", VSH_GROUP_SHELL, opts_complete, cmd_complete,
+      N_("internal command for autocompletion"),
+      N_("Print the completion candidates for the last word of LINE (for bash completion)."),
+      VSH_CMD_FLAG_NOCONNECT },
     { "connect", VSH_GROUP_SHELL, opts_connect, cmd_connect,
       N_("(re)connect to hypervisor"), N_("Connect to local hypervisor. This is built-in "
                                           "command after shell start up."), VSH_CMD_FLAG_NOCONNECT },

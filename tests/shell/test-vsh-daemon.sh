@@ -11,7 +11,7 @@ domxml web1 > "$T/web1.xml"
 domxml db2 "fake.powerdown=ignore" > "$T/db2.xml"
 printf '<domain type="dbt"><name>broken</name>\n' > "$T/broken.xml"
 
-tap_plan 83
+tap_plan 85
 
 # ---- empty daemon, host commands -----------------------------------------
 v list --all
@@ -263,6 +263,12 @@ web1
 shut off"
 out=$(printf 'frob\nuri\n' | "$VSH" -c "$URI" 2>"$T/err"); rc=$?; err=$(cat "$T/err")
 expect "a failing command on stdin: later ones run, exit 1" 1 "$URI" "error: unknown command: 'frob'"
+
+v complete -- "list --a"
+expect "complete prints option candidates" 0 "--all
+--autostart"
+out=$(PATH="$top_builddir/shell:$PATH" bash -c '. "$1"; COMP_WORDS=(vsh -c "$2" dominfo we); COMP_CWORD=4; _vsh_complete; printf "%s\n" "${COMPREPLY[@]}"' sh "$top_srcdir/shell/vsh.bash" "$URI" 2>&1); rc=$?; err=
+expect "bash completion completes domain names through vsh complete" 0 "web1"
 
 # ---- undefine --------------------------------------------------------------------------
 v start db2
