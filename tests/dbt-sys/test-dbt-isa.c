@@ -83,8 +83,7 @@ static uint64_t undefined_flags(const char *name, uint64_t count)
     if (!strcmp(name, "f_shl") || !strcmp(name, "f_shr32") || !strcmp(name, "f_sar8")
         || !strcmp(name, "f_shld") || !strcmp(name, "f_shrd32"))
         return 0x010 | ((count & 0x3f) != 1 ? 0x800 : 0)
-            | (!strcmp(name, "f_sar8") && (count & 0x1f) > 8 ? 0x801 : 0)
-            | (!strcmp(name, "f_shrd32") && (count & 0x1f) == 0 ? 0 : 0);
+            | (!strcmp(name, "f_sar8") && (count & 0x1f) > 8 ? 0x801 : 0);
     if (!strcmp(name, "f_rol16") || !strcmp(name, "f_ror") || !strcmp(name, "f_rcl32")
         || !strcmp(name, "f_rcr8"))
         return 0x800;

@@ -69,7 +69,7 @@ int op_bsf_GE(DbtCpu *cpu, const DbtInsn *i)
     dbt_flags_materialize(cpu);
     uint32_t f = cpu->rflags & DBT_STATUS_FLAGS & ~(DBT_ZF);
     if (v == 0) {
-        /* destination unchanged (Intel and AMD); 32-bit still zero-extends? no */
+        /* destination left unchanged, as Intel and AMD hardware do */
         dbt_flags_set_status(cpu, f | DBT_ZF);
         return DBT_OK;
     }

@@ -5,8 +5,9 @@
  *  - standalone, without a machine, for tests and the differential harness
  *    (tests/dbt/): dbt_cpu_new_flat() gives a 64-bit CPU at CPL 3 whose
  *    linear addresses are host addresses inside [mem, mem + size): guest
- *    address A is host byte *(uint8_t *)A.  Anything outside that window
- *    raises #PF (CR2 = the address).  Paging is not used; privileged
+ *    address A is host byte *(uint8_t *)A.  Only the whole 4 KiB pages
+ *    inside the window are memory (pass page-aligned memory, e.g. from
+ *    mmap); anything else raises #PF (CR2 = the address).  Paging is not used; privileged
  *    instructions raise #GP(0) as they would at CPL 3 under Linux.
  *
  * dbt_cpu_run() executes until HLT, INT3, an exception or the instruction
@@ -57,8 +58,8 @@ uint64_t dbt_cpu_get_rip(const DbtCpu *cpu);
 void dbt_cpu_set_rip(DbtCpu *cpu, uint64_t rip);
 /* RFLAGS with the lazily computed status flags materialized. */
 uint64_t dbt_cpu_get_rflags(DbtCpu *cpu);
-/* Only the user-writable bits (CF PF AF ZF SF TF? DF OF AC ID) are taken;
- * bit 1 stays set, IF stays set. */
+/* Only the bits a CPL-3 POPF may change are taken (CF PF AF ZF SF TF DF
+ * OF NT AC ID); bit 1 and IF stay set. */
 void dbt_cpu_set_rflags(DbtCpu *cpu, uint64_t rflags);
 uint64_t dbt_cpu_get_fs_base(const DbtCpu *cpu);
 void dbt_cpu_set_fs_base(DbtCpu *cpu, uint64_t base);
