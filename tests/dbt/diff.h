@@ -54,8 +54,11 @@ typedef struct DiffCase {
     DiffState init;
     /* Bytes whose value is model-specific (FXSAVE's MXCSR_MASK): skipped
      * by the comparison. */
-    uint64_t ignore_addr;
-    unsigned ignore_len;
+    struct {
+        uint64_t addr;
+        unsigned len;
+    } ignore[DIFF_MAX_INSNS];
+    unsigned nignore;
     /* x87 environment accesses are done in pieces: CR2 of a #PF across
      * the end of the window is model-specific. */
     bool cr2_loose;

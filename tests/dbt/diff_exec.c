@@ -96,7 +96,8 @@ void diff_fpu_run(const DiffCase *c, DiffResult *res)
         FpuInsn in = c->insn[i].fpu;
         if (c->insn[i].base >= 0)
             in.ea = res->st.gpr[c->insn[i].base] + (uint64_t)(int64_t)c->insn[i].disp;
-        int rc = fpu_exec(&st, &in, &env);
+        int rc = in.map == 0 && in.opcode == 0x9b ? fpu_fwait(&st, &env)
+                                                  : fpu_exec(&st, &in, &env);
         if (rc != FPU_OK) {
             res->vector = rc == FPU_EXC_MEMFAULT ? mem.fault_vector : vector_of(rc);
             res->fault_off = c->insn[i].offset;
@@ -192,7 +193,10 @@ bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *go
     }
     for (unsigned i = 0, n = 0; i < DIFF_DATA_SIZE && n < 8; i++) {
         uint64_t a = DIFF_DATA + i;
-        if (a >= c->ignore_addr && a < c->ignore_addr + c->ignore_len)
+        bool skip = false;
+        for (unsigned k = 0; k < c->nignore; k++)
+            skip |= a >= c->ignore[k].addr && a < c->ignore[k].addr + c->ignore[k].len;
+        if (skip)
             continue;
         if (ref->st.mem[i] != got->st.mem[i]) {
             SAY("mem[%#" PRIx64 "] %02x vs %02x; ", (uint64_t)(DIFF_DATA + i), ref->st.mem[i], got->st.mem[i]);

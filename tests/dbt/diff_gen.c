@@ -248,6 +248,15 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
 
     if (c->ninsn >= DIFF_MAX_INSNS || strlen(f->enc) >= sizeof(buf))
         return false;
+    if (!strncmp(f->enc, "9B ", 3)) {
+        /* FWAIT-prefixed forms (FINIT, FSTSW...): FWAIT is an instruction
+         * of its own. */
+        static const DiffForm fwait = { "fwait", "9B", NULL, NULL, 0, 0 };
+        DiffForm rest = *f;
+        rest.enc = f->enc + 3;
+        return diff_gen_insn(r, c, &fwait, false, false) &&
+               diff_gen_insn(r, c, &rest, force_mem, force_reg);
+    }
     strcpy(buf, f->enc);
     for (char *save = NULL, *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
         int b = hexbyte(t);
@@ -265,7 +274,8 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
                 return false;
             fixed_modrm = (uint8_t)hexbyte(h);
             plus_i = true;
-        } else if (b >= 0 && !have_op && map == 0 && !prefix && (b == 0x66 || b == 0xf2 || b == 0xf3)) {
+        } else if (b >= 0 && !have_op && map == 0 && !prefix && !rexw &&
+                   (b == 0x66 || b == 0xf2 || b == 0xf3)) {
             prefix = (uint8_t)b;
         } else if (b == 0x0f && map == 0 && !have_op) {
             map = 1;
@@ -370,18 +380,20 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
     in->imm8 = imm8;
     in->rip_next = DIFF_CODE + c->code_len + n;
     if (use_mem && map == 1 && opcode == 0xae && ext == 0) {
-        c->ignore_addr = in->ea + 28;       /* FXSAVE: MXCSR_MASK */
-        c->ignore_len = 4;
+        c->ignore[c->nignore].addr = in->ea + 28;   /* FXSAVE: MXCSR_MASK */
+        c->ignore[c->nignore++].len = 4;
     }
     if (use_mem && map == 0 && ((opcode == 0xd9 && ext == 6) || (opcode == 0xdd && ext == 6))) {
-        c->ignore_addr = in->ea + 12;       /* FNSTENV/FNSAVE: FIP FOP FDP */
-        c->ignore_len = 16;
+        c->ignore[c->nignore].addr = in->ea + 12;   /* FNSTENV/FNSAVE: FIP FOP FDP */
+        c->ignore[c->nignore++].len = 16;
     }
     if (use_mem && map == 0 && (opcode == 0xd9 || opcode == 0xdd) && ext >= 4 && ext != 5 &&
         !(opcode == 0xdd && ext == 7))
         c->cr2_loose = true;
+    if (use_mem && map == 1 && opcode == 0xae && ext >= 0 && ext <= 1)
+        c->cr2_loose = true;                        /* FXSAVE/FXRSTOR */
     c->fsw_undef |= f->fsw_undef;
-    di->is_fpu = map != 0 || (opcode >= 0xd8 && opcode <= 0xdf);
+    di->is_fpu = map != 0 || (opcode >= 0xd8 && opcode <= 0xdf) || opcode == 0x9b;
     di->offset = (uint8_t)c->code_len;
     di->len = (uint8_t)n;
     c->code_len += n;

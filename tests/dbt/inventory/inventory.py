@@ -177,7 +177,7 @@ def form_of(asm):
         return None
     words = asm.split(None, 1)
     pre = []
-    while words and words[0] in PREFIXES and len(words) > 1:
+    while words and (words[0] in PREFIXES or re.match(r"^rex(\.[WRXB]+)?$", words[0])) and len(words) > 1:
         # "cs nop ..." or "rep stos ..." : keep the string/lock prefixes,
         # drop segment overrides and padding prefixes from the form.
         if words[0] in ("rep", "repz", "repnz", "repe", "repne", "lock"):
@@ -186,7 +186,7 @@ def form_of(asm):
     if not words:
         return None
     mnem = words[0]
-    if mnem in PREFIXES:
+    if mnem in PREFIXES or re.match(r"^rex(\.[WRXB]+)?$", mnem):
         return None
     ops = split_operands(words[1]) if len(words) > 1 else []
     kinds = [operand_kind(o) for o in ops]
