@@ -62,6 +62,32 @@ FUNC(f_loop, "xorl %eax, %eax\nmovl %esi, %ecx\nandl $255, %ecx\njrcxz 2f\n1: ad
 FUNC(f_stack, "pushq %rbp\nmovq %rsp, %rbp\npushq %rdi\npushq %rsi\npopq %rax\npopq %rcx\nsubq %rcx, %rax\nleave\n" FLAGS_TAIL)
 FUNC(f_lahf, "movq %rdi, %rax\naddq %rsi, %rax\nlahf\nmovzbl %ah, %eax\nxorl %edx, %edx\nret\n")
 
+FUNC(f_btmem, "subq $64, %rsp\nmovq %rdi, 16(%rsp)\nmovq %rsi, 24(%rsp)\nmovq %rdx, 32(%rsp)\n"
+     "movq %rdx, %rcx\nandq $127, %rcx\nsubq $40, %rcx\nleaq 24(%rsp), %rax\nbtcq %rcx, (%rax)\n"
+     "setc %r8b\nbtsl $37, 16(%rsp)\nadcb $0, %r8b\nmovq 16(%rsp), %rax\nxorq 24(%rsp), %rax\nxorq 32(%rsp), %rax\n"
+     "movzbl %r8b, %edx\nshlq $8, %rdx\nxorq %rdx, %rax\nleaq 64(%rsp), %rsp\n" FLAGS_TAIL)
+FUNC(f_cx16, "subq $48, %rsp\nleaq 15(%rsp), %r8\nandq $-16, %r8\nmovq %rdi, (%r8)\nmovq %rsi, 8(%r8)\n"
+     "pushq %rbx\nmovq %rdi, %rax\nbtq $0, %rdx\nsbbq $0, %rax\nmovq %rsi, %rdx\nmovq $5, %rbx\nmovq $6, %rcx\n"
+     "cmpxchg16b (%r8)\nsetz %cl\npopq %rbx\nmovq (%r8), %rsi\nxorq 8(%r8), %rsi\nxorq %rsi, %rax\nxorq %rdx, %rax\n"
+     "movzbl %cl, %ecx\naddq %rcx, %rax\nleaq 48(%rsp), %rsp\nxorl %edx, %edx\nret\n")
+FUNC(f_movs_df, "subq $96, %rsp\nmovq %rdi, (%rsp)\nmovq %rsi, 8(%rsp)\nmovq %rdx, 16(%rsp)\nmovq $0, 32(%rsp)\nmovq $0, 40(%rsp)\n"
+     "movq %rdi, %r8\nmovq %rsi, %r9\nleaq 17(%rsp), %rsi\nleaq 41(%rsp), %rdi\nmovl $11, %ecx\nstd\nrep movsb\ncld\n"
+     "movq 32(%rsp), %rax\nxorq 40(%rsp), %rax\nsubq %rsp, %rdi\nsubq %rsp, %rsi\nshlq $8, %rdi\naddq %rdi, %rax\nxorq %rsi, %rax\nleaq 96(%rsp), %rsp\nxorl %edx, %edx\nret\n")
+FUNC(f_cmps, "subq $64, %rsp\nmovq %rdi, (%rsp)\nmovq %rsi, 8(%rsp)\nmovq %rdi, 16(%rsp)\nmovq %rdx, 24(%rsp)\n"
+     "leaq (%rsp), %rsi\nleaq 16(%rsp), %rdi\nmovl $16, %ecx\nrepe cmpsb\nmovq %rcx, %rax\n"
+     "subq %rsp, %rsi\nshlq $8, %rsi\naddq %rsi, %rax\nleaq 64(%rsp), %rsp\n" FLAGS_TAIL)
+FUNC(f_popcnt, "popcntq %rdi, %rax\npopcntw %si, %cx\nshlq $8, %rcx\naddq %rcx, %rax\n" FLAGS_TAIL)
+FUNC(f_div8, "movzbl %dil, %eax\nmovl %esi, %ecx\norb $1, %cl\ndivb %cl\nmovzwl %ax, %eax\nmovq %rdx, %rcx\nandl $0x7fff, %ecx\norl $1, %ecx\n"
+     "movq %rdi, %rdx\nandl $0x3fff, %edx\npushq %rax\nmovl %edi, %eax\nidivw %cx\nshlq $16, %rdx\norq %rdx, %rax\nmovzwl %ax, %eax\npopq %rdx\nshlq $32, %rdx\norq %rdx, %rax\nxorl %edx, %edx\nret\n")
+FUNC(f_mul8, "movq %rdi, %rax\nmulb %sil\n" FLAGS_TAIL)
+FUNC(f_neg_not8, "movq %rdi, %rax\nnotw %ax\nnegb %ah\n" FLAGS_TAIL)
+FUNC(f_shifts_imm, "movq %rdi, %rax\nrolb $3, %al\nsarq $7, %rax\nshlw $1, %ax\nrcrq $1, %rax\nshrdw $5, %si, %ax\n" FLAGS_TAIL)
+FUNC(f_xchg16, "movq %rdi, %rax\nmovq %rsi, %rcx\nxchgw %ax, %cx\nxchgb %ch, %al\nxchgl %eax, %ecx\nshlq $1, %rcx\naddq %rcx, %rax\nxorl %edx, %edx\nret\n")
+FUNC(f_cmov16, "movq %rdi, %rax\ntestq %rsi, %rsi\ncmovsw %si, %ax\ncmovpq %rdx, %rax\ncmovnel %esi, %ecx\nmovq %rsi, %rdx\n" FLAGS_TAIL)
+FUNC(f_adc_mem, "subq $16, %rsp\nmovq %rdi, (%rsp)\nbtq $1, %rdx\nadcb %sil, 3(%rsp)\nsbbw %si, 4(%rsp)\nadcl $0x12345, (%rsp)\nmovq (%rsp), %rax\nleaq 16(%rsp), %rsp\n" FLAGS_TAIL)
+FUNC(f_enter, "pushq %rbp\nmovq %rsp, %rbp\nsubq $64, %rsp\nmovq %rdi, -8(%rbp)\nenter $24, $3\nmovq %rbp, %rax\nsubq %rsp, %rax\nmovq -16(%rbp), %rcx\nleave\n"
+     "xorq %rcx, %rax\nleave\nxorl %edx, %edx\nret\n")
+
 typedef struct {
     const char *name;
     const uint8_t *start, *end;
@@ -74,7 +100,9 @@ static const Func funcs[] = {
     F(f_sar8), F(f_rol16), F(f_ror), F(f_rcl32), F(f_rcr8), F(f_shld), F(f_shrd32),
     F(f_mul), F(f_imul1), F(f_imul2), F(f_imul3), F(f_div), F(f_idiv32), F(f_bt),
     F(f_bsf), F(f_bswap), F(f_movsx), F(f_xadd_cmpxchg), F(f_lea), F(f_cwd),
-    F(f_loop), F(f_stack), F(f_lahf),
+    F(f_loop), F(f_stack), F(f_lahf), F(f_btmem), F(f_cx16), F(f_movs_df), F(f_cmps),
+    F(f_popcnt), F(f_div8), F(f_mul8), F(f_neg_not8), F(f_shifts_imm), F(f_xchg16),
+    F(f_cmov16), F(f_adc_mem), F(f_enter),
 };
 
 /* flags whose value the SDM leaves undefined for these functions */
@@ -89,8 +117,10 @@ static uint64_t undefined_flags(const char *name, uint64_t count)
         return 0x800;
     if (!strncmp(name, "f_mul", 5) || !strncmp(name, "f_imul", 6))
         return 0x0d4;
-    if (!strcmp(name, "f_bt"))
+    if (!strcmp(name, "f_bt") || !strcmp(name, "f_btmem"))
         return 0x8d4;
+    if (!strcmp(name, "f_shifts_imm"))
+        return 0x810;
     if (!strcmp(name, "f_and") || !strcmp(name, "f_xor8h"))
         return 0x010;
     return 0;
