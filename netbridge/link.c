@@ -259,3 +259,32 @@ gboolean netbridge_link_delete(const char *name, GError **error)
     }
     return TRUE;
 }
+
+gboolean netbridge_link_prune(const char *prefix, NetbridgeLinkKind kind,
+                              const char *const *keep, GPtrArray *removed, GError **error)
+{
+    g_autoptr(GPtrArray) links = NULL;
+
+    if (!prefix || !*prefix) {
+        g_set_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID,
+                    _("refusing to prune interfaces without a name prefix"));
+        return FALSE;
+    }
+    if (!(links = netbridge_link_list(prefix, kind, error)))
+        return FALSE;
+    for (guint i = 0; i < links->len; i++) {
+        const NetbridgeLinkInfo *info = g_ptr_array_index(links, i);
+        g_autoptr(GError) local = NULL;
+
+        if (keep && g_strv_contains(keep, info->name))
+            continue;
+        if (!netbridge_link_delete(info->name, &local) &&
+            !g_error_matches(local, NETBRIDGE_ERROR, NETBRIDGE_ERROR_NOT_FOUND)) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+        if (removed)
+            g_ptr_array_add(removed, g_strdup(info->name));
+    }
+    return TRUE;
+}

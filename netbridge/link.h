@@ -62,4 +62,12 @@ gboolean netbridge_link_set_master(const char *name, const char *master, GError 
  * absent, so callers that want idempotence check for that code. */
 gboolean netbridge_link_delete(const char *name, GError **error);
 
+/* Delete every interface named @prefix* of @kind (LAST: any) that is not
+ * in @keep (NULL-terminated, may be NULL), e.g. bridges of networks that
+ * no longer exist or persistent taps of VMs that are gone, found at daemon
+ * start.  The names removed are appended to @removed (may be NULL).  Only
+ * ever use it with Vessel's own prefixes. */
+gboolean netbridge_link_prune(const char *prefix, NetbridgeLinkKind kind,
+                              const char *const *keep, GPtrArray *removed, GError **error);
+
 #endif

@@ -164,6 +164,31 @@ static void bridge_lifecycle_child(void)
         g_assert_no_error(error);
     }
 
+    /* Pruning leftovers by prefix keeps what is asked for and what is not
+     * ours. */
+    {
+        static const char *const keep[] = { "vbrt1", NULL };
+        g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(NetbridgeLinkInfo) kept = NULL;
+        g_autoptr(NetbridgeLinkInfo) other = NULL;
+
+        g_assert_true(netbridge_bridge_create("vbrt9", NULL, 0, &error));
+        g_assert_true(netbridge_link_prune("vbrt", NETBRIDGE_LINK_KIND_BRIDGE, keep, removed,
+                                           &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(removed->len, ==, 2);
+        g_assert_cmpstr(g_ptr_array_index(removed, 0), ==, "vbrt0");
+        g_assert_cmpstr(g_ptr_array_index(removed, 1), ==, "vbrt9");
+        kept = netbridge_link_get("vbrt1", &error);
+        other = netbridge_link_get("otherbr", &error);
+        g_assert_no_error(error);
+        g_assert_false(netbridge_link_prune("", NETBRIDGE_LINK_KIND_LAST, NULL, NULL, &error));
+        g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID);
+        g_clear_error(&error);
+        g_assert_true(netbridge_bridge_create("vbrt0", NULL, 0, &error));   /* for below */
+        g_assert_no_error(error);
+    }
+
     /* Deletion refuses what is not a bridge and is exact. */
     g_assert_false(netbridge_bridge_delete("lo", &error));
     g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID);
