@@ -502,7 +502,10 @@ void vcpu_wait_event(Vcpu *v)
            !m->park_all && !m->quit)
         pthread_cond_wait(&v->cond, &m->lock);
     v->wake = false;
+    bool quit = m->quit && v->thread_started && pthread_equal(pthread_self(), v->thread);
     machine_unlock(m);
+    if (quit)
+        machine_vcpu_thread_exit(v); /* the machine is stopping: do not go back */
 }
 
 bool machine_timer_due(Machine *m)

@@ -104,8 +104,10 @@ void machine_backend_fini(Machine *m);
  * the handler decides (usually by telling the main loop). */
 gboolean machine_run_start(Machine *m, void (*on_exit)(void *opaque, int vcpu_exit),
                            void *opaque, GError **error);
-/* Stop and join all vCPU threads. */
-void machine_run_stop(Machine *m);
+/* Stop and join all vCPU threads.  False if one did not stop within a
+ * deadline (then the machine must not be freed: that thread may still
+ * touch it; the process should just exit). */
+bool machine_run_stop(Machine *m);
 MachineState machine_state(Machine *m);
 void machine_set_state(Machine *m, MachineState s);
 /* Park every vCPU thread outside the CPU (returns once all are parked),

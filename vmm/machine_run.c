@@ -159,6 +159,16 @@ static void *vcpu_thread(void *opaque)
     return NULL;
 }
 
+void machine_vcpu_thread_exit(Vcpu *v)
+{
+    Machine *m = v->m;
+    machine_lock(m);
+    v->parked = true;
+    pthread_cond_broadcast(&m->park_cond);
+    machine_unlock(m);
+    pthread_exit(NULL);
+}
+
 gboolean machine_run_start(Machine *m, void (*on_exit)(void *opaque, int vcpu_exit),
                            void *opaque, GError **error)
 {
@@ -181,8 +191,9 @@ gboolean machine_run_start(Machine *m, void (*on_exit)(void *opaque, int vcpu_ex
     return TRUE;
 }
 
-void machine_run_stop(Machine *m)
+bool machine_run_stop(Machine *m)
 {
+    bool stuck = false;
     machine_lock(m);
     m->quit = true;
     machine_kick_all(m);
@@ -195,7 +206,16 @@ void machine_run_stop(Machine *m)
         if (v->has_cpu_clock && clock_gettime(v->cpu_clock, &ts) == 0)
             m->exited_cpu_ns += (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
         v->has_cpu_clock = false;
-        pthread_join(v->thread, NULL);
+        /* A backend that does not come back from vcpu_run() when kicked
+         * must not hang the VMM's exit: give up on that thread. */
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += 10;
+        if (pthread_timedjoin_np(v->thread, NULL, &deadline) != 0) {
+            stuck = true;
+            continue;
+        }
         v->thread_started = false;
     }
+    return !stuck;
 }

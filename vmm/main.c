@@ -433,7 +433,11 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         return EXIT_ERROR;
     }
     g_main_loop_run(vmm->loop);
-    machine_run_stop(vmm->m);
+    if (!machine_run_stop(vmm->m)) {
+        vmm_fail("%s", _("a vCPU did not stop; exiting without cleaning it up"));
+        vmm->m = NULL; /* still in use by that thread: leave it to exit() */
+        return vmm->exit_code;
+    }
     machine_backend_fini(vmm->m);
     return vmm->exit_code;
 }

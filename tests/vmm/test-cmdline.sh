@@ -1,0 +1,54 @@
+#!/bin/sh
+# test-cmdline.sh - vessel-vmm's command line and exit codes (DESIGN.md):
+# usage errors exit 2, errors exit 1 with exactly one line on stderr.
+. "$top_srcdir/tests/lib/tap.sh"
+vmm="$top_builddir/vmm/vessel-vmm"
+guests="$top_builddir/tests/vmm/guests"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmm-cmdline.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+tap_plan 18
+
+# expect CODE LINES DESC -- ARGS: exit code, stderr line count (- = any)
+expect() {
+    code=$1; lines=$2; desc=$3; shift 4
+    "$vmm" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    n=$(wc -l <"$tmp/err")
+    ok=0
+    [ "$rc" -eq "$code" ] || ok=1
+    [ "$lines" = - ] || [ "$n" -eq "$lines" ] || ok=1
+    if [ $ok -ne 0 ]; then
+        echo "# exit $rc (want $code), $n stderr lines (want $lines):"
+        sed 's/^/#   /' "$tmp/err"
+    fi
+    tap_ok $ok "$desc"
+}
+
+expect 2 1 "no arguments is a usage error" --
+expect 2 1 "unknown option is a usage error" -- --kernel x --frobnicate
+expect 2 1 "bad --accel is a usage error" -- --kernel x --accel tcg
+expect 2 1 "zero memory is a usage error" -- --kernel x --memory 0
+expect 2 1 "stray argument is a usage error" -- --kernel x extra
+expect 1 1 "missing kernel file: exit 1, one line" -- --kernel "$tmp/nope"
+grep -q "nope" "$tmp/err"; tap_ok $? "the message names the file"
+printf 'not a kernel at all\n' >"$tmp/junk"
+expect 1 1 "a file that is not a kernel: exit 1, one line" -- --kernel "$tmp/junk"
+grep -q "not a Linux kernel" "$tmp/err"; tap_ok $? "the message says it is not a kernel"
+expect 1 1 "memory too small: exit 1, one line" -- --kernel "$guests/hello.elf" --memory 8
+grep -q "memory too small" "$tmp/err"; tap_ok $? "the message says memory is too small"
+head -c 20000000 /dev/zero >"$tmp/initrd"
+expect 1 1 "initrd too large: exit 1, one line" -- --kernel "$guests/hello.elf" --initrd "$tmp/initrd" --memory 24
+grep -q "initrd too large" "$tmp/err"; tap_ok $? "the message says the initrd is too large"
+
+if [ -e /dev/kvm ]; then
+    tap_ok 0 "# SKIP --accel kvm failure (this host has /dev/kvm)"
+    tap_ok 0 "# SKIP --accel kvm reason"
+else
+    expect 1 1 "--accel kvm without KVM: exit 1, one line" -- --kernel "$guests/hello.elf" --accel kvm
+    grep -q "/dev/kvm does not exist" "$tmp/err"; tap_ok $? "the message names the reason"
+fi
+expect 0 1 "--accel auto runs the guest to power-off" -- --kernel "$guests/hello.elf" --accel auto --serial "file:$tmp/serial"
+grep -q "using dbt" "$tmp/err"; tap_ok $? "--accel auto says it uses dbt"
+grep -q "hello from the guest" "$tmp/serial"; tap_ok $? "--serial file: got the guest's output"
+tap_done

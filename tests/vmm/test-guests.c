@@ -1,0 +1,358 @@
+/* test-guests.c - vessel-vmm running tiny guest programs (tests/vmm/guests)
+ * under the dbt CPU: devices poked from inside the guest (UART loopback
+ * and interrupts, PIT, LAPIC timer, RTC, PM timer), ACPI power-off,
+ * resets with and without --no-reboot (ACPI reset register and i8042),
+ * and the control channel and serial socket against a running VMM:
+ * status/pause/resume/info, malformed and overlong requests, abrupt
+ * disconnects, several clients, powerdown through the ACPI power button,
+ * quit, SIGTERM and the pidfile, serial detach/attach. */
+#include "config.h"
+
+#include "vtest.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static char *vmm_path(void)
+{
+    return vt_build_path("vmm/vessel-vmm");
+}
+
+static char *guest_path(const char *name)
+{
+    g_autofree char *rel = g_strdup_printf("tests/vmm/guests/%s.elf", name);
+    return vt_build_path(rel);
+}
+
+/* Run a guest to completion; returns the exit code. */
+static int run_guest(const char *name, const char *const *extra, char **out, char **err)
+{
+    g_autofree char *vmm = vmm_path();
+    g_autofree char *kernel = guest_path(name);
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, vmm);
+    g_ptr_array_add(argv, (char *)"--kernel");
+    g_ptr_array_add(argv, kernel);
+    g_ptr_array_add(argv, (char *)"--accel");
+    g_ptr_array_add(argv, (char *)"dbt");
+    g_ptr_array_add(argv, (char *)"--memory");
+    g_ptr_array_add(argv, (char *)"64");
+    g_ptr_array_add(argv, (char *)"--serial");
+    g_ptr_array_add(argv, (char *)"stdio");
+    for (int i = 0; extra && extra[i]; i++)
+        g_ptr_array_add(argv, (char *)extra[i]);
+    g_ptr_array_add(argv, NULL);
+    int code = -1;
+    g_autoptr(GError) error = NULL;
+    gboolean ok = vt_run((const char *const *)argv->pdata, NULL, NULL, vt_timeout_ms(120000),
+                         out, err, &code, &error);
+    g_ptr_array_free(argv, TRUE);
+    g_assert_no_error(error);
+    g_assert_true(ok);
+    return code;
+}
+
+static void test_hello_poweroff(void)
+{
+    g_autofree char *out = NULL, *err = NULL;
+    int code = run_guest("hello", NULL, &out, &err);
+    if (code != 0)
+        g_error("exit %d: %s", code, err);
+    g_assert_nonnull(strstr(out, "hello from the guest\n"));
+}
+
+static void test_devices(void)
+{
+    time_t before = time(NULL);
+    g_autofree char *out = NULL, *err = NULL;
+    int code = run_guest("devices", NULL, &out, &err);
+    time_t after = time(NULL);
+    g_test_message("guest said:\n%s", out);
+    if (code != 0)
+        g_error("exit %d: %s", code, err);
+    const char *names[] = { "uart-loopback-irq", "uart-thre-irq", "pit-channel0-irq",
+                            "pit-channel2-gate", "lapic-timer", "acpi-pm-timer" };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *pass = g_strdup_printf("PASS %s\n", names[i]);
+        if (!strstr(out, pass))
+            g_error("no '%s' in the guest's output:\n%s", names[i], out);
+    }
+    g_assert_null(strstr(out, "FAIL"));
+    /* the RTC shows the host's UTC date (either side of a midnight) */
+    char d1[16], d2[16];
+    struct tm tm;
+    strftime(d1, sizeof(d1), "%Y-%m-%d", gmtime_r(&before, &tm));
+    strftime(d2, sizeof(d2), "%Y-%m-%d", gmtime_r(&after, &tm));
+    g_autofree char *r1 = g_strdup_printf("RTC %s\n", d1);
+    g_autofree char *r2 = g_strdup_printf("RTC %s\n", d2);
+    if (!strstr(out, r1) && !strstr(out, r2))
+        g_error("RTC date is not %s:\n%s", d1, out);
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
+static void test_reset_no_reboot(void)
+{
+    const char *args[] = { "--no-reboot", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    g_assert_cmpint(run_guest("reset", args, &out, &err), ==, 3);
+    g_assert_cmpint(count(out, "boot "), ==, 1);
+    const char *kbd[] = { "--no-reboot", "--cmdline", "kbd", NULL };
+    g_autofree char *out2 = NULL, *err2 = NULL;
+    g_assert_cmpint(run_guest("reset", kbd, &out2, &err2), ==, 3);
+    g_assert_cmpint(count(out2, "boot "), ==, 1);
+}
+
+static void test_reboot_in_place(void)
+{
+    g_autofree char *out = NULL, *err = NULL;
+    int code = run_guest("reset", NULL, &out, &err);
+    if (code != 0)
+        g_error("exit %d: %s", code, err);
+    /* CMOS kept the boot count across the reset; the guest powered off
+     * on its second boot */
+    g_assert_nonnull(strstr(out, "boot 0000000000000001\n"));
+    g_assert_nonnull(strstr(out, "boot 0000000000000002\n"));
+    const char *kbd[] = { "--cmdline", "kbd", NULL };
+    g_autofree char *out2 = NULL, *err2 = NULL;
+    g_assert_cmpint(run_guest("reset", kbd, &out2, &err2), ==, 0);
+    g_assert_cmpint(count(out2, "boot "), ==, 2);
+}
+
+/* ---- a running VMM ------------------------------------------------- */
+
+typedef struct {
+    VtTmpDir *dir;
+    VtProc *proc;
+    char *ctl, *ser, *pidfile;
+} RunningVm;
+
+static void running_vm_free(RunningVm *vm)
+{
+    vt_proc_free(vm->proc);
+    vt_tmpdir_free(vm->dir);
+    g_free(vm->ctl);
+    g_free(vm->ser);
+    g_free(vm->pidfile);
+    g_free(vm);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RunningVm, running_vm_free)
+
+static RunningVm *start_idle(const char *extra)
+{
+    RunningVm *vm = g_new0(RunningVm, 1);
+    vm->dir = vt_tmpdir_new("vmm-guest");
+    vm->ctl = g_build_filename(vm->dir->path, "ctl.sock", NULL);
+    vm->ser = g_build_filename(vm->dir->path, "serial.sock", NULL);
+    vm->pidfile = g_build_filename(vm->dir->path, "vmm.pid", NULL);
+    g_autofree char *vmm = vmm_path();
+    g_autofree char *kernel = guest_path("idle");
+    g_autofree char *ctl = g_strdup_printf("unix:%s", vm->ctl);
+    g_autofree char *ser = g_strdup_printf("unix:%s", vm->ser);
+    const char *argv[] = { vmm, "--kernel", kernel, "--accel", "dbt", "--memory", "64",
+                           "--control", ctl, "--serial", ser, "--pidfile", vm->pidfile,
+                           "--name", "idle-vm", "--uuid",
+                           "6a0f2e4c-9d6b-4e1a-8a39-0d4bb0a5c1f2", extra, NULL };
+    g_autoptr(GError) error = NULL;
+    vm->proc = vt_proc_spawn(argv, NULL, VT_PROC_CAPTURE, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_true(vt_wait_for_path(vm->pidfile, vt_timeout_ms(30000)));
+    g_assert_true(vt_wait_for_path(vm->ctl, vt_timeout_ms(30000)));
+    return vm;
+}
+
+static int unix_connect(const char *path)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    struct timeval tv = { .tv_sec = vt_timeout_ms(30000) / 1000 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    return fd;
+}
+
+static void send_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+        g_assert_cmpint(n, >, 0);
+        data += n;
+        len -= n;
+    }
+}
+
+/* One reply line (without the newline). */
+static char *read_line(int fd)
+{
+    GString *s = g_string_new(NULL);
+    char c;
+    for (;;) {
+        ssize_t n = recv(fd, &c, 1, 0);
+        if (n <= 0)
+            g_error("control channel closed or timed out after '%s'", s->str);
+        if (c == '\n')
+            break;
+        g_string_append_c(s, c);
+    }
+    return g_string_free(s, FALSE);
+}
+
+static char *request(int fd, const char *line)
+{
+    g_autofree char *req = g_strconcat(line, "\n", NULL);
+    send_all(fd, req, strlen(req));
+    return read_line(fd);
+}
+
+static void assert_reply(int fd, const char *req, const char *want)
+{
+    g_autofree char *got = request(fd, req);
+    if (strcmp(got, want))
+        g_error("'%s' -> '%s', wanted '%s'", req, got, want);
+}
+
+static int wait_exit(RunningVm *vm)
+{
+    int status;
+    if (!vt_proc_wait(vm->proc, vt_timeout_ms(60000), &status))
+        g_error("vessel-vmm did not exit; output:\n%s", vt_proc_output(vm->proc));
+    g_assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static void test_control_channel(void)
+{
+    g_autoptr(RunningVm) vm = start_idle(NULL);
+    int a = unix_connect(vm->ctl), b = unix_connect(vm->ctl);
+    assert_reply(a, "status", "ok running");
+    assert_reply(b, "status", "ok running");            /* several clients */
+    g_autofree char *info = request(a, "info");
+    g_autofree char *pid_text = NULL;
+    g_assert_true(g_file_get_contents(vm->pidfile, &pid_text, NULL, NULL));
+    long pid = strtol(pid_text, NULL, 10);
+    g_assert_cmpint(pid, ==, vt_proc_pid(vm->proc));
+    g_autofree char *want_pid = g_strdup_printf("\"pid\":%ld}", pid);
+    const char *fields[] = { "ok {\"name\":\"idle-vm\",",
+                             "\"uuid\":\"6a0f2e4c-9d6b-4e1a-8a39-0d4bb0a5c1f2\"",
+                             "\"state\":\"running\"", "\"accel\":\"dbt\"", "\"vcpus\":1,",
+                             "\"memory_mib\":64,", "\"cpu_time_ns\":", want_pid };
+    for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
+        if (!strstr(info, fields[i]))
+            g_error("info lacks %s: %s", fields[i], info);
+    g_assert_true(g_str_has_suffix(info, want_pid));
+
+    assert_reply(a, "pause", "ok");
+    assert_reply(b, "status", "ok paused");
+    assert_reply(a, "resume", "ok");
+    assert_reply(a, "status", "ok running");
+
+    /* malformed requests get one error line each and change nothing */
+    g_autofree char *r1 = request(a, "frobnicate");
+    g_assert_true(g_str_has_prefix(r1, "error "));
+    g_autofree char *r2 = request(a, "status now");
+    g_assert_true(g_str_has_prefix(r2, "error "));
+    g_autofree char *r3 = request(a, "");
+    g_assert_true(g_str_has_prefix(r3, "error "));
+    send_all(a, "sta\0tus\n", 8);
+    g_autofree char *r4 = read_line(a);
+    g_assert_true(g_str_has_prefix(r4, "error "));
+    send_all(a, "\xff\xfe\n", 3);
+    g_autofree char *r5 = read_line(a);
+    g_assert_true(g_str_has_prefix(r5, "error "));
+    assert_reply(a, "status\r", "ok running");         /* CRLF is fine */
+    /* an overlong line: one error, then the channel works again */
+    g_autofree char *longline = g_strnfill(100000, 'x');
+    send_all(a, longline, strlen(longline));
+    send_all(a, "\n", 1);
+    g_autofree char *r6 = read_line(a);
+    g_assert_cmpstr(r6, ==, "error line too long");
+    assert_reply(a, "status", "ok running");
+    /* two requests in one write: two replies, in order */
+    send_all(a, "status\nstatus\n", 14);
+    g_autofree char *r7 = read_line(a), *r8 = read_line(a);
+    g_assert_cmpstr(r7, ==, "ok running");
+    g_assert_cmpstr(r8, ==, "ok running");
+    /* abrupt disconnects, mid-line and mid-reply */
+    int c = unix_connect(vm->ctl);
+    send_all(c, "stat", 4);
+    close(c);
+    c = unix_connect(vm->ctl);
+    send_all(c, "info\ninfo\ninfo\n", 15);
+    close(c);
+    assert_reply(b, "status", "ok running");
+
+    /* serial socket: attach, detach, attach again (the guest echoes) */
+    for (int round = 0; round < 2; round++) {
+        int s = unix_connect(vm->ser);
+        const char *word = round ? "again" : "hello";
+        send_all(s, word, strlen(word));
+        char buf[16] = { 0 };
+        size_t got = 0;
+        while (got < strlen(word)) {
+            ssize_t n = recv(s, buf + got, sizeof(buf) - 1 - got, 0);
+            if (n <= 0)
+                g_error("no echo from the guest on round %d", round);
+            got += n;
+        }
+        g_assert_cmpstr(buf, ==, word);
+        close(s);
+    }
+
+    /* powerdown: the guest's SCI handler sees the power button and
+     * powers off through S5 */
+    assert_reply(a, "powerdown", "ok");
+    g_assert_cmpint(wait_exit(vm), ==, 0);
+    g_assert_false(g_file_test(vm->pidfile, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(vm->ctl, G_FILE_TEST_EXISTS));
+    close(a);
+    close(b);
+}
+
+static void test_quit_sigterm_reset(void)
+{
+    g_autoptr(RunningVm) q = start_idle(NULL);
+    int a = unix_connect(q->ctl);
+    assert_reply(a, "quit", "ok");
+    g_assert_cmpint(wait_exit(q), ==, 0);
+    close(a);
+
+    g_autoptr(RunningVm) t = start_idle(NULL);
+    a = unix_connect(t->ctl);
+    assert_reply(a, "status", "ok running");
+    kill(vt_proc_pid(t->proc), SIGTERM);
+    g_assert_cmpint(wait_exit(t), ==, 0);
+    g_assert_false(g_file_test(t->pidfile, G_FILE_TEST_EXISTS));
+    close(a);
+
+    g_autoptr(RunningVm) r = start_idle("--no-reboot");
+    a = unix_connect(r->ctl);
+    assert_reply(a, "reset", "ok");
+    g_assert_cmpint(wait_exit(r), ==, 3);
+    close(a);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/guest/hello-poweroff", test_hello_poweroff);
+    g_test_add_func("/guest/devices", test_devices);
+    g_test_add_func("/guest/reset-no-reboot", test_reset_no_reboot);
+    g_test_add_func("/guest/reboot-in-place", test_reboot_in_place);
+    g_test_add_func("/guest/control-channel", test_control_channel);
+    g_test_add_func("/guest/quit-sigterm-reset", test_quit_sigterm_reset);
+    return g_test_run();
+}
