@@ -3,6 +3,7 @@
  * configuration, and dnsmasq leases-file parsing. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "netbridge/netbridge.h"
@@ -266,6 +267,43 @@ static void test_leases_parse(void)
     g_assert_cmpuint(leases->len, ==, 0);
 }
 
+/* netbridge_leases_read(): the network's leases file, none when absent. */
+static void test_leases_read(void)
+{
+    g_autoptr(NetbridgeNetConfig) cfg = config_nat();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) leases = NULL;
+    g_autofree char *dir = g_dir_make_tmp("vessel-leases-XXXXXX", &error);
+    g_autofree char *path = NULL;
+
+    g_assert_no_error(error);
+    g_free(cfg->state_dir);
+    cfg->state_dir = g_strdup(dir);
+    path = netbridge_net_config_path(cfg, "leases");
+    g_assert_true(g_str_has_suffix(path, "/default.leases"));
+
+    leases = netbridge_leases_read(cfg, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(leases->len, ==, 0);
+    g_clear_pointer(&leases, g_ptr_array_unref);
+
+    g_assert_true(g_file_set_contents(path, "0 02:56:53:aa:bb:01 192.168.150.7 h *\n", -1, NULL));
+    leases = netbridge_leases_read(cfg, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(leases->len, ==, 1);
+    g_assert_cmpuint(((NetbridgeLease *)g_ptr_array_index(leases, 0))->prefix, ==, 24);
+    g_clear_pointer(&leases, g_ptr_array_unref);
+
+    g_assert_true(g_file_set_contents(path, "garbage\n", -1, NULL));
+    leases = netbridge_leases_read(cfg, &error);
+    g_assert_null(leases);
+    g_assert_error(error, NETBRIDGE_ERROR, NETBRIDGE_ERROR_INVALID);
+    g_assert_nonnull(strstr(error->message, path));
+
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 static void test_ifname(void)
 {
     g_autoptr(GError) error = NULL;
@@ -292,5 +330,6 @@ int main(int argc, char **argv)
     g_test_add_func("/netbridge/unit/nft-script", test_nft_script);
     g_test_add_func("/netbridge/unit/dnsmasq-config", test_dnsmasq_config);
     g_test_add_func("/netbridge/unit/leases-parse", test_leases_parse);
+    g_test_add_func("/netbridge/unit/leases-read", test_leases_read);
     return g_test_run();
 }
