@@ -77,16 +77,17 @@ FUNC(f_cmps, "subq $64, %rsp\nmovq %rdi, (%rsp)\nmovq %rsi, 8(%rsp)\nmovq %rdi, 
      "leaq (%rsp), %rsi\nleaq 16(%rsp), %rdi\nmovl $16, %ecx\nrepe cmpsb\nmovq %rcx, %rax\n"
      "subq %rsp, %rsi\nshlq $8, %rsi\naddq %rsi, %rax\nleaq 64(%rsp), %rsp\n" FLAGS_TAIL)
 FUNC(f_popcnt, "popcntq %rdi, %rax\npopcntw %si, %cx\nshlq $8, %rcx\naddq %rcx, %rax\n" FLAGS_TAIL)
-FUNC(f_div8, "movzbl %dil, %eax\nmovl %esi, %ecx\norb $1, %cl\ndivb %cl\nmovzwl %ax, %eax\nmovq %rdx, %rcx\nandl $0x7fff, %ecx\norl $1, %ecx\n"
-     "movq %rdi, %rdx\nandl $0x3fff, %edx\npushq %rax\nmovl %edi, %eax\nidivw %cx\nshlq $16, %rdx\norq %rdx, %rax\nmovzwl %ax, %eax\npopq %rdx\nshlq $32, %rdx\norq %rdx, %rax\nxorl %edx, %edx\nret\n")
+FUNC(f_div8, "movzbl %dil, %eax\nmovl %esi, %ecx\norb $1, %cl\ndivb %cl\nmovzwl %ax, %eax\nmovq %rdx, %rcx\nandl $0x7fff, %ecx\norl $0x4000, %ecx\n"
+     "movq %rdi, %rdx\nandl $0x1fff, %edx\npushq %rax\nmovl %edi, %eax\nidivw %cx\nshlq $16, %rdx\norq %rdx, %rax\nmovzwl %ax, %eax\npopq %rdx\nshlq $32, %rdx\norq %rdx, %rax\nxorl %edx, %edx\nret\n")
 FUNC(f_mul8, "movq %rdi, %rax\nmulb %sil\n" FLAGS_TAIL)
 FUNC(f_neg_not8, "movq %rdi, %rax\nnotw %ax\nnegb %ah\n" FLAGS_TAIL)
 FUNC(f_shifts_imm, "movq %rdi, %rax\nrolb $3, %al\nsarq $7, %rax\nshlw $1, %ax\nrcrq $1, %rax\nshrdw $5, %si, %ax\n" FLAGS_TAIL)
 FUNC(f_xchg16, "movq %rdi, %rax\nmovq %rsi, %rcx\nxchgw %ax, %cx\nxchgb %ch, %al\nxchgl %eax, %ecx\nshlq $1, %rcx\naddq %rcx, %rax\nxorl %edx, %edx\nret\n")
 FUNC(f_cmov16, "movq %rdi, %rax\ntestq %rsi, %rsi\ncmovsw %si, %ax\ncmovpq %rdx, %rax\ncmovnel %esi, %ecx\nmovq %rsi, %rdx\n" FLAGS_TAIL)
 FUNC(f_adc_mem, "subq $16, %rsp\nmovq %rdi, (%rsp)\nbtq $1, %rdx\nadcb %sil, 3(%rsp)\nsbbw %si, 4(%rsp)\nadcl $0x12345, (%rsp)\nmovq (%rsp), %rax\nleaq 16(%rsp), %rsp\n" FLAGS_TAIL)
-FUNC(f_enter, "pushq %rbp\nmovq %rsp, %rbp\nsubq $64, %rsp\nmovq %rdi, -8(%rbp)\nenter $24, $3\nmovq %rbp, %rax\nsubq %rsp, %rax\nmovq -16(%rbp), %rcx\nleave\n"
-     "xorq %rcx, %rax\nleave\nxorl %edx, %edx\nret\n")
+FUNC(f_enter, "pushq %rbp\nmovq %rsp, %rbp\nsubq $64, %rsp\nmovq %rdi, -8(%rbp)\nmovq %rsi, -16(%rbp)\n"
+     "enter $24, $3\nmovq %rbp, %rax\nsubq %rsp, %rax\nxorq -8(%rbp), %rax\naddq -16(%rbp), %rax\n"
+     "movq -24(%rbp), %rcx\nsubq %rbp, %rcx\naddq %rcx, %rax\nleave\nleave\nxorl %edx, %edx\nret\n")
 
 typedef struct {
     const char *name;
