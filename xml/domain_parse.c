@@ -79,8 +79,10 @@ domain_path_parse(const xmlNode *node, GError **error)
     const char *why = xml_check_abs_path(path);
 
     if (why) {
+        g_autofree char *shown = xml_value_for_message(path);
+
         xml_error_node(error, VESSEL_XML_ERROR_INVALID, node,
-                       _("invalid path '%s' in <%s>: %s"), path,
+                       _("invalid path '%s' in <%s>: %s"), shown,
                        (const char *)node->name, why);
         return NULL;
     }
@@ -90,8 +92,10 @@ domain_path_parse(const xmlNode *node, GError **error)
 static gboolean
 domain_text_invalid(GError **error, const xmlNode *node, const char *value, const char *why)
 {
+    g_autofree char *shown = xml_value_for_message(value);
+
     xml_error_node(error, VESSEL_XML_ERROR_INVALID, node,
-                   _("invalid value '%s' in <%s>: %s"), value,
+                   _("invalid value '%s' in <%s>: %s"), shown,
                    (const char *)node->name, why);
     return FALSE;
 }
@@ -196,9 +200,12 @@ domain_parse_size(xmlNode *node, guint64 *kib, GError **error)
     const char *why = xml_parse_kib(value, unit, DOMAIN_MAX_MEMORY_KIB, kib);
 
     if (why) {
+        g_autofree char *shown = xml_value_for_message(value);
+        g_autofree char *shown_unit = xml_value_for_message(unit ? unit : "KiB");
+
         xml_error_node(error, VESSEL_XML_ERROR_INVALID, node,
-                       _("invalid size '%s' (unit '%s') in <%s>: %s"), value,
-                       unit ? unit : "KiB", (const char *)node->name, why);
+                       _("invalid size '%s' (unit '%s') in <%s>: %s"), shown,
+                       shown_unit, (const char *)node->name, why);
         return FALSE;
     }
     if (*kib == 0) {

@@ -272,8 +272,10 @@ net_parse_root(NetworkDef *def, xmlNode *root, GError **error)
             g_autofree char *name = xml_node_text(c);
 
             if ((why = xml_check_name(name, VESSEL_NETWORK_MAX_NAME))) {
+                g_autofree char *shown = xml_value_for_message(name);
+
                 xml_error_node(error, VESSEL_XML_ERROR_INVALID, c,
-                               _("invalid value '%s' in <name>: %s"), name, why);
+                               _("invalid value '%s' in <name>: %s"), shown, why);
                 return FALSE;
             }
             def->name = g_steal_pointer(&name);
@@ -281,8 +283,10 @@ net_parse_root(NetworkDef *def, xmlNode *root, GError **error)
             g_autofree char *uuid = xml_node_text_trimmed(c);
 
             if ((why = xml_uuid_normalize(uuid, def->uuid))) {
+                g_autofree char *shown = xml_value_for_message(uuid);
+
                 xml_error_node(error, VESSEL_XML_ERROR_INVALID, c,
-                               _("invalid value '%s' in <uuid>: %s"), uuid, why);
+                               _("invalid value '%s' in <uuid>: %s"), shown, why);
                 return FALSE;
             }
         } else if (xml_node_is(c, "forward")) {

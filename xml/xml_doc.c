@@ -548,6 +548,28 @@ xml_node_line(const xmlNode *node)
 
 /* ---- errors ---------------------------------------------------------- */
 
+char *
+xml_value_for_message(const char *s)
+{
+    GString *out = g_string_new(NULL);
+    const char *p = s ? s : "";
+    guint n = 0;
+
+    if (!g_utf8_validate(p, -1, NULL))
+        return g_string_free(out, FALSE); /* cannot happen after libxml2 */
+    for (; *p && n < 64; p = g_utf8_next_char(p), n++) {
+        gunichar c = g_utf8_get_char(p);
+
+        if (c < 0x20 || c == 0x7f)
+            g_string_append_c(out, '?');
+        else
+            g_string_append_unichar(out, c);
+    }
+    if (*p)
+        g_string_append(out, "...");
+    return g_string_free(out, FALSE);
+}
+
 void
 xml_error_node(GError **error, VesselXmlError code, const xmlNode *node,
                const char *fmt, ...)
@@ -566,10 +588,11 @@ void
 xml_error_attr(GError **error, VesselXmlError code, const xmlNode *node,
                const char *attr, const char *value, const char *reason)
 {
+    g_autofree char *shown = xml_value_for_message(value);
+
     g_set_error(error, VESSEL_XML_ERROR, code,
                 _("invalid value '%s' for attribute '%s' of <%s> at line %ld: %s"),
-                value ? value : "", attr, (const char *)node->name,
-                xml_node_line(node), reason);
+                shown, attr, (const char *)node->name, xml_node_line(node), reason);
 }
 
 void
@@ -578,17 +601,18 @@ xml_error_attr_unsupported(GError **error, const xmlNode *node, const char *attr
                            guint n_supported)
 {
     g_autoptr(GString) list = g_string_new(NULL);
+    g_autofree char *shown = xml_value_for_message(value);
 
     for (guint i = 0; i < n_supported; i++)
         g_string_append_printf(list, "%s'%s'", i ? ", " : "", supported[i]);
     if (attr)
         g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_UNSUPPORTED,
                     _("unsupported value '%s' for attribute '%s' of <%s> at line %ld (supported: %s)"),
-                    value, attr, (const char *)node->name, xml_node_line(node), list->str);
+                    shown, attr, (const char *)node->name, xml_node_line(node), list->str);
     else
         g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_UNSUPPORTED,
                     _("unsupported value '%s' in <%s> at line %ld (supported: %s)"),
-                    value, (const char *)node->name, xml_node_line(node), list->str);
+                    shown, (const char *)node->name, xml_node_line(node), list->str);
 }
 
 /* ---- writing --------------------------------------------------------- */

@@ -50,6 +50,9 @@ char *xml_node_text_trimmed(const xmlNode *node);
 long xml_node_line(const xmlNode *node);
 
 /* ---- errors ------------------------------------------------------- */
+/* @s made fit for a message (g_free): control characters shown as '?',
+ * cut to 64 characters with "..." (user values can be 1 MiB long). */
+char *xml_value_for_message(const char *s);
 /* "<prefix message> at line N" for a problem with element @node. */
 void xml_error_node(GError **error, VesselXmlError code, const xmlNode *node,
                     const char *fmt, ...) G_GNUC_PRINTF(4, 5);
