@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include "xml/domain_conf.h"
 #include "xml/domain_vmm.h"
@@ -212,6 +213,41 @@ test_argv_no_tap(void)
     g_assert_nonnull(strstr(error->message, "no tap device"));
 }
 
+/* libvirt's stock default network (libvirt-daemon-config-network's
+ * default.xml) works unchanged: no uuid, no mac, <forward/> = NAT. */
+static void
+test_libvirt_default_network(void)
+{
+    static const char xml[] =
+        "<network>\n"
+        "  <name>default</name>\n"
+        "  <bridge name='virbr0'/>\n"
+        "  <forward/>\n"
+        "  <ip address='192.168.122.1' netmask='255.255.255.0'>\n"
+        "    <dhcp>\n"
+        "      <range start='192.168.122.2' end='192.168.122.254'/>\n"
+        "    </dhcp>\n"
+        "  </ip>\n"
+        "</network>\n";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NetworkDef) def = network_def_parse(xml, 0, &error);
+    g_autofree char *mask = NULL;
+
+    g_assert_no_error(error);
+    g_assert_cmpstr(def->name, ==, "default");
+    g_assert_cmpstr(def->bridge, ==, "virbr0");
+    g_assert_cmpint(def->forward, ==, NETWORK_FORWARD_NAT);
+    g_assert_true(def->has_ip);
+    g_assert_cmpuint(def->prefix, ==, 24);
+    g_assert_true(def->netmask_form);
+    g_assert_true(def->has_dhcp_range);
+    g_assert_cmpuint(ntohl(def->dhcp_start.s_addr), ==, 0xc0a87a02);
+    g_assert_cmpuint(ntohl(def->dhcp_end.s_addr), ==, 0xc0a87afe);
+    g_assert_true(def->stp);
+    mask = network_def_netmask_string(def);
+    g_assert_cmpstr(mask, ==, "255.255.255.0");
+}
+
 /* Definitions built in code (not parsed) must not crash the formatter
  * or produce a truncated argv. */
 static void
@@ -281,6 +317,7 @@ main(int argc, char **argv)
     g_test_add_func("/xml/values/argv-no-tap", test_argv_no_tap);
     g_test_add_func("/xml/values/enums", test_enums);
     g_test_add_func("/xml/values/incomplete-def", test_incomplete_def);
+    g_test_add_func("/xml/values/libvirt-default-network", test_libvirt_default_network);
     g_test_add_func("/xml/values/parse-file-names-path", test_parse_file_names_path);
     return g_test_run();
 }
