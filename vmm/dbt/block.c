@@ -50,7 +50,7 @@ void dbt_block_flush_all(DbtCpu *cpu)
         memset(cpu->ram[k].code, 0, pages);
         memset(cpu->ram[k].blocks, 0, pages * sizeof(DbtBlock *));
     }
-    cpu->code_dirty = true;
+    cpu->leave_block = true;
 }
 
 static inline unsigned hash_pa(uint64_t pa)
@@ -84,7 +84,7 @@ void dbt_code_page_written(DbtCpu *cpu, DbtRam *ram, uint64_t pa)
     }
     ram->blocks[idx] = NULL;
     ram->code[idx] = 0;
-    cpu->code_dirty = true;
+    cpu->leave_block = true;
 }
 
 static void page_register(DbtCpu *cpu, DbtBlock *b, uint64_t pa, int slot)

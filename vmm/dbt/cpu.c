@@ -52,6 +52,7 @@ DbtCpu *dbt_cpu_new_host(const DbtHostOps *host, Vcpu *v, Machine *m,
     cpu->trace = tr ? atoi(tr) : 0;
     for (int k = 0; k < nram; k++)
         ram_add(cpu, ram[k].gpa, ram[k].size & ~0xfffull, ram[k].host);
+    cpu->nr_vcpus = host->vcpu_count(m);
     dbt_cpu_init_common(cpu);
     cpu->cr0 = DBT_CR0_ET | DBT_CR0_CD | DBT_CR0_NW;
     fpu_state_reset(&cpu->fpu);

@@ -279,7 +279,7 @@ struct DbtCpu {
     DbtBlock *jc[1u << DBT_JC_BITS];   /* direct-mapped front cache of hash */
     uint8_t *arena;
     size_t arena_size, arena_used;
-    bool code_dirty;       /* a write hit decoded code: leave the block */
+    bool leave_block;      /* a write hit decoded code, or MMIO asked to stop */
 
     /* fault return */
     jmp_buf jmp;
@@ -293,6 +293,7 @@ struct DbtCpu {
     Vcpu *vcpu;            /* backend mode */
     Machine *machine;
     const DbtHostOps *host;
+    int nr_vcpus;
     int kick;              /* set by vcpu_kick() from any thread (atomic) */
     int exit_code;         /* VcpuExit for DBT_EXIT */
     int pending_exit;      /* an MMIO write asked the machine to stop */

@@ -254,8 +254,10 @@ static void write_one_page(DbtCpu *cpu, uint64_t la, unsigned size, uint64_t v)
     if (cpu->flat || !cpu->vcpu)
         dbt_raise_pf(cpu, la, DBT_PFEC_W);
     int r = cpu->host->mmio_write(cpu->vcpu, pa, size, v);
-    if (r > 0)
+    if (r > 0) {
         cpu->pending_exit = r;
+        cpu->leave_block = true;
+    }
 }
 
 void dbt_mem_probe_write_slow(DbtCpu *cpu, uint64_t la, unsigned size)

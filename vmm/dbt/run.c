@@ -79,7 +79,7 @@ static int halt_wait(DbtCpu *cpu)
             return r;
         if (!cpu->halted)
             break;
-        if (cpu->host->vcpu_count(cpu->machine) > 1)
+        if (cpu->nr_vcpus > 1)
             return VCPU_EXIT_KICKED;   /* round robin: let the others run */
         cpu->host->wait_event(cpu->vcpu);
     }
@@ -105,7 +105,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
         /* an exception: state is that before the faulting instruction */
         dbt_tlb_select(cpu);
         cpu->next_rip = cpu->rip;
-        cpu->code_dirty = false;
+        cpu->leave_block = false;
         if (cpu->exc_vector < 0) {
             stop_set(stop, DBT_STOP_EXCEPTION, cpu);
             if (stop)
@@ -160,21 +160,16 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
                 if (r)
                     return r;
             }
-            if (cpu->insn_count >= DBT_SLICE_INSNS
-                && cpu->host->vcpu_count(cpu->machine) > 1)
+            if (cpu->nr_vcpus > 1 && cpu->insn_count >= DBT_SLICE_INSNS)
                 return VCPU_EXIT_KICKED;
         }
         DbtBlock *b = dbt_block_get(cpu, cpu->rip);
         if (unlikely(cpu->trace >= 2))
             fprintf(stderr, "dbt: block %#llx\n", (unsigned long long)cpu->rip);
         const DbtInsn *in = b->insn, *end = b->insn + b->n;
+        if (unlikely(max_insns && cpu->insn_count + b->n > max_insns))
+            end = b->insn + (max_insns - cpu->insn_count);
         for (; in < end; in++) {
-            if (unlikely(max_insns && cpu->insn_count >= max_insns)) {
-                stop_set(stop, DBT_STOP_LIMIT, cpu);
-                if (stop)
-                    stop->insns = cpu->insn_count;
-                return 0;
-            }
             cpu->next_rip = cpu->rip + in->len;
             int r = in->op(cpu, in);
             cpu->rip = cpu->next_rip;
@@ -203,10 +198,16 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
                 if (r == DBT_EXIT)
                     return cpu->exit_code;
             }
-            if (unlikely(cpu->code_dirty || cpu->pending_exit)) {
-                cpu->code_dirty = false;
+            if (unlikely(cpu->leave_block)) {
+                cpu->leave_block = false;
                 break;
             }
+        }
+        if (unlikely(max_insns && cpu->insn_count >= max_insns)) {
+            stop_set(stop, DBT_STOP_LIMIT, cpu);
+            if (stop)
+                stop->insns = cpu->insn_count;
+            return 0;
         }
     }
 }
