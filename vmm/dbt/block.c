@@ -42,6 +42,7 @@ void dbt_block_cache_fini(DbtCpu *cpu)
 
 void dbt_block_flush_all(DbtCpu *cpu)
 {
+    cpu->chain_gen++;
     memset(cpu->hash, 0, sizeof(cpu->hash));
     memset(cpu->jc, 0, sizeof(cpu->jc));
     cpu->arena_used = 0;
@@ -119,6 +120,9 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
     b->page_next[0] = b->page_next[1] = NULL;
     b->valid = true;
     b->n = 0;
+    b->succ = NULL;
+    b->succ_rip = 0;
+    b->succ_gen = cpu->chain_gen - 1;
 
     uint64_t la = rip;
     unsigned off = pa & 0xfff;

@@ -196,6 +196,12 @@ struct DbtBlock {
     DbtBlock *page_next[2];
     bool valid;
     uint16_t n;
+    /* chaining: the block that last followed this one, for (succ_rip,
+     * succ_gen); cpu->chain_gen changes whenever a translation, the
+     * privilege level or the block memory may have changed */
+    uint32_t succ_gen;
+    uint64_t succ_rip;
+    DbtBlock *succ;
     DbtInsn insn[];
 };
 
@@ -279,6 +285,8 @@ struct DbtCpu {
     DbtBlock *jc[1u << DBT_JC_BITS];   /* direct-mapped front cache of hash */
     uint8_t *arena;
     size_t arena_size, arena_used;
+    uint32_t chain_gen;
+    DbtBlock *prev_block;  /* block just executed, for chaining */
     bool leave_block;      /* a write hit decoded code, or MMIO asked to stop */
 
     /* fault return */

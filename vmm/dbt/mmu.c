@@ -39,6 +39,7 @@ uint8_t *dbt_ram_ptr(DbtCpu *cpu, uint64_t pa, uint64_t len, DbtRam **ramp)
 
 void dbt_tlb_select(DbtCpu *cpu)
 {
+    cpu->chain_gen++;
     cpu->mmu_cpl = cpu->cpl;
     cpu->tlb_cur = cpu->tlb[cpu->cpl == 3];
 }
@@ -57,6 +58,7 @@ static inline void tlb_entry_clear(DbtTlbEntry *e)
 
 void dbt_tlb_flush(DbtCpu *cpu, bool include_global)
 {
+    cpu->chain_gen++;
     DBT_STAT_INC(cpu, flushes);
     for (int c = 0; c < 2; c++)
         for (unsigned k = 0; k < DBT_TLB_SIZE; k++)
@@ -67,6 +69,7 @@ void dbt_tlb_flush(DbtCpu *cpu, bool include_global)
 /* INVLPG: drop every entry in the same 2 MiB region (covers large pages) */
 void dbt_tlb_flush_page(DbtCpu *cpu, uint64_t la)
 {
+    cpu->chain_gen++;
     uint64_t region = la & ~0x1fffffull;
     for (int c = 0; c < 2; c++)
         for (unsigned k = 0; k < DBT_TLB_SIZE; k++) {

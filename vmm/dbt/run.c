@@ -98,6 +98,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
 {
     cpu->insn_count = 0;
     cpu->poll_counter = 0;
+    cpu->prev_block = NULL;
     if (stop)
         memset(stop, 0, sizeof(*stop));
 
@@ -106,6 +107,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
         dbt_tlb_select(cpu);
         cpu->next_rip = cpu->rip;
         cpu->leave_block = false;
+        cpu->prev_block = NULL;
         if (cpu->exc_vector < 0) {
             stop_set(stop, DBT_STOP_EXCEPTION, cpu);
             if (stop)
@@ -163,7 +165,19 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
             if (cpu->nr_vcpus > 1 && cpu->insn_count >= DBT_SLICE_INSNS)
                 return VCPU_EXIT_KICKED;
         }
-        DbtBlock *b = dbt_block_get(cpu, cpu->rip);
+        DbtBlock *b, *prev = cpu->prev_block;
+        uint32_t gen = cpu->chain_gen;
+        if (prev && prev->succ_gen == gen && prev->succ_rip == cpu->rip && prev->succ->valid) {
+            b = prev->succ;
+        } else {
+            b = dbt_block_get(cpu, cpu->rip);
+            if (prev && cpu->chain_gen == gen) {
+                prev->succ = b;
+                prev->succ_rip = cpu->rip;
+                prev->succ_gen = gen;
+            }
+        }
+        cpu->prev_block = b;
         if (unlikely(cpu->trace >= 2))
             fprintf(stderr, "dbt: block %#llx\n", (unsigned long long)cpu->rip);
         const DbtInsn *in = b->insn, *end = b->insn + b->n;
