@@ -163,8 +163,20 @@ typedef enum {
  * Returns: (transfer full): the connection, or %NULL with @error set.
  */
 VesselConnect *vessel_connect_open(const char *uri, VesselConnectFlags flags, GError **error);
+/**
+ * vessel_connect_ref:
+ * @conn: a connection
+ *
+ * Returns: (transfer full): @conn, with one more reference.
+ */
 VesselConnect *vessel_connect_ref(VesselConnect *conn);
-/* Drop a reference; the last one closes the connection.  NULL-safe. */
+/**
+ * vessel_connect_unref:
+ * @conn: (nullable): a connection
+ *
+ * Drops a reference; the last one closes the connection.  Domain and
+ * network handles keep their connection alive.
+ */
 void vessel_connect_unref(VesselConnect *conn);
 /* The canonical URI of the connection. */
 const char *vessel_connect_get_uri(VesselConnect *conn);
@@ -224,10 +236,31 @@ typedef enum {
  */
 GPtrArray *vessel_connect_list_domains(VesselConnect *conn, VesselListFlags flags, GError **error);
 
+/**
+ * vessel_domain_lookup_by_name:
+ * @conn: a connection
+ * @name: the domain's name
+ * @error: return location for a #GError (%VESSEL_ERROR_NO_DOMAIN if none)
+ *
+ * vessel_domain_lookup_by_uuid() takes the 8-4-4-4-12 or 32-hex form,
+ * vessel_domain_lookup_by_id() the running id.
+ *
+ * Returns: (transfer full): a handle, or %NULL with @error set.
+ */
 VesselDomain *vessel_domain_lookup_by_name(VesselConnect *conn, const char *name, GError **error);
 VesselDomain *vessel_domain_lookup_by_uuid(VesselConnect *conn, const char *uuid, GError **error);
 VesselDomain *vessel_domain_lookup_by_id(VesselConnect *conn, int id, GError **error);
-/* Define (or redefine) a persistent domain. */
+/**
+ * vessel_domain_define_xml:
+ * @conn: a connection
+ * @xml: domain XML (libvirt-style)
+ * @error: return location for a #GError (%VESSEL_ERROR_INVALID_XML, ...)
+ *
+ * Defines a persistent domain, or redefines one with the same name and
+ * uuid.  The daemon emits a defined event.
+ *
+ * Returns: (transfer full): the domain, or %NULL with @error set.
+ */
 VesselDomain *vessel_domain_define_xml(VesselConnect *conn, const char *xml, GError **error);
 /* Create and start a transient domain; flags 1 = start paused. */
 VesselDomain *vessel_domain_create_xml(VesselConnect *conn, const char *xml, guint flags,
@@ -260,6 +293,21 @@ typedef struct {
     guint64 cpu_time_ns;
 } VesselDomainInfo;
 
+/**
+ * vessel_domain_get_info:
+ * @dom: a domain
+ * @info: (out caller-allocates): filled on success
+ * @error: return location for a #GError
+ *
+ * The lifecycle calls below (start, shutdown, destroy, reboot, suspend,
+ * resume, undefine, set_autostart) all return %TRUE on success or %FALSE
+ * with @error set, typically %VESSEL_ERROR_OPERATION_INVALID when the
+ * domain is not in a state that allows it, %VESSEL_ERROR_ACCESS_DENIED on
+ * a read-only connection.  start waits until the VMM answers; shutdown
+ * with a timeout waits for the guest to power off.
+ *
+ * Returns: %TRUE on success.
+ */
 gboolean vessel_domain_get_info(VesselDomain *dom, VesselDomainInfo *info, GError **error);
 gboolean vessel_domain_get_state(VesselDomain *dom, int *state, int *reason, GError **error);
 gboolean vessel_domain_start(VesselDomain *dom, guint flags, GError **error);
@@ -284,6 +332,21 @@ int vessel_domain_open_console(VesselDomain *dom, guint flags, GError **error);
 
 /* ------------------------------------------------------------ networks */
 
+/**
+ * vessel_connect_list_networks:
+ * @conn: a connection
+ * @flags: which networks
+ * @error: return location for a #GError
+ *
+ * Networks work like domains: lookup by name or uuid, define (persistent)
+ * or create (transient, started), then create/destroy to start and stop,
+ * undefine, autostart, XML (flags 1 = inactive definition) and the DHCP
+ * leases of dnsmasq.  Errors use %VESSEL_ERROR_NO_NETWORK for unknown
+ * networks.
+ *
+ * Returns: (transfer full) (element-type VesselNetwork): networks sorted
+ * by name, or %NULL with @error set.
+ */
 GPtrArray *vessel_connect_list_networks(VesselConnect *conn, VesselListFlags flags, GError **error);
 VesselNetwork *vessel_network_lookup_by_name(VesselConnect *conn, const char *name, GError **error);
 VesselNetwork *vessel_network_lookup_by_uuid(VesselConnect *conn, const char *uuid, GError **error);
@@ -331,7 +394,19 @@ typedef void (*VesselNetworkEventFunc)(VesselConnect *conn, const char *name, co
 /* Invoked once when the daemon goes away. */
 typedef void (*VesselCloseFunc)(VesselConnect *conn, gpointer user_data);
 
-/* Each returns an id > 0 for vessel_connect_event_remove(). */
+/**
+ * vessel_connect_domain_event_add:
+ * @conn: a connection
+ * @func: called for every lifecycle event of every domain
+ * @user_data: passed to @func
+ * @notify: (nullable): frees @user_data when the handler is removed
+ *
+ * Handlers run in the #GMainContext that was thread-default when @conn was
+ * opened; run a #GMainLoop there to receive them.  The network and close
+ * variants work the same way.
+ *
+ * Returns: an id > 0 for vessel_connect_event_remove().
+ */
 guint vessel_connect_domain_event_add(VesselConnect *conn, VesselDomainEventFunc func,
                                       gpointer user_data, GDestroyNotify notify);
 guint vessel_connect_network_event_add(VesselConnect *conn, VesselNetworkEventFunc func,
