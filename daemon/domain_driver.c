@@ -32,6 +32,7 @@
 #include "domain_store.h"
 #include "fileutil.h"
 #include "i18n.h"
+#include "network_driver.h"
 #include "vmm_control.h"
 
 #define DOMAIN_PAUSED_STARTING_UP 11
@@ -160,7 +161,8 @@ static void classify_exit(const DomainObj *dom, int status, int *reason, int *de
     if (dom->stop_reason >= 0)
         r = dom->stop_reason;
     else if (status == -1)
-        r = dom->state == DOMAIN_STATE_SHUTDOWN ? DOMAIN_SHUTOFF_SHUTDOWN : DOMAIN_SHUTOFF_CRASHED;
+        r = dom->state == DOMAIN_STATE_SHUTDOWN || dom->powerdown_asked ? DOMAIN_SHUTOFF_SHUTDOWN
+                                                                         : DOMAIN_SHUTOFF_CRASHED;
     else if (WIFEXITED(status))
         r = WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3 ? DOMAIN_SHUTOFF_SHUTDOWN
             : WEXITSTATUS(status) == 4                           ? DOMAIN_SHUTOFF_CRASHED
@@ -230,7 +232,7 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
     gboolean was_up = !(dom->state == DOMAIN_STATE_PAUSED &&
                         dom->reason == DOMAIN_PAUSED_STARTING_UP);
     int reason, detail;
-    gboolean asked_shutdown = dom->state == DOMAIN_STATE_SHUTDOWN;
+    gboolean asked_shutdown = dom->state == DOMAIN_STATE_SHUTDOWN || dom->powerdown_asked;
     classify_exit(dom, status, &reason, &detail);
     if (status == -1)
         domain_log(d, dom->def->name, "VMM pid %d exited", (int)pid);
@@ -250,6 +252,7 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
     dom->pid_start = 0;
     dom->id = -1;
     dom->exited = TRUE;
+    dom->powerdown_asked = FALSE;
     dom->watch_id = 0;
     dom->stop_reason = -1;
     domain_obj_set_state(dom, DOMAIN_STATE_SHUTOFF, reason);
@@ -628,17 +631,24 @@ static gboolean run_control_op(Daemon *d, DomainObj *dom, const ControlOp *op,
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
                     _("Cannot %s domain '%s' while it is %s"), op->command,
                     dom->def->name, domain_state_to_string(dom->state));
-    } else if (control_locked(d, dom, op->command, error)) {
+    } else {
+        /* Mark the button press first: the VMM may exit before we relock,
+         * and a reattached VMM's exit status is unknown. */
+        gboolean was_asked = dom->powerdown_asked;
+        if (op == &op_powerdown)
+            dom->powerdown_asked = TRUE;
+        ok = control_locked(d, dom, op->command, error);
         /* The VMM did it; if it already exited (a powerdown is quick), the
          * exit handler has recorded the new state. */
-        ok = TRUE;
-        if (dom->pid == pid) {
+        if (ok && dom->pid == pid) {
             if (op->new_state != DOMAIN_STATE_LAST) {
                 domain_obj_set_state(dom, op->new_state, op->new_reason);
                 save_status(d, dom);
             }
             if (op->event >= 0)
                 emit(d, dom, op->event, op->detail);
+        } else if (!ok && dom->pid == pid) {
+            dom->powerdown_asked = was_asked;
         }
     }
     if (pid_out)
@@ -867,6 +877,7 @@ void domain_driver_autostart(Daemon *d)
     if (g_file_get_contents(marker, &done, NULL, NULL) && strcmp(g_strstrip(done), boot_id) == 0)
         return;
 
+    network_driver_autostart(d);   /* networks first: domains may use them */
     domain_list_lock(d->domains);
     g_autoptr(GPtrArray) snap = domain_list_snapshot(d->domains);
     domain_list_unlock(d->domains);

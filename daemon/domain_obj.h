@@ -35,6 +35,7 @@ typedef struct {
     int stop_reason;         /* SHUTOFF reason to record when the VMM exits
                               * because we asked (-1: we did not ask) */
     gboolean exited;         /* the VMM was seen exiting */
+    gboolean powerdown_asked; /* we pressed the power button (this run) */
     gboolean job;            /* a lifecycle operation is in progress */
     guint watch_id;          /* child watch or pidfd source */
     ConsoleRelay *console;

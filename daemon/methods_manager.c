@@ -161,7 +161,8 @@ static GVariant *m_list_networks(DaemonCall *call, GError **error)
             continue;
         g_variant_builder_add(&b, "(ssbbbso)", net->def->name, net->def->uuid, net->active,
                               net->persistent, net->autostart,
-                              net->def->bridge ? net->def->bridge : "", net->path);
+                              net->live_bridge ? net->live_bridge
+                              : net->def->bridge ? net->def->bridge : "", net->path);
     }
     network_list_unlock(d->networks);
     return g_variant_new("(a(ssbbbso))", &b);
@@ -176,9 +177,9 @@ static GVariant *m_network_define(DaemonCall *call, GError **error)
 
 static GVariant *m_network_create(DaemonCall *call, GError **error)
 {
-    g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
-                        _("Cannot create a network: this vesseld has no bridge support yet"));
-    return NULL;
+    const char *xml;
+    g_variant_get(call->params, "(&s)", &xml);
+    return path_reply(network_driver_create_xml(call->daemon, xml, error));
 }
 
 static GVariant *network_lookup(Daemon *d, NetworkObj *net, const char *what, GError **error)

@@ -74,9 +74,9 @@ static GVariant *m_set_autostart(DaemonCall *call, GError **error)
 static GVariant *m_get_leases(DaemonCall *call, GError **error)
 {
     NETWORK_OR_FAIL(call, error);
-    /* No network is ever active without netbridge: no leases. */
-    return g_variant_new("(@a(xsisuss))", g_variant_new_array(G_VARIANT_TYPE("(xsisuss)"),
-                                                               NULL, 0));
+    const char *mac;
+    g_variant_get(call->params, "(&s)", &mac);
+    return network_driver_leases(call->daemon, net, mac, error);
 }
 
 static const DaemonMethod network_methods[] = {
@@ -85,7 +85,7 @@ static const DaemonMethod network_methods[] = {
     { "Undefine", m_undefine, TRUE },
     { "GetXMLDesc", m_get_xml, FALSE },
     { "SetAutostart", m_set_autostart, TRUE },
-    { "GetDHCPLeases", m_get_leases, FALSE },
+    { "GetDHCPLeases", m_get_leases, TRUE },
     { NULL, NULL, FALSE },
 };
 
@@ -98,7 +98,8 @@ static GVariant *prop_persistent(const NetworkObj *n) { return g_variant_new_boo
 static GVariant *prop_autostart(const NetworkObj *n) { return g_variant_new_boolean(n->autostart); }
 static GVariant *prop_bridge(const NetworkObj *n)
 {
-    return g_variant_new_string(n->def->bridge ? n->def->bridge : "");
+    const char *b = n->live_bridge ? n->live_bridge : n->def->bridge;
+    return g_variant_new_string(b ? b : "");
 }
 
 static const struct {

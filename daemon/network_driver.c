@@ -1,12 +1,16 @@
 /* network_driver.c - network definitions (see network_driver.h). */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "domain_state.h"
+#include "fileutil.h"
 #include "i18n.h"
+#include "netbridge/netbridge.h"
 #include "network_driver.h"
 
 static void emit(Daemon *d, NetworkObj *net, int event)
@@ -96,19 +100,257 @@ gboolean network_driver_set_autostart(Daemon *d, NetworkObj *net, gboolean on,
     return ok;
 }
 
+/* ------------------------------------------------------------ activation */
+
+static char *status_path(Daemon *d, const char *name)
+{
+    g_autofree char *file = g_strconcat(name, ".xml", NULL);
+    return g_build_filename(d->config->run_dir, "networks", file, NULL);
+}
+
+/* Bridge names of the other defined networks, so a picked name does not
+ * collide with one of them starting later (list locked). */
+static GPtrArray *reserved_bridges(Daemon *d, const NetworkObj *self)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) snap = network_list_snapshot(d->networks);
+    for (guint i = 0; i < snap->len; i++) {
+        NetworkObj *n = snap->pdata[i];
+        if (n != self && n->def->bridge)
+            g_ptr_array_add(names, g_strdup(n->def->bridge));
+    }
+    g_ptr_array_add(names, NULL);
+    return names;
+}
+
+/* The netbridge view of @def with @bridge (list locked). */
+static NetbridgeNetConfig *net_config(Daemon *d, const NetworkDef *def, const char *bridge)
+{
+    static const NetbridgeForwardMode modes[NETWORK_FORWARD_LAST] = {
+        [NETWORK_FORWARD_NONE] = NETBRIDGE_FORWARD_ISOLATED,
+        [NETWORK_FORWARD_NAT] = NETBRIDGE_FORWARD_NAT,
+        [NETWORK_FORWARD_ROUTE] = NETBRIDGE_FORWARD_ROUTE,
+    };
+    NetbridgeNetConfig *cfg = netbridge_net_config_new();
+    char buf[INET_ADDRSTRLEN];
+    cfg->name = g_strdup(def->name);
+    cfg->bridge = g_strdup(bridge);
+    cfg->mac = g_strdup(def->mac);
+    cfg->stp = def->stp;
+    cfg->delay = def->delay;
+    cfg->forward = modes[def->forward];
+    cfg->forward_dev = g_strdup(def->forward_dev);
+    if (def->has_ip) {
+        cfg->ipv4_address = g_strdup(inet_ntop(AF_INET, &def->address, buf, sizeof(buf)));
+        cfg->ipv4_prefix = def->prefix;
+    }
+    if (def->has_dhcp_range) {
+        cfg->dhcp_start = g_strdup(inet_ntop(AF_INET, &def->dhcp_start, buf, sizeof(buf)));
+        cfg->dhcp_end = g_strdup(inet_ntop(AF_INET, &def->dhcp_end, buf, sizeof(buf)));
+    }
+    for (guint i = 0; i < def->n_hosts; i++)
+        netbridge_net_config_add_host(cfg, def->hosts[i]->mac,
+                                      inet_ntop(AF_INET, &def->hosts[i]->ip, buf, sizeof(buf)),
+                                      def->hosts[i]->name);
+    cfg->state_dir = g_build_filename(d->config->run_dir, "networks", NULL);
+    return cfg;
+}
+
+static void save_status(Daemon *d, NetworkObj *net)
+{
+    g_autoptr(NetworkDef) live = network_def_copy(net->def);
+    g_free(live->bridge);
+    live->bridge = g_strdup(net->live_bridge);
+    g_autofree char *xml = network_def_format(live);
+    g_autofree char *path = status_path(d, net->def->name);
+    g_autoptr(GError) err = NULL;
+    if (!vessel_file_write_atomic(path, xml, -1, 0600, &err))
+        g_warning("%s", err->message);
+}
+
+static gboolean net_error(GError **error, GError *nberr)
+{
+    int code = nberr->domain == NETBRIDGE_ERROR && nberr->code == NETBRIDGE_ERROR_EXISTS
+                   ? DAEMON_ERROR_OPERATION_INVALID
+                   : DAEMON_ERROR_INTERNAL;
+    g_set_error_literal(error, DAEMON_ERROR, code, nberr->message);
+    return FALSE;
+}
+
 gboolean network_driver_create(Daemon *d, NetworkObj *net, GError **error)
 {
-    g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
-                _("Cannot start network '%s': this vesseld has no bridge support yet"),
-                net->def->name);
-    return FALSE;
+    network_list_lock(d->networks);
+    if (net->active || net->busy) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("Network '%s' is already active"), net->def->name);
+        network_list_unlock(d->networks);
+        return FALSE;
+    }
+    g_autofree char *bridge = g_strdup(net->def->bridge);
+    if (!bridge) {
+        g_autoptr(GPtrArray) reserved = reserved_bridges(d, net);
+        bridge = netbridge_bridge_name_pick((const char *const *)reserved->pdata, error);
+        if (!bridge) {
+            network_list_unlock(d->networks);
+            return FALSE;
+        }
+    }
+    g_autoptr(NetbridgeNetConfig) cfg = net_config(d, net->def, bridge);
+    net->busy = TRUE;
+    network_list_unlock(d->networks);
+
+    g_autoptr(GError) nberr = NULL;
+    gboolean ok = netbridge_network_start(cfg, &nberr);
+
+    network_list_lock(d->networks);
+    net->busy = FALSE;
+    if (ok) {
+        net->active = TRUE;
+        g_free(net->live_bridge);
+        net->live_bridge = g_steal_pointer(&bridge);
+        save_status(d, net);
+        emit(d, net, NETWORK_EVENT_STARTED);
+    }
+    network_list_unlock(d->networks);
+    return ok || net_error(error, nberr);
 }
 
 gboolean network_driver_destroy(Daemon *d, NetworkObj *net, GError **error)
 {
-    g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
-                _("Network '%s' is not active"), net->def->name);
-    return FALSE;
+    network_list_lock(d->networks);
+    if (!net->active || net->busy) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("Network '%s' is not active"), net->def->name);
+        network_list_unlock(d->networks);
+        return FALSE;
+    }
+    g_autoptr(NetbridgeNetConfig) cfg = net_config(d, net->def, net->live_bridge);
+    net->busy = TRUE;
+    network_list_unlock(d->networks);
+
+    g_autoptr(GError) nberr = NULL;
+    gboolean ok = netbridge_network_stop(cfg, &nberr);
+
+    network_list_lock(d->networks);
+    net->busy = FALSE;
+    if (ok) {
+        net->active = FALSE;
+        g_clear_pointer(&net->live_bridge, g_free);
+        g_autofree char *path = status_path(d, net->def->name);
+        vessel_file_remove_durable(path, NULL);
+        emit(d, net, NETWORK_EVENT_STOPPED);
+        if (!net->persistent)
+            network_list_remove(d->networks, net);
+    }
+    network_list_unlock(d->networks);
+    return ok || net_error(error, nberr);
+}
+
+char *network_driver_create_xml(Daemon *d, const char *xml, GError **error)
+{
+    g_autoptr(GError) err = NULL;
+    NetworkDef *def = network_def_parse(xml, NETWORK_PARSE_DEFAULT, &err);
+    if (!def) {
+        g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_XML, err->message);
+        return NULL;
+    }
+    network_list_lock(d->networks);
+    if (network_list_find_name(d->networks, def->name) ||
+        network_list_find_uuid(d->networks, def->uuid)) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("Network '%s' already exists"), def->name);
+        network_list_unlock(d->networks);
+        network_def_free(def);
+        return NULL;
+    }
+    g_autoptr(NetworkObj) net = network_obj_ref(network_list_add(d->networks, def));
+    network_list_unlock(d->networks);
+    if (!network_driver_create(d, net, error)) {
+        network_list_lock(d->networks);
+        if (!net->removed && !net->active)
+            network_list_remove(d->networks, net);
+        network_list_unlock(d->networks);
+        return NULL;
+    }
+    return g_strdup(net->path);
+}
+
+GVariant *network_driver_leases(Daemon *d, NetworkObj *net, const char *mac, GError **error)
+{
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE("a(xsisuss)"));
+    network_list_lock(d->networks);
+    g_autoptr(NetbridgeNetConfig) cfg =
+        net->active ? net_config(d, net->def, net->live_bridge) : NULL;
+    network_list_unlock(d->networks);
+    if (cfg) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(GPtrArray) leases = netbridge_leases_read(cfg, &err);
+        for (guint i = 0; leases && i < leases->len; i++) {
+            NetbridgeLease *l = leases->pdata[i];
+            if (mac && *mac && g_ascii_strcasecmp(mac, l->mac ? l->mac : "") != 0)
+                continue;
+            g_variant_builder_add(&b, "(xsisuss)", l->expiry, l->mac ? l->mac : "",
+                                  (gint32)l->protocol, l->ip, l->prefix,
+                                  l->hostname ? l->hostname : "",
+                                  l->client_id ? l->client_id : "");
+        }
+        if (!leases)
+            g_debug("leases of %s: %s", cfg->name, err->message);
+    }
+    return g_variant_new("(a(xsisuss))", &b);
+}
+
+/* After a daemon restart: networks with a status file should be running;
+ * make them complete again (netbridge_network_ensure). */
+static void reattach_networks(Daemon *d)
+{
+    g_autofree char *dir = g_build_filename(d->config->run_dir, "networks", NULL);
+    g_autoptr(GDir) gd = g_dir_open(dir, 0, NULL);
+    const char *ent;
+    while (gd && (ent = g_dir_read_name(gd))) {
+        if (!g_str_has_suffix(ent, ".xml"))
+            continue;
+        g_autofree char *path = g_build_filename(dir, ent, NULL);
+        g_autoptr(GError) err = NULL;
+        g_autoptr(NetworkDef) live = network_def_parse_file(path, NETWORK_PARSE_DEFAULT, &err);
+        if (!live || !live->bridge) {
+            g_warning(_("Removing unusable network status %s"), path);
+            unlink(path);
+            continue;
+        }
+        NetworkObj *net = network_list_find_uuid(d->networks, live->uuid);
+        if (!net) {
+            net = network_list_add(d->networks, network_def_copy(live));
+            net->persistent = FALSE;
+        }
+        g_autoptr(NetbridgeNetConfig) cfg = net_config(d, net->def, live->bridge);
+        if (!netbridge_network_ensure(cfg, NULL, &err)) {
+            g_warning(_("Network '%s' could not be restored: %s"), live->name, err->message);
+            unlink(path);
+            if (!net->persistent)
+                network_list_remove(d->networks, net);
+            continue;
+        }
+        net->active = TRUE;
+        net->live_bridge = g_strdup(live->bridge);
+    }
+}
+
+void network_driver_autostart(Daemon *d)
+{
+    network_list_lock(d->networks);
+    g_autoptr(GPtrArray) snap = network_list_snapshot(d->networks);
+    network_list_unlock(d->networks);
+    for (guint i = 0; i < snap->len; i++) {
+        NetworkObj *net = snap->pdata[i];
+        network_list_lock(d->networks);
+        gboolean want = net->autostart && !net->active && !net->removed;
+        network_list_unlock(d->networks);
+        g_autoptr(GError) err = NULL;
+        if (want && !network_driver_create(d, net, &err))
+            g_warning(_("Autostart of network '%s' failed: %s"), net->def->name, err->message);
+    }
 }
 
 void network_driver_load(Daemon *d)
@@ -126,5 +368,6 @@ void network_driver_load(Daemon *d)
         net->persistent = TRUE;
         net->autostart = network_store_get_autostart(d->config, net->def->name);
     }
+    reattach_networks(d);
     network_list_unlock(d->networks);
 }

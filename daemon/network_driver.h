@@ -1,6 +1,9 @@
-/* network_driver.h - virtual network definitions: define, undefine,
- * autostart, XML.  Activation (bridge, NAT, dnsmasq) belongs to
- * netbridge/ and is not wired in yet: Create answers OperationInvalid. */
+/* network_driver.h - virtual networks: definitions (define, undefine,
+ * autostart, XML) and activation through libvesselnet (netbridge/):
+ * bridge, address, nftables rules, dnsmasq.  An active network has a
+ * status file RUN/networks/NAME.xml (its live XML, with the bridge in
+ * use) from which a restarted daemon restores it.  Activation blocks:
+ * call from the worker pool. */
 #ifndef VESSEL_NETWORK_DRIVER_H
 #define VESSEL_NETWORK_DRIVER_H
 
@@ -12,6 +15,12 @@ gboolean network_driver_set_autostart(Daemon *d, NetworkObj *net, gboolean on,
                                       GError **error);
 gboolean network_driver_create(Daemon *d, NetworkObj *net, GError **error);
 gboolean network_driver_destroy(Daemon *d, NetworkObj *net, GError **error);
+/* Define a transient network and start it. */
+char *network_driver_create_xml(Daemon *d, const char *xml, GError **error);
+/* (a(xsisuss)) of the leases of @net, only @mac's if not empty. */
+GVariant *network_driver_leases(Daemon *d, NetworkObj *net, const char *mac, GError **error);
+/* Start autostart networks (once per host boot, before domains). */
+void network_driver_autostart(Daemon *d);
 void network_driver_load(Daemon *d);
 
 #endif

@@ -24,6 +24,7 @@ void network_obj_unref(NetworkObj *net)
         return;
     network_def_free(net->def);
     g_free(net->path);
+    g_free(net->live_bridge);
     g_free(net);
 }
 

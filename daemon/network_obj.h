@@ -19,7 +19,9 @@ typedef struct {
     gboolean persistent;
     gboolean autostart;
     gboolean active;
+    gboolean busy;           /* being started or stopped */
     gboolean removed;
+    char *live_bridge;       /* bridge in use while active */
 } NetworkObj;
 
 typedef struct {

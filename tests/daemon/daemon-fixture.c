@@ -72,7 +72,14 @@ void fixture_start_daemon(DaemonFixture *fx, const char *const *env)
     for (const char *const *e = env; e && *e; e++)
         g_ptr_array_add(envp, (gpointer)*e);
     g_ptr_array_add(envp, NULL);
-    const char *argv[] = { vesseld, "--config", fx->conf, NULL };
+    g_autoptr(GPtrArray) argvp = g_ptr_array_new();
+    for (const char *const *w = fx->wrapper; w && *w; w++)
+        g_ptr_array_add(argvp, (gpointer)*w);
+    g_ptr_array_add(argvp, vesseld);
+    g_ptr_array_add(argvp, "--config");
+    g_ptr_array_add(argvp, fx->conf);
+    g_ptr_array_add(argvp, NULL);
+    const char *const *argv = (const char *const *)argvp->pdata;
     g_autoptr(GError) err = NULL;
 
     /* append, so a restarted daemon keeps the earlier log */

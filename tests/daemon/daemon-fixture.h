@@ -23,6 +23,7 @@ typedef struct {
     guint sub_id;
     GPtrArray *events;      /* "NAME EVENT DETAIL" */
     GMutex events_lock;
+    const char *const *wrapper; /* argv prefix for vesseld (e.g. unshare --net) */
 } DaemonFixture;
 
 /* @extra_conf is appended to vesseld.conf (may be NULL). */

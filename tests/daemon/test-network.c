@@ -1,9 +1,11 @@
-/* test-network.c - network definitions through vesseld: define, list,
- * lookup, XML, autostart, persistence, undefine.  Activation needs the
- * bridge code (netbridge/) and is refused with a clear error for now. */
+/* test-network.c - networks through vesseld: define, list, lookup, XML,
+ * autostart, persistence, undefine; and (as root, with the daemon in a
+ * private network namespace) starting and stopping one: bridge up, status
+ * file, bridge gone after Destroy, transient networks. */
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon-fixture.h"
 
@@ -78,12 +80,6 @@ static void test_network_definitions(void)
                                           "(a(xsisuss))", &err);
     g_assert_no_error(err);
 
-    /* starting needs bridge support: a clear refusal, not a crash */
-    g_autoptr(GVariant) c = net_call(fx, path, "Create", NULL, NULL, &err);
-    g_assert_null(c);
-    fixture_assert_error(err, "org.vessel.Error.OperationInvalid");
-    g_clear_error(&err);
-
     g_autoptr(GVariant) bad = fixture_manager(fx, "NetworkDefineXML",
                                               g_variant_new("(s)", "<network><name>x"), "(o)",
                                               &err);
@@ -111,9 +107,81 @@ static void test_network_definitions(void)
     fixture_assert_error(err, "org.vessel.Error.NoNetwork");
 }
 
+/* `ip -br link show DEV` inside the daemon's network namespace. */
+static gboolean link_in_ns(DaemonFixture *fx, const char *dev, char **out)
+{
+    g_autofree char *pid = g_strdup_printf("%d", (int)vt_proc_pid(fx->daemon));
+    const char *argv[] = { "nsenter", "-t", pid, "-n", "ip", "-br", "link", "show", dev, NULL };
+    g_autofree char *errs = NULL;
+    int code = -1;
+    g_autoptr(GError) err = NULL;
+    g_assert_true(vt_run(argv, NULL, NULL, vt_timeout_ms(20000), out, &errs, &code, &err));
+    return code == 0;
+}
+
+static void test_network_activation(void)
+{
+    g_autofree char *unshare = g_find_program_in_path("unshare");
+    g_autofree char *nsenter = g_find_program_in_path("nsenter");
+    if (geteuid() != 0 || !unshare || !nsenter) {
+        g_test_skip("needs root, unshare and nsenter (runs in a private network namespace)");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    const char *wrapper[] = { unshare, "--net", NULL };
+    fx->wrapper = wrapper;
+    fixture_start_daemon(fx, NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) d = fixture_manager(fx, "NetworkDefineXML", g_variant_new("(s)", net_xml),
+                                            "(o)", &err);
+    g_assert_no_error(err);
+    const char *path;
+    g_variant_get(d, "(&o)", &path);
+
+    g_autoptr(GVariant) c = net_call(fx, path, "Create", NULL, NULL, &err);
+    g_assert_no_error(err);
+    g_autofree char *out = NULL;
+    g_assert_true(link_in_ns(fx, "vsbr-lab", &out));
+    g_assert_nonnull(strstr(out, "UP"));
+    g_autofree char *status = g_build_filename(fx->run_dir, "networks", "lab.xml", NULL);
+    g_assert_true(g_file_test(status, G_FILE_TEST_EXISTS));
+
+    g_autoptr(GVariant) again = net_call(fx, path, "Create", NULL, NULL, &err);
+    g_assert_null(again);
+    fixture_assert_error(err, "org.vessel.Error.OperationInvalid");
+    g_clear_error(&err);
+    g_autoptr(GVariant) leases = net_call(fx, path, "GetDHCPLeases", g_variant_new("(s)", ""),
+                                          "(a(xsisuss))", &err);
+    g_assert_no_error(err);
+
+    g_autoptr(GVariant) x = net_call(fx, path, "Destroy", NULL, NULL, &err);
+    g_assert_no_error(err);
+    g_autofree char *out2 = NULL;
+    g_assert_false(link_in_ns(fx, "vsbr-lab", &out2));
+    g_assert_false(g_file_test(status, G_FILE_TEST_EXISTS));
+
+    /* a transient network goes away when stopped */
+    g_autofree char *xml2 = g_strdup(net_xml);
+    {
+        char *n = strstr(xml2, "<name>lab</name>");
+        memcpy(n, "<name>tmp</name>", 16);
+    }
+    g_autoptr(GVariant) t = fixture_manager(fx, "NetworkCreateXML", g_variant_new("(s)", xml2),
+                                            "(o)", &err);
+    g_assert_no_error(err);
+    const char *tpath;
+    g_variant_get(t, "(&o)", &tpath);
+    g_autoptr(GVariant) tx = net_call(fx, tpath, "Destroy", NULL, NULL, &err);
+    g_assert_no_error(err);
+    g_autoptr(GVariant) look = fixture_manager(fx, "NetworkLookupByName",
+                                               g_variant_new("(s)", "tmp"), "(o)", &err);
+    fixture_assert_error(err, "org.vessel.Error.NoNetwork");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/daemon/network/definitions", test_network_definitions);
+    g_test_add_func("/daemon/network/activation", test_network_activation);
     return g_test_run();
 }
