@@ -1,9 +1,8 @@
 /* test-virtio-pci.c - the modern virtio-pci transport with virtio-rng on a
  * real PciHost and IoBus (the code the VMM runs), driven the way a guest
- * driver does it: capability walk, feature negotiation, queue setup,
- * notify, MSI-X and INTx interrupts, DEVICE_NEEDS_RESET and reset.  Guest
- * RAM is a plain buffer (guest_mem.h). */
-#include "tests/virtio/guest_mem.h"
+ * driver does it (vdriver.h): capability walk, feature negotiation, queue
+ * setup, notify, MSI-X and INTx interrupts, DEVICE_NEEDS_RESET and reset. */
+#include "tests/virtio/vdriver.h"
 #include "vmm/virtio/rng.h"
 
 #include <glib.h>
@@ -11,126 +10,40 @@
 #define QSIZE 8
 
 typedef struct {
-    TestGuest g;
-    IoBus *bus;
-    PciHost *host;
+    VDriver d;
     VirtioRng *rng;
-    PciDevice *dev;
-    int slot;
-    uint64_t bar;
-    uint64_t msix_bar;
-    int gsi_level;
-    unsigned nmsi;
-    uint32_t last_msi_data;
 } Fx;
 
-static void fx_set_gsi(void *opaque, int gsi, int level)
-{
-    Fx *f = opaque;
-    (void)gsi;
-    f->gsi_level = level;
-}
-
-static void fx_msi(void *opaque, uint64_t addr, uint32_t data)
-{
-    Fx *f = opaque;
-    g_assert_cmphex(addr, ==, 0xfee00000);
-    f->nmsi++;
-    f->last_msi_data = data;
-}
-
-static uint32_t cfg_read(Fx *f, unsigned reg, unsigned size)
-{
-    uint64_t v = 0;
-    io_bus_write(f->bus, IO_SPACE_PIO, 0xcf8, 4, 0x80000000u | f->slot << 11 | (reg & 0xfc));
-    io_bus_read(f->bus, IO_SPACE_PIO, 0xcfc + (reg & 3), size, &v);
-    return (uint32_t)v;
-}
-
-static void cfg_write(Fx *f, unsigned reg, uint32_t val, unsigned size)
-{
-    io_bus_write(f->bus, IO_SPACE_PIO, 0xcf8, 4, 0x80000000u | f->slot << 11 | (reg & 0xfc));
-    io_bus_write(f->bus, IO_SPACE_PIO, 0xcfc + (reg & 3), size, val);
-}
-
-static uint32_t bar_read(Fx *f, uint64_t off, unsigned size)
-{
-    uint64_t v = 0;
-    io_bus_read(f->bus, IO_SPACE_MMIO, f->bar + off, size, &v);
-    return (uint32_t)v;
-}
-
-static void bar_write(Fx *f, uint64_t off, uint32_t val, unsigned size)
-{
-    io_bus_write(f->bus, IO_SPACE_MMIO, f->bar + off, size, val);
-}
+#define cfg_read(f, ...) vdriver_cfg_read(&(f)->d, __VA_ARGS__)
+#define cfg_write(f, ...) vdriver_cfg_write(&(f)->d, __VA_ARGS__)
+#define bar_read(f, ...) vdriver_bar_read(&(f)->d, __VA_ARGS__)
+#define bar_write(f, ...) vdriver_bar_write(&(f)->d, __VA_ARGS__)
+#define fx_negotiate(f, feat) vdriver_negotiate(&(f)->d, feat)
+#define fx_queue_setup(f, size, vec) vdriver_queue_setup(&(f)->d, 0, size, vec)
+#define fx_driver_ok(f) vdriver_driver_ok(&(f)->d)
 
 static void fx_setup(Fx *f, gconstpointer data)
 {
     (void)data;
-    test_guest_init(&f->g);
-    f->bus = io_bus_new();
-    PciHostIrq irq = { fx_set_gsi, fx_msi, f };
-    f->host = pci_host_create(f->bus, &irq);
-    g_assert_cmpint(pci_host_attach(f->host), ==, 0);
-    f->rng = virtio_rng_create(f->host, &f->g.mem, NULL);
-    g_assert_nonnull(f->rng);
-    f->dev = virtio_pci_device(virtio_rng_transport(f->rng));
-    f->slot = pci_device_slot(f->dev);
-    f->bar = pci_device_bar_addr(f->dev, VIRTIO_PCI_CFG_BAR);
-    f->msix_bar = pci_device_bar_addr(f->dev, VIRTIO_PCI_MSIX_BAR);
-    cfg_write(f, 0x04, 0x0006, 2);   /* memory decode + bus master */
+    vdriver_init(&f->d);
+    f->rng = virtio_rng_create(f->d.host, &f->d.g.mem, NULL);
+    vdriver_attach(&f->d, virtio_rng_transport(f->rng));
 }
 
 static void fx_teardown(Fx *f, gconstpointer data)
 {
     (void)data;
     virtio_rng_destroy(f->rng);
-    pci_host_destroy(f->host);
-    io_bus_free(f->bus);
-}
-
-/* The driver's side of 3.1.1 up to FEATURES_OK; returns the status. */
-static uint8_t fx_negotiate(Fx *f, uint64_t features)
-{
-    bar_write(f, 0x14, 0, 1);
-    bar_write(f, 0x14, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER, 1);
-    bar_write(f, 0x08, 0, 4);
-    bar_write(f, 0x0c, (uint32_t)features, 4);
-    bar_write(f, 0x08, 1, 4);
-    bar_write(f, 0x0c, (uint32_t)(features >> 32), 4);
-    bar_write(f, 0x14, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-                       VIRTIO_STATUS_FEATURES_OK, 1);
-    return (uint8_t)bar_read(f, 0x14, 1);
-}
-
-static void fx_queue_setup(Fx *f, uint16_t size, uint16_t vector)
-{
-    bar_write(f, 0x16, 0, 2);
-    bar_write(f, 0x18, size, 2);
-    bar_write(f, 0x1a, vector, 2);
-    bar_write(f, 0x20, TQ_DESC, 4);
-    bar_write(f, 0x24, 0, 4);
-    bar_write(f, 0x28, TQ_AVAIL, 4);
-    bar_write(f, 0x2c, 0, 4);
-    bar_write(f, 0x30, TQ_USED, 4);
-    bar_write(f, 0x34, 0, 4);
-    bar_write(f, 0x1c, 1, 2);
-}
-
-static void fx_driver_ok(Fx *f)
-{
-    bar_write(f, 0x14, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-                       VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK, 1);
+    vdriver_fini(&f->d);
 }
 
 /* Offer one writable buffer of @len bytes and kick queue 0. */
 static void fx_offer_and_kick(Fx *f, uint32_t len)
 {
-    uint16_t idx = test_u16_get(&f->g, TQ_AVAIL + 2);
-    test_desc_set(&f->g, idx % QSIZE, TQ_DATA + 0x100 * (idx % QSIZE), len, VIRTQ_DESC_F_WRITE, 0);
-    test_u16_set(&f->g, TQ_AVAIL + 4 + 2 * (idx % QSIZE), idx % QSIZE);
-    test_u16_set(&f->g, TQ_AVAIL + 2, idx + 1);
+    uint16_t idx = test_u16_get(&f->d.g, TQ_AVAIL + 2);
+    test_desc_set(&f->d.g, idx % QSIZE, TQ_DATA + 0x100 * (idx % QSIZE), len, VIRTQ_DESC_F_WRITE, 0);
+    test_u16_set(&f->d.g, TQ_AVAIL + 4 + 2 * (idx % QSIZE), idx % QSIZE);
+    test_u16_set(&f->d.g, TQ_AVAIL + 2, idx + 1);
     bar_write(f, VIRTIO_PCI_NOTIFY_OFF + 0 * VIRTIO_PCI_NOTIFY_MULT, 0, 2);
 }
 
@@ -139,10 +52,10 @@ static void msix_enable(Fx *f, uint16_t extra_ctrl)
     uint32_t ctrl = cfg_read(f, 0x82, 2);
     cfg_write(f, 0x82, ctrl | 0x8000 | extra_ctrl, 2);
     for (unsigned v = 0; v < 2; v++) {
-        io_bus_write(f->bus, IO_SPACE_MMIO, f->msix_bar + 16 * v, 4, 0xfee00000);
-        io_bus_write(f->bus, IO_SPACE_MMIO, f->msix_bar + 16 * v + 4, 4, 0);
-        io_bus_write(f->bus, IO_SPACE_MMIO, f->msix_bar + 16 * v + 8, 4, 0x40 + v);
-        io_bus_write(f->bus, IO_SPACE_MMIO, f->msix_bar + 16 * v + 12, 4, 0);
+        io_bus_write(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + 16 * v, 4, 0xfee00000);
+        io_bus_write(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + 16 * v + 4, 4, 0);
+        io_bus_write(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + 16 * v + 8, 4, 0x40 + v);
+        io_bus_write(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + 16 * v + 12, 4, 0);
     }
 }
 
@@ -210,13 +123,13 @@ static void test_rng_msix(Fx *f, gconstpointer data)
     g_assert_cmpuint(bar_read(f, 0x1c, 2), ==, 1);
     fx_driver_ok(f);
     fx_offer_and_kick(f, 32);
-    g_assert_cmpuint(test_u16_get(&f->g, TQ_USED + 2), ==, 1);
-    g_assert_cmpuint(test_u32_get(&f->g, TQ_USED + 8), ==, 32);
+    g_assert_cmpuint(test_u16_get(&f->d.g, TQ_USED + 2), ==, 1);
+    g_assert_cmpuint(test_u32_get(&f->d.g, TQ_USED + 8), ==, 32);
     static const uint8_t zero[32];
-    g_assert_true(memcmp(f->g.ram + TQ_DATA, zero, 32) != 0);
-    g_assert_cmpuint(f->nmsi, ==, 1);
-    g_assert_cmphex(f->last_msi_data, ==, 0x41);
-    g_assert_cmpint(f->gsi_level, ==, 0);
+    g_assert_true(memcmp(f->d.g.ram + TQ_DATA, zero, 32) != 0);
+    g_assert_cmpuint(f->d.nmsi, ==, 1);
+    g_assert_cmphex(f->d.last_msi_data, ==, 0x41);
+    g_assert_cmpint(f->d.gsi_level, ==, 0);
     /* a vector out of range reads back as NO_VECTOR */
     bar_write(f, 0x10, 7, 2);
     g_assert_cmphex(bar_read(f, 0x10, 2), ==, VIRTIO_MSI_NO_VECTOR);
@@ -230,13 +143,13 @@ static void test_msix_masked_pending(Fx *f, gconstpointer data)
     fx_queue_setup(f, QSIZE, 1);
     fx_driver_ok(f);
     fx_offer_and_kick(f, 8);
-    g_assert_cmpuint(f->nmsi, ==, 0);
+    g_assert_cmpuint(f->d.nmsi, ==, 0);
     uint64_t pba = 0;
-    io_bus_read(f->bus, IO_SPACE_MMIO, f->msix_bar + VIRTIO_PCI_PBA_OFF, 4, &pba);
+    io_bus_read(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + VIRTIO_PCI_PBA_OFF, 4, &pba);
     g_assert_cmphex(pba, ==, 2);
     cfg_write(f, 0x82, cfg_read(f, 0x82, 2) & ~0x4000u, 2);
-    g_assert_cmpuint(f->nmsi, ==, 1);
-    io_bus_read(f->bus, IO_SPACE_MMIO, f->msix_bar + VIRTIO_PCI_PBA_OFF, 4, &pba);
+    g_assert_cmpuint(f->d.nmsi, ==, 1);
+    io_bus_read(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + VIRTIO_PCI_PBA_OFF, 4, &pba);
     g_assert_cmphex(pba, ==, 0);
 }
 
@@ -247,14 +160,14 @@ static void test_rng_intx(Fx *f, gconstpointer data)
     fx_queue_setup(f, QSIZE, VIRTIO_MSI_NO_VECTOR);
     fx_driver_ok(f);
     fx_offer_and_kick(f, 16);
-    g_assert_cmpint(f->gsi_level, ==, 1);
+    g_assert_cmpint(f->d.gsi_level, ==, 1);
     g_assert_cmpuint(bar_read(f, VIRTIO_PCI_ISR_OFF, 1), ==, 1);
-    g_assert_cmpint(f->gsi_level, ==, 0);
+    g_assert_cmpint(f->d.gsi_level, ==, 0);
     g_assert_cmpuint(bar_read(f, VIRTIO_PCI_ISR_OFF, 1), ==, 0);
     /* bus mastering off: no DMA, the kick is ignored */
     cfg_write(f, 0x04, 0x0002, 2);
     fx_offer_and_kick(f, 16);
-    g_assert_cmpuint(test_u16_get(&f->g, TQ_USED + 2), ==, 1);
+    g_assert_cmpuint(test_u16_get(&f->d.g, TQ_USED + 2), ==, 1);
 }
 
 static void test_broken_queue_and_reset(Fx *f, gconstpointer data)
@@ -263,21 +176,21 @@ static void test_broken_queue_and_reset(Fx *f, gconstpointer data)
     fx_negotiate(f, VIRTIO_F_VERSION_1);
     fx_queue_setup(f, QSIZE, VIRTIO_MSI_NO_VECTOR);
     fx_driver_ok(f);
-    test_u16_set(&f->g, TQ_AVAIL + 2, QSIZE + 3);   /* avail idx jumps */
+    test_u16_set(&f->d.g, TQ_AVAIL + 2, QSIZE + 3);   /* avail idx jumps */
     bar_write(f, VIRTIO_PCI_NOTIFY_OFF, 0, 2);
     g_assert_true(bar_read(f, 0x14, 1) & VIRTIO_STATUS_NEEDS_RESET);
     g_assert_cmpuint(bar_read(f, VIRTIO_PCI_ISR_OFF, 1), ==, 2);   /* config change */
-    g_assert_cmpuint(test_u16_get(&f->g, TQ_USED + 2), ==, 0);
+    g_assert_cmpuint(test_u16_get(&f->d.g, TQ_USED + 2), ==, 0);
     /* setting other status bits keeps NEEDS_RESET; only a reset clears it */
     fx_driver_ok(f);
     g_assert_true(bar_read(f, 0x14, 1) & VIRTIO_STATUS_NEEDS_RESET);
-    test_guest_init(&f->g);
+    test_guest_init(&f->d.g);
     fx_negotiate(f, VIRTIO_F_VERSION_1);
     g_assert_false(bar_read(f, 0x14, 1) & VIRTIO_STATUS_NEEDS_RESET);
     fx_queue_setup(f, QSIZE, VIRTIO_MSI_NO_VECTOR);
     fx_driver_ok(f);
     fx_offer_and_kick(f, 4);
-    g_assert_cmpuint(test_u16_get(&f->g, TQ_USED + 2), ==, 1);
+    g_assert_cmpuint(test_u16_get(&f->d.g, TQ_USED + 2), ==, 1);
 }
 
 static void test_bad_queue_size(Fx *f, gconstpointer data)

@@ -1,0 +1,116 @@
+/* vdriver.c - see vdriver.h. */
+#include "tests/virtio/vdriver.h"
+
+#include <glib.h>
+
+static void vdriver_set_gsi(void *opaque, int gsi, int level)
+{
+    VDriver *f = opaque;
+    (void)gsi;
+    f->gsi_level = level;
+}
+
+static void vdriver_msi(void *opaque, uint64_t addr, uint32_t data)
+{
+    VDriver *f = opaque;
+    g_assert_cmphex(addr, ==, 0xfee00000);
+    f->nmsi++;
+    f->last_msi_data = data;
+}
+
+uint32_t vdriver_cfg_read(VDriver *f, unsigned reg, unsigned size)
+{
+    uint64_t v = 0;
+    io_bus_write(f->bus, IO_SPACE_PIO, 0xcf8, 4, 0x80000000u | f->slot << 11 | (reg & 0xfc));
+    io_bus_read(f->bus, IO_SPACE_PIO, 0xcfc + (reg & 3), size, &v);
+    return (uint32_t)v;
+}
+
+void vdriver_cfg_write(VDriver *f, unsigned reg, uint32_t val, unsigned size)
+{
+    io_bus_write(f->bus, IO_SPACE_PIO, 0xcf8, 4, 0x80000000u | f->slot << 11 | (reg & 0xfc));
+    io_bus_write(f->bus, IO_SPACE_PIO, 0xcfc + (reg & 3), size, val);
+}
+
+uint32_t vdriver_bar_read(VDriver *f, uint64_t off, unsigned size)
+{
+    uint64_t v = 0;
+    io_bus_read(f->bus, IO_SPACE_MMIO, f->bar + off, size, &v);
+    return (uint32_t)v;
+}
+
+void vdriver_bar_write(VDriver *f, uint64_t off, uint32_t val, unsigned size)
+{
+    io_bus_write(f->bus, IO_SPACE_MMIO, f->bar + off, size, val);
+}
+
+void vdriver_init(VDriver *f)
+{
+    memset(f, 0, sizeof(*f));
+    test_guest_init(&f->g);
+    f->bus = io_bus_new();
+    PciHostIrq irq = { vdriver_set_gsi, vdriver_msi, f };
+    f->host = pci_host_create(f->bus, &irq);
+    g_assert_cmpint(pci_host_attach(f->host), ==, 0);
+}
+
+void vdriver_attach(VDriver *f, VirtioPci *vp)
+{
+    g_assert_nonnull(vp);
+    f->dev = virtio_pci_device(vp);
+    f->slot = pci_device_slot(f->dev);
+    f->bar = pci_device_bar_addr(f->dev, VIRTIO_PCI_CFG_BAR);
+    f->msix_bar = pci_device_bar_addr(f->dev, VIRTIO_PCI_MSIX_BAR);
+    vdriver_cfg_write(f, 0x04, 0x0006, 2);   /* memory decode + bus master */
+}
+
+void vdriver_fini(VDriver *f)
+{
+    pci_host_destroy(f->host);
+    io_bus_free(f->bus);
+}
+
+uint8_t vdriver_negotiate(VDriver *f, uint64_t features)
+{
+    vdriver_bar_write(f, 0x14, 0, 1);
+    vdriver_bar_write(f, 0x14, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER, 1);
+    vdriver_bar_write(f, 0x08, 0, 4);
+    vdriver_bar_write(f, 0x0c, (uint32_t)features, 4);
+    vdriver_bar_write(f, 0x08, 1, 4);
+    vdriver_bar_write(f, 0x0c, (uint32_t)(features >> 32), 4);
+    vdriver_bar_write(f, 0x14, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+                               VIRTIO_STATUS_FEATURES_OK, 1);
+    return (uint8_t)vdriver_bar_read(f, 0x14, 1);
+}
+
+void vdriver_queue_setup(VDriver *f, unsigned q, uint16_t size, uint16_t vector)
+{
+    vdriver_bar_write(f, 0x16, q, 2);
+    vdriver_bar_write(f, 0x18, size, 2);
+    vdriver_bar_write(f, 0x1a, vector, 2);
+    vdriver_bar_write(f, 0x20, TQ_DESC, 4);
+    vdriver_bar_write(f, 0x24, 0, 4);
+    vdriver_bar_write(f, 0x28, TQ_AVAIL, 4);
+    vdriver_bar_write(f, 0x2c, 0, 4);
+    vdriver_bar_write(f, 0x30, TQ_USED, 4);
+    vdriver_bar_write(f, 0x34, 0, 4);
+    vdriver_bar_write(f, 0x1c, 1, 2);
+}
+
+void vdriver_driver_ok(VDriver *f)
+{
+    vdriver_bar_write(f, 0x14, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+                               VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK, 1);
+}
+
+void vdriver_kick(VDriver *f, unsigned q)
+{
+    vdriver_bar_write(f, VIRTIO_PCI_NOTIFY_OFF + q * VIRTIO_PCI_NOTIFY_MULT, q, 2);
+}
+
+void vdriver_offer(VDriver *f, uint16_t qsize, uint16_t head)
+{
+    uint16_t idx = test_u16_get(&f->g, TQ_AVAIL + 2);
+    test_u16_set(&f->g, TQ_AVAIL + 4 + 2 * (idx % qsize), head);
+    test_u16_set(&f->g, TQ_AVAIL + 2, idx + 1);
+}

@@ -1,0 +1,41 @@
+/* vdriver.h - the guest-driver side of virtio-pci for tests: a real
+ * IoBus and PciHost (the code the VMM runs), config mechanism #1 access,
+ * BAR access, the 3.1.1 initialization steps, and recorded interrupts.
+ * Guest RAM is a TestGuest buffer; queue 0 uses the TQ_* ring layout. */
+#ifndef VESSEL_TESTS_VIRTIO_VDRIVER_H
+#define VESSEL_TESTS_VIRTIO_VDRIVER_H
+
+#include "tests/virtio/guest_mem.h"
+#include "vmm/virtio/virtio_pci.h"
+
+typedef struct {
+    TestGuest g;
+    IoBus *bus;
+    PciHost *host;
+    PciDevice *dev;
+    int slot;
+    uint64_t bar, msix_bar;
+    int gsi_level;
+    unsigned nmsi;
+    uint32_t last_msi_data;
+} VDriver;
+
+void vdriver_init(VDriver *d);
+/* Point the driver at @vp's PCI function and enable memory + bus master. */
+void vdriver_attach(VDriver *d, VirtioPci *vp);
+void vdriver_fini(VDriver *d);
+
+uint32_t vdriver_cfg_read(VDriver *d, unsigned reg, unsigned size);
+void vdriver_cfg_write(VDriver *d, unsigned reg, uint32_t val, unsigned size);
+uint32_t vdriver_bar_read(VDriver *d, uint64_t off, unsigned size);
+void vdriver_bar_write(VDriver *d, uint64_t off, uint32_t val, unsigned size);
+/* Reset, ACKNOWLEDGE|DRIVER, write @features, FEATURES_OK; the status read back. */
+uint8_t vdriver_negotiate(VDriver *d, uint64_t features);
+/* Queue @q at the TQ_* addresses with @size entries and MSI-X @vector. */
+void vdriver_queue_setup(VDriver *d, unsigned q, uint16_t size, uint16_t vector);
+void vdriver_driver_ok(VDriver *d);
+void vdriver_kick(VDriver *d, unsigned q);
+/* Publish head @head in queue 0's avail ring (@qsize entries). */
+void vdriver_offer(VDriver *d, uint16_t qsize, uint16_t head);
+
+#endif

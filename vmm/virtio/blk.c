@@ -1,0 +1,171 @@
+/* blk.c - virtio-blk.  A request is a 16-byte header (type, reserved,
+ * sector) in the readable part, data, and one status byte: the last
+ * writable byte.  Requests are served synchronously on the kicking vCPU's
+ * thread.  Guest mistakes in a request (range past the end, write to a
+ * read-only disk, unknown type) get an error status; a request without a
+ * header or a status byte cannot be answered and breaks the device.  Host
+ * I/O errors become VIRTIO_BLK_S_IOERR. */
+#include "vmm/virtio/blk.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <string.h>
+
+#define VIRTIO_BLK_ID 2
+#define VIRTIO_BLK_QUEUE_MAX 256
+#define VIRTIO_BLK_SEG_MAX (VIRTIO_BLK_QUEUE_MAX - 2)
+#define SECTOR 512u
+
+#define VIRTIO_BLK_F_SEG_MAX (1ull << 2)
+#define VIRTIO_BLK_F_RO (1ull << 5)
+#define VIRTIO_BLK_F_FLUSH (1ull << 9)
+
+enum { VIRTIO_BLK_T_IN = 0, VIRTIO_BLK_T_OUT = 1, VIRTIO_BLK_T_FLUSH = 4,
+       VIRTIO_BLK_T_GET_ID = 8 };
+enum { VIRTIO_BLK_S_OK = 0, VIRTIO_BLK_S_IOERR = 1, VIRTIO_BLK_S_UNSUPP = 2 };
+
+/* struct virtio_blk_config up to blk_size (5.2.4), little-endian. */
+typedef struct __attribute__((packed)) {
+    uint64_t capacity;
+    uint32_t size_max;
+    uint32_t seg_max;
+    uint16_t cylinders;
+    uint8_t heads, sectors;
+    uint32_t blk_size;
+} VirtioBlkConfig;
+
+struct VirtioBlk {
+    VirtioPci *vp;
+    BlockBackend *bb;
+    VirtioBlkConfig config;
+    VirtqElem elem;
+};
+
+/* Move @len bytes between the disk at @off and @nseg segments, skipping
+ * @skip bytes of them first.  0 or -errno. */
+static int virtio_blk_io(VirtioBlk *blk, const VirtqSeg *seg, unsigned nseg, size_t skip,
+                         size_t len, uint64_t off, bool write)
+{
+    for (unsigned s = 0; s < nseg && len; s++) {
+        if (skip >= seg[s].len) {
+            skip -= seg[s].len;
+            continue;
+        }
+        size_t n = MIN(seg[s].len - skip, len);
+        int r = write ? blk->bb->ops->pwrite(blk->bb, seg[s].host + skip, n, off)
+                      : blk->bb->ops->pread(blk->bb, seg[s].host + skip, n, off);
+        if (r < 0)
+            return r;
+        off += n;
+        len -= n;
+        skip = 0;
+    }
+    return len ? -EIO : 0;
+}
+
+static bool virtio_blk_in_range(const VirtioBlk *blk, uint64_t sector, uint64_t len)
+{
+    uint64_t cap = blk->config.capacity;
+    return sector <= cap && (len + SECTOR - 1) / SECTOR <= cap - sector;
+}
+
+/* Serve one request; returns the bytes written to the guest (including
+ * the status byte) or -EIO if it cannot be answered. */
+static int virtio_blk_request(VirtioBlk *blk, const VirtqElem *e)
+{
+    struct { uint32_t type, reserved; uint64_t sector; } hdr;
+    if (e->out_len < sizeof(hdr) || e->in_len < 1)
+        return -EIO;
+    virtq_elem_from_guest(e, 0, &hdr, sizeof(hdr));
+    size_t out_data = e->out_len - sizeof(hdr);
+    size_t in_data = e->in_len - 1;
+    uint8_t status = VIRTIO_BLK_S_OK;
+    uint32_t written = 0;
+    switch (hdr.type) {
+    case VIRTIO_BLK_T_IN:
+        if (!virtio_blk_in_range(blk, hdr.sector, in_data) ||
+            virtio_blk_io(blk, e->seg + e->nout, e->nin, 0, in_data, hdr.sector * SECTOR, false) < 0)
+            status = VIRTIO_BLK_S_IOERR;
+        else
+            written = (uint32_t)in_data;
+        break;
+    case VIRTIO_BLK_T_OUT:
+        if (blk->bb->readonly || !virtio_blk_in_range(blk, hdr.sector, out_data) ||
+            virtio_blk_io(blk, e->seg, e->nout, sizeof(hdr), out_data, hdr.sector * SECTOR, true) < 0)
+            status = VIRTIO_BLK_S_IOERR;
+        break;
+    case VIRTIO_BLK_T_FLUSH:
+        if (!blk->bb->readonly && blk->bb->ops->flush(blk->bb) < 0)
+            status = VIRTIO_BLK_S_IOERR;
+        break;
+    case VIRTIO_BLK_T_GET_ID:
+        written = (uint32_t)virtq_elem_to_guest(e, 0, blk->bb->serial,
+                                                MIN(in_data, sizeof(blk->bb->serial) - 1));
+        break;
+    default:
+        status = VIRTIO_BLK_S_UNSUPP;
+        break;
+    }
+    virtq_elem_to_guest(e, in_data, &status, 1);
+    return (int)(written + 1);
+}
+
+static void virtio_blk_notify(void *opaque, VirtioPci *vp, unsigned q)
+{
+    VirtioBlk *blk = opaque;
+    bool any = false;
+    while (virtio_pci_pop(vp, q, &blk->elem) > 0) {
+        int n = virtio_blk_request(blk, &blk->elem);
+        if (n < 0) {
+            virtio_pci_set_broken(vp);
+            return;
+        }
+        if (virtio_pci_push(vp, q, &blk->elem, (uint32_t)n) < 0)
+            return;
+        any = true;
+    }
+    if (any)
+        virtio_pci_queue_done(vp, q);
+}
+
+static const VirtioDeviceOps virtio_blk_ops = {
+    .name = "virtio-blk",
+    .device_id = VIRTIO_BLK_ID,
+    .pci_class = 0x018000,
+    .num_queues = 1,
+    .queue_max = VIRTIO_BLK_QUEUE_MAX,
+    .queue_notify = virtio_blk_notify,
+};
+
+VirtioBlk *virtio_blk_create(PciHost *host, const VirtioGuestMem *mem, BlockBackend *bb)
+{
+    VirtioBlk *blk = g_new0(VirtioBlk, 1);
+    blk->bb = bb;
+    blk->config.capacity = bb->size / SECTOR;
+    blk->config.seg_max = VIRTIO_BLK_SEG_MAX;
+    uint64_t features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_FLUSH;
+    if (bb->readonly)
+        features |= VIRTIO_BLK_F_RO;
+    blk->vp = virtio_pci_create(host, mem, &virtio_blk_ops, blk, features,
+                                &blk->config, sizeof(blk->config));
+    if (!blk->vp) {
+        block_backend_close(bb);
+        g_free(blk);
+        return NULL;
+    }
+    return blk;
+}
+
+void virtio_blk_destroy(VirtioBlk *blk)
+{
+    if (!blk)
+        return;
+    virtio_pci_destroy(blk->vp);
+    block_backend_close(blk->bb);
+    g_free(blk);
+}
+
+VirtioPci *virtio_blk_transport(VirtioBlk *blk)
+{
+    return blk->vp;
+}

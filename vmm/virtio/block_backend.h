@@ -1,0 +1,33 @@
+/* block_backend.h - host side of a virtual disk: what virtio-blk needs
+ * from an image, so the device model never touches a host fd.  The raw
+ * file back-end lives in block_raw.c. */
+#ifndef VESSEL_VIRTIO_BLOCK_BACKEND_H
+#define VESSEL_VIRTIO_BLOCK_BACKEND_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct BlockBackend BlockBackend;
+
+typedef struct {
+    /* Whole-buffer I/O at byte offset @off: 0 or -errno. */
+    int (*pread)(BlockBackend *bb, void *buf, size_t len, uint64_t off);
+    int (*pwrite)(BlockBackend *bb, const void *buf, size_t len, uint64_t off);
+    int (*flush)(BlockBackend *bb);
+    void (*close)(BlockBackend *bb);
+} BlockBackendOps;
+
+struct BlockBackend {
+    const BlockBackendOps *ops;
+    uint64_t size;          /* bytes */
+    bool readonly;
+    char serial[21];        /* VIRTIO_BLK_T_GET_ID answer, NUL padded */
+};
+
+/* Open a raw image; @readonly opens it O_RDONLY.  NULL + GError. */
+BlockBackend *block_raw_open(const char *path, bool readonly, GError **error);
+void block_backend_close(BlockBackend *bb);
+
+#endif
