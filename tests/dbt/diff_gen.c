@@ -240,8 +240,10 @@ static int hexbyte(const char *t)
 
 bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, bool force_reg)
 {
-    uint8_t prefix = 0, map = 0, opcode = 0, fixed_modrm = 0;
+    uint8_t prefix = 0, prefix2 = 0, map = 0, opcode = 0, fixed_modrm = 0;
     bool rexw = false, have_op = false, imm = false, plus_i = false, fixed = false;
+    bool plus_r = false, strop = false;
+    unsigned immlen = 0, rel = 0;
     int ext = -1;
     char buf[64];
     Kind kreg, krm;
@@ -264,6 +266,18 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
             rexw = true;
         } else if (!strcmp(t, "ib")) {
             imm = true;
+        } else if (!strcmp(t, "iw") || !strcmp(t, "id") || !strcmp(t, "io")) {
+            immlen = t[1] == 'w' ? 2 : t[1] == 'd' ? 4 : 8;
+        } else if (!strcmp(t, "rel0") || !strcmp(t, "rel0d")) {
+            rel = t[4] ? 4 : 1;
+        } else if (!strcmp(t, "str")) {
+            strop = true;
+        } else if (strlen(t) == 4 && !strcmp(t + 2, "+r")) {
+            char h[3] = { t[0], t[1], 0 };
+            if (hexbyte(h) < 0 || have_op)
+                return false;
+            opcode = (uint8_t)hexbyte(h);
+            have_op = plus_r = true;
         } else if (!strcmp(t, "/r")) {
             ext = -1;
         } else if (t[0] == '/' && t[1] >= '0' && t[1] <= '7' && !t[2]) {
@@ -274,9 +288,12 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
                 return false;
             fixed_modrm = (uint8_t)hexbyte(h);
             plus_i = true;
-        } else if (b >= 0 && !have_op && map == 0 && !prefix && !rexw &&
+        } else if (b >= 0 && !have_op && map == 0 && !prefix2 && !rexw &&
                    (b == 0x66 || b == 0xf2 || b == 0xf3)) {
-            prefix = (uint8_t)b;
+            if (prefix)
+                prefix2 = (uint8_t)b;
+            else
+                prefix = (uint8_t)b;
         } else if (b == 0x0f && map == 0 && !have_op) {
             map = 1;
         } else if (map == 1 && !have_op && (b == 0x38 || b == 0x3a)) {
@@ -306,6 +323,8 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
 
     if (f->reg)
         regno = pick_reg(r, kreg.reg, -1);
+    else if (plus_r)
+        rmno = pick_reg(r, "r64", -1);
     else if (ext >= 0)
         regno = (unsigned)ext | (pick(r, 4) == 0 ? 8 : 0);
     if (fixed) {
@@ -340,6 +359,8 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
 
     if (prefix)
         p[n++] = prefix;
+    if (prefix2)
+        p[n++] = prefix2;
     uint8_t rex = (uint8_t)(0x40 | (rexw ? 8 : 0) | (regno & 8 ? 4 : 0) | (rmno & 8 ? 1 : 0));
     if (rex != 0x40 || pick(r, 8) == 0)
         p[n++] = rex;
@@ -349,13 +370,30 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
         p[n++] = 0x38;
     if (map == 3)
         p[n++] = 0x3a;
-    p[n++] = opcode;
+    p[n++] = plus_r ? (uint8_t)(opcode + (rmno & 7)) : opcode;
     if (f->reg || f->rm || ext >= 0 || fixed || plus_i)
         p[n++] = modrm;
     if (use_mem) {
         int32_t d32 = (int32_t)disp;
         memcpy(p + n, &d32, 4);
         n += 4;
+    }
+    if (immlen) {
+        uint64_t v = diff_rng_next(r);
+        if (pick(r, 3) == 0)
+            v = int_edges[pick(r, sizeof(int_edges) / 8)];
+        memcpy(p + n, &v, immlen);
+        n += immlen;
+    }
+    if (rel) {
+        memset(p + n, 0, rel);          /* branch to the next instruction */
+        n += rel;
+    }
+    if (strop) {
+        /* string ops: source, destination and a small count in the window */
+        c->init.gpr[6] = DIFF_DATA + pick(r, DIFF_DATA_SIZE / 2 - 512);
+        c->init.gpr[7] = DIFF_DATA + DIFF_DATA_SIZE / 2 + pick(r, DIFF_DATA_SIZE / 2 - 512);
+        c->init.gpr[1] = pick(r, 40);
     }
     uint8_t imm8 = 0;
     if (imm) {
@@ -367,7 +405,7 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
 
     in->map = map;
     in->opcode = opcode;
-    in->mandatory = prefix;
+    in->mandatory = prefix2 ? prefix2 : prefix;
     in->opsize16 = prefix == 0x66;
     in->rex_w = rexw;
     in->modrm = modrm;

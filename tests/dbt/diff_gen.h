@@ -29,6 +29,8 @@ extern const DiffForm diff_fpu_forms[];
 extern const unsigned diff_fpu_nforms;
 extern const DiffForm diff_x87_forms[];
 extern const unsigned diff_x87_nforms;
+extern const DiffForm diff_int_forms[];
+extern const unsigned diff_int_nforms;
 
 /* Small deterministic PRNG (xorshift64*), seeded per case. */
 typedef struct DiffRng {

@@ -1,12 +1,15 @@
 /*
  * diff_native.c - run a test case on the host CPU in a sandboxed child.
  *
- * The child maps the sandbox window at its fixed address, copies the
- * case's data page, and runs: prologue (FXRSTOR64 the initial x87/SSE
- * state, POPFQ the flags, load the 15 GPRs - RSP is the child's own),
- * the instructions, epilogue (store the GPRs, PUSHFQ, FXSAVE64).  All
- * state transfers use RIP-relative operands into the state page, so the
- * instructions under test may use any register but RSP.  A fault is
+ * The child maps the sandbox window at its fixed address with exactly the
+ * contents the emulated executors see (the case's code at DIFF_CODE, a
+ * zero page, the data), plus a stub outside the window: prologue
+ * (FXRSTOR64 the initial x87/SSE state, POPFQ the flags, load the 15 GPRs
+ * - RSP is the child's own, JMP to the code), and after the code a JMP
+ * back to the epilogue (store the GPRs, PUSHFQ, FXSAVE64).  All state
+ * transfers use RIP-relative operands into the stub's state page, so the
+ * instructions under test may use any register but RSP, and any access
+ * they make inside the window reads what the emulator would read.  A fault is
  * caught by a SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP handler that records
  * the vector (the kernel's trap number), the faulting RIP and the state
  * at the fault from the signal frame.  An alarm kills a runaway child.
@@ -32,8 +35,11 @@
 #define ST_FX_IN 512
 #define ST_FX_OUT 1024
 
+#define STUB_CODE 0x20000000ull     /* prologue/epilogue, outside the window */
+#define STUB_STATE (STUB_CODE + 0x1000)
+#define STUB_EPILOGUE (STUB_CODE + 0x800)   /* fixed: diff_dbt.c emits the same JMP */
+
 static DiffResult *shared_res;    /* the current case's outcome (signal handler) */
-static unsigned prologue_len;     /* where the case's code starts */
 static sigjmp_buf fault_jmp;      /* back to the batch loop after a fault */
 
 static const int greg_of[16] = {
@@ -73,33 +79,45 @@ static void emit_gpr_mov(Emit *e, unsigned reg, bool store, uint64_t target)
     emit_riprel(e, (uint8_t)reg, target);
 }
 
-static unsigned build_code(uint8_t *page, const DiffCase *c)
+static void emit_jmp(Emit *e, uint64_t target)
+{
+    emit1(e, 0xe9);
+    int32_t rel = (int32_t)(target - (e->addr + e->n + 4));
+    emit(e, (const uint8_t *)&rel, 4);
+}
+
+/* The stub (prologue at STUB_CODE, epilogue after it) and the case's
+ * code at DIFF_CODE followed by a JMP to the epilogue. */
+static void build_code(uint8_t *stub, uint8_t *code, const DiffCase *c)
 {
     static const uint8_t save[] = { 0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57 };
     static const uint8_t restore[] = { 0xfc, 0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5d, 0x5b, 0xc3 };
-    Emit e = { page, DIFF_CODE, 0 };
+    Emit e = { stub, STUB_CODE, 0 };
 
     emit(&e, save, sizeof(save));
     emit(&e, (const uint8_t[]){ 0x48, 0x0f, 0xae }, 3);          /* fxrstor64 */
-    emit_riprel(&e, 1, DIFF_STATE + ST_FX_IN);
+    emit_riprel(&e, 1, STUB_STATE + ST_FX_IN);
     emit1(&e, 0xff);                                            /* push [fl] */
-    emit_riprel(&e, 6, DIFF_STATE + ST_FL_IN);
+    emit_riprel(&e, 6, STUB_STATE + ST_FL_IN);
     emit1(&e, 0x9d);                                            /* popfq */
     for (unsigned r = 0; r < 16; r++)
         if (r != 4)
-            emit_gpr_mov(&e, r, false, DIFF_STATE + ST_GPR_IN + 8 * r);
-    prologue_len = e.n;
-    emit(&e, c->code, c->code_len);
+            emit_gpr_mov(&e, r, false, STUB_STATE + ST_GPR_IN + 8 * r);
+    emit_jmp(&e, DIFF_CODE);
+    e.n = STUB_EPILOGUE - STUB_CODE;
     for (unsigned r = 0; r < 16; r++)
         if (r != 4)
-            emit_gpr_mov(&e, r, true, DIFF_STATE + ST_GPR_OUT + 8 * r);
+            emit_gpr_mov(&e, r, true, STUB_STATE + ST_GPR_OUT + 8 * r);
     emit1(&e, 0x9c);                                            /* pushfq */
     emit1(&e, 0x8f);                                            /* pop [fl] */
-    emit_riprel(&e, 0, DIFF_STATE + ST_FL_OUT);
+    emit_riprel(&e, 0, STUB_STATE + ST_FL_OUT);
     emit(&e, (const uint8_t[]){ 0x48, 0x0f, 0xae }, 3);          /* fxsave64 */
-    emit_riprel(&e, 0, DIFF_STATE + ST_FX_OUT);
+    emit_riprel(&e, 0, STUB_STATE + ST_FX_OUT);
     emit(&e, restore, sizeof(restore));
-    return e.n;
+
+    Emit k = { code, DIFF_CODE, 0 };
+    emit(&k, c->code, c->code_len);
+    emit_jmp(&k, STUB_EPILOGUE);
 }
 
 static void on_fault(int sig, siginfo_t *si, void *ctx)
@@ -110,7 +128,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 
     r->signo = sig;
     r->vector = (int)g[REG_TRAPNO];
-    r->fault_off = (uint64_t)g[REG_RIP] - DIFF_CODE - prologue_len;
+    r->fault_off = (uint64_t)g[REG_RIP] - DIFF_CODE;
     r->cr2 = (uint64_t)si->si_addr;
     for (unsigned i = 0; i < 16; i++)
         r->st.gpr[i] = (uint64_t)g[greg_of[i]];
@@ -122,24 +140,29 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
     siglongjmp(fault_jmp, 1);
 }
 
-static void child_run_one(uint8_t *win, const DiffCase *c, DiffResult *r)
+static void child_run_one(uint8_t *win, uint8_t *stub, const DiffCase *c, DiffResult *r)
 {
-    uint8_t *st = win + 0x1000;
-    if (mprotect(win, 0x1000, PROT_READ | PROT_WRITE) < 0)
+    uint8_t *st = stub + 0x1000;
+    if (mprotect(win, 0x1000, PROT_READ | PROT_WRITE) < 0 ||
+        mprotect(stub, 0x1000, PROT_READ | PROT_WRITE) < 0)
         _exit(3);
     memset(win, 0xcc, 0x1000);
-    build_code(win, c);
+    memset(win + 0x1000, 0, 0x1000);
+    memset(stub, 0xcc, 0x1000);
+    memset(st, 0, 0x1000);
+    build_code(stub, win, c);
     memcpy(st + ST_GPR_IN, c->init.gpr, sizeof(c->init.gpr));
     memcpy(st + ST_FL_IN, &c->init.rflags, 8);
     memcpy(st + ST_FX_IN, c->init.fx, 512);
     memcpy(win + 0x2000, c->init.mem, DIFF_DATA_SIZE);
-    if (mprotect(win, 0x1000, PROT_READ | PROT_EXEC) < 0)
+    if (mprotect(win, 0x1000, PROT_READ | PROT_EXEC) < 0 ||
+        mprotect(stub, 0x1000, PROT_READ | PROT_EXEC) < 0)
         _exit(3);
 
     shared_res = r;
     if (sigsetjmp(fault_jmp, 1))
         return;
-    ((void (*)(void))DIFF_CODE)();
+    ((void (*)(void))STUB_CODE)();
 
     r->vector = -1;
     r->signo = 0;
@@ -157,6 +180,10 @@ static void child_run(const DiffCase *cases, DiffResult *res, unsigned n)
     if (win == MAP_FAILED)
         _exit(3);
     munmap((void *)(DIFF_BASE + DIFF_WINDOW), 0x1000);
+    uint8_t *stub = mmap((void *)STUB_CODE, 0x2000, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (stub == MAP_FAILED)
+        _exit(3);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -168,7 +195,7 @@ static void child_run(const DiffCase *cases, DiffResult *res, unsigned n)
         sigaction(sigs[i], &sa, NULL);
     alarm(20);  /* a runaway child is killed, the parent reports it */
     for (unsigned i = 0; i < n; i++)
-        child_run_one(win, &cases[i], &res[i]);
+        child_run_one(win, stub, &cases[i], &res[i]);
     _exit(0);
 }
 

@@ -147,9 +147,12 @@ static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
 
 /* Form ids: the SSE table from 0, the x87 table from X87_FORM_BASE. */
 #define X87_FORM_BASE 1000u
+#define INT_FORM_BASE 2000u
 
 static const DiffForm *form_by_id(unsigned id)
 {
+    if (id >= INT_FORM_BASE)
+        return &diff_int_forms[id - INT_FORM_BASE];
     return id >= X87_FORM_BASE ? &diff_x87_forms[id - X87_FORM_BASE] : &diff_fpu_forms[id];
 }
 
@@ -207,12 +210,37 @@ static void test_x87_sequence(void)
     run_cases(SEQUENCE_FORM + 1, H.cases * 8, gen_sequence, diff_fpu_run);
 }
 
+/* Integer sequences (lazy flags consumed by later instructions): only
+ * forms whose undefined flags nobody reads (AF: LAHF excluded). */
+static uint64_t gen_int_sequence(DiffRng *r, DiffCase *c, unsigned form, unsigned i)
+{
+    (void)form;
+    (void)i;
+    diff_gen_state(r, c);
+    unsigned len = 2 + (unsigned)(diff_rng_next(r) % 5);
+    for (unsigned k = 0; k < len; k++) {
+        const DiffForm *f;
+        do {
+            f = &diff_int_forms[diff_rng_next(r) % diff_int_nforms];
+        } while ((f->flags_undef & ~0x10ull) || !strcmp(f->name, "lahf"));
+        g_assert_true(diff_gen_insn(r, c, f, false, false));
+    }
+    return 0x10;
+}
+
+static void test_int_sequence(void)
+{
+    run_cases(SEQUENCE_FORM + 2, H.cases * 8, gen_int_sequence, NULL);
+}
+
 /* One encoding per form variant (register, memory), for coverage.py. */
 static void list_encodings(void)
 {
     static DiffCase c;
-    for (unsigned k = 0; k < diff_fpu_nforms + diff_x87_nforms; k++) {
-        unsigned form = k < diff_fpu_nforms ? k : X87_FORM_BASE + k - diff_fpu_nforms;
+    for (unsigned k = 0; k < diff_fpu_nforms + diff_x87_nforms + diff_int_nforms; k++) {
+        unsigned form = k < diff_fpu_nforms ? k
+                        : k < diff_fpu_nforms + diff_x87_nforms ? X87_FORM_BASE + k - diff_fpu_nforms
+                        : INT_FORM_BASE + k - diff_fpu_nforms - diff_x87_nforms;
         for (int v = 0; v < 2; v++) {
             DiffRng r;
             diff_rng_seed(&r, 1, form, (unsigned)v);
@@ -273,7 +301,12 @@ int main(int argc, char **argv)
         g_autofree char *path = g_strdup_printf("/dbt/cpu/x87/%s/%u", diff_x87_forms[i].name, i);
         g_test_add_data_func(path, GUINT_TO_POINTER(X87_FORM_BASE + i), test_cpu_form);
     }
+    for (unsigned i = 0; i < diff_int_nforms; i++) {
+        g_autofree char *path = g_strdup_printf("/dbt/cpu/int/%s/%u", diff_int_forms[i].name, i);
+        g_test_add_data_func(path, GUINT_TO_POINTER(INT_FORM_BASE + i), test_cpu_form);
+    }
     g_test_add_func("/dbt/fpu/sequence", test_fpu_sequence);
     g_test_add_func("/dbt/x87/sequence", test_x87_sequence);
+    g_test_add_func("/dbt/cpu/int/sequence", test_int_sequence);
     return g_test_run();
 }
