@@ -114,6 +114,7 @@ static void test_tables(void)
     g_assert_cmphex(get64(fadt + 172 + 4), ==, ACPI_PM_BASE + ACPI_PM1_CNT_OFF);
     const uint8_t *dsdt = table_at(buf, used, get64(fadt + 140), "DSDT");
     g_assert_cmpuint(get32(fadt + 40), ==, get64(fadt + 140));
+    g_assert_cmpuint(get32(fadt + 36), ==, 0);                   /* only X_FIRMWARE_CTRL */
     uint64_t facs = get64(fadt + 132);
     g_assert_cmphex(facs & 63, ==, 0);
     g_assert_cmpmem(buf + (facs - BASE), 4, "FACS", 4);
@@ -220,7 +221,7 @@ static void test_iasl(void)
                            "Device (COM1)", "EisaId (\"PNP0501\")", "IRQNoFlags ()",
                            "Name (\\_S5, Package (0x04)", "WordBusNumber", "DWordMemory",
                            "0xC0000000", "0xFEBFFFFF", "Name (_PRT, Package (0x7C)",
-                           "EisaId (\"PNP0303\")" };
+                           "EisaId (\"PNP0303\")", "EisaId (\"PNP0B00\")" };
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
         if (!strstr(dsl, want[i]))
             g_error("disassembled DSDT lacks '%s':\n%s", want[i], dsl);

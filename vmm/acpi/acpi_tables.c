@@ -113,8 +113,6 @@ GByteArray *acpi_dsdt_aml(void)
             aml_append(prt, e);
         }
     }
-    /* 124 entries: more than a one-byte NumElements holds on its own is
-     * fine (< 256). */
     aml_append(pci, aml_name_decl("_PRT", prt));
     aml_append(sb, pci);
 
@@ -137,6 +135,15 @@ GByteArray *acpi_dsdt_aml(void)
     aml_res_irq(kbd_crs, 1);
     aml_append(kbd, aml_name_decl("_CRS", aml_resource_template(kbd_crs)));
     aml_append(sb, kbd);
+
+    Aml *rtc = aml_device("RTC");
+    aml_append(rtc, aml_name_decl("_HID", aml_eisaid("PNP0B00")));
+    aml_append(rtc, aml_name_decl("_STA", aml_int(0xf)));
+    g_autoptr(GByteArray) rtc_crs = g_byte_array_new();
+    aml_res_io(rtc_crs, 0x70, 2);
+    aml_res_irq(rtc_crs, 8);
+    aml_append(rtc, aml_name_decl("_CRS", aml_resource_template(rtc_crs)));
+    aml_append(sb, rtc);
 
     aml_append(root, sb);
 
@@ -180,7 +187,8 @@ static GByteArray *acpi_fadt(uint64_t facs, uint64_t dsdt)
     uint16_t evt = ACPI_PM_BASE + ACPI_PM1_EVT_OFF;
     uint16_t cnt = ACPI_PM_BASE + ACPI_PM1_CNT_OFF;
     uint16_t tmr = ACPI_PM_BASE + ACPI_PM_TMR_OFF;
-    t_put(&t, facs, 4);              /* 36 FIRMWARE_CTRL */
+    (void)facs;
+    t_put(&t, 0, 4);                 /* 36 FIRMWARE_CTRL: 0, X_FIRMWARE_CTRL has it */
     t_put(&t, dsdt, 4);              /* 40 DSDT */
     t_put(&t, 0, 1);                 /* 44 reserved */
     t_put(&t, 0, 1);                 /* 45 preferred PM profile: unspecified */

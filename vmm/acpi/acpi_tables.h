@@ -3,7 +3,7 @@
  * RSDP (revision 2) at the start of the BIOS area so the kernel also finds
  * it by scanning 0xe0000-0xfffff, then RSDT, XSDT, FADT (PM1a blocks,
  * PM timer, reset register, fixed power button, SCI on IRQ 9), FACS, DSDT
- * (PCI root bridge with _CRS and _PRT, COM1, PS/2 keyboard, \_S5) and MADT
+ * (PCI root bridge with _CRS and _PRT, COM1, PS/2 keyboard, RTC, \_S5) and MADT
  * (one LAPIC per vCPU, the IOAPIC, overrides IRQ0->GSI2 and SCI level,
  * LINT1 NMI). */
 #ifndef VESSEL_ACPI_TABLES_H
