@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +33,7 @@
 #include "domain_store.h"
 #include "fileutil.h"
 #include "i18n.h"
+#include "netbridge/netbridge.h"
 #include "network_driver.h"
 #include "vmm_control.h"
 
@@ -134,8 +136,92 @@ static void exit_ctx_free(gpointer p)
     g_free(c);
 }
 
+/* ------------------------------------------------------------ taps */
+
+/* The bridge of each interface of @def: its <source bridge=>, or the
+ * bridge of the active network it names. */
+static GStrv interface_bridges(Daemon *d, const DomainDef *def, GError **error)
+{
+    g_auto(GStrv) out = g_new0(char *, def->n_nets + 1);
+    network_list_lock(d->networks);
+    for (guint i = 0; i < def->n_nets; i++) {
+        const DomainNetDef *net = def->nets[i];
+        if (net->type == DOMAIN_NET_BRIDGE) {
+            out[i] = g_strdup(net->source);
+            continue;
+        }
+        NetworkObj *n = network_list_find_name(d->networks, net->source);
+        if (!n || !n->active) {
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                        _("Network '%s' of interface %u is not active"), net->source, i);
+            network_list_unlock(d->networks);
+            return NULL;
+        }
+        out[i] = g_strdup(n->live_bridge);
+    }
+    network_list_unlock(d->networks);
+    return g_steal_pointer(&out);
+}
+
+static void delete_taps(const char *const *taps)
+{
+    for (guint i = 0; taps && taps[i]; i++) {
+        g_autoptr(GError) err = NULL;
+        if (!netbridge_tap_delete(taps[i], &err) && !g_error_matches(err, NETBRIDGE_ERROR,
+                                                                     NETBRIDGE_ERROR_NOT_FOUND))
+            g_warning(_("Cannot delete tap %s: %s"), taps[i], err->message);
+    }
+}
+
+/* One persistent tap per interface, attached to its bridge, owned by the
+ * VMM user; the VMM opens them by name.  Deleted when the VMM is gone. */
+static GStrv create_taps(Daemon *d, const DomainDef *def, GError **error)
+{
+    g_auto(GStrv) bridges = interface_bridges(d, def, error);
+    if (!bridges)
+        return NULL;
+    guint flags = NETBRIDGE_TAP_PERSIST;
+    uid_t owner = 0;
+    gid_t group = 0;
+    const char *user = d->config->vmm_user;
+    struct passwd *pw = geteuid() == 0 && user && *user ? getpwnam(user) : NULL;
+    if (pw) {
+        flags |= NETBRIDGE_TAP_SET_OWNER | NETBRIDGE_TAP_SET_GROUP;
+        owner = pw->pw_uid;
+        group = pw->pw_gid;
+    }
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < def->n_nets; i++) {
+        g_autoptr(GError) err = NULL;
+        g_autofree char *mac = netbridge_mac_for_tap(def->nets[i]->mac, &err);
+        char *name = NULL;
+        NetbridgeTapOptions o = {
+            .name = def->nets[i]->target_dev,
+            .flags = flags,
+            .owner = owner,
+            .group = group,
+            .mac = mac,
+            .bridge = bridges[i],
+        };
+        int fd = mac ? netbridge_tap_create(&o, &name, &err) : -1;
+        if (fd < 0) {
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                        _("Cannot create the tap of interface %u: %s"), i, err->message);
+            g_ptr_array_add(names, NULL);
+            delete_taps((const char *const *)names->pdata);
+            return NULL;
+        }
+        close(fd);
+        g_ptr_array_add(names, name);
+    }
+    g_ptr_array_add(names, NULL);
+    return (GStrv)g_ptr_array_free(g_steal_pointer(&names), FALSE);
+}
+
 static void remove_runtime_files(Daemon *d, DomainObj *dom)
 {
+    delete_taps((const char *const *)dom->taps);
+    g_clear_pointer(&dom->taps, g_strfreev);
     g_autoptr(GError) err = NULL;
     if (!domain_store_delete_status(d->config, dom->def->name, &err))
         g_warning("%s", err->message);
@@ -293,13 +379,23 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
     unlink(control);
     unlink(console);
     goffset offset = file_size(log);
-    DomainSpawnParams sp = { d->config, def, control, console, log };
+    g_auto(GStrv) taps = def->n_nets ? create_taps(d, def, error) : g_new0(char *, 1);
+    if (!taps) {
+        domain_list_lock(d->domains);
+        return FALSE;
+    }
+    DomainSpawnParams sp = { d->config, def, control, console, log,
+                             def->n_nets ? (const char *const *)taps : NULL };
     pid_t pid = 0;
     gboolean ok = domain_process_spawn(&sp, &pid, error);
+    if (!ok)
+        delete_taps((const char *const *)taps);
 
     domain_list_lock(d->domains);
     if (!ok)
         return FALSE;
+    g_strfreev(dom->taps);
+    dom->taps = g_steal_pointer(&taps);
     dom->pid = pid;
     dom->pid_start = domain_store_proc_start_time(pid);
     dom->exited = FALSE;
@@ -796,6 +892,7 @@ static void reattach_one(Daemon *d, const char *status_path)
     if (!alive) {
         domain_log(d, st->def->name, "VMM pid %d died while the daemon was down",
                    (int)st->pid);
+        delete_taps((const char *const *)st->taps);
         domain_obj_set_state(dom, DOMAIN_STATE_SHUTOFF, DOMAIN_SHUTOFF_CRASHED);
         remove_runtime_files(d, dom);
         if (!dom->persistent)
@@ -808,6 +905,8 @@ static void reattach_one(Daemon *d, const char *status_path)
         dom->next_def = dom->def;
         dom->def = g_steal_pointer(&st->def);
     }
+    g_strfreev(dom->taps);
+    dom->taps = g_steal_pointer(&st->taps);
     dom->pid = st->pid;
     dom->pid_start = st->pid_start;
     dom->start_time = st->start_time;

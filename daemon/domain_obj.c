@@ -19,6 +19,7 @@ void domain_obj_unref(DomainObj *dom)
         return;
     domain_def_free(dom->def);
     domain_def_free(dom->next_def);
+    g_strfreev(dom->taps);
     g_free(dom->path);
     g_free(dom);
 }

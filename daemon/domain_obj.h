@@ -39,6 +39,7 @@ typedef struct {
     gboolean job;            /* a lifecycle operation is in progress */
     guint watch_id;          /* child watch or pidfd source */
     ConsoleRelay *console;
+    GStrv taps;              /* tap devices created for this run, or NULL */
 } DomainObj;
 
 typedef struct {

@@ -28,6 +28,7 @@ typedef struct {
     const char *control_path;
     const char *console_path;
     const char *log_path;
+    const char *const *tap_names;   /* one per interface, NULL if none */
 } DomainSpawnParams;
 
 /* Spawn the VMM (not waiting for it).  *@argv_out (may be NULL) gets the

@@ -156,12 +156,13 @@ gboolean domain_store_save_status(const DaemonConfig *cfg, const DomainObj *dom,
 {
     g_autofree char *path = domain_store_status_path(cfg, dom->def->name);
     g_autofree char *xml = domain_def_format(dom->def);
+    g_autofree char *taps = dom->taps ? g_strjoinv(" ", dom->taps) : g_strdup("");
     g_autoptr(GString) s = g_string_new(NULL);
     g_string_append_printf(s,
         "<domstatus state='%s' reason='%d' id='%d' pid='%d' pid_start='%" G_GUINT64_FORMAT
-        "' start_time='%" G_GINT64_FORMAT "' persistent='%s'>\n",
+        "' start_time='%" G_GINT64_FORMAT "' persistent='%s' taps='%s'>\n",
         domain_state_to_string(dom->state), dom->reason, dom->id, (int)dom->pid,
-        dom->pid_start, dom->start_time, dom->persistent ? "yes" : "no");
+        dom->pid_start, dom->start_time, dom->persistent ? "yes" : "no", taps);
     g_string_append(s, xml);
     g_string_append(s, "</domstatus>\n");
     return vessel_file_write_atomic(path, s->str, s->len, 0600, error);
@@ -213,6 +214,9 @@ DomainStatus *domain_store_read_status(const char *path, GError **error)
     xmlChar *pers = xmlGetProp(root, (const xmlChar *)"persistent");
     st->persistent = pers && xmlStrcmp(pers, (const xmlChar *)"yes") == 0;
     xmlFree(pers);
+    xmlChar *taps = xmlGetProp(root, (const xmlChar *)"taps");
+    st->taps = g_strsplit(taps ? (const char *)taps : "", " ", -1);
+    xmlFree(taps);
 
     xmlNodePtr dnode = root->children;
     while (dnode && !(dnode->type == XML_ELEMENT_NODE &&
@@ -252,6 +256,7 @@ void domain_status_free(DomainStatus *st)
     if (!st)
         return;
     domain_def_free(st->def);
+    g_strfreev(st->taps);
     g_free(st);
 }
 

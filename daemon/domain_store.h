@@ -7,7 +7,7 @@
  *   LOG/domains/NAME.log                VMM stderr and guest serial output
  *
  * The status file is <domstatus state= reason= id= pid= pid_start=
- * start_time= persistent= control= console=> wrapping the live <domain>;
+ * start_time= persistent= taps=> wrapping the live <domain>;
  * it is what a restarted daemon reattaches from.  Every write is atomic
  * (vessel_file_write_atomic). */
 #ifndef VESSEL_DOMAIN_STORE_H
@@ -46,6 +46,7 @@ typedef struct {
     guint64 pid_start;
     gint64 start_time;
     gboolean persistent;
+    GStrv taps;             /* tap devices of this run (may be empty) */
     DomainDef *def;
 } DomainStatus;
 

@@ -154,8 +154,48 @@ static void test_network_activation(void)
                                           "(a(xsisuss))", &err);
     g_assert_no_error(err);
 
+    /* a domain on the network gets a tap on its bridge, removed at stop */
+    g_autofree char *dxml = fixture_domain_xml(fx, "netvm", NULL);
+    g_autofree char *dxml2 = NULL;
+    {
+        char *at = strstr(dxml, "<serial");
+        dxml2 = g_strdup_printf("%.*s<interface type='network'><source network='lab'/>"
+                                "<mac address='52:54:00:aa:bb:cc'/><model type='virtio'/>"
+                                "</interface>\n    %s", (int)(at - dxml), dxml, at);
+    }
+    g_autoptr(GVariant) dd = fixture_manager(fx, "DefineXML", g_variant_new("(s)", dxml2), "(o)",
+                                             &err);
+    g_assert_no_error(err);
+    const char *dpath;
+    g_variant_get(dd, "(&o)", &dpath);
+    g_autoptr(GVariant) ds = fixture_domain(fx, dpath, "Start", g_variant_new("(u)", 0), NULL,
+                                            &err);
+    g_assert_no_error(err);
+    g_autofree char *tapout = NULL;
+    g_assert_true(link_in_ns(fx, "vtap0", &tapout));
+    g_assert_nonnull(strstr(tapout, "vtap0"));
+    g_autofree char *pid = g_strdup_printf("%d", (int)vt_proc_pid(fx->daemon));
+    const char *margv[] = { "nsenter", "-t", pid, "-n", "ip", "-br", "link", "show", "master",
+                            "vsbr-lab", NULL };
+    g_autofree char *mout = NULL, *merr = NULL;
+    int mcode = -1;
+    g_assert_true(vt_run(margv, NULL, NULL, vt_timeout_ms(20000), &mout, &merr, &mcode, &err));
+    g_assert_nonnull(strstr(mout, "vtap0"));
+    g_autoptr(GVariant) dx = fixture_domain(fx, dpath, "Destroy", g_variant_new("(u)", 0), NULL,
+                                            &err);
+    g_assert_no_error(err);
+    g_autofree char *tapout2 = NULL;
+    g_assert_false(link_in_ns(fx, "vtap0", &tapout2));
+
     g_autoptr(GVariant) x = net_call(fx, path, "Destroy", NULL, NULL, &err);
     g_assert_no_error(err);
+
+    /* a domain on a network that is not running cannot start */
+    g_autoptr(GVariant) ds2 = fixture_domain(fx, dpath, "Start", g_variant_new("(u)", 0), NULL,
+                                             &err);
+    g_assert_null(ds2);
+    fixture_assert_error(err, "org.vessel.Error.OperationInvalid");
+    g_clear_error(&err);
     g_autofree char *out2 = NULL;
     g_assert_false(link_in_ns(fx, "vsbr-lab", &out2));
     g_assert_false(g_file_test(status, G_FILE_TEST_EXISTS));
