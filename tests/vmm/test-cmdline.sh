@@ -7,7 +7,7 @@ guests="$top_builddir/tests/vmm/guests"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmm-cmdline.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-tap_plan 18
+tap_plan 22
 
 # expect CODE LINES DESC -- ARGS: exit code, stderr line count (- = any)
 expect() {
@@ -51,4 +51,8 @@ fi
 expect 0 1 "--accel auto runs the guest to power-off" -- --kernel "$guests/hello.elf" --accel auto --serial "file:$tmp/serial"
 grep -q "using dbt" "$tmp/err"; tap_ok $? "--accel auto says it uses dbt"
 grep -q "hello from the guest" "$tmp/serial"; tap_ok $? "--serial file: got the guest's output"
+expect 0 1 "--serial pty: the guest runs and powers off" -- --kernel "$guests/hello.elf" --accel dbt --serial pty
+grep -q "serial port is /dev/pts/" "$tmp/err"; tap_ok $? "--serial pty prints the pty path"
+expect 1 1 "bad --serial spec: exit 1, one line" -- --kernel "$guests/hello.elf" --accel dbt --serial tcp:1
+expect 1 1 "a missing --disk image: exit 1, one line" -- --kernel "$guests/hello.elf" --accel dbt --disk "$tmp/nope"
 tap_done
