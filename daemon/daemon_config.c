@@ -30,6 +30,7 @@ DaemonConfig *daemon_config_new(DaemonMode mode)
         cfg->group = g_strdup("vessel");
         cfg->system_bus = TRUE;
         cfg->vmm_user = g_strdup("vessel-vm");
+        cfg->default_network = TRUE;
     } else {
         cfg->config_dir = g_build_filename(g_get_user_config_dir(), "vessel", NULL);
         cfg->run_dir = g_build_filename(g_get_user_runtime_dir(), "vessel", NULL);
@@ -140,6 +141,17 @@ gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error)
             return FALSE;
         }
         cfg->shutdown_grace = g;
+    }
+    /* an isolated daemon (--config) only gets one when it asks */
+    cfg->default_network = FALSE;
+    if (g_key_file_has_key(kf, "networks", "define_default", NULL)) {
+        gboolean b = g_key_file_get_boolean(kf, "networks", "define_default", &local);
+        if (local) {
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                        _("%s: [networks] define_default: %s"), path, local->message);
+            return FALSE;
+        }
+        cfg->default_network = b && cfg->mode == DAEMON_MODE_SYSTEM;
     }
     g_free(cfg->config_file);
     cfg->config_file = g_steal_pointer(&abs);

@@ -9,6 +9,10 @@
  *   [dbus]    system_bus=true|false           (system mode only)
  *   [vmm]     user= path= shutdown_grace=     (grace in seconds before
  *                                              SIGKILL on destroy)
+ *   [networks] define_default=true|false      (system mode: define the
+ *                                              "default" NAT network, with
+ *                                              autostart, on first start;
+ *                                              default true without --config)
  *
  * Relative paths in the file are taken relative to the file's directory. */
 #ifndef VESSEL_DAEMON_CONFIG_H
@@ -36,6 +40,7 @@ typedef struct {
     char *vmm_user;         /* run VMMs as this user when root ("" = no) */
     char *vmm_path;         /* VMM binary override (NULL = search) */
     guint shutdown_grace;   /* seconds between SIGTERM and SIGKILL */
+    gboolean default_network; /* define "default" on first start */
 } DaemonConfig;
 
 const char *daemon_mode_to_string(DaemonMode mode);

@@ -353,6 +353,35 @@ void network_driver_autostart(Daemon *d)
     }
 }
 
+/* libvirt-like "default" network, defined once per installation (marker
+ * in the state dir, so an undefined default stays undefined). */
+static void define_default_network(Daemon *d)
+{
+    g_autofree char *marker = g_build_filename(d->config->state_dir, "default-network", NULL);
+    if (g_file_test(marker, G_FILE_TEST_EXISTS) ||
+        network_list_find_name(d->networks, NETBRIDGE_DEFAULT_NET_NAME))
+        return;
+    g_autofree char *xml = g_strdup_printf(
+        "<network>\n  <name>%s</name>\n  <forward mode='nat'/>\n  <bridge name='%s'/>\n"
+        "  <ip address='%s' prefix='%d'>\n    <dhcp>\n"
+        "      <range start='%s' end='%s'/>\n    </dhcp>\n  </ip>\n</network>\n",
+        NETBRIDGE_DEFAULT_NET_NAME, NETBRIDGE_DEFAULT_NET_BRIDGE, NETBRIDGE_DEFAULT_NET_ADDRESS,
+        NETBRIDGE_DEFAULT_NET_PREFIX, NETBRIDGE_DEFAULT_NET_DHCP_START,
+        NETBRIDGE_DEFAULT_NET_DHCP_END);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(NetworkDef) def = network_def_parse(xml, NETWORK_PARSE_DEFAULT, &err);
+    if (!def || !network_store_save_config(d->config, def, &err) ||
+        !network_store_set_autostart(d->config, def->name, TRUE, &err)) {
+        g_warning(_("Cannot define the default network: %s"), err->message);
+        return;
+    }
+    NetworkObj *net = network_list_add(d->networks, g_steal_pointer(&def));
+    net->persistent = TRUE;
+    net->autostart = TRUE;
+    if (!vessel_file_write_atomic(marker, "", 0, 0644, &err))
+        g_warning("%s", err->message);
+}
+
 void network_driver_load(Daemon *d)
 {
     g_autoptr(GPtrArray) defs = network_store_load_configs(d->config);
@@ -368,6 +397,8 @@ void network_driver_load(Daemon *d)
         net->persistent = TRUE;
         net->autostart = network_store_get_autostart(d->config, net->def->name);
     }
+    if (d->config->default_network)
+        define_default_network(d);
     reattach_networks(d);
     network_list_unlock(d->networks);
 }

@@ -218,10 +218,65 @@ static void test_network_activation(void)
     fixture_assert_error(err, "org.vessel.Error.NoNetwork");
 }
 
+static gboolean default_active(gpointer data)
+{
+    DaemonFixture *fx = data;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_manager(fx, "NetworkLookupByName",
+                                            g_variant_new("(s)", "default"), "(o)", &err);
+    if (!r)
+        return FALSE;
+    const char *p;
+    g_variant_get(r, "(&o)", &p);
+    g_autoptr(GVariant) v = g_dbus_connection_call_sync(
+        fx->conn, NULL, p, "org.freedesktop.DBus.Properties", "Get",
+        g_variant_new("(ss)", "org.vessel.Network1", "Active"), G_VARIANT_TYPE("(v)"), 0, -1,
+        NULL, NULL);
+    g_autoptr(GVariant) b = NULL;
+    if (v)
+        g_variant_get(v, "(v)", &b);
+    return b && g_variant_get_boolean(b);
+}
+
+static void test_default_network(void)
+{
+    g_autofree char *unshare = g_find_program_in_path("unshare");
+    if (geteuid() != 0 || !unshare || !g_find_program_in_path("nsenter")) {
+        g_test_skip("needs root, unshare and nsenter (runs in a private network namespace)");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new("[networks]\ndefine_default=true\n");
+    const char *wrapper[] = { unshare, "--net", NULL };
+    fx->wrapper = wrapper;
+    fixture_start_daemon(fx, NULL);
+    /* defined with autostart, and started by the first-boot autostart */
+    g_assert_true(vt_wait_until(default_active, fx, vt_timeout_ms(30000)));
+    g_autofree char *out = NULL;
+    g_assert_true(link_in_ns(fx, "vbr0", &out));
+
+    /* undefined once, it stays undefined across restarts */
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_manager(fx, "NetworkLookupByName",
+                                            g_variant_new("(s)", "default"), "(o)", &err);
+    g_assert_no_error(err);
+    const char *p;
+    g_variant_get(r, "(&o)", &p);
+    g_autoptr(GVariant) x = net_call(fx, p, "Destroy", NULL, NULL, &err);
+    g_assert_no_error(err);
+    g_autoptr(GVariant) u = net_call(fx, p, "Undefine", NULL, NULL, &err);
+    g_assert_no_error(err);
+    fixture_stop_daemon(fx, FALSE);
+    fixture_start_daemon(fx, NULL);
+    g_autoptr(GVariant) l = fixture_manager(fx, "NetworkLookupByName",
+                                            g_variant_new("(s)", "default"), "(o)", &err);
+    fixture_assert_error(err, "org.vessel.Error.NoNetwork");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/daemon/network/definitions", test_network_definitions);
     g_test_add_func("/daemon/network/activation", test_network_activation);
+    g_test_add_func("/daemon/network/default-network", test_default_network);
     return g_test_run();
 }
