@@ -11,7 +11,7 @@ domxml web1 > "$T/web1.xml"
 domxml db2 "fake.powerdown=ignore" > "$T/db2.xml"
 printf '<domain type="dbt"><name>broken</name>\n' > "$T/broken.xml"
 
-tap_plan 86
+tap_plan 93
 
 # ---- empty daemon, host commands -----------------------------------------
 v list --all
@@ -233,6 +233,33 @@ expect "domxml-to-native refuses other formats" 1 "" "error: unsupported config 
 v console web1
 [ $rc -eq 1 ] && printf '%s\n' "$err" | grep -q '^error: ' && [ -z "$out" ]
 tap_ok $? "console of an inactive domain: exit 1 with an error line"
+
+# ---- transient domains, paused starts, ids -------------------------------------------
+domxml tmp1 > "$T/tmp1.xml"
+v create "$T/tmp1.xml"
+expect "create starts a transient domain" 0 "Domain 'tmp1' created from $T/tmp1.xml"
+v list --transient --name
+expect "list --transient" 0 "tmp1"
+v list --id
+expect "list --id" 0 "$("$VSH" -c "$URI" domid tmp1 | head -1)"
+v destroy tmp1
+v list --all --name
+expect "a destroyed transient domain is gone" 0 "db2
+web1"
+v create --paused "$T/tmp1.xml"
+v domstate tmp1
+expect "create --paused" 0 "paused"
+v destroy tmp1
+v start --paused web1
+v domstate --reason web1
+expect "start --paused" 0 "paused (user)"
+v destroy web1
+"$VSH" -c "$URI" event --all --timestamp --timeout 60 > "$T/ts-event" 2>&1 &
+EPID=$!
+wait_until 30 sh -c "'$VSH' -c '$URI' define '$T/web1.xml' >/dev/null; ! kill -0 $EPID 2>/dev/null"
+wait $EPID; EPID=
+grep -qE "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}[+-][0-9]{4}: event 'lifecycle' for domain 'web1': Defined Updated$" "$T/ts-event"
+tap_ok $? "event --timestamp prefixes a millisecond timestamp; one event ends it"
 
 # ---- read-only socket, errors --------------------------------------------------------
 out=$("$VSH" -r -c "$URI" list --all --name 2>"$T/err"); rc=$?; err=$(cat "$T/err")
