@@ -15,6 +15,7 @@
 #include "vmm/control.h"
 #include "vmm/hw/uart16550.h"
 #include "vmm/machine.h"
+#include "vmm/virtio/virtio_devices.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -42,6 +43,7 @@ typedef struct {
     gboolean no_reboot, version;
     /* state */
     Machine *m;
+    VirtioDevices *virtio;   /* freed after the machine */
     CharDev *chr;
     ControlServer *ctl;
     const CpuBackendOps *cpu;
@@ -356,6 +358,7 @@ static void vmm_clear(Vmm *vmm)
 {
     control_server_free(vmm->ctl);
     machine_free(vmm->m);
+    virtio_devices_free(vmm->virtio);
     chardev_free(vmm->chr);
     if (vmm->pidfile_written)
         unlink(vmm->pidfile);
@@ -380,9 +383,8 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     int r = vmm_parse(vmm, &argc, &argv);
     if (r)
         return r;
-    if (vmm->disks || vmm->nets) {
-        vmm_fail("%s", vmm->disks ? _("--disk: virtio-blk is not available in this build")
-                                  : _("--net: virtio-net is not available in this build"));
+    if (vmm->nets) {
+        vmm_fail("%s", _("--net: virtio-net is not available in this build"));
         return EXIT_ERROR;
     }
     r = vmm_choose_accel(vmm);
@@ -399,7 +401,9 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     }
     MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus };
     vmm->m = machine_new(&cfg, chardev_backend(vmm->chr), &error);
-    if (!vmm->m || !vmm_boot(vmm, &error)) {
+    if (vmm->m)
+        vmm->virtio = virtio_devices_new(vmm->m, vmm->disks, &error);
+    if (!vmm->m || !vmm->virtio || !vmm_boot(vmm, &error)) {
         vmm_fail("%s", error->message);
         return EXIT_ERROR;
     }
@@ -436,6 +440,7 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     if (!machine_run_stop(vmm->m)) {
         vmm_fail("%s", _("a vCPU did not stop; exiting without cleaning it up"));
         vmm->m = NULL; /* still in use by that thread: leave it to exit() */
+        vmm->virtio = NULL;
         return vmm->exit_code;
     }
     machine_backend_fini(vmm->m);
