@@ -1,0 +1,64 @@
+#!/bin/sh
+# test-virtio-guest.sh - virtio devices seen by the reference guest (Debian
+# cloud kernel + busybox initramfs, scripts/mkinitramfs.sh) under
+# `vessel-vmm --accel dbt`: /dev/hwrng delivers bytes; a raw disk prepared
+# on the host reads back with the host's sha256; a write reaches the host
+# file; a read-only disk is marked ro and refuses writes.  Skipped without
+# the guest kernel.  The deadline only turns a hang into a failure.
+. "$top_srcdir/tests/lib/tap.sh"
+
+vmm=$top_builddir/vmm/vessel-vmm
+[ -x "$vmm" ] || tap_skip_all "vessel-vmm not built"
+guest=$(sh "$top_srcdir/scripts/guest-fetch.sh" 2>/dev/null) || tap_skip_all "guest kernel not available"
+[ -f "$guest/vmlinuz" ] || tap_skip_all "guest kernel not available"
+[ -x "${BUSYBOX:-/bin/busybox}" ] || tap_skip_all "busybox-static not installed"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+sh "$top_srcdir/scripts/mkinitramfs.sh" "$guest" "$work/base.cpio.gz" || tap_bail "mkinitramfs failed"
+
+# disk images: rw has known content (1 MiB), ro is 64 KiB of a pattern
+gen() { i=0; while [ $i -lt 60000 ]; do echo "block line $i $((i * 7 % 1013))"; i=$((i + 1)); done; }
+gen | head -c 1048576 > "$work/rw.img"
+sz=$(wc -c < "$work/rw.img")
+[ "$sz" -eq 1048576 ] || tap_bail "could not build the disk image"
+want_sha=$(head -c 524288 "$work/rw.img" | sha256sum | cut -d' ' -f1)
+head -c 65536 "$work/rw.img" > "$work/ro.img"
+ro_sha=$(sha256sum < "$work/ro.img" | cut -d' ' -f1)
+
+mkdir -p "$work/run/etc/vessel"
+cat > "$work/run/etc/vessel/run" <<'EOS'
+#!/bin/sh
+echo "T-RNG: $(head -c 64 /dev/hwrng | wc -c) $(cat /sys/class/misc/hw_random/rng_current)"
+echo "T-SHA: $(dd if=/dev/vda bs=4096 count=128 2>/dev/null | sha256sum | cut -d' ' -f1)"
+echo "T-SIZE: $(cat /sys/block/vda/size) $(cat /sys/block/vdb/size)"
+echo "T-RO: $(cat /sys/block/vdb/ro)"
+echo "vessel was here" | dd of=/dev/vda bs=512 seek=1000 conv=notrunc,fsync 2>/dev/null && echo "T-WRITE: ok"
+echo junk | dd of=/dev/vdb bs=512 seek=1 conv=notrunc,fsync 2>/dev/null || echo "T-ROWRITE: refused"
+sync
+echo "T-END"
+EOS
+chmod +x "$work/run/etc/vessel/run"
+(cd "$work/run" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip) > "$work/run.cpio.gz"
+cat "$work/base.cpio.gz" "$work/run.cpio.gz" > "$work/initrd.cpio.gz"
+
+scale=${VESSEL_TEST_TIMEOUT_SCALE:-1}
+log=$work/serial.txt
+tap_plan 8
+timeout $((1500 * scale)) "$vmm" --kernel "$guest/vmlinuz" --initrd "$work/initrd.cpio.gz" \
+    --cmdline "console=ttyS0 panic=-1" --memory 256 --accel dbt --no-reboot \
+    --disk "$work/rw.img" --disk "$work/ro.img,readonly" --serial "file:$log" > "$log.vmm" 2>&1
+rc=$?
+tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+[ $rc -eq 0 ] || { sed 's/^/# /' "$log.vmm"; tail -n 40 "$log" | sed 's/^/# /'; }
+tap_ok $rc "guest with rng and two disks boots and powers off"
+grep -q '^T-RNG: 64 virtio_rng' "$log"; tap_ok $? "/dev/hwrng is virtio-rng and delivers bytes"
+grep -q "^T-SHA: $want_sha" "$log"; tap_ok $? "the guest reads the host's disk content"
+grep -q '^T-SIZE: 2048 128$' "$log"; tap_ok $? "disk sizes in sectors"
+grep -q '^T-RO: 1$' "$log"; tap_ok $? "the read-only disk is read-only in the guest"
+grep -q '^T-WRITE: ok$' "$log"; tap_ok $? "the guest writes the rw disk"
+dd if="$work/rw.img" bs=512 skip=1000 count=1 2>/dev/null | grep -q '^vessel was here$'
+tap_ok $? "the host sees the guest's write"
+[ "$(sha256sum < "$work/ro.img" | cut -d' ' -f1)" = "$ro_sha" ] && grep -q '^T-ROWRITE: refused$' "$log"
+tap_ok $? "the read-only disk refuses writes and is unchanged"
+tap_done
