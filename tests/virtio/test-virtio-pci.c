@@ -202,6 +202,46 @@ static void test_bad_queue_size(Fx *f, gconstpointer data)
     g_assert_cmpuint(bar_read(f, 0x1c, 2), ==, 0);
 }
 
+/* A hostile driver: random writes of random widths all over the config
+ * space (from 0x40), both BARs and the notify area, with random bytes in
+ * guest RAM and kicks in between.  Nothing may crash; a reset and a proper
+ * setup must still work afterwards. */
+static void test_register_fuzz(Fx *f, gconstpointer data)
+{
+    (void)data;
+    GRand *r = g_rand_new_with_seed(0x5eed);
+    static const unsigned widths[] = { 1, 2, 4 };
+    for (unsigned i = 0; i < 20000; i++) {
+        unsigned w = widths[g_rand_int_range(r, 0, 3)];
+        uint32_t v = g_rand_int(r);
+        if (g_rand_int_range(r, 0, 4) == 0)
+            v &= 0xff;
+        switch (g_rand_int_range(r, 0, 6)) {
+        case 0: cfg_write(f, g_rand_int_range(r, 0x40, 0x100) & ~(w - 1), v, w); break;
+        case 1: bar_write(f, g_rand_int_range(r, 0, 0x40) & ~(w - 1), v, w); break;
+        case 2: bar_write(f, g_rand_int_range(r, 0, VIRTIO_PCI_BAR_SIZE) & ~(w - 1), v, w); break;
+        case 3:
+            io_bus_write(f->d.bus, IO_SPACE_MMIO,
+                         f->d.msix_bar + (g_rand_int_range(r, 0, 0x1000) & ~3u), 4, v);
+            break;
+        case 4: f->d.g.ram[g_rand_int_range(r, 0, TEST_RAM_SIZE)] = (uint8_t)v; break;
+        case 5: vdriver_kick(&f->d, 0); break;
+        }
+        (void)bar_read(f, g_rand_int_range(r, 0, VIRTIO_PCI_BAR_SIZE) & ~3u, 4);
+    }
+    g_rand_free(r);
+    cfg_write(f, 0x04, 0x0006, 2);
+    cfg_write(f, 0x82, 0, 2);                     /* MSI-X off: INTx */
+    test_guest_init(&f->d.g);
+    g_assert_true(fx_negotiate(f, VIRTIO_F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK);
+    fx_queue_setup(f, QSIZE, VIRTIO_MSI_NO_VECTOR);
+    fx_driver_ok(f);
+    g_assert_cmphex(bar_read(f, 0x14, 1), ==, 0x0f);
+    fx_offer_and_kick(f, 16);
+    g_assert_cmpuint(test_u16_get(&f->d.g, TQ_USED + 2), ==, 1);
+    g_assert_cmpuint(cfg_read(f, 0x40, 1), ==, 0x09);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -213,5 +253,6 @@ int main(int argc, char **argv)
     ADD("rng-intx", test_rng_intx);
     ADD("broken-queue-and-reset", test_broken_queue_and_reset);
     ADD("bad-queue-size", test_bad_queue_size);
+    ADD("register-fuzz", test_register_fuzz);
     return g_test_run();
 }
