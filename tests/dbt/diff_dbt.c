@@ -42,7 +42,12 @@ void diff_dbt_run(const DiffCase *c, DiffResult *res)
 
     DbtStop stop;
     memset(&stop, 0, sizeof(stop));
+    /* The budget counts REP iterations too: keep going until the end of
+     * the code, another stop, or a generous cap. */
     int rc = dbt_cpu_run(cpu, c->ninsn, &stop);
+    for (unsigned k = 0; rc == 0 && k < 1000 && stop.reason == DBT_STOP_LIMIT &&
+                        stop.rip != DIFF_CODE + c->code_len; k++)
+        rc = dbt_cpu_run(cpu, 1, &stop);
     res->vector = -1;
     if (rc < 0) {
         res->vector = 255;
@@ -50,6 +55,9 @@ void diff_dbt_run(const DiffCase *c, DiffResult *res)
         res->vector = stop.vector;
         res->fault_off = stop.rip - DIFF_CODE;
         res->cr2 = stop.cr2;
+    } else if (stop.reason == DBT_STOP_INT3) {
+        res->vector = 3;        /* as the host reports it: RIP after INT3 */
+        res->fault_off = stop.rip - DIFF_CODE;
     } else if (stop.reason != DBT_STOP_LIMIT || stop.rip != DIFF_CODE + c->code_len) {
         res->vector = 254;      /* stopped somewhere unexpected */
         res->fault_off = stop.rip - DIFF_CODE;

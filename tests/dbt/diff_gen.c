@@ -289,7 +289,7 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
             fixed_modrm = (uint8_t)hexbyte(h);
             plus_i = true;
         } else if (b >= 0 && !have_op && map == 0 && !prefix2 && !rexw &&
-                   (b == 0x66 || b == 0xf2 || b == 0xf3)) {
+                   (b == 0x66 || b == 0xf2 || b == 0xf3 || b == 0xf0)) {
             if (prefix)
                 prefix2 = (uint8_t)b;
             else

@@ -34,6 +34,7 @@
 #define ST_FL_OUT 384
 #define ST_FX_IN 512
 #define ST_FX_OUT 1024
+#define ST_RSP 1536
 
 #define STUB_CODE 0x20000000ull     /* prologue/epilogue, outside the window */
 #define STUB_STATE (STUB_CODE + 0x1000)
@@ -95,6 +96,8 @@ static void build_code(uint8_t *stub, uint8_t *code, const DiffCase *c)
     Emit e = { stub, STUB_CODE, 0 };
 
     emit(&e, save, sizeof(save));
+    emit(&e, (const uint8_t[]){ 0x48, 0x89 }, 2);               /* mov [rsp slot], rsp */
+    emit_riprel(&e, 4, STUB_STATE + ST_RSP);
     emit(&e, (const uint8_t[]){ 0x48, 0x0f, 0xae }, 3);          /* fxrstor64 */
     emit_riprel(&e, 1, STUB_STATE + ST_FX_IN);
     emit1(&e, 0xff);                                            /* push [fl] */
@@ -113,6 +116,8 @@ static void build_code(uint8_t *stub, uint8_t *code, const DiffCase *c)
     emit_riprel(&e, 0, STUB_STATE + ST_FL_OUT);
     emit(&e, (const uint8_t[]){ 0x48, 0x0f, 0xae }, 3);          /* fxsave64 */
     emit_riprel(&e, 0, STUB_STATE + ST_FX_OUT);
+    emit(&e, (const uint8_t[]){ 0x48, 0x8b }, 2);               /* mov rsp, [slot]: */
+    emit_riprel(&e, 4, STUB_STATE + ST_RSP);                    /* the code may push */
     emit(&e, restore, sizeof(restore));
 
     Emit k = { code, DIFF_CODE, 0 };

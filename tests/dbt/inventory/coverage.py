@@ -32,7 +32,7 @@ NOT_ADVERTISED = re.compile(
     r"xsetbv|xbegin|xend|xabort|xtest|rdrand|rdseed|andn|bextr|blsi|blsmsk|blsr|bzhi|mulx|"
     r"pdep|pext|rorx|sarx|shlx|shrx|adcx|adox|movbe|clflushopt|clwb|rdpid|wrpkru|rdpkru|"
     r"stac|clac|encls|rmpadjust|pvalidate|stgi|clgi|vmrun|vmload|vmsave|vmmcall|vmcall|"
-    r"invpcid|tpause|umonitor|umwait|serialize|ptwrite|lfence|sfence|mfence|rdtscp)")
+    r"invpcid|tpause|umonitor|umwait|serialize|ptwrite|lfence|sfence|mfence|tzcnt|lzcnt)")
 
 X87_OTHERS = {"fxsave", "fxsave64", "fxrstor", "fxrstor64", "ldmxcsr", "stmxcsr", "emms",
               "fwait"}
@@ -64,6 +64,9 @@ def harness_forms(harness):
         if m:
             form = inventory.form_of(m.group(1))
             if form:
+                # objdump -b binary shows branch targets as plain numbers
+                if re.match(r"^(j[a-z]+|call|loop[a-z]*|jrcxz) imm$", form):
+                    form = form[:-3] + "rel"
                 forms.add(form)
     return forms
 
