@@ -83,18 +83,24 @@ uint8_t vdriver_negotiate(VDriver *f, uint64_t features)
     return (uint8_t)vdriver_bar_read(f, 0x14, 1);
 }
 
-void vdriver_queue_setup(VDriver *f, unsigned q, uint16_t size, uint16_t vector)
+void vdriver_queue_setup_at(VDriver *f, unsigned q, uint16_t size, uint16_t vector,
+                            uint64_t desc, uint64_t avail, uint64_t used)
 {
     vdriver_bar_write(f, 0x16, q, 2);
     vdriver_bar_write(f, 0x18, size, 2);
     vdriver_bar_write(f, 0x1a, vector, 2);
-    vdriver_bar_write(f, 0x20, TQ_DESC, 4);
-    vdriver_bar_write(f, 0x24, 0, 4);
-    vdriver_bar_write(f, 0x28, TQ_AVAIL, 4);
-    vdriver_bar_write(f, 0x2c, 0, 4);
-    vdriver_bar_write(f, 0x30, TQ_USED, 4);
-    vdriver_bar_write(f, 0x34, 0, 4);
+    vdriver_bar_write(f, 0x20, (uint32_t)desc, 4);
+    vdriver_bar_write(f, 0x24, (uint32_t)(desc >> 32), 4);
+    vdriver_bar_write(f, 0x28, (uint32_t)avail, 4);
+    vdriver_bar_write(f, 0x2c, (uint32_t)(avail >> 32), 4);
+    vdriver_bar_write(f, 0x30, (uint32_t)used, 4);
+    vdriver_bar_write(f, 0x34, (uint32_t)(used >> 32), 4);
     vdriver_bar_write(f, 0x1c, 1, 2);
+}
+
+void vdriver_queue_setup(VDriver *f, unsigned q, uint16_t size, uint16_t vector)
+{
+    vdriver_queue_setup_at(f, q, size, vector, TQ_DESC, TQ_AVAIL, TQ_USED);
 }
 
 void vdriver_driver_ok(VDriver *f)

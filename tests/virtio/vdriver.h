@@ -33,6 +33,9 @@ void vdriver_bar_write(VDriver *d, uint64_t off, uint32_t val, unsigned size);
 uint8_t vdriver_negotiate(VDriver *d, uint64_t features);
 /* Queue @q at the TQ_* addresses with @size entries and MSI-X @vector. */
 void vdriver_queue_setup(VDriver *d, unsigned q, uint16_t size, uint16_t vector);
+/* The same with the rings at @desc, @avail, @used. */
+void vdriver_queue_setup_at(VDriver *d, unsigned q, uint16_t size, uint16_t vector,
+                            uint64_t desc, uint64_t avail, uint64_t used);
 void vdriver_driver_ok(VDriver *d);
 void vdriver_kick(VDriver *d, unsigned q);
 /* Publish head @head in queue 0's avail ring (@qsize entries). */
