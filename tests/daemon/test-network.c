@@ -241,7 +241,8 @@ static gboolean default_active(gpointer data)
 static void test_default_network(void)
 {
     g_autofree char *unshare = g_find_program_in_path("unshare");
-    if (geteuid() != 0 || !unshare || !g_find_program_in_path("nsenter")) {
+    g_autofree char *nsenter = g_find_program_in_path("nsenter");
+    if (geteuid() != 0 || !unshare || !nsenter) {
         g_test_skip("needs root, unshare and nsenter (runs in a private network namespace)");
         return;
     }
