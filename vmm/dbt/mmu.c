@@ -179,6 +179,34 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
     return pa;
 }
 
+/* A non-canonical address is #SS(0) when it goes through the stack
+ * segment (RSP/RBP-based operands, implicit stack accesses), else #GP(0).
+ * This path is rare, so the instruction at RIP is decoded again here
+ * instead of tracking the current instruction in the hot loop. */
+static int noncanonical_vector(DbtCpu *cpu, DbtAccess acc)
+{
+    if (acc == DBT_ACC_EXEC || !dbt_canonical(cpu->rip))
+        return DBT_EXC_GP;
+    const DbtTlbEntry *e = &cpu->tlb_cur[(cpu->rip >> 12) & (DBT_TLB_SIZE - 1)];
+    if (e->tag_x != (cpu->rip & DBT_PAGE_MASK))
+        return DBT_EXC_GP;
+    const uint8_t *p = (const uint8_t *)(e->addend + cpu->rip);
+    DbtInsn in;
+    if (dbt_decode(&in, p, 0x1000 - (unsigned)(cpu->rip & 0xfff)) <= 0)
+        return DBT_EXC_GP;
+    if (in.flags & DBT_I_MEM)
+        return in.base == DBT_RSP || in.base == DBT_RBP ? DBT_EXC_SS : DBT_EXC_GP;
+    static const DbtOp stack_ops[] = {
+        op_push_R, op_pop_R, op_push_I, op_push_E, op_pop_E, op_call_rel, op_call_E,
+        op_ret, op_enter, op_leave, op_pushf, op_popf, op_push_seg, op_pop_seg,
+        op_iret, op_retf,
+    };
+    for (size_t k = 0; k < sizeof(stack_ops) / sizeof(stack_ops[0]); k++)
+        if (in.op == stack_ops[k])
+            return DBT_EXC_SS;
+    return DBT_EXC_GP;
+}
+
 uint64_t dbt_mmu_translate(DbtCpu *cpu, uint64_t la, DbtAccess acc)
 {
     uint64_t pa;
@@ -186,7 +214,7 @@ uint64_t dbt_mmu_translate(DbtCpu *cpu, uint64_t la, DbtAccess acc)
 
     DBT_STAT_INC(cpu, tlb_misses);
     if (!dbt_canonical(la))
-        dbt_raise(cpu, DBT_EXC_GP, 0);
+        dbt_raise(cpu, noncanonical_vector(cpu, acc), 0);
     if (cpu->cr0 & DBT_CR0_PG) {
         pa = walk(cpu, la, acc, &w_ok, &x_ok, &dirty, &global);
     } else {
