@@ -11,7 +11,8 @@
  * .../sequence run sequences of several forms.
  *
  * Environment: VESSEL_DIFF_CASES=N cases per form (default 16),
- * VESSEL_DIFF_SEED=S (default fixed; "random" picks one and prints it),
+ * VESSEL_DIFF_SEED=S or --seed S (default fixed; VESSEL_DIFF_SEED=random
+ * picks one; the seed is printed),
  * VESSEL_DIFF_CASE=K runs only case K (reproduction), VESSEL_DIFF_VERBOSE=1
  * prints every case.  `--list-encodings` prints one encoding of every
  * form variant, in hex, for the inventory coverage report.
@@ -135,8 +136,8 @@ static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
             continue;
         if (bad++ < MAX_REPORTED) {
             g_test_message("MISMATCH seed=%#" PRIx64 " case=%u code=%s: %s", H.seed, index[k], code, diff);
-            g_test_message("reproduce: VESSEL_DIFF_SEED=%#" PRIx64 " VESSEL_DIFF_CASE=%u "
-                           "VESSEL_DIFF_VERBOSE=1 %s -p %s", H.seed, index[k], g_get_prgname(),
+            g_test_message("reproduce: VESSEL_DIFF_CASE=%u VESSEL_DIFF_VERBOSE=1 "
+                           "%s --seed %#" PRIx64 " -p %s", index[k], g_get_prgname(), H.seed,
                            g_test_get_path());
         }
     }
@@ -279,14 +280,31 @@ static void harness_init(void)
 
 int main(int argc, char **argv)
 {
+    const char *seed_arg = NULL;
+    int out = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--list-encodings")) {
             list_encodings();
             return 0;
         }
+        /* --seed N / --seed=N (a number) is ours; GLib's own "R02S..."
+         * seeds pass through. */
+        if (!strcmp(argv[i], "--seed") && i + 1 < argc && g_ascii_isdigit(argv[i + 1][0])) {
+            seed_arg = argv[++i];
+            continue;
+        }
+        if (g_str_has_prefix(argv[i], "--seed=") && g_ascii_isdigit(argv[i][7])) {
+            seed_arg = argv[i] + 7;
+            continue;
+        }
+        argv[out++] = argv[i];
     }
+    argc = out;
+    argv[argc] = NULL;
     g_test_init(&argc, &argv, NULL);
     harness_init();
+    if (seed_arg)
+        H.seed = g_ascii_strtoull(seed_arg, NULL, 0);
     printf("# seed %#" PRIx64 ", %u cases per form, %u SSE + %u x87 forms\n", H.seed, H.cases,
            diff_fpu_nforms, diff_x87_nforms);
 
