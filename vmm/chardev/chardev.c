@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib-unix.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +36,8 @@ typedef enum {
 struct CharDev {
     CharBackend be;          /* first: the UART holds a CharBackend * */
     CharDevKind kind;
-    GMutex lock;             /* out_fd */
+    GMutex lock;             /* out_fd, congested */
+    gboolean congested;      /* reader stayed full: drop until it drains */
     int in_fd, out_fd;
     gboolean drop_when_full; /* non-blocking output: drop on EAGAIN */
     int listen_fd, client_fd, pty_slave_fd;
@@ -63,10 +66,26 @@ static void chardev_stdio_restore(void)
     }
 }
 
+/* An attached socket or pty reader that is momentarily slower than the
+ * guest gets a short grace period; one that stays full is "congested" and
+ * its output dropped until it drains, so it can never stall the guest. */
+#define CHARDEV_GRACE_MS 50
+
+static bool chardev_wait_writable(CharDev *cd, int timeout_ms)
+{
+    struct pollfd p = { .fd = cd->out_fd, .events = POLLOUT };
+    return poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLOUT);
+}
+
 static void chardev_be_write(CharBackend *be, const uint8_t *buf, size_t len)
 {
     CharDev *cd = (CharDev *)be;
     g_mutex_lock(&cd->lock);
+    if (cd->congested && cd->out_fd >= 0) {
+        if (!chardev_wait_writable(cd, 0))
+            goto out;
+        cd->congested = FALSE;
+    }
     while (len && cd->out_fd >= 0) {
         ssize_t n;
         if (cd->kind == CHARDEV_UNIX)
@@ -80,10 +99,15 @@ static void chardev_be_write(CharBackend *be, const uint8_t *buf, size_t len)
         }
         if (n < 0 && errno == EINTR)
             continue;
-        /* EAGAIN (slow or absent reader), EPIPE (client went away) or a
-         * full disk: the guest's output is dropped, never blocked on. */
+        if (n < 0 && errno == EAGAIN && chardev_wait_writable(cd, CHARDEV_GRACE_MS))
+            continue;
+        /* Still full (slow or absent reader), EPIPE (client went away) or
+         * a full disk: the guest's output is dropped, never blocked on. */
+        if (n < 0 && errno == EAGAIN)
+            cd->congested = TRUE;
         break;
     }
+out:
     g_mutex_unlock(&cd->lock);
 }
 
@@ -173,6 +197,7 @@ static gboolean chardev_accept(gint fd, GIOCondition cond, gpointer data)
     cd->in_fd = c;
     g_mutex_lock(&cd->lock);
     cd->out_fd = c;
+    cd->congested = FALSE;
     g_mutex_unlock(&cd->lock);
     chardev_watch_input(cd);
     return G_SOURCE_CONTINUE;

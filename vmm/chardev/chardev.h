@@ -11,8 +11,10 @@
  * The front-end (the UART) sees a CharBackend; input is handed to it
  * through ChardevFrontend on the main thread, with flow control: when the
  * front-end has no room we stop reading until it calls accept_input.
- * Output never blocks the guest for a detached or slow socket/pty client
- * (bytes are dropped); stdio and files are written synchronously. */
+ * Output never blocks the guest for long: with nobody attached to the
+ * socket it is dropped; an attached socket or pty reader that falls
+ * behind gets a 50 ms grace period, then its output is dropped until it
+ * catches up.  stdio and files are written synchronously. */
 #ifndef VESSEL_CHARDEV_H
 #define VESSEL_CHARDEV_H
 
