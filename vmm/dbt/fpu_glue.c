@@ -20,6 +20,7 @@ void dbt_fpu_env_init(DbtCpu *cpu)
     cpu->fpu_env.opaque = cpu;
     cpu->fpu_env.mem_read = glue_read;
     cpu->fpu_env.mem_write = glue_write;
+    cpu->fpu_env.rflags = &cpu->rflags;
 }
 
 int op_fpu(DbtCpu *cpu, const DbtInsn *i)
@@ -41,6 +42,11 @@ int op_fpu(DbtCpu *cpu, const DbtInsn *i)
         fi.ea = dbt_ea(cpu, i);
     cpu->fpu_env.cr0 = cpu->cr0;
     cpu->fpu_env.cr4 = cpu->cr4;
+    /* (U)COMIS* and FCOMI* write ZF PF CF, FCMOVcc reads them: hand the
+     * FPU unit materialized RFLAGS (the lazy state is then NONE) */
+    if ((i->map == 1 && (i->opc == 0x2e || i->opc == 0x2f))
+        || (i->map == 0 && (i->opc == 0xda || i->opc == 0xdb || i->opc == 0xdf)))
+        dbt_flags_materialize(cpu);
     int r = fpu_exec(&cpu->fpu, &fi, &cpu->fpu_env);
     if (likely(r == FPU_OK))
         return DBT_OK;
