@@ -383,10 +383,6 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     int r = vmm_parse(vmm, &argc, &argv);
     if (r)
         return r;
-    if (vmm->nets) {
-        vmm_fail("%s", _("--net: virtio-net is not available in this build"));
-        return EXIT_ERROR;
-    }
     r = vmm_choose_accel(vmm);
     if (r)
         return r;
@@ -402,7 +398,7 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus };
     vmm->m = machine_new(&cfg, chardev_backend(vmm->chr), &error);
     if (vmm->m)
-        vmm->virtio = virtio_devices_new(vmm->m, vmm->disks, &error);
+        vmm->virtio = virtio_devices_new(vmm->m, vmm->disks, vmm->nets, &error);
     if (!vmm->m || !vmm->virtio || !vmm_boot(vmm, &error)) {
         vmm_fail("%s", error->message);
         return EXIT_ERROR;

@@ -1,19 +1,30 @@
 /* virtio_devices.c - assembles the virtio devices of a VM on the
  * machine's PCI bus, in a fixed order (rng, then disks in command-line
- * order), with guest memory reached through machine_ram_ptr(). */
+ * order, then nets), with guest memory reached through machine_ram_ptr(). */
 #include "config.h"
 
 #include "vmm/virtio/virtio_devices.h"
 #include "vmm/virtio/blk.h"
+#include "vmm/virtio/net.h"
 #include "vmm/virtio/rng.h"
 #include "i18n.h"
 
+#include <glib-unix.h>
+#include <stdio.h>
 #include <string.h>
+
+/* A virtio-net and the fd watch that feeds its receive queue. */
+typedef struct {
+    Machine *m;
+    VirtioNet *vn;
+    guint watch;            /* 0 while the guest has no receive buffers */
+} VirtioNetPort;
 
 struct VirtioDevices {
     VirtioGuestMem mem;
     VirtioRng *rng;
     GPtrArray *disks;       /* VirtioBlk * */
+    GPtrArray *nets;        /* VirtioNetPort * */
 };
 
 static void *virtio_devices_ram(void *opaque, uint64_t gpa, uint64_t len)
@@ -26,11 +37,89 @@ static void virtio_devices_blk_free(gpointer p)
     virtio_blk_destroy(p);
 }
 
-VirtioDevices *virtio_devices_new(Machine *m, char **disks, GError **error)
+/* Main thread: frames are waiting on the tap. */
+static gboolean virtio_net_port_ready(gint fd, GIOCondition cond, gpointer opaque)
+{
+    VirtioNetPort *p = opaque;
+    (void)fd;
+    (void)cond;
+    machine_lock(p->m);
+    bool more = virtio_net_rx_poll(p->vn);
+    if (!more)
+        p->watch = 0;
+    machine_unlock(p->m);
+    return more ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* vCPU thread, device lock held: the guest posted receive buffers. */
+static void virtio_net_port_buffers(void *opaque)
+{
+    VirtioNetPort *p = opaque;
+    if (!p->watch)
+        p->watch = g_unix_fd_add(virtio_net_fd(p->vn), G_IO_IN, virtio_net_port_ready, p);
+}
+
+static void virtio_net_port_free(gpointer data)
+{
+    VirtioNetPort *p = data;
+    if (p->watch)
+        g_source_remove(p->watch);
+    virtio_net_destroy(p->vn);
+    g_free(p);
+}
+
+/* "tap=IFNAME[,mac=MAC]" -> a port; @index picks the default MAC. */
+static VirtioNetPort *virtio_net_port_new(Machine *m, const VirtioGuestMem *mem,
+                                          const char *spec, unsigned index, GError **error)
+{
+    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+    const char *ifname = NULL;
+    uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, (uint8_t)(0x56 + index) };
+    for (char **p = parts; *p; p++) {
+        unsigned b[6];
+        char end;
+        if (g_str_has_prefix(*p, "tap=") && (*p)[4]) {
+            ifname = *p + 4;
+        } else if (g_str_has_prefix(*p, "mac=") &&
+                   sscanf(*p + 4, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+                          &b[5], &end) == 6 &&
+                   b[0] <= 255 && b[1] <= 255 && b[2] <= 255 && b[3] <= 255 &&
+                   b[4] <= 255 && b[5] <= 255 && !(b[0] & 1)) {
+            for (int i = 0; i < 6; i++)
+                mac[i] = (uint8_t)b[i];
+        } else {
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                        _("--net %s: expected tap=IFNAME[,mac=MAC] with a unicast MAC"), spec);
+            return NULL;
+        }
+    }
+    if (!ifname) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                    _("--net %s: expected tap=IFNAME[,mac=MAC] with a unicast MAC"), spec);
+        return NULL;
+    }
+    int fd = net_tap_open(ifname, error);
+    if (fd < 0)
+        return NULL;
+    VirtioNetPort *p = g_new0(VirtioNetPort, 1);
+    p->m = m;
+    p->vn = virtio_net_create(machine_pci(m), mem, fd, mac);
+    if (!p->vn) {
+        g_free(p);
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "%s",
+                    _("no free PCI slot or MMIO space for a virtio device"));
+        return NULL;
+    }
+    virtio_net_set_rx_notify(p->vn, virtio_net_port_buffers, p);
+    return p;
+}
+
+VirtioDevices *virtio_devices_new(Machine *m, char **disks, char **nets, GError **error)
 {
     VirtioDevices *vd = g_new0(VirtioDevices, 1);
     vd->mem = (VirtioGuestMem){ virtio_devices_ram, m };
     vd->disks = g_ptr_array_new_with_free_func(virtio_devices_blk_free);
+    vd->nets = g_ptr_array_new_with_free_func(virtio_net_port_free);
     PciHost *host = machine_pci(m);
     vd->rng = virtio_rng_create(host, &vd->mem, NULL);
     if (!vd->rng)
@@ -50,6 +139,15 @@ VirtioDevices *virtio_devices_new(Machine *m, char **disks, GError **error)
             goto full;
         g_ptr_array_add(vd->disks, blk);
     }
+    unsigned index = 0;
+    for (char **n = nets; n && *n; n++) {
+        VirtioNetPort *p = virtio_net_port_new(m, &vd->mem, *n, index++, error);
+        if (!p) {
+            virtio_devices_free(vd);
+            return NULL;
+        }
+        g_ptr_array_add(vd->nets, p);
+    }
     return vd;
 full:
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "%s",
@@ -62,6 +160,7 @@ void virtio_devices_free(VirtioDevices *vd)
 {
     if (!vd)
         return;
+    g_ptr_array_free(vd->nets, TRUE);
     g_ptr_array_free(vd->disks, TRUE);
     virtio_rng_destroy(vd->rng);
     g_free(vd);

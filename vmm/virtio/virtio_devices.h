@@ -11,8 +11,9 @@
 
 typedef struct VirtioDevices VirtioDevices;
 
-/* @disks: NULL-terminated "FILE[,readonly]" strings, or NULL. */
-VirtioDevices *virtio_devices_new(Machine *m, char **disks, GError **error);
+/* @disks: NULL-terminated "FILE[,readonly]" strings, or NULL; @nets
+ * likewise "tap=IFNAME[,mac=MAC]". */
+VirtioDevices *virtio_devices_new(Machine *m, char **disks, char **nets, GError **error);
 void virtio_devices_free(VirtioDevices *vd);
 
 #endif
