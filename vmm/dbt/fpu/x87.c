@@ -805,6 +805,10 @@ int x87_exec(DbtFpuState *st, const FpuInsn *in, const FpuEnv *env)
     if (is_control(in))
         return FPU_OK;
 
+    /* An unmasked pre-computation exception (IE, DE, ZE) stops the
+     * operation: no post-computation flags (OE, UE, PE, C1). */
+    if (x.exc & (F80_IE | F80_DE | F80_ZE) & ~st->fcw)
+        x.exc &= ~(unsigned)(F80_OE | F80_UE | F80_PE | F80_C1);
     /* Flags: sticky exception bits, C1 from this instruction, C0-C3. */
     uint16_t fsw = st->fsw;
     fsw |= (uint16_t)(x.exc & 0x7f);
