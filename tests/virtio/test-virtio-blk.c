@@ -98,6 +98,23 @@ static void test_config(Fx *f, gconstpointer data)
     uint32_t feat = vdriver_bar_read(&f->d, 0x04, 4);
     g_assert_true(feat & (1u << 9));                /* FLUSH */
     g_assert_cmpuint(!!(feat & (1u << 5)), ==, GPOINTER_TO_INT(data));   /* RO */
+    /* with a device-config capability too, no capability overlaps another
+     * and the notify multiplier survives */
+    unsigned types = 0, prev_end = 0x40;
+    for (unsigned at = vdriver_cfg_read(&f->d, 0x34, 1), n = 0; at && n < 16; n++) {
+        g_assert_cmpuint(at, >=, prev_end);
+        unsigned id = vdriver_cfg_read(&f->d, at, 1);
+        unsigned len = id == 0x09 ? vdriver_cfg_read(&f->d, at + 2, 1) : 12;
+        if (id == 0x09) {
+            unsigned type = vdriver_cfg_read(&f->d, at + 3, 1);
+            types |= 1u << type;
+            if (type == 2)
+                g_assert_cmpuint(vdriver_cfg_read(&f->d, at + 16, 4), ==, VIRTIO_PCI_NOTIFY_MULT);
+        }
+        prev_end = at + len;
+        at = vdriver_cfg_read(&f->d, at + 1, 1);
+    }
+    g_assert_cmphex(types, ==, 0x1e);
 }
 
 static void test_read(Fx *f, gconstpointer data)

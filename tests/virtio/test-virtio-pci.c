@@ -49,8 +49,8 @@ static void fx_offer_and_kick(Fx *f, uint32_t len)
 
 static void msix_enable(Fx *f, uint16_t extra_ctrl)
 {
-    uint32_t ctrl = cfg_read(f, 0x82, 2);
-    cfg_write(f, 0x82, ctrl | 0x8000 | extra_ctrl, 2);
+    uint32_t ctrl = cfg_read(f, 0x92, 2);
+    cfg_write(f, 0x92, ctrl | 0x8000 | extra_ctrl, 2);
     for (unsigned v = 0; v < 2; v++) {
         io_bus_write(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + 16 * v, 4, 0xfee00000);
         io_bus_write(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + 16 * v + 4, 4, 0);
@@ -147,7 +147,7 @@ static void test_msix_masked_pending(Fx *f, gconstpointer data)
     uint64_t pba = 0;
     io_bus_read(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + VIRTIO_PCI_PBA_OFF, 4, &pba);
     g_assert_cmphex(pba, ==, 2);
-    cfg_write(f, 0x82, cfg_read(f, 0x82, 2) & ~0x4000u, 2);
+    cfg_write(f, 0x92, cfg_read(f, 0x92, 2) & ~0x4000u, 2);
     g_assert_cmpuint(f->d.nmsi, ==, 1);
     io_bus_read(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + VIRTIO_PCI_PBA_OFF, 4, &pba);
     g_assert_cmphex(pba, ==, 0);
@@ -231,7 +231,7 @@ static void test_register_fuzz(Fx *f, gconstpointer data)
     }
     g_rand_free(r);
     cfg_write(f, 0x04, 0x0006, 2);
-    cfg_write(f, 0x82, 0, 2);                     /* MSI-X off: INTx */
+    cfg_write(f, 0x92, 0, 2);                     /* MSI-X off: INTx */
     test_guest_init(&f->d.g);
     g_assert_true(fx_negotiate(f, VIRTIO_F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK);
     fx_queue_setup(f, QSIZE, VIRTIO_MSI_NO_VECTOR);

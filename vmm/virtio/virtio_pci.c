@@ -19,7 +19,7 @@
 #define CAP_DEVICE 4
 
 #define CFG_CAP_BASE 0x40u
-#define CFG_MSIX 0x80u
+#define CFG_MSIX 0x90u
 #define MSIX_CTRL_ENABLE 0x8000u
 #define MSIX_CTRL_MASKALL 0x4000u
 #define MSIX_ENTRY_MASKED 1u
@@ -439,11 +439,12 @@ static void virtio_pci_caps_build(VirtioPci *vp, uint8_t *c)
     c[0x34] = CFG_CAP_BASE;
     virtio_pci_cap_put(c, 0x40, 0x50, CAP_COMMON, VIRTIO_PCI_COMMON_OFF, CC_SIZE, 16);
     virtio_pci_cap_put(c, 0x50, 0x60, CAP_ISR, VIRTIO_PCI_ISR_OFF, 4, 16);
-    virtio_pci_cap_put(c, 0x60, vp->config_size ? 0x70 : CFG_MSIX, CAP_NOTIFY,
+    /* the notify capability is 20 bytes: 0x60-0x73 */
+    virtio_pci_cap_put(c, 0x60, vp->config_size ? 0x78 : CFG_MSIX, CAP_NOTIFY,
                        VIRTIO_PCI_NOTIFY_OFF, VIRTIO_PCI_NOTIFY_MULT * vp->ops->num_queues, 20);
     put32(c + 0x60 + 16, VIRTIO_PCI_NOTIFY_MULT);
     if (vp->config_size)
-        virtio_pci_cap_put(c, 0x70, CFG_MSIX, CAP_DEVICE, VIRTIO_PCI_DEVICE_OFF,
+        virtio_pci_cap_put(c, 0x78, CFG_MSIX, CAP_DEVICE, VIRTIO_PCI_DEVICE_OFF,
                            vp->config_size, 16);
     c[CFG_MSIX] = 0x11;               /* MSI-X */
     c[CFG_MSIX + 1] = 0;
