@@ -142,8 +142,6 @@ gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error)
         }
         cfg->shutdown_grace = g;
     }
-    /* an isolated daemon (--config) only gets one when it asks */
-    cfg->default_network = FALSE;
     if (g_key_file_has_key(kf, "networks", "define_default", NULL)) {
         gboolean b = g_key_file_get_boolean(kf, "networks", "define_default", &local);
         if (local) {

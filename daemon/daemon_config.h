@@ -14,6 +14,8 @@
  *                                              autostart, on first start;
  *                                              default true without --config)
  *
+ * Without --config, CONFIG_DIR/vesseld.conf of the mode is read when it
+ * exists (/etc/vessel/vesseld.conf, $XDG_CONFIG_HOME/vessel/vesseld.conf).
  * Relative paths in the file are taken relative to the file's directory. */
 #ifndef VESSEL_DAEMON_CONFIG_H
 #define VESSEL_DAEMON_CONFIG_H

@@ -202,8 +202,17 @@ int main(int argc, char **argv)
     int rc = 1;
     umask(022);
 
-    if (config_path && !daemon_config_load(d->config, config_path, &err))
-        goto out;
+    if (config_path) {
+        /* an isolated daemon only gets a default network when it asks */
+        d->config->default_network = FALSE;
+        if (!daemon_config_load(d->config, config_path, &err))
+            goto out;
+    } else {
+        /* the mode's own vesseld.conf, when there is one */
+        g_autofree char *def = g_build_filename(d->config->config_dir, "vesseld.conf", NULL);
+        if (g_file_test(def, G_FILE_TEST_EXISTS) && !daemon_config_load(d->config, def, &err))
+            goto out;
+    }
     if (!daemon_config_make_dirs(d->config, &err) || !take_lock(d, &err))
         goto out;
     prepare_vmm_dirs(d);

@@ -18,6 +18,11 @@ static void test_session_timeout(void)
     g_autofree char *confhome = g_build_filename(dir->path, "config", NULL);
     g_autofree char *statehome = g_build_filename(dir->path, "state", NULL);
     g_assert_cmpint(g_mkdir_with_parents(runtime, 0700), ==, 0);
+    /* the session's own vesseld.conf is read without --config */
+    g_autofree char *vconf = g_build_filename(confhome, "vessel", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(vconf, 0700), ==, 0);
+    g_autofree char *vfile = g_build_filename(vconf, "vesseld.conf", NULL);
+    g_assert_true(g_file_set_contents(vfile, "[sockets]\nrw_perms=0640\n", -1, NULL));
     g_autofree char *e1 = g_strconcat("XDG_RUNTIME_DIR=", runtime, NULL);
     g_autofree char *e2 = g_strconcat("XDG_CONFIG_HOME=", confhome, NULL);
     g_autofree char *e3 = g_strconcat("XDG_STATE_HOME=", statehome, NULL);
@@ -32,7 +37,7 @@ static void test_session_timeout(void)
     g_assert_true(vt_wait_for_path(sock, vt_timeout_ms(20000)));
     struct stat st;
     g_assert_cmpint(stat(sock, &st), ==, 0);
-    g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+    g_assert_cmpint(st.st_mode & 0777, ==, 0640);
     g_autofree char *esc = g_dbus_address_escape_value(sock);
     g_autofree char *addr = g_strconcat("unix:path=", esc, NULL);
     g_autoptr(GDBusConnection) c = g_dbus_connection_new_for_address_sync(
