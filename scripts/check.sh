@@ -14,14 +14,22 @@ run_check() {
   dir=$1; shift
   echo "=== $dir: configure $*"
   mkdir -p "$dir"
-  (cd "$dir" && "$top/configure" -q "$@" && make -s -j"$jobs" && \
-     make -j"$jobs" check) || {
-    echo "=== $dir: FAILED; test logs:"
-    find "$dir/tests" -name '*.log' ! -name 'test-suite.log' -newer "$dir/config.status" \
-       -exec grep -l -E '^(not ok|Bail out|ERROR)' {} + 2>/dev/null | while read -r f; do
-         echo "--- $f"; tail -n 60 "$f"; done
-    return 1
-  }
+  start=$(date +%s)
+  if (cd "$dir" && "$top/configure" -q "$@" && make -s -j"$jobs" && \
+        make -j"$jobs" check) > "$dir.log" 2>&1; then
+    grep -E '^(# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):|Testsuite summary for)' "$dir.log" | \
+      awk '/^# TOTAL/{t+=$3} /^# PASS/{p+=$3} /^# SKIP/{s+=$3} /^# XFAIL/{x+=$3} END{printf "=== %s: %d tests, %d pass, %d skip, %d xfail\n", "'"$dir"'", t, p, s, x}'
+    echo "=== $dir: ok in $(( $(date +%s) - start )) s"
+    return 0
+  fi
+  echo "=== $dir: FAILED after $(( $(date +%s) - start )) s; the failing part:"
+  grep -E '^(FAIL|ERROR|XPASS):' "$dir.log" | head -n 40
+  grep -nE '\*\*\*|error:' "$dir.log" | head -n 20
+  find "$dir/tests" -name 'test-suite.log' -newer "$dir/config.status" 2>/dev/null | while read -r f; do
+    grep -qE '^# (FAIL|ERROR|XPASS): *[1-9]' "$f" && { echo "--- $f"; grep -E '^(not ok|Bail out|ERROR|# )' "$f" | grep -v '# TODO' | tail -n 60; }
+  done
+  tail -n 30 "$dir.log"
+  return 1
 }
 
 run_check build
