@@ -11,7 +11,7 @@ PKGS="
   busybox-static cpio xz-utils zstd e2fsprogs kmod
   iproute2 nftables dnsmasq-base
   tmux ca-certificates bc
-  libvirt0
+  libvirt0 acpica-tools
 "
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (sudo $0)" >&2
