@@ -18,7 +18,8 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/sbin" "$stage/etc/acpi/PWRF" "$stage/etc/vessel" \
          "$stage/proc" "$stage/sys" "$stage/dev" "$stage/tmp" "$stage/mnt" \
-         "$stage/root" "$stage/lib/modules" "$stage/usr/share/udhcpc"
+         "$stage/root" "$stage/lib/modules" "$stage/usr/share/udhcpc" \
+         "$stage/var/log" "$stage/var/run" "$stage/run"
 cp "$busybox" "$stage/bin/busybox"
 for applet in $("$busybox" --list); do
   [ "$applet" = busybox ] || ln -s busybox "$stage/bin/$applet"
