@@ -11,7 +11,7 @@ PKGS="
   busybox-static cpio xz-utils zstd e2fsprogs kmod
   iproute2 nftables dnsmasq-base
   tmux ca-certificates bc
-  libvirt0 acpica-tools
+  libvirt0 acpica-tools python3 lz4 binutils
 "
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (sudo $0)" >&2

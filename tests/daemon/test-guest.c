@@ -69,6 +69,10 @@ static void test_real_vmm(void)
 {
     g_autofree char *guest = find_guest_dir();
     g_autofree char *vmm = vt_build_path("vmm/vessel-vmm");
+    if (g_getenv("VESSEL_TEST_QUICK")) {
+        g_test_skip("guest boots run in the main configuration only (VESSEL_TEST_QUICK)");
+        return;
+    }
     if (!guest) {
         g_test_skip("reference guest not cached (scripts/guest-fetch.sh)");
         return;

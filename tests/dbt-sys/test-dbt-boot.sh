@@ -8,6 +8,7 @@
 # fetched (no package mirror).  The deadline only turns a hang into a
 # failure; nothing here measures time.
 . "$top_srcdir/tests/lib/tap.sh"
+tap_skip_if_quick
 
 vmm=$top_builddir/vmm/vessel-vmm
 [ -x "$vmm" ] || tap_skip_all "vessel-vmm not built"

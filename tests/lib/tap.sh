@@ -4,6 +4,9 @@
 #   tap_ok COND-EXIT DESC record a result (0 = pass)
 #   tap_check DESC CMD... run CMD, pass if it exits 0 (output shown on failure)
 #   tap_skip_all REASON   skip the whole script
+#   tap_skip_if_quick     skip a long guest-boot script when VESSEL_TEST_QUICK
+#                         is set (scripts/check.sh sets it for the sanitizer
+#                         and distcheck runs; the main run boots every guest)
 #   wait_until SECS CMD... retry CMD with back-off until it succeeds or the
 #                         deadline passes (never a fixed sleep as sync)
 #   tap_done              exit non-zero if any test failed
@@ -33,6 +36,10 @@ tap_check() {
 }
 
 tap_skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+tap_skip_if_quick() {
+    [ -z "${VESSEL_TEST_QUICK:-}" ] || tap_skip_all "guest boots run in the main configuration only (VESSEL_TEST_QUICK)"
+}
 
 tap_bail() { echo "Bail out! $1"; exit 1; }
 

@@ -5,6 +5,7 @@
 # sees its MAC, configures eth0 and pings the host side.  Needs root and
 # iproute2; skipped without them or without the guest kernel.
 . "$top_srcdir/tests/lib/tap.sh"
+tap_skip_if_quick
 
 vmm=$top_builddir/vmm/vessel-vmm
 [ -x "$vmm" ] || tap_skip_all "vessel-vmm not built"

@@ -6,6 +6,7 @@
 # file; a read-only disk is marked ro and refuses writes.  Skipped without
 # the guest kernel.  The deadline only turns a hang into a failure.
 . "$top_srcdir/tests/lib/tap.sh"
+tap_skip_if_quick
 
 vmm=$top_builddir/vmm/vessel-vmm
 [ -x "$vmm" ] || tap_skip_all "vessel-vmm not built"
