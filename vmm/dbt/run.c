@@ -39,12 +39,16 @@ void dbt_trace_exception(DbtCpu *cpu, int vec, uint32_t err)
     fprintf(stderr, "\n");
 }
 
-/* Returns 0 to continue, or a VcpuExit to return. */
+/* What the loop's helpers return when run() must return VCPU_EXIT_KICKED:
+ * that exit is 0, which the helpers' callers would read as "continue". */
+#define DBT_RUN_KICKED (-1)
+
+/* Returns 0 to continue, DBT_RUN_KICKED, or a VcpuExit to return. */
 static int poll_machine(DbtCpu *cpu)
 {
     Vcpu *v = cpu->vcpu;
     if (__atomic_exchange_n(&cpu->kick, 0, __ATOMIC_ACQ_REL))
-        return VCPU_EXIT_KICKED;
+        return DBT_RUN_KICKED;
     if (cpu->host->timer_due(cpu->machine))
         cpu->host->run_timers(cpu->machine);
     if (cpu->irq_shadow) {
@@ -80,7 +84,7 @@ static int halt_wait(DbtCpu *cpu)
         if (!cpu->halted)
             break;
         if (cpu->nr_vcpus > 1)
-            return VCPU_EXIT_KICKED;   /* round robin: let the others run */
+            return DBT_RUN_KICKED;     /* round robin: let the others run */
         cpu->host->wait_event(cpu->vcpu);
     }
     return 0;
@@ -153,14 +157,14 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
             if (cpu->halted) {
                 int r = halt_wait(cpu);
                 if (r)
-                    return r;
+                    return r == DBT_RUN_KICKED ? VCPU_EXIT_KICKED : r;
             }
             if (++cpu->poll_counter >= DBT_POLL_BLOCKS
                 || __atomic_load_n(&cpu->kick, __ATOMIC_RELAXED)) {
                 cpu->poll_counter = 0;
                 int r = poll_machine(cpu);
                 if (r)
-                    return r;
+                    return r == DBT_RUN_KICKED ? VCPU_EXIT_KICKED : r;
             }
             if (cpu->nr_vcpus > 1 && cpu->insn_count >= DBT_SLICE_INSNS)
                 return VCPU_EXIT_KICKED;
