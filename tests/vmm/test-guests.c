@@ -151,7 +151,7 @@ static void running_vm_free(RunningVm *vm)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RunningVm, running_vm_free)
 
-static RunningVm *start_idle(const char *extra)
+static RunningVm *start_guest(const char *name, const char *extra)
 {
     RunningVm *vm = g_new0(RunningVm, 1);
     vm->dir = vt_tmpdir_new("vmm-guest");
@@ -159,7 +159,7 @@ static RunningVm *start_idle(const char *extra)
     vm->ser = g_build_filename(vm->dir->path, "serial.sock", NULL);
     vm->pidfile = g_build_filename(vm->dir->path, "vmm.pid", NULL);
     g_autofree char *vmm = vmm_path();
-    g_autofree char *kernel = guest_path("idle");
+    g_autofree char *kernel = guest_path(name);
     g_autofree char *ctl = g_strdup_printf("unix:%s", vm->ctl);
     g_autofree char *ser = g_strdup_printf("unix:%s", vm->ser);
     const char *argv[] = { vmm, "--kernel", kernel, "--accel", "dbt", "--memory", "64",
@@ -172,6 +172,11 @@ static RunningVm *start_idle(const char *extra)
     g_assert_true(vt_wait_for_path(vm->pidfile, vt_timeout_ms(30000)));
     g_assert_true(vt_wait_for_path(vm->ctl, vt_timeout_ms(30000)));
     return vm;
+}
+
+static RunningVm *start_idle(const char *extra)
+{
+    return start_guest("idle", extra);
 }
 
 static int unix_connect(const char *path)
@@ -322,6 +327,54 @@ static void test_control_channel(void)
     close(b);
 }
 
+/* CPU time the VMM reports in `info`. */
+static guint64 info_cpu_time(int fd)
+{
+    g_autofree char *info = request(fd, "info");
+    const char *p = strstr(info, "\"cpu_time_ns\":");
+    g_assert_nonnull(p);
+    return g_ascii_strtoull(p + strlen("\"cpu_time_ns\":"), NULL, 10);
+}
+
+typedef struct {
+    int fd;
+    guint64 last;
+} CpuTimeWatch;
+
+static gboolean cpu_time_stopped(gpointer data)
+{
+    CpuTimeWatch *w = data;
+    guint64 now = info_cpu_time(w->fd);
+    gboolean same = now == w->last;
+    w->last = now;
+    return same;
+}
+
+static gboolean cpu_time_moved(gpointer data)
+{
+    CpuTimeWatch *w = data;
+    return info_cpu_time(w->fd) > w->last;
+}
+
+/* A guest that never halts: pause must take the vCPU out of the CPU (a
+ * kick), so its CPU time stops; resume starts it again; quit exits. */
+static void test_pause_busy(void)
+{
+    g_autoptr(RunningVm) vm = start_guest("busy", NULL);
+    int a = unix_connect(vm->ctl);
+    CpuTimeWatch w = { a, info_cpu_time(a) };
+    g_assert_true(vt_wait_until(cpu_time_moved, &w, vt_timeout_ms(30000)));
+    assert_reply(a, "pause", "ok");
+    assert_reply(a, "status", "ok paused");
+    w.last = info_cpu_time(a);
+    g_assert_true(vt_wait_until(cpu_time_stopped, &w, vt_timeout_ms(10000)));
+    assert_reply(a, "resume", "ok");
+    g_assert_true(vt_wait_until(cpu_time_moved, &w, vt_timeout_ms(30000)));
+    assert_reply(a, "quit", "ok");
+    g_assert_cmpint(wait_exit(vm), ==, 0);
+    close(a);
+}
+
 static void test_quit_sigterm_reset(void)
 {
     g_autoptr(RunningVm) q = start_idle(NULL);
@@ -354,5 +407,6 @@ int main(int argc, char **argv)
     g_test_add_func("/guest/reboot-in-place", test_reboot_in_place);
     g_test_add_func("/guest/control-channel", test_control_channel);
     g_test_add_func("/guest/quit-sigterm-reset", test_quit_sigterm_reset);
+    g_test_add_func("/guest/pause-busy", test_pause_busy);
     return g_test_run();
 }
