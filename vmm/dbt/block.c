@@ -83,6 +83,7 @@ void dbt_code_page_written(DbtCpu *cpu, DbtRam *ram, uint64_t pa)
         }
         b = next;
     }
+    DBT_STAT_INC(cpu, code_writes);
     ram->blocks[idx] = NULL;
     ram->code[idx] = 0;
     cpu->leave_block = true;
@@ -183,6 +184,7 @@ DbtBlock *dbt_block_get(DbtCpu *cpu, uint64_t rip)
     DbtBlock *b = *slot;
     if (likely(b && b->pa == pa && b->valid))
         return b;
+    DBT_STAT_INC(cpu, jc_misses);
     for (b = cpu->hash[hash_pa(pa)]; b; b = b->hash_next)
         if (b->pa == pa)
             break;

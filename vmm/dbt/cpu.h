@@ -205,9 +205,26 @@ struct DbtBlock {
     DbtInsn insn[];
 };
 
+/* Statistics counters (stats.c prints them): one X() per counter. */
+#define DBT_STATS_FIELDS(X) \
+    X(insns, "instructions executed") \
+    X(blocks_run, "blocks entered") \
+    X(chain_hits, "successor found through the chain link") \
+    X(block_lookups, "block lookups (dbt_block_get)") \
+    X(jc_misses, "lookups that missed the front cache") \
+    X(blocks_built, "blocks decoded") \
+    X(tlb_misses, "soft TLB misses (page walks)") \
+    X(flushes, "TLB flushes") \
+    X(code_writes, "writes that invalidated decoded code") \
+    X(polls, "machine polls") \
+    X(interrupts, "external interrupts delivered") \
+    X(halts, "HLT waits") \
+    X(exceptions, "exceptions raised")
 #ifdef DBT_STATS
 typedef struct {
-    uint64_t insns, blocks_built, block_lookups, tlb_misses, flushes, exceptions;
+#define DBT_STATS_DECLARE(name, what) uint64_t name;
+    DBT_STATS_FIELDS(DBT_STATS_DECLARE)
+#undef DBT_STATS_DECLARE
 } DbtStats;
 #endif
 
@@ -310,9 +327,15 @@ struct DbtCpu {
     uint32_t poll_counter;
     FpuEnv fpu_env;
     int trace;             /* VESSEL_DBT_TRACE: 1 = exceptions, 2 = + blocks */
+    bool print_stats;      /* VESSEL_DBT_STATS: print stats at destroy */
 
 #ifdef DBT_STATS
     DbtStats stats;
+    /* guest profile (VESSEL_DBT_PROFILE=FILE): RIP every DBT_PROF_PERIOD
+     * instructions, at block entry */
+    uint64_t *prof;
+    size_t prof_n, prof_cap;
+    uint64_t prof_next;
 #endif
 };
 
@@ -566,6 +589,20 @@ void dbt_block_cache_fini(DbtCpu *cpu);
  * or a kick.  Returns DBT_* stop code. */
 int dbt_run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop);
 void dbt_trace_exception(DbtCpu *cpu, int vec, uint32_t err);
+
+/* ---- statistics (stats.c) ------------------------------------------------ */
+/* Print the retired instruction count and, in a DBT_STATS build, every
+ * counter, to stderr; done at vCPU destroy when VESSEL_DBT_STATS is set. */
+void dbt_stats_print(const DbtCpu *cpu, int index);
+#ifdef DBT_STATS
+#define DBT_PROF_PERIOD 4096
+/* Start the guest profile if VESSEL_DBT_PROFILE names a file. */
+void dbt_prof_init(DbtCpu *cpu);
+/* Record cpu->rip (the run loop calls it when prof_next is reached). */
+void dbt_prof_sample(DbtCpu *cpu);
+/* Write the samples ("%llx\n" each) to the file and free them. */
+void dbt_prof_finish(DbtCpu *cpu);
+#endif
 
 /* ---- misc ---------------------------------------------------------------- */
 void dbt_cpu_init_common(DbtCpu *cpu);

@@ -47,6 +47,7 @@ void dbt_trace_exception(DbtCpu *cpu, int vec, uint32_t err)
 static int poll_machine(DbtCpu *cpu)
 {
     Vcpu *v = cpu->vcpu;
+    DBT_STAT_INC(cpu, polls);
     if (__atomic_exchange_n(&cpu->kick, 0, __ATOMIC_ACQ_REL))
         return DBT_RUN_KICKED;
     if (cpu->host->timer_due(cpu->machine))
@@ -66,6 +67,7 @@ static int poll_machine(DbtCpu *cpu)
         int vec = cpu->host->irq_pending(v);
         if (vec >= 0) {
             cpu->host->irq_ack(v, vec);
+            DBT_STAT_INC(cpu, interrupts);
             cpu->exc_depth = 1;
             dbt_exc_deliver(cpu, vec, false, 0, cpu->rip);
             cpu->exc_depth = 0;
@@ -85,6 +87,7 @@ static int halt_wait(DbtCpu *cpu)
             break;
         if (cpu->nr_vcpus > 1)
             return DBT_RUN_KICKED;     /* round robin: let the others run */
+        DBT_STAT_INC(cpu, halts);
         cpu->host->wait_event(cpu->vcpu);
     }
     return 0;
@@ -173,6 +176,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
         uint32_t gen = cpu->chain_gen;
         if (prev && prev->succ_gen == gen && prev->succ_rip == cpu->rip && prev->succ->valid) {
             b = prev->succ;
+            DBT_STAT_INC(cpu, chain_hits);
         } else {
             b = dbt_block_get(cpu, cpu->rip);
             if (prev && cpu->chain_gen == gen) {
@@ -182,6 +186,11 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
             }
         }
         cpu->prev_block = b;
+        DBT_STAT_INC(cpu, blocks_run);
+#ifdef DBT_STATS
+        if (cpu->prof && cpu->total_insns + cpu->insn_count >= cpu->prof_next)
+            dbt_prof_sample(cpu);
+#endif
         if (unlikely(cpu->trace >= 2))
             fprintf(stderr, "dbt: block %#llx\n", (unsigned long long)cpu->rip);
         const DbtInsn *in = b->insn, *end = b->insn + b->n;
