@@ -121,9 +121,12 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
     b->page_next[0] = b->page_next[1] = NULL;
     b->valid = true;
     b->n = 0;
-    b->succ = NULL;
-    b->succ_rip = 0;
-    b->succ_gen = cpu->chain_gen - 1;
+    b->succ_victim = 0;
+    for (int k = 0; k < 2; k++) {
+        b->succ[k] = NULL;
+        b->succ_rip[k] = 0;
+        b->succ_gen[k] = cpu->chain_gen - 1;
+    }
 
     uint64_t la = rip;
     unsigned off = pa & 0xfff;

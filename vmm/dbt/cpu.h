@@ -196,12 +196,14 @@ struct DbtBlock {
     DbtBlock *page_next[2];
     bool valid;
     uint16_t n;
-    /* chaining: the block that last followed this one, for (succ_rip,
-     * succ_gen); cpu->chain_gen changes whenever a translation, the
-     * privilege level or the block memory may have changed */
-    uint32_t succ_gen;
-    uint64_t succ_rip;
-    DbtBlock *succ;
+    /* chaining: the last two blocks that followed this one (taken and
+     * not taken, for a Jcc), each for (succ_rip, succ_gen); cpu->chain_gen
+     * changes whenever a translation, the privilege level or the block
+     * memory may have changed */
+    uint8_t succ_victim;   /* slot the next new successor replaces */
+    uint32_t succ_gen[2];
+    uint64_t succ_rip[2];
+    DbtBlock *succ[2];
     DbtInsn insn[];
 };
 
@@ -257,6 +259,7 @@ enum {
     DBT_LF_NONE,           /* rflags holds the status flags */
     DBT_LF_ADD, DBT_LF_ADC, DBT_LF_SUB, DBT_LF_SBB, DBT_LF_LOGIC,
     DBT_LF_INC, DBT_LF_DEC,
+    DBT_LF_SHL, DBT_LF_SHR, DBT_LF_SAR,  /* lf_src1 = operand, lf_src2 = count (1..) */
     DBT_LF_LAST
 };
 
@@ -304,6 +307,8 @@ struct DbtCpu {
     size_t arena_size, arena_used;
     uint32_t chain_gen;
     DbtBlock *prev_block;  /* block just executed, for chaining */
+    const DbtBlock *cur_block;  /* block being executed, and its linear */
+    uint64_t cur_block_rip;     /* start (to count retired insns on a fault) */
     bool leave_block;      /* a write hit decoded code, or MMIO asked to stop */
 
     /* fault return */
@@ -575,6 +580,10 @@ static inline void dbt_push(DbtCpu *cpu, unsigned size, uint64_t v)
  * needed (fetch across the page and retry); -DBT_EXC_GP if longer than
  * 15 bytes.  Undefined opcodes decode to op_ud (#UD when executed). */
 int dbt_decode(DbtInsn *insn, const uint8_t *bytes, unsigned avail);
+/* The op to run for a fully decoded @insn: a specialised op for its
+ * operand form (fastpath.c) or @insn->op. */
+DbtOp dbt_op_specialise(const DbtInsn *insn);
+DbtOp dbt_shift_specialise(const DbtInsn *insn);   /* shift.c */
 /* True if @insn ends a block (control transfer, system op). */
 bool dbt_insn_ends_block(const DbtInsn *insn);
 
