@@ -738,6 +738,11 @@ static int x87_reg(X87 *x)
             x->env->gpr[0] = (x->env->gpr[0] & ~0xffffull) | st->fsw;
             return FPU_OK;
         }
+        if (r == 0) {                               /* FFREEP (FFREE, then pop) */
+            st->ftw &= (uint8_t)~(1u << phys(st, i));
+            pop(st);
+            return FPU_OK;
+        }
         if (r == 5 || r == 6) {                     /* FUCOMIP, FCOMIP */
             if (!x->env->rflags)
                 return FPU_EXC_UD;
