@@ -27,6 +27,9 @@
 #define DIFF_DATA (DIFF_BASE + 0x2000)
 #define DIFF_DATA_SIZE 0x2000u
 #define DIFF_WINDOW 0x4000u
+/* Initial RSP of every case: in the data window, so pushes and pops are
+ * compared like any other memory access. */
+#define DIFF_STACK (DIFF_DATA + 0x1800u)
 #define DIFF_MAX_INSNS 8
 #define DIFF_MAX_CODE 120
 
@@ -63,6 +66,7 @@ typedef struct DiffCase {
      * the end of the window is model-specific. */
     bool cr2_loose;
     uint16_t fsw_undef;     /* FSW bits not compared (see DiffForm) */
+    uint16_t gpr_undef;     /* GPRs not compared (see DiffForm) */
 } DiffCase;
 
 typedef struct DiffResult {

@@ -168,7 +168,7 @@ bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *go
     if (ref->vector == 14 && ref->cr2 != got->cr2 && !c->cr2_loose)
         SAY("cr2 %#" PRIx64 " vs %#" PRIx64 "; ", ref->cr2, got->cr2);
     for (unsigned r = 0; r < 16; r++)
-        if (r != 4 && ref->st.gpr[r] != got->st.gpr[r])
+        if (!(c->gpr_undef >> r & 1) && ref->st.gpr[r] != got->st.gpr[r])
             SAY("gpr%u %#" PRIx64 " vs %#" PRIx64 "; ", r, ref->st.gpr[r], got->st.gpr[r]);
     uint64_t fm = FLAGS_COMPARED & ~flags_undef;
     if ((ref->st.rflags & fm) != (got->st.rflags & fm))
