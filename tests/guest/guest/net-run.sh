@@ -1,0 +1,46 @@
+#!/bin/sh
+# net-run.sh - /etc/vessel/run of the guest in tests/guest/test-guest-net.sh
+# (the reference initramfs runs it after boot).  It takes a DHCP lease on
+# eth0 with busybox udhcpc, sending its name (vessel.name= on the kernel
+# command line) as the DHCP hostname; waits for the host to type the peer
+# guest's address on the console; pings the peer, then the "outside"
+# address 203.0.113.1 and fetches a CGI there that answers with the source
+# address it saw.  Results are "T-TAG: value" lines on the console.  It
+# then idles until the host shuts the guest down or destroys it.
+name=$(sed -n 's/.*vessel\.name=\([a-z0-9-]*\).*/\1/p' /proc/cmdline)
+outside=203.0.113.1
+echo "T-MAC: $(cat /sys/class/net/eth0/address)"
+ip link set eth0 up
+if udhcpc -i eth0 -s /etc/vessel/udhcpc.script -x "hostname:$name" -t 20 -T 3 -n -q \
+        >/tmp/dhcp.txt 2>&1; then
+    echo "T-ADDR: $(ip -4 addr show dev eth0 | sed -n 's/.*inet \([0-9.]*\).*/\1/p')"
+    echo "T-ROUTER: $(ip route show default | sed -n 's/.*via \([0-9.]*\).*/\1/p')"
+else
+    echo "T-ADDR: none"
+    sed 's/^/T-LOG: /' /tmp/dhcp.txt
+fi
+
+echo "T-WAIT: peer"
+read -r peer
+echo "T-PEER: $peer"
+if ping -c 3 -W 5 "$peer" >/tmp/ping-peer.txt 2>&1; then
+    echo "T-PING-PEER: ok"
+else
+    echo "T-PING-PEER: fail"
+    sed 's/^/T-LOG: /' /tmp/ping-peer.txt
+fi
+if ping -c 3 -W 5 "$outside" >/tmp/ping-out.txt 2>&1; then
+    echo "T-PING-OUT: ok"
+else
+    echo "T-PING-OUT: fail"
+    sed 's/^/T-LOG: /' /tmp/ping-out.txt
+fi
+# (no wget -T: it crashes Debian's busybox 1.35, natively too)
+if answer=$(timeout 60 wget -q -O - "http://$outside:7777/cgi-bin/peer" 2>/tmp/wget.txt); then
+    echo "T-WGET: $answer"
+else
+    echo "T-WGET: fail"
+    sed 's/^/T-LOG: /' /tmp/wget.txt
+fi
+echo "T-END: $name"
+while :; do sleep 3600; done

@@ -1,0 +1,171 @@
+#!/bin/sh
+# test-guest-net.sh - two reference guests (Debian cloud kernel + busybox,
+# under --accel dbt) on a Vessel NAT network, end to end through vesseld
+# and vsh, in namespaces this test creates and deletes:
+#
+#   host NS  (vesseld, the network's bridge, dnsmasq, the VMMs and taps)
+#     veth 203.0.113.2/24, default route via 203.0.113.1
+#   outside NS  veth 203.0.113.1/24, busybox httpd with a CGI that answers
+#     and records the source address; no route back to the guests' subnet
+#
+#   1. net-define + net-start from XML; both guests boot in parallel and
+#      get DHCP leases; net-dhcp-leases lists them with the MACs of their
+#      domain XML, the addresses they report and their hostnames;
+#   2. the host types each guest's peer address on its console (read from
+#      the leases), and the guests ping each other;
+#   3. each guest pings 203.0.113.1 and fetches the CGI: the outside sees
+#      the host's veth address, never a guest address (masquerade);
+#   4. shutdown (power button) of one guest, destroy of the other, then
+#      net-destroy: the host namespace is as it was before net-start
+#      (ip -d link, addresses, routes, nft ruleset, no dnsmasq, no taps).
+# Needs root; skipped otherwise (a failure under CI=true).
+. "$top_srcdir/tests/guest/lib-guest.sh"
+
+guest_require
+guest_setup
+scale=$(guest_scale)
+HOST=vessel-guest-$$-host
+OUT=vessel-guest-$$-out
+NET=lan
+MAC_alpha=52:54:00:47:00:0a
+MAC_beta=52:54:00:47:00:0b
+W=$GUEST_WORK
+
+# ---- namespaces, the outside world --------------------------------------
+guest_ns_add "$HOST"
+guest_ns_add "$OUT"
+ip link add vg-up netns "$HOST" type veth peer name vg-far netns "$OUT" ||
+    tap_bail "cannot create the veth pair"
+ip -n "$HOST" addr add 203.0.113.2/24 dev vg-up
+ip -n "$HOST" link set vg-up up
+ip -n "$HOST" route add default via 203.0.113.1
+ip -n "$OUT" addr add 203.0.113.1/24 dev vg-far
+ip -n "$OUT" link set vg-far up
+
+mkdir -p "$W/www/cgi-bin"
+cat >"$W/www/cgi-bin/peer" <<EOF
+#!/bin/sh
+echo "\$REMOTE_ADDR" >>"$W/outside.log"
+printf 'Content-Type: text/plain\r\n\r\n'
+echo "peer=\$REMOTE_ADDR"
+EOF
+chmod +x "$W/www/cgi-bin/peer"
+: >"$W/outside.log"
+ip netns exec "$OUT" "$BUSYBOX" httpd -f -p 203.0.113.1:7777 -h "$W/www" 2>"$W/httpd.err" &
+
+# ---- the guest image ------------------------------------------------------
+mkdir -p "$W/extra/etc/vessel"
+cp "$top_srcdir/tests/guest/guest/net-run.sh" "$W/extra/etc/vessel/run"
+cp "$top_srcdir/tests/guest/guest/udhcpc.script" "$W/extra/etc/vessel/udhcpc.script"
+chmod 755 "$W/extra/etc/vessel/run" "$W/extra/etc/vessel/udhcpc.script"
+guest_initrd "$W/initrd.cpio.gz" "$W/extra"
+
+tap_plan 23
+
+guest_daemon_start "$HOST"
+guest_ns_snapshot "$HOST" >"$W/before"
+
+# ---- 1: network and leases -------------------------------------------------
+cat >"$W/net.xml" <<EOF
+<network>
+  <name>$NET</name>
+  <forward mode='nat'/>
+  <ip address='10.91.0.1' prefix='24'>
+    <dhcp>
+      <range start='10.91.0.100' end='10.91.0.120'/>
+    </dhcp>
+  </ip>
+</network>
+EOF
+tap_check "net-define from XML" vsh net-define "$W/net.xml"
+tap_check "net-start" vsh net-start "$NET"
+
+for g in alpha beta; do
+    eval mac=\$MAC_$g
+    guest_domain_xml "$g" "$mac" "$NET" "$W/initrd.cpio.gz" >"$W/$g.xml"
+    vsh define "$W/$g.xml" >"$W/define.out" 2>&1 || sed 's/^/# /' "$W/define.out"
+done
+# Both boot at once: start returns once the VMM answers on its control socket.
+vsh start alpha >"$W/start-alpha" 2>&1; rc_a=$?
+vsh start beta >"$W/start-beta" 2>&1; rc_b=$?
+[ $rc_a -eq 0 ] && [ $rc_b -eq 0 ] || sed 's/^/# /' "$W/start-alpha" "$W/start-beta"
+[ $rc_a -eq 0 ] && [ $rc_b -eq 0 ]; tap_ok $? "two guests on the network start"
+BRIDGE=$(vsh net-info "$NET" | awk '/^Bridge:/{print $2}')
+taps_on_bridge() { ip -n "$HOST" -o link show master "$BRIDGE" 2>/dev/null | grep -c ' vtap'; }
+[ -n "$BRIDGE" ] && [ "$(taps_on_bridge)" -eq 2 ]
+tap_ok $? "each guest has a tap on the network's bridge ${BRIDGE:-(none)}"
+
+# The guests' DHCP outcome: an address, or "none" after udhcpc gave up.
+for g in alpha beta; do
+    guest_wait_log $((1500 * scale)) "$g" 'T-WAIT: peer|Kernel panic' || true
+done
+addr_alpha=$(guest_value alpha T-ADDR)
+addr_beta=$(guest_value beta T-ADDR)
+echo "# alpha: $addr_alpha (${MAC_alpha}), beta: $addr_beta (${MAC_beta})"
+in_range() { case $1 in 10.91.0.1[01][0-9]|10.91.0.120) return 0 ;; esac; return 1; }
+ok=0
+for g in alpha beta; do
+    eval a=\$addr_$g
+    in_range "$a" || { ok=1; guest_log_show "$g"; }
+done
+[ "$addr_alpha" != "$addr_beta" ] || ok=1
+tap_ok $ok "both guests got distinct leases from the DHCP range"
+[ "$(guest_value alpha T-ROUTER)" = 10.91.0.1 ] && [ "$(guest_value beta T-ROUTER)" = 10.91.0.1 ]
+tap_ok $? "... with the network's address as their router"
+[ "$(guest_value alpha T-MAC)" = "$MAC_alpha" ] && [ "$(guest_value beta T-MAC)" = "$MAC_beta" ]
+tap_ok $? "the guests see the MACs of their domain XML"
+
+vsh net-dhcp-leases "$NET" >"$W/leases" 2>&1
+tap_ok $? "net-dhcp-leases runs"
+sed 's/^/# /' "$W/leases"
+lease_ok() {   # lease_ok MAC ADDR NAME: one row with all three
+    grep -i -- " $1 " "$W/leases" | grep -q -- " ipv4 *$2/24 *$3 "
+}
+lease_ok "$MAC_alpha" "$addr_alpha" alpha && lease_ok "$MAC_beta" "$addr_beta" beta
+tap_ok $? "... lists both guests: MAC from the XML, their address, hostname"
+
+# ---- 2: the guests ping each other ---------------------------------------
+# Each learns its peer's address from the host's lease table, typed on its
+# console (vsh console detaches at the end of its stdin).
+peer_of_alpha=$(grep -i -- " $MAC_beta " "$W/leases" | grep -o '10\.91\.0\.[0-9]*' | head -n 1)
+peer_of_beta=$(grep -i -- " $MAC_alpha " "$W/leases" | grep -o '10\.91\.0\.[0-9]*' | head -n 1)
+printf '%s\n' "$peer_of_alpha" | vsh console alpha >"$W/console-alpha" 2>&1; rc_a=$?
+printf '%s\n' "$peer_of_beta" | vsh console beta >"$W/console-beta" 2>&1; rc_b=$?
+[ $rc_a -eq 0 ] && [ $rc_b -eq 0 ]; tap_ok $? "vsh console types the peer's address into each guest"
+for g in alpha beta; do
+    guest_wait_log $((900 * scale)) "$g" 'T-END|Kernel panic' || true
+done
+[ "$(guest_value alpha T-PEER)" = "$addr_beta" ] && [ "$(guest_value beta T-PEER)" = "$addr_alpha" ]
+tap_ok $? "each guest read its peer's address"
+[ "$(guest_value alpha T-PING-PEER)" = ok ] && [ "$(guest_value beta T-PING-PEER)" = ok ]
+tap_ok $? "the guests ping each other"
+
+# ---- 3: NAT to the outside namespace ---------------------------------------
+! ip -n "$OUT" route get "$addr_alpha" >/dev/null 2>&1
+tap_ok $? "the outside namespace has no route to the guests (replies need the NAT)"
+[ "$(guest_value alpha T-PING-OUT)" = ok ] && [ "$(guest_value beta T-PING-OUT)" = ok ]
+tap_ok $? "the guests ping 203.0.113.1 in another namespace"
+[ "$(guest_value alpha T-WGET)" = peer=203.0.113.2 ] && [ "$(guest_value beta T-WGET)" = peer=203.0.113.2 ]
+tap_ok $? "... and fetch from it; the outside sees the host's address"
+[ "$(sort -u "$W/outside.log")" = 203.0.113.2 ] && [ "$(wc -l <"$W/outside.log")" -eq 2 ]
+tap_ok $? "the outside logged two requests, none from a guest address"
+for g in alpha beta; do
+    grep -q 'T-END' "$(guest_log $g)" || guest_log_show "$g" 60
+done
+
+# ---- 4: stop everything; the namespace is as it was ------------------------
+state_is() { [ "$(vsh domstate "$1" 2>/dev/null)" = "$2" ]; }
+tap_check "shutdown (power button) of alpha" vsh shutdown alpha
+tap_check "destroy of beta" vsh destroy beta
+wait_until $((300 * scale)) state_is alpha "shut off" && wait_until $((60 * scale)) state_is beta "shut off"
+tap_ok $? "both guests are shut off"
+! ip -n "$HOST" -o link show | grep -q ' vtap'
+tap_ok $? "their taps are gone"
+tap_check "net-destroy" vsh net-destroy "$NET"
+guest_ns_snapshot "$HOST" >"$W/after"
+tap_check "the namespace is as before net-start (links, addresses, routes, nft, processes)" \
+    diff "$W/before" "$W/after"
+undefine_all() { vsh undefine alpha && vsh undefine beta && vsh net-undefine "$NET"; }
+tap_check "domains and the network undefine" undefine_all
+guest_daemon_stop || echo "# vesseld exited with $?"
+tap_done
