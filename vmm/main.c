@@ -257,6 +257,12 @@ static gboolean vmm_signal(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* Ctrl-A x on the stdio console. */
+static void vmm_escape_quit(void *data)
+{
+    vmm_finish(data, EXIT_POWEROFF);
+}
+
 static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
 {
     vmm->memory_mib = 512;
@@ -412,6 +418,8 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     }
     ChardevFrontend fe = { vmm_serial_can_receive, vmm_serial_receive, vmm->m };
     chardev_set_frontend(vmm->chr, &fe);
+    if (chardev_set_escape(vmm->chr, vmm_escape_quit, vmm))
+        fprintf(stderr, "%s\n", _("vessel-vmm: the serial port is on this terminal; Ctrl-A x quits"));
     if (vmm->control) {
         vmm->ctl = control_server_new(vmm->control, &vmm_control_ops, vmm, &error);
         if (!vmm->ctl) {
