@@ -15,9 +15,13 @@
 #      the leases), and the guests ping each other;
 #   3. each guest pings 203.0.113.1 and fetches the CGI: the outside sees
 #      the host's veth address, never a guest address (masquerade);
-#   4. shutdown (power button) of one guest, destroy of the other, then
-#      net-destroy: the host namespace is as it was before net-start
-#      (ip -d link, addresses, routes, nft ruleset, no dnsmasq, no taps).
+#   4. vesseld is killed, beta's VMM dies while no daemon runs, vesseld
+#      restarts: alpha is still running, beta is crashed and its tap gone,
+#      the network keeps its dnsmasq, and alpha still reaches the outside
+#      (console typed through the new daemon);
+#   5. shutdown (power button) of alpha, then net-destroy: the host
+#      namespace is as it was before net-start (ip -d link, addresses,
+#      routes, nft ruleset, no dnsmasq, no taps, no VMM).
 # Needs root; skipped otherwise (a failure under CI=true).
 . "$top_srcdir/tests/guest/lib-guest.sh"
 
@@ -60,7 +64,7 @@ cp "$top_srcdir/tests/guest/guest/udhcpc.script" "$W/extra/etc/vessel/udhcpc.scr
 chmod 755 "$W/extra/etc/vessel/run" "$W/extra/etc/vessel/udhcpc.script"
 guest_initrd "$W/initrd.cpio.gz" "$W/extra"
 
-tap_plan 23
+tap_plan 26
 
 guest_daemon_start "$HOST"
 guest_ns_snapshot "$HOST" >"$W/before"
@@ -153,14 +157,38 @@ for g in alpha beta; do
     grep -q 'T-END' "$(guest_log $g)" || guest_log_show "$g" 60
 done
 
-# ---- 4: stop everything; the namespace is as it was ------------------------
+# ---- 4: daemon crash, a VMM dying meanwhile, restart ---------------------
+# vesseld is killed; beta's VMM dies while no daemon watches; the new
+# daemon must reattach to alpha and the running network as they are
+# (same dnsmasq, rules still in place) and clean up after beta.
+dnsmasq_pid() { for p in $(ip netns pids "$HOST"); do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = dnsmasq ] && echo "$p"; done; }
+dns_before=$(dnsmasq_pid)
+vmm_beta=$(sed -n "s/.* pid='\([0-9]*\)'.*/\1/p" "$W/daemon/run/domains/beta.xml" | head -n 1)
+tap_beta=$(sed -n "s/.* taps='\([^']*\)'.*/\1/p" "$W/daemon/run/domains/beta.xml" | head -n 1)
+kill -9 "$GUEST_DAEMON_PID"; wait "$GUEST_DAEMON_PID" 2>/dev/null; GUEST_DAEMON_PID=
+[ -n "$vmm_beta" ] && kill -9 "$vmm_beta"
+gone() { ! kill -0 "$1" 2>/dev/null; }
+wait_until $((30 * scale)) gone "$vmm_beta"
+guest_daemon_start "$HOST"
+[ "$(vsh domstate alpha)" = running ] && [ "$(vsh domstate beta --reason)" = "shut off (crashed)" ]
+tap_ok $? "after a daemon crash+restart: alpha still running, beta crashed"
+[ -n "$tap_beta" ] && ! ip -n "$HOST" link show "$tap_beta" >/dev/null 2>&1 && [ "$(taps_on_bridge)" -eq 1 ]
+tap_ok $? "... beta's tap ${tap_beta:-?} removed, alpha's kept on the bridge"
+[ -n "$dns_before" ] && [ "$(dnsmasq_pid)" = "$dns_before" ] && vsh net-list | grep -q " $NET  *active "
+tap_ok $? "... the network still active with the same dnsmasq"
+printf '203.0.113.1\n' | vsh console alpha >"$W/console-again" 2>&1
+guest_wait_log $((300 * scale)) alpha 'T-AGAIN' || guest_log_show alpha
+[ "$(guest_value alpha T-AGAIN)" = ok ]
+tap_ok $? "... alpha's console and NAT to the outside work through the new daemon"
+
+# ---- 5: stop everything; the namespace is as it was ------------------------
 state_is() { [ "$(vsh domstate "$1" 2>/dev/null)" = "$2" ]; }
 tap_check "shutdown (power button) of alpha" vsh shutdown alpha
-tap_check "destroy of beta" vsh destroy beta
-wait_until $((300 * scale)) state_is alpha "shut off" && wait_until $((60 * scale)) state_is beta "shut off"
-tap_ok $? "both guests are shut off"
+wait_until $((300 * scale)) state_is alpha "shut off" &&
+    [ "$(vsh domstate alpha --reason)" = "shut off (shutdown)" ]
+tap_ok $? "alpha shuts off (reason: shutdown, though reattached)"
 ! ip -n "$HOST" -o link show | grep -q ' vtap'
-tap_ok $? "their taps are gone"
+tap_ok $? "no tap is left"
 tap_check "net-destroy" vsh net-destroy "$NET"
 guest_ns_snapshot "$HOST" >"$W/after"
 tap_check "the namespace is as before net-start (links, addresses, routes, nft, processes)" \

@@ -6,7 +6,8 @@
 # guest's address on the console; pings the peer, then the "outside"
 # address 203.0.113.1 and fetches a CGI there that answers with the source
 # address it saw.  Results are "T-TAG: value" lines on the console.  It
-# then idles until the host shuts the guest down or destroys it.
+# then pings every further address typed on the console, until the host
+# shuts the guest down or its VMM dies.
 name=$(sed -n 's/.*vessel\.name=\([a-z0-9-]*\).*/\1/p' /proc/cmdline)
 outside=203.0.113.1
 echo "T-MAC: $(cat /sys/class/net/eth0/address)"
@@ -43,4 +44,14 @@ else
     sed 's/^/T-LOG: /' /tmp/wget.txt
 fi
 echo "T-END: $name"
+# Later addresses typed on the console (e.g. after a daemon restart) are
+# pinged once more each.
+while read -r addr; do
+    if ping -c 2 -W 5 "$addr" >/tmp/ping-again.txt 2>&1; then
+        echo "T-AGAIN: ok $addr"
+    else
+        echo "T-AGAIN: fail $addr"
+        sed 's/^/T-LOG: /' /tmp/ping-again.txt
+    fi
+done
 while :; do sleep 3600; done
