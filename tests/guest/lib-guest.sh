@@ -14,7 +14,7 @@
 #   guest_daemon_stop        SIGTERM and wait
 #   vsh ARGS...              vsh connected to that daemon
 #   guest_initrd OUT DIR     reference initramfs + DIR's files appended
-#   guest_domain_xml NAME MAC NETWORK INITRD     a domain on NETWORK
+#   guest_domain_xml NAME INITRD TYPE:SOURCE:MAC...   a domain with NICs
 #   guest_log NAME           path of NAME's console log (daemon's log)
 #   guest_value NAME TAG     last "TAG: value" the guest printed
 #   guest_wait_log SECS NAME PATTERN   wait for PATTERN in NAME's log
@@ -138,26 +138,35 @@ guest_initrd() {
     chmod 644 "$1"
 }
 
-# guest_domain_xml NAME MAC NETWORK INITRD: one vCPU under dbt, one virtio
-# interface on NETWORK; the guest learns its name from vessel.name=.
+# guest_domain_xml NAME INITRD IFACE...: one vCPU under dbt, one virtio
+# interface per IFACE = TYPE:SOURCE:MAC (TYPE network or bridge), in that
+# order; the guest learns its name from vessel.name=.
 guest_domain_xml() {
+    _name=$1; _initrd=$2; shift 2
     cat <<EOX
 <domain type='dbt'>
-  <name>$1</name>
+  <name>$_name</name>
   <memory unit='MiB'>256</memory>
   <vcpu>1</vcpu>
   <os>
     <type>hvm</type>
     <kernel>$GUEST_DIR/vmlinuz</kernel>
-    <initrd>$4</initrd>
-    <cmdline>console=ttyS0 panic=-1 vessel.name=$1</cmdline>
+    <initrd>$_initrd</initrd>
+    <cmdline>console=ttyS0 panic=-1 vessel.name=$_name</cmdline>
   </os>
   <devices>
-    <interface type='network'>
-      <mac address='$2'/>
-      <source network='$3'/>
+EOX
+    for _if in "$@"; do
+        _type=${_if%%:*}; _rest=${_if#*:}
+        cat <<EOX
+    <interface type='$_type'>
+      <mac address='${_rest#*:}'/>
+      <source $_type='${_rest%%:*}'/>
       <model type='virtio'/>
     </interface>
+EOX
+    done
+    cat <<EOX
     <serial type='pty'/>
   </devices>
 </domain>
@@ -178,9 +187,10 @@ guest_value() {
 
 guest_log_show() { tr -d '\r' <"$(guest_log "$1")" 2>/dev/null | tail -n "${2:-40}" | sed "s/^/# $1: /"; }
 
-# Everything a network may leave behind in NS, in a diffable form.
+# Everything a network may leave behind in NS, in a diffable form (the
+# bridges' running timers masked).
 guest_ns_snapshot() {
-    ip -n "$1" -d link show
+    ip -n "$1" -d link show | sed -E 's/([a-z_]+_timer) +[0-9.]+/\1 -/g'
     ip -n "$1" addr show
     ip -n "$1" route show
     ip netns exec "$1" nft list ruleset

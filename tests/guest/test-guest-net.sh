@@ -9,7 +9,9 @@
 #     and records the source address; no route back to the guests' subnet
 #
 #   1. net-define + net-start from XML; both guests boot in parallel and
-#      get DHCP leases; net-dhcp-leases lists them with the MACs of their
+#      get DHCP leases; beta has a second interface (type='bridge') on a
+#      bridge the test made (br-lab, busybox udhcpd), leases there and
+#      pings the host side; net-dhcp-leases lists them with the MACs of their
 #      domain XML, the addresses they report and their hostnames;
 #   2. the host types each guest's peer address on its console (read from
 #      the leases), and the guests ping each other;
@@ -33,6 +35,8 @@ OUT=vessel-guest-$$-out
 NET=lan
 MAC_alpha=52:54:00:47:00:0a
 MAC_beta=52:54:00:47:00:0b
+MAC_beta_br=52:54:00:47:01:0b
+UBR=br-lab
 W=$GUEST_WORK
 
 # ---- namespaces, the outside world --------------------------------------
@@ -57,6 +61,29 @@ chmod +x "$W/www/cgi-bin/peer"
 : >"$W/outside.log"
 ip netns exec "$OUT" "$BUSYBOX" httpd -f -p 203.0.113.1:7777 -h "$W/www" 2>"$W/httpd.err" &
 
+# A bridge of the user's own, with an address and busybox udhcpd: beta's
+# second interface (type='bridge') is on it.  A fixed MAC, a port of its
+# own (a veth pair) and no IPv6 link-local addresses keep the bridge's own
+# state the same before and after the guest's tap comes and goes, so the
+# final snapshot compares.
+ip -n "$HOST" link add "$UBR" address 02:00:00:92:00:01 type bridge
+ip -n "$HOST" link add lab-port type veth peer name lab-peer
+for l in "$UBR" lab-port lab-peer; do ip -n "$HOST" link set "$l" addrgenmode none; done
+ip -n "$HOST" link set lab-port master "$UBR" up
+ip -n "$HOST" link set lab-peer up
+ip -n "$HOST" addr add 10.92.0.1/24 dev "$UBR"
+ip -n "$HOST" link set "$UBR" up
+cat >"$W/udhcpd.conf" <<EOF
+interface $UBR
+start 10.92.0.50
+end 10.92.0.60
+lease_file $W/udhcpd.leases
+pidfile $W/udhcpd.pid
+option subnet 255.255.255.0
+EOF
+: >"$W/udhcpd.leases"
+ip netns exec "$HOST" "$BUSYBOX" udhcpd -f "$W/udhcpd.conf" >"$W/udhcpd.log" 2>&1 &
+
 # ---- the guest image ------------------------------------------------------
 mkdir -p "$W/extra/etc/vessel"
 cp "$top_srcdir/tests/guest/guest/net-run.sh" "$W/extra/etc/vessel/run"
@@ -64,7 +91,7 @@ cp "$top_srcdir/tests/guest/guest/udhcpc.script" "$W/extra/etc/vessel/udhcpc.scr
 chmod 755 "$W/extra/etc/vessel/run" "$W/extra/etc/vessel/udhcpc.script"
 guest_initrd "$W/initrd.cpio.gz" "$W/extra"
 
-tap_plan 26
+tap_plan 27
 
 guest_daemon_start "$HOST"
 guest_ns_snapshot "$HOST" >"$W/before"
@@ -84,9 +111,10 @@ EOF
 tap_check "net-define from XML" vsh net-define "$W/net.xml"
 tap_check "net-start" vsh net-start "$NET"
 
+guest_domain_xml alpha "$W/initrd.cpio.gz" "network:$NET:$MAC_alpha" >"$W/alpha.xml"
+guest_domain_xml beta "$W/initrd.cpio.gz" "network:$NET:$MAC_beta" "bridge:$UBR:$MAC_beta_br" \
+    >"$W/beta.xml"
 for g in alpha beta; do
-    eval mac=\$MAC_$g
-    guest_domain_xml "$g" "$mac" "$NET" "$W/initrd.cpio.gz" >"$W/$g.xml"
     vsh define "$W/$g.xml" >"$W/define.out" 2>&1 || sed 's/^/# /' "$W/define.out"
 done
 # Both boot at once: start returns once the VMM answers on its control socket.
@@ -95,9 +123,9 @@ vsh start beta >"$W/start-beta" 2>&1; rc_b=$?
 [ $rc_a -eq 0 ] && [ $rc_b -eq 0 ] || sed 's/^/# /' "$W/start-alpha" "$W/start-beta"
 [ $rc_a -eq 0 ] && [ $rc_b -eq 0 ]; tap_ok $? "two guests on the network start"
 BRIDGE=$(vsh net-info "$NET" | awk '/^Bridge:/{print $2}')
-taps_on_bridge() { ip -n "$HOST" -o link show master "$BRIDGE" 2>/dev/null | grep -c ' vtap'; }
-[ -n "$BRIDGE" ] && [ "$(taps_on_bridge)" -eq 2 ]
-tap_ok $? "each guest has a tap on the network's bridge ${BRIDGE:-(none)}"
+taps_on_bridge() { ip -n "$HOST" -o link show master "${1:-$BRIDGE}" 2>/dev/null | grep -c ' vtap'; }
+[ -n "$BRIDGE" ] && [ "$(taps_on_bridge)" -eq 2 ] && [ "$(taps_on_bridge "$UBR")" -eq 1 ]
+tap_ok $? "each guest has a tap on the network's bridge ${BRIDGE:-(none)}, beta one on $UBR"
 
 # The guests' DHCP outcome: an address, or "none" after udhcpc gave up.
 for g in alpha beta; do
@@ -118,6 +146,12 @@ tap_ok $ok "both guests got distinct leases from the DHCP range"
 tap_ok $? "... with the network's address as their router"
 [ "$(guest_value alpha T-MAC)" = "$MAC_alpha" ] && [ "$(guest_value beta T-MAC)" = "$MAC_beta" ]
 tap_ok $? "the guests see the MACs of their domain XML"
+
+# beta's second interface, on the user's bridge
+[ "$(guest_value beta T-MAC1)" = "$MAC_beta_br" ] &&
+    case $(guest_value beta T-ADDR1) in 10.92.0.5[0-9]|10.92.0.60) true ;; *) false ;; esac &&
+    grep -q 'T-PING-BR: ok 10.92.0.1' "$(guest_log beta)"
+tap_ok $? "beta's type='bridge' interface leases from the bridge's host side and pings it"
 
 vsh net-dhcp-leases "$NET" >"$W/leases" 2>&1
 tap_ok $? "net-dhcp-leases runs"
@@ -172,8 +206,10 @@ wait_until $((30 * scale)) gone "$vmm_beta"
 guest_daemon_start "$HOST"
 [ "$(vsh domstate alpha)" = running ] && [ "$(vsh domstate beta --reason)" = "shut off (crashed)" ]
 tap_ok $? "after a daemon crash+restart: alpha still running, beta crashed"
-[ -n "$tap_beta" ] && ! ip -n "$HOST" link show "$tap_beta" >/dev/null 2>&1 && [ "$(taps_on_bridge)" -eq 1 ]
-tap_ok $? "... beta's tap ${tap_beta:-?} removed, alpha's kept on the bridge"
+taps_gone() { for t in "$@"; do ! ip -n "$HOST" link show "$t" >/dev/null 2>&1 || return 1; done; }
+[ -n "$tap_beta" ] && taps_gone $tap_beta && [ "$(taps_on_bridge)" -eq 1 ] &&
+    [ "$(taps_on_bridge "$UBR")" -eq 0 ]
+tap_ok $? "... beta's taps ($tap_beta) removed, alpha's kept on the bridge"
 [ -n "$dns_before" ] && [ "$(dnsmasq_pid)" = "$dns_before" ] && vsh net-list | grep -q " $NET  *active "
 tap_ok $? "... the network still active with the same dnsmasq"
 printf '203.0.113.1\n' | vsh console alpha >"$W/console-again" 2>&1

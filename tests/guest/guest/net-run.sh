@@ -5,7 +5,9 @@
 # command line) as the DHCP hostname; waits for the host to type the peer
 # guest's address on the console; pings the peer, then the "outside"
 # address 203.0.113.1 and fetches a CGI there that answers with the source
-# address it saw.  Results are "T-TAG: value" lines on the console.  It
+# address it saw.  A guest with a second interface (eth1, on a bridge of
+# the test's own) also takes a lease there and pings that DHCP server, the
+# host side of the bridge.  Results are "T-TAG: value" lines on the console.  It
 # then pings every further address typed on the console, until the host
 # shuts the guest down or its VMM dies.
 name=$(sed -n 's/.*vessel\.name=\([a-z0-9-]*\).*/\1/p' /proc/cmdline)
@@ -19,6 +21,24 @@ if udhcpc -i eth0 -s /etc/vessel/udhcpc.script -x "hostname:$name" -t 20 -T 3 -n
 else
     echo "T-ADDR: none"
     sed 's/^/T-LOG: /' /tmp/dhcp.txt
+fi
+
+if [ -e /sys/class/net/eth1 ]; then
+    echo "T-MAC1: $(cat /sys/class/net/eth1/address)"
+    ip link set eth1 up
+    if udhcpc -i eth1 -s /etc/vessel/udhcpc.script -t 20 -T 3 -n -q >/tmp/dhcp1.txt 2>&1; then
+        echo "T-ADDR1: $(ip -4 addr show dev eth1 | sed -n 's/.*inet \([0-9.]*\).*/\1/p')"
+        server=$(cat /tmp/serverid.eth1)
+        if ping -c 3 -W 5 "$server" >/tmp/ping-br.txt 2>&1; then
+            echo "T-PING-BR: ok $server"
+        else
+            echo "T-PING-BR: fail $server"
+            sed 's/^/T-LOG: /' /tmp/ping-br.txt
+        fi
+    else
+        echo "T-ADDR1: none"
+        sed 's/^/T-LOG: /' /tmp/dhcp1.txt
+    fi
 fi
 
 echo "T-WAIT: peer"
