@@ -56,10 +56,12 @@ typedef struct DiffCase {
     DiffInsn insn[DIFF_MAX_INSNS];
     DiffState init;
     /* Bytes whose value is model-specific (FXSAVE's MXCSR_MASK): skipped
-     * by the comparison. */
+     * by the comparison.  @off bytes after the memory operand of
+     * instruction @insn, whose base register a later instruction of a
+     * sequence may have re-initialized: the address is computed from the
+     * final initial state. */
     struct {
-        uint64_t addr;
-        unsigned len;
+        unsigned insn, off, len;
     } ignore[DIFF_MAX_INSNS];
     unsigned nignore;
     /* x87 environment accesses are done in pieces: CR2 of a #PF across

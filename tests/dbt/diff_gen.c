@@ -161,6 +161,7 @@ void diff_gen_state(DiffRng *r, DiffCase *c)
     fsw = (uint16_t)(pick(r, 8) << 11);
     if (pick(r, 6) == 0)
         fsw |= (uint16_t)(diff_rng_next(r) & 0x3f);
+    fsw |= (uint16_t)(diff_rng_next(r) & 0x4700);   /* C3 C2 C1 C0: kept or not */
     if (fsw & ~fcw & 0x3f)
         fsw |= 0x8080;              /* ES and B follow the unmasked flags */
     memcpy(s->fx + 0, &fcw, 2);
@@ -505,11 +506,13 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
     in->imm8 = imm8;
     in->rip_next = DIFF_CODE + c->code_len + n;
     if (use_mem && map == 1 && opcode == 0xae && ext == 0) {
-        c->ignore[c->nignore].addr = in->ea + 28;   /* FXSAVE: MXCSR_MASK */
+        c->ignore[c->nignore].insn = c->ninsn;      /* FXSAVE: MXCSR_MASK */
+        c->ignore[c->nignore].off = 28;
         c->ignore[c->nignore++].len = 4;
     }
     if (use_mem && map == 0 && ((opcode == 0xd9 && ext == 6) || (opcode == 0xdd && ext == 6))) {
-        c->ignore[c->nignore].addr = in->ea + 12;   /* FNSTENV/FNSAVE: FIP FOP FDP */
+        c->ignore[c->nignore].insn = c->ninsn;      /* FNSTENV/FNSAVE: FIP FOP FDP */
+        c->ignore[c->nignore].off = 12;
         c->ignore[c->nignore++].len = 16;
     }
     if (use_mem && map == 0 && (opcode == 0xd9 || opcode == 0xdd) && ext >= 4 && ext != 5 &&

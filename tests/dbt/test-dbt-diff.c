@@ -92,6 +92,24 @@ static void code_hex(const DiffCase *c, char *out, size_t len)
     }
 }
 
+/* The initial x87 control/status words and stack (verbose reproduction). */
+static void print_fx_init(const DiffCase *c)
+{
+    uint16_t fcw, fsw;
+    memcpy(&fcw, c->init.fx, 2);
+    memcpy(&fsw, c->init.fx + 2, 2);
+    g_test_message("  fcw %04x fsw %04x ftw %02x mxcsr %02x%02x%02x%02x", fcw, fsw, c->init.fx[4],
+                   c->init.fx[27], c->init.fx[26], c->init.fx[25], c->init.fx[24]);
+    for (unsigned i = 0; i < 8; i++) {
+        const uint8_t *v = c->init.fx + 32 + 16 * i;
+        uint64_t mant;
+        uint16_t se;
+        memcpy(&mant, v, 8);
+        memcpy(&se, v + 8, 2);
+        g_test_message("  r%u %04x.%016" PRIx64, i, se, mant);
+    }
+}
+
 /* Generates case @i of a test into @c; returns the RFLAGS undefined mask. */
 typedef uint64_t (*DiffGenFn)(DiffRng *r, DiffCase *c, unsigned form, unsigned i);
 
@@ -137,9 +155,11 @@ static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
             got = emu[k];
         bool same = diff_compare(c, &ref[k], &got, undef[k], diff, sizeof(diff));
         code_hex(c, code, sizeof(code));
-        if (H.verbose)
+        if (H.verbose) {
             g_test_message("case %u: code %s: vector %d: %s", index[k], code, ref[k].vector,
                            same ? "ok" : diff);
+            print_fx_init(c);
+        }
         if (same)
             continue;
         if (bad++ < MAX_REPORTED) {
