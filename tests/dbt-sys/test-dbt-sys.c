@@ -136,6 +136,7 @@ GUEST(g_modes,
       "mov $0x3000, %ax\nmov %ax, %ss\nmov $0x8000, %sp\n"
       "int $0x30\n"
       "call 1f\njmp 2f\n1: movw $0x42, 0xa012\nret\n2:\n"
+      "lcall $0x1000, $g_modes_far - g_modes\n"
       "sti\nhlt\ncli\n"
       "mov %sp, 0xa016\n"
       "mov $0x1000, %ax\nmov %ax, %ds\n"
@@ -146,6 +147,8 @@ GUEST(g_modes,
       "movw $0x77, 0xa010\niret\n"
       LABEL(g_modes_irq31)
       "incw 0xa014\niret\n"
+      LABEL(g_modes_far)
+      "movw %cs, 0xa018\nlret\n"
       ".p2align 2\n"
       LABEL(g_modes_gdtr)
       ".word 0x4f\n.long 0x5000\n"
@@ -531,6 +534,7 @@ static void test_modes(void)
     g_assert_cmphex((get64(&tm, RESULTS + 0x10) >> 16) & 0xffff, ==, 0x42);  /* CALL/RET */
     g_assert_cmphex((get64(&tm, RESULTS + 0x10) >> 32) & 0xffff, ==, 1);     /* IRQ in HLT */
     g_assert_cmphex((get64(&tm, RESULTS + 0x10) >> 48) & 0xffff, ==, 0x8000); /* SP balanced */
+    g_assert_cmphex(get64(&tm, RESULTS + 0x18) & 0xffff, ==, CODE >> 4);   /* far CALL/RET */
     /* the IRQ frame went to SS:SP = 0x3000:0x7ffa.. (flags, CS, IP) */
     memcpy(&w, tm.ram + 0x30000 + 0x7ffc, 2);
     g_assert_cmphex(w, ==, CODE >> 4);

@@ -96,21 +96,35 @@ int op_popa(DbtCpu *cpu, const DbtInsn *i)
     return DBT_OK;
 }
 
-/* 9A: CALL ptr16:16/32 */
-int op_callf_A(DbtCpu *cpu, const DbtInsn *i)
+/* Push CS and the return offset with the current stack rules, then load
+ * the new CS; a fault in the load leaves RSP as it was. */
+static int far_call(DbtCpu *cpu, unsigned s, uint16_t sel, uint64_t off)
 {
     uint64_t ret = cpu->next_rip;
     uint64_t sp0 = cpu->gpr[DBT_RSP];
-    unsigned s = i->osz;
-    uint16_t cs0 = cpu->seg[DBT_SEG_CS].sel;
     dbt_probe_write(cpu, dbt_stack_la(cpu, dbt_stack_add(cpu, sp0, -2 * (int64_t)s)), 2 * s);
-    dbt_push(cpu, s, cs0);
+    dbt_push(cpu, s, cpu->seg[DBT_SEG_CS].sel);
     dbt_push(cpu, s, ret);
     uint64_t sp1 = cpu->gpr[DBT_RSP];
-    cpu->gpr[DBT_RSP] = sp0;          /* a fault below restarts cleanly */
-    dbt_far_load_cs(cpu, i->imm2, i->imm);
+    cpu->gpr[DBT_RSP] = sp0;
+    dbt_far_load_cs(cpu, sel, off);
     cpu->gpr[DBT_RSP] = sp1;
     return DBT_END_BLOCK;
+}
+
+/* m16:16/32/64 operand: offset of the operand size, then the selector */
+static uint64_t far_ptr_read(DbtCpu *cpu, const DbtInsn *i, uint16_t *sel)
+{
+    uint64_t ea = dbt_ea(cpu, i);
+    uint64_t off = dbt_read(cpu, ea, i->osz);
+    *sel = dbt_read16(cpu, ea + i->osz);
+    return off;
+}
+
+/* 9A: CALL ptr16:16/32 */
+int op_callf_A(DbtCpu *cpu, const DbtInsn *i)
+{
+    return far_call(cpu, i->osz, i->imm2, i->imm);
 }
 
 /* EA: JMP ptr16:16/32 */
@@ -123,10 +137,8 @@ int op_jmpf_A(DbtCpu *cpu, const DbtInsn *i)
 /* FF /5: JMP m16:16/32/64 */
 int op_jmpf_E(DbtCpu *cpu, const DbtInsn *i)
 {
-    unsigned s = i->osz;
-    uint64_t ea = dbt_ea(cpu, i);
-    uint64_t off = dbt_read(cpu, ea, s);
-    uint16_t sel = dbt_read16(cpu, ea + s);
+    uint16_t sel;
+    uint64_t off = far_ptr_read(cpu, i, &sel);
     dbt_far_load_cs(cpu, sel, off);
     return DBT_END_BLOCK;
 }
@@ -134,19 +146,9 @@ int op_jmpf_E(DbtCpu *cpu, const DbtInsn *i)
 /* FF /3: CALL m16:16/32/64 */
 int op_callf_E(DbtCpu *cpu, const DbtInsn *i)
 {
-    unsigned s = i->osz;
-    uint64_t ea = dbt_ea(cpu, i);
-    uint64_t off = dbt_read(cpu, ea, s);
-    uint16_t sel = dbt_read16(cpu, ea + s);
-    uint64_t ret = cpu->next_rip;
-    uint64_t sp0 = cpu->gpr[DBT_RSP];
-    dbt_push(cpu, s, cpu->seg[DBT_SEG_CS].sel);
-    dbt_push(cpu, s, ret);
-    uint64_t sp1 = cpu->gpr[DBT_RSP];
-    cpu->gpr[DBT_RSP] = sp0;
-    dbt_far_load_cs(cpu, sel, off);
-    cpu->gpr[DBT_RSP] = sp1;
-    return DBT_END_BLOCK;
+    uint16_t sel;
+    uint64_t off = far_ptr_read(cpu, i, &sel);
+    return far_call(cpu, i->osz, sel, off);
 }
 
 /* Real mode: vector through the IVT (flags, CS, IP pushed as 16 bits). */
