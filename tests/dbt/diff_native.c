@@ -162,7 +162,10 @@ static void child_run_one(uint8_t *win, uint8_t *stub, const DiffCase *c, DiffRe
     memcpy(st + ST_FL_IN, &c->init.rflags, 8);
     memcpy(st + ST_FX_IN, c->init.fx, 512);
     memcpy(win + 0x2000, c->init.mem, DIFF_DATA_SIZE);
-    if (mprotect(win, 0x1000, PROT_READ | PROT_EXEC) < 0 ||
+    /* The code page stays writable: the dbt CPU's flat window is RAM
+     * throughout, and a register changed by an earlier instruction of a
+     * sequence may point a store there. */
+    if (mprotect(win, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC) < 0 ||
         mprotect(stub, 0x1000, PROT_READ | PROT_EXEC) < 0)
         _exit(3);
 
