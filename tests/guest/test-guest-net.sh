@@ -13,8 +13,9 @@
 #      bridge the test made (br-lab, busybox udhcpd), leases there and
 #      pings the host side; net-dhcp-leases lists them with the MACs of their
 #      domain XML, the addresses they report and their hostnames;
-#   2. the host types each guest's peer address on its console (read from
-#      the leases), and the guests ping each other;
+#   2. the host types each guest's peer address (read from the leases)
+#      and name on its console; the name resolves through the network's
+#      DNS (dnsmasq) to that address, and the guests ping each other;
 #   3. each guest pings 203.0.113.1 and fetches the CGI: the outside sees
 #      the host's veth address, never a guest address (masquerade);
 #   4. vesseld is killed, beta's VMM dies while no daemon runs, vesseld
@@ -91,7 +92,7 @@ cp "$top_srcdir/tests/guest/guest/udhcpc.script" "$W/extra/etc/vessel/udhcpc.scr
 chmod 755 "$W/extra/etc/vessel/run" "$W/extra/etc/vessel/udhcpc.script"
 guest_initrd "$W/initrd.cpio.gz" "$W/extra"
 
-tap_plan 27
+tap_plan 28
 
 guest_daemon_start "$HOST"
 guest_ns_snapshot "$HOST" >"$W/before"
@@ -167,14 +168,16 @@ tap_ok $? "... lists both guests: MAC from the XML, their address, hostname"
 # console (vsh console detaches at the end of its stdin).
 peer_of_alpha=$(grep -i -- " $MAC_beta " "$W/leases" | grep -o '10\.91\.0\.[0-9]*' | head -n 1)
 peer_of_beta=$(grep -i -- " $MAC_alpha " "$W/leases" | grep -o '10\.91\.0\.[0-9]*' | head -n 1)
-printf '%s\n' "$peer_of_alpha" | vsh console alpha >"$W/console-alpha" 2>&1; rc_a=$?
-printf '%s\n' "$peer_of_beta" | vsh console beta >"$W/console-beta" 2>&1; rc_b=$?
+printf '%s beta\n' "$peer_of_alpha" | vsh console alpha >"$W/console-alpha" 2>&1; rc_a=$?
+printf '%s alpha\n' "$peer_of_beta" | vsh console beta >"$W/console-beta" 2>&1; rc_b=$?
 [ $rc_a -eq 0 ] && [ $rc_b -eq 0 ]; tap_ok $? "vsh console types the peer's address into each guest"
 for g in alpha beta; do
     guest_wait_log $((900 * scale)) "$g" 'T-END|Kernel panic' || true
 done
 [ "$(guest_value alpha T-PEER)" = "$addr_beta" ] && [ "$(guest_value beta T-PEER)" = "$addr_alpha" ]
 tap_ok $? "each guest read its peer's address"
+[ "$(guest_value alpha T-DNS)" = ok ] && [ "$(guest_value beta T-DNS)" = ok ]
+tap_ok $? "the network's DNS resolves each peer's DHCP hostname to its lease"
 [ "$(guest_value alpha T-PING-PEER)" = ok ] && [ "$(guest_value beta T-PING-PEER)" = ok ]
 tap_ok $? "the guests ping each other"
 

@@ -3,13 +3,14 @@
 # (the reference initramfs runs it after boot).  It takes a DHCP lease on
 # eth0 with busybox udhcpc, sending its name (vessel.name= on the kernel
 # command line) as the DHCP hostname; waits for the host to type the peer
-# guest's address on the console; pings the peer, then the "outside"
-# address 203.0.113.1 and fetches a CGI there that answers with the source
-# address it saw.  A guest with a second interface (eth1, on a bridge of
-# the test's own) also takes a lease there and pings that DHCP server, the
-# host side of the bridge.  Results are "T-TAG: value" lines on the console.  It
-# then pings every further address typed on the console, until the host
-# shuts the guest down or its VMM dies.
+# guest's address and name on the console; looks the name up in the
+# network's DNS and pings the peer, then the "outside" address 203.0.113.1,
+# and fetches a CGI there that answers with the source address it saw.  A
+# guest with a second interface (eth1, on a bridge of the test's own) also
+# takes a lease there and pings that DHCP server, the host side of the
+# bridge.  Results are "T-TAG: value" lines on the console.  It then pings
+# every further address typed on the console, until the host shuts the
+# guest down or its VMM dies.
 name=$(sed -n 's/.*vessel\.name=\([a-z0-9-]*\).*/\1/p' /proc/cmdline)
 outside=203.0.113.1
 echo "T-MAC: $(cat /sys/class/net/eth0/address)"
@@ -17,7 +18,8 @@ ip link set eth0 up
 if udhcpc -i eth0 -s /etc/vessel/udhcpc.script -x "hostname:$name" -t 20 -T 3 -n -q \
         >/tmp/dhcp.txt 2>&1; then
     echo "T-ADDR: $(ip -4 addr show dev eth0 | sed -n 's/.*inet \([0-9.]*\).*/\1/p')"
-    echo "T-ROUTER: $(ip route show default | sed -n 's/.*via \([0-9.]*\).*/\1/p')"
+    router=$(ip route show default | sed -n 's/.*via \([0-9.]*\).*/\1/p')
+    echo "T-ROUTER: $router"
 else
     echo "T-ADDR: none"
     sed 's/^/T-LOG: /' /tmp/dhcp.txt
@@ -42,8 +44,16 @@ if [ -e /sys/class/net/eth1 ]; then
 fi
 
 echo "T-WAIT: peer"
-read -r peer
+read -r peer peer_name
 echo "T-PEER: $peer"
+# The network's dnsmasq (the router) knows the peer by its DHCP hostname.
+if nslookup "$peer_name" "$router" >/tmp/dns.txt 2>&1 &&
+        sed -n '/^Name:/,$p' /tmp/dns.txt | grep -q -E "^Address:[[:space:]]*$peer\$"; then
+    echo "T-DNS: ok"
+else
+    echo "T-DNS: fail"
+    sed 's/^/T-LOG: /' /tmp/dns.txt
+fi
 if ping -c 3 -W 5 "$peer" >/tmp/ping-peer.txt 2>&1; then
     echo "T-PING-PEER: ok"
 else
