@@ -13,6 +13,18 @@
 # guest down or its VMM dies.
 name=$(sed -n 's/.*vessel\.name=\([a-z0-9-]*\).*/\1/p' /proc/cmdline)
 outside=203.0.113.1
+
+# report TAG CMD...: "TAG: ok" if CMD succeeds, else "TAG: fail" and its
+# output as T-LOG lines.
+report() {
+    _tag=$1; shift
+    if "$@" >/tmp/report.txt 2>&1; then
+        echo "$_tag: ok"
+    else
+        echo "$_tag: fail"
+        sed 's/^/T-LOG: /' /tmp/report.txt
+    fi
+}
 echo "T-MAC: $(cat /sys/class/net/eth0/address)"
 ip link set eth0 up
 if udhcpc -i eth0 -s /etc/vessel/udhcpc.script -x "hostname:$name" -t 20 -T 3 -n -q \
@@ -31,12 +43,8 @@ if [ -e /sys/class/net/eth1 ]; then
     if udhcpc -i eth1 -s /etc/vessel/udhcpc.script -t 20 -T 3 -n -q >/tmp/dhcp1.txt 2>&1; then
         echo "T-ADDR1: $(ip -4 addr show dev eth1 | sed -n 's/.*inet \([0-9.]*\).*/\1/p')"
         server=$(cat /tmp/serverid.eth1)
-        if ping -c 3 -W 5 "$server" >/tmp/ping-br.txt 2>&1; then
-            echo "T-PING-BR: ok $server"
-        else
-            echo "T-PING-BR: fail $server"
-            sed 's/^/T-LOG: /' /tmp/ping-br.txt
-        fi
+        echo "T-SERVER1: $server"
+        report T-PING-BR ping -c 3 -W 5 "$server"
     else
         echo "T-ADDR1: none"
         sed 's/^/T-LOG: /' /tmp/dhcp1.txt
@@ -47,25 +55,14 @@ echo "T-WAIT: peer"
 read -r peer peer_name
 echo "T-PEER: $peer"
 # The network's dnsmasq (the router) knows the peer by its DHCP hostname.
-if nslookup "$peer_name" "$router" >/tmp/dns.txt 2>&1 &&
-        sed -n '/^Name:/,$p' /tmp/dns.txt | grep -q -E "^Address:[[:space:]]*$peer\$"; then
-    echo "T-DNS: ok"
-else
-    echo "T-DNS: fail"
-    sed 's/^/T-LOG: /' /tmp/dns.txt
-fi
-if ping -c 3 -W 5 "$peer" >/tmp/ping-peer.txt 2>&1; then
-    echo "T-PING-PEER: ok"
-else
-    echo "T-PING-PEER: fail"
-    sed 's/^/T-LOG: /' /tmp/ping-peer.txt
-fi
-if ping -c 3 -W 5 "$outside" >/tmp/ping-out.txt 2>&1; then
-    echo "T-PING-OUT: ok"
-else
-    echo "T-PING-OUT: fail"
-    sed 's/^/T-LOG: /' /tmp/ping-out.txt
-fi
+resolves() {
+    nslookup "$1" "$router" >/tmp/dns.txt || return 1
+    cat /tmp/dns.txt
+    sed -n '/^Name:/,$p' /tmp/dns.txt | grep -q -E "^Address:[[:space:]]*$2\$"
+}
+report T-DNS resolves "$peer_name" "$peer"
+report T-PING-PEER ping -c 3 -W 5 "$peer"
+report T-PING-OUT ping -c 3 -W 5 "$outside"
 # (no wget -T: it crashes Debian's busybox 1.35, natively too)
 if answer=$(timeout 60 wget -q -O - "http://$outside:7777/cgi-bin/peer" 2>/tmp/wget.txt); then
     echo "T-WGET: $answer"
@@ -77,11 +74,6 @@ echo "T-END: $name"
 # Later addresses typed on the console (e.g. after a daemon restart) are
 # pinged once more each.
 while read -r addr; do
-    if ping -c 2 -W 5 "$addr" >/tmp/ping-again.txt 2>&1; then
-        echo "T-AGAIN: ok $addr"
-    else
-        echo "T-AGAIN: fail $addr"
-        sed 's/^/T-LOG: /' /tmp/ping-again.txt
-    fi
+    report T-AGAIN ping -c 2 -W 5 "$addr"
 done
 while :; do sleep 3600; done
