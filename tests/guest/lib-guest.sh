@@ -18,6 +18,7 @@
 #   guest_log NAME           path of NAME's console log (daemon's log)
 #   guest_value NAME TAG     last "TAG: value" the guest printed
 #   guest_wait_log SECS NAME PATTERN   wait for PATTERN in NAME's log
+#   guest_reach SECS NAME MARKER       the same, bail out if it never comes
 #   guest_ns_snapshot NS     ip -d link, ip addr, nft ruleset, processes
 #   guest_scale              VESSEL_TEST_TIMEOUT_SCALE (default 1)
 . "$top_srcdir/tests/lib/tap.sh"
@@ -178,6 +179,16 @@ guest_log() { echo "$GUEST_WORK/daemon/log/domains/$1.log"; }
 _guest_log_grep() { tr -d '\r' <"$(guest_log "$1")" 2>/dev/null | grep -q -E -- "$2"; }
 
 guest_wait_log() { wait_until "$1" _guest_log_grep "$2" "$3"; }
+
+# guest_reach SECS NAME MARKER: wait for MARKER in NAME's log; stop early
+# if the guest panics or its VMM exits; bail out (with the log's tail)
+# when MARKER never came, as everything after depends on it.
+guest_reach() {
+    guest_wait_log "$1" "$2" "$3|Kernel panic|vesseld: VMM pid [0-9]+ (exited|killed|died)"
+    _guest_log_grep "$2" "$3" && return 0
+    guest_log_show "$2" 60
+    tap_bail "guest $2 never printed '$3'"
+}
 
 # The guests print "T-TAG: value" lines; kernel messages may share a line.
 guest_value() {
