@@ -11,73 +11,44 @@
 #include "i18n.h"
 #include "vessel-private.h"
 
-VesselDomain *vessel_domain_new(VesselConnect *conn, const char *path, const char *name,
-                                const char *uuid)
-{
-    VesselDomain *dom = g_new0(VesselDomain, 1);
-
-    dom->ref = 1;
-    dom->conn = vessel_connect_ref(conn);
-    dom->path = g_strdup(path);
-    dom->name = g_strdup(name);
-    dom->uuid = g_strdup(uuid);
-    return dom;
-}
-
 VesselDomain *vessel_domain_ref(VesselDomain *dom)
 {
-    g_atomic_int_inc(&dom->ref);
+    vessel_object_ref(&dom->obj);
     return dom;
 }
 
 void vessel_domain_unref(VesselDomain *dom)
 {
-    if (!dom || !g_atomic_int_dec_and_test(&dom->ref))
-        return;
-    vessel_connect_unref(dom->conn);
-    g_free(dom->path);
-    g_free(dom->name);
-    g_free(dom->uuid);
-    g_free(dom);
-}
-
-VesselDomain *vessel_domain_from_path(VesselConnect *conn, const char *path, GError **error)
-{
-    g_autoptr(GVariant) name = NULL;
-    g_autoptr(GVariant) uuid = NULL;
-
-    name = vessel_property_get(conn, path, VESSEL_IFACE_DOMAIN, "Name", G_VARIANT_TYPE_STRING, error);
-    if (!name)
-        return NULL;
-    uuid = vessel_property_get(conn, path, VESSEL_IFACE_DOMAIN, "UUID", G_VARIANT_TYPE_STRING, error);
-    if (!uuid)
-        return NULL;
-    return vessel_domain_new(conn, path, g_variant_get_string(name, NULL),
-                             g_variant_get_string(uuid, NULL));
+    vessel_object_unref(dom ? &dom->obj : NULL);
 }
 
 static VesselDomain *vessel_domain_lookup(VesselConnect *conn, const char *method,
                                           GVariant *params, GError **error)
 {
-    g_autoptr(GVariant) ret = vessel_call(conn, VESSEL_BUS_PATH, VESSEL_IFACE_MANAGER, method,
-                                          params, G_VARIANT_TYPE("(o)"), error);
-    const char *path;
+    return vessel_object_lookup(sizeof(VesselDomain), conn, VESSEL_IFACE_DOMAIN, method, params,
+                                error);
+}
 
-    if (!ret)
-        return NULL;
-    g_variant_get(ret, "(&o)", &path);
-    return vessel_domain_from_path(conn, path, error);
+void vessel_domain_record_free(VesselDomainRecord *rec)
+{
+    if (!rec)
+        return;
+    vessel_domain_unref(rec->domain);
+    g_free(rec);
 }
 
 /**
- * vessel_connect_list_domains:
+ * vessel_connect_list_domain_records:
  * @conn: a connection
  * @flags: which domains
  * @error: return location for a #GError
  *
- * Returns: (transfer full): #VesselDomain handles sorted by name.
+ * One ListDomains call: handles and their state at that moment.
+ *
+ * Returns: (transfer full): #VesselDomainRecord sorted by name.
  */
-GPtrArray *vessel_connect_list_domains(VesselConnect *conn, VesselListFlags flags, GError **error)
+GPtrArray *vessel_connect_list_domain_records(VesselConnect *conn, VesselListFlags flags,
+                                              GError **error)
 {
     g_autoptr(GVariant) ret = NULL;
     g_autoptr(GVariantIter) iter = NULL;
@@ -91,11 +62,43 @@ GPtrArray *vessel_connect_list_domains(VesselConnect *conn, VesselListFlags flag
                       g_variant_new("(u)", (guint32)flags), G_VARIANT_TYPE("(a(sisuubbo))"), error);
     if (!ret)
         return NULL;
-    list = g_ptr_array_new_with_free_func((GDestroyNotify)vessel_domain_unref);
+    list = g_ptr_array_new_with_free_func((GDestroyNotify)vessel_domain_record_free);
     g_variant_get(ret, "(a(sisuubbo))", &iter);
     while (g_variant_iter_next(iter, "(&si&suubb&o)", &name, &id, &uuid, &state, &reason,
-                               &persistent, &autostart, &path))
-        g_ptr_array_add(list, vessel_domain_new(conn, path, name, uuid));
+                               &persistent, &autostart, &path)) {
+        VesselDomainRecord *rec = g_new0(VesselDomainRecord, 1);
+
+        rec->domain = vessel_domain_new(conn, path, name, uuid);
+        rec->id = id > 0 ? id : -1;
+        rec->state = (int)state;
+        rec->reason = (int)reason;
+        rec->persistent = persistent;
+        rec->autostart = autostart;
+        g_ptr_array_add(list, rec);
+    }
+    return list;
+}
+
+/**
+ * vessel_connect_list_domains:
+ * @conn: a connection
+ * @flags: which domains
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): #VesselDomain handles sorted by name.
+ */
+GPtrArray *vessel_connect_list_domains(VesselConnect *conn, VesselListFlags flags, GError **error)
+{
+    g_autoptr(GPtrArray) recs = vessel_connect_list_domain_records(conn, flags, error);
+    GPtrArray *list;
+
+    if (!recs)
+        return NULL;
+    list = g_ptr_array_new_full(recs->len, (GDestroyNotify)vessel_domain_unref);
+    for (guint i = 0; i < recs->len; i++) {
+        VesselDomainRecord *rec = recs->pdata[i];
+        g_ptr_array_add(list, g_steal_pointer(&rec->domain));
+    }
     return list;
 }
 
@@ -128,64 +131,51 @@ VesselDomain *vessel_domain_create_xml(VesselConnect *conn, const char *xml, gui
 
 const char *vessel_domain_get_name(VesselDomain *dom)
 {
-    return dom->name;
+    return dom->obj.name;
 }
 
 const char *vessel_domain_get_uuid(VesselDomain *dom)
 {
-    return dom->uuid;
+    return dom->obj.uuid;
 }
 
 const char *vessel_domain_get_path(VesselDomain *dom)
 {
-    return dom->path;
-}
-
-static gboolean vessel_domain_get_bool(VesselDomain *dom, const char *prop, gboolean *out,
-                                       GError **error)
-{
-    g_autoptr(GVariant) v = vessel_property_get(dom->conn, dom->path, VESSEL_IFACE_DOMAIN, prop,
-                                                G_VARIANT_TYPE_BOOLEAN, error);
-    if (!v)
-        return FALSE;
-    *out = g_variant_get_boolean(v);
-    return TRUE;
+    return dom->obj.path;
 }
 
 int vessel_domain_get_id(VesselDomain *dom, GError **error)
 {
-    g_autoptr(GVariant) v = vessel_property_get(dom->conn, dom->path, VESSEL_IFACE_DOMAIN, "Id",
-                                                G_VARIANT_TYPE_INT32, error);
+    g_autoptr(GVariant) v = vessel_object_get_property(&dom->obj, "Id", G_VARIANT_TYPE_INT32,
+                                                       error);
     return v ? g_variant_get_int32(v) : -1;
 }
 
 gboolean vessel_domain_get_autostart(VesselDomain *dom, gboolean *autostart, GError **error)
 {
-    return vessel_domain_get_bool(dom, "Autostart", autostart, error);
+    return vessel_object_get_bool(&dom->obj, "Autostart", autostart, error);
 }
 
 gboolean vessel_domain_is_persistent(VesselDomain *dom, gboolean *persistent, GError **error)
 {
-    return vessel_domain_get_bool(dom, "Persistent", persistent, error);
+    return vessel_object_get_bool(&dom->obj, "Persistent", persistent, error);
 }
 
 gboolean vessel_domain_is_active(VesselDomain *dom, gboolean *active, GError **error)
 {
-    return vessel_domain_get_bool(dom, "Active", active, error);
+    return vessel_object_get_bool(&dom->obj, "Active", active, error);
 }
 
 static GVariant *vessel_domain_call(VesselDomain *dom, const char *method, GVariant *params,
                                     const char *reply, GError **error)
 {
-    return vessel_call(dom->conn, dom->path, VESSEL_IFACE_DOMAIN, method, params,
-                       reply ? G_VARIANT_TYPE(reply) : NULL, error);
+    return vessel_object_call(&dom->obj, method, params, reply, error);
 }
 
 static gboolean vessel_domain_void(VesselDomain *dom, const char *method, GVariant *params,
                                    GError **error)
 {
-    g_autoptr(GVariant) ret = vessel_domain_call(dom, method, params, NULL, error);
-    return ret != NULL;
+    return vessel_object_call_void(&dom->obj, method, params, error);
 }
 
 gboolean vessel_domain_get_info(VesselDomain *dom, VesselDomainInfo *info, GError **error)
@@ -262,13 +252,7 @@ gboolean vessel_domain_set_autostart(VesselDomain *dom, gboolean autostart, GErr
 
 char *vessel_domain_get_xml_desc(VesselDomain *dom, guint flags, GError **error)
 {
-    g_autoptr(GVariant) ret = vessel_domain_call(dom, "GetXMLDesc",
-                                                 g_variant_new("(u)", (guint32)flags), "(s)", error);
-    char *xml = NULL;
-
-    if (ret)
-        g_variant_get(ret, "(s)", &xml);
-    return xml;
+    return vessel_object_get_xml_desc(&dom->obj, flags, error);
 }
 
 int vessel_domain_open_console(VesselDomain *dom, guint flags, GError **error)
@@ -279,7 +263,7 @@ int vessel_domain_open_console(VesselDomain *dom, guint flags, GError **error)
     int fd;
 
     ret = g_dbus_connection_call_with_unix_fd_list_sync(
-        dom->conn->bus, NULL, dom->path, VESSEL_IFACE_DOMAIN, "OpenConsole",
+        dom->obj.conn->bus, NULL, dom->obj.path, VESSEL_IFACE_DOMAIN, "OpenConsole",
         g_variant_new("(u)", (guint32)flags), G_VARIANT_TYPE("(h)"), G_DBUS_CALL_FLAGS_NONE, -1,
         NULL, &fds, NULL, error);
     if (!ret) {

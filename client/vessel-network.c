@@ -6,65 +6,45 @@
 #include "i18n.h"
 #include "vessel-private.h"
 
-VesselNetwork *vessel_network_new(VesselConnect *conn, const char *path, const char *name,
-                                  const char *uuid)
-{
-    VesselNetwork *net = g_new0(VesselNetwork, 1);
-
-    net->ref = 1;
-    net->conn = vessel_connect_ref(conn);
-    net->path = g_strdup(path);
-    net->name = g_strdup(name);
-    net->uuid = g_strdup(uuid);
-    return net;
-}
-
 VesselNetwork *vessel_network_ref(VesselNetwork *net)
 {
-    g_atomic_int_inc(&net->ref);
+    vessel_object_ref(&net->obj);
     return net;
 }
 
 void vessel_network_unref(VesselNetwork *net)
 {
-    if (!net || !g_atomic_int_dec_and_test(&net->ref))
-        return;
-    vessel_connect_unref(net->conn);
-    g_free(net->path);
-    g_free(net->name);
-    g_free(net->uuid);
-    g_free(net);
-}
-
-VesselNetwork *vessel_network_from_path(VesselConnect *conn, const char *path, GError **error)
-{
-    g_autoptr(GVariant) name = NULL;
-    g_autoptr(GVariant) uuid = NULL;
-
-    name = vessel_property_get(conn, path, VESSEL_IFACE_NETWORK, "Name", G_VARIANT_TYPE_STRING, error);
-    if (!name)
-        return NULL;
-    uuid = vessel_property_get(conn, path, VESSEL_IFACE_NETWORK, "UUID", G_VARIANT_TYPE_STRING, error);
-    if (!uuid)
-        return NULL;
-    return vessel_network_new(conn, path, g_variant_get_string(name, NULL),
-                              g_variant_get_string(uuid, NULL));
+    vessel_object_unref(net ? &net->obj : NULL);
 }
 
 static VesselNetwork *vessel_network_lookup(VesselConnect *conn, const char *method,
                                             GVariant *params, GError **error)
 {
-    g_autoptr(GVariant) ret = vessel_call(conn, VESSEL_BUS_PATH, VESSEL_IFACE_MANAGER, method,
-                                          params, G_VARIANT_TYPE("(o)"), error);
-    const char *path;
-
-    if (!ret)
-        return NULL;
-    g_variant_get(ret, "(&o)", &path);
-    return vessel_network_from_path(conn, path, error);
+    return vessel_object_lookup(sizeof(VesselNetwork), conn, VESSEL_IFACE_NETWORK, method,
+                                params, error);
 }
 
-GPtrArray *vessel_connect_list_networks(VesselConnect *conn, VesselListFlags flags, GError **error)
+void vessel_network_record_free(VesselNetworkRecord *rec)
+{
+    if (!rec)
+        return;
+    vessel_network_unref(rec->network);
+    g_free(rec->bridge);
+    g_free(rec);
+}
+
+/**
+ * vessel_connect_list_network_records:
+ * @conn: a connection
+ * @flags: which networks
+ * @error: return location for a #GError
+ *
+ * One ListNetworks call: handles and their state at that moment.
+ *
+ * Returns: (transfer full): #VesselNetworkRecord sorted by name.
+ */
+GPtrArray *vessel_connect_list_network_records(VesselConnect *conn, VesselListFlags flags,
+                                               GError **error)
 {
     g_autoptr(GVariant) ret = NULL;
     g_autoptr(GVariantIter) iter = NULL;
@@ -76,11 +56,34 @@ GPtrArray *vessel_connect_list_networks(VesselConnect *conn, VesselListFlags fla
                       g_variant_new("(u)", (guint32)flags), G_VARIANT_TYPE("(a(ssbbbso))"), error);
     if (!ret)
         return NULL;
-    list = g_ptr_array_new_with_free_func((GDestroyNotify)vessel_network_unref);
+    list = g_ptr_array_new_with_free_func((GDestroyNotify)vessel_network_record_free);
     g_variant_get(ret, "(a(ssbbbso))", &iter);
     while (g_variant_iter_next(iter, "(&s&sbbb&s&o)", &name, &uuid, &active, &persistent,
-                               &autostart, &bridge, &path))
-        g_ptr_array_add(list, vessel_network_new(conn, path, name, uuid));
+                               &autostart, &bridge, &path)) {
+        VesselNetworkRecord *rec = g_new0(VesselNetworkRecord, 1);
+
+        rec->network = vessel_network_new(conn, path, name, uuid);
+        rec->active = active;
+        rec->persistent = persistent;
+        rec->autostart = autostart;
+        rec->bridge = g_strdup(bridge);
+        g_ptr_array_add(list, rec);
+    }
+    return list;
+}
+
+GPtrArray *vessel_connect_list_networks(VesselConnect *conn, VesselListFlags flags, GError **error)
+{
+    g_autoptr(GPtrArray) recs = vessel_connect_list_network_records(conn, flags, error);
+    GPtrArray *list;
+
+    if (!recs)
+        return NULL;
+    list = g_ptr_array_new_full(recs->len, (GDestroyNotify)vessel_network_unref);
+    for (guint i = 0; i < recs->len; i++) {
+        VesselNetworkRecord *rec = recs->pdata[i];
+        g_ptr_array_add(list, g_steal_pointer(&rec->network));
+    }
     return list;
 }
 
@@ -106,49 +109,33 @@ VesselNetwork *vessel_network_create_xml(VesselConnect *conn, const char *xml, G
 
 const char *vessel_network_get_name(VesselNetwork *net)
 {
-    return net->name;
+    return net->obj.name;
 }
 
 const char *vessel_network_get_uuid(VesselNetwork *net)
 {
-    return net->uuid;
-}
-
-static GVariant *vessel_network_prop(VesselNetwork *net, const char *prop, const GVariantType *t,
-                                     GError **error)
-{
-    return vessel_property_get(net->conn, net->path, VESSEL_IFACE_NETWORK, prop, t, error);
-}
-
-static gboolean vessel_network_get_bool(VesselNetwork *net, const char *prop, gboolean *out,
-                                        GError **error)
-{
-    g_autoptr(GVariant) v = vessel_network_prop(net, prop, G_VARIANT_TYPE_BOOLEAN, error);
-
-    if (!v)
-        return FALSE;
-    *out = g_variant_get_boolean(v);
-    return TRUE;
+    return net->obj.uuid;
 }
 
 gboolean vessel_network_is_active(VesselNetwork *net, gboolean *active, GError **error)
 {
-    return vessel_network_get_bool(net, "Active", active, error);
+    return vessel_object_get_bool(&net->obj, "Active", active, error);
 }
 
 gboolean vessel_network_is_persistent(VesselNetwork *net, gboolean *persistent, GError **error)
 {
-    return vessel_network_get_bool(net, "Persistent", persistent, error);
+    return vessel_object_get_bool(&net->obj, "Persistent", persistent, error);
 }
 
 gboolean vessel_network_get_autostart(VesselNetwork *net, gboolean *autostart, GError **error)
 {
-    return vessel_network_get_bool(net, "Autostart", autostart, error);
+    return vessel_object_get_bool(&net->obj, "Autostart", autostart, error);
 }
 
 char *vessel_network_get_bridge_name(VesselNetwork *net, GError **error)
 {
-    g_autoptr(GVariant) v = vessel_network_prop(net, "BridgeName", G_VARIANT_TYPE_STRING, error);
+    g_autoptr(GVariant) v = vessel_object_get_property(&net->obj, "BridgeName",
+                                                       G_VARIANT_TYPE_STRING, error);
 
     return v ? g_variant_dup_string(v, NULL) : NULL;
 }
@@ -156,9 +143,7 @@ char *vessel_network_get_bridge_name(VesselNetwork *net, GError **error)
 static gboolean vessel_network_void(VesselNetwork *net, const char *method, GVariant *params,
                                     GError **error)
 {
-    g_autoptr(GVariant) ret = vessel_call(net->conn, net->path, VESSEL_IFACE_NETWORK, method,
-                                          params, NULL, error);
-    return ret != NULL;
+    return vessel_object_call_void(&net->obj, method, params, error);
 }
 
 gboolean vessel_network_create(VesselNetwork *net, GError **error)
@@ -183,14 +168,7 @@ gboolean vessel_network_set_autostart(VesselNetwork *net, gboolean autostart, GE
 
 char *vessel_network_get_xml_desc(VesselNetwork *net, guint flags, GError **error)
 {
-    g_autoptr(GVariant) ret = vessel_call(net->conn, net->path, VESSEL_IFACE_NETWORK, "GetXMLDesc",
-                                          g_variant_new("(u)", (guint32)flags),
-                                          G_VARIANT_TYPE("(s)"), error);
-    char *xml = NULL;
-
-    if (ret)
-        g_variant_get(ret, "(s)", &xml);
-    return xml;
+    return vessel_object_get_xml_desc(&net->obj, flags, error);
 }
 
 void vessel_dhcp_lease_free(VesselDHCPLease *lease)
@@ -211,8 +189,8 @@ GPtrArray *vessel_network_get_dhcp_leases(VesselNetwork *net, const char *mac, G
     VesselDHCPLease l = { 0 };
     GPtrArray *list;
 
-    ret = vessel_call(net->conn, net->path, VESSEL_IFACE_NETWORK, "GetDHCPLeases",
-                      g_variant_new("(s)", mac ? mac : ""), G_VARIANT_TYPE("(a(xsisuss))"), error);
+    ret = vessel_object_call(&net->obj, "GetDHCPLeases", g_variant_new("(s)", mac ? mac : ""),
+                             "(a(xsisuss))", error);
     if (!ret)
         return NULL;
     list = g_ptr_array_new_with_free_func((GDestroyNotify)vessel_dhcp_lease_free);

@@ -1,9 +1,9 @@
 /* vessel-private.h - libvessel internals shared by its files (not installed).
  *
  * A VesselConnect wraps one peer-to-peer GDBusConnection to vesseld; domain
- * and network handles keep their object path plus the name and uuid read at
- * lookup.  vessel_call() is the one place where D-Bus calls are made and
- * where D-Bus errors become VESSEL_ERROR codes. */
+ * and network handles are VesselObjects: their object path plus the name
+ * and uuid read at lookup.  vessel_call() is the one place where D-Bus
+ * calls are made and where D-Bus errors become VESSEL_ERROR codes. */
 #ifndef VESSEL_PRIVATE_H
 #define VESSEL_PRIVATE_H
 
@@ -31,20 +31,22 @@ struct _VesselConnect {
     gulong closed_id;
 };
 
-struct _VesselDomain {
+/* What domain and network handles share (vessel-object.c). */
+typedef struct {
     gint ref;
     VesselConnect *conn;
+    const char *iface;       /* VESSEL_IFACE_DOMAIN or VESSEL_IFACE_NETWORK */
     char *path;
     char *name;
     char *uuid;
+} VesselObject;
+
+struct _VesselDomain {
+    VesselObject obj;
 };
 
 struct _VesselNetwork {
-    gint ref;
-    VesselConnect *conn;
-    char *path;
-    char *name;
-    char *uuid;
+    VesselObject obj;
 };
 
 /* Call @method on @path; @reply_type may be NULL.  Errors mapped. */
@@ -57,13 +59,34 @@ GVariant *vessel_property_get(VesselConnect *conn, const char *path, const char 
 /* Turn a D-Bus error from the daemon into a VESSEL_ERROR one in place. */
 void vessel_error_map(GError **error);
 
-VesselDomain *vessel_domain_new(VesselConnect *conn, const char *path, const char *name,
-                                const char *uuid);
+/* A new handle of @size bytes (sizeof the public type) on @path. */
+gpointer vessel_object_new(gsize size, VesselConnect *conn, const char *iface, const char *path,
+                           const char *name, const char *uuid);
+void vessel_object_ref(VesselObject *obj);
+void vessel_object_unref(VesselObject *obj);
 /* Handle for an object path returned by the daemon (reads name and uuid). */
-VesselDomain *vessel_domain_from_path(VesselConnect *conn, const char *path, GError **error);
-VesselNetwork *vessel_network_new(VesselConnect *conn, const char *path, const char *name,
-                                  const char *uuid);
-VesselNetwork *vessel_network_from_path(VesselConnect *conn, const char *path, GError **error);
+gpointer vessel_object_from_path(gsize size, VesselConnect *conn, const char *iface,
+                                 const char *path, GError **error);
+/* Handle for the path that Manager1.@method(@params) returns. */
+gpointer vessel_object_lookup(gsize size, VesselConnect *conn, const char *iface,
+                              const char *method, GVariant *params, GError **error);
+/* Calls on the handle's object; @reply_type may be NULL. */
+GVariant *vessel_object_call(VesselObject *obj, const char *method, GVariant *params,
+                             const char *reply_type, GError **error);
+gboolean vessel_object_call_void(VesselObject *obj, const char *method, GVariant *params,
+                                 GError **error);
+GVariant *vessel_object_get_property(VesselObject *obj, const char *prop,
+                                     const GVariantType *type, GError **error);
+gboolean vessel_object_get_bool(VesselObject *obj, const char *prop, gboolean *out,
+                                GError **error);
+char *vessel_object_get_xml_desc(VesselObject *obj, guint flags, GError **error);
+
+#define vessel_domain_new(conn, path, name, uuid) \
+    ((VesselDomain *)vessel_object_new(sizeof(VesselDomain), conn, VESSEL_IFACE_DOMAIN, path, \
+                                       name, uuid))
+#define vessel_network_new(conn, path, name, uuid) \
+    ((VesselNetwork *)vessel_object_new(sizeof(VesselNetwork), conn, VESSEL_IFACE_NETWORK, \
+                                        path, name, uuid))
 
 /* URI resolution and session daemon spawning (vessel-uri.c). */
 typedef struct {

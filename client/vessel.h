@@ -237,6 +237,39 @@ typedef enum {
 GPtrArray *vessel_connect_list_domains(VesselConnect *conn, VesselListFlags flags, GError **error);
 
 /**
+ * VesselDomainRecord:
+ * @domain: the handle
+ * @id: the domain's id while active, else -1
+ * @state: a #VesselDomainState
+ * @reason: the state's reason (as vessel_domain_get_state())
+ * @persistent: whether the domain has a persistent definition
+ * @autostart: whether the daemon starts it on boot
+ *
+ * One domain of a listing with its state when the daemon listed it.
+ */
+typedef struct {
+    VesselDomain *domain;
+    int id;
+    int state;
+    int reason;
+    gboolean persistent;
+    gboolean autostart;
+} VesselDomainRecord;
+
+void vessel_domain_record_free(VesselDomainRecord *rec);
+/**
+ * vessel_connect_list_domain_records:
+ *
+ * Like vessel_connect_list_domains() with each domain's id, state,
+ * persistence and autostart, all in one call to the daemon.
+ *
+ * Returns: (transfer full) (element-type VesselDomainRecord): records
+ * sorted by name, or %NULL with @error set.  The array frees its elements.
+ */
+GPtrArray *vessel_connect_list_domain_records(VesselConnect *conn, VesselListFlags flags,
+                                              GError **error);
+
+/**
  * vessel_domain_lookup_by_name:
  * @conn: a connection
  * @name: the domain's name
@@ -348,6 +381,30 @@ int vessel_domain_open_console(VesselDomain *dom, guint flags, GError **error);
  * by name, or %NULL with @error set.
  */
 GPtrArray *vessel_connect_list_networks(VesselConnect *conn, VesselListFlags flags, GError **error);
+
+/**
+ * VesselNetworkRecord:
+ * @network: the handle
+ * @active: whether the network is started
+ * @persistent: whether it has a persistent definition
+ * @autostart: whether the daemon starts it on boot
+ * @bridge: its bridge device ("" if none yet)
+ *
+ * One network of a listing with its state when the daemon listed it.
+ */
+typedef struct {
+    VesselNetwork *network;
+    gboolean active;
+    gboolean persistent;
+    gboolean autostart;
+    char *bridge;
+} VesselNetworkRecord;
+
+void vessel_network_record_free(VesselNetworkRecord *rec);
+/* (element-type VesselNetworkRecord): like vessel_connect_list_networks()
+ * with each network's state, in one call to the daemon. */
+GPtrArray *vessel_connect_list_network_records(VesselConnect *conn, VesselListFlags flags,
+                                               GError **error);
 VesselNetwork *vessel_network_lookup_by_name(VesselConnect *conn, const char *name, GError **error);
 VesselNetwork *vessel_network_lookup_by_uuid(VesselConnect *conn, const char *uuid, GError **error);
 VesselNetwork *vessel_network_define_xml(VesselConnect *conn, const char *xml, GError **error);
@@ -419,6 +476,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselConnect, vessel_connect_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselDomain, vessel_domain_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselNetwork, vessel_network_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselDHCPLease, vessel_dhcp_lease_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselDomainRecord, vessel_domain_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselNetworkRecord, vessel_network_record_free)
 
 G_END_DECLS
 

@@ -52,6 +52,7 @@ struct DaemonDbus {
     GMutex lock;                  /* guards connections */
     GPtrArray *connections;       /* every connection objects are exported on */
     GThreadPool *pool;
+    gint deferred;                /* replies taken over by daemon_call_defer */
     IfaceBinding bindings[IFACE_LAST];   /* user_data of the vtables */
 };
 
@@ -93,9 +94,14 @@ static void call_run(PendingCall *pc)
         .sender = sender,
         .node = pc->node,
         .params = g_dbus_method_invocation_get_parameters(inv),
+        .dbus = pc->dbus,
+        .invocation = inv,
     };
     GVariant *reply = pc->method->func(&call, &error);
-    if (error) {
+    if (call.deferred) {
+        g_assert(!reply && !error);
+        return;
+    } else if (error) {
         if (reply)
             g_variant_unref(g_variant_ref_sink(reply));
         g_autoptr(GError) e = daemon_error_to_dbus(error);
@@ -108,6 +114,38 @@ static void call_run(PendingCall *pc)
         g_dbus_method_invocation_return_value(inv, reply);
     }
     daemon_touch(pc->dbus->daemon);
+}
+
+struct DaemonReply {
+    DaemonDbus *dbus;
+    GDBusMethodInvocation *invocation;
+};
+
+DaemonReply *daemon_call_defer(DaemonCall *call)
+{
+    DaemonReply *r = g_new0(DaemonReply, 1);
+
+    g_assert(!call->deferred);
+    call->deferred = TRUE;
+    r->dbus = call->dbus;
+    r->invocation = call->invocation;   /* call_run's reference, handed over */
+    g_atomic_int_inc(&r->dbus->deferred);
+    return r;
+}
+
+void daemon_reply_finish(DaemonReply *r, const GError *error)
+{
+    DaemonDbus *dbus = r->dbus;
+
+    if (error) {
+        g_autoptr(GError) e = daemon_error_to_dbus(error);
+        g_dbus_method_invocation_return_gerror(r->invocation, e);
+    } else {
+        g_dbus_method_invocation_return_value(r->invocation, NULL);
+    }
+    g_free(r);
+    daemon_touch(dbus->daemon);
+    g_atomic_int_dec_and_test(&dbus->deferred);
 }
 
 static void pool_func(gpointer data, gpointer user_data)
@@ -395,7 +433,8 @@ void daemon_dbus_stop(DaemonDbus *dbus)
 
 guint daemon_dbus_busy(DaemonDbus *dbus)
 {
-    return g_thread_pool_unprocessed(dbus->pool) + g_thread_pool_get_num_threads(dbus->pool);
+    return g_thread_pool_unprocessed(dbus->pool) + g_thread_pool_get_num_threads(dbus->pool) +
+           (guint)g_atomic_int_get(&dbus->deferred);
 }
 
 static GDBusServer *server_listen(DaemonDbus *dbus, const char *path, guint perms,

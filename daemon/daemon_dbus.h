@@ -10,7 +10,9 @@
  * DaemonMethodFunc.  Methods annotated org.vessel.Access="write", and
  * methods flagged blocking, run on a thread pool so the main loop keeps
  * serving everyone; the rest run inline.  Every write method is checked
- * by daemon_auth_check() first. */
+ * by daemon_auth_check() first.  A handler that would only wait (for a
+ * domain to stop) defers its reply instead (daemon_call_defer): no thread
+ * stays parked for it, so waits are not bounded by the pool size. */
 #ifndef VESSEL_DAEMON_DBUS_H
 #define VESSEL_DAEMON_DBUS_H
 
@@ -26,7 +28,22 @@ typedef struct {
     const char *node;           /* object node (uuid with '_'), NULL: manager */
     GVariant *params;
     GUnixFDList *out_fds;       /* a handler returning fds sets this */
+    /* private to daemon_dbus.c */
+    DaemonDbus *dbus;
+    GDBusMethodInvocation *invocation;
+    gboolean deferred;
 } DaemonCall;
+
+/* A method reply to be sent later, from any thread. */
+typedef struct DaemonReply DaemonReply;
+
+/* Take over the reply of @call: the handler then returns NULL without an
+ * error, and someone calls daemon_reply_finish() once.  Until then the
+ * daemon counts as busy (no idle exit). */
+DaemonReply *daemon_call_defer(DaemonCall *call);
+/* Send the deferred reply (no out arguments; @error NULL for success)
+ * and free @reply.  Thread-safe. */
+void daemon_reply_finish(DaemonReply *reply, const GError *error);
 
 /* Returns the reply tuple (floating is fine; NULL = no out args) or NULL
  * with @error set. */
@@ -59,7 +76,7 @@ DaemonDbus *daemon_dbus_new(Daemon *daemon, GError **error);
 gboolean daemon_dbus_start(DaemonDbus *dbus, GError **error);
 /* Stop accepting connections (before shutdown). */
 void daemon_dbus_stop(DaemonDbus *dbus);
-/* Method calls queued or running on the pool. */
+/* Method calls queued, running on the pool, or deferred. */
 guint daemon_dbus_busy(DaemonDbus *dbus);
 /* Re-apply group and permissions of the sockets (after a reload). */
 void daemon_dbus_apply_perms(DaemonDbus *dbus);

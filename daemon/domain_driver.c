@@ -6,8 +6,9 @@
  * re-checks state after re-locking.  The VMM's exit is seen on the main
  * loop (child watch, or pidfd after a daemon restart) by vmm_exited(),
  * the single place that turns an exit into a shut off state, reason and
- * event; operations that wait for an exit (destroy, shutdown with a
- * timeout, a failed start) wait on the list's condition variable for it.
+ * event; operations that wait for an exit (destroy, a failed start) wait
+ * on the list's condition variable for it, except Shutdown with a
+ * timeout, whose reply waits without a thread (domain_stop_wait.h).
  *
  * Exit classification (own children): status 0 and 3 (reset with
  * --no-reboot) are a shutdown, 4 or death by a signal we did not send is
@@ -30,6 +31,7 @@
 #include "daemon_error.h"
 #include "domain_driver.h"
 #include "domain_process.h"
+#include "domain_stop_wait.h"
 #include "domain_store.h"
 #include "fileutil.h"
 #include "i18n.h"
@@ -93,7 +95,7 @@ static gboolean check_flags(guint flags, guint allowed, GError **error)
 static gboolean wait_exit_locked(Daemon *d, DomainObj *dom, pid_t pid, gint64 deadline)
 {
     while (dom->pid == pid && pid != 0) {
-        if (!g_cond_wait_until(&d->domains->cond, &d->domains->lock, deadline))
+        if (!g_cond_wait_until(&d->domains->cond, &d->domains->reg.lock, deadline))
             return dom->pid != pid;
     }
     return TRUE;
@@ -346,6 +348,7 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
         domain_def_free(dom->def);
         dom->def = g_steal_pointer(&dom->next_def);
     }
+    GSList *waits = domain_stop_wait_take(dom);
     if (was_up)
         emit(d, dom, DOMAIN_EVENT_STOPPED, detail);
     if (was_up && wants_restart(dom, status, reason, asked_shutdown)) {
@@ -356,6 +359,7 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
     }
     g_cond_broadcast(&d->domains->cond);
     domain_list_unlock(d->domains);
+    domain_stop_wait_finish(waits, NULL);
     daemon_touch(d);
 }
 
@@ -769,40 +773,27 @@ gboolean domain_driver_resume(Daemon *d, DomainObj *dom, GError **error)
     return run_control_op(d, dom, &op_resume, NULL, error);
 }
 
-gboolean domain_driver_shutdown(Daemon *d, DomainObj *dom, guint flags, guint timeout_s,
-                                GError **error)
+gboolean domain_driver_shutdown(Daemon *d, DomainObj *dom, guint flags, GError **error)
 {
     if (!check_flags(flags, DOMAIN_SHUTDOWN_DESTROY_ON_TIMEOUT, error))
         return FALSE;
-    pid_t pid = 0;
-    if (!run_control_op(d, dom, &op_powerdown, &pid, error))
-        return FALSE;
-    if (timeout_s == 0)
-        return TRUE;
+    return run_control_op(d, dom, &op_powerdown, NULL, error);
+}
 
-    domain_list_lock(d->domains);
-    gboolean gone = wait_exit_locked(d, dom, pid,
-                                     g_get_monotonic_time() + (gint64)timeout_s * G_USEC_PER_SEC);
-    domain_list_unlock(d->domains);
-    if (gone)
-        return TRUE;
-    if (flags & DOMAIN_SHUTDOWN_DESTROY_ON_TIMEOUT) {
-        g_autoptr(GError) derr = NULL;
-        if (domain_driver_destroy(d, dom, &derr))
-            return TRUE;
-        /* it may have shut down on its own in the meantime */
-        domain_list_lock(d->domains);
-        gboolean now_gone = dom->pid != pid;
-        domain_list_unlock(d->domains);
-        if (now_gone)
-            return TRUE;
-        g_propagate_error(error, g_steal_pointer(&derr));
-        return FALSE;
+void domain_driver_shutdown_wait(Daemon *d, DomainObj *dom, guint flags, guint timeout_s,
+                                 DaemonReply *reply)
+{
+    g_autoptr(GError) err = NULL;
+    pid_t pid = 0;
+
+    if (!check_flags(flags, DOMAIN_SHUTDOWN_DESTROY_ON_TIMEOUT, &err) ||
+        !run_control_op(d, dom, &op_powerdown, &pid, &err)) {
+        daemon_reply_finish(reply, err);
+        return;
     }
-    g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_TIMEOUT,
-                _("Domain '%s' did not shut down within %u seconds"), dom->def->name,
-                timeout_s);
-    return FALSE;
+    domain_list_lock(d->domains);
+    domain_stop_wait_add(d, dom, pid, flags, timeout_s, reply);
+    domain_list_unlock(d->domains);
 }
 
 /* ------------------------------------------------------------ queries */

@@ -9,6 +9,7 @@
 #define VESSEL_DOMAIN_DRIVER_H
 
 #include "daemon.h"
+#include "daemon_dbus.h"
 
 enum {
     DOMAIN_START_PAUSED = 1 << 0,
@@ -31,8 +32,12 @@ char *domain_driver_define(Daemon *d, const char *xml, GError **error);
 char *domain_driver_create(Daemon *d, const char *xml, guint flags, GError **error);
 
 gboolean domain_driver_start(Daemon *d, DomainObj *dom, guint flags, GError **error);
-gboolean domain_driver_shutdown(Daemon *d, DomainObj *dom, guint flags, guint timeout_s,
-                                GError **error);
+/* Press the power button (no wait). */
+gboolean domain_driver_shutdown(Daemon *d, DomainObj *dom, guint flags, GError **error);
+/* Press it and answer @reply when the VMM has exited, or after @timeout_s
+ * seconds (TIMEOUT error, or destroy first with DESTROY_ON_TIMEOUT). */
+void domain_driver_shutdown_wait(Daemon *d, DomainObj *dom, guint flags, guint timeout_s,
+                                 DaemonReply *reply);
 gboolean domain_driver_destroy(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_reboot(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_suspend(Daemon *d, DomainObj *dom, GError **error);

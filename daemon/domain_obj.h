@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "domain_state.h"
+#include "obj_registry.h"
 #include "xml/domain_conf.h"
 
 typedef struct ConsoleRelay ConsoleRelay;
@@ -40,12 +41,12 @@ typedef struct {
     guint watch_id;          /* child watch or pidfd source */
     ConsoleRelay *console;
     GStrv taps;              /* tap devices created for this run, or NULL */
+    GSList *stop_waits;      /* deferred Shutdown replies (domain_stop_wait.h) */
 } DomainObj;
 
 typedef struct {
-    GMutex lock;
-    GCond cond;
-    GHashTable *by_uuid;     /* uuid -> DomainObj (owned ref) */
+    ObjRegistry reg;         /* uuid -> DomainObj; reg.lock is THE lock */
+    GCond cond;              /* job ends and state changes (with reg.lock) */
     int next_id;
 } DomainList;
 

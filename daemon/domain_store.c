@@ -12,20 +12,21 @@
 #include <libxml/tree.h>
 
 #include "daemon_error.h"
+#include "def_store.h"
 #include "domain_store.h"
 #include "fileutil.h"
 #include "i18n.h"
 
+#define KIND "domains"
+
 char *domain_store_config_path(const DaemonConfig *cfg, const char *name)
 {
-    g_autofree char *file = g_strconcat(name, ".xml", NULL);
-    return g_build_filename(cfg->config_dir, "domains", file, NULL);
+    return def_store_path(cfg, KIND, name);
 }
 
 char *domain_store_autostart_path(const DaemonConfig *cfg, const char *name)
 {
-    g_autofree char *file = g_strconcat(name, ".xml", NULL);
-    return g_build_filename(cfg->config_dir, "domains", "autostart", file, NULL);
+    return def_store_autostart_path(cfg, KIND, name);
 }
 
 char *domain_store_status_path(const DaemonConfig *cfg, const char *name)
@@ -56,80 +57,30 @@ char *domain_store_socket_path(const DaemonConfig *cfg, const DomainDef *def,
 gboolean domain_store_save_config(const DaemonConfig *cfg, const DomainDef *def,
                                   GError **error)
 {
-    g_autofree char *path = domain_store_config_path(cfg, def->name);
     g_autofree char *xml = domain_def_format(def);
-    return vessel_file_write_atomic(path, xml, -1, 0600, error);
+    return def_store_save(cfg, KIND, def->name, xml, error);
 }
 
 gboolean domain_store_delete_config(const DaemonConfig *cfg, const char *name,
                                     GError **error)
 {
-    g_autofree char *link = domain_store_autostart_path(cfg, name);
-    g_autofree char *path = domain_store_config_path(cfg, name);
-    return vessel_file_remove_durable(link, error) &&
-           vessel_file_remove_durable(path, error);
-}
-
-static gboolean fsync_dir(const char *dir, GError **error)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL)) {
-        int err = errno;
-        if (fd >= 0)
-            close(fd);
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                    _("Cannot sync directory %s: %s"), dir, g_strerror(err));
-        return FALSE;
-    }
-    close(fd);
-    return TRUE;
+    return def_store_delete(cfg, KIND, name, error);
 }
 
 gboolean domain_store_set_autostart(const DaemonConfig *cfg, const char *name,
                                     gboolean on, GError **error)
 {
-    g_autofree char *link = domain_store_autostart_path(cfg, name);
-    if (!on)
-        return vessel_file_remove_durable(link, error);
-
-    g_autofree char *target = g_strconcat("../", name, ".xml", NULL);
-    g_autofree char *tmp = g_strconcat(link, ".tmp", NULL);
-    unlink(tmp);
-    if (symlink(target, tmp) < 0 || rename(tmp, link) < 0) {
-        int err = errno;
-        unlink(tmp);
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                    _("Cannot create autostart link %s: %s"), link, g_strerror(err));
-        return FALSE;
-    }
-    g_autofree char *dir = g_path_get_dirname(link);
-    return fsync_dir(dir, error);
+    return def_store_set_autostart(cfg, KIND, name, on, error);
 }
 
 gboolean domain_store_get_autostart(const DaemonConfig *cfg, const char *name)
 {
-    g_autofree char *link = domain_store_autostart_path(cfg, name);
-    return g_file_test(link, G_FILE_TEST_EXISTS);
-}
-
-/* File names NAME.xml in @dir, sorted. */
-static GPtrArray *list_xml_files(const char *dir)
-{
-    GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *ent;
-    while (d && (ent = g_dir_read_name(d))) {
-        if (g_str_has_suffix(ent, ".xml") && ent[0] != '.')
-            g_ptr_array_add(paths, g_build_filename(dir, ent, NULL));
-    }
-    g_ptr_array_sort(paths, (GCompareFunc)g_strcmp0);
-    return paths;
+    return def_store_get_autostart(cfg, KIND, name);
 }
 
 GPtrArray *domain_store_load_configs(const DaemonConfig *cfg)
 {
-    g_autofree char *dir = g_build_filename(cfg->config_dir, "domains", NULL);
-    g_autoptr(GPtrArray) files = list_xml_files(dir);
+    g_autoptr(GPtrArray) files = def_store_list(cfg, KIND);
     GPtrArray *defs = g_ptr_array_new_with_free_func((GDestroyNotify)domain_def_free);
 
     for (guint i = 0; i < files->len; i++) {
@@ -248,7 +199,7 @@ gboolean domain_store_delete_status(const DaemonConfig *cfg, const char *name,
 GPtrArray *domain_store_list_status(const DaemonConfig *cfg)
 {
     g_autofree char *dir = g_build_filename(cfg->run_dir, "domains", NULL);
-    return list_xml_files(dir);
+    return def_store_list_dir(dir);
 }
 
 void domain_status_free(DomainStatus *st)

@@ -24,6 +24,7 @@
 #include "daemon_error.h"
 #include "daemon_resources.h"
 #include "domain_driver.h"
+#include "domain_stop_wait.h"
 #include "i18n.h"
 #include "network_driver.h"
 #include "sd_notify.h"
@@ -248,6 +249,7 @@ int main(int argc, char **argv)
     sd_notify_send("STOPPING=1");
     daemon_dbus_stop(d->dbus);
     g_thread_join(v.autostart);
+    domain_stop_wait_cancel_all(d);
     /* Let running method calls finish (they may need the loop), bounded. */
     gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
     while (!drain_done(d) && g_get_monotonic_time() < deadline) {

@@ -54,7 +54,10 @@ static GVariant *m_shutdown(DaemonCall *call, GError **error)
     DOMAIN_OR_FAIL(call, error);
     guint32 flags, timeout;
     g_variant_get(call->params, "(uu)", &flags, &timeout);
-    domain_driver_shutdown(call->daemon, dom, flags, timeout, error);
+    if (timeout == 0)
+        domain_driver_shutdown(call->daemon, dom, flags, error);
+    else
+        domain_driver_shutdown_wait(call->daemon, dom, flags, timeout, daemon_call_defer(call));
     return NULL;
 }
 

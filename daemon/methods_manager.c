@@ -1,6 +1,7 @@
 /* methods_manager.c - org.vessel.Manager1: method table and properties. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon_dbus.h"
@@ -76,12 +77,11 @@ static GVariant *m_create_xml(DaemonCall *call, GError **error)
     return path_reply(domain_driver_create(call->daemon, xml, flags, error));
 }
 
-static GVariant *lookup_reply(Daemon *d, DomainObj *dom, const char *what, GError **error)
+static GVariant *domain_lookup(DaemonCall *call, ObjRegistryFind find, const char *key,
+                               const char *what, GError **error)
 {
-    GVariant *v = NULL;
-    if (dom)
-        v = g_variant_new("(o)", dom->path);
-    else
+    GVariant *v = obj_registry_lookup_path(&call->daemon->domains->reg, find, key);
+    if (!v)
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_DOMAIN,
                     _("Domain not found: no domain with matching %s"), what);
     return v;
@@ -91,36 +91,31 @@ static GVariant *m_lookup_name(DaemonCall *call, GError **error)
 {
     const char *name;
     g_variant_get(call->params, "(&s)", &name);
-    Daemon *d = call->daemon;
-    domain_list_lock(d->domains);
     g_autofree char *what = g_strdup_printf(_("name '%s'"), name);
-    GVariant *v = lookup_reply(d, domain_list_find_name(d->domains, name), what, error);
-    domain_list_unlock(d->domains);
-    return v;
+    return domain_lookup(call, obj_registry_find_name, name, what, error);
 }
 
 static GVariant *m_lookup_uuid(DaemonCall *call, GError **error)
 {
     const char *uuid;
     g_variant_get(call->params, "(&s)", &uuid);
-    Daemon *d = call->daemon;
-    domain_list_lock(d->domains);
     g_autofree char *what = g_strdup_printf(_("uuid '%s'"), uuid);
-    GVariant *v = lookup_reply(d, domain_list_find_uuid(d->domains, uuid), what, error);
-    domain_list_unlock(d->domains);
-    return v;
+    return domain_lookup(call, obj_registry_find_uuid, uuid, what, error);
+}
+
+/* ids are no registry key: find one, then look its uuid up */
+static gpointer find_by_id(ObjRegistry *reg, const char *key)
+{
+    return domain_list_find_id((DomainList *)reg, atoi(key));
 }
 
 static GVariant *m_lookup_id(DaemonCall *call, GError **error)
 {
     gint32 id;
     g_variant_get(call->params, "(i)", &id);
-    Daemon *d = call->daemon;
-    domain_list_lock(d->domains);
+    g_autofree char *key = g_strdup_printf("%d", id);
     g_autofree char *what = g_strdup_printf(_("id %d"), id);
-    GVariant *v = lookup_reply(d, domain_list_find_id(d->domains, id), what, error);
-    domain_list_unlock(d->domains);
-    return v;
+    return domain_lookup(call, find_by_id, key, what, error);
 }
 
 static GVariant *m_get_capabilities(DaemonCall *call, GError **error)
@@ -182,37 +177,30 @@ static GVariant *m_network_create(DaemonCall *call, GError **error)
     return path_reply(network_driver_create_xml(call->daemon, xml, error));
 }
 
-static GVariant *network_lookup(Daemon *d, NetworkObj *net, const char *what, GError **error)
+static GVariant *network_lookup(DaemonCall *call, ObjRegistryFind find, const char *key,
+                                const char *what, GError **error)
 {
-    if (net)
-        return g_variant_new("(o)", net->path);
-    g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_NETWORK,
-                _("Network not found: no network with matching %s"), what);
-    return NULL;
+    GVariant *v = obj_registry_lookup_path(&call->daemon->networks->reg, find, key);
+    if (!v)
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_NETWORK,
+                    _("Network not found: no network with matching %s"), what);
+    return v;
 }
 
 static GVariant *m_network_lookup_name(DaemonCall *call, GError **error)
 {
     const char *name;
     g_variant_get(call->params, "(&s)", &name);
-    Daemon *d = call->daemon;
     g_autofree char *what = g_strdup_printf(_("name '%s'"), name);
-    network_list_lock(d->networks);
-    GVariant *v = network_lookup(d, network_list_find_name(d->networks, name), what, error);
-    network_list_unlock(d->networks);
-    return v;
+    return network_lookup(call, obj_registry_find_name, name, what, error);
 }
 
 static GVariant *m_network_lookup_uuid(DaemonCall *call, GError **error)
 {
     const char *uuid;
     g_variant_get(call->params, "(&s)", &uuid);
-    Daemon *d = call->daemon;
     g_autofree char *what = g_strdup_printf(_("uuid '%s'"), uuid);
-    network_list_lock(d->networks);
-    GVariant *v = network_lookup(d, network_list_find_uuid(d->networks, uuid), what, error);
-    network_list_unlock(d->networks);
-    return v;
+    return network_lookup(call, obj_registry_find_uuid, uuid, what, error);
 }
 
 static const DaemonMethod manager_methods[] = {

@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "daemon_config.h"
+#include "obj_registry.h"
 #include "xml/network_conf.h"
 
 typedef struct {
@@ -25,8 +26,7 @@ typedef struct {
 } NetworkObj;
 
 typedef struct {
-    GMutex lock;
-    GHashTable *by_uuid;     /* uuid -> NetworkObj (owned ref) */
+    ObjRegistry reg;         /* uuid -> NetworkObj; reg.lock is THE lock */
 } NetworkList;
 
 #define NETWORK_PATH_PREFIX "/org/vessel/Vessel1/network"

@@ -218,6 +218,15 @@ gboolean vsh_cmd_has(const VshCmd *cmd, const char *name)
     return g_hash_table_contains(cmd->values, name);
 }
 
+gboolean vsh_cmd_filter_bool(const VshCmd *cmd, const char *yes, const char *no, gboolean value)
+{
+    gboolean want_yes = vsh_cmd_has(cmd, yes), want_no = vsh_cmd_has(cmd, no);
+
+    if (want_yes == want_no)
+        return TRUE;   /* neither or both: no filter */
+    return want_yes ? value : !value;
+}
+
 const char *vsh_cmd_get(const VshCmd *cmd, const char *name)
 {
     return g_hash_table_lookup(cmd->values, name);

@@ -83,16 +83,6 @@ static gboolean vsh_list_state_wanted(const VshCmd *cmd, int state)
     }
 }
 
-static gboolean vsh_list_filter_bool(const VshCmd *cmd, const char *yes, const char *no,
-                                     gboolean value)
-{
-    gboolean want_yes = vsh_cmd_has(cmd, yes), want_no = vsh_cmd_has(cmd, no);
-
-    if (want_yes == want_no)
-        return TRUE;   /* neither or both: no filter */
-    return want_yes ? value : !value;
-}
-
 static gboolean cmd_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
 {
     VesselConnect *conn = vsh_ctl_conn(ctl, error);
@@ -113,34 +103,24 @@ static gboolean cmd_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
                     _("Options --table and --name, --uuid, --id are mutually exclusive"));
         return FALSE;
     }
-    list = vessel_connect_list_domains(conn, flags, error);
+    list = vessel_connect_list_domain_records(conn, flags, error);
     if (!list)
         return FALSE;
     if (table)
         t = vsh_table_new(_("Id"), _("Name"), _("State"), NULL);
     for (guint i = 0; i < list->len; i++) {
-        VesselDomain *dom = g_ptr_array_index(list, i);
-        g_autoptr(GError) local = NULL;
-        int state = 0, reason = 0, id = -1;
-        gboolean persistent = TRUE, autostart = FALSE;
+        VesselDomainRecord *rec = g_ptr_array_index(list, i);
+        VesselDomain *dom = rec->domain;
+        int id = rec->id;
 
-        if (!vessel_domain_get_state(dom, &state, &reason, &local) ||
-            !vsh_domain_id(dom, &id, &local) ||
-            !vessel_domain_is_persistent(dom, &persistent, &local) ||
-            !vessel_domain_get_autostart(dom, &autostart, &local)) {
-            if (g_error_matches(local, VESSEL_ERROR, VESSEL_ERROR_NO_DOMAIN))
-                continue;   /* vanished meanwhile */
-            g_propagate_error(error, g_steal_pointer(&local));
-            return FALSE;
-        }
-        if (!vsh_list_state_wanted(cmd, state) ||
-            !vsh_list_filter_bool(cmd, "persistent", "transient", persistent) ||
-            !vsh_list_filter_bool(cmd, "autostart", "no-autostart", autostart))
+        if (!vsh_list_state_wanted(cmd, rec->state) ||
+            !vsh_cmd_filter_bool(cmd, "persistent", "transient", rec->persistent) ||
+            !vsh_cmd_filter_bool(cmd, "autostart", "no-autostart", rec->autostart))
             continue;
         if (table) {
             g_autofree char *idstr = id > 0 ? g_strdup_printf("%d", id) : g_strdup("-");
             vsh_table_add_row(t, idstr, vessel_domain_get_name(dom),
-                              vessel_domain_state_to_string(state), NULL);
+                              vessel_domain_state_to_string(rec->state), NULL);
         } else if (ids) {
             if (id > 0)
                 fprintf(ctl->out, "%d\n", id);

@@ -28,12 +28,6 @@ static const VshOptDef opts_net_list[] = {
     { NULL }
 };
 
-static gboolean net_filter(const VshCmd *cmd, const char *yes, const char *no, gboolean v)
-{
-    gboolean y = vsh_cmd_has(cmd, yes), n = vsh_cmd_has(cmd, no);
-    return y == n ? TRUE : y ? v : !v;
-}
-
 static gboolean cmd_net_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
 {
     gboolean names = vsh_cmd_has(cmd, "name"), uuids = vsh_cmd_has(cmd, "uuid");
@@ -49,26 +43,18 @@ static gboolean cmd_net_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
                     _("Options --table and --name, --uuid are mutually exclusive"));
         return FALSE;
     }
-    list = vessel_connect_list_networks(vsh_ctl_conn(ctl, error), flags, error);
+    list = vessel_connect_list_network_records(vsh_ctl_conn(ctl, error), flags, error);
     if (!list)
         return FALSE;
     if (table)
         t = vsh_table_new(_("Name"), _("State"), _("Autostart"), _("Persistent"), NULL);
     for (guint i = 0; i < list->len; i++) {
-        VesselNetwork *net = g_ptr_array_index(list, i);
-        g_autoptr(GError) local = NULL;
-        gboolean active = FALSE, persistent = FALSE, autostart = FALSE;
+        VesselNetworkRecord *rec = g_ptr_array_index(list, i);
+        VesselNetwork *net = rec->network;
+        gboolean active = rec->active, persistent = rec->persistent, autostart = rec->autostart;
 
-        if (!vessel_network_is_active(net, &active, &local) ||
-            !vessel_network_is_persistent(net, &persistent, &local) ||
-            !vessel_network_get_autostart(net, &autostart, &local)) {
-            if (g_error_matches(local, VESSEL_ERROR, VESSEL_ERROR_NO_NETWORK))
-                continue;
-            g_propagate_error(error, g_steal_pointer(&local));
-            return FALSE;
-        }
-        if (!net_filter(cmd, "persistent", "transient", persistent) ||
-            !net_filter(cmd, "autostart", "no-autostart", autostart))
+        if (!vsh_cmd_filter_bool(cmd, "persistent", "transient", persistent) ||
+            !vsh_cmd_filter_bool(cmd, "autostart", "no-autostart", autostart))
             continue;
         if (table)
             vsh_table_add_row(t, vessel_network_get_name(net),

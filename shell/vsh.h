@@ -112,6 +112,9 @@ void vsh_cmd_free(VshCmd *cmd);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VshCmd, vsh_cmd_free)
 const VshCmdDef *vsh_cmd_def(const VshCmd *cmd);
 gboolean vsh_cmd_has(const VshCmd *cmd, const char *name);
+/* A pair of filter options (--persistent/--transient): does @value pass?
+ * Neither or both given: everything passes. */
+gboolean vsh_cmd_filter_bool(const VshCmd *cmd, const char *yes, const char *no, gboolean value);
 /* The value of a STRING/INT option, or NULL. */
 const char *vsh_cmd_get(const VshCmd *cmd, const char *name);
 /* INT option: FALSE with @error when not an integer; @value untouched when

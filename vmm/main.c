@@ -36,7 +36,7 @@ enum {
 
 typedef struct {
     /* options */
-    char *kernel, *initrd, *cmdline, *accel, *serial, *control, *name, *uuid, *pidfile;
+    char *kernel, *initrd, *cmdline, *accel, *serial, *console, *control, *name, *uuid, *pidfile;
     char **disks, **nets;
     gint64 memory_mib;
     int cpus;
@@ -257,6 +257,12 @@ static gboolean vmm_signal(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* Ctrl-A x on the stdio console. */
+static void vmm_escape_quit(void *data)
+{
+    vmm_finish(data, EXIT_POWEROFF);
+}
+
 static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
 {
     vmm->memory_mib = 512;
@@ -271,6 +277,7 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->disks, N_("virtio disk image"), "FILE[,readonly]" },
         { "net", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->nets, N_("virtio network on a tap device"), "tap=IFNAME[,mac=MAC]" },
         { "serial", 0, 0, G_OPTION_ARG_STRING, &vmm->serial, N_("serial port: stdio, file:PATH, unix:PATH or pty"), "SPEC" },
+        { "console", 0, 0, G_OPTION_ARG_STRING, &vmm->console, N_("virtio console (hvc0): stdio, file:PATH, unix:PATH or pty"), "SPEC" },
         { "control", 0, 0, G_OPTION_ARG_STRING, &vmm->control, N_("control channel: unix:PATH or fd:N"), "SPEC" },
         { "name", 0, 0, G_OPTION_ARG_STRING, &vmm->name, N_("VM name"), "NAME" },
         { "uuid", 0, 0, G_OPTION_ARG_STRING, &vmm->uuid, N_("VM UUID"), "UUID" },
@@ -315,6 +322,10 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
     }
     if (!vmm->serial)
         vmm->serial = g_strdup("stdio");
+    if (vmm->console && !strcmp(vmm->console, "stdio") && !strcmp(vmm->serial, "stdio")) {
+        vmm_fail("%s", _("--console stdio needs --serial on something other than stdio"));
+        return EXIT_USAGE;
+    }
     if (!vmm->name)
         vmm->name = g_strdup("vessel");
     if (!vmm->uuid)
@@ -369,6 +380,7 @@ static void vmm_clear(Vmm *vmm)
     g_free(vmm->cmdline);
     g_free(vmm->accel);
     g_free(vmm->serial);
+    g_free(vmm->console);
     g_free(vmm->control);
     g_free(vmm->name);
     g_free(vmm->uuid);
@@ -398,7 +410,9 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus };
     vmm->m = machine_new(&cfg, chardev_backend(vmm->chr), &error);
     if (vmm->m)
-        vmm->virtio = virtio_devices_new(vmm->m, vmm->disks, vmm->nets, &error);
+        vmm->virtio = virtio_devices_new(vmm->m, &(VirtioDevicesConfig){ vmm->disks, vmm->nets,
+                                                                          vmm->console },
+                                         &error);
     if (!vmm->m || !vmm->virtio || !vmm_boot(vmm, &error)) {
         vmm_fail("%s", error->message);
         return EXIT_ERROR;
@@ -412,6 +426,9 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     }
     ChardevFrontend fe = { vmm_serial_can_receive, vmm_serial_receive, vmm->m };
     chardev_set_frontend(vmm->chr, &fe);
+    virtio_devices_start(vmm->virtio);
+    if (chardev_set_escape(vmm->chr, vmm_escape_quit, vmm))
+        fprintf(stderr, "%s\n", _("vessel-vmm: the serial port is on this terminal; Ctrl-A x quits"));
     if (vmm->control) {
         vmm->ctl = control_server_new(vmm->control, &vmm_control_ops, vmm, &error);
         if (!vmm->ctl) {

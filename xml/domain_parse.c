@@ -681,11 +681,14 @@ domain_def_complete(DomainDef *def, xmlNode *root, GError **error)
     if (!def->current_memory_kib)
         def->current_memory_kib = def->memory_kib;
     if (def->current_memory_kib > def->memory_kib) {
+        /* numbers as strings: a format macro inside _() hides the
+         * message from xgettext */
+        g_autofree char *current = g_strdup_printf("%" G_GUINT64_FORMAT, def->current_memory_kib);
+        g_autofree char *memory = g_strdup_printf("%" G_GUINT64_FORMAT, def->memory_kib);
         xml_error_node(error, VESSEL_XML_ERROR_INVALID,
                        xml_node_child(root, "currentMemory"),
-                       _("<currentMemory> (%" G_GUINT64_FORMAT " KiB) is larger than "
-                         "<memory> (%" G_GUINT64_FORMAT " KiB)"),
-                       def->current_memory_kib, def->memory_kib);
+                       _("<currentMemory> (%s KiB) is larger than <memory> (%s KiB)"),
+                       current, memory);
         return FALSE;
     }
     /* like libvirt: a serial port implies its console and vice versa */
@@ -722,12 +725,10 @@ domain_def_parse(const char *xml, DomainParseFlags flags, GError **error)
                     _("unknown domain parse flags 0x%x"), (unsigned)flags);
         return NULL;
     }
-    if (!(doc = xml_doc_parse(xml, "domain", error)))
+    if (!(doc = xml_doc_load(xml, "domain", domain_unsupported,
+                             G_N_ELEMENTS(domain_unsupported), error)))
         return NULL;
     root = xmlDocGetRootElement(doc);
-    if (!xml_doc_validate(doc, "domain.rng", domain_unsupported,
-                          G_N_ELEMENTS(domain_unsupported), error))
-        return NULL;
 
     def = g_new0(DomainDef, 1);
     def->on_poweroff = DOMAIN_LIFECYCLE_DESTROY;
@@ -751,19 +752,10 @@ domain_def_parse(const char *xml, DomainParseFlags flags, GError **error)
 DomainDef *
 domain_def_parse_file(const char *path, DomainParseFlags flags, GError **error)
 {
-    g_autofree char *xml = NULL;
+    g_autofree char *xml = xml_file_read(path, error);
     g_autoptr(GError) local = NULL;
-    DomainDef *def;
-    gsize len;
+    DomainDef *def = xml ? domain_def_parse(xml, flags, &local) : NULL;
 
-    if (!g_file_get_contents(path, &xml, &len, error))
-        return NULL;
-    if (len > VESSEL_XML_MAX_SIZE || strlen(xml) != len) {
-        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_MALFORMED,
-                    _("%s: not a text file of at most %d bytes"), path, VESSEL_XML_MAX_SIZE);
-        return NULL;
-    }
-    if (!(def = domain_def_parse(xml, flags, &local)))
-        g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
+    xml_error_in_file(error, path, local);
     return def;
 }

@@ -327,12 +327,10 @@ network_def_parse(const char *xml, NetworkParseFlags flags, GError **error)
                     _("unknown network parse flags 0x%x"), (unsigned)flags);
         return NULL;
     }
-    if (!(doc = xml_doc_parse(xml, "network", error)))
+    if (!(doc = xml_doc_load(xml, "network", network_unsupported,
+                             G_N_ELEMENTS(network_unsupported), error)))
         return NULL;
     root = xmlDocGetRootElement(doc);
-    if (!xml_doc_validate(doc, "network.rng", network_unsupported,
-                          G_N_ELEMENTS(network_unsupported), error))
-        return NULL;
     def = g_new0(NetworkDef, 1);
     def->stp = TRUE;
     def->hosts = g_new0(NetworkDhcpHost *, 1);
@@ -344,19 +342,10 @@ network_def_parse(const char *xml, NetworkParseFlags flags, GError **error)
 NetworkDef *
 network_def_parse_file(const char *path, NetworkParseFlags flags, GError **error)
 {
-    g_autofree char *xml = NULL;
+    g_autofree char *xml = xml_file_read(path, error);
     g_autoptr(GError) local = NULL;
-    NetworkDef *def;
-    gsize len;
+    NetworkDef *def = xml ? network_def_parse(xml, flags, &local) : NULL;
 
-    if (!g_file_get_contents(path, &xml, &len, error))
-        return NULL;
-    if (len > VESSEL_XML_MAX_SIZE || strlen(xml) != len) {
-        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_MALFORMED,
-                    _("%s: not a text file of at most %d bytes"), path, VESSEL_XML_MAX_SIZE);
-        return NULL;
-    }
-    if (!(def = network_def_parse(xml, flags, &local)))
-        g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
+    xml_error_in_file(error, path, local);
     return def;
 }

@@ -493,6 +493,41 @@ xml_doc_validate(xmlDoc *doc, const char *schema, const XmlUnsupported *table,
     return TRUE;
 }
 
+xmlDoc *
+xml_doc_load(const char *xml, const char *root_name, const XmlUnsupported *table,
+             guint n_table, GError **error)
+{
+    g_autoptr(xmlDoc) doc = xml_doc_parse(xml, root_name, error);
+    g_autofree char *schema = g_strconcat(root_name, ".rng", NULL);
+
+    if (!doc || !xml_doc_validate(doc, schema, table, n_table, error))
+        return NULL;
+    return g_steal_pointer(&doc);
+}
+
+char *
+xml_file_read(const char *path, GError **error)
+{
+    g_autofree char *xml = NULL;
+    gsize len;
+
+    if (!g_file_get_contents(path, &xml, &len, error))
+        return NULL;
+    if (len > VESSEL_XML_MAX_SIZE || strlen(xml) != len) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_MALFORMED,
+                    _("%s: not a text file of at most %d bytes"), path, VESSEL_XML_MAX_SIZE);
+        return NULL;
+    }
+    return g_steal_pointer(&xml);
+}
+
+void
+xml_error_in_file(GError **error, const char *path, GError *local)
+{
+    if (local)
+        g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
+}
+
 /* ---- reading --------------------------------------------------------- */
 
 gboolean

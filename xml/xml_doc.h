@@ -36,6 +36,16 @@ typedef struct {
  * (required elements, repetitions, text). */
 gboolean xml_doc_validate(xmlDoc *doc, const char *schema, const XmlUnsupported *table,
                           guint n_table, GError **error);
+/* xml_doc_parse() then xml_doc_validate() against "@root_name.rng": the
+ * first step of every definition parser. */
+xmlDoc *xml_doc_load(const char *xml, const char *root_name, const XmlUnsupported *table,
+                     guint n_table, GError **error);
+/* The contents of @path (g_free) if it is a text file of at most
+ * VESSEL_XML_MAX_SIZE bytes. */
+char *xml_file_read(const char *path, GError **error);
+/* Report @local (a parse error of the document read from @path, may be
+ * NULL) in @error as "PATH: MESSAGE". */
+void xml_error_in_file(GError **error, const char *path, GError *local);
 
 /* ---- reading nodes (after validation) ------------------------------ */
 gboolean xml_node_is(const xmlNode *node, const char *name);

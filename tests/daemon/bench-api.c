@@ -3,8 +3,8 @@
  *
  * Measures over the read-write peer-to-peer socket: DefineXML while
  * 1,000 domains get defined, ListDomains and LookupByName with 1,000
- * domains, and Start+Destroy with fake-vmm as the VMM (process spawn,
- * control socket handshake, SIGTERM, reap).  As a reference in the same
+ * domains, and Start+Destroy of the real vessel-vmm running a tiny guest
+ * under dbt (process spawn, control socket handshake, SIGTERM, reap).  As a reference in the same
  * run it times libvirt's test driver through virsh (test:///default, an
  * in-process driver: no daemon, no IPC - a lower bound, not a peer) when
  * virsh is installed. */
@@ -69,7 +69,7 @@ static void bench_vesseld(void)
     printf("  DefineXML, %d domains         %8.3f ms/call\n", N_DOMAINS, define_ms);
     printf("  ListDomains with %d domains   %8.3f ms/call\n", N_DOMAINS, list_ms);
     printf("  LookupByName                    %8.3f ms/call\n", lookup_ms);
-    printf("  Start+Destroy (fake-vmm)        %8.3f ms/cycle\n", cycle_ms);
+    printf("  Start+Destroy (tiny guest)      %8.3f ms/cycle\n", cycle_ms);
 }
 
 /* virsh -c test:///default running @cmds in one session; wall ms. */

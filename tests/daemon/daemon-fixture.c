@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <gio/gunixfdlist.h>
 
 #include "daemon-fixture.h"
 
@@ -15,7 +18,7 @@ DaemonFixture *fixture_new(const char *extra_conf)
     fx->conf = g_build_filename(fx->dir->path, "vesseld.conf", NULL);
     fx->run_dir = g_build_filename(fx->dir->path, "run", NULL);
     fx->config_dir = g_build_filename(fx->dir->path, "etc", NULL);
-    fx->kernel = g_build_filename(fx->dir->path, "vmlinuz", NULL);
+    fx->kernel = vt_build_path("tests/daemon/guests/idle.elf");
     fx->events = g_ptr_array_new_with_free_func(g_free);
     g_mutex_init(&fx->events_lock);
     g_autofree char *conf = g_strdup_printf(
@@ -24,7 +27,8 @@ DaemonFixture *fixture_new(const char *extra_conf)
         fx->config_dir, fx->run_dir, fx->dir->path, fx->dir->path,
         extra_conf ? extra_conf : "");
     g_assert_true(g_file_set_contents(fx->conf, conf, -1, NULL));
-    g_assert_true(g_file_set_contents(fx->kernel, "", 0, NULL));
+    if (!g_file_test(fx->kernel, G_FILE_TEST_EXISTS))
+        g_error("%s is not built (make -C tests/daemon check builds it)", fx->kernel);
     return fx;
 }
 
@@ -64,8 +68,8 @@ static gboolean try_connect(gpointer data)
 void fixture_start_daemon(DaemonFixture *fx, const char *const *env)
 {
     g_autofree char *vesseld = vt_build_path("daemon/vesseld");
-    g_autofree char *fake = vt_build_path("tests/daemon/fake-vmm");
-    g_autofree char *vmm_env = g_strconcat("VESSEL_VMM=", fake, NULL);
+    g_autofree char *vmm = vt_build_path("vmm/vessel-vmm");
+    g_autofree char *vmm_env = g_strconcat("VESSEL_VMM=", vmm, NULL);
     g_autofree char *log = g_build_filename(fx->dir->path, "vesseld.log", NULL);
     g_autoptr(GPtrArray) envp = g_ptr_array_new();
     g_ptr_array_add(envp, vmm_env);
@@ -155,12 +159,26 @@ void fixture_free(DaemonFixture *fx)
 
 char *fixture_domain_xml(DaemonFixture *fx, const char *name, const char *cmdline)
 {
+    return fixture_domain_xml_guest(fx, name, NULL, cmdline);
+}
+
+char *fixture_domain_xml_guest(DaemonFixture *fx, const char *name, const char *guest,
+                               const char *cmdline)
+{
+    g_autofree char *kernel = NULL;
+    if (guest && g_path_is_absolute(guest))
+        kernel = g_strdup(guest);
+    else if (guest) {
+        g_autofree char *rel = g_strdup_printf("tests/daemon/guests/%s.elf", guest);
+        kernel = vt_build_path(rel);
+    } else
+        kernel = g_strdup(fx->kernel);
     return g_strdup_printf(
         "<domain type='dbt'>\n  <name>%s</name>\n  <memory unit='MiB'>64</memory>\n"
         "  <vcpu>2</vcpu>\n  <os>\n    <type>hvm</type>\n    <kernel>%s</kernel>\n"
         "    <cmdline>console=ttyS0 %s</cmdline>\n  </os>\n  <devices>\n"
         "    <serial type='pty'/>\n  </devices>\n</domain>\n",
-        name, fx->kernel, cmdline ? cmdline : "");
+        name, kernel, cmdline ? cmdline : "");
 }
 
 GVariant *fixture_call(GDBusConnection *conn, const char *path, const char *iface,
@@ -188,7 +206,13 @@ GVariant *fixture_domain(DaemonFixture *fx, const char *path, const char *method
 
 char *fixture_define(DaemonFixture *fx, const char *name, const char *cmdline)
 {
-    g_autofree char *xml = fixture_domain_xml(fx, name, cmdline);
+    return fixture_define_guest(fx, name, NULL, cmdline);
+}
+
+char *fixture_define_guest(DaemonFixture *fx, const char *name, const char *guest,
+                           const char *cmdline)
+{
+    g_autofree char *xml = fixture_domain_xml_guest(fx, name, guest, cmdline);
     g_autoptr(GError) err = NULL;
     g_autoptr(GVariant) r = fixture_manager(fx, "DefineXML", g_variant_new("(s)", xml), "(o)",
                                             &err);
@@ -268,4 +292,61 @@ void fixture_assert_error(GError *error, const char *name)
     g_autofree char *remote = g_dbus_error_get_remote_error(error);
     if (g_strcmp0(remote, name) != 0)
         g_error("expected %s, got %s: %s", name, remote ? remote : "(local)", error->message);
+}
+
+char *fixture_read_log(DaemonFixture *fx, const char *name)
+{
+    g_autofree char *file = g_strconcat(name, ".log", NULL);
+    g_autofree char *path = g_build_filename(fx->dir->path, "log", "domains", file, NULL);
+    char *text = NULL;
+    g_file_get_contents(path, &text, NULL, NULL);
+    return text ? text : g_strdup("");
+}
+
+typedef struct {
+    DaemonFixture *fx;
+    const char *name;
+    const char *text;
+} LogWait;
+
+static gboolean log_has(gpointer data)
+{
+    LogWait *w = data;
+    g_autofree char *log = fixture_read_log(w->fx, w->name);
+    return strstr(log, w->text) != NULL;
+}
+
+void fixture_wait_log(DaemonFixture *fx, const char *name, const char *text)
+{
+    LogWait w = { fx, name, text };
+    if (!vt_wait_until(log_has, &w, vt_timeout_ms(30000))) {
+        g_autofree char *log = fixture_read_log(fx, name);
+        g_printerr("# %s's log lacks '%s':\n%s\n", name, text, log);
+        g_assert_not_reached();
+    }
+}
+
+int fixture_open_console(DaemonFixture *fx, const char *path, guint flags, GError **error)
+{
+    g_autoptr(GUnixFDList) fds = NULL;
+    g_autoptr(GVariant) r = g_dbus_connection_call_with_unix_fd_list_sync(
+        fx->conn, NULL, path, "org.vessel.Domain1", "OpenConsole", g_variant_new("(u)", flags),
+        G_VARIANT_TYPE("(h)"), 0, -1, NULL, &fds, NULL, error);
+    if (!r)
+        return -1;
+    gint32 idx;
+    g_variant_get(r, "(h)", &idx);
+    return g_unix_fd_list_get(fds, idx, error);
+}
+
+void fixture_wait_guest(DaemonFixture *fx, const char *path, const char *name)
+{
+    static int serial;
+    g_autoptr(GError) err = NULL;
+    int fd = fixture_open_console(fx, path, 0, &err);
+    g_assert_no_error(err);
+    g_autofree char *ping = g_strdup_printf("vessel-ping-%d\n", g_atomic_int_add(&serial, 1));
+    g_assert_cmpint(write(fd, ping, strlen(ping)), ==, (gssize)strlen(ping));
+    fixture_wait_log(fx, name, ping);
+    close(fd);
 }

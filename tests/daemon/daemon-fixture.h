@@ -2,8 +2,11 @@
  *
  * Each fixture has its own directory with a vesseld.conf ([paths] inside
  * the directory, no system bus unless asked), starts build-tree vesseld
- * with --config, VESSEL_VMM pointing at tests/daemon/fake-vmm, and
- * connects peer-to-peer to its read-write socket.  DomainEvent signals
+ * with --config, VESSEL_VMM pointing at the build tree's vessel-vmm, and
+ * connects peer-to-peer to its read-write socket.  Domains boot tiny
+ * guests under dbt (tests/daemon/guests, see Makefile.am): "idle" (the
+ * default) echoes its console and powers off on the power button, "deaf"
+ * ignores the button, "fragile" crashes on it.  DomainEvent signals
  * are recorded as "NAME EVENT DETAIL" strings. */
 #ifndef VESSEL_DAEMON_FIXTURE_H
 #define VESSEL_DAEMON_FIXTURE_H
@@ -17,7 +20,7 @@ typedef struct {
     char *conf;
     char *run_dir;
     char *config_dir;
-    char *kernel;           /* an (empty) file the domain XML points at */
+    char *kernel;           /* the default guest kernel (guests/idle.elf) */
     VtProc *daemon;
     GDBusConnection *conn;
     guint sub_id;
@@ -39,8 +42,13 @@ void fixture_stop_daemon(DaemonFixture *fx, gboolean kill9);
 /* Connect to @socket ("vessel-sock" or "vessel-sock-ro") of the fixture. */
 GDBusConnection *fixture_connect(DaemonFixture *fx, const char *socket, GError **error);
 
-/* Domain XML named @name with a serial port; @cmdline may carry fake.* words. */
+/* Domain XML named @name with a serial port, booting the default guest
+ * with "console=ttyS0 @cmdline" (@cmdline may be NULL). */
 char *fixture_domain_xml(DaemonFixture *fx, const char *name, const char *cmdline);
+/* The same with guest kernel @guest: "idle", "deaf", "fragile" (built in
+ * tests/daemon/guests), an absolute path, or NULL for the default. */
+char *fixture_domain_xml_guest(DaemonFixture *fx, const char *name, const char *guest,
+                               const char *cmdline);
 
 /* Synchronous call; @rtype may be NULL. */
 GVariant *fixture_call(GDBusConnection *conn, const char *path, const char *iface,
@@ -54,6 +62,8 @@ GVariant *fixture_domain(DaemonFixture *fx, const char *path, const char *method
 
 /* Define @name and return its object path (asserts success). */
 char *fixture_define(DaemonFixture *fx, const char *name, const char *cmdline);
+char *fixture_define_guest(DaemonFixture *fx, const char *name, const char *guest,
+                           const char *cmdline);
 /* (state, reason) of the domain at @path. */
 void fixture_state(DaemonFixture *fx, const char *path, guint *state, guint *reason);
 /* Wait until the domain at @path reaches @state (asserts). */
@@ -65,5 +75,15 @@ int fixture_vmm_pid(DaemonFixture *fx, const char *name);
 
 /* Assert that @error is the named D-Bus error @name. */
 void fixture_assert_error(GError *error, const char *name);
+
+/* OpenConsole on the domain at @path: the client's end of the relay. */
+int fixture_open_console(DaemonFixture *fx, const char *path, guint flags, GError **error);
+/* Wait until the running guest of domain @name (at @path) answers on its
+ * console: a line typed through the relay comes back in its log. */
+void fixture_wait_guest(DaemonFixture *fx, const char *path, const char *name);
+/* The domain's log (vesseld's lines and the guest's console output). */
+char *fixture_read_log(DaemonFixture *fx, const char *name);
+/* Wait until the domain's log contains @text (asserts). */
+void fixture_wait_log(DaemonFixture *fx, const char *name, const char *text);
 
 #endif

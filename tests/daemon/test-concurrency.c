@@ -1,7 +1,10 @@
 /* test-concurrency.c - many clients at once: 16 connections define,
  * start, destroy and undefine domains for a bounded number of rounds;
  * nothing may be lost or corrupted, and a client that stops reading
- * must not stall the others. */
+ * must not stall the others.  More Shutdown calls waiting for guests
+ * that ignore the power button than the daemon has pool threads must
+ * not stall other write methods, and each is answered when its VMM
+ * exits. */
 #include "config.h"
 
 #include <string.h>
@@ -166,9 +169,146 @@ static void test_many_clients(void)
     }
 }
 
+/* ------------------------------------------------------------ shutdown waits */
+
+#define POOL_THREADS 32                 /* daemon_dbus.c */
+#define N_WAITERS (POOL_THREADS + 4)
+enum { ST_SHUTDOWN = 4 };
+
+typedef struct {
+    guint done;
+    guint failed;
+    char *first_error;
+} CallCounter;
+
+static void on_call_done(GObject *src, GAsyncResult *res, gpointer data)
+{
+    CallCounter *c = data;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = g_dbus_connection_call_finish(G_DBUS_CONNECTION(src), res, &err);
+    c->done++;
+    if (!r) {
+        c->failed++;
+        if (!c->first_error)
+            c->first_error = g_strdup(err->message);
+    }
+}
+
+static gboolean counter_reached(gpointer data)
+{
+    CallCounter *c = data;
+    return c->done >= N_WAITERS;
+}
+
+typedef struct {
+    DaemonFixture *fx;
+    guint state;
+    guint n;
+} StateCount;
+
+static gboolean n_in_state(gpointer data)
+{
+    StateCount *sc = data;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) list = fixture_manager(sc->fx, "ListDomains", g_variant_new("(u)", 0),
+                                               "(a(sisuubbo))", &err);
+    g_assert_no_error(err);
+    g_autoptr(GVariantIter) it = NULL;
+    guint32 state, n = 0;
+    g_variant_get(list, "(a(sisuubbo))", &it);
+    while (g_variant_iter_next(it, "(&si&suubb&o)", NULL, NULL, NULL, &state, NULL, NULL, NULL,
+                               NULL))
+        n += state == sc->state;
+    return n >= sc->n;
+}
+
+static void call_async(DaemonFixture *fx, const char *path, const char *method, GVariant *args,
+                       CallCounter *c)
+{
+    g_dbus_connection_call(fx->conn, NULL, path, "org.vessel.Domain1", method,
+                           args, NULL, G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, on_call_done, c);
+}
+
+/* Define @name booting @guest with one vCPU (an idle dbt guest then
+ * costs next to no host CPU, and this test runs 37 of them at once). */
+static char *define_small(DaemonFixture *fx, const char *name, const char *guest)
+{
+    g_autofree char *xml = fixture_domain_xml_guest(fx, name, guest, NULL);
+    g_auto(GStrv) parts = g_regex_split_simple("<vcpu>[0-9]+</vcpu>", xml, 0, 0);
+    g_assert_cmpuint(g_strv_length(parts), ==, 2);
+    g_autofree char *small = g_strjoinv("<vcpu>1</vcpu>", parts);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_manager(fx, "DefineXML", g_variant_new("(s)", small), "(o)",
+                                            &err);
+    g_assert_no_error(err);
+    char *path = NULL;
+    g_variant_get(r, "(o)", &path);
+    return path;
+}
+
+static void test_shutdown_waits(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    char *paths[N_WAITERS];
+    CallCounter started = { 0 }, waits = { 0 };
+
+    /* guests that never power off: every Shutdown waits for its timeout */
+    for (int i = 0; i < N_WAITERS; i++) {
+        g_autofree char *name = g_strdup_printf("deaf%02d", i);
+        paths[i] = define_small(fx, name, "deaf");
+        call_async(fx, paths[i], "Start", g_variant_new("(u)", 0), &started);
+    }
+    g_assert_true(vt_wait_until(counter_reached, &started, vt_timeout_ms(120000)));
+    if (started.failed)
+        g_error("%u starts failed, first: %s", started.failed, started.first_error);
+
+    for (int i = 0; i < N_WAITERS; i++)
+        call_async(fx, paths[i], "Shutdown", g_variant_new("(uu)", 0, 3600), &waits);
+    /* every power button is pressed while all the calls still wait */
+    StateCount sc = { fx, ST_SHUTDOWN, N_WAITERS };
+    g_assert_true(vt_wait_until(n_in_state, &sc, vt_timeout_ms(60000)));
+    g_assert_cmpuint(waits.done, ==, 0);
+
+    /* other write methods still run: define and start another guest;
+     * its Shutdown waits time out (alone, then destroying it) */
+    g_autofree char *probe = define_small(fx, "probe", "deaf");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r1 = fixture_domain(fx, probe, "Start", g_variant_new("(u)", 0), NULL,
+                                            &err);
+    g_assert_no_error(err);
+    g_autoptr(GVariant) r2 = fixture_domain(fx, probe, "Shutdown", g_variant_new("(uu)", 0, 1),
+                                            NULL, &err);
+    g_assert_null(r2);
+    fixture_assert_error(err, "org.vessel.Error.Timeout");
+    g_clear_error(&err);
+    g_autoptr(GVariant) r3 = fixture_domain(fx, probe, "Shutdown", g_variant_new("(uu)", 2, 1),
+                                            NULL, &err);
+    g_assert_no_error(err);
+    guint st, reason;
+    fixture_state(fx, probe, &st, &reason);
+    g_assert_cmpuint(st, ==, 5);        /* shut off */
+    g_assert_cmpuint(reason, ==, 2);    /* destroyed */
+    g_assert_cmpuint(waits.done, ==, 0);
+
+    /* the VMM's exit answers each wait with success */
+    for (int i = 0; i < N_WAITERS; i++) {
+        g_autoptr(GVariant) r = fixture_domain(fx, paths[i], "Destroy", g_variant_new("(u)", 0),
+                                               NULL, &err);
+        g_assert_no_error(err);
+    }
+    g_assert_true(vt_wait_until(counter_reached, &waits, vt_timeout_ms(60000)));
+    if (waits.failed)
+        g_error("%u shutdown waits failed, first: %s", waits.failed, waits.first_error);
+    for (int i = 0; i < N_WAITERS; i++)
+        g_free(paths[i]);
+    g_free(started.first_error);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/daemon/concurrency/many-clients", test_many_clients);
+    g_test_add_func("/daemon/concurrency/shutdown-waits", test_shutdown_waits);
     return g_test_run();
 }

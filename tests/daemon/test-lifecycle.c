@@ -1,6 +1,6 @@
 /* test-lifecycle.c - starting and stopping domains under vesseld, with
- * fake-vmm as the VMM: states, reasons, events, status files, logs,
- * console, transient domains. */
+ * the real vessel-vmm running tiny guests (daemon-fixture.h): states,
+ * reasons, events, status files, logs, console, transient domains. */
 #include "config.h"
 
 #include <errno.h>
@@ -30,11 +30,7 @@ static char *status_file(DaemonFixture *fx, const char *name)
 
 static char *read_log(DaemonFixture *fx, const char *name)
 {
-    g_autofree char *file = g_strconcat(name, ".log", NULL);
-    g_autofree char *path = g_build_filename(fx->dir->path, "log", "domains", file, NULL);
-    char *text = NULL;
-    g_file_get_contents(path, &text, NULL, NULL);
-    return text ? text : g_strdup("");
+    return fixture_read_log(fx, name);
 }
 
 static void test_start_destroy(void)
@@ -43,6 +39,7 @@ static void test_start_destroy(void)
     fixture_start_daemon(fx, NULL);
     g_autofree char *p = fixture_define(fx, "vm1", NULL);
     call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    fixture_wait_guest(fx, p, "vm1");
     guint st, reason;
     fixture_state(fx, p, &st, &reason);
     g_assert_cmpuint(st, ==, ST_RUNNING);
@@ -80,7 +77,7 @@ static void test_start_destroy(void)
 
     g_autofree char *log = read_log(fx, "vm1");
     g_assert_nonnull(strstr(log, "vesseld: starting up:"));
-    g_assert_nonnull(strstr(log, "fake-vmm: vm1 running"));
+    g_assert_nonnull(strstr(log, "vessel-ping-"));   /* the guest's echo */
 }
 
 static void test_shutdown(void)
@@ -107,7 +104,7 @@ static void test_shutdown_timeout(void)
 {
     g_autoptr(DaemonFixture) fx = fixture_new(NULL);
     fixture_start_daemon(fx, NULL);
-    g_autofree char *p = fixture_define(fx, "stubborn", "fake.powerdown=ignore");
+    g_autofree char *p = fixture_define_guest(fx, "stubborn", "deaf", NULL);
     call_ok(fx, p, "Start", g_variant_new("(u)", 0));
 
     g_autoptr(GError) err = NULL;
@@ -131,7 +128,7 @@ static void test_crash(void)
     g_autoptr(DaemonFixture) fx = fixture_new(NULL);
     fixture_start_daemon(fx, NULL);
     /* exit status 4: the guest crashed */
-    g_autofree char *p = fixture_define(fx, "fragile", "fake.powerdown=exit:4");
+    g_autofree char *p = fixture_define_guest(fx, "fragile", "fragile", NULL);
     call_ok(fx, p, "Start", g_variant_new("(u)", 0));
     call_ok(fx, p, "Shutdown", g_variant_new("(uu)", 0, 0));
     fixture_wait_state(fx, p, ST_SHUTOFF);
@@ -165,7 +162,7 @@ static void test_crash_restart(void)
 {
     g_autoptr(DaemonFixture) fx = fixture_new(NULL);
     fixture_start_daemon(fx, NULL);
-    g_autofree char *xml = fixture_domain_xml(fx, "phoenix", "fake.powerdown=exit:4");
+    g_autofree char *xml = fixture_domain_xml_guest(fx, "phoenix", "fragile", NULL);
     g_autofree char *with = NULL;
     {
         char *at = strstr(xml, "<devices>");
@@ -191,12 +188,14 @@ static void test_start_failure(void)
 {
     g_autoptr(DaemonFixture) fx = fixture_new(NULL);
     fixture_start_daemon(fx, NULL);
-    g_autofree char *p = fixture_define(fx, "broken", "fake.start=fail");
+    g_autofree char *junk = g_build_filename(fx->dir->path, "junk", NULL);
+    g_assert_true(g_file_set_contents(junk, "this is not a kernel\n", -1, NULL));
+    g_autofree char *p = fixture_define_guest(fx, "broken", junk, NULL);
     g_autoptr(GError) err = NULL;
     g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
     g_assert_null(r);
     fixture_assert_error(err, "org.vessel.Error.Internal");
-    g_assert_nonnull(strstr(err->message, "told to fail"));
+    g_assert_nonnull(strstr(err->message, "not a Linux kernel"));
     guint st, reason;
     fixture_state(fx, p, &st, &reason);
     g_assert_cmpuint(st, ==, ST_SHUTOFF);
@@ -351,19 +350,6 @@ static gboolean read_until(gpointer data)
     return strstr(r->got->str, r->want) != NULL;
 }
 
-static int open_console(DaemonFixture *fx, const char *path, guint flags, GError **error)
-{
-    g_autoptr(GUnixFDList) fds = NULL;
-    g_autoptr(GVariant) r = g_dbus_connection_call_with_unix_fd_list_sync(
-        fx->conn, NULL, path, "org.vessel.Domain1", "OpenConsole", g_variant_new("(u)", flags),
-        G_VARIANT_TYPE("(h)"), 0, -1, NULL, &fds, NULL, error);
-    if (!r)
-        return -1;
-    gint32 idx;
-    g_variant_get(r, "(h)", &idx);
-    return g_unix_fd_list_get(fds, idx, error);
-}
-
 static void test_console(void)
 {
     g_autoptr(DaemonFixture) fx = fixture_new(NULL);
@@ -372,7 +358,7 @@ static void test_console(void)
     call_ok(fx, p, "Start", g_variant_new("(u)", 0));
 
     g_autoptr(GError) err = NULL;
-    int fd = open_console(fx, p, 0, &err);
+    int fd = fixture_open_console(fx, p, 0, &err);
     g_assert_no_error(err);
     g_assert_cmpint(fd, >=, 0);
     const char *msg = "hello through the relay\n";
@@ -381,11 +367,11 @@ static void test_console(void)
     g_assert_true(vt_wait_until(read_until, &rc, vt_timeout_ms(10000)));
 
     /* one client at a time, unless forced */
-    int fd2 = open_console(fx, p, 0, &err);
+    int fd2 = fixture_open_console(fx, p, 0, &err);
     g_assert_cmpint(fd2, <, 0);
     fixture_assert_error(err, "org.vessel.Error.OperationInvalid");
     g_clear_error(&err);
-    int fd3 = open_console(fx, p, 2, &err);
+    int fd3 = fixture_open_console(fx, p, 2, &err);
     g_assert_no_error(err);
     g_assert_cmpint(fd3, >=, 0);
     /* the first client was disconnected: it reads EOF */
@@ -399,7 +385,6 @@ static void test_console(void)
 
     /* the guest output went to the log as well */
     g_autofree char *log = read_log(fx, "talker");
-    g_assert_nonnull(strstr(log, "fake-vmm talker console"));
     g_assert_nonnull(strstr(log, "hello through the relay"));
 }
 

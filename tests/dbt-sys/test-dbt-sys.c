@@ -122,6 +122,53 @@ GUEST(g_syscall,
       PF_HANDLER(g_sc_pf))
 SYM(g_sc_pf) SYM(g_sc_entry) SYM(g_sc_user) SYM(g_sc_kernel) SYM(g_sc_hlt) SYM(g_sc_gp)
 
+/* real mode -> 32-bit protected mode -> long mode, as Linux's AP
+ * trampoline does it: segment bases, 16-bit addressing, the IVT (INT n
+ * and an external interrupt taken in HLT), near CALL/RET, LGDTL, far
+ * jumps to a 32-bit and then a 64-bit code segment.  Starts at CS=0x1000
+ * (base CODE), IP = entry offset. */
+GUEST(g_modes,
+      ".code16\n"
+      LABEL(g_modes_entry)
+      "mov $0x1234, %ax\nmov %ax, %ds\nmovw $0x5678, 0x10\n"          /* 0x12350 */
+      "xor %ax, %ax\nmov %ax, %ds\n"
+      "mov $0x100, %bx\nmov $0x20, %si\nmovw $0xbeef, 0x10(%bx,%si)\n"  /* 0x130 */
+      "mov $0x3000, %ax\nmov %ax, %ss\nmov $0x8000, %sp\n"
+      "int $0x30\n"
+      "call 1f\njmp 2f\n1: movw $0x42, 0xa012\nret\n2:\n"
+      "lcall $0x1000, $g_modes_far - g_modes\n"
+      "sti\nhlt\ncli\n"
+      "mov %sp, 0xa016\n"
+      "mov $0x1000, %ax\nmov %ax, %ds\n"
+      "lgdtl g_modes_gdtr - g_modes\n"
+      "mov %cr0, %eax\nor $1, %eax\nmov %eax, %cr0\n"
+      "ljmpl $0x08, $0x10000 + g_modes_pm32 - g_modes\n"
+      LABEL(g_modes_int30)
+      "movw $0x77, 0xa010\niret\n"
+      LABEL(g_modes_irq31)
+      "incw 0xa014\niret\n"
+      LABEL(g_modes_far)
+      "movw %cs, 0xa018\nlret\n"
+      ".p2align 2\n"
+      LABEL(g_modes_gdtr)
+      ".word 0x4f\n.long 0x5000\n"
+      ".code32\n"
+      LABEL(g_modes_pm32)
+      "mov $0x18, %ax\nmov %ax, %ds\nmov %ax, %es\nmov %ax, %ss\nmov $0x39000, %esp\n"
+      "movl $0xcafe, 0xa020\npush $0x11\npop %eax\nmov %eax, 0xa024\n"
+      "mov $0x1000, %eax\nmov %eax, %cr3\n"
+      "mov %cr4, %eax\nor $0x20, %eax\nmov %eax, %cr4\n"
+      "mov $0xc0000080, %ecx\nrdmsr\nor $0x100, %eax\nwrmsr\n"
+      "mov %cr0, %eax\nor $0x80000000, %eax\nmov %eax, %cr0\n"
+      "movl $1, 0xa028\n"                                             /* compatibility mode */
+      "ljmp $0x10, $0x10000 + g_modes_lm64 - g_modes\n"
+      ".code64\n"
+      LABEL(g_modes_lm64)
+      "movabs $0x6464646464, %rax\nmov %rax, 0xa030\n"
+      "mov $0xc0000080, %ecx\nrdmsr\nmov %eax, 0xa038\n"
+      EXIT)
+SYM(g_modes_entry) SYM(g_modes_int30) SYM(g_modes_irq31)
+
 /* ---- the test machine -------------------------------------------------- */
 
 typedef struct {
@@ -443,6 +490,63 @@ static void test_irq_during_rep(void)
     tm_teardown(&tm);
 }
 
+static void put32(TestMachine *tm, uint64_t gpa, uint32_t v)
+{
+    memcpy(tm->ram + gpa, &v, 4);
+}
+
+static void test_modes(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_modes, g_modes_end, g_modes_entry);
+    DbtCpu *cpu = tm.cpu;
+    put64(&tm, 0x5000 + 0x08, seg_desc(0xb, 0, false));   /* 32-bit code */
+    /* the state an AP has after SIPI with vector 0x10 */
+    cpu->cr0 = DBT_CR0_ET;
+    cpu->cr4 = 0;
+    cpu->efer = 0;
+    cpu->cr3 = 0;
+    cpu->idt_base = 0;
+    cpu->idt_limit = 0x3ff;
+    cpu->gdt_base = 0;
+    cpu->gdt_limit = 0xffff;
+    for (int k = 0; k < DBT_NR_SEGS; k++)
+        cpu->seg[k] = (DbtSeg){ .base = 0, .limit = 0xffff, .sel = 0, .attr = 0x93 };
+    cpu->seg[DBT_SEG_CS] = (DbtSeg){ .base = CODE, .limit = 0xffff, .sel = CODE >> 4,
+                                     .attr = 0x9b };
+    cpu->rip = (uint64_t)(g_modes_entry - g_modes);
+    cpu->gpr[DBT_RSP] = 0;
+    dbt_set_cpl(cpu, 0);
+    dbt_tlb_flush(cpu, true);
+    dbt_mode_update(cpu);
+    g_assert_cmpint(cpu->mode, ==, DBT_MODE_16);
+    /* IVT: vectors 0x30 and 0x31 at CS 0x1000 */
+    put32(&tm, 0x30 * 4, (uint32_t)(g_modes_int30 - g_modes) | (CODE >> 4) << 16);
+    put32(&tm, 0x31 * 4, (uint32_t)(g_modes_irq31 - g_modes) | (CODE >> 4) << 16);
+    tm.hlt_vector = 0x31;
+    tm_run(&tm);
+    uint16_t w;
+    memcpy(&w, tm.ram + 0x12350, 2);
+    g_assert_cmphex(w, ==, 0x5678);                     /* DS base = 0x1234 << 4 */
+    memcpy(&w, tm.ram + 0x130, 2);
+    g_assert_cmphex(w, ==, 0xbeef);                     /* [BX+SI+disp8] */
+    g_assert_cmphex(get64(&tm, RESULTS + 0x10) & 0xffff, ==, 0x77);   /* INT 30h */
+    g_assert_cmphex((get64(&tm, RESULTS + 0x10) >> 16) & 0xffff, ==, 0x42);  /* CALL/RET */
+    g_assert_cmphex((get64(&tm, RESULTS + 0x10) >> 32) & 0xffff, ==, 1);     /* IRQ in HLT */
+    g_assert_cmphex((get64(&tm, RESULTS + 0x10) >> 48) & 0xffff, ==, 0x8000); /* SP balanced */
+    g_assert_cmphex(get64(&tm, RESULTS + 0x18) & 0xffff, ==, CODE >> 4);   /* far CALL/RET */
+    /* the IRQ frame went to SS:SP = 0x3000:0x7ffa.. (flags, CS, IP) */
+    memcpy(&w, tm.ram + 0x30000 + 0x7ffc, 2);
+    g_assert_cmphex(w, ==, CODE >> 4);
+    g_assert_cmpint(tm.acks, ==, 1);
+    g_assert_cmphex(get64(&tm, RESULTS + 0x20), ==, 0x110000cafeull);   /* 32-bit, PUSH/POP */
+    g_assert_cmphex(get64(&tm, RESULTS + 0x28), ==, 1);                 /* compatibility mode */
+    g_assert_cmphex(get64(&tm, RESULTS + 0x30), ==, 0x6464646464ull);   /* 64-bit mode */
+    g_assert_cmphex(get64(&tm, RESULTS + 0x38) & 0x500, ==, 0x500);     /* LME and LMA */
+    g_assert_cmpint(cpu->mode, ==, DBT_MODE_64);
+    tm_teardown(&tm);
+}
+
 static void test_hlt(void)
 {
     TestMachine tm;
@@ -488,5 +592,6 @@ int main(int argc, char **argv)
     g_test_add_func("/dbt/sys/irq-during-rep", test_irq_during_rep);
     g_test_add_func("/dbt/sys/hlt", test_hlt);
     g_test_add_func("/dbt/sys/syscall", test_syscall);
+    g_test_add_func("/dbt/sys/modes", test_modes);
     return g_test_run();
 }

@@ -27,6 +27,9 @@
 #define DIFF_DATA (DIFF_BASE + 0x2000)
 #define DIFF_DATA_SIZE 0x2000u
 #define DIFF_WINDOW 0x4000u
+/* Initial RSP of every case: in the data window, so pushes and pops are
+ * compared like any other memory access. */
+#define DIFF_STACK (DIFF_DATA + 0x1800u)
 #define DIFF_MAX_INSNS 8
 #define DIFF_MAX_CODE 120
 
@@ -53,16 +56,19 @@ typedef struct DiffCase {
     DiffInsn insn[DIFF_MAX_INSNS];
     DiffState init;
     /* Bytes whose value is model-specific (FXSAVE's MXCSR_MASK): skipped
-     * by the comparison. */
+     * by the comparison.  @off bytes after the memory operand of
+     * instruction @insn, whose base register a later instruction of a
+     * sequence may have re-initialized: the address is computed from the
+     * final initial state. */
     struct {
-        uint64_t addr;
-        unsigned len;
+        unsigned insn, off, len;
     } ignore[DIFF_MAX_INSNS];
     unsigned nignore;
     /* x87 environment accesses are done in pieces: CR2 of a #PF across
      * the end of the window is model-specific. */
     bool cr2_loose;
     uint16_t fsw_undef;     /* FSW bits not compared (see DiffForm) */
+    uint16_t gpr_undef;     /* GPRs not compared (see DiffForm) */
 } DiffCase;
 
 typedef struct DiffResult {

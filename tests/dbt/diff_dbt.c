@@ -36,7 +36,6 @@ void diff_dbt_run(const DiffCase *c, DiffResult *res)
     DbtCpu *cpu = dbt_cpu_new_flat(win, DIFF_WINDOW);
     for (int r = 0; r < 16; r++)
         dbt_cpu_set_gpr(cpu, r, c->init.gpr[r]);
-    dbt_cpu_set_gpr(cpu, DBT_RSP, DIFF_STATE + 0x800);
     dbt_cpu_set_rflags(cpu, c->init.rflags);
     dbt_cpu_set_rip(cpu, DIFF_CODE);
     fpu_state_from_fxsave(dbt_cpu_fpu(cpu), c->init.fx);
@@ -65,7 +64,6 @@ void diff_dbt_run(const DiffCase *c, DiffResult *res)
     }
     for (int r = 0; r < 16; r++)
         res->st.gpr[r] = dbt_cpu_get_gpr(cpu, r);
-    res->st.gpr[DBT_RSP] = 0;
     res->st.rflags = dbt_cpu_get_rflags(cpu);
     fpu_state_to_fxsave(dbt_cpu_fpu(cpu), res->st.fx);
     memcpy(res->st.mem, win + 0x2000, DIFF_DATA_SIZE);

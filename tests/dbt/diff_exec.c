@@ -168,7 +168,7 @@ bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *go
     if (ref->vector == 14 && ref->cr2 != got->cr2 && !c->cr2_loose)
         SAY("cr2 %#" PRIx64 " vs %#" PRIx64 "; ", ref->cr2, got->cr2);
     for (unsigned r = 0; r < 16; r++)
-        if (r != 4 && ref->st.gpr[r] != got->st.gpr[r])
+        if (!(c->gpr_undef >> r & 1) && ref->st.gpr[r] != got->st.gpr[r])
             SAY("gpr%u %#" PRIx64 " vs %#" PRIx64 "; ", r, ref->st.gpr[r], got->st.gpr[r]);
     uint64_t fm = FLAGS_COMPARED & ~flags_undef;
     if ((ref->st.rflags & fm) != (got->st.rflags & fm))
@@ -194,8 +194,11 @@ bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *go
     for (unsigned i = 0, n = 0; i < DIFF_DATA_SIZE && n < 8; i++) {
         uint64_t a = DIFF_DATA + i;
         bool skip = false;
-        for (unsigned k = 0; k < c->nignore; k++)
-            skip |= a >= c->ignore[k].addr && a < c->ignore[k].addr + c->ignore[k].len;
+        for (unsigned k = 0; k < c->nignore; k++) {
+            const DiffInsn *in = &c->insn[c->ignore[k].insn];
+            uint64_t from = c->init.gpr[in->base] + (uint64_t)(int64_t)in->disp + c->ignore[k].off;
+            skip |= a >= from && a < from + c->ignore[k].len;
+        }
         if (skip)
             continue;
         if (ref->st.mem[i] != got->st.mem[i]) {

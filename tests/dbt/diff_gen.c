@@ -145,7 +145,7 @@ void diff_gen_state(DiffRng *r, DiffCase *c)
             x = int_edges[pick(r, sizeof(int_edges) / 8)];
         s->gpr[i] = x;
     }
-    s->gpr[4] = 0;
+    s->gpr[4] = DIFF_STACK;
     s->rflags = 0x202 | (diff_rng_next(r) & 0x8d5);
 
     uint16_t fcw = 0x037f, fsw = 0;
@@ -161,6 +161,7 @@ void diff_gen_state(DiffRng *r, DiffCase *c)
     fsw = (uint16_t)(pick(r, 8) << 11);
     if (pick(r, 6) == 0)
         fsw |= (uint16_t)(diff_rng_next(r) & 0x3f);
+    fsw |= (uint16_t)(diff_rng_next(r) & 0x4700);   /* C3 C2 C1 C0: kept or not */
     if (fsw & ~fcw & 0x3f)
         fsw |= 0x8080;              /* ES and B follow the unmasked flags */
     memcpy(s->fx + 0, &fcw, 2);
@@ -225,10 +226,60 @@ static unsigned pick_reg(DiffRng *r, const char *kind, int avoid)
     unsigned n;
     if (!strcmp(kind, "mm") || !strncmp(kind, "st", 2))
         return pick(r, 8) | (pick(r, 4) == 0 ? 8 : 0);  /* REX.R/B ignored */
+    if (!strcmp(kind, "cr")) {
+        static const unsigned crs[] = { 0, 2, 3, 4, 8 };
+        return crs[pick(r, 5)];
+    }
+    if (!strcmp(kind, "dr"))
+        return pick(r, 8);
     do {
         n = pick(r, 16);
     } while (kind[0] == 'r' && (n == 4 || (int)n == avoid));
     return n;
+}
+
+/* Flags a CPL-3 POPF/IRETQ may load without trapping (no TF, no AC: the
+ * host runs with CR0.AM set) and that the comparison sees. */
+static uint64_t safe_flags(DiffRng *r)
+{
+    return 0x202 | (diff_rng_next(r) & 0xcd5);
+}
+
+static void mem_put64(DiffCase *c, uint64_t addr, uint64_t v)
+{
+    if (addr >= DIFF_DATA && addr + 8 <= DIFF_DATA + DIFF_DATA_SIZE)
+        memcpy(c->init.mem + (addr - DIFF_DATA), &v, 8);
+}
+
+/* A segment selector for LAR/LSL/MOV Sreg: null, Linux's user data and
+ * code selectors, one past any GDT Linux has, one in the (absent) LDT. */
+static uint16_t pick_selector(DiffRng *r)
+{
+    static const uint16_t sels[] = { 0, 3, 0x2b, 0x33, 0xfff8, 0x1233, 0x7, 0x2f };
+    return sels[pick(r, sizeof(sels) / sizeof(sels[0]))];
+}
+
+/* The set-up tokens of integer forms (see diff_gen.h). */
+enum {
+    SETUP_TGT = 1, SETUP_RET = 2, SETUP_FRAME = 4, SETUP_POPF = 8,
+    SETUP_LEAVE = 16, SETUP_CNT = 32, SETUP_SKIP = 64, SETUP_SEL = 128,
+};
+
+static const struct {
+    const char *token;
+    unsigned bit;
+} setup_tokens[] = {
+    { "tgt", SETUP_TGT }, { "ret", SETUP_RET }, { "frame", SETUP_FRAME },
+    { "popf", SETUP_POPF }, { "leave", SETUP_LEAVE }, { "cnt", SETUP_CNT },
+    { "skip", SETUP_SKIP }, { "sel", SETUP_SEL },
+};
+
+static unsigned setup_token(const char *t)
+{
+    for (unsigned i = 0; i < sizeof(setup_tokens) / sizeof(setup_tokens[0]); i++)
+        if (!strcmp(t, setup_tokens[i].token))
+            return setup_tokens[i].bit;
+    return 0;
 }
 
 static int hexbyte(const char *t)
@@ -243,7 +294,7 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
     uint8_t prefix = 0, prefix2 = 0, map = 0, opcode = 0, fixed_modrm = 0;
     bool rexw = false, have_op = false, imm = false, plus_i = false, fixed = false;
     bool plus_r = false, strop = false;
-    unsigned immlen = 0, rel = 0;
+    unsigned immlen = 0, rel = 0, setup = 0;
     int ext = -1;
     char buf[64];
     Kind kreg, krm;
@@ -272,6 +323,8 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
             rel = t[4] ? 4 : 1;
         } else if (!strcmp(t, "str")) {
             strop = true;
+        } else if (setup_token(t)) {
+            setup |= setup_token(t);
         } else if (strlen(t) == 4 && !strcmp(t + 2, "+r")) {
             char h[3] = { t[0], t[1], 0 };
             if (hexbyte(h) < 0 || have_op)
@@ -387,7 +440,11 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
     }
     if (rel) {
         memset(p + n, 0, rel);          /* branch to the next instruction */
-        n += rel;
+        if (setup & SETUP_SKIP) {
+            p[n] = 1;                   /* ... or over the CMC after it */
+            p[n + rel] = 0xf5;
+        }
+        n += rel + (setup & SETUP_SKIP ? 1 : 0);
     }
     if (strop) {
         /* string ops: source, destination and a small count in the window */
@@ -401,6 +458,37 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
         if (pick(r, 2))
             imm8 &= 0x1f;
         p[n++] = imm8;
+    }
+
+    uint64_t next = DIFF_CODE + c->code_len + n, sp = c->init.gpr[4];
+    if (setup & SETUP_TGT) {
+        if (use_mem)
+            mem_put64(c, c->init.gpr[base] + (uint64_t)disp, next);
+        else
+            c->init.gpr[rmno] = next;
+    }
+    if (setup & (SETUP_RET | SETUP_FRAME))
+        mem_put64(c, sp, next);
+    if (setup & SETUP_FRAME) {
+        mem_put64(c, sp + 8, 0x33);
+        mem_put64(c, sp + 16, safe_flags(r));
+        mem_put64(c, sp + 24, DIFF_STACK - 0x100 + pick(r, 32) * 8);
+        mem_put64(c, sp + 32, 0x2b);
+    }
+    if (setup & SETUP_POPF)
+        mem_put64(c, sp, safe_flags(r));
+    if (setup & SETUP_LEAVE)
+        c->init.gpr[5] = DIFF_DATA + 0x1000 + pick(r, 0x700);
+    if (setup & SETUP_CNT) {
+        static const uint64_t cnts[] = { 0, 1, 2, 0x100000000ull };
+        c->init.gpr[1] = cnts[pick(r, 4)];
+    }
+    if (setup & SETUP_SEL) {
+        uint16_t sel = pick_selector(r);
+        if (use_mem && c->init.gpr[base] + (uint64_t)disp + 2 <= DIFF_DATA + DIFF_DATA_SIZE)
+            memcpy(c->init.mem + (c->init.gpr[base] + (uint64_t)disp - DIFF_DATA), &sel, 2);
+        else if (!use_mem)
+            c->init.gpr[rmno] = (c->init.gpr[rmno] & ~0xffffull) | sel;
     }
 
     in->map = map;
@@ -418,11 +506,13 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
     in->imm8 = imm8;
     in->rip_next = DIFF_CODE + c->code_len + n;
     if (use_mem && map == 1 && opcode == 0xae && ext == 0) {
-        c->ignore[c->nignore].addr = in->ea + 28;   /* FXSAVE: MXCSR_MASK */
+        c->ignore[c->nignore].insn = c->ninsn;      /* FXSAVE: MXCSR_MASK */
+        c->ignore[c->nignore].off = 28;
         c->ignore[c->nignore++].len = 4;
     }
     if (use_mem && map == 0 && ((opcode == 0xd9 && ext == 6) || (opcode == 0xdd && ext == 6))) {
-        c->ignore[c->nignore].addr = in->ea + 12;   /* FNSTENV/FNSAVE: FIP FOP FDP */
+        c->ignore[c->nignore].insn = c->ninsn;      /* FNSTENV/FNSAVE: FIP FOP FDP */
+        c->ignore[c->nignore].off = 12;
         c->ignore[c->nignore++].len = 16;
     }
     if (use_mem && map == 0 && (opcode == 0xd9 || opcode == 0xdd) && ext >= 4 && ext != 5 &&
@@ -431,6 +521,7 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
     if (use_mem && map == 1 && opcode == 0xae && ext >= 0 && ext <= 1)
         c->cr2_loose = true;                        /* FXSAVE/FXRSTOR */
     c->fsw_undef |= f->fsw_undef;
+    c->gpr_undef |= f->gpr_undef;
     di->is_fpu = map != 0 || (opcode >= 0xd8 && opcode <= 0xdf) || opcode == 0x9b;
     di->offset = (uint8_t)c->code_len;
     di->len = (uint8_t)n;

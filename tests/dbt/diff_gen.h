@@ -8,6 +8,16 @@
  * prefix (66, F2, F3), "W" (REX.W), the opcode bytes (0F, 0F 38, 0F 3A
  * or an x87 escape D8-DF), "/r" or "/digit", "ib" (imm8), and for x87
  * register forms "+i" (the opcode's second byte plus ST(i)).
+ *
+ * Integer forms add set-up tokens (diff_forms_int.c): "tgt" (the r/m
+ * operand holds the address of the next instruction: indirect CALL/JMP),
+ * "ret" (the stack top holds it: RET), "frame" (a far-return / IRETQ
+ * frame to the next instruction with Linux's user selectors), "popf" (the
+ * stack top holds flags a CPL-3 POPF may load without trapping), "leave"
+ * (RBP points into the data window), "cnt" (a small RCX: LOOP, JRCXZ),
+ * "skip" (the branch displacement jumps over a CMC that follows it, so
+ * taken and not taken differ), "sel" (the r/m register holds a segment
+ * selector: null, Linux's user data selector, or an invalid one).
  */
 #ifndef VESSEL_TESTS_DIFF_GEN_H
 #define VESSEL_TESTS_DIFF_GEN_H
@@ -23,7 +33,15 @@ typedef struct DiffForm {
     const char *rm;         /* ModRM.rm operand kind, NULL for none */
     uint64_t flags_undef;   /* RFLAGS bits the SDM leaves undefined */
     uint16_t fsw_undef;     /* FSW bits that differ between vendors */
+    uint16_t gpr_undef;     /* GPRs (bit n = register n) with model-specific
+                             * results: CPUID, RDTSC */
+    uint8_t flags;          /* DIFF_FORM_* */
 } DiffForm;
+
+enum {
+    DIFF_FORM_ALONE = 1,        /* needs its own set-up: not in sequences */
+    DIFF_FORM_HOST_RDTSCP = 2,  /* compared only where the host has RDTSCP */
+};
 
 extern const DiffForm diff_fpu_forms[];
 extern const unsigned diff_fpu_nforms;
@@ -31,6 +49,8 @@ extern const DiffForm diff_x87_forms[];
 extern const unsigned diff_x87_nforms;
 extern const DiffForm diff_int_forms[];
 extern const unsigned diff_int_nforms;
+extern const DiffForm diff_sys_forms[];
+extern const unsigned diff_sys_nforms;
 
 /* Small deterministic PRNG (xorshift64*), seeded per case. */
 typedef struct DiffRng {

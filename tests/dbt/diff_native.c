@@ -4,13 +4,15 @@
  * The child maps the sandbox window at its fixed address with exactly the
  * contents the emulated executors see (the case's code at DIFF_CODE, a
  * zero page, the data), plus a stub outside the window: prologue
- * (FXRSTOR64 the initial x87/SSE state, POPFQ the flags, load the 15 GPRs
- * - RSP is the child's own, JMP to the code), and after the code a JMP
- * back to the epilogue (store the GPRs, PUSHFQ, FXSAVE64).  All state
+ * (FXRSTOR64 the initial x87/SSE state, POPFQ the flags, load the 16 GPRs
+ * - RSP last, it points into the data window - and JMP to the code), and
+ * after the code a JMP back to the epilogue (store the GPRs, back to the
+ * child's own stack, PUSHFQ, FXSAVE64).  All state
  * transfers use RIP-relative operands into the stub's state page, so the
- * instructions under test may use any register but RSP, and any access
+ * instructions under test may use any register, and any access
  * they make inside the window reads what the emulator would read.  A fault is
- * caught by a SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP handler that records
+ * caught by a SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP handler (on an
+ * alternate stack) that records
  * the vector (the kernel's trap number), the faulting RIP and the state
  * at the fault from the signal frame.  An alarm kills a runaway child.
  * The outcome travels back through a shared anonymous mapping.
@@ -107,18 +109,18 @@ static void build_code(uint8_t *stub, uint8_t *code, const DiffCase *c)
     for (unsigned r = 0; r < 16; r++)
         if (r != 4)
             emit_gpr_mov(&e, r, false, STUB_STATE + ST_GPR_IN + 8 * r);
+    emit_gpr_mov(&e, 4, false, STUB_STATE + ST_GPR_IN + 8 * 4); /* the case's RSP */
     emit_jmp(&e, DIFF_CODE);
     e.n = STUB_EPILOGUE - STUB_CODE;
     for (unsigned r = 0; r < 16; r++)
-        if (r != 4)
-            emit_gpr_mov(&e, r, true, STUB_STATE + ST_GPR_OUT + 8 * r);
+        emit_gpr_mov(&e, r, true, STUB_STATE + ST_GPR_OUT + 8 * r);
+    emit(&e, (const uint8_t[]){ 0x48, 0x8b }, 2);               /* mov rsp, [slot] */
+    emit_riprel(&e, 4, STUB_STATE + ST_RSP);
     emit1(&e, 0x9c);                                            /* pushfq */
     emit1(&e, 0x8f);                                            /* pop [fl] */
     emit_riprel(&e, 0, STUB_STATE + ST_FL_OUT);
     emit(&e, (const uint8_t[]){ 0x48, 0x0f, 0xae }, 3);          /* fxsave64 */
     emit_riprel(&e, 0, STUB_STATE + ST_FX_OUT);
-    emit(&e, (const uint8_t[]){ 0x48, 0x8b }, 2);               /* mov rsp, [slot]: */
-    emit_riprel(&e, 4, STUB_STATE + ST_RSP);                    /* the code may push */
     emit(&e, restore, sizeof(restore));
 
     Emit k = { code, DIFF_CODE, 0 };
@@ -138,7 +140,6 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
     r->cr2 = (uint64_t)si->si_addr;
     for (unsigned i = 0; i < 16; i++)
         r->st.gpr[i] = (uint64_t)g[greg_of[i]];
-    r->st.gpr[4] = 0;
     r->st.rflags = (uint64_t)g[REG_EFL];
     if (uc->uc_mcontext.fpregs)
         memcpy(r->st.fx, uc->uc_mcontext.fpregs, 512);
@@ -161,7 +162,10 @@ static void child_run_one(uint8_t *win, uint8_t *stub, const DiffCase *c, DiffRe
     memcpy(st + ST_FL_IN, &c->init.rflags, 8);
     memcpy(st + ST_FX_IN, c->init.fx, 512);
     memcpy(win + 0x2000, c->init.mem, DIFF_DATA_SIZE);
-    if (mprotect(win, 0x1000, PROT_READ | PROT_EXEC) < 0 ||
+    /* The code page stays writable: the dbt CPU's flat window is RAM
+     * throughout, and a register changed by an earlier instruction of a
+     * sequence may point a store there. */
+    if (mprotect(win, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC) < 0 ||
         mprotect(stub, 0x1000, PROT_READ | PROT_EXEC) < 0)
         _exit(3);
 
@@ -173,7 +177,6 @@ static void child_run_one(uint8_t *win, uint8_t *stub, const DiffCase *c, DiffRe
     r->vector = -1;
     r->signo = 0;
     memcpy(r->st.gpr, st + ST_GPR_OUT, sizeof(r->st.gpr));
-    r->st.gpr[4] = 0;
     memcpy(&r->st.rflags, st + ST_FL_OUT, 8);
     memcpy(r->st.fx, st + ST_FX_OUT, 512);
     memcpy(r->st.mem, win + 0x2000, DIFF_DATA_SIZE);
@@ -191,10 +194,16 @@ static void child_run(const DiffCase *cases, DiffResult *res, unsigned n)
     if (stub == MAP_FAILED)
         _exit(3);
 
+    /* The case's RSP points into the data window: signal frames go to
+     * a stack of their own. */
+    static uint8_t altstack[64 * 1024] __attribute__((aligned(16)));
+    stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack), .ss_flags = 0 };
+    if (sigaltstack(&ss, NULL) < 0)
+        _exit(3);
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = on_fault;
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
     for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)

@@ -7,8 +7,10 @@
  *
  * Test paths: /dbt/fpu/<mnemonic>/<form#> and /dbt/x87/... run each
  * FP/SIMD form through the FPU unit alone (fpu_exec); /dbt/cpu/sse/... and
- * /dbt/cpu/x87/... through the whole dbt CPU (vmm/dbt/dbt.h);
- * .../sequence run sequences of several forms.
+ * /dbt/cpu/x87/... through the whole dbt CPU (vmm/dbt/dbt.h), as are the
+ * integer forms /dbt/cpu/int/... and the stack, control-transfer and
+ * system forms /dbt/cpu/sys/...; .../sequence run sequences of several
+ * forms.
  *
  * Environment: VESSEL_DIFF_CASES=N cases per form (default 16),
  * VESSEL_DIFF_SEED=S or --seed S (default fixed; VESSEL_DIFF_SEED=random
@@ -17,6 +19,7 @@
  * prints every case.  `--list-encodings` prints one encoding of every
  * form variant, in hex, for the inventory coverage report.
  */
+#include <cpuid.h>
 #include <glib.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,19 +43,22 @@ typedef struct KnownFailure {
 } KnownFailure;
 
 static const KnownFailure known_failures[] = {
-    { "/dbt/cpu/sse/ucomis", "dbt core: fpu_glue.c leaves FpuEnv.rflags NULL, so the "
-      "RFLAGS-writing forms return #UD (COMISS/UCOMISS/COMISD/UCOMISD)" },
-    { "/dbt/cpu/sse/comis", "dbt core: FpuEnv.rflags not wired (see above)" },
-    { "/dbt/cpu/x87/fcomi", "dbt core: FpuEnv.rflags not wired (FCOMI/FCOMIP)" },
-    { "/dbt/cpu/x87/fucomi", "dbt core: FpuEnv.rflags not wired (FUCOMI/FUCOMIP)" },
-    { "/dbt/cpu/x87/fcmov", "dbt core: FpuEnv.rflags not wired (FCMOVcc reads it)" },
-    { "/dbt/cpu/sse/maskmov", "dbt core: undefined behaviour (left shift of a negative "
-      "value, vmm/dbt/cpu.h:427) on a non-canonical RDI; aborts under UBSan only" },
-    { "/dbt/cpu/int/bts/", "dbt core: a non-canonical address through RBP/RSP must raise "
-      "#SS(0), not #GP(0) (bit-string offsets reach them)" },
-    { "/dbt/cpu/int/btr/", "dbt core: non-canonical via RBP/RSP: #SS(0), not #GP(0)" },
-    { "/dbt/cpu/int/btc/", "dbt core: non-canonical via RBP/RSP: #SS(0), not #GP(0)" },
-    { "/dbt/cpu/int/bt/", "dbt core: non-canonical via RBP/RSP: #SS(0), not #GP(0)" },
+    { "/dbt/cpu/sys/retfq/", "dbt core: a far return to Linux's user code selector at "
+      "CPL 3 raises #GP instead of completing" },
+    { "/dbt/cpu/sys/iretq/", "dbt core: IRETQ to CPL 3 with Linux's user selectors raises "
+      "#GP instead of completing" },
+    { "/dbt/cpu/sys/lar/", "dbt core: LAR is not implemented (#UD)" },
+    { "/dbt/cpu/sys/lsl/", "dbt core: LSL of Linux's user selectors gives the wrong limit "
+      "(granularity) or leaves the destination for valid ones" },
+    { "/dbt/cpu/sys/mov to sreg/", "dbt core: MOV to DS/ES/SS at CPL 3 checks selectors "
+      "differently from the hardware (null SS accepted, valid user selectors refused)" },
+    { "/dbt/cpu/sys/jmp far/", "dbt decoder: JMP m16:32 (FF /5) is #UD; the hardware loads the "
+      "far pointer (#GP for these selectors)" },
+    { "/dbt/cpu/sys/verr/", "dbt core: VERR raises #GP instead of setting ZF from the selector" },
+    { "/dbt/cpu/sys/verw/", "dbt core: VERW raises #GP instead of setting ZF from the selector" },
+    { "/dbt/cpu/sys/hlt/", "dbt core: the flat CPL-3 CPU stops at HLT instead of raising #GP(0)" },
+    { "/dbt/cpu/sys/sysret", "dbt core: the flat CPU has EFER.SCE clear (#UD), Linux sets it "
+      "(SYSRET at CPL 3 is #GP(0))" },
 };
 
 static const char *known_failure(const char *path)
@@ -83,6 +89,24 @@ static void code_hex(const DiffCase *c, char *out, size_t len)
         const DiffInsn *in = &c->insn[n];
         for (unsigned i = 0; i < in->len && k + 4 < len; i++)
             k += (size_t)snprintf(out + k, len - k, "%s%02x", n && !i ? " " : "", c->code[in->offset + i]);
+    }
+}
+
+/* The initial x87 control/status words and stack (verbose reproduction). */
+static void print_fx_init(const DiffCase *c)
+{
+    uint16_t fcw, fsw;
+    memcpy(&fcw, c->init.fx, 2);
+    memcpy(&fsw, c->init.fx + 2, 2);
+    g_test_message("  fcw %04x fsw %04x ftw %02x mxcsr %02x%02x%02x%02x", fcw, fsw, c->init.fx[4],
+                   c->init.fx[27], c->init.fx[26], c->init.fx[25], c->init.fx[24]);
+    for (unsigned i = 0; i < 8; i++) {
+        const uint8_t *v = c->init.fx + 32 + 16 * i;
+        uint64_t mant;
+        uint16_t se;
+        memcpy(&mant, v, 8);
+        memcpy(&se, v + 8, 2);
+        g_test_message("  r%u %04x.%016" PRIx64, i, se, mant);
     }
 }
 
@@ -131,9 +155,11 @@ static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
             got = emu[k];
         bool same = diff_compare(c, &ref[k], &got, undef[k], diff, sizeof(diff));
         code_hex(c, code, sizeof(code));
-        if (H.verbose)
+        if (H.verbose) {
             g_test_message("case %u: code %s: vector %d: %s", index[k], code, ref[k].vector,
                            same ? "ok" : diff);
+            print_fx_init(c);
+        }
         if (same)
             continue;
         if (bad++ < MAX_REPORTED) {
@@ -156,9 +182,12 @@ static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
 /* Form ids: the SSE table from 0, the x87 table from X87_FORM_BASE. */
 #define X87_FORM_BASE 1000u
 #define INT_FORM_BASE 2000u
+#define SYS_FORM_BASE 3000u
 
 static const DiffForm *form_by_id(unsigned id)
 {
+    if (id >= SYS_FORM_BASE)
+        return &diff_sys_forms[id - SYS_FORM_BASE];
     if (id >= INT_FORM_BASE)
         return &diff_int_forms[id - INT_FORM_BASE];
     return id >= X87_FORM_BASE ? &diff_x87_forms[id - X87_FORM_BASE] : &diff_fpu_forms[id];
@@ -180,8 +209,23 @@ static void test_fpu_form(gconstpointer data)
 
 /* The same forms through the whole dbt CPU (decoder, dbt.h API, the
  * core's glue to the FPU unit). */
+/* Why the host cannot be compared with for this form, or NULL. */
+static const char *host_mismatch(const DiffForm *f)
+{
+    unsigned a, b, c, d;
+    if ((f->flags & DIFF_FORM_HOST_RDTSCP) &&
+        !(__get_cpuid(0x80000001, &a, &b, &c, &d) && (d >> 27 & 1)))
+        return "the host CPU has no RDTSCP";
+    return NULL;
+}
+
 static void test_cpu_form(gconstpointer data)
 {
+    const char *why = host_mismatch(form_by_id(GPOINTER_TO_UINT(data)));
+    if (why) {
+        g_test_skip(why);
+        return;
+    }
     run_cases(GPOINTER_TO_UINT(data), H.cases, gen_form, NULL);
 }
 
@@ -229,8 +273,10 @@ static uint64_t gen_int_sequence(DiffRng *r, DiffCase *c, unsigned form, unsigne
     for (unsigned k = 0; k < len; k++) {
         const DiffForm *f;
         do {
-            f = &diff_int_forms[diff_rng_next(r) % diff_int_nforms];
-        } while ((f->flags_undef & ~0x10ull) || !strcmp(f->name, "lahf"));
+            unsigned n = (unsigned)(diff_rng_next(r) % (diff_int_nforms + diff_sys_nforms));
+            f = n < diff_int_nforms ? &diff_int_forms[n] : &diff_sys_forms[n - diff_int_nforms];
+        } while ((f->flags_undef & ~0x10ull) || f->flags || f->gpr_undef ||
+                 !strcmp(f->name, "lahf"));
         g_assert_true(diff_gen_insn(r, c, f, false, false));
     }
     return 0x10;
@@ -245,10 +291,12 @@ static void test_int_sequence(void)
 static void list_encodings(void)
 {
     static DiffCase c;
-    for (unsigned k = 0; k < diff_fpu_nforms + diff_x87_nforms + diff_int_nforms; k++) {
+    unsigned nint = diff_fpu_nforms + diff_x87_nforms + diff_int_nforms;
+    for (unsigned k = 0; k < nint + diff_sys_nforms; k++) {
         unsigned form = k < diff_fpu_nforms ? k
                         : k < diff_fpu_nforms + diff_x87_nforms ? X87_FORM_BASE + k - diff_fpu_nforms
-                        : INT_FORM_BASE + k - diff_fpu_nforms - diff_x87_nforms;
+                        : k < nint ? INT_FORM_BASE + k - diff_fpu_nforms - diff_x87_nforms
+                        : SYS_FORM_BASE + k - nint;
         for (int v = 0; v < 2; v++) {
             DiffRng r;
             diff_rng_seed(&r, 1, form, (unsigned)v);
@@ -307,8 +355,8 @@ int main(int argc, char **argv)
     harness_init();
     if (seed_arg)
         H.seed = g_ascii_strtoull(seed_arg, NULL, 0);
-    printf("# seed %#" PRIx64 ", %u cases per form, %u SSE + %u x87 forms\n", H.seed, H.cases,
-           diff_fpu_nforms, diff_x87_nforms);
+    printf("# seed %#" PRIx64 ", %u cases per form, %u SSE + %u x87 + %u integer + %u system forms\n",
+           H.seed, H.cases, diff_fpu_nforms, diff_x87_nforms, diff_int_nforms, diff_sys_nforms);
 
     for (unsigned i = 0; i < diff_fpu_nforms; i++) {
         g_autofree char *path = g_strdup_printf("/dbt/fpu/%s/%u", diff_fpu_forms[i].name, i);
@@ -329,6 +377,10 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < diff_int_nforms; i++) {
         g_autofree char *path = g_strdup_printf("/dbt/cpu/int/%s/%u", diff_int_forms[i].name, i);
         g_test_add_data_func(path, GUINT_TO_POINTER(INT_FORM_BASE + i), test_cpu_form);
+    }
+    for (unsigned i = 0; i < diff_sys_nforms; i++) {
+        g_autofree char *path = g_strdup_printf("/dbt/cpu/sys/%s/%u", diff_sys_forms[i].name, i);
+        g_test_add_data_func(path, GUINT_TO_POINTER(SYS_FORM_BASE + i), test_cpu_form);
     }
     g_test_add_func("/dbt/fpu/sequence", test_fpu_sequence);
     g_test_add_func("/dbt/x87/sequence", test_x87_sequence);

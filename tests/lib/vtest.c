@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -123,8 +124,11 @@ typedef struct {
 static void child_setup(gpointer data)
 {
     ChildFds *fds = data;
-    /* Own process group, so stop() can signal the whole tree. */
+    /* Own process group, so stop() can signal the whole tree; and a
+     * SIGTERM if the test dies first, so an aborted test leaves no
+     * daemons or VMMs behind. */
     setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (fds->in_fd >= 0)
         dup2(fds->in_fd, 0);
     else {

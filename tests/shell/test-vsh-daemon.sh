@@ -1,14 +1,14 @@
 #!/bin/sh
 # test-vsh-daemon.sh - every vsh command against a real vesseld started in
-# a temp dir (vesseld --config), with the daemon tests' fake-vmm standing
-# in for vessel-vmm (same command line, control protocol and exit codes;
-# no guest boots).  Output formats, messages, exit codes and error lines.
+# a temp dir (vesseld --config) that runs the real vessel-vmm with tiny
+# in-tree guests under dbt (vsh-env.sh).  Output formats, messages, exit
+# codes and error lines.
 . "$top_srcdir/tests/lib/tap.sh"
 
 . "$top_srcdir/tests/shell/vsh-env.sh"
 
 domxml web1 > "$T/web1.xml"
-domxml db2 "fake.powerdown=ignore" > "$T/db2.xml"
+domxml db2 deaf > "$T/db2.xml"
 printf '<domain type="dbt"><name>broken</name>\n' > "$T/broken.xml"
 
 tap_plan 93
@@ -105,7 +105,7 @@ expect "reboot" 0 "Domain 'web1' is being rebooted"
 # a reset reboots in place; wait for the daemon to report it running again
 wait_until 30 state_is web1 running
 # db2's guest ignores the power button (stays "in shutdown"); web1's
-# fake-vmm exits the moment it is pressed.
+# guest powers off the moment it is pressed.
 v start db2
 v shutdown db2
 expect "shutdown" 0 "Domain 'db2' is being shutdown"

@@ -1,15 +1,20 @@
 # vsh-env.sh - shared set-up for the vsh integration tests (sourced after
-# tap.sh): a private vesseld in a temp dir with the daemon tests' fake-vmm
-# as its VMM, and helpers to run vsh against it and check its output.
+# tap.sh): a private vesseld in a temp dir with the build tree's vessel-vmm
+# as its VMM (tiny guests from tests/daemon/guests under dbt), and helpers
+# to run vsh against it and check its output.
 #   $T temp dir, $URI the daemon, v ARGS (sets $out $err $rc),
 #   expect DESC RC OUT [ERR], has DESC STRING, state_is DOMAIN STATE,
-#   domxml NAME [CMDLINE] (a domain for fake-vmm), CLEANUP_EXTRA (eval'd at exit)
+#   domxml NAME [GUEST] (a domain booting tests/daemon/guests/GUEST.elf: idle
+#   (default) echoes its console and powers off on the power button, deaf
+#   ignores the button), CLEANUP_EXTRA (eval'd at exit)
 #   VESSELD_WRAP (set before sourcing): a command prefix for vesseld, e.g. unshare -n
 VSH="$top_builddir/shell/vsh"
 VESSELD="$top_builddir/daemon/vesseld"
-FAKE_VMM="$top_builddir/tests/daemon/fake-vmm"
+VMM="$top_builddir/vmm/vessel-vmm"
+GUESTS="$top_builddir/tests/daemon/guests"
 [ -x "$VESSELD" ] || tap_skip_all "daemon/vesseld not built"
-[ -x "$FAKE_VMM" ] || tap_skip_all "tests/daemon/fake-vmm not built"
+[ -x "$VMM" ] || tap_skip_all "vmm/vessel-vmm not built"
+[ -f "$GUESTS/deaf.elf" ] || tap_skip_all "tests/daemon/guests not built (make -C tests/daemon check)"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/vsh-daemon.XXXXXX") || exit 1
 DPID=
@@ -35,8 +40,7 @@ system_bus=false
 [vmm]
 shutdown_grace=5
 EOF
-: > "$T/vmlinuz"
-VESSEL_VMM=$FAKE_VMM $VESSELD_WRAP "$VESSELD" --config "$T/vesseld.conf" > "$T/vesseld.log" 2>&1 &
+VESSEL_VMM=$VMM $VESSELD_WRAP "$VESSELD" --config "$T/vesseld.conf" > "$T/vesseld.log" 2>&1 &
 DPID=$!
 URI="vessel+unix://$T/run/vessel-sock"
 wait_until 30 test -S "$T/run/vessel-sock" || tap_bail "vesseld did not create its socket"
@@ -63,7 +67,7 @@ has() {
 }
 state_is() { [ "$("$VSH" -c "$URI" domstate "$1" 2>/dev/null | head -1)" = "$2" ]; }
 
-domxml() { # NAME [CMDLINE-EXTRA]
+domxml() { # NAME [GUEST]
     cat <<EOF
 <domain type='dbt'>
   <name>$1</name>
@@ -71,8 +75,8 @@ domxml() { # NAME [CMDLINE-EXTRA]
   <vcpu>2</vcpu>
   <os>
     <type>hvm</type>
-    <kernel>$T/vmlinuz</kernel>
-    <cmdline>console=ttyS0 $2</cmdline>
+    <kernel>$GUESTS/${2:-idle}.elf</kernel>
+    <cmdline>console=ttyS0</cmdline>
   </os>
   <devices>
     <serial type='pty'/>

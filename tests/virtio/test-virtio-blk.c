@@ -1,7 +1,8 @@
 /* test-virtio-blk.c - virtio-blk on a real raw image file, driven through
  * the PCI transport (vdriver.h): reads, writes, flush, GET_ID, read-only
  * disks, requests past the end, host I/O errors (image shrunk under the
- * device), unknown types and unanswerable requests. */
+ * device), unknown types and unanswerable requests, discard and
+ * write-zeroes (holes in the image, hostile segment lists). */
 #include "tests/virtio/vdriver.h"
 #include "vmm/virtio/blk.h"
 
@@ -180,6 +181,73 @@ static void test_host_error(Fx *f, gconstpointer data)
     g_assert_false(vdriver_bar_read(&f->d, 0x14, 1) & VIRTIO_STATUS_NEEDS_RESET);
 }
 
+/* DISCARD (11) / WRITE_ZEROES (13) with @n segments {sector, count, flags}. */
+static uint8_t fx_zero(Fx *f, uint32_t type, const uint64_t (*segs)[3], unsigned n)
+{
+    uint32_t used;
+    for (unsigned i = 0; i < n; i++) {
+        struct { uint64_t sector; uint32_t num, flags; } seg = {
+            segs[i][0], (uint32_t)segs[i][1], (uint32_t)segs[i][2] };
+        memcpy(f->d.g.ram + BUF + 16 * i, &seg, sizeof(seg));
+    }
+    return fx_request(f, type, 0, 16 * n, false, &used);
+}
+
+static void test_discard(Fx *f, gconstpointer data)
+{
+    uint8_t now[sizeof(f->image)];
+    GStatBuf before, after;
+    g_assert_cmpint(g_stat(f->path, &before), ==, 0);
+    /* the device offers both when the disk is writable */
+    vdriver_bar_write(&f->d, 0x00, 0, 4);
+    uint32_t feat = vdriver_bar_read(&f->d, 0x04, 4);
+    bool ro = GPOINTER_TO_INT(data);
+    g_assert_cmpuint(!!(feat & (1u << 13)), ==, !ro);
+    g_assert_cmpuint(!!(feat & (1u << 14)), ==, !ro);
+    static const uint64_t two[][3] = { { 8, 8, 0 }, { 24, 8, 0 } };
+    if (ro) {
+        g_assert_cmpuint(fx_zero(f, 11, two, 2), ==, 1);
+        fx_file(f, now);
+        g_assert_cmpmem(now, sizeof(now), f->image, sizeof(f->image));
+        return;
+    }
+    g_assert_cmpuint(vdriver_bar_read(&f->d, VIRTIO_PCI_DEVICE_OFF + 36, 4), ==, 1u << 22);
+    g_assert_cmpuint(vdriver_bar_read(&f->d, VIRTIO_PCI_DEVICE_OFF + 40, 4), ==, 32);
+    g_assert_cmpuint(fx_zero(f, 11, two, 2), ==, 0);
+    static const uint64_t wz[][3] = { { 40, 8, 0 } };
+    g_assert_cmpuint(fx_zero(f, 13, wz, 1), ==, 0);
+    memset(f->image + 8 * 512, 0, 8 * 512);
+    memset(f->image + 24 * 512, 0, 8 * 512);
+    memset(f->image + 40 * 512, 0, 8 * 512);
+    fx_file(f, now);
+    g_assert_cmpmem(now, sizeof(now), f->image, sizeof(f->image));
+    /* the discarded ranges became holes: fewer blocks allocated */
+    g_assert_cmpint(g_stat(f->path, &after), ==, 0);
+    g_assert_cmpint(after.st_blocks, <, before.st_blocks);
+    /* guest mistakes: UNMAP on a discard or reserved flags are UNSUPP,
+     * ranges past the end, a ragged segment list or too many segments
+     * are IOERR, and nothing changes */
+    static const uint64_t unmap[][3] = { { 0, 8, 1 } };
+    g_assert_cmpuint(fx_zero(f, 11, unmap, 1), ==, 2);
+    static const uint64_t resv[][3] = { { 0, 8, 2 } };
+    g_assert_cmpuint(fx_zero(f, 13, resv, 1), ==, 2);
+    static const uint64_t past[][3] = { { IMAGE_SECTORS - 4, 8, 0 } };
+    g_assert_cmpuint(fx_zero(f, 11, past, 1), ==, 1);
+    static const uint64_t wrap[][3] = { { UINT64_MAX - 2, 8, 0 } };
+    g_assert_cmpuint(fx_zero(f, 13, wrap, 1), ==, 1);
+    uint64_t many[33][3];
+    for (unsigned i = 0; i < 33; i++) {
+        many[i][0] = i;
+        many[i][1] = 1;
+        many[i][2] = 0;
+    }
+    g_assert_cmpuint(fx_zero(f, 11, (const uint64_t (*)[3])many, 33), ==, 1);
+    uint32_t used;
+    g_assert_cmpuint(fx_request(f, 11, 0, 15, false, &used), ==, 1);
+    fx_file(f, now);
+    g_assert_cmpmem(now, sizeof(now), f->image, sizeof(f->image));
+}
+
 static void test_no_status_byte(Fx *f, gconstpointer data)
 {
     (void)data;
@@ -205,5 +273,7 @@ int main(int argc, char **argv)
     ADD("get-id-unsupp", test_get_id_and_unsupp, 0);
     ADD("host-error", test_host_error, 0);
     ADD("no-status-byte", test_no_status_byte, 0);
+    ADD("discard-write-zeroes", test_discard, 0);
+    ADD("discard-readonly", test_discard, 1);
     return g_test_run();
 }

@@ -193,6 +193,49 @@ static void test_broken_queue_and_reset(Fx *f, gconstpointer data)
     g_assert_cmpuint(test_u16_get(&f->d.g, TQ_USED + 2), ==, 1);
 }
 
+/* A machine reset (reboot in place) puts the function back to power-on:
+ * status 0, queues off, MSI-X disabled with every vector masked, and the
+ * next driver finds a device that works from scratch. */
+static void test_machine_reset(Fx *f, gconstpointer data)
+{
+    (void)data;
+    msix_enable(f, 0);
+    fx_negotiate(f, VIRTIO_F_VERSION_1);
+    fx_queue_setup(f, QSIZE, 1);
+    fx_driver_ok(f);
+    fx_offer_and_kick(f, 8);
+    g_assert_cmpuint(f->d.nmsi, ==, 1);
+    g_assert_cmpuint(bar_read(f, 0x14, 1), ==, 0x0f);
+    pci_host_reset(f->d.host);
+    /* the generic header is reset too: decoding back on, as firmware would */
+    cfg_write(f, 0x04, 0x0006, 2);
+    g_assert_cmpuint(bar_read(f, 0x14, 1), ==, 0);
+    g_assert_cmpuint(bar_read(f, 0x1c, 2), ==, 0);
+    g_assert_cmphex(bar_read(f, 0x10, 2), ==, VIRTIO_MSI_NO_VECTOR);
+    g_assert_cmphex(bar_read(f, 0x1a, 2), ==, VIRTIO_MSI_NO_VECTOR);
+    g_assert_cmpuint(bar_read(f, 0x18, 2), ==, 64);   /* VIRTIO_RNG_QUEUE_MAX */
+    g_assert_cmphex(cfg_read(f, 0x92, 2) & 0xc000, ==, 0);
+    for (unsigned v = 0; v < 2; v++) {
+        uint64_t w = 0;
+        io_bus_read(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + 16 * v + 8, 4, &w);
+        g_assert_cmphex(w, ==, 0);
+        io_bus_read(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + 16 * v + 12, 4, &w);
+        g_assert_cmphex(w, ==, 1);
+    }
+    /* a kick before the new driver set anything up does nothing */
+    bar_write(f, VIRTIO_PCI_NOTIFY_OFF, 0, 2);
+    g_assert_cmpuint(f->d.nmsi, ==, 1);
+    /* the next boot's driver: INTx this time, a fresh ring */
+    test_guest_init(&f->d.g);
+    g_assert_true(fx_negotiate(f, VIRTIO_F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK);
+    fx_queue_setup(f, QSIZE, VIRTIO_MSI_NO_VECTOR);
+    fx_driver_ok(f);
+    fx_offer_and_kick(f, 4);
+    g_assert_cmpuint(test_u16_get(&f->d.g, TQ_USED + 2), ==, 1);
+    g_assert_cmpint(f->d.gsi_level, ==, 1);
+    g_assert_cmpuint(f->d.nmsi, ==, 1);
+}
+
 static void test_bad_queue_size(Fx *f, gconstpointer data)
 {
     (void)data;
@@ -252,6 +295,7 @@ int main(int argc, char **argv)
     ADD("msix-masked-pending", test_msix_masked_pending);
     ADD("rng-intx", test_rng_intx);
     ADD("broken-queue-and-reset", test_broken_queue_and_reset);
+    ADD("machine-reset", test_machine_reset);
     ADD("bad-queue-size", test_bad_queue_size);
     ADD("register-fuzz", test_register_fuzz);
     return g_test_run();

@@ -488,6 +488,68 @@ static void test_rtc(void)
     g_assert_cmphex(cmos(bus, 0x0c), ==, 0);
     cmos_set(bus, 0x0b, 0x06);
     g_assert_false(timer_list_next(tl) != TIMER_OFF);
+
+    /* update-ended interrupt: UF at the next second boundary; an hour
+     * alarm of 25 never matches, so no AF */
+    cmos_set(bus, 0x05, 25);
+    cmos_set(bus, 0x0b, 0x16);               /* UIE, binary, 24 h */
+    g_assert_true(timer_list_next(tl) != TIMER_OFF);
+    timer_list_run(tl, timer_list_next(tl));
+    g_assert_cmpint(log.level[8], ==, 1);
+    g_assert_cmphex(cmos(bus, 0x0c), ==, 0x90); /* IRQF | UF */
+    g_assert_cmpint(log.level[8], ==, 0);
+    g_assert_true(timer_list_next(tl) != TIMER_OFF); /* every second */
+    /* SET stops updates and clears UIE (datasheet) */
+    cmos_set(bus, 0x0b, 0x96);
+    g_assert_cmphex(cmos(bus, 0x0b), ==, 0x86);
+    g_assert_false(timer_list_next(tl) != TIMER_OFF);
+    cmos_set(bus, 0x0b, 0x06);
+
+    /* alarm with every field "don't care": AF at each update */
+    cmos_set(bus, 0x01, 0xff);
+    cmos_set(bus, 0x03, 0xc0);
+    cmos_set(bus, 0x05, 0xff);
+    cmos_set(bus, 0x0b, 0x26);               /* AIE */
+    timer_list_run(tl, timer_list_next(tl));
+    g_assert_cmpint(log.level[8], ==, 1);
+    g_assert_cmphex(cmos(bus, 0x0c), ==, 0xb0); /* IRQF | AF | UF */
+    /* an alarm minute 30 minutes away does not match the next update */
+    cmos_set(bus, 0x03, (cmos(bus, 0x02) + 30) % 60);
+    timer_list_run(tl, timer_list_next(tl));
+    g_assert_cmpint(log.level[8], ==, 0);
+    g_assert_cmphex(cmos(bus, 0x0c), ==, 0x10); /* UF, no IRQF without UIE */
+    /* enabling UIE with UF already pending raises IRQF at once */
+    cmos_set(bus, 0x01, 0xff);
+    cmos_set(bus, 0x03, 0xff);
+    timer_list_run(tl, timer_list_next(tl));
+    g_assert_cmpint(log.level[8], ==, 1);
+    cmos_set(bus, 0x0b, 0x06);               /* no enables: line drops */
+    g_assert_cmpint(log.level[8], ==, 0);
+    g_assert_false(timer_list_next(tl) != TIMER_OFF);
+    cmos_set(bus, 0x0b, 0x16);
+    g_assert_cmpint(log.level[8], ==, 1);    /* UF.UIE */
+    cmos_set(bus, 0x0b, 0x06);
+    (void)cmos(bus, 0x0c);
+
+    /* divider in reset (register A DV=110): no update cycle */
+    cmos_set(bus, 0x0a, 0x66);
+    cmos_set(bus, 0x0b, 0x16);
+    g_assert_false(timer_list_next(tl) != TIMER_OFF);
+    cmos_set(bus, 0x0a, 0x26);
+    g_assert_true(timer_list_next(tl) != TIMER_OFF);
+    cmos_set(bus, 0x0b, 0x06);
+
+    /* no interrupts enabled: a guest polling C still sees UF once the
+     * host clock passes a second boundary */
+    (void)cmos(bus, 0x0c);
+    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    uint8_t c = 0;
+    while (!(c & 0x10) && g_get_monotonic_time() < deadline) {
+        g_usleep(10000);
+        c = cmos(bus, 0x0c);
+    }
+    g_assert_cmphex(c, ==, 0x10);
+    g_assert_cmpint(log.level[8], ==, 0);
     rtc_destroy(rtc);
     io_bus_free(bus);
     timer_list_free(tl);

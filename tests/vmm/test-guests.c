@@ -96,6 +96,23 @@ static void test_devices(void)
         g_error("RTC date is not %s:\n%s", d1, out);
 }
 
+/* RTC interrupts as rtc-cmos uses them: the guest checks and reports. */
+static void test_rtc_irq(void)
+{
+    g_autofree char *out = NULL, *err = NULL;
+    int code = run_guest("rtc", NULL, &out, &err);
+    g_test_message("guest said:\n%s", out);
+    if (code != 0)
+        g_error("exit %d: %s", code, err);
+    const char *names[] = { "rtc-periodic", "rtc-update", "rtc-alarm", "rtc-quiet" };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *pass = g_strdup_printf("PASS %s\n", names[i]);
+        if (!strstr(out, pass))
+            g_error("no '%s' in the guest's output:\n%s", names[i], out);
+    }
+    g_assert_null(strstr(out, "FAIL"));
+}
+
 static int count(const char *hay, const char *needle)
 {
     int n = 0;
@@ -403,6 +420,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/guest/hello-poweroff", test_hello_poweroff);
     g_test_add_func("/guest/devices", test_devices);
+    g_test_add_func("/guest/rtc-irq", test_rtc_irq);
     g_test_add_func("/guest/reset-no-reboot", test_reset_no_reboot);
     g_test_add_func("/guest/reboot-in-place", test_reboot_in_place);
     g_test_add_func("/guest/control-channel", test_control_channel);

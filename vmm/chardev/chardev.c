@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "vmm/chardev/chardev.h"
+#include "vmm/chardev/escape.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +50,9 @@ struct CharDev {
     gboolean unlink_path;
     gboolean tty_saved;
     struct termios saved_tio;
+    ChardevEscape esc;       /* stdio on a tty: Ctrl-A x quits */
+    void (*quit)(void *opaque);
+    void *quit_opaque;
 };
 
 /* The terminal settings to restore at exit.  Process-wide by nature (one
@@ -163,6 +167,19 @@ static gboolean chardev_input_ready(gint fd, GIOCondition cond, gpointer data)
     }
     uint8_t buf[256];
     ssize_t n = read(fd, buf, MIN(room, sizeof(buf)));
+    if (n > 0 && cd->quit) {
+        ChardevEscapeAction action;
+        n = chardev_escape_filter(&cd->esc, buf, n, &action);
+        if (n > 0)
+            cd->fe.receive(cd->fe.opaque, buf, n);
+        if (action == CHARDEV_ESCAPE_QUIT) {
+            cd->in_watch = 0;
+            cd->input_eof = TRUE; /* the user is done typing */
+            cd->quit(cd->quit_opaque);
+            return G_SOURCE_REMOVE;
+        }
+        return G_SOURCE_CONTINUE;
+    }
     if (n > 0) {
         cd->fe.receive(cd->fe.opaque, buf, n);
         return G_SOURCE_CONTINUE;
@@ -340,6 +357,15 @@ void chardev_set_frontend(CharDev *cd, const ChardevFrontend *fe)
 {
     cd->fe = *fe;
     chardev_watch_input(cd);
+}
+
+gboolean chardev_set_escape(CharDev *cd, void (*quit)(void *opaque), void *opaque)
+{
+    if (cd->kind != CHARDEV_STDIO || !cd->tty_saved)
+        return FALSE;
+    cd->quit = quit;
+    cd->quit_opaque = opaque;
+    return TRUE;
 }
 
 CharBackend *chardev_backend(CharDev *cd)

@@ -1,7 +1,8 @@
 /* chardev.h - host back-ends for the guest's serial port.
  *
  *   stdio       our stdin/stdout; the terminal is put in raw mode when
- *               stdin is a tty and restored on every exit path
+ *               stdin is a tty and restored on every exit path; then
+ *               Ctrl-C goes to the guest and Ctrl-A x quits (escape.h)
  *   file:PATH   output appended to PATH, no input
  *   unix:PATH   a listening UNIX socket; one client at a time, a new
  *               client replaces the old one, clients may come and go;
@@ -46,6 +47,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CharDev, chardev_free)
 CharBackend *chardev_backend(CharDev *cd);
 /* Start delivering input (adds sources to the default main context). */
 void chardev_set_frontend(CharDev *cd, const ChardevFrontend *fe);
+/* stdio on a terminal: call @quit (main thread) on Ctrl-A x.  Returns
+ * FALSE, and does nothing, for every other back-end. */
+gboolean chardev_set_escape(CharDev *cd, void (*quit)(void *opaque), void *opaque);
 /* For pty: the slave's path; for unix: the socket path; else NULL. */
 const char *chardev_path(const CharDev *cd);
 

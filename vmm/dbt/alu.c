@@ -477,8 +477,8 @@ int op_push_R(DbtCpu *cpu, const DbtInsn *i)
 
 int op_pop_R(DbtCpu *cpu, const DbtInsn *i)
 {
-    uint64_t v = dbt_read(cpu, cpu->gpr[DBT_RSP], i->osz);
-    cpu->gpr[DBT_RSP] += i->osz;
+    uint64_t v = dbt_stack_read(cpu, 0, i->osz);
+    cpu->gpr[DBT_RSP] = dbt_stack_add(cpu, cpu->gpr[DBT_RSP], i->osz);
     dbt_reg_write(cpu, i->reg, i->osz, true, v);
     return DBT_OK;
 }
@@ -499,16 +499,16 @@ int op_push_E(DbtCpu *cpu, const DbtInsn *i)
 int op_pop_E(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
-    uint64_t sp = cpu->gpr[DBT_RSP];
-    uint64_t v = dbt_read(cpu, sp, s);
+    uint64_t sp = cpu->gpr[DBT_RSP], sp1 = dbt_stack_add(cpu, sp, s);
+    uint64_t v = dbt_stack_read(cpu, 0, s);
     if (i->flags & DBT_I_MEM) {
-        cpu->gpr[DBT_RSP] = sp + s;
+        cpu->gpr[DBT_RSP] = sp1;
         uint64_t ea = dbt_ea(cpu, i);
         cpu->gpr[DBT_RSP] = sp;
         dbt_write(cpu, ea, s, v);
-        cpu->gpr[DBT_RSP] = sp + s;
+        cpu->gpr[DBT_RSP] = sp1;
     } else {
-        cpu->gpr[DBT_RSP] = sp + s;
+        cpu->gpr[DBT_RSP] = sp1;
         dbt_reg_write(cpu, i->rm, s, true, v);
     }
     return DBT_OK;

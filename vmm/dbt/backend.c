@@ -35,13 +35,17 @@ static int dbt_backend_probe(char *why, size_t why_len)
 
 static int dbt_backend_vm_create(Machine *m)
 {
-    (void)m;
+    int n = machine_vcpu_count(m);
+    if (n > DBT_SMP_MAX_CPUS)
+        return -E2BIG;
+    machine_set_backend_data(m, n > 1 ? dbt_smp_new() : NULL);
     return 0;
 }
 
 static void dbt_backend_vm_destroy(Machine *m)
 {
-    (void)m;
+    dbt_smp_free(machine_backend_data(m));
+    machine_set_backend_data(m, NULL);
 }
 
 static int dbt_backend_vcpu_create(Vcpu *v)
@@ -53,7 +57,10 @@ static int dbt_backend_vcpu_create(Vcpu *v)
         return -E2BIG;
     for (int k = 0; k < n; k++)
         ram[k] = *machine_ram_range(m, k);
-    vcpu_set_backend_data(v, dbt_cpu_new_host(&machine_host_ops, v, m, ram, n));
+    DbtCpu *cpu = dbt_cpu_new_host(&machine_host_ops, v, m, ram, n);
+    if (machine_backend_data(m))
+        dbt_smp_add(machine_backend_data(m), cpu);
+    vcpu_set_backend_data(v, cpu);
     return 0;
 }
 
@@ -82,6 +89,7 @@ static int dbt_backend_set_regs(Vcpu *v, const VcpuRegs *regs)
     cpu->rip = regs->rip;
     cpu->lf_op = DBT_LF_NONE;
     cpu->rflags = regs->rflags | 2;
+    cpu->halted = false;
     return 0;
 }
 
@@ -139,6 +147,8 @@ static int dbt_backend_get_sregs(Vcpu *v, VcpuSregs *sr)
 static int dbt_backend_set_sregs(Vcpu *v, const VcpuSregs *sr)
 {
     DbtCpu *cpu = vcpu_backend_data(v);
+    if (cpu->smp)   /* the baton holder may be editing this TLB */
+        dbt_smp_acquire(cpu);
     for (int k = 0; k < VCPU_NR_SEGS; k++)
         seg_from_vcpu(&cpu->seg[k], &sr->seg[k]);
     seg_from_vcpu(&cpu->tr, &sr->tr);
@@ -157,8 +167,11 @@ static int dbt_backend_set_sregs(Vcpu *v, const VcpuSregs *sr)
         cpu->efer |= DBT_EFER_LMA;
     if (sr->apic_base)
         cpu->host->msr_write(v, 0x1b, sr->apic_base);
-    dbt_set_cpl(cpu, sr->seg[VCPU_SEG_CS].dpl & 3);
+    dbt_set_cpl(cpu, (sr->cr0 & DBT_CR0_PE) ? sr->seg[VCPU_SEG_CS].dpl & 3 : 0);
     dbt_tlb_flush(cpu, true);
+    dbt_mode_update(cpu);
+    if (cpu->smp)
+        dbt_smp_release(cpu);
     return 0;
 }
 
@@ -168,11 +181,6 @@ static int dbt_backend_vcpu_run(Vcpu *v)
     if (vcpu_wait_for_sipi(v)) {
         vcpu_wait_event(v);
         return VCPU_EXIT_KICKED;
-    }
-    if (!(cpu->efer & DBT_EFER_LMA) || !(cpu->seg[DBT_SEG_CS].attr & 0x2000)) {
-        fprintf(stderr, "dbt: vCPU %d is not in 64-bit long mode "
-                "(only long mode is supported)\n", vcpu_index(v));
-        return VCPU_EXIT_CRASH;
     }
     return dbt_run_loop(cpu, 0, NULL);
 }

@@ -1,7 +1,8 @@
 /* block.c - the decoded-block cache.
  *
  * Design note: a block is up to DBT_BLOCK_MAX_INSNS decoded instructions
- * starting at a guest physical address, ending at a control transfer, a
+ * starting at a guest physical address and decoded in one mode (16, 32
+ * or 64-bit code: the key is the pair), ending at a control transfer, a
  * system op, or the end of the page (an instruction that straddles two
  * pages ends its block and registers it on both).  Blocks live in one
  * arena; when it is full everything is dropped at once (no per-block
@@ -99,7 +100,7 @@ static void page_register(DbtCpu *cpu, DbtBlock *b, uint64_t pa, int slot)
     ram->blocks[idx] = b;
     if (!ram->code[idx]) {
         ram->code[idx] = 1;
-        dbt_tlb_protect_code(cpu, pa);
+        dbt_smp_protect_code(cpu, pa);
     }
 }
 
@@ -120,6 +121,7 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
     b->hash_next = NULL;
     b->page_next[0] = b->page_next[1] = NULL;
     b->valid = true;
+    b->mode = (uint8_t)cpu->mode;
     b->n = 0;
     b->succ_victim = 0;
     for (int k = 0; k < 2; k++) {
@@ -133,7 +135,7 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
     for (;;) {
         DbtInsn *in = &b->insn[b->n];
         unsigned avail = 0x1000 - off;
-        int len = dbt_decode(in, page + off, avail);
+        int len = dbt_decode(in, page + off, avail, cpu->mode);
         if (len == -DBT_EXC_PF) {
             if (b->n > 0)
                 break;  /* start a new block at the straddling instruction */
@@ -145,7 +147,7 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
             if (!p2)
                 dbt_fatal(cpu, "executing outside RAM");
             memcpy(buf + avail, p2, 15 - avail);
-            len = dbt_decode(in, buf, 15);
+            len = dbt_decode(in, buf, 15, cpu->mode);
             b->pa_page2 = pa2;
             if (len > 0)
                 in->flags |= DBT_I_CROSS | DBT_I_END;
@@ -181,18 +183,21 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
  * clears jc too), so a stale jc entry fails the valid check safely. */
 DbtBlock *dbt_block_get(DbtCpu *cpu, uint64_t rip)
 {
-    uint64_t pa = dbt_fetch_pa(cpu, rip);
+    /* legacy modes fetch at CS.base + EIP, wrapping at 4 GiB */
+    uint64_t la = likely(cpu->mode == DBT_MODE_64) ? rip : (uint32_t)(rip + cpu->code_base);
+    uint64_t pa = dbt_fetch_pa(cpu, la);
+    uint8_t mode = (uint8_t)cpu->mode;
     DBT_STAT_INC(cpu, block_lookups);
     DbtBlock **slot = &cpu->jc[(pa ^ (pa >> DBT_JC_BITS)) & ((1u << DBT_JC_BITS) - 1)];
     DbtBlock *b = *slot;
-    if (likely(b && b->pa == pa && b->valid))
+    if (likely(b && b->pa == pa && b->mode == mode && b->valid))
         return b;
     DBT_STAT_INC(cpu, jc_misses);
     for (b = cpu->hash[hash_pa(pa)]; b; b = b->hash_next)
-        if (b->pa == pa)
+        if (b->pa == pa && b->mode == mode)
             break;
     if (!b)
-        b = block_build(cpu, rip, pa);
+        b = block_build(cpu, la, pa);
     *slot = b;
     return b;
 }

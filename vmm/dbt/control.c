@@ -3,10 +3,17 @@
  * checked for canonical form at the branch (#GP there, as the hardware). */
 #include "vmm/dbt/ops.h"
 
-static inline void branch_to(DbtCpu *cpu, uint64_t target)
+/* Near branch: 64-bit targets must be canonical; legacy targets wrap to
+ * the operand size (IP or EIP). */
+static inline void branch_to(DbtCpu *cpu, const DbtInsn *i, uint64_t target)
 {
-    if (unlikely(!dbt_canonical(target)))
+    if (unlikely(i->flags & DBT_I_LEGACY)) {
+        target = i->osz == 2 ? (uint16_t)target : (uint32_t)target;
+        if (target > cpu->seg[DBT_SEG_CS].limit)
+            dbt_raise(cpu, DBT_EXC_GP, 0);
+    } else if (unlikely(!dbt_canonical(target))) {
         dbt_raise(cpu, DBT_EXC_GP, 0);
+    }
     cpu->next_rip = target;
 }
 
@@ -19,74 +26,74 @@ int op_ud(DbtCpu *cpu, const DbtInsn *i)
 int op_jcc(DbtCpu *cpu, const DbtInsn *i)
 {
     if (dbt_cond(cpu, i->sub))
-        branch_to(cpu, cpu->next_rip + i->imm);
+        branch_to(cpu, i, cpu->next_rip + i->imm);
     return DBT_OK;
 }
 
 int op_jmp_rel(DbtCpu *cpu, const DbtInsn *i)
 {
-    branch_to(cpu, cpu->next_rip + i->imm);
+    branch_to(cpu, i, cpu->next_rip + i->imm);
     return DBT_OK;
 }
 
+/* near CALL/RET push and pop i->osz bytes: 8 in 64-bit mode, 2 or 4 else */
 int op_call_rel(DbtCpu *cpu, const DbtInsn *i)
 {
-    uint64_t target = cpu->next_rip + i->imm;
-    if (unlikely(!dbt_canonical(target)))
-        dbt_raise(cpu, DBT_EXC_GP, 0);
-    dbt_push(cpu, 8, cpu->next_rip);
-    cpu->next_rip = target;
+    uint64_t ret = cpu->next_rip;
+    branch_to(cpu, i, ret + i->imm);
+    dbt_push(cpu, i->osz, ret);
     return DBT_OK;
 }
 
 int op_jmp_E(DbtCpu *cpu, const DbtInsn *i)
 {
-    branch_to(cpu, dbt_rm_read(cpu, i, 8));
+    branch_to(cpu, i, dbt_rm_read(cpu, i, i->osz));
     return DBT_OK;
 }
 
 int op_call_E(DbtCpu *cpu, const DbtInsn *i)
 {
-    uint64_t target = dbt_rm_read(cpu, i, 8);
-    if (unlikely(!dbt_canonical(target)))
-        dbt_raise(cpu, DBT_EXC_GP, 0);
-    dbt_push(cpu, 8, cpu->next_rip);
-    cpu->next_rip = target;
+    uint64_t ret = cpu->next_rip;
+    branch_to(cpu, i, dbt_rm_read(cpu, i, i->osz));
+    dbt_push(cpu, i->osz, ret);
     return DBT_OK;
 }
 
 /* C3 / C2 iw */
 int op_ret(DbtCpu *cpu, const DbtInsn *i)
 {
-    uint64_t sp = cpu->gpr[DBT_RSP];
-    uint64_t target = dbt_read64(cpu, sp);
-    branch_to(cpu, target);
-    cpu->gpr[DBT_RSP] = sp + 8 + (i->imm & 0xffff);
+    unsigned s = i->osz;
+    branch_to(cpu, i, dbt_stack_read(cpu, 0, s));
+    cpu->gpr[DBT_RSP] = dbt_stack_add(cpu, cpu->gpr[DBT_RSP], s + (i->imm & 0xffff));
     return DBT_OK;
 }
 
 /* E0 LOOPNE, E1 LOOPE, E2 LOOP, E3 JrCXZ */
 int op_loop(DbtCpu *cpu, const DbtInsn *i)
 {
-    bool a32 = i->flags & DBT_I_ADDR32;
-    uint64_t c = a32 ? (uint32_t)cpu->gpr[DBT_RCX] : cpu->gpr[DBT_RCX];
+    uint64_t m = (i->flags & DBT_I_ADDR16) ? 0xffff
+        : (i->flags & (DBT_I_ADDR32 | DBT_I_LEGACY)) ? 0xffffffff : ~0ull;
+    uint64_t c = cpu->gpr[DBT_RCX] & m;
     bool take;
     if (i->sub == 3) {
         take = c == 0;
     } else {
-        c = a32 ? (uint32_t)(c - 1) : c - 1;
+        c = (c - 1) & m;
         take = c != 0;
         if (i->sub == 0)
             take = take && !dbt_cond(cpu, 4);
         else if (i->sub == 1)
             take = take && dbt_cond(cpu, 4);
         if (take)
-            branch_to(cpu, cpu->next_rip + i->imm);
-        cpu->gpr[DBT_RCX] = c;
+            branch_to(cpu, i, cpu->next_rip + i->imm);
+        if (m == 0xffff)
+            cpu->gpr[DBT_RCX] = (cpu->gpr[DBT_RCX] & ~m) | c;
+        else
+            cpu->gpr[DBT_RCX] = c;
         return DBT_OK;
     }
     if (take)
-        branch_to(cpu, cpu->next_rip + i->imm);
+        branch_to(cpu, i, cpu->next_rip + i->imm);
     return DBT_OK;
 }
 
@@ -95,6 +102,8 @@ int op_enter(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
     unsigned level = i->imm2 & 31;
+    if (unlikely(cpu->mode != DBT_MODE_64))
+        dbt_fatal(cpu, "ENTER in 16/32-bit code (not supported)");
     uint64_t sp = cpu->gpr[DBT_RSP], bp = cpu->gpr[DBT_RBP];
     sp -= s;
     dbt_write(cpu, sp, s, bp);
@@ -121,8 +130,10 @@ int op_leave(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
     uint64_t sp = cpu->gpr[DBT_RBP];
-    uint64_t v = dbt_read(cpu, sp, s);
-    cpu->gpr[DBT_RSP] = sp + s;
+    if (unlikely(cpu->mode != DBT_MODE_64))
+        sp = dbt_ss32(cpu) ? (uint32_t)sp : (cpu->gpr[DBT_RSP] & ~0xffffull) | (uint16_t)sp;
+    uint64_t v = dbt_read(cpu, dbt_stack_la(cpu, sp), s);
+    cpu->gpr[DBT_RSP] = dbt_stack_add(cpu, sp, s);
     dbt_reg_write(cpu, DBT_RBP, s, true, v);
     return DBT_OK;
 }
@@ -151,9 +162,37 @@ int op_int_n(DbtCpu *cpu, const DbtInsn *i)
     return DBT_END_BLOCK;
 }
 
+/* IRET/RETF outside long mode: real mode, or protected mode to the same
+ * privilege level. */
+static int far_return_legacy(DbtCpu *cpu, const DbtInsn *i, bool iret)
+{
+    unsigned s = i->osz;
+    uint64_t rip = dbt_stack_read(cpu, 0, s);
+    uint16_t cs = (uint16_t)dbt_stack_read(cpu, s, s);
+    uint64_t fl = iret ? dbt_stack_read(cpu, 2 * s, s) : 0;
+    if ((cpu->cr0 & DBT_CR0_PE) && (cs & 3) != cpu->cpl)
+        dbt_fatal(cpu, "IRET/RETF to another privilege level in 16/32-bit code "
+                  "(not supported)");
+    uint64_t sp1 = dbt_stack_add(cpu, cpu->gpr[DBT_RSP],
+                                 (iret ? 3 : 2) * (int64_t)s + (int64_t)(i->imm & 0xffff));
+    dbt_far_load_cs(cpu, cs, s == 2 ? (uint16_t)rip : rip);
+    if (iret) {
+        uint64_t mask = DBT_STATUS_FLAGS | DBT_TF | DBT_DF | DBT_NT | DBT_IF | DBT_IOPL;
+        if (s == 4)
+            mask |= DBT_AC | DBT_ID | DBT_RF;
+        dbt_flags_materialize(cpu);
+        cpu->rflags = (cpu->rflags & ~mask) | (fl & mask) | 2;
+        cpu->nmi_blocked = false;
+    }
+    cpu->gpr[DBT_RSP] = sp1;
+    return DBT_END_BLOCK;
+}
+
 /* CF: IRETQ (REX.W) / IRETD.  64-bit mode always pops SS:RSP. */
 int op_iret(DbtCpu *cpu, const DbtInsn *i)
 {
+    if (unlikely(!(cpu->efer & DBT_EFER_LMA)))
+        return far_return_legacy(cpu, i, true);
     unsigned s = i->osz == 2 ? 2 : i->osz;
     uint64_t sp = cpu->gpr[DBT_RSP];
     if (cpu->flat)
@@ -187,6 +226,7 @@ int op_iret(DbtCpu *cpu, const DbtInsn *i)
         dbt_seg_load(cpu, DBT_SEG_SS, ss);
     }
     cpu->gpr[DBT_RSP] = s == 4 ? (uint32_t)rsp : rsp;
+    dbt_mode_update(cpu);
     cpu->next_rip = s == 4 ? (uint32_t)rip : rip;
     return DBT_END_BLOCK;
 }
@@ -194,6 +234,8 @@ int op_iret(DbtCpu *cpu, const DbtInsn *i)
 /* CB / CA iw: far return (same privilege, or to an outer ring) */
 int op_retf(DbtCpu *cpu, const DbtInsn *i)
 {
+    if (unlikely(cpu->mode != DBT_MODE_64 && !cpu->flat))
+        return far_return_legacy(cpu, i, false);
     unsigned s = (i->flags & DBT_I_REXW) ? 8 : (i->flags & DBT_I_OPSIZE) ? 2 : 4;
     uint64_t sp = cpu->gpr[DBT_RSP];
     if (cpu->flat)
@@ -215,6 +257,7 @@ int op_retf(DbtCpu *cpu, const DbtInsn *i)
         dbt_seg_load(cpu, DBT_SEG_CS, cs);
     }
     cpu->gpr[DBT_RSP] = sp;
+    dbt_mode_update(cpu);
     cpu->next_rip = s == 8 ? rip : (uint32_t)rip;
     return DBT_END_BLOCK;
 }

@@ -132,6 +132,9 @@ enum { DBT_SEG_ES, DBT_SEG_CS, DBT_SEG_SS, DBT_SEG_DS, DBT_SEG_FS,
 #define DBT_I_ADDR32 0x0100u   /* 67: 32-bit addressing */
 #define DBT_I_CROSS 0x0200u    /* instruction crosses a page */
 #define DBT_I_END 0x0400u      /* last instruction of its block */
+#define DBT_I_ADDR16 0x0800u   /* 16-bit addressing (legacy modes) */
+#define DBT_I_LEGACY 0x1000u   /* decoded for 16/32-bit code: segment bases
+                                  apply and linear addresses wrap at 4 GiB */
 
 struct DbtInsn {
     DbtOp op;
@@ -146,7 +149,8 @@ struct DbtInsn {
     uint8_t base;         /* memory form: base register or DBT_NOREG */
     uint8_t index;        /* index register or DBT_NOREG */
     uint8_t scale;        /* log2 of the scale */
-    uint8_t seg;          /* DBT_SEG_FS/GS or DBT_SEG_NONE */
+    uint8_t seg;          /* 64-bit code: DBT_SEG_FS/GS or DBT_SEG_NONE;
+                             legacy code: the effective segment */
     uint8_t modrm;
     uint8_t mandatory;    /* SSE mandatory prefix */
     uint16_t flags;
@@ -185,6 +189,10 @@ typedef struct {
     DbtBlock **blocks;     /* per page: list of blocks with code on it */
 } DbtRam;
 
+/* Code size the decoder works in: real mode and 16-bit protected mode
+ * (16), 32-bit protected or compatibility mode (32), 64-bit mode (64). */
+typedef enum { DBT_MODE_64, DBT_MODE_32, DBT_MODE_16, DBT_MODE_LAST } DbtMode;
+
 #define DBT_BLOCK_MAX_INSNS 64
 #define DBT_HASH_BITS 16
 #define DBT_JC_BITS 12
@@ -195,6 +203,7 @@ struct DbtBlock {
     DbtBlock *hash_next;
     DbtBlock *page_next[2];
     bool valid;
+    uint8_t mode;          /* DbtMode it was decoded in (part of the key) */
     uint16_t n;
     /* chaining: the last two blocks that followed this one (taken and
      * not taken, for a Jcc), each for (succ_rip, succ_gen); cpu->chain_gen
@@ -263,6 +272,12 @@ enum {
     DBT_LF_LAST
 };
 
+/* Several vCPUs of one machine (smp.c): one host thread each, but only the
+ * holder of the baton runs guest code; FIFO hand-over. */
+#define DBT_SMP_MAX_CPUS 64
+#define DBT_SMP_SLICE 200000   /* instructions between offers of the baton */
+typedef struct DbtSmp DbtSmp;
+
 struct DbtCpu {
     uint64_t gpr[16];
     uint64_t rip, next_rip;
@@ -279,6 +294,8 @@ struct DbtCpu {
     uint64_t cr0, cr2, cr3, cr4, cr8, efer;
     uint64_t dr[8];
     int cpl;
+    DbtMode mode;          /* from CR0.PE, EFER.LMA, CS.L/D (dbt_mode_update) */
+    uint64_t code_base;    /* CS base in legacy modes, 0 in 64-bit mode */
 
     /* MSRs the CPU owns */
     uint64_t star, lstar, cstar, sfmask, kernel_gs_base, tsc_aux, pat;
@@ -288,6 +305,7 @@ struct DbtCpu {
 
     /* interrupts */
     bool irq_shadow;       /* after STI / MOV SS: no interrupt before next insn */
+    bool poll_after_one;   /* shadow seen: poll again after one instruction */
     bool nmi_blocked;      /* NMI handler running until IRET */
     bool halted;
     int exc_depth;         /* nested delivery: #DF / triple fault */
@@ -330,6 +348,9 @@ struct DbtCpu {
     uint64_t insn_count;   /* retired by the current dbt_run_loop() call */
     uint64_t total_insns;  /* retired since creation */
     uint32_t poll_counter;
+    DbtSmp *smp;           /* NULL with one vCPU */
+    uint64_t slice_end;    /* insn_count at which to offer the baton */
+    bool yield_now;        /* PAUSE with others waiting: offer the baton */
     FpuEnv fpu_env;
     int trace;             /* VESSEL_DBT_TRACE: 1 = exceptions, 2 = + blocks */
     bool print_stats;      /* VESSEL_DBT_STATS: print stats at destroy */
@@ -522,7 +543,13 @@ static inline void dbt_probe_write(DbtCpu *cpu, uint64_t la, unsigned size)
 }
 
 /* ---- operands ------------------------------------------------------- */
-static inline uint64_t dbt_ea(const DbtCpu *cpu, const DbtInsn *i)
+/* Legacy-mode addressing (legacy.c): offset masked to the address size,
+ * checked against the segment limit, plus the segment base, wrapped to
+ * 32 bits.  @size is the access size for the limit check (1 if unknown). */
+uint64_t dbt_ea_legacy(DbtCpu *cpu, const DbtInsn *i, uint64_t off);
+uint64_t dbt_seg_la(DbtCpu *cpu, int seg, uint64_t off, unsigned size);
+
+static inline uint64_t dbt_ea(DbtCpu *cpu, const DbtInsn *i)
 {
     uint64_t a = (uint64_t)(int64_t)i->disp;
     if (i->base != DBT_NOREG)
@@ -531,15 +558,21 @@ static inline uint64_t dbt_ea(const DbtCpu *cpu, const DbtInsn *i)
         a += cpu->gpr[i->index] << i->scale;
     if (i->flags & DBT_I_RIPREL)
         a += cpu->next_rip;
-    if (i->flags & DBT_I_ADDR32)
+    if (unlikely(i->flags & (DBT_I_ADDR32 | DBT_I_LEGACY))) {
+        if (i->flags & DBT_I_LEGACY)
+            return dbt_ea_legacy(cpu, i, a);
         a = (uint32_t)a;
+    }
     if (i->seg != DBT_SEG_NONE)
         a += cpu->seg[i->seg].base;
     return a;
 }
-/* Apply the segment (FS/GS) of @i to a computed address. */
-static inline uint64_t dbt_seg_addr(const DbtCpu *cpu, const DbtInsn *i, uint64_t a)
+/* Apply the segment of @i to a computed address (FS/GS in 64-bit mode;
+ * string sources and moffs in legacy modes). */
+static inline uint64_t dbt_seg_addr(DbtCpu *cpu, const DbtInsn *i, uint64_t a)
 {
+    if (unlikely(i->flags & DBT_I_LEGACY))
+        return dbt_seg_la(cpu, i->seg, a, 1);
     if (i->seg != DBT_SEG_NONE)
         a += cpu->seg[i->seg].base;
     return a;
@@ -566,12 +599,38 @@ static inline void dbt_gr_write(DbtCpu *cpu, const DbtInsn *i, unsigned size, ui
     dbt_reg_write(cpu, i->reg, size, i->flags & DBT_I_REX, v);
 }
 
-/* stack */
+/* Stack: 64-bit mode uses RSP as the linear address; legacy modes use SP
+ * or ESP (by SS.B) as an offset into SS. */
+static inline bool dbt_ss32(const DbtCpu *cpu)
+{
+    return cpu->seg[DBT_SEG_SS].attr & 0x4000;
+}
+static inline uint64_t dbt_stack_la(DbtCpu *cpu, uint64_t sp)
+{
+    if (likely(cpu->mode == DBT_MODE_64))
+        return sp;
+    return dbt_seg_la(cpu, DBT_SEG_SS, dbt_ss32(cpu) ? (uint32_t)sp : (uint16_t)sp, 1);
+}
+/* RSP after adding @delta, keeping the bits above SP/ESP in legacy modes */
+static inline uint64_t dbt_stack_add(const DbtCpu *cpu, uint64_t sp, int64_t delta)
+{
+    if (likely(cpu->mode == DBT_MODE_64))
+        return sp + (uint64_t)delta;
+    if (dbt_ss32(cpu))
+        return (uint32_t)(sp + (uint64_t)delta);
+    return (sp & ~0xffffull) | (uint16_t)(sp + (uint64_t)delta);
+}
 static inline void dbt_push(DbtCpu *cpu, unsigned size, uint64_t v)
 {
-    uint64_t sp = cpu->gpr[DBT_RSP] - size;
-    dbt_write(cpu, sp, size, v);
+    uint64_t sp = dbt_stack_add(cpu, cpu->gpr[DBT_RSP], -(int64_t)size);
+    dbt_write(cpu, dbt_stack_la(cpu, sp), size, v);
     cpu->gpr[DBT_RSP] = sp;
+}
+/* Read the stack at RSP + @off (no RSP change). */
+static inline uint64_t dbt_stack_read(DbtCpu *cpu, uint64_t off, unsigned size)
+{
+    return dbt_read(cpu, dbt_stack_la(cpu, dbt_stack_add(cpu, cpu->gpr[DBT_RSP],
+                                                         (int64_t)off)), size);
 }
 
 /* ---- decoder (decode.c) ----------------------------------------------- */
@@ -579,7 +638,7 @@ static inline void dbt_push(DbtCpu *cpu, unsigned size, uint64_t v)
  * Returns the length (>0); -DBT_EXC_PF if more than @avail bytes are
  * needed (fetch across the page and retry); -DBT_EXC_GP if longer than
  * 15 bytes.  Undefined opcodes decode to op_ud (#UD when executed). */
-int dbt_decode(DbtInsn *insn, const uint8_t *bytes, unsigned avail);
+int dbt_decode(DbtInsn *insn, const uint8_t *bytes, unsigned avail, DbtMode mode);
 /* The op to run for a fully decoded @insn: a specialised op for its
  * operand form (fastpath.c) or @insn->op. */
 DbtOp dbt_op_specialise(const DbtInsn *insn);
@@ -613,6 +672,22 @@ void dbt_prof_sample(DbtCpu *cpu);
 void dbt_prof_finish(DbtCpu *cpu);
 #endif
 
+/* ---- several vCPUs (smp.c) -------------------------------------------- */
+DbtSmp *dbt_smp_new(void);
+void dbt_smp_free(DbtSmp *smp);
+void dbt_smp_add(DbtSmp *smp, DbtCpu *cpu);
+void dbt_smp_acquire(DbtCpu *cpu);
+void dbt_smp_release(DbtCpu *cpu);
+/* At a block boundary: hand the baton over if another vCPU waits. */
+void dbt_smp_yield(DbtCpu *cpu);
+bool dbt_smp_contended(const DbtCpu *cpu);
+/* Decoded code on physical page @pa (RAM range @ram of @cpu) of any vCPU. */
+bool dbt_smp_page_has_code(DbtCpu *cpu, const DbtRam *ram, uint64_t pa);
+/* @pa was written: drop every vCPU's blocks decoded from it. */
+void dbt_smp_code_written(DbtCpu *cpu, const DbtRam *ram, uint64_t pa);
+/* Blocks now live on @pa: no vCPU may keep a write mapping of it. */
+void dbt_smp_protect_code(DbtCpu *cpu, uint64_t pa);
+
 /* ---- misc ---------------------------------------------------------------- */
 void dbt_cpu_init_common(DbtCpu *cpu);
 /* A machine-mode CPU (paging, interrupts, devices through @host) over the
@@ -626,7 +701,16 @@ int dbt_msr_read(DbtCpu *cpu, uint32_t msr, uint64_t *val);
 int dbt_msr_write(DbtCpu *cpu, uint32_t msr, uint64_t val);
 void dbt_set_cpl(DbtCpu *cpu, int cpl);
 uint64_t dbt_tsc_read(DbtCpu *cpu);
-/* Load a segment register from a selector (GDT/LDT descriptor). */
+/* Recompute cpu->mode/code_base after CR0, EFER or CS changed; ends the
+ * current block when the mode changes. */
+void dbt_mode_update(DbtCpu *cpu);
+/* Far JMP/CALL/RET target: load CS (real or protected mode rules), update
+ * the mode and set next_rip. */
+void dbt_far_load_cs(DbtCpu *cpu, uint16_t sel, uint64_t off);
+/* Real-mode interrupt or exception through the IVT. */
+int dbt_exc_deliver_real(DbtCpu *cpu, int vector, uint64_t ret_rip);
+/* Load a segment register from a selector (real mode: base = sel << 4;
+ * protected mode: GDT/LDT descriptor).  Call dbt_mode_update() after CS. */
 void dbt_seg_load(DbtCpu *cpu, int seg, uint16_t sel);
 void dbt_seg_from_desc(DbtSeg *s, uint16_t sel, uint64_t lo, uint64_t hi);
 

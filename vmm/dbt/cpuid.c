@@ -13,6 +13,7 @@
 #define C1D_CMOV (1u << 15)
 #define C1D_PAT (1u << 16)
 #define C1D_CLFSH (1u << 19)
+#define C1D_HTT (1u << 28)
 #define C1C_CX16 (1u << 13)
 #define C1C_POPCNT (1u << 23)
 #define C1C_HYPERVISOR (1u << 31)
@@ -22,6 +23,15 @@
 #define E1D_RDTSCP (1u << 27)
 #define E1D_LM (1u << 29)
 #define E1C_LAHF (1u << 0)
+
+/* APIC ID bits that number the cores of the package */
+static uint32_t core_bits(const DbtCpu *cpu)
+{
+    uint32_t bits = 0;
+    while ((1 << bits) < cpu->nr_vcpus)
+        bits++;
+    return bits;
+}
 
 static void str4(uint32_t *out, const char *s)
 {
@@ -41,12 +51,33 @@ void dbt_cpuid(DbtCpu *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
     case 1: {
         int apic_id = cpu->vcpu ? cpu->host->vcpu_index(cpu->vcpu) : 0;
         out[0] = 0x000306a9;   /* family 6 model 0x3a stepping 9 */
-        out[1] = ((uint32_t)apic_id << 24) | (1u << 16) | (8u << 8);
+        /* logical processors per package: a power of two >= the vCPUs */
+        out[1] = ((uint32_t)apic_id << 24) | (1u << (16 + core_bits(cpu))) | (8u << 8);
         out[2] = fpu_cpuid1_ecx() | C1C_CX16 | C1C_POPCNT | C1C_HYPERVISOR;
         out[3] = fpu_cpuid1_edx() | C1D_TSC | C1D_MSR | C1D_PAE | C1D_CX8
             | C1D_PGE | C1D_CMOV | C1D_PAT | C1D_CLFSH;
         if (cpu->vcpu)
             out[3] |= C1D_APIC;
+        if (core_bits(cpu))
+            out[3] |= C1D_HTT;
+        break;
+    }
+    case 0xb: {
+        /* topology: every vCPU is a core of one package (so Linux sees
+         * siblings that share the invariant TSC and skips calibrating the
+         * delay loop on each AP) */
+        uint32_t apic_id = cpu->vcpu ? (uint32_t)cpu->host->vcpu_index(cpu->vcpu) : 0;
+        out[3] = apic_id;
+        out[2] = subleaf & 0xff;
+        if (subleaf == 0) {            /* SMT level: one thread per core */
+            out[0] = 0;
+            out[1] = 1;
+            out[2] |= 1u << 8;
+        } else if (subleaf == 1) {     /* core level */
+            out[0] = core_bits(cpu);
+            out[1] = (uint32_t)(cpu->nr_vcpus > 0 ? cpu->nr_vcpus : 1);
+            out[2] |= 2u << 8;
+        }
         break;
     }
     case 7:

@@ -1,4 +1,4 @@
-/* decode.c - x86-64 instruction decoder (64-bit mode only).
+/* decode.c - x86 instruction decoder for 64-bit, 32-bit and 16-bit code.
  *
  * Design note: decoding happens once per cached block, so the decoder
  * favours clarity: prefixes (legacy groups 1-4, then REX immediately
@@ -9,7 +9,16 @@
  * DbtInsn whose op is called by the run loop.  Instructions that are
  * invalid in 64-bit mode, VEX/EVEX (not advertised) and FPU-space opcodes
  * the FPU unit does not implement decode to op_ud (#UD at execution), so
- * the fault is raised at the right instruction. */
+ * the fault is raised at the right instruction.
+ *
+ * Legacy modes (real mode, 16/32-bit protected mode, compatibility mode)
+ * share the tables: the mode gives the default operand and address sizes
+ * (66/67 toggle them), there is no REX (40-4F are INC/DEC), segment
+ * prefixes count and every memory operand gets its effective segment
+ * (SS for (E)BP/(E)SP bases, else DS) with DBT_I_LEGACY set, 16-bit
+ * addressing uses the eight BX/BP/SI/DI forms, mod=00 rm=101 is an
+ * absolute disp32, and the few opcodes that only exist outside 64-bit
+ * mode come from dbt_map_one_legacy. */
 #include "vmm/dbt/decode.h"
 
 static const DbtOpEntry ud_entry = { op_ud, 0, 0 };
@@ -19,11 +28,18 @@ bool dbt_insn_ends_block(const DbtInsn *insn)
     return insn->flags & DBT_I_END;
 }
 
-int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
+/* 16-bit ModRM r/m: base, index (BX+SI, BX+DI, BP+SI, BP+DI, SI, DI, BP, BX) */
+static const uint8_t rm16_base[8] = { DBT_RBX, DBT_RBX, DBT_RBP, DBT_RBP, DBT_RSI,
+                                      DBT_RDI, DBT_RBP, DBT_RBX };
+static const uint8_t rm16_index[8] = { DBT_RSI, DBT_RDI, DBT_RSI, DBT_RDI, DBT_NOREG,
+                                       DBT_NOREG, DBT_NOREG, DBT_NOREG };
+
+int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail, DbtMode mode)
 {
     unsigned n = 0;
     uint8_t rex = 0, last_rep = 0;
     bool opsize = false, addr32 = false, lock = false;
+    bool legacy = mode != DBT_MODE_64;
     uint8_t seg = DBT_SEG_NONE;
     uint8_t b;
 
@@ -45,8 +61,12 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
         else if (b == 0xf2 || b == 0xf3) last_rep = b;
         else if (b == 0x64) seg = DBT_SEG_FS;
         else if (b == 0x65) seg = DBT_SEG_GS;
-        else if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e) { /* ignored */ }
-        else if ((b & 0xf0) == 0x40) {
+        else if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e) {
+            if (legacy)   /* ignored in 64-bit mode */
+                seg = b == 0x26 ? DBT_SEG_ES : b == 0x2e ? DBT_SEG_CS
+                    : b == 0x36 ? DBT_SEG_SS : DBT_SEG_DS;
+        }
+        else if ((b & 0xf0) == 0x40 && !legacy) {
             rex = b;
             n++;
             NEED(1);
@@ -79,6 +99,8 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
         }
     } else {
         e = &dbt_map_one[opc];
+        if (legacy && (dbt_map_one_legacy[opc].op || dbt_map_one_legacy[opc].f))
+            e = &dbt_map_one_legacy[opc];
     }
     uint32_t f = e->f;
     DbtOp op = e->op;
@@ -89,7 +111,16 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
     if (rex) in->flags |= DBT_I_REX;
     if (rex & 8) in->flags |= DBT_I_REXW;
     if (opsize) in->flags |= DBT_I_OPSIZE;
-    if (addr32) in->flags |= DBT_I_ADDR32;
+    /* address size: 64 (67: 32), 32 (67: 16), 16 (67: 32) */
+    bool a16 = false;
+    if (legacy) {
+        in->flags |= DBT_I_LEGACY;
+        a16 = (mode == DBT_MODE_16) != addr32;
+        if (a16)
+            in->flags |= DBT_I_ADDR16;
+    } else if (addr32) {
+        in->flags |= DBT_I_ADDR32;
+    }
     if (lock) in->flags |= DBT_I_LOCK;
     if (last_rep == 0xf3) in->flags |= DBT_I_REP;
     if (last_rep == 0xf2) in->flags |= DBT_I_REPNE;
@@ -97,8 +128,12 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
     in->seg = seg;
 
     /* special cases of the one-byte map */
+    if (legacy && map == 0 && opc >= 0x40 && opc <= 0x4f) {
+        in->rm = opc & 7;       /* INC/DEC r16/r32 */
+        sub = (opc >> 3) & 1;
+    }
     if (map == 0 && opc == 0x90 && !(rex & 1)) {
-        op = op_nop;    /* NOP / PAUSE (F3 90) */
+        op = last_rep == 0xf3 ? op_pause : op_nop;    /* PAUSE (F3 90) / NOP */
         f = 0;
     }
     if (map == 1 && opc == 0xb8 && last_rep != 0xf3)
@@ -127,6 +162,20 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
                 /* MOV CR/DR ignore mod: always register operands */
                 in->rm = (uint8_t)(rm | ((rex & 1) << 3));
                 in->flags &= (uint16_t)~DBT_I_MEM;
+            } else if (a16) {
+                unsigned dispsz = mod == 1 ? 1 : mod == 2 ? 2 : 0;
+                if (mod == 0 && rm == 6) {
+                    dispsz = 2;
+                } else {
+                    in->base = rm16_base[rm];
+                    in->index = rm16_index[rm];
+                }
+                NEED(dispsz);
+                if (dispsz == 1)
+                    in->disp = (int8_t)p[n];
+                else if (dispsz == 2)
+                    in->disp = (int16_t)(p[n] | p[n + 1] << 8);
+                n += dispsz;
             } else {
                 unsigned dispsz = mod == 1 ? 1 : mod == 2 ? 4 : 0;
                 if (rm == 4) {
@@ -141,7 +190,8 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
                     else
                         in->base = (uint8_t)base;
                 } else if (rm == 5 && mod == 0) {
-                    in->flags |= DBT_I_RIPREL;
+                    if (!legacy)
+                        in->flags |= DBT_I_RIPREL;
                     dispsz = 4;
                 } else {
                     in->base = (uint8_t)(rm | ((rex & 1) << 3));
@@ -165,6 +215,8 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
     /* operand size */
     if (f & DBT_D_BYTE)
         in->osz = 1;
+    else if (legacy)
+        in->osz = (mode == DBT_MODE_16) != opsize ? 2 : 4;
     else if (f & DBT_D_F64)
         in->osz = 8;
     else if (rex & 8)
@@ -176,6 +228,14 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
     else
         in->osz = 4;
 
+    /* legacy memory operands carry their effective segment */
+    if (legacy && seg == DBT_SEG_NONE) {
+        bool stack = (in->flags & DBT_I_MEM)
+            && (in->base == DBT_RBP || in->base == DBT_RSP);
+        seg = stack ? DBT_SEG_SS : DBT_SEG_DS;
+        in->seg = seg;
+    }
+
     /* immediates */
     unsigned isz = 0;
     bool isext = false;
@@ -186,14 +246,16 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
         in->imm = w;
         in->imm2 = p[n + 2];
         n += 3;
+    } else if (f & DBT_D_FAR) {
+        isz = in->osz == 2 ? 2 : 4;     /* ptr16:16 / ptr16:32, selector below */
     } else if (f & DBT_D_MOFFS) {
-        isz = addr32 ? 4 : 8;
+        isz = legacy ? (a16 ? 2 : 4) : addr32 ? 4 : 8;
     } else if (f & DBT_D_IV) {
         isz = in->osz;
     } else if (f & DBT_D_IZ) {
         isz = in->osz == 1 ? 1 : in->osz == 2 ? 2 : 4;
         isext = true;
-        if (f & DBT_D_F64)
+        if ((f & DBT_D_F64) && !legacy)
             isz = 4;  /* near branches: rel32 even with 66 (Intel) */
     } else if (f & DBT_D_IW) {
         isz = 2;
@@ -210,6 +272,11 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
             v = (uint64_t)dbt_sext(v, isz);
         in->imm = v;
     }
+    if (f & DBT_D_FAR) {
+        NEED(2);
+        in->imm2 = (uint16_t)(p[n] | p[n + 1] << 8);
+        n += 2;
+    }
     if (f & DBT_D_ONE)
         in->imm = 1;
     if (f & DBT_D_CL)
@@ -225,7 +292,7 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail)
             op = NULL;
     }
     /* MOVSXD without REX.W is a plain 32-bit (or 16-bit) move */
-    if (map == 0 && opc == 0x63)
+    if (map == 0 && opc == 0x63 && !legacy)
         in->sub = in->osz == 8 ? 4 : in->osz;
     /* LOCK is only valid on read-modify-write memory forms */
     if (lock) {

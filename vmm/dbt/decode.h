@@ -31,6 +31,7 @@ enum {
     DBT_D_MAP2 = 1u << 19,    /* 0F 38 escape */
     DBT_D_MAP3 = 1u << 20,    /* 0F 3A escape */
     DBT_D_BYTE_ODD = 1u << 21,/* byte form when the opcode's bit 0 is clear */
+    DBT_D_FAR = 1u << 22,     /* ptr16:16/32 immediate (offset in imm, selector in imm2) */
 };
 
 typedef struct {
@@ -43,6 +44,8 @@ enum { DBT_GRP_1, DBT_GRP_1A, DBT_GRP_2, DBT_GRP_3, DBT_GRP_4, DBT_GRP_5,
        DBT_GRP_8, DBT_GRP_11, DBT_GRP_LAST };
 
 extern const DbtOpEntry dbt_map_one[256];
+/* one-byte opcodes that differ outside 64-bit mode (zero: use dbt_map_one) */
+extern const DbtOpEntry dbt_map_one_legacy[256];
 extern const DbtOpEntry dbt_map_0f[256];
 extern const DbtOpEntry dbt_groups[DBT_GRP_LAST][8];
 

@@ -104,6 +104,19 @@ const DbtOpEntry dbt_map_one[256] = {
     [0xff] = E(incdec_E, M | DBT_D_GRP, DBT_GRP_5),
 };
 
+const DbtOpEntry dbt_map_one_legacy[256] = {
+    [0x06] = E(push_seg, 0, DBT_SEG_ES), [0x07] = E(pop_seg, DBT_D_END, DBT_SEG_ES),
+    [0x0e] = E(push_seg, 0, DBT_SEG_CS),
+    [0x16] = E(push_seg, 0, DBT_SEG_SS), [0x17] = E(pop_seg, DBT_D_END, DBT_SEG_SS),
+    [0x1e] = E(push_seg, 0, DBT_SEG_DS), [0x1f] = E(pop_seg, DBT_D_END, DBT_SEG_DS),
+    [0x40 ... 0x4f] = E(incdec_E, 0, 0),
+    [0x60] = E(pusha, 0, 0), [0x61] = E(popa, 0, 0),
+    [0x63] = E(ud, DBT_D_END, 0),    /* ARPL: not implemented */
+    [0x82] = E(alu_EI, M | B | DBT_D_GRP | DBT_D_IB, DBT_GRP_1),
+    [0x9a] = E(callf_A, DBT_D_FAR | DBT_D_END, 0),
+    [0xea] = E(jmpf_A, DBT_D_FAR | DBT_D_END, 0),
+};
+
 const DbtOpEntry dbt_map_0f[256] = {
     [0x00] = E(grp6, M | DBT_D_END, 0),
     [0x01] = E(grp7, M | DBT_D_END, 0),
@@ -183,8 +196,8 @@ const DbtOpEntry dbt_groups[DBT_GRP_LAST][8] = {
     [DBT_GRP_4] = { G(incdec_E, 0, 0), G(incdec_E, 0, 1) },
     [DBT_GRP_5] = {
         G(incdec_E, 0, 0), G(incdec_E, 0, 1),
-        G(call_E, DBT_D_F64 | DBT_D_END, 0), {NULL, 0, 0},
-        G(jmp_E, DBT_D_F64 | DBT_D_END, 0), {NULL, 0, 0},
+        G(call_E, DBT_D_F64 | DBT_D_END, 0), G(callf_E, DBT_D_END | DBT_D_MEMONLY, 0),
+        G(jmp_E, DBT_D_F64 | DBT_D_END, 0), G(jmpf_E, DBT_D_END | DBT_D_MEMONLY, 0),
         G(push_E, DBT_D_DEF64, 0), {NULL, 0, 0},
     },
     [DBT_GRP_8] = {

@@ -1,5 +1,5 @@
 /* exception.c - raising exceptions and delivering exceptions/interrupts
- * through the 64-bit IDT.
+ * through the 64-bit IDT (real mode: the IVT, legacy.c).
  *
  * Design note: dbt_raise() records the vector and longjmps to the run
  * loop (run.c), which owns the jmp_buf.  Ops never change architectural
@@ -58,6 +58,11 @@ int dbt_exc_deliver(DbtCpu *cpu, int vector, bool has_error, uint32_t error,
     bool soft = cpu->exc_soft;
     cpu->exc_soft = false;
     uint32_t ext = soft ? 0 : 0;
+
+    if (!(cpu->cr0 & DBT_CR0_PE))
+        return dbt_exc_deliver_real(cpu, vector, ret_rip);
+    if (!(cpu->efer & DBT_EFER_LMA))
+        dbt_fatal(cpu, "exception or interrupt in 32-bit protected mode (not supported)");
 
     if ((uint64_t)vector * 16 + 15 > cpu->idt_limit)
         dbt_raise(cpu, DBT_EXC_GP, (uint32_t)vector * 8 + 2 + ext);
@@ -126,6 +131,7 @@ int dbt_exc_deliver(DbtCpu *cpu, int vector, bool has_error, uint32_t error,
         cpu->seg[DBT_SEG_SS].base = 0;
     }
     dbt_set_cpl(cpu, new_cpl);
+    dbt_mode_update(cpu);
     cpu->gpr[DBT_RSP] = rsp;
     cpu->rflags &= ~(uint64_t)(DBT_TF | DBT_NT | DBT_RF | DBT_VM);
     if (type == 0xe)

@@ -142,8 +142,9 @@ DbtOp dbt_op_specialise(const DbtInsn *in)
             return w ? op_mov_gr64 : op_mov_gr32;
         return dbt_shift_specialise(in);
     }
+    /* 64-bit code only: legacy modes add segment bases and limits */
     bool bd = in->base != DBT_NOREG && in->index == DBT_NOREG && in->seg == DBT_SEG_NONE
-        && !(in->flags & (DBT_I_RIPREL | DBT_I_ADDR32));
+        && !(in->flags & (DBT_I_RIPREL | DBT_I_ADDR32 | DBT_I_LEGACY));
     if (bd && in->op == op_mov_GE)
         return w ? op_load64_bd : op_load32_bd;
     if (bd && in->op == op_mov_EG)

@@ -192,7 +192,7 @@ static int noncanonical_vector(DbtCpu *cpu, DbtAccess acc)
         return DBT_EXC_GP;
     const uint8_t *p = (const uint8_t *)(e->addend + cpu->rip);
     DbtInsn in;
-    if (dbt_decode(&in, p, 0x1000 - (unsigned)(cpu->rip & 0xfff)) <= 0)
+    if (dbt_decode(&in, p, 0x1000 - (unsigned)(cpu->rip & 0xfff), cpu->mode) <= 0)
         return DBT_EXC_GP;
     if (in.flags & DBT_I_MEM)
         return in.base == DBT_RSP || in.base == DBT_RBP ? DBT_EXC_SS : DBT_EXC_GP;
@@ -229,7 +229,7 @@ uint64_t dbt_mmu_translate(DbtCpu *cpu, uint64_t la, DbtAccess acc)
     if (host) {
         DbtTlbEntry *e = &cpu->tlb_cur[(la >> 12) & (DBT_TLB_SIZE - 1)];
         uint64_t lpage = la & DBT_PAGE_MASK;
-        bool code = ram->code[(ppage - ram->gpa) >> 12];
+        bool code = dbt_smp_page_has_code(cpu, ram, ppage);
         tlb_entry_clear(e);
         e->addend = (uintptr_t)host - lpage;
         e->pa = ppage;
@@ -277,8 +277,8 @@ static void write_one_page(DbtCpu *cpu, uint64_t la, unsigned size, uint64_t v)
     DbtRam *ram = NULL;
     uint8_t *h = dbt_ram_ptr(cpu, pa, size, &ram);
     if (h) {
-        if (ram->code[(pa - ram->gpa) >> 12])
-            dbt_code_page_written(cpu, ram, pa & DBT_PAGE_MASK);
+        if (dbt_smp_page_has_code(cpu, ram, pa & DBT_PAGE_MASK))
+            dbt_smp_code_written(cpu, ram, pa & DBT_PAGE_MASK);
         memcpy(h, &v, size);
         return;
     }

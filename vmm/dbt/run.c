@@ -4,7 +4,9 @@
  * instructions back to back (rip/next_rip protocol in cpu.h), and between
  * blocks polls the machine (kick, timers, NMI, maskable interrupts with
  * IF and the STI/MOV SS shadow) every DBT_POLL_BLOCKS blocks or at once
- * after an op that may have opened an interrupt window.  The jmp_buf for
+ * after an op that may have opened an interrupt window.  With several
+ * vCPUs the loop runs while holding the baton (smp.c) and offers it at
+ * those polls once its slice is used up or PAUSE asked.  The jmp_buf for
  * faults is armed here; after a longjmp all the state the loop needs is
  * in the DbtCpu, so nothing lives in locals across the setjmp. */
 #include <stdio.h>
@@ -12,7 +14,6 @@
 #include "vmm/dbt/ops.h"
 
 #define DBT_POLL_BLOCKS 64
-#define DBT_SLICE_INSNS 200000
 
 void dbt_trace_exception(DbtCpu *cpu, int vec, uint32_t err)
 {
@@ -53,7 +54,10 @@ static int poll_machine(DbtCpu *cpu)
     if (cpu->host->timer_due(cpu->machine))
         cpu->host->run_timers(cpu->machine);
     if (cpu->irq_shadow) {
+        /* STI / MOV SS: one more instruction, then look again (or a
+         * STI ... CLI window shorter than a poll period is lost) */
         cpu->irq_shadow = false;
+        cpu->poll_after_one = true;
         return 0;
     }
     if (!cpu->nmi_blocked && cpu->host->nmi_pending(v)) {
@@ -85,10 +89,13 @@ static int halt_wait(DbtCpu *cpu)
             return r;
         if (!cpu->halted)
             break;
-        if (cpu->nr_vcpus > 1)
-            return DBT_RUN_KICKED;     /* round robin: let the others run */
+        /* sleep without the baton: the other vCPUs run meanwhile */
+        if (cpu->smp)
+            dbt_smp_release(cpu);
         DBT_STAT_INC(cpu, halts);
         cpu->host->wait_event(cpu->vcpu);
+        if (cpu->smp)
+            dbt_smp_acquire(cpu);
     }
     return 0;
 }
@@ -243,12 +250,12 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
             if (++cpu->poll_counter >= DBT_POLL_BLOCKS
                 || __atomic_load_n(&cpu->kick, __ATOMIC_RELAXED)) {
                 cpu->poll_counter = 0;
+                if (cpu->smp && (cpu->yield_now || cpu->insn_count >= cpu->slice_end))
+                    dbt_smp_yield(cpu);
                 int r = poll_machine(cpu);
                 if (r)
                     return r == DBT_RUN_KICKED ? VCPU_EXIT_KICKED : r;
             }
-            if (cpu->nr_vcpus > 1 && cpu->insn_count >= DBT_SLICE_INSNS)
-                return VCPU_EXIT_KICKED;
         }
         DbtBlock *b = next_block(cpu);
         DBT_STAT_INC(cpu, blocks_run);
@@ -261,6 +268,11 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
         const DbtInsn *end = b->insn + b->n;
         if (unlikely(max_insns && cpu->insn_count + b->n > max_insns))
             end = b->insn + (max_insns - cpu->insn_count);
+        if (unlikely(cpu->poll_after_one)) {
+            cpu->poll_after_one = false;
+            cpu->poll_counter = DBT_POLL_BLOCKS;
+            end = b->insn + 1;
+        }
         cpu->cur_block = b;
         cpu->cur_block_rip = cpu->rip;
         int r = block_exec(cpu, b->insn, end);
@@ -295,7 +307,12 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
 
 int dbt_run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
 {
+    if (cpu->smp)
+        dbt_smp_acquire(cpu);
+    cpu->slice_end = DBT_SMP_SLICE;
     int r = run_loop(cpu, max_insns, stop);
+    if (cpu->smp)
+        dbt_smp_release(cpu);
     cpu->total_insns += cpu->insn_count;
     return r;
 }

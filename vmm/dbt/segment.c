@@ -1,6 +1,6 @@
-/* segment.c - segment registers in 64-bit mode: descriptor loads from the
- * GDT/LDT, the fixed SYSCALL/SYSRET selectors, and implicit supervisor
- * accesses to system tables. */
+/* segment.c - segment registers: real-mode loads (base = selector << 4),
+ * descriptor loads from the GDT/LDT in protected and long mode, MOV/PUSH/
+ * POP of segment registers, LSL. */
 #include "vmm/dbt/ops.h"
 
 void dbt_seg_from_desc(DbtSeg *s, uint16_t sel, uint64_t lo, uint64_t hi)
@@ -31,6 +31,13 @@ static uint64_t desc_read(DbtCpu *cpu, uint16_t sel, int exc)
 void dbt_seg_load(DbtCpu *cpu, int seg, uint16_t sel)
 {
     DbtSeg *s = &cpu->seg[seg];
+    if (!(cpu->cr0 & DBT_CR0_PE)) {
+        /* real mode: only selector and base change (limits stay, as
+         * "unreal mode" code relies on) */
+        s->sel = sel;
+        s->base = (uint64_t)sel << 4;
+        return;
+    }
     if ((sel & ~3u) == 0) {
         if (seg == DBT_SEG_CS)
             dbt_raise(cpu, DBT_EXC_GP, 0);
@@ -57,8 +64,6 @@ void dbt_seg_load(DbtCpu *cpu, int seg, uint16_t sel)
     if (!present)
         dbt_raise(cpu, seg == DBT_SEG_SS ? DBT_EXC_SS : DBT_EXC_NP, sel & ~3u);
     dbt_seg_from_desc(s, sel, lo, 0);
-    if (seg == DBT_SEG_CS && !((lo >> 53) & 1))
-        dbt_fatal(cpu, "compatibility mode code segment (not supported)");
 }
 
 /* 8C: MOV r/m16, Sreg */
@@ -103,15 +108,17 @@ int op_push_seg(DbtCpu *cpu, const DbtInsn *i)
 
 int op_pop_seg(DbtCpu *cpu, const DbtInsn *i)
 {
-    uint16_t v = (uint16_t)dbt_read(cpu, cpu->gpr[DBT_RSP], i->osz);
+    uint16_t v = (uint16_t)dbt_stack_read(cpu, 0, i->osz);
     if (cpu->flat) {
         if (v & ~3u)
             dbt_raise(cpu, DBT_EXC_GP, v & ~3u);
         cpu->seg[i->sub].sel = v;
     } else {
         dbt_seg_load(cpu, i->sub, v);
+        if (i->sub == DBT_SEG_SS)
+            cpu->irq_shadow = true;
     }
-    cpu->gpr[DBT_RSP] += i->osz;
+    cpu->gpr[DBT_RSP] = dbt_stack_add(cpu, cpu->gpr[DBT_RSP], i->osz);
     return DBT_OK;
 }
 

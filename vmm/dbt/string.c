@@ -11,14 +11,34 @@
 
 #define DBT_REP_CHUNK 4096u
 
+/* RCX/RSI/RDI as the address size sees them (64, 32 or 16 bits) */
 static inline uint64_t areg(const DbtCpu *cpu, const DbtInsn *i, int r)
 {
-    return (i->flags & DBT_I_ADDR32) ? (uint32_t)cpu->gpr[r] : cpu->gpr[r];
+    if (unlikely(i->flags & DBT_I_ADDR16))
+        return (uint16_t)cpu->gpr[r];
+    return (i->flags & (DBT_I_ADDR32 | DBT_I_LEGACY)) ? (uint32_t)cpu->gpr[r] : cpu->gpr[r];
 }
 
 static inline void areg_set(DbtCpu *cpu, const DbtInsn *i, int r, uint64_t v)
 {
-    cpu->gpr[r] = (i->flags & DBT_I_ADDR32) ? (uint32_t)v : v;
+    if (unlikely(i->flags & DBT_I_ADDR16))
+        cpu->gpr[r] = (cpu->gpr[r] & ~0xffffull) | (uint16_t)v;
+    else
+        cpu->gpr[r] = (i->flags & (DBT_I_ADDR32 | DBT_I_LEGACY)) ? (uint32_t)v : v;
+}
+
+/* linear address of ES:rDI (ES has base 0 in 64-bit mode) */
+static inline uint64_t dst_la(DbtCpu *cpu, const DbtInsn *i, uint64_t di, unsigned s)
+{
+    if (unlikely(i->flags & DBT_I_LEGACY))
+        return dbt_seg_la(cpu, DBT_SEG_ES, di, s);
+    return di;
+}
+
+/* the page-span fast paths work on linear = offset (64-bit code) */
+static inline bool span_ok(const DbtCpu *cpu, const DbtInsn *i, bool rep)
+{
+    return rep && !(cpu->rflags & DBT_DF) && !(i->flags & DBT_I_LEGACY);
 }
 
 static inline int64_t step(const DbtCpu *cpu, unsigned s)
@@ -57,7 +77,7 @@ int op_movs(DbtCpu *cpu, const DbtInsn *i)
     while (n && budget) {
         uint64_t si = areg(cpu, i, DBT_RSI), di = areg(cpu, i, DBT_RDI);
         uint64_t src = dbt_seg_addr(cpu, i, si);
-        if (rep && !(cpu->rflags & DBT_DF)) {
+        if (span_ok(cpu, i, rep)) {
             /* span within both pages */
             uint64_t span = n;
             uint64_t sl = (0x1000 - (src & 0xfff)) / s, dl = (0x1000 - (di & 0xfff)) / s;
@@ -78,7 +98,7 @@ int op_movs(DbtCpu *cpu, const DbtInsn *i)
             }
         }
         uint64_t v = dbt_read(cpu, src, s);
-        dbt_write(cpu, di, s, v);
+        dbt_write(cpu, dst_la(cpu, i, di, s), s, v);
         int64_t d = step(cpu, s);
         areg_set(cpu, i, DBT_RSI, si + (uint64_t)d);
         areg_set(cpu, i, DBT_RDI, di + (uint64_t)d);
@@ -100,7 +120,7 @@ int op_stos(DbtCpu *cpu, const DbtInsn *i)
 
     while (n && budget) {
         uint64_t di = areg(cpu, i, DBT_RDI);
-        if (rep && !(cpu->rflags & DBT_DF)) {
+        if (span_ok(cpu, i, rep)) {
             uint64_t span = n, dl = (0x1000 - (di & 0xfff)) / s;
             if (span > dl) span = dl;
             uint8_t *hd = span > 1 ? tlb_host(cpu, di, span * s, true) : NULL;
@@ -118,7 +138,7 @@ int op_stos(DbtCpu *cpu, const DbtInsn *i)
                 continue;
             }
         }
-        dbt_write(cpu, di, s, v);
+        dbt_write(cpu, dst_la(cpu, i, di, s), s, v);
         areg_set(cpu, i, DBT_RDI, di + (uint64_t)step(cpu, s));
         n--;
         if (rep)
@@ -163,10 +183,10 @@ static int cmp_string(DbtCpu *cpu, const DbtInsn *i, bool scas)
         uint64_t a, b;
         if (scas) {
             a = cpu->gpr[DBT_RAX] & m;
-            b = dbt_read(cpu, di, s);
+            b = dbt_read(cpu, dst_la(cpu, i, di, s), s);
         } else {
             a = dbt_read(cpu, dbt_seg_addr(cpu, i, si), s);
-            b = dbt_read(cpu, di, s);
+            b = dbt_read(cpu, dst_la(cpu, i, di, s), s);
         }
         dbt_flags_lazy(cpu, DBT_LF_SUB, s, (a - b) & m, a, b);
         int64_t d = step(cpu, s);

@@ -55,7 +55,7 @@ int op_pushf(DbtCpu *cpu, const DbtInsn *i)
 int op_popf(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
-    uint64_t v = dbt_read(cpu, cpu->gpr[DBT_RSP], s);
+    uint64_t v = dbt_stack_read(cpu, 0, s);
     uint64_t mask = DBT_STATUS_FLAGS | DBT_TF | DBT_DF | DBT_NT | DBT_AC | DBT_ID;
     if (cpu->cpl == 0)
         mask |= DBT_IOPL | DBT_IF;
@@ -65,7 +65,7 @@ int op_popf(DbtCpu *cpu, const DbtInsn *i)
         mask &= 0xffff;
     dbt_flags_materialize(cpu);
     cpu->rflags = (cpu->rflags & ~mask) | (v & mask) | 2;
-    cpu->gpr[DBT_RSP] += s;
+    cpu->gpr[DBT_RSP] = dbt_stack_add(cpu, cpu->gpr[DBT_RSP], s);
     return DBT_END_BLOCK;
 }
 
@@ -115,6 +115,8 @@ int op_out(DbtCpu *cpu, const DbtInsn *i)
 int op_ins(DbtCpu *cpu, const DbtInsn *i)
 {
     io_check(cpu);
+    if (unlikely(i->flags & DBT_I_LEGACY))
+        dbt_fatal(cpu, "INS/OUTS in 16/32-bit code (not supported)");
     bool rep = i->flags & (DBT_I_REP | DBT_I_REPNE);
     bool a32 = i->flags & DBT_I_ADDR32;
     uint64_t cnt = a32 ? (uint32_t)cpu->gpr[DBT_RCX] : cpu->gpr[DBT_RCX];
@@ -144,6 +146,8 @@ int op_ins(DbtCpu *cpu, const DbtInsn *i)
 int op_outs(DbtCpu *cpu, const DbtInsn *i)
 {
     io_check(cpu);
+    if (unlikely(i->flags & DBT_I_LEGACY))
+        dbt_fatal(cpu, "INS/OUTS in 16/32-bit code (not supported)");
     bool rep = i->flags & (DBT_I_REP | DBT_I_REPNE);
     bool a32 = i->flags & DBT_I_ADDR32;
     uint64_t cnt = a32 ? (uint32_t)cpu->gpr[DBT_RCX] : cpu->gpr[DBT_RCX];
@@ -182,12 +186,24 @@ static void cr_write(DbtCpu *cpu, unsigned cr, uint64_t v)
             dbt_raise(cpu, DBT_EXC_GP, 0);
         if ((v & DBT_CR0_PG) && !(v & DBT_CR0_PE))
             dbt_raise(cpu, DBT_EXC_GP, 0);
-        if ((cpu->efer & DBT_EFER_LMA) && !(v & DBT_CR0_PG))
-            dbt_fatal(cpu, "leaving long mode (not supported)");
         uint64_t changed = cpu->cr0 ^ v;
+        if ((changed & DBT_CR0_PG) && (v & DBT_CR0_PG)) {
+            /* paging on: long mode if EFER.LME (needs PAE) */
+            if (!(cpu->efer & DBT_EFER_LME))
+                dbt_fatal(cpu, "paging without long mode (not supported)");
+            if (!(cpu->cr4 & DBT_CR4_PAE))
+                dbt_raise(cpu, DBT_EXC_GP, 0);
+            cpu->efer |= DBT_EFER_LMA;
+        } else if (changed & DBT_CR0_PG) {
+            /* paging off: leaves long mode, only from compatibility mode */
+            if (cpu->mode == DBT_MODE_64)
+                dbt_raise(cpu, DBT_EXC_GP, 0);
+            cpu->efer &= ~DBT_EFER_LMA;
+        }
         cpu->cr0 = v | DBT_CR0_ET;
         if (changed & (DBT_CR0_PG | DBT_CR0_WP | DBT_CR0_PE))
             dbt_tlb_flush(cpu, true);
+        dbt_mode_update(cpu);
         break;
     }
     case 2:
@@ -227,13 +243,14 @@ int op_mov_cr(DbtCpu *cpu, const DbtInsn *i)
     if (cr != 0 && cr != 2 && cr != 3 && cr != 4 && cr != 8)
         dbt_raise_noerr(cpu, DBT_EXC_UD);
     need_cpl0(cpu);
+    bool legacy = i->flags & DBT_I_LEGACY;    /* 32-bit operands */
     if (i->sub) {
-        cr_write(cpu, cr, cpu->gpr[i->rm]);
+        cr_write(cpu, cr, legacy ? (uint32_t)cpu->gpr[i->rm] : cpu->gpr[i->rm]);
         return DBT_END_BLOCK;
     }
     uint64_t v = cr == 0 ? cpu->cr0 : cr == 2 ? cpu->cr2 : cr == 3 ? cpu->cr3
         : cr == 4 ? cpu->cr4 : cpu->cr8;
-    cpu->gpr[i->rm] = v;
+    cpu->gpr[i->rm] = legacy ? (uint32_t)v : v;
     return DBT_OK;
 }
 
@@ -362,6 +379,12 @@ int op_grp7(DbtCpu *cpu, const DbtInsn *i)
     switch (r) {
     case 0: /* SGDT */
     case 1: /* SIDT */
+        if (i->flags & DBT_I_LEGACY) {
+            dbt_probe_write(cpu, ea, 6);
+            dbt_write16(cpu, ea, r ? cpu->idt_limit : cpu->gdt_limit);
+            dbt_write32(cpu, ea + 2, (uint32_t)(r ? cpu->idt_base : cpu->gdt_base));
+            return DBT_OK;
+        }
         dbt_probe_write(cpu, ea, 10);
         dbt_write16(cpu, ea, r ? cpu->idt_limit : cpu->gdt_limit);
         dbt_write64(cpu, ea + 2, r ? cpu->idt_base : cpu->gdt_base);
@@ -370,7 +393,11 @@ int op_grp7(DbtCpu *cpu, const DbtInsn *i)
     case 3: { /* LIDT */
         need_cpl0(cpu);
         uint16_t lim = dbt_read16(cpu, ea);
-        uint64_t base = dbt_read64(cpu, ea + 2);
+        uint64_t base;
+        if (i->flags & DBT_I_LEGACY)   /* 24-bit base with a 16-bit operand */
+            base = dbt_read32(cpu, ea + 2) & (i->osz == 2 ? 0xffffff : 0xffffffff);
+        else
+            base = dbt_read64(cpu, ea + 2);
         if (!dbt_canonical(base))
             dbt_raise(cpu, DBT_EXC_GP, 0);
         if (r == 2) {
@@ -478,6 +505,7 @@ int op_syscall(DbtCpu *cpu, const DbtInsn *i)
     seg_flat(&cpu->seg[DBT_SEG_CS], sel & ~3u, true, 0);
     seg_flat(&cpu->seg[DBT_SEG_SS], (uint16_t)((sel + 8) & ~3u), false, 0);
     dbt_set_cpl(cpu, 0);
+    dbt_mode_update(cpu);
     cpu->next_rip = cpu->lstar;
     return DBT_END_BLOCK;
 }
@@ -498,6 +526,7 @@ int op_sysret(DbtCpu *cpu, const DbtInsn *i)
     cpu->lf_op = DBT_LF_NONE;
     cpu->rflags = (cpu->gpr[DBT_R11] & 0x3c7fd7) | 2;
     dbt_set_cpl(cpu, 3);
+    dbt_mode_update(cpu);
     cpu->next_rip = cpu->gpr[DBT_RCX];
     return DBT_END_BLOCK;
 }
@@ -520,6 +549,18 @@ int op_grp15(DbtCpu *cpu, const DbtInsn *i)
         return DBT_OK;
     }
     dbt_raise_noerr(cpu, DBT_EXC_UD);
+}
+
+/* F3 90: PAUSE.  A spin-wait loop: if another vCPU waits for the baton,
+ * let it run now (it is probably the one this loop waits for). */
+int op_pause(DbtCpu *cpu, const DbtInsn *i)
+{
+    (void)i;
+    if (dbt_smp_contended(cpu)) {
+        cpu->yield_now = true;
+        return DBT_END_BLOCK;
+    }
+    return DBT_OK;
 }
 
 int op_fwait(DbtCpu *cpu, const DbtInsn *i)

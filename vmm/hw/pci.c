@@ -178,6 +178,8 @@ void pci_host_reset(PciHost *host)
         for (int i = 0; i < PCI_BARS; i++)
             pci_bar_update(d, i);
         pci_device_set_irq(d, 0);
+        if (d->ops.reset)
+            d->ops.reset(d->opaque);
     }
 }
 
@@ -382,6 +384,20 @@ static PciDevice *pci_host_target(PciHost *h, unsigned *reg)
     return h->dev[slot];
 }
 
+/* A guest read of @size bytes at config offset @off of @d. */
+static uint32_t pci_config_read_guest(PciDevice *d, unsigned off, unsigned size)
+{
+    if (off >= PCI_CONFIG_SIZE)
+        return 0; /* conventional PCI: no extended config space */
+    uint32_t v = pci_config_read(d, off, size);
+    if (off <= 0x06 && off + size > 0x06) {
+        /* status: capabilities list bit follows the capability pointer */
+        if (d->config[0x34])
+            v |= PCI_STATUS_CAP_LIST << (8 * (0x06 - off));
+    }
+    return v;
+}
+
 uint64_t pci_host_read(void *opaque, uint64_t offset, unsigned size)
 {
     PciHost *h = opaque;
@@ -391,13 +407,7 @@ uint64_t pci_host_read(void *opaque, uint64_t offset, unsigned size)
     PciDevice *d = pci_host_target(h, &reg);
     if (!d)
         return 0xffffffffu;
-    uint32_t v = pci_config_read(d, reg + (offset - 4), size);
-    if (reg + (offset - 4) <= 0x06 && reg + (offset - 4) + size > 0x06) {
-        /* status: capabilities list bit follows the capability pointer */
-        if (d->config[0x34])
-            v |= PCI_STATUS_CAP_LIST << (8 * (0x06 - reg - (offset - 4)));
-    }
-    return v;
+    return pci_config_read_guest(d, reg + (offset - 4), size);
 }
 
 int pci_host_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
@@ -420,9 +430,46 @@ int pci_host_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
     return 0;
 }
 
+/* ---- ECAM (PCIe enhanced configuration access, MMCONFIG) -------------
+ * Offset = bus << 20 | device << 15 | function << 12 | register; the
+ * window covers bus 0 only.  The same config space as 0xcf8/0xcfc; an
+ * access must not cross a dword. */
+
+static PciDevice *pci_ecam_target(PciHost *h, uint64_t offset, unsigned size, unsigned *reg)
+{
+    unsigned slot = (offset >> 15) & 0x1f, fn = (offset >> 12) & 7;
+    *reg = offset & 0xfff;
+    if (fn != 0 || (*reg & 3) + size > 4)
+        return NULL;
+    return h->dev[slot];
+}
+
+uint64_t pci_ecam_read(void *opaque, uint64_t offset, unsigned size)
+{
+    unsigned reg;
+    PciDevice *d = pci_ecam_target(opaque, offset, size, &reg);
+    if (!d)
+        return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+    return pci_config_read_guest(d, reg, size);
+}
+
+int pci_ecam_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
+{
+    unsigned reg;
+    PciDevice *d = pci_ecam_target(opaque, offset, size, &reg);
+    if (d && reg < PCI_CONFIG_SIZE)
+        pci_config_write(d, reg, val, size);
+    return 0;
+}
+
 static const IoOps pci_host_ops = { pci_host_read, pci_host_write, IO_SIZES_UP_TO_32 };
+static const IoOps pci_ecam_ops = { pci_ecam_read, pci_ecam_write, IO_SIZES_UP_TO_32 };
 
 int pci_host_attach(PciHost *h)
 {
-    return io_bus_register(h->bus, IO_SPACE_PIO, 0xcf8, 8, &pci_host_ops, h);
+    int r = io_bus_register(h->bus, IO_SPACE_PIO, 0xcf8, 8, &pci_host_ops, h);
+    if (r == 0)
+        r = io_bus_register(h->bus, IO_SPACE_MMIO, PCI_ECAM_BASE, PCI_ECAM_SIZE,
+                            &pci_ecam_ops, h);
+    return r;
 }

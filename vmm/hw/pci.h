@@ -1,5 +1,6 @@
-/* pci.h - PCI host bridge (configuration mechanism #1 at 0xcf8/0xcfc,
- * bus 0 only, host bridge at 00:00.0) and the device side of PCI: config
+/* pci.h - PCI host bridge (configuration mechanism #1 at 0xcf8/0xcfc and
+ * the ECAM/MMCONFIG window of the ACPI MCFG table, bus 0 only, host
+ * bridge at 00:00.0) and the device side of PCI: config
  * space with the standard type-0 header, BARs that are sized and moved by
  * the guest and map themselves on the IoBus, INTx lines and MSI messages.
  *
@@ -18,7 +19,10 @@
 #include <stdint.h>
 
 #define PCI_MMIO_WINDOW_BASE 0xc0000000ull
-#define PCI_MMIO_WINDOW_END 0xfebfffffull     /* inclusive; IOAPIC above */
+#define PCI_MMIO_WINDOW_END 0xfeafffffull     /* inclusive; ECAM above */
+/* ECAM for bus 0 (1 MiB), below the IOAPIC; reserved in the e820 map. */
+#define PCI_ECAM_BASE 0xfeb00000ull
+#define PCI_ECAM_SIZE 0x100000ull
 #define PCI_IO_WINDOW_BASE 0xc000
 #define PCI_IO_WINDOW_END 0xffff
 #define PCI_SLOTS 32
@@ -42,6 +46,9 @@ typedef struct {
     void (*config_write)(void *opaque, unsigned offset, uint32_t val, unsigned size);
     /* The guest changed the command register (bus master, INTx disable). */
     void (*command_changed)(void *opaque, uint16_t command);
+    /* Machine reset (pci_host_reset, after the generic header): back to
+     * the power-on state.  Optional. */
+    void (*reset)(void *opaque);
 } PciDeviceOps;
 
 typedef struct {
@@ -59,6 +66,9 @@ int pci_host_attach(PciHost *host);
 /* Config mechanism #1: offset 0-3 is 0xcf8, 4-7 is 0xcfc. */
 uint64_t pci_host_read(void *opaque, uint64_t offset, unsigned size);
 int pci_host_write(void *opaque, uint64_t offset, uint64_t val, unsigned size);
+/* ECAM: @offset within the window at PCI_ECAM_BASE. */
+uint64_t pci_ecam_read(void *opaque, uint64_t offset, unsigned size);
+int pci_ecam_write(void *opaque, uint64_t offset, uint64_t val, unsigned size);
 
 /* Add a device in @slot (1-31; -1 picks the first free one).  @class_code
  * is the 24-bit class/subclass/prog-if; @irq_pin 0 for none, 1 for INTA.

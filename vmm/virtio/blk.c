@@ -4,7 +4,10 @@
  * thread.  Guest mistakes in a request (range past the end, write to a
  * read-only disk, unknown type) get an error status; a request without a
  * header or a status byte cannot be answered and breaks the device.  Host
- * I/O errors become VIRTIO_BLK_S_IOERR. */
+ * I/O errors become VIRTIO_BLK_S_IOERR.  DISCARD and WRITE_ZEROES (when
+ * the back-end can zero ranges) carry up to VIRTIO_BLK_DISCARD_SEGS
+ * 16-byte segments {sector, num_sectors, flags}; each is range-checked,
+ * reserved flag bits (and UNMAP on a discard) get UNSUPP. */
 #include "vmm/virtio/blk.h"
 
 #include <errno.h>
@@ -19,12 +22,19 @@
 #define VIRTIO_BLK_F_SEG_MAX (1ull << 2)
 #define VIRTIO_BLK_F_RO (1ull << 5)
 #define VIRTIO_BLK_F_FLUSH (1ull << 9)
+#define VIRTIO_BLK_F_DISCARD (1ull << 13)
+#define VIRTIO_BLK_F_WRITE_ZEROES (1ull << 14)
+#define VIRTIO_BLK_DISCARD_SEGS 32u
+/* Per segment: 2^22 sectors (2 GiB) keeps the byte length in 32 bits. */
+#define VIRTIO_BLK_DISCARD_SECTORS (1u << 22)
+#define VIRTIO_BLK_WZ_UNMAP 1u
 
 enum { VIRTIO_BLK_T_IN = 0, VIRTIO_BLK_T_OUT = 1, VIRTIO_BLK_T_FLUSH = 4,
-       VIRTIO_BLK_T_GET_ID = 8 };
+       VIRTIO_BLK_T_GET_ID = 8, VIRTIO_BLK_T_DISCARD = 11, VIRTIO_BLK_T_WRITE_ZEROES = 13 };
 enum { VIRTIO_BLK_S_OK = 0, VIRTIO_BLK_S_IOERR = 1, VIRTIO_BLK_S_UNSUPP = 2 };
 
-/* struct virtio_blk_config up to blk_size (5.2.4), little-endian. */
+/* struct virtio_blk_config up to the write-zeroes fields (5.2.4),
+ * little-endian. */
 typedef struct __attribute__((packed)) {
     uint64_t capacity;
     uint32_t size_max;
@@ -32,7 +42,20 @@ typedef struct __attribute__((packed)) {
     uint16_t cylinders;
     uint8_t heads, sectors;
     uint32_t blk_size;
+    uint8_t physical_block_exp, alignment_offset;
+    uint16_t min_io_size;
+    uint32_t opt_io_size;
+    uint8_t writeback, unused0;
+    uint16_t num_queues;
+    uint32_t max_discard_sectors;
+    uint32_t max_discard_seg;
+    uint32_t discard_sector_alignment;
+    uint32_t max_write_zeroes_sectors;
+    uint32_t max_write_zeroes_seg;
+    uint8_t write_zeroes_may_unmap;
+    uint8_t unused1[3];
 } VirtioBlkConfig;
+G_STATIC_ASSERT(sizeof(VirtioBlkConfig) == 60);
 
 struct VirtioBlk {
     VirtioPci *vp;
@@ -69,6 +92,32 @@ static bool virtio_blk_in_range(const VirtioBlk *blk, uint64_t sector, uint64_t 
     return sector <= cap && (len + SECTOR - 1) / SECTOR <= cap - sector;
 }
 
+/* DISCARD / WRITE_ZEROES: the segments after the header.  A status. */
+static uint8_t virtio_blk_zero(VirtioBlk *blk, const VirtqElem *e, size_t out_data, bool discard)
+{
+    struct { uint64_t sector; uint32_t num_sectors, flags; } seg;
+    if (!blk->bb->ops->zero)
+        return VIRTIO_BLK_S_UNSUPP;
+    if (blk->bb->readonly || out_data == 0 || out_data % sizeof(seg) ||
+        out_data / sizeof(seg) > VIRTIO_BLK_DISCARD_SEGS)
+        return VIRTIO_BLK_S_IOERR;
+    for (size_t off = 0; off < out_data; off += sizeof(seg)) {
+        virtq_elem_from_guest(e, 16 + off, &seg, sizeof(seg));
+        uint32_t bad_flags = discard ? ~0u : ~VIRTIO_BLK_WZ_UNMAP;
+        if (seg.flags & bad_flags)
+            return VIRTIO_BLK_S_UNSUPP;
+        if (seg.num_sectors > VIRTIO_BLK_DISCARD_SECTORS ||
+            !virtio_blk_in_range(blk, seg.sector, (uint64_t)seg.num_sectors * SECTOR))
+            return VIRTIO_BLK_S_IOERR;
+        bool unmap = discard || (seg.flags & VIRTIO_BLK_WZ_UNMAP);
+        if (seg.num_sectors &&
+            blk->bb->ops->zero(blk->bb, seg.sector * SECTOR, (uint64_t)seg.num_sectors * SECTOR,
+                               unmap) < 0)
+            return VIRTIO_BLK_S_IOERR;
+    }
+    return VIRTIO_BLK_S_OK;
+}
+
 /* Serve one request; returns the bytes written to the guest (including
  * the status byte) or -EIO if it cannot be answered. */
 static int virtio_blk_request(VirtioBlk *blk, const VirtqElem *e)
@@ -97,6 +146,10 @@ static int virtio_blk_request(VirtioBlk *blk, const VirtqElem *e)
     case VIRTIO_BLK_T_FLUSH:
         if (!blk->bb->readonly && blk->bb->ops->flush(blk->bb) < 0)
             status = VIRTIO_BLK_S_IOERR;
+        break;
+    case VIRTIO_BLK_T_DISCARD:
+    case VIRTIO_BLK_T_WRITE_ZEROES:
+        status = virtio_blk_zero(blk, e, out_data, hdr.type == VIRTIO_BLK_T_DISCARD);
         break;
     case VIRTIO_BLK_T_GET_ID:
         written = (uint32_t)virtq_elem_to_guest(e, 0, blk->bb->serial,
@@ -144,8 +197,17 @@ VirtioBlk *virtio_blk_create(PciHost *host, const VirtioGuestMem *mem, BlockBack
     blk->config.capacity = bb->size / SECTOR;
     blk->config.seg_max = VIRTIO_BLK_SEG_MAX;
     uint64_t features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_FLUSH;
-    if (bb->readonly)
+    if (bb->readonly) {
         features |= VIRTIO_BLK_F_RO;
+    } else if (bb->ops->zero) {
+        features |= VIRTIO_BLK_F_DISCARD | VIRTIO_BLK_F_WRITE_ZEROES;
+        blk->config.max_discard_sectors = VIRTIO_BLK_DISCARD_SECTORS;
+        blk->config.max_discard_seg = VIRTIO_BLK_DISCARD_SEGS;
+        blk->config.discard_sector_alignment = 8;      /* 4 KiB, the host's block */
+        blk->config.max_write_zeroes_sectors = VIRTIO_BLK_DISCARD_SECTORS;
+        blk->config.max_write_zeroes_seg = VIRTIO_BLK_DISCARD_SEGS;
+        blk->config.write_zeroes_may_unmap = 1;
+    }
     blk->vp = virtio_pci_create(host, mem, &virtio_blk_ops, blk, features,
                                 &blk->config, sizeof(blk->config));
     if (!blk->vp) {

@@ -1,5 +1,6 @@
 /* blk.h - virtio-blk (device id 2) on a BlockBackend: read, write (or
- * IOERR on a read-only disk), flush, GET_ID; one request queue. */
+ * IOERR on a read-only disk), flush, GET_ID, discard and write-zeroes
+ * (when the back-end has a zero op); one request queue. */
 #ifndef VESSEL_VIRTIO_BLK_H
 #define VESSEL_VIRTIO_BLK_H
 

@@ -17,6 +17,10 @@ typedef struct {
     int (*pwrite)(BlockBackend *bb, const void *buf, size_t len, uint64_t off);
     int (*flush)(BlockBackend *bb);
     void (*close)(BlockBackend *bb);
+    /* Optional: [off, off + len) reads as zeros afterwards; @unmap lets
+     * the back-end free the space (a hole), else it stays allocated.
+     * 0 or -errno. */
+    int (*zero)(BlockBackend *bb, uint64_t off, uint64_t len, bool unmap);
 } BlockBackendOps;
 
 struct BlockBackend {

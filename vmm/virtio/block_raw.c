@@ -1,5 +1,7 @@
 /* block_raw.c - raw image files as a BlockBackend: pread/pwrite on the
- * file, fdatasync for flush.  The serial is derived from the file name. */
+ * file, fdatasync for flush, fallocate for discard (PUNCH_HOLE) and
+ * write-zeroes (ZERO_RANGE, or a hole when the file system has no
+ * ZERO_RANGE).  The serial is derived from the file name. */
 #include "config.h"
 
 #include "vmm/virtio/block_backend.h"
@@ -7,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -58,6 +61,18 @@ static int block_raw_flush(BlockBackend *bb)
     return fdatasync(r->fd) < 0 ? -errno : 0;
 }
 
+static int block_raw_zero(BlockBackend *bb, uint64_t off, uint64_t len, bool unmap)
+{
+    BlockRaw *r = (BlockRaw *)bb;
+    if (!unmap && fallocate(r->fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE,
+                            (off_t)off, (off_t)len) == 0)
+        return 0;
+    /* a hole reads as zeros too */
+    if (fallocate(r->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) < 0)
+        return -errno;
+    return 0;
+}
+
 static void block_raw_close(BlockBackend *bb)
 {
     BlockRaw *r = (BlockRaw *)bb;
@@ -66,7 +81,11 @@ static void block_raw_close(BlockBackend *bb)
 }
 
 static const BlockBackendOps block_raw_ops = {
-    block_raw_pread, block_raw_pwrite, block_raw_flush, block_raw_close,
+    .pread = block_raw_pread,
+    .pwrite = block_raw_pwrite,
+    .flush = block_raw_flush,
+    .close = block_raw_close,
+    .zero = block_raw_zero,
 };
 
 BlockBackend *block_raw_open(const char *path, bool readonly, GError **error)

@@ -1,10 +1,14 @@
 /* virtio_devices.c - assembles the virtio devices of a VM on the
  * machine's PCI bus, in a fixed order (rng, then disks in command-line
- * order, then nets), with guest memory reached through machine_ram_ptr(). */
+ * order, then nets, then the console), with guest memory reached through
+ * machine_ram_ptr().  Console input arrives on the main thread and is
+ * handed to the device under the machine's device lock. */
 #include "config.h"
 
 #include "vmm/virtio/virtio_devices.h"
+#include "vmm/chardev/chardev.h"
 #include "vmm/virtio/blk.h"
+#include "vmm/virtio/console.h"
 #include "vmm/virtio/net.h"
 #include "vmm/virtio/rng.h"
 #include "i18n.h"
@@ -25,6 +29,9 @@ struct VirtioDevices {
     VirtioRng *rng;
     GPtrArray *disks;       /* VirtioBlk * */
     GPtrArray *nets;        /* VirtioNetPort * */
+    Machine *m;
+    CharDev *console_chr;
+    VirtioConsole *console;
 };
 
 static void *virtio_devices_ram(void *opaque, uint64_t gpa, uint64_t len)
@@ -114,9 +121,38 @@ static VirtioNetPort *virtio_net_port_new(Machine *m, const VirtioGuestMem *mem,
     return p;
 }
 
-VirtioDevices *virtio_devices_new(Machine *m, char **disks, char **nets, GError **error)
+/* Main thread: console input from the chardev. */
+static size_t virtio_devices_console_can_receive(void *opaque)
 {
+    VirtioDevices *vd = opaque;
+    machine_lock(vd->m);
+    size_t n = virtio_console_can_receive(vd->console);
+    machine_unlock(vd->m);
+    return n;
+}
+
+static void virtio_devices_console_receive(void *opaque, const uint8_t *buf, size_t len)
+{
+    VirtioDevices *vd = opaque;
+    machine_lock(vd->m);
+    virtio_console_receive(vd->console, buf, len);
+    machine_unlock(vd->m);
+}
+
+void virtio_devices_start(VirtioDevices *vd)
+{
+    if (!vd->console)
+        return;
+    ChardevFrontend fe = { virtio_devices_console_can_receive,
+                           virtio_devices_console_receive, vd };
+    chardev_set_frontend(vd->console_chr, &fe);
+}
+
+VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GError **error)
+{
+    char **disks = cfg->disks, **nets = cfg->nets;
     VirtioDevices *vd = g_new0(VirtioDevices, 1);
+    vd->m = m;
     vd->mem = (VirtioGuestMem){ virtio_devices_ram, m };
     vd->disks = g_ptr_array_new_with_free_func(virtio_devices_blk_free);
     vd->nets = g_ptr_array_new_with_free_func(virtio_net_port_free);
@@ -148,6 +184,17 @@ VirtioDevices *virtio_devices_new(Machine *m, char **disks, char **nets, GError 
         }
         g_ptr_array_add(vd->nets, p);
     }
+    if (cfg->console) {
+        vd->console_chr = chardev_new(cfg->console, error);
+        if (!vd->console_chr) {
+            g_prefix_error(error, "--console: ");
+            virtio_devices_free(vd);
+            return NULL;
+        }
+        vd->console = virtio_console_create(host, &vd->mem, chardev_backend(vd->console_chr));
+        if (!vd->console)
+            goto full;
+    }
     return vd;
 full:
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "%s",
@@ -160,6 +207,8 @@ void virtio_devices_free(VirtioDevices *vd)
 {
     if (!vd)
         return;
+    virtio_console_destroy(vd->console);
+    chardev_free(vd->console_chr);
     g_ptr_array_free(vd->nets, TRUE);
     g_ptr_array_free(vd->disks, TRUE);
     virtio_rng_destroy(vd->rng);

@@ -1,7 +1,9 @@
 /* virtio_devices.h - the virtio devices of one vessel-vmm, built from the
  * command line: a virtio-rng always, one virtio-blk per --disk
- * FILE[,readonly].  Called by main.c once the Machine exists and before
- * any vCPU runs; freed after machine_free() (the PCI host goes first). */
+ * FILE[,readonly], one virtio-net per --net, and a virtio-console on a
+ * chardev (same SPEC forms as --serial) for --console SPEC.  Called by
+ * main.c once the Machine exists and before any vCPU runs; freed after
+ * machine_free() (the PCI host goes first). */
 #ifndef VESSEL_VIRTIO_VIRTIO_DEVICES_H
 #define VESSEL_VIRTIO_VIRTIO_DEVICES_H
 
@@ -11,9 +13,15 @@
 
 typedef struct VirtioDevices VirtioDevices;
 
-/* @disks: NULL-terminated "FILE[,readonly]" strings, or NULL; @nets
- * likewise "tap=IFNAME[,mac=MAC]". */
-VirtioDevices *virtio_devices_new(Machine *m, char **disks, char **nets, GError **error);
+typedef struct {
+    char **disks;           /* NULL-terminated "FILE[,readonly]", or NULL */
+    char **nets;            /* likewise "tap=IFNAME[,mac=MAC]" */
+    const char *console;    /* chardev SPEC of a virtio-console, or NULL */
+} VirtioDevicesConfig;
+
+VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GError **error);
+/* Start console input (main loop sources): after the machine can run. */
+void virtio_devices_start(VirtioDevices *vd);
 void virtio_devices_free(VirtioDevices *vd);
 
 #endif

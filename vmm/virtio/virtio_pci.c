@@ -47,6 +47,7 @@ struct VirtioPci {
     const uint8_t *config;
     uint32_t config_size;
     uint8_t pristine[PCI_CONFIG_SIZE];
+    uint8_t power_on[PCI_CONFIG_SIZE]; /* capabilities as created */
 
     uint64_t host_features;
     uint64_t guest_features;
@@ -417,8 +418,25 @@ static void virtio_pci_config_write(void *opaque, unsigned off, uint32_t val, un
     virtio_pci_msix_unmasked(vp);
 }
 
+/* Machine reset: MSI-X off with every vector masked and nothing pending,
+ * capabilities as created, then the same reset as a guest status write 0
+ * (queues, features, the device model's own state). */
+static void virtio_pci_machine_reset(void *opaque)
+{
+    VirtioPci *vp = opaque;
+    uint8_t *c = pci_device_config(vp->pci);
+    memcpy(vp->pristine + CFG_CAP_BASE, vp->power_on + CFG_CAP_BASE,
+           PCI_CONFIG_SIZE - CFG_CAP_BASE);
+    memcpy(c + CFG_CAP_BASE, vp->power_on + CFG_CAP_BASE, PCI_CONFIG_SIZE - CFG_CAP_BASE);
+    for (unsigned v = 0; v < vp->nvec; v++)
+        vp->msix[v] = (MsixEntry){ .ctrl = MSIX_ENTRY_MASKED };
+    vp->pba = 0;
+    virtio_pci_reset(vp);
+}
+
 static const PciDeviceOps virtio_pci_device_ops = {
     .config_write = virtio_pci_config_write,
+    .reset = virtio_pci_machine_reset,
 };
 
 /* A virtio_pci_cap (4.1.4) at @at pointing at BAR 4 [@offset, +@length). */
@@ -480,6 +498,7 @@ VirtioPci *virtio_pci_create(PciHost *host, const VirtioGuestMem *mem,
     uint8_t *c = pci_device_config(vp->pci);
     virtio_pci_caps_build(vp, c);
     memcpy(vp->pristine, c, PCI_CONFIG_SIZE);
+    memcpy(vp->power_on, c, PCI_CONFIG_SIZE);
     if (pci_device_add_bar(vp->pci, VIRTIO_PCI_MSIX_BAR, 0x1000, PCI_BAR_MEM32,
                            &virtio_pci_msix_ops, vp) < 0 ||
         pci_device_add_bar(vp->pci, VIRTIO_PCI_CFG_BAR, VIRTIO_PCI_BAR_SIZE, PCI_BAR_MEM32,

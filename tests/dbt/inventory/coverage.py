@@ -7,8 +7,14 @@ The harness prints one encoding per form variant (test-dbt-diff
 --list-encodings); they are disassembled with objdump and normalized with
 the very function that built the inventory (inventory.form_of), so both
 sides name forms identically.  A form of an extension the CPU does not
-advertise (AVX*, SSE3+, AES/PCLMUL, XSAVE, TSX, ...) is a SKIP: the
-guest's CPUID steers code away from it.
+advertise (AVX*, SSE3+, AES/PCLMUL, XSAVE, TSX, FSGSBASE, AMX, ...) is a
+SKIP: the guest's CPUID steers code away from it.  So is a form listed in
+EXCLUDED, with the reason the harness cannot compare it with the host.
+A form in KNOWN_GAPS has no generator yet: a TODO with the reason, so the
+gap stays visible without failing the build.  Anything else missing fails.
+
+Relative branch targets print as "imm" in stripped binaries and as "rel"
+with symbols: both sides are normalized to "rel".
 
 Usage: coverage.py HARNESS [--area fp|int|all] [--forms forms.txt]
 """
@@ -22,17 +28,67 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import inventory  # noqa: E402
 
-# Mnemonics of extensions the dbt CPU does not advertise.
-NOT_ADVERTISED = re.compile(
-    r"^(v|k)|^(pshufb|palignr|pcmpistri|pcmpestri|pcmpistrm|pcmpestrm|pminud|pminsd|pmaxud|"
-    r"pmaxsd|pminuw|pmaxuw|pminsb|pmaxsb|pextrq|pextrd|pextrb|pinsrq|pinsrd|pinsrb|ptest|"
-    r"pblendvb|pblendw|blendv|round|dpp|dpps|insertps|extractps|pmovzx|pmovsx|pmuldq|pmulld|"
-    r"packusdw|pcmpeqq|pcmpgtq|phadd|phsub|pmaddubsw|pmulhrsw|psign|pabs|movntdqa|lddqu|"
-    r"movddup|movsldup|movshdup|addsub|hadd|hsub|pclmul|aes|sha|crc32|xsave|xrstor|xgetbv|"
-    r"xsetbv|xbegin|xend|xabort|xtest|rdrand|rdseed|andn|bextr|blsi|blsmsk|blsr|bzhi|mulx|"
-    r"pdep|pext|rorx|sarx|shlx|shrx|adcx|adox|movbe|clflushopt|clwb|rdpid|wrpkru|rdpkru|"
-    r"stac|clac|encls|rmpadjust|pvalidate|stgi|clgi|vmrun|vmload|vmsave|vmmcall|vmcall|"
-    r"invpcid|tpause|umonitor|umwait|serialize|ptwrite|lfence|sfence|mfence|tzcnt|lzcnt)")
+# Mnemonics of extensions the dbt CPU does not advertise: whole families
+# by prefix (VEX/EVEX "v", AVX-512 mask "k", AES, SHA, ...), single
+# instructions by exact name (so ANDN does not swallow SSE's ANDNPD).
+NA_PREFIXES = (
+    "pclmul", "aes", "sha1", "sha256", "xsave", "xrstor", "phadd", "phsub", "psign", "pabs",
+    "round", "blendv", "pcmpistr", "pcmpestr", "tile", "ldtilecfg", "sttilecfg", "rdfsbase",
+    "rdgsbase", "wrfsbase", "wrgsbase")
+NA_EXACT = set("""
+    pshufb palignr pminud pminsd pmaxud pmaxsd pminuw pmaxuw pminsb pmaxsb pextrq pextrd pextrb
+    pinsrq pinsrd pinsrb ptest pblendvb pblendw dppd dpps insertps extractps pmuldq pmulld
+    packusdw pcmpeqq pcmpgtq pmaddubsw pmulhrsw movntdqa lddqu movddup movsldup movshdup
+    addsubps addsubpd haddps haddpd hsubps hsubpd crc32 xgetbv xsetbv xbegin xend xabort xtest
+    rdrand rdseed andn bextr blsi blsmsk blsr bzhi mulx pdep pext rorx sarx shlx shrx adcx adox
+    movbe clflushopt clwb rdpid wrpkru rdpkru stac clac encls rmpadjust pvalidate stgi clgi
+    vmrun vmload vmsave vmmcall vmcall invpcid tpause umonitor umwait serialize ptwrite lfence
+    sfence mfence tzcnt lzcnt
+""".split())
+NOT_X86_V = {"verr", "verw"}
+
+
+def mnemonic(form):
+    words = [w for w in form.split(" ") if w not in ("rep", "repz", "repnz", "repe", "repne", "lock")]
+    return words[0] if words else ""
+
+
+def not_advertised(form):
+    m = mnemonic(form)
+    if m[:1] in ("v", "k") and m not in NOT_X86_V:
+        return True
+    return m in NA_EXACT or m.startswith(NA_PREFIXES) or m.startswith("pmovzx") or \
+        m.startswith("pmovsx") or m.startswith("pmin") and m in NA_EXACT
+
+# Forms the harness cannot compare with the host CPU, and why (each is
+# kernel-only in the inventory; the counts say so).
+EXCLUDED = {
+    "syscall": "enters the host kernel from the native sandbox; the SYSCALL/SYSRET "
+               "round trip is tested at CPL 0 in tests/dbt-sys/test-dbt-sys",
+    "sgdt m": "stores the host kernel's GDTR (no UMIP on this host): nothing to compare",
+    "sidt m": "stores the host kernel's IDTR (no UMIP on this host): nothing to compare",
+    "sldt m16": "stores the host kernel's LDTR (no UMIP on this host): nothing to compare",
+    "str r32": "stores the host kernel's TR (no UMIP on this host): nothing to compare",
+    "monitorx": "AMD idle loop, used only when CPUID advertises MONITORX (the dbt CPU "
+                "does not); an unadvertised MONITORX is #UD or #GP depending on the host",
+    "mwaitx": "as monitorx",
+}
+
+# Forms still without a generator, and why.
+X87_TRANSCENDENTAL = ("x87 transcendental, not implemented in vmm/dbt/fpu (#UD); only libm's "
+                      "long double functions use it (awk's doubles take the SSE2 paths), and "
+                      "hardware results are not correctly rounded, so the harness needs an "
+                      "ulp tolerance for it")
+KNOWN_GAPS = {
+    "f2xm1": X87_TRANSCENDENTAL,
+    "fpatan": X87_TRANSCENDENTAL,
+    "fyl2x": X87_TRANSCENDENTAL,
+    "fyl2xp1": X87_TRANSCENDENTAL,
+    "fxtract": "not implemented in vmm/dbt/fpu yet (#UD); exact, so it needs only a generator "
+               "once it exists (libm's long double logb/frexp paths)",
+}
+
+BRANCH_IMM = re.compile(r"^((repz |bnd )?(j[a-z]+|call|loop[a-z]*|jrcxz)) imm$")
 
 X87_OTHERS = {"fxsave", "fxsave64", "fxrstor", "fxrstor64", "ldmxcsr", "stmxcsr", "emms",
               "fwait"}
@@ -46,6 +102,17 @@ def is_fp(form):
         return True
     return bool(re.search(r"(^|,)(xmm|mm|st|st0|ymm|zmm)", kinds) or
                 re.search(r"(^|,)(xmm|mm)", kinds))
+
+
+CMP_PREDICATE = re.compile(r"^cmp(eq|lt|le|unord|neq|nlt|nle|ord)(ss|sd|ps|pd) (.*)$")
+
+
+def normalize(form):
+    """objdump shows branch targets as plain numbers in stripped binaries
+    (and in -b binary), as "addr <sym>" otherwise; and CMPSS/SD/PS/PD with
+    a predicate immediate as pseudo-ops (cmpltsd): one form each."""
+    form = CMP_PREDICATE.sub(r"cmp\2 \3,imm", form)
+    return BRANCH_IMM.sub(r"\1 rel", form)
 
 
 def harness_forms(harness):
@@ -64,10 +131,7 @@ def harness_forms(harness):
         if m:
             form = inventory.form_of(m.group(1))
             if form:
-                # objdump -b binary shows branch targets as plain numbers
-                if re.match(r"^(j[a-z]+|call|loop[a-z]*|jrcxz) imm$", form):
-                    form = form[:-3] + "rel"
-                forms.add(form)
+                forms.add(normalize(form))
     return forms
 
 
@@ -85,24 +149,35 @@ def main():
             if line.startswith("#") or "|" not in line:
                 continue
             counts, form = line.split("|", 1)
-            form = form.strip()
+            form = normalize(form.strip())
             fp = is_fp(form)
             if (args.area == "fp" and not fp) or (args.area == "int" and fp):
                 continue
             rows.append((form, sum(int(c) for c in counts.split())))
+    merged = {}
+    for form, uses in rows:
+        merged[form] = merged.get(form, 0) + uses
+    rows = sorted(merged.items())
     print("1..%d" % len(rows))
-    n_cov = n_skip = n_miss = 0
+    n_cov = n_skip = n_miss = n_gap = 0
     for i, (form, uses) in enumerate(rows, 1):
-        if NOT_ADVERTISED.match(form):
+        if form in EXCLUDED:
+            print("ok %d %s # SKIP excluded: %s (%d uses)" % (i, form, EXCLUDED[form], uses))
+            n_skip += 1
+        elif not_advertised(form):
             print("ok %d %s # SKIP not advertised by the dbt CPU (%d uses)" % (i, form, uses))
             n_skip += 1
         elif form in covered:
             print("ok %d %s" % (i, form))
             n_cov += 1
+        elif form in KNOWN_GAPS:
+            print("not ok %d %s # TODO %s (%d uses)" % (i, form, KNOWN_GAPS[form], uses))
+            n_gap += 1
         else:
             print("not ok %d %s (%d uses) not generated by the harness" % (i, form, uses))
             n_miss += 1
-    print("# %s forms: %d covered, %d not advertised, %d missing" % (args.area, n_cov, n_skip, n_miss))
+    print("# %s forms: %d covered, %d not advertised or excluded, %d known gaps, %d missing" %
+          (args.area, n_cov, n_skip, n_gap, n_miss))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 /* idle.S - a guest that sits in HLT with a periodic LAPIC timer, echoes
  * what arrives on COM1 (receive interrupt, pin 4) and handles the ACPI
  * power button: SCI (pin 9, level) -> read PM1_STS, acknowledge, say so,
- * power off.  Prints "idle\n" once ready. */
+ * power off.  Prints "idle\n" once ready.
+ * Variants for the daemon tests (tests/daemon builds them with -D):
+ *   IDLE_DEAF     the power button is never enabled: shutdown is ignored;
+ *   IDLE_FRAGILE  the power button makes the guest triple-fault (exit 4). */
 #include "macros.h"
     .text
     .globl _start
@@ -34,9 +37,11 @@ _start:
     mov $0x3f8 + 1, %dx
     mov $0x01, %al              /* receive interrupt */
     out %al, %dx
+#ifndef IDLE_DEAF
     mov $0x602, %dx             /* PM1_EN: power button */
     mov $0x100, %ax
     out %ax, %dx
+#endif
     APICW(0x3e0, 0xb)
     APICW(0x320, 0x20041) /* periodic 10 ms */
     APICW(0x380, 10000000)
@@ -76,6 +81,10 @@ sci_isr:
     out %ax, %dx                /* write-1-to-clear */
     lea msg_button(%rip), %rsi
     call puts
+#ifdef IDLE_FRAGILE
+    lidt idt_none(%rip)         /* no IDT: the next exception triple-faults */
+    ud2
+#endif
     call lapic_eoi
     call poweroff
 1:  call lapic_eoi
@@ -86,4 +95,8 @@ sci_isr:
     .section .rodata
 msg_idle: .asciz "idle\n"
 msg_button: .asciz "power button\n"
+#ifdef IDLE_FRAGILE
+idt_none: .word 0
+    .quad 0
+#endif
 #include "rt.S"

@@ -454,8 +454,8 @@ FpuF80 f80_prem(FpuF80 a, FpuF80 b, bool ieee, unsigned *exc, uint16_t *cc)
             if (i < n)
                 r <<= 1;
         }
-        /* C2 = 1 (incomplete); C0 C1 C3 are left as they were: the
-         * caller sees the 0xffff marker in the low bits. */
+        /* C2 = 1 (incomplete); the hardware clears C0 C1 C3: the
+         * caller sees the marker in bit 0. */
         (void)q;
         *cc = 1 << 10 | 0x1;
         if (!r)

@@ -22,17 +22,21 @@
 
 typedef float V4F __attribute__((vector_size(16)));
 
-static uint32_t host_mode(const FpuCtx *c)
-{
-    return (c->st->mxcsr & (MXCSR_RC | MXCSR_FZ | MXCSR_DAZ)) | MXCSR_MASKS;
-}
-
 /* An unmasked underflow is signalled for every tiny result, exact or not;
  * the masked host run only flags tiny *and* inexact ones.  A second run
  * with flush-to-zero flags every tiny result, so its UE answers. */
 static bool underflow_unmasked(const FpuCtx *c)
 {
     return !(c->st->mxcsr & (MXCSR_UE << 7));
+}
+
+/* Flush-to-zero acts only while underflow is masked: with UM clear, a
+ * tiny result raises #XM and PE says whether the denormal result would
+ * have been exact, not whether the flushed zero is. */
+static uint32_t host_mode(const FpuCtx *c)
+{
+    uint32_t keep = MXCSR_RC | MXCSR_DAZ | (underflow_unmasked(c) ? 0 : MXCSR_FZ);
+    return (c->st->mxcsr & keep) | MXCSR_MASKS;
 }
 
 /* One two-operand SSE instruction "insn src, dst" on the host under the

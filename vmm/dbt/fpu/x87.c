@@ -573,8 +573,10 @@ static int x87_d9_group(X87 *x, unsigned rm_byte)
         uint16_t cc;
         FpuF80 v = f80_prem(*reg(st, 0), *reg(st, 1), rm_byte == 0xf5, &x->exc, &cc);
         x->exc &= ~(unsigned)F80_C1;
-        if (cc & 1)         /* partial remainder: only C2 is defined */
-            cc = (uint16_t)((st->fsw & (FSW_C3 | FSW_C1 | FSW_C0)) | FSW_C2);
+        if (cc & 1)         /* partial remainder: C2, the quotient bits read 0 */
+            cc = FSW_C2;
+        else if (f80_classify(v) == F80_CLASS_QNAN || f80_classify(v) == F80_CLASS_SNAN)
+            cc = st->fsw & (FSW_C3 | FSW_C0);   /* NaN or invalid: as on underflow */
         set_cc(x, cc);
         store_result(x, 0, v);
         return FPU_OK;
@@ -736,6 +738,11 @@ static int x87_reg(X87 *x)
     default:                                        /* DF */
         if (mb == 0xe0) {                           /* FNSTSW AX */
             x->env->gpr[0] = (x->env->gpr[0] & ~0xffffull) | st->fsw;
+            return FPU_OK;
+        }
+        if (r == 0) {                               /* FFREEP (FFREE, then pop) */
+            st->ftw &= (uint8_t)~(1u << phys(st, i));
+            pop(st);
             return FPU_OK;
         }
         if (r == 5 || r == 6) {                     /* FUCOMIP, FCOMIP */
