@@ -6,7 +6,8 @@
 PROFILE is what a DBT_STATS build of vessel-vmm writes with
 VESSEL_DBT_PROFILE=FILE (one guest RIP in hex per line, taken every
 DBT_PROF_PERIOD instructions).  Each sample is charged to the kernel
-symbol at or below it (System.map of the guest kernel; nokaslr), user
+symbol at or below it (System.map format, e.g. the guest's /proc/kallsyms
+with nokaslr: the Debian .deb ships only a placeholder System.map), user
 space RIPs (below the kernel half) to "[user]".  Prints the TOP symbols
 by share of samples."""
 import bisect
