@@ -84,8 +84,6 @@ KNOWN_GAPS = {
     "fpatan": X87_TRANSCENDENTAL,
     "fyl2x": X87_TRANSCENDENTAL,
     "fyl2xp1": X87_TRANSCENDENTAL,
-    "fxtract": "not implemented in vmm/dbt/fpu yet (#UD); exact, so it needs only a generator "
-               "once it exists (libm's long double logb/frexp paths)",
 }
 
 BRANCH_IMM = re.compile(r"^((repz |bnd )?(j[a-z]+|call|loop[a-z]*|jrcxz)) imm$")
