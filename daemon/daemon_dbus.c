@@ -14,6 +14,7 @@
 
 #include "daemon_dbus.h"
 #include "daemon_error.h"
+#include "daemon_listen.h"
 #include "i18n.h"
 
 #define DAEMON_READONLY_KEY "vessel-readonly"
@@ -45,8 +46,8 @@ struct DaemonDbus {
     Daemon *daemon;
     GDBusNodeInfo *nodes[IFACE_LAST];
     GDBusInterfaceInfo *ifaces[IFACE_LAST];
-    GDBusServer *server_rw;
-    GDBusServer *server_ro;
+    DaemonListener *listen_rw;
+    DaemonListener *listen_ro;
     GDBusAuthObserver *observer;
     GDBusConnection *bus;
     GMutex lock;                  /* guards connections */
@@ -322,19 +323,18 @@ static void track_connection(DaemonDbus *dbus, GDBusConnection *conn)
     daemon_touch(dbus->daemon);
 }
 
-static gboolean on_new_connection(GDBusServer *server, GDBusConnection *conn,
-                                  gpointer user_data)
+static void on_new_connection(GDBusConnection *conn, gboolean read_only, gpointer user_data)
 {
     DaemonDbus *dbus = user_data;
     g_autoptr(GError) err = NULL;
-    if (server == dbus->server_ro)
+    if (read_only)
         g_object_set_data(G_OBJECT(conn), DAEMON_READONLY_KEY, GINT_TO_POINTER(1));
     if (!export_objects(dbus, conn, &err)) {
         g_warning(_("Cannot export objects on a new connection: %s"), err->message);
-        return FALSE;
+        g_dbus_connection_close(conn, NULL, NULL, NULL);
+        return;
     }
     track_connection(dbus, conn);
-    return TRUE;
 }
 
 guint daemon_dbus_n_clients(DaemonDbus *dbus)
@@ -393,23 +393,6 @@ fail:
     return NULL;
 }
 
-static gboolean socket_set_perms(const DaemonConfig *cfg, const char *path, guint perms,
-                                 GError **error)
-{
-    if (cfg->group && *cfg->group) {
-        struct group *gr = getgrnam(cfg->group);
-        if (gr && chown(path, (uid_t)-1, gr->gr_gid) < 0)
-            g_message(_("Cannot give socket %s to group %s: %s"), path, cfg->group,
-                      g_strerror(errno));
-    }
-    if (chmod(path, perms) < 0) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                    _("Cannot set permissions of %s: %s"), path, g_strerror(errno));
-        return FALSE;
-    }
-    return TRUE;
-}
-
 void daemon_dbus_apply_perms(DaemonDbus *dbus)
 {
     const DaemonConfig *cfg = dbus->daemon->config;
@@ -417,52 +400,22 @@ void daemon_dbus_apply_perms(DaemonDbus *dbus)
     g_autofree char *ro = g_build_filename(cfg->run_dir, "vessel-sock-ro", NULL);
     g_autoptr(GError) e1 = NULL;
     g_autoptr(GError) e2 = NULL;
-    if (!socket_set_perms(cfg, rw, cfg->rw_perms, &e1))
+    if (!daemon_socket_set_perms(rw, cfg->rw_perms, cfg->group, &e1))
         g_warning("%s", e1->message);
-    if (!socket_set_perms(cfg, ro, cfg->ro_perms, &e2))
+    if (!daemon_socket_set_perms(ro, cfg->ro_perms, cfg->group, &e2))
         g_warning("%s", e2->message);
 }
 
 void daemon_dbus_stop(DaemonDbus *dbus)
 {
-    if (dbus->server_rw)
-        g_dbus_server_stop(dbus->server_rw);
-    if (dbus->server_ro)
-        g_dbus_server_stop(dbus->server_ro);
+    daemon_listener_stop(dbus->listen_rw);
+    daemon_listener_stop(dbus->listen_ro);
 }
 
 guint daemon_dbus_busy(DaemonDbus *dbus)
 {
     return g_thread_pool_unprocessed(dbus->pool) + g_thread_pool_get_num_threads(dbus->pool) +
            (guint)g_atomic_int_get(&dbus->deferred);
-}
-
-static GDBusServer *server_listen(DaemonDbus *dbus, const char *path, guint perms,
-                                  GError **error)
-{
-    const DaemonConfig *cfg = dbus->daemon->config;
-    g_autofree char *escaped = g_dbus_address_escape_value(path);
-    g_autofree char *addr = g_strconcat("unix:path=", escaped, NULL);
-    g_autofree char *guid = g_dbus_generate_guid();
-
-    if (unlink(path) < 0 && errno != ENOENT) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                    _("Cannot remove stale socket %s: %s"), path, g_strerror(errno));
-        return NULL;
-    }
-    mode_t old = umask(0177);
-    GDBusServer *server = g_dbus_server_new_sync(addr, G_DBUS_SERVER_FLAGS_NONE, guid,
-                                                 dbus->observer, NULL, error);
-    umask(old);
-    if (!server)
-        return NULL;
-    if (!socket_set_perms(cfg, path, perms, error)) {
-        g_object_unref(server);
-        return NULL;
-    }
-    g_signal_connect(server, "new-connection", G_CALLBACK(on_new_connection), dbus);
-    g_dbus_server_start(server);
-    return server;
 }
 
 static void join_system_bus(DaemonDbus *dbus)
@@ -511,11 +464,16 @@ gboolean daemon_dbus_start(DaemonDbus *dbus, GError **error)
 
     g_autofree char *rw = g_build_filename(cfg->run_dir, "vessel-sock", NULL);
     g_autofree char *ro = g_build_filename(cfg->run_dir, "vessel-sock-ro", NULL);
-    dbus->server_rw = server_listen(dbus, rw, cfg->rw_perms, error);
-    if (!dbus->server_rw)
+    g_autoptr(GHashTable) activated = daemon_listen_fds_take();
+    if (g_hash_table_size(activated))
+        g_message(_("Using %u sockets passed by systemd"), g_hash_table_size(activated));
+    dbus->listen_rw = daemon_listener_new(rw, activated, cfg->rw_perms, cfg->group, FALSE,
+                                          dbus->observer, on_new_connection, dbus, error);
+    if (!dbus->listen_rw)
         return FALSE;
-    dbus->server_ro = server_listen(dbus, ro, cfg->ro_perms, error);
-    if (!dbus->server_ro)
+    dbus->listen_ro = daemon_listener_new(ro, activated, cfg->ro_perms, cfg->group, TRUE,
+                                          dbus->observer, on_new_connection, dbus, error);
+    if (!dbus->listen_ro)
         return FALSE;
     if (cfg->mode == DAEMON_MODE_SYSTEM && cfg->system_bus)
         join_system_bus(dbus);
@@ -528,14 +486,8 @@ void daemon_dbus_free(DaemonDbus *dbus)
         return;
     if (dbus->pool)
         g_thread_pool_free(dbus->pool, FALSE, TRUE);
-    if (dbus->server_rw) {
-        g_dbus_server_stop(dbus->server_rw);
-        g_object_unref(dbus->server_rw);
-    }
-    if (dbus->server_ro) {
-        g_dbus_server_stop(dbus->server_ro);
-        g_object_unref(dbus->server_ro);
-    }
+    g_clear_pointer(&dbus->listen_rw, daemon_listener_free);
+    g_clear_pointer(&dbus->listen_ro, daemon_listener_free);
     g_mutex_lock(&dbus->lock);
     for (guint i = 0; i < dbus->connections->len; i++)
         g_signal_handlers_disconnect_by_data(dbus->connections->pdata[i], dbus);

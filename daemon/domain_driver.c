@@ -229,8 +229,10 @@ static void remove_runtime_files(Daemon *d, DomainObj *dom)
         g_warning("%s", err->message);
     g_autofree char *control = domain_store_socket_path(d->config, dom->def, "control");
     g_autofree char *console = domain_store_socket_path(d->config, dom->def, "console");
+    g_autofree char *hvc = domain_store_socket_path(d->config, dom->def, "hvc");
     unlink(control);
     unlink(console);
+    unlink(hvc);
 }
 
 /* Turn an exit into (reason, event detail). */
@@ -377,11 +379,13 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
     g_autoptr(DomainDef) def = domain_def_copy(dom->def);
     g_autofree char *control = domain_store_socket_path(d->config, def, "control");
     g_autofree char *console = domain_store_socket_path(d->config, def, "console");
+    g_autofree char *hvc = domain_store_socket_path(d->config, def, "hvc");
     g_autofree char *log = domain_store_log_path(d->config, def->name);
     domain_list_unlock(d->domains);
 
     unlink(control);
     unlink(console);
+    unlink(hvc);
     goffset offset = file_size(log);
     g_auto(GStrv) taps = def->n_nets ? create_taps(d, def, error) : g_new0(char *, 1);
     if (!taps) {

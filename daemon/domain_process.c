@@ -14,6 +14,7 @@
 
 #include "daemon_error.h"
 #include "domain_process.h"
+#include "domain_store.h"
 #include "i18n.h"
 #include "xml/domain_vmm.h"
 
@@ -70,9 +71,13 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
 {
     g_autofree char *vmm = domain_process_resolve_vmm(p->cfg, p->def);
     g_autofree char *serial = g_strconcat("unix:", p->console_path, NULL);
+    /* a virtio console (hvc0) listens next to the serial console */
+    g_autofree char *hvc_path = domain_store_socket_path(p->cfg, p->def, "hvc");
+    g_autofree char *hvc = g_strconcat("unix:", hvc_path, NULL);
     DomainVmmParams vp = {
         .vmm_path = vmm,
         .serial = serial,
+        .console = hvc,
         .control_path = p->control_path,
         .control_fd = -1,
         .tap_names = p->tap_names,

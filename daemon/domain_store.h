@@ -4,6 +4,7 @@
  *   CONFIG/domains/autostart/NAME.xml   symlink -> ../NAME.xml
  *   RUN/domains/NAME.xml                live status of an active domain
  *   RUN/domains/NAME.control|.console   VMM sockets (UUID if NAME is long)
+ *   RUN/domains/NAME.hvc                virtio console, if the domain has one
  *   LOG/domains/NAME.log                VMM stderr and guest serial output
  *
  * The status file is <domstatus state= reason= id= pid= pid_start=
@@ -22,7 +23,7 @@ char *domain_store_config_path(const DaemonConfig *cfg, const char *name);
 char *domain_store_autostart_path(const DaemonConfig *cfg, const char *name);
 char *domain_store_status_path(const DaemonConfig *cfg, const char *name);
 char *domain_store_log_path(const DaemonConfig *cfg, const char *name);
-/* @kind is "control" or "console". */
+/* @kind is "control", "console" or "hvc". */
 char *domain_store_socket_path(const DaemonConfig *cfg, const DomainDef *def,
                                const char *kind);
 

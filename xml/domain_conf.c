@@ -82,6 +82,7 @@ domain_def_free(DomainDef *def)
     g_free(def->nets);
     g_free(def->serial);
     g_free(def->console);
+    g_free(def->virtio_console);
     domain_rng_free(def->rng);
     g_free(def);
 }
@@ -127,6 +128,9 @@ domain_def_copy(const DomainDef *src)
     }
     def->serial = src->serial ? g_memdup2(src->serial, sizeof(*src->serial)) : NULL;
     def->console = src->console ? g_memdup2(src->console, sizeof(*src->console)) : NULL;
+    def->virtio_console = src->virtio_console
+                              ? g_memdup2(src->virtio_console, sizeof(*src->virtio_console))
+                              : NULL;
     if (src->rng) {
         def->rng = g_new0(DomainRngDef, 1);
         def->rng->backend_path = g_strdup(src->rng->backend_path);
@@ -158,7 +162,8 @@ domain_def_equal(const DomainDef *a, const DomainDef *b)
         a->on_reboot != b->on_reboot || a->on_crash != b->on_crash ||
         g_strcmp0(a->emulator, b->emulator) || a->n_disks != b->n_disks ||
         a->n_nets != b->n_nets || !chr_equal(a->serial, b->serial) ||
-        !chr_equal(a->console, b->console) || !a->rng != !b->rng ||
+        !chr_equal(a->console, b->console) ||
+        !chr_equal(a->virtio_console, b->virtio_console) || !a->rng != !b->rng ||
         a->memballoon_none != b->memballoon_none)
         return FALSE;
     if (a->rng && g_strcmp0(a->rng->backend_path, b->rng->backend_path))

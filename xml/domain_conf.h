@@ -71,7 +71,9 @@ typedef enum {
 } DomainChrType;
 
 /* <serial type='pty'><target port='0'/></serial> and the matching
- * <console type='pty'><target type='serial' port='0'/></console>. */
+ * <console type='pty'><target type='serial' port='0'/></console>; also
+ * <console type='pty'><target type='virtio' port='0'/></console>, a
+ * virtio-console (the guest's hvc0, vessel-vmm --console). */
 typedef struct {
     DomainChrType type;
     guint port;          /* always 0 */
@@ -117,6 +119,7 @@ typedef struct {
     guint n_nets;
     DomainChrDef *serial;         /* NULL if none */
     DomainChrDef *console;        /* NULL if none */
+    DomainChrDef *virtio_console; /* <console><target type='virtio'/>, NULL if none */
     DomainRngDef *rng;            /* NULL if none */
     gboolean memballoon_none;     /* <memballoon model='none'/> was given */
 } DomainDef;

@@ -114,7 +114,7 @@ domain_def_format(const DomainDef *def)
     fmt_text_element(out, "  ", "on_crash", domain_lifecycle_action_to_string(def->on_crash));
 
     if (!def->emulator && !def->n_disks && !def->n_nets && !def->serial && !def->console &&
-        !def->rng && !def->memballoon_none) {
+        !def->virtio_console && !def->rng && !def->memballoon_none) {
         g_string_append(out, "</domain>\n");
         return g_string_free(out, FALSE);
     }
@@ -137,6 +137,13 @@ domain_def_format(const DomainDef *def)
         g_string_append_printf(out,
                                ">\n      <target type='serial' port='%u'/>\n    </console>\n",
                                def->console->port);
+    }
+    if (def->virtio_console) {
+        g_string_append(out, "    <console");
+        xml_attr_append(out, "type", domain_chr_type_to_string(def->virtio_console->type));
+        g_string_append_printf(out,
+                               ">\n      <target type='virtio' port='%u'/>\n    </console>\n",
+                               def->virtio_console->port);
     }
     if (def->rng) {
         g_string_append(out, "    <rng model='virtio'>\n      <backend model='random'>");

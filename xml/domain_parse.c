@@ -523,7 +523,7 @@ domain_parse_interface(DomainDef *def, xmlNode *node, GError **error)
 }
 
 static gboolean
-domain_parse_chr(xmlNode *node, gboolean console, DomainChrDef **out, GError **error)
+domain_parse_chr(xmlNode *node, const char *target_type, DomainChrDef **out, GError **error)
 {
     g_autofree char *type = xml_node_prop(node, "type");
     int t = domain_chr_type_from_string(type);
@@ -540,10 +540,10 @@ domain_parse_chr(xmlNode *node, gboolean console, DomainChrDef **out, GError **e
     }
     if (target) {
         g_autofree char *port = xml_node_prop(target, "port");
-        g_autofree char *ttype = console ? xml_node_prop(target, "type") : NULL;
+        g_autofree char *ttype = target_type ? xml_node_prop(target, "type") : NULL;
 
         if (!domain_attr_fixed(target, "port", port, "0", error) ||
-            !domain_attr_fixed(target, "type", ttype, "serial", error))
+            (target_type && !domain_attr_fixed(target, "type", ttype, target_type, error)))
             return FALSE;
     }
     *out = g_new0(DomainChrDef, 1);
@@ -555,13 +555,20 @@ domain_parse_chr(xmlNode *node, gboolean console, DomainChrDef **out, GError **e
 static gboolean
 domain_parse_serial(DomainDef *def, xmlNode *node, GError **error)
 {
-    return domain_parse_chr(node, FALSE, &def->serial, error);
+    return domain_parse_chr(node, NULL, &def->serial, error);
 }
 
 static gboolean
 domain_parse_console(DomainDef *def, xmlNode *node, GError **error)
 {
-    return domain_parse_chr(node, TRUE, &def->console, error);
+    /* target type 'virtio': a virtio-console; 'serial' or none: the
+     * serial port's console */
+    xmlNode *target = xml_node_child(node, "target");
+    g_autofree char *ttype = target ? xml_node_prop(target, "type") : NULL;
+
+    if (g_strcmp0(ttype, "virtio") == 0)
+        return domain_parse_chr(node, "virtio", &def->virtio_console, error);
+    return domain_parse_chr(node, "serial", &def->console, error);
 }
 
 static gboolean

@@ -103,6 +103,8 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
 
     if (def->serial || def->console)
         argv_add_pair(b, "--serial", params->serial ? params->serial : "pty");
+    if (def->virtio_console)
+        argv_add_pair(b, "--console", params->console ? params->console : "pty");
     if (params->control_path) {
         argv_add(b, "--control");
         g_ptr_array_add(b, g_strconcat("unix:", params->control_path, NULL));

@@ -6,7 +6,7 @@
  * result follows DESIGN.md "The VMM" exactly, options in this order:
  *   VMM --kernel K [--initrd I] [--cmdline C] --memory MIB --cpus N
  *       --accel A [--disk F[,readonly]]... [--net tap=T[,mac=M]]...
- *       [--serial S] [--control unix:P|fd:N] --name NAME --uuid UUID
+ *       [--serial S] [--console S] [--control unix:P|fd:N] --name NAME --uuid UUID
  *       [--no-reboot] [--pidfile F]
  * on_reboot='destroy' gives --no-reboot; on_poweroff and on_crash are
  * the daemon's business (it sees the VMM's exit status). */
@@ -20,6 +20,8 @@ typedef struct {
     const char *accel;         /* "auto"|"kvm"|"dbt" overrides the domain type; NULL: from type */
     const char *serial;        /* --serial value when the domain has a serial/console;
                                 * NULL: "pty" */
+    const char *console;       /* --console value when the domain has a virtio
+                                * console; NULL: "pty" */
     const char *control_path;  /* --control unix:PATH; NULL: see control_fd */
     int control_fd;            /* --control fd:N if >= 0 and no control_path; use -1 for none */
     const char *pidfile;       /* --pidfile; NULL: none */

@@ -1,11 +1,11 @@
 #!/bin/sh
 # test-data.sh - the files of data/: systemd accepts vesseld.service
-# without complaint, sysusers.d creates group vessel and user vessel-vm in
+# and the socket units without complaint, sysusers.d creates group vessel and user vessel-vm in
 # group kvm, tmpfiles.d creates the run directory for the VMM user,
 # dbus-daemon loads the bus policy, the contract XML is well-formed.
 . "$top_srcdir/tests/lib/tap.sh"
 
-tap_plan 5
+tap_plan 6
 tmp=$(mktemp -d)
 busp=
 trap '[ -n "$busp" ] && kill $busp 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -26,7 +26,22 @@ else
     _tap_n=1
 fi
 
-# 2+3. sysusers and tmpfiles into a scratch root
+# 2. the optional socket units, next to the service they activate
+# ($tmp/vesseld.service from 1)
+if command -v systemd-analyze >/dev/null 2>&1 && [ -f "$tmp/vesseld.service" ]; then
+    cp "$data/vesseld.socket" "$data/vesseld-ro.socket" "$tmp/"
+    out=$(cd "$tmp" && systemd-analyze verify --man=no vesseld.socket vesseld-ro.socket 2>&1)
+    rc=$?
+    [ -n "$out" ] && { printf '%s\n' "$out" | sed 's/^/# /'; rc=1; }
+    grep -q '^ListenStream=/run/vessel/vessel-sock$' "$tmp/vesseld.socket" || rc=1
+    grep -q '^ListenStream=/run/vessel/vessel-sock-ro$' "$tmp/vesseld-ro.socket" || rc=1
+    tap_ok $rc "systemd-analyze verify accepts vesseld.socket and vesseld-ro.socket"
+else
+    echo "ok 2 - socket units # SKIP no systemd-analyze or no service"
+    _tap_n=2
+fi
+
+# 3+4. sysusers and tmpfiles into a scratch root
 if command -v systemd-sysusers >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     mkdir -p "$tmp/root/etc"
     systemd-sysusers --root="$tmp/root" "$data/vessel.sysusers.conf" >/dev/null 2>&1
@@ -42,12 +57,12 @@ if command -v systemd-sysusers >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     [ -d "$tmp/root/var/log/vessel/domains" ] || rc=1
     tap_ok $rc "tmpfiles.d creates the daemon's directories"
 else
-    echo "ok 2 - sysusers.d entries # SKIP needs root and systemd-sysusers"
-    echo "ok 3 - tmpfiles.d entries # SKIP needs root and systemd-tmpfiles"
-    _tap_n=3
+    echo "ok 3 - sysusers.d entries # SKIP needs root and systemd-sysusers"
+    echo "ok 4 - tmpfiles.d entries # SKIP needs root and systemd-tmpfiles"
+    _tap_n=4
 fi
 
-# 4. dbus-daemon accepts the policy file
+# 5. dbus-daemon accepts the policy file
 cat > "$tmp/bus.conf" <<EOB
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -67,7 +82,7 @@ grep -v 'fd limit' "$tmp/bus.log" | grep -i 'error\|fail' && rc=1
 kill $busp 2>/dev/null
 tap_ok $rc "dbus-daemon loads the org.vessel.Vessel1 policy"
 
-# 5. the contract is well-formed XML
+# 6. the contract is well-formed XML
 tap_check "introspection XML is well-formed" \
     "${XMLLINT:-xmllint}" --noout "$data/dbus/org.vessel.Manager1.xml" \
     "$data/dbus/org.vessel.Domain1.xml" "$data/dbus/org.vessel.Network1.xml"

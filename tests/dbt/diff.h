@@ -92,6 +92,11 @@ void diff_dbt_run(const DiffCase *c, DiffResult *res);
 #define DIFF_VECTOR_CRASHED 253
 int diff_dbt_run_batch(const DiffCase *cases, DiffResult *res, unsigned n);
 
+/* The window's contents at the start of case @c, as every executor sees
+ * them: the code page (the code, a JMP to the native epilogue, INT3s),
+ * a zero page, the data. */
+void diff_window_fill(uint8_t *win, const DiffCase *c);
+
 /* Map the sandbox window in this process (for the dbt executor); once. */
 bool diff_window_map(void);
 

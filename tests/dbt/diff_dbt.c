@@ -21,17 +21,9 @@ void diff_dbt_run(const DiffCase *c, DiffResult *res)
 {
     uint8_t *win = (uint8_t *)DIFF_BASE;
     memset(res, 0, sizeof(*res));
-    /* The same window as the native run: code (then INT3s; the native
-     * JMP back to its stub is never reached here), a zero page, data. */
-    memset(win, 0xcc, 0x1000);
-    memset(win + 0x1000, 0, 0x1000);
-    memcpy(win, c->code, c->code_len);
-    win[c->code_len] = 0xe9;
-    {
-        int32_t rel = (int32_t)(0x20000800ll - (int64_t)(DIFF_CODE + c->code_len + 5));
-        memcpy(win + c->code_len + 1, &rel, 4);
-    }
-    memcpy(win + 0x2000, c->init.mem, DIFF_DATA_SIZE);
+    /* The same window as the native run (the JMP back to the native
+     * stub is never executed here: the run stops at the end of the code) */
+    diff_window_fill(win, c);
 
     DbtCpu *cpu = dbt_cpu_new_flat(win, DIFF_WINDOW);
     for (int r = 0; r < 16; r++)

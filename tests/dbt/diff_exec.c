@@ -16,8 +16,19 @@
 
 /* ---------------------------------------------------------- FPU alone */
 
+void diff_window_fill(uint8_t *win, const DiffCase *c)
+{
+    memset(win, 0xcc, 0x1000);
+    memset(win + 0x1000, 0, 0x1000);
+    memcpy(win, c->code, c->code_len);
+    win[c->code_len] = 0xe9;
+    int32_t rel = (int32_t)(0x20000800ll - (int64_t)(DIFF_CODE + c->code_len + 5));
+    memcpy(win + c->code_len + 1, &rel, 4);
+    memcpy(win + 0x2000, c->init.mem, DIFF_DATA_SIZE);
+}
+
 typedef struct FpuMem {
-    uint8_t *data;
+    uint8_t *win;           /* the whole window, as the host maps it */
     uint64_t fault_addr;
     int fault_vector;
 } FpuMem;
@@ -28,7 +39,7 @@ static bool canonical(uint64_t a)
 }
 
 /* The fault a flat user address space gives: #GP(0) for non-canonical
- * addresses, #PF outside the data window (CR2 = first bad byte). */
+ * addresses, #PF outside the window (CR2 = first bad byte). */
 static int fpu_mem_fault(FpuMem *m, uint64_t addr, unsigned len)
 {
     if (!canonical(addr) || !canonical(addr + len - 1)) {
@@ -36,16 +47,15 @@ static int fpu_mem_fault(FpuMem *m, uint64_t addr, unsigned len)
         m->fault_addr = 0;
     } else {
         m->fault_vector = 14;
-        m->fault_addr = addr < DIFF_DATA + DIFF_DATA_SIZE && addr >= DIFF_DATA
-                        ? DIFF_DATA + DIFF_DATA_SIZE : addr;
+        m->fault_addr = addr < DIFF_BASE + DIFF_WINDOW && addr >= DIFF_BASE
+                        ? DIFF_BASE + DIFF_WINDOW : addr;
     }
     return -1;
 }
 
 static bool fpu_mem_range(uint64_t addr, unsigned len)
 {
-    return addr >= DIFF_DATA && len <= DIFF_DATA_SIZE &&
-           addr - DIFF_DATA <= DIFF_DATA_SIZE - len;
+    return addr >= DIFF_BASE && len <= DIFF_WINDOW && addr - DIFF_BASE <= DIFF_WINDOW - len;
 }
 
 static int fpu_mem_read_cb(void *opaque, uint64_t addr, void *buf, unsigned len)
@@ -53,7 +63,7 @@ static int fpu_mem_read_cb(void *opaque, uint64_t addr, void *buf, unsigned len)
     FpuMem *m = opaque;
     if (!fpu_mem_range(addr, len))
         return fpu_mem_fault(m, addr, len);
-    memcpy(buf, m->data + (addr - DIFF_DATA), len);
+    memcpy(buf, m->win + (addr - DIFF_BASE), len);
     return 0;
 }
 
@@ -62,7 +72,7 @@ static int fpu_mem_write_cb(void *opaque, uint64_t addr, const void *buf, unsign
     FpuMem *m = opaque;
     if (!fpu_mem_range(addr, len))
         return fpu_mem_fault(m, addr, len);
-    memcpy(m->data + (addr - DIFF_DATA), buf, len);
+    memcpy(m->win + (addr - DIFF_BASE), buf, len);
     return 0;
 }
 
@@ -86,7 +96,9 @@ void diff_fpu_run(const DiffCase *c, DiffResult *res)
     res->vector = -1;
     fpu_state_reset(&st);
     fpu_state_from_fxsave(&st, c->init.fx);
-    FpuMem mem = { res->st.mem, 0, 0 };
+    static uint8_t win[DIFF_WINDOW];
+    diff_window_fill(win, c);
+    FpuMem mem = { win, 0, 0 };
     FpuEnv env = {
         .gpr = res->st.gpr, .opaque = &mem,
         .mem_read = fpu_mem_read_cb, .mem_write = fpu_mem_write_cb,
@@ -105,6 +117,7 @@ void diff_fpu_run(const DiffCase *c, DiffResult *res)
             break;
         }
     }
+    memcpy(res->st.mem, win + (DIFF_DATA - DIFF_BASE), DIFF_DATA_SIZE);
     uint8_t img[512];
     fpu_state_to_fxsave(&st, img);
     memcpy(res->st.fx, img, 512);
@@ -160,7 +173,8 @@ bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *go
         k += (unsigned)snprintf(out + k, outlen - k, __VA_ARGS__); } while (0)
 
     if (ref->vector != got->vector) {
-        SAY("exception: host %d, emulated %d; ", ref->vector, got->vector);
+        SAY("exception: host %d, emulated %d at +%" PRIu64 " (cr2 %#" PRIx64 "); ",
+            ref->vector, got->vector, got->fault_off, got->cr2);
         return false;
     }
     if (ref->vector >= 0 && ref->fault_off != got->fault_off)

@@ -126,7 +126,6 @@ const DiffForm diff_sys_forms[] = {
     { "mov to sreg", "8E /0 sel", NULL, "r32", 0x0, 0, 0, DIFF_FORM_ALONE },
     { "mov to sreg", "8E /2 sel", NULL, "r32", 0x0, 0, 0, DIFF_FORM_ALONE },
     /* privileged at CPL 3: #GP(0) on both sides, state unchanged */
-    { "hlt", "F4", NULL, NULL, 0x0, 0, 0, DIFF_FORM_ALONE },
     { "cli", "FA", NULL, NULL, 0x0, 0, 0, DIFF_FORM_ALONE },
     { "sti", "FB", NULL, NULL, 0x0, 0, 0, DIFF_FORM_ALONE },
     { "wbinvd", "0F 09", NULL, NULL, 0x0, 0, 0, DIFF_FORM_ALONE },

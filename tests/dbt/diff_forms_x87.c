@@ -119,6 +119,7 @@ const DiffForm diff_x87_forms[] = {
     { "fdecstp", "D9 F6", NULL, NULL, 0 },
     { "fincstp", "D9 F7", NULL, NULL, 0 },
     { "fprem", "D9 F8", NULL, NULL, 0 },
+    { "fxtract", "D9 F4", NULL, NULL, 0 },
     { "fsqrt", "D9 FA", NULL, NULL, 0 },
     { "frndint", "D9 FC", NULL, NULL, 0 },
     { "fscale", "D9 FD", NULL, NULL, 0 },

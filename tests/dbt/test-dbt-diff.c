@@ -56,7 +56,6 @@ static const KnownFailure known_failures[] = {
       "far pointer (#GP for these selectors)" },
     { "/dbt/cpu/sys/verr/", "dbt core: VERR raises #GP instead of setting ZF from the selector" },
     { "/dbt/cpu/sys/verw/", "dbt core: VERW raises #GP instead of setting ZF from the selector" },
-    { "/dbt/cpu/sys/hlt/", "dbt core: the flat CPL-3 CPU stops at HLT instead of raising #GP(0)" },
     { "/dbt/cpu/sys/sysret", "dbt core: the flat CPU has EFER.SCE clear (#UD), Linux sets it "
       "(SYSRET at CPL 3 is #GP(0))" },
 };

@@ -3,7 +3,8 @@
 # cloud kernel + busybox initramfs, scripts/mkinitramfs.sh) under
 # `vessel-vmm --accel dbt`: /dev/hwrng delivers bytes; a raw disk prepared
 # on the host reads back with the host's sha256; a write reaches the host
-# file; a read-only disk is marked ro and refuses writes.  Skipped without
+# file; blkdiscard punches a hole in the host file (discard); a read-only
+# disk is marked ro and refuses writes.  Skipped without
 # the guest kernel.  The deadline only turns a hang into a failure.
 . "$top_srcdir/tests/lib/tap.sh"
 tap_skip_if_quick
@@ -35,6 +36,7 @@ echo "T-SHA: $(dd if=/dev/vda bs=4096 count=128 2>/dev/null | sha256sum | cut -d
 echo "T-SIZE: $(cat /sys/block/vda/size) $(cat /sys/block/vdb/size)"
 echo "T-RO: $(cat /sys/block/vdb/ro)"
 echo "vessel was here" | dd of=/dev/vda bs=512 seek=1000 conv=notrunc,fsync 2>/dev/null && echo "T-WRITE: ok"
+blkdiscard -o 786432 -l 262144 /dev/vda && echo "T-DISCARD: ok"
 echo junk | dd of=/dev/vdb bs=512 seek=1 conv=notrunc,fsync 2>/dev/null || echo "T-ROWRITE: refused"
 sync
 echo "T-END"
@@ -45,7 +47,7 @@ cat "$work/base.cpio.gz" "$work/run.cpio.gz" > "$work/initrd.cpio.gz"
 
 scale=${VESSEL_TEST_TIMEOUT_SCALE:-1}
 log=$work/serial.txt
-tap_plan 8
+tap_plan 10
 timeout $((1500 * scale)) "$vmm" --kernel "$guest/vmlinuz" --initrd "$work/initrd.cpio.gz" \
     --cmdline "console=ttyS0 panic=-1" --memory 256 --accel dbt --no-reboot \
     --disk "$work/rw.img" --disk "$work/ro.img,readonly" --serial "file:$log" > "$log.vmm" 2>&1
@@ -60,6 +62,10 @@ grep -q '^T-RO: 1$' "$log"; tap_ok $? "the read-only disk is read-only in the gu
 grep -q '^T-WRITE: ok$' "$log"; tap_ok $? "the guest writes the rw disk"
 dd if="$work/rw.img" bs=512 skip=1000 count=1 2>/dev/null | grep -q '^vessel was here$'
 tap_ok $? "the host sees the guest's write"
+grep -q '^T-DISCARD: ok$' "$log"; tap_ok $? "the guest discards a range of the rw disk"
+blocks=$(stat -c %b "$work/rw.img")
+cmp -s -n 262144 -i 786432:0 "$work/rw.img" /dev/zero && [ "$blocks" -lt 2048 ]
+tap_ok $? "the discarded range is a hole in the host file (zeros, $blocks blocks)"
 [ "$(sha256sum < "$work/ro.img" | cut -d' ' -f1)" = "$ro_sha" ] && grep -q '^T-ROWRITE: refused$' "$log"
 tap_ok $? "the read-only disk refuses writes and is unchanged"
 tap_done

@@ -8,6 +8,8 @@
 #include "vmm/acpi/acpi_tables.h"
 #include "vmm/acpi/aml.h"
 #include "vmm/hw/acpi_pm.h"
+#include "vmm/hw/ioapic.h"
+#include "vmm/hw/pci.h"
 
 #include <glib.h>
 #include <string.h>
@@ -88,11 +90,23 @@ static void test_tables(void)
     g_assert_cmpuint(get32(buf + 20), ==, 36);
     const uint8_t *rsdt = table_at(buf, used, get32(buf + 16), "RSDT");
     const uint8_t *xsdt = table_at(buf, used, get64(buf + 24), "XSDT");
-    g_assert_cmpuint(get32(xsdt + 4), ==, 36 + 2 * 8);
-    g_assert_cmpuint(get32(rsdt + 4), ==, 36 + 2 * 4);
-    g_assert_cmpuint(get32(rsdt + 36), ==, get64(xsdt + 36));
+    g_assert_cmpuint(get32(xsdt + 4), ==, 36 + 3 * 8);
+    g_assert_cmpuint(get32(rsdt + 4), ==, 36 + 3 * 4);
+    for (int i = 0; i < 3; i++)
+        g_assert_cmpuint(get32(rsdt + 36 + 4 * i), ==, get64(xsdt + 36 + 8 * i));
     const uint8_t *fadt = table_at(buf, used, get64(xsdt + 36), "FACP");
     const uint8_t *madt = table_at(buf, used, get64(xsdt + 44), "APIC");
+    const uint8_t *mcfg = table_at(buf, used, get64(xsdt + 52), "MCFG");
+
+    /* MCFG: one ECAM allocation, segment 0, bus 0..0 */
+    g_assert_cmpuint(get32(mcfg + 4), ==, 60);
+    g_assert_cmphex(get64(mcfg + 44), ==, PCI_ECAM_BASE);
+    g_assert_cmpuint(get16(mcfg + 52), ==, 0);
+    g_assert_cmpuint(mcfg[54], ==, 0);
+    g_assert_cmpuint(mcfg[55], ==, 0);
+    g_assert_cmpuint(PCI_ECAM_SIZE, ==, 1u << 20);              /* one bus */
+    g_assert_cmphex(PCI_ECAM_BASE + PCI_ECAM_SIZE - 1, <, IOAPIC_DEFAULT_BASE);
+    g_assert_cmphex(PCI_MMIO_WINDOW_END, <, PCI_ECAM_BASE);
 
     /* FADT describes exactly our ACPI PM block */
     g_assert_cmpuint(get32(fadt + 4), ==, 268);
@@ -220,7 +234,7 @@ static void test_iasl(void)
     const char *want[] = { "Scope (\\_SB)", "Device (PCI0)", "EisaId (\"PNP0A08\")",
                            "Device (COM1)", "EisaId (\"PNP0501\")", "IRQNoFlags ()",
                            "Name (\\_S5, Package (0x04)", "WordBusNumber", "DWordMemory",
-                           "0xC0000000", "0xFEBFFFFF", "Name (_PRT, Package (0x7C)",
+                           "0xC0000000", "0xFEAFFFFF", "Name (_PRT, Package (0x7C)",
                            "EisaId (\"PNP0303\")", "EisaId (\"PNP0B00\")" };
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
         if (!strstr(dsl, want[i]))
@@ -231,6 +245,39 @@ static void test_iasl(void)
     g_assert_true(vt_run(argv2, NULL, NULL, vt_timeout_ms(60000), &out2, &err2, &code, &error));
     if (code != 0)
         g_error("iasl could not recompile our DSDT (%d): %s %s", code, out2, err2);
+
+    /* the MCFG disassembles, with our ECAM base and bus range, and the
+     * disassembly compiles back (iasl knows the table's layout) */
+    const uint8_t *xsdt = buf + (get64(buf + 24) - BASE);
+    const uint8_t *mcfg = buf + (get64(xsdt + 52) - BASE);
+    g_autofree char *mdat = g_build_filename(dir->path, "mcfg.dat", NULL);
+    g_assert_true(g_file_set_contents(mdat, (const char *)mcfg, get32(mcfg + 4), NULL));
+    const char *argv3[] = { iasl, "-d", mdat, NULL };
+    g_autofree char *out3 = NULL, *err3 = NULL;
+    g_assert_true(vt_run(argv3, NULL, NULL, vt_timeout_ms(60000), &out3, &err3, &code, &error));
+    if (code != 0)
+        g_error("iasl -d MCFG failed (%d): %s %s", code, out3, err3);
+    g_autofree char *mdsl_path = g_build_filename(dir->path, "mcfg.dsl", NULL);
+    g_autofree char *mdsl = NULL;
+    g_assert_true(g_file_get_contents(mdsl_path, &mdsl, NULL, NULL));
+    const char *mwant[] = { "\"MCFG\"", "Base Address : 00000000FEB00000",
+                            "Start Bus Number : 00", "End Bus Number : 00" };
+    for (size_t i = 0; i < G_N_ELEMENTS(mwant); i++)
+        if (!strstr(mdsl, mwant[i]))
+            g_error("disassembled MCFG lacks '%s':\n%s", mwant[i], mdsl);
+    g_autofree char *maml = g_build_filename(dir->path, "mcfg.aml", NULL);
+    const char *argv4[] = { iasl, "-p", maml, mdsl_path, NULL };
+    g_autofree char *out4 = NULL, *err4 = NULL;
+    g_assert_true(vt_run(argv4, NULL, NULL, vt_timeout_ms(60000), &out4, &err4, &code, &error));
+    if (code != 0)
+        g_error("iasl could not recompile our MCFG (%d): %s %s", code, out4, err4);
+    g_autofree char *back = NULL;
+    gsize back_len = 0;
+    g_assert_true(g_file_get_contents(maml, &back, &back_len, NULL));
+    /* same table but for the compiler's id fields (offset 24 onwards
+     * of the header) and checksum */
+    g_assert_cmpuint(back_len, ==, get32(mcfg + 4));
+    g_assert_cmpmem(back + 36, back_len - 36, mcfg + 36, back_len - 36);
 }
 
 int main(int argc, char **argv)

@@ -7,6 +7,7 @@
 
 #include "vtest.h"
 #include "vmm/boot/linux_boot.h"
+#include "vmm/hw/pci.h"
 #include "vmm/machine.h"
 
 #include <elf.h>
@@ -176,8 +177,9 @@ static void test_bzimage(void)
     gsize want_len;
     g_assert_true(g_file_get_contents(initrd, &want, &want_len, NULL));
     g_assert_cmpmem(machine_ram_ptr(m, rd, rd_size), rd_size, want, want_len);
-    /* e820: RAM below the EBDA, reserved EBDA and BIOS area, RAM from 1 MiB */
-    g_assert_cmpint(zp[0x1e8], ==, 4);
+    /* e820: RAM below the EBDA, reserved EBDA and BIOS area, RAM from
+     * 1 MiB, reserved ECAM window */
+    g_assert_cmpint(zp[0x1e8], ==, 5);
     const uint8_t *e = zp + 0x2d0;
     g_assert_cmphex(get64(e), ==, 0);
     g_assert_cmphex(get64(e + 8), ==, BOOT_EBDA_ADDR);
@@ -188,6 +190,9 @@ static void test_bzimage(void)
     g_assert_cmphex(get64(e + 60), ==, 0x100000);
     g_assert_cmphex(get64(e + 60 + 8), ==, (64ull << 20) - 0x100000);
     g_assert_cmpuint(get32(e + 60 + 16), ==, E820_RAM);
+    g_assert_cmphex(get64(e + 80), ==, PCI_ECAM_BASE);
+    g_assert_cmphex(get64(e + 80 + 8), ==, PCI_ECAM_SIZE);
+    g_assert_cmpuint(get32(e + 80 + 16), ==, E820_RESERVED);
     check_long_mode(m, &info);
 }
 
@@ -215,11 +220,11 @@ static void test_bzimage_relocated_and_highmem(void)
     LinuxBootConfig cfg2 = { kernel2, initrd, "", 0 };
     g_assert_true(linux_boot_load(big, &cfg2, &info, &error));
     uint8_t *zp = machine_ram_ptr(big, BOOT_ZERO_PAGE_ADDR, 4096);
-    g_assert_cmpint(zp[0x1e8], ==, 5);
+    g_assert_cmpint(zp[0x1e8], ==, 6);
     const uint8_t *e = zp + 0x2d0 + 3 * 20;
     g_assert_cmphex(get64(e + 8), ==, MACHINE_LOWMEM_MAX - 0x100000);
-    g_assert_cmphex(get64(e + 20), ==, 1ull << 32);
-    g_assert_cmphex(get64(e + 28), ==, (4608ull << 20) - MACHINE_LOWMEM_MAX);
+    g_assert_cmphex(get64(e + 40), ==, 1ull << 32);
+    g_assert_cmphex(get64(e + 48), ==, (4608ull << 20) - MACHINE_LOWMEM_MAX);
     /* initrd below 3 GiB (low RAM) and its limit */
     g_assert_cmpuint(info.initrd_addr + info.initrd_size, <=, MACHINE_LOWMEM_MAX);
     check_long_mode(big, &info);

@@ -701,6 +701,40 @@ static void test_pci(void)
     pci_cfg_write(bus, 3, 0x04, 0x0000);
     io_bus_read(bus, IO_SPACE_MMIO, 0xd0000004, 4, &v);
     g_assert_cmphex(v, ==, 0xffffffff);
+
+    /* ECAM: the same config space, bus 0 only, 4 KiB per function */
+#define ECAM(slot, fn, reg) (PCI_ECAM_BASE + ((slot) << 15) + ((fn) << 12) + (reg))
+    io_bus_read(bus, IO_SPACE_MMIO, ECAM(3, 0, 0x00), 4, &v);
+    g_assert_cmphex(v, ==, 0x10421af4);
+    io_bus_read(bus, IO_SPACE_MMIO, ECAM(3, 0, 0x02), 2, &v);
+    g_assert_cmphex(v, ==, 0x1042);
+    io_bus_read(bus, IO_SPACE_MMIO, ECAM(0, 0, 0x0a), 2, &v);
+    g_assert_cmphex(v, ==, 0x0600);                          /* host bridge */
+    io_bus_read(bus, IO_SPACE_MMIO, ECAM(3, 0, 0x10), 4, &v);
+    g_assert_cmphex(v, ==, 0xd0000000);
+    io_bus_write(bus, IO_SPACE_MMIO, ECAM(3, 0, 0x04), 2, 0x0002); /* memory on */
+    g_assert_cmphex(pci_cfg_read(bus, 3, 0x04) & 0xffff, ==, 0x0002);
+    io_bus_read(bus, IO_SPACE_MMIO, 0xd0000004, 4, &v);
+    g_assert_cmphex(v, ==, 0x12345678);                      /* decoding again */
+    pci_cfg_write(bus, 3, 0x04, 0x0000);
+    io_bus_read(bus, IO_SPACE_MMIO, ECAM(3, 0, 0x04), 2, &v);
+    g_assert_cmphex(v, ==, 0);
+    /* empty slot, other functions: all ones; beyond 256 bytes: zero */
+    io_bus_read(bus, IO_SPACE_MMIO, ECAM(5, 0, 0x00), 4, &v);
+    g_assert_cmphex(v, ==, 0xffffffff);
+    io_bus_read(bus, IO_SPACE_MMIO, ECAM(3, 1, 0x00), 4, &v);
+    g_assert_cmphex(v, ==, 0xffffffff);
+    io_bus_read(bus, IO_SPACE_MMIO, ECAM(3, 0, 0x100), 4, &v);
+    g_assert_cmphex(v, ==, 0);
+    io_bus_write(bus, IO_SPACE_MMIO, ECAM(3, 0, 0x100), 4, 0xffffffff); /* ignored */
+    io_bus_read(bus, IO_SPACE_MMIO, ECAM(31, 7, 0xffc), 4, &v);
+    g_assert_cmphex(v, ==, 0xffffffff);
+    /* a 16-bit access that crosses a dword reads all ones, writes nothing */
+    io_bus_read(bus, IO_SPACE_MMIO, ECAM(3, 0, 0x03), 2, &v);
+    g_assert_cmphex(v, ==, 0xffff);
+    io_bus_write(bus, IO_SPACE_MMIO, ECAM(3, 0, 0x03), 2, 0xffff);
+    g_assert_cmphex(pci_cfg_read(bus, 3, 0x04) & 0xffff, ==, 0);
+#undef ECAM
     (void)log;
     pci_host_destroy(host);
     io_bus_free(bus);

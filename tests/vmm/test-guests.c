@@ -345,6 +345,58 @@ static void test_control_channel(void)
 }
 
 /* CPU time the VMM reports in `info`. */
+/* Many clients at once, a line written in two halves while others are
+ * served, and a client that floods requests without reading the replies:
+ * nobody holds up anybody else. */
+static void test_control_crowd(void)
+{
+    g_autoptr(RunningVm) vm = start_idle(NULL);
+    enum { CLIENTS = 64 };
+    int fds[CLIENTS];
+    for (int i = 0; i < CLIENTS; i++)
+        fds[i] = unix_connect(vm->ctl);
+    for (int i = 0; i < CLIENTS; i++)
+        send_all(fds[i], i % 2 ? "status\n" : "info\n", i % 2 ? 7 : 5);
+    for (int i = CLIENTS - 1; i >= 0; i--) {
+        g_autofree char *r = read_line(fds[i]);
+        if (i % 2)
+            g_assert_cmpstr(r, ==, "ok running");
+        else
+            g_assert_true(g_str_has_prefix(r, "ok {\"name\":\"idle-vm\""));
+    }
+    send_all(fds[0], "sta", 3);
+    assert_reply(fds[1], "status", "ok running");
+    send_all(fds[0], "tus\n", 4);
+    g_autofree char *half = read_line(fds[0]);
+    g_assert_cmpstr(half, ==, "ok running");
+
+    /* about 10 MB of replies nobody reads; stop writing once the VMM
+     * stops reading us (dropped, or our send times out) */
+    int flood = unix_connect(vm->ctl);
+    struct timeval tv = { .tv_sec = 5 };
+    setsockopt(flood, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    GString *reqs = g_string_new(NULL);
+    for (int i = 0; i < 50000; i++)
+        g_string_append(reqs, "info\n");
+    for (gsize off = 0; off < reqs->len;) {
+        ssize_t n = send(flood, reqs->str + off, reqs->len - off, MSG_NOSIGNAL);
+        if (n <= 0)
+            break;
+        off += n;
+    }
+    g_string_free(reqs, TRUE);
+    assert_reply(fds[2], "status", "ok running");
+    g_autofree char *info = request(fds[3], "info");
+    g_assert_true(g_str_has_prefix(info, "ok {"));
+    close(flood);
+    for (int i = 0; i < CLIENTS; i++)
+        close(fds[i]);
+    int q = unix_connect(vm->ctl);
+    assert_reply(q, "quit", "ok");
+    close(q);
+    g_assert_cmpint(wait_exit(vm), ==, 0);
+}
+
 static guint64 info_cpu_time(int fd)
 {
     g_autofree char *info = request(fd, "info");
@@ -424,6 +476,7 @@ int main(int argc, char **argv)
     g_test_add_func("/guest/reset-no-reboot", test_reset_no_reboot);
     g_test_add_func("/guest/reboot-in-place", test_reboot_in_place);
     g_test_add_func("/guest/control-channel", test_control_channel);
+    g_test_add_func("/guest/control-crowd", test_control_crowd);
     g_test_add_func("/guest/quit-sigterm-reset", test_quit_sigterm_reset);
     g_test_add_func("/guest/pause-busy", test_pause_busy);
     return g_test_run();

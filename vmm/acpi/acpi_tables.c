@@ -1,4 +1,4 @@
-/* acpi_tables.c - RSDP, RSDT, XSDT, FADT, FACS, DSDT and MADT for the
+/* acpi_tables.c - RSDP, RSDT, XSDT, FADT, FACS, DSDT, MADT and MCFG for the
  * vessel-pc machine (see acpi_tables.h).  Every address in here comes from
  * the device headers so the tables and the devices cannot disagree. */
 #include "config.h"
@@ -96,7 +96,7 @@ GByteArray *acpi_dsdt_aml(void)
     aml_append(pci, aml_name_decl("_BBN", aml_int(0)));
     aml_append(pci, aml_name_decl("_ADR", aml_int(0)));
     g_autoptr(GByteArray) crs = g_byte_array_new();
-    aml_res_word_bus(crs, 0, 0xff);
+    aml_res_word_bus(crs, 0, 0); /* bus 0 only, as the MCFG says */
     aml_res_io(crs, 0xcf8, 8);
     aml_res_word_io(crs, 0x0000, 0x0cf7);
     aml_res_word_io(crs, 0x0d00, 0xffff);
@@ -283,6 +283,19 @@ static GByteArray *acpi_madt(int ncpus)
     return t_finish(&t);
 }
 
+/* MCFG: one ECAM allocation, segment 0, bus 0 only. */
+static GByteArray *acpi_mcfg(void)
+{
+    Tbl t = t_header("MCFG", 1);
+    t_put(&t, 0, 8);                 /* reserved */
+    t_put(&t, PCI_ECAM_BASE, 8);
+    t_put(&t, 0, 2);                 /* PCI segment group */
+    t_put(&t, 0, 1);                 /* start bus */
+    t_put(&t, 0, 1);                 /* end bus */
+    t_put(&t, 0, 4);
+    return t_finish(&t);             /* 60 bytes */
+}
+
 static GByteArray *acpi_sdt(const char *sig, const uint64_t *entries, int n, int width)
 {
     Tbl t = t_header(sig, 1);
@@ -314,19 +327,21 @@ gsize acpi_tables_build_buf(uint8_t *buf, gsize size, uint64_t base, int ncpus)
     g_autoptr(GByteArray) dsdt = acpi_dsdt();
     g_autoptr(GByteArray) madt = acpi_madt(ncpus);
     g_autoptr(GByteArray) facs = acpi_facs();
+    g_autoptr(GByteArray) mcfg = acpi_mcfg();
     gsize off_rsdt = 64;
     gsize off_xsdt = off_rsdt + 64;
     gsize off_fadt = off_xsdt + 64;
     gsize off_facs = (off_fadt + 512 + 63) & ~(gsize)63;
     gsize off_dsdt = off_facs + 64;
     gsize off_madt = (off_dsdt + dsdt->len + 15) & ~(gsize)15;
-    gsize end = off_madt + madt->len;
+    gsize off_mcfg = (off_madt + madt->len + 15) & ~(gsize)15;
+    gsize end = off_mcfg + mcfg->len;
     if (end > size)
         return 0;
     g_autoptr(GByteArray) fadt = acpi_fadt(base + off_facs, base + off_dsdt);
-    uint64_t entries[2] = { base + off_fadt, base + off_madt };
-    g_autoptr(GByteArray) rsdt = acpi_sdt("RSDT", entries, 2, 4);
-    g_autoptr(GByteArray) xsdt = acpi_sdt("XSDT", entries, 2, 8);
+    uint64_t entries[3] = { base + off_fadt, base + off_madt, base + off_mcfg };
+    g_autoptr(GByteArray) rsdt = acpi_sdt("RSDT", entries, 3, 4);
+    g_autoptr(GByteArray) xsdt = acpi_sdt("XSDT", entries, 3, 8);
     g_autoptr(GByteArray) rsdp = acpi_rsdp(base + off_rsdt, base + off_xsdt);
     g_assert(fadt->len <= 512 && rsdt->len <= 64 && xsdt->len <= 64);
     memset(buf, 0, end);
@@ -337,6 +352,7 @@ gsize acpi_tables_build_buf(uint8_t *buf, gsize size, uint64_t base, int ncpus)
     memcpy(buf + off_facs, facs->data, facs->len);
     memcpy(buf + off_dsdt, dsdt->data, dsdt->len);
     memcpy(buf + off_madt, madt->data, madt->len);
+    memcpy(buf + off_mcfg, mcfg->data, mcfg->len);
     return end;
 }
 

@@ -5,7 +5,7 @@
  * PM timer, reset register, fixed power button, SCI on IRQ 9), FACS, DSDT
  * (PCI root bridge with _CRS and _PRT, COM1, PS/2 keyboard, RTC, \_S5) and MADT
  * (one LAPIC per vCPU, the IOAPIC, overrides IRQ0->GSI2 and SCI level,
- * LINT1 NMI). */
+ * LINT1 NMI) and MCFG (the ECAM window of bus 0, PCI_ECAM_BASE). */
 #ifndef VESSEL_ACPI_TABLES_H
 #define VESSEL_ACPI_TABLES_H
 

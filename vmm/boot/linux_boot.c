@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "vmm/boot/linux_boot.h"
+#include "vmm/hw/pci.h"
 
 #include <elf.h>
 #include <string.h>
@@ -68,12 +69,14 @@ static uint64_t lowmem_end(const Machine *m)
 
 int linux_boot_e820(const Machine *m, E820Entry *out, int max)
 {
-    E820Entry e[4];
+    E820Entry e[5];
     int n = 0;
     e[n++] = (E820Entry){ 0, BOOT_EBDA_ADDR, E820_RAM };
     e[n++] = (E820Entry){ BOOT_EBDA_ADDR, 0xa0000 - BOOT_EBDA_ADDR, E820_RESERVED };
     e[n++] = (E820Entry){ 0xe0000, 0x20000, E820_RESERVED };
     e[n++] = (E820Entry){ BOOT_HIGH_ADDR, lowmem_end(m) - BOOT_HIGH_ADDR, E820_RAM };
+    /* Linux uses the MCFG's ECAM window only if it is reserved */
+    e[n++] = (E820Entry){ PCI_ECAM_BASE, PCI_ECAM_SIZE, E820_RESERVED };
     int count = 0;
     for (int i = 0; i < n && count < max; i++)
         out[count++] = e[i];

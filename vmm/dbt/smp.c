@@ -114,11 +114,8 @@ static DbtRam *ram_of(DbtCpu *other, const DbtCpu *cpu, const DbtRam *ram)
     return &other->ram[ram - cpu->ram];
 }
 
-bool dbt_smp_page_has_code(DbtCpu *cpu, const DbtRam *ram, uint64_t pa)
+bool dbt_smp_any_has_code(DbtCpu *cpu, const DbtRam *ram, size_t idx)
 {
-    size_t idx = (pa - ram->gpa) >> 12;
-    if (!cpu->smp)
-        return ram->code[idx];
     for (int k = 0; k < cpu->smp->ncpus; k++)
         if (ram_of(cpu->smp->cpus[k], cpu, ram)->code[idx])
             return true;

@@ -370,6 +370,7 @@ int op_grp7(DbtCpu *cpu, const DbtInsn *i)
                 need_cpl0(cpu);
                 uint64_t v = cpu->gpr[i->rm] & 0xf;
                 cpu->cr0 = (cpu->cr0 & ~0xeull) | v | (cpu->cr0 & 1);
+                dbt_mode_update(cpu);     /* LMSW can set PE */
                 return DBT_OK;
             }
             dbt_raise_noerr(cpu, DBT_EXC_UD);
@@ -416,6 +417,7 @@ int op_grp7(DbtCpu *cpu, const DbtInsn *i)
         need_cpl0(cpu);
         uint64_t v = dbt_read16(cpu, ea) & 0xf;
         cpu->cr0 = (cpu->cr0 & ~0xeull) | v | (cpu->cr0 & 1);
+        dbt_mode_update(cpu);
         return DBT_OK;
     }
     case 7: /* INVLPG */

@@ -122,7 +122,9 @@ static bool propagate_nan(FpuF80 a, FpuF80 b, const Unp *ua, const Unp *ub, bool
         *exc |= F80_IE;
     a.mant |= 1ull << 62;
     b.mant |= 1ull << 62;
-    if (na && nb)
+    if (na && nb && (ua->cls == F80_CLASS_SNAN) != (ub->cls == F80_CLASS_SNAN))
+        *out = ua->cls == F80_CLASS_QNAN ? a : b;   /* SNaN and QNaN: the QNaN */
+    else if (na && nb)
         *out = (a.mant > b.mant || (a.mant == b.mant && !f80_sign(a))) ? a : b;
     else
         *out = na ? a : b;

@@ -228,6 +228,10 @@ static void do_arith(X87 *x, unsigned op, unsigned dst, FpuF80 src, bool src_emp
             set_reg(x->st, dst, f80_indefinite());
     } else if (op == OP_COM || op == OP_COMP) {
         compare_cc(x, *reg(x->st, dst), src, false);
+    } else if ((lexc & F80_IE) && is_nan80(src) &&
+               f80_classify(*reg(x->st, dst)) == F80_CLASS_QNAN) {
+        /* a memory SNaN (quieted by the load) and a QNaN: the QNaN */
+        store_result(x, dst, *reg(x->st, dst));
     } else {
         store_result(x, dst, arith(x, op, *reg(x->st, dst), src));
     }
@@ -520,6 +524,66 @@ static void fxam(X87 *x)
     set_cc(x, c | c1);
 }
 
+/* FXTRACT: ST(0) becomes its unbiased exponent, then its significand
+ * (exponent 0, same sign) is pushed.  Zero: ZE, exponent -inf; infinity:
+ * exponent +inf; a denormal is normalized first (DE). */
+static void fxtract(X87 *x)
+{
+    DbtFpuState *st = x->st;
+    /* Stack fault, as the hardware does it: an empty ST(0) is underflow
+     * (C1 = 0) whatever the slot it pushes into, else an occupied slot is
+     * overflow (C1 = 1); masked, both halves are the indefinite. */
+    bool under = underflow(x, 0);
+    if (under || push_would_overflow(st)) {
+        x->exc |= F80_IE | F80_SF | (under ? 0 : F80_C1);
+        if (masked(x, F80_IE)) {
+            set_reg(st, 0, f80_indefinite());
+            set_top(st, top(st) - 1);
+            set_reg(st, 0, f80_indefinite());
+        }
+        return;
+    }
+    FpuF80 v = *reg(st, 0), e, sig = v;
+    bool neg = v.sexp & 0x8000;
+    switch (f80_classify(v)) {
+    case F80_CLASS_SNAN:
+        x->exc |= F80_IE;
+        sig.mant |= 1ull << 62;
+        e = sig;
+        break;
+    case F80_CLASS_QNAN:
+        e = v;
+        break;
+    case F80_CLASS_UNSUPPORTED:
+        x->exc |= F80_IE;
+        e = sig = f80_indefinite();
+        break;
+    case F80_CLASS_ZERO:
+        x->exc |= F80_ZE;
+        e = f80_inf(true);
+        break;
+    case F80_CLASS_INF:
+        e = f80_inf(false);
+        break;
+    default: {
+        int32_t ex = (int32_t)(v.sexp & 0x7fff) - 16383;
+        if (!(v.sexp & 0x7fff)) {                   /* denormal */
+            x->exc |= F80_DE;
+            int sh = __builtin_clzll(v.mant);
+            ex = 1 - 16383 - sh;
+            sig.mant = v.mant << sh;
+        }
+        sig.sexp = (uint16_t)((neg ? 0x8000 : 0) | 16383);
+        e = f80_from_int(ex);
+        break;
+    }
+    }
+    if (!masked(x, x->exc & (F80_IE | F80_DE | F80_ZE)))
+        return;
+    set_reg(st, 0, e);
+    push(x, sig, true);
+}
+
 /* D9 E0-FF: one-operand and constant instructions. */
 static int x87_d9_group(X87 *x, unsigned rm_byte)
 {
@@ -598,8 +662,11 @@ static int x87_d9_group(X87 *x, unsigned rm_byte)
         }
         store_result(x, 0, f80_scale(*reg(st, 0), *reg(st, 1), m, &x->exc));
         return FPU_OK;
+    case 0xf4:
+        fxtract(x);
+        return FPU_OK;
     default:
-        return FPU_EXC_UD;      /* transcendental and FXTRACT: not implemented */
+        return FPU_EXC_UD;      /* transcendental: not implemented */
     }
 }
 
@@ -813,9 +880,10 @@ int x87_exec(DbtFpuState *st, const FpuInsn *in, const FpuEnv *env)
         return FPU_OK;
 
     /* An unmasked pre-computation exception (IE, DE, ZE) stops the
-     * operation: no post-computation flags (OE, UE, PE, C1). */
+     * operation: no post-computation flags (OE, UE, PE, C1), but a stack
+     * fault keeps its C1 (1: overflow, 0: underflow). */
     if (x.exc & (F80_IE | F80_DE | F80_ZE) & ~st->fcw)
-        x.exc &= ~(unsigned)(F80_OE | F80_UE | F80_PE | F80_C1);
+        x.exc &= ~(unsigned)(F80_OE | F80_UE | F80_PE | ((x.exc & F80_SF) ? 0 : F80_C1));
     /* Flags: sticky exception bits, C1 from this instruction, C0-C3. */
     uint16_t fsw = st->fsw;
     fsw |= (uint16_t)(x.exc & 0x7f);
