@@ -58,7 +58,7 @@ v=$(run_timed vessel "$build/vmm/vessel-vmm" --accel dbt --memory 512 --no-reboo
       --kernel "$guest/vmlinuz" --initrd "$tmp/initrd.gz" --cmdline "$cmdline" --serial stdio) || { echo "$v"; exit 0; }
 vc=$(cat "$tmp/vessel.cpu")
 printf '%-28s %10.2f %10.2f\n' "vessel-vmm --accel dbt" "$v" "$vc"
-insns=$(sed -n 's/^dbt-stats: vcpu [0-9]* insns_retired \([0-9]*\).*/\1/p' "$tmp/vessel.log" | awk '{ n += $1 } END { print n + 0 }')
+insns=$(sed -n 's/^dbt-stats: vcpu [0-9]* insns_retired \([0-9]*\).*/\1/p' "$tmp/vessel.log" | awk '{ n += $1 } END { printf "%.0f\n", n }')
 if [ "$insns" -gt 0 ]; then
   printf '%-28s %10.1f\n' "dbt guest MIPS (per cpu-sec)" "$(echo "$insns / $vc / 1000000" | bc -l)"
 fi
