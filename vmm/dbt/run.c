@@ -48,6 +48,7 @@ void dbt_trace_exception(DbtCpu *cpu, int vec, uint32_t err)
 static int poll_machine(DbtCpu *cpu)
 {
     Vcpu *v = cpu->vcpu;
+    dbt_cpu_dma_drain(cpu);     /* before any interrupt tells of the DMA */
     if (__atomic_exchange_n(&cpu->kick, 0, __ATOMIC_ACQ_REL))
         return DBT_RUN_KICKED;
     if (cpu->host->timer_due(cpu->machine))
