@@ -67,9 +67,8 @@ static int dbt_backend_vcpu_create(Vcpu *v)
 static void dbt_backend_vcpu_destroy(Vcpu *v)
 {
     DbtCpu *cpu = vcpu_backend_data(v);
-    if (cpu && cpu->trace)
-        fprintf(stderr, "dbt: vCPU %d retired %llu instructions\n", vcpu_index(v),
-                (unsigned long long)cpu->total_insns);
+    if (cpu && (cpu->trace || cpu->print_stats))
+        dbt_stats_print(cpu, vcpu_index(v));
     dbt_cpu_free(vcpu_backend_data(v));
     vcpu_set_backend_data(v, NULL);
 }

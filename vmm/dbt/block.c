@@ -84,6 +84,7 @@ void dbt_code_page_written(DbtCpu *cpu, DbtRam *ram, uint64_t pa)
         }
         b = next;
     }
+    DBT_STAT_INC(cpu, code_writes);
     ram->blocks[idx] = NULL;
     ram->code[idx] = 0;
     cpu->leave_block = true;
@@ -122,9 +123,12 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
     b->valid = true;
     b->mode = (uint8_t)cpu->mode;
     b->n = 0;
-    b->succ = NULL;
-    b->succ_rip = 0;
-    b->succ_gen = cpu->chain_gen - 1;
+    b->succ_victim = 0;
+    for (int k = 0; k < 2; k++) {
+        b->succ[k] = NULL;
+        b->succ_rip[k] = 0;
+        b->succ_gen[k] = cpu->chain_gen - 1;
+    }
 
     uint64_t la = rip;
     unsigned off = pa & 0xfff;
@@ -188,6 +192,7 @@ DbtBlock *dbt_block_get(DbtCpu *cpu, uint64_t rip)
     DbtBlock *b = *slot;
     if (likely(b && b->pa == pa && b->mode == mode && b->valid))
         return b;
+    DBT_STAT_INC(cpu, jc_misses);
     for (b = cpu->hash[hash_pa(pa)]; b; b = b->hash_next)
         if (b->pa == pa && b->mode == mode)
             break;

@@ -51,6 +51,10 @@ DbtCpu *dbt_cpu_new_host(const DbtHostOps *host, Vcpu *v, Machine *m,
     cpu->host = host;
     const char *tr = getenv("VESSEL_DBT_TRACE");
     cpu->trace = tr ? atoi(tr) : 0;
+    cpu->print_stats = getenv("VESSEL_DBT_STATS") != NULL;
+#ifdef DBT_STATS
+    dbt_prof_init(cpu);
+#endif
     for (int k = 0; k < nram; k++)
         ram_add(cpu, ram[k].gpa, ram[k].size & ~0xfffull, ram[k].host);
     cpu->nr_vcpus = host->vcpu_count(m);
@@ -88,6 +92,9 @@ void dbt_cpu_free(DbtCpu *cpu)
 {
     if (!cpu)
         return;
+#ifdef DBT_STATS
+    dbt_prof_finish(cpu);
+#endif
     dbt_block_cache_fini(cpu);
     pthread_mutex_destroy(&cpu->dma_lock);
     for (int k = 0; k < cpu->nram; k++) {

@@ -209,18 +209,37 @@ struct DbtBlock {
     bool valid;
     uint8_t mode;          /* DbtMode it was decoded in (part of the key) */
     uint16_t n;
-    /* chaining: the block that last followed this one, for (succ_rip,
-     * succ_gen); cpu->chain_gen changes whenever a translation, the
-     * privilege level or the block memory may have changed */
-    uint32_t succ_gen;
-    uint64_t succ_rip;
-    DbtBlock *succ;
+    /* chaining: the last two blocks that followed this one (taken and
+     * not taken, for a Jcc), each for (succ_rip, succ_gen); cpu->chain_gen
+     * changes whenever a translation, the privilege level or the block
+     * memory may have changed */
+    uint8_t succ_victim;   /* slot the next new successor replaces */
+    uint32_t succ_gen[2];
+    uint64_t succ_rip[2];
+    DbtBlock *succ[2];
     DbtInsn insn[];
 };
 
+/* Statistics counters (stats.c prints them): one X() per counter. */
+#define DBT_STATS_FIELDS(X) \
+    X(insns, "instructions executed") \
+    X(blocks_run, "blocks entered") \
+    X(chain_hits, "successor found through the chain link") \
+    X(block_lookups, "block lookups (dbt_block_get)") \
+    X(jc_misses, "lookups that missed the front cache") \
+    X(blocks_built, "blocks decoded") \
+    X(tlb_misses, "soft TLB misses (page walks)") \
+    X(flushes, "TLB flushes") \
+    X(code_writes, "writes that invalidated decoded code") \
+    X(polls, "machine polls") \
+    X(interrupts, "external interrupts delivered") \
+    X(halts, "HLT waits") \
+    X(exceptions, "exceptions raised")
 #ifdef DBT_STATS
 typedef struct {
-    uint64_t insns, blocks_built, block_lookups, tlb_misses, flushes, exceptions;
+#define DBT_STATS_DECLARE(name, what) uint64_t name;
+    DBT_STATS_FIELDS(DBT_STATS_DECLARE)
+#undef DBT_STATS_DECLARE
 } DbtStats;
 #endif
 
@@ -253,6 +272,7 @@ enum {
     DBT_LF_NONE,           /* rflags holds the status flags */
     DBT_LF_ADD, DBT_LF_ADC, DBT_LF_SUB, DBT_LF_SBB, DBT_LF_LOGIC,
     DBT_LF_INC, DBT_LF_DEC,
+    DBT_LF_SHL, DBT_LF_SHR, DBT_LF_SAR,  /* lf_src1 = operand, lf_src2 = count (1..) */
     DBT_LF_LAST
 };
 
@@ -309,6 +329,8 @@ struct DbtCpu {
     size_t arena_size, arena_used;
     uint32_t chain_gen;
     DbtBlock *prev_block;  /* block just executed, for chaining */
+    const DbtBlock *cur_block;  /* block being executed, and its linear */
+    uint64_t cur_block_rip;     /* start (to count retired insns on a fault) */
     bool leave_block;      /* a write hit decoded code, or MMIO asked to stop */
 
     /* fault return */
@@ -341,9 +363,15 @@ struct DbtCpu {
     bool yield_now;        /* PAUSE with others waiting: offer the baton */
     FpuEnv fpu_env;
     int trace;             /* VESSEL_DBT_TRACE: 1 = exceptions, 2 = + blocks */
+    bool print_stats;      /* VESSEL_DBT_STATS: print stats at destroy */
 
 #ifdef DBT_STATS
     DbtStats stats;
+    /* guest profile (VESSEL_DBT_PROFILE=FILE): RIP every DBT_PROF_PERIOD
+     * instructions, at block entry */
+    uint64_t *prof;
+    size_t prof_n, prof_cap;
+    uint64_t prof_next;
 #endif
 };
 
@@ -621,6 +649,10 @@ static inline uint64_t dbt_stack_read(DbtCpu *cpu, uint64_t off, unsigned size)
  * needed (fetch across the page and retry); -DBT_EXC_GP if longer than
  * 15 bytes.  Undefined opcodes decode to op_ud (#UD when executed). */
 int dbt_decode(DbtInsn *insn, const uint8_t *bytes, unsigned avail, DbtMode mode);
+/* The op to run for a fully decoded @insn: a specialised op for its
+ * operand form (fastpath.c) or @insn->op. */
+DbtOp dbt_op_specialise(const DbtInsn *insn);
+DbtOp dbt_shift_specialise(const DbtInsn *insn);   /* shift.c */
 /* True if @insn ends a block (control transfer, system op). */
 bool dbt_insn_ends_block(const DbtInsn *insn);
 
@@ -635,6 +667,20 @@ void dbt_block_cache_fini(DbtCpu *cpu);
  * or a kick.  Returns DBT_* stop code. */
 int dbt_run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop);
 void dbt_trace_exception(DbtCpu *cpu, int vec, uint32_t err);
+
+/* ---- statistics (stats.c) ------------------------------------------------ */
+/* Print the retired instruction count and, in a DBT_STATS build, every
+ * counter, to stderr; done at vCPU destroy when VESSEL_DBT_STATS is set. */
+void dbt_stats_print(const DbtCpu *cpu, int index);
+#ifdef DBT_STATS
+#define DBT_PROF_PERIOD 4096
+/* Start the guest profile if VESSEL_DBT_PROFILE names a file. */
+void dbt_prof_init(DbtCpu *cpu);
+/* Record cpu->rip (the run loop calls it when prof_next is reached). */
+void dbt_prof_sample(DbtCpu *cpu);
+/* Write the samples ("%llx\n" each) to the file and free them. */
+void dbt_prof_finish(DbtCpu *cpu);
+#endif
 
 /* ---- several vCPUs (smp.c) -------------------------------------------- */
 DbtSmp *dbt_smp_new(void);

@@ -315,6 +315,7 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail, DbtMode mode)
     in->op = op;
     if (f & DBT_D_END)
         in->flags |= DBT_I_END;
+    in->op = dbt_op_specialise(in);
     return (int)n;
 #undef NEED
 }

@@ -44,6 +44,19 @@ static bool lazy_cf(const DbtCpu *cpu)
     case DBT_LF_SBB: return cpu->lf_cf ? a <= b : a < b;
     case DBT_LF_INC:
     case DBT_LF_DEC: return cpu->lf_cf;
+    case DBT_LF_SHL: {
+        unsigned bits = cpu->lf_size * 8, c = (unsigned)cpu->lf_src2;
+        return c <= bits ? (a >> (bits - c)) & 1 : false;
+    }
+    case DBT_LF_SHR: {
+        unsigned bits = cpu->lf_size * 8, c = (unsigned)cpu->lf_src2;
+        return c <= bits ? (a >> (c - 1)) & 1 : false;
+    }
+    case DBT_LF_SAR: {
+        unsigned bits = cpu->lf_size * 8, c = (unsigned)cpu->lf_src2;
+        int64_t sa = dbt_sext(a, cpu->lf_size);
+        return c >= bits ? sa < 0 : (sa >> (c - 1)) & 1;
+    }
     default: return false;
     }
 }
@@ -59,6 +72,8 @@ static bool lazy_of(const DbtCpu *cpu)
     case DBT_LF_SUB:
     case DBT_LF_SBB:
     case DBT_LF_DEC: return ((a ^ b) & (a ^ r) & sb) != 0;
+    case DBT_LF_SHL: return ((r & sb) != 0) ^ lazy_cf(cpu);
+    case DBT_LF_SHR: return (a & sb) != 0;
     default: return false;
     }
 }
@@ -70,7 +85,7 @@ static uint32_t lazy_status(const DbtCpu *cpu)
         f |= DBT_CF;
     if (lazy_of(cpu))
         f |= DBT_OF;
-    if (cpu->lf_op != DBT_LF_LOGIC
+    if (cpu->lf_op != DBT_LF_LOGIC && cpu->lf_op < DBT_LF_SHL
         && ((cpu->lf_src1 ^ cpu->lf_src2 ^ cpu->lf_res) & 0x10))
         f |= DBT_AF;
     return f;

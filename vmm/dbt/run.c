@@ -48,6 +48,7 @@ void dbt_trace_exception(DbtCpu *cpu, int vec, uint32_t err)
 static int poll_machine(DbtCpu *cpu)
 {
     Vcpu *v = cpu->vcpu;
+    DBT_STAT_INC(cpu, polls);
     dbt_cpu_dma_drain(cpu);     /* before any interrupt tells of the DMA */
     if (__atomic_exchange_n(&cpu->kick, 0, __ATOMIC_ACQ_REL))
         return DBT_RUN_KICKED;
@@ -71,6 +72,7 @@ static int poll_machine(DbtCpu *cpu)
         int vec = cpu->host->irq_pending(v);
         if (vec >= 0) {
             cpu->host->irq_ack(v, vec);
+            DBT_STAT_INC(cpu, interrupts);
             cpu->exc_depth = 1;
             dbt_exc_deliver(cpu, vec, false, 0, cpu->rip);
             cpu->exc_depth = 0;
@@ -91,6 +93,7 @@ static int halt_wait(DbtCpu *cpu)
         /* sleep without the baton: the other vCPUs run meanwhile */
         if (cpu->smp)
             dbt_smp_release(cpu);
+        DBT_STAT_INC(cpu, halts);
         cpu->host->wait_event(cpu->vcpu);
         if (cpu->smp)
             dbt_smp_acquire(cpu);
@@ -106,16 +109,94 @@ static void stop_set(DbtStop *stop, DbtStopReason why, DbtCpu *cpu)
     stop->rip = cpu->rip;
 }
 
+/* The block at cpu->rip: one of the two successors the previous block
+ * remembers, else a cache lookup (which then becomes a successor). */
+static inline DbtBlock *next_block(DbtCpu *cpu)
+{
+    DbtBlock *b, *prev = cpu->prev_block;
+    uint32_t gen = cpu->chain_gen;
+    uint64_t rip = cpu->rip;
+    if (likely(prev != NULL)) {
+        for (int k = 0; k < 2; k++)
+            if (prev->succ_rip[k] == rip && prev->succ_gen[k] == gen && prev->succ[k]->valid) {
+                DBT_STAT_INC(cpu, chain_hits);
+                cpu->prev_block = prev->succ[k];
+                return prev->succ[k];
+            }
+    }
+    b = dbt_block_get(cpu, rip);
+    if (prev && cpu->chain_gen == gen) {
+        int k = prev->succ_victim;
+        prev->succ_victim = (uint8_t)(k ^ 1);
+        prev->succ[k] = b;
+        prev->succ_rip[k] = rip;
+        prev->succ_gen[k] = gen;
+    }
+    cpu->prev_block = b;
+    return b;
+}
+
+/* Run the instructions [in, end) of one block (rip/next_rip protocol of
+ * cpu.h).  Returns DBT_OK at the end of the block or when something asked
+ * to leave it (cpu->leave_block), else the op's code (its instruction
+ * retired).  Out of line so that nothing in the hot loop lives across
+ * run_loop()'s setjmp: cpu stays in a register. */
+static __attribute__((noinline)) int block_exec(DbtCpu *cpu, const DbtInsn *in,
+                                                const DbtInsn *end)
+{
+    const DbtInsn *first = in;
+    uint64_t rip = cpu->rip;
+    int r = DBT_OK;
+    while (in < end) {
+        cpu->next_rip = rip + in->len;
+        r = in->op(cpu, in);
+        in++;
+        rip = cpu->next_rip;
+        cpu->rip = rip;
+        if (unlikely(r != DBT_OK))
+            break;
+        if (unlikely(cpu->leave_block)) {
+            cpu->leave_block = false;
+            break;
+        }
+    }
+    cpu->insn_count += (uint64_t)(in - first);
+#ifdef DBT_STATS
+    cpu->stats.insns += (uint64_t)(in - first);
+#endif
+    return r;
+}
+
+/* A fault longjmp()ed out of block_exec(): count the instructions of the
+ * block that retired before the faulting one (at cpu->rip). */
+static void count_partial_block(DbtCpu *cpu)
+{
+    const DbtBlock *b = cpu->cur_block;
+    uint64_t rip = cpu->cur_block_rip;
+    cpu->cur_block = NULL;
+    if (!b)
+        return;
+    for (unsigned k = 0; k < b->n && rip != cpu->rip; k++) {
+        rip += b->insn[k].len;
+        cpu->insn_count++;
+#ifdef DBT_STATS
+        cpu->stats.insns++;
+#endif
+    }
+}
+
 static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
 {
     cpu->insn_count = 0;
     cpu->poll_counter = 0;
     cpu->prev_block = NULL;
+    cpu->cur_block = NULL;
     if (stop)
         memset(stop, 0, sizeof(*stop));
 
     if (setjmp(cpu->jmp)) {
         /* an exception: state is that before the faulting instruction */
+        count_partial_block(cpu);
         dbt_tlb_select(cpu);
         cpu->next_rip = cpu->rip;
         cpu->leave_block = false;
@@ -177,22 +258,15 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
                     return r == DBT_RUN_KICKED ? VCPU_EXIT_KICKED : r;
             }
         }
-        DbtBlock *b, *prev = cpu->prev_block;
-        uint32_t gen = cpu->chain_gen;
-        if (prev && prev->succ_gen == gen && prev->succ_rip == cpu->rip && prev->succ->valid) {
-            b = prev->succ;
-        } else {
-            b = dbt_block_get(cpu, cpu->rip);
-            if (prev && cpu->chain_gen == gen) {
-                prev->succ = b;
-                prev->succ_rip = cpu->rip;
-                prev->succ_gen = gen;
-            }
-        }
-        cpu->prev_block = b;
+        DbtBlock *b = next_block(cpu);
+        DBT_STAT_INC(cpu, blocks_run);
+#ifdef DBT_STATS
+        if (cpu->prof && cpu->total_insns + cpu->insn_count >= cpu->prof_next)
+            dbt_prof_sample(cpu);
+#endif
         if (unlikely(cpu->trace >= 2))
             fprintf(stderr, "dbt: block %#llx\n", (unsigned long long)cpu->rip);
-        const DbtInsn *in = b->insn, *end = b->insn + b->n;
+        const DbtInsn *end = b->insn + b->n;
         if (unlikely(max_insns && cpu->insn_count + b->n > max_insns))
             end = b->insn + (max_insns - cpu->insn_count);
         if (unlikely(cpu->poll_after_one)) {
@@ -200,38 +274,27 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
             cpu->poll_counter = DBT_POLL_BLOCKS;
             end = b->insn + 1;
         }
-        for (; in < end; in++) {
-            cpu->next_rip = cpu->rip + in->len;
-            int r = in->op(cpu, in);
-            cpu->rip = cpu->next_rip;
-            cpu->insn_count++;
-            DBT_STAT_INC(cpu, insns);
-            if (unlikely(r != DBT_OK)) {
-                if (r == DBT_END_BLOCK) {
-                    cpu->poll_counter = DBT_POLL_BLOCKS;
-                    break;
-                }
-                if (r == DBT_HALT) {
-                    if (cpu->flat) {
-                        cpu->halted = false;
-                        stop_set(stop, DBT_STOP_HLT, cpu);
-                        stop->insns = cpu->insn_count;
-                        return 0;
-                    }
-                    break;
-                }
-                if (r == DBT_BREAK) {
-                    stop_set(stop, DBT_STOP_INT3, cpu);
-                    if (stop)
-                        stop->insns = cpu->insn_count;
+        cpu->cur_block = b;
+        cpu->cur_block_rip = cpu->rip;
+        int r = block_exec(cpu, b->insn, end);
+        cpu->cur_block = NULL;
+        if (unlikely(r != DBT_OK)) {
+            if (r == DBT_END_BLOCK) {
+                cpu->poll_counter = DBT_POLL_BLOCKS;
+            } else if (r == DBT_HALT) {
+                if (cpu->flat) {
+                    cpu->halted = false;
+                    stop_set(stop, DBT_STOP_HLT, cpu);
+                    stop->insns = cpu->insn_count;
                     return 0;
                 }
-                if (r == DBT_EXIT)
-                    return cpu->exit_code;
-            }
-            if (unlikely(cpu->leave_block)) {
-                cpu->leave_block = false;
-                break;
+            } else if (r == DBT_BREAK) {
+                stop_set(stop, DBT_STOP_INT3, cpu);
+                if (stop)
+                    stop->insns = cpu->insn_count;
+                return 0;
+            } else if (r == DBT_EXIT) {
+                return cpu->exit_code;
             }
         }
         if (unlikely(max_insns && cpu->insn_count >= max_insns)) {

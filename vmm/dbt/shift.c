@@ -1,5 +1,6 @@
 /* shift.c - shifts and rotates: group 2 (ROL ROR RCL RCR SHL SHR SAL SAR),
- * SHLD and SHRD.  Flags are set eagerly; where the SDM leaves a flag
+ * SHLD and SHRD.  SHL/SHR/SAR flags are lazy (flags.c), the others are set
+ * eagerly; where the SDM leaves a flag
  * undefined (OF for counts > 1, AF) we produce a fixed, documented value:
  * OF as for a count of 1, AF clear. */
 #include "vmm/dbt/ops.h"
@@ -11,6 +12,28 @@ static unsigned shift_count(DbtCpu *cpu, const DbtInsn *i)
     /* imm (C0/C1), 1 (D0/D1: imm preset to 1) or CL (D2/D3: imm2 set) */
     unsigned c = i->imm2 ? (unsigned)cpu->gpr[DBT_RCX] & 0xff : (unsigned)i->imm;
     return c & (i->osz == 8 ? 0x3f : 0x1f);
+}
+
+/* SHL/SAL, SHR, SAR by @c (1..63, already masked) of the masked @a:
+ * the result, with lazy flags (flags.c computes CF/OF from the operand and
+ * the count; AF clear). */
+static inline uint64_t shift_lazy(DbtCpu *cpu, unsigned kind, unsigned s, uint64_t a,
+                                  unsigned c)
+{
+    uint64_t r;
+    unsigned bits = s * 8;
+    if (kind == SH_SHR) {
+        r = c < 64 ? a >> c : 0;
+        dbt_flags_lazy(cpu, DBT_LF_SHR, s, r, a, c);
+    } else if (kind == SH_SAR) {
+        int64_t sa = dbt_sext(a, s);
+        r = (uint64_t)(sa >> (c >= bits ? bits - 1 : c)) & dbt_mask(s);
+        dbt_flags_lazy(cpu, DBT_LF_SAR, s, r, a, c);
+    } else {
+        r = c < 64 ? (a << c) & dbt_mask(s) : 0;
+        dbt_flags_lazy(cpu, DBT_LF_SHL, s, r, a, c);
+    }
+    return r;
 }
 
 int op_shift_E(DbtCpu *cpu, const DbtInsn *i)
@@ -34,6 +57,14 @@ int op_shift_E(DbtCpu *cpu, const DbtInsn *i)
             dbt_reg_write(cpu, i->rm, s, rex, a);
         return DBT_OK;
     }
+    if (i->sub >= SH_SHL) {
+        r = shift_lazy(cpu, i->sub, s, a, c);
+        if (mem)
+            dbt_write(cpu, ea, s, r);
+        else
+            dbt_reg_write(cpu, i->rm, s, rex, r);
+        return DBT_OK;
+    }
     dbt_flags_materialize(cpu);
     uint32_t f = cpu->rflags & DBT_STATUS_FLAGS;
     bool cf, of = false;
@@ -54,8 +85,7 @@ int op_shift_E(DbtCpu *cpu, const DbtInsn *i)
         f = (f & ~(DBT_CF | DBT_OF)) | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0);
         break;
     }
-    case SH_RCL:
-    case SH_RCR: {
+    default: { /* RCL, RCR (the shifts are lazy, above) */
         unsigned k = s < 4 ? c % (bits + 1) : c;
         cf = f & DBT_CF;
         r = a;
@@ -77,27 +107,6 @@ int op_shift_E(DbtCpu *cpu, const DbtInsn *i)
         f = (f & ~(DBT_CF | DBT_OF)) | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0);
         break;
     }
-    case SH_SHL:
-    case SH_SAL:
-        r = c < 64 ? (a << c) & m : 0;
-        cf = c <= bits ? (a >> (bits - c)) & 1 : 0;
-        of = ((r & sb) != 0) ^ cf;
-        f = dbt_flags_szp(r, s) | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0);
-        break;
-    case SH_SHR:
-        r = c < 64 ? a >> c : 0;
-        cf = c <= bits ? (a >> (c - 1)) & 1 : 0;
-        of = (a & sb) != 0;
-        f = dbt_flags_szp(r, s) | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0);
-        break;
-    default: { /* SAR */
-        int64_t sa = dbt_sext(a, s);
-        unsigned k = c >= bits ? bits - 1 : c;
-        r = (uint64_t)(sa >> k) & m;
-        cf = c >= bits ? sa < 0 : (sa >> (c - 1)) & 1;
-        f = dbt_flags_szp(r, s) | (cf ? DBT_CF : 0);
-        break;
-    }
     }
     if (mem)
         dbt_write(cpu, ea, s, r);
@@ -105,6 +114,31 @@ int op_shift_E(DbtCpu *cpu, const DbtInsn *i)
         dbt_reg_write(cpu, i->rm, s, rex, r);
     dbt_flags_set_status(cpu, f);
     return DBT_OK;
+}
+
+/* C1 /4 /5 /7 with a register operand, an immediate count that is not 0
+ * after masking and a 32/64-bit size: the hottest shift forms
+ * (dbt_shift_specialise picks them at decode time). */
+static int op_shift_ri64(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->rm] = shift_lazy(cpu, i->sub, 8, cpu->gpr[i->rm], (unsigned)i->imm & 0x3f);
+    return DBT_OK;
+}
+
+static int op_shift_ri32(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->rm] = shift_lazy(cpu, i->sub, 4, (uint32_t)cpu->gpr[i->rm],
+                                 (unsigned)i->imm & 0x1f);
+    return DBT_OK;
+}
+
+DbtOp dbt_shift_specialise(const DbtInsn *i)
+{
+    bool w = i->osz == 8;
+    if (i->op != op_shift_E || (i->flags & DBT_I_MEM) || i->imm2 || i->sub < SH_SHL
+        || (i->osz != 4 && !w) || (i->imm & (w ? 0x3f : 0x1f)) == 0)
+        return i->op;
+    return w ? op_shift_ri64 : op_shift_ri32;
 }
 
 /* 0F A4/A5 SHLD (sub 0), 0F AC/AD SHRD (sub 1); imm2 != 0: count in CL */

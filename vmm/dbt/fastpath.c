@@ -1,0 +1,153 @@
+/* fastpath.c - specialised ops for the hottest instruction forms.
+ *
+ * Design note: the generic ops (alu.c ...) decide at run time between
+ * register and memory operands, byte registers and operand sizes.  For
+ * the forms that dominate real code (measured on the Debian boot: the
+ * kernel's RSA/MPI and SHA-256 loops, busybox's sha256) the decoder asks
+ * dbt_op_specialise() for an op that has those decisions made: 32- and
+ * 64-bit register-register and register-immediate ALU ops, register
+ * moves, and loads/stores through [base + disp].  Each specialised op
+ * has the generic op's exact semantics (same lazy flags record, same
+ * zero extension, same fault behaviour) and the same signature, so a
+ * translator can call it too; tests/dbt's differential harness runs
+ * every form through the decoder and so through these ops. */
+#include "vmm/dbt/ops.h"
+
+enum { K_ADD, K_OR, K_ADC, K_SBB, K_AND, K_SUB, K_XOR, K_CMP, K_LAST };
+
+/* One ALU step on already-masked operands; writes the lazy flags
+ * record the way alu.c does.  Returns the (masked) result. */
+#define ALU_STEP(cpu, kind, size, a, b, r)                                  \
+    do {                                                                    \
+        switch (kind) {                                                     \
+        case K_ADD: r = (a + b) & M; dbt_flags_lazy(cpu, DBT_LF_ADD, size, r, a, b); break; \
+        case K_OR: r = a | b; dbt_flags_lazy(cpu, DBT_LF_LOGIC, size, r, a, b); break; \
+        case K_AND: r = a & b; dbt_flags_lazy(cpu, DBT_LF_LOGIC, size, r, a, b); break; \
+        case K_XOR: r = a ^ b; dbt_flags_lazy(cpu, DBT_LF_LOGIC, size, r, a, b); break; \
+        default: r = (a - b) & M; dbt_flags_lazy(cpu, DBT_LF_SUB, size, r, a, b); break; \
+        }                                                                   \
+    } while (0)
+
+/* dst op= src for register dst (field D) and register src (field S), or
+ * the immediate (S = imm). */
+#define DEF_ALU(name, kind, size, DST, SRC)                                 \
+static int name(DbtCpu *cpu, const DbtInsn *i)                              \
+{                                                                           \
+    const uint64_t M = dbt_mask(size);                                      \
+    uint64_t a = cpu->gpr[i->DST] & M, b = (SRC) & M, r;                    \
+    ALU_STEP(cpu, kind, size, a, b, r);                                     \
+    if (kind != K_CMP)                                                      \
+        cpu->gpr[i->DST] = r;                                               \
+    return DBT_OK;                                                          \
+}
+
+#define DEF_ALU_KIND(kname, kind)                                           \
+    DEF_ALU(op_##kname##_rr64, kind, 8, rm, cpu->gpr[i->reg])               \
+    DEF_ALU(op_##kname##_rr32, kind, 4, rm, cpu->gpr[i->reg])               \
+    DEF_ALU(op_##kname##_gr64, kind, 8, reg, cpu->gpr[i->rm])               \
+    DEF_ALU(op_##kname##_gr32, kind, 4, reg, cpu->gpr[i->rm])               \
+    DEF_ALU(op_##kname##_ri64, kind, 8, rm, i->imm)                         \
+    DEF_ALU(op_##kname##_ri32, kind, 4, rm, i->imm)
+
+DEF_ALU_KIND(add, K_ADD)
+DEF_ALU_KIND(or, K_OR)
+DEF_ALU_KIND(and, K_AND)
+DEF_ALU_KIND(sub, K_SUB)
+DEF_ALU_KIND(xor, K_XOR)
+DEF_ALU_KIND(cmp, K_CMP)
+
+/* forms: 0 E,G (dst r/m)  1 G,E (dst reg)  2 E,imm; [size == 8] */
+#define ALU_ROW(kname) { { op_##kname##_rr32, op_##kname##_rr64 }, \
+                         { op_##kname##_gr32, op_##kname##_gr64 }, \
+                         { op_##kname##_ri32, op_##kname##_ri64 } }
+static const DbtOp alu_ops[K_LAST][3][2] = {
+    [K_ADD] = ALU_ROW(add), [K_OR] = ALU_ROW(or), [K_AND] = ALU_ROW(and),
+    [K_SUB] = ALU_ROW(sub), [K_XOR] = ALU_ROW(xor), [K_CMP] = ALU_ROW(cmp),
+};
+
+/* ---- moves ------------------------------------------------------------ */
+
+static int op_mov_rr64(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->rm] = cpu->gpr[i->reg];
+    return DBT_OK;
+}
+
+static int op_mov_rr32(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->rm] = (uint32_t)cpu->gpr[i->reg];
+    return DBT_OK;
+}
+
+static int op_mov_gr64(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->reg] = cpu->gpr[i->rm];
+    return DBT_OK;
+}
+
+static int op_mov_gr32(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->reg] = (uint32_t)cpu->gpr[i->rm];
+    return DBT_OK;
+}
+
+/* [base + disp], no index, no segment override, 64-bit addressing */
+static inline uint64_t ea_bd(const DbtCpu *cpu, const DbtInsn *i)
+{
+    return cpu->gpr[i->base] + (uint64_t)(int64_t)i->disp;
+}
+
+static int op_load64_bd(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->reg] = dbt_read64(cpu, ea_bd(cpu, i));
+    return DBT_OK;
+}
+
+static int op_load32_bd(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->reg] = dbt_read32(cpu, ea_bd(cpu, i));
+    return DBT_OK;
+}
+
+static int op_store64_bd(DbtCpu *cpu, const DbtInsn *i)
+{
+    dbt_write64(cpu, ea_bd(cpu, i), cpu->gpr[i->reg]);
+    return DBT_OK;
+}
+
+static int op_store32_bd(DbtCpu *cpu, const DbtInsn *i)
+{
+    dbt_write32(cpu, ea_bd(cpu, i), (uint32_t)cpu->gpr[i->reg]);
+    return DBT_OK;
+}
+
+/* ---- selection ---------------------------------------------------------- */
+
+DbtOp dbt_op_specialise(const DbtInsn *in)
+{
+    bool mem = in->flags & DBT_I_MEM;
+    unsigned w = in->osz == 8;
+    if ((in->osz != 4 && in->osz != 8) || (in->flags & DBT_I_LOCK))
+        return in->op;
+    if (!mem) {
+        if (in->op == op_alu_EG && alu_ops[in->sub][0][w])
+            return alu_ops[in->sub][0][w];
+        if (in->op == op_alu_GE && alu_ops[in->sub][1][w])
+            return alu_ops[in->sub][1][w];
+        if (in->op == op_alu_EI && alu_ops[in->sub][2][w])
+            return alu_ops[in->sub][2][w];
+        if (in->op == op_mov_EG)
+            return w ? op_mov_rr64 : op_mov_rr32;
+        if (in->op == op_mov_GE)
+            return w ? op_mov_gr64 : op_mov_gr32;
+        return dbt_shift_specialise(in);
+    }
+    /* 64-bit code only: legacy modes add segment bases and limits */
+    bool bd = in->base != DBT_NOREG && in->index == DBT_NOREG && in->seg == DBT_SEG_NONE
+        && !(in->flags & (DBT_I_RIPREL | DBT_I_ADDR32 | DBT_I_LEGACY));
+    if (bd && in->op == op_mov_GE)
+        return w ? op_load64_bd : op_load32_bd;
+    if (bd && in->op == op_mov_EG)
+        return w ? op_store64_bd : op_store32_bd;
+    return in->op;
+}
