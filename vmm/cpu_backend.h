@@ -94,6 +94,11 @@ typedef struct CpuBackendOps {
     /* Make vcpu_run() return VCPU_EXIT_KICKED soon; callable from any
      * thread and from signal handlers. */
     void (*vcpu_kick)(Vcpu *v);
+    /* Guest RAM [gpa, gpa+len) was written by a device or the loader, not
+     * by a vCPU: a backend that caches decoded guest code must not run
+     * the old code once the guest can know of the write.  Any thread.
+     * NULL if the backend needs nothing (kvm: the hardware sees RAM). */
+    void (*ram_written)(Machine *m, uint64_t gpa, uint64_t len);
 } CpuBackendOps;
 
 extern const CpuBackendOps cpu_backend_dbt;
@@ -124,6 +129,10 @@ int machine_ram_range_count(const Machine *m);
 const MachineRamRange *machine_ram_range(const Machine *m, int i);
 /* Host pointer for [gpa, gpa+len) if it lies inside one RAM range, else NULL. */
 void *machine_ram_ptr(const Machine *m, uint64_t gpa, uint64_t len);
+/* A device (or the loader) wrote [gpa, gpa+len) through such a pointer:
+ * call it after the write and before telling the guest (used ring,
+ * interrupt).  Any thread. */
+void machine_ram_written(Machine *m, uint64_t gpa, uint64_t len);
 
 /* Port I/O and MMIO for anything that is not RAM.  @size is 1, 2, 4 (or 8
  * for MMIO).  Unclaimed reads return all ones, unclaimed writes are dropped.

@@ -134,6 +134,12 @@ void *machine_ram_ptr(const Machine *m, uint64_t gpa, uint64_t len)
     return NULL;
 }
 
+void machine_ram_written(Machine *m, uint64_t gpa, uint64_t len)
+{
+    if (m->cpu && m->cpu->ram_written)
+        m->cpu->ram_written(m, gpa, len);
+}
+
 /* ---- interrupt routing --------------------------------------------- */
 
 void machine_vcpu_kick(Vcpu *v)

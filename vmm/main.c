@@ -116,6 +116,10 @@ static void vmm_reboot(Vmm *vmm)
         machine_unpark(m);
         return;
     }
+    for (int i = 0; i < machine_ram_range_count(m); i++) {
+        const MachineRamRange *r = machine_ram_range(m, i);
+        machine_ram_written(m, r->gpa, r->size);   /* new code everywhere */
+    }
     machine_set_state(m, MACHINE_STATE_RUNNING);
     machine_unpark(m);
 }

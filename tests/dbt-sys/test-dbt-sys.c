@@ -54,6 +54,16 @@ GUEST(g_paging,
       PF_HANDLER(g_paging_pf))
 SYM(g_paging_entry) SYM(g_paging_pf)
 
+/* code that a device rewrites behind the CPU's back (DMA): call a
+ * function that returns its immediate, store the result, exit */
+GUEST(g_dma,
+      LABEL(g_dma_entry)
+      "call 2f\nmov %rax, 0xa000\n"
+      EXIT
+      LABEL(g_dma_fn)
+      "2: mov $1, %eax\nret\n")
+SYM(g_dma_entry) SYM(g_dma_fn)
+
 /* TLB invalidation: remap a page, INVLPG, and a CR3 reload */
 GUEST(g_tlb,
       LABEL(g_tlb_entry)
@@ -495,6 +505,42 @@ static void put32(TestMachine *tm, uint64_t gpa, uint32_t v)
     memcpy(tm->ram + gpa, &v, 4);
 }
 
+static void tm_run_kicked(TestMachine *tm)
+{
+    int r;
+    while ((r = dbt_run_loop(tm->cpu, 0, NULL)) == VCPU_EXIT_KICKED)
+        ;
+    g_assert_cmpint(r, ==, VCPU_EXIT_SHUTDOWN);
+}
+
+/* A device writes new code over a function the CPU has decoded and says
+ * so (machine_ram_written -> dbt_cpu_ram_written): the next call runs
+ * the new code, not the cached block. */
+static void test_dma_code(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_dma, g_dma_end, g_dma_entry);
+    tm_run_kicked(&tm);
+    g_assert_cmpuint(get64(&tm, RESULTS), ==, 1);
+
+    uint64_t fn = addr_of(g_dma, g_dma_fn);
+    g_assert_cmpuint(tm.ram[fn], ==, 0xb8);         /* mov $imm32, %eax */
+    tm.ram[fn + 1] = 2;
+    dbt_cpu_ram_written(tm.cpu, fn, 5);
+    tm.cpu->rip = addr_of(g_dma, g_dma_entry);
+    tm.cpu->gpr[DBT_RSP] = 0x60000;
+    tm_run_kicked(&tm);
+    g_assert_cmpuint(get64(&tm, RESULTS), ==, 2);
+
+    /* a write that does not touch decoded code changes nothing */
+    dbt_cpu_ram_written(tm.cpu, 0x200000, 4096);
+    tm.cpu->rip = addr_of(g_dma, g_dma_entry);
+    tm.cpu->gpr[DBT_RSP] = 0x60000;
+    tm_run_kicked(&tm);
+    g_assert_cmpuint(get64(&tm, RESULTS), ==, 2);
+    tm_teardown(&tm);
+}
+
 static void test_modes(void)
 {
     TestMachine tm;
@@ -593,5 +639,6 @@ int main(int argc, char **argv)
     g_test_add_func("/dbt/sys/hlt", test_hlt);
     g_test_add_func("/dbt/sys/syscall", test_syscall);
     g_test_add_func("/dbt/sys/modes", test_modes);
+    g_test_add_func("/dbt/sys/dma-code", test_dma_code);
     return g_test_run();
 }

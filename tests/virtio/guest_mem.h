@@ -27,6 +27,7 @@ static inline void test_guest_init(TestGuest *g)
 {
     memset(g->ram, 0, sizeof(g->ram));
     g->mem.ptr = test_guest_ptr;
+    g->mem.written = NULL;
     g->mem.opaque = g;
 }
 

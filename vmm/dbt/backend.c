@@ -185,6 +185,15 @@ static int dbt_backend_vcpu_run(Vcpu *v)
     return dbt_run_loop(cpu, 0, NULL);
 }
 
+static void dbt_backend_ram_written(Machine *m, uint64_t gpa, uint64_t len)
+{
+    for (int i = 0; i < machine_vcpu_count(m); i++) {
+        DbtCpu *cpu = vcpu_backend_data(machine_vcpu(m, i));
+        if (cpu)
+            dbt_cpu_ram_written(cpu, gpa, len);
+    }
+}
+
 static void dbt_backend_vcpu_kick(Vcpu *v)
 {
     DbtCpu *cpu = vcpu_backend_data(v);
@@ -205,4 +214,5 @@ const CpuBackendOps cpu_backend_dbt = {
     .set_sregs = dbt_backend_set_sregs,
     .vcpu_run = dbt_backend_vcpu_run,
     .vcpu_kick = dbt_backend_vcpu_kick,
+    .ram_written = dbt_backend_ram_written,
 };

@@ -16,6 +16,7 @@ void dbt_cpu_init_common(DbtCpu *cpu)
     cpu->lf_op = DBT_LF_NONE;
     cpu->pat = 0x0007040600070406ull;
     cpu->misc_enable = 1;     /* fast strings */
+    pthread_mutex_init(&cpu->dma_lock, NULL);
     dbt_block_cache_init(cpu);
     dbt_fpu_env_init(cpu);
     dbt_set_cpl(cpu, 0);
@@ -95,6 +96,7 @@ void dbt_cpu_free(DbtCpu *cpu)
     dbt_prof_finish(cpu);
 #endif
     dbt_block_cache_fini(cpu);
+    pthread_mutex_destroy(&cpu->dma_lock);
     for (int k = 0; k < cpu->nram; k++) {
         free(cpu->ram[k].code);
         free(cpu->ram[k].blocks);

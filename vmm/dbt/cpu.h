@@ -23,6 +23,7 @@
 #ifndef VESSEL_DBT_CPU_H
 #define VESSEL_DBT_CPU_H
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -55,6 +56,9 @@ enum {
 };
 
 /* RFLAGS bits */
+/* Device-written code pages queued before everything is dropped. */
+#define DBT_DMA_QUEUE 256
+
 #define DBT_CF 0x0001u
 #define DBT_PF 0x0004u
 #define DBT_AF 0x0010u
@@ -343,6 +347,12 @@ struct DbtCpu {
     const DbtHostOps *host;
     int nr_vcpus;
     int kick;              /* set by vcpu_kick() from any thread (atomic) */
+    /* Pages with blocks that a device wrote (dma.c), from any thread. */
+    pthread_mutex_t dma_lock;
+    int dma_pending;       /* atomic: dma_pages has entries to drain */
+    bool dma_overflow;     /* more than DBT_DMA_QUEUE pages: drop all */
+    unsigned dma_n;
+    uint64_t dma_pages[DBT_DMA_QUEUE];
     int exit_code;         /* VcpuExit for DBT_EXIT */
     int pending_exit;      /* an MMIO write asked the machine to stop */
     uint64_t insn_count;   /* retired by the current dbt_run_loop() call */
@@ -697,6 +707,11 @@ void dbt_smp_protect_code(DbtCpu *cpu, uint64_t pa);
 
 /* ---- misc ---------------------------------------------------------------- */
 void dbt_cpu_init_common(DbtCpu *cpu);
+/* dma.c: [gpa, gpa+len) of guest RAM was written by a device (any
+ * thread); the vCPU drops blocks decoded from it at its next poll. */
+void dbt_cpu_ram_written(DbtCpu *cpu, uint64_t gpa, uint64_t len);
+/* On the vCPU's thread: drop the blocks of pages devices wrote. */
+void dbt_cpu_dma_drain(DbtCpu *cpu);
 /* A machine-mode CPU (paging, interrupts, devices through @host) over the
  * given RAM ranges (page aligned).  Registers at their reset values; the
  * caller sets the long-mode state. */

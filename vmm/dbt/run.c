@@ -49,6 +49,7 @@ static int poll_machine(DbtCpu *cpu)
 {
     Vcpu *v = cpu->vcpu;
     DBT_STAT_INC(cpu, polls);
+    dbt_cpu_dma_drain(cpu);     /* before any interrupt tells of the DMA */
     if (__atomic_exchange_n(&cpu->kick, 0, __ATOMIC_ACQ_REL))
         return DBT_RUN_KICKED;
     if (cpu->host->timer_due(cpu->machine))

@@ -39,6 +39,11 @@ static void *virtio_devices_ram(void *opaque, uint64_t gpa, uint64_t len)
     return machine_ram_ptr(opaque, gpa, len);
 }
 
+static void virtio_devices_ram_written(void *opaque, uint64_t gpa, uint64_t len)
+{
+    machine_ram_written(opaque, gpa, len);
+}
+
 static void virtio_devices_blk_free(gpointer p)
 {
     virtio_blk_destroy(p);
@@ -153,7 +158,7 @@ VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GE
     char **disks = cfg->disks, **nets = cfg->nets;
     VirtioDevices *vd = g_new0(VirtioDevices, 1);
     vd->m = m;
-    vd->mem = (VirtioGuestMem){ virtio_devices_ram, m };
+    vd->mem = (VirtioGuestMem){ virtio_devices_ram, virtio_devices_ram_written, m };
     vd->disks = g_ptr_array_new_with_free_func(virtio_devices_blk_free);
     vd->nets = g_ptr_array_new_with_free_func(virtio_net_port_free);
     PciHost *host = machine_pci(m);

@@ -101,7 +101,7 @@ static int virtq_elem_add(Virtqueue *vq, VirtqElem *elem, const VirtqDesc *d)
     *total += d->len;
     if (*total > UINT32_MAX)
         return -EIO;
-    elem->seg[n] = (VirtqSeg){ host, d->len };
+    elem->seg[n] = (VirtqSeg){ host, d->len, d->addr };
     if (writable)
         elem->nin++;
     else
@@ -199,6 +199,10 @@ int virtq_push(Virtqueue *vq, const VirtqElem *elem, uint32_t written)
         return virtq_break(vq);
     if (written > elem->in_len)
         written = (uint32_t)elem->in_len;
+    if (vq->mem->written)
+        for (unsigned i = elem->nout; i < elem->nout + elem->nin; i++)
+            if (elem->seg[i].len)
+                vq->mem->written(vq->mem->opaque, elem->seg[i].gpa, elem->seg[i].len);
     uint8_t *used = virtq_used(vq);
     uint32_t ent[2] = { elem->head, written };
     memcpy(used + 4 + 8u * (vq->used_idx % vq->size), ent, sizeof(ent));

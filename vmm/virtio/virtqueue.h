@@ -31,15 +31,19 @@
 #define VIRTQ_USED_F_NO_NOTIFY 1u
 
 /* Host view of guest RAM: a pointer for [gpa, gpa + len) if that whole
- * range is RAM, else NULL. */
+ * range is RAM, else NULL.  @written (may be NULL) is told of the guest
+ * buffers a pushed element may have had written into (before the used
+ * ring shows it), so a software CPU can drop code it decoded there. */
 typedef struct {
     void *(*ptr)(void *opaque, uint64_t gpa, uint64_t len);
+    void (*written)(void *opaque, uint64_t gpa, uint64_t len);
     void *opaque;
 } VirtioGuestMem;
 
 typedef struct {
     uint8_t *host;
     uint32_t len;
+    uint64_t gpa;
 } VirtqSeg;
 
 /* One popped buffer: @nout device-readable segments, then @nin writable. */
