@@ -10,7 +10,7 @@ PKGS="
   dbus-daemon dbus-bin
   busybox-static cpio xz-utils zstd e2fsprogs kmod
   iproute2 nftables dnsmasq-base
-  tmux ca-certificates bc
+  tmux ca-certificates bc time
   libvirt0 acpica-tools python3 lz4 binutils
 "
 if [ "$(id -u)" -ne 0 ]; then
