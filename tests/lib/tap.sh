@@ -43,6 +43,19 @@ tap_skip_if_quick() {
 
 tap_bail() { echo "Bail out! $1"; exit 1; }
 
+# The reference guest (scripts/guest-fetch.sh) for tests that boot it:
+# sets $guest, or skips the whole script when it or busybox is missing.
+tap_require_guest() {
+    guest=$(sh "$top_srcdir/scripts/guest-fetch.sh" 2>/dev/null) || tap_skip_all "guest kernel not available"
+    [ -f "$guest/vmlinuz" ] || tap_skip_all "guest kernel not available"
+    [ -x "${BUSYBOX:-/bin/busybox}" ] || tap_skip_all "busybox-static not installed"
+}
+
+# tap_guest_initramfs OUT: the reference busybox initramfs for $guest.
+tap_guest_initramfs() {
+    sh "$top_srcdir/scripts/mkinitramfs.sh" "$guest" "$1" || tap_bail "mkinitramfs failed"
+}
+
 wait_until() {
     _deadline=$(( $(date +%s) + $1 )); shift
     _delay=0.01

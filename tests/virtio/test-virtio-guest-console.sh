@@ -12,13 +12,11 @@ vmm=$top_builddir/vmm/vessel-vmm
 client=$top_builddir/tests/virtio/console-client
 [ -x "$vmm" ] || tap_skip_all "vessel-vmm not built"
 [ -x "$client" ] || tap_skip_all "console-client not built"
-guest=$(sh "$top_srcdir/scripts/guest-fetch.sh" 2>/dev/null) || tap_skip_all "guest kernel not available"
-[ -f "$guest/vmlinuz" ] || tap_skip_all "guest kernel not available"
-[ -x "${BUSYBOX:-/bin/busybox}" ] || tap_skip_all "busybox-static not installed"
+tap_require_guest
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-sh "$top_srcdir/scripts/mkinitramfs.sh" "$guest" "$work/base.cpio.gz" || tap_bail "mkinitramfs failed"
+tap_guest_initramfs "$work/base.cpio.gz"
 
 # The guest announces itself on hvc0 until the host's line arrives (the
 # host end may attach late: output with nobody attached is dropped).

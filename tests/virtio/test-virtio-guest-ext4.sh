@@ -18,13 +18,11 @@ PATH=$PATH:/sbin:/usr/sbin
 for t in mkfs.ext4 debugfs e2fsck; do
     command -v $t >/dev/null || tap_skip_all "$t not installed (e2fsprogs)"
 done
-guest=$(sh "$top_srcdir/scripts/guest-fetch.sh" 2>/dev/null) || tap_skip_all "guest kernel not available"
-[ -f "$guest/vmlinuz" ] || tap_skip_all "guest kernel not available"
-[ -x "${BUSYBOX:-/bin/busybox}" ] || tap_skip_all "busybox-static not installed"
+tap_require_guest
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-sh "$top_srcdir/scripts/mkinitramfs.sh" "$guest" "$work/base.cpio.gz" || tap_bail "mkinitramfs failed"
+tap_guest_initramfs "$work/base.cpio.gz"
 
 mkdir -p "$work/fs/host"
 echo "hello from the host $$" > "$work/fs/host/hello.txt"

@@ -12,9 +12,7 @@ vmm=$top_builddir/vmm/vessel-vmm
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root for a network namespace"
 command -v ip >/dev/null || tap_skip_all "iproute2 not installed"
 [ -c /dev/net/tun ] || tap_skip_all "no /dev/net/tun"
-guest=$(sh "$top_srcdir/scripts/guest-fetch.sh" 2>/dev/null) || tap_skip_all "guest kernel not available"
-[ -f "$guest/vmlinuz" ] || tap_skip_all "guest kernel not available"
-[ -x "${BUSYBOX:-/bin/busybox}" ] || tap_skip_all "busybox-static not installed"
+tap_require_guest
 
 ns=vessel-vnet-$$
 work=$(mktemp -d)
@@ -24,7 +22,7 @@ ip -n "$ns" tuntap add dev vtap0 mode tap || tap_bail "cannot create the tap"
 ip -n "$ns" addr add 10.0.2.1/24 dev vtap0
 ip -n "$ns" link set vtap0 up
 
-sh "$top_srcdir/scripts/mkinitramfs.sh" "$guest" "$work/base.cpio.gz" || tap_bail "mkinitramfs failed"
+tap_guest_initramfs "$work/base.cpio.gz"
 mkdir -p "$work/run/etc/vessel"
 cat > "$work/run/etc/vessel/run" <<'EOS'
 #!/bin/sh

@@ -11,13 +11,11 @@ tap_skip_if_quick
 
 vmm=$top_builddir/vmm/vessel-vmm
 [ -x "$vmm" ] || tap_skip_all "vessel-vmm not built"
-guest=$(sh "$top_srcdir/scripts/guest-fetch.sh" 2>/dev/null) || tap_skip_all "guest kernel not available"
-[ -f "$guest/vmlinuz" ] || tap_skip_all "guest kernel not available"
-[ -x "${BUSYBOX:-/bin/busybox}" ] || tap_skip_all "busybox-static not installed"
+tap_require_guest
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-sh "$top_srcdir/scripts/mkinitramfs.sh" "$guest" "$work/base.cpio.gz" || tap_bail "mkinitramfs failed"
+tap_guest_initramfs "$work/base.cpio.gz"
 
 # disk images: rw has known content (1 MiB), ro is 64 KiB of a pattern
 gen() { i=0; while [ $i -lt 60000 ]; do echo "block line $i $((i * 7 % 1013))"; i=$((i + 1)); done; }

@@ -10,13 +10,11 @@ tap_skip_if_quick
 
 vmm=$top_builddir/vmm/vessel-vmm
 [ -x "$vmm" ] || tap_skip_all "vessel-vmm not built"
-guest=$(sh "$top_srcdir/scripts/guest-fetch.sh" 2>/dev/null) || tap_skip_all "guest kernel not available"
-[ -f "$guest/vmlinuz" ] || tap_skip_all "guest kernel not available"
-[ -x "${BUSYBOX:-/bin/busybox}" ] || tap_skip_all "busybox-static not installed"
+tap_require_guest
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-sh "$top_srcdir/scripts/mkinitramfs.sh" "$guest" "$work/base.cpio.gz" || tap_bail "mkinitramfs failed"
+tap_guest_initramfs "$work/base.cpio.gz"
 mkdir -p "$work/run/etc/vessel"
 cat > "$work/run/etc/vessel/run" <<'EOS'
 dmesg | grep -E 'MMCONFIG|MCFG|rtc_cmos' | sed 's/^\[[ 0-9.]*\] /T-DMESG: /'
