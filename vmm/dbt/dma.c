@@ -49,8 +49,9 @@ void dbt_cpu_ram_written(DbtCpu *cpu, uint64_t gpa, uint64_t len)
 
 void dbt_cpu_dma_drain(DbtCpu *cpu)
 {
-    if (!__atomic_exchange_n(&cpu->dma_pending, 0, __ATOMIC_ACQ_REL))
-        return;
+    if (!__atomic_load_n(&cpu->dma_pending, __ATOMIC_ACQUIRE) ||
+        !__atomic_exchange_n(&cpu->dma_pending, 0, __ATOMIC_ACQ_REL))
+        return;     /* the common case costs a plain load, not a locked xchg */
     pthread_mutex_lock(&cpu->dma_lock);
     if (cpu->dma_overflow) {
         dbt_block_flush_all(cpu);
