@@ -43,7 +43,7 @@ void dbt_block_cache_fini(DbtCpu *cpu)
 
 void dbt_block_flush_all(DbtCpu *cpu)
 {
-    cpu->chain_gen++;
+    dbt_chain_invalidate(cpu);
     memset(cpu->hash, 0, sizeof(cpu->hash));
     memset(cpu->jc, 0, sizeof(cpu->jc));
     cpu->arena_used = 0;
@@ -127,7 +127,7 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
     for (int k = 0; k < 2; k++) {
         b->succ[k] = NULL;
         b->succ_rip[k] = 0;
-        b->succ_gen[k] = cpu->chain_gen - 1;
+        b->succ_gen[k] = cpu->chain_gen - 2;   /* matches no link */
     }
 
     uint64_t la = rip;

@@ -210,9 +210,8 @@ struct DbtBlock {
     uint8_t mode;          /* DbtMode it was decoded in (part of the key) */
     uint16_t n;
     /* chaining: the last two blocks that followed this one (taken and
-     * not taken, for a Jcc), each for (succ_rip, succ_gen); cpu->chain_gen
-     * changes whenever a translation, the privilege level or the block
-     * memory may have changed */
+     * not taken, for a Jcc), each for (succ_rip, succ_gen); see
+     * cpu->chain_gen */
     uint8_t succ_victim;   /* slot the next new successor replaces */
     uint32_t succ_gen[2];
     uint64_t succ_rip[2];
@@ -327,6 +326,12 @@ struct DbtCpu {
     DbtBlock *jc[1u << DBT_JC_BITS];   /* direct-mapped front cache of hash */
     uint8_t *arena;
     size_t arena_size, arena_used;
+    /* Successor links hold for one chain_gen: bit 0 is the privilege
+     * class (CPL 3) whose TLB checked the target's execute permission, the
+     * bits above count events that may have changed a translation, the
+     * mode or the block memory (dbt_chain_invalidate).  A CPL change only
+     * flips bit 0, so the kernel's and the user's links both survive
+     * system calls and interrupts. */
     uint32_t chain_gen;
     DbtBlock *prev_block;  /* block just executed, for chaining */
     const DbtBlock *cur_block;  /* block being executed, and its linear */
@@ -374,6 +379,12 @@ struct DbtCpu {
     uint64_t prof_next;
 #endif
 };
+
+/* Successor links made so far no longer hold (run.c). */
+static inline void dbt_chain_invalidate(DbtCpu *cpu)
+{
+    cpu->chain_gen += 2;
+}
 
 /* ---- exceptions (exception.c) ------------------------------------- */
 _Noreturn void dbt_raise(DbtCpu *cpu, int vector, uint32_t error);

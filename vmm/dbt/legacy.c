@@ -48,7 +48,7 @@ void dbt_mode_update(DbtCpu *cpu)
     if (m != cpu->mode || base != cpu->code_base) {
         cpu->mode = m;
         cpu->code_base = base;
-        cpu->chain_gen++;
+        dbt_chain_invalidate(cpu);
         cpu->leave_block = true;
     }
 }

@@ -39,7 +39,7 @@ uint8_t *dbt_ram_ptr(DbtCpu *cpu, uint64_t pa, uint64_t len, DbtRam **ramp)
 
 void dbt_tlb_select(DbtCpu *cpu)
 {
-    cpu->chain_gen++;
+    cpu->chain_gen = (cpu->chain_gen & ~1u) | (cpu->cpl == 3);
     cpu->mmu_cpl = cpu->cpl;
     cpu->tlb_cur = cpu->tlb[cpu->cpl == 3];
 }
@@ -58,7 +58,7 @@ static inline void tlb_entry_clear(DbtTlbEntry *e)
 
 void dbt_tlb_flush(DbtCpu *cpu, bool include_global)
 {
-    cpu->chain_gen++;
+    dbt_chain_invalidate(cpu);
     DBT_STAT_INC(cpu, flushes);
     for (int c = 0; c < 2; c++)
         for (unsigned k = 0; k < DBT_TLB_SIZE; k++)
@@ -69,7 +69,7 @@ void dbt_tlb_flush(DbtCpu *cpu, bool include_global)
 /* INVLPG: drop every entry in the same 2 MiB region (covers large pages) */
 void dbt_tlb_flush_page(DbtCpu *cpu, uint64_t la)
 {
-    cpu->chain_gen++;
+    dbt_chain_invalidate(cpu);
     uint64_t region = la & ~0x1fffffull;
     for (int c = 0; c < 2; c++)
         for (unsigned k = 0; k < DBT_TLB_SIZE; k++) {

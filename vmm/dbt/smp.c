@@ -81,7 +81,7 @@ void dbt_smp_acquire(DbtCpu *cpu)
     pthread_mutex_unlock(&smp->lock);
     /* others may have edited this vCPU's TLB and blocks meanwhile */
     cpu->prev_block = NULL;
-    cpu->chain_gen++;
+    dbt_chain_invalidate(cpu);
 }
 
 void dbt_smp_release(DbtCpu *cpu)
