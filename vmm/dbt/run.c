@@ -1,8 +1,9 @@
 /* run.c - the interpreter loop.
  *
  * Design note: the loop looks up the block at RIP (block.c), runs its
- * instructions back to back (rip/next_rip protocol in cpu.h), and between
- * blocks polls the machine (kick, timers, NMI, maskable interrupts with
+ * instructions back to back (rip/next_rip protocol in cpu.h) and, inside
+ * block_exec(), the blocks its successor links lead to; it comes back
+ * here for a lookup (no link) and to poll the machine (kick, timers, NMI, maskable interrupts with
  * IF and the STI/MOV SS shadow) every DBT_POLL_BLOCKS blocks or at once
  * after an op that may have opened an interrupt window.  With several
  * vCPUs the loop runs while holding the baton (smp.c) and offers it at
@@ -109,6 +110,19 @@ static void stop_set(DbtStop *stop, DbtStopReason why, DbtCpu *cpu)
     stop->rip = cpu->rip;
 }
 
+/* The successor of @prev at cpu->rip that @prev remembers, or NULL. */
+static inline DbtBlock *chain_next(DbtCpu *cpu, const DbtBlock *prev)
+{
+    uint32_t gen = cpu->chain_gen;
+    uint64_t rip = cpu->rip;
+    for (int k = 0; k < 2; k++)
+        if (prev->succ_rip[k] == rip && prev->succ_gen[k] == gen && prev->succ[k]->valid) {
+            DBT_STAT_INC(cpu, chain_hits);
+            return prev->succ[k];
+        }
+    return NULL;
+}
+
 /* The block at cpu->rip: one of the two successors the previous block
  * remembers, else a cache lookup (which then becomes a successor). */
 static inline DbtBlock *next_block(DbtCpu *cpu)
@@ -116,13 +130,9 @@ static inline DbtBlock *next_block(DbtCpu *cpu)
     DbtBlock *b, *prev = cpu->prev_block;
     uint32_t gen = cpu->chain_gen;
     uint64_t rip = cpu->rip;
-    if (likely(prev != NULL)) {
-        for (int k = 0; k < 2; k++)
-            if (prev->succ_rip[k] == rip && prev->succ_gen[k] == gen && prev->succ[k]->valid) {
-                DBT_STAT_INC(cpu, chain_hits);
-                cpu->prev_block = prev->succ[k];
-                return prev->succ[k];
-            }
+    if (likely(prev != NULL) && (b = chain_next(cpu, prev)) != NULL) {
+        cpu->prev_block = b;
+        return b;
     }
     b = dbt_block_get(cpu, rip);
     if (prev && cpu->chain_gen == gen) {
@@ -136,35 +146,55 @@ static inline DbtBlock *next_block(DbtCpu *cpu)
     return b;
 }
 
-/* Run the instructions [in, end) of one block (rip/next_rip protocol of
- * cpu.h).  Returns DBT_OK at the end of the block or when something asked
- * to leave it (cpu->leave_block), else the op's code (its instruction
- * retired).  Out of line so that nothing in the hot loop lives across
- * run_loop()'s setjmp: cpu stays in a register. */
-static __attribute__((noinline)) int block_exec(DbtCpu *cpu, const DbtInsn *in,
-                                                const DbtInsn *end)
+/* Run the instructions [b->insn, end) of block @b (rip/next_rip protocol
+ * of cpu.h), then, if @chain, the blocks @b's successor links lead to
+ * while the poll period lasts and nothing needs the run loop (a kick, a
+ * successor without a link).  Returns DBT_OK at the end of a block or
+ * when something asked to leave it (cpu->leave_block), else the op's
+ * code (its instruction retired).  Out of line so that nothing in the
+ * hot loop lives across run_loop()'s setjmp: cpu stays in a register. */
+static __attribute__((noinline)) int block_exec(DbtCpu *cpu, DbtBlock *b,
+                                                const DbtInsn *end, bool chain)
 {
-    const DbtInsn *first = in;
+    const DbtInsn *in = b->insn;
     uint64_t rip = cpu->rip;
-    int r = DBT_OK;
-    while (in < end) {
-        cpu->next_rip = rip + in->len;
-        r = in->op(cpu, in);
-        in++;
-        rip = cpu->next_rip;
-        cpu->rip = rip;
-        if (unlikely(r != DBT_OK))
-            break;
-        if (unlikely(cpu->leave_block)) {
-            cpu->leave_block = false;
-            break;
+    int r;
+    for (;;) {
+        const DbtInsn *first = in;
+        cpu->cur_block = b;
+        cpu->cur_block_rip = rip;
+        r = DBT_OK;
+        while (in < end) {
+            cpu->next_rip = rip + in->len;
+            r = in->op(cpu, in);
+            in++;
+            rip = cpu->next_rip;
+            cpu->rip = rip;
+            if (unlikely(r != DBT_OK))
+                break;
+            if (unlikely(cpu->leave_block)) {
+                cpu->leave_block = false;
+                r = -1;
+                break;
+            }
         }
-    }
-    cpu->insn_count += (uint64_t)(in - first);
+        cpu->insn_count += (uint64_t)(in - first);
 #ifdef DBT_STATS
-    cpu->stats.insns += (uint64_t)(in - first);
+        cpu->stats.insns += (uint64_t)(in - first);
 #endif
-    return r;
+        if (++cpu->poll_counter >= DBT_POLL_BLOCKS || unlikely(r != DBT_OK) || !chain
+            || __atomic_load_n(&cpu->kick, __ATOMIC_RELAXED))
+            break;
+        DbtBlock *next = chain_next(cpu, b);
+        if (!next)
+            break;
+        DBT_STAT_INC(cpu, blocks_run);
+        cpu->prev_block = b = next;
+        in = b->insn;
+        end = in + b->n;
+    }
+    cpu->cur_block = NULL;
+    return r < 0 ? DBT_OK : r;
 }
 
 /* A fault longjmp()ed out of block_exec(): count the instructions of the
@@ -248,7 +278,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
                 if (r)
                     return r == DBT_RUN_KICKED ? VCPU_EXIT_KICKED : r;
             }
-            if (++cpu->poll_counter >= DBT_POLL_BLOCKS
+            if (cpu->poll_counter >= DBT_POLL_BLOCKS
                 || __atomic_load_n(&cpu->kick, __ATOMIC_RELAXED)) {
                 cpu->poll_counter = 0;
                 if (cpu->smp && (cpu->yield_now || cpu->insn_count >= cpu->slice_end))
@@ -267,6 +297,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
         if (unlikely(cpu->trace >= 2))
             fprintf(stderr, "dbt: block %#llx\n", (unsigned long long)cpu->rip);
         const DbtInsn *end = b->insn + b->n;
+        bool chain = !max_insns;
         if (unlikely(max_insns && cpu->insn_count + b->n > max_insns))
             end = b->insn + (max_insns - cpu->insn_count);
         if (unlikely(cpu->poll_after_one)) {
@@ -274,10 +305,13 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
             cpu->poll_counter = DBT_POLL_BLOCKS;
             end = b->insn + 1;
         }
-        cpu->cur_block = b;
-        cpu->cur_block_rip = cpu->rip;
-        int r = block_exec(cpu, b->insn, end);
-        cpu->cur_block = NULL;
+#ifdef DBT_STATS
+        if (cpu->prof)
+            chain = false;
+#endif
+        if (unlikely(cpu->trace >= 2))
+            chain = false;
+        int r = block_exec(cpu, b, end, chain);
         if (unlikely(r != DBT_OK)) {
             if (r == DBT_END_BLOCK) {
                 cpu->poll_counter = DBT_POLL_BLOCKS;
