@@ -536,23 +536,44 @@ DBT_DEFINE_ACCESS(16, uint16_t)
 DBT_DEFINE_ACCESS(32, uint32_t)
 DBT_DEFINE_ACCESS(64, uint64_t)
 
-static inline uint64_t dbt_read(DbtCpu *cpu, uint64_t la, unsigned size)
+/* Access of a size known only at run time (1, 2, 4 or 8): one TLB
+ * check, then the size switch; always inlined (an out-of-line copy per
+ * file cost a call per memory operand). */
+static inline __attribute__((always_inline)) uint64_t dbt_read(DbtCpu *cpu, uint64_t la,
+                                                               unsigned size)
 {
-    switch (size) {
-    case 1: return dbt_read8(cpu, la);
-    case 2: return dbt_read16(cpu, la);
-    case 4: return dbt_read32(cpu, la);
-    default: return dbt_read64(cpu, la);
+    const DbtTlbEntry *e = &cpu->tlb_cur[(la >> 12) & (DBT_TLB_SIZE - 1)];
+    if (likely(e->tag_r == (la & DBT_PAGE_MASK) && (la & 0xfff) <= 0x1000 - size)) {
+        const void *p = (const void *)(e->addend + la);
+        uint16_t v2;
+        uint32_t v4;
+        uint64_t v8;
+        switch (size) {
+        case 1: return *(const uint8_t *)p;
+        case 2: memcpy(&v2, p, 2); return v2;
+        case 4: memcpy(&v4, p, 4); return v4;
+        default: memcpy(&v8, p, 8); return v8;
+        }
     }
+    return dbt_mem_read_slow(cpu, la, size);
 }
-static inline void dbt_write(DbtCpu *cpu, uint64_t la, unsigned size, uint64_t v)
+static inline __attribute__((always_inline)) void dbt_write(DbtCpu *cpu, uint64_t la,
+                                                            unsigned size, uint64_t v)
 {
-    switch (size) {
-    case 1: dbt_write8(cpu, la, (uint8_t)v); break;
-    case 2: dbt_write16(cpu, la, (uint16_t)v); break;
-    case 4: dbt_write32(cpu, la, (uint32_t)v); break;
-    default: dbt_write64(cpu, la, v); break;
+    const DbtTlbEntry *e = &cpu->tlb_cur[(la >> 12) & (DBT_TLB_SIZE - 1)];
+    if (likely(e->tag_w == (la & DBT_PAGE_MASK) && (la & 0xfff) <= 0x1000 - size)) {
+        void *p = (void *)(e->addend + la);
+        uint16_t v2 = (uint16_t)v;
+        uint32_t v4 = (uint32_t)v;
+        switch (size) {
+        case 1: *(uint8_t *)p = (uint8_t)v; break;
+        case 2: memcpy(p, &v2, 2); break;
+        case 4: memcpy(p, &v4, 4); break;
+        default: memcpy(p, &v, 8); break;
+        }
+        return;
     }
+    dbt_mem_write_slow(cpu, la, size, v);
 }
 /* Make sure [la, la+size) is writable now (may fault). */
 static inline void dbt_probe_write(DbtCpu *cpu, uint64_t la, unsigned size)
