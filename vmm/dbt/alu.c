@@ -295,7 +295,7 @@ int op_movsx(DbtCpu *cpu, const DbtInsn *i)
 int op_cmov(DbtCpu *cpu, const DbtInsn *i)
 {
     uint64_t v = dbt_rm_read(cpu, i, i->osz);
-    if (dbt_cond(cpu, i->sub))
+    if (dbt_cond_fast(cpu, i->sub))
         dbt_gr_write(cpu, i, i->osz, v);
     else if (i->osz == 4)
         cpu->gpr[i->reg] = (uint32_t)cpu->gpr[i->reg];
@@ -304,7 +304,7 @@ int op_cmov(DbtCpu *cpu, const DbtInsn *i)
 
 int op_setcc(DbtCpu *cpu, const DbtInsn *i)
 {
-    dbt_rm_write(cpu, i, 1, dbt_cond(cpu, i->sub));
+    dbt_rm_write(cpu, i, 1, dbt_cond_fast(cpu, i->sub));
     return DBT_OK;
 }
 

@@ -25,7 +25,7 @@ int op_ud(DbtCpu *cpu, const DbtInsn *i)
 
 int op_jcc(DbtCpu *cpu, const DbtInsn *i)
 {
-    if (dbt_cond(cpu, i->sub))
+    if (dbt_cond_fast(cpu, i->sub))
         branch_to(cpu, i, cpu->next_rip + i->imm);
     return DBT_OK;
 }

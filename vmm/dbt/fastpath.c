@@ -121,12 +121,35 @@ static int op_store32_bd(DbtCpu *cpu, const DbtInsn *i)
     return DBT_OK;
 }
 
+/* ---- Jcc in 64-bit code, one op per condition --------------------------- */
+
+#define DEF_JCC(cc)                                                         \
+static int op_jcc_##cc(DbtCpu *cpu, const DbtInsn *i)                       \
+{                                                                           \
+    if (dbt_cond_fast(cpu, cc)) {                                           \
+        uint64_t target = cpu->next_rip + i->imm;                           \
+        if (unlikely(!dbt_canonical(target)))                               \
+            dbt_raise(cpu, DBT_EXC_GP, 0);                                  \
+        cpu->next_rip = target;                                             \
+    }                                                                       \
+    return DBT_OK;                                                          \
+}
+DEF_JCC(0) DEF_JCC(1) DEF_JCC(2) DEF_JCC(3) DEF_JCC(4) DEF_JCC(5) DEF_JCC(6) DEF_JCC(7)
+DEF_JCC(8) DEF_JCC(9) DEF_JCC(10) DEF_JCC(11) DEF_JCC(12) DEF_JCC(13) DEF_JCC(14) DEF_JCC(15)
+
+static const DbtOp jcc_ops[16] = {
+    op_jcc_0, op_jcc_1, op_jcc_2, op_jcc_3, op_jcc_4, op_jcc_5, op_jcc_6, op_jcc_7,
+    op_jcc_8, op_jcc_9, op_jcc_10, op_jcc_11, op_jcc_12, op_jcc_13, op_jcc_14, op_jcc_15,
+};
+
 /* ---- selection ---------------------------------------------------------- */
 
 DbtOp dbt_op_specialise(const DbtInsn *in)
 {
     bool mem = in->flags & DBT_I_MEM;
     unsigned w = in->osz == 8;
+    if (in->op == op_jcc && !(in->flags & DBT_I_LEGACY))
+        return jcc_ops[in->sub & 15];
     if ((in->osz != 4 && in->osz != 8) || (in->flags & DBT_I_LOCK))
         return in->op;
     if (!mem) {
