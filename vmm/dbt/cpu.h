@@ -272,6 +272,7 @@ enum {
     DBT_LF_ADD, DBT_LF_ADC, DBT_LF_SUB, DBT_LF_SBB, DBT_LF_LOGIC,
     DBT_LF_INC, DBT_LF_DEC,
     DBT_LF_SHL, DBT_LF_SHR, DBT_LF_SAR,  /* lf_src1 = operand, lf_src2 = count (1..) */
+    DBT_LF_MUL,            /* lf_res = low half, lf_src1 = 1 if CF = OF = 1 */
     DBT_LF_LAST
 };
 

@@ -3,8 +3,8 @@
  * Arithmetic ops store (op, size, result, operands) with dbt_flags_lazy();
  * the six status flags are computed only when something reads them
  * (Jcc/SETcc/CMOVcc, PUSHF, ADC's carry, an interrupt frame, ...).  Ops
- * whose flags are cheap or rare (shifts, multiplies, bit ops) set them
- * eagerly with dbt_flags_set_status(). */
+ * whose flags are cheap or rare (rotates, bit ops) set them eagerly with
+ * dbt_flags_set_status(). */
 #include "vmm/dbt/cpu.h"
 
 static const uint8_t parity_table[256] = {
@@ -44,6 +44,7 @@ static bool lazy_cf(const DbtCpu *cpu)
     case DBT_LF_SBB: return cpu->lf_cf ? a <= b : a < b;
     case DBT_LF_INC:
     case DBT_LF_DEC: return cpu->lf_cf;
+    case DBT_LF_MUL: return cpu->lf_src1 != 0;
     case DBT_LF_SHL: {
         unsigned bits = cpu->lf_size * 8, c = (unsigned)cpu->lf_src2;
         return c <= bits ? (a >> (bits - c)) & 1 : false;
@@ -74,6 +75,7 @@ static bool lazy_of(const DbtCpu *cpu)
     case DBT_LF_DEC: return ((a ^ b) & (a ^ r) & sb) != 0;
     case DBT_LF_SHL: return ((r & sb) != 0) ^ lazy_cf(cpu);
     case DBT_LF_SHR: return (a & sb) != 0;
+    case DBT_LF_MUL: return a != 0;
     default: return false;
     }
 }

@@ -7,10 +7,10 @@
 typedef unsigned __int128 u128;
 typedef __int128 s128;
 
-static void mul_flags(DbtCpu *cpu, uint64_t lo, unsigned s, bool overflow)
+/* lazy: SF ZF PF from the low half, AF clear, CF = OF = @overflow */
+static inline void mul_flags(DbtCpu *cpu, uint64_t lo, unsigned s, bool overflow)
 {
-    dbt_flags_set_status(cpu, dbt_flags_szp(lo, s)
-                         | (overflow ? DBT_CF | DBT_OF : 0));
+    dbt_flags_lazy(cpu, DBT_LF_MUL, s, lo, overflow, 0);
 }
 
 /* write a double-width result: AX for bytes, rDX:rAX otherwise */
