@@ -167,6 +167,7 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
         if ((in->flags & DBT_I_END) || b->n >= DBT_BLOCK_MAX_INSNS || off >= 0x1000)
             break;
     }
+    dbt_block_flags_pass(b->insn, b->n);
     cpu->arena_used += sizeof(DbtBlock) + b->n * sizeof(DbtInsn);
     cpu->arena_used = (cpu->arena_used + 15) & ~(size_t)15;
 

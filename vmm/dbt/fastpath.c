@@ -142,6 +142,60 @@ static const DbtOp jcc_ops[16] = {
     op_jcc_8, op_jcc_9, op_jcc_10, op_jcc_11, op_jcc_12, op_jcc_13, op_jcc_14, op_jcc_15,
 };
 
+/* ---- dead flags ---------------------------------------------------------- */
+
+static DbtFlagUse flag_use(const DbtInsn *in)
+{
+    DbtOp op = in->op;
+    if (op == op_mov_rr64 || op == op_mov_rr32 || op == op_mov_gr64 || op == op_mov_gr32
+        || (op == op_lea && (in->flags & DBT_I_MEM)))   /* LEA reg,reg: #UD */
+        return DBT_FU_NONE;
+    for (unsigned k = 0; k < K_LAST; k++)
+        for (unsigned f = 0; f < 3; f++)
+            if (alu_ops[k][f][0] && (op == alu_ops[k][f][0] || op == alu_ops[k][f][1]))
+                return DBT_FU_SETS_ALL;
+    return dbt_shift_flag_use(op);
+}
+
+/* Backwards over the block with the set of live status flags: all of
+ * them at the end (the next block, an interrupt frame), none before an
+ * op that writes all six, all before an op that reads them or may fault
+ * (the exception frame holds RFLAGS). */
+void dbt_block_flags_pass(DbtInsn *insn, unsigned n)
+{
+    uint32_t live = DBT_STATUS_FLAGS;
+    for (unsigned k = n; k-- > 0;) {
+        DbtInsn *in = &insn[k];
+        switch (flag_use(in)) {
+        case DBT_FU_NONE:
+            break;
+        case DBT_FU_SETS_ALL:
+            live = 0;
+            break;
+        case DBT_FU_SETS_CF_OF:
+            if (!(live & (DBT_CF | DBT_OF)))
+                in->op = dbt_shift_flags_variant(in->op, false);
+            else
+                live &= ~(uint32_t)(DBT_CF | DBT_OF);
+            break;
+        default:
+            live = DBT_STATUS_FLAGS;
+            break;
+        }
+    }
+}
+
+void dbt_block_flags_exact(DbtInsn *insn, unsigned n)
+{
+    for (unsigned k = n; k-- > 0;) {
+        DbtOp full = dbt_shift_flags_variant(insn[k].op, true);
+        if (full)
+            insn[k].op = full;
+        else if (flag_use(&insn[k]) != DBT_FU_NONE)
+            break;
+    }
+}
+
 /* ---- selection ---------------------------------------------------------- */
 
 DbtOp dbt_op_specialise(const DbtInsn *in)

@@ -305,6 +305,8 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
             cpu->poll_counter = DBT_POLL_BLOCKS;
             end = b->insn + 1;
         }
+        if (unlikely(end != b->insn + b->n))
+            dbt_block_flags_exact(b->insn, (unsigned)(end - b->insn));
 #ifdef DBT_STATS
         if (cpu->prof)
             chain = false;

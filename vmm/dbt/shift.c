@@ -132,13 +132,95 @@ static int op_shift_ri32(DbtCpu *cpu, const DbtInsn *i)
     return DBT_OK;
 }
 
+/* C1 /0 /1 (ROL, ROR) with a register operand, an immediate count that
+ * is not 0 after masking and a 32/64-bit size.  Only CF and OF change;
+ * the _nf forms change no flag at all: dbt_block_flags_pass() picks them
+ * where a later instruction of the block overwrites CF and OF before
+ * anything can read them. */
+static inline uint64_t rotate_ri(const DbtInsn *i, unsigned s, uint64_t a)
+{
+    unsigned bits = s * 8, k = (unsigned)i->imm & (bits - 1);
+    uint64_t m = dbt_mask(s);
+    if (i->sub == SH_ROL)
+        return ((a << k) | (a >> (bits - k))) & m;
+    return ((a >> k) | (a << (bits - k))) & m;
+}
+
+static inline void rotate_flags(DbtCpu *cpu, const DbtInsn *i, unsigned s, uint64_t r)
+{
+    uint64_t sb = dbt_sign_bit(s);
+    bool cf, of;
+    if (i->sub == SH_ROL) {
+        cf = r & 1;
+        of = ((r & sb) != 0) ^ cf;
+    } else {
+        cf = (r & sb) != 0;
+        of = cf ^ ((r & (sb >> 1)) != 0);
+    }
+    dbt_flags_materialize(cpu);
+    cpu->rflags = (cpu->rflags & ~(uint64_t)(DBT_CF | DBT_OF))
+        | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0);
+}
+
+static int op_rotate_ri64(DbtCpu *cpu, const DbtInsn *i)
+{
+    uint64_t r = rotate_ri(i, 8, cpu->gpr[i->rm]);
+    rotate_flags(cpu, i, 8, r);
+    cpu->gpr[i->rm] = r;
+    return DBT_OK;
+}
+
+static int op_rotate_ri32(DbtCpu *cpu, const DbtInsn *i)
+{
+    uint64_t r = rotate_ri(i, 4, (uint32_t)cpu->gpr[i->rm]);
+    rotate_flags(cpu, i, 4, r);
+    cpu->gpr[i->rm] = r;
+    return DBT_OK;
+}
+
+static int op_rotate_ri64_nf(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->rm] = rotate_ri(i, 8, cpu->gpr[i->rm]);
+    return DBT_OK;
+}
+
+static int op_rotate_ri32_nf(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->rm] = rotate_ri(i, 4, (uint32_t)cpu->gpr[i->rm]);
+    return DBT_OK;
+}
+
 DbtOp dbt_shift_specialise(const DbtInsn *i)
 {
     bool w = i->osz == 8;
-    if (i->op != op_shift_E || (i->flags & DBT_I_MEM) || i->imm2 || i->sub < SH_SHL
+    if (i->op != op_shift_E || (i->flags & DBT_I_MEM) || i->imm2
         || (i->osz != 4 && !w) || (i->imm & (w ? 0x3f : 0x1f)) == 0)
         return i->op;
+    if (i->sub == SH_ROL || i->sub == SH_ROR)
+        return w ? op_rotate_ri64 : op_rotate_ri32;
+    if (i->sub < SH_SHL)
+        return i->op;
     return w ? op_shift_ri64 : op_shift_ri32;
+}
+
+DbtFlagUse dbt_shift_flag_use(DbtOp op)
+{
+    if (op == op_shift_ri64 || op == op_shift_ri32)
+        return DBT_FU_SETS_ALL;
+    if (op == op_rotate_ri64 || op == op_rotate_ri32)
+        return DBT_FU_SETS_CF_OF;
+    if (op == op_rotate_ri64_nf || op == op_rotate_ri32_nf)
+        return DBT_FU_NONE;
+    return DBT_FU_UNKNOWN;
+}
+
+DbtOp dbt_shift_flags_variant(DbtOp op, bool flags)
+{
+    if (flags)
+        return op == op_rotate_ri64_nf ? op_rotate_ri64
+            : op == op_rotate_ri32_nf ? op_rotate_ri32 : NULL;
+    return op == op_rotate_ri64 ? op_rotate_ri64_nf
+        : op == op_rotate_ri32 ? op_rotate_ri32_nf : NULL;
 }
 
 /* 0F A4/A5 SHLD (sub 0), 0F AC/AD SHRD (sub 1); imm2 != 0: count in CL */
