@@ -91,6 +91,10 @@ static void test_shutdown(void)
     fixture_wait_state(fx, p, ST_SHUTOFF);
     guint st, reason;
     fixture_state(fx, p, &st, &reason);
+    if (reason != 1) {
+        g_autofree char *log = read_log(fx, "polite");
+        g_test_message("domain log:\n%s", log ? log : "(none)");
+    }
     g_assert_cmpuint(reason, ==, 1);   /* shutdown */
     fixture_wait_event(fx, "polite", EV_STOPPED, 0);
 
@@ -357,6 +361,7 @@ static void test_console(void)
     fixture_start_daemon(fx, NULL);
     g_autofree char *p = fixture_define(fx, "talker", NULL);
     call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    fixture_wait_guest(fx, p, "talker");
 
     g_autoptr(GError) err = NULL;
     int fd = fixture_open_console(fx, p, 0, &err);
