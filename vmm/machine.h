@@ -97,6 +97,7 @@ uint64_t machine_cpu_time_ns(Machine *m);
 /* ---- running (machine_run.c) ---------------------------------------- */
 /* Create the backend's VM and vCPUs (machine_set_backend first). */
 gboolean machine_backend_init(Machine *m, GError **error);
+/* Stops the device timers for good, then destroys the vCPUs and the VM. */
 void machine_backend_fini(Machine *m);
 /* Start one thread per vCPU.  @on_exit is called on a vCPU thread for
  * every exit that is not VCPU_EXIT_KICKED (SHUTDOWN/RESET/CRASH, or a

@@ -85,6 +85,8 @@ struct Machine {
 
 /* machine.c */
 void vcpu_update_pending(Vcpu *v);
+/* Stop (and join) the device timer thread; idempotent. */
+void machine_timer_thread_stop(Machine *m);
 /* machine_run.c: leave the vCPU thread from inside the CPU backend
  * (only while the machine is stopping). */
 G_NORETURN void machine_vcpu_thread_exit(Vcpu *v);

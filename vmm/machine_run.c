@@ -39,6 +39,9 @@ gboolean machine_backend_init(Machine *m, GError **error)
 
 void machine_backend_fini(Machine *m)
 {
+    /* A device timer (the LAPIC's) kicks its vCPU through the backend:
+     * no timer may fire once the backend's vCPUs are gone. */
+    machine_timer_thread_stop(m);
     for (int i = 0; i < m->nvcpus; i++)
         m->cpu->vcpu_destroy(m->vcpus[i]);
     m->cpu->vm_destroy(m);
