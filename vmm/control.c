@@ -84,8 +84,11 @@ static char *control_info_json(const ControlOps *ops, void *opaque)
     g_string_append(s, ",\"accel\":");
     json_string(s, info.accel);
     g_string_append_printf(s, ",\"vcpus\":%d,\"memory_mib\":%" G_GUINT64_FORMAT
-                           ",\"cpu_time_ns\":%" G_GUINT64_FORMAT ",\"pid\":%ld}",
-                           info.vcpus, info.memory_mib, info.cpu_time_ns, info.pid);
+                           ",\"cpu_time_ns\":%" G_GUINT64_FORMAT
+                           ",\"serial_out_bytes\":%" G_GUINT64_FORMAT
+                           ",\"serial_dropped_bytes\":%" G_GUINT64_FORMAT ",\"pid\":%ld}",
+                           info.vcpus, info.memory_mib, info.cpu_time_ns, info.serial_out_bytes,
+                           info.serial_dropped_bytes, info.pid);
     return g_string_free(s, FALSE);
 }
 

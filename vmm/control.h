@@ -28,6 +28,7 @@ typedef struct {
     const char *name, *uuid, *accel;
     int vcpus;
     uint64_t memory_mib, cpu_time_ns;
+    uint64_t serial_out_bytes, serial_dropped_bytes; /* chardev_out/dropped_bytes */
     long pid;
     MachineState state;
 } ControlInfo;

@@ -177,7 +177,8 @@ gboolean machine_run_start(Machine *m, void (*on_exit)(void *opaque, int vcpu_ex
 {
     m->on_exit = on_exit;
     m->on_exit_opaque = opaque;
-    m->state = MACHINE_STATE_RUNNING;
+    if (m->state != MACHINE_STATE_PAUSED) /* paused before the start: --paused */
+        m->state = MACHINE_STATE_RUNNING;
     for (int i = 0; i < m->nvcpus; i++) {
         Vcpu *v = m->vcpus[i];
         int r = pthread_create(&v->thread, NULL, vcpu_thread, v);

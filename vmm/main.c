@@ -40,7 +40,7 @@ typedef struct {
     char **disks, **nets;
     gint64 memory_mib;
     int cpus;
-    gboolean no_reboot, version;
+    gboolean no_reboot, paused, version;
     /* state */
     Machine *m;
     VirtioDevices *virtio;   /* freed after the machine */
@@ -220,6 +220,8 @@ static void vmm_ctl_info(void *opaque, ControlInfo *info)
     info->vcpus = vmm->cpus;
     info->memory_mib = vmm->memory_mib;
     info->cpu_time_ns = machine_cpu_time_ns(vmm->m);
+    info->serial_out_bytes = chardev_out_bytes(vmm->chr);
+    info->serial_dropped_bytes = chardev_dropped_bytes(vmm->chr);
     info->pid = (long)getpid();
     info->state = vmm_ctl_state(vmm);
 }
@@ -286,6 +288,7 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "name", 0, 0, G_OPTION_ARG_STRING, &vmm->name, N_("VM name"), "NAME" },
         { "uuid", 0, 0, G_OPTION_ARG_STRING, &vmm->uuid, N_("VM UUID"), "UUID" },
         { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &vmm->no_reboot, N_("exit with status 3 when the guest resets"), NULL },
+        { "paused", 0, 0, G_OPTION_ARG_NONE, &vmm->paused, N_("start with the vCPUs paused; `resume` on the control channel starts them"), NULL },
         { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &vmm->pidfile, N_("write the process id to FILE"), "FILE" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &vmm->version, N_("print the version and exit"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -328,6 +331,10 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         vmm->serial = g_strdup("stdio");
     if (vmm->console && !strcmp(vmm->console, "stdio") && !strcmp(vmm->serial, "stdio")) {
         vmm_fail("%s", _("--console stdio needs --serial on something other than stdio"));
+        return EXIT_USAGE;
+    }
+    if (vmm->paused && !vmm->control) {
+        vmm_fail("%s", _("--paused needs --control (nothing could resume the guest)"));
         return EXIT_USAGE;
     }
     if (!vmm->name)
@@ -448,6 +455,8 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     }
     g_unix_signal_add(SIGTERM, vmm_signal, vmm);
     g_unix_signal_add(SIGINT, vmm_signal, vmm);
+    if (vmm->paused)
+        machine_set_state(vmm->m, MACHINE_STATE_PAUSED);
     if (!machine_run_start(vmm->m, vmm_on_vcpu_exit, vmm, &error)) {
         vmm_fail("%s", error->message);
         machine_backend_fini(vmm->m);
