@@ -118,6 +118,8 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
         argv_add(b, "--no-reboot");
     if (params->pidfile)
         argv_add_pair(b, "--pidfile", params->pidfile);
+    if (params->paused)
+        argv_add(b, "--paused");
     g_ptr_array_add(b, NULL);
     return (GStrv)g_ptr_array_free(g_steal_pointer(&b), FALSE);
 }

@@ -7,7 +7,7 @@
  *   VMM --kernel K [--initrd I] [--cmdline C] --memory MIB --cpus N
  *       --accel A [--disk F[,readonly]]... [--net tap=T[,mac=M]]...
  *       [--serial S] [--console S] [--control unix:P|fd:N] --name NAME --uuid UUID
- *       [--no-reboot] [--pidfile F]
+ *       [--no-reboot] [--pidfile F] [--paused]
  * on_reboot='destroy' gives --no-reboot; on_poweroff and on_crash are
  * the daemon's business (it sees the VMM's exit status). */
 #ifndef VESSEL_DOMAIN_VMM_H
@@ -25,6 +25,7 @@ typedef struct {
     const char *control_path;  /* --control unix:PATH; NULL: see control_fd */
     int control_fd;            /* --control fd:N if >= 0 and no control_path; use -1 for none */
     const char *pidfile;       /* --pidfile; NULL: none */
+    gboolean paused;           /* --paused: vCPUs wait for `resume` on the control channel */
     const char *const *tap_names; /* one tap name per interface (def->n_nets entries);
                                    * NULL: use each interface's <target dev=> */
 } DomainVmmParams;

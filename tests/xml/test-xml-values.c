@@ -181,6 +181,12 @@ test_argv_params(void)
     /* the name stays one argument even with a space */
     g_assert_cmpstr(argv[g_strv_length(argv) - 3], ==, "a b");
 
+    params.paused = TRUE;       /* the daemon resumes after attaching */
+    g_auto(GStrv) paused = domain_def_to_vmm_argv(def, &params, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(paused[g_strv_length(paused) - 1], ==, "--paused");
+    params.paused = FALSE;
+
     params.accel = "tcg";
     g_assert_null(domain_def_to_vmm_argv(def, &params, &error));
     g_assert_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID);
