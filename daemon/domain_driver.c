@@ -436,18 +436,19 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
         g_usleep(backoff);
         backoff = MIN(backoff * 2, 200000);
     }
-    if (ready && (flags & DOMAIN_START_PAUSED)) {
-        g_autofree char *r = vmm_control_request(control, "pause",
-                                                 DAEMON_CONTROL_TIMEOUT_MS, &cerr);
-        ready = r != NULL;
-    }
-
+    /* The VMM starts paused (--paused): attach to the console before the
+     * guest runs, so its first lines reach the log, then let it go. */
     ConsoleRelay *relay = NULL;
     if (ready && (def->serial || def->console)) {
         g_autoptr(GError) rerr = NULL;
         relay = console_relay_new(d->context, console, log, &rerr);
         if (!relay)
             domain_log(d, def->name, "console not connected: %s", rerr->message);
+    }
+    if (ready && !(flags & DOMAIN_START_PAUSED)) {
+        g_autofree char *r = vmm_control_request(control, "resume",
+                                                 DAEMON_CONTROL_TIMEOUT_MS, &cerr);
+        ready = r != NULL;
     }
 
     domain_list_lock(d->domains);

@@ -81,6 +81,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         .control_path = p->control_path,
         .control_fd = -1,
         .tap_names = p->tap_names,
+        .paused = TRUE, /* resumed once the console relay is attached */
     };
     g_autoptr(GError) xerr = NULL;
     g_auto(GStrv) argv = domain_def_to_vmm_argv(p->def, &vp, &xerr);
