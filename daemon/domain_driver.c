@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "console_relay.h"
+#include "domain_console.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "domain_driver.h"
@@ -333,10 +334,7 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
         domain_log(d, dom->def->name, "VMM pid %d killed by signal %d", (int)pid,
                    WTERMSIG(status));
 
-    if (dom->console) {
-        console_relay_free(dom->console);
-        dom->console = NULL;
-    }
+    domain_console_close_all(dom);
     remove_runtime_files(d, dom);
     dom->pid = 0;
     dom->pid_start = 0;
