@@ -178,8 +178,10 @@ static gboolean vmm_ctl_pause(void *opaque, GError **error)
 {
     (void)error;
     Vmm *vmm = opaque;
-    /* The vCPUs are kicked out of the CPU and park until resumed. */
+    /* The vCPUs are kicked out of the CPU and park until resumed; disk
+     * requests in flight finish and no new one starts. */
     machine_set_state(vmm->m, MACHINE_STATE_PAUSED);
+    virtio_devices_set_paused(vmm->virtio, true);
     return TRUE;
 }
 
@@ -187,6 +189,7 @@ static gboolean vmm_ctl_resume(void *opaque, GError **error)
 {
     (void)error;
     Vmm *vmm = opaque;
+    virtio_devices_set_paused(vmm->virtio, false);
     machine_set_state(vmm->m, MACHINE_STATE_RUNNING);
     return TRUE;
 }
@@ -379,6 +382,7 @@ static gboolean vmm_write_pidfile(Vmm *vmm, GError **error)
 static void vmm_clear(Vmm *vmm)
 {
     control_server_free(vmm->ctl);
+    virtio_devices_stop(vmm->virtio);   /* device threads use the machine */
     machine_free(vmm->m);
     virtio_devices_free(vmm->virtio);
     chardev_free(vmm->chr);

@@ -2,7 +2,8 @@
  * machine's PCI bus, in a fixed order (rng, then disks in command-line
  * order, then nets, then the console), with guest memory reached through
  * machine_ram_ptr().  Console input arrives on the main thread and is
- * handed to the device under the machine's device lock. */
+ * handed to the device under the machine's device lock; each disk has an
+ * I/O thread that takes that lock itself (blk.c). */
 #include "config.h"
 
 #include "vmm/virtio/virtio_devices.h"
@@ -26,6 +27,7 @@ typedef struct {
 
 struct VirtioDevices {
     VirtioGuestMem mem;
+    IoThreadLock lock;      /* the machine's device lock */
     VirtioRng *rng;
     GPtrArray *disks;       /* VirtioBlk * */
     GPtrArray *nets;        /* VirtioNetPort * */
@@ -47,6 +49,16 @@ static void virtio_devices_ram_written(void *opaque, uint64_t gpa, uint64_t len)
 static void virtio_devices_blk_free(gpointer p)
 {
     virtio_blk_destroy(p);
+}
+
+static void virtio_devices_lock(void *opaque)
+{
+    machine_lock(opaque);
+}
+
+static void virtio_devices_unlock(void *opaque)
+{
+    machine_unlock(opaque);
 }
 
 /* Main thread: frames are waiting on the tap. */
@@ -159,6 +171,7 @@ VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GE
     VirtioDevices *vd = g_new0(VirtioDevices, 1);
     vd->m = m;
     vd->mem = (VirtioGuestMem){ virtio_devices_ram, virtio_devices_ram_written, m };
+    vd->lock = (IoThreadLock){ virtio_devices_lock, virtio_devices_unlock, m };
     vd->disks = g_ptr_array_new_with_free_func(virtio_devices_blk_free);
     vd->nets = g_ptr_array_new_with_free_func(virtio_net_port_free);
     PciHost *host = machine_pci(m);
@@ -175,7 +188,7 @@ VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GE
             virtio_devices_free(vd);
             return NULL;
         }
-        VirtioBlk *blk = virtio_blk_create(host, &vd->mem, bb);
+        VirtioBlk *blk = virtio_blk_create(host, &vd->mem, &vd->lock, bb);
         if (!blk)
             goto full;
         g_ptr_array_add(vd->disks, blk);
@@ -206,6 +219,18 @@ full:
                 _("no free PCI slot or MMIO space for a virtio device"));
     virtio_devices_free(vd);
     return NULL;
+}
+
+void virtio_devices_set_paused(VirtioDevices *vd, bool paused)
+{
+    for (guint i = 0; vd && i < vd->disks->len; i++)
+        virtio_blk_set_paused(g_ptr_array_index(vd->disks, i), paused);
+}
+
+void virtio_devices_stop(VirtioDevices *vd)
+{
+    for (guint i = 0; vd && i < vd->disks->len; i++)
+        virtio_blk_stop(g_ptr_array_index(vd->disks, i));
 }
 
 void virtio_devices_free(VirtioDevices *vd)

@@ -147,6 +147,13 @@ int virtio_pci_push(VirtioPci *vp, unsigned q, const VirtqElem *elem, uint32_t w
     return r;
 }
 
+bool virtio_pci_queue_active(const VirtioPci *vp, unsigned q)
+{
+    return q < vp->ops->num_queues && vp->vq[q].ready &&
+           (vp->status & VIRTIO_STATUS_DRIVER_OK) &&
+           !(vp->status & VIRTIO_STATUS_NEEDS_RESET) && pci_device_bus_master(vp->pci);
+}
+
 void virtio_pci_queue_done(VirtioPci *vp, unsigned q)
 {
     if (q < vp->ops->num_queues && virtq_should_notify(&vp->vq[q]))
@@ -334,9 +341,7 @@ static int virtio_pci_bar_write(void *opaque, uint64_t off, uint64_t val, unsign
         virtio_pci_common_write(vp, (unsigned)off, (uint32_t)val, size);
     } else if (off >= VIRTIO_PCI_NOTIFY_OFF) {
         uint64_t q = (off - VIRTIO_PCI_NOTIFY_OFF) / VIRTIO_PCI_NOTIFY_MULT;
-        if (q < vp->ops->num_queues && vp->vq[q].ready &&
-            (vp->status & VIRTIO_STATUS_DRIVER_OK) &&
-            !(vp->status & VIRTIO_STATUS_NEEDS_RESET) && pci_device_bus_master(vp->pci))
+        if (q < vp->ops->num_queues && virtio_pci_queue_active(vp, (unsigned)q))
             vp->ops->queue_notify(vp->opaque, vp, (unsigned)q);
     } else if (off >= VIRTIO_PCI_DEVICE_OFF && off - VIRTIO_PCI_DEVICE_OFF + size <= vp->config_size) {
         if (vp->ops->config_write)
