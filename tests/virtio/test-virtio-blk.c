@@ -30,35 +30,35 @@
 typedef struct {
     BlockBackend bb;
     BlockBackend *raw;
-    GMutex lock;
-    GCond cond;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
     bool open, entered, left;
 } GatedDisk;
 
 static bool gated_wait(GatedDisk *g, const bool *flag)
 {
     gint64 deadline = g_get_monotonic_time() + vt_timeout_ms(20000) * G_TIME_SPAN_MILLISECOND;
-    g_mutex_lock(&g->lock);
-    while (!*flag && g_cond_wait_until(&g->cond, &g->lock, deadline))
+    pthread_mutex_lock(&g->lock);
+    while (!*flag && vdriver_cond_wait_until(&g->cond, &g->lock, deadline))
         ;
     bool ok = *flag;
-    g_mutex_unlock(&g->lock);
+    pthread_mutex_unlock(&g->lock);
     return ok;
 }
 
 static void gated_set(GatedDisk *g, bool *flag)
 {
-    g_mutex_lock(&g->lock);
+    pthread_mutex_lock(&g->lock);
     *flag = true;
-    g_cond_broadcast(&g->cond);
-    g_mutex_unlock(&g->lock);
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->lock);
 }
 
 static bool gated_get(GatedDisk *g, const bool *flag)
 {
-    g_mutex_lock(&g->lock);
+    pthread_mutex_lock(&g->lock);
     bool v = *flag;
-    g_mutex_unlock(&g->lock);
+    pthread_mutex_unlock(&g->lock);
     return v;
 }
 
@@ -88,8 +88,8 @@ static void gated_close(BlockBackend *bb)
 {
     GatedDisk *g = (GatedDisk *)bb;
     block_backend_close(g->raw);
-    g_cond_clear(&g->cond);
-    g_mutex_clear(&g->lock);
+    pthread_cond_destroy(&g->cond);
+    pthread_mutex_destroy(&g->lock);
     g_free(g);
 }
 
@@ -103,8 +103,8 @@ static const BlockBackendOps gated_ops = {
 static BlockBackend *gated_new(BlockBackend *raw)
 {
     GatedDisk *g = g_new0(GatedDisk, 1);
-    g_mutex_init(&g->lock);
-    g_cond_init(&g->cond);
+    pthread_mutex_init(&g->lock, NULL);
+    vdriver_cond_init(&g->cond);
     g->raw = raw;
     g->bb = *raw;
     g->bb.ops = &gated_ops;
@@ -453,9 +453,9 @@ static gpointer gated_call_thread(gpointer data)
 {
     GatedCall *c = data;
     c->fn(c->f);
-    g_mutex_lock(&c->f->d.lock);
+    pthread_mutex_lock(&c->f->d.lock);
     c->used = test_u16_get(&c->f->d.g, TQ_USED + 2);
-    g_mutex_unlock(&c->f->d.lock);
+    pthread_mutex_unlock(&c->f->d.lock);
     c->left = gated_get(c->f->gate, &c->f->gate->left);
     gated_set(c->f->gate, &c->returned);
     return NULL;
@@ -469,10 +469,10 @@ static void gated_call(Fx *f, void (*fn)(Fx *f), GatedCall *c)
     /* A deadline, not a synchronisation: a correct device never returns
      * here, so this only decides how likely a broken one is caught. */
     gint64 until = g_get_monotonic_time() + 200 * G_TIME_SPAN_MILLISECOND;
-    g_mutex_lock(&f->gate->lock);
-    while (!c->returned && g_cond_wait_until(&f->gate->cond, &f->gate->lock, until))
+    pthread_mutex_lock(&f->gate->lock);
+    while (!c->returned && vdriver_cond_wait_until(&f->gate->cond, &f->gate->lock, until))
         ;
-    g_mutex_unlock(&f->gate->lock);
+    pthread_mutex_unlock(&f->gate->lock);
     gated_set(f->gate, &f->gate->open);
     g_thread_join(t);
     g_assert_true(c->left);

@@ -16,11 +16,12 @@
 #include "vmm/virtio/virtio_pci.h"
 
 #include <glib.h>
+#include <pthread.h>
 
 typedef struct {
     TestGuest g;
-    GMutex lock;
-    GCond irq;
+    pthread_mutex_t lock;
+    pthread_cond_t irq;
     IoBus *bus;
     PciHost *host;
     PciDevice *dev;
@@ -32,6 +33,11 @@ typedef struct {
 } VDriver;
 
 void vdriver_init(VDriver *d);
+/* pthread condition variables on CLOCK_MONOTONIC (plain pthreads, so a
+ * ThreadSanitizer build sees every lock); waits until @deadline_us
+ * (g_get_monotonic_time's clock), FALSE once it passed. */
+void vdriver_cond_init(pthread_cond_t *c);
+gboolean vdriver_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, gint64 deadline_us);
 /* The device lock for devices that take it from their own threads. */
 IoThreadLock vdriver_device_lock(VDriver *d);
 /* Wait, holding the device lock, until @done(@d, @arg) is true.  FALSE if
