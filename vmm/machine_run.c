@@ -58,7 +58,8 @@ MachineState machine_state(Machine *m)
 static bool vcpu_must_park(Vcpu *v)
 {
     Machine *m = v->m;
-    return m->park_all || m->state == MACHINE_STATE_PAUSED;
+    return m->park_all || m->state == MACHINE_STATE_PAUSED ||
+           m->state == MACHINE_STATE_CRASHED;
 }
 
 static void machine_kick_all(Machine *m)
@@ -136,6 +137,8 @@ static void *vcpu_thread(void *opaque)
             r = m->cpu->vcpu_run(v);
         if (r == VCPU_EXIT_KICKED)
             continue;
+        if (r == VCPU_EXIT_CRASH)
+            machine_crash_record(v);
         machine_lock(m);
         v->exit_pending = true;
         machine_unlock(m);

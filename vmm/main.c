@@ -37,10 +37,12 @@ enum {
 typedef struct {
     /* options */
     char *kernel, *initrd, *cmdline, *accel, *serial, *console, *control, *name, *uuid, *pidfile;
+    char *on_crash;
     char **disks, **nets;
     gint64 memory_mib;
     int cpus;
     gboolean no_reboot, paused, version;
+    gboolean preserve_crash; /* --on-crash preserve */
     /* state */
     Machine *m;
     VirtioDevices *virtio;   /* freed after the machine */
@@ -64,7 +66,8 @@ static void vmm_finish(Vmm *vmm, int code)
     if (vmm->finishing)
         return;
     vmm->finishing = TRUE;
-    vmm->exit_code = code;
+    if (vmm->exit_code != EXIT_CRASH || code == EXIT_ERROR)
+        vmm->exit_code = code;
     if (vmm->m)
         machine_set_state(vmm->m, MACHINE_STATE_SHUTTING_DOWN);
     g_main_loop_quit(vmm->loop);
@@ -126,10 +129,33 @@ static void vmm_reboot(Vmm *vmm)
 
 static void vmm_guest_reset(Vmm *vmm)
 {
-    if (vmm->no_reboot)
+    if (vmm->no_reboot) {
         vmm_finish(vmm, EXIT_RESET);
-    else
-        vmm_reboot(vmm);
+        return;
+    }
+    vmm->exit_code = EXIT_POWEROFF;  /* a preserved crash is over */
+    machine_crash_clear(vmm->m);
+    vmm_reboot(vmm);
+}
+
+/* One line on stderr (the daemon's domain log) says why; then exit 4, or
+ * with --on-crash preserve keep the stopped guest for `info` until
+ * `quit` (exit 4) or `reset`. */
+static void vmm_guest_crashed(Vmm *vmm)
+{
+    MachineCrash c;
+    if (machine_crash_info(vmm->m, &c)) {
+        g_autofree char *why = machine_crash_describe(&c);
+        vmm_fail(_("guest crashed: %s"), why);
+    } else {
+        vmm_fail("%s", _("guest crashed"));
+    }
+    if (!vmm->preserve_crash) {
+        vmm_finish(vmm, EXIT_CRASH);
+        return;
+    }
+    vmm->exit_code = EXIT_CRASH; /* for quit and SIGTERM from now on */
+    machine_set_state(vmm->m, MACHINE_STATE_CRASHED);
 }
 
 static gboolean vmm_exit_event(gpointer data)
@@ -146,8 +172,7 @@ static gboolean vmm_exit_event(gpointer data)
         vmm_guest_reset(vmm);
         break;
     case VCPU_EXIT_CRASH:
-        vmm_fail("%s", _("guest crashed (triple fault or invalid CPU state)"));
-        vmm_finish(vmm, EXIT_CRASH);
+        vmm_guest_crashed(vmm);
         break;
     default:
         vmm_fail(_("vCPU failed: %s"), g_strerror(-ev->vcpu_exit));
@@ -174,10 +199,21 @@ static MachineState vmm_ctl_state(void *opaque)
     return vmm->finishing ? MACHINE_STATE_SHUTTING_DOWN : machine_state(vmm->m);
 }
 
+/* Commands that make no sense for a crashed guest (--on-crash preserve). */
+static gboolean vmm_ctl_refuse_crashed(Vmm *vmm, GError **error)
+{
+    if (machine_state(vmm->m) != MACHINE_STATE_CRASHED)
+        return FALSE;
+    g_set_error_literal(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
+                        "the guest crashed (reset or quit)");
+    return TRUE;
+}
+
 static gboolean vmm_ctl_pause(void *opaque, GError **error)
 {
-    (void)error;
     Vmm *vmm = opaque;
+    if (vmm_ctl_refuse_crashed(vmm, error))
+        return FALSE;
     /* The vCPUs are kicked out of the CPU and park until resumed; disk
      * requests in flight finish and no new one starts. */
     machine_set_state(vmm->m, MACHINE_STATE_PAUSED);
@@ -187,8 +223,9 @@ static gboolean vmm_ctl_pause(void *opaque, GError **error)
 
 static gboolean vmm_ctl_resume(void *opaque, GError **error)
 {
-    (void)error;
     Vmm *vmm = opaque;
+    if (vmm_ctl_refuse_crashed(vmm, error))
+        return FALSE;
     virtio_devices_set_paused(vmm->virtio, false);
     machine_set_state(vmm->m, MACHINE_STATE_RUNNING);
     return TRUE;
@@ -196,8 +233,9 @@ static gboolean vmm_ctl_resume(void *opaque, GError **error)
 
 static gboolean vmm_ctl_powerdown(void *opaque, GError **error)
 {
-    (void)error;
     Vmm *vmm = opaque;
+    if (vmm_ctl_refuse_crashed(vmm, error))
+        return FALSE;
     machine_power_button(vmm->m);
     return TRUE;
 }
@@ -225,6 +263,7 @@ static void vmm_ctl_info(void *opaque, ControlInfo *info)
     info->cpu_time_ns = machine_cpu_time_ns(vmm->m);
     info->serial_out_bytes = chardev_out_bytes(vmm->chr);
     info->serial_dropped_bytes = chardev_dropped_bytes(vmm->chr);
+    info->crashed = machine_crash_info(vmm->m, &info->crash);
     info->pid = (long)getpid();
     info->state = vmm_ctl_state(vmm);
 }
@@ -292,6 +331,7 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "uuid", 0, 0, G_OPTION_ARG_STRING, &vmm->uuid, N_("VM UUID"), "UUID" },
         { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &vmm->no_reboot, N_("exit with status 3 when the guest resets"), NULL },
         { "paused", 0, 0, G_OPTION_ARG_NONE, &vmm->paused, N_("start with the vCPUs paused; `resume` on the control channel starts them"), NULL },
+        { "on-crash", 0, 0, G_OPTION_ARG_STRING, &vmm->on_crash, N_("exit (status 4, the default) or preserve: keep the crashed guest stopped for `info` until `quit` (status 4) or `reset`"), "ACTION" },
         { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &vmm->pidfile, N_("write the process id to FILE"), "FILE" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &vmm->version, N_("print the version and exit"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -334,6 +374,15 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         vmm->serial = g_strdup("stdio");
     if (vmm->console && !strcmp(vmm->console, "stdio") && !strcmp(vmm->serial, "stdio")) {
         vmm_fail("%s", _("--console stdio needs --serial on something other than stdio"));
+        return EXIT_USAGE;
+    }
+    if (vmm->on_crash && strcmp(vmm->on_crash, "exit") && strcmp(vmm->on_crash, "preserve")) {
+        vmm_fail(_("--on-crash must be exit or preserve, not '%s'"), vmm->on_crash);
+        return EXIT_USAGE;
+    }
+    vmm->preserve_crash = vmm->on_crash && !strcmp(vmm->on_crash, "preserve");
+    if (vmm->preserve_crash && !vmm->control) {
+        vmm_fail("%s", _("--on-crash preserve needs --control (nothing could end the VMM)"));
         return EXIT_USAGE;
     }
     if (vmm->paused && !vmm->control) {
@@ -400,6 +449,7 @@ static void vmm_clear(Vmm *vmm)
     g_free(vmm->name);
     g_free(vmm->uuid);
     g_free(vmm->pidfile);
+    g_free(vmm->on_crash);
     g_free(vmm->accel_note);
     g_strfreev(vmm->disks);
     g_strfreev(vmm->nets);

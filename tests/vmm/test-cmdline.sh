@@ -31,6 +31,8 @@ expect 2 1 "bad --accel is a usage error" -- --kernel x --accel tcg
 expect 2 1 "zero memory is a usage error" -- --kernel x --memory 0
 expect 2 1 "stray argument is a usage error" -- --kernel x extra
 expect 2 1 "--paused without --control is a usage error" -- --kernel x --paused
+expect 2 1 "bad --on-crash is a usage error" -- --kernel x --on-crash reboot
+expect 2 1 "--on-crash preserve without --control is a usage error" -- --kernel x --on-crash preserve
 expect 1 1 "missing kernel file: exit 1, one line" -- --kernel "$tmp/nope"
 grep -q "nope" "$tmp/err"; tap_ok $? "the message names the file"
 printf 'not a kernel at all\n' >"$tmp/junk"

@@ -423,6 +423,12 @@ static gboolean serial_out_reached(gpointer data)
     return info_u64(w->fd, "serial_out_bytes") >= w->want;
 }
 
+static gboolean status_is_crashed(gpointer data)
+{
+    g_autofree char *s = request(*(int *)data, "status");
+    return !strcmp(s, "ok crashed");
+}
+
 static void recv_exactly(int fd, char *buf, size_t len)
 {
     size_t got = 0;
@@ -542,6 +548,75 @@ static void test_quit_sigterm_reset(void)
     close(a);
 }
 
+/* The "fragile" guest (idle.S -DIDLE_FRAGILE) loads an empty IDT on the
+ * power button and executes UD2: #UD cannot be delivered (#GP), nor can
+ * the #DF, so the CPU triple-faults on #GP with error code 0x42 (IDT
+ * entry 8).  With --on-crash preserve the VMM stays: status "crashed",
+ * info says why, commands that need a live guest are refused, quit exits
+ * 4.  The exit line says the same; reset reboots a preserved crash. */
+static void test_crash_detail(void)
+{
+    g_autoptr(RunningVm) vm = start_guest("fragile", "--on-crash=preserve");
+    int c = unix_connect(vm->ctl);
+    SerialOutWatch w = { c, strlen("idle\n") };
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "powerdown", "ok");
+    g_assert_true(vt_wait_until(status_is_crashed, &c, vt_timeout_ms(30000)));
+    g_autofree char *info = request(c, "info");
+    const char *want[] = { "\"state\":\"crashed\"", "\"crash\":{\"what\":\"triple fault\","
+                           "\"vector\":13,\"error_code\":66,\"vcpu\":0,\"rip\":\"0x10",
+                           "\"cr3\":\"0x" };
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        if (!strstr(info, want[i]))
+            g_error("info lacks %s: %s", want[i], info);
+    /* long mode with paging: CR0.PG and PE */
+    const char *cr0 = strstr(info, "\"cr0\":\"");
+    g_assert_nonnull(cr0);
+    guint64 cr0v = g_ascii_strtoull(cr0 + strlen("\"cr0\":\""), NULL, 16);
+    g_assert_cmphex(cr0v & 0x80000001u, ==, 0x80000001u);
+    g_autofree char *r1 = request(c, "resume");
+    g_assert_true(g_str_has_prefix(r1, "error "));
+    g_autofree char *r2 = request(c, "powerdown");
+    g_assert_true(g_str_has_prefix(r2, "error "));
+    assert_reply(c, "status", "ok crashed");
+    assert_reply(c, "quit", "ok");
+    g_assert_cmpint(wait_exit(vm), ==, 4);
+    const char *line = strstr(vt_proc_output(vm->proc),
+                              "vessel-vmm: guest crashed: triple fault, vector 13 (#GP) "
+                              "error code 0x42, vCPU 0, rip=0x10");
+    if (!line)
+        g_error("no crash line:\n%s", vt_proc_output(vm->proc));
+    g_assert_nonnull(strstr(line, " cr0=0x8"));
+    close(c);
+
+    /* the default: exit 4 at once, with the same line */
+    g_autoptr(RunningVm) vm2 = start_guest("fragile", NULL);
+    c = unix_connect(vm2->ctl);
+    w.fd = c;
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "powerdown", "ok");
+    g_assert_cmpint(wait_exit(vm2), ==, 4);
+    g_assert_nonnull(strstr(vt_proc_output(vm2->proc), "guest crashed: triple fault, vector 13"));
+    close(c);
+
+    /* reset brings a preserved crash back to life */
+    g_autoptr(RunningVm) vm3 = start_guest("fragile", "--on-crash=preserve");
+    c = unix_connect(vm3->ctl);
+    w.fd = c;
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "powerdown", "ok");
+    g_assert_true(vt_wait_until(status_is_crashed, &c, vt_timeout_ms(30000)));
+    assert_reply(c, "reset", "ok");
+    assert_reply(c, "status", "ok running");
+    w.want = 2 * strlen("idle\n") + strlen("power button\n"); /* idle again */
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    g_autofree char *info3 = request(c, "info");
+    g_assert_null(strstr(info3, "\"crash\""));
+    assert_reply(c, "quit", "ok");
+    g_assert_cmpint(wait_exit(vm3), ==, 0);
+    close(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -555,5 +630,6 @@ int main(int argc, char **argv)
     g_test_add_func("/guest/serial-backlog", test_serial_backlog);
     g_test_add_func("/guest/quit-sigterm-reset", test_quit_sigterm_reset);
     g_test_add_func("/guest/pause-busy", test_pause_busy);
+    g_test_add_func("/guest/crash-detail", test_crash_detail);
     return g_test_run();
 }
