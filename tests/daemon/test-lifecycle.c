@@ -141,6 +141,9 @@ static void test_crash(void)
     fixture_state(fx, p, &st, &reason);
     g_assert_cmpuint(reason, ==, 3);   /* crashed */
     fixture_wait_event(fx, "fragile", EV_STOPPED, 2);
+    /* why: the VMM's exit line in the domain log */
+    g_autofree char *why = read_log(fx, "fragile");
+    g_assert_nonnull(strstr(why, "vessel-vmm: guest crashed: triple fault, vector 13 (#GP)"));
 
     /* kill -9 of the VMM process */
     call_ok(fx, p, "Start", g_variant_new("(u)", 0));
