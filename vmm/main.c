@@ -323,7 +323,7 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "cpus", 0, 0, G_OPTION_ARG_INT, &vmm->cpus, N_("number of vCPUs (default 1)"), "N" },
         { "accel", 0, 0, G_OPTION_ARG_STRING, &vmm->accel, N_("auto, kvm or dbt (default auto)"), "ACCEL" },
         { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->disks, N_("virtio disk image"), "FILE[,readonly]" },
-        { "net", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->nets, N_("virtio network on a tap device"), "tap=IFNAME[,mac=MAC]" },
+        { "net", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->nets, N_("virtio network on a tap device, by name or as inherited fd N"), "tap=IFNAME|tapfd=N[,mac=MAC]" },
         { "serial", 0, 0, G_OPTION_ARG_STRING, &vmm->serial, N_("serial port: stdio, file:PATH, unix:PATH or pty"), "SPEC" },
         { "console", 0, 0, G_OPTION_ARG_STRING, &vmm->console, N_("virtio console (hvc0): stdio, file:PATH, unix:PATH or pty"), "SPEC" },
         { "control", 0, 0, G_OPTION_ARG_STRING, &vmm->control, N_("control channel: unix:PATH or fd:N"), "SPEC" },
