@@ -98,8 +98,9 @@ vsh() { "$GUEST_VSH" -c "vessel+unix://$GUEST_WORK/daemon/run/vessel-sock" "$@";
 guest_daemon_start() {
     d=$GUEST_WORK/daemon
     mkdir -p "$d"
-    # [vmm] user= : the VMM runs as root, so it may open the daemon's taps
-    # through /dev/net/tun (0600 on Debian); these tests are about networks.
+    # [vmm] user= : the VMM runs as root, so it may read the guest kernel
+    # in root's cache (it gets its taps as fds either way; running it as
+    # nobody is tests/daemon's test-network tap-fd-unprivileged).
     cat >"$d/vesseld.conf" <<EOC
 [paths]
 config_dir=$d/etc
