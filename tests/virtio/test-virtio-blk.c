@@ -224,7 +224,7 @@ static void test_config(Fx *f, gconstpointer data)
         prev_end = at + len;
         at = vdriver_cfg_read(&f->d, at + 1, 1);
     }
-    g_assert_cmphex(types, ==, 0x1e);
+    g_assert_cmphex(types, ==, 0x3e);               /* common, notify, ISR, device, PCI_CFG */
 }
 
 static void test_read(Fx *f, gconstpointer data)
