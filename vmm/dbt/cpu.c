@@ -81,8 +81,7 @@ DbtCpu *dbt_cpu_new_flat(void *mem, uint64_t size)
     cpu->cr0 = DBT_CR0_PE | DBT_CR0_MP | DBT_CR0_ET | DBT_CR0_NE | DBT_CR0_WP;
     cpu->cr4 = DBT_CR4_PAE | DBT_CR4_OSFXSR | DBT_CR4_OSXMMEXCPT;
     cpu->efer = DBT_EFER_LME | DBT_EFER_LMA | DBT_EFER_NXE | DBT_EFER_SCE;
-    cpu->seg[DBT_SEG_CS].sel = 0x33;
-    cpu->seg[DBT_SEG_SS].sel = 0x2b;
+    dbt_seg_flat_init(cpu);
     dbt_set_cpl(cpu, 3);
     fpu_state_finit(&cpu->fpu);
     return cpu;
