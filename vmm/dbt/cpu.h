@@ -316,6 +316,9 @@ struct DbtCpu {
     bool exc_soft;         /* INT n: check the gate's DPL */
     int mmu_cpl;           /* privilege the MMU checks (0 for implicit system accesses) */
 
+    /* (all of the above is architectural state: dbt_cpu_reset_flat
+     * clears it; keep host-side state below) */
+
     /* soft MMU: [0] supervisor, [1] user */
     DbtTlbEntry tlb[2][DBT_TLB_SIZE];
     DbtTlbEntry *tlb_cur;
