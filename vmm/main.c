@@ -123,6 +123,7 @@ static void vmm_reboot(Vmm *vmm)
         const MachineRamRange *r = machine_ram_range(m, i);
         machine_ram_written(m, r->gpa, r->size);   /* new code everywhere */
     }
+    virtio_devices_set_paused(vmm->virtio, false); /* a reset while paused resumes */
     machine_set_state(m, MACHINE_STATE_RUNNING);
     machine_unpark(m);
 }
