@@ -255,7 +255,7 @@ char *vessel_domain_get_xml_desc(VesselDomain *dom, guint flags, GError **error)
     return vessel_object_get_xml_desc(&dom->obj, flags, error);
 }
 
-int vessel_domain_open_console(VesselDomain *dom, guint flags, GError **error)
+static int open_console(VesselDomain *dom, const char *method, GVariant *args, GError **error)
 {
     g_autoptr(GUnixFDList) fds = NULL;
     g_autoptr(GVariant) ret = NULL;
@@ -263,9 +263,8 @@ int vessel_domain_open_console(VesselDomain *dom, guint flags, GError **error)
     int fd;
 
     ret = g_dbus_connection_call_with_unix_fd_list_sync(
-        dom->obj.conn->bus, NULL, dom->obj.path, VESSEL_IFACE_DOMAIN, "OpenConsole",
-        g_variant_new("(u)", (guint32)flags), G_VARIANT_TYPE("(h)"), G_DBUS_CALL_FLAGS_NONE, -1,
-        NULL, &fds, NULL, error);
+        dom->obj.conn->bus, NULL, dom->obj.path, VESSEL_IFACE_DOMAIN, method, args,
+        G_VARIANT_TYPE("(h)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &fds, NULL, error);
     if (!ret) {
         vessel_error_map(error);
         return -1;
@@ -280,4 +279,20 @@ int vessel_domain_open_console(VesselDomain *dom, guint flags, GError **error)
     if (fd < 0)
         vessel_error_map(error);
     return fd;
+}
+
+int vessel_domain_open_console(VesselDomain *dom, guint flags, GError **error)
+{
+    return open_console(dom, "OpenConsole", g_variant_new("(u)", (guint32)flags), error);
+}
+
+int vessel_domain_open_console_device(VesselDomain *dom, const char *dev_name, guint flags,
+                                      GError **error)
+{
+    /* The primary console through the older method keeps newer clients
+     * working against a daemon without OpenConsoleDevice. */
+    if (!dev_name || !*dev_name)
+        return vessel_domain_open_console(dom, flags, error);
+    return open_console(dom, "OpenConsoleDevice",
+                        g_variant_new("(su)", dev_name, (guint32)flags), error);
 }

@@ -362,6 +362,17 @@ char *vessel_domain_get_xml_desc(VesselDomain *dom, guint flags, GError **error)
  * Returns: a connected UNIX stream socket (caller closes it), or -1.
  */
 int vessel_domain_open_console(VesselDomain *dom, guint flags, GError **error);
+/**
+ * vessel_domain_open_console_device:
+ * @dev_name: libvirt's device name: "serial0" the serial port, "console1"
+ *   the virtio console ("console0" if the domain has no serial port), or
+ *   NULL/"" for the primary console (as vessel_domain_open_console)
+ * @flags: 2 (force) takes that console from another client
+ *
+ * Returns: a connected UNIX stream socket (caller closes it), or -1.
+ */
+int vessel_domain_open_console_device(VesselDomain *dom, const char *dev_name, guint flags,
+                                      GError **error);
 
 /* ------------------------------------------------------------ networks */
 

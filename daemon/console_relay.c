@@ -173,7 +173,7 @@ ConsoleRelay *console_relay_new(GMainContext *context, const char *socket_path,
     g_mutex_init(&r->lock);
     r->vmm_fd = fd;
     r->client_fd = -1;
-    r->log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    r->log_fd = log_path ? open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
     r->to_client = g_byte_array_new();
     r->to_vmm = g_byte_array_new();
     g_source_set_name(&r->source, "vessel console relay");

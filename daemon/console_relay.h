@@ -1,4 +1,5 @@
-/* console_relay.h - the guest serial console of one running domain.
+/* console_relay.h - one guest console of a running domain (the serial
+ * port; the virtio console likewise, without a log: domain_console.h).
  *
  * The VMM listens on RUN/domains/NAME.console (--serial unix:PATH).  The
  * relay keeps one connection to it for the domain's whole run, appends
@@ -17,7 +18,8 @@
 
 typedef struct ConsoleRelay ConsoleRelay;
 
-/* Connect to the VMM's console socket and start logging to @log_path. */
+/* Connect to the VMM's console socket and start logging to @log_path
+ * (NULL: no log). */
 ConsoleRelay *console_relay_new(GMainContext *context, const char *socket_path,
                                 const char *log_path, GError **error);
 /* Return a new client fd (caller owns it).  With @force an attached client

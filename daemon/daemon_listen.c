@@ -93,6 +93,9 @@ static GSocket *socket_bind(const char *path, guint perms, const char *group, GE
                         error);
     if (!sock)
         return NULL;
+    /* GLib's default backlog is 10; a burst of clients beyond it gets
+     * EAGAIN from connect() on a unix socket instead of waiting. */
+    g_socket_set_listen_backlog(sock, SOMAXCONN);
     addr = g_unix_socket_address_new(tmp);
     mode_t old = umask(0177);
     ok = g_socket_bind(sock, addr, FALSE, error);

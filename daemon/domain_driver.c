@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "console_relay.h"
+#include "domain_console.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "domain_driver.h"
@@ -175,9 +176,19 @@ static void delete_taps(const char *const *taps)
     }
 }
 
+static void close_fds(GArray *fds)
+{
+    for (guint i = 0; fds && i < fds->len; i++)
+        close(g_array_index(fds, int, i));
+    if (fds)
+        g_array_set_size(fds, 0);
+}
+
 /* One persistent tap per interface, attached to its bridge, owned by the
- * VMM user; the VMM opens them by name.  Deleted when the VMM is gone. */
-static GStrv create_taps(Daemon *d, const DomainDef *def, GError **error)
+ * VMM user.  The fds they were created with go to @fds (one per
+ * interface): the VMM inherits them (--net tapfd=N), so it needs no
+ * access to /dev/net/tun.  Deleted when the VMM is gone. */
+static GStrv create_taps(Daemon *d, const DomainDef *def, GArray *fds, GError **error)
 {
     g_auto(GStrv) bridges = interface_bridges(d, def, error);
     if (!bridges)
@@ -210,10 +221,11 @@ static GStrv create_taps(Daemon *d, const DomainDef *def, GError **error)
             g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                         _("Cannot create the tap of interface %u: %s"), i, err->message);
             g_ptr_array_add(names, NULL);
+            close_fds(fds);
             delete_taps((const char *const *)names->pdata);
             return NULL;
         }
-        close(fd);
+        g_array_append_val(fds, fd);
         g_ptr_array_add(names, name);
     }
     g_ptr_array_add(names, NULL);
@@ -333,10 +345,7 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
         domain_log(d, dom->def->name, "VMM pid %d killed by signal %d", (int)pid,
                    WTERMSIG(status));
 
-    if (dom->console) {
-        console_relay_free(dom->console);
-        dom->console = NULL;
-    }
+    domain_console_close_all(dom);
     remove_runtime_files(d, dom);
     dom->pid = 0;
     dom->pid_start = 0;
@@ -387,15 +396,18 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
     unlink(console);
     unlink(hvc);
     goffset offset = file_size(log);
-    g_auto(GStrv) taps = def->n_nets ? create_taps(d, def, error) : g_new0(char *, 1);
+    g_autoptr(GArray) tap_fds = g_array_new(FALSE, FALSE, sizeof(int));
+    g_auto(GStrv) taps = def->n_nets ? create_taps(d, def, tap_fds, error) : g_new0(char *, 1);
     if (!taps) {
         domain_list_lock(d->domains);
         return FALSE;
     }
     DomainSpawnParams sp = { d->config, def, control, console, log,
-                             def->n_nets ? (const char *const *)taps : NULL };
+                             def->n_nets ? (const char *const *)taps : NULL,
+                             def->n_nets ? (const int *)tap_fds->data : NULL };
     pid_t pid = 0;
     gboolean ok = domain_process_spawn(&sp, &pid, error);
+    close_fds(tap_fds);   /* the VMM has its copies */
     if (!ok)
         delete_taps((const char *const *)taps);
 
@@ -436,18 +448,19 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
         g_usleep(backoff);
         backoff = MIN(backoff * 2, 200000);
     }
-    if (ready && (flags & DOMAIN_START_PAUSED)) {
-        g_autofree char *r = vmm_control_request(control, "pause",
-                                                 DAEMON_CONTROL_TIMEOUT_MS, &cerr);
-        ready = r != NULL;
-    }
-
+    /* The VMM starts paused (--paused): attach to the console before the
+     * guest runs, so its first lines reach the log, then let it go. */
     ConsoleRelay *relay = NULL;
     if (ready && (def->serial || def->console)) {
         g_autoptr(GError) rerr = NULL;
         relay = console_relay_new(d->context, console, log, &rerr);
         if (!relay)
             domain_log(d, def->name, "console not connected: %s", rerr->message);
+    }
+    if (ready && !(flags & DOMAIN_START_PAUSED)) {
+        g_autofree char *r = vmm_control_request(control, "resume",
+                                                 DAEMON_CONTROL_TIMEOUT_MS, &cerr);
+        ready = r != NULL;
     }
 
     domain_list_lock(d->domains);

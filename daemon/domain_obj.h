@@ -39,7 +39,8 @@ typedef struct {
     gboolean powerdown_asked; /* we pressed the power button (this run) */
     gboolean job;            /* a lifecycle operation is in progress */
     guint watch_id;          /* child watch or pidfd source */
-    ConsoleRelay *console;
+    ConsoleRelay *console;   /* serial port relay, logs to the domain log */
+    ConsoleRelay *hvc;       /* virtio console relay, made on first use */
     GStrv taps;              /* tap devices created for this run, or NULL */
     GSList *stop_waits;      /* deferred Shutdown replies (domain_stop_wait.h) */
 } DomainObj;

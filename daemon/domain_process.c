@@ -67,6 +67,9 @@ static gboolean lookup_vmm_user(const DaemonConfig *cfg, ChildCreds *cr)
     return TRUE;
 }
 
+/* Inherited fds start here: 0-2 are /dev/null and the log. */
+#define VMM_FIRST_FD 3
+
 gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError **error)
 {
     g_autofree char *vmm = domain_process_resolve_vmm(p->cfg, p->def);
@@ -74,6 +77,10 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
     /* a virtio console (hvc0) listens next to the serial console */
     g_autofree char *hvc_path = domain_store_socket_path(p->cfg, p->def, "hvc");
     g_autofree char *hvc = g_strconcat("unix:", hvc_path, NULL);
+    guint n_fds = p->tap_fds ? p->def->n_nets : 0;
+    g_autofree int *target_fds = g_new(int, n_fds + 1);
+    for (guint i = 0; i < n_fds; i++)
+        target_fds[i] = VMM_FIRST_FD + (int)i;
     DomainVmmParams vp = {
         .vmm_path = vmm,
         .serial = serial,
@@ -81,6 +88,8 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         .control_path = p->control_path,
         .control_fd = -1,
         .tap_names = p->tap_names,
+        .tap_fds = n_fds ? target_fds : NULL,
+        .paused = TRUE, /* resumed once the console relay is attached */
     };
     g_autoptr(GError) xerr = NULL;
     g_auto(GStrv) argv = domain_def_to_vmm_argv(p->def, &vp, &xerr);
@@ -117,8 +126,8 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
     g_autoptr(GError) serr = NULL;
     gboolean ok = g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)argv, NULL,
                                                    flags, child_setup, &cr, -1, log_fd,
-                                                   log_fd, NULL, NULL, 0, &pid, NULL,
-                                                   NULL, NULL, &serr);
+                                                   log_fd, p->tap_fds, target_fds, n_fds,
+                                                   &pid, NULL, NULL, NULL, &serr);
     close(log_fd);
     if (!ok) {
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,

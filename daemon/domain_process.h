@@ -29,6 +29,9 @@ typedef struct {
     const char *console_path;
     const char *log_path;
     const char *const *tap_names;   /* one per interface, NULL if none */
+    const int *tap_fds;             /* one per interface, attached to those taps:
+                                     * the VMM gets them as fds 3, 4, ...; NULL: it
+                                     * opens the taps by name */
 } DomainSpawnParams;
 
 /* Spawn the VMM (not waiting for it).  *@argv_out (may be NULL) gets the

@@ -23,6 +23,7 @@
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "daemon_resources.h"
+#include "domain_console.h"
 #include "domain_driver.h"
 #include "domain_stop_wait.h"
 #include "i18n.h"
@@ -271,7 +272,7 @@ out:
         g_autoptr(GPtrArray) doms = domain_list_snapshot(d->domains);
         for (guint i = 0; i < doms->len; i++) {
             DomainObj *dom = doms->pdata[i];
-            g_clear_pointer(&dom->console, console_relay_free);
+            domain_console_close_all(dom);
         }
     }
     domain_list_free(d->domains);

@@ -3,7 +3,7 @@
 
 #include <unistd.h>
 
-#include "console_relay.h"
+#include "domain_console.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "domain_driver.h"
@@ -138,34 +138,19 @@ static GVariant *m_get_state(DaemonCall *call, GError **error)
     return v;
 }
 
-static GVariant *m_open_console(DaemonCall *call, GError **error)
+/* OpenConsole(u) and OpenConsoleDevice(su): one fd for the client. */
+static GVariant *open_console(DaemonCall *call, const char *dev_name, guint32 flags,
+                              GError **error)
 {
     DOMAIN_OR_FAIL(call, error);
     Daemon *d = call->daemon;
-    guint32 flags;
-    g_variant_get(call->params, "(u)", &flags);
     if (flags & ~DOMAIN_CONSOLE_FORCE) {
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
                     _("Unsupported flags 0x%x"), flags & ~DOMAIN_CONSOLE_FORCE);
         return NULL;
     }
-    int fd = -1;
     domain_list_lock(d->domains);
-    if (!domain_obj_is_active(dom) || dom->job) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
-                    _("Domain '%s' is not running"), dom->def->name);
-    } else if (!dom->def->serial && !dom->def->console) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
-                    _("Domain '%s' has no serial console"), dom->def->name);
-    } else {
-        if (!dom->console) {
-            g_autofree char *sock = domain_store_socket_path(d->config, dom->def, "console");
-            g_autofree char *log = domain_store_log_path(d->config, dom->def->name);
-            dom->console = console_relay_new(d->context, sock, log, error);
-        }
-        if (dom->console)
-            fd = console_relay_attach(dom->console, flags & DOMAIN_CONSOLE_FORCE, error);
-    }
+    int fd = domain_console_open(d, dom, dev_name, flags, error);
     domain_list_unlock(d->domains);
     if (fd < 0)
         return NULL;
@@ -177,6 +162,21 @@ static GVariant *m_open_console(DaemonCall *call, GError **error)
         return NULL;
     }
     return g_variant_new("(h)", idx);
+}
+
+static GVariant *m_open_console(DaemonCall *call, GError **error)
+{
+    guint32 flags;
+    g_variant_get(call->params, "(u)", &flags);
+    return open_console(call, NULL, flags, error);
+}
+
+static GVariant *m_open_console_device(DaemonCall *call, GError **error)
+{
+    const char *dev_name;
+    guint32 flags;
+    g_variant_get(call->params, "(&su)", &dev_name, &flags);
+    return open_console(call, dev_name, flags, error);
 }
 
 static const DaemonMethod domain_methods[] = {
@@ -192,6 +192,7 @@ static const DaemonMethod domain_methods[] = {
     { "GetInfo", m_get_info, TRUE },
     { "GetState", m_get_state, FALSE },
     { "OpenConsole", m_open_console, TRUE },
+    { "OpenConsoleDevice", m_open_console_device, TRUE },
     { NULL, NULL, FALSE },
 };
 

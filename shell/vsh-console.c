@@ -1,5 +1,7 @@
-/* vsh-console.c - `console DOMAIN`: attach the terminal to the guest's
- * serial port through the fd the daemon hands out (Domain1.OpenConsole).
+/* vsh-console.c - `console DOMAIN [--devname NAME]`: attach the terminal
+ * to the guest's serial port, or to the console NAME names ("serial0",
+ * "console1" the virtio console), through the fd the daemon hands out
+ * (Domain1.OpenConsole / OpenConsoleDevice).
  *
  * The terminal goes raw only while attached; it is restored on every way
  * out: ^] (0x1d) typed, the console closed by the daemon, stdin at EOF, an
@@ -142,14 +144,15 @@ static ConsoleEnd vsh_console_loop(int fd)
     }
 }
 
-gboolean vsh_console_run(VshCtl *ctl, VesselDomain *dom, gboolean force, GError **error)
+gboolean vsh_console_run(VshCtl *ctl, VesselDomain *dom, const char *dev_name, gboolean force,
+                         GError **error)
 {
     static const int sigs[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
     struct sigaction sa = { 0 }, old[G_N_ELEMENTS(sigs)];
     int fd;
     ConsoleEnd end;
 
-    fd = vessel_domain_open_console(dom, force ? 2 : 0, error);
+    fd = vessel_domain_open_console_device(dom, dev_name, force ? 2 : 0, error);
     if (fd < 0)
         return FALSE;
     if (!g_unix_open_pipe(console_sigpipe, FD_CLOEXEC, error)) {
@@ -188,6 +191,7 @@ gboolean vsh_console_run(VshCtl *ctl, VesselDomain *dom, gboolean force, GError 
 const VshOptDef vsh_opts_console[] = {
     { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid"),
       VSH_COMP_DOMAIN },
+    { "devname", VSH_OT_STRING, 0, N_("character device name"), 0 },
     { "force", VSH_OT_BOOL, 0, N_("force console connection (disconnect already connected "
                                   "sessions)"), 0 },
     { NULL }
@@ -197,5 +201,6 @@ gboolean vsh_cmd_console(VshCtl *ctl, const VshCmd *cmd, GError **error)
 {
     g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
 
-    return dom && vsh_console_run(ctl, dom, vsh_cmd_has(cmd, "force"), error);
+    return dom && vsh_console_run(ctl, dom, vsh_cmd_get(cmd, "devname"),
+                                  vsh_cmd_has(cmd, "force"), error);
 }

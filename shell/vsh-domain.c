@@ -187,7 +187,7 @@ static gboolean cmd_create(VshCtl *ctl, const VshCmd *cmd, GError **error)
     }
     vsh_print_extra(ctl, _("Domain '%s' created from %s\n"), vessel_domain_get_name(dom), file);
     if (vsh_cmd_has(cmd, "console"))
-        return vsh_console_run(ctl, dom, FALSE, error);
+        return vsh_console_run(ctl, dom, NULL, FALSE, error);
     return TRUE;
 }
 
@@ -229,7 +229,7 @@ static gboolean cmd_start(VshCtl *ctl, const VshCmd *cmd, GError **error)
     }
     vsh_print_extra(ctl, _("Domain '%s' started\n"), vessel_domain_get_name(dom));
     if (vsh_cmd_has(cmd, "console"))
-        return vsh_console_run(ctl, dom, FALSE, error);
+        return vsh_console_run(ctl, dom, NULL, FALSE, error);
     return TRUE;
 }
 

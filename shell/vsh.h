@@ -171,7 +171,9 @@ void vsh_error_prefix_failed(GError **error, const char *what, const char *name)
 extern const VshOptDef vsh_opts_console[];
 gboolean vsh_cmd_console(VshCtl *ctl, const VshCmd *cmd, GError **error);
 /* Attach the terminal to @dom's serial console until ^] or hang-up. */
-gboolean vsh_console_run(VshCtl *ctl, VesselDomain *dom, gboolean force, GError **error);
+/* @dev_name: NULL for the primary console, else e.g. "serial0", "console1". */
+gboolean vsh_console_run(VshCtl *ctl, VesselDomain *dom, const char *dev_name, gboolean force,
+                         GError **error);
 gboolean vsh_cmd_edit(VshCtl *ctl, const VshCmd *cmd, GError **error);
 gboolean vsh_cmd_net_edit(VshCtl *ctl, const VshCmd *cmd, GError **error);
 extern const VshOptDef vsh_opts_event[];

@@ -45,6 +45,7 @@ static const char *const state_names[MACHINE_STATE_LAST] = {
     [MACHINE_STATE_RUNNING] = "running",
     [MACHINE_STATE_PAUSED] = "paused",
     [MACHINE_STATE_SHUTTING_DOWN] = "shutting-down",
+    [MACHINE_STATE_CRASHED] = "crashed",
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(state_names) == MACHINE_STATE_LAST);
 
@@ -71,6 +72,31 @@ static void json_string(GString *out, const char *s)
     g_string_append_c(out, '"');
 }
 
+/* ,"crash":{...}: registers as hex strings (JSON numbers lose bits). */
+static void control_crash_json(GString *s, const MachineCrash *c)
+{
+    g_string_append(s, ",\"crash\":{\"what\":");
+    json_string(s, c->why.what);
+    g_string_append_printf(s, ",\"vector\":%d", c->why.vector);
+    if (c->why.has_error_code)
+        g_string_append_printf(s, ",\"error_code\":%u", c->why.error_code);
+    g_string_append_printf(s, ",\"vcpu\":%d", c->vcpu);
+    if (c->have_regs) {
+        const struct {
+            const char *name;
+            uint64_t value;
+        } regs[] = {
+            { "rip", c->regs.rip }, { "rflags", c->regs.rflags }, { "cr0", c->sregs.cr0 },
+            { "cr2", c->sregs.cr2 }, { "cr3", c->sregs.cr3 }, { "cr4", c->sregs.cr4 },
+            { "efer", c->sregs.efer },
+        };
+        for (size_t i = 0; i < G_N_ELEMENTS(regs); i++)
+            g_string_append_printf(s, ",\"%s\":\"%#" G_GINT64_MODIFIER "x\"", regs[i].name,
+                                   (guint64)regs[i].value);
+    }
+    g_string_append_c(s, '}');
+}
+
 static char *control_info_json(const ControlOps *ops, void *opaque)
 {
     ControlInfo info = { 0 };
@@ -84,8 +110,14 @@ static char *control_info_json(const ControlOps *ops, void *opaque)
     g_string_append(s, ",\"accel\":");
     json_string(s, info.accel);
     g_string_append_printf(s, ",\"vcpus\":%d,\"memory_mib\":%" G_GUINT64_FORMAT
-                           ",\"cpu_time_ns\":%" G_GUINT64_FORMAT ",\"pid\":%ld}",
-                           info.vcpus, info.memory_mib, info.cpu_time_ns, info.pid);
+                           ",\"cpu_time_ns\":%" G_GUINT64_FORMAT
+                           ",\"serial_out_bytes\":%" G_GUINT64_FORMAT
+                           ",\"serial_dropped_bytes\":%" G_GUINT64_FORMAT,
+                           info.vcpus, info.memory_mib, info.cpu_time_ns, info.serial_out_bytes,
+                           info.serial_dropped_bytes);
+    if (info.crashed)
+        control_crash_json(s, &info.crash);
+    g_string_append_printf(s, ",\"pid\":%ld}", info.pid);
     return g_string_free(s, FALSE);
 }
 

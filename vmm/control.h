@@ -28,6 +28,9 @@ typedef struct {
     const char *name, *uuid, *accel;
     int vcpus;
     uint64_t memory_mib, cpu_time_ns;
+    uint64_t serial_out_bytes, serial_dropped_bytes; /* chardev_out/dropped_bytes */
+    bool crashed;            /* crash is valid (machine_crash_info) */
+    MachineCrash crash;
     long pid;
     MachineState state;
 } ControlInfo;

@@ -71,6 +71,15 @@ typedef enum {
     VCPU_EXIT_LAST
 } VcpuExit;
 
+/* Why a vCPU crashed.  A backend may say so (vcpu_report_crash) before it
+ * returns VCPU_EXIT_CRASH; the machine adds the registers itself. */
+typedef struct {
+    const char *what;        /* static string: "triple fault", ... */
+    int vector;              /* the exception that could not be delivered, -1 unknown */
+    bool has_error_code;
+    uint32_t error_code;
+} VcpuCrash;
+
 /* ---- backend operations ------------------------------------------- */
 typedef struct CpuBackendOps {
     const char *name;                     /* "kvm" or "dbt" */
@@ -173,6 +182,9 @@ void vcpu_wait_event(Vcpu *v);
  * this at block boundaries when machine_timer_due() says so (cheap check). */
 bool machine_timer_due(Machine *m);
 void machine_run_timers(Machine *m);
+
+/* Before returning VCPU_EXIT_CRASH from vcpu_run(): why (vCPU thread). */
+void vcpu_report_crash(Vcpu *v, const VcpuCrash *crash);
 
 /* True while vCPU @v waits for INIT/SIPI from the BSP (an AP that has not
  * started; dbt skips it).  After SIPI the machine has set its registers. */

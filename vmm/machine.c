@@ -797,17 +797,23 @@ Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **err
     return m;
 }
 
+void machine_timer_thread_stop(Machine *m)
+{
+    if (!m->timer_thread_started)
+        return;
+    machine_lock(m);
+    m->timer_thread_stop = true;
+    pthread_cond_signal(&m->timer_cond);
+    machine_unlock(m);
+    pthread_join(m->timer_thread, NULL);
+    m->timer_thread_started = false;
+}
+
 void machine_free(Machine *m)
 {
     if (!m)
         return;
-    if (m->timer_thread_started) {
-        machine_lock(m);
-        m->timer_thread_stop = true;
-        pthread_cond_signal(&m->timer_cond);
-        machine_unlock(m);
-        pthread_join(m->timer_thread, NULL);
-    }
+    machine_timer_thread_stop(m);
     pci_host_destroy(m->pci);
     acpi_pm_destroy(m->pm);
     i8042_destroy(m->kbd);

@@ -46,6 +46,7 @@ typedef enum {
     MACHINE_STATE_RUNNING,
     MACHINE_STATE_PAUSED,
     MACHINE_STATE_SHUTTING_DOWN,
+    MACHINE_STATE_CRASHED,       /* vCPUs stopped after a crash (--on-crash preserve) */
     MACHINE_STATE_LAST
 } MachineState;
 
@@ -94,9 +95,27 @@ void machine_vcpu_kick(Vcpu *v);
 uint64_t machine_cpu_time_ns(Machine *m);
 
 
+/* ---- crashes (machine_crash.c) -------------------------------------- */
+typedef struct {
+    int vcpu;
+    VcpuCrash why;
+    bool have_regs;
+    VcpuRegs regs;
+    VcpuSregs sregs;
+} MachineCrash;
+/* The first vCPU crash since start (or machine_crash_clear); FALSE if none. */
+bool machine_crash_info(Machine *m, MachineCrash *out);
+void machine_crash_clear(Machine *m);
+/* One line: "triple fault, vector 13 (#GP) error code 0x42, vCPU 0,
+ * rip=0x... cr0=0x... cr2=0x... cr3=0x... cr4=0x..." (g_free it). */
+char *machine_crash_describe(const MachineCrash *c);
+/* "#GP" for 13 etc., NULL for vectors without a mnemonic. */
+const char *machine_exception_name(int vector);
+
 /* ---- running (machine_run.c) ---------------------------------------- */
 /* Create the backend's VM and vCPUs (machine_set_backend first). */
 gboolean machine_backend_init(Machine *m, GError **error);
+/* Stops the device timers for good, then destroys the vCPUs and the VM. */
 void machine_backend_fini(Machine *m);
 /* Start one thread per vCPU.  @on_exit is called on a vCPU thread for
  * every exit that is not VCPU_EXIT_KICKED (SHUTDOWN/RESET/CRASH, or a

@@ -40,6 +40,8 @@ struct Vcpu {
     bool thread_started;
     bool parked;
     bool exit_pending;           /* reported an exit, waits for the main thread */
+    VcpuCrash crash;             /* vcpu_report_crash, under m->lock */
+    bool crash_reported;
     clockid_t cpu_clock;
     bool has_cpu_clock;
 };
@@ -58,6 +60,8 @@ struct Machine {
     pthread_t timer_thread;
     pthread_cond_t timer_cond;
     bool timer_thread_started, timer_thread_stop;
+    bool crashed;                /* crash holds the first vCPU crash */
+    MachineCrash crash;
 
     I8259 *pic;
     Ioapic *ioapic;
@@ -85,6 +89,10 @@ struct Machine {
 
 /* machine.c */
 void vcpu_update_pending(Vcpu *v);
+/* Stop (and join) the device timer thread; idempotent. */
+void machine_timer_thread_stop(Machine *m);
+/* machine_crash.c: vCPU thread, after run() returned VCPU_EXIT_CRASH. */
+void machine_crash_record(Vcpu *v);
 /* machine_run.c: leave the vCPU thread from inside the CPU backend
  * (only while the machine is stopping). */
 G_NORETURN void machine_vcpu_thread_exit(Vcpu *v);

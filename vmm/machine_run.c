@@ -39,6 +39,9 @@ gboolean machine_backend_init(Machine *m, GError **error)
 
 void machine_backend_fini(Machine *m)
 {
+    /* A device timer (the LAPIC's) kicks its vCPU through the backend:
+     * no timer may fire once the backend's vCPUs are gone. */
+    machine_timer_thread_stop(m);
     for (int i = 0; i < m->nvcpus; i++)
         m->cpu->vcpu_destroy(m->vcpus[i]);
     m->cpu->vm_destroy(m);
@@ -55,7 +58,8 @@ MachineState machine_state(Machine *m)
 static bool vcpu_must_park(Vcpu *v)
 {
     Machine *m = v->m;
-    return m->park_all || m->state == MACHINE_STATE_PAUSED;
+    return m->park_all || m->state == MACHINE_STATE_PAUSED ||
+           m->state == MACHINE_STATE_CRASHED;
 }
 
 static void machine_kick_all(Machine *m)
@@ -133,6 +137,8 @@ static void *vcpu_thread(void *opaque)
             r = m->cpu->vcpu_run(v);
         if (r == VCPU_EXIT_KICKED)
             continue;
+        if (r == VCPU_EXIT_CRASH)
+            machine_crash_record(v);
         machine_lock(m);
         v->exit_pending = true;
         machine_unlock(m);
@@ -174,7 +180,8 @@ gboolean machine_run_start(Machine *m, void (*on_exit)(void *opaque, int vcpu_ex
 {
     m->on_exit = on_exit;
     m->on_exit_opaque = opaque;
-    m->state = MACHINE_STATE_RUNNING;
+    if (m->state != MACHINE_STATE_PAUSED) /* paused before the start: --paused */
+        m->state = MACHINE_STATE_RUNNING;
     for (int i = 0; i < m->nvcpus; i++) {
         Vcpu *v = m->vcpus[i];
         int r = pthread_create(&v->thread, NULL, vcpu_thread, v);

@@ -37,10 +37,12 @@ enum {
 typedef struct {
     /* options */
     char *kernel, *initrd, *cmdline, *accel, *serial, *console, *control, *name, *uuid, *pidfile;
+    char *on_crash;
     char **disks, **nets;
     gint64 memory_mib;
     int cpus;
-    gboolean no_reboot, version;
+    gboolean no_reboot, paused, version;
+    gboolean preserve_crash; /* --on-crash preserve */
     /* state */
     Machine *m;
     VirtioDevices *virtio;   /* freed after the machine */
@@ -64,7 +66,8 @@ static void vmm_finish(Vmm *vmm, int code)
     if (vmm->finishing)
         return;
     vmm->finishing = TRUE;
-    vmm->exit_code = code;
+    if (vmm->exit_code != EXIT_CRASH || code == EXIT_ERROR)
+        vmm->exit_code = code;
     if (vmm->m)
         machine_set_state(vmm->m, MACHINE_STATE_SHUTTING_DOWN);
     g_main_loop_quit(vmm->loop);
@@ -120,16 +123,40 @@ static void vmm_reboot(Vmm *vmm)
         const MachineRamRange *r = machine_ram_range(m, i);
         machine_ram_written(m, r->gpa, r->size);   /* new code everywhere */
     }
+    virtio_devices_set_paused(vmm->virtio, false); /* a reset while paused resumes */
     machine_set_state(m, MACHINE_STATE_RUNNING);
     machine_unpark(m);
 }
 
 static void vmm_guest_reset(Vmm *vmm)
 {
-    if (vmm->no_reboot)
+    if (vmm->no_reboot) {
         vmm_finish(vmm, EXIT_RESET);
-    else
-        vmm_reboot(vmm);
+        return;
+    }
+    vmm->exit_code = EXIT_POWEROFF;  /* a preserved crash is over */
+    machine_crash_clear(vmm->m);
+    vmm_reboot(vmm);
+}
+
+/* One line on stderr (the daemon's domain log) says why; then exit 4, or
+ * with --on-crash preserve keep the stopped guest for `info` until
+ * `quit` (exit 4) or `reset`. */
+static void vmm_guest_crashed(Vmm *vmm)
+{
+    MachineCrash c;
+    if (machine_crash_info(vmm->m, &c)) {
+        g_autofree char *why = machine_crash_describe(&c);
+        vmm_fail(_("guest crashed: %s"), why);
+    } else {
+        vmm_fail("%s", _("guest crashed"));
+    }
+    if (!vmm->preserve_crash) {
+        vmm_finish(vmm, EXIT_CRASH);
+        return;
+    }
+    vmm->exit_code = EXIT_CRASH; /* for quit and SIGTERM from now on */
+    machine_set_state(vmm->m, MACHINE_STATE_CRASHED);
 }
 
 static gboolean vmm_exit_event(gpointer data)
@@ -146,8 +173,7 @@ static gboolean vmm_exit_event(gpointer data)
         vmm_guest_reset(vmm);
         break;
     case VCPU_EXIT_CRASH:
-        vmm_fail("%s", _("guest crashed (triple fault or invalid CPU state)"));
-        vmm_finish(vmm, EXIT_CRASH);
+        vmm_guest_crashed(vmm);
         break;
     default:
         vmm_fail(_("vCPU failed: %s"), g_strerror(-ev->vcpu_exit));
@@ -174,27 +200,43 @@ static MachineState vmm_ctl_state(void *opaque)
     return vmm->finishing ? MACHINE_STATE_SHUTTING_DOWN : machine_state(vmm->m);
 }
 
+/* Commands that make no sense for a crashed guest (--on-crash preserve). */
+static gboolean vmm_ctl_refuse_crashed(Vmm *vmm, GError **error)
+{
+    if (machine_state(vmm->m) != MACHINE_STATE_CRASHED)
+        return FALSE;
+    g_set_error_literal(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
+                        "the guest crashed (reset or quit)");
+    return TRUE;
+}
+
 static gboolean vmm_ctl_pause(void *opaque, GError **error)
 {
-    (void)error;
     Vmm *vmm = opaque;
-    /* The vCPUs are kicked out of the CPU and park until resumed. */
+    if (vmm_ctl_refuse_crashed(vmm, error))
+        return FALSE;
+    /* The vCPUs are kicked out of the CPU and park until resumed; disk
+     * requests in flight finish and no new one starts. */
     machine_set_state(vmm->m, MACHINE_STATE_PAUSED);
+    virtio_devices_set_paused(vmm->virtio, true);
     return TRUE;
 }
 
 static gboolean vmm_ctl_resume(void *opaque, GError **error)
 {
-    (void)error;
     Vmm *vmm = opaque;
+    if (vmm_ctl_refuse_crashed(vmm, error))
+        return FALSE;
+    virtio_devices_set_paused(vmm->virtio, false);
     machine_set_state(vmm->m, MACHINE_STATE_RUNNING);
     return TRUE;
 }
 
 static gboolean vmm_ctl_powerdown(void *opaque, GError **error)
 {
-    (void)error;
     Vmm *vmm = opaque;
+    if (vmm_ctl_refuse_crashed(vmm, error))
+        return FALSE;
     machine_power_button(vmm->m);
     return TRUE;
 }
@@ -220,6 +262,9 @@ static void vmm_ctl_info(void *opaque, ControlInfo *info)
     info->vcpus = vmm->cpus;
     info->memory_mib = vmm->memory_mib;
     info->cpu_time_ns = machine_cpu_time_ns(vmm->m);
+    info->serial_out_bytes = chardev_out_bytes(vmm->chr);
+    info->serial_dropped_bytes = chardev_dropped_bytes(vmm->chr);
+    info->crashed = machine_crash_info(vmm->m, &info->crash);
     info->pid = (long)getpid();
     info->state = vmm_ctl_state(vmm);
 }
@@ -279,13 +324,15 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "cpus", 0, 0, G_OPTION_ARG_INT, &vmm->cpus, N_("number of vCPUs (default 1)"), "N" },
         { "accel", 0, 0, G_OPTION_ARG_STRING, &vmm->accel, N_("auto, kvm or dbt (default auto)"), "ACCEL" },
         { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->disks, N_("virtio disk image"), "FILE[,readonly]" },
-        { "net", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->nets, N_("virtio network on a tap device"), "tap=IFNAME[,mac=MAC]" },
+        { "net", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->nets, N_("virtio network on a tap device, by name or as inherited fd N"), "tap=IFNAME|tapfd=N[,mac=MAC]" },
         { "serial", 0, 0, G_OPTION_ARG_STRING, &vmm->serial, N_("serial port: stdio, file:PATH, unix:PATH or pty"), "SPEC" },
         { "console", 0, 0, G_OPTION_ARG_STRING, &vmm->console, N_("virtio console (hvc0): stdio, file:PATH, unix:PATH or pty"), "SPEC" },
         { "control", 0, 0, G_OPTION_ARG_STRING, &vmm->control, N_("control channel: unix:PATH or fd:N"), "SPEC" },
         { "name", 0, 0, G_OPTION_ARG_STRING, &vmm->name, N_("VM name"), "NAME" },
         { "uuid", 0, 0, G_OPTION_ARG_STRING, &vmm->uuid, N_("VM UUID"), "UUID" },
         { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &vmm->no_reboot, N_("exit with status 3 when the guest resets"), NULL },
+        { "paused", 0, 0, G_OPTION_ARG_NONE, &vmm->paused, N_("start with the vCPUs paused; `resume` on the control channel starts them"), NULL },
+        { "on-crash", 0, 0, G_OPTION_ARG_STRING, &vmm->on_crash, N_("exit (status 4, the default) or preserve: keep the crashed guest stopped for `info` until `quit` (status 4) or `reset`"), "ACTION" },
         { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &vmm->pidfile, N_("write the process id to FILE"), "FILE" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &vmm->version, N_("print the version and exit"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -330,6 +377,19 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         vmm_fail("%s", _("--console stdio needs --serial on something other than stdio"));
         return EXIT_USAGE;
     }
+    if (vmm->on_crash && strcmp(vmm->on_crash, "exit") && strcmp(vmm->on_crash, "preserve")) {
+        vmm_fail(_("--on-crash must be exit or preserve, not '%s'"), vmm->on_crash);
+        return EXIT_USAGE;
+    }
+    vmm->preserve_crash = vmm->on_crash && !strcmp(vmm->on_crash, "preserve");
+    if (vmm->preserve_crash && !vmm->control) {
+        vmm_fail("%s", _("--on-crash preserve needs --control (nothing could end the VMM)"));
+        return EXIT_USAGE;
+    }
+    if (vmm->paused && !vmm->control) {
+        vmm_fail("%s", _("--paused needs --control (nothing could resume the guest)"));
+        return EXIT_USAGE;
+    }
     if (!vmm->name)
         vmm->name = g_strdup("vessel");
     if (!vmm->uuid)
@@ -372,6 +432,7 @@ static gboolean vmm_write_pidfile(Vmm *vmm, GError **error)
 static void vmm_clear(Vmm *vmm)
 {
     control_server_free(vmm->ctl);
+    virtio_devices_stop(vmm->virtio);   /* device threads use the machine */
     machine_free(vmm->m);
     virtio_devices_free(vmm->virtio);
     chardev_free(vmm->chr);
@@ -389,6 +450,7 @@ static void vmm_clear(Vmm *vmm)
     g_free(vmm->name);
     g_free(vmm->uuid);
     g_free(vmm->pidfile);
+    g_free(vmm->on_crash);
     g_free(vmm->accel_note);
     g_strfreev(vmm->disks);
     g_strfreev(vmm->nets);
@@ -448,6 +510,8 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     }
     g_unix_signal_add(SIGTERM, vmm_signal, vmm);
     g_unix_signal_add(SIGINT, vmm_signal, vmm);
+    if (vmm->paused)
+        machine_set_state(vmm->m, MACHINE_STATE_PAUSED);
     if (!machine_run_start(vmm->m, vmm_on_vcpu_exit, vmm, &error)) {
         vmm_fail("%s", error->message);
         machine_backend_fini(vmm->m);

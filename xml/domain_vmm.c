@@ -87,6 +87,11 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
         const DomainNetDef *net = def->nets[i];
         const char *tap = params->tap_names ? params->tap_names[i] : net->target_dev;
 
+        if (params->tap_fds) {
+            argv_add(b, "--net");
+            g_ptr_array_add(b, g_strdup_printf("tapfd=%d,mac=%s", params->tap_fds[i], net->mac));
+            continue;
+        }
         if (!tap) {
             g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
                         _("no tap device for interface %u (MAC %s)"), i, net->mac);
@@ -118,6 +123,8 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
         argv_add(b, "--no-reboot");
     if (params->pidfile)
         argv_add_pair(b, "--pidfile", params->pidfile);
+    if (params->paused)
+        argv_add(b, "--paused");
     g_ptr_array_add(b, NULL);
     return (GStrv)g_ptr_array_free(g_steal_pointer(&b), FALSE);
 }

@@ -5,9 +5,9 @@
  * socket, where the serial port goes) comes in DomainVmmParams.  The
  * result follows DESIGN.md "The VMM" exactly, options in this order:
  *   VMM --kernel K [--initrd I] [--cmdline C] --memory MIB --cpus N
- *       --accel A [--disk F[,readonly]]... [--net tap=T[,mac=M]]...
+ *       --accel A [--disk F[,readonly]]... [--net tap=T|tapfd=N[,mac=M]]...
  *       [--serial S] [--console S] [--control unix:P|fd:N] --name NAME --uuid UUID
- *       [--no-reboot] [--pidfile F]
+ *       [--no-reboot] [--pidfile F] [--paused]
  * on_reboot='destroy' gives --no-reboot; on_poweroff and on_crash are
  * the daemon's business (it sees the VMM's exit status). */
 #ifndef VESSEL_DOMAIN_VMM_H
@@ -25,8 +25,12 @@ typedef struct {
     const char *control_path;  /* --control unix:PATH; NULL: see control_fd */
     int control_fd;            /* --control fd:N if >= 0 and no control_path; use -1 for none */
     const char *pidfile;       /* --pidfile; NULL: none */
+    gboolean paused;           /* --paused: vCPUs wait for `resume` on the control channel */
     const char *const *tap_names; /* one tap name per interface (def->n_nets entries);
                                    * NULL: use each interface's <target dev=> */
+    const int *tap_fds;        /* one fd per interface (def->n_nets entries) that the
+                                * VMM inherits, attached to its tap: --net tapfd=N;
+                                * wins over tap_names; NULL: taps by name */
 } DomainVmmParams;
 
 /* NULL-terminated argv; errors (VESSEL_XML_ERROR_INVALID) when something

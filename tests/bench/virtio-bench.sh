@@ -12,9 +12,10 @@
 #   tcp tx      16 MiB guest -> host (busybox nc)
 #   tcp rx      16 MiB host -> guest
 # The host end of the network is a tap in a network namespace made here
-# (needs root and iproute2; without them the TCP rows are skipped), the
-# listeners are busybox nc.  QEMU is only the reference (package
-# qemu-system-x86); without it only Vessel's figures are printed.
+# (needs root and iproute2; without them, or with VESSEL_BENCH_NET=0, the
+# TCP rows are skipped), the listeners are busybox nc.  QEMU is only the reference (package
+# qemu-system-x86); without it, or with VESSEL_BENCH_QEMU=0 (when only
+# comparing two Vessel builds), only Vessel's figures are printed.
 set -eu
 build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -22,7 +23,8 @@ busybox=${BUSYBOX:-/bin/busybox}
 tmp=$(mktemp -d /tmp/vessel-vbench-XXXXXX)
 ns=vessel-vbench-$$
 net=0
-if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && [ -c /dev/net/tun ] &&
+if [ "${VESSEL_BENCH_NET:-1}" != 0 ] && [ "$(id -u)" = 0 ] && command -v ip >/dev/null &&
+   [ -c /dev/net/tun ] &&
    ip netns add "$ns" 2>/dev/null; then
   net=1
 fi
@@ -101,7 +103,7 @@ run vessel "$build/vmm/vessel-vmm" --accel dbt --memory 512 --no-reboot \
     --kernel "$guest/vmlinuz" --initrd "$tmp/initrd.gz" --cmdline "$cmdline" \
     --disk "$tmp/disk.img" $netargs_vessel --serial stdio < /dev/null || exit 0
 have_qemu=0
-if command -v qemu-system-x86_64 >/dev/null; then
+if [ "${VESSEL_BENCH_QEMU:-1}" != 0 ] && command -v qemu-system-x86_64 >/dev/null; then
   # shellcheck disable=SC2086
   run qemu qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot \
       -kernel "$guest/vmlinuz" -initrd "$tmp/initrd.gz" -append "$cmdline" \

@@ -339,14 +339,27 @@ int fixture_open_console(DaemonFixture *fx, const char *path, guint flags, GErro
     return g_unix_fd_list_get(fds, idx, error);
 }
 
+/* The guest is up once it echoes a ping.  Bytes that reach the UART
+ * before the guest has set it up are lost (enabling the FIFO clears it,
+ * as on hardware), so ping again until one comes back. */
 void fixture_wait_guest(DaemonFixture *fx, const char *path, const char *name)
 {
     static int serial;
     g_autoptr(GError) err = NULL;
     int fd = fixture_open_console(fx, path, 0, &err);
     g_assert_no_error(err);
-    g_autofree char *ping = g_strdup_printf("vessel-ping-%d\n", g_atomic_int_add(&serial, 1));
-    g_assert_cmpint(write(fd, ping, strlen(ping)), ==, (gssize)strlen(ping));
-    fixture_wait_log(fx, name, ping);
+    gint64 deadline = g_get_monotonic_time() + (gint64)vt_timeout_ms(60000) * 1000;
+    for (;;) {
+        g_autofree char *ping = g_strdup_printf("vessel-ping-%d\n", g_atomic_int_add(&serial, 1));
+        g_assert_cmpint(write(fd, ping, strlen(ping)), ==, (gssize)strlen(ping));
+        LogWait w = { fx, name, ping };
+        if (vt_wait_until(log_has, &w, vt_timeout_ms(2000)))
+            break;
+        if (g_get_monotonic_time() > deadline) {
+            g_autofree char *log = fixture_read_log(fx, name);
+            g_printerr("# %s never echoed a ping:\n%s\n", name, log);
+            g_assert_not_reached();
+        }
+    }
     close(fd);
 }

@@ -1,10 +1,12 @@
 /* test-network.c - networks through vesseld: define, list, lookup, XML,
  * autostart, persistence, undefine; and (as root, with the daemon in a
  * private network namespace) starting and stopping one: bridge up, status
- * file, bridge gone after Destroy, transient networks. */
+ * file, bridge gone after Destroy, transient networks; a VMM that runs as
+ * nobody gets its tap as an inherited fd (--net tapfd=N). */
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon-fixture.h"
@@ -119,6 +121,23 @@ static gboolean link_in_ns(DaemonFixture *fx, const char *dev, char **out)
     return code == 0;
 }
 
+/* Domain "netvm" with one interface on network "lab": its object path. */
+static char *define_netvm(DaemonFixture *fx)
+{
+    g_autofree char *dxml = fixture_domain_xml(fx, "netvm", NULL);
+    char *at = strstr(dxml, "<serial");
+    g_autofree char *dxml2 = g_strdup_printf("%.*s<interface type='network'><source network='lab'/>"
+                                             "<mac address='52:54:00:aa:bb:cc'/><model type='virtio'/>"
+                                             "</interface>\n    %s", (int)(at - dxml), dxml, at);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) dd = fixture_manager(fx, "DefineXML", g_variant_new("(s)", dxml2), "(o)",
+                                             &err);
+    g_assert_no_error(err);
+    const char *dpath;
+    g_variant_get(dd, "(&o)", &dpath);
+    return g_strdup(dpath);
+}
+
 static void test_network_activation(void)
 {
     g_autofree char *unshare = g_find_program_in_path("unshare");
@@ -155,19 +174,7 @@ static void test_network_activation(void)
     g_assert_no_error(err);
 
     /* a domain on the network gets a tap on its bridge, removed at stop */
-    g_autofree char *dxml = fixture_domain_xml(fx, "netvm", NULL);
-    g_autofree char *dxml2 = NULL;
-    {
-        char *at = strstr(dxml, "<serial");
-        dxml2 = g_strdup_printf("%.*s<interface type='network'><source network='lab'/>"
-                                "<mac address='52:54:00:aa:bb:cc'/><model type='virtio'/>"
-                                "</interface>\n    %s", (int)(at - dxml), dxml, at);
-    }
-    g_autoptr(GVariant) dd = fixture_manager(fx, "DefineXML", g_variant_new("(s)", dxml2), "(o)",
-                                             &err);
-    g_assert_no_error(err);
-    const char *dpath;
-    g_variant_get(dd, "(&o)", &dpath);
+    g_autofree char *dpath = define_netvm(fx);
     g_autoptr(GVariant) ds = fixture_domain(fx, dpath, "Start", g_variant_new("(u)", 0), NULL,
                                             &err);
     g_assert_no_error(err);
@@ -216,6 +223,62 @@ static void test_network_activation(void)
     g_autoptr(GVariant) look = fixture_manager(fx, "NetworkLookupByName",
                                                g_variant_new("(s)", "tmp"), "(o)", &err);
     fixture_assert_error(err, "org.vessel.Error.NoNetwork");
+}
+
+/* An fd of process @pid attached to tap @dev (tun fds name it in fdinfo). */
+static gboolean process_has_tap(int pid, const char *dev)
+{
+    g_autofree char *dir = g_strdup_printf("/proc/%d/fdinfo", pid);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_assert_nonnull(d);
+    g_autofree char *want = g_strdup_printf("iff:\t%s\n", dev);
+    const char *ent;
+    while ((ent = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, ent, NULL);
+        g_autofree char *info = NULL;
+        if (g_file_get_contents(path, &info, NULL, NULL) && strstr(info, want))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The daemon creates the tap and passes it down: a VMM running as nobody
+ * (which cannot open /dev/net/tun, 0600 here) starts with a NIC. */
+static void test_tap_fd_unprivileged(void)
+{
+    g_autofree char *unshare = g_find_program_in_path("unshare");
+    g_autofree char *nsenter = g_find_program_in_path("nsenter");
+    if (geteuid() != 0 || !unshare || !nsenter) {
+        g_test_skip("needs root, unshare and nsenter (runs in a private network namespace)");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new("[vmm]\nuser=nobody\n");
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    const char *wrapper[] = { unshare, "--net", NULL };
+    fx->wrapper = wrapper;
+    fixture_start_daemon(fx, NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) d = fixture_manager(fx, "NetworkCreateXML", g_variant_new("(s)", net_xml),
+                                            "(o)", &err);
+    g_assert_no_error(err);
+    g_autofree char *dpath = define_netvm(fx);
+    g_autoptr(GVariant) ds = fixture_domain(fx, dpath, "Start", g_variant_new("(u)", 0), NULL,
+                                            &err);
+    g_assert_no_error(err);
+    int pid = fixture_vmm_pid(fx, "netvm");
+    g_assert_cmpint(pid, >, 0);
+    struct stat st;
+    g_autofree char *proc = g_strdup_printf("/proc/%d", pid);
+    g_assert_cmpint(stat(proc, &st), ==, 0);
+    g_assert_cmpuint(st.st_uid, ==, 65534);
+    g_assert_true(process_has_tap(pid, "vtap0"));
+    g_autofree char *log = fixture_read_log(fx, "netvm");
+    g_assert_nonnull(strstr(log, " --net tapfd=3,mac=52:54:00:aa:bb:cc "));
+    g_autoptr(GVariant) dx = fixture_domain(fx, dpath, "Destroy", g_variant_new("(u)", 0), NULL,
+                                            &err);
+    g_assert_no_error(err);
+    g_autofree char *tapout = NULL;
+    g_assert_false(link_in_ns(fx, "vtap0", &tapout));
 }
 
 static gboolean default_active(gpointer data)
@@ -278,6 +341,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/daemon/network/definitions", test_network_definitions);
     g_test_add_func("/daemon/network/activation", test_network_activation);
+    g_test_add_func("/daemon/network/tap-fd-unprivileged", test_tap_fd_unprivileged);
     g_test_add_func("/daemon/network/default-network", test_default_network);
     return g_test_run();
 }

@@ -79,14 +79,23 @@ typedef struct DiffResult {
     DiffState st;
 } DiffResult;
 
-/* Host CPU, @n cases in one sandboxed child: 0, or -1 with a message in
+/* A persistent child process that runs batches of cases through @run
+ * after @init (diff_worker.c); @timeout seconds per batch. */
+typedef struct DiffWorker DiffWorker;
+DiffWorker *diff_worker_new(bool (*init)(void), void (*run)(const DiffCase *c, DiffResult *r),
+                            unsigned timeout);
+/* Run @n cases: the number of cases on which the child died (their vector
+ * is DIFF_VECTOR_CRASHED, *@status the last wait status; the rest ran in
+ * a new child), or -1 if no child could be started. */
+int diff_worker_run(DiffWorker *w, const DiffCase *cases, DiffResult *res, unsigned n,
+                    int *status);
+
+/* Host CPU, @n cases in the sandboxed child: 0, or -1 with a message in
  * @err if the sandbox failed. */
 int diff_native_run_batch(const DiffCase *cases, DiffResult *res, unsigned n,
                           char *err, unsigned errlen);
 /* The FPU unit alone (every instruction must have is_fpu). */
 void diff_fpu_run(const DiffCase *c, DiffResult *res);
-/* The whole dbt CPU. */
-void diff_dbt_run(const DiffCase *c, DiffResult *res);
 /* The whole dbt CPU, @n cases in a child process; a case the emulator
  * did not finish (crash, hang) has vector DIFF_VECTOR_CRASHED. */
 #define DIFF_VECTOR_CRASHED 253

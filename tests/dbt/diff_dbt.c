@@ -2,22 +2,27 @@
  * diff_dbt.c - the whole-dbt-CPU executor of the differential harness:
  * the case's code in the sandbox window of this process, run through the
  * standalone API of vmm/dbt/dbt.h (dbt_cpu_new_flat, dbt_cpu_run).
- * Batches run in a child process, so that a crash of the emulator is
- * reported as a failed case instead of ending the test program.
+ * Batches run in a persistent child process (diff_worker.c), so that a
+ * crash of the emulator is reported as a failed case instead of ending
+ * the test program; the child keeps one CPU and resets it per case.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "diff.h"
 #include "vmm/dbt/dbt.h"
 
-void diff_dbt_run(const DiffCase *c, DiffResult *res)
+static DbtCpu *cpu;     /* the child's CPU over the window */
+
+static bool dbt_child_init(void)
+{
+    if (!diff_window_map())
+        return false;
+    cpu = dbt_cpu_new_flat((void *)DIFF_BASE, DIFF_WINDOW);
+    return true;
+}
+
+static void dbt_run_case(const DiffCase *c, DiffResult *res)
 {
     uint8_t *win = (uint8_t *)DIFF_BASE;
     memset(res, 0, sizeof(*res));
@@ -25,7 +30,7 @@ void diff_dbt_run(const DiffCase *c, DiffResult *res)
      * stub is never executed here: the run stops at the end of the code) */
     diff_window_fill(win, c);
 
-    DbtCpu *cpu = dbt_cpu_new_flat(win, DIFF_WINDOW);
+    dbt_cpu_reset_flat(cpu);
     for (int r = 0; r < 16; r++)
         dbt_cpu_set_gpr(cpu, r, c->init.gpr[r]);
     dbt_cpu_set_rflags(cpu, c->init.rflags);
@@ -59,40 +64,13 @@ void diff_dbt_run(const DiffCase *c, DiffResult *res)
     res->st.rflags = dbt_cpu_get_rflags(cpu);
     fpu_state_to_fxsave(dbt_cpu_fpu(cpu), res->st.fx);
     memcpy(res->st.mem, win + 0x2000, DIFF_DATA_SIZE);
-    dbt_cpu_free(cpu);
 }
-
 
 int diff_dbt_run_batch(const DiffCase *cases, DiffResult *res, unsigned n)
 {
-    DiffResult *shared = mmap(NULL, sizeof(DiffResult) * n, PROT_READ | PROT_WRITE,
-                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (shared == MAP_FAILED)
-        return -1;
-    for (unsigned i = 0; i < n; i++)
-        shared[i].vector = DIFF_VECTOR_CRASHED;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        munmap(shared, sizeof(DiffResult) * n);
-        return -1;
-    }
-    if (pid == 0) {
-        /* stdout carries TAP: a crashing emulator must not write to it */
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0)
-            dup2(devnull, 1);
-        alarm(60);
-        if (!diff_window_map())
-            _exit(2);
-        for (unsigned i = 0; i < n; i++)
-            diff_dbt_run(&cases[i], &shared[i]);
-        _exit(0);
-    }
+    static DiffWorker *w;
     int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    memcpy(res, shared, sizeof(DiffResult) * n);
-    munmap(shared, sizeof(DiffResult) * n);
-    return 0;
+    if (!w)
+        w = diff_worker_new(dbt_child_init, dbt_run_case, 60);
+    return diff_worker_run(w, cases, res, n, &status) < 0 ? -1 : 0;
 }

@@ -14,8 +14,9 @@
  * caught by a SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP handler (on an
  * alternate stack) that records
  * the vector (the kernel's trap number), the faulting RIP and the state
- * at the fault from the signal frame.  An alarm kills a runaway child.
- * The outcome travels back through a shared anonymous mapping.
+ * at the fault from the signal frame.  The child is a persistent
+ * worker (diff_worker.c): an alarm kills it on a runaway case, and the
+ * outcome travels back through a shared anonymous mapping.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -147,7 +148,9 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
     siglongjmp(fault_jmp, 1);
 }
 
-static void child_run_one(uint8_t *win, uint8_t *stub, const DiffCase *c, DiffResult *r)
+static uint8_t *win, *stub;       /* the child's window and stub */
+
+static void native_run_case(const DiffCase *c, DiffResult *r)
 {
     uint8_t *st = stub + 0x1000;
     if (mprotect(win, 0x1000, PROT_READ | PROT_WRITE) < 0 ||
@@ -182,24 +185,25 @@ static void child_run_one(uint8_t *win, uint8_t *stub, const DiffCase *c, DiffRe
     memcpy(r->st.mem, win + 0x2000, DIFF_DATA_SIZE);
 }
 
-static void child_run(const DiffCase *cases, DiffResult *res, unsigned n)
+/* In the child: the window, the stub and the fault handlers. */
+static bool native_child_init(void)
 {
-    uint8_t *win = mmap((void *)DIFF_BASE, DIFF_WINDOW, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    win = mmap((void *)DIFF_BASE, DIFF_WINDOW, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (win == MAP_FAILED)
-        _exit(3);
+        return false;
     munmap((void *)(DIFF_BASE + DIFF_WINDOW), 0x1000);
-    uint8_t *stub = mmap((void *)STUB_CODE, 0x2000, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    stub = mmap((void *)STUB_CODE, 0x2000, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     if (stub == MAP_FAILED)
-        _exit(3);
+        return false;
 
     /* The case's RSP points into the data window: signal frames go to
      * a stack of their own. */
     static uint8_t altstack[64 * 1024] __attribute__((aligned(16)));
     stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack), .ss_flags = 0 };
     if (sigaltstack(&ss, NULL) < 0)
-        _exit(3);
+        return false;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = on_fault;
@@ -208,48 +212,25 @@ static void child_run(const DiffCase *cases, DiffResult *res, unsigned n)
     static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP };
     for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         sigaction(sigs[i], &sa, NULL);
-    alarm(20);  /* a runaway child is killed, the parent reports it */
-    for (unsigned i = 0; i < n; i++)
-        child_run_one(win, stub, &cases[i], &res[i]);
-    _exit(0);
+    return true;
 }
 
 int diff_native_run_batch(const DiffCase *cases, DiffResult *res, unsigned n,
                           char *err, unsigned errlen)
 {
-    DiffResult *shared = mmap(NULL, sizeof(DiffResult) * n, PROT_READ | PROT_WRITE,
-                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (shared == MAP_FAILED) {
-        snprintf(err, errlen, "mmap: %s", strerror(errno));
+    static DiffWorker *w;
+    int status = 0;
+    if (!w)
+        w = diff_worker_new(native_child_init, native_run_case, 20);
+    int crashed = diff_worker_run(w, cases, res, n, &status);
+    if (crashed < 0) {
+        snprintf(err, errlen, "cannot start the native child: %s", strerror(errno));
         return -1;
     }
-    for (unsigned i = 0; i < n; i++)
-        shared[i].vector = -2;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, errlen, "fork: %s", strerror(errno));
-        munmap(shared, sizeof(DiffResult) * n);
-        return -1;
-    }
-    if (pid == 0) {
-        /* stdout carries TAP: keep the sandbox off it */
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0)
-            dup2(devnull, 1);
-        child_run(cases, shared, n);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    int rc = 0;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || (n && shared[n - 1].vector == -2)) {
-        snprintf(err, errlen, "native child died (status 0x%x)%s", status,
+    if (crashed > 0) {
+        snprintf(err, errlen, "native child died on %d case(s) (status 0x%x)%s", crashed, status,
                  WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM ? ": timeout" : "");
-        rc = -1;
-    } else {
-        memcpy(res, shared, sizeof(DiffResult) * n);
+        return -1;
     }
-    munmap(shared, sizeof(DiffResult) * n);
-    return rc;
+    return 0;
 }

@@ -31,43 +31,6 @@
 
 #define MAX_REPORTED 4
 
-/*
- * Known failures: cases that still differ because of a bug outside this
- * harness and the FPU unit, with the reason.  A listed test that fails is
- * reported as TODO (automake XFAIL) with its mismatches printed; one that
- * passes is an ordinary pass, so the entry can go.
- */
-typedef struct KnownFailure {
-    const char *path_prefix;
-    const char *why;
-} KnownFailure;
-
-static const KnownFailure known_failures[] = {
-    { "/dbt/cpu/sys/retfq/", "dbt core: a far return to Linux's user code selector at "
-      "CPL 3 raises #GP instead of completing" },
-    { "/dbt/cpu/sys/iretq/", "dbt core: IRETQ to CPL 3 with Linux's user selectors raises "
-      "#GP instead of completing" },
-    { "/dbt/cpu/sys/lar/", "dbt core: LAR is not implemented (#UD)" },
-    { "/dbt/cpu/sys/lsl/", "dbt core: LSL of Linux's user selectors gives the wrong limit "
-      "(granularity) or leaves the destination for valid ones" },
-    { "/dbt/cpu/sys/mov to sreg/", "dbt core: MOV to DS/ES/SS at CPL 3 checks selectors "
-      "differently from the hardware (null SS accepted, valid user selectors refused)" },
-    { "/dbt/cpu/sys/jmp far/", "dbt decoder: JMP m16:32 (FF /5) is #UD; the hardware loads the "
-      "far pointer (#GP for these selectors)" },
-    { "/dbt/cpu/sys/verr/", "dbt core: VERR raises #GP instead of setting ZF from the selector" },
-    { "/dbt/cpu/sys/verw/", "dbt core: VERW raises #GP instead of setting ZF from the selector" },
-    { "/dbt/cpu/sys/sysret", "dbt core: the flat CPU has EFER.SCE clear (#UD), Linux sets it "
-      "(SYSRET at CPL 3 is #GP(0))" },
-};
-
-static const char *known_failure(const char *path)
-{
-    for (unsigned i = 0; i < G_N_ELEMENTS(known_failures); i++)
-        if (g_str_has_prefix(path, known_failures[i].path_prefix))
-            return known_failures[i].why;
-    return NULL;
-}
-
 typedef struct Harness {
     uint64_t seed;
     unsigned cases;
@@ -169,12 +132,8 @@ static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
         }
     }
     if (bad) {
-        const char *why = known_failure(g_test_get_path());
         g_test_message("%u of %u cases differ", bad, m);
-        if (why)
-            g_test_incomplete(why);
-        else
-            g_test_fail();
+        g_test_fail();
     }
 }
 

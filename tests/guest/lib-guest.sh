@@ -10,7 +10,8 @@
 #   guest_setup              work dir $GUEST_WORK (kept with
 #                            VESSEL_TEST_KEEP=1), cleanup on exit
 #   guest_ns_add NS          create a namespace (deleted at exit), lo up
-#   guest_daemon_start NS    private `vesseld --config` in NS; vsh uses it
+#   guest_daemon_start NS    private `vesseld --config` in NS (or in our
+#                            own namespace if NS is ""); vsh uses it
 #   guest_daemon_stop        SIGTERM and wait
 #   vsh ARGS...              vsh connected to that daemon
 #   guest_initrd OUT DIR     reference initramfs + DIR's files appended
@@ -58,6 +59,12 @@ guest_require() {
 
 guest_cleanup() {
     [ -n "$GUEST_DAEMON_PID" ] && kill -9 "$GUEST_DAEMON_PID" 2>/dev/null
+    # VMMs of a daemon outside any test namespace (they outlive it)
+    for _st in "$GUEST_WORK"/daemon/run/domains/*.xml; do
+        [ -f "$_st" ] || continue
+        _pid=$(sed -n "s/.*<domstatus [^>]* pid='\([0-9]*\)'.*/\1/p" "$_st")
+        [ -n "$_pid" ] && kill -9 "$_pid" 2>/dev/null
+    done
     for ns in $GUEST_NAMESPACES; do
         # VMMs, dnsmasq, listeners: whatever still runs in our namespaces.
         pids=$(ip netns pids "$ns" 2>/dev/null)
@@ -91,8 +98,9 @@ vsh() { "$GUEST_VSH" -c "vessel+unix://$GUEST_WORK/daemon/run/vessel-sock" "$@";
 guest_daemon_start() {
     d=$GUEST_WORK/daemon
     mkdir -p "$d"
-    # [vmm] user= : the VMM runs as root, so it may open the daemon's taps
-    # through /dev/net/tun (0600 on Debian); these tests are about networks.
+    # [vmm] user= : the VMM runs as root, so it may read the guest kernel
+    # in root's cache (it gets its taps as fds either way; running it as
+    # nobody is tests/daemon's test-network tap-fd-unprivileged).
     cat >"$d/vesseld.conf" <<EOC
 [paths]
 config_dir=$d/etc
@@ -110,11 +118,15 @@ shutdown_grace=10
 [networks]
 define_default=false
 EOC
-    ip netns exec "$1" "$GUEST_VESSELD" --config "$d/vesseld.conf" >>"$d/vesseld.log" 2>&1 &
+    if [ -n "$1" ]; then
+        ip netns exec "$1" "$GUEST_VESSELD" --config "$d/vesseld.conf" >>"$d/vesseld.log" 2>&1 &
+    else
+        "$GUEST_VESSELD" --config "$d/vesseld.conf" >>"$d/vesseld.log" 2>&1 &
+    fi
     GUEST_DAEMON_PID=$!
     if ! wait_until $((20 * $(guest_scale))) vsh list --all; then
         sed 's/^/# vesseld: /' "$d/vesseld.log"
-        tap_bail "vesseld did not come up in namespace $1"
+        tap_bail "vesseld did not come up${1:+ in namespace $1}"
     fi
 }
 

@@ -11,7 +11,7 @@ domxml web1 > "$T/web1.xml"
 domxml db2 deaf > "$T/db2.xml"
 printf '<domain type="dbt"><name>broken</name>\n' > "$T/broken.xml"
 
-tap_plan 93
+tap_plan 94
 
 # ---- empty daemon, host commands -----------------------------------------
 v list --all
@@ -88,6 +88,8 @@ v domstate --reason web1
 expect "domstate --reason after start" 0 "running (booted)"
 v domid web1
 expect "domid" 0 "1"
+v console web1 --devname console1
+expect "console --devname names a device the domain lacks" 1 "" "error: Cannot find character device console1"
 v dominfo 1
 has "dominfo by id shows the running id" "Id:             1"
 v suspend web1

@@ -69,7 +69,14 @@ EOF
 chmod +x "$T/console.sh"
 $TM new-session -d -s t -x 160 -y 40 "$T/console.sh"
 check_screen "console attaches" on_screen "^Escape character is ^\] (Ctrl + \])"
-$TM send-keys -t t "hello-console" Enter
+# What reaches the UART before the guest has set it up is lost (as on
+# hardware), so type the line again until the guest echoes it.
+_i=0
+while :; do
+    $TM send-keys -t t "hello-console" Enter
+    wait_until 3 on_screen "hello-console" && break
+    _i=$((_i + 1)); [ $_i -ge 20 ] && break
+done
 check_screen "typed text reaches the guest serial port and comes back" on_screen "hello-console"
 during=$(stty -g -F "$(cat "$T/tty")" 2>/dev/null)
 [ -n "$during" ] && [ "$during" != "$(cat "$T/stty.before")" ]

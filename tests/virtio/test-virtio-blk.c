@@ -2,9 +2,18 @@
  * the PCI transport (vdriver.h): reads, writes, flush, GET_ID, read-only
  * disks, requests past the end, host I/O errors (image shrunk under the
  * device), unknown types and unanswerable requests, discard and
- * write-zeroes (holes in the image, hostile segment lists). */
+ * write-zeroes (holes in the image, hostile segment lists), buffers split
+ * anywhere across descriptors.
+ *
+ * The disk's I/O thread: requests complete asynchronously (waited for
+ * with a deadline), many requests kicked while the thread works, and -
+ * with a gate in front of the raw image that holds a read in flight - a
+ * device reset that must wait for that read and drop it, and a VM pause
+ * that must complete it before returning. */
 #include "tests/virtio/vdriver.h"
 #include "vmm/virtio/blk.h"
+
+#include "tests/lib/vtest.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -17,19 +26,112 @@
 #define STATUS (TQ_DATA + 0x800)
 #define BUF (TQ_DATA + 0x1000)
 
+/* The raw image behind a gate: preadv waits until the test opens it. */
+typedef struct {
+    BlockBackend bb;
+    BlockBackend *raw;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool open, entered, left;
+} GatedDisk;
+
+static bool gated_wait(GatedDisk *g, const bool *flag)
+{
+    gint64 deadline = g_get_monotonic_time() + vt_timeout_ms(20000) * G_TIME_SPAN_MILLISECOND;
+    pthread_mutex_lock(&g->lock);
+    while (!*flag && vdriver_cond_wait_until(&g->cond, &g->lock, deadline))
+        ;
+    bool ok = *flag;
+    pthread_mutex_unlock(&g->lock);
+    return ok;
+}
+
+static void gated_set(GatedDisk *g, bool *flag)
+{
+    pthread_mutex_lock(&g->lock);
+    *flag = true;
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->lock);
+}
+
+static bool gated_get(GatedDisk *g, const bool *flag)
+{
+    pthread_mutex_lock(&g->lock);
+    bool v = *flag;
+    pthread_mutex_unlock(&g->lock);
+    return v;
+}
+
+static int gated_preadv(BlockBackend *bb, struct iovec *iov, int iovcnt, uint64_t off)
+{
+    GatedDisk *g = (GatedDisk *)bb;
+    gated_set(g, &g->entered);
+    g_assert_true(gated_wait(g, &g->open));
+    int r = g->raw->ops->preadv(g->raw, iov, iovcnt, off);
+    gated_set(g, &g->left);
+    return r;
+}
+
+static int gated_pwritev(BlockBackend *bb, struct iovec *iov, int iovcnt, uint64_t off)
+{
+    GatedDisk *g = (GatedDisk *)bb;
+    return g->raw->ops->pwritev(g->raw, iov, iovcnt, off);
+}
+
+static int gated_flush(BlockBackend *bb)
+{
+    GatedDisk *g = (GatedDisk *)bb;
+    return g->raw->ops->flush(g->raw);
+}
+
+static void gated_close(BlockBackend *bb)
+{
+    GatedDisk *g = (GatedDisk *)bb;
+    block_backend_close(g->raw);
+    pthread_cond_destroy(&g->cond);
+    pthread_mutex_destroy(&g->lock);
+    g_free(g);
+}
+
+static const BlockBackendOps gated_ops = {
+    .preadv = gated_preadv,
+    .pwritev = gated_pwritev,
+    .flush = gated_flush,
+    .close = gated_close,
+};
+
+static BlockBackend *gated_new(BlockBackend *raw)
+{
+    GatedDisk *g = g_new0(GatedDisk, 1);
+    pthread_mutex_init(&g->lock, NULL);
+    vdriver_cond_init(&g->cond);
+    g->raw = raw;
+    g->bb = *raw;
+    g->bb.ops = &gated_ops;
+    return &g->bb;
+}
+
+enum { FX_RW, FX_RO, FX_GATED };
+
 typedef struct {
     VDriver d;
     VirtioBlk *blk;
+    GatedDisk *gate;            /* FX_GATED: the back-end */
     char *dir, *path;
     uint8_t image[IMAGE_SECTORS * 512];
 } Fx;
 
-static void fx_open(Fx *f, bool readonly)
+static void fx_open(Fx *f, int kind)
 {
     g_autoptr(GError) error = NULL;
-    BlockBackend *bb = block_raw_open(f->path, readonly, &error);
+    BlockBackend *bb = block_raw_open(f->path, kind == FX_RO, &error);
     g_assert_no_error(error);
-    f->blk = virtio_blk_create(f->d.host, &f->d.g.mem, bb);
+    if (kind == FX_GATED) {
+        bb = gated_new(bb);
+        f->gate = (GatedDisk *)bb;
+    }
+    IoThreadLock lock = vdriver_device_lock(&f->d);
+    f->blk = virtio_blk_create(f->d.host, &f->d.g.mem, &lock, bb);
     vdriver_attach(&f->d, virtio_blk_transport(f->blk));
     g_assert_true(vdriver_negotiate(&f->d, VIRTIO_F_VERSION_1 | (1ull << 9)) &
                   VIRTIO_STATUS_FEATURES_OK);
@@ -60,10 +162,9 @@ static void fx_teardown(Fx *f, gconstpointer data)
     g_free(f->dir);
 }
 
-/* One request: header, optional data (@len bytes at BUF, device-writable
- * if @to_guest), status byte.  Returns the status; *@used the used len. */
-static uint8_t fx_request(Fx *f, uint32_t type, uint64_t sector, uint32_t len, bool to_guest,
-                          uint32_t *used)
+/* Post one request without waiting: header, optional data (@len bytes at
+ * BUF, device-writable if @to_guest), status byte.  The used idx before. */
+static uint16_t fx_post(Fx *f, uint32_t type, uint64_t sector, uint32_t len, bool to_guest)
 {
     struct { uint32_t type, reserved; uint64_t sector; } hdr = { type, 0, sector };
     memcpy(f->d.g.ram + HDR, &hdr, sizeof(hdr));
@@ -74,7 +175,15 @@ static uint8_t fx_request(Fx *f, uint32_t type, uint64_t sector, uint32_t len, b
     uint16_t before = test_u16_get(&f->d.g, TQ_USED + 2);
     vdriver_offer(&f->d, QSIZE, 0);
     vdriver_kick(&f->d, 0);
-    g_assert_cmpuint(test_u16_get(&f->d.g, TQ_USED + 2), ==, (uint16_t)(before + 1));
+    return before;
+}
+
+/* The same, waiting for it.  Returns the status; *@used the used len. */
+static uint8_t fx_request(Fx *f, uint32_t type, uint64_t sector, uint32_t len, bool to_guest,
+                          uint32_t *used)
+{
+    uint16_t before = fx_post(f, type, sector, len, to_guest);
+    g_assert_true(vdriver_wait_used(&f->d, (uint16_t)(before + 1)));   /* the I/O thread */
     *used = test_u32_get(&f->d.g, TQ_USED + 4 + 8 * (before % QSIZE) + 4);
     return f->d.g.ram[STATUS];
 }
@@ -115,7 +224,7 @@ static void test_config(Fx *f, gconstpointer data)
         prev_end = at + len;
         at = vdriver_cfg_read(&f->d, at + 1, 1);
     }
-    g_assert_cmphex(types, ==, 0x1e);
+    g_assert_cmphex(types, ==, 0x3e);               /* common, notify, ISR, device, PCI_CFG */
 }
 
 static void test_read(Fx *f, gconstpointer data)
@@ -256,8 +365,171 @@ static void test_no_status_byte(Fx *f, gconstpointer data)
     test_desc_set(&f->d.g, 0, HDR, sizeof(hdr), 0, 0);
     vdriver_offer(&f->d, QSIZE, 0);
     vdriver_kick(&f->d, 0);
-    g_assert_true(vdriver_bar_read(&f->d, 0x14, 1) & VIRTIO_STATUS_NEEDS_RESET);
+    g_assert_true(vdriver_wait_needs_reset(&f->d));
     g_assert_cmpuint(test_u16_get(&f->d.g, TQ_USED + 2), ==, 0);
+}
+
+/* Header and data share a descriptor, data runs over three, the status
+ * byte shares the last one: the device must find each part by offset. */
+static void test_segments(Fx *f, gconstpointer data)
+{
+    (void)data;
+    struct { uint32_t type, reserved; uint64_t sector; } hdr = { 1, 0, 7 };
+    uint8_t *ram = f->d.g.ram;
+    memcpy(ram + HDR, &hdr, sizeof(hdr));
+    for (unsigned i = 0; i < 1024; i++)
+        ram[HDR + 16 + i] = (uint8_t)(i * 13 + 1);
+    test_desc_set(&f->d.g, 0, HDR, 16 + 100, VIRTQ_DESC_F_NEXT, 1);
+    test_desc_set(&f->d.g, 1, HDR + 116, 400, VIRTQ_DESC_F_NEXT, 2);
+    test_desc_set(&f->d.g, 2, HDR + 516, 524, VIRTQ_DESC_F_NEXT, 3);
+    test_desc_set(&f->d.g, 3, STATUS, 1, VIRTQ_DESC_F_WRITE, 0);
+    vdriver_offer(&f->d, QSIZE, 0);
+    vdriver_kick(&f->d, 0);
+    g_assert_true(vdriver_wait_used(&f->d, 1));
+    g_assert_cmpuint(ram[STATUS], ==, 0);
+    uint8_t now[sizeof(f->image)];
+    fx_file(f, now);
+    memcpy(f->image + 7 * 512, ram + HDR + 16, 1024);
+    g_assert_cmpmem(now, sizeof(now), f->image, sizeof(f->image));
+
+    /* read it back into 3 + 1 writable pieces, status in the last one */
+    hdr.type = 0;
+    memcpy(ram + HDR, &hdr, sizeof(hdr));
+    memset(ram + BUF, 0, 0x1000);
+    test_desc_set(&f->d.g, 4, HDR, 16, VIRTQ_DESC_F_NEXT, 5);
+    test_desc_set(&f->d.g, 5, BUF, 1, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 6);
+    test_desc_set(&f->d.g, 6, BUF + 1, 600, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 7);
+    test_desc_set(&f->d.g, 7, BUF + 601, 423 + 1, VIRTQ_DESC_F_WRITE, 0);
+    ram[BUF + 1024] = 0xee;
+    vdriver_offer(&f->d, QSIZE, 4);
+    vdriver_kick(&f->d, 0);
+    g_assert_true(vdriver_wait_used(&f->d, 2));
+    g_assert_cmpuint(ram[BUF + 1024], ==, 0);
+    g_assert_cmpuint(test_u32_get(&f->d.g, TQ_USED + 4 + 8 + 4), ==, 1025);
+    g_assert_cmpmem(ram + BUF, 1024, f->image + 7 * 512, 1024);
+}
+
+/* Five writes, each kicked as soon as it is offered while the I/O thread
+ * may be serving the ones before: all land, each with its own data. */
+static void test_many(Fx *f, gconstpointer data)
+{
+    (void)data;
+    uint8_t *ram = f->d.g.ram;
+    for (unsigned r = 0; r < 5; r++) {
+        struct { uint32_t type, reserved; uint64_t sector; } hdr = { 1, 0, 10 + 2 * r };
+        uint64_t h = HDR + 16 * r, b = BUF + 1024 * r, st = STATUS + r;
+        memcpy(ram + h, &hdr, sizeof(hdr));
+        memset(ram + b, 0x30 + r, 1024);
+        ram[st] = 0xee;
+        test_desc_set(&f->d.g, 3 * r, h, 16, VIRTQ_DESC_F_NEXT, 3 * r + 1);
+        test_desc_set(&f->d.g, 3 * r + 1, b, 1024, VIRTQ_DESC_F_NEXT, 3 * r + 2);
+        test_desc_set(&f->d.g, 3 * r + 2, st, 1, VIRTQ_DESC_F_WRITE, 0);
+        vdriver_offer(&f->d, QSIZE, (uint16_t)(3 * r));
+        vdriver_kick(&f->d, 0);
+    }
+    g_assert_true(vdriver_wait_used(&f->d, 5));
+    uint8_t now[sizeof(f->image)];
+    fx_file(f, now);
+    for (unsigned r = 0; r < 5; r++) {
+        g_assert_cmpuint(ram[STATUS + r], ==, 0);
+        memset(f->image + (10 + 2 * r) * 512, 0x30 + r, 1024);
+    }
+    g_assert_cmpmem(now, sizeof(now), f->image, sizeof(f->image));
+}
+
+/* Run @fn(@f) on a thread of its own while a read waits at the gate.
+ * Give @fn a fair chance to return early (which it must not: the read is
+ * in flight), then open the gate.  Returns what @fn saw when it returned:
+ * whether the read had left the back-end, and queue 0's used idx. */
+typedef struct {
+    Fx *f;
+    void (*fn)(Fx *f);
+    bool returned;
+    bool left;
+    uint16_t used;
+} GatedCall;
+
+static gpointer gated_call_thread(gpointer data)
+{
+    GatedCall *c = data;
+    c->fn(c->f);
+    pthread_mutex_lock(&c->f->d.lock);
+    c->used = test_u16_get(&c->f->d.g, TQ_USED + 2);
+    pthread_mutex_unlock(&c->f->d.lock);
+    c->left = gated_get(c->f->gate, &c->f->gate->left);
+    gated_set(c->f->gate, &c->returned);
+    return NULL;
+}
+
+static void gated_call(Fx *f, void (*fn)(Fx *f), GatedCall *c)
+{
+    *c = (GatedCall){ .f = f, .fn = fn };
+    g_assert_true(gated_wait(f->gate, &f->gate->entered));
+    GThread *t = g_thread_new("gated-call", gated_call_thread, c);
+    /* A deadline, not a synchronisation: a correct device never returns
+     * here, so this only decides how likely a broken one is caught. */
+    gint64 until = g_get_monotonic_time() + 200 * G_TIME_SPAN_MILLISECOND;
+    pthread_mutex_lock(&f->gate->lock);
+    while (!c->returned && vdriver_cond_wait_until(&f->gate->cond, &f->gate->lock, until))
+        ;
+    pthread_mutex_unlock(&f->gate->lock);
+    gated_set(f->gate, &f->gate->open);
+    g_thread_join(t);
+    g_assert_true(c->left);
+}
+
+static void fx_reset(Fx *f)
+{
+    vdriver_bar_write(&f->d, 0x14, 0, 1);     /* the guest's reset, on a "vCPU" */
+}
+
+static void fx_pause(Fx *f)
+{
+    virtio_blk_set_paused(f->blk, true);
+}
+
+/* A reset while a read is in flight: the reset (device lock held) returns
+ * only after the read left the back-end, the read is dropped (no used
+ * entry, no interrupt into the new queue), and the device works after
+ * the driver sets it up again. */
+static void test_reset_in_flight(Fx *f, gconstpointer data)
+{
+    (void)data;
+    GatedCall c;
+    fx_post(f, 0, 2, 512, true);
+    gated_call(f, fx_reset, &c);
+    g_assert_cmpuint(c.used, ==, 0);
+    g_assert_cmpuint(vdriver_bar_read(&f->d, 0x14, 1), ==, 0);
+    g_assert_cmpuint(test_u16_get(&f->d.g, TQ_USED + 2), ==, 0);
+
+    memset(f->d.g.ram + TQ_AVAIL, 0, 0x2000);     /* fresh rings */
+    g_assert_true(vdriver_negotiate(&f->d, VIRTIO_F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK);
+    vdriver_queue_setup(&f->d, 0, QSIZE, VIRTIO_MSI_NO_VECTOR);
+    vdriver_driver_ok(&f->d);
+    uint32_t used;
+    g_assert_cmpuint(fx_request(f, 0, 3, 512, true, &used), ==, 0);
+    g_assert_cmpuint(used, ==, 513);
+    g_assert_cmpmem(f->d.g.ram + BUF, 512, f->image + 3 * 512, 512);
+}
+
+/* Pause while a read is in flight: it returns once that read is
+ * completed and in the used ring; a request offered while paused waits
+ * for the resume. */
+static void test_pause_in_flight(Fx *f, gconstpointer data)
+{
+    (void)data;
+    GatedCall c;
+    fx_post(f, 0, 4, 512, true);
+    gated_call(f, fx_pause, &c);
+    g_assert_cmpuint(c.used, ==, 1);
+    g_assert_cmpuint(f->d.g.ram[STATUS], ==, 0);
+    g_assert_cmpmem(f->d.g.ram + BUF, 512, f->image + 4 * 512, 512);
+
+    fx_post(f, 0, 5, 512, true);
+    virtio_blk_set_paused(f->blk, false);
+    g_assert_true(vdriver_wait_used(&f->d, 2));
+    g_assert_cmpuint(f->d.g.ram[STATUS], ==, 0);
+    g_assert_cmpmem(f->d.g.ram + BUF, 512, f->image + 5 * 512, 512);
 }
 
 int main(int argc, char **argv)
@@ -275,5 +547,9 @@ int main(int argc, char **argv)
     ADD("no-status-byte", test_no_status_byte, 0);
     ADD("discard-write-zeroes", test_discard, 0);
     ADD("discard-readonly", test_discard, 1);
+    ADD("segments", test_segments, FX_RW);
+    ADD("many-kicks", test_many, FX_RW);
+    ADD("thread/reset-in-flight", test_reset_in_flight, FX_GATED);
+    ADD("thread/pause-in-flight", test_pause_in_flight, FX_GATED);
     return g_test_run();
 }

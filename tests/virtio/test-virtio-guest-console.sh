@@ -20,12 +20,15 @@ tap_guest_initramfs "$work/base.cpio.gz"
 
 # The guest announces itself on hvc0 until the host's line arrives (the
 # host end may attach late: output with nobody attached is dropped).
+# stty runs on the open descriptor: hvc resets its termios on the last
+# close, and a cooked hvc0 would echo the host's line into the middle of
+# a READY line (the client answers as soon as it sees the trigger).
 mkdir -p "$work/run/etc/vessel"
 cat > "$work/run/etc/vessel/run" <<'EOS'
 #!/bin/sh
 echo "T-HVC: $(cat /sys/class/tty/hvc0/dev 2>/dev/null)"
-stty -F /dev/hvc0 raw -echo 2>/dev/null
 exec 3<>/dev/hvc0
+stty raw -echo <&3
 i=0
 line=
 while [ $i -lt 120 ]; do

@@ -1,7 +1,8 @@
 /* test-virtio-pci.c - the modern virtio-pci transport with virtio-rng on a
  * real PciHost and IoBus (the code the VMM runs), driven the way a guest
  * driver does it (vdriver.h): capability walk, feature negotiation, queue
- * setup, notify, MSI-X and INTx interrupts, DEVICE_NEEDS_RESET and reset. */
+ * setup, notify, MSI-X and INTx interrupts, DEVICE_NEEDS_RESET and reset,
+ * and the PCI_CFG capability's window into the BARs. */
 #include "tests/virtio/vdriver.h"
 #include "vmm/virtio/rng.h"
 
@@ -71,7 +72,10 @@ static void test_ids_and_caps(Fx *f, gconstpointer data)
         unsigned id = cfg_read(f, at, 1);
         if (id == 0x09) {
             unsigned type = cfg_read(f, at + 3, 1);
-            g_assert_cmpuint(cfg_read(f, at + 4, 1), ==, VIRTIO_PCI_CFG_BAR);
+            if (type == 5)              /* PCI_CFG: the driver picks the BAR */
+                g_assert_cmpuint(cfg_read(f, at + 2, 1), ==, 20);
+            else
+                g_assert_cmpuint(cfg_read(f, at + 4, 1), ==, VIRTIO_PCI_CFG_BAR);
             seen |= 1u << type;
             if (type == 2)
                 g_assert_cmpuint(cfg_read(f, at + 16, 4), ==, VIRTIO_PCI_NOTIFY_MULT);
@@ -80,7 +84,8 @@ static void test_ids_and_caps(Fx *f, gconstpointer data)
         }
         at = cfg_read(f, at + 1, 1);
     }
-    g_assert_cmphex(seen, ==, (1u << 1) | (1u << 2) | (1u << 3));   /* rng: no device cfg */
+    /* rng: no device cfg */
+    g_assert_cmphex(seen, ==, (1u << 1) | (1u << 2) | (1u << 3) | (1u << 5));
     g_assert_cmpuint(msix, !=, 0);
     g_assert_cmpuint(cfg_read(f, msix + 2, 2) & 0x7ff, ==, 1);       /* 2 vectors */
     /* the guest cannot rewrite the capabilities */
@@ -236,6 +241,123 @@ static void test_machine_reset(Fx *f, gconstpointer data)
     g_assert_cmpuint(f->d.nmsi, ==, 1);
 }
 
+/* The VIRTIO_PCI_CAP_PCI_CFG capability's offset in config space. */
+static unsigned fx_pci_cfg_cap(Fx *f)
+{
+    unsigned at = cfg_read(f, 0x34, 1);
+    for (int n = 0; at && n < 16; n++) {
+        if (cfg_read(f, at, 1) == 0x09 && cfg_read(f, at + 3, 1) == 5)
+            return at;
+        at = cfg_read(f, at + 1, 1);
+    }
+    return 0;
+}
+
+/* Point the window at @len bytes at @off of @bar. */
+static void window_set(Fx *f, unsigned cap, unsigned bar, uint32_t off, uint32_t len)
+{
+    cfg_write(f, cap + 4, bar, 1);
+    cfg_write(f, cap + 8, off, 4);
+    cfg_write(f, cap + 12, len, 4);
+}
+
+static uint32_t window_read(Fx *f, unsigned cap, unsigned bar, uint32_t off, uint32_t len)
+{
+    window_set(f, cap, bar, off, len);
+    return cfg_read(f, cap + 16, 4) & (0xffffffffu >> (32 - 8 * len));
+}
+
+static void window_write(Fx *f, unsigned cap, unsigned bar, uint32_t off, uint32_t len,
+                         uint32_t val)
+{
+    window_set(f, cap, bar, off, len);
+    cfg_write(f, cap + 16, val, 4);
+}
+
+/* The spec's alternative access path (4.1.4.8): the whole driver setup,
+ * a kick and the interrupt acknowledge done through config space only,
+ * the MSI-X table reached through it too, and hostile window settings
+ * ignored. */
+static void test_pci_cfg_window(Fx *f, gconstpointer data)
+{
+    (void)data;
+    unsigned cap = fx_pci_cfg_cap(f);
+    g_assert_cmpuint(cap, !=, 0);
+    g_assert_cmpuint(cfg_read(f, cap + 8, 4), ==, 0);
+    g_assert_cmpuint(cfg_read(f, cap + 12, 4), ==, 0);
+    const unsigned B = VIRTIO_PCI_CFG_BAR;
+
+    /* reads agree with the BAR */
+    window_write(f, cap, B, 0x00, 4, 1);                   /* device_feature_select */
+    g_assert_cmphex(window_read(f, cap, B, 0x04, 4), ==, bar_read(f, 0x04, 4));
+    g_assert_true(window_read(f, cap, B, 0x04, 4) & 1);    /* VERSION_1 */
+    g_assert_cmpuint(window_read(f, cap, B, 0x12, 2), ==, 1);   /* num_queues */
+    g_assert_cmpuint(window_read(f, cap, B, 0x13, 1), ==, 0);   /* its high byte */
+
+    /* negotiation and queue setup through the window only */
+    window_write(f, cap, B, 0x14, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    window_write(f, cap, B, 0x08, 4, 1);
+    window_write(f, cap, B, 0x0c, 4, 1);                   /* VERSION_1 */
+    window_write(f, cap, B, 0x14, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+                                     VIRTIO_STATUS_FEATURES_OK);
+    g_assert_true(window_read(f, cap, B, 0x14, 1) & VIRTIO_STATUS_FEATURES_OK);
+    window_write(f, cap, B, 0x16, 2, 0);
+    window_write(f, cap, B, 0x18, 2, QSIZE);
+    window_write(f, cap, B, 0x1a, 2, VIRTIO_MSI_NO_VECTOR);
+    window_write(f, cap, B, 0x20, 4, TQ_DESC);
+    window_write(f, cap, B, 0x28, 4, TQ_AVAIL);
+    window_write(f, cap, B, 0x30, 4, TQ_USED);
+    window_write(f, cap, B, 0x1c, 2, 1);
+    g_assert_cmpuint(bar_read(f, 0x1c, 2), ==, 1);
+    window_write(f, cap, B, 0x14, 1, 0x0f);
+    g_assert_cmpuint(bar_read(f, 0x14, 1), ==, 0x0f);
+
+    /* a kick through the window; the ISR read through it acknowledges */
+    test_desc_set(&f->d.g, 0, TQ_DATA, 16, VIRTQ_DESC_F_WRITE, 0);
+    test_u16_set(&f->d.g, TQ_AVAIL + 4, 0);
+    test_u16_set(&f->d.g, TQ_AVAIL + 2, 1);
+    window_write(f, cap, B, VIRTIO_PCI_NOTIFY_OFF, 2, 0);
+    g_assert_cmpuint(test_u16_get(&f->d.g, TQ_USED + 2), ==, 1);
+    g_assert_cmpint(f->d.gsi_level, ==, 1);
+    g_assert_cmpuint(window_read(f, cap, B, VIRTIO_PCI_ISR_OFF, 1), ==, 1);
+    g_assert_cmpint(f->d.gsi_level, ==, 0);
+    g_assert_cmpuint(cfg_read(f, cap + 16, 1), ==, 0);     /* read again: cleared */
+
+    /* the MSI-X table (BAR 1, dwords only) */
+    window_write(f, cap, VIRTIO_PCI_MSIX_BAR, 16 + 8, 4, 0x4242);
+    uint64_t w = 0;
+    io_bus_read(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + 16 + 8, 4, &w);
+    g_assert_cmphex(w, ==, 0x4242);
+    g_assert_cmphex(window_read(f, cap, VIRTIO_PCI_MSIX_BAR, 16 + 8, 4), ==, 0x4242);
+
+    /* hostile settings do nothing: a stray status write of 0 would reset */
+    static const uint32_t bad[][3] = {
+        { B, 0x14, 3 }, { B, 0x14, 0 }, { B, 0x14, 8 }, { B, 0x13, 2 }, { B, 0x12, 4 },
+        { 0, 0x14, 1 }, { 2, 0x14, 1 }, { 5, 0x14, 1 }, { 0xff, 0x14, 1 },
+        { B, VIRTIO_PCI_BAR_SIZE, 1 }, { B, 0xfffffffc, 4 },
+        { VIRTIO_PCI_MSIX_BAR, 24, 2 }, { VIRTIO_PCI_MSIX_BAR, 0x1000, 4 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        window_write(f, cap, bad[i][0], bad[i][1], bad[i][2], 0);
+        cfg_write(f, cap + 16, 0x5a5a5a5a, 4);
+        g_assert_cmphex(cfg_read(f, cap + 16, 4), ==, 0x5a5a5a5a);  /* no read either */
+    }
+    g_assert_cmpuint(bar_read(f, 0x14, 1), ==, 0x0f);
+    g_assert_cmphex(bar_read(f, 0x0c, 4), ==, 1);
+    io_bus_read(f->d.bus, IO_SPACE_MMIO, f->d.msix_bar + 16 + 8, 4, &w);
+    g_assert_cmphex(w, ==, 0x4242);
+
+    /* the rest of the capability stays read-only; a machine reset
+     * forgets the window */
+    cfg_write(f, cap, 0xffffffff, 4);
+    g_assert_cmphex(cfg_read(f, cap, 4), ==, 0x05140009);
+    window_set(f, cap, B, 0x14, 1);
+    pci_host_reset(f->d.host);
+    g_assert_cmpuint(cfg_read(f, cap + 4, 1), ==, 0);
+    g_assert_cmpuint(cfg_read(f, cap + 8, 4), ==, 0);
+    g_assert_cmpuint(cfg_read(f, cap + 12, 4), ==, 0);
+}
+
 static void test_bad_queue_size(Fx *f, gconstpointer data)
 {
     (void)data;
@@ -271,6 +393,7 @@ static void test_register_fuzz(Fx *f, gconstpointer data)
         case 5: vdriver_kick(&f->d, 0); break;
         }
         (void)bar_read(f, g_rand_int_range(r, 0, VIRTIO_PCI_BAR_SIZE) & ~3u, 4);
+        (void)cfg_read(f, g_rand_int_range(r, 0x40, 0x100) & ~3u, 4);
     }
     g_rand_free(r);
     cfg_write(f, 0x04, 0x0006, 2);
@@ -297,6 +420,7 @@ int main(int argc, char **argv)
     ADD("broken-queue-and-reset", test_broken_queue_and_reset);
     ADD("machine-reset", test_machine_reset);
     ADD("bad-queue-size", test_bad_queue_size);
+    ADD("pci-cfg-window", test_pci_cfg_window);
     ADD("register-fuzz", test_register_fuzz);
     return g_test_run();
 }

@@ -1,13 +1,18 @@
 /* vdriver.c - see vdriver.h. */
 #include "tests/virtio/vdriver.h"
+#include "tests/lib/vtest.h"
 
 #include <glib.h>
+#include <time.h>
+
+#define VDRIVER_WAIT_MS 20000
 
 static void vdriver_set_gsi(void *opaque, int gsi, int level)
 {
     VDriver *f = opaque;
     (void)gsi;
     f->gsi_level = level;
+    pthread_cond_broadcast(&f->irq);
 }
 
 static void vdriver_msi(void *opaque, uint64_t addr, uint32_t data)
@@ -16,37 +21,118 @@ static void vdriver_msi(void *opaque, uint64_t addr, uint32_t data)
     g_assert_cmphex(addr, ==, 0xfee00000);
     f->nmsi++;
     f->last_msi_data = data;
+    pthread_cond_broadcast(&f->irq);
+}
+
+void vdriver_cond_init(pthread_cond_t *c)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(c, &a);
+    pthread_condattr_destroy(&a);
+}
+
+gboolean vdriver_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, gint64 deadline_us)
+{
+    struct timespec ts = { deadline_us / G_USEC_PER_SEC, (deadline_us % G_USEC_PER_SEC) * 1000 };
+    return pthread_cond_timedwait(c, m, &ts) == 0;
 }
 
 uint32_t vdriver_cfg_read(VDriver *f, unsigned reg, unsigned size)
 {
     uint64_t v = 0;
+    pthread_mutex_lock(&f->lock);
     io_bus_write(f->bus, IO_SPACE_PIO, 0xcf8, 4, 0x80000000u | f->slot << 11 | (reg & 0xfc));
     io_bus_read(f->bus, IO_SPACE_PIO, 0xcfc + (reg & 3), size, &v);
+    pthread_mutex_unlock(&f->lock);
     return (uint32_t)v;
 }
 
 void vdriver_cfg_write(VDriver *f, unsigned reg, uint32_t val, unsigned size)
 {
+    pthread_mutex_lock(&f->lock);
     io_bus_write(f->bus, IO_SPACE_PIO, 0xcf8, 4, 0x80000000u | f->slot << 11 | (reg & 0xfc));
     io_bus_write(f->bus, IO_SPACE_PIO, 0xcfc + (reg & 3), size, val);
+    pthread_mutex_unlock(&f->lock);
 }
 
 uint32_t vdriver_bar_read(VDriver *f, uint64_t off, unsigned size)
 {
     uint64_t v = 0;
+    pthread_mutex_lock(&f->lock);
     io_bus_read(f->bus, IO_SPACE_MMIO, f->bar + off, size, &v);
+    pthread_mutex_unlock(&f->lock);
     return (uint32_t)v;
 }
 
 void vdriver_bar_write(VDriver *f, uint64_t off, uint32_t val, unsigned size)
 {
+    pthread_mutex_lock(&f->lock);
     io_bus_write(f->bus, IO_SPACE_MMIO, f->bar + off, size, val);
+    pthread_mutex_unlock(&f->lock);
+}
+
+static void vdriver_lock(void *opaque)
+{
+    VDriver *f = opaque;
+    pthread_mutex_lock(&f->lock);
+}
+
+static void vdriver_unlock(void *opaque)
+{
+    VDriver *f = opaque;
+    pthread_mutex_unlock(&f->lock);
+}
+
+IoThreadLock vdriver_device_lock(VDriver *f)
+{
+    return (IoThreadLock){ vdriver_lock, vdriver_unlock, f };
+}
+
+gboolean vdriver_wait_until(VDriver *f, gboolean (*done)(VDriver *f, void *arg), void *arg)
+{
+    gint64 deadline = g_get_monotonic_time() +
+                      vt_timeout_ms(VDRIVER_WAIT_MS) * G_TIME_SPAN_MILLISECOND;
+    pthread_mutex_lock(&f->lock);
+    gboolean ok;
+    /* Woken by interrupts; the short period also catches a completion
+     * that raised none (the guest may have suppressed it). */
+    while (!(ok = done(f, arg)) && g_get_monotonic_time() < deadline)
+        vdriver_cond_wait_until(&f->irq, &f->lock,
+                                MIN(deadline, g_get_monotonic_time() + 10 * G_TIME_SPAN_MILLISECOND));
+    pthread_mutex_unlock(&f->lock);
+    return ok;
+}
+
+static gboolean vdriver_used_is(VDriver *f, void *arg)
+{
+    return test_u16_get(&f->g, TQ_USED + 2) == *(uint16_t *)arg;
+}
+
+gboolean vdriver_wait_used(VDriver *f, uint16_t idx)
+{
+    return vdriver_wait_until(f, vdriver_used_is, &idx);
+}
+
+static gboolean vdriver_needs_reset(VDriver *f, void *arg)
+{
+    uint64_t v = 0;
+    (void)arg;
+    io_bus_read(f->bus, IO_SPACE_MMIO, f->bar + 0x14, 1, &v);
+    return (v & VIRTIO_STATUS_NEEDS_RESET) != 0;
+}
+
+gboolean vdriver_wait_needs_reset(VDriver *f)
+{
+    return vdriver_wait_until(f, vdriver_needs_reset, NULL);
 }
 
 void vdriver_init(VDriver *f)
 {
     memset(f, 0, sizeof(*f));
+    pthread_mutex_init(&f->lock, NULL);
+    vdriver_cond_init(&f->irq);
     test_guest_init(&f->g);
     f->bus = io_bus_new();
     PciHostIrq irq = { vdriver_set_gsi, vdriver_msi, f };
@@ -68,6 +154,8 @@ void vdriver_fini(VDriver *f)
 {
     pci_host_destroy(f->host);
     io_bus_free(f->bus);
+    pthread_cond_destroy(&f->irq);
+    pthread_mutex_destroy(&f->lock);
 }
 
 uint8_t vdriver_negotiate(VDriver *f, uint64_t features)
@@ -116,7 +204,9 @@ void vdriver_kick(VDriver *f, unsigned q)
 
 void vdriver_offer(VDriver *f, uint16_t qsize, uint16_t head)
 {
+    pthread_mutex_lock(&f->lock);             /* a device thread may be reading it */
     uint16_t idx = test_u16_get(&f->g, TQ_AVAIL + 2);
     test_u16_set(&f->g, TQ_AVAIL + 4 + 2 * (idx % qsize), head);
     test_u16_set(&f->g, TQ_AVAIL + 2, idx + 1);
+    pthread_mutex_unlock(&f->lock);
 }

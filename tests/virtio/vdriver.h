@@ -1,15 +1,27 @@
 /* vdriver.h - the guest-driver side of virtio-pci for tests: a real
  * IoBus and PciHost (the code the VMM runs), config mechanism #1 access,
  * BAR access, the 3.1.1 initialization steps, and recorded interrupts.
- * Guest RAM is a TestGuest buffer; queue 0 uses the TQ_* ring layout. */
+ * Guest RAM is a TestGuest buffer; queue 0 uses the TQ_* ring layout.
+ *
+ * Like a vCPU, every bus access takes the device lock (@lock, handed to
+ * devices with an I/O thread as vdriver_device_lock()); interrupts are
+ * recorded under it.  Device threads complete requests asynchronously:
+ * vdriver_wait_until() waits for a condition under the lock, woken by
+ * each interrupt, with a deadline that only turns a hang into a failure. */
 #ifndef VESSEL_TESTS_VIRTIO_VDRIVER_H
 #define VESSEL_TESTS_VIRTIO_VDRIVER_H
 
 #include "tests/virtio/guest_mem.h"
+#include "vmm/virtio/iothread.h"
 #include "vmm/virtio/virtio_pci.h"
+
+#include <glib.h>
+#include <pthread.h>
 
 typedef struct {
     TestGuest g;
+    pthread_mutex_t lock;
+    pthread_cond_t irq;
     IoBus *bus;
     PciHost *host;
     PciDevice *dev;
@@ -21,6 +33,20 @@ typedef struct {
 } VDriver;
 
 void vdriver_init(VDriver *d);
+/* pthread condition variables on CLOCK_MONOTONIC (plain pthreads, so a
+ * ThreadSanitizer build sees every lock); waits until @deadline_us
+ * (g_get_monotonic_time's clock), FALSE once it passed. */
+void vdriver_cond_init(pthread_cond_t *c);
+gboolean vdriver_cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, gint64 deadline_us);
+/* The device lock for devices that take it from their own threads. */
+IoThreadLock vdriver_device_lock(VDriver *d);
+/* Wait, holding the device lock, until @done(@d, @arg) is true.  FALSE if
+ * it still is not after the (VESSEL_TEST_TIMEOUT_SCALE'd) deadline. */
+gboolean vdriver_wait_until(VDriver *d, gboolean (*done)(VDriver *d, void *arg), void *arg);
+/* Wait until queue 0's used idx (TQ_USED) is @idx. */
+gboolean vdriver_wait_used(VDriver *d, uint16_t idx);
+/* Wait until the device status has DEVICE_NEEDS_RESET. */
+gboolean vdriver_wait_needs_reset(VDriver *d);
 /* Point the driver at @vp's PCI function and enable memory + bus master. */
 void vdriver_attach(VDriver *d, VirtioPci *vp);
 void vdriver_fini(VDriver *d);

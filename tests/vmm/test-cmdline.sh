@@ -7,7 +7,7 @@ guests="$top_builddir/tests/vmm/guests"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmm-cmdline.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-tap_plan 22
+tap_plan 29
 
 # expect CODE LINES DESC -- ARGS: exit code, stderr line count (- = any)
 expect() {
@@ -30,6 +30,9 @@ expect 2 1 "unknown option is a usage error" -- --kernel x --frobnicate
 expect 2 1 "bad --accel is a usage error" -- --kernel x --accel tcg
 expect 2 1 "zero memory is a usage error" -- --kernel x --memory 0
 expect 2 1 "stray argument is a usage error" -- --kernel x extra
+expect 2 1 "--paused without --control is a usage error" -- --kernel x --paused
+expect 2 1 "bad --on-crash is a usage error" -- --kernel x --on-crash reboot
+expect 2 1 "--on-crash preserve without --control is a usage error" -- --kernel x --on-crash preserve
 expect 1 1 "missing kernel file: exit 1, one line" -- --kernel "$tmp/nope"
 grep -q "nope" "$tmp/err"; tap_ok $? "the message names the file"
 printf 'not a kernel at all\n' >"$tmp/junk"
@@ -55,4 +58,11 @@ expect 0 1 "--serial pty: the guest runs and powers off" -- --kernel "$guests/he
 grep -q "serial port is /dev/pts/" "$tmp/err"; tap_ok $? "--serial pty prints the pty path"
 expect 1 1 "bad --serial spec: exit 1, one line" -- --kernel "$guests/hello.elf" --accel dbt --serial tcp:1
 expect 1 1 "a missing --disk image: exit 1, one line" -- --kernel "$guests/hello.elf" --accel dbt --disk "$tmp/nope"
+expect 1 1 "--net tapfd=0 (not an inherited fd): exit 1, one line" -- --kernel "$guests/hello.elf" --accel dbt --net tapfd=0
+expect 1 1 "--net tapfd of a closed fd: exit 1, one line" -- --kernel "$guests/hello.elf" --accel dbt --net tapfd=9
+expect 1 1 "--net with both tap= and tapfd=: exit 1, one line" -- --kernel "$guests/hello.elf" --accel dbt --net tap=t0,tapfd=3
+"$vmm" --kernel "$guests/hello.elf" --accel dbt --net tapfd=5,mac=52:54:00:00:00:01 5<"$tmp/serial" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "fd 5 is not attached to a tap device" "$tmp/err"
+tap_ok $? "--net tapfd=N of a file that is not a tap: exit 1, says so"
 tap_done

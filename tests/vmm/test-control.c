@@ -43,6 +43,8 @@ static void f_info(void *o, ControlInfo *i)
     i->vcpus = 2;
     i->memory_mib = 256;
     i->cpu_time_ns = 42;
+    i->serial_out_bytes = 5;
+    i->serial_dropped_bytes = 1;
     i->pid = 7;
     i->state = f->state;
 }
@@ -82,11 +84,11 @@ static void test_dispatch(void)
     f.state = MACHINE_STATE_RUNNING;
     check(&f, "info", "ok {\"name\":\"vm1\",\"uuid\":\"u-1\",\"state\":\"running\","
                       "\"accel\":\"dbt\",\"vcpus\":2,\"memory_mib\":256,"
-                      "\"cpu_time_ns\":42,\"pid\":7}", FALSE);
+                      "\"cpu_time_ns\":42,\"serial_out_bytes\":5,\"serial_dropped_bytes\":1,\"pid\":7}", FALSE);
     f.name = "a\"b\\c\nd";
     check(&f, "info", "ok {\"name\":\"a\\\"b\\\\c\\u000ad\",\"uuid\":\"u-1\",\"state\":\"running\","
                       "\"accel\":\"dbt\",\"vcpus\":2,\"memory_mib\":256,"
-                      "\"cpu_time_ns\":42,\"pid\":7}", FALSE);
+                      "\"cpu_time_ns\":42,\"serial_out_bytes\":5,\"serial_dropped_bytes\":1,\"pid\":7}", FALSE);
 }
 
 typedef struct {

@@ -5,7 +5,8 @@
  * and the control channel and serial socket against a running VMM:
  * status/pause/resume/info, malformed and overlong requests, abrupt
  * disconnects, several clients, powerdown through the ACPI power button,
- * quit, SIGTERM and the pidfile, serial detach/attach. */
+ * quit, SIGTERM and the pidfile, serial detach/attach, and the serial
+ * backlog for a client that attaches after the guest printed. */
 #include "config.h"
 
 #include "vtest.h"
@@ -252,7 +253,9 @@ static int wait_exit(RunningVm *vm)
     int status;
     if (!vt_proc_wait(vm->proc, vt_timeout_ms(60000), &status))
         g_error("vessel-vmm did not exit; output:\n%s", vt_proc_output(vm->proc));
-    g_assert_true(WIFEXITED(status));
+    if (!WIFEXITED(status))
+        g_error("vessel-vmm killed by signal %d; output:\n%s", WTERMSIG(status),
+                vt_proc_output(vm->proc));
     return WEXITSTATUS(status);
 }
 
@@ -317,20 +320,23 @@ static void test_control_channel(void)
     close(c);
     assert_reply(b, "status", "ok running");
 
-    /* serial socket: attach, detach, attach again (the guest echoes) */
+    /* serial socket: attach, detach, attach again (the guest echoes);
+     * the first client also gets the guest's "idle" line first, from the
+     * backlog or live, and the second client not again */
     for (int round = 0; round < 2; round++) {
         int s = unix_connect(vm->ser);
         const char *word = round ? "again" : "hello";
+        const char *want = round ? "again" : "idle\nhello";
         send_all(s, word, strlen(word));
         char buf[16] = { 0 };
         size_t got = 0;
-        while (got < strlen(word)) {
+        while (got < strlen(want)) {
             ssize_t n = recv(s, buf + got, sizeof(buf) - 1 - got, 0);
             if (n <= 0)
                 g_error("no echo from the guest on round %d", round);
             got += n;
         }
-        g_assert_cmpstr(buf, ==, word);
+        g_assert_cmpstr(buf, ==, want);
         close(s);
     }
 
@@ -344,7 +350,6 @@ static void test_control_channel(void)
     close(b);
 }
 
-/* CPU time the VMM reports in `info`. */
 /* Many clients at once, a line written in two halves while others are
  * served, and a client that floods requests without reading the replies:
  * nobody holds up anybody else. */
@@ -397,12 +402,88 @@ static void test_control_crowd(void)
     g_assert_cmpint(wait_exit(vm), ==, 0);
 }
 
-static guint64 info_cpu_time(int fd)
+static guint64 info_u64(int fd, const char *key)
 {
     g_autofree char *info = request(fd, "info");
-    const char *p = strstr(info, "\"cpu_time_ns\":");
-    g_assert_nonnull(p);
-    return g_ascii_strtoull(p + strlen("\"cpu_time_ns\":"), NULL, 10);
+    g_autofree char *pat = g_strdup_printf("\"%s\":", key);
+    const char *p = strstr(info, pat);
+    if (!p)
+        g_error("info lacks %s: %s", key, info);
+    return g_ascii_strtoull(p + strlen(pat), NULL, 10);
+}
+
+typedef struct {
+    int fd;
+    guint64 want;
+} SerialOutWatch;
+
+static gboolean serial_out_reached(gpointer data)
+{
+    SerialOutWatch *w = data;
+    return info_u64(w->fd, "serial_out_bytes") >= w->want;
+}
+
+static gboolean status_is_crashed(gpointer data)
+{
+    g_autofree char *s = request(*(int *)data, "status");
+    return !strcmp(s, "ok crashed");
+}
+
+static void recv_exactly(int fd, char *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = recv(fd, buf + got, len - got, 0);
+        if (n <= 0)
+            g_error("serial socket: %zu of %zu bytes, then %s", got, len,
+                    n ? g_strerror(errno) : "EOF");
+        got += n;
+    }
+}
+
+/* --paused: the guest has not run (it would print "idle\n" first
+ * thing) until `resume`.  Then nobody attaches to the serial socket until
+ * the VMM says the guest has written its line (info serial_out_bytes).
+ * The late client still gets it first, then live output (the echo of
+ * what it types); a client that reconnects gets no replay of it. */
+static void test_serial_backlog(void)
+{
+    g_autoptr(RunningVm) vm = start_idle("--paused");
+    int c = unix_connect(vm->ctl);
+    assert_reply(c, "status", "ok paused");
+    g_assert_cmpuint(info_u64(c, "serial_out_bytes"), ==, 0);
+    assert_reply(c, "resume", "ok");
+    SerialOutWatch w = { c, strlen("idle\n") };
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    g_assert_cmpuint(info_u64(c, "serial_dropped_bytes"), ==, 0);
+
+    int s = unix_connect(vm->ser);
+    char buf[16] = { 0 };
+    recv_exactly(s, buf, 5);
+    g_assert_cmpstr(buf, ==, "idle\n");
+    send_all(s, "x", 1);
+    memset(buf, 0, sizeof(buf));
+    recv_exactly(s, buf, 1);
+    g_assert_cmpstr(buf, ==, "x");
+    close(s);
+
+    s = unix_connect(vm->ser);
+    send_all(s, "y", 1);
+    memset(buf, 0, sizeof(buf));
+    recv_exactly(s, buf, 1);
+    g_assert_cmpstr(buf, ==, "y");
+    close(s);
+    /* the guest wrote exactly these bytes: nothing was repeated */
+    g_assert_cmpuint(info_u64(c, "serial_out_bytes"), ==, 7);
+
+    assert_reply(c, "quit", "ok");
+    g_assert_cmpint(wait_exit(vm), ==, 0);
+    close(c);
+}
+
+static guint64 info_cpu_time(int fd)
+{
+    return info_u64(fd, "cpu_time_ns");
 }
 
 typedef struct {
@@ -467,6 +548,75 @@ static void test_quit_sigterm_reset(void)
     close(a);
 }
 
+/* The "fragile" guest (idle.S -DIDLE_FRAGILE) loads an empty IDT on the
+ * power button and executes UD2: #UD cannot be delivered (#GP), nor can
+ * the #DF, so the CPU triple-faults on #GP with error code 0x42 (IDT
+ * entry 8).  With --on-crash preserve the VMM stays: status "crashed",
+ * info says why, commands that need a live guest are refused, quit exits
+ * 4.  The exit line says the same; reset reboots a preserved crash. */
+static void test_crash_detail(void)
+{
+    g_autoptr(RunningVm) vm = start_guest("fragile", "--on-crash=preserve");
+    int c = unix_connect(vm->ctl);
+    SerialOutWatch w = { c, strlen("idle\n") };
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "powerdown", "ok");
+    g_assert_true(vt_wait_until(status_is_crashed, &c, vt_timeout_ms(30000)));
+    g_autofree char *info = request(c, "info");
+    const char *want[] = { "\"state\":\"crashed\"", "\"crash\":{\"what\":\"triple fault\","
+                           "\"vector\":13,\"error_code\":66,\"vcpu\":0,\"rip\":\"0x10",
+                           "\"cr3\":\"0x" };
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        if (!strstr(info, want[i]))
+            g_error("info lacks %s: %s", want[i], info);
+    /* long mode with paging: CR0.PG and PE */
+    const char *cr0 = strstr(info, "\"cr0\":\"");
+    g_assert_nonnull(cr0);
+    guint64 cr0v = g_ascii_strtoull(cr0 + strlen("\"cr0\":\""), NULL, 16);
+    g_assert_cmphex(cr0v & 0x80000001u, ==, 0x80000001u);
+    g_autofree char *r1 = request(c, "resume");
+    g_assert_true(g_str_has_prefix(r1, "error "));
+    g_autofree char *r2 = request(c, "powerdown");
+    g_assert_true(g_str_has_prefix(r2, "error "));
+    assert_reply(c, "status", "ok crashed");
+    assert_reply(c, "quit", "ok");
+    g_assert_cmpint(wait_exit(vm), ==, 4);
+    const char *line = strstr(vt_proc_output(vm->proc),
+                              "vessel-vmm: guest crashed: triple fault, vector 13 (#GP) "
+                              "error code 0x42, vCPU 0, rip=0x10");
+    if (!line)
+        g_error("no crash line:\n%s", vt_proc_output(vm->proc));
+    g_assert_nonnull(strstr(line, " cr0=0x8"));
+    close(c);
+
+    /* the default: exit 4 at once, with the same line */
+    g_autoptr(RunningVm) vm2 = start_guest("fragile", NULL);
+    c = unix_connect(vm2->ctl);
+    w.fd = c;
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "powerdown", "ok");
+    g_assert_cmpint(wait_exit(vm2), ==, 4);
+    g_assert_nonnull(strstr(vt_proc_output(vm2->proc), "guest crashed: triple fault, vector 13"));
+    close(c);
+
+    /* reset brings a preserved crash back to life */
+    g_autoptr(RunningVm) vm3 = start_guest("fragile", "--on-crash=preserve");
+    c = unix_connect(vm3->ctl);
+    w.fd = c;
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "powerdown", "ok");
+    g_assert_true(vt_wait_until(status_is_crashed, &c, vt_timeout_ms(30000)));
+    assert_reply(c, "reset", "ok");
+    assert_reply(c, "status", "ok running");
+    w.want = 2 * strlen("idle\n") + strlen("power button\n"); /* idle again */
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    g_autofree char *info3 = request(c, "info");
+    g_assert_null(strstr(info3, "\"crash\""));
+    assert_reply(c, "quit", "ok");
+    g_assert_cmpint(wait_exit(vm3), ==, 0);
+    close(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -477,7 +627,9 @@ int main(int argc, char **argv)
     g_test_add_func("/guest/reboot-in-place", test_reboot_in_place);
     g_test_add_func("/guest/control-channel", test_control_channel);
     g_test_add_func("/guest/control-crowd", test_control_crowd);
+    g_test_add_func("/guest/serial-backlog", test_serial_backlog);
     g_test_add_func("/guest/quit-sigterm-reset", test_quit_sigterm_reset);
     g_test_add_func("/guest/pause-busy", test_pause_busy);
+    g_test_add_func("/guest/crash-detail", test_crash_detail);
     return g_test_run();
 }

@@ -181,6 +181,20 @@ test_argv_params(void)
     /* the name stays one argument even with a space */
     g_assert_cmpstr(argv[g_strv_length(argv) - 3], ==, "a b");
 
+    params.paused = TRUE;       /* the daemon resumes after attaching */
+    g_auto(GStrv) paused = domain_def_to_vmm_argv(def, &params, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(paused[g_strv_length(paused) - 1], ==, "--paused");
+    params.paused = FALSE;
+
+    const int fds[] = { 3 };    /* the daemon passes the tap it opened */
+    params.tap_fds = fds;
+    g_auto(GStrv) byfd = domain_def_to_vmm_argv(def, &params, &error);
+    g_assert_no_error(error);
+    g_autofree char *byfd_joined = g_strjoinv(" ", byfd);
+    g_assert_nonnull(strstr(byfd_joined, " --net tapfd=3,mac=52:54:00:00:00:01 "));
+    params.tap_fds = NULL;
+
     params.accel = "tcg";
     g_assert_null(domain_def_to_vmm_argv(def, &params, &error));
     g_assert_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID);

@@ -1,13 +1,25 @@
 /* chardev.c - serial back-ends (see chardev.h).
  *
  * Threads: write() runs on vCPU threads (under the device lock), the
- * sources and accept/disconnect run on the main thread.  out_fd changes
- * only under cd->lock, so a write never races a disconnect.  Input flow
- * control: the input source is removed while the front-end is full and
- * re-added from an idle callback once accept_input() says there is room. */
+ * sources and accept/disconnect run on the main thread.  out_fd and the
+ * backlog change only under cd->lock, so a write never races a
+ * disconnect.  Input flow control: the input source is removed while the
+ * front-end is full and re-added from an idle callback once
+ * accept_input() says there is room.
+ *
+ * Output of the socket and pty back-ends goes straight to the reader
+ * while the backlog is empty; what the reader cannot take (nobody
+ * attached, a full socket after the grace period, a client that just
+ * went away) is appended to the backlog, and while the backlog holds
+ * anything new output queues behind it, so bytes reach a reader in the
+ * order the guest wrote them.  The backlog is flushed to a client when
+ * it attaches and then whenever its socket has room (a G_IO_OUT watch on
+ * the main thread, armed from an idle callback when a vCPU queued
+ * output). */
 #include "config.h"
 
 #include "vmm/chardev/chardev.h"
+#include "vmm/chardev/backlog.h"
 #include "vmm/chardev/escape.h"
 
 #include <errno.h>
@@ -37,13 +49,16 @@ typedef enum {
 struct CharDev {
     CharBackend be;          /* first: the UART holds a CharBackend * */
     CharDevKind kind;
-    GMutex lock;             /* out_fd, congested */
-    gboolean congested;      /* reader stayed full: drop until it drains */
+    GMutex lock;             /* out_fd, congested, backlog, out_bytes */
+    gboolean congested;      /* stdio/file reader stayed full: drop until it drains */
     int in_fd, out_fd;
-    gboolean drop_when_full; /* non-blocking output: drop on EAGAIN */
     int listen_fd, client_fd, pty_slave_fd;
     guint in_watch, listen_watch;
     gint rearm_pending;      /* atomic */
+    ChardevBacklog backlog;  /* unix and pty: output no reader took yet */
+    guint drain_watch;       /* main thread: G_IO_OUT while the backlog drains */
+    gint drain_pending;      /* atomic: an idle callback will arm drain_watch */
+    guint64 out_bytes;       /* everything the front-end ever wrote */
     gboolean input_eof;
     ChardevFrontend fe;
     char *path;
@@ -81,21 +96,109 @@ static bool chardev_wait_writable(CharDev *cd, int timeout_ms)
     return poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLOUT);
 }
 
+/* Send what @fd takes now without blocking: bytes sent, or -errno when
+ * nothing was. */
+static ssize_t chardev_send_now(CharDev *cd, const uint8_t *buf, size_t len)
+{
+    for (;;) {
+        ssize_t n = cd->kind == CHARDEV_UNIX
+                        ? send(cd->out_fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT)
+                        : write(cd->out_fd, buf, len);
+        if (n >= 0)
+            return n;
+        if (errno != EINTR)
+            return -errno;
+    }
+}
+
+/* Lock held: move backlog bytes to the reader until it is full.  TRUE
+ * when the backlog is empty afterwards. */
+static gboolean chardev_backlog_flush(CharDev *cd)
+{
+    size_t len;
+    const uint8_t *p;
+    while (cd->out_fd >= 0 && (p = chardev_backlog_peek(&cd->backlog, &len))) {
+        ssize_t n = chardev_send_now(cd, p, len);
+        if (n <= 0)
+            break;
+        chardev_backlog_consume(&cd->backlog, n);
+    }
+    return cd->backlog.len == 0;
+}
+
+static gboolean chardev_drain_ready(gint fd, GIOCondition cond, gpointer data)
+{
+    (void)fd;
+    CharDev *cd = data;
+    g_mutex_lock(&cd->lock);
+    gboolean empty = chardev_backlog_flush(cd);
+    g_mutex_unlock(&cd->lock);
+    if (empty || (cond & (G_IO_HUP | G_IO_ERR))) {
+        /* drained, or the client is gone: its input watch closes it and
+         * the backlog waits for the next one */
+        cd->drain_watch = 0;
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* Main thread: watch the reader for room while the backlog holds data. */
+static void chardev_drain_arm(CharDev *cd)
+{
+    g_mutex_lock(&cd->lock);
+    gboolean want = cd->out_fd >= 0 && cd->backlog.len > 0;
+    int fd = cd->out_fd;
+    g_mutex_unlock(&cd->lock);
+    if (want && !cd->drain_watch)
+        cd->drain_watch = g_unix_fd_add(fd, G_IO_OUT, chardev_drain_ready, cd);
+}
+
+static gboolean chardev_drain_idle(gpointer data)
+{
+    CharDev *cd = data;
+    g_atomic_int_set(&cd->drain_pending, 0);
+    chardev_drain_arm(cd);
+    return G_SOURCE_REMOVE;
+}
+
+/* Lock held, any thread: socket and pty output (see the top of the file). */
+static void chardev_write_queued(CharDev *cd, const uint8_t *buf, size_t len)
+{
+    if (cd->backlog.len == 0) {
+        while (len && cd->out_fd >= 0) {
+            ssize_t n = chardev_send_now(cd, buf, len);
+            if (n > 0) {
+                buf += n;
+                len -= n;
+            } else if (n != -EAGAIN || !chardev_wait_writable(cd, CHARDEV_GRACE_MS)) {
+                break; /* full after the grace period, or the client went away */
+            }
+        }
+    }
+    if (!len)
+        return;
+    chardev_backlog_push(&cd->backlog, buf, len);
+    if (cd->out_fd >= 0 && !chardev_backlog_flush(cd) &&
+        g_atomic_int_compare_and_exchange(&cd->drain_pending, 0, 1))
+        g_idle_add(chardev_drain_idle, cd);
+}
+
 static void chardev_be_write(CharBackend *be, const uint8_t *buf, size_t len)
 {
     CharDev *cd = (CharDev *)be;
     g_mutex_lock(&cd->lock);
+    cd->out_bytes += len;
+    if (cd->backlog.buf) {
+        chardev_write_queued(cd, buf, len);
+        goto out;
+    }
     if (cd->congested && cd->out_fd >= 0) {
         if (!chardev_wait_writable(cd, 0))
             goto out;
         cd->congested = FALSE;
     }
     while (len && cd->out_fd >= 0) {
-        ssize_t n;
-        if (cd->kind == CHARDEV_UNIX)
-            n = send(cd->out_fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-        else
-            n = write(cd->out_fd, buf, len);
+        ssize_t n = write(cd->out_fd, buf, len);
         if (n > 0) {
             buf += n;
             len -= n;
@@ -105,8 +208,8 @@ static void chardev_be_write(CharBackend *be, const uint8_t *buf, size_t len)
             continue;
         if (n < 0 && errno == EAGAIN && chardev_wait_writable(cd, CHARDEV_GRACE_MS))
             continue;
-        /* Still full (slow or absent reader), EPIPE (client went away) or
-         * a full disk: the guest's output is dropped, never blocked on. */
+        /* Still full (a stdout nobody reads) or a full disk: the guest's
+         * output is dropped, never blocked on. */
         if (n < 0 && errno == EAGAIN)
             cd->congested = TRUE;
         break;
@@ -144,6 +247,10 @@ static void chardev_client_close(CharDev *cd)
     if (cd->in_watch) {
         g_source_remove(cd->in_watch);
         cd->in_watch = 0;
+    }
+    if (cd->drain_watch) {
+        g_source_remove(cd->drain_watch);
+        cd->drain_watch = 0;
     }
     g_mutex_lock(&cd->lock);
     cd->out_fd = -1;
@@ -189,13 +296,7 @@ static gboolean chardev_input_ready(gint fd, GIOCondition cond, gpointer data)
     /* EOF or error */
     cd->in_watch = 0;
     if (cd->kind == CHARDEV_UNIX) {
-        cd->in_watch = 0;
-        g_mutex_lock(&cd->lock);
-        cd->out_fd = -1;
-        g_mutex_unlock(&cd->lock);
-        close(cd->client_fd);
-        cd->client_fd = -1;
-        cd->in_fd = -1;
+        chardev_client_close(cd);
     } else {
         cd->input_eof = TRUE;
     }
@@ -214,8 +315,9 @@ static gboolean chardev_accept(gint fd, GIOCondition cond, gpointer data)
     cd->in_fd = c;
     g_mutex_lock(&cd->lock);
     cd->out_fd = c;
-    cd->congested = FALSE;
+    chardev_backlog_flush(cd); /* what nobody has seen yet comes first */
     g_mutex_unlock(&cd->lock);
+    chardev_drain_arm(cd);
     chardev_watch_input(cd);
     return G_SOURCE_CONTINUE;
 }
@@ -292,6 +394,7 @@ static gboolean chardev_open_unix(CharDev *cd, const char *path, GError **error)
     cd->listen_fd = fd;
     cd->path = g_strdup(path);
     cd->unlink_path = TRUE;
+    chardev_backlog_init(&cd->backlog, CHARDEV_BACKLOG_SIZE);
     cd->listen_watch = g_unix_fd_add(fd, G_IO_IN, chardev_accept, cd);
     return TRUE;
 }
@@ -319,6 +422,7 @@ static gboolean chardev_open_pty(CharDev *cd, GError **error)
         }
     }
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+    chardev_backlog_init(&cd->backlog, CHARDEV_BACKLOG_SIZE);
     cd->in_fd = cd->out_fd = fd;
     cd->client_fd = fd;
     fprintf(stderr, "vessel-vmm: serial port is %s\n", cd->path);
@@ -373,6 +477,22 @@ CharBackend *chardev_backend(CharDev *cd)
     return &cd->be;
 }
 
+guint64 chardev_out_bytes(CharDev *cd)
+{
+    g_mutex_lock(&cd->lock);
+    guint64 n = cd->out_bytes;
+    g_mutex_unlock(&cd->lock);
+    return n;
+}
+
+guint64 chardev_dropped_bytes(CharDev *cd)
+{
+    g_mutex_lock(&cd->lock);
+    guint64 n = cd->backlog.dropped;
+    g_mutex_unlock(&cd->lock);
+    return n;
+}
+
 const char *chardev_path(const CharDev *cd)
 {
     return cd->kind == CHARDEV_PTY || cd->kind == CHARDEV_UNIX ? cd->path : NULL;
@@ -384,6 +504,8 @@ void chardev_free(CharDev *cd)
         return;
     if (cd->in_watch)
         g_source_remove(cd->in_watch);
+    if (cd->drain_watch)
+        g_source_remove(cd->drain_watch);
     if (cd->listen_watch)
         g_source_remove(cd->listen_watch);
     if (cd->kind == CHARDEV_UNIX || cd->kind == CHARDEV_PTY) {
@@ -401,6 +523,7 @@ void chardev_free(CharDev *cd)
     if (cd->tty_saved)
         chardev_stdio_restore();
     g_free(cd->path);
+    chardev_backlog_fini(&cd->backlog);
     g_mutex_clear(&cd->lock);
     g_free(cd);
 }

@@ -182,7 +182,12 @@ static int dbt_backend_vcpu_run(Vcpu *v)
         vcpu_wait_event(v);
         return VCPU_EXIT_KICKED;
     }
-    return dbt_run_loop(cpu, 0, NULL);
+    int r = dbt_run_loop(cpu, 0, NULL);
+    if (r == VCPU_EXIT_CRASH) /* exc_* still describe the fault that ended it */
+        vcpu_report_crash(v, &(VcpuCrash){
+            cpu->exc_vector >= 0 ? "triple fault" : "unrecoverable CPU state",
+            cpu->exc_vector, cpu->exc_vector >= 0 && cpu->exc_has_error, cpu->exc_error });
+    return r;
 }
 
 static void dbt_backend_ram_written(Machine *m, uint64_t gpa, uint64_t len)

@@ -26,7 +26,8 @@ static int op_too_long(DbtCpu *cpu, const DbtInsn *i)
 
 void dbt_block_cache_init(DbtCpu *cpu)
 {
-    cpu->arena_size = DBT_ARENA_SIZE;
+    if (!cpu->arena_size)
+        cpu->arena_size = DBT_ARENA_SIZE;   /* unless the creator chose one */
     cpu->arena = malloc(cpu->arena_size);
     if (!cpu->arena)
         abort();

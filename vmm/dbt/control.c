@@ -188,15 +188,14 @@ static int far_return_legacy(DbtCpu *cpu, const DbtInsn *i, bool iret)
     return DBT_END_BLOCK;
 }
 
-/* CF: IRETQ (REX.W) / IRETD.  64-bit mode always pops SS:RSP. */
+/* CF: IRETQ (REX.W) / IRETD.  64-bit mode always pops SS:RSP.  CS and SS
+ * are checked before anything changes. */
 int op_iret(DbtCpu *cpu, const DbtInsn *i)
 {
     if (unlikely(!(cpu->efer & DBT_EFER_LMA)))
         return far_return_legacy(cpu, i, true);
     unsigned s = i->osz == 2 ? 2 : i->osz;
     uint64_t sp = cpu->gpr[DBT_RSP];
-    if (cpu->flat)
-        dbt_raise(cpu, DBT_EXC_GP, 0);
     uint64_t rip = dbt_read(cpu, sp, s);
     uint16_t cs = (uint16_t)dbt_read(cpu, sp + s, s);
     uint64_t fl = dbt_read(cpu, sp + 2 * s, s);
@@ -205,13 +204,17 @@ int op_iret(DbtCpu *cpu, const DbtInsn *i)
     int new_cpl = cs & 3;
     if (new_cpl < cpu->cpl || (cs & ~3) == 0)
         dbt_raise(cpu, DBT_EXC_GP, cs & ~3u);
+    DbtSeg ncs, nss = cpu->seg[DBT_SEG_SS];
+    dbt_seg_check_cs(cpu, cs, true, &ncs);
+    if (!(ss & ~3) && new_cpl == 0)
+        nss.sel = ss;
+    else
+        dbt_seg_check(cpu, DBT_SEG_SS, ss, (unsigned)new_cpl, &nss);
     if (!dbt_canonical(rip))
         dbt_raise(cpu, DBT_EXC_GP, 0);
-    dbt_seg_load(cpu, DBT_SEG_CS, cs);
-    uint64_t mask = DBT_STATUS_FLAGS | DBT_TF | DBT_DF | DBT_NT | DBT_RF
-        | DBT_AC | DBT_ID | DBT_VIF | DBT_VIP;
+    uint64_t mask = DBT_STATUS_FLAGS | DBT_TF | DBT_DF | DBT_NT | DBT_RF | DBT_AC | DBT_ID;
     if (cpu->cpl == 0)
-        mask |= DBT_IOPL | DBT_IF;
+        mask |= DBT_IOPL | DBT_IF | DBT_VIF | DBT_VIP;
     else if ((unsigned)cpu->cpl <= ((cpu->rflags & DBT_IOPL) >> 12))
         mask |= DBT_IF;
     if (s == 2)
@@ -219,12 +222,9 @@ int op_iret(DbtCpu *cpu, const DbtInsn *i)
     dbt_flags_materialize(cpu);
     cpu->rflags = (cpu->rflags & ~mask) | (fl & mask) | 2;
     cpu->nmi_blocked = false;
+    cpu->seg[DBT_SEG_CS] = ncs;
+    cpu->seg[DBT_SEG_SS] = nss;
     dbt_set_cpl(cpu, new_cpl);
-    if (!(ss & ~3) && new_cpl == 0) {
-        cpu->seg[DBT_SEG_SS].sel = ss;
-    } else {
-        dbt_seg_load(cpu, DBT_SEG_SS, ss);
-    }
     cpu->gpr[DBT_RSP] = s == 4 ? (uint32_t)rsp : rsp;
     dbt_mode_update(cpu);
     cpu->next_rip = s == 4 ? (uint32_t)rip : rip;
@@ -238,24 +238,25 @@ int op_retf(DbtCpu *cpu, const DbtInsn *i)
         return far_return_legacy(cpu, i, false);
     unsigned s = (i->flags & DBT_I_REXW) ? 8 : (i->flags & DBT_I_OPSIZE) ? 2 : 4;
     uint64_t sp = cpu->gpr[DBT_RSP];
-    if (cpu->flat)
-        dbt_raise(cpu, DBT_EXC_GP, 0);
     uint64_t rip = dbt_read(cpu, sp, s);
     uint16_t cs = (uint16_t)dbt_read(cpu, sp + s, s);
     int new_cpl = cs & 3;
     if (new_cpl < cpu->cpl || (cs & ~3) == 0)
         dbt_raise(cpu, DBT_EXC_GP, cs & ~3u);
     sp += 2 * s + (i->imm & 0xffff);
+    DbtSeg ncs, nss = cpu->seg[DBT_SEG_SS];
+    dbt_seg_check_cs(cpu, cs, true, &ncs);
     if (new_cpl != cpu->cpl) {
         uint64_t rsp = dbt_read(cpu, sp, s);
         uint16_t ss = (uint16_t)dbt_read(cpu, sp + s, s);
-        dbt_seg_load(cpu, DBT_SEG_CS, cs);
-        dbt_set_cpl(cpu, new_cpl);
-        dbt_seg_load(cpu, DBT_SEG_SS, ss);
+        dbt_seg_check(cpu, DBT_SEG_SS, ss, (unsigned)new_cpl, &nss);
         sp = rsp + (i->imm & 0xffff);
-    } else {
-        dbt_seg_load(cpu, DBT_SEG_CS, cs);
     }
+    if (s == 8 && !dbt_canonical(rip))
+        dbt_raise(cpu, DBT_EXC_GP, 0);
+    cpu->seg[DBT_SEG_CS] = ncs;
+    cpu->seg[DBT_SEG_SS] = nss;
+    dbt_set_cpl(cpu, new_cpl);
     cpu->gpr[DBT_RSP] = sp;
     dbt_mode_update(cpu);
     cpu->next_rip = s == 8 ? rip : (uint32_t)rip;

@@ -1,9 +1,19 @@
 /* cpu.c - creating and destroying a dbt CPU, and the standalone flat API
  * of dbt.h used by tests and the differential harness. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "vmm/dbt/ops.h"
+
+/* Architectural state at power-on that is not zero. */
+static void arch_init(DbtCpu *cpu)
+{
+    cpu->rflags = 0x2;
+    cpu->lf_op = DBT_LF_NONE;
+    cpu->pat = 0x0007040600070406ull;
+    cpu->misc_enable = 1;     /* fast strings */
+}
 
 void dbt_cpu_init_common(DbtCpu *cpu)
 {
@@ -12,10 +22,7 @@ void dbt_cpu_init_common(DbtCpu *cpu)
             cpu->tlb[k][e].tag_r = cpu->tlb[k][e].tag_w = cpu->tlb[k][e].tag_x = DBT_TLB_INVALID;
             cpu->tlb[k][e].pa = ~0ull;
         }
-    cpu->rflags = 0x2;
-    cpu->lf_op = DBT_LF_NONE;
-    cpu->pat = 0x0007040600070406ull;
-    cpu->misc_enable = 1;     /* fast strings */
+    arch_init(cpu);
     pthread_mutex_init(&cpu->dma_lock, NULL);
     dbt_block_cache_init(cpu);
     dbt_fpu_env_init(cpu);
@@ -64,6 +71,19 @@ DbtCpu *dbt_cpu_new_host(const DbtHostOps *host, Vcpu *v, Machine *m,
     return cpu;
 }
 
+/* What a 64-bit Linux process sees at CPL 3 (dbt.h). */
+static void flat_arch_init(DbtCpu *cpu)
+{
+    cpu->rflags = 0x202;
+    cpu->cr0 = DBT_CR0_PE | DBT_CR0_MP | DBT_CR0_ET | DBT_CR0_NE | DBT_CR0_WP;
+    cpu->cr4 = DBT_CR4_PAE | DBT_CR4_OSFXSR | DBT_CR4_OSXMMEXCPT;
+    cpu->efer = DBT_EFER_LME | DBT_EFER_LMA | DBT_EFER_NXE | DBT_EFER_SCE;
+    dbt_seg_flat_init(cpu);
+    dbt_set_cpl(cpu, 3);
+    dbt_mode_update(cpu);
+    fpu_state_finit(&cpu->fpu);
+}
+
 DbtCpu *dbt_cpu_new_flat(void *mem, uint64_t size)
 {
     DbtCpu *cpu = aligned_alloc(64, (sizeof(DbtCpu) + 63) & ~(size_t)63);
@@ -76,16 +96,25 @@ DbtCpu *dbt_cpu_new_flat(void *mem, uint64_t size)
     uintptr_t end = ((uintptr_t)mem + size) & ~(uintptr_t)0xfff;
     if (end > start)
         ram_add(cpu, start, end - start, (uint8_t *)start);
+    /* a small window needs a small block arena (allocating the full one
+     * per CPU dominated the harness's run time under ASan) */
+    cpu->arena_size = 1u << 20;
     dbt_cpu_init_common(cpu);
-    cpu->rflags = 0x202;
-    cpu->cr0 = DBT_CR0_PE | DBT_CR0_MP | DBT_CR0_ET | DBT_CR0_NE | DBT_CR0_WP;
-    cpu->cr4 = DBT_CR4_PAE | DBT_CR4_OSFXSR | DBT_CR4_OSXMMEXCPT;
-    cpu->efer = DBT_EFER_LME | DBT_EFER_LMA | DBT_EFER_NXE | DBT_EFER_SCE;
-    cpu->seg[DBT_SEG_CS].sel = 0x33;
-    cpu->seg[DBT_SEG_SS].sel = 0x2b;
-    dbt_set_cpl(cpu, 3);
-    fpu_state_finit(&cpu->fpu);
+    flat_arch_init(cpu);
     return cpu;
+}
+
+void dbt_cpu_reset_flat(DbtCpu *cpu)
+{
+    /* everything before the soft MMU in DbtCpu is architectural state */
+    memset(cpu, 0, offsetof(DbtCpu, tlb));
+    arch_init(cpu);
+    flat_arch_init(cpu);
+    dbt_cpu_flush_code(cpu);
+    cpu->exc_vector = 0;
+    cpu->exc_error = 0;
+    cpu->exc_has_error = false;
+    cpu->total_insns = 0;
 }
 
 void dbt_cpu_free(DbtCpu *cpu)

@@ -316,6 +316,9 @@ struct DbtCpu {
     bool exc_soft;         /* INT n: check the gate's DPL */
     int mmu_cpl;           /* privilege the MMU checks (0 for implicit system accesses) */
 
+    /* (all of the above is architectural state: dbt_cpu_reset_flat
+     * clears it; keep host-side state below) */
+
     /* soft MMU: [0] supervisor, [1] user */
     DbtTlbEntry tlb[2][DBT_TLB_SIZE];
     DbtTlbEntry *tlb_cur;
@@ -818,6 +821,18 @@ int dbt_exc_deliver_real(DbtCpu *cpu, int vector, uint64_t ret_rip);
 /* Load a segment register from a selector (real mode: base = sel << 4;
  * protected mode: GDT/LDT descriptor).  Call dbt_mode_update() after CS. */
 void dbt_seg_load(DbtCpu *cpu, int seg, uint16_t sel);
+/* Protected mode: the checks of loading @sel into data or stack register
+ * @seg at privilege @cpl (raise the fault), and the register it gives in
+ * @out (nothing is changed before all checks pass). */
+void dbt_seg_check(DbtCpu *cpu, int seg, uint16_t sel, unsigned cpl, DbtSeg *out);
+/* The same for CS, with the privilege checks of a far JMP/CALL (@ret
+ * false: CS.RPL becomes CPL) or of a far RET/IRET to CPL = RPL (@ret
+ * true); the caller sets the CPL and calls dbt_mode_update(). */
+void dbt_seg_check_cs(DbtCpu *cpu, uint16_t sel, bool ret, DbtSeg *out);
+/* VERR (@write false) / VERW: may the segment be read / written now? */
+bool dbt_seg_verify(DbtCpu *cpu, uint16_t sel, bool write);
+/* The flat CPU's GDT (Linux's layout) with CS 0x33 and SS 0x2b loaded. */
+void dbt_seg_flat_init(DbtCpu *cpu);
 void dbt_seg_from_desc(DbtSeg *s, uint16_t sel, uint64_t lo, uint64_t hi);
 
 #endif /* VESSEL_DBT_CPU_H */

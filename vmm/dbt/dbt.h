@@ -51,6 +51,9 @@ typedef struct {
  * (fpu_state_finit).  Never fails (aborts on out of memory like g_new). */
 DbtCpu *dbt_cpu_new_flat(void *mem, uint64_t size);
 void dbt_cpu_free(DbtCpu *cpu);
+/* Back to the state dbt_cpu_new_flat() gives, over the same memory, with
+ * no decoded code: much cheaper than a new CPU for many short runs. */
+void dbt_cpu_reset_flat(DbtCpu *cpu);
 
 uint64_t dbt_cpu_get_gpr(const DbtCpu *cpu, int reg);
 void dbt_cpu_set_gpr(DbtCpu *cpu, int reg, uint64_t val);

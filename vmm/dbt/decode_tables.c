@@ -120,6 +120,7 @@ const DbtOpEntry dbt_map_one_legacy[256] = {
 const DbtOpEntry dbt_map_0f[256] = {
     [0x00] = E(grp6, M | DBT_D_END, 0),
     [0x01] = E(grp7, M | DBT_D_END, 0),
+    [0x02] = E(lar, M, 0),
     [0x03] = E(lsl, M, 0),
     [0x05] = E(syscall, DBT_D_END, 0),
     [0x06] = E(clts, 0, 0),

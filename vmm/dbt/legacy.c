@@ -61,9 +61,7 @@ void dbt_far_load_cs(DbtCpu *cpu, uint16_t sel, uint64_t off)
         cs->sel = sel;
         cs->base = (uint64_t)sel << 4;
     } else {
-        if (sel & 4)
-            dbt_fatal(cpu, "far transfer through the LDT (not supported)");
-        dbt_seg_load(cpu, DBT_SEG_CS, (uint16_t)((sel & ~3u) | (unsigned)cpu->cpl));
+        dbt_seg_check_cs(cpu, sel, false, &cpu->seg[DBT_SEG_CS]);
     }
     dbt_mode_update(cpu);
     cpu->next_rip = cpu->mode == DBT_MODE_64 ? off : (uint32_t)off;

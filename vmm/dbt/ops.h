@@ -27,7 +27,7 @@
     X(hlt) X(cli) X(sti) X(pushf) X(popf) X(in) X(out) X(ins) X(outs) \
     X(mov_cr) X(mov_dr) X(grp6) X(grp7) X(clts) X(wbinvd) X(wrmsr) X(rdmsr) \
     X(rdtsc) X(rdpmc) X(cpuid) X(syscall) X(sysret) X(mov_ES) X(mov_SE) \
-    X(push_seg) X(pop_seg) X(grp15) X(lsl) X(fwait) X(movnti) X(pause) \
+    X(push_seg) X(pop_seg) X(grp15) X(lar) X(lsl) X(fwait) X(movnti) X(pause) \
     /* legacy.c */ \
     X(pusha) X(popa) X(jmpf_A) X(callf_A) X(jmpf_E) X(callf_E) \
     /* fpu_glue.c */ \

@@ -251,8 +251,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
         if (cpu->trace)
             dbt_trace_exception(cpu, vec, err);
         if (cpu->exc_depth >= 2) {
-            fprintf(stderr, "dbt: triple fault at rip=%#llx (vector %d)\n",
-                    (unsigned long long)cpu->rip, vec);
+            /* the VMM reports it (vcpu_report_crash in backend.c) */
             cpu->exc_depth = 0;
             return VCPU_EXIT_CRASH;
         }

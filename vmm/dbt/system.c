@@ -291,8 +291,6 @@ int op_wbinvd(DbtCpu *cpu, const DbtInsn *i)
 int op_grp6(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned r = (i->modrm >> 3) & 7;
-    if (cpu->flat && r >= 2)
-        dbt_raise(cpu, DBT_EXC_GP, 0);
     switch (r) {
     case 0:
         dbt_rm_write(cpu, i, (i->flags & DBT_I_MEM) ? 2 : i->osz, cpu->ldt.sel);
@@ -331,10 +329,12 @@ int op_grp6(DbtCpu *cpu, const DbtInsn *i)
         return DBT_OK;
     }
     case 4:
-    case 5:
+    case 5: {
+        bool ok = dbt_seg_verify(cpu, (uint16_t)dbt_rm_read(cpu, i, 2), r == 5);
         dbt_flags_materialize(cpu);
-        cpu->rflags &= ~(uint64_t)DBT_ZF;
+        cpu->rflags = ok ? cpu->rflags | DBT_ZF : cpu->rflags & ~(uint64_t)DBT_ZF;
         return DBT_OK;
+    }
     default:
         dbt_raise_noerr(cpu, DBT_EXC_UD);
     }
@@ -514,7 +514,7 @@ int op_syscall(DbtCpu *cpu, const DbtInsn *i)
 
 int op_sysret(DbtCpu *cpu, const DbtInsn *i)
 {
-    if (cpu->flat || !(cpu->efer & DBT_EFER_SCE))
+    if (!(cpu->efer & DBT_EFER_SCE))
         dbt_raise_noerr(cpu, DBT_EXC_UD);
     need_cpl0(cpu);
     if (!(i->flags & DBT_I_REXW))

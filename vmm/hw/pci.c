@@ -389,6 +389,8 @@ static uint32_t pci_config_read_guest(PciDevice *d, unsigned off, unsigned size)
 {
     if (off >= PCI_CONFIG_SIZE)
         return 0; /* conventional PCI: no extended config space */
+    if (off >= 0x40 && d->ops.config_read)
+        d->ops.config_read(d->opaque, off, size);
     uint32_t v = pci_config_read(d, off, size);
     if (off <= 0x06 && off + size > 0x06) {
         /* status: capabilities list bit follows the capability pointer */

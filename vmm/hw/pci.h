@@ -8,7 +8,7 @@
  * pci_device_config() from 0x40 on (and set the capability pointer), add
  * BARs, and get config writes at offsets >= 0x40 through
  * PciDeviceOps.config_write (reads are served from the config bytes, so a
- * device keeps them current).  Everything is called with the device lock. */
+ * device keeps them current, or refreshes them in config_read).  Everything is called with the device lock. */
 #ifndef VESSEL_HW_PCI_H
 #define VESSEL_HW_PCI_H
 
@@ -49,6 +49,10 @@ typedef struct {
     /* Machine reset (pci_host_reset, after the generic header): back to
      * the power-on state.  Optional. */
     void (*reset)(void *opaque);
+    /* A guest is about to read @size bytes at @offset >= 0x40: the device
+     * may refresh those config bytes first (virtio's PCI_CFG window reads
+     * a BAR).  Optional. */
+    void (*config_read)(void *opaque, unsigned offset, unsigned size);
 } PciDeviceOps;
 
 typedef struct {

@@ -443,15 +443,21 @@ static int kvm_vcpu_run(Vcpu *v)
         case KVM_EXIT_IRQ_WINDOW_OPEN:
         case KVM_EXIT_INTR:
             break;
-        case KVM_EXIT_SHUTDOWN:
-            return VCPU_EXIT_CRASH; /* triple fault */
+        case KVM_EXIT_SHUTDOWN: /* KVM does not say which exception */
+            vcpu_report_crash(v, &(VcpuCrash){ "triple fault", -1, false, 0 });
+            return VCPU_EXIT_CRASH;
         case KVM_EXIT_FAIL_ENTRY:
+            vcpu_report_crash(v, &(VcpuCrash){ "invalid CPU state (KVM entry failed)", -1,
+                                               false, 0 });
+            return VCPU_EXIT_CRASH;
         case KVM_EXIT_INTERNAL_ERROR:
+            vcpu_report_crash(v, &(VcpuCrash){ "KVM internal error", -1, false, 0 });
             return VCPU_EXIT_CRASH;
         case KVM_EXIT_SYSTEM_EVENT:
             return run->system_event.type == KVM_SYSTEM_EVENT_RESET ? VCPU_EXIT_RESET
                                                                     : VCPU_EXIT_SHUTDOWN;
         default:
+            vcpu_report_crash(v, &(VcpuCrash){ "unexpected KVM exit", -1, false, 0 });
             return VCPU_EXIT_CRASH;
         }
         if (r > 0)

@@ -1,14 +1,36 @@
 /* blk.c - virtio-blk.  A request is a 16-byte header (type, reserved,
  * sector) in the readable part, data, and one status byte: the last
- * writable byte.  Requests are served synchronously on the kicking vCPU's
- * thread.  Guest mistakes in a request (range past the end, write to a
- * read-only disk, unknown type) get an error status; a request without a
- * header or a status byte cannot be answered and breaks the device.  Host
- * I/O errors become VIRTIO_BLK_S_IOERR.  DISCARD and WRITE_ZEROES (when
- * the back-end can zero ranges) carry up to VIRTIO_BLK_DISCARD_SEGS
- * 16-byte segments {sector, num_sectors, flags}; each is range-checked,
- * reserved flag bits (and UNMAP on a discard) get UNSUPP. */
+ * writable byte.  Guest mistakes in a request (range past the end, write
+ * to a read-only disk, unknown type) get an error status; a request
+ * without a header or a status byte cannot be answered and breaks the
+ * device.  Host I/O errors become VIRTIO_BLK_S_IOERR.  DISCARD and
+ * WRITE_ZEROES (when the back-end can zero ranges) carry up to
+ * VIRTIO_BLK_DISCARD_SEGS 16-byte segments {sector, num_sectors, flags};
+ * each is range-checked, reserved flag bits (and UNMAP on a discard) get
+ * UNSUPP.
+ *
+ * Threads and locking.  Requests are served by the disk's own I/O thread
+ * (iothread.h); the guest's notify on a vCPU thread only kicks it.  The
+ * I/O thread takes the device lock to pop a request (the walker checks
+ * it against guest RAM), drops it for the host preadv/pwritev straight
+ * into the guest's buffers (host pointers the walker checked), and takes
+ * it again to push the used entry and raise the interrupt (MSI-X or INTx
+ * through the machine, which wants the lock).  State and who owns it:
+ *   device lock:     the transport and virtqueue, generation, paused
+ *   I/O thread only: elem, iov, the BlockBackend (its fd)
+ *   immutable:       bb->size/readonly/serial, config, lock, io (until stop)
+ * A reset (guest status 0, or the machine's reset on reboot) runs with
+ * the device lock held: it bumps generation and drains the I/O thread, so
+ * once it returns no host I/O writes guest memory any more, and a request
+ * that was in flight is dropped instead of pushed to the new queue.  Pause
+ * (without the lock) sets paused, which stops the thread from popping,
+ * and waits until the thread has finished its run: the request in flight
+ * is completed and pushed, then nothing changes until resume kicks it.
+ * Stop (at quit, vCPUs stopped, before the machine is freed) and destroy
+ * join the thread.  Interrupts: one per completed request, unless the
+ * guest's used_event / NO_INTERRUPT says it does not want it. */
 #include "vmm/virtio/blk.h"
+#include "vmm/virtio/iothread.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -61,29 +83,37 @@ struct VirtioBlk {
     VirtioPci *vp;
     BlockBackend *bb;
     VirtioBlkConfig config;
+    IoThreadLock lock;
+    IoThread *io;           /* NULL once stopped */
+    unsigned generation;
+    bool paused;
     VirtqElem elem;
+    struct iovec iov[BLOCK_IOV_MAX];
 };
+G_STATIC_ASSERT(VIRTQ_MAX_SEGS <= BLOCK_IOV_MAX);
 
 /* Move @len bytes between the disk at @off and @nseg segments, skipping
- * @skip bytes of them first.  0 or -errno. */
+ * @skip bytes of them first: one vectored call.  0 or -errno. */
 static int virtio_blk_io(VirtioBlk *blk, const VirtqSeg *seg, unsigned nseg, size_t skip,
                          size_t len, uint64_t off, bool write)
 {
+    int n = 0;
     for (unsigned s = 0; s < nseg && len; s++) {
         if (skip >= seg[s].len) {
             skip -= seg[s].len;
             continue;
         }
-        size_t n = MIN(seg[s].len - skip, len);
-        int r = write ? blk->bb->ops->pwrite(blk->bb, seg[s].host + skip, n, off)
-                      : blk->bb->ops->pread(blk->bb, seg[s].host + skip, n, off);
-        if (r < 0)
-            return r;
-        off += n;
-        len -= n;
+        size_t take = MIN(seg[s].len - skip, len);
+        blk->iov[n++] = (struct iovec){ seg[s].host + skip, take };
+        len -= take;
         skip = 0;
     }
-    return len ? -EIO : 0;
+    if (len)
+        return -EIO;
+    if (n == 0)
+        return 0;
+    return write ? blk->bb->ops->pwritev(blk->bb, blk->iov, n, off)
+                 : blk->bb->ops->preadv(blk->bb, blk->iov, n, off);
 }
 
 static bool virtio_blk_in_range(const VirtioBlk *blk, uint64_t sector, uint64_t len)
@@ -163,22 +193,66 @@ static int virtio_blk_request(VirtioBlk *blk, const VirtqElem *e)
     return (int)(written + 1);
 }
 
+/* I/O thread: serve requests until the queue is empty (or stopped). */
+static void virtio_blk_work(void *opaque)
+{
+    VirtioBlk *blk = opaque;
+    VirtioPci *vp = blk->vp;
+    blk->lock.lock(blk->lock.opaque);
+    while (!blk->paused && virtio_pci_queue_active(vp, 0) &&
+           virtio_pci_pop(vp, 0, &blk->elem) > 0) {
+        unsigned generation = blk->generation;
+        iothread_io_begin(blk->io);
+        blk->lock.unlock(blk->lock.opaque);
+        int n = virtio_blk_request(blk, &blk->elem);
+        iothread_io_end(blk->io);
+        blk->lock.lock(blk->lock.opaque);
+        if (generation != blk->generation)
+            break;              /* reset meanwhile: that queue is gone */
+        if (n < 0) {
+            virtio_pci_set_broken(vp);
+            break;
+        }
+        if (virtio_pci_push(vp, 0, &blk->elem, (uint32_t)n) < 0)
+            break;
+        virtio_pci_queue_done(vp, 0);
+    }
+    blk->lock.unlock(blk->lock.opaque);
+}
+
+/* vCPU thread, device lock held. */
 static void virtio_blk_notify(void *opaque, VirtioPci *vp, unsigned q)
 {
     VirtioBlk *blk = opaque;
-    bool any = false;
-    while (virtio_pci_pop(vp, q, &blk->elem) > 0) {
-        int n = virtio_blk_request(blk, &blk->elem);
-        if (n < 0) {
-            virtio_pci_set_broken(vp);
-            return;
-        }
-        if (virtio_pci_push(vp, q, &blk->elem, (uint32_t)n) < 0)
-            return;
-        any = true;
-    }
-    if (any)
-        virtio_pci_queue_done(vp, q);
+    (void)vp;
+    (void)q;
+    if (blk->io)
+        iothread_kick(blk->io);
+}
+
+/* Device lock held (guest reset, machine reset). */
+static void virtio_blk_reset(void *opaque)
+{
+    VirtioBlk *blk = opaque;
+    blk->generation++;
+    iothread_drain(blk->io);
+}
+
+void virtio_blk_set_paused(VirtioBlk *blk, bool paused)
+{
+    blk->lock.lock(blk->lock.opaque);
+    blk->paused = paused;
+    blk->lock.unlock(blk->lock.opaque);
+    if (paused)
+        iothread_quiesce(blk->io);
+    else if (blk->io)
+        iothread_kick(blk->io);
+}
+
+void virtio_blk_stop(VirtioBlk *blk)
+{
+    iothread_free(blk->io);
+    blk->io = NULL;
 }
 
 static const VirtioDeviceOps virtio_blk_ops = {
@@ -188,12 +262,15 @@ static const VirtioDeviceOps virtio_blk_ops = {
     .num_queues = 1,
     .queue_max = VIRTIO_BLK_QUEUE_MAX,
     .queue_notify = virtio_blk_notify,
+    .reset = virtio_blk_reset,
 };
 
-VirtioBlk *virtio_blk_create(PciHost *host, const VirtioGuestMem *mem, BlockBackend *bb)
+VirtioBlk *virtio_blk_create(PciHost *host, const VirtioGuestMem *mem, const IoThreadLock *lock,
+                             BlockBackend *bb)
 {
     VirtioBlk *blk = g_new0(VirtioBlk, 1);
     blk->bb = bb;
+    blk->lock = *lock;
     blk->config.capacity = bb->size / SECTOR;
     blk->config.seg_max = VIRTIO_BLK_SEG_MAX;
     uint64_t features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_FLUSH;
@@ -208,9 +285,13 @@ VirtioBlk *virtio_blk_create(PciHost *host, const VirtioGuestMem *mem, BlockBack
         blk->config.max_write_zeroes_seg = VIRTIO_BLK_DISCARD_SEGS;
         blk->config.write_zeroes_may_unmap = 1;
     }
-    blk->vp = virtio_pci_create(host, mem, &virtio_blk_ops, blk, features,
-                                &blk->config, sizeof(blk->config));
+    /* The thread first: the transport's reset drains it. */
+    blk->io = iothread_new("vessel-blk", virtio_blk_work, blk);
+    if (blk->io)
+        blk->vp = virtio_pci_create(host, mem, &virtio_blk_ops, blk, features,
+                                    &blk->config, sizeof(blk->config));
     if (!blk->vp) {
+        iothread_free(blk->io);
         block_backend_close(bb);
         g_free(blk);
         return NULL;
@@ -222,6 +303,7 @@ void virtio_blk_destroy(VirtioBlk *blk)
 {
     if (!blk)
         return;
+    virtio_blk_stop(blk);
     virtio_pci_destroy(blk->vp);
     block_backend_close(blk->bb);
     g_free(blk);

@@ -1,6 +1,7 @@
 /* block_backend.h - host side of a virtual disk: what virtio-blk needs
  * from an image, so the device model never touches a host fd.  The raw
- * file back-end lives in block_raw.c. */
+ * file back-end lives in block_raw.c.  A back-end is used by one thread
+ * at a time (the disk's I/O thread). */
 #ifndef VESSEL_VIRTIO_BLOCK_BACKEND_H
 #define VESSEL_VIRTIO_BLOCK_BACKEND_H
 
@@ -8,13 +9,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
+
+#define BLOCK_IOV_MAX 1024      /* the kernel's IOV_MAX */
 
 typedef struct BlockBackend BlockBackend;
 
 typedef struct {
-    /* Whole-buffer I/O at byte offset @off: 0 or -errno. */
-    int (*pread)(BlockBackend *bb, void *buf, size_t len, uint64_t off);
-    int (*pwrite)(BlockBackend *bb, const void *buf, size_t len, uint64_t off);
+    /* Vectored I/O of every byte of @iov[0..@iovcnt) (@iovcnt <=
+     * BLOCK_IOV_MAX) at byte offset @off: 0 or -errno.  The back-end may
+     * modify @iov (it advances it over short transfers). */
+    int (*preadv)(BlockBackend *bb, struct iovec *iov, int iovcnt, uint64_t off);
+    int (*pwritev)(BlockBackend *bb, struct iovec *iov, int iovcnt, uint64_t off);
     int (*flush)(BlockBackend *bb);
     void (*close)(BlockBackend *bb);
     /* Optional: [off, off + len) reads as zeros afterwards; @unmap lets

@@ -1,4 +1,4 @@
-/* block_raw.c - raw image files as a BlockBackend: pread/pwrite on the
+/* block_raw.c - raw image files as a BlockBackend: preadv/pwritev on the
  * file, fdatasync for flush, fallocate for discard (PUNCH_HOLE) and
  * write-zeroes (ZERO_RANGE, or a hole when the file system has no
  * ZERO_RANGE).  The serial is derived from the file name. */
@@ -19,40 +19,46 @@ typedef struct {
     int fd;
 } BlockRaw;
 
-static int block_raw_pread(BlockBackend *bb, void *buf, size_t len, uint64_t off)
+/* Move every byte of @iov at @off, resuming after short transfers. */
+static int block_raw_rw(BlockRaw *r, struct iovec *iov, int iovcnt, uint64_t off, bool write)
 {
-    BlockRaw *r = (BlockRaw *)bb;
-    uint8_t *p = buf;
-    while (len) {
-        ssize_t n = pread(r->fd, p, len, (off_t)off);
+    while (iovcnt > 0) {
+        if (iov->iov_len == 0) {
+            iov++;
+            iovcnt--;
+            continue;
+        }
+        ssize_t n = write ? pwritev(r->fd, iov, iovcnt, (off_t)off)
+                          : preadv(r->fd, iov, iovcnt, (off_t)off);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             return -errno;
         if (n == 0)
             return -EIO;            /* the image shrank under us */
-        p += n;
-        len -= (size_t)n;
         off += (uint64_t)n;
+        for (size_t left = (size_t)n; left;) {
+            size_t step = MIN(left, iov->iov_len);
+            iov->iov_base = (uint8_t *)iov->iov_base + step;
+            iov->iov_len -= step;
+            left -= step;
+            if (iov->iov_len == 0) {
+                iov++;
+                iovcnt--;
+            }
+        }
     }
     return 0;
 }
 
-static int block_raw_pwrite(BlockBackend *bb, const void *buf, size_t len, uint64_t off)
+static int block_raw_preadv(BlockBackend *bb, struct iovec *iov, int iovcnt, uint64_t off)
 {
-    BlockRaw *r = (BlockRaw *)bb;
-    const uint8_t *p = buf;
-    while (len) {
-        ssize_t n = pwrite(r->fd, p, len, (off_t)off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? -errno : -EIO;
-        p += n;
-        len -= (size_t)n;
-        off += (uint64_t)n;
-    }
-    return 0;
+    return block_raw_rw((BlockRaw *)bb, iov, iovcnt, off, false);
+}
+
+static int block_raw_pwritev(BlockBackend *bb, struct iovec *iov, int iovcnt, uint64_t off)
+{
+    return block_raw_rw((BlockRaw *)bb, iov, iovcnt, off, true);
 }
 
 static int block_raw_flush(BlockBackend *bb)
@@ -81,8 +87,8 @@ static void block_raw_close(BlockBackend *bb)
 }
 
 static const BlockBackendOps block_raw_ops = {
-    .pread = block_raw_pread,
-    .pwrite = block_raw_pwrite,
+    .preadv = block_raw_preadv,
+    .pwritev = block_raw_pwritev,
     .flush = block_raw_flush,
     .close = block_raw_close,
     .zero = block_raw_zero,

@@ -25,5 +25,9 @@ bool virtio_net_rx_poll(VirtioNet *vn);
 void virtio_net_set_rx_notify(VirtioNet *vn, void (*on_rx_buffers)(void *opaque), void *opaque);
 /* Open tap @ifname (IFF_TAP | IFF_NO_PI): fd or -1 with @error set. */
 int net_tap_open(const char *ifname, GError **error);
+/* Take over inherited fd @fd, which must be attached to a tap device
+ * (IFF_TAP | IFF_NO_PI), as a privileged parent opens it for us; marks it
+ * close-on-exec.  @fd, or -1 with @error set. */
+int net_tap_adopt(int fd, GError **error);
 
 #endif

@@ -2,7 +2,8 @@
  * machine's PCI bus, in a fixed order (rng, then disks in command-line
  * order, then nets, then the console), with guest memory reached through
  * machine_ram_ptr().  Console input arrives on the main thread and is
- * handed to the device under the machine's device lock. */
+ * handed to the device under the machine's device lock; each disk has an
+ * I/O thread that takes that lock itself (blk.c). */
 #include "config.h"
 
 #include "vmm/virtio/virtio_devices.h"
@@ -26,6 +27,7 @@ typedef struct {
 
 struct VirtioDevices {
     VirtioGuestMem mem;
+    IoThreadLock lock;      /* the machine's device lock */
     VirtioRng *rng;
     GPtrArray *disks;       /* VirtioBlk * */
     GPtrArray *nets;        /* VirtioNetPort * */
@@ -47,6 +49,16 @@ static void virtio_devices_ram_written(void *opaque, uint64_t gpa, uint64_t len)
 static void virtio_devices_blk_free(gpointer p)
 {
     virtio_blk_destroy(p);
+}
+
+static void virtio_devices_lock(void *opaque)
+{
+    machine_lock(opaque);
+}
+
+static void virtio_devices_unlock(void *opaque)
+{
+    machine_unlock(opaque);
 }
 
 /* Main thread: frames are waiting on the tap. */
@@ -80,18 +92,25 @@ static void virtio_net_port_free(gpointer data)
     g_free(p);
 }
 
-/* "tap=IFNAME[,mac=MAC]" -> a port; @index picks the default MAC. */
+/* "tap=IFNAME[,mac=MAC]" or "tapfd=N[,mac=MAC]" -> a port; @index picks
+ * the default MAC. */
 static VirtioNetPort *virtio_net_port_new(Machine *m, const VirtioGuestMem *mem,
-                                          const char *spec, unsigned index, GError **error)
+                                          const char *spec, unsigned index, GPtrArray *ports,
+                                          GError **error)
 {
     g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
     const char *ifname = NULL;
+    int tapfd = -1;
     uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, (uint8_t)(0x56 + index) };
     for (char **p = parts; *p; p++) {
         unsigned b[6];
         char end;
-        if (g_str_has_prefix(*p, "tap=") && (*p)[4]) {
+        guint64 n;
+        if (g_str_has_prefix(*p, "tap=") && (*p)[4] && !ifname && tapfd < 0) {
             ifname = *p + 4;
+        } else if (g_str_has_prefix(*p, "tapfd=") && !ifname && tapfd < 0 &&
+                   g_ascii_string_to_unsigned(*p + 6, 10, 0, G_MAXINT, &n, NULL)) {
+            tapfd = (int)n;
         } else if (g_str_has_prefix(*p, "mac=") &&
                    sscanf(*p + 4, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
                           &b[5], &end) == 6 &&
@@ -101,16 +120,25 @@ static VirtioNetPort *virtio_net_port_new(Machine *m, const VirtioGuestMem *mem,
                 mac[i] = (uint8_t)b[i];
         } else {
             g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                        _("--net %s: expected tap=IFNAME[,mac=MAC] with a unicast MAC"), spec);
+                        _("--net %s: expected tap=IFNAME[,mac=MAC] or tapfd=N[,mac=MAC] with a unicast MAC"),
+                        spec);
             return NULL;
         }
     }
-    if (!ifname) {
+    if (!ifname && tapfd < 0) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                    _("--net %s: expected tap=IFNAME[,mac=MAC] with a unicast MAC"), spec);
+                    _("--net %s: expected tap=IFNAME[,mac=MAC] or tapfd=N[,mac=MAC] with a unicast MAC"),
+                    spec);
         return NULL;
     }
-    int fd = net_tap_open(ifname, error);
+    for (guint i = 0; tapfd >= 0 && i < ports->len; i++) {
+        if (virtio_net_fd(((VirtioNetPort *)ports->pdata[i])->vn) == tapfd) {
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                        _("--net %s: tap fd %d is already used by another --net"), spec, tapfd);
+            return NULL;
+        }
+    }
+    int fd = ifname ? net_tap_open(ifname, error) : net_tap_adopt(tapfd, error);
     if (fd < 0)
         return NULL;
     VirtioNetPort *p = g_new0(VirtioNetPort, 1);
@@ -159,6 +187,7 @@ VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GE
     VirtioDevices *vd = g_new0(VirtioDevices, 1);
     vd->m = m;
     vd->mem = (VirtioGuestMem){ virtio_devices_ram, virtio_devices_ram_written, m };
+    vd->lock = (IoThreadLock){ virtio_devices_lock, virtio_devices_unlock, m };
     vd->disks = g_ptr_array_new_with_free_func(virtio_devices_blk_free);
     vd->nets = g_ptr_array_new_with_free_func(virtio_net_port_free);
     PciHost *host = machine_pci(m);
@@ -175,14 +204,14 @@ VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GE
             virtio_devices_free(vd);
             return NULL;
         }
-        VirtioBlk *blk = virtio_blk_create(host, &vd->mem, bb);
+        VirtioBlk *blk = virtio_blk_create(host, &vd->mem, &vd->lock, bb);
         if (!blk)
             goto full;
         g_ptr_array_add(vd->disks, blk);
     }
     unsigned index = 0;
     for (char **n = nets; n && *n; n++) {
-        VirtioNetPort *p = virtio_net_port_new(m, &vd->mem, *n, index++, error);
+        VirtioNetPort *p = virtio_net_port_new(m, &vd->mem, *n, index++, vd->nets, error);
         if (!p) {
             virtio_devices_free(vd);
             return NULL;
@@ -206,6 +235,18 @@ full:
                 _("no free PCI slot or MMIO space for a virtio device"));
     virtio_devices_free(vd);
     return NULL;
+}
+
+void virtio_devices_set_paused(VirtioDevices *vd, bool paused)
+{
+    for (guint i = 0; vd && i < vd->disks->len; i++)
+        virtio_blk_set_paused(g_ptr_array_index(vd->disks, i), paused);
+}
+
+void virtio_devices_stop(VirtioDevices *vd)
+{
+    for (guint i = 0; vd && i < vd->disks->len; i++)
+        virtio_blk_stop(g_ptr_array_index(vd->disks, i));
 }
 
 void virtio_devices_free(VirtioDevices *vd)

@@ -10,6 +10,7 @@
 #include "vmm/machine.h"
 
 #include <glib.h>
+#include <stdbool.h>
 
 typedef struct VirtioDevices VirtioDevices;
 
@@ -22,6 +23,14 @@ typedef struct {
 VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GError **error);
 /* Start console input (main loop sources): after the machine can run. */
 void virtio_devices_start(VirtioDevices *vd);
+/* Pause (true) or resume the device threads: when pausing returns, no
+ * disk request is in flight and none starts until resumed.  Main thread,
+ * without the device lock. */
+void virtio_devices_set_paused(VirtioDevices *vd, bool paused);
+/* Stop and join the device threads (NULL-safe; the disks stay inert).
+ * Once the vCPUs are stopped and before machine_free(): a disk's thread
+ * takes the device lock and writes guest RAM. */
+void virtio_devices_stop(VirtioDevices *vd);
 void virtio_devices_free(VirtioDevices *vd);
 
 #endif

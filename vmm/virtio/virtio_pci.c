@@ -1,9 +1,14 @@
 /* virtio_pci.c - virtio 1.0 modern PCI transport (see virtio_pci.h).
  *
  * Config space from 0x40: four virtio vendor capabilities (common, notify,
- * ISR, device) and the MSI-X capability.  pci.c stores every guest config
- * write above 0x40, so config_write puts the pristine bytes back and keeps
- * only the MSI-X enable and function-mask bits.  Common-cfg reads render
+ * ISR, device), the MSI-X capability, and the PCI_CFG capability (4.1.4.8:
+ * a window through config space into the BARs, for firmware that cannot
+ * map them).  pci.c stores every guest config write above 0x40, so
+ * config_write puts the pristine bytes back and keeps only the MSI-X
+ * enable and function-mask bits and the window's bar/offset/length/data.
+ * A write that touches the window's data does the BAR write; a read of
+ * it does the BAR read first (PciDeviceOps.config_read), so it has the
+ * same effects as the access through the BAR (reading the ISR clears it).  Common-cfg reads render
  * the structure into a buffer and take the requested bytes; writes are
  * accepted only at field boundaries with the field's width (64-bit fields
  * as two 32-bit halves), everything else is ignored. */
@@ -17,9 +22,15 @@
 #define CAP_NOTIFY 2
 #define CAP_ISR 3
 #define CAP_DEVICE 4
+#define CAP_PCI_CFG 5
 
 #define CFG_CAP_BASE 0x40u
 #define CFG_MSIX 0x90u
+#define CFG_PCICFG 0xa0u                /* 20 bytes: cap, then pci_cfg_data */
+#define PCICFG_BAR (CFG_PCICFG + 4)
+#define PCICFG_OFFSET (CFG_PCICFG + 8)
+#define PCICFG_LENGTH (CFG_PCICFG + 12)
+#define PCICFG_DATA (CFG_PCICFG + 16)
 #define MSIX_CTRL_ENABLE 0x8000u
 #define MSIX_CTRL_MASKALL 0x4000u
 #define MSIX_ENTRY_MASKED 1u
@@ -145,6 +156,13 @@ int virtio_pci_push(VirtioPci *vp, unsigned q, const VirtqElem *elem, uint32_t w
     if (r < 0)
         virtio_pci_set_broken(vp);
     return r;
+}
+
+bool virtio_pci_queue_active(const VirtioPci *vp, unsigned q)
+{
+    return q < vp->ops->num_queues && vp->vq[q].ready &&
+           (vp->status & VIRTIO_STATUS_DRIVER_OK) &&
+           !(vp->status & VIRTIO_STATUS_NEEDS_RESET) && pci_device_bus_master(vp->pci);
 }
 
 void virtio_pci_queue_done(VirtioPci *vp, unsigned q)
@@ -334,9 +352,7 @@ static int virtio_pci_bar_write(void *opaque, uint64_t off, uint64_t val, unsign
         virtio_pci_common_write(vp, (unsigned)off, (uint32_t)val, size);
     } else if (off >= VIRTIO_PCI_NOTIFY_OFF) {
         uint64_t q = (off - VIRTIO_PCI_NOTIFY_OFF) / VIRTIO_PCI_NOTIFY_MULT;
-        if (q < vp->ops->num_queues && vp->vq[q].ready &&
-            (vp->status & VIRTIO_STATUS_DRIVER_OK) &&
-            !(vp->status & VIRTIO_STATUS_NEEDS_RESET) && pci_device_bus_master(vp->pci))
+        if (q < vp->ops->num_queues && virtio_pci_queue_active(vp, (unsigned)q))
             vp->ops->queue_notify(vp->opaque, vp, (unsigned)q);
     } else if (off >= VIRTIO_PCI_DEVICE_OFF && off - VIRTIO_PCI_DEVICE_OFF + size <= vp->config_size) {
         if (vp->ops->config_write)
@@ -399,16 +415,83 @@ static const IoOps virtio_pci_msix_ops = {
 
 /* ---- PCI config space -------------------------------------------------- */
 
+/* The BARs the PCI_CFG window reaches. */
+static const struct {
+    uint8_t bar;
+    uint32_t size;
+    const IoOps *ops;
+} virtio_pci_bars[] = {
+    { VIRTIO_PCI_MSIX_BAR, 0x1000, &virtio_pci_msix_ops },
+    { VIRTIO_PCI_CFG_BAR, VIRTIO_PCI_BAR_SIZE, &virtio_pci_bar_ops },
+};
+
+static uint32_t get32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* One access through the PCI_CFG window: cap.length bytes at cap.offset
+ * of BAR cap.bar, from (@write) or into pci_cfg_data.  What the spec does
+ * not allow - another BAR, a length other than 1, 2 or 4 or one the BAR
+ * does not take, an offset not a multiple of it, past the BAR's end - is
+ * ignored (reads leave the data as it was). */
+static void virtio_pci_window(VirtioPci *vp, bool write)
+{
+    uint8_t *c = pci_device_config(vp->pci);
+    uint32_t off = get32(c + PCICFG_OFFSET), len = get32(c + PCICFG_LENGTH);
+    if (len != 1 && len != 2 && len != 4)
+        return;
+    for (size_t i = 0; i < G_N_ELEMENTS(virtio_pci_bars); i++) {
+        if (virtio_pci_bars[i].bar != c[PCICFG_BAR])
+            continue;
+        const IoOps *ops = virtio_pci_bars[i].ops;
+        if (off % len || off >= virtio_pci_bars[i].size || !(ops->sizes & len))
+            return;
+        if (write) {
+            ops->write(vp, off, get32(c + PCICFG_DATA) & (0xffffffffu >> (32 - 8 * len)), len);
+        } else {
+            uint32_t v = (uint32_t)ops->read(vp, off, len);
+            memcpy(c + PCICFG_DATA, &v, len);
+            memcpy(vp->pristine + PCICFG_DATA, &v, len);
+        }
+        return;
+    }
+}
+
+/* Config bytes the guest may change: MSI-X control (handled below) and
+ * the window's bar, offset, length and data. */
+static bool virtio_pci_cfg_writable(unsigned o)
+{
+    return o == PCICFG_BAR || (o >= PCICFG_OFFSET && o < PCICFG_DATA + 4);
+}
+
+static bool virtio_pci_overlaps(unsigned off, unsigned size, unsigned start, unsigned len)
+{
+    return off < start + len && start < off + size;
+}
+
+static void virtio_pci_config_read(void *opaque, unsigned off, unsigned size)
+{
+    VirtioPci *vp = opaque;
+    if (virtio_pci_overlaps(off, size, PCICFG_DATA, 4))
+        virtio_pci_window(vp, false);
+}
+
 static void virtio_pci_config_write(void *opaque, unsigned off, uint32_t val, unsigned size)
 {
     VirtioPci *vp = opaque;
     uint8_t *c = pci_device_config(vp->pci);
     (void)val;
-    /* Only MSI-X enable/function mask are writable from 0x40 on. */
     uint16_t old = (uint16_t)(vp->pristine[CFG_MSIX + 2] | vp->pristine[CFG_MSIX + 3] << 8);
     uint16_t now = (uint16_t)(c[CFG_MSIX + 2] | c[CFG_MSIX + 3] << 8);
-    for (unsigned i = 0; i < size && off + i < PCI_CONFIG_SIZE; i++)
-        c[off + i] = vp->pristine[off + i];
+    for (unsigned i = 0; i < size && off + i < PCI_CONFIG_SIZE; i++) {
+        if (virtio_pci_cfg_writable(off + i))
+            vp->pristine[off + i] = c[off + i];
+        else
+            c[off + i] = vp->pristine[off + i];
+    }
     uint16_t ctrl = (old & ~(MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL)) |
                     (now & (MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL));
     put16(vp->pristine + CFG_MSIX + 2, ctrl);
@@ -416,6 +499,8 @@ static void virtio_pci_config_write(void *opaque, unsigned off, uint32_t val, un
     if (ctrl & MSIX_CTRL_ENABLE)
         pci_device_set_irq(vp->pci, 0);
     virtio_pci_msix_unmasked(vp);
+    if (virtio_pci_overlaps(off, size, PCICFG_DATA, 4))
+        virtio_pci_window(vp, true);
 }
 
 /* Machine reset: MSI-X off with every vector masked and nothing pending,
@@ -437,6 +522,7 @@ static void virtio_pci_machine_reset(void *opaque)
 static const PciDeviceOps virtio_pci_device_ops = {
     .config_write = virtio_pci_config_write,
     .reset = virtio_pci_machine_reset,
+    .config_read = virtio_pci_config_read,
 };
 
 /* A virtio_pci_cap (4.1.4) at @at pointing at BAR 4 [@offset, +@length). */
@@ -465,10 +551,13 @@ static void virtio_pci_caps_build(VirtioPci *vp, uint8_t *c)
         virtio_pci_cap_put(c, 0x78, CFG_MSIX, CAP_DEVICE, VIRTIO_PCI_DEVICE_OFF,
                            vp->config_size, 16);
     c[CFG_MSIX] = 0x11;               /* MSI-X */
-    c[CFG_MSIX + 1] = 0;
+    c[CFG_MSIX + 1] = CFG_PCICFG;
     put16(c + CFG_MSIX + 2, (uint16_t)(vp->nvec - 1));
     put32(c + CFG_MSIX + 4, 0 | VIRTIO_PCI_MSIX_BAR);
     put32(c + CFG_MSIX + 8, VIRTIO_PCI_PBA_OFF | VIRTIO_PCI_MSIX_BAR);
+    /* the window: BAR 0, offset 0, length 0 until the driver sets them */
+    virtio_pci_cap_put(c, CFG_PCICFG, 0, CAP_PCI_CFG, 0, 0, 20);
+    c[PCICFG_BAR] = 0;
 }
 
 VirtioPci *virtio_pci_create(PciHost *host, const VirtioGuestMem *mem,

@@ -13,7 +13,9 @@
  * The transport owns the queues, the status state machine (reset on 0,
  * FEATURES_OK only for an acceptable subset that includes VERSION_1,
  * DEVICE_NEEDS_RESET when a queue breaks) and interrupt delivery.  Device
- * callbacks run with the machine's device lock held, like all device code. */
+ * callbacks run with the machine's device lock held, like all device code;
+ * a device thread (blk's I/O thread) takes that lock itself before it
+ * calls the queue helpers below. */
 #ifndef VESSEL_VIRTIO_VIRTIO_PCI_H
 #define VESSEL_VIRTIO_VIRTIO_PCI_H
 
@@ -87,6 +89,9 @@ uint8_t virtio_pci_status(const VirtioPci *vp);
 int virtio_pci_pop(VirtioPci *vp, unsigned q, VirtqElem *elem);
 int virtio_pci_push(VirtioPci *vp, unsigned q, const VirtqElem *elem, uint32_t written);
 void virtio_pci_queue_done(VirtioPci *vp, unsigned q);
+/* May queue @q be served: ready, DRIVER_OK, not NEEDS_RESET, bus master
+ * on (what a notify is checked for; a device thread re-checks it). */
+bool virtio_pci_queue_active(const VirtioPci *vp, unsigned q);
 /* Mark the device broken: DEVICE_NEEDS_RESET + config interrupt. */
 void virtio_pci_set_broken(VirtioPci *vp);
 
