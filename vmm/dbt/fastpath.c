@@ -121,6 +121,82 @@ static int op_store32_bd(DbtCpu *cpu, const DbtInsn *i)
     return DBT_OK;
 }
 
+/* [base + index * scale + disp] and [RIP + disp], 64-bit addressing, no
+ * segment override */
+static inline uint64_t ea_bisd(const DbtCpu *cpu, const DbtInsn *i)
+{
+    return cpu->gpr[i->base] + (cpu->gpr[i->index] << i->scale) + (uint64_t)(int64_t)i->disp;
+}
+
+static inline uint64_t ea_rip(const DbtCpu *cpu, const DbtInsn *i)
+{
+    return cpu->next_rip + (uint64_t)(int64_t)i->disp;
+}
+
+#define DEF_LOADSTORE(form, EA)                                             \
+static int op_load64_##form(DbtCpu *cpu, const DbtInsn *i)                  \
+{                                                                           \
+    cpu->gpr[i->reg] = dbt_read64(cpu, EA(cpu, i));                         \
+    return DBT_OK;                                                          \
+}                                                                           \
+static int op_load32_##form(DbtCpu *cpu, const DbtInsn *i)                  \
+{                                                                           \
+    cpu->gpr[i->reg] = dbt_read32(cpu, EA(cpu, i));                         \
+    return DBT_OK;                                                          \
+}                                                                           \
+static int op_store64_##form(DbtCpu *cpu, const DbtInsn *i)                 \
+{                                                                           \
+    dbt_write64(cpu, EA(cpu, i), cpu->gpr[i->reg]);                         \
+    return DBT_OK;                                                          \
+}                                                                           \
+static int op_store32_##form(DbtCpu *cpu, const DbtInsn *i)                 \
+{                                                                           \
+    dbt_write32(cpu, EA(cpu, i), (uint32_t)cpu->gpr[i->reg]);               \
+    return DBT_OK;                                                          \
+}
+DEF_LOADSTORE(bisd, ea_bisd)
+DEF_LOADSTORE(rip, ea_rip)
+
+/* ---- stack in 64-bit code (RSP is the linear address) ------------------- */
+
+static int op_push64_R(DbtCpu *cpu, const DbtInsn *i)
+{
+    uint64_t v = cpu->gpr[i->reg], sp = cpu->gpr[DBT_RSP] - 8;
+    dbt_write64(cpu, sp, v);
+    cpu->gpr[DBT_RSP] = sp;
+    return DBT_OK;
+}
+
+static int op_pop64_R(DbtCpu *cpu, const DbtInsn *i)
+{
+    uint64_t v = dbt_read64(cpu, cpu->gpr[DBT_RSP]);
+    cpu->gpr[DBT_RSP] += 8;
+    cpu->gpr[i->reg] = v;      /* POP RSP: the loaded value wins */
+    return DBT_OK;
+}
+
+static int op_call64_rel(DbtCpu *cpu, const DbtInsn *i)
+{
+    uint64_t ret = cpu->next_rip, target = ret + i->imm, sp = cpu->gpr[DBT_RSP] - 8;
+    if (unlikely(!dbt_canonical(target)))
+        dbt_raise(cpu, DBT_EXC_GP, 0);
+    dbt_write64(cpu, sp, ret);
+    cpu->gpr[DBT_RSP] = sp;
+    cpu->next_rip = target;
+    return DBT_OK;
+}
+
+static int op_ret64(DbtCpu *cpu, const DbtInsn *i)
+{
+    (void)i;
+    uint64_t target = dbt_read64(cpu, cpu->gpr[DBT_RSP]);
+    if (unlikely(!dbt_canonical(target)))
+        dbt_raise(cpu, DBT_EXC_GP, 0);
+    cpu->gpr[DBT_RSP] += 8;
+    cpu->next_rip = target;
+    return DBT_OK;
+}
+
 /* ---- Jcc in 64-bit code, one op per condition --------------------------- */
 
 #define DEF_JCC(cc)                                                         \
@@ -202,8 +278,18 @@ DbtOp dbt_op_specialise(const DbtInsn *in)
 {
     bool mem = in->flags & DBT_I_MEM;
     unsigned w = in->osz == 8;
-    if (in->op == op_jcc && !(in->flags & DBT_I_LEGACY))
-        return jcc_ops[in->sub & 15];
+    if (!(in->flags & DBT_I_LEGACY)) {
+        if (in->op == op_jcc)
+            return jcc_ops[in->sub & 15];
+        if (in->osz == 8 && in->op == op_push_R)
+            return op_push64_R;
+        if (in->osz == 8 && in->op == op_pop_R)
+            return op_pop64_R;
+        if (in->osz == 8 && in->op == op_call_rel)
+            return op_call64_rel;
+        if (in->osz == 8 && in->op == op_ret && (in->imm & 0xffff) == 0)
+            return op_ret64;
+    }
     if ((in->osz != 4 && in->osz != 8) || (in->flags & DBT_I_LOCK))
         return in->op;
     if (!mem) {
@@ -226,5 +312,17 @@ DbtOp dbt_op_specialise(const DbtInsn *in)
         return w ? op_load64_bd : op_load32_bd;
     if (bd && in->op == op_mov_EG)
         return w ? op_store64_bd : op_store32_bd;
+    bool plain = in->seg == DBT_SEG_NONE && !(in->flags & (DBT_I_ADDR32 | DBT_I_LEGACY));
+    bool bisd = plain && in->base != DBT_NOREG && in->index != DBT_NOREG
+        && !(in->flags & DBT_I_RIPREL);
+    bool rip = plain && (in->flags & DBT_I_RIPREL);
+    if (bisd && in->op == op_mov_GE)
+        return w ? op_load64_bisd : op_load32_bisd;
+    if (bisd && in->op == op_mov_EG)
+        return w ? op_store64_bisd : op_store32_bisd;
+    if (rip && in->op == op_mov_GE)
+        return w ? op_load64_rip : op_load32_rip;
+    if (rip && in->op == op_mov_EG)
+        return w ? op_store64_rip : op_store32_rip;
     return in->op;
 }
