@@ -34,6 +34,11 @@ void dbt_block_cache_init(DbtCpu *cpu)
     cpu->arena_used = 0;
     memset(cpu->hash, 0, sizeof(cpu->hash));
     memset(cpu->jc, 0, sizeof(cpu->jc));
+    for (unsigned k = 0; k < (1u << DBT_VJC_BITS); k++) {
+        cpu->vjc[k].rip = 0;
+        cpu->vjc[k].gen = cpu->chain_gen - 2;   /* matches nothing */
+        cpu->vjc[k].block = NULL;
+    }
 }
 
 void dbt_block_cache_fini(DbtCpu *cpu)

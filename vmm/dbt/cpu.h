@@ -200,6 +200,7 @@ typedef enum { DBT_MODE_64, DBT_MODE_32, DBT_MODE_16, DBT_MODE_LAST } DbtMode;
 #define DBT_BLOCK_MAX_INSNS 64
 #define DBT_HASH_BITS 16
 #define DBT_JC_BITS 12
+#define DBT_VJC_BITS 12
 
 struct DbtBlock {
     uint64_t pa;           /* physical address of the first byte */
@@ -219,11 +220,21 @@ struct DbtBlock {
     DbtInsn insn[];
 };
 
+/* Block by linear RIP, valid for one cpu->chain_gen like a successor
+ * link (run.c): where links miss (RET, indirect jumps) without a TLB
+ * lookup. */
+typedef struct {
+    uint64_t rip;
+    uint32_t gen;
+    DbtBlock *block;
+} DbtVjcEntry;
+
 /* Statistics counters (stats.c prints them): one X() per counter. */
 #define DBT_STATS_FIELDS(X) \
     X(insns, "instructions executed") \
     X(blocks_run, "blocks entered") \
     X(chain_hits, "successor found through the chain link") \
+    X(vjc_hits, "successor found by linear RIP (no link)") \
     X(block_lookups, "block lookups (dbt_block_get)") \
     X(jc_misses, "lookups that missed the front cache") \
     X(blocks_built, "blocks decoded") \
@@ -328,6 +339,7 @@ struct DbtCpu {
     /* block cache */
     DbtBlock *hash[1u << DBT_HASH_BITS];
     DbtBlock *jc[1u << DBT_JC_BITS];   /* direct-mapped front cache of hash */
+    DbtVjcEntry vjc[1u << DBT_VJC_BITS];
     uint8_t *arena;
     size_t arena_size, arena_used;
     /* Successor links hold for one chain_gen: bit 0 is the privilege

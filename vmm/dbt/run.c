@@ -2,10 +2,11 @@
  *
  * Design note: the loop looks up the block at RIP (block.c), runs its
  * instructions back to back (rip/next_rip protocol in cpu.h) and, inside
- * block_exec(), the blocks its successor links lead to; it comes back
- * here for a lookup (no link) and to poll the machine (kick, timers, NMI, maskable interrupts with
- * IF and the STI/MOV SS shadow) every DBT_POLL_BLOCKS blocks or at once
- * after an op that may have opened an interrupt window.  With several
+ * block_exec(), the blocks its successor links or the linear-RIP cache
+ * (cpu->vjc) lead to; it comes back here for a lookup and to poll the
+ * machine (kick, timers, NMI, maskable interrupts with IF and the
+ * STI/MOV SS shadow) every DBT_POLL_BLOCKS blocks or at once after an op
+ * that may have opened an interrupt window.  With several
  * vCPUs the loop runs while holding the baton (smp.c) and offers it at
  * those polls once its slice is used up or PAUSE asked.  The jmp_buf for
  * faults is armed here; after a longjmp all the state the loop needs is
@@ -123,6 +124,23 @@ static inline DbtBlock *chain_next(DbtCpu *cpu, const DbtBlock *prev)
     return NULL;
 }
 
+static inline DbtVjcEntry *vjc_slot(DbtCpu *cpu, uint64_t rip)
+{
+    return &cpu->vjc[(rip ^ (rip >> DBT_VJC_BITS)) & ((1u << DBT_VJC_BITS) - 1)];
+}
+
+/* The block at cpu->rip by linear address, if the cache has it for the
+ * current chain generation. */
+static inline DbtBlock *vjc_find(DbtCpu *cpu)
+{
+    const DbtVjcEntry *e = vjc_slot(cpu, cpu->rip);
+    if (e->rip == cpu->rip && e->gen == cpu->chain_gen && e->block->valid) {
+        DBT_STAT_INC(cpu, vjc_hits);
+        return e->block;
+    }
+    return NULL;
+}
+
 /* The block at cpu->rip: one of the two successors the previous block
  * remembers, else a cache lookup (which then becomes a successor). */
 static inline DbtBlock *next_block(DbtCpu *cpu)
@@ -134,7 +152,15 @@ static inline DbtBlock *next_block(DbtCpu *cpu)
         cpu->prev_block = b;
         return b;
     }
-    b = dbt_block_get(cpu, rip);
+    if ((b = vjc_find(cpu)) == NULL) {
+        b = dbt_block_get(cpu, rip);
+        if (cpu->chain_gen == gen) {
+            DbtVjcEntry *e = vjc_slot(cpu, rip);
+            e->rip = rip;
+            e->gen = gen;
+            e->block = b;
+        }
+    }
     if (prev && cpu->chain_gen == gen) {
         int k = prev->succ_victim;
         prev->succ_victim = (uint8_t)(k ^ 1);
@@ -186,7 +212,7 @@ static __attribute__((noinline)) int block_exec(DbtCpu *cpu, DbtBlock *b,
             || __atomic_load_n(&cpu->kick, __ATOMIC_RELAXED))
             break;
         DbtBlock *next = chain_next(cpu, b);
-        if (!next)
+        if (!next && (next = vjc_find(cpu)) == NULL)
             break;
         DBT_STAT_INC(cpu, blocks_run);
         cpu->prev_block = b = next;
