@@ -237,8 +237,8 @@ static void do_arith(X87 *x, unsigned op, unsigned dst, FpuF80 src, bool src_emp
     } else {
         store_result(x, dst, arith(x, op, *reg(x->st, dst), src));
     }
-    if (!masked(x, x->exc & F80_IE) && (x->exc & F80_SF))
-        return;     /* unmasked stack fault: no pop */
+    if (!masked(x, x->exc & (F80_IE | F80_DE | F80_ZE)))
+        return;     /* unmasked invalid, denormal or zero divide: no pop */
     while (npop-- > 0)
         pop(x->st);
 }
@@ -257,7 +257,7 @@ static void fcomi(X87 *x, unsigned i, bool quiet, bool dopop)
      * hosts the harness has run on) set "unordered" all the same. */
     *x->env->rflags = (*x->env->rflags & ~0x8d5ull) | fl;
     x->exc &= ~(unsigned)F80_C1;
-    if (dopop && (masked(x, x->exc & F80_IE) || !(x->exc & F80_SF)))
+    if (dopop && masked(x, x->exc & (F80_IE | F80_DE)))
         pop(x->st);
 }
 
