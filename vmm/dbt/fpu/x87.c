@@ -1,7 +1,8 @@
 /*
  * x87.c - the x87 instructions (escape opcodes D8-DF): the register
  * stack, tags, condition codes, exception flags and deferred #MF, over the
- * software extended arithmetic of f80.c.
+ * software extended arithmetic of f80.c (the transcendentals F2XM1,
+ * FYL2X, FPATAN, FYL2XP1 on the host's x87: x87_trans.c).
  *
  * Dispatch is by tables: memory forms by [escape][ModRM.reg], register
  * forms by [escape][ModRM.reg] and, for the groups that use it, ModRM.rm.
@@ -668,8 +669,29 @@ static int x87_d9_group(X87 *x, unsigned rm_byte)
     case 0xf4:
         fxtract(x);
         return FPU_OK;
+    case 0xf0:                                             /* F2XM1 */
+        if (underflow(x, 0)) {
+            if (masked(x, F80_IE))
+                set_reg(st, 0, f80_indefinite());
+            return FPU_OK;
+        }
+        store_result(x, 0, fpu_x87_transcendental(rm_byte, *reg(st, 0), *reg(st, 0), st->fcw,
+                                                  &x->exc));
+        return FPU_OK;
+    case 0xf1: case 0xf3: case 0xf9:                       /* FYL2X, FPATAN, FYL2XP1 */
+        if (underflow(x, 0) || underflow(x, 1)) {
+            if (masked(x, F80_IE)) {
+                set_reg(st, 1, f80_indefinite());
+                pop(st);
+            }
+            return FPU_OK;
+        }
+        store_result(x, 1, fpu_x87_transcendental(rm_byte, *reg(st, 0), *reg(st, 1), st->fcw,
+                                                  &x->exc));
+        pop(st);
+        return FPU_OK;
     default:
-        return FPU_EXC_UD;      /* transcendental: not implemented */
+        return FPU_EXC_UD;      /* FPTAN, FSIN, FCOS, FSINCOS: not implemented */
     }
 }
 
