@@ -2,8 +2,9 @@
  * diff_forms_x87.c - the x87 instruction forms the differential harness
  * generates (see diff_gen.h for the notation).  FCOMI/FUCOMI set ZF PF CF
  * and clear OF SF AF.  Their effect on C1 differs: Intel documents "set to
- * 0", AMD Zen leaves it unchanged; the unit clears it (as Intel), the
- * comparison ignores it.
+ * 0", AMD Zen leaves it unchanged (but clears it on a stack underflow);
+ * the unit does as AMD, the FSW comparison ignores C1 (an FNSTSW in a
+ * sequence can still see it).
  */
 #include <stddef.h>
 

@@ -257,7 +257,10 @@ static void fcomi(X87 *x, unsigned i, bool quiet, bool dopop)
     /* The SDM leaves EFLAGS alone on an unmasked #IA; AMD's CPUs (the
      * hosts the harness has run on) set "unordered" all the same. */
     *x->env->rflags = (*x->env->rflags & ~0x8d5ull) | fl;
+    /* C1: 0 after a stack underflow, else unchanged as on AMD's CPUs
+     * (Intel documents it cleared: the harness's FSW compare ignores it) */
     x->exc &= ~(unsigned)F80_C1;
+    x->keep_c1 = !(x->exc & F80_SF);
     if (dopop && masked(x, x->exc & (F80_IE | F80_DE)))
         pop(x->st);
 }
