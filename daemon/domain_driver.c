@@ -59,10 +59,17 @@ static void domain_log(Daemon *d, const char *name, const char *fmt, ...)
     va_end(ap);
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
     g_autofree char *stamp = g_date_time_format_iso8601(now);
-    g_autofree char *line = g_strdup_printf("%s vesseld: %s\n", stamp, msg);
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0)
         return;
+    /* Our lines start a line of their own, even in the middle of one the
+     * guest is printing (the console relay appends to the same file). */
+    struct stat st;
+    char last = '\n';
+    if (fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
+        last = '\n';
+    g_autofree char *line = g_strdup_printf("%s%s vesseld: %s\n", last == '\n' ? "" : "\n",
+                                            stamp, msg);
     if (write(fd, line, strlen(line)) < 0)
         g_debug("cannot write %s", path);
     close(fd);
@@ -421,6 +428,7 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
     dom->exited = FALSE;
     dom->stop_reason = -1;
     dom->id = domain_list_alloc_id(d->domains);
+    int id = dom->id;
     domain_obj_set_state(dom, DOMAIN_STATE_PAUSED, DOMAIN_PAUSED_STARTING_UP);
     ExitCtx *ctx = g_new0(ExitCtx, 1);
     *ctx = (ExitCtx){ d, domain_obj_ref(dom) };
@@ -457,6 +465,9 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
         if (!relay)
             domain_log(d, def->name, "console not connected: %s", rerr->message);
     }
+    /* logged before the guest runs, so that its output follows the line */
+    if (ready)
+        domain_log(d, def->name, "domain started, id %d, VMM pid %d", id, (int)pid);
     if (ready && !(flags & DOMAIN_START_PAUSED)) {
         g_autofree char *r = vmm_control_request(control, "resume",
                                                  DAEMON_CONTROL_TIMEOUT_MS, &cerr);
@@ -485,7 +496,6 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
     else
         domain_obj_set_state(dom, DOMAIN_STATE_RUNNING, DOMAIN_RUNNING_BOOTED);
     save_status(d, dom);
-    domain_log(d, def->name, "domain started, id %d, VMM pid %d", dom->id, (int)pid);
     emit(d, dom, DOMAIN_EVENT_STARTED, DOMAIN_EVENT_STARTED_BOOTED);
     if (flags & DOMAIN_START_PAUSED)
         emit(d, dom, DOMAIN_EVENT_SUSPENDED, DOMAIN_EVENT_SUSPENDED_PAUSED);

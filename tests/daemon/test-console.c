@@ -2,7 +2,9 @@
  * running the tiny "idle" guest (daemon-fixture.h), which prints "idle"
  * first thing: that line reaches the domain log exactly once, before
  * anything typed later, also when the domain starts paused (the VMM is
- * spawned with --paused and resumed only after the relay attached).
+ * spawned with --paused and resumed only after the relay attached), and
+ * when the guest printed while no daemon ran (the VMM's serial backlog
+ * reaches the restarted daemon's log).
  * OpenConsoleDevice with libvirt's device names: serial0, console1 (the
  * virtio console), errors for names a domain does not have.  (The tiny
  * guest has no virtio driver: data through hvc0 is tests/guest's.) */
@@ -145,6 +147,59 @@ static char *define_with_virtio_console(DaemonFixture *fx, const char *name)
     return g_strdup(p);
 }
 
+typedef struct {
+    DaemonFixture *fx;
+    const char *name;
+    guint64 bytes;
+} OutWait;
+
+static gboolean vmm_wrote(gpointer data)
+{
+    OutWait *w = data;
+    g_autofree char *info = vmm_request(w->fx, w->name, "info");
+    const char *p = strstr(info, "\"serial_out_bytes\":");
+    return p && g_ascii_strtoull(p + strlen("\"serial_out_bytes\":"), NULL, 10) >= w->bytes;
+}
+
+typedef struct {
+    DaemonFixture *fx;
+    const char *name;
+} LogWait;
+
+static gboolean idle_twice(gpointer data)
+{
+    LogWait *w = data;
+    g_autofree char *log = fixture_read_log(w->fx, w->name);
+    return count(log, "idle\n") >= 2;
+}
+
+/* The daemon is killed; the guest reboots (a reset on the VMM's own
+ * control socket) and prints its first line again while no daemon
+ * listens.  The restarted daemon reattaches and that line reaches the
+ * log from the VMM's backlog. */
+static void test_reattach_backlog(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *p = fixture_define(fx, "away", NULL);
+    call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    fixture_wait_log(fx, "away", "idle\n");
+    fixture_stop_daemon(fx, TRUE);
+    g_autofree char *r = vmm_request(fx, "away", "reset");
+    g_assert_cmpstr(r, ==, "ok");
+    OutWait ow = { fx, "away", 2 * strlen("idle\n") };
+    g_assert_true(vt_wait_until(vmm_wrote, &ow, vt_timeout_ms(30000)));
+    g_autofree char *before = fixture_read_log(fx, "away");
+    g_assert_cmpuint(count(before, "idle\n"), ==, 1);
+    fixture_start_daemon(fx, NULL);
+    LogWait lw = { fx, "away" };
+    if (!vt_wait_until(idle_twice, &lw, vt_timeout_ms(30000))) {
+        g_autofree char *log = fixture_read_log(fx, "away");
+        g_error("the line printed while no daemon ran is not in the log:\n%s", log);
+    }
+    call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));
+}
+
 /* <console type='pty'><target type='virtio'/></console>: the VMM gets a
  * virtio console on RUN/domains/NAME.hvc, removed when it exits. */
 static void test_virtio_console(void)
@@ -228,6 +283,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/daemon/console/first-line", test_first_line);
     g_test_add_func("/daemon/console/start-paused", test_start_paused);
+    g_test_add_func("/daemon/console/reattach-backlog", test_reattach_backlog);
     g_test_add_func("/daemon/console/virtio-console", test_virtio_console);
     g_test_add_func("/daemon/console/devname", test_devname);
     return g_test_run();

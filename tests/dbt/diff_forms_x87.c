@@ -2,8 +2,9 @@
  * diff_forms_x87.c - the x87 instruction forms the differential harness
  * generates (see diff_gen.h for the notation).  FCOMI/FUCOMI set ZF PF CF
  * and clear OF SF AF.  Their effect on C1 differs: Intel documents "set to
- * 0", AMD Zen leaves it unchanged; the unit clears it (as Intel), the
- * comparison ignores it.
+ * 0", AMD Zen leaves it unchanged (but clears it on a stack underflow);
+ * the unit does as AMD, the FSW comparison ignores C1 (an FNSTSW in a
+ * sequence can still see it).
  */
 #include <stddef.h>
 
@@ -123,6 +124,11 @@ const DiffForm diff_x87_forms[] = {
     { "fsqrt", "D9 FA", NULL, NULL, 0 },
     { "frndint", "D9 FC", NULL, NULL, 0 },
     { "fscale", "D9 FD", NULL, NULL, 0 },
+    /* transcendentals: the host's own x87 computes them (x87_trans.c) */
+    { "f2xm1", "D9 F0", NULL, NULL, 0 },
+    { "fyl2x", "D9 F1", NULL, NULL, 0 },
+    { "fpatan", "D9 F3", NULL, NULL, 0 },
+    { "fyl2xp1", "D9 F9", NULL, NULL, 0 },
     { "fnclex", "DB E2", NULL, NULL, 0 },
     { "fwait", "9B", NULL, NULL, 0 },
     { "finit", "9B DB E3", NULL, NULL, 0 },

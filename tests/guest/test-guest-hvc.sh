@@ -6,7 +6,8 @@
 # attached: the VMM's backlog), and a line typed into vsh reaches the
 # guest's hvc0, which reports it on the serial console (the domain log)
 # and answers on hvc0.  hvc0's traffic is not in the domain log.  No
-# root or namespaces needed; skipped without the guest kernel.  The
+# network namespaces needed (the daemon defines no network); skipped
+# without the guest kernel.  The
 # deadlines only turn a hang into a failure.
 . "$top_srcdir/tests/guest/lib-guest.sh"
 tap_skip_if_quick

@@ -4,13 +4,18 @@
 # `vessel-vmm --accel dbt`: /dev/hwrng delivers bytes; a raw disk prepared
 # on the host reads back with the host's sha256; a write reaches the host
 # file; blkdiscard punches a hole in the host file (discard); a read-only
-# disk is marked ro and refuses writes.  Skipped without
-# the guest kernel.  The deadline only turns a hang into a failure.
+# disk is marked ro and refuses writes; `pause` and `resume` on the
+# control channel while the guest writes a scratch disk (the disk's I/O
+# thread is paused with the vCPUs) lose no write and hang nothing.
+# Skipped without the guest kernel.  The deadlines only turn a hang into
+# a failure.
 . "$top_srcdir/tests/lib/tap.sh"
 tap_skip_if_quick
 
 vmm=$top_builddir/vmm/vessel-vmm
+ctl=$top_builddir/tests/virtio/control-client
 [ -x "$vmm" ] || tap_skip_all "vessel-vmm not built"
+[ -x "$ctl" ] || tap_skip_all "control-client not built"
 tap_require_guest
 
 work=$(mktemp -d)
@@ -25,6 +30,7 @@ sz=$(wc -c < "$work/rw.img")
 want_sha=$(head -c 524288 "$work/rw.img" | sha256sum | cut -d' ' -f1)
 head -c 65536 "$work/rw.img" > "$work/ro.img"
 ro_sha=$(sha256sum < "$work/ro.img" | cut -d' ' -f1)
+head -c 16777216 /dev/zero | tr '\0' '\377' > "$work/scratch.img"
 
 mkdir -p "$work/run/etc/vessel"
 cat > "$work/run/etc/vessel/run" <<'EOS'
@@ -36,6 +42,8 @@ echo "T-RO: $(cat /sys/block/vdb/ro)"
 echo "vessel was here" | dd of=/dev/vda bs=512 seek=1000 conv=notrunc,fsync 2>/dev/null && echo "T-WRITE: ok"
 blkdiscard -o 786432 -l 262144 /dev/vda && echo "T-DISCARD: ok"
 echo junk | dd of=/dev/vdb bs=512 seek=1 conv=notrunc,fsync 2>/dev/null || echo "T-ROWRITE: refused"
+echo "T-IO-BEGIN"
+dd if=/dev/zero of=/dev/vdc bs=65536 count=256 conv=fsync 2>/dev/null && echo "T-IO: ok"
 sync
 echo "T-END"
 EOS
@@ -45,10 +53,21 @@ cat "$work/base.cpio.gz" "$work/run.cpio.gz" > "$work/initrd.cpio.gz"
 
 scale=${VESSEL_TEST_TIMEOUT_SCALE:-1}
 log=$work/serial.txt
-tap_plan 10
+sock=$work/ctl.sock
+tap_plan 12
 timeout $((1500 * scale)) "$vmm" --kernel "$guest/vmlinuz" --initrd "$work/initrd.cpio.gz" \
     --cmdline "console=ttyS0 panic=-1" --memory 256 --accel dbt --no-reboot \
-    --disk "$work/rw.img" --disk "$work/ro.img,readonly" --serial "file:$log" > "$log.vmm" 2>&1
+    --disk "$work/rw.img" --disk "$work/ro.img,readonly" --disk "$work/scratch.img" \
+    --control "unix:$sock" --serial "file:$log" > "$log.vmm" 2>&1 &
+vpid=$!
+# Pause as soon as the guest starts writing the scratch disk.
+until grep -q '^T-IO-BEGIN' "$log" 2>/dev/null || ! kill -0 $vpid 2>/dev/null; do
+  sleep 0.1
+done
+"$ctl" "$sock" pause > "$work/ctl.txt" 2>&1; prc=$?
+"$ctl" "$sock" status >> "$work/ctl.txt" 2>&1
+"$ctl" "$sock" resume >> "$work/ctl.txt" 2>&1; rrc=$?
+wait $vpid
 rc=$?
 tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 [ $rc -eq 0 ] || { sed 's/^/# /' "$log.vmm"; tail -n 40 "$log" | sed 's/^/# /'; }
@@ -66,4 +85,9 @@ cmp -s -n 262144 -i 786432:0 "$work/rw.img" /dev/zero && [ "$blocks" -lt 2048 ]
 tap_ok $? "the discarded range is a hole in the host file (zeros, $blocks blocks)"
 [ "$(sha256sum < "$work/ro.img" | cut -d' ' -f1)" = "$ro_sha" ] && grep -q '^T-ROWRITE: refused$' "$log"
 tap_ok $? "the read-only disk refuses writes and is unchanged"
+[ $prc -eq 0 ] && [ $rrc -eq 0 ] && grep -q '^ok paused$' "$work/ctl.txt"
+tap_ok $? "pause and resume on the control channel while the guest writes a disk"
+[ $prc -eq 0 ] || sed 's/^/# /' "$work/ctl.txt"
+grep -q '^T-IO: ok$' "$log" && cmp -s -n 16777216 "$work/scratch.img" /dev/zero
+tap_ok $? "after resume every write of the guest lands (16 MiB of zeros)"
 tap_done

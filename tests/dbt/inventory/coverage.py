@@ -77,17 +77,8 @@ EXCLUDED = {
            "need_cpl0) is exercised by tests/dbt-sys and every guest boot",
 }
 
-# Forms still without a generator, and why.
-X87_TRANSCENDENTAL = ("x87 transcendental, not implemented in vmm/dbt/fpu (#UD); only libm's "
-                      "long double functions use it (awk's doubles take the SSE2 paths), and "
-                      "hardware results are not correctly rounded, so the harness needs an "
-                      "ulp tolerance for it")
-KNOWN_GAPS = {
-    "f2xm1": X87_TRANSCENDENTAL,
-    "fpatan": X87_TRANSCENDENTAL,
-    "fyl2x": X87_TRANSCENDENTAL,
-    "fyl2xp1": X87_TRANSCENDENTAL,
-}
+# Forms still without a generator, and why (none left).
+KNOWN_GAPS = {}
 
 BRANCH_IMM = re.compile(r"^((repz |bnd )?(j[a-z]+|call|loop[a-z]*|jrcxz)) imm$")
 

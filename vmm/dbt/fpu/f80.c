@@ -436,6 +436,10 @@ FpuF80 f80_prem(FpuF80 a, FpuF80 b, bool ieee, unsigned *exc, uint16_t *cc)
         return f80_indefinite();
     }
     *exc |= de;
+    /* ST0 unchanged comes back through the datapath: a pseudo-denormal
+     * (exponent 0, integer bit set) as the same value with exponent 1 */
+    if (!(a.sexp & 0x7fff) && (a.mant >> 63))
+        a.sexp |= 1;
     if (ua.cls == F80_CLASS_ZERO || ub.cls == F80_CLASS_INF)
         return a;
     int32_t d = ua.exp - ub.exp;

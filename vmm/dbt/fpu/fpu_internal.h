@@ -83,6 +83,11 @@ int fpu_fxsave(FpuCtx *c);
  * unmasked exception flags. */
 void fpu_x87_normalize(DbtFpuState *st);
 int fpu_fxrstor(FpuCtx *c);
+/* F2XM1 (D9 F0), FYL2X (F1), FPATAN (F3) or FYL2XP1 (F9) on the host's
+ * x87 unit with @fcw's precision and rounding, exceptions masked: the
+ * result (ST1's new value; ST0's for F2XM1), the flags and C1 added to
+ * *@exc in F80_* bits (x87_trans.c). */
+FpuF80 fpu_x87_transcendental(uint8_t op, FpuF80 st0, FpuF80 st1, uint16_t fcw, unsigned *exc);
 int fpu_ldmxcsr(FpuCtx *c);
 int fpu_stmxcsr(FpuCtx *c);
 

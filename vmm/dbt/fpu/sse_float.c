@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "f80.h"
 #include "fpu_internal.h"
 #include "sse_ops.h"
 
@@ -39,9 +40,66 @@ static uint32_t host_mode(const FpuCtx *c)
     return (c->st->mxcsr & keep) | MXCSR_MASKS;
 }
 
+/* What an operation whose results can be tiny and inexact computes, for
+ * unbounded_pe(). */
+typedef struct SseUnderflow {
+    char op;                /* '*', '/', or 'c' (convert the source) */
+    uint8_t in;             /* element size in bytes: 4 or 8 */
+    uint8_t bits;           /* precision of the result: 24 or 53 */
+    uint8_t lanes;          /* elements computed */
+} SseUnderflow;
+
+/* Element @i of @x as an exact 80-bit value (DAZ: denormals are zero). */
+static FpuF80 lane_f80(const FpuCtx *c, const FpuXmm *x, unsigned i, unsigned size)
+{
+    unsigned exc = 0;
+    bool daz = c->st->mxcsr & MXCSR_DAZ;
+    if (size == 4) {
+        uint32_t v = x->d[i];
+        if (daz && !(v & 0x7f800000u))
+            v &= 0x80000000u;
+        return f80_from_f32(v, &exc);
+    }
+    uint64_t v = x->q[i];
+    if (daz && !(v & 0x7ff0000000000000ull))
+        v &= 1ull << 63;
+    return f80_from_f64(v, &exc);
+}
+
+/* With underflow unmasked, PE says whether the result rounded to the
+ * format's precision with an unbounded exponent is inexact (what the
+ * hardware reports), not whether the denormal of the masked host run
+ * is.  Recomputed for every element in 80-bit arithmetic, whose exponent
+ * range is unbounded for single and double results; a masked overflow
+ * is always inexact. */
+static uint32_t unbounded_pe(const FpuCtx *c, const SseUnderflow *u, const FpuXmm *d,
+                             const FpuXmm *s)
+{
+    F80Mode m = { (c->st->mxcsr >> 13) & 3, u->bits };
+    int emax = u->bits == 24 ? 127 : 1023;
+    bool om_masked = c->st->mxcsr & (MXCSR_OE << 7);
+    for (unsigned i = 0; i < u->lanes; i++) {
+        unsigned exc = 0;
+        FpuF80 b = lane_f80(c, s, i, u->in), r;
+        if (u->op == 'c') {
+            r = f80_add(b, f80_zero(false), false, m, &exc);
+        } else {
+            FpuF80 a = lane_f80(c, d, i, u->in);
+            r = u->op == '*' ? f80_mul(a, b, m, &exc) : f80_div(a, b, m, &exc);
+        }
+        if (exc & F80_PE)
+            return MXCSR_PE;
+        if (om_masked && f80_classify(r) == F80_CLASS_NORMAL &&
+            (int)(r.sexp & 0x7fff) - 16383 > emax)
+            return MXCSR_PE;
+    }
+    return 0;
+}
+
 /* One two-operand SSE instruction "insn src, dst" on the host under the
- * MXCSR value @mx; returns the exception flags it raised. */
-#define HOST_BIN(fname, insn)                                                \
+ * MXCSR value @mx; returns the exception flags it raised.  @uf: NULL, or
+ * how to recompute PE after an unmasked underflow. */
+#define HOST_BIN_U(fname, insn, uf)                                          \
     static uint32_t fname##_host(V4F *a, V4F b, uint32_t mx)                 \
     {                                                                        \
         uint32_t saved = 0, out = 0;                                         \
@@ -59,8 +117,13 @@ static uint32_t host_mode(const FpuCtx *c)
         memcpy(&b, s, 16);                                                   \
         t = a;                                                               \
         uint32_t flags = fname##_host(&a, b, host_mode(c));                  \
-        if (underflow_unmasked(c))                                           \
-            flags |= fname##_host(&t, b, host_mode(c) | MXCSR_FZ) & MXCSR_UE; \
+        if (underflow_unmasked(c)) {                                         \
+            uint32_t ue = fname##_host(&t, b, host_mode(c) | MXCSR_FZ) & MXCSR_UE; \
+            const SseUnderflow *u = (uf);                                    \
+            if (ue && u)                                                     \
+                flags = (flags & ~(uint32_t)MXCSR_PE) | unbounded_pe(c, u, d, s); \
+            flags |= ue;                                                     \
+        }                                                                    \
         int r = fpu_sse_raise(c, flags);                                     \
         if (r)                                                               \
             return r;                                                        \
@@ -68,14 +131,17 @@ static uint32_t host_mode(const FpuCtx *c)
         return FPU_OK;                                                       \
     }
 
+#define HOST_BIN(fname, insn) HOST_BIN_U(fname, insn, NULL)
+#define UF(op, in, bits, lanes) (&(const SseUnderflow){ op, in, bits, lanes })
+
 HOST_BIN(sse_addps, "addps") HOST_BIN(sse_addpd, "addpd")
 HOST_BIN(sse_addss, "addss") HOST_BIN(sse_addsd, "addsd")
 HOST_BIN(sse_subps, "subps") HOST_BIN(sse_subpd, "subpd")
 HOST_BIN(sse_subss, "subss") HOST_BIN(sse_subsd, "subsd")
-HOST_BIN(sse_mulps, "mulps") HOST_BIN(sse_mulpd, "mulpd")
-HOST_BIN(sse_mulss, "mulss") HOST_BIN(sse_mulsd, "mulsd")
-HOST_BIN(sse_divps, "divps") HOST_BIN(sse_divpd, "divpd")
-HOST_BIN(sse_divss, "divss") HOST_BIN(sse_divsd, "divsd")
+HOST_BIN_U(sse_mulps, "mulps", UF('*', 4, 24, 4)) HOST_BIN_U(sse_mulpd, "mulpd", UF('*', 8, 53, 2))
+HOST_BIN_U(sse_mulss, "mulss", UF('*', 4, 24, 1)) HOST_BIN_U(sse_mulsd, "mulsd", UF('*', 8, 53, 1))
+HOST_BIN_U(sse_divps, "divps", UF('/', 4, 24, 4)) HOST_BIN_U(sse_divpd, "divpd", UF('/', 8, 53, 2))
+HOST_BIN_U(sse_divss, "divss", UF('/', 4, 24, 1)) HOST_BIN_U(sse_divsd, "divsd", UF('/', 8, 53, 1))
 HOST_BIN(sse_minps, "minps") HOST_BIN(sse_minpd, "minpd")
 HOST_BIN(sse_minss, "minss") HOST_BIN(sse_minsd, "minsd")
 HOST_BIN(sse_maxps, "maxps") HOST_BIN(sse_maxpd, "maxpd")
@@ -84,8 +150,10 @@ HOST_BIN(sse_sqrtps, "sqrtps") HOST_BIN(sse_sqrtpd, "sqrtpd")
 HOST_BIN(sse_sqrtss, "sqrtss") HOST_BIN(sse_sqrtsd, "sqrtsd")
 HOST_BIN(sse_rcpps, "rcpps") HOST_BIN(sse_rcpss, "rcpss")
 HOST_BIN(sse_rsqrtps, "rsqrtps") HOST_BIN(sse_rsqrtss, "rsqrtss")
-HOST_BIN(sse_cvtps2pd, "cvtps2pd") HOST_BIN(sse_cvtpd2ps, "cvtpd2ps")
-HOST_BIN(sse_cvtss2sd, "cvtss2sd") HOST_BIN(sse_cvtsd2ss, "cvtsd2ss")
+HOST_BIN(sse_cvtps2pd, "cvtps2pd")
+HOST_BIN_U(sse_cvtpd2ps, "cvtpd2ps", UF('c', 8, 24, 2))
+HOST_BIN(sse_cvtss2sd, "cvtss2sd")
+HOST_BIN_U(sse_cvtsd2ss, "cvtsd2ss", UF('c', 8, 24, 1))
 HOST_BIN(sse_cvtdq2ps, "cvtdq2ps") HOST_BIN(sse_cvtps2dq, "cvtps2dq")
 HOST_BIN(sse_cvttps2dq, "cvttps2dq") HOST_BIN(sse_cvttpd2dq, "cvttpd2dq")
 HOST_BIN(sse_cvtdq2pd, "cvtdq2pd") HOST_BIN(sse_cvtpd2dq, "cvtpd2dq")
