@@ -28,8 +28,14 @@ enum { K_ADD, K_OR, K_ADC, K_SBB, K_AND, K_SUB, K_XOR, K_CMP, K_LAST };
         }                                                                   \
     } while (0)
 
-/* dst op= src for register dst (field D) and register src (field S), or
- * the immediate (S = imm). */
+/* [base + disp], no index, no segment override, 64-bit addressing */
+static inline uint64_t ea_bd(const DbtCpu *cpu, const DbtInsn *i)
+{
+    return cpu->gpr[i->base] + (uint64_t)(int64_t)i->disp;
+}
+
+/* dst op= src for register dst (field D) and register src (field S),
+ * the immediate (S = imm) or a load (read before any state changes). */
 #define DEF_ALU(name, kind, size, DST, SRC)                                 \
 static int name(DbtCpu *cpu, const DbtInsn *i)                              \
 {                                                                           \
@@ -47,7 +53,9 @@ static int name(DbtCpu *cpu, const DbtInsn *i)                              \
     DEF_ALU(op_##kname##_gr64, kind, 8, reg, cpu->gpr[i->rm])               \
     DEF_ALU(op_##kname##_gr32, kind, 4, reg, cpu->gpr[i->rm])               \
     DEF_ALU(op_##kname##_ri64, kind, 8, rm, i->imm)                         \
-    DEF_ALU(op_##kname##_ri32, kind, 4, rm, i->imm)
+    DEF_ALU(op_##kname##_ri32, kind, 4, rm, i->imm)                         \
+    DEF_ALU(op_##kname##_gm64, kind, 8, reg, dbt_read64(cpu, ea_bd(cpu, i))) \
+    DEF_ALU(op_##kname##_gm32, kind, 4, reg, dbt_read32(cpu, ea_bd(cpu, i)))
 
 DEF_ALU_KIND(add, K_ADD)
 DEF_ALU_KIND(or, K_OR)
@@ -56,11 +64,13 @@ DEF_ALU_KIND(sub, K_SUB)
 DEF_ALU_KIND(xor, K_XOR)
 DEF_ALU_KIND(cmp, K_CMP)
 
-/* forms: 0 E,G (dst r/m)  1 G,E (dst reg)  2 E,imm; [size == 8] */
+/* forms: 0 E,G (dst r/m)  1 G,E (dst reg)  2 E,imm (register forms:
+ * no fault), 3 G,[base+disp] (a load: may fault); [size == 8] */
 #define ALU_ROW(kname) { { op_##kname##_rr32, op_##kname##_rr64 }, \
                          { op_##kname##_gr32, op_##kname##_gr64 }, \
-                         { op_##kname##_ri32, op_##kname##_ri64 } }
-static const DbtOp alu_ops[K_LAST][3][2] = {
+                         { op_##kname##_ri32, op_##kname##_ri64 }, \
+                         { op_##kname##_gm32, op_##kname##_gm64 } }
+static const DbtOp alu_ops[K_LAST][4][2] = {
     [K_ADD] = ALU_ROW(add), [K_OR] = ALU_ROW(or), [K_AND] = ALU_ROW(and),
     [K_SUB] = ALU_ROW(sub), [K_XOR] = ALU_ROW(xor), [K_CMP] = ALU_ROW(cmp),
 };
@@ -89,12 +99,6 @@ static int op_mov_gr32(DbtCpu *cpu, const DbtInsn *i)
 {
     cpu->gpr[i->reg] = (uint32_t)cpu->gpr[i->rm];
     return DBT_OK;
-}
-
-/* [base + disp], no index, no segment override, 64-bit addressing */
-static inline uint64_t ea_bd(const DbtCpu *cpu, const DbtInsn *i)
-{
-    return cpu->gpr[i->base] + (uint64_t)(int64_t)i->disp;
 }
 
 static int op_load64_bd(DbtCpu *cpu, const DbtInsn *i)
@@ -312,6 +316,8 @@ DbtOp dbt_op_specialise(const DbtInsn *in)
         return w ? op_load64_bd : op_load32_bd;
     if (bd && in->op == op_mov_EG)
         return w ? op_store64_bd : op_store32_bd;
+    if (bd && in->op == op_alu_GE && alu_ops[in->sub][3][w])
+        return alu_ops[in->sub][3][w];
     bool plain = in->seg == DBT_SEG_NONE && !(in->flags & (DBT_I_ADDR32 | DBT_I_LEGACY));
     bool bisd = plain && in->base != DBT_NOREG && in->index != DBT_NOREG
         && !(in->flags & DBT_I_RIPREL);
