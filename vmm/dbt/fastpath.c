@@ -161,6 +161,32 @@ static int op_store32_##form(DbtCpu *cpu, const DbtInsn *i)                 \
 DEF_LOADSTORE(bisd, ea_bisd)
 DEF_LOADSTORE(rip, ea_rip)
 
+/* ---- MOVZX to a 32/64-bit register (both clear bits 63..size) --------- */
+
+static int op_movzx8_r(DbtCpu *cpu, const DbtInsn *i)    /* not AH..BH */
+{
+    cpu->gpr[i->reg] = cpu->gpr[i->rm] & 0xff;
+    return DBT_OK;
+}
+
+static int op_movzx16_r(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->reg] = cpu->gpr[i->rm] & 0xffff;
+    return DBT_OK;
+}
+
+static int op_movzx8_bd(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->reg] = dbt_read8(cpu, ea_bd(cpu, i));
+    return DBT_OK;
+}
+
+static int op_movzx16_bd(DbtCpu *cpu, const DbtInsn *i)
+{
+    cpu->gpr[i->reg] = dbt_read16(cpu, ea_bd(cpu, i));
+    return DBT_OK;
+}
+
 /* ---- stack in 64-bit code (RSP is the linear address) ------------------- */
 
 static int op_push64_R(DbtCpu *cpu, const DbtInsn *i)
@@ -307,6 +333,11 @@ DbtOp dbt_op_specialise(const DbtInsn *in)
             return w ? op_mov_rr64 : op_mov_rr32;
         if (in->op == op_mov_GE)
             return w ? op_mov_gr64 : op_mov_gr32;
+        if (in->op == op_movzx && in->sub == 2)
+            return op_movzx16_r;
+        if (in->op == op_movzx && in->sub == 1
+            && ((in->flags & DBT_I_REX) || in->rm < 4 || in->rm >= 8))
+            return op_movzx8_r;
         return dbt_shift_specialise(in);
     }
     /* 64-bit code only: legacy modes add segment bases and limits */
@@ -318,6 +349,8 @@ DbtOp dbt_op_specialise(const DbtInsn *in)
         return w ? op_store64_bd : op_store32_bd;
     if (bd && in->op == op_alu_GE && alu_ops[in->sub][3][w])
         return alu_ops[in->sub][3][w];
+    if (bd && in->op == op_movzx)
+        return in->sub == 1 ? op_movzx8_bd : op_movzx16_bd;
     bool plain = in->seg == DBT_SEG_NONE && !(in->flags & (DBT_I_ADDR32 | DBT_I_LEGACY));
     bool bisd = plain && in->base != DBT_NOREG && in->index != DBT_NOREG
         && !(in->flags & DBT_I_RIPREL);
