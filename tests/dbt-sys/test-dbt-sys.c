@@ -132,6 +132,33 @@ GUEST(g_syscall,
       PF_HANDLER(g_sc_pf))
 SYM(g_sc_pf) SYM(g_sc_entry) SYM(g_sc_user) SYM(g_sc_kernel) SYM(g_sc_hlt) SYM(g_sc_gp)
 
+/* port I/O at CPL 3 with IOPL 0 through the TSS's permission bitmap: the
+ * #GP handler logs the error code and RIP and skips the 2-byte IN/OUT */
+GUEST(g_iobitmap,
+      LABEL(g_io_entry)
+      "pushq $0x2b\npushq $0x80000\npushq $0x2\npushq $0x33\nlea g_io_user(%rip), %rax\n"
+      "push %rax\niretq\n"
+      LABEL(g_io_user)
+      "in $0x80, %al\nmovq $1, 0xa000\n"          /* allowed */
+      LABEL(g_io_out81)
+      "out %al, $0x81\nmovq $1, 0xa008\n"         /* denied: #GP */
+      "inw $0x84, %ax\nmovq $1, 0xa010\n"         /* two allowed ports */
+      LABEL(g_io_in87)
+      "in $0x87, %eax\nmovq $1, 0xa018\n"         /* 0x87 allowed, 0x88 denied */
+      "mov $0x80, %dx\noutb %al, (%dx)\nmovq $1, 0xa020\n"
+      LABEL(g_io_high)
+      "mov $0xfff8, %dx\ninb (%dx), %al\nmovq $1, 0xa028\n"   /* beyond the TSS limit */
+      EXIT
+      LABEL(g_io_gp)
+      "push %rax\npush %rsi\nmov 0x7ff8, %rsi\n"
+      "mov 16(%rsp), %rax\nmov %rax, 0x9000(,%rsi,8)\n"
+      "mov 24(%rsp), %rax\nmov %rax, 0x8000(,%rsi,8)\n"
+      "inc %rsi\nmov %rsi, 0x7ff8\n"
+      "mov 24(%rsp), %rax\ncmpb $0xec, (%rax)\nje 1f\naddq $1, 24(%rsp)\n1:\n"
+      "addq $1, 24(%rsp)\n"
+      "pop %rsi\npop %rax\nadd $8, %rsp\niretq\n")
+SYM(g_io_entry) SYM(g_io_user) SYM(g_io_out81) SYM(g_io_in87) SYM(g_io_high) SYM(g_io_gp)
+
 /* real mode -> 32-bit protected mode -> long mode, as Linux's AP
  * trampoline does it: segment bases, 16-bit addressing, the IVT (INT n
  * and an external interrupt taken in HLT), near CALL/RET, LGDTL, far
@@ -629,6 +656,34 @@ static void test_syscall(void)
     tm_teardown(&tm);
 }
 
+static void test_io_bitmap(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_iobitmap, g_iobitmap_end, g_io_entry);
+    idt_set(&tm, 13, addr_of(g_iobitmap, g_io_gp), 0, 0);
+    /* I/O map at TSS offset 0x68 covering ports 0-0x3ff (the TSS limit
+     * ends it): all denied but 0x80, 0x84, 0x85, 0x87 and the exit port */
+    uint16_t base = 0x68;
+    memcpy(tm.ram + 0x7000 + 0x66, &base, 2);
+    memset(tm.ram + 0x7000 + base, 0xff, 0x80);
+    tm.ram[0x7000 + base + 0x10] = (uint8_t)~(0x01 | 0x10 | 0x20 | 0x80);
+    tm.ram[0x7000 + base + (EXIT_PORT >> 3)] &= (uint8_t)~(1u << (EXIT_PORT & 7));
+    tm.cpu->tr.limit = base + 0x80;
+    tm_run(&tm);
+    g_assert_cmpint(tm.cpu->cpl, ==, 3);
+    for (unsigned k = 0; k < 4; k++) g_printerr("log %llx %llx res %llx\n", (unsigned long long)get64(&tm, 0x8000 + 8 * k), (unsigned long long)get64(&tm, 0x9000 + 8 * k), (unsigned long long)get64(&tm, RESULTS + 8 * k));
+    g_assert_cmpuint(get64(&tm, 0x7ff8), ==, 3);
+    g_assert_cmphex(get64(&tm, 0x8000), ==, addr_of(g_iobitmap, g_io_out81));
+    g_assert_cmphex(get64(&tm, 0x8008), ==, addr_of(g_iobitmap, g_io_in87));
+    g_assert_cmphex(get64(&tm, 0x8010), ==, addr_of(g_iobitmap, g_io_high) + 4);
+    for (unsigned k = 0; k < 3; k++)
+        g_assert_cmphex(get64(&tm, 0x9000 + 8 * k), ==, 0);   /* #GP(0) */
+    /* every instruction after an IN/OUT ran, allowed or skipped */
+    for (unsigned k = 0; k < 6; k++)
+        g_assert_cmpuint(get64(&tm, RESULTS + 8 * k), ==, 1);
+    tm_teardown(&tm);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -640,5 +695,6 @@ int main(int argc, char **argv)
     g_test_add_func("/dbt/sys/syscall", test_syscall);
     g_test_add_func("/dbt/sys/modes", test_modes);
     g_test_add_func("/dbt/sys/dma-code", test_dma_code);
+    g_test_add_func("/dbt/sys/io-bitmap", test_io_bitmap);
     return g_test_run();
 }

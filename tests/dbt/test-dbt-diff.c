@@ -245,6 +245,45 @@ static void test_int_sequence(void)
     run_cases(SEQUENCE_FORM + 2, H.cases * 8, gen_int_sequence, NULL);
 }
 
+/* Unmasked underflow (UM clear) with results that are tiny: PE must say
+ * whether the result rounded with an unbounded exponent is inexact, as
+ * the host does.  Each form has a result that is exact there but not as
+ * a denormal, and (mulss, cvtsd2ss) one inexact either way.  Fixed
+ * operands: random ones rarely hit this. */
+static const struct {
+    DiffForm form;
+    uint64_t dst[2], src[2];
+    uint32_t mxcsr;
+} underflow_cases[] = {
+    { { "mulss", "F3 0F 59 /r", "xmm", "xmm", 0 }, { 0x1c800000 }, { 0x21800001 }, 0x1780 },
+    { { "mulss", "F3 0F 59 /r", "xmm", "xmm", 0 }, { 0x1c800001 }, { 0x21800001 }, 0x1780 },
+    { { "mulps", "0F 59 /r", "xmm", "xmm", 0 }, { 0x3f8000003f800000ull, 0x3f8000001c800000ull },
+      { 0x3f8000003f800000ull, 0x3f80000021800001ull }, 0x9780 },
+    { { "divsd", "F2 0F 5E /r", "xmm", "xmm", 0 }, { 0x0170000000000001ull }, { 0x41d0000000000000ull },
+      0x1780 },
+    { { "cvtsd2ss", "F2 0F 5A /r", "xmm", "xmm", 0 }, { 0 }, { 0x37d0000020000000ull }, 0x1780 },
+    { { "cvtsd2ss", "F2 0F 5A /r", "xmm", "xmm", 0 }, { 0 }, { 0x37d0000020000001ull }, 0x1780 },
+};
+
+static uint64_t gen_underflow(DiffRng *r, DiffCase *c, unsigned form, unsigned i)
+{
+    (void)form;
+    i %= G_N_ELEMENTS(underflow_cases);
+    diff_gen_state(r, c);
+    g_assert_true(diff_gen_insn(r, c, &underflow_cases[i].form, false, true));
+    const FpuInsn *in = &c->insn[0].fpu;
+    memcpy(c->init.fx + 160 + 16 * in->reg, underflow_cases[i].dst, 16);
+    memcpy(c->init.fx + 160 + 16 * in->rm, underflow_cases[i].src, 16);
+    memcpy(c->init.fx + 24, &underflow_cases[i].mxcsr, 4);
+    return 0;
+}
+
+static void test_underflow_pe(void)
+{
+    run_cases(SEQUENCE_FORM + 3, G_N_ELEMENTS(underflow_cases), gen_underflow, diff_fpu_run);
+    run_cases(SEQUENCE_FORM + 3, G_N_ELEMENTS(underflow_cases), gen_underflow, NULL);
+}
+
 /* One encoding per form variant (register, memory), for coverage.py. */
 static void list_encodings(void)
 {
@@ -343,5 +382,6 @@ int main(int argc, char **argv)
     g_test_add_func("/dbt/fpu/sequence", test_fpu_sequence);
     g_test_add_func("/dbt/x87/sequence", test_x87_sequence);
     g_test_add_func("/dbt/cpu/int/sequence", test_int_sequence);
+    g_test_add_func("/dbt/fpu/underflow-pe", test_underflow_pe);
     return g_test_run();
 }

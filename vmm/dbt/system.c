@@ -71,9 +71,23 @@ int op_popf(DbtCpu *cpu, const DbtInsn *i)
 
 /* ---- port I/O ----------------------------------------------------------- */
 
-static void io_check(DbtCpu *cpu)
+/* In protected mode with CPL > IOPL, the @size ports from @port must be
+ * allowed by the TSS's I/O permission bitmap (base at TSS offset 0x66;
+ * two bytes read, both within the TSS limit; a set bit denies).  The
+ * flat CPU is a Linux process without ioperm(): #GP. */
+static void io_check(DbtCpu *cpu, uint16_t port, unsigned size)
 {
-    if (cpu->flat || (unsigned)cpu->cpl > iopl(cpu))
+    if (cpu->flat)
+        dbt_raise(cpu, DBT_EXC_GP, 0);
+    if (!(cpu->cr0 & DBT_CR0_PE) || (unsigned)cpu->cpl <= iopl(cpu))
+        return;
+    if (cpu->tr.limit < 0x67)
+        dbt_raise(cpu, DBT_EXC_GP, 0);
+    uint64_t off = dbt_sys_read(cpu, cpu->tr.base + 0x66, 2) + (uint64_t)(port >> 3);
+    if (off + 1 > cpu->tr.limit)
+        dbt_raise(cpu, DBT_EXC_GP, 0);
+    uint32_t bits = (uint32_t)dbt_sys_read(cpu, cpu->tr.base + off, 2);
+    if ((bits >> (port & 7)) & ((1u << size) - 1))
         dbt_raise(cpu, DBT_EXC_GP, 0);
 }
 
@@ -84,9 +98,9 @@ static unsigned io_size(const DbtInsn *i)
 
 int op_in(DbtCpu *cpu, const DbtInsn *i)
 {
-    io_check(cpu);
     uint16_t port = i->sub ? (uint16_t)cpu->gpr[DBT_RDX] : (uint16_t)i->imm;
     unsigned s = io_size(i);
+    io_check(cpu, port, s);
     uint32_t v = 0xffffffff;
     int r = cpu->host->pio_read(cpu->vcpu, port, s, &v);
     dbt_reg_write(cpu, DBT_RAX, s, true, v);
@@ -99,9 +113,9 @@ int op_in(DbtCpu *cpu, const DbtInsn *i)
 
 int op_out(DbtCpu *cpu, const DbtInsn *i)
 {
-    io_check(cpu);
     uint16_t port = i->sub ? (uint16_t)cpu->gpr[DBT_RDX] : (uint16_t)i->imm;
     unsigned s = io_size(i);
+    io_check(cpu, port, s);
     int r = cpu->host->pio_write(cpu->vcpu, port, s, (uint32_t)cpu->gpr[DBT_RAX]);
     if (r > 0) {
         cpu->exit_code = r;
@@ -114,7 +128,7 @@ int op_out(DbtCpu *cpu, const DbtInsn *i)
 /* INS/OUTS, one element per execution (REP re-executes) */
 int op_ins(DbtCpu *cpu, const DbtInsn *i)
 {
-    io_check(cpu);
+    io_check(cpu, (uint16_t)cpu->gpr[DBT_RDX], io_size(i));
     if (unlikely(i->flags & DBT_I_LEGACY))
         dbt_fatal(cpu, "INS/OUTS in 16/32-bit code (not supported)");
     bool rep = i->flags & (DBT_I_REP | DBT_I_REPNE);
@@ -145,7 +159,7 @@ int op_ins(DbtCpu *cpu, const DbtInsn *i)
 
 int op_outs(DbtCpu *cpu, const DbtInsn *i)
 {
-    io_check(cpu);
+    io_check(cpu, (uint16_t)cpu->gpr[DBT_RDX], io_size(i));
     if (unlikely(i->flags & DBT_I_LEGACY))
         dbt_fatal(cpu, "INS/OUTS in 16/32-bit code (not supported)");
     bool rep = i->flags & (DBT_I_REP | DBT_I_REPNE);
