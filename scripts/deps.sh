@@ -6,12 +6,13 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS="
   build-essential autoconf automake libtool autopoint gettext pkg-config
   libglib2.0-dev libglib2.0-bin libxml2-dev libxml2-utils
-  libnl-3-dev libnl-route-3-dev libreadline-dev
+  libnl-3-dev libnl-route-3-dev libreadline-dev zlib1g-dev
   dbus-daemon dbus-bin
   busybox-static cpio xz-utils zstd e2fsprogs kmod
   iproute2 nftables dnsmasq-base
   tmux ca-certificates bc time
   libvirt0 acpica-tools python3 lz4 binutils
+  qemu-utils libvirt-clients python3-libvirt
 "
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (sudo $0)" >&2
