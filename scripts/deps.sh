@@ -12,7 +12,7 @@ PKGS="
   iproute2 nftables dnsmasq-base
   tmux ca-certificates bc time
   libvirt0 acpica-tools python3 lz4 binutils
-  qemu-utils libvirt-clients python3-libvirt
+  qemu-utils libvirt-clients python3-libvirt strace
 "
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (sudo $0)" >&2

@@ -13,11 +13,12 @@
  *   dumpchain OUT FMT:F...    the same through an explicit chain
  *   ops FMT:PATH REF SEED N   N random writes/zeroes/discards/flushes,
  *                             applied to the image and to raw file REF
- *   stress FMT:PATH SEED T    T threads of self-describing 4 KiB block
- *                             writes, zeroes and flushes until killed;
- *                             prints "running" once started
- *   verify FMT:PATH           every 4 KiB block reads as zeros or as a
- *                             block stress wrote for that very block
+ *   stress FMT:PATH SEED T [OPS]  T threads of self-describing 4 KiB
+ *                             block writes, zeroes and flushes until
+ *                             killed (or OPS each, then close); prints
+ *                             "running" once started
+ *   verify FMT:PATH           every sector reads as zeros or as a
+ *                             sector stress wrote for that very place
  *   resize FMT:PATH SIZE
  *   copy FMT:SRC FMT:DST      DST created by the caller, same size
  *   write FMT:PATH OFF LEN BYTE
@@ -303,22 +304,20 @@ static int cmd_ops(const char *spec, const char *ref, uint64_t seed, unsigned n)
     return r < 0 ? fail_errno("ops", r) : 0;
 }
 
-/* stress: block b (4 KiB) holds its number, a sequence number and a
- * pattern derived from both, so verify can tell a block that belongs
- * there from garbage or another block's data. */
+/* stress: every 512-byte sector of block b (4 KiB) holds its sector
+ * number, the write's sequence number and a pattern derived from both,
+ * so verify can tell data that belongs there from garbage or another
+ * sector's data.  (A crash may tear a multi-sector write; each sector
+ * is still old or new data of its own.) */
 #define BLK 4096
+#define SEC 512
 
-typedef struct {
-    StorageImage *img;
-    uint64_t seed;
-} StressArg;
-
-static void stress_fill(uint8_t *p, uint64_t block, uint64_t seq)
+static void stress_fill_sector(uint8_t *p, uint64_t sector, uint64_t seq)
 {
-    memcpy(p, &block, 8);
+    memcpy(p, &sector, 8);
     memcpy(p + 8, &seq, 8);
-    uint64_t x = block * 0x9e3779b97f4a7c15ull ^ seq;
-    for (size_t i = 16; i < BLK; i += 8) {
+    uint64_t x = sector * 0x9e3779b97f4a7c15ull ^ seq;
+    for (size_t i = 16; i < SEC; i += 8) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
@@ -326,12 +325,24 @@ static void stress_fill(uint8_t *p, uint64_t block, uint64_t seq)
     }
 }
 
+static void stress_fill(uint8_t *p, uint64_t block, uint64_t seq)
+{
+    for (unsigned s = 0; s < BLK / SEC; s++)
+        stress_fill_sector(p + s * SEC, block * (BLK / SEC) + s, seq);
+}
+
+typedef struct {
+    StorageImage *img;
+    uint64_t seed;
+    uint64_t ops;           /* 0 = until killed */
+} StressArg;
+
 static void *stress_thread(void *opaque)
 {
     StressArg *a = opaque;
     uint64_t s = a->seed, blocks = storage_image_size(a->img) / BLK, seq = a->seed << 32;
     uint8_t *buf = g_malloc(64 * BLK);
-    for (;;) {
+    for (uint64_t op = 0; !a->ops || op < a->ops; op++) {
         s ^= s << 13;
         s ^= s >> 7;
         s ^= s << 17;
@@ -352,24 +363,32 @@ static void *stress_thread(void *opaque)
             exit(1);
         }
     }
+    g_free(buf);
     return NULL;
 }
 
-static int cmd_stress(const char *spec, uint64_t seed, unsigned threads)
+static int cmd_stress(const char *spec, uint64_t seed, unsigned threads, uint64_t ops)
 {
     StorageImage *img = open_spec(spec, 0);
     if (!img)
         return 1;
     StressArg *args = g_new(StressArg, threads);
+    pthread_t *th = g_new(pthread_t, threads);
     for (unsigned t = 0; t < threads; t++) {
-        pthread_t th;
-        args[t] = (StressArg){ img, seed * 1000003 + t + 1 };
-        pthread_create(&th, NULL, stress_thread, &args[t]);
+        args[t] = (StressArg){ img, seed * 1000003 + t + 1, ops };
+        pthread_create(&th[t], NULL, stress_thread, &args[t]);
     }
     printf("running\n");
     fflush(stdout);
-    for (;;)
-        pause();
+    if (!ops)
+        for (;;)
+            pause();
+    for (unsigned t = 0; t < threads; t++)
+        pthread_join(th[t], NULL);
+    g_free(th);
+    g_free(args);
+    int r = storage_image_close(img);
+    return r < 0 ? fail_errno("stress", r) : 0;
 }
 
 static int cmd_verify(const char *spec)
@@ -377,32 +396,35 @@ static int cmd_verify(const char *spec)
     StorageImage *img = open_spec(spec, STORAGE_OPEN_READONLY);
     if (!img)
         return 1;
-    uint8_t buf[BLK], want[BLK];
-    uint64_t blocks = storage_image_size(img) / BLK, zero = 0, data = 0;
+    uint8_t buf[BLK], want[SEC];
+    uint64_t sectors = storage_image_size(img) / BLK * (BLK / SEC), zero = 0, data = 0;
     int rc = 0;
-    for (uint64_t b = 0; b < blocks && rc == 0; b++) {
-        int r = storage_image_pread(img, buf, BLK, b * BLK);
-        if (r < 0) {
-            rc = fail_errno("verify", r);
-            break;
+    for (uint64_t s = 0; s < sectors && rc == 0; s++) {
+        uint8_t *p = buf + (s % (BLK / SEC)) * SEC;
+        if (s % (BLK / SEC) == 0) {
+            int r = storage_image_pread(img, buf, BLK, s * SEC);
+            if (r < 0) {
+                rc = fail_errno("verify", r);
+                break;
+            }
         }
         uint64_t tag, seq;
-        memcpy(&tag, buf, 8);
-        memcpy(&seq, buf + 8, 8);
-        stress_fill(want, b, seq);
-        if (memcmp(buf, want, BLK) == 0) {
+        memcpy(&tag, p, 8);
+        memcpy(&seq, p + 8, 8);
+        stress_fill_sector(want, s, seq);
+        if (memcmp(p, want, SEC) == 0) {
             data++;
-        } else if (buf[0] || memcmp(buf, buf + 1, BLK - 1)) {
-            fprintf(stderr, "img-tool: verify: block %" G_GUINT64_FORMAT
-                    " holds neither zeros nor its own data (tag %" G_GUINT64_FORMAT ")\n", b, tag);
+        } else if (p[0] || memcmp(p, p + 1, SEC - 1)) {
+            fprintf(stderr, "img-tool: verify: sector %" G_GUINT64_FORMAT
+                    " holds neither zeros nor its own data (tag %" G_GUINT64_FORMAT ")\n", s, tag);
             rc = 1;
         } else {
             zero++;
         }
     }
     if (rc == 0)
-        printf("blocks=%" G_GUINT64_FORMAT " data=%" G_GUINT64_FORMAT " zero=%" G_GUINT64_FORMAT
-               "\n", blocks, data, zero);
+        printf("sectors=%" G_GUINT64_FORMAT " data=%" G_GUINT64_FORMAT " zero=%" G_GUINT64_FORMAT
+               "\n", sectors, data, zero);
     storage_image_close(img);
     return rc;
 }
@@ -486,8 +508,9 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "ops") == 0 && argc == 4)
         return cmd_ops(argv[0], argv[1], g_ascii_strtoull(argv[2], NULL, 0),
                        (unsigned)atoi(argv[3]));
-    if (strcmp(cmd, "stress") == 0 && argc == 3)
-        return cmd_stress(argv[0], g_ascii_strtoull(argv[1], NULL, 0), (unsigned)atoi(argv[2]));
+    if (strcmp(cmd, "stress") == 0 && (argc == 3 || argc == 4))
+        return cmd_stress(argv[0], g_ascii_strtoull(argv[1], NULL, 0), (unsigned)atoi(argv[2]),
+                          argc == 4 ? g_ascii_strtoull(argv[3], NULL, 0) : 0);
     if (strcmp(cmd, "verify") == 0)
         return cmd_verify(argv[0]);
     if (strcmp(cmd, "resize") == 0 && argc == 2)
