@@ -184,6 +184,54 @@ static void check_snapshots(Qcow2Checker *c)
     check_inc(c, start, off - start, "snapshot table");
 }
 
+/* Persistent dirty bitmaps (bitmaps extension): the directory, each
+ * bitmap's table and its data clusters.  Counted only while the
+ * autoclear bit says the extension is consistent. */
+static void check_bitmaps(Qcow2Checker *c)
+{
+    Qcow2 *q = c->q;
+    uint64_t dsize = q->h.bitmap_dir_size, doff = q->h.bitmap_dir_offset;
+    if (!q->h.nb_bitmaps || !(q->h.autoclear & 1))
+        return;
+    if (dsize > (1u << 20) || doff & (q->cluster_size - 1) || q->h.nb_bitmaps > 65535) {
+        check_problem(c, false, "invalid bitmaps extension");
+        return;
+    }
+    check_inc(c, doff, dsize, "bitmap directory");
+    g_autofree uint8_t *dir = g_malloc(dsize ? dsize : 1);
+    if (file_pread_exact(q->img.fd, dir, dsize, doff) < 0) {
+        check_problem(c, false, "cannot read the bitmap directory");
+        return;
+    }
+    uint64_t off = 0;
+    for (uint32_t b = 0; b < q->h.nb_bitmaps; b++) {
+        if (off + 24 > dsize) {
+            check_problem(c, false, "bitmap directory too short");
+            return;
+        }
+        uint64_t toff = qcow2_be64(dir + off);
+        uint32_t tsize = qcow2_be32(dir + off + 8);
+        uint16_t name_len = (uint16_t)(dir[off + 18] << 8 | dir[off + 19]);
+        uint32_t extra = qcow2_be32(dir + off + 20);
+        off += (24 + (uint64_t)extra + name_len + 7) & ~7ull;
+        if (toff & (q->cluster_size - 1) || (uint64_t)tsize * 8 > (1u << 26)) {
+            check_problem(c, false, "bitmap %u has an invalid table", b);
+            continue;
+        }
+        check_inc(c, toff, (uint64_t)tsize * 8, "bitmap table");
+        g_autofree uint8_t *t = g_try_malloc((uint64_t)tsize * 8 + 1);
+        if (!t || (tsize && file_pread_exact(q->img.fd, t, (uint64_t)tsize * 8, toff) < 0)) {
+            check_problem(c, false, "cannot read the table of bitmap %u", b);
+            continue;
+        }
+        for (uint32_t i = 0; i < tsize; i++) {
+            uint64_t e = qcow2_be64(t + 8 * i) & QCOW2_OFFSET_MASK;
+            if (e)
+                check_inc(c, e, q->cluster_size, "bitmap data");
+        }
+    }
+}
+
 /* Active tables: COPIED must be set exactly where the refcount is 1. */
 static void check_copied(Qcow2Checker *c)
 {
@@ -285,6 +333,7 @@ gboolean qcow2_check(StorageImage *img, StorageCheckResult *res, GError **error)
     }
     if (q->h.nb_snapshots)
         check_snapshots(&c);
+    check_bitmaps(&c);
     check_compare(&c);
     check_copied(&c);
     pthread_mutex_unlock(&q->lock);

@@ -95,6 +95,9 @@ typedef struct {
     char *backing_file;             /* NULL if none */
     char *backing_format;           /* NULL if not recorded */
     bool has_bitmaps;
+    uint32_t nb_bitmaps;            /* bitmaps extension */
+    uint64_t bitmap_dir_size;
+    uint64_t bitmap_dir_offset;
     uint32_t ext_end;               /* first byte after the extension area */
 } Qcow2Header;
 

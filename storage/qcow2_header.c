@@ -95,6 +95,11 @@ static gboolean qcow2_parse_extensions(const uint8_t *buf, size_t end, Qcow2Head
             break;
         case QCOW2_EXT_BITMAPS:
             h->has_bitmaps = true;
+            if (len >= 24) {
+                h->nb_bitmaps = qcow2_be32(data);
+                h->bitmap_dir_size = qcow2_be64(data + 8);
+                h->bitmap_dir_offset = qcow2_be64(data + 16);
+            }
             break;
         default:
             break;              /* unknown extensions may be ignored */
