@@ -254,13 +254,15 @@ static void fcomi(X87 *x, unsigned i, bool quiet, bool dopop)
         int r = f80_compare(*reg(x->st, 0), *reg(x->st, i), quiet, &x->exc);
         fl = r < 0 ? 0x01 : r == 0 ? 0x40 : r == 1 ? 0 : 0x45;
     }
-    /* The SDM leaves EFLAGS alone on an unmasked #IA; AMD's CPUs (the
-     * hosts the harness has run on) set "unordered" all the same. */
-    *x->env->rflags = (*x->env->rflags & ~0x8d5ull) | fl;
-    /* C1: 0 after a stack underflow, else unchanged as on AMD's CPUs
-     * (Intel documents it cleared: the harness's FSW compare ignores it) */
+    /* As Intel documents it (vmm/dbt/vendor.def rows fcomi_unmasked_ia
+     * and fcomi_c1; AMD's CPUs differ in both): ZF PF CF are set only if
+     * an invalid-operation exception is masked, OF SF AF always cleared;
+     * C1 = 0. */
+    if ((x->exc & F80_IE) && !masked(x, F80_IE))
+        *x->env->rflags &= ~0x890ull;
+    else
+        *x->env->rflags = (*x->env->rflags & ~0x8d5ull) | fl;
     x->exc &= ~(unsigned)F80_C1;
-    x->keep_c1 = !(x->exc & F80_SF);
     if (dopop && masked(x, x->exc & (F80_IE | F80_DE)))
         pop(x->st);
 }
