@@ -1,7 +1,7 @@
 /* test-dbt-sys.c - system-level tests of the dbt CPU: tiny 64-bit guest
  * programs (assembled in-tree by the host assembler) run in machine mode
  * on a minimal test machine (RAM, a debug exit port, an injectable
- * interrupt line) through the CPU's internal host interface (cpu.h).
+ * interrupt line) through the CPU's internal host interface (cpu.h, run.h).
  *
  * Guest layout (identity mapped; 0-2 MiB in 4 KiB pages, 2-4 MiB one large
  * page): 0x1000 PML4, 0x2000 PDPT, 0x3000 PD, 0x4000 PT, 0x5000 GDT,
@@ -14,6 +14,8 @@
 #include <sys/mman.h>
 
 #include "vmm/dbt/cpu.h"
+#include "vmm/dbt/run.h"
+#include "vmm/dbt/system.h"
 
 #define RAM_SIZE (4u << 20)
 #define CODE 0x10000u

@@ -12,7 +12,9 @@
  * which longjmps back to the run loop. */
 #include <stdio.h>
 
+#include "vmm/dbt/decode.h"
 #include "vmm/dbt/ops.h"
+#include "vmm/dbt/smp.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
