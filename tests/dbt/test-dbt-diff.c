@@ -636,6 +636,7 @@ int main(int argc, char **argv)
     argc = out;
     argv[argc] = NULL;
     g_test_init(&argc, &argv, NULL);
+    g_test_set_nonfatal_assertions();   /* report every failure, go on */
     harness_init();
     g_assert_cmpuint(diff_nrows, <=, MAX_ROWS);
     if (seed_arg) {
