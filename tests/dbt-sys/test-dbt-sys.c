@@ -211,6 +211,22 @@ GUEST(g_modes,
       EXIT)
 SYM(g_modes_entry) SYM(g_modes_int30) SYM(g_modes_irq31)
 
+/* SGDT, SIDT, SLDT, STR, SMSW at CPL 0 and at CPL 3 (the model has no
+ * UMIP: they store the registers at any privilege); IOPL 3 lets the user
+ * part reach the exit port. */
+GUEST(g_desc,
+      LABEL(g_desc_entry)
+      "sgdt 0xa000\nsidt 0xa010\nmov $-1, %rax\nsldt %eax\nmov %rax, 0xa020\n"
+      "mov $-1, %rax\nstr %eax\nmov %rax, 0xa028\nsmsw %eax\nmov %rax, 0xa030\n"
+      "pushq $0x2b\npushq $0x80000\npushq $0x3002\npushq $0x33\nlea g_desc_user(%rip), %rax\n"
+      "push %rax\niretq\n"
+      LABEL(g_desc_user)
+      "sgdt 0xa040\nsidt 0xa050\nmov $-1, %rax\nsldt %eax\nmov %rax, 0xa060\n"
+      "mov $-1, %rax\nstr %eax\nmov %rax, 0xa068\nsmsw %eax\nmov %rax, 0xa070\n"
+      "sldt 0xa078\nstr 0xa07a\n"
+      EXIT)
+SYM(g_desc_entry) SYM(g_desc_user)
+
 /* INS/OUTS in 16-bit code (real mode) and 32-bit code (after the switch
  * to protected mode): port 0x70 reads a counter, port 0x72 is logged.
  * 16-bit addressing wraps DI within ES; a 67 prefix uses EDI/ECX. */
@@ -704,6 +720,31 @@ static void test_string_io(void)
     tm_teardown(&tm);
 }
 
+/* The descriptor-table stores give the machine's own values, at CPL 0
+ * and at CPL 3 (tests/dbt cannot compare them with a host: there they
+ * are the host kernel's, or Linux's UMIP emulation's). */
+static void test_descriptor_stores(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_desc, g_desc_end, g_desc_entry);
+    tm_run(&tm);
+    for (unsigned cpl = 0; cpl < 2; cpl++) {
+        uint64_t at = RESULTS + 0x40 * cpl;
+        g_test_message("CPL %u", cpl ? 3 : 0);
+        g_assert_cmphex(get16(&tm, at), ==, 0x4f);                   /* GDTR */
+        g_assert_cmphex(get64(&tm, at + 2), ==, 0x5000);
+        g_assert_cmphex(get16(&tm, at + 0x10), ==, 0xfff);           /* IDTR */
+        g_assert_cmphex(get64(&tm, at + 0x12), ==, 0x6000);
+        g_assert_cmphex(get64(&tm, at + 0x20), ==, 0);               /* LDTR, zero-extended */
+        g_assert_cmphex(get64(&tm, at + 0x28), ==, 0x40);            /* TR */
+        g_assert_cmphex(get64(&tm, at + 0x30) & 0xffff, ==, 0x33);   /* MSW: PE MP ET NE */
+    }
+    g_assert_cmphex(get16(&tm, RESULTS + 0x78), ==, 0);              /* SLDT m16 */
+    g_assert_cmphex(get16(&tm, RESULTS + 0x7a), ==, 0x40);           /* STR m16 */
+    g_assert_cmpint(tm.cpu->cpl, ==, 3);
+    tm_teardown(&tm);
+}
+
 static void test_hlt(void)
 {
     TestMachine tm;
@@ -781,6 +822,7 @@ int main(int argc, char **argv)
     g_test_add_func("/dbt/sys/syscall", test_syscall);
     g_test_add_func("/dbt/sys/modes", test_modes);
     g_test_add_func("/dbt/sys/string-io", test_string_io);
+    g_test_add_func("/dbt/sys/descriptor-stores", test_descriptor_stores);
     g_test_add_func("/dbt/sys/dma-code", test_dma_code);
     g_test_add_func("/dbt/sys/io-bitmap", test_io_bitmap);
     return g_test_run();
