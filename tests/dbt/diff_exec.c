@@ -186,7 +186,7 @@ bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *go
     if (ref->vector == 14 && ref->cr2 != got->cr2 && !c->cr2_loose && !m->cr2)
         SAY("cr2 %#" PRIx64 " vs %#" PRIx64 "; ", ref->cr2, got->cr2);
     for (unsigned r = 0; r < 16; r++)
-        if (!(c->gpr_undef >> r & 1) && ((ref->st.gpr[r] ^ got->st.gpr[r]) & ~m->gpr[r]))
+        if (!(c->gpr_undef >> r & 1) && ref->st.gpr[r] != got->st.gpr[r])
             SAY("gpr%u %#" PRIx64 " vs %#" PRIx64 "; ", r, ref->st.gpr[r], got->st.gpr[r]);
     uint64_t fm = FLAGS_COMPARED & ~m->rflags;
     if ((ref->st.rflags & fm) != (got->st.rflags & fm))
@@ -227,18 +227,14 @@ bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *go
     for (unsigned i = 0, n = 0; i < DIFF_DATA_SIZE && n < 8; i++) {
         uint64_t a = DIFF_DATA + i;
         bool skip = false;
-        uint8_t bits = 0;
         for (unsigned k = 0; k < c->nignore; k++) {
             const DiffInsn *in = &c->insn[c->ignore[k].insn];
             uint64_t from = c->init.gpr[in->base] + (uint64_t)(int64_t)in->disp + c->ignore[k].off;
             skip |= a >= from && a < from + c->ignore[k].len;
         }
-        for (unsigned k = 0; k < m->nmem; k++)
-            if (m->mem[k].addr == a)
-                bits |= m->mem[k].bits;
         if (skip)
             continue;
-        if ((ref->st.mem[i] ^ got->st.mem[i]) & ~bits) {
+        if (ref->st.mem[i] != got->st.mem[i]) {
             SAY("mem[%#" PRIx64 "] %02x vs %02x; ", (uint64_t)(DIFF_DATA + i), ref->st.mem[i], got->st.mem[i]);
             n++;
         }

@@ -29,7 +29,6 @@ typedef struct Op {
     bool has_modrm, mem;
     unsigned modrm, reg;
     uint8_t last;           /* the instruction's last byte (an ib count) */
-    uint64_t ea;            /* the memory operand, from the initial state */
 } Op;
 
 static bool modrm_follows(unsigned map, unsigned opc)
@@ -81,8 +80,6 @@ static void op_of(const DiffCase *c, unsigned k, Op *o)
         o->reg = (*p >> 3) & 7;
         o->mem = (*p >> 6) != 3;
     }
-    if (in->base >= 0)
-        o->ea = c->init.gpr[in->base] + (uint64_t)(int64_t)in->disp;
 }
 
 /* Integer operand width in bytes: the byte form when the opcode's bit 0
@@ -92,28 +89,9 @@ static unsigned width(const Op *o, bool byte_form)
     return byte_form ? 1 : o->rexw ? 8 : o->opsize ? 2 : 4;
 }
 
-static bool executed(const DiffResult *ref, const Op *o)
-{
-    return ref->vector < 0 || ref->fault_off > o->off;
-}
-
 static bool faulted_at(const DiffResult *ref, const Op *o)
 {
     return ref->vector >= 0 && ref->fault_off == o->off;
-}
-
-static bool is_fcomi(const Op *o)
-{
-    return o->map == 0 && (o->opc == 0xdb || o->opc == 0xdf) && o->modrm >= 0xe8 &&
-           o->modrm <= 0xf7;
-}
-
-static void mask_mem(DiffMask *m, uint64_t addr, uint8_t bits)
-{
-    if (m->nmem < sizeof(m->mem) / sizeof(m->mem[0])) {
-        m->mem[m->nmem].addr = addr;
-        m->mem[m->nmem++].bits = bits;
-    }
 }
 
 /* The shift count of instruction @k: the immediate, 1, or CL (known for
@@ -167,50 +145,6 @@ static bool row_maskmovdqu_fault(const DiffCase *c, const DiffResult *ref, DiffM
         op_of(c, k, &o);
         if (faulted_at(ref, &o) && o.map == 1 && o.opc == 0xf7 && o.opsize) {
             m->cr2 = true;
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool row_fcomi_c1(const DiffCase *c, const DiffResult *ref, DiffMask *m)
-{
-    bool seen = false;
-    for (unsigned k = 0; k < c->ninsn; k++) {
-        Op o;
-        op_of(c, k, &o);
-        if (is_fcomi(&o) && executed(ref, &o)) {
-            seen = true;
-            m->fsw |= 0x200;
-            continue;
-        }
-        if (!seen)
-            continue;
-        /* C1 is FSW bit 9: bit 1 of the status word's high byte */
-        if (o.map == 0 && o.opc == 0xdf && o.modrm == 0xe0)
-            m->gpr[0] |= 0x200;                                 /* FNSTSW AX */
-        else if (o.map == 0 && o.opc == 0xdd && o.reg == 7 && o.mem)
-            mask_mem(m, o.ea + 1, 0x02);                        /* FNSTSW m16 */
-        else if (o.map == 0 && (o.opc == 0xd9 || o.opc == 0xdd) && o.reg == 6 && o.mem)
-            mask_mem(m, o.ea + (o.opsize ? 3 : 5), 0x02);       /* FNSTENV, FNSAVE */
-        else if (o.map == 1 && o.opc == 0xae && o.reg == 0 && o.mem)
-            mask_mem(m, o.ea + 3, 0x02);                        /* FXSAVE */
-    }
-    return seen;
-}
-
-static bool row_fcomi_unmasked_ia(const DiffCase *c, const DiffResult *ref, DiffMask *m)
-{
-    uint16_t fcw, fsw;
-    memcpy(&fcw, ref->st.fx, 2);
-    memcpy(&fsw, ref->st.fx + 2, 2);
-    if (!(fsw & 1) || (fcw & 1))
-        return false;
-    for (unsigned k = 0; k < c->ninsn; k++) {
-        Op o;
-        op_of(c, k, &o);
-        if (is_fcomi(&o) && executed(ref, &o)) {
-            m->rflags |= ZF | PF | CF;
             return true;
         }
     }
@@ -438,36 +372,13 @@ static void sample_maskmovdqu_fault(DiffSample *s)
     s->amd.cr2 = 0;
 }
 
-static void sample_fcomi_c1(DiffSample *s)
-{
-    /* FCOMI ST, ST(1); FNSTSW AX against FCOM ST(1); FNSTSW AX */
-    sample_case(&s->c, (const uint8_t[]){ 0xdb, 0xf1, 0xdf, 0xe0 }, 4,
-                (const unsigned[]){ 2, 2 }, 2);
-    sample_case(&s->unlisted, (const uint8_t[]){ 0xd8, 0xd1, 0xdf, 0xe0 }, 4,
-                (const unsigned[]){ 2, 2 }, 2);
-    sample_results(s, -1, 0);
-    s->amd.st.fx[3] = 0x02;                     /* C1 kept */
-    s->amd.st.gpr[0] = 0x0200;
-}
-
-static void sample_fcomi_unmasked_ia(DiffSample *s)
-{
-    /* FUCOMI ST, ST(1) with an SNaN, IM clear, against FUCOM ST(1) */
-    sample_case(&s->c, (const uint8_t[]){ 0xdb, 0xe9 }, 2, (const unsigned[]){ 2 }, 1);
-    sample_case(&s->unlisted, (const uint8_t[]){ 0xdd, 0xe1 }, 2, (const unsigned[]){ 2 }, 1);
-    sample_results(s, -1, 0);
-    s->intel.st.fx[0] = 0x7e, s->intel.st.fx[1] = 0x03;         /* FCW: IM clear */
-    s->intel.st.fx[2] = 0x81;                                   /* FSW: IE ES */
-    s->amd.st = s->intel.st;
-    s->amd.st.rflags = 0x202 | ZF | PF | CF;
-}
-
 /* ---------------------------------------------------------- the table */
 
 #define VENDOR_FN(id) row_##id, sample_##id
 #define UNDEF_FN(id) row_##id, NULL
 #define MODEL_FN(id) NULL, NULL
 #define HOST_FN(id) NULL, NULL
+#define SDM_FN(id) NULL, NULL
 #define OTHER_FN(id) NULL, NULL
 #define DBT_VENDOR_ROW(id, kind, what, intel, amd, dbt, sdm, how, masked) \
     { #id, DIFF_ROW_##kind, what, intel, amd, dbt, sdm, how, masked, kind##_FN(id) },
@@ -515,7 +426,7 @@ void diff_mask_case(const DiffCase *c, const DiffResult *ref, bool other_vendor,
 
 static const char *kind_name(DiffRowKind k)
 {
-    static const char *const names[] = { "vendor", "undefined", "model", "host", "other" };
+    static const char *const names[] = { "vendor", "undefined", "model", "host", "sdm", "other" };
     return names[k];
 }
 

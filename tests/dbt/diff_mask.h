@@ -24,16 +24,11 @@ typedef struct DiffMask {
     uint16_t fsw;
     uint8_t ftw;
     bool cr2;
-    uint64_t gpr[16];
-    unsigned nmem;
-    struct {
-        uint64_t addr;      /* in the data window */
-        uint8_t bits;
-    } mem[DIFF_MAX_INSNS];
 } DiffMask;
 
 typedef enum {
-    DIFF_ROW_VENDOR, DIFF_ROW_UNDEF, DIFF_ROW_MODEL, DIFF_ROW_HOST, DIFF_ROW_OTHER,
+    DIFF_ROW_VENDOR, DIFF_ROW_UNDEF, DIFF_ROW_MODEL, DIFF_ROW_HOST, DIFF_ROW_SDM,
+    DIFF_ROW_OTHER,
 } DiffRowKind;
 
 /* A case with the host outcomes of both vendors, for the unit test of

@@ -254,15 +254,13 @@ static void fcomi(X87 *x, unsigned i, bool quiet, bool dopop)
         int r = f80_compare(*reg(x->st, 0), *reg(x->st, i), quiet, &x->exc);
         fl = r < 0 ? 0x01 : r == 0 ? 0x40 : r == 1 ? 0 : 0x45;
     }
-    /* As Intel documents it (vmm/dbt/vendor.def rows fcomi_unmasked_ia
-     * and fcomi_c1; AMD's CPUs differ in both): ZF PF CF are set only if
-     * an invalid-operation exception is masked, OF SF AF always cleared;
-     * C1 = 0. */
-    if ((x->exc & F80_IE) && !masked(x, F80_IE))
-        *x->env->rflags &= ~0x890ull;
-    else
-        *x->env->rflags = (*x->env->rflags & ~0x8d5ull) | fl;
+    /* As Intel's and AMD's CPUs do, not as the SDM's text says (rows
+     * fcomi_unmasked_ia and fcomi_c1 of vmm/dbt/vendor.def): ZF PF CF are
+     * set to "unordered" even when the #IA is unmasked, and C1 is kept
+     * (0 after a stack underflow). */
+    *x->env->rflags = (*x->env->rflags & ~0x8d5ull) | fl;
     x->exc &= ~(unsigned)F80_C1;
+    x->keep_c1 = !(x->exc & F80_SF);
     if (dopop && masked(x, x->exc & (F80_IE | F80_DE)))
         pop(x->st);
 }
