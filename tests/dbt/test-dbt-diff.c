@@ -23,7 +23,8 @@
  * VESSEL_DIFF_SEED=S adds seed S to the fixed one (VESSEL_DIFF_SEED=random
  * picks one); --seed S runs S alone (reproduction); the seeds are printed.
  * VESSEL_DIFF_CASE=K runs only case K (reproduction), VESSEL_DIFF_VERBOSE=1
- * prints every case.  `--list-encodings` prints one encoding of every
+ * prints every case, VESSEL_DIFF_HOST_VENDOR=GenuineIntel compares as on
+ * an Intel host.  `--list-encodings` prints one encoding of every
  * form variant, in hex, for the inventory coverage report;
  * `--vendor-table` the table of vmm/dbt/README.
  */
