@@ -77,6 +77,14 @@ int file_preadv_zero(int fd, const struct iovec *iov, int iovcnt, uint64_t off)
     return 0;
 }
 
+int file_preadv_full(int fd, const struct iovec *iov, int iovcnt, uint64_t off)
+{
+    int64_t r = file_rw(fd, iov, iovcnt, off, false);
+    if (r < 0)
+        return (int)r;
+    return (size_t)r == iov_size(iov, iovcnt) ? 0 : -EIO;
+}
+
 int file_pwritev_full(int fd, const struct iovec *iov, int iovcnt, uint64_t off)
 {
     int64_t r = file_rw(fd, iov, iovcnt, off, true);

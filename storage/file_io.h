@@ -12,6 +12,8 @@
 /* Read @len bytes of @iov at @off; what lies past the end of the file
  * reads as zeros.  0 or -errno. */
 int file_preadv_zero(int fd, const struct iovec *iov, int iovcnt, uint64_t off);
+/* Read every byte of @iov at @off; -EIO if the file ends first. */
+int file_preadv_full(int fd, const struct iovec *iov, int iovcnt, uint64_t off);
 /* Write every byte of @iov at @off.  0 or -errno. */
 int file_pwritev_full(int fd, const struct iovec *iov, int iovcnt, uint64_t off);
 int file_pread_zero(int fd, void *buf, size_t len, uint64_t off);

@@ -1,6 +1,6 @@
 /* raw.c - raw image files: the guest's bytes at the same offsets in the
- * file.  preadv/pwritev on the fd (past the end of a shorter file reads
- * zeros), fdatasync for flush, fallocate for zeroing: PUNCH_HOLE with
+ * file.  preadv/pwritev on the fd (a file that shrank under us gives
+ * EIO, not made-up zeros), fdatasync for flush, fallocate for zeroing: PUNCH_HOLE with
  * unmap, ZERO_RANGE without (a hole where the file system has no
  * ZERO_RANGE, or plain zeros on a block device that has neither). */
 #include "config.h"
@@ -19,7 +19,7 @@ static int raw_preadv(StorageImage *img, const struct iovec *iov, int iovcnt, ui
                       uint64_t len)
 {
     (void)len;
-    return file_preadv_zero(img->fd, iov, iovcnt, off);
+    return file_preadv_full(img->fd, iov, iovcnt, off);
 }
 
 static int raw_pwritev(StorageImage *img, const struct iovec *iov, int iovcnt, uint64_t off,

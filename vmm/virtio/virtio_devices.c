@@ -2,8 +2,8 @@
  * machine's PCI bus, in a fixed order (rng, then disks in command-line
  * order, then nets, then the console), with guest memory reached through
  * machine_ram_ptr().  Console input arrives on the main thread and is
- * handed to the device under the machine's device lock; each disk has an
- * I/O thread that takes that lock itself (blk.c). */
+ * handed to the device under the machine's device lock; each disk has
+ * I/O workers that take that lock themselves (blk.c). */
 #include "config.h"
 
 #include "vmm/virtio/virtio_devices.h"
@@ -195,11 +195,7 @@ VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GE
     if (!vd->rng)
         goto full;
     for (char **d = disks; d && *d; d++) {
-        g_autofree char *path = g_strdup(*d);
-        bool readonly = g_str_has_suffix(path, ",readonly");
-        if (readonly)
-            path[strlen(path) - strlen(",readonly")] = '\0';
-        BlockBackend *bb = block_raw_open(path, readonly, error);
+        BlockBackend *bb = block_image_open(*d, error);
         if (!bb) {
             virtio_devices_free(vd);
             return NULL;
