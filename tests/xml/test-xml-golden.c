@@ -3,6 +3,7 @@
  *   domain-in/X.xml  --parse/format-->  domain-out/X.xml
  *   domain-in/X.xml  --vmm argv------>  domain-argv/X.argv (one arg per line)
  *   network-in/X.xml --parse/format-->  network-out/X.xml
+ *   pool-in/X.xml    --parse/format-->  pool-out/X.xml (with live sizes)
  * and for every input: parse(format(def)) equals def and formats to the
  * same text again.  VESSEL_REGENERATE=1 rewrites the outputs. */
 #include "config.h"
@@ -11,6 +12,7 @@
 #include "xml/domain_conf.h"
 #include "xml/domain_vmm.h"
 #include "xml/network_conf.h"
+#include "xml/storage_conf.h"
 #include "xml_test_util.h"
 
 static char *
@@ -42,6 +44,27 @@ test_domain(gconstpointer data)
 
     copy = domain_def_copy(def);
     g_assert_true(domain_def_equal(def, copy));
+}
+
+static void
+test_pool(gconstpointer data)
+{
+    const char *name = data;
+    g_autofree char *in = xml_test_read("pool-in", name);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(StoragePoolDef) def = storage_pool_def_parse(in, &error);
+    StoragePoolSizes sizes = { 107374182400ull, 1073741824ull, 106300440576ull };
+
+    g_assert_no_error(error);
+    g_autofree char *out = storage_pool_def_format(def, &sizes);
+    xml_test_golden("pool-out", name, out);
+    g_autoptr(StoragePoolDef) again = storage_pool_def_parse(out, &error);
+    g_assert_no_error(error);
+    g_autofree char *out2 = storage_pool_def_format(again, &sizes);
+    g_assert_cmpstr(out, ==, out2);
+    g_autoptr(StoragePoolDef) copy = storage_pool_def_copy(def);
+    g_autofree char *out3 = storage_pool_def_format(copy, &sizes);
+    g_assert_cmpstr(out, ==, out3);
 }
 
 static void
@@ -124,12 +147,15 @@ main(int argc, char **argv)
     static const char *const domain_pair[] = { "domain-in", "domain-out", ".xml" };
     static const char *const argv_pair[] = { "domain-in", "domain-argv", ".argv" };
     static const char *const network_pair[] = { "network-in", "network-out", ".xml" };
+    static const char *const pool_pair[] = { "pool-in", "pool-out", ".xml" };
     g_autoptr(GPtrArray) domains = NULL;
     g_autoptr(GPtrArray) networks = NULL;
+    g_autoptr(GPtrArray) pools = NULL;
 
     g_test_init(&argc, &argv, NULL);
     domains = xml_test_list("domain-in");
     networks = xml_test_list("network-in");
+    pools = xml_test_list("pool-in");
     for (guint i = 0; i < domains->len; i++) {
         const char *n = domains->pdata[i];
         g_autofree char *p1 = g_strdup_printf("/xml/domain/golden/%s", n);
@@ -144,7 +170,14 @@ main(int argc, char **argv)
 
         g_test_add_data_func(p, n, test_network);
     }
+    for (guint i = 0; i < pools->len; i++) {
+        const char *n = pools->pdata[i];
+        g_autofree char *p = g_strdup_printf("/xml/pool/golden/%s", n);
+
+        g_test_add_data_func(p, n, test_pool);
+    }
     if (g_strcmp0(g_getenv("VESSEL_REGENERATE"), "1") != 0) {
+        g_test_add_data_func("/xml/pool/golden/no-orphans", pool_pair, test_no_orphans);
         g_test_add_data_func("/xml/domain/golden/no-orphans", domain_pair, test_no_orphans);
         g_test_add_data_func("/xml/domain/argv/no-orphans", argv_pair, test_no_orphans);
         g_test_add_data_func("/xml/network/golden/no-orphans", network_pair, test_no_orphans);
