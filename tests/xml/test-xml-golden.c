@@ -91,6 +91,23 @@ test_domain_argv(gconstpointer data)
         g_ptr_array_add(taps, g_strdup_printf("vtap%u", i));
     g_ptr_array_add(taps, NULL);
     params.tap_names = (const char *const *)taps->pdata;
+    /* volume disks: as the daemon would resolve them (here without
+     * looking at any file) */
+    g_autoptr(GPtrArray) disks = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < def->n_disks; i++) {
+        const DomainDiskDef *d = def->disks[i];
+        if (d->type == DOMAIN_DISK_VOLUME)
+            params.disk_args = (const char *const *)disks->pdata;
+        g_ptr_array_add(disks, g_strdup_printf(
+            "%s%s%s%s%s,format=%s%s", d->source ? d->source : "/pools/",
+            d->source_pool ? d->source_pool : "", d->source_pool ? "/" : "",
+            d->source_volume ? d->source_volume : "", "",
+            d->format == DOMAIN_DISK_FORMAT_QCOW2 ? "qcow2" : "raw",
+            d->readonly ? ",readonly" : ""));
+    }
+    g_ptr_array_add(disks, NULL);
+    if (params.disk_args)
+        params.disk_args = (const char *const *)disks->pdata;
 
     argv = domain_def_to_vmm_argv(def, &params, &error);
     g_assert_no_error(error);
