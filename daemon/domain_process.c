@@ -89,6 +89,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         .control_fd = -1,
         .tap_names = p->tap_names,
         .tap_fds = n_fds ? target_fds : NULL,
+        .disk_args = p->disk_args,
         .paused = TRUE, /* resumed once the console relay is attached */
     };
     g_autoptr(GError) xerr = NULL;

@@ -32,6 +32,7 @@ typedef struct {
     const int *tap_fds;             /* one per interface, attached to those taps:
                                      * the VMM gets them as fds 3, 4, ...; NULL: it
                                      * opens the taps by name */
+    const char *const *disk_args;   /* one --disk value per disk (domain_disks.h) */
 } DomainSpawnParams;
 
 /* Spawn the VMM (not waiting for it).  *@argv_out (may be NULL) gets the
