@@ -363,7 +363,7 @@ static void test_debian_kernel(void)
 {
     g_autofree char *kernel = find_guest_kernel();
     if (!kernel) {
-        g_test_skip("no reference kernel (set VESSEL_GUEST_KERNEL or run scripts/guest-fetch.sh)");
+        vt_test_unavailable("no reference kernel (set VESSEL_GUEST_KERNEL or run scripts/guest-fetch.sh)");
         return;
     }
     g_autofree char *img = NULL;
