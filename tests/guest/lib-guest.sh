@@ -204,8 +204,12 @@ guest_log_show() { tr -d '\r' <"$(guest_log "$1")" 2>/dev/null | tail -n "${2:-4
 # Everything a network may leave behind in NS, in a diffable form (the
 # bridges' running timers masked).
 guest_ns_snapshot() {
+    # A new IPv6 address is "tentative" until duplicate address detection
+    # ends: wait for that, and leave the flag out anyway, so the snapshot
+    # does not depend on timing (an address present or not still differs).
+    wait_until $((20 * $(guest_scale))) sh -c "! ip -n '$1' addr show | grep -qw tentative"
     ip -n "$1" -d link show | sed -E 's/([a-z_]+_timer) +[0-9.]+/\1 -/g'
-    ip -n "$1" addr show
+    ip -n "$1" addr show | sed -E 's/ tentative( |$)/\1/'
     ip -n "$1" route show
     ip netns exec "$1" nft list ruleset
     for p in $(ip netns pids "$1"); do
