@@ -3,6 +3,7 @@
  * RDMSR/WRMSR, RDTSC/RDTSCP, CPUID, SYSCALL/SYSRET, SWAPGS, INVLPG, fences
  * and group 15. */
 #include "vmm/dbt/ops.h"
+#include "vmm/dbt/smp.h"
 #include "vmm/dbt/string_regs.h"
 
 static inline void need_cpl0(DbtCpu *cpu)
