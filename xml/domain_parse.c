@@ -728,7 +728,7 @@ domain_parse_graphics(DomainDef *def, xmlNode *node, GError **error)
         listen = g_strdup("127.0.0.1"); /* libvirt's default, spelt out */
     DomainGraphicsDef *g = g_new0(DomainGraphicsDef, 1);
     g->autoport = !sock && (p == -1 || g_strcmp0(autoport, "yes") == 0);
-    g->port = g->autoport || sock ? -1 : (int)p;
+    g->port = sock ? -1 : (int)p; /* with autoport: the port in use (live XML), or -1 */
     g->listen = g_steal_pointer(&listen);
     g->passwd = g_steal_pointer(&passwd);
     g->socket = g_steal_pointer(&sock);

@@ -357,6 +357,9 @@ VncServer *vnc_server_new(Machine *m, Display *d, VirtioInput *tablet, const cha
     v->screen->ptrAddEvent = vnc_pointer;
     v->screen->newClientHook = vnc_new_client;
     v->screen->deferUpdateTime = 0;
+    /* No cursor of our own: the guest draws its pointer (the tablet moves
+     * it), and a capture shows exactly the guest's screen. */
+    v->screen->cursor = NULL;
     if (need_password) {
         /* Non-NULL: offer VNC authentication (checked by vnc_check_password). */
         static char *no_password[] = { NULL };
