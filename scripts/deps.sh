@@ -6,12 +6,15 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS="
   build-essential autoconf automake libtool autopoint gettext pkg-config
   libglib2.0-dev libglib2.0-bin libxml2-dev libxml2-utils
-  libnl-3-dev libnl-route-3-dev libreadline-dev zlib1g-dev
+  libnl-3-dev libnl-route-3-dev libreadline-dev
   dbus-daemon dbus-bin
   busybox-static cpio xz-utils zstd e2fsprogs kmod
   iproute2 nftables dnsmasq-base
   tmux ca-certificates bc time
   libvirt0 acpica-tools python3 lz4 binutils
+  libvncserver-dev libpng-dev zlib1g-dev console-setup-linux
+  gvncviewer vncsnapshot tesseract-ocr tesseract-ocr-eng xvfb xdotool
+  virt-viewer x11-apps netpbm
   qemu-utils libvirt-clients python3-libvirt strace
 "
 if [ "$(id -u)" -ne 0 ]; then

@@ -13,12 +13,25 @@
  * in the DbtCpu, so nothing lives in locals across the setjmp. */
 #include <stdio.h>
 
+#include "vmm/dbt/block.h"
+#include "vmm/dbt/exception.h"
+#include "vmm/dbt/jit.h"
+#include "vmm/dbt/mem.h"
 #include "vmm/dbt/ops.h"
 #include "vmm/dbt/pass.h"
 #include "vmm/dbt/run.h"
 #include "vmm/dbt/smp.h"
 
 #define DBT_POLL_BLOCKS 64
+/* jit_exec(): the code cache was emptied, look the block up again */
+#define DBT_JIT_FLUSHED (-2)
+
+/* the interpreter's op for every kind (kinds.h) */
+static const DbtOp interp_ops[DBT_KIND_LAST] = {
+#define INTERP_OP(N, fn, a, l, fr, fw) [DBT_KIND_##N] = op_##fn,
+    DBT_KINDS(INTERP_OP)
+#undef INTERP_OP
+};
 
 void dbt_trace_exception(DbtCpu *cpu, int vec, uint32_t err)
 {
@@ -132,6 +145,14 @@ static inline DbtVjcEntry *vjc_slot(DbtCpu *cpu, uint64_t rip)
     return &cpu->vjc[(rip ^ (rip >> DBT_VJC_BITS)) & ((1u << DBT_VJC_BITS) - 1)];
 }
 
+static inline void vjc_set(DbtCpu *cpu, uint64_t rip, uint32_t gen, DbtBlock *b)
+{
+    DbtVjcEntry *e = vjc_slot(cpu, rip);
+    e->rip = rip;
+    e->gen = gen;
+    e->block = b;
+}
+
 /* The block at cpu->rip by linear address, if the cache has it for the
  * current chain generation. */
 static inline DbtBlock *vjc_find(DbtCpu *cpu)
@@ -153,16 +174,14 @@ static inline DbtBlock *next_block(DbtCpu *cpu)
     uint64_t rip = cpu->rip;
     if (likely(prev != NULL) && (b = chain_next(cpu, prev)) != NULL) {
         cpu->prev_block = b;
+        if (cpu->jit)
+            vjc_set(cpu, rip, gen, b);   /* what translated code looks up */
         return b;
     }
     if ((b = vjc_find(cpu)) == NULL) {
         b = dbt_block_get(cpu, rip);
-        if (cpu->chain_gen == gen) {
-            DbtVjcEntry *e = vjc_slot(cpu, rip);
-            e->rip = rip;
-            e->gen = gen;
-            e->block = b;
-        }
+        if (cpu->chain_gen == gen)
+            vjc_set(cpu, rip, gen, b);
     }
     if (prev && cpu->chain_gen == gen) {
         int k = prev->succ_victim;
@@ -175,27 +194,25 @@ static inline DbtBlock *next_block(DbtCpu *cpu)
     return b;
 }
 
-/* Run the instructions [b->insn, end) of block @b (rip/next_rip protocol
- * of cpu.h), then, if @chain, the blocks @b's successor links lead to
- * while the poll period lasts and nothing needs the run loop (a kick, a
- * successor without a link).  Returns DBT_OK at the end of a block or
- * when something asked to leave it (cpu->leave_block), else the op's
- * code (its instruction retired).  Out of line so that nothing in the
- * hot loop lives across run_loop()'s setjmp: cpu stays in a register. */
-static __attribute__((noinline)) int block_exec(DbtCpu *cpu, DbtBlock *b,
-                                                const DbtInsn *end, bool chain)
+/* Run the instructions of block @b (rip/next_rip protocol of insn.h),
+ * then, if @chain, the blocks @b's successor links lead to while the poll
+ * period lasts and nothing needs the run loop (a kick, a successor
+ * without a link).  Returns DBT_OK at the end of a block or when
+ * something asked to leave it (cpu->leave_block), else the op's code (its
+ * instruction retired).  Out of line so that nothing in the hot loop
+ * lives across run_loop()'s setjmp: cpu stays in a register. */
+static __attribute__((noinline)) int block_exec(DbtCpu *cpu, DbtBlock *b, bool chain)
 {
-    const DbtInsn *in = b->insn;
+    const DbtInsn *in = b->insn, *end = in + b->n;
     uint64_t rip = cpu->rip;
     int r;
     for (;;) {
         const DbtInsn *first = in;
-        cpu->cur_block = b;
-        cpu->cur_block_rip = rip;
         r = DBT_OK;
         while (in < end) {
+            cpu->cur_insn = in;
             cpu->next_rip = rip + in->len;
-            r = in->op(cpu, in);
+            r = interp_ops[in->kind](cpu, in);
             in++;
             rip = cpu->next_rip;
             cpu->rip = rip;
@@ -222,26 +239,113 @@ static __attribute__((noinline)) int block_exec(DbtCpu *cpu, DbtBlock *b,
         in = b->insn;
         end = in + b->n;
     }
-    cpu->cur_block = NULL;
+    cpu->cur_insn = NULL;
     return r < 0 ? DBT_OK : r;
 }
 
-/* A fault longjmp()ed out of block_exec(): count the instructions of the
- * block that retired before the faulting one (at cpu->rip). */
+/* The first @n instructions of block @b only (a poll after one
+ * instruction, an instruction budget): each with the kind that leaves
+ * exact flags (dbt_kind_exact), since the flags pass counted on the rest
+ * of the block.  Returns as block_exec() does, without chaining. */
+static __attribute__((noinline)) int block_exec_part(DbtCpu *cpu, const DbtBlock *b,
+                                                     unsigned n)
+{
+    uint64_t rip = cpu->rip;
+    int r = DBT_OK;
+    unsigned k;
+    for (k = 0; k < n; k++) {
+        const DbtInsn *in = &b->insn[k];
+        cpu->cur_insn = in;
+        cpu->next_rip = rip + in->len;
+        r = interp_ops[dbt_kind_exact(in->kind)](cpu, in);
+        rip = cpu->next_rip;
+        cpu->rip = rip;
+        if (unlikely(r != DBT_OK)) {
+            k++;
+            break;
+        }
+        if (unlikely(cpu->leave_block)) {
+            cpu->leave_block = false;
+            k++;
+            break;
+        }
+    }
+    cpu->insn_count += k;
+#ifdef DBT_STATS
+    cpu->stats.insns += k;
+#endif
+    cpu->cur_insn = NULL;
+    return r;
+}
+
+/* Run block @b's translation (jit.c) and, if @chain, the blocks it leads
+ * to for the rest of the poll period; link the direct branch it left by
+ * to the block at cpu->rip if that is where the last run ended.  Returns
+ * as block_exec() does, or DBT_JIT_FLUSHED when the code cache had to be
+ * emptied (with every block: look up again). */
+static int jit_exec(DbtCpu *cpu, DbtBlock *b, bool chain)
+{
+    if (!b->jit_code && !dbt_jit_translate(cpu, b)) {
+        dbt_block_flush_all(cpu);
+        cpu->prev_block = NULL;
+        return DBT_JIT_FLUSHED;
+    }
+    if (cpu->jit_site) {
+        if (cpu->jit_site_rip == cpu->rip)
+            dbt_jit_link(cpu, b);
+        cpu->jit_site = NULL;
+    }
+    int budget = chain ? DBT_POLL_BLOCKS - (int)cpu->poll_counter : 1;
+    if (budget < 1)
+        budget = 1;
+    int r = dbt_jit_run(cpu, b, budget);
+    int left = cpu->jit_budget > 0 ? cpu->jit_budget : 0;
+    cpu->poll_counter += (uint32_t)(budget - left);
+    switch (r) {
+    case DBT_JIT_NEXT:
+        cpu->jit_site_rip = cpu->rip;
+        return DBT_OK;
+    case DBT_JIT_STOP:
+        cpu->poll_counter = DBT_POLL_BLOCKS;
+        return DBT_OK;
+    case DBT_JIT_LEAVE:
+        return DBT_OK;
+    default:
+        return r;
+    }
+}
+
+/* The first @n instructions of @b through the translator (a run cut
+ * short by an instruction budget; see dbt_jit_prefix()). */
+static int jit_exec_prefix(DbtCpu *cpu, DbtBlock *b, unsigned n)
+{
+    DbtBlock *p = dbt_jit_prefix(cpu, b, n);
+    if (!p) {
+        dbt_block_flush_all(cpu);
+        cpu->prev_block = NULL;
+        return DBT_JIT_FLUSHED;
+    }
+    cpu->jit_site = NULL;
+    int r = dbt_jit_run(cpu, p, 1);
+    cpu->jit_site = NULL;
+    cpu->poll_counter++;
+    if (r == DBT_JIT_STOP)
+        cpu->poll_counter = DBT_POLL_BLOCKS;
+    return r >= DBT_JIT_NEXT ? DBT_OK : r;
+}
+
+/* A fault longjmp()ed out of an op: count the instructions of its block
+ * that retired before the faulting one. */
 static void count_partial_block(DbtCpu *cpu)
 {
-    const DbtBlock *b = cpu->cur_block;
-    uint64_t rip = cpu->cur_block_rip;
-    cpu->cur_block = NULL;
-    if (!b)
+    const DbtInsn *in = cpu->cur_insn;
+    cpu->cur_insn = NULL;
+    if (!in)
         return;
-    for (unsigned k = 0; k < b->n && rip != cpu->rip; k++) {
-        rip += b->insn[k].len;
-        cpu->insn_count++;
+    cpu->insn_count += in->idx;
 #ifdef DBT_STATS
-        cpu->stats.insns++;
+    cpu->stats.insns += in->idx;
 #endif
-    }
 }
 
 static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
@@ -249,7 +353,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
     cpu->insn_count = 0;
     cpu->poll_counter = 0;
     cpu->prev_block = NULL;
-    cpu->cur_block = NULL;
+    cpu->cur_insn = NULL;
     if (stop)
         memset(stop, 0, sizeof(*stop));
 
@@ -260,6 +364,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
         cpu->next_rip = cpu->rip;
         cpu->leave_block = false;
         cpu->prev_block = NULL;
+        cpu->jit_site = NULL;
         if (cpu->exc_vector < 0) {
             stop_set(stop, DBT_STOP_EXCEPTION, cpu);
             if (stop)
@@ -295,7 +400,11 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
     }
 
     for (;;) {
-        if (!cpu->flat) {
+        if (cpu->flat) {
+            /* nothing to poll: a new period of chained blocks */
+            if (cpu->poll_counter >= DBT_POLL_BLOCKS)
+                cpu->poll_counter = 0;
+        } else {
             if (cpu->pending_exit) {
                 int r = cpu->pending_exit;
                 cpu->pending_exit = 0;
@@ -324,24 +433,32 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
 #endif
         if (unlikely(cpu->trace >= 2))
             fprintf(stderr, "dbt: block %#llx\n", (unsigned long long)cpu->rip);
-        const DbtInsn *end = b->insn + b->n;
+        unsigned n = b->n;
         bool chain = !max_insns;
-        if (unlikely(max_insns && cpu->insn_count + b->n > max_insns))
-            end = b->insn + (max_insns - cpu->insn_count);
+        if (unlikely(max_insns && cpu->insn_count + n > max_insns))
+            n = (unsigned)(max_insns - cpu->insn_count);
         if (unlikely(cpu->poll_after_one)) {
             cpu->poll_after_one = false;
             cpu->poll_counter = DBT_POLL_BLOCKS;
-            end = b->insn + 1;
+            n = 1;
         }
-        if (unlikely(end != b->insn + b->n))
-            dbt_block_flags_exact(b->insn, (unsigned)(end - b->insn));
 #ifdef DBT_STATS
         if (cpu->prof)
             chain = false;
 #endif
         if (unlikely(cpu->trace >= 2))
             chain = false;
-        int r = block_exec(cpu, b, end, chain);
+        int r;
+        if (n < b->n && cpu->jit && max_insns)
+            r = jit_exec_prefix(cpu, b, n);
+        else if (n < b->n)
+            r = block_exec_part(cpu, b, n);
+        else if (cpu->jit)
+            r = jit_exec(cpu, b, chain);
+        else
+            r = block_exec(cpu, b, chain);
+        if (r == DBT_JIT_FLUSHED)
+            continue;
         if (unlikely(r != DBT_OK)) {
             if (r == DBT_END_BLOCK) {
                 cpu->poll_counter = DBT_POLL_BLOCKS;
