@@ -198,6 +198,22 @@ static char *control_vnc_password(const ControlOps *ops, void *opaque, char **ar
     return ok ? g_strdup("ok") : control_error(error);
 }
 
+/* sandbox-probe WHAT [ARG]: test-only, refused unless the VMM was
+ * started with --sandbox-test (vmm/README "Sandbox"). */
+static char *control_sandbox_probe(const ControlOps *ops, void *opaque, char **args)
+{
+    guint n = g_strv_length(args);
+    if (n < 1 || n > 2)
+        return g_strdup("error usage: sandbox-probe WHAT [ARG]");
+    GError *error = NULL;
+    char *r = ops->sandbox_probe ? ops->sandbox_probe(opaque, args[0], args[1], &error) : NULL;
+    if (!r)
+        return control_error(error);
+    char *reply = g_strdup_printf("ok %s", r);
+    g_free(r);
+    return reply;
+}
+
 static char *control_screendump(const ControlOps *ops, void *opaque, char **args)
 {
     if (args[0])
@@ -223,6 +239,7 @@ static char *control_dispatch_args(const ControlOps *ops, void *opaque, const ch
         { "send-key", control_send_key },
         { "vnc-password", control_vnc_password },
         { "screendump", control_screendump },
+        { "sandbox-probe", control_sandbox_probe },
     };
     g_auto(GStrv) words = g_strsplit(cmd, " ", -1);
     /* collapse runs of spaces */

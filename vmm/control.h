@@ -56,6 +56,9 @@ typedef struct {
                          GError **error);
     /* The VNC password (NULL: none, everyone refused with `password`). */
     gboolean (*vnc_password)(void *opaque, const char *password, GError **error);
+    /* Test-only (vessel-vmm --sandbox-test): try @what (@arg may be NULL)
+     * inside the sandbox; the reply payload, or NULL + error. */
+    char *(*sandbox_probe)(void *opaque, const char *what, const char *arg, GError **error);
 } ControlOps;
 
 ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,

@@ -20,6 +20,7 @@
 #include "vmm/hw/stdvga.h"
 #include "vmm/hw/uart16550.h"
 #include "vmm/machine.h"
+#include "vmm/sandbox/sandbox.h"
 #include "vmm/virtio/virtio_devices.h"
 
 #include <errno.h>
@@ -42,11 +43,12 @@ enum {
 typedef struct {
     /* options */
     char *kernel, *initrd, *cmdline, *accel, *serial, *console, *control, *name, *uuid, *pidfile;
-    char *on_crash, *vga, *vnc;
+    char *on_crash, *vga, *vnc, *sandbox;
     char **disks, **nets;
     gint64 memory_mib;
     int cpus;
     gboolean no_reboot, paused, version;
+    gboolean sandbox_test;   /* --sandbox-test: the sandbox-probe command */
     gboolean preserve_crash; /* --on-crash preserve */
     uint64_t vram;           /* --vga std[,vram=MIB]; 0: no display */
     /* state */
@@ -346,6 +348,25 @@ static gboolean vmm_ctl_vnc_password(void *opaque, const char *password, GError 
     return TRUE;
 }
 
+/* Test-only: refused unless started with --sandbox-test, an option only
+ * the VMM's parent can give (not the guest, not a control client). */
+static char *vmm_ctl_sandbox_probe(void *opaque, const char *what, const char *arg,
+                                   GError **error)
+{
+    Vmm *vmm = opaque;
+    if (!vmm->sandbox_test) {
+        g_set_error_literal(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
+                            "sandbox-probe: only with --sandbox-test");
+        return NULL;
+    }
+    char *r = sandbox_probe(what, arg);
+    if (!r)
+        g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
+                    "sandbox-probe: unknown probe '%.32s' (open PATH, connect PATH, landlock, "
+                    "forbidden)", what);
+    return r;
+}
+
 static const ControlOps vmm_control_ops = {
     .state = vmm_ctl_state,
     .pause = vmm_ctl_pause,
@@ -357,6 +378,7 @@ static const ControlOps vmm_control_ops = {
     .screendump = vmm_ctl_screendump,
     .send_key = vmm_ctl_send_key,
     .vnc_password = vmm_ctl_vnc_password,
+    .sandbox_probe = vmm_ctl_sandbox_probe,
 };
 
 /* ---- serial input -------------------------------------------------- */
@@ -450,6 +472,8 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "vnc", 0, 0, G_OPTION_ARG_STRING, &vmm->vnc, N_("VNC server for the display: TCP (HOST defaults to 127.0.0.1), a UNIX socket or an inherited listening socket; with password, clients must authenticate"), "[HOST:]PORT|unix:PATH|fd:N[,password]" },
         { "on-crash", 0, 0, G_OPTION_ARG_STRING, &vmm->on_crash, N_("exit (status 4, the default) or preserve: keep the crashed guest stopped for `info` until `quit` (status 4) or `reset`"), "ACTION" },
         { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &vmm->pidfile, N_("write the process id to FILE"), "FILE" },
+        { "sandbox", 0, 0, G_OPTION_ARG_STRING, &vmm->sandbox, N_("confine the VMM once everything is open (default on); off only for a VMM run by hand"), "on|off" },
+        { "sandbox-test", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &vmm->sandbox_test, "test-only: the sandbox-probe control command", NULL },
         { "version", 0, 0, G_OPTION_ARG_NONE, &vmm->version, N_("print the version and exit"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -506,6 +530,14 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         vmm_fail("%s", _("--paused needs --control (nothing could resume the guest)"));
         return EXIT_USAGE;
     }
+    if (vmm->sandbox && strcmp(vmm->sandbox, "on") && strcmp(vmm->sandbox, "off")) {
+        vmm_fail(_("--sandbox must be on or off, not '%s'"), vmm->sandbox);
+        return EXIT_USAGE;
+    }
+    if (vmm->sandbox_test && !vmm->control) {
+        vmm_fail("%s", _("--sandbox-test needs --control"));
+        return EXIT_USAGE;
+    }
     int r = vmm_parse_vga(vmm);
     if (r)
         return r;
@@ -560,6 +592,7 @@ static gboolean vmm_write_pidfile(Vmm *vmm, GError **error)
 
 static void vmm_clear(Vmm *vmm)
 {
+    sandbox_disarm();   /* threads still at the gate go on, to be stopped */
     control_server_free(vmm->ctl);
     vnc_server_free(vmm->vnc_server);   /* its thread uses the machine */
     display_free(vmm->display);
@@ -584,16 +617,62 @@ static void vmm_clear(Vmm *vmm)
     g_free(vmm->on_crash);
     g_free(vmm->vga);
     g_free(vmm->vnc);
+    g_free(vmm->sandbox);
     g_free(vmm->accel_note);
     g_strfreev(vmm->disks);
     g_strfreev(vmm->nets);
 }
 
+static gboolean vmm_sandbox_on(Vmm *vmm)
+{
+    return !vmm->sandbox || !strcmp(vmm->sandbox, "on");
+}
+
+/* Is @spec a path (not an inherited descriptor fd:N)? */
+static gboolean vmm_is_path(const char *spec)
+{
+    return spec && *spec && !g_str_has_prefix(spec, "fd:");
+}
+
+/* What the VMM still does by path once confined: read the kernel and
+ * initrd again on a reboot, remove its own sockets and pid file at
+ * exit.  Given everything as descriptors, nothing. */
+static gboolean vmm_lock_down(Vmm *vmm, GError **error)
+{
+    g_autoptr(GPtrArray) reads = g_ptr_array_new();
+    g_autoptr(GPtrArray) removes = g_ptr_array_new();
+    if (vmm_is_path(vmm->kernel))
+        g_ptr_array_add(reads, vmm->kernel);
+    if (vmm_is_path(vmm->initrd))
+        g_ptr_array_add(reads, vmm->initrd);
+    const char *sockets[] = { vmm->control, vmm->serial, vmm->console };
+    for (size_t i = 0; i < G_N_ELEMENTS(sockets); i++)
+        if (sockets[i] && g_str_has_prefix(sockets[i], "unix:") && vmm_is_path(sockets[i] + 5))
+            g_ptr_array_add(removes, (char *)sockets[i] + 5);
+    if (vmm->pidfile_written && vmm_is_path(vmm->pidfile))
+        g_ptr_array_add(removes, vmm->pidfile);
+    g_ptr_array_add(reads, NULL);
+    g_ptr_array_add(removes, NULL);
+    SandboxConfig cfg = {
+        .read_files = (const char *const *)reads->pdata,
+        .remove_files = (const char *const *)removes->pdata,
+        .kvm = vmm->cpu == &cpu_backend_kvm,
+    };
+    return sandbox_lock_down(&cfg, error);
+}
+
 static int vmm_main(Vmm *vmm, int argc, char **argv)
 {
+    /* Threads started from here on wait for the sandbox (sandbox.h). */
+    sandbox_arm(argc, argv);
     int r = vmm_parse(vmm, &argc, &argv);
     if (r)
         return r;
+    if (!vmm_sandbox_on(vmm)) {
+        sandbox_disarm();
+        fprintf(stderr, "%s\n", _("vessel-vmm: warning: --sandbox off: this VMM is not confined "
+                                  "(only for a VMM run by hand)"));
+    }
     r = vmm_choose_accel(vmm);
     if (r)
         return r;
@@ -652,8 +731,11 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         machine_backend_fini(vmm->m);
         return EXIT_ERROR;
     }
-    g_unix_signal_add(SIGTERM, vmm_signal, vmm);
-    g_unix_signal_add(SIGINT, vmm_signal, vmm);
+    if (vmm_sandbox_on(vmm) && !vmm_lock_down(vmm, &error)) {
+        vmm_fail("%s", error->message);
+        machine_backend_fini(vmm->m);
+        return EXIT_ERROR;
+    }
     if (vmm->paused)
         machine_set_state(vmm->m, MACHINE_STATE_PAUSED);
     if (!machine_run_start(vmm->m, vmm_on_vcpu_exit, vmm, &error)) {
@@ -661,6 +743,14 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         machine_backend_fini(vmm->m);
         return EXIT_ERROR;
     }
+    /* The vCPUs wait in the sandbox's gate until the main thread's own
+     * filter is in place; GLib's worker thread (signals) starts under it. */
+    if (vmm_sandbox_on(vmm) && !sandbox_seal(&error)) {
+        vmm_fail("%s", error->message);
+        return EXIT_ERROR;   /* nothing is confined yet but main: exit */
+    }
+    g_unix_signal_add(SIGTERM, vmm_signal, vmm);
+    g_unix_signal_add(SIGINT, vmm_signal, vmm);
     g_main_loop_run(vmm->loop);
     if (!machine_run_stop(vmm->m)) {
         vmm_fail("%s", _("a vCPU did not stop; exiting without cleaning it up"));

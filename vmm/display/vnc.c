@@ -19,6 +19,7 @@
 #include "vmm/display/keysym.h"
 #include "vmm/hw/i8042.h"
 #include "vmm/hw/ps2_mouse.h"
+#include "vmm/sandbox/sandbox.h"
 
 #include <arpa/inet.h>
 #include <gio/gio.h>
@@ -177,6 +178,7 @@ static void vnc_accept(VncServer *v)
 static gpointer vnc_thread(gpointer data)
 {
     VncServer *v = data;
+    sandbox_thread_enter(SANDBOX_THREAD_DISPLAY);
     while (!g_atomic_int_get(&v->stop)) {
         bool idle = g_atomic_int_get(&v->clients) == 0;
         struct pollfd p[2] = { { v->listen_fd, POLLIN, 0 }, { v->wake_fd, POLLIN, 0 } };
