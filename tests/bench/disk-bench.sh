@@ -7,13 +7,14 @@
 #   tests/bench/disk-bench.sh BUILDDIR
 #
 # In the reference guest (timed inside the guest, boot time left out),
-# on a fresh 192 MiB image each run (qcow2: 64 KiB clusters, made by
-# qemu-img, so both VMMs start from the same file):
-#   seq write  64 MiB, dd bs=1M oflag=direct conv=fsync (allocates in qcow2)
-#   seq read   the same 64 MiB, dd iflag=direct
-#   rand write 4 KiB x 2048 at random in a fresh 64 MiB (allocating),
-#              O_DIRECT, one fdatasync (tests/bench/disk-rand.c)
-#   rand read  4 KiB x 2048 at random in the first 64 MiB, O_DIRECT
+# on a fresh 320 MiB image each run (qcow2: 64 KiB clusters, made by
+# qemu-img, so both VMMs start from the same file), O_DIRECT, timed with
+# CLOCK_MONOTONIC in the guest (tests/bench/disk-rand.c):
+#   seq write  256 MiB in 1 MiB requests, one fdatasync (allocates in qcow2)
+#   seq read   the same 256 MiB
+#   rand write 4 KiB x 2048 at random in a fresh 64 MiB (allocating in
+#              qcow2), one fdatasync
+#   rand read  4 KiB x 2048 at random in the first 64 MiB
 # Printed in MB/s (random: also IOPS).  QEMU is only the reference
 # (package qemu-system-x86); without it, or with VESSEL_BENCH_QEMU=0,
 # only Vessel's columns are printed.
@@ -29,14 +30,10 @@ mkdir -p "$tmp/x/etc/vessel" "$tmp/x/bin"
 ${CC:-cc} -O2 -static -o "$tmp/x/bin/disk-rand" "$top/tests/bench/disk-rand.c"
 cat > "$tmp/x/etc/vessel/run" <<'EOS'
 #!/bin/sh
-t() { cut -d' ' -f1 /proc/uptime; }
-t0=$(t); dd if=/dev/zero of=/dev/vda bs=1048576 count=64 oflag=direct conv=fsync 2>/dev/null; t1=$(t)
-echo "B-SEQW 64 $t0 $t1"
-echo 3 > /proc/sys/vm/drop_caches
-t0=$(t); dd if=/dev/vda of=/dev/null bs=1048576 count=64 iflag=direct 2>/dev/null; t1=$(t)
-echo "B-SEQR 64 $t0 $t1"
-/bin/disk-rand /dev/vda write 64 64 2048
-/bin/disk-rand /dev/vda read 0 64 2048
+/bin/disk-rand /dev/vda swrite 0 256 256 1024
+/bin/disk-rand /dev/vda sread 0 256 256 1024
+/bin/disk-rand /dev/vda write 256 64 2048 4
+/bin/disk-rand /dev/vda read 0 64 2048 4
 EOS
 chmod +x "$tmp/x/etc/vessel/run"
 (cd "$tmp/x" && find . | cpio -o -H newc -R 0:0 --quiet | gzip) > "$tmp/extra.gz"
@@ -46,8 +43,8 @@ cmdline="console=ttyS0 panic=-1 nokaslr quiet"
 # fresh FORMAT: a new empty image at $tmp/disk.FORMAT
 fresh() {
   rm -f "$tmp/disk.$1"
-  qemu-img create -q -f "$1" -o cluster_size=65536 "$tmp/disk.$1" 192M 2>/dev/null ||
-    { [ "$1" = raw ] && truncate -s 192M "$tmp/disk.raw"; }
+  qemu-img create -q -f "$1" -o cluster_size=65536 "$tmp/disk.$1" 320M 2>/dev/null ||
+    { [ "$1" = raw ] && truncate -s 320M "$tmp/disk.raw"; }
 }
 
 # run LABEL CMD...: boot, then leave "METRIC MBps" lines in $tmp/LABEL.res
@@ -84,7 +81,7 @@ val() { [ -f "$tmp/$2.res" ] && awk -v m="$1" '$1 == m { print $2 }' "$tmp/$2.re
 ratio() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" != 0.00 ] && echo "$1 / $2" | bc -l | xargs printf '%.2f' || echo -; }
 printf '%-22s %11s %11s %8s %11s %11s %9s\n' "MB/s" "vessel raw" "vessel qcow2" "q/raw" \
     "qemu qcow2" "qemu raw" "v/q qcow2"
-for m in SEQW:"seq write (direct)" SEQR:"seq read (direct)" RANDW:"4k rand write (alloc)" \
+for m in SEQW:"seq write 1M (alloc)" SEQR:"seq read 1M" RANDW:"4k rand write (alloc)" \
          RANDR:"4k rand read"; do
   key=B-${m%%:*}; name=${m#*:}
   vr=$(val "$key" vraw); vq=$(val "$key" vqcow2); qq=; qr=
