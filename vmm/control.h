@@ -59,6 +59,9 @@ typedef struct {
     /* Test-only (vessel-vmm --sandbox-test): try @what (@arg may be NULL)
      * inside the sandbox; the reply payload, or NULL + error. */
     char *(*sandbox_probe)(void *opaque, const char *what, const char *arg, GError **error);
+    /* Disk @index continues on the qcow2 overlay @file (an external
+     * snapshot: its backing file is the disk's image until now). */
+    gboolean (*disk_overlay)(void *opaque, unsigned index, const char *file, GError **error);
 } ControlOps;
 
 ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,

@@ -367,6 +367,13 @@ static char *vmm_ctl_sandbox_probe(void *opaque, const char *what, const char *a
     return r;
 }
 
+static gboolean vmm_ctl_disk_overlay(void *opaque, unsigned index, const char *file,
+                                     GError **error)
+{
+    Vmm *vmm = opaque;
+    return virtio_devices_disk_overlay(vmm->virtio, index, file, error);
+}
+
 static const ControlOps vmm_control_ops = {
     .state = vmm_ctl_state,
     .pause = vmm_ctl_pause,
@@ -379,6 +386,7 @@ static const ControlOps vmm_control_ops = {
     .send_key = vmm_ctl_send_key,
     .vnc_password = vmm_ctl_vnc_password,
     .sandbox_probe = vmm_ctl_sandbox_probe,
+    .disk_overlay = vmm_ctl_disk_overlay,
 };
 
 /* ---- serial input -------------------------------------------------- */
