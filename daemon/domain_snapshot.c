@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -160,10 +161,19 @@ gboolean domain_snapshot_disk_only(Daemon *d, DomainObj *dom, const char *name, 
     }
     /* live: the VMM continues on each overlay */
     for (guint i = 0; ok && active && i < def->n_disks; i++) {
-        g_autofree char *cmd = g_strdup_printf("disk-overlay %u %s", i,
-                                               (char *)overlays->pdata[i]);
-        g_autofree char *reply = vmm_control_request(control, cmd, DAEMON_CONTROL_TIMEOUT_MS,
-                                                     error);
+        /* the daemon opens the overlay: a sandboxed VMM opens no file */
+        int ofd = open(overlays->pdata[i], O_RDWR | O_CLOEXEC | O_NOCTTY);
+        if (ofd < 0) {
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                        _("cannot open snapshot file %s: %s"), (char *)overlays->pdata[i],
+                        g_strerror(errno));
+            ok = FALSE;
+            break;
+        }
+        g_autofree char *cmd = g_strdup_printf("disk-overlay %u fd:passed", i);
+        g_autofree char *reply = vmm_control_request_fd(control, cmd, ofd,
+                                                        DAEMON_CONTROL_TIMEOUT_MS, error);
+        close(ofd);
         if (!reply)
             ok = FALSE;
         else

@@ -78,6 +78,38 @@ static gboolean control_send(int fd, const char *line, gint64 deadline, GError *
     return TRUE;
 }
 
+/* The first bytes of @line with @pass_fd attached (SCM_RIGHTS); the rest
+ * as control_send.  The VMM reads the descriptor as "fd:passed". */
+static gboolean control_send_fd(int fd, const char *line, int pass_fd, gint64 deadline,
+                                GError **error)
+{
+    union {
+        struct cmsghdr hdr;
+        char space[CMSG_SPACE(sizeof(int))];
+    } cm;
+    memset(&cm, 0, sizeof(cm));
+    struct iovec iov = { (void *)line, strlen(line) };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.space,
+                          .msg_controllen = sizeof(cm.space) };
+    struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
+    h->cmsg_level = SOL_SOCKET;
+    h->cmsg_type = SCM_RIGHTS;
+    h->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(h), &pass_fd, sizeof(int));
+    ssize_t n;
+    do {
+        if (!control_wait(fd, POLLOUT, deadline, error))
+            return FALSE;
+        n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } while (n < 0 && (errno == EINTR || errno == EAGAIN));
+    if (n <= 0) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                    _("Cannot write to VMM control socket: %s"), g_strerror(errno));
+        return FALSE;
+    }
+    return control_send(fd, line + n, deadline, error);
+}
+
 static char *control_read_line(int fd, gint64 deadline, gsize max, GError **error)
 {
     g_autoptr(GString) buf = g_string_new(NULL);
@@ -116,8 +148,9 @@ char *vmm_control_request(const char *path, const char *command,
     return vmm_control_request_full(path, command, command, timeout_ms, VMM_REPLY_MAX, error);
 }
 
-char *vmm_control_request_full(const char *path, const char *command, const char *what,
-                               guint timeout_ms, gsize max_reply, GError **error)
+static char *vmm_control_request_common(const char *path, const char *command, const char *what,
+                                        int pass_fd, guint timeout_ms, gsize max_reply,
+                                        GError **error)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     int fd = control_connect(path, error);
@@ -126,7 +159,8 @@ char *vmm_control_request_full(const char *path, const char *command, const char
 
     g_autofree char *line = g_strconcat(command, "\n", NULL);
     g_autofree char *reply = NULL;
-    if (control_send(fd, line, deadline, error))
+    if (pass_fd >= 0 ? control_send_fd(fd, line, pass_fd, deadline, error)
+                     : control_send(fd, line, deadline, error))
         reply = control_read_line(fd, deadline, max_reply, error);
     close(fd);
     if (!reply)
@@ -147,6 +181,19 @@ char *vmm_control_request_full(const char *path, const char *command, const char
     g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                 _("Unexpected reply from the VMM to '%s': %.80s"), what, reply);
     return NULL;
+}
+
+char *vmm_control_request_full(const char *path, const char *command, const char *what,
+                               guint timeout_ms, gsize max_reply, GError **error)
+{
+    return vmm_control_request_common(path, command, what, -1, timeout_ms, max_reply, error);
+}
+
+char *vmm_control_request_fd(const char *path, const char *command, int pass_fd,
+                             guint timeout_ms, GError **error)
+{
+    return vmm_control_request_common(path, command, command, pass_fd, timeout_ms,
+                                      VMM_REPLY_MAX, error);
 }
 
 /* The value of "@key" in a flat JSON object: the raw number or the

@@ -7,7 +7,9 @@
  * reply is long) up to CONTROL_REPLY_MAX: a client that does not read its
  * replies is disconnected rather than allowed to stall the VMM or grow
  * it.  Bytes that are not printable ASCII make the request invalid.
- * Most commands take no argument; send-key and vnc-password do. */
+ * Most commands take no argument; send-key, vnc-password and
+ * disk-overlay do.  Descriptors sent with a request (SCM_RIGHTS) are
+ * what its word "fd:passed" names; they are closed after it. */
 #include "config.h"
 
 #include "vmm/control.h"
@@ -44,6 +46,8 @@ struct ControlClient {
     GString *out;            /* reply bytes the socket has not taken yet */
     guint out_watch;
     gboolean discarding;     /* inside an overlong line */
+    int passed[CONTROL_PASSED_FDS_MAX]; /* descriptors sent with the request */
+    unsigned n_passed;
 };
 
 static const char *const state_names[MACHINE_STATE_LAST] = {
@@ -313,8 +317,37 @@ char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gb
 
 /* ---- connections --------------------------------------------------- */
 
+static void control_client_drop_passed(ControlClient *c)
+{
+    for (unsigned i = 0; i < c->n_passed; i++)
+        close(c->passed[i]);
+    c->n_passed = 0;
+}
+
+/* "fd:passed" in @line -> "fd:N", N a copy of the first descriptor that
+ * came with it (the command owns the copy; control_client_lines closes
+ * the originals after the request).  NULL + @err if none came. */
+static char *control_substitute_passed(ControlClient *c, const char *line, const char **err)
+{
+    const char *at = strstr(line, CONTROL_FD_PASSED);
+    if (!at)
+        return g_strdup(line);
+    if (!c->n_passed) {
+        *err = "error fd:passed: no descriptor came with the request";
+        return NULL;
+    }
+    int copy = fcntl(c->passed[0], F_DUPFD_CLOEXEC, 3);
+    if (copy < 0) {
+        *err = "error fd:passed: cannot take the descriptor";
+        return NULL;
+    }
+    return g_strdup_printf("%.*sfd:%d%s", (int)(at - line), line, copy,
+                           at + strlen(CONTROL_FD_PASSED));
+}
+
 static void control_client_free(ControlClient *c)
 {
+    control_client_drop_passed(c);
     if (c->watch)
         g_source_remove(c->watch);
     if (c->out_watch)
@@ -411,7 +444,11 @@ static gboolean control_client_lines(ControlClient *c)
             continue;
         }
         gboolean quit = FALSE;
-        g_autofree char *reply = control_dispatch(cs->ops, cs->opaque, c->buf->str, &quit);
+        const char *err = NULL;
+        g_autofree char *line = control_substitute_passed(c, c->buf->str, &err);
+        g_autofree char *reply = line ? control_dispatch(cs->ops, cs->opaque, line, &quit)
+                                      : g_strdup(err);
+        control_client_drop_passed(c);   /* they came with this request */
         g_string_erase(c->buf, 0, used);
         gboolean sent = control_client_send(c, reply);
         if (quit) {
@@ -429,9 +466,31 @@ static gboolean control_client_ready(gint fd, GIOCondition cond, gpointer data)
 {
     ControlClient *c = data;
     char buf[1024];
-    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    union {
+        struct cmsghdr hdr;
+        char space[CMSG_SPACE(sizeof(int) * CONTROL_PASSED_FDS_MAX)];
+    } cm;
+    struct iovec iov = { buf, sizeof(buf) };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.space,
+                          .msg_controllen = sizeof(cm.space) };
+    ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return G_SOURCE_CONTINUE;
+    /* Descriptors passed with a request (SCM_RIGHTS), kept for it; more
+     * than the request can use are closed at once. */
+    for (struct cmsghdr *h = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; h; h = CMSG_NXTHDR(&msg, h)) {
+        if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t k = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < k; i++) {
+            int pfd;
+            memcpy(&pfd, CMSG_DATA(h) + i * sizeof(int), sizeof(int));
+            if (c->n_passed < CONTROL_PASSED_FDS_MAX)
+                c->passed[c->n_passed++] = pfd;
+            else
+                close(pfd);
+        }
+    }
     if (n <= 0 || (cond & G_IO_ERR)) {
         c->watch = 0;
         control_client_free(c);

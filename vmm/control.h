@@ -16,6 +16,12 @@
 /* Replies are buffered up to this much (a screendump is one long line). */
 #define CONTROL_REPLY_MAX (64u << 20)
 #define CONTROL_SEND_KEY_MAX 16
+/* A request may come with descriptors (SCM_RIGHTS): in it, the word
+ * "fd:passed" stands for the first of them (a sandboxed VMM opens no
+ * file itself: `disk-overlay INDEX fd:passed`).  Descriptors that came
+ * with a request are closed once it is answered. */
+#define CONTROL_FD_PASSED "fd:passed"
+#define CONTROL_PASSED_FDS_MAX 4
 
 #define CONTROL_ERROR (control_error_quark())
 GQuark control_error_quark(void);

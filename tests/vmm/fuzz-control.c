@@ -120,6 +120,15 @@ static char *f_sandbox_probe(void *o, const char *what, const char *arg, GError 
     return g_strdup("probed");
 }
 
+static gboolean f_disk_overlay(void *o, unsigned index, const char *file, GError **e)
+{
+    (void)o;
+    if (index > 63 || !*file || strchr(file, ' '))
+        fuzz_fail("disk-overlay: bad arguments passed", file);
+    g_set_error_literal(e, CONTROL_ERROR, CONTROL_ERROR_SPEC, "no such disk");
+    return FALSE;
+}
+
 static const ControlOps fuzz_ops = {
     .state = f_state,
     .pause = f_action,
@@ -132,6 +141,7 @@ static const ControlOps fuzz_ops = {
     .send_key = f_send_key,
     .vnc_password = f_vnc_password,
     .sandbox_probe = f_sandbox_probe,
+    .disk_overlay = f_disk_overlay,
 };
 
 /* One complete reply line (without its newline). */

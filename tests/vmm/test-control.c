@@ -9,7 +9,9 @@
 
 #include <glib-unix.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -137,10 +139,94 @@ static void test_fd_server(void)
     g_assert_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC);
 }
 
+/* ---- descriptors passed with a request ("fd:passed") ------------- */
+
+static ino_t overlay_ino;
+static int overlays;
+
+static gboolean f_overlay(void *o, unsigned index, const char *file, GError **e)
+{
+    (void)o;
+    (void)e;
+    guint64 n;
+    struct stat st;
+    g_assert_cmpuint(index, ==, 0);
+    g_assert_true(g_str_has_prefix(file, "fd:"));
+    g_assert_true(g_ascii_string_to_unsigned(file + 3, 10, 3, G_MAXINT, &n, NULL));
+    g_assert_cmpint(fstat((int)n, &st), ==, 0);
+    overlay_ino = st.st_ino;
+    overlays++;
+    close((int)n);   /* the command owns its copy */
+    return TRUE;
+}
+
+static int count_fds(void)
+{
+    int n = 0;
+    GDir *d = g_dir_open("/proc/self/fd", 0, NULL);
+    while (d && g_dir_read_name(d))
+        n++;
+    if (d)
+        g_dir_close(d);
+    return n;
+}
+
+static gboolean peer_has_2_lines(gpointer data)
+{
+    Peer *p = data;
+    peer_has_lines(p);
+    return strchr(p->in->str, '\n') && strchr(strchr(p->in->str, '\n') + 1, '\n');
+}
+
+static void test_passed_fd(void)
+{
+    int before = count_fds();
+    int sv[2];
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    Fake f = { .state = MACHINE_STATE_RUNNING, .name = "x" };
+    ControlOps ops = fake_ops;
+    ops.disk_overlay = f_overlay;
+    g_autofree char *spec = g_strdup_printf("fd:%d", sv[1]);
+    g_autoptr(GError) error = NULL;
+    ControlServer *cs = control_server_new(spec, &ops, &f, &error);
+    g_assert_no_error(error);
+    int file = memfd_create("overlay", MFD_CLOEXEC);
+    struct stat st;
+    g_assert_cmpint(fstat(file, &st), ==, 0);
+    /* the request with the descriptor, then one without */
+    const char req[] = "disk-overlay 0 fd:passed\n";
+    union {
+        struct cmsghdr hdr;
+        char space[CMSG_SPACE(sizeof(int))];
+    } cm;
+    memset(&cm, 0, sizeof(cm));
+    struct iovec iov = { (void *)req, sizeof(req) - 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.space,
+                          .msg_controllen = sizeof(cm.space) };
+    struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
+    h->cmsg_level = SOL_SOCKET;
+    h->cmsg_type = SCM_RIGHTS;
+    h->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(h), &file, sizeof(int));
+    g_assert_cmpint(sendmsg(sv[0], &msg, 0), ==, (ssize_t)sizeof(req) - 1);
+    g_assert_cmpint(send(sv[0], req, sizeof(req) - 1, 0), ==, (ssize_t)sizeof(req) - 1);
+    Peer p = { sv[0], g_string_new(NULL) };
+    g_assert_true(vt_wait_until(peer_has_2_lines, &p, vt_timeout_ms(10000)));
+    g_assert_cmpstr(p.in->str, ==, "ok\nerror fd:passed: no descriptor came with the request\n");
+    g_assert_cmpint(overlays, ==, 1);
+    g_assert_cmpuint(overlay_ino, ==, st.st_ino);
+    control_server_free(cs);
+    g_string_free(p.in, TRUE);
+    close(sv[0]);
+    close(file);
+    g_assert_cmpint(count_fds(), ==, before);   /* nothing leaked */
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/control/dispatch", test_dispatch);
     g_test_add_func("/control/fd-server", test_fd_server);
+    g_test_add_func("/control/passed-fd", test_passed_fd);
     return g_test_run();
 }
