@@ -38,13 +38,16 @@ EOF
 # start NAME ACCEL [OPTION...]: the idle guest in the background; sets $pid
 start() {
     _name=$1; _accel=$2; shift 2
+    # fd 7: a descriptor the parent leaked (nothing names it)
     "$vmm" --kernel "$guests/idle.elf" --accel "$_accel" --memory 64 --name "$_name" \
         --serial "file:$T/$_name.out" --control "unix:$T/$_name.ctl" "$@" \
-        2>"$T/$_name.err" &
+        2>"$T/$_name.err" 7<"$T/readable" &
     pid=$!
     pids="$pids $pid"
     wait_until 30 ctl "$_name" status || true
 }
+
+skip_one() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $1"; }
 
 running() { [ "$(ctl "$1" status)" = "ok running" ]; }
 
@@ -61,7 +64,7 @@ all_threads_filtered() {
     [ "$_n" -ge 3 ]   # main, vCPU, timer, GLib's worker
 }
 
-tap_plan 15
+tap_plan 16
 echo "readable by anyone" > "$T/readable"
 chmod 644 "$T/readable"
 
@@ -78,6 +81,8 @@ tap_ok $([ "$(field "$a" NoNewPrivs)" = 1 ] && [ "$(field "$a" Seccomp)" = 2 ] &
     "NoNewPrivs 1, Seccomp 2"
 all_threads_filtered "$a"
 tap_ok $? "every thread has a seccomp filter ($(ls /proc/"$a"/task | wc -l) threads)"
+[ ! -e "/proc/$a/fd/7" ]
+tap_ok $? "an inherited descriptor nothing names is closed"
 
 r=$(ctl a "sandbox-probe open /etc/shadow")
 case $r in "ok refused"*) rc=0 ;; *) rc=1 ;; esac
@@ -86,7 +91,7 @@ tap_ok $rc "cannot open /etc/shadow ($r)"
 ll=$(ctl a "sandbox-probe landlock")
 r=$(ctl a "sandbox-probe open $T/readable")
 case $ll in
-"ok abi 0"*) echo "ok 6 # SKIP no landlock in this kernel ($ll)"; _tap_n=$((_tap_n + 1)) ;;
+"ok abi 0"*) skip_one "no landlock in this kernel ($ll)" ;;
 *) case $r in "ok refused"*) rc=0 ;; *) rc=1 ;; esac
    tap_ok $rc "cannot open a world-readable file it was not given ($r; landlock $ll)" ;;
 esac
@@ -126,8 +131,7 @@ tap_ok $([ $? = 2 ] && echo 0 || echo 1) "--sandbox maybe is a usage error"
 why=$("$vmm" --kernel "$guests/hello.elf" --accel kvm --memory 64 --serial "file:$T/kvm.out" 2>&1)
 rc=$?
 if grep -q "KVM cannot be used" "$T/kvm.out" 2>/dev/null || printf '%s' "$why" | grep -q "KVM cannot be used"; then
-    echo "ok 15 # SKIP --accel kvm: $(printf '%s' "$why" | head -n 1)"
-    _tap_n=$((_tap_n + 1))
+    skip_one "--accel kvm: $(printf '%s' "$why" | head -n 1)"
 else
     tap_ok $([ $rc = 0 ] && grep -q "hello" "$T/kvm.out" && echo 0 || echo 1) \
         "--accel kvm runs a guest to power-off under the filter (status $rc)"
