@@ -10,12 +10,14 @@
 #include "network_obj.h"
 
 typedef struct DaemonDbus DaemonDbus;
+typedef struct DaemonEvents DaemonEvents;
 
 typedef struct {
     DaemonConfig *config;
     GMainContext *context;       /* the main loop's context */
     GMainLoop *loop;
     DaemonDbus *dbus;
+    DaemonEvents *events;        /* lifecycle events (daemon_events.h) */
     DomainList *domains;
     NetworkList *networks;
     int lock_fd;                 /* flock on RUN/vesseld.pid */

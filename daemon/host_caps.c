@@ -46,6 +46,15 @@ static char *host_uuid(void)
     return g_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", id, id + 8, id + 12, id + 16, id + 20);
 }
 
+/* The VMM domains without <emulator> run. */
+static char *default_vmm(const DaemonConfig *cfg)
+{
+    const char *vmm_env = g_getenv("VESSEL_VMM");
+    return cfg->vmm_path ? g_strdup(cfg->vmm_path)
+           : vmm_env && *vmm_env ? g_strdup(vmm_env)
+                                 : g_build_filename(BINDIR, "vessel-vmm", NULL);
+}
+
 char *host_caps_format(const DaemonConfig *cfg)
 {
     struct utsname u;
@@ -54,10 +63,7 @@ char *host_caps_format(const DaemonConfig *cfg)
     g_autofree char *why = NULL;
     gboolean kvm = host_caps_kvm_usable(&why);
     gboolean x86 = strcmp(u.machine, "x86_64") == 0;
-    const char *vmm_env = g_getenv("VESSEL_VMM");
-    g_autofree char *vmm = cfg->vmm_path ? g_strdup(cfg->vmm_path)
-                           : vmm_env && *vmm_env ? g_strdup(vmm_env)
-                                                 : g_build_filename(BINDIR, "vessel-vmm", NULL);
+    g_autofree char *vmm = default_vmm(cfg);
 
     GString *s = g_string_new("<capabilities>\n  <host>\n");
     g_autofree char *hdr = g_markup_printf_escaped(
@@ -99,7 +105,7 @@ static guint64 meminfo_total_kib(void)
     return p ? g_ascii_strtoull(p + strlen("MemTotal:"), NULL, 10) : 0;
 }
 
-GVariant *host_caps_node_info(void)
+void host_caps_node_info(HostNodeInfo *info)
 {
     struct utsname u;
     uname(&u);
@@ -115,6 +121,15 @@ GVariant *host_caps_node_info(void)
         cores = cpus;
     guint threads = siblings && siblings >= cores ? siblings / cores : 1;
     guint sockets = MAX(cpus / MAX(cores * threads, 1), 1);
-    return g_variant_new("((stuuuuuu))", u.machine, meminfo_total_kib(), cpus, mhz, 1u,
-                         sockets, cores, threads);
+    *info = (HostNodeInfo){
+        .memory_kib = meminfo_total_kib(),
+        .cpus = cpus,
+        .mhz = mhz,
+        .nodes = 1,
+        .sockets = sockets,
+        .cores = cores,
+        .threads = threads,
+    };
+    g_strlcpy(info->model, u.machine, sizeof(info->model));
 }
+

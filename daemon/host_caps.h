@@ -14,7 +14,17 @@
 /* TRUE if KVM is usable; otherwise *@reason says why not. */
 gboolean host_caps_kvm_usable(char **reason);
 char *host_caps_format(const DaemonConfig *cfg);
-/* (model, memory KiB, cpus, mhz, nodes, sockets, cores, threads) */
-GVariant *host_caps_node_info(void);
+typedef struct {
+    char model[32];          /* the machine, e.g. "x86_64" */
+    guint64 memory_kib;
+    guint cpus;
+    guint mhz;
+    guint nodes;
+    guint sockets;           /* per node */
+    guint cores;             /* per socket */
+    guint threads;           /* per core */
+} HostNodeInfo;
+
+void host_caps_node_info(HostNodeInfo *info);
 
 #endif

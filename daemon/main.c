@@ -21,6 +21,7 @@
 #include "console_relay.h"
 #include "daemon.h"
 #include "daemon_dbus.h"
+#include "daemon_events.h"
 #include "daemon_error.h"
 #include "daemon_resources.h"
 #include "domain_console.h"
@@ -35,11 +36,6 @@ typedef struct {
     GPtrArray *old_configs;   /* replaced by SIGHUP; readers may still hold them */
     GThread *autostart;
 } Vesseld;
-
-void daemon_touch(Daemon *daemon)
-{
-    daemon->last_activity = g_get_monotonic_time();
-}
 
 static gboolean take_lock(Daemon *d, GError **error)
 {
@@ -223,6 +219,7 @@ int main(int argc, char **argv)
     d->loop = g_main_loop_new(d->context, FALSE);
     d->domains = domain_list_new();
     d->networks = network_list_new();
+    d->events = daemon_events_new(d->context);
     d->idle_timeout = opt_timeout;
     daemon_touch(d);
 
@@ -277,6 +274,7 @@ out:
     }
     domain_list_free(d->domains);
     network_list_free(d->networks);
+    daemon_events_free(d->events);
     if (d->loop)
         g_main_loop_unref(d->loop);
     if (d->lock_fd >= 0)

@@ -35,8 +35,8 @@ gpointer obj_registry_find_name(ObjRegistry *reg, const char *name);
 gpointer obj_registry_find_path_node(ObjRegistry *reg, const char *node);
 typedef gpointer (*ObjRegistryFind)(ObjRegistry *reg, const char *key);
 /* Lock, find @key with @find (obj_registry_find_name/_uuid), unlock:
- * a "(o)" tuple with the object's path, or NULL if not found. */
-GVariant *obj_registry_lookup_path(ObjRegistry *reg, ObjRegistryFind find, const char *key);
+ * a copy of the object's path, or NULL if not found. */
+char *obj_registry_lookup_path(ObjRegistry *reg, ObjRegistryFind find, const char *key);
 /* Referenced objects sorted by name (free with g_ptr_array_unref). */
 GPtrArray *obj_registry_snapshot(ObjRegistry *reg);
 /* Takes over the reference @obj carries. */
