@@ -873,14 +873,6 @@ void domain_driver_get_state(Daemon *d, DomainObj *dom, DomainState *state, int 
     domain_list_unlock(d->domains);
 }
 
-/* Does @dom pass the group of @flags made of @a (set when @is) and @b? */
-static gboolean list_group_ok(guint flags, guint a, guint b, gboolean is)
-{
-    if (!(flags & (a | b)))
-        return TRUE;
-    return is ? (flags & a) != 0 : (flags & b) != 0;
-}
-
 GPtrArray *domain_driver_list_locked(Daemon *d, guint flags)
 {
     GPtrArray *snap = domain_list_snapshot(d->domains);
@@ -890,15 +882,15 @@ GPtrArray *domain_driver_list_locked(Daemon *d, guint flags)
     for (guint i = 0; i < snap->len; i++) {
         DomainObj *dom = snap->pdata[i];
         gboolean ok =
-            list_group_ok(flags, DOMAIN_LIST_ACTIVE, DOMAIN_LIST_INACTIVE,
+            obj_registry_flag_pair(flags, DOMAIN_LIST_ACTIVE, DOMAIN_LIST_INACTIVE,
                           domain_obj_is_active(dom)) &&
-            list_group_ok(flags, DOMAIN_LIST_PERSISTENT, DOMAIN_LIST_TRANSIENT,
+            obj_registry_flag_pair(flags, DOMAIN_LIST_PERSISTENT, DOMAIN_LIST_TRANSIENT,
                           dom->persistent) &&
-            list_group_ok(flags, DOMAIN_LIST_AUTOSTART, DOMAIN_LIST_NO_AUTOSTART,
+            obj_registry_flag_pair(flags, DOMAIN_LIST_AUTOSTART, DOMAIN_LIST_NO_AUTOSTART,
                           dom->autostart) &&
-            list_group_ok(flags, DOMAIN_LIST_MANAGEDSAVE, DOMAIN_LIST_NO_MANAGEDSAVE, FALSE) &&
-            list_group_ok(flags, DOMAIN_LIST_HAS_SNAPSHOT, DOMAIN_LIST_NO_SNAPSHOT, FALSE) &&
-            list_group_ok(flags, DOMAIN_LIST_HAS_CHECKPOINT, DOMAIN_LIST_NO_CHECKPOINT, FALSE);
+            obj_registry_flag_pair(flags, DOMAIN_LIST_MANAGEDSAVE, DOMAIN_LIST_NO_MANAGEDSAVE, FALSE) &&
+            obj_registry_flag_pair(flags, DOMAIN_LIST_HAS_SNAPSHOT, DOMAIN_LIST_NO_SNAPSHOT, FALSE) &&
+            obj_registry_flag_pair(flags, DOMAIN_LIST_HAS_CHECKPOINT, DOMAIN_LIST_NO_CHECKPOINT, FALSE);
         if (ok && (flags & state_flags)) {
             guint bit = dom->state == DOMAIN_STATE_RUNNING   ? DOMAIN_LIST_RUNNING
                         : dom->state == DOMAIN_STATE_PAUSED  ? DOMAIN_LIST_PAUSED

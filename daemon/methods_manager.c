@@ -22,13 +22,6 @@ static gboolean list_flags_ok(guint32 flags, GError **error)
     return TRUE;
 }
 
-static gboolean list_wants(guint32 flags, gboolean active)
-{
-    if (!(flags & (DOMAIN_LIST_ACTIVE | DOMAIN_LIST_INACTIVE)))
-        return TRUE;
-    return active ? (flags & DOMAIN_LIST_ACTIVE) != 0 : (flags & DOMAIN_LIST_INACTIVE) != 0;
-}
-
 static GVariant *m_list_domains(DaemonCall *call, GError **error)
 {
     guint32 flags;
@@ -149,12 +142,14 @@ static GVariant *m_list_networks(DaemonCall *call, GError **error)
     Daemon *d = call->daemon;
     GVariantBuilder b;
     g_variant_builder_init(&b, G_VARIANT_TYPE("a(ssbbbso)"));
+    /* the contract's 1 (active) and 2 (inactive) are libvirt's domain
+     * bits; libvirt's network flags have them the other way round */
+    guint nflags = ((flags & DOMAIN_LIST_ACTIVE) ? NETWORK_LIST_ACTIVE : 0) |
+                   ((flags & DOMAIN_LIST_INACTIVE) ? NETWORK_LIST_INACTIVE : 0);
     network_list_lock(d->networks);
-    g_autoptr(GPtrArray) snap = network_list_snapshot(d->networks);
-    for (guint i = 0; i < snap->len; i++) {
-        NetworkObj *net = snap->pdata[i];
-        if (!list_wants(flags, net->active))
-            continue;
+    g_autoptr(GPtrArray) nets = network_driver_list_locked(d, nflags);
+    for (guint i = 0; i < nets->len; i++) {
+        NetworkObj *net = nets->pdata[i];
         g_variant_builder_add(&b, "(ssbbbso)", net->def->name, net->def->uuid, net->active,
                               net->persistent, net->autostart,
                               net->live_bridge ? net->live_bridge

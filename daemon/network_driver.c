@@ -299,6 +299,24 @@ GPtrArray *network_driver_leases(Daemon *d, NetworkObj *net, const char *mac, GE
     return out;
 }
 
+GPtrArray *network_driver_list_locked(Daemon *d, guint flags)
+{
+    GPtrArray *snap = network_list_snapshot(d->networks);
+    GPtrArray *out = g_ptr_array_new_full(snap->len, (GDestroyNotify)network_obj_unref);
+    for (guint i = 0; i < snap->len; i++) {
+        NetworkObj *net = snap->pdata[i];
+        if (obj_registry_flag_pair(flags, NETWORK_LIST_ACTIVE, NETWORK_LIST_INACTIVE,
+                                   net->active) &&
+            obj_registry_flag_pair(flags, NETWORK_LIST_PERSISTENT, NETWORK_LIST_TRANSIENT,
+                                   net->persistent) &&
+            obj_registry_flag_pair(flags, NETWORK_LIST_AUTOSTART, NETWORK_LIST_NO_AUTOSTART,
+                                   net->autostart))
+            g_ptr_array_add(out, network_obj_ref(net));
+    }
+    g_ptr_array_unref(snap);
+    return out;
+}
+
 char *network_driver_get_xml(Daemon *d, NetworkObj *net, guint flags, GError **error)
 {
     if (flags & ~NETWORK_XML_INACTIVE) {

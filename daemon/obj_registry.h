@@ -43,6 +43,17 @@ GPtrArray *obj_registry_snapshot(ObjRegistry *reg);
 void obj_registry_insert(ObjRegistry *reg, const char *uuid, gpointer obj);
 void obj_registry_remove(ObjRegistry *reg, const char *uuid);
 
+/* One group of libvirt's list flags (ACTIVE/INACTIVE, PERSISTENT/
+ * TRANSIENT, ...): none of the two set lets every object through, else
+ * the one matching @value must be set. */
+static inline gboolean obj_registry_flag_pair(guint flags, guint when_true, guint when_false,
+                                              gboolean value)
+{
+    if (!(flags & (when_true | when_false)))
+        return TRUE;
+    return (flags & (value ? when_true : when_false)) != 0;
+}
+
 /* "@prefix/" + @uuid with '-' -> '_' (a valid D-Bus object path). */
 char *obj_registry_path_for_uuid(const char *prefix, const char *uuid);
 
