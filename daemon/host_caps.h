@@ -26,5 +26,12 @@ typedef struct {
 } HostNodeInfo;
 
 void host_caps_node_info(HostNodeInfo *info);
+/* Free memory in bytes (MemFree). */
+guint64 host_caps_free_memory(void);
+/* libvirt's domain capabilities XML for one (emulator, arch, machine,
+ * virt type); NULL or "" picks the default of each.  An arch, machine or
+ * type Vessel does not run is a DAEMON_ERROR_INVALID_ARG. */
+char *host_caps_domain_format(const DaemonConfig *cfg, const char *emulator, const char *arch,
+                              const char *machine, const char *virt_type, GError **error);
 
 #endif

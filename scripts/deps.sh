@@ -12,7 +12,15 @@ PKGS="
   iproute2 nftables dnsmasq-base
   tmux ca-certificates bc time
   libvirt0 acpica-tools python3 lz4 binutils
+  libtirpc-dev
+  libvirt-clients python3-libvirt virt-manager virt-viewer
+  xvfb dbus-daemon gir1.2-atspi-2.0 at-spi2-core
 "
+# libtirpc-dev: XDR for vesseld's libvirt transport (daemon/remote/).
+# libvirt-clients (virsh), python3-libvirt, virt-manager and virt-viewer
+# are the libvirt clients tests/remote drives vesseld with, under Xvfb
+# (virt-manager is read through AT-SPI).  --no-install-recommends keeps
+# libvirt-daemon(-system) out: no libvirtd is installed or started.
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (sudo $0)" >&2
   exit 1

@@ -1,0 +1,130 @@
+"""libvirt-client.py - a python3-libvirt program against vesseld's libvirt
+sockets, as people write them: list domains, start one, receive its
+lifecycle events (libvirt's default event loop), read its XML, and a
+read-only connection that reads and is refused writes.
+
+Usage: libvirt-client.py RW_URI RO_URI DOMAIN
+Prints "PASS what" / "FAIL what" lines (test-remote-python.sh turns them
+into TAP) and exits non-zero if anything failed."""
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+
+import libvirt
+
+rw_uri, ro_uri, name = sys.argv[1:4]
+failed = 0
+
+
+def check(ok, what):
+    global failed
+    print(("PASS " if ok else "FAIL ") + what, flush=True)
+    if not ok:
+        failed += 1
+
+
+def quiet(ctx, err):
+    """Errors are checked where they happen, not printed by libvirt."""
+
+
+libvirt.registerErrorHandler(quiet, None)
+def run_event_loop():
+    while True:
+        libvirt.virEventRunDefaultImpl()
+
+
+libvirt.virEventRegisterDefaultImpl()
+threading.Thread(target=run_event_loop, daemon=True).start()
+
+events = {"rw": [], "ro": []}
+lock = threading.Condition()
+
+
+def on_lifecycle(conn, dom, event, detail, which):
+    with lock:
+        events[which].append((dom.name(), event, detail))
+        lock.notify_all()
+
+
+def wait_event(which, event, detail, timeout=60):
+    deadline = time.time() + timeout
+    with lock:
+        while (name, event, detail) not in events[which]:
+            left = deadline - time.time()
+            if left <= 0:
+                return False
+            lock.wait(left)
+    return True
+
+
+conn = libvirt.open(rw_uri)
+check(conn is not None, "open the read-write socket")
+check(conn.getType() == "Vessel", "the hypervisor says it is Vessel")
+check(conn.getLibVersion() >= 9000000, "the protocol level is libvirt 9")
+names = [d.name() for d in conn.listAllDomains(0)]
+check(name in names, "listAllDomains lists %s (got %s)" % (name, names))
+check(name in conn.listDefinedDomains(), "listDefinedDomains has the shut-off domain")
+dom = conn.lookupByName(name)
+check(dom.isActive() == 0 and dom.isPersistent() == 1, "inactive and persistent")
+check(conn.lookupByUUIDString(dom.UUIDString()).name() == name, "lookup by UUID")
+
+ro = libvirt.openReadOnly(ro_uri)
+check(ro is not None, "open the read-only socket")
+cb_rw = conn.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                    on_lifecycle, "rw")
+cb_ro = ro.domainEventRegisterAny(ro.lookupByName(name), libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                  on_lifecycle, "ro")
+
+dom.create()
+check(dom.isActive() == 1 and dom.ID() > 0, "create() starts it (id %d)" % dom.ID())
+check(conn.lookupByID(dom.ID()).name() == name, "lookup by id")
+check(wait_event("rw", libvirt.VIR_DOMAIN_EVENT_STARTED, libvirt.VIR_DOMAIN_EVENT_STARTED_BOOTED),
+      "the read-write connection receives Started Booted")
+check(wait_event("ro", libvirt.VIR_DOMAIN_EVENT_STARTED, libvirt.VIR_DOMAIN_EVENT_STARTED_BOOTED),
+      "the read-only connection receives it too")
+check(dom.state() == [libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_RUNNING_BOOTED],
+      "state() is running (booted)")
+info = dom.info()
+check(info[0] == libvirt.VIR_DOMAIN_RUNNING and info[1] == 65536 and info[3] == 2,
+      "info() has state, memory and vcpus (%s)" % info)
+
+doc = ET.fromstring(dom.XMLDesc(0))
+check(doc.findtext("name") == name and doc.findtext("uuid") == dom.UUIDString(),
+      "XMLDesc names the domain and its UUID")
+inactive = ET.fromstring(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+check(inactive.findtext("name") == name, "XMLDesc(INACTIVE)")
+
+rodom = ro.lookupByName(name)
+check(rodom.isActive() == 1 and rodom.XMLDesc(0) == dom.XMLDesc(0), "the read-only side reads")
+for what, op in (("destroy", rodom.destroy), ("suspend", rodom.suspend),
+                 ("setAutostart", lambda: rodom.setAutostart(1))):
+    try:
+        op()
+        check(False, "read-only %s refused" % what)
+    except libvirt.libvirtError as e:
+        check(e.get_error_code() == libvirt.VIR_ERR_OPERATION_DENIED,
+              "read-only %s refused: %s" % (what, e.get_error_message()))
+check(dom.isActive() == 1, "still running after the refused writes")
+
+try:
+    conn.lookupByName("no-such-domain")
+    check(False, "an unknown name fails")
+except libvirt.libvirtError as e:
+    check(e.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN, "an unknown name is VIR_ERR_NO_DOMAIN")
+
+dom.suspend()
+check(wait_event("rw", libvirt.VIR_DOMAIN_EVENT_SUSPENDED, libvirt.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED),
+      "suspend() -> Suspended Paused")
+dom.resume()
+dom.destroy()
+check(wait_event("rw", libvirt.VIR_DOMAIN_EVENT_STOPPED, libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
+      "destroy() -> Stopped Destroyed")
+check(wait_event("ro", libvirt.VIR_DOMAIN_EVENT_STOPPED, libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
+      "... on the read-only connection too")
+conn.domainEventDeregisterAny(cb_rw)
+ro.domainEventDeregisterAny(cb_ro)
+check(dom.state()[0] == libvirt.VIR_DOMAIN_SHUTOFF, "shut off")
+ro.close()
+conn.close()
+sys.exit(1 if failed else 0)
