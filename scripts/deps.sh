@@ -12,9 +12,12 @@ PKGS="
   iproute2 nftables dnsmasq-base
   tmux ca-certificates bc time
   libvirt0 acpica-tools python3 lz4 binutils
+  libvncserver-dev libpng-dev zlib1g-dev console-setup-linux
+  gvncviewer vncsnapshot tesseract-ocr tesseract-ocr-eng xvfb xdotool
+  virt-viewer x11-apps netpbm
   libtirpc-dev
-  libvirt-clients python3-libvirt virt-manager virt-viewer
-  xvfb dbus-daemon gir1.2-atspi-2.0 at-spi2-core
+  libvirt-clients python3-libvirt virt-manager
+  gir1.2-atspi-2.0 at-spi2-core
 "
 # libtirpc-dev: XDR for vesseld's libvirt transport (daemon/remote/).
 # libvirt-clients (virsh), python3-libvirt, virt-manager and virt-viewer
