@@ -181,8 +181,8 @@ char *host_caps_domain_format(const DaemonConfig *cfg, const char *emulator, con
     }
     /* The devices a Vessel domain definition may hold (xml/README.md):
      * virtio disks, virtio network interfaces on bridges and networks,
-     * pty serial and virtio consoles, a virtio rng; direct kernel boot,
-     * no firmware loader, no host CPU models. */
+     * pty serial and virtio consoles, a virtio rng, a VGA with a VNC
+     * server; direct kernel boot, no firmware loader, no host CPU models. */
     return g_markup_printf_escaped(
         "<domainCapabilities>\n"
         "  <path>%s</path>\n"
@@ -208,8 +208,12 @@ char *host_caps_domain_format(const DaemonConfig *cfg, const char *emulator, con
         "      <enum name='bus'>\n        <value>virtio</value>\n      </enum>\n"
         "      <enum name='model'/>\n"
         "    </disk>\n"
-        "    <graphics supported='no'/>\n"
-        "    <video supported='no'/>\n"
+        "    <graphics supported='yes'>\n"
+        "      <enum name='type'>\n        <value>vnc</value>\n      </enum>\n"
+        "    </graphics>\n"
+        "    <video supported='yes'>\n"
+        "      <enum name='modelType'>\n        <value>vga</value>\n      </enum>\n"
+        "    </video>\n"
         "    <hostdev supported='no'/>\n"
         "    <rng supported='yes'>\n"
         "      <enum name='model'>\n        <value>virtio</value>\n      </enum>\n"

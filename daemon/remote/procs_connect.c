@@ -118,6 +118,7 @@ gboolean remote_connect_supports_feature(RemoteCall *call, void *args, void *ret
         remote_client_start_keepalive(call->client);
         yes = 1;
         break;
+    case REMOTE_FEATURE_FD_PASSING:       /* replies with fds: OpenGraphicsFD */
     case REMOTE_FEATURE_REMOTE_EVENT_CALLBACK:
     case REMOTE_FEATURE_REMOTE_CLOSE_CALLBACK:
         yes = 1;

@@ -8,9 +8,11 @@
 
 #include <string.h>
 
+#include "daemon_auth.h"
 #include "daemon_error.h"
 #include "domain_console.h"
 #include "domain_driver.h"
+#include "domain_graphics.h"
 #include "i18n.h"
 #include "remote_client.h"
 #include "remote_error.h"
@@ -23,9 +25,10 @@
 /* MANAGED_SAVE | SNAPSHOTS_METADATA | NVRAM | KEEP_NVRAM | CHECKPOINTS_METADATA |
  * TPM | KEEP_TPM: nothing of that kind exists for a Vessel domain */
 #define UNDEFINE_FLAGS 0x7fu
-/* SECURE | INACTIVE | UPDATE_CPU | MIGRATABLE; the XML holds no secrets,
- * no host CPU model, nothing host-specific to strip */
+/* SECURE | INACTIVE | UPDATE_CPU | MIGRATABLE; the XML holds no host CPU
+ * model, nothing host-specific to strip; SECURE adds the VNC password */
 #define XML_FLAGS 0xfu
+#define XML_SECURE 1u
 #define XML_INACTIVE 2u
 /* LIVE | CONFIG | MAXIMUM (GUEST needs an agent) */
 #define VCPU_FLAGS 7u
@@ -372,8 +375,21 @@ gboolean remote_domain_get_xml_desc(RemoteCall *call, void *args, void *ret, GEr
     RemoteDomainFlagsArgs *a = args;
     if (!remote_check_flags(a->flags, XML_FLAGS, error))
         return FALSE;
+    /* secrets only for who may change the domain (libvirt refuses SECURE
+     * on read-only connections the same way) */
+    if (a->flags & XML_SECURE) {
+        const DaemonPeer *peer = remote_client_peer(call->client);
+        if (peer->read_only) {
+            remote_error_set(error, VIR_ERR_OPERATION_DENIED,
+                             _("operation forbidden: virDomainGetXMLDesc with secure flag"));
+            return FALSE;
+        }
+        if (!daemon_auth_check_peer(call->daemon, peer, error))
+            return FALSE;
+    }
     DOMAIN_OR_FAIL(&a->dom);
-    guint flags = (a->flags & XML_INACTIVE) ? DOMAIN_XML_INACTIVE : 0;
+    guint flags = ((a->flags & XML_INACTIVE) ? DOMAIN_XML_INACTIVE : 0) |
+                  ((a->flags & XML_SECURE) ? DOMAIN_XML_SECURE : 0);
     char *xml = domain_driver_get_xml(call->daemon, dom, flags, error);
     ((RemoteStringMsg *)ret)->value = xml;
     return xml != NULL;
@@ -485,6 +501,41 @@ gboolean remote_domain_has_managed_save_image(RemoteCall *call, void *args, void
     return TRUE;
 }
 
+/* virDomainMetadataType: DESCRIPTION, TITLE, ELEMENT; AFFECT_LIVE/CONFIG */
+enum { METADATA_DESCRIPTION = 0, METADATA_TITLE = 1, METADATA_ELEMENT = 2 };
+#define METADATA_FLAGS 3u
+
+gboolean remote_domain_get_metadata(RemoteCall *call, void *args, void *ret, GError **error)
+{
+    RemoteMetadataArgs *a = args;
+    if (!remote_check_flags(a->flags, METADATA_FLAGS, error))
+        return FALSE;
+    if (a->type == METADATA_ELEMENT) {
+        remote_error_set(error, VIR_ERR_NO_SUPPORT,
+                         _("this function is not supported by the connection driver: "
+                           "virDomainGetMetadata of a <metadata> element"));
+        return FALSE;
+    }
+    if (a->type != METADATA_DESCRIPTION && a->type != METADATA_TITLE) {
+        remote_error_set(error, VIR_ERR_INVALID_ARG, _("unknown metadata type %d"), a->type);
+        return FALSE;
+    }
+    DOMAIN_OR_FAIL(&a->dom);
+    /* the inactive definition when asked for it (AFFECT_CONFIG) */
+    char *text;
+    domain_list_lock(call->daemon->domains);
+    const DomainDef *def = (a->flags & 2u) && dom->next_def ? dom->next_def : dom->def;
+    text = g_strdup(a->type == METADATA_TITLE ? def->title : def->description);
+    domain_list_unlock(call->daemon->domains);
+    if (!text) {
+        remote_error_set(error, VIR_ERR_NO_DOMAIN_METADATA,
+                         _("metadata not found: Requested metadata element is not present"));
+        return FALSE;
+    }
+    ((RemoteStringMsg *)ret)->value = text;
+    return TRUE;
+}
+
 /* ------------------------------------------------------------ console */
 
 gboolean remote_domain_open_console(RemoteCall *call, void *args, void *ret, GError **error)
@@ -503,4 +554,57 @@ gboolean remote_domain_open_console(RemoteCall *call, void *args, void *ret, GEr
     domain_list_unlock(call->daemon->domains);
     call->stream_fd = fd;
     return fd >= 0;
+}
+
+/* ------------------------------------------------------------ display */
+
+gboolean remote_domain_screenshot(RemoteCall *call, void *args, void *ret, GError **error)
+{
+    RemoteDomainUintFlagsArgs *a = args;
+    if (!remote_check_flags(a->flags, 0, error))
+        return FALSE;
+    if (a->value != 0) {
+        remote_error_set(error, VIR_ERR_INVALID_ARG, _("the domain has one screen (0), not %u"),
+                         a->value);
+        return FALSE;
+    }
+    if (!remote_client_stream_room(call->client, call->serial, error))
+        return FALSE;
+    DOMAIN_OR_FAIL(&a->dom);
+    GBytes *png = domain_graphics_screenshot(call->daemon, dom, error);
+    if (!png)
+        return FALSE;
+    RemoteOptStringMsg *r = ret;
+    r->value = g_new(char *, 1);
+    *r->value = g_strdup("image/png");
+    call->stream_bytes = png;
+    return TRUE;
+}
+
+gboolean remote_domain_send_key(RemoteCall *call, void *args, void *ret, GError **error)
+{
+    RemoteSendKeyArgs *a = args;
+    if (!remote_check_flags(a->flags, 0, error))
+        return FALSE;
+    DOMAIN_OR_FAIL(&a->dom);
+    return domain_graphics_send_key(call->daemon, dom, a->codeset, a->holdtime, a->keycodes,
+                                    a->n, error);
+}
+
+gboolean remote_domain_open_graphics_fd(RemoteCall *call, void *args, void *ret,
+                                        GError **error)
+{
+    RemoteDomainUintFlagsArgs *a = args;
+    /* VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH (1): the VNC password is checked
+     * by the VNC server either way */
+    if (!remote_check_flags(a->flags, 1, error))
+        return FALSE;
+    if (a->value != 0) {
+        remote_error_set(error, VIR_ERR_INVALID_ARG,
+                         _("the domain has one graphics device (0), not %u"), a->value);
+        return FALSE;
+    }
+    DOMAIN_OR_FAIL(&a->dom);
+    call->reply_fd = domain_graphics_open_fd(call->daemon, dom, error);
+    return call->reply_fd >= 0;
 }

@@ -25,6 +25,21 @@
 
 #define REMOTE_CLIENT_RX_CHUNK 65536u
 
+/* One item of the output queue: a whole packet, and maybe an fd to pass
+ * once the packet is written. */
+typedef struct {
+    GBytes *data;
+    int fd;                  /* -1: none */
+} RemoteOut;
+
+static void out_free(RemoteOut *o)
+{
+    g_bytes_unref(o->data);
+    if (o->fd >= 0)
+        close(o->fd);
+    g_free(o);
+}
+
 typedef struct {
     gint32 id;
     DaemonEventKind kind;
@@ -68,7 +83,7 @@ struct RemoteClient {
 
     /* any thread, under lock */
     GMutex lock;
-    GQueue out;              /* GBytes, whole packets */
+    GQueue out;              /* RemoteOut */
     gsize out_offset;        /* written of the head */
     gsize out_bytes;         /* queued and not written */
     GSource *flush_source;   /* an idle flush is scheduled */
@@ -134,7 +149,7 @@ void remote_client_unref(RemoteClient *c)
     if (!c || !g_atomic_int_dec_and_test(&c->ref))
         return;
     g_assert(c->closed || !c->server);
-    g_queue_clear_full(&c->out, (GDestroyNotify)g_bytes_unref);
+    g_queue_clear_full(&c->out, (GDestroyNotify)out_free);
     g_mutex_clear(&c->lock);
     g_array_unref(c->gids);
     g_array_unref(c->callbacks);
@@ -165,7 +180,7 @@ void remote_client_close(RemoteClient *c)
     g_mutex_lock(&c->lock);
     c->dead = TRUE;
     drop_source(&c->flush_source);
-    g_queue_clear_full(&c->out, (GDestroyNotify)g_bytes_unref);
+    g_queue_clear_full(&c->out, (GDestroyNotify)out_free);
     c->out_bytes = 0;
     g_mutex_unlock(&c->lock);
     g_hash_table_remove_all(c->streams);
@@ -203,17 +218,41 @@ GMainContext *remote_client_context(RemoteClient *c)
 
 static void update_reading(RemoteClient *c);
 
+/* Pass @fd with one byte of data (1 on success). */
+static ssize_t send_fd(int sock, int fd)
+{
+    char byte = 0;
+    struct iovec iov = { &byte, 1 };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof(ctl));
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                          .msg_controllen = sizeof(ctl.buf) };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    return sendmsg(sock, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
 /* Main loop: write what is queued until the socket would block. */
 static void flush(RemoteClient *c)
 {
     gboolean blocked = FALSE, failed = FALSE, empty;
     g_mutex_lock(&c->lock);
     while (!c->dead && !g_queue_is_empty(&c->out)) {
-        GBytes *head = g_queue_peek_head(&c->out);
+        RemoteOut *head = g_queue_peek_head(&c->out);
         gsize size;
-        const guint8 *data = g_bytes_get_data(head, &size);
-        ssize_t n = send(c->fd, data + c->out_offset, size - c->out_offset,
-                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        const guint8 *data = g_bytes_get_data(head->data, &size);
+        ssize_t n;
+        if (c->out_offset < size)
+            n = send(c->fd, data + c->out_offset, size - c->out_offset,
+                     MSG_NOSIGNAL | MSG_DONTWAIT);
+        else
+            n = send_fd(c->fd, head->fd);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -224,10 +263,15 @@ static void flush(RemoteClient *c)
             failed = TRUE;
             break;
         }
-        c->out_offset += (gsize)n;
-        c->out_bytes -= (gsize)n;
-        if (c->out_offset == size) {
-            g_bytes_unref(g_queue_pop_head(&c->out));
+        if (c->out_offset < size) {
+            c->out_offset += (gsize)n;
+            c->out_bytes -= (gsize)n;
+        } else {
+            close(head->fd);
+            head->fd = -1;
+        }
+        if (c->out_offset == size && head->fd < 0) {
+            out_free(g_queue_pop_head(&c->out));
             c->out_offset = 0;
         }
     }
@@ -290,20 +334,22 @@ static gboolean on_close_idle(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-void remote_client_send(RemoteClient *c, GBytes *pkt)
+void remote_client_send_fd(RemoteClient *c, GBytes *pkt, int fd)
 {
+    RemoteOut *o = g_new0(RemoteOut, 1);
+    *o = (RemoteOut){ pkt, fd };
     g_mutex_lock(&c->lock);
     if (c->dead) {
         g_mutex_unlock(&c->lock);
-        g_bytes_unref(pkt);
+        out_free(o);
         return;
     }
     c->out_bytes += g_bytes_get_size(pkt);
-    g_queue_push_tail(&c->out, pkt);
+    g_queue_push_tail(&c->out, o);
     if (c->out_bytes > REMOTE_CLIENT_OUT_MAX) {
         /* it stopped reading: drop its output now, close on the main loop */
         c->dead = TRUE;
-        g_queue_clear_full(&c->out, (GDestroyNotify)g_bytes_unref);
+        g_queue_clear_full(&c->out, (GDestroyNotify)out_free);
         c->out_bytes = 0;
         g_warning(_("libvirt client pid %d does not read what it is sent: closing it"),
                   (int)c->pid);
@@ -316,6 +362,11 @@ void remote_client_send(RemoteClient *c, GBytes *pkt)
         schedule_flush_locked(c);
     }
     g_mutex_unlock(&c->lock);
+}
+
+void remote_client_send(RemoteClient *c, GBytes *pkt)
+{
+    remote_client_send_fd(c, pkt, -1);
 }
 
 gsize remote_client_pending(RemoteClient *c)

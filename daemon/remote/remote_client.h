@@ -59,6 +59,9 @@ gboolean remote_client_is_closed(RemoteClient *c);
 
 /* Any thread: queue @pkt (a whole packet) for writing; takes it. */
 void remote_client_send(RemoteClient *c, GBytes *pkt);
+/* The same, then @fd (taken) passed with SCM_RIGHTS, as libvirt's
+ * clients read the fds of a REPLY_WITH_FDS: one byte each. */
+void remote_client_send_fd(RemoteClient *c, GBytes *pkt, int fd);
 /* Any thread: bytes queued and not yet written. */
 gsize remote_client_pending(RemoteClient *c);
 /* Any thread: the calls now running on the pool (dispatcher). */

@@ -71,8 +71,46 @@ void remote_dispatch_free_args(const RemoteProc *proc, void *args)
     g_free(args);
 }
 
+/* A stream to start on the main loop, where the client's streams live. */
+typedef struct {
+    RemoteClient *client;    /* referenced */
+    gint32 proc;
+    guint32 serial;
+    int fd;
+    GBytes *bytes;
+} StreamStart;
+
+static void stream_start_free(StreamStart *st)
+{
+    if (st->fd >= 0)
+        close(st->fd);
+    if (st->bytes)
+        g_bytes_unref(st->bytes);
+    remote_client_unref(st->client);
+    g_free(st);
+}
+
+static gboolean start_stream(gpointer data)
+{
+    StreamStart *st = data;
+    RemoteStream *s = NULL;
+    if (!remote_client_is_closed(st->client)) {
+        if (st->fd >= 0)
+            s = remote_stream_new(st->client, st->proc, st->serial, g_steal_fd(&st->fd));
+        else
+            s = remote_stream_new_bytes(st->client, st->proc, st->serial, st->bytes);
+    }
+    g_autoptr(GError) err = NULL;
+    if (s && !remote_client_add_stream(st->client, s, &err)) {
+        g_warning("%s", err->message);
+        remote_stream_free(s);
+    }
+    stream_start_free(st);
+    return G_SOURCE_REMOVE;
+}
+
 /* Run the handler and queue its reply.  Inline or on a pool thread. */
-static void run_call(RemoteJob *job)
+static void run_call(RemoteJob *job, gboolean on_main_loop)
 {
     RemoteClient *c = job->client;
     const RemoteProc *proc = job->call.proc;
@@ -83,12 +121,22 @@ static void run_call(RemoteJob *job)
         RemotePacketHeader h = job->header;
         h.type = REMOTE_PACKET_REPLY;
         h.status = REMOTE_STATUS_OK;
-        GBytes *pkt = remote_packet_encode(&h, proc->ret_filter, ret, &err);
-        if (pkt)
-            remote_client_send(c, pkt);
-        else
+        GBytes *pkt;
+        if (job->call.reply_fd >= 0) {
+            h.type = REMOTE_PACKET_REPLY_WITH_FDS;
+            pkt = remote_packet_encode_fds(&h, 1, proc->ret_filter, ret, &err);
+        } else {
+            pkt = remote_packet_encode(&h, proc->ret_filter, ret, &err);
+        }
+        if (pkt) {
+            remote_client_send_fd(c, pkt, job->call.reply_fd);
+            job->call.reply_fd = -1;
+        } else {
             ok = FALSE;
+        }
     }
+    if (job->call.reply_fd >= 0)
+        close(job->call.reply_fd);
     if (!ok)
         send_error(c, &job->header, REMOTE_PACKET_REPLY, err, proc->from);
     xdr_free(proc->ret_filter, ret);
@@ -96,16 +144,18 @@ static void run_call(RemoteJob *job)
     remote_dispatch_free_args(proc, g_steal_pointer(&job->args));
 
     /* a stream starts once the reply that opened it is queued */
-    int fd = job->call.stream_fd;
-    if (fd >= 0 && ok && !remote_client_is_closed(c)) {
-        RemoteStream *s = remote_stream_new(c, proc->number, job->header.serial, fd);
-        g_autoptr(GError) serr = NULL;
-        if (!remote_client_add_stream(c, s, &serr)) {
-            g_warning("%s", serr->message);
-            remote_stream_free(s);
-        }
-    } else if (fd >= 0) {
-        close(fd);
+    StreamStart *st = g_new0(StreamStart, 1);
+    *st = (StreamStart){ remote_client_ref(c), proc->number, job->header.serial,
+                         job->call.stream_fd, g_steal_pointer(&job->call.stream_bytes) };
+    if (!ok) {
+        stream_start_free(st);
+    } else if (st->fd < 0 && !st->bytes) {
+        stream_start_free(st);
+    } else if (on_main_loop) {
+        start_stream(st);
+    } else {
+        g_main_context_invoke_full(remote_client_context(c), G_PRIORITY_DEFAULT, start_stream,
+                                   st, NULL);
     }
 }
 
@@ -113,7 +163,7 @@ void remote_dispatch_run_job(gpointer data)
 {
     RemoteJob *job = data;
     daemon_touch(job->call.daemon);
-    run_call(job);
+    run_call(job, FALSE);
     remote_client_call_end(job->client);
     remote_client_unref(job->client);
     g_free(job);
@@ -169,7 +219,7 @@ static void dispatch_call(RemoteClient *c, const RemotePacketHeader *h, const gu
     *job = (RemoteJob){
         .client = remote_client_ref(c),
         .header = *h,
-        .call = { d, c, proc, h->serial, -1 },
+        .call = { d, c, proc, h->serial, -1, NULL, -1 },
         .args = args,
     };
     if (proc->flags & REMOTE_PROC_F_BLOCKING) {
@@ -177,7 +227,7 @@ static void dispatch_call(RemoteClient *c, const RemotePacketHeader *h, const gu
         remote_server_push_job(server, job);
         return;
     }
-    run_call(job);
+    run_call(job, TRUE);
     remote_client_unref(job->client);
     g_free(job);
 }

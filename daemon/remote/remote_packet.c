@@ -83,11 +83,12 @@ static gboolean encode_header(guint8 *buf, const RemotePacketHeader *h)
     return ok;
 }
 
-GBytes *remote_packet_encode(const RemotePacketHeader *h, xdrproc_t filter, const void *obj,
-                             GError **error)
+static GBytes *encode(const RemotePacketHeader *h, gboolean with_fds, guint32 nfds,
+                      xdrproc_t filter, const void *obj, GError **error)
 {
+    gsize prefix = REMOTE_PACKET_PAYLOAD_OFFSET + (with_fds ? 4 : 0);
     gsize payload = xdr_sizeof(filter, (void *)obj);
-    gsize total = REMOTE_PACKET_PAYLOAD_OFFSET + payload;
+    gsize total = prefix + payload;
     if (total > REMOTE_PACKET_OUT_MAX) {
         g_set_error(error, REMOTE_PACKET_ERROR, REMOTE_PACKET_ERROR_TOO_LARGE,
                     _("reply of %zu bytes is larger than the protocol allows (%u)"), total,
@@ -97,8 +98,10 @@ GBytes *remote_packet_encode(const RemotePacketHeader *h, xdrproc_t filter, cons
     guint8 *buf = g_malloc(total);
     put_length(buf, (guint32)total);
     gboolean ok = encode_header(buf, h);
+    if (with_fds)
+        put_length(buf + REMOTE_PACKET_PAYLOAD_OFFSET, nfds);   /* XDR unsigned int */
     XDR x;
-    xdrmem_create(&x, (char *)buf + REMOTE_PACKET_PAYLOAD_OFFSET, (u_int)payload, XDR_ENCODE);
+    xdrmem_create(&x, (char *)buf + prefix, (u_int)payload, XDR_ENCODE);
     ok = ok && filter(&x, (void *)obj);
     xdr_destroy(&x);
     if (!ok) {
@@ -108,6 +111,18 @@ GBytes *remote_packet_encode(const RemotePacketHeader *h, xdrproc_t filter, cons
         return NULL;
     }
     return g_bytes_new_take(buf, total);
+}
+
+GBytes *remote_packet_encode(const RemotePacketHeader *h, xdrproc_t filter, const void *obj,
+                             GError **error)
+{
+    return encode(h, FALSE, 0, filter, obj, error);
+}
+
+GBytes *remote_packet_encode_fds(const RemotePacketHeader *h, guint32 nfds, xdrproc_t filter,
+                                 const void *obj, GError **error)
+{
+    return encode(h, TRUE, nfds, filter, obj, error);
 }
 
 GBytes *remote_packet_encode_raw(const RemotePacketHeader *h, const void *data, gsize len)

@@ -76,6 +76,10 @@ gboolean remote_packet_payload_decode(const guint8 *pkt, gsize len, xdrproc_t fi
 /* A whole packet: length word, @h, @obj encoded with @filter. */
 GBytes *remote_packet_encode(const RemotePacketHeader *h, xdrproc_t filter, const void *obj,
                              GError **error);
+/* The same for a REPLY_WITH_FDS: the number of fds passed (@nfds, an XDR
+ * unsigned int) comes between the header and the payload. */
+GBytes *remote_packet_encode_fds(const RemotePacketHeader *h, guint32 nfds, xdrproc_t filter,
+                                 const void *obj, GError **error);
 /* A whole packet whose payload is @len raw bytes (stream data). */
 GBytes *remote_packet_encode_raw(const RemotePacketHeader *h, const void *data, gsize len);
 

@@ -11,6 +11,7 @@
 #define DOM SHAPE(RemoteDomainMsg, remote_xdr_domain_msg)
 #define DOM_FLAGS SHAPE(RemoteDomainFlagsArgs, remote_xdr_domain_flags_args)
 #define DOM_INT SHAPE(RemoteDomainIntArgs, remote_xdr_domain_int_args)
+#define DOM_UINT_FLAGS SHAPE(RemoteDomainUintFlagsArgs, remote_xdr_domain_uint_flags_args)
 #define NET SHAPE(RemoteNetworkMsg, remote_xdr_network_msg)
 #define NET_FLAGS SHAPE(RemoteNetworkFlagsArgs, remote_xdr_network_flags_args)
 #define NET_INT SHAPE(RemoteNetworkIntArgs, remote_xdr_network_int_args)
@@ -151,9 +152,12 @@ static const RemoteProc procs[] = {
       remote_domain_open_console, W, D),
     P(DOMAIN_IS_UPDATED, "virDomainIsUpdated", DOM, INT, remote_domain_is_updated, 0, D),
     UNSUPPORTED(CONNECT_GET_SYSINFO, "virConnectGetSysinfo"),
-    UNSUPPORTED(DOMAIN_SCREENSHOT, "virDomainScreenshot"),
+    P(DOMAIN_SCREENSHOT, "virDomainScreenshot", DOM_UINT_FLAGS, OPT_STRING,
+      remote_domain_screenshot, W | B, D),
     P(DOMAIN_GET_STATE, "virDomainGetState", DOM_FLAGS,
       SHAPE(RemoteStateRet, remote_xdr_state_ret), remote_domain_get_state, 0, D),
+    P(DOMAIN_SEND_KEY, "virDomainSendKey", SHAPE(RemoteSendKeyArgs, remote_xdr_send_key_args),
+      NONE, remote_domain_send_key, W | B, D),
     P(DOMAIN_UNDEFINE_FLAGS, "virDomainUndefineFlags", DOM_FLAGS, NONE,
       remote_domain_undefine_flags, W | B, D),
     P(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags", DOM_FLAGS, NONE,
@@ -161,7 +165,9 @@ static const RemoteProc procs[] = {
     P(DOMAIN_RESET, "virDomainReset", DOM_FLAGS, NONE, remote_domain_reboot, W | B, D),
     P(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags", DOM_FLAGS, NONE,
       remote_domain_shutdown_flags, W | B, D),
-    UNSUPPORTED(DOMAIN_GET_METADATA, "virDomainGetMetadata"),
+    P(DOMAIN_GET_METADATA, "virDomainGetMetadata",
+      SHAPE(RemoteMetadataArgs, remote_xdr_metadata_args), STRING, remote_domain_get_metadata, 0,
+      D),
     P(CONNECT_LIST_ALL_DOMAINS, "virConnectListAllDomains", LIST_ALL,
       SHAPE(RemoteDomainListRet, remote_xdr_domain_list_ret), remote_connect_list_all_domains,
       0, C),
@@ -189,7 +195,8 @@ static const RemoteProc procs[] = {
     P(CONNECT_GET_DOMAIN_CAPABILITIES, "virConnectGetDomainCapabilities",
       SHAPE(RemoteDomainCapsArgs, remote_xdr_domain_caps_args), STRING,
       remote_connect_get_domain_capabilities, B, C),
-    UNSUPPORTED(DOMAIN_OPEN_GRAPHICS_FD, "virDomainOpenGraphicsFD"),
+    P(DOMAIN_OPEN_GRAPHICS_FD, "virDomainOpenGraphicsFD", DOM_UINT_FLAGS, NONE,
+      remote_domain_open_graphics_fd, W | B, D),
     UNSUPPORTED(CONNECT_GET_ALL_DOMAIN_STATS, "virConnectGetAllDomainStats"),
     P(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags", STRING_FLAGS, DOM,
       remote_domain_define_xml_flags, W | B, D),

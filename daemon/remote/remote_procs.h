@@ -38,8 +38,10 @@ typedef struct {
     RemoteClient *client;
     const RemoteProc *proc;
     guint32 serial;
-    int stream_fd;           /* a handler opening a stream sets it; the
-                              * dispatcher starts the stream after the reply */
+    /* set by a handler; the dispatcher acts on them with the reply: */
+    int stream_fd;           /* relay this fd as the call's stream */
+    GBytes *stream_bytes;    /* send these as the call's stream, then EOF */
+    int reply_fd;            /* pass this fd with the reply (REPLY_WITH_FDS) */
 } RemoteCall;
 
 typedef gboolean (*RemoteProcFunc)(RemoteCall *call, void *args, void *ret, GError **error);
@@ -133,6 +135,11 @@ gboolean remote_domain_is_updated(RemoteCall *call, void *args, void *ret, GErro
 gboolean remote_domain_has_managed_save_image(RemoteCall *call, void *args, void *ret,
                                               GError **error);
 gboolean remote_domain_open_console(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_domain_get_metadata(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_domain_screenshot(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_domain_send_key(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_domain_open_graphics_fd(RemoteCall *call, void *args, void *ret,
+                                        GError **error);
 
 /* procs_network.c */
 gboolean remote_connect_list_all_networks(RemoteCall *call, void *args, void *ret,

@@ -183,6 +183,27 @@ bool_t remote_xdr_state_ret(XDR *xdrs, RemoteStateRet *r)
     return xdr_int(xdrs, &r->state) && xdr_int(xdrs, &r->reason);
 }
 
+bool_t remote_xdr_domain_uint_flags_args(XDR *xdrs, RemoteDomainUintFlagsArgs *a)
+{
+    return remote_xdr_domain_ref(xdrs, &a->dom) && xdr_u_int(xdrs, &a->value) &&
+           xdr_u_int(xdrs, &a->flags);
+}
+
+bool_t remote_xdr_metadata_args(XDR *xdrs, RemoteMetadataArgs *a)
+{
+    return remote_xdr_domain_ref(xdrs, &a->dom) && xdr_int(xdrs, &a->type) &&
+           xdr_opt_string(xdrs, &a->uri) && xdr_u_int(xdrs, &a->flags);
+}
+
+bool_t remote_xdr_send_key_args(XDR *xdrs, RemoteSendKeyArgs *a)
+{
+    return remote_xdr_domain_ref(xdrs, &a->dom) && xdr_u_int(xdrs, &a->codeset) &&
+           xdr_u_int(xdrs, &a->holdtime) &&
+           xdr_array(xdrs, (char **)&a->keycodes, &a->n, REMOTE_DOMAIN_SEND_KEY_MAX,
+                     sizeof(guint32), (xdrproc_t)xdr_u_int) &&
+           xdr_u_int(xdrs, &a->flags);
+}
+
 bool_t remote_xdr_domain_info_ret(XDR *xdrs, RemoteDomainInfoRet *r)
 {
     /* unsigned char and unsigned short are 4-byte units in XDR */

@@ -31,11 +31,13 @@ enum { KEEPALIVE_PROC_PING = 1, KEEPALIVE_PROC_PONG = 2 };
 #define REMOTE_AUTH_TYPE_LIST_MAX 20u
 #define REMOTE_NETWORK_DHCP_LEASES_MAX 65536u
 #define REMOTE_UUID_BUFLEN 16
+#define REMOTE_DOMAIN_SEND_KEY_MAX 16u
 
 enum { REMOTE_AUTH_NONE = 0 };
 
 /* virDrvFeature (libvirt_internal.h): what CONNECT_SUPPORTS_FEATURE asks. */
 enum {
+    REMOTE_FEATURE_FD_PASSING = 8,
     REMOTE_FEATURE_TYPED_PARAM_STRING = 9,
     REMOTE_FEATURE_PROGRAM_KEEPALIVE = 10,
     REMOTE_FEATURE_REMOTE_EVENT_CALLBACK = 14,
@@ -116,6 +118,7 @@ typedef enum {
     REMOTE_PROC_CONNECT_GET_SYSINFO = 203,
     REMOTE_PROC_DOMAIN_SCREENSHOT = 211,
     REMOTE_PROC_DOMAIN_GET_STATE = 212,
+    REMOTE_PROC_DOMAIN_SEND_KEY = 226,
     REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS = 231,
     REMOTE_PROC_DOMAIN_DESTROY_FLAGS = 234,
     REMOTE_PROC_DOMAIN_RESET = 245,
@@ -161,6 +164,7 @@ enum {
     VIR_ERR_NO_NETWORK = 43,
     VIR_ERR_OPERATION_INVALID = 55,
     VIR_ERR_OPERATION_TIMEOUT = 68,
+    VIR_ERR_NO_DOMAIN_METADATA = 80,
     VIR_ERR_ACCESS_DENIED = 88,
 };
 /* virErrorDomain values. */
@@ -237,6 +241,18 @@ typedef struct { RemoteDomainRef dom; gint32 value; } RemoteDomainIntArgs;  /* s
 typedef struct { RemoteDomainRef dom; char **dev_name; guint32 flags; } RemoteOpenConsoleArgs;
 typedef struct { guint n; RemoteDomainRef *doms; guint32 ret; } RemoteDomainListRet;
 typedef struct { gint32 state, reason; } RemoteStateRet;
+/* domain_get_metadata_args */
+typedef struct { RemoteDomainRef dom; gint32 type; char **uri; guint32 flags; } RemoteMetadataArgs;
+/* domain_screenshot_args, domain_open_graphics(_fd)_args: dom + 2 uints */
+typedef struct { RemoteDomainRef dom; guint32 value; guint32 flags; } RemoteDomainUintFlagsArgs;
+typedef struct {
+    RemoteDomainRef dom;
+    guint32 codeset;
+    guint32 holdtime;
+    guint n;
+    guint32 *keycodes;
+    guint32 flags;
+} RemoteSendKeyArgs;
 
 typedef struct {
     guint32 state;           /* unsigned char */
@@ -318,6 +334,9 @@ bool_t remote_xdr_domain_int_args(XDR *xdrs, RemoteDomainIntArgs *a);
 bool_t remote_xdr_open_console_args(XDR *xdrs, RemoteOpenConsoleArgs *a);
 bool_t remote_xdr_domain_list_ret(XDR *xdrs, RemoteDomainListRet *r);
 bool_t remote_xdr_state_ret(XDR *xdrs, RemoteStateRet *r);
+bool_t remote_xdr_domain_uint_flags_args(XDR *xdrs, RemoteDomainUintFlagsArgs *a);
+bool_t remote_xdr_send_key_args(XDR *xdrs, RemoteSendKeyArgs *a);
+bool_t remote_xdr_metadata_args(XDR *xdrs, RemoteMetadataArgs *a);
 bool_t remote_xdr_domain_info_ret(XDR *xdrs, RemoteDomainInfoRet *r);
 bool_t remote_xdr_network_msg(XDR *xdrs, RemoteNetworkMsg *m);
 bool_t remote_xdr_network_flags_args(XDR *xdrs, RemoteNetworkFlagsArgs *a);

@@ -59,7 +59,9 @@ static void end_output(RemoteStream *s, const char *error_msg)
         return;
     s->eof_sent = TRUE;
     if (!error_msg) {
-        send_packet(s, REMOTE_STATUS_OK, NULL, 0);
+        /* end of file is an empty CONTINUE; an empty OK only confirms the
+         * client's finish (libvirt's virNetServerProgramSendStreamData) */
+        send_packet(s, REMOTE_STATUS_CONTINUE, NULL, 0);
         return;
     }
     g_autoptr(GError) err = NULL;
@@ -89,6 +91,19 @@ RemoteStream *remote_stream_new(RemoteClient *c, gint32 proc, guint32 serial, in
     *s = (RemoteStream){ c, proc, serial, fd, NULL, NULL, g_byte_array_new(), FALSE };
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);
     watch_input(s);
+    return s;
+}
+
+RemoteStream *remote_stream_new_bytes(RemoteClient *c, gint32 proc, guint32 serial,
+                                      GBytes *bytes)
+{
+    RemoteStream *s = g_new0(RemoteStream, 1);
+    *s = (RemoteStream){ c, proc, serial, -1, NULL, NULL, g_byte_array_new(), FALSE };
+    gsize len;
+    const guint8 *data = g_bytes_get_data(bytes, &len);
+    for (gsize off = 0; off < len; off += REMOTE_STREAM_CHUNK_MAX)
+        send_packet(s, REMOTE_STATUS_CONTINUE, data + off, MIN(len - off, REMOTE_STREAM_CHUNK_MAX));
+    end_output(s, NULL);
     return s;
 }
 

@@ -2,8 +2,8 @@
  *
  * DOMAIN_OPEN_CONSOLE answers OK, then the call's serial names a stream:
  * both sides send STREAM packets with that serial.  From the daemon:
- * CONTINUE with the guest's output, OK with no data at end of file (the
- * domain stopped), ERROR with a remote_error.  From the client: CONTINUE
+ * CONTINUE with the guest's output, CONTINUE with no data at end of file
+ * (the domain stopped), ERROR with a remote_error.  From the client: CONTINUE
  * with input for the guest, OK to finish, ERROR to abort; both are
  * confirmed with an empty OK, and then the stream is gone.  Output is
  * read from the console relay's fd only while the client's queue has
@@ -23,6 +23,10 @@
 /* Main loop, after the reply to the opening call is queued: relay @fd
  * (taken) as stream @serial of procedure @proc. */
 RemoteStream *remote_stream_new(RemoteClient *c, gint32 proc, guint32 serial, int fd);
+/* Main loop: send @bytes as stream @serial, then end of file (a
+ * screenshot); the stream waits for the client to finish it. */
+RemoteStream *remote_stream_new_bytes(RemoteClient *c, gint32 proc, guint32 serial,
+                                      GBytes *bytes);
 void remote_stream_free(RemoteStream *s);
 guint32 remote_stream_serial(RemoteStream *s);
 

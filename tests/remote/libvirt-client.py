@@ -113,6 +113,32 @@ try:
 except libvirt.libvirtError as e:
     check(e.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN, "an unknown name is VIR_ERR_NO_DOMAIN")
 
+# the serial console as a stream: what is sent comes back (the guest
+# echoes), and the stream ends when the domain stops
+console = conn.newStream(libvirt.VIR_STREAM_NONBLOCK)
+dom.openConsole(None, console, 0)
+console.send(b"through-the-stream\n")
+
+
+def read_console(until, timeout=30):
+    """Console output until @until shows (or end of file); (bytes, eof)."""
+    got, deadline = b"", time.time() + timeout
+    while time.time() < deadline:
+        r = console.recv(4096)
+        if r == -2:
+            time.sleep(0.05)
+            continue
+        if not r:
+            return got, True
+        got += r
+        if until and until in got:
+            return got, False
+    return got, False
+
+
+echo, _ = read_console(b"through-the-stream")
+check(b"through-the-stream" in echo, "openConsole: the guest echoes what the stream sends")
+
 dom.suspend()
 check(wait_event("rw", libvirt.VIR_DOMAIN_EVENT_SUSPENDED, libvirt.VIR_DOMAIN_EVENT_SUSPENDED_PAUSED),
       "suspend() -> Suspended Paused")
@@ -122,6 +148,9 @@ check(wait_event("rw", libvirt.VIR_DOMAIN_EVENT_STOPPED, libvirt.VIR_DOMAIN_EVEN
       "destroy() -> Stopped Destroyed")
 check(wait_event("ro", libvirt.VIR_DOMAIN_EVENT_STOPPED, libvirt.VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
       "... on the read-only connection too")
+_, eof = read_console(None)
+check(eof, "the console stream ends when the domain stops")
+console.finish()
 conn.domainEventDeregisterAny(cb_rw)
 ro.domainEventDeregisterAny(cb_ro)
 check(dom.state()[0] == libvirt.VIR_DOMAIN_SHUTOFF, "shut off")

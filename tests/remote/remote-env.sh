@@ -6,7 +6,7 @@
 #   $RURI  qemu+unix:///system?socket=$T/run/libvirt-sock-ro   (read-only)
 #   lv URI ARGS...  run virsh (sets $out $err $rc like v)
 #   PY     Debian's python3 (python3-libvirt lives there, not in a pyenv)
-command -v virsh >/dev/null 2>&1 || tap_skip_all "virsh not installed (Debian package libvirt-clients)"
+command -v virsh >/dev/null 2>&1 || tap_unavailable "virsh not installed (Debian package libvirt-clients)"
 . "$top_srcdir/tests/shell/vsh-env.sh"
 
 LSOCK="$T/run/libvirt-sock"

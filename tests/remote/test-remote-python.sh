@@ -5,7 +5,7 @@
 # XML, and is refused writes on the read-only one.
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/remote/remote-env.sh"
-$PY -c 'import libvirt' 2>/dev/null || tap_skip_all "python3-libvirt not installed"
+$PY -c 'import libvirt' 2>/dev/null || tap_unavailable "python3-libvirt not installed"
 
 domxml py1 > "$T/py1.xml"
 v define "$T/py1.xml"

@@ -22,7 +22,11 @@ cat > "$T/n1.xml" <<EOF
 EOF
 
 tap_plan 53
-tap_skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $1"; }
+# a part that cannot run here: skipped, but a failure under CI
+tap_skip() {
+    if tap_in_ci; then tap_ok 1 "$1 (required under CI)"; return; fi
+    _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $1"
+}
 
 # same_as DESC VSH-ARGS...: virsh's $out equals vsh's output for VSH-ARGS
 same_as() {

@@ -7,11 +7,11 @@
 # virt-manager's own log (the libvirt APIs it tried, the ones answered
 # "unsupported") is copied into the test log too.
 . "$top_srcdir/tests/lib/tap.sh"
-command -v virt-manager >/dev/null 2>&1 || tap_skip_all "virt-manager not installed"
-command -v Xvfb >/dev/null 2>&1 || tap_skip_all "Xvfb not installed (Debian package xvfb)"
-command -v dbus-run-session >/dev/null 2>&1 || tap_skip_all "dbus-run-session not installed"
+command -v virt-manager >/dev/null 2>&1 || tap_unavailable "virt-manager not installed"
+command -v Xvfb >/dev/null 2>&1 || tap_unavailable "Xvfb not installed (Debian package xvfb)"
+command -v dbus-run-session >/dev/null 2>&1 || tap_unavailable "dbus-run-session not installed"
 /usr/bin/python3 -c 'import gi; gi.require_version("Atspi", "2.0")' 2>/dev/null ||
-    tap_skip_all "AT-SPI introspection not installed (Debian package gir1.2-atspi-2.0)"
+    tap_unavailable "AT-SPI introspection not installed (Debian package gir1.2-atspi-2.0)"
 . "$top_srcdir/tests/remote/remote-env.sh"
 
 tap_plan 3
@@ -27,10 +27,10 @@ d=90
 while [ -e "/tmp/.X11-unix/X$d" ] || [ -e "/tmp/.X$d-lock" ]; do d=$((d + 1)); done
 Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp > "$T/xvfb.log" 2>&1 &
 XPID=$!
-CLEANUP_EXTRA="kill $XPID 2>/dev/null"
+CLEANUP_EXTRA="kill $XPID 2>/dev/null; wait $XPID 2>/dev/null"
 wait_until 30 test -e "/tmp/.X11-unix/X$d" || tap_bail "Xvfb did not start"
 
-shot="$PWD/test-remote-virt-manager.png"
+shot="${VESSEL_TEST_ARTIFACTS:-$PWD}/test-remote-virt-manager.png"
 rm -f "$shot"
 cat > "$T/session.sh" <<EOS
 virt-manager --no-fork --debug --connect '$LURI' > '$T/virt-manager.log' 2>&1 &
