@@ -69,6 +69,7 @@ typedef struct {
 extern const DaemonInterfaceImpl daemon_manager_impl;
 extern const DaemonInterfaceImpl daemon_domain_impl;
 extern const DaemonInterfaceImpl daemon_network_impl;
+extern const DaemonInterfaceImpl daemon_pool_impl;
 
 #define DAEMON_MANAGER_PATH "/org/vessel/Vessel1"
 #define DAEMON_BUS_NAME "org.vessel.Vessel1"

@@ -154,3 +154,22 @@ void daemon_events_queue_network(DaemonEvents *q, const NetworkObj *net, int eve
     };
     queue_event(q, ev);
 }
+
+void daemon_events_queue_pool(DaemonEvents *q, const StoragePoolObj *pool, int event,
+                              int detail)
+{
+    DaemonEvent *ev = g_new0(DaemonEvent, 1);
+    *ev = (DaemonEvent){
+        .kind = DAEMON_EVENT_POOL,
+        .event = event,
+        .detail = detail,
+        .name = g_strdup(pool->def->name),
+        .uuid = g_strdup(pool->def->uuid),
+        .path = g_strdup(pool->path),
+        .id = -1,
+        .active = pool->active,
+        .persistent = pool->persistent,
+        .autostart = pool->autostart,
+    };
+    queue_event(q, ev);
+}

@@ -7,7 +7,7 @@
  * change) is copied into a DaemonEvent, so delivery needs no lock.  The
  * main loop delivers queued events in the order they were queued, to
  * every subscriber, one after the other.  The D-Bus layer turns them into
- * DomainEvent/NetworkEvent and PropertiesChanged signals, daemon/remote/
+ * DomainEvent/NetworkEvent/StoragePoolEvent and PropertiesChanged signals, daemon/remote/
  * into libvirt event messages. */
 #ifndef VESSEL_DAEMON_EVENTS_H
 #define VESSEL_DAEMON_EVENTS_H
@@ -16,16 +16,18 @@
 
 #include "domain_obj.h"
 #include "network_obj.h"
+#include "pool_obj.h"
 
 typedef enum {
     DAEMON_EVENT_DOMAIN,
     DAEMON_EVENT_NETWORK,
+    DAEMON_EVENT_POOL,
     DAEMON_EVENT_KIND_LAST
 } DaemonEventKind;
 
 typedef struct {
     DaemonEventKind kind;
-    int event;               /* DomainEventType / NetworkEventType */
+    int event;               /* DomainEventType / NetworkEventType / PoolEventType */
     int detail;
     char *name;
     char *uuid;              /* 36 characters */
@@ -56,6 +58,8 @@ void daemon_events_unsubscribe(DaemonEvents *q, guint id);
 void daemon_events_queue_domain(DaemonEvents *q, const DomainObj *dom, int event, int detail);
 void daemon_events_queue_network(DaemonEvents *q, const NetworkObj *net, int event,
                                  int detail);
+void daemon_events_queue_pool(DaemonEvents *q, const StoragePoolObj *pool, int event,
+                              int detail);
 
 /* Main loop: deliver what is queued now. */
 void daemon_events_flush(DaemonEvents *q);
