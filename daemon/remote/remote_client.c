@@ -216,7 +216,6 @@ GMainContext *remote_client_context(RemoteClient *c)
 
 /* ------------------------------------------------------------ output */
 
-static void update_reading(RemoteClient *c);
 
 /* Pass @fd with one byte of data (1 on success). */
 static ssize_t send_fd(int sock, int fd)
@@ -294,7 +293,7 @@ static void flush(RemoteClient *c)
         remote_client_close(c);
         return;
     }
-    update_reading(c);
+    remote_client_update_reading(c);
     /* streams paused for a full queue may go on */
     if (remote_client_pending(c) < REMOTE_CLIENT_OUT_HIGH) {
         GHashTableIter it;
@@ -395,14 +394,28 @@ void remote_client_call_end(RemoteClient *c)
 
 /* ------------------------------------------------------------ input */
 
-/* Main loop: read while there is room for more calls and output. */
-static void update_reading(RemoteClient *c)
+/* A stream whose fd is behind with the client's input. */
+static gboolean streams_full(RemoteClient *c)
+{
+    GHashTableIter it;
+    gpointer s;
+    g_hash_table_iter_init(&it, c->streams);
+    while (g_hash_table_iter_next(&it, NULL, &s))
+        if (remote_stream_input_full(s))
+            return TRUE;
+    return FALSE;
+}
+
+/* Main loop: read while there is room for more calls and output, and
+ * every stream's fd keeps up with its input. */
+void remote_client_update_reading(RemoteClient *c)
 {
     if (c->closed || c->close_after_flush)
         return;
     g_mutex_lock(&c->lock);
     gboolean room = c->calls < REMOTE_CLIENT_MAX_CALLS && c->out_bytes < REMOTE_CLIENT_OUT_HIGH;
     g_mutex_unlock(&c->lock);
+    room = room && !streams_full(c);
     if (room && !c->in_source) {
         c->in_source = g_unix_fd_source_new(c->fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
         g_source_set_callback(c->in_source, G_SOURCE_FUNC(on_readable), c, NULL);
@@ -492,10 +505,10 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
     g_autoptr(RemoteClient) hold = remote_client_ref(c);
     /* a few packets per wakeup, so one busy client cannot starve others */
     for (int i = 0; i < 16 && c->in_source && read_packet(c); i++)
-        update_reading(c);
+        remote_client_update_reading(c);
     if (c->closed)
         return G_SOURCE_REMOVE;
-    update_reading(c);
+    remote_client_update_reading(c);
     return G_SOURCE_CONTINUE;
 }
 
@@ -612,9 +625,11 @@ static GBytes *encode_event(const RemoteCallback *cb, const DaemonEvent *ev)
         h.proc = REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE;
         pkt = remote_packet_encode(&h, (xdrproc_t)remote_xdr_domain_lifecycle_msg, &m, &err);
     } else {
+        /* networks and storage pools: the same message layout */
         RemoteNetworkLifecycleMsg m = { cb->id, { ev->name, { 0 } }, ev->event, ev->detail };
         memcpy(m.net.uuid, uuid, sizeof(uuid));
-        h.proc = REMOTE_PROC_NETWORK_EVENT_LIFECYCLE;
+        h.proc = ev->kind == DAEMON_EVENT_POOL ? REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE
+                                               : REMOTE_PROC_NETWORK_EVENT_LIFECYCLE;
         pkt = remote_packet_encode(&h, (xdrproc_t)remote_xdr_network_lifecycle_msg, &m, &err);
     }
     if (!pkt)
@@ -669,4 +684,5 @@ RemoteStream *remote_client_find_stream(RemoteClient *c, guint32 serial)
 void remote_client_remove_stream(RemoteClient *c, guint32 serial)
 {
     g_hash_table_remove(c->streams, GUINT_TO_POINTER(serial));
+    remote_client_update_reading(c);
 }

@@ -64,6 +64,9 @@ void remote_client_send(RemoteClient *c, GBytes *pkt);
 void remote_client_send_fd(RemoteClient *c, GBytes *pkt, int fd);
 /* Any thread: bytes queued and not yet written. */
 gsize remote_client_pending(RemoteClient *c);
+/* Main loop: check again whether to read the socket (a stream's fd
+ * caught up with its input, remote_stream.h). */
+void remote_client_update_reading(RemoteClient *c);
 /* Any thread: the calls now running on the pool (dispatcher). */
 void remote_client_call_begin(RemoteClient *c);
 void remote_client_call_end(RemoteClient *c);
@@ -82,7 +85,7 @@ const char *remote_client_uri(RemoteClient *c);
 /* The client asked for keepalive: ping it when it goes quiet. */
 void remote_client_start_keepalive(RemoteClient *c);
 
-/* Event callbacks (main loop).  @kind DAEMON_EVENT_DOMAIN/_NETWORK,
+/* Event callbacks (main loop).  @kind DAEMON_EVENT_DOMAIN/_NETWORK/_POOL,
  * @uuid NULL for every object.  Returns the callback id, or -1 with
  * @error when the client has too many. */
 gint32 remote_client_add_callback(RemoteClient *c, DaemonEventKind kind, int event_id,

@@ -71,13 +71,18 @@ void remote_dispatch_free_args(const RemoteProc *proc, void *args)
     g_free(args);
 }
 
-/* A stream to start on the main loop, where the client's streams live. */
+/* A stream to start on the main loop, where the client's streams live,
+ * with the reply that opens it: queued there, in the same main-loop turn
+ * as the stream is registered, so the client's first stream packet (it
+ * sends as soon as it has the reply: vol-upload) always finds it. */
 typedef struct {
     RemoteClient *client;    /* referenced */
     gint32 proc;
     guint32 serial;
     int fd;
+    gboolean upload;
     GBytes *bytes;
+    GBytes *reply;
 } StreamStart;
 
 static void stream_start_free(StreamStart *st)
@@ -86,6 +91,8 @@ static void stream_start_free(StreamStart *st)
         close(st->fd);
     if (st->bytes)
         g_bytes_unref(st->bytes);
+    if (st->reply)
+        g_bytes_unref(st->reply);
     remote_client_unref(st->client);
     g_free(st);
 }
@@ -94,8 +101,11 @@ static gboolean start_stream(gpointer data)
 {
     StreamStart *st = data;
     RemoteStream *s = NULL;
+    remote_client_send(st->client, g_steal_pointer(&st->reply));
     if (!remote_client_is_closed(st->client)) {
-        if (st->fd >= 0)
+        if (st->fd >= 0 && st->upload)
+            s = remote_stream_new_upload(st->client, st->proc, st->serial, g_steal_fd(&st->fd));
+        else if (st->fd >= 0)
             s = remote_stream_new(st->client, st->proc, st->serial, g_steal_fd(&st->fd));
         else
             s = remote_stream_new_bytes(st->client, st->proc, st->serial, st->bytes);
@@ -117,6 +127,8 @@ static void run_call(RemoteJob *job, gboolean on_main_loop)
     void *ret = g_malloc0(MAX(proc->ret_size, 1));
     g_autoptr(GError) err = NULL;
     gboolean ok = proc->func(&job->call, job->args, ret, &err);
+    gboolean stream = job->call.stream_fd >= 0 || job->call.stream_bytes;
+    GBytes *stream_reply = NULL;
     if (ok) {
         RemotePacketHeader h = job->header;
         h.type = REMOTE_PACKET_REPLY;
@@ -128,11 +140,13 @@ static void run_call(RemoteJob *job, gboolean on_main_loop)
         } else {
             pkt = remote_packet_encode(&h, proc->ret_filter, ret, &err);
         }
-        if (pkt) {
+        if (!pkt) {
+            ok = FALSE;
+        } else if (stream) {
+            stream_reply = pkt;          /* queued by start_stream */
+        } else {
             remote_client_send_fd(c, pkt, job->call.reply_fd);
             job->call.reply_fd = -1;
-        } else {
-            ok = FALSE;
         }
     }
     if (job->call.reply_fd >= 0)
@@ -143,20 +157,17 @@ static void run_call(RemoteJob *job, gboolean on_main_loop)
     g_free(ret);
     remote_dispatch_free_args(proc, g_steal_pointer(&job->args));
 
-    /* a stream starts once the reply that opened it is queued */
     StreamStart *st = g_new0(StreamStart, 1);
     *st = (StreamStart){ remote_client_ref(c), proc->number, job->header.serial,
-                         job->call.stream_fd, g_steal_pointer(&job->call.stream_bytes) };
-    if (!ok) {
+                         job->call.stream_fd, job->call.stream_upload,
+                         g_steal_pointer(&job->call.stream_bytes), stream_reply };
+    if (!ok || !stream)
         stream_start_free(st);
-    } else if (st->fd < 0 && !st->bytes) {
-        stream_start_free(st);
-    } else if (on_main_loop) {
+    else if (on_main_loop)
         start_stream(st);
-    } else {
+    else
         g_main_context_invoke_full(remote_client_context(c), G_PRIORITY_DEFAULT, start_stream,
                                    st, NULL);
-    }
 }
 
 void remote_dispatch_run_job(gpointer data)
@@ -219,7 +230,8 @@ static void dispatch_call(RemoteClient *c, const RemotePacketHeader *h, const gu
     *job = (RemoteJob){
         .client = remote_client_ref(c),
         .header = *h,
-        .call = { d, c, proc, h->serial, -1, NULL, -1 },
+        .call = { .daemon = d, .client = c, .proc = proc, .serial = h->serial,
+                  .stream_fd = -1, .reply_fd = -1 },
         .args = args,
     };
     if (proc->flags & REMOTE_PROC_F_BLOCKING) {

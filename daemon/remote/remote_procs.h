@@ -40,6 +40,7 @@ typedef struct {
     guint32 serial;
     /* set by a handler; the dispatcher acts on them with the reply: */
     int stream_fd;           /* relay this fd as the call's stream */
+    gboolean stream_upload;  /* ... only towards it, a status byte ends it */
     GBytes *stream_bytes;    /* send these as the call's stream, then EOF */
     int reply_fd;            /* pass this fd with the reply (REPLY_WITH_FDS) */
 } RemoteCall;
@@ -167,5 +168,58 @@ gboolean remote_network_is_active(RemoteCall *call, void *args, void *ret, GErro
 gboolean remote_network_is_persistent(RemoteCall *call, void *args, void *ret, GError **error);
 gboolean remote_network_get_dhcp_leases(RemoteCall *call, void *args, void *ret,
                                         GError **error);
+
+/* procs_storage.c */
+gboolean remote_connect_list_all_storage_pools(RemoteCall *call, void *args, void *ret,
+                                               GError **error);
+gboolean remote_connect_num_of_storage_pools(RemoteCall *call, void *args, void *ret,
+                                             GError **error);
+gboolean remote_connect_num_of_defined_storage_pools(RemoteCall *call, void *args, void *ret,
+                                                     GError **error);
+gboolean remote_connect_list_storage_pools(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_connect_list_defined_storage_pools(RemoteCall *call, void *args, void *ret,
+                                                   GError **error);
+gboolean remote_storage_pool_lookup_by_name(RemoteCall *call, void *args, void *ret,
+                                            GError **error);
+gboolean remote_storage_pool_lookup_by_uuid(RemoteCall *call, void *args, void *ret,
+                                            GError **error);
+gboolean remote_storage_pool_lookup_by_volume(RemoteCall *call, void *args, void *ret,
+                                              GError **error);
+gboolean remote_storage_pool_define_xml(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_create_xml(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_create(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_build(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_destroy(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_delete(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_undefine(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_refresh(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_set_autostart(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_get_xml_desc(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_get_info(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_get_autostart(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_is_active(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_is_persistent(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_num_of_volumes(RemoteCall *call, void *args, void *ret,
+                                            GError **error);
+gboolean remote_storage_pool_list_volumes(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_pool_list_all_volumes(RemoteCall *call, void *args, void *ret,
+                                              GError **error);
+gboolean remote_storage_vol_lookup_by_name(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_lookup_by_path(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_create_xml(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_create_xml_from(RemoteCall *call, void *args, void *ret,
+                                            GError **error);
+gboolean remote_storage_vol_delete(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_wipe(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_wipe_pattern(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_resize(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_get_info(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_get_info_flags(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_get_xml_desc(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_get_path(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_download(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_storage_vol_upload(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_connect_storage_pool_event_register(RemoteCall *call, void *args, void *ret,
+                                                    GError **error);
 
 #endif

@@ -278,6 +278,112 @@ bool_t remote_xdr_network_lifecycle_msg(XDR *xdrs, RemoteNetworkLifecycleMsg *m)
            xdr_int(xdrs, &m->event) && xdr_int(xdrs, &m->detail);
 }
 
+/* ------------------------------------------------------------ storage */
+
+bool_t remote_xdr_vol_ref(XDR *xdrs, RemoteVolRef *v)
+{
+    return xdr_nonnull_string(xdrs, &v->pool) && xdr_nonnull_string(xdrs, &v->name) &&
+           xdr_nonnull_string(xdrs, &v->key);
+}
+
+bool_t remote_xdr_pool_msg(XDR *xdrs, RemotePoolMsg *m)
+{
+    return remote_xdr_network_ref(xdrs, &m->pool);
+}
+
+bool_t remote_xdr_pool_flags_args(XDR *xdrs, RemotePoolFlagsArgs *a)
+{
+    return remote_xdr_network_ref(xdrs, &a->pool) && xdr_u_int(xdrs, &a->flags);
+}
+
+bool_t remote_xdr_pool_int_args(XDR *xdrs, RemotePoolIntArgs *a)
+{
+    return remote_xdr_network_ref(xdrs, &a->pool) && xdr_int(xdrs, &a->value);
+}
+
+bool_t remote_xdr_pool_string_args(XDR *xdrs, RemotePoolStringArgs *a)
+{
+    return remote_xdr_network_ref(xdrs, &a->pool) && xdr_nonnull_string(xdrs, &a->name);
+}
+
+bool_t remote_xdr_vol_create_args(XDR *xdrs, RemoteVolCreateArgs *a)
+{
+    return remote_xdr_network_ref(xdrs, &a->pool) && xdr_nonnull_string(xdrs, &a->xml) &&
+           xdr_u_int(xdrs, &a->flags);
+}
+
+bool_t remote_xdr_vol_create_from_args(XDR *xdrs, RemoteVolCreateFromArgs *a)
+{
+    return remote_xdr_network_ref(xdrs, &a->pool) && xdr_nonnull_string(xdrs, &a->xml) &&
+           remote_xdr_vol_ref(xdrs, &a->clonevol) && xdr_u_int(xdrs, &a->flags);
+}
+
+bool_t remote_xdr_pool_list_all_args(XDR *xdrs, RemotePoolListAllArgs *a)
+{
+    return remote_xdr_network_ref(xdrs, &a->pool) && xdr_int(xdrs, &a->need_results) &&
+           xdr_u_int(xdrs, &a->flags);
+}
+
+bool_t remote_xdr_pool_list_ret(XDR *xdrs, RemotePoolListRet *r)
+{
+    return xdr_array(xdrs, (char **)&r->pools, &r->n, REMOTE_STORAGE_POOL_LIST_MAX,
+                     sizeof(RemotePoolRef), (xdrproc_t)remote_xdr_network_ref) &&
+           xdr_u_int(xdrs, &r->ret);
+}
+
+bool_t remote_xdr_vol_list_ret(XDR *xdrs, RemoteVolListRet *r)
+{
+    return xdr_array(xdrs, (char **)&r->vols, &r->n, REMOTE_STORAGE_VOL_LIST_MAX,
+                     sizeof(RemoteVolRef), (xdrproc_t)remote_xdr_vol_ref) &&
+           xdr_u_int(xdrs, &r->ret);
+}
+
+bool_t remote_xdr_pool_info_ret(XDR *xdrs, RemotePoolInfoRet *r)
+{
+    return xdr_u_int(xdrs, &r->state) && xdr_uint64_t(xdrs, &r->capacity) &&
+           xdr_uint64_t(xdrs, &r->allocation) && xdr_uint64_t(xdrs, &r->available);
+}
+
+bool_t remote_xdr_vol_msg(XDR *xdrs, RemoteVolMsg *m)
+{
+    return remote_xdr_vol_ref(xdrs, &m->vol);
+}
+
+bool_t remote_xdr_vol_flags_args(XDR *xdrs, RemoteVolFlagsArgs *a)
+{
+    return remote_xdr_vol_ref(xdrs, &a->vol) && xdr_u_int(xdrs, &a->flags);
+}
+
+bool_t remote_xdr_vol_uint_flags_args(XDR *xdrs, RemoteVolUintFlagsArgs *a)
+{
+    return remote_xdr_vol_ref(xdrs, &a->vol) && xdr_u_int(xdrs, &a->value) &&
+           xdr_u_int(xdrs, &a->flags);
+}
+
+bool_t remote_xdr_vol_uhyper_flags_args(XDR *xdrs, RemoteVolUhyperFlagsArgs *a)
+{
+    return remote_xdr_vol_ref(xdrs, &a->vol) && xdr_uint64_t(xdrs, &a->value) &&
+           xdr_u_int(xdrs, &a->flags);
+}
+
+bool_t remote_xdr_vol_stream_args(XDR *xdrs, RemoteVolStreamArgs *a)
+{
+    return remote_xdr_vol_ref(xdrs, &a->vol) && xdr_uint64_t(xdrs, &a->offset) &&
+           xdr_uint64_t(xdrs, &a->length) && xdr_u_int(xdrs, &a->flags);
+}
+
+bool_t remote_xdr_vol_info_ret(XDR *xdrs, RemoteVolInfoRet *r)
+{
+    /* XDR "char" is a 4-byte int */
+    return xdr_int(xdrs, &r->type) && xdr_uint64_t(xdrs, &r->capacity) &&
+           xdr_uint64_t(xdrs, &r->allocation);
+}
+
+bool_t remote_xdr_pool_event_register_args(XDR *xdrs, RemotePoolEventRegisterArgs *a)
+{
+    return xdr_int(xdrs, &a->event_id) && xdr_opt_network(xdrs, &a->pool);
+}
+
 /* ------------------------------------------------------------ uuids */
 
 gboolean remote_uuid_parse(const char *text, char out[REMOTE_UUID_BUFLEN])

@@ -32,6 +32,8 @@ enum { KEEPALIVE_PROC_PING = 1, KEEPALIVE_PROC_PONG = 2 };
 #define REMOTE_NETWORK_DHCP_LEASES_MAX 65536u
 #define REMOTE_UUID_BUFLEN 16
 #define REMOTE_DOMAIN_SEND_KEY_MAX 16u
+#define REMOTE_STORAGE_POOL_LIST_MAX 4096u
+#define REMOTE_STORAGE_VOL_LIST_MAX 16384u
 
 enum { REMOTE_AUTH_NONE = 0 };
 
@@ -96,19 +98,52 @@ typedef enum {
     REMOTE_PROC_CONNECT_GET_HOSTNAME = 59,
     REMOTE_PROC_CONNECT_SUPPORTS_FEATURE = 60,
     REMOTE_PROC_AUTH_LIST = 66,
+    REMOTE_PROC_CONNECT_NUM_OF_STORAGE_POOLS = 71,
+    REMOTE_PROC_CONNECT_LIST_STORAGE_POOLS = 72,
+    REMOTE_PROC_CONNECT_NUM_OF_DEFINED_STORAGE_POOLS = 73,
+    REMOTE_PROC_CONNECT_LIST_DEFINED_STORAGE_POOLS = 74,
+    REMOTE_PROC_CONNECT_FIND_STORAGE_POOL_SOURCES = 75,
+    REMOTE_PROC_STORAGE_POOL_CREATE_XML = 76,
     REMOTE_PROC_STORAGE_POOL_DEFINE_XML = 77,
+    REMOTE_PROC_STORAGE_POOL_CREATE = 78,
+    REMOTE_PROC_STORAGE_POOL_BUILD = 79,
+    REMOTE_PROC_STORAGE_POOL_DESTROY = 80,
+    REMOTE_PROC_STORAGE_POOL_DELETE = 81,
+    REMOTE_PROC_STORAGE_POOL_UNDEFINE = 82,
+    REMOTE_PROC_STORAGE_POOL_REFRESH = 83,
+    REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_NAME = 84,
+    REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_UUID = 85,
+    REMOTE_PROC_STORAGE_POOL_LOOKUP_BY_VOLUME = 86,
+    REMOTE_PROC_STORAGE_POOL_GET_INFO = 87,
+    REMOTE_PROC_STORAGE_POOL_GET_XML_DESC = 88,
+    REMOTE_PROC_STORAGE_POOL_GET_AUTOSTART = 89,
+    REMOTE_PROC_STORAGE_POOL_SET_AUTOSTART = 90,
+    REMOTE_PROC_STORAGE_POOL_NUM_OF_VOLUMES = 91,
+    REMOTE_PROC_STORAGE_POOL_LIST_VOLUMES = 92,
+    REMOTE_PROC_STORAGE_VOL_CREATE_XML = 93,
+    REMOTE_PROC_STORAGE_VOL_DELETE = 94,
+    REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_NAME = 95,
+    REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_KEY = 96,
+    REMOTE_PROC_STORAGE_VOL_LOOKUP_BY_PATH = 97,
+    REMOTE_PROC_STORAGE_VOL_GET_INFO = 98,
+    REMOTE_PROC_STORAGE_VOL_GET_XML_DESC = 99,
+    REMOTE_PROC_STORAGE_VOL_GET_PATH = 100,
     REMOTE_PROC_NODE_GET_FREE_MEMORY = 102,
     REMOTE_PROC_CONNECT_GET_URI = 110,
     REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL = 121,
     REMOTE_PROC_NODE_GET_SECURITY_MODEL = 122,
+    REMOTE_PROC_STORAGE_VOL_CREATE_XML_FROM = 125,
     REMOTE_PROC_CONNECT_IS_SECURE = 149,
     REMOTE_PROC_DOMAIN_IS_ACTIVE = 150,
     REMOTE_PROC_DOMAIN_IS_PERSISTENT = 151,
     REMOTE_PROC_NETWORK_IS_ACTIVE = 152,
     REMOTE_PROC_NETWORK_IS_PERSISTENT = 153,
+    REMOTE_PROC_STORAGE_POOL_IS_ACTIVE = 154,
+    REMOTE_PROC_STORAGE_POOL_IS_PERSISTENT = 155,
     REMOTE_PROC_CONNECT_GET_LIB_VERSION = 157,
     REMOTE_PROC_DOMAIN_MEMORY_STATS = 159,
     REMOTE_PROC_DOMAIN_GET_JOB_INFO = 163,
+    REMOTE_PROC_STORAGE_VOL_WIPE = 165,
     REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE = 183,
     REMOTE_PROC_DOMAIN_SNAPSHOT_NUM = 187,
     REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS = 196,
@@ -116,6 +151,8 @@ typedef enum {
     REMOTE_PROC_DOMAIN_OPEN_CONSOLE = 201,
     REMOTE_PROC_DOMAIN_IS_UPDATED = 202,
     REMOTE_PROC_CONNECT_GET_SYSINFO = 203,
+    REMOTE_PROC_STORAGE_VOL_UPLOAD = 208,
+    REMOTE_PROC_STORAGE_VOL_DOWNLOAD = 209,
     REMOTE_PROC_DOMAIN_SCREENSHOT = 211,
     REMOTE_PROC_DOMAIN_GET_STATE = 212,
     REMOTE_PROC_DOMAIN_SEND_KEY = 226,
@@ -123,10 +160,13 @@ typedef enum {
     REMOTE_PROC_DOMAIN_DESTROY_FLAGS = 234,
     REMOTE_PROC_DOMAIN_RESET = 245,
     REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS = 258,
+    REMOTE_PROC_STORAGE_VOL_WIPE_PATTERN = 259,
+    REMOTE_PROC_STORAGE_VOL_RESIZE = 260,
     REMOTE_PROC_DOMAIN_GET_METADATA = 265,
     REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS = 273,
     REMOTE_PROC_DOMAIN_LIST_ALL_SNAPSHOTS = 274,
     REMOTE_PROC_CONNECT_LIST_ALL_STORAGE_POOLS = 281,
+    REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES = 282,
     REMOTE_PROC_CONNECT_LIST_ALL_NETWORKS = 283,
     REMOTE_PROC_CONNECT_LIST_ALL_INTERFACES = 284,
     REMOTE_PROC_CONNECT_LIST_ALL_NODE_DEVICES = 285,
@@ -145,7 +185,11 @@ typedef enum {
     REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
     REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY = 368,
+    REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY = 369,
+    REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE = 370,
+    REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH = 373,
     REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY = 374,
+    REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS = 378,
 } RemoteProcNumber;
 
 /* ------------------------------------------------------------ errors */
@@ -162,6 +206,8 @@ enum {
     VIR_ERR_RPC = 39,
     VIR_ERR_NO_DOMAIN = 42,
     VIR_ERR_NO_NETWORK = 43,
+    VIR_ERR_NO_STORAGE_POOL = 49,
+    VIR_ERR_NO_STORAGE_VOL = 50,
     VIR_ERR_OPERATION_INVALID = 55,
     VIR_ERR_OPERATION_TIMEOUT = 68,
     VIR_ERR_NO_DOMAIN_METADATA = 80,
@@ -172,6 +218,7 @@ enum {
     VIR_FROM_NONE = 0,
     VIR_FROM_RPC = 7,
     VIR_FROM_REMOTE = 13,
+    VIR_FROM_STORAGE = 18,
     VIR_FROM_NETWORK = 19,
     VIR_FROM_DOMAIN = 20,
     VIR_FROM_STREAMS = 38,
@@ -192,6 +239,16 @@ typedef struct {
     char *name;
     char uuid[REMOTE_UUID_BUFLEN];
 } RemoteNetworkRef;
+
+/* remote_nonnull_storage_pool: the same layout as a network */
+typedef RemoteNetworkRef RemotePoolRef;
+
+/* remote_nonnull_storage_vol; the key of a volume is its path */
+typedef struct {
+    char *pool;
+    char *name;
+    char *key;
+} RemoteVolRef;
 
 /* remote_error (= virNetMessageError) */
 typedef struct {
@@ -286,6 +343,38 @@ typedef struct {
 } RemoteDhcpLeasesArgs;
 typedef struct { guint n; RemoteDhcpLease *leases; guint32 ret; } RemoteDhcpLeasesRet;
 
+/* Storage pools and volumes */
+typedef struct { RemotePoolRef pool; } RemotePoolMsg;
+typedef struct { RemotePoolRef pool; guint32 flags; } RemotePoolFlagsArgs;
+typedef struct { RemotePoolRef pool; gint32 value; } RemotePoolIntArgs;   /* autostart, maxnames */
+typedef struct { RemotePoolRef pool; char *name; } RemotePoolStringArgs;  /* vol_lookup_by_name */
+typedef struct { RemotePoolRef pool; char *xml; guint32 flags; } RemoteVolCreateArgs;
+typedef struct {
+    RemotePoolRef pool;
+    char *xml;
+    RemoteVolRef clonevol;
+    guint32 flags;
+} RemoteVolCreateFromArgs;
+typedef struct { RemotePoolRef pool; gint32 need_results; guint32 flags; } RemotePoolListAllArgs;
+typedef struct { guint n; RemotePoolRef *pools; guint32 ret; } RemotePoolListRet;
+typedef struct { guint n; RemoteVolRef *vols; guint32 ret; } RemoteVolListRet;
+typedef struct {
+    guint32 state;           /* unsigned char */
+    guint64 capacity, allocation, available;
+} RemotePoolInfoRet;
+typedef struct { RemoteVolRef vol; } RemoteVolMsg;
+typedef struct { RemoteVolRef vol; guint32 flags; } RemoteVolFlagsArgs;
+typedef struct { RemoteVolRef vol; guint32 value; guint32 flags; } RemoteVolUintFlagsArgs;
+typedef struct { RemoteVolRef vol; guint64 value; guint32 flags; } RemoteVolUhyperFlagsArgs;
+/* storage_vol_upload_args, storage_vol_download_args */
+typedef struct { RemoteVolRef vol; guint64 offset, length; guint32 flags; } RemoteVolStreamArgs;
+typedef struct {
+    gint32 type;             /* char */
+    guint64 capacity, allocation;
+} RemoteVolInfoRet;
+/* connect_storage_pool_event_register_any_args */
+typedef struct { gint32 event_id; RemotePoolRef *pool; } RemotePoolEventRegisterArgs;
+
 /* connect_domain_event_callback_register_any_args */
 typedef struct { gint32 event_id; RemoteDomainRef *dom; } RemoteDomainEventRegisterArgs;
 /* connect_network_event_register_any_args */
@@ -297,7 +386,7 @@ typedef struct {
     gint32 event;
     gint32 detail;
 } RemoteDomainLifecycleMsg;
-/* network_event_lifecycle_msg */
+/* network_event_lifecycle_msg, storage_pool_event_lifecycle_msg */
 typedef struct {
     gint32 callback_id;
     RemoteNetworkRef net;
@@ -344,6 +433,24 @@ bool_t remote_xdr_network_int_args(XDR *xdrs, RemoteNetworkIntArgs *a);
 bool_t remote_xdr_network_list_ret(XDR *xdrs, RemoteNetworkListRet *r);
 bool_t remote_xdr_dhcp_leases_args(XDR *xdrs, RemoteDhcpLeasesArgs *a);
 bool_t remote_xdr_dhcp_leases_ret(XDR *xdrs, RemoteDhcpLeasesRet *r);
+bool_t remote_xdr_vol_ref(XDR *xdrs, RemoteVolRef *v);
+bool_t remote_xdr_pool_msg(XDR *xdrs, RemotePoolMsg *m);
+bool_t remote_xdr_pool_flags_args(XDR *xdrs, RemotePoolFlagsArgs *a);
+bool_t remote_xdr_pool_int_args(XDR *xdrs, RemotePoolIntArgs *a);
+bool_t remote_xdr_pool_string_args(XDR *xdrs, RemotePoolStringArgs *a);
+bool_t remote_xdr_vol_create_args(XDR *xdrs, RemoteVolCreateArgs *a);
+bool_t remote_xdr_vol_create_from_args(XDR *xdrs, RemoteVolCreateFromArgs *a);
+bool_t remote_xdr_pool_list_all_args(XDR *xdrs, RemotePoolListAllArgs *a);
+bool_t remote_xdr_pool_list_ret(XDR *xdrs, RemotePoolListRet *r);
+bool_t remote_xdr_vol_list_ret(XDR *xdrs, RemoteVolListRet *r);
+bool_t remote_xdr_pool_info_ret(XDR *xdrs, RemotePoolInfoRet *r);
+bool_t remote_xdr_vol_msg(XDR *xdrs, RemoteVolMsg *m);
+bool_t remote_xdr_vol_flags_args(XDR *xdrs, RemoteVolFlagsArgs *a);
+bool_t remote_xdr_vol_uint_flags_args(XDR *xdrs, RemoteVolUintFlagsArgs *a);
+bool_t remote_xdr_vol_uhyper_flags_args(XDR *xdrs, RemoteVolUhyperFlagsArgs *a);
+bool_t remote_xdr_vol_stream_args(XDR *xdrs, RemoteVolStreamArgs *a);
+bool_t remote_xdr_vol_info_ret(XDR *xdrs, RemoteVolInfoRet *r);
+bool_t remote_xdr_pool_event_register_args(XDR *xdrs, RemotePoolEventRegisterArgs *a);
 bool_t remote_xdr_domain_event_register_args(XDR *xdrs, RemoteDomainEventRegisterArgs *a);
 bool_t remote_xdr_network_event_register_args(XDR *xdrs, RemoteNetworkEventRegisterArgs *a);
 bool_t remote_xdr_domain_lifecycle_msg(XDR *xdrs, RemoteDomainLifecycleMsg *m);

@@ -1,8 +1,9 @@
-/* remote_stream.c - console streams (remote_stream.h). */
+/* remote_stream.c - streams over an fd (remote_stream.h). */
 #include "config.h"
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <glib-unix.h>
 
@@ -21,6 +22,8 @@ struct RemoteStream {
     GSource *out_source;     /* fd writable (while tx holds data) */
     GByteArray *tx;          /* client -> fd, not yet written */
     gboolean eof_sent;       /* no more data from us */
+    gboolean upload;         /* the fd answers a status byte (remote_stream.h) */
+    gboolean finishing;      /* upload: the client finished, tx still draining */
 };
 
 static gboolean on_fd_readable(gint fd, GIOCondition cond, gpointer data);
@@ -78,7 +81,8 @@ static void end_output(RemoteStream *s, const char *error_msg)
 
 static void watch_input(RemoteStream *s)
 {
-    if (s->fd < 0 || s->in_source)
+    /* an upload's fd has nothing for the client (on_status reads it) */
+    if (s->fd < 0 || s->in_source || s->upload)
         return;
     s->in_source = g_unix_fd_source_new(s->fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
     g_source_set_callback(s->in_source, G_SOURCE_FUNC(on_fd_readable), s, NULL);
@@ -92,6 +96,20 @@ RemoteStream *remote_stream_new(RemoteClient *c, gint32 proc, guint32 serial, in
     g_unix_set_fd_nonblocking(fd, TRUE, NULL);
     watch_input(s);
     return s;
+}
+
+RemoteStream *remote_stream_new_upload(RemoteClient *c, gint32 proc, guint32 serial, int fd)
+{
+    RemoteStream *s = g_new0(RemoteStream, 1);
+    *s = (RemoteStream){ c, proc, serial, fd, NULL, NULL, g_byte_array_new(), FALSE, TRUE,
+                         FALSE };
+    g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+    return s;
+}
+
+gboolean remote_stream_input_full(RemoteStream *s)
+{
+    return s->tx->len >= REMOTE_STREAM_TX_HIGH;
 }
 
 RemoteStream *remote_stream_new_bytes(RemoteClient *c, gint32 proc, guint32 serial,
@@ -149,11 +167,23 @@ void remote_stream_resume(RemoteStream *s)
 
 static gboolean on_fd_writable(gint fd, GIOCondition cond, gpointer data);
 
+/* A socket peer that went away is an error here, not a SIGPIPE. */
+static ssize_t write_fd(int fd, const void *buf, size_t len)
+{
+    ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+    if (n < 0 && errno == ENOTSOCK)
+        n = write(fd, buf, len);
+    return n;
+}
+
+static void start_status(RemoteStream *s);
+
 /* Write what the client sent; FALSE on a fatal error. */
 static gboolean write_tx(RemoteStream *s)
 {
+    gboolean was_full = remote_stream_input_full(s);
     while (s->tx->len > 0) {
-        ssize_t n = write(s->fd, s->tx->data, s->tx->len);
+        ssize_t n = write_fd(s->fd, s->tx->data, s->tx->len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN)
@@ -169,6 +199,10 @@ static gboolean write_tx(RemoteStream *s)
     } else if (s->tx->len == 0) {
         drop_source(&s->out_source);
     }
+    if (was_full && !remote_stream_input_full(s))
+        remote_client_update_reading(s->client);
+    if (s->finishing && s->tx->len == 0)
+        start_status(s);
     return TRUE;
 }
 
@@ -180,11 +214,46 @@ static gboolean on_fd_writable(gint fd, GIOCondition cond, gpointer data)
     return G_SOURCE_CONTINUE;   /* write_tx/end_output dropped it when done */
 }
 
+/* Upload: the fd's status byte arrived (or it failed): confirm the
+ * client's finish, and the stream is gone. */
+static gboolean on_status(gint fd, GIOCondition cond, gpointer data)
+{
+    RemoteStream *s = data;
+    guint8 status = 1;
+    ssize_t n = read(fd, &status, 1);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return G_SOURCE_CONTINUE;
+    g_clear_pointer(&s->in_source, g_source_unref);   /* removed by returning REMOVE */
+    if (n == 1 && status == 0) {
+        close_fd(s);
+        send_packet(s, REMOTE_STATUS_OK, NULL, 0);
+    } else {
+        s->eof_sent = FALSE;
+        end_output(s, _("the data could not be written to the volume"));
+    }
+    RemoteClient *c = s->client;
+    remote_client_remove_stream(c, s->serial);   /* frees s */
+    return G_SOURCE_REMOVE;
+}
+
+static void start_status(RemoteStream *s)
+{
+    s->finishing = FALSE;
+    drop_source(&s->out_source);
+    if (shutdown(s->fd, SHUT_WR) < 0) {
+        end_output(s, g_strerror(errno));
+        return;
+    }
+    s->in_source = g_unix_fd_source_new(s->fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
+    g_source_set_callback(s->in_source, G_SOURCE_FUNC(on_status), s, NULL);
+    g_source_attach(s->in_source, remote_client_context(s->client));
+}
+
 gboolean remote_stream_packet(RemoteStream *s, const RemotePacketHeader *h, const guint8 *data,
                               gsize len)
 {
     if (h->status == REMOTE_STATUS_CONTINUE) {
-        if (s->fd < 0)
+        if (s->fd < 0 || s->finishing)
             return TRUE;           /* after our end of file: dropped */
         if (s->tx->len + len > REMOTE_STREAM_TX_MAX) {
             end_output(s, _("stream input is arriving faster than it can be written"));
@@ -193,6 +262,13 @@ gboolean remote_stream_packet(RemoteStream *s, const RemotePacketHeader *h, cons
         g_byte_array_append(s->tx, data, (guint)len);
         if (!write_tx(s))
             end_output(s, g_strerror(errno));
+        return TRUE;
+    }
+    if (h->status == REMOTE_STATUS_OK && s->upload && s->fd >= 0 && !s->eof_sent) {
+        /* confirmed once the fd says the data is written (on_status) */
+        s->finishing = TRUE;
+        if (s->tx->len == 0)
+            start_status(s);
         return TRUE;
     }
     /* OK: finish; ERROR: abort.  Either way confirmed with an empty OK. */

@@ -1,9 +1,11 @@
 """libvirt-client.py - a python3-libvirt program against vesseld's libvirt
 sockets, as people write them: list domains, start one, receive its
 lifecycle events (libvirt's default event loop), read its XML, and a
-read-only connection that reads and is refused writes.
+read-only connection that reads and is refused writes; then a storage
+pool in POOL_DIR with its events, a volume uploaded and downloaded
+through streams.
 
-Usage: libvirt-client.py RW_URI RO_URI DOMAIN
+Usage: libvirt-client.py RW_URI RO_URI DOMAIN POOL_DIR
 Prints "PASS what" / "FAIL what" lines (test-remote-python.sh turns them
 into TAP) and exits non-zero if anything failed."""
 import sys
@@ -13,7 +15,7 @@ import xml.etree.ElementTree as ET
 
 import libvirt
 
-rw_uri, ro_uri, name = sys.argv[1:4]
+rw_uri, ro_uri, name, pool_dir = sys.argv[1:5]
 failed = 0
 
 
@@ -154,6 +156,98 @@ console.finish()
 conn.domainEventDeregisterAny(cb_rw)
 ro.domainEventDeregisterAny(cb_ro)
 check(dom.state()[0] == libvirt.VIR_DOMAIN_SHUTOFF, "shut off")
+
+# ---- a storage pool and a volume
+pool_events = []
+
+
+def on_pool(conn, pool, event, detail, opaque):
+    with lock:
+        pool_events.append((pool.name(), event))
+        lock.notify_all()
+
+
+def wait_pool_event(event, timeout=60):
+    deadline = time.time() + timeout
+    with lock:
+        while ("pypool", event) not in pool_events:
+            left = deadline - time.time()
+            if left <= 0:
+                return False
+            lock.wait(left)
+    return True
+
+
+cb_pool = conn.storagePoolEventRegisterAny(None, libvirt.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+                                           on_pool, None)
+pool = conn.storagePoolDefineXML("<pool type='dir'><name>pypool</name><target><path>%s</path>"
+                                 "</target></pool>" % pool_dir, 0)
+pool.build(0)
+pool.create(0)
+check(pool.isActive() == 1 and pool.info()[0] == libvirt.VIR_STORAGE_POOL_RUNNING,
+      "storagePoolDefineXML, build, create: the pool runs")
+check(wait_pool_event(libvirt.VIR_STORAGE_POOL_EVENT_STARTED), "the pool's Started event")
+check("pypool" in [p.name() for p in conn.listAllStoragePools(
+    libvirt.VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE)], "listAllStoragePools(ACTIVE) has it")
+vol = pool.createXML("<volume><name>v.raw</name><capacity unit='KiB'>64</capacity></volume>", 0)
+check(vol.info() == [libvirt.VIR_STORAGE_VOL_FILE, 65536, vol.info()[2]]
+      and vol.path() == pool_dir + "/v.raw", "createXML: a 64 KiB file volume (%s)" % vol.info())
+check([v.name() for v in pool.listAllVolumes(0)] == ["v.raw"], "listAllVolumes")
+check(conn.storageVolLookupByPath(vol.path()).name() == "v.raw", "storageVolLookupByPath")
+data = bytes(range(256)) * 256
+
+
+class Feeder:
+    """sendAll's source: @b in the pieces the stream asks for."""
+    def __init__(self, b):
+        self.b, self.off = b, 0
+
+    def __call__(self, stream, n, opaque):
+        chunk = self.b[self.off:self.off + n]
+        self.off += len(chunk)
+        return chunk
+
+
+up = conn.newStream(0)
+vol.upload(up, 0, 0, 0)
+up.sendAll(Feeder(data), None)
+up.finish()
+got = bytearray()
+down = conn.newStream(0)
+vol.download(down, 0, 0, 0)
+down.recvAll(lambda stream, buf, opaque: got.extend(buf) or len(buf), None)
+down.finish()
+check(bytes(got) == data, "upload then download through streams: the same %d bytes" % len(data))
+big = pool.createXML("<volume><name>big.raw</name><capacity unit='MiB'>32</capacity></volume>", 0)
+down = conn.newStream(0)
+big.download(down, 0, 0, 0)
+first = down.recv(65536)
+down.abort()
+check(len(first) > 0 and conn.getType() == "Vessel" and
+      libvirt.open(rw_uri).getType() == "Vessel",
+      "a download aborted after its first bytes: the daemon goes on")
+big.delete(0)
+rovol = ro.storageVolLookupByPath(vol.path())
+try:
+    rovol.delete(0)
+    check(False, "read-only volume delete refused")
+except libvirt.libvirtError as e:
+    check(e.get_error_code() == libvirt.VIR_ERR_OPERATION_DENIED,
+          "read-only volume delete refused: %s" % e.get_error_message())
+vol.delete(0)
+pool.destroy()
+pool.undefine()
+check(wait_pool_event(libvirt.VIR_STORAGE_POOL_EVENT_UNDEFINED), "... Stopped and Undefined events")
+with lock:
+    got_events = [e for n, e in pool_events if n == "pypool"]
+check(libvirt.VIR_STORAGE_POOL_EVENT_STOPPED in got_events, "the Stopped event came too")
+conn.storagePoolEventDeregisterAny(cb_pool)
+try:
+    conn.storagePoolLookupByName("pypool")
+    check(False, "the undefined pool is gone")
+except libvirt.libvirtError as e:
+    check(e.get_error_code() == libvirt.VIR_ERR_NO_STORAGE_POOL,
+          "the undefined pool is gone: VIR_ERR_NO_STORAGE_POOL")
 ro.close()
 conn.close()
 sys.exit(1 if failed else 0)

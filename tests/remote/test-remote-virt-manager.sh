@@ -12,6 +12,10 @@ command -v Xvfb >/dev/null 2>&1 || tap_unavailable "Xvfb not installed (Debian p
 command -v dbus-run-session >/dev/null 2>&1 || tap_unavailable "dbus-run-session not installed"
 /usr/bin/python3 -c 'import gi; gi.require_version("Atspi", "2.0")' 2>/dev/null ||
     tap_unavailable "AT-SPI introspection not installed (Debian package gir1.2-atspi-2.0)"
+# a "default" pool, as libvirt hosts have: else virt-manager defines one
+# in /var/lib/libvirt/images, outside the test's directory
+VESSELD_CONF_EXTRA="[storage]
+default_pool=images"
 . "$top_srcdir/tests/remote/remote-env.sh"
 
 tap_plan 3
@@ -53,4 +57,6 @@ grep -E 'not supported by the connection driver' "$T/virt-manager.log" |
     sed 's/.*connection driver: //' | sort | uniq -c | sed 's/^/# virt-manager tried, unsupported: /'
 grep -q 'changed to state=Active' "$T/virt-manager.log" && ! grep -q 'Unable to connect' "$T/virt-manager.log"
 tap_ok $? "virt-manager's connection became active"
+# a running domain outlives the daemon: stop it, or it outlives the test
+v destroy vm-run
 tap_done
