@@ -111,7 +111,7 @@ typedef struct {
 /* The first vCPU crash since start (or machine_crash_clear); FALSE if none. */
 bool machine_crash_info(Machine *m, MachineCrash *out);
 void machine_crash_clear(Machine *m);
-/* One line: "triple fault, vector 13 (#GP) error code 0x42, vCPU 0,
+/* One line: "triple fault, vector 13 (#GP) error code 0x43, vCPU 0,
  * rip=0x... cr0=0x... cr2=0x... cr3=0x... cr4=0x..." (g_free it). */
 char *machine_crash_describe(const MachineCrash *c);
 /* "#GP" for 13 etc., NULL for vectors without a mnemonic. */

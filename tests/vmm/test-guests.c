@@ -550,8 +550,8 @@ static void test_quit_sigterm_reset(void)
 
 /* The "fragile" guest (idle.S -DIDLE_FRAGILE) loads an empty IDT on the
  * power button and executes UD2: #UD cannot be delivered (#GP), nor can
- * the #DF, so the CPU triple-faults on #GP with error code 0x42 (IDT
- * entry 8).  With --on-crash preserve the VMM stays: status "crashed",
+ * the #DF, so the CPU triple-faults on #GP with error code 0x43 (IDT
+ * entry 8, EXT: it happened while delivering an exception).  With --on-crash preserve the VMM stays: status "crashed",
  * info says why, commands that need a live guest are refused, quit exits
  * 4.  The exit line says the same; reset reboots a preserved crash. */
 static void test_crash_detail(void)
@@ -564,7 +564,7 @@ static void test_crash_detail(void)
     g_assert_true(vt_wait_until(status_is_crashed, &c, vt_timeout_ms(30000)));
     g_autofree char *info = request(c, "info");
     const char *want[] = { "\"state\":\"crashed\"", "\"crash\":{\"what\":\"triple fault\","
-                           "\"vector\":13,\"error_code\":66,\"vcpu\":0,\"rip\":\"0x10",
+                           "\"vector\":13,\"error_code\":67,\"vcpu\":0,\"rip\":\"0x10",
                            "\"cr3\":\"0x" };
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
         if (!strstr(info, want[i]))
@@ -583,7 +583,7 @@ static void test_crash_detail(void)
     g_assert_cmpint(wait_exit(vm), ==, 4);
     const char *line = strstr(vt_proc_output(vm->proc),
                               "vessel-vmm: guest crashed: triple fault, vector 13 (#GP) "
-                              "error code 0x42, vCPU 0, rip=0x10");
+                              "error code 0x43, vCPU 0, rip=0x10");
     if (!line)
         g_error("no crash line:\n%s", vt_proc_output(vm->proc));
     g_assert_nonnull(strstr(line, " cr0=0x8"));
