@@ -74,6 +74,19 @@ I8042 *machine_i8042(Machine *m)
     return m->kbd;
 }
 
+FwCfg *machine_fw_cfg(Machine *m)
+{
+    return m->fw_cfg;
+}
+
+int machine_debug_exit_status(Machine *m)
+{
+    machine_lock(m);
+    int s = m->debug_exit ? debug_exit_status(m->debug_exit) : -1;
+    machine_unlock(m);
+    return s;
+}
+
 void machine_set_backend(Machine *m, const CpuBackendOps *ops)
 {
     m->cpu = ops;
@@ -695,6 +708,11 @@ void machine_reset_devices(Machine *m)
     i8042_reset(m->kbd);
     acpi_pm_reset(m->pm);
     pci_host_reset(m->pci);
+    fw_cfg_reset(m->fw_cfg);
+    if (m->debug_exit)
+        debug_exit_reset(m->debug_exit);
+    if (m->testdev)
+        pc_testdev_reset(m->testdev);
     for (int i = 0; i < m->nvcpus; i++) {
         Vcpu *v = m->vcpus[i];
         lapic_reset(v->lapic);
@@ -718,6 +736,33 @@ static int machine_add_vga(Machine *m, uint64_t vram)
                                                  .size = stdvga_vram_size(m->vga),
                                                  .host = stdvga_vram(m->vga), .device = true };
     return 0;
+}
+
+static void *machine_fw_cfg_ram_ptr(void *opaque, uint64_t gpa, uint64_t len)
+{
+    return machine_ram_ptr(opaque, gpa, len);
+}
+
+static void machine_fw_cfg_ram_written(void *opaque, uint64_t gpa, uint64_t len)
+{
+    machine_ram_written(opaque, gpa, len);
+}
+
+static void machine_testdev_flush(void *opaque, uint64_t gpa)
+{
+    machine_ram_written(opaque, gpa, 4096);
+}
+
+/* The test profile: QEMU's isa-debug-exit (0xf4, 4 ports) and pc-testdev. */
+static int machine_add_test_devices(Machine *m)
+{
+    m->debug_exit = debug_exit_create(VCPU_EXIT_DEBUG_EXIT);
+    PcTestdevHost th = { machine_irq_line_set, machine_testdev_flush, m };
+    m->testdev = pc_testdev_create(&th);
+    if (!m->debug_exit || !m->testdev)
+        return -ENOMEM;
+    int r = debug_exit_attach(m->debug_exit, m->bus);
+    return r ? r : pc_testdev_attach(m->testdev, m->bus);
 }
 
 Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **error)
@@ -780,10 +825,12 @@ Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **err
     m->pm = acpi_pm_create(&sci, VCPU_EXIT_SHUTDOWN, VCPU_EXIT_RESET);
     PciHostIrq pirq = { machine_pci_set_gsi, machine_pci_msi, m };
     m->pci = pci_host_create(m->bus, &pirq);
+    FwCfgRam fwr = { machine_fw_cfg_ram_ptr, machine_fw_cfg_ram_written, m };
+    m->fw_cfg = fw_cfg_create(&fwr);
 
     int r = 0;
     if (!m->pic || !m->ioapic || !m->pit || !m->rtc || !m->uart || !m->kbd || !m->pm ||
-        !m->pci || !m->bus || !m->timers)
+        !m->pci || !m->fw_cfg || !m->bus || !m->timers)
         r = -ENOMEM;
     for (int i = 0; !r && i < m->nvcpus; i++)
         if (!m->vcpus[i]->lapic)
@@ -804,6 +851,10 @@ Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **err
         r = acpi_pm_attach(m->pm, m->bus);
     if (!r)
         r = pci_host_attach(m->pci);
+    if (!r)
+        r = fw_cfg_attach(m->fw_cfg, m->bus);
+    if (!r && cfg->profile == MACHINE_PROFILE_TEST)
+        r = machine_add_test_devices(m);
     if (!r && cfg->vga_vram)
         r = machine_add_vga(m, cfg->vga_vram);
     if (r) {
@@ -841,6 +892,9 @@ void machine_free(Machine *m)
         return;
     machine_timer_thread_stop(m);
     pci_host_destroy(m->pci);
+    pc_testdev_destroy(m->testdev);
+    debug_exit_destroy(m->debug_exit);
+    fw_cfg_destroy(m->fw_cfg);
     stdvga_destroy(m->vga);
     acpi_pm_destroy(m->pm);
     i8042_destroy(m->kbd);

@@ -37,10 +37,18 @@ typedef enum {
     MACHINE_ERROR_LAST
 } MachineError;
 
+/* Machine profiles (vessel-vmm --machine). */
+typedef enum {
+    MACHINE_PROFILE_PC,    /* vessel-pc */
+    MACHINE_PROFILE_TEST,  /* + QEMU's isa-debug-exit and pc-testdev (test kernels) */
+    MACHINE_PROFILE_LAST
+} MachineProfile;
+
 typedef struct {
     uint64_t mem_mib;
     int cpus;
     uint64_t vga_vram;     /* bytes of VRAM for the standard VGA; 0: no display */
+    MachineProfile profile;
 } MachineConfig;
 
 typedef enum {
@@ -67,7 +75,9 @@ typedef struct Uart16550 Uart16550;
 typedef struct PciHost PciHost;
 typedef struct StdVga StdVga;
 typedef struct I8042 I8042;
+typedef struct FwCfg FwCfg;
 Uart16550 *machine_uart(Machine *m);
+FwCfg *machine_fw_cfg(Machine *m);
 PciHost *machine_pci(Machine *m);
 StdVga *machine_vga(Machine *m);      /* NULL without a display */
 I8042 *machine_i8042(Machine *m);
@@ -80,6 +90,10 @@ void machine_irq_set(Machine *m, int line, int level);
 void machine_msi_send(Machine *m, uint64_t addr, uint32_t data);
 /* ACPI power button press (control channel "powerdown"). */
 void machine_power_button(Machine *m);
+
+/* The status the guest asked isa-debug-exit for ((value << 1) | 1, 8
+ * bits), after VCPU_EXIT_DEBUG_EXIT; -1 if none (or not a test machine). */
+int machine_debug_exit_status(Machine *m);
 
 /* Reset every device to its power-on state (for reboot in place). */
 void machine_reset_devices(Machine *m);

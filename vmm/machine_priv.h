@@ -6,11 +6,14 @@
 
 #include "vmm/machine.h"
 #include "vmm/hw/acpi_pm.h"
+#include "vmm/hw/debug_exit.h"
+#include "vmm/hw/fw_cfg.h"
 #include "vmm/hw/i8042.h"
 #include "vmm/hw/i8254.h"
 #include "vmm/hw/i8259.h"
 #include "vmm/hw/ioapic.h"
 #include "vmm/hw/lapic.h"
+#include "vmm/hw/pc_testdev.h"
 #include "vmm/hw/pci.h"
 #include "vmm/hw/rtc.h"
 #include "vmm/hw/stdvga.h"
@@ -73,6 +76,9 @@ struct Machine {
     AcpiPm *pm;
     PciHost *pci;
     StdVga *vga;                 /* NULL without a display */
+    FwCfg *fw_cfg;
+    DebugExit *debug_exit;       /* test profile only */
+    PcTestdev *testdev;          /* test profile only */
 
     const CpuBackendOps *cpu;
     void *backend_data;
