@@ -7,7 +7,7 @@ guests="$top_builddir/tests/vmm/guests"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmm-cmdline.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-tap_plan 29
+tap_plan 30
 
 # expect CODE LINES DESC -- ARGS: exit code, stderr line count (- = any)
 expect() {
@@ -33,6 +33,7 @@ expect 2 1 "stray argument is a usage error" -- --kernel x extra
 expect 2 1 "--paused without --control is a usage error" -- --kernel x --paused
 expect 2 1 "bad --on-crash is a usage error" -- --kernel x --on-crash reboot
 expect 2 1 "--on-crash preserve without --control is a usage error" -- --kernel x --on-crash preserve
+expect 2 1 "bad --machine is a usage error" -- --kernel x --machine q35
 expect 1 1 "missing kernel file: exit 1, one line" -- --kernel "$tmp/nope"
 grep -q "nope" "$tmp/err"; tap_ok $? "the message names the file"
 printf 'not a kernel at all\n' >"$tmp/junk"
