@@ -74,6 +74,16 @@ I8042 *machine_i8042(Machine *m)
     return m->kbd;
 }
 
+uint8_t *machine_bios(Machine *m)
+{
+    return m->bios;
+}
+
+CmosRtc *machine_rtc(Machine *m)
+{
+    return m->rtc;
+}
+
 FwCfg *machine_fw_cfg(Machine *m)
 {
     return m->fw_cfg;
@@ -694,6 +704,23 @@ static bool machine_alloc_ram(Machine *m, GError **error)
                                           .host = m->ram + low };
         m->nranges = 2;
     }
+    if (m->cfg.bios_size) {
+        /* The firmware ROM ends at 4 GiB, as the flash of a PC: the
+         * reset vector is its last 16 bytes.  Device memory (not in
+         * e820); the loader fills it. */
+        m->bios = mmap(NULL, m->cfg.bios_size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m->bios == MAP_FAILED) {
+            int e = errno;
+            m->bios = NULL;
+            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_HOST,
+                        "cannot allocate the firmware ROM: %s", g_strerror(e));
+            return false;
+        }
+        m->ranges[m->nranges++] = (MachineRamRange){ .gpa = (1ull << 32) - m->cfg.bios_size,
+                                                     .size = m->cfg.bios_size,
+                                                     .host = m->bios, .device = true };
+    }
     return true;
 }
 
@@ -778,6 +805,13 @@ Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **err
                     "memory too large: %" G_GUINT64_FORMAT " MiB", cfg->mem_mib);
         return NULL;
     }
+    if (cfg->bios_size && (cfg->bios_size % MACHINE_BIOS_ALIGN ||
+                           cfg->bios_size > MACHINE_BIOS_MAX)) {
+        g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_CONFIG,
+                    "a firmware image of %" G_GUINT64_FORMAT " bytes: it must be a multiple "
+                    "of 64 KiB, at most 16 MiB", cfg->bios_size);
+        return NULL;
+    }
     if (cfg->cpus < 1 || cfg->cpus > MACHINE_MAX_CPUS) {
         g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_CONFIG,
                     "cannot have %d vCPUs (1 to %d)", cfg->cpus, MACHINE_MAX_CPUS);
@@ -825,6 +859,8 @@ Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **err
     m->pm = acpi_pm_create(&sci, VCPU_EXIT_SHUTDOWN, VCPU_EXIT_RESET);
     PciHostIrq pirq = { machine_pci_set_gsi, machine_pci_msi, m };
     m->pci = pci_host_create(m->bus, &pirq);
+    if (m->pci && cfg->bios_size)
+        pci_host_be_i440fx(m->pci); /* the host bridge SeaBIOS knows: PAM registers */
     FwCfgRam fwr = { machine_fw_cfg_ram_ptr, machine_fw_cfg_ram_written, m };
     m->fw_cfg = fw_cfg_create(&fwr);
 
@@ -909,6 +945,8 @@ void machine_free(Machine *m)
     io_bus_free(m->bus);
     if (m->ram)
         munmap(m->ram, m->ram_size);
+    if (m->bios)
+        munmap(m->bios, m->cfg.bios_size);
     pthread_cond_destroy(&m->timer_cond);
     pthread_cond_destroy(&m->park_cond);
     pthread_mutex_destroy(&m->lock);

@@ -25,6 +25,8 @@
 #define MACHINE_MIN_MEM_MIB 16
 #define MACHINE_LOWMEM_MAX 0xc0000000ull   /* RAM below 4 GiB stops here */
 #define MACHINE_TSC_HZ 1000000000ull
+#define MACHINE_BIOS_ALIGN 0x10000ull      /* firmware image sizes: 64 KiB steps */
+#define MACHINE_BIOS_MAX 0x1000000ull      /* up to 16 MiB below 4 GiB */
 
 #define MACHINE_ERROR (machine_error_quark())
 GQuark machine_error_quark(void);
@@ -49,6 +51,7 @@ typedef struct {
     int cpus;
     uint64_t vga_vram;     /* bytes of VRAM for the standard VGA; 0: no display */
     MachineProfile profile;
+    uint64_t bios_size;    /* bytes of firmware ROM ending at 4 GiB (--bios); 0: none */
 } MachineConfig;
 
 typedef enum {
@@ -76,11 +79,15 @@ typedef struct PciHost PciHost;
 typedef struct StdVga StdVga;
 typedef struct I8042 I8042;
 typedef struct FwCfg FwCfg;
+typedef struct CmosRtc CmosRtc;
 Uart16550 *machine_uart(Machine *m);
 FwCfg *machine_fw_cfg(Machine *m);
 PciHost *machine_pci(Machine *m);
 StdVga *machine_vga(Machine *m);      /* NULL without a display */
 I8042 *machine_i8042(Machine *m);
+/* The firmware ROM (cfg.bios_size bytes ending at 4 GiB), NULL if none. */
+uint8_t *machine_bios(Machine *m);
+CmosRtc *machine_rtc(Machine *m);
 
 /* Interrupt lines, with the lock held.  @line 0-15 is an ISA IRQ: it goes
  * to the i8259 pair and to the IOAPIC (IRQ 0 on pin 2, as the MADT's

@@ -55,7 +55,8 @@ struct Machine {
     pthread_mutex_t lock;
     uint8_t *ram;
     uint64_t ram_size;
-    MachineRamRange ranges[3];   /* RAM below 4 GiB, above, device memory */
+    MachineRamRange ranges[4];   /* RAM below 4 GiB, above, device memory, BIOS ROM */
+    uint8_t *bios;               /* cfg.bios_size bytes, mapped at 4 GiB - size */
     int nranges;
     int64_t clock_start;
 

@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "vmm/acpi/acpi_tables.h"
 #include "vmm/boot/boot_fw_cfg.h"
+#include "vmm/boot/firmware.h"
 #include "vmm/boot/linux_boot.h"
 #include "vmm/boot/multiboot.h"
 #include "vmm/chardev/chardev.h"
@@ -44,7 +45,8 @@ enum {
 typedef struct {
     /* options */
     char *kernel, *initrd, *cmdline, *accel, *serial, *console, *control, *name, *uuid, *pidfile;
-    char *on_crash, *vga, *vnc, *machine;
+    char *on_crash, *vga, *vnc, *machine, *bios;
+    uint64_t bios_size;      /* of --bios, for the machine's ROM */
     MachineProfile profile;  /* --machine */
     char **disks, **nets;
     gint64 memory_mib;
@@ -101,6 +103,18 @@ static void vmm_fail(const char *fmt, ...)
  * decides: Linux's setup header first). */
 static gboolean vmm_boot(Vmm *vmm, GError **error)
 {
+    if (vmm->bios) {
+        /* the firmware finds and boots what there is to boot */
+        FirmwareInfo fi;
+        BootFwCfg fwc = { .uuid = vmm->uuid, .boot_device = 'c',
+                          .graphics = machine_vga(vmm->m) != NULL, .firmware = TRUE,
+                          .sercon_port = 0x3f8 };
+        if (!firmware_load(vmm->m, vmm->bios, &fi, error) ||
+            !boot_fw_cfg_fill(vmm->m, &fwc, error))
+            return FALSE;
+        vcpu_queue_regs(machine_vcpu(vmm->m, 0), &fi.regs, &fi.sregs);
+        return TRUE;
+    }
     uint64_t rsdp;
     if (!acpi_tables_install(vmm->m, &rsdp, error))
         return FALSE;
@@ -460,6 +474,7 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
     vmm->cpus = 1;
     GOptionEntry entries[] = {
         { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &vmm->kernel, N_("Linux kernel (bzImage or ELF vmlinux) or a multiboot kernel"), "FILE" },
+        { "bios", 0, 0, G_OPTION_ARG_FILENAME, &vmm->bios, N_("boot this firmware (a PC BIOS ROM image such as SeaBIOS's bios-256k.bin) instead of a kernel"), "FILE" },
         { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &vmm->initrd, N_("initial ramdisk; for a multiboot kernel its modules: FILE[ ARGS][,FILE[ ARGS]]..."), "FILE" },
         { "cmdline", 0, 0, G_OPTION_ARG_STRING, &vmm->cmdline, N_("kernel command line"), "STR" },
         { "memory", 0, 0, G_OPTION_ARG_INT64, &vmm->memory_mib, N_("guest memory in MiB (default 512)"), "MIB" },
@@ -499,8 +514,13 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         vmm_fail(_("unexpected argument '%s' (see --help)"), (*argv)[1]);
         return EXIT_USAGE;
     }
-    if (!vmm->kernel) {
-        vmm_fail("%s", _("--kernel is required (see --help)"));
+    if (!vmm->kernel == !vmm->bios) {
+        vmm_fail("%s", vmm->kernel ? _("--kernel and --bios exclude each other (see --help)")
+                                   : _("--kernel or --bios is required (see --help)"));
+        return EXIT_USAGE;
+    }
+    if (vmm->bios && (vmm->initrd || vmm->cmdline)) {
+        vmm_fail("%s", _("--initrd and --cmdline go with --kernel, not --bios"));
         return EXIT_USAGE;
     }
     if (!vmm->accel)
@@ -623,6 +643,7 @@ static void vmm_clear(Vmm *vmm)
     g_free(vmm->vga);
     g_free(vmm->vnc);
     g_free(vmm->machine);
+    g_free(vmm->bios);
     g_free(vmm->accel_note);
     g_strfreev(vmm->disks);
     g_strfreev(vmm->nets);
@@ -645,8 +666,12 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         vmm_fail("%s", error->message);
         return EXIT_ERROR;
     }
+    if (vmm->bios && !firmware_image_size(vmm->bios, &vmm->bios_size, &error)) {
+        vmm_fail("%s", error->message);
+        return EXIT_ERROR;
+    }
     MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus, .vga_vram = vmm->vram,
-                          .profile = vmm->profile };
+                          .profile = vmm->profile, .bios_size = vmm->bios_size };
     vmm->m = machine_new(&cfg, chardev_backend(vmm->chr), &error);
     if (vmm->m)
         vmm->virtio = virtio_devices_new(vmm->m, &(VirtioDevicesConfig){ vmm->disks, vmm->nets,

@@ -6,7 +6,8 @@
  * (u16 0), FW_CFG_IRQ0_OVERRIDE (u32 1: the MADT maps IRQ 0 to GSI 2),
  * "etc/e820" (u64 address, u64 length, u32 type per entry, packed: RAM
  * and reservations), and FW_CFG_CMDLINE_ADDR/SIZE/DATA (u32, u32 with the
- * NUL, the bytes) for a kernel loaded by the VMM. */
+ * NUL, the bytes) for a kernel loaded by the VMM.  For firmware:
+ * "etc/sercon-port" (u16) and an e820 map of whole RAM ranges. */
 #include "config.h"
 
 #include "vmm/boot/boot_fw_cfg.h"
@@ -33,6 +34,19 @@ gboolean boot_uuid_parse(const char *text, uint8_t out[16])
     return n == 32;
 }
 
+/* RAM as the machine has it (the i440FX of a firmware boot has no ECAM
+ * window to reserve). */
+static int firmware_e820(const Machine *m, E820Entry *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < machine_ram_range_count(m) && n < max; i++) {
+        const MachineRamRange *r = machine_ram_range(m, i);
+        if (!r->device)
+            out[n++] = (E820Entry){ r->gpa, r->size, E820_RAM };
+    }
+    return n;
+}
+
 static void put64(uint8_t *p, uint64_t v)
 {
     for (int i = 0; i < 8; i++)
@@ -49,7 +63,8 @@ gboolean boot_fw_cfg_fill(Machine *m, const BootFwCfg *c, GError **error)
     }
     int ncpus = machine_vcpu_count(m);
     E820Entry e820[BOOT_E820_MAX];
-    int n = linux_boot_e820(m, e820, BOOT_E820_MAX);
+    int n = c->firmware ? firmware_e820(m, e820, BOOT_E820_MAX)
+                        : linux_boot_e820(m, e820, BOOT_E820_MAX);
     uint8_t table[BOOT_E820_MAX * 20];
     for (int i = 0; i < n; i++) {
         put64(table + 20 * i, e820[i].addr);
@@ -70,6 +85,10 @@ gboolean boot_fw_cfg_fill(Machine *m, const BootFwCfg *c, GError **error)
     r = r < 0 ? r : fw_cfg_add_u16(fw, FW_CFG_BOOT_MENU, 0);
     r = r < 0 ? r : fw_cfg_add_u32(fw, FW_CFG_IRQ0_OVERRIDE, 1);
     r = r < 0 ? r : fw_cfg_add_file(fw, "etc/e820", table, (size_t)n * 20);
+    if (c->sercon_port)
+        r = r < 0 ? r : fw_cfg_add_file(fw, "etc/sercon-port",
+                                        (uint8_t[2]){ (uint8_t)c->sercon_port,
+                                                      (uint8_t)(c->sercon_port >> 8) }, 2);
     if (c->cmdline) {
         size_t len = strlen(c->cmdline) + 1;
         r = r < 0 ? r : fw_cfg_add_u32(fw, FW_CFG_CMDLINE_ADDR, (uint32_t)c->cmdline_addr);

@@ -16,6 +16,11 @@ typedef struct {
     uint64_t cmdline_addr;    /* where the loader put it (0: nowhere) */
     char boot_device;         /* 'c' disk, 'd' CD-ROM, 'n' network */
     gboolean graphics;        /* a display exists */
+    /* Firmware boot: "etc/e820" as QEMU gives it to SeaBIOS (the RAM
+     * ranges whole: the firmware makes its own reservations), and "etc/sercon-port", the I/O port of
+     * the serial port SeaBIOS's console (its int 10h) writes to. */
+    gboolean firmware;
+    uint16_t sercon_port;     /* 0: none */
 } BootFwCfg;
 
 gboolean boot_fw_cfg_fill(Machine *m, const BootFwCfg *c, GError **error);
