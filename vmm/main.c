@@ -11,6 +11,7 @@
 #include "host_kvm.h"
 #include "i18n.h"
 #include "vmm/acpi/acpi_tables.h"
+#include "vmm/acpi/acpi_loader.h"
 #include "vmm/boot/boot_fw_cfg.h"
 #include "vmm/boot/firmware.h"
 #include "vmm/boot/linux_boot.h"
@@ -109,8 +110,13 @@ static gboolean vmm_boot(Vmm *vmm, GError **error)
         BootFwCfg fwc = { .uuid = vmm->uuid, .boot_device = 'c',
                           .graphics = machine_vga(vmm->m) != NULL, .firmware = TRUE,
                           .sercon_port = 0x3f8 };
+        /* the PCI window SeaBIOS places BARs in on an i440FX: from the
+         * end of RAM below 4 GiB up to the IOAPIC */
+        AcpiConfig acpi = { .ecam = FALSE, .mmio_base = machine_ram_range(vmm->m, 0)->size,
+                            .mmio_end = 0xfebfffff };
         if (!firmware_load(vmm->m, vmm->bios, &fi, error) ||
-            !boot_fw_cfg_fill(vmm->m, &fwc, error))
+            !boot_fw_cfg_fill(vmm->m, &fwc, error) ||
+            !acpi_loader_install(vmm->m, &acpi, error))
             return FALSE;
         vcpu_queue_regs(machine_vcpu(vmm->m, 0), &fi.regs, &fi.sregs);
         return TRUE;

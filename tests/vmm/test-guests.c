@@ -10,7 +10,7 @@
  * the serial backlog for a client that attaches after the guest printed,
  * and the crash report.  The firmware variant: SeaBIOS (Debian's seabios
  * package) boots a disk whose boot sector prints through the BIOS, reads
- * its second sector through int 13h and powers off; without a bootable
+ * its second sector through int 13h, finds our RSDP and powers off; without a bootable
  * disk SeaBIOS says so on the serial console.
  *
  * The kvm cases are skipped, saying why, where /dev/kvm cannot be used.
@@ -170,6 +170,8 @@ static void test_firmware_bootsect(const char *accel)
                            "boot sector: running at 0x7c00\r\n",
                            "boot sector: sector 1 read through int 13h\r\n",
                            "boot sector: int 12h 639 KiB\r\n", "boot sector: e820 entries ",
+                           /* our ACPI tables, installed by SeaBIOS from etc/table-loader */
+                           "boot sector: RSDP VESSEL\r\n",
                            "boot sector: powering off\r\n" };
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
         if (!strstr(out, want[i]))

@@ -3,8 +3,10 @@
  * real mode.  It prints through the BIOS (int 10h teletype, which
  * SeaBIOS's serial console sends to COM1), reads its second sector
  * through int 13h's extended read (the BIOS's disk driver), prints what
- * it holds, the conventional memory (int 12h) and the number of e820
- * entries (int 15h E820), and powers off through ACPI S5 (exit 0).
+ * it holds, the conventional memory (int 12h), the number of e820
+ * entries (int 15h E820) and the OEM ID of the RSDP (valid checksum) in
+ * the F segment (the ACPI tables the firmware installed from fw_cfg),
+ * and powers off through ACPI S5 (exit 0).
  * Linked as a flat binary at 0x7c00 (tests/vmm/Makefile.am). */
     .code16
     .text
@@ -59,7 +61,40 @@ _start:
     mov $crlf, %si
     call puts
 
-    mov $bye, %si
+    /* the RSDP the firmware placed in the F segment, its checksum */
+    mov $0xf000, %ax
+    mov %ax, %es
+    xor %di, %di
+5:  cmpl $0x20445352, %es:(%di)     /* "RSD " */
+    jne 6f
+    cmpl $0x20525450, %es:4(%di)    /* "PTR " */
+    je 7f
+6:  add $16, %di
+    jnz 5b
+    mov $no_rsdp, %si
+    call puts
+    jmp 8f
+7:  xor %al, %al
+    mov $20, %cx
+    mov %di, %bx
+1:  add %es:(%bx), %al
+    inc %bx
+    loop 1b
+    test %al, %al
+    jnz 6b
+    mov $rsdp_msg, %si
+    call puts
+    lea 9(%di), %si                 /* its OEM ID, 6 characters */
+    mov $6, %cx
+9:  mov %es:(%si), %al
+    inc %si
+    mov $0x0e, %ah
+    mov $0x0007, %bx
+    int $0x10
+    loop 9b
+    mov $crlf, %si
+    call puts
+8:  mov $bye, %si
     call puts
     /* SeaBIOS's serial console sends the last characters from its
      * timer interrupt (IRQ 0, 18.2 Hz): let three ticks pass, then let
@@ -120,6 +155,8 @@ kib_msg:  .asciz " KiB\r\n"
 e820_msg: .asciz "boot sector: e820 entries "
 crlf:     .asciz "\r\n"
 bye:      .asciz "boot sector: powering off\r\n"
+rsdp_msg: .asciz "boot sector: RSDP "
+no_rsdp:  .asciz "boot sector: no RSDP\r\n"
 err_msg:  .asciz "boot sector: int 13h failed\r\n"
 drive:    .byte 0
     .balign 4
