@@ -15,7 +15,7 @@ PKGS="
   libvncserver-dev libpng-dev zlib1g-dev console-setup-linux
   gvncviewer vncsnapshot tesseract-ocr tesseract-ocr-eng xvfb xdotool
   virt-viewer x11-apps netpbm
-  libtirpc-dev qemu-utils strace
+  libtirpc-dev qemu-utils strace qemu-system-x86 seabios
   libvirt-clients python3-libvirt virt-manager
   gir1.2-atspi-2.0 at-spi2-core
 "
