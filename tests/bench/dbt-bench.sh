@@ -18,7 +18,8 @@
 # counts.  Environment: BENCH_MIB (default 64) the size of the generated
 # file of the CPU workload; BENCH_ONLY=boot|cpu one workload;
 # BENCH_INTERP=0 skips the interpreter (the slowest by far);
-# BENCH_SMP=1 adds boots with 2 vCPUs.
+# BENCH_SMP=1 adds boots with 2 vCPUs; BENCH_KEEP=1 keeps the initramfs
+# images and logs (for perf) and prints where.
 #
 # The CPU workload: a file of BENCH_MIB MiB of generated text (a 1 MiB
 # chunk of pseudo-random words made here, repeated with a counter),
@@ -32,7 +33,7 @@ mib=${BENCH_MIB:-64}; only=${BENCH_ONLY:-}; interp=${BENCH_INTERP:-1}; smp=${BEN
 [ -x /usr/bin/time ] || { echo "dbt-bench: needs /usr/bin/time (Debian package time)"; exit 0; }
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d /tmp/vessel-bench-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "dbt-bench: keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
 guest=$(sh "$top/scripts/guest-fetch.sh")
 sh "$top/scripts/mkinitramfs.sh" "$guest" "$tmp/base.gz"
 
