@@ -436,6 +436,20 @@ static void test_picture(void)
     g_assert_cmpuint(d.y0, ==, 3);
     g_assert_cmpuint(d.y1, ==, 4);
     g_assert_cmpuint(d.x1, ==, 32);
+    /* a screenshot (no hooks) sees a change first: the next update
+     * with hooks still reports it */
+    vram[4 * 32 * 2 + 4 * 5] = 0x40;                        /* (5,2) */
+    display_lock(disp);
+    display_update(disp, NULL, NULL);
+    display_unlock(disp);
+    update(disp, &d);
+    g_assert_cmphex(pixel(disp, 5, 2), ==, 0x000040);
+    g_assert_cmpuint(d.y0, ==, 2);
+    g_assert_cmpuint(d.y1, ==, 3);
+    g_assert_cmpuint(d.x0, <=, 5);
+    g_assert_cmpuint(d.x1, >, 5);
+    update(disp, &d);                                       /* reported once */
+    g_assert_cmpuint(d.x1, ==, 0);
 
     /* bochs-drm's BGRX8888: the byte order register makes pixels
      * big-endian (bytes X, R, G, B); the same VRAM looks different */
@@ -496,10 +510,16 @@ static void test_picture(void)
     update(disp, &d);
     g_assert_cmphex(pixel(disp, 1, 1), ==, 0x00ff00);
 
-    /* VBE off: text again */
+    /* VBE off: text again; a resize a screenshot saw first is reported too */
     dispi(bus, VBE_INDEX_ENABLE, 0);
+    unsigned resizes = d.resizes;
+    display_lock(disp);
+    display_update(disp, NULL, NULL);
+    display_unlock(disp);
     update(disp, &d);
+    g_assert_cmpuint(d.resizes, ==, resizes + 1);
     g_assert_cmpuint(d.w, ==, 720);
+    g_assert_cmpuint(d.h, ==, 400);
     display_free(disp);
 }
 

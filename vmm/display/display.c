@@ -34,6 +34,9 @@ struct Display {
     VgaText text;
     uint16_t cells[VGA_MAX_COLS * VGA_MAX_ROWS];
     int cursor_cell;         /* -1: none */
+    /* what updates without hooks saw (display_flush_pending) */
+    bool pending_resize;
+    unsigned pending_x0, pending_y0, pending_x1, pending_y1;
     /* graphics mode */
     VbeMode mode;
     bool big_endian;
@@ -83,6 +86,9 @@ const uint32_t *display_pixels(Display *d, unsigned *w, unsigned *h)
     return d->fb;
 }
 
+/* Changes seen by an update without hooks (a screenshot) are kept for
+ * the next update with hooks (the VNC thread), so no client misses a
+ * resize or a damaged rectangle because a screenshot drew it first. */
 static void display_resize(Display *d, unsigned w, unsigned h, const DisplayHooks *hooks,
                            void *opaque)
 {
@@ -94,13 +100,42 @@ static void display_resize(Display *d, unsigned w, unsigned h, const DisplayHook
     memset(d->fb, 0, (size_t)w * h * 4);
     if (hooks && hooks->resize)
         hooks->resize(opaque, d->fb, w, h);
+    else
+        d->pending_resize = true;
 }
 
-static void damage(const DisplayHooks *hooks, void *opaque, unsigned x, unsigned y, unsigned w,
-                   unsigned h)
+static void damage(Display *d, const DisplayHooks *hooks, void *opaque, unsigned x, unsigned y,
+                   unsigned w, unsigned h)
 {
-    if (hooks && hooks->damage && w && h)
+    if (!w || !h)
+        return;
+    if (hooks && hooks->damage) {
         hooks->damage(opaque, x, y, w, h);
+    } else if (d->pending_x1 == 0) {
+        d->pending_x0 = x;
+        d->pending_y0 = y;
+        d->pending_x1 = x + w;
+        d->pending_y1 = y + h;
+    } else {
+        d->pending_x0 = MIN(d->pending_x0, x);
+        d->pending_y0 = MIN(d->pending_y0, y);
+        d->pending_x1 = MAX(d->pending_x1, x + w);
+        d->pending_y1 = MAX(d->pending_y1, y + h);
+    }
+}
+
+/* Hand what hook-less updates saw to @hooks. */
+static void display_flush_pending(Display *d, const DisplayHooks *hooks, void *opaque)
+{
+    if (!hooks)
+        return;
+    if (d->pending_resize && hooks->resize)
+        hooks->resize(opaque, d->fb, d->w, d->h);
+    else if (d->pending_x1 && hooks->damage)
+        hooks->damage(opaque, d->pending_x0, d->pending_y0, d->pending_x1 - d->pending_x0,
+                      d->pending_y1 - d->pending_y0);
+    d->pending_resize = false;
+    d->pending_x0 = d->pending_y0 = d->pending_x1 = d->pending_y1 = 0;
 }
 
 /* ---- text ---------------------------------------------------------- */
@@ -132,7 +167,7 @@ static void display_text(Display *d, const StdVgaScreen *s, const DisplayHooks *
             x1 = (int)c + 1;
         }
         if (x0 >= 0)
-            damage(hooks, opaque, x0 * t->char_w, r * t->char_h, (x1 - x0) * t->char_w,
+            damage(d, hooks, opaque, x0 * t->char_w, r * t->char_h, (x1 - x0) * t->char_w,
                    t->char_h);
     }
     d->cursor_cell = cursor;
@@ -284,17 +319,18 @@ static void display_graphics(Display *d, const StdVgaScreen *s, const DisplayHoo
                 run_x1 = MAX(run_x1, x1);
             }
         } else if (run) {
-            damage(hooks, opaque, run_x0, run_y, run_x1 - run_x0, y - run_y);
+            damage(d, hooks, opaque, run_x0, run_y, run_x1 - run_x0, y - run_y);
             run = false;
         }
     }
     if (run)
-        damage(hooks, opaque, run_x0, run_y, run_x1 - run_x0, m->height - run_y);
+        damage(d, hooks, opaque, run_x0, run_y, run_x1 - run_x0, m->height - run_y);
     d->valid = true;
 }
 
 void display_update(Display *d, const DisplayHooks *hooks, void *opaque)
 {
+    display_flush_pending(d, hooks, opaque);
     StdVgaScreen s;
     machine_lock(d->m);
     stdvga_screen(d->vga, &s);
@@ -316,7 +352,7 @@ void display_update(Display *d, const DisplayHooks *hooks, void *opaque)
         if (d->valid)
             break;
         memset(d->fb, 0, (size_t)d->w * d->h * 4);
-        damage(hooks, opaque, 0, 0, d->w, d->h);
+        damage(d, hooks, opaque, 0, 0, d->w, d->h);
         d->valid = true;
         break;
     }
