@@ -1,7 +1,9 @@
 #!/bin/sh
 # check.sh - the whole test suite, as CI runs it: build and `make check`,
-# the same under ASan+UBSan, then `make distcheck`.  Build trees live in
-# build/, build-asan/ and build-dist/ at the top of the source tree.
+# the same under ASan+UBSan, then `make distcheck`, then the Debian and RPM
+# packages from distcheck's tarball (scripts/packages.sh: lintian, rpmlint,
+# the install test; root only).  Build trees live in build/, build-asan/,
+# build-dist/ and build-pkg/ at the top of the source tree.
 # Needs the packages from scripts/deps.sh.  Exit status non-zero on failure.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,6 +46,17 @@ start=$(date +%s)
 (cd build-dist && "$top/configure" -q && make -s -j"$jobs" distcheck) > build-dist.log 2>&1 || {
   echo "=== distcheck: FAILED"; grep -E '^(FAIL|ERROR|XPASS):' build-dist.log | head -n 40; tail -n 40 build-dist.log; exit 1; }
 echo "=== distcheck: ok in $(( $(date +%s) - start )) s"
+pkg_pass=0; pkg_fail=0
+if [ "$(id -u)" -eq 0 ]; then
+  start=$(date +%s)
+  sh scripts/packages.sh "$(ls -t build-dist/vessel-*.tar.gz | head -n 1)" || {
+    echo "=== packages: FAILED after $(( $(date +%s) - start )) s"; exit 1; }
+  echo "=== packages: ok in $(( $(date +%s) - start )) s"
+  pkg_pass=$(grep -c '^ok ' build-pkg/install-test.log || :)
+  pkg_fail=$(grep -c '^not ok ' build-pkg/install-test.log || :)
+else
+  echo "=== packages: skipped (the install test boots a container: run as root)"
+fi
 # One closing line for CI: totals over every suite of every configuration.
 pass=0; fail=0
 for f in $(find build build-asan -name test-suite.log); do
@@ -51,5 +64,6 @@ for f in $(find build build-asan -name test-suite.log); do
   e=$(sed -n 's/^# ERROR: *//p' "$f" | head -1)
   pass=$((pass + ${p:-0})); fail=$((fail + ${x:-0} + ${e:-0}))
 done
-echo "=== all test suites passed (build, build-asan, distcheck)"
+pass=$((pass + pkg_pass)); fail=$((fail + pkg_fail))
+echo "=== all test suites passed (build, build-asan, distcheck, packages)"
 echo "$pass passed, $fail failed"
