@@ -77,10 +77,20 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
     /* a virtio console (hvc0) listens next to the serial console */
     g_autofree char *hvc_path = domain_store_socket_path(p->cfg, p->def, "hvc");
     g_autofree char *hvc = g_strconcat("unix:", hvc_path, NULL);
-    guint n_fds = p->tap_fds ? p->def->n_nets : 0;
+    guint n_taps = p->tap_fds ? p->def->n_nets : 0;
+    guint n_fds = n_taps + (p->vnc_fd >= 0);
+    g_autofree int *source_fds = g_new(int, n_fds + 1);
     g_autofree int *target_fds = g_new(int, n_fds + 1);
-    for (guint i = 0; i < n_fds; i++)
+    for (guint i = 0; i < n_taps; i++) {
+        source_fds[i] = p->tap_fds[i];
         target_fds[i] = VMM_FIRST_FD + (int)i;
+    }
+    g_autofree char *vnc = NULL;
+    if (p->vnc_fd >= 0) {
+        source_fds[n_taps] = p->vnc_fd;
+        target_fds[n_taps] = VMM_FIRST_FD + (int)n_taps;
+        vnc = g_strdup_printf("fd:%d", target_fds[n_taps]);
+    }
     DomainVmmParams vp = {
         .vmm_path = vmm,
         .serial = serial,
@@ -88,7 +98,8 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         .control_path = p->control_path,
         .control_fd = -1,
         .tap_names = p->tap_names,
-        .tap_fds = n_fds ? target_fds : NULL,
+        .tap_fds = n_taps ? target_fds : NULL,
+        .vnc = vnc,
         .paused = TRUE, /* resumed once the console relay is attached */
     };
     g_autoptr(GError) xerr = NULL;
@@ -126,7 +137,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
     g_autoptr(GError) serr = NULL;
     gboolean ok = g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)argv, NULL,
                                                    flags, child_setup, &cr, -1, log_fd,
-                                                   log_fd, p->tap_fds, target_fds, n_fds,
+                                                   log_fd, source_fds, target_fds, n_fds,
                                                    &pid, NULL, NULL, NULL, &serr);
     close(log_fd);
     if (!ok) {

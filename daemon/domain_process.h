@@ -32,6 +32,8 @@ typedef struct {
     const int *tap_fds;             /* one per interface, attached to those taps:
                                      * the VMM gets them as fds 3, 4, ...; NULL: it
                                      * opens the taps by name */
+    int vnc_fd;                     /* listening VNC socket for the VMM (after the
+                                     * tap fds: --vnc fd:N), or -1 */
 } DomainSpawnParams;
 
 /* Spawn the VMM (not waiting for it).  *@argv_out (may be NULL) gets the

@@ -12,7 +12,9 @@
  * which longjmps back to the run loop. */
 #include <stdio.h>
 
-#include "vmm/dbt/ops.h"
+#include "vmm/dbt/exception.h"
+#include "vmm/dbt/operand.h"
+#include "vmm/dbt/smp.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
@@ -180,31 +182,20 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
 }
 
 /* A non-canonical address is #SS(0) when it goes through the stack
- * segment (RSP/RBP-based operands, implicit stack accesses), else #GP(0).
- * This path is rare, so the instruction at RIP is decoded again here
- * instead of tracking the current instruction in the hot loop. */
-static int noncanonical_vector(DbtCpu *cpu, DbtAccess acc)
+ * segment (implicit stack accesses, RSP/RBP-based operands), else #GP(0):
+ * the kind of the instruction being executed (cpu->cur_insn; none while
+ * delivering an interrupt) says whether it accesses the stack, and @la
+ * (the faulting address) tells a stack instruction's memory operand
+ * (PUSH m, POP m, CALL m) from its stack access. */
+static int noncanonical_vector(DbtCpu *cpu, uint64_t la, DbtAccess acc)
 {
-    if (acc == DBT_ACC_EXEC || !dbt_canonical(cpu->rip))
+    const DbtInsn *in = cpu->cur_insn;
+    if (acc == DBT_ACC_EXEC || !in)
         return DBT_EXC_GP;
-    const DbtTlbEntry *e = &cpu->tlb_cur[(cpu->rip >> 12) & (DBT_TLB_SIZE - 1)];
-    if (e->tag_x != (cpu->rip & DBT_PAGE_MASK))
-        return DBT_EXC_GP;
-    const uint8_t *p = (const uint8_t *)(e->addend + cpu->rip);
-    DbtInsn in;
-    if (dbt_decode(&in, p, 0x1000 - (unsigned)(cpu->rip & 0xfff), cpu->mode) <= 0)
-        return DBT_EXC_GP;
-    if (in.flags & DBT_I_MEM)
-        return in.base == DBT_RSP || in.base == DBT_RBP ? DBT_EXC_SS : DBT_EXC_GP;
-    static const DbtOp stack_ops[] = {
-        op_push_R, op_pop_R, op_push_I, op_push_E, op_pop_E, op_call_rel, op_call_E,
-        op_ret, op_enter, op_leave, op_pushf, op_popf, op_push_seg, op_pop_seg,
-        op_iret, op_retf,
-    };
-    for (size_t k = 0; k < sizeof(stack_ops) / sizeof(stack_ops[0]); k++)
-        if (in.op == stack_ops[k])
-            return DBT_EXC_SS;
-    return DBT_EXC_GP;
+    bool stack = dbt_insn_attr(in) & DBT_KA_STACK;
+    if ((in->flags & DBT_I_MEM) && (!stack || la - (dbt_ea(cpu, in) & DBT_PAGE_MASK) < 0x2000))
+        return in->base == DBT_RSP || in->base == DBT_RBP ? DBT_EXC_SS : DBT_EXC_GP;
+    return stack ? DBT_EXC_SS : DBT_EXC_GP;
 }
 
 uint64_t dbt_mmu_translate(DbtCpu *cpu, uint64_t la, DbtAccess acc)
@@ -214,7 +205,7 @@ uint64_t dbt_mmu_translate(DbtCpu *cpu, uint64_t la, DbtAccess acc)
 
     DBT_STAT_INC(cpu, tlb_misses);
     if (!dbt_canonical(la))
-        dbt_raise(cpu, noncanonical_vector(cpu, acc), 0);
+        dbt_raise(cpu, noncanonical_vector(cpu, la, acc), 0);
     if (cpu->cr0 & DBT_CR0_PG) {
         pa = walk(cpu, la, acc, &w_ok, &x_ok, &dirty, &global);
     } else {
