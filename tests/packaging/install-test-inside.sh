@@ -143,9 +143,9 @@ out=$(as bob vsh -c "$URI" list --all 2>&1); rc=$?
 rc=$?; [ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
 ok $rc "bob (not in vessel) cannot open the rw socket"
 out=$(as bob vsh -r -c "$URI" list --all 2>&1)
-printf '%s\n' "$out" | grep -Eq '^ -  +t1 +shut off'
+printf '%s\n' "$out" | grep -Eq '^ [0-9]+ +t1 +running'
 rc=$?; [ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
-ok $rc "bob can vsh -r list --all and sees t1"
+ok $rc "bob can vsh -r list --all and sees t1 running"
 out=$(as bob vsh -r -c "$URI" undefine t1 2>&1); rc=$?
 [ $rc -ne 0 ] && as alice vsh -c "$URI" dominfo t1 >/dev/null 2>&1
 rc=$?; [ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
