@@ -167,11 +167,15 @@ int main(int argc, char **argv)
     Psf f = { 0 };
     if (len <= 0 || psf_parse(&f, buf, (size_t)len) < 0) {
         fprintf(stderr, "mkfont: %s: not an 8x16 PSF font with a Unicode table\n", argv[1]);
+        free(f.map);
+        free(buf);
         return 1;
     }
     iconv_t cd = iconv_open("UTF-32LE", "CP437");
     if (cd == (iconv_t)-1) {
         fprintf(stderr, "mkfont: iconv has no CP437\n");
+        free(f.map);
+        free(buf);
         return 1;
     }
     int fallback = psf_find(&f, 0xfffd);
@@ -195,5 +199,7 @@ int main(int argc, char **argv)
     if (missing)
         fprintf(stderr, "mkfont: %u of 256 characters not in the font\n", missing);
     iconv_close(cd);
+    free(f.map);
+    free(buf);
     return 0;
 }
