@@ -31,6 +31,7 @@ DaemonConfig *daemon_config_new(DaemonMode mode)
         cfg->system_bus = TRUE;
         cfg->vmm_user = g_strdup("vessel-vm");
         cfg->default_network = TRUE;
+        cfg->default_pool = g_build_filename(LOCALSTATEDIR, "lib", "vessel", "images", NULL);
     } else {
         cfg->config_dir = g_build_filename(g_get_user_config_dir(), "vessel", NULL);
         cfg->run_dir = g_build_filename(g_get_user_runtime_dir(), "vessel", NULL);
@@ -39,6 +40,7 @@ DaemonConfig *daemon_config_new(DaemonMode mode)
         cfg->group = g_strdup("");
         cfg->system_bus = FALSE;
         cfg->vmm_user = g_strdup("");
+        cfg->default_pool = g_build_filename(g_get_user_data_dir(), "vessel", "images", NULL);
     }
     cfg->rw_perms = mode == DAEMON_MODE_SYSTEM ? 0660 : 0600;
     cfg->ro_perms = mode == DAEMON_MODE_SYSTEM ? 0666 : 0600;
@@ -58,6 +60,7 @@ void daemon_config_free(DaemonConfig *cfg)
     g_free(cfg->group);
     g_free(cfg->vmm_user);
     g_free(cfg->vmm_path);
+    g_free(cfg->default_pool);
     g_free(cfg);
 }
 
@@ -151,6 +154,12 @@ gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error)
         }
         cfg->default_network = b && cfg->mode == DAEMON_MODE_SYSTEM;
     }
+    if (g_key_file_has_key(kf, "storage", "default_pool", NULL)) {
+        g_autofree char *v = g_key_file_get_string(kf, "storage", "default_pool", NULL);
+        g_clear_pointer(&cfg->default_pool, g_free);
+        if (v && *v)
+            cfg->default_pool = g_path_is_absolute(v) ? g_strdup(v) : g_build_filename(base, v, NULL);
+    }
     g_free(cfg->config_file);
     cfg->config_file = g_steal_pointer(&abs);
     return TRUE;
@@ -161,8 +170,10 @@ gboolean daemon_config_make_dirs(const DaemonConfig *cfg, GError **error)
     const char *dirs[][2] = {
         { cfg->config_dir, "domains/autostart" },
         { cfg->config_dir, "networks/autostart" },
+        { cfg->config_dir, "storage/autostart" },
         { cfg->run_dir, "domains" },
         { cfg->run_dir, "networks" },
+        { cfg->run_dir, "storage" },
         { cfg->log_dir, "domains" },
         { cfg->state_dir, "" },
     };

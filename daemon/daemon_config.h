@@ -13,6 +13,13 @@
  *                                              "default" NAT network, with
  *                                              autostart, on first start;
  *                                              default true without --config)
+ *   [storage] default_pool=PATH|""            (the directory of the "default"
+ *                                              storage pool defined, with
+ *                                              autostart, on first start:
+ *                                              /var/lib/vessel/images, in
+ *                                              session mode $XDG_DATA_HOME/
+ *                                              vessel/images; with --config
+ *                                              none unless given)
  *
  * Without --config, CONFIG_DIR/vesseld.conf of the mode is read when it
  * exists (/etc/vessel/vesseld.conf, $XDG_CONFIG_HOME/vessel/vesseld.conf).
@@ -43,6 +50,7 @@ typedef struct {
     char *vmm_path;         /* VMM binary override (NULL = search) */
     guint shutdown_grace;   /* seconds between SIGTERM and SIGKILL */
     gboolean default_network; /* define "default" on first start */
+    char *default_pool;     /* directory of the "default" pool, NULL = none */
 } DaemonConfig;
 
 const char *daemon_mode_to_string(DaemonMode mode);

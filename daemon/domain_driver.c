@@ -28,6 +28,7 @@
 
 #include "console_relay.h"
 #include "domain_console.h"
+#include "domain_disks.h"
 #include "domain_graphics.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
@@ -39,6 +40,7 @@
 #include "i18n.h"
 #include "netbridge/netbridge.h"
 #include "network_driver.h"
+#include "pool_driver.h"
 #include "vmm_control.h"
 
 #define DOMAIN_PAUSED_STARTING_UP 11
@@ -405,6 +407,12 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
     unlink(console);
     unlink(hvc);
     goffset offset = file_size(log);
+    /* disks first: nothing to undo when a volume or chain is wrong */
+    g_auto(GStrv) disk_args = domain_disks_vmm_args(d, def, error);
+    if (!disk_args) {
+        domain_list_lock(d->domains);
+        return FALSE;
+    }
     g_autoptr(GArray) tap_fds = g_array_new(FALSE, FALSE, sizeof(int));
     g_auto(GStrv) taps = def->n_nets ? create_taps(d, def, tap_fds, error) : g_new0(char *, 1);
     if (!taps) {
@@ -425,7 +433,8 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
     }
     DomainSpawnParams sp = { d->config, def, control, console, log,
                              def->n_nets ? (const char *const *)taps : NULL,
-                             def->n_nets ? (const int *)tap_fds->data : NULL, vnc_fd };
+                             def->n_nets ? (const int *)tap_fds->data : NULL, vnc_fd,
+                             (const char *const *)disk_args };
     pid_t pid = 0;
     gboolean ok = domain_process_spawn(&sp, &pid, error);
     close_fds(tap_fds);   /* the VMM has its copies */
@@ -1034,7 +1043,8 @@ void domain_driver_autostart(Daemon *d)
     if (g_file_get_contents(marker, &done, NULL, NULL) && strcmp(g_strstrip(done), boot_id) == 0)
         return;
 
-    network_driver_autostart(d);   /* networks first: domains may use them */
+    network_driver_autostart(d);   /* networks and pools first: domains may use them */
+    pool_driver_autostart(d);
     domain_list_lock(d->domains);
     g_autoptr(GPtrArray) snap = domain_list_snapshot(d->domains);
     domain_list_unlock(d->domains);

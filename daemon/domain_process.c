@@ -100,6 +100,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         .tap_names = p->tap_names,
         .tap_fds = n_taps ? target_fds : NULL,
         .vnc = vnc,
+        .disk_args = p->disk_args,
         .paused = TRUE, /* resumed once the console relay is attached */
     };
     g_autoptr(GError) xerr = NULL;

@@ -34,6 +34,7 @@ typedef struct {
                                      * opens the taps by name */
     int vnc_fd;                     /* listening VNC socket for the VMM (after the
                                      * tap fds: --vnc fd:N), or -1 */
+    const char *const *disk_args;   /* one --disk value per disk (domain_disks.h) */
 } DomainSpawnParams;
 
 /* Spawn the VMM (not waiting for it).  *@argv_out (may be NULL) gets the
