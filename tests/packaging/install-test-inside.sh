@@ -137,6 +137,10 @@ out=$(as alice vsh -c "$URI" net-list --all 2>&1)
 printf '%s\n' "$out" | grep -Eq '^ default +active +yes +yes'
 rc=$?; [ $rc -eq 0 ] || { printf '%s\n' "$out"; journalctl -b -u vesseld.service | tail -n 20; } | sed 's/^/# /'
 ok $rc "the default NAT network was defined and autostarted (dnsmasq, nft)"
+out=$(as alice vsh -c "$URI" pool-list --all 2>&1)
+printf '%s\n' "$out" | grep -Eq '^ default +active +yes' && test -d /var/lib/vessel/images
+rc=$?; [ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
+ok $rc "the default storage pool (/var/lib/vessel/images) was defined and is active"
 
 out=$(as bob vsh -c "$URI" list --all 2>&1); rc=$?
 [ $rc -ne 0 ]
@@ -229,7 +233,7 @@ check "t1 is back, as it was" as alice vsh -c "$URI" dominfo t1
 # ---- purge, and what is left ---------------------------------------------------
 check "apt-get purge" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q $pkgs
 for d in /var/lib/vessel /var/log/vessel /run/vessel /etc/vessel/vesseld.conf \
-         /etc/vessel/networks; do
+         /etc/vessel/networks /etc/vessel/storage; do
     check "purge removed $d" test ! -e "$d"
 done
 check "purge kept the user's definition of t1" test -f /etc/vessel/domains/t1.xml
