@@ -5,12 +5,19 @@
 # runs it after distcheck; README "Packages" says how to use it by hand.
 #
 #   scripts/packages.sh [TARBALL]
+#   scripts/packages.sh --stamp [TARBALL]
 #
 # Without TARBALL it takes build-dist/vessel-*.tar.gz (check.sh's
 # distcheck leaves it there), else runs `make dist` in build/.  Everything
 # it makes is under build-pkg/ at the top of the tree: deb/ (the .debs,
 # the source package, the build log), rpm/ (rpmbuild's _topdir).
-# VESSEL_PKG_STEPS (default "deb rpm install") picks the steps.  Needs the
+# When all three steps pass it leaves a stamp,
+# ~/.cache/vessel/packages/VERSION-KEY.ok, KEY a hash of the packaging's
+# own files (debian/, vessel.spec.in, vessel.rpmlint.toml,
+# tests/packaging/, this script): scripts/check.sh skips the packages when
+# the stamp of the tree's key is there; --stamp prints its path and does
+# nothing else.  VESSEL_PKG_STEPS (default "deb rpm install") picks the
+# steps.  Needs the
 # packages of scripts/deps.sh; run as root (the install test boots a
 # container).  Exit status non-zero when a step fails.
 set -eu
@@ -19,6 +26,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 steps=${VESSEL_PKG_STEPS:-deb rpm install}
 out=$top/build-pkg
 
+print_stamp=no
+if [ "${1:-}" = --stamp ]; then print_stamp=yes; shift; fi
 tarball=${1:-}
 if [ -z "$tarball" ]; then
     tarball=$(ls -t "$top"/build-dist/vessel-*.tar.gz 2>/dev/null | head -n 1 || :)
@@ -34,6 +43,11 @@ fi
 tarball=$(cd "$(dirname "$tarball")" && pwd)/$(basename "$tarball")
 base=$(basename "$tarball" .tar.gz)          # vessel-VERSION
 version=${base#vessel-}
+key=$( { echo "$version"
+    cd "$top" && git ls-files -z debian tests/packaging vessel.spec.in vessel.rpmlint.toml \
+        scripts/packages.sh 2>/dev/null | xargs -0 -r sha256sum; } | sha256sum | cut -c1-16)
+stamp=${XDG_CACHE_HOME:-$HOME/.cache}/vessel/packages/$version-$key.ok
+if [ $print_stamp = yes ]; then echo "$stamp"; exit 0; fi
 echo "=== packages: $base from $tarball"
 mkdir -p "$out"
 
@@ -117,3 +131,9 @@ for s in $steps; do
     esac
 done
 echo "=== packages: all steps passed ($steps)"
+case " $steps " in
+    *" deb "*" rpm "*" install "*)
+        mkdir -p "$(dirname "$stamp")"
+        date -u '+%Y-%m-%d %H:%M UTC' > "$stamp"
+        echo "=== packages: stamp $stamp" ;;
+esac
