@@ -14,7 +14,11 @@
 #define VESSEL_DOMAIN_DISKS_H
 
 #include "daemon.h"
+#include "storage/storage.h"
 
+/* The image file and format of one disk (volumes resolved). */
+gboolean domain_disks_source(Daemon *d, const DomainDiskDef *disk, char **path,
+                             StorageFormat *fmt, GError **error);
 /* One --disk value per disk of @def (a NULL-terminated GStrv). */
 GStrv domain_disks_vmm_args(Daemon *d, const DomainDef *def, GError **error);
 /* Every file (absolute, canonical) the disks of @def use: the images

@@ -9,8 +9,11 @@
 # qemu-utils: the oracle); vol-upload / vol-download round trips with
 # matching sha256; a domain whose disk is a qcow2 volume on a backing
 # volume (domblklist, domblkinfo, the VMM given the whole chain, volumes
-# in use refused for deletion); the XML checked against libvirt's schemas
-# and read by libvirt's own parser (virsh on the test driver).
+# in use refused for deletion); external disk-only snapshots of a stopped
+# and of a running domain; the XML checked against libvirt's schemas and
+# read by libvirt's own parser (virsh on the test driver), and vol-list
+# [--details] / vol-info compared byte for byte with what virsh prints
+# for the same volumes in its test driver.
 . "$top_srcdir/tests/lib/tap.sh"
 command -v qemu-img >/dev/null 2>&1 || {
     [ "$CI" = true ] && { echo "1..1"; echo "not ok 1 - qemu-img missing (qemu-utils)"; exit 1; }
@@ -32,7 +35,7 @@ table() {
 }
 schemas=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
 
-tap_plan 62
+tap_plan 76
 
 P="$T/pool1"
 
@@ -128,6 +131,25 @@ if command -v virsh > /dev/null 2>&1; then
     tap_ok $rc "virsh (libvirt's parser) takes our pool-dumpxml and vol-dumpxml"
 else
     tap_ok 0 "# SKIP virsh not installed"
+fi
+# the same pool and volumes in virsh's test driver (from our XML, so the
+# same sizes): virsh's own output is the reference, byte for byte
+if command -v virsh > /dev/null 2>&1; then
+    setup="pool-define $T/p1.xml; pool-start p1"
+    for vol in base.qcow2 top.qcow2 up.img; do
+        "$VSH" -c "$URI" vol-dumpxml --pool p1 $vol > "$T/$vol.xml"
+        setup="$setup; vol-create p1 $T/$vol.xml"
+    done
+    for cmd in "vol-list p1" "vol-list p1 --details" "vol-info top.qcow2 --pool p1" \
+               "vol-info up.img --pool p1 --bytes" "vol-list p1 --details --name"; do
+        want=$(virsh -c test:///default "$setup; echo @@; $cmd" 2>&1 | sed '1,/^@@$/d')
+        # shellcheck disable=SC2086
+        v $cmd
+        [ "$out" = "$want" ] || { printf 'vsh:\n%s\nvirsh:\n%s\n' "$out" "$want" | sed 's/^/# /'; false; }
+        tap_ok $? "$cmd: as virsh prints it"
+    done
+else
+    for i in 1 2 3 4 5; do tap_ok 0 "# SKIP virsh not installed"; done
 fi
 v vol-key top.qcow2 --pool p1
 expect "vol-key: the path" 0 "$P/top.qcow2"
@@ -246,6 +268,33 @@ v destroy voldom
 v vol-info top.qcow2 --pool p1
 qemu-img check -q "$P/top.qcow2"
 tap_ok $? "after the VMM: the overlay is still clean"
+
+# ---- external disk-only snapshots
+v snapshot-create-as voldom s1 --disk-only
+expect "snapshot-create-as --disk-only, stopped domain" 0 "Domain snapshot s1 created"
+v dumpxml voldom
+has "the disk now is the overlay" "<source file='$P/top.s1'/>"
+qemu-img info "$P/top.s1" | grep -q "^backing file: $P/top.qcow2" && qemu-img check -q "$P/top.s1" &&
+    qemu-img info "$P/up.s1" | grep -q "^backing file format: raw" &&
+    [ -f "$T/cfg/snapshots/voldom/s1.xml" ]
+tap_ok $? "each disk's overlay is qcow2 on its old image (qcow2 or raw); the snapshot is recorded"
+v start voldom
+v snapshot-create-as voldom s2 --disk-only --no-metadata
+expect "snapshot-create-as --disk-only, running domain" 0 "Snapshot s2 created"
+v dumpxml voldom
+has "the live definition names the new overlay" "<source file='$P/top.s2'/>"
+v dumpxml voldom --inactive
+has "so does the persistent one" "<source file='$P/top.s2'/>"
+state_is voldom running && [ ! -f "$T/cfg/snapshots/voldom/s2.xml" ]
+tap_ok $? "the domain keeps running; no metadata with --no-metadata"
+v destroy voldom
+qemu-img check -q "$P/top.s2" && qemu-img check -q "$P/top.s1" &&
+    qemu-img info "$P/top.s2" | grep -q "^backing file: $P/top.s1" &&
+    qemu-img compare -q "$P/top.s2" "$P/top.qcow2"
+tap_ok $? "after the VMM: the chain top.s2 -> top.s1 -> top.qcow2 is clean and reads the same"
+v snapshot-create-as voldom s2 --disk-only
+[ $rc = 1 ] && printf '%s\n' "$err" | grep -q "already exists"
+tap_ok $? "a snapshot whose overlay exists is refused"
 sed -i "s|<driver name='qemu' type='qcow2'/>||" "$T/dom.xml"
 v define "$T/dom.xml"
 v start voldom
