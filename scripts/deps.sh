@@ -16,6 +16,7 @@ PKGS="
   gvncviewer vncsnapshot tesseract-ocr tesseract-ocr-eng xvfb xdotool
   virt-viewer x11-apps netpbm
   qemu-utils libvirt-clients python3-libvirt strace
+  qemu-system-x86 seabios
   debhelper systemd lintian rpm rpmlint mmdebstrap systemd-container
 "
 if [ "$(id -u)" -ne 0 ]; then

@@ -17,7 +17,8 @@
 # clusters in the overlay where the guest discarded.
 # Boot 2: a guest writing files on a qcow2 overlay is killed with
 # SIGKILL at a random moment; qemu-img check must still find no
-# corruption.
+# corruption, and a file the guest synced before is there (a guest's
+# flush reaches the image before it completes).
 # Boot 3: the host disk fills up under a guest writing (see below).
 # Skipped without qemu-img, e2fsprogs or the guest kernel.
 . "$top_srcdir/tests/lib/tap.sh"
@@ -79,7 +80,7 @@ echo "T-END"
 EOS
 
 scale=${VESSEL_TEST_TIMEOUT_SCALE:-1}
-tap_plan 18
+tap_plan 19
 log=serial1.txt
 timeout $((1500 * scale)) "$vmm" --kernel "$guest/vmlinuz" --initrd run1.initrd \
     --cmdline "console=ttyS0 panic=-1" --memory 256 --accel dbt --no-reboot \
@@ -126,6 +127,9 @@ initrd run2 <<'EOS'
 mkdir -p /mnt/a
 mount -t ext4 /dev/vda /mnt/a || exit 1
 mkdir -p /mnt/a/w
+dd if=/dev/urandom of=/mnt/a/w/marker bs=65536 count=16 2>/dev/null
+sync
+echo "T-MARK: $(sha256sum < /mnt/a/w/marker | cut -d' ' -f1)"
 echo "T-WRITING"
 i=0
 while :; do
@@ -151,6 +155,14 @@ qemu-img check kill.qcow2 > check2.txt 2>&1; rc=$?
 [ $rc = 0 ] || [ $rc = 3 ] || sed 's/^/# /' check2.txt
 [ $rc = 0 ] || [ $rc = 3 ]
 tap_ok $? "qemu-img check after the kill: no corruption (exit $rc)"
+# The guest's sync completed before T-WRITING: its flush must have put
+# the file's data and the image's metadata (L2, refcounts) in the file,
+# so the file survives the VMM's SIGKILL (e2fsck replays the journal).
+tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+mark=$(sed -n 's/^T-MARK: //p' "$log")
+qemu-img convert -O raw kill.qcow2 kill.raw && { e2fsck -fy kill.raw > fsck2.txt 2>&1; [ $? -le 1 ]; } &&
+    [ -n "$mark" ] && [ "$(dbg kill.raw 'cat /w/marker' | sha256sum | cut -d' ' -f1)" = "$mark" ]
+tap_ok $? "a file the guest synced before the kill is in the image, with the guest's sha256"
 
 # Boot 3: the host disk fills up.  The image lives on a 16 MiB tmpfs
 # mounted in a private mount namespace (unshare -rm: no root needed, no
