@@ -98,7 +98,7 @@ static int do_socket(void)
     return fd < 0 && errno == EACCES ? 0 : 3;
 }
 
-static int do_fork(void)
+G_GNUC_UNUSED static int do_fork(void)
 {
     pid_t p = fork();
     if (p == 0)
@@ -119,7 +119,7 @@ static int do_thread(void)
     return pthread_join(t, NULL) ? 4 : 0;
 }
 
-static int do_signal_parent(void)
+G_GNUC_UNUSED static int do_signal_parent(void)
 {
     /* signal 0 to another process: only a check, but not allowed */
     syscall(SYS_tgkill, getppid(), getppid(), 0);
@@ -151,7 +151,7 @@ static int do_setns(void)
     return 3;
 }
 
-static int do_ptrace(void)
+G_GNUC_UNUSED static int do_ptrace(void)
 {
     syscall(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0);
     return 3;
