@@ -195,7 +195,8 @@ static const int sanitizer_syscalls[] = {
     SCMP_SYS(waitid), SCMP_SYS(getppid), SCMP_SYS(kill), SCMP_SYS(dup), SCMP_SYS(dup2),
     SCMP_SYS(dup3), SCMP_SYS(prlimit64), SCMP_SYS(getrlimit), SCMP_SYS(uname),
     SCMP_SYS(process_vm_readv), SCMP_SYS(pipe), SCMP_SYS(pipe2), SCMP_SYS(sched_getparam),
-    SCMP_SYS(sched_getscheduler),
+    SCMP_SYS(sched_getscheduler), SCMP_SYS(prctl), SCMP_SYS(sched_setaffinity),
+    SCMP_SYS(rt_sigtimedwait), SCMP_SYS(munmap), SCMP_SYS(futex),
 };
 
 static bool sanitizer_allows(int nr)

@@ -317,6 +317,14 @@ gboolean sandbox_seal(GError **error)
     return TRUE;
 }
 
+bool sandbox_is_sealed(void)
+{
+    pthread_mutex_lock(&sb.lock);
+    bool sealed = sb.gate == GATE_SEALED;
+    pthread_mutex_unlock(&sb.lock);
+    return sealed;
+}
+
 /* ---- test-only probes -------------------------------------------------- */
 
 char *sandbox_probe(const char *what, const char *arg)

@@ -68,6 +68,8 @@ gboolean sandbox_lock_down(const SandboxConfig *cfg, GError **error);
  * themselves and go on.  Nothing may fail after this point but the
  * process itself. */
 gboolean sandbox_seal(GError **error);
+/* Has sandbox_seal() run (the process is confined)? */
+bool sandbox_is_sealed(void);
 /* At the top of every thread the VMM starts. */
 void sandbox_thread_enter(SandboxThread cls);
 
