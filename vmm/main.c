@@ -8,6 +8,7 @@
  * exits to it through idle callbacks. */
 #include "config.h"
 
+#include "fdarg.h"
 #include "i18n.h"
 #include "vmm/acpi/acpi_tables.h"
 #include "vmm/boot/linux_boot.h"
@@ -18,6 +19,7 @@
 #include "vmm/virtio/virtio_devices.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
@@ -339,6 +341,9 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, _("Run one virtual machine (vessel-pc)."));
+    g_option_context_set_description(ctx, _("Any FILE (also in --serial and --console "
+                                            "file:FILE and unix:FILE) may be given as fd:N, "
+                                            "a descriptor inherited from the parent."));
     g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
     g_autoptr(GError) error = NULL;
     if (!g_option_context_parse(ctx, argc, argv, &error)) {
@@ -356,6 +361,19 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
     if (!vmm->kernel) {
         vmm_fail("%s", _("--kernel is required (see --help)"));
         return EXIT_USAGE;
+    }
+    /* FILE arguments may be inherited descriptors (fd:N, fdarg.h) */
+    const struct {
+        const char *arg;
+        const char *what;
+    } fdargs[] = { { vmm->kernel, "--kernel" }, { vmm->initrd, "--initrd" },
+                   { vmm->pidfile, "--pidfile" } };
+    for (gsize i = 0; i < G_N_ELEMENTS(fdargs); i++) {
+        if (vessel_fdarg_number(fdargs[i].arg) == -2) {
+            vmm_fail(_("%s %s: expected fd:N with N a descriptor number"), fdargs[i].what,
+                     fdargs[i].arg);
+            return EXIT_USAGE;
+        }
     }
     if (!vmm->accel)
         vmm->accel = g_strdup("auto");
@@ -423,10 +441,23 @@ static int vmm_choose_accel(Vmm *vmm)
 static gboolean vmm_write_pidfile(Vmm *vmm, GError **error)
 {
     g_autofree char *pid = g_strdup_printf("%ld\n", (long)getpid());
-    if (!g_file_set_contents(vmm->pidfile, pid, -1, error))
+    int fd = vessel_fdarg_number(vmm->pidfile);
+    if (fd == -1) {
+        if (!g_file_set_contents(vmm->pidfile, pid, -1, error))
+            return FALSE;
+        vmm->pidfile_written = TRUE;   /* ours to remove at exit */
+        return TRUE;
+    }
+    /* fd:N: the parent's file, written but never removed by us */
+    fd = vessel_fdarg_open(vmm->pidfile, O_WRONLY, 0, "pid file", error);
+    if (fd < 0)
         return FALSE;
-    vmm->pidfile_written = TRUE;
-    return TRUE;
+    gboolean ok = ftruncate(fd, 0) == 0 && pwrite(fd, pid, strlen(pid), 0) == (ssize_t)strlen(pid);
+    if (!ok)
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                    "cannot write pid file %s: %s", vmm->pidfile, g_strerror(errno));
+    close(fd);
+    return ok;
 }
 
 static void vmm_clear(Vmm *vmm)

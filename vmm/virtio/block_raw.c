@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "vmm/virtio/block_backend.h"
+#include "fdarg.h"
 #include "i18n.h"
 
 #include <errno.h>
@@ -96,12 +97,13 @@ static const BlockBackendOps block_raw_ops = {
 
 BlockBackend *block_raw_open(const char *path, bool readonly, GError **error)
 {
-    int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    int fd = vessel_fdarg_open(path, readonly ? O_RDONLY : O_RDWR, 0, _("disk image"), error);
+    if (fd < 0)
+        return NULL;
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0) {
+    if (fstat(fd, &st) < 0) {
         int e = errno;
-        if (fd >= 0)
-            close(fd);
+        close(fd);
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e),
                     _("cannot open disk image %s: %s"), path, g_strerror(e));
         return NULL;
@@ -118,7 +120,7 @@ BlockBackend *block_raw_open(const char *path, bool readonly, GError **error)
     r->bb.ops = &block_raw_ops;
     r->bb.size = size > 0 ? (uint64_t)size : 0;
     r->bb.readonly = readonly;
-    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *base = vessel_fdarg_basename(path);
     g_strlcpy(r->bb.serial, base, sizeof(r->bb.serial));
     return &r->bb;
 }
