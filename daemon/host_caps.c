@@ -1,13 +1,12 @@
 /* host_caps.c - capabilities XML and node info from /proc and /dev. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "host_caps.h"
+#include "host_kvm.h"
 #include "i18n.h"
 
 static char *read_cpuinfo(void)
@@ -32,35 +31,11 @@ static char *cpuinfo_value(const char *cpuinfo, const char *key)
     return NULL;
 }
 
-static gboolean cpu_has_flag(const char *cpuinfo, const char *flag)
-{
-    g_autofree char *flags = cpuinfo_value(cpuinfo, "flags");
-    if (!flags)
-        return FALSE;
-    g_auto(GStrv) f = g_strsplit(flags, " ", -1);
-    return g_strv_contains((const char *const *)f, flag);
-}
-
+/* The same decision as vessel-vmm --accel auto and vessel-ok. */
 gboolean host_caps_kvm_usable(char **reason)
 {
-    g_autofree char *cpuinfo = read_cpuinfo();
-    if (!cpu_has_flag(cpuinfo, "vmx") && !cpu_has_flag(cpuinfo, "svm")) {
-        *reason = g_strdup(_("the CPU has no VT-x/AMD-V (no vmx or svm flag)"));
-        return FALSE;
-    }
-    if (!g_file_test("/dev/kvm", G_FILE_TEST_EXISTS)) {
-        *reason = g_strdup(_("/dev/kvm does not exist (kvm module not loaded, "
-                             "or virtualization disabled in the firmware)"));
-        return FALSE;
-    }
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
-        *reason = g_strdup_printf(_("/dev/kvm cannot be opened: %s"), g_strerror(errno));
-        return FALSE;
-    }
-    close(fd);
     *reason = NULL;
-    return TRUE;
+    return host_kvm_auto_probe(reason);
 }
 
 static char *host_uuid(void)

@@ -1,8 +1,9 @@
 /* host_caps.h - what this host offers: capabilities XML and node info.
  *
- * Accelerators: "kvm" is usable when the CPU has vmx/svm and /dev/kvm
- * opens read-write; otherwise the reason says which check failed.  "dbt"
- * (the software CPU) is usable on every x86-64 host. */
+ * Accelerators: "kvm" is usable when host_kvm_auto() says so (the one
+ * decision vessel-vmm --accel auto and vessel-ok share: hardware VT-x/
+ * AMD-V behind a /dev/kvm that opens; not PVM); otherwise the reason
+ * says why.  "dbt" (the software CPU) is usable on every x86-64 host. */
 #ifndef VESSEL_HOST_CAPS_H
 #define VESSEL_HOST_CAPS_H
 

@@ -20,13 +20,10 @@
 #define MSR_AMD64_VM_CR          0xc0010114u
 #define MSR_VM_CR_SVMDIS         (1u << 4)
 
-static const struct {
-    const char *flag;
-    const char *module;
-} host_virt_table[HOST_VIRT_LAST] = {
-    [HOST_VIRT_NONE] = { NULL, NULL },
-    [HOST_VIRT_VMX] = { "vmx", "kvm_intel" },
-    [HOST_VIRT_SVM] = { "svm", "kvm_amd" },
+static const char *const host_virt_modules[HOST_VIRT_LAST] = {
+    [HOST_VIRT_NONE] = NULL,
+    [HOST_VIRT_VMX] = "kvm_intel",
+    [HOST_VIRT_SVM] = "kvm_amd",
 };
 
 static const char *const host_result_names[HOST_RESULT_LAST] = {
@@ -35,14 +32,9 @@ static const char *const host_result_names[HOST_RESULT_LAST] = {
     [HOST_RESULT_FAIL] = N_("FAIL"),
 };
 
-const char *host_virt_name(HostVirt virt)
-{
-    return virt < HOST_VIRT_LAST ? host_virt_table[virt].flag : NULL;
-}
-
 const char *host_virt_module(HostVirt virt)
 {
-    return virt < HOST_VIRT_LAST ? host_virt_table[virt].module : NULL;
+    return virt < HOST_VIRT_LAST ? host_virt_modules[virt] : NULL;
 }
 
 const char *host_result_name(HostResult result)
@@ -88,9 +80,7 @@ static void host_probe_identity(HostProbe *probe)
 HostProbe *host_probe_new(const char *root)
 {
     HostProbe *probe = g_new0(HostProbe, 1);
-    const char *env_root = g_getenv("VESSEL_OK_ROOT");
-
-    probe->root = g_strdup(root ? root : env_root && *env_root ? env_root : "/");
+    probe->root = g_strdup(root ? root : host_kvm_root());
     host_probe_identity(probe);
     return probe;
 }
@@ -124,29 +114,9 @@ static gboolean host_has_gid(const HostProbe *probe, gid_t gid)
     return FALSE;
 }
 
-/* The first "flags : ..." line of /proc/cpuinfo, as kvm-ok reads it. */
 HostVirt host_cpu_virt(const HostProbe *probe)
 {
-    g_autofree char *path = host_probe_path(probe, "/proc/cpuinfo");
-    g_autofree char *text = NULL;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL))
-        return HOST_VIRT_NONE;
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-    for (char **l = lines; *l; l++) {
-        char *colon;
-        if (!g_str_has_prefix(*l, "flags"))
-            continue;
-        colon = strchr(*l, ':');
-        if (!colon || strspn(*l + 5, " \t") != (size_t)(colon - (*l + 5)))
-            continue;
-        g_auto(GStrv) words = g_strsplit_set(colon + 1, " \t", -1);
-        for (int v = HOST_VIRT_NONE + 1; v < HOST_VIRT_LAST; v++)
-            if (g_strv_contains((const char *const *)words, host_virt_table[v].flag))
-                return (HostVirt)v;
-        return HOST_VIRT_NONE;
-    }
-    return HOST_VIRT_NONE;
+    return host_kvm_cpu_virt(probe->root);
 }
 
 gboolean host_module_loaded(const HostProbe *probe, const char *name)

@@ -11,19 +11,14 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "host_kvm.h"
+
 typedef struct {
     char *root;       /* "/" on a real host */
     uid_t uid;        /* identity the checks are made for */
     GArray *gids;     /* gid_t: active groups of that identity */
     char *user;       /* user name, for /etc/group member lists */
 } HostProbe;
-
-typedef enum {
-    HOST_VIRT_NONE,
-    HOST_VIRT_VMX,
-    HOST_VIRT_SVM,
-    HOST_VIRT_LAST
-} HostVirt;
 
 typedef enum {
     HOST_FW_ENABLED,     /* VT usable as far as the firmware goes */
@@ -39,8 +34,8 @@ typedef enum {
     HOST_RESULT_LAST
 } HostResult;
 
-/* Probe for the calling process, rooted at $VESSEL_OK_ROOT (or @root if not
- * NULL, or "/").  VESSEL_OK_UID, VESSEL_OK_GIDS (comma list) and
+/* Probe for the calling process, rooted at @root if not NULL, else at
+ * $VESSEL_HOST_ROOT or "/" (host_kvm_root()).  VESSEL_OK_UID, VESSEL_OK_GIDS (comma list) and
  * VESSEL_OK_USER override the identity (test hooks). */
 HostProbe *host_probe_new(const char *root);
 void host_probe_free(HostProbe *probe);
@@ -50,7 +45,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HostProbe, host_probe_free)
 char *host_probe_path(const HostProbe *probe, const char *abs);
 
 HostVirt host_cpu_virt(const HostProbe *probe);
-const char *host_virt_name(HostVirt virt);   /* "vmx", "svm", NULL */
 const char *host_virt_module(HostVirt virt); /* "kvm_intel", "kvm_amd", NULL */
 /* TRUE when the kernel module @name is loaded or built in. */
 gboolean host_module_loaded(const HostProbe *probe, const char *name);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "fdarg.h"
+#include "host_kvm.h"
 #include "i18n.h"
 #include "vmm/acpi/acpi_tables.h"
 #include "vmm/boot/linux_boot.h"
@@ -415,26 +416,36 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
     return 0;
 }
 
+/* --accel dbt: the software CPU.  --accel kvm: KVM if the device can be
+ * used at all (also on a PVM host, for PVM-enabled kernels and tests).
+ * --accel auto: host_kvm_auto() decides, the same function the daemon's
+ * capabilities and vessel-ok use; the choice is said in one line. */
 static int vmm_choose_accel(Vmm *vmm)
 {
-    char why[256] = "";
+    char why[512] = "";
     if (!strcmp(vmm->accel, "dbt")) {
         vmm->cpu = &cpu_backend_dbt;
         return 0;
     }
-    int r = cpu_backend_kvm.probe(why, sizeof(why));
-    if (r == 0) {
+    if (!strcmp(vmm->accel, "kvm")) {
+        if (cpu_backend_kvm.probe(why, sizeof(why)) < 0) {
+            vmm_fail(_("KVM cannot be used: %s"), why);
+            return EXIT_ERROR;
+        }
         vmm->cpu = &cpu_backend_kvm;
-        if (!strcmp(vmm->accel, "auto"))
-            vmm->accel_note = g_strdup(_("vessel-vmm: using kvm"));
         return 0;
     }
-    if (!strcmp(vmm->accel, "kvm")) {
-        vmm_fail(_("KVM cannot be used: %s"), why);
-        return EXIT_ERROR;
+    HostKvmFacts facts;
+    g_autofree char *reason = NULL;
+    host_kvm_facts_read(NULL, &facts);
+    if (host_kvm_auto(&facts, &reason)) {
+        vmm->cpu = &cpu_backend_kvm;
+        vmm->accel_note = g_strdup_printf(_("vessel-vmm: using kvm (%s)"),
+                                          host_kvm_kind_describe(&facts));
+        return 0;
     }
     vmm->cpu = &cpu_backend_dbt;
-    vmm->accel_note = g_strdup_printf(_("vessel-vmm: using dbt (KVM cannot be used: %s)"), why);
+    vmm->accel_note = g_strdup_printf(_("vessel-vmm: using dbt (KVM cannot be used: %s)"), reason);
     return 0;
 }
 

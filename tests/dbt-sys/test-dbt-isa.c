@@ -297,6 +297,60 @@ static void test_faults(Fixture *fx, gconstpointer data)
     g_assert_cmpint(st.vector, ==, 6);
 }
 
+/* A stack access through a non-canonical RSP (or RBP for LEAVE) is
+ * #SS(0), not #GP(0), for the generic ops and for the specialised 64-bit
+ * PUSH/POP/CALL/RET alike; nothing changes before the fault. */
+static void test_stack_noncanonical(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const struct {
+        const char *name;
+        uint8_t code[8];
+        unsigned len;
+    } ops[] = {
+        { "push %rax", { 0x50 }, 1 }, { "pop %rax", { 0x58 }, 1 },
+        { "call .+5", { 0xe8, 0, 0, 0, 0 }, 5 }, { "ret", { 0xc3 }, 1 },
+        { "ret $8", { 0xc2, 8, 0 }, 3 }, { "push $1", { 0x6a, 1 }, 2 },
+        { "pushf", { 0x9c }, 1 }, { "popf", { 0x9d }, 1 },
+        { "push (%rbx)", { 0xff, 0x33 }, 2 }, { "pop (%rbx)", { 0x8f, 0x03 }, 2 },
+        { "call *%rbx", { 0xff, 0xd3 }, 2 }, { "pushw %ax", { 0x66, 0x50 }, 2 },
+        { "leave", { 0xc9 }, 1 }, { "enter $8, $0", { 0xc8, 8, 0, 0 }, 4 },
+        { "mov 8(%rsp), %rax", { 0x48, 0x8b, 0x44, 0x24, 0x08 }, 5 },
+    };
+    const uint64_t bad = 0x8000000000000000ull;
+    uint8_t *at = fx->mem + 0x2000;
+    for (size_t k = 0; k < G_N_ELEMENTS(ops); k++) {
+        memcpy(at, ops[k].code, ops[k].len);
+        at[ops[k].len] = 0xf4;
+        dbt_cpu_flush_code(fx->cpu);
+        dbt_cpu_set_gpr(fx->cpu, DBT_RSP, bad);
+        dbt_cpu_set_gpr(fx->cpu, DBT_RBP, bad + 0x100);
+        dbt_cpu_set_gpr(fx->cpu, DBT_RBX, (uint64_t)(uintptr_t)(fx->mem + 0x3000));
+        dbt_cpu_set_rip(fx->cpu, (uint64_t)(uintptr_t)at);
+        DbtStop st;
+        dbt_cpu_run(fx->cpu, 10, &st);
+        if (st.reason != DBT_STOP_EXCEPTION || st.vector != 12 ||
+            st.rip != (uint64_t)(uintptr_t)at || dbt_cpu_get_gpr(fx->cpu, DBT_RSP) != bad) {
+            g_test_message("%s with RSP %#llx: stop %d vector %d at +%lld, RSP %#llx "
+                           "(want #SS at +0, RSP unchanged)", ops[k].name,
+                           (unsigned long long)bad, st.reason, st.vector,
+                           (long long)(st.rip - (uint64_t)(uintptr_t)at),
+                           (unsigned long long)dbt_cpu_get_gpr(fx->cpu, DBT_RSP));
+            g_test_fail();
+        }
+    }
+    /* a non-canonical memory operand of a stack instruction is #GP */
+    static const uint8_t push_m[] = { 0xff, 0x33, 0xf4 };
+    memcpy(at, push_m, sizeof(push_m));
+    dbt_cpu_flush_code(fx->cpu);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSP, (uint64_t)(uintptr_t)(fx->mem + MEM_SIZE - 64));
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBX, bad);
+    dbt_cpu_set_rip(fx->cpu, (uint64_t)(uintptr_t)at);
+    DbtStop st;
+    dbt_cpu_run(fx->cpu, 10, &st);
+    g_assert_cmpint(st.vector, ==, 13);
+}
+
 /* REP string ops, including a fault in the middle that restarts exactly */
 static void test_strings(Fixture *fx, gconstpointer data)
 {
@@ -400,6 +454,7 @@ int main(int argc, char **argv)
     ADD("/dbt/isa/native-vs-dbt", test_native_vs_dbt);
     ADD("/dbt/isa/faults", test_faults);
     ADD("/dbt/isa/strings", test_strings);
+    ADD("/dbt/isa/stack-noncanonical", test_stack_noncanonical);
     ADD("/dbt/isa/self-modifying", test_smc);
     ADD("/dbt/isa/budget", test_budget);
     return g_test_run();

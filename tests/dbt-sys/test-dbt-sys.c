@@ -1,7 +1,7 @@
 /* test-dbt-sys.c - system-level tests of the dbt CPU: tiny 64-bit guest
  * programs (assembled in-tree by the host assembler) run in machine mode
  * on a minimal test machine (RAM, a debug exit port, an injectable
- * interrupt line) through the CPU's internal host interface (cpu.h).
+ * interrupt line) through the CPU's internal host interface (cpu.h, run.h).
  *
  * Guest layout (identity mapped; 0-2 MiB in 4 KiB pages, 2-4 MiB one large
  * page): 0x1000 PML4, 0x2000 PDPT, 0x3000 PD, 0x4000 PT, 0x5000 GDT,
@@ -14,6 +14,8 @@
 #include <sys/mman.h>
 
 #include "vmm/dbt/cpu.h"
+#include "vmm/dbt/run.h"
+#include "vmm/dbt/system.h"
 
 #define RAM_SIZE (4u << 20)
 #define CODE 0x10000u
@@ -193,6 +195,8 @@ GUEST(g_modes,
       LABEL(g_modes_pm32)
       "mov $0x18, %ax\nmov %ax, %ds\nmov %ax, %es\nmov %ax, %ss\nmov $0x39000, %esp\n"
       "movl $0xcafe, 0xa020\npush $0x11\npop %eax\nmov %eax, 0xa024\n"
+      "mov $0x70, %dx\nmov $0xa040, %edi\nmov $3, %ecx\nrep insb\nmov %edi, 0xa044\n"
+      "mov $0x72, %dx\nmov $0xa040, %esi\nmov $1, %ecx\nrep outsl\nmov %esi, 0xa048\n"
       "mov $0x1000, %eax\nmov %eax, %cr3\n"
       "mov %cr4, %eax\nor $0x20, %eax\nmov %eax, %cr4\n"
       "mov $0xc0000080, %ecx\nrdmsr\nor $0x100, %eax\nwrmsr\n"
@@ -206,6 +210,28 @@ GUEST(g_modes,
       EXIT)
 SYM(g_modes_entry) SYM(g_modes_int30) SYM(g_modes_irq31)
 
+/* INS/OUTS in 16-bit code (real mode) and 32-bit code (after the switch
+ * to protected mode): port 0x70 reads a counter, port 0x72 is logged.
+ * 16-bit addressing wraps DI within ES; a 67 prefix uses EDI/ECX. */
+GUEST(g_strio,
+      ".code16\n"
+      LABEL(g_strio_entry)
+      "mov $0x2000, %ax\nmov %ax, %es\nmov $0x3000, %ax\nmov %ax, %ds\ncld\n"
+      "mov $0x70, %dx\nmov $0x10, %di\nmov $4, %cx\nrep insb\n"         /* ES:0x10..0x13 */
+      "mov %di, 0x100\n"                                                  /* DS:0x100 = 0x14 */
+      "mov $0xffff, %di\nmov $2, %cx\nrep insb\n"                         /* ES:0xffff, ES:0 */
+      "mov %di, 0x102\n"                                                  /* 1 */
+      "mov $0x72, %dx\nmov $0x20, %si\nmov $3, %cx\nrep outsw\n"          /* DS:0x20.. */
+      "mov %si, 0x104\n"
+      "mov $0x40, %esi\nmov $2, %ecx\naddr32 rep outsb\n"                 /* DS:0x40.. */
+      "mov %esi, 0x108\n"
+      "mov $0x30, %ax\nmov %ax, %ds\nmov $0, %si\nmov $1, %cx\nrep outsb %es:(%si), (%dx)\n" /* ES override */
+      "mov $0x3000, %ax\nmov %ax, %ds\nmov %si, 0x10c\n"
+      "std\nmov $0x70, %dx\nmov $0x20, %di\ninsw\ncld\nmov %di, 0x10e\n"                 /* ES:0x20, DI 0x1e */
+      "mov $1, %al\nout %al, $0xf4\n"
+      ".code64\n")
+SYM(g_strio_entry)
+
 /* ---- the test machine -------------------------------------------------- */
 
 typedef struct {
@@ -216,6 +242,9 @@ typedef struct {
     int hlt_vector;        /* raised when the CPU waits in HLT */
     int acks;
     int waits;
+    uint8_t in_next;       /* port 0x70: a counter */
+    uint8_t out_log[64];   /* port 0x72: the bytes written */
+    unsigned out_len;
 } TestMachine;
 
 static TestMachine *tm_of(const Vcpu *v)
@@ -225,14 +254,22 @@ static TestMachine *tm_of(const Vcpu *v)
 
 static int tm_pio_read(Vcpu *v, uint16_t port, unsigned size, uint32_t *val)
 {
-    (void)v; (void)port; (void)size;
+    TestMachine *tm = tm_of(v);
     *val = 0xffffffff;
+    if (port == 0x70) {
+        *val = 0;
+        for (unsigned k = 0; k < size; k++)
+            *val |= (uint32_t)++tm->in_next << (8 * k);
+    }
     return 0;
 }
 
 static int tm_pio_write(Vcpu *v, uint16_t port, unsigned size, uint32_t val)
 {
-    (void)v; (void)size; (void)val;
+    TestMachine *tm = tm_of(v);
+    if (port == 0x72)
+        for (unsigned k = 0; k < size && tm->out_len < sizeof(tm->out_log); k++)
+            tm->out_log[tm->out_len++] = (uint8_t)(val >> (8 * k));
     return port == EXIT_PORT ? VCPU_EXIT_SHUTDOWN : 0;
 }
 
@@ -568,13 +605,11 @@ static void test_dma_code(void)
     tm_teardown(&tm);
 }
 
-static void test_modes(void)
+/* The state an AP has after SIPI with vector 0x10: real mode, CS base
+ * CODE, IP = @entry's offset in @prog. */
+static void tm_real_mode(TestMachine *tm, const uint8_t *prog, const uint8_t *entry)
 {
-    TestMachine tm;
-    tm_setup(&tm, g_modes, g_modes_end, g_modes_entry);
-    DbtCpu *cpu = tm.cpu;
-    put64(&tm, 0x5000 + 0x08, seg_desc(0xb, 0, false));   /* 32-bit code */
-    /* the state an AP has after SIPI with vector 0x10 */
+    DbtCpu *cpu = tm->cpu;
     cpu->cr0 = DBT_CR0_ET;
     cpu->cr4 = 0;
     cpu->efer = 0;
@@ -587,12 +622,21 @@ static void test_modes(void)
         cpu->seg[k] = (DbtSeg){ .base = 0, .limit = 0xffff, .sel = 0, .attr = 0x93 };
     cpu->seg[DBT_SEG_CS] = (DbtSeg){ .base = CODE, .limit = 0xffff, .sel = CODE >> 4,
                                      .attr = 0x9b };
-    cpu->rip = (uint64_t)(g_modes_entry - g_modes);
+    cpu->rip = (uint64_t)(entry - prog);
     cpu->gpr[DBT_RSP] = 0;
     dbt_set_cpl(cpu, 0);
     dbt_tlb_flush(cpu, true);
     dbt_mode_update(cpu);
     g_assert_cmpint(cpu->mode, ==, DBT_MODE_16);
+}
+
+static void test_modes(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_modes, g_modes_end, g_modes_entry);
+    DbtCpu *cpu = tm.cpu;
+    put64(&tm, 0x5000 + 0x08, seg_desc(0xb, 0, false));   /* 32-bit code */
+    tm_real_mode(&tm, g_modes, g_modes_entry);
     /* IVT: vectors 0x30 and 0x31 at CS 0x1000 */
     put32(&tm, 0x30 * 4, (uint32_t)(g_modes_int30 - g_modes) | (CODE >> 4) << 16);
     put32(&tm, 0x31 * 4, (uint32_t)(g_modes_irq31 - g_modes) | (CODE >> 4) << 16);
@@ -613,10 +657,47 @@ static void test_modes(void)
     g_assert_cmphex(w, ==, CODE >> 4);
     g_assert_cmpint(tm.acks, ==, 1);
     g_assert_cmphex(get64(&tm, RESULTS + 0x20), ==, 0x110000cafeull);   /* 32-bit, PUSH/POP */
+    /* REP INSB, REP OUTSD in 32-bit code: ESI/EDI/ECX, flat DS/ES */
+    g_assert_cmphex(get64(&tm, RESULTS + 0x40), ==, 0x0000a04300030201ull);
+    g_assert_cmphex(get64(&tm, RESULTS + 0x48) & 0xffffffff, ==, 0xa044);
+    g_assert_cmpuint(tm.out_len, ==, 4);
+    g_assert_cmpmem(tm.out_log, 4, "\x01\x02\x03\x00", 4);
     g_assert_cmphex(get64(&tm, RESULTS + 0x28), ==, 1);                 /* compatibility mode */
     g_assert_cmphex(get64(&tm, RESULTS + 0x30), ==, 0x6464646464ull);   /* 64-bit mode */
     g_assert_cmphex(get64(&tm, RESULTS + 0x38) & 0x500, ==, 0x500);     /* LME and LMA */
     g_assert_cmpint(cpu->mode, ==, DBT_MODE_64);
+    tm_teardown(&tm);
+}
+
+static uint16_t get16(TestMachine *tm, uint64_t gpa)
+{
+    uint16_t v;
+    memcpy(&v, tm->ram + gpa, 2);
+    return v;
+}
+
+/* INS/OUTS in real mode: ES:DI and DS:SI (or an override), 16-bit
+ * wrap-around, the 67 prefix, DF. */
+static void test_string_io(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_strio, g_strio_end, g_strio_entry);
+    tm_real_mode(&tm, g_strio, g_strio_entry);
+    memcpy(tm.ram + 0x30020, "ABCDEF", 6);
+    memcpy(tm.ram + 0x30040, "gh", 2);
+    tm_run(&tm);
+    g_assert_cmpmem(tm.ram + 0x20010, 4, "\x01\x02\x03\x04", 4);
+    g_assert_cmphex(get16(&tm, 0x30100), ==, 0x14);
+    g_assert_cmpuint(tm.ram[0x2ffff], ==, 5);                /* DI wrapped in ES */
+    g_assert_cmpuint(tm.ram[0x20000], ==, 6);
+    g_assert_cmphex(get16(&tm, 0x30102), ==, 1);
+    g_assert_cmpuint(tm.out_len, ==, 9);
+    g_assert_cmpmem(tm.out_log, 9, "ABCDEFgh\x06", 9);
+    g_assert_cmphex(get16(&tm, 0x30104), ==, 0x26);
+    g_assert_cmphex(get64(&tm, 0x30108) & 0xffffffff, ==, 0x42);   /* ESI with 67 */
+    g_assert_cmphex(get16(&tm, 0x3010c), ==, 1);
+    g_assert_cmpmem(tm.ram + 0x20020, 2, "\x07\x08", 2);    /* INSW with DF set */
+    g_assert_cmphex(get16(&tm, 0x3010e), ==, 0x1e);
     tm_teardown(&tm);
 }
 
@@ -694,6 +775,7 @@ int main(int argc, char **argv)
     g_test_add_func("/dbt/sys/hlt", test_hlt);
     g_test_add_func("/dbt/sys/syscall", test_syscall);
     g_test_add_func("/dbt/sys/modes", test_modes);
+    g_test_add_func("/dbt/sys/string-io", test_string_io);
     g_test_add_func("/dbt/sys/dma-code", test_dma_code);
     g_test_add_func("/dbt/sys/io-bitmap", test_io_bitmap);
     return g_test_run();

@@ -27,7 +27,7 @@ msr() {
 # run ROOT [ARGS...]: sets $out, $err, $rc
 run() {
     _root=$1; shift
-    out=$(VESSEL_OK_ROOT=$_root "$OK" "$@" 2>"$T/err"); rc=$?
+    out=$(VESSEL_HOST_ROOT=$_root "$OK" "$@" 2>"$T/err"); rc=$?
     err=$(cat "$T/err")
 }
 expect() { # DESC WANT_RC WANT_OUT [WANT_ERR]

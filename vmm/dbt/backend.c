@@ -5,6 +5,8 @@
 #include <stdio.h>
 
 #include "vmm/dbt/ops.h"
+#include "vmm/dbt/run.h"
+#include "vmm/dbt/smp.h"
 
 static const DbtHostOps machine_host_ops = {
     .pio_read = machine_pio_read,

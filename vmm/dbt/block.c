@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "vmm/dbt/decode.h"
 #include "vmm/dbt/ops.h"
+#include "vmm/dbt/pass.h"
+#include "vmm/dbt/smp.h"
 
 #define DBT_ARENA_SIZE (64u << 20)
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 
 #include "vmm/dbt/ops.h"
+#include "vmm/dbt/run.h"
+#include "vmm/dbt/smp.h"
 
 /* Architectural state at power-on that is not zero. */
 static void arch_init(DbtCpu *cpu)
@@ -106,8 +108,7 @@ DbtCpu *dbt_cpu_new_flat(void *mem, uint64_t size)
 
 void dbt_cpu_reset_flat(DbtCpu *cpu)
 {
-    /* everything before the soft MMU in DbtCpu is architectural state */
-    memset(cpu, 0, offsetof(DbtCpu, tlb));
+    memset(&cpu->arch, 0, sizeof(cpu->arch));
     arch_init(cpu);
     flat_arch_init(cpu);
     dbt_cpu_flush_code(cpu);

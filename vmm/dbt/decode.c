@@ -20,13 +20,9 @@
  * absolute disp32, and the few opcodes that only exist outside 64-bit
  * mode come from dbt_map_one_legacy. */
 #include "vmm/dbt/decode.h"
+#include "vmm/dbt/pass.h"
 
 static const DbtOpEntry ud_entry = { op_ud, 0, 0 };
-
-bool dbt_insn_ends_block(const DbtInsn *insn)
-{
-    return insn->flags & DBT_I_END;
-}
 
 /* 16-bit ModRM r/m: base, index (BX+SI, BX+DI, BP+SI, BP+DI, SI, DI, BP, BX) */
 static const uint8_t rm16_base[8] = { DBT_RBX, DBT_RBX, DBT_RBP, DBT_RBP, DBT_RSI,

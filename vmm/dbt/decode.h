@@ -1,5 +1,5 @@
-/* decode.h - opcode table format shared by decode_tables.c and decode.c.
- * One entry per opcode, in the Intel SDM's operand-code terms: whether a
+/* decode.h - the decoder (decode.c) and the opcode table format it
+ * shares with decode_tables.c.  One entry per opcode, in the Intel SDM's operand-code terms: whether a
  * ModRM byte follows, the operand size rule (b = byte, v = 16/32/64,
  * default-64 for stack and branch ops), the immediate (Ib, Iw, Iz, Iv,
  * moffs), and the op to call with its selector. */
@@ -48,5 +48,11 @@ extern const DbtOpEntry dbt_map_one[256];
 extern const DbtOpEntry dbt_map_one_legacy[256];
 extern const DbtOpEntry dbt_map_0f[256];
 extern const DbtOpEntry dbt_groups[DBT_GRP_LAST][8];
+
+/* Decode the instruction whose bytes are @bytes (@avail readable).
+ * Returns the length (>0); -DBT_EXC_PF if more than @avail bytes are
+ * needed (fetch across the page and retry); -DBT_EXC_GP if longer than
+ * 15 bytes.  Undefined opcodes decode to op_ud (#UD when executed). */
+int dbt_decode(DbtInsn *insn, const uint8_t *bytes, unsigned avail, DbtMode mode);
 
 #endif /* VESSEL_DBT_DECODE_H */

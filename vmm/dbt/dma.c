@@ -11,7 +11,9 @@
  * transfer completed - by the interrupt or by a used ring it polls at a
  * block boundary - and still run the old code.  A queue that overflows
  * drops every block.  Only this vCPU's thread touches its block cache. */
-#include "vmm/dbt/ops.h"
+#include "vmm/dbt/block.h"
+#include "vmm/dbt/cpu.h"
+#include "vmm/dbt/mmu.h"
 
 #define DMA_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define DMA_MAX(a, b) ((a) > (b) ? (a) : (b))

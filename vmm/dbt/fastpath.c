@@ -12,6 +12,7 @@
  * translator can call it too; tests/dbt's differential harness runs
  * every form through the decoder and so through these ops. */
 #include "vmm/dbt/ops.h"
+#include "vmm/dbt/pass.h"
 
 enum { K_ADD, K_OR, K_ADC, K_SBB, K_AND, K_SUB, K_XOR, K_CMP, K_LAST };
 

@@ -5,7 +5,7 @@
  * (Jcc/SETcc/CMOVcc, PUSHF, ADC's carry, an interrupt frame, ...).  Ops
  * whose flags are cheap or rare (rotates, bit ops) set them eagerly with
  * dbt_flags_set_status(). */
-#include "vmm/dbt/cpu.h"
+#include "vmm/dbt/flags.h"
 
 static const uint8_t parity_table[256] = {
 #define P2(n) n, n ^ 1, n ^ 1, n

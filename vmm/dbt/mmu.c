@@ -12,7 +12,9 @@
  * which longjmps back to the run loop. */
 #include <stdio.h>
 
+#include "vmm/dbt/decode.h"
 #include "vmm/dbt/ops.h"
+#include "vmm/dbt/smp.h"
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
@@ -179,11 +181,40 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
     return pa;
 }
 
+/* Instructions that access the stack implicitly (64-bit mode), by
+ * encoding: the architecture's list, so it cannot drift from the ops
+ * (generic or specialised) that implement them. */
+static bool stack_insn(const DbtInsn *in)
+{
+    unsigned reg = (in->modrm >> 3) & 7;
+    if (in->map == 1)
+        return in->opc == 0xa0 || in->opc == 0xa1 || in->opc == 0xa8 || in->opc == 0xa9;
+    if (in->map != 0)
+        return false;
+    switch (in->opc) {
+    case 0x50 ... 0x5f:                 /* PUSH/POP r */
+    case 0x68: case 0x6a:               /* PUSH imm */
+    case 0x9c: case 0x9d:               /* PUSHF, POPF */
+    case 0xc2: case 0xc3: case 0xca: case 0xcb: case 0xcf:  /* RET, RETF, IRET */
+    case 0xc8: case 0xc9:               /* ENTER, LEAVE */
+    case 0xe8:                          /* CALL rel */
+        return true;
+    case 0x8f:                          /* POP r/m */
+        return reg == 0;
+    case 0xff:                          /* CALL, CALL far, PUSH r/m */
+        return reg == 2 || reg == 3 || reg == 6;
+    default:
+        return false;
+    }
+}
+
 /* A non-canonical address is #SS(0) when it goes through the stack
- * segment (RSP/RBP-based operands, implicit stack accesses), else #GP(0).
+ * segment (implicit stack accesses, RSP/RBP-based operands), else #GP(0).
  * This path is rare, so the instruction at RIP is decoded again here
- * instead of tracking the current instruction in the hot loop. */
-static int noncanonical_vector(DbtCpu *cpu, DbtAccess acc)
+ * instead of tracking the current instruction in the hot loop; @la (the
+ * faulting address) tells a stack instruction's memory operand (PUSH m,
+ * POP m, CALL m) from its stack access. */
+static int noncanonical_vector(DbtCpu *cpu, uint64_t la, DbtAccess acc)
 {
     if (acc == DBT_ACC_EXEC || !dbt_canonical(cpu->rip))
         return DBT_EXC_GP;
@@ -194,17 +225,10 @@ static int noncanonical_vector(DbtCpu *cpu, DbtAccess acc)
     DbtInsn in;
     if (dbt_decode(&in, p, 0x1000 - (unsigned)(cpu->rip & 0xfff), cpu->mode) <= 0)
         return DBT_EXC_GP;
-    if (in.flags & DBT_I_MEM)
+    bool stack = stack_insn(&in);
+    if ((in.flags & DBT_I_MEM) && (!stack || la - (dbt_ea(cpu, &in) & DBT_PAGE_MASK) < 0x2000))
         return in.base == DBT_RSP || in.base == DBT_RBP ? DBT_EXC_SS : DBT_EXC_GP;
-    static const DbtOp stack_ops[] = {
-        op_push_R, op_pop_R, op_push_I, op_push_E, op_pop_E, op_call_rel, op_call_E,
-        op_ret, op_enter, op_leave, op_pushf, op_popf, op_push_seg, op_pop_seg,
-        op_iret, op_retf,
-    };
-    for (size_t k = 0; k < sizeof(stack_ops) / sizeof(stack_ops[0]); k++)
-        if (in.op == stack_ops[k])
-            return DBT_EXC_SS;
-    return DBT_EXC_GP;
+    return stack ? DBT_EXC_SS : DBT_EXC_GP;
 }
 
 uint64_t dbt_mmu_translate(DbtCpu *cpu, uint64_t la, DbtAccess acc)
@@ -214,7 +238,7 @@ uint64_t dbt_mmu_translate(DbtCpu *cpu, uint64_t la, DbtAccess acc)
 
     DBT_STAT_INC(cpu, tlb_misses);
     if (!dbt_canonical(la))
-        dbt_raise(cpu, noncanonical_vector(cpu, acc), 0);
+        dbt_raise(cpu, noncanonical_vector(cpu, la, acc), 0);
     if (cpu->cr0 & DBT_CR0_PG) {
         pa = walk(cpu, la, acc, &w_ok, &x_ok, &dirty, &global);
     } else {

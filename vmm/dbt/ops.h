@@ -3,7 +3,10 @@
 #ifndef VESSEL_DBT_OPS_H
 #define VESSEL_DBT_OPS_H
 
-#include "vmm/dbt/cpu.h"
+#include "vmm/dbt/exception.h"
+#include "vmm/dbt/flags.h"
+#include "vmm/dbt/operand.h"
+#include "vmm/dbt/system.h"
 
 #define DBT_OPS(X) \
     /* alu.c */ \
@@ -37,5 +40,4 @@
 DBT_OPS(DBT_OP_DECLARE)
 #undef DBT_OP_DECLARE
 
-/* Ops for the cases the decoder resolves itself. */
 #endif /* VESSEL_DBT_OPS_H */

@@ -14,6 +14,9 @@
 #include <stdio.h>
 
 #include "vmm/dbt/ops.h"
+#include "vmm/dbt/pass.h"
+#include "vmm/dbt/run.h"
+#include "vmm/dbt/smp.h"
 
 #define DBT_POLL_BLOCKS 64
 

@@ -4,6 +4,7 @@
  * undefined (OF for counts > 1, AF) we produce a fixed, documented value:
  * OF as for a count of 1, AF clear. */
 #include "vmm/dbt/ops.h"
+#include "vmm/dbt/pass.h"
 
 enum { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR };
 

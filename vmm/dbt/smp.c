@@ -30,7 +30,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "vmm/dbt/ops.h"
+#include "vmm/dbt/smp.h"
+#include "vmm/dbt/run.h"
 
 struct DbtSmp {
     pthread_mutex_t lock;

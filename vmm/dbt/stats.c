@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "vmm/dbt/cpu.h"
+#include "vmm/dbt/stats.h"
 
 void dbt_stats_print(const DbtCpu *cpu, int index)
 {

@@ -8,42 +8,14 @@
  * between.  Forward REP MOVS/STOS move whole page spans through host
  * pointers when both pages are in the TLB. */
 #include "vmm/dbt/ops.h"
+#include "vmm/dbt/string_regs.h"
 
 #define DBT_REP_CHUNK 4096u
-
-/* RCX/RSI/RDI as the address size sees them (64, 32 or 16 bits) */
-static inline uint64_t areg(const DbtCpu *cpu, const DbtInsn *i, int r)
-{
-    if (unlikely(i->flags & DBT_I_ADDR16))
-        return (uint16_t)cpu->gpr[r];
-    return (i->flags & (DBT_I_ADDR32 | DBT_I_LEGACY)) ? (uint32_t)cpu->gpr[r] : cpu->gpr[r];
-}
-
-static inline void areg_set(DbtCpu *cpu, const DbtInsn *i, int r, uint64_t v)
-{
-    if (unlikely(i->flags & DBT_I_ADDR16))
-        cpu->gpr[r] = (cpu->gpr[r] & ~0xffffull) | (uint16_t)v;
-    else
-        cpu->gpr[r] = (i->flags & (DBT_I_ADDR32 | DBT_I_LEGACY)) ? (uint32_t)v : v;
-}
-
-/* linear address of ES:rDI (ES has base 0 in 64-bit mode) */
-static inline uint64_t dst_la(DbtCpu *cpu, const DbtInsn *i, uint64_t di, unsigned s)
-{
-    if (unlikely(i->flags & DBT_I_LEGACY))
-        return dbt_seg_la(cpu, DBT_SEG_ES, di, s);
-    return di;
-}
 
 /* the page-span fast paths work on linear = offset (64-bit code) */
 static inline bool span_ok(const DbtCpu *cpu, const DbtInsn *i, bool rep)
 {
     return rep && !(cpu->rflags & DBT_DF) && !(i->flags & DBT_I_LEGACY);
-}
-
-static inline int64_t step(const DbtCpu *cpu, unsigned s)
-{
-    return (cpu->rflags & DBT_DF) ? -(int64_t)s : (int64_t)s;
 }
 
 /* host pointer for [la, la+len) if it sits in one TLB-mapped RAM page */
@@ -71,11 +43,11 @@ int op_movs(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
     bool rep = i->flags & (DBT_I_REP | DBT_I_REPNE);
-    uint64_t n = rep ? areg(cpu, i, DBT_RCX) : 1;
+    uint64_t n = rep ? dbt_areg(cpu, i, DBT_RCX) : 1;
     unsigned budget = DBT_REP_CHUNK;
 
     while (n && budget) {
-        uint64_t si = areg(cpu, i, DBT_RSI), di = areg(cpu, i, DBT_RDI);
+        uint64_t si = dbt_areg(cpu, i, DBT_RSI), di = dbt_areg(cpu, i, DBT_RDI);
         uint64_t src = dbt_seg_addr(cpu, i, si);
         if (span_ok(cpu, i, rep)) {
             /* span within both pages */
@@ -89,22 +61,22 @@ int op_movs(DbtCpu *cpu, const DbtInsn *i)
                 if (hs && hd && (hd >= hs + span * s || hd + span * s <= hs || hd <= hs)) {
                     memmove(hd, hs, span * s);
                     n -= span;
-                    areg_set(cpu, i, DBT_RSI, si + span * s);
-                    areg_set(cpu, i, DBT_RDI, di + span * s);
-                    areg_set(cpu, i, DBT_RCX, n);
+                    dbt_areg_set(cpu, i, DBT_RSI, si + span * s);
+                    dbt_areg_set(cpu, i, DBT_RDI, di + span * s);
+                    dbt_areg_set(cpu, i, DBT_RCX, n);
                     budget = budget > span ? budget - (unsigned)span : 0;
                     continue;
                 }
             }
         }
         uint64_t v = dbt_read(cpu, src, s);
-        dbt_write(cpu, dst_la(cpu, i, di, s), s, v);
-        int64_t d = step(cpu, s);
-        areg_set(cpu, i, DBT_RSI, si + (uint64_t)d);
-        areg_set(cpu, i, DBT_RDI, di + (uint64_t)d);
+        dbt_write(cpu, dbt_string_dst(cpu, i, di, s), s, v);
+        int64_t d = dbt_string_step(cpu, s);
+        dbt_areg_set(cpu, i, DBT_RSI, si + (uint64_t)d);
+        dbt_areg_set(cpu, i, DBT_RDI, di + (uint64_t)d);
         n--;
         if (rep)
-            areg_set(cpu, i, DBT_RCX, n);
+            dbt_areg_set(cpu, i, DBT_RCX, n);
         budget--;
     }
     return rep_done(cpu, i, rep && n);
@@ -114,12 +86,12 @@ int op_stos(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
     bool rep = i->flags & (DBT_I_REP | DBT_I_REPNE);
-    uint64_t n = rep ? areg(cpu, i, DBT_RCX) : 1;
+    uint64_t n = rep ? dbt_areg(cpu, i, DBT_RCX) : 1;
     uint64_t v = cpu->gpr[DBT_RAX] & dbt_mask(s);
     unsigned budget = DBT_REP_CHUNK;
 
     while (n && budget) {
-        uint64_t di = areg(cpu, i, DBT_RDI);
+        uint64_t di = dbt_areg(cpu, i, DBT_RDI);
         if (span_ok(cpu, i, rep)) {
             uint64_t span = n, dl = (0x1000 - (di & 0xfff)) / s;
             if (span > dl) span = dl;
@@ -132,17 +104,17 @@ int op_stos(DbtCpu *cpu, const DbtInsn *i)
                         memcpy(hd + k * s, &v, s);
                 }
                 n -= span;
-                areg_set(cpu, i, DBT_RDI, di + span * s);
-                areg_set(cpu, i, DBT_RCX, n);
+                dbt_areg_set(cpu, i, DBT_RDI, di + span * s);
+                dbt_areg_set(cpu, i, DBT_RCX, n);
                 budget = budget > span ? budget - (unsigned)span : 0;
                 continue;
             }
         }
-        dbt_write(cpu, dst_la(cpu, i, di, s), s, v);
-        areg_set(cpu, i, DBT_RDI, di + (uint64_t)step(cpu, s));
+        dbt_write(cpu, dbt_string_dst(cpu, i, di, s), s, v);
+        dbt_areg_set(cpu, i, DBT_RDI, di + (uint64_t)dbt_string_step(cpu, s));
         n--;
         if (rep)
-            areg_set(cpu, i, DBT_RCX, n);
+            dbt_areg_set(cpu, i, DBT_RCX, n);
         budget--;
     }
     return rep_done(cpu, i, rep && n);
@@ -152,17 +124,17 @@ int op_lods(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
     bool rep = i->flags & (DBT_I_REP | DBT_I_REPNE);
-    uint64_t n = rep ? areg(cpu, i, DBT_RCX) : 1;
+    uint64_t n = rep ? dbt_areg(cpu, i, DBT_RCX) : 1;
     unsigned budget = DBT_REP_CHUNK;
 
     while (n && budget) {
-        uint64_t si = areg(cpu, i, DBT_RSI);
+        uint64_t si = dbt_areg(cpu, i, DBT_RSI);
         uint64_t v = dbt_read(cpu, dbt_seg_addr(cpu, i, si), s);
         dbt_reg_write(cpu, DBT_RAX, s, true, v);
-        areg_set(cpu, i, DBT_RSI, si + (uint64_t)step(cpu, s));
+        dbt_areg_set(cpu, i, DBT_RSI, si + (uint64_t)dbt_string_step(cpu, s));
         n--;
         if (rep)
-            areg_set(cpu, i, DBT_RCX, n);
+            dbt_areg_set(cpu, i, DBT_RCX, n);
         budget--;
     }
     return rep_done(cpu, i, rep && n);
@@ -174,28 +146,28 @@ static int cmp_string(DbtCpu *cpu, const DbtInsn *i, bool scas)
     unsigned s = i->osz;
     bool repe = i->flags & DBT_I_REP, repne = i->flags & DBT_I_REPNE;
     bool rep = repe || repne;
-    uint64_t n = rep ? areg(cpu, i, DBT_RCX) : 1;
+    uint64_t n = rep ? dbt_areg(cpu, i, DBT_RCX) : 1;
     uint64_t m = dbt_mask(s);
     unsigned budget = DBT_REP_CHUNK;
 
     while (n && budget) {
-        uint64_t si = areg(cpu, i, DBT_RSI), di = areg(cpu, i, DBT_RDI);
+        uint64_t si = dbt_areg(cpu, i, DBT_RSI), di = dbt_areg(cpu, i, DBT_RDI);
         uint64_t a, b;
         if (scas) {
             a = cpu->gpr[DBT_RAX] & m;
-            b = dbt_read(cpu, dst_la(cpu, i, di, s), s);
+            b = dbt_read(cpu, dbt_string_dst(cpu, i, di, s), s);
         } else {
             a = dbt_read(cpu, dbt_seg_addr(cpu, i, si), s);
-            b = dbt_read(cpu, dst_la(cpu, i, di, s), s);
+            b = dbt_read(cpu, dbt_string_dst(cpu, i, di, s), s);
         }
         dbt_flags_lazy(cpu, DBT_LF_SUB, s, (a - b) & m, a, b);
-        int64_t d = step(cpu, s);
+        int64_t d = dbt_string_step(cpu, s);
         if (!scas)
-            areg_set(cpu, i, DBT_RSI, si + (uint64_t)d);
-        areg_set(cpu, i, DBT_RDI, di + (uint64_t)d);
+            dbt_areg_set(cpu, i, DBT_RSI, si + (uint64_t)d);
+        dbt_areg_set(cpu, i, DBT_RDI, di + (uint64_t)d);
         n--;
         if (rep)
-            areg_set(cpu, i, DBT_RCX, n);
+            dbt_areg_set(cpu, i, DBT_RCX, n);
         budget--;
         if ((repe && a != b) || (repne && a == b))
             return DBT_OK;

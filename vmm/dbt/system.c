@@ -3,6 +3,8 @@
  * RDMSR/WRMSR, RDTSC/RDTSCP, CPUID, SYSCALL/SYSRET, SWAPGS, INVLPG, fences
  * and group 15. */
 #include "vmm/dbt/ops.h"
+#include "vmm/dbt/smp.h"
+#include "vmm/dbt/string_regs.h"
 
 static inline void need_cpl0(DbtCpu *cpu)
 {
@@ -125,28 +127,27 @@ int op_out(DbtCpu *cpu, const DbtInsn *i)
     return DBT_END_BLOCK;
 }
 
-/* INS/OUTS, one element per execution (REP re-executes) */
+/* INS/OUTS, one element per execution (REP re-executes); the address
+ * size and the segments (ES:rDI, DS or an override :rSI) as for the
+ * other string instructions (string_regs.h). */
 int op_ins(DbtCpu *cpu, const DbtInsn *i)
 {
-    io_check(cpu, (uint16_t)cpu->gpr[DBT_RDX], io_size(i));
-    if (unlikely(i->flags & DBT_I_LEGACY))
-        dbt_fatal(cpu, "INS/OUTS in 16/32-bit code (not supported)");
-    bool rep = i->flags & (DBT_I_REP | DBT_I_REPNE);
-    bool a32 = i->flags & DBT_I_ADDR32;
-    uint64_t cnt = a32 ? (uint32_t)cpu->gpr[DBT_RCX] : cpu->gpr[DBT_RCX];
-    if (rep && cnt == 0)
-        return DBT_OK;
     unsigned s = io_size(i);
-    uint64_t di = a32 ? (uint32_t)cpu->gpr[DBT_RDI] : cpu->gpr[DBT_RDI];
-    dbt_probe_write(cpu, di, s);
+    uint16_t port = (uint16_t)cpu->gpr[DBT_RDX];
+    io_check(cpu, port, s);
+    bool rep = i->flags & (DBT_I_REP | DBT_I_REPNE);
+    uint64_t cnt = rep ? dbt_areg(cpu, i, DBT_RCX) : 1;
+    if (cnt == 0)
+        return DBT_OK;
+    uint64_t di = dbt_areg(cpu, i, DBT_RDI);
+    uint64_t la = dbt_string_dst(cpu, i, di, s);
+    dbt_probe_write(cpu, la, s);
     uint32_t v = 0xffffffff;
-    int r = cpu->host->pio_read(cpu->vcpu, (uint16_t)cpu->gpr[DBT_RDX], s, &v);
-    dbt_write(cpu, di, s, v);
-    di += (cpu->rflags & DBT_DF) ? -(uint64_t)s : s;
-    cpu->gpr[DBT_RDI] = a32 ? (uint32_t)di : di;
+    int r = cpu->host->pio_read(cpu->vcpu, port, s, &v);
+    dbt_write(cpu, la, s, v);
+    dbt_areg_set(cpu, i, DBT_RDI, di + (uint64_t)dbt_string_step(cpu, s));
     if (rep) {
-        cnt--;
-        cpu->gpr[DBT_RCX] = a32 ? (uint32_t)cnt : cnt;
+        dbt_areg_set(cpu, i, DBT_RCX, --cnt);
         if (cnt)
             cpu->next_rip = cpu->rip;
     }
@@ -159,23 +160,19 @@ int op_ins(DbtCpu *cpu, const DbtInsn *i)
 
 int op_outs(DbtCpu *cpu, const DbtInsn *i)
 {
-    io_check(cpu, (uint16_t)cpu->gpr[DBT_RDX], io_size(i));
-    if (unlikely(i->flags & DBT_I_LEGACY))
-        dbt_fatal(cpu, "INS/OUTS in 16/32-bit code (not supported)");
-    bool rep = i->flags & (DBT_I_REP | DBT_I_REPNE);
-    bool a32 = i->flags & DBT_I_ADDR32;
-    uint64_t cnt = a32 ? (uint32_t)cpu->gpr[DBT_RCX] : cpu->gpr[DBT_RCX];
-    if (rep && cnt == 0)
-        return DBT_OK;
     unsigned s = io_size(i);
-    uint64_t si = a32 ? (uint32_t)cpu->gpr[DBT_RSI] : cpu->gpr[DBT_RSI];
+    uint16_t port = (uint16_t)cpu->gpr[DBT_RDX];
+    io_check(cpu, port, s);
+    bool rep = i->flags & (DBT_I_REP | DBT_I_REPNE);
+    uint64_t cnt = rep ? dbt_areg(cpu, i, DBT_RCX) : 1;
+    if (cnt == 0)
+        return DBT_OK;
+    uint64_t si = dbt_areg(cpu, i, DBT_RSI);
     uint32_t v = (uint32_t)dbt_read(cpu, dbt_seg_addr(cpu, i, si), s);
-    int r = cpu->host->pio_write(cpu->vcpu, (uint16_t)cpu->gpr[DBT_RDX], s, v);
-    si += (cpu->rflags & DBT_DF) ? -(uint64_t)s : s;
-    cpu->gpr[DBT_RSI] = a32 ? (uint32_t)si : si;
+    int r = cpu->host->pio_write(cpu->vcpu, port, s, v);
+    dbt_areg_set(cpu, i, DBT_RSI, si + (uint64_t)dbt_string_step(cpu, s));
     if (rep) {
-        cnt--;
-        cpu->gpr[DBT_RCX] = a32 ? (uint32_t)cnt : cnt;
+        dbt_areg_set(cpu, i, DBT_RCX, --cnt);
         if (cnt)
             cpu->next_rip = cpu->rip;
     }

@@ -15,6 +15,7 @@
  * (the handler does nothing; it only interrupts KVM_RUN). */
 #include "config.h"
 
+#include "host_kvm.h"
 #include "vmm/cpu_backend.h"
 
 #include <errno.h>
@@ -28,7 +29,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define KVM_DEVICE "/dev/kvm"
@@ -49,55 +49,22 @@ typedef struct {
     _Atomic bool has_thread;
 } KvmVcpu;
 
-static bool cpu_has_virt_flags(void)
-{
-    FILE *f = fopen("/proc/cpuinfo", "re");
-    if (!f)
-        return true; /* cannot tell: do not blame the CPU */
-    char line[4096];
-    bool found = false;
-    while (!found && fgets(line, sizeof(line), f)) {
-        if (strncmp(line, "flags", 5))
-            continue;
-        for (char *tok = strtok(line, " \t\n"); tok; tok = strtok(NULL, " \t\n"))
-            if (!strcmp(tok, "vmx") || !strcmp(tok, "svm"))
-                found = true;
-    }
-    fclose(f);
-    return found;
-}
-
+/* Whether the device can be used at all; whether --accel auto should use
+ * it is host_kvm_auto()'s decision (common/host_kvm.h), made in main.c. */
 static int kvm_probe(char *why, size_t why_len)
 {
-    struct stat st;
-    if (stat(KVM_DEVICE, &st) < 0) {
-        if (!cpu_has_virt_flags())
-            snprintf(why, why_len, "%s does not exist and the CPU has no VT-x/AMD-V "
-                     "(no vmx or svm flag in /proc/cpuinfo)", KVM_DEVICE);
-        else
-            snprintf(why, why_len, "%s does not exist (is the kvm module loaded?)",
-                     KVM_DEVICE);
-        return -ENOENT;
+    HostKvmFacts f;
+    char *reason = NULL;
+
+    host_kvm_facts_read(NULL, &f);
+    if (host_kvm_device_usable(&f, &reason)) {
+        if (why_len)
+            why[0] = '\0';
+        return 0;
     }
-    int fd = open(KVM_DEVICE, O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        if (e == EACCES || e == EPERM)
-            snprintf(why, why_len, "permission denied opening %s (not in group kvm?)",
-                     KVM_DEVICE);
-        else
-            snprintf(why, why_len, "cannot open %s: %s", KVM_DEVICE, strerror(e));
-        return -e;
-    }
-    int version = ioctl(fd, KVM_GET_API_VERSION, 0);
-    close(fd);
-    if (version != KVM_API_VERSION) {
-        snprintf(why, why_len, "unsupported KVM API version %d", version);
-        return -ENOTSUP;
-    }
-    if (why_len)
-        why[0] = '\0';
-    return 0;
+    snprintf(why, why_len, "%s", reason);
+    g_free(reason);
+    return f.open_errno ? -f.open_errno : -ENODEV;
 }
 
 static void kvm_kick_handler(int sig)
