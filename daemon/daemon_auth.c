@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "caller.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "i18n.h"
@@ -23,14 +24,18 @@
  * on the daemon's sockets, UnixGroupIDs from the bus); @gids is left
  * empty when they are not, and /etc/group decides instead. */
 static gboolean caller_identity(GDBusConnection *conn, const char *sender, uid_t *uid,
-                                GArray *gids, GError **error)
+                                gid_t *gid, GArray *gids, GError **error)
 {
     GCredentials *cred = g_dbus_connection_get_peer_credentials(conn);
+    *gid = (gid_t)-1;
     if (cred) {
         uid_t u = g_credentials_get_unix_user(cred, error);
         if (u == (uid_t)-1)
             return FALSE;
         *uid = u;
+        const struct ucred *uc = g_credentials_get_native(cred, G_CREDENTIALS_TYPE_LINUX_UCRED);
+        if (uc)
+            *gid = uc->gid;
         GIOStream *stream = g_dbus_connection_get_stream(conn);
         if (G_IS_SOCKET_CONNECTION(stream)) {
             GSocket *sock = g_socket_connection_get_socket(G_SOCKET_CONNECTION(stream));
@@ -112,8 +117,9 @@ gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
         return FALSE;
     }
     uid_t uid;
+    gid_t gid;
     g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
-    if (!caller_identity(conn, sender, &uid, gids, error))
+    if (!caller_identity(conn, sender, &uid, &gid, gids, error))
         return FALSE;
     if (uid == 0 || uid == geteuid())
         return TRUE;
@@ -133,4 +139,20 @@ gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
                     _("Access denied: uid %u may only read"), (unsigned)uid);
     return FALSE;
+}
+
+DaemonCaller *daemon_auth_caller(GDBusConnection *conn, const char *sender, GError **error)
+{
+    uid_t uid;
+    gid_t gid;
+    g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
+    if (!caller_identity(conn, sender, &uid, &gid, gids, error))
+        return NULL;
+    if (gids->len == 0)     /* groups unknown: the user database decides */
+        return daemon_caller_new_uid(uid);
+    if (gid == (gid_t)-1) {
+        g_autoptr(DaemonCaller) db = daemon_caller_new_uid(uid);
+        gid = db->gid;
+    }
+    return daemon_caller_new(uid, gid, (const gid_t *)gids->data, gids->len);
 }

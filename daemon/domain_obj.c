@@ -20,6 +20,7 @@ void domain_obj_unref(DomainObj *dom)
     domain_def_free(dom->def);
     domain_def_free(dom->next_def);
     g_strfreev(dom->taps);
+    daemon_caller_free(dom->owner);
     g_free(dom->path);
     g_free(dom);
 }
@@ -181,4 +182,16 @@ void domain_obj_job_end(DomainList *list, DomainObj *dom)
 {
     dom->job = FALSE;
     g_cond_broadcast(&list->cond);
+}
+
+GHashTable *domain_list_vmm_ids(DomainList *list)
+{
+    GHashTable *ids = g_hash_table_new(NULL, NULL);
+    g_autoptr(GPtrArray) all = domain_list_snapshot(list);
+    for (guint i = 0; i < all->len; i++) {
+        const DomainObj *dom = all->pdata[i];
+        if (dom->vmm_id)
+            g_hash_table_add(ids, GUINT_TO_POINTER(dom->vmm_id));
+    }
+    return ids;
 }

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "caller.h"
 #include "domain_state.h"
 #include "obj_registry.h"
 #include "xml/domain_conf.h"
@@ -42,6 +43,9 @@ typedef struct {
     ConsoleRelay *console;   /* serial port relay, logs to the domain log */
     ConsoleRelay *hvc;       /* virtio console relay, made on first use */
     GStrv taps;              /* tap devices created for this run, or NULL */
+    guint32 vmm_id;          /* the VMM's uid and gid (root daemon), else 0 */
+    DaemonCaller *owner;     /* whose rights opened this run's files (a
+                              * restart reuses them), NULL: the daemon's */
     GSList *stop_waits;      /* deferred Shutdown replies (domain_stop_wait.h) */
 } DomainObj;
 
@@ -71,6 +75,9 @@ guint domain_list_count_active(DomainList *list);
 DomainObj *domain_list_add(DomainList *list, DomainDef *def);
 void domain_list_remove(DomainList *list, DomainObj *dom);
 int domain_list_alloc_id(DomainList *list);
+/* The VMM ids (vmm_id) held by domains of the list: a set of
+ * GUINT_TO_POINTER(id). */
+GHashTable *domain_list_vmm_ids(DomainList *list);
 
 /* With the list locked: wait (up to @timeout_ms) for the domain's current
  * job to end, then own it.  FALSE with DAEMON_ERROR_TIMEOUT otherwise. */

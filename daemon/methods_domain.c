@@ -45,7 +45,9 @@ static GVariant *m_start(DaemonCall *call, GError **error)
     DOMAIN_OR_FAIL(call, error);
     guint32 flags;
     g_variant_get(call->params, "(u)", &flags);
-    domain_driver_start(call->daemon, dom, flags, error);
+    g_autoptr(DaemonCaller) caller = daemon_auth_caller(call->connection, call->sender, error);
+    if (caller)
+        domain_driver_start(call->daemon, dom, flags, caller, error);
     return NULL;
 }
 
@@ -119,7 +121,9 @@ static GVariant *m_set_autostart(DaemonCall *call, GError **error)
     DOMAIN_OR_FAIL(call, error);
     gboolean on;
     g_variant_get(call->params, "(b)", &on);
-    domain_driver_set_autostart(call->daemon, dom, on, error);
+    g_autoptr(DaemonCaller) caller = daemon_auth_caller(call->connection, call->sender, error);
+    if (caller)
+        domain_driver_set_autostart(call->daemon, dom, on, caller, error);
     return NULL;
 }
 

@@ -55,9 +55,9 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
 
     argv_add(b, params->vmm_path ? params->vmm_path
                           : def->emulator ? def->emulator : "vessel-vmm");
-    argv_add_pair(b, "--kernel", def->kernel);
+    argv_add_pair(b, "--kernel", params->kernel ? params->kernel : def->kernel);
     if (def->initrd)
-        argv_add_pair(b, "--initrd", def->initrd);
+        argv_add_pair(b, "--initrd", params->initrd ? params->initrd : def->initrd);
     if (def->cmdline)
         argv_add_pair(b, "--cmdline", def->cmdline);
     g_ptr_array_add(b, g_strdup("--memory"));
@@ -69,12 +69,12 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
 
     for (guint i = 0; i < def->n_disks; i++) {
         const DomainDiskDef *disk = def->disks[i];
+        const char *file = params->disks ? params->disks[i] : disk->source;
 
-        if (!vmm_arg_check(_("disk path"), disk->source, ",", error))
+        if (!vmm_arg_check(_("disk path"), file, ",", error))
             return NULL;
         argv_add(b, "--disk");
-        g_ptr_array_add(b, g_strconcat(disk->source, disk->readonly ? ",readonly" : "",
-                                           NULL));
+        g_ptr_array_add(b, g_strconcat(file, disk->readonly ? ",readonly" : "", NULL));
     }
 
     if (params->tap_names && g_strv_length((GStrv)params->tap_names) != def->n_nets) {

@@ -31,6 +31,11 @@ typedef struct {
     const int *tap_fds;        /* one fd per interface (def->n_nets entries) that the
                                 * VMM inherits, attached to its tap: --net tapfd=N;
                                 * wins over tap_names; NULL: taps by name */
+    /* FILE arguments as the daemon opened them ("fd:N", vessel-vmm(1)):
+     * NULL means the paths of the definition. */
+    const char *kernel;        /* --kernel */
+    const char *initrd;        /* --initrd (used only if the domain has one) */
+    const char *const *disks;  /* one per disk (def->n_disks), before ",readonly" */
 } DomainVmmParams;
 
 /* NULL-terminated argv; errors (VESSEL_XML_ERROR_INVALID) when something
