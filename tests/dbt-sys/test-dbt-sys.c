@@ -7,7 +7,8 @@
  * page): 0x1000 PML4, 0x2000 PDPT, 0x3000 PD, 0x4000 PT, 0x5000 GDT,
  * 0x6000 IDT, 0x7000 TSS, 0x7ff8 log count, 0x8000 log of CR2, 0x9000 log of
  * error codes, 0xa000 results, 0x10000 code, stacks below 0x60000 (RSP0),
- * 0x70000 (IST1) and 0x80000 (user). */
+ * 0x70000 (IST1) and 0x80000 (user).  Checks are non-fatal, so a run
+ * reports every failure; a guest that would sleep forever stops it. */
 #include <glib.h>
 #include <stdint.h>
 #include <string.h>
@@ -210,6 +211,22 @@ GUEST(g_modes,
       EXIT)
 SYM(g_modes_entry) SYM(g_modes_int30) SYM(g_modes_irq31)
 
+/* SGDT, SIDT, SLDT, STR, SMSW at CPL 0 and at CPL 3 (the model has no
+ * UMIP: they store the registers at any privilege); IOPL 3 lets the user
+ * part reach the exit port. */
+GUEST(g_desc,
+      LABEL(g_desc_entry)
+      "sgdt 0xa000\nsidt 0xa010\nmov $-1, %rax\nsldt %eax\nmov %rax, 0xa020\n"
+      "mov $-1, %rax\nstr %eax\nmov %rax, 0xa028\nsmsw %eax\nmov %rax, 0xa030\n"
+      "pushq $0x2b\npushq $0x80000\npushq $0x3002\npushq $0x33\nlea g_desc_user(%rip), %rax\n"
+      "push %rax\niretq\n"
+      LABEL(g_desc_user)
+      "sgdt 0xa040\nsidt 0xa050\nmov $-1, %rax\nsldt %eax\nmov %rax, 0xa060\n"
+      "mov $-1, %rax\nstr %eax\nmov %rax, 0xa068\nsmsw %eax\nmov %rax, 0xa070\n"
+      "sldt 0xa078\nstr 0xa07a\n"
+      EXIT)
+SYM(g_desc_entry) SYM(g_desc_user)
+
 /* INS/OUTS in 16-bit code (real mode) and 32-bit code (after the switch
  * to protected mode): port 0x70 reads a counter, port 0x72 is logged.
  * 16-bit addressing wraps DI within ES; a 67 prefix uses EDI/ECX. */
@@ -345,7 +362,7 @@ static void tm_wait_event(Vcpu *v)
 {
     TestMachine *tm = tm_of(v);
     tm->waits++;
-    g_assert_cmpint(tm->hlt_vector, >=, 0);   /* else the guest would sleep forever */
+    g_assert(tm->hlt_vector >= 0);   /* fatal: else the guest would sleep forever */
     tm->irq_vector = tm->hlt_vector;
     tm->irq_countdown = 0;
     tm->hlt_vector = -1;
@@ -419,7 +436,7 @@ static void tm_setup(TestMachine *tm, const uint8_t *prog, const uint8_t *prog_e
 {
     memset(tm, 0, sizeof(*tm));
     tm->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    g_assert_true(tm->ram != MAP_FAILED);
+    g_assert(tm->ram != MAP_FAILED);     /* fatal: nothing runs without it */
     tm->irq_vector = tm->hlt_vector = -1;
 
     /* paging: user-accessible identity map, 0-2 MiB in 4 KiB pages */
@@ -481,9 +498,11 @@ static uint64_t addr_of(const uint8_t *prog, const uint8_t *label)
 static void tm_run(TestMachine *tm)
 {
     int r = dbt_run_loop(tm->cpu, 0, NULL);
-    if (r != VCPU_EXIT_SHUTDOWN)
-        g_error("guest did not reach the exit port: run returned %d at rip %#llx",
-                r, (unsigned long long)tm->cpu->rip);
+    if (r != VCPU_EXIT_SHUTDOWN) {
+        g_test_message("guest did not reach the exit port: run returned %d at rip %#llx",
+                       r, (unsigned long long)tm->cpu->rip);
+        g_test_fail();
+    }
 }
 
 static void tm_teardown(TestMachine *tm)
@@ -701,6 +720,31 @@ static void test_string_io(void)
     tm_teardown(&tm);
 }
 
+/* The descriptor-table stores give the machine's own values, at CPL 0
+ * and at CPL 3 (tests/dbt cannot compare them with a host: there they
+ * are the host kernel's, or Linux's UMIP emulation's). */
+static void test_descriptor_stores(void)
+{
+    TestMachine tm;
+    tm_setup(&tm, g_desc, g_desc_end, g_desc_entry);
+    tm_run(&tm);
+    for (unsigned cpl = 0; cpl < 2; cpl++) {
+        uint64_t at = RESULTS + 0x40 * cpl;
+        g_test_message("CPL %u", cpl ? 3 : 0);
+        g_assert_cmphex(get16(&tm, at), ==, 0x4f);                   /* GDTR */
+        g_assert_cmphex(get64(&tm, at + 2), ==, 0x5000);
+        g_assert_cmphex(get16(&tm, at + 0x10), ==, 0xfff);           /* IDTR */
+        g_assert_cmphex(get64(&tm, at + 0x12), ==, 0x6000);
+        g_assert_cmphex(get64(&tm, at + 0x20), ==, 0);               /* LDTR, zero-extended */
+        g_assert_cmphex(get64(&tm, at + 0x28), ==, 0x40);            /* TR */
+        g_assert_cmphex(get64(&tm, at + 0x30) & 0xffff, ==, 0x33);   /* MSW: PE MP ET NE */
+    }
+    g_assert_cmphex(get16(&tm, RESULTS + 0x78), ==, 0);              /* SLDT m16 */
+    g_assert_cmphex(get16(&tm, RESULTS + 0x7a), ==, 0x40);           /* STR m16 */
+    g_assert_cmpint(tm.cpu->cpl, ==, 3);
+    tm_teardown(&tm);
+}
+
 static void test_hlt(void)
 {
     TestMachine tm;
@@ -752,7 +796,6 @@ static void test_io_bitmap(void)
     tm.cpu->tr.limit = base + 0x80;
     tm_run(&tm);
     g_assert_cmpint(tm.cpu->cpl, ==, 3);
-    for (unsigned k = 0; k < 4; k++) g_printerr("log %llx %llx res %llx\n", (unsigned long long)get64(&tm, 0x8000 + 8 * k), (unsigned long long)get64(&tm, 0x9000 + 8 * k), (unsigned long long)get64(&tm, RESULTS + 8 * k));
     g_assert_cmpuint(get64(&tm, 0x7ff8), ==, 3);
     g_assert_cmphex(get64(&tm, 0x8000), ==, addr_of(g_iobitmap, g_io_out81));
     g_assert_cmphex(get64(&tm, 0x8008), ==, addr_of(g_iobitmap, g_io_in87));
@@ -768,6 +811,9 @@ static void test_io_bitmap(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    /* a failed check reports and the test goes on (with -k, every test
+     * runs): every failure of a run is reported */
+    g_test_set_nonfatal_assertions();
     g_test_add_func("/dbt/sys/page-faults", test_paging);
     g_test_add_func("/dbt/sys/tlb-invalidation", test_tlb);
     g_test_add_func("/dbt/sys/ist", test_ist);
@@ -776,6 +822,7 @@ int main(int argc, char **argv)
     g_test_add_func("/dbt/sys/syscall", test_syscall);
     g_test_add_func("/dbt/sys/modes", test_modes);
     g_test_add_func("/dbt/sys/string-io", test_string_io);
+    g_test_add_func("/dbt/sys/descriptor-stores", test_descriptor_stores);
     g_test_add_func("/dbt/sys/dma-code", test_dma_code);
     g_test_add_func("/dbt/sys/io-bitmap", test_io_bitmap);
     return g_test_run();

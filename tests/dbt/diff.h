@@ -109,9 +109,11 @@ void diff_window_fill(uint8_t *win, const DiffCase *c);
 /* Map the sandbox window in this process (for the dbt executor); once. */
 bool diff_window_map(void);
 
-/* Compare two outcomes; mask: RFLAGS bits that are undefined for the
- * case.  Writes a description of the first differences into @out. */
+/* Compare two outcomes but the bits of @m (diff_mask.h; NULL: none) and
+ * the case's own model-specific parts.  Writes a description of the
+ * first differences into @out. */
+typedef struct DiffMask DiffMask;
 bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *got,
-                  uint64_t flags_undef, char *out, unsigned outlen);
+                  const DiffMask *m, char *out, unsigned outlen);
 
 #endif /* VESSEL_TESTS_DIFF_H */

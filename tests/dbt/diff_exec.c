@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 
 #include "diff.h"
+#include "diff_mask.h"
 
 #define CR0_LINUX 0x80050033ull     /* PG AM WP NE ET MP PE */
 #define CR4_LINUX 0x00000600ull     /* OSFXSR OSXMMEXCPT */
@@ -165,13 +166,16 @@ static void hex(char *out, unsigned outlen, const uint8_t *b, unsigned n)
 }
 
 bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *got,
-                  uint64_t flags_undef, char *out, unsigned outlen)
+                  const DiffMask *m, char *out, unsigned outlen)
 {
+    static const DiffMask none;
     unsigned k = 0;
     bool same = true;
 #define SAY(...) do { same = false; if (k < outlen) \
         k += (unsigned)snprintf(out + k, outlen - k, __VA_ARGS__); } while (0)
 
+    if (!m)
+        m = &none;
     if (ref->vector != got->vector) {
         SAY("exception: host %d, emulated %d at +%" PRIu64 " (cr2 %#" PRIx64 "); ",
             ref->vector, got->vector, got->fault_off, got->cr2);
@@ -179,30 +183,45 @@ bool diff_compare(const DiffCase *c, const DiffResult *ref, const DiffResult *go
     }
     if (ref->vector >= 0 && ref->fault_off != got->fault_off)
         SAY("fault at +%" PRIu64 " vs +%" PRIu64 "; ", ref->fault_off, got->fault_off);
-    if (ref->vector == 14 && ref->cr2 != got->cr2 && !c->cr2_loose)
+    if (ref->vector == 14 && ref->cr2 != got->cr2 && !c->cr2_loose && !m->cr2)
         SAY("cr2 %#" PRIx64 " vs %#" PRIx64 "; ", ref->cr2, got->cr2);
     for (unsigned r = 0; r < 16; r++)
         if (!(c->gpr_undef >> r & 1) && ref->st.gpr[r] != got->st.gpr[r])
             SAY("gpr%u %#" PRIx64 " vs %#" PRIx64 "; ", r, ref->st.gpr[r], got->st.gpr[r]);
-    uint64_t fm = FLAGS_COMPARED & ~flags_undef;
+    uint64_t fm = FLAGS_COMPARED & ~m->rflags;
     if ((ref->st.rflags & fm) != (got->st.rflags & fm))
         SAY("rflags %#" PRIx64 " vs %#" PRIx64 "; ", ref->st.rflags & fm, got->st.rflags & fm);
+    uint16_t fsw_undef = (uint16_t)(c->fsw_undef | m->fsw);
+    /* FXSAVE stores the x87 registers in stack order, ST(i) = R((TOP + i)
+     * & 7): where TOP is masked, the registers are compared physically */
+    bool physical = fsw_undef & 0x3800;
+    unsigned top_a = (unsigned)(ref->st.fx[3] >> 3) & 7, top_b = (unsigned)(got->st.fx[3] >> 3) & 7;
     for (unsigned i = 0; i < sizeof(fx_fields) / sizeof(fx_fields[0]); i++) {
         const FxField *f = &fx_fields[i];
         uint8_t a_fx[16], b_fx[16];
-        memcpy(a_fx, ref->st.fx + f->off, f->len);
-        memcpy(b_fx, got->st.fx + f->off, f->len);
+        unsigned off_a = f->off, off_b = f->off;
+        if (physical && f->off >= 32 && f->off < 160) {
+            unsigned p = (f->off - 32) / 16;    /* compare R(p) */
+            off_a = 32 + 16 * ((p - top_a) & 7);
+            off_b = 32 + 16 * ((p - top_b) & 7);
+        }
+        memcpy(a_fx, ref->st.fx + off_a, f->len);
+        memcpy(b_fx, got->st.fx + off_b, f->len);
         if (f->off == 2) {
-            a_fx[0] &= (uint8_t)~c->fsw_undef;
-            b_fx[0] &= (uint8_t)~c->fsw_undef;
-            a_fx[1] &= (uint8_t)~(c->fsw_undef >> 8);
-            b_fx[1] &= (uint8_t)~(c->fsw_undef >> 8);
+            a_fx[0] &= (uint8_t)~fsw_undef;
+            b_fx[0] &= (uint8_t)~fsw_undef;
+            a_fx[1] &= (uint8_t)~(fsw_undef >> 8);
+            b_fx[1] &= (uint8_t)~(fsw_undef >> 8);
+        }
+        if (f->off == 4) {
+            a_fx[0] &= (uint8_t)~m->ftw;
+            b_fx[0] &= (uint8_t)~m->ftw;
         }
         if (memcmp(a_fx, b_fx, f->len)) {
             char a[40], b[40];
-            hex(a, sizeof(a), ref->st.fx + f->off, f->len);
-            hex(b, sizeof(b), got->st.fx + f->off, f->len);
-            SAY("%s %s vs %s; ", f->name, a, b);
+            hex(a, sizeof(a), ref->st.fx + off_a, f->len);
+            hex(b, sizeof(b), got->st.fx + off_b, f->len);
+            SAY("%s%s %s vs %s; ", physical && off_a != f->off ? "physical " : "", f->name, a, b);
         }
     }
     for (unsigned i = 0, n = 0; i < DIFF_DATA_SIZE && n < 8; i++) {

@@ -105,16 +105,25 @@ const DiffForm diff_sys_forms[] = {
     { "lock btc", "F0 W 0F BB /r", "r64", "m64", 0x894 },
     { "lock cmpxchg", "F0 66 0F B1 /r", "r16", "m16", 0x0 },
     { "lock cmpxchg", "F0 0F B0 /r", "r8", "m8", 0x0 },
+    /* fences (SSE, SSE2): advertised, and no-ops for a single thread */
+    { "lfence", "0F AE E8", NULL, NULL, 0x0 },
+    { "mfence", "0F AE F0", NULL, NULL, 0x0 },
+    { "sfence", "0F AE F8", NULL, NULL, 0x0 },
+    /* TZCNT's encoding: BSF on the model (Ivy Bridge, no BMI1), TZCNT on
+     * hosts with BMI1; a nonzero source gives both the same destination
+     * (vendor.def row tzcnt_lzcnt masks the flags) */
+    { "tzcnt", "F3 0F BC /r nz", "r32", "r/m32", 0x8d5 },
+    { "tzcnt", "F3 W 0F BC /r nz", "r64", "r/m64", 0x8d5 },
     /* identification and time: the values are the model's, the rest compares */
     { "cpuid", "0F A2", NULL, NULL, 0x0, 0, 0xf, DIFF_FORM_ALONE },
     { "rdtsc", "0F 31", NULL, NULL, 0x0, 0, 0x5, DIFF_FORM_ALONE },
     { "rdtscp", "0F 01 F9", NULL, NULL, 0x0, 0, 0x7, DIFF_FORM_ALONE | DIFF_FORM_HOST_RDTSCP },
     { "rdpmc", "0F 33", NULL, NULL, 0x0, 0, 0, DIFF_FORM_ALONE },
     /* segments: Linux's user selectors, null and invalid ones */
-    { "lar", "0F 02 /r sel", "r32", "r32", 0x8d5, 0, 0, DIFF_FORM_ALONE },
-    { "verr", "0F 00 /4 sel", NULL, "r/m16", 0x8d5, 0, 0, DIFF_FORM_ALONE },
-    { "verw", "0F 00 /5 sel", NULL, "r/m16", 0x8d5, 0, 0, DIFF_FORM_ALONE },
-    { "lsl", "W 0F 03 /r sel", "r64", "r64", 0x8d5, 0, 0, DIFF_FORM_ALONE },
+    { "lar", "0F 02 /r sel", "r32", "r32", 0x0, 0, 0, DIFF_FORM_ALONE },
+    { "verr", "0F 00 /4 sel", NULL, "r/m16", 0x0, 0, 0, DIFF_FORM_ALONE },
+    { "verw", "0F 00 /5 sel", NULL, "r/m16", 0x0, 0, 0, DIFF_FORM_ALONE },
+    { "lsl", "W 0F 03 /r sel", "r64", "r64", 0x0, 0, 0, DIFF_FORM_ALONE },
     { "mov from sreg", "8C /0", NULL, "r32", 0x0, 0, 0, DIFF_FORM_ALONE },
     { "mov from sreg", "8C /1", NULL, "r32", 0x0, 0, 0, DIFF_FORM_ALONE },
     { "mov from sreg", "8C /2", NULL, "r32", 0x0, 0, 0, DIFF_FORM_ALONE },

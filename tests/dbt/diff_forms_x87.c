@@ -1,10 +1,9 @@
 /*
  * diff_forms_x87.c - the x87 instruction forms the differential harness
  * generates (see diff_gen.h for the notation).  FCOMI/FUCOMI set ZF PF CF
- * and clear OF SF AF.  Their effect on C1 differs: Intel documents "set to
- * 0", AMD Zen leaves it unchanged (but clears it on a stack underflow);
- * the unit does as AMD, the FSW comparison ignores C1 (an FNSTSW in a
- * sequence can still see it).
+ * and clear OF SF AF; their C1 and their flags after an unmasked #IA
+ * differ between Intel and AMD (rows fcomi_c1 and fcomi_unmasked_ia of
+ * vmm/dbt/vendor.def: masked on AMD hosts only).
  */
 #include <stddef.h>
 
@@ -92,10 +91,10 @@ const DiffForm diff_x87_forms[] = {
     { "fucom", "DD E0+i", NULL, NULL, 0 },
     { "fucomp", "DD E8+i", NULL, NULL, 0 },
     { "fucompp", "DA E9", NULL, NULL, 0 },
-    { "fcomi", "DB F0+i", NULL, NULL, 0, 0x200 },
-    { "fucomi", "DB E8+i", NULL, NULL, 0, 0x200 },
-    { "fcomip", "DF F0+i", NULL, NULL, 0, 0x200 },
-    { "fucomip", "DF E8+i", NULL, NULL, 0, 0x200 },
+    { "fcomi", "DB F0+i", NULL, NULL, 0 },
+    { "fucomi", "DB E8+i", NULL, NULL, 0 },
+    { "fcomip", "DF F0+i", NULL, NULL, 0 },
+    { "fucomip", "DF E8+i", NULL, NULL, 0 },
     { "fcmovb", "DA C0+i", NULL, NULL, 0 },
     { "fcmove", "DA C8+i", NULL, NULL, 0 },
     { "fcmovbe", "DA D0+i", NULL, NULL, 0 },

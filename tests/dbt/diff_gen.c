@@ -262,7 +262,7 @@ static uint16_t pick_selector(DiffRng *r)
 /* The set-up tokens of integer forms (see diff_gen.h). */
 enum {
     SETUP_TGT = 1, SETUP_RET = 2, SETUP_FRAME = 4, SETUP_POPF = 8,
-    SETUP_LEAVE = 16, SETUP_CNT = 32, SETUP_SKIP = 64, SETUP_SEL = 128,
+    SETUP_LEAVE = 16, SETUP_CNT = 32, SETUP_SKIP = 64, SETUP_SEL = 128, SETUP_NZ = 256,
 };
 
 static const struct {
@@ -271,7 +271,7 @@ static const struct {
 } setup_tokens[] = {
     { "tgt", SETUP_TGT }, { "ret", SETUP_RET }, { "frame", SETUP_FRAME },
     { "popf", SETUP_POPF }, { "leave", SETUP_LEAVE }, { "cnt", SETUP_CNT },
-    { "skip", SETUP_SKIP }, { "sel", SETUP_SEL },
+    { "skip", SETUP_SKIP }, { "sel", SETUP_SEL }, { "nz", SETUP_NZ },
 };
 
 static unsigned setup_token(const char *t)
@@ -489,6 +489,26 @@ bool diff_gen_insn(DiffRng *r, DiffCase *c, const DiffForm *f, bool force_mem, b
             memcpy(c->init.mem + (c->init.gpr[base] + (uint64_t)disp - DIFF_DATA), &sel, 2);
         else if (!use_mem)
             c->init.gpr[rmno] = (c->init.gpr[rmno] & ~0xffffull) | sel;
+    }
+
+    if (setup & SETUP_NZ) {
+        /* a nonzero r/m source of the operand size (one random bit) */
+        unsigned bits = rexw ? 64 : prefix == 0x66 || prefix2 == 0x66 ? 16 : 32;
+        uint64_t bit = 1ull << pick(r, bits);
+        if (!use_mem) {
+            uint64_t m = bits == 64 ? ~0ull : (1ull << bits) - 1;
+            if (!(c->init.gpr[rmno] & m))
+                c->init.gpr[rmno] |= bit;
+        } else {
+            uint64_t a = c->init.gpr[base] + (uint64_t)disp;
+            if (a >= DIFF_DATA && a + bits / 8 <= DIFF_DATA + DIFF_DATA_SIZE) {
+                uint8_t *p = c->init.mem + (a - DIFF_DATA), any = 0;
+                for (unsigned k = 0; k < bits / 8; k++)
+                    any |= p[k];
+                if (!any)
+                    p[pick(r, bits) / 8] = 1;
+            }
+        }
     }
 
     in->map = map;

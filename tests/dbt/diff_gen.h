@@ -17,7 +17,9 @@
  * (RBP points into the data window), "cnt" (a small RCX: LOOP, JRCXZ),
  * "skip" (the branch displacement jumps over a CMC that follows it, so
  * taken and not taken differ), "sel" (the r/m register holds a segment
- * selector: null, Linux's user data selector, or an invalid one).
+ * selector: null, Linux's user data selector, or an invalid one), "nz"
+ * (the r/m source is not zero: TZCNT, where only such sources agree
+ * with the BSF the model executes).
  */
 #ifndef VESSEL_TESTS_DIFF_GEN_H
 #define VESSEL_TESTS_DIFF_GEN_H

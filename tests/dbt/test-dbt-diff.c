@@ -12,30 +12,48 @@
  * system forms /dbt/cpu/sys/...; .../sequence run sequences of several
  * forms.
  *
+ * What is not compared comes from vmm/dbt/vendor.def (diff_mask.c): the
+ * bits the SDM leaves undefined for each case, on every host, and where
+ * Intel and AMD differ, on a host whose vendor (CPUID leaf 0) is not the
+ * one the dbt CPU advertises; the TAP output says how many comparisons
+ * that masked.  /dbt/vendor/... test the masking itself with both
+ * vendors' outcomes, on any host.
+ *
  * Environment: VESSEL_DIFF_CASES=N cases per form (default 16),
- * VESSEL_DIFF_SEED=S or --seed S (default fixed; VESSEL_DIFF_SEED=random
- * picks one; the seed is printed),
+ * VESSEL_DIFF_SEED=S adds seed S to the fixed one (VESSEL_DIFF_SEED=random
+ * picks one); --seed S runs S alone (reproduction); the seeds are printed.
  * VESSEL_DIFF_CASE=K runs only case K (reproduction), VESSEL_DIFF_VERBOSE=1
- * prints every case.  `--list-encodings` prints one encoding of every
- * form variant, in hex, for the inventory coverage report.
+ * prints every case, VESSEL_DIFF_HOST_VENDOR=GenuineIntel compares as on
+ * an Intel host.  `--list-encodings` prints one encoding of every
+ * form variant, in hex, for the inventory coverage report;
+ * `--vendor-table` the table of vmm/dbt/README.
  */
 #include <cpuid.h>
 #include <glib.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diff.h"
 #include "diff_gen.h"
+#include "diff_mask.h"
 
 #define MAX_REPORTED 4
 
+#define FIXED_SEED 0x5eed0001ull
+#define MAX_ROWS 64
+
 typedef struct Harness {
-    uint64_t seed;
+    uint64_t seeds[2];
+    unsigned nseeds;
     unsigned cases;
     long only_case;
     bool verbose;
+    bool other_vendor;          /* the host is not of the advertised vendor */
+    unsigned masked[MAX_ROWS];  /* per VENDOR row: cases masked ... */
+    unsigned differed[MAX_ROWS];/* ... and of those, cases that differed there */
 } Harness;
 
 static Harness H;
@@ -72,12 +90,46 @@ static void print_fx_init(const DiffCase *c)
     }
 }
 
-/* Generates case @i of a test into @c; returns the RFLAGS undefined mask. */
+/* Generates case @i of a test into @c; returns the RFLAGS bits to mask
+ * beyond the rows of vendor.def (sequences: the union of their forms'
+ * columns; single forms: 0, the rows mask exactly). */
 typedef uint64_t (*DiffGenFn)(DiffRng *r, DiffCase *c, unsigned form, unsigned i);
 
-/* Run the cases of one test: all on the host in one sandboxed child, then
- * each through @exec; report mismatches with a reproduction line. */
-static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
+/* Masks case @c by the rows (VENDOR rows if the host is of another
+ * vendor) and compares; counts the VENDOR rows that applied and whether
+ * the case differs where they masked. */
+static bool compare_case(const DiffCase *c, const DiffResult *ref, const DiffResult *got,
+                         uint64_t undef, char *out, unsigned outlen, unsigned *vmasked)
+{
+    bool applied[MAX_ROWS];
+    DiffMask m;
+    diff_mask_case(c, ref, H.other_vendor, &m, applied);
+    m.rflags |= undef;
+    bool same = diff_compare(c, ref, got, &m, out, outlen);
+    bool vendor = false;
+    for (unsigned r = 0; r < diff_nrows; r++)
+        vendor |= applied[r] && diff_rows[r].kind == DIFF_ROW_VENDOR;
+    if (!vendor)
+        return same;
+    char scratch[64];
+    diff_mask_case(c, ref, false, &m, NULL);
+    m.rflags |= undef;
+    bool strict = diff_compare(c, ref, got, &m, scratch, sizeof(scratch));
+    for (unsigned r = 0; r < diff_nrows; r++) {
+        if (!applied[r] || diff_rows[r].kind != DIFF_ROW_VENDOR)
+            continue;
+        H.masked[r]++;
+        H.differed[r] += same && !strict;
+        vmasked[r]++;
+    }
+    return same;
+}
+
+/* The cases of one test for one seed: all on the host in one sandboxed
+ * child, then each through @exec; mismatches reported with a
+ * reproduction line.  Returns the number of mismatches. */
+static unsigned run_seed(uint64_t seed, unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec,
+                         unsigned *vmasked)
 {
     g_autofree DiffResult *emu = NULL;
     g_autofree DiffCase *cases = g_new0(DiffCase, n);
@@ -92,21 +144,19 @@ static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
         if (H.only_case >= 0 && i != (unsigned)H.only_case)
             continue;
         DiffRng r;
-        diff_rng_seed(&r, H.seed, form, i);
+        diff_rng_seed(&r, seed, form, i);
         undef[m] = gen(&r, &cases[m], form, i);
         index[m++] = i;
     }
     if (diff_native_run_batch(cases, ref, m, err, sizeof(err)) < 0) {
         g_test_message("native run failed: %s", err);
-        g_test_fail();
-        return;
+        return 1;
     }
     if (!exec) {
         emu = g_new0(DiffResult, m);
         if (diff_dbt_run_batch(cases, emu, m) < 0) {
             g_test_message("dbt batch: fork failed");
-            g_test_fail();
-            return;
+            return 1;
         }
     }
     for (unsigned k = 0; k < m; k++) {
@@ -115,26 +165,47 @@ static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
             exec(c, &got);
         else
             got = emu[k];
-        bool same = diff_compare(c, &ref[k], &got, undef[k], diff, sizeof(diff));
+        bool same = compare_case(c, &ref[k], &got, undef[k], diff, sizeof(diff), vmasked);
         code_hex(c, code, sizeof(code));
         if (H.verbose) {
             g_test_message("case %u: code %s: vector %d: %s", index[k], code, ref[k].vector,
                            same ? "ok" : diff);
+            g_test_message("  host: at +%" PRIu64 " cr2 %#" PRIx64 " rflags %#" PRIx64
+                           " rcx %#" PRIx64 " rsi %#" PRIx64 " rdi %#" PRIx64
+                           " (initial rflags %#" PRIx64 ")", ref[k].fault_off, ref[k].cr2,
+                           ref[k].st.rflags, ref[k].st.gpr[1], ref[k].st.gpr[6],
+                           ref[k].st.gpr[7], c->init.rflags);
             print_fx_init(c);
         }
         if (same)
             continue;
         if (bad++ < MAX_REPORTED) {
-            g_test_message("MISMATCH seed=%#" PRIx64 " case=%u code=%s: %s", H.seed, index[k], code, diff);
+            g_test_message("MISMATCH seed=%#" PRIx64 " case=%u code=%s: %s", seed, index[k], code, diff);
             g_test_message("reproduce: VESSEL_DIFF_CASE=%u VESSEL_DIFF_VERBOSE=1 "
-                           "%s --seed %#" PRIx64 " -p %s", index[k], g_get_prgname(), H.seed,
+                           "%s --seed %#" PRIx64 " -p %s", index[k], g_get_prgname(), seed,
                            g_test_get_path());
         }
     }
-    if (bad) {
-        g_test_message("%u of %u cases differ", bad, m);
+    if (bad)
+        g_test_message("seed %#" PRIx64 ": %u of %u cases differ", seed, bad, m);
+    return bad;
+}
+
+/* Run the cases of one test for every seed. */
+static void run_cases(unsigned form, unsigned n, DiffGenFn gen, DiffExecFn exec)
+{
+    unsigned bad = 0, vmasked[MAX_ROWS] = { 0 };
+    for (unsigned s = 0; s < H.nseeds; s++)
+        bad += run_seed(H.seeds[s], form, n, gen, exec, vmasked);
+    GString *v = g_string_new(NULL);
+    for (unsigned r = 0; r < diff_nrows; r++)
+        if (vmasked[r])
+            g_string_append_printf(v, " %s %u", diff_rows[r].id, vmasked[r]);
+    if (v->len)
+        g_test_message("masked as vendor differences (host %s):%s", diff_host_vendor(), v->str);
+    g_string_free(v, TRUE);
+    if (bad)
         g_test_fail();
-    }
 }
 
 /* Form ids: the SSE table from 0, the x87 table from X87_FORM_BASE. */
@@ -157,7 +228,7 @@ static uint64_t gen_form(DiffRng *r, DiffCase *c, unsigned form, unsigned i)
     diff_gen_state(r, c);
     /* the first cases hit both operand variants deterministically */
     g_assert_true(diff_gen_insn(r, c, f, i == 0, i == 1));
-    return f->flags_undef;
+    return 0;       /* the rows of vendor.def mask what is undefined */
 }
 
 static void test_fpu_form(gconstpointer data)
@@ -233,8 +304,9 @@ static uint64_t gen_int_sequence(DiffRng *r, DiffCase *c, unsigned form, unsigne
         do {
             unsigned n = (unsigned)(diff_rng_next(r) % (diff_int_nforms + diff_sys_nforms));
             f = n < diff_int_nforms ? &diff_int_forms[n] : &diff_sys_forms[n - diff_int_nforms];
+            /* LAHF and PUSHF would store an undefined AF */
         } while ((f->flags_undef & ~0x10ull) || f->flags || f->gpr_undef ||
-                 !strcmp(f->name, "lahf"));
+                 !strcmp(f->name, "lahf") || !strcmp(f->name, "pushf"));
         g_assert_true(diff_gen_insn(r, c, f, false, false));
     }
     return 0x10;
@@ -308,14 +380,203 @@ static void list_encodings(void)
     }
 }
 
+/* ---------------------------------------------------------- the masking */
+
+static void check(bool ok, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void check(bool ok, const char *fmt, ...)
+{
+    if (ok)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_test_message("%s", msg);
+    g_test_fail();
+}
+
+/* Every VENDOR row with its sample, as an Intel host and as an AMD host
+ * would see it: on Intel the AMD outcome is a mismatch (every bit is
+ * compared); on AMD it passes, masked, but not with one more difference
+ * outside the row's bits, nor on a form the row does not list. */
+static void test_vendor_masking(void)
+{
+    unsigned n = 0;
+    for (unsigned r = 0; r < diff_nrows; r++) {
+        const DiffRow *row = &diff_rows[r];
+        if (row->kind != DIFF_ROW_VENDOR)
+            continue;
+        static DiffSample s;
+        DiffMask m;
+        bool applied[MAX_ROWS];
+        char out[512];
+        row->sample(&s);
+        n++;
+
+        diff_mask_case(&s.c, &s.amd, false, &m, applied);
+        check(!applied[r], "%s: applied on a host of the advertised vendor", row->id);
+        check(diff_compare(&s.c, &s.intel, &s.intel, &m, out, sizeof(out)),
+              "%s: the Intel outcome differs from itself: %s", row->id, out);
+        check(!diff_compare(&s.c, &s.amd, &s.intel, &m, out, sizeof(out)),
+              "%s: the AMD outcome passes on an Intel host", row->id);
+
+        diff_mask_case(&s.c, &s.amd, true, &m, applied);
+        check(applied[r], "%s: not applied on an AMD host", row->id);
+        check(diff_compare(&s.c, &s.amd, &s.intel, &m, out, sizeof(out)),
+              "%s: the AMD outcome is not masked on an AMD host: %s", row->id, out);
+        static const struct {
+            unsigned gpr;
+            uint64_t bits, rflags;
+            unsigned fx;
+        } more[] = { { 11, 0x100000, 0, 0 }, { 0, 0x4, 0, 0 }, { 0, 0, 0x400, 0 },
+                     { 0, 0, 0, 24 }, { 0, 0, 0, 2 } };
+        for (unsigned k = 0; k < G_N_ELEMENTS(more); k++) {
+            static DiffResult amd;
+            amd = s.amd;
+            amd.st.gpr[more[k].gpr] ^= more[k].bits;
+            amd.st.rflags ^= more[k].rflags;
+            if (more[k].fx)
+                amd.st.fx[more[k].fx] ^= 1;          /* MXCSR.IE, FSW.IE */
+            check(!diff_compare(&s.c, &amd, &s.intel, &m, out, sizeof(out)),
+                  "%s: a difference outside the row (%u) is masked", row->id, k);
+        }
+        diff_mask_case(&s.unlisted, &s.amd, true, &m, applied);
+        check(!applied[r], "%s: applied to a form it does not list", row->id);
+        check(!diff_compare(&s.unlisted, &s.amd, &s.intel, &m, out, sizeof(out)),
+              "%s: the difference is masked on a form the row does not list", row->id);
+    }
+    check(n > 0, "no VENDOR rows");
+    g_test_message("%u vendor rows, each checked as an Intel and as an AMD host would", n);
+}
+
+/* A case of the single instruction @code with RCX = @rcx. */
+static void one_insn(DiffCase *c, const uint8_t *code, unsigned len, uint64_t rcx)
+{
+    memset(c, 0, sizeof(*c));
+    memcpy(c->code, code, len);
+    c->code_len = len;
+    c->ninsn = 1;
+    c->insn[0].len = (uint8_t)len;
+    c->insn[0].base = -1;
+    c->init.gpr[1] = rcx;
+}
+
+/* The UNDEF rows: flags by the instruction and its count, per the SDM. */
+static void test_vendor_undefined(void)
+{
+    static const struct {
+        const char *name;
+        uint8_t code[4];
+        unsigned len;
+        uint64_t rcx, want;
+    } t[] = {
+        { "shl al, cl=0", { 0xd2, 0xe0 }, 2, 0, 0 },
+        { "shl al, cl=1", { 0xd2, 0xe0 }, 2, 1, 0x10 },
+        { "shl al, cl=2", { 0xd2, 0xe0 }, 2, 2, 0x810 },
+        { "shl al, cl=8", { 0xd2, 0xe0 }, 2, 8, 0x811 },
+        { "shl al, cl=0x20 (masked 0)", { 0xd2, 0xe0 }, 2, 0x20, 0 },
+        { "shl al, cl=0x121 (masked 1)", { 0xd2, 0xe0 }, 2, 0x121, 0x10 },
+        { "shr ax, cl=16", { 0x66, 0xd3, 0xe8 }, 3, 16, 0x811 },
+        { "sar al, cl=9", { 0xd2, 0xf8 }, 2, 9, 0x810 },
+        { "shl eax, cl=31", { 0xd3, 0xe0 }, 2, 31, 0x810 },
+        { "shl eax, cl=32 (masked 0)", { 0xd3, 0xe0 }, 2, 32, 0 },
+        { "shl rax, cl=32", { 0x48, 0xd3, 0xe0 }, 3, 32, 0x810 },
+        { "shl rax, 1", { 0x48, 0xd1, 0xe0 }, 3, 0, 0x10 },
+        { "sar ecx, 9", { 0xc1, 0xf9, 9 }, 3, 0, 0x810 },
+        { "rol al, 1", { 0xd0, 0xc0 }, 2, 0, 0 },
+        { "rol al, 3", { 0xc0, 0xc0, 3 }, 3, 0, 0x800 },
+        { "rol al, 8", { 0xc0, 0xc0, 8 }, 3, 0, 0x800 },
+        { "rcr al, cl=9", { 0xd2, 0xd8 }, 2, 9, 0x800 },
+        { "rol eax, cl=0", { 0xd3, 0xc0 }, 2, 0, 0 },
+        { "ror rax, cl=1", { 0x48, 0xd3, 0xc8 }, 3, 1, 0 },
+        { "shld eax, ebx, cl=0", { 0x0f, 0xa5, 0xd8 }, 3, 0, 0 },
+        { "shld eax, ebx, cl=1", { 0x0f, 0xa5, 0xd8 }, 3, 1, 0x10 },
+        { "shrd eax, ebx, 5", { 0x0f, 0xac, 0xd8, 5 }, 4, 0, 0x810 },
+        { "and eax, ebx", { 0x21, 0xd8 }, 2, 0, 0x10 },
+        { "test al, 1", { 0xa8, 1 }, 2, 0, 0x10 },
+        { "add eax, ebx", { 0x01, 0xd8 }, 2, 0, 0 },
+        { "mul ebx", { 0xf7, 0xe3 }, 2, 0, 0xd4 },
+        { "imul eax, ebx", { 0x0f, 0xaf, 0xc3 }, 3, 0, 0xd4 },
+        { "div ebx", { 0xf7, 0xf3 }, 2, 0, 0x8d5 },
+        { "bt eax, ebx", { 0x0f, 0xa3, 0xd8 }, 3, 0, 0x894 },
+        { "bsf eax, ebx", { 0x0f, 0xbc, 0xc3 }, 3, 0, 0x895 },
+        { "tzcnt eax, ebx", { 0xf3, 0x0f, 0xbc, 0xc3 }, 4, 0, 0x8d5 },
+        { "popcnt eax, ebx", { 0xf3, 0x0f, 0xb8, 0xc3 }, 4, 0, 0 },
+        { "lar eax, ebx", { 0x0f, 0x02, 0xc3 }, 3, 0, 0 },
+    };
+    static const DiffResult done = { .vector = -1 };
+    for (unsigned k = 0; k < G_N_ELEMENTS(t); k++) {
+        static DiffCase c;
+        DiffMask m;
+        one_insn(&c, t[k].code, t[k].len, t[k].rcx);
+        diff_mask_case(&c, &done, true, &m, NULL);
+        check(m.rflags == t[k].want, "%s: RFLAGS mask %#" PRIx64 ", want %#" PRIx64, t[k].name,
+              m.rflags, t[k].want);
+    }
+}
+
+/* The forms' RFLAGS column bounds what the rows mask for any case of the
+ * form (sequences pick their forms by it). */
+static void test_vendor_bounds(void)
+{
+    static const DiffResult done = { .vector = -1 };
+    static const struct {
+        const DiffForm *forms;
+        const unsigned *n;
+    } tables[] = {
+        { diff_fpu_forms, &diff_fpu_nforms }, { diff_x87_forms, &diff_x87_nforms },
+        { diff_int_forms, &diff_int_nforms }, { diff_sys_forms, &diff_sys_nforms },
+    };
+    unsigned cases = 0;
+    for (unsigned t = 0; t < G_N_ELEMENTS(tables); t++) {
+        for (unsigned f = 0; f < *tables[t].n; f++) {
+            const DiffForm *form = &tables[t].forms[f];
+            for (unsigned i = 0; i < 32; i++) {
+                static DiffCase c;
+                DiffRng r;
+                DiffMask m;
+                diff_rng_seed(&r, FIXED_SEED, t * 1000 + f, i);
+                diff_gen_state(&r, &c);
+                g_assert_true(diff_gen_insn(&r, &c, form, i == 0, i == 1));
+                diff_mask_case(&c, &done, true, &m, NULL);
+                check(!(m.rflags & ~form->flags_undef),
+                      "%s \"%s\": the rows mask %#" PRIx64 " beyond the column %#" PRIx64,
+                      form->name, form->enc, m.rflags, form->flags_undef);
+                cases++;
+            }
+        }
+    }
+    g_test_message("%u cases", cases);
+}
+
+/* The dbt CPU advertises the vendor the masking assumes. */
+static void test_vendor_model(void)
+{
+    static DiffCase c;
+    static DiffResult res;
+    one_insn(&c, (const uint8_t[]){ 0x0f, 0xa2 }, 2, 0);
+    c.init.gpr[4] = DIFF_STACK;
+    c.init.rflags = 0x202;
+    g_assert_cmpint(diff_dbt_run_batch(&c, &res, 1), ==, 0);
+    char v[13] = { 0 };
+    memcpy(v, &res.st.gpr[3], 4);
+    memcpy(v + 4, &res.st.gpr[2], 4);
+    memcpy(v + 8, &res.st.gpr[1], 4);
+    g_assert_cmpint(res.vector, ==, -1);
+    g_assert_cmpstr(v, ==, DIFF_MODEL_VENDOR);
+}
+
 static void harness_init(void)
 {
+    H.seeds[0] = FIXED_SEED;
+    H.nseeds = 1;
     const char *s = g_getenv("VESSEL_DIFF_SEED");
-    H.seed = 0x5eed0001;
-    if (s && !strcmp(s, "random"))
-        H.seed = g_random_int() | (uint64_t)g_random_int() << 32;
-    else if (s)
-        H.seed = g_ascii_strtoull(s, NULL, 0);
+    if (s && *s) {
+        uint64_t seed = !strcmp(s, "random") ? g_random_int() | (uint64_t)g_random_int() << 32
+                                             : g_ascii_strtoull(s, NULL, 0);
+        if (seed != FIXED_SEED)
+            H.seeds[H.nseeds++] = seed;
+    }
     s = g_getenv("VESSEL_DIFF_CASES");
     H.cases = s ? (unsigned)atoi(s) : 16;
     if (H.cases < 2)
@@ -323,6 +584,33 @@ static void harness_init(void)
     s = g_getenv("VESSEL_DIFF_CASE");
     H.only_case = s ? atol(s) : -1;
     H.verbose = g_getenv("VESSEL_DIFF_VERBOSE") != NULL;
+    /* VESSEL_DIFF_HOST_VENDOR=GenuineIntel pretends the host is of the
+     * advertised vendor (every vendor row compared): what an Intel host
+     * that behaved like this one would report */
+    s = g_getenv("VESSEL_DIFF_HOST_VENDOR");
+    H.other_vendor = strcmp(s && *s ? s : diff_host_vendor(), DIFF_MODEL_VENDOR) != 0;
+}
+
+/* After the run: how many comparisons the vendor rows masked. */
+static void print_vendor_summary(void)
+{
+    unsigned masked = 0, differed = 0;
+    GString *per = g_string_new(NULL);
+    for (unsigned r = 0; r < diff_nrows; r++) {
+        masked += H.masked[r];
+        differed += H.differed[r];
+        if (H.masked[r])
+            g_string_append_printf(per, "%s %s %u (%u differed)", per->len ? "," : "",
+                                   diff_rows[r].id, H.masked[r], H.differed[r]);
+    }
+    if (H.other_vendor)
+        printf("# host %s, model %s: %u comparisons masked by the vendor rows of "
+               "vmm/dbt/vendor.def, %u of which differed:%s\n", diff_host_vendor(),
+               DIFF_MODEL_VENDOR, masked, differed, per->len ? per->str : " none");
+    else
+        printf("# host %s = model %s: every bit compared, 0 comparisons masked by vendor rows\n",
+               diff_host_vendor(), DIFF_MODEL_VENDOR);
+    g_string_free(per, TRUE);
 }
 
 int main(int argc, char **argv)
@@ -332,6 +620,10 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--list-encodings")) {
             list_encodings();
+            return 0;
+        }
+        if (!strcmp(argv[i], "--vendor-table")) {
+            diff_rows_print(stdout);
             return 0;
         }
         /* --seed N / --seed=N (a number) is ours; GLib's own "R02S..."
@@ -349,12 +641,30 @@ int main(int argc, char **argv)
     argc = out;
     argv[argc] = NULL;
     g_test_init(&argc, &argv, NULL);
+    g_test_set_nonfatal_assertions();   /* report every failure, go on */
     harness_init();
-    if (seed_arg)
-        H.seed = g_ascii_strtoull(seed_arg, NULL, 0);
-    printf("# seed %#" PRIx64 ", %u cases per form, %u SSE + %u x87 + %u integer + %u system forms\n",
-           H.seed, H.cases, diff_fpu_nforms, diff_x87_nforms, diff_int_nforms, diff_sys_nforms);
+    g_assert_cmpuint(diff_nrows, <=, MAX_ROWS);
+    if (seed_arg) {
+        H.seeds[0] = g_ascii_strtoull(seed_arg, NULL, 0);
+        H.nseeds = 1;
+    }
+    GString *seeds = g_string_new(NULL);
+    for (unsigned k = 0; k < H.nseeds; k++)
+        g_string_append_printf(seeds, "%s%#" PRIx64 "%s", k ? " and " : "", H.seeds[k],
+                               H.seeds[k] == FIXED_SEED ? " (fixed)"
+                               : seed_arg ? " (--seed)" : " (VESSEL_DIFF_SEED)");
+    printf("# seed %s, %u cases per form, %u SSE + %u x87 + %u integer + %u system forms\n",
+           seeds->str, H.cases, diff_fpu_nforms, diff_x87_nforms, diff_int_nforms,
+           diff_sys_nforms);
+    printf("# host CPU %s, dbt CPU %s: %s\n", diff_host_vendor(), DIFF_MODEL_VENDOR,
+           H.other_vendor ? "the vendor rows of vmm/dbt/vendor.def are masked"
+                          : "every bit compared but what the SDM leaves undefined");
+    g_string_free(seeds, TRUE);
 
+    g_test_add_func("/dbt/vendor/masking", test_vendor_masking);
+    g_test_add_func("/dbt/vendor/undefined-flags", test_vendor_undefined);
+    g_test_add_func("/dbt/vendor/bounds", test_vendor_bounds);
+    g_test_add_func("/dbt/vendor/model", test_vendor_model);
     for (unsigned i = 0; i < diff_fpu_nforms; i++) {
         g_autofree char *path = g_strdup_printf("/dbt/fpu/%s/%u", diff_fpu_forms[i].name, i);
         g_test_add_data_func(path, GUINT_TO_POINTER(i), test_fpu_form);
@@ -383,5 +693,7 @@ int main(int argc, char **argv)
     g_test_add_func("/dbt/x87/sequence", test_x87_sequence);
     g_test_add_func("/dbt/cpu/int/sequence", test_int_sequence);
     g_test_add_func("/dbt/fpu/underflow-pe", test_underflow_pe);
-    return g_test_run();
+    int rc = g_test_run();
+    print_vendor_summary();
+    return rc;
 }

@@ -55,19 +55,10 @@ static inline uint64_t alu_do(DbtCpu *cpu, unsigned kind, unsigned size,
 static inline void alu_rm(DbtCpu *cpu, const DbtInsn *i, uint64_t b)
 {
     unsigned s = i->osz, kind = i->sub;
-    if (i->flags & DBT_I_MEM) {
-        uint64_t ea = dbt_ea(cpu, i);
-        if (kind != ALU_CMP)
-            dbt_probe_write(cpu, ea, s);
-        uint64_t r = alu_do(cpu, kind, s, dbt_read(cpu, ea, s), b);
-        if (kind != ALU_CMP)
-            dbt_write(cpu, ea, s, r);
-    } else {
-        bool rex = i->flags & DBT_I_REX;
-        uint64_t r = alu_do(cpu, kind, s, dbt_reg_read(cpu, i->rm, s, rex), b);
-        if (kind != ALU_CMP)
-            dbt_reg_write(cpu, i->rm, s, rex, r);
-    }
+    uint64_t ea;
+    uint64_t r = alu_do(cpu, kind, s, dbt_rmw_read(cpu, i, s, kind != ALU_CMP, &ea), b);
+    if (kind != ALU_CMP)
+        dbt_rmw_write(cpu, i, s, ea, r);
 }
 
 int op_alu_EG(DbtCpu *cpu, const DbtInsn *i)
@@ -129,57 +120,30 @@ int op_test_AI(DbtCpu *cpu, const DbtInsn *i)
 int op_incdec_E(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
-    uint64_t ea = 0, a, r;
-    if (i->flags & DBT_I_MEM) {
-        ea = dbt_ea(cpu, i);
-        dbt_probe_write(cpu, ea, s);
-        a = dbt_read(cpu, ea, s);
-    } else {
-        a = dbt_reg_read(cpu, i->rm, s, i->flags & DBT_I_REX);
-    }
+    uint64_t ea, a = dbt_rmw_read(cpu, i, s, true, &ea);
     bool cf = dbt_flag_cf(cpu);
-    r = (i->sub ? a - 1 : a + 1) & dbt_mask(s);
+    uint64_t r = (i->sub ? a - 1 : a + 1) & dbt_mask(s);
     cpu->lf_cf = cf;
     dbt_flags_lazy(cpu, i->sub ? DBT_LF_DEC : DBT_LF_INC, s, r, a, 1);
-    if (i->flags & DBT_I_MEM)
-        dbt_write(cpu, ea, s, r);
-    else
-        dbt_reg_write(cpu, i->rm, s, i->flags & DBT_I_REX, r);
+    dbt_rmw_write(cpu, i, s, ea, r);
     return DBT_OK;
 }
 
-/* read-modify-write of r/m through @fn-like code: NOT and NEG */
 int op_not_E(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
-    if (i->flags & DBT_I_MEM) {
-        uint64_t ea = dbt_ea(cpu, i);
-        dbt_probe_write(cpu, ea, s);
-        dbt_write(cpu, ea, s, ~dbt_read(cpu, ea, s));
-    } else {
-        bool rex = i->flags & DBT_I_REX;
-        dbt_reg_write(cpu, i->rm, s, rex, ~dbt_reg_read(cpu, i->rm, s, rex));
-    }
+    uint64_t ea, a = dbt_rmw_read(cpu, i, s, true, &ea);
+    dbt_rmw_write(cpu, i, s, ea, ~a);
     return DBT_OK;
 }
 
 int op_neg_E(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
-    uint64_t ea = 0, a, r;
-    if (i->flags & DBT_I_MEM) {
-        ea = dbt_ea(cpu, i);
-        dbt_probe_write(cpu, ea, s);
-        a = dbt_read(cpu, ea, s);
-    } else {
-        a = dbt_reg_read(cpu, i->rm, s, i->flags & DBT_I_REX);
-    }
-    r = (0 - a) & dbt_mask(s);
+    uint64_t ea, a = dbt_rmw_read(cpu, i, s, true, &ea);
+    uint64_t r = (0 - a) & dbt_mask(s);
     dbt_flags_lazy(cpu, DBT_LF_SUB, s, r, 0, a & dbt_mask(s));
-    if (i->flags & DBT_I_MEM)
-        dbt_write(cpu, ea, s, r);
-    else
-        dbt_reg_write(cpu, i->rm, s, i->flags & DBT_I_REX, r);
+    dbt_rmw_write(cpu, i, s, ea, r);
     return DBT_OK;
 }
 
@@ -224,20 +188,10 @@ int op_mov_AO(DbtCpu *cpu, const DbtInsn *i)
     return DBT_OK;
 }
 
+/* 8D (the register form decodes to #UD) */
 int op_lea(DbtCpu *cpu, const DbtInsn *i)
 {
-    if (!(i->flags & DBT_I_MEM))
-        dbt_raise_noerr(cpu, DBT_EXC_UD);
-    uint64_t a = (uint64_t)(int64_t)i->disp;
-    if (i->base != DBT_NOREG)
-        a += cpu->gpr[i->base];
-    if (i->index != DBT_NOREG)
-        a += cpu->gpr[i->index] << i->scale;
-    if (i->flags & DBT_I_RIPREL)
-        a += cpu->next_rip;
-    if (i->flags & DBT_I_ADDR32)
-        a = (uint32_t)a;
-    dbt_gr_write(cpu, i, i->osz, a);
+    dbt_gr_write(cpu, i, i->osz, dbt_ea_offset(cpu, i));
     return DBT_OK;
 }
 
@@ -245,18 +199,9 @@ int op_xchg_EG(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
     uint64_t g = dbt_gr_read(cpu, i, s);
-    if (i->flags & DBT_I_MEM) {
-        uint64_t ea = dbt_ea(cpu, i);
-        dbt_probe_write(cpu, ea, s);
-        uint64_t m = dbt_read(cpu, ea, s);
-        dbt_write(cpu, ea, s, g);
-        dbt_gr_write(cpu, i, s, m);
-    } else {
-        bool rex = i->flags & DBT_I_REX;
-        uint64_t r = dbt_reg_read(cpu, i->rm, s, rex);
-        dbt_reg_write(cpu, i->rm, s, rex, g);
-        dbt_gr_write(cpu, i, s, r);
-    }
+    uint64_t ea, m = dbt_rmw_read(cpu, i, s, true, &ea);
+    dbt_rmw_write(cpu, i, s, ea, g);
+    dbt_gr_write(cpu, i, s, m);
     return DBT_OK;
 }
 
@@ -377,45 +322,23 @@ int op_sahf(DbtCpu *cpu, const DbtInsn *i)
 int op_xadd(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
-    uint64_t src = dbt_gr_read(cpu, i, s), dst, ea = 0;
-    bool rex = i->flags & DBT_I_REX;
-    if (i->flags & DBT_I_MEM) {
-        ea = dbt_ea(cpu, i);
-        dbt_probe_write(cpu, ea, s);
-        dst = dbt_read(cpu, ea, s);
-    } else {
-        dst = dbt_reg_read(cpu, i->rm, s, rex);
-    }
+    uint64_t src = dbt_gr_read(cpu, i, s);
+    uint64_t ea, dst = dbt_rmw_read(cpu, i, s, true, &ea);
     uint64_t r = alu_do(cpu, ALU_ADD, s, dst, src);
-    if (i->flags & DBT_I_MEM) {
-        dbt_write(cpu, ea, s, r);
-        dbt_gr_write(cpu, i, s, dst);
-    } else {
-        dbt_gr_write(cpu, i, s, dst);
-        dbt_reg_write(cpu, i->rm, s, rex, r);
-    }
+    /* the register first: with the same register as both, the sum wins */
+    dbt_gr_write(cpu, i, s, dst);
+    dbt_rmw_write(cpu, i, s, ea, r);
     return DBT_OK;
 }
 
 int op_cmpxchg(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
-    bool rex = i->flags & DBT_I_REX;
-    uint64_t acc = dbt_reg_read(cpu, DBT_RAX, s, true), dst, ea = 0;
-    if (i->flags & DBT_I_MEM) {
-        ea = dbt_ea(cpu, i);
-        dbt_probe_write(cpu, ea, s);
-        dst = dbt_read(cpu, ea, s);
-    } else {
-        dst = dbt_reg_read(cpu, i->rm, s, rex);
-    }
+    uint64_t acc = dbt_reg_read(cpu, DBT_RAX, s, true);
+    uint64_t ea, dst = dbt_rmw_read(cpu, i, s, true, &ea);
     alu_do(cpu, ALU_CMP, s, acc, dst);
     if (acc == dst) {
-        uint64_t src = dbt_gr_read(cpu, i, s);
-        if (i->flags & DBT_I_MEM)
-            dbt_write(cpu, ea, s, src);
-        else
-            dbt_reg_write(cpu, i->rm, s, rex, src);
+        dbt_rmw_write(cpu, i, s, ea, dbt_gr_read(cpu, i, s));
     } else {
         /* the destination is written back with its own value (memory) */
         if (i->flags & DBT_I_MEM)

@@ -15,17 +15,12 @@
 #include <stdlib.h>
 
 #include "vmm/dbt/decode.h"
-#include "vmm/dbt/ops.h"
+#include "vmm/dbt/exception.h"
+#include "vmm/dbt/mem.h"
 #include "vmm/dbt/pass.h"
 #include "vmm/dbt/smp.h"
 
 #define DBT_ARENA_SIZE (64u << 20)
-
-static int op_too_long(DbtCpu *cpu, const DbtInsn *i)
-{
-    (void)i;
-    dbt_raise(cpu, DBT_EXC_GP, 0);
-}
 
 void dbt_block_cache_init(DbtCpu *cpu)
 {
@@ -164,7 +159,7 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
         if (len < 0) {
             /* longer than 15 bytes: #GP when executed */
             memset(in, 0, sizeof(*in));
-            in->op = op_too_long;
+            in->kind = DBT_KIND_TOO_LONG;
             in->len = 15;
             in->flags = DBT_I_END;
             b->n++;
@@ -176,7 +171,9 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
         if ((in->flags & DBT_I_END) || b->n >= DBT_BLOCK_MAX_INSNS || off >= 0x1000)
             break;
     }
-    dbt_block_flags_pass(b->insn, b->n);
+    for (unsigned k = 0; k < b->n; k++)
+        b->insn[k].idx = (uint8_t)k;
+    dbt_block_passes(b->insn, b->n);
     cpu->arena_used += sizeof(DbtBlock) + b->n * sizeof(DbtInsn);
     cpu->arena_used = (cpu->arena_used + 15) & ~(size_t)15;
 

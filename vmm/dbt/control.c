@@ -23,6 +23,13 @@ int op_ud(DbtCpu *cpu, const DbtInsn *i)
     dbt_raise_noerr(cpu, DBT_EXC_UD);
 }
 
+/* an instruction longer than 15 bytes (block.c) */
+int op_too_long(DbtCpu *cpu, const DbtInsn *i)
+{
+    (void)i;
+    dbt_raise(cpu, DBT_EXC_GP, 0);
+}
+
 int op_jcc(DbtCpu *cpu, const DbtInsn *i)
 {
     if (dbt_cond_fast(cpu, i->sub))

@@ -83,8 +83,9 @@ struct DbtCpu {
      * system calls and interrupts. */
     uint32_t chain_gen;
     DbtBlock *prev_block;  /* block just executed, for chaining */
-    const DbtBlock *cur_block;  /* block being executed, and its linear */
-    uint64_t cur_block_rip;     /* start (to count retired insns on a fault) */
+    /* the instruction being executed (NULL between blocks): what a fault
+     * happened in (its kind's attributes, its index in the block) */
+    const DbtInsn *cur_insn;
     bool leave_block;      /* a write hit decoded code, or MMIO asked to stop */
 
     /* fault return */

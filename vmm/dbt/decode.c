@@ -6,10 +6,11 @@
  * table entry (decode_tables.c) that says whether ModRM and which
  * immediate follow and how the operand size is chosen, ModRM/SIB/disp
  * (RIP-relative for mod=00 rm=101), then the immediate.  The result is a
- * DbtInsn whose op is called by the run loop.  Instructions that are
- * invalid in 64-bit mode, VEX/EVEX (not advertised) and FPU-space opcodes
- * the FPU unit does not implement decode to op_ud (#UD at execution), so
- * the fault is raised at the right instruction.
+ * DbtInsn: an op kind (kinds.h) and its operands, no function pointer.
+ * Instructions that are invalid in 64-bit mode, VEX/EVEX (not
+ * advertised) and FPU-space opcodes the FPU unit does not implement
+ * decode to DBT_KIND_NONE (#UD at execution), so the fault is raised at
+ * the right instruction.
  *
  * Legacy modes (real mode, 16/32-bit protected mode, compatibility mode)
  * share the tables: the mode gives the default operand and address sizes
@@ -19,10 +20,10 @@
  * addressing uses the eight BX/BP/SI/DI forms, mod=00 rm=101 is an
  * absolute disp32, and the few opcodes that only exist outside 64-bit
  * mode come from dbt_map_one_legacy. */
-#include "vmm/dbt/decode.h"
-#include "vmm/dbt/pass.h"
+#include <string.h>
 
-static const DbtOpEntry ud_entry = { op_ud, 0, 0 };
+#include "vmm/dbt/decode.h"
+#include "vmm/dbt/fpu/fpu.h"
 
 /* 16-bit ModRM r/m: base, index (BX+SI, BX+DI, BP+SI, BP+DI, SI, DI, BP, BX) */
 static const uint8_t rm16_base[8] = { DBT_RBX, DBT_RBX, DBT_RBP, DBT_RBP, DBT_RSI,
@@ -95,11 +96,11 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail, DbtMode mode)
         }
     } else {
         e = &dbt_map_one[opc];
-        if (legacy && (dbt_map_one_legacy[opc].op || dbt_map_one_legacy[opc].f))
+        if (legacy && (dbt_map_one_legacy[opc].kind || dbt_map_one_legacy[opc].f))
             e = &dbt_map_one_legacy[opc];
     }
     uint32_t f = e->f;
-    DbtOp op = e->op;
+    unsigned kind = e->kind;
     uint8_t sub = e->sub;
 
     in->map = map;
@@ -129,11 +130,11 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail, DbtMode mode)
         sub = (opc >> 3) & 1;
     }
     if (map == 0 && opc == 0x90 && !(rex & 1)) {
-        op = last_rep == 0xf3 ? op_pause : op_nop;    /* PAUSE (F3 90) / NOP */
+        kind = last_rep == 0xf3 ? DBT_KIND_PAUSE : DBT_KIND_NOP;   /* F3 90 / 90 */
         f = 0;
     }
     if (map == 1 && opc == 0xb8 && last_rep != 0xf3)
-        op = NULL;      /* JMPE */
+        kind = DBT_KIND_NONE;      /* JMPE */
 
     /* ModRM, SIB, displacement */
     if (f & DBT_D_MODRM) {
@@ -144,14 +145,14 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail, DbtMode mode)
         in->reg = (uint8_t)(reg | ((rex & 4) << 1));
         if (f & DBT_D_GRP) {
             const DbtOpEntry *g = &dbt_groups[sub][reg];
-            op = g->op;
+            kind = g->kind;
             sub = g->sub;
             f |= g->f;
         }
         if (mod == 3) {
             in->rm = (uint8_t)(rm | ((rex & 1) << 3));
             if (f & DBT_D_MEMONLY)
-                op = NULL;
+                kind = DBT_KIND_NONE;
         } else {
             in->flags |= DBT_I_MEM;
             if (f & DBT_D_REGONLY) {
@@ -283,35 +284,20 @@ int dbt_decode(DbtInsn *in, const uint8_t *p, unsigned avail, DbtMode mode)
     if (f & DBT_D_FPU) {
         if (map == 1 && opc == 0xc3 && last_rep == 0 && (in->flags & DBT_I_MEM)
             && !fpu_handles(map, opc, in->mandatory, in->modrm))
-            op = op_movnti;
+            kind = DBT_KIND_MOVNTI;
         else if (!fpu_handles(map, opc, in->mandatory, in->modrm))
-            op = NULL;
+            kind = DBT_KIND_NONE;
     }
     /* MOVSXD without REX.W is a plain 32-bit (or 16-bit) move */
     if (map == 0 && opc == 0x63 && !legacy)
         in->sub = in->osz == 8 ? 4 : in->osz;
-    /* LOCK is only valid on read-modify-write memory forms */
-    if (lock) {
-        bool ok = (in->flags & DBT_I_MEM)
-            && (op == op_alu_EG || op == op_alu_EI || op == op_incdec_E
-                || op == op_not_E || op == op_neg_E || op == op_xchg_EG
-                || op == op_xadd || op == op_cmpxchg || op == op_cmpxchg8b
-                || op == op_bt_EG || op == op_bt_EI);
-        if ((op == op_alu_EG || op == op_alu_EI) && in->sub == 7)
-            ok = false;   /* CMP */
-        if ((op == op_bt_EG || op == op_bt_EI) && in->sub == 0)
-            ok = false;   /* BT */
-        if (!ok)
-            op = NULL;
-    }
-    if (!op) {
-        op = ud_entry.op;
-        f |= DBT_D_END;
-    }
-    in->op = op;
-    if (f & DBT_D_END)
+    /* LOCK is only valid on the read-modify-write memory forms the kind
+     * table allows for this selector (not CMP, not BT) */
+    if (lock && (!(in->flags & DBT_I_MEM) || !((dbt_kinds[kind].lock >> in->sub) & 1)))
+        kind = DBT_KIND_NONE;
+    in->kind = (uint16_t)kind;
+    if ((f & DBT_D_END) || (dbt_kinds[kind].attr & DBT_KA_END))
         in->flags |= DBT_I_END;
-    in->op = dbt_op_specialise(in);
     return (int)n;
 #undef NEED
 }

@@ -2,11 +2,11 @@
  * shares with decode_tables.c.  One entry per opcode, in the Intel SDM's operand-code terms: whether a
  * ModRM byte follows, the operand size rule (b = byte, v = 16/32/64,
  * default-64 for stack and branch ops), the immediate (Ib, Iw, Iz, Iv,
- * moffs), and the op to call with its selector. */
+ * moffs), and the op kind (kinds.h) with its selector. */
 #ifndef VESSEL_DBT_DECODE_H
 #define VESSEL_DBT_DECODE_H
 
-#include "vmm/dbt/ops.h"
+#include "vmm/dbt/insn.h"
 
 enum {
     DBT_D_MODRM = 1u << 0,
@@ -35,7 +35,7 @@ enum {
 };
 
 typedef struct {
-    DbtOp op;                 /* NULL: #UD */
+    uint16_t kind;            /* DbtKind; DBT_KIND_NONE: #UD */
     uint32_t f;
     uint8_t sub;
 } DbtOpEntry;
@@ -52,7 +52,8 @@ extern const DbtOpEntry dbt_groups[DBT_GRP_LAST][8];
 /* Decode the instruction whose bytes are @bytes (@avail readable).
  * Returns the length (>0); -DBT_EXC_PF if more than @avail bytes are
  * needed (fetch across the page and retry); -DBT_EXC_GP if longer than
- * 15 bytes.  Undefined opcodes decode to op_ud (#UD when executed). */
+ * 15 bytes.  Undefined opcodes decode to DBT_KIND_NONE (#UD when
+ * executed), which ends the block. */
 int dbt_decode(DbtInsn *insn, const uint8_t *bytes, unsigned avail, DbtMode mode);
 
 #endif /* VESSEL_DBT_DECODE_H */

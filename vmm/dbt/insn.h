@@ -1,6 +1,6 @@
-/* insn.h - a decoded instruction (DbtInsn), what the decoder produces and
- * every later layer consumes, and the one signature of the ops that
- * execute it.  Above arch.h; knows nothing of the TLB or block cache.
+/* insn.h - a decoded instruction (DbtInsn): its op kind (kinds.h) and
+ * operands, what the decoder produces and every later layer consumes,
+ * and the one signature of the ops that execute it.  Above arch.h; knows nothing of the TLB or block cache.
  *
  * The op contract (all backends): `int op(DbtCpu *, const DbtInsn *)`.
  *  - While an op runs, cpu->rip is the instruction's own address and
@@ -18,6 +18,7 @@
 #define VESSEL_DBT_INSN_H
 
 #include "vmm/dbt/arch.h"
+#include "vmm/dbt/kinds.h"
 
 typedef struct DbtInsn DbtInsn;
 typedef int (*DbtOp)(DbtCpu *cpu, const DbtInsn *insn);
@@ -48,10 +49,16 @@ enum {
 #define DBT_I_ADDR16 0x0800u   /* 16-bit addressing (legacy modes) */
 #define DBT_I_LEGACY 0x1000u   /* decoded for 16/32-bit code: segment bases
                                   apply and linear addresses wrap at 4 GiB */
+#define DBT_I_FLAGS_DEAD 0x2000u  /* pass_flags.c: no flag this instruction
+                                     writes is read before being written again */
+#define DBT_I_FUSED 0x4000u    /* pass_fuse.c: a CMP/TEST whose flags the next
+                                  instruction, a Jcc ending the block, reads */
 
 struct DbtInsn {
-    DbtOp op;
+    uint16_t kind;        /* DbtKind (kinds.h) */
+    uint16_t flags;       /* DBT_I_* */
     int32_t disp;
+    uint64_t imm;         /* immediate (sign-extended where the SDM says) */
     uint8_t len;
     uint8_t map;          /* 0 one-byte, 1 0F, 2 0F38, 3 0F3A */
     uint8_t opc;
@@ -66,9 +73,31 @@ struct DbtInsn {
                              legacy code: the effective segment */
     uint8_t modrm;
     uint8_t mandatory;    /* SSE mandatory prefix */
-    uint16_t flags;
-    uint64_t imm;         /* immediate (sign-extended where the SDM says) */
+    uint8_t idx;          /* index in its block (block.c) */
     uint16_t imm2;        /* ENTER's second immediate, far pointers */
 };
+
+/* ---- attributes of an instruction (kinds.h, kinds.c) ---------------- */
+static inline uint16_t dbt_insn_attr(const DbtInsn *in)
+{
+    return dbt_kinds[in->kind].attr;
+}
+/* May it raise an exception (then the state before it must be exact)? */
+static inline bool dbt_insn_may_fault(const DbtInsn *in)
+{
+    uint16_t a = dbt_insn_attr(in);
+    return (a & DBT_KA_FAULT) || ((a & DBT_KA_FAULT_MEM) && (in->flags & DBT_I_MEM));
+}
+/* May the block stop right after it (an op result, a write to code or
+ * MMIO), so that the state after it must be exact? */
+static inline bool dbt_insn_may_leave(const DbtInsn *in)
+{
+    uint16_t a = dbt_insn_attr(in);
+    return (a & (DBT_KA_EXIT | DBT_KA_END))
+        || ((a & DBT_KA_STORE) && ((a & DBT_KA_FAULT) || (in->flags & DBT_I_MEM)));
+}
+/* Status flags it may read, and those it writes on every execution. */
+uint32_t dbt_insn_flags_read(const DbtInsn *in);
+uint32_t dbt_insn_flags_written(const DbtInsn *in);
 
 #endif /* VESSEL_DBT_INSN_H */

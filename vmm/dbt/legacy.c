@@ -28,12 +28,6 @@ uint64_t dbt_seg_la(DbtCpu *cpu, int seg, uint64_t off, unsigned size)
     return (uint32_t)(s->base + off);
 }
 
-uint64_t dbt_ea_legacy(DbtCpu *cpu, const DbtInsn *i, uint64_t off)
-{
-    off = (i->flags & DBT_I_ADDR16) ? (uint16_t)off : (uint32_t)off;
-    return dbt_seg_la(cpu, i->seg, off, 1);
-}
-
 void dbt_mode_update(DbtCpu *cpu)
 {
     const DbtSeg *cs = &cpu->seg[DBT_SEG_CS];

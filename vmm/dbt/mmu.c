@@ -12,8 +12,8 @@
  * which longjmps back to the run loop. */
 #include <stdio.h>
 
-#include "vmm/dbt/decode.h"
-#include "vmm/dbt/ops.h"
+#include "vmm/dbt/exception.h"
+#include "vmm/dbt/operand.h"
 #include "vmm/dbt/smp.h"
 
 #define PTE_P (1ull << 0)
@@ -181,53 +181,20 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
     return pa;
 }
 
-/* Instructions that access the stack implicitly (64-bit mode), by
- * encoding: the architecture's list, so it cannot drift from the ops
- * (generic or specialised) that implement them. */
-static bool stack_insn(const DbtInsn *in)
-{
-    unsigned reg = (in->modrm >> 3) & 7;
-    if (in->map == 1)
-        return in->opc == 0xa0 || in->opc == 0xa1 || in->opc == 0xa8 || in->opc == 0xa9;
-    if (in->map != 0)
-        return false;
-    switch (in->opc) {
-    case 0x50 ... 0x5f:                 /* PUSH/POP r */
-    case 0x68: case 0x6a:               /* PUSH imm */
-    case 0x9c: case 0x9d:               /* PUSHF, POPF */
-    case 0xc2: case 0xc3: case 0xca: case 0xcb: case 0xcf:  /* RET, RETF, IRET */
-    case 0xc8: case 0xc9:               /* ENTER, LEAVE */
-    case 0xe8:                          /* CALL rel */
-        return true;
-    case 0x8f:                          /* POP r/m */
-        return reg == 0;
-    case 0xff:                          /* CALL, CALL far, PUSH r/m */
-        return reg == 2 || reg == 3 || reg == 6;
-    default:
-        return false;
-    }
-}
-
 /* A non-canonical address is #SS(0) when it goes through the stack
- * segment (implicit stack accesses, RSP/RBP-based operands), else #GP(0).
- * This path is rare, so the instruction at RIP is decoded again here
- * instead of tracking the current instruction in the hot loop; @la (the
- * faulting address) tells a stack instruction's memory operand (PUSH m,
- * POP m, CALL m) from its stack access. */
+ * segment (implicit stack accesses, RSP/RBP-based operands), else #GP(0):
+ * the kind of the instruction being executed (cpu->cur_insn; none while
+ * delivering an interrupt) says whether it accesses the stack, and @la
+ * (the faulting address) tells a stack instruction's memory operand
+ * (PUSH m, POP m, CALL m) from its stack access. */
 static int noncanonical_vector(DbtCpu *cpu, uint64_t la, DbtAccess acc)
 {
-    if (acc == DBT_ACC_EXEC || !dbt_canonical(cpu->rip))
+    const DbtInsn *in = cpu->cur_insn;
+    if (acc == DBT_ACC_EXEC || !in)
         return DBT_EXC_GP;
-    const DbtTlbEntry *e = &cpu->tlb_cur[(cpu->rip >> 12) & (DBT_TLB_SIZE - 1)];
-    if (e->tag_x != (cpu->rip & DBT_PAGE_MASK))
-        return DBT_EXC_GP;
-    const uint8_t *p = (const uint8_t *)(e->addend + cpu->rip);
-    DbtInsn in;
-    if (dbt_decode(&in, p, 0x1000 - (unsigned)(cpu->rip & 0xfff), cpu->mode) <= 0)
-        return DBT_EXC_GP;
-    bool stack = stack_insn(&in);
-    if ((in.flags & DBT_I_MEM) && (!stack || la - (dbt_ea(cpu, &in) & DBT_PAGE_MASK) < 0x2000))
-        return in.base == DBT_RSP || in.base == DBT_RBP ? DBT_EXC_SS : DBT_EXC_GP;
+    bool stack = dbt_insn_attr(in) & DBT_KA_STACK;
+    if ((in->flags & DBT_I_MEM) && (!stack || la - (dbt_ea(cpu, in) & DBT_PAGE_MASK) < 0x2000))
+        return in->base == DBT_RSP || in->base == DBT_RBP ? DBT_EXC_SS : DBT_EXC_GP;
     return stack ? DBT_EXC_SS : DBT_EXC_GP;
 }
 

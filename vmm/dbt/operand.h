@@ -37,13 +37,16 @@ static inline void dbt_reg_write(DbtCpu *cpu, unsigned r, unsigned size, bool re
 }
 
 /* ---- memory operands ------------------------------------------------ */
-/* Legacy-mode addressing (legacy.c): offset masked to the address size,
- * checked against the segment limit, plus the segment base, wrapped to
- * 32 bits.  @size is the access size for the limit check (1 if unknown). */
-uint64_t dbt_ea_legacy(DbtCpu *cpu, const DbtInsn *i, uint64_t off);
+/* Legacy-mode segmentation (legacy.c): @off checked against the limit of
+ * segment @seg (#GP/#SS), plus its base, wrapped to 32 bits.  @size is
+ * the access size for the limit check (1 if unknown). */
 uint64_t dbt_seg_la(DbtCpu *cpu, int seg, uint64_t off, unsigned size);
 
-static inline uint64_t dbt_ea(DbtCpu *cpu, const DbtInsn *i)
+/* The effective address of a memory operand, the one place it is
+ * computed: disp + base + index << scale (+ the next RIP for
+ * RIP-relative operands), wrapped to the address size.  LEA returns it;
+ * dbt_ea() makes it a linear address. */
+static inline uint64_t dbt_ea_offset(const DbtCpu *cpu, const DbtInsn *i)
 {
     uint64_t a = (uint64_t)(int64_t)i->disp;
     if (i->base != DBT_NOREG)
@@ -52,11 +55,17 @@ static inline uint64_t dbt_ea(DbtCpu *cpu, const DbtInsn *i)
         a += cpu->gpr[i->index] << i->scale;
     if (i->flags & DBT_I_RIPREL)
         a += cpu->next_rip;
-    if (unlikely(i->flags & (DBT_I_ADDR32 | DBT_I_LEGACY))) {
-        if (i->flags & DBT_I_LEGACY)
-            return dbt_ea_legacy(cpu, i, a);
-        a = (uint32_t)a;
-    }
+    if (unlikely(i->flags & (DBT_I_ADDR32 | DBT_I_ADDR16 | DBT_I_LEGACY)))
+        a = (i->flags & DBT_I_ADDR16) ? (uint16_t)a : (uint32_t)a;
+    return a;
+}
+/* The linear address of a memory operand: its segment applied (FS/GS in
+ * 64-bit code; base and limit in legacy modes). */
+static inline uint64_t dbt_ea(DbtCpu *cpu, const DbtInsn *i)
+{
+    uint64_t a = dbt_ea_offset(cpu, i);
+    if (unlikely(i->flags & DBT_I_LEGACY))
+        return dbt_seg_la(cpu, i->seg, a, 1);
     if (i->seg != DBT_SEG_NONE)
         a += cpu->seg[i->seg].base;
     return a;
@@ -81,6 +90,31 @@ static inline void dbt_rm_write(DbtCpu *cpu, const DbtInsn *i, unsigned size, ui
 {
     if (i->flags & DBT_I_MEM)
         dbt_write(cpu, dbt_ea(cpu, i), size, v);
+    else
+        dbt_reg_write(cpu, i->rm, size, i->flags & DBT_I_REX, v);
+}
+/* Read-modify-write of the r/m operand, the one prologue of every op
+ * that updates it: dbt_rmw_read() reads it, probing a memory operand for
+ * the write first when @write (so the op faults before it changes
+ * anything, and restarts exactly); dbt_rmw_write() stores the result.
+ * @ea carries the address from one to the other. */
+static inline uint64_t dbt_rmw_read(DbtCpu *cpu, const DbtInsn *i, unsigned size,
+                                    bool write, uint64_t *ea)
+{
+    if (i->flags & DBT_I_MEM) {
+        *ea = dbt_ea(cpu, i);
+        if (write)
+            dbt_probe_write(cpu, *ea, size);
+        return dbt_read(cpu, *ea, size);
+    }
+    *ea = 0;
+    return dbt_reg_read(cpu, i->rm, size, i->flags & DBT_I_REX);
+}
+static inline void dbt_rmw_write(DbtCpu *cpu, const DbtInsn *i, unsigned size, uint64_t ea,
+                                 uint64_t v)
+{
+    if (i->flags & DBT_I_MEM)
+        dbt_write(cpu, ea, size, v);
     else
         dbt_reg_write(cpu, i->rm, size, i->flags & DBT_I_REX, v);
 }

@@ -13,12 +13,22 @@
  * in the DbtCpu, so nothing lives in locals across the setjmp. */
 #include <stdio.h>
 
+#include "vmm/dbt/block.h"
+#include "vmm/dbt/exception.h"
+#include "vmm/dbt/mem.h"
 #include "vmm/dbt/ops.h"
 #include "vmm/dbt/pass.h"
 #include "vmm/dbt/run.h"
 #include "vmm/dbt/smp.h"
 
 #define DBT_POLL_BLOCKS 64
+
+/* the interpreter's op for every kind (kinds.h) */
+static const DbtOp interp_ops[DBT_KIND_LAST] = {
+#define INTERP_OP(N, fn, a, l, fr, fw) [DBT_KIND_##N] = op_##fn,
+    DBT_KINDS(INTERP_OP)
+#undef INTERP_OP
+};
 
 void dbt_trace_exception(DbtCpu *cpu, int vec, uint32_t err)
 {
@@ -175,27 +185,25 @@ static inline DbtBlock *next_block(DbtCpu *cpu)
     return b;
 }
 
-/* Run the instructions [b->insn, end) of block @b (rip/next_rip protocol
- * of cpu.h), then, if @chain, the blocks @b's successor links lead to
- * while the poll period lasts and nothing needs the run loop (a kick, a
- * successor without a link).  Returns DBT_OK at the end of a block or
- * when something asked to leave it (cpu->leave_block), else the op's
- * code (its instruction retired).  Out of line so that nothing in the
- * hot loop lives across run_loop()'s setjmp: cpu stays in a register. */
-static __attribute__((noinline)) int block_exec(DbtCpu *cpu, DbtBlock *b,
-                                                const DbtInsn *end, bool chain)
+/* Run the instructions of block @b (rip/next_rip protocol of insn.h),
+ * then, if @chain, the blocks @b's successor links lead to while the poll
+ * period lasts and nothing needs the run loop (a kick, a successor
+ * without a link).  Returns DBT_OK at the end of a block or when
+ * something asked to leave it (cpu->leave_block), else the op's code (its
+ * instruction retired).  Out of line so that nothing in the hot loop
+ * lives across run_loop()'s setjmp: cpu stays in a register. */
+static __attribute__((noinline)) int block_exec(DbtCpu *cpu, DbtBlock *b, bool chain)
 {
-    const DbtInsn *in = b->insn;
+    const DbtInsn *in = b->insn, *end = in + b->n;
     uint64_t rip = cpu->rip;
     int r;
     for (;;) {
         const DbtInsn *first = in;
-        cpu->cur_block = b;
-        cpu->cur_block_rip = rip;
         r = DBT_OK;
         while (in < end) {
+            cpu->cur_insn = in;
             cpu->next_rip = rip + in->len;
-            r = in->op(cpu, in);
+            r = interp_ops[in->kind](cpu, in);
             in++;
             rip = cpu->next_rip;
             cpu->rip = rip;
@@ -222,26 +230,57 @@ static __attribute__((noinline)) int block_exec(DbtCpu *cpu, DbtBlock *b,
         in = b->insn;
         end = in + b->n;
     }
-    cpu->cur_block = NULL;
+    cpu->cur_insn = NULL;
     return r < 0 ? DBT_OK : r;
 }
 
-/* A fault longjmp()ed out of block_exec(): count the instructions of the
- * block that retired before the faulting one (at cpu->rip). */
+/* The first @n instructions of block @b only (a poll after one
+ * instruction, an instruction budget): each with the kind that leaves
+ * exact flags (dbt_kind_exact), since the flags pass counted on the rest
+ * of the block.  Returns as block_exec() does, without chaining. */
+static __attribute__((noinline)) int block_exec_part(DbtCpu *cpu, const DbtBlock *b,
+                                                     unsigned n)
+{
+    uint64_t rip = cpu->rip;
+    int r = DBT_OK;
+    unsigned k;
+    for (k = 0; k < n; k++) {
+        const DbtInsn *in = &b->insn[k];
+        cpu->cur_insn = in;
+        cpu->next_rip = rip + in->len;
+        r = interp_ops[dbt_kind_exact(in->kind)](cpu, in);
+        rip = cpu->next_rip;
+        cpu->rip = rip;
+        if (unlikely(r != DBT_OK)) {
+            k++;
+            break;
+        }
+        if (unlikely(cpu->leave_block)) {
+            cpu->leave_block = false;
+            k++;
+            break;
+        }
+    }
+    cpu->insn_count += k;
+#ifdef DBT_STATS
+    cpu->stats.insns += k;
+#endif
+    cpu->cur_insn = NULL;
+    return r;
+}
+
+/* A fault longjmp()ed out of an op: count the instructions of its block
+ * that retired before the faulting one. */
 static void count_partial_block(DbtCpu *cpu)
 {
-    const DbtBlock *b = cpu->cur_block;
-    uint64_t rip = cpu->cur_block_rip;
-    cpu->cur_block = NULL;
-    if (!b)
+    const DbtInsn *in = cpu->cur_insn;
+    cpu->cur_insn = NULL;
+    if (!in)
         return;
-    for (unsigned k = 0; k < b->n && rip != cpu->rip; k++) {
-        rip += b->insn[k].len;
-        cpu->insn_count++;
+    cpu->insn_count += in->idx;
 #ifdef DBT_STATS
-        cpu->stats.insns++;
+    cpu->stats.insns += in->idx;
 #endif
-    }
 }
 
 static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
@@ -249,7 +288,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
     cpu->insn_count = 0;
     cpu->poll_counter = 0;
     cpu->prev_block = NULL;
-    cpu->cur_block = NULL;
+    cpu->cur_insn = NULL;
     if (stop)
         memset(stop, 0, sizeof(*stop));
 
@@ -324,24 +363,22 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
 #endif
         if (unlikely(cpu->trace >= 2))
             fprintf(stderr, "dbt: block %#llx\n", (unsigned long long)cpu->rip);
-        const DbtInsn *end = b->insn + b->n;
+        unsigned n = b->n;
         bool chain = !max_insns;
-        if (unlikely(max_insns && cpu->insn_count + b->n > max_insns))
-            end = b->insn + (max_insns - cpu->insn_count);
+        if (unlikely(max_insns && cpu->insn_count + n > max_insns))
+            n = (unsigned)(max_insns - cpu->insn_count);
         if (unlikely(cpu->poll_after_one)) {
             cpu->poll_after_one = false;
             cpu->poll_counter = DBT_POLL_BLOCKS;
-            end = b->insn + 1;
+            n = 1;
         }
-        if (unlikely(end != b->insn + b->n))
-            dbt_block_flags_exact(b->insn, (unsigned)(end - b->insn));
 #ifdef DBT_STATS
         if (cpu->prof)
             chain = false;
 #endif
         if (unlikely(cpu->trace >= 2))
             chain = false;
-        int r = block_exec(cpu, b, end, chain);
+        int r = n < b->n ? block_exec_part(cpu, b, n) : block_exec(cpu, b, chain);
         if (unlikely(r != DBT_OK)) {
             if (r == DBT_END_BLOCK) {
                 cpu->poll_counter = DBT_POLL_BLOCKS;

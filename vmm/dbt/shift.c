@@ -4,7 +4,6 @@
  * undefined (OF for counts > 1, AF) we produce a fixed, documented value:
  * OF as for a count of 1, AF clear. */
 #include "vmm/dbt/ops.h"
-#include "vmm/dbt/pass.h"
 
 enum { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR };
 
@@ -42,28 +41,17 @@ int op_shift_E(DbtCpu *cpu, const DbtInsn *i)
     unsigned s = i->osz, bits = s * 8;
     unsigned c = shift_count(cpu, i);
     uint64_t m = dbt_mask(s), sb = dbt_sign_bit(s);
-    uint64_t ea = 0, a, r;
-    bool mem = i->flags & DBT_I_MEM, rex = i->flags & DBT_I_REX;
+    uint64_t ea, r;
+    uint64_t a = dbt_rmw_read(cpu, i, s, c != 0, &ea);
 
-    if (mem) {
-        ea = dbt_ea(cpu, i);
-        if (c)
-            dbt_probe_write(cpu, ea, s);
-        a = dbt_read(cpu, ea, s);
-    } else {
-        a = dbt_reg_read(cpu, i->rm, s, rex);
-    }
     if (c == 0) {
-        if (!mem)
-            dbt_reg_write(cpu, i->rm, s, rex, a);
+        /* a 32-bit register is still zero-extended */
+        if (!(i->flags & DBT_I_MEM))
+            dbt_rmw_write(cpu, i, s, ea, a);
         return DBT_OK;
     }
     if (i->sub >= SH_SHL) {
-        r = shift_lazy(cpu, i->sub, s, a, c);
-        if (mem)
-            dbt_write(cpu, ea, s, r);
-        else
-            dbt_reg_write(cpu, i->rm, s, rex, r);
+        dbt_rmw_write(cpu, i, s, ea, shift_lazy(cpu, i->sub, s, a, c));
         return DBT_OK;
     }
     dbt_flags_materialize(cpu);
@@ -109,24 +97,21 @@ int op_shift_E(DbtCpu *cpu, const DbtInsn *i)
         break;
     }
     }
-    if (mem)
-        dbt_write(cpu, ea, s, r);
-    else
-        dbt_reg_write(cpu, i->rm, s, rex, r);
+    dbt_rmw_write(cpu, i, s, ea, r);
     dbt_flags_set_status(cpu, f);
     return DBT_OK;
 }
 
 /* C1 /4 /5 /7 with a register operand, an immediate count that is not 0
  * after masking and a 32/64-bit size: the hottest shift forms
- * (dbt_shift_specialise picks them at decode time). */
-static int op_shift_ri64(DbtCpu *cpu, const DbtInsn *i)
+ * (kinds SHIFT_RI64/32, picked by pass_forms.c). */
+int op_shift_ri64(DbtCpu *cpu, const DbtInsn *i)
 {
     cpu->gpr[i->rm] = shift_lazy(cpu, i->sub, 8, cpu->gpr[i->rm], (unsigned)i->imm & 0x3f);
     return DBT_OK;
 }
 
-static int op_shift_ri32(DbtCpu *cpu, const DbtInsn *i)
+int op_shift_ri32(DbtCpu *cpu, const DbtInsn *i)
 {
     cpu->gpr[i->rm] = shift_lazy(cpu, i->sub, 4, (uint32_t)cpu->gpr[i->rm],
                                  (unsigned)i->imm & 0x1f);
@@ -135,9 +120,9 @@ static int op_shift_ri32(DbtCpu *cpu, const DbtInsn *i)
 
 /* C1 /0 /1 (ROL, ROR) with a register operand, an immediate count that
  * is not 0 after masking and a 32/64-bit size.  Only CF and OF change;
- * the _nf forms change no flag at all: dbt_block_flags_pass() picks them
- * where a later instruction of the block overwrites CF and OF before
- * anything can read them. */
+ * the _nf forms change no flag at all: the flags pass (pass_flags.c)
+ * picks them where a later instruction of the block overwrites CF and OF
+ * before anything can read them. */
 static inline uint64_t rotate_ri(const DbtInsn *i, unsigned s, uint64_t a)
 {
     unsigned bits = s * 8, k = (unsigned)i->imm & (bits - 1);
@@ -163,7 +148,7 @@ static inline void rotate_flags(DbtCpu *cpu, const DbtInsn *i, unsigned s, uint6
         | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0);
 }
 
-static int op_rotate_ri64(DbtCpu *cpu, const DbtInsn *i)
+int op_rotate_ri64(DbtCpu *cpu, const DbtInsn *i)
 {
     uint64_t r = rotate_ri(i, 8, cpu->gpr[i->rm]);
     rotate_flags(cpu, i, 8, r);
@@ -171,7 +156,7 @@ static int op_rotate_ri64(DbtCpu *cpu, const DbtInsn *i)
     return DBT_OK;
 }
 
-static int op_rotate_ri32(DbtCpu *cpu, const DbtInsn *i)
+int op_rotate_ri32(DbtCpu *cpu, const DbtInsn *i)
 {
     uint64_t r = rotate_ri(i, 4, (uint32_t)cpu->gpr[i->rm]);
     rotate_flags(cpu, i, 4, r);
@@ -179,49 +164,16 @@ static int op_rotate_ri32(DbtCpu *cpu, const DbtInsn *i)
     return DBT_OK;
 }
 
-static int op_rotate_ri64_nf(DbtCpu *cpu, const DbtInsn *i)
+int op_rotate_ri64_nf(DbtCpu *cpu, const DbtInsn *i)
 {
     cpu->gpr[i->rm] = rotate_ri(i, 8, cpu->gpr[i->rm]);
     return DBT_OK;
 }
 
-static int op_rotate_ri32_nf(DbtCpu *cpu, const DbtInsn *i)
+int op_rotate_ri32_nf(DbtCpu *cpu, const DbtInsn *i)
 {
     cpu->gpr[i->rm] = rotate_ri(i, 4, (uint32_t)cpu->gpr[i->rm]);
     return DBT_OK;
-}
-
-DbtOp dbt_shift_specialise(const DbtInsn *i)
-{
-    bool w = i->osz == 8;
-    if (i->op != op_shift_E || (i->flags & DBT_I_MEM) || i->imm2
-        || (i->osz != 4 && !w) || (i->imm & (w ? 0x3f : 0x1f)) == 0)
-        return i->op;
-    if (i->sub == SH_ROL || i->sub == SH_ROR)
-        return w ? op_rotate_ri64 : op_rotate_ri32;
-    if (i->sub < SH_SHL)
-        return i->op;
-    return w ? op_shift_ri64 : op_shift_ri32;
-}
-
-DbtFlagUse dbt_shift_flag_use(DbtOp op)
-{
-    if (op == op_shift_ri64 || op == op_shift_ri32)
-        return DBT_FU_SETS_ALL;
-    if (op == op_rotate_ri64 || op == op_rotate_ri32)
-        return DBT_FU_SETS_CF_OF;
-    if (op == op_rotate_ri64_nf || op == op_rotate_ri32_nf)
-        return DBT_FU_NONE;
-    return DBT_FU_UNKNOWN;
-}
-
-DbtOp dbt_shift_flags_variant(DbtOp op, bool flags)
-{
-    if (flags)
-        return op == op_rotate_ri64_nf ? op_rotate_ri64
-            : op == op_rotate_ri32_nf ? op_rotate_ri32 : NULL;
-    return op == op_rotate_ri64 ? op_rotate_ri64_nf
-        : op == op_rotate_ri32 ? op_rotate_ri32_nf : NULL;
 }
 
 /* 0F A4/A5 SHLD (sub 0), 0F AC/AD SHRD (sub 1); imm2 != 0: count in CL */
@@ -230,21 +182,13 @@ int op_shld_E(DbtCpu *cpu, const DbtInsn *i)
     unsigned s = i->osz, bits = s * 8;
     unsigned c = shift_count(cpu, i);
     uint64_t m = dbt_mask(s), sb = dbt_sign_bit(s);
-    uint64_t ea = 0, a, r, src = dbt_gr_read(cpu, i, s);
-    bool mem = i->flags & DBT_I_MEM, rex = i->flags & DBT_I_REX;
+    uint64_t ea, r, src = dbt_gr_read(cpu, i, s);
+    uint64_t a = dbt_rmw_read(cpu, i, s, c != 0, &ea);
     bool cf;
 
-    if (mem) {
-        ea = dbt_ea(cpu, i);
-        if (c)
-            dbt_probe_write(cpu, ea, s);
-        a = dbt_read(cpu, ea, s);
-    } else {
-        a = dbt_reg_read(cpu, i->rm, s, rex);
-    }
     if (c == 0) {
-        if (!mem)
-            dbt_reg_write(cpu, i->rm, s, rex, a);
+        if (!(i->flags & DBT_I_MEM))
+            dbt_rmw_write(cpu, i, s, ea, a);
         return DBT_OK;
     }
     if (s == 2) {
@@ -265,10 +209,7 @@ int op_shld_E(DbtCpu *cpu, const DbtInsn *i)
         cf = (a >> (c - 1)) & 1;
     }
     bool of = ((r ^ a) & sb) != 0;
-    if (mem)
-        dbt_write(cpu, ea, s, r);
-    else
-        dbt_reg_write(cpu, i->rm, s, rex, r);
+    dbt_rmw_write(cpu, i, s, ea, r);
     dbt_flags_set_status(cpu, dbt_flags_szp(r, s) | (cf ? DBT_CF : 0) | (of ? DBT_OF : 0));
     return DBT_OK;
 }

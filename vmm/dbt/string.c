@@ -140,15 +140,19 @@ int op_lods(DbtCpu *cpu, const DbtInsn *i)
     return rep_done(cpu, i, rep && n);
 }
 
-/* CMPS and SCAS: compare, REPE (F3) / REPNE (F2) */
+/* CMPS and SCAS: compare, REPE (F3) / REPNE (F2).  The flags of the
+ * last comparison are set when the loop ends (or yields its chunk): a
+ * fault in the middle leaves RFLAGS as before the instruction, as Intel
+ * documents for REPE/REPNE CMPS/SCAS (vendor.def row rep_cmps_fault). */
 static int cmp_string(DbtCpu *cpu, const DbtInsn *i, bool scas)
 {
     unsigned s = i->osz;
     bool repe = i->flags & DBT_I_REP, repne = i->flags & DBT_I_REPNE;
     bool rep = repe || repne;
     uint64_t n = rep ? dbt_areg(cpu, i, DBT_RCX) : 1;
-    uint64_t m = dbt_mask(s);
+    uint64_t m = dbt_mask(s), last_a = 0, last_b = 0;
     unsigned budget = DBT_REP_CHUNK;
+    bool done = false, any = false;
 
     while (n && budget) {
         uint64_t si = dbt_areg(cpu, i, DBT_RSI), di = dbt_areg(cpu, i, DBT_RDI);
@@ -160,7 +164,9 @@ static int cmp_string(DbtCpu *cpu, const DbtInsn *i, bool scas)
             a = dbt_read(cpu, dbt_seg_addr(cpu, i, si), s);
             b = dbt_read(cpu, dbt_string_dst(cpu, i, di, s), s);
         }
-        dbt_flags_lazy(cpu, DBT_LF_SUB, s, (a - b) & m, a, b);
+        last_a = a;
+        last_b = b;
+        any = true;
         int64_t d = dbt_string_step(cpu, s);
         if (!scas)
             dbt_areg_set(cpu, i, DBT_RSI, si + (uint64_t)d);
@@ -169,10 +175,14 @@ static int cmp_string(DbtCpu *cpu, const DbtInsn *i, bool scas)
         if (rep)
             dbt_areg_set(cpu, i, DBT_RCX, n);
         budget--;
-        if ((repe && a != b) || (repne && a == b))
-            return DBT_OK;
+        if ((repe && a != b) || (repne && a == b)) {
+            done = true;
+            break;
+        }
     }
-    return rep_done(cpu, i, rep && n);
+    if (any)
+        dbt_flags_lazy(cpu, DBT_LF_SUB, s, (last_a - last_b) & m, last_a, last_b);
+    return done ? DBT_OK : rep_done(cpu, i, rep && n);
 }
 
 int op_cmps(DbtCpu *cpu, const DbtInsn *i)

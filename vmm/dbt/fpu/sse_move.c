@@ -93,14 +93,13 @@ int sse_store(FpuCtx *c)
     if (c->in->rm_is_mem) {
         if (c->flags & FPU_F_REG)
             return FPU_EXC_UD;
-        if (!check_align(c, c->msize))
-            return FPU_EXC_GP;
-        int r = fpu_mem_write(c, c->in->ea, src, c->msize);
-        if (r)
-            return r;
+        /* an MMX store enters MMX mode even if the store faults, as
+         * Intel's CPUs do (vmm/dbt/vendor.def, mmx_store_fault) */
         if (mmx_src)
             fpu_mmx_enter(c->st);
-        return FPU_OK;
+        if (!check_align(c, c->msize))
+            return FPU_EXC_GP;
+        return fpu_mem_write(c, c->in->ea, src, c->msize);
     }
     if (c->flags & FPU_F_MEM)
         return FPU_EXC_UD;
@@ -151,15 +150,12 @@ int sse_movd_store(FpuCtx *c)
     uint64_t v = vreg_get(c, c->in->reg, mmx).q[0];
     if (len == 4)
         v = (uint32_t)v;
-    if (c->in->rm_is_mem) {
-        int r = fpu_mem_write(c, c->in->ea, &v, len);
-        if (r)
-            return r;
-    } else {
-        c->env->gpr[c->in->rm] = v;
-    }
+    /* MMX mode first: a faulting store has entered it (mmx_store_fault) */
     if (mmx)
         fpu_mmx_enter(c->st);
+    if (c->in->rm_is_mem)
+        return fpu_mem_write(c, c->in->ea, &v, len);
+    c->env->gpr[c->in->rm] = v;
     return FPU_OK;
 }
 
@@ -229,9 +225,13 @@ int sse_pinsrw(FpuCtx *c)
 
 /* MASKMOVQ / MASKMOVDQU: store the bytes of reg whose mask byte (in rm)
  * has its top bit set to [RDI].  The hardware checks the whole 8/16-byte
- * destination (CR2 = RDI on a fault, even for a zero mask); this does a
- * read-merge-write of the whole destination, which matches that but is
- * not atomic for the unselected bytes with respect to other vCPUs. */
+ * destination, even for a zero mask; MASKMOVDQU checks its upper
+ * quadword first, so a fault there has CR2 in it (RDI + 8 when nothing is
+ * mapped), as Intel's CPUs report it (vmm/dbt/vendor.def,
+ * maskmovdqu_fault).  This does a read-merge-write of the destination
+ * (upper quadword, then lower), nothing stored before both reads
+ * succeeded; not atomic for the unselected bytes with respect to other
+ * vCPUs. */
 int sse_maskmov(FpuCtx *c)
 {
     bool mmx = c->flags & FPU_F_MMX;
@@ -244,13 +244,17 @@ int sse_maskmov(FpuCtx *c)
         return FPU_EXC_UD;
     if (mmx)
         fpu_mmx_enter(c->st);
-    int r = fpu_mem_read(c, base, &cur, n);
+    int r = n == 16 ? fpu_mem_read(c, base + 8, cur.b + 8, 8) : FPU_OK;
+    if (!r)
+        r = fpu_mem_read(c, base, cur.b, 8);
     if (r)
         return r;
     for (unsigned i = 0; i < n; i++)
         if (m.b[i] & 0x80)
             cur.b[i] = v.b[i];
-    return fpu_mem_write(c, base, &cur, n);
+    if (n == 16 && (r = fpu_mem_write(c, base + 8, cur.b + 8, 8)) != FPU_OK)
+        return r;
+    return fpu_mem_write(c, base, cur.b, 8);
 }
 
 /* EMMS: every tag empty, and (as for every MMX instruction) TOP = 0. */

@@ -254,11 +254,11 @@ static void fcomi(X87 *x, unsigned i, bool quiet, bool dopop)
         int r = f80_compare(*reg(x->st, 0), *reg(x->st, i), quiet, &x->exc);
         fl = r < 0 ? 0x01 : r == 0 ? 0x40 : r == 1 ? 0 : 0x45;
     }
-    /* The SDM leaves EFLAGS alone on an unmasked #IA; AMD's CPUs (the
-     * hosts the harness has run on) set "unordered" all the same. */
+    /* As Intel's and AMD's CPUs do, not as the SDM's text says (rows
+     * fcomi_unmasked_ia and fcomi_c1 of vmm/dbt/vendor.def): ZF PF CF are
+     * set to "unordered" even when the #IA is unmasked, and C1 is kept
+     * (0 after a stack underflow). */
     *x->env->rflags = (*x->env->rflags & ~0x8d5ull) | fl;
-    /* C1: 0 after a stack underflow, else unchanged as on AMD's CPUs
-     * (Intel documents it cleared: the harness's FSW compare ignores it) */
     x->exc &= ~(unsigned)F80_C1;
     x->keep_c1 = !(x->exc & F80_SF);
     if (dopop && masked(x, x->exc & (F80_IE | F80_DE)))
