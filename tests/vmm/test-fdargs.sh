@@ -79,7 +79,7 @@ tap_ok $? "the pid went to fd 7, and the file it names is left in place"
 # console) and the answer comes back.
 if command -v python3 >/dev/null; then
     python3 - "$vmm" "$guests/idle.elf" "$tmp" >"$tmp/py" 2>&1 <<'PY'
-import os, signal, socket, subprocess, sys
+import os, signal, socket, subprocess, sys, time
 vmm, kernel, tmp = sys.argv[1:4]
 path = os.path.join(tmp, "serial.sock")
 lst = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -94,9 +94,11 @@ c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 c.settimeout(60)
 c.connect(path)
 data = b""
+deadline = time.monotonic() + 120
 try:
-    while b"vessel-fd-ping" not in data:
-        c.sendall(b"vessel-fd-ping\n")
+    while b"vessel-fd-ping" not in data and time.monotonic() < deadline:
+        c.settimeout(30)
+        c.sendall(b"vessel-fd-ping\n")   # until the guest listens, bytes are lost
         c.settimeout(2)
         try:
             b = c.recv(4096)
