@@ -255,6 +255,38 @@ char *vessel_domain_get_xml_desc(VesselDomain *dom, guint flags, GError **error)
     return vessel_object_get_xml_desc(&dom->obj, flags, error);
 }
 
+static int open_console(VesselDomain *dom, const char *method, GVariant *args, GError **error);
+
+GBytes *vessel_domain_screenshot(VesselDomain *dom, char **mime, GError **error)
+{
+    g_autoptr(GVariant) ret = vessel_object_call(&dom->obj, "Screenshot",
+                                                 g_variant_new("(uu)", 0u, 0u), "(say)", error);
+    if (!ret)
+        return NULL;
+    g_autoptr(GVariant) data = g_variant_get_child_value(ret, 1);
+    if (mime)
+        g_variant_get_child(ret, 0, "s", mime);
+    return g_variant_get_data_as_bytes(data);
+}
+
+gboolean vessel_domain_send_key(VesselDomain *dom, guint codeset, guint holdtime,
+                                const guint *keycodes, guint n_keycodes, GError **error)
+{
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE("au"));
+    for (guint i = 0; i < n_keycodes; i++)
+        g_variant_builder_add(&b, "u", (guint32)keycodes[i]);
+    return vessel_object_call_void(&dom->obj, "SendKey",
+                                   g_variant_new("(uuauu)", (guint32)codeset, (guint32)holdtime,
+                                                 &b, 0u),
+                                   error);
+}
+
+int vessel_domain_open_graphics_fd(VesselDomain *dom, GError **error)
+{
+    return open_console(dom, "OpenGraphicsFD", g_variant_new("(uu)", 0u, 0u), error);
+}
+
 static int open_console(VesselDomain *dom, const char *method, GVariant *args, GError **error)
 {
     g_autoptr(GUnixFDList) fds = NULL;

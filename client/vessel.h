@@ -373,6 +373,30 @@ int vessel_domain_open_console(VesselDomain *dom, guint flags, GError **error);
  */
 int vessel_domain_open_console_device(VesselDomain *dom, const char *dev_name, guint flags,
                                       GError **error);
+/**
+ * vessel_domain_screenshot:
+ * @mime: (out) (optional): the image type ("image/png")
+ *
+ * The screen of a running domain with a display (virDomainScreenshot).
+ * Returns: the image, or NULL.
+ */
+GBytes *vessel_domain_screenshot(VesselDomain *dom, char **mime, GError **error);
+/**
+ * vessel_domain_send_key:
+ * @codeset: libvirt's virKeycodeSet: 0 linux, 1 xt, 2 atset1, 3 atset2, 9 qnum
+ * @holdtime: ms the keys stay pressed (0: 100)
+ *
+ * Press @keycodes together, hold, release (virDomainSendKey).
+ */
+gboolean vessel_domain_send_key(VesselDomain *dom, guint codeset, guint holdtime,
+                                const guint *keycodes, guint n_keycodes, GError **error);
+/**
+ * vessel_domain_open_graphics_fd:
+ *
+ * A socket connected to the domain's VNC server (virDomainOpenGraphicsFD).
+ * Returns: the fd (caller closes it), or -1.
+ */
+int vessel_domain_open_graphics_fd(VesselDomain *dom, GError **error);
 
 /* ------------------------------------------------------------ networks */
 

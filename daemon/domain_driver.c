@@ -29,6 +29,7 @@
 #include "console_relay.h"
 #include "def_store.h"
 #include "domain_console.h"
+#include "domain_graphics.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "domain_driver.h"
@@ -234,6 +235,7 @@ static GStrv create_taps(Daemon *d, const DomainDef *def, GArray *fds, GError **
 
 static void remove_runtime_files(Daemon *d, DomainObj *dom)
 {
+    domain_graphics_stopped(dom);
     delete_taps((const char *const *)dom->taps);
     g_clear_pointer(&dom->taps, g_strfreev);
     g_autoptr(GError) err = NULL;
@@ -412,11 +414,27 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
         vmm_files_remove_runtime_dir(d->config, def->uuid);
         return FALSE;
     }
+    int vnc_port = -1, vnc_fd = -1;
+    if (def->graphics) {
+        g_autoptr(GError) gerr = NULL;
+        vnc_fd = domain_graphics_listen(def->graphics, &vnc_port, &gerr);
+        if (gerr) {
+            close_fds(tap_fds);
+            delete_taps((const char *const *)taps);
+            vmm_files_remove_runtime_dir(d->config, def->uuid);
+            g_propagate_error(error, g_steal_pointer(&gerr));
+            domain_list_lock(d->domains);
+            dom->vmm_id = 0;
+            return FALSE;
+        }
+    }
     DomainSpawnParams sp = { d->config, def, caller, log,
-                             def->n_nets ? (const int *)tap_fds->data : NULL, vmm_id };
+                             def->n_nets ? (const int *)tap_fds->data : NULL, vmm_id, vnc_fd };
     pid_t pid = 0;
     gboolean ok = domain_process_spawn(&sp, &pid, error);
     close_fds(tap_fds);   /* the VMM has its copies */
+    if (vnc_fd >= 0)
+        close(vnc_fd);
     if (!ok) {
         delete_taps((const char *const *)taps);
         vmm_files_remove_runtime_dir(d->config, def->uuid);
@@ -472,6 +490,21 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
         relay = console_relay_new(d->context, console, log, &rerr);
         if (!relay)
             domain_log(d, def->name, "console not connected: %s", rerr->message);
+    }
+    /* the password before anyone can connect with it, never on a command line */
+    if (ready && def->graphics && def->graphics->passwd) {
+        g_autofree char *cmd = domain_graphics_password_command(def->graphics->passwd);
+        g_autofree char *r = vmm_control_request_full(control, cmd, "vnc-password",
+                                                      DAEMON_CONTROL_TIMEOUT_MS, 64, &cerr);
+        explicit_bzero(cmd, strlen(cmd));
+        ready = r != NULL;
+    }
+    if (ready && vnc_port > 0) {
+        domain_list_lock(d->domains);
+        if (dom->def->graphics)
+            dom->def->graphics->port = vnc_port; /* the live XML says where */
+        domain_list_unlock(d->domains);
+        domain_log(d, def->name, "VNC server on %s:%d", def->graphics->listen, vnc_port);
     }
     /* logged before the guest runs, so that its output follows the line */
     if (ready)
@@ -842,15 +875,24 @@ void domain_driver_shutdown_wait(Daemon *d, DomainObj *dom, guint flags, guint t
 
 char *domain_driver_get_xml(Daemon *d, DomainObj *dom, guint flags, GError **error)
 {
-    if (!check_flags(flags, DOMAIN_XML_INACTIVE, error))
+    if (!check_flags(flags, DOMAIN_XML_INACTIVE | DOMAIN_XML_SECURE, error))
         return NULL;
     domain_list_lock(d->domains);
     const DomainDef *def = dom->def;
     if ((flags & DOMAIN_XML_INACTIVE) && dom->next_def)
         def = dom->next_def;
-    char *xml = domain_def_format(def);
+    g_autoptr(DomainDef) copy = domain_def_copy(def);
     domain_list_unlock(d->domains);
-    return xml;
+    if (copy->graphics) {
+        /* the persistent view has no chosen port; the passwd is a secret */
+        if ((flags & DOMAIN_XML_INACTIVE) && copy->graphics->autoport)
+            copy->graphics->port = -1;
+        if (!(flags & DOMAIN_XML_SECURE) && copy->graphics->passwd) {
+            explicit_bzero(copy->graphics->passwd, strlen(copy->graphics->passwd));
+            g_clear_pointer(&copy->graphics->passwd, g_free);
+        }
+    }
+    return domain_def_format(copy);
 }
 
 GVariant *domain_driver_get_info(Daemon *d, DomainObj *dom, GError **error)

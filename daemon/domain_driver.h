@@ -18,6 +18,7 @@ enum {
     DOMAIN_SHUTDOWN_DESTROY_ON_TIMEOUT = 1 << 1,
 };
 enum {
+    DOMAIN_XML_SECURE = 1 << 0,    /* with the VNC passwd (write access only) */
     DOMAIN_XML_INACTIVE = 1 << 1,
 };
 enum {

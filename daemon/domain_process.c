@@ -123,7 +123,8 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
     g_autofree char *vmm = domain_process_resolve_vmm(p->cfg, p->def, error);
     if (!vmm)
         return FALSE;
-    g_autoptr(VmmFiles) files = vmm_files_open(p->cfg, p->def, p->caller, p->tap_fds, error);
+    g_autoptr(VmmFiles) files = vmm_files_open(p->cfg, p->def, p->caller, p->tap_fds,
+                                               p->vnc_fd, error);
     if (!files)
         return FALSE;
     DomainVmmParams vp = {
@@ -136,6 +137,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         .kernel = files->kernel,
         .initrd = files->initrd,
         .disks = (const char *const *)files->disks,
+        .vnc = files->vnc,
     };
     g_autoptr(GError) xerr = NULL;
     g_auto(GStrv) argv = domain_def_to_vmm_argv(p->def, &vp, &xerr);

@@ -36,6 +36,8 @@ typedef struct {
     const char *log_path;
     const int *tap_fds;             /* one per interface, attached to its tap */
     guint32 vmm_id;                 /* uid and gid of the VMM (a root daemon) */
+    int vnc_fd;                     /* listening VNC socket for the VMM (after the
+                                     * tap fds: --vnc fd:N), or -1 */
 } DomainSpawnParams;
 
 /* Open its files, bind its sockets and spawn the VMM (not waiting for

@@ -7,6 +7,7 @@
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "domain_driver.h"
+#include "domain_graphics.h"
 #include "domain_store.h"
 #include "i18n.h"
 
@@ -112,6 +113,10 @@ static GVariant *m_get_xml(DaemonCall *call, GError **error)
     DOMAIN_OR_FAIL(call, error);
     guint32 flags;
     g_variant_get(call->params, "(u)", &flags);
+    /* the VNC password only for callers that may change the domain */
+    if ((flags & DOMAIN_XML_SECURE) &&
+        !daemon_auth_check_write(call->daemon, call->connection, call->sender, error))
+        return NULL;
     g_autofree char *xml = domain_driver_get_xml(call->daemon, dom, flags, error);
     return xml ? g_variant_new("(s)", xml) : NULL;
 }
@@ -183,6 +188,70 @@ static GVariant *m_open_console_device(DaemonCall *call, GError **error)
     return open_console(call, dev_name, flags, error);
 }
 
+/* Screenshot(u screen, u flags) -> (s mime, ay data) */
+static GVariant *m_screenshot(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    guint32 screen, flags;
+    g_variant_get(call->params, "(uu)", &screen, &flags);
+    if (screen != 0 || flags != 0) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("The domain has one screen (0) and takes no flags"));
+        return NULL;
+    }
+    g_autoptr(GBytes) png = domain_graphics_screenshot(call->daemon, dom, error);
+    if (!png)
+        return NULL;
+    gsize len;
+    const void *data = g_bytes_get_data(png, &len);
+    return g_variant_new("(s@ay)", "image/png",
+                         g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, data, len, 1));
+}
+
+/* SendKey(u codeset, u holdtime, au keycodes, u flags) */
+static GVariant *m_send_key(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    guint32 codeset, hold, flags;
+    g_autoptr(GVariant) keys = NULL;
+    g_variant_get(call->params, "(uu@auu)", &codeset, &hold, &keys, &flags);
+    if (flags) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG, _("Unsupported flags 0x%x"),
+                    flags);
+        return NULL;
+    }
+    gsize n = 0;
+    const guint32 *codes = g_variant_get_fixed_array(keys, &n, sizeof(guint32));
+    if (!domain_graphics_send_key(call->daemon, dom, codeset, hold, codes, n, error))
+        return NULL;
+    return NULL;
+}
+
+/* OpenGraphicsFD(u idx, u flags) -> (h fd): a socket connected to the
+ * VNC server, as virDomainOpenGraphicsFD (no TCP port for local clients). */
+static GVariant *m_open_graphics_fd(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    guint32 idx, flags;
+    g_variant_get(call->params, "(uu)", &idx, &flags);
+    if (idx != 0 || flags != 0) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("The domain has one graphics device (0) and this takes no flags"));
+        return NULL;
+    }
+    int fd = domain_graphics_open_fd(call->daemon, dom, error);
+    if (fd < 0)
+        return NULL;
+    call->out_fds = g_unix_fd_list_new();
+    int i = g_unix_fd_list_append(call->out_fds, fd, error);
+    close(fd);
+    if (i < 0) {
+        g_clear_object(&call->out_fds);
+        return NULL;
+    }
+    return g_variant_new("(h)", i);
+}
+
 static const DaemonMethod domain_methods[] = {
     { "Start", m_start, TRUE },
     { "Shutdown", m_shutdown, TRUE },
@@ -197,6 +266,9 @@ static const DaemonMethod domain_methods[] = {
     { "GetState", m_get_state, FALSE },
     { "OpenConsole", m_open_console, TRUE },
     { "OpenConsoleDevice", m_open_console_device, TRUE },
+    { "Screenshot", m_screenshot, TRUE },
+    { "SendKey", m_send_key, TRUE },
+    { "OpenGraphicsFD", m_open_graphics_fd, TRUE },
     { NULL, NULL, FALSE },
 };
 

@@ -78,11 +78,11 @@ static gboolean control_send(int fd, const char *line, gint64 deadline, GError *
     return TRUE;
 }
 
-static char *control_read_line(int fd, gint64 deadline, GError **error)
+static char *control_read_line(int fd, gint64 deadline, gsize max, GError **error)
 {
     g_autoptr(GString) buf = g_string_new(NULL);
     for (;;) {
-        char chunk[512];
+        char chunk[16384];
         if (!control_wait(fd, POLLIN, deadline, error))
             return NULL;
         ssize_t n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
@@ -102,7 +102,7 @@ static char *control_read_line(int fd, gint64 deadline, GError **error)
         g_string_append_len(buf, chunk, nl ? nl - chunk : n);
         if (nl)
             return g_string_free(g_steal_pointer(&buf), FALSE);
-        if (buf->len > VMM_REPLY_MAX) {
+        if (buf->len > max) {
             g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                                 _("The VMM sent an overlong control reply"));
             return NULL;
@@ -113,6 +113,12 @@ static char *control_read_line(int fd, gint64 deadline, GError **error)
 char *vmm_control_request(const char *path, const char *command,
                           guint timeout_ms, GError **error)
 {
+    return vmm_control_request_full(path, command, command, timeout_ms, VMM_REPLY_MAX, error);
+}
+
+char *vmm_control_request_full(const char *path, const char *command, const char *what,
+                               guint timeout_ms, gsize max_reply, GError **error)
+{
     gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     int fd = control_connect(path, error);
     if (fd < 0)
@@ -121,7 +127,7 @@ char *vmm_control_request(const char *path, const char *command,
     g_autofree char *line = g_strconcat(command, "\n", NULL);
     g_autofree char *reply = NULL;
     if (control_send(fd, line, deadline, error))
-        reply = control_read_line(fd, deadline, error);
+        reply = control_read_line(fd, deadline, max_reply, error);
     close(fd);
     if (!reply)
         return NULL;
@@ -135,11 +141,11 @@ char *vmm_control_request(const char *path, const char *command,
         while (*msg == ' ')
             msg++;
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
-                    _("The VMM refused '%s': %s"), command, *msg ? msg : _("no reason given"));
+                    _("The VMM refused '%s': %s"), what, *msg ? msg : _("no reason given"));
         return NULL;
     }
     g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                _("Unexpected reply from the VMM to '%s': %.80s"), command, reply);
+                _("Unexpected reply from the VMM to '%s': %.80s"), what, reply);
     return NULL;
 }
 

@@ -19,6 +19,10 @@
  * failure DAEMON_ERROR_INTERNAL. */
 char *vmm_control_request(const char *path, const char *command,
                           guint timeout_ms, GError **error);
+/* The same with the command named @what in errors (a secret stays out of
+ * messages) and replies up to @max_reply bytes (a screendump). */
+char *vmm_control_request_full(const char *path, const char *command, const char *what,
+                               guint timeout_ms, gsize max_reply, GError **error);
 
 typedef struct {
     char *state;            /* running | paused | shutting-down */

@@ -107,8 +107,21 @@ static gboolean add_file(VmmFiles *f, const DaemonCaller *caller, const char *pa
     return TRUE;
 }
 
+/* Pass a descriptor the daemon keeps (a copy goes to the VMM). */
+static int add_dup(VmmFiles *f, int fd, const char *what, GError **error)
+{
+    int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (copy < 0) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL, _("Cannot pass %s: %s"), what,
+                    g_strerror(errno));
+        return -1;
+    }
+    return files_add(f, copy);
+}
+
 VmmFiles *vmm_files_open(const DaemonConfig *cfg, const DomainDef *def,
-                         const DaemonCaller *caller, const int *tap_fds, GError **error)
+                         const DaemonCaller *caller, const int *tap_fds, int vnc_fd,
+                         GError **error)
 {
     g_autoptr(VmmFiles) f = g_new0(VmmFiles, 1);
     f->fds = g_array_new(FALSE, FALSE, sizeof(int));
@@ -118,13 +131,15 @@ VmmFiles *vmm_files_open(const DaemonConfig *cfg, const DomainDef *def,
     f->control = -1;
 
     for (guint i = 0; i < def->n_nets; i++) {
-        int fd = fcntl(tap_fds[i], F_DUPFD_CLOEXEC, 3);
-        if (fd < 0) {
-            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                        _("Cannot pass the tap of interface %u: %s"), i, g_strerror(errno));
+        g_autofree char *what = g_strdup_printf(_("the tap of interface %u"), i);
+        if ((f->tap_targets[i] = add_dup(f, tap_fds[i], what, error)) < 0)
             return NULL;
-        }
-        f->tap_targets[i] = files_add(f, fd);
+    }
+    if (vnc_fd >= 0) {
+        int target = add_dup(f, vnc_fd, _("the VNC socket"), error);
+        if (target < 0)
+            return NULL;
+        f->vnc = fd_arg("", target);
     }
     if (!add_file(f, caller, def->kernel, O_RDONLY, CALLER_FILE_REGULAR, _("kernel"),
                   &f->kernel, error))
@@ -170,5 +185,6 @@ void vmm_files_free(VmmFiles *f)
     g_strfreev(f->disks);
     g_free(f->serial);
     g_free(f->console);
+    g_free(f->vnc);
     g_free(f);
 }

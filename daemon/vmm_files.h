@@ -9,8 +9,8 @@
  * VMM opens nothing itself and needs no file system at all.
  *
  * Order of the descriptors: taps (one per interface, so --net tapfd=3
- * for a domain's first NIC), kernel, initrd, disks, control, serial,
- * virtio console. */
+ * for a domain's first NIC), the VNC listener, kernel, initrd, disks,
+ * control, serial, virtio console. */
 #ifndef VESSEL_VMM_FILES_H
 #define VESSEL_VMM_FILES_H
 
@@ -27,6 +27,7 @@ typedef struct {
     GArray *fds;        /* the daemon's descriptors (int); fds[i] -> VMM_FIRST_FD + i */
     GArray *targets;    /* VMM_FIRST_FD + i (int), for g_spawn */
     int *tap_targets;   /* --net tapfd=N, one per interface */
+    char *vnc;          /* "fd:N": the listening VNC socket, NULL if none */
     char *kernel;       /* "fd:N" */
     char *initrd;       /* "fd:N", NULL without an initrd */
     GStrv disks;        /* "fd:N", one per disk */
@@ -36,10 +37,12 @@ typedef struct {
 } VmmFiles;
 
 /* Open and bind everything for @def.  @tap_fds (def->n_nets entries, may
- * be NULL without interfaces) are duplicated, not taken.  Errors name the
- * file and, for permissions, what @caller lacks. */
+ * be NULL without interfaces) and @vnc_fd (the VNC listener the daemon
+ * bound, -1 if none) are duplicated, not taken.  Errors name the file
+ * and, for permissions, what @caller lacks. */
 VmmFiles *vmm_files_open(const DaemonConfig *cfg, const DomainDef *def,
-                         const DaemonCaller *caller, const int *tap_fds, GError **error);
+                         const DaemonCaller *caller, const int *tap_fds, int vnc_fd,
+                         GError **error);
 /* Close the daemon's descriptors (the VMM has its own copies by now). */
 void vmm_files_free(VmmFiles *files);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmFiles, vmm_files_free)

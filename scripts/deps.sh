@@ -12,6 +12,9 @@ PKGS="
   iproute2 nftables dnsmasq-base
   tmux ca-certificates bc time
   libvirt0 acpica-tools python3 lz4 binutils
+  libvncserver-dev libpng-dev zlib1g-dev console-setup-linux
+  gvncviewer vncsnapshot tesseract-ocr tesseract-ocr-eng xvfb xdotool
+  virt-viewer x11-apps netpbm
 "
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (sudo $0)" >&2

@@ -27,7 +27,7 @@ done
 
 # Modules in dependency order (the .deb has no modules.dep).
 for m in virtio/virtio_ring virtio/virtio virtio/virtio_pci_modern_dev \
-         virtio/virtio_pci_legacy_dev virtio/virtio_pci block/virtio_blk \
+         virtio/virtio_pci_legacy_dev virtio/virtio_pci virtio/virtio_input block/virtio_blk \
          char/virtio_console char/hw_random/virtio-rng input/evdev acpi/button; do
   cp "$guest/modules/drivers/$m.ko" "$stage/lib/modules/"
 done
@@ -65,7 +65,7 @@ exec </dev/console >/dev/console 2>&1
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t tmpfs tmp /tmp
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_input \
          virtio_blk failover net_failover virtio_net virtio_console virtio-rng evdev button; do
   insmod /lib/modules/$m.ko 2>/dev/null
 done

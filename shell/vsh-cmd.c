@@ -99,13 +99,20 @@ void vsh_cmd_free(VshCmd *cmd)
 static const VshOptDef *vsh_next_positional(const VshCmd *cmd)
 {
     for (const VshOptDef *o = cmd->def->opts; o && o->name; o++)
-        if ((o->flags & VSH_OFLAG_POS) && !g_hash_table_contains(cmd->values, o->name))
+        if ((o->flags & VSH_OFLAG_POS) &&
+            (o->type == VSH_OT_ARGV || !g_hash_table_contains(cmd->values, o->name)))
             return o;
     return NULL;
 }
 
 static gboolean vsh_opt_set(VshCmd *cmd, const VshOptDef *opt, const char *value, GError **error)
 {
+    if (opt->type == VSH_OT_ARGV) { /* words joined by newlines */
+        const char *old = g_hash_table_lookup(cmd->values, opt->name);
+        g_hash_table_insert(cmd->values, (char *)opt->name,
+                            old ? g_strconcat(old, "\n", value, NULL) : g_strdup(value));
+        return TRUE;
+    }
     if (g_hash_table_contains(cmd->values, opt->name)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     _("option --%s already seen"), opt->name);
@@ -206,6 +213,12 @@ VshCmd *vsh_cmd_parse(int argc, const char *const *argv, GError **error)
         }
     }
     return g_steal_pointer(&cmd);
+}
+
+GStrv vsh_cmd_get_argv(const VshCmd *cmd, const char *name)
+{
+    const char *v = g_hash_table_lookup(cmd->values, name);
+    return v ? g_strsplit(v, "\n", -1) : NULL;
 }
 
 const VshCmdDef *vsh_cmd_def(const VshCmd *cmd)

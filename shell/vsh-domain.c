@@ -525,6 +525,13 @@ const VshCmdDef vsh_domain_cmds[] = {
       N_("reboot a domain"), N_("Run a reboot command in the target domain."), 0 },
     { "resume", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
       N_("resume a domain"), N_("Resume a previously suspended domain."), 0 },
+    { "screenshot", VSH_GROUP_DOMAIN, vsh_opts_screenshot, vsh_cmd_screenshot,
+      N_("take a screenshot of a current domain console and store it into a file"),
+      N_("Save the domain's screen as a PNG file (default DOMAIN-DATE.png)."), 0 },
+    { "send-key", VSH_GROUP_DOMAIN, vsh_opts_send_key, vsh_cmd_send_key,
+      N_("Send keycodes to the guest"),
+      N_("Press the keys (names such as KEY_A or numbers, in --codeset: linux by default, "
+         "xt, atset1, atset2, qnum, rfb) together, hold them --holdtime ms, release them."), 0 },
     { "shutdown", VSH_GROUP_DOMAIN, opts_shutdown, cmd_shutdown,
       N_("gracefully shutdown a domain"), N_("Run shutdown in the target domain."), 0 },
     { "start", VSH_GROUP_DOMAIN, opts_start, cmd_start,
@@ -534,5 +541,7 @@ const VshCmdDef vsh_domain_cmds[] = {
       N_("suspend a domain"), N_("Suspend a running domain."), 0 },
     { "undefine", VSH_GROUP_DOMAIN, opts_domain_only, cmd_undefine,
       N_("undefine a domain"), N_("Undefine an inactive domain, or convert persistent to transient."), 0 },
+    { "vncdisplay", VSH_GROUP_DOMAIN, vsh_opts_vncdisplay, vsh_cmd_vncdisplay,
+      N_("vnc display"), N_("Output the IP address and port number for the VNC display."), 0 },
     { NULL }
 };

@@ -78,7 +78,7 @@ gboolean vsh_cmd_edit(VshCtl *ctl, const VshCmd *cmd, GError **error)
     g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
     char *xml;
 
-    if (!dom || !(xml = vessel_domain_get_xml_desc(dom, 2, error)))
+    if (!dom || !(xml = vessel_domain_get_xml_desc(dom, 3, error)))
         return FALSE;
     return vsh_edit_loop(ctl, _("Domain"), vessel_domain_get_name(dom), xml,
                          vsh_edit_define_domain, error);

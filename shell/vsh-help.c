@@ -51,7 +51,7 @@ void vsh_help_all(FILE *out, const char *keyword)
 
 static const char *vsh_opt_type_name(const VshOptDef *o)
 {
-    return o->type == VSH_OT_INT ? "<number>" : "<string>";
+    return o->type == VSH_OT_INT ? "<number>" : o->type == VSH_OT_ARGV ? "<string>..." : "<string>";
 }
 
 gboolean vsh_help_cmd(FILE *out, const char *name, GError **error)

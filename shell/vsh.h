@@ -21,6 +21,7 @@ typedef enum {
     VSH_OT_BOOL,    /* --flag */
     VSH_OT_STRING,  /* --name VALUE, --name=VALUE or positional */
     VSH_OT_INT,     /* like STRING, checked to be an integer */
+    VSH_OT_ARGV,    /* every remaining positional argument (vsh_cmd_get_argv) */
     VSH_OT_LAST
 } VshOptType;
 
@@ -80,6 +81,11 @@ extern const VshCmdDef vsh_domain_cmds[];
 extern const VshCmdDef vsh_network_cmds[];
 extern const VshCmdDef vsh_host_cmds[];
 extern const VshCmdDef vsh_shell_cmds[];
+/* vsh-display.c: vncdisplay, screenshot, send-key */
+extern const VshOptDef vsh_opts_vncdisplay[], vsh_opts_screenshot[], vsh_opts_send_key[];
+gboolean vsh_cmd_vncdisplay(VshCtl *ctl, const VshCmd *cmd, GError **error);
+gboolean vsh_cmd_screenshot(VshCtl *ctl, const VshCmd *cmd, GError **error);
+gboolean vsh_cmd_send_key(VshCtl *ctl, const VshCmd *cmd, GError **error);
 
 /* ---- control state ------------------------------------------------ */
 struct VshCtl {
@@ -117,6 +123,8 @@ gboolean vsh_cmd_has(const VshCmd *cmd, const char *name);
 gboolean vsh_cmd_filter_bool(const VshCmd *cmd, const char *yes, const char *no, gboolean value);
 /* The value of a STRING/INT option, or NULL. */
 const char *vsh_cmd_get(const VshCmd *cmd, const char *name);
+/* The words of an ARGV option (g_strfreev), NULL if none. */
+GStrv vsh_cmd_get_argv(const VshCmd *cmd, const char *name);
 /* INT option: FALSE with @error when not an integer; @value untouched when
  * the option was not given. */
 gboolean vsh_cmd_get_int(const VshCmd *cmd, const char *name, int *value, GError **error);

@@ -2,9 +2,12 @@
  *
  * Commands are a table.  Each client has a line buffer; a line longer than
  * CONTROL_LINE_MAX gets `error line too long` and is skipped up to its
- * newline.  Replies are written with MSG_DONTWAIT: a client that does not
- * read its replies is disconnected rather than allowed to stall the VMM.
- * Bytes that are not printable ASCII make the request invalid. */
+ * newline.  Replies are written with MSG_DONTWAIT; what the socket does
+ * not take at once waits in the client's output buffer (a screendump
+ * reply is long) up to CONTROL_REPLY_MAX: a client that does not read its
+ * replies is disconnected rather than allowed to stall the VMM or grow
+ * it.  Bytes that are not printable ASCII make the request invalid.
+ * Most commands take no argument; send-key and vnc-password do. */
 #include "config.h"
 
 #include "vmm/control.h"
@@ -38,6 +41,8 @@ struct ControlClient {
     int fd;
     guint watch;
     GString *buf;
+    GString *out;            /* reply bytes the socket has not taken yet */
+    guint out_watch;
     gboolean discarding;     /* inside an overlong line */
 };
 
@@ -117,6 +122,11 @@ static char *control_info_json(const ControlOps *ops, void *opaque)
                            info.serial_dropped_bytes);
     if (info.crashed)
         control_crash_json(s, &info.crash);
+    if (info.vnc) {
+        g_string_append(s, ",\"vnc\":");
+        json_string(s, info.vnc);
+        g_string_append_printf(s, ",\"vnc_clients\":%d", info.vnc_clients);
+    }
     g_string_append_printf(s, ",\"pid\":%ld}", info.pid);
     return g_string_free(s, FALSE);
 }
@@ -132,6 +142,104 @@ static char *control_run(ControlAction action, void *opaque)
     return g_strdup("ok");
 }
 
+static char *control_error(GError *error)
+{
+    char *r = g_strdup_printf("error %s", error ? error->message : "failed");
+    g_clear_error(&error);
+    return r;
+}
+
+/* send-key HOLD_MS CODE... : Linux keycodes, decimal. */
+static char *control_send_key(const ControlOps *ops, void *opaque, char **args)
+{
+    guint n = g_strv_length(args);
+    if (n < 2 || n - 1 > CONTROL_SEND_KEY_MAX)
+        return g_strdup_printf("error usage: send-key HOLD_MS CODE... (1 to %d codes)",
+                               CONTROL_SEND_KEY_MAX);
+    guint64 v;
+    if (!g_ascii_string_to_unsigned(args[0], 10, 0, 60000, &v, NULL))
+        return g_strdup("error send-key: HOLD_MS is 0 to 60000");
+    guint hold = (guint)v;
+    unsigned codes[CONTROL_SEND_KEY_MAX];
+    for (guint i = 1; i < n; i++) {
+        if (!g_ascii_string_to_unsigned(args[i], 10, 1, 0x2ff, &v, NULL))
+            return g_strdup_printf("error send-key: bad keycode '%.16s'", args[i]);
+        codes[i - 1] = (unsigned)v;
+    }
+    GError *error = NULL;
+    if (!ops->send_key || !ops->send_key(opaque, codes, n - 1, hold, &error))
+        return control_error(error);
+    return g_strdup("ok");
+}
+
+/* vnc-password [HEX]: the password hex-encoded (any bytes but NUL). */
+static char *control_vnc_password(const ControlOps *ops, void *opaque, char **args)
+{
+    guint n = g_strv_length(args);
+    if (n > 1)
+        return g_strdup("error usage: vnc-password [HEX]");
+    g_autofree char *pw = NULL;
+    if (n == 1) {
+        size_t len = strlen(args[0]);
+        if (len % 2 || len > 128)
+            return g_strdup("error vnc-password: not a hex string");
+        pw = g_malloc0(len / 2 + 1);
+        for (size_t i = 0; i < len / 2; i++) {
+            int hi = g_ascii_xdigit_value(args[0][2 * i]), lo = g_ascii_xdigit_value(args[0][2 * i + 1]);
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+                return g_strdup("error vnc-password: not a hex string");
+            pw[i] = (char)(hi << 4 | lo);
+        }
+    }
+    GError *error = NULL;
+    gboolean ok = ops->vnc_password && ops->vnc_password(opaque, pw, &error);
+    if (pw)
+        explicit_bzero(pw, strlen(pw));
+    return ok ? g_strdup("ok") : control_error(error);
+}
+
+static char *control_screendump(const ControlOps *ops, void *opaque, char **args)
+{
+    if (args[0])
+        return g_strdup("error commands take no arguments");
+    GError *error = NULL;
+    GBytes *png = ops->screendump ? ops->screendump(opaque, &error) : NULL;
+    if (!png)
+        return control_error(error);
+    gsize len;
+    const guchar *data = g_bytes_get_data(png, &len);
+    g_autofree char *b64 = g_base64_encode(data, len);
+    g_bytes_unref(png);
+    return g_strdup_printf("ok %s", b64);
+}
+
+/* Commands that take arguments; NULL if @cmd is none of them. */
+static char *control_dispatch_args(const ControlOps *ops, void *opaque, const char *cmd)
+{
+    static const struct {
+        const char *name;
+        char *(*run)(const ControlOps *ops, void *opaque, char **args);
+    } cmds[] = {
+        { "send-key", control_send_key },
+        { "vnc-password", control_vnc_password },
+        { "screendump", control_screendump },
+    };
+    g_auto(GStrv) words = g_strsplit(cmd, " ", -1);
+    /* collapse runs of spaces */
+    guint k = 0;
+    for (guint i = 0; words[i]; i++) {
+        if (*words[i])
+            words[k++] = words[i];
+        else
+            g_free(words[i]);
+    }
+    words[k] = NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++)
+        if (words[0] && !strcmp(words[0], cmds[i].name))
+            return cmds[i].run(ops, opaque, words + 1);
+    return NULL;
+}
+
 char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gboolean *quit)
 {
     *quit = FALSE;
@@ -141,6 +249,9 @@ char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gb
     g_autofree char *cmd = g_strstrip(g_strdup(line));
     if (!*cmd)
         return g_strdup("error empty request");
+    char *reply = control_dispatch_args(ops, opaque, cmd);
+    if (reply)
+        return reply;
     if (strchr(cmd, ' '))
         return g_strdup("error commands take no arguments");
     if (!strcmp(cmd, "status"))
@@ -175,24 +286,60 @@ static void control_client_free(ControlClient *c)
 {
     if (c->watch)
         g_source_remove(c->watch);
+    if (c->out_watch)
+        g_source_remove(c->out_watch);
+    if (c->out)
+        g_string_free(c->out, TRUE);
     close(c->fd);
     g_string_free(c->buf, TRUE);
     c->cs->clients = g_list_remove(c->cs->clients, c);
     g_free(c);
 }
 
-static gboolean control_client_send(ControlClient *c, const char *reply)
+/* Send what is buffered; FALSE if the client is broken. */
+static gboolean control_client_flush(ControlClient *c)
 {
-    g_autofree char *line = g_strconcat(reply, "\n", NULL);
-    size_t len = strlen(line), off = 0;
-    while (off < len) {
-        ssize_t n = send(c->fd, line + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (c->out && c->out->len) {
+        ssize_t n = send(c->fd, c->out->str, c->out->len, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return TRUE;
         if (n <= 0)
             return FALSE;
-        off += n;
+        g_string_erase(c->out, 0, n);
     }
+    return TRUE;
+}
+
+static gboolean control_client_writable(gint fd, GIOCondition cond, gpointer data)
+{
+    (void)fd;
+    ControlClient *c = data;
+    if ((cond & (G_IO_ERR | G_IO_HUP)) || !control_client_flush(c)) {
+        c->out_watch = 0;
+        control_client_free(c);
+        return G_SOURCE_REMOVE;
+    }
+    if (c->out->len)
+        return G_SOURCE_CONTINUE;
+    c->out_watch = 0;
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean control_client_send(ControlClient *c, const char *reply)
+{
+    if (!c->out)
+        c->out = g_string_new(NULL);
+    if (c->out->len + strlen(reply) + 1 > CONTROL_REPLY_MAX)
+        return FALSE; /* not reading its replies */
+    g_string_append(c->out, reply);
+    g_string_append_c(c->out, '\n');
+    if (!control_client_flush(c))
+        return FALSE;
+    if (c->out->len && !c->out_watch)
+        c->out_watch = g_unix_fd_add(c->fd, G_IO_OUT | G_IO_ERR | G_IO_HUP,
+                                     control_client_writable, c);
     return TRUE;
 }
 

@@ -13,6 +13,9 @@
 #include <glib.h>
 
 #define CONTROL_LINE_MAX 4096
+/* Replies are buffered up to this much (a screendump is one long line). */
+#define CONTROL_REPLY_MAX (64u << 20)
+#define CONTROL_SEND_KEY_MAX 16
 
 #define CONTROL_ERROR (control_error_quark())
 GQuark control_error_quark(void);
@@ -33,6 +36,8 @@ typedef struct {
     MachineCrash crash;
     long pid;
     MachineState state;
+    const char *vnc;         /* VNC address, NULL without VNC */
+    int vnc_clients;
 } ControlInfo;
 
 typedef struct {
@@ -44,6 +49,13 @@ typedef struct {
     /* Called once the reply to `quit` has been sent. */
     void (*quit)(void *opaque);
     void (*info)(void *opaque, ControlInfo *info);
+    /* The screen as a PNG (NULL + error without a display). */
+    GBytes *(*screendump)(void *opaque, GError **error);
+    /* Press Linux keycodes @codes in order, release them after @hold_ms. */
+    gboolean (*send_key)(void *opaque, const unsigned *codes, guint n, guint hold_ms,
+                         GError **error);
+    /* The VNC password (NULL: none, everyone refused with `password`). */
+    gboolean (*vnc_password)(void *opaque, const char *password, GError **error);
 } ControlOps;
 
 ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,

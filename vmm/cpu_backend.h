@@ -128,11 +128,15 @@ void machine_set_backend_data(Machine *m, void *data);
 Vcpu *machine_vcpu(Machine *m, int index);
 
 /* Guest RAM: a list of ranges, each backed by host memory.  Below 4 GiB
- * RAM stops at the PCI hole; the rest starts at 4 GiB. */
+ * RAM stops at the PCI hole; the rest starts at 4 GiB.  Ranges marked
+ * @device are a device's memory at a fixed guest address (the VGA's
+ * VRAM in its BAR): backends map them like RAM, the e820 map does not
+ * list them. */
 typedef struct {
     uint64_t gpa;
     uint64_t size;
     uint8_t *host;
+    bool device;
 } MachineRamRange;
 int machine_ram_range_count(const Machine *m);
 const MachineRamRange *machine_ram_range(const Machine *m, int i);

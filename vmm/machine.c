@@ -64,6 +64,16 @@ PciHost *machine_pci(Machine *m)
     return m->pci;
 }
 
+StdVga *machine_vga(Machine *m)
+{
+    return m->vga;
+}
+
+I8042 *machine_i8042(Machine *m)
+{
+    return m->kbd;
+}
+
 void machine_set_backend(Machine *m, const CpuBackendOps *ops)
 {
     m->cpu = ops;
@@ -696,6 +706,20 @@ void machine_reset_devices(Machine *m)
     machine_unlock(m);
 }
 
+/* The standard VGA in slot 2, its VRAM mapped as guest memory where
+ * BAR 0 was placed (stdvga.h). */
+static int machine_add_vga(Machine *m, uint64_t vram)
+{
+    m->vga = stdvga_create(m->pci, m->bus, vram);
+    if (!m->vga)
+        return -errno;
+    i8042_set_mouse(m->kbd, true); /* a screen comes with a pointer */
+    m->ranges[m->nranges++] = (MachineRamRange){ .gpa = stdvga_vram_gpa(m->vga),
+                                                 .size = stdvga_vram_size(m->vga),
+                                                 .host = stdvga_vram(m->vga), .device = true };
+    return 0;
+}
+
 Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **error)
 {
     if (cfg->mem_mib < MACHINE_MIN_MEM_MIB) {
@@ -780,6 +804,8 @@ Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **err
         r = acpi_pm_attach(m->pm, m->bus);
     if (!r)
         r = pci_host_attach(m->pci);
+    if (!r && cfg->vga_vram)
+        r = machine_add_vga(m, cfg->vga_vram);
     if (r) {
         g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_HOST,
                     "cannot assemble the machine: %s", g_strerror(-r));
@@ -815,6 +841,7 @@ void machine_free(Machine *m)
         return;
     machine_timer_thread_stop(m);
     pci_host_destroy(m->pci);
+    stdvga_destroy(m->vga);
     acpi_pm_destroy(m->pm);
     i8042_destroy(m->kbd);
     uart16550_destroy(m->uart);

@@ -40,6 +40,7 @@ typedef enum {
 typedef struct {
     uint64_t mem_mib;
     int cpus;
+    uint64_t vga_vram;     /* bytes of VRAM for the standard VGA; 0: no display */
 } MachineConfig;
 
 typedef enum {
@@ -64,8 +65,12 @@ const MachineConfig *machine_config(const Machine *m);
 /* Devices other code talks to (with the lock held). */
 typedef struct Uart16550 Uart16550;
 typedef struct PciHost PciHost;
+typedef struct StdVga StdVga;
+typedef struct I8042 I8042;
 Uart16550 *machine_uart(Machine *m);
 PciHost *machine_pci(Machine *m);
+StdVga *machine_vga(Machine *m);      /* NULL without a display */
+I8042 *machine_i8042(Machine *m);
 
 /* Interrupt lines, with the lock held.  @line 0-15 is an ISA IRQ: it goes
  * to the i8259 pair and to the IOAPIC (IRQ 0 on pin 2, as the MADT's

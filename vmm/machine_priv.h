@@ -13,6 +13,7 @@
 #include "vmm/hw/lapic.h"
 #include "vmm/hw/pci.h"
 #include "vmm/hw/rtc.h"
+#include "vmm/hw/stdvga.h"
 #include "vmm/hw/uart16550.h"
 
 #include <pthread.h>
@@ -51,7 +52,7 @@ struct Machine {
     pthread_mutex_t lock;
     uint8_t *ram;
     uint64_t ram_size;
-    MachineRamRange ranges[2];
+    MachineRamRange ranges[3];   /* RAM below 4 GiB, above, device memory */
     int nranges;
     int64_t clock_start;
 
@@ -71,6 +72,7 @@ struct Machine {
     I8042 *kbd;
     AcpiPm *pm;
     PciHost *pci;
+    StdVga *vga;                 /* NULL without a display */
 
     const CpuBackendOps *cpu;
     void *backend_data;

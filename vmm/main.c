@@ -15,6 +15,10 @@
 #include "vmm/boot/linux_boot.h"
 #include "vmm/chardev/chardev.h"
 #include "vmm/control.h"
+#include "vmm/display/display.h"
+#include "vmm/display/vnc.h"
+#include "vmm/hw/i8042.h"
+#include "vmm/hw/stdvga.h"
 #include "vmm/hw/uart16550.h"
 #include "vmm/machine.h"
 #include "vmm/virtio/virtio_devices.h"
@@ -40,17 +44,20 @@ enum {
 typedef struct {
     /* options */
     char *kernel, *initrd, *cmdline, *accel, *serial, *console, *control, *name, *uuid, *pidfile;
-    char *on_crash;
+    char *on_crash, *vga, *vnc;
     char **disks, **nets;
     gint64 memory_mib;
     int cpus;
     gboolean no_reboot, paused, version;
     gboolean preserve_crash; /* --on-crash preserve */
+    uint64_t vram;           /* --vga std[,vram=MIB]; 0: no display */
     /* state */
     Machine *m;
     VirtioDevices *virtio;   /* freed after the machine */
     CharDev *chr;
     ControlServer *ctl;
+    Display *display;        /* with a VGA */
+    VncServer *vnc_server;   /* with --vnc */
     const CpuBackendOps *cpu;
     GMainLoop *loop;
     int exit_code;
@@ -98,6 +105,7 @@ static gboolean vmm_boot(Vmm *vmm, GError **error)
         .initrd = vmm->initrd,
         .cmdline = vmm->cmdline,
         .rsdp = rsdp,
+        .vga_text = machine_vga(vmm->m) != NULL,
     };
     LinuxBootInfo info;
     if (!linux_boot_load(vmm->m, &cfg, &info, error))
@@ -270,6 +278,74 @@ static void vmm_ctl_info(void *opaque, ControlInfo *info)
     info->crashed = machine_crash_info(vmm->m, &info->crash);
     info->pid = (long)getpid();
     info->state = vmm_ctl_state(vmm);
+    if (vmm->vnc_server) {
+        info->vnc = vnc_server_address(vmm->vnc_server);
+        info->vnc_clients = vnc_server_clients(vmm->vnc_server);
+    }
+}
+
+static GBytes *vmm_ctl_screendump(void *opaque, GError **error)
+{
+    Vmm *vmm = opaque;
+    if (!vmm->display) {
+        g_set_error_literal(error, CONTROL_ERROR, CONTROL_ERROR_SPEC, "the VM has no display");
+        return NULL;
+    }
+    return display_png(vmm->display, error);
+}
+
+typedef struct {
+    Machine *m;
+    unsigned codes[CONTROL_SEND_KEY_MAX];
+    guint n;
+} VmmKeyRelease;
+
+static gboolean vmm_key_release(gpointer data)
+{
+    VmmKeyRelease *r = data;
+    machine_lock(r->m);
+    for (guint i = r->n; i-- > 0;)
+        i8042_key(machine_i8042(r->m), r->codes[i], false);
+    machine_unlock(r->m);
+    return G_SOURCE_REMOVE;
+}
+
+/* As libvirt's send-key: press all, hold, release in reverse order. */
+static gboolean vmm_ctl_send_key(void *opaque, const unsigned *codes, guint n, guint hold_ms,
+                                 GError **error)
+{
+    Vmm *vmm = opaque;
+    VmmKeyRelease *r = g_new0(VmmKeyRelease, 1);
+    r->m = vmm->m;
+    r->n = n;
+    machine_lock(vmm->m);
+    for (guint i = 0; i < n; i++) {
+        r->codes[i] = codes[i];
+        if (!i8042_key(machine_i8042(vmm->m), codes[i], true)) {
+            /* release what was pressed; nothing is left held */
+            r->n = i;
+            machine_unlock(vmm->m);
+            vmm_key_release(r);
+            g_free(r);
+            g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
+                        "keycode %u is not on the keyboard", codes[i]);
+            return FALSE;
+        }
+    }
+    machine_unlock(vmm->m);
+    g_timeout_add_full(G_PRIORITY_DEFAULT, hold_ms, vmm_key_release, r, g_free);
+    return TRUE;
+}
+
+static gboolean vmm_ctl_vnc_password(void *opaque, const char *password, GError **error)
+{
+    Vmm *vmm = opaque;
+    if (!vmm->vnc_server) {
+        g_set_error_literal(error, CONTROL_ERROR, CONTROL_ERROR_SPEC, "no VNC server (--vnc)");
+        return FALSE;
+    }
+    vnc_server_set_password(vmm->vnc_server, password);
+    return TRUE;
 }
 
 static const ControlOps vmm_control_ops = {
@@ -280,6 +356,9 @@ static const ControlOps vmm_control_ops = {
     .reset = vmm_ctl_reset,
     .quit = vmm_ctl_quit,
     .info = vmm_ctl_info,
+    .screendump = vmm_ctl_screendump,
+    .send_key = vmm_ctl_send_key,
+    .vnc_password = vmm_ctl_vnc_password,
 };
 
 /* ---- serial input -------------------------------------------------- */
@@ -315,6 +394,39 @@ static void vmm_escape_quit(void *data)
     vmm_finish(data, EXIT_POWEROFF);
 }
 
+/* --vga none|std[,vram=MIB], and --vnc implies std. */
+static int vmm_parse_vga(Vmm *vmm)
+{
+    if (!vmm->vga) {
+        vmm->vram = vmm->vnc ? 16ull << 20 : 0;
+        return 0;
+    }
+    g_auto(GStrv) parts = g_strsplit(vmm->vga, ",", -1);
+    if (!strcmp(parts[0], "none") && !parts[1]) {
+        if (vmm->vnc) {
+            vmm_fail("%s", _("--vnc needs a display (--vga std)"));
+            return EXIT_USAGE;
+        }
+        return 0;
+    }
+    if (strcmp(parts[0], "std")) {
+        vmm_fail(_("--vga must be none or std[,vram=MIB], not '%s'"), vmm->vga);
+        return EXIT_USAGE;
+    }
+    guint64 mib = 16;
+    for (int i = 1; parts[i]; i++) {
+        if (!g_str_has_prefix(parts[i], "vram=") ||
+            !g_ascii_string_to_unsigned(parts[i] + 5, 10, 1, STDVGA_VRAM_MAX >> 20, &mib, NULL) ||
+            (mib & (mib - 1))) {
+            vmm_fail(_("--vga: bad option '%s' (vram=MIB, a power of two from 1 to %llu)"),
+                     parts[i], (unsigned long long)(STDVGA_VRAM_MAX >> 20));
+            return EXIT_USAGE;
+        }
+    }
+    vmm->vram = mib << 20;
+    return 0;
+}
+
 static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
 {
     vmm->memory_mib = 512;
@@ -335,6 +447,8 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "uuid", 0, 0, G_OPTION_ARG_STRING, &vmm->uuid, N_("VM UUID"), "UUID" },
         { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &vmm->no_reboot, N_("exit with status 3 when the guest resets"), NULL },
         { "paused", 0, 0, G_OPTION_ARG_NONE, &vmm->paused, N_("start with the vCPUs paused; `resume` on the control channel starts them"), NULL },
+        { "vga", 0, 0, G_OPTION_ARG_STRING, &vmm->vga, N_("display: none (the default without --vnc) or std, the standard PCI VGA with MIB of VRAM (default 16)"), "none|std[,vram=MIB]" },
+        { "vnc", 0, 0, G_OPTION_ARG_STRING, &vmm->vnc, N_("VNC server for the display: TCP (HOST defaults to 127.0.0.1), a UNIX socket or an inherited listening socket; with password, clients must authenticate"), "[HOST:]PORT|unix:PATH|fd:N[,password]" },
         { "on-crash", 0, 0, G_OPTION_ARG_STRING, &vmm->on_crash, N_("exit (status 4, the default) or preserve: keep the crashed guest stopped for `info` until `quit` (status 4) or `reset`"), "ACTION" },
         { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &vmm->pidfile, N_("write the process id to FILE"), "FILE" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &vmm->version, N_("print the version and exit"), NULL },
@@ -409,6 +523,9 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         vmm_fail("%s", _("--paused needs --control (nothing could resume the guest)"));
         return EXIT_USAGE;
     }
+    int r = vmm_parse_vga(vmm);
+    if (r)
+        return r;
     if (!vmm->name)
         vmm->name = g_strdup("vessel");
     if (!vmm->uuid)
@@ -474,6 +591,8 @@ static gboolean vmm_write_pidfile(Vmm *vmm, GError **error)
 static void vmm_clear(Vmm *vmm)
 {
     control_server_free(vmm->ctl);
+    vnc_server_free(vmm->vnc_server);   /* its thread uses the machine */
+    display_free(vmm->display);
     virtio_devices_stop(vmm->virtio);   /* device threads use the machine */
     machine_free(vmm->m);
     virtio_devices_free(vmm->virtio);
@@ -493,6 +612,8 @@ static void vmm_clear(Vmm *vmm)
     g_free(vmm->uuid);
     g_free(vmm->pidfile);
     g_free(vmm->on_crash);
+    g_free(vmm->vga);
+    g_free(vmm->vnc);
     g_free(vmm->accel_note);
     g_strfreev(vmm->disks);
     g_strfreev(vmm->nets);
@@ -515,11 +636,12 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         vmm_fail("%s", error->message);
         return EXIT_ERROR;
     }
-    MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus };
+    MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus, .vga_vram = vmm->vram };
     vmm->m = machine_new(&cfg, chardev_backend(vmm->chr), &error);
     if (vmm->m)
         vmm->virtio = virtio_devices_new(vmm->m, &(VirtioDevicesConfig){ vmm->disks, vmm->nets,
-                                                                          vmm->console },
+                                                                          vmm->console,
+                                                                          vmm->vram != 0 },
                                          &error);
     if (!vmm->m || !vmm->virtio || !vmm_boot(vmm, &error)) {
         vmm_fail("%s", error->message);
@@ -535,6 +657,16 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     ChardevFrontend fe = { vmm_serial_can_receive, vmm_serial_receive, vmm->m };
     chardev_set_frontend(vmm->chr, &fe);
     virtio_devices_start(vmm->virtio);
+    vmm->display = display_new(vmm->m);
+    if (vmm->vnc) {
+        vmm->vnc_server = vnc_server_new(vmm->m, vmm->display, virtio_devices_tablet(vmm->virtio),
+                                         vmm->vnc, &error);
+        if (!vmm->vnc_server) {
+            vmm_fail("%s", error->message);
+            machine_backend_fini(vmm->m);
+            return EXIT_ERROR;
+        }
+    }
     if (chardev_set_escape(vmm->chr, vmm_escape_quit, vmm))
         fprintf(stderr, "%s\n", _("vessel-vmm: the serial port is on this terminal; Ctrl-A x quits"));
     if (vmm->control) {

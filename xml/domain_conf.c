@@ -60,6 +60,31 @@ domain_rng_free(DomainRngDef *rng)
 }
 
 void
+domain_graphics_free(DomainGraphicsDef *g)
+{
+    if (!g)
+        return;
+    g_free(g->listen);
+    if (g->passwd)
+        explicit_bzero(g->passwd, strlen(g->passwd));
+    g_free(g->passwd);
+    g_free(g->socket);
+    g_free(g);
+}
+
+DomainGraphicsDef *
+domain_graphics_copy(const DomainGraphicsDef *src)
+{
+    if (!src)
+        return NULL;
+    DomainGraphicsDef *g = g_memdup2(src, sizeof(*src));
+    g->listen = g_strdup(src->listen);
+    g->passwd = g_strdup(src->passwd);
+    g->socket = g_strdup(src->socket);
+    return g;
+}
+
+void
 domain_def_free(DomainDef *def)
 {
     if (!def)
@@ -84,6 +109,8 @@ domain_def_free(DomainDef *def)
     g_free(def->console);
     g_free(def->virtio_console);
     domain_rng_free(def->rng);
+    g_free(def->video);
+    domain_graphics_free(def->graphics);
     g_free(def);
 }
 
@@ -135,6 +162,8 @@ domain_def_copy(const DomainDef *src)
         def->rng = g_new0(DomainRngDef, 1);
         def->rng->backend_path = g_strdup(src->rng->backend_path);
     }
+    def->video = src->video ? g_memdup2(src->video, sizeof(*src->video)) : NULL;
+    def->graphics = domain_graphics_copy(src->graphics);
     return def;
 }
 
@@ -168,6 +197,15 @@ domain_def_equal(const DomainDef *a, const DomainDef *b)
         return FALSE;
     if (a->rng && g_strcmp0(a->rng->backend_path, b->rng->backend_path))
         return FALSE;
+    if (!a->video != !b->video || (a->video && a->video->vram_kib != b->video->vram_kib) ||
+        !a->graphics != !b->graphics || a->inputs != b->inputs)
+        return FALSE;
+    if (a->graphics) {
+        const DomainGraphicsDef *x = a->graphics, *y = b->graphics;
+        if (x->port != y->port || x->autoport != y->autoport || g_strcmp0(x->listen, y->listen) ||
+            g_strcmp0(x->passwd, y->passwd) || g_strcmp0(x->socket, y->socket))
+            return FALSE;
+    }
     for (guint i = 0; i < a->n_disks; i++) {
         const DomainDiskDef *x = a->disks[i], *y = b->disks[i];
 

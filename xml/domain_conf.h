@@ -84,6 +84,35 @@ typedef struct {
     char *backend_path;  /* /dev/urandom, /dev/random or /dev/hwrng */
 } DomainRngDef;
 
+/* <video><model type='vga' vram='KIB' heads='1' primary='yes'/></video>:
+ * the standard PCI VGA (vessel-vmm --vga std,vram=MIB). */
+typedef struct {
+    guint vram_kib;      /* power of two, 1024..262144; default 16384 */
+} DomainVideoDef;
+
+/* <graphics type='vnc' port= autoport= listen= passwd= socket=/>: the
+ * VMM's VNC server.  port -1 (or autoport='yes') lets the daemon pick
+ * the first free port from 5900; the live definition has the port it
+ * chose. */
+typedef struct {
+    int port;            /* -1: automatic */
+    gboolean autoport;
+    char *listen;        /* IPv4 address; NULL: 127.0.0.1 */
+    char *passwd;        /* NULL: no authentication; at most 8 bytes */
+    char *socket;        /* absolute path of a UNIX socket instead of TCP, NULL if none */
+} DomainGraphicsDef;
+
+#define DOMAIN_VIDEO_DEFAULT_VRAM_KIB 16384
+#define DOMAIN_VNC_PORT_MIN 5900
+
+/* <input type='tablet|mouse|keyboard' bus='virtio|ps2'/>: what a VM with
+ * a display has anyway; kept so libvirt's XML round-trips. */
+typedef enum {
+    DOMAIN_INPUT_TABLET_VIRTIO = 1 << 0,
+    DOMAIN_INPUT_MOUSE_PS2 = 1 << 1,
+    DOMAIN_INPUT_KEYBOARD_PS2 = 1 << 2,
+} DomainInputs;
+
 typedef struct {
     DomainVirtType virt_type;
     char *name;
@@ -122,6 +151,9 @@ typedef struct {
     DomainChrDef *virtio_console; /* <console><target type='virtio'/>, NULL if none */
     DomainRngDef *rng;            /* NULL if none */
     gboolean memballoon_none;     /* <memballoon model='none'/> was given */
+    DomainVideoDef *video;        /* NULL if none (added with <graphics>) */
+    DomainGraphicsDef *graphics;  /* NULL if none */
+    guint inputs;                 /* DomainInputs */
 } DomainDef;
 
 #define VESSEL_DOMAIN_MAX_VCPUS 255
@@ -144,6 +176,8 @@ void domain_def_free(DomainDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DomainDef, domain_def_free)
 
 DomainAccel domain_virt_type_accel(DomainVirtType type);
+void domain_graphics_free(DomainGraphicsDef *g);
+DomainGraphicsDef *domain_graphics_copy(const DomainGraphicsDef *g);
 
 /* Enum <-> string ("kvm", "destroy", ...); from_string returns -1 if unknown. */
 const char *domain_virt_type_to_string(DomainVirtType v);

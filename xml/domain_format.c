@@ -55,6 +55,50 @@ fmt_net(GString *out, const DomainNetDef *net)
     g_string_append(out, "      <model type='virtio'/>\n    </interface>\n");
 }
 
+static void
+fmt_inputs(GString *out, guint inputs)
+{
+    static const struct {
+        guint flag;
+        const char *type, *bus;
+    } all[] = {
+        { DOMAIN_INPUT_TABLET_VIRTIO, "tablet", "virtio" },
+        { DOMAIN_INPUT_MOUSE_PS2, "mouse", "ps2" },
+        { DOMAIN_INPUT_KEYBOARD_PS2, "keyboard", "ps2" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(all); i++)
+        if (inputs & all[i].flag)
+            g_string_append_printf(out, "    <input type='%s' bus='%s'/>\n", all[i].type,
+                                   all[i].bus);
+}
+
+/* libvirt writes the port (-1 with autoport), autoport, the listen
+ * address both as attribute and as <listen>, a socket as <listen
+ * type='socket'>. */
+static void
+fmt_graphics(GString *out, const DomainGraphicsDef *g)
+{
+    g_string_append(out, "    <graphics type='vnc'");
+    if (g->socket) {
+        xml_attr_append(out, "socket", g->socket);
+    } else {
+        g_string_append_printf(out, " port='%d' autoport='%s'", g->port,
+                               g->autoport ? "yes" : "no");
+        xml_attr_append(out, "listen", g->listen ? g->listen : "127.0.0.1");
+    }
+    if (g->passwd)
+        xml_attr_append(out, "passwd", g->passwd);
+    g_string_append(out, ">\n");
+    if (g->socket) {
+        g_string_append(out, "      <listen type='socket'");
+        xml_attr_append(out, "socket", g->socket);
+    } else {
+        g_string_append(out, "      <listen type='address'");
+        xml_attr_append(out, "address", g->listen ? g->listen : "127.0.0.1");
+    }
+    g_string_append(out, "/>\n    </graphics>\n");
+}
+
 char *
 domain_def_format(const DomainDef *def)
 {
@@ -114,7 +158,8 @@ domain_def_format(const DomainDef *def)
     fmt_text_element(out, "  ", "on_crash", domain_lifecycle_action_to_string(def->on_crash));
 
     if (!def->emulator && !def->n_disks && !def->n_nets && !def->serial && !def->console &&
-        !def->virtio_console && !def->rng && !def->memballoon_none) {
+        !def->virtio_console && !def->rng && !def->memballoon_none && !def->video &&
+        !def->graphics && !def->inputs) {
         g_string_append(out, "</domain>\n");
         return g_string_free(out, FALSE);
     }
@@ -145,6 +190,14 @@ domain_def_format(const DomainDef *def)
                                ">\n      <target type='virtio' port='%u'/>\n    </console>\n",
                                def->virtio_console->port);
     }
+    fmt_inputs(out, def->inputs);
+    if (def->graphics)
+        fmt_graphics(out, def->graphics);
+    if (def->video)
+        g_string_append_printf(out,
+                               "    <video>\n      <model type='vga' vram='%u' heads='1' "
+                               "primary='yes'/>\n    </video>\n",
+                               def->video->vram_kib);
     if (def->rng) {
         g_string_append(out, "    <rng model='virtio'>\n      <backend model='random'>");
         xml_escape_append(out, def->rng->backend_path, FALSE);

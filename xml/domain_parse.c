@@ -13,6 +13,7 @@
 #include "xml/domain_conf.h"
 
 #include <libxml/tree.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include "i18n.h"
 #include "xml/xml_check.h"
@@ -34,7 +35,7 @@ static const XmlUnsupported domain_unsupported[] = {
                   "ioapic hpt htm nested-hv msrs ccf-assist cfpc sbbo ibs pmu "
                   "vmcoreinfo tcg async-teardown ras ps2 xen" },
     { "clock", "timer" },
-    { "devices", "graphics video sound input hostdev controller channel filesystem "
+    { "devices", "sound hostdev controller channel filesystem "
                  "smartcard redirdev redirfilter watchdog tpm panic shmem iommu "
                  "vsock lease hub parallel audio crypto memory" },
     { "disk", "boot address alias iotune encryption auth shareable transient wwn "
@@ -47,6 +48,9 @@ static const XmlUnsupported domain_unsupported[] = {
     { "target", "model" },
     { "rng", "rate address alias driver" },
     { "memballoon", "stats address alias driver" },
+    { "video", "address alias driver acceleration" },
+    { "graphics", "image channel streaming clipboard mouse filetransfer gl audio" },
+    { "input", "address alias driver source" },
 };
 
 /* Report an unknown enumeration value, listing the supported ones. */
@@ -616,6 +620,149 @@ domain_parse_memballoon(DomainDef *def, xmlNode *node, GError **error)
     return TRUE;
 }
 
+/* <video><model type='vga' vram= heads='1' primary='yes'/></video> */
+static gboolean
+domain_parse_video(DomainDef *def, xmlNode *node, GError **error)
+{
+    xmlNode *model = xml_node_child(node, "model");
+    g_autofree char *type = xml_node_prop(model, "type");
+    g_autofree char *vram = xml_node_prop(model, "vram");
+    g_autofree char *heads = xml_node_prop(model, "heads");
+    g_autofree char *primary = xml_node_prop(model, "primary");
+    guint64 kib = DOMAIN_VIDEO_DEFAULT_VRAM_KIB;
+
+    if (def->video) {
+        xml_error_node(error, VESSEL_XML_ERROR_UNSUPPORTED, node,
+                       _("only one <video> is supported"));
+        return FALSE;
+    }
+    if (!domain_attr_fixed(model, "type", type, "vga", error) ||
+        !domain_attr_fixed(model, "heads", heads, "1", error) ||
+        !domain_attr_fixed(model, "primary", primary, "yes", error))
+        return FALSE;
+    if (vram && (!g_ascii_string_to_unsigned(vram, 10, 1024, 262144, &kib, NULL) ||
+                 (kib & (kib - 1)))) {
+        g_autofree char *shown = xml_value_for_message(vram);
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, model,
+                       _("invalid vram '%s': KiB, a power of two from 1024 to 262144"), shown);
+        return FALSE;
+    }
+    def->video = g_new0(DomainVideoDef, 1);
+    def->video->vram_kib = (guint)kib;
+    return TRUE;
+}
+
+static gboolean
+domain_graphics_invalid(GError **error, const xmlNode *node, const char *attr,
+                        const char *value, const char *why)
+{
+    g_autofree char *shown = xml_value_for_message(value);
+    xml_error_node(error, VESSEL_XML_ERROR_INVALID, node, _("invalid %s '%s' in <graphics>: %s"),
+                   attr, shown, why);
+    return FALSE;
+}
+
+/* <graphics type='vnc' port= autoport= listen= passwd= socket=>, with an
+ * optional <listen type='address' address=/> or <listen type='socket'
+ * socket=/> child as libvirt writes it. */
+static gboolean
+domain_parse_graphics(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *type = xml_node_prop(node, "type");
+    g_autofree char *port = xml_node_prop(node, "port");
+    g_autofree char *autoport = xml_node_prop(node, "autoport");
+    g_autofree char *listen = xml_node_prop(node, "listen");
+    g_autofree char *passwd = xml_node_prop(node, "passwd");
+    g_autofree char *sock = xml_node_prop(node, "socket");
+    xmlNode *lnode = xml_node_child(node, "listen");
+    gint64 p = -1;
+
+    if (def->graphics) {
+        xml_error_node(error, VESSEL_XML_ERROR_UNSUPPORTED, node,
+                       _("only one <graphics> is supported"));
+        return FALSE;
+    }
+    if (!domain_attr_fixed(node, "type", type, "vnc", error))
+        return FALSE;
+    if (lnode) {
+        g_autofree char *ltype = xml_node_prop(lnode, "type");
+        g_autofree char *addr = xml_node_prop(lnode, "address");
+        g_autofree char *lsock = xml_node_prop(lnode, "socket");
+        static const char *const ltypes[] = { "address", "socket" };
+        if (g_strcmp0(ltype, "address") == 0) {
+            if (listen && addr && strcmp(listen, addr) != 0)
+                return domain_graphics_invalid(error, lnode, "address", addr,
+                                               _("differs from the listen attribute"));
+            if (!listen)
+                listen = g_steal_pointer(&addr);
+        } else if (g_strcmp0(ltype, "socket") == 0) {
+            if (!sock)
+                sock = g_steal_pointer(&lsock);
+        } else {
+            xml_error_attr_unsupported(error, lnode, "type", ltype, ltypes, 2);
+            return FALSE;
+        }
+    }
+    if (port && (!g_ascii_string_to_signed(port, 10, -1, 65535, &p, NULL) || p == 0))
+        return domain_graphics_invalid(error, node, "port", port, _("-1 or a TCP port"));
+    if (autoport && strcmp(autoport, "yes") && strcmp(autoport, "no"))
+        return domain_graphics_invalid(error, node, "autoport", autoport, _("yes or no"));
+    if (listen) {
+        struct in_addr a;
+        if (inet_pton(AF_INET, listen, &a) != 1)
+            return domain_graphics_invalid(error, node, "listen", listen,
+                                           _("not an IPv4 address"));
+    }
+    if (passwd && (strlen(passwd) > 8 || !*passwd))
+        return domain_graphics_invalid(error, node, "passwd", "...",
+                                       _("VNC passwords have 1 to 8 characters"));
+    if (sock) {
+        const char *why = xml_check_abs_path(sock);
+        if (why)
+            return domain_graphics_invalid(error, node, "socket", sock, why);
+        if (listen || port)
+            return domain_graphics_invalid(error, node, "socket", sock,
+                                           _("a socket takes no port or listen address"));
+    }
+    if (!sock && !listen)
+        listen = g_strdup("127.0.0.1"); /* libvirt's default, spelt out */
+    DomainGraphicsDef *g = g_new0(DomainGraphicsDef, 1);
+    g->autoport = !sock && (p == -1 || g_strcmp0(autoport, "yes") == 0);
+    g->port = sock ? -1 : (int)p; /* with autoport: the port in use (live XML), or -1 */
+    g->listen = g_steal_pointer(&listen);
+    g->passwd = g_steal_pointer(&passwd);
+    g->socket = g_steal_pointer(&sock);
+    def->graphics = g;
+    return TRUE;
+}
+
+static gboolean
+domain_parse_input(DomainDef *def, xmlNode *node, GError **error)
+{
+    static const struct {
+        const char *type, *bus;
+        guint flag;
+    } inputs[] = {
+        { "tablet", "virtio", DOMAIN_INPUT_TABLET_VIRTIO },
+        { "mouse", "ps2", DOMAIN_INPUT_MOUSE_PS2 },
+        { "keyboard", "ps2", DOMAIN_INPUT_KEYBOARD_PS2 },
+    };
+    static const char *const types[] = { "tablet", "mouse", "keyboard" };
+    g_autofree char *type = xml_node_prop(node, "type");
+    g_autofree char *bus = xml_node_prop(node, "bus");
+
+    for (guint i = 0; i < G_N_ELEMENTS(inputs); i++) {
+        if (g_strcmp0(type, inputs[i].type))
+            continue;
+        if (bus && !domain_attr_fixed(node, "bus", bus, inputs[i].bus, error))
+            return FALSE;
+        def->inputs |= inputs[i].flag;
+        return TRUE;
+    }
+    xml_error_attr_unsupported(error, node, "type", type, types, G_N_ELEMENTS(types));
+    return FALSE;
+}
+
 typedef gboolean (*DomainNodeParser)(DomainDef *def, xmlNode *node, GError **error);
 
 typedef struct {
@@ -651,6 +798,9 @@ static const DomainNodeHandler device_handlers[] = {
     { "console", domain_parse_console },
     { "rng", domain_parse_rng },
     { "memballoon", domain_parse_memballoon },
+    { "video", domain_parse_video },
+    { "graphics", domain_parse_graphics },
+    { "input", domain_parse_input },
 };
 
 static gboolean
@@ -683,6 +833,12 @@ domain_def_complete(DomainDef *def, xmlNode *root, GError **error)
 {
     if (!def->uuid[0])
         xml_uuid_generate(def->uuid);
+    if (def->graphics && !def->video) { /* as libvirt: a display comes with a VGA */
+        def->video = g_new0(DomainVideoDef, 1);
+        def->video->vram_kib = DOMAIN_VIDEO_DEFAULT_VRAM_KIB;
+    }
+    if (def->video) /* and with the PS/2 pair the VGA's machine has */
+        def->inputs |= DOMAIN_INPUT_MOUSE_PS2 | DOMAIN_INPUT_KEYBOARD_PS2;
     if (!def->vcpus)
         def->vcpus = 1;
     if (!def->current_memory_kib)

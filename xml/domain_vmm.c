@@ -110,6 +110,28 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
         argv_add_pair(b, "--serial", params->serial ? params->serial : "pty");
     if (def->virtio_console)
         argv_add_pair(b, "--console", params->console ? params->console : "pty");
+    if (def->video) {
+        argv_add(b, "--vga");
+        g_ptr_array_add(b, g_strdup_printf("std,vram=%u", def->video->vram_kib / 1024));
+    }
+    if (def->graphics) {
+        const DomainGraphicsDef *g = def->graphics;
+        g_autofree char *where = NULL;
+        if (params->vnc)
+            where = g_strdup(params->vnc);
+        else if (g->socket)
+            where = g_strconcat("unix:", g->socket, NULL);
+        else
+            where = g_strdup_printf("%s:%d", g->listen ? g->listen : "127.0.0.1",
+                                    g->port > 0 ? g->port : 0);
+        if (strchr(where, ',')) {
+            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
+                        _("a VNC socket path cannot contain ','"));
+            return NULL;
+        }
+        argv_add(b, "--vnc");
+        g_ptr_array_add(b, g->passwd ? g_strconcat(where, ",password", NULL) : g_steal_pointer(&where));
+    }
     if (params->control_path) {
         argv_add(b, "--control");
         g_ptr_array_add(b, g_strconcat("unix:", params->control_path, NULL));

@@ -6,10 +6,15 @@
  * result follows DESIGN.md "The VMM" exactly, options in this order:
  *   VMM --kernel K [--initrd I] [--cmdline C] --memory MIB --cpus N
  *       --accel A [--disk F[,readonly]]... [--net tap=T|tapfd=N[,mac=M]]...
- *       [--serial S] [--console S] [--control unix:P|fd:N] --name NAME --uuid UUID
+ *       [--serial S] [--console S] [--vga std,vram=MIB] [--vnc W[,password]]
+ *       [--control unix:P|fd:N] --name NAME --uuid UUID
  *       [--no-reboot] [--pidfile F] [--paused]
  * on_reboot='destroy' gives --no-reboot; on_poweroff and on_crash are
- * the daemon's business (it sees the VMM's exit status). */
+ * the daemon's business (it sees the VMM's exit status).  <graphics>
+ * gives --vnc: the daemon's listening fd (params->vnc "fd:N"), else the
+ * socket, else LISTEN:PORT (port 0 for autoport: the VMM then takes any
+ * free port); with a passwd, ",password" (the password itself goes over
+ * the control channel, never on a command line). */
 #ifndef VESSEL_DOMAIN_VMM_H
 #define VESSEL_DOMAIN_VMM_H
 
@@ -28,6 +33,7 @@ typedef struct {
     gboolean paused;           /* --paused: vCPUs wait for `resume` on the control channel */
     const char *const *tap_names; /* one tap name per interface (def->n_nets entries);
                                    * NULL: use each interface's <target dev=> */
+    const char *vnc;           /* --vnc value for <graphics> ("fd:N"); NULL: from the def */
     const int *tap_fds;        /* one fd per interface (def->n_nets entries) that the
                                 * VMM inherits, attached to its tap: --net tapfd=N;
                                 * wins over tap_names; NULL: taps by name */

@@ -76,7 +76,7 @@ expect() {
     tap_ok $ok "$desc"
 }
 
-tap_plan 17
+tap_plan 20
 
 bzimage "$T/short" 2048
 expect "truncated bzImage" "truncated kernel image" -- --kernel "$T/short"
@@ -112,4 +112,54 @@ expect "a directory as the kernel" "kernel" -- --kernel "$T"
 truncate -s 8G "$T/initrd.huge"
 expect "8 GiB initrd (sparse)" "initrd too large" -- --kernel "$guests/hello.elf" --initrd "$T/initrd.huge"
 expect "a directory as the initrd" "initrd" -- --kernel "$guests/hello.elf" --initrd "$T"
+
+# A hostile guest on the VGA (guests/vga.S: every port and value, every
+# dispi index, modes larger than VRAM, odd MMIO sizes and offsets) while
+# the host takes screenshots over the control channel all along: the
+# guest finishes, the VMM exits 0, every screenshot is a PNG.
+vga_run() { # VRAM_MIB
+    rm -f "$T/vga.out" "$T/ctl"
+    timeout 300 "$vmm" --kernel "$guests/vga.elf" --memory 64 --accel dbt --no-reboot \
+        --vga "std,vram=$1" --vnc "unix:$T/vnc.sock" --control "unix:$T/ctl" \
+        --serial "file:$T/vga.out" 2> "$T/vga.err" &
+    _pid=$!
+    python3 - "$T/ctl" <<'EOP' > "$T/dumps"
+import base64, socket, sys, time
+ok = bad = 0
+for _ in range(3000):
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(sys.argv[1])
+    except OSError:
+        if ok or bad:
+            break
+        time.sleep(0.01)
+        continue
+    s.sendall(b"screendump\n")
+    buf = b""
+    while not buf.endswith(b"\n"):
+        d = s.recv(65536)
+        if not d:
+            break
+        buf += d
+    s.close()
+    if buf.startswith(b"ok ") and base64.b64decode(buf[3:].strip())[:4] == b"\x89PNG":
+        ok += 1
+    elif buf:
+        bad += 1
+print(ok, bad)
+EOP
+    wait $_pid
+    _rc=$?
+    read _ok _bad < "$T/dumps"
+    [ "$_rc" -eq 0 ] && grep -q "vga survived" "$T/vga.out" && [ "$_ok" -gt 0 ] && [ "$_bad" -eq 0 ]
+}
+vga_run 16
+tap_ok $? "hostile VGA guest, 16 MiB VRAM: it finishes, the VMM exits 0, screenshots stay PNGs"
+[ -s "$T/vga.err" ] && sed 's/^/# /' "$T/vga.err"
+vga_run 1
+tap_ok $? "hostile VGA guest, 1 MiB VRAM (every big mode is refused)"
+"$vmm" --kernel "$guests/hello.elf" --vga std,vram=3 > /dev/null 2> "$T/err3"
+[ $? -eq 2 ] && grep -q "power of two" "$T/err3"
+tap_ok $? "--vga with a VRAM size that is not a power of two is a usage error"
 tap_done

@@ -18,10 +18,10 @@ tap_check "domain output equals domain-out/full-kvm.xml" cmp "$tmp/out.xml" "$di
 "$tool" network - < "$dir/network-in/nat.xml" > "$tmp/net.xml"
 tap_check "network from stdin equals network-out/nat.xml" cmp "$tmp/net.xml" "$dir/network-out/nat.xml"
 
-"$tool" domain "$dir/domain-err/graphics.xml" > "$tmp/o" 2> "$tmp/e"
+"$tool" domain "$dir/domain-err/sound.xml" > "$tmp/o" 2> "$tmp/e"
 tap_ok $([ $? -eq 1 ] && echo 0 || echo 1) "invalid domain exits 1"
 tap_check "error names the element and line" \
-    grep -qx "error: unsupported element <graphics> in <devices> at line 11" "$tmp/e"
+    grep -qx "error: unsupported element <sound> in <devices> at line 11" "$tmp/e"
 
 "$tool" frobnicate x > /dev/null 2>&1
 tap_ok $([ $? -eq 2 ] && echo 0 || echo 1) "unknown command exits 2"

@@ -72,6 +72,25 @@ static uint64_t lowmem_end(const Machine *m)
     return machine_ram_range(m, 0)->size;
 }
 
+/* struct screen_info at the start of the zero page, as arch/x86/boot's
+ * video code fills it for BIOS mode 3 on a colour VGA. */
+#define SI_ORIG_VIDEO_MODE 0x06
+#define SI_ORIG_VIDEO_COLS 0x07
+#define SI_ORIG_VIDEO_EGA_BX 0x0a
+#define SI_ORIG_VIDEO_LINES 0x0e
+#define SI_ORIG_VIDEO_ISVGA 0x0f
+#define SI_ORIG_VIDEO_POINTS 0x10
+
+static void screen_info_vga_text(uint8_t *zp)
+{
+    zp[SI_ORIG_VIDEO_MODE] = 3;
+    zp[SI_ORIG_VIDEO_COLS] = 80;
+    zp[SI_ORIG_VIDEO_LINES] = 25;
+    wr16(zp + SI_ORIG_VIDEO_EGA_BX, 0x0003); /* colour, 256 KiB (not CGA's 0x10) */
+    zp[SI_ORIG_VIDEO_ISVGA] = 1;
+    wr16(zp + SI_ORIG_VIDEO_POINTS, 16);
+}
+
 int linux_boot_e820(const Machine *m, E820Entry *out, int max)
 {
     E820Entry e[5];
@@ -87,7 +106,8 @@ int linux_boot_e820(const Machine *m, E820Entry *out, int max)
         out[count++] = e[i];
     for (int i = 1; i < machine_ram_range_count(m) && count < max; i++) {
         const MachineRamRange *r = machine_ram_range(m, i);
-        out[count++] = (E820Entry){ r->gpa, r->size, E820_RAM };
+        if (!r->device)
+            out[count++] = (E820Entry){ r->gpa, r->size, E820_RAM };
     }
     return count;
 }
@@ -410,6 +430,8 @@ gboolean linux_boot_load(Machine *m, const LinuxBootConfig *cfg, LinuxBootInfo *
         return FALSE;
     }
     memset(zp, 0, 4096);
+    if (cfg->vga_text)
+        screen_info_vga_text(zp);
     gboolean ok;
     if (len >= 4 && memcmp(img, ELFMAG, SELFMAG) == 0) {
         ok = load_elf(m, cfg->kernel, img, len, info, error);

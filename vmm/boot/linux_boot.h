@@ -4,7 +4,9 @@
  * aligned to kernel_alignment) or an ELF vmlinux (PT_LOAD segments at
  * their physical addresses), writes the zero page (setup header copied
  * from the image, e820 map, command line, initrd, RSDP address), and the
- * identity page tables and GDT the 64-bit entry needs.  The result is the
+ * identity page tables and GDT the 64-bit entry needs.  With a VGA, the
+ * zero page's screen_info describes BIOS text mode 3 (80x25 colour) the
+ * way the real-mode setup code would, so vgacon takes the screen.  The result is the
  * boot vCPU's register state. */
 #ifndef VESSEL_LINUX_BOOT_H
 #define VESSEL_LINUX_BOOT_H
@@ -31,6 +33,7 @@ typedef struct {
     const char *initrd;      /* may be NULL */
     const char *cmdline;     /* may be NULL */
     uint64_t rsdp;           /* 0: none */
+    gboolean vga_text;       /* a VGA in text mode 3: say so in screen_info */
 } LinuxBootConfig;
 
 typedef struct {

@@ -36,6 +36,7 @@ typedef enum {
     PCI_BAR_MEM32 = 0,
     PCI_BAR_IO = 1,
     PCI_BAR_MEM64 = 4,
+    PCI_BAR_MEM32_PREFETCH = 8,   /* 32-bit memory, prefetchable (a framebuffer) */
 } PciBarType;
 
 typedef struct PciHost PciHost;

@@ -1,6 +1,7 @@
 /* virtio_devices.c - assembles the virtio devices of a VM on the
  * machine's PCI bus, in a fixed order (rng, then disks in command-line
- * order, then nets, then the console), with guest memory reached through
+ * order, then nets, then the console, then a tablet with a display),
+ * with guest memory reached through
  * machine_ram_ptr().  Console input arrives on the main thread and is
  * handed to the device under the machine's device lock; each disk has an
  * I/O thread that takes that lock itself (blk.c). */
@@ -10,6 +11,7 @@
 #include "vmm/chardev/chardev.h"
 #include "vmm/virtio/blk.h"
 #include "vmm/virtio/console.h"
+#include "vmm/virtio/input.h"
 #include "vmm/virtio/net.h"
 #include "vmm/virtio/rng.h"
 #include "i18n.h"
@@ -34,6 +36,7 @@ struct VirtioDevices {
     Machine *m;
     CharDev *console_chr;
     VirtioConsole *console;
+    VirtioInput *tablet;
 };
 
 static void *virtio_devices_ram(void *opaque, uint64_t gpa, uint64_t len)
@@ -229,6 +232,11 @@ VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GE
         if (!vd->console)
             goto full;
     }
+    if (cfg->tablet) {
+        vd->tablet = virtio_input_tablet_create(host, &vd->mem);
+        if (!vd->tablet)
+            goto full;
+    }
     return vd;
 full:
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "%s",
@@ -253,10 +261,16 @@ void virtio_devices_free(VirtioDevices *vd)
 {
     if (!vd)
         return;
+    virtio_input_destroy(vd->tablet);
     virtio_console_destroy(vd->console);
     chardev_free(vd->console_chr);
     g_ptr_array_free(vd->nets, TRUE);
     g_ptr_array_free(vd->disks, TRUE);
     virtio_rng_destroy(vd->rng);
     g_free(vd);
+}
+
+VirtioInput *virtio_devices_tablet(VirtioDevices *vd)
+{
+    return vd ? vd->tablet : NULL;
 }

@@ -1,7 +1,8 @@
 /* virtio_devices.h - the virtio devices of one vessel-vmm, built from the
  * command line: a virtio-rng always, one virtio-blk per --disk
  * FILE[,readonly], one virtio-net per --net, and a virtio-console on a
- * chardev (same SPEC forms as --serial) for --console SPEC.  Called by
+ * chardev (same SPEC forms as --serial) for --console SPEC, and with a
+ * display a virtio-input tablet (last).  Called by
  * main.c once the Machine exists and before any vCPU runs; freed after
  * machine_free() (the PCI host goes first). */
 #ifndef VESSEL_VIRTIO_VIRTIO_DEVICES_H
@@ -18,6 +19,7 @@ typedef struct {
     char **disks;           /* NULL-terminated "FILE[,readonly]", or NULL */
     char **nets;            /* likewise "tap=IFNAME[,mac=MAC]" */
     const char *console;    /* chardev SPEC of a virtio-console, or NULL */
+    bool tablet;            /* a virtio-input tablet (with a display) */
 } VirtioDevicesConfig;
 
 VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GError **error);
@@ -32,5 +34,8 @@ void virtio_devices_set_paused(VirtioDevices *vd, bool paused);
  * takes the device lock and writes guest RAM. */
 void virtio_devices_stop(VirtioDevices *vd);
 void virtio_devices_free(VirtioDevices *vd);
+/* The tablet (NULL without one); its calls want the device lock. */
+typedef struct VirtioInput VirtioInput;
+VirtioInput *virtio_devices_tablet(VirtioDevices *vd);
 
 #endif
