@@ -94,12 +94,22 @@ c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 c.settimeout(60)
 c.connect(path)
 data = b""
-deadline = time.monotonic() + 120
+deadline = time.monotonic() + 120 * int(os.environ.get("VESSEL_TEST_TIMEOUT_SCALE", "1"))
 try:
+    # the guest says "idle" once its UART listens; bytes sent before are lost
+    c.settimeout(5)
+    while b"idle" not in data and time.monotonic() < deadline:
+        try:
+            b = c.recv(4096)
+        except socket.timeout:
+            continue
+        if not b:
+            break
+        data += b
     while b"vessel-fd-ping" not in data and time.monotonic() < deadline:
         c.settimeout(30)
-        c.sendall(b"vessel-fd-ping\n")   # until the guest listens, bytes are lost
-        c.settimeout(2)
+        c.sendall(b"vessel-fd-ping\n")
+        c.settimeout(5)
         try:
             b = c.recv(4096)
         except socket.timeout:
@@ -113,6 +123,7 @@ finally:
 print("rc=%d" % rc)
 print("echoed=%s" % (b"vessel-fd-ping" in data))
 print("path-kept=%s" % os.path.exists(path))
+print("got=%r" % data[-200:])
 PY
     grep -q "rc=0" "$tmp/py"; tap_ok $? "--serial unix:fd:N (a listening socket) runs"
     grep -q "echoed=True" "$tmp/py" && grep -q "path-kept=True" "$tmp/py"
