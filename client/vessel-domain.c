@@ -328,3 +328,14 @@ int vessel_domain_open_console_device(VesselDomain *dom, const char *dev_name, g
     return open_console(dom, "OpenConsoleDevice",
                         g_variant_new("(su)", dev_name, (guint32)flags), error);
 }
+
+gboolean vessel_domain_get_block_info(VesselDomain *dom, const char *target, guint64 *capacity,
+                                      guint64 *allocation, guint64 *physical, GError **error)
+{
+    g_autoptr(GVariant) ret = vessel_object_call(&dom->obj, "GetBlockInfo",
+                                                 g_variant_new("(s)", target), "((ttt))", error);
+    if (!ret)
+        return FALSE;
+    g_variant_get(ret, "((ttt))", capacity, allocation, physical);
+    return TRUE;
+}

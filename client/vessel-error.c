@@ -20,6 +20,8 @@ static const GDBusErrorEntry vessel_error_entries[] = {
     { VESSEL_ERROR_INTERNAL, "org.vessel.Error.Internal" },
     { VESSEL_ERROR_NO_CONNECT, "org.vessel.Error.NoConnect" },
     { VESSEL_ERROR_INVALID_URI, "org.vessel.Error.InvalidURI" },
+    { VESSEL_ERROR_NO_STORAGE_POOL, "org.vessel.Error.NoStoragePool" },
+    { VESSEL_ERROR_NO_STORAGE_VOL, "org.vessel.Error.NoStorageVol" },
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(vessel_error_entries) == VESSEL_ERROR_LAST);
 

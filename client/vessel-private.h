@@ -13,6 +13,7 @@
 #define VESSEL_IFACE_MANAGER "org.vessel.Manager1"
 #define VESSEL_IFACE_DOMAIN "org.vessel.Domain1"
 #define VESSEL_IFACE_NETWORK "org.vessel.Network1"
+#define VESSEL_IFACE_POOL "org.vessel.StoragePool1"
 
 typedef struct VesselHandler VesselHandler;
 
@@ -46,6 +47,10 @@ struct _VesselDomain {
 };
 
 struct _VesselNetwork {
+    VesselObject obj;
+};
+
+struct _VesselStoragePool {
     VesselObject obj;
 };
 

@@ -59,6 +59,8 @@ GQuark vessel_error_quark(void);
  * @VESSEL_ERROR_INTERNAL: failure inside the daemon
  * @VESSEL_ERROR_NO_CONNECT: the daemon could not be reached
  * @VESSEL_ERROR_INVALID_URI: the URI is not one libvessel knows
+ * @VESSEL_ERROR_NO_STORAGE_POOL: no such storage pool (org.vessel.Error.NoStoragePool)
+ * @VESSEL_ERROR_NO_STORAGE_VOL: no such storage volume (org.vessel.Error.NoStorageVol)
  * @VESSEL_ERROR_LAST: number of codes
  */
 typedef enum {
@@ -73,6 +75,8 @@ typedef enum {
     VESSEL_ERROR_INTERNAL,
     VESSEL_ERROR_NO_CONNECT,
     VESSEL_ERROR_INVALID_URI,
+    VESSEL_ERROR_NO_STORAGE_POOL,
+    VESSEL_ERROR_NO_STORAGE_VOL,
     VESSEL_ERROR_LAST
 } VesselErrorCode;
 
@@ -477,6 +481,153 @@ void vessel_dhcp_lease_free(VesselDHCPLease *lease);
 /* (element-type VesselDHCPLease): leases, only @mac's if not NULL. */
 GPtrArray *vessel_network_get_dhcp_leases(VesselNetwork *net, const char *mac, GError **error);
 
+/**
+ * vessel_domain_get_block_info:
+ * @dom: a domain
+ * @target: the disk's target device ("vda")
+ * @capacity: (out): virtual size in bytes
+ * @allocation: (out): bytes the image file occupies
+ * @physical: (out): size of the image file
+ * @error: return location for a #GError
+ *
+ * What the image of one disk says about itself (virDomainGetBlockInfo).
+ */
+gboolean vessel_domain_get_block_info(VesselDomain *dom, const char *target, guint64 *capacity,
+                                      guint64 *allocation, guint64 *physical, GError **error);
+
+/* ------------------------------------------------------------ storage */
+
+/**
+ * VesselStoragePool:
+ *
+ * A handle on a storage pool (libvirt's <pool type='dir'>: a directory
+ * whose files are its volumes).  Pools work like networks: lookup by name
+ * or uuid, define (persistent) or create (transient, started), build
+ * (make the directory), create/destroy to start and stop, delete (remove
+ * the directory), undefine, autostart, XML (flags 1 = inactive).  Errors
+ * use %VESSEL_ERROR_NO_STORAGE_POOL for unknown pools.
+ *
+ * Volumes are named by their pool and file name (a volume is not an
+ * object of its own); %VESSEL_ERROR_NO_STORAGE_VOL for unknown ones.
+ */
+typedef struct _VesselStoragePool VesselStoragePool;
+
+/**
+ * VesselStoragePoolRecord:
+ * @pool: the handle
+ * @active: whether the pool is started
+ * @persistent: whether it has a persistent definition
+ * @autostart: whether the daemon starts it on boot
+ *
+ * One pool of a listing with its state when the daemon listed it.
+ */
+typedef struct {
+    VesselStoragePool *pool;
+    gboolean active;
+    gboolean persistent;
+    gboolean autostart;
+} VesselStoragePoolRecord;
+
+/**
+ * VesselStoragePoolInfo:
+ * @state: virStoragePoolState (0 inactive, 2 running, 4 inaccessible)
+ * @capacity: bytes of the file system holding the pool
+ * @allocation: bytes used on it
+ * @available: bytes free for the pool
+ */
+typedef struct {
+    guint state;
+    guint64 capacity;
+    guint64 allocation;
+    guint64 available;
+} VesselStoragePoolInfo;
+
+/**
+ * VesselStorageVol:
+ * @name: file name within the pool
+ * @path: absolute path (libvirt's key and path)
+ * @type: virStorageVolType (0 file)
+ * @capacity: virtual size in bytes
+ * @allocation: bytes the file occupies
+ * @format: "raw" or "qcow2"
+ *
+ * One volume as the daemon saw it.
+ */
+typedef struct {
+    char *name;
+    char *path;
+    int type;
+    guint64 capacity;
+    guint64 allocation;
+    char *format;
+} VesselStorageVol;
+
+void vessel_storage_pool_record_free(VesselStoragePoolRecord *rec);
+void vessel_storage_vol_free(VesselStorageVol *vol);
+/* (element-type VesselStoragePoolRecord), sorted by name. */
+GPtrArray *vessel_connect_list_storage_pool_records(VesselConnect *conn, VesselListFlags flags,
+                                                    GError **error);
+VesselStoragePool *vessel_storage_pool_lookup_by_name(VesselConnect *conn, const char *name,
+                                                      GError **error);
+VesselStoragePool *vessel_storage_pool_lookup_by_uuid(VesselConnect *conn, const char *uuid,
+                                                      GError **error);
+VesselStoragePool *vessel_storage_pool_define_xml(VesselConnect *conn, const char *xml,
+                                                  GError **error);
+VesselStoragePool *vessel_storage_pool_create_xml(VesselConnect *conn, const char *xml,
+                                                  GError **error);
+/* The pool holding the volume file @path, and the volume's name there. */
+VesselStoragePool *vessel_storage_vol_lookup_by_path(VesselConnect *conn, const char *path,
+                                                     char **name, GError **error);
+VesselStoragePool *vessel_storage_pool_ref(VesselStoragePool *pool);
+void vessel_storage_pool_unref(VesselStoragePool *pool);
+const char *vessel_storage_pool_get_name(VesselStoragePool *pool);
+const char *vessel_storage_pool_get_uuid(VesselStoragePool *pool);
+gboolean vessel_storage_pool_is_active(VesselStoragePool *pool, gboolean *active, GError **error);
+gboolean vessel_storage_pool_is_persistent(VesselStoragePool *pool, gboolean *persistent,
+                                           GError **error);
+gboolean vessel_storage_pool_get_autostart(VesselStoragePool *pool, gboolean *autostart,
+                                           GError **error);
+gboolean vessel_storage_pool_build(VesselStoragePool *pool, guint flags, GError **error);
+gboolean vessel_storage_pool_create(VesselStoragePool *pool, guint flags, GError **error);
+gboolean vessel_storage_pool_destroy(VesselStoragePool *pool, GError **error);
+gboolean vessel_storage_pool_delete(VesselStoragePool *pool, guint flags, GError **error);
+gboolean vessel_storage_pool_undefine(VesselStoragePool *pool, GError **error);
+gboolean vessel_storage_pool_refresh(VesselStoragePool *pool, guint flags, GError **error);
+gboolean vessel_storage_pool_set_autostart(VesselStoragePool *pool, gboolean autostart,
+                                           GError **error);
+char *vessel_storage_pool_get_xml_desc(VesselStoragePool *pool, guint flags, GError **error);
+gboolean vessel_storage_pool_get_info(VesselStoragePool *pool, VesselStoragePoolInfo *info,
+                                      GError **error);
+/* (element-type VesselStorageVol), sorted by name. */
+GPtrArray *vessel_storage_pool_list_volumes(VesselStoragePool *pool, GError **error);
+/* A volume from <volume> XML (flags 1: preallocate qcow2 metadata);
+ * returns its name. */
+char *vessel_storage_pool_create_volume(VesselStoragePool *pool, const char *xml, guint flags,
+                                        GError **error);
+/* A volume (@xml) holding a copy of volume @src_name of @src_pool. */
+char *vessel_storage_pool_create_volume_from(VesselStoragePool *pool, const char *xml,
+                                             VesselStoragePool *src_pool, const char *src_name,
+                                             guint flags, GError **error);
+char *vessel_storage_pool_get_volume_xml_desc(VesselStoragePool *pool, const char *name,
+                                              guint flags, GError **error);
+VesselStorageVol *vessel_storage_pool_get_volume_info(VesselStoragePool *pool, const char *name,
+                                                      GError **error);
+/* flags: 1 ALLOCATE, 2 DELTA, 4 SHRINK (virStorageVolResizeFlags) */
+gboolean vessel_storage_pool_resize_volume(VesselStoragePool *pool, const char *name,
+                                           guint64 capacity, guint flags, GError **error);
+gboolean vessel_storage_pool_wipe_volume(VesselStoragePool *pool, const char *name,
+                                         guint algorithm, GError **error);
+gboolean vessel_storage_pool_delete_volume(VesselStoragePool *pool, const char *name,
+                                           guint flags, GError **error);
+/* A socket streaming the volume file's bytes (data model in
+ * org.vessel.StoragePool1.xml): upload writes into it, download reads
+ * from it.  Returns the fd (close it when done) or -1. */
+int vessel_storage_pool_upload_volume(VesselStoragePool *pool, const char *name, guint64 offset,
+                                      guint64 length, guint flags, GError **error);
+int vessel_storage_pool_download_volume(VesselStoragePool *pool, const char *name,
+                                        guint64 offset, guint64 length, guint flags,
+                                        GError **error);
+
 /* ------------------------------------------------------------ events */
 
 typedef void (*VesselDomainEventFunc)(VesselConnect *conn, const char *name, const char *uuid,
@@ -513,6 +664,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselNetwork, vessel_network_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselDHCPLease, vessel_dhcp_lease_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselDomainRecord, vessel_domain_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselNetworkRecord, vessel_network_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselStoragePool, vessel_storage_pool_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselStoragePoolRecord, vessel_storage_pool_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VesselStorageVol, vessel_storage_vol_free)
 
 G_END_DECLS
 

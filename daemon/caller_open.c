@@ -12,13 +12,6 @@
 #include "daemon_error.h"
 #include "i18n.h"
 
-/* The calling thread's saved file-system credentials. */
-typedef struct {
-    gboolean switched;
-    gid_t groups[256];
-    int n_groups;
-} FsCreds;
-
 /* Raw system calls: glibc's wrappers of setgroups() broadcast the change
  * to every thread of the process; these change only this thread. */
 static long thread_setgroups(size_t n, const gid_t *list)
@@ -26,7 +19,7 @@ static long thread_setgroups(size_t n, const gid_t *list)
     return syscall(SYS_setgroups, n, list);
 }
 
-static void fs_restore(FsCreds *save)
+void caller_fs_leave(CallerFs *save)
 {
     if (!save->switched)
         return;
@@ -41,7 +34,7 @@ static void fs_restore(FsCreds *save)
 
 /* Switch this thread's file-system identity to @c (a root daemon and
  * another user only). */
-static gboolean fs_become(const DaemonCaller *c, FsCreds *save, GError **error)
+gboolean caller_fs_enter(const DaemonCaller *c, CallerFs *save, GError **error)
 {
     save->switched = FALSE;
     if (!c || geteuid() != 0 || c->uid == 0)
@@ -55,7 +48,7 @@ static gboolean fs_become(const DaemonCaller *c, FsCreds *save, GError **error)
     save->switched = TRUE;
     if (thread_setgroups(c->groups->len, (const gid_t *)c->groups->data) < 0) {
         int e = errno;
-        fs_restore(save);
+        caller_fs_leave(save);
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                     _("Cannot take the groups of %s: %s"), c->label, g_strerror(e));
         return FALSE;
@@ -64,7 +57,7 @@ static gboolean fs_become(const DaemonCaller *c, FsCreds *save, GError **error)
     syscall(SYS_setfsuid, c->uid);
     if ((uid_t)syscall(SYS_setfsuid, (uid_t)-1) != c->uid ||
         (gid_t)syscall(SYS_setfsgid, (gid_t)-1) != c->gid) {
-        fs_restore(save);
+        caller_fs_leave(save);
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                     _("Cannot take the file-system identity of %s"), c->label);
         return FALSE;
@@ -113,15 +106,15 @@ int caller_open(const DaemonCaller *caller, const char *path, int flags,
                     _("%s '%s': not an absolute path"), what, path ? path : "");
         return -1;
     }
-    FsCreds save;
-    if (!fs_become(caller, &save, error))
+    CallerFs save;
+    if (!caller_fs_enter(caller, &save, error))
         return -1;
     int fd = open(path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     int e = errno;
     g_autofree char *why = fd < 0 && (e == EACCES || e == EPERM || e == EROFS)
                                ? explain_denied(path, flags)
                                : NULL;
-    fs_restore(&save);
+    caller_fs_leave(&save);
     const char *who = caller ? caller->label : _("the daemon");
     if (fd < 0) {
         if (why)

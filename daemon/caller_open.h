@@ -22,6 +22,21 @@
 
 #include "caller.h"
 
+/* The calling thread's file-system credentials while switched. */
+typedef struct {
+    gboolean switched;
+    gid_t groups[256];
+    int n_groups;
+} CallerFs;
+
+/* Switch this thread's file-system identity (fsuid, fsgid, groups) to
+ * @caller's - a root daemon and another user only; else nothing happens
+ * - until caller_fs_leave().  Nothing but file-system access may happen
+ * in between (no lock is to be taken that another thread holds for
+ * long). */
+gboolean caller_fs_enter(const DaemonCaller *caller, CallerFs *save, GError **error);
+void caller_fs_leave(CallerFs *save);
+
 typedef enum {
     CALLER_FILE_REGULAR,        /* kernel, initrd */
     CALLER_FILE_DISK,           /* regular file or block device */

@@ -8,6 +8,7 @@
 #include "daemon_config.h"
 #include "domain_obj.h"
 #include "network_obj.h"
+#include "pool_obj.h"
 
 typedef struct DaemonDbus DaemonDbus;
 
@@ -18,6 +19,7 @@ typedef struct {
     DaemonDbus *dbus;
     DomainList *domains;
     NetworkList *networks;
+    StoragePoolList *pools;
     int lock_fd;                 /* flock on RUN/vesseld.pid */
     guint idle_timeout;          /* seconds, 0 = never exit when idle */
     gint64 last_activity;        /* monotonic us */

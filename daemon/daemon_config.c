@@ -33,6 +33,7 @@ DaemonConfig *daemon_config_new(DaemonMode mode)
         cfg->group = g_strdup("vessel");
         cfg->system_bus = TRUE;
         cfg->default_network = TRUE;
+        cfg->default_pool = g_build_filename(LOCALSTATEDIR, "lib", "vessel", "images", NULL);
     } else {
         cfg->config_dir = g_build_filename(g_get_user_config_dir(), "vessel", NULL);
         cfg->run_dir = g_build_filename(g_get_user_runtime_dir(), "vessel", NULL);
@@ -40,6 +41,7 @@ DaemonConfig *daemon_config_new(DaemonMode mode)
         cfg->log_dir = g_build_filename(cfg->state_dir, "log", NULL);
         cfg->group = g_strdup("");
         cfg->system_bus = FALSE;
+        cfg->default_pool = g_build_filename(g_get_user_data_dir(), "vessel", "images", NULL);
     }
     cfg->rw_perms = mode == DAEMON_MODE_SYSTEM ? 0660 : 0600;
     cfg->ro_perms = mode == DAEMON_MODE_SYSTEM ? 0666 : 0600;
@@ -62,6 +64,7 @@ void daemon_config_free(DaemonConfig *cfg)
     g_free(cfg->group);
     g_free(cfg->vmm_path);
     g_strfreev(cfg->vmm_emulators);
+    g_free(cfg->default_pool);
     g_free(cfg);
 }
 
@@ -216,6 +219,12 @@ gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error)
         }
         cfg->default_network = b && cfg->mode == DAEMON_MODE_SYSTEM;
     }
+    if (g_key_file_has_key(kf, "storage", "default_pool", NULL)) {
+        g_autofree char *v = g_key_file_get_string(kf, "storage", "default_pool", NULL);
+        g_clear_pointer(&cfg->default_pool, g_free);
+        if (v && *v)
+            cfg->default_pool = g_path_is_absolute(v) ? g_strdup(v) : g_build_filename(base, v, NULL);
+    }
     g_free(cfg->config_file);
     cfg->config_file = g_steal_pointer(&abs);
     return TRUE;
@@ -236,9 +245,12 @@ gboolean daemon_config_make_dirs(const DaemonConfig *cfg, GError **error)
         { cfg->config_dir, "domains/autostart", 0700, TRUE },
         { cfg->config_dir, "networks", 0700, TRUE },
         { cfg->config_dir, "networks/autostart", 0700, TRUE },
+        { cfg->config_dir, "storage", 0700, TRUE },
+        { cfg->config_dir, "storage/autostart", 0700, TRUE },
         { cfg->run_dir, "", 0755, FALSE },
         { cfg->run_dir, "domains", 0700, TRUE },
         { cfg->run_dir, "networks", 0755, FALSE },
+        { cfg->run_dir, "storage", 0755, FALSE },
         { cfg->log_dir, "", 0750, FALSE },
         { cfg->log_dir, "domains", 0750, TRUE },
         { cfg->state_dir, "", 0755, FALSE },

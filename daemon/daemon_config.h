@@ -17,6 +17,13 @@
  *                                              "default" NAT network, with
  *                                              autostart, on first start;
  *                                              default true without --config)
+ *   [storage] default_pool=PATH|""            (the directory of the "default"
+ *                                              storage pool defined, with
+ *                                              autostart, on first start:
+ *                                              /var/lib/vessel/images, in
+ *                                              session mode $XDG_DATA_HOME/
+ *                                              vessel/images; with --config
+ *                                              none unless given)
  *
  * Without --config, CONFIG_DIR/vesseld.conf of the mode is read when it
  * exists (/etc/vessel/vesseld.conf, $XDG_CONFIG_HOME/vessel/vesseld.conf).
@@ -49,6 +56,7 @@ typedef struct {
     GStrv vmm_emulators;    /* extra <emulator> paths allowed (canonical) */
     guint shutdown_grace;   /* seconds between SIGTERM and SIGKILL */
     gboolean default_network; /* define "default" on first start */
+    char *default_pool;     /* directory of the "default" pool, NULL = none */
 } DaemonConfig;
 
 /* The default [vmm] uid_range: 65536 ids at 0x70000000, in the range

@@ -1,9 +1,9 @@
 /* daemon_dbus.c - sockets, system bus, object export and dispatch.
  *
  * Objects are exported per connection: the manager as a plain object,
- * domains and networks as subtrees (so no per-object registration is
- * needed when domains come and go; unknown nodes still dispatch, and the
- * handlers answer NoDomain/NoNetwork).  Signals go to every connection. */
+ * domains, networks and storage pools as subtrees (so no per-object
+ * registration is needed when they come and go; unknown nodes still
+ * dispatch, and the handlers answer NoDomain/NoNetwork/NoStoragePool).  Signals go to every connection. */
 #include "config.h"
 
 #include <errno.h>
@@ -24,6 +24,7 @@ typedef enum {
     IFACE_MANAGER,
     IFACE_DOMAIN,
     IFACE_NETWORK,
+    IFACE_POOL,
     IFACE_LAST
 } IfaceKind;
 
@@ -35,6 +36,7 @@ static const struct {
     [IFACE_MANAGER] = { "org.vessel.Manager1.xml", &daemon_manager_impl, NULL },
     [IFACE_DOMAIN] = { "org.vessel.Domain1.xml", &daemon_domain_impl, DOMAIN_PATH_PREFIX },
     [IFACE_NETWORK] = { "org.vessel.Network1.xml", &daemon_network_impl, NETWORK_PATH_PREFIX },
+    [IFACE_POOL] = { "org.vessel.StoragePool1.xml", &daemon_pool_impl, POOL_PATH_PREFIX },
 };
 
 typedef struct {
@@ -242,7 +244,7 @@ static char **subtree_enumerate(GDBusConnection *conn, const char *sender,
             g_ptr_array_add(names, g_strdup(strrchr(dom->path, '/') + 1));
         }
         domain_list_unlock(d->domains);
-    } else {
+    } else if (b->kind == IFACE_NETWORK) {
         network_list_lock(d->networks);
         g_autoptr(GPtrArray) snap = network_list_snapshot(d->networks);
         for (guint i = 0; i < snap->len; i++) {
@@ -250,6 +252,14 @@ static char **subtree_enumerate(GDBusConnection *conn, const char *sender,
             g_ptr_array_add(names, g_strdup(strrchr(net->path, '/') + 1));
         }
         network_list_unlock(d->networks);
+    } else {
+        pool_list_lock(d->pools);
+        g_autoptr(GPtrArray) snap = pool_list_snapshot(d->pools);
+        for (guint i = 0; i < snap->len; i++) {
+            StoragePoolObj *pool = snap->pdata[i];
+            g_ptr_array_add(names, g_strdup(strrchr(pool->path, '/') + 1));
+        }
+        pool_list_unlock(d->pools);
     }
     g_ptr_array_add(names, NULL);
     return (char **)g_ptr_array_free(names, FALSE);
@@ -547,4 +557,12 @@ void daemon_dbus_emit_network_event(DaemonDbus *dbus, const NetworkObj *net, int
     emit_everywhere(dbus, DAEMON_MANAGER_PATH, "org.vessel.Manager1", "NetworkEvent",
                     g_variant_new("(ssiio)", net->def->name, net->def->uuid, event,
                                   detail, net->path));
+}
+
+void daemon_dbus_emit_pool_event(DaemonDbus *dbus, const StoragePoolObj *pool, int event,
+                                 int detail)
+{
+    emit_everywhere(dbus, DAEMON_MANAGER_PATH, "org.vessel.Manager1", "StoragePoolEvent",
+                    g_variant_new("(ssiio)", pool->def->name, pool->def->uuid, event, detail,
+                                  pool->path));
 }

@@ -68,6 +68,7 @@ typedef struct {
 extern const DaemonInterfaceImpl daemon_manager_impl;
 extern const DaemonInterfaceImpl daemon_domain_impl;
 extern const DaemonInterfaceImpl daemon_network_impl;
+extern const DaemonInterfaceImpl daemon_pool_impl;
 
 #define DAEMON_MANAGER_PATH "/org/vessel/Vessel1"
 #define DAEMON_BUS_NAME "org.vessel.Vessel1"
@@ -90,6 +91,8 @@ void daemon_dbus_emit_domain_event(DaemonDbus *dbus, const DomainObj *dom,
                                    int event, int detail);
 void daemon_dbus_emit_network_event(DaemonDbus *dbus, const NetworkObj *net,
                                     int event, int detail);
+void daemon_dbus_emit_pool_event(DaemonDbus *dbus, const StoragePoolObj *pool,
+                                 int event, int detail);
 
 /* The one authorization function (both transports): TRUE when the caller
  * of @conn/@sender may use write methods; AccessDenied otherwise. */

@@ -14,6 +14,8 @@ static const GDBusErrorEntry daemon_error_entries[] = {
     { DAEMON_ERROR_ACCESS_DENIED, "org.vessel.Error.AccessDenied" },
     { DAEMON_ERROR_INVALID_ARG, "org.vessel.Error.InvalidArg" },
     { DAEMON_ERROR_TIMEOUT, "org.vessel.Error.Timeout" },
+    { DAEMON_ERROR_NO_STORAGE_POOL, "org.vessel.Error.NoStoragePool" },
+    { DAEMON_ERROR_NO_STORAGE_VOL, "org.vessel.Error.NoStorageVol" },
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(daemon_error_entries) == DAEMON_ERROR_LAST);
 

@@ -29,6 +29,7 @@
 #include "console_relay.h"
 #include "def_store.h"
 #include "domain_console.h"
+#include "domain_disks.h"
 #include "domain_graphics.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
@@ -40,6 +41,7 @@
 #include "i18n.h"
 #include "netbridge/netbridge.h"
 #include "network_driver.h"
+#include "pool_driver.h"
 #include "vmm_control.h"
 #include "vmm_files.h"
 #include "vmm_ids.h"
@@ -404,6 +406,13 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
     domain_list_unlock(d->domains);
 
     goffset offset = file_size(log);
+    /* disks first: nothing to undo when a volume or chain is wrong */
+    g_autoptr(GPtrArray) disk_layers = domain_disks_layers(d, def, caller, error);
+    if (!disk_layers) {
+        domain_list_lock(d->domains);
+        dom->vmm_id = 0;
+        return FALSE;
+    }
     g_autoptr(GArray) tap_fds = g_array_new(FALSE, FALSE, sizeof(int));
     g_auto(GStrv) taps = NULL;
     if (vmm_files_make_runtime_dir(d->config, def->uuid, error))
@@ -429,7 +438,8 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
         }
     }
     DomainSpawnParams sp = { d->config, def, caller, log,
-                             def->n_nets ? (const int *)tap_fds->data : NULL, vmm_id, vnc_fd };
+                             def->n_nets ? (const int *)tap_fds->data : NULL, vmm_id, vnc_fd,
+                             disk_layers };
     pid_t pid = 0;
     gboolean ok = domain_process_spawn(&sp, &pid, error);
     close_fds(tap_fds);   /* the VMM has its copies */
@@ -1054,7 +1064,8 @@ void domain_driver_autostart(Daemon *d)
     if (g_file_get_contents(marker, &done, NULL, NULL) && strcmp(g_strstrip(done), boot_id) == 0)
         return;
 
-    network_driver_autostart(d);   /* networks first: domains may use them */
+    network_driver_autostart(d);   /* networks and pools first: domains may use them */
+    pool_driver_autostart(d);
     domain_list_lock(d->domains);
     g_autoptr(GPtrArray) snap = domain_list_snapshot(d->domains);
     domain_list_unlock(d->domains);

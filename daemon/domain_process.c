@@ -124,7 +124,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
     if (!vmm)
         return FALSE;
     g_autoptr(VmmFiles) files = vmm_files_open(p->cfg, p->def, p->caller, p->tap_fds,
-                                               p->vnc_fd, error);
+                                               p->vnc_fd, p->disk_layers, error);
     if (!files)
         return FALSE;
     DomainVmmParams vp = {
@@ -133,11 +133,11 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         .console = files->console,
         .control_fd = files->control,
         .tap_fds = p->def->n_nets ? files->tap_targets : NULL,
+        .vnc = files->vnc,
+        .disk_args = (const char *const *)files->disks,
         .paused = TRUE, /* resumed once the console relay is attached */
         .kernel = files->kernel,
         .initrd = files->initrd,
-        .disks = (const char *const *)files->disks,
-        .vnc = files->vnc,
     };
     g_autoptr(GError) xerr = NULL;
     g_auto(GStrv) argv = domain_def_to_vmm_argv(p->def, &vp, &xerr);

@@ -38,6 +38,7 @@ typedef struct {
     guint32 vmm_id;                 /* uid and gid of the VMM (a root daemon) */
     int vnc_fd;                     /* listening VNC socket for the VMM (after the
                                      * tap fds: --vnc fd:N), or -1 */
+    const GPtrArray *disk_layers;   /* per disk, its chain (domain_disks_layers) */
 } DomainSpawnParams;
 
 /* Open its files, bind its sockets and spawn the VMM (not waiting for

@@ -28,6 +28,7 @@
 #include "domain_stop_wait.h"
 #include "i18n.h"
 #include "network_driver.h"
+#include "pool_driver.h"
 #include "sd_notify.h"
 
 typedef struct {
@@ -191,8 +192,9 @@ int main(int argc, char **argv)
     umask(022);
 
     if (config_path) {
-        /* an isolated daemon only gets a default network when it asks */
+        /* an isolated daemon only gets a default network or pool when it asks */
         d->config->default_network = FALSE;
+        g_clear_pointer(&d->config->default_pool, g_free);
         if (!daemon_config_load(d->config, config_path, &err))
             goto out;
     } else {
@@ -209,6 +211,7 @@ int main(int argc, char **argv)
     d->loop = g_main_loop_new(d->context, FALSE);
     d->domains = domain_list_new();
     d->networks = network_list_new();
+    d->pools = pool_list_new();
     d->idle_timeout = opt_timeout;
     daemon_touch(d);
 
@@ -217,6 +220,7 @@ int main(int argc, char **argv)
         goto out;
     domain_driver_load(d);
     network_driver_load(d);
+    pool_driver_load(d);
     if (!daemon_dbus_start(d->dbus, &err))
         goto out;
 
@@ -263,6 +267,7 @@ out:
     }
     domain_list_free(d->domains);
     network_list_free(d->networks);
+    pool_list_free(d->pools);
     if (d->loop)
         g_main_loop_unref(d->loop);
     if (d->lock_fd >= 0)

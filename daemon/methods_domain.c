@@ -6,6 +6,8 @@
 #include "domain_console.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
+#include "domain_disks.h"
+#include "storage/storage.h"
 #include "domain_driver.h"
 #include "domain_graphics.h"
 #include "domain_store.h"
@@ -106,6 +108,29 @@ static GVariant *m_undefine(DaemonCall *call, GError **error)
     if (flags_zero(flags, error))
         domain_driver_undefine(call->daemon, dom, error);
     return NULL;
+}
+
+/* GetBlockInfo: what the image file of one disk says about itself. */
+static GVariant *m_get_block_info(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    const char *target;
+    g_variant_get(call->params, "(&s)", &target);
+    domain_list_lock(call->daemon->domains);
+    g_autoptr(DomainDef) def = domain_def_copy(dom->def);
+    domain_list_unlock(call->daemon->domains);
+    g_autofree char *path = domain_disks_path(call->daemon, def, target, error);
+    if (!path)
+        return NULL;
+    StorageInfo info;
+    g_autoptr(GError) err = NULL;
+    if (!storage_info_read(path, -1, &info, &err)) {
+        g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID, err->message);
+        return NULL;
+    }
+    GVariant *v = g_variant_new("((ttt))", info.capacity, info.allocation, info.physical);
+    storage_info_clear(&info);
+    return v;
 }
 
 static GVariant *m_get_xml(DaemonCall *call, GError **error)
@@ -264,6 +289,7 @@ static const DaemonMethod domain_methods[] = {
     { "SetAutostart", m_set_autostart, TRUE },
     { "GetInfo", m_get_info, TRUE },
     { "GetState", m_get_state, FALSE },
+    { "GetBlockInfo", m_get_block_info, TRUE },
     { "OpenConsole", m_open_console, TRUE },
     { "OpenConsoleDevice", m_open_console_device, TRUE },
     { "Screenshot", m_screenshot, TRUE },

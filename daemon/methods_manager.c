@@ -9,6 +9,7 @@
 #include "domain_driver.h"
 #include "host_caps.h"
 #include "i18n.h"
+#include "methods_pool.h"
 #include "network_driver.h"
 
 enum { LIST_ACTIVE = 1, LIST_INACTIVE = 2 };
@@ -222,6 +223,12 @@ static const DaemonMethod manager_methods[] = {
     { "NetworkCreateXML", m_network_create, FALSE },
     { "NetworkLookupByName", m_network_lookup_name, FALSE },
     { "NetworkLookupByUUID", m_network_lookup_uuid, FALSE },
+    { "ListStoragePools", manager_list_pools, FALSE },
+    { "StoragePoolDefineXML", manager_pool_define, TRUE },
+    { "StoragePoolCreateXML", manager_pool_create, TRUE },
+    { "StoragePoolLookupByName", manager_pool_lookup_name, FALSE },
+    { "StoragePoolLookupByUUID", manager_pool_lookup_uuid, FALSE },
+    { "StorageVolLookupByPath", manager_vol_lookup_path, TRUE },
     { NULL, NULL, FALSE },
 };
 

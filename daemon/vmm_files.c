@@ -11,6 +11,7 @@
 
 #include "caller_open.h"
 #include "daemon_error.h"
+#include "domain_disks.h"
 #include "domain_store.h"
 #include "i18n.h"
 #include "vmm_files.h"
@@ -121,7 +122,7 @@ static int add_dup(VmmFiles *f, int fd, const char *what, GError **error)
 
 VmmFiles *vmm_files_open(const DaemonConfig *cfg, const DomainDef *def,
                          const DaemonCaller *caller, const int *tap_fds, int vnc_fd,
-                         GError **error)
+                         const GPtrArray *disk_layers, GError **error)
 {
     g_autoptr(VmmFiles) f = g_new0(VmmFiles, 1);
     f->fds = g_array_new(FALSE, FALSE, sizeof(int));
@@ -147,11 +148,28 @@ VmmFiles *vmm_files_open(const DaemonConfig *cfg, const DomainDef *def,
     if (def->initrd && !add_file(f, caller, def->initrd, O_RDONLY, CALLER_FILE_REGULAR,
                                  _("initrd"), &f->initrd, error))
         return NULL;
-    for (guint i = 0; i < def->n_disks; i++) {
-        const DomainDiskDef *disk = def->disks[i];
-        if (!add_file(f, caller, disk->source, disk->readonly ? O_RDONLY : O_RDWR,
-                      CALLER_FILE_DISK, _("disk image"), &f->disks[i], error))
-            return NULL;
+    for (guint i = 0; i < def->n_disks && disk_layers; i++) {
+        /* --disk fd:N,format=F[,readonly][,backing=F:fd:M]...: every layer
+         * of the chain as a descriptor, the top one writable unless the
+         * disk is read-only */
+        const GPtrArray *layers = disk_layers->pdata[i];
+        GString *arg = g_string_new(NULL);
+        for (guint l = 0; l < layers->len; l++) {
+            const DomainDiskLayer *dl = layers->pdata[l];
+            int flags = l == 0 && !def->disks[i]->readonly ? O_RDWR : O_RDONLY;
+            g_autofree char *fd = NULL;
+            if (!add_file(f, dl->pool_owned ? NULL : caller, dl->path, flags, CALLER_FILE_DISK,
+                          l == 0 ? _("disk image") : _("backing file"), &fd, error)) {
+                g_string_free(arg, TRUE);
+                return NULL;
+            }
+            if (l == 0)
+                g_string_append_printf(arg, "%s,format=%s%s", fd, dl->format,
+                                       def->disks[i]->readonly ? ",readonly" : "");
+            else
+                g_string_append_printf(arg, ",backing=%s:%s", dl->format, fd);
+        }
+        f->disks[i] = g_string_free(arg, FALSE);
     }
     int target;
     if (!add_socket(f, cfg, def, "control", &f->control, error))

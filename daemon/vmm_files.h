@@ -30,7 +30,7 @@ typedef struct {
     char *vnc;          /* "fd:N": the listening VNC socket, NULL if none */
     char *kernel;       /* "fd:N" */
     char *initrd;       /* "fd:N", NULL without an initrd */
-    GStrv disks;        /* "fd:N", one per disk */
+    GStrv disks;        /* --disk values: "fd:N,format=F[,readonly][,backing=F:fd:M]..." */
     int control;        /* --control fd:N */
     char *serial;       /* "unix:fd:N", NULL without a serial port or console */
     char *console;      /* "unix:fd:N", NULL without a virtio console */
@@ -38,11 +38,12 @@ typedef struct {
 
 /* Open and bind everything for @def.  @tap_fds (def->n_nets entries, may
  * be NULL without interfaces) and @vnc_fd (the VNC listener the daemon
- * bound, -1 if none) are duplicated, not taken.  Errors name the file
- * and, for permissions, what @caller lacks. */
+ * bound, -1 if none) are duplicated, not taken.  @disk_layers: per disk
+ * its backing chain (domain_disks_layers), every layer opened here.
+ * Errors name the file and, for permissions, what @caller lacks. */
 VmmFiles *vmm_files_open(const DaemonConfig *cfg, const DomainDef *def,
                          const DaemonCaller *caller, const int *tap_fds, int vnc_fd,
-                         GError **error);
+                         const GPtrArray *disk_layers, GError **error);
 /* Close the daemon's descriptors (the VMM has its own copies by now). */
 void vmm_files_free(VmmFiles *files);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmFiles, vmm_files_free)

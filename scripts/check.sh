@@ -32,10 +32,21 @@ run_check() {
   return 1
 }
 
+# The differential harness runs its fixed seed and, with VESSEL_DIFF_SEED,
+# one more: a fresh random seed per run finds what the fixed one cannot.
+# It is printed so a failure can be reproduced.
+VESSEL_DIFF_SEED=${VESSEL_DIFF_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+export VESSEL_DIFF_SEED
+echo "=== differential harness: fixed seed and fresh seed $VESSEL_DIFF_SEED" \
+  "(reproduce: VESSEL_DIFF_SEED=$VESSEL_DIFF_SEED make -C build/tests/dbt check TESTS=test-dbt-diff)"
+
 run_check build
+
 # The sanitizer and distcheck runs repeat every test but the long guest
-# boots (VESSEL_TEST_QUICK) and run fewer differential CPU cases per form:
-# the main run above boots every guest and runs the full CPU comparison.
+# boots (VESSEL_TEST_QUICK: all but tests/virtio/test-virtio-guest.sh, one
+# 1-vCPU Linux boot under ASan+UBSan) and run fewer differential CPU cases
+# per form: the main run above boots every guest and runs the full CPU
+# comparison.
 export VESSEL_TEST_QUICK=1 VESSEL_DIFF_CASES=4
 VESSEL_TEST_TIMEOUT_SCALE=4 run_check build-asan --enable-sanitizers
 echo "=== distcheck"

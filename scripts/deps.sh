@@ -15,6 +15,7 @@ PKGS="
   libvncserver-dev libpng-dev zlib1g-dev console-setup-linux
   gvncviewer vncsnapshot tesseract-ocr tesseract-ocr-eng xvfb xdotool
   virt-viewer x11-apps netpbm
+  qemu-utils libvirt-clients python3-libvirt strace
 "
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (sudo $0)" >&2

@@ -223,8 +223,22 @@ HostResult host_group_member(const HostProbe *probe, const char *group, char **h
             return HOST_RESULT_FAIL;
         }
     }
-    if (host_is_root(probe))
-        return HOST_RESULT_PASS;
     *hint = g_strdup_printf(_("group '%s' does not exist"), group);
-    return HOST_RESULT_WARN;
+    return host_is_root(probe) ? HOST_RESULT_WARN : HOST_RESULT_FAIL;
+}
+
+char *host_group_name(const HostProbe *probe, gid_t gid)
+{
+    g_autofree char *path = host_probe_path(probe, "/etc/group");
+    g_autofree char *text = NULL;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return NULL;
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        g_auto(GStrv) f = g_strsplit(*l, ":", 4);
+        if (g_strv_length(f) >= 3 && *f[2] && (gid_t)strtoul(f[2], NULL, 10) == gid)
+            return g_strdup(f[0]);
+    }
+    return NULL;
 }

@@ -53,10 +53,14 @@ gboolean host_dev_access(const HostProbe *probe, const char *dev, gboolean *rw);
 HostFirmware host_firmware_vt(const HostProbe *probe, HostVirt virt);
 gboolean host_is_root(const HostProbe *probe);
 
-/* Group check: PASS member and active in this session, WARN listed in
- * /etc/group but not active yet (log in again) or group missing, FAIL not
- * a member.  *hint gets a short explanation for WARN/FAIL. */
+/* Group check: PASS member and active in this session (or root, for a
+ * group that exists), WARN listed in /etc/group but not active yet (log
+ * in again) or, for root, a group that does not exist, FAIL not a member
+ * or (not root) no such group.  *hint gets a short explanation for
+ * WARN/FAIL. */
 HostResult host_group_member(const HostProbe *probe, const char *group, char **hint);
+/* The name of group @gid in the probe's /etc/group, or NULL. */
+char *host_group_name(const HostProbe *probe, gid_t gid);
 
 const char *host_result_name(HostResult result);
 

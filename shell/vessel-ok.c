@@ -2,21 +2,32 @@
  * style table with --all.
  *
  * Default mode prints kvm-ok's lines with kvm-ok's exit codes (0 KVM can
- * be used, 1 it cannot, 2 only root could read the MSR that decides).
+ * be used, 1 it cannot, 2 only root could read the MSR that decides), and
+ * goes beyond them: it names the kind of KVM (hardware VT-x/AMD-V, PVM,
+ * none), proves a /dev/kvm by running a test VM (kvmproof.c), and says
+ * what vessel-vmm --accel auto uses, from the one decision it shares with
+ * the VMM and the daemon (common/host_kvm.c).  A PVM host's /dev/kvm runs
+ * only PVM-enabled guest kernels: for ordinary guests KVM can NOT be used.
  * --all runs every check in vessel_ok_checks[] and exits 1 if one FAILs.
- * The probes live in hostcheck.c; the daemon checks go over libvessel. */
+ * A usage error exits 3.  The probes live in hostcheck.c; the daemon
+ * checks go over libvessel (okdaemon.c). */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "i18n.h"
+#include "host_kvm.h"
 #include "hostcheck.h"
+#include "i18n.h"
+#include "kvmproof.h"
 #include "okdaemon.h"
+
+#define OK_EXIT_USAGE 3
 
 typedef struct {
     HostProbe *probe;
     HostVirt virt;
+    HostKvmFacts kvm;   /* read below the probe's root */
     OkDaemon *daemon;
 } OkCtx;
 
@@ -45,6 +56,21 @@ static HostResult ok_check_kvm_exists(OkCtx *ctx, char **hint)
     return HOST_RESULT_FAIL;
 }
 
+/* Who may open /dev/kvm, from its group and mode: "join group 'kvm'" only
+ * when that is the device's group and it grants read-write. */
+static char *ok_kvm_who(OkCtx *ctx)
+{
+    if ((ctx->kvm.dev_mode & 060) == 060) {
+        g_autofree char *group = host_group_name(ctx->probe, ctx->kvm.dev_gid);
+        if (group)
+            return g_strdup_printf(_("join group '%s', the group of /dev/kvm"), group);
+        return g_strdup_printf(_("/dev/kvm belongs to group %u, which has no name"),
+                               (unsigned)ctx->kvm.dev_gid);
+    }
+    return g_strdup_printf(_("/dev/kvm is mode %04o: only its owner (uid %u) and root may open it"),
+                           (unsigned)ctx->kvm.dev_mode, (unsigned)ctx->kvm.dev_uid);
+}
+
 static HostResult ok_check_kvm_access(OkCtx *ctx, char **hint)
 {
     gboolean rw;
@@ -55,7 +81,8 @@ static HostResult ok_check_kvm_access(OkCtx *ctx, char **hint)
     }
     if (rw)
         return HOST_RESULT_PASS;
-    *hint = g_strdup(_("/dev/kvm is not read-write for this user: join group 'kvm'"));
+    g_autofree char *who = ok_kvm_who(ctx);
+    *hint = g_strdup_printf(_("/dev/kvm is not read-write for this user: %s"), who);
     return HOST_RESULT_FAIL;
 }
 
@@ -65,6 +92,10 @@ static HostResult ok_check_modules(OkCtx *ctx, char **hint)
     gboolean kvm = host_module_loaded(ctx->probe, "kvm");
 
     if (!vendor) {
+        if (kvm && host_module_loaded(ctx->probe, "kvm_pvm")) {
+            *hint = g_strdup(_("kvm_pvm: PVM runs only PVM-enabled guest kernels"));
+            return HOST_RESULT_WARN;
+        }
         if (kvm)
             return HOST_RESULT_PASS;
         *hint = g_strdup(_("kvm is not loaded (and the CPU has no VT-x/AMD-V)"));
@@ -74,6 +105,38 @@ static HostResult ok_check_modules(OkCtx *ctx, char **hint)
         return HOST_RESULT_PASS;
     *hint = g_strdup_printf(_("load it with 'modprobe %s'"), vendor);
     return HOST_RESULT_FAIL;
+}
+
+/* The test VM (kvmproof.c): usable, device present but VM creation
+ * fails, or absent. */
+static HostResult ok_check_kvm_proof(OkCtx *ctx, char **hint)
+{
+    g_autofree char *why = NULL;
+
+    switch (kvm_proof_run(ctx->probe->root, &why)) {
+    case KVM_PROOF_USABLE:
+        *hint = g_steal_pointer(&why);
+        return HOST_RESULT_PASS;
+    case KVM_PROOF_FAILS:
+        *hint = g_strdup_printf(_("device present but VM creation fails: %s"), why);
+        return ctx->virt == HOST_VIRT_NONE ? HOST_RESULT_WARN : HOST_RESULT_FAIL;
+    default:
+        *hint = g_strdup(_("absent: no /dev/kvm"));
+        return HOST_RESULT_WARN;
+    }
+}
+
+/* What vessel-vmm --accel auto (and the daemon) decide on this host. */
+static HostResult ok_check_auto(OkCtx *ctx, char **hint)
+{
+    g_autofree char *why = NULL;
+
+    if (host_kvm_auto(&ctx->kvm, &why)) {
+        *hint = g_strdup_printf(_("kvm, %s"), host_kvm_kind_describe(&ctx->kvm));
+        return HOST_RESULT_PASS;
+    }
+    *hint = g_strdup_printf(_("dbt, the software CPU (much slower): %s"), why);
+    return HOST_RESULT_WARN;
 }
 
 static HostResult ok_check_firmware(OkCtx *ctx, char **hint)
@@ -104,14 +167,33 @@ static HostResult ok_check_tun(OkCtx *ctx, char **hint)
     return HOST_RESULT_FAIL;
 }
 
-static HostResult ok_check_group_vessel(OkCtx *ctx, char **hint)
+static HostResult ok_check_group_sockets(OkCtx *ctx, char **hint)
 {
-    return host_group_member(ctx->probe, "vessel", hint);
+    return ok_daemon_check_socket_group(ctx->daemon, ctx->probe, hint);
 }
 
+/* Membership of /dev/kvm's own group, whatever it is called. */
 static HostResult ok_check_group_kvm(OkCtx *ctx, char **hint)
 {
-    return host_group_member(ctx->probe, "kvm", hint);
+    gboolean rw;
+
+    if (!host_dev_access(ctx->probe, "/dev/kvm", &rw)) {
+        *hint = g_strdup(_("not applicable: no /dev/kvm"));
+        return HOST_RESULT_WARN;
+    }
+    if ((ctx->kvm.dev_mode & 060) != 060) {
+        if (rw)
+            return HOST_RESULT_PASS;
+        *hint = ok_kvm_who(ctx);
+        return HOST_RESULT_FAIL;
+    }
+    g_autofree char *group = host_group_name(ctx->probe, ctx->kvm.dev_gid);
+    if (!group) {
+        *hint = g_strdup_printf(_("/dev/kvm belongs to group %u, which has no name"),
+                                (unsigned)ctx->kvm.dev_gid);
+        return rw ? HOST_RESULT_PASS : HOST_RESULT_FAIL;
+    }
+    return host_group_member(ctx->probe, group, hint);
 }
 
 static HostResult ok_check_daemon(OkCtx *ctx, char **hint)
@@ -130,9 +212,11 @@ static const OkCheck vessel_ok_checks[] = {
     { N_("if device /dev/kvm is accessible"), ok_check_kvm_access },
     { N_("for kvm kernel modules"), ok_check_modules },
     { N_("if VT is enabled in the firmware"), ok_check_firmware },
+    { N_("if a test VM runs under KVM"), ok_check_kvm_proof },
+    { N_("what --accel auto uses"), ok_check_auto },
     { N_("for device /dev/net/tun"), ok_check_tun },
-    { N_("membership of group 'vessel'"), ok_check_group_vessel },
-    { N_("membership of group 'kvm'"), ok_check_group_kvm },
+    { N_("membership of the daemon's socket group"), ok_check_group_sockets },
+    { N_("membership of /dev/kvm's group"), ok_check_group_kvm },
     { N_("if the daemon is reachable"), ok_check_daemon },
     { N_("accelerators the daemon can use"), ok_check_accels },
 };
@@ -169,23 +253,58 @@ static int ok_not_root(const char *argv0)
     return 1;
 }
 
-/* kvm-ok's decision sequence, message for message. */
+/* Beyond kvm-ok: the kind of KVM, the test VM's outcome, and what Vessel
+ * uses.  TRUE when the test VM ran and --accel auto uses KVM. */
+static gboolean ok_print_kvm(OkCtx *ctx)
+{
+    g_autofree char *proof_why = NULL, *auto_why = NULL, *absent_why = NULL;
+
+    printf(_("INFO: KVM kind: %s\n"), host_kvm_kind_describe(&ctx->kvm));
+    KvmProofResult proof = kvm_proof_run(ctx->probe->root, &proof_why);
+    switch (proof) {
+    case KVM_PROOF_USABLE:
+        printf(_("INFO: KVM: usable (%s)\n"), proof_why);
+        break;
+    case KVM_PROOF_FAILS:
+        printf(_("INFO: KVM: device present but VM creation fails (%s)\n"), proof_why);
+        break;
+    default:
+        host_kvm_device_usable(&ctx->kvm, &absent_why);
+        printf(_("INFO: KVM: absent (%s)\n"), absent_why ? absent_why : proof_why);
+        break;
+    }
+    gboolean kvm = host_kvm_auto(&ctx->kvm, &auto_why);
+    if (kvm)
+        puts(_("INFO: Vessel runs guests under KVM (vessel-vmm --accel auto)"));
+    else if (g_strcmp0(auto_why, absent_why) == 0)   /* said just above */
+        puts(_("INFO: Vessel runs ordinary guests on its software CPU, dbt (--accel auto)"));
+    else
+        printf(_("INFO: Vessel runs ordinary guests on its software CPU, dbt (--accel auto): %s\n"),
+               auto_why);
+    return kvm && proof == KVM_PROOF_USABLE;
+}
+
+/* kvm-ok's decision sequence, message for message, with ok_print_kvm()'s
+ * lines before each verdict. */
 static int ok_run_verdict(OkCtx *ctx, const char *argv0)
 {
     gboolean rw;
 
     if (ctx->virt == HOST_VIRT_NONE) {
         puts(_("INFO: Your CPU does not support KVM extensions"));
-        if (!host_is_root(ctx->probe))
+        gboolean kvm = ok_print_kvm(ctx);
+        /* A /dev/kvm without VT-x/AMD-V (PVM): nothing more root could see. */
+        if (!ctx->kvm.dev_exists && !host_is_root(ctx->probe))
             return ok_not_root(argv0);
-        return ok_verdict(0);
+        return ok_verdict(kvm);
     }
     if (host_dev_access(ctx->probe, "/dev/kvm", &rw)) {
         puts(_("INFO: /dev/kvm exists"));
-        return ok_verdict(1);
+        return ok_verdict(ok_print_kvm(ctx));
     }
     puts(_("INFO: /dev/kvm does not exist"));
     printf(_("HINT:   sudo modprobe %s\n"), host_virt_module(ctx->virt));
+    ok_print_kvm(ctx);
 
     HostFirmware fw = host_firmware_vt(ctx->probe, ctx->virt);
     if (fw == HOST_FW_UNKNOWN) {
@@ -230,7 +349,11 @@ int main(int argc, char **argv)
     g_option_context_add_main_entries(octx, entries, GETTEXT_PACKAGE);
     if (!g_option_context_parse(octx, &argc, &argv, &error)) {
         fprintf(stderr, _("error: %s\n"), error->message);
-        return 2;
+        return OK_EXIT_USAGE;
+    }
+    if (argc > 1) {
+        fprintf(stderr, _("error: unexpected argument '%s'\n"), argv[1]);
+        return OK_EXIT_USAGE;
     }
     if (version) {
         printf("vessel-ok %s\n", PACKAGE_VERSION);
@@ -238,6 +361,7 @@ int main(int argc, char **argv)
     }
     ctx.probe = host_probe_new(root);
     ctx.virt = host_cpu_virt(ctx.probe);
+    host_kvm_facts_read(ctx.probe->root, &ctx.kvm);
     if (all) {
         ctx.daemon = ok_daemon_new(uri);
         rc = ok_run_all(&ctx);

@@ -20,6 +20,8 @@ struct VshCmd {
 static const VshCmdDef *const vsh_tables[VSH_GROUP_LAST] = {
     [VSH_GROUP_DOMAIN] = vsh_domain_cmds,
     [VSH_GROUP_NETWORK] = vsh_network_cmds,
+    [VSH_GROUP_POOL] = vsh_pool_cmds,
+    [VSH_GROUP_VOLUME] = vsh_volume_cmds,
     [VSH_GROUP_HOST] = vsh_host_cmds,
     [VSH_GROUP_SHELL] = vsh_shell_cmds,
 };

@@ -38,6 +38,14 @@ static void vsh_complete_names(VshCtl *ctl, VshCompleter kind, const char *prefi
             if (g_str_has_prefix(name, prefix))
                 g_ptr_array_add(out, g_strdup(name));
         }
+    } else if (kind == VSH_COMP_POOL) {
+        list = vessel_connect_list_storage_pool_records(conn, VESSEL_LIST_ALL, NULL);
+        for (guint i = 0; list && i < list->len; i++) {
+            VesselStoragePoolRecord *rec = g_ptr_array_index(list, i);
+            const char *name = vessel_storage_pool_get_name(rec->pool);
+            if (g_str_has_prefix(name, prefix))
+                g_ptr_array_add(out, g_strdup(name));
+        }
     } else {
         list = vessel_connect_list_networks(conn, VESSEL_LIST_ALL, NULL);
         for (guint i = 0; list && i < list->len; i++) {
@@ -56,6 +64,7 @@ static void vsh_complete_value(VshCtl *ctl, const VshOptDef *opt, const char *te
     switch (opt ? opt->completer : VSH_COMP_NONE) {
     case VSH_COMP_DOMAIN:
     case VSH_COMP_NETWORK:
+    case VSH_COMP_POOL:
         vsh_complete_names(ctl, opt->completer, text, out);
         break;
     case VSH_COMP_FILE:

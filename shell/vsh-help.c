@@ -12,6 +12,8 @@ static const struct {
 } vsh_groups[VSH_GROUP_LAST] = {
     [VSH_GROUP_DOMAIN] = { N_("Domain Management"), "domain" },
     [VSH_GROUP_NETWORK] = { N_("Networking"), "network" },
+    [VSH_GROUP_POOL] = { N_("Storage Pool"), "pool" },
+    [VSH_GROUP_VOLUME] = { N_("Storage Volume"), "volume" },
     [VSH_GROUP_HOST] = { N_("Host and Hypervisor"), "host" },
     [VSH_GROUP_SHELL] = { N_("Vsh itself"), "vsh" },
 };

@@ -35,6 +35,7 @@ typedef enum {
     VSH_COMP_NONE,
     VSH_COMP_DOMAIN,     /* domain names */
     VSH_COMP_NETWORK,    /* network names */
+    VSH_COMP_POOL,       /* storage pool names */
     VSH_COMP_FILE,       /* file names (readline's own completion) */
     VSH_COMP_COMMAND,    /* vsh command names */
     VSH_COMP_LAST
@@ -56,6 +57,8 @@ typedef gboolean (*VshCmdFunc)(VshCtl *ctl, const VshCmd *cmd, GError **error);
 typedef enum {
     VSH_GROUP_DOMAIN,
     VSH_GROUP_NETWORK,
+    VSH_GROUP_POOL,
+    VSH_GROUP_VOLUME,
     VSH_GROUP_HOST,
     VSH_GROUP_SHELL,
     VSH_GROUP_LAST
@@ -79,6 +82,8 @@ typedef struct {
 /* Command tables, one per file, each terminated by { NULL }. */
 extern const VshCmdDef vsh_domain_cmds[];
 extern const VshCmdDef vsh_network_cmds[];
+extern const VshCmdDef vsh_pool_cmds[];
+extern const VshCmdDef vsh_volume_cmds[];
 extern const VshCmdDef vsh_host_cmds[];
 extern const VshCmdDef vsh_shell_cmds[];
 /* vsh-display.c: vncdisplay, screenshot, send-key */
@@ -164,6 +169,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VshTable, vsh_table_free)
 /* Look a domain up by name, then id, then uuid (as virsh does). */
 VesselDomain *vsh_domain_get(VshCtl *ctl, const char *key, GError **error);
 VesselNetwork *vsh_network_get(VshCtl *ctl, const char *key, GError **error);
+VesselStoragePool *vsh_pool_get(VshCtl *ctl, const char *key, GError **error);
+/* virsh's sizes: "%.2f UNIT" with B, KiB, MiB, ... (vsh-pool.c) */
+char *vsh_pretty_size(guint64 bytes);
+/* virsh's scaled integers: N[b|k|KiB|KB|M|MiB|MB|...], default bytes */
+gboolean vsh_parse_size(const char *s, guint64 *out, GError **error);
 /* Read a whole file ("-" is stdin). */
 char *vsh_file_read(const char *path, GError **error);
 /* Open $VISUAL/$EDITOR/vi on @text; returns the edited text, or NULL with
@@ -190,5 +200,9 @@ extern const VshOptDef vsh_opts_net_event[];
 gboolean vsh_cmd_net_event(VshCtl *ctl, const VshCmd *cmd, GError **error);
 extern const VshOptDef vsh_opts_domxml_to_native[];
 gboolean vsh_cmd_domxml_to_native(VshCtl *ctl, const VshCmd *cmd, GError **error);
+extern const VshOptDef vsh_opts_domblklist[];
+gboolean vsh_cmd_domblklist(VshCtl *ctl, const VshCmd *cmd, GError **error);
+extern const VshOptDef vsh_opts_domblkinfo[];
+gboolean vsh_cmd_domblkinfo(VshCtl *ctl, const VshCmd *cmd, GError **error);
 
 #endif

@@ -12,6 +12,8 @@ VESSEL_ENUM_IMPL(domain_lifecycle_action, DomainLifecycleAction, DOMAIN_LIFECYCL
 VESSEL_ENUM_IMPL(domain_clock_offset, DomainClockOffset, DOMAIN_CLOCK_LAST, "utc")
 VESSEL_ENUM_IMPL(domain_net_type, DomainNetType, DOMAIN_NET_LAST, "bridge", "network")
 VESSEL_ENUM_IMPL(domain_chr_type, DomainChrType, DOMAIN_CHR_LAST, "pty")
+VESSEL_ENUM_IMPL(domain_disk_type, DomainDiskType, DOMAIN_DISK_TYPE_LAST, "file", "volume")
+VESSEL_ENUM_IMPL(domain_disk_format, DomainDiskFormat, DOMAIN_DISK_FORMAT_LAST, "", "raw", "qcow2")
 
 /* Virt type -> accelerator, indexed by DomainVirtType. */
 static const DomainAccel virt_type_accel[] = {
@@ -33,6 +35,8 @@ domain_disk_free(DomainDiskDef *disk)
     if (!disk)
         return;
     g_free(disk->source);
+    g_free(disk->source_pool);
+    g_free(disk->source_volume);
     g_free(disk->target_dev);
     g_free(disk->driver_name);
     g_free(disk->serial);
@@ -135,7 +139,11 @@ domain_def_copy(const DomainDef *src)
         const DomainDiskDef *s = src->disks[i];
         DomainDiskDef *d = g_new0(DomainDiskDef, 1);
 
+        d->type = s->type;
         d->source = g_strdup(s->source);
+        d->source_pool = g_strdup(s->source_pool);
+        d->source_volume = g_strdup(s->source_volume);
+        d->format = s->format;
         d->target_dev = g_strdup(s->target_dev);
         d->driver_name = g_strdup(s->driver_name);
         d->readonly = s->readonly;
@@ -209,7 +217,10 @@ domain_def_equal(const DomainDef *a, const DomainDef *b)
     for (guint i = 0; i < a->n_disks; i++) {
         const DomainDiskDef *x = a->disks[i], *y = b->disks[i];
 
-        if (g_strcmp0(x->source, y->source) || g_strcmp0(x->target_dev, y->target_dev) ||
+        if (x->type != y->type || x->format != y->format ||
+            g_strcmp0(x->source_pool, y->source_pool) ||
+            g_strcmp0(x->source_volume, y->source_volume) ||
+            g_strcmp0(x->source, y->source) || g_strcmp0(x->target_dev, y->target_dev) ||
             g_strcmp0(x->driver_name, y->driver_name) || x->readonly != y->readonly ||
             g_strcmp0(x->serial, y->serial))
             return FALSE;

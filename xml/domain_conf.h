@@ -41,14 +41,31 @@ typedef enum {
     DOMAIN_CLOCK_LAST
 } DomainClockOffset;
 
+typedef enum {
+    DOMAIN_DISK_FILE,    /* <disk type='file'><source file=> */
+    DOMAIN_DISK_VOLUME,  /* <disk type='volume'><source pool= volume=> */
+    DOMAIN_DISK_TYPE_LAST
+} DomainDiskType;
+
+typedef enum {
+    DOMAIN_DISK_FORMAT_NONE,   /* no <driver type=>: raw for files; for a
+                                * volume, the daemon checks what it holds */
+    DOMAIN_DISK_FORMAT_RAW,
+    DOMAIN_DISK_FORMAT_QCOW2,
+    DOMAIN_DISK_FORMAT_LAST
+} DomainDiskFormat;
+
 typedef struct {
-    char *source;        /* absolute path of the image (<source file=>) */
+    DomainDiskType type;
+    char *source;        /* file: absolute path of the image (<source file=>) */
+    char *source_pool;   /* volume: <source pool=> */
+    char *source_volume; /* volume: <source volume=> */
+    DomainDiskFormat format; /* <driver type=> */
     char *target_dev;    /* "vda", "vdb", ... (<target dev=>) */
     char *driver_name;   /* <driver name=> as written, NULL if absent */
     gboolean readonly;   /* <readonly/> */
     char *serial;        /* <serial>, NULL if absent */
-    /* Fixed for now: type='file' device='disk', driver type='raw',
-     * target bus='virtio'. */
+    /* Fixed: device='disk', target bus='virtio'. */
 } DomainDiskDef;
 
 typedef enum {
@@ -192,5 +209,11 @@ const char *domain_net_type_to_string(DomainNetType v);
 int domain_net_type_from_string(const char *s);
 const char *domain_chr_type_to_string(DomainChrType v);
 int domain_chr_type_from_string(const char *s);
+
+const char *domain_disk_type_to_string(DomainDiskType v);
+int domain_disk_type_from_string(const char *s);
+/* "raw", "qcow2" (NONE has no name) */
+const char *domain_disk_format_to_string(DomainDiskFormat v);
+int domain_disk_format_from_string(const char *s);
 
 #endif

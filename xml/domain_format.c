@@ -20,13 +20,28 @@ fmt_text_element(GString *out, const char *indent, const char *name, const char 
 static void
 fmt_disk(GString *out, const DomainDiskDef *disk)
 {
-    g_string_append(out, "    <disk type='file' device='disk'>\n");
-    g_string_append(out, "      <driver");
-    if (disk->driver_name)
-        xml_attr_append(out, "name", disk->driver_name);
-    g_string_append(out, " type='raw'/>\n");
+    g_string_append_printf(out, "    <disk type='%s' device='disk'>\n",
+                           domain_disk_type_to_string(disk->type));
+    /* a file's format is raw unless the XML says otherwise; a volume's
+     * stays unnamed until it does */
+    DomainDiskFormat format = disk->format;
+    if (format == DOMAIN_DISK_FORMAT_NONE && disk->type == DOMAIN_DISK_FILE)
+        format = DOMAIN_DISK_FORMAT_RAW;
+    if (disk->driver_name || format != DOMAIN_DISK_FORMAT_NONE) {
+        g_string_append(out, "      <driver");
+        if (disk->driver_name)
+            xml_attr_append(out, "name", disk->driver_name);
+        if (format != DOMAIN_DISK_FORMAT_NONE)
+            xml_attr_append(out, "type", domain_disk_format_to_string(format));
+        g_string_append(out, "/>\n");
+    }
     g_string_append(out, "      <source");
-    xml_attr_append(out, "file", disk->source);
+    if (disk->type == DOMAIN_DISK_FILE) {
+        xml_attr_append(out, "file", disk->source);
+    } else {
+        xml_attr_append(out, "pool", disk->source_pool);
+        xml_attr_append(out, "volume", disk->source_volume);
+    }
     g_string_append(out, "/>\n      <target");
     xml_attr_append(out, "dev", disk->target_dev);
     g_string_append(out, " bus='virtio'/>\n");

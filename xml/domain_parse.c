@@ -373,39 +373,92 @@ domain_disk_target_valid(const char *dev)
     return TRUE;
 }
 
+/* A disk source value the vessel-vmm --disk option can carry. */
+static const char *
+domain_disk_source_check(const char *value, gboolean path)
+{
+    const char *why = path ? xml_check_abs_path(value) : xml_check_name(value, 255);
+
+    if (!why && strchr(value, ','))
+        why = _("contains ',' which the vessel-vmm --disk option cannot carry");
+    return why;
+}
+
 static gboolean
 domain_parse_disk(DomainDef *def, xmlNode *node, GError **error)
 {
     g_autofree char *type = xml_node_prop(node, "type");
     g_autofree char *device = xml_node_prop(node, "device");
     g_autofree DomainDiskDef *disk = g_new0(DomainDiskDef, 1);
-    g_autofree char *source = NULL, *target = NULL, *driver_name = NULL, *serial = NULL;
+    g_autofree char *source = NULL, *pool = NULL, *volume = NULL;
+    g_autofree char *target = NULL, *driver_name = NULL, *serial = NULL;
+    int t = domain_disk_type_from_string(type);
     xmlNode *c;
 
-    if (!domain_attr_fixed(node, "type", type, "file", error) ||
-        !domain_attr_fixed(node, "device", device, "disk", error))
+    if (t < 0) {
+        DOMAIN_ENUM_ERROR(error, node, "type", type, domain_disk_type, DOMAIN_DISK_TYPE_LAST);
+        return FALSE;
+    }
+    if (!domain_attr_fixed(node, "device", device, "disk", error))
         return FALSE;
 
     if ((c = xml_node_child(node, "driver"))) {
         g_autofree char *format = xml_node_prop(c, "type");
 
         driver_name = xml_node_prop(c, "name");
-        if (!domain_attr_fixed(c, "name", driver_name, "qemu", error) ||
-            !domain_attr_fixed(c, "type", format, "raw", error))
+        if (!domain_attr_fixed(c, "name", driver_name, "qemu", error))
             return FALSE;
+        if (format) {
+            int f = domain_disk_format_from_string(format);
+
+            if (f <= DOMAIN_DISK_FORMAT_NONE) {
+                const char *names[] = { "raw", "qcow2" };
+
+                xml_error_attr_unsupported(error, c, "type", format, names, 2);
+                return FALSE;
+            }
+            disk->format = (DomainDiskFormat)f;
+        }
     }
 
     c = xml_node_child(node, "source");
-    source = xml_node_prop(c, "file");
-    {
-        const char *why = xml_check_abs_path(source);
+    if (t == DOMAIN_DISK_FILE) {
+        const char *why;
 
-        if (!why && strchr(source, ','))
-            why = _("contains ',' which the vessel-vmm --disk option cannot carry");
-        if (why) {
+        source = xml_node_prop(c, "file");
+        if (!source) {
+            xml_error_node(error, VESSEL_XML_ERROR_INVALID, c,
+                           _("a disk of type 'file' needs <source file=>"));
+            return FALSE;
+        }
+        if ((why = domain_disk_source_check(source, TRUE))) {
             xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "file", source, why);
             return FALSE;
         }
+    } else {
+        const char *why;
+
+        pool = xml_node_prop(c, "pool");
+        volume = xml_node_prop(c, "volume");
+        if (!pool || !volume) {
+            xml_error_node(error, VESSEL_XML_ERROR_INVALID, c,
+                           _("a disk of type 'volume' needs <source pool= volume=>"));
+            return FALSE;
+        }
+        if ((why = domain_disk_source_check(pool, FALSE))) {
+            xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "pool", pool, why);
+            return FALSE;
+        }
+        if ((why = domain_disk_source_check(volume, FALSE))) {
+            xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "volume", volume, why);
+            return FALSE;
+        }
+    }
+    if (t == DOMAIN_DISK_FILE ? xmlHasProp(c, BAD_CAST "pool") || xmlHasProp(c, BAD_CAST "volume")
+                              : xmlHasProp(c, BAD_CAST "file") != NULL) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, c,
+                       _("<source> does not match the disk type"));
+        return FALSE;
     }
 
     c = xml_node_child(node, "target");
@@ -438,7 +491,12 @@ domain_parse_disk(DomainDef *def, xmlNode *node, GError **error)
                                        _("use 1 to 20 letters, digits, spaces or _.+-"));
     }
 
+    disk->type = (DomainDiskType)t;
+    if (t == DOMAIN_DISK_FILE && disk->format == DOMAIN_DISK_FORMAT_NONE)
+        disk->format = DOMAIN_DISK_FORMAT_RAW;
     disk->source = g_steal_pointer(&source);
+    disk->source_pool = g_steal_pointer(&pool);
+    disk->source_volume = g_steal_pointer(&volume);
     disk->target_dev = g_steal_pointer(&target);
     disk->driver_name = g_steal_pointer(&driver_name);
     disk->readonly = xml_node_child(node, "readonly") != NULL;

@@ -67,14 +67,31 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
     g_ptr_array_add(b, g_strdup_printf("%u", def->vcpus));
     argv_add_pair(b, "--accel", accel);
 
+    if (params->disk_args && g_strv_length((GStrv)params->disk_args) != def->n_disks) {
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
+                    _("%u disk arguments given for %u disks"),
+                    g_strv_length((GStrv)params->disk_args), def->n_disks);
+        return NULL;
+    }
     for (guint i = 0; i < def->n_disks; i++) {
         const DomainDiskDef *disk = def->disks[i];
-        const char *file = params->disks ? params->disks[i] : disk->source;
 
-        if (!vmm_arg_check(_("disk path"), file, ",", error))
+        if (params->disk_args) {
+            argv_add_pair(b, "--disk", params->disk_args[i]);
+            continue;
+        }
+        if (disk->type != DOMAIN_DISK_FILE) {
+            g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
+                        _("disk %s is a storage volume: only the daemon can resolve it"),
+                        disk->target_dev);
+            return NULL;
+        }
+        if (!vmm_arg_check(_("disk path"), disk->source, ",", error))
             return NULL;
         argv_add(b, "--disk");
-        g_ptr_array_add(b, g_strconcat(file, disk->readonly ? ",readonly" : "", NULL));
+        g_ptr_array_add(b, g_strconcat(disk->source,
+                                       disk->format == DOMAIN_DISK_FORMAT_QCOW2 ? ",format=qcow2" : "",
+                                       disk->readonly ? ",readonly" : "", NULL));
     }
 
     if (params->tap_names && g_strv_length((GStrv)params->tap_names) != def->n_nets) {

@@ -5,7 +5,7 @@
  * socket, where the serial port goes) comes in DomainVmmParams.  The
  * result follows DESIGN.md "The VMM" exactly, options in this order:
  *   VMM --kernel K [--initrd I] [--cmdline C] --memory MIB --cpus N
- *       --accel A [--disk F[,readonly]]... [--net tap=T|tapfd=N[,mac=M]]...
+ *       --accel A [--disk F[,format=qcow2][,readonly]]... [--net tap=T|tapfd=N[,mac=M]]...
  *       [--serial S] [--console S] [--vga std,vram=MIB] [--vnc W[,password]]
  *       [--control unix:P|fd:N] --name NAME --uuid UUID
  *       [--no-reboot] [--pidfile F] [--paused]
@@ -41,7 +41,11 @@ typedef struct {
      * NULL means the paths of the definition. */
     const char *kernel;        /* --kernel */
     const char *initrd;        /* --initrd (used only if the domain has one) */
-    const char *const *disks;  /* one per disk (def->n_disks), before ",readonly" */
+    const char *const *disk_args; /* one --disk value per disk (def->n_disks entries),
+                                   * as the daemon resolved it (volumes, backing
+                                   * chains); NULL: file disks by path (a qcow2 image
+                                   * then opens the backing files it names), volume
+                                   * disks are an error */
 } DomainVmmParams;
 
 /* NULL-terminated argv; errors (VESSEL_XML_ERROR_INVALID) when something

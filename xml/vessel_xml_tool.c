@@ -3,6 +3,9 @@
  *
  *   vessel-xml domain FILE            validate, print the canonical XML
  *   vessel-xml network FILE           same for a network
+ *   vessel-xml pool FILE              same for a storage pool
+ *   vessel-xml volume FILE            validate a volume to create, print
+ *                                     what it asks for (key=value)
  *   vessel-xml argv FILE [--tap T]... [--accel A] [--vmm PATH]
  *                                     print the vessel-vmm command line,
  *                                     one argument per line
@@ -16,6 +19,7 @@
 #include "xml/domain_conf.h"
 #include "xml/domain_vmm.h"
 #include "xml/network_conf.h"
+#include "xml/storage_conf.h"
 
 static char *
 tool_read(const char *path, GError **error)
@@ -39,6 +43,8 @@ tool_usage(void)
     fprintf(stderr, "%s",
             _("usage: vessel-xml domain FILE\n"
               "       vessel-xml network FILE\n"
+              "       vessel-xml pool FILE\n"
+              "       vessel-xml volume FILE\n"
               "       vessel-xml argv FILE [--tap NAME]... [--accel auto|kvm|dbt] [--vmm PATH]\n"));
     return 2;
 }
@@ -61,14 +67,36 @@ main(int argc, char **argv)
     if (argc < 3)
         return tool_usage();
     cmd = argv[1];
-    if (strcmp(cmd, "domain") != 0 && strcmp(cmd, "network") != 0 && strcmp(cmd, "argv") != 0)
+    if (strcmp(cmd, "domain") != 0 && strcmp(cmd, "network") != 0 && strcmp(cmd, "argv") != 0 &&
+        strcmp(cmd, "pool") != 0 && strcmp(cmd, "volume") != 0)
         return tool_usage();
     if (strcmp(cmd, "argv") != 0 && argc != 3)
         return tool_usage();
     if (!(xml = tool_read(argv[2], &error)))
         return tool_fail(error);
 
-    if (strcmp(cmd, "network") == 0) {
+    if (strcmp(cmd, "pool") == 0) {
+        g_autoptr(StoragePoolDef) def = storage_pool_def_parse(xml, &error);
+        g_autofree char *out = NULL;
+
+        if (!def)
+            return tool_fail(error);
+        out = storage_pool_def_format(def, NULL);
+        fputs(out, stdout);
+    } else if (strcmp(cmd, "volume") == 0) {
+        g_autoptr(StorageVolDef) def = storage_vol_def_parse(xml, &error);
+
+        if (!def)
+            return tool_fail(error);
+        printf("name=%s\ncapacity=%" G_GUINT64_FORMAT "\nformat=%s\n", def->name, def->capacity,
+               storage_vol_format_to_string(def->format));
+        if (def->has_allocation)
+            printf("allocation=%" G_GUINT64_FORMAT "\n", def->allocation);
+        if (def->backing_path)
+            printf("backing=%s\n", def->backing_path);
+        if (def->has_backing_format)
+            printf("backing_format=%s\n", storage_vol_format_to_string(def->backing_format));
+    } else if (strcmp(cmd, "network") == 0) {
         g_autoptr(NetworkDef) def = network_def_parse(xml, NETWORK_PARSE_DEFAULT, &error);
         g_autofree char *out = NULL;
 

@@ -230,3 +230,35 @@ xml_parse_kib(const char *value, const char *unit, guint64 max_kib, guint64 *kib
     *kib = whole;
     return NULL;
 }
+
+const char *
+xml_parse_bytes(const char *value, const char *unit, guint64 max, guint64 *bytes)
+{
+    guint64 kib;
+    const char *why;
+
+    if (!unit || !*unit || g_ascii_strcasecmp(unit, "b") == 0 ||
+        g_ascii_strcasecmp(unit, "byte") == 0 || g_ascii_strcasecmp(unit, "bytes") == 0) {
+        why = xml_parse_uint(value, max, bytes);
+        return why;
+    }
+    /* every other unit is a whole number of KiB or of 1000-byte units */
+    why = xml_parse_kib(value, unit, max / 1024, &kib);
+    if (why)
+        return why;
+    if (g_ascii_tolower(unit[0]) != 'b' && strlen(unit) == 2 && g_ascii_tolower(unit[1]) == 'b') {
+        /* powers of 1000: compute exactly rather than from KiB */
+        guint64 v, scale = 1;
+        const char *prefixes = "kmgtpe";
+        const char *p = strchr(prefixes, g_ascii_tolower(unit[0]));
+        xml_parse_uint(value, G_MAXUINT64, &v);
+        for (int i = 0; i <= (int)(p - prefixes); i++)
+            scale *= 1000;
+        if (v > max / scale)
+            return _("is too large");
+        *bytes = v * scale;
+        return NULL;
+    }
+    *bytes = kib * 1024;
+    return NULL;
+}

@@ -37,4 +37,8 @@ const char *xml_parse_uint(const char *s, guint64 max, guint64 *out);
 const char *xml_parse_kib(const char *value, const char *unit, guint64 max_kib,
                           guint64 *kib);
 
+/* The same in bytes (NULL or "bytes" means bytes, as libvirt's storage
+ * sizes), at most @max. */
+const char *xml_parse_bytes(const char *value, const char *unit, guint64 max, guint64 *bytes);
+
 #endif

@@ -70,7 +70,7 @@ static void test_real_vmm(void)
     }
     g_autofree char *guest = find_guest_dir();
     if (!guest) {
-        g_test_skip("reference guest not available (scripts/guest-fetch.sh failed)");
+        vt_test_unavailable("reference guest not available (scripts/guest-fetch.sh failed)");
         return;
     }
     if (!g_file_test(vmm, G_FILE_TEST_IS_EXECUTABLE)) {

@@ -5,6 +5,7 @@
  * nobody gets its tap as an inherited fd (--net tapfd=N). */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -242,6 +243,14 @@ static gboolean process_has_tap(int pid, const char *dev)
     return FALSE;
 }
 
+static gboolean pid_gone(gpointer data)
+{
+    g_autofree char *proc = g_strdup_printf("/proc/%d/cmdline", GPOINTER_TO_INT(data));
+    g_autofree char *cmd = NULL;
+    /* gone, or a zombie (empty cmdline) about to be reaped */
+    return !g_file_get_contents(proc, &cmd, NULL, NULL) || !*cmd;
+}
+
 /* The daemon creates the tap and passes it down: a VMM running as its
  * own unprivileged id (which cannot open /dev/net/tun, 0600 here) starts
  * with a NIC. */
@@ -280,6 +289,19 @@ static void test_tap_fd_unprivileged(void)
     g_assert_no_error(err);
     g_autofree char *tapout = NULL;
     g_assert_false(link_in_ns(fx, "vtap0", &tapout));
+
+    /* Stopping the daemon leaves running networks running (it reattaches
+     * to them), so destroy this one: its dnsmasq must not outlive us. */
+    g_autofree char *pidfile = g_build_filename(fx->run_dir, "networks", "lab.pid", NULL);
+    g_autofree char *pidtext = NULL;
+    g_assert_true(g_file_get_contents(pidfile, &pidtext, NULL, NULL));
+    int dnsmasq = atoi(pidtext);
+    g_assert_cmpint(dnsmasq, >, 0);
+    const char *npath;
+    g_variant_get(d, "(&o)", &npath);
+    g_autoptr(GVariant) nx = net_call(fx, npath, "Destroy", NULL, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(dnsmasq), vt_timeout_ms(10000)));
 }
 
 static gboolean default_active(gpointer data)

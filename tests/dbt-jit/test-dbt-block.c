@@ -1,18 +1,21 @@
 /* test-dbt-block.c - what the dbt CPU does at the level of a block, on
  * the flat standalone CPU (dbt.h): flags made exact where a block is cut
  * short or faults although the flags pass found them dead further on,
- * exceptions in the middle of a block, self-modifying code.  Every case
- * has its expected state written out (hand-assembled bytes with the
+ * exceptions in the middle of a block, self-modifying code (the same
+ * block, another page, a linked loop), and the code cache emptied under
+ * pressure (the program runs with a 64 KiB cache, see main()).  Every
+ * case has its expected state written out (hand-assembled bytes with the
  * instructions beside them); the backend is the one VESSEL_DBT selects,
  * and `make check` runs this program under each. */
 #include <glib.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "vmm/dbt/dbt.h"
 
-#define MEM_SIZE (1024 * 1024)
+#define MEM_SIZE (4 * 1024 * 1024)
 #define CODE_OFF 0x2000
 
 #define CF 0x001u
@@ -153,12 +156,107 @@ static void test_fault_mid_block(Fixture *fx, gconstpointer data)
     g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RCX), ==, 12);
 }
 
+/* A store into the block being executed changes what runs next: the
+ * rest of the block is decoded again. */
+static void test_smc_same_block(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t code[] = {
+        0xc6, 0x05, 0x01, 0x00, 0x00, 0x00, 0x05,   /* movb $5, 1(%rip): the imm below */
+        0xb8, 0x01, 0x00, 0x00, 0x00,               /* mov $1, %eax */
+        0xf4,                                       /* hlt */
+    };
+    DbtStop st = run_code(fx, code, sizeof(code), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 5);
+    g_assert_cmpuint(st.insns, ==, 3);
+}
+
+/* Code on another page, run (its loop linked to itself by then) before
+ * the caller rewrites it: the second call runs the new code. */
+static void test_smc_other_page(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    uint8_t *callee = fx->mem + CODE_OFF + 0x3000;
+    static const uint8_t sub[] = {
+        0xb9, 0x10, 0x00, 0x00, 0x00,               /* mov $16, %ecx (imm at +1) */
+        0xff, 0xc2,                                 /* 1: inc %edx */
+        0xff, 0xc9,                                 /* dec %ecx */
+        0x75, 0xfa,                                 /* jnz 1b */
+        0xb8, 0x01, 0x00, 0x00, 0x00,               /* mov $1, %eax (imm at +12) */
+        0xc3,                                       /* ret */
+    };
+    static const uint8_t code[] = {
+        0xff, 0xd7,                                 /* call *%rdi */
+        0x89, 0xc3,                                 /* mov %eax, %ebx */
+        0xc6, 0x47, 0x0c, 0x07,                     /* movb $7, 12(%rdi) */
+        0xc6, 0x47, 0x01, 0x03,                     /* movb $3, 1(%rdi) */
+        0xff, 0xd7,                                 /* call *%rdi */
+        0x01, 0xd8,                                 /* add %ebx, %eax */
+        0xf4,                                       /* hlt */
+    };
+    memcpy(callee, sub, sizeof(sub));
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDI, (uint64_t)(uintptr_t)callee);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, 0);
+    DbtStop st = run_code(fx, code, sizeof(code), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 8);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 16 + 3);
+}
+
+/* Far more code than the code cache holds, twice: the cache is emptied
+ * (with every decoded block) whenever it is full, in the middle of a
+ * run, and every block still runs once per pass. */
+static void test_cache_pressure(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    enum { BLOCKS = 60000 };
+    uint8_t *p = fx->mem + CODE_OFF;
+    uint64_t sum = 0;
+    /* each block: add $k, %rax; jmp .+5 (the next block) */
+    for (unsigned k = 0; k < BLOCKS; k++) {
+        static const uint8_t jmp0[] = { 0xe9, 0, 0, 0, 0 };
+        uint32_t imm = k * 7 + 1;
+        *p++ = 0x48; *p++ = 0x05;
+        memcpy(p, &imm, 4);
+        p += 4;
+        memcpy(p, jmp0, 5);
+        p += 5;
+        sum += imm;
+    }
+    /* then: dec %ecx; jnz back to the first block; hlt */
+    uint8_t *tail = p;
+    *p++ = 0xff; *p++ = 0xc9;
+    int32_t back = (int32_t)((fx->mem + CODE_OFF) - (p + 6));
+    *p++ = 0x0f; *p++ = 0x85;
+    memcpy(p, &back, 4);
+    p += 4;
+    *p++ = 0xf4;
+    g_assert_true(p < fx->mem + MEM_SIZE - 4096);
+    (void)tail;
+    dbt_cpu_flush_code(fx->cpu);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 2);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSP, (uint64_t)(uintptr_t)(fx->mem + MEM_SIZE - 64));
+    dbt_cpu_set_rip(fx->cpu, code_addr(fx));
+    DbtStop st;
+    g_assert_cmpint(dbt_cpu_run(fx->cpu, 0, &st), ==, 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmpuint(st.insns, ==, 2 * (2 * BLOCKS + 2) + 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 2 * sum);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    /* a small code cache: the translator empties it many times over */
+    setenv("VESSEL_DBT_CODE_CACHE", "65536", 1);
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
     ADD("/dbt/block/flags-budget", test_flags_budget);
     ADD("/dbt/block/flags-fault", test_flags_fault);
     ADD("/dbt/block/fault-mid-block", test_fault_mid_block);
+    ADD("/dbt/block/smc-same-block", test_smc_same_block);
+    ADD("/dbt/block/smc-other-page", test_smc_other_page);
+    ADD("/dbt/block/cache-pressure", test_cache_pressure);
     return g_test_run();
 }

@@ -25,7 +25,7 @@
 #   5. shutdown (power button) of alpha, then net-destroy: the host
 #      namespace is as it was before net-start (ip -d link, addresses,
 #      routes, nft ruleset, no dnsmasq, no taps, no VMM).
-# Needs root; skipped otherwise (a failure under CI=true).
+# Needs root; skipped otherwise (a failure under CI: VESSEL_CI or CI=true).
 . "$top_srcdir/tests/guest/lib-guest.sh"
 
 guest_require

@@ -4,9 +4,16 @@
 #   tap_ok COND-EXIT DESC record a result (0 = pass)
 #   tap_check DESC CMD... run CMD, pass if it exits 0 (output shown on failure)
 #   tap_skip_all REASON   skip the whole script
+#   tap_in_ci             true under CI: VESSEL_CI set (.ci/run sets it) or
+#                         CI=true (as CI services set it)
+#   tap_unavailable REASON skip the whole script for a missing prerequisite,
+#                         but fail it under CI, which must not pass without
+#                         running what it claims (call before tap_plan)
 #   tap_skip_if_quick     skip a long guest-boot script when VESSEL_TEST_QUICK
 #                         is set (scripts/check.sh sets it for the sanitizer
-#                         and distcheck runs; the main run boots every guest)
+#                         and distcheck runs; the main run boots every guest;
+#                         tests/virtio/test-virtio-guest.sh, the one 1-vCPU
+#                         boot kept under the sanitizers, does not call it)
 #   wait_until SECS CMD... retry CMD with back-off until it succeeds or the
 #                         deadline passes (never a fixed sleep as sync)
 #   tap_done              exit non-zero if any test failed
@@ -37,6 +44,15 @@ tap_check() {
 
 tap_skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 
+tap_in_ci() { [ -n "${VESSEL_CI:-}" ] || [ "${CI:-}" = true ]; }
+
+tap_unavailable() {
+    if tap_in_ci; then
+        echo "1..1"; echo "not ok 1 - $1 (required under CI: VESSEL_CI or CI=true is set)"; exit 1
+    fi
+    tap_skip_all "$1"
+}
+
 tap_skip_if_quick() {
     [ -z "${VESSEL_TEST_QUICK:-}" ] || tap_skip_all "guest boots run in the main configuration only (VESSEL_TEST_QUICK)"
 }
@@ -44,11 +60,12 @@ tap_skip_if_quick() {
 tap_bail() { echo "Bail out! $1"; exit 1; }
 
 # The reference guest (scripts/guest-fetch.sh) for tests that boot it:
-# sets $guest, or skips the whole script when it or busybox is missing.
+# sets $guest, or skips the whole script when it or busybox is missing
+# (fails it under CI).
 tap_require_guest() {
-    guest=$(sh "$top_srcdir/scripts/guest-fetch.sh" 2>/dev/null) || tap_skip_all "guest kernel not available"
-    [ -f "$guest/vmlinuz" ] || tap_skip_all "guest kernel not available"
-    [ -x "${BUSYBOX:-/bin/busybox}" ] || tap_skip_all "busybox-static not installed"
+    guest=$(sh "$top_srcdir/scripts/guest-fetch.sh" 2>/dev/null) || tap_unavailable "guest kernel not available"
+    [ -f "$guest/vmlinuz" ] || tap_unavailable "guest kernel not available"
+    [ -x "${BUSYBOX:-/bin/busybox}" ] || tap_unavailable "busybox-static not installed"
 }
 
 # tap_guest_initramfs OUT: the reference busybox initramfs for $guest.

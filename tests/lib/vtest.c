@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,114 @@ guint vt_timeout_ms(guint base_ms)
     return base_ms * (scale ? scale : 1);
 }
 
+gboolean vt_in_ci(void)
+{
+    const char *v = g_getenv("VESSEL_CI");
+    return (v && *v) || g_strcmp0(g_getenv("CI"), "true") == 0;
+}
+
+void vt_test_unavailable(const char *reason)
+{
+    if (vt_in_ci()) {
+        g_test_message("required under CI (VESSEL_CI or CI=true): %s", reason);
+        g_test_fail();
+    } else {
+        g_test_skip(reason);
+    }
+}
+
+/* ------------------------------------------------------------ reaper */
+
+/* A test that aborts (a failed g_assert, a crash) skips its cleanup: its
+ * temp dirs, and the daemons and VMMs it started, would stay behind.  The
+ * first temp dir or helper process starts a reaper, a shell reading a
+ * socket: "dir PATH" for each temp dir, "exit" from an atexit handler at
+ * a normal exit, then EOF when this process is gone.  After a normal exit
+ * it does nothing (what a test leaks then is tests/last's to report).
+ * At EOF without "exit" the test died: it kills every process carrying
+ * this test's VESSEL_TEST_OWNER mark (in the environment of everything
+ * vt_proc_spawn() and vt_run() start, and so of what those start in
+ * turn), then removes the dirs (kept with VESSEL_TEST_KEEP). */
+static const char vt_reaper_script[] =
+    "owner=$1; dirs=; clean=\n"
+    "while IFS= read -r l; do\n"
+    "  case $l in exit) clean=1 ;; dir\\ *) dirs=\"$dirs\n${l#dir }\" ;; esac\n"
+    "done\n"
+    "[ -n \"$clean\" ] && exit 0\n"
+    "for p in /proc/[0-9]*; do\n"
+    "  tr '\\0' '\\n' < \"$p/environ\" 2>/dev/null | grep -qx \"VESSEL_TEST_OWNER=$owner\" &&\n"
+    "    kill -9 \"${p#/proc/}\" 2>/dev/null\n"
+    "done\n"
+    "[ -n \"$VESSEL_TEST_KEEP\" ] && exit 0\n"
+    "IFS='\n'\n"
+    "for d in $dirs; do rm -rf \"$d\"; done\n";
+
+static GMutex vt_reaper_lock;
+static int vt_reaper_fd = -1;
+static char vt_reaper_owner[64];
+
+static void vt_reaper_say(const char *what, const char *arg)
+{
+    g_autofree char *line = g_strdup_printf("%s%s%s\n", what, arg ? " " : "", arg ? arg : "");
+    size_t len = strlen(line), off = 0;
+    while (vt_reaper_fd >= 0 && off < len) {
+        ssize_t n = send(vt_reaper_fd, line + off, len - off, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+}
+
+static void vt_reaper_atexit(void)
+{
+    g_mutex_lock(&vt_reaper_lock);
+    vt_reaper_say("exit", NULL);
+    g_mutex_unlock(&vt_reaper_lock);
+}
+
+static void vt_reaper_child_setup(gpointer data)
+{
+    (void)data;
+    setsid();   /* not in the test's process group: outlive it */
+}
+
+/* Start the reaper once; returns the mark for children's environment. */
+static const char *vt_reaper_mark(void)
+{
+    g_mutex_lock(&vt_reaper_lock);
+    if (!vt_reaper_owner[0]) {
+        g_snprintf(vt_reaper_owner, sizeof vt_reaper_owner, "%d-%" G_GINT64_FORMAT,
+                   (int)getpid(), g_get_monotonic_time());
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0) {
+            const char *argv[] = { "/bin/sh", "-c", vt_reaper_script, "vessel-test-reaper",
+                                   vt_reaper_owner, NULL };
+            GPid pid;
+            if (g_spawn_async_with_fds(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                                       vt_reaper_child_setup, NULL, &pid, sv[1], -1, -1,
+                                       NULL)) {
+                vt_reaper_fd = sv[0];
+                atexit(vt_reaper_atexit);
+            } else {
+                close(sv[0]);
+            }
+            close(sv[1]);
+        }
+    }
+    g_mutex_unlock(&vt_reaper_lock);
+    return vt_reaper_owner;
+}
+
+static void vt_reaper_add_dir(const char *path)
+{
+    vt_reaper_mark();
+    g_mutex_lock(&vt_reaper_lock);
+    vt_reaper_say("dir", path);
+    g_mutex_unlock(&vt_reaper_lock);
+}
+
 /* ------------------------------------------------------------ tmp dirs */
 
 VtTmpDir *vt_tmpdir_new(const char *prefix)
@@ -30,6 +139,7 @@ VtTmpDir *vt_tmpdir_new(const char *prefix)
     g_autoptr(GError) error = NULL;
     char *path = g_dir_make_tmp(tmpl, &error);
     g_assert_no_error(error);
+    vt_reaper_add_dir(path);
     VtTmpDir *dir = g_new0(VtTmpDir, 1);
     dir->path = path;
     return dir;
@@ -103,9 +213,11 @@ struct VtProc {
     GString *output;
 };
 
+/* The current environment, plus @envp, plus this test's reaper mark. */
 static char **merge_env(const char *const *envp)
 {
     char **env = g_get_environ();
+    env = g_environ_setenv(env, "VESSEL_TEST_OWNER", vt_reaper_mark(), TRUE);
     for (const char *const *e = envp; e && *e; e++) {
         const char *eq = strchr(*e, '=');
         if (!eq)

@@ -13,6 +13,12 @@
 /* Deadlines scale with VESSEL_TEST_TIMEOUT_SCALE (e.g. 4 under sanitizers). */
 guint vt_timeout_ms(guint base_ms);
 
+/* TRUE under CI: VESSEL_CI set (.ci/run sets it) or CI=true. */
+gboolean vt_in_ci(void);
+/* A prerequisite of the running test is missing (@reason): skip it, but
+ * fail it under CI, which must not pass without running what it claims. */
+void vt_test_unavailable(const char *reason);
+
 /* ---- temporary directories ---------------------------------------- */
 typedef struct {
     char *path;

@@ -10,22 +10,6 @@
 #include "tests/lib/vtest.h"
 #include "tests/netbridge/nbtest.h"
 
-static gboolean in_ci(void)
-{
-    return g_strcmp0(g_getenv("CI"), "true") == 0;
-}
-
-/* Skip, or fail under CI, with @reason. */
-static void nbtest_unavailable(const char *reason)
-{
-    if (in_ci()) {
-        g_test_message("CI=true: %s", reason);
-        g_test_fail();
-    } else {
-        g_test_skip(reason);
-    }
-}
-
 char *nbtest_netns_new(const char *tag)
 {
     static guint serial;
@@ -37,14 +21,14 @@ char *nbtest_netns_new(const char *tag)
     int status = -1;
 
     if (geteuid() != 0) {
-        nbtest_unavailable("needs root to create network namespaces");
+        vt_test_unavailable("needs root to create network namespaces");
         return NULL;
     }
     if (!vt_run(argv, NULL, NULL, vt_timeout_ms(10000), &out, &err, &status, &error) ||
         status != 0) {
         g_autofree char *reason = g_strdup_printf("cannot create network namespace %s: %s",
                                                   name, error ? error->message : err);
-        nbtest_unavailable(reason);
+        vt_test_unavailable(reason);
         return NULL;
     }
     return g_steal_pointer(&name);

@@ -3,7 +3,8 @@
  * A test creates its own namespace with `ip netns add vessel-test-...`,
  * runs the library calls inside it in a g_test_trap_subprocess() child
  * that setns()es into it, and deletes it at the end.  Without root the
- * test is skipped, except under CI=true where that is a failure. */
+ * test is skipped, except under CI (VESSEL_CI or CI=true, vt_in_ci())
+ * where that is a failure. */
 #ifndef VESSEL_TESTS_NBTEST_H
 #define VESSEL_TESTS_NBTEST_H
 

@@ -1,7 +1,7 @@
 #!/bin/sh
-# test-accel-agree.sh - vessel-vmm --accel auto and the daemon's
-# capabilities make one decision (common/host_kvm.c) and give the same
-# reason, on fake hosts ($VESSEL_HOST_ROOT: PVM, VT-x without /dev/kvm, no
+# test-accel-agree.sh - vessel-vmm --accel auto, the daemon's
+# capabilities and vessel-ok make one decision (common/host_kvm.c) and
+# give the same reason, on fake hosts ($VESSEL_HOST_ROOT: PVM, VT-x without /dev/kvm, no
 # VT at all, a /dev/kvm this user may not open, an unknown kind, a fake
 # device) and on this host.
 . "$top_srcdir/tests/lib/tap.sh"
@@ -9,6 +9,7 @@
 VSH="$top_builddir/shell/vsh"
 VESSELD="$top_builddir/daemon/vesseld"
 VMM="$top_builddir/vmm/vessel-vmm"
+OK="$top_builddir/shell/vessel-ok"
 HELLO="$top_builddir/tests/vmm/guests/hello.elf"
 [ -x "$VESSELD" ] || tap_skip_all "daemon/vesseld not built"
 [ -f "$HELLO" ] || tap_skip_all "tests/vmm/guests/hello.elf not built"
@@ -64,14 +65,27 @@ caps_reason() {
         sed -e "s/&#39;/'/g" -e "s/&apos;/'/g" -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
 }
 
-# agree DESC ROOT WANT: vessel-vmm and the daemon both give a reason
-# containing WANT (or both "kvm")
+# ok_reason ROOT [PREFIX...]: the reason vessel-ok gives for Vessel using
+# dbt ("kvm" when it says KVM), from its "INFO: Vessel runs" line (or the
+# "INFO: KVM: absent" line that line leaves the reason to)
+ok_reason() {
+    _root=$1; shift
+    VESSEL_HOST_ROOT=$_root "$@" "$OK" > "$T/ok.out" 2>&1
+    grep -q '^INFO: Vessel runs guests under KVM' "$T/ok.out" && { echo kvm; return; }
+    _r=$(sed -n 's/^INFO: Vessel runs ordinary guests on its software CPU, dbt (--accel auto): //p' "$T/ok.out")
+    [ -n "$_r" ] || _r=$(sed -n 's/^INFO: KVM: absent (\(.*\))$/\1/p' "$T/ok.out")
+    echo "${_r:-?}"
+}
+
+# agree DESC ROOT WANT: vessel-vmm, the daemon and vessel-ok all give a
+# reason containing WANT (or all "kvm")
 agree() {
-    _v=$(vmm_reason "$2"); _c=$(caps_reason "$2")
+    _v=$(vmm_reason "$2"); _c=$(caps_reason "$2"); _o=$(ok_reason "$2")
     _ok=0
-    [ "$_v" = "$_c" ] || _ok=1
+    [ "$_v" = "$_c" ] && [ "$_v" = "$_o" ] || _ok=1
     case $_v in *"$3"*) ;; *) _ok=1 ;; esac
-    [ $_ok -eq 0 ] || printf '# vessel-vmm: %s\n# daemon:     %s\n# wanted:     %s\n' "$_v" "$_c" "$3"
+    [ $_ok -eq 0 ] || printf '# vessel-vmm: %s\n# daemon:     %s\n# vessel-ok:  %s\n# wanted:     %s\n' \
+        "$_v" "$_c" "$_o" "$3"
     tap_ok $_ok "$1"
 }
 
@@ -93,18 +107,20 @@ agree "AMD-V with a /dev/kvm that is no KVM device: dbt" "$T/fake" "/dev/kvm is 
 # A /dev/kvm this user may not open (as nobody when we are root).
 mkhost "$T/denied" vmx no 0600
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-    r=$(vmm_reason "$T/denied" setpriv --reuid=65534 --regid=65534 --clear-groups)
+    as="setpriv --reuid=65534 --regid=65534 --clear-groups"
 else
-    chmod 0 "$T/denied/dev/kvm"
-    r=$(vmm_reason "$T/denied")
+    as=; chmod 0 "$T/denied/dev/kvm"
 fi
-case $r in "permission denied opening /dev/kvm ("*) ok=0 ;; *) ok=1; echo "# got: $r" ;; esac
-tap_ok $ok "/dev/kvm this user may not open: dbt, permission denied"
+r=$(vmm_reason "$T/denied" $as); o=$(ok_reason "$T/denied" $as)
+case $r in "permission denied opening /dev/kvm ("*) ok=0 ;; *) ok=1 ;; esac
+[ "$r" = "$o" ] || ok=1
+[ $ok -eq 0 ] || printf '# vessel-vmm: %s\n# vessel-ok:  %s\n' "$r" "$o"
+tap_ok $ok "/dev/kvm this user may not open: dbt, permission denied (vessel-vmm, vessel-ok)"
 
 # This host, as it is: both pick the same.
-v=$(vmm_reason ""); c=$(caps_reason "")
-[ "$v" = "$c" ] && [ "$v" != "?" ] && [ -n "$v" ]
-tap_ok $? "this host: vessel-vmm and the daemon agree ($v)"
+v=$(vmm_reason ""); c=$(caps_reason ""); o=$(ok_reason "")
+[ "$v" = "$c" ] && [ "$v" = "$o" ] && [ "$v" != "?" ] && [ -n "$v" ]
+tap_ok $? "this host: vessel-vmm, the daemon and vessel-ok agree ($v)"
 if [ -e /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
     [ "$v" = kvm ]; tap_ok $? "this host has hardware KVM: auto picks it"
 else

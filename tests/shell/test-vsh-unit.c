@@ -170,8 +170,9 @@ static void test_complete(void)
     g_assert_true(files);
     c6 = complete(ctl, "help dom", &files);
     g_assert_false(files);
-    g_assert_cmpstrv(c6, ((const char *const[]){ "domid", "dominfo", "domname", "domstate",
-                                                  "domuuid", "domxml-to-native", NULL }));
+    g_assert_cmpstrv(c6, ((const char *const[]){ "domblkinfo", "domblklist", "domid", "dominfo",
+                                                  "domname", "domstate", "domuuid",
+                                                  "domxml-to-native", NULL }));
     /* domain names need the daemon; none here, so no candidates */
     c7 = complete(ctl, "start ", &files);
     g_assert_null(c7);

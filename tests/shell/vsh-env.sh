@@ -9,6 +9,7 @@
 #   (default) echoes its console and powers off on the power button, deaf
 #   ignores the button), CLEANUP_EXTRA (eval'd at exit)
 #   VESSELD_WRAP (set before sourcing): a command prefix for vesseld, e.g. unshare -n
+#   VESSELD_CONF_EXTRA (set before sourcing): more lines for vesseld.conf
 VSH="$top_builddir/shell/vsh"
 VESSELD="$top_builddir/daemon/vesseld"
 VMM="$top_builddir/vmm/vessel-vmm"
@@ -41,6 +42,7 @@ system_bus=false
 [vmm]
 shutdown_grace=5
 uid_range=$((0x70300000 + ($$ % 16384) * 64))-$((0x70300000 + ($$ % 16384) * 64 + 63))
+${VESSELD_CONF_EXTRA:-}
 EOF
 VESSEL_VMM=$VMM $VESSELD_WRAP "$VESSELD" --config "$T/vesseld.conf" > "$T/vesseld.log" 2>&1 &
 DPID=$!

@@ -198,11 +198,11 @@ static void test_bzimage(void)
 
 static void test_bzimage_relocated_and_highmem(void)
 {
-    /* pref_address beyond low RAM: a relocatable kernel goes lower;
-     * with 4 GiB the e820 map has the high range. */
+    /* pref_address below 1 MiB: a relocatable kernel goes up to its
+     * alignment; with 4 GiB the e820 map has the high range. */
     g_autoptr(VtTmpDir) dir = vt_tmpdir_new("boot");
     FakeKernel fk = default_kernel;
-    fk.pref = 0x40000000;            /* 1 GiB: beyond 64 MiB */
+    fk.pref = 0x80000;               /* 512 KiB */
     fk.setup_sects = 0;              /* 0 means 4 */
     g_autofree char *kernel = write_bzimage(dir->path, &fk);
     g_autoptr(Machine) m = new_machine(64);
@@ -228,6 +228,40 @@ static void test_bzimage_relocated_and_highmem(void)
     /* initrd below 3 GiB (low RAM) and its limit */
     g_assert_cmpuint(info.initrd_addr + info.initrd_size, <=, MACHINE_LOWMEM_MAX);
     check_long_mode(big, &info);
+}
+
+static void assert_load_fails(Machine *m, const LinuxBootConfig *cfg, int code,
+                              const char *text);
+
+/* A kernel that cannot fit (Debian's cloud kernel in 64 MiB: it runs
+ * from pref_address 16 MiB and needs init_size 51.5 MiB there) is refused
+ * with the memory it needs, instead of being loaded lower: a relocatable
+ * kernel moves itself up to pref_address before decompressing, and would
+ * run past the end of RAM into a triple fault. */
+static void test_bzimage_does_not_fit(void)
+{
+    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("boot");
+    FakeKernel fk = default_kernel;
+    fk.init_size = 0x3380000;        /* 51.5 MiB */
+    g_autofree char *kernel = write_bzimage(dir->path, &fk);
+    LinuxBootConfig cfg = { kernel, NULL, NULL, 0 };
+    g_autoptr(Machine) small = new_machine(64);
+    assert_load_fails(small, &cfg, MACHINE_ERROR_NO_SPACE,
+                      "needs 68 MiB of guest memory (it runs from 16 MiB and needs 51.5 MiB "
+                      "there), this guest has 64 MiB");
+    g_autoptr(Machine) enough = new_machine(68);
+    LinuxBootInfo info;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(linux_boot_load(enough, &cfg, &info, &error));
+    g_assert_cmphex(info.kernel_addr, ==, 0x1000000);
+    g_assert_cmphex(info.kernel_end, ==, 0x1000000 + 0x3380000);
+
+    /* pref_address beyond RAM: refused too, not moved down */
+    fk = default_kernel;
+    fk.pref = 0x40000000;            /* 1 GiB */
+    g_autofree char *high = write_bzimage(dir->path, &fk);
+    cfg.kernel = high;
+    assert_load_fails(small, &cfg, MACHINE_ERROR_NO_SPACE, "needs 1032 MiB of guest memory");
 }
 
 static void assert_load_fails(Machine *m, const LinuxBootConfig *cfg, int code,
@@ -363,7 +397,7 @@ static void test_debian_kernel(void)
 {
     g_autofree char *kernel = find_guest_kernel();
     if (!kernel) {
-        g_test_skip("no reference kernel (set VESSEL_GUEST_KERNEL or run scripts/guest-fetch.sh)");
+        vt_test_unavailable("no reference kernel (set VESSEL_GUEST_KERNEL or run scripts/guest-fetch.sh)");
         return;
     }
     g_autofree char *img = NULL;
@@ -398,6 +432,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/boot/bzimage", test_bzimage);
     g_test_add_func("/boot/bzimage-relocated-highmem", test_bzimage_relocated_and_highmem);
+    g_test_add_func("/boot/bzimage-does-not-fit", test_bzimage_does_not_fit);
     g_test_add_func("/boot/errors", test_errors);
     g_test_add_func("/boot/elf-vmlinux", test_elf);
     g_test_add_func("/boot/debian-kernel", test_debian_kernel);

@@ -1,14 +1,25 @@
 /* test-guests.c - vessel-vmm running tiny guest programs (tests/vmm/guests)
- * under the dbt CPU: devices poked from inside the guest (UART loopback
- * and interrupts, PIT, LAPIC timer, RTC, PM timer), ACPI power-off,
- * resets with and without --no-reboot (ACPI reset register and i8042),
- * and the control channel and serial socket against a running VMM:
- * status/pause/resume/info, malformed and overlong requests, abrupt
- * disconnects, several clients, powerdown through the ACPI power button,
- * quit, SIGTERM and the pidfile, serial detach/attach, and the serial
- * backlog for a client that attaches after the guest printed. */
+ * under each accelerator, /guest/dbt/... and /guest/kvm/... with the same
+ * assertions: devices poked from inside the guest (UART loopback and
+ * interrupts, PIT, LAPIC timer, RTC, PM timer), keys on the serial port,
+ * ACPI power-off, resets with and without --no-reboot (ACPI reset
+ * register and i8042), and the control channel and serial socket against
+ * a running VMM: status/pause/resume/info, malformed and overlong
+ * requests, abrupt disconnects, several clients, powerdown through the
+ * ACPI power button, quit, SIGTERM and the pidfile, serial detach/attach,
+ * the serial backlog for a client that attaches after the guest printed,
+ * and the crash report.
+ *
+ * The kvm cases are skipped, saying why, where /dev/kvm cannot be used.
+ * On a PVM host (kvm_pvm) the guests that take interrupts or exceptions
+ * are skipped, naming the limitation: PVM ignores the IDT and delivers
+ * events only to PVM-enabled guests.  KVM does not say which exception
+ * ended in a triple fault (and on AMD resets the vCPU at the shutdown
+ * intercept), so under kvm the crash report is checked without the
+ * vector and registers. */
 #include "config.h"
 
+#include "host_kvm.h"
 #include "vtest.h"
 
 #include <errno.h>
@@ -32,8 +43,9 @@ static char *guest_path(const char *name)
     return vt_build_path(rel);
 }
 
-/* Run a guest to completion; returns the exit code. */
-static int run_guest(const char *name, const char *const *extra, char **out, char **err)
+/* Run a guest to completion under @accel; returns the exit code. */
+static int run_guest(const char *accel, const char *name, const char *const *extra, char **out,
+                     char **err)
 {
     g_autofree char *vmm = vmm_path();
     g_autofree char *kernel = guest_path(name);
@@ -42,7 +54,7 @@ static int run_guest(const char *name, const char *const *extra, char **out, cha
     g_ptr_array_add(argv, (char *)"--kernel");
     g_ptr_array_add(argv, kernel);
     g_ptr_array_add(argv, (char *)"--accel");
-    g_ptr_array_add(argv, (char *)"dbt");
+    g_ptr_array_add(argv, (char *)accel);
     g_ptr_array_add(argv, (char *)"--memory");
     g_ptr_array_add(argv, (char *)"64");
     g_ptr_array_add(argv, (char *)"--serial");
@@ -60,20 +72,20 @@ static int run_guest(const char *name, const char *const *extra, char **out, cha
     return code;
 }
 
-static void test_hello_poweroff(void)
+static void test_hello_poweroff(const char *accel)
 {
     g_autofree char *out = NULL, *err = NULL;
-    int code = run_guest("hello", NULL, &out, &err);
+    int code = run_guest(accel, "hello", NULL, &out, &err);
     if (code != 0)
         g_error("exit %d: %s", code, err);
     g_assert_nonnull(strstr(out, "hello from the guest\n"));
 }
 
-static void test_devices(void)
+static void test_devices(const char *accel)
 {
     time_t before = time(NULL);
     g_autofree char *out = NULL, *err = NULL;
-    int code = run_guest("devices", NULL, &out, &err);
+    int code = run_guest(accel, "devices", NULL, &out, &err);
     time_t after = time(NULL);
     g_test_message("guest said:\n%s", out);
     if (code != 0)
@@ -98,10 +110,10 @@ static void test_devices(void)
 }
 
 /* RTC interrupts as rtc-cmos uses them: the guest checks and reports. */
-static void test_rtc_irq(void)
+static void test_rtc_irq(const char *accel)
 {
     g_autofree char *out = NULL, *err = NULL;
-    int code = run_guest("rtc", NULL, &out, &err);
+    int code = run_guest(accel, "rtc", NULL, &out, &err);
     g_test_message("guest said:\n%s", out);
     if (code != 0)
         g_error("exit %d: %s", code, err);
@@ -122,22 +134,22 @@ static int count(const char *hay, const char *needle)
     return n;
 }
 
-static void test_reset_no_reboot(void)
+static void test_reset_no_reboot(const char *accel)
 {
     const char *args[] = { "--no-reboot", NULL };
     g_autofree char *out = NULL, *err = NULL;
-    g_assert_cmpint(run_guest("reset", args, &out, &err), ==, 3);
+    g_assert_cmpint(run_guest(accel, "reset", args, &out, &err), ==, 3);
     g_assert_cmpint(count(out, "boot "), ==, 1);
     const char *kbd[] = { "--no-reboot", "--cmdline", "kbd", NULL };
     g_autofree char *out2 = NULL, *err2 = NULL;
-    g_assert_cmpint(run_guest("reset", kbd, &out2, &err2), ==, 3);
+    g_assert_cmpint(run_guest(accel, "reset", kbd, &out2, &err2), ==, 3);
     g_assert_cmpint(count(out2, "boot "), ==, 1);
 }
 
-static void test_reboot_in_place(void)
+static void test_reboot_in_place(const char *accel)
 {
     g_autofree char *out = NULL, *err = NULL;
-    int code = run_guest("reset", NULL, &out, &err);
+    int code = run_guest(accel, "reset", NULL, &out, &err);
     if (code != 0)
         g_error("exit %d: %s", code, err);
     /* CMOS kept the boot count across the reset; the guest powered off
@@ -146,7 +158,7 @@ static void test_reboot_in_place(void)
     g_assert_nonnull(strstr(out, "boot 0000000000000002\n"));
     const char *kbd[] = { "--cmdline", "kbd", NULL };
     g_autofree char *out2 = NULL, *err2 = NULL;
-    g_assert_cmpint(run_guest("reset", kbd, &out2, &err2), ==, 0);
+    g_assert_cmpint(run_guest(accel, "reset", kbd, &out2, &err2), ==, 0);
     g_assert_cmpint(count(out2, "boot "), ==, 2);
 }
 
@@ -169,7 +181,7 @@ static void running_vm_free(RunningVm *vm)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RunningVm, running_vm_free)
 
-static RunningVm *start_guest(const char *name, const char *extra)
+static RunningVm *start_guest(const char *accel, const char *name, const char *extra)
 {
     RunningVm *vm = g_new0(RunningVm, 1);
     vm->dir = vt_tmpdir_new("vmm-guest");
@@ -180,7 +192,7 @@ static RunningVm *start_guest(const char *name, const char *extra)
     g_autofree char *kernel = guest_path(name);
     g_autofree char *ctl = g_strdup_printf("unix:%s", vm->ctl);
     g_autofree char *ser = g_strdup_printf("unix:%s", vm->ser);
-    const char *argv[] = { vmm, "--kernel", kernel, "--accel", "dbt", "--memory", "64",
+    const char *argv[] = { vmm, "--kernel", kernel, "--accel", accel, "--memory", "64",
                            "--control", ctl, "--serial", ser, "--pidfile", vm->pidfile,
                            "--name", "idle-vm", "--uuid",
                            "6a0f2e4c-9d6b-4e1a-8a39-0d4bb0a5c1f2", extra, NULL };
@@ -192,9 +204,9 @@ static RunningVm *start_guest(const char *name, const char *extra)
     return vm;
 }
 
-static RunningVm *start_idle(const char *extra)
+static RunningVm *start_idle(const char *accel, const char *extra)
 {
-    return start_guest("idle", extra);
+    return start_guest(accel, "idle", extra);
 }
 
 static int unix_connect(const char *path)
@@ -259,9 +271,9 @@ static int wait_exit(RunningVm *vm)
     return WEXITSTATUS(status);
 }
 
-static void test_control_channel(void)
+static void test_control_channel(const char *accel)
 {
-    g_autoptr(RunningVm) vm = start_idle(NULL);
+    g_autoptr(RunningVm) vm = start_idle(accel, NULL);
     int a = unix_connect(vm->ctl), b = unix_connect(vm->ctl);
     assert_reply(a, "status", "ok running");
     assert_reply(b, "status", "ok running");            /* several clients */
@@ -271,9 +283,10 @@ static void test_control_channel(void)
     long pid = strtol(pid_text, NULL, 10);
     g_assert_cmpint(pid, ==, vt_proc_pid(vm->proc));
     g_autofree char *want_pid = g_strdup_printf("\"pid\":%ld}", pid);
+    g_autofree char *want_accel = g_strdup_printf("\"accel\":\"%s\"", accel);
     const char *fields[] = { "ok {\"name\":\"idle-vm\",",
                              "\"uuid\":\"6a0f2e4c-9d6b-4e1a-8a39-0d4bb0a5c1f2\"",
-                             "\"state\":\"running\"", "\"accel\":\"dbt\"", "\"vcpus\":1,",
+                             "\"state\":\"running\"", want_accel, "\"vcpus\":1,",
                              "\"memory_mib\":64,", "\"cpu_time_ns\":", want_pid };
     for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
         if (!strstr(info, fields[i]))
@@ -353,9 +366,9 @@ static void test_control_channel(void)
 /* Many clients at once, a line written in two halves while others are
  * served, and a client that floods requests without reading the replies:
  * nobody holds up anybody else. */
-static void test_control_crowd(void)
+static void test_control_crowd(const char *accel)
 {
-    g_autoptr(RunningVm) vm = start_idle(NULL);
+    g_autoptr(RunningVm) vm = start_idle(accel, NULL);
     enum { CLIENTS = 64 };
     int fds[CLIENTS];
     for (int i = 0; i < CLIENTS; i++)
@@ -446,9 +459,9 @@ static void recv_exactly(int fd, char *buf, size_t len)
  * the VMM says the guest has written its line (info serial_out_bytes).
  * The late client still gets it first, then live output (the echo of
  * what it types); a client that reconnects gets no replay of it. */
-static void test_serial_backlog(void)
+static void test_serial_backlog(const char *accel)
 {
-    g_autoptr(RunningVm) vm = start_idle("--paused");
+    g_autoptr(RunningVm) vm = start_idle(accel, "--paused");
     int c = unix_connect(vm->ctl);
     assert_reply(c, "status", "ok paused");
     g_assert_cmpuint(info_u64(c, "serial_out_bytes"), ==, 0);
@@ -508,9 +521,9 @@ static gboolean cpu_time_moved(gpointer data)
 
 /* A guest that never halts: pause must take the vCPU out of the CPU (a
  * kick), so its CPU time stops; resume starts it again; quit exits. */
-static void test_pause_busy(void)
+static void test_pause_busy(const char *accel)
 {
-    g_autoptr(RunningVm) vm = start_guest("busy", NULL);
+    g_autoptr(RunningVm) vm = start_guest(accel, "busy", NULL);
     int a = unix_connect(vm->ctl);
     CpuTimeWatch w = { a, info_cpu_time(a) };
     g_assert_true(vt_wait_until(cpu_time_moved, &w, vt_timeout_ms(30000)));
@@ -525,15 +538,15 @@ static void test_pause_busy(void)
     close(a);
 }
 
-static void test_quit_sigterm_reset(void)
+static void test_quit_sigterm_reset(const char *accel)
 {
-    g_autoptr(RunningVm) q = start_idle(NULL);
+    g_autoptr(RunningVm) q = start_idle(accel, NULL);
     int a = unix_connect(q->ctl);
     assert_reply(a, "quit", "ok");
     g_assert_cmpint(wait_exit(q), ==, 0);
     close(a);
 
-    g_autoptr(RunningVm) t = start_idle(NULL);
+    g_autoptr(RunningVm) t = start_idle(accel, NULL);
     a = unix_connect(t->ctl);
     assert_reply(a, "status", "ok running");
     kill(vt_proc_pid(t->proc), SIGTERM);
@@ -541,7 +554,7 @@ static void test_quit_sigterm_reset(void)
     g_assert_false(g_file_test(t->pidfile, G_FILE_TEST_EXISTS));
     close(a);
 
-    g_autoptr(RunningVm) r = start_idle("--no-reboot");
+    g_autoptr(RunningVm) r = start_idle(accel, "--no-reboot");
     a = unix_connect(r->ctl);
     assert_reply(a, "reset", "ok");
     g_assert_cmpint(wait_exit(r), ==, 3);
@@ -554,26 +567,35 @@ static void test_quit_sigterm_reset(void)
  * entry 8).  With --on-crash preserve the VMM stays: status "crashed",
  * info says why, commands that need a live guest are refused, quit exits
  * 4.  The exit line says the same; reset reboots a preserved crash. */
-static void test_crash_detail(void)
+static void test_crash_detail(const char *accel)
 {
-    g_autoptr(RunningVm) vm = start_guest("fragile", "--on-crash=preserve");
+    g_autoptr(RunningVm) vm = start_guest(accel, "fragile", "--on-crash=preserve");
     int c = unix_connect(vm->ctl);
     SerialOutWatch w = { c, strlen("idle\n") };
     g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
     assert_reply(c, "powerdown", "ok");
     g_assert_true(vt_wait_until(status_is_crashed, &c, vt_timeout_ms(30000)));
     g_autofree char *info = request(c, "info");
-    const char *want[] = { "\"state\":\"crashed\"", "\"crash\":{\"what\":\"triple fault\","
-                           "\"vector\":13,\"error_code\":66,\"vcpu\":0,\"rip\":\"0x10",
-                           "\"cr3\":\"0x" };
-    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+    /* KVM's shutdown exit names no vector, and on AMD the vCPU is reset
+     * by then: under kvm only what happened and where is checked. */
+    gboolean kvm = !strcmp(accel, "kvm");
+    const char *want_dbt[] = { "\"state\":\"crashed\"", "\"crash\":{\"what\":\"triple fault\","
+                               "\"vector\":13,\"error_code\":66,\"vcpu\":0,\"rip\":\"0x10",
+                               "\"cr3\":\"0x" };
+    const char *want_kvm[] = { "\"state\":\"crashed\"", "\"crash\":{\"what\":\"triple fault\","
+                               "\"vector\":-1,\"vcpu\":0," };
+    const char *const *want = kvm ? want_kvm : want_dbt;
+    size_t n_want = kvm ? G_N_ELEMENTS(want_kvm) : G_N_ELEMENTS(want_dbt);
+    for (size_t i = 0; i < n_want; i++)
         if (!strstr(info, want[i]))
             g_error("info lacks %s: %s", want[i], info);
-    /* long mode with paging: CR0.PG and PE */
-    const char *cr0 = strstr(info, "\"cr0\":\"");
-    g_assert_nonnull(cr0);
-    guint64 cr0v = g_ascii_strtoull(cr0 + strlen("\"cr0\":\""), NULL, 16);
-    g_assert_cmphex(cr0v & 0x80000001u, ==, 0x80000001u);
+    if (!kvm) {
+        /* long mode with paging: CR0.PG and PE */
+        const char *cr0 = strstr(info, "\"cr0\":\"");
+        g_assert_nonnull(cr0);
+        guint64 cr0v = g_ascii_strtoull(cr0 + strlen("\"cr0\":\""), NULL, 16);
+        g_assert_cmphex(cr0v & 0x80000001u, ==, 0x80000001u);
+    }
     g_autofree char *r1 = request(c, "resume");
     g_assert_true(g_str_has_prefix(r1, "error "));
     g_autofree char *r2 = request(c, "powerdown");
@@ -582,25 +604,29 @@ static void test_crash_detail(void)
     assert_reply(c, "quit", "ok");
     g_assert_cmpint(wait_exit(vm), ==, 4);
     const char *line = strstr(vt_proc_output(vm->proc),
-                              "vessel-vmm: guest crashed: triple fault, vector 13 (#GP) "
-                              "error code 0x42, vCPU 0, rip=0x10");
+                              kvm ? "vessel-vmm: guest crashed: triple fault, vCPU 0, rip="
+                                  : "vessel-vmm: guest crashed: triple fault, vector 13 (#GP) "
+                                    "error code 0x42, vCPU 0, rip=0x10");
     if (!line)
         g_error("no crash line:\n%s", vt_proc_output(vm->proc));
-    g_assert_nonnull(strstr(line, " cr0=0x8"));
+    if (!kvm)
+        g_assert_nonnull(strstr(line, " cr0=0x8"));
     close(c);
 
     /* the default: exit 4 at once, with the same line */
-    g_autoptr(RunningVm) vm2 = start_guest("fragile", NULL);
+    g_autoptr(RunningVm) vm2 = start_guest(accel, "fragile", NULL);
     c = unix_connect(vm2->ctl);
     w.fd = c;
     g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
     assert_reply(c, "powerdown", "ok");
     g_assert_cmpint(wait_exit(vm2), ==, 4);
-    g_assert_nonnull(strstr(vt_proc_output(vm2->proc), "guest crashed: triple fault, vector 13"));
+    g_assert_nonnull(strstr(vt_proc_output(vm2->proc),
+                            kvm ? "guest crashed: triple fault, vCPU 0"
+                                : "guest crashed: triple fault, vector 13"));
     close(c);
 
     /* reset brings a preserved crash back to life */
-    g_autoptr(RunningVm) vm3 = start_guest("fragile", "--on-crash=preserve");
+    g_autoptr(RunningVm) vm3 = start_guest(accel, "fragile", "--on-crash=preserve");
     c = unix_connect(vm3->ctl);
     w.fd = c;
     g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
@@ -617,19 +643,93 @@ static void test_crash_detail(void)
     close(c);
 }
 
+/* keys.S on the serial socket: each byte reaches the guest as it is sent
+ * (receive interrupt) and comes back as <xx>, Ctrl-C included. */
+static void test_keys(const char *accel)
+{
+    g_autoptr(RunningVm) vm = start_guest(accel, "keys", NULL);
+    int s = unix_connect(vm->ser);
+    char buf[16] = { 0 };
+    recv_exactly(s, buf, 5);
+    g_assert_cmpstr(buf, ==, "keys\n");
+    const char *keys[] = { "a", "\x03", "Z" }, *want[] = { "<61>", "<03>", "<5a>" };
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+        send_all(s, keys[i], 1);
+        memset(buf, 0, sizeof(buf));
+        recv_exactly(s, buf, 4);
+        g_assert_cmpstr(buf, ==, want[i]);
+    }
+    close(s);
+    int c = unix_connect(vm->ctl);
+    assert_reply(c, "quit", "ok");
+    g_assert_cmpint(wait_exit(vm), ==, 0);
+    close(c);
+}
+
+/* ---- one table, each case under each accelerator --------------------- */
+
+typedef struct {
+    const char *name;
+    void (*func)(const char *accel);
+    gboolean events;    /* the guest takes interrupts or exceptions */
+} GuestTest;
+
+static const GuestTest guest_tests[] = {
+    { "hello-poweroff", test_hello_poweroff, FALSE },
+    { "devices", test_devices, TRUE },
+    { "rtc-irq", test_rtc_irq, TRUE },
+    { "keys", test_keys, TRUE },
+    { "reset-no-reboot", test_reset_no_reboot, FALSE },
+    { "reboot-in-place", test_reboot_in_place, FALSE },
+    { "control-channel", test_control_channel, TRUE },
+    { "control-crowd", test_control_crowd, TRUE },
+    { "serial-backlog", test_serial_backlog, TRUE },
+    { "quit-sigterm-reset", test_quit_sigterm_reset, TRUE },
+    { "pause-busy", test_pause_busy, FALSE },
+    { "crash-detail", test_crash_detail, TRUE },
+};
+
+static const char *const accels[] = { "dbt", "kvm" };
+
+typedef struct {
+    const char *accel;
+    const GuestTest *test;
+} GuestCase;
+
+/* Where /dev/kvm cannot be used, or a PVM host cannot meet what the guest
+ * needs, say so and skip; otherwise run the case. */
+static void run_case(gconstpointer data)
+{
+    const GuestCase *c = data;
+    if (!strcmp(c->accel, "kvm")) {
+        HostKvmFacts f;
+        g_autofree char *why = NULL;
+        host_kvm_facts_read(NULL, &f);
+        if (!host_kvm_device_usable(&f, &why)) {
+            g_autofree char *msg = g_strdup_printf("--accel kvm: no usable /dev/kvm here: %s", why);
+            g_test_skip(msg);
+            return;
+        }
+        if (c->test->events && host_kvm_kind(&f) == HOST_KVM_KIND_PVM) {
+            g_test_skip("PVM limitation: PVM ignores the IDT and delivers interrupts and "
+                        "exceptions only to PVM-enabled guests (MSR_PVM_EVENT_ENTRY and the "
+                        "PVCS); this guest takes interrupts or exceptions");
+            return;
+        }
+    }
+    c->test->func(c->accel);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/guest/hello-poweroff", test_hello_poweroff);
-    g_test_add_func("/guest/devices", test_devices);
-    g_test_add_func("/guest/rtc-irq", test_rtc_irq);
-    g_test_add_func("/guest/reset-no-reboot", test_reset_no_reboot);
-    g_test_add_func("/guest/reboot-in-place", test_reboot_in_place);
-    g_test_add_func("/guest/control-channel", test_control_channel);
-    g_test_add_func("/guest/control-crowd", test_control_crowd);
-    g_test_add_func("/guest/serial-backlog", test_serial_backlog);
-    g_test_add_func("/guest/quit-sigterm-reset", test_quit_sigterm_reset);
-    g_test_add_func("/guest/pause-busy", test_pause_busy);
-    g_test_add_func("/guest/crash-detail", test_crash_detail);
+    static GuestCase cases[G_N_ELEMENTS(accels) * G_N_ELEMENTS(guest_tests)];
+    size_t n = 0;
+    for (size_t a = 0; a < G_N_ELEMENTS(accels); a++)
+        for (size_t t = 0; t < G_N_ELEMENTS(guest_tests); t++, n++) {
+            cases[n] = (GuestCase){ accels[a], &guest_tests[t] };
+            g_autofree char *path = g_strdup_printf("/guest/%s/%s", accels[a], guest_tests[t].name);
+            g_test_add_data_func(path, &cases[n], run_case);
+        }
     return g_test_run();
 }

@@ -1,13 +1,14 @@
 /* test-xml-errors.c - every bad definition fails with the right message.
  *
  * error-cases.txt is the table: "DIR/FILE | CODE | expected substring".
- * Every file in domain-err/ and network-err/ must have a row, so no
- * case goes untested. */
+ * Every file in domain-err/, network-err/, pool-err/ and vol-err/ must
+ * have a row, so no case goes untested. */
 #include "config.h"
 
 #include <string.h>
 #include "xml/domain_conf.h"
 #include "xml/network_conf.h"
+#include "xml/storage_conf.h"
 #include "xml_test_util.h"
 
 typedef struct {
@@ -72,6 +73,14 @@ test_error_case(gconstpointer data)
         g_autoptr(DomainDef) def = domain_def_parse(xml, DOMAIN_PARSE_DEFAULT, &error);
 
         g_assert_null(def);
+    } else if (strcmp(c->dir, "pool-err") == 0) {
+        g_autoptr(StoragePoolDef) def = storage_pool_def_parse(xml, &error);
+
+        g_assert_null(def);
+    } else if (strcmp(c->dir, "vol-err") == 0) {
+        g_autoptr(StorageVolDef) def = storage_vol_def_parse(xml, &error);
+
+        g_assert_null(def);
     } else {
         g_autoptr(NetworkDef) def = network_def_parse(xml, NETWORK_PARSE_DEFAULT, &error);
 
@@ -92,7 +101,7 @@ static void
 test_all_listed(gconstpointer data)
 {
     const GPtrArray *cases = data;
-    static const char *const dirs[] = { "domain-err", "network-err" };
+    static const char *const dirs[] = { "domain-err", "network-err", "pool-err", "vol-err" };
 
     for (guint d = 0; d < G_N_ELEMENTS(dirs); d++) {
         g_autoptr(GPtrArray) files = xml_test_list(dirs[d]);

@@ -3,6 +3,7 @@
  *   domain-in/X.xml  --parse/format-->  domain-out/X.xml
  *   domain-in/X.xml  --vmm argv------>  domain-argv/X.argv (one arg per line)
  *   network-in/X.xml --parse/format-->  network-out/X.xml
+ *   pool-in/X.xml    --parse/format-->  pool-out/X.xml (with live sizes)
  * and for every input: parse(format(def)) equals def and formats to the
  * same text again.  VESSEL_REGENERATE=1 rewrites the outputs. */
 #include "config.h"
@@ -11,6 +12,7 @@
 #include "xml/domain_conf.h"
 #include "xml/domain_vmm.h"
 #include "xml/network_conf.h"
+#include "xml/storage_conf.h"
 #include "xml_test_util.h"
 
 static char *
@@ -45,6 +47,27 @@ test_domain(gconstpointer data)
 }
 
 static void
+test_pool(gconstpointer data)
+{
+    const char *name = data;
+    g_autofree char *in = xml_test_read("pool-in", name);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(StoragePoolDef) def = storage_pool_def_parse(in, &error);
+    StoragePoolSizes sizes = { 107374182400ull, 1073741824ull, 106300440576ull };
+
+    g_assert_no_error(error);
+    g_autofree char *out = storage_pool_def_format(def, &sizes);
+    xml_test_golden("pool-out", name, out);
+    g_autoptr(StoragePoolDef) again = storage_pool_def_parse(out, &error);
+    g_assert_no_error(error);
+    g_autofree char *out2 = storage_pool_def_format(again, &sizes);
+    g_assert_cmpstr(out, ==, out2);
+    g_autoptr(StoragePoolDef) copy = storage_pool_def_copy(def);
+    g_autofree char *out3 = storage_pool_def_format(copy, &sizes);
+    g_assert_cmpstr(out, ==, out3);
+}
+
+static void
 test_domain_argv(gconstpointer data)
 {
     const char *name = data;
@@ -68,6 +91,23 @@ test_domain_argv(gconstpointer data)
         g_ptr_array_add(taps, g_strdup_printf("vtap%u", i));
     g_ptr_array_add(taps, NULL);
     params.tap_names = (const char *const *)taps->pdata;
+    /* volume disks: as the daemon would resolve them (here without
+     * looking at any file) */
+    g_autoptr(GPtrArray) disks = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < def->n_disks; i++) {
+        const DomainDiskDef *d = def->disks[i];
+        if (d->type == DOMAIN_DISK_VOLUME)
+            params.disk_args = (const char *const *)disks->pdata;
+        g_ptr_array_add(disks, g_strdup_printf(
+            "%s%s%s%s%s,format=%s%s", d->source ? d->source : "/pools/",
+            d->source_pool ? d->source_pool : "", d->source_pool ? "/" : "",
+            d->source_volume ? d->source_volume : "", "",
+            d->format == DOMAIN_DISK_FORMAT_QCOW2 ? "qcow2" : "raw",
+            d->readonly ? ",readonly" : ""));
+    }
+    g_ptr_array_add(disks, NULL);
+    if (params.disk_args)
+        params.disk_args = (const char *const *)disks->pdata;
 
     argv = domain_def_to_vmm_argv(def, &params, &error);
     g_assert_no_error(error);
@@ -124,12 +164,15 @@ main(int argc, char **argv)
     static const char *const domain_pair[] = { "domain-in", "domain-out", ".xml" };
     static const char *const argv_pair[] = { "domain-in", "domain-argv", ".argv" };
     static const char *const network_pair[] = { "network-in", "network-out", ".xml" };
+    static const char *const pool_pair[] = { "pool-in", "pool-out", ".xml" };
     g_autoptr(GPtrArray) domains = NULL;
     g_autoptr(GPtrArray) networks = NULL;
+    g_autoptr(GPtrArray) pools = NULL;
 
     g_test_init(&argc, &argv, NULL);
     domains = xml_test_list("domain-in");
     networks = xml_test_list("network-in");
+    pools = xml_test_list("pool-in");
     for (guint i = 0; i < domains->len; i++) {
         const char *n = domains->pdata[i];
         g_autofree char *p1 = g_strdup_printf("/xml/domain/golden/%s", n);
@@ -144,7 +187,14 @@ main(int argc, char **argv)
 
         g_test_add_data_func(p, n, test_network);
     }
+    for (guint i = 0; i < pools->len; i++) {
+        const char *n = pools->pdata[i];
+        g_autofree char *p = g_strdup_printf("/xml/pool/golden/%s", n);
+
+        g_test_add_data_func(p, n, test_pool);
+    }
     if (g_strcmp0(g_getenv("VESSEL_REGENERATE"), "1") != 0) {
+        g_test_add_data_func("/xml/pool/golden/no-orphans", pool_pair, test_no_orphans);
         g_test_add_data_func("/xml/domain/golden/no-orphans", domain_pair, test_no_orphans);
         g_test_add_data_func("/xml/domain/argv/no-orphans", argv_pair, test_no_orphans);
         g_test_add_data_func("/xml/network/golden/no-orphans", network_pair, test_no_orphans);

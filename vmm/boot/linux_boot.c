@@ -282,17 +282,34 @@ static gboolean load_bzimage(Machine *m, const char *path, const uint8_t *img, g
     uint32_t init_size = rd32(img + HDR_INIT_SIZE);
     if (init_size < pm_len)
         init_size = pm_len;
+    /* The kernel runs from its runtime start address (boot.rst): a
+     * relocatable one loaded below pref_address moves itself up to it
+     * before decompressing, so loading it lower gains nothing; it needs
+     * init_size bytes from there.  Only a pref_address below 1 MiB is
+     * moved up (to the kernel's alignment). */
     uint64_t load = pref;
-    if (img[HDR_RELOCATABLE] && (pref < BOOT_HIGH_ADDR || pref + init_size > lowmem_end(m))) {
+    if (img[HDR_RELOCATABLE] && pref < BOOT_HIGH_ADDR) {
         if (!align || (align & (align - 1)))
             align = 0x200000;
         load = (BOOT_HIGH_ADDR + align - 1) & ~(uint64_t)(align - 1);
     }
-    if (load + init_size > lowmem_end(m)) {
-        g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_NO_SPACE,
-                    "memory too small: the kernel needs %" G_GUINT64_FORMAT
-                    " MiB from 0x%" G_GINT64_MODIFIER "x",
-                    ((uint64_t)init_size + (1 << 20) - 1) >> 20, load);
+    uint64_t end = lowmem_end(m);
+    if (load > end || init_size > end - load) {
+        /* Without this check the guest decompresses past the end of RAM
+         * and dies of a triple fault. */
+        uint64_t need = load + init_size < load ? UINT64_MAX : load + init_size;
+        if (need == UINT64_MAX || load >= (1ull << 52))
+            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_NO_SPACE,
+                        "memory too small: %s wants to run at 0x%" G_GINT64_MODIFIER
+                        "x, outside any guest memory", path, load);
+        else
+            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_NO_SPACE,
+                        "memory too small: %s needs %" G_GUINT64_FORMAT " MiB of guest "
+                        "memory (it runs from %" G_GUINT64_FORMAT " MiB and needs %.1f MiB "
+                        "there), this guest has %" G_GUINT64_FORMAT " MiB%s",
+                        path, (need + (1 << 20) - 1) >> 20, load >> 20,
+                        init_size / (double)(1 << 20), end >> 20,
+                        machine_ram_range_count(m) > 1 ? " below the PCI hole" : "");
         return FALSE;
     }
     if (!copy_to_guest(m, load, img + pm_off, pm_len, "the kernel", error))

@@ -107,7 +107,7 @@ enum {
     uint64_t rip, next_rip;                                                  \
     /* status flags valid only when lf_op == DBT_LF_NONE */                  \
     uint64_t rflags;                                                         \
-    uint32_t lf_op;                                                          \
+    uint8_t lf_op;         /* DBT_LF_*, then lf_size: one 16-bit store */ \
     uint8_t lf_size;       /* bytes */                                       \
     bool lf_cf;            /* carry in (ADC/SBB) or kept CF (INC/DEC) */     \
     uint64_t lf_res, lf_src1, lf_src2;                                       \

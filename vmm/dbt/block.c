@@ -16,6 +16,7 @@
 
 #include "vmm/dbt/decode.h"
 #include "vmm/dbt/exception.h"
+#include "vmm/dbt/jit.h"
 #include "vmm/dbt/mem.h"
 #include "vmm/dbt/pass.h"
 #include "vmm/dbt/smp.h"
@@ -48,6 +49,8 @@ void dbt_block_cache_fini(DbtCpu *cpu)
 void dbt_block_flush_all(DbtCpu *cpu)
 {
     dbt_chain_invalidate(cpu);
+    dbt_jit_flush(cpu);     /* translations point at blocks and ops */
+    cpu->jit_site = NULL;
     memset(cpu->hash, 0, sizeof(cpu->hash));
     memset(cpu->jc, 0, sizeof(cpu->jc));
     cpu->arena_used = 0;
@@ -128,6 +131,7 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
     b->mode = (uint8_t)cpu->mode;
     b->n = 0;
     b->succ_victim = 0;
+    b->jit_code = NULL;
     for (int k = 0; k < 2; k++) {
         b->succ[k] = NULL;
         b->succ_rip[k] = 0;

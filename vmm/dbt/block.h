@@ -28,6 +28,7 @@ struct DbtBlock {
     uint32_t succ_gen[2];
     uint64_t succ_rip[2];
     DbtBlock *succ[2];
+    const void *jit_code;  /* its translation (jit.c), or NULL */
     DbtInsn insn[];
 };
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 
+#include "vmm/dbt/jit.h"
 #include "vmm/dbt/ops.h"
 #include "vmm/dbt/run.h"
 #include "vmm/dbt/smp.h"
@@ -27,6 +28,7 @@ void dbt_cpu_init_common(DbtCpu *cpu)
     arch_init(cpu);
     pthread_mutex_init(&cpu->dma_lock, NULL);
     dbt_block_cache_init(cpu);
+    dbt_jit_init(cpu);
     dbt_fpu_env_init(cpu);
     dbt_set_cpl(cpu, 0);
 }
@@ -125,6 +127,7 @@ void dbt_cpu_free(DbtCpu *cpu)
 #ifdef DBT_STATS
     dbt_prof_finish(cpu);
 #endif
+    dbt_jit_fini(cpu);
     dbt_block_cache_fini(cpu);
     pthread_mutex_destroy(&cpu->dma_lock);
     for (int k = 0; k < cpu->nram; k++) {

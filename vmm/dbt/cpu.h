@@ -53,6 +53,7 @@ typedef struct DbtHostOps {
 /* Several vCPUs of one machine (smp.h): one host thread each. */
 #define DBT_SMP_MAX_CPUS 64
 typedef struct DbtSmp DbtSmp;
+typedef struct DbtJit DbtJit;
 
 struct DbtCpu {
     /* the architectural state, as cpu->arch or field by field */
@@ -87,6 +88,13 @@ struct DbtCpu {
      * happened in (its kind's attributes, its index in the block) */
     const DbtInsn *cur_insn;
     bool leave_block;      /* a write hit decoded code, or MMIO asked to stop */
+
+    /* the translator (jit.c); NULL: the interpreter runs every block */
+    DbtJit *jit;
+    int32_t jit_budget;    /* blocks translated code may still enter */
+    const uint8_t *jit_site;  /* the direct branch the last exit took, to link */
+    uint64_t jit_site_rip;    /* ... to the block at this RIP */
+    DbtBlock *jit_prefix;     /* dbt_jit_prefix()'s block */
 
     /* fault return */
     jmp_buf jmp;

@@ -15,6 +15,7 @@
 
 #include "vmm/dbt/block.h"
 #include "vmm/dbt/exception.h"
+#include "vmm/dbt/jit.h"
 #include "vmm/dbt/mem.h"
 #include "vmm/dbt/ops.h"
 #include "vmm/dbt/pass.h"
@@ -22,6 +23,8 @@
 #include "vmm/dbt/smp.h"
 
 #define DBT_POLL_BLOCKS 64
+/* jit_exec(): the code cache was emptied, look the block up again */
+#define DBT_JIT_FLUSHED (-2)
 
 /* the interpreter's op for every kind (kinds.h) */
 static const DbtOp interp_ops[DBT_KIND_LAST] = {
@@ -142,6 +145,14 @@ static inline DbtVjcEntry *vjc_slot(DbtCpu *cpu, uint64_t rip)
     return &cpu->vjc[(rip ^ (rip >> DBT_VJC_BITS)) & ((1u << DBT_VJC_BITS) - 1)];
 }
 
+static inline void vjc_set(DbtCpu *cpu, uint64_t rip, uint32_t gen, DbtBlock *b)
+{
+    DbtVjcEntry *e = vjc_slot(cpu, rip);
+    e->rip = rip;
+    e->gen = gen;
+    e->block = b;
+}
+
 /* The block at cpu->rip by linear address, if the cache has it for the
  * current chain generation. */
 static inline DbtBlock *vjc_find(DbtCpu *cpu)
@@ -163,16 +174,14 @@ static inline DbtBlock *next_block(DbtCpu *cpu)
     uint64_t rip = cpu->rip;
     if (likely(prev != NULL) && (b = chain_next(cpu, prev)) != NULL) {
         cpu->prev_block = b;
+        if (cpu->jit)
+            vjc_set(cpu, rip, gen, b);   /* what translated code looks up */
         return b;
     }
     if ((b = vjc_find(cpu)) == NULL) {
         b = dbt_block_get(cpu, rip);
-        if (cpu->chain_gen == gen) {
-            DbtVjcEntry *e = vjc_slot(cpu, rip);
-            e->rip = rip;
-            e->gen = gen;
-            e->block = b;
-        }
+        if (cpu->chain_gen == gen)
+            vjc_set(cpu, rip, gen, b);
     }
     if (prev && cpu->chain_gen == gen) {
         int k = prev->succ_victim;
@@ -269,6 +278,62 @@ static __attribute__((noinline)) int block_exec_part(DbtCpu *cpu, const DbtBlock
     return r;
 }
 
+/* Run block @b's translation (jit.c) and, if @chain, the blocks it leads
+ * to for the rest of the poll period; link the direct branch it left by
+ * to the block at cpu->rip if that is where the last run ended.  Returns
+ * as block_exec() does, or DBT_JIT_FLUSHED when the code cache had to be
+ * emptied (with every block: look up again). */
+static int jit_exec(DbtCpu *cpu, DbtBlock *b, bool chain)
+{
+    if (!b->jit_code && !dbt_jit_translate(cpu, b)) {
+        dbt_block_flush_all(cpu);
+        cpu->prev_block = NULL;
+        return DBT_JIT_FLUSHED;
+    }
+    if (cpu->jit_site) {
+        if (cpu->jit_site_rip == cpu->rip)
+            dbt_jit_link(cpu, b);
+        cpu->jit_site = NULL;
+    }
+    int budget = chain ? DBT_POLL_BLOCKS - (int)cpu->poll_counter : 1;
+    if (budget < 1)
+        budget = 1;
+    int r = dbt_jit_run(cpu, b, budget);
+    int left = cpu->jit_budget > 0 ? cpu->jit_budget : 0;
+    cpu->poll_counter += (uint32_t)(budget - left);
+    switch (r) {
+    case DBT_JIT_NEXT:
+        cpu->jit_site_rip = cpu->rip;
+        return DBT_OK;
+    case DBT_JIT_STOP:
+        cpu->poll_counter = DBT_POLL_BLOCKS;
+        return DBT_OK;
+    case DBT_JIT_LEAVE:
+        return DBT_OK;
+    default:
+        return r;
+    }
+}
+
+/* The first @n instructions of @b through the translator (a run cut
+ * short by an instruction budget; see dbt_jit_prefix()). */
+static int jit_exec_prefix(DbtCpu *cpu, DbtBlock *b, unsigned n)
+{
+    DbtBlock *p = dbt_jit_prefix(cpu, b, n);
+    if (!p) {
+        dbt_block_flush_all(cpu);
+        cpu->prev_block = NULL;
+        return DBT_JIT_FLUSHED;
+    }
+    cpu->jit_site = NULL;
+    int r = dbt_jit_run(cpu, p, 1);
+    cpu->jit_site = NULL;
+    cpu->poll_counter++;
+    if (r == DBT_JIT_STOP)
+        cpu->poll_counter = DBT_POLL_BLOCKS;
+    return r >= DBT_JIT_NEXT ? DBT_OK : r;
+}
+
 /* A fault longjmp()ed out of an op: count the instructions of its block
  * that retired before the faulting one. */
 static void count_partial_block(DbtCpu *cpu)
@@ -299,6 +364,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
         cpu->next_rip = cpu->rip;
         cpu->leave_block = false;
         cpu->prev_block = NULL;
+        cpu->jit_site = NULL;
         if (cpu->exc_vector < 0) {
             stop_set(stop, DBT_STOP_EXCEPTION, cpu);
             if (stop)
@@ -334,7 +400,11 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
     }
 
     for (;;) {
-        if (!cpu->flat) {
+        if (cpu->flat) {
+            /* nothing to poll: a new period of chained blocks */
+            if (cpu->poll_counter >= DBT_POLL_BLOCKS)
+                cpu->poll_counter = 0;
+        } else {
             if (cpu->pending_exit) {
                 int r = cpu->pending_exit;
                 cpu->pending_exit = 0;
@@ -378,7 +448,17 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
 #endif
         if (unlikely(cpu->trace >= 2))
             chain = false;
-        int r = n < b->n ? block_exec_part(cpu, b, n) : block_exec(cpu, b, chain);
+        int r;
+        if (n < b->n && cpu->jit && max_insns)
+            r = jit_exec_prefix(cpu, b, n);
+        else if (n < b->n)
+            r = block_exec_part(cpu, b, n);
+        else if (cpu->jit)
+            r = jit_exec(cpu, b, chain);
+        else
+            r = block_exec(cpu, b, chain);
+        if (r == DBT_JIT_FLUSHED)
+            continue;
         if (unlikely(r != DBT_OK)) {
             if (r == DBT_END_BLOCK) {
                 cpu->poll_counter = DBT_POLL_BLOCKS;

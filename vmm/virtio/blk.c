@@ -9,25 +9,30 @@
  * each is range-checked, reserved flag bits (and UNMAP on a discard) get
  * UNSUPP.
  *
- * Threads and locking.  Requests are served by the disk's own I/O thread
- * (iothread.h); the guest's notify on a vCPU thread only kicks it.  The
- * I/O thread takes the device lock to pop a request (the walker checks
- * it against guest RAM), drops it for the host preadv/pwritev straight
- * into the guest's buffers (host pointers the walker checked), and takes
- * it again to push the used entry and raise the interrupt (MSI-X or INTx
- * through the machine, which wants the lock).  State and who owns it:
+ * Threads and locking.  Requests are served by the disk's own I/O
+ * workers (iothread.h; VIRTIO_BLK_WORKERS of them, so that many requests
+ * can be in flight at once); the guest's notify on a vCPU thread only
+ * kicks them.  A worker takes the device lock to pop a request (the
+ * walker checks it against guest RAM), kicks the next worker, drops the
+ * lock for the host I/O straight into the guest's buffers (host pointers
+ * the walker checked), and takes it again to push the used entry and
+ * raise the interrupt (MSI-X or INTx through the machine, which wants
+ * the lock).  Requests complete in any order, as virtio allows; a flush
+ * covers the writes completed before it (what the guest waited for).
+ * State and who owns it:
  *   device lock:     the transport and virtqueue, generation, paused
- *   I/O thread only: elem, iov, the BlockBackend (its fd)
+ *   one worker:      its VirtioBlkReq (elem, iov)
+ *   thread-safe:     the BlockBackend (libvesselstorage locks inside)
  *   immutable:       bb->size/readonly/serial, config, lock, io (until stop)
  * A reset (guest status 0, or the machine's reset on reboot) runs with
- * the device lock held: it bumps generation and drains the I/O thread, so
- * once it returns no host I/O writes guest memory any more, and a request
- * that was in flight is dropped instead of pushed to the new queue.  Pause
- * (without the lock) sets paused, which stops the thread from popping,
- * and waits until the thread has finished its run: the request in flight
- * is completed and pushed, then nothing changes until resume kicks it.
+ * the device lock held: it bumps generation and drains the workers, so
+ * once it returns no host I/O writes guest memory any more, and requests
+ * that were in flight are dropped instead of pushed to the new queue.
+ * Pause (without the lock) sets paused, which stops the workers from
+ * popping, and waits until none is running: requests in flight are
+ * completed and pushed, then nothing changes until resume kicks them.
  * Stop (at quit, vCPUs stopped, before the machine is freed) and destroy
- * join the thread.  Interrupts: one per completed request, unless the
+ * join the workers.  Interrupts: one per completed request, unless the
  * guest's used_event / NO_INTERRUPT says it does not want it. */
 #include "vmm/virtio/blk.h"
 #include "vmm/virtio/iothread.h"
@@ -38,6 +43,7 @@
 
 #define VIRTIO_BLK_ID 2
 #define VIRTIO_BLK_QUEUE_MAX 256
+#define VIRTIO_BLK_WORKERS 4            /* requests in flight per disk */
 #define VIRTIO_BLK_SEG_MAX (VIRTIO_BLK_QUEUE_MAX - 2)
 #define SECTOR 512u
 
@@ -79,6 +85,12 @@ typedef struct __attribute__((packed)) {
 } VirtioBlkConfig;
 G_STATIC_ASSERT(sizeof(VirtioBlkConfig) == 60);
 
+/* One request in the hands of one worker. */
+typedef struct {
+    VirtqElem elem;
+    struct iovec iov[BLOCK_IOV_MAX];
+} VirtioBlkReq;
+
 struct VirtioBlk {
     VirtioPci *vp;
     BlockBackend *bb;
@@ -87,16 +99,16 @@ struct VirtioBlk {
     IoThread *io;           /* NULL once stopped */
     unsigned generation;
     bool paused;
-    VirtqElem elem;
-    struct iovec iov[BLOCK_IOV_MAX];
+    VirtioBlkReq *reqs;     /* [VIRTIO_BLK_WORKERS] */
 };
 G_STATIC_ASSERT(VIRTQ_MAX_SEGS <= BLOCK_IOV_MAX);
 
 /* Move @len bytes between the disk at @off and @nseg segments, skipping
  * @skip bytes of them first: one vectored call.  0 or -errno. */
-static int virtio_blk_io(VirtioBlk *blk, const VirtqSeg *seg, unsigned nseg, size_t skip,
-                         size_t len, uint64_t off, bool write)
+static int virtio_blk_io(VirtioBlk *blk, VirtioBlkReq *req, const VirtqSeg *seg, unsigned nseg,
+                         size_t skip, size_t len, uint64_t off, bool write)
 {
+    struct iovec *iov = req->iov;
     int n = 0;
     for (unsigned s = 0; s < nseg && len; s++) {
         if (skip >= seg[s].len) {
@@ -104,7 +116,7 @@ static int virtio_blk_io(VirtioBlk *blk, const VirtqSeg *seg, unsigned nseg, siz
             continue;
         }
         size_t take = MIN(seg[s].len - skip, len);
-        blk->iov[n++] = (struct iovec){ seg[s].host + skip, take };
+        iov[n++] = (struct iovec){ seg[s].host + skip, take };
         len -= take;
         skip = 0;
     }
@@ -112,8 +124,8 @@ static int virtio_blk_io(VirtioBlk *blk, const VirtqSeg *seg, unsigned nseg, siz
         return -EIO;
     if (n == 0)
         return 0;
-    return write ? blk->bb->ops->pwritev(blk->bb, blk->iov, n, off)
-                 : blk->bb->ops->preadv(blk->bb, blk->iov, n, off);
+    return write ? blk->bb->ops->pwritev(blk->bb, iov, n, off)
+                 : blk->bb->ops->preadv(blk->bb, iov, n, off);
 }
 
 static bool virtio_blk_in_range(const VirtioBlk *blk, uint64_t sector, uint64_t len)
@@ -150,8 +162,9 @@ static uint8_t virtio_blk_zero(VirtioBlk *blk, const VirtqElem *e, size_t out_da
 
 /* Serve one request; returns the bytes written to the guest (including
  * the status byte) or -EIO if it cannot be answered. */
-static int virtio_blk_request(VirtioBlk *blk, const VirtqElem *e)
+static int virtio_blk_request(VirtioBlk *blk, VirtioBlkReq *req)
 {
+    const VirtqElem *e = &req->elem;
     struct { uint32_t type, reserved; uint64_t sector; } hdr;
     if (e->out_len < sizeof(hdr) || e->in_len < 1)
         return -EIO;
@@ -163,14 +176,16 @@ static int virtio_blk_request(VirtioBlk *blk, const VirtqElem *e)
     switch (hdr.type) {
     case VIRTIO_BLK_T_IN:
         if (!virtio_blk_in_range(blk, hdr.sector, in_data) ||
-            virtio_blk_io(blk, e->seg + e->nout, e->nin, 0, in_data, hdr.sector * SECTOR, false) < 0)
+            virtio_blk_io(blk, req, e->seg + e->nout, e->nin, 0, in_data, hdr.sector * SECTOR,
+                          false) < 0)
             status = VIRTIO_BLK_S_IOERR;
         else
             written = (uint32_t)in_data;
         break;
     case VIRTIO_BLK_T_OUT:
         if (blk->bb->readonly || !virtio_blk_in_range(blk, hdr.sector, out_data) ||
-            virtio_blk_io(blk, e->seg, e->nout, sizeof(hdr), out_data, hdr.sector * SECTOR, true) < 0)
+            virtio_blk_io(blk, req, e->seg, e->nout, sizeof(hdr), out_data, hdr.sector * SECTOR,
+                          true) < 0)
             status = VIRTIO_BLK_S_IOERR;
         break;
     case VIRTIO_BLK_T_FLUSH:
@@ -193,18 +208,20 @@ static int virtio_blk_request(VirtioBlk *blk, const VirtqElem *e)
     return (int)(written + 1);
 }
 
-/* I/O thread: serve requests until the queue is empty (or stopped). */
-static void virtio_blk_work(void *opaque)
+/* I/O worker: serve requests until the queue is empty (or stopped). */
+static void virtio_blk_work(void *opaque, unsigned worker)
 {
     VirtioBlk *blk = opaque;
     VirtioPci *vp = blk->vp;
+    VirtioBlkReq *req = &blk->reqs[worker];
     blk->lock.lock(blk->lock.opaque);
     while (!blk->paused && virtio_pci_queue_active(vp, 0) &&
-           virtio_pci_pop(vp, 0, &blk->elem) > 0) {
+           virtio_pci_pop(vp, 0, &req->elem) > 0) {
         unsigned generation = blk->generation;
         iothread_io_begin(blk->io);
         blk->lock.unlock(blk->lock.opaque);
-        int n = virtio_blk_request(blk, &blk->elem);
+        iothread_kick(blk->io);         /* the next request: another worker */
+        int n = virtio_blk_request(blk, req);
         iothread_io_end(blk->io);
         blk->lock.lock(blk->lock.opaque);
         if (generation != blk->generation)
@@ -213,7 +230,7 @@ static void virtio_blk_work(void *opaque)
             virtio_pci_set_broken(vp);
             break;
         }
-        if (virtio_pci_push(vp, 0, &blk->elem, (uint32_t)n) < 0)
+        if (virtio_pci_push(vp, 0, &req->elem, (uint32_t)n) < 0)
             break;
         virtio_pci_queue_done(vp, 0);
     }
@@ -280,19 +297,23 @@ VirtioBlk *virtio_blk_create(PciHost *host, const VirtioGuestMem *mem, const IoT
         features |= VIRTIO_BLK_F_DISCARD | VIRTIO_BLK_F_WRITE_ZEROES;
         blk->config.max_discard_sectors = VIRTIO_BLK_DISCARD_SECTORS;
         blk->config.max_discard_seg = VIRTIO_BLK_DISCARD_SEGS;
-        blk->config.discard_sector_alignment = 8;      /* 4 KiB, the host's block */
+        /* the image's granularity (qcow2: a cluster), so the guest's
+         * discards can free whole clusters */
+        blk->config.discard_sector_alignment = (bb->zero_align ? bb->zero_align : 4096) / SECTOR;
         blk->config.max_write_zeroes_sectors = VIRTIO_BLK_DISCARD_SECTORS;
         blk->config.max_write_zeroes_seg = VIRTIO_BLK_DISCARD_SEGS;
         blk->config.write_zeroes_may_unmap = 1;
     }
-    /* The thread first: the transport's reset drains it. */
-    blk->io = iothread_new("vessel-blk", virtio_blk_work, blk);
+    blk->reqs = g_new0(VirtioBlkReq, VIRTIO_BLK_WORKERS);
+    /* The workers first: the transport's reset drains them. */
+    blk->io = iothread_new("vessel-blk", VIRTIO_BLK_WORKERS, virtio_blk_work, blk);
     if (blk->io)
         blk->vp = virtio_pci_create(host, mem, &virtio_blk_ops, blk, features,
                                     &blk->config, sizeof(blk->config));
     if (!blk->vp) {
         iothread_free(blk->io);
         block_backend_close(bb);
+        g_free(blk->reqs);
         g_free(blk);
         return NULL;
     }
@@ -306,6 +327,7 @@ void virtio_blk_destroy(VirtioBlk *blk)
     virtio_blk_stop(blk);
     virtio_pci_destroy(blk->vp);
     block_backend_close(blk->bb);
+    g_free(blk->reqs);
     g_free(blk);
 }
 

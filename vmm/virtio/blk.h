@@ -1,7 +1,8 @@
 /* blk.h - virtio-blk (device id 2) on a BlockBackend: read, write (or
  * IOERR on a read-only disk), flush, GET_ID, discard and write-zeroes
- * (when the back-end has a zero op); one request queue, served by an I/O
- * thread of the disk's own (locking: the top of blk.c). */
+ * (when the back-end has a zero op); one request queue, served by I/O
+ * workers of the disk's own, several requests in flight (locking: the
+ * top of blk.c). */
 #ifndef VESSEL_VIRTIO_BLK_H
 #define VESSEL_VIRTIO_BLK_H
 
@@ -16,7 +17,7 @@ typedef struct VirtioBlk VirtioBlk;
  * it.  NULL if the bus is full or the thread cannot start. */
 VirtioBlk *virtio_blk_create(PciHost *host, const VirtioGuestMem *mem, const IoThreadLock *lock,
                              BlockBackend *bb);
-/* Join the I/O thread: without the device lock, before the machine (its
+/* Join the I/O workers: without the device lock, before the machine (its
  * lock, guest RAM) goes away, with no vCPU running.  Kicks are ignored
  * afterwards.  destroy stops it too. */
 void virtio_blk_stop(VirtioBlk *blk);

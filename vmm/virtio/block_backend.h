@@ -1,7 +1,8 @@
 /* block_backend.h - host side of a virtual disk: what virtio-blk needs
- * from an image, so the device model never touches a host fd.  The raw
- * file back-end lives in block_raw.c.  A back-end is used by one thread
- * at a time (the disk's I/O thread). */
+ * from an image, so the device model never touches a host fd.  The image
+ * back-end (raw and qcow2 through libvesselstorage, storage/) lives in
+ * block_image.c.  A back-end is called by several threads at once (the
+ * disk's I/O workers), so its ops must be thread-safe. */
 #ifndef VESSEL_VIRTIO_BLOCK_BACKEND_H
 #define VESSEL_VIRTIO_BLOCK_BACKEND_H
 
@@ -33,11 +34,17 @@ struct BlockBackend {
     const BlockBackendOps *ops;
     uint64_t size;          /* bytes */
     bool readonly;
+    uint32_t zero_align;    /* bytes; discard granularity (0: 4096) */
     char serial[21];        /* VIRTIO_BLK_T_GET_ID answer, NUL padded */
 };
 
-/* Open a raw image; @readonly opens it O_RDONLY.  NULL + GError. */
-BlockBackend *block_raw_open(const char *path, bool readonly, GError **error);
+/* Open the disk a --disk argument describes (vessel-vmm(1)):
+ *   FILE[,format=raw|qcow2][,readonly][,backing=FMT:FILE]...
+ * FILE is a path or fd:N.  Without backing=, a qcow2 image given by path
+ * opens the backing files it records; with them, exactly that chain (in
+ * order, read-only), which is how every layer can be a descriptor.
+ * NULL + GError. */
+BlockBackend *block_image_open(const char *spec, GError **error);
 void block_backend_close(BlockBackend *bb);
 
 #endif

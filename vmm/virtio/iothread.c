@@ -1,8 +1,8 @@
-/* iothread.c - see iothread.h.  Kicks are an eventfd the thread blocks
- * on; "inside @work" and "inside an I/O bracket" are flags under the
- * thread's own mutex, with a condition variable for drain and quiesce.
- * The thread blocks every signal (they belong to the main thread, where
- * GLib handles SIGTERM). */
+/* iothread.c - see iothread.h.  One mutex per IoThread guards the kick
+ * flag and the counts of workers inside @work and inside I/O brackets; a
+ * condition variable wakes idle workers, another wakes drain and
+ * quiesce.  Workers block every signal (they belong to the main thread,
+ * where GLib handles SIGTERM). */
 #include "config.h"
 
 #include "vmm/virtio/iothread.h"
@@ -11,88 +11,102 @@
 #include <glib.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
+
+typedef struct {
+    IoThread *t;
+    unsigned index;
+    pthread_t thread;
+    bool started;
+} IoWorker;
 
 struct IoThread {
-    pthread_t thread;
-    int efd;
-    atomic_bool stop;
-    void (*work)(void *opaque);
+    IoWorker *workers;
+    unsigned n;
+    void (*work)(void *opaque, unsigned worker);
     void *opaque;
-    pthread_mutex_t lock;       /* guards in_work, in_io */
-    pthread_cond_t idle;        /* broadcast when either drops */
-    bool in_work;
-    bool in_io;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;        /* idle workers wait here */
+    pthread_cond_t idle;        /* drain / quiesce wait here */
+    bool stop;
+    bool kicked;                /* a kick nobody has answered yet */
+    unsigned in_work;
+    unsigned in_io;
 };
-
-static void iothread_set(IoThread *t, bool *flag, bool on)
-{
-    pthread_mutex_lock(&t->lock);
-    *flag = on;
-    if (!on)
-        pthread_cond_broadcast(&t->idle);
-    pthread_mutex_unlock(&t->lock);
-}
-
-static void iothread_wait_clear(IoThread *t, const bool *flag)
-{
-    pthread_mutex_lock(&t->lock);
-    while (*flag)
-        pthread_cond_wait(&t->idle, &t->lock);
-    pthread_mutex_unlock(&t->lock);
-}
 
 static void *iothread_main(void *opaque)
 {
-    IoThread *t = opaque;
+    IoWorker *w = opaque;
+    IoThread *t = w->t;
+    pthread_mutex_lock(&t->lock);
     for (;;) {
-        uint64_t n;
-        ssize_t r = read(t->efd, &n, sizeof(n));
-        if (atomic_load(&t->stop))
+        while (!t->stop && !t->kicked)
+            pthread_cond_wait(&t->wake, &t->lock);
+        if (t->stop)
             break;
-        if (r == (ssize_t)sizeof(n)) {
-            iothread_set(t, &t->in_work, true);
-            t->work(t->opaque);
-            iothread_set(t, &t->in_work, false);
-        }
-        else if (r < 0 && errno != EINTR)
-            break;              /* cannot happen on a valid eventfd */
+        t->kicked = false;
+        t->in_work++;
+        pthread_mutex_unlock(&t->lock);
+        t->work(t->opaque, w->index);
+        pthread_mutex_lock(&t->lock);
+        if (--t->in_work == 0)
+            pthread_cond_broadcast(&t->idle);
     }
+    pthread_mutex_unlock(&t->lock);
     return NULL;
 }
 
-IoThread *iothread_new(const char *name, void (*work)(void *opaque), void *opaque)
+static void iothread_join_all(IoThread *t)
+{
+    pthread_mutex_lock(&t->lock);
+    t->stop = true;
+    pthread_cond_broadcast(&t->wake);
+    pthread_mutex_unlock(&t->lock);
+    for (unsigned i = 0; i < t->n; i++)
+        if (t->workers[i].started)
+            pthread_join(t->workers[i].thread, NULL);
+}
+
+static void iothread_destroy(IoThread *t)
+{
+    pthread_cond_destroy(&t->wake);
+    pthread_cond_destroy(&t->idle);
+    pthread_mutex_destroy(&t->lock);
+    g_free(t->workers);
+    g_free(t);
+}
+
+IoThread *iothread_new(const char *name, unsigned n, void (*work)(void *opaque, unsigned worker),
+                       void *opaque)
 {
     IoThread *t = g_new0(IoThread, 1);
+    t->n = n ? n : 1;
     t->work = work;
     t->opaque = opaque;
-    t->efd = eventfd(0, EFD_CLOEXEC);
-    if (t->efd < 0) {
-        int e = errno;
-        g_free(t);
-        errno = e;
-        return NULL;
-    }
+    t->workers = g_new0(IoWorker, t->n);
     pthread_mutex_init(&t->lock, NULL);
+    pthread_cond_init(&t->wake, NULL);
     pthread_cond_init(&t->idle, NULL);
     sigset_t all, old;
     sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);      /* inherited by the thread */
-    int r = pthread_create(&t->thread, NULL, iothread_main, t);
+    pthread_sigmask(SIG_BLOCK, &all, &old);      /* inherited by the workers */
+    int r = 0;
+    for (unsigned i = 0; i < t->n && r == 0; i++) {
+        t->workers[i] = (IoWorker){ t, i, 0, false };
+        r = pthread_create(&t->workers[i].thread, NULL, iothread_main, &t->workers[i]);
+        if (r == 0) {
+            t->workers[i].started = true;
+            pthread_setname_np(t->workers[i].thread, name);
+        }
+    }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (r != 0) {
-        close(t->efd);
-        pthread_cond_destroy(&t->idle);
-        pthread_mutex_destroy(&t->lock);
-        g_free(t);
+        iothread_join_all(t);
+        iothread_destroy(t);
         errno = r;
         return NULL;
     }
-    pthread_setname_np(t->thread, name);
     return t;
 }
 
@@ -100,42 +114,49 @@ void iothread_free(IoThread *t)
 {
     if (!t)
         return;
-    atomic_store(&t->stop, true);
-    iothread_kick(t);
-    pthread_join(t->thread, NULL);
-    close(t->efd);
-    pthread_cond_destroy(&t->idle);
-    pthread_mutex_destroy(&t->lock);
-    g_free(t);
+    iothread_join_all(t);
+    iothread_destroy(t);
 }
 
 void iothread_kick(IoThread *t)
 {
-    uint64_t one = 1;
-    /* Only fails if the counter would overflow: it is then non-zero, so
-     * the thread wakes anyway. */
-    while (write(t->efd, &one, sizeof(one)) < 0 && errno == EINTR)
-        ;
+    pthread_mutex_lock(&t->lock);
+    t->kicked = true;
+    pthread_cond_signal(&t->wake);
+    pthread_mutex_unlock(&t->lock);
 }
 
 void iothread_io_begin(IoThread *t)
 {
-    iothread_set(t, &t->in_io, true);
+    pthread_mutex_lock(&t->lock);
+    t->in_io++;
+    pthread_mutex_unlock(&t->lock);
 }
 
 void iothread_io_end(IoThread *t)
 {
-    iothread_set(t, &t->in_io, false);
+    pthread_mutex_lock(&t->lock);
+    if (--t->in_io == 0)
+        pthread_cond_broadcast(&t->idle);
+    pthread_mutex_unlock(&t->lock);
 }
 
 void iothread_drain(IoThread *t)
 {
-    if (t)
-        iothread_wait_clear(t, &t->in_io);
+    if (!t)
+        return;
+    pthread_mutex_lock(&t->lock);
+    while (t->in_io)
+        pthread_cond_wait(&t->idle, &t->lock);
+    pthread_mutex_unlock(&t->lock);
 }
 
 void iothread_quiesce(IoThread *t)
 {
-    if (t)
-        iothread_wait_clear(t, &t->in_work);
+    if (!t)
+        return;
+    pthread_mutex_lock(&t->lock);
+    while (t->in_work)
+        pthread_cond_wait(&t->idle, &t->lock);
+    pthread_mutex_unlock(&t->lock);
 }

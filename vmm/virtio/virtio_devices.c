@@ -3,8 +3,8 @@
  * order, then nets, then the console, then a tablet with a display),
  * with guest memory reached through
  * machine_ram_ptr().  Console input arrives on the main thread and is
- * handed to the device under the machine's device lock; each disk has an
- * I/O thread that takes that lock itself (blk.c). */
+ * handed to the device under the machine's device lock; each disk has
+ * I/O workers that take that lock themselves (blk.c). */
 #include "config.h"
 
 #include "vmm/virtio/virtio_devices.h"
@@ -198,11 +198,7 @@ VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GE
     if (!vd->rng)
         goto full;
     for (char **d = disks; d && *d; d++) {
-        g_autofree char *path = g_strdup(*d);
-        bool readonly = g_str_has_suffix(path, ",readonly");
-        if (readonly)
-            path[strlen(path) - strlen(",readonly")] = '\0';
-        BlockBackend *bb = block_raw_open(path, readonly, error);
+        BlockBackend *bb = block_image_open(*d, error);
         if (!bb) {
             virtio_devices_free(vd);
             return NULL;

@@ -1,0 +1,152 @@
+#!/bin/sh
+# test-storage-guest.sh - qcow2 disks in the reference guest under
+# `vessel-vmm --accel dbt`, checked from the host with qemu-img, debugfs
+# and e2fsck.
+#
+# Boot 1: vda is a qcow2 overlay (ours, 64 KiB clusters) on a qcow2 layer
+# qemu-img made (4 KiB clusters) on a raw ext4 image made by mkfs.ext4 -d,
+# handed over as three descriptors (--disk fd:3,format=qcow2,
+# backing=qcow2:fd:4,backing=raw:fd:5 - how the daemon will pass a chain
+# to a confined VMM); vdb is an empty qcow2 image.  The guest mounts vda,
+# reads the host's file through the chain, writes a small and a 4 MiB
+# file, deletes a third and runs fstrim (discard), then formats vdb with
+# mke2fs and writes a 2 MiB file.  The host then finds: qemu-img check
+# clean on both images, the backing layers untouched, the images reading
+# the same through Vessel and through qemu-img, the guest's files (with
+# the guest's sha256) through debugfs, e2fsck -fn clean, and zero
+# clusters in the overlay where the guest discarded.
+# Boot 2: a guest writing files on a qcow2 overlay is killed with
+# SIGKILL at a random moment; qemu-img check must still find no
+# corruption.  Skipped without qemu-img, e2fsprogs or the guest kernel.
+. "$top_srcdir/tests/lib/tap.sh"
+tap_skip_if_quick
+
+vmm=$top_builddir/vmm/vessel-vmm
+T=$top_builddir/tests/storage/img-tool
+[ -x "$vmm" ] || tap_skip_all "vessel-vmm not built"
+PATH=$PATH:/sbin:/usr/sbin
+for t in mkfs.ext4 debugfs e2fsck qemu-img; do
+    command -v $t >/dev/null || tap_skip_all "$t not installed (e2fsprogs, qemu-utils)"
+done
+tap_require_guest
+
+work=$(mktemp -d)
+[ -n "$VESSEL_TEST_KEEP" ] || trap 'rm -rf "$work"' EXIT
+tap_guest_initramfs "$work/base.cpio.gz"
+cd "$work" || exit 1
+
+mkdir -p fs/host
+echo "hello through the chain $$" > fs/host/hello.txt
+head -c 3000000 /dev/urandom > fs/host/old.bin
+truncate -s 64M base.raw
+mkfs.ext4 -F -q -L vesselq -d fs base.raw || tap_bail "mkfs.ext4 failed"
+qemu-img create -q -f qcow2 -o cluster_size=4k -b base.raw -F raw mid.qcow2
+"$T" create qcow2:top.qcow2 0 backing=mid.qcow2 backing_fmt=qcow2 || tap_bail "create failed"
+"$T" create qcow2:blank.qcow2 48M cluster=4096 || tap_bail "create failed"
+base_sha=$(sha256sum < base.raw)
+mid_sha=$(sha256sum < mid.qcow2)
+
+# initrd WORKDIR SCRIPT: the reference initramfs plus /etc/vessel/run.
+initrd() {
+    mkdir -p "$1/etc/vessel"
+    cat > "$1/etc/vessel/run"
+    chmod +x "$1/etc/vessel/run"
+    (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip) > "$1.cpio.gz"
+    cat base.cpio.gz "$1.cpio.gz" > "$1.initrd"
+}
+
+initrd run1 <<'EOS'
+#!/bin/sh
+mkdir -p /mnt/a /mnt/b
+mount -t ext4 /dev/vda /mnt/a && echo "T-MOUNT: ok"
+echo "T-HOST: $(cat /mnt/a/host/hello.txt)"
+mkdir -p /mnt/a/guest
+echo "written by the guest on qcow2" > /mnt/a/guest/note.txt
+dd if=/dev/urandom of=/mnt/a/guest/big.bin bs=65536 count=64 2>/dev/null
+echo "T-BIGSHA: $(sha256sum < /mnt/a/guest/big.bin | cut -d' ' -f1)"
+rm /mnt/a/host/old.bin
+sync
+fstrim -v /mnt/a && echo "T-TRIM: ok"
+umount /mnt/a && echo "T-UMOUNT: ok"
+mke2fs /dev/vdb > /dev/null && echo "T-MKFS: ok"
+mount -t ext2 /dev/vdb /mnt/b && echo "T-MOUNTB: ok"
+dd if=/dev/urandom of=/mnt/b/data.bin bs=65536 count=32 2>/dev/null
+echo "T-BSHA: $(sha256sum < /mnt/b/data.bin | cut -d' ' -f1)"
+umount /mnt/b && echo "T-UMOUNTB: ok"
+echo "T-END"
+EOS
+
+scale=${VESSEL_TEST_TIMEOUT_SCALE:-1}
+tap_plan 15
+log=serial1.txt
+timeout $((1500 * scale)) "$vmm" --kernel "$guest/vmlinuz" --initrd run1.initrd \
+    --cmdline "console=ttyS0 panic=-1" --memory 256 --accel dbt --no-reboot \
+    --disk "fd:3,format=qcow2,backing=qcow2:fd:4,backing=raw:fd:5" \
+    --disk "blank.qcow2,format=qcow2" --serial "file:$log" > vmm1.txt 2>&1 \
+    3<>top.qcow2 4<mid.qcow2 5<base.raw
+rc=$?
+tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+[ $rc -eq 0 ] && grep -q '^T-END$' "$log" || { sed 's/^/# /' vmm1.txt; tail -n 30 "$log" | sed 's/^/# /'; }
+tap_ok $rc "guest with a three-layer qcow2 chain passed as descriptors runs and powers off"
+grep -q "^T-HOST: hello through the chain $$\$" "$log" && grep -q '^T-UMOUNT: ok$' "$log"
+tap_ok $? "the guest reads the host's file through qcow2 -> qcow2 -> raw"
+grep -q '^T-MKFS: ok$' "$log" && grep -q '^T-UMOUNTB: ok$' "$log"
+tap_ok $? "the guest formats and uses an empty qcow2 disk"
+qemu-img check -q top.qcow2 && qemu-img check -q blank.qcow2
+tap_ok $? "qemu-img check: both images clean"
+[ "$(sha256sum < base.raw)" = "$base_sha" ] && [ "$(sha256sum < mid.qcow2)" = "$mid_sha" ]
+tap_ok $? "the backing layers are untouched"
+qemu-img convert -O raw top.qcow2 top.raw && "$T" dump qcow2:top.qcow2 top.ours &&
+    cmp -s top.raw top.ours
+tap_ok $? "the overlay reads the same through Vessel and through qemu-img"
+qemu-img convert -O raw blank.qcow2 blank.raw && qemu-img compare -q blank.qcow2 blank.raw &&
+    "$T" dump qcow2:blank.qcow2 blank.ours && cmp -s blank.raw blank.ours
+tap_ok $? "the formatted disk reads the same through Vessel and through qemu-img"
+dbg() { debugfs -R "$2" "$1" 2>/dev/null; }
+[ "$(dbg top.raw 'cat /guest/note.txt')" = "written by the guest on qcow2" ]
+tap_ok $? "debugfs reads the guest's note from the overlay"
+want=$(sed -n 's/^T-BIGSHA: //p' "$log")
+[ -n "$want" ] && [ "$(dbg top.raw 'cat /guest/big.bin' | sha256sum | cut -d' ' -f1)" = "$want" ]
+tap_ok $? "debugfs reads the guest's 4 MiB file with the guest's sha256"
+wantb=$(sed -n 's/^T-BSHA: //p' "$log")
+[ -n "$wantb" ] && [ "$(dbg blank.raw 'cat /data.bin' | sha256sum | cut -d' ' -f1)" = "$wantb" ]
+tap_ok $? "debugfs reads the 2 MiB file from the disk the guest formatted"
+tap_check "e2fsck -fn: the overlay's file system is clean" e2fsck -fn top.raw
+tap_check "e2fsck -fn: the formatted disk is clean" e2fsck -fn blank.raw
+grep -q '^T-TRIM: ok$' "$log" &&
+    qemu-img map --output=json top.qcow2 | grep '"depth": 0' | grep -q '"zero": true'
+tap_ok $? "fstrim reached the image: the overlay has zero clusters where the guest discarded"
+
+# Boot 2: kill -9 while the guest writes.
+"$T" create qcow2:kill.qcow2 0 backing=base.raw backing_fmt=raw || tap_bail "create failed"
+initrd run2 <<'EOS'
+#!/bin/sh
+mkdir -p /mnt/a
+mount -t ext4 /dev/vda /mnt/a || exit 1
+mkdir -p /mnt/a/w
+echo "T-WRITING"
+i=0
+while :; do
+    dd if=/dev/urandom of=/mnt/a/w/f$((i % 24)) bs=65536 count=16 2>/dev/null
+    [ $((i % 3)) = 0 ] && sync
+    [ $((i % 5)) = 0 ] && rm -f /mnt/a/w/f$(((i + 7) % 24)) && fstrim /mnt/a
+    i=$((i + 1))
+done
+EOS
+log=serial2.txt
+"$vmm" --kernel "$guest/vmlinuz" --initrd run2.initrd --cmdline "console=ttyS0 panic=-1" \
+    --memory 256 --accel dbt --no-reboot --disk "kill.qcow2,format=qcow2" \
+    --serial "file:$log" > vmm2.txt 2>&1 &
+pid=$!
+wait_until $((900 * scale)) grep -q T-WRITING "$log"
+started=$?
+n=$(od -An -N1 -tu1 /dev/urandom | tr -d ' ')
+sleep $((3 + n % 8))
+kill -9 $pid
+wait $pid 2>/dev/null
+tap_ok $started "a guest writing files on a qcow2 overlay is killed with SIGKILL"
+qemu-img check kill.qcow2 > check2.txt 2>&1; rc=$?
+[ $rc = 0 ] || [ $rc = 3 ] || sed 's/^/# /' check2.txt
+[ $rc = 0 ] || [ $rc = 3 ]
+tap_ok $? "qemu-img check after the kill: no corruption (exit $rc)"
+tap_done

@@ -1,0 +1,411 @@
+/* jit.c - the translator: a decoded block (after the passes) becomes host
+ * x86-64 code that the run loop enters instead of interpreting it.
+ *
+ * Design note.
+ *  - Registers.  Translated code runs with RBX = the DbtCpu, R12 = the
+ *    guest RIP of the block's first instruction and R13 = cpu->tlb_cur
+ *    (only instructions that end the block change the CPL); guest registers
+ *    stay in cpu->gpr (no register is cached across instructions), so
+ *    every exit, fault and call finds the architectural state in
+ *    memory.  RSP is 16-byte aligned: C functions are called directly.
+ *    The code is position independent in guest terms (every RIP is R12
+ *    plus a constant), so one translation serves a physical block
+ *    wherever it is mapped, like the decoded block it comes from.
+ *  - Each instruction is either emitted natively (jit_native.c: the hot
+ *    kinds) or call-threaded: RIP, next RIP and cpu->cur_insn are
+ *    stored and the interpreter's op for its kind is called with the
+ *    DbtInsn baked in, then its result and cpu->leave_block are checked.
+ *    Native code calls C only on slow paths, after storing RIP and
+ *    cur_insn, so an exception raised below (dbt_raise's longjmp to the
+ *    run loop) sees the exact state before the faulting instruction,
+ *    as with the interpreter; the retired count of a block is added at
+ *    its end, and a fault adds cur_insn->idx in the run loop.
+ *  - Block entry checks cpu->kick and decrements cpu->jit_budget; the
+ *    run loop sets the budget to the poll period, so translated code
+ *    comes back to poll the machine as often as the interpreter does.
+ *  - Block exits.  A static successor on the same guest page as the
+ *    block's start (fall-through, direct JMP/Jcc/CALL) leaves through a
+ *    jump that first goes to an exit stub; the run loop finds the next
+ *    block and dbt_jit_link() patches the jump to enter it directly from
+ *    then on.  Both ends of such a link lie on one page, so a write to
+ *    the page (by the guest, a device or another vCPU) invalidates both
+ *    blocks at once and no link needs undoing; blocks that cross a page
+ *    are never linked.  Other successors (RET, indirect jumps, other
+ *    pages) go through the lookup stub, which finds the block by linear
+ *    RIP in cpu->vjc (checked against chain_gen, as the interpreter's
+ *    links are) and jumps to its translation, or exits.
+ *  - The code cache (jit_buf.c) is W^X by two mappings; when full, it is
+ *    emptied together with every decoded block.
+ *  - Blocks that run only partly (a poll after one instruction, an
+ *    instruction budget) are interpreted with exact flags (run.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm/dbt/jit_int.h"
+#include "vmm/dbt/ops.h"
+#include "vmm/dbt/pass.h"
+
+/* code cache per vCPU: machine CPUs and the small flat ones */
+#define JIT_BUF_SIZE (64u << 20)
+#define JIT_BUF_SIZE_FLAT (4u << 20)
+#define JIT_BUF_MIN (64u << 10)
+#define JIT_BUF_MAX (1ull << 30)
+
+/* the interpreter's op of every kind: what call-threaded code calls */
+static const DbtOp jit_ops[DBT_KIND_LAST] = {
+#define JIT_OP(N, fn, a, l, fr, fw) [DBT_KIND_##N] = op_##fn,
+    DBT_KINDS(JIT_OP)
+#undef JIT_OP
+};
+
+#define CPU(field) JCPU(field)
+
+/* ---- trampolines ------------------------------------------------------ */
+
+static void emit_push(X86Buf *b, unsigned r)
+{
+    x86_rex(b, false, 0, X_NOREG, r, false);
+    x86_byte(b, 0x50 + (r & 7));
+}
+
+static void emit_pop(X86Buf *b, unsigned r)
+{
+    x86_rex(b, false, 0, X_NOREG, r, false);
+    x86_byte(b, 0x58 + (r & 7));
+}
+
+static const unsigned saved[6] = { X_RBP, X_RBX, X_R12, X_R13, X_R14, X_R15 };
+
+/* enter(cpu, code, rip): save the callee-saved registers, align the
+ * stack, RBX = cpu, R12 = rip, jump to the code.  exit: EAX is the
+ * result; restore and return.  lookup: see the design note. */
+static bool emit_trampolines(DbtJit *j)
+{
+    X86Buf b = dbt_jit_buf_open(j);
+    uint8_t *enter = b.p;
+    for (unsigned k = 0; k < 6; k++)
+        emit_push(&b, saved[k]);
+    x86_alu_ri(&b, X_SUB, true, X_RSP, 8);
+    x86_mov_rr(&b, true, X_RBX, X_RDI);
+    x86_mov_rr(&b, true, X_R12, X_RDX);
+    x86_load(&b, true, X_R13, CPU(tlb_cur));
+    x86_jmp_r(&b, X_RSI);
+
+    uint8_t *exit = b.p;
+    x86_alu_ri(&b, X_ADD, true, X_RSP, 8);
+    for (unsigned k = 6; k-- > 0;)
+        emit_pop(&b, saved[k]);
+    x86_byte(&b, 0xc3);
+
+    /* lookup: the vjc slot of R12, as run.c's vjc_slot() computes it */
+    uint8_t *lookup = b.p;
+    x86_mov_rr(&b, true, X_RAX, X_R12);
+    x86_shift_ri(&b, X_SHR, true, X_RAX, DBT_VJC_BITS);
+    x86_alu_rr(&b, X_XOR, true, X_RAX, X_R12);
+    x86_alu_ri(&b, X_AND, false, X_RAX, (1 << DBT_VJC_BITS) - 1);
+    _Static_assert(sizeof(DbtVjcEntry) == 24, "vjc entry layout");
+    x86_lea(&b, X_RAX, x86_mem_idx(X_RAX, X_RAX, 1, 0));           /* * 3 */
+    x86_lea(&b, X_RCX, x86_mem_idx(X_RBX, X_RAX, 3, (int32_t)offsetof(DbtCpu, vjc)));
+    x86_alu_rm(&b, X_CMP, true, X_R12, x86_mem(X_RCX, offsetof(DbtVjcEntry, rip)));
+    uint8_t *miss1 = x86_jcc_fwd(&b, X_CC_NE);
+    x86_load(&b, false, X_RDX, CPU(chain_gen));
+    x86_alu_rm(&b, X_CMP, false, X_RDX, x86_mem(X_RCX, offsetof(DbtVjcEntry, gen)));
+    uint8_t *miss2 = x86_jcc_fwd(&b, X_CC_NE);
+    x86_load(&b, true, X_RCX, x86_mem(X_RCX, offsetof(DbtVjcEntry, block)));
+    x86_cmp_m8_i(&b, x86_mem(X_RCX, offsetof(DbtBlock, valid)), 0);
+    uint8_t *miss3 = x86_jcc_fwd(&b, X_CC_E);
+    x86_load(&b, true, X_RAX, x86_mem(X_RCX, offsetof(DbtBlock, jit_code)));
+    x86_test_rr(&b, true, X_RAX, X_RAX);
+    uint8_t *miss4 = x86_jcc_fwd(&b, X_CC_E);
+    x86_jmp_r(&b, X_RAX);
+    x86_patch_here(&b, miss1);
+    x86_patch_here(&b, miss2);
+    x86_patch_here(&b, miss3);
+    x86_patch_here(&b, miss4);
+    x86_store(&b, true, CPU(rip), X_R12);
+    x86_store_imm(&b, true, CPU(jit_site), 0);
+    x86_mov_ri(&b, X_RAX, DBT_JIT_NEXT);
+    x86_jmp(&b, exit + j->delta, j->delta);
+
+    if (!dbt_jit_buf_commit(j, &b))
+        return false;
+    j->enter = (int (*)(DbtCpu *, const void *, uint64_t))(void *)(enter + j->delta);
+    j->exit = exit + j->delta;
+    j->lookup = lookup + j->delta;
+    j->keep = j->used;
+    return true;
+}
+
+/* the condition @cc of a Jcc from the lazy flags (translated code) */
+int dbt_jit_cond(DbtCpu *cpu, unsigned cc)
+{
+    return dbt_cond_fast(cpu, cc);
+}
+
+/* #GP(0) raised by translated code at @in, at @rip (a branch to a
+ * non-canonical address), after it added @counted retired instructions
+ * (the fault counts its own) */
+_Noreturn void dbt_jit_raise_gp(DbtCpu *cpu, const DbtInsn *in, uint64_t rip,
+                                uint64_t counted)
+{
+    cpu->insn_count -= counted;
+    cpu->cur_insn = in;
+    cpu->rip = rip;
+    dbt_raise(cpu, DBT_EXC_GP, 0);
+}
+
+/* ---- setup ---------------------------------------------------------------- */
+
+bool dbt_jit_init(DbtCpu *cpu)
+{
+    const char *v = getenv("VESSEL_DBT");
+    if (v && !strcmp(v, "interp"))
+        return false;
+    size_t size = cpu->flat ? JIT_BUF_SIZE_FLAT : JIT_BUF_SIZE;
+    /* VESSEL_DBT_CODE_CACHE=BYTES: a smaller (or larger) code cache, for
+     * tests of the flush under pressure */
+    const char *cc = getenv("VESSEL_DBT_CODE_CACHE");
+    if (cc) {
+        unsigned long long want = strtoull(cc, NULL, 0);
+        if (want >= JIT_BUF_MIN && want <= JIT_BUF_MAX)
+            size = (size_t)want & ~(size_t)0xfff;
+    }
+    DbtJit *j = dbt_jit_buf_new(size);
+    if (!j)
+        return false;
+    if (!emit_trampolines(j)) {
+        dbt_jit_buf_free(j);
+        return false;
+    }
+    cpu->jit = j;
+    return true;
+}
+
+void dbt_jit_fini(DbtCpu *cpu)
+{
+    free(cpu->jit_prefix);
+    cpu->jit_prefix = NULL;
+    dbt_jit_buf_free(cpu->jit);
+    cpu->jit = NULL;
+}
+
+void dbt_jit_flush(DbtCpu *cpu)
+{
+    if (cpu->jit)
+        dbt_jit_buf_reset(cpu->jit);
+}
+
+/* ---- translation ---------------------------------------------------------- */
+
+void dbt_jit_fix_add(JitEmit *e, uint8_t *field, unsigned kind, unsigned retired)
+{
+    if (!field || e->nfix >= sizeof(e->fix) / sizeof(e->fix[0])) {
+        e->b.full = true;
+        return;
+    }
+    e->fix[e->nfix++] = (JitFix){ field, (uint8_t)kind, (uint8_t)retired, false, 0 };
+}
+
+void dbt_jit_emit_rip(JitEmit *e, unsigned r, unsigned off)
+{
+    x86_lea(&e->b, r, x86_mem(X_R12, (int32_t)off));
+}
+
+/* #GP(0) at instruction @in (at @off; @r12_adj: what R12 holds beyond
+ * the block's start; @counted: the block's retired count was added
+ * already) when host register @r is not canonical */
+void dbt_jit_emit_canonical(JitEmit *e, unsigned r, const DbtInsn *in, unsigned off,
+                            int32_t r12_adj, unsigned counted)
+{
+    X86Buf *b = &e->b;
+    x86_mov_rr(b, true, X_RCX, r);
+    x86_shift_ri(b, X_SHL, true, X_RCX, 16);
+    x86_shift_ri(b, X_SAR, true, X_RCX, 16);
+    x86_alu_rr(b, X_CMP, true, X_RCX, r);
+    uint8_t *ok = x86_jcc_fwd(b, X_CC_E);
+    x86_mov_rr(b, true, X_RDI, X_RBX);
+    x86_mov_ri(b, X_RSI, (uint64_t)(uintptr_t)in);
+    x86_lea(b, X_RDX, x86_mem(X_R12, (int32_t)off - r12_adj));
+    x86_mov_ri(b, X_RCX, counted);
+    x86_call(b, (const void *)dbt_jit_raise_gp, e->j->delta);
+    x86_patch_here(b, ok);
+}
+
+/* the exits of a block: on to the successor at @off from the block's
+ * start (static), or at cpu->next_rip (dynamic); @br: the branch
+ * instruction at @br_off taking a static exit, or NULL (fall-through) */
+void dbt_jit_emit_exit_static(JitEmit *e, unsigned off, const DbtInsn *br, unsigned br_off)
+{
+    unsigned page_off = (unsigned)(e->blk->pa & 0xfff);
+    x86_lea(&e->b, X_R12, x86_mem(X_R12, (int32_t)off));
+    if (e->blk->pa_page2 == ~0ull && page_off + off < 0x1000) {
+        dbt_jit_fix_add(e, x86_jmp_fwd(&e->b), STUB_NEXT, 0);
+        return;
+    }
+    /* another page: maybe out of the canonical range */
+    if (br)
+        dbt_jit_emit_canonical(e, X_R12, br, br_off, (int32_t)off, e->blk->n);
+    x86_jmp(&e->b, e->j->lookup, e->j->delta);
+}
+
+void dbt_jit_emit_exit_dynamic(JitEmit *e)
+{
+    x86_load(&e->b, true, X_R12, CPU(next_rip));
+    x86_jmp(&e->b, e->j->lookup, e->j->delta);
+}
+
+void dbt_jit_emit_count(JitEmit *e, unsigned n)
+{
+    x86_alu_mi(&e->b, X_ADD, true, CPU(insn_count), (int32_t)n);
+}
+
+/* an instruction through its interpreter op */
+static void emit_call_op(JitEmit *e, const DbtInsn *in, unsigned off)
+{
+    X86Buf *b = &e->b;
+    dbt_jit_emit_rip(e, X_RAX, off);
+    x86_store(b, true, CPU(rip), X_RAX);
+    dbt_jit_emit_rip(e, X_RAX, off + in->len);
+    x86_store(b, true, CPU(next_rip), X_RAX);
+    x86_mov_ri(b, X_RSI, (uint64_t)(uintptr_t)in);
+    x86_store(b, true, CPU(cur_insn), X_RSI);
+    x86_mov_rr(b, true, X_RDI, X_RBX);
+    x86_call(b, (const void *)jit_ops[in->kind], e->j->delta);
+    x86_test_rr(b, false, X_RAX, X_RAX);
+    dbt_jit_fix_add(e, x86_jcc_fwd(b, X_CC_NE), STUB_OP, in->idx + 1u);
+    if (dbt_insn_may_leave(in)) {
+        x86_cmp_m8_i(b, CPU(leave_block), 0);
+        dbt_jit_fix_add(e, x86_jcc_fwd(b, X_CC_NE), STUB_LEAVE, in->idx + 1u);
+    }
+}
+
+/* the out-of-line exits the block's jumps lead to */
+static void emit_stubs(JitEmit *e)
+{
+    X86Buf *b = &e->b;
+    for (unsigned k = 0; k < e->nfix && !b->full; k++) {
+        const JitFix *f = &e->fix[k];
+        x86_patch_here(b, f->field);
+        switch (f->kind) {
+        case STUB_OP:       /* EAX: the op's result */
+        case STUB_LEAVE:
+            if (f->kind == STUB_LEAVE) {
+                x86_store_imm8(b, CPU(leave_block), 0);
+                x86_mov_ri(b, X_RAX, DBT_JIT_LEAVE);
+            }
+            if (f->retired)
+                dbt_jit_emit_count(e, f->retired);
+            if (f->next_static)
+                dbt_jit_emit_rip(e, X_RDX, f->next_off);
+            else
+                x86_load(b, true, X_RDX, CPU(next_rip));
+            x86_store(b, true, CPU(rip), X_RDX);
+            break;
+        case STUB_STOP:
+            x86_store(b, true, CPU(rip), X_R12);
+            x86_mov_ri(b, X_RAX, DBT_JIT_STOP);
+            break;
+        case STUB_NEXT: {
+            /* tell the run loop which jump to link: its rel32 field */
+            x86_store(b, true, CPU(rip), X_R12);
+            int32_t d = (int32_t)(f->field - (b->p + 7));
+            x86_lea(b, X_RAX, (X86Mem){ X_NOREG, X_NOREG, 0, true, d });
+            x86_store(b, true, CPU(jit_site), X_RAX);
+            x86_mov_ri(b, X_RAX, DBT_JIT_NEXT);
+            break;
+        }
+        }
+        x86_jmp(b, e->j->exit, e->j->delta);
+    }
+}
+
+bool dbt_jit_translate(DbtCpu *cpu, DbtBlock *blk)
+{
+    JitEmit e = { .cpu = cpu, .j = cpu->jit, .blk = blk };
+    X86Buf *b = &e.b;
+    e.b = dbt_jit_buf_open(e.j);
+
+    /* entry: a kick or the end of the block budget goes back to poll */
+    x86_cmp_m32_i(b, CPU(kick), 0);
+    dbt_jit_fix_add(&e, x86_jcc_fwd(b, X_CC_NE), STUB_STOP, 0);
+    x86_alu_mi(b, X_SUB, false, CPU(jit_budget), 1);
+    dbt_jit_fix_add(&e, x86_jcc_fwd(b, X_CC_S), STUB_STOP, 0);
+
+    unsigned off = 0;
+    for (unsigned k = 0; k < blk->n; k++) {
+        const DbtInsn *in = &blk->insn[k];
+        bool last = k + 1 == blk->n;
+        if (!dbt_jit_emit_native(&e, in, off, last)) {
+            emit_call_op(&e, in, off);
+            if (last) {
+                dbt_jit_emit_count(&e, blk->n);
+                if (dbt_insn_attr(in) & DBT_KA_BRANCH)
+                    dbt_jit_emit_exit_dynamic(&e);
+                else
+                    dbt_jit_emit_exit_static(&e, off + in->len, NULL, 0);
+            }
+        }
+        off += in->len;
+    }
+    dbt_jit_emit_slow_paths(&e);
+    emit_stubs(&e);
+
+    const void *code = dbt_jit_buf_commit(e.j, b);
+    if (!code)
+        return false;
+    blk->jit_code = code;
+    return true;
+}
+
+/* A block of the first @n instructions of @b, with the flags pass run
+ * again over just them (their flags must be exact where they end),
+ * translated but never cached or linked: runs that an instruction budget
+ * cuts short (the flat CPU of dbt.h; the differential harness runs every
+ * form this way) still go through the translator.  The block lives in
+ * cpu->jit_prefix until the next call. */
+DbtBlock *dbt_jit_prefix(DbtCpu *cpu, const DbtBlock *b, unsigned n)
+{
+    if (!cpu->jit_prefix) {
+        cpu->jit_prefix = malloc(sizeof(DbtBlock) + DBT_BLOCK_MAX_INSNS * sizeof(DbtInsn));
+        if (!cpu->jit_prefix)
+            abort();
+    }
+    DbtBlock *p = cpu->jit_prefix;
+    memset(p, 0, sizeof(*p));
+    p->pa = b->pa;
+    p->pa_page2 = b->pa_page2;
+    p->valid = true;
+    p->mode = b->mode;
+    p->n = (uint16_t)n;
+    for (unsigned k = 0; k < n; k++) {
+        p->insn[k] = b->insn[k];
+        p->insn[k].kind = (uint16_t)dbt_kind_exact(p->insn[k].kind);
+        p->insn[k].flags &= (uint16_t)~(DBT_I_FLAGS_DEAD | DBT_I_FUSED);
+    }
+    dbt_pass_flags(p->insn, n);
+    dbt_pass_fuse(p->insn, n);
+    return dbt_jit_translate(cpu, p) ? p : NULL;
+}
+
+/* ---- running ------------------------------------------------------------------ */
+
+int dbt_jit_run(DbtCpu *cpu, DbtBlock *b, int blocks)
+{
+    cpu->jit_budget = blocks;
+    cpu->jit_site = NULL;
+    cpu->leave_block = false;
+    int r = cpu->jit->enter(cpu, b->jit_code, cpu->rip);
+    cpu->cur_insn = NULL;
+    return r;
+}
+
+void dbt_jit_link(DbtCpu *cpu, DbtBlock *next)
+{
+    const uint8_t *site = cpu->jit_site;
+    cpu->jit_site = NULL;
+    if (!site || !next->jit_code || next->pa_page2 != ~0ull)
+        return;
+    DbtJit *j = cpu->jit;
+    int32_t d = (int32_t)((const uint8_t *)next->jit_code - (site + 4));
+    memcpy((uint8_t *)(uintptr_t)site - j->delta, &d, 4);
+}

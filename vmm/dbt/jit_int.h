@@ -1,0 +1,103 @@
+/* jit_int.h - what the translator's files share: the code cache
+ * (jit_buf.c) and its emitter (x86emit.h). */
+#ifndef VESSEL_DBT_JIT_INT_H
+#define VESSEL_DBT_JIT_INT_H
+
+#include <stddef.h>
+
+#include "vmm/dbt/block.h"
+#include "vmm/dbt/jit.h"
+#include "vmm/dbt/x86emit.h"
+
+struct DbtJit {
+    uint8_t *rw, *rx;      /* the two views of the code */
+    intptr_t delta;        /* rx - rw */
+    size_t size, used;
+    size_t keep;           /* bytes at the start that survive a flush */
+    int fd;
+    /* trampolines (executable addresses) */
+    int (*enter)(DbtCpu *cpu, const void *code, uint64_t rip);
+    const uint8_t *exit;       /* eax = result */
+    const uint8_t *lookup;     /* r12 = guest RIP: enter its block or exit */
+};
+
+DbtJit *dbt_jit_buf_new(size_t size);
+void dbt_jit_buf_free(DbtJit *j);
+/* An emitter over the free part of the buffer. */
+X86Buf dbt_jit_buf_open(DbtJit *j);
+/* Keep what @b emitted; its executable start address, or NULL if the
+ * buffer ran out (nothing is kept). */
+void *dbt_jit_buf_commit(DbtJit *j, const X86Buf *b);
+/* Drop everything after the trampolines. */
+void dbt_jit_buf_reset(DbtJit *j);
+void dbt_jit_map_hint(void);
+
+/* ---- translating a block (jit.c, jit_native.c) ---------------------- */
+
+/* out-of-line exits of a block: an op's result (EAX), cpu->leave_block,
+ * the block budget or a kick, a linkable direct branch, #GP at a branch
+ * to a non-canonical address (cur_insn and RIP already stored) */
+enum { STUB_OP, STUB_LEAVE, STUB_STOP, STUB_NEXT, STUB_GP };
+
+typedef struct {
+    uint8_t *field;        /* rel32 to point at the stub */
+    uint8_t kind;          /* STUB_* */
+    uint8_t retired;       /* instructions retired at that exit */
+    bool next_static;      /* STUB_LEAVE: go on at R12 + next_off, not at
+                              cpu->next_rip (native code stores none) */
+    uint16_t next_off;
+} JitFix;
+
+/* a soft-TLB miss of a native load or store: the out-of-line call of the
+ * slow path (address in RSI, a store's value in RCX, a load's result in
+ * RAX), then back to the fast path */
+typedef struct {
+    uint8_t *field;        /* the jcc to the slow path */
+    uint8_t *back;         /* where the fast path goes on */
+    const DbtInsn *in;
+    uint16_t off;          /* the instruction's offset in the block */
+    uint16_t next_off;     /* where the guest goes on if it must leave */
+    uint8_t size;
+    bool store;
+} JitSlow;
+
+typedef struct {
+    DbtCpu *cpu;
+    DbtJit *j;
+    const DbtBlock *blk;
+    X86Buf b;
+    JitFix fix[4 * DBT_BLOCK_MAX_INSNS + 8];
+    unsigned nfix;
+    JitSlow slow[2 * DBT_BLOCK_MAX_INSNS];
+    unsigned nslow;
+} JitEmit;
+
+/* RIP of the instruction at byte @off of the block, into host register @r */
+void dbt_jit_emit_rip(JitEmit *e, unsigned r, unsigned off);
+void dbt_jit_fix_add(JitEmit *e, uint8_t *field, unsigned kind, unsigned retired);
+/* on to the block at @off from this one's start (@br: the branch at
+ * @br_off that goes there, or NULL) / at cpu->next_rip */
+void dbt_jit_emit_exit_static(JitEmit *e, unsigned off, const DbtInsn *br, unsigned br_off);
+void dbt_jit_emit_exit_dynamic(JitEmit *e);
+/* #GP(0) at @in (at @off) unless host register @r is canonical; R12
+ * holds the block's start + @r12_adj; @counted: already added to the
+ * retired count */
+void dbt_jit_emit_canonical(JitEmit *e, unsigned r, const DbtInsn *in, unsigned off,
+                            int32_t r12_adj, unsigned counted);
+int dbt_jit_cond(DbtCpu *cpu, unsigned cc);
+_Noreturn void dbt_jit_raise_gp(DbtCpu *cpu, const DbtInsn *in, uint64_t rip,
+                                uint64_t counted);
+/* cpu->insn_count += @n (changes the host flags) */
+void dbt_jit_emit_count(JitEmit *e, unsigned n);
+
+#define JCPU(field) x86_mem(X_RBX, (int32_t)offsetof(DbtCpu, field))
+#define JGPR(r) x86_mem(X_RBX, (int32_t)(offsetof(DbtCpu, gpr) + 8 * (r)))
+
+/* Emit @in (at byte @off of its block) as host code, if its kind and
+ * operands have a native form; false: call its op instead.  @last: it
+ * ends the block (then it emits the block's exits too). */
+bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last);
+/* the out-of-line slow paths dbt_jit_emit_native() left */
+void dbt_jit_emit_slow_paths(JitEmit *e);
+
+#endif /* VESSEL_DBT_JIT_INT_H */

@@ -1,0 +1,450 @@
+/* jit_native.c - host code for the hot op kinds (see jit.c's design
+ * note): register and immediate moves and ALU operations, LEA, loads and
+ * stores with the soft TLB's fast path inline, PUSH/POP, shifts and
+ * rotates by an immediate, and the branches that end most blocks (Jcc,
+ * JMP, CALL, RET).  Each form does exactly what the kind's op does
+ * (ops_fast.c, alu.c, shift.c, control.c) with the same lazy flags
+ * record, which is skipped where the flags pass marked the flags dead.
+ *
+ * Host registers: RSI holds a memory operand's linear address, RCX a
+ * value to store, RAX a loaded value; RAX, RCX, RDX, RSI, RDI are
+ * scratch within one instruction.  A soft-TLB miss jumps to an
+ * out-of-line slow path that stores RIP and cur_insn (a fault raised
+ * below is exact), calls dbt_mem_read_slow/dbt_mem_write_slow and jumps
+ * back.  Only 64-bit code without an address-size prefix is emitted
+ * natively; everything else is call-threaded (jit.c). */
+#include "vmm/dbt/jit_int.h"
+#include "vmm/dbt/ops.h"
+
+#define CPU(field) JCPU(field)
+#define GPR(r) JGPR(r)
+
+static bool plain_64(const DbtInsn *in)
+{
+    if (in->flags & (DBT_I_LEGACY | DBT_I_ADDR32 | DBT_I_LOCK))
+        return false;
+    /* [rip + disp] as R12 + a 32-bit displacement */
+    int64_t d = (int64_t)in->disp + 0x2000;
+    return !(in->flags & DBT_I_RIPREL) || (d > INT32_MIN && d < INT32_MAX - 0x2000);
+}
+
+/* ---- memory ---------------------------------------------------------------- */
+
+/* RSI = the linear address of @in's memory operand (64-bit addressing;
+ * FS/GS base added unless @no_seg: LEA) */
+static void emit_ea(JitEmit *e, const DbtInsn *in, unsigned off, bool no_seg)
+{
+    X86Buf *b = &e->b;
+    int32_t disp = in->disp;
+    if (in->flags & DBT_I_RIPREL) {
+        x86_lea(b, X_RSI, x86_mem(X_R12, (int32_t)(off + in->len) + disp));
+    } else if (in->base != DBT_NOREG) {
+        x86_load(b, true, X_RSI, GPR(in->base));
+        if (in->index != DBT_NOREG) {
+            x86_load(b, true, X_RAX, GPR(in->index));
+            x86_lea(b, X_RSI, x86_mem_idx(X_RSI, X_RAX, in->scale, disp));
+        } else if (disp) {
+            x86_lea(b, X_RSI, x86_mem(X_RSI, disp));
+        }
+    } else if (in->index != DBT_NOREG) {
+        x86_load(b, true, X_RSI, GPR(in->index));
+        if (in->scale)
+            x86_shift_ri(b, X_SHL, true, X_RSI, in->scale);
+        if (disp)
+            x86_lea(b, X_RSI, x86_mem(X_RSI, disp));
+    } else {
+        x86_mov_ri(b, X_RSI, (uint64_t)(int64_t)disp);
+    }
+    if (!no_seg && in->seg != DBT_SEG_NONE)
+        x86_alu_rm(b, X_ADD, true, X_RSI, x86_mem(X_RBX, (int32_t)(offsetof(DbtCpu, seg)
+                                                       + in->seg * sizeof(DbtSeg)
+                                                       + offsetof(DbtSeg, base))));
+}
+
+static void slow_add(JitEmit *e, uint8_t *field, uint8_t *back, const DbtInsn *in,
+                     unsigned off, unsigned next_off, unsigned size, bool store)
+{
+    if (!field || e->nslow >= sizeof(e->slow) / sizeof(e->slow[0])) {
+        e->b.full = true;
+        return;
+    }
+    e->slow[e->nslow++] = (JitSlow){ field, back, in, (uint16_t)off, (uint16_t)next_off,
+                                     (uint8_t)size, store };
+}
+
+/* A load (RAX = the zero-extended value) or a store (of RCX) of @size
+ * bytes at the linear address in RSI, through the soft TLB (R13 =
+ * cpu->tlb_cur).  The same page test as dbt_read/dbt_write: the tag of
+ * the page of the access's last byte must be the entry's (an access that
+ * crosses a page fails it, the slots of adjacent pages differ). */
+static void emit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned next_off,
+                        unsigned size, bool store)
+{
+    X86Buf *b = &e->b;
+    _Static_assert(sizeof(DbtTlbEntry) == 48, "TLB entry layout");
+    x86_mov_rr(b, true, X_RAX, X_RSI);
+    x86_shift_ri(b, X_SHR, true, X_RAX, 12);
+    x86_alu_ri(b, X_AND, false, X_RAX, DBT_TLB_SIZE - 1);
+    x86_lea(b, X_RAX, x86_mem_idx(X_RAX, X_RAX, 1, 0));
+    x86_shift_ri(b, X_SHL, true, X_RAX, 4);
+    x86_alu_rr(b, X_ADD, true, X_RAX, X_R13);
+    x86_lea(b, X_RDI, x86_mem(X_RSI, (int32_t)size - 1));
+    x86_alu_ri(b, X_AND, true, X_RDI, -4096);
+    x86_alu_rm(b, X_CMP, true, X_RDI, x86_mem(X_RAX, store ? offsetof(DbtTlbEntry, tag_w)
+                                                        : offsetof(DbtTlbEntry, tag_r)));
+    uint8_t *miss = x86_jcc_fwd(b, X_CC_NE);
+    x86_alu_rm(b, X_ADD, true, X_RSI, x86_mem(X_RAX, offsetof(DbtTlbEntry, addend)));
+    X86Mem m = x86_mem(X_RSI, 0);
+    if (store) {
+        if (size >= 4)
+            x86_store(b, size == 8, m, X_RCX);
+        else
+            x86_store_small(b, size, m, X_RCX);
+    } else {
+        if (size >= 4)
+            x86_load(b, size == 8, X_RAX, m);
+        else
+            x86_load_zx(b, size, X_RAX, m);
+    }
+    slow_add(e, miss, b->p, in, off, next_off, size, store);
+}
+
+/* after a store: a write to decoded code or MMIO asked to leave */
+static void emit_leave_check(JitEmit *e, const DbtInsn *in, unsigned next_off,
+                             unsigned retired)
+{
+    X86Buf *b = &e->b;
+    x86_cmp_m8_i(b, CPU(leave_block), 0);
+    dbt_jit_fix_add(e, x86_jcc_fwd(b, X_CC_NE), STUB_LEAVE, retired);
+    if (!b->full) {
+        e->fix[e->nfix - 1].next_static = true;
+        e->fix[e->nfix - 1].next_off = (uint16_t)next_off;
+    }
+    (void)in;
+}
+
+void dbt_jit_emit_slow_paths(JitEmit *e)
+{
+    X86Buf *b = &e->b;
+    for (unsigned k = 0; k < e->nslow && !b->full; k++) {
+        const JitSlow *s = &e->slow[k];
+        x86_patch_here(b, s->field);
+        x86_mov_ri(b, X_RAX, (uint64_t)(uintptr_t)s->in);
+        x86_store(b, true, CPU(cur_insn), X_RAX);
+        dbt_jit_emit_rip(e, X_RAX, s->off);
+        x86_store(b, true, CPU(rip), X_RAX);
+        dbt_jit_emit_rip(e, X_RAX, s->off + s->in->len);
+        x86_store(b, true, CPU(next_rip), X_RAX);
+        x86_mov_rr(b, true, X_RDI, X_RBX);
+        x86_mov_ri(b, X_RDX, s->size);
+        x86_call(b, s->store ? (const void *)dbt_mem_write_slow : (const void *)dbt_mem_read_slow,
+                 e->j->delta);
+        x86_jmp(b, s->back + e->j->delta, e->j->delta);
+    }
+}
+
+/* ---- flags ----------------------------------------------------------------- */
+
+/* the lazy flags record of an operation of @size: result in @res,
+ * operands in @a and @src2 (LOGIC records only the result: flags.c reads
+ * nothing else of it) */
+static void emit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
+                      unsigned src2)
+{
+    X86Buf *b = &e->b;
+    _Static_assert(offsetof(DbtCpu, lf_size) == offsetof(DbtCpu, lf_op) + 1, "lf layout");
+    x86_store_imm16(b, CPU(lf_op), (uint16_t)(lf | size << 8));
+    x86_store(b, true, CPU(lf_res), res);
+    if (lf != DBT_LF_LOGIC) {
+        x86_store(b, true, CPU(lf_src1), a);
+        x86_store(b, true, CPU(lf_src2), src2);
+    }
+}
+
+static unsigned alu_lf(unsigned sub)
+{
+    switch (sub) {
+    case X_ADD: return DBT_LF_ADD;
+    case X_SUB: case X_CMP: return DBT_LF_SUB;
+    default: return DBT_LF_LOGIC;
+    }
+}
+
+/* ---- forms ------------------------------------------------------------------ */
+
+/* the specialised ALU kinds: form (RR GR RI GM) and width of @kind */
+static bool alu_kind(unsigned kind, unsigned *form, bool *w)
+{
+    static const uint16_t bases[] = {
+        DBT_KIND_ADD_RR64, DBT_KIND_OR_RR64, DBT_KIND_AND_RR64,
+        DBT_KIND_SUB_RR64, DBT_KIND_XOR_RR64, DBT_KIND_CMP_RR64,
+    };
+    for (unsigned k = 0; k < sizeof(bases) / sizeof(bases[0]); k++)
+        if (kind >= bases[k] && kind < bases[k] + 8u) {
+            *form = (kind - bases[k]) / 2;
+            *w = ((kind - bases[k]) & 1) == 0;
+            return true;
+        }
+    return false;
+}
+enum { F_RR, F_GR, F_RI, F_GM };
+
+/* dst op= src: RAX = dst, RCX = src, with the record unless dead */
+static void emit_alu(JitEmit *e, const DbtInsn *in, unsigned off, unsigned form, bool w)
+{
+    X86Buf *b = &e->b;
+    unsigned op = in->sub & 7, size = w ? 8 : 4;
+    unsigned dst = form == F_RR || form == F_RI ? in->rm : in->reg;
+    bool dead = in->flags & DBT_I_FLAGS_DEAD;
+    if (form == F_GM) {
+        emit_ea(e, in, off, false);
+        emit_access(e, in, off, off + in->len, size, false);
+        x86_mov_rr(b, true, X_RCX, X_RAX);
+    } else if (form == F_RI) {
+        x86_mov_ri(b, X_RCX, w ? in->imm : (uint32_t)in->imm);
+    } else {
+        x86_load(b, w, X_RCX, GPR(form == F_RR ? in->reg : in->rm));
+    }
+    x86_load(b, w, X_RAX, GPR(dst));
+    if (dead && op == X_CMP)
+        return;
+    if (!dead && alu_lf(op) != DBT_LF_LOGIC)
+        x86_mov_rr(b, true, X_RDX, X_RAX);
+    x86_alu_rr(b, op == X_CMP ? X_SUB : op, w, X_RAX, X_RCX);
+    if (op != X_CMP)
+        x86_store(b, true, GPR(dst), X_RAX);
+    if (!dead)
+        emit_lazy(e, alu_lf(op), size, X_RAX, X_RDX, X_RCX);
+}
+
+/* a register CMP/TEST again, for the Jcc it is fused with: host flags */
+static bool emit_fused_compare(JitEmit *e, const DbtInsn *c)
+{
+    X86Buf *b = &e->b;
+    unsigned form;
+    bool w = c->osz == 8;
+    if (alu_kind(c->kind, &form, &w) && (c->sub & 7) == X_CMP) {
+        if (form == F_RR || form == F_GR) {
+            x86_load(b, w, X_RAX, GPR(form == F_RR ? c->rm : c->reg));
+            x86_alu_rm(b, X_CMP, w, X_RAX, GPR(form == F_RR ? c->reg : c->rm));
+            return true;
+        }
+        if (form == F_RI) {
+            x86_load(b, w, X_RAX, GPR(c->rm));
+            x86_mov_ri(b, X_RCX, w ? c->imm : (uint32_t)c->imm);
+            x86_alu_rr(b, X_CMP, w, X_RAX, X_RCX);
+            return true;
+        }
+        return false;
+    }
+    if (c->kind == DBT_KIND_TEST_EG || c->kind == DBT_KIND_TEST_EI) {
+        x86_load(b, w, X_RAX, GPR(c->rm));
+        if (c->kind == DBT_KIND_TEST_EG)
+            x86_load(b, w, X_RCX, GPR(c->reg));
+        else
+            x86_mov_ri(b, X_RCX, w ? c->imm : (uint32_t)c->imm);
+        x86_test_rr(b, w, X_RAX, X_RCX);
+        return true;
+    }
+    return false;
+}
+
+/* TEST r/m, r / TEST r/m, imm on registers: the LOGIC record */
+static void emit_test(JitEmit *e, const DbtInsn *in)
+{
+    X86Buf *b = &e->b;
+    bool w = in->osz == 8;
+    if (in->flags & DBT_I_FLAGS_DEAD)
+        return;
+    x86_load(b, w, X_RAX, GPR(in->rm));
+    if (in->kind == DBT_KIND_TEST_EG)
+        x86_alu_rm(b, X_AND, w, X_RAX, GPR(in->reg));
+    else
+        x86_alu_ri(b, X_AND, w, X_RAX, (int32_t)in->imm);
+    emit_lazy(e, DBT_LF_LOGIC, in->osz, X_RAX, X_RAX, X_RAX);
+}
+
+/* SHL/SHR/SAR r, imm and ROL/ROR r, imm with dead flags */
+static void emit_shift(JitEmit *e, const DbtInsn *in, bool w, bool rotate)
+{
+    X86Buf *b = &e->b;
+    static const uint8_t host_op[8] = { X_ROL, X_ROR, 0, 0, X_SHL, X_SHR, X_SHL, X_SAR };
+    unsigned c = (unsigned)in->imm & (w ? 0x3f : 0x1f);
+    bool dead = in->flags & DBT_I_FLAGS_DEAD;
+    x86_load(b, w, X_RAX, GPR(in->rm));
+    if (!rotate && !dead)
+        x86_mov_rr(b, true, X_RDX, X_RAX);
+    x86_shift_ri(b, host_op[in->sub & 7], w, X_RAX, (uint8_t)c);
+    x86_store(b, true, GPR(in->rm), X_RAX);
+    if (!rotate && !dead) {
+        static const uint8_t lf[8] = { 0, 0, 0, 0, DBT_LF_SHL, DBT_LF_SHR, DBT_LF_SHL, DBT_LF_SAR };
+        x86_mov_ri(b, X_RCX, c);
+        emit_lazy(e, lf[in->sub & 7], w ? 8 : 4, X_RAX, X_RDX, X_RCX);
+    }
+}
+
+/* ---- block ends ----------------------------------------------------------------- */
+
+static void emit_jcc(JitEmit *e, const DbtInsn *in, unsigned off)
+{
+    X86Buf *b = &e->b;
+    unsigned cc = in->sub & 15;
+    dbt_jit_emit_count(e, e->blk->n);
+    const DbtInsn *prev = in->idx ? in - 1 : NULL;
+    if (!(prev && (prev->flags & DBT_I_FUSED) && emit_fused_compare(e, prev))) {
+        x86_mov_rr(b, true, X_RDI, X_RBX);
+        x86_mov_ri(b, X_RSI, cc);
+        x86_call(b, (const void *)dbt_jit_cond, e->j->delta);
+        x86_test_rr(b, false, X_RAX, X_RAX);
+        cc = X_CC_NE;
+    }
+    uint8_t *taken = x86_jcc_fwd(b, cc);
+    dbt_jit_emit_exit_static(e, off + in->len, NULL, 0);
+    x86_patch_here(b, taken);
+    dbt_jit_emit_exit_static(e, off + in->len + (int32_t)in->imm, in, off);
+}
+
+static void emit_call(JitEmit *e, const DbtInsn *in, unsigned off)
+{
+    X86Buf *b = &e->b;
+    unsigned target = off + in->len + (unsigned)(int32_t)in->imm;
+    /* #GP before anything changes when the target is not canonical */
+    dbt_jit_emit_rip(e, X_RDX, target);
+    dbt_jit_emit_canonical(e, X_RDX, in, off, 0, 0);
+    x86_load(b, true, X_RSI, GPR(DBT_RSP));
+    x86_lea(b, X_RSI, x86_mem(X_RSI, -8));
+    dbt_jit_emit_rip(e, X_RCX, off + in->len);
+    emit_access(e, in, off, target, 8, true);
+    x86_alu_mi(b, X_SUB, true, GPR(DBT_RSP), 8);
+    dbt_jit_emit_count(e, e->blk->n);
+    emit_leave_check(e, in, target, 0);
+    dbt_jit_emit_exit_static(e, target, NULL, 0);
+}
+
+static void emit_ret(JitEmit *e, const DbtInsn *in, unsigned off)
+{
+    X86Buf *b = &e->b;
+    x86_load(b, true, X_RSI, GPR(DBT_RSP));
+    emit_access(e, in, off, off + in->len, 8, false);
+    dbt_jit_emit_canonical(e, X_RAX, in, off, 0, 0);
+    x86_alu_mi(b, X_ADD, true, GPR(DBT_RSP), 8);
+    dbt_jit_emit_count(e, e->blk->n);
+    x86_mov_rr(b, true, X_R12, X_RAX);
+    x86_jmp(b, e->j->lookup, e->j->delta);
+}
+
+/* ---- the dispatcher ---------------------------------------------------------- */
+
+bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
+{
+    X86Buf *b = &e->b;
+    unsigned form, next = off + in->len;
+    bool w = in->osz == 8;
+
+    if (!plain_64(in))
+        return false;
+    if (alu_kind(in->kind, &form, &w)) {
+        emit_alu(e, in, off, form, w);
+    } else {
+        switch (in->kind) {
+        case DBT_KIND_MOV_RR64: case DBT_KIND_MOV_RR32:
+            x86_load(b, w, X_RAX, GPR(in->reg));
+            x86_store(b, true, GPR(in->rm), X_RAX);
+            break;
+        case DBT_KIND_MOV_GR64: case DBT_KIND_MOV_GR32:
+            x86_load(b, w, X_RAX, GPR(in->rm));
+            x86_store(b, true, GPR(in->reg), X_RAX);
+            break;
+        case DBT_KIND_MOV_RI:
+            if (in->osz < 4)
+                return false;
+            x86_mov_ri(b, X_RAX, w ? in->imm : (uint32_t)in->imm);
+            x86_store(b, true, GPR(in->reg), X_RAX);
+            break;
+        case DBT_KIND_MOVZX8_R: case DBT_KIND_MOVZX16_R:
+            x86_load_zx(b, in->kind == DBT_KIND_MOVZX8_R ? 1 : 2, X_RAX, GPR(in->rm));
+            x86_store(b, true, GPR(in->reg), X_RAX);
+            break;
+        case DBT_KIND_LEA:
+            if (in->osz < 4)
+                return false;
+            emit_ea(e, in, off, true);
+            if (!w)
+                x86_mov_rr(b, false, X_RSI, X_RSI);
+            x86_store(b, true, GPR(in->reg), X_RSI);
+            break;
+        case DBT_KIND_MOV_GE: case DBT_KIND_LOAD64_BD: case DBT_KIND_LOAD32_BD:
+        case DBT_KIND_LOAD64_BISD: case DBT_KIND_LOAD32_BISD:
+        case DBT_KIND_LOAD64_RIP: case DBT_KIND_LOAD32_RIP:
+            if (in->osz < 4 || !(in->flags & DBT_I_MEM))
+                return false;
+            emit_ea(e, in, off, false);
+            emit_access(e, in, off, next, in->osz, false);
+            x86_store(b, true, GPR(in->reg), X_RAX);
+            break;
+        case DBT_KIND_MOVZX8_BD: case DBT_KIND_MOVZX16_BD:
+            emit_ea(e, in, off, false);
+            emit_access(e, in, off, next, in->kind == DBT_KIND_MOVZX8_BD ? 1 : 2, false);
+            x86_store(b, true, GPR(in->reg), X_RAX);
+            break;
+        case DBT_KIND_MOV_EG: case DBT_KIND_STORE64_BD: case DBT_KIND_STORE32_BD:
+        case DBT_KIND_STORE64_BISD: case DBT_KIND_STORE32_BISD:
+        case DBT_KIND_STORE64_RIP: case DBT_KIND_STORE32_RIP:
+            if (in->osz < 4 || !(in->flags & DBT_I_MEM))
+                return false;
+            emit_ea(e, in, off, false);
+            x86_load(b, true, X_RCX, GPR(in->reg));
+            emit_access(e, in, off, next, in->osz, true);
+            emit_leave_check(e, in, next, in->idx + 1u);
+            break;
+        case DBT_KIND_PUSH64_R:
+            x86_load(b, true, X_RSI, GPR(DBT_RSP));
+            x86_lea(b, X_RSI, x86_mem(X_RSI, -8));
+            x86_load(b, true, X_RCX, GPR(in->reg));
+            emit_access(e, in, off, next, 8, true);
+            x86_alu_mi(b, X_SUB, true, GPR(DBT_RSP), 8);
+            emit_leave_check(e, in, next, in->idx + 1u);
+            break;
+        case DBT_KIND_POP64_R:
+            x86_load(b, true, X_RSI, GPR(DBT_RSP));
+            emit_access(e, in, off, next, 8, false);
+            x86_alu_mi(b, X_ADD, true, GPR(DBT_RSP), 8);
+            x86_store(b, true, GPR(in->reg), X_RAX);
+            break;
+        case DBT_KIND_TEST_EG: case DBT_KIND_TEST_EI:
+            if (in->osz < 4 || (in->flags & DBT_I_MEM))
+                return false;
+            emit_test(e, in);
+            break;
+        case DBT_KIND_SHIFT_RI64: case DBT_KIND_SHIFT_RI32:
+            emit_shift(e, in, in->kind == DBT_KIND_SHIFT_RI64, false);
+            break;
+        case DBT_KIND_ROTATE_RI64_NF: case DBT_KIND_ROTATE_RI32_NF:
+            emit_shift(e, in, in->kind == DBT_KIND_ROTATE_RI64_NF, true);
+            break;
+        case DBT_KIND_NOP:
+            break;
+        default:
+            if (!last)
+                return false;
+            if (in->kind >= DBT_KIND_JCC_0 && in->kind <= DBT_KIND_JCC_15)
+                emit_jcc(e, in, off);
+            else if (in->kind == DBT_KIND_JMP_REL) {
+                dbt_jit_emit_count(e, e->blk->n);
+                dbt_jit_emit_exit_static(e, next + (int32_t)in->imm, in, off);
+            } else if (in->kind == DBT_KIND_CALL64_REL)
+                emit_call(e, in, off);
+            else if (in->kind == DBT_KIND_RET64)
+                emit_ret(e, in, off);
+            else
+                return false;
+            return true;
+        }
+    }
+    if (last) {
+        /* a block cut at the end of a page or at the instruction limit */
+        dbt_jit_emit_count(e, e->blk->n);
+        dbt_jit_emit_exit_static(e, next, NULL, 0);
+    }
+    return true;
+}
