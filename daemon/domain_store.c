@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -50,22 +49,6 @@ char *domain_store_socket_path(const DaemonConfig *cfg, const DomainDef *def,
                                const char *kind)
 {
     return g_build_filename(cfg->run_dir, "domains", def->uuid, kind, NULL);
-}
-
-gboolean domain_store_check_run_dir(const DaemonConfig *cfg, GError **error)
-{
-    /* the longest socket path: RUN/domains/UUID/console */
-    g_autofree char *longest = g_build_filename(cfg->run_dir, "domains",
-                                                "00000000-0000-0000-0000-000000000000",
-                                                "console", NULL);
-    if (strlen(longest) >= sizeof(((struct sockaddr_un *)NULL)->sun_path)) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
-                    _("run_dir %s is too long: the VMM sockets below it (%s) would not fit "
-                      "in a UNIX socket address (%zu bytes at most)"),
-                    cfg->run_dir, longest, sizeof(((struct sockaddr_un *)NULL)->sun_path) - 1);
-        return FALSE;
-    }
-    return TRUE;
 }
 
 gboolean domain_store_save_config(const DaemonConfig *cfg, const DomainDef *def,

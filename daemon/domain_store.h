@@ -30,9 +30,6 @@ char *domain_store_autostart_path(const DaemonConfig *cfg, const char *name);
 char *domain_store_status_path(const DaemonConfig *cfg, const char *uuid);
 /* RUN/domains/UUID: the directory of the VMM's sockets. */
 char *domain_store_runtime_dir(const DaemonConfig *cfg, const char *uuid);
-/* FALSE (with a message naming run_dir) if socket paths below run_dir
- * would not fit in a sockaddr_un. */
-gboolean domain_store_check_run_dir(const DaemonConfig *cfg, GError **error);
 char *domain_store_log_path(const DaemonConfig *cfg, const char *name);
 /* @kind is "control", "console" or "hvc". */
 char *domain_store_socket_path(const DaemonConfig *cfg, const DomainDef *def,

@@ -203,7 +203,7 @@ int main(int argc, char **argv)
         if (g_file_test(def, G_FILE_TEST_EXISTS) && !daemon_config_load(d->config, def, &err))
             goto out;
     }
-    if (!domain_store_check_run_dir(d->config, &err) || !daemon_config_make_dirs(d->config, &err) ||
+    if (!daemon_config_make_dirs(d->config, &err) ||
         !take_lock(d, &err))
         goto out;
 

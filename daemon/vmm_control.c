@@ -6,26 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "daemon_error.h"
 #include "i18n.h"
+#include "unix_addr.h"
 #include "vmm_control.h"
 
 #define VMM_REPLY_MAX 65536
 
 static int control_connect(const char *path, GError **error)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                    _("Control socket path too long: %s"), path);
-        return -1;
-    }
-    strcpy(addr.sun_path, path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+    if (fd < 0 || unix_addr_connect(fd, path) < 0) {
         int err = errno;
         if (fd >= 0)
             close(fd);

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "caller_open.h"
@@ -14,6 +13,7 @@
 #include "domain_disks.h"
 #include "domain_store.h"
 #include "i18n.h"
+#include "unix_addr.h"
 #include "vmm_files.h"
 
 static const char *const socket_kinds[] = { "control", "console", "hvc" };
@@ -35,16 +35,9 @@ static char *fd_arg(const char *prefix, int target)
 /* A listening socket at @path (unlinked first: the directory is ours). */
 static int bind_listener(const char *path, GError **error)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                    _("Socket path too long: %s"), path);
-        return -1;
-    }
-    strcpy(sa.sun_path, path);
     unlink(path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0) {
+    if (fd < 0 || unix_addr_bind(fd, path) < 0 || listen(fd, 8) < 0) {
         int e = errno;
         if (fd >= 0)
             close(fd);

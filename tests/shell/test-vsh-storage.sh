@@ -223,8 +223,25 @@ EOF
 v define "$T/dom.xml"
 v start voldom
 expect "a domain on a qcow2 volume with a backing volume starts" 0 "Domain 'voldom' started"
-grep -q -- "--disk $P/top.qcow2,format=qcow2,backing=qcow2:$P/base.qcow2 " "$T/log/domains/voldom.log"
-tap_ok $? "the VMM gets the whole chain, layer by layer"
+# the daemon opens every layer and passes descriptors: fd N is the
+# overlay (read-write), fd M its backing volume (read-only)
+chain_ok() {
+    arg=$(grep -o -- "--disk fd:[0-9]*,format=qcow2,backing=qcow2:fd:[0-9]* " \
+          "$T/log/domains/voldom.log" | tail -n 1)
+    [ -n "$arg" ] || { echo "# no --disk fd:N,...,backing=qcow2:fd:M in the log"; return 1; }
+    top_fd=${arg#--disk fd:}; top_fd=${top_fd%%,*}
+    base_fd=${arg##*:fd:}; base_fd=${base_fd% }
+    v domuuid voldom
+    vpid=$(sed -n "s/.*<domstatus[^>]* pid='\([0-9]*\)'.*/\1/p" "$T/run/domains/$out.xml")
+    [ -n "$vpid" ] || { echo "# no pid in the status file"; return 1; }
+    [ "$(readlink "/proc/$vpid/fd/$top_fd")" = "$(realpath "$P/top.qcow2")" ] &&
+        [ "$(readlink "/proc/$vpid/fd/$base_fd")" = "$(realpath "$P/base.qcow2")" ] &&
+        grep -q "^flags:.*2$" "/proc/$vpid/fdinfo/$top_fd" &&
+        grep -q "^flags:.*0$" "/proc/$vpid/fdinfo/$base_fd" ||
+        { echo "# fds $top_fd, $base_fd of $vpid:"; ls -l "/proc/$vpid/fd" | sed 's/^/# /'; return 1; }
+}
+chain_ok
+tap_ok $? "the VMM gets the whole chain, layer by layer, as descriptors"
 v domblklist voldom
 table "domblklist" " Target   Source
 ---------------------------------------------------
