@@ -339,3 +339,10 @@ gboolean vessel_domain_get_block_info(VesselDomain *dom, const char *target, gui
     g_variant_get(ret, "((ttt))", capacity, allocation, physical);
     return TRUE;
 }
+
+gboolean vessel_domain_snapshot_create_disk_only(VesselDomain *dom, const char *name, guint flags,
+                                                 GError **error)
+{
+    return vessel_object_call_void(&dom->obj, "SnapshotCreateDiskOnly",
+                                   g_variant_new("(su)", name, (guint32)flags), error);
+}

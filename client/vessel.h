@@ -495,6 +495,20 @@ GPtrArray *vessel_network_get_dhcp_leases(VesselNetwork *net, const char *mac, G
 gboolean vessel_domain_get_block_info(VesselDomain *dom, const char *target, guint64 *capacity,
                                       guint64 *allocation, guint64 *physical, GError **error);
 
+/**
+ * vessel_domain_snapshot_create_disk_only:
+ * @dom: a domain
+ * @name: the snapshot's name
+ * @flags: 4 = no metadata (virDomainSnapshotCreateFlags; DISK_ONLY implied)
+ * @error: return location for a #GError
+ *
+ * An external disk-only snapshot: every disk continues on a new qcow2
+ * overlay whose backing file is its image until now (live on a running
+ * domain).
+ */
+gboolean vessel_domain_snapshot_create_disk_only(VesselDomain *dom, const char *name, guint flags,
+                                                 GError **error);
+
 /* ------------------------------------------------------------ storage */
 
 /**

@@ -12,11 +12,10 @@
 #include "domain_disks.h"
 #include "i18n.h"
 #include "pool_driver.h"
-#include "storage/storage.h"
 
 /* The image file and format of @disk. */
-static gboolean disk_source(Daemon *d, const DomainDiskDef *disk, char **path,
-                            StorageFormat *fmt, GError **error)
+gboolean domain_disks_source(Daemon *d, const DomainDiskDef *disk, char **path,
+                             StorageFormat *fmt, GError **error)
 {
     if (disk->type == DOMAIN_DISK_FILE) {
         *path = g_strdup(disk->source);
@@ -74,7 +73,7 @@ static GPtrArray *disk_chain(Daemon *d, const DomainDiskDef *disk, GError **erro
 {
     g_autofree char *path = NULL;
     StorageFormat fmt;
-    if (!disk_source(d, disk, &path, &fmt, error))
+    if (!domain_disks_source(d, disk, &path, &fmt, error))
         return NULL;
     return disk_describe(disk, path, fmt, error);
 }
@@ -96,7 +95,7 @@ GPtrArray *domain_disks_layers(Daemon *d, const DomainDef *def, const DaemonCall
         const DomainDiskDef *disk = def->disks[i];
         g_autofree char *path = NULL;
         StorageFormat fmt;
-        if (!disk_source(d, disk, &path, &fmt, error))
+        if (!domain_disks_source(d, disk, &path, &fmt, error))
             return NULL;
         /* a volume: the pool is the daemon's, its files too; a file disk,
          * and anything outside the pool a volume's chain names: read as
@@ -182,7 +181,7 @@ char *domain_disks_path(Daemon *d, const DomainDef *def, const char *target, GEr
             continue;
         char *path = NULL;
         StorageFormat fmt;
-        return disk_source(d, def->disks[i], &path, &fmt, error) ? path : NULL;
+        return domain_disks_source(d, def->disks[i], &path, &fmt, error) ? path : NULL;
     }
     g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
                 _("invalid argument: no disk with target %s"), target);

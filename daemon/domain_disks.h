@@ -15,7 +15,11 @@
 
 #include "caller.h"
 #include "daemon.h"
+#include "storage/storage.h"
 
+/* The image file and format of one disk (volumes resolved). */
+gboolean domain_disks_source(Daemon *d, const DomainDiskDef *disk, char **path,
+                             StorageFormat *fmt, GError **error);
 /* One layer of a disk's backing chain (top first). */
 typedef struct {
     char *path;

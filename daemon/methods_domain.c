@@ -7,6 +7,7 @@
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "domain_disks.h"
+#include "domain_snapshot.h"
 #include "storage/storage.h"
 #include "domain_driver.h"
 #include "domain_graphics.h"
@@ -107,6 +108,16 @@ static GVariant *m_undefine(DaemonCall *call, GError **error)
     g_variant_get(call->params, "(u)", &flags);
     if (flags_zero(flags, error))
         domain_driver_undefine(call->daemon, dom, error);
+    return NULL;
+}
+
+static GVariant *m_snapshot_disk_only(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    const char *name;
+    guint32 flags;
+    g_variant_get(call->params, "(&su)", &name, &flags);
+    domain_snapshot_disk_only(call->daemon, dom, name, flags, error);
     return NULL;
 }
 
@@ -290,6 +301,7 @@ static const DaemonMethod domain_methods[] = {
     { "GetInfo", m_get_info, TRUE },
     { "GetState", m_get_state, FALSE },
     { "GetBlockInfo", m_get_block_info, TRUE },
+    { "SnapshotCreateDiskOnly", m_snapshot_disk_only, TRUE },
     { "OpenConsole", m_open_console, TRUE },
     { "OpenConsoleDevice", m_open_console_device, TRUE },
     { "Screenshot", m_screenshot, TRUE },

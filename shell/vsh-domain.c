@@ -539,6 +539,10 @@ const VshCmdDef vsh_domain_cmds[] = {
          "xt, atset1, atset2, qnum, rfb) together, hold them --holdtime ms, release them."), 0 },
     { "shutdown", VSH_GROUP_DOMAIN, opts_shutdown, cmd_shutdown,
       N_("gracefully shutdown a domain"), N_("Run shutdown in the target domain."), 0 },
+    { "snapshot-create-as", VSH_GROUP_DOMAIN, vsh_opts_snapshot_create_as,
+      vsh_cmd_snapshot_create_as, N_("Create a snapshot from a set of args"),
+      N_("Create an external disk-only snapshot (--disk-only): every disk continues on a new "
+         "qcow2 overlay whose backing file is its image until now."), 0 },
     { "start", VSH_GROUP_DOMAIN, opts_start, cmd_start,
       N_("start a (previously defined) inactive domain"),
       N_("Start a defined, inactive domain with a fresh boot."), 0 },

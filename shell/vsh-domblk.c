@@ -1,4 +1,5 @@
-/* vsh-domblk.c - domblklist and domblkinfo with virsh's layouts: the
+/* vsh-domblk.c - domblklist, domblkinfo and snapshot-create-as
+ * --disk-only with virsh's layouts and messages: the
  * disks read from the domain XML (Target and Source columns, --details
  * adds Type and Device; a volume disk shows its volume name, as virsh
  * does), and one disk's sizes as the daemon reads them from the image
@@ -138,5 +139,38 @@ gboolean vsh_cmd_domblkinfo(VshCtl *ctl, const VshCmd *cmd, GError **error)
         fprintf(ctl->out, "%-15s %s\n", _(labels[i]), s);
     }
     fputc('\n', ctl->out);
+    return TRUE;
+}
+
+const VshOptDef vsh_opts_snapshot_create_as[] = {
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid"),
+      VSH_COMP_DOMAIN },
+    { "name", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("name of snapshot"), 0 },
+    { "description", VSH_OT_STRING, 0, N_("description of snapshot"), 0 },
+    { "disk-only", VSH_OT_BOOL, 0, N_("capture disk state but not vm state"), 0 },
+    { "no-metadata", VSH_OT_BOOL, 0, N_("take snapshot but create no metadata"), 0 },
+    { "atomic", VSH_OT_BOOL, 0, N_("require atomic operation"), 0 },
+    { NULL }
+};
+
+gboolean vsh_cmd_snapshot_create_as(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    const char *name = vsh_cmd_get(cmd, "name");
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+
+    if (!dom)
+        return FALSE;
+    if (!vsh_cmd_has(cmd, "disk-only")) {
+        g_set_error(error, VESSEL_ERROR, VESSEL_ERROR_INVALID_ARG, "%s",
+                    _("only external disk-only snapshots are supported: use --disk-only"));
+        return FALSE;
+    }
+    if (!vessel_domain_snapshot_create_disk_only(dom, name,
+                                                 16u | (vsh_cmd_has(cmd, "no-metadata") ? 4u : 0u),
+                                                 error))
+        return FALSE;
+    vsh_print_extra(ctl, vsh_cmd_has(cmd, "no-metadata") ? _("Snapshot %s created\n")
+                                                         : _("Domain snapshot %s created\n"),
+                    name);
     return TRUE;
 }

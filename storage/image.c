@@ -380,3 +380,29 @@ void storage_check_result_clear(StorageCheckResult *res)
 {
     g_clear_pointer(&res->first_problem, g_free);
 }
+
+gboolean storage_image_set_backing(StorageImage *img, StorageImage *backing, GError **error)
+{
+    if (img->backing || !storage_qcow2_backing_name(img)) {
+        g_set_error(error, STORAGE_ERROR, STORAGE_ERROR_CHAIN,
+                    _("disk image %s records no backing file or has one already"), img->name);
+        return FALSE;
+    }
+    for (StorageImage *i = backing; i; i = i->backing) {
+        if (i == img || (i->dev == img->dev && i->ino == img->ino)) {
+            g_set_error(error, STORAGE_ERROR, STORAGE_ERROR_CHAIN,
+                        _("disk image %s: backing chain loops"), img->name);
+            return FALSE;
+        }
+    }
+    int want = storage_qcow2_backing_format(img);
+    if (want != -1 && want != (int)backing->format) {
+        g_set_error(error, STORAGE_ERROR, STORAGE_ERROR_CHAIN,
+                    _("disk image %s records backing format %s, not %s"), img->name,
+                    storage_qcow2_backing_format_name(img),
+                    storage_format_to_string(backing->format));
+        return FALSE;
+    }
+    img->backing = backing;
+    return TRUE;
+}

@@ -83,6 +83,11 @@ typedef struct {
 StorageImage *storage_chain_open(const StorageLayer *layers, guint n_layers, unsigned flags,
                                  GError **error);
 
+/* Put @backing under @img, an image opened with STORAGE_OPEN_NO_BACKING
+ * that records a backing file (an external snapshot: a new overlay on
+ * the image in use).  Takes @backing on success; refuses a loop. */
+gboolean storage_image_set_backing(StorageImage *img, StorageImage *backing, GError **error);
+
 /* Flush (writable images), close the image and its backing chain.
  * NULL-safe.  Returns what the final flush returned (0 or -errno). */
 int storage_image_close(StorageImage *img);

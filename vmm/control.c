@@ -213,6 +213,19 @@ static char *control_screendump(const ControlOps *ops, void *opaque, char **args
     return g_strdup_printf("ok %s", b64);
 }
 
+static char *control_disk_overlay(const ControlOps *ops, void *opaque, char **args)
+{
+    guint64 index;
+    if (!args[0] || !args[1] || args[2] ||
+        !g_ascii_string_to_unsigned(args[0], 10, 0, 63, &index, NULL))
+        return g_strdup("error usage: disk-overlay INDEX FILE");
+    GError *error = NULL;
+    gboolean ok = ops->disk_overlay && ops->disk_overlay(opaque, (unsigned)index, args[1], &error);
+    if (!ok && !error)
+        return g_strdup("error disk-overlay: not supported");
+    return ok ? g_strdup("ok") : control_error(error);
+}
+
 /* Commands that take arguments; NULL if @cmd is none of them. */
 static char *control_dispatch_args(const ControlOps *ops, void *opaque, const char *cmd)
 {
@@ -223,6 +236,7 @@ static char *control_dispatch_args(const ControlOps *ops, void *opaque, const ch
         { "send-key", control_send_key },
         { "vnc-password", control_vnc_password },
         { "screendump", control_screendump },
+        { "disk-overlay", control_disk_overlay },
     };
     g_auto(GStrv) words = g_strsplit(cmd, " ", -1);
     /* collapse runs of spaces */

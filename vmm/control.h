@@ -56,6 +56,9 @@ typedef struct {
                          GError **error);
     /* The VNC password (NULL: none, everyone refused with `password`). */
     gboolean (*vnc_password)(void *opaque, const char *password, GError **error);
+    /* Disk @index continues on the qcow2 overlay @file (an external
+     * snapshot: its backing file is the disk's image until now). */
+    gboolean (*disk_overlay)(void *opaque, unsigned index, const char *file, GError **error);
 } ControlOps;
 
 ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,

@@ -348,6 +348,13 @@ static gboolean vmm_ctl_vnc_password(void *opaque, const char *password, GError 
     return TRUE;
 }
 
+static gboolean vmm_ctl_disk_overlay(void *opaque, unsigned index, const char *file,
+                                     GError **error)
+{
+    Vmm *vmm = opaque;
+    return virtio_devices_disk_overlay(vmm->virtio, index, file, error);
+}
+
 static const ControlOps vmm_control_ops = {
     .state = vmm_ctl_state,
     .pause = vmm_ctl_pause,
@@ -359,6 +366,7 @@ static const ControlOps vmm_control_ops = {
     .screendump = vmm_ctl_screendump,
     .send_key = vmm_ctl_send_key,
     .vnc_password = vmm_ctl_vnc_password,
+    .disk_overlay = vmm_ctl_disk_overlay,
 };
 
 /* ---- serial input -------------------------------------------------- */

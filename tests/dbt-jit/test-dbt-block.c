@@ -204,6 +204,37 @@ static void test_smc_other_page(Fixture *fx, gconstpointer data)
     g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 16 + 3);
 }
 
+/* Jcc on the flags of a read-modify-write and of a TEST of memory:
+ * the branch must see those instructions' flags, not the retired count's
+ * update the translator emits at the end of the block. */
+static void test_flags_from_memory(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    uint64_t slot = (uint64_t)(uintptr_t)(fx->mem + 0x9000);
+    static const uint8_t code[] = {
+        0x48, 0x83, 0x2f, 0x01,     /* 1: subq $1, (%rdi) */
+        0x75, 0xfa,                 /* jnz 1b */
+        0xff, 0xc1,                 /* 2: inc %ecx */
+        0xf7, 0x07, 0x04, 0x00, 0x00, 0x00,  /* testl $4, (%rdi) */
+        0x75, 0x06,                 /* jnz 3f */
+        0x48, 0x83, 0x2f, 0xff,     /* subq $-1, (%rdi) */
+        0xeb, 0xf0,                 /* jmp 2b */
+        0xf4,                       /* 3: hlt */
+    };
+    uint64_t five = 5;
+    memcpy(fx->mem + 0x9000, &five, 8);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDI, slot);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 0);
+    DbtStop st = run_code(fx, code, sizeof(code), 10000);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    /* 5 times round the first loop; then INC, TEST, JNZ, SUB, JMP while
+     * [rdi] counts 0, 1, 2, 3; at 4 the TEST's bit is set */
+    g_assert_cmpuint(dbt_cpu_get_gpr(fx->cpu, DBT_RCX), ==, 5);
+    uint64_t v;
+    memcpy(&v, fx->mem + 0x9000, 8);
+    g_assert_cmpuint(v, ==, 4);
+}
+
 /* Far more code than the code cache holds, twice: the cache is emptied
  * (with every decoded block) whenever it is full, in the middle of a
  * run, and every block still runs once per pass. */
@@ -257,6 +288,7 @@ int main(int argc, char **argv)
     ADD("/dbt/block/fault-mid-block", test_fault_mid_block);
     ADD("/dbt/block/smc-same-block", test_smc_same_block);
     ADD("/dbt/block/smc-other-page", test_smc_other_page);
+    ADD("/dbt/block/flags-from-memory", test_flags_from_memory);
     ADD("/dbt/block/cache-pressure", test_cache_pressure);
     return g_test_run();
 }

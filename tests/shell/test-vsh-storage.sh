@@ -9,8 +9,9 @@
 # qemu-utils: the oracle); vol-upload / vol-download round trips with
 # matching sha256; a domain whose disk is a qcow2 volume on a backing
 # volume (domblklist, domblkinfo, the VMM given the whole chain, volumes
-# in use refused for deletion); the XML checked against libvirt's schemas
-# and read by libvirt's own parser (virsh on the test driver).
+# in use refused for deletion); external disk-only snapshots of a stopped
+# and of a running domain; the XML checked against libvirt's schemas and
+# read by libvirt's own parser (virsh on the test driver).
 . "$top_srcdir/tests/lib/tap.sh"
 command -v qemu-img >/dev/null 2>&1 || {
     [ "$CI" = true ] && { echo "1..1"; echo "not ok 1 - qemu-img missing (qemu-utils)"; exit 1; }
@@ -32,7 +33,7 @@ table() {
 }
 schemas=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
 
-tap_plan 62
+tap_plan 71
 
 P="$T/pool1"
 
@@ -263,6 +264,33 @@ v destroy voldom
 v vol-info top.qcow2 --pool p1
 qemu-img check -q "$P/top.qcow2"
 tap_ok $? "after the VMM: the overlay is still clean"
+
+# ---- external disk-only snapshots
+v snapshot-create-as voldom s1 --disk-only
+expect "snapshot-create-as --disk-only, stopped domain" 0 "Domain snapshot s1 created"
+v dumpxml voldom
+has "the disk now is the overlay" "<source file='$P/top.s1'/>"
+qemu-img info "$P/top.s1" | grep -q "^backing file: $P/top.qcow2" && qemu-img check -q "$P/top.s1" &&
+    qemu-img info "$P/up.s1" | grep -q "^backing file format: raw" &&
+    [ -f "$T/cfg/snapshots/voldom/s1.xml" ]
+tap_ok $? "each disk's overlay is qcow2 on its old image (qcow2 or raw); the snapshot is recorded"
+v start voldom
+v snapshot-create-as voldom s2 --disk-only --no-metadata
+expect "snapshot-create-as --disk-only, running domain" 0 "Snapshot s2 created"
+v dumpxml voldom
+has "the live definition names the new overlay" "<source file='$P/top.s2'/>"
+v dumpxml voldom --inactive
+has "so does the persistent one" "<source file='$P/top.s2'/>"
+state_is voldom running && [ ! -f "$T/cfg/snapshots/voldom/s2.xml" ]
+tap_ok $? "the domain keeps running; no metadata with --no-metadata"
+v destroy voldom
+qemu-img check -q "$P/top.s2" && qemu-img check -q "$P/top.s1" &&
+    qemu-img info "$P/top.s2" | grep -q "^backing file: $P/top.s1" &&
+    qemu-img compare -q "$P/top.s2" "$P/top.qcow2"
+tap_ok $? "after the VMM: the chain top.s2 -> top.s1 -> top.qcow2 is clean and reads the same"
+v snapshot-create-as voldom s2 --disk-only
+[ $rc = 1 ] && printf '%s\n' "$err" | grep -q "already exists"
+tap_ok $? "a snapshot whose overlay exists is refused"
 sed -i "s|<driver name='qemu' type='qcow2'/>||" "$T/dom.xml"
 v define "$T/dom.xml"
 v start voldom

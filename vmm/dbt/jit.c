@@ -4,7 +4,8 @@
  * Design note.
  *  - Registers.  Translated code runs with RBX = the DbtCpu, R12 = the
  *    guest RIP of the block's first instruction and R13 = cpu->tlb_cur
- *    (only instructions that end the block change the CPL); guest registers
+ *    (only instructions that end the block change the CPL); R14 is a
+ *    scratch register that survives calls; guest registers
  *    stay in cpu->gpr (no register is cached across instructions), so
  *    every exit, fault and call finds the architectural state in
  *    memory.  RSP is 16-byte aligned: C functions are called directly.
@@ -260,7 +261,7 @@ void dbt_jit_emit_count(JitEmit *e, unsigned n)
 }
 
 /* an instruction through its interpreter op */
-static void emit_call_op(JitEmit *e, const DbtInsn *in, unsigned off)
+void dbt_jit_emit_call_op(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
     dbt_jit_emit_rip(e, X_RAX, off);
@@ -332,13 +333,25 @@ bool dbt_jit_translate(DbtCpu *cpu, DbtBlock *blk)
     dbt_jit_fix_add(&e, x86_jcc_fwd(b, X_CC_S), STUB_STOP, 0);
 
     unsigned off = 0;
+    const DbtInsn *end = &blk->insn[blk->n - 1];
+    bool jcc_end = end->kind >= DBT_KIND_JCC_0 && end->kind <= DBT_KIND_JCC_15;
     for (unsigned k = 0; k < blk->n; k++) {
         const DbtInsn *in = &blk->insn[k];
         bool last = k + 1 == blk->n;
+        /* a Jcc ending the block right after an instruction that sets
+         * the host flags branches on them: count before that one */
+        if (jcc_end && k + 2 == blk->n && dbt_jit_sets_host_flags(in)) {
+            dbt_jit_emit_count(&e, blk->n);
+            e.counted = true;
+        }
+        e.prev_host_flags = e.host_flags;
+        e.host_flags = false;
         if (!dbt_jit_emit_native(&e, in, off, last)) {
-            emit_call_op(&e, in, off);
+            e.host_flags = false;
+            dbt_jit_emit_call_op(&e, in, off);
             if (last) {
-                dbt_jit_emit_count(&e, blk->n);
+                if (!e.counted)
+                    dbt_jit_emit_count(&e, blk->n);
                 if (dbt_insn_attr(in) & DBT_KA_BRANCH)
                     dbt_jit_emit_exit_dynamic(&e);
                 else

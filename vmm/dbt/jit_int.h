@@ -58,8 +58,12 @@ typedef struct {
     uint16_t off;          /* the instruction's offset in the block */
     uint16_t next_off;     /* where the guest goes on if it must leave */
     uint8_t size;
-    bool store;
+    uint8_t kind;          /* SLOW_* */
 } JitSlow;
+
+/* a slow path: the access alone (dbt_mem_read_slow, dbt_mem_write_slow)
+ * or the whole instruction through its op, back after its native code */
+enum { SLOW_READ, SLOW_WRITE, SLOW_OP };
 
 typedef struct {
     DbtCpu *cpu;
@@ -70,6 +74,10 @@ typedef struct {
     unsigned nfix;
     JitSlow slow[2 * DBT_BLOCK_MAX_INSNS];
     unsigned nslow;
+    bool host_flags;       /* the host's status flags are the guest's now
+                              (the instruction being emitted set them) */
+    bool prev_host_flags;  /* ... and after the previous instruction */
+    bool counted;          /* the block's retired count is added already */
 } JitEmit;
 
 /* RIP of the instruction at byte @off of the block, into host register @r */
@@ -97,6 +105,12 @@ void dbt_jit_emit_count(JitEmit *e, unsigned n);
  * operands have a native form; false: call its op instead.  @last: it
  * ends the block (then it emits the block's exits too). */
 bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last);
+/* @in leaves the host's status flags equal to the guest's when emitted
+ * natively and cannot fault: a Jcc right after it branches on them. */
+bool dbt_jit_sets_host_flags(const DbtInsn *in);
+/* call @in's op (stores RIP, next RIP and cur_insn; checks its result
+ * and cpu->leave_block) */
+void dbt_jit_emit_call_op(JitEmit *e, const DbtInsn *in, unsigned off);
 /* the out-of-line slow paths dbt_jit_emit_native() left */
 void dbt_jit_emit_slow_paths(JitEmit *e);
 

@@ -1,10 +1,15 @@
 /* jit_native.c - host code for the hot op kinds (see jit.c's design
- * note): register and immediate moves and ALU operations, LEA, loads and
- * stores with the soft TLB's fast path inline, PUSH/POP, shifts and
+ * note): register and immediate moves and ALU operations, ALU operations
+ * and TEST with a memory operand (read-modify-write included), LEA,
+ * MOVZX/MOVSX/MOVSXD, IMUL, CMOVcc, SETcc, INC/DEC with dead flags, loads
+ * and stores with the soft TLB's fast path inline, PUSH/POP, shifts and
  * rotates by an immediate, and the branches that end most blocks (Jcc,
  * JMP, CALL, RET).  Each form does exactly what the kind's op does
- * (ops_fast.c, alu.c, shift.c, control.c) with the same lazy flags
- * record, which is skipped where the flags pass marked the flags dead.
+ * (ops_fast.c, alu.c, shift.c, muldiv.c, control.c) with the same lazy
+ * flags record, which is skipped where the flags pass marked the flags
+ * dead.  A condition (Jcc, CMOVcc, SETcc) is computed inline from a
+ * SUB/CMP or logic record, from the host flags when the instruction
+ * before set them, or else by dbt_cond_fast().
  *
  * Host registers: RSI holds a memory operand's linear address, RCX a
  * value to store, RAX a loaded value; RAX, RCX, RDX, RSI, RDI are
@@ -62,23 +67,23 @@ static void emit_ea(JitEmit *e, const DbtInsn *in, unsigned off, bool no_seg)
 }
 
 static void slow_add(JitEmit *e, uint8_t *field, uint8_t *back, const DbtInsn *in,
-                     unsigned off, unsigned next_off, unsigned size, bool store)
+                     unsigned off, unsigned next_off, unsigned size, unsigned kind)
 {
     if (!field || e->nslow >= sizeof(e->slow) / sizeof(e->slow[0])) {
         e->b.full = true;
         return;
     }
     e->slow[e->nslow++] = (JitSlow){ field, back, in, (uint16_t)off, (uint16_t)next_off,
-                                     (uint8_t)size, store };
+                                     (uint8_t)size, (uint8_t)kind };
 }
 
-/* A load (RAX = the zero-extended value) or a store (of RCX) of @size
- * bytes at the linear address in RSI, through the soft TLB (R13 =
- * cpu->tlb_cur).  The same page test as dbt_read/dbt_write: the tag of
- * the page of the access's last byte must be the entry's (an access that
- * crosses a page fails it, the slots of adjacent pages differ). */
-static void emit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned next_off,
-                        unsigned size, bool store)
+/* The soft-TLB lookup of an access of @size bytes at the linear address
+ * in RSI (R13 = cpu->tlb_cur), the same page test as dbt_read/dbt_write:
+ * the tag of the page of the access's last byte must be the entry's (an
+ * access that crosses a page fails it, the slots of adjacent pages
+ * differ).  A hit leaves the host address in RSI; returns the field of
+ * the jump taken on a miss.  @write: the write tag, else the read tag. */
+static uint8_t *emit_tlb_lookup(JitEmit *e, unsigned size, bool write)
 {
     X86Buf *b = &e->b;
     _Static_assert(sizeof(DbtTlbEntry) == 48, "TLB entry layout");
@@ -90,10 +95,21 @@ static void emit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned ne
     x86_alu_rr(b, X_ADD, true, X_RAX, X_R13);
     x86_lea(b, X_RDI, x86_mem(X_RSI, (int32_t)size - 1));
     x86_alu_ri(b, X_AND, true, X_RDI, -4096);
-    x86_alu_rm(b, X_CMP, true, X_RDI, x86_mem(X_RAX, store ? offsetof(DbtTlbEntry, tag_w)
+    x86_alu_rm(b, X_CMP, true, X_RDI, x86_mem(X_RAX, write ? offsetof(DbtTlbEntry, tag_w)
                                                         : offsetof(DbtTlbEntry, tag_r)));
     uint8_t *miss = x86_jcc_fwd(b, X_CC_NE);
     x86_alu_rm(b, X_ADD, true, X_RSI, x86_mem(X_RAX, offsetof(DbtTlbEntry, addend)));
+    return miss;
+}
+
+/* A load (RAX = the zero-extended value) or a store (of RCX) of @size
+ * bytes at the linear address in RSI; a miss calls the access's slow
+ * path out of line and comes back. */
+static void emit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned next_off,
+                        unsigned size, bool store)
+{
+    X86Buf *b = &e->b;
+    uint8_t *miss = emit_tlb_lookup(e, size, store);
     X86Mem m = x86_mem(X_RSI, 0);
     if (store) {
         if (size >= 4)
@@ -106,7 +122,26 @@ static void emit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned ne
         else
             x86_load_zx(b, size, X_RAX, m);
     }
-    slow_add(e, miss, b->p, in, off, next_off, size, store);
+    slow_add(e, miss, b->p, in, off, next_off, size, store ? SLOW_WRITE : SLOW_READ);
+}
+
+/* The soft-TLB fast path of an instruction that reads and writes the
+ * same memory operand (RSI): RSI becomes its host address; a miss runs
+ * the whole instruction through its op instead (SLOW_OP), which rejoins
+ * after the instruction's native code.  @write: the access needs the
+ * write tag (a read-modify-write), else the read tag. */
+static void emit_host_addr(JitEmit *e, const DbtInsn *in, unsigned off, unsigned size,
+                           bool write)
+{
+    uint8_t *miss = emit_tlb_lookup(e, size, write);
+    slow_add(e, miss, NULL, in, off, off + in->len, size, SLOW_OP);
+}
+
+/* the instruction's native code ends here: where its SLOW_OP rejoins */
+static void slow_rejoin(JitEmit *e)
+{
+    for (unsigned k = e->nslow; k-- > 0 && !e->slow[k].back;)
+        e->slow[k].back = e->b.p;
 }
 
 /* after a store: a write to decoded code or MMIO asked to leave */
@@ -129,6 +164,11 @@ void dbt_jit_emit_slow_paths(JitEmit *e)
     for (unsigned k = 0; k < e->nslow && !b->full; k++) {
         const JitSlow *s = &e->slow[k];
         x86_patch_here(b, s->field);
+        if (s->kind == SLOW_OP) {
+            dbt_jit_emit_call_op(e, s->in, s->off);
+            x86_jmp(b, s->back + e->j->delta, e->j->delta);
+            continue;
+        }
         x86_mov_ri(b, X_RAX, (uint64_t)(uintptr_t)s->in);
         x86_store(b, true, CPU(cur_insn), X_RAX);
         dbt_jit_emit_rip(e, X_RAX, s->off);
@@ -137,8 +177,8 @@ void dbt_jit_emit_slow_paths(JitEmit *e)
         x86_store(b, true, CPU(next_rip), X_RAX);
         x86_mov_rr(b, true, X_RDI, X_RBX);
         x86_mov_ri(b, X_RDX, s->size);
-        x86_call(b, s->store ? (const void *)dbt_mem_write_slow : (const void *)dbt_mem_read_slow,
-                 e->j->delta);
+        x86_call(b, s->kind == SLOW_WRITE ? (const void *)dbt_mem_write_slow
+                 : (const void *)dbt_mem_read_slow, e->j->delta);
         x86_jmp(b, s->back + e->j->delta, e->j->delta);
     }
 }
@@ -170,6 +210,42 @@ static unsigned alu_lf(unsigned sub)
     }
 }
 
+/* ---- conditions ------------------------------------------------------------ */
+
+/* EAX = 1 if condition @cc holds, else 0: the lazy records of SUB/CMP
+ * and of the logic ops at 32 and 64 bits are compared again inline (as
+ * dbt_cond_fast does), the others go through dbt_jit_cond() */
+static void emit_cond_value(JitEmit *e, unsigned cc)
+{
+    X86Buf *b = &e->b;
+    static const struct { uint8_t lf, size; } fast[4] = {
+        { DBT_LF_SUB, 8 }, { DBT_LF_SUB, 4 }, { DBT_LF_LOGIC, 8 }, { DBT_LF_LOGIC, 4 },
+    };
+    uint8_t *done[4];
+    x86_load_zx(b, 2, X_RDX, CPU(lf_op));
+    for (unsigned k = 0; k < 4; k++) {
+        bool w = fast[k].size == 8;
+        x86_alu_ri(b, X_CMP, false, X_RDX, fast[k].lf | fast[k].size << 8);
+        uint8_t *next = x86_jcc_fwd(b, X_CC_NE);
+        if (fast[k].lf == DBT_LF_SUB) {
+            x86_load(b, w, X_RCX, CPU(lf_src1));
+            x86_alu_rm(b, X_CMP, w, X_RCX, CPU(lf_src2));
+        } else {
+            x86_load(b, w, X_RCX, CPU(lf_res));
+            x86_test_rr(b, w, X_RCX, X_RCX);
+        }
+        x86_setcc(b, cc, X_RAX);
+        x86_movzx_rr(b, 1, X_RAX, X_RAX);
+        done[k] = x86_jmp_fwd(b);
+        x86_patch_here(b, next);
+    }
+    x86_mov_rr(b, true, X_RDI, X_RBX);
+    x86_mov_ri(b, X_RSI, cc);
+    x86_call(b, (const void *)dbt_jit_cond, e->j->delta);
+    for (unsigned k = 0; k < 4; k++)
+        x86_patch_here(b, done[k]);
+}
+
 /* ---- forms ------------------------------------------------------------------ */
 
 /* the specialised ALU kinds: form (RR GR RI GM) and width of @kind */
@@ -189,7 +265,31 @@ static bool alu_kind(unsigned kind, unsigned *form, bool *w)
 }
 enum { F_RR, F_GR, F_RI, F_GM };
 
-/* dst op= src: RAX = dst, RCX = src, with the record unless dead */
+/* an ALU selector the native code computes (not ADC, SBB) */
+static bool alu_native_op(unsigned sub)
+{
+    return sub != X_ADC && sub != X_SBB;
+}
+
+/* RAX op= RCX with the lazy record unless @dead; the host flags are the
+ * guest's afterwards (CMP: a SUB whose result is not stored) */
+static void emit_alu_op(JitEmit *e, unsigned op, bool w, bool dead)
+{
+    X86Buf *b = &e->b;
+    if (!dead && alu_lf(op) != DBT_LF_LOGIC)
+        x86_mov_rr(b, true, X_RDX, X_RAX);
+    x86_alu_rr(b, op == X_CMP ? X_SUB : op, w, X_RAX, X_RCX);
+}
+
+static void emit_alu_record(JitEmit *e, unsigned op, unsigned size, bool dead)
+{
+    if (!dead) {
+        emit_lazy(e, alu_lf(op), size, X_RAX, X_RDX, X_RCX);
+        e->host_flags = true;
+    }
+}
+
+/* the specialised forms: dst op= src: RAX = dst, RCX = src */
 static void emit_alu(JitEmit *e, const DbtInsn *in, unsigned off, unsigned form, bool w)
 {
     X86Buf *b = &e->b;
@@ -208,13 +308,44 @@ static void emit_alu(JitEmit *e, const DbtInsn *in, unsigned off, unsigned form,
     x86_load(b, w, X_RAX, GPR(dst));
     if (dead && op == X_CMP)
         return;
-    if (!dead && alu_lf(op) != DBT_LF_LOGIC)
-        x86_mov_rr(b, true, X_RDX, X_RAX);
-    x86_alu_rr(b, op == X_CMP ? X_SUB : op, w, X_RAX, X_RCX);
+    emit_alu_op(e, op, w, dead);
     if (op != X_CMP)
         x86_store(b, true, GPR(dst), X_RAX);
-    if (!dead)
-        emit_lazy(e, alu_lf(op), size, X_RAX, X_RDX, X_RCX);
+    emit_alu_record(e, op, size, dead);
+}
+
+/* the generic forms with a memory operand, 32/64-bit: ALU_GE (a load),
+ * ALU_EG/ALU_EI (read-modify-write through the host address; CMP reads) */
+static bool emit_alu_mem(JitEmit *e, const DbtInsn *in, unsigned off)
+{
+    X86Buf *b = &e->b;
+    unsigned op = in->sub & 7, size = in->osz;
+    bool w = size == 8, dead = in->flags & DBT_I_FLAGS_DEAD;
+    if ((size != 4 && size != 8) || !alu_native_op(op) || !(in->flags & DBT_I_MEM))
+        return false;
+    emit_ea(e, in, off, false);
+    if (in->kind == DBT_KIND_ALU_GE) {
+        emit_access(e, in, off, off + in->len, size, false);
+        x86_mov_rr(b, true, X_RCX, X_RAX);
+        x86_load(b, w, X_RAX, GPR(in->reg));
+        emit_alu_op(e, op, w, dead);
+        if (op != X_CMP)
+            x86_store(b, true, GPR(in->reg), X_RAX);
+        emit_alu_record(e, op, size, dead);
+        return true;
+    }
+    emit_host_addr(e, in, off, size, op != X_CMP);
+    if (in->kind == DBT_KIND_ALU_EG)
+        x86_load(b, w, X_RCX, GPR(in->reg));
+    else
+        x86_mov_ri(b, X_RCX, w ? in->imm : (uint32_t)in->imm);
+    x86_load(b, w, X_RAX, x86_mem(X_RSI, 0));
+    emit_alu_op(e, op, w, dead);
+    if (op != X_CMP)
+        x86_store(b, w, x86_mem(X_RSI, 0), X_RAX);
+    emit_alu_record(e, op, size, dead);
+    slow_rejoin(e);
+    return true;
 }
 
 /* a register CMP/TEST again, for the Jcc it is fused with: host flags */
@@ -249,19 +380,27 @@ static bool emit_fused_compare(JitEmit *e, const DbtInsn *c)
     return false;
 }
 
-/* TEST r/m, r / TEST r/m, imm on registers: the LOGIC record */
-static void emit_test(JitEmit *e, const DbtInsn *in)
+/* TEST r/m, r / TEST r/m, imm: the LOGIC record */
+static void emit_test(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
     bool w = in->osz == 8;
+    if (in->flags & DBT_I_MEM) {
+        emit_ea(e, in, off, false);
+        emit_access(e, in, off, off + in->len, in->osz, false);
+    } else {
+        if (in->flags & DBT_I_FLAGS_DEAD)
+            return;
+        x86_load(b, w, X_RAX, GPR(in->rm));
+    }
     if (in->flags & DBT_I_FLAGS_DEAD)
         return;
-    x86_load(b, w, X_RAX, GPR(in->rm));
     if (in->kind == DBT_KIND_TEST_EG)
         x86_alu_rm(b, X_AND, w, X_RAX, GPR(in->reg));
     else
         x86_alu_ri(b, X_AND, w, X_RAX, (int32_t)in->imm);
     emit_lazy(e, DBT_LF_LOGIC, in->osz, X_RAX, X_RAX, X_RAX);
+    e->host_flags = true;
 }
 
 /* SHL/SHR/SAR r, imm and ROL/ROR r, imm with dead flags */
@@ -283,18 +422,143 @@ static void emit_shift(JitEmit *e, const DbtInsn *in, bool w, bool rotate)
     }
 }
 
+/* RAX = the r/m operand of @in, @size bytes, zero-extended (@sx:
+ * sign-extended to 64 bits); false for byte registers AH..BH */
+static bool emit_rm_load(JitEmit *e, const DbtInsn *in, unsigned off, unsigned size, bool sx)
+{
+    X86Buf *b = &e->b;
+    if (in->flags & DBT_I_MEM) {
+        emit_ea(e, in, off, false);
+        emit_access(e, in, off, off + in->len, size, false);
+    } else {
+        if (size == 1 && !(in->flags & DBT_I_REX) && in->rm >= 4 && in->rm < 8)
+            return false;
+        if (size >= 4)
+            x86_load(b, size == 8, X_RAX, GPR(in->rm));
+        else
+            x86_load_zx(b, size, X_RAX, GPR(in->rm));
+    }
+    if (sx && size < 8)
+        x86_movsx_rr(b, size, X_RAX, X_RAX);
+    return true;
+}
+
+/* MOVZX/MOVSX/MOVSXD to a 32/64-bit register */
+static bool emit_movx(JitEmit *e, const DbtInsn *in, unsigned off, bool sx)
+{
+    X86Buf *b = &e->b;
+    if (in->osz < 4 || !emit_rm_load(e, in, off, in->sub, sx))
+        return false;
+    if (in->osz == 4)
+        x86_mov_rr(b, false, X_RAX, X_RAX);
+    x86_store(b, true, GPR(in->reg), X_RAX);
+    return true;
+}
+
+/* CMOVcc r32/64, r/m: the operand is read (and may fault) either way; a
+ * 32-bit destination is zero-extended either way */
+static bool emit_cmov(JitEmit *e, const DbtInsn *in, unsigned off)
+{
+    X86Buf *b = &e->b;
+    bool w = in->osz == 8;
+    if (in->osz < 4 || !emit_rm_load(e, in, off, in->osz, false))
+        return false;
+    x86_mov_rr(b, true, X_R14, X_RAX);    /* callee-saved: survives the cond */
+    emit_cond_value(e, in->sub & 15);
+    x86_load(b, w, X_RCX, GPR(in->reg));
+    x86_test_rr(b, false, X_RAX, X_RAX);
+    uint8_t *skip = x86_jcc_fwd(b, X_CC_E);
+    x86_mov_rr(b, true, X_RCX, X_R14);
+    x86_patch_here(b, skip);
+    x86_store(b, true, GPR(in->reg), X_RCX);
+    return true;
+}
+
+/* SETcc r/m8 */
+static bool emit_setcc(JitEmit *e, const DbtInsn *in, unsigned off)
+{
+    X86Buf *b = &e->b;
+    if (!(in->flags & DBT_I_MEM)) {
+        if (!(in->flags & DBT_I_REX) && in->rm >= 4 && in->rm < 8)
+            return false;
+        emit_cond_value(e, in->sub & 15);
+        x86_store_small(b, 1, GPR(in->rm), X_RAX);
+        return true;
+    }
+    emit_cond_value(e, in->sub & 15);
+    x86_mov_rr(b, true, X_RCX, X_RAX);
+    emit_ea(e, in, off, false);
+    emit_access(e, in, off, off + in->len, 1, true);
+    emit_leave_check(e, in, off + in->len, in->idx + 1u);
+    return true;
+}
+
+/* IMUL r, r/m (and r, r/m, imm): CF = OF = the product does not fit */
+static bool emit_imul(JitEmit *e, const DbtInsn *in, unsigned off)
+{
+    X86Buf *b = &e->b;
+    bool w = in->osz == 8;
+    if (in->osz < 4 || !emit_rm_load(e, in, off, in->osz, false))
+        return false;
+    if (in->kind == DBT_KIND_IMUL_GEI) {
+        x86_imul_rri(b, w, X_RAX, X_RAX, (int32_t)in->imm);
+    } else {
+        x86_load(b, w, X_RCX, GPR(in->reg));
+        x86_imul_rr(b, w, X_RAX, X_RCX);
+    }
+    x86_store(b, true, GPR(in->reg), X_RAX);
+    if (!(in->flags & DBT_I_FLAGS_DEAD)) {
+        x86_setcc(b, X_CC_O, X_RDX);
+        x86_movzx_rr(b, 1, X_RDX, X_RDX);
+        x86_mov_ri(b, X_RCX, 0);
+        emit_lazy(e, DBT_LF_MUL, in->osz, X_RAX, X_RDX, X_RCX);
+    }
+    return true;
+}
+
+/* MOV r/m, imm (32/64-bit) */
+static bool emit_mov_ei(JitEmit *e, const DbtInsn *in, unsigned off)
+{
+    X86Buf *b = &e->b;
+    uint64_t v = in->osz == 8 ? in->imm : (uint32_t)in->imm;
+    if (in->osz < 4)
+        return false;
+    if (!(in->flags & DBT_I_MEM)) {
+        x86_mov_ri(b, X_RAX, v);
+        x86_store(b, true, GPR(in->rm), X_RAX);
+        return true;
+    }
+    emit_ea(e, in, off, false);
+    x86_mov_ri(b, X_RCX, v);
+    emit_access(e, in, off, off + in->len, in->osz, true);
+    emit_leave_check(e, in, off + in->len, in->idx + 1u);
+    return true;
+}
+
+/* INC/DEC of a 32/64-bit register whose flags are dead */
+static bool emit_incdec(JitEmit *e, const DbtInsn *in)
+{
+    X86Buf *b = &e->b;
+    if (in->osz < 4 || (in->flags & DBT_I_MEM) || !(in->flags & DBT_I_FLAGS_DEAD))
+        return false;
+    x86_load(b, in->osz == 8, X_RAX, GPR(in->rm));
+    x86_incdec_r(b, in->sub & 1, in->osz == 8, X_RAX);
+    x86_store(b, true, GPR(in->rm), X_RAX);
+    return true;
+}
+
 /* ---- block ends ----------------------------------------------------------------- */
 
 static void emit_jcc(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
     unsigned cc = in->sub & 15;
-    dbt_jit_emit_count(e, e->blk->n);
+    bool host = e->prev_host_flags && e->counted;  /* no count between */
+    if (!e->counted)
+        dbt_jit_emit_count(e, e->blk->n);
     const DbtInsn *prev = in->idx ? in - 1 : NULL;
-    if (!(prev && (prev->flags & DBT_I_FUSED) && emit_fused_compare(e, prev))) {
-        x86_mov_rr(b, true, X_RDI, X_RBX);
-        x86_mov_ri(b, X_RSI, cc);
-        x86_call(b, (const void *)dbt_jit_cond, e->j->delta);
+    if (!host && !(prev && (prev->flags & DBT_I_FUSED) && emit_fused_compare(e, prev))) {
+        emit_cond_value(e, cc);
         x86_test_rr(b, false, X_RAX, X_RAX);
         cc = X_CC_NE;
     }
@@ -335,116 +599,162 @@ static void emit_ret(JitEmit *e, const DbtInsn *in, unsigned off)
 
 /* ---- the dispatcher ---------------------------------------------------------- */
 
-bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
+bool dbt_jit_sets_host_flags(const DbtInsn *in)
+{
+    unsigned form;
+    bool w;
+    if (!plain_64(in) || (in->flags & (DBT_I_FLAGS_DEAD | DBT_I_MEM)))
+        return false;
+    if (alu_kind(in->kind, &form, &w))
+        return form != F_GM;
+    return (in->kind == DBT_KIND_TEST_EG || in->kind == DBT_KIND_TEST_EI)
+        && (in->osz == 4 || in->osz == 8);
+}
+
+/* the native form of @in, if it has one (not a block end) */
+static bool emit_body(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
     unsigned form, next = off + in->len;
     bool w = in->osz == 8;
 
-    if (!plain_64(in))
-        return false;
     if (alu_kind(in->kind, &form, &w)) {
         emit_alu(e, in, off, form, w);
-    } else {
-        switch (in->kind) {
-        case DBT_KIND_MOV_RR64: case DBT_KIND_MOV_RR32:
-            x86_load(b, w, X_RAX, GPR(in->reg));
-            x86_store(b, true, GPR(in->rm), X_RAX);
-            break;
-        case DBT_KIND_MOV_GR64: case DBT_KIND_MOV_GR32:
-            x86_load(b, w, X_RAX, GPR(in->rm));
-            x86_store(b, true, GPR(in->reg), X_RAX);
-            break;
-        case DBT_KIND_MOV_RI:
-            if (in->osz < 4)
-                return false;
-            x86_mov_ri(b, X_RAX, w ? in->imm : (uint32_t)in->imm);
-            x86_store(b, true, GPR(in->reg), X_RAX);
-            break;
-        case DBT_KIND_MOVZX8_R: case DBT_KIND_MOVZX16_R:
-            x86_load_zx(b, in->kind == DBT_KIND_MOVZX8_R ? 1 : 2, X_RAX, GPR(in->rm));
-            x86_store(b, true, GPR(in->reg), X_RAX);
-            break;
-        case DBT_KIND_LEA:
-            if (in->osz < 4)
-                return false;
-            emit_ea(e, in, off, true);
-            if (!w)
-                x86_mov_rr(b, false, X_RSI, X_RSI);
-            x86_store(b, true, GPR(in->reg), X_RSI);
-            break;
-        case DBT_KIND_MOV_GE: case DBT_KIND_LOAD64_BD: case DBT_KIND_LOAD32_BD:
-        case DBT_KIND_LOAD64_BISD: case DBT_KIND_LOAD32_BISD:
-        case DBT_KIND_LOAD64_RIP: case DBT_KIND_LOAD32_RIP:
-            if (in->osz < 4 || !(in->flags & DBT_I_MEM))
-                return false;
-            emit_ea(e, in, off, false);
-            emit_access(e, in, off, next, in->osz, false);
-            x86_store(b, true, GPR(in->reg), X_RAX);
-            break;
-        case DBT_KIND_MOVZX8_BD: case DBT_KIND_MOVZX16_BD:
-            emit_ea(e, in, off, false);
-            emit_access(e, in, off, next, in->kind == DBT_KIND_MOVZX8_BD ? 1 : 2, false);
-            x86_store(b, true, GPR(in->reg), X_RAX);
-            break;
-        case DBT_KIND_MOV_EG: case DBT_KIND_STORE64_BD: case DBT_KIND_STORE32_BD:
-        case DBT_KIND_STORE64_BISD: case DBT_KIND_STORE32_BISD:
-        case DBT_KIND_STORE64_RIP: case DBT_KIND_STORE32_RIP:
-            if (in->osz < 4 || !(in->flags & DBT_I_MEM))
-                return false;
-            emit_ea(e, in, off, false);
-            x86_load(b, true, X_RCX, GPR(in->reg));
-            emit_access(e, in, off, next, in->osz, true);
-            emit_leave_check(e, in, next, in->idx + 1u);
-            break;
-        case DBT_KIND_PUSH64_R:
-            x86_load(b, true, X_RSI, GPR(DBT_RSP));
-            x86_lea(b, X_RSI, x86_mem(X_RSI, -8));
-            x86_load(b, true, X_RCX, GPR(in->reg));
-            emit_access(e, in, off, next, 8, true);
-            x86_alu_mi(b, X_SUB, true, GPR(DBT_RSP), 8);
-            emit_leave_check(e, in, next, in->idx + 1u);
-            break;
-        case DBT_KIND_POP64_R:
-            x86_load(b, true, X_RSI, GPR(DBT_RSP));
-            emit_access(e, in, off, next, 8, false);
-            x86_alu_mi(b, X_ADD, true, GPR(DBT_RSP), 8);
-            x86_store(b, true, GPR(in->reg), X_RAX);
-            break;
-        case DBT_KIND_TEST_EG: case DBT_KIND_TEST_EI:
-            if (in->osz < 4 || (in->flags & DBT_I_MEM))
-                return false;
-            emit_test(e, in);
-            break;
-        case DBT_KIND_SHIFT_RI64: case DBT_KIND_SHIFT_RI32:
-            emit_shift(e, in, in->kind == DBT_KIND_SHIFT_RI64, false);
-            break;
-        case DBT_KIND_ROTATE_RI64_NF: case DBT_KIND_ROTATE_RI32_NF:
-            emit_shift(e, in, in->kind == DBT_KIND_ROTATE_RI64_NF, true);
-            break;
-        case DBT_KIND_NOP:
-            break;
-        default:
-            if (!last)
-                return false;
-            if (in->kind >= DBT_KIND_JCC_0 && in->kind <= DBT_KIND_JCC_15)
-                emit_jcc(e, in, off);
-            else if (in->kind == DBT_KIND_JMP_REL) {
-                dbt_jit_emit_count(e, e->blk->n);
-                dbt_jit_emit_exit_static(e, next + (int32_t)in->imm, in, off);
-            } else if (in->kind == DBT_KIND_CALL64_REL)
-                emit_call(e, in, off);
-            else if (in->kind == DBT_KIND_RET64)
-                emit_ret(e, in, off);
-            else
-                return false;
-            return true;
-        }
+        return true;
+    }
+    switch (in->kind) {
+    case DBT_KIND_MOV_RR64: case DBT_KIND_MOV_RR32:
+        x86_load(b, w, X_RAX, GPR(in->reg));
+        x86_store(b, true, GPR(in->rm), X_RAX);
+        return true;
+    case DBT_KIND_MOV_GR64: case DBT_KIND_MOV_GR32:
+        x86_load(b, w, X_RAX, GPR(in->rm));
+        x86_store(b, true, GPR(in->reg), X_RAX);
+        return true;
+    case DBT_KIND_MOV_RI:
+        if (in->osz < 4)
+            return false;
+        x86_mov_ri(b, X_RAX, w ? in->imm : (uint32_t)in->imm);
+        x86_store(b, true, GPR(in->reg), X_RAX);
+        return true;
+    case DBT_KIND_MOV_EI:
+        return emit_mov_ei(e, in, off);
+    case DBT_KIND_MOVZX8_R: case DBT_KIND_MOVZX16_R:
+        x86_load_zx(b, in->kind == DBT_KIND_MOVZX8_R ? 1 : 2, X_RAX, GPR(in->rm));
+        x86_store(b, true, GPR(in->reg), X_RAX);
+        return true;
+    case DBT_KIND_MOVZX:
+        return emit_movx(e, in, off, false);
+    case DBT_KIND_MOVSX:
+        return emit_movx(e, in, off, true);
+    case DBT_KIND_LEA:
+        if (in->osz < 4)
+            return false;
+        emit_ea(e, in, off, true);
+        if (!w)
+            x86_mov_rr(b, false, X_RSI, X_RSI);
+        x86_store(b, true, GPR(in->reg), X_RSI);
+        return true;
+    case DBT_KIND_MOV_GE: case DBT_KIND_LOAD64_BD: case DBT_KIND_LOAD32_BD:
+    case DBT_KIND_LOAD64_BISD: case DBT_KIND_LOAD32_BISD:
+    case DBT_KIND_LOAD64_RIP: case DBT_KIND_LOAD32_RIP:
+        if (in->osz < 4 || !(in->flags & DBT_I_MEM))
+            return false;
+        emit_ea(e, in, off, false);
+        emit_access(e, in, off, next, in->osz, false);
+        x86_store(b, true, GPR(in->reg), X_RAX);
+        return true;
+    case DBT_KIND_MOVZX8_BD: case DBT_KIND_MOVZX16_BD:
+        emit_ea(e, in, off, false);
+        emit_access(e, in, off, next, in->kind == DBT_KIND_MOVZX8_BD ? 1 : 2, false);
+        x86_store(b, true, GPR(in->reg), X_RAX);
+        return true;
+    case DBT_KIND_MOV_EG: case DBT_KIND_STORE64_BD: case DBT_KIND_STORE32_BD:
+    case DBT_KIND_STORE64_BISD: case DBT_KIND_STORE32_BISD:
+    case DBT_KIND_STORE64_RIP: case DBT_KIND_STORE32_RIP:
+        if (in->osz < 4 || !(in->flags & DBT_I_MEM))
+            return false;
+        emit_ea(e, in, off, false);
+        x86_load(b, true, X_RCX, GPR(in->reg));
+        emit_access(e, in, off, next, in->osz, true);
+        emit_leave_check(e, in, next, in->idx + 1u);
+        return true;
+    case DBT_KIND_ALU_EG: case DBT_KIND_ALU_EI: case DBT_KIND_ALU_GE:
+        return emit_alu_mem(e, in, off);
+    case DBT_KIND_PUSH64_R:
+        x86_load(b, true, X_RSI, GPR(DBT_RSP));
+        x86_lea(b, X_RSI, x86_mem(X_RSI, -8));
+        x86_load(b, true, X_RCX, GPR(in->reg));
+        emit_access(e, in, off, next, 8, true);
+        x86_alu_mi(b, X_SUB, true, GPR(DBT_RSP), 8);
+        emit_leave_check(e, in, next, in->idx + 1u);
+        return true;
+    case DBT_KIND_POP64_R:
+        x86_load(b, true, X_RSI, GPR(DBT_RSP));
+        emit_access(e, in, off, next, 8, false);
+        x86_alu_mi(b, X_ADD, true, GPR(DBT_RSP), 8);
+        x86_store(b, true, GPR(in->reg), X_RAX);
+        return true;
+    case DBT_KIND_TEST_EG: case DBT_KIND_TEST_EI:
+        if (in->osz < 4)
+            return false;
+        emit_test(e, in, off);
+        return true;
+    case DBT_KIND_SHIFT_RI64: case DBT_KIND_SHIFT_RI32:
+        emit_shift(e, in, in->kind == DBT_KIND_SHIFT_RI64, false);
+        return true;
+    case DBT_KIND_ROTATE_RI64_NF: case DBT_KIND_ROTATE_RI32_NF:
+        emit_shift(e, in, in->kind == DBT_KIND_ROTATE_RI64_NF, true);
+        return true;
+    case DBT_KIND_CMOV:
+        return emit_cmov(e, in, off);
+    case DBT_KIND_SETCC:
+        return emit_setcc(e, in, off);
+    case DBT_KIND_IMUL_GE: case DBT_KIND_IMUL_GEI:
+        return emit_imul(e, in, off);
+    case DBT_KIND_INCDEC_E:
+        return emit_incdec(e, in);
+    case DBT_KIND_NOP:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
+{
+    unsigned next = off + in->len;
+    if (!plain_64(in))
+        return false;
+    uint8_t *start = e->b.p;
+    unsigned nslow = e->nslow, nfix = e->nfix;
+    if (!emit_body(e, in, off)) {
+        if (!last)
+            goto undo;
+        if (in->kind >= DBT_KIND_JCC_0 && in->kind <= DBT_KIND_JCC_15)
+            emit_jcc(e, in, off);
+        else if (in->kind == DBT_KIND_JMP_REL) {
+            dbt_jit_emit_count(e, e->blk->n);
+            dbt_jit_emit_exit_static(e, next + (int32_t)in->imm, in, off);
+        } else if (in->kind == DBT_KIND_CALL64_REL)
+            emit_call(e, in, off);
+        else if (in->kind == DBT_KIND_RET64)
+            emit_ret(e, in, off);
+        else
+            goto undo;
+        return true;
     }
     if (last) {
         /* a block cut at the end of a page or at the instruction limit */
-        dbt_jit_emit_count(e, e->blk->n);
+        if (!e->counted)
+            dbt_jit_emit_count(e, e->blk->n);
         dbt_jit_emit_exit_static(e, next, NULL, 0);
     }
     return true;
+undo:
+    /* an emitter that declined may have started: drop what it wrote */
+    e->b.p = start;
+    e->nslow = nslow;
+    e->nfix = nfix;
+    return false;
 }

@@ -287,6 +287,52 @@ static inline void x86_cmp_m32_i(X86Buf *b, X86Mem m, int8_t v)
     x86_byte(b, (uint8_t)v);
 }
 
+/* setcc r8 (SPL..DIL take a REX) */
+static inline void x86_setcc(X86Buf *b, unsigned cc, unsigned r)
+{
+    x86_rex(b, false, 0, X_NOREG, r, r >= 4);
+    x86_byte(b, 0x0f);
+    x86_byte(b, 0x90 + cc);
+    x86_byte(b, 0xc0 | (r & 7));
+}
+/* movzx r32, r8 / r16 */
+static inline void x86_movzx_rr(X86Buf *b, unsigned size, unsigned dst, unsigned src)
+{
+    x86_rex(b, false, dst, X_NOREG, src, size == 1 && src >= 4);
+    x86_byte(b, 0x0f);
+    x86_byte(b, size == 1 ? 0xb6 : 0xb7);
+    x86_byte(b, 0xc0 | ((dst & 7) << 3) | (src & 7));
+}
+/* movsx r64, r8 / r16 / r32 (MOVSXD) */
+static inline void x86_movsx_rr(X86Buf *b, unsigned size, unsigned dst, unsigned src)
+{
+    if (size == 4) {
+        x86_op_rr(b, true, (const uint8_t[]){ 0x63 }, 1, dst, src);
+        return;
+    }
+    x86_rex(b, true, dst, X_NOREG, src, false);
+    x86_byte(b, 0x0f);
+    x86_byte(b, size == 1 ? 0xbe : 0xbf);
+    x86_byte(b, 0xc0 | ((dst & 7) << 3) | (src & 7));
+}
+/* imul r, r/m (0F AF) and imul r, r/m, imm32 (69) */
+static inline void x86_imul_rr(X86Buf *b, bool w, unsigned dst, unsigned src)
+{
+    x86_op_rr(b, w, (const uint8_t[]){ 0x0f, 0xaf }, 2, dst, src);
+}
+static inline void x86_imul_rri(X86Buf *b, bool w, unsigned dst, unsigned src, int32_t v)
+{
+    x86_op_rr(b, w, (const uint8_t[]){ 0x69 }, 1, dst, src);
+    x86_u32(b, (uint32_t)v);
+}
+/* inc / dec r (FF /0, /1) */
+static inline void x86_incdec_r(X86Buf *b, bool dec, bool w, unsigned r)
+{
+    x86_rex(b, w, 0, X_NOREG, r, false);
+    x86_byte(b, 0xff);
+    x86_byte(b, 0xc0 | (dec ? 8 : 0) | (r & 7));
+}
+
 /* ---- branches ----------------------------------------------------------------
  * A branch is emitted with a 32-bit displacement relative to the RX view
  * of the code: @rx_delta is (executable address - writable address). */

@@ -335,3 +335,24 @@ VirtioPci *virtio_blk_transport(VirtioBlk *blk)
 {
     return blk->vp;
 }
+
+gboolean virtio_blk_overlay(VirtioBlk *blk, const char *file, GError **error)
+{
+    if (blk->bb->readonly || !blk->bb->ops->overlay) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                    "disk %s: read-only disks take no overlay", blk->bb->serial);
+        return FALSE;
+    }
+    blk->lock.lock(blk->lock.opaque);
+    bool was_paused = blk->paused;
+    blk->paused = true;
+    blk->lock.unlock(blk->lock.opaque);
+    iothread_quiesce(blk->io);
+    gboolean ok = blk->bb->ops->overlay(blk->bb, file, error);
+    blk->lock.lock(blk->lock.opaque);
+    blk->paused = was_paused;
+    blk->lock.unlock(blk->lock.opaque);
+    if (!was_paused && blk->io)
+        iothread_kick(blk->io);
+    return ok;
+}

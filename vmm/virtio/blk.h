@@ -27,5 +27,10 @@ void virtio_blk_destroy(VirtioBlk *blk);
  * with false. */
 void virtio_blk_set_paused(VirtioBlk *blk, bool paused);
 VirtioPci *virtio_blk_transport(VirtioBlk *blk);
+/* Without the device lock (main thread): switch the disk to the new
+ * overlay @file (block_backend.h overlay) with no request in flight:
+ * the workers are quiesced around the switch.  Read-only disks and
+ * back-ends without overlays refuse. */
+gboolean virtio_blk_overlay(VirtioBlk *blk, const char *file, GError **error);
 
 #endif

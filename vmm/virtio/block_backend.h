@@ -28,6 +28,10 @@ typedef struct {
      * the back-end free the space (a hole), else it stays allocated.
      * 0 or -errno. */
     int (*zero)(BlockBackend *bb, uint64_t off, uint64_t len, bool unmap);
+    /* Optional, no request in flight: continue on the new qcow2 image
+     * @file, whose backing file is what the disk was until now (an
+     * external snapshot).  The old top is flushed and then only read. */
+    gboolean (*overlay)(BlockBackend *bb, const char *file, GError **error);
 } BlockBackendOps;
 
 struct BlockBackend {

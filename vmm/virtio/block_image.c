@@ -38,6 +38,33 @@ static int block_image_zero(BlockBackend *bb, uint64_t off, uint64_t len, bool u
     return storage_image_zero(((BlockImage *)bb)->img, off, len, unmap);
 }
 
+static gboolean block_image_overlay(BlockBackend *bb, const char *file, GError **error)
+{
+    BlockImage *b = (BlockImage *)bb;
+    int r = storage_image_flush(b->img);
+    if (r < 0) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(-r),
+                    _("disk %s: cannot flush before the snapshot: %s"), bb->serial, g_strerror(-r));
+        return FALSE;
+    }
+    StorageImage *top = storage_image_open(file, STORAGE_FORMAT_QCOW2, STORAGE_OPEN_NO_BACKING,
+                                           error);
+    if (!top)
+        return FALSE;
+    if (storage_image_size(top) < bb->size) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                    _("disk %s: the overlay %s is smaller than the disk"), bb->serial, file);
+        storage_image_close(top);
+        return FALSE;
+    }
+    if (!storage_image_set_backing(top, b->img, error)) {
+        storage_image_close(top);
+        return FALSE;
+    }
+    b->img = top;
+    return TRUE;
+}
+
 static void block_image_close(BlockBackend *bb)
 {
     BlockImage *b = (BlockImage *)bb;
@@ -53,6 +80,7 @@ static const BlockBackendOps block_image_ops = {
     .flush = block_image_flush,
     .close = block_image_close,
     .zero = block_image_zero,
+    .overlay = block_image_overlay,
 };
 
 static gboolean block_image_bad(const char *spec, const char *why, GError **error)

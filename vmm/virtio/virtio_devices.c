@@ -247,6 +247,16 @@ void virtio_devices_set_paused(VirtioDevices *vd, bool paused)
         virtio_blk_set_paused(g_ptr_array_index(vd->disks, i), paused);
 }
 
+gboolean virtio_devices_disk_overlay(VirtioDevices *vd, guint index, const char *file,
+                                     GError **error)
+{
+    if (!vd || index >= vd->disks->len) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("no disk %u"), index);
+        return FALSE;
+    }
+    return virtio_blk_overlay(g_ptr_array_index(vd->disks, index), file, error);
+}
+
 void virtio_devices_stop(VirtioDevices *vd)
 {
     for (guint i = 0; vd && i < vd->disks->len; i++)

@@ -29,6 +29,10 @@ void virtio_devices_start(VirtioDevices *vd);
  * disk request is in flight and none starts until resumed.  Main thread,
  * without the device lock. */
 void virtio_devices_set_paused(VirtioDevices *vd, bool paused);
+/* Main thread: disk @index (command-line order) continues on the qcow2
+ * overlay @file, whose backing file is the disk's image until now. */
+gboolean virtio_devices_disk_overlay(VirtioDevices *vd, guint index, const char *file,
+                                     GError **error);
 /* Stop and join the device threads (NULL-safe; the disks stay inert).
  * Once the vCPUs are stopped and before machine_free(): a disk's thread
  * takes the device lock and writes guest RAM. */

@@ -1,0 +1,92 @@
+#!/bin/sh
+# disk-bench.sh - guest disk throughput on a raw image and on a qcow2
+# image under vessel-vmm --accel dbt, and on the same qcow2 (and raw)
+# image under qemu-system-x86_64 -accel tcg, side by side in one run.  A
+# benchmark, not a test: it prints figures and never fails on them.
+#
+#   tests/bench/disk-bench.sh BUILDDIR
+#
+# In the reference guest (timed inside the guest, boot time left out),
+# on a fresh 320 MiB image each run (qcow2: 64 KiB clusters, made by
+# qemu-img, so both VMMs start from the same file), O_DIRECT, timed with
+# CLOCK_MONOTONIC in the guest (tests/bench/disk-rand.c):
+#   seq write  256 MiB in 1 MiB requests, one fdatasync (allocates in qcow2)
+#   seq read   the same 256 MiB
+#   rand write 4 KiB x 2048 at random in a fresh 64 MiB (allocating in
+#              qcow2), one fdatasync
+#   rand read  4 KiB x 2048 at random in the first 64 MiB
+# Printed in MB/s (random: also IOPS).  QEMU is only the reference
+# (package qemu-system-x86); without it, or with VESSEL_BENCH_QEMU=0,
+# only Vessel's columns are printed.
+set -eu
+build=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vessel-dbench-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+guest=$(sh "$top/scripts/guest-fetch.sh")
+sh "$top/scripts/mkinitramfs.sh" "$guest" "$tmp/base.gz"
+mkdir -p "$tmp/x/etc/vessel" "$tmp/x/bin"
+${CC:-cc} -O2 -static -o "$tmp/x/bin/disk-rand" "$top/tests/bench/disk-rand.c"
+cat > "$tmp/x/etc/vessel/run" <<'EOS'
+#!/bin/sh
+/bin/disk-rand /dev/vda swrite 0 256 256 1024
+/bin/disk-rand /dev/vda sread 0 256 256 1024
+/bin/disk-rand /dev/vda write 256 64 2048 4
+/bin/disk-rand /dev/vda read 0 64 2048 4
+EOS
+chmod +x "$tmp/x/etc/vessel/run"
+(cd "$tmp/x" && find . | cpio -o -H newc -R 0:0 --quiet | gzip) > "$tmp/extra.gz"
+cat "$tmp/base.gz" "$tmp/extra.gz" > "$tmp/initrd.gz"
+cmdline="console=ttyS0 panic=-1 nokaslr quiet"
+
+# fresh FORMAT: a new empty image at $tmp/disk.FORMAT
+fresh() {
+  rm -f "$tmp/disk.$1"
+  qemu-img create -q -f "$1" -o cluster_size=65536 "$tmp/disk.$1" 320M 2>/dev/null ||
+    { [ "$1" = raw ] && truncate -s 320M "$tmp/disk.raw"; }
+}
+
+# run LABEL CMD...: boot, then leave "METRIC MBps" lines in $tmp/LABEL.res
+run() {
+  label=$1; shift
+  if ! timeout 3600 "$@" > "$tmp/$label.log" 2>&1 < /dev/null; then
+    echo "$label: failed"; tail -n 15 "$tmp/$label.log"; return 1
+  fi
+  tr -d '\r' < "$tmp/$label.log" | awk '/^B-[A-Z]+ [0-9.]+ [0-9.]+ [0-9.]+$/ {
+      d = $4 - $3; printf "%s %.2f\n", $1, (d > 0 ? $2 * 1.048576 / d : 0) }' > "$tmp/$label.res"
+}
+
+vessel() {
+  run "$1" "$build/vmm/vessel-vmm" --accel dbt --memory 512 --no-reboot \
+      --kernel "$guest/vmlinuz" --initrd "$tmp/initrd.gz" --cmdline "$cmdline" \
+      --disk "$tmp/disk.$2,format=$2" --serial stdio
+}
+qemu() {
+  run "$1" qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot \
+      -kernel "$guest/vmlinuz" -initrd "$tmp/initrd.gz" -append "$cmdline" \
+      -drive "file=$tmp/disk.$2,format=$2,if=virtio,cache=writeback"
+}
+
+command -v qemu-img >/dev/null || { echo "disk-bench: qemu-img (qemu-utils) needed"; exit 0; }
+fresh raw; vessel vraw raw || exit 0
+fresh qcow2; vessel vqcow2 qcow2 || exit 0
+qemu-img check -q "$tmp/disk.qcow2" || echo "disk-bench: qemu-img check failed on Vessel's image"
+have_qemu=0
+if [ "${VESSEL_BENCH_QEMU:-1}" != 0 ] && command -v qemu-system-x86_64 >/dev/null; then
+  fresh qcow2; qemu qqcow2 qcow2 && fresh raw && qemu qraw raw && have_qemu=1
+fi
+
+val() { [ -f "$tmp/$2.res" ] && awk -v m="$1" '$1 == m { print $2 }' "$tmp/$2.res"; }
+ratio() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" != 0.00 ] && echo "$1 / $2" | bc -l | xargs printf '%.2f' || echo -; }
+printf '%-22s %11s %11s %8s %11s %11s %9s\n' "MB/s" "vessel raw" "vessel qcow2" "q/raw" \
+    "qemu qcow2" "qemu raw" "v/q qcow2"
+for m in SEQW:"seq write 1M (alloc)" SEQR:"seq read 1M" RANDW:"4k rand write (alloc)" \
+         RANDR:"4k rand read"; do
+  key=B-${m%%:*}; name=${m#*:}
+  vr=$(val "$key" vraw); vq=$(val "$key" vqcow2); qq=; qr=
+  [ $have_qemu = 1 ] && { qq=$(val "$key" qqcow2); qr=$(val "$key" qraw); }
+  printf '%-22s %11s %11s %8s %11s %11s %9s\n' "$name" "${vr:--}" "${vq:--}" "$(ratio "$vq" "$vr")" \
+      "${qq:--}" "${qr:--}" "$(ratio "$vq" "$qq")"
+done
+echo "(4k rows: IOPS = MB/s x 244; q/raw = Vessel qcow2 / Vessel raw; v/q = Vessel / QEMU, qcow2)"
