@@ -117,7 +117,9 @@ static GVariant *m_snapshot_disk_only(DaemonCall *call, GError **error)
     const char *name;
     guint32 flags;
     g_variant_get(call->params, "(&su)", &name, &flags);
-    domain_snapshot_disk_only(call->daemon, dom, name, flags, error);
+    g_autoptr(DaemonCaller) caller = daemon_auth_caller(call->connection, call->sender, error);
+    if (caller)
+        domain_snapshot_disk_only(call->daemon, dom, name, flags, caller, error);
     return NULL;
 }
 
