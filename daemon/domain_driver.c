@@ -45,6 +45,7 @@
 #include "vmm_control.h"
 #include "vmm_files.h"
 #include "vmm_ids.h"
+#include "vmm_proc.h"
 
 #define DOMAIN_PAUSED_STARTING_UP 11
 
@@ -351,6 +352,9 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
     remove_runtime_files(d, dom);
     dom->pid = 0;
     dom->pid_start = 0;
+    if (dom->pidfd >= 0)
+        close(dom->pidfd);
+    dom->pidfd = -1;
     dom->id = -1;
     dom->vmm_id = 0;
     dom->exited = TRUE;
@@ -461,6 +465,10 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
     dom->taps = g_steal_pointer(&taps);
     dom->pid = pid;
     dom->pid_start = domain_store_proc_start_time(pid);
+    /* our child, not reaped before its watch exists: the pid is its own */
+    if (dom->pidfd >= 0)
+        close(dom->pidfd);
+    dom->pidfd = vmm_proc_open_child(pid);
     dom->exited = FALSE;
     dom->stop_reason = -1;
     dom->id = domain_list_alloc_id(d->domains);
@@ -531,7 +539,7 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
             console_relay_free(relay);
         if (dom->pid == pid) {
             dom->stop_reason = DOMAIN_SHUTOFF_FAILED;
-            kill(pid, SIGKILL);
+            vmm_proc_signal(dom->pidfd, SIGKILL);
             wait_exit_locked(d, dom, pid, g_get_monotonic_time() + 10 * G_USEC_PER_SEC);
         }
         g_autofree char *tail = domain_process_log_tail(log, offset);
@@ -743,10 +751,10 @@ gboolean domain_driver_destroy(Daemon *d, DomainObj *dom, GError **error)
         ok = not_active_error(dom, error);
     } else {
         dom->stop_reason = DOMAIN_SHUTOFF_DESTROYED;
-        kill(pid, SIGTERM);
+        vmm_proc_signal(dom->pidfd, SIGTERM);
         gint64 grace = (gint64)d->config->shutdown_grace * G_USEC_PER_SEC;
         if (!wait_exit_locked(d, dom, pid, g_get_monotonic_time() + grace)) {
-            kill(pid, SIGKILL);
+            vmm_proc_signal(dom->pidfd, SIGKILL);
             if (!wait_exit_locked(d, dom, pid, g_get_monotonic_time() + 30 * G_USEC_PER_SEC)) {
                 g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                             _("VMM pid %d of domain '%s' did not exit after SIGKILL"),
@@ -955,8 +963,13 @@ static void reattach_one(Daemon *d, const char *status_path)
     }
 
     g_autofree char *control = domain_store_socket_path(d->config, st->def, "control");
-    gboolean alive = st->pid_start != 0 &&
-                     domain_store_proc_start_time(st->pid) == st->pid_start;
+    /* the recorded pid is trusted only if it is this domain's VMM */
+    g_autoptr(GError) verr = NULL;
+    g_autofree char *exe = domain_process_resolve_vmm(d->config, st->def, &verr);
+    VmmProcClaim claim = { st->pid, st->pid_start, st->def->uuid, exe,
+                           geteuid() == 0 ? (uid_t)st->vmm_id : geteuid() };
+    int pidfd = exe ? vmm_proc_open_verified(&claim, &verr) : -1;
+    gboolean alive = pidfd >= 0;
     g_autofree char *reply = NULL;
     if (alive) {
         g_autoptr(GError) cerr = NULL;
@@ -970,11 +983,15 @@ static void reattach_one(Daemon *d, const char *status_path)
         ExitCtx *ctx = g_new0(ExitCtx, 1);
         *ctx = (ExitCtx){ d, domain_obj_ref(dom) };
         g_autoptr(GError) werr = NULL;
-        watch = domain_process_watch_pidfd(d->context, st->pid, vmm_exited, ctx,
+        watch = domain_process_watch_pidfd(d->context, st->pid, pidfd, vmm_exited, ctx,
                                            exit_ctx_free, &werr);
         alive = watch != 0;
     }
     if (!alive) {
+        if (pidfd >= 0)
+            close(pidfd);
+        if (verr && domain_store_proc_start_time(st->pid) != 0)
+            domain_log(d, st->def->name, "not reattached: %s", verr->message);
         domain_log(d, st->def->name, "VMM pid %d died while the daemon was down",
                    (int)st->pid);
         delete_taps((const char *const *)st->taps);
@@ -994,6 +1011,9 @@ static void reattach_one(Daemon *d, const char *status_path)
     dom->taps = g_steal_pointer(&st->taps);
     dom->pid = st->pid;
     dom->pid_start = st->pid_start;
+    if (dom->pidfd >= 0)
+        close(dom->pidfd);
+    dom->pidfd = pidfd;
     dom->start_time = st->start_time;
     dom->vmm_id = st->vmm_id;
     daemon_caller_free(dom->owner);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon_error.h"
 #include "domain_obj.h"
@@ -21,6 +22,8 @@ void domain_obj_unref(DomainObj *dom)
     domain_def_free(dom->next_def);
     g_strfreev(dom->taps);
     daemon_caller_free(dom->owner);
+    if (dom->pidfd >= 0)
+        close(dom->pidfd);
     g_free(dom->path);
     g_free(dom);
 }
@@ -136,6 +139,7 @@ DomainObj *domain_list_add(DomainList *list, DomainDef *def)
     dom->state = DOMAIN_STATE_SHUTOFF;
     dom->reason = DOMAIN_SHUTOFF_UNKNOWN;
     dom->id = -1;
+    dom->pidfd = -1;
     dom->stop_reason = -1;
     obj_registry_insert(&list->reg, def->uuid, dom);
     return dom;

@@ -33,6 +33,8 @@ typedef struct {
     int id;                  /* > 0 while active, else -1 */
     pid_t pid;               /* VMM process while active, else 0 */
     guint64 pid_start;       /* /proc/PID/stat start time, guards pid reuse */
+    int pidfd;               /* the VMM's pidfd while active (the only way it
+                              * is signalled: vmm_proc.h), else -1 */
     gint64 start_time;       /* wall clock seconds of the start */
     int stop_reason;         /* SHUTOFF reason to record when the VMM exits
                               * because we asked (-1: we did not ask) */

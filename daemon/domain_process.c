@@ -228,11 +228,11 @@ static gboolean on_pidfd_ready(gint fd, GIOCondition cond, gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-guint domain_process_watch_pidfd(GMainContext *context, pid_t pid,
+guint domain_process_watch_pidfd(GMainContext *context, pid_t pid, int pidfd,
                                  DomainExitFunc func, gpointer data,
                                  GDestroyNotify notify, GError **error)
 {
-    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    int fd = fcntl(pidfd, F_DUPFD_CLOEXEC, 3);
     if (fd < 0) {
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                     _("Cannot watch process %d: %s"), (int)pid, g_strerror(errno));

@@ -54,9 +54,9 @@ typedef void (*DomainExitFunc)(pid_t pid, int status, gpointer data);
 guint domain_process_watch_child(GMainContext *context, pid_t pid,
                                  DomainExitFunc func, gpointer data,
                                  GDestroyNotify notify);
-/* Watch a process that is not our child (pidfd).  0 with @error if it
- * cannot be watched (e.g. already gone). */
-guint domain_process_watch_pidfd(GMainContext *context, pid_t pid,
+/* Watch a process that is not our child through its @pidfd (a copy is
+ * taken; vmm_proc.h).  0 with @error if it cannot be watched. */
+guint domain_process_watch_pidfd(GMainContext *context, pid_t pid, int pidfd,
                                  DomainExitFunc func, gpointer data,
                                  GDestroyNotify notify, GError **error);
 

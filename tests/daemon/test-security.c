@@ -6,7 +6,8 @@
  * of the client that starts it (and of whoever turned autostart on), with
  * an error naming the file and the missing permission; runtime paths
  * derive from the UUID only; the daemon's directories and logs are its
- * own.  Tests that need other users run as root and create their own
+ * own; a pid in a status file is trusted and signalled only if it is the
+ * domain's VMM.  Tests that need other users run as root and create their own
  * users and group (names unique to the run), removed at exit; clients
  * run as those users are the real vsh, through setpriv(1). */
 #include "config.h"
@@ -462,6 +463,84 @@ static void test_paths_by_uuid(void)
         call_ok(fx, *p, "Destroy", g_variant_new("(u)", 0));
 }
 
+/* ---- status files ----------------------------------------------------- */
+
+/* /proc/PID/stat field 22, 0 if gone or a zombie. */
+static guint64 start_time_of(int pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", pid);
+    g_autofree char *data = NULL;
+    if (!g_file_get_contents(path, &data, NULL, NULL))
+        return 0;
+    const char *p = strrchr(data, ')');
+    g_assert_nonnull(p);
+    if (p[2] == 'Z' || p[2] == 'X')
+        return 0;
+    g_auto(GStrv) f = g_strsplit(p + 2, " ", -1);
+    g_assert_cmpuint(g_strv_length(f), >, 19);
+    return g_ascii_strtoull(f[19], NULL, 10);   /* field 22 */
+}
+
+static gboolean pid_gone(gpointer data)
+{
+    return start_time_of(GPOINTER_TO_INT(data)) == 0;
+}
+
+/* A status file is trusted only as far as the process it names is the
+ * domain's VMM (its start time, binary, --uuid and VMM id): a recorded pid
+ * that now belongs to another process - reused, or written there by an
+ * attacker with the right start time - is neither reattached nor ever
+ * signalled.  Before, the daemon listed the domain as running and
+ * Destroy killed that process. */
+static void test_forged_status(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *p = fixture_define(fx, "forged", NULL);
+    call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    g_autofree char *status = fixture_status_file(fx, p);
+    int vmm = fixture_vmm_pid(fx, "forged");
+    g_assert_cmpint(vmm, >, 0);
+    fixture_stop_daemon(fx, TRUE);  /* kill -9: the VMM outlives it */
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(status, &text, NULL, NULL));
+    g_assert_cmpint(kill(vmm, SIGKILL), ==, 0);
+    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
+
+    /* the process the forged file points at */
+    const char *argv[] = { "sleep", "600", NULL };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VtProc) victim = vt_proc_spawn(argv, NULL, 0, NULL, &err);
+    g_assert_no_error(err);
+    int vpid = vt_proc_pid(victim);
+    guint64 vstart = 0;
+    for (int i = 0; i < 1000 && !(vstart = start_time_of(vpid)); i++)
+        g_usleep(1000);
+    g_assert_cmpuint(vstart, >, 0);
+    g_autoptr(GRegex) re = g_regex_new(" pid='[0-9]*' pid_start='[0-9]*'", 0, 0, NULL);
+    g_autofree char *with = g_strdup_printf(" pid='%d' pid_start='%" G_GUINT64_FORMAT "'", vpid,
+                                            vstart);
+    g_autofree char *forged = g_regex_replace_literal(re, text, -1, 0, with, 0, NULL);
+    g_assert_cmpstr(forged, !=, text);
+    g_assert_true(g_file_set_contents(status, forged, -1, NULL));
+
+    fixture_start_daemon(fx, NULL);
+    guint st, reason;
+    fixture_state(fx, p, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_SHUTOFF);
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Destroy", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_nonnull(err);
+    g_clear_error(&err);
+    g_usleep(200000);
+    g_assert_false(vt_proc_exited(victim, NULL));
+    g_assert_cmpuint(start_time_of(vpid), ==, vstart);
+    g_autofree char *log = fixture_read_log(fx, "forged");
+    g_autofree char *want = g_strdup_printf("not reattached: process %d is not this domain's VMM",
+                                            vpid);
+    if (!strstr(log, want))
+        g_error("no \"%s\" in the log:\n%s", want, log);
+}
+
 /* ---- the daemon's files ----------------------------------------------- */
 
 static mode_t mode_of(const char *path)
@@ -524,6 +603,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/client-rights", test_client_rights);
     g_test_add_func("/daemon/security/paths-by-uuid", test_paths_by_uuid);
     g_test_add_func("/daemon/security/private-dirs", test_private_dirs);
+    g_test_add_func("/daemon/security/forged-status", test_forged_status);
     int rc = g_test_run();
     users_remove();
     return rc;
