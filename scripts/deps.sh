@@ -16,6 +16,7 @@ PKGS="
   gvncviewer vncsnapshot tesseract-ocr tesseract-ocr-eng xvfb xdotool
   virt-viewer x11-apps netpbm
   qemu-utils libvirt-clients python3-libvirt strace
+  qemu-system-x86 seabios
 "
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (sudo $0)" >&2

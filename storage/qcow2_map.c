@@ -91,6 +91,15 @@ int qcow2_l2_get(Qcow2 *q, uint64_t l1i, bool alloc, uint64_t **table)
         int64_t host = qcow2_alloc_clusters(q, 1, true, &got);
         if (host < 0)
             return (int)host;
+        /* Zeros on disk now, while nothing points at the table: the
+         * file gets the space before the data clusters after it, so the
+         * table's write-back cannot fail for want of room (a full host
+         * disk: the guest's completed writes must stay reachable). */
+        g_autofree void *zeros = g_malloc0(q->cluster_size);
+        int r = file_pwrite_full(q->img.fd, zeros, q->cluster_size, (uint64_t)host);
+        if (r < 0)
+            return r;
+        q->unsynced = true;
         qcow2_meta_add(q, (uint64_t)host, 1);
         *table = qcow2_cache_get_empty(q->l2_cache, (uint64_t)host, &err);
         if (!*table)

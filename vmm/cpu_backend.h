@@ -68,6 +68,7 @@ typedef enum {
     VCPU_EXIT_SHUTDOWN,     /* guest asked to power off (machine decided) */
     VCPU_EXIT_RESET,        /* guest asked for a reset (i8042, ACPI reset reg) */
     VCPU_EXIT_CRASH,        /* triple fault or unrecoverable CPU state */
+    VCPU_EXIT_DEBUG_EXIT,   /* isa-debug-exit: the VMM exits with the guest's status */
     VCPU_EXIT_LAST
 } VcpuExit;
 

@@ -74,6 +74,29 @@ I8042 *machine_i8042(Machine *m)
     return m->kbd;
 }
 
+uint8_t *machine_bios(Machine *m)
+{
+    return m->bios;
+}
+
+CmosRtc *machine_rtc(Machine *m)
+{
+    return m->rtc;
+}
+
+FwCfg *machine_fw_cfg(Machine *m)
+{
+    return m->fw_cfg;
+}
+
+int machine_debug_exit_status(Machine *m)
+{
+    machine_lock(m);
+    int s = m->debug_exit ? debug_exit_status(m->debug_exit) : -1;
+    machine_unlock(m);
+    return s;
+}
+
 void machine_set_backend(Machine *m, const CpuBackendOps *ops)
 {
     m->cpu = ops;
@@ -681,6 +704,23 @@ static bool machine_alloc_ram(Machine *m, GError **error)
                                           .host = m->ram + low };
         m->nranges = 2;
     }
+    if (m->cfg.bios_size) {
+        /* The firmware ROM ends at 4 GiB, as the flash of a PC: the
+         * reset vector is its last 16 bytes.  Device memory (not in
+         * e820); the loader fills it. */
+        m->bios = mmap(NULL, m->cfg.bios_size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m->bios == MAP_FAILED) {
+            int e = errno;
+            m->bios = NULL;
+            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_HOST,
+                        "cannot allocate the firmware ROM: %s", g_strerror(e));
+            return false;
+        }
+        m->ranges[m->nranges++] = (MachineRamRange){ .gpa = (1ull << 32) - m->cfg.bios_size,
+                                                     .size = m->cfg.bios_size,
+                                                     .host = m->bios, .device = true };
+    }
     return true;
 }
 
@@ -695,6 +735,11 @@ void machine_reset_devices(Machine *m)
     i8042_reset(m->kbd);
     acpi_pm_reset(m->pm);
     pci_host_reset(m->pci);
+    fw_cfg_reset(m->fw_cfg);
+    if (m->debug_exit)
+        debug_exit_reset(m->debug_exit);
+    if (m->testdev)
+        pc_testdev_reset(m->testdev);
     for (int i = 0; i < m->nvcpus; i++) {
         Vcpu *v = m->vcpus[i];
         lapic_reset(v->lapic);
@@ -720,6 +765,33 @@ static int machine_add_vga(Machine *m, uint64_t vram)
     return 0;
 }
 
+static void *machine_fw_cfg_ram_ptr(void *opaque, uint64_t gpa, uint64_t len)
+{
+    return machine_ram_ptr(opaque, gpa, len);
+}
+
+static void machine_fw_cfg_ram_written(void *opaque, uint64_t gpa, uint64_t len)
+{
+    machine_ram_written(opaque, gpa, len);
+}
+
+static void machine_testdev_flush(void *opaque, uint64_t gpa)
+{
+    machine_ram_written(opaque, gpa, 4096);
+}
+
+/* The test profile: QEMU's isa-debug-exit (0xf4, 4 ports) and pc-testdev. */
+static int machine_add_test_devices(Machine *m)
+{
+    m->debug_exit = debug_exit_create(VCPU_EXIT_DEBUG_EXIT);
+    PcTestdevHost th = { machine_irq_line_set, machine_testdev_flush, m };
+    m->testdev = pc_testdev_create(&th);
+    if (!m->debug_exit || !m->testdev)
+        return -ENOMEM;
+    int r = debug_exit_attach(m->debug_exit, m->bus);
+    return r ? r : pc_testdev_attach(m->testdev, m->bus);
+}
+
 Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **error)
 {
     if (cfg->mem_mib < MACHINE_MIN_MEM_MIB) {
@@ -731,6 +803,13 @@ Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **err
     if (cfg->mem_mib > (1ull << 20)) {
         g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_CONFIG,
                     "memory too large: %" G_GUINT64_FORMAT " MiB", cfg->mem_mib);
+        return NULL;
+    }
+    if (cfg->bios_size && (cfg->bios_size % MACHINE_BIOS_ALIGN ||
+                           cfg->bios_size > MACHINE_BIOS_MAX)) {
+        g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_CONFIG,
+                    "a firmware image of %" G_GUINT64_FORMAT " bytes: it must be a multiple "
+                    "of 64 KiB, at most 16 MiB", cfg->bios_size);
         return NULL;
     }
     if (cfg->cpus < 1 || cfg->cpus > MACHINE_MAX_CPUS) {
@@ -780,10 +859,14 @@ Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **err
     m->pm = acpi_pm_create(&sci, VCPU_EXIT_SHUTDOWN, VCPU_EXIT_RESET);
     PciHostIrq pirq = { machine_pci_set_gsi, machine_pci_msi, m };
     m->pci = pci_host_create(m->bus, &pirq);
+    if (m->pci && cfg->bios_size)
+        pci_host_be_i440fx(m->pci); /* the host bridge SeaBIOS knows: PAM registers */
+    FwCfgRam fwr = { machine_fw_cfg_ram_ptr, machine_fw_cfg_ram_written, m };
+    m->fw_cfg = fw_cfg_create(&fwr);
 
     int r = 0;
     if (!m->pic || !m->ioapic || !m->pit || !m->rtc || !m->uart || !m->kbd || !m->pm ||
-        !m->pci || !m->bus || !m->timers)
+        !m->pci || !m->fw_cfg || !m->bus || !m->timers)
         r = -ENOMEM;
     for (int i = 0; !r && i < m->nvcpus; i++)
         if (!m->vcpus[i]->lapic)
@@ -804,6 +887,10 @@ Machine *machine_new(const MachineConfig *cfg, CharBackend *serial, GError **err
         r = acpi_pm_attach(m->pm, m->bus);
     if (!r)
         r = pci_host_attach(m->pci);
+    if (!r)
+        r = fw_cfg_attach(m->fw_cfg, m->bus);
+    if (!r && cfg->profile == MACHINE_PROFILE_TEST)
+        r = machine_add_test_devices(m);
     if (!r && cfg->vga_vram)
         r = machine_add_vga(m, cfg->vga_vram);
     if (r) {
@@ -841,6 +928,9 @@ void machine_free(Machine *m)
         return;
     machine_timer_thread_stop(m);
     pci_host_destroy(m->pci);
+    pc_testdev_destroy(m->testdev);
+    debug_exit_destroy(m->debug_exit);
+    fw_cfg_destroy(m->fw_cfg);
     stdvga_destroy(m->vga);
     acpi_pm_destroy(m->pm);
     i8042_destroy(m->kbd);
@@ -855,6 +945,8 @@ void machine_free(Machine *m)
     io_bus_free(m->bus);
     if (m->ram)
         munmap(m->ram, m->ram_size);
+    if (m->bios)
+        munmap(m->bios, m->cfg.bios_size);
     pthread_cond_destroy(&m->timer_cond);
     pthread_cond_destroy(&m->park_cond);
     pthread_mutex_destroy(&m->lock);

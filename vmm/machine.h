@@ -25,6 +25,8 @@
 #define MACHINE_MIN_MEM_MIB 16
 #define MACHINE_LOWMEM_MAX 0xc0000000ull   /* RAM below 4 GiB stops here */
 #define MACHINE_TSC_HZ 1000000000ull
+#define MACHINE_BIOS_ALIGN 0x10000ull      /* firmware image sizes: 64 KiB steps */
+#define MACHINE_BIOS_MAX 0x1000000ull      /* up to 16 MiB below 4 GiB */
 
 #define MACHINE_ERROR (machine_error_quark())
 GQuark machine_error_quark(void);
@@ -37,10 +39,19 @@ typedef enum {
     MACHINE_ERROR_LAST
 } MachineError;
 
+/* Machine profiles (vessel-vmm --machine). */
+typedef enum {
+    MACHINE_PROFILE_PC,    /* vessel-pc */
+    MACHINE_PROFILE_TEST,  /* + QEMU's isa-debug-exit and pc-testdev (test kernels) */
+    MACHINE_PROFILE_LAST
+} MachineProfile;
+
 typedef struct {
     uint64_t mem_mib;
     int cpus;
     uint64_t vga_vram;     /* bytes of VRAM for the standard VGA; 0: no display */
+    MachineProfile profile;
+    uint64_t bios_size;    /* bytes of firmware ROM ending at 4 GiB (--bios); 0: none */
 } MachineConfig;
 
 typedef enum {
@@ -67,10 +78,16 @@ typedef struct Uart16550 Uart16550;
 typedef struct PciHost PciHost;
 typedef struct StdVga StdVga;
 typedef struct I8042 I8042;
+typedef struct FwCfg FwCfg;
+typedef struct CmosRtc CmosRtc;
 Uart16550 *machine_uart(Machine *m);
+FwCfg *machine_fw_cfg(Machine *m);
 PciHost *machine_pci(Machine *m);
 StdVga *machine_vga(Machine *m);      /* NULL without a display */
 I8042 *machine_i8042(Machine *m);
+/* The firmware ROM (cfg.bios_size bytes ending at 4 GiB), NULL if none. */
+uint8_t *machine_bios(Machine *m);
+CmosRtc *machine_rtc(Machine *m);
 
 /* Interrupt lines, with the lock held.  @line 0-15 is an ISA IRQ: it goes
  * to the i8259 pair and to the IOAPIC (IRQ 0 on pin 2, as the MADT's
@@ -80,6 +97,10 @@ void machine_irq_set(Machine *m, int line, int level);
 void machine_msi_send(Machine *m, uint64_t addr, uint32_t data);
 /* ACPI power button press (control channel "powerdown"). */
 void machine_power_button(Machine *m);
+
+/* The status the guest asked isa-debug-exit for ((value << 1) | 1, 8
+ * bits), after VCPU_EXIT_DEBUG_EXIT; -1 if none (or not a test machine). */
+int machine_debug_exit_status(Machine *m);
 
 /* Reset every device to its power-on state (for reboot in place). */
 void machine_reset_devices(Machine *m);
@@ -111,7 +132,7 @@ typedef struct {
 /* The first vCPU crash since start (or machine_crash_clear); FALSE if none. */
 bool machine_crash_info(Machine *m, MachineCrash *out);
 void machine_crash_clear(Machine *m);
-/* One line: "triple fault, vector 13 (#GP) error code 0x42, vCPU 0,
+/* One line: "triple fault, vector 13 (#GP) error code 0x43, vCPU 0,
  * rip=0x... cr0=0x... cr2=0x... cr3=0x... cr4=0x..." (g_free it). */
 char *machine_crash_describe(const MachineCrash *c);
 /* "#GP" for 13 etc., NULL for vectors without a mnemonic. */

@@ -6,11 +6,14 @@
 
 #include "vmm/machine.h"
 #include "vmm/hw/acpi_pm.h"
+#include "vmm/hw/debug_exit.h"
+#include "vmm/hw/fw_cfg.h"
 #include "vmm/hw/i8042.h"
 #include "vmm/hw/i8254.h"
 #include "vmm/hw/i8259.h"
 #include "vmm/hw/ioapic.h"
 #include "vmm/hw/lapic.h"
+#include "vmm/hw/pc_testdev.h"
 #include "vmm/hw/pci.h"
 #include "vmm/hw/rtc.h"
 #include "vmm/hw/stdvga.h"
@@ -52,7 +55,8 @@ struct Machine {
     pthread_mutex_t lock;
     uint8_t *ram;
     uint64_t ram_size;
-    MachineRamRange ranges[3];   /* RAM below 4 GiB, above, device memory */
+    MachineRamRange ranges[4];   /* RAM below 4 GiB, above, device memory, BIOS ROM */
+    uint8_t *bios;               /* cfg.bios_size bytes, mapped at 4 GiB - size */
     int nranges;
     int64_t clock_start;
 
@@ -73,6 +77,9 @@ struct Machine {
     AcpiPm *pm;
     PciHost *pci;
     StdVga *vga;                 /* NULL without a display */
+    FwCfg *fw_cfg;
+    DebugExit *debug_exit;       /* test profile only */
+    PcTestdev *testdev;          /* test profile only */
 
     const CpuBackendOps *cpu;
     void *backend_data;

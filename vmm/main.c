@@ -12,7 +12,11 @@
 #include "host_kvm.h"
 #include "i18n.h"
 #include "vmm/acpi/acpi_tables.h"
+#include "vmm/acpi/acpi_loader.h"
+#include "vmm/boot/boot_fw_cfg.h"
+#include "vmm/boot/firmware.h"
 #include "vmm/boot/linux_boot.h"
+#include "vmm/boot/multiboot.h"
 #include "vmm/chardev/chardev.h"
 #include "vmm/control.h"
 #include "vmm/display/display.h"
@@ -44,7 +48,9 @@ enum {
 typedef struct {
     /* options */
     char *kernel, *initrd, *cmdline, *accel, *serial, *console, *control, *name, *uuid, *pidfile;
-    char *on_crash, *vga, *vnc;
+    char *on_crash, *vga, *vnc, *machine, *bios;
+    uint64_t bios_size;      /* of --bios, for the machine's ROM */
+    MachineProfile profile;  /* --machine */
     char **disks, **nets;
     gint64 memory_mib;
     int cpus;
@@ -95,11 +101,48 @@ static void vmm_fail(const char *fmt, ...)
 
 /* ---- boot and reboot ----------------------------------------------- */
 
+/* Load the kernel: a bzImage or vmlinux by the Linux boot protocol, any
+ * other kernel with a multiboot header by multiboot (as QEMU's -kernel
+ * decides: Linux's setup header first). */
 static gboolean vmm_boot(Vmm *vmm, GError **error)
 {
+    if (vmm->bios) {
+        /* the firmware finds and boots what there is to boot */
+        FirmwareInfo fi;
+        BootFwCfg fwc = { .uuid = vmm->uuid, .boot_device = 'c',
+                          .graphics = machine_vga(vmm->m) != NULL, .firmware = TRUE,
+                          .sercon_port = 0x3f8 };
+        /* the PCI window SeaBIOS places BARs in on an i440FX: from the
+         * end of RAM below 4 GiB up to the IOAPIC */
+        AcpiConfig acpi = { .ecam = FALSE, .mmio_base = machine_ram_range(vmm->m, 0)->size,
+                            .mmio_end = 0xfebfffff };
+        if (!firmware_load(vmm->m, vmm->bios, &fi, error) ||
+            !boot_fw_cfg_fill(vmm->m, &fwc, error) ||
+            !acpi_loader_install(vmm->m, &acpi, error))
+            return FALSE;
+        vcpu_queue_regs(machine_vcpu(vmm->m, 0), &fi.regs, &fi.sregs);
+        return TRUE;
+    }
     uint64_t rsdp;
     if (!acpi_tables_install(vmm->m, &rsdp, error))
         return FALSE;
+    BootFwCfg fwc = {
+        .uuid = vmm->uuid,
+        .cmdline = vmm->cmdline ? vmm->cmdline : "",
+        .boot_device = 'c',
+        .graphics = machine_vga(vmm->m) != NULL,
+    };
+    if (!linux_boot_is_bzimage_file(vmm->kernel) && multiboot_probe_file(vmm->kernel)) {
+        MultibootConfig mc = { vmm->kernel, vmm->initrd, vmm->cmdline };
+        MultibootInfo mi;
+        if (!multiboot_load(vmm->m, &mc, &mi, error))
+            return FALSE;
+        fwc.cmdline_addr = MULTIBOOT_STRINGS_ADDR;
+        if (!boot_fw_cfg_fill(vmm->m, &fwc, error))
+            return FALSE;
+        vcpu_queue_regs(machine_vcpu(vmm->m, 0), &mi.regs, &mi.sregs);
+        return TRUE;
+    }
     LinuxBootConfig cfg = {
         .kernel = vmm->kernel,
         .initrd = vmm->initrd,
@@ -109,6 +152,9 @@ static gboolean vmm_boot(Vmm *vmm, GError **error)
     };
     LinuxBootInfo info;
     if (!linux_boot_load(vmm->m, &cfg, &info, error))
+        return FALSE;
+    fwc.cmdline_addr = BOOT_CMDLINE_ADDR;
+    if (!boot_fw_cfg_fill(vmm->m, &fwc, error))
         return FALSE;
     vcpu_queue_regs(machine_vcpu(vmm->m, 0), &info.regs, &info.sregs);
     return TRUE;
@@ -185,6 +231,9 @@ static gboolean vmm_exit_event(gpointer data)
         break;
     case VCPU_EXIT_CRASH:
         vmm_guest_crashed(vmm);
+        break;
+    case VCPU_EXIT_DEBUG_EXIT:
+        vmm_finish(vmm, machine_debug_exit_status(vmm->m));
         break;
     default:
         vmm_fail(_("vCPU failed: %s"), g_strerror(-ev->vcpu_exit));
@@ -440,8 +489,9 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
     vmm->memory_mib = 512;
     vmm->cpus = 1;
     GOptionEntry entries[] = {
-        { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &vmm->kernel, N_("Linux kernel (bzImage or ELF vmlinux)"), "FILE" },
-        { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &vmm->initrd, N_("initial ramdisk"), "FILE" },
+        { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &vmm->kernel, N_("Linux kernel (bzImage or ELF vmlinux) or a multiboot kernel"), "FILE" },
+        { "bios", 0, 0, G_OPTION_ARG_FILENAME, &vmm->bios, N_("boot this firmware (a PC BIOS ROM image such as SeaBIOS's bios-256k.bin) instead of a kernel"), "FILE" },
+        { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &vmm->initrd, N_("initial ramdisk; for a multiboot kernel its modules: FILE[ ARGS][,FILE[ ARGS]]..."), "FILE" },
         { "cmdline", 0, 0, G_OPTION_ARG_STRING, &vmm->cmdline, N_("kernel command line"), "STR" },
         { "memory", 0, 0, G_OPTION_ARG_INT64, &vmm->memory_mib, N_("guest memory in MiB (default 512)"), "MIB" },
         { "cpus", 0, 0, G_OPTION_ARG_INT, &vmm->cpus, N_("number of vCPUs (default 1)"), "N" },
@@ -456,6 +506,7 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "uuid", 0, 0, G_OPTION_ARG_STRING, &vmm->uuid, N_("VM UUID"), "UUID" },
         { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &vmm->no_reboot, N_("exit with status 3 when the guest resets"), NULL },
         { "paused", 0, 0, G_OPTION_ARG_NONE, &vmm->paused, N_("start with the vCPUs paused; `resume` on the control channel starts them"), NULL },
+        { "machine", 0, 0, G_OPTION_ARG_STRING, &vmm->machine, N_("machine profile: pc (the default) or test (adds QEMU's isa-debug-exit at 0xf4 and pc-testdev for test kernels)"), "pc|test" },
         { "vga", 0, 0, G_OPTION_ARG_STRING, &vmm->vga, N_("display: none (the default without --vnc) or std, the standard PCI VGA with MIB of VRAM (default 16)"), "none|std[,vram=MIB]" },
         { "vnc", 0, 0, G_OPTION_ARG_STRING, &vmm->vnc, N_("VNC server for the display: TCP (HOST defaults to 127.0.0.1), a UNIX socket or an inherited listening socket; with password, clients must authenticate"), "[HOST:]PORT|unix:PATH|fd:N[,password]" },
         { "on-crash", 0, 0, G_OPTION_ARG_STRING, &vmm->on_crash, N_("exit (status 4, the default) or preserve: keep the crashed guest stopped for `info` until `quit` (status 4) or `reset`"), "ACTION" },
@@ -482,8 +533,13 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         vmm_fail(_("unexpected argument '%s' (see --help)"), (*argv)[1]);
         return EXIT_USAGE;
     }
-    if (!vmm->kernel) {
-        vmm_fail("%s", _("--kernel is required (see --help)"));
+    if (!vmm->kernel == !vmm->bios) {
+        vmm_fail("%s", vmm->kernel ? _("--kernel and --bios exclude each other (see --help)")
+                                   : _("--kernel or --bios is required (see --help)"));
+        return EXIT_USAGE;
+    }
+    if (vmm->bios && (vmm->initrd || vmm->cmdline)) {
+        vmm_fail("%s", _("--initrd and --cmdline go with --kernel, not --bios"));
         return EXIT_USAGE;
     }
     /* FILE arguments may be inherited descriptors (fd:N, fdarg.h) */
@@ -530,6 +586,14 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
     }
     if (vmm->paused && !vmm->control) {
         vmm_fail("%s", _("--paused needs --control (nothing could resume the guest)"));
+        return EXIT_USAGE;
+    }
+    if (!vmm->machine || !strcmp(vmm->machine, "pc")) {
+        vmm->profile = MACHINE_PROFILE_PC;
+    } else if (!strcmp(vmm->machine, "test")) {
+        vmm->profile = MACHINE_PROFILE_TEST;
+    } else {
+        vmm_fail(_("--machine must be pc or test, not '%s'"), vmm->machine);
         return EXIT_USAGE;
     }
     int r = vmm_parse_vga(vmm);
@@ -623,6 +687,8 @@ static void vmm_clear(Vmm *vmm)
     g_free(vmm->on_crash);
     g_free(vmm->vga);
     g_free(vmm->vnc);
+    g_free(vmm->machine);
+    g_free(vmm->bios);
     g_free(vmm->accel_note);
     g_strfreev(vmm->disks);
     g_strfreev(vmm->nets);
@@ -645,7 +711,12 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         vmm_fail("%s", error->message);
         return EXIT_ERROR;
     }
-    MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus, .vga_vram = vmm->vram };
+    if (vmm->bios && !firmware_image_size(vmm->bios, &vmm->bios_size, &error)) {
+        vmm_fail("%s", error->message);
+        return EXIT_ERROR;
+    }
+    MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus, .vga_vram = vmm->vram,
+                          .profile = vmm->profile, .bios_size = vmm->bios_size };
     vmm->m = machine_new(&cfg, chardev_backend(vmm->chr), &error);
     if (vmm->m)
         vmm->virtio = virtio_devices_new(vmm->m, &(VirtioDevicesConfig){ vmm->disks, vmm->nets,

@@ -7,14 +7,16 @@
 #   tests/bench/disk-bench.sh BUILDDIR
 #
 # In the reference guest (timed inside the guest, boot time left out),
-# on a fresh 320 MiB image each run (qcow2: 64 KiB clusters, made by
+# on a fresh 576 MiB image each run (qcow2: 64 KiB clusters, made by
 # qemu-img, so both VMMs start from the same file), O_DIRECT, timed with
 # CLOCK_MONOTONIC in the guest (tests/bench/disk-rand.c):
-#   seq write  256 MiB in 1 MiB requests, one fdatasync (allocates in qcow2)
-#   seq read   the same 256 MiB
+#   seq write  128 MiB in 1 MiB requests, one fdatasync (allocates in qcow2)
+#   seq read   the first 128 MiB
 #   rand write 4 KiB x 2048 at random in a fresh 64 MiB (allocating in
 #              qcow2), one fdatasync
 #   rand read  4 KiB x 2048 at random in the first 64 MiB
+# Each runs three times (writes on fresh ranges, so each one allocates):
+# the machine may be shared, the best of three counts.
 # Printed in MB/s (random: also IOPS).  QEMU is only the reference
 # (package qemu-system-x86); without it, or with VESSEL_BENCH_QEMU=0,
 # only Vessel's columns are printed.
@@ -30,10 +32,12 @@ mkdir -p "$tmp/x/etc/vessel" "$tmp/x/bin"
 ${CC:-cc} -O2 -static -o "$tmp/x/bin/disk-rand" "$top/tests/bench/disk-rand.c"
 cat > "$tmp/x/etc/vessel/run" <<'EOS'
 #!/bin/sh
-/bin/disk-rand /dev/vda swrite 0 256 256 1024
-/bin/disk-rand /dev/vda sread 0 256 256 1024
-/bin/disk-rand /dev/vda write 256 64 2048 4
-/bin/disk-rand /dev/vda read 0 64 2048 4
+for at in 0 128 256; do /bin/disk-rand /dev/vda swrite $at 128 128 1024; done
+for at in 384 448 512; do /bin/disk-rand /dev/vda write $at 64 2048 4; done
+for i in 1 2 3; do
+  /bin/disk-rand /dev/vda sread 0 128 128 1024
+  /bin/disk-rand /dev/vda read 0 64 2048 4
+done
 EOS
 chmod +x "$tmp/x/etc/vessel/run"
 (cd "$tmp/x" && find . | cpio -o -H newc -R 0:0 --quiet | gzip) > "$tmp/extra.gz"
@@ -43,8 +47,8 @@ cmdline="console=ttyS0 panic=-1 nokaslr quiet"
 # fresh FORMAT: a new empty image at $tmp/disk.FORMAT
 fresh() {
   rm -f "$tmp/disk.$1"
-  qemu-img create -q -f "$1" -o cluster_size=65536 "$tmp/disk.$1" 320M 2>/dev/null ||
-    { [ "$1" = raw ] && truncate -s 320M "$tmp/disk.raw"; }
+  qemu-img create -q -f "$1" -o cluster_size=65536 "$tmp/disk.$1" 576M 2>/dev/null ||
+    { [ "$1" = raw ] && truncate -s 576M "$tmp/disk.raw"; }
 }
 
 # run LABEL CMD...: boot, then leave "METRIC MBps" lines in $tmp/LABEL.res
@@ -54,7 +58,8 @@ run() {
     echo "$label: failed"; tail -n 15 "$tmp/$label.log"; return 1
   fi
   tr -d '\r' < "$tmp/$label.log" | awk '/^B-[A-Z]+ [0-9.]+ [0-9.]+ [0-9.]+$/ {
-      d = $4 - $3; printf "%s %.2f\n", $1, (d > 0 ? $2 * 1.048576 / d : 0) }' > "$tmp/$label.res"
+      d = $4 - $3; v = d > 0 ? $2 * 1.048576 / d : 0; if (v > best[$1]) best[$1] = v }
+      END { for (m in best) printf "%s %.2f\n", m, best[m] }' > "$tmp/$label.res"
 }
 
 vessel() {

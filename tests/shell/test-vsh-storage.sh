@@ -11,7 +11,9 @@
 # volume (domblklist, domblkinfo, the VMM given the whole chain, volumes
 # in use refused for deletion); external disk-only snapshots of a stopped
 # and of a running domain; the XML checked against libvirt's schemas and
-# read by libvirt's own parser (virsh on the test driver).
+# read by libvirt's own parser (virsh on the test driver), and vol-list
+# [--details] / vol-info compared byte for byte with what virsh prints
+# for the same volumes in its test driver.
 . "$top_srcdir/tests/lib/tap.sh"
 command -v qemu-img >/dev/null 2>&1 || {
     [ "$CI" = true ] && { echo "1..1"; echo "not ok 1 - qemu-img missing (qemu-utils)"; exit 1; }
@@ -33,7 +35,7 @@ table() {
 }
 schemas=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
 
-tap_plan 71
+tap_plan 77
 
 P="$T/pool1"
 
@@ -129,6 +131,25 @@ if command -v virsh > /dev/null 2>&1; then
     tap_ok $rc "virsh (libvirt's parser) takes our pool-dumpxml and vol-dumpxml"
 else
     tap_ok 0 "# SKIP virsh not installed"
+fi
+# the same pool and volumes in virsh's test driver (from our XML, so the
+# same sizes): virsh's own output is the reference, byte for byte
+if command -v virsh > /dev/null 2>&1; then
+    setup="pool-define $T/p1.xml; pool-start p1"
+    for vol in base.qcow2 top.qcow2 up.img; do
+        "$VSH" -c "$URI" vol-dumpxml --pool p1 $vol > "$T/$vol.xml"
+        setup="$setup; vol-create p1 $T/$vol.xml"
+    done
+    for cmd in "vol-list p1" "vol-list p1 --details" "vol-info top.qcow2 --pool p1" \
+               "vol-info up.img --pool p1 --bytes" "vol-list p1 --details --name"; do
+        want=$(virsh -c test:///default "$setup; echo @@; $cmd" 2>&1 | sed '1,/^@@$/d')
+        # shellcheck disable=SC2086
+        v $cmd
+        [ "$out" = "$want" ] || { printf 'vsh:\n%s\nvirsh:\n%s\n' "$out" "$want" | sed 's/^/# /'; false; }
+        tap_ok $? "$cmd: as virsh prints it"
+    done
+else
+    for i in 1 2 3 4 5; do tap_ok 0 "# SKIP virsh not installed"; done
 fi
 v vol-key top.qcow2 --pool p1
 expect "vol-key: the path" 0 "$P/top.qcow2"
@@ -274,6 +295,12 @@ qemu-img info "$P/top.s1" | grep -q "^backing file: $P/top.qcow2" && qemu-img ch
     qemu-img info "$P/up.s1" | grep -q "^backing file format: raw" &&
     [ -f "$T/cfg/snapshots/voldom/s1.xml" ]
 tap_ok $? "each disk's overlay is qcow2 on its old image (qcow2 or raw); the snapshot is recorded"
+# (type='dbt' is Vessel's own spelling: read as kvm, as test-xml-libvirt-schema.sh does)
+sed "s/<domain type='dbt'>/<domain type='kvm'>/" "$T/cfg/snapshots/voldom/s1.xml" > "$T/s1.xml"
+grep -q "<source file='$P/top.s1'/>" "$T/s1.xml" && grep -q "<source pool='p1' volume='top.qcow2'/>" "$T/s1.xml" &&
+    { [ ! -f "$schemas/domainsnapshot.rng" ] ||
+      xmllint --noout --relaxng "$schemas/domainsnapshot.rng" "$T/s1.xml" 2>/dev/null; }
+tap_ok $? "the record names the overlays and the domain as it was; libvirt's domainsnapshot.rng accepts it"
 v start voldom
 v snapshot-create-as voldom s2 --disk-only --no-metadata
 expect "snapshot-create-as --disk-only, running domain" 0 "Snapshot s2 created"

@@ -374,16 +374,22 @@ static int cmd_stress(const char *spec, uint64_t seed, unsigned threads, uint64_
         return 1;
     StressArg *args = g_new(StressArg, threads);
     pthread_t *th = g_new(pthread_t, threads);
+    /* one thread and a count: all in this one, so that strace's per-thread
+     * fault injection counts the closing flush's writes too */
+    bool here = threads == 1 && ops;
     for (unsigned t = 0; t < threads; t++) {
         args[t] = (StressArg){ img, seed * 1000003 + t + 1, ops };
-        pthread_create(&th[t], NULL, stress_thread, &args[t]);
+        if (!here)
+            pthread_create(&th[t], NULL, stress_thread, &args[t]);
     }
     printf("running\n");
     fflush(stdout);
+    if (here)
+        stress_thread(&args[0]);
     if (!ops)
         for (;;)
             pause();
-    for (unsigned t = 0; t < threads; t++)
+    for (unsigned t = 0; !here && t < threads; t++)
         pthread_join(th[t], NULL);
     g_free(th);
     g_free(args);

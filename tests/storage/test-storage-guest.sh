@@ -17,7 +17,10 @@
 # clusters in the overlay where the guest discarded.
 # Boot 2: a guest writing files on a qcow2 overlay is killed with
 # SIGKILL at a random moment; qemu-img check must still find no
-# corruption.  Skipped without qemu-img, e2fsprogs or the guest kernel.
+# corruption, and a file the guest synced before is there (a guest's
+# flush reaches the image before it completes).
+# Boot 3: the host disk fills up under a guest writing (see below).
+# Skipped without qemu-img, e2fsprogs or the guest kernel.
 . "$top_srcdir/tests/lib/tap.sh"
 tap_skip_if_quick
 
@@ -77,7 +80,7 @@ echo "T-END"
 EOS
 
 scale=${VESSEL_TEST_TIMEOUT_SCALE:-1}
-tap_plan 15
+tap_plan 19
 log=serial1.txt
 timeout $((1500 * scale)) "$vmm" --kernel "$guest/vmlinuz" --initrd run1.initrd \
     --cmdline "console=ttyS0 panic=-1" --memory 256 --accel dbt --no-reboot \
@@ -124,6 +127,9 @@ initrd run2 <<'EOS'
 mkdir -p /mnt/a
 mount -t ext4 /dev/vda /mnt/a || exit 1
 mkdir -p /mnt/a/w
+dd if=/dev/urandom of=/mnt/a/w/marker bs=65536 count=16 2>/dev/null
+sync
+echo "T-MARK: $(sha256sum < /mnt/a/w/marker | cut -d' ' -f1)"
 echo "T-WRITING"
 i=0
 while :; do
@@ -149,4 +155,59 @@ qemu-img check kill.qcow2 > check2.txt 2>&1; rc=$?
 [ $rc = 0 ] || [ $rc = 3 ] || sed 's/^/# /' check2.txt
 [ $rc = 0 ] || [ $rc = 3 ]
 tap_ok $? "qemu-img check after the kill: no corruption (exit $rc)"
+# The guest's sync completed before T-WRITING: its flush must have put
+# the file's data and the image's metadata (L2, refcounts) in the file,
+# so the file survives the VMM's SIGKILL (e2fsck replays the journal).
+tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+mark=$(sed -n 's/^T-MARK: //p' "$log")
+qemu-img convert -O raw kill.qcow2 kill.raw && { e2fsck -fy kill.raw > fsck2.txt 2>&1; [ $? -le 1 ]; } &&
+    [ -n "$mark" ] && [ "$(dbg kill.raw 'cat /w/marker' | sha256sum | cut -d' ' -f1)" = "$mark" ]
+tap_ok $? "a file the guest synced before the kill is in the image, with the guest's sha256"
+
+# Boot 3: the host disk fills up.  The image lives on a 16 MiB tmpfs
+# mounted in a private mount namespace (unshare -rm: no root needed, no
+# mount left behind); the guest writes 40 MiB of random data straight to
+# the disk in 1 MiB direct writes.  The guest must get an I/O error (not
+# a hang or a dead VMM), read the disk on and power off; the image must
+# pass qemu-img check and hold exactly what the guest's completed writes
+# put there.
+initrd run3 <<'EOS'
+#!/bin/sh
+dd if=/dev/urandom of=/dev/vda bs=1048576 count=40 oflag=direct 2> /dd.err
+echo "T-DD: $?"
+n=$(sed -n 's/^\([0-9]*\)+[0-9]* records out$/\1/p' /dd.err)
+echo "T-DONE: $n"
+dd if=/dev/vda bs=1048576 count="$n" iflag=direct 2>/dev/null | sha256sum | sed 's/ .*//;s/^/T-SHA: /'
+echo "T-END"
+EOS
+cat > full.sh <<EOF
+mkdir -p full && mount -t tmpfs -o size=16m vesselfull full || exit 77
+qemu-img create -q -f qcow2 full/full.qcow2 64M || exit 1
+"$vmm" --kernel "$guest/vmlinuz" --initrd run3.initrd --cmdline "console=ttyS0 panic=-1" \
+    --memory 256 --accel dbt --no-reboot --disk full/full.qcow2,format=qcow2 \
+    --serial file:serial3.txt > vmm3.txt 2>&1
+echo \$? > vmm3.rc
+qemu-img check full/full.qcow2 > check3.txt 2>&1
+echo \$? > check3.rc
+qemu-img convert -O raw full/full.qcow2 full3.raw
+EOF
+timeout $((1500 * scale)) unshare -rm sh full.sh
+if [ ! -f vmm3.rc ]; then
+    for i in 1 2 3; do tap_ok 0 "# SKIP cannot mount a small tmpfs in a mount namespace"; done
+else
+    log=serial3.txt
+    tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+    n=$(sed -n 's/^T-DONE: //p' "$log")
+    [ "$(cat vmm3.rc)" = 0 ] && grep -q '^T-END$' "$log" && grep -q '^T-DD: 1$' "$log" &&
+        [ -n "$n" ] && [ "$n" -lt 40 ] ||
+        { sed 's/^/# /' vmm3.txt; tail -n 20 "$log" | sed 's/^/# /'; false; }
+    tap_ok $? "host disk full: the guest gets an I/O error after ${n:-?} MiB and powers off"
+    rc3=$(cat check3.rc)
+    [ "$rc3" = 0 ] || [ "$rc3" = 3 ] || sed 's/^/# /' check3.txt
+    [ "$rc3" = 0 ] || [ "$rc3" = 3 ]
+    tap_ok $? "qemu-img check of the image on the full disk: no corruption (exit $rc3)"
+    [ -n "$n" ] && [ "$(head -c $((n * 1048576)) full3.raw | sha256sum | cut -d' ' -f1)" = \
+        "$(sed -n 's/^T-SHA: //p' "$log")" ]
+    tap_ok $? "every completed write is in the image, as the guest read it"
+fi
 tap_done

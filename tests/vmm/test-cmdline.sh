@@ -7,7 +7,7 @@ guests="$top_builddir/tests/vmm/guests"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmm-cmdline.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-tap_plan 29
+tap_plan 36
 
 # expect CODE LINES DESC -- ARGS: exit code, stderr line count (- = any)
 expect() {
@@ -33,11 +33,18 @@ expect 2 1 "stray argument is a usage error" -- --kernel x extra
 expect 2 1 "--paused without --control is a usage error" -- --kernel x --paused
 expect 2 1 "bad --on-crash is a usage error" -- --kernel x --on-crash reboot
 expect 2 1 "--on-crash preserve without --control is a usage error" -- --kernel x --on-crash preserve
+expect 2 1 "bad --machine is a usage error" -- --kernel x --machine q35
 expect 1 1 "missing kernel file: exit 1, one line" -- --kernel "$tmp/nope"
 grep -q "nope" "$tmp/err"; tap_ok $? "the message names the file"
 printf 'not a kernel at all\n' >"$tmp/junk"
 expect 1 1 "a file that is not a kernel: exit 1, one line" -- --kernel "$tmp/junk"
 grep -q "not a Linux kernel" "$tmp/err"; tap_ok $? "the message says it is not a kernel"
+expect 2 1 "--kernel with --bios is a usage error" -- --kernel x --bios y
+expect 2 1 "--cmdline with --bios is a usage error" -- --bios y --cmdline quiet
+expect 1 1 "missing firmware file: exit 1, one line" -- --bios "$tmp/nope"
+grep -q "nope" "$tmp/err"; tap_ok $? "the message names the firmware file"
+expect 1 1 "a firmware image of a wrong size: exit 1, one line" -- --bios "$tmp/junk"
+grep -q "not a firmware image: 20 bytes" "$tmp/err"; tap_ok $? "the message says the size is wrong"
 expect 1 1 "memory too small: exit 1, one line" -- --kernel "$guests/hello.elf" --memory 8
 grep -q "memory too small" "$tmp/err"; tap_ok $? "the message says memory is too small"
 head -c 20000000 /dev/zero >"$tmp/initrd"

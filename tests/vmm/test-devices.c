@@ -6,14 +6,18 @@
 #include "vtest.h"
 #include "vmm/cpu_backend.h"
 #include "vmm/hw/acpi_pm.h"
+#include "vmm/hw/debug_exit.h"
+#include "vmm/hw/fw_cfg.h"
 #include "vmm/hw/i8042.h"
 #include "vmm/hw/i8254.h"
 #include "vmm/hw/i8259.h"
+#include "vmm/hw/pc_testdev.h"
 #include "vmm/hw/pci.h"
 #include "vmm/hw/rtc.h"
 #include "vmm/hw/uart16550.h"
 #include "vmm/io_bus.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <string.h>
 #include <time.h>
@@ -60,6 +64,201 @@ static uint32_t inl(IoBus *bus, uint16_t port)
 static void outl(IoBus *bus, uint16_t port, uint32_t v)
 {
     io_bus_write(bus, IO_SPACE_PIO, port, 4, v);
+}
+
+/* ---- fw_cfg ---------------------------------------------------------- */
+
+/* 64 KiB of "guest RAM" at 0x10000 for DMA */
+typedef struct {
+    uint8_t ram[0x10000];
+    uint64_t written_gpa, written_len;
+    int writes;
+} FakeRam;
+
+static void *fake_ram_ptr(void *opaque, uint64_t gpa, uint64_t len)
+{
+    FakeRam *r = opaque;
+    if (gpa < 0x10000 || gpa - 0x10000 > sizeof(r->ram) || len > sizeof(r->ram) - (gpa - 0x10000))
+        return NULL;
+    return r->ram + (gpa - 0x10000);
+}
+
+static void fake_ram_written(void *opaque, uint64_t gpa, uint64_t len)
+{
+    FakeRam *r = opaque;
+    r->written_gpa = gpa;
+    r->written_len = len;
+    r->writes++;
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = v >> 24, p[1] = v >> 16, p[2] = v >> 8, p[3] = v;
+}
+
+static uint32_t get_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/* One DMA transfer described at 0x10000 (guest address), buffer @buf. */
+static uint32_t fw_dma(IoBus *bus, FakeRam *r, uint32_t control, uint32_t len, uint64_t buf)
+{
+    put_be32(r->ram, control);
+    put_be32(r->ram + 4, len);
+    put_be32(r->ram + 8, buf >> 32);
+    put_be32(r->ram + 12, (uint32_t)buf);
+    outl(bus, 0x514, 0);
+    outl(bus, 0x518, __builtin_bswap32(0x10000));
+    return get_be32(r->ram);
+}
+
+static void test_fw_cfg(void)
+{
+    IoBus *bus = io_bus_new();
+    FakeRam *r = g_new0(FakeRam, 1);
+    FwCfgRam fr = { fake_ram_ptr, fake_ram_written, r };
+    FwCfg *fw = fw_cfg_create(&fr);
+    g_assert_cmpint(fw_cfg_attach(fw, bus), ==, 0);
+    /* signature and features through the data port */
+    io_bus_write(bus, IO_SPACE_PIO, 0x510, 2, FW_CFG_SIGNATURE);
+    char sig[5] = { 0 };
+    for (int i = 0; i < 4; i++)
+        sig[i] = (char)inb(bus, 0x511);
+    g_assert_cmpstr(sig, ==, "QEMU");
+    g_assert_cmpuint(inb(bus, 0x511), ==, 0);              /* past the end */
+    io_bus_write(bus, IO_SPACE_PIO, 0x510, 2, FW_CFG_ID | FW_CFG_WRITE_CHANNEL);
+    g_assert_cmpuint(inb(bus, 0x511), ==, 3);              /* traditional | DMA */
+    /* "QEMU CFG" at the DMA register */
+    char dsig[9] = { 0 };
+    for (int i = 0; i < 8; i++)
+        dsig[i] = (char)inb(bus, 0x514 + i);
+    g_assert_cmpstr(dsig, ==, "QEMU CFG");
+    /* items: replaced, not duplicated; an unknown key reads zeros */
+    g_assert_cmpint(fw_cfg_add_u16(fw, FW_CFG_NB_CPUS, 3), ==, 0);
+    g_assert_cmpint(fw_cfg_add_u16(fw, FW_CFG_NB_CPUS, 4), ==, 0);
+    io_bus_write(bus, IO_SPACE_PIO, 0x510, 2, FW_CFG_NB_CPUS);
+    g_assert_cmpuint(inb(bus, 0x511), ==, 4);
+    io_bus_write(bus, IO_SPACE_PIO, 0x510, 2, 0x1234);
+    g_assert_cmpuint(inb(bus, 0x511), ==, 0);
+    g_assert_cmpint(fw_cfg_add_bytes(fw, FW_CFG_FILE_DIR, "x", 1), ==, -EINVAL);
+    /* files: keys from 0x20, a directory sorted by name, replaced in place */
+    int kb = fw_cfg_add_file(fw, "etc/b", "bbbb", 4);
+    int ka = fw_cfg_add_file(fw, "etc/a", "a", 1);
+    g_assert_cmpint(kb, ==, FW_CFG_FILE_FIRST);
+    g_assert_cmpint(ka, ==, FW_CFG_FILE_FIRST + 1);
+    g_assert_cmpint(fw_cfg_add_file(fw, "etc/b", "BB", 2), ==, kb);
+    char longname[80];
+    memset(longname, 'x', sizeof(longname) - 1);
+    longname[79] = 0;
+    g_assert_cmpint(fw_cfg_add_file(fw, longname, "x", 1), ==, -EINVAL);
+    io_bus_write(bus, IO_SPACE_PIO, 0x510, 2, FW_CFG_FILE_DIR);
+    uint8_t dir[4 + 2 * 64];
+    for (size_t i = 0; i < sizeof(dir); i++)
+        dir[i] = inb(bus, 0x511);
+    g_assert_cmpuint(get_be32(dir), ==, 2);
+    g_assert_cmpstr((char *)dir + 4 + 8, ==, "etc/a");
+    g_assert_cmpuint(get_be32(dir + 4), ==, 1);
+    g_assert_cmpuint(dir[4 + 4] << 8 | dir[4 + 5], ==, (unsigned)ka);
+    g_assert_cmpstr((char *)dir + 68 + 8, ==, "etc/b");
+    g_assert_cmpuint(get_be32(dir + 68), ==, 2);
+
+    /* DMA: select + read (past the end: zeros), then skip and read */
+    memset(r->ram + 0x100, 0xee, 8);
+    g_assert_cmphex(fw_dma(bus, r, (uint32_t)kb << 16 | FW_CFG_DMA_CTL_SELECT |
+                           FW_CFG_DMA_CTL_READ, 4, 0x10100), ==, 0);
+    g_assert_cmpmem(r->ram + 0x100, 4, "BB\0\0", 4);
+    g_assert_cmpuint(r->ram[0x104], ==, 0xee);
+    g_assert_cmpuint(r->written_gpa, ==, 0x10000);     /* the control word, last */
+    g_assert_cmphex(fw_dma(bus, r, (uint32_t)kb << 16 | FW_CFG_DMA_CTL_SELECT |
+                           FW_CFG_DMA_CTL_SKIP, 1, 0), ==, 0);
+    g_assert_cmphex(fw_dma(bus, r, FW_CFG_DMA_CTL_READ, 1, 0x10200), ==, 0);
+    g_assert_cmpuint(r->ram[0x200], ==, 'B');
+    /* writes are refused; a buffer outside RAM is an error */
+    g_assert_cmphex(fw_dma(bus, r, FW_CFG_DMA_CTL_WRITE, 1, 0x10200), ==, FW_CFG_DMA_CTL_ERROR);
+    g_assert_cmphex(fw_dma(bus, r, (uint32_t)kb << 16 | FW_CFG_DMA_CTL_SELECT |
+                           FW_CFG_DMA_CTL_READ, 16, 0xfffffff0ull), ==, FW_CFG_DMA_CTL_ERROR);
+    g_assert_cmphex(fw_dma(bus, r, FW_CFG_DMA_CTL_READ, 0x20000, 0x10000), ==,
+                    FW_CFG_DMA_CTL_ERROR);
+    /* a structure outside RAM: nothing happens */
+    int writes = r->writes;
+    outl(bus, 0x514, 0);
+    outl(bus, 0x518, __builtin_bswap32(0x80000000u));
+    g_assert_cmpint(r->writes, ==, writes);
+    fw_cfg_destroy(fw);
+    g_free(r);
+    io_bus_free(bus);
+}
+
+static void test_debug_exit(void)
+{
+    IoBus *bus = io_bus_new();
+    DebugExit *d = debug_exit_create(VCPU_EXIT_DEBUG_EXIT);
+    g_assert_cmpint(debug_exit_attach(d, bus), ==, 0);
+    g_assert_cmpint(debug_exit_status(d), ==, -1);
+    g_assert_cmpint(io_bus_write(bus, IO_SPACE_PIO, 0xf4, 4, 0), ==, VCPU_EXIT_DEBUG_EXIT);
+    g_assert_cmpint(debug_exit_status(d), ==, 1);
+    io_bus_write(bus, IO_SPACE_PIO, 0xf4, 1, 5);          /* the first write decides */
+    g_assert_cmpint(debug_exit_status(d), ==, 1);
+    debug_exit_reset(d);
+    g_assert_cmpint(io_bus_write(bus, IO_SPACE_PIO, 0xf6, 2, 0x85), ==, VCPU_EXIT_DEBUG_EXIT);
+    g_assert_cmpint(debug_exit_status(d), ==, 0x0b);      /* (0x85 << 1 | 1) & 0xff */
+    debug_exit_destroy(d);
+    io_bus_free(bus);
+}
+
+typedef struct {
+    IrqLog log;
+    uint64_t flushed;
+} TestdevHost;
+
+static void testdev_irq(void *opaque, int line, int level)
+{
+    irq_log_set(&((TestdevHost *)opaque)->log, line, level);
+}
+
+static void testdev_flush(void *opaque, uint64_t gpa)
+{
+    ((TestdevHost *)opaque)->flushed = gpa;
+}
+
+static void test_pc_testdev(void)
+{
+    IoBus *bus = io_bus_new();
+    TestdevHost h = { 0 };
+    PcTestdevHost th = { testdev_irq, testdev_flush, &h };
+    PcTestdev *t = pc_testdev_create(&th);
+    g_assert_cmpint(pc_testdev_attach(t, bus), ==, 0);
+    outl(bus, 0xe0, 0x12345678);
+    g_assert_cmphex(inb(bus, 0xe1), ==, 0x56);
+    g_assert_cmphex(inl(bus, 0xe8), ==, 0x12345678);
+    outb(bus, 0xeb, 0xab);
+    g_assert_cmphex(inl(bus, 0xe0), ==, 0xab345678);
+    uint64_t v;
+    io_bus_write(bus, IO_SPACE_PIO, 0xe2, 2, 0xcdef);
+    io_bus_read(bus, IO_SPACE_PIO, 0xe2, 2, &v);
+    g_assert_cmphex(v, ==, 0xcdef);
+    outl(bus, 0xe4, 0x123456);
+    g_assert_cmphex(h.flushed, ==, 0x123000);
+    outb(bus, 0x2000 + 11, 1);
+    g_assert_cmpint(h.log.level[11], ==, 1);
+    outb(bus, 0x2000 + 11, 0);
+    g_assert_cmpint(h.log.level[11], ==, 0);
+    outb(bus, 0x2000 + 23, 7);
+    g_assert_cmpint(h.log.level[23], ==, 1);
+    io_bus_write(bus, IO_SPACE_MMIO, PC_TESTDEV_IOMEM + 0xfff8, 8, 0x1122334455667788ull);
+    io_bus_read(bus, IO_SPACE_MMIO, PC_TESTDEV_IOMEM + 0xfffc, 4, &v);
+    g_assert_cmphex(v, ==, 0x11223344);
+    /* an access across the end is done byte by byte: no overflow */
+    io_bus_write(bus, IO_SPACE_MMIO, PC_TESTDEV_IOMEM + 0xfffe, 8, ~0ull);
+    io_bus_read(bus, IO_SPACE_MMIO, PC_TESTDEV_IOMEM + 0xfffc, 4, &v);
+    g_assert_cmphex(v, ==, 0xffff3344);
+    /* reset: lines low, scratch cleared */
+    pc_testdev_reset(t);
+    g_assert_cmpint(h.log.level[23], ==, 0);
+    g_assert_cmphex(inl(bus, 0xe0), ==, 0);
+    pc_testdev_destroy(t);
+    io_bus_free(bus);
 }
 
 /* ---- io_bus -------------------------------------------------------- */
@@ -751,5 +950,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vmm/i8042", test_i8042);
     g_test_add_func("/vmm/acpi-pm", test_acpi_pm);
     g_test_add_func("/vmm/pci", test_pci);
+    g_test_add_func("/vmm/fw-cfg", test_fw_cfg);
+    g_test_add_func("/vmm/debug-exit", test_debug_exit);
+    g_test_add_func("/vmm/pc-testdev", test_pc_testdev);
     return g_test_run();
 }

@@ -8,7 +8,10 @@
  * requests, abrupt disconnects, several clients, powerdown through the
  * ACPI power button, quit, SIGTERM and the pidfile, serial detach/attach,
  * the serial backlog for a client that attaches after the guest printed,
- * and the crash report.
+ * and the crash report.  The firmware variant: SeaBIOS (Debian's seabios
+ * package) boots a disk whose boot sector prints through the BIOS, reads
+ * its second sector through int 13h, finds our RSDP and powers off; without a bootable
+ * disk SeaBIOS says so on the serial console.
  *
  * The kvm cases are skipped, saying why, where /dev/kvm cannot be used.
  * On a PVM host (kvm_pvm) the guests that take interrupts or exceptions
@@ -26,9 +29,11 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -107,6 +112,121 @@ static void test_devices(const char *accel)
     g_autofree char *r2 = g_strdup_printf("RTC %s\n", d2);
     if (!strstr(out, r1) && !strstr(out, r2))
         g_error("RTC date is not %s:\n%s", d1, out);
+}
+
+/* ---- firmware ------------------------------------------------------ */
+
+/* SeaBIOS's 256 KiB image ($VESSEL_SEABIOS overrides); NULL and a skip
+ * if it is not installed. */
+static char *seabios_path(void)
+{
+    const char *env = g_getenv("VESSEL_SEABIOS");
+    char *path = g_strdup(env && *env ? env : "/usr/share/seabios/bios-256k.bin");
+    if (g_file_test(path, G_FILE_TEST_EXISTS))
+        return path;
+    g_autofree char *msg = g_strdup_printf("no SeaBIOS at %s (Debian package seabios)", path);
+    g_test_skip(msg);
+    g_free(path);
+    return NULL;
+}
+
+/* A 1 MiB disk image starting with @sectors (a boot sector and more);
+ * SeaBIOS's CHS geometry needs at least a cylinder. */
+static char *make_disk(VtTmpDir *dir, const char *name, const char *sectors)
+{
+    g_autofree char *src = vt_build_path(sectors);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_file_get_contents(src, &data, &len, &error));
+    g_assert_cmpuint(len, <=, 1 << 20);
+    g_autofree char *img = g_malloc0(1 << 20);
+    memcpy(img, data, len);
+    char *path = g_build_filename(dir->path, name, NULL);
+    g_assert_true(g_file_set_contents(path, img, 1 << 20, &error));
+    return path;
+}
+
+static void test_firmware_bootsect(const char *accel)
+{
+    g_autofree char *bios = seabios_path();
+    if (!bios)
+        return;
+    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("vmm-firmware");
+    g_autofree char *disk = make_disk(dir, "boot.img", "tests/vmm/guests/bootsect.bin");
+    g_autofree char *disk_arg = g_strdup_printf("%s,readonly", disk);
+    g_autofree char *vmm = vmm_path();
+    const char *argv[] = { vmm, "--bios", bios, "--disk", disk_arg, "--accel", accel,
+                           "--memory", "64", "--serial", "stdio", "--no-reboot", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int code = -1;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(vt_run(argv, NULL, NULL, vt_timeout_ms(120000), &out, &err, &code, &error));
+    g_assert_no_error(error);
+    g_test_message("serial console:\n%s", out);
+    if (code != 0)
+        g_error("exit %d: %s\nserial console:\n%s", code, err, out);
+    const char *want[] = { "SeaBIOS (version ", "Booting from Hard Disk...",
+                           "boot sector: running at 0x7c00\r\n",
+                           "boot sector: sector 1 read through int 13h\r\n",
+                           "boot sector: int 12h 639 KiB\r\n", "boot sector: e820 entries ",
+                           /* our ACPI tables, installed by SeaBIOS from etc/table-loader */
+                           "boot sector: RSDP VESSEL\r\n",
+                           "boot sector: powering off\r\n" };
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        if (!strstr(out, want[i]))
+            g_error("no '%s' on the serial console:\n%s", want[i], out);
+    /* RAM below and above 1 MiB, the EBDA, the BIOS: at least 4 */
+    const char *n = strstr(out, "e820 entries ") + strlen("e820 entries ");
+    g_assert_cmpint(atoi(n), >=, 4);
+}
+
+typedef struct {
+    const char *path;
+    const char *want;
+} FileWatch;
+
+static gboolean file_has(gpointer data)
+{
+    const FileWatch *w = data;
+    g_autofree char *text = NULL;
+    return g_file_get_contents(w->path, &text, NULL, NULL) && strstr(text, w->want);
+}
+
+/* A disk without a boot signature: SeaBIOS says why on the console and
+ * waits to retry; the VMM keeps running until stopped. */
+static void test_firmware_no_boot(const char *accel)
+{
+    g_autofree char *bios = seabios_path();
+    if (!bios)
+        return;
+    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("vmm-firmware");
+    g_autofree char *disk = g_build_filename(dir->path, "blank.img", NULL);
+    g_autofree char *zeros = g_malloc0(1 << 20);
+    g_assert_true(g_file_set_contents(disk, zeros, 1 << 20, NULL));
+    g_autofree char *serial = g_build_filename(dir->path, "serial.log", NULL);
+    g_autofree char *serial_arg = g_strdup_printf("file:%s", serial);
+    g_autofree char *vmm = vmm_path();
+    const char *argv[] = { vmm, "--bios", bios, "--disk", disk, "--accel", accel, "--memory",
+                           "64", "--serial", serial_arg, NULL };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VtProc) proc = vt_proc_spawn(argv, NULL, VT_PROC_CAPTURE, NULL, &error);
+    g_assert_no_error(error);
+    FileWatch w = { serial, "No bootable device." };
+    if (!vt_wait_until(file_has, &w, vt_timeout_ms(60000))) {
+        g_autofree char *text = NULL;
+        g_file_get_contents(serial, &text, NULL, NULL);
+        g_error("no 'No bootable device.' on the console:\n%s\nstderr: %s", text,
+                vt_proc_output(proc));
+    }
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(serial, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "Boot failed: not a bootable disk"));
+    int status;
+    g_assert_false(vt_proc_exited(proc, &status));
+    status = vt_proc_stop(proc, vt_timeout_ms(10000));
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
 }
 
 /* RTC interrupts as rtc-cmos uses them: the guest checks and reports. */
@@ -563,9 +683,9 @@ static void test_quit_sigterm_reset(const char *accel)
 
 /* The "fragile" guest (idle.S -DIDLE_FRAGILE) loads an empty IDT on the
  * power button and executes UD2: #UD cannot be delivered (#GP), nor can
- * the #DF, so the CPU triple-faults on #GP with error code 0x42 (IDT
- * entry 8).  With --on-crash preserve the VMM stays: status "crashed",
- * info says why, commands that need a live guest are refused, quit exits
+ * the #DF, so the CPU triple-faults on #GP with error code 0x43 (IDT
+ * entry 8, EXT: it happened while delivering an exception).  With
+ * --on-crash preserve the VMM stays: status "crashed", info says why, commands that need a live guest are refused, quit exits
  * 4.  The exit line says the same; reset reboots a preserved crash. */
 static void test_crash_detail(const char *accel)
 {
@@ -580,7 +700,7 @@ static void test_crash_detail(const char *accel)
      * by then: under kvm only what happened and where is checked. */
     gboolean kvm = !strcmp(accel, "kvm");
     const char *want_dbt[] = { "\"state\":\"crashed\"", "\"crash\":{\"what\":\"triple fault\","
-                               "\"vector\":13,\"error_code\":66,\"vcpu\":0,\"rip\":\"0x10",
+                               "\"vector\":13,\"error_code\":67,\"vcpu\":0,\"rip\":\"0x10",
                                "\"cr3\":\"0x" };
     const char *want_kvm[] = { "\"state\":\"crashed\"", "\"crash\":{\"what\":\"triple fault\","
                                "\"vector\":-1,\"vcpu\":0," };
@@ -606,7 +726,7 @@ static void test_crash_detail(const char *accel)
     const char *line = strstr(vt_proc_output(vm->proc),
                               kvm ? "vessel-vmm: guest crashed: triple fault, vCPU 0, rip="
                                   : "vessel-vmm: guest crashed: triple fault, vector 13 (#GP) "
-                                    "error code 0x42, vCPU 0, rip=0x10");
+                                    "error code 0x43, vCPU 0, rip=0x10");
     if (!line)
         g_error("no crash line:\n%s", vt_proc_output(vm->proc));
     if (!kvm)
@@ -687,6 +807,8 @@ static const GuestTest guest_tests[] = {
     { "quit-sigterm-reset", test_quit_sigterm_reset, TRUE },
     { "pause-busy", test_pause_busy, FALSE },
     { "crash-detail", test_crash_detail, TRUE },
+    { "firmware-bootsect", test_firmware_bootsect, TRUE },
+    { "firmware-no-boot", test_firmware_no_boot, TRUE },
 };
 
 static const char *const accels[] = { "dbt", "kvm" };

@@ -94,7 +94,7 @@ bzimage "$T/noheader" 8192; put "$T/noheader" 0x1fe 2 0
 expect "no boot flag" "not a Linux kernel" -- --kernel "$T/noheader"
 
 elf64 "$T/elf32" 62 1 64; put "$T/elf32" 4 1 1
-expect "ELF of the wrong class (32-bit)" "not a 64-bit little-endian ELF" -- --kernel "$T/elf32"
+expect "ELF of the wrong class (32-bit, no multiboot header)" "32-bit ELF file without a multiboot header" -- --kernel "$T/elf32"
 elf64 "$T/arm" 183 1 64; phdr "$T/arm" 64 0 0x1000000 16 16
 expect "ELF for another architecture (aarch64)" "not an x86-64 ELF kernel" -- --kernel "$T/arm"
 elf64 "$T/phnum" 62 65535 4000

@@ -82,7 +82,16 @@ static void t_gas_io(Tbl *t, uint16_t port, uint8_t bits, uint8_t access)
     t_put(t, port, 8);
 }
 
+static const AcpiConfig acpi_default_config = {
+    .ecam = TRUE, .mmio_base = PCI_MMIO_WINDOW_BASE, .mmio_end = PCI_MMIO_WINDOW_END,
+};
+
 GByteArray *acpi_dsdt_aml(void)
+{
+    return acpi_dsdt_aml_for(&acpi_default_config);
+}
+
+GByteArray *acpi_dsdt_aml_for(const AcpiConfig *cfg)
 {
     g_autoptr(Aml) root = aml_block();
 
@@ -100,7 +109,7 @@ GByteArray *acpi_dsdt_aml(void)
     aml_res_io(crs, 0xcf8, 8);
     aml_res_word_io(crs, 0x0000, 0x0cf7);
     aml_res_word_io(crs, 0x0d00, 0xffff);
-    aml_res_dword_mem(crs, PCI_MMIO_WINDOW_BASE, PCI_MMIO_WINDOW_END);
+    aml_res_dword_mem(crs, cfg->mmio_base, cfg->mmio_end);
     aml_append(pci, aml_name_decl("_CRS", aml_resource_template(crs)));
     Aml *prt = aml_package();
     for (int slot = 1; slot < PCI_SLOTS; slot++) {
@@ -157,10 +166,10 @@ GByteArray *acpi_dsdt_aml(void)
     return aml_serialize(root);
 }
 
-static GByteArray *acpi_dsdt(void)
+static GByteArray *acpi_dsdt(const AcpiConfig *cfg)
 {
     Tbl t = t_header("DSDT", 2);
-    g_autoptr(GByteArray) aml = acpi_dsdt_aml();
+    g_autoptr(GByteArray) aml = acpi_dsdt_aml_for(cfg);
     t_bytes(&t, aml->data, aml->len);
     return t_finish(&t);
 }
@@ -321,39 +330,52 @@ static GByteArray *acpi_rsdp(uint64_t rsdt, uint64_t xsdt)
     return t.b;
 }
 
-gsize acpi_tables_build_buf(uint8_t *buf, gsize size, uint64_t base, int ncpus)
+gsize acpi_tables_build_layout(uint8_t *buf, gsize size, uint64_t base, int ncpus,
+                               const AcpiConfig *cfg, AcpiLayout *lay)
 {
     /* Fixed layout: offsets first, then contents that point at them. */
-    g_autoptr(GByteArray) dsdt = acpi_dsdt();
+    g_autoptr(GByteArray) dsdt = acpi_dsdt(cfg);
     g_autoptr(GByteArray) madt = acpi_madt(ncpus);
     g_autoptr(GByteArray) facs = acpi_facs();
-    g_autoptr(GByteArray) mcfg = acpi_mcfg();
-    gsize off_rsdt = 64;
-    gsize off_xsdt = off_rsdt + 64;
-    gsize off_fadt = off_xsdt + 64;
-    gsize off_facs = (off_fadt + 512 + 63) & ~(gsize)63;
-    gsize off_dsdt = off_facs + 64;
-    gsize off_madt = (off_dsdt + dsdt->len + 15) & ~(gsize)15;
-    gsize off_mcfg = (off_madt + madt->len + 15) & ~(gsize)15;
-    gsize end = off_mcfg + mcfg->len;
-    if (end > size)
+    g_autoptr(GByteArray) mcfg = cfg->ecam ? acpi_mcfg() : NULL;
+    AcpiLayout l = { .rsdt = 64 };
+    l.xsdt = l.rsdt + 64;
+    l.fadt = l.xsdt + 64;
+    l.facs = (l.fadt + 512 + 63) & ~(gsize)63;
+    l.dsdt = l.facs + 64;
+    l.madt = (l.dsdt + dsdt->len + 15) & ~(gsize)15;
+    l.end = l.madt + madt->len;
+    if (mcfg) {
+        l.mcfg = (l.end + 15) & ~(gsize)15;
+        l.end = l.mcfg + mcfg->len;
+    }
+    if (l.end > size)
         return 0;
-    g_autoptr(GByteArray) fadt = acpi_fadt(base + off_facs, base + off_dsdt);
-    uint64_t entries[3] = { base + off_fadt, base + off_madt, base + off_mcfg };
-    g_autoptr(GByteArray) rsdt = acpi_sdt("RSDT", entries, 3, 4);
-    g_autoptr(GByteArray) xsdt = acpi_sdt("XSDT", entries, 3, 8);
-    g_autoptr(GByteArray) rsdp = acpi_rsdp(base + off_rsdt, base + off_xsdt);
+    g_autoptr(GByteArray) fadt = acpi_fadt(base + l.facs, base + l.dsdt);
+    uint64_t entries[3] = { base + l.fadt, base + l.madt, base + l.mcfg };
+    l.nentries = mcfg ? 3 : 2;
+    g_autoptr(GByteArray) rsdt = acpi_sdt("RSDT", entries, l.nentries, 4);
+    g_autoptr(GByteArray) xsdt = acpi_sdt("XSDT", entries, l.nentries, 8);
+    g_autoptr(GByteArray) rsdp = acpi_rsdp(base + l.rsdt, base + l.xsdt);
     g_assert(fadt->len <= 512 && rsdt->len <= 64 && xsdt->len <= 64);
-    memset(buf, 0, end);
+    memset(buf, 0, l.end);
     memcpy(buf, rsdp->data, rsdp->len);
-    memcpy(buf + off_rsdt, rsdt->data, rsdt->len);
-    memcpy(buf + off_xsdt, xsdt->data, xsdt->len);
-    memcpy(buf + off_fadt, fadt->data, fadt->len);
-    memcpy(buf + off_facs, facs->data, facs->len);
-    memcpy(buf + off_dsdt, dsdt->data, dsdt->len);
-    memcpy(buf + off_madt, madt->data, madt->len);
-    memcpy(buf + off_mcfg, mcfg->data, mcfg->len);
-    return end;
+    memcpy(buf + l.rsdt, rsdt->data, rsdt->len);
+    memcpy(buf + l.xsdt, xsdt->data, xsdt->len);
+    memcpy(buf + l.fadt, fadt->data, fadt->len);
+    memcpy(buf + l.facs, facs->data, facs->len);
+    memcpy(buf + l.dsdt, dsdt->data, dsdt->len);
+    memcpy(buf + l.madt, madt->data, madt->len);
+    if (mcfg)
+        memcpy(buf + l.mcfg, mcfg->data, mcfg->len);
+    if (lay)
+        *lay = l;
+    return l.end;
+}
+
+gsize acpi_tables_build_buf(uint8_t *buf, gsize size, uint64_t base, int ncpus)
+{
+    return acpi_tables_build_layout(buf, size, base, ncpus, &acpi_default_config, NULL);
 }
 
 gboolean acpi_tables_install(Machine *m, uint64_t *rsdp_gpa, GError **error)

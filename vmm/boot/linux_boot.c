@@ -181,9 +181,24 @@ static gboolean copy_to_guest(Machine *m, uint64_t gpa, const void *src, gsize l
     return TRUE;
 }
 
+gboolean linux_boot_is_bzimage_file(const char *path)
+{
+    g_autoptr(GMappedFile) f = g_mapped_file_new(path, FALSE, NULL);
+    if (!f || g_mapped_file_get_length(f) < 0x400)
+        return FALSE;
+    const uint8_t *img = (const uint8_t *)g_mapped_file_get_contents(f);
+    return rd16(img + HDR_BOOT_FLAG) == 0xaa55 && memcmp(img + HDR_MAGIC, "HdrS", 4) == 0;
+}
+
 static gboolean load_elf(Machine *m, const char *path, const uint8_t *img, gsize len,
                          LinuxBootInfo *info, GError **error)
 {
+    if (len >= SELFMAG + 1 && img[EI_CLASS] == ELFCLASS32) {
+        g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_KERNEL,
+                    "%s: a 32-bit ELF file without a multiboot header (neither a 64-bit "
+                    "Linux kernel nor a multiboot kernel)", path);
+        return FALSE;
+    }
     if (len < sizeof(Elf64_Ehdr) || img[EI_CLASS] != ELFCLASS64 || img[EI_DATA] != ELFDATA2LSB) {
         g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_KERNEL,
                     "%s: not a 64-bit little-endian ELF kernel", path);

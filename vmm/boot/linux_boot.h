@@ -51,6 +51,8 @@ typedef struct {
 
 /* The machine's e820 map; returns the number of entries. */
 int linux_boot_e820(const Machine *m, E820Entry *out, int max);
+/* True if @path starts with a Linux bzImage setup header. */
+gboolean linux_boot_is_bzimage_file(const char *path);
 gboolean linux_boot_load(Machine *m, const LinuxBootConfig *cfg, LinuxBootInfo *info,
                          GError **error);
 /* 64-bit flat register state with the loader's GDT and page tables. */

@@ -150,6 +150,7 @@ int op_int3(DbtCpu *cpu, const DbtInsn *i)
     (void)i;
     if (cpu->flat)
         return DBT_BREAK;
+    cpu->exc_soft = true;   /* a software interrupt: the gate's DPL counts */
     dbt_exc_deliver(cpu, DBT_EXC_BP, false, 0, cpu->next_rip);
     return DBT_END_BLOCK;
 }
@@ -169,38 +170,12 @@ int op_int_n(DbtCpu *cpu, const DbtInsn *i)
     return DBT_END_BLOCK;
 }
 
-/* IRET/RETF outside long mode: real mode, or protected mode to the same
- * privilege level. */
-static int far_return_legacy(DbtCpu *cpu, const DbtInsn *i, bool iret)
-{
-    unsigned s = i->osz;
-    uint64_t rip = dbt_stack_read(cpu, 0, s);
-    uint16_t cs = (uint16_t)dbt_stack_read(cpu, s, s);
-    uint64_t fl = iret ? dbt_stack_read(cpu, 2 * s, s) : 0;
-    if ((cpu->cr0 & DBT_CR0_PE) && (cs & 3) != cpu->cpl)
-        dbt_fatal(cpu, "IRET/RETF to another privilege level in 16/32-bit code "
-                  "(not supported)");
-    uint64_t sp1 = dbt_stack_add(cpu, cpu->gpr[DBT_RSP],
-                                 (iret ? 3 : 2) * (int64_t)s + (int64_t)(i->imm & 0xffff));
-    dbt_far_load_cs(cpu, cs, s == 2 ? (uint16_t)rip : rip);
-    if (iret) {
-        uint64_t mask = DBT_STATUS_FLAGS | DBT_TF | DBT_DF | DBT_NT | DBT_IF | DBT_IOPL;
-        if (s == 4)
-            mask |= DBT_AC | DBT_ID | DBT_RF;
-        dbt_flags_materialize(cpu);
-        cpu->rflags = (cpu->rflags & ~mask) | (fl & mask) | 2;
-        cpu->nmi_blocked = false;
-    }
-    cpu->gpr[DBT_RSP] = sp1;
-    return DBT_END_BLOCK;
-}
-
 /* CF: IRETQ (REX.W) / IRETD.  64-bit mode always pops SS:RSP.  CS and SS
  * are checked before anything changes. */
 int op_iret(DbtCpu *cpu, const DbtInsn *i)
 {
     if (unlikely(!(cpu->efer & DBT_EFER_LMA)))
-        return far_return_legacy(cpu, i, true);
+        return dbt_far_return_legacy(cpu, i, true);
     unsigned s = i->osz == 2 ? 2 : i->osz;
     uint64_t sp = cpu->gpr[DBT_RSP];
     uint64_t rip = dbt_read(cpu, sp, s);
@@ -242,7 +217,7 @@ int op_iret(DbtCpu *cpu, const DbtInsn *i)
 int op_retf(DbtCpu *cpu, const DbtInsn *i)
 {
     if (unlikely(cpu->mode != DBT_MODE_64 && !cpu->flat))
-        return far_return_legacy(cpu, i, false);
+        return dbt_far_return_legacy(cpu, i, false);
     unsigned s = (i->flags & DBT_I_REXW) ? 8 : (i->flags & DBT_I_OPSIZE) ? 2 : 4;
     uint64_t sp = cpu->gpr[DBT_RSP];
     uint64_t rip = dbt_read(cpu, sp, s);

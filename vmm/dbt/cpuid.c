@@ -4,6 +4,7 @@
 #include "vmm/dbt/ops.h"
 
 /* leaf 1 EDX: FPU unit bits come from fpu_cpuid1_edx() */
+#define C1D_PSE (1u << 3)
 #define C1D_TSC (1u << 4)
 #define C1D_MSR (1u << 5)
 #define C1D_PAE (1u << 6)
@@ -12,10 +13,13 @@
 #define C1D_PGE (1u << 13)
 #define C1D_CMOV (1u << 15)
 #define C1D_PAT (1u << 16)
+#define C1D_PSE36 (1u << 17)
 #define C1D_CLFSH (1u << 19)
 #define C1D_HTT (1u << 28)
 #define C1C_CX16 (1u << 13)
+#define C1C_X2APIC (1u << 21)
 #define C1C_POPCNT (1u << 23)
+#define C1C_TSC_DEADLINE (1u << 24)
 #define C1C_HYPERVISOR (1u << 31)
 #define E1D_SYSCALL (1u << 11)
 #define E1D_NX (1u << 20)
@@ -54,10 +58,13 @@ void dbt_cpuid(DbtCpu *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
         /* logical processors per package: a power of two >= the vCPUs */
         out[1] = ((uint32_t)apic_id << 24) | (1u << (16 + core_bits(cpu))) | (8u << 8);
         out[2] = fpu_cpuid1_ecx() | C1C_CX16 | C1C_POPCNT | C1C_HYPERVISOR;
-        out[3] = fpu_cpuid1_edx() | C1D_TSC | C1D_MSR | C1D_PAE | C1D_CX8
-            | C1D_PGE | C1D_CMOV | C1D_PAT | C1D_CLFSH;
-        if (cpu->vcpu)
+        out[3] = fpu_cpuid1_edx() | C1D_PSE | C1D_TSC | C1D_MSR | C1D_PAE | C1D_CX8
+            | C1D_PGE | C1D_CMOV | C1D_PAT | C1D_PSE36 | C1D_CLFSH;
+        if (cpu->vcpu) {
+            /* the machine's LAPIC: xAPIC and x2APIC, TSC-deadline timer */
             out[3] |= C1D_APIC;
+            out[2] |= C1C_X2APIC | C1C_TSC_DEADLINE;
+        }
         if (core_bits(cpu))
             out[3] |= C1D_HTT;
         break;

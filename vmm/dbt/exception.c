@@ -1,5 +1,6 @@
 /* exception.c - raising exceptions and delivering exceptions/interrupts
- * through the 64-bit IDT (real mode: the IVT, legacy.c).
+ * through the 64-bit IDT (real mode: the IVT, legacy.c; protected mode
+ * without long mode: legacy_int.c).
  *
  * Design note: dbt_raise() records the vector and longjmps to the run
  * loop (run.c), which owns the jmp_buf.  Ops never change architectural
@@ -57,12 +58,12 @@ int dbt_exc_deliver(DbtCpu *cpu, int vector, bool has_error, uint32_t error,
 {
     bool soft = cpu->exc_soft;
     cpu->exc_soft = false;
-    uint32_t ext = soft ? 0 : 0;
+    uint32_t ext = soft ? 0 : 1;   /* EXT: not raised by INT n / INT3 / INTO */
 
     if (!(cpu->cr0 & DBT_CR0_PE))
         return dbt_exc_deliver_real(cpu, vector, ret_rip);
     if (!(cpu->efer & DBT_EFER_LMA))
-        dbt_fatal(cpu, "exception or interrupt in 32-bit protected mode (not supported)");
+        return dbt_exc_deliver_prot(cpu, vector, soft, has_error, error, ret_rip);
 
     if ((uint64_t)vector * 16 + 15 > cpu->idt_limit)
         dbt_raise(cpu, DBT_EXC_GP, (uint32_t)vector * 8 + 2 + ext);
@@ -71,11 +72,11 @@ int dbt_exc_deliver(DbtCpu *cpu, int vector, bool has_error, uint32_t error,
     uint64_t hi = dbt_sys_read(cpu, gate + 8, 8);
     unsigned type = (lo >> 40) & 0xf, dpl = (lo >> 45) & 3, ist = (lo >> 32) & 7;
     if (type != 0xe && type != 0xf)
-        dbt_raise(cpu, DBT_EXC_GP, (uint32_t)vector * 8 + 2);
+        dbt_raise(cpu, DBT_EXC_GP, (uint32_t)vector * 8 + 2 + ext);
     if (soft && dpl < (unsigned)cpu->cpl)
         dbt_raise(cpu, DBT_EXC_GP, (uint32_t)vector * 8 + 2);
     if (!((lo >> 47) & 1))
-        dbt_raise(cpu, DBT_EXC_NP, (uint32_t)vector * 8 + 2);
+        dbt_raise(cpu, DBT_EXC_NP, (uint32_t)vector * 8 + 2 + ext);
     uint64_t target = (lo & 0xffff) | ((lo >> 32) & 0xffff0000ull) | (hi << 32);
     uint16_t cs = (uint16_t)(lo >> 16);
 

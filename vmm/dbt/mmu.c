@@ -1,5 +1,6 @@
-/* mmu.c - soft MMU: 4-level paging, the soft TLB, and the slow paths of
- * guest memory access (page crossings, misses, MMIO, writes to code).
+/* mmu.c - soft MMU: 4-level, PAE and 32-bit paging (paging_fmt), the
+ * soft TLB, and the slow paths of guest memory access (page crossings,
+ * misses, MMIO, writes to code).
  *
  * Design note: the TLB is direct mapped, one array per privilege class
  * (supervisor, user) so CPL changes need no flush.  An entry caches one
@@ -68,17 +69,20 @@ void dbt_tlb_flush(DbtCpu *cpu, bool include_global)
                 tlb_entry_clear(&cpu->tlb[c][k]);
 }
 
-/* INVLPG: drop every entry in the same 2 MiB region (covers large pages) */
+/* INVLPG: drop every entry in the same 2 MiB region (4 MiB with 32-bit
+ * paging), which covers a large page */
 void dbt_tlb_flush_page(DbtCpu *cpu, uint64_t la)
 {
     dbt_chain_invalidate(cpu);
-    uint64_t region = la & ~0x1fffffull;
+    uint64_t span = (cpu->efer & DBT_EFER_LMA) || (cpu->cr4 & DBT_CR4_PAE) ? 0x1fffffull
+                                                                          : 0x3fffffull;
+    uint64_t region = la & ~span;
     for (int c = 0; c < 2; c++)
         for (unsigned k = 0; k < DBT_TLB_SIZE; k++) {
             DbtTlbEntry *e = &cpu->tlb[c][k];
             uint64_t tag = e->tag_r != DBT_TLB_INVALID ? e->tag_r
                 : e->tag_x != DBT_TLB_INVALID ? e->tag_x : e->tag_w;
-            if (tag != DBT_TLB_INVALID && (tag & ~0x1fffffull) == region)
+            if (tag != DBT_TLB_INVALID && (tag & ~span) == region)
                 tlb_entry_clear(e);
         }
 }
@@ -92,14 +96,15 @@ void dbt_tlb_protect_code(DbtCpu *cpu, uint64_t pa)
                 cpu->tlb[c][k].tag_w = DBT_TLB_INVALID;
 }
 
-static uint64_t pte_read(DbtCpu *cpu, uint64_t pa, uint64_t **hostp)
+/* A paging entry of @size bytes (4 or 8) at physical @pa. */
+static uint64_t pte_read(DbtCpu *cpu, uint64_t pa, unsigned size, uint8_t **hostp)
 {
-    uint8_t *h = dbt_ram_ptr(cpu, pa, 8, NULL);
+    uint8_t *h = dbt_ram_ptr(cpu, pa, size, NULL);
     if (!h)
         dbt_fatal(cpu, "page table outside RAM");
-    *hostp = (uint64_t *)(void *)h;
-    uint64_t v;
-    memcpy(&v, h, 8);
+    *hostp = h;
+    uint64_t v = 0;
+    memcpy(&v, h, size);
     return v;
 }
 
@@ -115,40 +120,79 @@ static inline uint32_t pfec_base(const DbtCpu *cpu, DbtAccess acc)
     return e;
 }
 
+/* The paging structures in use: 4-level (IA-32e), PAE (3 levels, the
+ * top one the four PDPTEs) or 32-bit (2 levels of 4-byte entries). */
+typedef struct {
+    int levels;
+    unsigned esize;        /* bytes per entry */
+    unsigned bits;         /* index bits per level */
+    uint64_t top;          /* physical address of the top table */
+    uint64_t addr_mask;    /* the next table's / the page's address in an entry */
+    bool pae_top;          /* level 2 is a PDPTE: no rights, no A bit */
+    bool large[4];         /* PS allowed at this level */
+} PagingFmt;
+
+static void paging_fmt(const DbtCpu *cpu, PagingFmt *f)
+{
+    memset(f, 0, sizeof(*f));
+    if (cpu->efer & DBT_EFER_LMA) {
+        *f = (PagingFmt){ .levels = 4, .esize = 8, .bits = 9, .top = cpu->cr3 & PTE_ADDR,
+                          .addr_mask = PTE_ADDR, .large = { false, true, true, false } };
+    } else if (cpu->cr4 & DBT_CR4_PAE) {
+        *f = (PagingFmt){ .levels = 3, .esize = 8, .bits = 9,
+                          .top = cpu->cr3 & 0xffffffe0ull, .addr_mask = PTE_ADDR,
+                          .pae_top = true, .large = { false, true, false, false } };
+    } else {
+        *f = (PagingFmt){ .levels = 2, .esize = 4, .bits = 10, .top = cpu->cr3 & 0xfffff000ull,
+                          .addr_mask = 0xfffff000ull,
+                          .large = { false, (cpu->cr4 & DBT_CR4_PSE) != 0, false, false } };
+    }
+}
+
 /* Walk the page tables; on success return the physical address and fill
  * the permission summary.  Raises #PF. */
 static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
                      bool *x_ok, bool *dirty, bool *global)
 {
     bool user = cpu->mmu_cpl == 3;
-    bool nxe = cpu->efer & DBT_EFER_NXE;
-    uint64_t rsvd_nx = nxe ? 0 : PTE_NX;
-    uint64_t table = cpu->cr3 & PTE_ADDR;
+    PagingFmt f;
+    paging_fmt(cpu, &f);
+    bool nxe = (cpu->efer & DBT_EFER_NXE) && f.esize == 8;
+    uint64_t rsvd_nx = f.esize == 8 && !nxe ? PTE_NX : 0;
+    uint64_t table = f.top;
     bool rw = true, us = true, nx = false;
-    uint64_t *ent[4];
+    uint8_t *ent[4];
     uint64_t pte = 0, pa = 0;
     int level, nlev = 0;
 
-    for (level = 3; level >= 0; level--) {
-        unsigned idx = (la >> (12 + 9 * level)) & 511;
-        uint64_t *h;
-        pte = pte_read(cpu, table + idx * 8, &h);
-        ent[nlev++] = h;
+    for (level = f.levels - 1; level >= 0; level--) {
+        unsigned shift = 12 + f.bits * (unsigned)level;
+        unsigned idx = (la >> shift) & ((1u << f.bits) - 1);
+        uint8_t *h;
+        pte = pte_read(cpu, table + (uint64_t)idx * f.esize, f.esize, &h);
+        bool pdpte = f.pae_top && level == 2;
+        if (!pdpte)
+            ent[nlev++] = h;
         if (!(pte & PTE_P))
             dbt_raise_pf(cpu, la, pfec_base(cpu, acc));
         if ((pte & rsvd_nx) || (level == 3 && (pte & PTE_PS)))
             dbt_raise_pf(cpu, la, pfec_base(cpu, acc) | DBT_PFEC_P | DBT_PFEC_RSVD);
-        rw = rw && (pte & PTE_W);
-        us = us && (pte & PTE_U);
-        nx = nx || (nxe && (pte & PTE_NX));
-        if (level > 0 && level < 3 && (pte & PTE_PS)) {
-            uint64_t span = 1ull << (12 + 9 * level);
-            pa = (pte & PTE_ADDR & ~(span - 1)) | (la & (span - 1));
+        if (!pdpte) {
+            rw = rw && (pte & PTE_W);
+            us = us && (pte & PTE_U);
+            nx = nx || (nxe && (pte & PTE_NX));
+        }
+        if (level > 0 && f.large[level] && (pte & PTE_PS)) {
+            uint64_t span = 1ull << shift;
+            if (f.esize == 4)   /* PSE-36: bits 20:13 are physical bits 39:32 */
+                pa = (pte & 0xffc00000ull) | (((pte >> 13) & 0xff) << 32) | (la & (span - 1));
+            else
+                pa = (pte & f.addr_mask & ~(span - 1)) | (la & (span - 1));
             break;
         }
         if (level == 0)
-            pa = (pte & PTE_ADDR) | (la & 0xfff);
-        table = pte & PTE_ADDR;
+            pa = (pte & f.addr_mask) | (la & 0xfff);
+        table = pte & f.addr_mask;
     }
 
     bool wp = cpu->cr0 & DBT_CR0_WP;
@@ -161,18 +205,18 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
 
     /* accessed bits on every level, dirty on the leaf for writes */
     for (int k = 0; k < nlev; k++) {
-        uint64_t v;
-        memcpy(&v, ent[k], 8);
+        uint64_t v = 0;
+        memcpy(&v, ent[k], f.esize);
         if (!(v & PTE_A)) {
             v |= PTE_A;
-            memcpy(ent[k], &v, 8);
+            memcpy(ent[k], &v, f.esize);
         }
     }
-    uint64_t leaf;
-    memcpy(&leaf, ent[nlev - 1], 8);
+    uint64_t leaf = 0;
+    memcpy(&leaf, ent[nlev - 1], f.esize);
     if (acc == DBT_ACC_WRITE && !(leaf & PTE_D)) {
         leaf |= PTE_D;
-        memcpy(ent[nlev - 1], &leaf, 8);
+        memcpy(ent[nlev - 1], &leaf, f.esize);
     }
     *w_ok = can_write && (!user || us);
     *x_ok = !nx;

@@ -199,12 +199,13 @@ static void cr_write(DbtCpu *cpu, unsigned cr, uint64_t v)
             dbt_raise(cpu, DBT_EXC_GP, 0);
         uint64_t changed = cpu->cr0 ^ v;
         if ((changed & DBT_CR0_PG) && (v & DBT_CR0_PG)) {
-            /* paging on: long mode if EFER.LME (needs PAE) */
-            if (!(cpu->efer & DBT_EFER_LME))
-                dbt_fatal(cpu, "paging without long mode (not supported)");
-            if (!(cpu->cr4 & DBT_CR4_PAE))
-                dbt_raise(cpu, DBT_EXC_GP, 0);
-            cpu->efer |= DBT_EFER_LMA;
+            /* paging on: long mode if EFER.LME (needs PAE), else 32-bit
+             * or PAE paging (mmu.c) */
+            if (cpu->efer & DBT_EFER_LME) {
+                if (!(cpu->cr4 & DBT_CR4_PAE))
+                    dbt_raise(cpu, DBT_EXC_GP, 0);
+                cpu->efer |= DBT_EFER_LMA;
+            }
         } else if (changed & DBT_CR0_PG) {
             /* paging off: leaves long mode, only from compatibility mode */
             if (cpu->mode == DBT_MODE_64)
@@ -320,12 +321,15 @@ int op_grp6(DbtCpu *cpu, const DbtInsn *i)
             cpu->ldt.attr = 0;
             return DBT_OK;
         }
-        if ((sel & 4) || (uint64_t)(sel & ~7u) + 15 > cpu->gdt_limit)
+        /* 16-byte descriptors in IA-32e mode, 8-byte ones outside it
+         * (where a 16-bit TSS, type 1, is also valid) */
+        bool wide = cpu->efer & DBT_EFER_LMA;
+        if ((sel & 4) || (uint64_t)(sel & ~7u) + (wide ? 15 : 7) > cpu->gdt_limit)
             dbt_raise(cpu, DBT_EXC_GP, sel & ~3u);
         uint64_t a = cpu->gdt_base + (sel & ~7u);
-        uint64_t lo = dbt_sys_read(cpu, a, 8), hi = dbt_sys_read(cpu, a + 8, 8);
+        uint64_t lo = dbt_sys_read(cpu, a, 8), hi = wide ? dbt_sys_read(cpu, a + 8, 8) : 0;
         unsigned type = (lo >> 40) & 0x1f;
-        if (r == 2 ? type != 0x02 : type != 0x09)
+        if (r == 2 ? type != 0x02 : (type != 0x09 && (wide || type != 0x01)))
             dbt_raise(cpu, DBT_EXC_GP, sel & ~3u);
         if (!((lo >> 47) & 1))
             dbt_raise(cpu, DBT_EXC_NP, sel & ~3u);

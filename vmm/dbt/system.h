@@ -1,6 +1,6 @@
 /* system.h - the system level: CPU modes, segment loads, far transfers,
  * MSRs, CPUID, the TSC and the FPU environment (system.c, segment.c,
- * legacy.c, msr.c, cpuid.c, fpu_glue.c). */
+ * legacy.c, legacy_int.c, msr.c, cpuid.c, fpu_glue.c). */
 #ifndef VESSEL_DBT_SYSTEM_H
 #define VESSEL_DBT_SYSTEM_H
 
@@ -19,6 +19,13 @@ void dbt_mode_update(DbtCpu *cpu);
 void dbt_far_load_cs(DbtCpu *cpu, uint16_t sel, uint64_t off);
 /* Real-mode interrupt or exception through the IVT. */
 int dbt_exc_deliver_real(DbtCpu *cpu, int vector, uint64_t ret_rip);
+/* Protected mode without long mode: through the IDT's 8-byte gates
+ * (legacy_int.c); @soft for INT n, INT3, INTO. */
+int dbt_exc_deliver_prot(DbtCpu *cpu, int vector, bool soft, bool has_error, uint32_t error,
+                         uint64_t ret_rip);
+/* IRET (@iret) or far RET outside long mode (real or protected mode,
+ * any privilege level; legacy_int.c). */
+int dbt_far_return_legacy(DbtCpu *cpu, const DbtInsn *i, bool iret);
 /* Load a segment register from a selector (real mode: base = sel << 4;
  * protected mode: GDT/LDT descriptor).  Call dbt_mode_update() after CS. */
 void dbt_seg_load(DbtCpu *cpu, int seg, uint16_t sel);

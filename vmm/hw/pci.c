@@ -46,6 +46,7 @@ struct PciDevice {
 struct PciHost {
     IoBus *bus;
     PciHostIrq irq;
+    bool i440fx;             /* pci_host_be_i440fx: no ECAM, as QEMU's i440FX */
     uint32_t addr;
     PciDevice *dev[PCI_SLOTS];
     uint64_t next_mmio;
@@ -109,6 +110,27 @@ PciHost *pci_host_create(IoBus *bus, const PciHostIrq *irq)
         return NULL;
     }
     return host;
+}
+
+/* i440FX reset: the device-specific registers (PAM0-6 at 0x59-0x5f
+ * among them) read as 0 again. */
+static void pci_i440fx_reset(void *opaque)
+{
+    PciDevice *d = opaque;
+    memset(d->config + 0x40, 0, PCI_CONFIG_SIZE - 0x40);
+}
+
+void pci_host_be_i440fx(PciHost *host)
+{
+    PciDevice *d = host->dev[0];
+    put16(d->config + 0x00, 0x8086);
+    put16(d->config + 0x02, 0x1237);
+    d->config[0x08] = 0x02;
+    put16(d->config + 0x2c, 0x1af4);
+    put16(d->config + 0x2e, 0x1100);
+    d->ops.reset = pci_i440fx_reset;
+    d->opaque = d;
+    host->i440fx = true;
 }
 
 static void pci_bar_unmap(PciDevice *d, int i)
@@ -470,7 +492,7 @@ static const IoOps pci_ecam_ops = { pci_ecam_read, pci_ecam_write, IO_SIZES_UP_T
 int pci_host_attach(PciHost *h)
 {
     int r = io_bus_register(h->bus, IO_SPACE_PIO, 0xcf8, 8, &pci_host_ops, h);
-    if (r == 0)
+    if (r == 0 && !h->i440fx)
         r = io_bus_register(h->bus, IO_SPACE_MMIO, PCI_ECAM_BASE, PCI_ECAM_SIZE,
                             &pci_ecam_ops, h);
     return r;

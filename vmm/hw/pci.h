@@ -65,6 +65,15 @@ typedef struct {
 } PciHostIrq;
 
 PciHost *pci_host_create(IoBus *bus, const PciHostIrq *irq);
+/* Make 00:00.0 the host bridge of QEMU's pc machine, an i440FX
+ * (8086:1237 rev 2, subsystem 1af4:1100): what SeaBIOS looks for to
+ * know it runs on QEMU and where its PAM (shadow RAM) registers are
+ * (0x59-0x5f).  They are stored, read back and cleared by a reset;
+ * 0xc0000-0xfffff is RAM whatever they say, which is all SeaBIOS
+ * needs (it copies itself there from the ROM's alias below 4 GiB).
+ * Like QEMU's i440FX it has no ECAM window (SeaBIOS places BARs up to
+ * the IOAPIC, over where vessel-pc's ECAM is).  Before pci_host_attach. */
+void pci_host_be_i440fx(PciHost *host);
 void pci_host_destroy(PciHost *host);
 void pci_host_reset(PciHost *host);
 int pci_host_attach(PciHost *host);
