@@ -1,7 +1,8 @@
-/* daemon_auth.c - the one authorization decision for both transports.
+/* daemon_auth.c - the one authorization decision for every transport
+ * (daemon_auth.h), and the D-Bus layer's way of asking it.
  *
  * Read methods are open to everyone who can connect.  Write methods need:
- * a connection that did not come in on the read-only socket, and a caller
+ * a connection that did not come in on a read-only socket, and a caller
  * uid that is 0, the daemon's own uid (session mode), or a user whose
  * groups include the configured group ([sockets] group, "vessel").  The
  * uid comes from the connection's credentials (SO_PEERCRED) on the
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "caller.h"
+#include "daemon_auth.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "i18n.h"
@@ -107,26 +109,21 @@ static gboolean uid_in_gid(uid_t uid, gid_t gid)
     return FALSE;
 }
 
-gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
-                                 const char *sender, GError **error)
+gboolean daemon_auth_check_peer(Daemon *daemon, const DaemonPeer *peer, GError **error)
 {
-    if (g_object_get_data(G_OBJECT(conn), DAEMON_READONLY_KEY)) {
+    if (peer->read_only) {
         g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
-                            _("Access denied: this is a read-only connection "
-                              "(vessel-sock-ro); use the read-write socket"));
+                            _("Access denied: this is a read-only connection; "
+                              "use the read-write socket"));
         return FALSE;
     }
-    uid_t uid;
-    gid_t gid;
-    g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
-    if (!caller_identity(conn, sender, &uid, &gid, gids, error))
-        return FALSE;
+    uid_t uid = peer->uid;
     if (uid == 0 || uid == geteuid())
         return TRUE;
     gid_t want;
     if (group_gid(daemon->config->group, &want)) {
-        for (guint i = 0; i < gids->len; i++)
-            if (g_array_index(gids, gid_t, i) == want)
+        for (guint i = 0; i < peer->n_gids; i++)
+            if (peer->gids[i] == want)
                 return TRUE;
         if (uid_in_gid(uid, want))
             return TRUE;
@@ -139,6 +136,23 @@ gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
                     _("Access denied: uid %u may only read"), (unsigned)uid);
     return FALSE;
+}
+
+gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
+                                 const char *sender, GError **error)
+{
+    DaemonPeer peer = {
+        .read_only = g_object_get_data(G_OBJECT(conn), DAEMON_READONLY_KEY) != NULL,
+    };
+    g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
+    gid_t gid;
+    if (!peer.read_only) {
+        if (!caller_identity(conn, sender, &peer.uid, &gid, gids, error))
+            return FALSE;
+        peer.gids = (const gid_t *)gids->data;
+        peer.n_gids = gids->len;
+    }
+    return daemon_auth_check_peer(daemon, &peer, error);
 }
 
 DaemonCaller *daemon_auth_caller(GDBusConnection *conn, const char *sender, GError **error)
@@ -155,4 +169,12 @@ DaemonCaller *daemon_auth_caller(GDBusConnection *conn, const char *sender, GErr
         gid = db->gid;
     }
     return daemon_caller_new(uid, gid, (const gid_t *)gids->data, gids->len);
+}
+
+DaemonCaller *daemon_auth_peer_caller(const DaemonPeer *peer)
+{
+    if (!peer->n_gids)      /* groups unknown: the user database decides */
+        return daemon_caller_new_uid(peer->uid);
+    g_autoptr(DaemonCaller) db = daemon_caller_new_uid(peer->uid);
+    return daemon_caller_new(peer->uid, db->gid, peer->gids, peer->n_gids);
 }
