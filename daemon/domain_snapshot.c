@@ -66,7 +66,8 @@ static gboolean save_metadata(Daemon *d, const DomainDef *def, const char *name,
     GString *x = g_string_new("<domainsnapshot>\n");
     g_autofree char *ename = g_markup_escape_text(name, -1);
     g_string_append_printf(x, "  <name>%s</name>\n  <state>disk-snapshot</state>\n"
-                              "  <creationTime>%" G_GINT64_FORMAT "</creationTime>\n  <disks>\n",
+                              "  <creationTime>%" G_GINT64_FORMAT "</creationTime>\n"
+                              "  <memory snapshot='no'/>\n  <disks>\n",
                            ename, g_get_real_time() / G_USEC_PER_SEC);
     for (guint i = 0; i < def->n_disks; i++) {
         g_autofree char *src = g_markup_escape_text(overlays->pdata[i], -1);
@@ -77,10 +78,15 @@ static gboolean save_metadata(Daemon *d, const DomainDef *def, const char *name,
                                   "      <!-- backing file: %s -->\n    </disk>\n",
                                def->disks[i]->target_dev, src, was);
     }
-    g_string_append(x, "  </disks>\n  <domain>\n    <name>");
-    g_autofree char *edom = g_markup_escape_text(def->name, -1);
-    g_string_append_printf(x, "%s</name>\n    <uuid>%s</uuid>\n  </domain>\n</domainsnapshot>\n",
-                           edom, def->uuid);
+    g_string_append(x, "  </disks>\n");
+    /* the definition the snapshot belongs to, as it was (libvirt keeps
+     * the whole <domain> here; domainsnapshot.rng wants it whole) */
+    g_autofree char *dxml = domain_def_format(def);
+    g_auto(GStrv) lines = g_strsplit(dxml, "\n", -1);
+    for (guint i = 0; lines[i]; i++)
+        if (*lines[i])
+            g_string_append_printf(x, "  %s\n", lines[i]);
+    g_string_append(x, "</domainsnapshot>\n");
     g_autofree char *file = g_strconcat(name, ".xml", NULL);
     g_autofree char *path = g_build_filename(dir, file, NULL);
     g_autofree char *text = g_string_free(x, FALSE);

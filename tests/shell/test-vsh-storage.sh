@@ -35,7 +35,7 @@ table() {
 }
 schemas=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
 
-tap_plan 76
+tap_plan 77
 
 P="$T/pool1"
 
@@ -278,6 +278,12 @@ qemu-img info "$P/top.s1" | grep -q "^backing file: $P/top.qcow2" && qemu-img ch
     qemu-img info "$P/up.s1" | grep -q "^backing file format: raw" &&
     [ -f "$T/cfg/snapshots/voldom/s1.xml" ]
 tap_ok $? "each disk's overlay is qcow2 on its old image (qcow2 or raw); the snapshot is recorded"
+# (type='dbt' is Vessel's own spelling: read as kvm, as test-xml-libvirt-schema.sh does)
+sed "s/<domain type='dbt'>/<domain type='kvm'>/" "$T/cfg/snapshots/voldom/s1.xml" > "$T/s1.xml"
+grep -q "<source file='$P/top.s1'/>" "$T/s1.xml" && grep -q "<source pool='p1' volume='top.qcow2'/>" "$T/s1.xml" &&
+    { [ ! -f "$schemas/domainsnapshot.rng" ] ||
+      xmllint --noout --relaxng "$schemas/domainsnapshot.rng" "$T/s1.xml" 2>/dev/null; }
+tap_ok $? "the record names the overlays and the domain as it was; libvirt's domainsnapshot.rng accepts it"
 v start voldom
 v snapshot-create-as voldom s2 --disk-only --no-metadata
 expect "snapshot-create-as --disk-only, running domain" 0 "Snapshot s2 created"
