@@ -247,7 +247,7 @@ comm -23 /root/before.list /root/after.list > /root/gone.list
 [ ! -s /root/gone.list ]
 rc=$?; [ $rc -eq 0 ] || { echo "gone after purge:"; cat /root/gone.list; } | sed 's/^/# /'
 ok $rc "purge removed nothing that was there before the install"
-echo "# left on purpose: users and groups of the sysusers.d file ($(getent passwd vessel-vm | cut -d: -f1), group $(getent group vessel | cut -d: -f1)), /etc/vessel/domains/t1.xml"
+echo "# left on purpose: the users and groups the sysusers.d file made ($what), /etc/vessel/domains/t1.xml"
 
 echo "1..$n"
 echo "$failed" > /root/result.rc
