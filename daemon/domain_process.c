@@ -138,6 +138,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         .paused = TRUE, /* resumed once the console relay is attached */
         .kernel = files->kernel,
         .initrd = files->initrd,
+        .bios = files->bios,
     };
     g_autoptr(GError) xerr = NULL;
     g_auto(GStrv) argv = domain_def_to_vmm_argv(p->def, &vp, &xerr);

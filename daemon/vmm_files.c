@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "unix_addr.h"
 #include "vmm_files.h"
+#include "xml/domain_vmm.h"
 
 static const char *const socket_kinds[] = { "control", "console", "hvc" };
 
@@ -135,8 +136,14 @@ VmmFiles *vmm_files_open(const DaemonConfig *cfg, const DomainDef *def,
             return NULL;
         f->vnc = fd_arg("", target);
     }
-    if (!add_file(f, caller, def->kernel, O_RDONLY, CALLER_FILE_REGULAR, _("kernel"),
-                  &f->kernel, error))
+    if (def->kernel && !add_file(f, caller, def->kernel, O_RDONLY, CALLER_FILE_REGULAR,
+                                 _("kernel"), &f->kernel, error))
+        return NULL;
+    /* firmware boot: a <loader> the client names is opened with their
+     * rights, the installed default with the daemon's */
+    if (!def->kernel && !add_file(f, def->loader ? caller : NULL,
+                                  def->loader ? def->loader : DOMAIN_DEFAULT_FIRMWARE, O_RDONLY,
+                                  CALLER_FILE_REGULAR, _("firmware"), &f->bios, error))
         return NULL;
     if (def->initrd && !add_file(f, caller, def->initrd, O_RDONLY, CALLER_FILE_REGULAR,
                                  _("initrd"), &f->initrd, error))
@@ -192,6 +199,7 @@ void vmm_files_free(VmmFiles *f)
         g_array_unref(f->targets);
     g_free(f->tap_targets);
     g_free(f->kernel);
+    g_free(f->bios);
     g_free(f->initrd);
     g_strfreev(f->disks);
     g_free(f->serial);

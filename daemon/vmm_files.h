@@ -28,7 +28,8 @@ typedef struct {
     GArray *targets;    /* VMM_FIRST_FD + i (int), for g_spawn */
     int *tap_targets;   /* --net tapfd=N, one per interface */
     char *vnc;          /* "fd:N": the listening VNC socket, NULL if none */
-    char *kernel;       /* "fd:N" */
+    char *kernel;       /* "fd:N", NULL for firmware boot */
+    char *bios;         /* "fd:N": the firmware of a domain without <kernel> */
     char *initrd;       /* "fd:N", NULL without an initrd */
     GStrv disks;        /* --disk values: "fd:N,format=F[,readonly][,backing=F:fd:M]..." */
     int control;        /* --control fd:N */
