@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define COMMIT_CHUNK (64u << 10)
 
@@ -91,4 +92,42 @@ gboolean storage_image_commit(StorageImage *top, StorageImage *base, GError **er
         return FALSE;
     }
     return TRUE;
+}
+
+StorageImage *storage_image_commit_active(StorageImage *top, const char *base_file,
+                                          GError **error)
+{
+    struct stat st;
+    int fd = storage_file_open(base_file, false, &st, error);
+    if (fd < 0)
+        return NULL;
+    StorageImage *layer = top->backing;
+    while (layer && (layer->dev != st.st_dev || layer->ino != st.st_ino))
+        layer = layer->backing;
+    if (!layer) {
+        g_set_error(error, STORAGE_ERROR, STORAGE_ERROR_INVALID,
+                    _("cannot commit %s into %s: not one of its backing files"), top->name,
+                    base_file);
+        close(fd);
+        return NULL;
+    }
+    StorageImage *base = layer->format == STORAGE_FORMAT_QCOW2
+                             ? storage_qcow2_open(fd, base_file, false, &st, error)
+                             : storage_raw_open(fd, base_file, false, &st, error);
+    if (!base)
+        return NULL;
+    base->dev = st.st_dev;
+    base->ino = st.st_ino;
+    /* the layers below the base, shared with the old chain until the end */
+    base->backing = layer->backing;
+    if (!storage_image_commit(top, base, error)) {
+        base->backing = NULL;
+        storage_image_close(base);
+        return NULL;
+    }
+    layer->backing = NULL;
+    int r = storage_image_close(top);
+    if (r < 0)
+        g_warning("closing %s after the commit: %s", top->name, g_strerror(-r));
+    return base;
 }
