@@ -2,7 +2,7 @@
  * measuring the interpreter and the translator with callgrind or perf
  * (a guest boot is too long to run under callgrind; on a loaded host,
  * instruction counts are the stable figure).  Not a test and not the
- * reference figure: boot-bench.sh compares whole guests with QEMU TCG.
+ * reference figure: dbt-bench.sh compares whole guests with QEMU TCG.
  *
  *   dbt-cpu-bench [WORKLOAD [REPEAT]]
  *

@@ -235,6 +235,79 @@ static void test_flags_from_memory(Fixture *fx, gconstpointer data)
     g_assert_cmpuint(v, ==, 4);
 }
 
+/* the host's RFLAGS after @op of @b into @a at @size bytes (the expected
+ * flags of the same guest instruction) */
+static uint64_t host_flags(unsigned op, unsigned size, uint64_t a, uint64_t b)
+{
+    uint64_t f;
+#define HOST_OP(insn, ra, rb) \
+    __asm__ volatile(insn " %" rb "2, %" ra "1\n\tpushfq\n\tpopq %0" \
+                     : "=r"(f), "+r"(a) : "r"(b) : "cc")
+    switch (op * 4 + (size == 2)) {
+    case 0: HOST_OP("cmpb", "b", "b"); break;
+    case 1: HOST_OP("cmpw", "w", "w"); break;
+    case 4: HOST_OP("addb", "b", "b"); break;
+    case 5: HOST_OP("addw", "w", "w"); break;
+    case 8: HOST_OP("andb", "b", "b"); break;
+    default: HOST_OP("andw", "w", "w"); break;
+    }
+#undef HOST_OP
+    return f;
+}
+
+/* condition @cc (the Jcc/SETcc encoding) of RFLAGS @f */
+static bool cond_holds(uint64_t f, unsigned cc)
+{
+    bool cf = f & CF, zf = f & ZF, sf = f & SF, of = f & OF, pf = f & 0x4;
+    bool r[8] = { of, cf, zf, cf || zf, sf, pf, sf != of, zf || sf != of };
+    return r[cc >> 1] ^ (cc & 1);
+}
+
+/* SETcc of all sixteen conditions right after a byte or word CMP, ADD or
+ * AND in the same block: the translator computes them from the record it
+ * knows it wrote (1 and 2 bytes: shifted to the top of a host register),
+ * the interpreter from the lazy flags; both must give the host's answer. */
+static void test_cond_sizes(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t ops[3][2][3] = {
+        { { 0x38, 0xc8 }, { 0x66, 0x39, 0xc8 } },   /* cmp %cl,%al / cmp %cx,%ax */
+        { { 0x00, 0xc8 }, { 0x66, 0x01, 0xc8 } },   /* add %cl,%al / add %cx,%ax */
+        { { 0x20, 0xc8 }, { 0x66, 0x21, 0xc8 } },   /* and %cl,%al / and %cx,%ax */
+    };
+    static const uint16_t vals[] = { 0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x1234, 0xfe01 };
+    uint8_t *out = fx->mem + 0x9000;
+    for (unsigned op = 0; op < 3; op++)
+        for (unsigned w = 0; w < 2; w++) {
+            uint8_t code[128];
+            size_t n = 0;
+            memcpy(code, ops[op][w], 2u + w);
+            n += 2u + w;
+            for (unsigned cc = 0; cc < 16; cc++) {  /* setcc cc(%rdi) */
+                code[n++] = 0x0f;
+                code[n++] = (uint8_t)(0x90 + cc);
+                code[n++] = 0x47;
+                code[n++] = (uint8_t)cc;
+            }
+            code[n++] = 0xf4;                       /* hlt */
+            for (unsigned i = 0; i < G_N_ELEMENTS(vals); i++)
+                for (unsigned j = 0; j < G_N_ELEMENTS(vals); j++) {
+                    uint64_t a = vals[i], b = vals[j];
+                    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, a);
+                    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, b);
+                    dbt_cpu_set_gpr(fx->cpu, DBT_RDI, (uint64_t)(uintptr_t)out);
+                    DbtStop st = run_code(fx, code, n, 0);
+                    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+                    uint64_t f = host_flags(op, w ? 2 : 1, a, b);
+                    for (unsigned cc = 0; cc < 16; cc++)
+                        if (out[cc] != cond_holds(f, cc))
+                            g_error("op %u size %u a %#llx b %#llx cc %u: %u, host %u", op,
+                                    w ? 2 : 1, (unsigned long long)a, (unsigned long long)b, cc,
+                                    out[cc], cond_holds(f, cc));
+                }
+        }
+}
+
 /* Far more code than the code cache holds, twice: the cache is emptied
  * (with every decoded block) whenever it is full, in the middle of a
  * run, and every block still runs once per pass. */
@@ -289,6 +362,7 @@ int main(int argc, char **argv)
     ADD("/dbt/block/smc-same-block", test_smc_same_block);
     ADD("/dbt/block/smc-other-page", test_smc_other_page);
     ADD("/dbt/block/flags-from-memory", test_flags_from_memory);
+    ADD("/dbt/block/cond-sizes", test_cond_sizes);
     ADD("/dbt/block/cache-pressure", test_cache_pressure);
     return g_test_run();
 }

@@ -39,6 +39,7 @@
  *    emptied together with every decoded block.
  *  - Blocks that run only partly (a poll after one instruction, an
  *    instruction budget) are interpreted with exact flags (run.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,12 +179,48 @@ bool dbt_jit_init(DbtCpu *cpu)
         dbt_jit_buf_free(j);
         return false;
     }
+    if (getenv("VESSEL_DBT_JIT_CALLS")) {
+        j->calls = calloc((size_t)DBT_KIND_LAST * 8, sizeof(uint64_t));
+        if (!j->calls)
+            abort();
+    }
     cpu->jit = j;
     return true;
 }
 
+/* the call-threaded instructions VESSEL_DBT_JIT_CALLS counted, most run
+ * first: which kinds to emit natively next */
+static void print_calls(const uint64_t *calls)
+{
+    uint64_t total = 0;
+    for (size_t k = 0; k < (size_t)DBT_KIND_LAST * 8; k++)
+        total += calls[k];
+    fprintf(stderr, "dbt-jit-calls: %llu instructions through their op\n",
+            (unsigned long long)total);
+    uint64_t below = UINT64_MAX;
+    for (unsigned n = 0; n < 40; n++) {
+        size_t best = 0;
+        uint64_t max = 0;
+        for (size_t k = 0; k < (size_t)DBT_KIND_LAST * 8; k++)
+            if (calls[k] > max && calls[k] < below) {
+                max = calls[k];
+                best = k;
+            }
+        if (!max)
+            break;
+        static const unsigned sizes[4] = { 1, 2, 4, 8 };
+        fprintf(stderr, "dbt-jit-calls: %-16s size %u %s %llu\n", dbt_kinds[best / 8].name,
+                sizes[best / 2 % 4], best & 1 ? "mem" : "reg", (unsigned long long)max);
+        below = max;
+    }
+}
+
 void dbt_jit_fini(DbtCpu *cpu)
 {
+    if (cpu->jit && cpu->jit->calls) {
+        print_calls(cpu->jit->calls);
+        free(cpu->jit->calls);
+    }
     free(cpu->jit_prefix);
     cpu->jit_prefix = NULL;
     dbt_jit_buf_free(cpu->jit);
@@ -264,6 +301,10 @@ void dbt_jit_emit_count(JitEmit *e, unsigned n)
 void dbt_jit_emit_call_op(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
+    if (e->j->calls) {
+        x86_mov_ri(b, X_RAX, (uint64_t)(uintptr_t)&e->j->calls[JIT_CALLS_SLOT(in)]);
+        x86_alu_mi(b, X_ADD, true, x86_mem(X_RAX, 0), 1);
+    }
     dbt_jit_emit_rip(e, X_RAX, off);
     x86_store(b, true, CPU(rip), X_RAX);
     dbt_jit_emit_rip(e, X_RAX, off + in->len);
@@ -322,7 +363,7 @@ static void emit_stubs(JitEmit *e)
 
 bool dbt_jit_translate(DbtCpu *cpu, DbtBlock *blk)
 {
-    JitEmit e = { .cpu = cpu, .j = cpu->jit, .blk = blk };
+    JitEmit e = { .cpu = cpu, .j = cpu->jit, .blk = blk, .lf_known = -1 };
     X86Buf *b = &e.b;
     e.b = dbt_jit_buf_open(e.j);
 
@@ -346,7 +387,14 @@ bool dbt_jit_translate(DbtCpu *cpu, DbtBlock *blk)
         }
         e.prev_host_flags = e.host_flags;
         e.host_flags = false;
-        if (!dbt_jit_emit_native(&e, in, off, last)) {
+        e.lf_set = -1;
+        e.lf_clobber = false;
+        bool native = dbt_jit_emit_native(&e, in, off, last);
+        if (!native || e.lf_clobber)
+            e.lf_known = -1;
+        else if (e.lf_set >= 0)
+            e.lf_known = e.lf_set;
+        if (!native) {
             e.host_flags = false;
             dbt_jit_emit_call_op(&e, in, off);
             if (last) {

@@ -19,7 +19,14 @@ struct DbtJit {
     int (*enter)(DbtCpu *cpu, const void *code, uint64_t rip);
     const uint8_t *exit;       /* eax = result */
     const uint8_t *lookup;     /* r12 = guest RIP: enter its block or exit */
+    /* VESSEL_DBT_JIT_CALLS: instructions run through their op, by kind,
+     * operand size and memory operand (JIT_CALLS_SLOT); else NULL and no
+     * code counts */
+    uint64_t *calls;
 };
+#define JIT_CALLS_SLOT(in) \
+    ((size_t)(in)->kind * 8 + (size_t)((in)->osz == 8 ? 3 : (in)->osz == 4 ? 2 : (in)->osz == 2) * 2 \
+     + !!((in)->flags & DBT_I_MEM))
 
 DbtJit *dbt_jit_buf_new(size_t size);
 void dbt_jit_buf_free(DbtJit *j);
@@ -78,6 +85,11 @@ typedef struct {
                               (the instruction being emitted set them) */
     bool prev_host_flags;  /* ... and after the previous instruction */
     bool counted;          /* the block's retired count is added already */
+    /* the lazy flags record (lf_op | lf_size << 8) the block's code wrote
+     * last, -1 if not known here; lf_set: what the instruction being
+     * emitted writes (dbt_jit_lazy), lf_clobber: it may write another */
+    int lf_known, lf_set;
+    bool lf_clobber;
 } JitEmit;
 
 /* RIP of the instruction at byte @off of the block, into host register @r */
@@ -113,5 +125,37 @@ bool dbt_jit_sets_host_flags(const DbtInsn *in);
 void dbt_jit_emit_call_op(JitEmit *e, const DbtInsn *in, unsigned off);
 /* the out-of-line slow paths dbt_jit_emit_native() left */
 void dbt_jit_emit_slow_paths(JitEmit *e);
+
+/* ---- pieces of native code (jit_native.c), for jit_sized.c --------- */
+
+#define JGPR_BYTE(r, k) x86_mem(X_RBX, (int32_t)(offsetof(DbtCpu, gpr) + 8 * (r) + (k)))
+
+/* RSI = the linear address of @in's memory operand (@no_seg: LEA) */
+void dbt_jit_ea(JitEmit *e, const DbtInsn *in, unsigned off, bool no_seg);
+/* load (RAX) or store (RCX) @size bytes at the address in RSI through the
+ * soft TLB; a miss calls the access's slow path and comes back */
+void dbt_jit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned next_off,
+                    unsigned size, bool store);
+/* RSI = the host address of the operand at RSI for a read-modify-write
+ * (@write) or a read; a miss runs @in through its op and rejoins where
+ * dbt_jit_slow_rejoin() is called next */
+void dbt_jit_host_addr(JitEmit *e, const DbtInsn *in, unsigned off, unsigned size,
+                       bool write);
+void dbt_jit_slow_rejoin(JitEmit *e);
+/* after a store: leave the block at @next_off if it asked to */
+void dbt_jit_leave_check(JitEmit *e, const DbtInsn *in, unsigned next_off,
+                         unsigned retired);
+/* the lazy flags record (lf, size, result, operands) from host registers */
+void dbt_jit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
+                  unsigned src2);
+/* the record of ALU selector @sub (ADD, SUB/CMP or LOGIC) */
+unsigned dbt_jit_alu_lf(unsigned sub);
+/* RAX op= RCX (RDX = the old RAX unless @dead or a logic op) */
+void dbt_jit_alu_op(JitEmit *e, unsigned op, bool w, bool dead);
+
+/* the generic kinds of any operand size (jit_sized.c): ALU, TEST,
+ * NEG/NOT, shifts by an immediate or CL, MOV, CBW/CWD; false: no native
+ * form (nothing emitted) */
+bool dbt_jit_emit_sized(JitEmit *e, const DbtInsn *in, unsigned off);
 
 #endif /* VESSEL_DBT_JIT_INT_H */

@@ -37,7 +37,7 @@ static bool plain_64(const DbtInsn *in)
 
 /* RSI = the linear address of @in's memory operand (64-bit addressing;
  * FS/GS base added unless @no_seg: LEA) */
-static void emit_ea(JitEmit *e, const DbtInsn *in, unsigned off, bool no_seg)
+void dbt_jit_ea(JitEmit *e, const DbtInsn *in, unsigned off, bool no_seg)
 {
     X86Buf *b = &e->b;
     int32_t disp = in->disp;
@@ -105,7 +105,7 @@ static uint8_t *emit_tlb_lookup(JitEmit *e, unsigned size, bool write)
 /* A load (RAX = the zero-extended value) or a store (of RCX) of @size
  * bytes at the linear address in RSI; a miss calls the access's slow
  * path out of line and comes back. */
-static void emit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned next_off,
+void dbt_jit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned next_off,
                         unsigned size, bool store)
 {
     X86Buf *b = &e->b;
@@ -130,22 +130,25 @@ static void emit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned ne
  * the whole instruction through its op instead (SLOW_OP), which rejoins
  * after the instruction's native code.  @write: the access needs the
  * write tag (a read-modify-write), else the read tag. */
-static void emit_host_addr(JitEmit *e, const DbtInsn *in, unsigned off, unsigned size,
+void dbt_jit_host_addr(JitEmit *e, const DbtInsn *in, unsigned off, unsigned size,
                            bool write)
 {
     uint8_t *miss = emit_tlb_lookup(e, size, write);
     slow_add(e, miss, NULL, in, off, off + in->len, size, SLOW_OP);
+    /* the op writes its record even where the native code does not */
+    if (in->flags & DBT_I_FLAGS_DEAD)
+        e->lf_clobber = true;
 }
 
 /* the instruction's native code ends here: where its SLOW_OP rejoins */
-static void slow_rejoin(JitEmit *e)
+void dbt_jit_slow_rejoin(JitEmit *e)
 {
     for (unsigned k = e->nslow; k-- > 0 && !e->slow[k].back;)
         e->slow[k].back = e->b.p;
 }
 
 /* after a store: a write to decoded code or MMIO asked to leave */
-static void emit_leave_check(JitEmit *e, const DbtInsn *in, unsigned next_off,
+void dbt_jit_leave_check(JitEmit *e, const DbtInsn *in, unsigned next_off,
                              unsigned retired)
 {
     X86Buf *b = &e->b;
@@ -188,11 +191,12 @@ void dbt_jit_emit_slow_paths(JitEmit *e)
 /* the lazy flags record of an operation of @size: result in @res,
  * operands in @a and @src2 (LOGIC records only the result: flags.c reads
  * nothing else of it) */
-static void emit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
+void dbt_jit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
                       unsigned src2)
 {
     X86Buf *b = &e->b;
     _Static_assert(offsetof(DbtCpu, lf_size) == offsetof(DbtCpu, lf_op) + 1, "lf layout");
+    e->lf_set = (int)(lf | size << 8);
     x86_store_imm16(b, CPU(lf_op), (uint16_t)(lf | size << 8));
     x86_store(b, true, CPU(lf_res), res);
     if (lf != DBT_LF_LOGIC) {
@@ -201,7 +205,7 @@ static void emit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsi
     }
 }
 
-static unsigned alu_lf(unsigned sub)
+unsigned dbt_jit_alu_lf(unsigned sub)
 {
     switch (sub) {
     case X_ADD: return DBT_LF_ADD;
@@ -212,28 +216,65 @@ static unsigned alu_lf(unsigned sub)
 
 /* ---- conditions ------------------------------------------------------------ */
 
-/* EAX = 1 if condition @cc holds, else 0: the lazy records of SUB/CMP
- * and of the logic ops at 32 and 64 bits are compared again inline (as
- * dbt_cond_fast does), the others go through dbt_jit_cond() */
+/* The host flags for condition @cc from the lazy record @lf of @size
+ * bytes that this block wrote (e->lf_known): the SUB/CMP, ADD and logic
+ * records are computed again by one host instruction; 1- and 2-byte
+ * values are shifted to the top of a 32-bit register first, which gives
+ * CF, OF, ZF and SF but not PF.  False: no inline form (nothing
+ * emitted). */
+static bool emit_cond_known(JitEmit *e, unsigned lf, unsigned size, unsigned cc)
+{
+    X86Buf *b = &e->b;
+    bool w = size == 8;
+    unsigned up = size < 4 ? 32 - 8 * size : 0;
+    if ((lf != DBT_LF_SUB && lf != DBT_LF_ADD && lf != DBT_LF_LOGIC)
+        || (up && (cc >> 1) == 5))
+        return false;
+    if (lf == DBT_LF_LOGIC) {
+        if (up) {
+            x86_load_zx(b, size, X_RCX, CPU(lf_res));
+            x86_shift_ri(b, X_SHL, false, X_RCX, (uint8_t)up);
+        } else {
+            x86_load(b, w, X_RCX, CPU(lf_res));
+        }
+        x86_test_rr(b, w, X_RCX, X_RCX);
+        return true;
+    }
+    unsigned op = lf == DBT_LF_SUB ? X_CMP : X_ADD;
+    if (up) {
+        x86_load_zx(b, size, X_RCX, CPU(lf_src1));
+        x86_load_zx(b, size, X_RDX, CPU(lf_src2));
+        x86_shift_ri(b, X_SHL, false, X_RCX, (uint8_t)up);
+        x86_shift_ri(b, X_SHL, false, X_RDX, (uint8_t)up);
+        x86_alu_rr(b, op, false, X_RCX, X_RDX);
+    } else {
+        x86_load(b, w, X_RCX, CPU(lf_src1));
+        x86_alu_rm(b, op, w, X_RCX, CPU(lf_src2));
+    }
+    return true;
+}
+
+/* EAX = 1 if condition @cc holds, else 0: inline from a record this
+ * block wrote; else the lazy records of SUB/CMP and of the logic ops at
+ * 32 and 64 bits are compared again inline (as dbt_cond_fast does), the
+ * others go through dbt_jit_cond() */
 static void emit_cond_value(JitEmit *e, unsigned cc)
 {
     X86Buf *b = &e->b;
+    if (e->lf_known >= 0 && emit_cond_known(e, e->lf_known & 0xff, (unsigned)e->lf_known >> 8, cc)) {
+        x86_setcc(b, cc, X_RAX);
+        x86_movzx_rr(b, 1, X_RAX, X_RAX);
+        return;
+    }
     static const struct { uint8_t lf, size; } fast[4] = {
         { DBT_LF_SUB, 8 }, { DBT_LF_SUB, 4 }, { DBT_LF_LOGIC, 8 }, { DBT_LF_LOGIC, 4 },
     };
     uint8_t *done[4];
     x86_load_zx(b, 2, X_RDX, CPU(lf_op));
     for (unsigned k = 0; k < 4; k++) {
-        bool w = fast[k].size == 8;
         x86_alu_ri(b, X_CMP, false, X_RDX, fast[k].lf | fast[k].size << 8);
         uint8_t *next = x86_jcc_fwd(b, X_CC_NE);
-        if (fast[k].lf == DBT_LF_SUB) {
-            x86_load(b, w, X_RCX, CPU(lf_src1));
-            x86_alu_rm(b, X_CMP, w, X_RCX, CPU(lf_src2));
-        } else {
-            x86_load(b, w, X_RCX, CPU(lf_res));
-            x86_test_rr(b, w, X_RCX, X_RCX);
-        }
+        emit_cond_known(e, fast[k].lf, fast[k].size, cc);
         x86_setcc(b, cc, X_RAX);
         x86_movzx_rr(b, 1, X_RAX, X_RAX);
         done[k] = x86_jmp_fwd(b);
@@ -265,18 +306,12 @@ static bool alu_kind(unsigned kind, unsigned *form, bool *w)
 }
 enum { F_RR, F_GR, F_RI, F_GM };
 
-/* an ALU selector the native code computes (not ADC, SBB) */
-static bool alu_native_op(unsigned sub)
-{
-    return sub != X_ADC && sub != X_SBB;
-}
-
 /* RAX op= RCX with the lazy record unless @dead; the host flags are the
  * guest's afterwards (CMP: a SUB whose result is not stored) */
-static void emit_alu_op(JitEmit *e, unsigned op, bool w, bool dead)
+void dbt_jit_alu_op(JitEmit *e, unsigned op, bool w, bool dead)
 {
     X86Buf *b = &e->b;
-    if (!dead && alu_lf(op) != DBT_LF_LOGIC)
+    if (!dead && dbt_jit_alu_lf(op) != DBT_LF_LOGIC)
         x86_mov_rr(b, true, X_RDX, X_RAX);
     x86_alu_rr(b, op == X_CMP ? X_SUB : op, w, X_RAX, X_RCX);
 }
@@ -284,7 +319,7 @@ static void emit_alu_op(JitEmit *e, unsigned op, bool w, bool dead)
 static void emit_alu_record(JitEmit *e, unsigned op, unsigned size, bool dead)
 {
     if (!dead) {
-        emit_lazy(e, alu_lf(op), size, X_RAX, X_RDX, X_RCX);
+        dbt_jit_lazy(e, dbt_jit_alu_lf(op), size, X_RAX, X_RDX, X_RCX);
         e->host_flags = true;
     }
 }
@@ -297,8 +332,8 @@ static void emit_alu(JitEmit *e, const DbtInsn *in, unsigned off, unsigned form,
     unsigned dst = form == F_RR || form == F_RI ? in->rm : in->reg;
     bool dead = in->flags & DBT_I_FLAGS_DEAD;
     if (form == F_GM) {
-        emit_ea(e, in, off, false);
-        emit_access(e, in, off, off + in->len, size, false);
+        dbt_jit_ea(e, in, off, false);
+        dbt_jit_access(e, in, off, off + in->len, size, false);
         x86_mov_rr(b, true, X_RCX, X_RAX);
     } else if (form == F_RI) {
         x86_mov_ri(b, X_RCX, w ? in->imm : (uint32_t)in->imm);
@@ -308,44 +343,10 @@ static void emit_alu(JitEmit *e, const DbtInsn *in, unsigned off, unsigned form,
     x86_load(b, w, X_RAX, GPR(dst));
     if (dead && op == X_CMP)
         return;
-    emit_alu_op(e, op, w, dead);
+    dbt_jit_alu_op(e, op, w, dead);
     if (op != X_CMP)
         x86_store(b, true, GPR(dst), X_RAX);
     emit_alu_record(e, op, size, dead);
-}
-
-/* the generic forms with a memory operand, 32/64-bit: ALU_GE (a load),
- * ALU_EG/ALU_EI (read-modify-write through the host address; CMP reads) */
-static bool emit_alu_mem(JitEmit *e, const DbtInsn *in, unsigned off)
-{
-    X86Buf *b = &e->b;
-    unsigned op = in->sub & 7, size = in->osz;
-    bool w = size == 8, dead = in->flags & DBT_I_FLAGS_DEAD;
-    if ((size != 4 && size != 8) || !alu_native_op(op) || !(in->flags & DBT_I_MEM))
-        return false;
-    emit_ea(e, in, off, false);
-    if (in->kind == DBT_KIND_ALU_GE) {
-        emit_access(e, in, off, off + in->len, size, false);
-        x86_mov_rr(b, true, X_RCX, X_RAX);
-        x86_load(b, w, X_RAX, GPR(in->reg));
-        emit_alu_op(e, op, w, dead);
-        if (op != X_CMP)
-            x86_store(b, true, GPR(in->reg), X_RAX);
-        emit_alu_record(e, op, size, dead);
-        return true;
-    }
-    emit_host_addr(e, in, off, size, op != X_CMP);
-    if (in->kind == DBT_KIND_ALU_EG)
-        x86_load(b, w, X_RCX, GPR(in->reg));
-    else
-        x86_mov_ri(b, X_RCX, w ? in->imm : (uint32_t)in->imm);
-    x86_load(b, w, X_RAX, x86_mem(X_RSI, 0));
-    emit_alu_op(e, op, w, dead);
-    if (op != X_CMP)
-        x86_store(b, w, x86_mem(X_RSI, 0), X_RAX);
-    emit_alu_record(e, op, size, dead);
-    slow_rejoin(e);
-    return true;
 }
 
 /* a register CMP/TEST again, for the Jcc it is fused with: host flags */
@@ -380,29 +381,6 @@ static bool emit_fused_compare(JitEmit *e, const DbtInsn *c)
     return false;
 }
 
-/* TEST r/m, r / TEST r/m, imm: the LOGIC record */
-static void emit_test(JitEmit *e, const DbtInsn *in, unsigned off)
-{
-    X86Buf *b = &e->b;
-    bool w = in->osz == 8;
-    if (in->flags & DBT_I_MEM) {
-        emit_ea(e, in, off, false);
-        emit_access(e, in, off, off + in->len, in->osz, false);
-    } else {
-        if (in->flags & DBT_I_FLAGS_DEAD)
-            return;
-        x86_load(b, w, X_RAX, GPR(in->rm));
-    }
-    if (in->flags & DBT_I_FLAGS_DEAD)
-        return;
-    if (in->kind == DBT_KIND_TEST_EG)
-        x86_alu_rm(b, X_AND, w, X_RAX, GPR(in->reg));
-    else
-        x86_alu_ri(b, X_AND, w, X_RAX, (int32_t)in->imm);
-    emit_lazy(e, DBT_LF_LOGIC, in->osz, X_RAX, X_RAX, X_RAX);
-    e->host_flags = true;
-}
-
 /* SHL/SHR/SAR r, imm and ROL/ROR r, imm with dead flags */
 static void emit_shift(JitEmit *e, const DbtInsn *in, bool w, bool rotate)
 {
@@ -418,7 +396,7 @@ static void emit_shift(JitEmit *e, const DbtInsn *in, bool w, bool rotate)
     if (!rotate && !dead) {
         static const uint8_t lf[8] = { 0, 0, 0, 0, DBT_LF_SHL, DBT_LF_SHR, DBT_LF_SHL, DBT_LF_SAR };
         x86_mov_ri(b, X_RCX, c);
-        emit_lazy(e, lf[in->sub & 7], w ? 8 : 4, X_RAX, X_RDX, X_RCX);
+        dbt_jit_lazy(e, lf[in->sub & 7], w ? 8 : 4, X_RAX, X_RDX, X_RCX);
     }
 }
 
@@ -428,8 +406,8 @@ static bool emit_rm_load(JitEmit *e, const DbtInsn *in, unsigned off, unsigned s
 {
     X86Buf *b = &e->b;
     if (in->flags & DBT_I_MEM) {
-        emit_ea(e, in, off, false);
-        emit_access(e, in, off, off + in->len, size, false);
+        dbt_jit_ea(e, in, off, false);
+        dbt_jit_access(e, in, off, off + in->len, size, false);
     } else {
         if (size == 1 && !(in->flags & DBT_I_REX) && in->rm >= 4 && in->rm < 8)
             return false;
@@ -487,9 +465,9 @@ static bool emit_setcc(JitEmit *e, const DbtInsn *in, unsigned off)
     }
     emit_cond_value(e, in->sub & 15);
     x86_mov_rr(b, true, X_RCX, X_RAX);
-    emit_ea(e, in, off, false);
-    emit_access(e, in, off, off + in->len, 1, true);
-    emit_leave_check(e, in, off + in->len, in->idx + 1u);
+    dbt_jit_ea(e, in, off, false);
+    dbt_jit_access(e, in, off, off + in->len, 1, true);
+    dbt_jit_leave_check(e, in, off + in->len, in->idx + 1u);
     return true;
 }
 
@@ -511,27 +489,8 @@ static bool emit_imul(JitEmit *e, const DbtInsn *in, unsigned off)
         x86_setcc(b, X_CC_O, X_RDX);
         x86_movzx_rr(b, 1, X_RDX, X_RDX);
         x86_mov_ri(b, X_RCX, 0);
-        emit_lazy(e, DBT_LF_MUL, in->osz, X_RAX, X_RDX, X_RCX);
+        dbt_jit_lazy(e, DBT_LF_MUL, in->osz, X_RAX, X_RDX, X_RCX);
     }
-    return true;
-}
-
-/* MOV r/m, imm (32/64-bit) */
-static bool emit_mov_ei(JitEmit *e, const DbtInsn *in, unsigned off)
-{
-    X86Buf *b = &e->b;
-    uint64_t v = in->osz == 8 ? in->imm : (uint32_t)in->imm;
-    if (in->osz < 4)
-        return false;
-    if (!(in->flags & DBT_I_MEM)) {
-        x86_mov_ri(b, X_RAX, v);
-        x86_store(b, true, GPR(in->rm), X_RAX);
-        return true;
-    }
-    emit_ea(e, in, off, false);
-    x86_mov_ri(b, X_RCX, v);
-    emit_access(e, in, off, off + in->len, in->osz, true);
-    emit_leave_check(e, in, off + in->len, in->idx + 1u);
     return true;
 }
 
@@ -557,7 +516,9 @@ static void emit_jcc(JitEmit *e, const DbtInsn *in, unsigned off)
     if (!e->counted)
         dbt_jit_emit_count(e, e->blk->n);
     const DbtInsn *prev = in->idx ? in - 1 : NULL;
-    if (!host && !(prev && (prev->flags & DBT_I_FUSED) && emit_fused_compare(e, prev))) {
+    if (!host && !(prev && (prev->flags & DBT_I_FUSED) && emit_fused_compare(e, prev))
+        && !(e->lf_known >= 0
+             && emit_cond_known(e, e->lf_known & 0xff, (unsigned)e->lf_known >> 8, cc))) {
         emit_cond_value(e, cc);
         x86_test_rr(b, false, X_RAX, X_RAX);
         cc = X_CC_NE;
@@ -578,10 +539,10 @@ static void emit_call(JitEmit *e, const DbtInsn *in, unsigned off)
     x86_load(b, true, X_RSI, GPR(DBT_RSP));
     x86_lea(b, X_RSI, x86_mem(X_RSI, -8));
     dbt_jit_emit_rip(e, X_RCX, off + in->len);
-    emit_access(e, in, off, target, 8, true);
+    dbt_jit_access(e, in, off, target, 8, true);
     x86_alu_mi(b, X_SUB, true, GPR(DBT_RSP), 8);
     dbt_jit_emit_count(e, e->blk->n);
-    emit_leave_check(e, in, target, 0);
+    dbt_jit_leave_check(e, in, target, 0);
     dbt_jit_emit_exit_static(e, target, NULL, 0);
 }
 
@@ -589,12 +550,40 @@ static void emit_ret(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
     x86_load(b, true, X_RSI, GPR(DBT_RSP));
-    emit_access(e, in, off, off + in->len, 8, false);
+    dbt_jit_access(e, in, off, off + in->len, 8, false);
     dbt_jit_emit_canonical(e, X_RAX, in, off, 0, 0);
     x86_alu_mi(b, X_ADD, true, GPR(DBT_RSP), 8);
     dbt_jit_emit_count(e, e->blk->n);
     x86_mov_rr(b, true, X_R12, X_RAX);
     x86_jmp(b, e->j->lookup, e->j->delta);
+}
+
+/* JMP r/m64 and CALL r/m64: the target read (it may fault), #GP if it is
+ * not canonical, CALL's push, then on through the lookup */
+static bool emit_branch_e(JitEmit *e, const DbtInsn *in, unsigned off, bool call)
+{
+    X86Buf *b = &e->b;
+    if (in->osz != 8 || !emit_rm_load(e, in, off, 8, false))
+        return false;
+    x86_mov_rr(b, true, X_R14, X_RAX);    /* callee-saved: survives slow paths */
+    dbt_jit_emit_canonical(e, X_R14, in, off, 0, 0);
+    if (call) {
+        x86_load(b, true, X_RSI, GPR(DBT_RSP));
+        x86_lea(b, X_RSI, x86_mem(X_RSI, -8));
+        dbt_jit_emit_rip(e, X_RCX, off + in->len);
+        dbt_jit_access(e, in, off, off + in->len, 8, true);
+        x86_alu_mi(b, X_SUB, true, GPR(DBT_RSP), 8);
+    }
+    dbt_jit_emit_count(e, e->blk->n);
+    if (call) {
+        /* the push wrote decoded code: leave for the target */
+        x86_store(b, true, CPU(next_rip), X_R14);
+        x86_cmp_m8_i(b, CPU(leave_block), 0);
+        dbt_jit_fix_add(e, x86_jcc_fwd(b, X_CC_NE), STUB_LEAVE, 0);
+    }
+    x86_mov_rr(b, true, X_R12, X_R14);
+    x86_jmp(b, e->j->lookup, e->j->delta);
+    return true;
 }
 
 /* ---- the dispatcher ---------------------------------------------------------- */
@@ -631,14 +620,6 @@ static bool emit_body(JitEmit *e, const DbtInsn *in, unsigned off)
         x86_load(b, w, X_RAX, GPR(in->rm));
         x86_store(b, true, GPR(in->reg), X_RAX);
         return true;
-    case DBT_KIND_MOV_RI:
-        if (in->osz < 4)
-            return false;
-        x86_mov_ri(b, X_RAX, w ? in->imm : (uint32_t)in->imm);
-        x86_store(b, true, GPR(in->reg), X_RAX);
-        return true;
-    case DBT_KIND_MOV_EI:
-        return emit_mov_ei(e, in, off);
     case DBT_KIND_MOVZX8_R: case DBT_KIND_MOVZX16_R:
         x86_load_zx(b, in->kind == DBT_KIND_MOVZX8_R ? 1 : 2, X_RAX, GPR(in->rm));
         x86_store(b, true, GPR(in->reg), X_RAX);
@@ -650,55 +631,48 @@ static bool emit_body(JitEmit *e, const DbtInsn *in, unsigned off)
     case DBT_KIND_LEA:
         if (in->osz < 4)
             return false;
-        emit_ea(e, in, off, true);
+        dbt_jit_ea(e, in, off, true);
         if (!w)
             x86_mov_rr(b, false, X_RSI, X_RSI);
         x86_store(b, true, GPR(in->reg), X_RSI);
         return true;
-    case DBT_KIND_MOV_GE: case DBT_KIND_LOAD64_BD: case DBT_KIND_LOAD32_BD:
+    case DBT_KIND_LOAD64_BD: case DBT_KIND_LOAD32_BD:
     case DBT_KIND_LOAD64_BISD: case DBT_KIND_LOAD32_BISD:
     case DBT_KIND_LOAD64_RIP: case DBT_KIND_LOAD32_RIP:
         if (in->osz < 4 || !(in->flags & DBT_I_MEM))
             return false;
-        emit_ea(e, in, off, false);
-        emit_access(e, in, off, next, in->osz, false);
+        dbt_jit_ea(e, in, off, false);
+        dbt_jit_access(e, in, off, next, in->osz, false);
         x86_store(b, true, GPR(in->reg), X_RAX);
         return true;
     case DBT_KIND_MOVZX8_BD: case DBT_KIND_MOVZX16_BD:
-        emit_ea(e, in, off, false);
-        emit_access(e, in, off, next, in->kind == DBT_KIND_MOVZX8_BD ? 1 : 2, false);
+        dbt_jit_ea(e, in, off, false);
+        dbt_jit_access(e, in, off, next, in->kind == DBT_KIND_MOVZX8_BD ? 1 : 2, false);
         x86_store(b, true, GPR(in->reg), X_RAX);
         return true;
-    case DBT_KIND_MOV_EG: case DBT_KIND_STORE64_BD: case DBT_KIND_STORE32_BD:
+    case DBT_KIND_STORE64_BD: case DBT_KIND_STORE32_BD:
     case DBT_KIND_STORE64_BISD: case DBT_KIND_STORE32_BISD:
     case DBT_KIND_STORE64_RIP: case DBT_KIND_STORE32_RIP:
         if (in->osz < 4 || !(in->flags & DBT_I_MEM))
             return false;
-        emit_ea(e, in, off, false);
+        dbt_jit_ea(e, in, off, false);
         x86_load(b, true, X_RCX, GPR(in->reg));
-        emit_access(e, in, off, next, in->osz, true);
-        emit_leave_check(e, in, next, in->idx + 1u);
+        dbt_jit_access(e, in, off, next, in->osz, true);
+        dbt_jit_leave_check(e, in, next, in->idx + 1u);
         return true;
-    case DBT_KIND_ALU_EG: case DBT_KIND_ALU_EI: case DBT_KIND_ALU_GE:
-        return emit_alu_mem(e, in, off);
     case DBT_KIND_PUSH64_R:
         x86_load(b, true, X_RSI, GPR(DBT_RSP));
         x86_lea(b, X_RSI, x86_mem(X_RSI, -8));
         x86_load(b, true, X_RCX, GPR(in->reg));
-        emit_access(e, in, off, next, 8, true);
+        dbt_jit_access(e, in, off, next, 8, true);
         x86_alu_mi(b, X_SUB, true, GPR(DBT_RSP), 8);
-        emit_leave_check(e, in, next, in->idx + 1u);
+        dbt_jit_leave_check(e, in, next, in->idx + 1u);
         return true;
     case DBT_KIND_POP64_R:
         x86_load(b, true, X_RSI, GPR(DBT_RSP));
-        emit_access(e, in, off, next, 8, false);
+        dbt_jit_access(e, in, off, next, 8, false);
         x86_alu_mi(b, X_ADD, true, GPR(DBT_RSP), 8);
         x86_store(b, true, GPR(in->reg), X_RAX);
-        return true;
-    case DBT_KIND_TEST_EG: case DBT_KIND_TEST_EI:
-        if (in->osz < 4)
-            return false;
-        emit_test(e, in, off);
         return true;
     case DBT_KIND_SHIFT_RI64: case DBT_KIND_SHIFT_RI32:
         emit_shift(e, in, in->kind == DBT_KIND_SHIFT_RI64, false);
@@ -717,7 +691,7 @@ static bool emit_body(JitEmit *e, const DbtInsn *in, unsigned off)
     case DBT_KIND_NOP:
         return true;
     default:
-        return false;
+        return dbt_jit_emit_sized(e, in, off);
     }
 }
 
@@ -740,7 +714,8 @@ bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
             emit_call(e, in, off);
         else if (in->kind == DBT_KIND_RET64)
             emit_ret(e, in, off);
-        else
+        else if (!((in->kind == DBT_KIND_JMP_E || in->kind == DBT_KIND_CALL_E)
+                   && emit_branch_e(e, in, off, in->kind == DBT_KIND_CALL_E)))
             goto undo;
         return true;
     }

@@ -275,6 +275,13 @@ static inline void x86_shift_ri(X86Buf *b, unsigned op, bool w, unsigned r, uint
     x86_byte(b, 0xc0 | (op << 3) | (r & 7));
     x86_byte(b, n);
 }
+/* shift r by CL (D3 /n) */
+static inline void x86_shift_cl(X86Buf *b, unsigned op, bool w, unsigned r)
+{
+    x86_rex(b, w, 0, X_NOREG, r, false);
+    x86_byte(b, 0xd3);
+    x86_byte(b, 0xc0 | (op << 3) | (r & 7));
+}
 /* cmp byte/dword [m], imm8 */
 static inline void x86_cmp_m8_i(X86Buf *b, X86Mem m, uint8_t v)
 {
