@@ -18,6 +18,7 @@ PKGS="
   libtirpc-dev qemu-utils strace qemu-system-x86 seabios
   libvirt-clients python3-libvirt virt-manager
   gir1.2-atspi-2.0 at-spi2-core
+  debhelper systemd lintian rpm rpmlint mmdebstrap systemd-container
 "
 # libtirpc-dev: XDR for vesseld's libvirt transport (daemon/remote/).
 # libvirt-clients (virsh), python3-libvirt, virt-manager and virt-viewer

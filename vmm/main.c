@@ -329,6 +329,13 @@ static void vmm_ctl_info(void *opaque, ControlInfo *info)
         info->vnc = vnc_server_address(vmm->vnc_server);
         info->vnc_clients = vnc_server_clients(vmm->vnc_server);
     }
+    StdVga *vga = machine_vga(vmm->m);
+    if (vga) {
+        machine_lock(vmm->m);
+        stdvga_screen(vga, &info->vga_screen);
+        machine_unlock(vmm->m);
+        info->vga = true;
+    }
 }
 
 static GBytes *vmm_ctl_screendump(void *opaque, GError **error)

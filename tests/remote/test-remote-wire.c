@@ -47,6 +47,11 @@ static void test_table(void)
     g_assert_true(remote_proc_find(REMOTE_PROC_CONNECT_OPEN)->flags & REMOTE_PROC_F_UNOPENED);
     g_assert_true(remote_proc_find(REMOTE_PROC_DOMAIN_CREATE)->flags & REMOTE_PROC_F_WRITE);
     g_assert_false(remote_proc_find(REMOTE_PROC_DOMAIN_GET_STATE)->flags & REMOTE_PROC_F_WRITE);
+    /* libvirt checks read-only connections for both directions of a volume */
+    g_assert_true(remote_proc_find(REMOTE_PROC_STORAGE_VOL_DOWNLOAD)->flags & REMOTE_PROC_F_WRITE);
+    g_assert_true(remote_proc_find(REMOTE_PROC_STORAGE_VOL_UPLOAD)->flags & REMOTE_PROC_F_WRITE);
+    g_assert_false(remote_proc_find(REMOTE_PROC_STORAGE_POOL_LIST_ALL_VOLUMES)->flags &
+                   REMOTE_PROC_F_WRITE);
 }
 
 static gsize encoded_size(xdrproc_t f, void *obj)
@@ -65,6 +70,15 @@ static void test_xdr_layouts(void)
     /* nonnull domain: string (4 + padded), 16-byte uuid, int */
     RemoteDomainMsg dm = { { "abcde", { 0 }, 7 } };
     g_assert_cmpuint(encoded_size((xdrproc_t)remote_xdr_domain_msg, &dm), ==, 4 + 8 + 16 + 4);
+    /* storage: "char type" and "unsigned char state" are 4-byte units too;
+     * a volume is (pool, name, key) */
+    RemoteVolInfoRet vi = { 0, 1, 2 };
+    g_assert_cmpuint(encoded_size((xdrproc_t)remote_xdr_vol_info_ret, &vi), ==, 4 + 8 + 8);
+    RemotePoolInfoRet pi = { 2, 1, 2, 3 };
+    g_assert_cmpuint(encoded_size((xdrproc_t)remote_xdr_pool_info_ret, &pi), ==, 4 + 3 * 8);
+    RemoteVolMsg vm = { { "p", "v.raw", "/d/v.raw" } };
+    g_assert_cmpuint(encoded_size((xdrproc_t)remote_xdr_vol_msg, &vm), ==,
+                     (4 + 4) + (4 + 8) + (4 + 8));
     /* remote_error with a message and every optional part absent */
     char *msg = "boom";
     RemoteError e = { .code = 3, .domain = 13, .message = &msg, .level = 2 };
