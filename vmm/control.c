@@ -102,6 +102,25 @@ static void control_crash_json(GString *s, const MachineCrash *c)
     g_string_append_c(s, '}');
 }
 
+/* ,"vga":{...}: what the screen shows and the dispi registers. */
+static void control_vga_json(GString *s, const StdVgaScreen *scr)
+{
+    static const char *const kinds[] = {
+        [STDVGA_BLANK] = "blank", [STDVGA_TEXT] = "text", [STDVGA_GRAPHICS] = "graphics",
+    };
+    g_string_append_printf(s, ",\"vga\":{\"screen\":\"%s\"", kinds[scr->kind]);
+    if (scr->kind == STDVGA_TEXT)
+        g_string_append_printf(s, ",\"cols\":%u,\"rows\":%u", scr->text.cols, scr->text.rows);
+    else if (scr->kind == STDVGA_GRAPHICS)
+        g_string_append_printf(s, ",\"width\":%u,\"height\":%u,\"bpp\":%u,\"byte_order\":\"%s\"",
+                               scr->mode.width, scr->mode.height, scr->mode.bpp,
+                               scr->big_endian ? "big" : "little");
+    g_string_append(s, ",\"vbe\":{");
+    for (unsigned i = 0; i < VBE_NR_REGS; i++)
+        g_string_append_printf(s, "%s\"%s\":%u", i ? "," : "", vbe_reg_name(i), scr->vbe[i]);
+    g_string_append(s, "}}");
+}
+
 static char *control_info_json(const ControlOps *ops, void *opaque)
 {
     ControlInfo info = { 0 };
@@ -127,6 +146,8 @@ static char *control_info_json(const ControlOps *ops, void *opaque)
         json_string(s, info.vnc);
         g_string_append_printf(s, ",\"vnc_clients\":%d", info.vnc_clients);
     }
+    if (info.vga)
+        control_vga_json(s, &info.vga_screen);
     g_string_append_printf(s, ",\"pid\":%ld}", info.pid);
     return g_string_free(s, FALSE);
 }
@@ -226,6 +247,21 @@ static char *control_disk_overlay(const ControlOps *ops, void *opaque, char **ar
     return ok ? g_strdup("ok") : control_error(error);
 }
 
+static char *control_disk_commit(const ControlOps *ops, void *opaque, char **args)
+{
+    guint64 index;
+    if (!args[0] || !args[1] || args[2] ||
+        !g_ascii_string_to_unsigned(args[0], 10, 0, 63, &index, NULL))
+        return g_strdup("error usage: disk-commit INDEX BASE");
+    if (g_str_has_prefix(args[1], "fd:"))
+        return g_strdup("error disk-commit: BASE is a path, not fd:N");
+    GError *error = NULL;
+    gboolean ok = ops->disk_commit && ops->disk_commit(opaque, (unsigned)index, args[1], &error);
+    if (!ok && !error)
+        return g_strdup("error disk-commit: not supported");
+    return ok ? g_strdup("ok") : control_error(error);
+}
+
 /* Commands that take arguments; NULL if @cmd is none of them. */
 static char *control_dispatch_args(const ControlOps *ops, void *opaque, const char *cmd)
 {
@@ -237,6 +273,7 @@ static char *control_dispatch_args(const ControlOps *ops, void *opaque, const ch
         { "vnc-password", control_vnc_password },
         { "screendump", control_screendump },
         { "disk-overlay", control_disk_overlay },
+        { "disk-commit", control_disk_commit },
     };
     g_auto(GStrv) words = g_strsplit(cmd, " ", -1);
     /* collapse runs of spaces */

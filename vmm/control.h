@@ -8,6 +8,7 @@
 #ifndef VESSEL_CONTROL_H
 #define VESSEL_CONTROL_H
 
+#include "vmm/hw/stdvga.h"
 #include "vmm/machine.h"
 
 #include <glib.h>
@@ -38,6 +39,8 @@ typedef struct {
     MachineState state;
     const char *vnc;         /* VNC address, NULL without VNC */
     int vnc_clients;
+    bool vga;                /* vga_screen is valid (the machine has a VGA) */
+    StdVgaScreen vga_screen;
 } ControlInfo;
 
 typedef struct {
@@ -59,6 +62,9 @@ typedef struct {
     /* Disk @index continues on the qcow2 overlay @file (an external
      * snapshot: its backing file is the disk's image until now). */
     gboolean (*disk_overlay)(void *opaque, unsigned index, const char *file, GError **error);
+    /* Disk @index merges its upper layers into its backing file @base and
+     * continues on it (blockcommit --pivot). */
+    gboolean (*disk_commit)(void *opaque, unsigned index, const char *base, GError **error);
 } ControlOps;
 
 ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,
