@@ -248,37 +248,54 @@ static char *control_screendump(const ControlOps *ops, void *opaque, char **args
     return g_strdup_printf("ok %s", b64);
 }
 
-static char *control_disk_overlay(const ControlOps *ops, void *opaque, char **args,
-                                  int *passed_fd)
+typedef gboolean (*ControlDiskOp)(void *opaque, unsigned index, const char *file,
+                                  GError **error);
+
+/* disk-overlay / disk-commit INDEX FILE|-: FILE `-` is the descriptor
+ * sent with the request (ours to close if the switch fails before the
+ * image took it); a FILE given as fd:N is refused. */
+static char *control_disk_switch(const char *name, ControlDiskOp op, void *opaque, char **args,
+                                 int *passed_fd)
 {
     guint64 index;
     if (!args[0] || !args[1] || args[2] ||
         !g_ascii_string_to_unsigned(args[0], 10, 0, 63, &index, NULL))
-        return g_strdup("error usage: disk-overlay INDEX FILE|-");
+        return g_strdup_printf("error usage: %s INDEX FILE|-", name);
     g_autofree char *file = NULL;
     int fd = -1;
     struct stat before = { 0 }, after;
     if (!strcmp(args[1], "-")) {
-        /* the descriptor sent with the request: ours to close if the
-         * switch fails before the image took it */
         if (*passed_fd < 0 || fstat(*passed_fd, &before) < 0)
-            return g_strdup("error disk-overlay: FILE - but no descriptor came with the request");
+            return g_strdup_printf("error %s: FILE - but no descriptor came with the request",
+                                   name);
         fd = *passed_fd;
         *passed_fd = -1;
         file = g_strdup_printf("fd:%d", fd);
     } else if (g_str_has_prefix(args[1], "fd:")) {
-        return g_strdup("error disk-overlay: pass a descriptor as FILE -, not fd:N");
+        return g_strdup_printf("error %s: pass a descriptor as FILE -, not fd:N", name);
     } else {
         file = g_strdup(args[1]);
     }
     GError *error = NULL;
-    gboolean ok = ops->disk_overlay && ops->disk_overlay(opaque, (unsigned)index, file, &error);
+    gboolean ok = op && op(opaque, (unsigned)index, file, &error);
     if (!ok && fd >= 0 && fstat(fd, &after) == 0 && after.st_dev == before.st_dev &&
         after.st_ino == before.st_ino)
         close(fd);
     if (!ok && !error)
-        return g_strdup("error disk-overlay: not supported");
+        return g_strdup_printf("error %s: not supported", name);
     return ok ? g_strdup("ok") : control_error(error);
+}
+
+static char *control_disk_overlay(const ControlOps *ops, void *opaque, char **args,
+                                  int *passed_fd)
+{
+    return control_disk_switch("disk-overlay", ops->disk_overlay, opaque, args, passed_fd);
+}
+
+static char *control_disk_commit(const ControlOps *ops, void *opaque, char **args,
+                                 int *passed_fd)
+{
+    return control_disk_switch("disk-commit", ops->disk_commit, opaque, args, passed_fd);
 }
 
 /* Commands that take arguments; NULL if @cmd is none of them. */
@@ -293,6 +310,7 @@ static char *control_dispatch_args(const ControlOps *ops, void *opaque, const ch
         { "vnc-password", control_vnc_password },
         { "screendump", control_screendump },
         { "disk-overlay", control_disk_overlay },
+        { "disk-commit", control_disk_commit },
     };
     g_auto(GStrv) words = g_strsplit(cmd, " ", -1);
     /* collapse runs of spaces */

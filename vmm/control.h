@@ -64,6 +64,9 @@ typedef struct {
      * may be "fd:N", a descriptor passed with the request, which is then
      * the callee's. */
     gboolean (*disk_overlay)(void *opaque, unsigned index, const char *file, GError **error);
+    /* Disk @index merges its upper layers into its backing file @base and
+     * continues on it (blockcommit --pivot). */
+    gboolean (*disk_commit)(void *opaque, unsigned index, const char *base, GError **error);
 } ControlOps;
 
 ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,
