@@ -555,7 +555,7 @@ static void emit_ret(JitEmit *e, const DbtInsn *in, unsigned off)
     x86_alu_mi(b, X_ADD, true, GPR(DBT_RSP), 8);
     dbt_jit_emit_count(e, e->blk->n);
     x86_mov_rr(b, true, X_R12, X_RAX);
-    x86_jmp(b, e->j->lookup, e->j->delta);
+    dbt_jit_emit_lookup(e);
 }
 
 /* JMP r/m64 and CALL r/m64: the target read (it may fault), #GP if it is
@@ -582,7 +582,7 @@ static bool emit_branch_e(JitEmit *e, const DbtInsn *in, unsigned off, bool call
         dbt_jit_fix_add(e, x86_jcc_fwd(b, X_CC_NE), STUB_LEAVE, 0);
     }
     x86_mov_rr(b, true, X_R12, X_R14);
-    x86_jmp(b, e->j->lookup, e->j->delta);
+    dbt_jit_emit_lookup(e);
     return true;
 }
 
