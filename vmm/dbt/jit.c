@@ -134,14 +134,14 @@ static bool emit_trampolines(DbtJit *j)
     x86_load(&b, true, X_R13, CPU(tlb_cur));
     x86_jmp_r(&b, X_RSI);
 
-    uint8_t *exit = b.p;
+    uint8_t *exit = x86_label(&b);
     x86_alu_ri(&b, X_ADD, true, X_RSP, 8);
     for (unsigned k = 6; k-- > 0;)
         emit_pop(&b, saved[k]);
     x86_byte(&b, 0xc3);
 
     /* lookup: see emit_vjc_lookup(); a miss exits to the run loop */
-    uint8_t *lookup = b.p;
+    uint8_t *lookup = x86_label(&b);
     uint8_t *miss[4];
     emit_vjc_lookup(&b, miss);
     for (unsigned k = 0; k < 4; k++)

@@ -122,7 +122,7 @@ void dbt_jit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned next_o
         else
             x86_load_zx(b, size, X_RAX, m);
     }
-    slow_add(e, miss, b->p, in, off, next_off, size, store ? SLOW_WRITE : SLOW_READ);
+    slow_add(e, miss, x86_label(b), in, off, next_off, size, store ? SLOW_WRITE : SLOW_READ);
 }
 
 /* The soft-TLB fast path of an instruction that reads and writes the
@@ -144,7 +144,7 @@ void dbt_jit_host_addr(JitEmit *e, const DbtInsn *in, unsigned off, unsigned siz
 void dbt_jit_slow_rejoin(JitEmit *e)
 {
     for (unsigned k = e->nslow; k-- > 0 && !e->slow[k].back;)
-        e->slow[k].back = e->b.p;
+        e->slow[k].back = x86_label(&e->b);
 }
 
 /* after a store: a write to decoded code or MMIO asked to leave */
@@ -729,6 +729,7 @@ bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
 undo:
     /* an emitter that declined may have started: drop what it wrote */
     e->b.p = start;
+    e->b.st_end = NULL;
     e->nslow = nslow;
     e->nfix = nfix;
     return false;
