@@ -6,14 +6,35 @@
  * GMainContext that was thread-default at open time. */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "vessel-private.h"
 
 #define VESSEL_CALL_TIMEOUT_MS (-1)        /* GDBus default (25 s) */
 #define VESSEL_LONG_CALL_TIMEOUT_MS 600000 /* Start/Shutdown may wait long */
-#define VESSEL_SPAWN_WAIT_MS 15000
+
+static int socket_fd_connect(const struct sockaddr_un *sa, int *err)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0) {
+        *err = errno;
+        return -1;
+    }
+    while (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0) {
+        if (errno == EINTR)
+            continue;
+        *err = errno;
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
 
 typedef enum {
     VESSEL_HANDLER_DOMAIN,
@@ -30,13 +51,41 @@ struct VesselHandler {
     GDestroyNotify notify;
 };
 
-static GDBusConnection *vessel_bus_open(const char *socket, GError **error)
+GDBusConnection *vessel_bus_open(const char *socket, GError **error)
 {
-    g_autofree char *escaped = g_dbus_address_escape_value(socket);
-    g_autofree char *address = g_strconcat("unix:path=", escaped, NULL);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_autoptr(GSocket) sock = NULL;
+    g_autoptr(GSocketConnection) stream = NULL;
+    int fd, e;
 
-    return g_dbus_connection_new_for_address_sync(
-        address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, error);
+    if (strlen(socket) >= sizeof(sa.sun_path)) {
+        g_set_error(error, VESSEL_ERROR, VESSEL_ERROR_NO_CONNECT,
+                    _("Failed to connect socket to '%s': %s"), socket, g_strerror(ENAMETOOLONG));
+        return NULL;
+    }
+    memcpy(sa.sun_path, socket, strlen(socket) + 1);
+    /* Our own connect() rather than GIO's address parser: the errno is
+     * what tells a user what to do (ENOENT, ECONNREFUSED, EACCES). */
+    fd = socket_fd_connect(&sa, &e);
+    if (fd < 0) {
+        g_set_error(error, VESSEL_ERROR,
+                    e == EACCES || e == EPERM ? VESSEL_ERROR_ACCESS_DENIED : VESSEL_ERROR_NO_CONNECT,
+                    _("Failed to connect socket to '%s': %s"), socket, g_strerror(e));
+        return NULL;
+    }
+    sock = g_socket_new_from_fd(fd, error);
+    if (!sock) {
+        close(fd);
+        vessel_error_map(error);
+        return NULL;
+    }
+    stream = g_socket_connection_factory_create_connection(sock);
+    GDBusConnection *bus = g_dbus_connection_new_sync(
+        G_IO_STREAM(stream), NULL, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL,
+        error);
+    if (!bus)
+        vessel_error_map(error);
+    return bus;
 }
 
 static void vessel_connect_closed(GDBusConnection *bus, gboolean remote, GError *err,
@@ -55,33 +104,6 @@ static void vessel_connect_closed(GDBusConnection *bus, gboolean remote, GError 
     g_list_free(copy);
 }
 
-/* Session mode: spawn the daemon, then retry until it answers or the
- * deadline passes. */
-static GDBusConnection *vessel_bus_open_spawning(const char *socket, GError **error)
-{
-    gint64 deadline;
-    guint delay_ms = 10;
-    g_autoptr(GError) last = NULL;
-    GDBusConnection *bus;
-
-    if (!vessel_session_spawn(error))
-        return NULL;
-    deadline = g_get_monotonic_time() + VESSEL_SPAWN_WAIT_MS * G_GINT64_CONSTANT(1000);
-    for (;;) {
-        g_clear_error(&last);
-        bus = vessel_bus_open(socket, &last);
-        if (bus)
-            return bus;
-        if (g_get_monotonic_time() >= deadline)
-            break;
-        g_usleep(delay_ms * 1000);
-        delay_ms = MIN(delay_ms * 2, 200);
-    }
-    g_set_error(error, VESSEL_ERROR, VESSEL_ERROR_NO_CONNECT,
-                _("session daemon did not come up on %s: %s"), socket, last->message);
-    return NULL;
-}
-
 VesselConnect *vessel_connect_open(const char *uri, VesselConnectFlags flags, GError **error)
 {
     VesselUri u;
@@ -96,18 +118,14 @@ VesselConnect *vessel_connect_open(const char *uri, VesselConnectFlags flags, GE
     socket = (flags & VESSEL_CONNECT_RO) ? g_strconcat(u.socket, "-ro", NULL)
                                          : g_strdup(u.socket);
     bus = vessel_bus_open(socket, &local);
-    if (!bus && u.session && !(flags & VESSEL_CONNECT_NO_SPAWN)) {
+    /* Only a missing or dead socket starts a daemon, not a refused one. */
+    if (!bus && u.session && !(flags & VESSEL_CONNECT_NO_SPAWN) &&
+        g_error_matches(local, VESSEL_ERROR, VESSEL_ERROR_NO_CONNECT)) {
         g_clear_error(&local);
-        bus = vessel_bus_open_spawning(socket, &local);
-        if (!bus) {
-            g_propagate_error(error, g_steal_pointer(&local));
-            vessel_uri_clear(&u);
-            return NULL;
-        }
+        bus = vessel_session_open(socket, &local);
     }
     if (!bus) {
-        g_set_error(error, VESSEL_ERROR, VESSEL_ERROR_NO_CONNECT,
-                    _("failed to connect to the daemon at '%s': %s"), socket, local->message);
+        g_propagate_error(error, g_steal_pointer(&local));
         vessel_uri_clear(&u);
         return NULL;
     }

@@ -93,7 +93,7 @@ char *vessel_object_get_xml_desc(VesselObject *obj, guint flags, GError **error)
     ((VesselNetwork *)vessel_object_new(sizeof(VesselNetwork), conn, VESSEL_IFACE_NETWORK, \
                                         path, name, uuid))
 
-/* URI resolution and session daemon spawning (vessel-uri.c). */
+/* URI resolution (vessel-uri.c). */
 typedef struct {
     char *uri;          /* canonical */
     char *socket;       /* read-write socket path */
@@ -102,7 +102,15 @@ typedef struct {
 
 gboolean vessel_uri_parse(const char *uri, VesselUri *out, GError **error);
 void vessel_uri_clear(VesselUri *u);
-/* Start a session vesseld; it daemonises itself from our point of view. */
-gboolean vessel_session_spawn(GError **error);
+/* A D-Bus peer connection on the daemon's unix socket (vessel-connect.c);
+ * errors say "Failed to connect socket to ..." as libvirt's do, with
+ * VESSEL_ERROR_ACCESS_DENIED for a socket we may not use and
+ * VESSEL_ERROR_NO_CONNECT for everything else. */
+GDBusConnection *vessel_bus_open(const char *socket, GError **error);
+/* Start a session vesseld and wait until it answers on @socket or exits
+ * (vessel-session.c). */
+GDBusConnection *vessel_session_open(const char *socket, GError **error);
+/* Where a session daemon started by a client writes its output. */
+char *vessel_session_log_path(void);
 
 #endif

@@ -5,10 +5,8 @@
  *   vessel+unix:///PATH/TO/SOCK   that socket
  *
  * A NULL URI means $VESSEL_DEFAULT_URI, else system for root and session
- * for everyone else.  Only the session URI spawns a daemon; it is looked
- * for in $VESSEL_DAEMON, next to the running program (also ../daemon/ for
- * a build tree, seeing through libtool's .libs/), on PATH, then in the
- * installed sbindir. */
+ * for everyone else.  Only the session URI spawns a daemon
+ * (vessel-session.c). */
 #include "config.h"
 
 #include <string.h>
@@ -62,60 +60,18 @@ void vessel_uri_clear(VesselUri *u)
     g_clear_pointer(&u->socket, g_free);
 }
 
-static char *vessel_daemon_next_to_self(void)
+gboolean vessel_uri_resolve(const char *uri, VesselConnectFlags flags, char **canonical,
+                            char **socket, GError **error)
 {
-    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-    g_autofree char *dir = NULL;
-    const char *const rel[] = { "vesseld", "../daemon/vesseld", "../../daemon/vesseld" };
+    VesselUri u;
 
-    if (!exe)
-        return NULL;
-    dir = g_path_get_dirname(exe);
-    for (gsize i = 0; i < G_N_ELEMENTS(rel); i++) {
-        /* ../../ only makes sense from libtool's shell/.libs/ */
-        if (i == 2 && !g_str_has_suffix(dir, "/.libs"))
-            continue;
-        g_autofree char *p = g_build_filename(dir, rel[i], NULL);
-        if (g_file_test(p, G_FILE_TEST_IS_EXECUTABLE) && !g_file_test(p, G_FILE_TEST_IS_DIR))
-            return g_steal_pointer(&p);
-    }
-    return NULL;
-}
-
-static char *vessel_daemon_find(void)
-{
-    const char *env = g_getenv("VESSEL_DAEMON");
-    char *p;
-
-    if (env && *env)
-        return g_strdup(env);
-    if ((p = vessel_daemon_next_to_self()))
-        return p;
-    if ((p = g_find_program_in_path("vesseld")))
-        return p;
-    return g_strdup(VESSEL_SBINDIR "/vesseld");
-}
-
-static void vessel_spawn_setup(gpointer data)
-{
-    setsid();
-}
-
-gboolean vessel_session_spawn(GError **error)
-{
-    g_autofree char *daemon = vessel_daemon_find();
-    const char *argv[] = { daemon, "--session", "--timeout", "60", NULL };
-    g_autoptr(GError) local = NULL;
-
-    /* Without DO_NOT_REAP_CHILD GLib double-forks: the daemon is not our
-     * child and outlives us. */
-    if (!g_spawn_async(NULL, (char **)argv, NULL,
-                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL |
-                       G_SPAWN_STDIN_FROM_DEV_NULL,
-                       vessel_spawn_setup, NULL, NULL, &local)) {
-        g_set_error(error, VESSEL_ERROR, VESSEL_ERROR_NO_CONNECT,
-                    _("cannot start session daemon %s: %s"), daemon, local->message);
+    if (!vessel_uri_parse(uri, &u, error))
         return FALSE;
-    }
+    if (socket)
+        *socket = (flags & VESSEL_CONNECT_RO) ? g_strconcat(u.socket, "-ro", NULL)
+                                              : g_strdup(u.socket);
+    if (canonical)
+        *canonical = g_steal_pointer(&u.uri);
+    vessel_uri_clear(&u);
     return TRUE;
 }

@@ -161,12 +161,32 @@ typedef enum {
  * @error: return location for a #GError
  *
  * Connect to a daemon.  For the session URI a per-user vesseld is started
- * if none answers (from $VESSEL_DAEMON, next to the program, on PATH, or
- * the installed path) and waited for with a deadline.
+ * if nothing listens on its socket (from $VESSEL_DAEMON, next to the
+ * program, on PATH, or the installed path), its output appended to
+ * $XDG_STATE_HOME/vessel/vesseld.log, and waited for until it answers or
+ * exits (the error then quotes its last line and names the log).
  *
- * Returns: (transfer full): the connection, or %NULL with @error set.
+ * Returns: (transfer full): the connection, or %NULL with @error set:
+ *   %VESSEL_ERROR_ACCESS_DENIED when the socket refuses us (its mode and
+ *   group), %VESSEL_ERROR_NO_CONNECT when nothing answers on it,
+ *   %VESSEL_ERROR_INVALID_URI for an unknown URI.
  */
 VesselConnect *vessel_connect_open(const char *uri, VesselConnectFlags flags, GError **error);
+/**
+ * vessel_uri_resolve:
+ * @uri: (nullable): a URI as for vessel_connect_open()
+ * @flags: #VesselConnectFlags (%VESSEL_CONNECT_RO picks the read-only socket)
+ * @canonical: (out) (optional): the URI @uri stands for
+ * @socket: (out) (optional): the socket vessel_connect_open() would use
+ * @error: return location for a #GError (%VESSEL_ERROR_INVALID_URI)
+ *
+ * What a connection to @uri would be, without connecting: for clients
+ * that explain a failed vessel_connect_open().
+ *
+ * Returns: %TRUE, or %FALSE with @error set.
+ */
+gboolean vessel_uri_resolve(const char *uri, VesselConnectFlags flags, char **canonical,
+                            char **socket, GError **error);
 /**
  * vessel_connect_ref:
  * @conn: a connection

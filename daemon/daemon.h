@@ -11,12 +11,14 @@
 #include "pool_obj.h"
 
 typedef struct DaemonDbus DaemonDbus;
+typedef struct DaemonEvents DaemonEvents;
 
 typedef struct {
     DaemonConfig *config;
     GMainContext *context;       /* the main loop's context */
     GMainLoop *loop;
     DaemonDbus *dbus;
+    DaemonEvents *events;        /* lifecycle events (daemon_events.h) */
     DomainList *domains;
     NetworkList *networks;
     StoragePoolList *pools;

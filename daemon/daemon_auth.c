@@ -1,7 +1,8 @@
-/* daemon_auth.c - the one authorization decision for both transports.
+/* daemon_auth.c - the one authorization decision for every transport
+ * (daemon_auth.h), and the D-Bus layer's way of asking it.
  *
  * Read methods are open to everyone who can connect.  Write methods need:
- * a connection that did not come in on the read-only socket, and a caller
+ * a connection that did not come in on a read-only socket, and a caller
  * uid that is 0, the daemon's own uid (session mode), or a user whose
  * groups include the configured group ([sockets] group, "vessel").  The
  * uid comes from the connection's credentials (SO_PEERCRED) on the
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "daemon_auth.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "i18n.h"
@@ -102,25 +104,21 @@ static gboolean uid_in_gid(uid_t uid, gid_t gid)
     return FALSE;
 }
 
-gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
-                                 const char *sender, GError **error)
+gboolean daemon_auth_check_peer(Daemon *daemon, const DaemonPeer *peer, GError **error)
 {
-    if (g_object_get_data(G_OBJECT(conn), DAEMON_READONLY_KEY)) {
+    if (peer->read_only) {
         g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
-                            _("Access denied: this is a read-only connection "
-                              "(vessel-sock-ro); use the read-write socket"));
+                            _("Access denied: this is a read-only connection; "
+                              "use the read-write socket"));
         return FALSE;
     }
-    uid_t uid;
-    g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
-    if (!caller_identity(conn, sender, &uid, gids, error))
-        return FALSE;
+    uid_t uid = peer->uid;
     if (uid == 0 || uid == geteuid())
         return TRUE;
     gid_t want;
     if (group_gid(daemon->config->group, &want)) {
-        for (guint i = 0; i < gids->len; i++)
-            if (g_array_index(gids, gid_t, i) == want)
+        for (guint i = 0; i < peer->n_gids; i++)
+            if (peer->gids[i] == want)
                 return TRUE;
         if (uid_in_gid(uid, want))
             return TRUE;
@@ -133,4 +131,20 @@ gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
                     _("Access denied: uid %u may only read"), (unsigned)uid);
     return FALSE;
+}
+
+gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
+                                 const char *sender, GError **error)
+{
+    DaemonPeer peer = {
+        .read_only = g_object_get_data(G_OBJECT(conn), DAEMON_READONLY_KEY) != NULL,
+    };
+    g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
+    if (!peer.read_only) {
+        if (!caller_identity(conn, sender, &peer.uid, gids, error))
+            return FALSE;
+        peer.gids = (const gid_t *)gids->data;
+        peer.n_gids = gids->len;
+    }
+    return daemon_auth_check_peer(daemon, &peer, error);
 }

@@ -14,6 +14,7 @@
 
 #include "daemon_dbus.h"
 #include "daemon_error.h"
+#include "daemon_events.h"
 #include "daemon_listen.h"
 #include "i18n.h"
 
@@ -57,7 +58,10 @@ struct DaemonDbus {
     GThreadPool *pool;
     gint deferred;                /* replies taken over by daemon_call_defer */
     IfaceBinding bindings[IFACE_LAST];   /* user_data of the vtables */
+    guint event_sub;              /* daemon_events subscription */
 };
+
+static void on_event(const DaemonEvent *ev, gpointer data);
 
 /* ------------------------------------------------------------ dispatch */
 
@@ -487,6 +491,7 @@ gboolean daemon_dbus_start(DaemonDbus *dbus, GError **error)
         return FALSE;
     if (cfg->mode == DAEMON_MODE_SYSTEM && cfg->system_bus)
         join_system_bus(dbus);
+    dbus->event_sub = daemon_events_subscribe(dbus->daemon->events, on_event, dbus);
     return TRUE;
 }
 
@@ -494,6 +499,8 @@ void daemon_dbus_free(DaemonDbus *dbus)
 {
     if (!dbus)
         return;
+    if (dbus->event_sub)
+        daemon_events_unsubscribe(dbus->daemon->events, dbus->event_sub);
     if (dbus->pool)
         g_thread_pool_free(dbus->pool, FALSE, TRUE);
     g_clear_pointer(&dbus->listen_rw, daemon_listener_free);
@@ -529,40 +536,36 @@ static void emit_everywhere(DaemonDbus *dbus, const char *path, const char *ifac
     g_variant_unref(args);
 }
 
-void daemon_dbus_emit_domain_event(DaemonDbus *dbus, const DomainObj *dom, int event,
-                                   int detail)
+static void emit_domain_event(DaemonDbus *dbus, const DaemonEvent *ev)
 {
     emit_everywhere(dbus, DAEMON_MANAGER_PATH, "org.vessel.Manager1", "DomainEvent",
-                    g_variant_new("(ssiio)", dom->def->name, dom->def->uuid, event,
-                                  detail, dom->path));
+                    g_variant_new("(ssiio)", ev->name, ev->uuid, ev->event, ev->detail,
+                                  ev->path));
 
     GVariantBuilder changed;
     g_variant_builder_init(&changed, G_VARIANT_TYPE("a{sv}"));
-    g_variant_builder_add(&changed, "{sv}", "State", g_variant_new_uint32(dom->state));
-    g_variant_builder_add(&changed, "{sv}", "StateReason", g_variant_new_uint32(dom->reason));
-    g_variant_builder_add(&changed, "{sv}", "Id", g_variant_new_int32(dom->id));
-    g_variant_builder_add(&changed, "{sv}", "Active",
-                          g_variant_new_boolean(domain_obj_is_active(dom)));
-    g_variant_builder_add(&changed, "{sv}", "Persistent",
-                          g_variant_new_boolean(dom->persistent));
-    g_variant_builder_add(&changed, "{sv}", "Autostart",
-                          g_variant_new_boolean(dom->autostart));
-    emit_everywhere(dbus, dom->path, "org.freedesktop.DBus.Properties", "PropertiesChanged",
+    g_variant_builder_add(&changed, "{sv}", "State", g_variant_new_uint32(ev->state));
+    g_variant_builder_add(&changed, "{sv}", "StateReason", g_variant_new_uint32(ev->reason));
+    g_variant_builder_add(&changed, "{sv}", "Id", g_variant_new_int32(ev->id));
+    g_variant_builder_add(&changed, "{sv}", "Active", g_variant_new_boolean(ev->active));
+    g_variant_builder_add(&changed, "{sv}", "Persistent", g_variant_new_boolean(ev->persistent));
+    g_variant_builder_add(&changed, "{sv}", "Autostart", g_variant_new_boolean(ev->autostart));
+    emit_everywhere(dbus, ev->path, "org.freedesktop.DBus.Properties", "PropertiesChanged",
                     g_variant_new("(sa{sv}as)", "org.vessel.Domain1", &changed, NULL));
 }
 
-void daemon_dbus_emit_network_event(DaemonDbus *dbus, const NetworkObj *net, int event,
-                                    int detail)
+/* Main loop, from the event queue. */
+static void on_event(const DaemonEvent *ev, gpointer data)
 {
-    emit_everywhere(dbus, DAEMON_MANAGER_PATH, "org.vessel.Manager1", "NetworkEvent",
-                    g_variant_new("(ssiio)", net->def->name, net->def->uuid, event,
-                                  detail, net->path));
-}
-
-void daemon_dbus_emit_pool_event(DaemonDbus *dbus, const StoragePoolObj *pool, int event,
-                                 int detail)
-{
-    emit_everywhere(dbus, DAEMON_MANAGER_PATH, "org.vessel.Manager1", "StoragePoolEvent",
-                    g_variant_new("(ssiio)", pool->def->name, pool->def->uuid, event, detail,
-                                  pool->path));
+    DaemonDbus *dbus = data;
+    static const char *const signal[DAEMON_EVENT_KIND_LAST] = {
+        [DAEMON_EVENT_NETWORK] = "NetworkEvent",
+        [DAEMON_EVENT_POOL] = "StoragePoolEvent",
+    };
+    if (ev->kind == DAEMON_EVENT_DOMAIN)
+        emit_domain_event(dbus, ev);
+    else
+        emit_everywhere(dbus, DAEMON_MANAGER_PATH, "org.vessel.Manager1", signal[ev->kind],
+                        g_variant_new("(ssiio)", ev->name, ev->uuid, ev->event, ev->detail,
+                                      ev->path));
 }

@@ -12,7 +12,9 @@
  * serving everyone; the rest run inline.  Every write method is checked
  * by daemon_auth_check() first.  A handler that would only wait (for a
  * domain to stop) defers its reply instead (daemon_call_defer): no thread
- * stays parked for it, so waits are not bounded by the pool size. */
+ * stays parked for it, so waits are not bounded by the pool size.
+ * Lifecycle events come from the queue (daemon_events.h) the layer
+ * subscribes to, as DomainEvent/NetworkEvent and PropertiesChanged. */
 #ifndef VESSEL_DAEMON_DBUS_H
 #define VESSEL_DAEMON_DBUS_H
 
@@ -84,14 +86,6 @@ void daemon_dbus_apply_perms(DaemonDbus *dbus);
 void daemon_dbus_free(DaemonDbus *dbus);
 /* Connected clients (peer-to-peer connections). */
 guint daemon_dbus_n_clients(DaemonDbus *dbus);
-
-/* Thread-safe; @dom must be locked by the caller (list lock). */
-void daemon_dbus_emit_domain_event(DaemonDbus *dbus, const DomainObj *dom,
-                                   int event, int detail);
-void daemon_dbus_emit_network_event(DaemonDbus *dbus, const NetworkObj *net,
-                                    int event, int detail);
-void daemon_dbus_emit_pool_event(DaemonDbus *dbus, const StoragePoolObj *pool,
-                                 int event, int detail);
 
 /* The one authorization function (both transports): TRUE when the caller
  * of @conn/@sender may use write methods; AccessDenied otherwise. */

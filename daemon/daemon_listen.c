@@ -151,10 +151,8 @@ static gboolean on_incoming(GSocketService *service, GSocketConnection *sc, GObj
     return TRUE;
 }
 
-DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, guint perms,
-                                    const char *group, gboolean read_only,
-                                    GDBusAuthObserver *observer, DaemonListenerFunc func,
-                                    gpointer data, GError **error)
+GSocket *daemon_listen_socket(const char *path, GHashTable *activated, guint perms,
+                              const char *group, GError **error)
 {
     g_autoptr(GSocket) sock = NULL;
     gpointer fdp = NULL;
@@ -163,9 +161,19 @@ DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, gui
         sock = g_socket_new_from_fd(GPOINTER_TO_INT(fdp), error);
         if (!sock || !daemon_socket_set_perms(path, perms, group, error))
             return NULL;
-    } else if (!(sock = socket_bind(path, perms, group, error))) {
-        return NULL;
+        return g_steal_pointer(&sock);
     }
+    return socket_bind(path, perms, group, error);
+}
+
+DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, guint perms,
+                                    const char *group, gboolean read_only,
+                                    GDBusAuthObserver *observer, DaemonListenerFunc func,
+                                    gpointer data, GError **error)
+{
+    g_autoptr(GSocket) sock = daemon_listen_socket(path, activated, perms, group, error);
+    if (!sock)
+        return NULL;
     DaemonListener *l = g_rc_box_new0(DaemonListener);
     l->service = g_socket_service_new();
     l->cancel = g_cancellable_new();

@@ -1,4 +1,5 @@
-/* daemon_listen.h - the daemon's own sockets (RUN/vessel-sock, -ro).
+/* daemon_listen.h - the daemon's own sockets (RUN/vessel-sock, -ro, and
+ * the libvirt transport's RUN/libvirt-sock, -ro).
  *
  * A DaemonListener accepts connections on one UNIX socket and turns each
  * into a peer-to-peer GDBusConnection (server side, EXTERNAL auth through
@@ -20,8 +21,14 @@ typedef void (*DaemonListenerFunc)(GDBusConnection *conn, gboolean read_only, gp
  * Empty when not socket-activated.  Call once, at start. */
 GHashTable *daemon_listen_fds_take(void);
 
-/* Listen on @path: the fd for it in @activated (removed from the table)
- * or a new socket.  Either way the socket gets @group and @perms. */
+/* A listening socket for @path: the fd for it in @activated (removed
+ * from the table; @activated may be NULL) or a new socket bound as above.
+ * Either way the socket gets @group and @perms.  The libvirt transport
+ * (daemon/remote/) listens with this too. */
+GSocket *daemon_listen_socket(const char *path, GHashTable *activated, guint perms,
+                              const char *group, GError **error);
+
+/* Listen on @path (daemon_listen_socket) for D-Bus peers. */
 DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, guint perms,
                                     const char *group, gboolean read_only,
                                     GDBusAuthObserver *observer, DaemonListenerFunc func,

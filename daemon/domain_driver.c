@@ -30,8 +30,8 @@
 #include "domain_console.h"
 #include "domain_disks.h"
 #include "domain_graphics.h"
-#include "daemon_dbus.h"
 #include "daemon_error.h"
+#include "daemon_events.h"
 #include "domain_driver.h"
 #include "domain_process.h"
 #include "domain_stop_wait.h"
@@ -45,10 +45,10 @@
 
 #define DOMAIN_PAUSED_STARTING_UP 11
 
+/* List locked. */
 static void emit(Daemon *d, DomainObj *dom, int event, int detail)
 {
-    if (d->dbus)
-        daemon_dbus_emit_domain_event(d->dbus, dom, event, detail);
+    daemon_events_queue_domain(d->events, dom, event, detail);
 }
 
 /* Append a timestamped line to the domain's log. */
@@ -848,18 +848,18 @@ gboolean domain_driver_shutdown(Daemon *d, DomainObj *dom, guint flags, GError *
 }
 
 void domain_driver_shutdown_wait(Daemon *d, DomainObj *dom, guint flags, guint timeout_s,
-                                 DaemonReply *reply)
+                                 DomainStopFunc done, gpointer data)
 {
     g_autoptr(GError) err = NULL;
     pid_t pid = 0;
 
     if (!check_flags(flags, DOMAIN_SHUTDOWN_DESTROY_ON_TIMEOUT, &err) ||
         !run_control_op(d, dom, &op_powerdown, &pid, &err)) {
-        daemon_reply_finish(reply, err);
+        done(data, err);
         return;
     }
     domain_list_lock(d->domains);
-    domain_stop_wait_add(d, dom, pid, flags, timeout_s, reply);
+    domain_stop_wait_add(d, dom, pid, flags, timeout_s, done, data);
     domain_list_unlock(d->domains);
 }
 
@@ -887,27 +887,71 @@ char *domain_driver_get_xml(Daemon *d, DomainObj *dom, guint flags, GError **err
     return domain_def_format(copy);
 }
 
-GVariant *domain_driver_get_info(Daemon *d, DomainObj *dom, GError **error)
+gboolean domain_driver_get_info(Daemon *d, DomainObj *dom, DomainInfo *info, GError **error)
 {
     domain_list_lock(d->domains);
-    guint32 state = dom->state, reason = dom->reason, vcpus = dom->def->vcpus;
-    guint64 max_kib = dom->def->memory_kib;
-    guint64 cur_kib = dom->def->current_memory_kib ? dom->def->current_memory_kib : max_kib;
+    *info = (DomainInfo){
+        .state = dom->state,
+        .reason = dom->reason,
+        .vcpus = dom->def->vcpus,
+        .max_kib = dom->def->memory_kib,
+        .cur_kib = dom->def->current_memory_kib ? dom->def->current_memory_kib
+                                                : dom->def->memory_kib,
+    };
     gboolean active = domain_obj_is_active(dom);
     g_autofree char *control = active ? domain_store_socket_path(d->config, dom->def, "control")
                                       : NULL;
     domain_list_unlock(d->domains);
 
-    guint64 cpu_ns = 0;
     if (control) {
         g_autoptr(GError) err = NULL;
-        g_autoptr(VmmInfo) info = vmm_control_info(control, DAEMON_CONTROL_TIMEOUT_MS, &err);
-        if (info)
-            cpu_ns = info->cpu_time_ns;
+        g_autoptr(VmmInfo) vi = vmm_control_info(control, DAEMON_CONTROL_TIMEOUT_MS, &err);
+        if (vi)
+            info->cpu_ns = vi->cpu_time_ns;
         else
             g_debug("info from VMM: %s", err->message);
     }
-    return g_variant_new("((uuuttt))", state, reason, vcpus, max_kib, cur_kib, cpu_ns);
+    return TRUE;
+}
+
+void domain_driver_get_state(Daemon *d, DomainObj *dom, DomainState *state, int *reason)
+{
+    domain_list_lock(d->domains);
+    *state = dom->state;
+    *reason = dom->reason;
+    domain_list_unlock(d->domains);
+}
+
+GPtrArray *domain_driver_list_locked(Daemon *d, guint flags)
+{
+    GPtrArray *snap = domain_list_snapshot(d->domains);
+    GPtrArray *out = g_ptr_array_new_full(snap->len, (GDestroyNotify)domain_obj_unref);
+    guint state_flags = DOMAIN_LIST_RUNNING | DOMAIN_LIST_PAUSED | DOMAIN_LIST_SHUTOFF |
+                        DOMAIN_LIST_OTHER;
+    for (guint i = 0; i < snap->len; i++) {
+        DomainObj *dom = snap->pdata[i];
+        gboolean ok =
+            obj_registry_flag_pair(flags, DOMAIN_LIST_ACTIVE, DOMAIN_LIST_INACTIVE,
+                          domain_obj_is_active(dom)) &&
+            obj_registry_flag_pair(flags, DOMAIN_LIST_PERSISTENT, DOMAIN_LIST_TRANSIENT,
+                          dom->persistent) &&
+            obj_registry_flag_pair(flags, DOMAIN_LIST_AUTOSTART, DOMAIN_LIST_NO_AUTOSTART,
+                          dom->autostart) &&
+            obj_registry_flag_pair(flags, DOMAIN_LIST_MANAGEDSAVE, DOMAIN_LIST_NO_MANAGEDSAVE, FALSE) &&
+            obj_registry_flag_pair(flags, DOMAIN_LIST_HAS_SNAPSHOT, DOMAIN_LIST_NO_SNAPSHOT, FALSE) &&
+            obj_registry_flag_pair(flags, DOMAIN_LIST_HAS_CHECKPOINT, DOMAIN_LIST_NO_CHECKPOINT, FALSE);
+        if (ok && (flags & state_flags)) {
+            guint bit = dom->state == DOMAIN_STATE_RUNNING   ? DOMAIN_LIST_RUNNING
+                        : dom->state == DOMAIN_STATE_PAUSED  ? DOMAIN_LIST_PAUSED
+                        : dom->state == DOMAIN_STATE_SHUTOFF ? DOMAIN_LIST_SHUTOFF
+                                                             : DOMAIN_LIST_OTHER;
+            ok = (flags & bit) != 0;
+        }
+        if (ok)
+            g_ptr_array_add(out, domain_obj_ref(dom));
+    }
+    g_ptr_array_unref(snap);
+    return out;
 }
 
 /* ------------------------------------------------------------ recovery */

@@ -3,13 +3,14 @@
  * Every function here may block (spawning, control requests, waiting for
  * a VMM to exit) and is called from the worker pool, never from the main
  * loop - except domain_driver_load, which runs once before the daemon
- * serves clients.  State changes emit DomainEvent + PropertiesChanged and
- * rewrite the status file. */
+ * serves clients.  State changes rewrite the status file and queue a
+ * lifecycle event.  Results are plain C: every transport (D-Bus,
+ * daemon/remote/) calls these same functions. */
 #ifndef VESSEL_DOMAIN_DRIVER_H
 #define VESSEL_DOMAIN_DRIVER_H
 
 #include "daemon.h"
-#include "daemon_dbus.h"
+#include "domain_stop_wait.h"
 
 enum {
     DOMAIN_START_PAUSED = 1 << 0,
@@ -35,10 +36,11 @@ char *domain_driver_create(Daemon *d, const char *xml, guint flags, GError **err
 gboolean domain_driver_start(Daemon *d, DomainObj *dom, guint flags, GError **error);
 /* Press the power button (no wait). */
 gboolean domain_driver_shutdown(Daemon *d, DomainObj *dom, guint flags, GError **error);
-/* Press it and answer @reply when the VMM has exited, or after @timeout_s
- * seconds (TIMEOUT error, or destroy first with DESTROY_ON_TIMEOUT). */
+/* Press it and call @done(@data) when the VMM has exited, or after
+ * @timeout_s seconds (TIMEOUT error, or destroy first with
+ * DESTROY_ON_TIMEOUT). */
 void domain_driver_shutdown_wait(Daemon *d, DomainObj *dom, guint flags, guint timeout_s,
-                                 DaemonReply *reply);
+                                 DomainStopFunc done, gpointer data);
 gboolean domain_driver_destroy(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_reboot(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_suspend(Daemon *d, DomainObj *dom, GError **error);
@@ -46,8 +48,44 @@ gboolean domain_driver_resume(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_undefine(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_set_autostart(Daemon *d, DomainObj *dom, gboolean on, GError **error);
 char *domain_driver_get_xml(Daemon *d, DomainObj *dom, guint flags, GError **error);
-/* (state, reason, vcpus, max KiB, used KiB, cpu ns) */
-GVariant *domain_driver_get_info(Daemon *d, DomainObj *dom, GError **error);
+typedef struct {
+    DomainState state;
+    int reason;
+    guint vcpus;
+    guint64 max_kib;
+    guint64 cur_kib;
+    guint64 cpu_ns;          /* from the VMM while running, else 0 */
+} DomainInfo;
+
+/* Asks the VMM for its CPU time (blocks up to the control timeout). */
+gboolean domain_driver_get_info(Daemon *d, DomainObj *dom, DomainInfo *info, GError **error);
+void domain_driver_get_state(Daemon *d, DomainObj *dom, DomainState *state, int *reason);
+
+/* libvirt's virConnectListAllDomainsFlags; 1 and 2 are also the D-Bus
+ * ListDomains flags. */
+enum {
+    DOMAIN_LIST_ACTIVE = 1 << 0,
+    DOMAIN_LIST_INACTIVE = 1 << 1,
+    DOMAIN_LIST_PERSISTENT = 1 << 2,
+    DOMAIN_LIST_TRANSIENT = 1 << 3,
+    DOMAIN_LIST_RUNNING = 1 << 4,
+    DOMAIN_LIST_PAUSED = 1 << 5,
+    DOMAIN_LIST_SHUTOFF = 1 << 6,
+    DOMAIN_LIST_OTHER = 1 << 7,
+    DOMAIN_LIST_MANAGEDSAVE = 1 << 8,
+    DOMAIN_LIST_NO_MANAGEDSAVE = 1 << 9,
+    DOMAIN_LIST_AUTOSTART = 1 << 10,
+    DOMAIN_LIST_NO_AUTOSTART = 1 << 11,
+    DOMAIN_LIST_HAS_SNAPSHOT = 1 << 12,
+    DOMAIN_LIST_NO_SNAPSHOT = 1 << 13,
+    DOMAIN_LIST_HAS_CHECKPOINT = 1 << 14,
+    DOMAIN_LIST_NO_CHECKPOINT = 1 << 15,
+    DOMAIN_LIST_ALL_FLAGS = (1 << 16) - 1,
+};
+/* List locked: referenced DomainObj*, sorted by name, that match every
+ * group of @flags (libvirt's rules: within a group any flag, none set =
+ * all).  Vessel has no managed saves, snapshots or checkpoints. */
+GPtrArray *domain_driver_list_locked(Daemon *d, guint flags);
 
 /* Load definitions, then reattach to (or clean up after) the VMMs listed
  * in status files. */

@@ -12,7 +12,8 @@ typedef struct {
     pid_t pid;
     guint flags;
     guint timeout_s;
-    DaemonReply *reply;
+    DomainStopFunc done;
+    gpointer data;
     GSource *timer;          /* on the main context */
 } StopWait;
 
@@ -28,7 +29,7 @@ static void stop_wait_free(StopWait *w)
 
 static void stop_wait_answer(StopWait *w, const GError *error)
 {
-    daemon_reply_finish(g_steal_pointer(&w->reply), error);
+    w->done(w->data, error);
     stop_wait_free(w);
 }
 
@@ -77,14 +78,14 @@ static gboolean on_timeout(gpointer data)
 }
 
 void domain_stop_wait_add(Daemon *d, DomainObj *dom, pid_t pid, guint flags, guint timeout_s,
-                          DaemonReply *reply)
+                          DomainStopFunc done, gpointer data)
 {
     if (dom->pid != pid || pid == 0) {
-        daemon_reply_finish(reply, NULL);
+        done(data, NULL);
         return;
     }
     StopWait *w = g_new0(StopWait, 1);
-    *w = (StopWait){ d, domain_obj_ref(dom), pid, flags, timeout_s, reply, NULL };
+    *w = (StopWait){ d, domain_obj_ref(dom), pid, flags, timeout_s, done, data, NULL };
     dom->stop_waits = g_slist_prepend(dom->stop_waits, w);
     w->timer = g_timeout_source_new_seconds(timeout_s);
     g_source_set_callback(w->timer, on_timeout, w, NULL);

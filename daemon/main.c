@@ -21,6 +21,7 @@
 #include "console_relay.h"
 #include "daemon.h"
 #include "daemon_dbus.h"
+#include "daemon_events.h"
 #include "daemon_error.h"
 #include "daemon_resources.h"
 #include "domain_console.h"
@@ -29,18 +30,15 @@
 #include "i18n.h"
 #include "network_driver.h"
 #include "pool_driver.h"
+#include "remote/remote_server.h"
 #include "sd_notify.h"
 
 typedef struct {
     Daemon daemon;
     GPtrArray *old_configs;   /* replaced by SIGHUP; readers may still hold them */
     GThread *autostart;
+    RemoteServer *remote;     /* the libvirt transport (daemon/remote/) */
 } Vesseld;
-
-void daemon_touch(Daemon *daemon)
-{
-    daemon->last_activity = g_get_monotonic_time();
-}
 
 static gboolean take_lock(Daemon *d, GError **error)
 {
@@ -117,14 +115,17 @@ static gboolean on_reload_signal(gpointer data)
     g_ptr_array_add(v->old_configs, old);
     d->config = g_steal_pointer(&cfg);
     daemon_dbus_apply_perms(d->dbus);
+    remote_server_apply_perms(v->remote);
     g_message(_("Configuration reloaded"));
     return G_SOURCE_CONTINUE;
 }
 
 static gboolean on_idle_check(gpointer data)
 {
-    Daemon *d = data;
-    if (daemon_dbus_n_clients(d->dbus) > 0 || daemon_dbus_busy(d->dbus) > 0) {
+    Vesseld *v = data;
+    Daemon *d = &v->daemon;
+    if (daemon_dbus_n_clients(d->dbus) > 0 || daemon_dbus_busy(d->dbus) > 0 ||
+        remote_server_n_clients(v->remote) > 0 || remote_server_busy(v->remote) > 0) {
         daemon_touch(d);
         return G_SOURCE_CONTINUE;
     }
@@ -148,10 +149,9 @@ static gpointer autostart_thread(gpointer data)
     return NULL;
 }
 
-static gboolean drain_done(gpointer data)
+static gboolean drain_done(Vesseld *v)
 {
-    Daemon *d = data;
-    return daemon_dbus_busy(d->dbus) == 0;
+    return daemon_dbus_busy(v->daemon.dbus) == 0 && remote_server_busy(v->remote) == 0;
 }
 
 int main(int argc, char **argv)
@@ -225,6 +225,7 @@ int main(int argc, char **argv)
     d->loop = g_main_loop_new(d->context, FALSE);
     d->domains = domain_list_new();
     d->networks = network_list_new();
+    d->events = daemon_events_new(d->context);
     d->pools = pool_list_new();
     d->idle_timeout = opt_timeout;
     daemon_touch(d);
@@ -237,12 +238,15 @@ int main(int argc, char **argv)
     pool_driver_load(d);
     if (!daemon_dbus_start(d->dbus, &err))
         goto out;
+    v.remote = remote_server_new(d);
+    if (!remote_server_start(v.remote, &err))
+        goto out;
 
     g_unix_signal_add(SIGTERM, on_quit_signal, &v);
     g_unix_signal_add(SIGINT, on_quit_signal, &v);
     g_unix_signal_add(SIGHUP, on_reload_signal, &v);
     if (d->idle_timeout)
-        g_timeout_add_seconds(1, on_idle_check, d);
+        g_timeout_add_seconds(1, on_idle_check, &v);
 
     g_message(_("vesseld %s ready (%s mode, sockets in %s)"), PACKAGE_VERSION,
               daemon_mode_to_string(d->config->mode), d->config->run_dir);
@@ -253,15 +257,16 @@ int main(int argc, char **argv)
     rc = 0;
     sd_notify_send("STOPPING=1");
     daemon_dbus_stop(d->dbus);
+    remote_server_stop(v.remote);
     g_thread_join(v.autostart);
     domain_stop_wait_cancel_all(d);
     /* Let running method calls finish (they may need the loop), bounded. */
     gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-    while (!drain_done(d) && g_get_monotonic_time() < deadline) {
+    while (!drain_done(&v) && g_get_monotonic_time() < deadline) {
         if (!g_main_context_iteration(d->context, FALSE))
             g_usleep(10000);
     }
-    if (!drain_done(d)) {
+    if (!drain_done(&v)) {
         g_warning(_("Exiting with method calls still running"));
         return rc;
     }
@@ -271,6 +276,7 @@ out:
         g_printerr("vesseld: %s\n", err->message);
         sd_notify_send("STATUS=failed to start");
     }
+    remote_server_free(v.remote);
     daemon_dbus_free(d->dbus);
     if (d->domains) {
         g_autoptr(GPtrArray) doms = domain_list_snapshot(d->domains);
@@ -281,6 +287,7 @@ out:
     }
     domain_list_free(d->domains);
     network_list_free(d->networks);
+    daemon_events_free(d->events);
     pool_list_free(d->pools);
     if (d->loop)
         g_main_loop_unref(d->loop);

@@ -53,6 +53,11 @@ static GVariant *m_start(DaemonCall *call, GError **error)
     return NULL;
 }
 
+static void shutdown_done(gpointer data, const GError *error)
+{
+    daemon_reply_finish(data, error);
+}
+
 static GVariant *m_shutdown(DaemonCall *call, GError **error)
 {
     DOMAIN_OR_FAIL(call, error);
@@ -61,7 +66,8 @@ static GVariant *m_shutdown(DaemonCall *call, GError **error)
     if (timeout == 0)
         domain_driver_shutdown(call->daemon, dom, flags, error);
     else
-        domain_driver_shutdown_wait(call->daemon, dom, flags, timeout, daemon_call_defer(call));
+        domain_driver_shutdown_wait(call->daemon, dom, flags, timeout, shutdown_done,
+                                    daemon_call_defer(call));
     return NULL;
 }
 
@@ -167,16 +173,20 @@ static GVariant *m_set_autostart(DaemonCall *call, GError **error)
 static GVariant *m_get_info(DaemonCall *call, GError **error)
 {
     DOMAIN_OR_FAIL(call, error);
-    return domain_driver_get_info(call->daemon, dom, error);
+    DomainInfo i;
+    if (!domain_driver_get_info(call->daemon, dom, &i, error))
+        return NULL;
+    return g_variant_new("((uuuttt))", (guint32)i.state, (guint32)i.reason, (guint32)i.vcpus,
+                         i.max_kib, i.cur_kib, i.cpu_ns);
 }
 
 static GVariant *m_get_state(DaemonCall *call, GError **error)
 {
     DOMAIN_OR_FAIL(call, error);
-    domain_list_lock(call->daemon->domains);
-    GVariant *v = g_variant_new("(uu)", (guint32)dom->state, (guint32)dom->reason);
-    domain_list_unlock(call->daemon->domains);
-    return v;
+    DomainState state;
+    int reason;
+    domain_driver_get_state(call->daemon, dom, &state, &reason);
+    return g_variant_new("(uu)", (guint32)state, (guint32)reason);
 }
 
 /* OpenConsole(u) and OpenConsoleDevice(su): one fd for the client. */

@@ -12,23 +12,15 @@
 #include "methods_pool.h"
 #include "network_driver.h"
 
-enum { LIST_ACTIVE = 1, LIST_INACTIVE = 2 };
-
+/* The contract's list flags: 1 active, 2 inactive (libvirt's bits). */
 static gboolean list_flags_ok(guint32 flags, GError **error)
 {
-    if (flags & ~(guint32)(LIST_ACTIVE | LIST_INACTIVE)) {
+    if (flags & ~(guint32)(DOMAIN_LIST_ACTIVE | DOMAIN_LIST_INACTIVE)) {
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
                     _("Unsupported flags 0x%x"), flags);
         return FALSE;
     }
     return TRUE;
-}
-
-static gboolean list_wants(guint32 flags, gboolean active)
-{
-    if (!(flags & (LIST_ACTIVE | LIST_INACTIVE)))
-        return TRUE;
-    return active ? (flags & LIST_ACTIVE) != 0 : (flags & LIST_INACTIVE) != 0;
 }
 
 static GVariant *m_list_domains(DaemonCall *call, GError **error)
@@ -41,11 +33,9 @@ static GVariant *m_list_domains(DaemonCall *call, GError **error)
     GVariantBuilder b;
     g_variant_builder_init(&b, G_VARIANT_TYPE("a(sisuubbo)"));
     domain_list_lock(d->domains);
-    g_autoptr(GPtrArray) snap = domain_list_snapshot(d->domains);
-    for (guint i = 0; i < snap->len; i++) {
-        DomainObj *dom = snap->pdata[i];
-        if (!list_wants(flags, domain_obj_is_active(dom)))
-            continue;
+    g_autoptr(GPtrArray) doms = domain_driver_list_locked(d, flags);
+    for (guint i = 0; i < doms->len; i++) {
+        DomainObj *dom = doms->pdata[i];
         g_variant_builder_add(&b, "(sisuubbo)", dom->def->name, dom->id, dom->def->uuid,
                               (guint32)dom->state, (guint32)dom->reason, dom->persistent,
                               dom->autostart, dom->path);
@@ -81,7 +71,8 @@ static GVariant *m_create_xml(DaemonCall *call, GError **error)
 static GVariant *domain_lookup(DaemonCall *call, ObjRegistryFind find, const char *key,
                                const char *what, GError **error)
 {
-    GVariant *v = obj_registry_lookup_path(&call->daemon->domains->reg, find, key);
+    g_autofree char *path = obj_registry_lookup_path(&call->daemon->domains->reg, find, key);
+    GVariant *v = path ? g_variant_new("(o)", path) : NULL;
     if (!v)
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_DOMAIN,
                     _("Domain not found: no domain with matching %s"), what);
@@ -127,7 +118,10 @@ static GVariant *m_get_capabilities(DaemonCall *call, GError **error)
 
 static GVariant *m_get_node_info(DaemonCall *call, GError **error)
 {
-    return host_caps_node_info();
+    HostNodeInfo n;
+    host_caps_node_info(&n);
+    return g_variant_new("((stuuuuuu))", n.model, n.memory_kib, n.cpus, n.mhz, n.nodes,
+                         n.sockets, n.cores, n.threads);
 }
 
 static GVariant *m_get_version(DaemonCall *call, GError **error)
@@ -149,12 +143,14 @@ static GVariant *m_list_networks(DaemonCall *call, GError **error)
     Daemon *d = call->daemon;
     GVariantBuilder b;
     g_variant_builder_init(&b, G_VARIANT_TYPE("a(ssbbbso)"));
+    /* the contract's 1 (active) and 2 (inactive) are libvirt's domain
+     * bits; libvirt's network flags have them the other way round */
+    guint nflags = ((flags & DOMAIN_LIST_ACTIVE) ? NETWORK_LIST_ACTIVE : 0) |
+                   ((flags & DOMAIN_LIST_INACTIVE) ? NETWORK_LIST_INACTIVE : 0);
     network_list_lock(d->networks);
-    g_autoptr(GPtrArray) snap = network_list_snapshot(d->networks);
-    for (guint i = 0; i < snap->len; i++) {
-        NetworkObj *net = snap->pdata[i];
-        if (!list_wants(flags, net->active))
-            continue;
+    g_autoptr(GPtrArray) nets = network_driver_list_locked(d, nflags);
+    for (guint i = 0; i < nets->len; i++) {
+        NetworkObj *net = nets->pdata[i];
         g_variant_builder_add(&b, "(ssbbbso)", net->def->name, net->def->uuid, net->active,
                               net->persistent, net->autostart,
                               net->live_bridge ? net->live_bridge
@@ -181,7 +177,8 @@ static GVariant *m_network_create(DaemonCall *call, GError **error)
 static GVariant *network_lookup(DaemonCall *call, ObjRegistryFind find, const char *key,
                                 const char *what, GError **error)
 {
-    GVariant *v = obj_registry_lookup_path(&call->daemon->networks->reg, find, key);
+    g_autofree char *path = obj_registry_lookup_path(&call->daemon->networks->reg, find, key);
+    GVariant *v = path ? g_variant_new("(o)", path) : NULL;
     if (!v)
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_NETWORK,
                     _("Network not found: no network with matching %s"), what);

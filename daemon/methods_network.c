@@ -4,6 +4,7 @@
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "i18n.h"
+#include "netbridge/netbridge.h"
 #include "network_driver.h"
 
 static NetworkObj *call_network(Daemon *d, const char *node, GError **error)
@@ -51,15 +52,8 @@ static GVariant *m_get_xml(DaemonCall *call, GError **error)
     NETWORK_OR_FAIL(call, error);
     guint32 flags;
     g_variant_get(call->params, "(u)", &flags);
-    if (flags & ~1u) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
-                    _("Unsupported flags 0x%x"), flags);
-        return NULL;
-    }
-    network_list_lock(call->daemon->networks);
-    g_autofree char *xml = network_def_format(net->def);
-    network_list_unlock(call->daemon->networks);
-    return g_variant_new("(s)", xml);
+    g_autofree char *xml = network_driver_get_xml(call->daemon, net, flags, error);
+    return xml ? g_variant_new("(s)", xml) : NULL;
 }
 
 static GVariant *m_set_autostart(DaemonCall *call, GError **error)
@@ -76,7 +70,16 @@ static GVariant *m_get_leases(DaemonCall *call, GError **error)
     NETWORK_OR_FAIL(call, error);
     const char *mac;
     g_variant_get(call->params, "(&s)", &mac);
-    return network_driver_leases(call->daemon, net, mac, error);
+    g_autoptr(GPtrArray) leases = network_driver_leases(call->daemon, net, mac, error);
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE("a(xsisuss)"));
+    for (guint i = 0; i < leases->len; i++) {
+        const NetbridgeLease *l = leases->pdata[i];
+        g_variant_builder_add(&b, "(xsisuss)", l->expiry, l->mac ? l->mac : "",
+                              (gint32)l->protocol, l->ip, l->prefix,
+                              l->hostname ? l->hostname : "", l->client_id ? l->client_id : "");
+    }
+    return g_variant_new("(a(xsisuss))", &b);
 }
 
 static const DaemonMethod network_methods[] = {

@@ -41,21 +41,9 @@ static gboolean flags_zero(guint32 flags, GError **error)
     return TRUE;
 }
 
-/* Volume methods want an active pool. */
-static gboolean pool_active(Daemon *d, StoragePoolObj *pool, GError **error)
-{
-    pool_list_lock(d->pools);
-    gboolean active = pool->active;
-    pool_list_unlock(d->pools);
-    if (!active)
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
-                    _("storage pool '%s' is not active"), pool->def->name);
-    return active;
-}
-
-#define ACTIVE_POOL_OR_FAIL(call, error)                  \
-    POOL_OR_FAIL(call, error);                            \
-    if (!pool_active((call)->daemon, pool, error))        \
+#define ACTIVE_POOL_OR_FAIL(call, error)                          \
+    POOL_OR_FAIL(call, error);                                    \
+    if (!pool_driver_check_active((call)->daemon, pool, error))   \
         return NULL
 
 static GVariant *m_build(DaemonCall *call, GError **error)
@@ -147,7 +135,17 @@ static GVariant *m_get_info(DaemonCall *call, GError **error)
 static GVariant *m_list_volumes(DaemonCall *call, GError **error)
 {
     ACTIVE_POOL_OR_FAIL(call, error);
-    return vol_driver_list(call->daemon, pool, error);
+    g_autoptr(GPtrArray) vols = vol_driver_list(call->daemon, pool, error);
+    if (!vols)
+        return NULL;
+    GVariantBuilder b;
+    g_variant_builder_init(&b, G_VARIANT_TYPE("a(ssitts)"));
+    for (guint i = 0; i < vols->len; i++) {
+        const VolInfo *v = vols->pdata[i];
+        g_variant_builder_add(&b, "(ssitts)", v->name, v->path, v->type, v->capacity,
+                              v->allocation, v->format);
+    }
+    return g_variant_new("(a(ssitts))", &b);
 }
 
 static GVariant *name_reply(char *name)
@@ -176,7 +174,7 @@ static GVariant *m_create_volume_from(DaemonCall *call, GError **error)
     g_variant_get(call->params, "(&s&o&su)", &xml, &src_path, &src_name, &flags);
     const char *node = strrchr(src_path, '/');
     g_autoptr(StoragePoolObj) src = call_pool(call->daemon, node ? node + 1 : src_path, error);
-    if (!src || !pool_active(call->daemon, src, error))
+    if (!src || !pool_driver_check_active(call->daemon, src, error))
         return NULL;
     return name_reply(vol_driver_create_from(call->daemon, pool, xml, src, src_name, flags, error));
 }
@@ -198,7 +196,8 @@ static GVariant *m_get_volume_info(DaemonCall *call, GError **error)
     ACTIVE_POOL_OR_FAIL(call, error);
     const char *name;
     g_variant_get(call->params, "(&s)", &name);
-    return vol_driver_info(call->daemon, pool, name, error);
+    g_autoptr(VolInfo) v = vol_driver_info(call->daemon, pool, name, error);
+    return v ? g_variant_new("((itts))", v->type, v->capacity, v->allocation, v->path) : NULL;
 }
 
 static GVariant *m_resize_volume(DaemonCall *call, GError **error)
@@ -348,17 +347,16 @@ GVariant *manager_list_pools(DaemonCall *call, GError **error)
                     flags);
         return NULL;
     }
+    /* D-Bus flags: 1 active only, 2 inactive only */
+    guint list_flags = ((flags & 1) ? POOL_LIST_ACTIVE : 0) |
+                       ((flags & 2) ? POOL_LIST_INACTIVE : 0);
     Daemon *d = call->daemon;
     GVariantBuilder b;
     g_variant_builder_init(&b, G_VARIANT_TYPE("a(ssbbbo)"));
     pool_list_lock(d->pools);
-    g_autoptr(GPtrArray) snap = pool_list_snapshot(d->pools);
-    for (guint i = 0; i < snap->len; i++) {
-        StoragePoolObj *p = snap->pdata[i];
-        if ((flags & 1) && !p->active)
-            continue;
-        if ((flags & 2) && p->active)
-            continue;
+    g_autoptr(GPtrArray) pools = pool_driver_list_locked(d, list_flags);
+    for (guint i = 0; i < pools->len; i++) {
+        StoragePoolObj *p = pools->pdata[i];
         g_variant_builder_add(&b, "(ssbbbo)", p->def->name, p->def->uuid, p->active,
                               p->persistent, p->autostart, p->path);
     }
@@ -398,7 +396,8 @@ GVariant *manager_pool_create(DaemonCall *call, GError **error)
 static GVariant *pool_lookup(DaemonCall *call, ObjRegistryFind find, const char *key,
                              const char *what, GError **error)
 {
-    GVariant *v = obj_registry_lookup_path(&call->daemon->pools->reg, find, key);
+    g_autofree char *path = obj_registry_lookup_path(&call->daemon->pools->reg, find, key);
+    GVariant *v = path ? g_variant_new("(o)", path) : NULL;
     if (!v)
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_STORAGE_POOL,
                     _("Storage pool not found: no storage pool with matching %s"), what);

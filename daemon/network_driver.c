@@ -5,18 +5,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon_dbus.h"
 #include "daemon_error.h"
+#include "daemon_events.h"
 #include "domain_state.h"
 #include "fileutil.h"
 #include "i18n.h"
 #include "netbridge/netbridge.h"
 #include "network_driver.h"
 
+/* List locked. */
 static void emit(Daemon *d, NetworkObj *net, int event)
 {
-    if (d->dbus)
-        daemon_dbus_emit_network_event(d->dbus, net, event, 0);
+    daemon_events_queue_network(d->events, net, event, 0);
 }
 
 char *network_driver_define(Daemon *d, const char *xml, GError **error)
@@ -275,30 +275,59 @@ char *network_driver_create_xml(Daemon *d, const char *xml, GError **error)
     return g_strdup(net->path);
 }
 
-GVariant *network_driver_leases(Daemon *d, NetworkObj *net, const char *mac, GError **error)
+GPtrArray *network_driver_leases(Daemon *d, NetworkObj *net, const char *mac, GError **error)
 {
-    GVariantBuilder b;
-    g_variant_builder_init(&b, G_VARIANT_TYPE("a(xsisuss)"));
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)netbridge_lease_free);
     network_list_lock(d->networks);
     g_autoptr(NetbridgeNetConfig) cfg =
         net->active ? net_config(d, net->def, net->live_bridge) : NULL;
     network_list_unlock(d->networks);
-    if (cfg) {
-        g_autoptr(GError) err = NULL;
-        g_autoptr(GPtrArray) leases = netbridge_leases_read(cfg, &err);
-        for (guint i = 0; leases && i < leases->len; i++) {
-            NetbridgeLease *l = leases->pdata[i];
-            if (mac && *mac && g_ascii_strcasecmp(mac, l->mac ? l->mac : "") != 0)
-                continue;
-            g_variant_builder_add(&b, "(xsisuss)", l->expiry, l->mac ? l->mac : "",
-                                  (gint32)l->protocol, l->ip, l->prefix,
-                                  l->hostname ? l->hostname : "",
-                                  l->client_id ? l->client_id : "");
-        }
-        if (!leases)
-            g_debug("leases of %s: %s", cfg->name, err->message);
+    if (!cfg)
+        return out;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) leases = netbridge_leases_read(cfg, &err);
+    if (!leases) {
+        g_debug("leases of %s: %s", cfg->name, err->message);
+        return out;
     }
-    return g_variant_new("(a(xsisuss))", &b);
+    for (guint i = 0; i < leases->len; i++) {
+        NetbridgeLease *l = leases->pdata[i];
+        if (mac && *mac && g_ascii_strcasecmp(mac, l->mac ? l->mac : "") != 0)
+            continue;
+        g_ptr_array_add(out, g_steal_pointer(&leases->pdata[i]));
+    }
+    return out;
+}
+
+GPtrArray *network_driver_list_locked(Daemon *d, guint flags)
+{
+    GPtrArray *snap = network_list_snapshot(d->networks);
+    GPtrArray *out = g_ptr_array_new_full(snap->len, (GDestroyNotify)network_obj_unref);
+    for (guint i = 0; i < snap->len; i++) {
+        NetworkObj *net = snap->pdata[i];
+        if (obj_registry_flag_pair(flags, NETWORK_LIST_ACTIVE, NETWORK_LIST_INACTIVE,
+                                   net->active) &&
+            obj_registry_flag_pair(flags, NETWORK_LIST_PERSISTENT, NETWORK_LIST_TRANSIENT,
+                                   net->persistent) &&
+            obj_registry_flag_pair(flags, NETWORK_LIST_AUTOSTART, NETWORK_LIST_NO_AUTOSTART,
+                                   net->autostart))
+            g_ptr_array_add(out, network_obj_ref(net));
+    }
+    g_ptr_array_unref(snap);
+    return out;
+}
+
+char *network_driver_get_xml(Daemon *d, NetworkObj *net, guint flags, GError **error)
+{
+    if (flags & ~NETWORK_XML_INACTIVE) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("Unsupported flags 0x%x"), flags & ~NETWORK_XML_INACTIVE);
+        return NULL;
+    }
+    network_list_lock(d->networks);
+    char *xml = network_def_format(net->def);
+    network_list_unlock(d->networks);
+    return xml;
 }
 
 /* After a daemon restart: networks with a status file should be running;

@@ -59,14 +59,14 @@ gpointer obj_registry_find_path_node(ObjRegistry *reg, const char *node)
     return g_hash_table_lookup(reg->by_uuid, uuid);
 }
 
-GVariant *obj_registry_lookup_path(ObjRegistry *reg, ObjRegistryFind find, const char *key)
+char *obj_registry_lookup_path(ObjRegistry *reg, ObjRegistryFind find, const char *key)
 {
-    GVariant *v = NULL;
+    char *v = NULL;
     gpointer obj;
 
     g_mutex_lock(&reg->lock);
     if ((obj = find(reg, key)))
-        v = g_variant_new("(o)", reg->path_of(obj));
+        v = g_strdup(reg->path_of(obj));
     g_mutex_unlock(&reg->lock);
     return v;
 }

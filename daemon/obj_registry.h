@@ -35,13 +35,24 @@ gpointer obj_registry_find_name(ObjRegistry *reg, const char *name);
 gpointer obj_registry_find_path_node(ObjRegistry *reg, const char *node);
 typedef gpointer (*ObjRegistryFind)(ObjRegistry *reg, const char *key);
 /* Lock, find @key with @find (obj_registry_find_name/_uuid), unlock:
- * a "(o)" tuple with the object's path, or NULL if not found. */
-GVariant *obj_registry_lookup_path(ObjRegistry *reg, ObjRegistryFind find, const char *key);
+ * a copy of the object's path, or NULL if not found. */
+char *obj_registry_lookup_path(ObjRegistry *reg, ObjRegistryFind find, const char *key);
 /* Referenced objects sorted by name (free with g_ptr_array_unref). */
 GPtrArray *obj_registry_snapshot(ObjRegistry *reg);
 /* Takes over the reference @obj carries. */
 void obj_registry_insert(ObjRegistry *reg, const char *uuid, gpointer obj);
 void obj_registry_remove(ObjRegistry *reg, const char *uuid);
+
+/* One group of libvirt's list flags (ACTIVE/INACTIVE, PERSISTENT/
+ * TRANSIENT, ...): none of the two set lets every object through, else
+ * the one matching @value must be set. */
+static inline gboolean obj_registry_flag_pair(guint flags, guint when_true, guint when_false,
+                                              gboolean value)
+{
+    if (!(flags & (when_true | when_false)))
+        return TRUE;
+    return (flags & (value ? when_true : when_false)) != 0;
+}
 
 /* "@prefix/" + @uuid with '-' -> '_' (a valid D-Bus object path). */
 char *obj_registry_path_for_uuid(const char *prefix, const char *uuid);

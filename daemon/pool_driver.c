@@ -9,8 +9,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "daemon_dbus.h"
 #include "daemon_error.h"
+#include "daemon_events.h"
 #include "def_store.h"
 #include "fileutil.h"
 #include "i18n.h"
@@ -18,8 +18,7 @@
 
 static void emit(Daemon *d, StoragePoolObj *pool, int event)
 {
-    if (d->dbus)
-        daemon_dbus_emit_pool_event(d->dbus, pool, event, 0);
+    daemon_events_queue_pool(d->events, pool, event, 0);
 }
 
 static char *status_path(Daemon *d, const char *name)
@@ -332,6 +331,48 @@ char *pool_driver_create_xml(Daemon *d, const char *xml, GError **error)
         return NULL;
     }
     return g_strdup(pool->path);
+}
+
+GPtrArray *pool_driver_list_locked(Daemon *d, guint flags)
+{
+    GPtrArray *snap = pool_list_snapshot(d->pools);
+    GPtrArray *out = g_ptr_array_new_full(snap->len, (GDestroyNotify)pool_obj_unref);
+    gboolean type_ok = !(flags & POOL_LIST_TYPES) || (flags & POOL_LIST_DIR);
+    for (guint i = 0; i < snap->len && type_ok; i++) {
+        StoragePoolObj *pool = snap->pdata[i];
+        if (obj_registry_flag_pair(flags, POOL_LIST_ACTIVE, POOL_LIST_INACTIVE, pool->active) &&
+            obj_registry_flag_pair(flags, POOL_LIST_PERSISTENT, POOL_LIST_TRANSIENT,
+                                   pool->persistent) &&
+            obj_registry_flag_pair(flags, POOL_LIST_AUTOSTART, POOL_LIST_NO_AUTOSTART,
+                                   pool->autostart))
+            g_ptr_array_add(out, pool_obj_ref(pool));
+    }
+    g_ptr_array_unref(snap);
+    return out;
+}
+
+StoragePoolObj *pool_driver_get(Daemon *d, const char *uuid, GError **error)
+{
+    pool_list_lock(d->pools);
+    StoragePoolObj *pool = pool_list_find_uuid(d->pools, uuid);
+    if (pool)
+        pool_obj_ref(pool);
+    pool_list_unlock(d->pools);
+    if (!pool)
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_STORAGE_POOL,
+                    _("Storage pool not found: no storage pool with matching uuid '%s'"), uuid);
+    return pool;
+}
+
+gboolean pool_driver_check_active(Daemon *d, StoragePoolObj *pool, GError **error)
+{
+    pool_list_lock(d->pools);
+    gboolean active = pool->active;
+    pool_list_unlock(d->pools);
+    if (!active)
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
+                    _("storage pool '%s' is not active"), pool->def->name);
+    return active;
 }
 
 StoragePoolObj *pool_driver_get_active(Daemon *d, const char *name, GError **error)

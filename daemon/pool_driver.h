@@ -18,6 +18,28 @@ enum {
     POOL_EVENT_CREATED, POOL_EVENT_DELETED,
 };
 
+/* virConnectListAllStoragePoolsFlags; every pool is a "dir" pool, so
+ * asking for other types alone lists none. */
+enum {
+    POOL_LIST_INACTIVE = 1 << 0,
+    POOL_LIST_ACTIVE = 1 << 1,
+    POOL_LIST_PERSISTENT = 1 << 2,
+    POOL_LIST_TRANSIENT = 1 << 3,
+    POOL_LIST_AUTOSTART = 1 << 4,
+    POOL_LIST_NO_AUTOSTART = 1 << 5,
+    POOL_LIST_DIR = 1 << 6,
+    POOL_LIST_TYPES = ((1 << 20) - 1) & ~((1 << 6) - 1),   /* DIR .. VSTORAGE */
+    POOL_LIST_ALL_FLAGS = (1 << 20) - 1,
+};
+
+/* List locked: the pools @flags select (references, freeing), in the
+ * list's order. */
+GPtrArray *pool_driver_list_locked(Daemon *d, guint flags);
+/* A pool by uuid text (a reference), or NULL + NoStoragePool. */
+StoragePoolObj *pool_driver_get(Daemon *d, const char *uuid, GError **error);
+/* TRUE if @pool is active, else OperationInvalid (volume calls want it). */
+gboolean pool_driver_check_active(Daemon *d, StoragePoolObj *pool, GError **error);
+
 char *pool_driver_define(Daemon *d, const char *xml, GError **error);
 char *pool_driver_create_xml(Daemon *d, const char *xml, GError **error);
 gboolean pool_driver_undefine(Daemon *d, StoragePoolObj *pool, GError **error);

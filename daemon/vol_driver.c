@@ -94,7 +94,41 @@ static gint vol_name_cmp(gconstpointer a, gconstpointer b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-GVariant *vol_driver_list(Daemon *d, StoragePoolObj *pool, GError **error)
+void vol_info_free(VolInfo *v)
+{
+    if (!v)
+        return;
+    g_free(v->name);
+    g_free(v->path);
+    g_free(v);
+}
+
+/* @path's sizes and format, or NULL (+ @error when given). */
+static VolInfo *vol_measure(const char *name, const char *path, GError **error)
+{
+    StorageInfo info;
+    g_autoptr(GError) err = NULL;
+    if (!storage_info_read(path, -1, &info, &err)) {
+        if (error)
+            vol_fail_storage(error, g_steal_pointer(&err));
+        else
+            g_debug("volume %s skipped: %s", path, err->message);
+        return NULL;
+    }
+    VolInfo *v = g_new0(VolInfo, 1);
+    *v = (VolInfo){
+        .name = g_strdup(name),
+        .path = g_strdup(path),
+        .type = 0,
+        .capacity = info.capacity,
+        .allocation = info.allocation,
+        .format = storage_format_to_string(info.format),
+    };
+    storage_info_clear(&info);
+    return v;
+}
+
+GPtrArray *vol_driver_list(Daemon *d, StoragePoolObj *pool, GError **error)
 {
     g_autofree char *dir = pool_dir(d, pool);
     g_autoptr(GDir) gd = g_dir_open(dir, 0, NULL);
@@ -109,25 +143,18 @@ GVariant *vol_driver_list(Daemon *d, StoragePoolObj *pool, GError **error)
         if (vol_name_ok(ent))
             g_ptr_array_add(names, g_strdup(ent));
     g_ptr_array_sort(names, vol_name_cmp);
-    GVariantBuilder b;
-    g_variant_builder_init(&b, G_VARIANT_TYPE("a(ssitts)"));
+    GPtrArray *vols = g_ptr_array_new_with_free_func((GDestroyNotify)vol_info_free);
     for (guint i = 0; i < names->len; i++) {
         const char *name = names->pdata[i];
         g_autofree char *path = g_build_filename(dir, name, NULL);
         struct stat st;
         if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
             continue;
-        StorageInfo info;
-        g_autoptr(GError) err = NULL;
-        if (!storage_info_read(path, -1, &info, &err)) {
-            g_debug("volume %s skipped: %s", path, err->message);
-            continue;
-        }
-        g_variant_builder_add(&b, "(ssitts)", name, path, 0, info.capacity, info.allocation,
-                              storage_format_to_string(info.format));
-        storage_info_clear(&info);
+        VolInfo *v = vol_measure(name, path, NULL);
+        if (v)
+            g_ptr_array_add(vols, v);
     }
-    return g_variant_new("(a(ssitts))", &b);
+    return vols;
 }
 
 /* Mode, owner and group of @perms (where given) on @path. */
@@ -326,20 +353,10 @@ char *vol_driver_xml(Daemon *d, StoragePoolObj *pool, const char *name, GError *
     return xml;
 }
 
-GVariant *vol_driver_info(Daemon *d, StoragePoolObj *pool, const char *name, GError **error)
+VolInfo *vol_driver_info(Daemon *d, StoragePoolObj *pool, const char *name, GError **error)
 {
     g_autofree char *path = vol_existing(d, pool, name, NULL, error);
-    if (!path)
-        return NULL;
-    StorageInfo info;
-    g_autoptr(GError) err = NULL;
-    if (!storage_info_read(path, -1, &info, &err)) {
-        vol_fail_storage(error, g_steal_pointer(&err));
-        return NULL;
-    }
-    GVariant *v = g_variant_new("((itts))", 0, info.capacity, info.allocation, path);
-    storage_info_clear(&info);
-    return v;
+    return path ? vol_measure(name, path, error) : NULL;
 }
 
 gboolean vol_driver_resize(Daemon *d, StoragePoolObj *pool, const char *name, guint64 capacity,

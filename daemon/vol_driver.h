@@ -14,8 +14,22 @@
 
 #include "daemon.h"
 
-/* (name, path, type, capacity, allocation, format) per volume: a(ssitts) */
-GVariant *vol_driver_list(Daemon *d, StoragePoolObj *pool, GError **error);
+/* One volume as listed and measured (libvirt's virStorageVolInfo and
+ * more); type is virStorageVolType: always 0 (file) here. */
+typedef struct {
+    char *name;
+    char *path;              /* also libvirt's volume key */
+    int type;
+    guint64 capacity;
+    guint64 allocation;
+    const char *format;      /* "raw", "qcow2" (static) */
+} VolInfo;
+
+void vol_info_free(VolInfo *v);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VolInfo, vol_info_free)
+
+/* The pool's volumes, sorted by name: VolInfo*, freeing. */
+GPtrArray *vol_driver_list(Daemon *d, StoragePoolObj *pool, GError **error);
 /* flags: 1 = preallocate qcow2 metadata.  The new volume's name. */
 char *vol_driver_create(Daemon *d, StoragePoolObj *pool, const char *xml, guint flags,
                         GError **error);
@@ -23,8 +37,8 @@ char *vol_driver_create_from(Daemon *d, StoragePoolObj *pool, const char *xml,
                              StoragePoolObj *src_pool, const char *src_name, guint flags,
                              GError **error);
 char *vol_driver_xml(Daemon *d, StoragePoolObj *pool, const char *name, GError **error);
-/* (type, capacity, allocation, path) */
-GVariant *vol_driver_info(Daemon *d, StoragePoolObj *pool, const char *name, GError **error);
+/* Volume @name measured now, or NULL + NoStorageVol. */
+VolInfo *vol_driver_info(Daemon *d, StoragePoolObj *pool, const char *name, GError **error);
 gboolean vol_driver_resize(Daemon *d, StoragePoolObj *pool, const char *name, guint64 capacity,
                            guint flags, GError **error);
 gboolean vol_driver_wipe(Daemon *d, StoragePoolObj *pool, const char *name, guint algorithm,

@@ -27,10 +27,12 @@ static void vol_stream_free(VolStream *s)
     g_free(s);
 }
 
+/* To the socket pair: a client that went away is an error (EPIPE), not a
+ * SIGPIPE that would end the daemon. */
 static gboolean write_all(int fd, const char *buf, size_t len)
 {
     while (len) {
-        ssize_t n = write(fd, buf, len);
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)

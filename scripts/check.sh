@@ -1,7 +1,18 @@
 #!/bin/sh
 # check.sh - the whole test suite, as CI runs it: build and `make check`,
-# the same under ASan+UBSan, then `make distcheck`.  Build trees live in
-# build/, build-asan/ and build-dist/ at the top of the source tree.
+# the same under ASan+UBSan, then `make distcheck`, then the Debian and RPM
+# packages from distcheck's tarball (scripts/packages.sh: lintian, rpmlint,
+# the install test; root only) when the packaging changed.  Build trees
+# live in build/, build-asan/, build-dist/ and build-pkg/ at the top of
+# the source tree.
+#
+# The packages cost two more builds and a container (about 8 minutes on 2
+# cores, 4 more to make the install test's base root the first time), so
+# CI runs them once per packaging key: the version and the contents of
+# debian/, vessel.spec.in, vessel.rpmlint.toml, tests/packaging/ and
+# scripts/packages.sh.  A pass of all its steps leaves a stamp in
+# ~/.cache/vessel/packages/VERSION-KEY.ok (scripts/packages.sh --stamp
+# names it) and later runs with that key skip the step (and say so).  VESSEL_PACKAGES=1 runs it anyway, =0 never.
 # Needs the packages from scripts/deps.sh.  Exit status non-zero on failure.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -55,6 +66,27 @@ start=$(date +%s)
 (cd build-dist && "$top/configure" -q && make -s -j"$jobs" distcheck) > build-dist.log 2>&1 || {
   echo "=== distcheck: FAILED"; grep -E '^(FAIL|ERROR|XPASS):' build-dist.log | head -n 40; tail -n 40 build-dist.log; exit 1; }
 echo "=== distcheck: ok in $(( $(date +%s) - start )) s"
+pkg_pass=0; pkg_fail=0
+tarball=$(ls -t build-dist/vessel-*.tar.gz | head -n 1)
+stamp=$(sh scripts/packages.sh --stamp "$tarball")
+case ${VESSEL_PACKAGES:-auto} in
+  0) pkg_run=no; pkg_why="VESSEL_PACKAGES=0" ;;
+  1) pkg_run=yes ;;
+  *) if [ -f "$stamp" ]; then pkg_run=no; pkg_why="passed for $(basename "$stamp" .ok) on $(cat "$stamp")"
+     else pkg_run=yes; fi ;;
+esac
+if [ "$(id -u)" -ne 0 ]; then
+  echo "=== packages: skipped (the install test boots a container: run as root)"
+elif [ $pkg_run = no ]; then
+  echo "=== packages: skipped, $pkg_why (VESSEL_PACKAGES=1 runs them)"
+else
+  start=$(date +%s)
+  sh scripts/packages.sh "$tarball" || {
+    echo "=== packages: FAILED after $(( $(date +%s) - start )) s"; exit 1; }
+  echo "=== packages: ok in $(( $(date +%s) - start )) s"
+  pkg_pass=$(grep -c '^ok ' build-pkg/install-test.log || :)
+  pkg_fail=$(grep -c '^not ok ' build-pkg/install-test.log || :)
+fi
 # One closing line for CI: totals over every suite of every configuration.
 pass=0; fail=0
 for f in $(find build build-asan -name test-suite.log); do
@@ -62,5 +94,6 @@ for f in $(find build build-asan -name test-suite.log); do
   e=$(sed -n 's/^# ERROR: *//p' "$f" | head -1)
   pass=$((pass + ${p:-0})); fail=$((fail + ${x:-0} + ${e:-0}))
 done
-echo "=== all test suites passed (build, build-asan, distcheck)"
+pass=$((pass + pkg_pass)); fail=$((fail + pkg_fail))
+echo "=== all test suites passed (build, build-asan, distcheck, packages)"
 echo "$pass passed, $fail failed"

@@ -15,9 +15,16 @@ PKGS="
   libvncserver-dev libpng-dev zlib1g-dev console-setup-linux
   gvncviewer vncsnapshot tesseract-ocr tesseract-ocr-eng xvfb xdotool
   virt-viewer x11-apps netpbm
-  qemu-utils libvirt-clients python3-libvirt strace
-  qemu-system-x86 seabios
+  libtirpc-dev qemu-utils strace qemu-system-x86 seabios
+  libvirt-clients python3-libvirt virt-manager
+  gir1.2-atspi-2.0 at-spi2-core
+  debhelper systemd lintian rpm rpmlint mmdebstrap systemd-container
 "
+# libtirpc-dev: XDR for vesseld's libvirt transport (daemon/remote/).
+# libvirt-clients (virsh), python3-libvirt, virt-manager and virt-viewer
+# are the libvirt clients tests/remote drives vesseld with, under Xvfb
+# (virt-manager is read through AT-SPI).  --no-install-recommends keeps
+# libvirt-daemon(-system) out: no libvirtd is installed or started.
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (sudo $0)" >&2
   exit 1

@@ -67,7 +67,10 @@ HostResult ok_daemon_check_reachable(OkDaemon *d, char **hint)
                            "connects and exits when idle"));
         return HOST_RESULT_PASS;
     }
-    *hint = g_strdup_printf(_("daemon not running: %s"), d->error->message);
+    if (g_error_matches(d->error, VESSEL_ERROR, VESSEL_ERROR_ACCESS_DENIED))
+        *hint = g_strdup_printf(_("the daemon's socket refuses this user: %s"), d->error->message);
+    else
+        *hint = g_strdup_printf(_("daemon not running: %s"), d->error->message);
     return HOST_RESULT_FAIL;
 }
 

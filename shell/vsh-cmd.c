@@ -49,17 +49,29 @@ VesselConnect *vsh_ctl_conn(VshCtl *ctl, GError **error)
 {
     if (ctl->conn && !vessel_connect_is_alive(ctl->conn))
         g_clear_pointer(&ctl->conn, vessel_connect_unref);
-    if (!ctl->conn)
+    if (!ctl->conn) {
+        g_autoptr(GError) local = NULL;
         ctl->conn = vessel_connect_open(ctl->uri,
                                         ctl->readonly ? VESSEL_CONNECT_RO : VESSEL_CONNECT_DEFAULT,
-                                        error);
+                                        &local);
+        if (!ctl->conn && error) {
+            /* virsh's first line, then the reason, then what to do */
+            vsh_hint_connect(ctl, local);
+            g_prefix_error(&local, _("failed to connect to the hypervisor\nerror: "));
+            g_propagate_error(error, g_steal_pointer(&local));
+        }
+    }
     return ctl->conn;
 }
 
 void vsh_error_print(const GError *error)
 {
+    g_autofree char *hint = vsh_hint_take();
+
     fflush(stdout);
     fprintf(stderr, _("error: %s\n"), error->message);
+    if (hint)
+        fprintf(stderr, _("hint: %s\n"), hint);
 }
 
 /* ------------------------------------------------------------ lookup */

@@ -153,8 +153,16 @@ gboolean vsh_console_run(VshCtl *ctl, VesselDomain *dom, const char *dev_name, g
     ConsoleEnd end;
 
     fd = vessel_domain_open_console_device(dom, dev_name, force ? 2 : 0, error);
-    if (fd < 0)
+    if (fd < 0) {
+        /* The daemon says OperationInvalid both for a console in use and
+         * for one the VMM closed; only the first is helped by --force. */
+        if (!force && error && g_error_matches(*error, VESSEL_ERROR,
+                                               VESSEL_ERROR_OPERATION_INVALID))
+            vsh_hint_set(_("if another client is attached to this console, "
+                           "'vsh console --force %s' takes it over"),
+                         vessel_domain_get_name(dom));
         return FALSE;
+    }
     if (!g_unix_open_pipe(console_sigpipe, FD_CLOEXEC, error)) {
         close(fd);
         return FALSE;

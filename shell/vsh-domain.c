@@ -83,6 +83,20 @@ static gboolean vsh_list_state_wanted(const VshCmd *cmd, int state)
     }
 }
 
+/* virsh's order: running domains by id, then the others by name (case
+ * ignored), as virsh sorts what virConnectListAllDomains returns. */
+static gint compare_virsh_order(gconstpointer pa, gconstpointer pb)
+{
+    const VesselDomainRecord *a = *(VesselDomainRecord *const *)pa;
+    const VesselDomainRecord *b = *(VesselDomainRecord *const *)pb;
+    if (a->id > 0 && b->id > 0)
+        return a->id < b->id ? -1 : a->id > b->id;
+    if (a->id > 0 || b->id > 0)
+        return a->id > 0 ? -1 : 1;
+    return g_ascii_strcasecmp(vessel_domain_get_name(a->domain),
+                              vessel_domain_get_name(b->domain));
+}
+
 static gboolean cmd_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
 {
     VesselConnect *conn = vsh_ctl_conn(ctl, error);
@@ -106,6 +120,7 @@ static gboolean cmd_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
     list = vessel_connect_list_domain_records(conn, flags, error);
     if (!list)
         return FALSE;
+    g_ptr_array_sort(list, compare_virsh_order);
     if (table)
         t = vsh_table_new(_("Id"), _("Name"), _("State"), NULL);
     for (guint i = 0; i < list->len; i++) {

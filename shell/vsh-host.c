@@ -138,11 +138,8 @@ static gboolean cmd_connect(VshCtl *ctl, const VshCmd *cmd, GError **error)
         ctl->uri = g_strdup(uri);
     }
     ctl->readonly = vsh_cmd_has(cmd, "readonly");
-    if (!vsh_ctl_conn(ctl, error)) {
-        g_prefix_error(error, _("Failed to connect to the hypervisor\nerror: "));
-        return FALSE;
-    }
-    return TRUE;
+    /* vsh_ctl_conn() gives virsh's first line and the hint */
+    return vsh_ctl_conn(ctl, error) != NULL;
 }
 
 static const VshOptDef opts_complete[] = {

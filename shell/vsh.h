@@ -108,8 +108,18 @@ void vsh_ctl_free(VshCtl *ctl);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VshCtl, vsh_ctl_free)
 /* The connection, opened now if needed. */
 VesselConnect *vsh_ctl_conn(VshCtl *ctl, GError **error);
-/* Print "error: MESSAGE" on stderr. */
+/* Print "error: MESSAGE" on stderr (a message of two errors, as virsh
+ * prints them, says "\nerror: " between them), then the pending hint, if
+ * any, as "hint: HINT". */
 void vsh_error_print(const GError *error);
+
+/* ---- hints (vsh-hint.c) --------------------------------------------- */
+/* Set the hint printed after the next error. */
+void vsh_hint_set(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* The pending hint (transfer full), or NULL; clears it. */
+char *vsh_hint_take(void);
+/* The hint for @error from vessel_connect_open() with @ctl's URI and -r. */
+void vsh_hint_connect(const VshCtl *ctl, const GError *error);
 
 /* ---- command lookup and parsing ------------------------------------- */
 const VshCmdDef *vsh_cmd_lookup(const char *name);

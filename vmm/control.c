@@ -102,6 +102,25 @@ static void control_crash_json(GString *s, const MachineCrash *c)
     g_string_append_c(s, '}');
 }
 
+/* ,"vga":{...}: what the screen shows and the dispi registers. */
+static void control_vga_json(GString *s, const StdVgaScreen *scr)
+{
+    static const char *const kinds[] = {
+        [STDVGA_BLANK] = "blank", [STDVGA_TEXT] = "text", [STDVGA_GRAPHICS] = "graphics",
+    };
+    g_string_append_printf(s, ",\"vga\":{\"screen\":\"%s\"", kinds[scr->kind]);
+    if (scr->kind == STDVGA_TEXT)
+        g_string_append_printf(s, ",\"cols\":%u,\"rows\":%u", scr->text.cols, scr->text.rows);
+    else if (scr->kind == STDVGA_GRAPHICS)
+        g_string_append_printf(s, ",\"width\":%u,\"height\":%u,\"bpp\":%u,\"byte_order\":\"%s\"",
+                               scr->mode.width, scr->mode.height, scr->mode.bpp,
+                               scr->big_endian ? "big" : "little");
+    g_string_append(s, ",\"vbe\":{");
+    for (unsigned i = 0; i < VBE_NR_REGS; i++)
+        g_string_append_printf(s, "%s\"%s\":%u", i ? "," : "", vbe_reg_name(i), scr->vbe[i]);
+    g_string_append(s, "}}");
+}
+
 static char *control_info_json(const ControlOps *ops, void *opaque)
 {
     ControlInfo info = { 0 };
@@ -127,6 +146,8 @@ static char *control_info_json(const ControlOps *ops, void *opaque)
         json_string(s, info.vnc);
         g_string_append_printf(s, ",\"vnc_clients\":%d", info.vnc_clients);
     }
+    if (info.vga)
+        control_vga_json(s, &info.vga_screen);
     g_string_append_printf(s, ",\"pid\":%ld}", info.pid);
     return g_string_free(s, FALSE);
 }

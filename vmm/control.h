@@ -8,6 +8,7 @@
 #ifndef VESSEL_CONTROL_H
 #define VESSEL_CONTROL_H
 
+#include "vmm/hw/stdvga.h"
 #include "vmm/machine.h"
 
 #include <glib.h>
@@ -38,6 +39,8 @@ typedef struct {
     MachineState state;
     const char *vnc;         /* VNC address, NULL without VNC */
     int vnc_clients;
+    bool vga;                /* vga_screen is valid (the machine has a VGA) */
+    StdVgaScreen vga_screen;
 } ControlInfo;
 
 typedef struct {

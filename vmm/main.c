@@ -46,8 +46,8 @@ enum {
 typedef struct {
     /* options */
     char *kernel, *initrd, *cmdline, *accel, *serial, *console, *control, *name, *uuid, *pidfile;
-    char *on_crash, *vga, *vnc, *machine, *bios;
-    uint64_t bios_size;      /* of --bios, for the machine's ROM */
+    char *on_crash, *vga, *vnc, *machine, *bios, *boot;
+    GBytes *bios_image;      /* --bios, read once */
     MachineProfile profile;  /* --machine */
     char **disks, **nets;
     gint64 memory_mib;
@@ -107,14 +107,14 @@ static gboolean vmm_boot(Vmm *vmm, GError **error)
     if (vmm->bios) {
         /* the firmware finds and boots what there is to boot */
         FirmwareInfo fi;
-        BootFwCfg fwc = { .uuid = vmm->uuid, .boot_device = 'c',
+        BootFwCfg fwc = { .uuid = vmm->uuid, .boot_device = vmm->boot ? vmm->boot[0] : 'c',
                           .graphics = machine_vga(vmm->m) != NULL, .firmware = TRUE,
                           .sercon_port = 0x3f8 };
         /* the PCI window SeaBIOS places BARs in on an i440FX: from the
          * end of RAM below 4 GiB up to the IOAPIC */
         AcpiConfig acpi = { .ecam = FALSE, .mmio_base = machine_ram_range(vmm->m, 0)->size,
                             .mmio_end = 0xfebfffff };
-        if (!firmware_load(vmm->m, vmm->bios, &fi, error) ||
+        if (!firmware_load(vmm->m, vmm->bios_image, vmm->boot, &fi, error) ||
             !boot_fw_cfg_fill(vmm->m, &fwc, error) ||
             !acpi_loader_install(vmm->m, &acpi, error))
             return FALSE;
@@ -329,6 +329,13 @@ static void vmm_ctl_info(void *opaque, ControlInfo *info)
         info->vnc = vnc_server_address(vmm->vnc_server);
         info->vnc_clients = vnc_server_clients(vmm->vnc_server);
     }
+    StdVga *vga = machine_vga(vmm->m);
+    if (vga) {
+        machine_lock(vmm->m);
+        stdvga_screen(vga, &info->vga_screen);
+        machine_unlock(vmm->m);
+        info->vga = true;
+    }
 }
 
 static GBytes *vmm_ctl_screendump(void *opaque, GError **error)
@@ -489,6 +496,7 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
     GOptionEntry entries[] = {
         { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &vmm->kernel, N_("Linux kernel (bzImage or ELF vmlinux) or a multiboot kernel"), "FILE" },
         { "bios", 0, 0, G_OPTION_ARG_FILENAME, &vmm->bios, N_("boot this firmware (a PC BIOS ROM image such as SeaBIOS's bios-256k.bin) instead of a kernel"), "FILE" },
+        { "boot", 0, 0, G_OPTION_ARG_STRING, &vmm->boot, N_("with --bios, the boot order as QEMU's -boot order= letters: c disk, d CD-ROM, n network (default c)"), "ORDER" },
         { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &vmm->initrd, N_("initial ramdisk; for a multiboot kernel its modules: FILE[ ARGS][,FILE[ ARGS]]..."), "FILE" },
         { "cmdline", 0, 0, G_OPTION_ARG_STRING, &vmm->cmdline, N_("kernel command line"), "STR" },
         { "memory", 0, 0, G_OPTION_ARG_INT64, &vmm->memory_mib, N_("guest memory in MiB (default 512)"), "MIB" },
@@ -531,6 +539,11 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
     if (!vmm->kernel == !vmm->bios) {
         vmm_fail("%s", vmm->kernel ? _("--kernel and --bios exclude each other (see --help)")
                                    : _("--kernel or --bios is required (see --help)"));
+        return EXIT_USAGE;
+    }
+    if (vmm->boot && (!vmm->bios || !firmware_boot_order_valid(vmm->boot))) {
+        vmm_fail(_("--boot takes 1 to 3 distinct letters of c, d and n, with --bios, "
+                   "not '%s'"), vmm->boot);
         return EXIT_USAGE;
     }
     if (vmm->bios && (vmm->initrd || vmm->cmdline)) {
@@ -658,6 +671,9 @@ static void vmm_clear(Vmm *vmm)
     g_free(vmm->vnc);
     g_free(vmm->machine);
     g_free(vmm->bios);
+    if (vmm->bios_image)
+        g_bytes_unref(vmm->bios_image);
+    g_free(vmm->boot);
     g_free(vmm->accel_note);
     g_strfreev(vmm->disks);
     g_strfreev(vmm->nets);
@@ -680,12 +696,13 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         vmm_fail("%s", error->message);
         return EXIT_ERROR;
     }
-    if (vmm->bios && !firmware_image_size(vmm->bios, &vmm->bios_size, &error)) {
+    if (vmm->bios && !(vmm->bios_image = firmware_image_read(vmm->bios, &error))) {
         vmm_fail("%s", error->message);
         return EXIT_ERROR;
     }
     MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus, .vga_vram = vmm->vram,
-                          .profile = vmm->profile, .bios_size = vmm->bios_size };
+                          .profile = vmm->profile,
+                          .bios_size = vmm->bios_image ? g_bytes_get_size(vmm->bios_image) : 0 };
     vmm->m = machine_new(&cfg, chardev_backend(vmm->chr), &error);
     if (vmm->m)
         vmm->virtio = virtio_devices_new(vmm->m, &(VirtioDevicesConfig){ vmm->disks, vmm->nets,

@@ -46,16 +46,23 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
     }
     if (!accel)
         accel = domain_accel_to_string(domain_virt_type_accel(def->virt_type));
-    if (!def->kernel || !def->name || !def->uuid[0] || !def->vcpus || !def->memory_kib) {
+    if (!def->name || !def->uuid[0] || !def->vcpus || !def->memory_kib) {
         g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
-                    _("incomplete domain definition: kernel, name, UUID, vCPUs and "
+                    _("incomplete domain definition: name, UUID, vCPUs and "
                       "memory are required"));
         return NULL;
     }
 
     argv_add(b, params->vmm_path ? params->vmm_path
                           : def->emulator ? def->emulator : "vessel-vmm");
-    argv_add_pair(b, "--kernel", def->kernel);
+    if (def->kernel) {
+        argv_add_pair(b, "--kernel", def->kernel);
+    } else {
+        /* firmware boot, as libvirt + QEMU do without a <kernel> */
+        argv_add_pair(b, "--bios", def->loader ? def->loader : DOMAIN_DEFAULT_FIRMWARE);
+        if (def->boot_order[0])
+            argv_add_pair(b, "--boot", def->boot_order);
+    }
     if (def->initrd)
         argv_add_pair(b, "--initrd", def->initrd);
     if (def->cmdline)

@@ -25,7 +25,7 @@ for prog in "$GUEST_VSH" "$GUEST_VESSELD" "$GUEST_VMM"; do
 done
 for prog in cpio gzip script python3 gvnccapture tesseract pngtopnm pnmtopng xwdtopnm Xvfb \
             xdotool remote-viewer xwd; do
-    command -v "$prog" >/dev/null 2>&1 || guest_unavailable "$prog not found (scripts/deps.sh)"
+    command -v "$prog" >/dev/null 2>&1 || tap_unavailable "$prog not found (scripts/deps.sh)"
 done
 tap_require_guest
 GUEST_DIR=$guest

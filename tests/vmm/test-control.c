@@ -17,6 +17,7 @@ typedef struct {
     int pauses, resumes, powerdowns, resets, quits;
     gboolean fail_reset;
     const char *name;
+    gboolean vga;
 } Fake;
 
 static MachineState f_state(void *o) { return ((Fake *)o)->state; }
@@ -47,6 +48,16 @@ static void f_info(void *o, ControlInfo *i)
     i->serial_dropped_bytes = 1;
     i->pid = 7;
     i->state = f->state;
+    if (f->vga) {
+        /* bochs-drm's 1024x768x32 */
+        i->vga = true;
+        i->vga_screen.kind = STDVGA_GRAPHICS;
+        i->vga_screen.mode = (VbeMode){ .enabled = true, .width = 1024, .height = 768, .bpp = 32,
+                                        .stride = 4096 };
+        static const uint16_t regs[VBE_NR_REGS] = { 0xb0c5, 1024, 768, 32, 0x41, 0, 1024, 4096,
+                                                    0, 0, 256 };
+        memcpy(i->vga_screen.vbe, regs, sizeof(regs));
+    }
 }
 
 static const ControlOps fake_ops = { f_state, f_pause, f_resume, f_powerdown, f_reset,
@@ -85,6 +96,15 @@ static void test_dispatch(void)
     check(&f, "info", "ok {\"name\":\"vm1\",\"uuid\":\"u-1\",\"state\":\"running\","
                       "\"accel\":\"dbt\",\"vcpus\":2,\"memory_mib\":256,"
                       "\"cpu_time_ns\":42,\"serial_out_bytes\":5,\"serial_dropped_bytes\":1,\"pid\":7}", FALSE);
+    f.vga = TRUE;
+    check(&f, "info", "ok {\"name\":\"vm1\",\"uuid\":\"u-1\",\"state\":\"running\","
+                      "\"accel\":\"dbt\",\"vcpus\":2,\"memory_mib\":256,"
+                      "\"cpu_time_ns\":42,\"serial_out_bytes\":5,\"serial_dropped_bytes\":1,"
+                      "\"vga\":{\"screen\":\"graphics\",\"width\":1024,\"height\":768,\"bpp\":32,"
+                      "\"byte_order\":\"little\",\"vbe\":{\"id\":45253,\"xres\":1024,\"yres\":768,"
+                      "\"bpp\":32,\"enable\":65,\"bank\":0,\"virt_width\":1024,\"virt_height\":4096,"
+                      "\"x_offset\":0,\"y_offset\":0,\"video_memory_64k\":256}},\"pid\":7}", FALSE);
+    f.vga = FALSE;
     f.name = "a\"b\\c\nd";
     check(&f, "info", "ok {\"name\":\"a\\\"b\\\\c\\u000ad\",\"uuid\":\"u-1\",\"state\":\"running\","
                       "\"accel\":\"dbt\",\"vcpus\":2,\"memory_mib\":256,"

@@ -3,11 +3,13 @@
  * VGA register file, the stdvga PCI function (ports, MMIO BAR, VRAM
  * BAR), the text renderer against the font, the keyboard tables (set 1,
  * set 2, names, libvirt code sets, keysyms), the i8042 typing keys in
- * set 1 (translated) and set 2, and the PS/2 mouse. */
+ * set 1 (translated) and set 2, the PS/2 mouse, and the picture
+ * (display.c) of a machine's VGA in each depth and byte order. */
 #include "config.h"
 
 #include "keycodes.h"
 #include "vmm/cpu_backend.h"
+#include "vmm/display/display.h"
 #include "vmm/display/keysym.h"
 #include "vmm/display/text_render.h"
 #include "vmm/hw/i8042.h"
@@ -17,6 +19,7 @@
 #include "vmm/hw/vbe.h"
 #include "vmm/hw/vga.h"
 #include "vmm/io_bus.h"
+#include "vmm/machine.h"
 
 #include <glib.h>
 #include <string.h>
@@ -122,6 +125,19 @@ static void test_vbe(void)
     vbe_set(&v, VBE_INDEX_ENABLE, 0);
     vbe_write_index(&v, VBE_INDEX_ENABLE);
     g_assert_false(vbe_write_data(&v, VBE_ENABLED | VBE_NOCLEARMEM));
+    /* all registers at once (control `info`): the mode, never the maximums */
+    uint16_t regs[VBE_NR_REGS];
+    vbe_set(&v, VBE_INDEX_ENABLE, VBE_ENABLED | VBE_GETCAPS);
+    vbe_registers(&v, regs);
+    g_assert_cmpuint(regs[VBE_INDEX_XRES], ==, 1920);
+    g_assert_cmpuint(regs[VBE_INDEX_YRES], ==, 1080);
+    g_assert_cmpuint(regs[VBE_INDEX_BPP], ==, 16);
+    g_assert_cmphex(regs[VBE_INDEX_ENABLE], ==, VBE_ENABLED | VBE_GETCAPS);
+    g_assert_cmpuint(regs[VBE_INDEX_VIRT_WIDTH], ==, 1920);
+    g_assert_cmpuint(regs[VBE_INDEX_VIDEO_MEMORY_64K], ==, 256);
+    g_assert_cmpuint(vbe_get(&v, VBE_INDEX_XRES), ==, VBE_MAX_XRES); /* the guest's view kept */
+    g_assert_cmpstr(vbe_reg_name(VBE_INDEX_VIRT_WIDTH), ==, "virt_width");
+    g_assert_null(vbe_reg_name(VBE_NR_REGS));
 }
 
 /* ---- VGA register file --------------------------------------------- */
@@ -256,6 +272,14 @@ static void test_stdvga(void)
     wr(bus, IO_SPACE_PIO, 0x1ce, 2, VBE_INDEX_XRES);
     g_assert_cmpuint(rd(bus, IO_SPACE_PIO, 0x1cf, 2), ==, 640);
     g_assert_cmpuint(rd(bus, IO_SPACE_MMIO, bar2 + 0x600, 4), ==, 8); /* qext size */
+    /* the byte order register: only its two values count (as in QEMU) */
+    g_assert_cmphex(rd(bus, IO_SPACE_MMIO, bar2 + 0x604, 4), ==, 0x1e1e1e1e);
+    wr(bus, IO_SPACE_MMIO, bar2 + 0x604, 4, 0xbebebebe);
+    g_assert_cmphex(rd(bus, IO_SPACE_MMIO, bar2 + 0x604, 4), ==, 0xbebebebe);
+    wr(bus, IO_SPACE_MMIO, bar2 + 0x604, 4, 0x12345678);
+    g_assert_cmphex(rd(bus, IO_SPACE_MMIO, bar2 + 0x604, 4), ==, 0xbebebebe);
+    wr(bus, IO_SPACE_MMIO, bar2 + 0x604, 4, 0x1e1e1e1e);
+    g_assert_cmphex(rd(bus, IO_SPACE_MMIO, bar2 + 0x604, 4), ==, 0x1e1e1e1e);
     g_assert_cmpuint(rd(bus, IO_SPACE_MMIO, bar2 + 0x000, 1), ==, 0); /* no EDID */
     /* VGA ports in the MMIO BAR: the AC index written at 0x400 */
     (void)rd(bus, IO_SPACE_MMIO, bar2 + 0x41a, 1);      /* 0x3da */
@@ -309,6 +333,194 @@ static void test_stdvga(void)
     pci_host_destroy(host);
     stdvga_destroy(s);
     io_bus_free(bus);
+}
+
+/* ---- the picture of a machine's VGA (display.c) -------------------- */
+
+typedef struct {
+    unsigned resizes, w, h;
+    unsigned x0, y0, x1, y1;     /* bounding box of the damage since the last reset */
+} Damage;
+
+static void on_resize(void *o, uint32_t *fb, unsigned w, unsigned h)
+{
+    (void)fb;
+    Damage *d = o;
+    d->resizes++;
+    d->w = w;
+    d->h = h;
+}
+
+static void on_damage(void *o, unsigned x, unsigned y, unsigned w, unsigned h)
+{
+    Damage *d = o;
+    d->x0 = MIN(d->x0, x);
+    d->y0 = MIN(d->y0, y);
+    d->x1 = MAX(d->x1, x + w);
+    d->y1 = MAX(d->y1, y + h);
+}
+
+static const DisplayHooks hooks = { on_resize, on_damage };
+
+static void update(Display *disp, Damage *d)
+{
+    d->x0 = d->y0 = ~0u;
+    d->x1 = d->y1 = 0;
+    display_lock(disp);
+    display_update(disp, &hooks, d);
+    display_unlock(disp);
+}
+
+static uint32_t pixel(Display *disp, unsigned x, unsigned y)
+{
+    unsigned w, h;
+    display_lock(disp);
+    const uint32_t *fb = display_pixels(disp, &w, &h);
+    uint32_t p = x < w && y < h ? fb[y * w + x] : 0xdeadbeef;
+    display_unlock(disp);
+    return p;
+}
+
+static void dispi(IoBus *bus, int index, uint16_t val)
+{
+    wr(bus, IO_SPACE_PIO, 0x1ce, 2, (uint64_t)index);
+    wr(bus, IO_SPACE_PIO, 0x1cf, 2, val);
+}
+
+/* bochs-drm's mode set: disable, depth, size, enable with the LFB */
+static void set_mode(IoBus *bus, unsigned w, unsigned h, unsigned bpp)
+{
+    dispi(bus, VBE_INDEX_ENABLE, 0);
+    dispi(bus, VBE_INDEX_BPP, (uint16_t)bpp);
+    dispi(bus, VBE_INDEX_XRES, (uint16_t)w);
+    dispi(bus, VBE_INDEX_YRES, (uint16_t)h);
+    dispi(bus, VBE_INDEX_VIRT_WIDTH, (uint16_t)w);
+    dispi(bus, VBE_INDEX_ENABLE, VBE_ENABLED | VBE_LFB_ENABLED);
+}
+
+static void test_picture(void)
+{
+    MachineConfig cfg = { .mem_mib = 64, .cpus = 1, .vga_vram = 16u << 20 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Machine) m = machine_new(&cfg, NULL, &error);
+    g_assert_no_error(error);
+    IoBus *bus = machine_io_bus(m);
+    StdVga *vga = machine_vga(m);
+    uint8_t *vram = stdvga_vram(vga);
+    Display *disp = display_new(m);
+    g_assert_nonnull(disp);
+    Damage d = { 0 };
+
+    /* power-on: text mode 3, 720x400 */
+    update(disp, &d);
+    g_assert_cmpuint(d.resizes, ==, 1);
+    g_assert_cmpuint(d.w, ==, 720);
+    g_assert_cmpuint(d.h, ==, 400);
+
+    /* 32 bpp little-endian (XRGB8888): the X byte is ignored */
+    set_mode(bus, 32, 4, 32);
+    static const uint8_t xrgb[] = { 0x33, 0x22, 0x11, 0x00, 0x66, 0x55, 0x44, 0xff };
+    memcpy(vram + 4 * 32 + 4 * 3, xrgb, sizeof(xrgb));      /* (3,1) and (4,1) */
+    update(disp, &d);
+    g_assert_cmpuint(d.resizes, ==, 2);
+    g_assert_cmpuint(d.w, ==, 32);
+    g_assert_cmpuint(d.h, ==, 4);
+    g_assert_cmphex(pixel(disp, 3, 1), ==, 0x112233);
+    g_assert_cmphex(pixel(disp, 4, 1), ==, 0x445566);
+    g_assert_cmphex(pixel(disp, 0, 0), ==, 0);
+    update(disp, &d);                                       /* unchanged: no damage */
+    g_assert_cmpuint(d.x1, ==, 0);
+    vram[4 * 32 * 3 + 4 * 31] = 0x80;                       /* (31,3) blue */
+    update(disp, &d);
+    g_assert_cmphex(pixel(disp, 31, 3), ==, 0x000080);
+    g_assert_cmpuint(d.y0, ==, 3);
+    g_assert_cmpuint(d.y1, ==, 4);
+    g_assert_cmpuint(d.x1, ==, 32);
+    /* a screenshot (no hooks) sees a change first: the next update
+     * with hooks still reports it */
+    vram[4 * 32 * 2 + 4 * 5] = 0x40;                        /* (5,2) */
+    display_lock(disp);
+    display_update(disp, NULL, NULL);
+    display_unlock(disp);
+    update(disp, &d);
+    g_assert_cmphex(pixel(disp, 5, 2), ==, 0x000040);
+    g_assert_cmpuint(d.y0, ==, 2);
+    g_assert_cmpuint(d.y1, ==, 3);
+    g_assert_cmpuint(d.x0, <=, 5);
+    g_assert_cmpuint(d.x1, >, 5);
+    update(disp, &d);                                       /* reported once */
+    g_assert_cmpuint(d.x1, ==, 0);
+
+    /* bochs-drm's BGRX8888: the byte order register makes pixels
+     * big-endian (bytes X, R, G, B); the same VRAM looks different */
+    cfg_write(bus, 2, 0x04, 0x0003);
+    uint32_t bar2 = cfg_read(bus, 2, 0x18) & ~0xfu;
+    wr(bus, IO_SPACE_MMIO, bar2 + 0x604, 4, 0xbebebebe);
+    update(disp, &d);
+    g_assert_cmphex(pixel(disp, 3, 1), ==, 0x221100);
+    g_assert_cmphex(pixel(disp, 4, 1), ==, 0x5544ff);
+    g_assert_cmpuint(d.y0, ==, 0);                          /* all redrawn */
+    /* VRAM whose bytes equal the picture's own pixels still changes it
+     * (the little-endian shortcut of an unchanged row must not apply) */
+    unsigned w, h;
+    display_lock(disp);
+    memcpy(vram + 4 * 32, display_pixels(disp, &w, &h) + 32, 4 * 32);
+    display_unlock(disp);
+    update(disp, &d);
+    g_assert_cmphex(pixel(disp, 3, 1), ==, 0x112200);
+    g_assert_cmpuint(d.y0, ==, 1);
+    wr(bus, IO_SPACE_MMIO, bar2 + 0x604, 4, 0x1e1e1e1e);
+
+    /* 24 bpp: B, G, R */
+    set_mode(bus, 8, 2, 24);
+    static const uint8_t bgr[] = { 0x01, 0x02, 0x03 };
+    memcpy(vram + 3 * 9, bgr, sizeof(bgr));                 /* (1,1) */
+    update(disp, &d);
+    g_assert_cmphex(pixel(disp, 1, 1), ==, 0x030201);
+    /* 16 bpp 5-6-5 and 15 bpp 5-5-5, little- and big-endian */
+    set_mode(bus, 8, 2, 16);
+    vram[0] = 0x00, vram[1] = 0xf8;                         /* red */
+    vram[2] = 0xe0, vram[3] = 0x07;                         /* green */
+    update(disp, &d);
+    g_assert_cmphex(pixel(disp, 0, 0), ==, 0xff0000);
+    g_assert_cmphex(pixel(disp, 1, 0), ==, 0x00ff00);
+    wr(bus, IO_SPACE_MMIO, bar2 + 0x604, 4, 0xbebebebe);
+    update(disp, &d);
+    g_assert_cmphex(pixel(disp, 0, 0), ==, 0x001cc6);       /* 0x00f8: g 7, b 24 */
+    g_assert_cmphex(pixel(disp, 1, 0), ==, 0xe70039);       /* 0xe007: r 28, b 7 */
+    wr(bus, IO_SPACE_MMIO, bar2 + 0x604, 4, 0x1e1e1e1e);
+    set_mode(bus, 8, 2, 15);
+    vram[0] = 0x1f, vram[1] = 0x00;                         /* blue */
+    update(disp, &d);
+    g_assert_cmphex(pixel(disp, 0, 0), ==, 0x0000ff);
+    /* 8 bpp through the DAC (6-bit entries) */
+    set_mode(bus, 8, 2, 8);
+    wr(bus, IO_SPACE_PIO, 0x3c8, 1, 5);
+    wr(bus, IO_SPACE_PIO, 0x3c9, 1, 63);
+    wr(bus, IO_SPACE_PIO, 0x3c9, 1, 0);
+    wr(bus, IO_SPACE_PIO, 0x3c9, 1, 21);
+    vram[9] = 5;                                            /* (1,1) */
+    update(disp, &d);
+    g_assert_cmphex(pixel(disp, 1, 1), ==, 0xff0055);
+    /* a palette change alone redraws */
+    wr(bus, IO_SPACE_PIO, 0x3c8, 1, 5);
+    wr(bus, IO_SPACE_PIO, 0x3c9, 1, 0);
+    wr(bus, IO_SPACE_PIO, 0x3c9, 1, 63);
+    wr(bus, IO_SPACE_PIO, 0x3c9, 1, 0);
+    update(disp, &d);
+    g_assert_cmphex(pixel(disp, 1, 1), ==, 0x00ff00);
+
+    /* VBE off: text again; a resize a screenshot saw first is reported too */
+    dispi(bus, VBE_INDEX_ENABLE, 0);
+    unsigned resizes = d.resizes;
+    display_lock(disp);
+    display_update(disp, NULL, NULL);
+    display_unlock(disp);
+    update(disp, &d);
+    g_assert_cmpuint(d.resizes, ==, resizes + 1);
+    g_assert_cmpuint(d.w, ==, 720);
+    g_assert_cmpuint(d.h, ==, 400);
+    display_free(disp);
 }
 
 /* ---- text renderer ------------------------------------------------- */
@@ -489,6 +701,7 @@ int main(int argc, char **argv)
     g_test_add_func("/display/vbe", test_vbe);
     g_test_add_func("/display/vga", test_vga);
     g_test_add_func("/display/stdvga", test_stdvga);
+    g_test_add_func("/display/picture", test_picture);
     g_test_add_func("/display/text-render", test_text_render);
     g_test_add_func("/display/keycodes", test_keycodes);
     g_test_add_func("/display/i8042-input", test_i8042_input);

@@ -36,7 +36,9 @@ Display *display_new(Machine *m);
 void display_free(Display *d);
 void display_lock(Display *d);
 void display_unlock(Display *d);
-/* With the display lock held.  @hooks may be NULL. */
+/* With the display lock held.  @hooks may be NULL (a screenshot): the
+ * resize and damage that update saw are then reported to the next call
+ * with hooks, before its own. */
 void display_update(Display *d, const DisplayHooks *hooks, void *opaque);
 /* The pixels as they are now (display lock held). */
 const uint32_t *display_pixels(Display *d, unsigned *w, unsigned *h);

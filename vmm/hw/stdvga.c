@@ -25,6 +25,7 @@
 #define MMIO_QEXT_END 0x608
 #define QEXT_SIZE 8
 #define QEXT_LITTLE_ENDIAN 0x1e1e1e1eu
+#define QEXT_BIG_ENDIAN 0xbebebebeu
 
 struct StdVga {
     PciDevice *pci;
@@ -33,7 +34,7 @@ struct StdVga {
     uint8_t *vram;
     uint64_t vram_size;
     uint64_t vram_gpa;
-    uint32_t qext_byteorder;
+    bool big_endian;         /* QEMU's byte order register: framebuffer pixels big-endian */
 };
 
 /* ---- VRAM through the BAR (only used if the guest moved BAR 0) ------ */
@@ -133,7 +134,8 @@ static uint64_t stdvga_mmio_read(void *opaque, uint64_t off, unsigned size)
         return (off & 1) ? v >> 8 : v;
     }
     if (off >= MMIO_QEXT && off < MMIO_QEXT_END) {
-        uint64_t regs = (uint64_t)s->qext_byteorder << 32 | QEXT_SIZE;
+        uint32_t order = s->big_endian ? QEXT_BIG_ENDIAN : QEXT_LITTLE_ENDIAN;
+        uint64_t regs = (uint64_t)order << 32 | QEXT_SIZE;
         return regs >> (8 * (off - MMIO_QEXT));
     }
     return 0; /* EDID area (no EDID) and holes */
@@ -151,7 +153,12 @@ static int stdvga_mmio_write(void *opaque, uint64_t off, uint64_t val, unsigned 
         stdvga_dispi_write(s, (uint16_t)val);
         s->vbe.index = save;
     } else if (off == MMIO_QEXT + 4 && size == 4) {
-        s->qext_byteorder = (uint32_t)val; /* stored; the device stays little-endian */
+        /* bochs-drm picks big-endian for DRM_FORMAT_BGRX8888; other
+         * values leave the order as it was (as QEMU does) */
+        if ((uint32_t)val == QEXT_BIG_ENDIAN)
+            s->big_endian = true;
+        else if ((uint32_t)val == QEXT_LITTLE_ENDIAN)
+            s->big_endian = false;
     }
     return 0;
 }
@@ -164,7 +171,7 @@ void stdvga_reset(StdVga *s)
 {
     vga_reset(&s->vga);
     vbe_reset(&s->vbe);
-    s->qext_byteorder = QEXT_LITTLE_ENDIAN;
+    s->big_endian = false;
 }
 
 static void stdvga_pci_reset(void *opaque)
@@ -243,6 +250,8 @@ void stdvga_screen(StdVga *s, StdVgaScreen *out)
     vga_text(&s->vga, &out->text);
     vbe_mode(&s->vbe, &out->mode);
     vga_palette(&s->vga, out->mode.dac_8bit, out->palette);
+    out->big_endian = s->big_endian;
+    vbe_registers(&s->vbe, out->vbe);
     if (out->text.blank)
         out->kind = STDVGA_BLANK;
     else if (s->vbe.regs[VBE_INDEX_ENABLE] & VBE_ENABLED)

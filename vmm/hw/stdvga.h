@@ -6,7 +6,8 @@
  *   BAR 0  VRAM, 32-bit prefetchable memory (the linear framebuffer)
  *   BAR 2  4 KiB MMIO: 0x000 EDID (none: reads 0), 0x400-0x41f the VGA
  *          ports 0x3c0-0x3df, 0x500 + 2*i dispi register i, 0x600 the
- *          QEMU extended registers (size 8, byte order little-endian)
+ *          QEMU extended registers (size 8, then the framebuffer's byte
+ *          order: 0x1e1e1e1e little-endian, 0xbebebebe big-endian)
  *   ports  0x3b0-0x3df (vga.h), 0x1ce/0x1cf the dispi index/data (vbe.h)
  *
  * VRAM is host memory the machine maps as guest memory at BAR 0's
@@ -42,6 +43,8 @@ typedef struct {
     VgaText text;
     VbeMode mode;
     uint32_t palette[256];  /* 0x00RRGGBB, for 8 bpp */
+    bool big_endian;        /* framebuffer pixels are big-endian (QEMU's byte order register) */
+    uint16_t vbe[VBE_NR_REGS]; /* the dispi registers (vbe_registers), for `info` */
 } StdVgaScreen;
 
 /* @vram_size: a power of two from STDVGA_VRAM_MIN to STDVGA_VRAM_MAX.

@@ -11,6 +11,25 @@
 
 #include <string.h>
 
+static const char *const reg_names[VBE_NR_REGS] = {
+    [VBE_INDEX_ID] = "id",
+    [VBE_INDEX_XRES] = "xres",
+    [VBE_INDEX_YRES] = "yres",
+    [VBE_INDEX_BPP] = "bpp",
+    [VBE_INDEX_ENABLE] = "enable",
+    [VBE_INDEX_BANK] = "bank",
+    [VBE_INDEX_VIRT_WIDTH] = "virt_width",
+    [VBE_INDEX_VIRT_HEIGHT] = "virt_height",
+    [VBE_INDEX_X_OFFSET] = "x_offset",
+    [VBE_INDEX_Y_OFFSET] = "y_offset",
+    [VBE_INDEX_VIDEO_MEMORY_64K] = "video_memory_64k",
+};
+
+const char *vbe_reg_name(unsigned index)
+{
+    return index < VBE_NR_REGS ? reg_names[index] : NULL;
+}
+
 unsigned vbe_bytes_per_pixel(unsigned bpp)
 {
     switch (bpp) {
@@ -115,6 +134,17 @@ bool vbe_write_data(Vbe *v, uint16_t val)
             v->regs[v->index] = val;
         return false;
     }
+}
+
+void vbe_registers(const Vbe *v, uint16_t out[VBE_NR_REGS])
+{
+    Vbe plain = *v;
+    plain.regs[VBE_INDEX_ENABLE] &= (uint16_t)~VBE_GETCAPS;
+    for (unsigned i = 0; i < VBE_NR_REGS; i++) {
+        plain.index = (uint16_t)i;
+        out[i] = vbe_read_data(&plain);
+    }
+    out[VBE_INDEX_ENABLE] = v->regs[VBE_INDEX_ENABLE];
 }
 
 void vbe_mode(const Vbe *v, VbeMode *out)

@@ -70,6 +70,11 @@ bool vbe_write_data(Vbe *v, uint16_t val);
  * the mode does not fit: bad bpp, zero or oversized resolution, or the
  * visible area beyond VRAM). */
 void vbe_mode(const Vbe *v, VbeMode *out);
+/* All registers as a guest reads them when GETCAPS is clear (the mode
+ * set, not the maximums); ENABLE as written, GETCAPS included. */
+void vbe_registers(const Vbe *v, uint16_t out[VBE_NR_REGS]);
+/* The register's name in lower case ("xres"), NULL past the last. */
+const char *vbe_reg_name(unsigned index);
 /* Bytes per pixel for a VBE bpp (15 -> 2), 0 if unsupported. */
 unsigned vbe_bytes_per_pixel(unsigned bpp);
 

@@ -4,7 +4,9 @@
  * power off.  Prints "idle\n" once ready.
  * Variants for the daemon tests (tests/daemon builds them with -D):
  *   IDLE_DEAF     the power button is never enabled: shutdown is ignored;
- *   IDLE_FRAGILE  the power button makes the guest triple-fault (exit 4). */
+ *   IDLE_FRAGILE  the power button makes the guest triple-fault (exit 4).
+ * And for tests/remote: IDLE_BANNER paints the VGA text screen (white on
+ * blue, a line in the middle) so a viewer's picture can be checked. */
 #include "macros.h"
     .text
     .globl _start
@@ -45,6 +47,21 @@ _start:
     APICW(0x3e0, 0xb)
     APICW(0x320, 0x20041) /* periodic 10 ms */
     APICW(0x380, 10000000)
+#ifdef IDLE_BANNER
+    mov $0xb8000, %edi
+    mov $80 * 25, %ecx
+    mov $0x1f20, %ax            /* blank, white on blue */
+    rep stosw
+    mov $0xb8000 + (12 * 80 + 27) * 2, %edi
+    lea msg_banner(%rip), %rsi
+2:  lodsb
+    test %al, %al
+    jz 3f
+    mov $0x1e, %ah              /* yellow on blue */
+    stosw
+    jmp 2b
+3:
+#endif
     lea msg_idle(%rip), %rsi
     call puts
     sti
@@ -95,6 +112,9 @@ sci_isr:
     .section .rodata
 msg_idle: .asciz "idle\n"
 msg_button: .asciz "power button\n"
+#ifdef IDLE_BANNER
+msg_banner: .asciz "VESSEL THROUGH LIBVIRT"
+#endif
 #ifdef IDLE_FRAGILE
 idt_none: .word 0
     .quad 0
