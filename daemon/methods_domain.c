@@ -8,6 +8,7 @@
 #include "daemon_error.h"
 #include "domain_disks.h"
 #include "domain_snapshot.h"
+#include "domain_blockcommit.h"
 #include "storage/storage.h"
 #include "domain_driver.h"
 #include "domain_graphics.h"
@@ -112,6 +113,16 @@ static GVariant *m_undefine(DaemonCall *call, GError **error)
     g_variant_get(call->params, "(u)", &flags);
     if (flags_zero(flags, error))
         domain_driver_undefine(call->daemon, dom, error);
+    return NULL;
+}
+
+static GVariant *m_block_commit(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    const char *disk, *base, *top;
+    guint32 flags;
+    g_variant_get(call->params, "(&s&s&su)", &disk, &base, &top, &flags);
+    domain_blockcommit(call->daemon, dom, disk, base, top, flags, error);
     return NULL;
 }
 
@@ -308,6 +319,7 @@ static const DaemonMethod domain_methods[] = {
     { "GetState", m_get_state, FALSE },
     { "GetBlockInfo", m_get_block_info, TRUE },
     { "SnapshotCreateDiskOnly", m_snapshot_disk_only, TRUE },
+    { "BlockCommit", m_block_commit, TRUE },
     { "OpenConsole", m_open_console, TRUE },
     { "OpenConsoleDevice", m_open_console_device, TRUE },
     { "Screenshot", m_screenshot, TRUE },

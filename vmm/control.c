@@ -247,6 +247,21 @@ static char *control_disk_overlay(const ControlOps *ops, void *opaque, char **ar
     return ok ? g_strdup("ok") : control_error(error);
 }
 
+static char *control_disk_commit(const ControlOps *ops, void *opaque, char **args)
+{
+    guint64 index;
+    if (!args[0] || !args[1] || args[2] ||
+        !g_ascii_string_to_unsigned(args[0], 10, 0, 63, &index, NULL))
+        return g_strdup("error usage: disk-commit INDEX BASE");
+    if (g_str_has_prefix(args[1], "fd:"))
+        return g_strdup("error disk-commit: BASE is a path, not fd:N");
+    GError *error = NULL;
+    gboolean ok = ops->disk_commit && ops->disk_commit(opaque, (unsigned)index, args[1], &error);
+    if (!ok && !error)
+        return g_strdup("error disk-commit: not supported");
+    return ok ? g_strdup("ok") : control_error(error);
+}
+
 /* Commands that take arguments; NULL if @cmd is none of them. */
 static char *control_dispatch_args(const ControlOps *ops, void *opaque, const char *cmd)
 {
@@ -258,6 +273,7 @@ static char *control_dispatch_args(const ControlOps *ops, void *opaque, const ch
         { "vnc-password", control_vnc_password },
         { "screendump", control_screendump },
         { "disk-overlay", control_disk_overlay },
+        { "disk-commit", control_disk_commit },
     };
     g_auto(GStrv) words = g_strsplit(cmd, " ", -1);
     /* collapse runs of spaces */

@@ -62,6 +62,9 @@ typedef struct {
     /* Disk @index continues on the qcow2 overlay @file (an external
      * snapshot: its backing file is the disk's image until now). */
     gboolean (*disk_overlay)(void *opaque, unsigned index, const char *file, GError **error);
+    /* Disk @index merges its upper layers into its backing file @base and
+     * continues on it (blockcommit --pivot). */
+    gboolean (*disk_commit)(void *opaque, unsigned index, const char *base, GError **error);
 } ControlOps;
 
 ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,

@@ -409,6 +409,13 @@ static gboolean vmm_ctl_disk_overlay(void *opaque, unsigned index, const char *f
     return virtio_devices_disk_overlay(vmm->virtio, index, file, error);
 }
 
+static gboolean vmm_ctl_disk_commit(void *opaque, unsigned index, const char *base,
+                                    GError **error)
+{
+    Vmm *vmm = opaque;
+    return virtio_devices_disk_commit(vmm->virtio, index, base, error);
+}
+
 static const ControlOps vmm_control_ops = {
     .state = vmm_ctl_state,
     .pause = vmm_ctl_pause,
@@ -421,6 +428,7 @@ static const ControlOps vmm_control_ops = {
     .send_key = vmm_ctl_send_key,
     .vnc_password = vmm_ctl_vnc_password,
     .disk_overlay = vmm_ctl_disk_overlay,
+    .disk_commit = vmm_ctl_disk_commit,
 };
 
 /* ---- serial input -------------------------------------------------- */
