@@ -10,6 +10,7 @@
 #   ignores the button), CLEANUP_EXTRA (eval'd at exit)
 #   VESSELD_WRAP (set before sourcing): a command prefix for vesseld, e.g. unshare -n
 #   VESSELD_CONF_EXTRA (set before sourcing): more lines for vesseld.conf
+#   VESSELD_SOCKET_GROUP (set before sourcing): [sockets] group (default none)
 VSH="$top_builddir/shell/vsh"
 VESSELD="$top_builddir/daemon/vesseld"
 VMM="$top_builddir/vmm/vessel-vmm"
@@ -36,7 +37,7 @@ run_dir=$T/run
 log_dir=$T/log
 state_dir=$T/state
 [sockets]
-group=
+group=${VESSELD_SOCKET_GROUP:-}
 [dbus]
 system_bus=false
 [vmm]
