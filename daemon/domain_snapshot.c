@@ -9,17 +9,23 @@
  * switched live first: the VMM is told, disk by disk, to continue on the
  * overlay (control channel `disk-overlay INDEX FILE`; it quiesces the
  * disk, flushes the old image and keeps it as the overlay's backing), and
- * the live and persistent definitions follow.  Each disk becomes a file
+ * the live and persistent definitions follow.  The daemon opens each
+ * overlay and sends the descriptor with the request (`disk-overlay INDEX
+ * -`): the VMM opens no file.  Overlays of file disks are created and
+ * opened with the rights of the client who asks (caller_open.h), those of
+ * volumes - in the volume's pool - with the daemon's.  Each disk becomes a file
  * disk of format qcow2, as libvirt does.  Unless NO_METADATA, the
  * snapshot is recorded as libvirt's <domainsnapshot> XML in
  * CONFIG/snapshots/DOMAIN/NAME.xml. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "caller_open.h"
 #include "daemon_error.h"
 #include "domain_disks.h"
 #include "domain_snapshot.h"
@@ -94,7 +100,7 @@ static gboolean save_metadata(Daemon *d, const DomainDef *def, const char *name,
 }
 
 gboolean domain_snapshot_disk_only(Daemon *d, DomainObj *dom, const char *name, guint flags,
-                                   GError **error)
+                                   const DaemonCaller *caller, GError **error)
 {
     if (flags & ~(SNAPSHOT_NO_METADATA | SNAPSHOT_DISK_ONLY)) {
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG, _("Unsupported flags 0x%x"),
@@ -147,6 +153,13 @@ gboolean domain_snapshot_disk_only(Daemon *d, DomainObj *dom, const char *name, 
         StorageCreateOptions o = { .backing_file = abs, .backing_format = fmt };
         g_autoptr(GError) err = NULL;
         struct stat st;
+        /* a file disk's overlay is the client's to make */
+        const DaemonCaller *as = disk->type == DOMAIN_DISK_FILE ? caller : NULL;
+        CallerFs fs;
+        if (!caller_fs_enter(as, &fs, error)) {
+            ok = FALSE;
+            break;
+        }
         if (g_file_test(ov, G_FILE_TEST_EXISTS)) {
             g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
                         _("snapshot file %s already exists"), ov);
@@ -163,13 +176,19 @@ gboolean domain_snapshot_disk_only(Daemon *d, DomainObj *dom, const char *name, 
                     g_debug("cannot copy owner and mode of %s to %s", abs, ov);
             }
         }
+        caller_fs_leave(&fs);
     }
     /* live: the VMM continues on each overlay */
     for (guint i = 0; ok && active && i < def->n_disks; i++) {
-        g_autofree char *cmd = g_strdup_printf("disk-overlay %u %s", i,
-                                               (char *)overlays->pdata[i]);
-        g_autofree char *reply = vmm_control_request(control, cmd, DAEMON_CONTROL_TIMEOUT_MS,
-                                                     error);
+        const DaemonCaller *as = def->disks[i]->type == DOMAIN_DISK_FILE ? caller : NULL;
+        int fd = caller_open(as, overlays->pdata[i], O_RDWR, CALLER_FILE_DISK,
+                             _("snapshot overlay"), error);
+        g_autofree char *cmd = g_strdup_printf("disk-overlay %u -", i);
+        g_autofree char *reply = fd < 0 ? NULL
+                                        : vmm_control_request_fd(control, cmd, fd,
+                                                                 DAEMON_CONTROL_TIMEOUT_MS, error);
+        if (fd >= 0)
+            close(fd);
         if (!reply)
             ok = FALSE;
         else
@@ -177,8 +196,13 @@ gboolean domain_snapshot_disk_only(Daemon *d, DomainObj *dom, const char *name, 
     }
     /* overlays the VMM never took are removed again */
     guint keep = active ? switched : (ok ? made : 0);
-    for (guint i = keep; i < made; i++)
-        unlink(overlays->pdata[i]);
+    for (guint i = keep; i < made; i++) {
+        CallerFs fs;
+        if (caller_fs_enter(def->disks[i]->type == DOMAIN_DISK_FILE ? caller : NULL, &fs, NULL)) {
+            unlink(overlays->pdata[i]);
+            caller_fs_leave(&fs);
+        }
+    }
 
     domain_list_lock(d->domains);
     if (keep) {

@@ -24,6 +24,11 @@ char *vmm_control_request(const char *path, const char *command,
 char *vmm_control_request_full(const char *path, const char *command, const char *what,
                                guint timeout_ms, gsize max_reply, GError **error);
 
+/* The same with descriptor @fd sent along (SCM_RIGHTS; the VMM gets a
+ * copy): a FILE argument `-` in @command names it. */
+char *vmm_control_request_fd(const char *path, const char *command, int fd, guint timeout_ms,
+                             GError **error);
+
 typedef struct {
     char *state;            /* running | paused | shutting-down */
     char *accel;

@@ -7,7 +7,14 @@
  * reply is long) up to CONTROL_REPLY_MAX: a client that does not read its
  * replies is disconnected rather than allowed to stall the VMM or grow
  * it.  Bytes that are not printable ASCII make the request invalid.
- * Most commands take no argument; send-key and vnc-password do. */
+ * Most commands take no argument; send-key and vnc-password do.
+ *
+ * A request may carry one descriptor (SCM_RIGHTS, sent with its bytes):
+ * a FILE argument `-` then names it (disk-overlay takes the overlay so,
+ * from a parent that opened it: a confined VMM opens no file).  A FILE
+ * given as fd:N in the text is refused: a client names no descriptor of
+ * the VMM's own.  A descriptor no request takes is closed with the next
+ * one or with the connection. */
 #include "config.h"
 
 #include "vmm/control.h"
@@ -44,6 +51,7 @@ struct ControlClient {
     GString *out;            /* reply bytes the socket has not taken yet */
     guint out_watch;
     gboolean discarding;     /* inside an overlong line */
+    int passed_fd;           /* the descriptor the client sent last, or -1 */
 };
 
 static const char *const state_names[MACHINE_STATE_LAST] = {
@@ -171,8 +179,10 @@ static char *control_error(GError *error)
 }
 
 /* send-key HOLD_MS CODE... : Linux keycodes, decimal. */
-static char *control_send_key(const ControlOps *ops, void *opaque, char **args)
+static char *control_send_key(const ControlOps *ops, void *opaque, char **args,
+                              int *passed_fd)
 {
+    (void)passed_fd;
     guint n = g_strv_length(args);
     if (n < 2 || n - 1 > CONTROL_SEND_KEY_MAX)
         return g_strdup_printf("error usage: send-key HOLD_MS CODE... (1 to %d codes)",
@@ -194,8 +204,10 @@ static char *control_send_key(const ControlOps *ops, void *opaque, char **args)
 }
 
 /* vnc-password [HEX]: the password hex-encoded (any bytes but NUL). */
-static char *control_vnc_password(const ControlOps *ops, void *opaque, char **args)
+static char *control_vnc_password(const ControlOps *ops, void *opaque, char **args,
+                                  int *passed_fd)
 {
+    (void)passed_fd;
     guint n = g_strv_length(args);
     if (n > 1)
         return g_strdup("error usage: vnc-password [HEX]");
@@ -219,8 +231,10 @@ static char *control_vnc_password(const ControlOps *ops, void *opaque, char **ar
     return ok ? g_strdup("ok") : control_error(error);
 }
 
-static char *control_screendump(const ControlOps *ops, void *opaque, char **args)
+static char *control_screendump(const ControlOps *ops, void *opaque, char **args,
+                                int *passed_fd)
 {
+    (void)passed_fd;
     if (args[0])
         return g_strdup("error commands take no arguments");
     GError *error = NULL;
@@ -234,30 +248,69 @@ static char *control_screendump(const ControlOps *ops, void *opaque, char **args
     return g_strdup_printf("ok %s", b64);
 }
 
-static char *control_disk_overlay(const ControlOps *ops, void *opaque, char **args)
+typedef gboolean (*ControlDiskOp)(void *opaque, unsigned index, const char *file,
+                                  GError **error);
+
+/* disk-overlay / disk-commit INDEX FILE|-: FILE `-` is the descriptor
+ * sent with the request (ours to close if the switch fails before the
+ * image took it); a FILE given as fd:N is refused. */
+static char *control_disk_switch(const char *name, ControlDiskOp op, void *opaque, char **args,
+                                 int *passed_fd)
 {
     guint64 index;
     if (!args[0] || !args[1] || args[2] ||
         !g_ascii_string_to_unsigned(args[0], 10, 0, 63, &index, NULL))
-        return g_strdup("error usage: disk-overlay INDEX FILE");
+        return g_strdup_printf("error usage: %s INDEX FILE|-", name);
+    g_autofree char *file = NULL;
+    int fd = -1;
+    struct stat before = { 0 }, after;
+    if (!strcmp(args[1], "-")) {
+        if (*passed_fd < 0 || fstat(*passed_fd, &before) < 0)
+            return g_strdup_printf("error %s: FILE - but no descriptor came with the request",
+                                   name);
+        fd = *passed_fd;
+        *passed_fd = -1;
+        file = g_strdup_printf("fd:%d", fd);
+    } else if (g_str_has_prefix(args[1], "fd:")) {
+        return g_strdup_printf("error %s: pass a descriptor as FILE -, not fd:N", name);
+    } else {
+        file = g_strdup(args[1]);
+    }
     GError *error = NULL;
-    gboolean ok = ops->disk_overlay && ops->disk_overlay(opaque, (unsigned)index, args[1], &error);
+    gboolean ok = op && op(opaque, (unsigned)index, file, &error);
+    if (!ok && fd >= 0 && fstat(fd, &after) == 0 && after.st_dev == before.st_dev &&
+        after.st_ino == before.st_ino)
+        close(fd);
     if (!ok && !error)
-        return g_strdup("error disk-overlay: not supported");
+        return g_strdup_printf("error %s: not supported", name);
     return ok ? g_strdup("ok") : control_error(error);
 }
 
+static char *control_disk_overlay(const ControlOps *ops, void *opaque, char **args,
+                                  int *passed_fd)
+{
+    return control_disk_switch("disk-overlay", ops->disk_overlay, opaque, args, passed_fd);
+}
+
+static char *control_disk_commit(const ControlOps *ops, void *opaque, char **args,
+                                 int *passed_fd)
+{
+    return control_disk_switch("disk-commit", ops->disk_commit, opaque, args, passed_fd);
+}
+
 /* Commands that take arguments; NULL if @cmd is none of them. */
-static char *control_dispatch_args(const ControlOps *ops, void *opaque, const char *cmd)
+static char *control_dispatch_args(const ControlOps *ops, void *opaque, const char *cmd,
+                                   int *passed_fd)
 {
     static const struct {
         const char *name;
-        char *(*run)(const ControlOps *ops, void *opaque, char **args);
+        char *(*run)(const ControlOps *ops, void *opaque, char **args, int *passed_fd);
     } cmds[] = {
         { "send-key", control_send_key },
         { "vnc-password", control_vnc_password },
         { "screendump", control_screendump },
         { "disk-overlay", control_disk_overlay },
+        { "disk-commit", control_disk_commit },
     };
     g_auto(GStrv) words = g_strsplit(cmd, " ", -1);
     /* collapse runs of spaces */
@@ -271,11 +324,18 @@ static char *control_dispatch_args(const ControlOps *ops, void *opaque, const ch
     words[k] = NULL;
     for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++)
         if (words[0] && !strcmp(words[0], cmds[i].name))
-            return cmds[i].run(ops, opaque, words + 1);
+            return cmds[i].run(ops, opaque, words + 1, passed_fd);
     return NULL;
 }
 
 char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gboolean *quit)
+{
+    int none = -1;
+    return control_dispatch_fd(ops, opaque, line, &none, quit);
+}
+
+char *control_dispatch_fd(const ControlOps *ops, void *opaque, const char *line, int *passed_fd,
+                          gboolean *quit)
 {
     *quit = FALSE;
     for (const unsigned char *p = (const unsigned char *)line; *p; p++)
@@ -284,7 +344,7 @@ char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gb
     g_autofree char *cmd = g_strstrip(g_strdup(line));
     if (!*cmd)
         return g_strdup("error empty request");
-    char *reply = control_dispatch_args(ops, opaque, cmd);
+    char *reply = control_dispatch_args(ops, opaque, cmd, passed_fd);
     if (reply)
         return reply;
     if (strchr(cmd, ' '))
@@ -326,6 +386,8 @@ static void control_client_free(ControlClient *c)
     if (c->out)
         g_string_free(c->out, TRUE);
     close(c->fd);
+    if (c->passed_fd >= 0)
+        close(c->passed_fd);
     g_string_free(c->buf, TRUE);
     c->cs->clients = g_list_remove(c->cs->clients, c);
     g_free(c);
@@ -415,7 +477,8 @@ static gboolean control_client_lines(ControlClient *c)
             continue;
         }
         gboolean quit = FALSE;
-        g_autofree char *reply = control_dispatch(cs->ops, cs->opaque, c->buf->str, &quit);
+        g_autofree char *reply = control_dispatch_fd(cs->ops, cs->opaque, c->buf->str,
+                                                     &c->passed_fd, &quit);
         g_string_erase(c->buf, 0, used);
         gboolean sent = control_client_send(c, reply);
         if (quit) {
@@ -433,9 +496,29 @@ static gboolean control_client_ready(gint fd, GIOCondition cond, gpointer data)
 {
     ControlClient *c = data;
     char buf[1024];
-    ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    union {
+        struct cmsghdr align;
+        char space[CMSG_SPACE(sizeof(int) * 4)];
+    } ctl;
+    struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = ctl.space, .msg_controllen = sizeof(ctl.space) };
+    ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return G_SOURCE_CONTINUE;
+    for (struct cmsghdr *cm = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; cm;
+         cm = CMSG_NXTHDR(&msg, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < nfds; i++) {
+            int passed;
+            memcpy(&passed, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+            if (c->passed_fd >= 0)
+                close(c->passed_fd);
+            c->passed_fd = passed;   /* the last one counts */
+        }
+    }
     if (n <= 0 || (cond & G_IO_ERR)) {
         c->watch = 0;
         control_client_free(c);
@@ -454,6 +537,7 @@ static void control_client_add(ControlServer *cs, int fd)
     c->cs = cs;
     c->fd = fd;
     c->buf = g_string_new(NULL);
+    c->passed_fd = -1;
     c->watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, control_client_ready, c);
     cs->clients = g_list_prepend(cs->clients, c);
 }

@@ -60,8 +60,13 @@ typedef struct {
     /* The VNC password (NULL: none, everyone refused with `password`). */
     gboolean (*vnc_password)(void *opaque, const char *password, GError **error);
     /* Disk @index continues on the qcow2 overlay @file (an external
-     * snapshot: its backing file is the disk's image until now). */
+     * snapshot: its backing file is the disk's image until now).  @file
+     * may be "fd:N", a descriptor passed with the request, which is then
+     * the callee's. */
     gboolean (*disk_overlay)(void *opaque, unsigned index, const char *file, GError **error);
+    /* Disk @index merges its upper layers into its backing file @base and
+     * continues on it (blockcommit --pivot). */
+    gboolean (*disk_commit)(void *opaque, unsigned index, const char *base, GError **error);
 } ControlOps;
 
 ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,
@@ -71,6 +76,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ControlServer, control_server_free)
 /* Handle one request line (without newline); returns the reply line
  * (without newline).  *quit is set for `quit`. */
 char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gboolean *quit);
+/* The same for a request that came with descriptor *@passed_fd (-1:
+ * none): a command that takes it sets *@passed_fd to -1. */
+char *control_dispatch_fd(const ControlOps *ops, void *opaque, const char *line, int *passed_fd,
+                          gboolean *quit);
 const char *machine_state_name(MachineState s);
 
 #endif

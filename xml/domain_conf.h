@@ -145,9 +145,13 @@ typedef struct {
 
     char *os_arch;                /* "x86_64" */
     char *os_machine;             /* <type machine=> as written, NULL if absent */
-    char *kernel;                 /* absolute path, required */
-    char *initrd;                 /* absolute path or NULL */
-    char *cmdline;                /* NULL if absent */
+    char *kernel;                 /* absolute path; NULL: firmware boot */
+    char *initrd;                 /* absolute path or NULL (only with a kernel) */
+    char *cmdline;                /* NULL if absent (only with a kernel) */
+    char *loader;                 /* <loader>: firmware ROM, absolute path; NULL: the
+                                   * default (DOMAIN_DEFAULT_FIRMWARE) when no kernel */
+    char boot_order[4];           /* <boot dev=> in order as QEMU's -boot letters:
+                                   * 'c' hd, 'd' cdrom, 'n' network; "" if none */
 
     gboolean acpi;                /* <features><acpi/> */
     gboolean apic;                /* <features><apic/> */

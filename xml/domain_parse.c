@@ -29,7 +29,7 @@ static const XmlUnsupported domain_unsupported[] = {
                 "sysinfo idmap pm perf keywrap launchSecurity seclabel iothreads "
                 "iothreadids maxMemory genid bootloader bootloader_args vcpus "
                 "on_lockfailure throttlegroups defaultiothread" },
-    { "os", "boot loader nvram bootmenu smbios bios init initarg initenv initdir "
+    { "os", "nvram bootmenu smbios bios init initarg initenv initdir "
             "inituser initgroup dtb acpi firmware" },
     { "features", "hap kvm hyperv vmport pvspinlock privnet viridian gic smm "
                   "ioapic hpt htm nested-hv msrs ccf-assist cfpc sbbo ibs pmu "
@@ -253,6 +253,49 @@ domain_parse_vcpu(DomainDef *def, xmlNode *node, GError **error)
     return TRUE;
 }
 
+/* <loader readonly='yes' type='rom'>/path</loader>: a BIOS ROM image
+ * (libvirt's pflash, for UEFI variables, is not supported). */
+static gboolean
+domain_parse_loader(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *type = xml_node_prop(node, "type");
+    g_autofree char *readonly = xml_node_prop(node, "readonly");
+
+    if (!domain_attr_fixed(node, "type", type, "rom", error) ||
+        !domain_attr_fixed(node, "readonly", readonly, "yes", error))
+        return FALSE;
+    g_free(def->loader);
+    return (def->loader = domain_path_parse(node, error)) != NULL;
+}
+
+/* <boot dev='hd|cdrom|network'/>, in order, each at most once. */
+static gboolean
+domain_parse_boot(DomainDef *def, xmlNode *node, GError **error)
+{
+    static const char *const devs[] = { "hd", "cdrom", "network" };
+    static const char letters[] = "cdn";
+    g_autofree char *dev = xml_node_prop(node, "dev");
+    gsize n = strlen(def->boot_order);
+
+    for (guint i = 0; i < G_N_ELEMENTS(devs); i++) {
+        if (g_strcmp0(dev, devs[i]) != 0)
+            continue;
+        if (strchr(def->boot_order, letters[i])) {
+            xml_error_node(error, VESSEL_XML_ERROR_INVALID, node,
+                           _("<boot dev='%s'> is given twice"), devs[i]);
+            return FALSE;
+        }
+        def->boot_order[n] = letters[i];
+        return TRUE;
+    }
+    if (!dev) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, node, _("<boot> has no dev"));
+        return FALSE;
+    }
+    xml_error_attr_unsupported(error, node, "dev", dev, devs, G_N_ELEMENTS(devs));
+    return FALSE;
+}
+
 static gboolean
 domain_parse_os(DomainDef *def, xmlNode *node, GError **error)
 {
@@ -284,12 +327,25 @@ domain_parse_os(DomainDef *def, xmlNode *node, GError **error)
             if (why)
                 return domain_text_invalid(error, c, cmdline, why);
             def->cmdline = g_steal_pointer(&cmdline);
+        } else if (xml_node_is(c, "loader")) {
+            if (!domain_parse_loader(def, c, error))
+                return FALSE;
+        } else if (xml_node_is(c, "boot")) {
+            if (!domain_parse_boot(def, c, error))
+                return FALSE;
         }
     }
-    if (!def->kernel) {
+    if (def->kernel && (def->loader || def->boot_order[0])) {
         xml_error_node(error, VESSEL_XML_ERROR_UNSUPPORTED, node,
-                       _("<os> has no <kernel>: Vessel boots kernels directly, "
-                         "firmware boot is not supported"));
+                       _("<os> has a <kernel> and a %s: a kernel is booted directly, "
+                         "<loader> and <boot> are for firmware boot"),
+                       def->loader ? "<loader>" : "<boot>");
+        return FALSE;
+    }
+    if (!def->kernel && (def->initrd || def->cmdline)) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, node,
+                       _("<os> has an %s but no <kernel>"),
+                       def->initrd ? "<initrd>" : "<cmdline>");
         return FALSE;
     }
     return TRUE;
@@ -918,6 +974,12 @@ domain_def_complete(DomainDef *def, xmlNode *root, GError **error)
                        xml_node_child(root, "currentMemory"),
                        _("<currentMemory> (%s KiB) is larger than <memory> (%s KiB)"),
                        current, memory);
+        return FALSE;
+    }
+    if (!def->kernel && !def->n_disks && !strchr(def->boot_order, 'n')) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, xml_node_child(root, "os"),
+                       _("nothing to boot: <os> has no <kernel> and the domain has no "
+                         "disk for the firmware to boot from"));
         return FALSE;
     }
     /* like libvirt: a serial port implies its console and vice versa */

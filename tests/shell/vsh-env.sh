@@ -1,6 +1,7 @@
 # vsh-env.sh - shared set-up for the vsh integration tests (sourced after
 # tap.sh): a private vesseld in a temp dir with the build tree's vessel-vmm
-# as its VMM (tiny guests from tests/daemon/guests under dbt), and helpers
+# as its VMM (tiny guests from tests/daemon/guests under dbt; as root each
+# VMM runs as an id from a uid_range unique to this run), and helpers
 # to run vsh against it and check its output.
 #   $T temp dir, $URI the daemon, v ARGS (sets $out $err $rc),
 #   expect DESC RC OUT [ERR], has DESC STRING, state_is DOMAIN STATE,
@@ -40,6 +41,7 @@ group=
 system_bus=false
 [vmm]
 shutdown_grace=5
+uid_range=$((0x70300000 + ($$ % 16384) * 64))-$((0x70300000 + ($$ % 16384) * 64 + 63))
 ${VESSELD_CONF_EXTRA:-}
 EOF
 VESSEL_VMM=$VMM $VESSELD_WRAP "$VESSELD" --config "$T/vesseld.conf" > "$T/vesseld.log" 2>&1 &

@@ -1,15 +1,19 @@
 /* test-control.c - the control channel in-process: the request table and
  * reply formats (control_dispatch), JSON escaping in `info`, and the
  * server on an inherited fd (one end of a socket pair, as vesseld may
- * pass it) including `quit` being acted on only after its reply. */
+ * pass it) including `quit` being acted on only after its reply, and a
+ * descriptor sent with a request (disk-overlay INDEX -). */
 #include "config.h"
 
 #include "vtest.h"
 #include "vmm/control.h"
 
+#include <fcntl.h>
 #include <glib-unix.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -157,10 +161,129 @@ static void test_fd_server(void)
     g_assert_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC);
 }
 
+/* ---- a descriptor sent with the request */
+
+typedef struct {
+    char *file;             /* what disk_overlay got */
+    struct stat st;         /* the file behind it, if fd:N */
+    int fd;                 /* N, or -1 */
+    gboolean fail;          /* fail without taking the descriptor */
+} OverlayFake;
+
+static gboolean f_overlay(void *o, unsigned index, const char *file, GError **e)
+{
+    OverlayFake *f = o;
+    (void)index;
+    g_free(f->file);
+    f->file = g_strdup(file);
+    f->fd = g_str_has_prefix(file, "fd:") ? atoi(file + 3) : -1;
+    if (f->fd >= 0)
+        g_assert_cmpint(fstat(f->fd, &f->st), ==, 0);
+    if (f->fail) {
+        g_set_error(e, CONTROL_ERROR, 0, "no such disk");
+        return FALSE;
+    }
+    if (f->fd >= 0)
+        close(f->fd);       /* the callee's */
+    return TRUE;
+}
+
+static MachineState f_state_running(void *o) { (void)o; return MACHINE_STATE_RUNNING; }
+
+static const ControlOps overlay_ops = { .state = f_state_running, .disk_overlay = f_overlay };
+
+/* Send @line on @sock with @fd (-1: none) and read the one reply line. */
+static char *request_with_fd(int sock, const char *line, int fd)
+{
+    union {
+        struct cmsghdr align;
+        char space[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    memset(&ctl, 0, sizeof(ctl));
+    struct iovec iov = { .iov_base = (char *)line, .iov_len = strlen(line) };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (fd >= 0) {
+        msg.msg_control = ctl.space;
+        msg.msg_controllen = sizeof(ctl.space);
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    }
+    g_assert_cmpint(sendmsg(sock, &msg, 0), ==, (ssize_t)strlen(line));
+    Peer p = { sock, g_string_new(NULL) };
+    gint64 end = g_get_monotonic_time() + vt_timeout_ms(10000) * 1000LL;
+    while (!strchr(p.in->str, '\n') && g_get_monotonic_time() < end) {
+        g_main_context_iteration(NULL, FALSE);
+        char buf[256];
+        ssize_t n = recv(sock, buf, sizeof(buf), MSG_DONTWAIT);
+        if (n > 0)
+            g_string_append_len(p.in, buf, n);
+        else
+            g_usleep(1000);
+    }
+    g_assert_nonnull(strchr(p.in->str, '\n'));
+    *strchr(p.in->str, '\n') = '\0';
+    return g_string_free(p.in, FALSE);
+}
+
+static void test_passed_fd(void)
+{
+    int sv[2];
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    OverlayFake f = { .fd = -1 };
+    g_autofree char *spec = g_strdup_printf("fd:%d", sv[1]);
+    g_autoptr(GError) error = NULL;
+    ControlServer *cs = control_server_new(spec, &overlay_ops, &f, &error);
+    g_assert_no_error(error);
+    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("ctlfd");
+    g_autofree char *path = g_build_filename(dir->path, "overlay", NULL);
+    g_assert_true(g_file_set_contents(path, "x", 1, NULL));
+    int mine = open(path, O_RDWR | O_CLOEXEC);
+    g_assert_cmpint(mine, >=, 0);
+    struct stat st;
+    g_assert_cmpint(fstat(mine, &st), ==, 0);
+
+    /* `-` is the descriptor that came with the request: a copy of ours */
+    g_autofree char *r1 = request_with_fd(sv[0], "disk-overlay 0 -\n", mine);
+    g_assert_cmpstr(r1, ==, "ok");
+    g_assert_true(g_str_has_prefix(f.file, "fd:"));
+    g_assert_cmpint(f.fd, !=, mine);
+    g_assert_cmpint(f.st.st_ino, ==, st.st_ino);
+    /* a descriptor named in the text is refused: no client names the
+     * VMM's own (its disks, its kernel) */
+    g_clear_pointer(&f.file, g_free);
+    g_autofree char *r2 = request_with_fd(sv[0], "disk-overlay 0 fd:3\n", -1);
+    g_assert_cmpstr(r2, ==, "error disk-overlay: pass a descriptor as FILE -, not fd:N");
+    g_assert_null(f.file);
+    /* `-` without a descriptor */
+    g_autofree char *r3 = request_with_fd(sv[0], "disk-overlay 0 -\n", -1);
+    g_assert_cmpstr(r3, ==,
+                    "error disk-overlay: FILE - but no descriptor came with the request");
+    /* a switch that fails leaves no descriptor behind */
+    f.fail = TRUE;
+    g_autofree char *r4 = request_with_fd(sv[0], "disk-overlay 0 -\n", mine);
+    g_assert_cmpstr(r4, ==, "error no such disk");
+    g_assert_cmpint(f.fd, >=, 0);
+    g_assert_cmpint(fcntl(f.fd, F_GETFD), ==, -1);
+    /* a descriptor no request takes is closed with the next one */
+    f.fail = FALSE;
+    g_autofree char *r5 = request_with_fd(sv[0], "status\n", mine);
+    g_assert_cmpstr(r5, ==, "ok running");
+    g_autofree char *r6 = request_with_fd(sv[0], "disk-overlay 0 -\n", mine);
+    g_assert_cmpstr(r6, ==, "ok");
+    control_server_free(cs);
+    close(sv[0]);
+    close(mine);
+    g_free(f.file);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/control/dispatch", test_dispatch);
     g_test_add_func("/control/fd-server", test_fd_server);
+    g_test_add_func("/control/passed-fd", test_passed_fd);
     return g_test_run();
 }
