@@ -45,6 +45,7 @@
 #include "vmm_control.h"
 #include "vmm_files.h"
 #include "vmm_ids.h"
+#include "vmm_lock.h"
 #include "vmm_proc.h"
 
 #define DOMAIN_PAUSED_STARTING_UP 11
@@ -245,6 +246,7 @@ static void remove_runtime_files(Daemon *d, DomainObj *dom)
     if (!domain_store_delete_status(d->config, dom->def->uuid, &err))
         g_warning("%s", err->message);
     vmm_files_remove_runtime_dir(d->config, dom->def->uuid);
+    vmm_lock_remove(d->config, dom->def->uuid);
 }
 
 /* Turn an exit into (reason, event detail). */
@@ -409,10 +411,20 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
     }
     domain_list_unlock(d->domains);
 
+    /* the domain's lock before anything else: a VMM of it that still runs
+     * (the daemon lost track of it) keeps its sockets, and no second one
+     * starts */
+    int lock_fd = vmm_lock_take(d->config, def->uuid, def->name, error);
+    if (lock_fd < 0) {
+        domain_list_lock(d->domains);
+        dom->vmm_id = 0;
+        return FALSE;
+    }
     goffset offset = file_size(log);
     /* disks first: nothing to undo when a volume or chain is wrong */
     g_autoptr(GPtrArray) disk_layers = domain_disks_layers(d, def, caller, error);
     if (!disk_layers) {
+        close(lock_fd);
         domain_list_lock(d->domains);
         dom->vmm_id = 0;
         return FALSE;
@@ -422,9 +434,10 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
     if (vmm_files_make_runtime_dir(d->config, def->uuid, error))
         taps = def->n_nets ? create_taps(d, def, tap_fds, error) : g_new0(char *, 1);
     if (!taps) {
+        vmm_files_remove_runtime_dir(d->config, def->uuid);
+        close(lock_fd);
         domain_list_lock(d->domains);
         dom->vmm_id = 0;
-        vmm_files_remove_runtime_dir(d->config, def->uuid);
         return FALSE;
     }
     int vnc_port = -1, vnc_fd = -1;
@@ -435,6 +448,7 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
             close_fds(tap_fds);
             delete_taps((const char *const *)taps);
             vmm_files_remove_runtime_dir(d->config, def->uuid);
+            close(lock_fd);
             g_propagate_error(error, g_steal_pointer(&gerr));
             domain_list_lock(d->domains);
             dom->vmm_id = 0;
@@ -443,9 +457,10 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
     }
     DomainSpawnParams sp = { d->config, def, caller, log,
                              def->n_nets ? (const int *)tap_fds->data : NULL, vmm_id, vnc_fd,
-                             disk_layers };
+                             disk_layers, lock_fd };
     pid_t pid = 0;
     gboolean ok = domain_process_spawn(&sp, &pid, error);
+    close(lock_fd);       /* the VMM holds the lock from now on */
     close_fds(tap_fds);   /* the VMM has its copies */
     if (vnc_fd >= 0)
         close(vnc_fd);
@@ -527,6 +542,15 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
     /* logged before the guest runs, so that its output follows the line */
     if (ready)
         domain_log(d, def->name, "domain started, id %d, VMM pid %d", id, (int)pid);
+    /* a VMM whose status cannot be recorded would run untracked after a
+     * daemon restart: it is stopped before its guest runs */
+    g_autoptr(GError) serr = NULL;
+    if (ready) {
+        domain_list_lock(d->domains);
+        if (dom->pid == pid && !domain_store_save_status(d->config, dom, &serr))
+            ready = FALSE;
+        domain_list_unlock(d->domains);
+    }
     if (ready && !(flags & DOMAIN_START_PAUSED)) {
         g_autofree char *r = vmm_control_request(control, "resume",
                                                  DAEMON_CONTROL_TIMEOUT_MS, &cerr);
@@ -542,10 +566,13 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
             vmm_proc_signal(dom->pidfd, SIGKILL);
             wait_exit_locked(d, dom, pid, g_get_monotonic_time() + 10 * G_USEC_PER_SEC);
         }
-        g_autofree char *tail = domain_process_log_tail(log, offset);
+        g_autofree char *tail = serr ? NULL : domain_process_log_tail(log, offset);
+        g_autofree char *why = serr ? g_strdup_printf(_("cannot record its status: %s"),
+                                                      serr->message)
+                                    : NULL;
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                     _("Domain '%s' failed to start: %s"), def->name,
-                    tail ? tail : cerr ? cerr->message : _("the VMM exited"));
+                    why ? why : tail ? tail : cerr ? cerr->message : _("the VMM exited"));
         return FALSE;
     }
     dom->console = relay;

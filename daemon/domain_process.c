@@ -124,7 +124,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
     if (!vmm)
         return FALSE;
     g_autoptr(VmmFiles) files = vmm_files_open(p->cfg, p->def, p->caller, p->tap_fds,
-                                               p->vnc_fd, p->disk_layers, error);
+                                               p->vnc_fd, p->disk_layers, p->lock_fd, error);
     if (!files)
         return FALSE;
     DomainVmmParams vp = {
@@ -139,6 +139,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         .kernel = files->kernel,
         .initrd = files->initrd,
         .bios = files->bios,
+        .pidfile = files->pidfile,
     };
     g_autoptr(GError) xerr = NULL;
     g_auto(GStrv) argv = domain_def_to_vmm_argv(p->def, &vp, &xerr);

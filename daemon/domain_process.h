@@ -39,6 +39,7 @@ typedef struct {
     int vnc_fd;                     /* listening VNC socket for the VMM (after the
                                      * tap fds: --vnc fd:N), or -1 */
     const GPtrArray *disk_layers;   /* per disk, its chain (domain_disks_layers) */
+    int lock_fd;                    /* the domain's lock (vmm_lock.h): --pidfile fd:N */
 } DomainSpawnParams;
 
 /* Open its files, bind its sockets and spawn the VMM (not waiting for

@@ -116,7 +116,7 @@ static int add_dup(VmmFiles *f, int fd, const char *what, GError **error)
 
 VmmFiles *vmm_files_open(const DaemonConfig *cfg, const DomainDef *def,
                          const DaemonCaller *caller, const int *tap_fds, int vnc_fd,
-                         const GPtrArray *disk_layers, GError **error)
+                         const GPtrArray *disk_layers, int lock_fd, GError **error)
 {
     g_autoptr(VmmFiles) f = g_new0(VmmFiles, 1);
     f->fds = g_array_new(FALSE, FALSE, sizeof(int));
@@ -184,6 +184,12 @@ VmmFiles *vmm_files_open(const DaemonConfig *cfg, const DomainDef *def,
             return NULL;
         f->console = fd_arg("unix:", target);
     }
+    if (lock_fd >= 0) {
+        int target = add_dup(f, lock_fd, _("the domain's lock"), error);
+        if (target < 0)
+            return NULL;
+        f->pidfile = fd_arg("", target);
+    }
     return g_steal_pointer(&f);
 }
 
@@ -205,5 +211,6 @@ void vmm_files_free(VmmFiles *f)
     g_free(f->serial);
     g_free(f->console);
     g_free(f->vnc);
+    g_free(f->pidfile);
     g_free(f);
 }

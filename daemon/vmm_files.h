@@ -33,6 +33,7 @@ typedef struct {
     char *initrd;       /* "fd:N", NULL without an initrd */
     GStrv disks;        /* --disk values: "fd:N,format=F[,readonly][,backing=F:fd:M]..." */
     int control;        /* --control fd:N */
+    char *pidfile;      /* "fd:N": the domain's lock (vmm_lock.h), NULL if none */
     char *serial;       /* "unix:fd:N", NULL without a serial port or console */
     char *console;      /* "unix:fd:N", NULL without a virtio console */
 } VmmFiles;
@@ -41,10 +42,11 @@ typedef struct {
  * be NULL without interfaces) and @vnc_fd (the VNC listener the daemon
  * bound, -1 if none) are duplicated, not taken.  @disk_layers: per disk
  * its backing chain (domain_disks_layers), every layer opened here.
+ * @lock_fd (-1: none) is passed as the VMM's pid file, which it keeps.
  * Errors name the file and, for permissions, what @caller lacks. */
 VmmFiles *vmm_files_open(const DaemonConfig *cfg, const DomainDef *def,
                          const DaemonCaller *caller, const int *tap_fds, int vnc_fd,
-                         const GPtrArray *disk_layers, GError **error);
+                         const GPtrArray *disk_layers, int lock_fd, GError **error);
 /* Close the daemon's descriptors (the VMM has its own copies by now). */
 void vmm_files_free(VmmFiles *files);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmFiles, vmm_files_free)

@@ -69,6 +69,8 @@ typedef struct {
     int exit_code;
     gboolean finishing;
     gboolean pidfile_written;
+    gboolean pidfile_held;   /* --pidfile fd:N: kept open while we run */
+    int pidfile_fd;
     char *accel_note;        /* said once the machine is up (--accel auto) */
 } Vmm;
 
@@ -670,16 +672,22 @@ static gboolean vmm_write_pidfile(Vmm *vmm, GError **error)
         vmm->pidfile_written = TRUE;   /* ours to remove at exit */
         return TRUE;
     }
-    /* fd:N: the parent's file, written but never removed by us */
+    /* fd:N: the parent's file, written but never removed by us, and held
+     * open until we exit: a parent may hold a lock on it that lives as
+     * long as this VMM (vesseld: one VMM per domain) */
     fd = vessel_fdarg_open(vmm->pidfile, O_WRONLY, 0, "pid file", error);
     if (fd < 0)
         return FALSE;
     gboolean ok = ftruncate(fd, 0) == 0 && pwrite(fd, pid, strlen(pid), 0) == (ssize_t)strlen(pid);
-    if (!ok)
+    if (!ok) {
         g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
                     "cannot write pid file %s: %s", vmm->pidfile, g_strerror(errno));
-    close(fd);
-    return ok;
+        close(fd);
+        return FALSE;
+    }
+    vmm->pidfile_fd = fd;
+    vmm->pidfile_held = TRUE;
+    return TRUE;
 }
 
 static void vmm_clear(Vmm *vmm)
@@ -693,6 +701,8 @@ static void vmm_clear(Vmm *vmm)
     chardev_free(vmm->chr);
     if (vmm->pidfile_written)
         unlink(vmm->pidfile);
+    if (vmm->pidfile_held)
+        close(vmm->pidfile_fd);
     if (vmm->loop)
         g_main_loop_unref(vmm->loop);
     g_free(vmm->kernel);

@@ -248,10 +248,14 @@ static void test_vmm_sandbox(void)
         g_autofree char *target = g_file_read_link(fdpath, NULL);
         if (!target)
             continue;   /* closed meanwhile */
-        /* sockets, event fds, the kernel it maps again on reboot and the
-         * memfds it makes itself (the translator's code buffer) */
+        /* sockets, event fds, the kernel it maps again on reboot, the
+         * memfds it makes itself (the translator's code buffer) and the
+         * domain's lock, its pid file (RUN/domains/UUID.pid) */
+        g_autofree char *lockdir = g_build_filename(fx->run_dir, "domains", "", NULL);
+        gboolean lock = g_str_has_prefix(target, lockdir) && g_str_has_suffix(target, ".pid");
         if (!g_str_has_prefix(target, "socket:") && !g_str_has_prefix(target, "anon_inode:") &&
-            !g_str_has_prefix(target, "/memfd:vessel-") && g_strcmp0(target, fx->kernel) != 0)
+            !g_str_has_prefix(target, "/memfd:vessel-") && g_strcmp0(target, fx->kernel) != 0 &&
+            !lock)
             g_error("vessel-vmm has fd %s -> %s", ent, target);
     }
     g_autoptr(GVariant) x = fixture_domain(fx, p, "Destroy", g_variant_new("(u)", 0), NULL, &err);
@@ -541,6 +545,96 @@ static void test_forged_status(void)
         g_error("no \"%s\" in the log:\n%s", want, log);
 }
 
+/* Processes whose command line has --uuid @uuid (VMMs of that domain). */
+static guint vmms_of(const char *uuid)
+{
+    guint n = 0;
+    g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+    const char *ent;
+    while ((ent = g_dir_read_name(proc))) {
+        if (!g_ascii_isdigit(*ent))
+            continue;
+        g_autofree char *path = g_strdup_printf("/proc/%s/cmdline", ent);
+        g_autofree char *cmd = NULL;
+        gsize len = 0;
+        if (!g_file_get_contents(path, &cmd, &len, NULL) || start_time_of(atoi(ent)) == 0)
+            continue;
+        for (const char *a = cmd; a + 7 < cmd + len; a += strlen(a) + 1)
+            if (!strcmp(a, "--uuid") && !strcmp(a + 7, uuid))
+                n++;
+    }
+    return n;
+}
+
+static char *uuid_of(const char *object_path)
+{
+    char *uuid = g_strdup(strrchr(object_path, '/') + 1);
+    g_strdelimit(uuid, "_", '-');
+    return uuid;
+}
+
+/* At most one VMM per domain, whatever the daemon remembers: with its
+ * status file lost (a full run directory, a daemon killed before it
+ * wrote it), a domain's VMM still holds the domain's lock, and a second
+ * Start is refused, naming its pid - before, it spawned a second VMM on
+ * the same disks and took the first one's sockets. */
+static void test_one_vmm_per_domain(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *p = fixture_define(fx, "single", NULL);
+    g_autofree char *uuid = uuid_of(p);
+    call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    int vmm = fixture_vmm_pid(fx, "single");
+    g_autofree char *status = fixture_status_file(fx, p);
+    fixture_stop_daemon(fx, TRUE);
+    g_assert_cmpint(unlink(status), ==, 0);
+    fixture_start_daemon(fx, NULL);
+    guint st, reason;
+    fixture_state(fx, p, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_SHUTOFF);   /* the daemon does not know it */
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    fixture_assert_error(err, "org.vessel.Error.OperationInvalid");
+    g_autofree char *pid = g_strdup_printf("pid %d", vmm);
+    if (!strstr(err->message, "still has a VMM running") || !strstr(err->message, pid))
+        g_error("unexpected error: %s", err->message);
+    g_clear_error(&err);
+    g_assert_cmpuint(vmms_of(uuid), ==, 1);
+    /* once it is gone, the domain starts again */
+    g_assert_cmpint(kill(vmm, SIGKILL), ==, 0);
+    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
+    call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    g_assert_cmpuint(vmms_of(uuid), ==, 1);
+    call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));
+}
+
+/* A Start whose status file cannot be written fails and leaves no VMM
+ * behind (it would run untracked after a daemon restart); before, Start
+ * reported success without a status file. */
+static void test_status_unwritable(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *p = fixture_define(fx, "unrecorded", NULL);
+    g_autofree char *uuid = uuid_of(p);
+    g_autofree char *status = fixture_status_file(fx, p);
+    g_assert_cmpint(mkdir(status, 0700), ==, 0);    /* no file can be renamed there */
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_nonnull(err);
+    if (!strstr(err->message, "cannot record its status"))
+        g_error("unexpected error: %s", err->message);
+    g_clear_error(&err);
+    guint st, reason;
+    fixture_state(fx, p, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_SHUTOFF);
+    g_assert_cmpuint(vmms_of(uuid), ==, 0);
+    g_assert_cmpint(rmdir(status), ==, 0);
+    call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));
+}
+
 /* ---- the daemon's files ----------------------------------------------- */
 
 static mode_t mode_of(const char *path)
@@ -604,6 +698,8 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/paths-by-uuid", test_paths_by_uuid);
     g_test_add_func("/daemon/security/private-dirs", test_private_dirs);
     g_test_add_func("/daemon/security/forged-status", test_forged_status);
+    g_test_add_func("/daemon/security/one-vmm-per-domain", test_one_vmm_per_domain);
+    g_test_add_func("/daemon/security/status-unwritable", test_status_unwritable);
     int rc = g_test_run();
     users_remove();
     return rc;
