@@ -526,7 +526,7 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "paused", 0, 0, G_OPTION_ARG_NONE, &vmm->paused, N_("start with the vCPUs paused; `resume` on the control channel starts them"), NULL },
         { "machine", 0, 0, G_OPTION_ARG_STRING, &vmm->machine, N_("machine profile: pc (the default) or test (adds QEMU's isa-debug-exit at 0xf4 and pc-testdev for test kernels)"), "pc|test" },
         { "vga", 0, 0, G_OPTION_ARG_STRING, &vmm->vga, N_("display: none (the default without --vnc) or std, the standard PCI VGA with MIB of VRAM (default 16)"), "none|std[,vram=MIB]" },
-        { "vnc", 0, 0, G_OPTION_ARG_STRING, &vmm->vnc, N_("VNC server for the display: TCP (HOST defaults to 127.0.0.1), a UNIX socket or an inherited listening socket; with password, clients must authenticate"), "[HOST:]PORT|unix:PATH|fd:N[,password]" },
+        { "vnc", 0, 0, G_OPTION_ARG_STRING, &vmm->vnc, N_("VNC server for the display: TCP (HOST defaults to 127.0.0.1), a UNIX socket or an inherited listening socket; with password, clients must authenticate; keymap=NAME: the guest's keyboard layout (libvirt's names: de, fr, ...)"), "[HOST:]PORT|unix:PATH|fd:N[,password][,keymap=NAME]" },
         { "on-crash", 0, 0, G_OPTION_ARG_STRING, &vmm->on_crash, N_("exit (status 4, the default) or preserve: keep the crashed guest stopped for `info` until `quit` (status 4) or `reset`"), "ACTION" },
         { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &vmm->pidfile, N_("write the process id to FILE"), "FILE" },
         { "version", 0, 0, G_OPTION_ARG_NONE, &vmm->version, N_("print the version and exit"), NULL },

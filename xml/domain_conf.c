@@ -72,6 +72,7 @@ domain_graphics_free(DomainGraphicsDef *g)
     if (g->passwd)
         explicit_bzero(g->passwd, strlen(g->passwd));
     g_free(g->passwd);
+    g_free(g->keymap);
     g_free(g->socket);
     g_free(g);
 }
@@ -84,6 +85,7 @@ domain_graphics_copy(const DomainGraphicsDef *src)
     DomainGraphicsDef *g = g_memdup2(src, sizeof(*src));
     g->listen = g_strdup(src->listen);
     g->passwd = g_strdup(src->passwd);
+    g->keymap = g_strdup(src->keymap);
     g->socket = g_strdup(src->socket);
     return g;
 }
@@ -214,7 +216,8 @@ domain_def_equal(const DomainDef *a, const DomainDef *b)
     if (a->graphics) {
         const DomainGraphicsDef *x = a->graphics, *y = b->graphics;
         if (x->port != y->port || x->autoport != y->autoport || g_strcmp0(x->listen, y->listen) ||
-            g_strcmp0(x->passwd, y->passwd) || g_strcmp0(x->socket, y->socket))
+            g_strcmp0(x->passwd, y->passwd) || g_strcmp0(x->keymap, y->keymap) ||
+            g_strcmp0(x->socket, y->socket))
             return FALSE;
     }
     for (guint i = 0; i < a->n_disks; i++) {

@@ -107,7 +107,7 @@ typedef struct {
     guint vram_kib;      /* power of two, 1024..262144; default 16384 */
 } DomainVideoDef;
 
-/* <graphics type='vnc' port= autoport= listen= passwd= socket=/>: the
+/* <graphics type='vnc' port= autoport= listen= passwd= keymap= socket=/>: the
  * VMM's VNC server.  port -1 (or autoport='yes') lets the daemon pick
  * the first free port from 5900; the live definition has the port it
  * chose. */
@@ -116,6 +116,7 @@ typedef struct {
     gboolean autoport;
     char *listen;        /* IPv4 address; NULL: 127.0.0.1 */
     char *passwd;        /* NULL: no authentication; at most 8 bytes */
+    char *keymap;        /* the guest's keyboard layout ("de", "fr-ch"); NULL: en-us */
     char *socket;        /* absolute path of a UNIX socket instead of TCP, NULL if none */
 } DomainGraphicsDef;
 

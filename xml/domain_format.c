@@ -101,6 +101,8 @@ fmt_graphics(GString *out, const DomainGraphicsDef *g)
                                g->autoport ? "yes" : "no");
         xml_attr_append(out, "listen", g->listen ? g->listen : "127.0.0.1");
     }
+    if (g->keymap)
+        xml_attr_append(out, "keymap", g->keymap);
     if (g->passwd)
         xml_attr_append(out, "passwd", g->passwd);
     g_string_append(out, ">\n");

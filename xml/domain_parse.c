@@ -776,7 +776,7 @@ domain_graphics_invalid(GError **error, const xmlNode *node, const char *attr,
     return FALSE;
 }
 
-/* <graphics type='vnc' port= autoport= listen= passwd= socket=>, with an
+/* <graphics type='vnc' port= autoport= listen= passwd= keymap= socket=>, with an
  * optional <listen type='address' address=/> or <listen type='socket'
  * socket=/> child as libvirt writes it. */
 static gboolean
@@ -787,6 +787,7 @@ domain_parse_graphics(DomainDef *def, xmlNode *node, GError **error)
     g_autofree char *autoport = xml_node_prop(node, "autoport");
     g_autofree char *listen = xml_node_prop(node, "listen");
     g_autofree char *passwd = xml_node_prop(node, "passwd");
+    g_autofree char *keymap = xml_node_prop(node, "keymap");
     g_autofree char *sock = xml_node_prop(node, "socket");
     xmlNode *lnode = xml_node_child(node, "listen");
     gint64 p = -1;
@@ -830,6 +831,12 @@ domain_parse_graphics(DomainDef *def, xmlNode *node, GError **error)
     if (passwd && (strlen(passwd) > 8 || !*passwd))
         return domain_graphics_invalid(error, node, "passwd", "...",
                                        _("VNC passwords have 1 to 8 characters"));
+    /* a layout name (the VMM knows which exist): lower case and '-' only,
+     * so nothing can reach the VMM's --vnc option list */
+    if (keymap && (!*keymap || strlen(keymap) > 16 ||
+                   strspn(keymap, "abcdefghijklmnopqrstuvwxyz-") != strlen(keymap)))
+        return domain_graphics_invalid(error, node, "keymap", keymap,
+                                       _("a keymap name such as de or fr-ch"));
     if (sock) {
         const char *why = xml_check_abs_path(sock);
         if (why)
@@ -845,6 +852,7 @@ domain_parse_graphics(DomainDef *def, xmlNode *node, GError **error)
     g->port = sock ? -1 : (int)p; /* with autoport: the port in use (live XML), or -1 */
     g->listen = g_steal_pointer(&listen);
     g->passwd = g_steal_pointer(&passwd);
+    g->keymap = g_steal_pointer(&keymap);
     g->socket = g_steal_pointer(&sock);
     def->graphics = g;
     return TRUE;

@@ -155,7 +155,9 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
             return NULL;
         }
         argv_add(b, "--vnc");
-        g_ptr_array_add(b, g->passwd ? g_strconcat(where, ",password", NULL) : g_steal_pointer(&where));
+        g_ptr_array_add(b, g_strconcat(where, g->passwd ? ",password" : "",
+                                       g->keymap ? ",keymap=" : "", g->keymap ? g->keymap : "",
+                                       NULL));
     }
     if (params->control_path) {
         argv_add(b, "--control");

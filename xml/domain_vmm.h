@@ -19,7 +19,8 @@
  * gives --vnc: the daemon's listening fd (params->vnc "fd:N"), else the
  * socket, else LISTEN:PORT (port 0 for autoport: the VMM then takes any
  * free port); with a passwd, ",password" (the password itself goes over
- * the control channel, never on a command line). */
+ * the control channel, never on a command line), then with a keymap
+ * ",keymap=NAME". */
 #ifndef VESSEL_DOMAIN_VMM_H
 #define VESSEL_DOMAIN_VMM_H
 
