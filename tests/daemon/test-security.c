@@ -66,8 +66,9 @@ static gboolean users_need(void)
 {
     if (users.made)
         return TRUE;
-    if (geteuid() != 0 || !g_find_program_in_path("useradd") ||
-        !g_find_program_in_path("setpriv"))
+    g_autofree char *useradd = g_find_program_in_path("useradd");
+    g_autofree char *setpriv = g_find_program_in_path("setpriv");
+    if (geteuid() != 0 || !useradd || !setpriv)
         return FALSE;
     users.group = g_strdup_printf("vt16g%d", (int)getpid());
     users.member = g_strdup_printf("vt16m%d", (int)getpid());
