@@ -116,16 +116,11 @@ gboolean domain_blockcommit(Daemon *d, DomainObj *dom, const char *disk_name, co
                     flags);
         return FALSE;
     }
-    domain_list_lock(d->domains);
-    if (!domain_obj_job_begin(d->domains, dom, DAEMON_JOB_WAIT_MS, error)) {
-        domain_list_unlock(d->domains);
+    g_autoptr(DomainDef) def = NULL;
+    g_autofree char *control = NULL;
+    if (!domain_disks_job_begin(d, dom, &def, &control, error))
         return FALSE;
-    }
-    gboolean active = domain_obj_is_active(dom);
-    g_autoptr(DomainDef) def = domain_def_copy(dom->def);
-    g_autofree char *control = active ? domain_store_socket_path(d->config, dom->def, "control")
-                                      : NULL;
-    domain_list_unlock(d->domains);
+    gboolean active = control != NULL;
 
     gboolean ok = FALSE;
     g_autoptr(GPtrArray) chain = NULL;

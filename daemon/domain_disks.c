@@ -10,6 +10,7 @@
 #include "caller_open.h"
 #include "daemon_error.h"
 #include "domain_disks.h"
+#include "domain_store.h"
 #include "i18n.h"
 #include "pool_driver.h"
 
@@ -186,4 +187,19 @@ char *domain_disks_path(Daemon *d, const DomainDef *def, const char *target, GEr
     g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
                 _("invalid argument: no disk with target %s"), target);
     return NULL;
+}
+
+gboolean domain_disks_job_begin(Daemon *d, DomainObj *dom, DomainDef **def, char **control,
+                                GError **error)
+{
+    domain_list_lock(d->domains);
+    if (!domain_obj_job_begin(d->domains, dom, DAEMON_JOB_WAIT_MS, error)) {
+        domain_list_unlock(d->domains);
+        return FALSE;
+    }
+    *def = domain_def_copy(dom->def);
+    *control = domain_obj_is_active(dom)
+        ? domain_store_socket_path(d->config, dom->def, "control") : NULL;
+    domain_list_unlock(d->domains);
+    return TRUE;
 }

@@ -42,4 +42,11 @@ char *domain_disks_user(Daemon *d, const char *path);
 /* The image file of disk @target of @def (resolving volumes). */
 char *domain_disks_path(Daemon *d, const DomainDef *def, const char *target, GError **error);
 
+/* Begins a job on @dom that changes its disks (a snapshot, a commit):
+ * @def gets a copy of its definition and, while it runs, @control the
+ * path of its VMM's control socket (else NULL).  End the job with
+ * domain_obj_job_end(). */
+gboolean domain_disks_job_begin(Daemon *d, DomainObj *dom, DomainDef **def, char **control,
+                                GError **error);
+
 #endif
