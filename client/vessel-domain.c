@@ -340,6 +340,15 @@ gboolean vessel_domain_get_block_info(VesselDomain *dom, const char *target, gui
     return TRUE;
 }
 
+gboolean vessel_domain_block_commit(VesselDomain *dom, const char *disk, const char *base,
+                                    const char *top, guint flags, GError **error)
+{
+    return vessel_object_call_void(&dom->obj, "BlockCommit",
+                                   g_variant_new("(sssu)", disk, base ? base : "",
+                                                 top ? top : "", (guint32)flags),
+                                   error);
+}
+
 gboolean vessel_domain_snapshot_create_disk_only(VesselDomain *dom, const char *name, guint flags,
                                                  GError **error)
 {

@@ -529,6 +529,22 @@ gboolean vessel_domain_get_block_info(VesselDomain *dom, const char *target, gui
 gboolean vessel_domain_snapshot_create_disk_only(VesselDomain *dom, const char *name, guint flags,
                                                  GError **error);
 
+/**
+ * vessel_domain_block_commit:
+ * @dom: a domain
+ * @disk: the disk's target (vda) or source path
+ * @base: (nullable): the backing file to commit into (NULL: the deepest;
+ *   with SHALLOW the one below the top)
+ * @top: (nullable): NULL or the active layer
+ * @flags: virDomainBlockCommitFlags: 1 SHALLOW, 2 DELETE, 4 ACTIVE
+ * @error: return location for a #GError
+ *
+ * Merge the disk's layers above @base into it and continue on it (an
+ * active commit and its pivot in one step).
+ */
+gboolean vessel_domain_block_commit(VesselDomain *dom, const char *disk, const char *base,
+                                    const char *top, guint flags, GError **error);
+
 /* ------------------------------------------------------------ storage */
 
 /**

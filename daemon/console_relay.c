@@ -11,12 +11,12 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "console_relay.h"
 #include "daemon_error.h"
 #include "i18n.h"
+#include "unix_addr.h"
 
 #define RELAY_BUFFER_MAX (1024 * 1024)
 
@@ -152,15 +152,8 @@ static GSourceFuncs relay_funcs = {
 ConsoleRelay *console_relay_new(GMainContext *context, const char *socket_path,
                                 const char *log_path, GError **error)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    if (strlen(socket_path) >= sizeof(addr.sun_path)) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                    _("Console socket path too long: %s"), socket_path);
-        return NULL;
-    }
-    strcpy(addr.sun_path, socket_path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+    if (fd < 0 || unix_addr_connect(fd, socket_path) < 0) {
         int err = errno;
         if (fd >= 0)
             close(fd);

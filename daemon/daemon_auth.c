@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "caller.h"
 #include "daemon_auth.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
@@ -25,14 +26,18 @@
  * on the daemon's sockets, UnixGroupIDs from the bus); @gids is left
  * empty when they are not, and /etc/group decides instead. */
 static gboolean caller_identity(GDBusConnection *conn, const char *sender, uid_t *uid,
-                                GArray *gids, GError **error)
+                                gid_t *gid, GArray *gids, GError **error)
 {
     GCredentials *cred = g_dbus_connection_get_peer_credentials(conn);
+    *gid = (gid_t)-1;
     if (cred) {
         uid_t u = g_credentials_get_unix_user(cred, error);
         if (u == (uid_t)-1)
             return FALSE;
         *uid = u;
+        const struct ucred *uc = g_credentials_get_native(cred, G_CREDENTIALS_TYPE_LINUX_UCRED);
+        if (uc)
+            *gid = uc->gid;
         GIOStream *stream = g_dbus_connection_get_stream(conn);
         if (G_IS_SOCKET_CONNECTION(stream)) {
             GSocket *sock = g_socket_connection_get_socket(G_SOCKET_CONNECTION(stream));
@@ -140,11 +145,36 @@ gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
         .read_only = g_object_get_data(G_OBJECT(conn), DAEMON_READONLY_KEY) != NULL,
     };
     g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
+    gid_t gid;
     if (!peer.read_only) {
-        if (!caller_identity(conn, sender, &peer.uid, gids, error))
+        if (!caller_identity(conn, sender, &peer.uid, &gid, gids, error))
             return FALSE;
         peer.gids = (const gid_t *)gids->data;
         peer.n_gids = gids->len;
     }
     return daemon_auth_check_peer(daemon, &peer, error);
+}
+
+DaemonCaller *daemon_auth_caller(GDBusConnection *conn, const char *sender, GError **error)
+{
+    uid_t uid;
+    gid_t gid;
+    g_autoptr(GArray) gids = g_array_new(FALSE, FALSE, sizeof(gid_t));
+    if (!caller_identity(conn, sender, &uid, &gid, gids, error))
+        return NULL;
+    if (gids->len == 0)     /* groups unknown: the user database decides */
+        return daemon_caller_new_uid(uid);
+    if (gid == (gid_t)-1) {
+        g_autoptr(DaemonCaller) db = daemon_caller_new_uid(uid);
+        gid = db->gid;
+    }
+    return daemon_caller_new(uid, gid, (const gid_t *)gids->data, gids->len);
+}
+
+DaemonCaller *daemon_auth_peer_caller(const DaemonPeer *peer)
+{
+    if (!peer->n_gids)      /* groups unknown: the user database decides */
+        return daemon_caller_new_uid(peer->uid);
+    g_autoptr(DaemonCaller) db = daemon_caller_new_uid(peer->uid);
+    return daemon_caller_new(peer->uid, db->gid, peer->gids, peer->n_gids);
 }

@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+#include "caller.h"
 #include "daemon.h"
 
 typedef struct {
@@ -23,5 +24,8 @@ typedef struct {
  * daemon's own uid (session mode) or a member of [sockets] group.
  * DAEMON_ERROR_ACCESS_DENIED otherwise. */
 gboolean daemon_auth_check_peer(Daemon *daemon, const DaemonPeer *peer, GError **error);
+/* Whose rights a write by @peer uses (caller_open.h): its uid and groups
+ * (the user database's when the transport does not know them). */
+DaemonCaller *daemon_auth_peer_caller(const DaemonPeer *peer);
 
 #endif

@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <string.h>
 
 #include "daemon_config.h"
 #include "daemon_error.h"
@@ -29,7 +32,6 @@ DaemonConfig *daemon_config_new(DaemonMode mode)
         cfg->state_dir = g_build_filename(LOCALSTATEDIR, "lib", "vessel", NULL);
         cfg->group = g_strdup("vessel");
         cfg->system_bus = TRUE;
-        cfg->vmm_user = g_strdup("vessel-vm");
         cfg->default_network = TRUE;
         cfg->default_pool = g_build_filename(LOCALSTATEDIR, "lib", "vessel", "images", NULL);
     } else {
@@ -39,12 +41,14 @@ DaemonConfig *daemon_config_new(DaemonMode mode)
         cfg->log_dir = g_build_filename(cfg->state_dir, "log", NULL);
         cfg->group = g_strdup("");
         cfg->system_bus = FALSE;
-        cfg->vmm_user = g_strdup("");
         cfg->default_pool = g_build_filename(g_get_user_data_dir(), "vessel", "images", NULL);
     }
     cfg->rw_perms = mode == DAEMON_MODE_SYSTEM ? 0660 : 0600;
     cfg->ro_perms = mode == DAEMON_MODE_SYSTEM ? 0666 : 0600;
     cfg->shutdown_grace = 10;
+    cfg->vmm_uid_first = DAEMON_VMM_UID_FIRST;
+    cfg->vmm_uid_last = DAEMON_VMM_UID_LAST;
+    cfg->vmm_emulators = g_new0(char *, 1);
     return cfg;
 }
 
@@ -58,8 +62,8 @@ void daemon_config_free(DaemonConfig *cfg)
     g_free(cfg->log_dir);
     g_free(cfg->state_dir);
     g_free(cfg->group);
-    g_free(cfg->vmm_user);
     g_free(cfg->vmm_path);
+    g_strfreev(cfg->vmm_emulators);
     g_free(cfg->default_pool);
     g_free(cfg);
 }
@@ -94,6 +98,60 @@ static gboolean load_perms(GKeyFile *kf, const char *key, guint *slot,
     return TRUE;
 }
 
+/* [vmm] uid_range=FIRST-LAST: decimal ids, root (0) and the invalid id
+ * (uid_t)-1 excluded, as are 65534/65535 (nobody, 16-bit -1). */
+static gboolean load_uid_range(GKeyFile *kf, DaemonConfig *cfg, const char *path,
+                               GError **error)
+{
+    g_autofree char *v = g_key_file_get_string(kf, "vmm", "uid_range", NULL);
+    if (!v)
+        return TRUE;
+    g_strstrip(v);
+    guint64 first = 0, last = 0;
+    char *dash = strchr(v, '-');
+    if (dash)
+        *dash = '\0';
+    if (!dash || !g_ascii_string_to_unsigned(g_strstrip(v), 10, 1, G_MAXUINT32 - 1, &first,
+                                             NULL) ||
+        !g_ascii_string_to_unsigned(g_strstrip(dash + 1), 10, 1, G_MAXUINT32 - 1, &last,
+                                    NULL) ||
+        last < first || (first <= 65535 && last >= 65534)) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("%s: [vmm] uid_range must be FIRST-LAST, two ids from 1 to 4294967294 "
+                      "(not 0, 65534 or 65535), FIRST <= LAST"), path);
+        return FALSE;
+    }
+    cfg->vmm_uid_first = (guint32)first;
+    cfg->vmm_uid_last = (guint32)last;
+    return TRUE;
+}
+
+/* [vmm] emulators=PATH;PATH...: absolute (or relative to the file). */
+static gboolean load_emulators(GKeyFile *kf, DaemonConfig *cfg, const char *base,
+                               const char *path, GError **error)
+{
+    gsize n = 0;
+    g_auto(GStrv) list = g_key_file_get_string_list(kf, "vmm", "emulators", &n, NULL);
+    if (!list)
+        return TRUE;
+    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
+    for (gsize i = 0; i < n; i++) {
+        char *e = g_strstrip(list[i]);
+        if (!*e)
+            continue;
+        if (strchr(e, '\n')) {
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                        _("%s: [vmm] emulators: bad path '%s'"), path, e);
+            return FALSE;
+        }
+        g_ptr_array_add(out, g_canonicalize_filename(e, base));
+    }
+    g_ptr_array_add(out, NULL);
+    g_strfreev(cfg->vmm_emulators);
+    cfg->vmm_emulators = (GStrv)g_ptr_array_free(g_steal_pointer(&out), FALSE);
+    return TRUE;
+}
+
 gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -119,10 +177,17 @@ gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error)
         g_strstrip(cfg->group);
     }
     if (g_key_file_has_key(kf, "vmm", "user", NULL)) {
-        g_free(cfg->vmm_user);
-        cfg->vmm_user = g_key_file_get_string(kf, "vmm", "user", NULL);
-        g_strstrip(cfg->vmm_user);
+        /* One account for every VMM (and "user=" for none at all, i.e.
+         * VMMs as root) is what issue 16 found exploitable: refuse the
+         * old key instead of silently running VMMs differently. */
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("%s: [vmm] user= is no longer supported: a root vesseld runs each VMM "
+                      "as a uid and gid of its own from [vmm] uid_range, never as root; "
+                      "remove the key"), path);
+        return FALSE;
     }
+    if (!load_uid_range(kf, cfg, path, error) || !load_emulators(kf, cfg, base, path, error))
+        return FALSE;
     if (!load_perms(kf, "rw_perms", &cfg->rw_perms, path, error) ||
         !load_perms(kf, "ro_perms", &cfg->ro_perms, path, error))
         return FALSE;
@@ -167,22 +232,49 @@ gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error)
 
 gboolean daemon_config_make_dirs(const DaemonConfig *cfg, GError **error)
 {
-    const char *dirs[][2] = {
-        { cfg->config_dir, "domains/autostart" },
-        { cfg->config_dir, "networks/autostart" },
-        { cfg->config_dir, "storage/autostart" },
-        { cfg->run_dir, "domains" },
-        { cfg->run_dir, "networks" },
-        { cfg->run_dir, "storage" },
-        { cfg->log_dir, "domains" },
-        { cfg->state_dir, "" },
+    /* The modes of data/vessel.tmpfiles.conf.  RUN/domains holds status
+     * files and the VMMs' sockets: the daemon's alone, also when an older
+     * setup left it open to others. */
+    const struct {
+        const char *base, *sub;
+        int mode;
+        gboolean tighten;
+    } dirs[] = {
+        { cfg->config_dir, "", 0755, FALSE },
+        { cfg->config_dir, "domains", 0700, TRUE },
+        { cfg->config_dir, "domains/autostart", 0700, TRUE },
+        { cfg->config_dir, "networks", 0700, TRUE },
+        { cfg->config_dir, "networks/autostart", 0700, TRUE },
+        { cfg->config_dir, "storage", 0700, TRUE },
+        { cfg->config_dir, "storage/autostart", 0700, TRUE },
+        { cfg->run_dir, "", 0755, FALSE },
+        { cfg->run_dir, "domains", 0700, TRUE },
+        { cfg->run_dir, "networks", 0755, FALSE },
+        { cfg->run_dir, "storage", 0755, FALSE },
+        { cfg->log_dir, "", 0750, FALSE },
+        { cfg->log_dir, "domains", 0750, TRUE },
+        { cfg->state_dir, "", 0755, FALSE },
     };
     for (gsize i = 0; i < G_N_ELEMENTS(dirs); i++) {
-        g_autofree char *d = g_build_filename(dirs[i][0], dirs[i][1], NULL);
-        if (g_mkdir_with_parents(d, 0755) < 0) {
+        g_autofree char *d = g_build_filename(dirs[i].base, dirs[i].sub, NULL);
+        if (g_mkdir_with_parents(d, dirs[i].mode) < 0) {
             int err = errno;
             g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                         _("Cannot create directory %s: %s"), d, g_strerror(err));
+            return FALSE;
+        }
+        struct stat st;
+        if (!dirs[i].tighten || lstat(d, &st) < 0)
+            continue;
+        if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                        _("%s must be a directory owned by uid %u"), d, (unsigned)geteuid());
+            return FALSE;
+        }
+        if ((st.st_mode & 07777) != (mode_t)dirs[i].mode && chmod(d, dirs[i].mode) < 0) {
+            int err = errno;
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                        _("Cannot set the mode of %s: %s"), d, g_strerror(err));
             return FALSE;
         }
     }

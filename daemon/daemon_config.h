@@ -7,7 +7,11 @@
  *   [paths]   config_dir= run_dir= log_dir= state_dir=
  *   [sockets] group= rw_perms= ro_perms=      (perms in octal, e.g. 0660)
  *   [dbus]    system_bus=true|false           (system mode only)
- *   [vmm]     user= path= shutdown_grace=     (grace in seconds before
+ *   [vmm]     uid_range=FIRST-LAST            (a root daemon runs each VMM
+ *                                              as a uid and gid of its own
+ *                                              from this range; never root)
+ *             emulators=PATH;...              (<emulator> values allowed)
+ *             path= shutdown_grace=           (grace in seconds before
  *                                              SIGKILL on destroy)
  *   [networks] define_default=true|false      (system mode: define the
  *                                              "default" NAT network, with
@@ -46,12 +50,20 @@ typedef struct {
     guint rw_perms;
     guint ro_perms;
     gboolean system_bus;    /* also serve on the system bus */
-    char *vmm_user;         /* run VMMs as this user when root ("" = no) */
+    guint32 vmm_uid_first;  /* per-VM ids of a root daemon's VMMs */
+    guint32 vmm_uid_last;
     char *vmm_path;         /* VMM binary override (NULL = search) */
+    GStrv vmm_emulators;    /* extra <emulator> paths allowed (canonical) */
     guint shutdown_grace;   /* seconds between SIGTERM and SIGKILL */
     gboolean default_network; /* define "default" on first start */
     char *default_pool;     /* directory of the "default" pool, NULL = none */
 } DaemonConfig;
+
+/* The default [vmm] uid_range: 65536 ids at 0x70000000, in the range
+ * systemd leaves unused (above the container ranges of nspawn, below
+ * 2^31), so no account of the host is likely to own one. */
+#define DAEMON_VMM_UID_FIRST 1879048192u
+#define DAEMON_VMM_UID_LAST 1879113727u
 
 const char *daemon_mode_to_string(DaemonMode mode);
 

@@ -21,6 +21,7 @@
 #include <gio/gio.h>
 #include <gio/gunixfdlist.h>
 
+#include "caller.h"
 #include "daemon.h"
 
 typedef struct {
@@ -91,5 +92,7 @@ guint daemon_dbus_n_clients(DaemonDbus *dbus);
  * of @conn/@sender may use write methods; AccessDenied otherwise. */
 gboolean daemon_auth_check_write(Daemon *daemon, GDBusConnection *conn,
                                  const char *sender, GError **error);
+/* The credentials of the caller of @conn/@sender (uid, gid, groups). */
+DaemonCaller *daemon_auth_caller(GDBusConnection *conn, const char *sender, GError **error);
 
 #endif

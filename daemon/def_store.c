@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon_error.h"
@@ -57,6 +58,13 @@ static gboolean fsync_dir(const char *dir, GError **error)
 gboolean def_store_set_autostart(const DaemonConfig *cfg, const char *kind, const char *name,
                                  gboolean on, GError **error)
 {
+    return def_store_set_autostart_owned(cfg, kind, name, on, geteuid(), getegid(), error);
+}
+
+gboolean def_store_set_autostart_owned(const DaemonConfig *cfg, const char *kind,
+                                       const char *name, gboolean on, uid_t uid, gid_t gid,
+                                       GError **error)
+{
     g_autofree char *link = def_store_autostart_path(cfg, kind, name);
     if (!on)
         return vessel_file_remove_durable(link, error);
@@ -64,7 +72,9 @@ gboolean def_store_set_autostart(const DaemonConfig *cfg, const char *kind, cons
     g_autofree char *target = g_strconcat("../", name, ".xml", NULL);
     g_autofree char *tmp = g_strconcat(link, ".tmp", NULL);
     unlink(tmp);
-    if (symlink(target, tmp) < 0 || rename(tmp, link) < 0) {
+    if (symlink(target, tmp) < 0 ||
+        ((uid != geteuid() || gid != getegid()) && lchown(tmp, uid, gid) < 0) ||
+        rename(tmp, link) < 0) {
         int err = errno;
         unlink(tmp);
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
@@ -79,6 +89,17 @@ gboolean def_store_get_autostart(const DaemonConfig *cfg, const char *kind, cons
 {
     g_autofree char *link = def_store_autostart_path(cfg, kind, name);
     return g_file_test(link, G_FILE_TEST_EXISTS);
+}
+
+gboolean def_store_autostart_owner(const DaemonConfig *cfg, const char *kind, const char *name,
+                                   uid_t *uid)
+{
+    g_autofree char *link = def_store_autostart_path(cfg, kind, name);
+    struct stat st;
+    if (lstat(link, &st) < 0)
+        return FALSE;
+    *uid = st.st_uid;
+    return TRUE;
 }
 
 static gint compare_paths(gconstpointer a, gconstpointer b)

@@ -10,6 +10,7 @@
 #define VESSEL_DEF_STORE_H
 
 #include <glib.h>
+#include <sys/types.h>
 
 #include "daemon_config.h"
 
@@ -22,7 +23,16 @@ gboolean def_store_delete(const DaemonConfig *cfg, const char *kind, const char 
                           GError **error);
 gboolean def_store_set_autostart(const DaemonConfig *cfg, const char *kind, const char *name,
                                  gboolean on, GError **error);
+/* The same, the link owned by @uid/@gid: the user whose rights an
+ * autostart uses to open the domain's files (lchown; only the daemon can
+ * write the directory). */
+gboolean def_store_set_autostart_owned(const DaemonConfig *cfg, const char *kind,
+                                       const char *name, gboolean on, uid_t uid, gid_t gid,
+                                       GError **error);
 gboolean def_store_get_autostart(const DaemonConfig *cfg, const char *kind, const char *name);
+/* The owner of the autostart link (FALSE if there is none). */
+gboolean def_store_autostart_owner(const DaemonConfig *cfg, const char *kind, const char *name,
+                                   uid_t *uid);
 /* Paths of the NAME.xml files in @dir, sorted (none if @dir is missing). */
 GPtrArray *def_store_list_dir(const char *dir);
 /* Paths of every CONFIG/KIND/NAME.xml, sorted. */

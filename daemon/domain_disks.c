@@ -7,8 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "caller_open.h"
 #include "daemon_error.h"
 #include "domain_disks.h"
+#include "domain_store.h"
 #include "i18n.h"
 #include "pool_driver.h"
 
@@ -57,12 +59,9 @@ gboolean domain_disks_source(Daemon *d, const DomainDiskDef *disk, char **path,
     return TRUE;
 }
 
-static GPtrArray *disk_chain(Daemon *d, const DomainDiskDef *disk, GError **error)
+static GPtrArray *disk_describe(const DomainDiskDef *disk, const char *path, StorageFormat fmt,
+                                GError **error)
 {
-    g_autofree char *path = NULL;
-    StorageFormat fmt;
-    if (!domain_disks_source(d, disk, &path, &fmt, error))
-        return NULL;
     g_autoptr(GError) serr = NULL;
     GPtrArray *chain = storage_chain_describe(path, fmt, &serr);
     if (!chain)
@@ -71,35 +70,68 @@ static GPtrArray *disk_chain(Daemon *d, const DomainDiskDef *disk, GError **erro
     return chain;
 }
 
-GStrv domain_disks_vmm_args(Daemon *d, const DomainDef *def, GError **error)
+static GPtrArray *disk_chain(Daemon *d, const DomainDiskDef *disk, GError **error)
 {
-    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *path = NULL;
+    StorageFormat fmt;
+    if (!domain_disks_source(d, disk, &path, &fmt, error))
+        return NULL;
+    return disk_describe(disk, path, fmt, error);
+}
+
+static void layer_free(gpointer p)
+{
+    DomainDiskLayer *l = p;
+    g_free(l->path);
+    g_free(l);
+}
+
+static char *real_path(const char *path);
+
+GPtrArray *domain_disks_layers(Daemon *d, const DomainDef *def, const DaemonCaller *caller,
+                               GError **error)
+{
+    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     for (guint i = 0; i < def->n_disks; i++) {
         const DomainDiskDef *disk = def->disks[i];
-        g_autoptr(GPtrArray) chain = disk_chain(d, disk, error);
+        g_autofree char *path = NULL;
+        StorageFormat fmt;
+        if (!domain_disks_source(d, disk, &path, &fmt, error))
+            return NULL;
+        /* a volume: the pool is the daemon's, its files too; a file disk,
+         * and anything outside the pool a volume's chain names: read as
+         * the client, who may name only files they could open */
+        g_autofree char *pool_dir = NULL;
+        if (disk->type != DOMAIN_DISK_FILE) {
+            g_autoptr(StoragePoolObj) pool = pool_driver_get_active(d, disk->source_pool, error);
+            if (!pool)
+                return NULL;
+            pool_list_lock(d->pools);
+            g_autofree char *dir = g_strdup(pool->def->target_path);
+            pool_list_unlock(d->pools);
+            g_autofree char *real = real_path(dir);
+            pool_dir = g_strconcat(real, "/", NULL);
+        }
+        CallerFs fs;
+        if (!caller_fs_enter(pool_dir ? NULL : caller, &fs, error))
+            return NULL;
+        g_autoptr(GPtrArray) chain = disk_describe(disk, path, fmt, error);
+        caller_fs_leave(&fs);
         if (!chain)
             return NULL;
-        GString *arg = g_string_new(NULL);
+        GPtrArray *layers = g_ptr_array_new_with_free_func(layer_free);
         for (guint l = 0; l < chain->len; l++) {
-            const StorageChainLayer *layer = chain->pdata[l];
-            if (strchr(layer->path, ',')) {
-                g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
-                            _("disk %s: the path %s contains ',' which the VMM's --disk "
-                              "option cannot carry"), disk->target_dev, layer->path);
-                g_string_free(arg, TRUE);
-                return NULL;
-            }
-            const char *fmt = storage_format_to_string(layer->format);
-            if (l == 0)
-                g_string_append_printf(arg, "%s,format=%s%s", layer->path, fmt,
-                                       disk->readonly ? ",readonly" : "");
-            else
-                g_string_append_printf(arg, ",backing=%s:%s", fmt, layer->path);
+            const StorageChainLayer *cl = chain->pdata[l];
+            DomainDiskLayer *dl = g_new0(DomainDiskLayer, 1);
+            dl->path = g_strdup(cl->path);
+            dl->format = storage_format_to_string(cl->format);
+            g_autofree char *real = real_path(cl->path);
+            dl->pool_owned = pool_dir && g_str_has_prefix(real, pool_dir);
+            g_ptr_array_add(layers, dl);
         }
-        g_ptr_array_add(args, g_string_free(arg, FALSE));
+        g_ptr_array_add(out, layers);
     }
-    g_ptr_array_add(args, NULL);
-    return (GStrv)g_ptr_array_free(g_steal_pointer(&args), FALSE);
+    return g_steal_pointer(&out);
 }
 
 static char *real_path(const char *path)
@@ -155,4 +187,19 @@ char *domain_disks_path(Daemon *d, const DomainDef *def, const char *target, GEr
     g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
                 _("invalid argument: no disk with target %s"), target);
     return NULL;
+}
+
+gboolean domain_disks_job_begin(Daemon *d, DomainObj *dom, DomainDef **def, char **control,
+                                GError **error)
+{
+    domain_list_lock(d->domains);
+    if (!domain_obj_job_begin(d->domains, dom, DAEMON_JOB_WAIT_MS, error)) {
+        domain_list_unlock(d->domains);
+        return FALSE;
+    }
+    *def = domain_def_copy(dom->def);
+    *control = domain_obj_is_active(dom)
+        ? domain_store_socket_path(d->config, dom->def, "control") : NULL;
+    domain_list_unlock(d->domains);
+    return TRUE;
 }

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "console_relay.h"
+#include "def_store.h"
 #include "domain_console.h"
 #include "domain_disks.h"
 #include "domain_graphics.h"
@@ -42,6 +43,10 @@
 #include "network_driver.h"
 #include "pool_driver.h"
 #include "vmm_control.h"
+#include "vmm_files.h"
+#include "vmm_ids.h"
+#include "vmm_lock.h"
+#include "vmm_proc.h"
 
 #define DOMAIN_PAUSED_STARTING_UP 11
 
@@ -194,8 +199,7 @@ static void close_fds(GArray *fds)
         g_array_set_size(fds, 0);
 }
 
-/* One persistent tap per interface, attached to its bridge, owned by the
- * VMM user.  The fds they were created with go to @fds (one per
+/* One persistent tap per interface, attached to its bridge.  The fds they were created with go to @fds (one per
  * interface): the VMM inherits them (--net tapfd=N), so it needs no
  * access to /dev/net/tun.  Deleted when the VMM is gone. */
 static GStrv create_taps(Daemon *d, const DomainDef *def, GArray *fds, GError **error)
@@ -203,16 +207,9 @@ static GStrv create_taps(Daemon *d, const DomainDef *def, GArray *fds, GError **
     g_auto(GStrv) bridges = interface_bridges(d, def, error);
     if (!bridges)
         return NULL;
+    /* No owner: nobody but the daemon (CAP_NET_ADMIN) can attach to the
+     * tap; the VMM gets the fd it was created with. */
     guint flags = NETBRIDGE_TAP_PERSIST;
-    uid_t owner = 0;
-    gid_t group = 0;
-    const char *user = d->config->vmm_user;
-    struct passwd *pw = geteuid() == 0 && user && *user ? getpwnam(user) : NULL;
-    if (pw) {
-        flags |= NETBRIDGE_TAP_SET_OWNER | NETBRIDGE_TAP_SET_GROUP;
-        owner = pw->pw_uid;
-        group = pw->pw_gid;
-    }
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < def->n_nets; i++) {
         g_autoptr(GError) err = NULL;
@@ -221,8 +218,6 @@ static GStrv create_taps(Daemon *d, const DomainDef *def, GArray *fds, GError **
         NetbridgeTapOptions o = {
             .name = def->nets[i]->target_dev,
             .flags = flags,
-            .owner = owner,
-            .group = group,
             .mac = mac,
             .bridge = bridges[i],
         };
@@ -248,14 +243,10 @@ static void remove_runtime_files(Daemon *d, DomainObj *dom)
     delete_taps((const char *const *)dom->taps);
     g_clear_pointer(&dom->taps, g_strfreev);
     g_autoptr(GError) err = NULL;
-    if (!domain_store_delete_status(d->config, dom->def->name, &err))
+    if (!domain_store_delete_status(d->config, dom->def->uuid, &err))
         g_warning("%s", err->message);
-    g_autofree char *control = domain_store_socket_path(d->config, dom->def, "control");
-    g_autofree char *console = domain_store_socket_path(d->config, dom->def, "console");
-    g_autofree char *hvc = domain_store_socket_path(d->config, dom->def, "hvc");
-    unlink(control);
-    unlink(console);
-    unlink(hvc);
+    vmm_files_remove_runtime_dir(d->config, dom->def->uuid);
+    vmm_lock_remove(d->config, dom->def->uuid);
 }
 
 /* Turn an exit into (reason, event detail). */
@@ -320,7 +311,10 @@ static gpointer restart_thread(gpointer data)
 {
     RestartCtx *r = data;
     g_autoptr(GError) err = NULL;
-    if (!domain_driver_start(r->d, r->dom, 0, &err))
+    domain_list_lock(r->d->domains);
+    g_autoptr(DaemonCaller) owner = daemon_caller_copy(r->dom->owner);
+    domain_list_unlock(r->d->domains);
+    if (!domain_driver_start(r->d, r->dom, 0, owner, &err))
         g_warning(_("Restart of domain '%s' failed: %s"), r->dom->def->name, err->message);
     domain_list_lock(r->d->domains);
     if (!r->dom->persistent && !domain_obj_is_active(r->dom) && !r->dom->removed)
@@ -360,7 +354,11 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
     remove_runtime_files(d, dom);
     dom->pid = 0;
     dom->pid_start = 0;
+    if (dom->pidfd >= 0)
+        close(dom->pidfd);
+    dom->pidfd = -1;
     dom->id = -1;
+    dom->vmm_id = 0;
     dom->exited = TRUE;
     dom->powerdown_asked = FALSE;
     dom->watch_id = 0;
@@ -394,29 +392,52 @@ static goffset file_size(const char *path)
 }
 
 /* List locked, job held: start the VMM and wait until it answers. */
-static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **error)
+static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
+                             const DaemonCaller *caller, GError **error)
 {
     g_autoptr(DomainDef) def = domain_def_copy(dom->def);
     g_autofree char *control = domain_store_socket_path(d->config, def, "control");
     g_autofree char *console = domain_store_socket_path(d->config, def, "console");
-    g_autofree char *hvc = domain_store_socket_path(d->config, def, "hvc");
     g_autofree char *log = domain_store_log_path(d->config, def->name);
+    /* A root daemon's VMM gets an id of its own, reserved now (list
+     * locked) so that concurrent starts never share one. */
+    guint32 vmm_id = 0;
+    if (geteuid() == 0) {
+        g_autoptr(GHashTable) taken = domain_list_vmm_ids(d->domains);
+        if (!vmm_ids_pick(d->config->vmm_uid_first, d->config->vmm_uid_last, taken, &vmm_id,
+                          error))
+            return FALSE;
+        dom->vmm_id = vmm_id;
+    }
     domain_list_unlock(d->domains);
 
-    unlink(control);
-    unlink(console);
-    unlink(hvc);
+    /* the domain's lock before anything else: a VMM of it that still runs
+     * (the daemon lost track of it) keeps its sockets, and no second one
+     * starts */
+    int lock_fd = vmm_lock_take(d->config, def->uuid, def->name, error);
+    if (lock_fd < 0) {
+        domain_list_lock(d->domains);
+        dom->vmm_id = 0;
+        return FALSE;
+    }
     goffset offset = file_size(log);
     /* disks first: nothing to undo when a volume or chain is wrong */
-    g_auto(GStrv) disk_args = domain_disks_vmm_args(d, def, error);
-    if (!disk_args) {
+    g_autoptr(GPtrArray) disk_layers = domain_disks_layers(d, def, caller, error);
+    if (!disk_layers) {
+        close(lock_fd);
         domain_list_lock(d->domains);
+        dom->vmm_id = 0;
         return FALSE;
     }
     g_autoptr(GArray) tap_fds = g_array_new(FALSE, FALSE, sizeof(int));
-    g_auto(GStrv) taps = def->n_nets ? create_taps(d, def, tap_fds, error) : g_new0(char *, 1);
+    g_auto(GStrv) taps = NULL;
+    if (vmm_files_make_runtime_dir(d->config, def->uuid, error))
+        taps = def->n_nets ? create_taps(d, def, tap_fds, error) : g_new0(char *, 1);
     if (!taps) {
+        vmm_files_remove_runtime_dir(d->config, def->uuid);
+        close(lock_fd);
         domain_list_lock(d->domains);
+        dom->vmm_id = 0;
         return FALSE;
     }
     int vnc_port = -1, vnc_fd = -1;
@@ -426,30 +447,43 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
         if (gerr) {
             close_fds(tap_fds);
             delete_taps((const char *const *)taps);
+            vmm_files_remove_runtime_dir(d->config, def->uuid);
+            close(lock_fd);
             g_propagate_error(error, g_steal_pointer(&gerr));
             domain_list_lock(d->domains);
+            dom->vmm_id = 0;
             return FALSE;
         }
     }
-    DomainSpawnParams sp = { d->config, def, control, console, log,
-                             def->n_nets ? (const char *const *)taps : NULL,
-                             def->n_nets ? (const int *)tap_fds->data : NULL, vnc_fd,
-                             (const char *const *)disk_args };
+    DomainSpawnParams sp = { d->config, def, caller, log,
+                             def->n_nets ? (const int *)tap_fds->data : NULL, vmm_id, vnc_fd,
+                             disk_layers, lock_fd };
     pid_t pid = 0;
     gboolean ok = domain_process_spawn(&sp, &pid, error);
+    close(lock_fd);       /* the VMM holds the lock from now on */
     close_fds(tap_fds);   /* the VMM has its copies */
     if (vnc_fd >= 0)
         close(vnc_fd);
-    if (!ok)
+    if (!ok) {
         delete_taps((const char *const *)taps);
+        vmm_files_remove_runtime_dir(d->config, def->uuid);
+    }
 
     domain_list_lock(d->domains);
-    if (!ok)
+    if (!ok) {
+        dom->vmm_id = 0;
         return FALSE;
+    }
+    daemon_caller_free(dom->owner);
+    dom->owner = daemon_caller_copy(caller);
     g_strfreev(dom->taps);
     dom->taps = g_steal_pointer(&taps);
     dom->pid = pid;
     dom->pid_start = domain_store_proc_start_time(pid);
+    /* our child, not reaped before its watch exists: the pid is its own */
+    if (dom->pidfd >= 0)
+        close(dom->pidfd);
+    dom->pidfd = vmm_proc_open_child(pid);
     dom->exited = FALSE;
     dom->stop_reason = -1;
     dom->id = domain_list_alloc_id(d->domains);
@@ -508,6 +542,15 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
     /* logged before the guest runs, so that its output follows the line */
     if (ready)
         domain_log(d, def->name, "domain started, id %d, VMM pid %d", id, (int)pid);
+    /* a VMM whose status cannot be recorded would run untracked after a
+     * daemon restart: it is stopped before its guest runs */
+    g_autoptr(GError) serr = NULL;
+    if (ready) {
+        domain_list_lock(d->domains);
+        if (dom->pid == pid && !domain_store_save_status(d->config, dom, &serr))
+            ready = FALSE;
+        domain_list_unlock(d->domains);
+    }
     if (ready && !(flags & DOMAIN_START_PAUSED)) {
         g_autofree char *r = vmm_control_request(control, "resume",
                                                  DAEMON_CONTROL_TIMEOUT_MS, &cerr);
@@ -520,13 +563,16 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
             console_relay_free(relay);
         if (dom->pid == pid) {
             dom->stop_reason = DOMAIN_SHUTOFF_FAILED;
-            kill(pid, SIGKILL);
+            vmm_proc_signal(dom->pidfd, SIGKILL);
             wait_exit_locked(d, dom, pid, g_get_monotonic_time() + 10 * G_USEC_PER_SEC);
         }
-        g_autofree char *tail = domain_process_log_tail(log, offset);
+        g_autofree char *tail = serr ? NULL : domain_process_log_tail(log, offset);
+        g_autofree char *why = serr ? g_strdup_printf(_("cannot record its status: %s"),
+                                                      serr->message)
+                                    : NULL;
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                     _("Domain '%s' failed to start: %s"), def->name,
-                    tail ? tail : cerr ? cerr->message : _("the VMM exited"));
+                    why ? why : tail ? tail : cerr ? cerr->message : _("the VMM exited"));
         return FALSE;
     }
     dom->console = relay;
@@ -542,7 +588,8 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags, GError **er
     return TRUE;
 }
 
-gboolean domain_driver_start(Daemon *d, DomainObj *dom, guint flags, GError **error)
+gboolean domain_driver_start(Daemon *d, DomainObj *dom, guint flags, const DaemonCaller *caller,
+                             GError **error)
 {
     if (!check_flags(flags, DOMAIN_START_PAUSED, error))
         return FALSE;
@@ -557,7 +604,7 @@ gboolean domain_driver_start(Daemon *d, DomainObj *dom, guint flags, GError **er
                     _("Domain '%s' is already active"), dom->def->name);
         ok = FALSE;
     } else {
-        ok = start_locked(d, dom, flags, error);
+        ok = start_locked(d, dom, flags, caller, error);
     }
     domain_obj_job_end(d->domains, dom);
     domain_list_unlock(d->domains);
@@ -604,7 +651,7 @@ static char *define_locked(Daemon *d, DomainDef *def_in, GError **error)
     } else {
         /* a leftover autostart link of an older domain of that name goes */
         if (domain_store_get_autostart(d->config, def->name))
-            domain_store_set_autostart(d->config, def->name, FALSE, NULL);
+            domain_store_set_autostart(d->config, def->name, FALSE, 0, 0, NULL);
         dom = domain_list_add(d->domains, g_steal_pointer(&def));
         dom->persistent = TRUE;
         emit(d, dom, DOMAIN_EVENT_DEFINED, DOMAIN_EVENT_DEFINED_ADDED);
@@ -627,7 +674,8 @@ char *domain_driver_define(Daemon *d, const char *xml, GError **error)
     return path;
 }
 
-char *domain_driver_create(Daemon *d, const char *xml, guint flags, GError **error)
+char *domain_driver_create(Daemon *d, const char *xml, guint flags, const DaemonCaller *caller,
+                           GError **error)
 {
     if (!check_flags(flags, DOMAIN_START_PAUSED, error))
         return NULL;
@@ -648,7 +696,7 @@ char *domain_driver_create(Daemon *d, const char *xml, guint flags, GError **err
     g_autoptr(DomainObj) dom = domain_obj_ref(domain_list_add(d->domains, def));
     dom->persistent = FALSE;
     domain_obj_job_begin(d->domains, dom, 0, NULL);
-    gboolean ok = start_locked(d, dom, flags, error);
+    gboolean ok = start_locked(d, dom, flags, caller, error);
     if (!ok && !dom->removed && !domain_obj_is_active(dom))
         domain_list_remove(d->domains, dom);
     domain_obj_job_end(d->domains, dom);
@@ -687,7 +735,8 @@ gboolean domain_driver_undefine(Daemon *d, DomainObj *dom, GError **error)
     return ok;
 }
 
-gboolean domain_driver_set_autostart(Daemon *d, DomainObj *dom, gboolean on, GError **error)
+gboolean domain_driver_set_autostart(Daemon *d, DomainObj *dom, gboolean on,
+                                     const DaemonCaller *caller, GError **error)
 {
     domain_list_lock(d->domains);
     gboolean ok = TRUE;
@@ -699,9 +748,13 @@ gboolean domain_driver_set_autostart(Daemon *d, DomainObj *dom, gboolean on, GEr
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
                     _("Cannot set autostart for transient domain '%s'"), dom->def->name);
         ok = FALSE;
-    } else if (dom->autostart != on) {
-        ok = domain_store_set_autostart(d->config, dom->def->name, on, error);
-        if (ok) {
+    } else if (dom->autostart != on || on) {
+        /* (again) on: the link now belongs to this caller, whose rights the
+         * autostart will use */
+        ok = domain_store_set_autostart(d->config, dom->def->name, on,
+                                        caller ? caller->uid : geteuid(),
+                                        caller ? caller->gid : getegid(), error);
+        if (ok && dom->autostart != on) {
             dom->autostart = on;
             emit(d, dom, DOMAIN_EVENT_DEFINED, DOMAIN_EVENT_DEFINED_UPDATED);
         }
@@ -725,10 +778,10 @@ gboolean domain_driver_destroy(Daemon *d, DomainObj *dom, GError **error)
         ok = not_active_error(dom, error);
     } else {
         dom->stop_reason = DOMAIN_SHUTOFF_DESTROYED;
-        kill(pid, SIGTERM);
+        vmm_proc_signal(dom->pidfd, SIGTERM);
         gint64 grace = (gint64)d->config->shutdown_grace * G_USEC_PER_SEC;
         if (!wait_exit_locked(d, dom, pid, g_get_monotonic_time() + grace)) {
-            kill(pid, SIGKILL);
+            vmm_proc_signal(dom->pidfd, SIGKILL);
             if (!wait_exit_locked(d, dom, pid, g_get_monotonic_time() + 30 * G_USEC_PER_SEC)) {
                 g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                             _("VMM pid %d of domain '%s' did not exit after SIGKILL"),
@@ -981,8 +1034,13 @@ static void reattach_one(Daemon *d, const char *status_path)
     }
 
     g_autofree char *control = domain_store_socket_path(d->config, st->def, "control");
-    gboolean alive = st->pid_start != 0 &&
-                     domain_store_proc_start_time(st->pid) == st->pid_start;
+    /* the recorded pid is trusted only if it is this domain's VMM */
+    g_autoptr(GError) verr = NULL;
+    g_autofree char *exe = domain_process_resolve_vmm(d->config, st->def, &verr);
+    VmmProcClaim claim = { st->pid, st->pid_start, st->def->uuid, exe,
+                           geteuid() == 0 ? (uid_t)st->vmm_id : geteuid() };
+    int pidfd = exe ? vmm_proc_open_verified(&claim, &verr) : -1;
+    gboolean alive = pidfd >= 0;
     g_autofree char *reply = NULL;
     if (alive) {
         g_autoptr(GError) cerr = NULL;
@@ -996,11 +1054,15 @@ static void reattach_one(Daemon *d, const char *status_path)
         ExitCtx *ctx = g_new0(ExitCtx, 1);
         *ctx = (ExitCtx){ d, domain_obj_ref(dom) };
         g_autoptr(GError) werr = NULL;
-        watch = domain_process_watch_pidfd(d->context, st->pid, vmm_exited, ctx,
+        watch = domain_process_watch_pidfd(d->context, st->pid, pidfd, vmm_exited, ctx,
                                            exit_ctx_free, &werr);
         alive = watch != 0;
     }
     if (!alive) {
+        if (pidfd >= 0)
+            close(pidfd);
+        if (verr && domain_store_proc_start_time(st->pid) != 0)
+            domain_log(d, st->def->name, "not reattached: %s", verr->message);
         domain_log(d, st->def->name, "VMM pid %d died while the daemon was down",
                    (int)st->pid);
         delete_taps((const char *const *)st->taps);
@@ -1020,7 +1082,13 @@ static void reattach_one(Daemon *d, const char *status_path)
     dom->taps = g_steal_pointer(&st->taps);
     dom->pid = st->pid;
     dom->pid_start = st->pid_start;
+    if (dom->pidfd >= 0)
+        close(dom->pidfd);
+    dom->pidfd = pidfd;
     dom->start_time = st->start_time;
+    dom->vmm_id = st->vmm_id;
+    daemon_caller_free(dom->owner);
+    dom->owner = daemon_caller_new_uid(st->owner);
     dom->exited = FALSE;
     dom->stop_reason = -1;
     dom->watch_id = watch;
@@ -1100,8 +1168,14 @@ void domain_driver_autostart(Daemon *d)
         domain_list_unlock(d->domains);
         if (!want)
             continue;
+        /* with the rights of whoever turned autostart on (the owner of
+         * the link: root if an administrator made it by hand) */
+        uid_t owner_uid = 0;
+        if (!def_store_autostart_owner(d->config, "domains", name, &owner_uid))
+            continue;
+        g_autoptr(DaemonCaller) owner = daemon_caller_new_uid(owner_uid);
         g_autoptr(GError) err = NULL;
-        if (!domain_driver_start(d, dom, 0, &err))
+        if (!domain_driver_start(d, dom, 0, owner, &err))
             g_warning(_("Autostart of domain '%s' failed: %s"), name, err->message);
     }
     g_autoptr(GError) werr = NULL;

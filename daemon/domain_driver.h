@@ -31,9 +31,13 @@ DomainDef *domain_driver_parse(const char *xml, GError **error);
 
 /* Return the object path of the defined/created domain. */
 char *domain_driver_define(Daemon *d, const char *xml, GError **error);
-char *domain_driver_create(Daemon *d, const char *xml, guint flags, GError **error);
+/* Start (and create) open the domain's files with the rights of @caller
+ * (caller_open.h; NULL: the daemon's own). */
+char *domain_driver_create(Daemon *d, const char *xml, guint flags, const DaemonCaller *caller,
+                           GError **error);
 
-gboolean domain_driver_start(Daemon *d, DomainObj *dom, guint flags, GError **error);
+gboolean domain_driver_start(Daemon *d, DomainObj *dom, guint flags, const DaemonCaller *caller,
+                             GError **error);
 /* Press the power button (no wait). */
 gboolean domain_driver_shutdown(Daemon *d, DomainObj *dom, guint flags, GError **error);
 /* Press it and call @done(@data) when the VMM has exited, or after
@@ -46,7 +50,10 @@ gboolean domain_driver_reboot(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_suspend(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_resume(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_undefine(Daemon *d, DomainObj *dom, GError **error);
-gboolean domain_driver_set_autostart(Daemon *d, DomainObj *dom, gboolean on, GError **error);
+/* Turning autostart on records @caller: autostart opens the domain's
+ * files with that user's rights. */
+gboolean domain_driver_set_autostart(Daemon *d, DomainObj *dom, gboolean on,
+                                     const DaemonCaller *caller, GError **error);
 char *domain_driver_get_xml(Daemon *d, DomainObj *dom, guint flags, GError **error);
 typedef struct {
     DomainState state;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon_error.h"
 #include "domain_obj.h"
@@ -20,6 +21,9 @@ void domain_obj_unref(DomainObj *dom)
     domain_def_free(dom->def);
     domain_def_free(dom->next_def);
     g_strfreev(dom->taps);
+    daemon_caller_free(dom->owner);
+    if (dom->pidfd >= 0)
+        close(dom->pidfd);
     g_free(dom->path);
     g_free(dom);
 }
@@ -135,6 +139,7 @@ DomainObj *domain_list_add(DomainList *list, DomainDef *def)
     dom->state = DOMAIN_STATE_SHUTOFF;
     dom->reason = DOMAIN_SHUTOFF_UNKNOWN;
     dom->id = -1;
+    dom->pidfd = -1;
     dom->stop_reason = -1;
     obj_registry_insert(&list->reg, def->uuid, dom);
     return dom;
@@ -181,4 +186,16 @@ void domain_obj_job_end(DomainList *list, DomainObj *dom)
 {
     dom->job = FALSE;
     g_cond_broadcast(&list->cond);
+}
+
+GHashTable *domain_list_vmm_ids(DomainList *list)
+{
+    GHashTable *ids = g_hash_table_new(NULL, NULL);
+    g_autoptr(GPtrArray) all = domain_list_snapshot(list);
+    for (guint i = 0; i < all->len; i++) {
+        const DomainObj *dom = all->pdata[i];
+        if (dom->vmm_id)
+            g_hash_table_add(ids, GUINT_TO_POINTER(dom->vmm_id));
+    }
+    return ids;
 }

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "caller.h"
 #include "domain_state.h"
 #include "obj_registry.h"
 #include "xml/domain_conf.h"
@@ -32,6 +33,8 @@ typedef struct {
     int id;                  /* > 0 while active, else -1 */
     pid_t pid;               /* VMM process while active, else 0 */
     guint64 pid_start;       /* /proc/PID/stat start time, guards pid reuse */
+    int pidfd;               /* the VMM's pidfd while active (the only way it
+                              * is signalled: vmm_proc.h), else -1 */
     gint64 start_time;       /* wall clock seconds of the start */
     int stop_reason;         /* SHUTOFF reason to record when the VMM exits
                               * because we asked (-1: we did not ask) */
@@ -42,6 +45,9 @@ typedef struct {
     ConsoleRelay *console;   /* serial port relay, logs to the domain log */
     ConsoleRelay *hvc;       /* virtio console relay, made on first use */
     GStrv taps;              /* tap devices created for this run, or NULL */
+    guint32 vmm_id;          /* the VMM's uid and gid (root daemon), else 0 */
+    DaemonCaller *owner;     /* whose rights opened this run's files (a
+                              * restart reuses them), NULL: the daemon's */
     GSList *stop_waits;      /* deferred Shutdown replies (domain_stop_wait.h) */
 } DomainObj;
 
@@ -71,6 +77,9 @@ guint domain_list_count_active(DomainList *list);
 DomainObj *domain_list_add(DomainList *list, DomainDef *def);
 void domain_list_remove(DomainList *list, DomainObj *dom);
 int domain_list_alloc_id(DomainList *list);
+/* The VMM ids (vmm_id) held by domains of the list: a set of
+ * GUINT_TO_POINTER(id). */
+GHashTable *domain_list_vmm_ids(DomainList *list);
 
 /* With the list locked: wait (up to @timeout_ms) for the domain's current
  * job to end, then own it.  FALSE with DAEMON_ERROR_TIMEOUT otherwise. */

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -16,12 +17,45 @@
 #include "domain_process.h"
 #include "domain_store.h"
 #include "i18n.h"
+#include "vmm_files.h"
+#include "vmm_ids.h"
 #include "xml/domain_vmm.h"
 
-char *domain_process_resolve_vmm(const DaemonConfig *cfg, const DomainDef *def)
+/* The VMMs a client may name in <emulator>: what the administrator's
+ * configuration or the daemon's own environment names, never what a
+ * client sends.  Paths are compared canonicalized (no "..", "//"). */
+static gboolean emulator_allowed(const DaemonConfig *cfg, const char *emulator)
 {
-    if (def->emulator)
-        return g_strdup(def->emulator);
+    g_autofree char *want = g_canonicalize_filename(emulator, "/");
+    g_autofree char *installed = g_build_filename(BINDIR, "vessel-vmm", NULL);
+    const char *env = g_getenv("VESSEL_VMM");
+    const char *fixed[] = { installed, cfg->vmm_path, env && *env ? env : NULL };
+    for (gsize i = 0; i < G_N_ELEMENTS(fixed); i++) {
+        if (!fixed[i] || !g_path_is_absolute(fixed[i]))
+            continue;
+        g_autofree char *c = g_canonicalize_filename(fixed[i], "/");
+        if (strcmp(c, want) == 0)
+            return TRUE;
+    }
+    for (char **e = cfg->vmm_emulators; e && *e; e++)
+        if (strcmp(*e, want) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+char *domain_process_resolve_vmm(const DaemonConfig *cfg, const DomainDef *def, GError **error)
+{
+    if (def->emulator) {
+        if (!emulator_allowed(cfg, def->emulator)) {
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
+                        _("Emulator %s of domain '%s' is not allowed: vesseld runs only the "
+                          "installed vessel-vmm, [vmm] path, $VESSEL_VMM and [vmm] emulators "
+                          "of its configuration"),
+                        def->emulator, def->name);
+            return NULL;
+        }
+        return g_canonicalize_filename(def->emulator, "/");
+    }
     if (cfg->vmm_path)
         return g_strdup(cfg->vmm_path);
     const char *env = g_getenv("VESSEL_VMM");
@@ -34,74 +68,78 @@ typedef struct {
     gboolean drop;
     uid_t uid;
     gid_t gid;
-    gid_t groups[64];
+    gid_t groups[1];
     int n_groups;
+    int cap_last;
 } ChildCreds;
 
-/* Runs in the child between fork and exec: async-signal-safe calls only. */
+/* Runs in the child between fork and exec: async-signal-safe calls only.
+ * A root daemon's VMM becomes its per-VM id, with no capability left
+ * (bounding set emptied too) and no way back (no_new_privs); if any of
+ * that fails the child exits 126 and never runs the VMM. */
 static void child_setup(gpointer data)
 {
     ChildCreds *cr = data;
     setsid();
     if (cr->drop) {
-        if (setgroups(cr->n_groups, cr->groups) < 0 || setgid(cr->gid) < 0 ||
-            setuid(cr->uid) < 0)
+        for (int cap = 0; cap <= cr->cap_last; cap++)
+            prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+        if (setgroups(cr->n_groups, cr->groups) < 0 || setresgid(cr->gid, cr->gid, cr->gid) < 0 ||
+            setresuid(cr->uid, cr->uid, cr->uid) < 0 || getuid() != cr->uid ||
+            geteuid() != cr->uid || setuid(0) == 0)
             _exit(126);
     }
-    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        _exit(126);
 }
 
-static gboolean lookup_vmm_user(const DaemonConfig *cfg, ChildCreds *cr)
+static int read_cap_last(void)
 {
-    if (geteuid() != 0 || !cfg->vmm_user || !*cfg->vmm_user)
-        return FALSE;
-    struct passwd *pw = getpwnam(cfg->vmm_user);
-    if (!pw)
-        return FALSE;
-    cr->uid = pw->pw_uid;
-    cr->gid = pw->pw_gid;
-    cr->n_groups = G_N_ELEMENTS(cr->groups);
-    if (getgrouplist(pw->pw_name, pw->pw_gid, cr->groups, &cr->n_groups) < 0)
-        cr->n_groups = 0;
-    cr->drop = TRUE;
-    return TRUE;
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents("/proc/sys/kernel/cap_last_cap", &text, NULL, NULL))
+        return 63;
+    int v = atoi(text);
+    return v > 0 && v < 64 ? v : 63;
 }
-
-/* Inherited fds start here: 0-2 are /dev/null and the log. */
-#define VMM_FIRST_FD 3
 
 gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError **error)
 {
-    g_autofree char *vmm = domain_process_resolve_vmm(p->cfg, p->def);
-    g_autofree char *serial = g_strconcat("unix:", p->console_path, NULL);
-    /* a virtio console (hvc0) listens next to the serial console */
-    g_autofree char *hvc_path = domain_store_socket_path(p->cfg, p->def, "hvc");
-    g_autofree char *hvc = g_strconcat("unix:", hvc_path, NULL);
-    guint n_taps = p->tap_fds ? p->def->n_nets : 0;
-    guint n_fds = n_taps + (p->vnc_fd >= 0);
-    g_autofree int *source_fds = g_new(int, n_fds + 1);
-    g_autofree int *target_fds = g_new(int, n_fds + 1);
-    for (guint i = 0; i < n_taps; i++) {
-        source_fds[i] = p->tap_fds[i];
-        target_fds[i] = VMM_FIRST_FD + (int)i;
+    ChildCreds cr = { 0 };
+    if (geteuid() == 0) {
+        /* never a VMM as root */
+        if (p->vmm_id == 0) {
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                        _("Refusing to start the VMM of '%s' without a VMM id"), p->def->name);
+            return FALSE;
+        }
+        cr.drop = TRUE;
+        cr.uid = (uid_t)p->vmm_id;
+        cr.gid = (gid_t)p->vmm_id;
+        gid_t kvm = vmm_ids_kvm_gid();
+        if (kvm != (gid_t)-1)
+            cr.groups[cr.n_groups++] = kvm;
+        cr.cap_last = read_cap_last();
     }
-    g_autofree char *vnc = NULL;
-    if (p->vnc_fd >= 0) {
-        source_fds[n_taps] = p->vnc_fd;
-        target_fds[n_taps] = VMM_FIRST_FD + (int)n_taps;
-        vnc = g_strdup_printf("fd:%d", target_fds[n_taps]);
-    }
+    g_autofree char *vmm = domain_process_resolve_vmm(p->cfg, p->def, error);
+    if (!vmm)
+        return FALSE;
+    g_autoptr(VmmFiles) files = vmm_files_open(p->cfg, p->def, p->caller, p->tap_fds,
+                                               p->vnc_fd, p->disk_layers, p->lock_fd, error);
+    if (!files)
+        return FALSE;
     DomainVmmParams vp = {
         .vmm_path = vmm,
-        .serial = serial,
-        .console = hvc,
-        .control_path = p->control_path,
-        .control_fd = -1,
-        .tap_names = p->tap_names,
-        .tap_fds = n_taps ? target_fds : NULL,
-        .vnc = vnc,
-        .disk_args = p->disk_args,
+        .serial = files->serial,
+        .console = files->console,
+        .control_fd = files->control,
+        .tap_fds = p->def->n_nets ? files->tap_targets : NULL,
+        .vnc = files->vnc,
+        .disk_args = (const char *const *)files->disks,
         .paused = TRUE, /* resumed once the console relay is attached */
+        .kernel = files->kernel,
+        .initrd = files->initrd,
+        .bios = files->bios,
+        .pidfile = files->pidfile,
     };
     g_autoptr(GError) xerr = NULL;
     g_auto(GStrv) argv = domain_def_to_vmm_argv(p->def, &vp, &xerr);
@@ -112,22 +150,22 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         return FALSE;
     }
 
-    int log_fd = open(p->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    /* O_APPEND, owned by the daemon: the VMM can add lines, never
+     * rewrite the daemon's */
+    int log_fd = open(p->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (log_fd < 0) {
         int err = errno;
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                     _("Cannot open log file %s: %s"), p->log_path, g_strerror(err));
         return FALSE;
     }
-    ChildCreds cr = { 0 };
-    lookup_vmm_user(p->cfg, &cr);
-    if (cr.drop && fchown(log_fd, cr.uid, cr.gid) < 0)
-        g_debug("cannot chown %s: %s", p->log_path, g_strerror(errno));
 
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
     g_autofree char *stamp = g_date_time_format_iso8601(now);
     g_autofree char *cmd = g_strjoinv(" ", argv);
-    g_autofree char *hdr = g_strdup_printf("%s vesseld: starting up: %s\n", stamp, cmd);
+    g_autofree char *ids = cr.drop ? g_strdup_printf(" (as uid and gid %u)", (unsigned)cr.uid)
+                                   : g_strdup("");
+    g_autofree char *hdr = g_strdup_printf("%s vesseld: starting up: %s%s\n", stamp, cmd, ids);
     if (write(log_fd, hdr, strlen(hdr)) < 0)
         g_debug("cannot write to %s: %s", p->log_path, g_strerror(errno));
 
@@ -136,10 +174,10 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         flags |= G_SPAWN_SEARCH_PATH;
     GPid pid = 0;
     g_autoptr(GError) serr = NULL;
-    gboolean ok = g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)argv, NULL,
-                                                   flags, child_setup, &cr, -1, log_fd,
-                                                   log_fd, source_fds, target_fds, n_fds,
-                                                   &pid, NULL, NULL, NULL, &serr);
+    gboolean ok = g_spawn_async_with_pipes_and_fds(
+        NULL, (const char *const *)argv, NULL, flags, child_setup, &cr, -1, log_fd, log_fd,
+        (const int *)files->fds->data, (const int *)files->targets->data, files->fds->len,
+        &pid, NULL, NULL, NULL, &serr);
     close(log_fd);
     if (!ok) {
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
@@ -192,11 +230,11 @@ static gboolean on_pidfd_ready(gint fd, GIOCondition cond, gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-guint domain_process_watch_pidfd(GMainContext *context, pid_t pid,
+guint domain_process_watch_pidfd(GMainContext *context, pid_t pid, int pidfd,
                                  DomainExitFunc func, gpointer data,
                                  GDestroyNotify notify, GError **error)
 {
-    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    int fd = fcntl(pidfd, F_DUPFD_CLOEXEC, 3);
     if (fd < 0) {
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                     _("Cannot watch process %d: %s"), (int)pid, g_strerror(errno));

@@ -3,9 +3,11 @@
  *
  * The VMM is started in its own session (so it outlives the daemon:
  * systemd KillMode=process), with stdin on /dev/null, stdout and stderr
- * appended to the domain log, no other fds, and - when the daemon is
- * root and the configured VMM user exists - as that user with its
- * supplementary groups (kvm), no capabilities and no_new_privs.
+ * appended to the domain log, and its files and sockets as descriptors
+ * 3, 4, ... (vmm_files.h), nothing else.  A root daemon starts it as
+ * the domain's own uid and gid (vmm_ids.h; supplementary group kvm
+ * only), with an empty capability bounding set and no_new_privs: never
+ * as root.
  *
  * Exit is observed with a child watch for our own children and with a
  * pidfd for VMMs reattached after a daemon restart (those are not our
@@ -16,29 +18,32 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "caller.h"
 #include "daemon_config.h"
 #include "xml/domain_conf.h"
 
-/* <emulator>, else [vmm] path, else $VESSEL_VMM, else BINDIR/vessel-vmm. */
-char *domain_process_resolve_vmm(const DaemonConfig *cfg, const DomainDef *def);
+/* <emulator> if the configuration allows it (the installed vessel-vmm,
+ * [vmm] path, $VESSEL_VMM of the daemon, [vmm] emulators; else
+ * DAEMON_ERROR_ACCESS_DENIED), else [vmm] path, else $VESSEL_VMM, else
+ * BINDIR/vessel-vmm. */
+char *domain_process_resolve_vmm(const DaemonConfig *cfg, const DomainDef *def,
+                                 GError **error);
 
 typedef struct {
     const DaemonConfig *cfg;
     const DomainDef *def;
-    const char *control_path;
-    const char *console_path;
+    const DaemonCaller *caller;     /* whose rights open the files; NULL: the daemon's */
     const char *log_path;
-    const char *const *tap_names;   /* one per interface, NULL if none */
-    const int *tap_fds;             /* one per interface, attached to those taps:
-                                     * the VMM gets them as fds 3, 4, ...; NULL: it
-                                     * opens the taps by name */
+    const int *tap_fds;             /* one per interface, attached to its tap */
+    guint32 vmm_id;                 /* uid and gid of the VMM (a root daemon) */
     int vnc_fd;                     /* listening VNC socket for the VMM (after the
                                      * tap fds: --vnc fd:N), or -1 */
-    const char *const *disk_args;   /* one --disk value per disk (domain_disks.h) */
+    const GPtrArray *disk_layers;   /* per disk, its chain (domain_disks_layers) */
+    int lock_fd;                    /* the domain's lock (vmm_lock.h): --pidfile fd:N */
 } DomainSpawnParams;
 
-/* Spawn the VMM (not waiting for it).  *@argv_out (may be NULL) gets the
- * command line for logging. */
+/* Open its files, bind its sockets and spawn the VMM (not waiting for
+ * it); the command line goes to the log. */
 gboolean domain_process_spawn(const DomainSpawnParams *params, pid_t *pid_out,
                               GError **error);
 
@@ -50,9 +55,9 @@ typedef void (*DomainExitFunc)(pid_t pid, int status, gpointer data);
 guint domain_process_watch_child(GMainContext *context, pid_t pid,
                                  DomainExitFunc func, gpointer data,
                                  GDestroyNotify notify);
-/* Watch a process that is not our child (pidfd).  0 with @error if it
- * cannot be watched (e.g. already gone). */
-guint domain_process_watch_pidfd(GMainContext *context, pid_t pid,
+/* Watch a process that is not our child through its @pidfd (a copy is
+ * taken; vmm_proc.h).  0 with @error if it cannot be watched. */
+guint domain_process_watch_pidfd(GMainContext *context, pid_t pid, int pidfd,
                                  DomainExitFunc func, gpointer data,
                                  GDestroyNotify notify, GError **error);
 

@@ -9,7 +9,11 @@
  * switched live first: the VMM is told, disk by disk, to continue on the
  * overlay (control channel `disk-overlay INDEX FILE`; it quiesces the
  * disk, flushes the old image and keeps it as the overlay's backing), and
- * the live and persistent definitions follow.  Each disk becomes a file
+ * the live and persistent definitions follow.  The daemon opens each
+ * overlay and sends the descriptor with the request (`disk-overlay INDEX
+ * -`): the VMM opens no file.  Overlays of file disks are created and
+ * opened with the rights of the client who asks (caller_open.h), those of
+ * volumes - in the volume's pool - with the daemon's.  Each disk becomes a file
  * disk of format qcow2, as libvirt does.  Unless NO_METADATA, the
  * snapshot is recorded as libvirt's <domainsnapshot> XML in
  * CONFIG/snapshots/DOMAIN/NAME.xml. */
@@ -21,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "caller_open.h"
 #include "daemon_error.h"
 #include "domain_disks.h"
 #include "domain_snapshot.h"
@@ -95,7 +100,7 @@ static gboolean save_metadata(Daemon *d, const DomainDef *def, const char *name,
 }
 
 gboolean domain_snapshot_disk_only(Daemon *d, DomainObj *dom, const char *name, guint flags,
-                                   GError **error)
+                                   const DaemonCaller *caller, GError **error)
 {
     if (flags & ~(SNAPSHOT_NO_METADATA | SNAPSHOT_DISK_ONLY)) {
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG, _("Unsupported flags 0x%x"),
@@ -108,16 +113,11 @@ gboolean domain_snapshot_disk_only(Daemon *d, DomainObj *dom, const char *name, 
                     _("invalid snapshot name '%s'"), name);
         return FALSE;
     }
-    domain_list_lock(d->domains);
-    if (!domain_obj_job_begin(d->domains, dom, DAEMON_JOB_WAIT_MS, error)) {
-        domain_list_unlock(d->domains);
+    g_autoptr(DomainDef) def = NULL;
+    g_autofree char *control = NULL;
+    if (!domain_disks_job_begin(d, dom, &def, &control, error))
         return FALSE;
-    }
-    gboolean active = domain_obj_is_active(dom);
-    g_autoptr(DomainDef) def = domain_def_copy(dom->def);
-    g_autofree char *control = active ? domain_store_socket_path(d->config, dom->def, "control")
-                                      : NULL;
-    domain_list_unlock(d->domains);
+    gboolean active = control != NULL;
 
     g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) overlays = g_ptr_array_new_with_free_func(g_free);
@@ -148,6 +148,13 @@ gboolean domain_snapshot_disk_only(Daemon *d, DomainObj *dom, const char *name, 
         StorageCreateOptions o = { .backing_file = abs, .backing_format = fmt };
         g_autoptr(GError) err = NULL;
         struct stat st;
+        /* a file disk's overlay is the client's to make */
+        const DaemonCaller *as = disk->type == DOMAIN_DISK_FILE ? caller : NULL;
+        CallerFs fs;
+        if (!caller_fs_enter(as, &fs, error)) {
+            ok = FALSE;
+            break;
+        }
         if (g_file_test(ov, G_FILE_TEST_EXISTS)) {
             g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
                         _("snapshot file %s already exists"), ov);
@@ -164,22 +171,19 @@ gboolean domain_snapshot_disk_only(Daemon *d, DomainObj *dom, const char *name, 
                     g_debug("cannot copy owner and mode of %s to %s", abs, ov);
             }
         }
+        caller_fs_leave(&fs);
     }
     /* live: the VMM continues on each overlay */
     for (guint i = 0; ok && active && i < def->n_disks; i++) {
-        /* the daemon opens the overlay: a sandboxed VMM opens no file */
-        int ofd = open(overlays->pdata[i], O_RDWR | O_CLOEXEC | O_NOCTTY);
-        if (ofd < 0) {
-            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID,
-                        _("cannot open snapshot file %s: %s"), (char *)overlays->pdata[i],
-                        g_strerror(errno));
-            ok = FALSE;
-            break;
-        }
-        g_autofree char *cmd = g_strdup_printf("disk-overlay %u fd:passed", i);
-        g_autofree char *reply = vmm_control_request_fd(control, cmd, ofd,
-                                                        DAEMON_CONTROL_TIMEOUT_MS, error);
-        close(ofd);
+        const DaemonCaller *as = def->disks[i]->type == DOMAIN_DISK_FILE ? caller : NULL;
+        int fd = caller_open(as, overlays->pdata[i], O_RDWR, CALLER_FILE_DISK,
+                             _("snapshot overlay"), error);
+        g_autofree char *cmd = g_strdup_printf("disk-overlay %u -", i);
+        g_autofree char *reply = fd < 0 ? NULL
+                                        : vmm_control_request_fd(control, cmd, fd,
+                                                                 DAEMON_CONTROL_TIMEOUT_MS, error);
+        if (fd >= 0)
+            close(fd);
         if (!reply)
             ok = FALSE;
         else
@@ -187,8 +191,13 @@ gboolean domain_snapshot_disk_only(Daemon *d, DomainObj *dom, const char *name, 
     }
     /* overlays the VMM never took are removed again */
     guint keep = active ? switched : (ok ? made : 0);
-    for (guint i = keep; i < made; i++)
-        unlink(overlays->pdata[i]);
+    for (guint i = keep; i < made; i++) {
+        CallerFs fs;
+        if (caller_fs_enter(def->disks[i]->type == DOMAIN_DISK_FILE ? caller : NULL, &fs, NULL)) {
+            unlink(overlays->pdata[i]);
+            caller_fs_leave(&fs);
+        }
+    }
 
     domain_list_lock(d->domains);
     if (keep) {

@@ -4,10 +4,14 @@
 #ifndef VESSEL_DOMAIN_SNAPSHOT_H
 #define VESSEL_DOMAIN_SNAPSHOT_H
 
+#include "caller.h"
 #include "daemon.h"
 
-/* flags: virDomainSnapshotCreateFlags NO_METADATA (4), DISK_ONLY (16). */
+/* flags: virDomainSnapshotCreateFlags NO_METADATA (4), DISK_ONLY (16).
+ * Overlays of file disks are made and opened with @caller's rights (a
+ * client can only snapshot into directories they may write), those of
+ * volumes with the daemon's (they go into the volume's pool). */
 gboolean domain_snapshot_disk_only(Daemon *d, DomainObj *dom, const char *name, guint flags,
-                                   GError **error);
+                                   const DaemonCaller *caller, GError **error);
 
 #endif

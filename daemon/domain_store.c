@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -29,10 +28,15 @@ char *domain_store_autostart_path(const DaemonConfig *cfg, const char *name)
     return def_store_autostart_path(cfg, KIND, name);
 }
 
-char *domain_store_status_path(const DaemonConfig *cfg, const char *name)
+char *domain_store_status_path(const DaemonConfig *cfg, const char *uuid)
 {
-    g_autofree char *file = g_strconcat(name, ".xml", NULL);
+    g_autofree char *file = g_strconcat(uuid, ".xml", NULL);
     return g_build_filename(cfg->run_dir, "domains", file, NULL);
+}
+
+char *domain_store_runtime_dir(const DaemonConfig *cfg, const char *uuid)
+{
+    return g_build_filename(cfg->run_dir, "domains", uuid, NULL);
 }
 
 char *domain_store_log_path(const DaemonConfig *cfg, const char *name)
@@ -44,14 +48,7 @@ char *domain_store_log_path(const DaemonConfig *cfg, const char *name)
 char *domain_store_socket_path(const DaemonConfig *cfg, const DomainDef *def,
                                const char *kind)
 {
-    g_autofree char *file = g_strconcat(def->name, ".", kind, NULL);
-    char *path = g_build_filename(cfg->run_dir, "domains", file, NULL);
-    if (strlen(path) < sizeof(((struct sockaddr_un *)NULL)->sun_path))
-        return path;
-    g_free(path);
-    g_free(file);
-    file = g_strconcat(def->uuid, ".", kind, NULL);
-    return g_build_filename(cfg->run_dir, "domains", file, NULL);
+    return g_build_filename(cfg->run_dir, "domains", def->uuid, kind, NULL);
 }
 
 gboolean domain_store_save_config(const DaemonConfig *cfg, const DomainDef *def,
@@ -68,9 +65,9 @@ gboolean domain_store_delete_config(const DaemonConfig *cfg, const char *name,
 }
 
 gboolean domain_store_set_autostart(const DaemonConfig *cfg, const char *name,
-                                    gboolean on, GError **error)
+                                    gboolean on, uid_t owner, gid_t group, GError **error)
 {
-    return def_store_set_autostart(cfg, KIND, name, on, error);
+    return def_store_set_autostart_owned(cfg, KIND, name, on, owner, group, error);
 }
 
 gboolean domain_store_get_autostart(const DaemonConfig *cfg, const char *name)
@@ -105,15 +102,17 @@ GPtrArray *domain_store_load_configs(const DaemonConfig *cfg)
 gboolean domain_store_save_status(const DaemonConfig *cfg, const DomainObj *dom,
                                   GError **error)
 {
-    g_autofree char *path = domain_store_status_path(cfg, dom->def->name);
+    g_autofree char *path = domain_store_status_path(cfg, dom->def->uuid);
     g_autofree char *xml = domain_def_format(dom->def);
     g_autofree char *taps = dom->taps ? g_strjoinv(" ", dom->taps) : g_strdup("");
     g_autoptr(GString) s = g_string_new(NULL);
     g_string_append_printf(s,
         "<domstatus state='%s' reason='%d' id='%d' pid='%d' pid_start='%" G_GUINT64_FORMAT
-        "' start_time='%" G_GINT64_FORMAT "' persistent='%s' taps='%s'>\n",
+        "' start_time='%" G_GINT64_FORMAT "' persistent='%s' taps='%s' vmm_id='%u'"
+        " owner='%u'>\n",
         domain_state_to_string(dom->state), dom->reason, dom->id, (int)dom->pid,
-        dom->pid_start, dom->start_time, dom->persistent ? "yes" : "no", taps);
+        dom->pid_start, dom->start_time, dom->persistent ? "yes" : "no", taps,
+        (unsigned)dom->vmm_id, dom->owner ? (unsigned)dom->owner->uid : 0u);
     g_string_append(s, xml);
     g_string_append(s, "</domstatus>\n");
     return vessel_file_write_atomic(path, s->str, s->len, 0600, error);
@@ -162,6 +161,8 @@ DomainStatus *domain_store_read_status(const char *path, GError **error)
     st->pid = prop_i64(root, "pid", 0);
     st->pid_start = prop_i64(root, "pid_start", 0);
     st->start_time = prop_i64(root, "start_time", 0);
+    st->vmm_id = (guint32)prop_i64(root, "vmm_id", 0);
+    st->owner = (uid_t)prop_i64(root, "owner", 0);
     xmlChar *pers = xmlGetProp(root, (const xmlChar *)"persistent");
     st->persistent = pers && xmlStrcmp(pers, (const xmlChar *)"yes") == 0;
     xmlFree(pers);
@@ -189,10 +190,10 @@ DomainStatus *domain_store_read_status(const char *path, GError **error)
     return g_steal_pointer(&st);
 }
 
-gboolean domain_store_delete_status(const DaemonConfig *cfg, const char *name,
+gboolean domain_store_delete_status(const DaemonConfig *cfg, const char *uuid,
                                     GError **error)
 {
-    g_autofree char *path = domain_store_status_path(cfg, name);
+    g_autofree char *path = domain_store_status_path(cfg, uuid);
     return vessel_file_remove_durable(path, error);
 }
 

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -26,6 +25,7 @@
 #include "daemon_resources.h"
 #include "domain_console.h"
 #include "domain_driver.h"
+#include "domain_store.h"
 #include "domain_stop_wait.h"
 #include "i18n.h"
 #include "network_driver.h"
@@ -64,20 +64,6 @@ static gboolean take_lock(Daemon *d, GError **error)
         g_debug("cannot write %s", path);
     d->lock_fd = fd;
     return TRUE;
-}
-
-/* As root with a VMM user: let VMMs create their sockets in RUN/domains. */
-static void prepare_vmm_dirs(Daemon *d)
-{
-    const DaemonConfig *cfg = d->config;
-    if (geteuid() != 0 || !cfg->vmm_user || !*cfg->vmm_user)
-        return;
-    struct passwd *pw = getpwnam(cfg->vmm_user);
-    if (!pw)
-        return;
-    g_autofree char *dir = g_build_filename(cfg->run_dir, "domains", NULL);
-    if (chown(dir, 0, pw->pw_gid) < 0 || chmod(dir, 0770) < 0)
-        g_warning(_("Cannot prepare %s for user %s: %s"), dir, cfg->vmm_user, g_strerror(errno));
 }
 
 static gboolean on_quit_signal(gpointer data)
@@ -217,9 +203,9 @@ int main(int argc, char **argv)
         if (g_file_test(def, G_FILE_TEST_EXISTS) && !daemon_config_load(d->config, def, &err))
             goto out;
     }
-    if (!daemon_config_make_dirs(d->config, &err) || !take_lock(d, &err))
+    if (!daemon_config_make_dirs(d->config, &err) ||
+        !take_lock(d, &err))
         goto out;
-    prepare_vmm_dirs(d);
 
     d->context = g_main_context_default();
     d->loop = g_main_loop_new(d->context, FALSE);

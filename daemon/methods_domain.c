@@ -8,6 +8,7 @@
 #include "daemon_error.h"
 #include "domain_disks.h"
 #include "domain_snapshot.h"
+#include "domain_blockcommit.h"
 #include "storage/storage.h"
 #include "domain_driver.h"
 #include "domain_graphics.h"
@@ -49,7 +50,9 @@ static GVariant *m_start(DaemonCall *call, GError **error)
     DOMAIN_OR_FAIL(call, error);
     guint32 flags;
     g_variant_get(call->params, "(u)", &flags);
-    domain_driver_start(call->daemon, dom, flags, error);
+    g_autoptr(DaemonCaller) caller = daemon_auth_caller(call->connection, call->sender, error);
+    if (caller)
+        domain_driver_start(call->daemon, dom, flags, caller, error);
     return NULL;
 }
 
@@ -115,13 +118,27 @@ static GVariant *m_undefine(DaemonCall *call, GError **error)
     return NULL;
 }
 
+static GVariant *m_block_commit(DaemonCall *call, GError **error)
+{
+    DOMAIN_OR_FAIL(call, error);
+    const char *disk, *base, *top;
+    guint32 flags;
+    g_variant_get(call->params, "(&s&s&su)", &disk, &base, &top, &flags);
+    g_autoptr(DaemonCaller) caller = daemon_auth_caller(call->connection, call->sender, error);
+    if (caller)
+        domain_blockcommit(call->daemon, dom, disk, base, top, flags, caller, error);
+    return NULL;
+}
+
 static GVariant *m_snapshot_disk_only(DaemonCall *call, GError **error)
 {
     DOMAIN_OR_FAIL(call, error);
     const char *name;
     guint32 flags;
     g_variant_get(call->params, "(&su)", &name, &flags);
-    domain_snapshot_disk_only(call->daemon, dom, name, flags, error);
+    g_autoptr(DaemonCaller) caller = daemon_auth_caller(call->connection, call->sender, error);
+    if (caller)
+        domain_snapshot_disk_only(call->daemon, dom, name, flags, caller, error);
     return NULL;
 }
 
@@ -166,7 +183,9 @@ static GVariant *m_set_autostart(DaemonCall *call, GError **error)
     DOMAIN_OR_FAIL(call, error);
     gboolean on;
     g_variant_get(call->params, "(b)", &on);
-    domain_driver_set_autostart(call->daemon, dom, on, error);
+    g_autoptr(DaemonCaller) caller = daemon_auth_caller(call->connection, call->sender, error);
+    if (caller)
+        domain_driver_set_autostart(call->daemon, dom, on, caller, error);
     return NULL;
 }
 
@@ -308,6 +327,7 @@ static const DaemonMethod domain_methods[] = {
     { "GetState", m_get_state, FALSE },
     { "GetBlockInfo", m_get_block_info, TRUE },
     { "SnapshotCreateDiskOnly", m_snapshot_disk_only, TRUE },
+    { "BlockCommit", m_block_commit, TRUE },
     { "OpenConsole", m_open_console, TRUE },
     { "OpenConsoleDevice", m_open_console_device, TRUE },
     { "Screenshot", m_screenshot, TRUE },

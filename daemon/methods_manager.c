@@ -65,7 +65,10 @@ static GVariant *m_create_xml(DaemonCall *call, GError **error)
     const char *xml;
     guint32 flags;
     g_variant_get(call->params, "(&su)", &xml, &flags);
-    return path_reply(domain_driver_create(call->daemon, xml, flags, error));
+    g_autoptr(DaemonCaller) caller = daemon_auth_caller(call->connection, call->sender, error);
+    if (!caller)
+        return NULL;
+    return path_reply(domain_driver_create(call->daemon, xml, flags, caller, error));
 }
 
 static GVariant *domain_lookup(DaemonCall *call, ObjRegistryFind find, const char *key,

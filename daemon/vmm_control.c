@@ -6,26 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "daemon_error.h"
 #include "i18n.h"
+#include "unix_addr.h"
 #include "vmm_control.h"
 
 #define VMM_REPLY_MAX 65536
 
 static int control_connect(const char *path, GError **error)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    if (strlen(path) >= sizeof(addr.sun_path)) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                    _("Control socket path too long: %s"), path);
-        return -1;
-    }
-    strcpy(addr.sun_path, path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+    if (fd < 0 || unix_addr_connect(fd, path) < 0) {
         int err = errno;
         if (fd >= 0)
             close(fd);
@@ -59,13 +52,33 @@ static gboolean control_wait(int fd, short events, gint64 deadline, GError **err
     }
 }
 
-static gboolean control_send(int fd, const char *line, gint64 deadline, GError **error)
+/* Send @line; @pass_fd (>= 0) goes with its first byte (SCM_RIGHTS). */
+static gboolean control_send(int fd, const char *line, int pass_fd, gint64 deadline,
+                             GError **error)
 {
     gsize len = strlen(line), done = 0;
     while (done < len) {
         if (!control_wait(fd, POLLOUT, deadline, error))
             return FALSE;
-        ssize_t n = send(fd, line + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+        union {
+            struct cmsghdr align;
+            char space[CMSG_SPACE(sizeof(int))];
+        } ctl;
+        struct iovec iov = { .iov_base = (char *)line + done, .iov_len = len - done };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+        if (pass_fd >= 0) {
+            memset(&ctl, 0, sizeof(ctl));
+            msg.msg_control = ctl.space;
+            msg.msg_controllen = sizeof(ctl.space);
+            struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+            cm->cmsg_level = SOL_SOCKET;
+            cm->cmsg_type = SCM_RIGHTS;
+            cm->cmsg_len = CMSG_LEN(sizeof(int));
+            memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
+        }
+        ssize_t n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0)
+            pass_fd = -1;   /* it went with these bytes */
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n < 0) {
@@ -76,38 +89,6 @@ static gboolean control_send(int fd, const char *line, gint64 deadline, GError *
         done += n;
     }
     return TRUE;
-}
-
-/* The first bytes of @line with @pass_fd attached (SCM_RIGHTS); the rest
- * as control_send.  The VMM reads the descriptor as "fd:passed". */
-static gboolean control_send_fd(int fd, const char *line, int pass_fd, gint64 deadline,
-                                GError **error)
-{
-    union {
-        struct cmsghdr hdr;
-        char space[CMSG_SPACE(sizeof(int))];
-    } cm;
-    memset(&cm, 0, sizeof(cm));
-    struct iovec iov = { (void *)line, strlen(line) };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.space,
-                          .msg_controllen = sizeof(cm.space) };
-    struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
-    h->cmsg_level = SOL_SOCKET;
-    h->cmsg_type = SCM_RIGHTS;
-    h->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(h), &pass_fd, sizeof(int));
-    ssize_t n;
-    do {
-        if (!control_wait(fd, POLLOUT, deadline, error))
-            return FALSE;
-        n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
-    } while (n < 0 && (errno == EINTR || errno == EAGAIN));
-    if (n <= 0) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                    _("Cannot write to VMM control socket: %s"), g_strerror(errno));
-        return FALSE;
-    }
-    return control_send(fd, line + n, deadline, error);
 }
 
 static char *control_read_line(int fd, gint64 deadline, gsize max, GError **error)
@@ -148,9 +129,23 @@ char *vmm_control_request(const char *path, const char *command,
     return vmm_control_request_full(path, command, command, timeout_ms, VMM_REPLY_MAX, error);
 }
 
-static char *vmm_control_request_common(const char *path, const char *command, const char *what,
-                                        int pass_fd, guint timeout_ms, gsize max_reply,
-                                        GError **error)
+static char *request(const char *path, const char *command, const char *what, int pass_fd,
+                     guint timeout_ms, gsize max_reply, GError **error);
+
+char *vmm_control_request_full(const char *path, const char *command, const char *what,
+                               guint timeout_ms, gsize max_reply, GError **error)
+{
+    return request(path, command, what, -1, timeout_ms, max_reply, error);
+}
+
+char *vmm_control_request_fd(const char *path, const char *command, int fd, guint timeout_ms,
+                             GError **error)
+{
+    return request(path, command, command, fd, timeout_ms, VMM_REPLY_MAX, error);
+}
+
+static char *request(const char *path, const char *command, const char *what, int pass_fd,
+                     guint timeout_ms, gsize max_reply, GError **error)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     int fd = control_connect(path, error);
@@ -159,8 +154,7 @@ static char *vmm_control_request_common(const char *path, const char *command, c
 
     g_autofree char *line = g_strconcat(command, "\n", NULL);
     g_autofree char *reply = NULL;
-    if (pass_fd >= 0 ? control_send_fd(fd, line, pass_fd, deadline, error)
-                     : control_send(fd, line, deadline, error))
+    if (control_send(fd, line, pass_fd, deadline, error))
         reply = control_read_line(fd, deadline, max_reply, error);
     close(fd);
     if (!reply)
@@ -181,19 +175,6 @@ static char *vmm_control_request_common(const char *path, const char *command, c
     g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                 _("Unexpected reply from the VMM to '%s': %.80s"), what, reply);
     return NULL;
-}
-
-char *vmm_control_request_full(const char *path, const char *command, const char *what,
-                               guint timeout_ms, gsize max_reply, GError **error)
-{
-    return vmm_control_request_common(path, command, what, -1, timeout_ms, max_reply, error);
-}
-
-char *vmm_control_request_fd(const char *path, const char *command, int pass_fd,
-                             guint timeout_ms, GError **error)
-{
-    return vmm_control_request_common(path, command, command, pass_fd, timeout_ms,
-                                      VMM_REPLY_MAX, error);
 }
 
 /* The value of "@key" in a flat JSON object: the raw number or the

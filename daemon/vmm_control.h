@@ -23,10 +23,11 @@ char *vmm_control_request(const char *path, const char *command,
  * messages) and replies up to @max_reply bytes (a screendump). */
 char *vmm_control_request_full(const char *path, const char *command, const char *what,
                                guint timeout_ms, gsize max_reply, GError **error);
-/* The same with descriptor @pass_fd sent along (SCM_RIGHTS): in @command
- * the word "fd:passed" names it (a sandboxed VMM opens no file itself). */
-char *vmm_control_request_fd(const char *path, const char *command, int pass_fd,
-                             guint timeout_ms, GError **error);
+
+/* The same with descriptor @fd sent along (SCM_RIGHTS; the VMM gets a
+ * copy): a FILE argument `-` in @command names it. */
+char *vmm_control_request_fd(const char *path, const char *command, int fd, guint timeout_ms,
+                             GError **error);
 
 typedef struct {
     char *state;            /* running | paused | shutting-down */

@@ -14,9 +14,9 @@
 # When all three steps pass it leaves a stamp,
 # ~/.cache/vessel/packages/VERSION-KEY.ok, KEY a hash of the packaging's
 # own files (debian/, vessel.spec.in, vessel.rpmlint.toml,
-# tests/packaging/, this script): scripts/check.sh skips the packages when
-# the stamp of the tree's key is there; --stamp prints its path and does
-# nothing else.  VESSEL_PKG_STEPS (default "deb rpm install") picks the
+# tests/packaging/, this script): scripts/check.sh, which runs this only
+# with VESSEL_PACKAGES=1, says whether the tree's key has passed; --stamp
+# prints the stamp's path and does nothing else.  VESSEL_PKG_STEPS (default "deb rpm install") picks the
 # steps.  Needs the
 # packages of scripts/deps.sh; run as root (the install test boots a
 # container).  Exit status non-zero when a step fails.

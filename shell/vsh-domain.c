@@ -498,6 +498,10 @@ const VshCmdDef vsh_domain_cmds[] = {
     { "autostart", VSH_GROUP_DOMAIN, opts_autostart, cmd_autostart,
       N_("autostart a domain"),
       N_("Configure a domain to be automatically started at boot."), 0 },
+    { "blockcommit", VSH_GROUP_DOMAIN, vsh_opts_blockcommit, vsh_cmd_blockcommit,
+      N_("Start a block commit operation."),
+      N_("Merge the disk's active layer (and the layers below it down to --base) into the "
+         "base and continue on it: with --pivot, in one step."), 0 },
     { "console", VSH_GROUP_DOMAIN, vsh_opts_console, vsh_cmd_console,
       N_("connect to the guest console"),
       N_("Connect the virtual serial console for the guest; Ctrl+] detaches."), 0 },

@@ -174,3 +174,51 @@ gboolean vsh_cmd_snapshot_create_as(VshCtl *ctl, const VshCmd *cmd, GError **err
                     name);
     return TRUE;
 }
+
+const VshOptDef vsh_opts_blockcommit[] = {
+    { "domain", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("domain name, id or uuid"),
+      VSH_COMP_DOMAIN },
+    { "path", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("fully-qualified path of disk"),
+      0 },
+    { "bandwidth", VSH_OT_STRING, 0, N_("bandwidth limit in MiB/s"), 0 },
+    { "base", VSH_OT_STRING, 0, N_("path of base file to commit into (default bottom of chain)"),
+      0 },
+    { "shallow", VSH_OT_BOOL, 0, N_("use backing file of top as base"), 0 },
+    { "top", VSH_OT_STRING, 0, N_("path of top file to commit from (default top of chain)"), 0 },
+    { "active", VSH_OT_BOOL, 0, N_("trigger two-stage active commit of top file"), 0 },
+    { "delete", VSH_OT_BOOL, 0, N_("delete files that were successfully committed"), 0 },
+    { "wait", VSH_OT_BOOL, 0, N_("wait for job to complete"), 0 },
+    { "verbose", VSH_OT_BOOL, 0, N_("with --wait, display the progress"), 0 },
+    { "pivot", VSH_OT_BOOL, 0, N_("implies --active --wait, pivot when commit is synced"), 0 },
+    { "keep-overlay", VSH_OT_BOOL, 0, N_("implies --active --wait, quit when commit is synced"),
+      0 },
+    { NULL }
+};
+
+gboolean vsh_cmd_blockcommit(VshCtl *ctl, const VshCmd *cmd, GError **error)
+{
+    g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
+
+    if (!dom)
+        return FALSE;
+    if (!vsh_cmd_has(cmd, "pivot")) {
+        g_set_error(error, VESSEL_ERROR, VESSEL_ERROR_INVALID_ARG, "%s",
+                    _("only an active commit with --pivot is supported (the merge and the "
+                      "pivot are one step)"));
+        return FALSE;
+    }
+    if (vsh_cmd_has(cmd, "bandwidth")) {
+        g_set_error(error, VESSEL_ERROR, VESSEL_ERROR_INVALID_ARG, "%s",
+                    _("--bandwidth is not supported"));
+        return FALSE;
+    }
+    guint flags = 4u | (vsh_cmd_has(cmd, "shallow") ? 1u : 0u) |
+                  (vsh_cmd_has(cmd, "delete") ? 2u : 0u);
+    if (!vessel_domain_block_commit(dom, vsh_cmd_get(cmd, "path"), vsh_cmd_get(cmd, "base"),
+                                    vsh_cmd_get(cmd, "top"), flags, error))
+        return FALSE;
+    if (vsh_cmd_has(cmd, "verbose"))
+        vsh_print_extra(ctl, "\r%s: [100 %%]", _("Block commit"));
+    vsh_print_extra(ctl, "\n%s\n", _("Successfully pivoted"));
+    return TRUE;
+}

@@ -214,6 +214,8 @@ extern const VshOptDef vsh_opts_domblklist[];
 gboolean vsh_cmd_domblklist(VshCtl *ctl, const VshCmd *cmd, GError **error);
 extern const VshOptDef vsh_opts_domblkinfo[];
 gboolean vsh_cmd_domblkinfo(VshCtl *ctl, const VshCmd *cmd, GError **error);
+extern const VshOptDef vsh_opts_blockcommit[];
+gboolean vsh_cmd_blockcommit(VshCtl *ctl, const VshCmd *cmd, GError **error);
 extern const VshOptDef vsh_opts_snapshot_create_as[];
 gboolean vsh_cmd_snapshot_create_as(VshCtl *ctl, const VshCmd *cmd, GError **error);
 

@@ -21,6 +21,10 @@ typedef struct {
     int (*close)(StorageImage *img);
     gboolean (*resize)(StorageImage *img, uint64_t size, GError **error);
     gboolean (*check)(StorageImage *img, StorageCheckResult *res, GError **error);
+    /* Whether this layer itself holds [off, off + *bytes) (data or zero
+     * clusters: 1) or leaves it to its backing file (0), for the first
+     * *bytes (<= len, > 0) of [off, off + len); -errno.  NULL: always. */
+    int (*allocated)(StorageImage *img, uint64_t off, uint64_t len, uint64_t *bytes);
 } StorageImageOps;
 
 struct StorageImage {

@@ -151,6 +151,19 @@ int qcow2_preadv(StorageImage *img, const struct iovec *iov, int iovcnt, uint64_
     return r;
 }
 
+int qcow2_allocated(StorageImage *img, uint64_t off, uint64_t len, uint64_t *bytes)
+{
+    Qcow2 *q = (Qcow2 *)img;
+    Qcow2Mapping m;
+    pthread_mutex_lock(&q->lock);
+    int r = qcow2_map(q, off, len, &m);
+    pthread_mutex_unlock(&q->lock);
+    if (r < 0)
+        return r;
+    *bytes = m.bytes;
+    return m.type != QCOW2_CLUSTER_UNALLOCATED;
+}
+
 /* Set L2 entry @goff (guest offset) to @entry; the old entry in *@old. */
 static int qcow2_l2_set(Qcow2 *q, uint64_t goff, uint64_t entry, uint64_t *old)
 {

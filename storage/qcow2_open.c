@@ -106,6 +106,7 @@ static const StorageImageOps qcow2_ops = {
     .close = qcow2_close,
     .resize = qcow2_resize,
     .check = qcow2_check,
+    .allocated = qcow2_allocated,
 };
 
 /* Read a table of @n big-endian entries at @off into host order. */

@@ -176,6 +176,7 @@ int qcow2_preadv(StorageImage *img, const struct iovec *iov, int iovcnt, uint64_
 int qcow2_pwritev(StorageImage *img, const struct iovec *iov, int iovcnt, uint64_t off,
                   uint64_t len);
 int qcow2_zero(StorageImage *img, uint64_t off, uint64_t len, bool unmap);
+int qcow2_allocated(StorageImage *img, uint64_t off, uint64_t len, uint64_t *bytes);
 /* Decompress the compressed cluster of L2 @entry into @out (one cluster). */
 int qcow2_read_compressed(Qcow2 *q, uint64_t entry, uint8_t *out);
 /* Read guest bytes [off, off + len) below this image (the backing chain,

@@ -179,6 +179,20 @@ gboolean storage_image_resize(StorageImage *img, uint64_t size, GError **error);
  * @sparse.  @progress may be NULL. */
 gboolean storage_image_copy(StorageImage *src, StorageImage *dst, bool sparse, GError **error);
 
+/* Commit: make @base read as @top does, writing into it whatever the
+ * layers of @top's chain above the layer that is @base's file (same
+ * device and inode; writable @base opened on its own) hold, zeros
+ * included, then flush it.  @base grows to @top's size if smaller.
+ * Afterwards @top and the layers between are redundant (blockcommit). */
+gboolean storage_image_commit(StorageImage *top, StorageImage *base, GError **error);
+/* The same for a disk in use (active commit and pivot, with no request
+ * in flight): @base_file (a path or "fd:N", taken) is opened writable
+ * as the layer of @top's chain it is, committed into, and returned as
+ * the new top on the layers below it; @top and the layers above the
+ * base are closed.  NULL + GError: @top is untouched. */
+StorageImage *storage_image_commit_active(StorageImage *top, const char *base_file,
+                                          GError **error);
+
 /* Consistency check of a qcow2 image (opened READONLY|NO_BACKING, or
  * writable and idle): every metadata structure walked, reference counts
  * recomputed and compared.  Raw images are always consistent. */

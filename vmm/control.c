@@ -7,9 +7,15 @@
  * reply is long) up to CONTROL_REPLY_MAX: a client that does not read its
  * replies is disconnected rather than allowed to stall the VMM or grow
  * it.  Bytes that are not printable ASCII make the request invalid.
- * Most commands take no argument; send-key, vnc-password and
- * disk-overlay do.  Descriptors sent with a request (SCM_RIGHTS) are
- * what its word "fd:passed" names; they are closed after it. */
+ * Most commands take no argument; send-key, vnc-password and the
+ * test-only sandbox-probe (--sandbox-test) do.
+ *
+ * A request may carry one descriptor (SCM_RIGHTS, sent with its bytes):
+ * a FILE argument `-` then names it (disk-overlay takes the overlay so,
+ * from a parent that opened it: a confined VMM opens no file).  A FILE
+ * given as fd:N in the text is refused: a client names no descriptor of
+ * the VMM's own.  A descriptor no request takes is closed with the next
+ * one or with the connection. */
 #include "config.h"
 
 #include "vmm/control.h"
@@ -46,8 +52,7 @@ struct ControlClient {
     GString *out;            /* reply bytes the socket has not taken yet */
     guint out_watch;
     gboolean discarding;     /* inside an overlong line */
-    int passed[CONTROL_PASSED_FDS_MAX]; /* descriptors sent with the request */
-    unsigned n_passed;
+    int passed_fd;           /* the descriptor the client sent last, or -1 */
 };
 
 static const char *const state_names[MACHINE_STATE_LAST] = {
@@ -175,8 +180,10 @@ static char *control_error(GError *error)
 }
 
 /* send-key HOLD_MS CODE... : Linux keycodes, decimal. */
-static char *control_send_key(const ControlOps *ops, void *opaque, char **args)
+static char *control_send_key(const ControlOps *ops, void *opaque, char **args,
+                              int *passed_fd)
 {
+    (void)passed_fd;
     guint n = g_strv_length(args);
     if (n < 2 || n - 1 > CONTROL_SEND_KEY_MAX)
         return g_strdup_printf("error usage: send-key HOLD_MS CODE... (1 to %d codes)",
@@ -198,8 +205,10 @@ static char *control_send_key(const ControlOps *ops, void *opaque, char **args)
 }
 
 /* vnc-password [HEX]: the password hex-encoded (any bytes but NUL). */
-static char *control_vnc_password(const ControlOps *ops, void *opaque, char **args)
+static char *control_vnc_password(const ControlOps *ops, void *opaque, char **args,
+                                  int *passed_fd)
 {
+    (void)passed_fd;
     guint n = g_strv_length(args);
     if (n > 1)
         return g_strdup("error usage: vnc-password [HEX]");
@@ -225,8 +234,10 @@ static char *control_vnc_password(const ControlOps *ops, void *opaque, char **ar
 
 /* sandbox-probe WHAT [ARG]: test-only, refused unless the VMM was
  * started with --sandbox-test (vmm/README "Sandbox"). */
-static char *control_sandbox_probe(const ControlOps *ops, void *opaque, char **args)
+static char *control_sandbox_probe(const ControlOps *ops, void *opaque, char **args,
+                                   int *passed_fd)
 {
+    (void)passed_fd;
     guint n = g_strv_length(args);
     if (n < 1 || n > 2)
         return g_strdup("error usage: sandbox-probe WHAT [ARG]");
@@ -239,8 +250,10 @@ static char *control_sandbox_probe(const ControlOps *ops, void *opaque, char **a
     return reply;
 }
 
-static char *control_screendump(const ControlOps *ops, void *opaque, char **args)
+static char *control_screendump(const ControlOps *ops, void *opaque, char **args,
+                                int *passed_fd)
 {
+    (void)passed_fd;
     if (args[0])
         return g_strdup("error commands take no arguments");
     GError *error = NULL;
@@ -254,31 +267,70 @@ static char *control_screendump(const ControlOps *ops, void *opaque, char **args
     return g_strdup_printf("ok %s", b64);
 }
 
-static char *control_disk_overlay(const ControlOps *ops, void *opaque, char **args)
+typedef gboolean (*ControlDiskOp)(void *opaque, unsigned index, const char *file,
+                                  GError **error);
+
+/* disk-overlay / disk-commit INDEX FILE|-: FILE `-` is the descriptor
+ * sent with the request (ours to close if the switch fails before the
+ * image took it); a FILE given as fd:N is refused. */
+static char *control_disk_switch(const char *name, ControlDiskOp op, void *opaque, char **args,
+                                 int *passed_fd)
 {
     guint64 index;
     if (!args[0] || !args[1] || args[2] ||
         !g_ascii_string_to_unsigned(args[0], 10, 0, 63, &index, NULL))
-        return g_strdup("error usage: disk-overlay INDEX FILE");
+        return g_strdup_printf("error usage: %s INDEX FILE|-", name);
+    g_autofree char *file = NULL;
+    int fd = -1;
+    struct stat before = { 0 }, after;
+    if (!strcmp(args[1], "-")) {
+        if (*passed_fd < 0 || fstat(*passed_fd, &before) < 0)
+            return g_strdup_printf("error %s: FILE - but no descriptor came with the request",
+                                   name);
+        fd = *passed_fd;
+        *passed_fd = -1;
+        file = g_strdup_printf("fd:%d", fd);
+    } else if (g_str_has_prefix(args[1], "fd:")) {
+        return g_strdup_printf("error %s: pass a descriptor as FILE -, not fd:N", name);
+    } else {
+        file = g_strdup(args[1]);
+    }
     GError *error = NULL;
-    gboolean ok = ops->disk_overlay && ops->disk_overlay(opaque, (unsigned)index, args[1], &error);
+    gboolean ok = op && op(opaque, (unsigned)index, file, &error);
+    if (!ok && fd >= 0 && fstat(fd, &after) == 0 && after.st_dev == before.st_dev &&
+        after.st_ino == before.st_ino)
+        close(fd);
     if (!ok && !error)
-        return g_strdup("error disk-overlay: not supported");
+        return g_strdup_printf("error %s: not supported", name);
     return ok ? g_strdup("ok") : control_error(error);
 }
 
+static char *control_disk_overlay(const ControlOps *ops, void *opaque, char **args,
+                                  int *passed_fd)
+{
+    return control_disk_switch("disk-overlay", ops->disk_overlay, opaque, args, passed_fd);
+}
+
+static char *control_disk_commit(const ControlOps *ops, void *opaque, char **args,
+                                 int *passed_fd)
+{
+    return control_disk_switch("disk-commit", ops->disk_commit, opaque, args, passed_fd);
+}
+
 /* Commands that take arguments; NULL if @cmd is none of them. */
-static char *control_dispatch_args(const ControlOps *ops, void *opaque, const char *cmd)
+static char *control_dispatch_args(const ControlOps *ops, void *opaque, const char *cmd,
+                                   int *passed_fd)
 {
     static const struct {
         const char *name;
-        char *(*run)(const ControlOps *ops, void *opaque, char **args);
+        char *(*run)(const ControlOps *ops, void *opaque, char **args, int *passed_fd);
     } cmds[] = {
         { "send-key", control_send_key },
         { "vnc-password", control_vnc_password },
         { "screendump", control_screendump },
         { "sandbox-probe", control_sandbox_probe },
         { "disk-overlay", control_disk_overlay },
+        { "disk-commit", control_disk_commit },
     };
     g_auto(GStrv) words = g_strsplit(cmd, " ", -1);
     /* collapse runs of spaces */
@@ -292,11 +344,18 @@ static char *control_dispatch_args(const ControlOps *ops, void *opaque, const ch
     words[k] = NULL;
     for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++)
         if (words[0] && !strcmp(words[0], cmds[i].name))
-            return cmds[i].run(ops, opaque, words + 1);
+            return cmds[i].run(ops, opaque, words + 1, passed_fd);
     return NULL;
 }
 
 char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gboolean *quit)
+{
+    int none = -1;
+    return control_dispatch_fd(ops, opaque, line, &none, quit);
+}
+
+char *control_dispatch_fd(const ControlOps *ops, void *opaque, const char *line, int *passed_fd,
+                          gboolean *quit)
 {
     *quit = FALSE;
     for (const unsigned char *p = (const unsigned char *)line; *p; p++)
@@ -305,7 +364,7 @@ char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gb
     g_autofree char *cmd = g_strstrip(g_strdup(line));
     if (!*cmd)
         return g_strdup("error empty request");
-    char *reply = control_dispatch_args(ops, opaque, cmd);
+    char *reply = control_dispatch_args(ops, opaque, cmd, passed_fd);
     if (reply)
         return reply;
     if (strchr(cmd, ' '))
@@ -338,37 +397,8 @@ char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gb
 
 /* ---- connections --------------------------------------------------- */
 
-static void control_client_drop_passed(ControlClient *c)
-{
-    for (unsigned i = 0; i < c->n_passed; i++)
-        close(c->passed[i]);
-    c->n_passed = 0;
-}
-
-/* "fd:passed" in @line -> "fd:N", N a copy of the first descriptor that
- * came with it (the command owns the copy; control_client_lines closes
- * the originals after the request).  NULL + @err if none came. */
-static char *control_substitute_passed(ControlClient *c, const char *line, const char **err)
-{
-    const char *at = strstr(line, CONTROL_FD_PASSED);
-    if (!at)
-        return g_strdup(line);
-    if (!c->n_passed) {
-        *err = "error fd:passed: no descriptor came with the request";
-        return NULL;
-    }
-    int copy = fcntl(c->passed[0], F_DUPFD_CLOEXEC, 3);
-    if (copy < 0) {
-        *err = "error fd:passed: cannot take the descriptor";
-        return NULL;
-    }
-    return g_strdup_printf("%.*sfd:%d%s", (int)(at - line), line, copy,
-                           at + strlen(CONTROL_FD_PASSED));
-}
-
 static void control_client_free(ControlClient *c)
 {
-    control_client_drop_passed(c);
     if (c->watch)
         g_source_remove(c->watch);
     if (c->out_watch)
@@ -376,6 +406,8 @@ static void control_client_free(ControlClient *c)
     if (c->out)
         g_string_free(c->out, TRUE);
     close(c->fd);
+    if (c->passed_fd >= 0)
+        close(c->passed_fd);
     g_string_free(c->buf, TRUE);
     c->cs->clients = g_list_remove(c->cs->clients, c);
     g_free(c);
@@ -465,11 +497,8 @@ static gboolean control_client_lines(ControlClient *c)
             continue;
         }
         gboolean quit = FALSE;
-        const char *err = NULL;
-        g_autofree char *line = control_substitute_passed(c, c->buf->str, &err);
-        g_autofree char *reply = line ? control_dispatch(cs->ops, cs->opaque, line, &quit)
-                                      : g_strdup(err);
-        control_client_drop_passed(c);   /* they came with this request */
+        g_autofree char *reply = control_dispatch_fd(cs->ops, cs->opaque, c->buf->str,
+                                                     &c->passed_fd, &quit);
         g_string_erase(c->buf, 0, used);
         gboolean sent = control_client_send(c, reply);
         if (quit) {
@@ -488,28 +517,26 @@ static gboolean control_client_ready(gint fd, GIOCondition cond, gpointer data)
     ControlClient *c = data;
     char buf[1024];
     union {
-        struct cmsghdr hdr;
-        char space[CMSG_SPACE(sizeof(int) * CONTROL_PASSED_FDS_MAX)];
-    } cm;
-    struct iovec iov = { buf, sizeof(buf) };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.space,
-                          .msg_controllen = sizeof(cm.space) };
+        struct cmsghdr align;
+        char space[CMSG_SPACE(sizeof(int) * 4)];
+    } ctl;
+    struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                          .msg_control = ctl.space, .msg_controllen = sizeof(ctl.space) };
     ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return G_SOURCE_CONTINUE;
-    /* Descriptors passed with a request (SCM_RIGHTS), kept for it; more
-     * than the request can use are closed at once. */
-    for (struct cmsghdr *h = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; h; h = CMSG_NXTHDR(&msg, h)) {
-        if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+    for (struct cmsghdr *cm = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; cm;
+         cm = CMSG_NXTHDR(&msg, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
             continue;
-        size_t k = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < k; i++) {
-            int pfd;
-            memcpy(&pfd, CMSG_DATA(h) + i * sizeof(int), sizeof(int));
-            if (c->n_passed < CONTROL_PASSED_FDS_MAX)
-                c->passed[c->n_passed++] = pfd;
-            else
-                close(pfd);
+        size_t nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < nfds; i++) {
+            int passed;
+            memcpy(&passed, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+            if (c->passed_fd >= 0)
+                close(c->passed_fd);
+            c->passed_fd = passed;   /* the last one counts */
         }
     }
     if (n <= 0 || (cond & G_IO_ERR)) {
@@ -530,6 +557,7 @@ static void control_client_add(ControlServer *cs, int fd)
     c->cs = cs;
     c->fd = fd;
     c->buf = g_string_new(NULL);
+    c->passed_fd = -1;
     c->watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, control_client_ready, c);
     cs->clients = g_list_prepend(cs->clients, c);
 }

@@ -17,12 +17,6 @@
 /* Replies are buffered up to this much (a screendump is one long line). */
 #define CONTROL_REPLY_MAX (64u << 20)
 #define CONTROL_SEND_KEY_MAX 16
-/* A request may come with descriptors (SCM_RIGHTS): in it, the word
- * "fd:passed" stands for the first of them (a sandboxed VMM opens no
- * file itself: `disk-overlay INDEX fd:passed`).  Descriptors that came
- * with a request are closed once it is answered. */
-#define CONTROL_FD_PASSED "fd:passed"
-#define CONTROL_PASSED_FDS_MAX 4
 
 #define CONTROL_ERROR (control_error_quark())
 GQuark control_error_quark(void);
@@ -69,8 +63,13 @@ typedef struct {
      * inside the sandbox; the reply payload, or NULL + error. */
     char *(*sandbox_probe)(void *opaque, const char *what, const char *arg, GError **error);
     /* Disk @index continues on the qcow2 overlay @file (an external
-     * snapshot: its backing file is the disk's image until now). */
+     * snapshot: its backing file is the disk's image until now).  @file
+     * may be "fd:N", a descriptor passed with the request, which is then
+     * the callee's. */
     gboolean (*disk_overlay)(void *opaque, unsigned index, const char *file, GError **error);
+    /* Disk @index merges its upper layers into its backing file @base and
+     * continues on it (blockcommit --pivot). */
+    gboolean (*disk_commit)(void *opaque, unsigned index, const char *base, GError **error);
 } ControlOps;
 
 ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,
@@ -80,6 +79,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ControlServer, control_server_free)
 /* Handle one request line (without newline); returns the reply line
  * (without newline).  *quit is set for `quit`. */
 char *control_dispatch(const ControlOps *ops, void *opaque, const char *line, gboolean *quit);
+/* The same for a request that came with descriptor *@passed_fd (-1:
+ * none): a command that takes it sets *@passed_fd to -1. */
+char *control_dispatch_fd(const ControlOps *ops, void *opaque, const char *line, int *passed_fd,
+                          gboolean *quit);
 const char *machine_state_name(MachineState s);
 
 #endif

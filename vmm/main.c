@@ -8,6 +8,7 @@
  * exits to it through idle callbacks. */
 #include "config.h"
 
+#include "fdarg.h"
 #include "host_kvm.h"
 #include "i18n.h"
 #include "vmm/acpi/acpi_tables.h"
@@ -28,6 +29,7 @@
 #include "vmm/virtio/virtio_devices.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,8 +49,8 @@ enum {
 typedef struct {
     /* options */
     char *kernel, *initrd, *cmdline, *accel, *serial, *console, *control, *name, *uuid, *pidfile;
-    char *on_crash, *vga, *vnc, *machine, *bios, *sandbox;
-    uint64_t bios_size;      /* of --bios, for the machine's ROM */
+    char *on_crash, *vga, *vnc, *machine, *bios, *boot, *sandbox;
+    GBytes *bios_image;      /* --bios, read once */
     MachineProfile profile;  /* --machine */
     char **disks, **nets;
     gint64 memory_mib;
@@ -69,6 +71,8 @@ typedef struct {
     int exit_code;
     gboolean finishing;
     gboolean pidfile_written;
+    gboolean pidfile_held;   /* --pidfile fd:N: kept open while we run */
+    int pidfile_fd;
     char *accel_note;        /* said once the machine is up (--accel auto) */
 } Vmm;
 
@@ -109,14 +113,14 @@ static gboolean vmm_boot(Vmm *vmm, GError **error)
     if (vmm->bios) {
         /* the firmware finds and boots what there is to boot */
         FirmwareInfo fi;
-        BootFwCfg fwc = { .uuid = vmm->uuid, .boot_device = 'c',
+        BootFwCfg fwc = { .uuid = vmm->uuid, .boot_device = vmm->boot ? vmm->boot[0] : 'c',
                           .graphics = machine_vga(vmm->m) != NULL, .firmware = TRUE,
                           .sercon_port = 0x3f8 };
         /* the PCI window SeaBIOS places BARs in on an i440FX: from the
          * end of RAM below 4 GiB up to the IOAPIC */
         AcpiConfig acpi = { .ecam = FALSE, .mmio_base = machine_ram_range(vmm->m, 0)->size,
                             .mmio_end = 0xfebfffff };
-        if (!firmware_load(vmm->m, vmm->bios, &fi, error) ||
+        if (!firmware_load(vmm->m, vmm->bios_image, vmm->boot, &fi, error) ||
             !boot_fw_cfg_fill(vmm->m, &fwc, error) ||
             !acpi_loader_install(vmm->m, &acpi, error))
             return FALSE;
@@ -430,6 +434,13 @@ static gboolean vmm_ctl_disk_overlay(void *opaque, unsigned index, const char *f
     return virtio_devices_disk_overlay(vmm->virtio, index, file, error);
 }
 
+static gboolean vmm_ctl_disk_commit(void *opaque, unsigned index, const char *base,
+                                    GError **error)
+{
+    Vmm *vmm = opaque;
+    return virtio_devices_disk_commit(vmm->virtio, index, base, error);
+}
+
 static const ControlOps vmm_control_ops = {
     .state = vmm_ctl_state,
     .pause = vmm_ctl_pause,
@@ -443,6 +454,7 @@ static const ControlOps vmm_control_ops = {
     .vnc_password = vmm_ctl_vnc_password,
     .sandbox_probe = vmm_ctl_sandbox_probe,
     .disk_overlay = vmm_ctl_disk_overlay,
+    .disk_commit = vmm_ctl_disk_commit,
 };
 
 /* ---- serial input -------------------------------------------------- */
@@ -518,6 +530,7 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
     GOptionEntry entries[] = {
         { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &vmm->kernel, N_("Linux kernel (bzImage or ELF vmlinux) or a multiboot kernel"), "FILE" },
         { "bios", 0, 0, G_OPTION_ARG_FILENAME, &vmm->bios, N_("boot this firmware (a PC BIOS ROM image such as SeaBIOS's bios-256k.bin) instead of a kernel"), "FILE" },
+        { "boot", 0, 0, G_OPTION_ARG_STRING, &vmm->boot, N_("with --bios, the boot order as QEMU's -boot order= letters: c disk, d CD-ROM, n network (default c)"), "ORDER" },
         { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &vmm->initrd, N_("initial ramdisk; for a multiboot kernel its modules: FILE[ ARGS][,FILE[ ARGS]]..."), "FILE" },
         { "cmdline", 0, 0, G_OPTION_ARG_STRING, &vmm->cmdline, N_("kernel command line"), "STR" },
         { "memory", 0, 0, G_OPTION_ARG_INT64, &vmm->memory_mib, N_("guest memory in MiB (default 512)"), "MIB" },
@@ -535,7 +548,7 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "paused", 0, 0, G_OPTION_ARG_NONE, &vmm->paused, N_("start with the vCPUs paused; `resume` on the control channel starts them"), NULL },
         { "machine", 0, 0, G_OPTION_ARG_STRING, &vmm->machine, N_("machine profile: pc (the default) or test (adds QEMU's isa-debug-exit at 0xf4 and pc-testdev for test kernels)"), "pc|test" },
         { "vga", 0, 0, G_OPTION_ARG_STRING, &vmm->vga, N_("display: none (the default without --vnc) or std, the standard PCI VGA with MIB of VRAM (default 16)"), "none|std[,vram=MIB]" },
-        { "vnc", 0, 0, G_OPTION_ARG_STRING, &vmm->vnc, N_("VNC server for the display: TCP (HOST defaults to 127.0.0.1), a UNIX socket or an inherited listening socket; with password, clients must authenticate"), "[HOST:]PORT|unix:PATH|fd:N[,password]" },
+        { "vnc", 0, 0, G_OPTION_ARG_STRING, &vmm->vnc, N_("VNC server for the display: TCP (HOST defaults to 127.0.0.1), a UNIX socket or an inherited listening socket; with password, clients must authenticate; keymap=NAME: the guest's keyboard layout (libvirt's names: de, fr, ...)"), "[HOST:]PORT|unix:PATH|fd:N[,password][,keymap=NAME]" },
         { "on-crash", 0, 0, G_OPTION_ARG_STRING, &vmm->on_crash, N_("exit (status 4, the default) or preserve: keep the crashed guest stopped for `info` until `quit` (status 4) or `reset`"), "ACTION" },
         { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &vmm->pidfile, N_("write the process id to FILE"), "FILE" },
         { "sandbox", 0, 0, G_OPTION_ARG_STRING, &vmm->sandbox, N_("confine the VMM once everything is open (default on); off only for a VMM run by hand"), "on|off" },
@@ -545,6 +558,9 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, _("Run one virtual machine (vessel-pc)."));
+    g_option_context_set_description(ctx, _("Any FILE (also in --serial and --console "
+                                            "file:FILE and unix:FILE) may be given as fd:N, "
+                                            "a descriptor inherited from the parent."));
     g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
     g_autoptr(GError) error = NULL;
     if (!g_option_context_parse(ctx, argc, argv, &error)) {
@@ -564,9 +580,27 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
                                    : _("--kernel or --bios is required (see --help)"));
         return EXIT_USAGE;
     }
+    if (vmm->boot && (!vmm->bios || !firmware_boot_order_valid(vmm->boot))) {
+        vmm_fail(_("--boot takes 1 to 3 distinct letters of c, d and n, with --bios, "
+                   "not '%s'"), vmm->boot);
+        return EXIT_USAGE;
+    }
     if (vmm->bios && (vmm->initrd || vmm->cmdline)) {
         vmm_fail("%s", _("--initrd and --cmdline go with --kernel, not --bios"));
         return EXIT_USAGE;
+    }
+    /* FILE arguments may be inherited descriptors (fd:N, fdarg.h) */
+    const struct {
+        const char *arg;
+        const char *what;
+    } fdargs[] = { { vmm->kernel, "--kernel" }, { vmm->initrd, "--initrd" },
+                   { vmm->pidfile, "--pidfile" } };
+    for (gsize i = 0; i < G_N_ELEMENTS(fdargs); i++) {
+        if (vessel_fdarg_number(fdargs[i].arg) == -2) {
+            vmm_fail(_("%s %s: expected fd:N with N a descriptor number"), fdargs[i].what,
+                     fdargs[i].arg);
+            return EXIT_USAGE;
+        }
     }
     if (!vmm->accel)
         vmm->accel = g_strdup("auto");
@@ -663,9 +697,28 @@ static int vmm_choose_accel(Vmm *vmm)
 static gboolean vmm_write_pidfile(Vmm *vmm, GError **error)
 {
     g_autofree char *pid = g_strdup_printf("%ld\n", (long)getpid());
-    if (!g_file_set_contents(vmm->pidfile, pid, -1, error))
+    int fd = vessel_fdarg_number(vmm->pidfile);
+    if (fd == -1) {
+        if (!g_file_set_contents(vmm->pidfile, pid, -1, error))
+            return FALSE;
+        vmm->pidfile_written = TRUE;   /* ours to remove at exit */
+        return TRUE;
+    }
+    /* fd:N: the parent's file, written but never removed by us, and held
+     * open until we exit: a parent may hold a lock on it that lives as
+     * long as this VMM (vesseld: one VMM per domain) */
+    fd = vessel_fdarg_open(vmm->pidfile, O_WRONLY, 0, "pid file", error);
+    if (fd < 0)
         return FALSE;
-    vmm->pidfile_written = TRUE;
+    gboolean ok = ftruncate(fd, 0) == 0 && pwrite(fd, pid, strlen(pid), 0) == (ssize_t)strlen(pid);
+    if (!ok) {
+        g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+                    "cannot write pid file %s: %s", vmm->pidfile, g_strerror(errno));
+        close(fd);
+        return FALSE;
+    }
+    vmm->pidfile_fd = fd;
+    vmm->pidfile_held = TRUE;
     return TRUE;
 }
 
@@ -681,6 +734,8 @@ static void vmm_clear(Vmm *vmm)
     chardev_free(vmm->chr);
     if (vmm->pidfile_written)
         unlink(vmm->pidfile);
+    if (vmm->pidfile_held)
+        close(vmm->pidfile_fd);
     if (vmm->loop)
         g_main_loop_unref(vmm->loop);
     g_free(vmm->kernel);
@@ -698,6 +753,9 @@ static void vmm_clear(Vmm *vmm)
     g_free(vmm->vnc);
     g_free(vmm->machine);
     g_free(vmm->bios);
+    if (vmm->bios_image)
+        g_bytes_unref(vmm->bios_image);
+    g_free(vmm->boot);
     g_free(vmm->sandbox);
     g_free(vmm->accel_note);
     g_strfreev(vmm->disks);
@@ -716,16 +774,15 @@ static gboolean vmm_is_path(const char *spec)
 }
 
 /* What the VMM still does by path once confined: read the kernel and
- * initrd (or multiboot modules, or the firmware) again on a reboot, remove its own sockets and pid file at
- * exit.  Given everything as descriptors, nothing. */
+ * initrd (or multiboot modules) again on a reboot, remove its own
+ * sockets and pid file at exit (the firmware is read once, at start).
+ * Given everything as descriptors, nothing. */
 static gboolean vmm_lock_down(Vmm *vmm, GError **error)
 {
     g_autoptr(GPtrArray) reads = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) removes = g_ptr_array_new();
     if (vmm_is_path(vmm->kernel))
         g_ptr_array_add(reads, g_strdup(vmm->kernel));
-    if (vmm_is_path(vmm->bios))
-        g_ptr_array_add(reads, g_strdup(vmm->bios));
     if (vmm_is_path(vmm->initrd)) {
         if (g_file_test(vmm->initrd, G_FILE_TEST_EXISTS)) {
             g_ptr_array_add(reads, g_strdup(vmm->initrd));
@@ -776,12 +833,13 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         vmm_fail("%s", error->message);
         return EXIT_ERROR;
     }
-    if (vmm->bios && !firmware_image_size(vmm->bios, &vmm->bios_size, &error)) {
+    if (vmm->bios && !(vmm->bios_image = firmware_image_read(vmm->bios, &error))) {
         vmm_fail("%s", error->message);
         return EXIT_ERROR;
     }
     MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus, .vga_vram = vmm->vram,
-                          .profile = vmm->profile, .bios_size = vmm->bios_size };
+                          .profile = vmm->profile,
+                          .bios_size = vmm->bios_image ? g_bytes_get_size(vmm->bios_image) : 0 };
     vmm->m = machine_new(&cfg, chardev_backend(vmm->chr), &error);
     if (vmm->m)
         vmm->virtio = virtio_devices_new(vmm->m, &(VirtioDevicesConfig){ vmm->disks, vmm->nets,

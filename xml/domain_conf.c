@@ -72,6 +72,7 @@ domain_graphics_free(DomainGraphicsDef *g)
     if (g->passwd)
         explicit_bzero(g->passwd, strlen(g->passwd));
     g_free(g->passwd);
+    g_free(g->keymap);
     g_free(g->socket);
     g_free(g);
 }
@@ -84,6 +85,7 @@ domain_graphics_copy(const DomainGraphicsDef *src)
     DomainGraphicsDef *g = g_memdup2(src, sizeof(*src));
     g->listen = g_strdup(src->listen);
     g->passwd = g_strdup(src->passwd);
+    g->keymap = g_strdup(src->keymap);
     g->socket = g_strdup(src->socket);
     return g;
 }
@@ -102,6 +104,7 @@ domain_def_free(DomainDef *def)
     g_free(def->kernel);
     g_free(def->initrd);
     g_free(def->cmdline);
+    g_free(def->loader);
     g_free(def->emulator);
     for (guint i = 0; i < def->n_disks; i++)
         domain_disk_free(def->disks[i]);
@@ -133,6 +136,7 @@ domain_def_copy(const DomainDef *src)
     def->kernel = g_strdup(src->kernel);
     def->initrd = g_strdup(src->initrd);
     def->cmdline = g_strdup(src->cmdline);
+    def->loader = g_strdup(src->loader);
     def->emulator = g_strdup(src->emulator);
     def->disks = g_new0(DomainDiskDef *, src->n_disks + 1);
     for (guint i = 0; i < src->n_disks; i++) {
@@ -193,7 +197,8 @@ domain_def_equal(const DomainDef *a, const DomainDef *b)
         a->current_memory_kib != b->current_memory_kib || a->vcpus != b->vcpus ||
         g_strcmp0(a->os_arch, b->os_arch) || g_strcmp0(a->os_machine, b->os_machine) ||
         g_strcmp0(a->kernel, b->kernel) || g_strcmp0(a->initrd, b->initrd) ||
-        g_strcmp0(a->cmdline, b->cmdline) || a->acpi != b->acpi || a->apic != b->apic ||
+        g_strcmp0(a->cmdline, b->cmdline) || g_strcmp0(a->loader, b->loader) ||
+        strcmp(a->boot_order, b->boot_order) || a->acpi != b->acpi || a->apic != b->apic ||
         a->pae != b->pae || a->has_clock != b->has_clock ||
         a->clock_offset != b->clock_offset || a->on_poweroff != b->on_poweroff ||
         a->on_reboot != b->on_reboot || a->on_crash != b->on_crash ||
@@ -211,7 +216,8 @@ domain_def_equal(const DomainDef *a, const DomainDef *b)
     if (a->graphics) {
         const DomainGraphicsDef *x = a->graphics, *y = b->graphics;
         if (x->port != y->port || x->autoport != y->autoport || g_strcmp0(x->listen, y->listen) ||
-            g_strcmp0(x->passwd, y->passwd) || g_strcmp0(x->socket, y->socket))
+            g_strcmp0(x->passwd, y->passwd) || g_strcmp0(x->keymap, y->keymap) ||
+            g_strcmp0(x->socket, y->socket))
             return FALSE;
     }
     for (guint i = 0; i < a->n_disks; i++) {

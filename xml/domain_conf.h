@@ -107,7 +107,7 @@ typedef struct {
     guint vram_kib;      /* power of two, 1024..262144; default 16384 */
 } DomainVideoDef;
 
-/* <graphics type='vnc' port= autoport= listen= passwd= socket=/>: the
+/* <graphics type='vnc' port= autoport= listen= passwd= keymap= socket=/>: the
  * VMM's VNC server.  port -1 (or autoport='yes') lets the daemon pick
  * the first free port from 5900; the live definition has the port it
  * chose. */
@@ -116,6 +116,7 @@ typedef struct {
     gboolean autoport;
     char *listen;        /* IPv4 address; NULL: 127.0.0.1 */
     char *passwd;        /* NULL: no authentication; at most 8 bytes */
+    char *keymap;        /* the guest's keyboard layout ("de", "fr-ch"); NULL: en-us */
     char *socket;        /* absolute path of a UNIX socket instead of TCP, NULL if none */
 } DomainGraphicsDef;
 
@@ -144,9 +145,13 @@ typedef struct {
 
     char *os_arch;                /* "x86_64" */
     char *os_machine;             /* <type machine=> as written, NULL if absent */
-    char *kernel;                 /* absolute path, required */
-    char *initrd;                 /* absolute path or NULL */
-    char *cmdline;                /* NULL if absent */
+    char *kernel;                 /* absolute path; NULL: firmware boot */
+    char *initrd;                 /* absolute path or NULL (only with a kernel) */
+    char *cmdline;                /* NULL if absent (only with a kernel) */
+    char *loader;                 /* <loader>: firmware ROM, absolute path; NULL: the
+                                   * default (DOMAIN_DEFAULT_FIRMWARE) when no kernel */
+    char boot_order[4];           /* <boot dev=> in order as QEMU's -boot letters:
+                                   * 'c' hd, 'd' cdrom, 'n' network; "" if none */
 
     gboolean acpi;                /* <features><acpi/> */
     gboolean apic;                /* <features><apic/> */

@@ -101,6 +101,8 @@ fmt_graphics(GString *out, const DomainGraphicsDef *g)
                                g->autoport ? "yes" : "no");
         xml_attr_append(out, "listen", g->listen ? g->listen : "127.0.0.1");
     }
+    if (g->keymap)
+        xml_attr_append(out, "keymap", g->keymap);
     if (g->passwd)
         xml_attr_append(out, "passwd", g->passwd);
     g_string_append(out, ">\n");
@@ -145,7 +147,16 @@ domain_def_format(const DomainDef *def)
     if (def->os_machine)
         xml_attr_append(out, "machine", def->os_machine);
     g_string_append(out, ">hvm</type>\n");
-    fmt_text_element(out, "    ", "kernel", def->kernel);
+    if (def->kernel)
+        fmt_text_element(out, "    ", "kernel", def->kernel);
+    if (def->loader) {
+        g_string_append(out, "    <loader readonly='yes' type='rom'>");
+        xml_escape_append(out, def->loader, FALSE);
+        g_string_append(out, "</loader>\n");
+    }
+    for (const char *b = def->boot_order; *b; b++)
+        g_string_append_printf(out, "    <boot dev='%s'/>\n",
+                               *b == 'c' ? "hd" : *b == 'd' ? "cdrom" : "network");
     if (def->initrd)
         fmt_text_element(out, "    ", "initrd", def->initrd);
     if (def->cmdline)

@@ -29,7 +29,7 @@ static const XmlUnsupported domain_unsupported[] = {
                 "sysinfo idmap pm perf keywrap launchSecurity seclabel iothreads "
                 "iothreadids maxMemory genid bootloader bootloader_args vcpus "
                 "on_lockfailure throttlegroups defaultiothread" },
-    { "os", "boot loader nvram bootmenu smbios bios init initarg initenv initdir "
+    { "os", "nvram bootmenu smbios bios init initarg initenv initdir "
             "inituser initgroup dtb acpi firmware" },
     { "features", "hap kvm hyperv vmport pvspinlock privnet viridian gic smm "
                   "ioapic hpt htm nested-hv msrs ccf-assist cfpc sbbo ibs pmu "
@@ -253,6 +253,49 @@ domain_parse_vcpu(DomainDef *def, xmlNode *node, GError **error)
     return TRUE;
 }
 
+/* <loader readonly='yes' type='rom'>/path</loader>: a BIOS ROM image
+ * (libvirt's pflash, for UEFI variables, is not supported). */
+static gboolean
+domain_parse_loader(DomainDef *def, xmlNode *node, GError **error)
+{
+    g_autofree char *type = xml_node_prop(node, "type");
+    g_autofree char *readonly = xml_node_prop(node, "readonly");
+
+    if (!domain_attr_fixed(node, "type", type, "rom", error) ||
+        !domain_attr_fixed(node, "readonly", readonly, "yes", error))
+        return FALSE;
+    g_free(def->loader);
+    return (def->loader = domain_path_parse(node, error)) != NULL;
+}
+
+/* <boot dev='hd|cdrom|network'/>, in order, each at most once. */
+static gboolean
+domain_parse_boot(DomainDef *def, xmlNode *node, GError **error)
+{
+    static const char *const devs[] = { "hd", "cdrom", "network" };
+    static const char letters[] = "cdn";
+    g_autofree char *dev = xml_node_prop(node, "dev");
+    gsize n = strlen(def->boot_order);
+
+    for (guint i = 0; i < G_N_ELEMENTS(devs); i++) {
+        if (g_strcmp0(dev, devs[i]) != 0)
+            continue;
+        if (strchr(def->boot_order, letters[i])) {
+            xml_error_node(error, VESSEL_XML_ERROR_INVALID, node,
+                           _("<boot dev='%s'> is given twice"), devs[i]);
+            return FALSE;
+        }
+        def->boot_order[n] = letters[i];
+        return TRUE;
+    }
+    if (!dev) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, node, _("<boot> has no dev"));
+        return FALSE;
+    }
+    xml_error_attr_unsupported(error, node, "dev", dev, devs, G_N_ELEMENTS(devs));
+    return FALSE;
+}
+
 static gboolean
 domain_parse_os(DomainDef *def, xmlNode *node, GError **error)
 {
@@ -284,12 +327,25 @@ domain_parse_os(DomainDef *def, xmlNode *node, GError **error)
             if (why)
                 return domain_text_invalid(error, c, cmdline, why);
             def->cmdline = g_steal_pointer(&cmdline);
+        } else if (xml_node_is(c, "loader")) {
+            if (!domain_parse_loader(def, c, error))
+                return FALSE;
+        } else if (xml_node_is(c, "boot")) {
+            if (!domain_parse_boot(def, c, error))
+                return FALSE;
         }
     }
-    if (!def->kernel) {
+    if (def->kernel && (def->loader || def->boot_order[0])) {
         xml_error_node(error, VESSEL_XML_ERROR_UNSUPPORTED, node,
-                       _("<os> has no <kernel>: Vessel boots kernels directly, "
-                         "firmware boot is not supported"));
+                       _("<os> has a <kernel> and a %s: a kernel is booted directly, "
+                         "<loader> and <boot> are for firmware boot"),
+                       def->loader ? "<loader>" : "<boot>");
+        return FALSE;
+    }
+    if (!def->kernel && (def->initrd || def->cmdline)) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, node,
+                       _("<os> has an %s but no <kernel>"),
+                       def->initrd ? "<initrd>" : "<cmdline>");
         return FALSE;
     }
     return TRUE;
@@ -720,7 +776,7 @@ domain_graphics_invalid(GError **error, const xmlNode *node, const char *attr,
     return FALSE;
 }
 
-/* <graphics type='vnc' port= autoport= listen= passwd= socket=>, with an
+/* <graphics type='vnc' port= autoport= listen= passwd= keymap= socket=>, with an
  * optional <listen type='address' address=/> or <listen type='socket'
  * socket=/> child as libvirt writes it. */
 static gboolean
@@ -731,6 +787,7 @@ domain_parse_graphics(DomainDef *def, xmlNode *node, GError **error)
     g_autofree char *autoport = xml_node_prop(node, "autoport");
     g_autofree char *listen = xml_node_prop(node, "listen");
     g_autofree char *passwd = xml_node_prop(node, "passwd");
+    g_autofree char *keymap = xml_node_prop(node, "keymap");
     g_autofree char *sock = xml_node_prop(node, "socket");
     xmlNode *lnode = xml_node_child(node, "listen");
     gint64 p = -1;
@@ -774,6 +831,12 @@ domain_parse_graphics(DomainDef *def, xmlNode *node, GError **error)
     if (passwd && (strlen(passwd) > 8 || !*passwd))
         return domain_graphics_invalid(error, node, "passwd", "...",
                                        _("VNC passwords have 1 to 8 characters"));
+    /* a layout name (the VMM knows which exist): lower case and '-' only,
+     * so nothing can reach the VMM's --vnc option list */
+    if (keymap && (!*keymap || strlen(keymap) > 16 ||
+                   strspn(keymap, "abcdefghijklmnopqrstuvwxyz-") != strlen(keymap)))
+        return domain_graphics_invalid(error, node, "keymap", keymap,
+                                       _("a keymap name such as de or fr-ch"));
     if (sock) {
         const char *why = xml_check_abs_path(sock);
         if (why)
@@ -789,6 +852,7 @@ domain_parse_graphics(DomainDef *def, xmlNode *node, GError **error)
     g->port = sock ? -1 : (int)p; /* with autoport: the port in use (live XML), or -1 */
     g->listen = g_steal_pointer(&listen);
     g->passwd = g_steal_pointer(&passwd);
+    g->keymap = g_steal_pointer(&keymap);
     g->socket = g_steal_pointer(&sock);
     def->graphics = g;
     return TRUE;
@@ -910,6 +974,12 @@ domain_def_complete(DomainDef *def, xmlNode *root, GError **error)
                        xml_node_child(root, "currentMemory"),
                        _("<currentMemory> (%s KiB) is larger than <memory> (%s KiB)"),
                        current, memory);
+        return FALSE;
+    }
+    if (!def->kernel && !def->n_disks && !strchr(def->boot_order, 'n')) {
+        xml_error_node(error, VESSEL_XML_ERROR_INVALID, xml_node_child(root, "os"),
+                       _("nothing to boot: <os> has no <kernel> and the domain has no "
+                         "disk for the firmware to boot from"));
         return FALSE;
     }
     /* like libvirt: a serial port implies its console and vice versa */

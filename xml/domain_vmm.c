@@ -46,18 +46,26 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
     }
     if (!accel)
         accel = domain_accel_to_string(domain_virt_type_accel(def->virt_type));
-    if (!def->kernel || !def->name || !def->uuid[0] || !def->vcpus || !def->memory_kib) {
+    if (!def->name || !def->uuid[0] || !def->vcpus || !def->memory_kib) {
         g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INVALID,
-                    _("incomplete domain definition: kernel, name, UUID, vCPUs and "
+                    _("incomplete domain definition: name, UUID, vCPUs and "
                       "memory are required"));
         return NULL;
     }
 
     argv_add(b, params->vmm_path ? params->vmm_path
                           : def->emulator ? def->emulator : "vessel-vmm");
-    argv_add_pair(b, "--kernel", def->kernel);
+    if (def->kernel) {
+        argv_add_pair(b, "--kernel", params->kernel ? params->kernel : def->kernel);
+    } else {
+        /* firmware boot, as libvirt + QEMU do without a <kernel> */
+        argv_add_pair(b, "--bios", params->bios ? params->bios
+                                   : def->loader ? def->loader : DOMAIN_DEFAULT_FIRMWARE);
+        if (def->boot_order[0])
+            argv_add_pair(b, "--boot", def->boot_order);
+    }
     if (def->initrd)
-        argv_add_pair(b, "--initrd", def->initrd);
+        argv_add_pair(b, "--initrd", params->initrd ? params->initrd : def->initrd);
     if (def->cmdline)
         argv_add_pair(b, "--cmdline", def->cmdline);
     g_ptr_array_add(b, g_strdup("--memory"));
@@ -147,7 +155,9 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
             return NULL;
         }
         argv_add(b, "--vnc");
-        g_ptr_array_add(b, g->passwd ? g_strconcat(where, ",password", NULL) : g_steal_pointer(&where));
+        g_ptr_array_add(b, g_strconcat(where, g->passwd ? ",password" : "",
+                                       g->keymap ? ",keymap=" : "", g->keymap ? g->keymap : "",
+                                       NULL));
     }
     if (params->control_path) {
         argv_add(b, "--control");

@@ -4,21 +4,29 @@
  * (the VMM binary it resolved, the tap devices it created, its control
  * socket, where the serial port goes) comes in DomainVmmParams.  The
  * result follows DESIGN.md "The VMM" exactly, options in this order:
- *   VMM --kernel K [--initrd I] [--cmdline C] --memory MIB --cpus N
+ *   VMM (--kernel K [--initrd I] [--cmdline C] | --bios F [--boot ORDER])
+ *       --memory MIB --cpus N
  *       --accel A [--disk F[,format=qcow2][,readonly]]... [--net tap=T|tapfd=N[,mac=M]]...
  *       [--serial S] [--console S] [--vga std,vram=MIB] [--vnc W[,password]]
  *       [--control unix:P|fd:N] --name NAME --uuid UUID
  *       [--no-reboot] [--pidfile F] [--paused]
+ * Without a <kernel>, the firmware boots the disks (firmware boot, as
+ * libvirt + QEMU do): --bios is the <loader> or DOMAIN_DEFAULT_FIRMWARE
+ * (SeaBIOS from Debian's seabios package), --boot the <boot dev=> order
+ * as letters (c hd, d cdrom, n network).
  * on_reboot='destroy' gives --no-reboot; on_poweroff and on_crash are
  * the daemon's business (it sees the VMM's exit status).  <graphics>
  * gives --vnc: the daemon's listening fd (params->vnc "fd:N"), else the
  * socket, else LISTEN:PORT (port 0 for autoport: the VMM then takes any
  * free port); with a passwd, ",password" (the password itself goes over
- * the control channel, never on a command line). */
+ * the control channel, never on a command line), then with a keymap
+ * ",keymap=NAME". */
 #ifndef VESSEL_DOMAIN_VMM_H
 #define VESSEL_DOMAIN_VMM_H
 
 #include "xml/domain_conf.h"
+
+#define DOMAIN_DEFAULT_FIRMWARE "/usr/share/seabios/bios-256k.bin"
 
 typedef struct {
     const char *vmm_path;      /* argv[0]; NULL: def->emulator, else "vessel-vmm" */
@@ -37,6 +45,11 @@ typedef struct {
     const int *tap_fds;        /* one fd per interface (def->n_nets entries) that the
                                 * VMM inherits, attached to its tap: --net tapfd=N;
                                 * wins over tap_names; NULL: taps by name */
+    /* FILE arguments as the daemon opened them ("fd:N", vessel-vmm(1)):
+     * NULL means the paths of the definition. */
+    const char *kernel;        /* --kernel */
+    const char *initrd;        /* --initrd (used only if the domain has one) */
+    const char *bios;          /* --bios (a domain without <kernel>) */
     const char *const *disk_args; /* one --disk value per disk (def->n_disks entries),
                                    * as the daemon resolved it (volumes, backing
                                    * chains); NULL: file disks by path (a qcow2 image

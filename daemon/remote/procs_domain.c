@@ -246,13 +246,21 @@ gboolean remote_domain_define_xml_flags(RemoteCall *call, void *args, void *ret,
                          &((RemoteDomainMsg *)ret)->dom, error);
 }
 
+/* Whose rights the domain's files are opened with: the client's
+ * (caller_open.h), as for D-Bus clients. */
+static DaemonCaller *peer_caller(RemoteCall *call)
+{
+    return daemon_auth_peer_caller(remote_client_peer(call->client));
+}
+
 gboolean remote_domain_create_xml(RemoteCall *call, void *args, void *ret, GError **error)
 {
     RemoteStringFlagsArgs *a = args;
     if (!remote_check_flags(a->flags, START_FLAGS, error))
         return FALSE;
     guint flags = (a->flags & 1u) ? DOMAIN_START_PAUSED : 0;
-    return ref_from_path(call, domain_driver_create(call->daemon, a->value, flags, error),
+    g_autoptr(DaemonCaller) caller = peer_caller(call);
+    return ref_from_path(call, domain_driver_create(call->daemon, a->value, flags, caller, error),
                          &((RemoteDomainMsg *)ret)->dom, error);
 }
 
@@ -263,7 +271,8 @@ static gboolean start_domain(RemoteCall *call, const RemoteDomainRef *ref, guint
         return FALSE;
     DOMAIN_OR_FAIL(ref);
     guint flags = (lv_flags & 1u) ? DOMAIN_START_PAUSED : 0;
-    if (!domain_driver_start(call->daemon, dom, flags, error))
+    g_autoptr(DaemonCaller) caller = peer_caller(call);
+    if (!domain_driver_start(call->daemon, dom, flags, caller, error))
         return FALSE;
     if (out)
         set_ref(call, out, dom);
@@ -365,7 +374,8 @@ gboolean remote_domain_set_autostart(RemoteCall *call, void *args, void *ret, GE
 {
     RemoteDomainIntArgs *a = args;
     DOMAIN_OR_FAIL(&a->dom);
-    return domain_driver_set_autostart(call->daemon, dom, a->value != 0, error);
+    g_autoptr(DaemonCaller) caller = peer_caller(call);
+    return domain_driver_set_autostart(call->daemon, dom, a->value != 0, caller, error);
 }
 
 /* ------------------------------------------------------------ queries */

@@ -21,11 +21,16 @@ DaemonFixture *fixture_new(const char *extra_conf)
     fx->kernel = vt_build_path("tests/daemon/guests/idle.elf");
     fx->events = g_ptr_array_new_with_free_func(g_free);
     g_mutex_init(&fx->events_lock);
+    /* VMM ids of our own (a root daemon runs each VMM as one): a range
+     * unique to this test process, so concurrent tests never share one */
+    fx->uid_first = 0x70100000u + (guint32)(getpid() % 16384) * 64u;
+    fx->uid_last = fx->uid_first + 63u;
     g_autofree char *conf = g_strdup_printf(
         "[paths]\nconfig_dir=%s\nrun_dir=%s\nlog_dir=%s/log\nstate_dir=%s/state\n"
-        "[sockets]\ngroup=\n[dbus]\nsystem_bus=false\n[vmm]\nshutdown_grace=5\n%s",
-        fx->config_dir, fx->run_dir, fx->dir->path, fx->dir->path,
-        extra_conf ? extra_conf : "");
+        "[sockets]\ngroup=\n[dbus]\nsystem_bus=false\n[vmm]\nshutdown_grace=5\n"
+        "uid_range=%u-%u\n%s",
+        fx->config_dir, fx->run_dir, fx->dir->path, fx->dir->path, fx->uid_first,
+        fx->uid_last, extra_conf ? extra_conf : "");
     g_assert_true(g_file_set_contents(fx->conf, conf, -1, NULL));
     if (!g_file_test(fx->kernel, G_FILE_TEST_EXISTS))
         g_error("%s is not built (make -C tests/daemon check builds it)", fx->kernel);
@@ -126,16 +131,33 @@ void fixture_stop_daemon(DaemonFixture *fx, gboolean kill9)
     g_clear_pointer(&fx->daemon, vt_proc_free);
 }
 
-static void kill_leftover_vmms(DaemonFixture *fx)
+/* Paths of the status files RUN/domains/ *.xml. */
+static GPtrArray *status_files(DaemonFixture *fx)
 {
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *dir = g_build_filename(fx->run_dir, "domains", NULL);
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
     const char *ent;
-    while (d && (ent = g_dir_read_name(d))) {
-        if (!g_str_has_suffix(ent, ".xml"))
-            continue;
-        g_autofree char *name = g_strndup(ent, strlen(ent) - 4);
-        int pid = fixture_vmm_pid(fx, name);
+    while (d && (ent = g_dir_read_name(d)))
+        if (g_str_has_suffix(ent, ".xml"))
+            g_ptr_array_add(out, g_build_filename(dir, ent, NULL));
+    return out;
+}
+
+/* The pid='N' of a status file, 0 if none. */
+static int status_pid(const char *path)
+{
+    g_autofree char *text = NULL;
+    const char *p = path && g_file_get_contents(path, &text, NULL, NULL) ? strstr(text, " pid='")
+                                                                        : NULL;
+    return p ? atoi(p + 6) : 0;
+}
+
+static void kill_leftover_vmms(DaemonFixture *fx)
+{
+    g_autoptr(GPtrArray) all = status_files(fx);
+    for (guint i = 0; i < all->len; i++) {
+        int pid = status_pid(all->pdata[i]);
         if (pid > 0)
             kill(pid, SIGKILL);
     }
@@ -213,6 +235,11 @@ char *fixture_define_guest(DaemonFixture *fx, const char *name, const char *gues
                            const char *cmdline)
 {
     g_autofree char *xml = fixture_domain_xml_guest(fx, name, guest, cmdline);
+    return fixture_define_xml(fx, xml);
+}
+
+char *fixture_define_xml(DaemonFixture *fx, const char *xml)
+{
     g_autoptr(GError) err = NULL;
     g_autoptr(GVariant) r = fixture_manager(fx, "DefineXML", g_variant_new("(s)", xml), "(o)",
                                             &err);
@@ -275,15 +302,56 @@ void fixture_wait_event(DaemonFixture *fx, const char *name, int event, int deta
     }
 }
 
+char *fixture_status_path(DaemonFixture *fx, const char *name)
+{
+    g_autofree char *want = g_strdup_printf("<name>%s</name>", name);
+    g_autoptr(GPtrArray) all = status_files(fx);
+    for (guint i = 0; i < all->len; i++) {
+        g_autofree char *text = NULL;
+        if (g_file_get_contents(all->pdata[i], &text, NULL, NULL) && strstr(text, want))
+            return g_strdup(all->pdata[i]);
+    }
+    return NULL;
+}
+
 int fixture_vmm_pid(DaemonFixture *fx, const char *name)
 {
-    g_autofree char *file = g_strconcat(name, ".xml", NULL);
-    g_autofree char *path = g_build_filename(fx->run_dir, "domains", file, NULL);
+    g_autofree char *path = fixture_status_path(fx, name);
+    return status_pid(path);
+}
+
+char *fixture_proc_status(int pid, const char *field)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", pid);
     g_autofree char *text = NULL;
     if (!g_file_get_contents(path, &text, NULL, NULL))
-        return 0;
-    const char *p = strstr(text, " pid='");
-    return p ? atoi(p + 6) : 0;
+        return NULL;
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++)
+        if (g_str_has_prefix(*l, field) && (*l)[strlen(field)] == ':')
+            return g_strstrip(g_strdup(*l + strlen(field) + 1));
+    return NULL;
+}
+
+char *fixture_status_file(DaemonFixture *fx, const char *object_path)
+{
+    const char *node = strrchr(object_path, '/');
+    g_autofree char *uuid = g_strdup(node ? node + 1 : object_path);
+    g_strdelimit(uuid, "_", '-');
+    g_autofree char *file = g_strconcat(uuid, ".xml", NULL);
+    return g_build_filename(fx->run_dir, "domains", file, NULL);
+}
+
+char *fixture_socket_path(DaemonFixture *fx, const char *name, const char *kind)
+{
+    g_autofree char *path = fixture_status_path(fx, name);
+    g_autofree char *text = NULL;
+    g_assert_nonnull(path);
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    const char *u = strstr(text, "<uuid>");
+    g_assert_nonnull(u);
+    g_autofree char *uuid = g_strndup(u + 6, 36);
+    return g_build_filename(fx->run_dir, "domains", uuid, kind, NULL);
 }
 
 void fixture_assert_error(GError *error, const char *name)

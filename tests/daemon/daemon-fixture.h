@@ -1,7 +1,9 @@
 /* daemon-fixture.h - a real vesseld in a temp dir, for the daemon tests.
  *
  * Each fixture has its own directory with a vesseld.conf ([paths] inside
- * the directory, no system bus unless asked), starts build-tree vesseld
+ * the directory, no system bus unless asked, a [vmm] uid_range of its
+ * own, so a root daemon's VMMs run as ids unique to the test run, and
+ * nothing depends on accounts of the host), starts build-tree vesseld
  * with --config, VESSEL_VMM pointing at the build tree's vessel-vmm, and
  * connects peer-to-peer to its read-write socket.  Domains boot tiny
  * guests under dbt (tests/daemon/guests, see Makefile.am): "idle" (the
@@ -27,6 +29,8 @@ typedef struct {
     GPtrArray *events;      /* "NAME EVENT DETAIL" */
     GMutex events_lock;
     const char *const *wrapper; /* argv prefix for vesseld (e.g. unshare --net) */
+    guint32 uid_first;      /* [vmm] uid_range of this fixture (unique to the run) */
+    guint32 uid_last;
 } DaemonFixture;
 
 /* @extra_conf is appended to vesseld.conf (may be NULL). */
@@ -64,6 +68,8 @@ GVariant *fixture_domain(DaemonFixture *fx, const char *path, const char *method
 char *fixture_define(DaemonFixture *fx, const char *name, const char *cmdline);
 char *fixture_define_guest(DaemonFixture *fx, const char *name, const char *guest,
                            const char *cmdline);
+/* Define @xml and return its object path (asserts success). */
+char *fixture_define_xml(DaemonFixture *fx, const char *xml);
 /* (state, reason) of the domain at @path. */
 void fixture_state(DaemonFixture *fx, const char *path, guint *state, guint *reason);
 /* Wait until the domain at @path reaches @state (asserts). */
@@ -72,6 +78,15 @@ void fixture_wait_state(DaemonFixture *fx, const char *path, guint state);
 void fixture_wait_event(DaemonFixture *fx, const char *name, int event, int detail);
 /* PID of the running VMM of @name from its status file, 0 if none. */
 int fixture_vmm_pid(DaemonFixture *fx, const char *name);
+/* Field @field ("Uid", "CapEff", ...) of /proc/@pid/status, NULL if gone. */
+char *fixture_proc_status(int pid, const char *field);
+/* The status file RUN/domains/UUID.xml of domain @name, NULL if none. */
+char *fixture_status_path(DaemonFixture *fx, const char *name);
+/* RUN/domains/UUID.xml of the domain at @object_path (it need not exist). */
+char *fixture_status_file(DaemonFixture *fx, const char *object_path);
+/* RUN/domains/UUID/@kind ("control", "console", "hvc") of the running
+ * domain @name (asserts it has a status file). */
+char *fixture_socket_path(DaemonFixture *fx, const char *name, const char *kind);
 
 /* Assert that @error is the named D-Bus error @name. */
 void fixture_assert_error(GError *error, const char *name);

@@ -39,8 +39,7 @@ static guint count(const char *hay, const char *needle)
 /* One request on the VMM's own control socket: its reply line. */
 static char *vmm_request(DaemonFixture *fx, const char *name, const char *line)
 {
-    g_autofree char *file = g_strconcat(name, ".control", NULL);
-    g_autofree char *path = g_build_filename(fx->run_dir, "domains", file, NULL);
+    g_autofree char *path = fixture_socket_path(fx, name, "control");
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     g_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
@@ -201,19 +200,19 @@ static void test_reattach_backlog(void)
 }
 
 /* <console type='pty'><target type='virtio'/></console>: the VMM gets a
- * virtio console on RUN/domains/NAME.hvc, removed when it exits. */
+ * virtio console on RUN/domains/UUID/hvc, removed when it exits. */
 static void test_virtio_console(void)
 {
     g_autoptr(DaemonFixture) fx = fixture_new(NULL);
     fixture_start_daemon(fx, NULL);
     g_autofree char *p = define_with_virtio_console(fx, "hvc");
     call_ok(fx, p, "Start", g_variant_new("(u)", 0));
-    g_autofree char *hvc = g_build_filename(fx->run_dir, "domains", "hvc.hvc", NULL);
+    g_autofree char *hvc = fixture_socket_path(fx, "hvc", "hvc");
     struct stat st;
     g_assert_cmpint(stat(hvc, &st), ==, 0);
     g_assert_true(S_ISSOCK(st.st_mode));
     g_autofree char *log = fixture_read_log(fx, "hvc");
-    g_assert_nonnull(strstr(log, "--console unix:"));
+    g_assert_nonnull(strstr(log, "--console unix:fd:"));
     g_autoptr(GError) err = NULL;
     g_autoptr(GVariant) x = fixture_domain(fx, p, "GetXMLDesc", g_variant_new("(u)", 0), "(s)",
                                            &err);

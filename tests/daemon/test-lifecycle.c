@@ -23,11 +23,6 @@ static void call_ok(DaemonFixture *fx, const char *path, const char *method, GVa
     g_assert_no_error(err);
 }
 
-static char *status_file(DaemonFixture *fx, const char *name)
-{
-    g_autofree char *file = g_strconcat(name, ".xml", NULL);
-    return g_build_filename(fx->run_dir, "domains", file, NULL);
-}
 
 static char *read_log(DaemonFixture *fx, const char *name)
 {
@@ -47,7 +42,7 @@ static void test_start_destroy(void)
     g_assert_cmpuint(reason, ==, 1);   /* booted */
     fixture_wait_event(fx, "vm1", EV_STARTED, 0);
 
-    g_autofree char *sf = status_file(fx, "vm1");
+    g_autofree char *sf = fixture_status_file(fx, p);
     g_assert_true(g_file_test(sf, G_FILE_TEST_IS_REGULAR));
     int pid = fixture_vmm_pid(fx, "vm1");
     g_assert_cmpint(pid, >, 0);
@@ -153,7 +148,7 @@ static void test_crash(void)
     fixture_wait_state(fx, p, ST_SHUTOFF);
     fixture_state(fx, p, &st, &reason);
     g_assert_cmpuint(reason, ==, 3);
-    g_autofree char *sf = status_file(fx, "fragile");
+    g_autofree char *sf = fixture_status_file(fx, p);
     g_assert_false(g_file_test(sf, G_FILE_TEST_EXISTS));
     g_autofree char *log = read_log(fx, "fragile");
     g_assert_nonnull(strstr(log, "killed by signal 9"));
@@ -207,7 +202,7 @@ static void test_start_failure(void)
     guint st, reason;
     fixture_state(fx, p, &st, &reason);
     g_assert_cmpuint(st, ==, ST_SHUTOFF);
-    g_autofree char *sf = status_file(fx, "broken");
+    g_autofree char *sf = fixture_status_file(fx, p);
     g_assert_false(g_file_test(sf, G_FILE_TEST_EXISTS));
     g_clear_error(&err);
 

@@ -1,6 +1,6 @@
 /* test-modes.c - how vesseld runs: session mode with --timeout, systemd
- * readiness (NOTIFY_SOCKET), SIGHUP reload, VMMs dropped to an
- * unprivileged user when the daemon is root. */
+ * readiness (NOTIFY_SOCKET), SIGHUP reload.  (How a root daemon's VMMs
+ * run: test-security.c.) */
 #include "config.h"
 
 #include <signal.h>
@@ -129,69 +129,11 @@ static void test_sighup_reload(void)
     g_assert_no_error(err);
 }
 
-static char *proc_status_field(int pid, const char *field)
-{
-    g_autofree char *path = g_strdup_printf("/proc/%d/status", pid);
-    g_autofree char *text = NULL;
-    if (!g_file_get_contents(path, &text, NULL, NULL))
-        return NULL;
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-    for (char **l = lines; *l; l++)
-        if (g_str_has_prefix(*l, field) && (*l)[strlen(field)] == ':')
-            return g_strstrip(g_strdup(*l + strlen(field) + 1));
-    return NULL;
-}
-
-static void test_vmm_unprivileged(void)
-{
-    if (geteuid() != 0) {
-        g_test_skip("needs root");
-        return;
-    }
-    g_autoptr(DaemonFixture) fx = fixture_new("[vmm]\nuser=nobody\n");
-    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
-    fixture_start_daemon(fx, NULL);
-    g_autofree char *p = fixture_define(fx, "jailed", NULL);
-    g_autoptr(GError) err = NULL;
-    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
-    g_assert_no_error(err);
-    int pid = fixture_vmm_pid(fx, "jailed");
-    g_assert_cmpint(pid, >, 0);
-    g_autofree char *uid = proc_status_field(pid, "Uid");
-    g_autofree char *cap = proc_status_field(pid, "CapEff");
-    g_autofree char *capp = proc_status_field(pid, "CapPrm");
-    g_autofree char *nnp = proc_status_field(pid, "NoNewPrivs");
-    g_assert_cmpstr(uid, ==, "65534\t65534\t65534\t65534");
-    g_assert_cmpstr(cap, ==, "0000000000000000");
-    g_assert_cmpstr(capp, ==, "0000000000000000");
-    g_assert_cmpstr(nnp, ==, "1");
-    /* only stdin/stdout/stderr, its own sockets, event fds and the memfds
-     * it makes itself (the translator's code buffer): no file, directory
-     * or pipe of the daemon's leaked into the VMM */
-    g_autofree char *fddir = g_strdup_printf("/proc/%d/fd", pid);
-    g_autoptr(GDir) d = g_dir_open(fddir, 0, NULL);
-    const char *ent;
-    while ((ent = g_dir_read_name(d))) {
-        if (atoi(ent) <= 2)
-            continue;
-        g_autofree char *fdpath = g_build_filename(fddir, ent, NULL);
-        g_autofree char *target = g_file_read_link(fdpath, NULL);
-        if (!target)
-            continue;   /* closed meanwhile */
-        if (!g_str_has_prefix(target, "socket:") && !g_str_has_prefix(target, "anon_inode:") &&
-            !g_str_has_prefix(target, "/memfd:vessel-"))
-            g_error("vessel-vmm has fd %s -> %s", ent, target);
-    }
-    g_autoptr(GVariant) x = fixture_domain(fx, p, "Destroy", g_variant_new("(u)", 0), NULL, &err);
-    g_assert_no_error(err);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/daemon/modes/session-timeout", test_session_timeout);
     g_test_add_func("/daemon/modes/sd-notify", test_sd_notify);
     g_test_add_func("/daemon/modes/sighup-reload", test_sighup_reload);
-    g_test_add_func("/daemon/modes/vmm-unprivileged", test_vmm_unprivileged);
     return g_test_run();
 }

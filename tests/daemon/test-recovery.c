@@ -98,7 +98,7 @@ static void test_died_while_down(void)
     fixture_state(fx, p, &st, &reason);
     g_assert_cmpuint(st, ==, 5);
     g_assert_cmpuint(reason, ==, 3);   /* crashed */
-    g_autofree char *sf = g_build_filename(fx->run_dir, "domains", "victim.xml", NULL);
+    g_autofree char *sf = fixture_status_file(fx, p);
     g_assert_false(g_file_test(sf, G_FILE_TEST_EXISTS));
     g_assert_cmpint(domain_id(fx, p), ==, -1);
 
@@ -165,7 +165,7 @@ static void test_corrupt_status_file(void)
     fixture_start_daemon(fx, NULL);
     g_autofree char *p = fixture_define(fx, "steady", NULL);
     fixture_stop_daemon(fx, FALSE);
-    g_autofree char *bad = g_build_filename(fx->run_dir, "domains", "steady.xml", NULL);
+    g_autofree char *bad = fixture_status_file(fx, p);
     g_assert_true(g_file_set_contents(bad, "<domstatus state='running' pid='", -1, NULL));
     fixture_start_daemon(fx, NULL);
     guint st, reason;

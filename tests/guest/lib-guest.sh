@@ -89,9 +89,10 @@ vsh() { "$GUEST_VSH" -c "vessel+unix://$GUEST_WORK/daemon/run/vessel-sock" "$@";
 guest_daemon_start() {
     d=$GUEST_WORK/daemon
     mkdir -p "$d"
-    # [vmm] user= : the VMM runs as root, so it may read the guest kernel
-    # in root's cache (it gets its taps as fds either way; running it as
-    # nobody is tests/daemon's test-network tap-fd-unprivileged).
+    # As root the daemon opens the guest kernel in root's cache itself
+    # and runs each VMM as an id of its own from uid_range (unique to this
+    # run: no account needed, none shared with another test).
+    _ufirst=$((0x70200000 + ($$ % 16384) * 64))
     cat >"$d/vesseld.conf" <<EOC
 [paths]
 config_dir=$d/etc
@@ -103,7 +104,7 @@ group=
 [dbus]
 system_bus=false
 [vmm]
-user=
+uid_range=$_ufirst-$((_ufirst + 63))
 path=$GUEST_VMM
 shutdown_grace=10
 [networks]
@@ -215,4 +216,10 @@ guest_ns_snapshot() {
     for p in $(ip netns pids "$1"); do
         [ "$p" = "$GUEST_DAEMON_PID" ] || echo "process: $(cat /proc/"$p"/comm 2>/dev/null)"
     done | sort
+}
+
+# guest_status NAME: the daemon's status file of running domain NAME
+# (RUN/domains/UUID.xml), empty if none.
+guest_status() {
+    grep -l "<name>$1</name>" "$GUEST_WORK"/daemon/run/domains/*.xml 2>/dev/null | head -n 1
 }

@@ -200,8 +200,9 @@ done
 # (same dnsmasq, rules still in place) and clean up after beta.
 dnsmasq_pid() { for p in $(ip netns pids "$HOST"); do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = dnsmasq ] && echo "$p"; done; }
 dns_before=$(dnsmasq_pid)
-vmm_beta=$(sed -n "s/.* pid='\([0-9]*\)'.*/\1/p" "$W/daemon/run/domains/beta.xml" | head -n 1)
-tap_beta=$(sed -n "s/.* taps='\([^']*\)'.*/\1/p" "$W/daemon/run/domains/beta.xml" | head -n 1)
+st_beta=$(guest_status beta)
+vmm_beta=$(sed -n "s/.* pid='\([0-9]*\)'.*/\1/p" "$st_beta" | head -n 1)
+tap_beta=$(sed -n "s/.* taps='\([^']*\)'.*/\1/p" "$st_beta" | head -n 1)
 kill -9 "$GUEST_DAEMON_PID"; wait "$GUEST_DAEMON_PID" 2>/dev/null; GUEST_DAEMON_PID=
 [ -n "$vmm_beta" ] && kill -9 "$vmm_beta"
 gone() { ! kill -0 "$1" 2>/dev/null; }

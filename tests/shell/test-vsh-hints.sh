@@ -27,7 +27,7 @@ LOG="$S/state/vessel/vesseld.log"
 [ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | head -n 1)" = "error: failed to connect to the hypervisor" ]
 tap_ok $? "failed session daemon: exit 1, virsh's first line"
 printf '%s\n' "$err" | sed -n 2p |
-    grep -qF "error: session daemon $VESSELD failed (exit status 1): vesseld: Cannot create directory $S/cfg/vessel/"
+    grep -qF "error: session daemon $VESSELD failed (exit status 1): vesseld: Cannot create directory $S/cfg/vessel"
 rc2=$?; [ $rc2 -eq 0 ] || printf '%s\n' "$err" | sed 's/^/# /'
 tap_ok $rc2 "the second line is the daemon's own error, noticed when it exited (no timeout)"
 printf '%s\n' "$err" | sed -n 2p | grep -qF "(its log: $LOG)"

@@ -10,7 +10,8 @@
 # matching sha256; a domain whose disk is a qcow2 volume on a backing
 # volume (domblklist, domblkinfo, the VMM given the whole chain, volumes
 # in use refused for deletion); external disk-only snapshots of a stopped
-# and of a running domain; the XML checked against libvirt's schemas and
+# and of a running domain, and blockcommit back (live and stopped); the
+# XML checked against libvirt's schemas and
 # read by libvirt's own parser (virsh on the test driver), and vol-list
 # [--details] / vol-info compared byte for byte with what virsh prints
 # for the same volumes in its test driver.
@@ -35,7 +36,7 @@ table() {
 }
 schemas=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
 
-tap_plan 77
+tap_plan 85
 
 P="$T/pool1"
 
@@ -245,8 +246,25 @@ EOF
 v define "$T/dom.xml"
 v start voldom
 expect "a domain on a qcow2 volume with a backing volume starts" 0 "Domain 'voldom' started"
-grep -q -- "--disk $P/top.qcow2,format=qcow2,backing=qcow2:$P/base.qcow2 " "$T/log/domains/voldom.log"
-tap_ok $? "the VMM gets the whole chain, layer by layer"
+# the daemon opens every layer and passes descriptors: fd N is the
+# overlay (read-write), fd M its backing volume (read-only)
+chain_ok() {
+    arg=$(grep -o -- "--disk fd:[0-9]*,format=qcow2,backing=qcow2:fd:[0-9]* " \
+          "$T/log/domains/voldom.log" | tail -n 1)
+    [ -n "$arg" ] || { echo "# no --disk fd:N,...,backing=qcow2:fd:M in the log"; return 1; }
+    top_fd=${arg#--disk fd:}; top_fd=${top_fd%%,*}
+    base_fd=${arg##*:fd:}; base_fd=${base_fd% }
+    v domuuid voldom
+    vpid=$(sed -n "s/.*<domstatus[^>]* pid='\([0-9]*\)'.*/\1/p" "$T/run/domains/$out.xml")
+    [ -n "$vpid" ] || { echo "# no pid in the status file"; return 1; }
+    [ "$(readlink "/proc/$vpid/fd/$top_fd")" = "$(realpath "$P/top.qcow2")" ] &&
+        [ "$(readlink "/proc/$vpid/fd/$base_fd")" = "$(realpath "$P/base.qcow2")" ] &&
+        grep -q "^flags:.*2$" "/proc/$vpid/fdinfo/$top_fd" &&
+        grep -q "^flags:.*0$" "/proc/$vpid/fdinfo/$base_fd" ||
+        { echo "# fds $top_fd, $base_fd of $vpid:"; ls -l "/proc/$vpid/fd" | sed 's/^/# /'; return 1; }
+}
+chain_ok
+tap_ok $? "the VMM gets the whole chain, layer by layer, as descriptors"
 v domblklist voldom
 table "domblklist" " Target   Source
 ---------------------------------------------------
@@ -301,6 +319,28 @@ tap_ok $? "after the VMM: the chain top.s2 -> top.s1 -> top.qcow2 is clean and r
 v snapshot-create-as voldom s2 --disk-only
 [ $rc = 1 ] && printf '%s\n' "$err" | grep -q "already exists"
 tap_ok $? "a snapshot whose overlay exists is refused"
+
+# ---- blockcommit: back from the snapshots
+v start voldom
+v blockcommit voldom vda --shallow --pivot --delete
+expect "blockcommit --shallow --pivot --delete, running domain" 0 "$(printf "\nSuccessfully pivoted")"
+v dumpxml voldom
+has "the live definition names the base" "<source file='$P/top.s1'/>"
+[ ! -e "$P/top.s2" ] && state_is voldom running
+tap_ok $? "the committed overlay is deleted; the domain keeps running"
+v destroy voldom
+qemu-img check -q "$P/top.s1" && qemu-img compare -q "$P/top.s1" "$P/top.qcow2"
+tap_ok $? "after the VMM: the base is clean and reads as before"
+v blockcommit voldom vdb --pivot
+expect "blockcommit --pivot, stopped domain, into the deepest (raw) file" 0 "$(printf "\nSuccessfully pivoted")"
+v dumpxml voldom --inactive
+has "the definition names the raw base" "<source file='$P/up.img'/>"
+v blockcommit voldom vdb --pivot
+[ $rc = 1 ] && printf '%s\n' "$err" | grep -q "has no backing file"
+tap_ok $? "blockcommit of a disk without a backing file is refused"
+v blockcommit voldom vda --pivot --base "$T/nothing.qcow2"
+[ $rc = 1 ] && printf '%s\n' "$err" | grep -q "could not find image"
+tap_ok $? "blockcommit into a file outside the chain is refused"
 sed -i "s|<driver name='qemu' type='qcow2'/>||" "$T/dom.xml"
 v define "$T/dom.xml"
 v start voldom

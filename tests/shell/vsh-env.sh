@@ -1,6 +1,7 @@
 # vsh-env.sh - shared set-up for the vsh integration tests (sourced after
 # tap.sh): a private vesseld in a temp dir with the build tree's vessel-vmm
-# as its VMM (tiny guests from tests/daemon/guests under dbt), and helpers
+# as its VMM (tiny guests from tests/daemon/guests under dbt; as root each
+# VMM runs as an id from a uid_range unique to this run), and helpers
 # to run vsh against it and check its output.
 #   $T temp dir, $URI the daemon, v ARGS (sets $out $err $rc),
 #   expect DESC RC OUT [ERR], has DESC STRING, state_is DOMAIN STATE,
@@ -9,6 +10,7 @@
 #   ignores the button), CLEANUP_EXTRA (eval'd at exit)
 #   VESSELD_WRAP (set before sourcing): a command prefix for vesseld, e.g. unshare -n
 #   VESSELD_CONF_EXTRA (set before sourcing): more lines for vesseld.conf
+#   VESSELD_SOCKET_GROUP (set before sourcing): [sockets] group (default none)
 VSH="$top_builddir/shell/vsh"
 VESSELD="$top_builddir/daemon/vesseld"
 VMM="$top_builddir/vmm/vessel-vmm"
@@ -35,11 +37,12 @@ run_dir=$T/run
 log_dir=$T/log
 state_dir=$T/state
 [sockets]
-group=
+group=${VESSELD_SOCKET_GROUP:-}
 [dbus]
 system_bus=false
 [vmm]
 shutdown_grace=5
+uid_range=$((0x70300000 + ($$ % 16384) * 64))-$((0x70300000 + ($$ % 16384) * 64 + 63))
 ${VESSELD_CONF_EXTRA:-}
 EOF
 VESSEL_VMM=$VMM $VESSELD_WRAP "$VESSELD" --config "$T/vesseld.conf" > "$T/vesseld.log" 2>&1 &

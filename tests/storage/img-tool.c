@@ -21,6 +21,8 @@
  *                             sector stress wrote for that very place
  *   resize FMT:PATH SIZE
  *   copy FMT:SRC FMT:DST      DST created by the caller, same size
+ *   commit FMT:TOP FMT:BASE   BASE (a backing file of TOP) made to read
+ *                             as TOP does
  *   write FMT:PATH OFF LEN BYTE
  *   zero FMT:PATH OFF LEN unmap|keep */
 #include "config.h"
@@ -448,6 +450,25 @@ static int cmd_resize(const char *spec, uint64_t size)
     return r < 0 ? fail_errno("resize", r) : 0;
 }
 
+static int cmd_commit(const char *top, const char *base)
+{
+    StorageImage *t = open_spec(top, STORAGE_OPEN_READONLY);
+    if (!t)
+        return 1;
+    StorageImage *b = open_spec(base, 0);
+    if (!b) {
+        storage_image_close(t);
+        return 1;
+    }
+    GError *error = NULL;
+    gboolean ok = storage_image_commit(t, b, &error);
+    storage_image_close(t);
+    int r = storage_image_close(b);
+    if (!ok)
+        return fail("commit", error);
+    return r < 0 ? fail_errno("commit", r) : 0;
+}
+
 static int cmd_copy(const char *src, const char *dst)
 {
     StorageImage *s = open_spec(src, STORAGE_OPEN_READONLY);
@@ -521,6 +542,8 @@ int main(int argc, char **argv)
         return cmd_verify(argv[0]);
     if (strcmp(cmd, "resize") == 0 && argc == 2)
         return cmd_resize(argv[0], parse_size(argv[1]));
+    if (strcmp(cmd, "commit") == 0 && argc == 2)
+        return cmd_commit(argv[0], argv[1]);
     if (strcmp(cmd, "copy") == 0 && argc == 2)
         return cmd_copy(argv[0], argv[1]);
     if (strcmp(cmd, "write") == 0)

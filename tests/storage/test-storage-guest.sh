@@ -20,6 +20,7 @@
 # corruption, and a file the guest synced before is there (a guest's
 # flush reaches the image before it completes).
 # Boot 3: the host disk fills up under a guest writing (see below).
+# Boot 4: a live snapshot and a live blockcommit under a writing guest.
 # Skipped without qemu-img, e2fsprogs or the guest kernel.
 . "$top_srcdir/tests/lib/tap.sh"
 tap_skip_if_quick
@@ -80,7 +81,7 @@ echo "T-END"
 EOS
 
 scale=${VESSEL_TEST_TIMEOUT_SCALE:-1}
-tap_plan 19
+tap_plan 22
 log=serial1.txt
 timeout $((1500 * scale)) "$vmm" --kernel "$guest/vmlinuz" --initrd run1.initrd \
     --cmdline "console=ttyS0 panic=-1" --memory 256 --accel dbt --no-reboot \
@@ -210,4 +211,60 @@ else
         "$(sed -n 's/^T-SHA: //p' "$log")" ]
     tap_ok $? "every completed write is in the image, as the guest read it"
 fi
+
+# Boot 4: a live external snapshot and a live blockcommit under a guest
+# writing files: after file 8 the VMM is told (control socket) to
+# continue on a new overlay, after file 20 to commit it back into the
+# base and continue on that.  Every file the guest wrote must then be
+# in the base alone, with the guest's sha256; both images clean.
+initrd run4 <<'EOS'
+#!/bin/sh
+mkdir -p /mnt/a
+mount -t ext4 /dev/vda /mnt/a || exit 1
+for i in $(seq 0 31); do
+    dd if=/dev/urandom of=/mnt/a/f$i bs=65536 count=4 2>/dev/null
+    sync
+    echo "T-F $i $(sha256sum < /mnt/a/f$i | cut -d' ' -f1)"
+    [ $i = 8 ] || [ $i = 20 ] && sleep 3
+done
+umount /mnt/a && echo "T-END"
+EOS
+qemu-img convert -O qcow2 base.raw live.qcow2
+log=serial4.txt
+"$vmm" --kernel "$guest/vmlinuz" --initrd run4.initrd --cmdline "console=ttyS0 panic=-1" \
+    --memory 256 --accel dbt --no-reboot --disk "live.qcow2,format=qcow2" \
+    --control "unix:$work/ctl4" --serial "file:$log" > vmm4.txt 2>&1 &
+pid=$!
+ctl() { python3 - "$work/ctl4" "$1" <<'EOP'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall((sys.argv[2] + "\n").encode())
+print(s.makefile().readline().strip())
+EOP
+}
+ok4=1
+if wait_until $((900 * scale)) grep -q "^T-F 8 " "$log"; then
+    qemu-img create -q -f qcow2 -b "$work/live.qcow2" -F qcow2 live.snap
+    r1=$(ctl "disk-overlay 0 $work/live.snap")
+    if wait_until $((600 * scale)) grep -q "^T-F 20 " "$log"; then
+        r2=$(ctl "disk-commit 0 $work/live.qcow2")
+        [ "$r1" = ok ] && [ "$r2" = ok ] && ok4=0 || echo "# replies: $r1 / $r2"
+    fi
+fi
+wait_until $((600 * scale)) sh -c "! kill -0 $pid" || kill -9 $pid
+wait $pid 2>/dev/null
+tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+[ $ok4 = 0 ] && grep -q '^T-END$' "$log" || { sed 's/^/# /' vmm4.txt; tail -n 20 "$log" | sed 's/^/# /'; false; }
+tap_ok $? "a guest writing files is switched to an overlay and committed back, live"
+qemu-img check -q live.qcow2 && qemu-img check -q live.snap &&
+    qemu-img convert -O raw live.qcow2 live.raw && e2fsck -fn live.raw > fsck4.txt 2>&1
+tap_ok $? "both images clean; the committed base's file system is clean"
+bad=0
+for i in $(seq 0 31); do
+    want=$(sed -n "s/^T-F $i //p" "$log")
+    [ -n "$want" ] && [ "$(dbg live.raw "cat /f$i" | sha256sum | cut -d' ' -f1)" = "$want" ] ||
+        { echo "# f$i differs"; bad=1; }
+done
+tap_ok $bad "the base alone holds all 32 files, before, during and after the overlay"
 tap_done

@@ -12,6 +12,8 @@
 # finds clean and `qemu-img compare` finds identical to the reference:
 # on images qemu-img made, images we made, compressed images, overlays,
 # through refcount table growth, after a resize that grows the L1 table.
+# Commit: a chain qemu-io wrote, merged into a backing file, reads as its
+# top did.
 . "$top_srcdir/tests/lib/tap.sh"
 
 if ! command -v qemu-img >/dev/null 2>&1 || ! command -v qemu-io >/dev/null 2>&1; then
@@ -27,7 +29,7 @@ tmp=$(mktemp -d) || exit 1
 [ -n "$VESSEL_TEST_KEEP" ] || trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
-tap_plan 49
+tap_plan 52
 
 # qemu-io writes a mix of patterns, zeroes and discards into IMG.
 populate() {
@@ -217,5 +219,31 @@ qemu-img create -q -f qcow2 -b base.raw -F raw z.qcow2
     ! qemu-io -f qcow2 -r -c "read -P 0 65536 131072" -c "read -P 0 300000 5000" z.qcow2 |
     grep -q "verification failed"
 tap_ok $? "zeroing an overlay reads zeros, not the backing file"
+
+# 50-52: commit (blockcommit's merge) of a three-layer chain qemu-io
+# wrote (data, zero writes, a discard, a top larger than its backing):
+# into the middle layer and into the raw base, each then reading as the
+# top did (qemu-img convert of the top is the reference).
+rm -rf commit && mkdir commit && (
+    cd commit || exit 1
+    qemu-img create -q -f raw base.raw 8M &&
+    qemu-io -f raw -c "write -P 0x11 0 8M" base.raw > /dev/null &&
+    qemu-img create -q -f qcow2 -o cluster_size=4k -b base.raw -F raw mid.qcow2 &&
+    qemu-io -f qcow2 -c "write -P 0x22 1M 1M" -c "write -z 3M 64k" -c "write -P 0x23 5000 3000" \
+        mid.qcow2 > /dev/null &&
+    qemu-img create -q -f qcow2 -o cluster_size=64k -b mid.qcow2 -F qcow2 top.qcow2 12M &&
+    qemu-io -f qcow2 -c "write -P 0x33 1536k 1M" -c "write -z 6M 128k" -c "discard 0 64k" \
+        -c "write -P 0x34 10M 64k" top.qcow2 > /dev/null &&
+    qemu-img convert -O raw top.qcow2 want.raw && cp mid.qcow2 mid0.qcow2
+) || tap_bail "cannot make the commit chain"
+(cd commit && "$T" commit qcow2:top.qcow2 qcow2:mid.qcow2 && qemu-img check -q mid.qcow2 &&
+    qemu-img compare -q -f qcow2 -F raw mid.qcow2 want.raw)
+tap_ok $? "commit the top into its qcow2 backing file: it reads as the top, clean"
+(cd commit && cp mid0.qcow2 mid.qcow2 && "$T" commit qcow2:top.qcow2 raw:base.raw &&
+    cmp -s base.raw want.raw)
+tap_ok $? "commit two layers into the raw base: it reads as the top"
+(cd commit && ! "$T" commit qcow2:mid.qcow2 qcow2:top.qcow2 2> err.txt &&
+    grep -q "not one of its backing files" err.txt)
+tap_ok $? "commit into a file that is not a backing file is refused"
 
 tap_done

@@ -120,11 +120,14 @@ static char *f_sandbox_probe(void *o, const char *what, const char *arg, GError 
     return g_strdup("probed");
 }
 
-static gboolean f_disk_overlay(void *o, unsigned index, const char *file, GError **e)
+/* disk-overlay and disk-commit: the fuzzer sends no descriptor, so a
+ * FILE the VMM's side gets is never fd:N (`-` without a descriptor and
+ * fd:N in the text are refused by the channel). */
+static gboolean f_disk_switch(void *o, unsigned index, const char *file, GError **e)
 {
     (void)o;
-    if (index > 63 || !*file || strchr(file, ' '))
-        fuzz_fail("disk-overlay: bad arguments passed", file);
+    if (index > 63 || !*file || strchr(file, ' ') || g_str_has_prefix(file, "fd:"))
+        fuzz_fail("disk-overlay/disk-commit: bad arguments passed", file);
     g_set_error_literal(e, CONTROL_ERROR, CONTROL_ERROR_SPEC, "no such disk");
     return FALSE;
 }
@@ -141,7 +144,8 @@ static const ControlOps fuzz_ops = {
     .send_key = f_send_key,
     .vnc_password = f_vnc_password,
     .sandbox_probe = f_sandbox_probe,
-    .disk_overlay = f_disk_overlay,
+    .disk_overlay = f_disk_switch,
+    .disk_commit = f_disk_switch,
 };
 
 /* One complete reply line (without its newline). */

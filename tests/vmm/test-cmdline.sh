@@ -7,7 +7,7 @@ guests="$top_builddir/tests/vmm/guests"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmm-cmdline.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-tap_plan 36
+tap_plan 39
 
 # expect CODE LINES DESC -- ARGS: exit code, stderr line count (- = any)
 expect() {
@@ -41,6 +41,9 @@ expect 1 1 "a file that is not a kernel: exit 1, one line" -- --kernel "$tmp/jun
 grep -q "not a Linux kernel" "$tmp/err"; tap_ok $? "the message says it is not a kernel"
 expect 2 1 "--kernel with --bios is a usage error" -- --kernel x --bios y
 expect 2 1 "--cmdline with --bios is a usage error" -- --bios y --cmdline quiet
+expect 2 1 "--boot without --bios is a usage error" -- --kernel x --boot c
+expect 2 1 "--boot with a letter twice is a usage error" -- --bios y --boot cc
+expect 2 1 "--boot with a floppy is a usage error" -- --bios y --boot a
 expect 1 1 "missing firmware file: exit 1, one line" -- --bios "$tmp/nope"
 grep -q "nope" "$tmp/err"; tap_ok $? "the message names the firmware file"
 expect 1 1 "a firmware image of a wrong size: exit 1, one line" -- --bios "$tmp/junk"

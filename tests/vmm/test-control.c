@@ -1,15 +1,17 @@
 /* test-control.c - the control channel in-process: the request table and
  * reply formats (control_dispatch), JSON escaping in `info`, and the
  * server on an inherited fd (one end of a socket pair, as vesseld may
- * pass it) including `quit` being acted on only after its reply. */
+ * pass it) including `quit` being acted on only after its reply, and a
+ * descriptor sent with a request (disk-overlay INDEX -). */
 #include "config.h"
 
 #include "vtest.h"
 #include "vmm/control.h"
 
+#include <fcntl.h>
 #include <glib-unix.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -159,87 +161,122 @@ static void test_fd_server(void)
     g_assert_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC);
 }
 
-/* ---- descriptors passed with a request ("fd:passed") ------------- */
+/* ---- a descriptor sent with the request */
 
-static ino_t overlay_ino;
-static int overlays;
+typedef struct {
+    char *file;             /* what disk_overlay got */
+    struct stat st;         /* the file behind it, if fd:N */
+    int fd;                 /* N, or -1 */
+    gboolean fail;          /* fail without taking the descriptor */
+} OverlayFake;
 
 static gboolean f_overlay(void *o, unsigned index, const char *file, GError **e)
 {
-    (void)o;
-    (void)e;
-    guint64 n;
-    struct stat st;
-    g_assert_cmpuint(index, ==, 0);
-    g_assert_true(g_str_has_prefix(file, "fd:"));
-    g_assert_true(g_ascii_string_to_unsigned(file + 3, 10, 3, G_MAXINT, &n, NULL));
-    g_assert_cmpint(fstat((int)n, &st), ==, 0);
-    overlay_ino = st.st_ino;
-    overlays++;
-    close((int)n);   /* the command owns its copy */
+    OverlayFake *f = o;
+    (void)index;
+    g_free(f->file);
+    f->file = g_strdup(file);
+    f->fd = g_str_has_prefix(file, "fd:") ? atoi(file + 3) : -1;
+    if (f->fd >= 0)
+        g_assert_cmpint(fstat(f->fd, &f->st), ==, 0);
+    if (f->fail) {
+        g_set_error(e, CONTROL_ERROR, 0, "no such disk");
+        return FALSE;
+    }
+    if (f->fd >= 0)
+        close(f->fd);       /* the callee's */
     return TRUE;
 }
 
-static int count_fds(void)
-{
-    int n = 0;
-    GDir *d = g_dir_open("/proc/self/fd", 0, NULL);
-    while (d && g_dir_read_name(d))
-        n++;
-    if (d)
-        g_dir_close(d);
-    return n;
-}
+static MachineState f_state_running(void *o) { (void)o; return MACHINE_STATE_RUNNING; }
 
-static gboolean peer_has_2_lines(gpointer data)
+static const ControlOps overlay_ops = { .state = f_state_running, .disk_overlay = f_overlay };
+
+/* Send @line on @sock with @fd (-1: none) and read the one reply line. */
+static char *request_with_fd(int sock, const char *line, int fd)
 {
-    Peer *p = data;
-    peer_has_lines(p);
-    return strchr(p->in->str, '\n') && strchr(strchr(p->in->str, '\n') + 1, '\n');
+    union {
+        struct cmsghdr align;
+        char space[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    memset(&ctl, 0, sizeof(ctl));
+    struct iovec iov = { .iov_base = (char *)line, .iov_len = strlen(line) };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (fd >= 0) {
+        msg.msg_control = ctl.space;
+        msg.msg_controllen = sizeof(ctl.space);
+        struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    }
+    g_assert_cmpint(sendmsg(sock, &msg, 0), ==, (ssize_t)strlen(line));
+    Peer p = { sock, g_string_new(NULL) };
+    gint64 end = g_get_monotonic_time() + vt_timeout_ms(10000) * 1000LL;
+    while (!strchr(p.in->str, '\n') && g_get_monotonic_time() < end) {
+        g_main_context_iteration(NULL, FALSE);
+        char buf[256];
+        ssize_t n = recv(sock, buf, sizeof(buf), MSG_DONTWAIT);
+        if (n > 0)
+            g_string_append_len(p.in, buf, n);
+        else
+            g_usleep(1000);
+    }
+    g_assert_nonnull(strchr(p.in->str, '\n'));
+    *strchr(p.in->str, '\n') = '\0';
+    return g_string_free(p.in, FALSE);
 }
 
 static void test_passed_fd(void)
 {
-    int before = count_fds();
     int sv[2];
     g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
-    Fake f = { .state = MACHINE_STATE_RUNNING, .name = "x" };
-    ControlOps ops = fake_ops;
-    ops.disk_overlay = f_overlay;
+    OverlayFake f = { .fd = -1 };
     g_autofree char *spec = g_strdup_printf("fd:%d", sv[1]);
     g_autoptr(GError) error = NULL;
-    ControlServer *cs = control_server_new(spec, &ops, &f, &error);
+    ControlServer *cs = control_server_new(spec, &overlay_ops, &f, &error);
     g_assert_no_error(error);
-    int file = memfd_create("overlay", MFD_CLOEXEC);
+    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("ctlfd");
+    g_autofree char *path = g_build_filename(dir->path, "overlay", NULL);
+    g_assert_true(g_file_set_contents(path, "x", 1, NULL));
+    int mine = open(path, O_RDWR | O_CLOEXEC);
+    g_assert_cmpint(mine, >=, 0);
     struct stat st;
-    g_assert_cmpint(fstat(file, &st), ==, 0);
-    /* the request with the descriptor, then one without */
-    const char req[] = "disk-overlay 0 fd:passed\n";
-    union {
-        struct cmsghdr hdr;
-        char space[CMSG_SPACE(sizeof(int))];
-    } cm;
-    memset(&cm, 0, sizeof(cm));
-    struct iovec iov = { (void *)req, sizeof(req) - 1 };
-    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.space,
-                          .msg_controllen = sizeof(cm.space) };
-    struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
-    h->cmsg_level = SOL_SOCKET;
-    h->cmsg_type = SCM_RIGHTS;
-    h->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(h), &file, sizeof(int));
-    g_assert_cmpint(sendmsg(sv[0], &msg, 0), ==, (ssize_t)sizeof(req) - 1);
-    g_assert_cmpint(send(sv[0], req, sizeof(req) - 1, 0), ==, (ssize_t)sizeof(req) - 1);
-    Peer p = { sv[0], g_string_new(NULL) };
-    g_assert_true(vt_wait_until(peer_has_2_lines, &p, vt_timeout_ms(10000)));
-    g_assert_cmpstr(p.in->str, ==, "ok\nerror fd:passed: no descriptor came with the request\n");
-    g_assert_cmpint(overlays, ==, 1);
-    g_assert_cmpuint(overlay_ino, ==, st.st_ino);
+    g_assert_cmpint(fstat(mine, &st), ==, 0);
+
+    /* `-` is the descriptor that came with the request: a copy of ours */
+    g_autofree char *r1 = request_with_fd(sv[0], "disk-overlay 0 -\n", mine);
+    g_assert_cmpstr(r1, ==, "ok");
+    g_assert_true(g_str_has_prefix(f.file, "fd:"));
+    g_assert_cmpint(f.fd, !=, mine);
+    g_assert_cmpint(f.st.st_ino, ==, st.st_ino);
+    /* a descriptor named in the text is refused: no client names the
+     * VMM's own (its disks, its kernel) */
+    g_clear_pointer(&f.file, g_free);
+    g_autofree char *r2 = request_with_fd(sv[0], "disk-overlay 0 fd:3\n", -1);
+    g_assert_cmpstr(r2, ==, "error disk-overlay: pass a descriptor as FILE -, not fd:N");
+    g_assert_null(f.file);
+    /* `-` without a descriptor */
+    g_autofree char *r3 = request_with_fd(sv[0], "disk-overlay 0 -\n", -1);
+    g_assert_cmpstr(r3, ==,
+                    "error disk-overlay: FILE - but no descriptor came with the request");
+    /* a switch that fails leaves no descriptor behind */
+    f.fail = TRUE;
+    g_autofree char *r4 = request_with_fd(sv[0], "disk-overlay 0 -\n", mine);
+    g_assert_cmpstr(r4, ==, "error no such disk");
+    g_assert_cmpint(f.fd, >=, 0);
+    g_assert_cmpint(fcntl(f.fd, F_GETFD), ==, -1);
+    /* a descriptor no request takes is closed with the next one */
+    f.fail = FALSE;
+    g_autofree char *r5 = request_with_fd(sv[0], "status\n", mine);
+    g_assert_cmpstr(r5, ==, "ok running");
+    g_autofree char *r6 = request_with_fd(sv[0], "disk-overlay 0 -\n", mine);
+    g_assert_cmpstr(r6, ==, "ok");
     control_server_free(cs);
-    g_string_free(p.in, TRUE);
     close(sv[0]);
-    close(file);
-    g_assert_cmpint(count_fds(), ==, before);   /* nothing leaked */
+    close(mine);
+    g_free(f.file);
 }
 
 int main(int argc, char **argv)

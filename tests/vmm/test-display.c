@@ -10,6 +10,7 @@
 #include "keycodes.h"
 #include "vmm/cpu_backend.h"
 #include "vmm/display/display.h"
+#include "vmm/display/keymap.h"
 #include "vmm/display/keysym.h"
 #include "vmm/display/text_render.h"
 #include "vmm/hw/i8042.h"
@@ -21,6 +22,7 @@
 #include "vmm/io_bus.h"
 #include "vmm/machine.h"
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <string.h>
 
@@ -634,6 +636,61 @@ static void irq_set(void *opaque, int line, int level)
     q->level[line] = level;
 }
 
+/* Layouts from xkb-data: the expected keys are what xkb says, not ours. */
+static void test_keymap(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_assert_null(keymap_new("xx", &error));
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_clear_error(&error);
+    Keymap *us = keymap_new("en-us", &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(keymap_keycode(us, 'z'), ==, 44);        /* KEY_Z */
+    keymap_free(us);
+#ifndef HAVE_XKBCOMMON
+    g_assert_null(keymap_new("de", &error));
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+    g_test_skip("built without libxkbcommon");
+#else
+    Keymap *de = keymap_new("de", &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(de);
+    static const struct {
+        uint32_t keysym;
+        int code;
+    } de_keys[] = {
+        { 'z', 21 },    /* KEY_Y */
+        { 'y', 44 },    /* KEY_Z */
+        { 'Z', 21 },    /* shifted: the same key */
+        { '@', 16 },    /* AltGr+Q */
+        { 0xe4, 40 },   /* adiaeresis: KEY_APOSTROPHE */
+        { 0xdf, 12 },   /* ssharp: KEY_MINUS */
+        { '<', 86 },    /* KEY_102ND */
+        { '-', 53 },    /* KEY_SLASH */
+        { 0xff0d, 28 }, /* Return */
+        { 0xffbe, 59 }, /* F1 */
+        { 0xfe03, 100 }, /* ISO_Level3_Shift: AltGr, KEY_RIGHTALT */
+        { 0x6c1, -1 },  /* Cyrillic_a: no such key */
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(de_keys); i++)
+        g_assert_cmpint(keymap_keycode(de, de_keys[i].keysym), ==, de_keys[i].code);
+    keymap_free(de);
+    Keymap *fr = keymap_new("fr", &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(keymap_keycode(fr, 'a'), ==, 16);       /* KEY_Q */
+    g_assert_cmpint(keymap_keycode(fr, 'q'), ==, 30);       /* KEY_A */
+    g_assert_cmpint(keymap_keycode(fr, 'm'), ==, 39);       /* KEY_SEMICOLON */
+    g_assert_cmpint(keymap_keycode(fr, '1'), ==, 2);        /* shifted KEY_1 */
+    keymap_free(fr);
+    /* every name of the table resolves on this system */
+    for (const char *const *n = keymap_names(); *n; n++) {
+        Keymap *k = keymap_new(*n, &error);
+        g_assert_no_error(error);
+        keymap_free(k);
+    }
+#endif
+}
+
 static void test_i8042_input(void)
 {
     IoBus *bus = io_bus_new();
@@ -704,6 +761,7 @@ int main(int argc, char **argv)
     g_test_add_func("/display/picture", test_picture);
     g_test_add_func("/display/text-render", test_text_render);
     g_test_add_func("/display/keycodes", test_keycodes);
+    g_test_add_func("/display/keymap", test_keymap);
     g_test_add_func("/display/i8042-input", test_i8042_input);
     return g_test_run();
 }

@@ -8,6 +8,10 @@
  *   0x34/0x35  memory between 16 MiB and 4 GiB, 64 KiB units
  *   0x5b-0x5d  memory above 4 GiB, 64 KiB units
  *   0x5f       vCPUs - 1
+ *   0x3d, 0x38 the boot order: a device code per nibble (2 disk,
+ *              3 CD-ROM, 4 network), first two in 0x3d, the third in the
+ *              high nibble of 0x38 (its bit 0 set: no floppy signature
+ *              check), what SeaBIOS turns into its boot priorities
  * The reset state is the SDM's (Vol. 3, 9.1.1): CR0 0x60000010, CS
  * selector 0xf000 base 0xffff0000, EIP 0xfff0, EDX the processor
  * signature, every other segment base 0 limit 0xffff. */
@@ -16,25 +20,35 @@
 #include "vmm/boot/firmware.h"
 #include "vmm/hw/rtc.h"
 
+#include <fcntl.h>
 #include <string.h>
 
-gboolean firmware_image_size(const char *path, uint64_t *size, GError **error)
+#include "fdarg.h"
+
+GBytes *firmware_image_read(const char *path, GError **error)
 {
-    g_autoptr(GMappedFile) f = g_mapped_file_new(path, FALSE, NULL);
+    g_autoptr(GError) local = NULL;
+    /* fd:N: a descriptor the parent opened (vesseld: with the rights of
+     * the client who named the <loader>) */
+    int fd = vessel_fdarg_number(path);
+    g_autoptr(GMappedFile) f = NULL;
+    if (fd == -1)
+        f = g_mapped_file_new(path, FALSE, &local);
+    else if (vessel_fdarg_check(path, O_RDONLY, "firmware", &local))
+        f = g_mapped_file_new_from_fd(fd, FALSE, &local);
     if (!f) {
-        g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "cannot read the firmware %s: %s",
-                    path, g_file_test(path, G_FILE_TEST_EXISTS) ? "unreadable" : "no such file");
-        return FALSE;
+        g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "cannot read the firmware: %s",
+                    local->message);
+        return NULL;
     }
     uint64_t len = g_mapped_file_get_length(f);
     if (len == 0 || len % MACHINE_BIOS_ALIGN || len > MACHINE_BIOS_MAX) {
         g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_KERNEL,
                     "%s is not a firmware image: %" G_GUINT64_FORMAT
                     " bytes (a ROM image is a multiple of 64 KiB, at most 16 MiB)", path, len);
-        return FALSE;
+        return NULL;
     }
-    *size = len;
-    return TRUE;
+    return g_bytes_new(g_mapped_file_get_contents(f), len);
 }
 
 static void seg_real(VcpuSegment *s, uint16_t sel, uint64_t base, uint8_t type)
@@ -93,18 +107,35 @@ static void cmos_memory(Machine *m)
         rtc_cmos_set(rtc, bytes[i].index, bytes[i].value);
 }
 
-gboolean firmware_load(Machine *m, const char *path, FirmwareInfo *info, GError **error)
+gboolean firmware_boot_order_valid(const char *order)
+{
+    size_t n = order ? strlen(order) : 0;
+    if (n < 1 || n > 3)
+        return FALSE;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("cdn", order[i]) || strchr(order + i + 1, order[i]))
+            return FALSE;
+    return TRUE;
+}
+
+static void cmos_boot_order(Machine *m, const char *order)
+{
+    uint8_t code[3] = { 0 };
+    for (int i = 0; i < 3 && order[i]; i++)
+        code[i] = order[i] == 'c' ? 2 : order[i] == 'd' ? 3 : 4;
+    CmosRtc *rtc = machine_rtc(m);
+    rtc_cmos_set(rtc, 0x3d, (uint8_t)(code[0] | code[1] << 4));
+    rtc_cmos_set(rtc, 0x38, (uint8_t)(code[2] << 4 | 1));
+}
+
+gboolean firmware_load(Machine *m, GBytes *image, const char *boot_order,
+                       FirmwareInfo *info, GError **error)
 {
     uint64_t size = machine_config(m)->bios_size;
     uint8_t *rom = machine_bios(m);
-    g_autoptr(GMappedFile) f = g_mapped_file_new(path, FALSE, NULL);
-    if (!f) {
-        g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "cannot read the firmware %s", path);
-        return FALSE;
-    }
-    if (!rom || g_mapped_file_get_length(f) != size) {
-        g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_KERNEL,
-                    "the firmware %s changed size since the machine was made", path);
+    if (!rom || g_bytes_get_size(image) != size) {
+        g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_CONFIG,
+                    "the machine has no ROM of the firmware's size");
         return FALSE;
     }
     uint64_t isa = MIN(size, FIRMWARE_ISA_BIOS_SIZE);
@@ -113,7 +144,7 @@ gboolean firmware_load(Machine *m, const char *path, FirmwareInfo *info, GError 
         g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_NO_SPACE, "no RAM below 1 MiB");
         return FALSE;
     }
-    const uint8_t *img = (const uint8_t *)g_mapped_file_get_contents(f);
+    const uint8_t *img = g_bytes_get_data(image, NULL);
     memcpy(rom, img, size);
     memcpy(low, img + size - isa, isa);
     uint64_t rom_gpa = (1ull << 32) - size;
@@ -121,6 +152,7 @@ gboolean firmware_load(Machine *m, const char *path, FirmwareInfo *info, GError 
     machine_ram_written(m, 0x100000 - isa, isa);
     machine_lock(m);
     cmos_memory(m);
+    cmos_boot_order(m, boot_order && *boot_order ? boot_order : "c");
     machine_unlock(m);
     firmware_reset_state(&info->regs, &info->sregs);
     return TRUE;

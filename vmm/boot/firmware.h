@@ -18,13 +18,18 @@ typedef struct {
     VcpuSregs sregs;
 } FirmwareInfo;
 
-/* The size of the firmware image @path for MachineConfig.bios_size, or
- * FALSE with @error if it is unreadable or not a ROM image (a multiple of
- * 64 KiB, at most 16 MiB). */
-gboolean firmware_image_size(const char *path, uint64_t *size, GError **error);
-/* Load @path into @m's ROM (the machine was made with its size), set the
- * CMOS memory bytes, and give the reset state of vCPU 0. */
-gboolean firmware_load(Machine *m, const char *path, FirmwareInfo *info, GError **error);
+/* Read the firmware image @path once (a reboot reuses it, as QEMU reads
+ * -bios once), or NULL with @error if it is unreadable or not a ROM image
+ * (a multiple of 64 KiB, at most 16 MiB); its size is MachineConfig.bios_size. */
+GBytes *firmware_image_read(const char *path, GError **error);
+/* Copy @image into @m's ROM (the machine was made with its size), set the
+ * CMOS memory bytes and boot order (@boot_order: QEMU's -boot letters,
+ * c disk, d CD-ROM, n network; NULL or "" for "c"), and give the reset
+ * state of vCPU 0. */
+gboolean firmware_load(Machine *m, GBytes *image, const char *boot_order,
+                       FirmwareInfo *info, GError **error);
+/* TRUE if @order is 1 to 3 distinct letters of c, d, n. */
+gboolean firmware_boot_order_valid(const char *order);
 /* The x86 reset state (real mode at 0xffff0000 + 0xfff0). */
 void firmware_reset_state(VcpuRegs *regs, VcpuSregs *sregs);
 

@@ -16,7 +16,12 @@
 #include "vmm/hw/pci.h"
 
 #include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "fdarg.h"
 
 /* setup header offsets (within the image / zero page) */
 #define HDR_SETUP_SECTS 0x1f1
@@ -339,24 +344,72 @@ static gboolean load_bzimage(Machine *m, const char *path, const uint8_t *img, g
     return TRUE;
 }
 
+/* The bytes of boot file @arg (a path, or "fd:N": an inherited
+ * descriptor, read again from offset 0 on every boot, so a reboot needs
+ * no file system).  Mapped when possible, else read into *@copy. */
+static const char *boot_file_load(const char *arg, const char *what, GMappedFile **map,
+                                  char **copy, gsize *len, GError **error)
+{
+    int fd = vessel_fdarg_number(arg);
+    GError *e = NULL;
+    if (fd == -1) {
+        *map = g_mapped_file_new(arg, FALSE, NULL);
+        if (*map) {
+            *len = g_mapped_file_get_length(*map);
+            return g_mapped_file_get_contents(*map);
+        }
+        if (!g_file_get_contents(arg, copy, len, &e)) {
+            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "cannot read the %s: %s", what,
+                        e->message);
+            g_error_free(e);
+            return NULL;
+        }
+        return *copy;
+    }
+    if (fd < 0 || !vessel_fdarg_check(arg, O_RDONLY, what, &e)) {
+        g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "cannot read the %s: %s", what,
+                    e ? e->message : arg);
+        g_clear_error(&e);
+        return NULL;
+    }
+    *map = g_mapped_file_new_from_fd(fd, FALSE, NULL);
+    if (*map) {
+        *len = g_mapped_file_get_length(*map);
+        return g_mapped_file_get_contents(*map);
+    }
+    /* not mappable (e.g. a pipe): read what pread gives from offset 0 */
+    GString *buf = g_string_new(NULL);
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = pread(fd, chunk, sizeof(chunk), (off_t)buf->len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "cannot read the %s %s: %s",
+                        what, arg, g_strerror(errno));
+            g_string_free(buf, TRUE);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        g_string_append_len(buf, chunk, n);
+    }
+    *len = buf->len;
+    *copy = g_string_free(buf, FALSE);
+    return *copy;
+}
+
 static gboolean place_initrd(Machine *m, const LinuxBootConfig *cfg, uint8_t *zp,
                              LinuxBootInfo *info, GError **error)
 {
-    g_autoptr(GMappedFile) f = g_mapped_file_new(cfg->initrd, FALSE, NULL);
+    g_autoptr(GMappedFile) f = NULL;
     g_autofree char *contents = NULL;
     gsize size = 0;
-    const char *data;
-    if (f) {
-        size = g_mapped_file_get_length(f);
-        data = g_mapped_file_get_contents(f);
-    } else {
-        GError *e = NULL;
-        if (!g_file_get_contents(cfg->initrd, &contents, &size, &e)) {
-            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "cannot read the initrd: %s", e->message);
-            g_error_free(e);
-            return FALSE;
-        }
-        data = contents;
+    GError *lerr = NULL;
+    const char *data = boot_file_load(cfg->initrd, "initrd", &f, &contents, &size, &lerr);
+    if (lerr) {
+        g_propagate_error(error, lerr);
+        return FALSE;
     }
     uint64_t max = 0x37ffffff;  /* protocol default before 2.03 */
     if (!info->elf && rd32(zp + HDR_INITRD_ADDR_MAX))
@@ -388,21 +441,15 @@ gboolean linux_boot_load(Machine *m, const LinuxBootConfig *cfg, LinuxBootInfo *
                          GError **error)
 {
     memset(info, 0, sizeof(*info));
-    g_autoptr(GMappedFile) f = g_mapped_file_new(cfg->kernel, FALSE, NULL);
+    g_autoptr(GMappedFile) f = NULL;
     g_autofree char *contents = NULL;
-    gsize len;
-    const uint8_t *img;
-    if (f) {
-        len = g_mapped_file_get_length(f);
-        img = (const uint8_t *)g_mapped_file_get_contents(f);
-    } else {
-        GError *e = NULL;
-        if (!g_file_get_contents(cfg->kernel, &contents, &len, &e)) {
-            g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_IO, "cannot read the kernel: %s", e->message);
-            g_error_free(e);
-            return FALSE;
-        }
-        img = (const uint8_t *)contents;
+    gsize len = 0;
+    GError *lerr = NULL;
+    const uint8_t *img = (const uint8_t *)boot_file_load(cfg->kernel, "kernel", &f, &contents,
+                                                         &len, &lerr);
+    if (lerr) {
+        g_propagate_error(error, lerr);
+        return FALSE;
     }
     if (!img || len == 0) {
         g_set_error(error, MACHINE_ERROR, MACHINE_ERROR_KERNEL,

@@ -21,6 +21,7 @@
 #include "vmm/chardev/chardev.h"
 #include "vmm/chardev/backlog.h"
 #include "vmm/chardev/escape.h"
+#include "fdarg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -357,10 +358,11 @@ static gboolean chardev_open_stdio(CharDev *cd, GError **error)
 
 static gboolean chardev_open_file(CharDev *cd, const char *path, GError **error)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    GError *e = NULL;
+    int fd = vessel_fdarg_open(path, O_WRONLY | O_CREAT | O_APPEND, 0640, "serial file", &e);
     if (fd < 0) {
-        g_set_error(error, CHARDEV_ERROR, CHARDEV_ERROR_OPEN, "cannot open serial file %s: %s",
-                    path, g_strerror(errno));
+        g_set_error_literal(error, CHARDEV_ERROR, CHARDEV_ERROR_OPEN, e->message);
+        g_error_free(e);
         return FALSE;
     }
     cd->out_fd = fd;
@@ -368,8 +370,28 @@ static gboolean chardev_open_file(CharDev *cd, const char *path, GError **error)
     return TRUE;
 }
 
+/* A listening socket the parent made ("unix:fd:N"): its path is not ours
+ * to unlink. */
+static gboolean chardev_adopt_listener(CharDev *cd, const char *arg, GError **error)
+{
+    GError *e = NULL;
+    int fd = vessel_fdarg_listener(arg, "serial socket", &e);
+    if (fd < 0) {
+        g_set_error_literal(error, CHARDEV_ERROR, CHARDEV_ERROR_OPEN, e->message);
+        g_error_free(e);
+        return FALSE;
+    }
+    cd->listen_fd = fd;
+    cd->path = g_strdup(arg);
+    chardev_backlog_init(&cd->backlog, CHARDEV_BACKLOG_SIZE);
+    cd->listen_watch = g_unix_fd_add(fd, G_IO_IN, chardev_accept, cd);
+    return TRUE;
+}
+
 static gboolean chardev_open_unix(CharDev *cd, const char *path, GError **error)
 {
+    if (vessel_fdarg_number(path) != -1)
+        return chardev_adopt_listener(cd, path, error);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     if (strlen(path) >= sizeof(sa.sun_path)) {
         g_set_error(error, CHARDEV_ERROR, CHARDEV_ERROR_SPEC, "serial socket path too long: %s",

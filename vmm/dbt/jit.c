@@ -32,9 +32,11 @@
  *    the page (by the guest, a device or another vCPU) invalidates both
  *    blocks at once and no link needs undoing; blocks that cross a page
  *    are never linked.  Other successors (RET, indirect jumps, other
- *    pages) go through the lookup stub, which finds the block by linear
- *    RIP in cpu->vjc (checked against chain_gen, as the interpreter's
- *    links are) and jumps to its translation, or exits.
+ *    pages) find the block by linear RIP in cpu->vjc (checked against
+ *    chain_gen, as the interpreter's links are) with a lookup emitted
+ *    inline at each such exit, so each has its own host indirect jump
+ *    for the branch predictor, and jump to its translation; a miss goes
+ *    to the shared lookup stub, which exits to the run loop.
  *  - The code cache (jit_buf.c) is W^X by two mappings; when full, it is
  *    emptied together with every decoded block.
  *  - Blocks that run only partly (a poll after one instruction, an
@@ -78,6 +80,45 @@ static void emit_pop(X86Buf *b, unsigned r)
 
 static const unsigned saved[6] = { X_RBP, X_RBX, X_R12, X_R13, X_R14, X_R15 };
 
+/* The translation of the block at guest RIP R12 from cpu->vjc (the slot
+ * as run.c's vjc_slot() computes it; the entry checked against chain_gen
+ * as the interpreter's links are, the block still valid and translated):
+ * jump to it, else take one of the four jumps left in @miss. */
+static void emit_vjc_lookup(X86Buf *b, uint8_t *miss[4])
+{
+    x86_mov_rr(b, true, X_RAX, X_R12);
+    x86_shift_ri(b, X_SHR, true, X_RAX, DBT_VJC_BITS);
+    x86_alu_rr(b, X_XOR, true, X_RAX, X_R12);
+    x86_alu_ri(b, X_AND, false, X_RAX, (1 << DBT_VJC_BITS) - 1);
+    _Static_assert(sizeof(DbtVjcEntry) == 24, "vjc entry layout");
+    x86_lea(b, X_RAX, x86_mem_idx(X_RAX, X_RAX, 1, 0));           /* * 3 */
+    x86_lea(b, X_RCX, x86_mem_idx(X_RBX, X_RAX, 3, (int32_t)offsetof(DbtCpu, vjc)));
+    x86_alu_rm(b, X_CMP, true, X_R12, x86_mem(X_RCX, offsetof(DbtVjcEntry, rip)));
+    miss[0] = x86_jcc_fwd(b, X_CC_NE);
+    x86_load(b, false, X_RDX, CPU(chain_gen));
+    x86_alu_rm(b, X_CMP, false, X_RDX, x86_mem(X_RCX, offsetof(DbtVjcEntry, gen)));
+    miss[1] = x86_jcc_fwd(b, X_CC_NE);
+    x86_load(b, true, X_RCX, x86_mem(X_RCX, offsetof(DbtVjcEntry, block)));
+    x86_cmp_m8_i(b, x86_mem(X_RCX, offsetof(DbtBlock, valid)), 0);
+    miss[2] = x86_jcc_fwd(b, X_CC_E);
+    x86_load(b, true, X_RAX, x86_mem(X_RCX, offsetof(DbtBlock, jit_code)));
+    x86_test_rr(b, true, X_RAX, X_RAX);
+    miss[3] = x86_jcc_fwd(b, X_CC_E);
+    x86_jmp_r(b, X_RAX);
+}
+
+/* On to the block at guest RIP R12 through cpu->vjc: the lookup inline,
+ * so that every indirect exit has its own host indirect jump (predicted
+ * per site); a miss goes to the shared lookup, which exits. */
+void dbt_jit_emit_lookup(JitEmit *e)
+{
+    uint8_t *miss[4];
+    emit_vjc_lookup(&e->b, miss);
+    for (unsigned k = 0; k < 4; k++)
+        x86_patch_here(&e->b, miss[k]);
+    x86_jmp(&e->b, e->j->lookup, e->j->delta);
+}
+
 /* enter(cpu, code, rip): save the callee-saved registers, align the
  * stack, RBX = cpu, R12 = rip, jump to the code.  exit: EAX is the
  * result; restore and return.  lookup: see the design note. */
@@ -93,37 +134,18 @@ static bool emit_trampolines(DbtJit *j)
     x86_load(&b, true, X_R13, CPU(tlb_cur));
     x86_jmp_r(&b, X_RSI);
 
-    uint8_t *exit = b.p;
+    uint8_t *exit = x86_label(&b);
     x86_alu_ri(&b, X_ADD, true, X_RSP, 8);
     for (unsigned k = 6; k-- > 0;)
         emit_pop(&b, saved[k]);
     x86_byte(&b, 0xc3);
 
-    /* lookup: the vjc slot of R12, as run.c's vjc_slot() computes it */
-    uint8_t *lookup = b.p;
-    x86_mov_rr(&b, true, X_RAX, X_R12);
-    x86_shift_ri(&b, X_SHR, true, X_RAX, DBT_VJC_BITS);
-    x86_alu_rr(&b, X_XOR, true, X_RAX, X_R12);
-    x86_alu_ri(&b, X_AND, false, X_RAX, (1 << DBT_VJC_BITS) - 1);
-    _Static_assert(sizeof(DbtVjcEntry) == 24, "vjc entry layout");
-    x86_lea(&b, X_RAX, x86_mem_idx(X_RAX, X_RAX, 1, 0));           /* * 3 */
-    x86_lea(&b, X_RCX, x86_mem_idx(X_RBX, X_RAX, 3, (int32_t)offsetof(DbtCpu, vjc)));
-    x86_alu_rm(&b, X_CMP, true, X_R12, x86_mem(X_RCX, offsetof(DbtVjcEntry, rip)));
-    uint8_t *miss1 = x86_jcc_fwd(&b, X_CC_NE);
-    x86_load(&b, false, X_RDX, CPU(chain_gen));
-    x86_alu_rm(&b, X_CMP, false, X_RDX, x86_mem(X_RCX, offsetof(DbtVjcEntry, gen)));
-    uint8_t *miss2 = x86_jcc_fwd(&b, X_CC_NE);
-    x86_load(&b, true, X_RCX, x86_mem(X_RCX, offsetof(DbtVjcEntry, block)));
-    x86_cmp_m8_i(&b, x86_mem(X_RCX, offsetof(DbtBlock, valid)), 0);
-    uint8_t *miss3 = x86_jcc_fwd(&b, X_CC_E);
-    x86_load(&b, true, X_RAX, x86_mem(X_RCX, offsetof(DbtBlock, jit_code)));
-    x86_test_rr(&b, true, X_RAX, X_RAX);
-    uint8_t *miss4 = x86_jcc_fwd(&b, X_CC_E);
-    x86_jmp_r(&b, X_RAX);
-    x86_patch_here(&b, miss1);
-    x86_patch_here(&b, miss2);
-    x86_patch_here(&b, miss3);
-    x86_patch_here(&b, miss4);
+    /* lookup: see emit_vjc_lookup(); a miss exits to the run loop */
+    uint8_t *lookup = x86_label(&b);
+    uint8_t *miss[4];
+    emit_vjc_lookup(&b, miss);
+    for (unsigned k = 0; k < 4; k++)
+        x86_patch_here(&b, miss[k]);
     x86_store(&b, true, CPU(rip), X_R12);
     x86_store_imm(&b, true, CPU(jit_site), 0);
     x86_mov_ri(&b, X_RAX, DBT_JIT_NEXT);
@@ -283,13 +305,13 @@ void dbt_jit_emit_exit_static(JitEmit *e, unsigned off, const DbtInsn *br, unsig
     /* another page: maybe out of the canonical range */
     if (br)
         dbt_jit_emit_canonical(e, X_R12, br, br_off, (int32_t)off, e->blk->n);
-    x86_jmp(&e->b, e->j->lookup, e->j->delta);
+    dbt_jit_emit_lookup(e);
 }
 
 void dbt_jit_emit_exit_dynamic(JitEmit *e)
 {
     x86_load(&e->b, true, X_R12, CPU(next_rip));
-    x86_jmp(&e->b, e->j->lookup, e->j->delta);
+    dbt_jit_emit_lookup(e);
 }
 
 void dbt_jit_emit_count(JitEmit *e, unsigned n)

@@ -99,6 +99,8 @@ void dbt_jit_fix_add(JitEmit *e, uint8_t *field, unsigned kind, unsigned retired
  * @br_off that goes there, or NULL) / at cpu->next_rip */
 void dbt_jit_emit_exit_static(JitEmit *e, unsigned off, const DbtInsn *br, unsigned br_off);
 void dbt_jit_emit_exit_dynamic(JitEmit *e);
+/* on to the block at guest RIP R12 (cpu->vjc, inline) or exit */
+void dbt_jit_emit_lookup(JitEmit *e);
 /* #GP(0) at @in (at @off) unless host register @r is canonical; R12
  * holds the block's start + @r12_adj; @counted: already added to the
  * retired count */

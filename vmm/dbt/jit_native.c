@@ -122,7 +122,7 @@ void dbt_jit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned next_o
         else
             x86_load_zx(b, size, X_RAX, m);
     }
-    slow_add(e, miss, b->p, in, off, next_off, size, store ? SLOW_WRITE : SLOW_READ);
+    slow_add(e, miss, x86_label(b), in, off, next_off, size, store ? SLOW_WRITE : SLOW_READ);
 }
 
 /* The soft-TLB fast path of an instruction that reads and writes the
@@ -144,7 +144,7 @@ void dbt_jit_host_addr(JitEmit *e, const DbtInsn *in, unsigned off, unsigned siz
 void dbt_jit_slow_rejoin(JitEmit *e)
 {
     for (unsigned k = e->nslow; k-- > 0 && !e->slow[k].back;)
-        e->slow[k].back = e->b.p;
+        e->slow[k].back = x86_label(&e->b);
 }
 
 /* after a store: a write to decoded code or MMIO asked to leave */
@@ -555,7 +555,7 @@ static void emit_ret(JitEmit *e, const DbtInsn *in, unsigned off)
     x86_alu_mi(b, X_ADD, true, GPR(DBT_RSP), 8);
     dbt_jit_emit_count(e, e->blk->n);
     x86_mov_rr(b, true, X_R12, X_RAX);
-    x86_jmp(b, e->j->lookup, e->j->delta);
+    dbt_jit_emit_lookup(e);
 }
 
 /* JMP r/m64 and CALL r/m64: the target read (it may fault), #GP if it is
@@ -582,7 +582,7 @@ static bool emit_branch_e(JitEmit *e, const DbtInsn *in, unsigned off, bool call
         dbt_jit_fix_add(e, x86_jcc_fwd(b, X_CC_NE), STUB_LEAVE, 0);
     }
     x86_mov_rr(b, true, X_R12, X_R14);
-    x86_jmp(b, e->j->lookup, e->j->delta);
+    dbt_jit_emit_lookup(e);
     return true;
 }
 
@@ -729,6 +729,7 @@ bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
 undo:
     /* an emitter that declined may have started: drop what it wrote */
     e->b.p = start;
+    e->b.st_end = NULL;
     e->nslow = nslow;
     e->nfix = nfix;
     return false;

@@ -5,7 +5,8 @@
  * block_exec(), the blocks its successor links or the linear-RIP cache
  * (cpu->vjc) lead to; it comes back here for a lookup and to poll the
  * machine (kick, timers, NMI, maskable interrupts with IF and the
- * STI/MOV SS shadow) every DBT_POLL_BLOCKS blocks or at once after an op
+ * STI/MOV SS shadow) every DBT_POLL_BLOCKS blocks (DBT_JIT_POLL_BLOCKS under the
+ * translator) or at once after an op
  * that may have opened an interrupt window.  With several
  * vCPUs the loop runs while holding the baton (smp.c) and offers it at
  * those polls once its slice is used up or PAUSE asked.  The jmp_buf for
@@ -23,6 +24,15 @@
 #include "vmm/dbt/smp.h"
 
 #define DBT_POLL_BLOCKS 64
+/* The translator's period: its blocks run several times faster, and a
+ * poll reads the clock for the timers, so it polls after 8 times as many
+ * blocks (a few microseconds of guest time either way). */
+#define DBT_JIT_POLL_BLOCKS 512
+
+static inline uint32_t poll_period(const DbtCpu *cpu)
+{
+    return cpu->jit ? DBT_JIT_POLL_BLOCKS : DBT_POLL_BLOCKS;
+}
 /* jit_exec(): the code cache was emptied, look the block up again */
 #define DBT_JIT_FLUSHED (-2)
 
@@ -295,7 +305,7 @@ static int jit_exec(DbtCpu *cpu, DbtBlock *b, bool chain)
             dbt_jit_link(cpu, b);
         cpu->jit_site = NULL;
     }
-    int budget = chain ? DBT_POLL_BLOCKS - (int)cpu->poll_counter : 1;
+    int budget = chain ? (int)poll_period(cpu) - (int)cpu->poll_counter : 1;
     if (budget < 1)
         budget = 1;
     int r = dbt_jit_run(cpu, b, budget);
@@ -306,7 +316,7 @@ static int jit_exec(DbtCpu *cpu, DbtBlock *b, bool chain)
         cpu->jit_site_rip = cpu->rip;
         return DBT_OK;
     case DBT_JIT_STOP:
-        cpu->poll_counter = DBT_POLL_BLOCKS;
+        cpu->poll_counter = poll_period(cpu);
         return DBT_OK;
     case DBT_JIT_LEAVE:
         return DBT_OK;
@@ -330,7 +340,7 @@ static int jit_exec_prefix(DbtCpu *cpu, DbtBlock *b, unsigned n)
     cpu->jit_site = NULL;
     cpu->poll_counter++;
     if (r == DBT_JIT_STOP)
-        cpu->poll_counter = DBT_POLL_BLOCKS;
+        cpu->poll_counter = poll_period(cpu);
     return r >= DBT_JIT_NEXT ? DBT_OK : r;
 }
 
@@ -402,7 +412,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
     for (;;) {
         if (cpu->flat) {
             /* nothing to poll: a new period of chained blocks */
-            if (cpu->poll_counter >= DBT_POLL_BLOCKS)
+            if (cpu->poll_counter >= poll_period(cpu))
                 cpu->poll_counter = 0;
         } else {
             if (cpu->pending_exit) {
@@ -415,7 +425,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
                 if (r)
                     return r == DBT_RUN_KICKED ? VCPU_EXIT_KICKED : r;
             }
-            if (cpu->poll_counter >= DBT_POLL_BLOCKS
+            if (cpu->poll_counter >= poll_period(cpu)
                 || __atomic_load_n(&cpu->kick, __ATOMIC_RELAXED)) {
                 cpu->poll_counter = 0;
                 if (cpu->smp && (cpu->yield_now || cpu->insn_count >= cpu->slice_end))
@@ -439,7 +449,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
             n = (unsigned)(max_insns - cpu->insn_count);
         if (unlikely(cpu->poll_after_one)) {
             cpu->poll_after_one = false;
-            cpu->poll_counter = DBT_POLL_BLOCKS;
+            cpu->poll_counter = poll_period(cpu);
             n = 1;
         }
 #ifdef DBT_STATS
@@ -461,7 +471,7 @@ static int run_loop(DbtCpu *cpu, uint64_t max_insns, DbtStop *stop)
             continue;
         if (unlikely(r != DBT_OK)) {
             if (r == DBT_END_BLOCK) {
-                cpu->poll_counter = DBT_POLL_BLOCKS;
+                cpu->poll_counter = poll_period(cpu);
             } else if (r == DBT_HALT) {
                 if (cpu->flat) {
                     cpu->halted = false;

@@ -27,12 +27,6 @@ enum { X_ROL = 0, X_ROR = 1, X_SHL = 4, X_SHR = 5, X_SAR = 7 };
 enum { X_CC_O, X_CC_NO, X_CC_B, X_CC_AE, X_CC_E, X_CC_NE, X_CC_BE, X_CC_A,
        X_CC_S, X_CC_NS, X_CC_P, X_CC_NP, X_CC_L, X_CC_GE, X_CC_LE, X_CC_G };
 
-typedef struct {
-    uint8_t *p;            /* next byte (in the writable view) */
-    uint8_t *end;
-    bool full;
-} X86Buf;
-
 /* A memory operand: [base + index * (1 << scale) + disp]; base X_NOREG
  * with rip = true is [rip + disp]. */
 typedef struct {
@@ -40,6 +34,17 @@ typedef struct {
     bool rip;
     int32_t disp;
 } X86Mem;
+
+typedef struct {
+    uint8_t *p;            /* next byte (in the writable view) */
+    uint8_t *end;
+    bool full;
+    /* the last x86_store() if it ended at st_end (see x86_load()) */
+    uint8_t *st_end;
+    X86Mem st_mem;
+    uint8_t st_reg;
+    bool st_w;
+} X86Buf;
 
 static inline X86Mem x86_mem(unsigned base, int32_t disp)
 {
@@ -141,15 +146,46 @@ static inline void x86_op_rr(X86Buf *b, bool w, const uint8_t *op, unsigned nop,
 }
 
 /* ---- moves ---------------------------------------------------------------- */
-/* mov r, [m] (64 or 32 bits: a 32-bit load zero-extends) */
+static inline void x86_mov_rr(X86Buf *b, bool w, unsigned dst, unsigned src)
+{
+    x86_op_rr(b, w, (const uint8_t[]){ 0x89 }, 1, src, dst);
+}
+/* A jump target here: what was stored before may have changed. */
+static inline uint8_t *x86_label(X86Buf *b)
+{
+    b->st_end = NULL;
+    return b->p;
+}
+/* mov r, [m] (64 or 32 bits: a 32-bit load zero-extends).  Right after
+ * a store of register s to the same place (nothing emitted or jumping in
+ * between: the translator stores a guest register and the next
+ * instruction reads it again), the value is taken from s instead: no
+ * store-to-load forwarding on the dependency chain. */
 static inline void x86_load(X86Buf *b, bool w, unsigned r, X86Mem m)
 {
+    if (b->st_end == b->p && (b->st_w || !w) && b->st_mem.base == m.base
+        && b->st_mem.index == m.index && b->st_mem.scale == m.scale
+        && b->st_mem.rip == m.rip && b->st_mem.disp == m.disp && !m.rip) {
+        unsigned s = b->st_reg;
+        if (r != s || !w)
+            x86_mov_rr(b, w, r, s);
+        /* s still holds what was stored (its low half if it was just
+         * zero-extended): later loads of it are elided too */
+        if (r == s && !w)
+            b->st_w = false;
+        b->st_end = b->p;
+        return;
+    }
     x86_op_mem(b, w, (const uint8_t[]){ 0x8b }, 1, r, m);
 }
 /* mov [m], r */
 static inline void x86_store(X86Buf *b, bool w, X86Mem m, unsigned r)
 {
     x86_op_mem(b, w, (const uint8_t[]){ 0x89 }, 1, r, m);
+    b->st_end = b->p;
+    b->st_mem = m;
+    b->st_reg = (uint8_t)r;
+    b->st_w = w;
 }
 /* movzx r32, byte/word [m] */
 static inline void x86_load_zx(X86Buf *b, unsigned size, unsigned r, X86Mem m)
@@ -167,10 +203,6 @@ static inline void x86_store_small(X86Buf *b, unsigned size, X86Mem m, unsigned 
         x86_byte(b, 0x88);
         x86_modrm_mem(b, r, m);
     }
-}
-static inline void x86_mov_rr(X86Buf *b, bool w, unsigned dst, unsigned src)
-{
-    x86_op_rr(b, w, (const uint8_t[]){ 0x89 }, 1, src, dst);
 }
 /* mov r, imm: the shortest of mov r32, imm32 (zero-extends), mov r64,
  * simm32 and mov r64, imm64 */
@@ -396,6 +428,7 @@ static inline uint8_t *x86_jmp_fwd(X86Buf *b)
 /* make the rel32 at @field (writable view, same buffer) jump to here */
 static inline void x86_patch_here(X86Buf *b, uint8_t *field)
 {
+    b->st_end = NULL;
     if (!field || b->full)
         return;
     int32_t d = (int32_t)(b->p - (field + 4));

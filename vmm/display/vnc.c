@@ -16,7 +16,7 @@
 
 #include "vmm/display/vnc.h"
 
-#include "vmm/display/keysym.h"
+#include "vmm/display/keymap.h"
 #include "vmm/hw/i8042.h"
 #include "vmm/hw/ps2_mouse.h"
 #include "vmm/sandbox/sandbox.h"
@@ -45,6 +45,7 @@ struct VncServer {
     Machine *m;
     Display *d;
     VirtioInput *tablet;
+    Keymap *keymap;           /* the guest's layout (,keymap=); NULL: en-us */
     rfbScreenInfoPtr screen;
     int listen_fd, wake_fd;
     char *address;
@@ -90,7 +91,7 @@ static const DisplayHooks vnc_hooks = { vnc_resize, vnc_damage };
 static void vnc_key(rfbBool down, rfbKeySym sym, rfbClientPtr cl)
 {
     VncServer *v = cl->screen->screenData;
-    int code = keysym_to_keycode((uint32_t)sym);
+    int code = keymap_keycode(v->keymap, (uint32_t)sym);
     if (code < 0)
         return;
     machine_lock(v->m);
@@ -290,12 +291,20 @@ VncServer *vnc_server_new(Machine *m, Display *d, VirtioInput *tablet, const cha
 {
     g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
     bool need_password = false;
+    Keymap *keymap = NULL;
     for (int i = 1; parts[i]; i++) {
         if (!strcmp(parts[i], "password")) {
             need_password = true;
+        } else if (g_str_has_prefix(parts[i], "keymap=") && !keymap) {
+            keymap = keymap_new(parts[i] + 7, error);
+            if (!keymap) {
+                g_prefix_error(error, "--vnc: ");
+                return NULL;
+            }
         } else {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                        "--vnc: unknown option '%s' (only 'password')", parts[i]);
+                        "--vnc: unknown option '%s' (password, keymap=NAME)", parts[i]);
+            keymap_free(keymap);
             return NULL;
         }
     }
@@ -323,12 +332,14 @@ VncServer *vnc_server_new(Machine *m, Display *d, VirtioInput *tablet, const cha
     if (fd < 0) {
         g_free(address);
         g_free(path);
+        keymap_free(keymap);
         return NULL;
     }
     VncServer *v = g_new0(VncServer, 1);
     v->m = m;
     v->d = d;
     v->tablet = tablet;
+    v->keymap = keymap;
     v->listen_fd = fd;
     v->address = address;
     v->path = path;
@@ -392,6 +403,7 @@ void vnc_server_free(VncServer *v)
     if (v->path)
         unlink(v->path);
     g_mutex_clear(&v->pw_lock);
+    keymap_free(v->keymap);
     explicit_bzero(v->password, sizeof(v->password));
     g_free(v->address);
     g_free(v->path);

@@ -2,13 +2,15 @@
  * VNC password authentication) around the Display, with keyboard input
  * to the PS/2 keyboard and the pointer to the tablet or PS/2 mouse.
  *
- * Where it listens (--vnc SPEC[,password]):
+ * Where it listens (--vnc SPEC[,password][,keymap=NAME]):
  *   [HOST:]PORT   TCP, HOST defaults to 127.0.0.1
  *   unix:PATH     a UNIX stream socket
  *   fd:N          an inherited listening socket (vesseld binds it: the
  *                 VMM opens nothing itself)
  * With `password` every client must authenticate (VNC authentication);
  * until vnc_server_set_password() gave a password, all are refused.
+ * keymap=NAME is the guest's keyboard layout in libvirt's names (de,
+ * fr-ch, ...; keymap.h): keysyms become the keys of that layout.
  *
  * One thread serves everything: it sleeps in poll() on the listening
  * socket while no client is connected (no cost at all), and otherwise

@@ -336,11 +336,14 @@ VirtioPci *virtio_blk_transport(VirtioBlk *blk)
     return blk->vp;
 }
 
-gboolean virtio_blk_overlay(VirtioBlk *blk, const char *file, GError **error)
+/* Run @op (a back-end switch: overlay or commit) with the disk quiesced. */
+static gboolean virtio_blk_switch(VirtioBlk *blk,
+                                  gboolean (*op)(BlockBackend *, const char *, GError **),
+                                  const char *file, GError **error)
 {
-    if (blk->bb->readonly || !blk->bb->ops->overlay) {
+    if (blk->bb->readonly || !op) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                    "disk %s: read-only disks take no overlay", blk->bb->serial);
+                    "disk %s: read-only disks take no overlay and no commit", blk->bb->serial);
         return FALSE;
     }
     blk->lock.lock(blk->lock.opaque);
@@ -348,11 +351,21 @@ gboolean virtio_blk_overlay(VirtioBlk *blk, const char *file, GError **error)
     blk->paused = true;
     blk->lock.unlock(blk->lock.opaque);
     iothread_quiesce(blk->io);
-    gboolean ok = blk->bb->ops->overlay(blk->bb, file, error);
+    gboolean ok = op(blk->bb, file, error);
     blk->lock.lock(blk->lock.opaque);
     blk->paused = was_paused;
     blk->lock.unlock(blk->lock.opaque);
     if (!was_paused && blk->io)
         iothread_kick(blk->io);
     return ok;
+}
+
+gboolean virtio_blk_overlay(VirtioBlk *blk, const char *file, GError **error)
+{
+    return virtio_blk_switch(blk, blk->bb->ops->overlay, file, error);
+}
+
+gboolean virtio_blk_commit(VirtioBlk *blk, const char *base, GError **error)
+{
+    return virtio_blk_switch(blk, blk->bb->ops->commit, base, error);
 }

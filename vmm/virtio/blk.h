@@ -32,5 +32,8 @@ VirtioPci *virtio_blk_transport(VirtioBlk *blk);
  * the workers are quiesced around the switch.  Read-only disks and
  * back-ends without overlays refuse. */
 gboolean virtio_blk_overlay(VirtioBlk *blk, const char *file, GError **error);
+/* The same way: merge the disk's upper layers into its backing file
+ * @base and continue on it (block_backend.h commit). */
+gboolean virtio_blk_commit(VirtioBlk *blk, const char *base, GError **error);
 
 #endif

@@ -32,6 +32,10 @@ typedef struct {
      * @file, whose backing file is what the disk was until now (an
      * external snapshot).  The old top is flushed and then only read. */
     gboolean (*overlay)(BlockBackend *bb, const char *file, GError **error);
+    /* Optional, no request in flight: merge the layers above the backing
+     * file @base (path or "fd:N", opened writable) into it and continue
+     * on it (active blockcommit and pivot). */
+    gboolean (*commit)(BlockBackend *bb, const char *base, GError **error);
 } BlockBackendOps;
 
 struct BlockBackend {

@@ -65,6 +65,16 @@ static gboolean block_image_overlay(BlockBackend *bb, const char *file, GError *
     return TRUE;
 }
 
+static gboolean block_image_commit(BlockBackend *bb, const char *base, GError **error)
+{
+    BlockImage *b = (BlockImage *)bb;
+    StorageImage *img = storage_image_commit_active(b->img, base, error);
+    if (!img)
+        return FALSE;
+    b->img = img;
+    return TRUE;
+}
+
 static void block_image_close(BlockBackend *bb)
 {
     BlockImage *b = (BlockImage *)bb;
@@ -81,6 +91,7 @@ static const BlockBackendOps block_image_ops = {
     .close = block_image_close,
     .zero = block_image_zero,
     .overlay = block_image_overlay,
+    .commit = block_image_commit,
 };
 
 static gboolean block_image_bad(const char *spec, const char *why, GError **error)

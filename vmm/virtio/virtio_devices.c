@@ -257,6 +257,16 @@ gboolean virtio_devices_disk_overlay(VirtioDevices *vd, guint index, const char 
     return virtio_blk_overlay(g_ptr_array_index(vd->disks, index), file, error);
 }
 
+gboolean virtio_devices_disk_commit(VirtioDevices *vd, guint index, const char *base,
+                                    GError **error)
+{
+    if (!vd || index >= vd->disks->len) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("no disk %u"), index);
+        return FALSE;
+    }
+    return virtio_blk_commit(g_ptr_array_index(vd->disks, index), base, error);
+}
+
 void virtio_devices_stop(VirtioDevices *vd)
 {
     for (guint i = 0; vd && i < vd->disks->len; i++)

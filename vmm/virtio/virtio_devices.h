@@ -33,6 +33,10 @@ void virtio_devices_set_paused(VirtioDevices *vd, bool paused);
  * overlay @file, whose backing file is the disk's image until now. */
 gboolean virtio_devices_disk_overlay(VirtioDevices *vd, guint index, const char *file,
                                      GError **error);
+/* Main thread: disk @index merges its upper layers into its backing
+ * file @base and continues on it (active blockcommit + pivot). */
+gboolean virtio_devices_disk_commit(VirtioDevices *vd, guint index, const char *base,
+                                    GError **error);
 /* Stop and join the device threads (NULL-safe; the disks stay inert).
  * Once the vCPUs are stopped and before machine_free(): a disk's thread
  * takes the device lock and writes guest RAM. */

@@ -1,0 +1,707 @@
+/* test-security.c - issue 16: a local attacker against a root vesseld.
+ *
+ * Every finding of the issue has a test here that failed before the fix:
+ * VMMs never run as root and never share an id; <emulator> only from the
+ * configuration's allow-list; a domain's files are opened with the rights
+ * of the client that starts it (and of whoever turned autostart on), with
+ * an error naming the file and the missing permission; runtime paths
+ * derive from the UUID only; the daemon's directories and logs are its
+ * own; a pid in a status file is trusted and signalled only if it is the
+ * domain's VMM.  Tests that need other users run as root and create their own
+ * users and group (names unique to the run), removed at exit; clients
+ * run as those users are the real vsh, through setpriv(1). */
+#include "config.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon-fixture.h"
+
+#define ST_RUNNING 1
+#define ST_PAUSED 3
+#define ST_SHUTOFF 5
+
+/* ---- users of this run ------------------------------------------------ */
+
+typedef struct {
+    char *group;        /* the socket group */
+    char *member;       /* in the group: may start domains */
+    uid_t member_uid;
+    gid_t gid;
+    gboolean made;
+} TestUsers;
+
+static TestUsers users;
+
+static gboolean run_ok(const char *const *argv, char **err_out)
+{
+    g_autofree char *out = NULL, *err = NULL;
+    int code = -1;
+    g_autoptr(GError) e = NULL;
+    gboolean ok = vt_run(argv, NULL, NULL, vt_timeout_ms(60000), &out, &err, &code, &e) &&
+                  code == 0;
+    if (!ok && err_out)
+        *err_out = g_strdup(err ? err : e ? e->message : "");
+    return ok;
+}
+
+static void users_remove(void)
+{
+    if (!users.made)
+        return;
+    const char *ud[] = { "userdel", users.member, NULL };
+    const char *gd[] = { "groupdel", users.group, NULL };
+    run_ok(ud, NULL);
+    run_ok(gd, NULL);
+    users.made = FALSE;
+}
+
+/* Create group vt16gPID and member vt16mPID (once per run). */
+static gboolean users_need(void)
+{
+    if (users.made)
+        return TRUE;
+    g_autofree char *useradd = g_find_program_in_path("useradd");
+    g_autofree char *setpriv = g_find_program_in_path("setpriv");
+    if (geteuid() != 0 || !useradd || !setpriv)
+        return FALSE;
+    users.group = g_strdup_printf("vt16g%d", (int)getpid());
+    users.member = g_strdup_printf("vt16m%d", (int)getpid());
+    const char *ga[] = { "groupadd", users.group, NULL };
+    const char *ua[] = { "useradd", "-M", "-N", "-g", users.group, "-s", "/usr/sbin/nologin",
+                         users.member, NULL };
+    g_autofree char *err = NULL;
+    if (!run_ok(ga, &err) || !run_ok(ua, &err))
+        g_error("cannot create the test users: %s", err);
+    users.made = TRUE;
+    atexit(users_remove);
+    const char *id_u[] = { "id", "-u", users.member, NULL };
+    const char *id_g[] = { "id", "-g", users.member, NULL };
+    g_autofree char *o1 = NULL, *o2 = NULL;
+    int c1 = -1, c2 = -1;
+    g_assert_true(vt_run(id_u, NULL, NULL, 10000, &o1, NULL, &c1, NULL) && c1 == 0);
+    g_assert_true(vt_run(id_g, NULL, NULL, 10000, &o2, NULL, &c2, NULL) && c2 == 0);
+    users.member_uid = (uid_t)atoi(o1);
+    users.gid = (gid_t)atoi(o2);
+    return TRUE;
+}
+
+/* vsh ARGS... as the member (setpriv): exit code, stderr in *err. */
+static int vsh_as_member(DaemonFixture *fx, char **err, const char *const *args)
+{
+    g_autofree char *vsh = vt_build_path("shell/vsh");
+    g_autofree char *sock = g_build_filename(fx->run_dir, "vessel-sock", NULL);
+    g_autofree char *uri = g_strconcat("vessel+unix://", sock, NULL);
+    g_autofree char *ru = g_strdup_printf("--reuid=%u", (unsigned)users.member_uid);
+    g_autofree char *rg = g_strdup_printf("--regid=%u", (unsigned)users.gid);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    const char *pre[] = { "setpriv", ru, rg, "--init-groups", "--", vsh, "-c", uri };
+    for (gsize i = 0; i < G_N_ELEMENTS(pre); i++)
+        g_ptr_array_add(argv, (gpointer)pre[i]);
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add(argv, (gpointer)*a);
+    g_ptr_array_add(argv, NULL);
+    g_autofree char *out = NULL;
+    int code = -1;
+    g_autoptr(GError) e = NULL;
+    g_assert_true(vt_run((const char *const *)argv->pdata, NULL, NULL, vt_timeout_ms(60000),
+                         &out, err, &code, &e));
+    return code;
+}
+
+/* A fixture whose socket group is the test group, reachable by members. */
+static DaemonFixture *group_fixture(const char *extra)
+{
+    g_autofree char *conf = g_strdup_printf("[sockets]\ngroup=%s\nrw_perms=0660\n%s",
+                                            users.group, extra ? extra : "");
+    DaemonFixture *fx = fixture_new(conf);
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    return fx;
+}
+
+static char *copy_file(const char *from, const char *dir, const char *name, mode_t mode)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(from, &data, &len, NULL));
+    char *to = g_build_filename(dir, name, NULL);
+    g_assert_true(g_file_set_contents(to, data, (gssize)len, NULL));
+    g_assert_cmpint(chmod(to, mode), ==, 0);
+    return to;
+}
+
+/* A definition of @name booting @kernel with an optional raw disk. */
+static char *domain_xml(const char *name, const char *kernel, const char *disk,
+                        const char *emulator)
+{
+    g_autofree char *d = disk ? g_strdup_printf(
+                                    "    <disk type='file' device='disk'>\n"
+                                    "      <source file='%s'/>\n"
+                                    "      <target dev='vda' bus='virtio'/>\n"
+                                    "    </disk>\n",
+                                    disk)
+                              : g_strdup("");
+    g_autofree char *e = emulator ? g_strdup_printf("    <emulator>%s</emulator>\n", emulator)
+                                  : g_strdup("");
+    return g_strdup_printf(
+        "<domain type='dbt'>\n  <name>%s</name>\n  <memory unit='MiB'>64</memory>\n"
+        "  <vcpu>1</vcpu>\n  <os>\n    <type>hvm</type>\n    <kernel>%s</kernel>\n"
+        "    <cmdline>console=ttyS0</cmdline>\n  </os>\n  <devices>\n%s%s"
+        "    <serial type='pty'/>\n  </devices>\n</domain>\n",
+        name, kernel, e, d);
+}
+
+static void call_ok(DaemonFixture *fx, const char *path, const char *method, GVariant *args)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, path, method, args, NULL, &err);
+    g_assert_no_error(err);
+}
+
+/* ---- VMM ids ---------------------------------------------------------- */
+
+/* Configurations that would let a VMM run as root (or as one shared
+ * account) are refused when the daemon starts, with a message naming the
+ * key. */
+static void test_config_refused(void)
+{
+    const struct {
+        const char *conf;
+        const char *msg;
+    } cases[] = {
+        { "[vmm]\nuser=\n", "[vmm] user= is no longer supported" },
+        { "[vmm]\nuser=vessel-vm\n", "[vmm] user= is no longer supported" },
+        { "[vmm]\nuid_range=0-100\n", "[vmm] uid_range must be" },
+        { "[vmm]\nuid_range=60000-70000\n", "[vmm] uid_range must be" },
+        { "[vmm]\nuid_range=5000-4000\n", "[vmm] uid_range must be" },
+        { "[vmm]\nuid_range=x\n", "[vmm] uid_range must be" },
+    };
+    g_autofree char *vesseld = vt_build_path("daemon/vesseld");
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(DaemonFixture) fx = fixture_new(cases[i].conf);
+        const char *argv[] = { vesseld, "--config", fx->conf, NULL };
+        g_autofree char *out = NULL, *err = NULL;
+        int code = -1;
+        g_assert_true(vt_run(argv, NULL, NULL, vt_timeout_ms(20000), &out, &err, &code, NULL));
+        if (code == 0 || !strstr(err, cases[i].msg))
+            g_error("config %s: exit %d, stderr: %s", cases[i].conf, code, err);
+    }
+}
+
+/* Seen from inside: a root daemon never runs a VMM as root (no account
+ * for VMMs exists on the host; none is needed): each VMM has a uid and
+ * gid of its own from [vmm] uid_range, two VMMs never share one (so
+ * neither can signal, trace or read the other), no capability is left,
+ * no_new_privs is set, and it holds only the descriptors the daemon
+ * passed. */
+static void test_vmm_sandbox(void)
+{
+    if (geteuid() != 0) {
+        g_test_skip("needs root");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *p = fixture_define(fx, "jailed", NULL);
+    g_autofree char *p2 = fixture_define(fx, "jailed2", NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_no_error(err);
+    g_autoptr(GVariant) r2 = fixture_domain(fx, p2, "Start", g_variant_new("(u)", 0), NULL,
+                                            &err);
+    g_assert_no_error(err);
+    int pid = fixture_vmm_pid(fx, "jailed");
+    int pid2 = fixture_vmm_pid(fx, "jailed2");
+    g_assert_cmpint(pid, >, 0);
+    g_assert_cmpint(pid2, >, 0);
+    g_autofree char *uid = fixture_proc_status(pid, "Uid");
+    g_autofree char *gid = fixture_proc_status(pid, "Gid");
+    g_autofree char *uid2 = fixture_proc_status(pid2, "Uid");
+    guint32 id = (guint32)g_ascii_strtoull(uid, NULL, 10);
+    g_assert_cmpuint(id, >=, fx->uid_first);
+    g_assert_cmpuint(id, <=, fx->uid_last);
+    g_autofree char *four = g_strdup_printf("%u\t%u\t%u\t%u", id, id, id, id);
+    g_assert_cmpstr(uid, ==, four);
+    g_assert_cmpstr(gid, ==, four);
+    g_assert_cmpstr(uid2, !=, uid);     /* one id per VMM */
+    g_autofree char *cap = fixture_proc_status(pid, "CapEff");
+    g_autofree char *capp = fixture_proc_status(pid, "CapPrm");
+    g_autofree char *capb = fixture_proc_status(pid, "CapBnd");
+    g_autofree char *nnp = fixture_proc_status(pid, "NoNewPrivs");
+    g_assert_cmpstr(cap, ==, "0000000000000000");
+    g_assert_cmpstr(capp, ==, "0000000000000000");
+    g_assert_cmpstr(capb, ==, "0000000000000000");
+    g_assert_cmpstr(nnp, ==, "1");
+    /* only stdin/stdout/stderr, the kernel the daemon opened for it, its
+     * sockets and event fds: nothing else of the daemon leaked in */
+    g_autofree char *fddir = g_strdup_printf("/proc/%d/fd", pid);
+    g_autoptr(GDir) d = g_dir_open(fddir, 0, NULL);
+    const char *ent;
+    while ((ent = g_dir_read_name(d))) {
+        if (atoi(ent) <= 2)
+            continue;
+        g_autofree char *fdpath = g_build_filename(fddir, ent, NULL);
+        g_autofree char *target = g_file_read_link(fdpath, NULL);
+        if (!target)
+            continue;   /* closed meanwhile */
+        /* sockets, event fds, the kernel it maps again on reboot, the
+         * memfds it makes itself (the translator's code buffer) and the
+         * domain's lock, its pid file (RUN/domains/UUID.pid) */
+        g_autofree char *lockdir = g_build_filename(fx->run_dir, "domains", "", NULL);
+        gboolean lock = g_str_has_prefix(target, lockdir) && g_str_has_suffix(target, ".pid");
+        if (!g_str_has_prefix(target, "socket:") && !g_str_has_prefix(target, "anon_inode:") &&
+            !g_str_has_prefix(target, "/memfd:vessel-") && g_strcmp0(target, fx->kernel) != 0 &&
+            !lock)
+            g_error("vessel-vmm has fd %s -> %s", ent, target);
+    }
+    g_autoptr(GVariant) x = fixture_domain(fx, p, "Destroy", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_no_error(err);
+    g_autoptr(GVariant) x2 = fixture_domain(fx, p2, "Destroy", g_variant_new("(u)", 0), NULL,
+                                            &err);
+    g_assert_no_error(err);
+}
+
+/* ---- <emulator> ------------------------------------------------------- */
+
+/* <emulator> names a script: refused (AccessDenied, naming it), and the
+ * script never runs.  Listed in [vmm] emulators it runs - as the VMM's
+ * own unprivileged id, never as root. */
+static void test_emulator_allow_list(void)
+{
+    g_autoptr(DaemonFixture) fx0 = fixture_new(NULL);
+    g_assert_cmpint(chmod(fx0->dir->path, 0755), ==, 0);
+    g_autofree char *drop = g_build_filename(fx0->dir->path, "drop", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(drop, 0755), ==, 0);
+    g_assert_cmpint(chmod(drop, 01777), ==, 0);
+    g_autofree char *marker = g_build_filename(drop, "ran", NULL);
+    g_autofree char *script = g_build_filename(fx0->dir->path, "evil.sh", NULL);
+    g_autofree char *body = g_strdup_printf("#!/bin/sh\nid -u > %s\n", marker);
+    g_assert_true(g_file_set_contents(script, body, -1, NULL));
+    g_assert_cmpint(chmod(script, 0755), ==, 0);
+
+    fixture_start_daemon(fx0, NULL);
+    g_autofree char *xml = domain_xml("evil", fx0->kernel, NULL, script);
+    g_autofree char *p = fixture_define_xml(fx0, xml);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx0, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_null(r);
+    fixture_assert_error(err, "org.vessel.Error.AccessDenied");
+    g_assert_nonnull(strstr(err->message, script));
+    g_assert_false(g_file_test(marker, G_FILE_TEST_EXISTS));
+    /* a path that only looks different is still not on the list */
+    g_autofree char *dotted = g_strdup_printf("%s/./../%s/evil.sh", fx0->dir->path,
+                                              strrchr(fx0->dir->path, '/') + 1);
+    g_autofree char *xml2 = domain_xml("evil2", fx0->kernel, NULL, dotted);
+    g_autofree char *p2 = fixture_define_xml(fx0, xml2);
+    g_clear_error(&err);
+    g_autoptr(GVariant) r2 = fixture_domain(fx0, p2, "Start", g_variant_new("(u)", 0), NULL,
+                                            &err);
+    g_assert_null(r2);
+    fixture_assert_error(err, "org.vessel.Error.AccessDenied");
+    g_assert_false(g_file_test(marker, G_FILE_TEST_EXISTS));
+    fixture_stop_daemon(fx0, FALSE);
+
+    if (geteuid() != 0)
+        return;
+    /* allowed by the administrator: it runs, unprivileged */
+    g_autofree char *allow = g_strdup_printf("%s\n[vmm]\nemulators=%s;\n", "", script);
+    g_autofree char *conf = NULL;
+    g_assert_true(g_file_get_contents(fx0->conf, &conf, NULL, NULL));
+    g_autofree char *conf2 = g_strconcat(conf, allow, NULL);
+    g_assert_true(g_file_set_contents(fx0->conf, conf2, -1, NULL));
+    fixture_start_daemon(fx0, NULL);
+    g_clear_error(&err);
+    g_autoptr(GVariant) r3 = fixture_domain(fx0, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_null(r3);     /* the script is no VMM: the start fails */
+    g_autofree char *uid = NULL;
+    g_assert_true(g_file_get_contents(marker, &uid, NULL, NULL));
+    guint64 id = g_ascii_strtoull(uid, NULL, 10);
+    g_assert_cmpuint(id, >=, fx0->uid_first);
+    g_assert_cmpuint(id, <=, fx0->uid_last);
+}
+
+/* ---- files with the client's rights ----------------------------------- */
+
+/* A member of the socket group starts domains: files they cannot open
+ * are refused with the file and the missing permission named; their own
+ * files work; root may use root's files.  Autostart turned on by the
+ * member uses the member's rights, not root's. */
+static void test_client_rights(void)
+{
+    if (!users_need()) {
+        g_test_skip("needs root, useradd and setpriv");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = group_fixture(NULL);
+    fixture_start_daemon(fx, NULL);
+    const char *dir = fx->dir->path;
+    g_autofree char *root_kernel = copy_file(fx->kernel, dir, "root-kernel", 0600);
+    g_autofree char *root_disk = g_build_filename(dir, "root-disk.img", NULL);
+    g_assert_true(g_file_set_contents(root_disk, "", 0, NULL));
+    g_assert_cmpint(truncate(root_disk, 1 << 20), ==, 0);
+    g_assert_cmpint(chmod(root_disk, 0644), ==, 0);
+    g_autofree char *closed = g_build_filename(dir, "closed", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(closed, 0700), ==, 0);
+    g_autofree char *hidden_kernel = copy_file(fx->kernel, closed, "kernel", 0644);
+    g_autofree char *open_kernel = copy_file(fx->kernel, dir, "open-kernel", 0644);
+    g_autofree char *own_disk = g_build_filename(dir, "own-disk.img", NULL);
+    g_assert_true(g_file_set_contents(own_disk, "", 0, NULL));
+    g_assert_cmpint(truncate(own_disk, 1 << 20), ==, 0);
+    g_assert_cmpint(chown(own_disk, users.member_uid, users.gid), ==, 0);
+    g_assert_cmpint(chmod(own_disk, 0600), ==, 0);
+
+    const struct {
+        const char *name, *kernel, *disk, *want;
+    } refused[] = {
+        { "shadow", "/etc/shadow", NULL, "no read permission on /etc/shadow" },
+        { "rootk", root_kernel, NULL, "no read permission on" },
+        { "rootd", open_kernel, root_disk, "no write permission on" },
+        { "hidden", hidden_kernel, NULL, "no search (x) permission on directory" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+        g_autofree char *xml = domain_xml(refused[i].name, refused[i].kernel, refused[i].disk,
+                                          NULL);
+        g_autofree char *p = fixture_define_xml(fx, xml);
+        g_autofree char *err = NULL;
+        const char *args[] = { "start", refused[i].name, NULL };
+        int code = vsh_as_member(fx, &err, args);
+        g_autofree char *who = g_strdup_printf("user %s (uid %u)", users.member,
+                                               (unsigned)users.member_uid);
+        if (code == 0 || !strstr(err, refused[i].want) || !strstr(err, who))
+            g_error("start of %s by the member: exit %d, stderr: %s", refused[i].name, code,
+                    err);
+        g_test_message("%s", g_strstrip(err));
+        guint st, reason;
+        fixture_state(fx, p, &st, &reason);
+        g_assert_cmpuint(st, ==, ST_SHUTOFF);
+        g_assert_cmpint(fixture_vmm_pid(fx, refused[i].name), ==, 0);
+    }
+    /* the member's own disk, a readable kernel: fine */
+    g_autofree char *xml = domain_xml("mine", open_kernel, own_disk, NULL);
+    g_autofree char *mine = fixture_define_xml(fx, xml);
+    g_autofree char *err = NULL;
+    const char *start_mine[] = { "start", "mine", NULL };
+    int code = vsh_as_member(fx, &err, start_mine);
+    if (code != 0)
+        g_error("start of mine by the member: exit %d: %s", code, err);
+    fixture_wait_state(fx, mine, ST_RUNNING);
+    call_ok(fx, mine, "Destroy", g_variant_new("(u)", 0));
+    /* root's own file, started by root: fine */
+    g_autofree char *rootk_path = NULL;
+    {
+        g_autoptr(GError) e = NULL;
+        g_autoptr(GVariant) v = fixture_manager(fx, "LookupByName",
+                                                g_variant_new("(s)", "rootk"), "(o)", &e);
+        g_assert_no_error(e);
+        g_variant_get(v, "(o)", &rootk_path);
+    }
+    call_ok(fx, rootk_path, "Start", g_variant_new("(u)", 0));
+    call_ok(fx, rootk_path, "Destroy", g_variant_new("(u)", 0));
+
+    /* autostart turned on by the member: at the next boot's autostart the
+     * member's rights decide, so root's kernel stays closed */
+    g_autofree char *aerr = NULL;
+    const char *auto_on[] = { "autostart", "rootk", NULL };
+    code = vsh_as_member(fx, &aerr, auto_on);
+    if (code != 0)
+        g_error("autostart by the member: exit %d: %s", code, aerr);
+    fixture_stop_daemon(fx, FALSE);
+    g_autofree char *marker = g_build_filename(fx->run_dir, "autostarted", NULL);
+    unlink(marker);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *want = g_strdup_printf("Autostart of domain 'rootk' failed");
+    gboolean seen = FALSE;
+    for (int i = 0; i < 200 && !seen; i++) {
+        g_autofree char *dlog = NULL;
+        g_file_get_contents(dlog_path, &dlog, NULL, NULL);
+        seen = dlog && strstr(dlog, want) && strstr(dlog, "no read permission on");
+        if (!seen)
+            g_usleep(50000);
+    }
+    g_assert_true(seen);
+    guint st, reason;
+    fixture_state(fx, rootk_path, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_SHUTOFF);
+}
+
+/* ---- runtime paths ---------------------------------------------------- */
+
+/* Runtime files derive from the UUID only: a domain named like another
+ * domain's UUID cannot take over its sockets (the long-name fallback to
+ * RUN/domains/UUID.control let it before). */
+static void test_paths_by_uuid(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *longname = g_strnfill(100, 'l');
+    g_autofree char *a = fixture_define(fx, longname, NULL);
+    const char *node = strrchr(a, '/') + 1;
+    g_autofree char *uuid = g_strdup(node);
+    g_strdelimit(uuid, "_", '-');
+    g_autofree char *name_b = g_strconcat(uuid, ".control", NULL);
+    g_autofree char *b = fixture_define(fx, uuid, NULL);
+    g_autofree char *c = fixture_define(fx, name_b, NULL);
+    call_ok(fx, a, "Start", g_variant_new("(u)", 0));
+    call_ok(fx, b, "Start", g_variant_new("(u)", 0));
+    call_ok(fx, c, "Start", g_variant_new("(u)", 0));
+    call_ok(fx, a, "Suspend", NULL);
+    guint st, reason;
+    fixture_state(fx, a, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_PAUSED);
+    fixture_state(fx, b, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_RUNNING);
+    /* b and c answer on their own sockets */
+    call_ok(fx, b, "Suspend", NULL);
+    call_ok(fx, c, "Suspend", NULL);
+    call_ok(fx, a, "Resume", NULL);
+    fixture_state(fx, a, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_RUNNING);
+    fixture_state(fx, b, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_PAUSED);
+    for (const char *const *p = (const char *const[]){ a, b, c, NULL }; *p; p++)
+        call_ok(fx, *p, "Destroy", g_variant_new("(u)", 0));
+}
+
+/* ---- status files ----------------------------------------------------- */
+
+/* /proc/PID/stat field 22, 0 if gone or a zombie. */
+static guint64 start_time_of(int pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", pid);
+    g_autofree char *data = NULL;
+    if (!g_file_get_contents(path, &data, NULL, NULL))
+        return 0;
+    const char *p = strrchr(data, ')');
+    g_assert_nonnull(p);
+    if (p[2] == 'Z' || p[2] == 'X')
+        return 0;
+    g_auto(GStrv) f = g_strsplit(p + 2, " ", -1);
+    g_assert_cmpuint(g_strv_length(f), >, 19);
+    return g_ascii_strtoull(f[19], NULL, 10);   /* field 22 */
+}
+
+static gboolean pid_gone(gpointer data)
+{
+    return start_time_of(GPOINTER_TO_INT(data)) == 0;
+}
+
+/* A status file is trusted only as far as the process it names is the
+ * domain's VMM (its start time, binary, --uuid and VMM id): a recorded pid
+ * that now belongs to another process - reused, or written there by an
+ * attacker with the right start time - is neither reattached nor ever
+ * signalled.  Before, the daemon listed the domain as running and
+ * Destroy killed that process. */
+static void test_forged_status(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *p = fixture_define(fx, "forged", NULL);
+    call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    g_autofree char *status = fixture_status_file(fx, p);
+    int vmm = fixture_vmm_pid(fx, "forged");
+    g_assert_cmpint(vmm, >, 0);
+    fixture_stop_daemon(fx, TRUE);  /* kill -9: the VMM outlives it */
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(status, &text, NULL, NULL));
+    g_assert_cmpint(kill(vmm, SIGKILL), ==, 0);
+    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
+
+    /* the process the forged file points at */
+    const char *argv[] = { "sleep", "600", NULL };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VtProc) victim = vt_proc_spawn(argv, NULL, 0, NULL, &err);
+    g_assert_no_error(err);
+    int vpid = vt_proc_pid(victim);
+    guint64 vstart = 0;
+    for (int i = 0; i < 1000 && !(vstart = start_time_of(vpid)); i++)
+        g_usleep(1000);
+    g_assert_cmpuint(vstart, >, 0);
+    g_autoptr(GRegex) re = g_regex_new(" pid='[0-9]*' pid_start='[0-9]*'", 0, 0, NULL);
+    g_autofree char *with = g_strdup_printf(" pid='%d' pid_start='%" G_GUINT64_FORMAT "'", vpid,
+                                            vstart);
+    g_autofree char *forged = g_regex_replace_literal(re, text, -1, 0, with, 0, NULL);
+    g_assert_cmpstr(forged, !=, text);
+    g_assert_true(g_file_set_contents(status, forged, -1, NULL));
+
+    fixture_start_daemon(fx, NULL);
+    guint st, reason;
+    fixture_state(fx, p, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_SHUTOFF);
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Destroy", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_nonnull(err);
+    g_clear_error(&err);
+    g_usleep(200000);
+    g_assert_false(vt_proc_exited(victim, NULL));
+    g_assert_cmpuint(start_time_of(vpid), ==, vstart);
+    g_autofree char *log = fixture_read_log(fx, "forged");
+    g_autofree char *want = g_strdup_printf("not reattached: process %d is not this domain's VMM",
+                                            vpid);
+    if (!strstr(log, want))
+        g_error("no \"%s\" in the log:\n%s", want, log);
+}
+
+/* Processes whose command line has --uuid @uuid (VMMs of that domain). */
+static guint vmms_of(const char *uuid)
+{
+    guint n = 0;
+    g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+    const char *ent;
+    while ((ent = g_dir_read_name(proc))) {
+        if (!g_ascii_isdigit(*ent))
+            continue;
+        g_autofree char *path = g_strdup_printf("/proc/%s/cmdline", ent);
+        g_autofree char *cmd = NULL;
+        gsize len = 0;
+        if (!g_file_get_contents(path, &cmd, &len, NULL) || start_time_of(atoi(ent)) == 0)
+            continue;
+        for (const char *a = cmd; a + 7 < cmd + len; a += strlen(a) + 1)
+            if (!strcmp(a, "--uuid") && !strcmp(a + 7, uuid))
+                n++;
+    }
+    return n;
+}
+
+static char *uuid_of(const char *object_path)
+{
+    char *uuid = g_strdup(strrchr(object_path, '/') + 1);
+    g_strdelimit(uuid, "_", '-');
+    return uuid;
+}
+
+/* At most one VMM per domain, whatever the daemon remembers: with its
+ * status file lost (a full run directory, a daemon killed before it
+ * wrote it), a domain's VMM still holds the domain's lock, and a second
+ * Start is refused, naming its pid - before, it spawned a second VMM on
+ * the same disks and took the first one's sockets. */
+static void test_one_vmm_per_domain(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *p = fixture_define(fx, "single", NULL);
+    g_autofree char *uuid = uuid_of(p);
+    call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    int vmm = fixture_vmm_pid(fx, "single");
+    g_autofree char *status = fixture_status_file(fx, p);
+    fixture_stop_daemon(fx, TRUE);
+    g_assert_cmpint(unlink(status), ==, 0);
+    fixture_start_daemon(fx, NULL);
+    guint st, reason;
+    fixture_state(fx, p, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_SHUTOFF);   /* the daemon does not know it */
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    fixture_assert_error(err, "org.vessel.Error.OperationInvalid");
+    g_autofree char *pid = g_strdup_printf("pid %d", vmm);
+    if (!strstr(err->message, "still has a VMM running") || !strstr(err->message, pid))
+        g_error("unexpected error: %s", err->message);
+    g_clear_error(&err);
+    g_assert_cmpuint(vmms_of(uuid), ==, 1);
+    /* once it is gone, the domain starts again */
+    g_assert_cmpint(kill(vmm, SIGKILL), ==, 0);
+    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
+    call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    g_assert_cmpuint(vmms_of(uuid), ==, 1);
+    call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));
+}
+
+/* A Start whose status file cannot be written fails and leaves no VMM
+ * behind (it would run untracked after a daemon restart); before, Start
+ * reported success without a status file. */
+static void test_status_unwritable(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *p = fixture_define(fx, "unrecorded", NULL);
+    g_autofree char *uuid = uuid_of(p);
+    g_autofree char *status = fixture_status_file(fx, p);
+    g_assert_cmpint(mkdir(status, 0700), ==, 0);    /* no file can be renamed there */
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_nonnull(err);
+    if (!strstr(err->message, "cannot record its status"))
+        g_error("unexpected error: %s", err->message);
+    g_clear_error(&err);
+    guint st, reason;
+    fixture_state(fx, p, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_SHUTOFF);
+    g_assert_cmpuint(vmms_of(uuid), ==, 0);
+    g_assert_cmpint(rmdir(status), ==, 0);
+    call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));
+}
+
+/* ---- the daemon's files ----------------------------------------------- */
+
+static mode_t mode_of(const char *path)
+{
+    struct stat st;
+    g_assert_cmpint(lstat(path, &st), ==, 0);
+    return st.st_mode & 07777;
+}
+
+/* The directories have the modes of tmpfiles.d (0700 for definitions and
+ * runtime state, 0750 for logs), also when they existed with looser ones;
+ * a VMM's log is the daemon's file, which the VMM can only append to. */
+static void test_private_dirs(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    g_autofree char *rundom = g_build_filename(fx->run_dir, "domains", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(rundom, 0777), ==, 0);
+    g_assert_cmpint(chmod(rundom, 0777), ==, 0);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *cfgdom = g_build_filename(fx->config_dir, "domains", NULL);
+    g_autofree char *cfgauto = g_build_filename(fx->config_dir, "domains", "autostart", NULL);
+    g_autofree char *logdom = g_build_filename(fx->dir->path, "log", "domains", NULL);
+    g_assert_cmpuint(mode_of(rundom), ==, 0700);
+    g_assert_cmpuint(mode_of(cfgdom), ==, 0700);
+    g_assert_cmpuint(mode_of(cfgauto), ==, 0700);
+    g_assert_cmpuint(mode_of(logdom), ==, 0750);
+    g_autofree char *p = fixture_define(fx, "logged", NULL);
+    call_ok(fx, p, "Start", g_variant_new("(u)", 0));
+    g_autofree char *rt = g_build_filename(rundom, strrchr(p, '/') + 1, NULL);
+    g_strdelimit(rt + strlen(rundom), "_", '-');
+    g_assert_cmpuint(mode_of(rt), ==, 0700);
+    g_autofree char *log = g_build_filename(logdom, "logged.log", NULL);
+    struct stat st;
+    g_assert_cmpint(stat(log, &st), ==, 0);
+    g_assert_cmpuint(st.st_uid, ==, geteuid());
+    g_assert_cmpuint(st.st_mode & 0777, ==, 0600);
+    /* the VMM's stdout and stderr: write-only, O_APPEND */
+    int pid = fixture_vmm_pid(fx, "logged");
+    for (int fd = 1; fd <= 2; fd++) {
+        g_autofree char *info = g_strdup_printf("/proc/%d/fdinfo/%d", pid, fd);
+        g_autofree char *text = NULL;
+        g_assert_true(g_file_get_contents(info, &text, NULL, NULL));
+        const char *f = strstr(text, "flags:");
+        g_assert_nonnull(f);
+        unsigned long flags = strtoul(f + 6, NULL, 8);
+        g_assert_true(flags & O_APPEND);
+        g_assert_cmpuint(flags & O_ACCMODE, ==, O_WRONLY);
+    }
+    call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));
+    fixture_wait_state(fx, p, ST_SHUTOFF);
+    g_assert_false(g_file_test(rt, G_FILE_TEST_EXISTS));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/daemon/security/config-refused", test_config_refused);
+    g_test_add_func("/daemon/security/vmm-sandbox", test_vmm_sandbox);
+    g_test_add_func("/daemon/security/emulator-allow-list", test_emulator_allow_list);
+    g_test_add_func("/daemon/security/client-rights", test_client_rights);
+    g_test_add_func("/daemon/security/paths-by-uuid", test_paths_by_uuid);
+    g_test_add_func("/daemon/security/private-dirs", test_private_dirs);
+    g_test_add_func("/daemon/security/forged-status", test_forged_status);
+    g_test_add_func("/daemon/security/one-vmm-per-domain", test_one_vmm_per_domain);
+    g_test_add_func("/daemon/security/status-unwritable", test_status_unwritable);
+    int rc = g_test_run();
+    users_remove();
+    return rc;
+}

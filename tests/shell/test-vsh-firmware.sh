@@ -1,0 +1,86 @@
+#!/bin/sh
+# test-vsh-firmware.sh - firmware boot through the daemon: a domain with
+# no <kernel> boots SeaBIOS (Debian's seabios package) under dbt, which
+# boots the disk; the boot sector of tests/vmm/guests/bootsect.S prints
+# on the serial console (read from the domain's console socket) and
+# powers off.  Also the XML errors of firmware boot and the VMM command
+# line vsh domxml-to-native shows for it.
+. "$top_srcdir/tests/lib/tap.sh"
+
+BIOS=${VESSEL_SEABIOS:-/usr/share/seabios/bios-256k.bin}
+BOOTSECT="$top_builddir/tests/vmm/guests/bootsect.bin"
+[ -f "$BIOS" ] || tap_skip_all "no SeaBIOS at $BIOS (Debian package seabios)"
+[ -f "$BOOTSECT" ] || tap_skip_all "tests/vmm/guests/bootsect.bin not built (make -C tests/vmm check)"
+
+. "$top_srcdir/tests/shell/vsh-env.sh"
+
+tap_plan 9
+
+head -c 1048576 /dev/zero > "$T/boot.img"
+dd if="$BOOTSECT" of="$T/boot.img" conv=notrunc status=none
+fwxml() { # NAME [DISK-XML]
+    cat <<EOF
+<domain type='dbt'>
+  <name>$1</name>
+  <memory unit='MiB'>64</memory>
+  <os>
+    <type>hvm</type>
+    <loader readonly='yes' type='rom'>$BIOS</loader>
+    <boot dev='hd'/>
+  </os>
+  <devices>
+    $2
+    <serial type='pty'/>
+  </devices>
+</domain>
+EOF
+}
+DISK="<disk type='file' device='disk'><source file='$T/boot.img'/><target dev='vda' bus='virtio'/><readonly/></disk>"
+fwxml fw1 "$DISK" > "$T/fw1.xml"
+fwxml nothing "" > "$T/nothing.xml"
+
+v domxml-to-native vessel-argv "$T/fw1.xml"
+has "domxml-to-native: the firmware and the boot order" "vessel-vmm --bios $BIOS --boot c --memory 64"
+
+v define "$T/nothing.xml"
+[ $rc -eq 1 ]; tap_ok $? "a domain with neither a kernel nor a disk is refused"
+has "the error says there is nothing to boot" "nothing to boot: <os> has no <kernel> and the domain has no disk"
+
+v create "$T/fw1.xml" --paused
+expect "create paused" 0 "Domain 'fw1' created from $T/fw1.xml"
+SOCK=$(ls "$T"/run/domains/*/console 2>/dev/null | head -1)
+[ -S "$SOCK" ]; tap_ok $? "the domain's console socket exists"
+# read the serial console until the VMM closes it (the guest powered off)
+cat > "$T/reader.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.settimeout(120)
+sys.stdout.write("connected\n")
+sys.stdout.flush()
+while True:
+    try:
+        b = s.recv(4096)
+    except socket.timeout:
+        break
+    if not b:
+        break
+    sys.stdout.buffer.write(b)
+    sys.stdout.flush()
+PY
+python3 "$T/reader.py" "$SOCK" > "$T/console.out" 2>"$T/console.err" &
+READER=$!
+CLEANUP_EXTRA="kill $READER 2>/dev/null"
+wait_until 10 grep -q connected "$T/console.out"
+v resume fw1
+expect "resume" 0 "Domain 'fw1' resumed"
+wait_until 120 sh -c "! \"$VSH\" -c \"$URI\" list --name | grep -qx fw1"
+tap_ok $? "the guest powered off: the transient domain is gone"
+wait "$READER"
+grep -q "SeaBIOS (version" "$T/console.out" && grep -q "Booting from Hard Disk" "$T/console.out"
+tap_ok $? "SeaBIOS's banner and boot message on the serial console"
+grep -q "boot sector: sector 1 read through int 13h" "$T/console.out" &&
+    grep -q "boot sector: RSDP VESSEL" "$T/console.out" && grep -q "boot sector: powering off" "$T/console.out"
+r=$?
+[ $r -eq 0 ] || sed 's/^/# /' "$T/console.out"
+tap_ok $r "the boot sector ran: disk read through the BIOS, our ACPI tables, power-off"
