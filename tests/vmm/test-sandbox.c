@@ -92,6 +92,14 @@ static int do_open(void)
 #endif
 }
 
+/* library code probes files with access(2) (libgcrypt: /etc/gcrypt) */
+static int do_access(void)
+{
+    int r = access("/etc/passwd", R_OK);
+    int r2 = faccessat(AT_FDCWD, "/etc/passwd", R_OK, 0);
+    return r < 0 && r2 < 0 && errno == EACCES ? 0 : 3;
+}
+
 static int do_socket(void)
 {
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -200,6 +208,7 @@ static void test_files_and_sockets(void)
     for (int c = 0; c < SANDBOX_THREAD_LAST; c++) {
         expect(c, false, do_open, RESULT_OK, "open: EACCES, not a kill");
         expect(c, false, do_socket, RESULT_OK, "socket: EACCES, not a kill");
+        expect(c, false, do_access, RESULT_OK, "access: EACCES, not a kill");
     }
 }
 

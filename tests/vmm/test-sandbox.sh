@@ -64,7 +64,7 @@ all_threads_filtered() {
     [ "$_n" -ge 3 ]   # main, vCPU, timer, GLib's worker
 }
 
-tap_plan 16
+tap_plan 17
 echo "readable by anyone" > "$T/readable"
 chmod 644 "$T/readable"
 
@@ -114,6 +114,32 @@ tap_ok $? "the other VMM runs on"
 ctl b quit >/dev/null
 wait "$b"
 tap_ok $? "and quits normally (status 0)"
+
+# VNC authentication (DES, libgcrypt's) in the sealed VMM's VNC thread:
+# a wrong response is refused, and the VMM runs on
+start vnc dbt --vga std --vnc "unix:$T/vnc.sock,password"
+vnc=$pid
+ctl vnc "vnc-password 707734373131" >/dev/null
+r=$(python3 - "$T/vnc.sock" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(30)
+s.connect(sys.argv[1])
+s.recv(12)
+s.sendall(b"RFB 003.008\n")
+n = s.recv(1)[0]
+types = s.recv(n)
+s.sendall(b"\x02")
+s.recv(16)
+s.sendall(b"\x00" * 16)
+print("refused" if s.recv(4) == b"\x00\x00\x00\x01" else "?")
+EOF
+)
+running vnc
+tap_ok $([ $? = 0 ] && [ "$r" = refused ] && echo 0 || echo 1) \
+    "a VNC password check runs in the sandbox; a wrong one is refused ($r)"
+ctl vnc quit >/dev/null
+wait "$vnc"
 
 start off dbt --sandbox off --sandbox-test
 grep -q "warning: --sandbox off" "$T/off.err"

@@ -378,6 +378,12 @@ VncServer *vnc_server_new(Machine *m, Display *d, VirtioInput *tablet, const cha
         static char *no_password[] = { NULL };
         v->screen->authPasswdData = no_password;
         v->screen->passwordCheck = vnc_check_password;
+        /* libvncserver's DES is libgcrypt's, which sets itself up on first
+         * use (it reads /etc/gcrypt and /proc/sys/crypto): done now, while
+         * the VMM may open files, not in the VNC thread once sandboxed. */
+        unsigned char warm_up[16] = { 0 };
+        char key[] = "warm-up";
+        rfbEncryptBytes(warm_up, key);
     }
     rfbInitServer(v->screen);
     rfbMarkRectAsModified(v->screen, 0, 0, (int)w, (int)h);

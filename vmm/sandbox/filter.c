@@ -7,7 +7,8 @@
  * the stdio console).  Anything else kills the process
  * (SECCOMP_RET_KILL_PROCESS): the daemon sees a VMM killed by SIGSYS and
  * records the domain as crashed.  A few calls that library code may try
- * and cope with failing (open, socket, connect) get EACCES instead.
+ * and cope with failing (open, access, socket, connect) get EACCES
+ * instead.
  *
  * libseccomp builds the BPF (the architecture check, the syscall
  * number dispatch, argument comparisons on 64-bit values): hand-written
@@ -161,6 +162,9 @@ static const SandboxRule rules[] = {
     { SCMP_SYS(socket), ALL, COND_EACCES },
     { SCMP_SYS(connect), ALL, COND_EACCES },
     { SCMP_SYS(bind), ALL, COND_EACCES },
+    { SCMP_SYS(access), ALL, COND_EACCES },
+    { SCMP_SYS(faccessat), ALL, COND_EACCES },
+    { SCMP_SYS(faccessat2), ALL, COND_EACCES },
 };
 /* clang-format on */
 
