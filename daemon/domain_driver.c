@@ -523,6 +523,7 @@ static gboolean start_vmm_locked(Daemon *d, DomainObj *dom, guint flags,
         relay = console_relay_new(d->context, console, log, &rerr);
         if (!relay)
             domain_log(d, def->name, "console not connected: %s", rerr->message);
+        domain_console_add_pty(d, def->name, relay);
     }
     /* the password before anyone can connect with it, never on a command line */
     if (ready && def->graphics && def->graphics->passwd) {
@@ -941,7 +942,8 @@ char *domain_driver_get_xml(Daemon *d, DomainObj *dom, guint flags, GError **err
     if ((flags & DOMAIN_XML_INACTIVE) && dom->next_def)
         def = dom->next_def;
     g_autoptr(DomainDef) copy = domain_def_copy(def);
-    DomainLiveXml live = { .id = dom->id };
+    g_autofree char *pty = console_relay_pty_path(dom->console);
+    DomainLiveXml live = { .id = dom->id, .serial_pty = pty };
     gboolean is_live = !(flags & DOMAIN_XML_INACTIVE) && domain_obj_is_active(dom);
     domain_list_unlock(d->domains);
     if (copy->graphics) {
@@ -1127,6 +1129,7 @@ static void reattach_one(Daemon *d, const char *status_path)
         g_autofree char *log = domain_store_log_path(d->config, dom->def->name);
         g_autoptr(GError) rerr = NULL;
         dom->console = console_relay_new(d->context, console, log, &rerr);
+        domain_console_add_pty(d, dom->def->name, dom->console);
     }
     save_status(d, dom);
     domain_log(d, dom->def->name, "daemon reattached to VMM pid %d", (int)dom->pid);

@@ -8,7 +8,8 @@
 #   - run from the build tree without $VESSEL_VMM or [vmm] path, it runs
 #     the build tree's vessel-vmm; a VMM gets a fixed PATH and none of the
 #     starting user's variables;
-#   - the live XML of a running domain says its id; a failed start is
+#   - the live XML of a running domain says its id and the serial port's
+#     pty, a pty that reaches the guest both ways; a failed start is
 #     "shut off (failed)" whether the VMM is missing or the kernel cannot
 #     be read;
 #   - a session daemon: $XDG_RUNTIME_DIR/vessel is 0700, and after its
@@ -53,7 +54,7 @@ EOF
 # show FILE: a file as TAP comments
 show() { sed 's/^/#   /' "$1"; }
 
-tap_plan 17
+tap_plan 19
 
 # ---- a socket group that does not exist ---------------------------------------------
 G="nogroup$$x"
@@ -141,6 +142,29 @@ id=$("$VSH" -c "$URI" domid first 2>/dev/null)
     head -n 1 "$T/inactive.xml" | grep -qFx "<domain type='dbt'>"
 r=$?; [ $r -eq 0 ] || { echo "# id '$id'"; show "$T/live.xml"; }
 tap_ok $r "dumpxml of a running domain has <domain id='N'> (--inactive has not)"
+
+# ... and the serial port's pty, which is the guest's console both ways
+pty=$(sed -n "/<serial type='pty'>/,/<\/serial>/s|.*<source path='\(/dev/pts/[0-9]*\)'/>.*|\1|p" "$T/live.xml")
+[ -n "$pty" ] && [ -c "$pty" ] && grep -qF "<console type='pty' tty='$pty'>" "$T/live.xml" &&
+    [ "$(stat -c '%G %a' "$pty")" = "$MYGROUP 660" ] &&
+    ! grep -q "<source path\|tty=" "$T/inactive.xml"
+r=$?; [ $r -eq 0 ] || { echo "# pty '$pty'"; ls -l "$pty" 2>&1 | sed 's/^/# /'; show "$T/live.xml"; }
+tap_ok $r "the live XML names the serial port's pty (<source path>, <console tty>), the socket group's, 0660"
+# the idle guest echoes what it reads on its serial port
+python3 - "$pty" > "$T/pty.out" 2>&1 <<'PY'
+import os, select, sys, termios, time, tty
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd)
+os.write(fd, b"pty-ping-42")
+got, end = b"", time.monotonic() + 30 * int(os.environ.get("VESSEL_TEST_TIMEOUT_SCALE", "1"))
+while b"pty-ping-42" not in got and time.monotonic() < end:
+    if select.select([fd], [], [], 0.5)[0]:
+        got += os.read(fd, 4096)
+print(repr(got[-200:]))
+sys.exit(0 if b"pty-ping-42" in got else 1)
+PY
+r=$?; [ $r -eq 0 ] || show "$T/pty.out"
+tap_ok $r "what a program writes on the pty reaches the guest, and the guest's answer comes back on it"
 "$VSH" -c "$URI" destroy first > /dev/null 2>&1
 
 # ---- a start that fails: the same reason whatever failed ----------------------------
