@@ -257,6 +257,7 @@ typedef struct {
     uint64_t host;              /* host offset of the new clusters */
     uint64_t got;               /* new clusters */
     uint64_t in, bytes, tlen;   /* head (copied), data, tail (copied) */
+    bool fresh;                 /* the new clusters were never written */
 } Qcow2AllocWrite;
 
 /* Does an allocating write in flight cover a guest cluster of
@@ -285,42 +286,62 @@ static int qcow2_alloc_begin(Qcow2 *q, uint64_t goff, const Qcow2Mapping *m, Qco
     if (r < 0)
         return r;
     qcow2_cache_put(q->l2_cache, l2);
-    uint64_t got;
+    uint64_t got, fresh_from = MAX(q->fresh_end, q->alloc_end);
     int64_t host = qcow2_alloc_clusters(q, want, false, &got);
     if (host < 0)
         return (int)host;
     uint64_t bytes = MIN(m->bytes, got * cs - in);
     *w = (Qcow2AllocWrite){ .m = *m, .goff = goff, .cstart = goff - in, .host = (uint64_t)host,
                             .got = got, .in = in, .bytes = bytes,
-                            .tlen = (cs - ((in + bytes) & (cs - 1))) & (cs - 1)};
+                            .tlen = (cs - ((in + bytes) & (cs - 1))) & (cs - 1),
+                            .fresh = ((uint64_t)host >> q->cluster_bits) >= fresh_from };
     Qcow2Range busy = { w->cstart >> q->cluster_bits, got };
     g_array_append_val(q->allocs, busy);
     atomic_fetch_add(&q->inflight, 1);
     return 0;
 }
 
+/* Do the guest bytes of the run @m from @off on read as zeros without
+ * looking at data (unallocated past the backing file, zero clusters)? */
+static bool qcow2_old_is_zero(const Qcow2 *q, const Qcow2Mapping *m, uint64_t off)
+{
+    const StorageImage *b = q->img.backing;
+    return m->type == QCOW2_CLUSTER_ZERO_PLAIN ||
+           (m->type == QCOW2_CLUSTER_UNALLOCATED && (!b || off >= b->size));
+}
+
 /* The data phase (no lock needed): the parts of the first and last
  * cluster the write does not cover read as they read before, and one
- * vectored write of the whole new run. */
+ * vectored write of the whole new run.  Where those parts are zeros and
+ * the new clusters were never written (they are past what the file
+ * ever held), they are not written: the file reads zeros there anyway,
+ * a hole, or past its end for the last cluster, which qemu-img and QEMU
+ * read as zeros too (our reads do: file_pread_zero).  A 4 KiB write into
+ * a fresh 64 KiB cluster then writes 4 KiB, not 64. */
 static int qcow2_alloc_data(Qcow2 *q, const Qcow2AllocWrite *w, const struct iovec *iov,
                             int iovcnt, uint64_t skip)
 {
     uint8_t *head = NULL, *tail = NULL;
+    uint64_t in = w->in, tlen = w->tlen;
+    bool skip_head = in && w->fresh && qcow2_old_is_zero(q, &w->m, w->cstart);
+    bool skip_tail = tlen && w->fresh && qcow2_old_is_zero(q, &w->m, w->goff + w->bytes);
     int r = 0;
-    if (w->in) {
-        head = malloc(w->in);
-        r = head ? qcow2_read_old(q, &w->m, w->goff, w->cstart, head, w->in) : -ENOMEM;
+    if (skip_head)
+        in = 0;
+    if (skip_tail)
+        tlen = 0;
+    if (in) {
+        head = malloc(in);
+        r = head ? qcow2_read_old(q, &w->m, w->goff, w->cstart, head, in) : -ENOMEM;
     }
-    if (r == 0 && w->tlen) {
-        tail = malloc(w->tlen);
-        r = tail ? qcow2_read_old(q, &w->m, w->goff, w->goff + w->bytes, tail, w->tlen)
-                 : -ENOMEM;
+    if (r == 0 && tlen) {
+        tail = malloc(tlen);
+        r = tail ? qcow2_read_old(q, &w->m, w->goff, w->goff + w->bytes, tail, tlen) : -ENOMEM;
     }
     if (r == 0) {
         int n;
-        struct iovec *v = qcow2_wrap(iov, iovcnt, skip, w->bytes, head, w->in, tail, w->tlen,
-                                     &n);
-        r = v ? file_pwritev_full(q->img.fd, v, n, w->host) : -EINVAL;
+        struct iovec *v = qcow2_wrap(iov, iovcnt, skip, w->bytes, head, in, tail, tlen, &n);
+        r = v ? file_pwritev_full(q->img.fd, v, n, w->host + (w->in - in)) : -EINVAL;
         g_free(v);
     }
     free(head);

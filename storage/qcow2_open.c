@@ -206,6 +206,7 @@ StorageImage *storage_qcow2_open(int fd, const char *name, bool readonly,
     q->coffset_mask = (1ull << q->csize_shift) - 1;
     q->img.size = q->h.size;
     q->img.zero_align = (uint32_t)q->cluster_size;
+    q->fresh_end = qcow2_clusters_for(q, file_size);
 
     q->l1_size = q->h.l1_size;
     q->l1 = qcow2_read_table(fd, q->h.l1_offset, q->l1_size, error, _("L1 table"));

@@ -97,6 +97,9 @@ typedef struct {
     pthread_mutex_t lock;
     uint64_t free_hint;         /* no free cluster below this index */
     uint64_t alloc_end;         /* no allocated cluster at or above it */
+    uint64_t fresh_end;         /* clusters at or above both this (the file's
+                                 * end at open) and alloc_end were never
+                                 * written: they read as zeros */
     GArray *pending_free;       /* Qcow2Range */
     atomic_uint inflight;       /* data I/O through a mapping, lock dropped:
                                  * raised with the lock held, dropped without */

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- cache ------------------------------------------------------------ */
@@ -520,6 +521,36 @@ static void test_write_concurrent(void)
     }
 }
 
+/* A 4 KiB write into a never-written 64 KiB cluster leaves the rest a
+ * hole or past the end of the file (reads zeros, costs no writing), and
+ * the image checks clean (qemu-img: test-storage-qemu.sh). */
+static void test_write_fresh_hole(void)
+{
+    g_autofree char *path = tpath("hole.qcow2");
+    StorageImage *img = new_qcow2("hole.qcow2", 8 << 20, 65536, 0);
+    uint8_t buf[4096];
+    memset(buf, 0x5a, sizeof(buf));
+    g_assert_cmpint(storage_image_pwrite(img, buf, sizeof(buf), 0), ==, 0);
+    g_assert_cmpint(storage_image_flush(img), ==, 0);
+    struct stat st0, st1;
+    g_assert_cmpint(stat(path, &st0), ==, 0);
+    g_assert_cmpint(storage_image_pwrite(img, buf, sizeof(buf), (1 << 20) + 8192), ==, 0);
+    g_assert_cmpint(storage_image_flush(img), ==, 0);
+    g_assert_cmpint(stat(path, &st1), ==, 0);
+    /* the data, not the whole cluster */
+    g_assert_cmpint((st1.st_blocks - st0.st_blocks) * 512, <, 65536);
+    g_autofree uint8_t *got = g_malloc(65536);
+    g_assert_cmpint(storage_image_pread(img, got, 65536, 1 << 20), ==, 0);
+    for (unsigned i = 0; i < 65536; i++)
+        g_assert_cmpuint(got[i], ==, i >= 8192 && i < 8192 + 4096 ? 0x5a : 0);
+    StorageCheckResult res;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(storage_image_check(img, &res, &error));
+    g_assert_cmpuint(res.corruptions + res.leaks, ==, 0);
+    storage_check_result_clear(&res);
+    g_assert_cmpint(storage_image_close(img), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -534,6 +565,7 @@ int main(int argc, char **argv)
     g_test_add_func("/storage/chain/depth", test_chain_depth);
     g_test_add_func("/storage/chain/explicit", test_chain_explicit);
     g_test_add_func("/storage/write/concurrent", test_write_concurrent);
+    g_test_add_func("/storage/write/fresh-hole", test_write_fresh_hole);
     int r = g_test_run();
     if (!g_getenv("VESSEL_TEST_KEEP")) {
         g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
