@@ -482,11 +482,13 @@ gboolean daemon_dbus_start(DaemonDbus *dbus, GError **error)
     if (g_hash_table_size(activated))
         g_message(_("Using %u sockets passed by systemd"), g_hash_table_size(activated));
     dbus->listen_rw = daemon_listener_new(rw, activated, cfg->rw_perms, cfg->group, FALSE,
-                                          dbus->observer, on_new_connection, dbus, error);
+                                          dbus->observer, dbus->daemon->limits,
+                                          cfg->max_message_size, on_new_connection, dbus, error);
     if (!dbus->listen_rw)
         return FALSE;
     dbus->listen_ro = daemon_listener_new(ro, activated, cfg->ro_perms, cfg->group, TRUE,
-                                          dbus->observer, on_new_connection, dbus, error);
+                                          dbus->observer, dbus->daemon->limits,
+                                          cfg->max_message_size, on_new_connection, dbus, error);
     if (!dbus->listen_ro)
         return FALSE;
     if (cfg->mode == DAEMON_MODE_SYSTEM && cfg->system_bus)

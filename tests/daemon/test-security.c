@@ -16,7 +16,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -689,6 +694,367 @@ static void test_private_dirs(void)
     g_assert_false(g_file_test(rt, G_FILE_TEST_EXISTS));
 }
 
+/* ---- bounded input ---------------------------------------------------- */
+
+/* Peak and current RSS of @pid in KiB (VmHWM, VmRSS). */
+static guint64 proc_kib(int pid, const char *field)
+{
+    g_autofree char *v = fixture_proc_status(pid, field);
+    g_assert_nonnull(v);
+    return g_ascii_strtoull(v, NULL, 10);
+}
+
+static char *metadata_domain(const char *name, const char *body)
+{
+    return g_strdup_printf("<domain type='dbt'><name>%s</name><memory unit='MiB'>64</memory>"
+                           "<vcpu>1</vcpu><os><type>hvm</type><kernel>/k</kernel></os>"
+                           "<metadata><m:x xmlns:m='urn:t'%s</m:x></metadata></domain>",
+                           name, body);
+}
+
+static char *many_attributes(guint n)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(s, " a%u='x'", i);
+    g_string_append(s, ">");
+    return g_string_free(s, FALSE);
+}
+
+static char *many_children(guint n)
+{
+    GString *s = g_string_new(">");
+    for (guint i = 0; i < n; i++)
+        g_string_append(s, "<m:a/>");
+    return g_string_free(s, FALSE);
+}
+
+/* The issue's definitions: 60,000 attributes on one <metadata> child
+ * (16 GB and minutes under the schema lock before) and 140,000 empty
+ * children (stored, then a minute of validation at every start) are
+ * refused at once, naming the limit, with the daemon's peak RSS barely
+ * moving; networks and pools likewise.  A definition of that shape
+ * stored by an older version is refused at start, and the daemon comes
+ * up. */
+static void test_xml_bounds(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    int pid = vt_proc_pid(fx->daemon);
+    guint64 hwm0 = proc_kib(pid, "VmHWM");
+    g_autofree char *attrs = many_attributes(60000);
+    g_autofree char *kids = many_children(140000);
+    g_autofree char *xml_attrs = metadata_domain("attrs", attrs);
+    g_autofree char *xml_kids = metadata_domain("kids", kids);
+    const struct {
+        const char *method, *xml, *want;
+        gboolean flags;
+    } cases[] = {
+        { "DefineXML", xml_attrs, "too many attributes on one element", FALSE },
+        { "DefineXML", xml_kids, "too many elements", FALSE },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(GVariant) r = fixture_manager(fx, cases[i].method,
+                                                g_variant_new("(s)", cases[i].xml), "(o)",
+                                                &err);
+        g_assert_null(r);
+        g_assert_nonnull(err);
+        if (!strstr(err->message, cases[i].want) || !strstr(err->message, "the limit is"))
+            g_error("%s: %s", cases[i].method, err->message);
+        g_test_message("%zu bytes: %s", strlen(cases[i].xml), err->message);
+    }
+    g_autofree char *net_attrs = many_attributes(1000);
+    g_autofree char *net = g_strdup_printf("<network><name%s</name></network>", net_attrs);
+    g_autofree char *pool = g_strdup_printf("<pool type='dir'><name%s</name><target><path>/x"
+                                            "</path></target></pool>", net_attrs);
+    g_autoptr(GError) e1 = NULL, e2 = NULL;
+    g_autoptr(GVariant) r1 = fixture_manager(fx, "NetworkDefineXML", g_variant_new("(s)", net),
+                                             "(o)", &e1);
+    g_autoptr(GVariant) r2 = fixture_manager(fx, "StoragePoolDefineXML",
+                                             g_variant_new("(su)", pool, 0), "(o)", &e2);
+    g_assert_null(r1);
+    g_assert_null(r2);
+    g_assert_nonnull(strstr(e1->message, "too many attributes on one element"));
+    g_assert_nonnull(strstr(e2->message, "too many attributes on one element"));
+    guint64 grown = proc_kib(pid, "VmHWM") - hwm0;
+    g_test_message("daemon peak RSS grew by %" G_GUINT64_FORMAT " KiB", grown);
+    g_assert_cmpuint(grown, <, 64 * 1024);
+
+    /* stored by an older version: refused at start, the daemon serves */
+    fixture_stop_daemon(fx, FALSE);
+    g_autofree char *stored = g_build_filename(fx->config_dir, "domains", "kids.xml", NULL);
+    g_assert_true(g_file_set_contents(stored, xml_kids, -1, NULL));
+    fixture_start_daemon(fx, NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) v = fixture_manager(fx, "LookupByName", g_variant_new("(s)", "kids"),
+                                            "(o)", &err);
+    g_assert_null(v);
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *dlog = NULL;
+    g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
+    g_assert_nonnull(strstr(dlog, "too many elements"));
+}
+
+/* A raw connection to @sock as uid @uid (a forked child switches to it
+ * first when it is not ours) that has passed EXTERNAL authentication:
+ * the fd, or -1 when the daemon closed it or refused. */
+static int sasl_connect(const char *sock, uid_t uid)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpuint(strlen(sock), <, sizeof(sa.sun_path));
+    strcpy(sa.sun_path, sock);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        close(fd);
+        return -1;
+    }
+    char uidstr[16], hex[40] = "", line[96];
+    snprintf(uidstr, sizeof(uidstr), "%u", (unsigned)uid);
+    for (size_t i = 0; uidstr[i]; i++)
+        snprintf(hex + 2 * i, 3, "%02x", (unsigned char)uidstr[i]);
+    int n = snprintf(line, sizeof(line), "%cAUTH EXTERNAL %s\r\n", 0, hex);
+    struct timeval tv = { 20, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    char reply[128] = "";
+    if (write(fd, line, (size_t)n) != n || read(fd, reply, sizeof(reply) - 1) < 3 ||
+        strncmp(reply, "OK ", 3) != 0 || write(fd, "BEGIN\r\n", 7) != 7) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* A 100 MB message on the read-only socket, from a user who may only
+ * read: the daemon closes the connection after the 16-byte header,
+ * buffering none of it (its RSS stays put), and serves on. */
+static void test_message_size(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    int pid = vt_proc_pid(fx->daemon);
+    g_autofree char *ro = g_build_filename(fx->run_dir, "vessel-sock-ro", NULL);
+    guint64 rss0 = proc_kib(pid, "VmHWM");
+    int fd = sasl_connect(ro, geteuid());
+    g_assert_cmpint(fd, >=, 0);
+    /* method call, serial 1, 100 MB body, no header fields */
+    guint8 hdr[16] = { 'l', 1, 0, 1 };
+    guint32 body = GUINT32_TO_LE(100u * 1000 * 1000), serial = GUINT32_TO_LE(1), fields = 0;
+    memcpy(hdr + 4, &body, 4);
+    memcpy(hdr + 8, &serial, 4);
+    memcpy(hdr + 12, &fields, 4);
+    g_assert_cmpint(write(fd, hdr, sizeof(hdr)), ==, sizeof(hdr));
+    g_autofree char *chunk = g_malloc0(1 << 20);
+    gsize sent = 0;
+    signal(SIGPIPE, SIG_IGN);
+    struct timeval tv = { 20, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    while (sent < 100u * 1000 * 1000) {
+        gssize n = write(fd, chunk, 1 << 20);
+        if (n <= 0)
+            break;
+        sent += (gsize)n;
+    }
+    close(fd);
+    g_test_message("the daemon took %zu bytes of the body before closing", sent);
+    g_assert_cmpuint(sent, <, 100u * 1000 * 1000);
+    guint64 grown = proc_kib(pid, "VmHWM") - rss0;
+    g_test_message("daemon peak RSS grew by %" G_GUINT64_FORMAT " KiB", grown);
+    g_assert_cmpuint(grown, <, 16 * 1024);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDBusConnection) c = fixture_connect(fx, "vessel-sock-ro", &err);
+    g_assert_no_error(err);
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *dlog = NULL;
+    g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
+    g_assert_nonnull(strstr(dlog, "exceeds [limits] max_message_size"));
+}
+
+/* In a child as @uid: try @n connections to @sock and hold them; write
+ * how many passed authentication to @out, then wait for @hold to close. */
+static GPid hold_connections(const char *sock, uid_t uid, int n, int *out, int *hold)
+{
+    int p1[2], p2[2];
+    g_assert_cmpint(pipe(p1), ==, 0);
+    g_assert_cmpint(pipe(p2), ==, 0);
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        close(p1[0]);
+        close(p2[1]);
+        if (setresgid(65534, 65534, 65534) < 0 || setgroups(0, NULL) < 0 ||
+            setresuid(uid, uid, uid) < 0)
+            _exit(2);
+        unsigned char ok = 0;
+        for (int i = 0; i < n; i++)
+            if (sasl_connect(sock, uid) >= 0)
+                ok++;
+        if (write(p1[1], &ok, 1) != 1)
+            _exit(3);
+        char c;
+        (void)!read(p2[0], &c, 1);
+        _exit(0);
+    }
+    close(p1[1]);
+    close(p2[0]);
+    *out = p1[0];
+    *hold = p2[1];
+    return pid;
+}
+
+static int connections_of(const char *sock, uid_t uid, int n, GPid *pid, int *hold)
+{
+    int out;
+    *pid = hold_connections(sock, uid, n, &out, hold);
+    unsigned char ok = 0;
+    g_assert_cmpint(read(out, &ok, 1), ==, 1);
+    close(out);
+    return ok;
+}
+
+/* [limits] max_clients_per_uid=4: a fifth connection of one uid is
+ * refused (D-Bus and libvirt sockets count together) while another uid
+ * still connects, and root always does. */
+static void test_connection_limits(void)
+{
+    if (geteuid() != 0) {
+        g_test_skip("needs root");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new("[limits]\nmax_clients_per_uid=4\n");
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *ro = g_build_filename(fx->run_dir, "vessel-sock-ro", NULL);
+    uid_t a = 65534, b = fx->uid_last;     /* nobody, and an id without an account */
+    GPid pa, pb;
+    int hold_a, hold_b;
+    int got_a = connections_of(ro, a, 5, &pa, &hold_a);
+    g_assert_cmpint(got_a, ==, 4);
+    int got_b = connections_of(ro, b, 1, &pb, &hold_b);
+    g_assert_cmpint(got_b, ==, 1);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDBusConnection) root = fixture_connect(fx, "vessel-sock-ro", &err);
+    g_assert_no_error(err);
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *dlog = NULL;
+    g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
+    g_assert_nonnull(strstr(dlog, "[limits] max_clients_per_uid is 4"));
+    /* gone, and counted no more */
+    close(hold_a);
+    close(hold_b);
+    g_assert_cmpint(waitpid(pa, NULL, 0), ==, pa);
+    g_assert_cmpint(waitpid(pb, NULL, 0), ==, pb);
+    GPid pc;
+    int hold_c;
+    int got = 0;
+    for (int i = 0; i < 100 && got != 4; i++) {  /* the daemon sees the closes */
+        got = connections_of(ro, a, 4, &pc, &hold_c);
+        close(hold_c);
+        g_assert_cmpint(waitpid(pc, NULL, 0), ==, pc);
+        if (got != 4)
+            g_usleep(50000);
+    }
+    g_assert_cmpint(got, ==, 4);
+}
+
+/* vsh -c the fixture's socket ARGS...: exit code, stderr in *err. */
+static int vsh_run(DaemonFixture *fx, char **err, const char *const *args)
+{
+    g_autofree char *vsh = vt_build_path("shell/vsh");
+    g_autofree char *sock = g_build_filename(fx->run_dir, "vessel-sock", NULL);
+    g_autofree char *uri = g_strconcat("vessel+unix://", sock, NULL);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, vsh);
+    g_ptr_array_add(argv, "-c");
+    g_ptr_array_add(argv, uri);
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add(argv, (gpointer)*a);
+    g_ptr_array_add(argv, NULL);
+    g_autofree char *out = NULL;
+    int code = -1;
+    g_assert_true(vt_run((const char *const *)argv->pdata, NULL, NULL, vt_timeout_ms(60000),
+                         &out, err, &code, NULL));
+    return code;
+}
+
+/* Text that is not UTF-8 - a definition file, a name on the command
+ * line - is a clear error naming the byte, never a GLib-CRITICAL. */
+static void test_non_utf8(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *xml = domain_xml("latin\xe9", fx->kernel, NULL, NULL);
+    g_autofree char *file = g_build_filename(fx->dir->path, "latin1.xml", NULL);
+    g_assert_true(g_file_set_contents(file, xml, -1, NULL));
+    const struct {
+        const char *args[4];
+        const char *want;
+    } cases[] = {
+        { { "define", file, NULL }, "is not UTF-8 text: byte 0xe9 on line 2" },
+        { { "dominfo", "caf\xe9", NULL }, "the domain name is not valid UTF-8" },
+        { { "net-info", "caf\xe9", NULL }, "the network name is not valid UTF-8" },
+        { { "pool-info", "caf\xe9", NULL }, "the pool name is not valid UTF-8" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *err = NULL;
+        int code = vsh_run(fx, &err, cases[i].args);
+        if (code == 0 || !strstr(err, cases[i].want) || strstr(err, "CRITICAL"))
+            g_error("vsh %s: exit %d, stderr: %s", cases[i].args[0], code, err);
+    }
+}
+
+/* A kill -9 in the middle of a define storm leaves NAME.xml.XXXXXX
+ * temporaries (the atomic write's): the next start removes them, and
+ * only them. */
+static void test_temporaries_cleaned(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *keep = fixture_define(fx, "kept", NULL);
+    /* a storm of defines, killed mid-way */
+    g_autoptr(GPtrArray) procs = g_ptr_array_new_with_free_func((GDestroyNotify)vt_proc_free);
+    g_autofree char *vsh = vt_build_path("shell/vsh");
+    g_autofree char *sock = g_build_filename(fx->run_dir, "vessel-sock", NULL);
+    g_autofree char *uri = g_strconcat("vessel+unix://", sock, NULL);
+    for (int i = 0; i < 8; i++) {
+        g_autofree char *name = g_strdup_printf("storm%d", i);
+        g_autofree char *xml = fixture_domain_xml(fx, name, NULL);
+        g_autofree char *file = g_strdup_printf("%s/%s.xml", fx->dir->path, name);
+        g_assert_true(g_file_set_contents(file, xml, -1, NULL));
+        g_autofree char *loop = g_strdup_printf(
+            "while :; do %s -c %s define %s >/dev/null 2>&1; %s -c %s undefine %s "
+            ">/dev/null 2>&1; done", vsh, uri, file, vsh, uri, name);
+        const char *argv[] = { "sh", "-c", loop, NULL };
+        g_ptr_array_add(procs, vt_proc_spawn(argv, NULL, VT_PROC_DEFAULT, NULL, NULL));
+    }
+    g_usleep(500000);
+    fixture_stop_daemon(fx, TRUE);
+    g_ptr_array_set_size(procs, 0);
+    /* and, to be sure there is something to clean, ones like they leave */
+    g_autofree char *cfg = g_build_filename(fx->config_dir, "domains", "left.xml.a1B2c3", NULL);
+    g_autofree char *run = g_build_filename(fx->run_dir, "domains", "x.xml.Zz9Yy8", NULL);
+    g_autofree char *other = g_build_filename(fx->config_dir, "domains", "notes.xml.txt", NULL);
+    g_assert_true(g_file_set_contents(cfg, "<dom", -1, NULL));
+    g_assert_true(g_file_set_contents(run, "<dom", -1, NULL));
+    g_assert_true(g_file_set_contents(other, "mine", -1, NULL));
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *cfgdir = g_build_filename(fx->config_dir, "domains", NULL);
+    g_autofree char *rundir = g_build_filename(fx->run_dir, "domains", NULL);
+    for (const char *const *dir = (const char *const[]){ cfgdir, rundir, NULL }; *dir; dir++) {
+        g_autoptr(GDir) d = g_dir_open(*dir, 0, NULL);
+        g_assert_nonnull(d);
+        const char *ent;
+        while ((ent = g_dir_read_name(d)))
+            if (strstr(ent, ".xml.") && strcmp(ent, "notes.xml.txt") != 0)
+                g_error("%s/%s is left", *dir, ent);
+    }
+    g_assert_true(g_file_test(other, G_FILE_TEST_EXISTS));
+    guint st, reason;
+    fixture_state(fx, keep, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_SHUTOFF);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -701,6 +1067,11 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/forged-status", test_forged_status);
     g_test_add_func("/daemon/security/one-vmm-per-domain", test_one_vmm_per_domain);
     g_test_add_func("/daemon/security/status-unwritable", test_status_unwritable);
+    g_test_add_func("/daemon/security/xml-bounds", test_xml_bounds);
+    g_test_add_func("/daemon/security/message-size", test_message_size);
+    g_test_add_func("/daemon/security/connection-limits", test_connection_limits);
+    g_test_add_func("/daemon/security/non-utf8", test_non_utf8);
+    g_test_add_func("/daemon/security/temporaries-cleaned", test_temporaries_cleaned);
     int rc = g_test_run();
     users_remove();
     return rc;
