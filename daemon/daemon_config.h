@@ -14,6 +14,8 @@
  *             max_message_size=BYTES          (largest message a client may
  *                                              send, refused before it is
  *                                              buffered)
+ *             auth_timeout=SECONDS            (to authenticate on the D-Bus
+ *                                              sockets, else closed)
  *   [vmm]     uid_range=FIRST-LAST            (a root daemon runs each VMM
  *                                              as a uid and gid of its own
  *                                              from this range; never root)
@@ -65,6 +67,7 @@ typedef struct {
     guint max_clients;      /* [limits]: connections in all */
     guint max_clients_per_uid;
     guint max_message_size; /* bytes */
+    guint auth_timeout;     /* seconds to authenticate */
     gboolean default_network; /* define "default" on first start */
     char *default_pool;     /* directory of the "default" pool, NULL = none */
 } DaemonConfig;
@@ -80,6 +83,7 @@ typedef struct {
 #define DAEMON_MAX_CLIENTS 256
 #define DAEMON_MAX_CLIENTS_PER_UID 32
 #define DAEMON_MAX_MESSAGE_SIZE (4 * 1024 * 1024)
+#define DAEMON_AUTH_TIMEOUT 30
 
 const char *daemon_mode_to_string(DaemonMode mode);
 

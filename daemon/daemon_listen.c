@@ -29,7 +29,7 @@ struct DaemonListener {
     DaemonListenerFunc func;
     gpointer data;
     ClientLimits *limits;
-    gsize max_message;
+    DbusRelayBounds bounds;
 };
 
 GHashTable *daemon_listen_fds_take(void)
@@ -149,7 +149,7 @@ static gboolean on_incoming(GSocketService *service, GSocketConnection *sc, GObj
     g_autoptr(GError) err = NULL;
     g_autoptr(GMainContext) ctx = g_main_context_ref_thread_default();
     /* GDBus never reads a client's socket itself (dbus_relay.h) */
-    g_autoptr(GIOStream) stream = dbus_relay_new(sc, l->limits, l->max_message, ctx,
+    g_autoptr(GIOStream) stream = dbus_relay_new(sc, l->limits, &l->bounds, ctx,
                                                  l->read_only ? "read-only D-Bus" : "D-Bus",
                                                  &err);
 
@@ -182,7 +182,7 @@ GSocket *daemon_listen_socket(const char *path, GHashTable *activated, guint per
 DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, guint perms,
                                     const char *group, gboolean read_only,
                                     GDBusAuthObserver *observer, ClientLimits *limits,
-                                    gsize max_message, DaemonListenerFunc func,
+                                    const DbusRelayBounds *bounds, DaemonListenerFunc func,
                                     gpointer data, GError **error)
 {
     g_autoptr(GSocket) sock = daemon_listen_socket(path, activated, perms, group, error);
@@ -197,7 +197,7 @@ DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, gui
     l->func = func;
     l->data = data;
     l->limits = limits;
-    l->max_message = max_message;
+    l->bounds = *bounds;
     if (!g_socket_listener_add_socket(G_SOCKET_LISTENER(l->service), sock, NULL, error)) {
         g_rc_box_release_full(l, listener_clear);
         return NULL;

@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 
 #include "client_limits.h"
+#include "dbus_relay.h"
 
 typedef struct DaemonListener DaemonListener;
 typedef void (*DaemonListenerFunc)(GDBusConnection *conn, gboolean read_only, gpointer data);
@@ -31,12 +32,11 @@ GSocket *daemon_listen_socket(const char *path, GHashTable *activated, guint per
                               const char *group, GError **error);
 
 /* Listen on @path (daemon_listen_socket) for D-Bus peers, each counted
- * in @limits and served through a relay that refuses messages over
- * @max_message bytes (dbus_relay.h). */
+ * in @limits and served through a relay within @bounds (dbus_relay.h). */
 DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, guint perms,
                                     const char *group, gboolean read_only,
                                     GDBusAuthObserver *observer, ClientLimits *limits,
-                                    gsize max_message, DaemonListenerFunc func,
+                                    const DbusRelayBounds *bounds, DaemonListenerFunc func,
                                     gpointer data, GError **error);
 /* Stop accepting (connections already made stay). */
 void daemon_listener_stop(DaemonListener *l);

@@ -61,6 +61,8 @@ struct Relay {
     DbusRelayPeer peer;
     char *what;
     gsize max_message;
+    guint auth_timeout;
+    GSource *auth_timer;        /* until BEGIN */
     RelayDir up, down;          /* client -> GDBus, GDBus -> client */
     /* the client's framing */
     Phase phase;
@@ -94,6 +96,10 @@ static void dir_clear(RelayDir *d)
 
 static void relay_free(Relay *r)
 {
+    if (r->auth_timer) {
+        g_source_destroy(r->auth_timer);
+        g_clear_pointer(&r->auth_timer, g_source_unref);
+    }
     dir_clear(&r->up);
     dir_clear(&r->down);
     close(r->up.to);       /* our end of the pair: GDBus sees the end */
@@ -162,8 +168,11 @@ static gboolean filter(Relay *r, const guint8 *p, gsize n)
                 r->line[r->line_len] = (char)p[i];
             r->line_len++;
             if (p[i] == '\n') {
-                if (r->line_len == 7 && memcmp(r->line, "BEGIN\r\n", 7) == 0)
+                if (r->line_len == 7 && memcmp(r->line, "BEGIN\r\n", 7) == 0) {
                     r->phase = PHASE_HEADER;
+                    g_source_destroy(r->auth_timer);
+                    g_clear_pointer(&r->auth_timer, g_source_unref);
+                }
                 r->line_len = 0;
             }
             i++;
@@ -338,6 +347,15 @@ static void dir_watch(RelayDir *d, int fd, GIOCondition cond)
     g_source_attach(d->source, d->relay->context);
 }
 
+static gboolean on_auth_timeout(gpointer data)
+{
+    Relay *r = data;
+    refuse(r, _("no authentication within [limits] auth_timeout (%u seconds)"),
+           r->auth_timeout);
+    relay_free(r);
+    return G_SOURCE_REMOVE;
+}
+
 static void peer_of(int fd, DbusRelayPeer *peer)
 {
     struct ucred uc = { 0, (uid_t)-1, (gid_t)-1 };
@@ -355,8 +373,8 @@ static void peer_of(int fd, DbusRelayPeer *peer)
 }
 
 GIOStream *dbus_relay_new(GSocketConnection *client, ClientLimits *limits,
-                          gsize max_message, GMainContext *context, const char *what,
-                          GError **error)
+                          const DbusRelayBounds *bounds, GMainContext *context,
+                          const char *what, GError **error)
 {
     int cfd = g_socket_get_fd(g_socket_connection_get_socket(client));
     DbusRelayPeer peer;
@@ -396,7 +414,8 @@ GIOStream *dbus_relay_new(GSocketConnection *client, ClientLimits *limits,
     r->limits = limits;
     r->peer = peer;
     r->what = g_strdup(what);
-    r->max_message = max_message;
+    r->max_message = bounds->max_message;
+    r->auth_timeout = bounds->auth_timeout;
     r->up = (RelayDir){ .relay = r, .from = cfd, .to = sv[0] };
     r->down = (RelayDir){ .relay = r, .from = sv[0], .to = cfd };
 
@@ -407,6 +426,9 @@ GIOStream *dbus_relay_new(GSocketConnection *client, ClientLimits *limits,
 
     dir_watch(&r->up, r->up.from, G_IO_IN);
     dir_watch(&r->down, r->down.from, G_IO_IN);
+    r->auth_timer = g_timeout_source_new_seconds(r->auth_timeout);
+    g_source_set_callback(r->auth_timer, on_auth_timeout, r, NULL);
+    g_source_attach(r->auth_timer, r->context);
     return G_IO_STREAM(stream);
 }
 

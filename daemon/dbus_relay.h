@@ -10,8 +10,10 @@
  * main loop it copies bytes and passed descriptors both ways, one chunk
  * at a time, and reads each message header the client sends before
  * forwarding it: a message announcing more than [limits]
- * max_message_size bytes, a malformed header or an authentication
- * exchange longer than DBUS_RELAY_AUTH_MAX closes the connection, with a
+ * max_message_size bytes, a malformed header, an authentication
+ * exchange longer than DBUS_RELAY_AUTH_MAX or not done within [limits]
+ * auth_timeout seconds (a connection that never authenticates would
+ * hold its place in the limits forever) closes the connection, with a
  * log line naming the uid and the limit.  Nothing of the refused message
  * is ever buffered.
  *
@@ -32,6 +34,11 @@
 #define DBUS_RELAY_AUTH_MAX 16384
 
 typedef struct {
+    gsize max_message;      /* bytes of one message, header included */
+    guint auth_timeout;     /* seconds a client may take to reach BEGIN */
+} DbusRelayBounds;
+
+typedef struct {
     uid_t uid;
     gid_t gid;
     pid_t pid;
@@ -44,8 +51,8 @@ typedef struct {
  * The relay runs on @context and ends, releasing its count in @limits,
  * when either side closes. */
 GIOStream *dbus_relay_new(GSocketConnection *client, ClientLimits *limits,
-                          gsize max_message, GMainContext *context, const char *what,
-                          GError **error);
+                          const DbusRelayBounds *bounds, GMainContext *context,
+                          const char *what, GError **error);
 /* The real client behind @stream (a stream of dbus_relay_new()), or NULL
  * when @stream is no relay's. */
 const DbusRelayPeer *dbus_relay_peer(GIOStream *stream);

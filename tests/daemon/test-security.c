@@ -652,7 +652,8 @@ static mode_t mode_of(const char *path)
 
 /* The directories have the modes of tmpfiles.d (0700 for definitions and
  * runtime state, 0750 for logs), also when they existed with looser ones;
- * a VMM's log is the daemon's file, which the VMM can only append to. */
+ * a VMM's log is the daemon's file, which the VMM never holds: its
+ * stdout and stderr are a FIFO the daemon copies from. */
 static void test_private_dirs(void)
 {
     g_autoptr(DaemonFixture) fx = fixture_new(NULL);
@@ -677,7 +678,7 @@ static void test_private_dirs(void)
     g_assert_cmpint(stat(log, &st), ==, 0);
     g_assert_cmpuint(st.st_uid, ==, geteuid());
     g_assert_cmpuint(st.st_mode & 0777, ==, 0600);
-    /* the VMM's stdout and stderr: write-only, O_APPEND */
+    /* the VMM's stdout and stderr: the write end of a FIFO, never the log */
     int pid = fixture_vmm_pid(fx, "logged");
     for (int fd = 1; fd <= 2; fd++) {
         g_autofree char *info = g_strdup_printf("/proc/%d/fdinfo/%d", pid, fd);
@@ -686,8 +687,19 @@ static void test_private_dirs(void)
         const char *f = strstr(text, "flags:");
         g_assert_nonnull(f);
         unsigned long flags = strtoul(f + 6, NULL, 8);
-        g_assert_true(flags & O_APPEND);
         g_assert_cmpuint(flags & O_ACCMODE, ==, O_WRONLY);
+        g_autofree char *fdpath = g_strdup_printf("/proc/%d/fd/%d", pid, fd);
+        struct stat fst;
+        g_assert_cmpint(stat(fdpath, &fst), ==, 0);
+        g_assert_true(S_ISFIFO(fst.st_mode));
+    }
+    g_autofree char *fddir = g_strdup_printf("/proc/%d/fd", pid);
+    g_autoptr(GDir) fds = g_dir_open(fddir, 0, NULL);
+    const char *ent;
+    while ((ent = g_dir_read_name(fds))) {
+        g_autofree char *fdpath = g_build_filename(fddir, ent, NULL);
+        g_autofree char *target = g_file_read_link(fdpath, NULL);
+        g_assert_cmpstr(target, !=, log);
     }
     call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));
     fixture_wait_state(fx, p, ST_SHUTOFF);
@@ -958,6 +970,79 @@ static void test_connection_limits(void)
     g_assert_cmpint(got, ==, 4);
 }
 
+/* [limits] auth_timeout=1: a client that connects and never
+ * authenticates is closed (it would hold its place in the limits
+ * forever); one that did authenticate stays. */
+static void test_auth_timeout(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new("[limits]\nauth_timeout=1\n");
+    fixture_start_daemon(fx, NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDBusConnection) good = fixture_connect(fx, "vessel-sock-ro", &err);
+    g_assert_no_error(err);
+    g_autofree char *ro = g_build_filename(fx->run_dir, "vessel-sock-ro", NULL);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_assert_cmpuint(strlen(ro), <, sizeof(sa.sun_path));
+    strcpy(sa.sun_path, ro);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    struct timeval tv = { vt_timeout_ms(30000) / 1000, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    char c;
+    gssize n = read(fd, &c, 1);
+    g_assert_cmpint(n, ==, 0);      /* closed, not timed out (-1) */
+    close(fd);
+    g_autoptr(GVariant) v = fixture_call(good, "/org/vessel/Vessel1", "org.vessel.Manager1",
+                                         "GetVersion", NULL, "(sss)", &err);
+    g_assert_no_error(err);
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *dlog = NULL;
+    g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
+    g_assert_nonnull(strstr(dlog, "no authentication within [limits] auth_timeout (1 seconds)"));
+}
+
+/* The VMM's id can add to its domain log but never rewrite the daemon's
+ * lines: its stdout and stderr are a FIFO the daemon copies from
+ * (vmm_log.h).  Before, it held the log file itself (O_APPEND) and
+ * ftruncate() erased everything.  An allowed <emulator> plays the VMM. */
+static void test_log_not_truncated(void)
+{
+    if (geteuid() != 0 || !g_file_test("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE)) {
+        g_test_skip("needs root and /usr/bin/python3");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx0 = fixture_new(NULL);
+    g_assert_cmpint(chmod(fx0->dir->path, 0755), ==, 0);
+    g_autofree char *script = g_build_filename(fx0->dir->path, "truncating-vmm", NULL);
+    g_assert_true(g_file_set_contents(
+        script,
+        "#!/usr/bin/python3\n"
+        "import os, sys\n"
+        "try:\n"
+        "    os.ftruncate(2, 0)\n"
+        "    print('the log is truncated', file=sys.stderr)\n"
+        "except OSError as e:\n"
+        "    print('cannot truncate the log:', e.strerror, file=sys.stderr)\n"
+        "sys.exit(1)\n",
+        -1, NULL));
+    g_assert_cmpint(chmod(script, 0755), ==, 0);
+    g_autofree char *conf = NULL;
+    g_assert_true(g_file_get_contents(fx0->conf, &conf, NULL, NULL));
+    g_autofree char *conf2 = g_strdup_printf("%s\n[vmm]\nemulators=%s;\n", conf, script);
+    g_assert_true(g_file_set_contents(fx0->conf, conf2, -1, NULL));
+    fixture_start_daemon(fx0, NULL);
+    g_autofree char *xml = domain_xml("scribbler", fx0->kernel, NULL, script);
+    g_autofree char *p = fixture_define_xml(fx0, xml);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx0, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_null(r);      /* no VMM: the start fails */
+    g_autofree char *log = fixture_read_log(fx0, "scribbler");
+    g_test_message("%s", log);
+    g_assert_nonnull(strstr(log, "vesseld: starting up:"));
+    g_assert_nonnull(strstr(log, "cannot truncate the log"));
+    g_assert_null(strstr(log, "the log is truncated"));
+}
+
 /* vsh -c the fixture's socket ARGS...: exit code, stderr in *err. */
 static int vsh_run(DaemonFixture *fx, char **err, const char *const *args)
 {
@@ -1070,6 +1155,8 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/xml-bounds", test_xml_bounds);
     g_test_add_func("/daemon/security/message-size", test_message_size);
     g_test_add_func("/daemon/security/connection-limits", test_connection_limits);
+    g_test_add_func("/daemon/security/auth-timeout", test_auth_timeout);
+    g_test_add_func("/daemon/security/log-not-truncated", test_log_not_truncated);
     g_test_add_func("/daemon/security/non-utf8", test_non_utf8);
     g_test_add_func("/daemon/security/temporaries-cleaned", test_temporaries_cleaned);
     int rc = g_test_run();
