@@ -15,6 +15,7 @@
 #define VESSEL_CONSOLE_RELAY_H
 
 #include <glib.h>
+#include <sys/types.h>
 
 typedef struct ConsoleRelay ConsoleRelay;
 
@@ -25,6 +26,15 @@ ConsoleRelay *console_relay_new(GMainContext *context, const char *socket_path,
 /* Return a new client fd (caller owns it).  With @force an attached client
  * is disconnected first; without it, an attached client is an error. */
 int console_relay_attach(ConsoleRelay *relay, gboolean force, GError **error);
+/* Also relay through a new pty (the serial port's, as libvirt gives
+ * one): what the guest writes goes to the pty too (up to 64 KiB held
+ * while nobody reads it), what a program writes on the pty goes to the
+ * guest.  The slave is in raw mode, owned by the daemon's user and, with
+ * @gid (else (gid_t)-1), by that group 0660 (else 0600); the daemon keeps
+ * it open, so programs may come and go. */
+gboolean console_relay_add_pty(ConsoleRelay *relay, gid_t gid, GError **error);
+/* /dev/pts/N of the pty, or NULL (no pty, or the VMM closed its end). */
+char *console_relay_pty_path(ConsoleRelay *relay);
 /* Stop relaying and free (any thread). */
 void console_relay_free(ConsoleRelay *relay);
 

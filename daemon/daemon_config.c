@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -259,8 +260,28 @@ gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error)
     return TRUE;
 }
 
+gboolean daemon_config_check_group(const DaemonConfig *cfg, GError **error)
+{
+    if (!cfg->group || !*cfg->group)
+        return TRUE;
+    struct group grbuf, *gr = NULL;
+    char buf[4096];
+    if (getgrnam_r(cfg->group, &grbuf, buf, sizeof(buf), &gr) == 0 && gr)
+        return TRUE;
+    g_autofree char *where = cfg->config_file
+        ? g_strdup_printf(_("[sockets] group= of %s"), cfg->config_file)
+        : g_strdup_printf(_("the default; [sockets] group= in %s/vesseld.conf changes it"),
+                          cfg->config_dir);
+    g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                _("The socket group '%s' (%s) does not exist: create it (systemd-sysusers, or "
+                  "groupadd %s) or name another"),
+                cfg->group, where, cfg->group);
+    return FALSE;
+}
+
 gboolean daemon_config_make_dirs(const DaemonConfig *cfg, GError **error)
 {
+    gboolean session = cfg->mode == DAEMON_MODE_SESSION;
     /* The modes of data/vessel.tmpfiles.conf.  RUN/domains holds status
      * files and the VMMs' sockets: the daemon's alone, also when an older
      * setup left it open to others. */
@@ -276,7 +297,8 @@ gboolean daemon_config_make_dirs(const DaemonConfig *cfg, GError **error)
         { cfg->config_dir, "networks/autostart", 0700, TRUE },
         { cfg->config_dir, "storage", 0700, TRUE },
         { cfg->config_dir, "storage/autostart", 0700, TRUE },
-        { cfg->run_dir, "", 0755, FALSE },
+        /* a session's: the user's alone, like $XDG_RUNTIME_DIR itself */
+        { cfg->run_dir, "", session ? 0700 : 0755, session },
         { cfg->run_dir, "domains", 0700, TRUE },
         { cfg->run_dir, "networks", 0755, FALSE },
         { cfg->run_dir, "storage", 0755, FALSE },

@@ -91,7 +91,11 @@ const char *daemon_mode_to_string(DaemonMode mode);
 DaemonConfig *daemon_config_new(DaemonMode mode);
 /* Override @cfg with the keys of @path. */
 gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error);
-/* Create the directories the daemon writes to. */
+/* The configured socket group exists ("" = none); else an error that
+ * says which setting names it and how to create it. */
+gboolean daemon_config_check_group(const DaemonConfig *cfg, GError **error);
+/* Create the directories the daemon writes to (a session's run_dir
+ * 0700, as its sockets are the user's alone). */
 gboolean daemon_config_make_dirs(const DaemonConfig *cfg, GError **error);
 void daemon_config_free(DaemonConfig *cfg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DaemonConfig, daemon_config_free)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 struct DaemonListener {
     GSocketService *service;
+    GSocket *socket;
     GCancellable *cancel;
     char *guid;
     gboolean read_only;
@@ -61,13 +63,26 @@ GHashTable *daemon_listen_fds_take(void)
     return fds;
 }
 
+/* "user:group 0660" of @path as it is on disk. */
+static char *socket_describe(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return g_strdup(g_strerror(errno));
+    struct passwd *pw = getpwuid(st.st_uid);
+    struct group *gr = getgrgid(st.st_gid);
+    g_autofree char *user = pw ? g_strdup(pw->pw_name) : g_strdup_printf("%u", st.st_uid);
+    g_autofree char *grp = gr ? g_strdup(gr->gr_name) : g_strdup_printf("%u", st.st_gid);
+    return g_strdup_printf("%s:%s %04o", user, grp, (unsigned)(st.st_mode & 07777));
+}
+
 gboolean daemon_socket_set_perms(const char *path, guint perms, const char *group,
                                  GError **error)
 {
     if (group && *group) {
         struct group *gr = getgrnam(group);
         if (gr && chown(path, (uid_t)-1, gr->gr_gid) < 0)
-            g_message(_("Cannot give socket %s to group %s: %s"), path, group,
+            g_warning(_("Cannot give socket %s to group %s: %s"), path, group,
                       g_strerror(errno));
     }
     if (chmod(path, perms) < 0) {
@@ -76,6 +91,33 @@ gboolean daemon_socket_set_perms(const char *path, guint perms, const char *grou
         return FALSE;
     }
     return TRUE;
+}
+
+/* Where socket_bind() put a socket: unlinked at exit only while that
+ * path is still this very file (not one systemd passed, not a
+ * successor's). */
+typedef struct {
+    char *path;
+    dev_t dev;
+    ino_t ino;
+} BoundPath;
+
+static void bound_path_free(gpointer p)
+{
+    BoundPath *b = p;
+    g_free(b->path);
+    g_free(b);
+}
+
+#define BOUND_PATH_KEY "vessel-bound-path"
+
+void daemon_listen_socket_unlink(GSocket *sock)
+{
+    BoundPath *b = sock ? g_object_get_data(G_OBJECT(sock), BOUND_PATH_KEY) : NULL;
+    struct stat st;
+    if (b && lstat(b->path, &st) == 0 && st.st_dev == b->dev && st.st_ino == b->ino &&
+        unlink(b->path) < 0)
+        g_debug("cannot remove %s: %s", b->path, g_strerror(errno));
 }
 
 /* A listening socket at @path that appears with its final permissions. */
@@ -111,6 +153,12 @@ static GSocket *socket_bind(const char *path, guint perms, const char *group, GE
                     path, g_strerror(errno));
         goto fail;
     }
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        BoundPath *b = g_new0(BoundPath, 1);
+        *b = (BoundPath){ g_strdup(path), st.st_dev, st.st_ino };
+        g_object_set_data_full(G_OBJECT(sock), BOUND_PATH_KEY, b, bound_path_free);
+    }
     return g_steal_pointer(&sock);
 fail:
     unlink(tmp);
@@ -122,6 +170,7 @@ static void listener_clear(gpointer data)
     DaemonListener *l = data;
 
     g_clear_object(&l->service);
+    g_clear_object(&l->socket);
     g_clear_object(&l->cancel);
     g_clear_object(&l->observer);
     g_free(l->guid);
@@ -174,9 +223,13 @@ GSocket *daemon_listen_socket(const char *path, GHashTable *activated, guint per
         sock = g_socket_new_from_fd(GPOINTER_TO_INT(fdp), error);
         if (!sock || !daemon_socket_set_perms(path, perms, group, error))
             return NULL;
-        return g_steal_pointer(&sock);
+    } else if (!(sock = socket_bind(path, perms, group, error))) {
+        return NULL;
     }
-    return socket_bind(path, perms, group, error);
+    g_autofree char *how = socket_describe(path);
+    g_message(_("Listening on %s (%s%s)"), path, how,
+              g_object_get_data(G_OBJECT(sock), BOUND_PATH_KEY) ? "" : _(", from systemd"));
+    return g_steal_pointer(&sock);
 }
 
 DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, guint perms,
@@ -198,6 +251,7 @@ DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, gui
     l->data = data;
     l->limits = limits;
     l->bounds = *bounds;
+    l->socket = g_object_ref(sock);
     if (!g_socket_listener_add_socket(G_SOCKET_LISTENER(l->service), sock, NULL, error)) {
         g_rc_box_release_full(l, listener_clear);
         return NULL;
@@ -212,6 +266,7 @@ void daemon_listener_stop(DaemonListener *l)
     if (!l)
         return;
     g_socket_service_stop(l->service);
+    daemon_listen_socket_unlink(l->socket);
     g_socket_listener_close(G_SOCKET_LISTENER(l->service));
     g_cancellable_cancel(l->cancel);
 }

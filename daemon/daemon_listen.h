@@ -38,9 +38,15 @@ DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, gui
                                     GDBusAuthObserver *observer, ClientLimits *limits,
                                     const DbusRelayBounds *bounds, DaemonListenerFunc func,
                                     gpointer data, GError **error);
-/* Stop accepting (connections already made stay). */
+/* Stop accepting (connections already made stay); a socket bound here
+ * is unlinked. */
 void daemon_listener_stop(DaemonListener *l);
 void daemon_listener_free(DaemonListener *l);
+
+/* Remove the path of a socket daemon_listen_socket() bound, if it is
+ * still that socket's (a socket systemd passed is left alone).  At exit:
+ * no stale vessel-sock stays behind (daemon_listener_stop does this). */
+void daemon_listen_socket_unlink(GSocket *sock);
 
 /* chown to @group (if set and known) and chmod @perms. */
 gboolean daemon_socket_set_perms(const char *path, guint perms, const char *group,

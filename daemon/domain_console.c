@@ -2,6 +2,7 @@
  * domain_console.h). */
 #include "config.h"
 
+#include <grp.h>
 #include <string.h>
 
 #include "console_relay.h"
@@ -78,8 +79,25 @@ int domain_console_open(Daemon *d, DomainObj *dom, const char *dev_name, guint f
         *relay = console_relay_new(d->context, sock, log, error);
         if (!*relay)
             return -1;
+        if (dev == DOMAIN_CONSOLE_DEV_SERIAL)
+            domain_console_add_pty(d, dom->def->name, *relay);
     }
     return console_relay_attach(*relay, flags & DOMAIN_CONSOLE_FORCE, error);
+}
+
+void domain_console_add_pty(Daemon *d, const char *name, ConsoleRelay *relay)
+{
+    if (!relay)
+        return;
+    gid_t gid = (gid_t)-1;
+    const char *group = d->config->group;
+    struct group grbuf, *gr = NULL;
+    char buf[4096];
+    if (group && *group && getgrnam_r(group, &grbuf, buf, sizeof(buf), &gr) == 0 && gr)
+        gid = gr->gr_gid;
+    g_autoptr(GError) err = NULL;
+    if (!console_relay_add_pty(relay, gid, &err))
+        g_warning(_("Domain '%s': %s"), name, err->message);
 }
 
 void domain_console_close_all(DomainObj *dom)

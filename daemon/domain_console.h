@@ -37,6 +37,10 @@ gboolean domain_console_resolve(const DomainDef *def, const char *dev_name,
  * domain (flags: DOMAIN_CONSOLE_FORCE), or -1 with @error. */
 int domain_console_open(Daemon *d, DomainObj *dom, const char *dev_name, guint flags,
                         GError **error);
+/* Give the serial port's relay its pty (console_relay_add_pty), owned
+ * by the socket group as the read-write socket is.  A pty that cannot
+ * be made is a warning in the daemon's log: the console works without. */
+void domain_console_add_pty(Daemon *d, const char *name, ConsoleRelay *relay);
 /* Stop every relay of @dom (the VMM is gone, or the daemon stops). */
 void domain_console_close_all(DomainObj *dom);
 

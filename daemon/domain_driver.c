@@ -394,8 +394,8 @@ static goffset file_size(const char *path)
 }
 
 /* List locked, job held: start the VMM and wait until it answers. */
-static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
-                             const DaemonCaller *caller, GError **error)
+static gboolean start_vmm_locked(Daemon *d, DomainObj *dom, guint flags,
+                                 const DaemonCaller *caller, GError **error)
 {
     g_autoptr(DomainDef) def = domain_def_copy(dom->def);
     g_autofree char *control = domain_store_socket_path(d->config, def, "control");
@@ -528,6 +528,7 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
         relay = console_relay_new(d->context, console, log, &rerr);
         if (!relay)
             domain_log(d, def->name, "console not connected: %s", rerr->message);
+        domain_console_add_pty(d, def->name, relay);
     }
     /* the password before anyone can connect with it, never on a command line */
     if (ready && def->graphics && def->graphics->passwd) {
@@ -591,6 +592,20 @@ static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
     if (flags & DOMAIN_START_PAUSED)
         emit(d, dom, DOMAIN_EVENT_SUSPENDED, DOMAIN_EVENT_SUSPENDED_PAUSED);
     return TRUE;
+}
+
+/* A start that fails leaves the domain "shut off (failed)" as libvirt
+ * does, whatever failed: the VMM missing, a file it cannot have, or the
+ * VMM exiting before it answered (issue 22: not "unknown" for one and
+ * "failed" for another). */
+static gboolean start_locked(Daemon *d, DomainObj *dom, guint flags,
+                             const DaemonCaller *caller, GError **error)
+{
+    if (start_vmm_locked(d, dom, flags, caller, error))
+        return TRUE;
+    if (!domain_obj_is_active(dom))
+        domain_obj_set_state(dom, DOMAIN_STATE_SHUTOFF, DOMAIN_SHUTOFF_FAILED);
+    return FALSE;
 }
 
 gboolean domain_driver_start(Daemon *d, DomainObj *dom, guint flags, const DaemonCaller *caller,
@@ -932,6 +947,9 @@ char *domain_driver_get_xml(Daemon *d, DomainObj *dom, guint flags, GError **err
     if ((flags & DOMAIN_XML_INACTIVE) && dom->next_def)
         def = dom->next_def;
     g_autoptr(DomainDef) copy = domain_def_copy(def);
+    g_autofree char *pty = console_relay_pty_path(dom->console);
+    DomainLiveXml live = { .id = dom->id, .serial_pty = pty };
+    gboolean is_live = !(flags & DOMAIN_XML_INACTIVE) && domain_obj_is_active(dom);
     domain_list_unlock(d->domains);
     if (copy->graphics) {
         /* the persistent view has no chosen port; the passwd is a secret */
@@ -942,7 +960,7 @@ char *domain_driver_get_xml(Daemon *d, DomainObj *dom, guint flags, GError **err
             g_clear_pointer(&copy->graphics->passwd, g_free);
         }
     }
-    return domain_def_format(copy);
+    return domain_def_format_live(copy, is_live ? &live : NULL);
 }
 
 gboolean domain_driver_get_info(Daemon *d, DomainObj *dom, DomainInfo *info, GError **error)
@@ -1122,6 +1140,7 @@ static void reattach_one(Daemon *d, const char *status_path)
         g_autofree char *log = domain_store_log_path(d->config, dom->def->name);
         g_autoptr(GError) rerr = NULL;
         dom->console = console_relay_new(d->context, console, log, &rerr);
+        domain_console_add_pty(d, dom->def->name, dom->console);
     }
     save_status(d, dom);
     domain_log(d, dom->def->name, "daemon reattached to VMM pid %d", (int)dom->pid);

@@ -21,6 +21,38 @@
 #include "vmm_ids.h"
 #include "xml/domain_vmm.h"
 
+/* vessel-vmm of the build tree this daemon runs from: daemon/vesseld
+ * (or libtool's daemon/.libs/vesseld) beside vmm/vessel-vmm, as vsh finds
+ * vesseld.  Only for a daemon that is not the installed one, whose path
+ * is fixed at build time.  NULL when there is none. */
+static char *vmm_next_to_self(void)
+{
+    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *installed = g_build_filename(SBINDIR, "vesseld", NULL);
+    if (!exe || strcmp(exe, installed) == 0)
+        return NULL;
+    g_autofree char *dir = g_path_get_dirname(exe);
+    const char *rel = g_str_has_suffix(dir, "/.libs") ? "../../vmm/vessel-vmm"
+                                                      : "../vmm/vessel-vmm";
+    g_autofree char *p = g_canonicalize_filename(rel, dir);
+    if (g_file_test(p, G_FILE_TEST_IS_EXECUTABLE) && !g_file_test(p, G_FILE_TEST_IS_DIR))
+        return g_steal_pointer(&p);
+    return NULL;
+}
+
+/* The VMM for domains without <emulator>: [vmm] path, else $VESSEL_VMM,
+ * else the build tree's (vmm_next_to_self), else the installed one. */
+static char *default_vmm(const DaemonConfig *cfg)
+{
+    if (cfg->vmm_path)
+        return g_strdup(cfg->vmm_path);
+    const char *env = g_getenv("VESSEL_VMM");
+    if (env && *env)
+        return g_strdup(env);
+    char *self = vmm_next_to_self();
+    return self ? self : g_build_filename(BINDIR, "vessel-vmm", NULL);
+}
+
 /* The VMMs a client may name in <emulator>: what the administrator's
  * configuration or the daemon's own environment names, never what a
  * client sends.  Paths are compared canonicalized (no "..", "//"). */
@@ -28,8 +60,9 @@ static gboolean emulator_allowed(const DaemonConfig *cfg, const char *emulator)
 {
     g_autofree char *want = g_canonicalize_filename(emulator, "/");
     g_autofree char *installed = g_build_filename(BINDIR, "vessel-vmm", NULL);
+    g_autofree char *self = vmm_next_to_self();
     const char *env = g_getenv("VESSEL_VMM");
-    const char *fixed[] = { installed, cfg->vmm_path, env && *env ? env : NULL };
+    const char *fixed[] = { installed, cfg->vmm_path, env && *env ? env : NULL, self };
     for (gsize i = 0; i < G_N_ELEMENTS(fixed); i++) {
         if (!fixed[i] || !g_path_is_absolute(fixed[i]))
             continue;
@@ -56,12 +89,37 @@ char *domain_process_resolve_vmm(const DaemonConfig *cfg, const DomainDef *def, 
         }
         return g_canonicalize_filename(def->emulator, "/");
     }
-    if (cfg->vmm_path)
-        return g_strdup(cfg->vmm_path);
-    const char *env = g_getenv("VESSEL_VMM");
-    if (env && *env)
-        return g_strdup(env);
-    return g_build_filename(BINDIR, "vessel-vmm", NULL);
+    return default_vmm(cfg);
+}
+
+/* What a VMM inherits of the daemon's environment: the locale, the
+ * sanitizers' options of an instrumented build and the VMM's own debug
+ * knobs; PATH is fixed.  Nothing else of whoever started the daemon (a
+ * shell's LD_PRELOAD, HOME, credentials in variables) reaches a VMM. */
+static const char *const vmm_env_keep[] = {
+    "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LC_NUMERIC", "TZ",
+    "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS",
+    "VESSEL_HOST_ROOT", /* the KVM decision's test hook (common/host_kvm.h) */
+};
+#define VMM_ENV_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+GStrv domain_process_vmm_environ(void)
+{
+    g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+    g_auto(GStrv) env = g_get_environ();
+    g_strv_builder_add(b, VMM_ENV_PATH);
+    for (char **e = env; *e; e++) {
+        const char *eq = strchr(*e, '=');
+        if (!eq)
+            continue;
+        gsize len = (gsize)(eq - *e);
+        gboolean keep = len > 10 && strncmp(*e, "VESSEL_DBT", 10) == 0;
+        for (gsize i = 0; !keep && i < G_N_ELEMENTS(vmm_env_keep); i++)
+            keep = strlen(vmm_env_keep[i]) == len && strncmp(*e, vmm_env_keep[i], len) == 0;
+        if (keep)
+            g_strv_builder_add(b, *e);
+    }
+    return g_strv_builder_end(b);
 }
 
 typedef struct {
@@ -180,10 +238,12 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, VmmLog
     GSpawnFlags flags = G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL;
     if (!strchr(argv[0], '/'))
         flags |= G_SPAWN_SEARCH_PATH;
+    g_auto(GStrv) envp = domain_process_vmm_environ();
     GPid pid = 0;
     g_autoptr(GError) serr = NULL;
     gboolean ok = g_spawn_async_with_pipes_and_fds(
-        NULL, (const char *const *)argv, NULL, flags, child_setup, &cr, -1, out_fd, out_fd,
+        NULL, (const char *const *)argv, (const char *const *)envp, flags, child_setup, &cr, -1,
+        out_fd, out_fd,
         (const int *)files->fds->data, (const int *)files->targets->data, files->fds->len,
         &pid, NULL, NULL, NULL, &serr);
     close(log_fd);

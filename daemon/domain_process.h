@@ -24,11 +24,18 @@
 #include "xml/domain_conf.h"
 
 /* <emulator> if the configuration allows it (the installed vessel-vmm,
- * [vmm] path, $VESSEL_VMM of the daemon, [vmm] emulators; else
- * DAEMON_ERROR_ACCESS_DENIED), else [vmm] path, else $VESSEL_VMM, else
+ * [vmm] path, $VESSEL_VMM of the daemon, the build tree's VMM, [vmm]
+ * emulators; else DAEMON_ERROR_ACCESS_DENIED), else [vmm] path, else
+ * $VESSEL_VMM, else the build tree's vmm/vessel-vmm when this vesseld is
+ * not the installed one (a build tree's daemon/vesseld), else
  * BINDIR/vessel-vmm. */
 char *domain_process_resolve_vmm(const DaemonConfig *cfg, const DomainDef *def,
                                  GError **error);
+
+/* The environment a VMM is started with: a fixed PATH, and of the
+ * daemon's own only the locale, sanitizer options and VESSEL_DBT*,
+ * VESSEL_HOST_ROOT. */
+GStrv domain_process_vmm_environ(void);
 
 typedef struct {
     const DaemonConfig *cfg;

@@ -22,6 +22,7 @@
 #include "daemon_dbus.h"
 #include "daemon_events.h"
 #include "daemon_error.h"
+#include "daemon_log.h"
 #include "daemon_resources.h"
 #include "domain_console.h"
 #include "domain_driver.h"
@@ -82,7 +83,8 @@ static gboolean on_reload_signal(gpointer data)
     DaemonConfig *old = d->config;
     g_autoptr(DaemonConfig) cfg = daemon_config_new(old->mode);
     g_autoptr(GError) err = NULL;
-    if (old->config_file && !daemon_config_load(cfg, old->config_file, &err)) {
+    if ((old->config_file && !daemon_config_load(cfg, old->config_file, &err)) ||
+        !daemon_config_check_group(cfg, &err)) {
         g_warning(_("Reload failed, keeping the old configuration: %s"), err->message);
         return G_SOURCE_CONTINUE;
     }
@@ -159,6 +161,7 @@ int main(int argc, char **argv)
     };
 
     vessel_i18n_init();
+    daemon_log_init();
     vesseld_resources_register_resource();
     g_autoptr(GOptionContext) octx = g_option_context_new(NULL);
     g_option_context_set_summary(octx, _("The Vessel virtualization daemon."));
@@ -203,7 +206,8 @@ int main(int argc, char **argv)
         if (g_file_test(def, G_FILE_TEST_EXISTS) && !daemon_config_load(d->config, def, &err))
             goto out;
     }
-    if (!daemon_config_make_dirs(d->config, &err) ||
+    if (!daemon_config_check_group(d->config, &err) ||
+        !daemon_config_make_dirs(d->config, &err) ||
         !take_lock(d, &err))
         goto out;
 
@@ -260,7 +264,7 @@ int main(int argc, char **argv)
 
 out:
     if (err) {
-        g_printerr("vesseld: %s\n", err->message);
+        daemon_log_fatal(err->message);
         sd_notify_send("STATUS=failed to start");
     }
     remote_server_free(v.remote);
@@ -279,8 +283,12 @@ out:
     pool_list_free(d->pools);
     if (d->loop)
         g_main_loop_unref(d->loop);
-    if (d->lock_fd >= 0)
+    if (d->lock_fd >= 0) {
+        /* still ours while the lock is held: no stale pid file stays */
+        g_autofree char *pidfile = g_build_filename(d->config->run_dir, "vesseld.pid", NULL);
+        unlink(pidfile);
         close(d->lock_fd);
+    }
     daemon_config_free(d->config);
     g_ptr_array_unref(v.old_configs);
     return rc;

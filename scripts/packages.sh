@@ -51,8 +51,16 @@ if [ $print_stamp = yes ]; then echo "$stamp"; exit 0; fi
 echo "=== packages: $base from $tarball"
 mkdir -p "$out"
 
-step_start() { echo "=== packages: $1"; t0=$(date +%s); }
-step_end() { echo "=== packages: $1 ok in $(( $(date +%s) - t0 )) s"; }
+# CPU seconds (user + system) of this shell's finished children so far,
+# in $cpu: with wall time it tells what a step costs on a quiet 2-core
+# machine when this one is loaded.  `times` must run in this shell, not in
+# a command substitution's subshell.
+cpu_now() {
+    times > "$out/.times"
+    cpu=$(awk 'NR == 2 { n = 0; for (i = 1; i <= NF; i++) { split($i, a, /[ms]/); n += a[1] * 60 + a[2] }; printf "%d", n }' "$out/.times")
+}
+step_start() { echo "=== packages: $1"; t0=$(date +%s); cpu_now; c0=$cpu; }
+step_end() { cpu_now; echo "=== packages: $1 ok in $(( $(date +%s) - t0 )) s ($((cpu - c0)) CPU s)"; }
 fail() {
     echo "=== packages: $1 FAILED; the end of $2:"
     tail -n 40 "$2"

@@ -16,12 +16,23 @@
 
 int qcow2_sync(Qcow2 *q)
 {
-    if (!q->unsynced)
+    /* Cleared before fdatasync starts: a write that completes meanwhile
+     * (in place, lock dropped) sets it again for the next sync. */
+    if (!atomic_exchange(&q->unsynced, false))
         return 0;
-    if (fdatasync(q->img.fd) < 0)
-        return -errno;
-    q->unsynced = false;
+    if (fdatasync(q->img.fd) < 0) {
+        int r = -errno;
+        q->unsynced = true;
+        return r;
+    }
     return 0;
+}
+
+int qcow2_write_durable(Qcow2 *q, const void *buf, size_t len, uint64_t off)
+{
+    int r = file_pwrite_full(q->img.fd, buf, len, off);
+    q->unsynced = true;
+    return r < 0 ? r : qcow2_sync(q);
 }
 
 int qcow2_before_l2_store(Qcow2 *q)

@@ -6,11 +6,14 @@
  * compressed clusters inflated (raw deflate, zlib's inflate).  Writes to
  * clusters that are allocated with refcount 1 go straight to the file,
  * lock dropped.  Everything else allocates: new clusters for a whole run
- * at once, the parts of the first and last cluster the write does not
- * cover copied from what they read before (backing file, compressed
- * data, zeros), one vectored write, then the L2 entries changed in the
- * cache; the old clusters (compressed data) are released after the next
- * flush.  Allocating writes and zeroing hold the lock throughout. */
+ * at once under the lock, then without it the parts of the first and
+ * last cluster the write does not cover copied from what they read
+ * before (backing file, compressed data, zeros) and one vectored write,
+ * then under the lock again the L2 entries changed in the cache; the old
+ * clusters (compressed data) are released after the next flush.  Guest
+ * clusters being allocated are noted (Qcow2.allocs) and other writes to
+ * them, and zeroing, wait until that write is done.  Zeroing holds the
+ * lock throughout. */
 #include "config.h"
 
 #include "storage/file_io.h"
@@ -244,13 +247,37 @@ static int qcow2_write_zero_alloc(Qcow2 *q, uint64_t goff, const Qcow2Mapping *m
     return r;
 }
 
-/* Allocating write of the run @m at guest @goff (lock held): data from
- * @iov at @skip; *@done = bytes written. */
-static int qcow2_write_alloc(Qcow2 *q, uint64_t goff, const Qcow2Mapping *m,
-                             const struct iovec *iov, int iovcnt, uint64_t skip, uint64_t *done)
+/* An allocating write of one run, between qcow2_alloc_begin and
+ * qcow2_alloc_end: the new clusters and what the data phase, which runs
+ * without the lock, needs. */
+typedef struct {
+    Qcow2Mapping m;             /* how the guest run read before */
+    uint64_t goff;              /* guest offset of the write */
+    uint64_t cstart;            /* guest offset of its first cluster */
+    uint64_t host;              /* host offset of the new clusters */
+    uint64_t got;               /* new clusters */
+    uint64_t in, bytes, tlen;   /* head (copied), data, tail (copied) */
+    bool fresh;                 /* the new clusters were never written */
+} Qcow2AllocWrite;
+
+/* Does an allocating write in flight cover a guest cluster of
+ * [off, off + len)?  Lock held. */
+static bool qcow2_alloc_busy(Qcow2 *q, uint64_t off, uint64_t len)
 {
-    if (m->type == QCOW2_CLUSTER_ZERO_ALLOC)
-        return qcow2_write_zero_alloc(q, goff, m, iov, iovcnt, skip, done);
+    uint64_t first = off >> q->cluster_bits, end = ((off + len - 1) >> q->cluster_bits) + 1;
+    for (guint i = 0; i < q->allocs->len; i++) {
+        const Qcow2Range *a = &g_array_index(q->allocs, Qcow2Range, i);
+        if (a->offset < end && first < a->offset + a->len)
+            return true;
+    }
+    return false;
+}
+
+/* Allocate the clusters for the run @m at guest @goff and note them in
+ * flight (lock held).  The whole run if one free stretch of the file
+ * holds it, else a first part (w->bytes). */
+static int qcow2_alloc_begin(Qcow2 *q, uint64_t goff, const Qcow2Mapping *m, Qcow2AllocWrite *w)
+{
     uint64_t cs = q->cluster_size, in = goff & (cs - 1);
     uint64_t want = (in + m->bytes + cs - 1) / cs;
     /* the L2 table first, so that it sits before its data */
@@ -259,51 +286,123 @@ static int qcow2_write_alloc(Qcow2 *q, uint64_t goff, const Qcow2Mapping *m,
     if (r < 0)
         return r;
     qcow2_cache_put(q->l2_cache, l2);
-    uint64_t got;
+    uint64_t got, fresh_from = MAX(q->fresh_end, q->alloc_end);
     int64_t host = qcow2_alloc_clusters(q, want, false, &got);
     if (host < 0)
         return (int)host;
     uint64_t bytes = MIN(m->bytes, got * cs - in);
-    uint64_t end = in + bytes;                      /* within the new run */
-    uint64_t tlen = (cs - (end & (cs - 1))) & (cs - 1);
+    *w = (Qcow2AllocWrite){ .m = *m, .goff = goff, .cstart = goff - in, .host = (uint64_t)host,
+                            .got = got, .in = in, .bytes = bytes,
+                            .tlen = (cs - ((in + bytes) & (cs - 1))) & (cs - 1),
+                            .fresh = ((uint64_t)host >> q->cluster_bits) >= fresh_from };
+    Qcow2Range busy = { w->cstart >> q->cluster_bits, got };
+    g_array_append_val(q->allocs, busy);
+    atomic_fetch_add(&q->inflight, 1);
+    return 0;
+}
+
+/* Do the guest bytes of the run @m from @off on read as zeros without
+ * looking at data (unallocated past the backing file, zero clusters)? */
+static bool qcow2_old_is_zero(const Qcow2 *q, const Qcow2Mapping *m, uint64_t off)
+{
+    const StorageImage *b = q->img.backing;
+    return m->type == QCOW2_CLUSTER_ZERO_PLAIN ||
+           (m->type == QCOW2_CLUSTER_UNALLOCATED && (!b || off >= b->size));
+}
+
+/* The data phase (no lock needed): the parts of the first and last
+ * cluster the write does not cover read as they read before, and one
+ * vectored write of the whole new run.  Where those parts are zeros and
+ * the new clusters were never written (they are past what the file
+ * ever held), they are not written: the file reads zeros there anyway,
+ * a hole, or past its end for the last cluster, which qemu-img and QEMU
+ * read as zeros too (our reads do: file_pread_zero).  A 4 KiB write into
+ * a fresh 64 KiB cluster then writes 4 KiB, not 64. */
+static int qcow2_alloc_data(Qcow2 *q, const Qcow2AllocWrite *w, const struct iovec *iov,
+                            int iovcnt, uint64_t skip)
+{
     uint8_t *head = NULL, *tail = NULL;
-    uint64_t cstart = goff - in;                    /* guest offset of the run */
+    uint64_t in = w->in, tlen = w->tlen;
+    bool skip_head = in && w->fresh && qcow2_old_is_zero(q, &w->m, w->cstart);
+    bool skip_tail = tlen && w->fresh && qcow2_old_is_zero(q, &w->m, w->goff + w->bytes);
+    int r = 0;
+    if (skip_head)
+        in = 0;
+    if (skip_tail)
+        tlen = 0;
     if (in) {
         head = malloc(in);
-        r = head ? qcow2_read_old(q, m, goff, cstart, head, in) : -ENOMEM;
+        r = head ? qcow2_read_old(q, &w->m, w->goff, w->cstart, head, in) : -ENOMEM;
     }
     if (r == 0 && tlen) {
         tail = malloc(tlen);
-        r = tail ? qcow2_read_old(q, m, goff, cstart + end, tail, tlen) : -ENOMEM;
-    }
-    int n = 0;
-    struct iovec *v = NULL;
-    if (r == 0) {
-        v = qcow2_wrap(iov, iovcnt, skip, bytes, head, in, tail, tlen, &n);
-        r = v ? 0 : -EINVAL;
+        r = tail ? qcow2_read_old(q, &w->m, w->goff, w->goff + w->bytes, tail, tlen) : -ENOMEM;
     }
     if (r == 0) {
-        q->unsynced = true;
-        r = file_pwritev_full(q->img.fd, v, n, (uint64_t)host);
+        int n;
+        struct iovec *v = qcow2_wrap(iov, iovcnt, skip, w->bytes, head, in, tail, tlen, &n);
+        r = v ? file_pwritev_full(q->img.fd, v, n, w->host + (w->in - in)) : -EINVAL;
+        g_free(v);
     }
-    for (uint64_t k = 0; r == 0 && k < got; k++) {
-        uint64_t old;
-        r = qcow2_l2_set(q, cstart + k * cs, ((uint64_t)host + k * cs) | QCOW2_OFLAG_COPIED,
-                         &old);
-        if (r == 0)
-            qcow2_drop_entry(q, old);
-    }
-    g_free(v);
     free(head);
     free(tail);
-    if (r == 0)
-        *done = bytes;
     return r;
 }
 
-/* The old-cluster reads in qcow2_read_old want host = the mapping of
- * guest byte @first; qcow2_write_alloc passes the run's first guest
- * byte, whose host is m->host. */
+/* End the allocating write (lock held): on success (@r == 0) the L2
+ * entries point at the new clusters, the old ones are released after
+ * the next flush; on failure the new clusters go back.  Waiters wake. */
+static int qcow2_alloc_end(Qcow2 *q, const Qcow2AllocWrite *w, int r)
+{
+    uint64_t first = w->cstart >> q->cluster_bits;
+    if (r == 0) {
+        /* the data is written: the next sync must cover it before any
+         * L2 table that points at it is written */
+        q->unsynced = true;
+        uint64_t *l2;
+        r = qcow2_l2_get(q, w->cstart / q->l2_span, true, &l2);
+        if (r == 0) {
+            uint64_t i0 = first & (q->l2_entries - 1);
+            for (uint64_t k = 0; k < w->got; k++) {
+                uint8_t *p = (uint8_t *)&l2[i0 + k];
+                uint64_t old = qcow2_be64(p);
+                qcow2_put_be64(p, (w->host + (k << q->cluster_bits)) | QCOW2_OFLAG_COPIED);
+                qcow2_drop_entry(q, old);
+            }
+            qcow2_cache_mark_dirty(q->l2_cache, l2);
+            qcow2_cache_put(q->l2_cache, l2);
+        }
+    } else {
+        /* nothing points at them: free now (their refcounts may already
+         * be on disk, a leak at worst if this one is lost) */
+        qcow2_refcount_update(q, w->host >> q->cluster_bits, w->got, -1);
+    }
+    for (guint i = 0; i < q->allocs->len; i++) {
+        if (g_array_index(q->allocs, Qcow2Range, i).offset == first) {
+            g_array_remove_index_fast(q->allocs, i);
+            break;
+        }
+    }
+    atomic_fetch_sub(&q->inflight, 1);
+    pthread_cond_broadcast(&q->alloc_done);
+    return r;
+}
+
+/* Allocating write with the lock held throughout (zeroing). */
+static int qcow2_write_alloc(Qcow2 *q, uint64_t goff, const Qcow2Mapping *m,
+                             const struct iovec *iov, int iovcnt, uint64_t skip, uint64_t *done)
+{
+    if (m->type == QCOW2_CLUSTER_ZERO_ALLOC)
+        return qcow2_write_zero_alloc(q, goff, m, iov, iovcnt, skip, done);
+    Qcow2AllocWrite w;
+    int r = qcow2_alloc_begin(q, goff, m, &w);
+    if (r < 0)
+        return r;
+    r = qcow2_alloc_end(q, &w, qcow2_alloc_data(q, &w, iov, iovcnt, skip));
+    if (r == 0)
+        *done = w.bytes;
+    return r;
+}
 
 /* Write with the lock held (zeroing partial clusters). */
 static int qcow2_write_locked(Qcow2 *q, const struct iovec *iov, int iovcnt, uint64_t off,
@@ -326,8 +425,8 @@ static int qcow2_write_locked(Qcow2 *q, const struct iovec *iov, int iovcnt, uin
                 break;
             }
             int n = iov_slice(iov, iovcnt, pos, m.bytes, sl, iovcnt);
-            q->unsynced = true;
             r = file_pwritev_full(q->img.fd, sl, n, m.host);
+            q->unsynced = true;
         } else {
             r = qcow2_write_alloc(q, off + pos, &m, iov, iovcnt, pos, &done);
         }
@@ -360,18 +459,37 @@ int qcow2_pwritev(StorageImage *img, const struct iovec *iov, int iovcnt, uint64
             } else {
                 /* in place, without the lock */
                 atomic_fetch_add(&q->inflight, 1);
-                q->unsynced = true;
                 pthread_mutex_unlock(&q->lock);
                 int n = iov_slice(iov, iovcnt, pos, m.bytes, sl, iovcnt);
                 r = file_pwritev_full(img->fd, sl, n, m.host);
+                q->unsynced = true;
                 atomic_fetch_sub(&q->inflight, 1);
                 pos += m.bytes;
                 continue;
             }
         }
+        if (r == 0 && qcow2_alloc_busy(q, off + pos, m.bytes)) {
+            /* another write is allocating these guest clusters: map
+             * again once it is done */
+            pthread_cond_wait(&q->alloc_done, &q->lock);
+            pthread_mutex_unlock(&q->lock);
+            continue;
+        }
         uint64_t done = 0;
-        if (r == 0)
-            r = qcow2_write_alloc(q, off + pos, &m, iov, iovcnt, pos, &done);
+        if (r == 0 && m.type == QCOW2_CLUSTER_ZERO_ALLOC) {
+            r = qcow2_write_zero_alloc(q, off + pos, &m, iov, iovcnt, pos, &done);
+        } else if (r == 0) {
+            /* allocate under the lock, write the data without it */
+            Qcow2AllocWrite w;
+            r = qcow2_alloc_begin(q, off + pos, &m, &w);
+            if (r == 0) {
+                pthread_mutex_unlock(&q->lock);
+                int d = qcow2_alloc_data(q, &w, iov, iovcnt, pos);
+                pthread_mutex_lock(&q->lock);
+                r = qcow2_alloc_end(q, &w, d);
+                done = w.bytes;
+            }
+        }
         pthread_mutex_unlock(&q->lock);
         pos += done;
     }
@@ -458,6 +576,9 @@ int qcow2_zero(StorageImage *img, uint64_t off, uint64_t len, bool unmap)
     uint64_t cs = q->cluster_size, end = off + len;
     int r = 0;
     pthread_mutex_lock(&q->lock);
+    /* an allocating write in flight here would undo the zeroing */
+    while (len && qcow2_alloc_busy(q, off, len))
+        pthread_cond_wait(&q->alloc_done, &q->lock);
     if (q->corrupt)
         r = -EIO;
     for (uint64_t pos = off; pos < end && r == 0;) {

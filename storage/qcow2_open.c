@@ -19,12 +19,7 @@
 
 int qcow2_write_header_fields(Qcow2 *q, uint32_t offset, const uint8_t *buf, size_t len)
 {
-    int r = file_pwrite_full(q->img.fd, buf, len, offset);
-    if (r == 0 && fdatasync(q->img.fd) < 0)
-        r = -errno;
-    if (r == 0)
-        q->unsynced = false;
-    return r;
+    return qcow2_write_durable(q, buf, len, offset);
 }
 
 void qcow2_mark_corrupt(Qcow2 *q, const char *what)
@@ -76,6 +71,9 @@ static void qcow2_free(Qcow2 *q)
         g_hash_table_destroy(q->meta);
     if (q->pending_free)
         g_array_free(q->pending_free, TRUE);
+    if (q->allocs)
+        g_array_free(q->allocs, TRUE);
+    pthread_cond_destroy(&q->alloc_done);
     qcow2_header_clear(&q->h);
     pthread_mutex_destroy(&q->lock);
     storage_image_free_common(&q->img);
@@ -171,6 +169,7 @@ StorageImage *storage_qcow2_open(int fd, const char *name, bool readonly,
     }
     Qcow2 *q = g_new0(Qcow2, 1);
     pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->alloc_done, NULL);
     q->img.fd = fd;
     q->img.name = g_strdup(name);
     q->img.ops = &qcow2_ops;
@@ -207,6 +206,7 @@ StorageImage *storage_qcow2_open(int fd, const char *name, bool readonly,
     q->coffset_mask = (1ull << q->csize_shift) - 1;
     q->img.size = q->h.size;
     q->img.zero_align = (uint32_t)q->cluster_size;
+    q->fresh_end = qcow2_clusters_for(q, file_size);
 
     q->l1_size = q->h.l1_size;
     q->l1 = qcow2_read_table(fd, q->h.l1_offset, q->l1_size, error, _("L1 table"));
@@ -226,6 +226,7 @@ StorageImage *storage_qcow2_open(int fd, const char *name, bool readonly,
                                   MAX(QCOW2_CACHE_MIN, QCOW2_RB_CACHE_BYTES / q->cluster_size),
                                   &rbio);
     q->pending_free = g_array_new(FALSE, FALSE, sizeof(Qcow2Range));
+    q->allocs = g_array_new(FALSE, FALSE, sizeof(Qcow2Range));
 
     if (!readonly) {
         qcow2_meta_build(q);

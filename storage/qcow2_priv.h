@@ -31,7 +31,15 @@
  *
  * Threads: one mutex (@lock) guards all of the state below.  Reads and
  * writes to clusters that are already allocated drop it for the data
- * I/O; allocating writes, zeroing and flushes hold it throughout.
+ * I/O.  An allocating write takes its clusters (refcounts raised) and
+ * notes its guest clusters in @allocs under the lock, writes the data
+ * without it, and sets the L2 entries under it again once the data is
+ * written, so requests to other clusters go on meanwhile and the
+ * ordering above holds (a table only ever points at data already
+ * written).  Another write or a zeroing that touches a noted guest
+ * cluster waits for @alloc_done first (it would otherwise allocate the
+ * same guest cluster twice or be undone by the copy-on-write of the
+ * first).  Zeroing and flushes hold the lock throughout.
  *
  * Hostile images: every offset read from a table is checked (alignment,
  * reserved bits) before use; writable images also keep the set of
@@ -89,10 +97,18 @@ typedef struct {
     pthread_mutex_t lock;
     uint64_t free_hint;         /* no free cluster below this index */
     uint64_t alloc_end;         /* no allocated cluster at or above it */
+    uint64_t fresh_end;         /* clusters at or above both this (the file's
+                                 * end at open) and alloc_end were never
+                                 * written: they read as zeros */
     GArray *pending_free;       /* Qcow2Range */
     atomic_uint inflight;       /* data I/O through a mapping, lock dropped:
                                  * raised with the lock held, dropped without */
-    bool unsynced;              /* written since the last fdatasync */
+    GArray *allocs;             /* Qcow2Range: guest clusters [offset, +len)
+                                 * an allocating write has in flight */
+    pthread_cond_t alloc_done;  /* broadcast when one of @allocs ends */
+    atomic_bool unsynced;       /* written since the last fdatasync: set
+                                 * once a write has completed, cleared just
+                                 * before fdatasync starts */
     bool corrupt;
     const char *corrupt_reason; /* static string: the first problem */
     GHashTable *meta;           /* writable: cluster index -> 1 for metadata */
@@ -165,6 +181,8 @@ void qcow2_l1_set(Qcow2 *q, uint64_t l1i, uint64_t entry);
 /* qcow2_flush.c (lock held) */
 /* Make everything written so far durable, if anything was. */
 int qcow2_sync(Qcow2 *q);
+/* Write @buf at @off and make it (and everything before) durable. */
+int qcow2_write_durable(Qcow2 *q, const void *buf, size_t len, uint64_t off);
 /* Before an L2 table is written: refcount blocks out, then sync. */
 int qcow2_before_l2_store(Qcow2 *q);
 int qcow2_flush_locked(Qcow2 *q);

@@ -106,16 +106,6 @@ int qcow2_refcount_get(Qcow2 *q, uint64_t cluster, uint64_t *refcount)
     return 0;
 }
 
-static int qcow2_write_sync(Qcow2 *q, const void *buf, size_t len, uint64_t off)
-{
-    int r = file_pwrite_full(q->img.fd, buf, len, off);
-    if (r == 0 && fdatasync(q->img.fd) < 0)
-        r = -errno;
-    if (r == 0)
-        q->unsynced = false;
-    return r;
-}
-
 static int qcow2_update(Qcow2 *q, uint64_t cluster, uint64_t n, int delta, uint64_t rlo,
                         uint64_t rhi);
 
@@ -184,7 +174,7 @@ static int qcow2_grow_reftable(Qcow2 *q, uint64_t need)
     for (uint64_t i = 0; i < entries; i++)
         qcow2_put_be64(be + 8 * i, table[i]);
     memset(be + entries * 8, 0, T * cs - entries * 8);
-    r = qcow2_write_sync(q, be, T * cs, E * cs);
+    r = qcow2_write_durable(q, be, T * cs, E * cs);
     g_free(be);
     if (r < 0)
         goto out;
@@ -253,12 +243,12 @@ static int qcow2_ensure_refblock(Qcow2 *q, uint64_t ti, uint64_t rlo, uint64_t r
         qcow2_mark_corrupt(q, "a new refcount block would overwrite metadata");
         return -EIO;
     }
-    r = qcow2_write_sync(q, block, cs, b * cs);
+    r = qcow2_write_durable(q, block, cs, b * cs);
     if (r < 0)
         return r;
     uint8_t be[8];
     qcow2_put_be64(be, b * cs);
-    r = qcow2_write_sync(q, be, 8, q->h.reftable_offset + ti * 8);
+    r = qcow2_write_durable(q, be, 8, q->h.reftable_offset + ti * 8);
     if (r < 0)
         return r;
     q->reftable[ti] = b * cs;

@@ -14,6 +14,7 @@
 #include "vmm/acpi/acpi_tables.h"
 #include "vmm/acpi/acpi_loader.h"
 #include "vmm/boot/boot_fw_cfg.h"
+#include "vmm/boot/boot_watch.h"
 #include "vmm/boot/firmware.h"
 #include "vmm/boot/linux_boot.h"
 #include "vmm/boot/multiboot.h"
@@ -61,6 +62,7 @@ typedef struct {
     Machine *m;
     VirtioDevices *virtio;   /* freed after the machine */
     CharDev *chr;
+    BootWatch *watch;        /* with --bios: "No bootable device." */
     ControlServer *ctl;
     Display *display;        /* with a VGA */
     VncServer *vnc_server;   /* with --vnc */
@@ -101,6 +103,22 @@ static void vmm_fail(const char *fmt, ...)
     fprintf(stderr, "vessel-vmm: %s\n", msg);
 }
 
+/* Main thread: the firmware said it found nothing to boot. */
+static gboolean vmm_boot_failed(gpointer opaque)
+{
+    Vmm *vmm = opaque;
+    vmm_fail(_("the firmware found no bootable device (SeaBIOS: \"%s\"); "
+               "check the disks and the boot order"), BOOT_WATCH_TEXT);
+    vmm_finish(vmm, EXIT_ERROR);
+    return G_SOURCE_REMOVE;
+}
+
+/* vCPU thread (boot_watch.h) */
+static void vmm_on_boot_fail(void *opaque)
+{
+    g_idle_add_full(G_PRIORITY_HIGH, vmm_boot_failed, opaque, NULL);
+}
+
 /* ---- boot and reboot ----------------------------------------------- */
 
 /* Load the kernel: a bzImage or vmlinux by the Linux boot protocol, any
@@ -118,6 +136,7 @@ static gboolean vmm_boot(Vmm *vmm, GError **error)
          * end of RAM below 4 GiB up to the IOAPIC */
         AcpiConfig acpi = { .ecam = FALSE, .mmio_base = machine_ram_range(vmm->m, 0)->size,
                             .mmio_end = 0xfebfffff };
+        boot_watch_rearm(vmm->watch);   /* each boot is the firmware's again */
         if (!firmware_load(vmm->m, vmm->bios_image, vmm->boot, &fi, error) ||
             !boot_fw_cfg_fill(vmm->m, &fwc, error) ||
             !acpi_loader_install(vmm->m, &acpi, error))
@@ -698,6 +717,7 @@ static void vmm_clear(Vmm *vmm)
     virtio_devices_stop(vmm->virtio);   /* device threads use the machine */
     machine_free(vmm->m);
     virtio_devices_free(vmm->virtio);
+    boot_watch_free(vmm->watch);
     chardev_free(vmm->chr);
     if (vmm->pidfile_written)
         unlink(vmm->pidfile);
@@ -752,7 +772,14 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     MachineConfig cfg = { .mem_mib = vmm->memory_mib, .cpus = vmm->cpus, .vga_vram = vmm->vram,
                           .profile = vmm->profile,
                           .bios_size = vmm->bios_image ? g_bytes_get_size(vmm->bios_image) : 0 };
-    vmm->m = machine_new(&cfg, chardev_backend(vmm->chr), &error);
+    CharBackend *serial = chardev_backend(vmm->chr);
+    if (vmm->bios) {
+        vmm->watch = boot_watch_new(serial, vmm_on_boot_fail, vmm);
+        serial = boot_watch_backend(vmm->watch);
+    }
+    vmm->m = machine_new(&cfg, serial, &error);
+    if (vmm->m && vmm->watch)
+        boot_watch_set_uart(vmm->watch, machine_uart(vmm->m));
     if (vmm->m)
         vmm->virtio = virtio_devices_new(vmm->m, &(VirtioDevicesConfig){ vmm->disks, vmm->nets,
                                                                           vmm->console,

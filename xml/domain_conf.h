@@ -191,6 +191,16 @@ DomainDef *domain_def_parse(const char *xml, DomainParseFlags flags, GError **er
 DomainDef *domain_def_parse_file(const char *path, DomainParseFlags flags, GError **error);
 /* Canonical XML, indented by 2 spaces, ending in a newline. */
 char *domain_def_format(const DomainDef *def);
+
+/* What only the XML of a running domain says, as libvirt's live XML:
+ * <domain id='N'>, and the serial port's pty as <serial><source path=>
+ * and <console tty= ><source path=>.  Parsing ignores them (a pty is
+ * the run's, the id too), so a live dump can be defined again. */
+typedef struct {
+    int id;                 /* > 0 */
+    const char *serial_pty; /* /dev/pts/N, or NULL */
+} DomainLiveXml;
+char *domain_def_format_live(const DomainDef *def, const DomainLiveXml *live);
 /* TRUE if both definitions describe the same domain (every field). */
 gboolean domain_def_equal(const DomainDef *a, const DomainDef *b);
 DomainDef *domain_def_copy(const DomainDef *def);

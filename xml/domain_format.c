@@ -116,12 +116,31 @@ fmt_graphics(GString *out, const DomainGraphicsDef *g)
     g_string_append(out, "/>\n    </graphics>\n");
 }
 
+/* <source path='PTY'/> of a running domain's pty, when it has one. */
+static void fmt_chr_source(GString *out, const char *pty)
+{
+    if (!pty)
+        return;
+    g_string_append(out, "\n      <source");
+    xml_attr_append(out, "path", pty);
+    g_string_append(out, "/>");
+}
+
 char *
 domain_def_format(const DomainDef *def)
 {
+    return domain_def_format_live(def, NULL);
+}
+
+char *
+domain_def_format_live(const DomainDef *def, const DomainLiveXml *live)
+{
     GString *out = g_string_new("<domain");
+    const char *pty = live ? live->serial_pty : NULL;
 
     xml_attr_append(out, "type", domain_virt_type_to_string(def->virt_type));
+    if (live && live->id > 0)
+        g_string_append_printf(out, " id='%d'", live->id);
     g_string_append(out, ">\n");
     fmt_text_element(out, "  ", "name", def->name);
     fmt_text_element(out, "  ", "uuid", def->uuid);
@@ -199,14 +218,20 @@ domain_def_format(const DomainDef *def)
     if (def->serial) {
         g_string_append(out, "    <serial");
         xml_attr_append(out, "type", domain_chr_type_to_string(def->serial->type));
-        g_string_append_printf(out, ">\n      <target port='%u'/>\n    </serial>\n",
+        g_string_append(out, ">");
+        fmt_chr_source(out, pty);
+        g_string_append_printf(out, "\n      <target port='%u'/>\n    </serial>\n",
                                def->serial->port);
     }
     if (def->console) {
         g_string_append(out, "    <console");
         xml_attr_append(out, "type", domain_chr_type_to_string(def->console->type));
+        if (pty)
+            xml_attr_append(out, "tty", pty);
+        g_string_append(out, ">");
+        fmt_chr_source(out, pty);
         g_string_append_printf(out,
-                               ">\n      <target type='serial' port='%u'/>\n    </console>\n",
+                               "\n      <target type='serial' port='%u'/>\n    </console>\n",
                                def->console->port);
     }
     if (def->virtio_console) {

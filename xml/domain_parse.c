@@ -43,8 +43,8 @@ static const XmlUnsupported domain_unsupported[] = {
     { "interface", "boot address alias driver virtualport bandwidth vlan filterref "
                    "tune link mtu rom coalesce ip route script backenddomain guest "
                    "port teaming backend acpi" },
-    { "serial", "source log protocol alias address" },
-    { "console", "source log protocol alias address" },
+    { "serial", "log protocol alias address" },
+    { "console", "log protocol alias address" },
     { "target", "model" },
     { "rng", "rate address alias driver" },
     { "memballoon", "stats address alias driver" },

@@ -113,6 +113,7 @@ void remote_server_stop(RemoteServer *s)
             g_clear_pointer(&l->source, g_source_unref);
         }
         if (l->socket) {
+            daemon_listen_socket_unlink(l->socket);
             g_socket_close(l->socket, NULL);
             g_clear_object(&l->socket);
         }

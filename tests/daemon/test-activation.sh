@@ -2,12 +2,13 @@
 # test-activation.sh - socket activation (data/vesseld.socket): vesseld
 # takes the read-write and read-only sockets passed by systemd's
 # protocol (LISTEN_FDS, here from systemd-socket-activate) instead of
-# binding its own, serves both, and the read-only one stays read-only.
+# binding its own, serves both, and the read-only one stays read-only;
+# at exit it leaves them where they are (they are systemd's).
 . "$top_srcdir/tests/lib/tap.sh"
 
 command -v systemd-socket-activate >/dev/null 2>&1 ||
     tap_skip_all "systemd-socket-activate not installed"
-tap_plan 5
+tap_plan 6
 T=$(mktemp -d "${TMPDIR:-/tmp}/vessel-activation.XXXXXX") || exit 1
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$T"' EXIT
@@ -20,6 +21,7 @@ run_dir=$T/run
 log_dir=$T/log
 state_dir=$T/state
 [sockets]
+group=
 rw_perms=0600
 ro_perms=0666
 EOC
@@ -47,4 +49,6 @@ sed 's/^/# /' "$T/ro.out"
 tap_ok $? "the passed read-write socket takes writes"
 sed 's/^/# /' "$T/rw.out"
 kill $pid; wait $pid 2>/dev/null; pid=
+[ "$(stat -c %i "$T/run/vessel-sock" 2>/dev/null)" = "$inode" ] && [ -S "$T/run/vessel-sock-ro" ]
+tap_ok $? "at exit vesseld leaves the passed sockets in place"
 tap_done

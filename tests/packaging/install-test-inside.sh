@@ -21,6 +21,7 @@ check() {
     _o=$("$@" 2>&1); _rc=$?
     [ $_rc -eq 0 ] || printf '%s\n' "$_o" | sed 's/^/# /'
     ok $_rc "$_d"
+    return $_rc
 }
 # as USER CMD...: run CMD as USER with a login's groups (initgroups).
 as() { _u=$1; shift; runuser -u "$_u" -- "$@"; }
@@ -123,9 +124,20 @@ check "alice can unset it again" as alice vsh -c "$URI" autostart --disable t1
 # test guest, tests/vmm/guests/idle.S, into /srv/vessel-test).
 state() { as alice vsh -c "$URI" domstate "$1" 2>/dev/null; }
 vmm_pid() { for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = vessel-vmm ] && echo "${p#/proc/}"; done | head -n 1; }
-check "alice can start t1" as alice vsh -c "$URI" start t1
+# diag DOMAIN: what the daemon and the VMM said, for a failed check (the
+# root and its logs are gone after purge unless VESSEL_TEST_KEEP is set).
+diag() {
+    { echo "--- /var/log/vessel/domains/$1.log (end):"
+      tail -n 25 "/var/log/vessel/domains/$1.log" 2>&1
+      echo "--- journalctl -u vesseld.service (end):"
+      journalctl -b -q --no-pager -u vesseld.service | tail -n 25
+      echo "--- kernel messages (end):"
+      dmesg 2>/dev/null | tail -n 5; } | sed 's/^/# /'
+}
+check "alice can start t1" as alice vsh -c "$URI" start t1 || diag t1
 wait_for 30 sh -c '[ "$(runuser -u alice -- vsh -c '"$URI"' domstate t1)" = running ]'
-ok $? "t1 is running"
+rc=$?; [ $rc -eq 0 ] || diag t1
+ok $rc "t1 is running"
 vpid=$(vmm_pid)
 vuid=$(awk '/^Uid:/ { print $2 }' "/proc/$vpid/status" 2>/dev/null)
 [ -n "$vpid" ] && [ -n "$vuid" ] && [ "$vuid" -ne 0 ]
@@ -213,10 +225,12 @@ wait_for 60 sh -c '[ "$(systemctl is-active vesseld.service)" = active ] && [ "$
 ok $? "vesseld was restarted by the upgrade and is active"
 check "t1 is still defined after the upgrade" as alice vsh -c "$URI" dominfo t1
 [ "$(state t1)" = running ] && [ "$(vmm_pid)" = "$vpid" ]
-ok $? "t1's VMM ran through the daemon's restart and the new daemon reattached"
-check "alice can shut t1 down" as alice vsh -c "$URI" shutdown t1
+rc=$?; [ $rc -eq 0 ] || diag t1
+ok $rc "t1's VMM ran through the daemon's restart and the new daemon reattached"
+check "alice can shut t1 down" as alice vsh -c "$URI" shutdown t1 || diag t1
 wait_for 30 sh -c '[ "$(runuser -u alice -- vsh -c '"$URI"' domstate t1)" = "shut off" ]'
-ok $? "t1 powered off (ACPI power button)"
+rc=$?; [ $rc -eq 0 ] || diag t1
+ok $rc "t1 powered off (ACPI power button)"
 
 check "apt-get remove" env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q $pkgs
 no_vesseld() { ! grep -qx vesseld /proc/[0-9]*/comm 2>/dev/null; }

@@ -45,41 +45,9 @@ deps=$(for d in $debs; do dpkg-deb -f "$d" Pre-Depends Depends; done |
 # What the test itself uses: systemd as init, man, the German locale.
 pkgs=$(printf '%s\n' $deps systemd systemd-sysv dbus man-db locales logrotate | sort -u)
 
-# The host's Debian sources for $suite, as one-line entries (deb822
-# stanzas converted), leaving out third-party repositories.
-host_sources() {
-    cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-    awk -v c="$suite" '$1 == "deb" {
-        i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-        if ($(i + 1) ~ ("^" c "(-|$)")) print }'
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        awk -v c="$suite" '
-        function flush(  n, m, i, j, U, S) {
-            if (types ~ /(^| )deb( |$)/ && enabled != "no") {
-                n = split(uris, U, " "); m = split(suites, S, " ")
-                for (i = 1; i <= n; i++) for (j = 1; j <= m; j++)
-                    if (S[j] ~ ("^" c "(-|$)"))
-                        print "deb " (sb != "" ? "[signed-by=" sb "] " : "") U[i] " " S[j] " " comps
-            }
-            types = uris = suites = comps = sb = enabled = ""
-        }
-        /^#/ { next }
-        /^[ \t]*$/ { flush(); next }
-        /^[A-Za-z-]+:/ {
-            k = tolower($1); sub(/:$/, "", k); v = $0; sub(/^[^:]*:[ \t]*/, "", v)
-            if (k == "types") types = v; else if (k == "uris") uris = v
-            else if (k == "suites") suites = v; else if (k == "components") comps = v
-            else if (k == "signed-by") sb = v; else if (k == "enabled") enabled = tolower(v)
-        }
-        END { flush() }' "$f"
-    done
-}
-if [ -n "${VESSEL_PKG_MIRROR:-}" ]; then
-    sources=$(printf '%s\n' "$VESSEL_PKG_MIRROR" | tr ';' '\n')
-else
-    sources=$(host_sources)
-fi
+# The host's Debian sources for $suite, as one-line entries, leaving out
+# third-party repositories (or VESSEL_PKG_MIRROR): scripts/debian-sources.sh.
+sources=$(sh "$here/../../scripts/debian-sources.sh" "$suite")
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/vessel/pkgroot
 key=$(printf '%s\n%s\n%s\n' "$suite" "$sources" "$pkgs" | sha256sum | cut -c1-16)

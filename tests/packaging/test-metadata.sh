@@ -3,14 +3,15 @@
 # (configure.ac's, as PACKAGE_VERSION) in debian/changelog, in the RPM
 # spec and in the spec's %changelog; the Debian symbols file lists exactly
 # libvessel's exported symbols; the spec embeds data/'s sysusers file and
-# owns the tmpfiles.d directories with the same modes.
+# owns the tmpfiles.d directories with the same modes; every library
+# configure.ac checks for with pkg-config is a build dependency of both.
 . "$top_srcdir/tests/lib/tap.sh"
 : "${PACKAGE_VERSION:?PACKAGE_VERSION not set (run through make check)}"
 spec=$top_builddir/vessel.spec
 chlog=$top_srcdir/debian/changelog
 T=$(mktemp -d "${TMPDIR:-/tmp}/vessel-pkgmeta.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
-tap_plan 8
+tap_plan 10
 
 # 1: debian/changelog's newest entry is for this upstream version
 # (epoch and Debian revision stripped).
@@ -85,5 +86,44 @@ while read -r mode user group path; do
 done < "$T/attrs"
 [ "$n" -gt 0 ] || rc=1
 tap_ok $rc "the spec's $n %dir %attr lines match data/vessel.tmpfiles.conf"
+
+# The pkg-config modules configure.ac checks for (PKG_CHECK_MODULES'
+# second argument, versions dropped), one a line.
+sed -n 's/.*PKG_CHECK_MODULES(\[[A-Za-z0-9_]*\], *\[\([^]]*\)\].*/\1/p' \
+    "$top_srcdir/configure.ac" | tr ' ' '\n' | grep -E '^[A-Za-z]' | sort -u > "$T/modules"
+
+# 9: the spec's BuildRequires name each as pkgconfig(MODULE), as Fedora
+# writes them (a new library in configure.ac fails here until it is added).
+rc=0
+while read -r m; do
+    grep -Eq "^BuildRequires: *pkgconfig\\($m\\)" "$spec" ||
+        { echo "# vessel.spec.in: add 'BuildRequires:  pkgconfig($m)' (configure.ac checks for it)"; rc=1; }
+done < "$T/modules"
+[ -s "$T/modules" ] || rc=1
+tap_ok $rc "vessel.spec BuildRequires the $(wc -l < "$T/modules") pkg-config modules of configure.ac"
+
+# 10: debian/control's Build-Depends hold the package each module's .pc
+# file comes from on this host (dpkg -S), so dpkg-buildpackage on a clean
+# machine installs what configure needs.
+sed -n '/^Build-Depends:/,/^[^ ]/{s/^Build-Depends://;/^[^ ]/d;p}' "$top_srcdir/debian/control" |
+    tr ',' '\n' | sed -e 's/[(<[].*//' -e 's/[[:space:]]//g' | grep -v '^$' | sort -u > "$T/bdeps"
+if command -v dpkg >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1; then
+    rc=0; found=0; unknown=""
+    while read -r m; do
+        pc=$(pkg-config --path "$m" 2>/dev/null) || { unknown="$unknown $m"; continue; }
+        pkg=$(dpkg -S "$pc" 2>/dev/null || dpkg -S "$(readlink -f "$pc")" 2>/dev/null) ||
+            { unknown="$unknown $m"; continue; }
+        pkg=${pkg%%:*}
+        found=$((found + 1))
+        grep -qxF "$pkg" "$T/bdeps" ||
+            { echo "# debian/control: add '$pkg' to Build-Depends (it holds $m.pc, which configure.ac checks for)"; rc=1; }
+    done < "$T/modules"
+    [ -z "$unknown" ] || echo "# not installed from a package here, not checked:$unknown"
+    [ "$found" -gt 0 ] || rc=1
+    tap_ok $rc "debian/control Build-Depends on the packages of the $found pkg-config modules found here"
+else
+    echo "ok 10 - debian/control Build-Depends cover configure.ac's pkg-config modules # SKIP no dpkg or pkg-config"
+    _tap_n=10
+fi
 
 tap_done

@@ -3,8 +3,10 @@
 # no <kernel> boots SeaBIOS (Debian's seabios package) under dbt, which
 # boots the disk; the boot sector of tests/vmm/guests/bootsect.S prints
 # on the serial console (read from the domain's console socket) and
-# powers off.  Also the XML errors of firmware boot and the VMM command
-# line vsh domxml-to-native shows for it.
+# powers off.  Also the XML errors of firmware boot, the VMM command
+# line vsh domxml-to-native shows for it, a missing firmware file, and a
+# disk with no boot sector: SeaBIOS's "No bootable device." on the
+# console, the domain "shut off (failed)" with the VMM's reason in its log.
 . "$top_srcdir/tests/lib/tap.sh"
 
 BIOS=${VESSEL_SEABIOS:-/usr/share/seabios/bios-256k.bin}
@@ -14,7 +16,7 @@ BOOTSECT="$top_builddir/tests/vmm/guests/bootsect.bin"
 
 . "$top_srcdir/tests/shell/vsh-env.sh"
 
-tap_plan 9
+tap_plan 14
 
 head -c 1048576 /dev/zero > "$T/boot.img"
 dd if="$BOOTSECT" of="$T/boot.img" conv=notrunc status=none
@@ -84,3 +86,24 @@ grep -q "boot sector: sector 1 read through int 13h" "$T/console.out" &&
 r=$?
 [ $r -eq 0 ] || sed 's/^/# /' "$T/console.out"
 tap_ok $r "the boot sector ran: disk read through the BIOS, our ACPI tables, power-off"
+
+# --- the error cases ---------------------------------------------------------
+fwxml missing "$DISK" | sed "s|$BIOS|$T/no-such-bios.bin|" > "$T/missing.xml"
+v define "$T/missing.xml"
+v start missing
+[ $rc -ne 0 ]; tap_ok $? "a domain whose <loader> does not exist does not start"
+has "the error names the missing firmware file" "$T/no-such-bios.bin"
+
+head -c 1048576 /dev/zero > "$T/blank.img"
+fwxml blank "<disk type='file' device='disk'><source file='$T/blank.img'/><target dev='vda' bus='virtio'/></disk>" > "$T/blank.xml"
+v define "$T/blank.xml"
+v start blank
+expect "a domain with a disk that has no boot sector starts" 0 "Domain 'blank' started"
+wait_until 120 sh -c "\"$VSH\" -c \"$URI\" domstate blank --reason | grep -q 'shut off'"
+v domstate blank --reason
+expect "the firmware found nothing to boot: shut off (failed)" 0 "shut off (failed)"
+LOG=$T/log/domains/blank.log
+grep -q "No bootable device." "$LOG" && grep -q "the firmware found no bootable device" "$LOG"
+r=$?
+[ $r -eq 0 ] || sed 's/^/# /' "$LOG"
+tap_ok $r "the domain's log has SeaBIOS's message and the VMM's reason"

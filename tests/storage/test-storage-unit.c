@@ -2,7 +2,8 @@
  * metadata cache (LRU, holding, write-back and its failures), refcount
  * allocation (contiguity, reuse after deferred frees, overflow), the
  * qcow2 header parser on hostile headers (one clear error each), and
- * backing chains (loops, depth, explicit chains that do not match). */
+ * backing chains (loops, depth, explicit chains that do not match), and
+ * allocating writes from many threads at once into shared clusters. */
 #include "config.h"
 
 #include "storage/qcow2_cache.h"
@@ -13,8 +14,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- cache ------------------------------------------------------------ */
@@ -442,6 +445,112 @@ static void test_chain_explicit(void)
     g_assert_nonnull(strstr(error->message, "pass the chain explicitly"));
 }
 
+/* ---- concurrent writes ---------------------------------------------------- */
+
+#define CW_THREADS 8
+#define CW_CLUSTERS 128
+#define CW_CS 65536u
+#define CW_BLK (CW_CS / CW_THREADS)
+
+typedef struct {
+    StorageImage *img;
+    unsigned t;
+    int err;
+} CwArg;
+
+/* Thread t writes block t of every cluster (so several threads allocate
+ * each guest cluster at once), clusters in its own order. */
+static void *cw_thread(void *opaque)
+{
+    CwArg *a = opaque;
+    uint8_t buf[CW_BLK];
+    memset(buf, 0x40 + (int)a->t, CW_BLK);
+    for (unsigned i = 0; i < CW_CLUSTERS && !a->err; i++) {
+        unsigned c = (i * 37u + a->t * 11u) % CW_CLUSTERS;
+        a->err = storage_image_pwrite(a->img, buf, CW_BLK, (uint64_t)c * CW_CS + a->t * CW_BLK);
+    }
+    return NULL;
+}
+
+/* Allocating writes run in parallel (the data written without the image
+ * lock): writes that share a guest cluster must neither allocate it
+ * twice nor undo one another with their copy-on-write. */
+static void test_write_concurrent(void)
+{
+    g_autofree char *base = tpath("cw-base.raw");
+    g_autofree char *top = tpath("cw-top.qcow2");
+    g_autoptr(GError) error = NULL;
+    uint64_t size = (uint64_t)CW_CLUSTERS * CW_CS;
+    g_autofree uint8_t *fill = g_malloc(size);
+    memset(fill, 0x11, size);
+    g_assert_true(g_file_set_contents(base, (const char *)fill, (gssize)size, &error));
+    StorageCreateOptions o = { .cluster_size = CW_CS, .backing_file = base,
+                               .backing_format = STORAGE_FORMAT_RAW };
+    g_unlink(top);
+    g_assert_true(storage_image_create(top, STORAGE_FORMAT_QCOW2, size, &o, &error));
+    for (int round = 0; round < 3; round++) {
+        StorageImage *img = storage_image_open(top, STORAGE_FORMAT_QCOW2, 0, &error);
+        g_assert_no_error(error);
+        if (round == 0) {
+            CwArg a[CW_THREADS];
+            pthread_t th[CW_THREADS];
+            for (unsigned t = 0; t < CW_THREADS; t++) {
+                a[t] = (CwArg){ img, t, 0 };
+                pthread_create(&th[t], NULL, cw_thread, &a[t]);
+            }
+            for (unsigned t = 0; t < CW_THREADS; t++) {
+                pthread_join(th[t], NULL);
+                g_assert_cmpint(a[t].err, ==, 0);
+            }
+        }
+        /* every block holds its writer's bytes (none the backing file's) */
+        g_autofree uint8_t *got = g_malloc(size);
+        g_assert_cmpint(storage_image_pread(img, got, size, 0), ==, 0);
+        for (uint64_t b = 0; b < size / CW_BLK; b++) {
+            uint8_t want = (uint8_t)(0x40 + b % CW_THREADS);
+            if (got[b * CW_BLK] != want || got[b * CW_BLK + CW_BLK - 1] != want)
+                g_error("block %" G_GUINT64_FORMAT " reads %#x, wrote %#x", b, got[b * CW_BLK],
+                        want);
+        }
+        StorageCheckResult res;
+        g_assert_true(storage_image_check(img, &res, &error));
+        g_assert_cmpuint(res.corruptions, ==, 0);
+        g_assert_cmpuint(res.leaks, ==, 0);
+        storage_check_result_clear(&res);
+        g_assert_cmpint(storage_image_close(img), ==, 0);
+    }
+}
+
+/* A 4 KiB write into a never-written 64 KiB cluster leaves the rest a
+ * hole or past the end of the file (reads zeros, costs no writing), and
+ * the image checks clean (qemu-img: test-storage-qemu.sh). */
+static void test_write_fresh_hole(void)
+{
+    g_autofree char *path = tpath("hole.qcow2");
+    StorageImage *img = new_qcow2("hole.qcow2", 8 << 20, 65536, 0);
+    uint8_t buf[4096];
+    memset(buf, 0x5a, sizeof(buf));
+    g_assert_cmpint(storage_image_pwrite(img, buf, sizeof(buf), 0), ==, 0);
+    g_assert_cmpint(storage_image_flush(img), ==, 0);
+    struct stat st0, st1;
+    g_assert_cmpint(stat(path, &st0), ==, 0);
+    g_assert_cmpint(storage_image_pwrite(img, buf, sizeof(buf), (1 << 20) + 8192), ==, 0);
+    g_assert_cmpint(storage_image_flush(img), ==, 0);
+    g_assert_cmpint(stat(path, &st1), ==, 0);
+    /* the data, not the whole cluster */
+    g_assert_cmpint((st1.st_blocks - st0.st_blocks) * 512, <, 65536);
+    g_autofree uint8_t *got = g_malloc(65536);
+    g_assert_cmpint(storage_image_pread(img, got, 65536, 1 << 20), ==, 0);
+    for (unsigned i = 0; i < 65536; i++)
+        g_assert_cmpuint(got[i], ==, i >= 8192 && i < 8192 + 4096 ? 0x5a : 0);
+    StorageCheckResult res;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(storage_image_check(img, &res, &error));
+    g_assert_cmpuint(res.corruptions + res.leaks, ==, 0);
+    storage_check_result_clear(&res);
+    g_assert_cmpint(storage_image_close(img), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -455,6 +564,8 @@ int main(int argc, char **argv)
     g_test_add_func("/storage/chain/loop", test_chain_loop);
     g_test_add_func("/storage/chain/depth", test_chain_depth);
     g_test_add_func("/storage/chain/explicit", test_chain_explicit);
+    g_test_add_func("/storage/write/concurrent", test_write_concurrent);
+    g_test_add_func("/storage/write/fresh-hole", test_write_fresh_hole);
     int r = g_test_run();
     if (!g_getenv("VESSEL_TEST_KEEP")) {
         g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
