@@ -1102,19 +1102,25 @@ static void test_temporaries_cleaned(void)
     g_autofree char *vsh = vt_build_path("shell/vsh");
     g_autofree char *sock = g_build_filename(fx->run_dir, "vessel-sock", NULL);
     g_autofree char *uri = g_strconcat("vessel+unix://", sock, NULL);
+    g_autofree char *stop = g_build_filename(fx->dir->path, "stop-storm", NULL);
     for (int i = 0; i < 8; i++) {
         g_autofree char *name = g_strdup_printf("storm%d", i);
         g_autofree char *xml = fixture_domain_xml(fx, name, NULL);
         g_autofree char *file = g_strdup_printf("%s/%s.xml", fx->dir->path, name);
         g_assert_true(g_file_set_contents(file, xml, -1, NULL));
         g_autofree char *loop = g_strdup_printf(
-            "while :; do %s -c %s define %s >/dev/null 2>&1; %s -c %s undefine %s "
-            ">/dev/null 2>&1; done", vsh, uri, file, vsh, uri, name);
+            "while [ ! -e %s ]; do %s -c %s define %s >/dev/null 2>&1; %s -c %s undefine %s "
+            ">/dev/null 2>&1; done", stop, vsh, uri, file, vsh, uri, name);
         const char *argv[] = { "sh", "-c", loop, NULL };
         g_ptr_array_add(procs, vt_proc_spawn(argv, NULL, VT_PROC_DEFAULT, NULL, NULL));
     }
     g_usleep(500000);
     fixture_stop_daemon(fx, TRUE);
+    /* every loop ends after its current vsh: none is left to define
+     * something once the daemon is back */
+    g_assert_true(g_file_set_contents(stop, "", 0, NULL));
+    for (guint i = 0; i < procs->len; i++)
+        g_assert_true(vt_proc_wait(procs->pdata[i], vt_timeout_ms(60000), NULL));
     g_ptr_array_set_size(procs, 0);
     /* and, to be sure there is something to clean, ones like they leave */
     g_autofree char *cfg = g_build_filename(fx->config_dir, "domains", "left.xml.a1B2c3", NULL);
