@@ -69,7 +69,8 @@ run() {
     echo "$label: failed"; tail -n 15 "$tmp/$label.log"; return 1
   fi
   tr -d '\r' < "$tmp/$label.log" | awk '/^B-[A-Z]+ [0-9.]+ [0-9.]+ [0-9.]+$/ {
-      d = $4 - $3; printf "%s %.2f\n", $1, d > 0 ? $2 * 1.048576 / d : 0 }' >> "$tmp/$label.all"
+      d = $4 - $3; v = d > 0 ? $2 * 1.048576 / d : 0; printf "%s %.2f\n", $1, v }' \
+      >> "$tmp/$label.all"
   awk '{ if ($2 > best[$1]) best[$1] = $2 } END { for (m in best) printf "%s %.2f\n", m, best[m] }' \
       "$tmp/$label.all" > "$tmp/$label.res"
 }

@@ -86,12 +86,11 @@ static void slow_add(JitEmit *e, uint8_t *field, uint8_t *back, const DbtInsn *i
 static uint8_t *emit_tlb_lookup(JitEmit *e, unsigned size, bool write)
 {
     X86Buf *b = &e->b;
-    _Static_assert(sizeof(DbtTlbEntry) == 48, "TLB entry layout");
+    _Static_assert(sizeof(DbtTlbEntry) == 32, "TLB entry layout");
     x86_mov_rr(b, true, X_RAX, X_RSI);
     x86_shift_ri(b, X_SHR, true, X_RAX, 12);
     x86_alu_ri(b, X_AND, false, X_RAX, DBT_TLB_SIZE - 1);
-    x86_lea(b, X_RAX, x86_mem_idx(X_RAX, X_RAX, 1, 0));
-    x86_shift_ri(b, X_SHL, true, X_RAX, 4);
+    x86_shift_ri(b, X_SHL, true, X_RAX, 5);
     x86_alu_rr(b, X_ADD, true, X_RAX, X_R13);
     x86_lea(b, X_RDI, x86_mem(X_RSI, (int32_t)size - 1));
     x86_alu_ri(b, X_AND, true, X_RDI, -4096);
