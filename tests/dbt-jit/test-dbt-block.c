@@ -2,7 +2,8 @@
  * the flat standalone CPU (dbt.h): flags made exact where a block is cut
  * short or faults although the flags pass found them dead further on,
  * exceptions in the middle of a block, self-modifying code (the same
- * block, another page, a linked loop), and the code cache emptied under
+ * block, another page, a linked loop, the second page of a linked
+ * block), and the code cache emptied under
  * pressure (the program runs with a 64 KiB cache, see main()).  Every
  * case has its expected state written out (hand-assembled bytes with the
  * instructions beside them); the backend is the one VESSEL_DBT selects,
@@ -204,6 +205,76 @@ static void test_smc_other_page(Fixture *fx, gconstpointer data)
     g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 16 + 3);
 }
 
+/* A block that runs onto a second page, entered through direct branches
+ * linked from blocks on its first page, then that second page rewritten
+ * (the links' own page is not): the second call runs the new code. */
+static void test_smc_second_page(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    uint8_t *callee = fx->mem + CODE_OFF + 0x1ff0;   /* 16 bytes before a page */
+    static const uint8_t sub[] = {
+        0xb9, 0x10, 0x00, 0x00, 0x00,               /* +00 mov $16, %ecx */
+        0xeb, 0x05,                                 /* +05 jmp 2f */
+        0xff, 0xc9,                                 /* +07 1: dec %ecx */
+        0x75, 0x01,                                 /* +09 jnz 2f */
+        0xc3,                                       /* +0b ret */
+        0xb8, 0x01, 0x00, 0x00, 0x00,               /* +0c 2: mov $1, %eax (+10: next page) */
+        0x01, 0xc2,                                 /* +11 add %eax, %edx */
+        0xeb, 0xf2,                                 /* +13 jmp 1b */
+    };
+    static const uint8_t code[] = {
+        0xff, 0xd7,                                 /* call *%rdi */
+        0xc6, 0x47, 0x10, 0x02,                     /* movb $2, 16(%rdi): mov $0x2000001 */
+        0xff, 0xd7,                                 /* call *%rdi */
+        0xf4,                                       /* hlt */
+    };
+    memcpy(callee, sub, sizeof(sub));
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDI, (uint64_t)(uintptr_t)callee);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, 0);
+    DbtStop st = run_code(fx, code, sizeof(code), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 0x2000001);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 16 * 1 + 16 * 0x2000001);
+}
+
+/* INC/DEC keep CF and set the other flags: conditions read right after
+ * them in the same block (from the INC/DEC record, CF from the record
+ * before it, a compare's or a logic op's) */
+static void test_incdec_flags(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t code[] = {
+        0xb9, 0x01, 0x00, 0x00, 0x00,               /* mov $1, %ecx */
+        0x31, 0xc0,                                 /* xor %eax, %eax */
+        0x83, 0xf9, 0x02,                           /* cmp $2, %ecx: CF */
+        0xff, 0xc9,                                 /* dec %ecx: 0, CF kept */
+        0x0f, 0x94, 0xc0,                           /* sete %al: 1 */
+        0x0f, 0x92, 0xc3,                           /* setb %bl: 1 */
+        0xff, 0xc9,                                 /* dec %ecx: -1, CF kept */
+        0x0f, 0x98, 0xc2,                           /* sets %dl: 1 */
+        0x41, 0x0f, 0x92, 0xc0,                     /* setb %r8b: 1 */
+        0x31, 0xf6,                                 /* xor %esi, %esi: no CF */
+        0xff, 0xc1,                                 /* inc %ecx: 0, CF kept */
+        0x41, 0x0f, 0x92, 0xc1,                     /* setb %r9b: 0 */
+        0x41, 0x0f, 0x94, 0xc2,                     /* sete %r10b: 1 */
+        0xf4,                                       /* hlt */
+    };
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, 0);
+    dbt_cpu_set_gpr(fx->cpu, 8, 0);
+    dbt_cpu_set_gpr(fx->cpu, 9, 0x1ff);
+    dbt_cpu_set_gpr(fx->cpu, 10, 0);
+    DbtStop st = run_code(fx, code, sizeof(code), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RBX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 8), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 9), ==, 0x100);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 10), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RCX), ==, 0);
+}
+
 /* Jcc on the flags of a read-modify-write and of a TEST of memory:
  * the branch must see those instructions' flags, not the retired count's
  * update the translator emits at the end of the block. */
@@ -361,8 +432,10 @@ int main(int argc, char **argv)
     ADD("/dbt/block/fault-mid-block", test_fault_mid_block);
     ADD("/dbt/block/smc-same-block", test_smc_same_block);
     ADD("/dbt/block/smc-other-page", test_smc_other_page);
+    ADD("/dbt/block/smc-second-page", test_smc_second_page);
     ADD("/dbt/block/flags-from-memory", test_flags_from_memory);
     ADD("/dbt/block/cond-sizes", test_cond_sizes);
+    ADD("/dbt/block/incdec-flags", test_incdec_flags);
     ADD("/dbt/block/cache-pressure", test_cache_pressure);
     return g_test_run();
 }

@@ -7,7 +7,8 @@
 # NoCloud source, a vfat disk labelled cidata made here, sets the hostname
 # and a user with a password and an SSH key; the test logs in on the serial
 # console, reads the hostname, `systemctl is-system-running --wait`
-# (running or degraded) and the key, and `vsh shutdown` powers the guest
+# (running or degraded), the key and the SMBIOS UUID (the domain's), and
+# `vsh shutdown` powers the guest
 # off through ACPI and systemd.  Then a qcow2 overlay on that disk boots
 # a second domain to the login prompt with the hostname the first boot
 # stored, and the base image's sha256 is the same as before.
@@ -47,6 +48,8 @@ cat > "$W/user-data" <<EOF
 hostname: $host
 # one host key type: RSA key generation alone costs a minute under dbt
 ssh_genkeytypes: [ed25519]
+# the image has no locales package (cloud-init's locale-gen would fail)
+locale: false
 users:
   - name: vessel
     shell: /bin/bash
@@ -107,7 +110,7 @@ boot() {
     echo "# $1: GRUB after $_g s, the kernel after $_k s, the login prompt after $_l s"
 }
 
-tap_plan 12
+tap_plan 13
 guest_daemon_start ""
 vsh define "$W/deb.xml" >/dev/null
 tap_ok $? "a domain with no <kernel>, booting the Debian disk, is defined"
@@ -134,6 +137,7 @@ guest_wait_log $((120 * scale)) deb "vessel@$host"
 tap_ok $? "the user cloud-init made logs in on ttyS0 with its password"
 printf 'echo "T-HOST=$(hostname)"; echo "T-STATE=$(systemctl is-system-running --wait)"\n' >&3
 printf 'echo "T-FAILED=$(systemctl --failed --no-legend --plain | cut -d" " -f1 | tr "\\n" " ")"\n' >&3
+printf 'echo "T-UUID=$(sudo cat /sys/class/dmi/id/product_uuid)"\n' >&3
 printf 'echo "T-KEY=$(cut -d" " -f3 ~/.ssh/authorized_keys)"; sudo -n true && echo T-SUDO=yes\n' >&3
 guest_wait_log $((600 * scale)) deb "T-SUDO=yes"
 _guest_log_grep deb "T-HOST=$host"
@@ -146,6 +150,12 @@ echo "# failed units: $(tr -d '\r' < "$(guest_log deb)" | grep -a 'T-FAILED=' | 
     sed 's/.*T-FAILED=//' | tail -n 1)"
 _guest_log_grep deb "T-KEY=vessel-test-$$"
 tap_ok $? "the SSH key and sudo rule of the seed are in place"
+uuid=$(vsh domuuid deb)
+got=$(tr -d '\r' < "$(guest_log deb)" | grep -a 'T-UUID=' | grep -v product_uuid | sed 's/.*T-UUID=//' | tail -n 1)
+[ -n "$uuid" ] && [ "$(echo "$got" | tr A-F a-f)" = "$uuid" ]
+r=$?
+[ $r -eq 0 ] || echo "# SMBIOS product_uuid '$got', the domain's UUID '$uuid'"
+tap_ok $r "SMBIOS gives the guest the domain's UUID (product_uuid)"
 printf 'exit\n' >&3
 exec 3>&-
 wait $cpid

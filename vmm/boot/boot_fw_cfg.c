@@ -7,7 +7,17 @@
  * "etc/e820" (u64 address, u64 length, u32 type per entry, packed: RAM
  * and reservations), and FW_CFG_CMDLINE_ADDR/SIZE/DATA (u32, u32 with the
  * NUL, the bytes) for a kernel loaded by the VMM.  For firmware:
- * "etc/sercon-port" (u16) and an e820 map of whole RAM ranges. */
+ * "etc/sercon-port" (u16), an e820 map of whole RAM ranges, and
+ * FW_CFG_SMBIOS_ENTRIES in QEMU's legacy form, which SeaBIOS reads when
+ * no etc/smbios/ tables are given: a u16 count, then per entry a u16
+ * length (the whole entry), a u8 kind (0: one field of a structure the
+ * firmware builds), the SMBIOS structure type (u8) and the field's offset
+ * in it (u16), then the field's bytes.  One field: the UUID of the type 1
+ * (System Information) structure, offset 8, so the guest's
+ * /sys/class/dmi/id/product_uuid is the domain's UUID; everything else
+ * keeps SeaBIOS's defaults.  The bytes go in text order: SeaBIOS's
+ * entry point says SMBIOS 2.4, older than 2.6, whose readers (Linux,
+ * dmidecode) take the UUID as it is written. */
 #include "config.h"
 
 #include "vmm/boot/boot_fw_cfg.h"
@@ -53,6 +63,17 @@ static void put64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+enum { SMBIOS_FIELD_ENTRY = 0, SMBIOS_TYPE1 = 1, SMBIOS_TYPE1_UUID = 8 };
+
+static int smbios_uuid_entry(FwCfg *fw, const uint8_t uuid[16])
+{
+    enum { ENTRY = 6 + 16 };
+    uint8_t blob[2 + ENTRY] = { 1, 0, ENTRY, 0, SMBIOS_FIELD_ENTRY, SMBIOS_TYPE1,
+                                SMBIOS_TYPE1_UUID, 0 };
+    memcpy(blob + 8, uuid, 16);
+    return fw_cfg_add_bytes(fw, FW_CFG_SMBIOS_ENTRIES, blob, sizeof(blob));
+}
+
 gboolean boot_fw_cfg_fill(Machine *m, const BootFwCfg *c, GError **error)
 {
     FwCfg *fw = machine_fw_cfg(m);
@@ -89,6 +110,8 @@ gboolean boot_fw_cfg_fill(Machine *m, const BootFwCfg *c, GError **error)
         r = r < 0 ? r : fw_cfg_add_file(fw, "etc/sercon-port",
                                         (uint8_t[2]){ (uint8_t)c->sercon_port,
                                                       (uint8_t)(c->sercon_port >> 8) }, 2);
+    if (c->firmware && c->uuid && c->uuid[0])
+        r = r < 0 ? r : smbios_uuid_entry(fw, uuid);
     if (c->cmdline) {
         size_t len = strlen(c->cmdline) + 1;
         r = r < 0 ? r : fw_cfg_add_u32(fw, FW_CFG_CMDLINE_ADDR, (uint32_t)c->cmdline_addr);

@@ -20,11 +20,14 @@ static void arch_init(DbtCpu *cpu)
 
 void dbt_cpu_init_common(DbtCpu *cpu)
 {
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 2; k++) {
         for (unsigned e = 0; e < DBT_TLB_SIZE; e++) {
             cpu->tlb[k][e].tag_r = cpu->tlb[k][e].tag_w = cpu->tlb[k][e].tag_x = DBT_TLB_INVALID;
-            cpu->tlb[k][e].pa = ~0ull;
+            cpu->tlb_page[k][e].pa = ~0ull;
+            cpu->tlb_page[k][e].global = false;
         }
+        cpu->tlb_nused[k] = 0;
+    }
     arch_init(cpu);
     pthread_mutex_init(&cpu->dma_lock, NULL);
     dbt_block_cache_init(cpu);

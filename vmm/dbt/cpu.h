@@ -66,7 +66,14 @@ struct DbtCpu {
 
     /* soft MMU: [0] supervisor, [1] user */
     DbtTlbEntry tlb[2][DBT_TLB_SIZE];
+    DbtTlbPage tlb_page[2][DBT_TLB_SIZE];
     DbtTlbEntry *tlb_cur;
+    /* the indices of the entries filled since the last flush, so that a
+     * flush (every CR3 write), INVLPG and code protection visit those
+     * rather than the whole table; tlb_nused > DBT_TLB_SIZE: lost
+     * count, visit every entry */
+    uint16_t tlb_used[2][DBT_TLB_SIZE];
+    uint32_t tlb_nused[2];
     DbtRam *ram;
     int nram;
 
@@ -136,6 +143,12 @@ struct DbtCpu {
     uint64_t prof_next;
 #endif
 };
+
+/* the slow-path half of TLB entry @e */
+static inline DbtTlbPage *dbt_tlb_page(DbtCpu *cpu, const DbtTlbEntry *e)
+{
+    return &cpu->tlb_page[0][0] + (e - &cpu->tlb[0][0]);
+}
 
 /* Successor links made so far no longer hold (run.c). */
 static inline void dbt_chain_invalidate(DbtCpu *cpu)

@@ -28,11 +28,13 @@
  *    block's start (fall-through, direct JMP/Jcc/CALL) leaves through a
  *    jump that first goes to an exit stub; the run loop finds the next
  *    block and dbt_jit_link() patches the jump to enter it directly from
- *    then on.  Both ends of such a link lie on one page, so a write to
- *    the page (by the guest, a device or another vCPU) invalidates both
- *    blocks at once and no link needs undoing; blocks that cross a page
- *    are never linked.  Other successors (RET, indirect jumps, other
- *    pages) find the block by linear RIP in cpu->vjc (checked against
+ *    then on.  Both start on one page, so a write to the page (by the
+ *    guest, a device or another vCPU) invalidates both blocks at once
+ *    and no link needs undoing; a target that crosses into a second
+ *    page checks at entry that it is still valid (a write to that page
+ *    drops it alone) and else exits (unlinked, a hot loop across a
+ *    page boundary went through the run loop at every iteration).
+ *    Other successors (RET, indirect jumps, other pages) find the block by linear RIP in cpu->vjc (checked against
  *    chain_gen, as the interpreter's links are) with a lookup emitted
  *    inline at each such exit, so each has its own host indirect jump
  *    for the branch predictor, and jump to its translation; a miss goes
@@ -164,6 +166,12 @@ static bool emit_trampolines(DbtJit *j)
 int dbt_jit_cond(DbtCpu *cpu, unsigned cc)
 {
     return dbt_cond_fast(cpu, cc);
+}
+
+/* CF of the lazy flags (translated code: what INC/DEC keep) */
+int dbt_jit_cf(DbtCpu *cpu)
+{
+    return dbt_flag_cf(cpu);
 }
 
 /* #GP(0) raised by translated code at @in, at @rip (a branch to a
@@ -394,6 +402,13 @@ bool dbt_jit_translate(DbtCpu *cpu, DbtBlock *blk)
     dbt_jit_fix_add(&e, x86_jcc_fwd(b, X_CC_NE), STUB_STOP, 0);
     x86_alu_mi(b, X_SUB, false, CPU(jit_budget), 1);
     dbt_jit_fix_add(&e, x86_jcc_fwd(b, X_CC_S), STUB_STOP, 0);
+    /* a block that crosses a page may be entered by a link from a block
+     * on its first page after a write to its second page dropped it */
+    if (blk->pa_page2 != ~0ull) {
+        x86_mov_ri(b, X_RAX, (uint64_t)(uintptr_t)&blk->valid);
+        x86_cmp_m8_i(b, x86_mem(X_RAX, 0), 0);
+        dbt_jit_fix_add(&e, x86_jcc_fwd(b, X_CC_E), STUB_STOP, 0);
+    }
 
     unsigned off = 0;
     const DbtInsn *end = &blk->insn[blk->n - 1];
@@ -486,7 +501,7 @@ void dbt_jit_link(DbtCpu *cpu, DbtBlock *next)
 {
     const uint8_t *site = cpu->jit_site;
     cpu->jit_site = NULL;
-    if (!site || !next->jit_code || next->pa_page2 != ~0ull)
+    if (!site || !next->jit_code)
         return;
     DbtJit *j = cpu->jit;
     int32_t d = (int32_t)((const uint8_t *)next->jit_code - (site + 4));

@@ -12,7 +12,7 @@ static inline uint64_t dbt_fetch_pa(DbtCpu *cpu, uint64_t la)
 {
     const DbtTlbEntry *e = &cpu->tlb_cur[(la >> 12) & (DBT_TLB_SIZE - 1)];
     if (likely(e->tag_x == (la & DBT_PAGE_MASK)))
-        return e->pa | (la & 0xfff);
+        return dbt_tlb_page(cpu, e)->pa | (la & 0xfff);
     return dbt_mmu_translate(cpu, la, DBT_ACC_EXEC);
 }
 

@@ -56,17 +56,73 @@ void dbt_set_cpl(DbtCpu *cpu, int cpl)
 static inline void tlb_entry_clear(DbtTlbEntry *e)
 {
     e->tag_r = e->tag_w = e->tag_x = DBT_TLB_INVALID;
-    e->global = false;
+}
+
+static inline bool tlb_entry_free(const DbtTlbEntry *e)
+{
+    return e->tag_r == DBT_TLB_INVALID && e->tag_w == DBT_TLB_INVALID
+        && e->tag_x == DBT_TLB_INVALID;
+}
+
+/* entry @k of class @c (0 supervisor, 1 user) holds a page now */
+static void tlb_note_used(DbtCpu *cpu, unsigned c, unsigned k)
+{
+    if (cpu->tlb_nused[c] < DBT_TLB_SIZE)
+        cpu->tlb_used[c][cpu->tlb_nused[c]++] = (uint16_t)k;
+    else
+        cpu->tlb_nused[c] = DBT_TLB_SIZE + 1;
+}
+
+/* The entries of class @c that may hold a page, from the used list (or
+ * every entry when it lost count): calls @drop on each and keeps in the
+ * list those it returns false for.  An index may be listed twice (an
+ * entry dropped by INVLPG, then filled again): harmless, and a list that
+ * runs full is rebuilt from the whole table. */
+static void tlb_visit(DbtCpu *cpu, unsigned c,
+                      bool (*drop)(DbtCpu *cpu, unsigned c, unsigned k, const void *arg),
+                      const void *arg)
+{
+    uint32_t n = cpu->tlb_nused[c], kept = 0;
+    bool all = n > DBT_TLB_SIZE;
+    for (uint32_t j = 0; j < (all ? DBT_TLB_SIZE : n); j++) {
+        unsigned k = all ? j : cpu->tlb_used[c][j];
+        if (tlb_entry_free(&cpu->tlb[c][k]) || drop(cpu, c, k, arg))
+            continue;
+        cpu->tlb_used[c][kept++] = (uint16_t)k;    /* kept <= j: never ahead */
+    }
+    cpu->tlb_nused[c] = kept;
+}
+
+static bool flush_one(DbtCpu *cpu, unsigned c, unsigned k, const void *arg)
+{
+    if (!*(const bool *)arg && cpu->tlb_page[c][k].global)
+        return false;
+    tlb_entry_clear(&cpu->tlb[c][k]);
+    return true;
 }
 
 void dbt_tlb_flush(DbtCpu *cpu, bool include_global)
 {
     dbt_chain_invalidate(cpu);
     DBT_STAT_INC(cpu, flushes);
-    for (int c = 0; c < 2; c++)
-        for (unsigned k = 0; k < DBT_TLB_SIZE; k++)
-            if (include_global || !cpu->tlb[c][k].global)
-                tlb_entry_clear(&cpu->tlb[c][k]);
+    for (unsigned c = 0; c < 2; c++)
+        tlb_visit(cpu, c, flush_one, &include_global);
+}
+
+typedef struct {
+    uint64_t region, span;
+} FlushRegion;
+
+static bool flush_region(DbtCpu *cpu, unsigned c, unsigned k, const void *arg)
+{
+    const FlushRegion *r = arg;
+    DbtTlbEntry *e = &cpu->tlb[c][k];
+    uint64_t tag = e->tag_r != DBT_TLB_INVALID ? e->tag_r
+        : e->tag_x != DBT_TLB_INVALID ? e->tag_x : e->tag_w;
+    if ((tag & ~r->span) != r->region)
+        return false;
+    tlb_entry_clear(e);
+    return true;
 }
 
 /* INVLPG: drop every entry in the same 2 MiB region (4 MiB with 32-bit
@@ -76,24 +132,23 @@ void dbt_tlb_flush_page(DbtCpu *cpu, uint64_t la)
     dbt_chain_invalidate(cpu);
     uint64_t span = (cpu->efer & DBT_EFER_LMA) || (cpu->cr4 & DBT_CR4_PAE) ? 0x1fffffull
                                                                           : 0x3fffffull;
-    uint64_t region = la & ~span;
-    for (int c = 0; c < 2; c++)
-        for (unsigned k = 0; k < DBT_TLB_SIZE; k++) {
-            DbtTlbEntry *e = &cpu->tlb[c][k];
-            uint64_t tag = e->tag_r != DBT_TLB_INVALID ? e->tag_r
-                : e->tag_x != DBT_TLB_INVALID ? e->tag_x : e->tag_w;
-            if (tag != DBT_TLB_INVALID && (tag & ~span) == region)
-                tlb_entry_clear(e);
-        }
+    FlushRegion r = { la & ~span, span };
+    for (unsigned c = 0; c < 2; c++)
+        tlb_visit(cpu, c, flush_region, &r);
+}
+
+static bool protect_one(DbtCpu *cpu, unsigned c, unsigned k, const void *arg)
+{
+    if (cpu->tlb_page[c][k].pa == *(const uint64_t *)arg)
+        cpu->tlb[c][k].tag_w = DBT_TLB_INVALID;
+    return false;
 }
 
 void dbt_tlb_protect_code(DbtCpu *cpu, uint64_t pa)
 {
     pa &= DBT_PAGE_MASK;
-    for (int c = 0; c < 2; c++)
-        for (unsigned k = 0; k < DBT_TLB_SIZE; k++)
-            if (cpu->tlb[c][k].pa == pa)
-                cpu->tlb[c][k].tag_w = DBT_TLB_INVALID;
+    for (unsigned c = 0; c < 2; c++)
+        tlb_visit(cpu, c, protect_one, &pa);
 }
 
 /* A paging entry of @size bytes (4 or 8) at physical @pa. */
@@ -262,13 +317,16 @@ uint64_t dbt_mmu_translate(DbtCpu *cpu, uint64_t la, DbtAccess acc)
     uint64_t ppage = pa & DBT_PAGE_MASK;
     uint8_t *host = dbt_ram_ptr(cpu, ppage, 0x1000, &ram);
     if (host) {
-        DbtTlbEntry *e = &cpu->tlb_cur[(la >> 12) & (DBT_TLB_SIZE - 1)];
+        unsigned c = cpu->tlb_cur == cpu->tlb[1], k = (la >> 12) & (DBT_TLB_SIZE - 1);
+        DbtTlbEntry *e = &cpu->tlb[c][k];
         uint64_t lpage = la & DBT_PAGE_MASK;
         bool code = dbt_smp_page_has_code(cpu, ram, ppage);
+        if (tlb_entry_free(e))
+            tlb_note_used(cpu, c, k);
         tlb_entry_clear(e);
         e->addend = (uintptr_t)host - lpage;
-        e->pa = ppage;
-        e->global = global;
+        cpu->tlb_page[c][k].pa = ppage;
+        cpu->tlb_page[c][k].global = global;
         e->tag_r = lpage;
         if (w_ok && dirty && !code)
             e->tag_w = lpage;

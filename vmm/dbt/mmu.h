@@ -8,19 +8,27 @@
 
 #include "vmm/dbt/arch.h"
 
-#define DBT_TLB_BITS 10
+/* 4096 entries per privilege class: compressors and interpreters touch
+ * thousands of pages at random, which 1024 entries kept missing */
+#define DBT_TLB_BITS 12
 #define DBT_TLB_SIZE (1u << DBT_TLB_BITS)
 #define DBT_PAGE_MASK (~(uint64_t)0xfff)
 #define DBT_TLB_INVALID 1ull
 
+/* what the fast paths read: 32 bytes, so translated code scales the
+ * index by a shift */
 typedef struct {
     uint64_t tag_r;        /* linear page if readable through this entry, else DBT_TLB_INVALID */
     uint64_t tag_w;        /* linear page if writable (RAM, not code, D set) */
     uint64_t tag_x;        /* linear page if executable */
     uintptr_t addend;      /* host address = addend + linear address */
+} DbtTlbEntry;
+
+/* what only the slow paths read of the entry at the same index */
+typedef struct {
     uint64_t pa;           /* physical page */
     bool global;
-} DbtTlbEntry;
+} DbtTlbPage;
 
 typedef struct DbtBlock DbtBlock;
 
