@@ -7,7 +7,8 @@
  * reply is long) up to CONTROL_REPLY_MAX: a client that does not read its
  * replies is disconnected rather than allowed to stall the VMM or grow
  * it.  Bytes that are not printable ASCII make the request invalid.
- * Most commands take no argument; send-key and vnc-password do.
+ * Most commands take no argument; send-key, vnc-password and the
+ * test-only sandbox-probe (--sandbox-test) do.
  *
  * A request may carry one descriptor (SCM_RIGHTS, sent with its bytes):
  * a FILE argument `-` then names it (disk-overlay takes the overlay so,
@@ -231,6 +232,24 @@ static char *control_vnc_password(const ControlOps *ops, void *opaque, char **ar
     return ok ? g_strdup("ok") : control_error(error);
 }
 
+/* sandbox-probe WHAT [ARG]: test-only, refused unless the VMM was
+ * started with --sandbox-test (vmm/README "Sandbox"). */
+static char *control_sandbox_probe(const ControlOps *ops, void *opaque, char **args,
+                                   int *passed_fd)
+{
+    (void)passed_fd;
+    guint n = g_strv_length(args);
+    if (n < 1 || n > 2)
+        return g_strdup("error usage: sandbox-probe WHAT [ARG]");
+    GError *error = NULL;
+    char *r = ops->sandbox_probe ? ops->sandbox_probe(opaque, args[0], args[1], &error) : NULL;
+    if (!r)
+        return control_error(error);
+    char *reply = g_strdup_printf("ok %s", r);
+    g_free(r);
+    return reply;
+}
+
 static char *control_screendump(const ControlOps *ops, void *opaque, char **args,
                                 int *passed_fd)
 {
@@ -309,6 +328,7 @@ static char *control_dispatch_args(const ControlOps *ops, void *opaque, const ch
         { "send-key", control_send_key },
         { "vnc-password", control_vnc_password },
         { "screendump", control_screendump },
+        { "sandbox-probe", control_sandbox_probe },
         { "disk-overlay", control_disk_overlay },
         { "disk-commit", control_disk_commit },
     };

@@ -59,6 +59,9 @@ typedef struct {
                          GError **error);
     /* The VNC password (NULL: none, everyone refused with `password`). */
     gboolean (*vnc_password)(void *opaque, const char *password, GError **error);
+    /* Test-only (vessel-vmm --sandbox-test): try @what (@arg may be NULL)
+     * inside the sandbox; the reply payload, or NULL + error. */
+    char *(*sandbox_probe)(void *opaque, const char *what, const char *arg, GError **error);
     /* Disk @index continues on the qcow2 overlay @file (an external
      * snapshot: its backing file is the disk's image until now).  @file
      * may be "fd:N", a descriptor passed with the request, which is then

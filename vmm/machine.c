@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "vmm/machine_priv.h"
+#include "vmm/sandbox/sandbox.h"
 
 #include <errno.h>
 #include <string.h>
@@ -623,6 +624,7 @@ static void machine_timers_changed(void *opaque)
 static void *machine_timer_thread(void *opaque)
 {
     Machine *m = opaque;
+    sandbox_thread_enter(SANDBOX_THREAD_TIMER);
     machine_lock(m);
     while (!m->timer_thread_stop) {
         int64_t now = vclock_ns();

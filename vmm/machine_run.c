@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "vmm/machine_priv.h"
+#include "vmm/sandbox/sandbox.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -107,6 +108,7 @@ static void *vcpu_thread(void *opaque)
 {
     Vcpu *v = opaque;
     Machine *m = v->m;
+    sandbox_thread_enter(SANDBOX_THREAD_VCPU);   /* before any guest code */
     /* Signals go to the main thread (GLib handles SIGTERM there). */
     sigset_t set;
     sigemptyset(&set);

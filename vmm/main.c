@@ -26,6 +26,7 @@
 #include "vmm/hw/stdvga.h"
 #include "vmm/hw/uart16550.h"
 #include "vmm/machine.h"
+#include "vmm/sandbox/sandbox.h"
 #include "vmm/virtio/virtio_devices.h"
 
 #include <errno.h>
@@ -49,13 +50,14 @@ enum {
 typedef struct {
     /* options */
     char *kernel, *initrd, *cmdline, *accel, *serial, *console, *control, *name, *uuid, *pidfile;
-    char *on_crash, *vga, *vnc, *machine, *bios, *boot;
+    char *on_crash, *vga, *vnc, *machine, *bios, *boot, *sandbox;
     GBytes *bios_image;      /* --bios, read once */
     MachineProfile profile;  /* --machine */
     char **disks, **nets;
     gint64 memory_mib;
     int cpus;
     gboolean no_reboot, paused, version;
+    gboolean sandbox_test;   /* --sandbox-test: the sandbox-probe command */
     gboolean preserve_crash; /* --on-crash preserve */
     uint64_t vram;           /* --vga std[,vram=MIB]; 0: no display */
     /* state */
@@ -425,6 +427,25 @@ static gboolean vmm_ctl_vnc_password(void *opaque, const char *password, GError 
     return TRUE;
 }
 
+/* Test-only: refused unless started with --sandbox-test, an option only
+ * the VMM's parent can give (not the guest, not a control client). */
+static char *vmm_ctl_sandbox_probe(void *opaque, const char *what, const char *arg,
+                                   GError **error)
+{
+    Vmm *vmm = opaque;
+    if (!vmm->sandbox_test) {
+        g_set_error_literal(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
+                            "sandbox-probe: only with --sandbox-test");
+        return NULL;
+    }
+    char *r = sandbox_probe(what, arg);
+    if (!r)
+        g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
+                    "sandbox-probe: unknown probe '%.32s' (open PATH, connect PATH, landlock, "
+                    "forbidden)", what);
+    return r;
+}
+
 static gboolean vmm_ctl_disk_overlay(void *opaque, unsigned index, const char *file,
                                      GError **error)
 {
@@ -450,6 +471,7 @@ static const ControlOps vmm_control_ops = {
     .screendump = vmm_ctl_screendump,
     .send_key = vmm_ctl_send_key,
     .vnc_password = vmm_ctl_vnc_password,
+    .sandbox_probe = vmm_ctl_sandbox_probe,
     .disk_overlay = vmm_ctl_disk_overlay,
     .disk_commit = vmm_ctl_disk_commit,
 };
@@ -548,6 +570,8 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "vnc", 0, 0, G_OPTION_ARG_STRING, &vmm->vnc, N_("VNC server for the display: TCP (HOST defaults to 127.0.0.1), a UNIX socket or an inherited listening socket; with password, clients must authenticate; keymap=NAME: the guest's keyboard layout (libvirt's names: de, fr, ...)"), "[HOST:]PORT|unix:PATH|fd:N[,password][,keymap=NAME]" },
         { "on-crash", 0, 0, G_OPTION_ARG_STRING, &vmm->on_crash, N_("exit (status 4, the default) or preserve: keep the crashed guest stopped for `info` until `quit` (status 4) or `reset`"), "ACTION" },
         { "pidfile", 0, 0, G_OPTION_ARG_FILENAME, &vmm->pidfile, N_("write the process id to FILE"), "FILE" },
+        { "sandbox", 0, 0, G_OPTION_ARG_STRING, &vmm->sandbox, N_("confine the VMM once everything is open (default on); off only for a VMM run by hand"), "on|off" },
+        { "sandbox-test", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &vmm->sandbox_test, "test-only: the sandbox-probe control command", NULL },
         { "version", 0, 0, G_OPTION_ARG_NONE, &vmm->version, N_("print the version and exit"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -638,6 +662,14 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         vmm_fail(_("--machine must be pc or test, not '%s'"), vmm->machine);
         return EXIT_USAGE;
     }
+    if (vmm->sandbox && strcmp(vmm->sandbox, "on") && strcmp(vmm->sandbox, "off")) {
+        vmm_fail(_("--sandbox must be on or off, not '%s'"), vmm->sandbox);
+        return EXIT_USAGE;
+    }
+    if (vmm->sandbox_test && !vmm->control) {
+        vmm_fail("%s", _("--sandbox-test needs --control"));
+        return EXIT_USAGE;
+    }
     int r = vmm_parse_vga(vmm);
     if (r)
         return r;
@@ -711,6 +743,7 @@ static gboolean vmm_write_pidfile(Vmm *vmm, GError **error)
 
 static void vmm_clear(Vmm *vmm)
 {
+    sandbox_disarm();   /* threads still at the gate go on, to be stopped */
     control_server_free(vmm->ctl);
     vnc_server_free(vmm->vnc_server);   /* its thread uses the machine */
     display_free(vmm->display);
@@ -743,16 +776,71 @@ static void vmm_clear(Vmm *vmm)
     if (vmm->bios_image)
         g_bytes_unref(vmm->bios_image);
     g_free(vmm->boot);
+    g_free(vmm->sandbox);
     g_free(vmm->accel_note);
     g_strfreev(vmm->disks);
     g_strfreev(vmm->nets);
 }
 
+static gboolean vmm_sandbox_on(Vmm *vmm)
+{
+    return !vmm->sandbox || !strcmp(vmm->sandbox, "on");
+}
+
+/* Is @spec a path (not an inherited descriptor fd:N)? */
+static gboolean vmm_is_path(const char *spec)
+{
+    return spec && *spec && !g_str_has_prefix(spec, "fd:");
+}
+
+/* What the VMM still does by path once confined: read the kernel and
+ * initrd (or multiboot modules) again on a reboot, remove its own
+ * sockets and pid file at exit (the firmware is read once, at start).
+ * Given everything as descriptors, nothing. */
+static gboolean vmm_lock_down(Vmm *vmm, GError **error)
+{
+    g_autoptr(GPtrArray) reads = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) removes = g_ptr_array_new();
+    if (vmm_is_path(vmm->kernel))
+        g_ptr_array_add(reads, g_strdup(vmm->kernel));
+    if (vmm_is_path(vmm->initrd)) {
+        if (g_file_test(vmm->initrd, G_FILE_TEST_EXISTS)) {
+            g_ptr_array_add(reads, g_strdup(vmm->initrd));
+        } else {   /* a multiboot kernel's modules: FILE[ ARGS][,FILE[ ARGS]]... */
+            g_auto(GStrv) items = multiboot_split_modules(vmm->initrd);
+            for (int i = 0; items[i]; i++)
+                if (items[i][0] && vmm_is_path(items[i]))
+                    g_ptr_array_add(reads, g_strndup(items[i], strcspn(items[i], " ")));
+        }
+    }
+    const char *sockets[] = { vmm->control, vmm->serial, vmm->console };
+    for (size_t i = 0; i < G_N_ELEMENTS(sockets); i++)
+        if (sockets[i] && g_str_has_prefix(sockets[i], "unix:") && vmm_is_path(sockets[i] + 5))
+            g_ptr_array_add(removes, (char *)sockets[i] + 5);
+    if (vmm->pidfile_written && vmm_is_path(vmm->pidfile))
+        g_ptr_array_add(removes, vmm->pidfile);
+    g_ptr_array_add(reads, NULL);
+    g_ptr_array_add(removes, NULL);
+    SandboxConfig cfg = {
+        .read_files = (const char *const *)reads->pdata,
+        .remove_files = (const char *const *)removes->pdata,
+        .kvm = vmm->cpu == &cpu_backend_kvm,
+    };
+    return sandbox_lock_down(&cfg, error);
+}
+
 static int vmm_main(Vmm *vmm, int argc, char **argv)
 {
+    /* Threads started from here on wait for the sandbox (sandbox.h). */
+    sandbox_arm(argc, argv);
     int r = vmm_parse(vmm, &argc, &argv);
     if (r)
         return r;
+    if (!vmm_sandbox_on(vmm)) {
+        sandbox_disarm();
+        fprintf(stderr, "%s\n", _("vessel-vmm: warning: --sandbox off: this VMM is not confined "
+                                  "(only for a VMM run by hand)"));
+    }
     r = vmm_choose_accel(vmm);
     if (r)
         return r;
@@ -824,8 +912,11 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         machine_backend_fini(vmm->m);
         return EXIT_ERROR;
     }
-    g_unix_signal_add(SIGTERM, vmm_signal, vmm);
-    g_unix_signal_add(SIGINT, vmm_signal, vmm);
+    if (vmm_sandbox_on(vmm) && !vmm_lock_down(vmm, &error)) {
+        vmm_fail("%s", error->message);
+        machine_backend_fini(vmm->m);
+        return EXIT_ERROR;
+    }
     if (vmm->paused)
         machine_set_state(vmm->m, MACHINE_STATE_PAUSED);
     if (!machine_run_start(vmm->m, vmm_on_vcpu_exit, vmm, &error)) {
@@ -833,6 +924,14 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         machine_backend_fini(vmm->m);
         return EXIT_ERROR;
     }
+    /* The vCPUs wait in the sandbox's gate until the main thread's own
+     * filter is in place; GLib's worker thread (signals) starts under it. */
+    if (vmm_sandbox_on(vmm) && !sandbox_seal(&error)) {
+        vmm_fail("%s", error->message);
+        return EXIT_ERROR;   /* nothing is confined yet but main: exit */
+    }
+    g_unix_signal_add(SIGTERM, vmm_signal, vmm);
+    g_unix_signal_add(SIGINT, vmm_signal, vmm);
     g_main_loop_run(vmm->loop);
     if (!machine_run_stop(vmm->m)) {
         vmm_fail("%s", _("a vCPU did not stop; exiting without cleaning it up"));
@@ -843,6 +942,18 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     machine_backend_fini(vmm->m);
     return vmm->exit_code;
 }
+
+#ifdef VESSEL_SANITIZERS
+/* LeakSanitizer's exit-time check stops the world with a ptrace()ing
+ * clone, which a sealed sandbox does not let finish (it hangs): once
+ * confined, the VMM is checked by ASan and UBSan but not for leaks.
+ * With --sandbox off leaks are still checked. */
+int __lsan_is_turned_off(void);
+int __lsan_is_turned_off(void)
+{
+    return sandbox_is_sealed();
+}
+#endif
 
 int main(int argc, char **argv)
 {

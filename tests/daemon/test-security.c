@@ -16,7 +16,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -264,6 +266,118 @@ static void test_vmm_sandbox(void)
     g_autoptr(GVariant) x2 = fixture_domain(fx, p2, "Destroy", g_variant_new("(u)", 0), NULL,
                                             &err);
     g_assert_no_error(err);
+}
+
+/* One request on a VMM's control socket @path (any length: through its
+ * directory's descriptor); the reply line, NULL if the VMM did not answer. */
+static char *vmm_ask(const char *path, const char *request)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    g_assert_cmpint(dfd, >=, 0);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", dfd, base);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    close(dfd);
+    struct timeval tv = { .tv_sec = vt_timeout_ms(20000) / 1000 };
+    g_assert_cmpint(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), ==, 0);
+    g_autofree char *line = g_strconcat(request, "\n", NULL);
+    g_assert_cmpint(send(fd, line, strlen(line), MSG_NOSIGNAL), ==, (ssize_t)strlen(line));
+    g_autoptr(GString) reply = g_string_new(NULL);
+    char buf[4096];
+    ssize_t n;
+    while (!strchr(reply->str, '\n') && (n = recv(fd, buf, sizeof(buf), 0)) > 0)
+        g_string_append_len(reply, buf, n);
+    close(fd);
+    char *nl = strchr(reply->str, '\n');
+    if (!nl)
+        return NULL;
+    *nl = '\0';
+    return g_string_free(g_steal_pointer(&reply), FALSE);
+}
+
+/* The sandbox seen from inside VMMs a root daemon started (issue 16):
+ * a per-VM uid, CapEff 0, Seccomp 2, NoNewPrivs 1 on every thread; asked
+ * through the test-only control command sandbox-probe (the daemon runs
+ * vessel-vmm --sandbox-test through a wrapper given as $VESSEL_VMM), the
+ * VMM cannot open /etc/shadow nor connect to the other VM's control
+ * socket; a syscall outside its allow-list kills that VMM alone
+ * (SIGSYS), and the daemon records its domain as crashed while the other
+ * runs on. */
+static void test_vmm_confined(void)
+{
+    if (geteuid() != 0) {
+        g_test_skip("needs root");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    g_autofree char *vmm = vt_build_path("vmm/vessel-vmm");
+    g_autofree char *wrapper = g_build_filename(fx->dir->path, "vmm-probed", NULL);
+    g_autofree char *body = g_strdup_printf("#!/bin/sh\nexec '%s' --sandbox-test \"$@\"\n", vmm);
+    g_assert_true(g_file_set_contents(wrapper, body, -1, NULL));
+    g_assert_cmpint(chmod(wrapper, 0755), ==, 0);
+    g_autofree char *env_vmm = g_strconcat("VESSEL_VMM=", wrapper, NULL);
+    const char *env[] = { env_vmm, NULL };
+    fixture_start_daemon(fx, env);
+    g_autofree char *pa = fixture_define(fx, "probed", NULL);
+    g_autofree char *pb = fixture_define(fx, "bystander", NULL);
+    call_ok(fx, pa, "Start", g_variant_new("(u)", 0));
+    call_ok(fx, pb, "Start", g_variant_new("(u)", 0));
+    int a = fixture_vmm_pid(fx, "probed");
+    int b = fixture_vmm_pid(fx, "bystander");
+    g_assert_cmpint(a, >, 0);
+    g_assert_cmpint(b, >, 0);
+    g_autofree char *ctl_a = fixture_socket_path(fx, "probed", "control");
+    g_autofree char *ctl_b = fixture_socket_path(fx, "bystander", "control");
+    g_autofree char *status = vmm_ask(ctl_a, "status");
+    g_assert_cmpstr(status, ==, "ok running");   /* sealed: the guest runs */
+
+    g_autofree char *uid = fixture_proc_status(a, "Uid");
+    guint32 id = (guint32)g_ascii_strtoull(uid, NULL, 10);
+    g_assert_cmpuint(id, !=, 0);
+    g_assert_cmpuint(id, >=, fx->uid_first);
+    g_assert_cmpuint(id, <=, fx->uid_last);
+    /* every thread, not only the main one */
+    g_autofree char *tasks = g_strdup_printf("/proc/%d/task", a);
+    g_autoptr(GDir) d = g_dir_open(tasks, 0, NULL);
+    g_assert_nonnull(d);
+    guint threads = 0;
+    for (const char *t; (t = g_dir_read_name(d)); threads++) {
+        int tid = atoi(t);
+        g_autofree char *cap = fixture_proc_status(tid, "CapEff");
+        g_autofree char *sec = fixture_proc_status(tid, "Seccomp");
+        g_autofree char *nnp = fixture_proc_status(tid, "NoNewPrivs");
+        if (!cap)
+            continue;   /* gone meanwhile */
+        if (strcmp(cap, "0000000000000000") || strcmp(sec, "2") || strcmp(nnp, "1"))
+            g_error("VMM thread %d: CapEff %s Seccomp %s NoNewPrivs %s", tid, cap, sec, nnp);
+    }
+    g_assert_cmpuint(threads, >=, 2);   /* main and the vCPU at least */
+
+    g_autofree char *shadow = vmm_ask(ctl_a, "sandbox-probe open /etc/shadow");
+    if (!g_str_has_prefix(shadow, "ok refused"))
+        g_error("the VMM opened /etc/shadow: %s", shadow);
+    g_autofree char *other = g_strdup_printf("sandbox-probe connect %s", ctl_b);
+    g_autofree char *conn = vmm_ask(ctl_a, other);
+    if (!g_str_has_prefix(conn, "ok refused"))
+        g_error("the VMM reached the other VM's control socket: %s", conn);
+
+    /* outside the allow-list: only this VMM dies, the daemon says crashed */
+    g_free(vmm_ask(ctl_a, "sandbox-probe forbidden"));
+    fixture_wait_state(fx, pa, ST_SHUTOFF);
+    guint st, reason;
+    fixture_state(fx, pa, &st, &reason);
+    g_assert_cmpuint(reason, ==, 3);   /* crashed */
+    fixture_wait_log(fx, "probed", "killed by signal 31");
+    fixture_state(fx, pb, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_RUNNING);
+    g_autofree char *alive = vmm_ask(ctl_b, "status");
+    g_assert_cmpstr(alive, ==, "ok running");
+    call_ok(fx, pb, "Destroy", g_variant_new("(u)", 0));
 }
 
 /* ---- <emulator> ------------------------------------------------------- */
@@ -694,6 +808,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/daemon/security/config-refused", test_config_refused);
     g_test_add_func("/daemon/security/vmm-sandbox", test_vmm_sandbox);
+    g_test_add_func("/daemon/security/vmm-confined", test_vmm_confined);
     g_test_add_func("/daemon/security/emulator-allow-list", test_emulator_allow_list);
     g_test_add_func("/daemon/security/client-rights", test_client_rights);
     g_test_add_func("/daemon/security/paths-by-uuid", test_paths_by_uuid);

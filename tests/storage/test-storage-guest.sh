@@ -235,20 +235,28 @@ log=serial4.txt
     --memory 256 --accel dbt --no-reboot --disk "live.qcow2,format=qcow2" \
     --control "unix:$work/ctl4" --serial "file:$log" > vmm4.txt 2>&1 &
 pid=$!
-ctl() { python3 - "$work/ctl4" "$1" <<'EOP'
-import socket, sys
+# ctl REQUEST [FILE]: FILE opened read-write goes with the request
+# (SCM_RIGHTS) as its `-`: the sandboxed VMM opens no file itself
+ctl() { python3 - "$work/ctl4" "$@" <<'EOP'
+import os, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
+line = (sys.argv[2] + "\n").encode()
+if len(sys.argv) > 3:
+    fd = os.open(sys.argv[3], os.O_RDWR)
+    socket.send_fds(s, [line], [fd])
+    os.close(fd)
+else:
+    s.sendall(line)
 print(s.makefile().readline().strip())
 EOP
 }
 ok4=1
 if wait_until $((900 * scale)) grep -q "^T-F 8 " "$log"; then
     qemu-img create -q -f qcow2 -b "$work/live.qcow2" -F qcow2 live.snap
-    r1=$(ctl "disk-overlay 0 $work/live.snap")
+    r1=$(ctl "disk-overlay 0 -" "$work/live.snap")
     if wait_until $((600 * scale)) grep -q "^T-F 20 " "$log"; then
-        r2=$(ctl "disk-commit 0 $work/live.qcow2")
+        r2=$(ctl "disk-commit 0 -" "$work/live.qcow2")
         [ "$r1" = ok ] && [ "$r2" = ok ] && ok4=0 || echo "# replies: $r1 / $r2"
     fi
 fi

@@ -19,6 +19,7 @@
 #include "vmm/display/keymap.h"
 #include "vmm/hw/i8042.h"
 #include "vmm/hw/ps2_mouse.h"
+#include "vmm/sandbox/sandbox.h"
 
 #include <arpa/inet.h>
 #include <gio/gio.h>
@@ -178,6 +179,7 @@ static void vnc_accept(VncServer *v)
 static gpointer vnc_thread(gpointer data)
 {
     VncServer *v = data;
+    sandbox_thread_enter(SANDBOX_THREAD_DISPLAY);
     while (!g_atomic_int_get(&v->stop)) {
         bool idle = g_atomic_int_get(&v->clients) == 0;
         struct pollfd p[2] = { { v->listen_fd, POLLIN, 0 }, { v->wake_fd, POLLIN, 0 } };
@@ -376,6 +378,12 @@ VncServer *vnc_server_new(Machine *m, Display *d, VirtioInput *tablet, const cha
         static char *no_password[] = { NULL };
         v->screen->authPasswdData = no_password;
         v->screen->passwordCheck = vnc_check_password;
+        /* libvncserver's DES is libgcrypt's, which sets itself up on first
+         * use (it reads /etc/gcrypt and /proc/sys/crypto): done now, while
+         * the VMM may open files, not in the VNC thread once sandboxed. */
+        unsigned char warm_up[16] = { 0 };
+        char key[] = "warm-up";
+        rfbEncryptBytes(warm_up, key);
     }
     rfbInitServer(v->screen);
     rfbMarkRectAsModified(v->screen, 0, 0, (int)w, (int)h);

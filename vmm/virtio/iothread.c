@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "vmm/virtio/iothread.h"
+#include "vmm/sandbox/sandbox.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -39,6 +40,7 @@ static void *iothread_main(void *opaque)
 {
     IoWorker *w = opaque;
     IoThread *t = w->t;
+    sandbox_thread_enter(SANDBOX_THREAD_IO);
     pthread_mutex_lock(&t->lock);
     for (;;) {
         while (!t->stop && !t->kicked)

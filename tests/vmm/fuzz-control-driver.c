@@ -1,0 +1,152 @@
+/* fuzz-control-driver.c - runs LLVMFuzzerTestOneInput (fuzz-control.c)
+ * without libFuzzer: every input of the checked-in corpus
+ * (fuzz-corpus/control/), then fixed-seed mutations of them: command
+ * words and arguments spliced in, numbers at their limits, bytes
+ * flipped, NUL, CR and non-ASCII bytes, overlong lines, lines cut,
+ * duplicated and joined.  Prints TAP.
+ * Arguments: [ITERATIONS]; VESSEL_FUZZ_ITERATIONS too. */
+#include "config.h"
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+extern unsigned long fuzz_control_ok, fuzz_control_errors, fuzz_control_actions;
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static const char *const tokens[] = {
+    "status", "pause", "resume", "powerdown", "reset", "info", "screendump", "send-key",
+    "vnc-password", "sandbox-probe", "disk-overlay", "disk-commit", "-", "fd:3", "quit", " ", "  ", "\r", "\n", "\t", "\0", "\xff",
+    "\x7f", "0", "1", "16", "17", "60000", "60001", "767", "768", "0x1c", "-1",
+    "18446744073709551616", "00", "41", "4g", "ab", "abc", "open", "/etc/shadow",
+    "forbidden", "\"", "\\", "%s%n", "\r\n",
+};
+
+static void insert(GByteArray *b, size_t at, const void *p, size_t n)
+{
+    g_byte_array_set_size(b, b->len + (guint)n);
+    memmove(b->data + at + n, b->data + at, b->len - n - at);
+    memcpy(b->data + at, p, n);
+}
+
+static void mutate(GByteArray *b)
+{
+    unsigned n = 1 + (unsigned)(rnd() % 4);
+    for (unsigned i = 0; i < n; i++) {
+        size_t at = b->len ? rnd() % (b->len + 1) : 0;
+        switch (rnd() % 8) {
+        case 0:
+        case 1: {                           /* a token */
+            const char *t = tokens[rnd() % G_N_ELEMENTS(tokens)];
+            insert(b, at, t, *t ? strlen(t) : 1);
+            break;
+        }
+        case 2:                             /* bit flip */
+            if (b->len)
+                b->data[rnd() % b->len] ^= (uint8_t)(1u << (rnd() % 8));
+            break;
+        case 3: {                           /* an overlong run, maybe ended */
+            size_t len = 4000 + rnd() % 200;
+            uint8_t *run = g_malloc(len);
+            memset(run, "a 0f"[rnd() % 4], len);
+            if (rnd() % 2)
+                run[len - 1] = '\n';
+            insert(b, at, run, len);
+            g_free(run);
+            break;
+        }
+        case 4:                             /* cut */
+            if (b->len) {
+                guint from = (guint)(rnd() % b->len);
+                g_byte_array_remove_range(b, from, MIN(b->len - from, (guint)(rnd() % 16 + 1)));
+            }
+            break;
+        case 5:                             /* duplicate a slice */
+            if (b->len) {
+                size_t from = rnd() % b->len, len = MIN(b->len - from, rnd() % 64 + 1);
+                g_autofree uint8_t *copy = g_memdup2(b->data + from, len);
+                insert(b, at, copy, len);
+            }
+            break;
+        case 6: {                           /* a random byte */
+            uint8_t c = (uint8_t)rnd();
+            insert(b, at, &c, 1);
+            break;
+        }
+        default:                            /* a newline: split a request */
+            insert(b, at, "\n", 1);
+            break;
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    unsigned iterations = 2000;
+    const char *env = getenv("VESSEL_FUZZ_ITERATIONS");
+    if (env)
+        iterations = (unsigned)strtoul(env, NULL, 0);
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] != '-')
+            iterations = (unsigned)strtoul(argv[i], NULL, 0);
+    const char *src = getenv("G_TEST_SRCDIR");
+    g_autofree char *dirname = g_build_filename(src ? src : ".", "fuzz-corpus", "control", NULL);
+    GDir *dir = g_dir_open(dirname, 0, NULL);
+    GPtrArray *corpus = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    const char *name;
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *path = g_build_filename(dirname, name, NULL);
+        gchar *data;
+        gsize len;
+        if (g_file_get_contents(path, &data, &len, NULL))
+            g_ptr_array_add(corpus, g_bytes_new_take(data, len));
+    }
+    if (dir)
+        g_dir_close(dir);
+    printf("1..2\n");
+    if (corpus->len == 0) {
+        printf("not ok 1 - no corpus in %s\nnot ok 2 - mutations\n", dirname);
+        return 1;
+    }
+    for (guint i = 0; i < corpus->len; i++) {
+        gsize len;
+        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
+        LLVMFuzzerTestOneInput(d, len);
+    }
+    /* the corpus reaches the commands: successes and refusals */
+    bool reached = fuzz_control_ok > corpus->len && fuzz_control_errors > 0 && fuzz_control_actions > 0;
+    printf("%s 1 - corpus: %u inputs (%lu ok, %lu error replies, %lu actions)\n",
+           reached ? "ok" : "not ok", corpus->len, fuzz_control_ok, fuzz_control_errors,
+           fuzz_control_actions);
+    fuzz_control_ok = fuzz_control_errors = fuzz_control_actions = 0;
+    for (unsigned it = 0; it < iterations; it++) {
+        gsize len;
+        const uint8_t *d = g_bytes_get_data(corpus->pdata[rnd() % corpus->len], &len);
+        GByteArray *b = g_byte_array_new();
+        g_byte_array_append(b, d, (guint)len);
+        mutate(b);
+        LLVMFuzzerTestOneInput(b->data, b->len);
+        g_byte_array_unref(b);
+    }
+    /* mutations that only ever produce errors would prove little */
+    bool deep = fuzz_control_ok > iterations / 4 && fuzz_control_errors > iterations / 4 &&
+                fuzz_control_actions > iterations / 20;
+    printf("%s 2 - %u fixed-seed mutations survived (%lu ok, %lu error replies, %lu actions)\n",
+           deep ? "ok" : "not ok", iterations, fuzz_control_ok, fuzz_control_errors,
+           fuzz_control_actions);
+    g_ptr_array_unref(corpus);
+    return reached && deep ? 0 : 1;
+}
