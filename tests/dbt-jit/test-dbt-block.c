@@ -237,6 +237,44 @@ static void test_smc_second_page(Fixture *fx, gconstpointer data)
     g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 16 * 1 + 16 * 0x2000001);
 }
 
+/* INC/DEC keep CF and set the other flags: conditions read right after
+ * them in the same block (from the INC/DEC record, CF from the record
+ * before it, a compare's or a logic op's) */
+static void test_incdec_flags(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t code[] = {
+        0xb9, 0x01, 0x00, 0x00, 0x00,               /* mov $1, %ecx */
+        0x31, 0xc0,                                 /* xor %eax, %eax */
+        0x83, 0xf9, 0x02,                           /* cmp $2, %ecx: CF */
+        0xff, 0xc9,                                 /* dec %ecx: 0, CF kept */
+        0x0f, 0x94, 0xc0,                           /* sete %al: 1 */
+        0x0f, 0x92, 0xc3,                           /* setb %bl: 1 */
+        0xff, 0xc9,                                 /* dec %ecx: -1, CF kept */
+        0x0f, 0x98, 0xc2,                           /* sets %dl: 1 */
+        0x41, 0x0f, 0x92, 0xc0,                     /* setb %r8b: 1 */
+        0x31, 0xf6,                                 /* xor %esi, %esi: no CF */
+        0xff, 0xc1,                                 /* inc %ecx: 0, CF kept */
+        0x41, 0x0f, 0x92, 0xc1,                     /* setb %r9b: 0 */
+        0x41, 0x0f, 0x94, 0xc2,                     /* sete %r10b: 1 */
+        0xf4,                                       /* hlt */
+    };
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, 0);
+    dbt_cpu_set_gpr(fx->cpu, 8, 0);
+    dbt_cpu_set_gpr(fx->cpu, 9, 0x1ff);
+    dbt_cpu_set_gpr(fx->cpu, 10, 0);
+    DbtStop st = run_code(fx, code, sizeof(code), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RBX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 8), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 9), ==, 0x100);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 10), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RCX), ==, 0);
+}
+
 /* Jcc on the flags of a read-modify-write and of a TEST of memory:
  * the branch must see those instructions' flags, not the retired count's
  * update the translator emits at the end of the block. */
@@ -397,6 +435,7 @@ int main(int argc, char **argv)
     ADD("/dbt/block/smc-second-page", test_smc_second_page);
     ADD("/dbt/block/flags-from-memory", test_flags_from_memory);
     ADD("/dbt/block/cond-sizes", test_cond_sizes);
+    ADD("/dbt/block/incdec-flags", test_incdec_flags);
     ADD("/dbt/block/cache-pressure", test_cache_pressure);
     return g_test_run();
 }

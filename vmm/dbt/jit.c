@@ -168,6 +168,12 @@ int dbt_jit_cond(DbtCpu *cpu, unsigned cc)
     return dbt_cond_fast(cpu, cc);
 }
 
+/* CF of the lazy flags (translated code: what INC/DEC keep) */
+int dbt_jit_cf(DbtCpu *cpu)
+{
+    return dbt_flag_cf(cpu);
+}
+
 /* #GP(0) raised by translated code at @in, at @rip (a branch to a
  * non-canonical address), after it added @counted retired instructions
  * (the fault counts its own) */

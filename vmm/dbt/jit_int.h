@@ -107,6 +107,7 @@ void dbt_jit_emit_lookup(JitEmit *e);
 void dbt_jit_emit_canonical(JitEmit *e, unsigned r, const DbtInsn *in, unsigned off,
                             int32_t r12_adj, unsigned counted);
 int dbt_jit_cond(DbtCpu *cpu, unsigned cc);
+int dbt_jit_cf(DbtCpu *cpu);
 _Noreturn void dbt_jit_raise_gp(DbtCpu *cpu, const DbtInsn *in, uint64_t rip,
                                 uint64_t counted);
 /* cpu->insn_count += @n (changes the host flags) */

@@ -1,7 +1,7 @@
 /* jit_native.c - host code for the hot op kinds (see jit.c's design
  * note): register and immediate moves and ALU operations, ALU operations
  * and TEST with a memory operand (read-modify-write included), LEA,
- * MOVZX/MOVSX/MOVSXD, IMUL, CMOVcc, SETcc, INC/DEC with dead flags, loads
+ * MOVZX/MOVSX/MOVSXD, IMUL, CMOVcc, SETcc, INC/DEC of a register, loads
  * and stores with the soft TLB's fast path inline, PUSH/POP, shifts and
  * rotates by an immediate, and the branches that end most blocks (Jcc,
  * JMP, CALL, RET).  Each form does exactly what the kind's op does
@@ -217,7 +217,8 @@ unsigned dbt_jit_alu_lf(unsigned sub)
 
 /* The host flags for condition @cc from the lazy record @lf of @size
  * bytes that this block wrote (e->lf_known): the SUB/CMP, ADD and logic
- * records are computed again by one host instruction; 1- and 2-byte
+ * records are computed again by one host instruction, INC/DEC too for
+ * the conditions that do not read CF; 1- and 2-byte
  * values are shifted to the top of a 32-bit register first, which gives
  * CF, OF, ZF and SF but not PF.  False: no inline form (nothing
  * emitted). */
@@ -226,6 +227,14 @@ static bool emit_cond_known(JitEmit *e, unsigned lf, unsigned size, unsigned cc)
     X86Buf *b = &e->b;
     bool w = size == 8;
     unsigned up = size < 4 ? 32 - 8 * size : 0;
+    if (lf == DBT_LF_INC || lf == DBT_LF_DEC) {
+        /* the host's INC/DEC again: every flag but CF (kept in lf_cf) */
+        if (up || (cc >> 1) == 1 || (cc >> 1) == 3)
+            return false;
+        x86_load(b, w, X_RCX, CPU(lf_src1));
+        x86_incdec_r(b, lf == DBT_LF_DEC, w, X_RCX);
+        return true;
+    }
     if ((lf != DBT_LF_SUB && lf != DBT_LF_ADD && lf != DBT_LF_LOGIC)
         || (up && (cc >> 1) == 5))
         return false;
@@ -493,15 +502,34 @@ static bool emit_imul(JitEmit *e, const DbtInsn *in, unsigned off)
     return true;
 }
 
-/* INC/DEC of a 32/64-bit register whose flags are dead */
+/* INC/DEC of a 32/64-bit register.  With live flags, as op_incdec_E:
+ * lf_cf keeps the carry of the record before it (0 after a logic record
+ * this block wrote, else dbt_jit_cf()), then the INC/DEC record with
+ * the operand and 1. */
 static bool emit_incdec(JitEmit *e, const DbtInsn *in)
 {
     X86Buf *b = &e->b;
-    if (in->osz < 4 || (in->flags & DBT_I_MEM) || !(in->flags & DBT_I_FLAGS_DEAD))
+    bool dead = in->flags & DBT_I_FLAGS_DEAD, w = in->osz == 8;
+    if (in->osz < 4 || (in->flags & DBT_I_MEM))
         return false;
-    x86_load(b, in->osz == 8, X_RAX, GPR(in->rm));
-    x86_incdec_r(b, in->sub & 1, in->osz == 8, X_RAX);
+    if (!dead) {
+        if (e->lf_known >= 0 && (e->lf_known & 0xff) == DBT_LF_LOGIC) {
+            x86_store_imm8(b, CPU(lf_cf), 0);
+        } else {
+            x86_mov_rr(b, true, X_RDI, X_RBX);
+            x86_call(b, (const void *)dbt_jit_cf, e->j->delta);
+            x86_store_small(b, 1, CPU(lf_cf), X_RAX);
+        }
+    }
+    x86_load(b, w, X_RAX, GPR(in->rm));
+    if (!dead)
+        x86_mov_rr(b, true, X_RDX, X_RAX);
+    x86_incdec_r(b, in->sub & 1, w, X_RAX);
     x86_store(b, true, GPR(in->rm), X_RAX);
+    if (!dead) {
+        x86_mov_ri(b, X_RCX, 1);
+        dbt_jit_lazy(e, in->sub & 1 ? DBT_LF_DEC : DBT_LF_INC, in->osz, X_RAX, X_RDX, X_RCX);
+    }
     return true;
 }
 
