@@ -71,12 +71,14 @@ static void mutate(GByteArray *b)
         case 4:                             /* cut */
             if (b->len) {
                 guint from = (guint)(rnd() % b->len);
-                g_byte_array_remove_range(b, from, MIN(b->len - from, (guint)(rnd() % 16 + 1)));
+                guint want = (guint)(rnd() % 16 + 1);   /* once: MIN() evaluates twice */
+                g_byte_array_remove_range(b, from, MIN(b->len - from, want));
             }
             break;
         case 5:                             /* duplicate a slice */
             if (b->len) {
-                size_t from = rnd() % b->len, len = MIN(b->len - from, rnd() % 64 + 1);
+                size_t from = rnd() % b->len, want = rnd() % 64 + 1;
+                size_t len = MIN(b->len - from, want);
                 g_autofree uint8_t *copy = g_memdup2(b->data + from, len);
                 insert(b, at, copy, len);
             }
