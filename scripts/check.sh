@@ -6,11 +6,12 @@
 # live in build/, build-asan/, build-dist/ and build-pkg/ at the top of
 # the source tree.
 #
-# The packages cost two more builds and a container (about 10 minutes on
-# a quiet 2-core host, 4 more to make the install test's base root the
-# first time), more than CI's 45-minute budget leaves, so check.sh runs
-# them only with VESSEL_PACKAGES=1; run scripts/packages.sh by hand after
-# changing what gets installed.  Every run says whether the packaging as
+# The packages cost two more builds and a container: about 600 CPU
+# seconds (6-8 minutes on a quiet 2-core host), 4-8 more to make the
+# install test's base root when ~/.cache/vessel/pkgroot has none for the
+# current Depends.  CI (.ci/run) sets VESSEL_PACKAGES=1, so every CI run
+# builds and installs them; by hand check.sh runs them only when asked
+# (VESSEL_PACKAGES=1, as root).  Every run says whether the packaging as
 # it is now passed: scripts/packages.sh leaves a stamp keyed by the
 # version and the contents of debian/, vessel.spec.in, vessel.rpmlint.toml,
 # tests/packaging/ and itself (~/.cache/vessel/packages/VERSION-KEY.ok,
