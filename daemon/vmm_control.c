@@ -32,6 +32,10 @@
 #define VMM_REPLY_MAX 65536
 /* Requests that may wait for a busy VMM; more are refused at once. */
 #define VMM_CHANNEL_WAITERS_MAX 4
+/* Nesting allowed in the VMM's `info` JSON (it sends a flat object):
+ * json-glib's parser recurses once per level, and 64 KiB of `[` would
+ * overflow a pool thread's stack. */
+#define VMM_INFO_DEPTH_MAX 8
 /* How often a connect to a VMM whose listen backlog is full is tried. */
 #define VMM_CONNECT_RETRY_US 10000
 
@@ -323,8 +327,46 @@ static guint64 json_u64_member(JsonObject *obj, const char *key)
     return v > 0 ? (guint64)v : 0;
 }
 
+/* The deepest nesting of arrays and objects in @json, or G_MAXUINT if it
+ * has what json-glib accepts beyond JSON and this scan would have to
+ * read as json-glib does (single-quoted strings, comments): the VMM
+ * sends plain JSON only. */
+static guint json_depth(const char *json)
+{
+    guint depth = 0, max = 0;
+    gboolean in_string = FALSE;
+    for (const char *p = json; *p; p++) {
+        if (in_string) {
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == '"')
+                in_string = FALSE;
+        } else if (*p == '"') {
+            in_string = TRUE;
+        } else if (*p == '[' || *p == '{') {
+            max = MAX(max, ++depth);
+        } else if ((*p == ']' || *p == '}') && depth) {
+            depth--;
+        } else if (*p == '\'' || *p == '/' || *p == '#') {
+            return G_MAXUINT;
+        }
+    }
+    return max;
+}
+
 VmmInfo *vmm_info_parse(const char *json, GError **error)
 {
+    guint depth = json_depth(json);
+    if (depth > VMM_INFO_DEPTH_MAX) {
+        if (depth == G_MAXUINT)
+            g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                                _("The VMM's info is not plain JSON (quote or comment "
+                                  "outside a string)"));
+        else
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                        _("The VMM's info nests deeper than %d levels"), VMM_INFO_DEPTH_MAX);
+        return NULL;
+    }
     g_autoptr(JsonParser) parser = json_parser_new_immutable();
     g_autoptr(GError) perr = NULL;
     if (!json_parser_load_from_data(parser, json, -1, &perr)) {

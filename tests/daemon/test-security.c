@@ -383,74 +383,6 @@ static void test_vmm_confined(void)
     call_ok(fx, pb, "Destroy", g_variant_new("(u)", 0));
 }
 
-/* ---- a VMM that does not answer --------------------------------------- */
-
-typedef struct {
-    guint done;
-    guint failed;
-} InfoCalls;
-
-static void info_done(GObject *src, GAsyncResult *res, gpointer data)
-{
-    InfoCalls *c = data;
-    g_autoptr(GError) err = NULL;
-    g_autoptr(GVariant) r = g_dbus_connection_call_finish(G_DBUS_CONNECTION(src), res, &err);
-    c->failed += r == NULL;
-    c->done++;
-}
-
-static gboolean info_calls_done(gpointer data)
-{
-    return ((InfoCalls *)data)->done == 48;
-}
-
-/* One VMM stopped with SIGSTOP: 48 GetInfo calls on the read-only
- * socket (more than the daemon's 32 pool threads) neither hang nor keep
- * another domain's operations waiting - root's SetAutostart, Suspend and
- * Resume of another domain complete while they are outstanding - and
- * each is answered (the stopped VMM's cpu time is left out).  Before,
- * the daemon's blocking connect() to the stopped VMM's full listen
- * backlog held every pool thread for good. */
-static void test_stopped_vmm(void)
-{
-    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
-    fixture_start_daemon(fx, NULL);
-    g_autofree char *ps = fixture_define(fx, "stopped", NULL);
-    g_autofree char *po = fixture_define(fx, "other", NULL);
-    call_ok(fx, ps, "Start", g_variant_new("(u)", 0));
-    call_ok(fx, po, "Start", g_variant_new("(u)", 0));
-    int pid = fixture_vmm_pid(fx, "stopped");
-    g_assert_cmpint(pid, >, 0);
-    g_assert_cmpint(kill(pid, SIGSTOP), ==, 0);
-
-    g_autoptr(GError) err = NULL;
-    g_autoptr(GDBusConnection) ro = fixture_connect(fx, "vessel-sock-ro", &err);
-    g_assert_no_error(err);
-    InfoCalls calls = { 0 };
-    for (int i = 0; i < 48; i++)
-        g_dbus_connection_call(ro, NULL, ps, "org.vessel.Domain1", "GetInfo", NULL,
-                               G_VARIANT_TYPE("((uuuttt))"), G_DBUS_CALL_FLAGS_NONE,
-                               vt_timeout_ms(120000), NULL, info_done, &calls);
-    g_dbus_connection_flush_sync(ro, NULL, &err);
-    g_assert_no_error(err);
-    /* root, on another domain, while those are outstanding */
-    call_ok(fx, po, "SetAutostart", g_variant_new("(b)", TRUE));
-    call_ok(fx, po, "SetAutostart", g_variant_new("(b)", FALSE));
-    call_ok(fx, po, "Suspend", NULL);
-    call_ok(fx, po, "Resume", NULL);
-    guint st, reason;
-    fixture_state(fx, po, &st, &reason);
-    g_assert_cmpuint(st, ==, ST_RUNNING);
-    /* and every GetInfo is answered */
-    g_assert_true(vt_wait_until(info_calls_done, &calls, vt_timeout_ms(120000)));
-    g_assert_cmpuint(calls.failed, ==, 0);
-    g_assert_cmpint(kill(pid, SIGCONT), ==, 0);
-    g_autoptr(GVariant) info = fixture_domain(fx, ps, "GetInfo", NULL, "((uuuttt))", &err);
-    g_assert_no_error(err);
-    call_ok(fx, ps, "Destroy", g_variant_new("(u)", 0));
-    call_ok(fx, po, "Destroy", g_variant_new("(u)", 0));
-}
-
 /* ---- <emulator> ------------------------------------------------------- */
 
 /* <emulator> names a script: refused (AccessDenied, naming it), and the
@@ -1332,7 +1264,6 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/config-refused", test_config_refused);
     g_test_add_func("/daemon/security/vmm-sandbox", test_vmm_sandbox);
     g_test_add_func("/daemon/security/vmm-confined", test_vmm_confined);
-    g_test_add_func("/daemon/security/stopped-vmm", test_stopped_vmm);
     g_test_add_func("/daemon/security/emulator-allow-list", test_emulator_allow_list);
     g_test_add_func("/daemon/security/client-rights", test_client_rights);
     g_test_add_func("/daemon/security/paths-by-uuid", test_paths_by_uuid);

@@ -5,20 +5,24 @@
  * so its listen backlog fills, and one that accepts but never replies -
  * neither hangs a request (connect included) nor delays a request to
  * another VMM, and requests piling up on it are refused at once rather
- * than each waiting out its timeout.  test-security's
- * /daemon/security/stopped-vmm does the same against real VMMs with
- * SIGSTOP, through the daemon's D-Bus API. */
+ * than each waiting out its timeout.  /vmm-control/stopped-vmm does the
+ * same against a real daemon and real VMMs, one stopped with SIGSTOP,
+ * through the daemon's D-Bus API (issue 16). */
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "daemon-fixture.h"
 #include "daemon_error.h"
 #include "vmm_control.h"
 #include "vtest.h"
+
+#define ST_RUNNING 1
 
 /* ---- info --------------------------------------------------------------- */
 
@@ -56,8 +60,15 @@ static void test_info_parse(void)
     g_assert_cmpuint(w->memory_mib, ==, 0);
     g_assert_cmpuint(w->cpu_time_ns, ==, 0);
 
+    /* brackets, quotes and slashes inside strings are text */
+    g_autoptr(VmmInfo) t = vmm_info_parse(
+        "{\"name\":\"[[[[[[[[[[{{{{{{{{{{'/#\\\"[[\",\"state\":\"running\"}", &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(t->state, ==, "running");
+
     const char *bad[] = { "", "[1,2]", "\"state\"", "{\"state\":", "{\"state\":\"x\"} junk",
-                          "{\"a\":\"\xff\"}" };
+                          "{\"a\":\"\xff\"}", "{'state':'running'}",
+                          "{\"state\":\"running\" /* c */}", "{\"a\":[[[[[[[[[1]]]]]]]]]}" };
     for (gsize k = 0; k < G_N_ELEMENTS(bad); k++) {
         g_autoptr(VmmInfo) b = vmm_info_parse(bad[k], &err);
         if (b)
@@ -65,6 +76,17 @@ static void test_info_parse(void)
         g_assert_error(err, DAEMON_ERROR, DAEMON_ERROR_INTERNAL);
         g_clear_error(&err);
     }
+
+    /* a hostile VMM's deepest reply (64 KiB of '[', as many as the reply
+     * may hold) is refused with a clear error; json-glib alone recurses
+     * once per level and overflows the thread's stack */
+    g_autofree char *deep = g_strnfill(65535, '[');
+    g_autoptr(VmmInfo) d = vmm_info_parse(deep, &err);
+    g_assert_null(d);
+    g_assert_error(err, DAEMON_ERROR, DAEMON_ERROR_INTERNAL);
+    if (!strstr(err->message, "nests deeper"))
+        g_error("unexpected error: %s", err->message);
+    g_clear_error(&err);
 }
 
 /* ---- VMMs that do not answer ------------------------------------------- */
@@ -159,13 +181,27 @@ typedef struct {
     guint timeout_ms;
     GError *error;
     char *reply;
+    gint *done;             /* counts finished requests, or NULL */
 } Request;
 
 static gpointer request_thread(gpointer data)
 {
     Request *r = data;
     r->reply = vmm_control_request(r->path, "info", r->timeout_ms, &r->error);
+    if (r->done)
+        g_atomic_int_inc(r->done);
     return NULL;
+}
+
+typedef struct {
+    gint *done;
+    gint n;
+} DoneCount;
+
+static gboolean all_done(gpointer data)
+{
+    DoneCount *c = data;
+    return g_atomic_int_get(c->done) == c->n;
 }
 
 /* @n requests at once to @stuck; meanwhile one to @good must succeed;
@@ -175,8 +211,10 @@ static void hammer(FakeVmm *stuck, FakeVmm *good, guint n)
 {
     Request *reqs = g_new0(Request, n);
     GThread **threads = g_new0(GThread *, n);
+    gint done = 0;
     for (guint i = 0; i < n; i++) {
-        reqs[i] = (Request){ .path = stuck->path, .timeout_ms = vt_timeout_ms(1500) };
+        reqs[i] = (Request){ .path = stuck->path, .timeout_ms = vt_timeout_ms(1500),
+                             .done = &done };
         threads[i] = g_thread_new("req", request_thread, &reqs[i]);
     }
     /* another VMM answers while those wait */
@@ -185,6 +223,11 @@ static void hammer(FakeVmm *stuck, FakeVmm *good, guint n)
     g_assert_no_error(err);
     g_assert_cmpstr(info->state, ==, "running");
     g_assert_cmpuint(info->cpu_time_ns, ==, 42);
+    /* each gives up after its timeout (1.5 s, scaled): all are done well
+     * within a minute, or the channel hangs (a blocking connect would) */
+    DoneCount dc = { &done, (gint)n };
+    if (!vt_wait_until(all_done, &dc, vt_timeout_ms(60000)))
+        g_error("%d of %u requests to a VMM that does not answer still wait", n - done, n);
     guint refused_at_once = 0;
     for (guint i = 0; i < n; i++) {
         g_thread_join(threads[i]);
@@ -199,15 +242,22 @@ static void hammer(FakeVmm *stuck, FakeVmm *good, guint n)
     g_free(threads);
 
     /* while the VMM stays stuck, the next request tries alone again and
-     * the one after it is refused at once */
-    Request a = { .path = stuck->path, .timeout_ms = vt_timeout_ms(1500) };
+     * one made meanwhile is refused at once (either may come first) */
+    gint done2 = 0;
+    Request a = { .path = stuck->path, .timeout_ms = vt_timeout_ms(1500), .done = &done2 };
+    Request b = a;
     GThread *ta = g_thread_new("req", request_thread, &a);
     g_usleep(100000);
-    Request b = { .path = stuck->path, .timeout_ms = vt_timeout_ms(60000) };
-    request_thread(&b);
+    GThread *tb = g_thread_new("req", request_thread, &b);
+    DoneCount dc2 = { &done2, 2 };
+    if (!vt_wait_until(all_done, &dc2, vt_timeout_ms(30000)))
+        g_error("requests to a VMM known not to answer still wait");
     g_thread_join(ta);
+    g_thread_join(tb);
     g_assert_error(a.error, DAEMON_ERROR, DAEMON_ERROR_TIMEOUT);
     g_assert_error(b.error, DAEMON_ERROR, DAEMON_ERROR_TIMEOUT);
+    g_assert_cmpuint((strstr(a.error->message, "still waiting") != NULL) +
+                     (strstr(b.error->message, "still waiting") != NULL), ==, 1);
     g_clear_error(&a.error);
     g_clear_error(&b.error);
 }
@@ -230,6 +280,81 @@ static void test_not_answering(gconstpointer data)
     fake_free(good);
 }
 
+/* ---- a real VMM stopped with SIGSTOP ------------------------------------ */
+
+typedef struct {
+    guint done;
+    guint failed;
+} InfoCalls;
+
+static void info_done(GObject *src, GAsyncResult *res, gpointer data)
+{
+    InfoCalls *c = data;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = g_dbus_connection_call_finish(G_DBUS_CONNECTION(src), res, &err);
+    c->failed += r == NULL;
+    c->done++;
+}
+
+static gboolean info_calls_done(gpointer data)
+{
+    return ((InfoCalls *)data)->done == 48;
+}
+
+static void call_ok(DaemonFixture *fx, const char *path, const char *method, GVariant *args)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, path, method, args, NULL, &err);
+    g_assert_no_error(err);
+}
+
+/* One VMM stopped with SIGSTOP: 48 GetInfo calls on the read-only
+ * socket (more than the daemon's 32 pool threads) neither hang nor keep
+ * another domain's operations waiting - root's SetAutostart, Suspend and
+ * Resume of another domain complete while they are outstanding - and
+ * each is answered (the stopped VMM's cpu time is left out).  Before,
+ * the daemon's blocking connect() to the stopped VMM's full listen
+ * backlog held every pool thread for good. */
+static void test_stopped_vmm(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *ps = fixture_define(fx, "stopped", NULL);
+    g_autofree char *po = fixture_define(fx, "other", NULL);
+    call_ok(fx, ps, "Start", g_variant_new("(u)", 0));
+    call_ok(fx, po, "Start", g_variant_new("(u)", 0));
+    int pid = fixture_vmm_pid(fx, "stopped");
+    g_assert_cmpint(pid, >, 0);
+    g_assert_cmpint(kill(pid, SIGSTOP), ==, 0);
+
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDBusConnection) ro = fixture_connect(fx, "vessel-sock-ro", &err);
+    g_assert_no_error(err);
+    InfoCalls calls = { 0 };
+    for (int i = 0; i < 48; i++)
+        g_dbus_connection_call(ro, NULL, ps, "org.vessel.Domain1", "GetInfo", NULL,
+                               G_VARIANT_TYPE("((uuuttt))"), G_DBUS_CALL_FLAGS_NONE,
+                               vt_timeout_ms(120000), NULL, info_done, &calls);
+    g_dbus_connection_flush_sync(ro, NULL, &err);
+    g_assert_no_error(err);
+    /* root, on another domain, while those are outstanding */
+    call_ok(fx, po, "SetAutostart", g_variant_new("(b)", TRUE));
+    call_ok(fx, po, "SetAutostart", g_variant_new("(b)", FALSE));
+    call_ok(fx, po, "Suspend", NULL);
+    call_ok(fx, po, "Resume", NULL);
+    guint st, reason;
+    fixture_state(fx, po, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_RUNNING);
+    /* and every GetInfo is answered */
+    g_assert_true(vt_wait_until(info_calls_done, &calls, vt_timeout_ms(120000)));
+    g_assert_cmpuint(calls.failed, ==, 0);
+    g_assert_cmpint(kill(pid, SIGCONT), ==, 0);
+    g_autoptr(GVariant) info = fixture_domain(fx, ps, "GetInfo", NULL, "((uuuttt))", &err);
+    g_assert_no_error(err);
+    call_ok(fx, ps, "Destroy", g_variant_new("(u)", 0));
+    call_ok(fx, po, "Destroy", g_variant_new("(u)", 0));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -238,5 +363,6 @@ int main(int argc, char **argv)
                          test_not_answering);
     g_test_add_data_func("/vmm-control/never-replies", GINT_TO_POINTER(TRUE),
                          test_not_answering);
+    g_test_add_func("/vmm-control/stopped-vmm", test_stopped_vmm);
     return g_test_run();
 }
