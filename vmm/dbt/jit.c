@@ -4,11 +4,19 @@
  * Design note.
  *  - Registers.  Translated code runs with RBX = the DbtCpu, R12 = the
  *    guest RIP of the block's first instruction and R13 = cpu->tlb_cur
- *    (only instructions that end the block change the CPL); R14 is a
- *    scratch register that survives calls; guest registers
- *    stay in cpu->gpr (no register is cached across instructions), so
- *    every exit, fault and call finds the architectural state in
- *    memory.  RSP is 16-byte aligned: C functions are called directly.
+ *    (only instructions that end the block change the CPL); guest
+ *    registers stay in cpu->gpr (no register is cached across
+ *    instructions), so every exit, fault and call finds them in memory.
+ *  - The lazy flags record.  Native code writes it into RBP (result),
+ *    R15 and R14 (operands), whose kind and size the translator knows
+ *    (JitEmit.lf_known), and stores it in cpu->lf_* only where something
+ *    may read it: before the block's exits, before a call-threaded op or
+ *    a condition computed in C, and on the out-of-line paths (a soft-TLB
+ *    miss's call, a leave, a #GP), each of which stores the record known
+ *    where it branches off.  The flags pass keeps an ALU operation's
+ *    flags live before every later instruction that may fault; with the
+ *    record in registers such a record costs register moves, not four
+ *    stores.  At a block's entry and exits the record is in cpu->lf_*.  RSP is 16-byte aligned: C functions are called directly.
  *    The code is position independent in guest terms (every RIP is R12
  *    plus a constant), so one translation serves a physical block
  *    wherever it is mapped, like the decoded block it comes from.
@@ -271,7 +279,8 @@ void dbt_jit_fix_add(JitEmit *e, uint8_t *field, unsigned kind, unsigned retired
         e->b.full = true;
         return;
     }
-    e->fix[e->nfix++] = (JitFix){ field, (uint8_t)kind, (uint8_t)retired, false, 0 };
+    e->fix[e->nfix++] = (JitFix){ field, (uint8_t)kind, (uint8_t)retired, false, 0,
+                                  (int16_t)dbt_jit_lf_pending(e) };
 }
 
 void dbt_jit_emit_rip(JitEmit *e, unsigned r, unsigned off)
@@ -291,6 +300,7 @@ void dbt_jit_emit_canonical(JitEmit *e, unsigned r, const DbtInsn *in, unsigned 
     x86_shift_ri(b, X_SAR, true, X_RCX, 16);
     x86_alu_rr(b, X_CMP, true, X_RCX, r);
     uint8_t *ok = x86_jcc_fwd(b, X_CC_E);
+    dbt_jit_lf_store(e, dbt_jit_lf_pending(e));
     x86_mov_rr(b, true, X_RDI, X_RBX);
     x86_mov_ri(b, X_RSI, (uint64_t)(uintptr_t)in);
     x86_lea(b, X_RDX, x86_mem(X_R12, (int32_t)off - r12_adj));
@@ -358,6 +368,7 @@ static void emit_stubs(JitEmit *e)
     for (unsigned k = 0; k < e->nfix && !b->full; k++) {
         const JitFix *f = &e->fix[k];
         x86_patch_here(b, f->field);
+        dbt_jit_lf_store(e, f->lf);
         switch (f->kind) {
         case STUB_OP:       /* EAX: the op's result */
         case STUB_LEAVE:
@@ -427,12 +438,14 @@ bool dbt_jit_translate(DbtCpu *cpu, DbtBlock *blk)
         e.lf_set = -1;
         e.lf_clobber = false;
         bool native = dbt_jit_emit_native(&e, in, off, last);
-        if (!native || e.lf_clobber)
+        if (e.lf_clobber) {
             e.lf_known = -1;
-        else if (e.lf_set >= 0)
-            e.lf_known = e.lf_set;
+            e.lf_dirty = false;
+        }
         if (!native) {
             e.host_flags = false;
+            /* the op reads and writes cpu->lf_* */
+            dbt_jit_lf_flush(&e, true);
             dbt_jit_emit_call_op(&e, in, off);
             if (last) {
                 if (!e.counted)

@@ -74,7 +74,8 @@ static void slow_add(JitEmit *e, uint8_t *field, uint8_t *back, const DbtInsn *i
         return;
     }
     e->slow[e->nslow++] = (JitSlow){ field, back, in, (uint16_t)off, (uint16_t)next_off,
-                                     (uint8_t)size, (uint8_t)kind };
+                                     (uint8_t)size, (uint8_t)kind,
+                                     (int16_t)dbt_jit_lf_pending(e), false };
 }
 
 /* The soft-TLB lookup of an access of @size bytes at the linear address
@@ -134,16 +135,25 @@ void dbt_jit_host_addr(JitEmit *e, const DbtInsn *in, unsigned off, unsigned siz
 {
     uint8_t *miss = emit_tlb_lookup(e, size, write);
     slow_add(e, miss, NULL, in, off, off + in->len, size, SLOW_OP);
-    /* the op writes its record even where the native code does not */
-    if (in->flags & DBT_I_FLAGS_DEAD)
-        e->lf_clobber = true;
+    /* the op writes its record even where the native code does not (its
+     * flags are dead: nothing reads them before a later record): a
+     * record in cpu->lf_* is no longer known; one in the host registers
+     * still is, and is stored again where the block needs it */
+    if (in->flags & DBT_I_FLAGS_DEAD) {
+        if (e->lf_known >= 0)
+            e->lf_dirty = true;
+        else
+            e->lf_clobber = true;
+    }
 }
 
 /* the instruction's native code ends here: where its SLOW_OP rejoins */
 void dbt_jit_slow_rejoin(JitEmit *e)
 {
-    for (unsigned k = e->nslow; k-- > 0 && !e->slow[k].back;)
+    for (unsigned k = e->nslow; k-- > 0 && !e->slow[k].back;) {
         e->slow[k].back = x86_label(&e->b);
+        e->slow[k].reload = e->lf_set >= 0;
+    }
 }
 
 /* after a store: a write to decoded code or MMIO asked to leave */
@@ -163,11 +173,21 @@ void dbt_jit_leave_check(JitEmit *e, const DbtInsn *in, unsigned next_off,
 void dbt_jit_emit_slow_paths(JitEmit *e)
 {
     X86Buf *b = &e->b;
+    /* each path stores the record known where it branched off (s->lf);
+     * the exits of a SLOW_OP's op find theirs in cpu->lf_* */
+    e->lf_known = -1;
+    e->lf_dirty = false;
     for (unsigned k = 0; k < e->nslow && !b->full; k++) {
         const JitSlow *s = &e->slow[k];
         x86_patch_here(b, s->field);
+        dbt_jit_lf_store(e, s->lf);
         if (s->kind == SLOW_OP) {
             dbt_jit_emit_call_op(e, s->in, s->off);
+            if (s->reload) {    /* the op wrote the record the native code holds */
+                x86_load(b, true, JIT_LF_RES, CPU(lf_res));
+                x86_load(b, true, JIT_LF_SRC1, CPU(lf_src1));
+                x86_load(b, true, JIT_LF_SRC2, CPU(lf_src2));
+            }
             x86_jmp(b, s->back + e->j->delta, e->j->delta);
             continue;
         }
@@ -188,20 +208,54 @@ void dbt_jit_emit_slow_paths(JitEmit *e)
 /* ---- flags ----------------------------------------------------------------- */
 
 /* the lazy flags record of an operation of @size: result in @res,
- * operands in @a and @src2 (LOGIC records only the result: flags.c reads
- * nothing else of it) */
+ * operands in @a and @src2, into the record's host registers (LOGIC
+ * records only the result: flags.c reads nothing else of it) */
 void dbt_jit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
                       unsigned src2)
 {
     X86Buf *b = &e->b;
-    _Static_assert(offsetof(DbtCpu, lf_size) == offsetof(DbtCpu, lf_op) + 1, "lf layout");
     e->lf_set = (int)(lf | size << 8);
+    e->lf_known = e->lf_set;
+    e->lf_dirty = true;
+    x86_mov_rr(b, true, JIT_LF_RES, res);
+    if (lf != DBT_LF_LOGIC) {
+        x86_mov_rr(b, true, JIT_LF_SRC1, a);
+        x86_mov_rr(b, true, JIT_LF_SRC2, src2);
+    }
+}
+
+void dbt_jit_lazy_mem(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
+                      unsigned src2)
+{
+    X86Buf *b = &e->b;
+    _Static_assert(offsetof(DbtCpu, lf_size) == offsetof(DbtCpu, lf_op) + 1, "lf layout");
     x86_store_imm16(b, CPU(lf_op), (uint16_t)(lf | size << 8));
     x86_store(b, true, CPU(lf_res), res);
     if (lf != DBT_LF_LOGIC) {
         x86_store(b, true, CPU(lf_src1), a);
         x86_store(b, true, CPU(lf_src2), src2);
     }
+}
+
+void dbt_jit_lf_store(JitEmit *e, int lf)
+{
+    X86Buf *b = &e->b;
+    if (lf < 0)
+        return;
+    x86_store_imm16(b, CPU(lf_op), (uint16_t)lf);
+    x86_store(b, true, CPU(lf_res), JIT_LF_RES);
+    if ((lf & 0xff) != DBT_LF_LOGIC) {
+        x86_store(b, true, CPU(lf_src1), JIT_LF_SRC1);
+        x86_store(b, true, CPU(lf_src2), JIT_LF_SRC2);
+    }
+}
+
+void dbt_jit_lf_flush(JitEmit *e, bool drop)
+{
+    dbt_jit_lf_store(e, dbt_jit_lf_pending(e));
+    e->lf_dirty = false;
+    if (drop)
+        e->lf_known = -1;
 }
 
 unsigned dbt_jit_alu_lf(unsigned sub)
@@ -225,13 +279,16 @@ unsigned dbt_jit_alu_lf(unsigned sub)
 static bool emit_cond_known(JitEmit *e, unsigned lf, unsigned size, unsigned cc)
 {
     X86Buf *b = &e->b;
-    bool w = size == 8;
+    bool w = size == 8, regs = e->lf_known >= 0;    /* else in cpu->lf_* */
     unsigned up = size < 4 ? 32 - 8 * size : 0;
     if (lf == DBT_LF_INC || lf == DBT_LF_DEC) {
         /* the host's INC/DEC again: every flag but CF (kept in lf_cf) */
         if (up || (cc >> 1) == 1 || (cc >> 1) == 3)
             return false;
-        x86_load(b, w, X_RCX, CPU(lf_src1));
+        if (regs)
+            x86_mov_rr(b, w, X_RCX, JIT_LF_SRC1);
+        else
+            x86_load(b, w, X_RCX, CPU(lf_src1));
         x86_incdec_r(b, lf == DBT_LF_DEC, w, X_RCX);
         return true;
     }
@@ -240,21 +297,37 @@ static bool emit_cond_known(JitEmit *e, unsigned lf, unsigned size, unsigned cc)
         return false;
     if (lf == DBT_LF_LOGIC) {
         if (up) {
-            x86_load_zx(b, size, X_RCX, CPU(lf_res));
+            if (regs)
+                x86_movzx_rr(b, size, X_RCX, JIT_LF_RES);
+            else
+                x86_load_zx(b, size, X_RCX, CPU(lf_res));
             x86_shift_ri(b, X_SHL, false, X_RCX, (uint8_t)up);
+            x86_test_rr(b, false, X_RCX, X_RCX);
+        } else if (regs) {
+            x86_test_rr(b, w, JIT_LF_RES, JIT_LF_RES);
         } else {
             x86_load(b, w, X_RCX, CPU(lf_res));
+            x86_test_rr(b, w, X_RCX, X_RCX);
         }
-        x86_test_rr(b, w, X_RCX, X_RCX);
         return true;
     }
     unsigned op = lf == DBT_LF_SUB ? X_CMP : X_ADD;
     if (up) {
-        x86_load_zx(b, size, X_RCX, CPU(lf_src1));
-        x86_load_zx(b, size, X_RDX, CPU(lf_src2));
+        if (regs) {
+            x86_movzx_rr(b, size, X_RCX, JIT_LF_SRC1);
+            x86_movzx_rr(b, size, X_RDX, JIT_LF_SRC2);
+        } else {
+            x86_load_zx(b, size, X_RCX, CPU(lf_src1));
+            x86_load_zx(b, size, X_RDX, CPU(lf_src2));
+        }
         x86_shift_ri(b, X_SHL, false, X_RCX, (uint8_t)up);
         x86_shift_ri(b, X_SHL, false, X_RDX, (uint8_t)up);
         x86_alu_rr(b, op, false, X_RCX, X_RDX);
+    } else if (regs && op == X_CMP) {
+        x86_alu_rr(b, X_CMP, w, JIT_LF_SRC1, JIT_LF_SRC2);
+    } else if (regs) {
+        x86_mov_rr(b, w, X_RCX, JIT_LF_SRC1);
+        x86_alu_rr(b, op, w, X_RCX, JIT_LF_SRC2);
     } else {
         x86_load(b, w, X_RCX, CPU(lf_src1));
         x86_alu_rm(b, op, w, X_RCX, CPU(lf_src2));
@@ -269,9 +342,17 @@ static bool emit_cond_known(JitEmit *e, unsigned lf, unsigned size, unsigned cc)
 static void emit_cond_value(JitEmit *e, unsigned cc)
 {
     X86Buf *b = &e->b;
-    if (e->lf_known >= 0 && emit_cond_known(e, e->lf_known & 0xff, (unsigned)e->lf_known >> 8, cc)) {
-        x86_setcc(b, cc, X_RAX);
-        x86_movzx_rr(b, 1, X_RAX, X_RAX);
+    if (e->lf_known >= 0) {
+        if (emit_cond_known(e, e->lf_known & 0xff, (unsigned)e->lf_known >> 8, cc)) {
+            x86_setcc(b, cc, X_RAX);
+            x86_movzx_rr(b, 1, X_RAX, X_RAX);
+            return;
+        }
+        /* a known record without an inline form: from cpu->lf_* */
+        dbt_jit_lf_flush(e, false);
+        x86_mov_rr(b, true, X_RDI, X_RBX);
+        x86_mov_ri(b, X_RSI, cc);
+        x86_call(b, (const void *)dbt_jit_cond, e->j->delta);
         return;
     }
     static const struct { uint8_t lf, size; } fast[4] = {
@@ -442,19 +523,28 @@ static bool emit_movx(JitEmit *e, const DbtInsn *in, unsigned off, bool sx)
 }
 
 /* CMOVcc r32/64, r/m: the operand is read (and may fault) either way; a
- * 32-bit destination is zero-extended either way */
+ * 32-bit destination is zero-extended either way.  A host CMOVcc on the
+ * flags of the block's known record, else the condition's value (which
+ * may call C: the operand waits in cpu->jit_tmp). */
 static bool emit_cmov(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
     bool w = in->osz == 8;
+    unsigned cc = in->sub & 15;
     if (in->osz < 4 || !emit_rm_load(e, in, off, in->osz, false))
         return false;
-    x86_mov_rr(b, true, X_R14, X_RAX);    /* callee-saved: survives the cond */
-    emit_cond_value(e, in->sub & 15);
+    if (e->lf_known >= 0 && emit_cond_known(e, e->lf_known & 0xff, (unsigned)e->lf_known >> 8, cc)) {
+        x86_load(b, w, X_RCX, GPR(in->reg));
+        x86_cmov_rr(b, cc, w, X_RCX, X_RAX);
+        x86_store(b, true, GPR(in->reg), X_RCX);
+        return true;
+    }
+    x86_store(b, true, CPU(jit_tmp), X_RAX);
+    emit_cond_value(e, cc);
     x86_load(b, w, X_RCX, GPR(in->reg));
     x86_test_rr(b, false, X_RAX, X_RAX);
     uint8_t *skip = x86_jcc_fwd(b, X_CC_E);
-    x86_mov_rr(b, true, X_RCX, X_R14);
+    x86_load(b, w, X_RCX, CPU(jit_tmp));
     x86_patch_here(b, skip);
     x86_store(b, true, GPR(in->reg), X_RCX);
     return true;
@@ -513,9 +603,16 @@ static bool emit_incdec(JitEmit *e, const DbtInsn *in)
     if (in->osz < 4 || (in->flags & DBT_I_MEM))
         return false;
     if (!dead) {
-        if (e->lf_known >= 0 && (e->lf_known & 0xff) == DBT_LF_LOGIC) {
+        int k = e->lf_known;
+        if (k >= 0 && (k & 0xff) == DBT_LF_LOGIC) {
             x86_store_imm8(b, CPU(lf_cf), 0);
+        } else if (k >= 0 && ((k & 0xff) == DBT_LF_INC || (k & 0xff) == DBT_LF_DEC)) {
+            /* CF kept again: lf_cf holds it already */
+        } else if (k >= 0 && emit_cond_known(e, k & 0xff, (unsigned)k >> 8, X_CC_B)) {
+            x86_setcc(b, X_CC_B, X_RAX);
+            x86_store_small(b, 1, CPU(lf_cf), X_RAX);
         } else {
+            dbt_jit_lf_flush(e, false);
             x86_mov_rr(b, true, X_RDI, X_RBX);
             x86_call(b, (const void *)dbt_jit_cf, e->j->delta);
             x86_store_small(b, 1, CPU(lf_cf), X_RAX);
@@ -540,6 +637,7 @@ static void emit_jcc(JitEmit *e, const DbtInsn *in, unsigned off)
     X86Buf *b = &e->b;
     unsigned cc = in->sub & 15;
     bool host = e->prev_host_flags && e->counted;  /* no count between */
+    dbt_jit_lf_flush(e, false);    /* moves: the host flags stay */
     if (!e->counted)
         dbt_jit_emit_count(e, e->blk->n);
     const DbtInsn *prev = in->idx ? in - 1 : NULL;
@@ -560,6 +658,7 @@ static void emit_call(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
     unsigned target = off + in->len + (unsigned)(int32_t)in->imm;
+    dbt_jit_lf_flush(e, true);
     /* #GP before anything changes when the target is not canonical */
     dbt_jit_emit_rip(e, X_RDX, target);
     dbt_jit_emit_canonical(e, X_RDX, in, off, 0, 0);
@@ -576,6 +675,7 @@ static void emit_call(JitEmit *e, const DbtInsn *in, unsigned off)
 static void emit_ret(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
+    dbt_jit_lf_flush(e, true);
     x86_load(b, true, X_RSI, GPR(DBT_RSP));
     dbt_jit_access(e, in, off, off + in->len, 8, false);
     dbt_jit_emit_canonical(e, X_RAX, in, off, 0, 0);
@@ -590,7 +690,10 @@ static void emit_ret(JitEmit *e, const DbtInsn *in, unsigned off)
 static bool emit_branch_e(JitEmit *e, const DbtInsn *in, unsigned off, bool call)
 {
     X86Buf *b = &e->b;
-    if (in->osz != 8 || !emit_rm_load(e, in, off, 8, false))
+    if (in->osz != 8)
+        return false;
+    dbt_jit_lf_flush(e, true);    /* R14 is free: the record is stored */
+    if (!emit_rm_load(e, in, off, 8, false))
         return false;
     x86_mov_rr(b, true, X_R14, X_RAX);    /* callee-saved: survives slow paths */
     dbt_jit_emit_canonical(e, X_R14, in, off, 0, 0);
@@ -729,12 +832,15 @@ bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
         return false;
     uint8_t *start = e->b.p;
     unsigned nslow = e->nslow, nfix = e->nfix;
+    int lf_known = e->lf_known;
+    bool lf_dirty = e->lf_dirty;
     if (!emit_body(e, in, off)) {
         if (!last)
             goto undo;
         if (in->kind >= DBT_KIND_JCC_0 && in->kind <= DBT_KIND_JCC_15)
             emit_jcc(e, in, off);
         else if (in->kind == DBT_KIND_JMP_REL) {
+            dbt_jit_lf_flush(e, false);
             dbt_jit_emit_count(e, e->blk->n);
             dbt_jit_emit_exit_static(e, next + (int32_t)in->imm, in, off);
         } else if (in->kind == DBT_KIND_CALL64_REL)
@@ -748,6 +854,7 @@ bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
     }
     if (last) {
         /* a block cut at the end of a page or at the instruction limit */
+        dbt_jit_lf_flush(e, false);
         if (!e->counted)
             dbt_jit_emit_count(e, e->blk->n);
         dbt_jit_emit_exit_static(e, next, NULL, 0);
@@ -759,5 +866,8 @@ undo:
     e->b.st_end = NULL;
     e->nslow = nslow;
     e->nfix = nfix;
+    e->lf_known = lf_known;
+    e->lf_dirty = lf_dirty;
+    e->lf_set = -1;
     return false;
 }

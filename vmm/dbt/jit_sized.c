@@ -192,6 +192,9 @@ static bool emit_shift(JitEmit *e, const DbtInsn *in, unsigned off)
     bool cl = in->imm2, mem;
     if (sub < 4 || (!cl && !((unsigned)in->imm & cmask) && (in->flags & DBT_I_MEM)))
         return false;    /* rotates; a memory operand shifted by 0 is only read */
+    /* by CL: the record is written or not at run time, so in cpu->lf_* */
+    if (cl)
+        dbt_jit_lf_flush(e, true);
     X86Mem dst = rm_loc(e, in, off, s, true, &mem);
     if (cl) {
         x86_load_zx(b, 1, X_RCX, GPR(DBT_RCX));
@@ -211,8 +214,12 @@ static bool emit_shift(JitEmit *e, const DbtInsn *in, unsigned off)
             x86_movsx_rr(b, s, X_RAX, X_RAX);
         x86_shift_cl(b, host_op[sub], s == 8, X_RAX);
         cut(b, s, X_RAX);
-        if (!(in->flags & DBT_I_FLAGS_DEAD))
-            dbt_jit_lazy(e, lf[sub], s, X_RAX, X_RDX, X_RCX);
+        if (!(in->flags & DBT_I_FLAGS_DEAD)) {
+            if (cl)
+                dbt_jit_lazy_mem(e, lf[sub], s, X_RAX, X_RDX, X_RCX);
+            else
+                dbt_jit_lazy(e, lf[sub], s, X_RAX, X_RDX, X_RCX);
+        }
         if (cl)    /* a count of 0 keeps the record before */
             e->lf_clobber = true;
     }
