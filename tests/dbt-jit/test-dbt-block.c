@@ -415,6 +415,56 @@ static void test_cmov_known(Fixture *fx, gconstpointer data)
     g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 0x1111222233334444ull);
 }
 
+/* ADC and SBB take their carry from the record before them: a compare's,
+ * an SBB's, an ADD's, an INC's (which keeps STC's), one in memory (STC);
+ * conditions and carries read from an ADC/SBB record */
+static void test_adc_sbb(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t code[] = {
+        0x48, 0x39, 0xd8,                   /* cmp %rbx, %rax: 1 - 2, CF */
+        0x19, 0xf6,                         /* sbb %esi, %esi: -1, CF */
+        0x83, 0xd7, 0x00,                   /* adc $0, %edi: 6, no CF */
+        0x41, 0x0f, 0x92, 0xc0,             /* setc %r8b: 0 */
+        0xf9,                               /* stc */
+        0x41, 0x80, 0xd1, 0x01,             /* adc $1, %r9b: 0xff + 2 = 0x101 */
+        0x41, 0x0f, 0x92, 0xc2,             /* setc %r10b: 1 */
+        0x49, 0xc7, 0xc3, 0xff, 0xff, 0xff, 0xff, /* mov $-1, %r11 */
+        0x49, 0x83, 0xc3, 0x01,             /* add $1, %r11: 0, CF */
+        0x48, 0x83, 0xd2, 0x00,             /* adc $0, %rdx: 1, no CF */
+        0x48, 0x83, 0xd2, 0xff,             /* adc $-1, %rdx: 0, CF */
+        0x40, 0x0f, 0x92, 0xc5,             /* setb %bpl: 1 */
+        0xf9,                               /* stc */
+        0xff, 0xc1,                         /* inc %ecx: CF kept */
+        0x83, 0xd3, 0x00,                   /* adc $0, %ebx: 3 */
+        0xf4,                               /* hlt */
+    };
+    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, 1);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBX, 2);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBP, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSI, 0x1234);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDI, 5);
+    dbt_cpu_set_gpr(fx->cpu, 8, 0x5501);
+    dbt_cpu_set_gpr(fx->cpu, 9, 0xff);
+    dbt_cpu_set_gpr(fx->cpu, 10, 0);
+    DbtStop st = run_code(fx, code, sizeof(code), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RSI), ==, 0xffffffff);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDI), ==, 6);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 8), ==, 0x5500);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 9), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 10), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 11), ==, 0);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 0);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RBP), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RCX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RBX), ==, 3);
+    g_assert_cmphex(dbt_cpu_get_rflags(fx->cpu) & (CF | ZF | SF | OF), ==, 0);
+}
+
 /* the host's RFLAGS after @op of @b into @a at @size bytes (the expected
  * flags of the same guest instruction) */
 static uint64_t host_flags(unsigned op, unsigned size, uint64_t a, uint64_t b)
@@ -548,6 +598,7 @@ int main(int argc, char **argv)
     ADD("/dbt/block/flags-rmw-slow", test_flags_rmw_slow);
     ADD("/dbt/block/flags-register-exits", test_flags_register_exits);
     ADD("/dbt/block/cmov-known", test_cmov_known);
+    ADD("/dbt/block/adc-sbb", test_adc_sbb);
     ADD("/dbt/block/cache-pressure", test_cache_pressure);
     return g_test_run();
 }

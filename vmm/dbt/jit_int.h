@@ -53,8 +53,8 @@ typedef struct {
     bool next_static;      /* STUB_LEAVE: go on at R12 + next_off, not at
                               cpu->next_rip (native code stores none) */
     uint16_t next_off;
-    int16_t lf;            /* the record to store from the host registers
-                              first (JitEmit.lf_known), -1: none */
+    int16_t lf;            /* the record kind to store first
+                              (JitEmit.lf_known if dirty), -1: none */
 } JitFix;
 
 /* a soft-TLB miss of a native load or store: the out-of-line call of the
@@ -68,10 +68,8 @@ typedef struct {
     uint16_t next_off;     /* where the guest goes on if it must leave */
     uint8_t size;
     uint8_t kind;          /* SLOW_* */
-    int16_t lf;            /* the record to store from the host registers
-                              before the call, -1: none */
-    bool reload;           /* SLOW_OP: the instruction writes a record:
-                              into the host registers after the op */
+    int16_t lf;            /* the record kind to store before the call,
+                              -1: none */
 } JitSlow;
 
 /* a slow path: the access alone (dbt_mem_read_slow, dbt_mem_write_slow)
@@ -94,28 +92,35 @@ typedef struct {
     /* the lazy flags record (lf_op | lf_size << 8) the block's code wrote
      * last, -1 if not known here; lf_set: what the instruction being
      * emitted writes (dbt_jit_lazy), lf_clobber: it may write another.
-     * A known record is held in host registers (JIT_LF_RES, JIT_LF_SRC1,
-     * JIT_LF_SRC2); lf_dirty: cpu->lf_* do not have it yet (it is stored
-     * by dbt_jit_lf_flush() before the block's exits and before calls
-     * that may read it, and by the out-of-line paths that leave or call
-     * C, from JitFix.lf / JitSlow.lf).  -1: the record is in cpu->lf_*. */
+     * Translated code holds the record's values in host registers
+     * (JIT_LF_*) and its kind in cpu->lf_op/lf_size, except that lf_dirty
+     * says the kind is lf_known and not stored yet (dbt_jit_lf_flush()
+     * stores it before the block's exits and calls, the out-of-line
+     * paths from JitFix.lf / JitSlow.lf). */
     int lf_known, lf_set;
     bool lf_clobber, lf_dirty;
 } JitEmit;
 
-/* the host registers of the known lazy flags record (callee-saved: they
- * survive the slow paths' calls) */
+/* The host registers of the lazy flags record's values (result,
+ * operands), from block to block: the entry trampoline loads them from
+ * cpu->lf_res/src1/src2, the exit stores them; callee-saved: they
+ * survive the slow paths' calls. */
 #define JIT_LF_RES X_RBP
 #define JIT_LF_SRC1 X_R15
 #define JIT_LF_SRC2 X_R14
 
-/* cpu->lf_* = the record @lf (lf_op | lf_size << 8) held in the host
- * registers; nothing for -1 */
-void dbt_jit_lf_store(JitEmit *e, int lf);
-/* the block's record to cpu->lf_* if they do not have it; @drop: the
- * host registers are free afterwards (the record is no longer known) */
-void dbt_jit_lf_flush(JitEmit *e, bool drop);
-/* what an out-of-line path must store first (JitFix.lf, JitSlow.lf) */
+/* cpu->lf_op/lf_size = @lf (lf_op | lf_size << 8); nothing for -1 */
+void dbt_jit_lf_kind(JitEmit *e, int lf);
+/* cpu->lf_res/src1/src2 = the record's host registers (before a call
+ * into C that may read the record) / and back (after one that may
+ * write it) */
+void dbt_jit_lf_values_store(JitEmit *e);
+void dbt_jit_lf_values_load(JitEmit *e);
+/* the record's kind to cpu->lf_op if it is not stored yet */
+void dbt_jit_lf_flush(JitEmit *e);
+/* ... and its values: cpu->lf_* is the whole record (before a call) */
+void dbt_jit_lf_spill(JitEmit *e);
+/* the kind an out-of-line path must store first (JitFix.lf, JitSlow.lf) */
 static inline int dbt_jit_lf_pending(const JitEmit *e)
 {
     return e->lf_dirty ? e->lf_known : -1;
@@ -178,15 +183,18 @@ void dbt_jit_slow_rejoin(JitEmit *e);
 void dbt_jit_leave_check(JitEmit *e, const DbtInsn *in, unsigned next_off,
                          unsigned retired);
 /* the lazy flags record (lf, size, result, operands) from host registers:
- * into the record's host registers (the block's known record) */
+ * into the record's host registers, its kind known here */
 void dbt_jit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
                   unsigned src2);
-/* ... straight into cpu->lf_* (a record only sometimes written: the
+/* ... its kind stored at once (a record only sometimes written: the
  * caller flushed the known one and sets lf_clobber) */
-void dbt_jit_lazy_mem(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
-                      unsigned src2);
+void dbt_jit_lazy_stored(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
+                         unsigned src2);
 /* the record of ALU selector @sub (ADD, SUB/CMP or LOGIC) */
 unsigned dbt_jit_alu_lf(unsigned sub);
+/* EAX = CF of the lazy flags record (0 or 1; clobbers RCX, RDX and, on
+ * the path that calls C, the caller-saved registers) */
+void dbt_jit_carry(JitEmit *e);
 /* RAX op= RCX (RDX = the old RAX unless @dead or a logic op) */
 void dbt_jit_alu_op(JitEmit *e, unsigned op, bool w, bool dead);
 

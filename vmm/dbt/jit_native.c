@@ -6,14 +6,18 @@
  * rotates by an immediate, and the branches that end most blocks (Jcc,
  * JMP, CALL, RET).  Each form does exactly what the kind's op does
  * (ops_fast.c, alu.c, shift.c, muldiv.c, control.c) with the same lazy
- * flags record, which is skipped where the flags pass marked the flags
- * dead.  A condition (Jcc, CMOVcc, SETcc) is computed inline from a
- * SUB/CMP or logic record, from the host flags when the instruction
- * before set them, or else by dbt_cond_fast().
+ * flags record (its values in RBP/R15/R14, its kind stored where it
+ * may be read: jit.c's design note), which is skipped where the flags
+ * pass marked the flags dead.  A condition (Jcc, CMOVcc, SETcc) or a
+ * carry in (ADC/SBB, the CF INC/DEC keep) is computed inline from the
+ * record the block wrote, from the host flags when the instruction
+ * before set them, from a SUB/CMP or logic record of a kind tested at
+ * run time, or else by dbt_cond_fast().
  *
  * Host registers: RSI holds a memory operand's linear address, RCX a
  * value to store, RAX a loaded value; RAX, RCX, RDX, RSI, RDI are
- * scratch within one instruction.  A soft-TLB miss jumps to an
+ * scratch within one instruction; cpu->jit_tmp keeps a value across a
+ * call into C.  A soft-TLB miss jumps to an
  * out-of-line slow path that stores RIP and cur_insn (a fault raised
  * below is exact), calls dbt_mem_read_slow/dbt_mem_write_slow and jumps
  * back.  Only 64-bit code without an address-size prefix is emitted
@@ -75,7 +79,7 @@ static void slow_add(JitEmit *e, uint8_t *field, uint8_t *back, const DbtInsn *i
     }
     e->slow[e->nslow++] = (JitSlow){ field, back, in, (uint16_t)off, (uint16_t)next_off,
                                      (uint8_t)size, (uint8_t)kind,
-                                     (int16_t)dbt_jit_lf_pending(e), false };
+                                     (int16_t)dbt_jit_lf_pending(e) };
 }
 
 /* The soft-TLB lookup of an access of @size bytes at the linear address
@@ -133,27 +137,22 @@ void dbt_jit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned next_o
 void dbt_jit_host_addr(JitEmit *e, const DbtInsn *in, unsigned off, unsigned size,
                            bool write)
 {
+    /* the op writes its record even where the native code does not (its
+     * flags are dead): the record is known on neither path, each has
+     * its kind stored */
+    if (in->flags & DBT_I_FLAGS_DEAD) {
+        dbt_jit_lf_flush(e);
+        e->lf_clobber = true;
+    }
     uint8_t *miss = emit_tlb_lookup(e, size, write);
     slow_add(e, miss, NULL, in, off, off + in->len, size, SLOW_OP);
-    /* the op writes its record even where the native code does not (its
-     * flags are dead: nothing reads them before a later record): a
-     * record in cpu->lf_* is no longer known; one in the host registers
-     * still is, and is stored again where the block needs it */
-    if (in->flags & DBT_I_FLAGS_DEAD) {
-        if (e->lf_known >= 0)
-            e->lf_dirty = true;
-        else
-            e->lf_clobber = true;
-    }
 }
 
 /* the instruction's native code ends here: where its SLOW_OP rejoins */
 void dbt_jit_slow_rejoin(JitEmit *e)
 {
-    for (unsigned k = e->nslow; k-- > 0 && !e->slow[k].back;) {
+    for (unsigned k = e->nslow; k-- > 0 && !e->slow[k].back;)
         e->slow[k].back = x86_label(&e->b);
-        e->slow[k].reload = e->lf_set >= 0;
-    }
 }
 
 /* after a store: a write to decoded code or MMIO asked to leave */
@@ -173,24 +172,22 @@ void dbt_jit_leave_check(JitEmit *e, const DbtInsn *in, unsigned next_off,
 void dbt_jit_emit_slow_paths(JitEmit *e)
 {
     X86Buf *b = &e->b;
-    /* each path stores the record known where it branched off (s->lf);
-     * the exits of a SLOW_OP's op find theirs in cpu->lf_* */
+    /* each path stores the record's kind known where it branched off
+     * (s->lf); the exits of a SLOW_OP's op find it in cpu->lf_op.  A
+     * SLOW_OP's op writes what the native code would: the record's
+     * values come back into the host registers (dbt_jit_emit_call_op) */
     e->lf_known = -1;
     e->lf_dirty = false;
     for (unsigned k = 0; k < e->nslow && !b->full; k++) {
         const JitSlow *s = &e->slow[k];
         x86_patch_here(b, s->field);
-        dbt_jit_lf_store(e, s->lf);
+        dbt_jit_lf_kind(e, s->lf);
         if (s->kind == SLOW_OP) {
             dbt_jit_emit_call_op(e, s->in, s->off);
-            if (s->reload) {    /* the op wrote the record the native code holds */
-                x86_load(b, true, JIT_LF_RES, CPU(lf_res));
-                x86_load(b, true, JIT_LF_SRC1, CPU(lf_src1));
-                x86_load(b, true, JIT_LF_SRC2, CPU(lf_src2));
-            }
             x86_jmp(b, s->back + e->j->delta, e->j->delta);
             continue;
         }
+        dbt_jit_lf_values_store(e);
         x86_mov_ri(b, X_RAX, (uint64_t)(uintptr_t)s->in);
         x86_store(b, true, CPU(cur_insn), X_RAX);
         dbt_jit_emit_rip(e, X_RAX, s->off);
@@ -210,13 +207,9 @@ void dbt_jit_emit_slow_paths(JitEmit *e)
 /* the lazy flags record of an operation of @size: result in @res,
  * operands in @a and @src2, into the record's host registers (LOGIC
  * records only the result: flags.c reads nothing else of it) */
-void dbt_jit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
-                      unsigned src2)
+static void lazy_values(JitEmit *e, unsigned lf, unsigned res, unsigned a, unsigned src2)
 {
     X86Buf *b = &e->b;
-    e->lf_set = (int)(lf | size << 8);
-    e->lf_known = e->lf_set;
-    e->lf_dirty = true;
     x86_mov_rr(b, true, JIT_LF_RES, res);
     if (lf != DBT_LF_LOGIC) {
         x86_mov_rr(b, true, JIT_LF_SRC1, a);
@@ -224,38 +217,53 @@ void dbt_jit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned
     }
 }
 
-void dbt_jit_lazy_mem(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
-                      unsigned src2)
+void dbt_jit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
+                  unsigned src2)
 {
-    X86Buf *b = &e->b;
+    e->lf_set = (int)(lf | size << 8);
+    e->lf_known = e->lf_set;
+    e->lf_dirty = true;
+    lazy_values(e, lf, res, a, src2);
+}
+
+void dbt_jit_lazy_stored(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
+                         unsigned src2)
+{
+    dbt_jit_lf_kind(e, (int)(lf | size << 8));
+    lazy_values(e, lf, res, a, src2);
+}
+
+void dbt_jit_lf_kind(JitEmit *e, int lf)
+{
     _Static_assert(offsetof(DbtCpu, lf_size) == offsetof(DbtCpu, lf_op) + 1, "lf layout");
-    x86_store_imm16(b, CPU(lf_op), (uint16_t)(lf | size << 8));
-    x86_store(b, true, CPU(lf_res), res);
-    if (lf != DBT_LF_LOGIC) {
-        x86_store(b, true, CPU(lf_src1), a);
-        x86_store(b, true, CPU(lf_src2), src2);
-    }
+    if (lf >= 0)
+        x86_store_imm16(&e->b, CPU(lf_op), (uint16_t)lf);
 }
 
-void dbt_jit_lf_store(JitEmit *e, int lf)
+void dbt_jit_lf_values_store(JitEmit *e)
 {
-    X86Buf *b = &e->b;
-    if (lf < 0)
-        return;
-    x86_store_imm16(b, CPU(lf_op), (uint16_t)lf);
-    x86_store(b, true, CPU(lf_res), JIT_LF_RES);
-    if ((lf & 0xff) != DBT_LF_LOGIC) {
-        x86_store(b, true, CPU(lf_src1), JIT_LF_SRC1);
-        x86_store(b, true, CPU(lf_src2), JIT_LF_SRC2);
-    }
+    x86_store(&e->b, true, CPU(lf_res), JIT_LF_RES);
+    x86_store(&e->b, true, CPU(lf_src1), JIT_LF_SRC1);
+    x86_store(&e->b, true, CPU(lf_src2), JIT_LF_SRC2);
 }
 
-void dbt_jit_lf_flush(JitEmit *e, bool drop)
+void dbt_jit_lf_values_load(JitEmit *e)
 {
-    dbt_jit_lf_store(e, dbt_jit_lf_pending(e));
+    x86_load(&e->b, true, JIT_LF_RES, CPU(lf_res));
+    x86_load(&e->b, true, JIT_LF_SRC1, CPU(lf_src1));
+    x86_load(&e->b, true, JIT_LF_SRC2, CPU(lf_src2));
+}
+
+void dbt_jit_lf_flush(JitEmit *e)
+{
+    dbt_jit_lf_kind(e, dbt_jit_lf_pending(e));
     e->lf_dirty = false;
-    if (drop)
-        e->lf_known = -1;
+}
+
+void dbt_jit_lf_spill(JitEmit *e)
+{
+    dbt_jit_lf_flush(e);
+    dbt_jit_lf_values_store(e);
 }
 
 unsigned dbt_jit_alu_lf(unsigned sub)
@@ -279,17 +287,24 @@ unsigned dbt_jit_alu_lf(unsigned sub)
 static bool emit_cond_known(JitEmit *e, unsigned lf, unsigned size, unsigned cc)
 {
     X86Buf *b = &e->b;
-    bool w = size == 8, regs = e->lf_known >= 0;    /* else in cpu->lf_* */
+    bool w = size == 8;
     unsigned up = size < 4 ? 32 - 8 * size : 0;
     if (lf == DBT_LF_INC || lf == DBT_LF_DEC) {
         /* the host's INC/DEC again: every flag but CF (kept in lf_cf) */
         if (up || (cc >> 1) == 1 || (cc >> 1) == 3)
             return false;
-        if (regs)
-            x86_mov_rr(b, w, X_RCX, JIT_LF_SRC1);
-        else
-            x86_load(b, w, X_RCX, CPU(lf_src1));
+        x86_mov_rr(b, w, X_RCX, JIT_LF_SRC1);
         x86_incdec_r(b, lf == DBT_LF_DEC, w, X_RCX);
+        return true;
+    }
+    if (lf == DBT_LF_ADC || lf == DBT_LF_SBB) {
+        /* the host's ADC/SBB again, with the carry in from lf_cf */
+        if (up)
+            return false;
+        x86_load_zx(b, 1, X_RCX, CPU(lf_cf));
+        x86_alu_ri(b, X_ADD, false, X_RCX, -1);    /* CF = lf_cf */
+        x86_mov_rr(b, w, X_RCX, JIT_LF_SRC1);
+        x86_alu_rr(b, lf == DBT_LF_ADC ? X_ADC : X_SBB, w, X_RCX, JIT_LF_SRC2);
         return true;
     }
     if ((lf != DBT_LF_SUB && lf != DBT_LF_ADD && lf != DBT_LF_LOGIC)
@@ -297,40 +312,26 @@ static bool emit_cond_known(JitEmit *e, unsigned lf, unsigned size, unsigned cc)
         return false;
     if (lf == DBT_LF_LOGIC) {
         if (up) {
-            if (regs)
-                x86_movzx_rr(b, size, X_RCX, JIT_LF_RES);
-            else
-                x86_load_zx(b, size, X_RCX, CPU(lf_res));
+            x86_movzx_rr(b, size, X_RCX, JIT_LF_RES);
             x86_shift_ri(b, X_SHL, false, X_RCX, (uint8_t)up);
             x86_test_rr(b, false, X_RCX, X_RCX);
-        } else if (regs) {
-            x86_test_rr(b, w, JIT_LF_RES, JIT_LF_RES);
         } else {
-            x86_load(b, w, X_RCX, CPU(lf_res));
-            x86_test_rr(b, w, X_RCX, X_RCX);
+            x86_test_rr(b, w, JIT_LF_RES, JIT_LF_RES);
         }
         return true;
     }
     unsigned op = lf == DBT_LF_SUB ? X_CMP : X_ADD;
     if (up) {
-        if (regs) {
-            x86_movzx_rr(b, size, X_RCX, JIT_LF_SRC1);
-            x86_movzx_rr(b, size, X_RDX, JIT_LF_SRC2);
-        } else {
-            x86_load_zx(b, size, X_RCX, CPU(lf_src1));
-            x86_load_zx(b, size, X_RDX, CPU(lf_src2));
-        }
+        x86_movzx_rr(b, size, X_RCX, JIT_LF_SRC1);
+        x86_movzx_rr(b, size, X_RDX, JIT_LF_SRC2);
         x86_shift_ri(b, X_SHL, false, X_RCX, (uint8_t)up);
         x86_shift_ri(b, X_SHL, false, X_RDX, (uint8_t)up);
         x86_alu_rr(b, op, false, X_RCX, X_RDX);
-    } else if (regs && op == X_CMP) {
+    } else if (op == X_CMP) {
         x86_alu_rr(b, X_CMP, w, JIT_LF_SRC1, JIT_LF_SRC2);
-    } else if (regs) {
+    } else {
         x86_mov_rr(b, w, X_RCX, JIT_LF_SRC1);
         x86_alu_rr(b, op, w, X_RCX, JIT_LF_SRC2);
-    } else {
-        x86_load(b, w, X_RCX, CPU(lf_src1));
-        x86_alu_rm(b, op, w, X_RCX, CPU(lf_src2));
     }
     return true;
 }
@@ -349,7 +350,7 @@ static void emit_cond_value(JitEmit *e, unsigned cc)
             return;
         }
         /* a known record without an inline form: from cpu->lf_* */
-        dbt_jit_lf_flush(e, false);
+        dbt_jit_lf_spill(e);
         x86_mov_rr(b, true, X_RDI, X_RBX);
         x86_mov_ri(b, X_RSI, cc);
         x86_call(b, (const void *)dbt_jit_cond, e->j->delta);
@@ -369,6 +370,7 @@ static void emit_cond_value(JitEmit *e, unsigned cc)
         done[k] = x86_jmp_fwd(b);
         x86_patch_here(b, next);
     }
+    dbt_jit_lf_values_store(e);
     x86_mov_rr(b, true, X_RDI, X_RBX);
     x86_mov_ri(b, X_RSI, cc);
     x86_call(b, (const void *)dbt_jit_cond, e->j->delta);
@@ -592,6 +594,27 @@ static bool emit_imul(JitEmit *e, const DbtInsn *in, unsigned off)
     return true;
 }
 
+/* EAX = CF of the lazy flags record (0 or 1): inline from the block's
+ * known record (an INC/DEC keeps it in lf_cf), else dbt_jit_cf() */
+void dbt_jit_carry(JitEmit *e)
+{
+    X86Buf *b = &e->b;
+    int k = e->lf_known;
+    if (k >= 0 && (k & 0xff) == DBT_LF_LOGIC) {
+        x86_mov_ri(b, X_RAX, 0);
+    } else if (k >= 0 && ((k & 0xff) == DBT_LF_INC || (k & 0xff) == DBT_LF_DEC)) {
+        x86_load_zx(b, 1, X_RAX, CPU(lf_cf));
+    } else if (k >= 0 && emit_cond_known(e, k & 0xff, (unsigned)k >> 8, X_CC_B)) {
+        x86_setcc(b, X_CC_B, X_RAX);
+        x86_movzx_rr(b, 1, X_RAX, X_RAX);
+    } else {
+        dbt_jit_lf_spill(e);
+        x86_mov_rr(b, true, X_RDI, X_RBX);
+        x86_call(b, (const void *)dbt_jit_cf, e->j->delta);
+        x86_movzx_rr(b, 1, X_RAX, X_RAX);
+    }
+}
+
 /* INC/DEC of a 32/64-bit register.  With live flags, as op_incdec_E:
  * lf_cf keeps the carry of the record before it (0 after a logic record
  * this block wrote, else dbt_jit_cf()), then the INC/DEC record with
@@ -602,21 +625,11 @@ static bool emit_incdec(JitEmit *e, const DbtInsn *in)
     bool dead = in->flags & DBT_I_FLAGS_DEAD, w = in->osz == 8;
     if (in->osz < 4 || (in->flags & DBT_I_MEM))
         return false;
-    if (!dead) {
-        int k = e->lf_known;
-        if (k >= 0 && (k & 0xff) == DBT_LF_LOGIC) {
-            x86_store_imm8(b, CPU(lf_cf), 0);
-        } else if (k >= 0 && ((k & 0xff) == DBT_LF_INC || (k & 0xff) == DBT_LF_DEC)) {
-            /* CF kept again: lf_cf holds it already */
-        } else if (k >= 0 && emit_cond_known(e, k & 0xff, (unsigned)k >> 8, X_CC_B)) {
-            x86_setcc(b, X_CC_B, X_RAX);
-            x86_store_small(b, 1, CPU(lf_cf), X_RAX);
-        } else {
-            dbt_jit_lf_flush(e, false);
-            x86_mov_rr(b, true, X_RDI, X_RBX);
-            x86_call(b, (const void *)dbt_jit_cf, e->j->delta);
-            x86_store_small(b, 1, CPU(lf_cf), X_RAX);
-        }
+    int k = e->lf_known;
+    /* after an INC/DEC lf_cf holds the carry already */
+    if (!dead && !(k >= 0 && ((k & 0xff) == DBT_LF_INC || (k & 0xff) == DBT_LF_DEC))) {
+        dbt_jit_carry(e);
+        x86_store_small(b, 1, CPU(lf_cf), X_RAX);
     }
     x86_load(b, w, X_RAX, GPR(in->rm));
     if (!dead)
@@ -637,7 +650,7 @@ static void emit_jcc(JitEmit *e, const DbtInsn *in, unsigned off)
     X86Buf *b = &e->b;
     unsigned cc = in->sub & 15;
     bool host = e->prev_host_flags && e->counted;  /* no count between */
-    dbt_jit_lf_flush(e, false);    /* moves: the host flags stay */
+    dbt_jit_lf_flush(e);    /* moves: the host flags stay */
     if (!e->counted)
         dbt_jit_emit_count(e, e->blk->n);
     const DbtInsn *prev = in->idx ? in - 1 : NULL;
@@ -658,7 +671,7 @@ static void emit_call(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
     unsigned target = off + in->len + (unsigned)(int32_t)in->imm;
-    dbt_jit_lf_flush(e, true);
+    dbt_jit_lf_flush(e);
     /* #GP before anything changes when the target is not canonical */
     dbt_jit_emit_rip(e, X_RDX, target);
     dbt_jit_emit_canonical(e, X_RDX, in, off, 0, 0);
@@ -675,7 +688,7 @@ static void emit_call(JitEmit *e, const DbtInsn *in, unsigned off)
 static void emit_ret(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
-    dbt_jit_lf_flush(e, true);
+    dbt_jit_lf_flush(e);
     x86_load(b, true, X_RSI, GPR(DBT_RSP));
     dbt_jit_access(e, in, off, off + in->len, 8, false);
     dbt_jit_emit_canonical(e, X_RAX, in, off, 0, 0);
@@ -692,11 +705,11 @@ static bool emit_branch_e(JitEmit *e, const DbtInsn *in, unsigned off, bool call
     X86Buf *b = &e->b;
     if (in->osz != 8)
         return false;
-    dbt_jit_lf_flush(e, true);    /* R14 is free: the record is stored */
+    dbt_jit_lf_flush(e);
     if (!emit_rm_load(e, in, off, 8, false))
         return false;
-    x86_mov_rr(b, true, X_R14, X_RAX);    /* callee-saved: survives slow paths */
-    dbt_jit_emit_canonical(e, X_R14, in, off, 0, 0);
+    x86_store(b, true, CPU(jit_tmp), X_RAX);    /* survives slow paths */
+    dbt_jit_emit_canonical(e, X_RAX, in, off, 0, 0);
     if (call) {
         x86_load(b, true, X_RSI, GPR(DBT_RSP));
         x86_lea(b, X_RSI, x86_mem(X_RSI, -8));
@@ -707,11 +720,12 @@ static bool emit_branch_e(JitEmit *e, const DbtInsn *in, unsigned off, bool call
     dbt_jit_emit_count(e, e->blk->n);
     if (call) {
         /* the push wrote decoded code: leave for the target */
-        x86_store(b, true, CPU(next_rip), X_R14);
+        x86_load(b, true, X_RAX, CPU(jit_tmp));
+        x86_store(b, true, CPU(next_rip), X_RAX);
         x86_cmp_m8_i(b, CPU(leave_block), 0);
         dbt_jit_fix_add(e, x86_jcc_fwd(b, X_CC_NE), STUB_LEAVE, 0);
     }
-    x86_mov_rr(b, true, X_R12, X_R14);
+    x86_load(b, true, X_R12, CPU(jit_tmp));
     dbt_jit_emit_lookup(e);
     return true;
 }
@@ -840,7 +854,7 @@ bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
         if (in->kind >= DBT_KIND_JCC_0 && in->kind <= DBT_KIND_JCC_15)
             emit_jcc(e, in, off);
         else if (in->kind == DBT_KIND_JMP_REL) {
-            dbt_jit_lf_flush(e, false);
+            dbt_jit_lf_flush(e);
             dbt_jit_emit_count(e, e->blk->n);
             dbt_jit_emit_exit_static(e, next + (int32_t)in->imm, in, off);
         } else if (in->kind == DBT_KIND_CALL64_REL)
@@ -854,7 +868,7 @@ bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
     }
     if (last) {
         /* a block cut at the end of a page or at the instruction limit */
-        dbt_jit_lf_flush(e, false);
+        dbt_jit_lf_flush(e);
         if (!e->counted)
             dbt_jit_emit_count(e, e->blk->n);
         dbt_jit_emit_exit_static(e, next, NULL, 0);
