@@ -465,6 +465,53 @@ static void test_adc_sbb(Fixture *fx, gconstpointer data)
     g_assert_cmphex(dbt_cpu_get_rflags(fx->cpu) & (CF | ZF | SF | OF), ==, 0);
 }
 
+/* INC/DEC of memory and of byte and word registers keep CF: from a
+ * compare of the block, through a TLB miss's slow path (the first INC
+ * of the page) and a hit */
+static void test_incdec_memory(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t code[] = {
+        0x48, 0x39, 0xd8,                   /* cmp %rbx, %rax: CF */
+        0xff, 0x06,                         /* incl (%rsi): 0xffffffff -> 0 */
+        0x0f, 0x94, 0xc1,                   /* sete %cl: 1 */
+        0x0f, 0x92, 0xc2,                   /* setb %dl: 1 (CF kept) */
+        0xfe, 0x4e, 0x04,                   /* decb 4(%rsi): 0x80 -> 0x7f, OF */
+        0x41, 0x0f, 0x90, 0xc0,             /* seto %r8b: 1 */
+        0x41, 0x0f, 0x92, 0xc1,             /* setb %r9b: 1 (CF kept) */
+        0x31, 0xff,                         /* xor %edi, %edi: no CF */
+        0x66, 0xff, 0xc7,                   /* inc %di: 1 */
+        0xfe, 0xc4,                         /* inc %ah: 0x12 -> 0x13 */
+        0x41, 0x0f, 0x92, 0xc2,             /* setb %r10b: 0 */
+        0xf4,                               /* hlt */
+    };
+    uint8_t *data8 = fx->mem + 0xa000;
+    memset(data8, 0, 8);
+    memset(data8, 0xff, 4);
+    data8[4] = 0x80;
+    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, 0x1201);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBX, 0x2000);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSI, (uint64_t)(uintptr_t)data8);
+    dbt_cpu_set_gpr(fx->cpu, 8, 0);
+    dbt_cpu_set_gpr(fx->cpu, 9, 0);
+    dbt_cpu_set_gpr(fx->cpu, 10, 0x77);
+    DbtStop st = run_code(fx, code, sizeof(code), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    uint32_t v;
+    memcpy(&v, data8, 4);
+    g_assert_cmphex(v, ==, 0);
+    g_assert_cmphex(data8[4], ==, 0x7f);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RCX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 8), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 9), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDI), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 0x1301);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 10), ==, 0);
+}
+
 /* the host's RFLAGS after @op of @b into @a at @size bytes (the expected
  * flags of the same guest instruction) */
 static uint64_t host_flags(unsigned op, unsigned size, uint64_t a, uint64_t b)
@@ -599,6 +646,7 @@ int main(int argc, char **argv)
     ADD("/dbt/block/flags-register-exits", test_flags_register_exits);
     ADD("/dbt/block/cmov-known", test_cmov_known);
     ADD("/dbt/block/adc-sbb", test_adc_sbb);
+    ADD("/dbt/block/incdec-memory", test_incdec_memory);
     ADD("/dbt/block/cache-pressure", test_cache_pressure);
     return g_test_run();
 }

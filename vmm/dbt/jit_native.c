@@ -831,7 +831,7 @@ static bool emit_body(JitEmit *e, const DbtInsn *in, unsigned off)
     case DBT_KIND_IMUL_GE: case DBT_KIND_IMUL_GEI:
         return emit_imul(e, in, off);
     case DBT_KIND_INCDEC_E:
-        return emit_incdec(e, in);
+        return emit_incdec(e, in) || dbt_jit_emit_sized(e, in, off);
     case DBT_KIND_NOP:
         return true;
     default:

@@ -1,6 +1,6 @@
 /* jit_sized.c - host code for the generic kinds at any operand size
  * (1, 2, 4, 8 bytes), register or memory operand: ADD/OR/ADC/SBB/AND/
- * SUB/XOR/CMP (ALU_EG, ALU_EI, ALU_GE, ALU_AI), TEST, NEG, NOT, SHL/SHR/SAR by an
+ * SUB/XOR/CMP (ALU_EG, ALU_EI, ALU_GE, ALU_AI), TEST, NEG, NOT, INC/DEC, SHL/SHR/SAR by an
  * immediate or CL, MOV (EG, GE, EI, RI) and CBW/CWD.  jit_native.c
  * emits the specialised 32/64-bit register kinds the form pass picks;
  * these are what is left, mostly byte and word operations (compressors,
@@ -200,6 +200,40 @@ static bool emit_negnot(JitEmit *e, const DbtInsn *in, unsigned off, bool neg)
     return true;
 }
 
+/* INC/DEC of memory or of a 1- or 2-byte register (jit_native.c emits
+ * the 4- and 8-byte registers), as op_incdec_E: the record keeps the CF
+ * of the record before it in lf_cf (taken before the operand is read,
+ * in cpu->jit_tmp until the instruction cannot fault any more) */
+static bool emit_incdec(JitEmit *e, const DbtInsn *in, unsigned off)
+{
+    X86Buf *b = &e->b;
+    unsigned s = in->osz, k = (unsigned)e->lf_known;
+    bool dead = in->flags & DBT_I_FLAGS_DEAD, dec = in->sub & 1, mem;
+    bool carry = !dead && !(e->lf_known >= 0 && ((k & 0xff) == DBT_LF_INC
+                                                 || (k & 0xff) == DBT_LF_DEC));
+    if (carry) {
+        dbt_jit_carry(e);
+        x86_store(b, true, CPU(jit_tmp), X_RAX);
+    }
+    X86Mem dst = rm_loc(e, in, off, s, true, &mem);
+    load_sized(b, s, X_RAX, dst);
+    x86_mov_rr(b, true, X_RDX, X_RAX);
+    x86_incdec_r(b, dec, s == 8, X_RAX);
+    cut(b, s, X_RAX);
+    store_sized(b, s, dst, X_RAX, !mem);
+    if (!dead) {
+        if (carry) {
+            x86_load(b, false, X_RDI, CPU(jit_tmp));
+            x86_store_small(b, 1, CPU(lf_cf), X_RDI);
+        }
+        x86_mov_ri(b, X_RCX, 1);
+        dbt_jit_lazy(e, dec ? DBT_LF_DEC : DBT_LF_INC, s, X_RAX, X_RDX, X_RCX);
+    }
+    if (mem)
+        dbt_jit_slow_rejoin(e);
+    return true;
+}
+
 /* SHL/SAL, SHR, SAR by an immediate or CL: the count masked to 5 bits (6
  * for 8 bytes); a count of 0 changes no flags (the value is written
  * back: a 4-byte register is zero-extended) */
@@ -316,6 +350,8 @@ bool dbt_jit_emit_sized(JitEmit *e, const DbtInsn *in, unsigned off)
         return emit_test(e, in, off);
     case DBT_KIND_NEG_E: case DBT_KIND_NOT_E:
         return emit_negnot(e, in, off, in->kind == DBT_KIND_NEG_E);
+    case DBT_KIND_INCDEC_E:
+        return emit_incdec(e, in, off);
     case DBT_KIND_SHIFT_E:
         return emit_shift(e, in, off);
     case DBT_KIND_MOV_GE: case DBT_KIND_MOV_RI: case DBT_KIND_MOV_EG: case DBT_KIND_MOV_EI:
