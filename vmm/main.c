@@ -840,6 +840,8 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
         sandbox_disarm();
         fprintf(stderr, "%s\n", _("vessel-vmm: warning: --sandbox off: this VMM is not confined "
                                   "(only for a VMM run by hand)"));
+    } else {
+        sandbox_mountns_enter();   /* no thread started yet */
     }
     r = vmm_choose_accel(vmm);
     if (r)
