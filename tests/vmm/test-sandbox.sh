@@ -148,11 +148,11 @@ else
              [ "$(readlink "/proc/$fds/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] &&
              echo 0 || echo 1) \
         "given descriptors only, the VMM's mount namespace has an empty root ($mns; left: $left)"
-    r1=$(ctl fds "sandbox-probe open /etc/passwd")
-    r2=$(ctl fds "sandbox-probe open $T/readable")
-    tap_ok $([ "$r1" = "ok refused No such file or directory" ] &&
-             [ "$r2" = "ok refused No such file or directory" ] && echo 0 || echo 1) \
-        "no /etc, not the host's /tmp in it ($r1; $r2)"
+    # its mount table: a read-only tmpfs as / (and /proc with the sanitizers)
+    mounts=$(awk '$5 !~ /^\/proc(\/|$)/ { split($0, h, " - "); split(h[2], f, " ");
+                  printf "%s %s %s;", $5, substr($6, 1, 2), f[1] }' "/proc/$fds/mountinfo")
+    tap_ok $([ "$mounts" = "/ ro tmpfs;" ] && echo 0 || echo 1) \
+        "its only mount is a read-only tmpfs as / ($mounts)"
 fi
 running fds && ctl fds quit >/dev/null && wait "$fds"
 tap_ok $? "that VMM runs and quits normally"
