@@ -18,6 +18,7 @@
 #include "vmm/virtio/rng.h"
 #include "vmm/virtio/scsi.h"
 #include "i18n.h"
+#include "fdarg.h"
 
 #include <glib-unix.h>
 #include <stdio.h>
@@ -306,7 +307,8 @@ VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GE
             goto fail_cds;
         }
         BlockBackend *bb = block_image_open(spec.image, error);
-        g_autofree char *name = g_path_get_basename(spec.image);
+        g_autofree char *file = g_strndup(spec.image, strcspn(spec.image, ","));
+        g_autofree char *name = vessel_fdarg_basename(file);
         g_free(spec.image);
         if (!bb)
             goto fail_cds;
