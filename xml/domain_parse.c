@@ -577,6 +577,9 @@ domain_parse_disk(DomainDef *def, xmlNode *node, GError **error)
                                        _("use 1 to 20 letters, digits, spaces or _.+-"));
     }
 
+    if ((c = xml_node_child(node, "boot")) && !domain_parse_disk_boot(def, c, disk, error))
+        return FALSE;
+
     disk->type = (DomainDiskType)t;
     if (t == DOMAIN_DISK_FILE && disk->format == DOMAIN_DISK_FORMAT_NONE)
         disk->format = DOMAIN_DISK_FORMAT_RAW;
@@ -588,8 +591,6 @@ domain_parse_disk(DomainDef *def, xmlNode *node, GError **error)
     /* a CD-ROM is read-only, as in libvirt, <readonly/> or not */
     disk->readonly = cdrom || xml_node_child(node, "readonly") != NULL;
     disk->device = (DomainDiskDevice)dev;
-    if ((c = xml_node_child(node, "boot")) && !domain_parse_disk_boot(def, c, disk, error))
-        return FALSE;
     disk->serial = g_steal_pointer(&serial);
     def->disks = g_renew(DomainDiskDef *, def->disks, def->n_disks + 2);
     def->disks[def->n_disks++] = g_steal_pointer(&disk);
