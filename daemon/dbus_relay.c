@@ -29,6 +29,7 @@
 
 #include "daemon_error.h"
 #include "dbus_relay.h"
+#include "dbus_refuse.h"
 #include "i18n.h"
 
 #define RELAY_CHUNK 65536
@@ -379,12 +380,19 @@ GIOStream *dbus_relay_new(GSocketConnection *client, ClientLimits *limits,
     int cfd = g_socket_get_fd(g_socket_connection_get_socket(client));
     DbusRelayPeer peer;
     peer_of(cfd, &peer);
-    if (peer.uid == (uid_t)-1 || !client_limits_take(limits, peer.uid, what, error)) {
-        if (peer.uid == (uid_t)-1)
-            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
-                        _("Refusing a %s client whose credentials are unknown"), what);
+    if (peer.uid == (uid_t)-1) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
+                    _("Refusing a %s client whose credentials are unknown"), what);
         g_array_unref(peer.gids);
         g_io_stream_close(G_IO_STREAM(client), NULL, NULL);
+        return NULL;
+    }
+    g_autoptr(GError) refused = NULL;
+    if (!client_limits_take(limits, peer.uid, what, &refused)) {
+        /* the client learns why, in D-Bus terms (dbus_refuse.h) */
+        dbus_refuse(client, limits, peer.uid, refused->message, bounds->auth_timeout, context);
+        g_array_unref(peer.gids);
+        g_propagate_error(error, g_steal_pointer(&refused));
         return NULL;
     }
     int sv[2];

@@ -47,7 +47,8 @@ typedef struct {
 
 /* Take over @client, a connection just accepted on one of the daemon's
  * sockets (@what names it in messages): the stream GDBus should serve,
- * or NULL (the client is closed, @error says why: a connection limit).
+ * or NULL (@error says why: a connection limit; the client is told so
+ * in a D-Bus error, dbus_refuse.h, and closed).
  * The relay runs on @context and ends, releasing its count in @limits,
  * when either side closes. */
 GIOStream *dbus_relay_new(GSocketConnection *client, ClientLimits *limits,

@@ -995,10 +995,44 @@ static void test_message_size(void)
     g_assert_nonnull(strstr(dlog, "exceeds [limits] max_message_size"));
 }
 
+/* A method call org.freedesktop.DBus.Peer.Ping, serial 1 (made before
+ * any fork: the children only write bytes). */
+static GBytes *ping_blob(void)
+{
+    g_autoptr(GDBusMessage) m = g_dbus_message_new_method_call(
+        NULL, "/org/vessel/Vessel1", "org.freedesktop.DBus.Peer", "Ping");
+    g_dbus_message_set_serial(m, 1);
+    gsize len = 0;
+    guchar *blob = g_dbus_message_to_blob(m, &len, G_DBUS_CAPABILITY_FLAGS_NONE, NULL);
+    g_assert_nonnull(blob);
+    return g_bytes_new_take(blob, len);
+}
+
+/* Send @ping on @fd (authenticated): TRUE when a method return comes back
+ * (GDBus serves this client), FALSE for an error reply or a close. */
+static gboolean ping_ok(int fd, GBytes *ping)
+{
+    gsize len;
+    const void *p = g_bytes_get_data(ping, &len);
+    guint8 reply[16];
+    gsize got = 0;
+    if (write(fd, p, len) != (gssize)len)
+        return FALSE;
+    while (got < sizeof(reply)) {
+        gssize n = read(fd, reply + got, sizeof(reply) - got);
+        if (n <= 0)
+            return FALSE;
+        got += (gsize)n;
+    }
+    return reply[1] == G_DBUS_MESSAGE_TYPE_METHOD_RETURN;
+}
+
 /* In a child as @uid: try @n connections to @sock and hold them; write
- * how many passed authentication to @out, then wait for @hold to close. */
+ * how many GDBus serves (they pass authentication and answer a Ping) to
+ * @out, then wait for @hold to close. */
 static GPid hold_connections(const char *sock, uid_t uid, int n, int *out, int *hold)
 {
+    g_autoptr(GBytes) ping = ping_blob();
     int p1[2], p2[2];
     g_assert_cmpint(pipe(p1), ==, 0);
     g_assert_cmpint(pipe(p2), ==, 0);
@@ -1011,9 +1045,11 @@ static GPid hold_connections(const char *sock, uid_t uid, int n, int *out, int *
             setresuid(uid, uid, uid) < 0)
             _exit(2);
         unsigned char ok = 0;
-        for (int i = 0; i < n; i++)
-            if (sasl_connect(sock, uid) >= 0)
+        for (int i = 0; i < n; i++) {
+            int fd = sasl_connect(sock, uid);
+            if (fd >= 0 && ping_ok(fd, ping))
                 ok++;
+        }
         if (write(p1[1], &ok, 1) != 1)
             _exit(3);
         char c;
@@ -1037,9 +1073,106 @@ static int connections_of(const char *sock, uid_t uid, int n, GPid *pid, int *ho
     return ok;
 }
 
+/* A child as @uid, over its limit, opens ten connections at once: the
+ * first holds the uid's one refusal slot and gets the D-Bus error
+ * (an error reply to its Ping), the nine others are closed at once, so
+ * refused connections never pile up in the daemon.  Exit 0 when so. */
+static void refusals_bounded(const char *ro, uid_t uid)
+{
+    g_autoptr(GBytes) ping = ping_blob();
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        if (setresgid(65534, 65534, 65534) < 0 || setgroups(0, NULL) < 0 ||
+            setresuid(uid, uid, uid) < 0)
+            _exit(2);
+        int fds[10];
+        for (int i = 0; i < 10; i++) {
+            struct sockaddr_un sa = { .sun_family = AF_UNIX };
+            strcpy(sa.sun_path, ro);
+            fds[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)) < 0)
+                _exit(3);
+        }
+        for (int i = 1; i < 10; i++) {
+            struct timeval tv = { 20, 0 };
+            char c;
+            setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+            if (read(fds[i], &c, 1) != 0)
+                _exit(10 + i);      /* not closed at once */
+        }
+        close(fds[0]);
+        int fd = -1;    /* the slot is free again, once the daemon saw the close */
+        for (int tries = 0; fd < 0 && tries < 400; tries++)
+            if ((fd = sasl_connect(ro, uid)) < 0)
+                usleep(50000);
+        if (fd < 0)
+            _exit(4);
+        guint8 reply[16];
+        gsize len;
+        const void *p = g_bytes_get_data(ping, &len);
+        if (write(fd, p, len) != (gssize)len || read(fd, reply, sizeof(reply)) != sizeof(reply) ||
+            reply[1] != G_DBUS_MESSAGE_TYPE_ERROR)
+            _exit(5);
+        _exit(0);
+    }
+    int status = -1;
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        g_error("refused connections of uid %u: child status 0x%x", (unsigned)uid, status);
+}
+
+/* @argv as nobody (setpriv): its exit code, stderr in *@err. */
+static int run_as_nobody(const char *const *argv, char **err)
+{
+    g_autoptr(GPtrArray) a = g_ptr_array_new();
+    const char *pre[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--" };
+    for (gsize i = 0; i < G_N_ELEMENTS(pre); i++)
+        g_ptr_array_add(a, (gpointer)pre[i]);
+    for (const char *const *p = argv; *p; p++)
+        g_ptr_array_add(a, (gpointer)*p);
+    g_ptr_array_add(a, NULL);
+    g_autofree char *out = NULL;
+    int code = -1;
+    g_assert_true(vt_run((const char *const *)a->pdata, NULL, NULL, vt_timeout_ms(30000), &out,
+                         err, &code, NULL));
+    return code;
+}
+
+/* What clients nobody here wrote show a refused user: the daemon's
+ * D-Bus error (dbus_refuse.h), naming the limit, from vsh (GDBus),
+ * gdbus and dbus-send (libdbus). */
+static void refusal_seen_by_clients(const char *ro)
+{
+    const char *want = "[limits] max_clients_per_uid is 4";
+    g_autofree char *vsh = vt_build_path("shell/vsh");
+    g_autofree char *uri = g_strconcat("vessel+unix://", ro, NULL);
+    g_autofree char *addr = g_strconcat("unix:path=", ro, NULL);
+    g_autofree char *peer = g_strconcat("--peer=", addr, NULL);
+    const char *vsh_argv[] = { vsh, "-r", "-c", uri, "list", "--all", NULL };
+    const char *gdbus_argv[] = { "gdbus", "call", "--address", addr, "--object-path",
+                                 "/org/vessel/Vessel1", "--method",
+                                 "org.vessel.Manager1.GetVersion", NULL };
+    const char *send_argv[] = { "dbus-send", peer, "--print-reply", "/org/vessel/Vessel1",
+                                "org.vessel.Manager1.GetVersion", NULL };
+    const char *const *clients[] = { vsh_argv, gdbus_argv, send_argv };
+    for (gsize i = 0; i < G_N_ELEMENTS(clients); i++) {
+        g_autofree char *err = NULL;
+        int code = run_as_nobody(clients[i], &err);
+        g_test_message("%s: exit %d: %s", clients[i][0], code, err);
+        if (code == 0 || !strstr(err, want))
+            g_error("%s as nobody: exit %d, stderr: %s", clients[i][0], code, err);
+    }
+    /* libdbus names the error, too */
+    g_autofree char *err = NULL;
+    run_as_nobody(send_argv, &err);
+    g_assert_nonnull(strstr(err, "org.freedesktop.DBus.Error.LimitsExceeded"));
+}
+
 /* [limits] max_clients_per_uid=4: a fifth connection of one uid is
- * refused (D-Bus and libvirt sockets count together) while another uid
- * still connects, and root always does. */
+ * refused (D-Bus and libvirt sockets count together), with a D-Bus
+ * error naming the limit, while another uid still connects, and root
+ * always does. */
 static void test_connection_limits(void)
 {
     if (geteuid() != 0) {
@@ -1064,6 +1197,8 @@ static void test_connection_limits(void)
     g_autofree char *dlog = NULL;
     g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
     g_assert_nonnull(strstr(dlog, "[limits] max_clients_per_uid is 4"));
+    refusal_seen_by_clients(ro);
+    refusals_bounded(ro, a);
     /* gone, and counted no more */
     close(hold_a);
     close(hold_b);
