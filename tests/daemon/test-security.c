@@ -17,9 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -66,7 +68,63 @@ static void users_remove(void)
     users.made = FALSE;
 }
 
-/* Create group vt16gPID and member vt16mPID (once per run). */
+/* TRUE when the process @pid is alive and is a test-security (a run
+ * whose users must stay). */
+static gboolean run_alive(const char *pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%s/cmdline", pid);
+    g_autofree char *cmd = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &cmd, &len, NULL) || !len)
+        return FALSE;
+    g_autofree char *base = g_path_get_basename(cmd);    /* argv[0] */
+    return g_str_has_suffix(base, "test-security");
+}
+
+/* Names vt16{KIND}PID in the colon file @db (passwd, group) whose run is
+ * gone: left by a run killed before any cleanup could run. */
+static GPtrArray *leftovers(const char *db, char kind)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *data = NULL;
+    if (!g_file_get_contents(db, &data, NULL, NULL))
+        return out;
+    g_auto(GStrv) lines = g_strsplit(data, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        char *colon = strchr(*l, ':');
+        if (!colon || strncmp(*l, "vt16", 4) != 0 || (*l)[4] != kind)
+            continue;
+        *colon = '\0';
+        const char *pid = *l + 5;
+        if (!*pid || strspn(pid, "0123456789") != strlen(pid) || run_alive(pid))
+            continue;
+        g_ptr_array_add(out, g_strdup(*l));
+    }
+    return out;
+}
+
+/* Remove the users and groups of earlier runs that are gone (a kill -9,
+ * a machine reset: nothing of theirs could clean up); users first, a
+ * group may be a user's primary one. */
+static void users_sweep(void)
+{
+    g_autoptr(GPtrArray) u = leftovers("/etc/passwd", 'm');
+    g_autoptr(GPtrArray) g = leftovers("/etc/group", 'g');
+    for (guint i = 0; i < u->len; i++) {
+        const char *ud[] = { "userdel", u->pdata[i], NULL };
+        g_test_message("removing user %s of a run that is gone", (char *)u->pdata[i]);
+        run_ok(ud, NULL);
+    }
+    for (guint i = 0; i < g->len; i++) {
+        const char *gd[] = { "groupdel", g->pdata[i], NULL };
+        g_test_message("removing group %s of a run that is gone", (char *)g->pdata[i]);
+        run_ok(gd, NULL);
+    }
+}
+
+/* Create group vt16gPID and member vt16mPID (once per run): removed at
+ * exit, or by the reaper (vtest.h) when this run dies without a normal
+ * exit; users of runs that ended without either are removed first. */
 static gboolean users_need(void)
 {
     if (users.made)
@@ -75,12 +133,15 @@ static gboolean users_need(void)
     g_autofree char *setpriv = g_find_program_in_path("setpriv");
     if (geteuid() != 0 || !useradd || !setpriv)
         return FALSE;
+    users_sweep();
     users.group = g_strdup_printf("vt16g%d", (int)getpid());
     users.member = g_strdup_printf("vt16m%d", (int)getpid());
     const char *ga[] = { "groupadd", users.group, NULL };
     const char *ua[] = { "useradd", "-M", "-N", "-g", users.group, "-s", "/usr/sbin/nologin",
                          users.member, NULL };
     g_autofree char *err = NULL;
+    vt_reaper_add_user(users.member);
+    vt_reaper_add_group(users.group);
     if (!run_ok(ga, &err) || !run_ok(ua, &err))
         g_error("cannot create the test users: %s", err);
     users.made = TRUE;
@@ -1393,9 +1454,104 @@ static void test_temporaries_cleaned(void)
     g_assert_cmpuint(st, ==, ST_SHUTOFF);
 }
 
+/* ---- the test's own users ---------------------------------------------- */
+
+static const char *self_path;
+
+/* Only as the child of test_users_cleaned (VESSEL_TEST_USERS_END set):
+ * make the users, say their names, and end as a failed assertion
+ * ("abort") or a kill -9 ("kill") would, before any cleanup of ours. */
+static void test_users_end(void)
+{
+    const char *how = g_getenv("VESSEL_TEST_USERS_END");
+    if (!how) {
+        g_test_skip("only run by /daemon/security/users-cleaned");
+        return;
+    }
+    g_assert_true(users_need());
+    printf("users %s %s\n", users.group, users.member);
+    fflush(stdout);
+    struct rlimit none = { 0, 0 };
+    setrlimit(RLIMIT_CORE, &none);
+    if (strcmp(how, "kill") == 0)
+        raise(SIGKILL);
+    g_assert_not_reached();
+}
+
+typedef struct {
+    const char *user, *group;
+} UsersGone;
+
+static gboolean users_gone(gpointer data)
+{
+    const UsersGone *g = data;
+    return !getpwnam(g->user) && !getgrnam(g->group);
+}
+
+/* Users and groups of this test never outlive it: a run that ends in a
+ * failed assertion (abort) or a kill -9 has its users removed by its
+ * reaper (vtest.h); the users of a run that is gone (here, made by hand for a
+ * pid that has exited, and for pid 1, which is no test-security) are
+ * removed by the next run, while those of a live run stay. */
+static void test_users_cleaned(void)
+{
+    if (!users_need()) {
+        g_test_skip("needs root, useradd and setpriv");
+        return;
+    }
+    const char *ends[] = { "abort", "kill" };
+    for (gsize i = 0; i < G_N_ELEMENTS(ends); i++) {
+        g_autofree char *env_end = g_strconcat("VESSEL_TEST_USERS_END=", ends[i], NULL);
+        g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "VESSEL_TEST_USERS_END", ends[i],
+                                            TRUE);
+        const char *argv[] = { self_path, "-q", "-p", "/daemon/security/users-end", NULL };
+        g_autofree char *out = NULL, *err = NULL;
+        int code = 0;
+        g_assert_true(vt_run(argv, (const char *const *)env, NULL, vt_timeout_ms(60000), &out,
+                             &err, &code, NULL));
+        g_test_message("a run that ends by %s: exit %d", ends[i], code);
+        g_assert_cmpint(code, ==, 128 + (strcmp(ends[i], "kill") == 0 ? SIGKILL : SIGABRT));
+        char group[64] = "", user[64] = "";
+        const char *said = strstr(out, "\nusers ");
+        g_assert_nonnull(said);
+        g_assert_cmpint(sscanf(said, " users %63s %63s", group, user), ==, 2);
+        UsersGone g = { user, group };
+        if (!vt_wait_until(users_gone, &g, vt_timeout_ms(30000)))
+            g_error("%s and %s are left after a run ended by %s", user, group, ends[i]);
+    }
+
+    /* left by runs nothing could clean up after */
+    const char *t[] = { "true", NULL };
+    g_autoptr(VtProc) gone = vt_proc_spawn(t, NULL, VT_PROC_DEFAULT, NULL, NULL);
+    int pid_gone = vt_proc_pid(gone);
+    g_assert_true(vt_proc_wait(gone, vt_timeout_ms(10000), NULL));
+    const int pids[] = { pid_gone, 1 };
+    for (gsize i = 0; i < G_N_ELEMENTS(pids); i++) {
+        g_autofree char *g = g_strdup_printf("vt16g%d", pids[i]);
+        g_autofree char *u = g_strdup_printf("vt16m%d", pids[i]);
+        const char *ga[] = { "groupadd", g, NULL };
+        const char *ua[] = { "useradd", "-M", "-N", "-g", g, "-s", "/usr/sbin/nologin", u, NULL };
+        g_autofree char *err = NULL;
+        if (!run_ok(ga, &err) || !run_ok(ua, &err))
+            g_error("cannot make the leftovers: %s", err);
+    }
+    users_sweep();
+    for (gsize i = 0; i < G_N_ELEMENTS(pids); i++) {
+        g_autofree char *g = g_strdup_printf("vt16g%d", pids[i]);
+        g_autofree char *u = g_strdup_printf("vt16m%d", pids[i]);
+        if (getpwnam(u) || getgrnam(g))
+            g_error("the sweep left %s or %s", u, g);
+    }
+    g_assert_nonnull(getpwnam(users.member));    /* this run's own stay */
+    g_assert_nonnull(getgrnam(users.group));
+}
+
 int main(int argc, char **argv)
 {
+    self_path = argv[0];
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/daemon/security/users-end", test_users_end);
+    g_test_add_func("/daemon/security/users-cleaned", test_users_cleaned);
     g_test_add_func("/daemon/security/config-refused", test_config_refused);
     g_test_add_func("/daemon/security/vmm-sandbox", test_vmm_sandbox);
     g_test_add_func("/daemon/security/vmm-confined", test_vmm_confined);
