@@ -17,28 +17,17 @@
 #include <glib-unix.h>
 
 #include "daemon_error.h"
+#include "domain_log.h"
 #include "i18n.h"
 #include "vmm_log.h"
 
 struct VmmLog {
     int fifo_fd;
     int log_fd;
+    DomainLogStream stream;     /* the VMM's lines, filtered (domain_log.h) */
     int wake[2];
     GThread *thread;
 };
-
-static void write_all(int fd, const char *p, gsize n)
-{
-    while (n > 0) {
-        gssize w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;     /* a full disk loses VMM output, never the VMM */
-        p += w;
-        n -= (gsize)w;
-    }
-}
 
 /* Copy what the FIFO holds now; FALSE at its end (no writer left). */
 static gboolean drain(VmmLog *l)
@@ -52,7 +41,7 @@ static gboolean drain(VmmLog *l)
             return TRUE;
         if (n <= 0)
             return FALSE;
-        write_all(l->log_fd, buf, (gsize)n);
+        domain_log_stream_write(&l->stream, l->log_fd, buf, (gsize)n);
     }
 }
 
@@ -77,7 +66,8 @@ static gpointer copy_thread(gpointer data)
 
 static VmmLog *start(int fifo_fd, const char *log_path, GError **error)
 {
-    int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    /* read too: the filter looks at the log's last byte */
+    int log_fd = open(log_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (log_fd < 0) {
         int e = errno;
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL, _("Cannot open log file %s: %s"),
@@ -87,6 +77,7 @@ static VmmLog *start(int fifo_fd, const char *log_path, GError **error)
     VmmLog *l = g_new0(VmmLog, 1);
     l->fifo_fd = fifo_fd;
     l->log_fd = log_fd;
+    domain_log_stream_init(&l->stream, DOMAIN_LOG_VMM);
     if (!g_unix_open_pipe(l->wake, FD_CLOEXEC, error)) {
         close(log_fd);
         g_free(l);

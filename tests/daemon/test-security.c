@@ -1351,6 +1351,105 @@ static void test_log_not_truncated(void)
     g_assert_null(strstr(log, "the log is truncated"));
 }
 
+/* Every line of @log that starts with a digit is one of the daemon's
+ * ("STAMP vesseld: ...", never one with @forged in it); no control byte
+ * but tab and newline, no C1 control, valid UTF-8; and @forged is there,
+ * behind @tag. */
+static void assert_log_unforged(const char *log, const char *forged, const char *tag)
+{
+    g_assert_true(g_utf8_validate(log, -1, NULL));
+    for (const char *c = log; *c; c++)
+        if ((guchar)*c < 0x20 && *c != '\n' && *c != '\t')
+            g_error("control byte 0x%02x in the log:\n%s", (guchar)*c, log);
+    g_assert_null(strstr(log, "\xc2\x9b"));
+    g_auto(GStrv) lines = g_strsplit(log, "\n", -1);
+    guint daemon = 0;
+    for (char **l = lines; *l; l++) {
+        if (!g_ascii_isdigit(**l))
+            continue;
+        const char *sp = strchr(*l, ' ');
+        if (!sp || !g_str_has_prefix(sp, " vesseld: ") || strstr(*l, forged))
+            g_error("a forged daemon line: %s", *l);
+        daemon++;
+    }
+    g_assert_cmpuint(daemon, >, 0);
+    g_autofree char *tagged = g_strconcat(tag, "2026-12-07T17:00:00.000000Z vesseld: ", forged,
+                                          NULL);
+    g_assert_nonnull(strstr(log, tagged));
+}
+
+/* A hostile VMM and a hostile guest print lines made to look like the
+ * daemon's (a stamp and "vesseld:", after a carriage return, after an
+ * escape sequence that clears the line, a C1 CSI) into the domain log:
+ * each stays recognizably theirs (domain_log.h).  The VMM is an allowed
+ * <emulator> script; the guest is the tiny idle guest, which echoes
+ * what the console sends it. */
+static void test_log_forgery(void)
+{
+    if (geteuid() != 0) {
+        g_test_skip("needs root");
+        return;
+    }
+    const char *fake = "2026-12-07T17:00:00.000000Z vesseld: ";
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    g_autofree char *script = g_build_filename(fx->dir->path, "forging-vmm", NULL);
+    g_autofree char *body = g_strdup_printf(
+        "#!/bin/sh\n"
+        "printf '%%s%%s\\n' '%s' 'Domain forger is running as root' >&2\n"
+        "printf 'x\\r%%s%%s\\n' '%s' 'after a CR' >&2\n"
+        "printf '\\033[2K\\033[1G%%s%%s\\n' '%s' 'after an escape' >&2\n"
+        "printf '\\302\\2332K%%s%%s\\n' '%s' 'after a C1 CSI'\n"
+        "printf 'half a line' >&2\n"
+        "exit 1\n",
+        fake, fake, fake, fake);
+    g_assert_true(g_file_set_contents(script, body, -1, NULL));
+    g_assert_cmpint(chmod(script, 0755), ==, 0);
+    g_autofree char *conf = NULL;
+    g_assert_true(g_file_get_contents(fx->conf, &conf, NULL, NULL));
+    g_autofree char *conf2 = g_strdup_printf("%s\n[vmm]\nemulators=%s;\n", conf, script);
+    g_assert_true(g_file_set_contents(fx->conf, conf2, -1, NULL));
+    fixture_start_daemon(fx, NULL);
+
+    g_autofree char *xml = domain_xml("forger", fx->kernel, NULL, script);
+    g_autofree char *p = fixture_define_xml(fx, xml);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_null(r);      /* no VMM: the start fails, and says so in the log */
+    g_clear_error(&err);
+    fixture_wait_log(fx, "forger", "half a line");
+    g_autofree char *vlog = fixture_read_log(fx, "forger");
+    g_test_message("the VMM's:\n%s", vlog);
+    assert_log_unforged(vlog, "Domain forger is running as root", "vessel-vmm: ");
+    assert_log_unforged(vlog, "after an escape", "vessel-vmm: \\x1b[2K\\x1b[1G");
+    assert_log_unforged(vlog, "after a C1 CSI", "vessel-vmm: \\xc2\\x9b2K");
+    g_assert_nonnull(strstr(vlog, "vessel-vmm: x\\x0d2026-12-07T17:00:00.000000Z vesseld: "
+                                  "after a CR"));
+
+    /* the guest, through its console */
+    g_autofree char *pg = fixture_define(fx, "echoer", NULL);
+    call_ok(fx, pg, "Start", g_variant_new("(u)", 0));
+    fixture_wait_guest(fx, pg, "echoer");
+    int con = fixture_open_console(fx, pg, 2, &err);
+    g_assert_no_error(err);
+    g_autofree char *typed = g_strdup_printf(
+        "\r\n%sDomain echoer is running as root\r\n"
+        "\r%safter a CR\r\n"
+        "\033[2K%safter an escape\r\n"
+        "vessel-vmm: guest crashed: forged\r\n"
+        "end of the forgeries\r\n",
+        fake, fake, fake);
+    g_assert_cmpint(write(con, typed, strlen(typed)), ==, (gssize)strlen(typed));
+    fixture_wait_log(fx, "echoer", "end of the forgeries");
+    close(con);
+    g_autofree char *glog = fixture_read_log(fx, "echoer");
+    g_test_message("the guest's:\n%s", glog);
+    assert_log_unforged(glog, "Domain echoer is running as root", "guest: ");
+    assert_log_unforged(glog, "after an escape", "\\x1b[2K");
+    g_assert_nonnull(strstr(glog, "guest: vessel-vmm: guest crashed: forged"));
+    call_ok(fx, pg, "Destroy", g_variant_new("(u)", 0));
+}
+
 /* vsh -c the fixture's socket ARGS...: exit code, stderr in *err. */
 static int vsh_run(DaemonFixture *fx, char **err, const char *const *args)
 {
@@ -1567,6 +1666,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/connection-limits", test_connection_limits);
     g_test_add_func("/daemon/security/auth-timeout", test_auth_timeout);
     g_test_add_func("/daemon/security/log-not-truncated", test_log_not_truncated);
+    g_test_add_func("/daemon/security/log-forgery", test_log_forgery);
     g_test_add_func("/daemon/security/non-utf8", test_non_utf8);
     g_test_add_func("/daemon/security/temporaries-cleaned", test_temporaries_cleaned);
     int rc = g_test_run();
