@@ -1278,6 +1278,88 @@ static void test_connection_limits(void)
     g_assert_cmpint(got, ==, 4);
 }
 
+/* In a child as nobody: connect to @sock and claim to be @claimed in
+ * EXTERNAL; TRUE when the daemon accepted that (it answered OK). */
+static gboolean lie_accepted(const char *sock, uid_t claimed)
+{
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        if (setresgid(65534, 65534, 65534) < 0 || setgroups(0, NULL) < 0 ||
+            setresuid(65534, 65534, 65534) < 0)
+            _exit(2);
+        _exit(sasl_connect(sock, claimed) >= 0 ? 0 : 1);
+    }
+    int status = -1;
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) <= 1);
+    return WEXITSTATUS(status) == 0;
+}
+
+/* A daemon that is not root (here the member's uid) cannot give GDBus a
+ * socket pair with another client's ids; it vouches for the client in
+ * the SASL exchange instead (dbus_relay.h).  So, as on its libvirt
+ * sockets: root and nobody connect (before, both failed with
+ * "Exhausted all available authentication mechanisms"), each with its
+ * own rights (nobody may only read, on the read-write socket too); a
+ * client that claims another identity than its own (the daemon's uid,
+ * root's) is closed. */
+static void test_non_root_daemon(void)
+{
+    if (!users_need()) {
+        g_test_skip("needs root, useradd and setpriv");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new("[sockets]\nrw_perms=0666\nro_perms=0666\n");
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    g_assert_cmpint(chown(fx->dir->path, users.member_uid, users.gid), ==, 0);
+    g_assert_cmpint(chown(fx->conf, users.member_uid, users.gid), ==, 0);
+    g_autofree char *ru = g_strdup_printf("--reuid=%u", (unsigned)users.member_uid);
+    g_autofree char *rg = g_strdup_printf("--regid=%u", (unsigned)users.gid);
+    const char *wrapper[] = { "setpriv", ru, rg, "--clear-groups", "--", NULL };
+    fx->wrapper = wrapper;
+    fixture_start_daemon(fx, NULL);      /* root's GDBus connection, vouched for */
+    int pid = vt_proc_pid(fx->daemon);
+    g_autofree char *uid = fixture_proc_status(pid, "Uid");
+    g_autofree char *four = g_strdup_printf("%u\t%u\t%u\t%u", (unsigned)users.member_uid,
+                                            (unsigned)users.member_uid,
+                                            (unsigned)users.member_uid,
+                                            (unsigned)users.member_uid);
+    g_assert_cmpstr(uid, ==, four);
+    g_autofree char *p = fixture_define(fx, "by-root", NULL);     /* root may write */
+    g_assert_nonnull(p);
+
+    g_autofree char *vsh = vt_build_path("shell/vsh");
+    g_autofree char *rw = g_build_filename(fx->run_dir, "vessel-sock", NULL);
+    g_autofree char *ro = g_build_filename(fx->run_dir, "vessel-sock-ro", NULL);
+    g_autofree char *rw_uri = g_strconcat("vessel+unix://", rw, NULL);
+    g_autofree char *ro_uri = g_strconcat("vessel+unix://", ro, NULL);
+    const char *list_ro[] = { vsh, "-r", "-c", ro_uri, "list", "--all", NULL };
+    const char *list_rw[] = { vsh, "-c", rw_uri, "list", "--all", NULL };
+    const char *undefine[] = { vsh, "-c", rw_uri, "undefine", "by-root", NULL };
+    g_autofree char *err = NULL;
+    g_assert_cmpint(run_as_nobody(list_ro, &err), ==, 0);
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run_as_nobody(list_rw, &err), ==, 0);
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run_as_nobody(undefine, &err), !=, 0);
+    if (!strstr(err, "uid 65534 may only read"))
+        g_error("nobody's undefine: %s", err);
+    g_autofree char *peer = g_strconcat("--peer=unix:path=", ro, NULL);
+    const char *send[] = { "dbus-send", peer, "--print-reply", "/org/vessel/Vessel1",
+                           "org.vessel.Manager1.GetVersion", NULL };
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run_as_nobody(send, &err), ==, 0);
+
+    g_assert_true(lie_accepted(ro, 65534));        /* the truth passes */
+    g_assert_false(lie_accepted(ro, users.member_uid));
+    g_assert_false(lie_accepted(rw, 0));
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *dlog = NULL;
+    g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
+    g_assert_nonnull(strstr(dlog, "claims an identity that is not its own"));
+}
+
 /* [limits] auth_timeout=1: a client that connects and never
  * authenticates is closed (it would hold its place in the limits
  * forever); one that did authenticate stays. */
@@ -1665,6 +1747,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/message-size", test_message_size);
     g_test_add_func("/daemon/security/connection-limits", test_connection_limits);
     g_test_add_func("/daemon/security/auth-timeout", test_auth_timeout);
+    g_test_add_func("/daemon/security/non-root-daemon", test_non_root_daemon);
     g_test_add_func("/daemon/security/log-not-truncated", test_log_not_truncated);
     g_test_add_func("/daemon/security/log-forgery", test_log_forgery);
     g_test_add_func("/daemon/security/non-utf8", test_non_utf8);
