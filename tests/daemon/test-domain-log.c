@@ -6,13 +6,16 @@
  * random property run: random bytes from both sources, cut at random,
  * interleaved with daemon lines in a real file, must leave a file of
  * valid UTF-8 without control characters (but tab and newline) in which
- * the lines that start with a digit are exactly the daemon's. */
+ * the lines that start with a digit are exactly the daemon's.  And the
+ * daemon's own log (daemon/daemon_log.h): a message is one line, so a
+ * newline that reached one cannot add a line or a journal priority. */
 #include "config.h"
 
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon_log.h"
 #include "domain_log.h"
 #include "tests/lib/vtest.h"
 
@@ -177,6 +180,16 @@ static void test_random(void)
     g_test_message("%u daemon lines among %zu bytes of hostile output", seen, len);
 }
 
+static void test_daemon_log_one_line(void)
+{
+    g_autofree char *j = daemon_log_format(G_LOG_LEVEL_MESSAGE,
+                                           "Cannot open kernel /x\n<0>FORGED\r\x1b[2K\n", TRUE);
+    g_assert_cmpstr(j, ==, "<5>Cannot open kernel /x\\x0a<0>FORGED\\x0d\\x1b[2K\n");
+    g_autofree char *t = daemon_log_format(G_LOG_LEVEL_WARNING, "a\tb\nc", FALSE);
+    g_assert_true(g_str_has_suffix(t, " warning: a\tb\\x0ac\n"));
+    g_assert_true(strchr(t, '\n') == t + strlen(t) - 1);     /* one line */
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -184,5 +197,6 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/domain-log/chunks", test_chunks);
     g_test_add_func("/daemon/domain-log/daemon-between", test_daemon_between);
     g_test_add_func("/daemon/domain-log/random", test_random);
+    g_test_add_func("/daemon/daemon-log/one-line", test_daemon_log_one_line);
     return g_test_run();
 }
