@@ -210,7 +210,7 @@ static GSourceFuncs relay_funcs = {
 };
 
 ConsoleRelay *console_relay_new(GMainContext *context, const char *socket_path,
-                                const char *log_path, GError **error)
+                                const char *log_path, goffset max_log, GError **error)
 {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0 || unix_addr_connect(fd, socket_path) < 0) {
@@ -230,7 +230,7 @@ ConsoleRelay *console_relay_new(GMainContext *context, const char *socket_path,
     r->log_fd = log_path ? open(log_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
                                 0600)
                          : -1;
-    domain_log_stream_init(&r->log_stream, DOMAIN_LOG_GUEST);
+    domain_log_stream_init(&r->log_stream, DOMAIN_LOG_GUEST, max_log);
     r->to_client = g_byte_array_new();
     r->to_vmm = g_byte_array_new();
     r->to_pty = g_byte_array_new();

@@ -517,7 +517,7 @@ static gboolean start_vmm_locked(Daemon *d, DomainObj *dom, guint flags,
     ConsoleRelay *relay = NULL;
     if (ready && (def->serial || def->console)) {
         g_autoptr(GError) rerr = NULL;
-        relay = console_relay_new(d->context, console, log, &rerr);
+        relay = console_relay_new(d->context, console, log, d->config->max_domain_log, &rerr);
         if (!relay)
             domain_log(d, def->name, "console not connected: %s", rerr->message);
         domain_console_add_pty(d, def->name, relay);
@@ -1111,7 +1111,7 @@ static void reattach_one(Daemon *d, const char *status_path)
         g_autofree char *fifo = domain_store_socket_path(d->config, dom->def, "output");
         g_autofree char *log = domain_store_log_path(d->config, dom->def->name);
         vmm_log_finish(dom->vmm_log);
-        dom->vmm_log = vmm_log_reopen(fifo, log);
+        dom->vmm_log = vmm_log_reopen(fifo, log, d->config->max_domain_log);
     }
     dom->id = st->id > 0 && !domain_list_find_id(d->domains, st->id)
                   ? st->id
@@ -1131,7 +1131,8 @@ static void reattach_one(Daemon *d, const char *status_path)
         g_autofree char *console = domain_store_socket_path(d->config, dom->def, "console");
         g_autofree char *log = domain_store_log_path(d->config, dom->def->name);
         g_autoptr(GError) rerr = NULL;
-        dom->console = console_relay_new(d->context, console, log, &rerr);
+        dom->console = console_relay_new(d->context, console, log, d->config->max_domain_log,
+                                         &rerr);
         domain_console_add_pty(d, dom->def->name, dom->console);
     }
     save_status(d, dom);

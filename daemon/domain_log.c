@@ -45,10 +45,11 @@ static const struct {
     [DOMAIN_LOG_GUEST] = { GUEST_TAG, guest_needs_tag },
 };
 
-void domain_log_stream_init(DomainLogStream *s, DomainLogSource source)
+void domain_log_stream_init(DomainLogStream *s, DomainLogSource source, goffset max_size)
 {
     memset(s, 0, sizeof(*s));
     s->source = source;
+    s->max_size = max_size;
 }
 
 /* Bytes of the UTF-8 sequence led by @c, 0 if @c leads none. */
@@ -133,13 +134,18 @@ char *domain_log_filter(DomainLogStream *s, char last, const void *data, gsize n
     return g_string_free(out, FALSE);
 }
 
-/* The log's last byte, '\n' when it is empty (or unreadable). */
-static char last_byte(int fd)
+/* The log's last byte, '\n' when it is empty (or unreadable); its size
+ * in *@size. */
+static char last_byte(int fd, goffset *size)
 {
     struct stat st;
     char last = '\n';
-    if (fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
-        last = '\n';
+    *size = 0;
+    if (fstat(fd, &st) == 0 && st.st_size > 0) {
+        *size = st.st_size;
+        if (pread(fd, &last, 1, st.st_size - 1) != 1)
+            last = '\n';
+    }
     return last;
 }
 
@@ -162,26 +168,49 @@ static void lock(int fd, int how)
         ;
 }
 
-void domain_log_stream_write(DomainLogStream *s, int fd, const void *data, gsize n)
-{
-    lock(fd, LOCK_EX);
-    g_autofree char *out = domain_log_filter(s, last_byte(fd), data, n);
-    write_all(fd, out, strlen(out));
-    lock(fd, LOCK_UN);
-}
-
-void domain_log_daemon_line(int fd, const char *message)
+/* The daemon's line, with the log locked and its last byte @last. */
+static void daemon_line(int fd, char last, const char *message)
 {
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
     g_autofree char *stamp = g_date_time_format_iso8601(now);
     GString *line = g_string_new(NULL);
-    lock(fd, LOCK_EX);
-    if (last_byte(fd) != '\n')
+    if (last != '\n')
         g_string_append_c(line, '\n');     /* ours start a line of their own */
     g_string_append_printf(line, "%s vesseld: ", stamp);
     escape(line, NULL, FALSE, (const guint8 *)message, strlen(message));
     g_string_append_c(line, '\n');
     write_all(fd, line->str, line->len);
-    lock(fd, LOCK_UN);
     g_string_free(line, TRUE);
+}
+
+void domain_log_stream_write(DomainLogStream *s, int fd, const void *data, gsize n)
+{
+    static const char *const whose[DOMAIN_LOG_LAST] = { "VMM", "guest" };
+    goffset size;
+    lock(fd, LOCK_EX);
+    char last = last_byte(fd, &size);
+    if (s->max_size && size >= s->max_size) {
+        if (!s->dropping) {
+            g_autofree char *msg = g_strdup_printf(
+                "the log holds [limits] max_domain_log (%" G_GOFFSET_FORMAT " bytes): the %s's "
+                "output is no longer logged until it is rotated",
+                s->max_size, whose[s->source]);
+            daemon_line(fd, last, msg);
+            s->dropping = TRUE;
+        }
+        s->n_carry = 0;
+    } else {
+        s->dropping = FALSE;
+        g_autofree char *out = domain_log_filter(s, last, data, n);
+        write_all(fd, out, strlen(out));
+    }
+    lock(fd, LOCK_UN);
+}
+
+void domain_log_daemon_line(int fd, const char *message)
+{
+    goffset size;
+    lock(fd, LOCK_EX);
+    daemon_line(fd, last_byte(fd, &size), message);
+    lock(fd, LOCK_UN);
 }

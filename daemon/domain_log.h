@@ -23,7 +23,12 @@
  * stream: before writing, a writer takes an flock(2) on the log and
  * reads its last byte, so a line another writer ended (e.g. the daemon's
  * line in the middle of the guest's) starts a new line that is checked
- * like any other. */
+ * like any other.
+ *
+ * A hostile guest may print without end: once the log holds @max_size
+ * bytes, foreign output is no longer written (one daemon line says so)
+ * until the log is rotated (logrotate's copytruncate) or removed; the
+ * daemon's own lines always are. */
 #ifndef VESSEL_DOMAIN_LOG_H
 #define VESSEL_DOMAIN_LOG_H
 
@@ -39,11 +44,14 @@ typedef enum {
  * that a chunk ended in the middle of. */
 typedef struct {
     DomainLogSource source;
+    goffset max_size;       /* 0: no limit */
+    gboolean dropping;      /* over max_size, said so */
     guint8 carry[4];
     gsize n_carry;
 } DomainLogStream;
 
-void domain_log_stream_init(DomainLogStream *s, DomainLogSource source);
+/* @max_size: [limits] max_domain_log, 0 for no limit. */
+void domain_log_stream_init(DomainLogStream *s, DomainLogSource source, goffset max_size);
 
 /* Append @n bytes of foreign output from @s to the log open as @fd
  * (O_APPEND), filtered as above.  A full disk loses output silently. */

@@ -221,7 +221,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, VmmLog
     }
     g_autofree char *fifo = domain_store_socket_path(p->cfg, p->def, "output");
     int out_fd = -1;
-    VmmLog *log = vmm_log_new(fifo, p->log_path, &out_fd, error);
+    VmmLog *log = vmm_log_new(fifo, p->log_path, p->cfg->max_domain_log, &out_fd, error);
     if (!log) {
         close(log_fd);
         return FALSE;

@@ -64,7 +64,7 @@ static gpointer copy_thread(gpointer data)
     return NULL;
 }
 
-static VmmLog *start(int fifo_fd, const char *log_path, GError **error)
+static VmmLog *start(int fifo_fd, const char *log_path, goffset max_log, GError **error)
 {
     /* read too: the filter looks at the log's last byte */
     int log_fd = open(log_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -77,7 +77,7 @@ static VmmLog *start(int fifo_fd, const char *log_path, GError **error)
     VmmLog *l = g_new0(VmmLog, 1);
     l->fifo_fd = fifo_fd;
     l->log_fd = log_fd;
-    domain_log_stream_init(&l->stream, DOMAIN_LOG_VMM);
+    domain_log_stream_init(&l->stream, DOMAIN_LOG_VMM, max_log);
     if (!g_unix_open_pipe(l->wake, FD_CLOEXEC, error)) {
         close(log_fd);
         g_free(l);
@@ -96,7 +96,8 @@ static void free_log(VmmLog *l)
     g_free(l);
 }
 
-VmmLog *vmm_log_new(const char *fifo, const char *log_path, int *vmm_fd, GError **error)
+VmmLog *vmm_log_new(const char *fifo, const char *log_path, goffset max_log, int *vmm_fd,
+                    GError **error)
 {
     unlink(fifo);
     if (mkfifo(fifo, 0600) < 0) {
@@ -116,7 +117,7 @@ VmmLog *vmm_log_new(const char *fifo, const char *log_path, int *vmm_fd, GError 
                     fifo, g_strerror(e));
         return NULL;
     }
-    VmmLog *l = start(rfd, log_path, error);
+    VmmLog *l = start(rfd, log_path, max_log, error);
     if (!l) {
         close(rfd);
         close(wfd);
@@ -126,7 +127,7 @@ VmmLog *vmm_log_new(const char *fifo, const char *log_path, int *vmm_fd, GError 
     return l;
 }
 
-VmmLog *vmm_log_reopen(const char *fifo, const char *log_path)
+VmmLog *vmm_log_reopen(const char *fifo, const char *log_path, goffset max_log)
 {
     struct stat st;
     int rfd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
@@ -137,7 +138,7 @@ VmmLog *vmm_log_reopen(const char *fifo, const char *log_path)
         return NULL;
     }
     g_autoptr(GError) err = NULL;
-    VmmLog *l = start(rfd, log_path, &err);
+    VmmLog *l = start(rfd, log_path, max_log, &err);
     if (!l) {
         g_warning("%s", err->message);
         close(rfd);

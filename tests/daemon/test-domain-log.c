@@ -22,7 +22,7 @@
 static char *filter1(DomainLogSource src, char last, const char *in)
 {
     DomainLogStream s;
-    domain_log_stream_init(&s, src);
+    domain_log_stream_init(&s, src, 0);
     return domain_log_filter(&s, last, in, strlen(in));
 }
 
@@ -77,7 +77,7 @@ static void test_rules(void)
 static void test_chunks(void)
 {
     DomainLogStream s;
-    domain_log_stream_init(&s, DOMAIN_LOG_GUEST);
+    domain_log_stream_init(&s, DOMAIN_LOG_GUEST, 0);
     const char *parts[] = { "dot \xe2", "\x97", "\x8f end\r", "\nnext\r", "x\n" };
     GString *all = g_string_new(NULL);
     char last = '\n';
@@ -108,7 +108,7 @@ static void test_daemon_between(void)
     int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     g_assert_cmpint(fd, >=, 0);
     DomainLogStream guest;
-    domain_log_stream_init(&guest, DOMAIN_LOG_GUEST);
+    domain_log_stream_init(&guest, DOMAIN_LOG_GUEST, 0);
     domain_log_stream_write(&guest, fd, "waiting", 7);
     domain_log_daemon_line(fd, "Domain stopped\nwith a second line");
     domain_log_stream_write(&guest, fd, "2026-12-07T17:00:00Z vesseld: forged\n", 37);
@@ -131,8 +131,8 @@ static void test_random(void)
     int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     g_assert_cmpint(fd, >=, 0);
     DomainLogStream vmm, guest;
-    domain_log_stream_init(&vmm, DOMAIN_LOG_VMM);
-    domain_log_stream_init(&guest, DOMAIN_LOG_GUEST);
+    domain_log_stream_init(&vmm, DOMAIN_LOG_VMM, 0);
+    domain_log_stream_init(&guest, DOMAIN_LOG_GUEST, 0);
     /* bytes a forger likes best, and any byte at all */
     const char *pieces[] = { "\n", "\r", "\r\n", "2026-12-07T17:00:00Z vesseld: ", "\033[2K",
                              "\xc2\x9b", "\xe2\x97\x8f", "vessel-vmm: ", "guest: ", "7" };
@@ -180,6 +180,45 @@ static void test_random(void)
     g_test_message("%u daemon lines among %zu bytes of hostile output", seen, len);
 }
 
+static guint count(const char *hay, const char *needle)
+{
+    guint n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* A guest that prints without end fills 4 KiB of log here, not the
+ * disk: one daemon line says the rest is not logged, the daemon's lines
+ * still are, and after a rotation (copytruncate) the guest's are again. */
+static void test_max_size(void)
+{
+    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("domain-log");
+    g_autofree char *path = g_build_filename(dir->path, "m.log", NULL);
+    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    g_assert_cmpint(fd, >=, 0);
+    DomainLogStream guest;
+    domain_log_stream_init(&guest, DOMAIN_LOG_GUEST, 4096);
+    char line[100];
+    memset(line, 'g', sizeof(line) - 1);
+    line[sizeof(line) - 1] = '\n';
+    for (int i = 0; i < 1000; i++)
+        domain_log_stream_write(&guest, fd, line, sizeof(line));
+    domain_log_daemon_line(fd, "still here");
+    for (int i = 0; i < 1000; i++)
+        domain_log_stream_write(&guest, fd, line, sizeof(line));
+    g_autofree char *log = read_file(path);
+    g_test_message("%zu bytes after 200000 of the guest's", strlen(log));
+    g_assert_cmpuint(strlen(log), <, 4096 + sizeof(line) + 512);
+    g_assert_cmpuint(count(log, "is no longer logged"), ==, 1);
+    g_assert_cmpuint(count(log, "vesseld: still here\n"), ==, 1);
+    g_assert_cmpint(ftruncate(fd, 0), ==, 0);      /* logrotate's copytruncate */
+    domain_log_stream_write(&guest, fd, "after the rotation\n", 19);
+    close(fd);
+    g_autofree char *log2 = read_file(path);
+    g_assert_cmpstr(log2, ==, "after the rotation\n");
+}
+
 static void test_daemon_log_one_line(void)
 {
     g_autofree char *j = daemon_log_format(G_LOG_LEVEL_MESSAGE,
@@ -197,6 +236,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/domain-log/chunks", test_chunks);
     g_test_add_func("/daemon/domain-log/daemon-between", test_daemon_between);
     g_test_add_func("/daemon/domain-log/random", test_random);
+    g_test_add_func("/daemon/domain-log/max-size", test_max_size);
     g_test_add_func("/daemon/daemon-log/one-line", test_daemon_log_one_line);
     return g_test_run();
 }

@@ -1533,6 +1533,47 @@ static void test_log_forgery(void)
 }
 
 /* vsh -c the fixture's socket ARGS...: exit code, stderr in *err. */
+/* A VMM that prints 4 MiB on its stderr (a guest could make it, or
+ * print as much itself) fills [limits] max_domain_log=65536 of the
+ * domain log, not the disk; the daemon's lines are still logged after
+ * it, and the daemon says why the rest is missing. */
+static void test_log_bounded(void)
+{
+    if (geteuid() != 0) {
+        g_test_skip("needs root");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new("[limits]\nmax_domain_log=65536\n");
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    g_autofree char *script = g_build_filename(fx->dir->path, "flooding-vmm", NULL);
+    g_assert_true(g_file_set_contents(
+        script,
+        "#!/bin/sh\n"
+        "yes 'the VMM floods its log, line after line after line' | head -c 4194304 >&2\n"
+        "echo 'the flood is over' >&2\n"
+        "exit 1\n",
+        -1, NULL));
+    g_assert_cmpint(chmod(script, 0755), ==, 0);
+    g_autofree char *conf = NULL;
+    g_assert_true(g_file_get_contents(fx->conf, &conf, NULL, NULL));
+    g_autofree char *conf2 = g_strdup_printf("%s\n[vmm]\nemulators=%s;\n", conf, script);
+    g_assert_true(g_file_set_contents(fx->conf, conf2, -1, NULL));
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *xml = domain_xml("flooder", fx->kernel, NULL, script);
+    g_autofree char *p = fixture_define_xml(fx, xml);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_null(r);
+    fixture_wait_log(fx, "flooder", "exited with status 1");
+    g_autofree char *log = fixture_read_log(fx, "flooder");
+    g_test_message("the log holds %zu bytes of a 4 MiB flood", strlen(log));
+    g_assert_cmpuint(strlen(log), <, 65536 + 4 * 8192 + 4096);
+    g_assert_nonnull(strstr(log, "max_domain_log (65536 bytes): the VMM's output is no longer "
+                                 "logged"));
+    g_assert_null(strstr(log, "the flood is over"));
+    g_assert_nonnull(strstr(log, "vesseld: starting up"));
+}
+
 static int vsh_run(DaemonFixture *fx, char **err, const char *const *args)
 {
     g_autofree char *vsh = vt_build_path("shell/vsh");
@@ -1750,6 +1791,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/non-root-daemon", test_non_root_daemon);
     g_test_add_func("/daemon/security/log-not-truncated", test_log_not_truncated);
     g_test_add_func("/daemon/security/log-forgery", test_log_forgery);
+    g_test_add_func("/daemon/security/log-bounded", test_log_bounded);
     g_test_add_func("/daemon/security/non-utf8", test_non_utf8);
     g_test_add_func("/daemon/security/temporaries-cleaned", test_temporaries_cleaned);
     int rc = g_test_run();
