@@ -505,6 +505,56 @@ static void test_emulator_allow_list(void)
 
 /* ---- files with the client's rights ----------------------------------- */
 
+/* GetBlockInfo (vsh domblkinfo) reads a disk's image with the rights of
+ * the client that asks: a member who names /etc/shadow or a file in
+ * root's 0700 directory as a disk learns neither its size nor whether
+ * it exists (before, the root daemon read them for anyone, even on the
+ * read-only socket); their own image answers, and root's answer is
+ * unchanged. */
+static void test_block_info_rights(void)
+{
+    if (!users_need()) {
+        g_test_skip("needs root, useradd and setpriv");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = group_fixture(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *closed = g_build_filename(fx->dir->path, "closed", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(closed, 0700), ==, 0);
+    g_autofree char *hidden = g_build_filename(closed, "secret.img", NULL);
+    g_assert_true(g_file_set_contents(hidden, "", 0, NULL));
+    g_assert_cmpint(truncate(hidden, 3 << 20), ==, 0);
+    g_autofree char *own = g_build_filename(fx->dir->path, "own.img", NULL);
+    g_assert_true(g_file_set_contents(own, "", 0, NULL));
+    g_assert_cmpint(truncate(own, 2 << 20), ==, 0);
+    g_assert_cmpint(chown(own, users.member_uid, users.gid), ==, 0);
+    g_assert_cmpint(chmod(own, 0600), ==, 0);
+    const struct {
+        const char *name, *disk;
+        gboolean member_ok;
+    } cases[] = {
+        { "peek-shadow", "/etc/shadow", FALSE },
+        { "peek-hidden", hidden, FALSE },
+        { "peek-own", own, TRUE },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *xml = domain_xml(cases[i].name, fx->kernel, cases[i].disk, NULL);
+        g_autofree char *p = fixture_define_xml(fx, xml);
+        const char *args[] = { "domblkinfo", cases[i].name, "vda", NULL };
+        g_autofree char *err = NULL;
+        int code = vsh_as_member(fx, &err, args);
+        g_test_message("member: domblkinfo %s: exit %d: %s", cases[i].disk, code, err);
+        if ((code == 0) != cases[i].member_ok)
+            g_error("the member's domblkinfo of %s: exit %d, %s", cases[i].disk, code, err);
+        if (!cases[i].member_ok && !strstr(err, "ermission denied"))
+            g_error("no permission error for %s: %s", cases[i].disk, err);
+        g_autoptr(GError) e = NULL;
+        g_autoptr(GVariant) r = fixture_domain(fx, p, "GetBlockInfo",
+                                               g_variant_new("(s)", "vda"), NULL, &e);
+        g_assert_no_error(e);       /* root's rights */
+    }
+}
+
 /* A member of the socket group starts domains: files they cannot open
  * are refused with the file and the missing permission named; their own
  * files work; root may use root's files.  Autostart turned on by the
@@ -1779,6 +1829,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/vmm-confined", test_vmm_confined);
     g_test_add_func("/daemon/security/emulator-allow-list", test_emulator_allow_list);
     g_test_add_func("/daemon/security/client-rights", test_client_rights);
+    g_test_add_func("/daemon/security/block-info-rights", test_block_info_rights);
     g_test_add_func("/daemon/security/paths-by-uuid", test_paths_by_uuid);
     g_test_add_func("/daemon/security/private-dirs", test_private_dirs);
     g_test_add_func("/daemon/security/forged-status", test_forged_status);
