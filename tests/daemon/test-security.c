@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "daemon-fixture.h"
+#include "tests/lib/vtest-xml.h"
 
 #define ST_RUNNING 1
 #define ST_PAUSED 3
@@ -939,31 +940,6 @@ static guint64 proc_kib(int pid, const char *field)
     return g_ascii_strtoull(v, NULL, 10);
 }
 
-static char *metadata_domain(const char *name, const char *body)
-{
-    return g_strdup_printf("<domain type='dbt'><name>%s</name><memory unit='MiB'>64</memory>"
-                           "<vcpu>1</vcpu><os><type>hvm</type><kernel>/k</kernel></os>"
-                           "<metadata><m:x xmlns:m='urn:t'%s</m:x></metadata></domain>",
-                           name, body);
-}
-
-static char *many_attributes(guint n)
-{
-    GString *s = g_string_new(NULL);
-    for (guint i = 0; i < n; i++)
-        g_string_append_printf(s, " a%u='x'", i);
-    g_string_append(s, ">");
-    return g_string_free(s, FALSE);
-}
-
-static char *many_children(guint n)
-{
-    GString *s = g_string_new(">");
-    for (guint i = 0; i < n; i++)
-        g_string_append(s, "<m:a/>");
-    return g_string_free(s, FALSE);
-}
-
 /* The issue's definitions: 60,000 attributes on one <metadata> child
  * (16 GB and minutes under the schema lock before) and 140,000 empty
  * children (stored, then a minute of validation at every start) are
@@ -977,10 +953,10 @@ static void test_xml_bounds(void)
     fixture_start_daemon(fx, NULL);
     int pid = vt_proc_pid(fx->daemon);
     guint64 hwm0 = proc_kib(pid, "VmHWM");
-    g_autofree char *attrs = many_attributes(60000);
-    g_autofree char *kids = many_children(140000);
-    g_autofree char *xml_attrs = metadata_domain("attrs", attrs);
-    g_autofree char *xml_kids = metadata_domain("kids", kids);
+    g_autofree char *attrs = vt_xml_element_with_attrs(60000);
+    g_autofree char *kids = vt_xml_element_with_children(140000);
+    g_autofree char *xml_attrs = vt_xml_domain_with_metadata("attrs", attrs);
+    g_autofree char *xml_kids = vt_xml_domain_with_metadata("kids", kids);
     const struct {
         const char *method, *xml, *want;
         gboolean flags;
@@ -999,9 +975,10 @@ static void test_xml_bounds(void)
             g_error("%s: %s", cases[i].method, err->message);
         g_test_message("%zu bytes: %s", strlen(cases[i].xml), err->message);
     }
-    g_autofree char *net_attrs = many_attributes(1000);
-    g_autofree char *net = g_strdup_printf("<network><name%s</name></network>", net_attrs);
-    g_autofree char *pool = g_strdup_printf("<pool type='dir'><name%s</name><target><path>/x"
+    g_autofree char *el = vt_xml_element_with_attrs(1000);
+    const char *net_attrs = el + strlen("<m:x");    /* " xmlns:m=... m:a999='x'/>" */
+    g_autofree char *net = g_strdup_printf("<network><name%s</network>", net_attrs);
+    g_autofree char *pool = g_strdup_printf("<pool type='dir'><name%s<target><path>/x"
                                             "</path></target></pool>", net_attrs);
     g_autoptr(GError) e1 = NULL, e2 = NULL;
     g_autoptr(GVariant) r1 = fixture_manager(fx, "NetworkDefineXML", g_variant_new("(s)", net),
@@ -1441,6 +1418,31 @@ static void test_auth_timeout(void)
     g_assert_nonnull(strstr(dlog, "no authentication within [limits] auth_timeout (1 seconds)"));
 }
 
+/* A daemon whose [vmm] emulators= allows a script with @body, which
+ * plays the VMM (what it prints is the VMM's output); domain @name is
+ * defined with it as <emulator> and started: the start fails, as no VMM
+ * answers.  @extra_conf goes into vesseld.conf. */
+static DaemonFixture *fake_vmm_started(const char *extra_conf, const char *name,
+                                       const char *body)
+{
+    DaemonFixture *fx = fixture_new(extra_conf);
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    g_autofree char *script = g_build_filename(fx->dir->path, "fake-vmm", NULL);
+    g_assert_true(g_file_set_contents(script, body, -1, NULL));
+    g_assert_cmpint(chmod(script, 0755), ==, 0);
+    g_autofree char *conf = NULL;
+    g_assert_true(g_file_get_contents(fx->conf, &conf, NULL, NULL));
+    g_autofree char *conf2 = g_strdup_printf("%s\n[vmm]\nemulators=%s;\n", conf, script);
+    g_assert_true(g_file_set_contents(fx->conf, conf2, -1, NULL));
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *xml = domain_xml(name, fx->kernel, NULL, script);
+    g_autofree char *p = fixture_define_xml(fx, xml);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_null(r);
+    return fx;
+}
+
 /* The VMM's id can add to its domain log but never rewrite the daemon's
  * lines: its stdout and stderr are a FIFO the daemon copies from
  * (vmm_log.h).  Before, it held the log file itself (O_APPEND) and
@@ -1451,11 +1453,8 @@ static void test_log_not_truncated(void)
         g_test_skip("needs root and /usr/bin/python3");
         return;
     }
-    g_autoptr(DaemonFixture) fx0 = fixture_new(NULL);
-    g_assert_cmpint(chmod(fx0->dir->path, 0755), ==, 0);
-    g_autofree char *script = g_build_filename(fx0->dir->path, "truncating-vmm", NULL);
-    g_assert_true(g_file_set_contents(
-        script,
+    g_autoptr(DaemonFixture) fx0 = fake_vmm_started(
+        NULL, "scribbler",
         "#!/usr/bin/python3\n"
         "import os, sys\n"
         "try:\n"
@@ -1463,19 +1462,8 @@ static void test_log_not_truncated(void)
         "    print('the log is truncated', file=sys.stderr)\n"
         "except OSError as e:\n"
         "    print('cannot truncate the log:', e.strerror, file=sys.stderr)\n"
-        "sys.exit(1)\n",
-        -1, NULL));
-    g_assert_cmpint(chmod(script, 0755), ==, 0);
-    g_autofree char *conf = NULL;
-    g_assert_true(g_file_get_contents(fx0->conf, &conf, NULL, NULL));
-    g_autofree char *conf2 = g_strdup_printf("%s\n[vmm]\nemulators=%s;\n", conf, script);
-    g_assert_true(g_file_set_contents(fx0->conf, conf2, -1, NULL));
-    fixture_start_daemon(fx0, NULL);
-    g_autofree char *xml = domain_xml("scribbler", fx0->kernel, NULL, script);
-    g_autofree char *p = fixture_define_xml(fx0, xml);
-    g_autoptr(GError) err = NULL;
-    g_autoptr(GVariant) r = fixture_domain(fx0, p, "Start", g_variant_new("(u)", 0), NULL, &err);
-    g_assert_null(r);      /* no VMM: the start fails */
+        "sys.exit(1)\n");
+    fixture_wait_log(fx0, "scribbler", "exited with status 1");
     g_autofree char *log = fixture_read_log(fx0, "scribbler");
     g_test_message("%s", log);
     g_assert_nonnull(strstr(log, "vesseld: starting up:"));
@@ -1523,9 +1511,6 @@ static void test_log_forgery(void)
         return;
     }
     const char *fake = "2026-12-07T17:00:00.000000Z vesseld: ";
-    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
-    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
-    g_autofree char *script = g_build_filename(fx->dir->path, "forging-vmm", NULL);
     g_autofree char *body = g_strdup_printf(
         "#!/bin/sh\n"
         "printf '%%s%%s\\n' '%s' 'Domain forger is running as root' >&2\n"
@@ -1535,20 +1520,8 @@ static void test_log_forgery(void)
         "printf 'half a line' >&2\n"
         "exit 1\n",
         fake, fake, fake, fake);
-    g_assert_true(g_file_set_contents(script, body, -1, NULL));
-    g_assert_cmpint(chmod(script, 0755), ==, 0);
-    g_autofree char *conf = NULL;
-    g_assert_true(g_file_get_contents(fx->conf, &conf, NULL, NULL));
-    g_autofree char *conf2 = g_strdup_printf("%s\n[vmm]\nemulators=%s;\n", conf, script);
-    g_assert_true(g_file_set_contents(fx->conf, conf2, -1, NULL));
-    fixture_start_daemon(fx, NULL);
-
-    g_autofree char *xml = domain_xml("forger", fx->kernel, NULL, script);
-    g_autofree char *p = fixture_define_xml(fx, xml);
+    g_autoptr(DaemonFixture) fx = fake_vmm_started(NULL, "forger", body);
     g_autoptr(GError) err = NULL;
-    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
-    g_assert_null(r);      /* no VMM: the start fails, and says so in the log */
-    g_clear_error(&err);
     fixture_wait_log(fx, "forger", "half a line");
     g_autofree char *vlog = fixture_read_log(fx, "forger");
     g_test_message("the VMM's:\n%s", vlog);
@@ -1593,27 +1566,12 @@ static void test_log_bounded(void)
         g_test_skip("needs root");
         return;
     }
-    g_autoptr(DaemonFixture) fx = fixture_new("[limits]\nmax_domain_log=65536\n");
-    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
-    g_autofree char *script = g_build_filename(fx->dir->path, "flooding-vmm", NULL);
-    g_assert_true(g_file_set_contents(
-        script,
+    g_autoptr(DaemonFixture) fx = fake_vmm_started(
+        "[limits]\nmax_domain_log=65536\n", "flooder",
         "#!/bin/sh\n"
         "yes 'the VMM floods its log, line after line after line' | head -c 4194304 >&2\n"
         "echo 'the flood is over' >&2\n"
-        "exit 1\n",
-        -1, NULL));
-    g_assert_cmpint(chmod(script, 0755), ==, 0);
-    g_autofree char *conf = NULL;
-    g_assert_true(g_file_get_contents(fx->conf, &conf, NULL, NULL));
-    g_autofree char *conf2 = g_strdup_printf("%s\n[vmm]\nemulators=%s;\n", conf, script);
-    g_assert_true(g_file_set_contents(fx->conf, conf2, -1, NULL));
-    fixture_start_daemon(fx, NULL);
-    g_autofree char *xml = domain_xml("flooder", fx->kernel, NULL, script);
-    g_autofree char *p = fixture_define_xml(fx, xml);
-    g_autoptr(GError) err = NULL;
-    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
-    g_assert_null(r);
+        "exit 1\n");
     fixture_wait_log(fx, "flooder", "exited with status 1");
     g_autofree char *log = fixture_read_log(fx, "flooder");
     g_test_message("the log holds %zu bytes of a 4 MiB flood", strlen(log));
@@ -1736,10 +1694,6 @@ static const char *self_path;
 static void test_users_end(void)
 {
     const char *how = g_getenv("VESSEL_TEST_USERS_END");
-    if (!how) {
-        g_test_skip("only run by /daemon/security/users-cleaned");
-        return;
-    }
     g_assert_true(users_need());
     printf("users %s %s\n", users.group, users.member);
     fflush(stdout);
@@ -1822,7 +1776,8 @@ int main(int argc, char **argv)
 {
     self_path = argv[0];
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/daemon/security/users-end", test_users_end);
+    if (g_getenv("VESSEL_TEST_USERS_END"))      /* a child of users-cleaned */
+        g_test_add_func("/daemon/security/users-end", test_users_end);
     g_test_add_func("/daemon/security/users-cleaned", test_users_cleaned);
     g_test_add_func("/daemon/security/config-refused", test_config_refused);
     g_test_add_func("/daemon/security/vmm-sandbox", test_vmm_sandbox);
