@@ -9,7 +9,7 @@
  * reach a daemon that others have filled.  Thread-safe.
  *
  * A refused client is told why in its own protocol before it is closed
- * (dbus_refuse.h); that answer holds the connection a little longer, so
+ * (dbus_refuse.h; remote_client_set_refusal for libvirt's); that answer holds the connection a little longer, so
  * it needs a refusal slot: CLIENT_LIMITS_REFUSALS_PER_UID per uid and
  * CLIENT_LIMITS_REFUSALS in all.  Without one the connection is closed
  * at once, so refused connections can never pile up either. */

@@ -1229,8 +1229,9 @@ static int run_as_nobody(const char *const *argv, char **err)
 
 /* What clients nobody here wrote show a refused user: the daemon's
  * D-Bus error (dbus_refuse.h), naming the limit, from vsh (GDBus),
- * gdbus and dbus-send (libdbus). */
-static void refusal_seen_by_clients(const char *ro)
+ * gdbus and dbus-send (libdbus); on the libvirt socket, virsh shows the
+ * error the daemon answers its first call with. */
+static void refusal_seen_by_clients(DaemonFixture *fx, const char *ro)
 {
     const char *want = "[limits] max_clients_per_uid is 4";
     g_autofree char *vsh = vt_build_path("shell/vsh");
@@ -1255,6 +1256,26 @@ static void refusal_seen_by_clients(const char *ro)
     g_autofree char *err = NULL;
     run_as_nobody(send_argv, &err);
     g_assert_nonnull(strstr(err, "org.freedesktop.DBus.Error.LimitsExceeded"));
+
+    g_autofree char *virsh = g_find_program_in_path("virsh");
+    if (!virsh && vt_in_ci())
+        g_error("virsh is missing (libvirt-clients, scripts/deps.sh)");
+    if (!virsh)
+        return;
+    g_autofree char *home = g_build_filename(fx->dir->path, "nobody-home", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(home, 0777), ==, 0);
+    g_assert_cmpint(chmod(home, 0777), ==, 0);
+    g_autofree char *home_env = g_strconcat("HOME=", home, NULL);
+    g_autofree char *xdg_env = g_strconcat("XDG_CONFIG_HOME=", home, NULL);
+    g_autofree char *luri = g_strdup_printf("qemu+unix:///system?socket=%s/libvirt-sock-ro",
+                                            fx->run_dir);
+    const char *virsh_argv[] = { "env", home_env, xdg_env, virsh, "-r", "-c", luri, "list",
+                                 NULL };
+    g_autofree char *verr = NULL;
+    int code = run_as_nobody(virsh_argv, &verr);
+    g_test_message("virsh: exit %d: %s", code, verr);
+    if (code == 0 || !strstr(verr, want))
+        g_error("virsh as nobody: exit %d, stderr: %s", code, verr);
 }
 
 /* [limits] max_clients_per_uid=4: a fifth connection of one uid is
@@ -1285,7 +1306,7 @@ static void test_connection_limits(void)
     g_autofree char *dlog = NULL;
     g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
     g_assert_nonnull(strstr(dlog, "[limits] max_clients_per_uid is 4"));
-    refusal_seen_by_clients(ro);
+    refusal_seen_by_clients(fx, ro);
     refusals_bounded(ro, a);
     /* gone, and counted no more */
     close(hold_a);
