@@ -492,7 +492,7 @@ static void emit_shift(JitEmit *e, const DbtInsn *in, bool w, bool rotate)
 }
 
 /* RAX = the r/m operand of @in, @size bytes, zero-extended (@sx:
- * sign-extended to 64 bits); false for byte registers AH..BH */
+ * sign-extended to 64 bits) */
 static bool emit_rm_load(JitEmit *e, const DbtInsn *in, unsigned off, unsigned size, bool sx)
 {
     X86Buf *b = &e->b;
@@ -501,8 +501,8 @@ static bool emit_rm_load(JitEmit *e, const DbtInsn *in, unsigned off, unsigned s
         dbt_jit_access(e, in, off, off + in->len, size, false);
     } else {
         if (size == 1 && !(in->flags & DBT_I_REX) && in->rm >= 4 && in->rm < 8)
-            return false;
-        if (size >= 4)
+            x86_load_zx(b, 1, X_RAX, JGPR_BYTE(in->rm - 4, 1));    /* AH..BH */
+        else if (size >= 4)
             x86_load(b, size == 8, X_RAX, GPR(in->rm));
         else
             x86_load_zx(b, size, X_RAX, GPR(in->rm));
@@ -832,6 +832,13 @@ static bool emit_body(JitEmit *e, const DbtInsn *in, unsigned off)
         return emit_imul(e, in, off);
     case DBT_KIND_INCDEC_E:
         return emit_incdec(e, in) || dbt_jit_emit_sized(e, in, off);
+    case DBT_KIND_BSWAP:    /* 16-bit: call-threaded */
+        if (in->osz < 4)
+            return false;
+        x86_load(b, w, X_RAX, GPR(in->reg));
+        x86_bswap_r(b, w, X_RAX);
+        x86_store(b, true, GPR(in->reg), X_RAX);
+        return true;
     case DBT_KIND_NOP:
         return true;
     default:
