@@ -12,18 +12,20 @@ PKGS="
   iproute2 nftables dnsmasq-base
   tmux ca-certificates bc time
   libvirt0 acpica-tools python3 lz4 binutils
-  libvncserver-dev libpng-dev zlib1g-dev libseccomp-dev console-setup-linux libxkbcommon-dev xkb-data
+  libvncserver-dev libpng-dev zlib1g-dev libseccomp-dev libjson-glib-dev console-setup-linux libxkbcommon-dev xkb-data
   gvncviewer vncsnapshot tesseract-ocr tesseract-ocr-eng xvfb xdotool
   virt-viewer x11-apps netpbm
   libtirpc-dev qemu-utils strace qemu-system-x86 seabios
   libvirt-clients python3-libvirt virt-manager
   gir1.2-atspi-2.0 at-spi2-core
   debhelper systemd lintian rpm rpmlint mmdebstrap systemd-container
-  fdisk dosfstools mtools
+  fdisk dosfstools mtools xorriso
 "
 # fdisk (sfdisk), dosfstools and mtools: the Debian disk image of
 # scripts/debian-image.sh and the cloud-init seed disks of the tests,
 # made in files (no loop device, no mount).
+# xorriso: the ISO 9660 images (El Torito boot, cloud-init seed) the
+# CD-ROM tests boot and read.
 # libtirpc-dev: XDR for vesseld's libvirt transport (daemon/remote/).
 # libvirt-clients (virsh), python3-libvirt, virt-manager and virt-viewer
 # are the libvirt clients tests/remote drives vesseld with, under Xvfb
