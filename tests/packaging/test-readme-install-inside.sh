@@ -6,36 +6,14 @@
 # uninstall commands (/root/uninstall), with the checks in between.
 # `make install` / `make uninstall` stand for unpacking /root/stage.tar
 # and removing what it holds (see test-readme-install.sh).  Writes TAP
-# to /root/result.tap, its count of failures to /root/result.rc.
-exec > /root/result.tap 2>&1
+# to /root/result.tap, its count of failures to /root/result.rc, with
+# pkgroot.sh's helpers (ok, check, wait_for, pkgroot_snapshot).
+. /root/pkgroot.sh
+pkgroot_tap_begin
 export LC_ALL=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-n=0
-failed=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-# check DESC CMD...: pass if CMD exits 0; its output is shown on failure.
-check() {
-    _d=$1; shift
-    _o=$("$@" 2>&1); _rc=$?
-    [ $_rc -eq 0 ] || printf '%s\n' "$_o" | sed 's/^/# /'
-    ok $_rc "$_d"
-    return $_rc
-}
-wait_for() {
-    _end=$(( $(date +%s) + $1 )); shift
-    until "$@" >/dev/null 2>&1; do
-        [ "$(date +%s)" -lt "$_end" ] || return 1
-        sleep 0.2
-    done
-}
-# Every path on the root's file system but the ones that change anyway.
+# Every file but the ones that change anyway.
 snapshot() {
-    find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /tmp -o -path /run \
-        -o -path /var/tmp -o -path /root -o -path /home -o -path /var/cache \
-        -o -path /var/lib/systemd -o -path /var/log/journal -o -path /etc/.pwd.lock \
-        -o -path /var/lib/private \) -prune -o ! -type d -print | sort
+    pkgroot_snapshot -f /run /var/lib/systemd /etc/.pwd.lock /var/lib/private
 }
 # step LINE: one README command as root, `make (un)install` as unpacking
 # or removing the staged tree.
@@ -123,6 +101,4 @@ check "uninstall leaves only [/usr/local]/etc/vessel, /var/lib/vessel, /var/log/
     sh -c '! grep . /root/unexpected.list'
 check "and the group vessel, as the README says" getent group vessel
 
-echo "1..$n"
-echo "$failed" > /root/result.rc
-systemctl poweroff --no-block
+pkgroot_tap_end
