@@ -15,7 +15,7 @@
 # The commands are extracted from README.md here, so the README cannot
 # drift.  What stands in for what, and only that: `make install` is
 # `make install DESTDIR=stage` in BUILDDIR (the prefix the README's
-# default, /usr/local), unpacked into the root's / (the root has no
+# default, /usr/local), copied file by file into the root (which has no
 # compiler nor the sources); `make uninstall` is removing inside the root
 # the files that `make uninstall DESTDIR=stage` removes from the staged
 # tree (the test fails if it leaves any); the kernel is the tiny test
@@ -127,7 +127,7 @@ pkgroot_base $pkgs $runs
 tar -C "$root" -xf "$pkgroot_tar"
 
 # --- into the root: the staged install, the commands, the guest --------------------
-tar -C "$stage" -cf "$root/root/stage.tar" .
+cp -a "$stage" "$root/root/stage"
 mv "$root.readme"/* "$root/root/" && rmdir "$root.readme"
 cp "$here/test-readme-install-inside.sh" "$root/root/"
 pkgroot_guest "$root/root/idle.elf"
