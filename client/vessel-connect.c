@@ -115,8 +115,7 @@ VesselConnect *vessel_connect_open(const char *uri, VesselConnectFlags flags, GE
     (void)VESSEL_ERROR;   /* register the D-Bus error names before any call */
     if (!vessel_uri_parse(uri, &u, error))
         return NULL;
-    socket = (flags & VESSEL_CONNECT_RO) ? g_strconcat(u.socket, "-ro", NULL)
-                                         : g_strdup(u.socket);
+    socket = vessel_uri_socket(&u, flags);
     bus = vessel_bus_open(socket, &local);
     /* Only a missing or dead socket starts a daemon, not a refused one. */
     if (!bus && u.session && !(flags & VESSEL_CONNECT_NO_SPAWN) &&
@@ -203,6 +202,17 @@ static gboolean vessel_method_is_long(const char *method)
         "Start", "Shutdown", "Destroy", "CreateXML", "Create", "NetworkCreateXML", NULL
     };
     return g_strv_contains(long_methods, method);
+}
+
+gboolean vessel_utf8_check(const char *s, const char *what, GError **error)
+{
+    const char *end = NULL;
+    if (!s || g_utf8_validate(s, -1, &end))
+        return TRUE;
+    g_set_error(error, VESSEL_ERROR, VESSEL_ERROR_INVALID_ARG,
+                _("%s is not valid UTF-8 text (byte 0x%02x at offset %zu)"), what,
+                (unsigned)(guchar)*end, (size_t)(end - s));
+    return FALSE;
 }
 
 GVariant *vessel_call(VesselConnect *conn, const char *path, const char *iface,

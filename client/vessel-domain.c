@@ -104,6 +104,8 @@ GPtrArray *vessel_connect_list_domains(VesselConnect *conn, VesselListFlags flag
 
 VesselDomain *vessel_domain_lookup_by_name(VesselConnect *conn, const char *name, GError **error)
 {
+    if (!vessel_utf8_check(name, "the domain name", error))
+        return NULL;
     return vessel_domain_lookup(conn, "LookupByName", g_variant_new("(s)", name), error);
 }
 
@@ -119,12 +121,16 @@ VesselDomain *vessel_domain_lookup_by_id(VesselConnect *conn, int id, GError **e
 
 VesselDomain *vessel_domain_define_xml(VesselConnect *conn, const char *xml, GError **error)
 {
+    if (!vessel_utf8_check(xml, "the domain XML", error))
+        return NULL;
     return vessel_domain_lookup(conn, "DefineXML", g_variant_new("(s)", xml), error);
 }
 
 VesselDomain *vessel_domain_create_xml(VesselConnect *conn, const char *xml, guint flags,
                                        GError **error)
 {
+    if (!vessel_utf8_check(xml, "the domain XML", error))
+        return NULL;
     return vessel_domain_lookup(conn, "CreateXML", g_variant_new("(su)", xml, (guint32)flags),
                                 error);
 }

@@ -89,6 +89,8 @@ GPtrArray *vessel_connect_list_networks(VesselConnect *conn, VesselListFlags fla
 
 VesselNetwork *vessel_network_lookup_by_name(VesselConnect *conn, const char *name, GError **error)
 {
+    if (!vessel_utf8_check(name, "the network name", error))
+        return NULL;
     return vessel_network_lookup(conn, "NetworkLookupByName", g_variant_new("(s)", name), error);
 }
 
@@ -99,11 +101,15 @@ VesselNetwork *vessel_network_lookup_by_uuid(VesselConnect *conn, const char *uu
 
 VesselNetwork *vessel_network_define_xml(VesselConnect *conn, const char *xml, GError **error)
 {
+    if (!vessel_utf8_check(xml, "the network XML", error))
+        return NULL;
     return vessel_network_lookup(conn, "NetworkDefineXML", g_variant_new("(s)", xml), error);
 }
 
 VesselNetwork *vessel_network_create_xml(VesselConnect *conn, const char *xml, GError **error)
 {
+    if (!vessel_utf8_check(xml, "the network XML", error))
+        return NULL;
     return vessel_network_lookup(conn, "NetworkCreateXML", g_variant_new("(s)", xml), error);
 }
 

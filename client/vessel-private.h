@@ -63,6 +63,10 @@ GVariant *vessel_property_get(VesselConnect *conn, const char *path, const char 
                               const char *name, const GVariantType *type, GError **error);
 /* Turn a D-Bus error from the daemon into a VESSEL_ERROR one in place. */
 void vessel_error_map(GError **error);
+/* FALSE (VESSEL_ERROR_INVALID_ARG naming @what and the offset) unless @s
+ * is valid UTF-8: D-Bus strings must be, and g_variant_new() would only
+ * complain on stderr. */
+gboolean vessel_utf8_check(const char *s, const char *what, GError **error);
 
 /* A new handle of @size bytes (sizeof the public type) on @path. */
 gpointer vessel_object_new(gsize size, VesselConnect *conn, const char *iface, const char *path,
@@ -102,6 +106,9 @@ typedef struct {
 
 gboolean vessel_uri_parse(const char *uri, VesselUri *out, GError **error);
 void vessel_uri_clear(VesselUri *u);
+/* The socket a connection with @flags uses: the read-only one (PATH-ro)
+ * for VESSEL_CONNECT_RO, unless @u names it already. */
+char *vessel_uri_socket(const VesselUri *u, VesselConnectFlags flags);
 /* A D-Bus peer connection on the daemon's unix socket (vessel-connect.c);
  * errors say "Failed to connect socket to ..." as libvirt's do, with
  * VESSEL_ERROR_ACCESS_DENIED for a socket we may not use and

@@ -74,6 +74,8 @@ static VesselStoragePool *pool_lookup(VesselConnect *conn, const char *method, G
 VesselStoragePool *vessel_storage_pool_lookup_by_name(VesselConnect *conn, const char *name,
                                                       GError **error)
 {
+    if (!vessel_utf8_check(name, "the pool name", error))
+        return NULL;
     return pool_lookup(conn, "StoragePoolLookupByName", g_variant_new("(s)", name), error);
 }
 
@@ -86,12 +88,16 @@ VesselStoragePool *vessel_storage_pool_lookup_by_uuid(VesselConnect *conn, const
 VesselStoragePool *vessel_storage_pool_define_xml(VesselConnect *conn, const char *xml,
                                                   GError **error)
 {
+    if (!vessel_utf8_check(xml, "the pool XML", error))
+        return NULL;
     return pool_lookup(conn, "StoragePoolDefineXML", g_variant_new("(su)", xml, 0u), error);
 }
 
 VesselStoragePool *vessel_storage_pool_create_xml(VesselConnect *conn, const char *xml,
                                                   GError **error)
 {
+    if (!vessel_utf8_check(xml, "the pool XML", error))
+        return NULL;
     return pool_lookup(conn, "StoragePoolCreateXML", g_variant_new("(su)", xml, 0u), error);
 }
 
@@ -226,6 +232,8 @@ static char *string_reply(GVariant *ret)
 char *vessel_storage_pool_create_volume(VesselStoragePool *pool, const char *xml, guint flags,
                                         GError **error)
 {
+    if (!vessel_utf8_check(xml, "the volume XML", error))
+        return NULL;
     return string_reply(vessel_object_call(&pool->obj, "CreateVolume",
                                            g_variant_new("(su)", xml, (guint32)flags), "(s)",
                                            error));
@@ -235,6 +243,8 @@ char *vessel_storage_pool_create_volume_from(VesselStoragePool *pool, const char
                                              VesselStoragePool *src_pool, const char *src_name,
                                              guint flags, GError **error)
 {
+    if (!vessel_utf8_check(xml, "the volume XML", error))
+        return NULL;
     return string_reply(vessel_object_call(&pool->obj, "CreateVolumeFrom",
                                            g_variant_new("(sosu)", xml, src_pool->obj.path,
                                                          src_name, (guint32)flags),

@@ -54,6 +54,15 @@ gboolean vessel_uri_parse(const char *uri, VesselUri *out, GError **error)
     return TRUE;
 }
 
+char *vessel_uri_socket(const VesselUri *u, VesselConnectFlags flags)
+{
+    /* a URI that names the read-only socket already stays on it: -r
+     * must not turn vessel-sock-ro into vessel-sock-ro-ro */
+    if (!(flags & VESSEL_CONNECT_RO) || g_str_has_suffix(u->socket, "-ro"))
+        return g_strdup(u->socket);
+    return g_strconcat(u->socket, "-ro", NULL);
+}
+
 void vessel_uri_clear(VesselUri *u)
 {
     g_clear_pointer(&u->uri, g_free);
@@ -68,8 +77,7 @@ gboolean vessel_uri_resolve(const char *uri, VesselConnectFlags flags, char **ca
     if (!vessel_uri_parse(uri, &u, error))
         return FALSE;
     if (socket)
-        *socket = (flags & VESSEL_CONNECT_RO) ? g_strconcat(u.socket, "-ro", NULL)
-                                              : g_strdup(u.socket);
+        *socket = vessel_uri_socket(&u, flags);
     if (canonical)
         *canonical = g_steal_pointer(&u.uri);
     vessel_uri_clear(&u);

@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "client_limits.h"
 #include "daemon_config.h"
 #include "domain_obj.h"
 #include "network_obj.h"
@@ -19,6 +20,7 @@ typedef struct {
     GMainLoop *loop;
     DaemonDbus *dbus;
     DaemonEvents *events;        /* lifecycle events (daemon_events.h) */
+    ClientLimits *limits;        /* connections per uid and in all, both transports */
     DomainList *domains;
     NetworkList *networks;
     StoragePoolList *pools;

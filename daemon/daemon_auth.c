@@ -5,8 +5,8 @@
  * a connection that did not come in on a read-only socket, and a caller
  * uid that is 0, the daemon's own uid (session mode), or a user whose
  * groups include the configured group ([sockets] group, "vessel").  The
- * uid comes from the connection's credentials (SO_PEERCRED) on the
- * daemon's sockets and from the bus daemon on the system bus. */
+ * uid comes from the connection's credentials (SO_PEERCRED, kept by the
+ * relay in front of GDBus, dbus_relay.h) on the daemon's sockets and from the bus daemon on the system bus. */
 #include "config.h"
 
 #include <grp.h>
@@ -18,6 +18,7 @@
 #include "daemon_auth.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
+#include "dbus_relay.h"
 #include "i18n.h"
 
 #define DAEMON_READONLY_KEY "vessel-readonly"
@@ -28,6 +29,14 @@
 static gboolean caller_identity(GDBusConnection *conn, const char *sender, uid_t *uid,
                                 gid_t *gid, GArray *gids, GError **error)
 {
+    const DbusRelayPeer *rp = dbus_relay_peer(g_dbus_connection_get_stream(conn));
+    if (rp) {
+        /* one of our sockets: GDBus sees a socket pair, the relay the client */
+        *uid = rp->uid;
+        *gid = rp->gid;
+        g_array_append_vals(gids, rp->gids->data, rp->gids->len);
+        return TRUE;
+    }
     GCredentials *cred = g_dbus_connection_get_peer_credentials(conn);
     *gid = (gid_t)-1;
     if (cred) {

@@ -47,6 +47,10 @@ DaemonConfig *daemon_config_new(DaemonMode mode)
     cfg->rw_perms = mode == DAEMON_MODE_SYSTEM ? 0660 : 0600;
     cfg->ro_perms = mode == DAEMON_MODE_SYSTEM ? 0666 : 0600;
     cfg->shutdown_grace = 10;
+    cfg->max_clients = DAEMON_MAX_CLIENTS;
+    cfg->max_clients_per_uid = DAEMON_MAX_CLIENTS_PER_UID;
+    cfg->max_message_size = DAEMON_MAX_MESSAGE_SIZE;
+    cfg->auth_timeout = DAEMON_AUTH_TIMEOUT;
     cfg->vmm_uid_first = DAEMON_VMM_UID_FIRST;
     cfg->vmm_uid_last = DAEMON_VMM_UID_LAST;
     cfg->vmm_emulators = g_new0(char *, 1);
@@ -96,6 +100,24 @@ static gboolean load_perms(GKeyFile *kf, const char *key, guint *slot,
         return FALSE;
     }
     *slot = perms;
+    return TRUE;
+}
+
+/* [limits] @key: a decimal number from @min to @max. */
+static gboolean load_limit(GKeyFile *kf, const char *key, guint64 min, guint64 max,
+                           guint *slot, const char *path, GError **error)
+{
+    g_autofree char *v = g_key_file_get_string(kf, "limits", key, NULL);
+    guint64 n = 0;
+    if (!v)
+        return TRUE;
+    if (!g_ascii_string_to_unsigned(g_strstrip(v), 10, min, max, &n, NULL)) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
+                    _("%s: [limits] %s must be a number from %" G_GUINT64_FORMAT " to %"
+                      G_GUINT64_FORMAT), path, key, min, max);
+        return FALSE;
+    }
+    *slot = (guint)n;
     return TRUE;
 }
 
@@ -211,6 +233,13 @@ gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error)
         }
         cfg->shutdown_grace = g;
     }
+    if (!load_limit(kf, "max_clients", 1, 100000, &cfg->max_clients, path, error) ||
+        !load_limit(kf, "max_clients_per_uid", 1, 100000, &cfg->max_clients_per_uid, path,
+                    error) ||
+        !load_limit(kf, "max_message_size", 65536, 128 * 1024 * 1024, &cfg->max_message_size,
+                    path, error) ||
+        !load_limit(kf, "auth_timeout", 1, 3600, &cfg->auth_timeout, path, error))
+        return FALSE;
     if (g_key_file_has_key(kf, "networks", "define_default", NULL)) {
         gboolean b = g_key_file_get_boolean(kf, "networks", "define_default", &local);
         if (local) {

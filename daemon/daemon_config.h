@@ -7,6 +7,15 @@
  *   [paths]   config_dir= run_dir= log_dir= state_dir=
  *   [sockets] group= rw_perms= ro_perms=      (perms in octal, e.g. 0660)
  *   [dbus]    system_bus=true|false           (system mode only)
+ *   [limits]  max_clients= max_clients_per_uid=   (connections on the D-Bus
+ *                                              and libvirt sockets, in all
+ *                                              and per uid; root and the
+ *                                              daemon's uid are never refused)
+ *             max_message_size=BYTES          (largest message a client may
+ *                                              send, refused before it is
+ *                                              buffered)
+ *             auth_timeout=SECONDS            (to authenticate on the D-Bus
+ *                                              sockets, else closed)
  *   [vmm]     uid_range=FIRST-LAST            (a root daemon runs each VMM
  *                                              as a uid and gid of its own
  *                                              from this range; never root)
@@ -55,6 +64,10 @@ typedef struct {
     char *vmm_path;         /* VMM binary override (NULL = search) */
     GStrv vmm_emulators;    /* extra <emulator> paths allowed (canonical) */
     guint shutdown_grace;   /* seconds between SIGTERM and SIGKILL */
+    guint max_clients;      /* [limits]: connections in all */
+    guint max_clients_per_uid;
+    guint max_message_size; /* bytes */
+    guint auth_timeout;     /* seconds to authenticate */
     gboolean default_network; /* define "default" on first start */
     char *default_pool;     /* directory of the "default" pool, NULL = none */
 } DaemonConfig;
@@ -64,6 +77,13 @@ typedef struct {
  * 2^31), so no account of the host is likely to own one. */
 #define DAEMON_VMM_UID_FIRST 1879048192u
 #define DAEMON_VMM_UID_LAST 1879113727u
+
+/* [limits] defaults: libvirt's max_clients-style caps, and room for a
+ * 1 MiB definition (VESSEL_XML_MAX_SIZE) with plenty to spare. */
+#define DAEMON_MAX_CLIENTS 256
+#define DAEMON_MAX_CLIENTS_PER_UID 32
+#define DAEMON_MAX_MESSAGE_SIZE (4 * 1024 * 1024)
+#define DAEMON_AUTH_TIMEOUT 30
 
 const char *daemon_mode_to_string(DaemonMode mode);
 

@@ -479,14 +479,17 @@ gboolean daemon_dbus_start(DaemonDbus *dbus, GError **error)
     g_autofree char *rw = g_build_filename(cfg->run_dir, "vessel-sock", NULL);
     g_autofree char *ro = g_build_filename(cfg->run_dir, "vessel-sock-ro", NULL);
     g_autoptr(GHashTable) activated = daemon_listen_fds_take();
+    const DbusRelayBounds bounds = { cfg->max_message_size, cfg->auth_timeout };
     if (g_hash_table_size(activated))
         g_message(_("Using %u sockets passed by systemd"), g_hash_table_size(activated));
     dbus->listen_rw = daemon_listener_new(rw, activated, cfg->rw_perms, cfg->group, FALSE,
-                                          dbus->observer, on_new_connection, dbus, error);
+                                          dbus->observer, dbus->daemon->limits,
+                                          &bounds, on_new_connection, dbus, error);
     if (!dbus->listen_rw)
         return FALSE;
     dbus->listen_ro = daemon_listener_new(ro, activated, cfg->ro_perms, cfg->group, TRUE,
-                                          dbus->observer, on_new_connection, dbus, error);
+                                          dbus->observer, dbus->daemon->limits,
+                                          &bounds, on_new_connection, dbus, error);
     if (!dbus->listen_ro)
         return FALSE;
     if (cfg->mode == DAEMON_MODE_SYSTEM && cfg->system_bus)

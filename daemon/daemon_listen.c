@@ -16,6 +16,7 @@
 
 #include "daemon_error.h"
 #include "daemon_listen.h"
+#include "dbus_relay.h"
 #include "i18n.h"
 
 #define LISTEN_FDS_START 3
@@ -29,6 +30,8 @@ struct DaemonListener {
     GDBusAuthObserver *observer;
     DaemonListenerFunc func;
     gpointer data;
+    ClientLimits *limits;
+    DbusRelayBounds bounds;
 };
 
 GHashTable *daemon_listen_fds_take(void)
@@ -192,8 +195,18 @@ static gboolean on_incoming(GSocketService *service, GSocketConnection *sc, GObj
                             gpointer data)
 {
     DaemonListener *l = data;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GMainContext) ctx = g_main_context_ref_thread_default();
+    /* GDBus never reads a client's socket itself (dbus_relay.h) */
+    g_autoptr(GIOStream) stream = dbus_relay_new(sc, l->limits, &l->bounds, ctx,
+                                                 l->read_only ? "read-only D-Bus" : "D-Bus",
+                                                 &err);
 
-    g_dbus_connection_new(G_IO_STREAM(sc), l->guid,
+    if (!stream) {
+        g_message("%s", err->message);
+        return TRUE;
+    }
+    g_dbus_connection_new(stream, l->guid,
                           G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_SERVER |
                               G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING,
                           l->observer, l->cancel, on_handshake_done, g_rc_box_acquire(l));
@@ -221,7 +234,8 @@ GSocket *daemon_listen_socket(const char *path, GHashTable *activated, guint per
 
 DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, guint perms,
                                     const char *group, gboolean read_only,
-                                    GDBusAuthObserver *observer, DaemonListenerFunc func,
+                                    GDBusAuthObserver *observer, ClientLimits *limits,
+                                    const DbusRelayBounds *bounds, DaemonListenerFunc func,
                                     gpointer data, GError **error)
 {
     g_autoptr(GSocket) sock = daemon_listen_socket(path, activated, perms, group, error);
@@ -235,6 +249,8 @@ DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, gui
     l->observer = g_object_ref(observer);
     l->func = func;
     l->data = data;
+    l->limits = limits;
+    l->bounds = *bounds;
     l->socket = g_object_ref(sock);
     if (!g_socket_listener_add_socket(G_SOCKET_LISTENER(l->service), sock, NULL, error)) {
         g_rc_box_release_full(l, listener_clear);

@@ -13,6 +13,9 @@
 
 #include <gio/gio.h>
 
+#include "client_limits.h"
+#include "dbus_relay.h"
+
 typedef struct DaemonListener DaemonListener;
 typedef void (*DaemonListenerFunc)(GDBusConnection *conn, gboolean read_only, gpointer data);
 
@@ -28,10 +31,12 @@ GHashTable *daemon_listen_fds_take(void);
 GSocket *daemon_listen_socket(const char *path, GHashTable *activated, guint perms,
                               const char *group, GError **error);
 
-/* Listen on @path (daemon_listen_socket) for D-Bus peers. */
+/* Listen on @path (daemon_listen_socket) for D-Bus peers, each counted
+ * in @limits and served through a relay within @bounds (dbus_relay.h). */
 DaemonListener *daemon_listener_new(const char *path, GHashTable *activated, guint perms,
                                     const char *group, gboolean read_only,
-                                    GDBusAuthObserver *observer, DaemonListenerFunc func,
+                                    GDBusAuthObserver *observer, ClientLimits *limits,
+                                    const DbusRelayBounds *bounds, DaemonListenerFunc func,
                                     gpointer data, GError **error);
 /* Stop accepting (connections already made stay); a socket bound here
  * is unlinked. */

@@ -107,14 +107,31 @@ static gint compare_paths(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* NAME.xml.XXXXXX: g_mkstemp's six letters and digits after ".xml." */
+static gboolean is_temporary(const char *ent)
+{
+    size_t n = strlen(ent);
+    if (ent[0] == '.' || n < 11 || memcmp(ent + n - 11, ".xml.", 5) != 0)
+        return FALSE;
+    for (size_t i = n - 6; i < n; i++)
+        if (!g_ascii_isalnum(ent[i]))
+            return FALSE;
+    return TRUE;
+}
+
 GPtrArray *def_store_list_dir(const char *dir)
 {
     GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
     const char *ent;
     while (d && (ent = g_dir_read_name(d))) {
-        if (g_str_has_suffix(ent, ".xml") && ent[0] != '.')
+        if (is_temporary(ent)) {
+            g_autofree char *tmp = g_build_filename(dir, ent, NULL);
+            if (unlink(tmp) == 0)
+                g_message(_("Removed %s, left by an interrupted write"), tmp);
+        } else if (g_str_has_suffix(ent, ".xml") && ent[0] != '.') {
             g_ptr_array_add(paths, g_build_filename(dir, ent, NULL));
+        }
     }
     g_ptr_array_sort(paths, compare_paths);
     return paths;

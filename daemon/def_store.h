@@ -33,7 +33,10 @@ gboolean def_store_get_autostart(const DaemonConfig *cfg, const char *kind, cons
 /* The owner of the autostart link (FALSE if there is none). */
 gboolean def_store_autostart_owner(const DaemonConfig *cfg, const char *kind, const char *name,
                                    uid_t *uid);
-/* Paths of the NAME.xml files in @dir, sorted (none if @dir is missing). */
+/* Paths of the NAME.xml files in @dir, sorted (none if @dir is missing).
+ * For the daemon's start only (it loads definitions and status with
+ * this, before any write): NAME.xml.XXXXXX temporaries that a write
+ * killed mid-way left behind (vessel_file_write_atomic) are removed. */
 GPtrArray *def_store_list_dir(const char *dir);
 /* Paths of every CONFIG/KIND/NAME.xml, sorted. */
 GPtrArray *def_store_list(const DaemonConfig *cfg, const char *kind);

@@ -341,6 +341,8 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
     int reason, detail;
     gboolean asked_shutdown = dom->state == DOMAIN_STATE_SHUTDOWN || dom->powerdown_asked;
     classify_exit(dom, status, &reason, &detail);
+    /* all the VMM said goes before our lines about its end */
+    vmm_log_finish(g_steal_pointer(&dom->vmm_log));
     if (status == -1)
         domain_log(d, dom->def->name, "VMM pid %d exited", (int)pid);
     else if (WIFEXITED(status))
@@ -459,7 +461,8 @@ static gboolean start_vmm_locked(Daemon *d, DomainObj *dom, guint flags,
                              def->n_nets ? (const int *)tap_fds->data : NULL, vmm_id, vnc_fd,
                              disk_layers, lock_fd };
     pid_t pid = 0;
-    gboolean ok = domain_process_spawn(&sp, &pid, error);
+    VmmLog *vmm_log = NULL;
+    gboolean ok = domain_process_spawn(&sp, &pid, &vmm_log, error);
     close(lock_fd);       /* the VMM holds the lock from now on */
     close_fds(tap_fds);   /* the VMM has its copies */
     if (vnc_fd >= 0)
@@ -480,6 +483,8 @@ static gboolean start_vmm_locked(Daemon *d, DomainObj *dom, guint flags,
     dom->taps = g_steal_pointer(&taps);
     dom->pid = pid;
     dom->pid_start = domain_store_proc_start_time(pid);
+    vmm_log_finish(dom->vmm_log);     /* none: the last run's ended with it */
+    dom->vmm_log = vmm_log;
     /* our child, not reaped before its watch exists: the pid is its own */
     if (dom->pidfd >= 0)
         close(dom->pidfd);
@@ -1110,6 +1115,12 @@ static void reattach_one(Daemon *d, const char *status_path)
     dom->exited = FALSE;
     dom->stop_reason = -1;
     dom->watch_id = watch;
+    {
+        g_autofree char *fifo = domain_store_socket_path(d->config, dom->def, "output");
+        g_autofree char *log = domain_store_log_path(d->config, dom->def->name);
+        vmm_log_finish(dom->vmm_log);
+        dom->vmm_log = vmm_log_reopen(fifo, log);
+    }
     dom->id = st->id > 0 && !domain_list_find_id(d->domains, st->id)
                   ? st->id
                   : domain_list_alloc_id(d->domains);

@@ -22,6 +22,7 @@ void domain_obj_unref(DomainObj *dom)
     domain_def_free(dom->next_def);
     g_strfreev(dom->taps);
     daemon_caller_free(dom->owner);
+    vmm_log_abandon(dom->vmm_log);     /* the daemon exits, the VMM runs on */
     if (dom->pidfd >= 0)
         close(dom->pidfd);
     g_free(dom->path);

@@ -15,6 +15,7 @@
 #include "caller.h"
 #include "domain_state.h"
 #include "obj_registry.h"
+#include "vmm_log.h"
 #include "xml/domain_conf.h"
 
 typedef struct ConsoleRelay ConsoleRelay;
@@ -44,6 +45,7 @@ typedef struct {
     guint watch_id;          /* child watch or pidfd source */
     ConsoleRelay *console;   /* serial port relay, logs to the domain log */
     ConsoleRelay *hvc;       /* virtio console relay, made on first use */
+    VmmLog *vmm_log;         /* the VMM's output on its way to the log */
     GStrv taps;              /* tap devices created for this run, or NULL */
     guint32 vmm_id;          /* the VMM's uid and gid (root daemon), else 0 */
     DaemonCaller *owner;     /* whose rights opened this run's files (a

@@ -160,7 +160,8 @@ static int read_cap_last(void)
     return v > 0 && v < 64 ? v : 63;
 }
 
-gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError **error)
+gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, VmmLog **log_out,
+                              GError **error)
 {
     ChildCreds cr = { 0 };
     if (geteuid() == 0) {
@@ -208,13 +209,20 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
         return FALSE;
     }
 
-    /* O_APPEND, owned by the daemon: the VMM can add lines, never
-     * rewrite the daemon's */
+    /* the log is the daemon's: the VMM writes into a FIFO we copy from
+     * (vmm_log.h), so it can add lines but never truncate the file */
     int log_fd = open(p->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (log_fd < 0) {
         int err = errno;
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                     _("Cannot open log file %s: %s"), p->log_path, g_strerror(err));
+        return FALSE;
+    }
+    g_autofree char *fifo = domain_store_socket_path(p->cfg, p->def, "output");
+    int out_fd = -1;
+    VmmLog *log = vmm_log_new(fifo, p->log_path, &out_fd, error);
+    if (!log) {
+        close(log_fd);
         return FALSE;
     }
 
@@ -234,16 +242,20 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, GError
     GPid pid = 0;
     g_autoptr(GError) serr = NULL;
     gboolean ok = g_spawn_async_with_pipes_and_fds(
-        NULL, (const char *const *)argv, (const char *const *)envp, flags, child_setup, &cr, -1, log_fd, log_fd,
+        NULL, (const char *const *)argv, (const char *const *)envp, flags, child_setup, &cr, -1,
+        out_fd, out_fd,
         (const int *)files->fds->data, (const int *)files->targets->data, files->fds->len,
         &pid, NULL, NULL, NULL, &serr);
     close(log_fd);
+    close(out_fd);    /* the VMM has its copy; its exit ends the FIFO */
     if (!ok) {
+        vmm_log_finish(log);
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
                     _("Cannot start VMM %s: %s"), argv[0], serr->message);
         return FALSE;
     }
     *pid_out = pid;
+    *log_out = log;
     return TRUE;
 }
 

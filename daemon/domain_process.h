@@ -20,6 +20,7 @@
 
 #include "caller.h"
 #include "daemon_config.h"
+#include "vmm_log.h"
 #include "xml/domain_conf.h"
 
 /* <emulator> if the configuration allows it (the installed vessel-vmm,
@@ -50,9 +51,10 @@ typedef struct {
 } DomainSpawnParams;
 
 /* Open its files, bind its sockets and spawn the VMM (not waiting for
- * it); the command line goes to the log. */
+ * it); the command line goes to the log, and the VMM's output reaches it
+ * through *@log_out (vmm_log.h: the VMM never holds the log file). */
 gboolean domain_process_spawn(const DomainSpawnParams *params, pid_t *pid_out,
-                              GError **error);
+                              VmmLog **log_out, GError **error);
 
 /* Called on @context when the process exits; @status is a wait status,
  * or -1 when unknown (reattached process). */

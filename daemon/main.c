@@ -216,6 +216,7 @@ int main(int argc, char **argv)
     d->domains = domain_list_new();
     d->networks = network_list_new();
     d->events = daemon_events_new(d->context);
+    d->limits = client_limits_new(d->config->max_clients, d->config->max_clients_per_uid);
     d->pools = pool_list_new();
     d->idle_timeout = opt_timeout;
     daemon_touch(d);
@@ -278,6 +279,7 @@ out:
     domain_list_free(d->domains);
     network_list_free(d->networks);
     daemon_events_free(d->events);
+    client_limits_free(d->limits);
     pool_list_free(d->pools);
     if (d->loop)
         g_main_loop_unref(d->loop);

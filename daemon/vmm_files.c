@@ -17,7 +17,8 @@
 #include "vmm_files.h"
 #include "xml/domain_vmm.h"
 
-static const char *const socket_kinds[] = { "control", "console", "hvc" };
+/* and "output", the VMM's stdout and stderr (vmm_log.h) */
+static const char *const socket_kinds[] = { "control", "console", "hvc", "output" };
 
 /* Give @fd to the VMM; returns the number it will have there. */
 static int files_add(VmmFiles *f, int fd)

@@ -37,13 +37,19 @@ run_check() {
     echo "=== $dir: ok in $(( $(date +%s) - start )) s"
     return 0
   fi
-  echo "=== $dir: FAILED after $(( $(date +%s) - start )) s; the failing part:"
-  grep -E '^(FAIL|ERROR|XPASS):' "$dir.log" | head -n 40
-  grep -nE '\*\*\*|error:' "$dir.log" | head -n 20
-  find "$dir/tests" -name 'test-suite.log' -newer "$dir/config.status" 2>/dev/null | while read -r f; do
-    grep -qE '^# (FAIL|ERROR|XPASS): *[1-9]' "$f" && { echo "--- $f"; grep -E '^(not ok|Bail out|ERROR|# )' "$f" | grep -v '# TODO' | tail -n 60; }
+  # CI shows only the last lines of this output: the make tail first,
+  # then each failing test's own log (its stderr, the sanitizer report or
+  # the assertion), then the verdict last.
+  tail -n 15 "$dir.log"
+  grep -nE '\*\*\*|error:' "$dir.log" | head -n 10
+  find "$dir" -name '*.trs' -newer "$dir/config.status" 2>/dev/null | \
+    xargs -r grep -lE '^:test-result: (FAIL|ERROR|XPASS)' | head -n 3 | while read -r t; do
+    echo "--- ${t%.trs}.log (its not-ok lines, then its last lines)"
+    grep -E '^(not ok|Bail out)' "${t%.trs}.log" | head -n 10
+    tail -n 25 "${t%.trs}.log"
   done
-  tail -n 30 "$dir.log"
+  echo "=== $dir: FAILED after $(( $(date +%s) - start )) s:"
+  grep -E '^(FAIL|ERROR|XPASS):' "$dir.log" | head -n 10
   return 1
 }
 
@@ -68,7 +74,10 @@ echo "=== distcheck"
 mkdir -p build-dist
 start=$(date +%s)
 (cd build-dist && "$top/configure" -q && make -s -j"$jobs" distcheck) > build-dist.log 2>&1 || {
-  echo "=== distcheck: FAILED"; grep -E '^(FAIL|ERROR|XPASS):' build-dist.log | head -n 40; tail -n 40 build-dist.log; exit 1; }
+  tail -n 20 build-dist.log
+  find build-dist -name '*.trs' 2>/dev/null | xargs -r grep -lE '^:test-result: (FAIL|ERROR|XPASS)' | \
+    head -n 3 | while read -r t; do echo "--- ${t%.trs}.log"; tail -n 25 "${t%.trs}.log"; done
+  echo "=== distcheck: FAILED"; grep -E '^(FAIL|ERROR|XPASS):' build-dist.log | head -n 10; exit 1; }
 echo "=== distcheck: ok in $(( $(date +%s) - start )) s"
 pkg_pass=0; pkg_fail=0
 tarball=$(ls -t build-dist/vessel-*.tar.gz | head -n 1)

@@ -81,6 +81,7 @@ VesselNetwork *vsh_network_get(VshCtl *ctl, const char *key, GError **error)
 char *vsh_file_read(const char *path, GError **error)
 {
     char *text = NULL;
+    gsize len = 0;
 
     if (strcmp(path, "-") == 0) {
         g_autoptr(GString) s = g_string_new(NULL);
@@ -88,10 +89,27 @@ char *vsh_file_read(const char *path, GError **error)
         size_t n;
         while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
             g_string_append_len(s, buf, (gssize)n);
-        return g_string_free(g_steal_pointer(&s), FALSE);
-    }
-    if (!g_file_get_contents(path, &text, NULL, error))
+        len = s->len;
+        text = g_string_free(g_steal_pointer(&s), FALSE);
+    } else if (!g_file_get_contents(path, &text, &len, error)) {
         return NULL;
+    }
+    /* D-Bus carries UTF-8 only: say which byte is not, once, here */
+    const char *end = NULL;
+    if (!g_utf8_validate(text, (gssize)len, &end)) {
+        gsize line = 1;
+        for (const char *p = text; p < end; p++)
+            line += *p == '\n';
+        if (*end)
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                        _("%s is not UTF-8 text: byte 0x%02x on line %zu"), path,
+                        (unsigned)(guchar)*end, line);
+        else
+            g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                        _("%s is not text: a NUL byte on line %zu"), path, line);
+        g_free(text);
+        return NULL;
+    }
     return text;
 }
 

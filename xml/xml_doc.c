@@ -10,9 +10,15 @@
  * and validator contexts, so libxml2 never prints to stderr and we report
  * the first problem once, with its line.
  *
- * Compiled schemas are cached per process (they are read-only after
- * compilation); validation runs under the cache lock because libxml2 does
- * not promise that one xmlRelaxNG may be used by two threads at once. */
+ * Before libxml2 sees a document, xml_limits_check() bounds its element
+ * count, attributes per element, depth and <metadata> size (xml_limits.h):
+ * shapes that cost minutes and gigabytes to parse or validate are refused
+ * in one linear pass.
+ *
+ * Compiled schemas are cached per process; libxml2 does not promise that
+ * one xmlRelaxNG may be used by two threads at once, so every validation
+ * takes a compiled copy of its own (SchemaEntry below) and none runs
+ * under a lock. */
 #include "config.h"
 #include "xml/xml_doc.h"
 
@@ -22,6 +28,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include "i18n.h"
+#include "xml/xml_limits.h"
 #include "xml/xml_schemas.h"
 
 typedef struct {
@@ -81,6 +88,8 @@ xml_doc_parse(const char *xml, const char *root_name, GError **error)
                     VESSEL_XML_MAX_SIZE);
         return NULL;
     }
+    if (!xml_limits_check(xml, len, root_name, error))
+        return NULL;
 
     ctxt = xmlNewParserCtxt();
     if (!ctxt) {
@@ -383,13 +392,21 @@ shape_check(const ShapeCheck *chk, xmlNode *node, const char *key, GError **erro
 
 /* ---- schemas --------------------------------------------------------- */
 
+/* A schema's shape (read-only once built) and its compiled forms.
+ * libxml2 does not promise that one xmlRelaxNG may serve two validations
+ * at once, so each validation takes one compiled copy for itself: an
+ * idle one, or a fresh compilation when all are busy.  The lock guards
+ * only the cache and the idle lists, never a validation, so one slow
+ * document does not hold up the others. */
 typedef struct {
-    xmlRelaxNG *rng;
+    GBytes *source;
     GHashTable *shape;
+    GPtrArray *idle;   /* xmlRelaxNG* not in use */
+    guint copies;      /* compiled so far */
 } SchemaEntry;
 
 static GMutex schema_lock;
-static GHashTable *schema_cache; /* name -> SchemaEntry* (process cache) */
+static GHashTable *schema_cache; /* name -> SchemaEntry* (process cache, never freed) */
 
 static void
 schema_on_error(void *data, xmlError *err)
@@ -401,19 +418,36 @@ schema_on_error(void *data, xmlError *err)
                       err->line ? err->line : err->node ? xmlGetLineNo(err->node) : 0);
 }
 
+static xmlRelaxNG *
+schema_compile(GBytes *source, const char *schema, GError **error)
+{
+    ParseState st = { 0 };
+    xmlRelaxNGParserCtxt *pctxt;
+    xmlRelaxNG *rng;
+    gsize size;
+    const char *data = g_bytes_get_data(source, &size);
+
+    pctxt = xmlRelaxNGNewMemParserCtxt(data, (int)size);
+    xmlRelaxNGSetParserStructuredErrors(pctxt, schema_on_error, &st);
+    rng = xmlRelaxNGParse(pctxt);
+    xmlRelaxNGFreeParserCtxt(pctxt);
+    if (!rng)
+        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INTERNAL,
+                    _("schema %s does not compile: %s"), schema,
+                    st.message ? st.message : "?");
+    g_free(st.message);
+    return rng;
+}
+
 static SchemaEntry *
 schema_load_locked(const char *schema, GError **error)
 {
     g_autofree char *res = g_strconcat("/org/vessel/xml/schemas/", schema, NULL);
     g_autoptr(GBytes) bytes = NULL;
     g_autoptr(GError) local = NULL;
-    ParseState st = { 0 };
-    xmlRelaxNGParserCtxt *pctxt;
     SchemaEntry *entry;
     GHashTable *shape;
     xmlRelaxNG *rng;
-    gsize size;
-    const char *data;
 
     if (!schema_cache) {
         vessel_xml_schemas_register_resource();
@@ -429,51 +463,88 @@ schema_load_locked(const char *schema, GError **error)
                     _("schema %s is missing: %s"), schema, local->message);
         return NULL;
     }
-    data = g_bytes_get_data(bytes, &size);
-    pctxt = xmlRelaxNGNewMemParserCtxt(data, (int)size);
-    xmlRelaxNGSetParserStructuredErrors(pctxt, schema_on_error, &st);
-    rng = xmlRelaxNGParse(pctxt);
-    xmlRelaxNGFreeParserCtxt(pctxt);
-    if (!rng) {
-        g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INTERNAL,
-                    _("schema %s does not compile: %s"), schema,
-                    st.message ? st.message : "?");
-        g_free(st.message);
+    /* The first compilation runs under the lock: it also initializes
+     * libxml2's RELAX NG type libraries, which is not thread-safe. */
+    if (!(rng = schema_compile(bytes, schema, error)))
         return NULL;
-    }
-    g_free(st.message);
     if (!(shape = shape_build(bytes, error))) {
         xmlRelaxNGFree(rng);
         return NULL;
     }
     entry = g_new0(SchemaEntry, 1);
-    entry->rng = rng;
+    entry->source = g_steal_pointer(&bytes);
     entry->shape = shape;
+    entry->idle = g_ptr_array_new();
+    entry->copies = 1;
+    g_ptr_array_add(entry->idle, rng);
     g_hash_table_insert(schema_cache, g_strdup(schema), entry);
     return entry;
+}
+
+/* An entry and a compiled schema only this caller uses until
+ * schema_release(). */
+static SchemaEntry *
+schema_acquire(const char *schema, xmlRelaxNG **rng, GError **error)
+{
+    SchemaEntry *entry;
+
+    g_mutex_lock(&schema_lock);
+    entry = schema_load_locked(schema, error);
+    *rng = entry && entry->idle->len
+               ? g_ptr_array_steal_index_fast(entry->idle, entry->idle->len - 1)
+               : NULL;
+    g_mutex_unlock(&schema_lock);
+    if (entry && !*rng) {
+        if (!(*rng = schema_compile(entry->source, schema, error)))
+            return NULL;
+        g_mutex_lock(&schema_lock);
+        entry->copies++;
+        g_mutex_unlock(&schema_lock);
+    }
+    return entry;
+}
+
+guint
+xml_doc_schema_copies(const char *schema)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&schema_lock);
+    SchemaEntry *entry = schema_cache ? g_hash_table_lookup(schema_cache, schema) : NULL;
+
+    return entry ? entry->copies : 0;
+}
+
+static void
+schema_release(SchemaEntry *entry, xmlRelaxNG *rng)
+{
+    g_mutex_lock(&schema_lock);
+    g_ptr_array_add(entry->idle, rng);
+    g_mutex_unlock(&schema_lock);
 }
 
 gboolean
 xml_doc_validate(xmlDoc *doc, const char *schema, const XmlUnsupported *table,
                  guint n_table, GError **error)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&schema_lock);
     ParseState st = { 0 };
     xmlRelaxNGValidCtxt *vctxt;
     SchemaEntry *entry;
+    xmlRelaxNG *rng = NULL;
     xmlNode *root = xmlDocGetRootElement(doc);
     g_autofree char *root_key = g_strconcat("/", (const char *)root->name, NULL);
     ShapeCheck chk = { .table = table, .n_table = n_table };
     int rc;
 
-    entry = schema_load_locked(schema, error);
+    entry = schema_acquire(schema, &rng, error);
     if (!entry)
         return FALSE;
     chk.set = entry->shape;
-    if (!shape_check(&chk, root, root_key, error))
+    if (!shape_check(&chk, root, root_key, error)) {
+        schema_release(entry, rng);
         return FALSE;
-    vctxt = xmlRelaxNGNewValidCtxt(entry->rng);
+    }
+    vctxt = xmlRelaxNGNewValidCtxt(rng);
     if (!vctxt) {
+        schema_release(entry, rng);
         g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_INTERNAL,
                     _("cannot create a schema validator"));
         return FALSE;
@@ -481,6 +552,7 @@ xml_doc_validate(xmlDoc *doc, const char *schema, const XmlUnsupported *table,
     xmlRelaxNGSetValidStructuredErrors(vctxt, schema_on_error, &st);
     rc = xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
+    schema_release(entry, rng);
     if (rc != 0) {
         g_set_error(error, VESSEL_XML_ERROR, VESSEL_XML_ERROR_SCHEMA,
                     _("<%s> does not match the schema at line %ld: %s"),

@@ -36,6 +36,10 @@ typedef struct {
  * (required elements, repetitions, text). */
 gboolean xml_doc_validate(xmlDoc *doc, const char *schema, const XmlUnsupported *table,
                           guint n_table, GError **error);
+/* How many compiled copies of @schema exist: one per validation that
+ * ran while all others were busy (validations never wait for each
+ * other).  For tests. */
+guint xml_doc_schema_copies(const char *schema);
 /* xml_doc_parse() then xml_doc_validate() against "@root_name.rng": the
  * first step of every definition parser. */
 xmlDoc *xml_doc_load(const char *xml, const char *root_name, const XmlUnsupported *table,

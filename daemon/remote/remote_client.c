@@ -456,7 +456,9 @@ static gboolean read_packet(RemoteClient *c)
             return FALSE;
         g_autoptr(GError) err = NULL;
         guint32 len;
-        if (!remote_packet_length(c->word, REMOTE_PACKET_IN_MAX, &len, &err)) {
+        /* [limits] max_message_size, never above what the protocol allows */
+        guint32 max = MIN(c->daemon->config->max_message_size, REMOTE_PACKET_IN_MAX);
+        if (!remote_packet_length(c->word, max, &len, &err)) {
             g_message(_("libvirt client pid %d: %s; closing the connection"), (int)c->pid,
                       err->message);
             remote_client_close(c);

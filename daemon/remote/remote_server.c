@@ -1,6 +1,8 @@
 /* remote_server.c - listeners, clients, pool, events (remote_server.h). */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include "daemon_events.h"
 #include "daemon_listen.h"
 #include "i18n.h"
@@ -61,9 +63,14 @@ static gboolean on_incoming(GSocket *sock, GIOCondition cond, gpointer data)
             g_message(_("Cannot accept a libvirt client: %s"), err->message);
         return G_SOURCE_CONTINUE;
     }
-    if (s->clients->len >= REMOTE_SERVER_MAX_CLIENTS) {
-        g_warning(_("Refusing a libvirt client: %u clients are connected already"),
-                  s->clients->len);
+    /* counted from here (client_limits.h); released when it closes */
+    struct ucred cred = { 0, (uid_t)-1, (gid_t)-1 };
+    socklen_t len = sizeof(cred);
+    if (getsockopt(g_socket_get_fd(conn), SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+        cred.uid == (uid_t)-1 ||
+        !client_limits_take(s->daemon->limits, cred.uid,
+                            l->read_only ? "read-only libvirt" : "libvirt", &err)) {
+        g_message("%s", err ? err->message : _("Refusing a libvirt client without credentials"));
         g_socket_close(conn, NULL);
         return G_SOURCE_CONTINUE;
     }
@@ -129,8 +136,10 @@ void remote_server_apply_perms(RemoteServer *s)
 
 void remote_server_client_closed(RemoteServer *s, RemoteClient *c)
 {
-    if (g_ptr_array_remove_fast(s->clients, c))
+    if (g_ptr_array_remove_fast(s->clients, c)) {
+        client_limits_release(s->daemon->limits, remote_client_peer(c)->uid);
         remote_client_unref(c);
+    }
     daemon_touch(s->daemon);
 }
 

@@ -4,8 +4,8 @@
  * RUN/libvirt-sock-ro (read-only, ro_perms) beside the D-Bus sockets,
  * bound the same way (daemon_listen.h: they appear with their final
  * permissions).  Clients connect with qemu+unix:///system?socket=PATH
- * (or ...session...); the server accepts up to REMOTE_SERVER_MAX_CLIENTS
- * at a time, runs blocking calls on its own thread pool, and forwards the
+ * (or ...session...); the server accepts clients within [limits]
+ * (client_limits.h, shared with the D-Bus sockets), runs blocking calls on its own thread pool, and forwards the
  * daemon's lifecycle events (daemon_events.h) to the clients that
  * registered for them.  See daemon/remote/README. */
 #ifndef VESSEL_REMOTE_SERVER_H
@@ -16,7 +16,6 @@
 #include "daemon.h"
 #include "remote_client.h"
 
-#define REMOTE_SERVER_MAX_CLIENTS 256
 #define REMOTE_SERVER_THREADS 16
 #define REMOTE_SOCKET_NAME "libvirt-sock"
 #define REMOTE_SOCKET_RO_NAME "libvirt-sock-ro"

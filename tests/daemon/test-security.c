@@ -16,8 +16,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -761,7 +764,8 @@ static mode_t mode_of(const char *path)
 
 /* The directories have the modes of tmpfiles.d (0700 for definitions and
  * runtime state, 0750 for logs), also when they existed with looser ones;
- * a VMM's log is the daemon's file, which the VMM can only append to. */
+ * a VMM's log is the daemon's file, which the VMM never holds: its
+ * stdout and stderr are a FIFO the daemon copies from. */
 static void test_private_dirs(void)
 {
     g_autoptr(DaemonFixture) fx = fixture_new(NULL);
@@ -786,7 +790,7 @@ static void test_private_dirs(void)
     g_assert_cmpint(stat(log, &st), ==, 0);
     g_assert_cmpuint(st.st_uid, ==, geteuid());
     g_assert_cmpuint(st.st_mode & 0777, ==, 0600);
-    /* the VMM's stdout and stderr: write-only, O_APPEND */
+    /* the VMM's stdout and stderr: the write end of a FIFO, never the log */
     int pid = fixture_vmm_pid(fx, "logged");
     for (int fd = 1; fd <= 2; fd++) {
         g_autofree char *info = g_strdup_printf("/proc/%d/fdinfo/%d", pid, fd);
@@ -795,12 +799,463 @@ static void test_private_dirs(void)
         const char *f = strstr(text, "flags:");
         g_assert_nonnull(f);
         unsigned long flags = strtoul(f + 6, NULL, 8);
-        g_assert_true(flags & O_APPEND);
         g_assert_cmpuint(flags & O_ACCMODE, ==, O_WRONLY);
+        g_autofree char *fdpath = g_strdup_printf("/proc/%d/fd/%d", pid, fd);
+        struct stat fst;
+        g_assert_cmpint(stat(fdpath, &fst), ==, 0);
+        g_assert_true(S_ISFIFO(fst.st_mode));
+    }
+    g_autofree char *fddir = g_strdup_printf("/proc/%d/fd", pid);
+    g_autoptr(GDir) fds = g_dir_open(fddir, 0, NULL);
+    const char *ent;
+    while ((ent = g_dir_read_name(fds))) {
+        g_autofree char *fdpath = g_build_filename(fddir, ent, NULL);
+        g_autofree char *target = g_file_read_link(fdpath, NULL);
+        g_assert_cmpstr(target, !=, log);
     }
     call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));
     fixture_wait_state(fx, p, ST_SHUTOFF);
     g_assert_false(g_file_test(rt, G_FILE_TEST_EXISTS));
+}
+
+/* ---- bounded input ---------------------------------------------------- */
+
+/* Peak and current RSS of @pid in KiB (VmHWM, VmRSS). */
+static guint64 proc_kib(int pid, const char *field)
+{
+    g_autofree char *v = fixture_proc_status(pid, field);
+    g_assert_nonnull(v);
+    return g_ascii_strtoull(v, NULL, 10);
+}
+
+static char *metadata_domain(const char *name, const char *body)
+{
+    return g_strdup_printf("<domain type='dbt'><name>%s</name><memory unit='MiB'>64</memory>"
+                           "<vcpu>1</vcpu><os><type>hvm</type><kernel>/k</kernel></os>"
+                           "<metadata><m:x xmlns:m='urn:t'%s</m:x></metadata></domain>",
+                           name, body);
+}
+
+static char *many_attributes(guint n)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(s, " a%u='x'", i);
+    g_string_append(s, ">");
+    return g_string_free(s, FALSE);
+}
+
+static char *many_children(guint n)
+{
+    GString *s = g_string_new(">");
+    for (guint i = 0; i < n; i++)
+        g_string_append(s, "<m:a/>");
+    return g_string_free(s, FALSE);
+}
+
+/* The issue's definitions: 60,000 attributes on one <metadata> child
+ * (16 GB and minutes under the schema lock before) and 140,000 empty
+ * children (stored, then a minute of validation at every start) are
+ * refused at once, naming the limit, with the daemon's peak RSS barely
+ * moving; networks and pools likewise.  A definition of that shape
+ * stored by an older version is refused at start, and the daemon comes
+ * up. */
+static void test_xml_bounds(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    int pid = vt_proc_pid(fx->daemon);
+    guint64 hwm0 = proc_kib(pid, "VmHWM");
+    g_autofree char *attrs = many_attributes(60000);
+    g_autofree char *kids = many_children(140000);
+    g_autofree char *xml_attrs = metadata_domain("attrs", attrs);
+    g_autofree char *xml_kids = metadata_domain("kids", kids);
+    const struct {
+        const char *method, *xml, *want;
+        gboolean flags;
+    } cases[] = {
+        { "DefineXML", xml_attrs, "too many attributes on one element", FALSE },
+        { "DefineXML", xml_kids, "too many elements", FALSE },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(GVariant) r = fixture_manager(fx, cases[i].method,
+                                                g_variant_new("(s)", cases[i].xml), "(o)",
+                                                &err);
+        g_assert_null(r);
+        g_assert_nonnull(err);
+        if (!strstr(err->message, cases[i].want) || !strstr(err->message, "the limit is"))
+            g_error("%s: %s", cases[i].method, err->message);
+        g_test_message("%zu bytes: %s", strlen(cases[i].xml), err->message);
+    }
+    g_autofree char *net_attrs = many_attributes(1000);
+    g_autofree char *net = g_strdup_printf("<network><name%s</name></network>", net_attrs);
+    g_autofree char *pool = g_strdup_printf("<pool type='dir'><name%s</name><target><path>/x"
+                                            "</path></target></pool>", net_attrs);
+    g_autoptr(GError) e1 = NULL, e2 = NULL;
+    g_autoptr(GVariant) r1 = fixture_manager(fx, "NetworkDefineXML", g_variant_new("(s)", net),
+                                             "(o)", &e1);
+    g_autoptr(GVariant) r2 = fixture_manager(fx, "StoragePoolDefineXML",
+                                             g_variant_new("(su)", pool, 0), "(o)", &e2);
+    g_assert_null(r1);
+    g_assert_null(r2);
+    g_assert_nonnull(strstr(e1->message, "too many attributes on one element"));
+    g_assert_nonnull(strstr(e2->message, "too many attributes on one element"));
+    guint64 grown = proc_kib(pid, "VmHWM") - hwm0;
+    g_test_message("daemon peak RSS grew by %" G_GUINT64_FORMAT " KiB", grown);
+    g_assert_cmpuint(grown, <, 64 * 1024);
+
+    /* stored by an older version: refused at start, the daemon serves */
+    fixture_stop_daemon(fx, FALSE);
+    g_autofree char *stored = g_build_filename(fx->config_dir, "domains", "kids.xml", NULL);
+    g_assert_true(g_file_set_contents(stored, xml_kids, -1, NULL));
+    fixture_start_daemon(fx, NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) v = fixture_manager(fx, "LookupByName", g_variant_new("(s)", "kids"),
+                                            "(o)", &err);
+    g_assert_null(v);
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *dlog = NULL;
+    g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
+    g_assert_nonnull(strstr(dlog, "too many elements"));
+}
+
+/* A raw connection to @sock as uid @uid (a forked child switches to it
+ * first when it is not ours) that has passed EXTERNAL authentication:
+ * the fd, or -1 when the daemon closed it or refused. */
+static int sasl_connect(const char *sock, uid_t uid)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpuint(strlen(sock), <, sizeof(sa.sun_path));
+    strcpy(sa.sun_path, sock);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        close(fd);
+        return -1;
+    }
+    char uidstr[16], hex[40] = "", line[96];
+    snprintf(uidstr, sizeof(uidstr), "%u", (unsigned)uid);
+    for (size_t i = 0; uidstr[i]; i++)
+        snprintf(hex + 2 * i, 3, "%02x", (unsigned char)uidstr[i]);
+    int n = snprintf(line, sizeof(line), "%cAUTH EXTERNAL %s\r\n", 0, hex);
+    struct timeval tv = { 20, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    char reply[128] = "";
+    if (write(fd, line, (size_t)n) != n || read(fd, reply, sizeof(reply) - 1) < 3 ||
+        strncmp(reply, "OK ", 3) != 0 || write(fd, "BEGIN\r\n", 7) != 7) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* A 100 MB message on the read-only socket, from a user who may only
+ * read: the daemon closes the connection after the 16-byte header,
+ * buffering none of it (its RSS stays put), and serves on. */
+static void test_message_size(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    int pid = vt_proc_pid(fx->daemon);
+    g_autofree char *ro = g_build_filename(fx->run_dir, "vessel-sock-ro", NULL);
+    guint64 rss0 = proc_kib(pid, "VmHWM");
+    int fd = sasl_connect(ro, geteuid());
+    g_assert_cmpint(fd, >=, 0);
+    /* method call, serial 1, 100 MB body, no header fields */
+    guint8 hdr[16] = { 'l', 1, 0, 1 };
+    guint32 body = GUINT32_TO_LE(100u * 1000 * 1000), serial = GUINT32_TO_LE(1), fields = 0;
+    memcpy(hdr + 4, &body, 4);
+    memcpy(hdr + 8, &serial, 4);
+    memcpy(hdr + 12, &fields, 4);
+    g_assert_cmpint(write(fd, hdr, sizeof(hdr)), ==, sizeof(hdr));
+    g_autofree char *chunk = g_malloc0(1 << 20);
+    gsize sent = 0;
+    signal(SIGPIPE, SIG_IGN);
+    struct timeval tv = { 20, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    while (sent < 100u * 1000 * 1000) {
+        gssize n = write(fd, chunk, 1 << 20);
+        if (n <= 0)
+            break;
+        sent += (gsize)n;
+    }
+    close(fd);
+    g_test_message("the daemon took %zu bytes of the body before closing", sent);
+    g_assert_cmpuint(sent, <, 100u * 1000 * 1000);
+    guint64 grown = proc_kib(pid, "VmHWM") - rss0;
+    g_test_message("daemon peak RSS grew by %" G_GUINT64_FORMAT " KiB", grown);
+    g_assert_cmpuint(grown, <, 16 * 1024);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDBusConnection) c = fixture_connect(fx, "vessel-sock-ro", &err);
+    g_assert_no_error(err);
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *dlog = NULL;
+    g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
+    g_assert_nonnull(strstr(dlog, "exceeds [limits] max_message_size"));
+}
+
+/* In a child as @uid: try @n connections to @sock and hold them; write
+ * how many passed authentication to @out, then wait for @hold to close. */
+static GPid hold_connections(const char *sock, uid_t uid, int n, int *out, int *hold)
+{
+    int p1[2], p2[2];
+    g_assert_cmpint(pipe(p1), ==, 0);
+    g_assert_cmpint(pipe(p2), ==, 0);
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        close(p1[0]);
+        close(p2[1]);
+        if (setresgid(65534, 65534, 65534) < 0 || setgroups(0, NULL) < 0 ||
+            setresuid(uid, uid, uid) < 0)
+            _exit(2);
+        unsigned char ok = 0;
+        for (int i = 0; i < n; i++)
+            if (sasl_connect(sock, uid) >= 0)
+                ok++;
+        if (write(p1[1], &ok, 1) != 1)
+            _exit(3);
+        char c;
+        (void)!read(p2[0], &c, 1);
+        _exit(0);
+    }
+    close(p1[1]);
+    close(p2[0]);
+    *out = p1[0];
+    *hold = p2[1];
+    return pid;
+}
+
+static int connections_of(const char *sock, uid_t uid, int n, GPid *pid, int *hold)
+{
+    int out;
+    *pid = hold_connections(sock, uid, n, &out, hold);
+    unsigned char ok = 0;
+    g_assert_cmpint(read(out, &ok, 1), ==, 1);
+    close(out);
+    return ok;
+}
+
+/* [limits] max_clients_per_uid=4: a fifth connection of one uid is
+ * refused (D-Bus and libvirt sockets count together) while another uid
+ * still connects, and root always does. */
+static void test_connection_limits(void)
+{
+    if (geteuid() != 0) {
+        g_test_skip("needs root");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new("[limits]\nmax_clients_per_uid=4\n");
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *ro = g_build_filename(fx->run_dir, "vessel-sock-ro", NULL);
+    uid_t a = 65534, b = fx->uid_last;     /* nobody, and an id without an account */
+    GPid pa, pb;
+    int hold_a, hold_b;
+    int got_a = connections_of(ro, a, 5, &pa, &hold_a);
+    g_assert_cmpint(got_a, ==, 4);
+    int got_b = connections_of(ro, b, 1, &pb, &hold_b);
+    g_assert_cmpint(got_b, ==, 1);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDBusConnection) root = fixture_connect(fx, "vessel-sock-ro", &err);
+    g_assert_no_error(err);
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *dlog = NULL;
+    g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
+    g_assert_nonnull(strstr(dlog, "[limits] max_clients_per_uid is 4"));
+    /* gone, and counted no more */
+    close(hold_a);
+    close(hold_b);
+    g_assert_cmpint(waitpid(pa, NULL, 0), ==, pa);
+    g_assert_cmpint(waitpid(pb, NULL, 0), ==, pb);
+    GPid pc;
+    int hold_c;
+    int got = 0;
+    for (int i = 0; i < 100 && got != 4; i++) {  /* the daemon sees the closes */
+        got = connections_of(ro, a, 4, &pc, &hold_c);
+        close(hold_c);
+        g_assert_cmpint(waitpid(pc, NULL, 0), ==, pc);
+        if (got != 4)
+            g_usleep(50000);
+    }
+    g_assert_cmpint(got, ==, 4);
+}
+
+/* [limits] auth_timeout=1: a client that connects and never
+ * authenticates is closed (it would hold its place in the limits
+ * forever); one that did authenticate stays. */
+static void test_auth_timeout(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new("[limits]\nauth_timeout=1\n");
+    fixture_start_daemon(fx, NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDBusConnection) good = fixture_connect(fx, "vessel-sock-ro", &err);
+    g_assert_no_error(err);
+    g_autofree char *ro = g_build_filename(fx->run_dir, "vessel-sock-ro", NULL);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_assert_cmpuint(strlen(ro), <, sizeof(sa.sun_path));
+    strcpy(sa.sun_path, ro);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), ==, 0);
+    struct timeval tv = { vt_timeout_ms(30000) / 1000, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    char c;
+    gssize n = read(fd, &c, 1);
+    g_assert_cmpint(n, ==, 0);      /* closed, not timed out (-1) */
+    close(fd);
+    g_autoptr(GVariant) v = fixture_call(good, "/org/vessel/Vessel1", "org.vessel.Manager1",
+                                         "GetVersion", NULL, "(sss)", &err);
+    g_assert_no_error(err);
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *dlog = NULL;
+    g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
+    g_assert_nonnull(strstr(dlog, "no authentication within [limits] auth_timeout (1 seconds)"));
+}
+
+/* The VMM's id can add to its domain log but never rewrite the daemon's
+ * lines: its stdout and stderr are a FIFO the daemon copies from
+ * (vmm_log.h).  Before, it held the log file itself (O_APPEND) and
+ * ftruncate() erased everything.  An allowed <emulator> plays the VMM. */
+static void test_log_not_truncated(void)
+{
+    if (geteuid() != 0 || !g_file_test("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE)) {
+        g_test_skip("needs root and /usr/bin/python3");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx0 = fixture_new(NULL);
+    g_assert_cmpint(chmod(fx0->dir->path, 0755), ==, 0);
+    g_autofree char *script = g_build_filename(fx0->dir->path, "truncating-vmm", NULL);
+    g_assert_true(g_file_set_contents(
+        script,
+        "#!/usr/bin/python3\n"
+        "import os, sys\n"
+        "try:\n"
+        "    os.ftruncate(2, 0)\n"
+        "    print('the log is truncated', file=sys.stderr)\n"
+        "except OSError as e:\n"
+        "    print('cannot truncate the log:', e.strerror, file=sys.stderr)\n"
+        "sys.exit(1)\n",
+        -1, NULL));
+    g_assert_cmpint(chmod(script, 0755), ==, 0);
+    g_autofree char *conf = NULL;
+    g_assert_true(g_file_get_contents(fx0->conf, &conf, NULL, NULL));
+    g_autofree char *conf2 = g_strdup_printf("%s\n[vmm]\nemulators=%s;\n", conf, script);
+    g_assert_true(g_file_set_contents(fx0->conf, conf2, -1, NULL));
+    fixture_start_daemon(fx0, NULL);
+    g_autofree char *xml = domain_xml("scribbler", fx0->kernel, NULL, script);
+    g_autofree char *p = fixture_define_xml(fx0, xml);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx0, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_null(r);      /* no VMM: the start fails */
+    g_autofree char *log = fixture_read_log(fx0, "scribbler");
+    g_test_message("%s", log);
+    g_assert_nonnull(strstr(log, "vesseld: starting up:"));
+    g_assert_nonnull(strstr(log, "cannot truncate the log"));
+    g_assert_null(strstr(log, "the log is truncated"));
+}
+
+/* vsh -c the fixture's socket ARGS...: exit code, stderr in *err. */
+static int vsh_run(DaemonFixture *fx, char **err, const char *const *args)
+{
+    g_autofree char *vsh = vt_build_path("shell/vsh");
+    g_autofree char *sock = g_build_filename(fx->run_dir, "vessel-sock", NULL);
+    g_autofree char *uri = g_strconcat("vessel+unix://", sock, NULL);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, vsh);
+    g_ptr_array_add(argv, "-c");
+    g_ptr_array_add(argv, uri);
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add(argv, (gpointer)*a);
+    g_ptr_array_add(argv, NULL);
+    g_autofree char *out = NULL;
+    int code = -1;
+    g_assert_true(vt_run((const char *const *)argv->pdata, NULL, NULL, vt_timeout_ms(60000),
+                         &out, err, &code, NULL));
+    return code;
+}
+
+/* Text that is not UTF-8 - a definition file, a name on the command
+ * line - is a clear error naming the byte, never a GLib-CRITICAL. */
+static void test_non_utf8(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *xml = domain_xml("latin\xe9", fx->kernel, NULL, NULL);
+    g_autofree char *file = g_build_filename(fx->dir->path, "latin1.xml", NULL);
+    g_assert_true(g_file_set_contents(file, xml, -1, NULL));
+    const struct {
+        const char *args[4];
+        const char *want;
+    } cases[] = {
+        { { "define", file, NULL }, "is not UTF-8 text: byte 0xe9 on line 2" },
+        { { "dominfo", "caf\xe9", NULL }, "the domain name is not valid UTF-8" },
+        { { "net-info", "caf\xe9", NULL }, "the network name is not valid UTF-8" },
+        { { "pool-info", "caf\xe9", NULL }, "the pool name is not valid UTF-8" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *err = NULL;
+        int code = vsh_run(fx, &err, cases[i].args);
+        if (code == 0 || !strstr(err, cases[i].want) || strstr(err, "CRITICAL"))
+            g_error("vsh %s: exit %d, stderr: %s", cases[i].args[0], code, err);
+    }
+}
+
+/* A kill -9 in the middle of a define storm leaves NAME.xml.XXXXXX
+ * temporaries (the atomic write's): the next start removes them, and
+ * only them. */
+static void test_temporaries_cleaned(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *keep = fixture_define(fx, "kept", NULL);
+    /* a storm of defines, killed mid-way */
+    g_autoptr(GPtrArray) procs = g_ptr_array_new_with_free_func((GDestroyNotify)vt_proc_free);
+    g_autofree char *vsh = vt_build_path("shell/vsh");
+    g_autofree char *sock = g_build_filename(fx->run_dir, "vessel-sock", NULL);
+    g_autofree char *uri = g_strconcat("vessel+unix://", sock, NULL);
+    g_autofree char *stop = g_build_filename(fx->dir->path, "stop-storm", NULL);
+    for (int i = 0; i < 8; i++) {
+        g_autofree char *name = g_strdup_printf("storm%d", i);
+        g_autofree char *xml = fixture_domain_xml(fx, name, NULL);
+        g_autofree char *file = g_strdup_printf("%s/%s.xml", fx->dir->path, name);
+        g_assert_true(g_file_set_contents(file, xml, -1, NULL));
+        g_autofree char *loop = g_strdup_printf(
+            "while [ ! -e %s ]; do %s -c %s define %s >/dev/null 2>&1; %s -c %s undefine %s "
+            ">/dev/null 2>&1; done", stop, vsh, uri, file, vsh, uri, name);
+        const char *argv[] = { "sh", "-c", loop, NULL };
+        g_ptr_array_add(procs, vt_proc_spawn(argv, NULL, VT_PROC_DEFAULT, NULL, NULL));
+    }
+    g_usleep(500000);
+    fixture_stop_daemon(fx, TRUE);
+    /* every loop ends after its current vsh: none is left to define
+     * something once the daemon is back */
+    g_assert_true(g_file_set_contents(stop, "", 0, NULL));
+    for (guint i = 0; i < procs->len; i++)
+        g_assert_true(vt_proc_wait(procs->pdata[i], vt_timeout_ms(60000), NULL));
+    g_ptr_array_set_size(procs, 0);
+    /* and, to be sure there is something to clean, ones like they leave */
+    g_autofree char *cfg = g_build_filename(fx->config_dir, "domains", "left.xml.a1B2c3", NULL);
+    g_autofree char *run = g_build_filename(fx->run_dir, "domains", "x.xml.Zz9Yy8", NULL);
+    g_autofree char *other = g_build_filename(fx->config_dir, "domains", "notes.xml.txt", NULL);
+    g_assert_true(g_file_set_contents(cfg, "<dom", -1, NULL));
+    g_assert_true(g_file_set_contents(run, "<dom", -1, NULL));
+    g_assert_true(g_file_set_contents(other, "mine", -1, NULL));
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *cfgdir = g_build_filename(fx->config_dir, "domains", NULL);
+    g_autofree char *rundir = g_build_filename(fx->run_dir, "domains", NULL);
+    for (const char *const *dir = (const char *const[]){ cfgdir, rundir, NULL }; *dir; dir++) {
+        g_autoptr(GDir) d = g_dir_open(*dir, 0, NULL);
+        g_assert_nonnull(d);
+        const char *ent;
+        while ((ent = g_dir_read_name(d)))
+            if (strstr(ent, ".xml.") && strcmp(ent, "notes.xml.txt") != 0)
+                g_error("%s/%s is left", *dir, ent);
+    }
+    g_assert_true(g_file_test(other, G_FILE_TEST_EXISTS));
+    guint st, reason;
+    fixture_state(fx, keep, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_SHUTOFF);
 }
 
 int main(int argc, char **argv)
@@ -816,6 +1271,13 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/forged-status", test_forged_status);
     g_test_add_func("/daemon/security/one-vmm-per-domain", test_one_vmm_per_domain);
     g_test_add_func("/daemon/security/status-unwritable", test_status_unwritable);
+    g_test_add_func("/daemon/security/xml-bounds", test_xml_bounds);
+    g_test_add_func("/daemon/security/message-size", test_message_size);
+    g_test_add_func("/daemon/security/connection-limits", test_connection_limits);
+    g_test_add_func("/daemon/security/auth-timeout", test_auth_timeout);
+    g_test_add_func("/daemon/security/log-not-truncated", test_log_not_truncated);
+    g_test_add_func("/daemon/security/non-utf8", test_non_utf8);
+    g_test_add_func("/daemon/security/temporaries-cleaned", test_temporaries_cleaned);
     int rc = g_test_run();
     users_remove();
     return rc;

@@ -8,6 +8,7 @@
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -570,4 +571,39 @@ char *vt_src_path(const char *rel)
 {
     const char *top = g_getenv("top_srcdir");
     return g_build_filename(top ? top : TOP_SRCDIR, rel, NULL);
+}
+
+/* ---- fuzz drivers without libFuzzer -------------------------------- */
+
+unsigned vt_fuzz_iterations(int argc, char **argv, unsigned default_n)
+{
+    unsigned n = default_n;
+    const char *env = getenv("VESSEL_FUZZ_ITERATIONS");
+    if (env)
+        n = (unsigned)strtoul(env, NULL, 0);
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] != '-')
+            n = (unsigned)strtoul(argv[i], NULL, 0);
+    return n;
+}
+
+GPtrArray *vt_fuzz_corpus(const char *subdir, char **dirname)
+{
+    const char *src = getenv("G_TEST_SRCDIR");
+    g_autofree char *dir_path = g_build_filename(src ? src : ".", subdir, NULL);
+    GPtrArray *corpus = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    GDir *dir = g_dir_open(dir_path, 0, NULL);
+    const char *name;
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *path = g_build_filename(dir_path, name, NULL);
+        gchar *data;
+        gsize len;
+        if (g_file_get_contents(path, &data, &len, NULL))
+            g_ptr_array_add(corpus, g_bytes_new_take(data, len));
+    }
+    if (dir)
+        g_dir_close(dir);
+    if (dirname)
+        *dirname = g_steal_pointer(&dir_path);
+    return corpus;
 }

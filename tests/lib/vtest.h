@@ -91,4 +91,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VtDbus, vt_dbus_free)
 char *vt_build_path(const char *rel);
 char *vt_src_path(const char *rel);
 
+/* ---- fuzz drivers without libFuzzer -------------------------------- */
+/* Iterations: @default_n, or $VESSEL_FUZZ_ITERATIONS, or the last
+ * argument that is not an option. */
+unsigned vt_fuzz_iterations(int argc, char **argv, unsigned default_n);
+/* Every file of $G_TEST_SRCDIR/@subdir as a GBytes (empty array when
+ * the directory is missing); *@dirname (if given) gets the path. */
+GPtrArray *vt_fuzz_corpus(const char *subdir, char **dirname);
+
 #endif

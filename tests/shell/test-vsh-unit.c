@@ -229,6 +229,30 @@ static void test_uri_errors(void)
     g_assert_error(error, VESSEL_ERROR, VESSEL_ERROR_NO_CONNECT);
 }
 
+/* -r picks PATH-ro, and a URI naming the read-only socket stays on it
+ * (issue 16: `vsh -r -c vessel+unix://.../vessel-sock-ro` went to
+ * vessel-sock-ro-ro). */
+static void test_uri_ro_socket(void)
+{
+    const struct {
+        const char *uri;
+        VesselConnectFlags flags;
+        const char *socket;
+    } cases[] = {
+        { "vessel+unix:///run/x/vessel-sock", 0, "/run/x/vessel-sock" },
+        { "vessel+unix:///run/x/vessel-sock", VESSEL_CONNECT_RO, "/run/x/vessel-sock-ro" },
+        { "vessel+unix:///run/x/vessel-sock-ro", VESSEL_CONNECT_RO, "/run/x/vessel-sock-ro" },
+        { "vessel+unix:///run/x/vessel-sock-ro", 0, "/run/x/vessel-sock-ro" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *socket = NULL;
+        g_assert_true(vessel_uri_resolve(cases[i].uri, cases[i].flags, NULL, &socket, &error));
+        g_assert_no_error(error);
+        g_assert_cmpstr(socket, ==, cases[i].socket);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -241,5 +265,6 @@ int main(int argc, char **argv)
     g_test_add_func("/vsh/table", test_table);
     g_test_add_func("/libvessel/names", test_names);
     g_test_add_func("/libvessel/uri-errors", test_uri_errors);
+    g_test_add_func("/libvessel/uri-ro-socket", test_uri_ro_socket);
     return g_test_run();
 }

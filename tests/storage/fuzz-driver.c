@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vtest.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 extern unsigned long fuzz_qcow2_opened, fuzz_qcow2_rejected, fuzz_qcow2_writable;
 
@@ -112,27 +114,9 @@ static void mutate(GByteArray *b)
 
 int main(int argc, char **argv)
 {
-    unsigned iterations = 3000;
-    const char *env = getenv("VESSEL_FUZZ_ITERATIONS");
-    if (env)
-        iterations = (unsigned)strtoul(env, NULL, 0);
-    for (int i = 1; i < argc; i++)
-        if (argv[i][0] != '-')
-            iterations = (unsigned)strtoul(argv[i], NULL, 0);
-    const char *src = getenv("G_TEST_SRCDIR");
-    g_autofree char *dirname = g_build_filename(src ? src : ".", "fuzz-corpus", NULL);
-    GDir *dir = g_dir_open(dirname, 0, NULL);
-    GPtrArray *corpus = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-    const char *name;
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *path = g_build_filename(dirname, name, NULL);
-        gchar *data;
-        gsize len;
-        if (g_file_get_contents(path, &data, &len, NULL))
-            g_ptr_array_add(corpus, g_bytes_new_take(data, len));
-    }
-    if (dir)
-        g_dir_close(dir);
+    unsigned iterations = vt_fuzz_iterations(argc, argv, 3000);
+    g_autofree char *dirname = NULL;
+    GPtrArray *corpus = vt_fuzz_corpus("fuzz-corpus", &dirname);
     printf("1..2\n");
     if (corpus->len == 0) {
         printf("not ok 1 - no corpus in %s\nnot ok 2 - mutations\n", dirname);

@@ -153,10 +153,24 @@ static void test_fd_server(void)
     g_string_free(p.in, TRUE);
     close(sv[0]);
 
-    /* bad specs */
-    g_assert_null(control_server_new("fd:999", &fake_ops, &f, &error));
+    /* bad specs: a descriptor that is not open (one just closed, not a
+     * fixed number a test harness may have left open), one that is open
+     * but not a socket */
+    int closed = dup(0);
+    g_assert_cmpint(closed, >=, 0);
+    close(closed);
+    g_autofree char *closed_spec = g_strdup_printf("fd:%d", closed);
+    g_assert_null(control_server_new(closed_spec, &fake_ops, &f, &error));
     g_assert_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC);
     g_clear_error(&error);
+    int pipefd[2];
+    g_assert_cmpint(pipe(pipefd), ==, 0);
+    g_autofree char *pipe_spec = g_strdup_printf("fd:%d", pipefd[0]);
+    g_assert_null(control_server_new(pipe_spec, &fake_ops, &f, &error));
+    g_assert_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC);
+    g_clear_error(&error);
+    close(pipefd[0]);
+    close(pipefd[1]);
     g_assert_null(control_server_new("tcp:1234", &fake_ops, &f, &error));
     g_assert_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC);
 }

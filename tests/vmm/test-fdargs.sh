@@ -39,7 +39,7 @@ result 0 0 "--kernel fd:3 survives a reboot in place"
 [ "$(grep -c "boot" "$tmp/serial2")" -ge 2 ]; tap_ok $? "the guest booted twice from fd 3"
 
 # Errors: one line naming the argument, exit 1.
-"$vmm" --accel dbt --kernel fd:9 </dev/null 2>"$tmp/err"; rc=$?
+"$vmm" --accel dbt --kernel fd:9 </dev/null 9<&- 2>"$tmp/err"; rc=$?
 result 1 1 "--kernel fd:9 (not open): exit 1, one line"
 grep -q "descriptor 9 is not open" "$tmp/err"; tap_ok $? "the message says descriptor 9 is not open"
 "$vmm" --accel dbt --kernel fd:x </dev/null 2>"$tmp/err"; rc=$?
