@@ -171,7 +171,7 @@ out=$(as alice vessel-ok 2>&1); rc=$?
 [ $rc -le 2 ] && printf '%s\n' "$out" | grep -q '^INFO: '
 rc=$?; [ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
 ok $rc "vessel-ok runs as a user"
-for page in vsh vessel-ok vessel-vmm vesseld; do
+for page in vsh vessel-ok vessel-vmm vesseld vessel-domain vessel-network vessel-storage; do
     out=$(MANWIDTH=80 man -P cat "$page" 2>&1); rc=$?
     [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q '^NAME' && printf '%s\n' "$out" | grep -q "$page"
     rc=$?; [ $rc -eq 0 ] || printf '%s\n' "$out" | head -n 5 | sed 's/^/# /'
