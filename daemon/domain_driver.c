@@ -245,6 +245,8 @@ static void remove_runtime_files(Daemon *d, DomainObj *dom)
     g_autoptr(GError) err = NULL;
     if (!domain_store_delete_status(d->config, dom->def->uuid, &err))
         g_warning("%s", err->message);
+    g_autofree char *control = domain_store_socket_path(d->config, dom->def, "control");
+    vmm_control_forget(control);   /* a new VMM starts with a fresh channel */
     vmm_files_remove_runtime_dir(d->config, dom->def->uuid);
     vmm_lock_remove(d->config, dom->def->uuid);
 }

@@ -1,7 +1,23 @@
-/* vmm_control.c - one request line, one reply line over a UNIX socket. */
+/* vmm_control.c - one request line, one reply line over a UNIX socket.
+ *
+ * Nothing here may hang on a VMM that does not answer (stopped with
+ * SIGSTOP, stuck, hostile): the socket is nonblocking from the start,
+ * connect included (a VMM that does not accept fills its listen backlog,
+ * after which a blocking connect would wait forever), and every step has
+ * the request's deadline.  Requests to one VMM go one at a time (its
+ * channel, keyed by the socket path, which derives from the domain's
+ * UUID): a few wait their turn, more are refused at once, and while a
+ * request that timed out has not been answered by a later one, only one
+ * request at a time tries again and the others are refused at once.  So
+ * a hung VMM holds at most VMM_CHANNEL_WAITERS_MAX + 1 of the daemon's
+ * pool threads, each for at most its timeout, and other domains never
+ * wait for it.  `info` is read with json-glib: the VMM's JSON is input
+ * from a process that runs guest-influenced code, parsed by a library
+ * that handles every escape and nesting, not by string search. */
 #include "config.h"
 
 #include <errno.h>
+#include <json-glib/json-glib.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,21 +30,95 @@
 #include "vmm_control.h"
 
 #define VMM_REPLY_MAX 65536
+/* Requests that may wait for a busy VMM; more are refused at once. */
+#define VMM_CHANNEL_WAITERS_MAX 4
+/* Nesting allowed in the VMM's `info` JSON (it sends a flat object):
+ * json-glib's parser recurses once per level, and 64 KiB of `[` would
+ * overflow a pool thread's stack. */
+#define VMM_INFO_DEPTH_MAX 8
+/* How often a connect to a VMM whose listen backlog is full is tried. */
+#define VMM_CONNECT_RETRY_US 10000
 
-static int control_connect(const char *path, GError **error)
+/* ---- one request at a time per VMM ---------------------------------- */
+
+typedef struct {
+    gboolean busy;          /* a request is talking to the VMM */
+    guint waiting;          /* requests waiting for their turn */
+    gboolean stalled;       /* the last request timed out: not answering */
+} VmmChannel;
+
+static GMutex channels_lock;
+static GCond channels_cond;
+static GHashTable *channels;   /* socket path -> VmmChannel */
+
+static void set_not_answering(GError **error)
 {
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || unix_addr_connect(fd, path) < 0) {
-        int err = errno;
-        if (fd >= 0)
-            close(fd);
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
-                    _("Cannot connect to VMM control socket %s: %s"), path,
-                    g_strerror(err));
-        return -1;
-    }
-    return fd;
+    g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_TIMEOUT,
+                        _("The VMM did not answer on its control socket"));
 }
+
+/* Take @path's channel by @deadline; FALSE + error if the VMM is busy
+ * with requests it does not answer. */
+static gboolean channel_enter(const char *path, gint64 deadline, GError **error)
+{
+    g_mutex_lock(&channels_lock);
+    if (!channels)
+        channels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    VmmChannel *ch = g_hash_table_lookup(channels, path);
+    if (!ch) {
+        ch = g_new0(VmmChannel, 1);
+        g_hash_table_insert(channels, g_strdup(path), ch);
+    }
+    gboolean ok;
+    ch->waiting++;
+    for (;;) {
+        if (!ch->busy) {
+            ok = TRUE;
+            break;
+        }
+        if (ch->stalled || ch->waiting > VMM_CHANNEL_WAITERS_MAX) {
+            ok = FALSE;
+            break;
+        }
+        if (!g_cond_wait_until(&channels_cond, &channels_lock, deadline)) {
+            ok = !ch->busy;
+            break;
+        }
+    }
+    ch->waiting--;
+    if (ok)
+        ch->busy = TRUE;
+    g_mutex_unlock(&channels_lock);
+    if (!ok)
+        g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_TIMEOUT,
+                            _("The VMM did not answer on its control socket (earlier requests "
+                              "to it are still waiting)"));
+    return ok;
+}
+
+/* Give the channel back; @timed_out says whether the VMM failed to answer. */
+static void channel_leave(const char *path, gboolean timed_out)
+{
+    g_mutex_lock(&channels_lock);
+    VmmChannel *ch = g_hash_table_lookup(channels, path);
+    ch->busy = FALSE;
+    ch->stalled = timed_out;
+    if (!ch->waiting && !ch->stalled)
+        g_hash_table_remove(channels, path);
+    g_cond_broadcast(&channels_cond);
+    g_mutex_unlock(&channels_lock);
+}
+
+void vmm_control_forget(const char *path)
+{
+    g_mutex_lock(&channels_lock);
+    VmmChannel *ch = channels ? g_hash_table_lookup(channels, path) : NULL;
+    if (ch && !ch->busy && !ch->waiting)
+        g_hash_table_remove(channels, path);
+    g_mutex_unlock(&channels_lock);
+}
+
+/* ---- the connection ----------------------------------------------------- */
 
 /* Wait for @events on @fd until @deadline (monotonic us). */
 static gboolean control_wait(int fd, short events, gint64 deadline, GError **error)
@@ -36,8 +126,7 @@ static gboolean control_wait(int fd, short events, gint64 deadline, GError **err
     for (;;) {
         gint64 left = deadline - g_get_monotonic_time();
         if (left <= 0) {
-            g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_TIMEOUT,
-                                _("The VMM did not answer on its control socket"));
+            set_not_answering(error);
             return FALSE;
         }
         struct pollfd p = { .fd = fd, .events = events };
@@ -50,6 +139,43 @@ static gboolean control_wait(int fd, short events, gint64 deadline, GError **err
             return FALSE;
         }
     }
+}
+
+/* A nonblocking connection to @path by @deadline.  A full listen backlog
+ * (EAGAIN: the VMM accepts nothing) is tried again until the deadline. */
+static int control_connect(const char *path, gint64 deadline, GError **error)
+{
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int err = fd < 0 ? errno : 0;
+    while (fd >= 0) {
+        if (unix_addr_connect(fd, path) == 0)
+            return fd;
+        err = errno;
+        if (err == EINPROGRESS) {   /* not for AF_UNIX today; handled all the same */
+            socklen_t len = sizeof(err);
+            if (!control_wait(fd, POLLOUT, deadline, error)) {
+                close(fd);
+                return -1;
+            }
+            if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
+                return fd;
+            break;
+        }
+        if (err != EAGAIN && err != EINTR)
+            break;
+        gint64 left = deadline - g_get_monotonic_time();
+        if (left <= 0) {
+            close(fd);
+            set_not_answering(error);
+            return -1;
+        }
+        g_usleep(MIN(left, VMM_CONNECT_RETRY_US));
+    }
+    if (fd >= 0)
+        close(fd);
+    g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                _("Cannot connect to VMM control socket %s: %s"), path, g_strerror(err));
+    return -1;
 }
 
 /* Send @line; @pass_fd (>= 0) goes with its first byte (SCM_RIGHTS). */
@@ -148,17 +274,22 @@ static char *request(const char *path, const char *command, const char *what, in
                      guint timeout_ms, gsize max_reply, GError **error)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-    int fd = control_connect(path, error);
-    if (fd < 0)
+    if (!channel_enter(path, deadline, error))
         return NULL;
-
+    g_autoptr(GError) err = NULL;
     g_autofree char *line = g_strconcat(command, "\n", NULL);
     g_autofree char *reply = NULL;
-    if (control_send(fd, line, pass_fd, deadline, error))
-        reply = control_read_line(fd, deadline, max_reply, error);
-    close(fd);
-    if (!reply)
+    int fd = control_connect(path, deadline, &err);
+    if (fd >= 0) {
+        if (control_send(fd, line, pass_fd, deadline, &err))
+            reply = control_read_line(fd, deadline, max_reply, &err);
+        close(fd);
+    }
+    channel_leave(path, !reply && g_error_matches(err, DAEMON_ERROR, DAEMON_ERROR_TIMEOUT));
+    if (!reply) {
+        g_propagate_error(error, g_steal_pointer(&err));
         return NULL;
+    }
 
     if (strcmp(reply, "ok") == 0)
         return g_strdup("");
@@ -177,54 +308,92 @@ static char *request(const char *path, const char *command, const char *what, in
     return NULL;
 }
 
-/* The value of "@key" in a flat JSON object: the raw number or the
- * (unescaped only for \" and \\) string.  Enough for the VMM's info. */
-static char *json_flat_get(const char *json, const char *key)
+/* Member @key of @obj as a string, NULL if absent or not a string. */
+static char *json_string_member(JsonObject *obj, const char *key)
 {
-    g_autofree char *pat = g_strdup_printf("\"%s\"", key);
-    const char *p = strstr(json, pat);
-    if (!p)
+    JsonNode *n = json_object_get_member(obj, key);
+    if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
         return NULL;
-    p += strlen(pat);
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (*p++ != ':')
-        return NULL;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (*p == '"') {
-        GString *s = g_string_new(NULL);
-        for (p++; *p && *p != '"'; p++) {
-            if (*p == '\\' && p[1])
-                p++;
-            g_string_append_c(s, *p);
-        }
-        return g_string_free(s, FALSE);
-    }
-    const char *e = p;
-    while (*e && *e != ',' && *e != '}' && *e != ' ')
-        e++;
-    return g_strndup(p, e - p);
+    return g_strdup(json_node_get_string(n));
 }
 
-static guint64 json_flat_u64(const char *json, const char *key)
+/* Member @key of @obj as a non-negative integer, 0 if absent or not one. */
+static guint64 json_u64_member(JsonObject *obj, const char *key)
 {
-    g_autofree char *v = json_flat_get(json, key);
-    return v ? g_ascii_strtoull(v, NULL, 10) : 0;
+    JsonNode *n = json_object_get_member(obj, key);
+    if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_INT64)
+        return 0;
+    gint64 v = json_node_get_int(n);
+    return v > 0 ? (guint64)v : 0;
+}
+
+/* The deepest nesting of arrays and objects in @json, or G_MAXUINT if it
+ * has what json-glib accepts beyond JSON and this scan would have to
+ * read as json-glib does (single-quoted strings, comments): the VMM
+ * sends plain JSON only. */
+static guint json_depth(const char *json)
+{
+    guint depth = 0, max = 0;
+    gboolean in_string = FALSE;
+    for (const char *p = json; *p; p++) {
+        if (in_string) {
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == '"')
+                in_string = FALSE;
+        } else if (*p == '"') {
+            in_string = TRUE;
+        } else if (*p == '[' || *p == '{') {
+            max = MAX(max, ++depth);
+        } else if ((*p == ']' || *p == '}') && depth) {
+            depth--;
+        } else if (*p == '\'' || *p == '/' || *p == '#') {
+            return G_MAXUINT;
+        }
+    }
+    return max;
+}
+
+VmmInfo *vmm_info_parse(const char *json, GError **error)
+{
+    guint depth = json_depth(json);
+    if (depth > VMM_INFO_DEPTH_MAX) {
+        if (depth == G_MAXUINT)
+            g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                                _("The VMM's info is not plain JSON (quote or comment "
+                                  "outside a string)"));
+        else
+            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                        _("The VMM's info nests deeper than %d levels"), VMM_INFO_DEPTH_MAX);
+        return NULL;
+    }
+    g_autoptr(JsonParser) parser = json_parser_new_immutable();
+    g_autoptr(GError) perr = NULL;
+    if (!json_parser_load_from_data(parser, json, -1, &perr)) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                    _("The VMM's info is not JSON: %s"), perr->message);
+        return NULL;
+    }
+    JsonNode *root = json_parser_get_root(parser);
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+        g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
+                            _("The VMM's info is not a JSON object"));
+        return NULL;
+    }
+    JsonObject *obj = json_node_get_object(root);
+    VmmInfo *info = g_new0(VmmInfo, 1);
+    info->state = json_string_member(obj, "state");
+    info->accel = json_string_member(obj, "accel");
+    info->vcpus = (guint)MIN(json_u64_member(obj, "vcpus"), G_MAXUINT);
+    info->memory_mib = json_u64_member(obj, "memory_mib");
+    info->cpu_time_ns = json_u64_member(obj, "cpu_time_ns");
+    return info;
 }
 
 VmmInfo *vmm_control_info(const char *path, guint timeout_ms, GError **error)
 {
     g_autofree char *json = vmm_control_request(path, "info", timeout_ms, error);
-    if (!json)
-        return NULL;
-    VmmInfo *info = g_new0(VmmInfo, 1);
-    info->state = json_flat_get(json, "state");
-    info->accel = json_flat_get(json, "accel");
-    info->vcpus = json_flat_u64(json, "vcpus");
-    info->memory_mib = json_flat_u64(json, "memory_mib");
-    info->cpu_time_ns = json_flat_u64(json, "cpu_time_ns");
-    return info;
+    return json ? vmm_info_parse(json, error) : NULL;
 }
 
 void vmm_info_free(VmmInfo *info)

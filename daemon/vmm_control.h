@@ -8,7 +8,10 @@
  * `ok running|paused|shutting-down`; `info` answers `ok {json}` with name,
  * uuid, state, accel, vcpus, memory_mib, cpu_time_ns, pid.
  *
- * These calls block (bounded by @timeout_ms): call them off the main loop. */
+ * These calls block (bounded by @timeout_ms, connect included): call them
+ * off the main loop.  Requests to one VMM go one at a time; while it does
+ * not answer, further requests fail at once with DAEMON_ERROR_TIMEOUT
+ * rather than pile up (vmm_control.c). */
 #ifndef VESSEL_VMM_CONTROL_H
 #define VESSEL_VMM_CONTROL_H
 
@@ -39,6 +42,11 @@ typedef struct {
 
 /* `info`, parsed. */
 VmmInfo *vmm_control_info(const char *path, guint timeout_ms, GError **error);
+/* The JSON of an `info` reply, parsed (json-glib): members of the wrong
+ * type or missing are left 0/NULL; not a JSON object is an error. */
+VmmInfo *vmm_info_parse(const char *json, GError **error);
+/* The VMM behind @path is gone: forget its channel. */
+void vmm_control_forget(const char *path);
 void vmm_info_free(VmmInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmInfo, vmm_info_free)
 

@@ -12,7 +12,7 @@ PKGS="
   iproute2 nftables dnsmasq-base
   tmux ca-certificates bc time
   libvirt0 acpica-tools python3 lz4 binutils
-  libvncserver-dev libpng-dev zlib1g-dev libseccomp-dev console-setup-linux libxkbcommon-dev xkb-data
+  libvncserver-dev libpng-dev zlib1g-dev libseccomp-dev libjson-glib-dev console-setup-linux libxkbcommon-dev xkb-data
   gvncviewer vncsnapshot tesseract-ocr tesseract-ocr-eng xvfb xdotool
   virt-viewer x11-apps netpbm
   libtirpc-dev qemu-utils strace qemu-system-x86 seabios

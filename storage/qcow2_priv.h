@@ -15,7 +15,9 @@
  *   - Before any L2 table or L1 entry is written, everything written so
  *     far (data, refcount blocks) is made durable first (fdatasync):
  *     a table never points at a cluster whose refcount or content could
- *     still be lost.  Refcount blocks themselves may be written at any
+ *     still be lost.  A new L2 table's cluster is written (zeros) when
+ *     it is allocated, so that sync covers it too and the L1 entry may
+ *     go out together with the table's entries.  Refcount blocks themselves may be written at any
  *     time: they only ever contain increments that are not yet relied
  *     on, or decrements whose references are already gone on disk.
  *   - A reference is dropped (discard, overwrite of a compressed

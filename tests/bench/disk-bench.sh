@@ -17,8 +17,8 @@
 #   rand read  4 KiB x 2048 at random in the first 64 MiB
 # Each runs three times (writes on fresh ranges, so each one allocates)
 # per boot, and every VMM/format pair boots twice, the pairs taking turns
-# (VESSEL_BENCH_ROUNDS=N: N times): the machine may be shared, the best
-# run counts.
+# (VESSEL_BENCH_ROUNDS=N: N times): the machine may be shared, so the
+# best run, the median and the spread (min-max) of each cell are printed.
 # Then the same on the host, without a guest: the storage library alone
 # (tests/storage/img-tool bench, built by make check) beside qemu-img
 # bench on the same pattern, writeback cache, the writes timed (not the
@@ -26,8 +26,9 @@
 #   1M writes  128 MiB in 1 MiB requests, 2 in flight (allocating)
 #   4k/cluster 2048 writes of 4 KiB, one per fresh 64 KiB cluster (each
 #              allocates; qcow2 copies the rest of the cluster: zeros)
-# best of three each.
-# Printed in MB/s (random: also IOPS).  QEMU is only the reference
+# each VESSEL_BENCH_HOST_RUNS times, with the CPU time of each process.
+# Printed in MB/s (random: also IOPS): the best run, the median and the
+# spread (min-max) of each cell, so that a loaded machine shows as such.  QEMU is only the reference
 # (package qemu-system-x86); without it, or with VESSEL_BENCH_QEMU=0,
 # only Vessel's columns are printed.
 set -eu
@@ -62,7 +63,6 @@ fresh() {
 }
 
 # run LABEL CMD...: boot, then add "METRIC MBps" lines to $tmp/LABEL.all
-# and keep the best of each metric so far in $tmp/LABEL.res
 run() {
   label=$1; shift
   if ! timeout 3600 "$@" > "$tmp/$label.log" 2>&1 < /dev/null; then
@@ -71,8 +71,6 @@ run() {
   tr -d '\r' < "$tmp/$label.log" | awk '/^B-[A-Z]+ [0-9.]+ [0-9.]+ [0-9.]+$/ {
       d = $4 - $3; v = d > 0 ? $2 * 1.048576 / d : 0; printf "%s %.2f\n", $1, v }' \
       >> "$tmp/$label.all"
-  awk '{ if ($2 > best[$1]) best[$1] = $2 } END { for (m in best) printf "%s %.2f\n", m, best[m] }' \
-      "$tmp/$label.all" > "$tmp/$label.res"
 }
 
 vessel() {
@@ -100,46 +98,74 @@ for round in $(seq "${VESSEL_BENCH_ROUNDS:-2}"); do
   fi
 done
 
-val() { [ -f "$tmp/$2.res" ] && awk -v m="$1" '$1 == m { print $2 }' "$tmp/$2.res"; }
+# cell KIND METRIC LABEL: best, median or "min-max" of the runs of a cell
+cell() {
+  [ -f "$tmp/$3.all" ] || return 0
+  awk -v m="$2" '$1 == m { print $2 }' "$tmp/$3.all" | sort -n | awk -v k="$1" '
+      { v[NR] = $1 } END { if (!NR) exit
+        if (k == "best") print v[NR]
+        else if (k == "median") printf "%.2f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        else printf "%.0f-%.0f\n", v[1], v[NR] }'
+}
 ratio() { [ -n "$1" ] && [ -n "$2" ] && [ "$2" != 0.00 ] && echo "$1 / $2" | bc -l | xargs printf '%.2f' || echo -; }
-printf '%-22s %11s %11s %8s %11s %11s %9s\n' "MB/s" "vessel raw" "vessel qcow2" "q/raw" \
-    "qemu qcow2" "qemu raw" "v/q qcow2"
-for m in SEQW:"seq write 1M (alloc)" SEQR:"seq read 1M" RANDW:"4k rand write (alloc)" \
-         RANDR:"4k rand read"; do
-  key=B-${m%%:*}; name=${m#*:}
-  vr=$(val "$key" vraw); vq=$(val "$key" vqcow2); qq=; qr=
-  [ $have_qemu = 1 ] && { qq=$(val "$key" qqcow2); qr=$(val "$key" qraw); }
-  printf '%-22s %11s %11s %8s %11s %11s %9s\n' "$name" "${vr:--}" "${vq:--}" "$(ratio "$vq" "$vr")" \
-      "${qq:--}" "${qr:--}" "$(ratio "$vq" "$qq")"
+for kind in best median range; do
+  case $kind in
+    best) title="guest MB/s, best" ;; median) title="guest MB/s, median" ;; range) title="guest MB/s, min-max" ;;
+  esac
+  printf '%-22s %11s %11s %8s %11s %11s %9s\n' "$title" "vessel raw" "vessel qcow2" "q/raw" \
+      "qemu qcow2" "qemu raw" "v/q qcow2"
+  for m in SEQW:"seq write 1M (alloc)" SEQR:"seq read 1M" RANDW:"4k rand write (alloc)" \
+           RANDR:"4k rand read"; do
+    key=B-${m%%:*}; name=${m#*:}
+    vr=$(cell $kind "$key" vraw); vq=$(cell $kind "$key" vqcow2); qq=; qr=
+    [ $have_qemu = 1 ] && { qq=$(cell $kind "$key" qqcow2); qr=$(cell $kind "$key" qraw); }
+    r1=-; r2=-
+    [ $kind != range ] && { r1=$(ratio "$vq" "$vr"); r2=$(ratio "$vq" "$qq"); }
+    printf '%-22s %11s %11s %8s %11s %11s %9s\n' "$name" "${vr:--}" "${vq:--}" "$r1" \
+        "${qq:--}" "${qr:--}" "$r2"
+  done
 done
-echo "(4k rows: IOPS = MB/s x 244; q/raw = Vessel qcow2 / Vessel raw; v/q = Vessel / QEMU, qcow2)"
+runs=$(cat "$tmp/vqcow2.all" 2>/dev/null | awk '$1 == "B-SEQW"' | wc -l)
+echo "($runs runs per cell; 4k rows: IOPS = MB/s x 244; q/raw = Vessel qcow2 / Vessel raw;"
+echo " v/q = Vessel / QEMU, qcow2)"
 
-# Host side: the library alone beside qemu-img bench.
+# Host side: the library alone beside qemu-img bench, each cell run
+# VESSEL_BENCH_HOST_RUNS times (default 7) on fresh images, the four
+# taking turns.  MB/s is the writes alone (as qemu-img bench times
+# them), not the closing flush.
 tool=$build/tests/storage/img-tool
 [ -x "$tool" ] || { echo "(host rows: build tests/storage/img-tool with make check first)"; exit 0; }
-hbest() {       # hbest CMD...: best MB/s of three runs on fresh images
-  b=0
-  for i in 1 2 3; do
-    fresh "$fmt"
-    v=$("$@" 2>/dev/null | awk -v mib="$mib" '/^[0-9.]+ [0-9.]+ [0-9.]+$/ { print $3 }
-        /Run completed in/ { printf "%.2f\n", mib * 1.048576 / $4 }')
-    [ -n "$v" ] && b=$(echo "$v $b" | awk '{ print ($1 > $2) ? $1 : $2 }')
-  done
-  echo "$b"
+hrun() {        # hrun LABEL FORMAT CMD...: one run on a fresh image -> LABEL.all
+  label=$1 fmt=$2; shift 2
+  fresh "$fmt"
+  v=$("$@" 2>/dev/null | awk -v mib="$mib" '/^[0-9.]+ [0-9.]+ [0-9.]+/ { print $3 }
+      /Run completed in/ { printf "%.2f\n", mib * 1.048576 / $4 }')
+  [ -n "$v" ] && echo "MBS $v" >> "$tmp/$label.all"
+  return 0
 }
-printf '\n%-22s %11s %11s %8s %11s %11s %9s\n' "host MB/s" "vessel raw" "vessel qcow2" "q/raw" \
-    "q-img qcow2" "q-img raw" "v/q qcow2"
 for m in "1M writes (alloc):1M:128:1M:2" "4k/cluster (alloc):4K:2048:64K:1"; do
   name=${m%%:*}; set -- $(echo "${m#*:}" | tr : ' ')
   size=$1 count=$2 step=$3 depth=$4
   mib=$(echo "$count" "$size" | awk '{ s = $2; u = substr(s, length(s)); n = s + 0;
       if (u == "K") n /= 1024; print $1 * n }')
-  fmt=raw; vr=$(hbest "$tool" bench "raw:$tmp/disk.raw" write "$size" "$count" "$depth" 0 "$step")
-  fmt=qcow2; vq=$(hbest "$tool" bench "qcow2:$tmp/disk.qcow2" write "$size" "$count" "$depth" 0 "$step")
-  fmt=qcow2; qq=$(hbest qemu-img bench -w -f qcow2 -t writeback -s "$size" -S "$step" -c "$count" \
-      -d "$depth" "$tmp/disk.qcow2")
-  fmt=raw; qr=$(hbest qemu-img bench -w -f raw -t writeback -s "$size" -S "$step" -c "$count" \
-      -d "$depth" "$tmp/disk.raw")
-  printf '%-22s %11s %11s %8s %11s %11s %9s\n' "$name" "$vr" "$vq" "$(ratio "$vq" "$vr")" \
-      "$qq" "$qr" "$(ratio "$vq" "$qq")"
+  rm -f "$tmp"/h*.all
+  for i in $(seq "${VESSEL_BENCH_HOST_RUNS:-7}"); do
+    hrun hvr raw "$tool" bench "raw:$tmp/disk.raw" write "$size" "$count" "$depth" 0 "$step"
+    hrun hvq qcow2 "$tool" bench "qcow2:$tmp/disk.qcow2" write "$size" "$count" "$depth" 0 "$step"
+    hrun hqq qcow2 qemu-img bench -w -f qcow2 -t writeback -s "$size" -S "$step" -c "$count" \
+        -d "$depth" "$tmp/disk.qcow2"
+    hrun hqr raw qemu-img bench -w -f raw -t writeback -s "$size" -S "$step" -c "$count" \
+        -d "$depth" "$tmp/disk.raw"
+  done
+  printf '\n%-22s %11s %11s %8s %11s %11s %9s\n' "host: $name" "vessel raw" "vessel qcow2" \
+      "q/raw" "q-img qcow2" "q-img raw" "v/q qcow2"
+  for kind in best median range; do
+    vr=$(cell $kind MBS hvr); vq=$(cell $kind MBS hvq)
+    qq=$(cell $kind MBS hqq); qr=$(cell $kind MBS hqr)
+    r1=-; r2=-
+    [ $kind != range ] && { r1=$(ratio "$vq" "$vr"); r2=$(ratio "$vq" "$qq"); }
+    label="MB/s $kind"; [ $kind = range ] && label="MB/s min-max"
+    printf '%-22s %11s %11s %8s %11s %11s %9s\n' "$label" "${vr:--}" "${vq:--}" "$r1" \
+        "${qq:--}" "${qr:--}" "$r2"
+  done
 done

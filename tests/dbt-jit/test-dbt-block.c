@@ -3,7 +3,9 @@
  * short or faults although the flags pass found them dead further on,
  * exceptions in the middle of a block, self-modifying code (the same
  * block, another page, a linked loop, the second page of a linked
- * block), and the code cache emptied under
+ * block), flags records kept in host registers by the translator
+ * (stored where a slow path, a fault or an early exit needs them), and
+ * the code cache emptied under
  * pressure (the program runs with a 64 KiB cache, see main()).  Every
  * case has its expected state written out (hand-assembled bytes with the
  * instructions beside them); the backend is the one VESSEL_DBT selects,
@@ -306,6 +308,210 @@ static void test_flags_from_memory(Fixture *fx, gconstpointer data)
     g_assert_cmpuint(v, ==, 4);
 }
 
+/* The translator keeps a block's flags record in host registers and
+ * stores it only where it may be read.  A read-modify-write of memory
+ * whose soft-TLB lookup misses runs through its op, which writes the
+ * record in memory: the conditions after it must see that record (the
+ * first ADD misses, the second hits). */
+static void test_flags_rmw_slow(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t code[] = {
+        0x83, 0x02, 0x01,           /* addl $1, (%rdx): 0xffffffff */
+        0x0f, 0x94, 0xc0,           /* sete %al: 0 */
+        0x0f, 0x92, 0xc3,           /* setb %bl: 0 */
+        0x0f, 0x98, 0xc1,           /* sets %cl: 1 */
+        0x83, 0x02, 0x01,           /* addl $1, (%rdx): 0, ZF CF */
+        0x41, 0x0f, 0x94, 0xc0,     /* sete %r8b: 1 */
+        0x41, 0x0f, 0x92, 0xc1,     /* setb %r9b: 1 */
+        0xf4,                       /* hlt */
+    };
+    uint32_t v = 0xfffffffe;
+    memcpy(fx->mem + 0x9000, &v, 4);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, (uint64_t)(uintptr_t)(fx->mem + 0x9000));
+    for (unsigned r = 0; r < 16; r++)
+        if (r != DBT_RDX && r != DBT_RSP)
+            dbt_cpu_set_gpr(fx->cpu, r, 0x55);
+    DbtStop st = run_code(fx, code, sizeof(code), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 0);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RBX), ==, 0);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RCX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 8), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 9), ==, 1);
+    memcpy(&v, fx->mem + 0x9000, 4);
+    g_assert_cmphex(v, ==, 0);
+}
+
+/* A compare's record, held in host registers, is exact where the block
+ * is left early: at a read-modify-write that faults (its own flags are
+ * dead: the XOR after it overwrites them) and at a store that writes
+ * the code's page (the rest of the block runs from a new decode and
+ * reads the record from memory). */
+static void test_flags_register_exits(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t fault[] = {
+        0x48, 0x39, 0xd9,           /* cmp %rbx, %rcx: 1 - 2, CF SF */
+        0x83, 0x02, 0x01,           /* addl $1, (%rdx)  -> #PF */
+        0x31, 0xc0,                 /* xor %eax, %eax */
+        0xf4,                       /* hlt */
+    };
+    dbt_cpu_set_rflags(fx->cpu, 0x202);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, 9);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBX, 2);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 1);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, 0x10);
+    DbtStop st = run_code(fx, fault, sizeof(fault), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_EXCEPTION);
+    g_assert_cmpint(st.vector, ==, 14);
+    g_assert_cmphex(st.rip, ==, code_addr(fx) + 3);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 9);
+    g_assert_cmphex(dbt_cpu_get_rflags(fx->cpu) & (CF | ZF | SF | OF), ==, CF | SF);
+
+    static const uint8_t leave[] = {
+        0x48, 0x83, 0xf9, 0x05,     /* cmp $5, %rcx: 3 - 5, CF SF */
+        0x88, 0x07,                 /* mov %al, (%rdi): the code's page */
+        0x0f, 0x92, 0xc3,           /* setb %bl: 1 */
+        0x0f, 0x98, 0xc2,           /* sets %dl: 1 */
+        0x0f, 0x94, 0xc0,           /* sete %al: 0 */
+        0xf4,                       /* hlt */
+    };
+    dbt_cpu_set_rflags(fx->cpu, 0x202);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, 0x77);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 3);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDI, code_addr(fx) + 0x100);
+    st = run_code(fx, leave, sizeof(leave), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmphex(fx->mem[CODE_OFF + 0x100], ==, 0x77);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RBX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 0);
+}
+
+/* CMOVcc on a compare of the same block, taken and not taken: a 32-bit
+ * destination is zero-extended either way */
+static void test_cmov_known(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t code[] = {
+        0x83, 0xf9, 0x02,           /* cmp $2, %ecx: below */
+        0x0f, 0x42, 0xfe,           /* cmovb %esi, %edi: taken */
+        0x44, 0x0f, 0x47, 0xde,     /* cmova %esi, %r11d: not taken */
+        0x48, 0x0f, 0x4c, 0xc6,     /* cmovl %rsi, %rax: taken */
+        0xf4,                       /* hlt */
+    };
+    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, 0x99);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 1);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSI, 0x1111222233334444ull);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDI, 0xffffffff00000099ull);
+    dbt_cpu_set_gpr(fx->cpu, 11, 0xffffffff00000005ull);
+    DbtStop st = run_code(fx, code, sizeof(code), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDI), ==, 0x33334444);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 11), ==, 5);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 0x1111222233334444ull);
+}
+
+/* ADC and SBB take their carry from the record before them: a compare's,
+ * an SBB's, an ADD's, an INC's (which keeps STC's), one in memory (STC);
+ * conditions and carries read from an ADC/SBB record */
+static void test_adc_sbb(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t code[] = {
+        0x48, 0x39, 0xd8,                   /* cmp %rbx, %rax: 1 - 2, CF */
+        0x19, 0xf6,                         /* sbb %esi, %esi: -1, CF */
+        0x83, 0xd7, 0x00,                   /* adc $0, %edi: 6, no CF */
+        0x41, 0x0f, 0x92, 0xc0,             /* setc %r8b: 0 */
+        0xf9,                               /* stc */
+        0x41, 0x80, 0xd1, 0x01,             /* adc $1, %r9b: 0xff + 2 = 0x101 */
+        0x41, 0x0f, 0x92, 0xc2,             /* setc %r10b: 1 */
+        0x49, 0xc7, 0xc3, 0xff, 0xff, 0xff, 0xff, /* mov $-1, %r11 */
+        0x49, 0x83, 0xc3, 0x01,             /* add $1, %r11: 0, CF */
+        0x48, 0x83, 0xd2, 0x00,             /* adc $0, %rdx: 1, no CF */
+        0x48, 0x83, 0xd2, 0xff,             /* adc $-1, %rdx: 0, CF */
+        0x40, 0x0f, 0x92, 0xc5,             /* setb %bpl: 1 */
+        0xf9,                               /* stc */
+        0xff, 0xc1,                         /* inc %ecx: CF kept */
+        0x83, 0xd3, 0x00,                   /* adc $0, %ebx: 3 */
+        0xf4,                               /* hlt */
+    };
+    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, 1);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBX, 2);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBP, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSI, 0x1234);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDI, 5);
+    dbt_cpu_set_gpr(fx->cpu, 8, 0x5501);
+    dbt_cpu_set_gpr(fx->cpu, 9, 0xff);
+    dbt_cpu_set_gpr(fx->cpu, 10, 0);
+    DbtStop st = run_code(fx, code, sizeof(code), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RSI), ==, 0xffffffff);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDI), ==, 6);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 8), ==, 0x5500);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 9), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 10), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 11), ==, 0);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 0);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RBP), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RCX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RBX), ==, 3);
+    g_assert_cmphex(dbt_cpu_get_rflags(fx->cpu) & (CF | ZF | SF | OF), ==, 0);
+}
+
+/* INC/DEC of memory and of byte and word registers keep CF: from a
+ * compare of the block, through a TLB miss's slow path (the first INC
+ * of the page) and a hit */
+static void test_incdec_memory(Fixture *fx, gconstpointer data)
+{
+    (void)data;
+    static const uint8_t code[] = {
+        0x48, 0x39, 0xd8,                   /* cmp %rbx, %rax: CF */
+        0xff, 0x06,                         /* incl (%rsi): 0xffffffff -> 0 */
+        0x0f, 0x94, 0xc1,                   /* sete %cl: 1 */
+        0x0f, 0x92, 0xc2,                   /* setb %dl: 1 (CF kept) */
+        0xfe, 0x4e, 0x04,                   /* decb 4(%rsi): 0x80 -> 0x7f, OF */
+        0x41, 0x0f, 0x90, 0xc0,             /* seto %r8b: 1 */
+        0x41, 0x0f, 0x92, 0xc1,             /* setb %r9b: 1 (CF kept) */
+        0x31, 0xff,                         /* xor %edi, %edi: no CF */
+        0x66, 0xff, 0xc7,                   /* inc %di: 1 */
+        0xfe, 0xc4,                         /* inc %ah: 0x12 -> 0x13 */
+        0x41, 0x0f, 0x92, 0xc2,             /* setb %r10b: 0 */
+        0xf4,                               /* hlt */
+    };
+    uint8_t *data8 = fx->mem + 0xa000;
+    memset(data8, 0, 8);
+    memset(data8, 0xff, 4);
+    data8[4] = 0x80;
+    dbt_cpu_set_gpr(fx->cpu, DBT_RAX, 0x1201);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RBX, 0x2000);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RCX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RDX, 0);
+    dbt_cpu_set_gpr(fx->cpu, DBT_RSI, (uint64_t)(uintptr_t)data8);
+    dbt_cpu_set_gpr(fx->cpu, 8, 0);
+    dbt_cpu_set_gpr(fx->cpu, 9, 0);
+    dbt_cpu_set_gpr(fx->cpu, 10, 0x77);
+    DbtStop st = run_code(fx, code, sizeof(code), 0);
+    g_assert_cmpint(st.reason, ==, DBT_STOP_HLT);
+    uint32_t v;
+    memcpy(&v, data8, 4);
+    g_assert_cmphex(v, ==, 0);
+    g_assert_cmphex(data8[4], ==, 0x7f);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RCX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDX), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 8), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 9), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RDI), ==, 1);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, DBT_RAX), ==, 0x1301);
+    g_assert_cmphex(dbt_cpu_get_gpr(fx->cpu, 10), ==, 0);
+}
+
 /* the host's RFLAGS after @op of @b into @a at @size bytes (the expected
  * flags of the same guest instruction) */
 static uint64_t host_flags(unsigned op, unsigned size, uint64_t a, uint64_t b)
@@ -436,6 +642,11 @@ int main(int argc, char **argv)
     ADD("/dbt/block/flags-from-memory", test_flags_from_memory);
     ADD("/dbt/block/cond-sizes", test_cond_sizes);
     ADD("/dbt/block/incdec-flags", test_incdec_flags);
+    ADD("/dbt/block/flags-rmw-slow", test_flags_rmw_slow);
+    ADD("/dbt/block/flags-register-exits", test_flags_register_exits);
+    ADD("/dbt/block/cmov-known", test_cmov_known);
+    ADD("/dbt/block/adc-sbb", test_adc_sbb);
+    ADD("/dbt/block/incdec-memory", test_incdec_memory);
     ADD("/dbt/block/cache-pressure", test_cache_pressure);
     return g_test_run();
 }

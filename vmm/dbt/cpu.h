@@ -100,6 +100,7 @@ struct DbtCpu {
     DbtJit *jit;
     int32_t jit_budget;    /* blocks translated code may still enter */
     const uint8_t *jit_site;  /* the direct branch the last exit took, to link */
+    uint64_t jit_tmp;      /* translated code: a value kept across a call */
     uint64_t jit_site_rip;    /* ... to the block at this RIP */
     DbtBlock *jit_prefix;     /* dbt_jit_prefix()'s block */
 

@@ -4,11 +4,22 @@
  * Design note.
  *  - Registers.  Translated code runs with RBX = the DbtCpu, R12 = the
  *    guest RIP of the block's first instruction and R13 = cpu->tlb_cur
- *    (only instructions that end the block change the CPL); R14 is a
- *    scratch register that survives calls; guest registers
- *    stay in cpu->gpr (no register is cached across instructions), so
- *    every exit, fault and call finds the architectural state in
- *    memory.  RSP is 16-byte aligned: C functions are called directly.
+ *    (only instructions that end the block change the CPL); guest
+ *    registers stay in cpu->gpr (no register is cached across
+ *    instructions), so every exit, fault and call finds them in memory.
+ *  - The lazy flags record.  Its values (result, operands) live in RBP,
+ *    R15 and R14 in translated code, from block to block: the entry
+ *    trampoline loads them from cpu->lf_res/src1/src2, the exit
+ *    trampoline stores them back, and so does every call into C that
+ *    may read the record (a call-threaded op, which may also write it:
+ *    they are loaded again after it; a soft-TLB miss's call, which may
+ *    fault; a condition computed in C).  Its kind (lf_op, lf_size) is
+ *    in memory at block boundaries; within a block the translator knows
+ *    the kind native code wrote (JitEmit.lf_known) and stores it (one
+ *    16-bit store) only before the block's exits and calls into C; the
+ *    out-of-line paths store the kind known where they branch off.  The
+ *    flags pass keeps an ALU operation's flags live before every later
+ *    instruction that may fault; such a record costs register moves.  RSP is 16-byte aligned: C functions are called directly.
  *    The code is position independent in guest terms (every RIP is R12
  *    plus a constant), so one translation serves a physical block
  *    wherever it is mapped, like the decoded block it comes from.
@@ -122,8 +133,9 @@ void dbt_jit_emit_lookup(JitEmit *e)
 }
 
 /* enter(cpu, code, rip): save the callee-saved registers, align the
- * stack, RBX = cpu, R12 = rip, jump to the code.  exit: EAX is the
- * result; restore and return.  lookup: see the design note. */
+ * stack, RBX = cpu, R12 = rip, the flags record's values, jump to the
+ * code.  exit: EAX is the result; store the record's values, restore
+ * and return.  lookup: see the design note. */
 static bool emit_trampolines(DbtJit *j)
 {
     X86Buf b = dbt_jit_buf_open(j);
@@ -134,9 +146,15 @@ static bool emit_trampolines(DbtJit *j)
     x86_mov_rr(&b, true, X_RBX, X_RDI);
     x86_mov_rr(&b, true, X_R12, X_RDX);
     x86_load(&b, true, X_R13, CPU(tlb_cur));
+    x86_load(&b, true, JIT_LF_RES, CPU(lf_res));
+    x86_load(&b, true, JIT_LF_SRC1, CPU(lf_src1));
+    x86_load(&b, true, JIT_LF_SRC2, CPU(lf_src2));
     x86_jmp_r(&b, X_RSI);
 
     uint8_t *exit = x86_label(&b);
+    x86_store(&b, true, CPU(lf_res), JIT_LF_RES);
+    x86_store(&b, true, CPU(lf_src1), JIT_LF_SRC1);
+    x86_store(&b, true, CPU(lf_src2), JIT_LF_SRC2);
     x86_alu_ri(&b, X_ADD, true, X_RSP, 8);
     for (unsigned k = 6; k-- > 0;)
         emit_pop(&b, saved[k]);
@@ -271,7 +289,8 @@ void dbt_jit_fix_add(JitEmit *e, uint8_t *field, unsigned kind, unsigned retired
         e->b.full = true;
         return;
     }
-    e->fix[e->nfix++] = (JitFix){ field, (uint8_t)kind, (uint8_t)retired, false, 0 };
+    e->fix[e->nfix++] = (JitFix){ field, (uint8_t)kind, (uint8_t)retired, false, 0,
+                                  (int16_t)dbt_jit_lf_pending(e) };
 }
 
 void dbt_jit_emit_rip(JitEmit *e, unsigned r, unsigned off)
@@ -291,6 +310,8 @@ void dbt_jit_emit_canonical(JitEmit *e, unsigned r, const DbtInsn *in, unsigned 
     x86_shift_ri(b, X_SAR, true, X_RCX, 16);
     x86_alu_rr(b, X_CMP, true, X_RCX, r);
     uint8_t *ok = x86_jcc_fwd(b, X_CC_E);
+    dbt_jit_lf_kind(e, dbt_jit_lf_pending(e));
+    dbt_jit_lf_values_store(e);
     x86_mov_rr(b, true, X_RDI, X_RBX);
     x86_mov_ri(b, X_RSI, (uint64_t)(uintptr_t)in);
     x86_lea(b, X_RDX, x86_mem(X_R12, (int32_t)off - r12_adj));
@@ -342,7 +363,9 @@ void dbt_jit_emit_call_op(JitEmit *e, const DbtInsn *in, unsigned off)
     x86_mov_ri(b, X_RSI, (uint64_t)(uintptr_t)in);
     x86_store(b, true, CPU(cur_insn), X_RSI);
     x86_mov_rr(b, true, X_RDI, X_RBX);
+    dbt_jit_lf_values_store(e);
     x86_call(b, (const void *)jit_ops[in->kind], e->j->delta);
+    dbt_jit_lf_values_load(e);
     x86_test_rr(b, false, X_RAX, X_RAX);
     dbt_jit_fix_add(e, x86_jcc_fwd(b, X_CC_NE), STUB_OP, in->idx + 1u);
     if (dbt_insn_may_leave(in)) {
@@ -358,6 +381,7 @@ static void emit_stubs(JitEmit *e)
     for (unsigned k = 0; k < e->nfix && !b->full; k++) {
         const JitFix *f = &e->fix[k];
         x86_patch_here(b, f->field);
+        dbt_jit_lf_kind(e, f->lf);    /* the exit stores the values */
         switch (f->kind) {
         case STUB_OP:       /* EAX: the op's result */
         case STUB_LEAVE:
@@ -427,12 +451,15 @@ bool dbt_jit_translate(DbtCpu *cpu, DbtBlock *blk)
         e.lf_set = -1;
         e.lf_clobber = false;
         bool native = dbt_jit_emit_native(&e, in, off, last);
-        if (!native || e.lf_clobber)
+        if (e.lf_clobber) {
             e.lf_known = -1;
-        else if (e.lf_set >= 0)
-            e.lf_known = e.lf_set;
+            e.lf_dirty = false;
+        }
         if (!native) {
             e.host_flags = false;
+            /* the op reads and writes cpu->lf_* */
+            dbt_jit_lf_flush(&e);
+            e.lf_known = -1;
             dbt_jit_emit_call_op(&e, in, off);
             if (last) {
                 if (!e.counted)

@@ -53,6 +53,8 @@ typedef struct {
     bool next_static;      /* STUB_LEAVE: go on at R12 + next_off, not at
                               cpu->next_rip (native code stores none) */
     uint16_t next_off;
+    int16_t lf;            /* the record kind to store first
+                              (JitEmit.lf_known if dirty), -1: none */
 } JitFix;
 
 /* a soft-TLB miss of a native load or store: the out-of-line call of the
@@ -66,6 +68,8 @@ typedef struct {
     uint16_t next_off;     /* where the guest goes on if it must leave */
     uint8_t size;
     uint8_t kind;          /* SLOW_* */
+    int16_t lf;            /* the record kind to store before the call,
+                              -1: none */
 } JitSlow;
 
 /* a slow path: the access alone (dbt_mem_read_slow, dbt_mem_write_slow)
@@ -87,10 +91,40 @@ typedef struct {
     bool counted;          /* the block's retired count is added already */
     /* the lazy flags record (lf_op | lf_size << 8) the block's code wrote
      * last, -1 if not known here; lf_set: what the instruction being
-     * emitted writes (dbt_jit_lazy), lf_clobber: it may write another */
+     * emitted writes (dbt_jit_lazy), lf_clobber: it may write another.
+     * Translated code holds the record's values in host registers
+     * (JIT_LF_*) and its kind in cpu->lf_op/lf_size, except that lf_dirty
+     * says the kind is lf_known and not stored yet (dbt_jit_lf_flush()
+     * stores it before the block's exits and calls, the out-of-line
+     * paths from JitFix.lf / JitSlow.lf). */
     int lf_known, lf_set;
-    bool lf_clobber;
+    bool lf_clobber, lf_dirty;
 } JitEmit;
+
+/* The host registers of the lazy flags record's values (result,
+ * operands), from block to block: the entry trampoline loads them from
+ * cpu->lf_res/src1/src2, the exit stores them; callee-saved: they
+ * survive the slow paths' calls. */
+#define JIT_LF_RES X_RBP
+#define JIT_LF_SRC1 X_R15
+#define JIT_LF_SRC2 X_R14
+
+/* cpu->lf_op/lf_size = @lf (lf_op | lf_size << 8); nothing for -1 */
+void dbt_jit_lf_kind(JitEmit *e, int lf);
+/* cpu->lf_res/src1/src2 = the record's host registers (before a call
+ * into C that may read the record) / and back (after one that may
+ * write it) */
+void dbt_jit_lf_values_store(JitEmit *e);
+void dbt_jit_lf_values_load(JitEmit *e);
+/* the record's kind to cpu->lf_op if it is not stored yet */
+void dbt_jit_lf_flush(JitEmit *e);
+/* ... and its values: cpu->lf_* is the whole record (before a call) */
+void dbt_jit_lf_spill(JitEmit *e);
+/* the kind an out-of-line path must store first (JitFix.lf, JitSlow.lf) */
+static inline int dbt_jit_lf_pending(const JitEmit *e)
+{
+    return e->lf_dirty ? e->lf_known : -1;
+}
 
 /* RIP of the instruction at byte @off of the block, into host register @r */
 void dbt_jit_emit_rip(JitEmit *e, unsigned r, unsigned off);
@@ -148,11 +182,19 @@ void dbt_jit_slow_rejoin(JitEmit *e);
 /* after a store: leave the block at @next_off if it asked to */
 void dbt_jit_leave_check(JitEmit *e, const DbtInsn *in, unsigned next_off,
                          unsigned retired);
-/* the lazy flags record (lf, size, result, operands) from host registers */
+/* the lazy flags record (lf, size, result, operands) from host registers:
+ * into the record's host registers, its kind known here */
 void dbt_jit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
                   unsigned src2);
+/* ... its kind stored at once (a record only sometimes written: the
+ * caller flushed the known one and sets lf_clobber) */
+void dbt_jit_lazy_stored(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
+                         unsigned src2);
 /* the record of ALU selector @sub (ADD, SUB/CMP or LOGIC) */
 unsigned dbt_jit_alu_lf(unsigned sub);
+/* EAX = CF of the lazy flags record (0 or 1; clobbers RCX, RDX and, on
+ * the path that calls C, the caller-saved registers) */
+void dbt_jit_carry(JitEmit *e);
 /* RAX op= RCX (RDX = the old RAX unless @dead or a logic op) */
 void dbt_jit_alu_op(JitEmit *e, unsigned op, bool w, bool dead);
 

@@ -6,14 +6,18 @@
  * rotates by an immediate, and the branches that end most blocks (Jcc,
  * JMP, CALL, RET).  Each form does exactly what the kind's op does
  * (ops_fast.c, alu.c, shift.c, muldiv.c, control.c) with the same lazy
- * flags record, which is skipped where the flags pass marked the flags
- * dead.  A condition (Jcc, CMOVcc, SETcc) is computed inline from a
- * SUB/CMP or logic record, from the host flags when the instruction
- * before set them, or else by dbt_cond_fast().
+ * flags record (its values in RBP/R15/R14, its kind stored where it
+ * may be read: jit.c's design note), which is skipped where the flags
+ * pass marked the flags dead.  A condition (Jcc, CMOVcc, SETcc) or a
+ * carry in (ADC/SBB, the CF INC/DEC keep) is computed inline from the
+ * record the block wrote, from the host flags when the instruction
+ * before set them, from a SUB/CMP or logic record of a kind tested at
+ * run time, or else by dbt_cond_fast().
  *
  * Host registers: RSI holds a memory operand's linear address, RCX a
  * value to store, RAX a loaded value; RAX, RCX, RDX, RSI, RDI are
- * scratch within one instruction.  A soft-TLB miss jumps to an
+ * scratch within one instruction; cpu->jit_tmp keeps a value across a
+ * call into C.  A soft-TLB miss jumps to an
  * out-of-line slow path that stores RIP and cur_insn (a fault raised
  * below is exact), calls dbt_mem_read_slow/dbt_mem_write_slow and jumps
  * back.  Only 64-bit code without an address-size prefix is emitted
@@ -74,7 +78,8 @@ static void slow_add(JitEmit *e, uint8_t *field, uint8_t *back, const DbtInsn *i
         return;
     }
     e->slow[e->nslow++] = (JitSlow){ field, back, in, (uint16_t)off, (uint16_t)next_off,
-                                     (uint8_t)size, (uint8_t)kind };
+                                     (uint8_t)size, (uint8_t)kind,
+                                     (int16_t)dbt_jit_lf_pending(e) };
 }
 
 /* The soft-TLB lookup of an access of @size bytes at the linear address
@@ -132,11 +137,15 @@ void dbt_jit_access(JitEmit *e, const DbtInsn *in, unsigned off, unsigned next_o
 void dbt_jit_host_addr(JitEmit *e, const DbtInsn *in, unsigned off, unsigned size,
                            bool write)
 {
+    /* the op writes its record even where the native code does not (its
+     * flags are dead): the record is known on neither path, each has
+     * its kind stored */
+    if (in->flags & DBT_I_FLAGS_DEAD) {
+        dbt_jit_lf_flush(e);
+        e->lf_clobber = true;
+    }
     uint8_t *miss = emit_tlb_lookup(e, size, write);
     slow_add(e, miss, NULL, in, off, off + in->len, size, SLOW_OP);
-    /* the op writes its record even where the native code does not */
-    if (in->flags & DBT_I_FLAGS_DEAD)
-        e->lf_clobber = true;
 }
 
 /* the instruction's native code ends here: where its SLOW_OP rejoins */
@@ -163,14 +172,22 @@ void dbt_jit_leave_check(JitEmit *e, const DbtInsn *in, unsigned next_off,
 void dbt_jit_emit_slow_paths(JitEmit *e)
 {
     X86Buf *b = &e->b;
+    /* each path stores the record's kind known where it branched off
+     * (s->lf); the exits of a SLOW_OP's op find it in cpu->lf_op.  A
+     * SLOW_OP's op writes what the native code would: the record's
+     * values come back into the host registers (dbt_jit_emit_call_op) */
+    e->lf_known = -1;
+    e->lf_dirty = false;
     for (unsigned k = 0; k < e->nslow && !b->full; k++) {
         const JitSlow *s = &e->slow[k];
         x86_patch_here(b, s->field);
+        dbt_jit_lf_kind(e, s->lf);
         if (s->kind == SLOW_OP) {
             dbt_jit_emit_call_op(e, s->in, s->off);
             x86_jmp(b, s->back + e->j->delta, e->j->delta);
             continue;
         }
+        dbt_jit_lf_values_store(e);
         x86_mov_ri(b, X_RAX, (uint64_t)(uintptr_t)s->in);
         x86_store(b, true, CPU(cur_insn), X_RAX);
         dbt_jit_emit_rip(e, X_RAX, s->off);
@@ -188,20 +205,65 @@ void dbt_jit_emit_slow_paths(JitEmit *e)
 /* ---- flags ----------------------------------------------------------------- */
 
 /* the lazy flags record of an operation of @size: result in @res,
- * operands in @a and @src2 (LOGIC records only the result: flags.c reads
- * nothing else of it) */
-void dbt_jit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
-                      unsigned src2)
+ * operands in @a and @src2, into the record's host registers (LOGIC
+ * records only the result: flags.c reads nothing else of it) */
+static void lazy_values(JitEmit *e, unsigned lf, unsigned res, unsigned a, unsigned src2)
 {
     X86Buf *b = &e->b;
-    _Static_assert(offsetof(DbtCpu, lf_size) == offsetof(DbtCpu, lf_op) + 1, "lf layout");
-    e->lf_set = (int)(lf | size << 8);
-    x86_store_imm16(b, CPU(lf_op), (uint16_t)(lf | size << 8));
-    x86_store(b, true, CPU(lf_res), res);
+    x86_mov_rr(b, true, JIT_LF_RES, res);
     if (lf != DBT_LF_LOGIC) {
-        x86_store(b, true, CPU(lf_src1), a);
-        x86_store(b, true, CPU(lf_src2), src2);
+        x86_mov_rr(b, true, JIT_LF_SRC1, a);
+        x86_mov_rr(b, true, JIT_LF_SRC2, src2);
     }
+}
+
+void dbt_jit_lazy(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
+                  unsigned src2)
+{
+    e->lf_set = (int)(lf | size << 8);
+    e->lf_known = e->lf_set;
+    e->lf_dirty = true;
+    lazy_values(e, lf, res, a, src2);
+}
+
+void dbt_jit_lazy_stored(JitEmit *e, unsigned lf, unsigned size, unsigned res, unsigned a,
+                         unsigned src2)
+{
+    dbt_jit_lf_kind(e, (int)(lf | size << 8));
+    lazy_values(e, lf, res, a, src2);
+}
+
+void dbt_jit_lf_kind(JitEmit *e, int lf)
+{
+    _Static_assert(offsetof(DbtCpu, lf_size) == offsetof(DbtCpu, lf_op) + 1, "lf layout");
+    if (lf >= 0)
+        x86_store_imm16(&e->b, CPU(lf_op), (uint16_t)lf);
+}
+
+void dbt_jit_lf_values_store(JitEmit *e)
+{
+    x86_store(&e->b, true, CPU(lf_res), JIT_LF_RES);
+    x86_store(&e->b, true, CPU(lf_src1), JIT_LF_SRC1);
+    x86_store(&e->b, true, CPU(lf_src2), JIT_LF_SRC2);
+}
+
+void dbt_jit_lf_values_load(JitEmit *e)
+{
+    x86_load(&e->b, true, JIT_LF_RES, CPU(lf_res));
+    x86_load(&e->b, true, JIT_LF_SRC1, CPU(lf_src1));
+    x86_load(&e->b, true, JIT_LF_SRC2, CPU(lf_src2));
+}
+
+void dbt_jit_lf_flush(JitEmit *e)
+{
+    dbt_jit_lf_kind(e, dbt_jit_lf_pending(e));
+    e->lf_dirty = false;
+}
+
+void dbt_jit_lf_spill(JitEmit *e)
+{
+    dbt_jit_lf_flush(e);
+    dbt_jit_lf_values_store(e);
 }
 
 unsigned dbt_jit_alu_lf(unsigned sub)
@@ -231,8 +293,18 @@ static bool emit_cond_known(JitEmit *e, unsigned lf, unsigned size, unsigned cc)
         /* the host's INC/DEC again: every flag but CF (kept in lf_cf) */
         if (up || (cc >> 1) == 1 || (cc >> 1) == 3)
             return false;
-        x86_load(b, w, X_RCX, CPU(lf_src1));
+        x86_mov_rr(b, w, X_RCX, JIT_LF_SRC1);
         x86_incdec_r(b, lf == DBT_LF_DEC, w, X_RCX);
+        return true;
+    }
+    if (lf == DBT_LF_ADC || lf == DBT_LF_SBB) {
+        /* the host's ADC/SBB again, with the carry in from lf_cf */
+        if (up)
+            return false;
+        x86_load_zx(b, 1, X_RCX, CPU(lf_cf));
+        x86_alu_ri(b, X_ADD, false, X_RCX, -1);    /* CF = lf_cf */
+        x86_mov_rr(b, w, X_RCX, JIT_LF_SRC1);
+        x86_alu_rr(b, lf == DBT_LF_ADC ? X_ADC : X_SBB, w, X_RCX, JIT_LF_SRC2);
         return true;
     }
     if ((lf != DBT_LF_SUB && lf != DBT_LF_ADD && lf != DBT_LF_LOGIC)
@@ -240,24 +312,26 @@ static bool emit_cond_known(JitEmit *e, unsigned lf, unsigned size, unsigned cc)
         return false;
     if (lf == DBT_LF_LOGIC) {
         if (up) {
-            x86_load_zx(b, size, X_RCX, CPU(lf_res));
+            x86_movzx_rr(b, size, X_RCX, JIT_LF_RES);
             x86_shift_ri(b, X_SHL, false, X_RCX, (uint8_t)up);
+            x86_test_rr(b, false, X_RCX, X_RCX);
         } else {
-            x86_load(b, w, X_RCX, CPU(lf_res));
+            x86_test_rr(b, w, JIT_LF_RES, JIT_LF_RES);
         }
-        x86_test_rr(b, w, X_RCX, X_RCX);
         return true;
     }
     unsigned op = lf == DBT_LF_SUB ? X_CMP : X_ADD;
     if (up) {
-        x86_load_zx(b, size, X_RCX, CPU(lf_src1));
-        x86_load_zx(b, size, X_RDX, CPU(lf_src2));
+        x86_movzx_rr(b, size, X_RCX, JIT_LF_SRC1);
+        x86_movzx_rr(b, size, X_RDX, JIT_LF_SRC2);
         x86_shift_ri(b, X_SHL, false, X_RCX, (uint8_t)up);
         x86_shift_ri(b, X_SHL, false, X_RDX, (uint8_t)up);
         x86_alu_rr(b, op, false, X_RCX, X_RDX);
+    } else if (op == X_CMP) {
+        x86_alu_rr(b, X_CMP, w, JIT_LF_SRC1, JIT_LF_SRC2);
     } else {
-        x86_load(b, w, X_RCX, CPU(lf_src1));
-        x86_alu_rm(b, op, w, X_RCX, CPU(lf_src2));
+        x86_mov_rr(b, w, X_RCX, JIT_LF_SRC1);
+        x86_alu_rr(b, op, w, X_RCX, JIT_LF_SRC2);
     }
     return true;
 }
@@ -269,9 +343,17 @@ static bool emit_cond_known(JitEmit *e, unsigned lf, unsigned size, unsigned cc)
 static void emit_cond_value(JitEmit *e, unsigned cc)
 {
     X86Buf *b = &e->b;
-    if (e->lf_known >= 0 && emit_cond_known(e, e->lf_known & 0xff, (unsigned)e->lf_known >> 8, cc)) {
-        x86_setcc(b, cc, X_RAX);
-        x86_movzx_rr(b, 1, X_RAX, X_RAX);
+    if (e->lf_known >= 0) {
+        if (emit_cond_known(e, e->lf_known & 0xff, (unsigned)e->lf_known >> 8, cc)) {
+            x86_setcc(b, cc, X_RAX);
+            x86_movzx_rr(b, 1, X_RAX, X_RAX);
+            return;
+        }
+        /* a known record without an inline form: from cpu->lf_* */
+        dbt_jit_lf_spill(e);
+        x86_mov_rr(b, true, X_RDI, X_RBX);
+        x86_mov_ri(b, X_RSI, cc);
+        x86_call(b, (const void *)dbt_jit_cond, e->j->delta);
         return;
     }
     static const struct { uint8_t lf, size; } fast[4] = {
@@ -288,6 +370,7 @@ static void emit_cond_value(JitEmit *e, unsigned cc)
         done[k] = x86_jmp_fwd(b);
         x86_patch_here(b, next);
     }
+    dbt_jit_lf_values_store(e);
     x86_mov_rr(b, true, X_RDI, X_RBX);
     x86_mov_ri(b, X_RSI, cc);
     x86_call(b, (const void *)dbt_jit_cond, e->j->delta);
@@ -409,7 +492,7 @@ static void emit_shift(JitEmit *e, const DbtInsn *in, bool w, bool rotate)
 }
 
 /* RAX = the r/m operand of @in, @size bytes, zero-extended (@sx:
- * sign-extended to 64 bits); false for byte registers AH..BH */
+ * sign-extended to 64 bits) */
 static bool emit_rm_load(JitEmit *e, const DbtInsn *in, unsigned off, unsigned size, bool sx)
 {
     X86Buf *b = &e->b;
@@ -418,8 +501,8 @@ static bool emit_rm_load(JitEmit *e, const DbtInsn *in, unsigned off, unsigned s
         dbt_jit_access(e, in, off, off + in->len, size, false);
     } else {
         if (size == 1 && !(in->flags & DBT_I_REX) && in->rm >= 4 && in->rm < 8)
-            return false;
-        if (size >= 4)
+            x86_load_zx(b, 1, X_RAX, JGPR_BYTE(in->rm - 4, 1));    /* AH..BH */
+        else if (size >= 4)
             x86_load(b, size == 8, X_RAX, GPR(in->rm));
         else
             x86_load_zx(b, size, X_RAX, GPR(in->rm));
@@ -442,19 +525,28 @@ static bool emit_movx(JitEmit *e, const DbtInsn *in, unsigned off, bool sx)
 }
 
 /* CMOVcc r32/64, r/m: the operand is read (and may fault) either way; a
- * 32-bit destination is zero-extended either way */
+ * 32-bit destination is zero-extended either way.  A host CMOVcc on the
+ * flags of the block's known record, else the condition's value (which
+ * may call C: the operand waits in cpu->jit_tmp). */
 static bool emit_cmov(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
     bool w = in->osz == 8;
+    unsigned cc = in->sub & 15;
     if (in->osz < 4 || !emit_rm_load(e, in, off, in->osz, false))
         return false;
-    x86_mov_rr(b, true, X_R14, X_RAX);    /* callee-saved: survives the cond */
-    emit_cond_value(e, in->sub & 15);
+    if (e->lf_known >= 0 && emit_cond_known(e, e->lf_known & 0xff, (unsigned)e->lf_known >> 8, cc)) {
+        x86_load(b, w, X_RCX, GPR(in->reg));
+        x86_cmov_rr(b, cc, w, X_RCX, X_RAX);
+        x86_store(b, true, GPR(in->reg), X_RCX);
+        return true;
+    }
+    x86_store(b, true, CPU(jit_tmp), X_RAX);
+    emit_cond_value(e, cc);
     x86_load(b, w, X_RCX, GPR(in->reg));
     x86_test_rr(b, false, X_RAX, X_RAX);
     uint8_t *skip = x86_jcc_fwd(b, X_CC_E);
-    x86_mov_rr(b, true, X_RCX, X_R14);
+    x86_load(b, w, X_RCX, CPU(jit_tmp));
     x86_patch_here(b, skip);
     x86_store(b, true, GPR(in->reg), X_RCX);
     return true;
@@ -502,6 +594,27 @@ static bool emit_imul(JitEmit *e, const DbtInsn *in, unsigned off)
     return true;
 }
 
+/* EAX = CF of the lazy flags record (0 or 1): inline from the block's
+ * known record (an INC/DEC keeps it in lf_cf), else dbt_jit_cf() */
+void dbt_jit_carry(JitEmit *e)
+{
+    X86Buf *b = &e->b;
+    int k = e->lf_known;
+    if (k >= 0 && (k & 0xff) == DBT_LF_LOGIC) {
+        x86_mov_ri(b, X_RAX, 0);
+    } else if (k >= 0 && ((k & 0xff) == DBT_LF_INC || (k & 0xff) == DBT_LF_DEC)) {
+        x86_load_zx(b, 1, X_RAX, CPU(lf_cf));
+    } else if (k >= 0 && emit_cond_known(e, k & 0xff, (unsigned)k >> 8, X_CC_B)) {
+        x86_setcc(b, X_CC_B, X_RAX);
+        x86_movzx_rr(b, 1, X_RAX, X_RAX);
+    } else {
+        dbt_jit_lf_spill(e);
+        x86_mov_rr(b, true, X_RDI, X_RBX);
+        x86_call(b, (const void *)dbt_jit_cf, e->j->delta);
+        x86_movzx_rr(b, 1, X_RAX, X_RAX);
+    }
+}
+
 /* INC/DEC of a 32/64-bit register.  With live flags, as op_incdec_E:
  * lf_cf keeps the carry of the record before it (0 after a logic record
  * this block wrote, else dbt_jit_cf()), then the INC/DEC record with
@@ -512,14 +625,11 @@ static bool emit_incdec(JitEmit *e, const DbtInsn *in)
     bool dead = in->flags & DBT_I_FLAGS_DEAD, w = in->osz == 8;
     if (in->osz < 4 || (in->flags & DBT_I_MEM))
         return false;
-    if (!dead) {
-        if (e->lf_known >= 0 && (e->lf_known & 0xff) == DBT_LF_LOGIC) {
-            x86_store_imm8(b, CPU(lf_cf), 0);
-        } else {
-            x86_mov_rr(b, true, X_RDI, X_RBX);
-            x86_call(b, (const void *)dbt_jit_cf, e->j->delta);
-            x86_store_small(b, 1, CPU(lf_cf), X_RAX);
-        }
+    int k = e->lf_known;
+    /* after an INC/DEC lf_cf holds the carry already */
+    if (!dead && !(k >= 0 && ((k & 0xff) == DBT_LF_INC || (k & 0xff) == DBT_LF_DEC))) {
+        dbt_jit_carry(e);
+        x86_store_small(b, 1, CPU(lf_cf), X_RAX);
     }
     x86_load(b, w, X_RAX, GPR(in->rm));
     if (!dead)
@@ -540,6 +650,7 @@ static void emit_jcc(JitEmit *e, const DbtInsn *in, unsigned off)
     X86Buf *b = &e->b;
     unsigned cc = in->sub & 15;
     bool host = e->prev_host_flags && e->counted;  /* no count between */
+    dbt_jit_lf_flush(e);    /* moves: the host flags stay */
     if (!e->counted)
         dbt_jit_emit_count(e, e->blk->n);
     const DbtInsn *prev = in->idx ? in - 1 : NULL;
@@ -560,6 +671,7 @@ static void emit_call(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
     unsigned target = off + in->len + (unsigned)(int32_t)in->imm;
+    dbt_jit_lf_flush(e);
     /* #GP before anything changes when the target is not canonical */
     dbt_jit_emit_rip(e, X_RDX, target);
     dbt_jit_emit_canonical(e, X_RDX, in, off, 0, 0);
@@ -576,6 +688,7 @@ static void emit_call(JitEmit *e, const DbtInsn *in, unsigned off)
 static void emit_ret(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
+    dbt_jit_lf_flush(e);
     x86_load(b, true, X_RSI, GPR(DBT_RSP));
     dbt_jit_access(e, in, off, off + in->len, 8, false);
     dbt_jit_emit_canonical(e, X_RAX, in, off, 0, 0);
@@ -590,10 +703,13 @@ static void emit_ret(JitEmit *e, const DbtInsn *in, unsigned off)
 static bool emit_branch_e(JitEmit *e, const DbtInsn *in, unsigned off, bool call)
 {
     X86Buf *b = &e->b;
-    if (in->osz != 8 || !emit_rm_load(e, in, off, 8, false))
+    if (in->osz != 8)
         return false;
-    x86_mov_rr(b, true, X_R14, X_RAX);    /* callee-saved: survives slow paths */
-    dbt_jit_emit_canonical(e, X_R14, in, off, 0, 0);
+    dbt_jit_lf_flush(e);
+    if (!emit_rm_load(e, in, off, 8, false))
+        return false;
+    x86_store(b, true, CPU(jit_tmp), X_RAX);    /* survives slow paths */
+    dbt_jit_emit_canonical(e, X_RAX, in, off, 0, 0);
     if (call) {
         x86_load(b, true, X_RSI, GPR(DBT_RSP));
         x86_lea(b, X_RSI, x86_mem(X_RSI, -8));
@@ -604,11 +720,12 @@ static bool emit_branch_e(JitEmit *e, const DbtInsn *in, unsigned off, bool call
     dbt_jit_emit_count(e, e->blk->n);
     if (call) {
         /* the push wrote decoded code: leave for the target */
-        x86_store(b, true, CPU(next_rip), X_R14);
+        x86_load(b, true, X_RAX, CPU(jit_tmp));
+        x86_store(b, true, CPU(next_rip), X_RAX);
         x86_cmp_m8_i(b, CPU(leave_block), 0);
         dbt_jit_fix_add(e, x86_jcc_fwd(b, X_CC_NE), STUB_LEAVE, 0);
     }
-    x86_mov_rr(b, true, X_R12, X_R14);
+    x86_load(b, true, X_R12, CPU(jit_tmp));
     dbt_jit_emit_lookup(e);
     return true;
 }
@@ -714,7 +831,14 @@ static bool emit_body(JitEmit *e, const DbtInsn *in, unsigned off)
     case DBT_KIND_IMUL_GE: case DBT_KIND_IMUL_GEI:
         return emit_imul(e, in, off);
     case DBT_KIND_INCDEC_E:
-        return emit_incdec(e, in);
+        return emit_incdec(e, in) || dbt_jit_emit_sized(e, in, off);
+    case DBT_KIND_BSWAP:    /* 16-bit: call-threaded */
+        if (in->osz < 4)
+            return false;
+        x86_load(b, w, X_RAX, GPR(in->reg));
+        x86_bswap_r(b, w, X_RAX);
+        x86_store(b, true, GPR(in->reg), X_RAX);
+        return true;
     case DBT_KIND_NOP:
         return true;
     default:
@@ -729,12 +853,15 @@ bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
         return false;
     uint8_t *start = e->b.p;
     unsigned nslow = e->nslow, nfix = e->nfix;
+    int lf_known = e->lf_known;
+    bool lf_dirty = e->lf_dirty;
     if (!emit_body(e, in, off)) {
         if (!last)
             goto undo;
         if (in->kind >= DBT_KIND_JCC_0 && in->kind <= DBT_KIND_JCC_15)
             emit_jcc(e, in, off);
         else if (in->kind == DBT_KIND_JMP_REL) {
+            dbt_jit_lf_flush(e);
             dbt_jit_emit_count(e, e->blk->n);
             dbt_jit_emit_exit_static(e, next + (int32_t)in->imm, in, off);
         } else if (in->kind == DBT_KIND_CALL64_REL)
@@ -748,6 +875,7 @@ bool dbt_jit_emit_native(JitEmit *e, const DbtInsn *in, unsigned off, bool last)
     }
     if (last) {
         /* a block cut at the end of a page or at the instruction limit */
+        dbt_jit_lf_flush(e);
         if (!e->counted)
             dbt_jit_emit_count(e, e->blk->n);
         dbt_jit_emit_exit_static(e, next, NULL, 0);
@@ -759,5 +887,8 @@ undo:
     e->b.st_end = NULL;
     e->nslow = nslow;
     e->nfix = nfix;
+    e->lf_known = lf_known;
+    e->lf_dirty = lf_dirty;
+    e->lf_set = -1;
     return false;
 }

@@ -1,6 +1,6 @@
 /* jit_sized.c - host code for the generic kinds at any operand size
- * (1, 2, 4, 8 bytes), register or memory operand: ADD/OR/AND/SUB/XOR/CMP
- * (ALU_EG, ALU_EI, ALU_GE, ALU_AI), TEST, NEG, NOT, SHL/SHR/SAR by an
+ * (1, 2, 4, 8 bytes), register or memory operand: ADD/OR/ADC/SBB/AND/
+ * SUB/XOR/CMP (ALU_EG, ALU_EI, ALU_GE, ALU_AI), TEST, NEG, NOT, INC/DEC, SHL/SHR/SAR by an
  * immediate or CL, MOV (EG, GE, EI, RI) and CBW/CWD.  jit_native.c
  * emits the specialised 32/64-bit register kinds the form pass picks;
  * these are what is left, mostly byte and word operations (compressors,
@@ -18,6 +18,7 @@
 #include "vmm/dbt/jit_int.h"
 
 #define GPR(r) JGPR(r)
+#define CPU(field) JCPU(field)
 
 static uint64_t size_mask(unsigned s)
 {
@@ -83,15 +84,21 @@ static void rm_read(JitEmit *e, const DbtInsn *in, unsigned off, unsigned s)
     }
 }
 
-/* ADD/OR/AND/SUB/XOR/CMP (not ADC/SBB: they read CF) */
+/* ADD/OR/ADC/SBB/AND/SUB/XOR/CMP.  ADC and SBB take the carry in
+ * before their operands are read (a slow path may call C in between):
+ * it waits in cpu->jit_tmp, then into the host's CF for a host ADC/SBB;
+ * their record keeps it in lf_cf, as alu.c's does. */
 static bool emit_alu(JitEmit *e, const DbtInsn *in, unsigned off)
 {
     X86Buf *b = &e->b;
     unsigned op = in->sub & 7, s = in->osz;
     bool dead = in->flags & DBT_I_FLAGS_DEAD, mem = false;
+    bool carry = op == X_ADC || op == X_SBB;
     X86Mem dst;
-    if (op == X_ADC || op == X_SBB)
-        return false;
+    if (carry) {
+        dbt_jit_carry(e);
+        x86_store(b, true, CPU(jit_tmp), X_RAX);
+    }
     switch (in->kind) {
     case DBT_KIND_ALU_GE:
         rm_read(e, in, off, s);
@@ -111,7 +118,20 @@ static bool emit_alu(JitEmit *e, const DbtInsn *in, unsigned off)
         break;
     }
     load_sized(b, s, X_RAX, dst);
-    if (!(dead && op == X_CMP)) {
+    if (carry) {
+        x86_load(b, false, X_RDI, CPU(jit_tmp));
+        x86_alu_ri(b, X_ADD, false, X_RDI, -1);    /* CF = the carry in */
+        x86_mov_rr(b, true, X_RDX, X_RAX);
+        x86_alu_rr(b, op, s == 8, X_RAX, X_RCX);
+        cut(b, s, X_RAX);
+        store_sized(b, s, dst, X_RAX, !mem);
+        if (!dead) {
+            x86_load(b, false, X_RDI, CPU(jit_tmp));
+            x86_store_small(b, 1, CPU(lf_cf), X_RDI);
+            dbt_jit_lazy(e, op == X_ADC ? DBT_LF_ADC : DBT_LF_SBB, s, X_RAX, X_RDX, X_RCX);
+            e->host_flags = s >= 4 && !mem;
+        }
+    } else if (!(dead && op == X_CMP)) {
         dbt_jit_alu_op(e, op, s == 8, dead);
         cut(b, s, X_RAX);
         if (op != X_CMP)
@@ -180,6 +200,40 @@ static bool emit_negnot(JitEmit *e, const DbtInsn *in, unsigned off, bool neg)
     return true;
 }
 
+/* INC/DEC of memory or of a 1- or 2-byte register (jit_native.c emits
+ * the 4- and 8-byte registers), as op_incdec_E: the record keeps the CF
+ * of the record before it in lf_cf (taken before the operand is read,
+ * in cpu->jit_tmp until the instruction cannot fault any more) */
+static bool emit_incdec(JitEmit *e, const DbtInsn *in, unsigned off)
+{
+    X86Buf *b = &e->b;
+    unsigned s = in->osz, k = (unsigned)e->lf_known;
+    bool dead = in->flags & DBT_I_FLAGS_DEAD, dec = in->sub & 1, mem;
+    bool carry = !dead && !(e->lf_known >= 0 && ((k & 0xff) == DBT_LF_INC
+                                                 || (k & 0xff) == DBT_LF_DEC));
+    if (carry) {
+        dbt_jit_carry(e);
+        x86_store(b, true, CPU(jit_tmp), X_RAX);
+    }
+    X86Mem dst = rm_loc(e, in, off, s, true, &mem);
+    load_sized(b, s, X_RAX, dst);
+    x86_mov_rr(b, true, X_RDX, X_RAX);
+    x86_incdec_r(b, dec, s == 8, X_RAX);
+    cut(b, s, X_RAX);
+    store_sized(b, s, dst, X_RAX, !mem);
+    if (!dead) {
+        if (carry) {
+            x86_load(b, false, X_RDI, CPU(jit_tmp));
+            x86_store_small(b, 1, CPU(lf_cf), X_RDI);
+        }
+        x86_mov_ri(b, X_RCX, 1);
+        dbt_jit_lazy(e, dec ? DBT_LF_DEC : DBT_LF_INC, s, X_RAX, X_RDX, X_RCX);
+    }
+    if (mem)
+        dbt_jit_slow_rejoin(e);
+    return true;
+}
+
 /* SHL/SAL, SHR, SAR by an immediate or CL: the count masked to 5 bits (6
  * for 8 bytes); a count of 0 changes no flags (the value is written
  * back: a 4-byte register is zero-extended) */
@@ -192,6 +246,9 @@ static bool emit_shift(JitEmit *e, const DbtInsn *in, unsigned off)
     bool cl = in->imm2, mem;
     if (sub < 4 || (!cl && !((unsigned)in->imm & cmask) && (in->flags & DBT_I_MEM)))
         return false;    /* rotates; a memory operand shifted by 0 is only read */
+    /* by CL: the record is written or not at run time: its kind stored */
+    if (cl)
+        dbt_jit_lf_flush(e);
     X86Mem dst = rm_loc(e, in, off, s, true, &mem);
     if (cl) {
         x86_load_zx(b, 1, X_RCX, GPR(DBT_RCX));
@@ -211,8 +268,12 @@ static bool emit_shift(JitEmit *e, const DbtInsn *in, unsigned off)
             x86_movsx_rr(b, s, X_RAX, X_RAX);
         x86_shift_cl(b, host_op[sub], s == 8, X_RAX);
         cut(b, s, X_RAX);
-        if (!(in->flags & DBT_I_FLAGS_DEAD))
-            dbt_jit_lazy(e, lf[sub], s, X_RAX, X_RDX, X_RCX);
+        if (!(in->flags & DBT_I_FLAGS_DEAD)) {
+            if (cl)
+                dbt_jit_lazy_stored(e, lf[sub], s, X_RAX, X_RDX, X_RCX);
+            else
+                dbt_jit_lazy(e, lf[sub], s, X_RAX, X_RDX, X_RCX);
+        }
         if (cl)    /* a count of 0 keeps the record before */
             e->lf_clobber = true;
     }
@@ -289,6 +350,8 @@ bool dbt_jit_emit_sized(JitEmit *e, const DbtInsn *in, unsigned off)
         return emit_test(e, in, off);
     case DBT_KIND_NEG_E: case DBT_KIND_NOT_E:
         return emit_negnot(e, in, off, in->kind == DBT_KIND_NEG_E);
+    case DBT_KIND_INCDEC_E:
+        return emit_incdec(e, in, off);
     case DBT_KIND_SHIFT_E:
         return emit_shift(e, in, off);
     case DBT_KIND_MOV_GE: case DBT_KIND_MOV_RI: case DBT_KIND_MOV_EG: case DBT_KIND_MOV_EI:

@@ -151,6 +151,34 @@ void dbt_tlb_protect_code(DbtCpu *cpu, uint64_t pa)
         tlb_visit(cpu, c, protect_one, &pa);
 }
 
+/* @size bytes (1, 2, 4 or 8) at host address @h, little-endian, and
+ * back: a fixed-size copy per case (a copy of a variable size is a call
+ * to the C library's memmove on the slow paths' every access) */
+static inline uint64_t host_load(const uint8_t *h, unsigned size)
+{
+    uint16_t v2;
+    uint32_t v4;
+    uint64_t v8;
+    switch (size) {
+    case 1: return *h;
+    case 2: memcpy(&v2, h, 2); return v2;
+    case 4: memcpy(&v4, h, 4); return v4;
+    default: memcpy(&v8, h, 8); return v8;
+    }
+}
+
+static inline void host_store(uint8_t *h, unsigned size, uint64_t v)
+{
+    uint16_t v2 = (uint16_t)v;
+    uint32_t v4 = (uint32_t)v;
+    switch (size) {
+    case 1: *h = (uint8_t)v; break;
+    case 2: memcpy(h, &v2, 2); break;
+    case 4: memcpy(h, &v4, 4); break;
+    default: memcpy(h, &v, 8); break;
+    }
+}
+
 /* A paging entry of @size bytes (4 or 8) at physical @pa. */
 static uint64_t pte_read(DbtCpu *cpu, uint64_t pa, unsigned size, uint8_t **hostp)
 {
@@ -158,9 +186,7 @@ static uint64_t pte_read(DbtCpu *cpu, uint64_t pa, unsigned size, uint8_t **host
     if (!h)
         dbt_fatal(cpu, "page table outside RAM");
     *hostp = h;
-    uint64_t v = 0;
-    memcpy(&v, h, size);
-    return v;
+    return host_load(h, size);
 }
 
 static inline uint32_t pfec_base(const DbtCpu *cpu, DbtAccess acc)
@@ -260,18 +286,14 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
 
     /* accessed bits on every level, dirty on the leaf for writes */
     for (int k = 0; k < nlev; k++) {
-        uint64_t v = 0;
-        memcpy(&v, ent[k], f.esize);
-        if (!(v & PTE_A)) {
-            v |= PTE_A;
-            memcpy(ent[k], &v, f.esize);
-        }
+        uint64_t v = host_load(ent[k], f.esize);
+        if (!(v & PTE_A))
+            host_store(ent[k], f.esize, v | PTE_A);
     }
-    uint64_t leaf = 0;
-    memcpy(&leaf, ent[nlev - 1], f.esize);
+    uint64_t leaf = host_load(ent[nlev - 1], f.esize);
     if (acc == DBT_ACC_WRITE && !(leaf & PTE_D)) {
         leaf |= PTE_D;
-        memcpy(ent[nlev - 1], &leaf, f.esize);
+        host_store(ent[nlev - 1], f.esize, leaf);
     }
     *w_ok = can_write && (!user || us);
     *x_ok = !nx;
@@ -354,10 +376,8 @@ uint64_t dbt_mem_read_slow(DbtCpu *cpu, uint64_t la, unsigned size)
     uint64_t pa = dbt_mmu_translate(cpu, la, DBT_ACC_READ);
     uint8_t *h = dbt_ram_ptr(cpu, pa, size, NULL);
     uint64_t v = 0;
-    if (h) {
-        memcpy(&v, h, size);
-        return v;
-    }
+    if (h)
+        return host_load(h, size);
     if (cpu->flat || !cpu->vcpu)
         dbt_raise_pf(cpu, la, 0);
     cpu->host->mmio_read(cpu->vcpu, pa, size, &v);
@@ -372,7 +392,7 @@ static void write_one_page(DbtCpu *cpu, uint64_t la, unsigned size, uint64_t v)
     if (h) {
         if (dbt_smp_page_has_code(cpu, ram, pa & DBT_PAGE_MASK))
             dbt_smp_code_written(cpu, ram, pa & DBT_PAGE_MASK);
-        memcpy(h, &v, size);
+        host_store(h, size, v);
         return;
     }
     if (cpu->flat || !cpu->vcpu)

@@ -334,6 +334,18 @@ static inline void x86_setcc(X86Buf *b, unsigned cc, unsigned r)
     x86_byte(b, 0x90 + cc);
     x86_byte(b, 0xc0 | (r & 7));
 }
+/* bswap r (0F C8+r) */
+static inline void x86_bswap_r(X86Buf *b, bool w, unsigned r)
+{
+    x86_rex(b, w, 0, X_NOREG, r, false);
+    x86_byte(b, 0x0f);
+    x86_byte(b, 0xc8 + (r & 7));
+}
+/* cmovcc r, r (0F 40+cc) */
+static inline void x86_cmov_rr(X86Buf *b, unsigned cc, bool w, unsigned dst, unsigned src)
+{
+    x86_op_rr(b, w, (const uint8_t[]){ 0x0f, (uint8_t)(0x40 + cc) }, 2, dst, src);
+}
 /* movzx r32, r8 / r16 */
 static inline void x86_movzx_rr(X86Buf *b, unsigned size, unsigned dst, unsigned src)
 {
