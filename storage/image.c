@@ -319,6 +319,14 @@ int storage_image_flush(StorageImage *img)
     return img->readonly ? 0 : img->ops->flush(img);
 }
 
+int storage_image_writeback(StorageImage *img)
+{
+    if (img->readonly)
+        return 0;
+    /* the whole file: writeback skips pages that are not dirty cheaply */
+    return sync_file_range(img->fd, 0, 0, SYNC_FILE_RANGE_WRITE) < 0 ? -errno : 0;
+}
+
 int storage_image_zero(StorageImage *img, uint64_t off, uint64_t len, bool unmap)
 {
     if (img->readonly)

@@ -102,6 +102,11 @@ int storage_image_pwrite(StorageImage *img, const void *buf, size_t len, uint64_
 /* Everything written before reaches stable storage: data and metadata,
  * in an order that keeps the image consistent at any moment. */
 int storage_image_flush(StorageImage *img);
+/* Start writing to the disk what was written to the image so far,
+ * without waiting for it (write-behind): a later flush then has less
+ * left to wait for.  Durability and ordering do not change - only a
+ * flush makes writes durable.  0 or -errno. */
+int storage_image_writeback(StorageImage *img);
 /* [off, off + len) reads as zeros afterwards.  @unmap lets the image
  * release the space (qcow2: free the clusters; raw: punch a hole). */
 int storage_image_zero(StorageImage *img, uint64_t off, uint64_t len, bool unmap);

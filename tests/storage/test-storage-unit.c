@@ -551,6 +551,33 @@ static void test_write_fresh_hole(void)
     g_assert_cmpint(storage_image_close(img), ==, 0);
 }
 
+/* Write-behind (storage_image_writeback) starts the write-out and
+ * changes nothing else: what was written still reads back, the image
+ * checks clean, and a read-only image accepts the call too. */
+static void test_write_writeback(void)
+{
+    StorageImage *img = new_qcow2("wb.qcow2", 16 << 20, 65536, 0);
+    g_autofree uint8_t *buf = g_malloc(1 << 20);
+    memset(buf, 0x3c, 1 << 20);
+    for (unsigned i = 0; i < 4; i++)
+        g_assert_cmpint(storage_image_pwrite(img, buf, 1 << 20, (uint64_t)i << 21), ==, 0);
+    g_assert_cmpint(storage_image_writeback(img), ==, 0);
+    g_autofree uint8_t *got = g_malloc(1 << 20);
+    g_assert_cmpint(storage_image_pread(img, got, 1 << 20, 3u << 21), ==, 0);
+    g_assert_cmpmem(got, 1 << 20, buf, 1 << 20);
+    StorageCheckResult res;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(storage_image_check(img, &res, &error));
+    g_assert_cmpuint(res.corruptions + res.leaks, ==, 0);
+    storage_check_result_clear(&res);
+    g_assert_cmpint(storage_image_close(img), ==, 0);
+    g_autofree char *path = tpath("wb.qcow2");
+    img = storage_image_open(path, STORAGE_FORMAT_QCOW2, STORAGE_OPEN_READONLY, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(storage_image_writeback(img), ==, 0);
+    g_assert_cmpint(storage_image_close(img), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -566,6 +593,7 @@ int main(int argc, char **argv)
     g_test_add_func("/storage/chain/explicit", test_chain_explicit);
     g_test_add_func("/storage/write/concurrent", test_write_concurrent);
     g_test_add_func("/storage/write/fresh-hole", test_write_fresh_hole);
+    g_test_add_func("/storage/write/writeback", test_write_writeback);
     int r = g_test_run();
     if (!g_getenv("VESSEL_TEST_KEEP")) {
         g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);

@@ -145,6 +145,7 @@ static const SandboxRule rules[] = {
     { SCMP_SYS(pwritev2), M | I, COND_NONE },
     { SCMP_SYS(fsync), M | I, COND_NONE },
     { SCMP_SYS(fdatasync), M | I, COND_NONE },
+    { SCMP_SYS(sync_file_range), M | I, COND_NONE },
     { SCMP_SYS(fallocate), M | I, COND_NONE },
     { SCMP_SYS(ftruncate), M | I, COND_NONE },
     /* the KVM vCPU, the stdio console */

@@ -238,6 +238,14 @@ static void virtio_blk_work(void *opaque, unsigned worker)
         if (virtio_pci_push(vp, 0, &req->elem, (uint32_t)n) < 0)
             break;
         virtio_pci_queue_done(vp, 0);
+        if (blk->bb->ops->after_request && atomic_load(&blk->bb->work_due)) {
+            /* the guest has its answer; now the back-end's own work */
+            iothread_io_begin(blk->io);
+            blk->lock.unlock(blk->lock.opaque);
+            blk->bb->ops->after_request(blk->bb);
+            iothread_io_end(blk->io);
+            blk->lock.lock(blk->lock.opaque);
+        }
     }
     blk->lock.unlock(blk->lock.opaque);
 }

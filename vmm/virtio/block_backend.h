@@ -7,6 +7,7 @@
 #define VESSEL_VIRTIO_BLOCK_BACKEND_H
 
 #include <glib.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +37,11 @@ typedef struct {
      * file @base (path or "fd:N", opened writable) into it and continue
      * on it (active blockcommit and pivot). */
     gboolean (*commit)(BlockBackend *bb, const char *base, GError **error);
+    /* Optional: work that should not delay the guest (write-behind),
+     * run by an I/O worker after it completed a request when the
+     * back-end set @work_due; no switch (overlay, commit) runs
+     * meanwhile. */
+    void (*after_request)(BlockBackend *bb);
 } BlockBackendOps;
 
 struct BlockBackend {
@@ -44,6 +50,7 @@ struct BlockBackend {
     bool readonly;
     uint32_t zero_align;    /* bytes; discard granularity (0: 4096) */
     char serial[21];        /* VIRTIO_BLK_T_GET_ID answer, NUL padded */
+    atomic_bool work_due;   /* after_request has something to do */
 };
 
 /* Open the disk a --disk argument describes (vessel-vmm(1)):
