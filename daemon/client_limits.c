@@ -12,6 +12,8 @@ struct ClientLimits {
     guint max_clients, max_per_uid;
     guint total;
     GHashTable *per_uid;     /* uid -> count (both as pointers) */
+    guint refusals;
+    GHashTable *refusals_per_uid;
 };
 
 ClientLimits *client_limits_new(guint max_clients, guint max_per_uid)
@@ -21,6 +23,7 @@ ClientLimits *client_limits_new(guint max_clients, guint max_per_uid)
     cl->max_clients = max_clients;
     cl->max_per_uid = max_per_uid;
     cl->per_uid = g_hash_table_new(g_direct_hash, g_direct_equal);
+    cl->refusals_per_uid = g_hash_table_new(g_direct_hash, g_direct_equal);
     return cl;
 }
 
@@ -29,6 +32,7 @@ void client_limits_free(ClientLimits *cl)
     if (!cl)
         return;
     g_hash_table_destroy(cl->per_uid);
+    g_hash_table_destroy(cl->refusals_per_uid);
     g_mutex_clear(&cl->lock);
     g_free(cl);
 }
@@ -65,16 +69,41 @@ gboolean client_limits_take(ClientLimits *cl, uid_t uid, const char *what, GErro
     return TRUE;
 }
 
+/* One less for @uid in @per_uid and in *@total. */
+static void count_down(GHashTable *per_uid, guint *total, uid_t uid)
+{
+    gpointer key = GUINT_TO_POINTER((guint)uid);
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(per_uid, key));
+
+    g_return_if_fail(n > 0 && *total > 0);
+    (*total)--;
+    if (n == 1)
+        g_hash_table_remove(per_uid, key);
+    else
+        g_hash_table_insert(per_uid, key, GUINT_TO_POINTER(n - 1));
+}
+
 void client_limits_release(ClientLimits *cl, uid_t uid)
 {
     g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&cl->lock);
-    gpointer key = GUINT_TO_POINTER((guint)uid);
-    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(cl->per_uid, key));
+    count_down(cl->per_uid, &cl->total, uid);
+}
 
-    g_return_if_fail(n > 0 && cl->total > 0);
-    cl->total--;
-    if (n == 1)
-        g_hash_table_remove(cl->per_uid, key);
-    else
-        g_hash_table_insert(cl->per_uid, key, GUINT_TO_POINTER(n - 1));
+gboolean client_limits_take_refusal(ClientLimits *cl, uid_t uid)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&cl->lock);
+    gpointer key = GUINT_TO_POINTER((guint)uid);
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(cl->refusals_per_uid, key));
+
+    if (cl->refusals >= CLIENT_LIMITS_REFUSALS || n >= CLIENT_LIMITS_REFUSALS_PER_UID)
+        return FALSE;
+    cl->refusals++;
+    g_hash_table_insert(cl->refusals_per_uid, key, GUINT_TO_POINTER(n + 1));
+    return TRUE;
+}
+
+void client_limits_release_refusal(ClientLimits *cl, uid_t uid)
+{
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&cl->lock);
+    count_down(cl->refusals_per_uid, &cl->refusals, uid);
 }

@@ -18,6 +18,7 @@
 
 #include "console_relay.h"
 #include "daemon_error.h"
+#include "domain_log.h"
 #include "i18n.h"
 #include "unix_addr.h"
 
@@ -30,6 +31,7 @@ struct ConsoleRelay {
     gboolean closed;
     int vmm_fd;
     int log_fd;
+    DomainLogStream log_stream;  /* the guest's lines, filtered (domain_log.h) */
     int client_fd;
     gpointer vmm_tag;
     gpointer client_tag;
@@ -138,8 +140,8 @@ static gboolean relay_dispatch(GSource *source, GSourceFunc cb, gpointer data)
         if (c & (G_IO_IN | G_IO_HUP | G_IO_ERR)) {
             ssize_t n = recv(r->vmm_fd, buf, sizeof(buf), MSG_DONTWAIT);
             if (n > 0) {
-                if (r->log_fd >= 0 && write(r->log_fd, buf, n) < 0)
-                    g_debug("console log write: %s", g_strerror(errno));
+                if (r->log_fd >= 0)
+                    domain_log_stream_write(&r->log_stream, r->log_fd, buf, (gsize)n);
                 if (r->client_fd >= 0)
                     append_capped(r->to_client, buf, n, RELAY_BUFFER_MAX);
                 if (r->pty_fd >= 0)
@@ -208,7 +210,7 @@ static GSourceFuncs relay_funcs = {
 };
 
 ConsoleRelay *console_relay_new(GMainContext *context, const char *socket_path,
-                                const char *log_path, GError **error)
+                                const char *log_path, goffset max_log, GError **error)
 {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0 || unix_addr_connect(fd, socket_path) < 0) {
@@ -224,7 +226,11 @@ ConsoleRelay *console_relay_new(GMainContext *context, const char *socket_path,
     g_mutex_init(&r->lock);
     r->vmm_fd = fd;
     r->client_fd = -1;
-    r->log_fd = log_path ? open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+    /* read too: the filter looks at the log's last byte */
+    r->log_fd = log_path ? open(log_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+                                0600)
+                         : -1;
+    domain_log_stream_init(&r->log_stream, DOMAIN_LOG_GUEST, max_log);
     r->to_client = g_byte_array_new();
     r->to_vmm = g_byte_array_new();
     r->to_pty = g_byte_array_new();

@@ -7,7 +7,8 @@
  * one attached console client, if any.  OpenConsole gives the client one
  * end of a socketpair; what the client writes is forwarded to the guest.
  * A client that stops reading never blocks the daemon: output for it is
- * buffered up to a limit, then dropped (the log keeps everything).
+ * buffered up to a limit, then dropped (the log keeps it, up to [limits]
+ * max_domain_log: domain_log.h).
  *
  * All I/O runs on the daemon's main context; the functions below may be
  * called from any thread. */
@@ -20,9 +21,9 @@
 typedef struct ConsoleRelay ConsoleRelay;
 
 /* Connect to the VMM's console socket and start logging to @log_path
- * (NULL: no log). */
+ * (NULL: no log; @max_log: domain_log.h). */
 ConsoleRelay *console_relay_new(GMainContext *context, const char *socket_path,
-                                const char *log_path, GError **error);
+                                const char *log_path, goffset max_log, GError **error);
 /* Return a new client fd (caller owns it).  With @force an attached client
  * is disconnected first; without it, an attached client is an error. */
 int console_relay_attach(ConsoleRelay *relay, gboolean force, GError **error);

@@ -51,6 +51,7 @@ DaemonConfig *daemon_config_new(DaemonMode mode)
     cfg->max_clients_per_uid = DAEMON_MAX_CLIENTS_PER_UID;
     cfg->max_message_size = DAEMON_MAX_MESSAGE_SIZE;
     cfg->auth_timeout = DAEMON_AUTH_TIMEOUT;
+    cfg->max_domain_log = DAEMON_MAX_DOMAIN_LOG;
     cfg->vmm_uid_first = DAEMON_VMM_UID_FIRST;
     cfg->vmm_uid_last = DAEMON_VMM_UID_LAST;
     cfg->vmm_emulators = g_new0(char *, 1);
@@ -238,7 +239,9 @@ gboolean daemon_config_load(DaemonConfig *cfg, const char *path, GError **error)
                     error) ||
         !load_limit(kf, "max_message_size", 65536, 128 * 1024 * 1024, &cfg->max_message_size,
                     path, error) ||
-        !load_limit(kf, "auth_timeout", 1, 3600, &cfg->auth_timeout, path, error))
+        !load_limit(kf, "auth_timeout", 1, 3600, &cfg->auth_timeout, path, error) ||
+        !load_limit(kf, "max_domain_log", 65536, G_MAXUINT32, &cfg->max_domain_log, path,
+                    error))
         return FALSE;
     if (g_key_file_has_key(kf, "networks", "define_default", NULL)) {
         gboolean b = g_key_file_get_boolean(kf, "networks", "define_default", &local);

@@ -16,6 +16,9 @@
  *                                              buffered)
  *             auth_timeout=SECONDS            (to authenticate on the D-Bus
  *                                              sockets, else closed)
+ *             max_domain_log=BYTES            (a domain log's size beyond
+ *                                              which the VMM's and guest's
+ *                                              output is no longer logged)
  *   [vmm]     uid_range=FIRST-LAST            (a root daemon runs each VMM
  *                                              as a uid and gid of its own
  *                                              from this range; never root)
@@ -68,6 +71,7 @@ typedef struct {
     guint max_clients_per_uid;
     guint max_message_size; /* bytes */
     guint auth_timeout;     /* seconds to authenticate */
+    guint max_domain_log;   /* bytes of a domain log foreign output may fill */
     gboolean default_network; /* define "default" on first start */
     char *default_pool;     /* directory of the "default" pool, NULL = none */
 } DaemonConfig;
@@ -84,6 +88,9 @@ typedef struct {
 #define DAEMON_MAX_CLIENTS_PER_UID 32
 #define DAEMON_MAX_MESSAGE_SIZE (4 * 1024 * 1024)
 #define DAEMON_AUTH_TIMEOUT 30
+/* A guest printing without end fills no disk: 8 MiB of log per domain
+ * (libvirt's virtlogd keeps 2 MiB times 3 files). */
+#define DAEMON_MAX_DOMAIN_LOG (8 * 1024 * 1024)
 
 const char *daemon_mode_to_string(DaemonMode mode);
 

@@ -38,11 +38,34 @@ static gboolean stderr_is_journal(void)
     return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
 }
 
-char *daemon_log_format(GLogLevelFlags level, const char *message, gboolean journal)
+/* @message as one line: trailing newlines dropped, other control
+ * characters but tab written as \xNN.  A message may carry what a
+ * client sent (a path in a definition, an error of the VMM); a newline
+ * in it would start a line of its own, under the journal with a "<N>"
+ * priority of the client's choosing (journald's "<0>" is an emergency,
+ * sent to every terminal). */
+static char *one_line(const char *message)
+{
+    gsize len = strlen(message);
+    while (len && (message[len - 1] == '\n' || message[len - 1] == '\r'))
+        len--;
+    GString *s = g_string_sized_new(len);
+    for (gsize i = 0; i < len; i++) {
+        guchar c = (guchar)message[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            g_string_append_printf(s, "\\x%02x", c);
+        else
+            g_string_append_c(s, (char)c);
+    }
+    return g_string_free(s, FALSE);
+}
+
+char *daemon_log_format(GLogLevelFlags level, const char *raw, gboolean journal)
 {
     gsize i = 0;
     while (i + 1 < G_N_ELEMENTS(log_levels) && !(level & log_levels[i].level))
         i++;
+    g_autofree char *message = one_line(raw);
     if (journal)
         return g_strdup_printf("<%d>%s\n", log_levels[i].priority, message);
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
@@ -96,8 +119,9 @@ gboolean daemon_log_to_journal(void)
     return log_journal;
 }
 
-void daemon_log_fatal(const char *message)
+void daemon_log_fatal(const char *raw)
 {
+    g_autofree char *message = one_line(raw);
     g_autofree char *line = g_strdup_printf("%svesseld: %s\n", log_journal ? "<3>" : "",
                                             message);
     write_all(line);

@@ -10,7 +10,10 @@
  * systemd, when stderr is the journal ($JOURNAL_STREAM names the very
  * device and inode of fd 2), the line is "<N>message" instead: journald
  * takes the syslog priority N from the prefix and adds its own time
- * stamp.  Debug lines appear only with G_MESSAGES_DEBUG, as GLib decides.
+ * stamp.  A message is always one line: its control characters (a
+ * newline a client got into a path, say) are written as \xNN, so no
+ * client can add a line, or a journal priority, of its own.
+ * Debug lines appear only with G_MESSAGES_DEBUG, as GLib decides.
  * The session daemon vsh starts writes to ~/.local/state/vessel/vesseld.log
  * in the same format. */
 #ifndef VESSEL_DAEMON_LOG_H

@@ -16,8 +16,10 @@
  * closed.  All callbacks run on one main context: no locking.
  *
  * GDBus authenticates the peer of its end of the pair (SO_PEERCRED, as
- * GLib does since 2.63), so the pair is made with the client's uid and
- * gid (socketpair_as). */
+ * GLib does since 2.63), so a root daemon makes the pair with the
+ * client's uid and gid (socketpair_as); a daemon that is not root
+ * cannot, and rewrites the identity a client of another uid claims in
+ * EXTERNAL, once checked against its real one (vouch_chunk). */
 #include "config.h"
 
 #include <errno.h>
@@ -29,6 +31,7 @@
 
 #include "daemon_error.h"
 #include "dbus_relay.h"
+#include "dbus_refuse.h"
 #include "i18n.h"
 
 #define RELAY_CHUNK 65536
@@ -72,6 +75,12 @@ struct Relay {
     guint8 header[16];
     gsize header_len;
     guint64 remaining;          /* of the current message after its header */
+    /* a daemon that is not root cannot give the pair a client's ids
+     * (socketpair_as): until BEGIN it vouches for the client instead */
+    gboolean vouch;
+    gboolean vouch_nul;         /* the NUL byte went by */
+    gsize vouch_bytes;
+    GString *vouch_line;        /* the SASL line read so far */
 };
 
 static void dir_watch(RelayDir *d, int fd, GIOCondition cond);
@@ -108,6 +117,8 @@ static void relay_free(Relay *r)
     client_limits_release(r->limits, r->peer.uid);
     g_array_unref(r->peer.gids);
     g_main_context_unref(r->context);
+    if (r->vouch_line)
+        g_string_free(r->vouch_line, TRUE);
     g_free(r->what);
     g_free(r);
 }
@@ -199,14 +210,87 @@ static gboolean filter(Relay *r, const guint8 *p, gsize n)
     return TRUE;
 }
 
-/* Read a chunk into @d: >0 bytes, 0 at the end, -1 with errno. */
-static gssize dir_read(RelayDir *d)
+/* ---- vouching: a daemon that is not root --------------------------------
+ *
+ * socketpair_as() can only give GDBus's end the daemon's own ids, so
+ * GDBus would refuse every client of another uid: its EXTERNAL check
+ * compares the identity the client claims with the pair's SO_PEERCRED.
+ * The relay knows the client's real uid (SO_PEERCRED of the real
+ * socket) and checks the claim itself: an identity that is not the
+ * client's own closes the connection; the client's own is replaced by
+ * the daemon's, which GDBus then accepts.  Nothing is decided by GDBus's
+ * idea of the peer: every authorization uses the relay's (dbus_relay_peer,
+ * daemon_auth.c). */
+
+/* EXTERNAL's form of an identity: the hex of the uid's decimal digits. */
+static char *uid_hex(uid_t uid)
+{
+    g_autofree char *dec = g_strdup_printf("%u", (unsigned)uid);
+    GString *hex = g_string_new(NULL);
+    for (const char *c = dec; *c; c++)
+        g_string_append_printf(hex, "%02x", (guchar)*c);
+    return g_string_free(hex, FALSE);
+}
+
+/* One whole SASL line @l (its "\r\n" included) into @out. */
+static gboolean vouch_line(Relay *r, const char *l, GString *out)
+{
+    gsize pre = g_str_has_prefix(l, "AUTH EXTERNAL ") ? strlen("AUTH EXTERNAL ")
+                : g_str_has_prefix(l, "DATA ")       ? strlen("DATA ")
+                                                      : 0;
+    gsize idlen = pre ? strcspn(l + pre, "\r\n") : 0;
+    if (idlen) {
+        g_autofree char *real = uid_hex(r->peer.uid);
+        if (idlen != strlen(real) || g_ascii_strncasecmp(l + pre, real, idlen) != 0)
+            return refuse(r, _("its authentication claims an identity that is not its own"));
+        g_autofree char *mine = uid_hex(geteuid());
+        g_string_append_len(out, l, (gssize)pre);
+        g_string_append(out, mine);
+        g_string_append(out, "\r\n");
+    } else {
+        g_string_append(out, l);
+    }
+    if (strcmp(l, "BEGIN\r\n") == 0)
+        r->vouch = FALSE;
+    return TRUE;
+}
+
+/* Rewrite the chunk in @d (the client's) while vouching; FALSE: close. */
+static gboolean vouch_chunk(Relay *r, RelayDir *d)
+{
+    g_autoptr(GString) out = g_string_sized_new(d->len + 64);
+    gsize i = 0;
+    if (!r->vouch_nul && d->len) {
+        g_string_append_c(out, (char)d->buf[i++]);
+        r->vouch_nul = TRUE;
+    }
+    for (; i < d->len && r->vouch; i++) {
+        if (++r->vouch_bytes > DBUS_RELAY_AUTH_MAX)
+            return refuse(r, _("authentication longer than %d bytes"), DBUS_RELAY_AUTH_MAX);
+        g_string_append_c(r->vouch_line, (char)d->buf[i]);
+        if (d->buf[i] != '\n')
+            continue;
+        if (!vouch_line(r, r->vouch_line->str, out))
+            return FALSE;
+        g_string_truncate(r->vouch_line, 0);
+    }
+    g_string_append_len(out, (const char *)d->buf + i, (gssize)(d->len - i));   /* after BEGIN */
+    if (out->len > sizeof(d->buf))
+        return refuse(r, _("authentication longer than %d bytes"), DBUS_RELAY_AUTH_MAX);
+    memcpy(d->buf, out->str, out->len);
+    d->len = out->len;
+    return TRUE;
+}
+
+/* Read a chunk of at most @max bytes into @d: >0 bytes, 0 at the end, -1
+ * with errno. */
+static gssize dir_read(RelayDir *d, gsize max)
 {
     union {
         struct cmsghdr align;
         char buf[CMSG_SPACE(sizeof(int) * RELAY_MAX_FDS)];
     } ctl;
-    struct iovec iov = { d->buf, sizeof(d->buf) };
+    struct iovec iov = { d->buf, MIN(max, sizeof(d->buf)) };
     struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
                           .msg_controllen = sizeof(ctl.buf) };
     gssize n = recvmsg(d->from, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
@@ -260,8 +344,8 @@ static gssize send_with(int fd, const void *p, gsize len, const int *fds, guint 
  * records the creating thread's effective ids.  A root daemon switches
  * this thread's (only this thread's: the raw syscalls, not glibc's
  * process-wide wrappers) effective ids for the one call; any other
- * daemon can only make pairs of its own ids, so there a client of
- * another uid fails authentication. */
+ * daemon can only make pairs of its own ids, and vouches for a client
+ * of another uid in the SASL exchange instead (vouch_chunk). */
 static int socketpair_as(uid_t uid, gid_t gid, int sv[2])
 {
     uid_t euid = geteuid();
@@ -316,10 +400,15 @@ static gboolean on_ready(gint fd, GIOCondition cond, gpointer data)
     gboolean blocked = FALSE;
 
     if (d->off == d->len) {
-        gssize n = dir_read(d);
+        /* vouching rewrites the chunk, which may grow: room for it */
+        gssize n = dir_read(d, d == &r->up && r->vouch ? RELAY_CHUNK / 4 : RELAY_CHUNK);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
             return G_SOURCE_CONTINUE;
-        if (n <= 0 || (d == &r->up && !filter(r, d->buf, (gsize)n))) {
+        if (n > 0 && d == &r->up && r->vouch && !vouch_chunk(r, d)) {
+            relay_free(r);
+            return G_SOURCE_REMOVE;
+        }
+        if (n <= 0 || (d == &r->up && !filter(r, d->buf, d->len))) {
             relay_free(r);
             return G_SOURCE_REMOVE;
         }
@@ -379,12 +468,19 @@ GIOStream *dbus_relay_new(GSocketConnection *client, ClientLimits *limits,
     int cfd = g_socket_get_fd(g_socket_connection_get_socket(client));
     DbusRelayPeer peer;
     peer_of(cfd, &peer);
-    if (peer.uid == (uid_t)-1 || !client_limits_take(limits, peer.uid, what, error)) {
-        if (peer.uid == (uid_t)-1)
-            g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
-                        _("Refusing a %s client whose credentials are unknown"), what);
+    if (peer.uid == (uid_t)-1) {
+        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_ACCESS_DENIED,
+                    _("Refusing a %s client whose credentials are unknown"), what);
         g_array_unref(peer.gids);
         g_io_stream_close(G_IO_STREAM(client), NULL, NULL);
+        return NULL;
+    }
+    g_autoptr(GError) refused = NULL;
+    if (!client_limits_take(limits, peer.uid, what, &refused)) {
+        /* the client learns why, in D-Bus terms (dbus_refuse.h) */
+        dbus_refuse(client, limits, peer.uid, refused->message, bounds->auth_timeout, context);
+        g_array_unref(peer.gids);
+        g_propagate_error(error, g_steal_pointer(&refused));
         return NULL;
     }
     int sv[2];
@@ -417,6 +513,9 @@ GIOStream *dbus_relay_new(GSocketConnection *client, ClientLimits *limits,
     r->max_message = bounds->max_message;
     r->auth_timeout = bounds->auth_timeout;
     r->up = (RelayDir){ .relay = r, .from = cfd, .to = sv[0] };
+    r->vouch = geteuid() != 0 && peer.uid != geteuid();
+    if (r->vouch)
+        r->vouch_line = g_string_new(NULL);
     r->down = (RelayDir){ .relay = r, .from = sv[0], .to = cfd };
 
     DbusRelayPeer *copy = g_new0(DbusRelayPeer, 1);

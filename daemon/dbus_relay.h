@@ -17,11 +17,16 @@
  * log line naming the uid and the limit.  Nothing of the refused message
  * is ever buffered.
  *
- * Identity: the socket pair carries the client's uid and gid as its peer
- * credentials (made with them, so GDBus's EXTERNAL authentication sees
- * the client, not the daemon), and the client's uid, gid, pid and groups
- * (SO_PEERCRED, SO_PEERGROUPS of the real socket) are kept on the
- * returned stream for dbus_relay_peer(). */
+ * Identity: the client's uid, gid, pid and groups (SO_PEERCRED,
+ * SO_PEERGROUPS of the real socket) are kept on the returned stream for
+ * dbus_relay_peer(); every authorization uses them.  For GDBus's own
+ * EXTERNAL check, a root daemon makes the socket pair with the client's
+ * uid and gid as its peer credentials.  A daemon that is not root can
+ * only make pairs of its own ids; for a client of another uid it checks
+ * the identity the client claims in EXTERNAL against the real one
+ * (another closes the connection) and hands GDBus the daemon's uid
+ * instead, so such a daemon serves every uid that can open its sockets,
+ * as its libvirt sockets do, with that uid's rights. */
 #ifndef VESSEL_DBUS_RELAY_H
 #define VESSEL_DBUS_RELAY_H
 
@@ -47,7 +52,8 @@ typedef struct {
 
 /* Take over @client, a connection just accepted on one of the daemon's
  * sockets (@what names it in messages): the stream GDBus should serve,
- * or NULL (the client is closed, @error says why: a connection limit).
+ * or NULL (@error says why: a connection limit; the client is told so
+ * in a D-Bus error, dbus_refuse.h, and closed).
  * The relay runs on @context and ends, releasing its count in @limits,
  * when either side closes. */
 GIOStream *dbus_relay_new(GSocketConnection *client, ClientLimits *limits,

@@ -76,7 +76,7 @@ int domain_console_open(Daemon *d, DomainObj *dom, const char *dev_name, guint f
         g_autofree char *log = console_devs[dev].logged
                                    ? domain_store_log_path(d->config, dom->def->name)
                                    : NULL;
-        *relay = console_relay_new(d->context, sock, log, error);
+        *relay = console_relay_new(d->context, sock, log, d->config->max_domain_log, error);
         if (!*relay)
             return -1;
         if (dev == DOMAIN_CONSOLE_DEV_SERIAL)

@@ -34,6 +34,7 @@
 #include "daemon_error.h"
 #include "daemon_events.h"
 #include "domain_driver.h"
+#include "domain_log.h"
 #include "domain_process.h"
 #include "domain_stop_wait.h"
 #include "domain_store.h"
@@ -65,21 +66,12 @@ static void domain_log(Daemon *d, const char *name, const char *fmt, ...)
     va_start(ap, fmt);
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-    g_autofree char *stamp = g_date_time_format_iso8601(now);
-    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return;
-    /* Our lines start a line of their own, even in the middle of one the
-     * guest is printing (the console relay appends to the same file). */
-    struct stat st;
-    char last = '\n';
-    if (fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
-        last = '\n';
-    g_autofree char *line = g_strdup_printf("%s%s vesseld: %s\n", last == '\n' ? "" : "\n",
-                                            stamp, msg);
-    if (write(fd, line, strlen(line)) < 0)
-        g_debug("cannot write %s", path);
+    /* a line of its own, even in the middle of one the guest is printing
+     * (the console relay appends to the same file): domain_log.h */
+    domain_log_daemon_line(fd, msg);
     close(fd);
 }
 
@@ -527,7 +519,7 @@ static gboolean start_vmm_locked(Daemon *d, DomainObj *dom, guint flags,
     ConsoleRelay *relay = NULL;
     if (ready && (def->serial || def->console)) {
         g_autoptr(GError) rerr = NULL;
-        relay = console_relay_new(d->context, console, log, &rerr);
+        relay = console_relay_new(d->context, console, log, d->config->max_domain_log, &rerr);
         if (!relay)
             domain_log(d, def->name, "console not connected: %s", rerr->message);
         domain_console_add_pty(d, def->name, relay);
@@ -1121,7 +1113,7 @@ static void reattach_one(Daemon *d, const char *status_path)
         g_autofree char *fifo = domain_store_socket_path(d->config, dom->def, "output");
         g_autofree char *log = domain_store_log_path(d->config, dom->def->name);
         vmm_log_finish(dom->vmm_log);
-        dom->vmm_log = vmm_log_reopen(fifo, log);
+        dom->vmm_log = vmm_log_reopen(fifo, log, d->config->max_domain_log);
     }
     dom->id = st->id > 0 && !domain_list_find_id(d->domains, st->id)
                   ? st->id
@@ -1141,7 +1133,8 @@ static void reattach_one(Daemon *d, const char *status_path)
         g_autofree char *console = domain_store_socket_path(d->config, dom->def, "console");
         g_autofree char *log = domain_store_log_path(d->config, dom->def->name);
         g_autoptr(GError) rerr = NULL;
-        dom->console = console_relay_new(d->context, console, log, &rerr);
+        dom->console = console_relay_new(d->context, console, log, d->config->max_domain_log,
+                                         &rerr);
         domain_console_add_pty(d, dom->def->name, dom->console);
     }
     save_status(d, dom);

@@ -15,6 +15,7 @@
 
 #include "daemon_error.h"
 #include "domain_process.h"
+#include "domain_log.h"
 #include "domain_store.h"
 #include "i18n.h"
 #include "vmm_files.h"
@@ -211,7 +212,7 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, VmmLog
 
     /* the log is the daemon's: the VMM writes into a FIFO we copy from
      * (vmm_log.h), so it can add lines but never truncate the file */
-    int log_fd = open(p->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int log_fd = open(p->log_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (log_fd < 0) {
         int err = errno;
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL,
@@ -220,20 +221,17 @@ gboolean domain_process_spawn(const DomainSpawnParams *p, pid_t *pid_out, VmmLog
     }
     g_autofree char *fifo = domain_store_socket_path(p->cfg, p->def, "output");
     int out_fd = -1;
-    VmmLog *log = vmm_log_new(fifo, p->log_path, &out_fd, error);
+    VmmLog *log = vmm_log_new(fifo, p->log_path, p->cfg->max_domain_log, &out_fd, error);
     if (!log) {
         close(log_fd);
         return FALSE;
     }
 
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-    g_autofree char *stamp = g_date_time_format_iso8601(now);
     g_autofree char *cmd = g_strjoinv(" ", argv);
     g_autofree char *ids = cr.drop ? g_strdup_printf(" (as uid and gid %u)", (unsigned)cr.uid)
                                    : g_strdup("");
-    g_autofree char *hdr = g_strdup_printf("%s vesseld: starting up: %s%s\n", stamp, cmd, ids);
-    if (write(log_fd, hdr, strlen(hdr)) < 0)
-        g_debug("cannot write to %s: %s", p->log_path, g_strerror(errno));
+    g_autofree char *hdr = g_strdup_printf("starting up: %s%s", cmd, ids);
+    domain_log_daemon_line(log_fd, hdr);
 
     GSpawnFlags flags = G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL;
     if (!strchr(argv[0], '/'))

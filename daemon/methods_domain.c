@@ -1,8 +1,10 @@
 /* methods_domain.c - org.vessel.Domain1: method table and properties. */
 #include "config.h"
 
+#include <string.h>
 #include <unistd.h>
 
+#include "caller_open.h"
 #include "domain_console.h"
 #include "daemon_dbus.h"
 #include "daemon_error.h"
@@ -99,7 +101,10 @@ static GVariant *m_snapshot_disk_only(DaemonCall *call, GError **error)
     return NULL;
 }
 
-/* GetBlockInfo: what the image file of one disk says about itself. */
+/* GetBlockInfo: what the image file of one disk says about itself, read
+ * with the rights of the client that asks (a volume's, the daemon's):
+ * else anyone could name /etc/shadow or a file in root's 0700 directory
+ * as a disk and learn its size, or whether it exists. */
 static GVariant *m_get_block_info(DaemonCall *call, GError **error)
 {
     DOMAIN_OR_FAIL(call, error);
@@ -111,9 +116,22 @@ static GVariant *m_get_block_info(DaemonCall *call, GError **error)
     g_autofree char *path = domain_disks_path(call->daemon, def, target, error);
     if (!path)
         return NULL;
+    gboolean volume = FALSE;
+    for (guint i = 0; i < def->n_disks; i++)
+        if (strcmp(def->disks[i]->target_dev, target) == 0)
+            volume = def->disks[i]->type != DOMAIN_DISK_FILE;
+    g_autoptr(DaemonCaller) caller = NULL;
+    if (!volume &&
+        !(caller = daemon_auth_caller(call->connection, call->sender, error)))
+        return NULL;
     StorageInfo info;
     g_autoptr(GError) err = NULL;
-    if (!storage_info_read(path, -1, &info, &err)) {
+    CallerFs fs;
+    if (!caller_fs_enter(caller, &fs, error))
+        return NULL;
+    gboolean ok = storage_info_read(path, -1, &info, &err);
+    caller_fs_leave(&fs);
+    if (!ok) {
         g_set_error_literal(error, DAEMON_ERROR, DAEMON_ERROR_OPERATION_INVALID, err->message);
         return NULL;
     }

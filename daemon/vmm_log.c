@@ -17,28 +17,17 @@
 #include <glib-unix.h>
 
 #include "daemon_error.h"
+#include "domain_log.h"
 #include "i18n.h"
 #include "vmm_log.h"
 
 struct VmmLog {
     int fifo_fd;
     int log_fd;
+    DomainLogStream stream;     /* the VMM's lines, filtered (domain_log.h) */
     int wake[2];
     GThread *thread;
 };
-
-static void write_all(int fd, const char *p, gsize n)
-{
-    while (n > 0) {
-        gssize w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;     /* a full disk loses VMM output, never the VMM */
-        p += w;
-        n -= (gsize)w;
-    }
-}
 
 /* Copy what the FIFO holds now; FALSE at its end (no writer left). */
 static gboolean drain(VmmLog *l)
@@ -52,7 +41,7 @@ static gboolean drain(VmmLog *l)
             return TRUE;
         if (n <= 0)
             return FALSE;
-        write_all(l->log_fd, buf, (gsize)n);
+        domain_log_stream_write(&l->stream, l->log_fd, buf, (gsize)n);
     }
 }
 
@@ -75,9 +64,10 @@ static gpointer copy_thread(gpointer data)
     return NULL;
 }
 
-static VmmLog *start(int fifo_fd, const char *log_path, GError **error)
+static VmmLog *start(int fifo_fd, const char *log_path, goffset max_log, GError **error)
 {
-    int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    /* read too: the filter looks at the log's last byte */
+    int log_fd = open(log_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (log_fd < 0) {
         int e = errno;
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INTERNAL, _("Cannot open log file %s: %s"),
@@ -87,6 +77,7 @@ static VmmLog *start(int fifo_fd, const char *log_path, GError **error)
     VmmLog *l = g_new0(VmmLog, 1);
     l->fifo_fd = fifo_fd;
     l->log_fd = log_fd;
+    domain_log_stream_init(&l->stream, DOMAIN_LOG_VMM, max_log);
     if (!g_unix_open_pipe(l->wake, FD_CLOEXEC, error)) {
         close(log_fd);
         g_free(l);
@@ -105,7 +96,8 @@ static void free_log(VmmLog *l)
     g_free(l);
 }
 
-VmmLog *vmm_log_new(const char *fifo, const char *log_path, int *vmm_fd, GError **error)
+VmmLog *vmm_log_new(const char *fifo, const char *log_path, goffset max_log, int *vmm_fd,
+                    GError **error)
 {
     unlink(fifo);
     if (mkfifo(fifo, 0600) < 0) {
@@ -125,7 +117,7 @@ VmmLog *vmm_log_new(const char *fifo, const char *log_path, int *vmm_fd, GError 
                     fifo, g_strerror(e));
         return NULL;
     }
-    VmmLog *l = start(rfd, log_path, error);
+    VmmLog *l = start(rfd, log_path, max_log, error);
     if (!l) {
         close(rfd);
         close(wfd);
@@ -135,7 +127,7 @@ VmmLog *vmm_log_new(const char *fifo, const char *log_path, int *vmm_fd, GError 
     return l;
 }
 
-VmmLog *vmm_log_reopen(const char *fifo, const char *log_path)
+VmmLog *vmm_log_reopen(const char *fifo, const char *log_path, goffset max_log)
 {
     struct stat st;
     int rfd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
@@ -146,7 +138,7 @@ VmmLog *vmm_log_reopen(const char *fifo, const char *log_path)
         return NULL;
     }
     g_autoptr(GError) err = NULL;
-    VmmLog *l = start(rfd, log_path, &err);
+    VmmLog *l = start(rfd, log_path, max_log, &err);
     if (!l) {
         g_warning("%s", err->message);
         close(rfd);

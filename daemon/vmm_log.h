@@ -17,13 +17,15 @@
 
 typedef struct VmmLog VmmLog;
 
-/* Make the FIFO @fifo and start copying it to @log_path; *@vmm_fd (the
- * caller closes it once the VMM has its copy) is the VMM's stdout and
- * stderr.  NULL with @error set on failure. */
-VmmLog *vmm_log_new(const char *fifo, const char *log_path, int *vmm_fd, GError **error);
+/* Make the FIFO @fifo and start copying it to @log_path (up to @max_log
+ * bytes, domain_log.h); *@vmm_fd (the caller closes it once the VMM has
+ * its copy) is the VMM's stdout and stderr.  NULL with @error set on
+ * failure. */
+VmmLog *vmm_log_new(const char *fifo, const char *log_path, goffset max_log, int *vmm_fd,
+                    GError **error);
 /* After a daemon restart: copy from the FIFO of a running VMM again, or
  * NULL (with a debug message) if it is gone. */
-VmmLog *vmm_log_reopen(const char *fifo, const char *log_path);
+VmmLog *vmm_log_reopen(const char *fifo, const char *log_path, goffset max_log);
 /* The VMM has exited: wait until what it wrote is in the log, then free
  * (NULL is fine). */
 void vmm_log_finish(VmmLog *l);

@@ -19,11 +19,13 @@ PKGS="
   libvirt-clients python3-libvirt virt-manager
   gir1.2-atspi-2.0 at-spi2-core
   debhelper systemd lintian rpm rpmlint mmdebstrap systemd-container
-  fdisk dosfstools mtools
+  fdisk dosfstools mtools xorriso
 "
 # fdisk (sfdisk), dosfstools and mtools: the Debian disk image of
 # scripts/debian-image.sh and the cloud-init seed disks of the tests,
 # made in files (no loop device, no mount).
+# xorriso: the ISO 9660 images (El Torito boot, cloud-init seed) the
+# CD-ROM tests boot and read.
 # libtirpc-dev: XDR for vesseld's libvirt transport (daemon/remote/).
 # libvirt-clients (virsh), python3-libvirt, virt-manager and virt-viewer
 # are the libvirt clients tests/remote drives vesseld with, under Xvfb

@@ -131,9 +131,10 @@ static gboolean vmm_boot(Vmm *vmm, GError **error)
     if (vmm->bios) {
         /* the firmware finds and boots what there is to boot */
         FirmwareInfo fi;
+        g_autofree char *bootorder = virtio_devices_boot_order_text(vmm->virtio);
         BootFwCfg fwc = { .uuid = vmm->uuid, .boot_device = vmm->boot ? vmm->boot[0] : 'c',
                           .graphics = machine_vga(vmm->m) != NULL, .firmware = TRUE,
-                          .sercon_port = 0x3f8 };
+                          .sercon_port = 0x3f8, .bootorder = bootorder };
         /* the PCI window SeaBIOS places BARs in on an i440FX: from the
          * end of RAM below 4 GiB up to the IOAPIC */
         AcpiConfig acpi = { .ecam = FALSE, .mmio_base = machine_ram_range(vmm->m, 0)->size,
@@ -555,8 +556,8 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
         { "memory", 0, 0, G_OPTION_ARG_INT64, &vmm->memory_mib, N_("guest memory in MiB (default 512)"), "MIB" },
         { "cpus", 0, 0, G_OPTION_ARG_INT, &vmm->cpus, N_("number of vCPUs (default 1)"), "N" },
         { "accel", 0, 0, G_OPTION_ARG_STRING, &vmm->accel, N_("auto, kvm or dbt (default auto)"), "ACCEL" },
-        { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->disks, N_("virtio disk image"),
-          "FILE[,format=raw|qcow2][,readonly][,backing=FMT:FILE]..." },
+        { "disk", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->disks, N_("virtio disk image (media=cdrom: a read-only CD-ROM on virtio-scsi; bootindex=N: the firmware's boot order)"),
+          "FILE[,format=raw|qcow2][,readonly][,media=cdrom][,bootindex=N][,backing=FMT:FILE]..." },
         { "net", 0, 0, G_OPTION_ARG_STRING_ARRAY, &vmm->nets, N_("virtio network on a tap device, by name or as inherited fd N"), "tap=IFNAME|tapfd=N[,mac=MAC]" },
         { "serial", 0, 0, G_OPTION_ARG_STRING, &vmm->serial, N_("serial port: stdio, file:PATH, unix:PATH or pty"), "SPEC" },
         { "console", 0, 0, G_OPTION_ARG_STRING, &vmm->console, N_("virtio console (hvc0): stdio, file:PATH, unix:PATH or pty"), "SPEC" },

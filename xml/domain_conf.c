@@ -12,6 +12,7 @@ VESSEL_ENUM_IMPL(domain_lifecycle_action, DomainLifecycleAction, DOMAIN_LIFECYCL
 VESSEL_ENUM_IMPL(domain_clock_offset, DomainClockOffset, DOMAIN_CLOCK_LAST, "utc")
 VESSEL_ENUM_IMPL(domain_net_type, DomainNetType, DOMAIN_NET_LAST, "bridge", "network")
 VESSEL_ENUM_IMPL(domain_chr_type, DomainChrType, DOMAIN_CHR_LAST, "pty")
+VESSEL_ENUM_IMPL(domain_disk_device, DomainDiskDevice, DOMAIN_DISK_DEVICE_LAST, "disk", "cdrom")
 VESSEL_ENUM_IMPL(domain_disk_type, DomainDiskType, DOMAIN_DISK_TYPE_LAST, "file", "volume")
 VESSEL_ENUM_IMPL(domain_disk_format, DomainDiskFormat, DOMAIN_DISK_FORMAT_LAST, "", "raw", "qcow2")
 
@@ -152,6 +153,8 @@ domain_def_copy(const DomainDef *src)
         d->driver_name = g_strdup(s->driver_name);
         d->readonly = s->readonly;
         d->serial = g_strdup(s->serial);
+        d->device = s->device;
+        d->boot_order = s->boot_order;
         def->disks[i] = d;
     }
     def->nets = g_new0(DomainNetDef *, src->n_nets + 1);
@@ -228,7 +231,8 @@ domain_def_equal(const DomainDef *a, const DomainDef *b)
             g_strcmp0(x->source_volume, y->source_volume) ||
             g_strcmp0(x->source, y->source) || g_strcmp0(x->target_dev, y->target_dev) ||
             g_strcmp0(x->driver_name, y->driver_name) || x->readonly != y->readonly ||
-            g_strcmp0(x->serial, y->serial))
+            g_strcmp0(x->serial, y->serial) || x->device != y->device ||
+            x->boot_order != y->boot_order)
             return FALSE;
     }
     for (guint i = 0; i < a->n_nets; i++) {

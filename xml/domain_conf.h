@@ -41,6 +41,15 @@ typedef enum {
     DOMAIN_CLOCK_LAST
 } DomainClockOffset;
 
+#define DOMAIN_MAX_BOOT_ORDER 9999  /* vessel-vmm's bootindex= range */
+
+typedef enum {
+    DOMAIN_DISK_DEVICE_DISK,   /* <disk device='disk'>: virtio-blk, vdX */
+    DOMAIN_DISK_DEVICE_CDROM,  /* <disk device='cdrom'>: a read-only CD-ROM
+                                * on virtio-scsi, sdX, target bus='scsi' */
+    DOMAIN_DISK_DEVICE_LAST
+} DomainDiskDevice;
+
 typedef enum {
     DOMAIN_DISK_FILE,    /* <disk type='file'><source file=> */
     DOMAIN_DISK_VOLUME,  /* <disk type='volume'><source pool= volume=> */
@@ -61,11 +70,14 @@ typedef struct {
     char *source_pool;   /* volume: <source pool=> */
     char *source_volume; /* volume: <source volume=> */
     DomainDiskFormat format; /* <driver type=> */
-    char *target_dev;    /* "vda", "vdb", ... (<target dev=>) */
+    DomainDiskDevice device; /* <disk device=> */
+    char *target_dev;    /* "vda", "vdb", ... or for a CD-ROM "sda", ... (<target dev=>) */
     char *driver_name;   /* <driver name=> as written, NULL if absent */
     gboolean readonly;   /* <readonly/> */
     char *serial;        /* <serial>, NULL if absent */
-    /* Fixed: device='disk', target bus='virtio'. */
+    guint boot_order;    /* <boot order=>, 1..DOMAIN_MAX_BOOT_ORDER; 0 if absent */
+    /* Fixed: target bus='virtio' for a disk, 'scsi' for a CD-ROM (which
+     * is always read-only). */
 } DomainDiskDef;
 
 typedef enum {
@@ -225,6 +237,8 @@ int domain_net_type_from_string(const char *s);
 const char *domain_chr_type_to_string(DomainChrType v);
 int domain_chr_type_from_string(const char *s);
 
+const char *domain_disk_device_to_string(DomainDiskDevice v);
+int domain_disk_device_from_string(const char *s);
 const char *domain_disk_type_to_string(DomainDiskType v);
 int domain_disk_type_from_string(const char *s);
 /* "raw", "qcow2" (NONE has no name) */

@@ -20,8 +20,9 @@ fmt_text_element(GString *out, const char *indent, const char *name, const char 
 static void
 fmt_disk(GString *out, const DomainDiskDef *disk)
 {
-    g_string_append_printf(out, "    <disk type='%s' device='disk'>\n",
-                           domain_disk_type_to_string(disk->type));
+    g_string_append_printf(out, "    <disk type='%s' device='%s'>\n",
+                           domain_disk_type_to_string(disk->type),
+                           domain_disk_device_to_string(disk->device));
     /* a file's format is raw unless the XML says otherwise; a volume's
      * stays unnamed until it does */
     DomainDiskFormat format = disk->format;
@@ -44,9 +45,12 @@ fmt_disk(GString *out, const DomainDiskDef *disk)
     }
     g_string_append(out, "/>\n      <target");
     xml_attr_append(out, "dev", disk->target_dev);
-    g_string_append(out, " bus='virtio'/>\n");
+    g_string_append(out, disk->device == DOMAIN_DISK_DEVICE_CDROM ? " bus='scsi'/>\n"
+                                                                  : " bus='virtio'/>\n");
     if (disk->readonly)
         g_string_append(out, "      <readonly/>\n");
+    if (disk->boot_order)
+        g_string_append_printf(out, "      <boot order='%u'/>\n", disk->boot_order);
     if (disk->serial)
         fmt_text_element(out, "      ", "serial", disk->serial);
     g_string_append(out, "    </disk>\n");

@@ -419,9 +419,9 @@ domain_parse_emulator(DomainDef *def, xmlNode *node, GError **error)
 }
 
 static gboolean
-domain_disk_target_valid(const char *dev)
+domain_disk_target_valid(const char *dev, const char *prefix)
 {
-    if (strncmp(dev, "vd", 2) != 0 || !dev[2] || strlen(dev) > 6)
+    if (!dev || strncmp(dev, prefix, 2) != 0 || !dev[2] || strlen(dev) > 6)
         return FALSE;
     for (const char *p = dev + 2; *p; p++)
         if (*p < 'a' || *p > 'z')
@@ -440,6 +440,29 @@ domain_disk_source_check(const char *value, gboolean path)
     return why;
 }
 
+/* <boot order='N'/> in a disk: 1..DOMAIN_MAX_BOOT_ORDER, each once. */
+static gboolean
+domain_parse_disk_boot(const DomainDef *def, xmlNode *node, DomainDiskDef *disk, GError **error)
+{
+    g_autofree char *order = xml_node_prop(node, "order");
+    guint64 n = 0;
+
+    if (!order || !g_ascii_string_to_unsigned(order, 10, 1, DOMAIN_MAX_BOOT_ORDER, &n, NULL)) {
+        xml_error_attr(error, VESSEL_XML_ERROR_INVALID, node, "order", order ? order : "",
+                       _("must be a number from 1 to 9999"));
+        return FALSE;
+    }
+    for (guint i = 0; i < def->n_disks; i++) {
+        if (def->disks[i]->boot_order == n) {
+            xml_error_attr(error, VESSEL_XML_ERROR_INVALID, node, "order", order,
+                           _("another device already has this boot order"));
+            return FALSE;
+        }
+    }
+    disk->boot_order = (guint)n;
+    return TRUE;
+}
+
 static gboolean
 domain_parse_disk(DomainDef *def, xmlNode *node, GError **error)
 {
@@ -455,8 +478,14 @@ domain_parse_disk(DomainDef *def, xmlNode *node, GError **error)
         DOMAIN_ENUM_ERROR(error, node, "type", type, domain_disk_type, DOMAIN_DISK_TYPE_LAST);
         return FALSE;
     }
-    if (!domain_attr_fixed(node, "device", device, "disk", error))
+    int dev = device ? domain_disk_device_from_string(device) : DOMAIN_DISK_DEVICE_DISK;
+    gboolean cdrom = dev == DOMAIN_DISK_DEVICE_CDROM;
+
+    if (dev < 0) {
+        DOMAIN_ENUM_ERROR(error, node, "device", device, domain_disk_device,
+                          DOMAIN_DISK_DEVICE_LAST);
         return FALSE;
+    }
 
     if ((c = xml_node_child(node, "driver"))) {
         g_autofree char *format = xml_node_prop(c, "type");
@@ -522,12 +551,13 @@ domain_parse_disk(DomainDef *def, xmlNode *node, GError **error)
     {
         g_autofree char *bus = xml_node_prop(c, "bus");
 
-        if (!domain_disk_target_valid(target)) {
+        if (!domain_disk_target_valid(target, cdrom ? "sd" : "vd")) {
             xml_error_attr(error, VESSEL_XML_ERROR_INVALID, c, "dev", target,
-                           _("virtio disks are named vda, vdb, ..."));
+                           cdrom ? _("CD-ROMs (on virtio-scsi) are named sda, sdb, ...")
+                                 : _("virtio disks are named vda, vdb, ..."));
             return FALSE;
         }
-        if (!domain_attr_fixed(c, "bus", bus, "virtio", error))
+        if (!domain_attr_fixed(c, "bus", bus, cdrom ? "scsi" : "virtio", error))
             return FALSE;
     }
     for (guint i = 0; i < def->n_disks; i++) {
@@ -547,6 +577,9 @@ domain_parse_disk(DomainDef *def, xmlNode *node, GError **error)
                                        _("use 1 to 20 letters, digits, spaces or _.+-"));
     }
 
+    if ((c = xml_node_child(node, "boot")) && !domain_parse_disk_boot(def, c, disk, error))
+        return FALSE;
+
     disk->type = (DomainDiskType)t;
     if (t == DOMAIN_DISK_FILE && disk->format == DOMAIN_DISK_FORMAT_NONE)
         disk->format = DOMAIN_DISK_FORMAT_RAW;
@@ -555,7 +588,9 @@ domain_parse_disk(DomainDef *def, xmlNode *node, GError **error)
     disk->source_volume = g_steal_pointer(&volume);
     disk->target_dev = g_steal_pointer(&target);
     disk->driver_name = g_steal_pointer(&driver_name);
-    disk->readonly = xml_node_child(node, "readonly") != NULL;
+    /* a CD-ROM is read-only, as in libvirt, <readonly/> or not */
+    disk->readonly = cdrom || xml_node_child(node, "readonly") != NULL;
+    disk->device = (DomainDiskDevice)dev;
     disk->serial = g_steal_pointer(&serial);
     def->disks = g_renew(DomainDiskDef *, def->disks, def->n_disks + 2);
     def->disks[def->n_disks++] = g_steal_pointer(&disk);
@@ -975,6 +1010,16 @@ domain_def_complete(DomainDef *def, xmlNode *root, GError **error)
                        _("<currentMemory> (%s KiB) is larger than <memory> (%s KiB)"),
                        current, memory);
         return FALSE;
+    }
+    for (guint i = 0; i < def->n_disks; i++) {
+        if (def->disks[i]->boot_order && (def->kernel || def->boot_order[0])) {
+            xml_error_node(error, VESSEL_XML_ERROR_INVALID, xml_node_child(root, "os"),
+                           def->kernel ? _("a disk has <boot order=> but <os> has a <kernel>: "
+                                           "boot order is for firmware boot")
+                                       : _("per-device <boot order=> cannot be used together "
+                                           "with <os><boot dev=>"));
+            return FALSE;
+        }
     }
     if (!def->kernel && !def->n_disks && !strchr(def->boot_order, 'n')) {
         xml_error_node(error, VESSEL_XML_ERROR_INVALID, xml_node_child(root, "os"),

@@ -33,6 +33,20 @@ vmm_arg_check(const char *what, const char *value, const char *forbidden, GError
     return TRUE;
 }
 
+/* A --disk argument: the image part @image, then what the disk is:
+ * ,media=cdrom and ,bootindex=N (<boot order=N>). */
+static char *
+domain_disk_vmm_arg(const DomainDiskDef *disk, const char *image)
+{
+    GString *arg = g_string_new(image);
+
+    if (disk->device == DOMAIN_DISK_DEVICE_CDROM)
+        g_string_append(arg, ",media=cdrom");
+    if (disk->boot_order)
+        g_string_append_printf(arg, ",bootindex=%u", disk->boot_order);
+    return g_string_free(arg, FALSE);
+}
+
 GStrv
 domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GError **error)
 {
@@ -85,7 +99,8 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
         const DomainDiskDef *disk = def->disks[i];
 
         if (params->disk_args) {
-            argv_add_pair(b, "--disk", params->disk_args[i]);
+            argv_add(b, "--disk");
+            g_ptr_array_add(b, domain_disk_vmm_arg(disk, params->disk_args[i]));
             continue;
         }
         if (disk->type != DOMAIN_DISK_FILE) {
@@ -97,9 +112,10 @@ domain_def_to_vmm_argv(const DomainDef *def, const DomainVmmParams *params, GErr
         if (!vmm_arg_check(_("disk path"), disk->source, ",", error))
             return NULL;
         argv_add(b, "--disk");
-        g_ptr_array_add(b, g_strconcat(disk->source,
-                                       disk->format == DOMAIN_DISK_FORMAT_QCOW2 ? ",format=qcow2" : "",
-                                       disk->readonly ? ",readonly" : "", NULL));
+        g_autofree char *image = g_strconcat(disk->source,
+                                             disk->format == DOMAIN_DISK_FORMAT_QCOW2 ? ",format=qcow2" : "",
+                                             disk->readonly ? ",readonly" : "", NULL);
+        g_ptr_array_add(b, domain_disk_vmm_arg(disk, image));
     }
 
     if (params->tap_names && g_strv_length((GStrv)params->tap_names) != def->n_nets) {

@@ -6,7 +6,7 @@
  * result follows DESIGN.md "The VMM" exactly, options in this order:
  *   VMM (--kernel K [--initrd I] [--cmdline C] | --bios F [--boot ORDER])
  *       --memory MIB --cpus N
- *       --accel A [--disk F[,format=qcow2][,readonly]]... [--net tap=T|tapfd=N[,mac=M]]...
+ *       --accel A [--disk F[,format=qcow2][,readonly][,media=cdrom][,bootindex=N]]... [--net tap=T|tapfd=N[,mac=M]]...
  *       [--serial S] [--console S] [--vga std,vram=MIB] [--vnc W[,password]]
  *       [--control unix:P|fd:N] --name NAME --uuid UUID
  *       [--no-reboot] [--pidfile F] [--paused]
@@ -52,7 +52,8 @@ typedef struct {
     const char *bios;          /* --bios (a domain without <kernel>) */
     const char *const *disk_args; /* one --disk value per disk (def->n_disks entries),
                                    * as the daemon resolved it (volumes, backing
-                                   * chains); NULL: file disks by path (a qcow2 image
+                                   * chains; ,media= and ,bootindex= are added
+                                   * here); NULL: file disks by path (a qcow2 image
                                    * then opens the backing files it names), volume
                                    * disks are an error */
 } DomainVmmParams;

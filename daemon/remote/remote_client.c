@@ -63,6 +63,7 @@ struct RemoteClient {
     /* main loop only */
     gboolean open;
     char *uri;
+    char *refusal;           /* over a connection limit: the answer to any call */
     gboolean closed;
     gboolean close_after_flush;
     GSource *in_source;      /* while reading */
@@ -156,6 +157,7 @@ void remote_client_unref(RemoteClient *c)
     g_hash_table_unref(c->streams);
     g_free(c->pkt);
     g_free(c->uri);
+    g_free(c->refusal);
     g_object_unref(c->socket);
     g_main_context_unref(c->context);
     g_free(c);
@@ -529,6 +531,17 @@ pid_t remote_client_pid(RemoteClient *c)
 gboolean remote_client_is_open(RemoteClient *c)
 {
     return c->open;
+}
+
+void remote_client_set_refusal(RemoteClient *c, const char *message)
+{
+    g_free(c->refusal);
+    c->refusal = g_strdup(message);
+}
+
+const char *remote_client_refusal(RemoteClient *c)
+{
+    return c->refusal;
 }
 
 void remote_client_set_open(RemoteClient *c, const char *uri, gboolean read_only)

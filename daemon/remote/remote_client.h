@@ -78,6 +78,10 @@ pid_t remote_client_pid(RemoteClient *c);
 
 /* Main loop state of the connection. */
 gboolean remote_client_is_open(RemoteClient *c);
+/* A client over a [limits] connection limit (remote_server.c): its first
+ * call is answered with the error @message, then it is closed. */
+void remote_client_set_refusal(RemoteClient *c, const char *message);
+const char *remote_client_refusal(RemoteClient *c);
 void remote_client_set_open(RemoteClient *c, const char *uri, gboolean read_only);
 /* CONNECT_CLOSE: forget callbacks and streams, close after the reply. */
 void remote_client_connect_closed(RemoteClient *c);

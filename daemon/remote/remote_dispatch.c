@@ -183,6 +183,12 @@ void remote_dispatch_run_job(gpointer data)
 static void dispatch_call(RemoteClient *c, const RemotePacketHeader *h, const guint8 *pkt,
                           gsize len)
 {
+    if (remote_client_refusal(c)) {
+        /* over a connection limit: tell it why, then close */
+        reply_error(c, h, VIR_FROM_RPC, VIR_ERR_OPERATION_DENIED, "%s", remote_client_refusal(c));
+        remote_client_close_after_flush(c);
+        return;
+    }
     if (h->prog != REMOTE_PROGRAM || h->vers != REMOTE_PROTOCOL_VERSION) {
         reply_error(c, h, VIR_FROM_RPC, VIR_ERR_RPC, _("cannot find program %u version %u"),
                     h->prog, h->vers);

@@ -52,6 +52,32 @@ GMainContext *remote_server_context(RemoteServer *s)
 
 /* ------------------------------------------------------------ accept */
 
+static gboolean on_refusal_timeout(gpointer data)
+{
+    remote_client_close(data);
+    return G_SOURCE_REMOVE;
+}
+
+/* Over a connection limit: with a refusal slot (client_limits.h), a
+ * client whose first call is answered with @message (virsh prints it),
+ * closed then or after [limits] auth_timeout; without one, closed now. */
+static void refuse(RemoteServer *s, RemoteListener *l, GSocket *conn, uid_t uid,
+                   const char *message)
+{
+    if (!client_limits_take_refusal(s->daemon->limits, uid)) {
+        g_socket_close(conn, NULL);
+        return;
+    }
+    RemoteClient *c = remote_client_new(s, s->daemon, conn, l->read_only);
+    remote_client_set_refusal(c, message);
+    g_ptr_array_add(s->clients, c);   /* the server's reference */
+    GSource *t = g_timeout_source_new_seconds(s->daemon->config->auth_timeout);
+    g_source_set_callback(t, on_refusal_timeout, remote_client_ref(c),
+                          (GDestroyNotify)remote_client_unref);
+    g_source_attach(t, s->context);
+    g_source_unref(t);
+}
+
 static gboolean on_incoming(GSocket *sock, GIOCondition cond, gpointer data)
 {
     RemoteListener *l = data;
@@ -67,11 +93,15 @@ static gboolean on_incoming(GSocket *sock, GIOCondition cond, gpointer data)
     struct ucred cred = { 0, (uid_t)-1, (gid_t)-1 };
     socklen_t len = sizeof(cred);
     if (getsockopt(g_socket_get_fd(conn), SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-        cred.uid == (uid_t)-1 ||
-        !client_limits_take(s->daemon->limits, cred.uid,
-                            l->read_only ? "read-only libvirt" : "libvirt", &err)) {
-        g_message("%s", err ? err->message : _("Refusing a libvirt client without credentials"));
+        cred.uid == (uid_t)-1) {
+        g_message("%s", _("Refusing a libvirt client without credentials"));
         g_socket_close(conn, NULL);
+        return G_SOURCE_CONTINUE;
+    }
+    if (!client_limits_take(s->daemon->limits, cred.uid,
+                            l->read_only ? "read-only libvirt" : "libvirt", &err)) {
+        g_message("%s", err->message);
+        refuse(s, l, conn, cred.uid, err->message);
         return G_SOURCE_CONTINUE;
     }
     RemoteClient *c = remote_client_new(s, s->daemon, conn, l->read_only);
@@ -137,7 +167,10 @@ void remote_server_apply_perms(RemoteServer *s)
 void remote_server_client_closed(RemoteServer *s, RemoteClient *c)
 {
     if (g_ptr_array_remove_fast(s->clients, c)) {
-        client_limits_release(s->daemon->limits, remote_client_peer(c)->uid);
+        if (remote_client_refusal(c))
+            client_limits_release_refusal(s->daemon->limits, remote_client_peer(c)->uid);
+        else
+            client_limits_release(s->daemon->limits, remote_client_peer(c)->uid);
         remote_client_unref(c);
     }
     daemon_touch(s->daemon);

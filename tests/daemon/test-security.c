@@ -17,15 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "daemon-fixture.h"
+#include "tests/lib/vtest-xml.h"
 
 #define ST_RUNNING 1
 #define ST_PAUSED 3
@@ -66,7 +69,63 @@ static void users_remove(void)
     users.made = FALSE;
 }
 
-/* Create group vt16gPID and member vt16mPID (once per run). */
+/* TRUE when the process @pid is alive and is a test-security (a run
+ * whose users must stay). */
+static gboolean run_alive(const char *pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%s/cmdline", pid);
+    g_autofree char *cmd = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &cmd, &len, NULL) || !len)
+        return FALSE;
+    g_autofree char *base = g_path_get_basename(cmd);    /* argv[0] */
+    return g_str_has_suffix(base, "test-security");
+}
+
+/* Names vt16{KIND}PID in the colon file @db (passwd, group) whose run is
+ * gone: left by a run killed before any cleanup could run. */
+static GPtrArray *leftovers(const char *db, char kind)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *data = NULL;
+    if (!g_file_get_contents(db, &data, NULL, NULL))
+        return out;
+    g_auto(GStrv) lines = g_strsplit(data, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        char *colon = strchr(*l, ':');
+        if (!colon || strncmp(*l, "vt16", 4) != 0 || (*l)[4] != kind)
+            continue;
+        *colon = '\0';
+        const char *pid = *l + 5;
+        if (!*pid || strspn(pid, "0123456789") != strlen(pid) || run_alive(pid))
+            continue;
+        g_ptr_array_add(out, g_strdup(*l));
+    }
+    return out;
+}
+
+/* Remove the users and groups of earlier runs that are gone (a kill -9,
+ * a machine reset: nothing of theirs could clean up); users first, a
+ * group may be a user's primary one. */
+static void users_sweep(void)
+{
+    g_autoptr(GPtrArray) u = leftovers("/etc/passwd", 'm');
+    g_autoptr(GPtrArray) g = leftovers("/etc/group", 'g');
+    for (guint i = 0; i < u->len; i++) {
+        const char *ud[] = { "userdel", u->pdata[i], NULL };
+        g_test_message("removing user %s of a run that is gone", (char *)u->pdata[i]);
+        run_ok(ud, NULL);
+    }
+    for (guint i = 0; i < g->len; i++) {
+        const char *gd[] = { "groupdel", g->pdata[i], NULL };
+        g_test_message("removing group %s of a run that is gone", (char *)g->pdata[i]);
+        run_ok(gd, NULL);
+    }
+}
+
+/* Create group vt16gPID and member vt16mPID (once per run): removed at
+ * exit, or by the reaper (vtest.h) when this run dies without a normal
+ * exit; users of runs that ended without either are removed first. */
 static gboolean users_need(void)
 {
     if (users.made)
@@ -75,12 +134,15 @@ static gboolean users_need(void)
     g_autofree char *setpriv = g_find_program_in_path("setpriv");
     if (geteuid() != 0 || !useradd || !setpriv)
         return FALSE;
+    users_sweep();
     users.group = g_strdup_printf("vt16g%d", (int)getpid());
     users.member = g_strdup_printf("vt16m%d", (int)getpid());
     const char *ga[] = { "groupadd", users.group, NULL };
     const char *ua[] = { "useradd", "-M", "-N", "-g", users.group, "-s", "/usr/sbin/nologin",
                          users.member, NULL };
     g_autofree char *err = NULL;
+    vt_reaper_add_user(users.member);
+    vt_reaper_add_group(users.group);
     if (!run_ok(ga, &err) || !run_ok(ua, &err))
         g_error("cannot create the test users: %s", err);
     users.made = TRUE;
@@ -443,6 +505,56 @@ static void test_emulator_allow_list(void)
 }
 
 /* ---- files with the client's rights ----------------------------------- */
+
+/* GetBlockInfo (vsh domblkinfo) reads a disk's image with the rights of
+ * the client that asks: a member who names /etc/shadow or a file in
+ * root's 0700 directory as a disk learns neither its size nor whether
+ * it exists (before, the root daemon read them for anyone, even on the
+ * read-only socket); their own image answers, and root's answer is
+ * unchanged. */
+static void test_block_info_rights(void)
+{
+    if (!users_need()) {
+        g_test_skip("needs root, useradd and setpriv");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = group_fixture(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *closed = g_build_filename(fx->dir->path, "closed", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(closed, 0700), ==, 0);
+    g_autofree char *hidden = g_build_filename(closed, "secret.img", NULL);
+    g_assert_true(g_file_set_contents(hidden, "", 0, NULL));
+    g_assert_cmpint(truncate(hidden, 3 << 20), ==, 0);
+    g_autofree char *own = g_build_filename(fx->dir->path, "own.img", NULL);
+    g_assert_true(g_file_set_contents(own, "", 0, NULL));
+    g_assert_cmpint(truncate(own, 2 << 20), ==, 0);
+    g_assert_cmpint(chown(own, users.member_uid, users.gid), ==, 0);
+    g_assert_cmpint(chmod(own, 0600), ==, 0);
+    const struct {
+        const char *name, *disk;
+        gboolean member_ok;
+    } cases[] = {
+        { "peek-shadow", "/etc/shadow", FALSE },
+        { "peek-hidden", hidden, FALSE },
+        { "peek-own", own, TRUE },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *xml = domain_xml(cases[i].name, fx->kernel, cases[i].disk, NULL);
+        g_autofree char *p = fixture_define_xml(fx, xml);
+        const char *args[] = { "domblkinfo", cases[i].name, "vda", NULL };
+        g_autofree char *err = NULL;
+        int code = vsh_as_member(fx, &err, args);
+        g_test_message("member: domblkinfo %s: exit %d: %s", cases[i].disk, code, err);
+        if ((code == 0) != cases[i].member_ok)
+            g_error("the member's domblkinfo of %s: exit %d, %s", cases[i].disk, code, err);
+        if (!cases[i].member_ok && !strstr(err, "ermission denied"))
+            g_error("no permission error for %s: %s", cases[i].disk, err);
+        g_autoptr(GError) e = NULL;
+        g_autoptr(GVariant) r = fixture_domain(fx, p, "GetBlockInfo",
+                                               g_variant_new("(s)", "vda"), NULL, &e);
+        g_assert_no_error(e);       /* root's rights */
+    }
+}
 
 /* A member of the socket group starts domains: files they cannot open
  * are refused with the file and the missing permission named; their own
@@ -828,31 +940,6 @@ static guint64 proc_kib(int pid, const char *field)
     return g_ascii_strtoull(v, NULL, 10);
 }
 
-static char *metadata_domain(const char *name, const char *body)
-{
-    return g_strdup_printf("<domain type='dbt'><name>%s</name><memory unit='MiB'>64</memory>"
-                           "<vcpu>1</vcpu><os><type>hvm</type><kernel>/k</kernel></os>"
-                           "<metadata><m:x xmlns:m='urn:t'%s</m:x></metadata></domain>",
-                           name, body);
-}
-
-static char *many_attributes(guint n)
-{
-    GString *s = g_string_new(NULL);
-    for (guint i = 0; i < n; i++)
-        g_string_append_printf(s, " a%u='x'", i);
-    g_string_append(s, ">");
-    return g_string_free(s, FALSE);
-}
-
-static char *many_children(guint n)
-{
-    GString *s = g_string_new(">");
-    for (guint i = 0; i < n; i++)
-        g_string_append(s, "<m:a/>");
-    return g_string_free(s, FALSE);
-}
-
 /* The issue's definitions: 60,000 attributes on one <metadata> child
  * (16 GB and minutes under the schema lock before) and 140,000 empty
  * children (stored, then a minute of validation at every start) are
@@ -866,10 +953,10 @@ static void test_xml_bounds(void)
     fixture_start_daemon(fx, NULL);
     int pid = vt_proc_pid(fx->daemon);
     guint64 hwm0 = proc_kib(pid, "VmHWM");
-    g_autofree char *attrs = many_attributes(60000);
-    g_autofree char *kids = many_children(140000);
-    g_autofree char *xml_attrs = metadata_domain("attrs", attrs);
-    g_autofree char *xml_kids = metadata_domain("kids", kids);
+    g_autofree char *attrs = vt_xml_element_with_attrs(60000);
+    g_autofree char *kids = vt_xml_element_with_children(140000);
+    g_autofree char *xml_attrs = vt_xml_domain_with_metadata("attrs", attrs);
+    g_autofree char *xml_kids = vt_xml_domain_with_metadata("kids", kids);
     const struct {
         const char *method, *xml, *want;
         gboolean flags;
@@ -888,9 +975,10 @@ static void test_xml_bounds(void)
             g_error("%s: %s", cases[i].method, err->message);
         g_test_message("%zu bytes: %s", strlen(cases[i].xml), err->message);
     }
-    g_autofree char *net_attrs = many_attributes(1000);
-    g_autofree char *net = g_strdup_printf("<network><name%s</name></network>", net_attrs);
-    g_autofree char *pool = g_strdup_printf("<pool type='dir'><name%s</name><target><path>/x"
+    g_autofree char *el = vt_xml_element_with_attrs(1000);
+    const char *net_attrs = el + strlen("<m:x");    /* " xmlns:m=... m:a999='x'/>" */
+    g_autofree char *net = g_strdup_printf("<network><name%s</network>", net_attrs);
+    g_autofree char *pool = g_strdup_printf("<pool type='dir'><name%s<target><path>/x"
                                             "</path></target></pool>", net_attrs);
     g_autoptr(GError) e1 = NULL, e2 = NULL;
     g_autoptr(GVariant) r1 = fixture_manager(fx, "NetworkDefineXML", g_variant_new("(s)", net),
@@ -995,10 +1083,44 @@ static void test_message_size(void)
     g_assert_nonnull(strstr(dlog, "exceeds [limits] max_message_size"));
 }
 
+/* A method call org.freedesktop.DBus.Peer.Ping, serial 1 (made before
+ * any fork: the children only write bytes). */
+static GBytes *ping_blob(void)
+{
+    g_autoptr(GDBusMessage) m = g_dbus_message_new_method_call(
+        NULL, "/org/vessel/Vessel1", "org.freedesktop.DBus.Peer", "Ping");
+    g_dbus_message_set_serial(m, 1);
+    gsize len = 0;
+    guchar *blob = g_dbus_message_to_blob(m, &len, G_DBUS_CAPABILITY_FLAGS_NONE, NULL);
+    g_assert_nonnull(blob);
+    return g_bytes_new_take(blob, len);
+}
+
+/* Send @ping on @fd (authenticated): TRUE when a method return comes back
+ * (GDBus serves this client), FALSE for an error reply or a close. */
+static gboolean ping_ok(int fd, GBytes *ping)
+{
+    gsize len;
+    const void *p = g_bytes_get_data(ping, &len);
+    guint8 reply[16];
+    gsize got = 0;
+    if (write(fd, p, len) != (gssize)len)
+        return FALSE;
+    while (got < sizeof(reply)) {
+        gssize n = read(fd, reply + got, sizeof(reply) - got);
+        if (n <= 0)
+            return FALSE;
+        got += (gsize)n;
+    }
+    return reply[1] == G_DBUS_MESSAGE_TYPE_METHOD_RETURN;
+}
+
 /* In a child as @uid: try @n connections to @sock and hold them; write
- * how many passed authentication to @out, then wait for @hold to close. */
+ * how many GDBus serves (they pass authentication and answer a Ping) to
+ * @out, then wait for @hold to close. */
 static GPid hold_connections(const char *sock, uid_t uid, int n, int *out, int *hold)
 {
+    g_autoptr(GBytes) ping = ping_blob();
     int p1[2], p2[2];
     g_assert_cmpint(pipe(p1), ==, 0);
     g_assert_cmpint(pipe(p2), ==, 0);
@@ -1011,9 +1133,11 @@ static GPid hold_connections(const char *sock, uid_t uid, int n, int *out, int *
             setresuid(uid, uid, uid) < 0)
             _exit(2);
         unsigned char ok = 0;
-        for (int i = 0; i < n; i++)
-            if (sasl_connect(sock, uid) >= 0)
+        for (int i = 0; i < n; i++) {
+            int fd = sasl_connect(sock, uid);
+            if (fd >= 0 && ping_ok(fd, ping))
                 ok++;
+        }
         if (write(p1[1], &ok, 1) != 1)
             _exit(3);
         char c;
@@ -1037,9 +1161,127 @@ static int connections_of(const char *sock, uid_t uid, int n, GPid *pid, int *ho
     return ok;
 }
 
+/* A child as @uid, over its limit, opens ten connections at once: the
+ * first holds the uid's one refusal slot and gets the D-Bus error
+ * (an error reply to its Ping), the nine others are closed at once, so
+ * refused connections never pile up in the daemon.  Exit 0 when so. */
+static void refusals_bounded(const char *ro, uid_t uid)
+{
+    g_autoptr(GBytes) ping = ping_blob();
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        if (setresgid(65534, 65534, 65534) < 0 || setgroups(0, NULL) < 0 ||
+            setresuid(uid, uid, uid) < 0)
+            _exit(2);
+        int fds[10];
+        for (int i = 0; i < 10; i++) {
+            struct sockaddr_un sa = { .sun_family = AF_UNIX };
+            strcpy(sa.sun_path, ro);
+            fds[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)) < 0)
+                _exit(3);
+        }
+        for (int i = 1; i < 10; i++) {
+            struct timeval tv = { 20, 0 };
+            char c;
+            setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+            if (read(fds[i], &c, 1) != 0)
+                _exit(10 + i);      /* not closed at once */
+        }
+        close(fds[0]);
+        int fd = -1;    /* the slot is free again, once the daemon saw the close */
+        for (int tries = 0; fd < 0 && tries < 400; tries++)
+            if ((fd = sasl_connect(ro, uid)) < 0)
+                usleep(50000);
+        if (fd < 0)
+            _exit(4);
+        guint8 reply[16];
+        gsize len;
+        const void *p = g_bytes_get_data(ping, &len);
+        if (write(fd, p, len) != (gssize)len || read(fd, reply, sizeof(reply)) != sizeof(reply) ||
+            reply[1] != G_DBUS_MESSAGE_TYPE_ERROR)
+            _exit(5);
+        _exit(0);
+    }
+    int status = -1;
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        g_error("refused connections of uid %u: child status 0x%x", (unsigned)uid, status);
+}
+
+/* @argv as nobody (setpriv): its exit code, stderr in *@err. */
+static int run_as_nobody(const char *const *argv, char **err)
+{
+    g_autoptr(GPtrArray) a = g_ptr_array_new();
+    const char *pre[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--" };
+    for (gsize i = 0; i < G_N_ELEMENTS(pre); i++)
+        g_ptr_array_add(a, (gpointer)pre[i]);
+    for (const char *const *p = argv; *p; p++)
+        g_ptr_array_add(a, (gpointer)*p);
+    g_ptr_array_add(a, NULL);
+    g_autofree char *out = NULL;
+    int code = -1;
+    g_assert_true(vt_run((const char *const *)a->pdata, NULL, NULL, vt_timeout_ms(30000), &out,
+                         err, &code, NULL));
+    return code;
+}
+
+/* What clients nobody here wrote show a refused user: the daemon's
+ * D-Bus error (dbus_refuse.h), naming the limit, from vsh (GDBus),
+ * gdbus and dbus-send (libdbus); on the libvirt socket, virsh shows the
+ * error the daemon answers its first call with. */
+static void refusal_seen_by_clients(DaemonFixture *fx, const char *ro)
+{
+    const char *want = "[limits] max_clients_per_uid is 4";
+    g_autofree char *vsh = vt_build_path("shell/vsh");
+    g_autofree char *uri = g_strconcat("vessel+unix://", ro, NULL);
+    g_autofree char *addr = g_strconcat("unix:path=", ro, NULL);
+    g_autofree char *peer = g_strconcat("--peer=", addr, NULL);
+    const char *vsh_argv[] = { vsh, "-r", "-c", uri, "list", "--all", NULL };
+    const char *gdbus_argv[] = { "gdbus", "call", "--address", addr, "--object-path",
+                                 "/org/vessel/Vessel1", "--method",
+                                 "org.vessel.Manager1.GetVersion", NULL };
+    const char *send_argv[] = { "dbus-send", peer, "--print-reply", "/org/vessel/Vessel1",
+                                "org.vessel.Manager1.GetVersion", NULL };
+    const char *const *clients[] = { vsh_argv, gdbus_argv, send_argv };
+    for (gsize i = 0; i < G_N_ELEMENTS(clients); i++) {
+        g_autofree char *err = NULL;
+        int code = run_as_nobody(clients[i], &err);
+        g_test_message("%s: exit %d: %s", clients[i][0], code, err);
+        if (code == 0 || !strstr(err, want))
+            g_error("%s as nobody: exit %d, stderr: %s", clients[i][0], code, err);
+    }
+    /* libdbus names the error, too */
+    g_autofree char *err = NULL;
+    run_as_nobody(send_argv, &err);
+    g_assert_nonnull(strstr(err, "org.freedesktop.DBus.Error.LimitsExceeded"));
+
+    g_autofree char *virsh = g_find_program_in_path("virsh");
+    if (!virsh && vt_in_ci())
+        g_error("virsh is missing (libvirt-clients, scripts/deps.sh)");
+    if (!virsh)
+        return;
+    g_autofree char *home = g_build_filename(fx->dir->path, "nobody-home", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(home, 0777), ==, 0);
+    g_assert_cmpint(chmod(home, 0777), ==, 0);
+    g_autofree char *home_env = g_strconcat("HOME=", home, NULL);
+    g_autofree char *xdg_env = g_strconcat("XDG_CONFIG_HOME=", home, NULL);
+    g_autofree char *luri = g_strdup_printf("qemu+unix:///system?socket=%s/libvirt-sock-ro",
+                                            fx->run_dir);
+    const char *virsh_argv[] = { "env", home_env, xdg_env, virsh, "-r", "-c", luri, "list",
+                                 NULL };
+    g_autofree char *verr = NULL;
+    int code = run_as_nobody(virsh_argv, &verr);
+    g_test_message("virsh: exit %d: %s", code, verr);
+    if (code == 0 || !strstr(verr, want))
+        g_error("virsh as nobody: exit %d, stderr: %s", code, verr);
+}
+
 /* [limits] max_clients_per_uid=4: a fifth connection of one uid is
- * refused (D-Bus and libvirt sockets count together) while another uid
- * still connects, and root always does. */
+ * refused (D-Bus and libvirt sockets count together), with a D-Bus
+ * error naming the limit, while another uid still connects, and root
+ * always does. */
 static void test_connection_limits(void)
 {
     if (geteuid() != 0) {
@@ -1064,6 +1306,8 @@ static void test_connection_limits(void)
     g_autofree char *dlog = NULL;
     g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
     g_assert_nonnull(strstr(dlog, "[limits] max_clients_per_uid is 4"));
+    refusal_seen_by_clients(fx, ro);
+    refusals_bounded(ro, a);
     /* gone, and counted no more */
     close(hold_a);
     close(hold_b);
@@ -1080,6 +1324,88 @@ static void test_connection_limits(void)
             g_usleep(50000);
     }
     g_assert_cmpint(got, ==, 4);
+}
+
+/* In a child as nobody: connect to @sock and claim to be @claimed in
+ * EXTERNAL; TRUE when the daemon accepted that (it answered OK). */
+static gboolean lie_accepted(const char *sock, uid_t claimed)
+{
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        if (setresgid(65534, 65534, 65534) < 0 || setgroups(0, NULL) < 0 ||
+            setresuid(65534, 65534, 65534) < 0)
+            _exit(2);
+        _exit(sasl_connect(sock, claimed) >= 0 ? 0 : 1);
+    }
+    int status = -1;
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) <= 1);
+    return WEXITSTATUS(status) == 0;
+}
+
+/* A daemon that is not root (here the member's uid) cannot give GDBus a
+ * socket pair with another client's ids; it vouches for the client in
+ * the SASL exchange instead (dbus_relay.h).  So, as on its libvirt
+ * sockets: root and nobody connect (before, both failed with
+ * "Exhausted all available authentication mechanisms"), each with its
+ * own rights (nobody may only read, on the read-write socket too); a
+ * client that claims another identity than its own (the daemon's uid,
+ * root's) is closed. */
+static void test_non_root_daemon(void)
+{
+    if (!users_need()) {
+        g_test_skip("needs root, useradd and setpriv");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new("[sockets]\nrw_perms=0666\nro_perms=0666\n");
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    g_assert_cmpint(chown(fx->dir->path, users.member_uid, users.gid), ==, 0);
+    g_assert_cmpint(chown(fx->conf, users.member_uid, users.gid), ==, 0);
+    g_autofree char *ru = g_strdup_printf("--reuid=%u", (unsigned)users.member_uid);
+    g_autofree char *rg = g_strdup_printf("--regid=%u", (unsigned)users.gid);
+    const char *wrapper[] = { "setpriv", ru, rg, "--clear-groups", "--", NULL };
+    fx->wrapper = wrapper;
+    fixture_start_daemon(fx, NULL);      /* root's GDBus connection, vouched for */
+    int pid = vt_proc_pid(fx->daemon);
+    g_autofree char *uid = fixture_proc_status(pid, "Uid");
+    g_autofree char *four = g_strdup_printf("%u\t%u\t%u\t%u", (unsigned)users.member_uid,
+                                            (unsigned)users.member_uid,
+                                            (unsigned)users.member_uid,
+                                            (unsigned)users.member_uid);
+    g_assert_cmpstr(uid, ==, four);
+    g_autofree char *p = fixture_define(fx, "by-root", NULL);     /* root may write */
+    g_assert_nonnull(p);
+
+    g_autofree char *vsh = vt_build_path("shell/vsh");
+    g_autofree char *rw = g_build_filename(fx->run_dir, "vessel-sock", NULL);
+    g_autofree char *ro = g_build_filename(fx->run_dir, "vessel-sock-ro", NULL);
+    g_autofree char *rw_uri = g_strconcat("vessel+unix://", rw, NULL);
+    g_autofree char *ro_uri = g_strconcat("vessel+unix://", ro, NULL);
+    const char *list_ro[] = { vsh, "-r", "-c", ro_uri, "list", "--all", NULL };
+    const char *list_rw[] = { vsh, "-c", rw_uri, "list", "--all", NULL };
+    const char *undefine[] = { vsh, "-c", rw_uri, "undefine", "by-root", NULL };
+    g_autofree char *err = NULL;
+    g_assert_cmpint(run_as_nobody(list_ro, &err), ==, 0);
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run_as_nobody(list_rw, &err), ==, 0);
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run_as_nobody(undefine, &err), !=, 0);
+    if (!strstr(err, "uid 65534 may only read"))
+        g_error("nobody's undefine: %s", err);
+    g_autofree char *peer = g_strconcat("--peer=unix:path=", ro, NULL);
+    const char *send[] = { "dbus-send", peer, "--print-reply", "/org/vessel/Vessel1",
+                           "org.vessel.Manager1.GetVersion", NULL };
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run_as_nobody(send, &err), ==, 0);
+
+    g_assert_true(lie_accepted(ro, 65534));        /* the truth passes */
+    g_assert_false(lie_accepted(ro, users.member_uid));
+    g_assert_false(lie_accepted(rw, 0));
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *dlog = NULL;
+    g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
+    g_assert_nonnull(strstr(dlog, "claims an identity that is not its own"));
 }
 
 /* [limits] auth_timeout=1: a client that connects and never
@@ -1113,6 +1439,31 @@ static void test_auth_timeout(void)
     g_assert_nonnull(strstr(dlog, "no authentication within [limits] auth_timeout (1 seconds)"));
 }
 
+/* A daemon whose [vmm] emulators= allows a script with @body, which
+ * plays the VMM (what it prints is the VMM's output); domain @name is
+ * defined with it as <emulator> and started: the start fails, as no VMM
+ * answers.  @extra_conf goes into vesseld.conf. */
+static DaemonFixture *fake_vmm_started(const char *extra_conf, const char *name,
+                                       const char *body)
+{
+    DaemonFixture *fx = fixture_new(extra_conf);
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    g_autofree char *script = g_build_filename(fx->dir->path, "fake-vmm", NULL);
+    g_assert_true(g_file_set_contents(script, body, -1, NULL));
+    g_assert_cmpint(chmod(script, 0755), ==, 0);
+    g_autofree char *conf = NULL;
+    g_assert_true(g_file_get_contents(fx->conf, &conf, NULL, NULL));
+    g_autofree char *conf2 = g_strdup_printf("%s\n[vmm]\nemulators=%s;\n", conf, script);
+    g_assert_true(g_file_set_contents(fx->conf, conf2, -1, NULL));
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *xml = domain_xml(name, fx->kernel, NULL, script);
+    g_autofree char *p = fixture_define_xml(fx, xml);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GVariant) r = fixture_domain(fx, p, "Start", g_variant_new("(u)", 0), NULL, &err);
+    g_assert_null(r);
+    return fx;
+}
+
 /* The VMM's id can add to its domain log but never rewrite the daemon's
  * lines: its stdout and stderr are a FIFO the daemon copies from
  * (vmm_log.h).  Before, it held the log file itself (O_APPEND) and
@@ -1123,11 +1474,8 @@ static void test_log_not_truncated(void)
         g_test_skip("needs root and /usr/bin/python3");
         return;
     }
-    g_autoptr(DaemonFixture) fx0 = fixture_new(NULL);
-    g_assert_cmpint(chmod(fx0->dir->path, 0755), ==, 0);
-    g_autofree char *script = g_build_filename(fx0->dir->path, "truncating-vmm", NULL);
-    g_assert_true(g_file_set_contents(
-        script,
+    g_autoptr(DaemonFixture) fx0 = fake_vmm_started(
+        NULL, "scribbler",
         "#!/usr/bin/python3\n"
         "import os, sys\n"
         "try:\n"
@@ -1135,19 +1483,8 @@ static void test_log_not_truncated(void)
         "    print('the log is truncated', file=sys.stderr)\n"
         "except OSError as e:\n"
         "    print('cannot truncate the log:', e.strerror, file=sys.stderr)\n"
-        "sys.exit(1)\n",
-        -1, NULL));
-    g_assert_cmpint(chmod(script, 0755), ==, 0);
-    g_autofree char *conf = NULL;
-    g_assert_true(g_file_get_contents(fx0->conf, &conf, NULL, NULL));
-    g_autofree char *conf2 = g_strdup_printf("%s\n[vmm]\nemulators=%s;\n", conf, script);
-    g_assert_true(g_file_set_contents(fx0->conf, conf2, -1, NULL));
-    fixture_start_daemon(fx0, NULL);
-    g_autofree char *xml = domain_xml("scribbler", fx0->kernel, NULL, script);
-    g_autofree char *p = fixture_define_xml(fx0, xml);
-    g_autoptr(GError) err = NULL;
-    g_autoptr(GVariant) r = fixture_domain(fx0, p, "Start", g_variant_new("(u)", 0), NULL, &err);
-    g_assert_null(r);      /* no VMM: the start fails */
+        "sys.exit(1)\n");
+    fixture_wait_log(fx0, "scribbler", "exited with status 1");
     g_autofree char *log = fixture_read_log(fx0, "scribbler");
     g_test_message("%s", log);
     g_assert_nonnull(strstr(log, "vesseld: starting up:"));
@@ -1155,7 +1492,117 @@ static void test_log_not_truncated(void)
     g_assert_null(strstr(log, "the log is truncated"));
 }
 
+/* Every line of @log that starts with a digit is one of the daemon's
+ * ("STAMP vesseld: ...", never one with @forged in it); no control byte
+ * but tab and newline, no C1 control, valid UTF-8; and @forged is there,
+ * behind @tag. */
+static void assert_log_unforged(const char *log, const char *forged, const char *tag)
+{
+    g_assert_true(g_utf8_validate(log, -1, NULL));
+    for (const char *c = log; *c; c++)
+        if ((guchar)*c < 0x20 && *c != '\n' && *c != '\t')
+            g_error("control byte 0x%02x in the log:\n%s", (guchar)*c, log);
+    g_assert_null(strstr(log, "\xc2\x9b"));
+    g_auto(GStrv) lines = g_strsplit(log, "\n", -1);
+    guint daemon = 0;
+    for (char **l = lines; *l; l++) {
+        if (!g_ascii_isdigit(**l))
+            continue;
+        const char *sp = strchr(*l, ' ');
+        if (!sp || !g_str_has_prefix(sp, " vesseld: ") || strstr(*l, forged))
+            g_error("a forged daemon line: %s", *l);
+        daemon++;
+    }
+    g_assert_cmpuint(daemon, >, 0);
+    g_autofree char *tagged = g_strconcat(tag, "2026-12-07T17:00:00.000000Z vesseld: ", forged,
+                                          NULL);
+    g_assert_nonnull(strstr(log, tagged));
+}
+
+/* A hostile VMM and a hostile guest print lines made to look like the
+ * daemon's (a stamp and "vesseld:", after a carriage return, after an
+ * escape sequence that clears the line, a C1 CSI) into the domain log:
+ * each stays recognizably theirs (domain_log.h).  The VMM is an allowed
+ * <emulator> script; the guest is the tiny idle guest, which echoes
+ * what the console sends it. */
+static void test_log_forgery(void)
+{
+    if (geteuid() != 0) {
+        g_test_skip("needs root");
+        return;
+    }
+    const char *fake = "2026-12-07T17:00:00.000000Z vesseld: ";
+    g_autofree char *body = g_strdup_printf(
+        "#!/bin/sh\n"
+        "printf '%%s%%s\\n' '%s' 'Domain forger is running as root' >&2\n"
+        "printf 'x\\r%%s%%s\\n' '%s' 'after a CR' >&2\n"
+        "printf '\\033[2K\\033[1G%%s%%s\\n' '%s' 'after an escape' >&2\n"
+        "printf '\\302\\2332K%%s%%s\\n' '%s' 'after a C1 CSI'\n"
+        "printf 'half a line' >&2\n"
+        "exit 1\n",
+        fake, fake, fake, fake);
+    g_autoptr(DaemonFixture) fx = fake_vmm_started(NULL, "forger", body);
+    g_autoptr(GError) err = NULL;
+    fixture_wait_log(fx, "forger", "half a line");
+    g_autofree char *vlog = fixture_read_log(fx, "forger");
+    g_test_message("the VMM's:\n%s", vlog);
+    assert_log_unforged(vlog, "Domain forger is running as root", "vessel-vmm: ");
+    assert_log_unforged(vlog, "after an escape", "vessel-vmm: \\x1b[2K\\x1b[1G");
+    assert_log_unforged(vlog, "after a C1 CSI", "vessel-vmm: \\xc2\\x9b2K");
+    g_assert_nonnull(strstr(vlog, "vessel-vmm: x\\x0d2026-12-07T17:00:00.000000Z vesseld: "
+                                  "after a CR"));
+
+    /* the guest, through its console */
+    g_autofree char *pg = fixture_define(fx, "echoer", NULL);
+    call_ok(fx, pg, "Start", g_variant_new("(u)", 0));
+    fixture_wait_guest(fx, pg, "echoer");
+    int con = fixture_open_console(fx, pg, 2, &err);
+    g_assert_no_error(err);
+    g_autofree char *typed = g_strdup_printf(
+        "\r\n%sDomain echoer is running as root\r\n"
+        "\r%safter a CR\r\n"
+        "\033[2K%safter an escape\r\n"
+        "vessel-vmm: guest crashed: forged\r\n"
+        "end of the forgeries\r\n",
+        fake, fake, fake);
+    g_assert_cmpint(write(con, typed, strlen(typed)), ==, (gssize)strlen(typed));
+    fixture_wait_log(fx, "echoer", "end of the forgeries");
+    close(con);
+    g_autofree char *glog = fixture_read_log(fx, "echoer");
+    g_test_message("the guest's:\n%s", glog);
+    assert_log_unforged(glog, "Domain echoer is running as root", "guest: ");
+    assert_log_unforged(glog, "after an escape", "\\x1b[2K");
+    g_assert_nonnull(strstr(glog, "guest: vessel-vmm: guest crashed: forged"));
+    call_ok(fx, pg, "Destroy", g_variant_new("(u)", 0));
+}
+
 /* vsh -c the fixture's socket ARGS...: exit code, stderr in *err. */
+/* A VMM that prints 4 MiB on its stderr (a guest could make it, or
+ * print as much itself) fills [limits] max_domain_log=65536 of the
+ * domain log, not the disk; the daemon's lines are still logged after
+ * it, and the daemon says why the rest is missing. */
+static void test_log_bounded(void)
+{
+    if (geteuid() != 0) {
+        g_test_skip("needs root");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fake_vmm_started(
+        "[limits]\nmax_domain_log=65536\n", "flooder",
+        "#!/bin/sh\n"
+        "yes 'the VMM floods its log, line after line after line' | head -c 4194304 >&2\n"
+        "echo 'the flood is over' >&2\n"
+        "exit 1\n");
+    fixture_wait_log(fx, "flooder", "exited with status 1");
+    g_autofree char *log = fixture_read_log(fx, "flooder");
+    g_test_message("the log holds %zu bytes of a 4 MiB flood", strlen(log));
+    g_assert_cmpuint(strlen(log), <, 65536 + 4 * 8192 + 4096);
+    g_assert_nonnull(strstr(log, "max_domain_log (65536 bytes): the VMM's output is no longer "
+                                 "logged"));
+    g_assert_null(strstr(log, "the flood is over"));
+    g_assert_nonnull(strstr(log, "vesseld: starting up"));
+}
+
 static int vsh_run(DaemonFixture *fx, char **err, const char *const *args)
 {
     g_autofree char *vsh = vt_build_path("shell/vsh");
@@ -1258,14 +1705,107 @@ static void test_temporaries_cleaned(void)
     g_assert_cmpuint(st, ==, ST_SHUTOFF);
 }
 
+/* ---- the test's own users ---------------------------------------------- */
+
+static const char *self_path;
+
+/* Only as the child of test_users_cleaned (VESSEL_TEST_USERS_END set):
+ * make the users, say their names, and end as a failed assertion
+ * ("abort") or a kill -9 ("kill") would, before any cleanup of ours. */
+static void test_users_end(void)
+{
+    const char *how = g_getenv("VESSEL_TEST_USERS_END");
+    g_assert_true(users_need());
+    printf("users %s %s\n", users.group, users.member);
+    fflush(stdout);
+    struct rlimit none = { 0, 0 };
+    setrlimit(RLIMIT_CORE, &none);
+    if (strcmp(how, "kill") == 0)
+        raise(SIGKILL);
+    g_assert_not_reached();
+}
+
+typedef struct {
+    const char *user, *group;
+} UsersGone;
+
+static gboolean users_gone(gpointer data)
+{
+    const UsersGone *g = data;
+    return !getpwnam(g->user) && !getgrnam(g->group);
+}
+
+/* Users and groups of this test never outlive it: a run that ends in a
+ * failed assertion (abort) or a kill -9 has its users removed by its
+ * reaper (vtest.h); the users of a run that is gone (here, made by hand for a
+ * pid that has exited, and for pid 1, which is no test-security) are
+ * removed by the next run, while those of a live run stay. */
+static void test_users_cleaned(void)
+{
+    if (!users_need()) {
+        g_test_skip("needs root, useradd and setpriv");
+        return;
+    }
+    const char *ends[] = { "abort", "kill" };
+    for (gsize i = 0; i < G_N_ELEMENTS(ends); i++) {
+        g_autofree char *env_end = g_strconcat("VESSEL_TEST_USERS_END=", ends[i], NULL);
+        g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "VESSEL_TEST_USERS_END", ends[i],
+                                            TRUE);
+        const char *argv[] = { self_path, "-q", "-p", "/daemon/security/users-end", NULL };
+        g_autofree char *out = NULL, *err = NULL;
+        int code = 0;
+        g_assert_true(vt_run(argv, (const char *const *)env, NULL, vt_timeout_ms(60000), &out,
+                             &err, &code, NULL));
+        g_test_message("a run that ends by %s: exit %d", ends[i], code);
+        g_assert_cmpint(code, ==, 128 + (strcmp(ends[i], "kill") == 0 ? SIGKILL : SIGABRT));
+        char group[64] = "", user[64] = "";
+        const char *said = strstr(out, "\nusers ");
+        g_assert_nonnull(said);
+        g_assert_cmpint(sscanf(said, " users %63s %63s", group, user), ==, 2);
+        UsersGone g = { user, group };
+        if (!vt_wait_until(users_gone, &g, vt_timeout_ms(30000)))
+            g_error("%s and %s are left after a run ended by %s", user, group, ends[i]);
+    }
+
+    /* left by runs nothing could clean up after */
+    const char *t[] = { "true", NULL };
+    g_autoptr(VtProc) gone = vt_proc_spawn(t, NULL, VT_PROC_DEFAULT, NULL, NULL);
+    int pid_gone = vt_proc_pid(gone);
+    g_assert_true(vt_proc_wait(gone, vt_timeout_ms(10000), NULL));
+    const int pids[] = { pid_gone, 1 };
+    for (gsize i = 0; i < G_N_ELEMENTS(pids); i++) {
+        g_autofree char *g = g_strdup_printf("vt16g%d", pids[i]);
+        g_autofree char *u = g_strdup_printf("vt16m%d", pids[i]);
+        const char *ga[] = { "groupadd", g, NULL };
+        const char *ua[] = { "useradd", "-M", "-N", "-g", g, "-s", "/usr/sbin/nologin", u, NULL };
+        g_autofree char *err = NULL;
+        if (!run_ok(ga, &err) || !run_ok(ua, &err))
+            g_error("cannot make the leftovers: %s", err);
+    }
+    users_sweep();
+    for (gsize i = 0; i < G_N_ELEMENTS(pids); i++) {
+        g_autofree char *g = g_strdup_printf("vt16g%d", pids[i]);
+        g_autofree char *u = g_strdup_printf("vt16m%d", pids[i]);
+        if (getpwnam(u) || getgrnam(g))
+            g_error("the sweep left %s or %s", u, g);
+    }
+    g_assert_nonnull(getpwnam(users.member));    /* this run's own stay */
+    g_assert_nonnull(getgrnam(users.group));
+}
+
 int main(int argc, char **argv)
 {
+    self_path = argv[0];
     g_test_init(&argc, &argv, NULL);
+    if (g_getenv("VESSEL_TEST_USERS_END"))      /* a child of users-cleaned */
+        g_test_add_func("/daemon/security/users-end", test_users_end);
+    g_test_add_func("/daemon/security/users-cleaned", test_users_cleaned);
     g_test_add_func("/daemon/security/config-refused", test_config_refused);
     g_test_add_func("/daemon/security/vmm-sandbox", test_vmm_sandbox);
     g_test_add_func("/daemon/security/vmm-confined", test_vmm_confined);
     g_test_add_func("/daemon/security/emulator-allow-list", test_emulator_allow_list);
     g_test_add_func("/daemon/security/client-rights", test_client_rights);
+    g_test_add_func("/daemon/security/block-info-rights", test_block_info_rights);
     g_test_add_func("/daemon/security/paths-by-uuid", test_paths_by_uuid);
     g_test_add_func("/daemon/security/private-dirs", test_private_dirs);
     g_test_add_func("/daemon/security/forged-status", test_forged_status);
@@ -1275,7 +1815,10 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/message-size", test_message_size);
     g_test_add_func("/daemon/security/connection-limits", test_connection_limits);
     g_test_add_func("/daemon/security/auth-timeout", test_auth_timeout);
+    g_test_add_func("/daemon/security/non-root-daemon", test_non_root_daemon);
     g_test_add_func("/daemon/security/log-not-truncated", test_log_not_truncated);
+    g_test_add_func("/daemon/security/log-forgery", test_log_forgery);
+    g_test_add_func("/daemon/security/log-bounded", test_log_bounded);
     g_test_add_func("/daemon/security/non-utf8", test_non_utf8);
     g_test_add_func("/daemon/security/temporaries-cleaned", test_temporaries_cleaned);
     int rc = g_test_run();

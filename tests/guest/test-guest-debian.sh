@@ -11,11 +11,16 @@
 # `vsh shutdown` powers the guest
 # off through ACPI and systemd.  Then a qcow2 overlay on that disk boots
 # a second domain to the login prompt with the hostname the first boot
-# stored, and the base image's sha256 is the same as before.
+# stored; its seed is an ISO 9660 image (xorriso) on a CD-ROM
+# (<disk device='cdrom'>: virtio-scsi, Debian's virtio_scsi and sr
+# drivers): logged in, the test reads the CD's label and a file from it
+# and sees a write to /dev/sr0 refused, the ISO unchanged.  `vsh reboot`
+# takes that guest back through SeaBIOS and GRUB to a login prompt, and
+# the base image's sha256 is the same as before.
 #
 # The first boot runs on a copy of the cached image (the cache is never
 # written).  Cost: the image build the first time (minutes, see
-# scripts/debian-image.sh), then two guest boots; the figures are printed
+# scripts/debian-image.sh), then three guest boots; the figures are printed
 # as TAP comments.  Needs root (the image build; the daemon runs the VMMs
 # as ids of their own), qemu-img, mkfs.fat and mcopy; skipped under
 # VESSEL_TEST_QUICK, a failure under CI when something is missing.
@@ -26,7 +31,7 @@ for prog in "$GUEST_VSH" "$GUEST_VESSELD" "$GUEST_VMM"; do
     [ -x "$prog" ] || tap_unavailable "$prog not built"
 done
 PATH=$PATH:/usr/sbin:/sbin
-for prog in qemu-img mkfs.fat mcopy sha256sum ssh-keygen mkfifo; do
+for prog in qemu-img mkfs.fat mcopy xorriso sha256sum ssh-keygen mkfifo; do
     command -v "$prog" >/dev/null 2>&1 || tap_unavailable "$prog not found (scripts/deps.sh)"
 done
 BIOS=${VESSEL_SEABIOS:-/usr/share/seabios/bios-256k.bin}
@@ -62,9 +67,22 @@ EOF
 printf 'instance-id: vessel-%s\nlocal-hostname: %s\n' "$$" "$host" > "$W/meta-data"
 mkfs.fat -n cidata -C "$W/seed.img" 2048 >/dev/null 2>&1 &&
     mcopy -i "$W/seed.img" "$W/user-data" "$W/meta-data" :: || tap_bail "cannot make the cidata disk"
-chmod 644 "$W/base.qcow2" "$W/seed.img"
+# the same seed as an ISO 9660 image, for the CD-ROM of the second domain
+xorriso -as mkisofs -quiet -V cidata -J -r -o "$W/seed.iso" "$W/user-data" "$W/meta-data" \
+    2>"$W/xorriso.err" || tap_bail "cannot make the cidata ISO: $(cat "$W/xorriso.err")"
+chmod 644 "$W/base.qcow2" "$W/seed.img" "$W/seed.iso"
+SEED_DISK="<disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='$W/seed.img'/>
+      <target dev='vdb' bus='virtio'/>
+      <readonly/>
+    </disk>"
+SEED_CD="<disk type='file' device='cdrom'>
+      <source file='$W/seed.iso'/>
+      <target dev='sda' bus='scsi'/>
+    </disk>"
 
-domain() { # NAME ROOT-DISK
+domain() { # NAME ROOT-DISK SEED-XML
     cat <<EOF
 <domain type='dbt'>
   <name>$1</name>
@@ -82,18 +100,13 @@ domain() { # NAME ROOT-DISK
       <source file='$2'/>
       <target dev='vda' bus='virtio'/>
     </disk>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='raw'/>
-      <source file='$W/seed.img'/>
-      <target dev='vdb' bus='virtio'/>
-      <readonly/>
-    </disk>
+    $3
     <serial type='pty'/>
   </devices>
 </domain>
 EOF
 }
-domain deb "$W/base.qcow2" > "$W/deb.xml"
+domain deb "$W/base.qcow2" "$SEED_DISK" > "$W/deb.xml"
 
 # seconds since $1 at the first line of NAME's log matching PATTERN
 when() { # START NAME PATTERN
@@ -110,7 +123,36 @@ boot() {
     echo "# $1: GRUB after $_g s, the kernel after $_k s, the login prompt after $_l s"
 }
 
-tap_plan 13
+# how many lines of NAME's log match PATTERN
+count() { # NAME PATTERN
+    tr -d '\r' <"$(guest_log "$1")" 2>/dev/null | grep -c -E -- "$2"
+}
+# more NAME PATTERN N: more than N lines of NAME's log match PATTERN
+more() { [ "$(count "$1" "$2")" -gt "$3" ]; }
+# login NAME: log in on NAME's serial console as the seed's user; the
+# console stays attached on fd 3 (logout: logout NAME)
+login() {
+    in=$W/console-$1.in
+    mkfifo "$in"
+    vsh console "$1" <"$in" >"$W/console-$1.out" 2>"$W/console-$1.err" &
+    cpid=$!
+    exec 3>"$in"
+    # the prompt may have scrolled by before vsh attached: ask again
+    printf '\n' >&3
+    guest_wait_log $((60 * scale)) "$1" "$host login: *$" ||
+        { printf 'vessel\n' >&3; }
+    printf 'vessel\n' >&3
+    guest_wait_log $((120 * scale)) "$1" "Password: *$"
+    printf '%s\n' "$pass" >&3
+    guest_wait_log $((120 * scale)) "$1" "vessel@$host"
+}
+logout() {
+    printf 'exit\n' >&3
+    exec 3>&-
+    wait $cpid
+}
+
+tap_plan 17
 guest_daemon_start ""
 vsh define "$W/deb.xml" >/dev/null
 tap_ok $? "a domain with no <kernel>, booting the Debian disk, is defined"
@@ -121,19 +163,7 @@ _guest_log_grep deb "SeaBIOS \\(version" && _guest_log_grep deb "Booting from Ha
 tap_ok $? "the firmware's and GRUB's menu are on the serial console"
 
 # Log in on the serial console: vsh console reads a fifo we hold open.
-in=$W/console.in
-mkfifo "$in"
-vsh console deb <"$in" >"$W/console.out" 2>"$W/console.err" &
-cpid=$!
-exec 3>"$in"
-# the prompt may have scrolled by before vsh attached: ask again
-printf '\n' >&3
-guest_wait_log $((60 * scale)) deb "$host login: *$" ||
-    { printf 'vessel\n' >&3; }
-printf 'vessel\n' >&3
-guest_wait_log $((120 * scale)) deb "Password: *$"
-printf '%s\n' "$pass" >&3
-guest_wait_log $((120 * scale)) deb "vessel@$host"
+login deb
 tap_ok $? "the user cloud-init made logs in on ttyS0 with its password"
 printf 'echo "T-HOST=$(hostname)"; echo "T-STATE=$(systemctl is-system-running --wait)"\n' >&3
 printf 'echo "T-FAILED=$(systemctl --failed --no-legend --plain | cut -d" " -f1 | tr "\\n" " ")"\n' >&3
@@ -156,9 +186,7 @@ got=$(tr -d '\r' < "$(guest_log deb)" | grep -a 'T-UUID=' | grep -v product_uuid
 r=$?
 [ $r -eq 0 ] || echo "# SMBIOS product_uuid '$got', the domain's UUID '$uuid'"
 tap_ok $r "SMBIOS gives the guest the domain's UUID (product_uuid)"
-printf 'exit\n' >&3
-exec 3>&-
-wait $cpid
+logout deb
 
 s=$(date +%s)
 vsh shutdown deb >/dev/null &&
@@ -174,11 +202,42 @@ tap_ok $? "the kernel powered down (systemd's shutdown, not the VMM killed)"
 sum=$(sha256sum < "$W/base.qcow2")
 qemu-img create -q -f qcow2 -F qcow2 -b "$W/base.qcow2" "$W/overlay.qcow2" &&
     chmod 644 "$W/overlay.qcow2" || tap_bail "qemu-img create failed"
-domain deb2 "$W/overlay.qcow2" > "$W/deb2.xml"
+domain deb2 "$W/overlay.qcow2" "$SEED_CD" > "$W/deb2.xml"
+iso_sum=$(sha256sum < "$W/seed.iso")
 vsh define "$W/deb2.xml" >/dev/null && boot deb2
 tap_ok $? "a second domain boots from a qcow2 overlay on that disk to a login prompt"
 _guest_log_grep deb2 "$host login: *$"
 tap_ok $? "with the hostname the first boot stored"
+
+# --- the CD-ROM seen from Debian: virtio_scsi + sr, read-only --------------
+login deb2
+printf 'echo "T-CDLABEL=$(sudo blkid -o value -s LABEL /dev/sr0)"\n' >&3
+printf 'echo "T-CDMETA=$(sudo sh -c "mount -o ro /dev/sr0 /mnt && head -n 1 /mnt/meta-data; umount /mnt")"\n' >&3
+printf 'sudo dd if=/dev/zero of=/dev/sr0 bs=2048 count=1 conv=fsync; echo "T-CDWRITE=$?"\n' >&3
+guest_wait_log $((300 * scale)) deb2 "T-CDWRITE=[0-9]"
+_guest_log_grep deb2 "T-CDLABEL=cidata" && _guest_log_grep deb2 "T-CDMETA=instance-id: vessel-$$"
+r=$?
+[ $r -eq 0 ] || guest_log_show deb2 20
+tap_ok $r "Debian reads the seed's label and files from the CD-ROM (/dev/sr0)"
+_guest_log_grep deb2 "T-CDWRITE=[1-9]" && [ "$(sha256sum < "$W/seed.iso")" = "$iso_sum" ]
+r=$?
+echo "# a write to /dev/sr0: $(tr -d '\r' < "$(guest_log deb2)" | grep -a '^dd: ' | tail -n 1)"
+tap_ok $r "a write to /dev/sr0 fails in the guest; the ISO image is unchanged"
+logout deb2
+
+# --- vsh reboot: back through the firmware to a login prompt ---------------
+bios_before=$(count deb2 "SeaBIOS \\(version")
+login_before=$(count deb2 "$host login: *$")
+s=$(date +%s)
+vsh reboot deb2 >/dev/null &&
+    wait_until $((300 * scale)) more deb2 "SeaBIOS \\(version" "$bios_before" &&
+    wait_until $((1500 * scale)) more deb2 "$host login: *$" "$login_before"
+r=$?
+echo "# deb2: the login prompt again $(( $(date +%s) - s )) s after vsh reboot"
+[ $r -eq 0 ] || guest_log_show deb2 40
+tap_ok $r "vsh reboot: SeaBIOS, GRUB and Debian again, to a login prompt"
+vsh domstate deb2 | grep -qx running
+tap_ok $? "the domain stayed running across the reboot"
 vsh destroy deb2 >/dev/null
 [ "$(sha256sum < "$W/base.qcow2")" = "$sum" ] && [ "$(stat -c %s "$W/overlay.qcow2")" -gt 1048576 ]
 tap_ok $? "the base image is unchanged (sha256); the writes went to the overlay"

@@ -51,17 +51,26 @@ void vt_test_unavailable(const char *reason)
  * At EOF without "exit" the test died: it kills every process carrying
  * this test's VESSEL_TEST_OWNER mark (in the environment of everything
  * vt_proc_spawn() and vt_run() start, and so of what those start in
- * turn), then removes the dirs (kept with VESSEL_TEST_KEEP). */
+ * turn), removes the users and groups the test made ("user NAME",
+ * "group NAME": userdel, then groupdel, as a user's primary group goes
+ * last), then the dirs (kept with VESSEL_TEST_KEEP). */
 static const char vt_reaper_script[] =
-    "owner=$1; dirs=; clean=\n"
+    "owner=$1; dirs=; users=; groups=; clean=\n"
     "while IFS= read -r l; do\n"
-    "  case $l in exit) clean=1 ;; dir\\ *) dirs=\"$dirs\n${l#dir }\" ;; esac\n"
+    "  case $l in\n"
+    "    exit) clean=1 ;;\n"
+    "    dir\\ *) dirs=\"$dirs\n${l#dir }\" ;;\n"
+    "    user\\ *) users=\"$users ${l#user }\" ;;\n"
+    "    group\\ *) groups=\"$groups ${l#group }\" ;;\n"
+    "  esac\n"
     "done\n"
     "[ -n \"$clean\" ] && exit 0\n"
     "for p in /proc/[0-9]*; do\n"
-    "  tr '\\0' '\\n' < \"$p/environ\" 2>/dev/null | grep -qx \"VESSEL_TEST_OWNER=$owner\" &&\n"
+    "  tr '\\0' '\\n' 2>/dev/null < \"$p/environ\" | grep -qx \"VESSEL_TEST_OWNER=$owner\" &&\n"
     "    kill -9 \"${p#/proc/}\" 2>/dev/null\n"
     "done\n"
+    "for u in $users; do userdel -f \"$u\" >/dev/null 2>&1; done\n"
+    "for g in $groups; do groupdel \"$g\" >/dev/null 2>&1; done\n"
     "[ -n \"$VESSEL_TEST_KEEP\" ] && exit 0\n"
     "IFS='\n'\n"
     "for d in $dirs; do rm -rf \"$d\"; done\n";
@@ -129,6 +138,22 @@ static void vt_reaper_add_dir(const char *path)
     vt_reaper_mark();
     g_mutex_lock(&vt_reaper_lock);
     vt_reaper_say("dir", path);
+    g_mutex_unlock(&vt_reaper_lock);
+}
+
+void vt_reaper_add_user(const char *user)
+{
+    vt_reaper_mark();
+    g_mutex_lock(&vt_reaper_lock);
+    vt_reaper_say("user", user);
+    g_mutex_unlock(&vt_reaper_lock);
+}
+
+void vt_reaper_add_group(const char *group)
+{
+    vt_reaper_mark();
+    g_mutex_lock(&vt_reaper_lock);
+    vt_reaper_say("group", group);
     g_mutex_unlock(&vt_reaper_lock);
 }
 

@@ -33,6 +33,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VtTmpDir, vt_tmpdir_free)
 /* Remove a directory tree; returns FALSE with @error on failure. */
 gboolean vt_rm_rf(const char *path, GError **error);
 
+/* ---- users and groups a test makes (as root) ---------------------- */
+/* Should this process die without a normal exit (a failed assertion, a
+ * signal, a kill -9), the reaper - a process of its own that outlives
+ * it - removes user @user (userdel -f) or group @group (groupdel), after
+ * killing the test's processes.  Call before creating them; a normal
+ * exit leaves their removal to the test. */
+void vt_reaper_add_user(const char *user);
+void vt_reaper_add_group(const char *group);
+
 /* ---- waiting with a deadline -------------------------------------- */
 typedef gboolean (*VtCondFunc)(gpointer data);
 

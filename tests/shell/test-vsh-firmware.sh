@@ -7,16 +7,21 @@
 # line vsh domxml-to-native shows for it, a missing firmware file, and a
 # disk with no boot sector: SeaBIOS's "No bootable device." on the
 # console, the domain "shut off (failed)" with the VMM's reason in its log.
+# A CD-ROM: an ISO 9660 image made here with xorriso that boots the same
+# boot sector through El Torito, <disk device='cdrom'> with <boot
+# order='1'> ahead of a blank disk; a truncated ISO is refused at start
+# with the reason.
 . "$top_srcdir/tests/lib/tap.sh"
 
 BIOS=${VESSEL_SEABIOS:-/usr/share/seabios/bios-256k.bin}
 BOOTSECT="$top_builddir/tests/vmm/guests/bootsect.bin"
 [ -f "$BIOS" ] || tap_skip_all "no SeaBIOS at $BIOS (Debian package seabios)"
 [ -f "$BOOTSECT" ] || tap_skip_all "tests/vmm/guests/bootsect.bin not built (make -C tests/vmm check)"
+command -v xorriso >/dev/null 2>&1 || tap_unavailable "no xorriso (Debian package xorriso; scripts/deps.sh)"
 
 . "$top_srcdir/tests/shell/vsh-env.sh"
 
-tap_plan 14
+tap_plan 21
 
 head -c 1048576 /dev/zero > "$T/boot.img"
 dd if="$BOOTSECT" of="$T/boot.img" conv=notrunc status=none
@@ -107,3 +112,39 @@ grep -q "No bootable device." "$LOG" && grep -q "the firmware found no bootable 
 r=$?
 [ $r -eq 0 ] || sed 's/^/# /' "$LOG"
 tap_ok $r "the domain's log has SeaBIOS's message and the VMM's reason"
+
+# --- a CD-ROM: El Torito, <boot order=>, a truncated image ------------------------
+mkdir "$T/iso-root"
+head -c 512 "$BOOTSECT" > "$T/iso-root/boot.bin"
+# the boot sector's second sector as the ISO's 2048-byte sector 1, which
+# it reads from the CD through int 13h
+head -c 32768 /dev/zero > "$T/sysarea.bin"
+tail -c 512 "$BOOTSECT" | dd of="$T/sysarea.bin" bs=2048 seek=1 conv=notrunc status=none
+xorriso -as mkisofs -quiet -V VESSELCD -G "$T/sysarea.bin" -b boot.bin -no-emul-boot \
+    -boot-load-size 1 -o "$T/cd.iso" "$T/iso-root" 2>"$T/xorriso.err"
+tap_ok $? "xorriso made a bootable ISO 9660 image"
+CD="<disk type='file' device='cdrom'><source file='$T/cd.iso'/><target dev='sda' bus='scsi'/><boot order='1'/></disk>"
+BLANK="<disk type='file' device='disk'><source file='$T/blank.img'/><target dev='vda' bus='virtio'/><boot order='2'/></disk>"
+fwxml cd "$BLANK$CD" | sed "/<boot dev=/d" > "$T/cd.xml"
+v define "$T/cd.xml"
+v dumpxml cd
+has "dumpxml: the CD-ROM" "<disk type='file' device='cdrom'>"
+printf '%s\n' "$out" | grep -A6 "device='cdrom'" | grep -q "<readonly/>" &&
+    printf '%s\n' "$out" | grep -q "<boot order='1'/>"
+tap_ok $? "dumpxml: the CD-ROM is read-only and first in the boot order"
+v start cd
+expect "a domain booting from its CD-ROM starts" 0 "Domain 'cd' started"
+wait_until 120 sh -c "\"$VSH\" -c \"$URI\" domstate cd | grep -q 'shut off'"
+LOG=$T/log/domains/cd.log
+grep -q "Booting from DVD/CD" "$LOG" && grep -q "boot sector: sector 1 read through int 13h" "$LOG" &&
+    grep -q "boot sector: powering off" "$LOG"
+r=$?
+[ $r -eq 0 ] || sed 's/^/# /' "$LOG"
+tap_ok $r "boot order 1 booted the CD through El Torito; int 13h read the CD; powered off"
+truncate -s 40960 "$T/cd.iso"
+v start cd
+[ $rc -ne 0 ]; tap_ok $? "a domain whose ISO image is truncated does not start"
+printf '%s\n%s\n' "$out" "$err" | cat - "$LOG" | grep -q "cd.iso is truncated: its ISO 9660 volume has"
+r=$?
+[ $r -eq 0 ] || { printf '%s\n%s\n' "$out" "$err"; tail -5 "$LOG"; } | sed 's/^/# /'
+tap_ok $r "the error says the CD image is truncated"

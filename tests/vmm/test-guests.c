@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -179,6 +180,169 @@ static void test_firmware_bootsect(const char *accel)
     /* RAM below and above 1 MiB, the EBDA, the BIOS: at least 4 */
     const char *n = strstr(out, "e820 entries ") + strlen("e820 entries ");
     g_assert_cmpint(atoi(n), >=, 4);
+}
+
+/* An ISO 9660 image made by xorriso that boots bootsect.bin through El
+ * Torito ("no emulation", one 512-byte sector loaded at 0x7c00).  Its
+ * second sector is not in the boot file: it is the image's 2048-byte
+ * sector 1 (the system area), which the boot sector reads through int
+ * 13h from the CD (drive 0xe0), so its message proves SeaBIOS's CD
+ * driver, not the El Torito load.  NULL (and a skip) without xorriso. */
+static char *make_iso(VtTmpDir *dir)
+{
+    g_autofree char *xorriso = g_find_program_in_path("xorriso");
+    if (!xorriso) {
+        vt_test_unavailable("no xorriso (Debian package xorriso; scripts/deps.sh)");
+        return NULL;
+    }
+    g_autofree char *src = vt_build_path("tests/vmm/guests/bootsect.bin");
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_file_get_contents(src, &data, &len, &error));
+    g_assert_cmpuint(len, ==, 1024);
+    g_autofree char *root = g_build_filename(dir->path, "iso-root", NULL);
+    g_autofree char *boot = g_build_filename(root, "boot.bin", NULL);
+    g_autofree char *sysarea = g_build_filename(dir->path, "sysarea.bin", NULL);
+    g_assert_cmpint(g_mkdir(root, 0755), ==, 0);
+    g_assert_true(g_file_set_contents(boot, data, 512, &error));
+    g_autofree char *area = g_malloc0(32768);
+    memcpy(area + 2048, data + 512, 512);
+    g_assert_true(g_file_set_contents(sysarea, area, 32768, &error));
+    char *iso = g_build_filename(dir->path, "cd.iso", NULL);
+    const char *argv[] = { xorriso, "-as", "mkisofs", "-quiet", "-V", "VESSELCD", "-G",
+                           sysarea, "-b", "boot.bin", "-no-emul-boot", "-boot-load-size", "1",
+                           "-o", iso, root, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int code = -1;
+    g_assert_true(vt_run(argv, NULL, NULL, vt_timeout_ms(60000), &out, &err, &code, &error));
+    if (code != 0)
+        g_error("xorriso failed (%d): %s", code, err);
+    return iso;
+}
+
+/* Boot with @disks (--disk arguments) and @boot (--boot, or NULL);
+ * the serial console's text, the exit status in *@code. */
+static char *run_firmware(const char *accel, const char *bios, const char *const *disks,
+                          const char *boot, int *code, char **err)
+{
+    g_autofree char *vmm = vmm_path();
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    const char *fixed[] = { vmm, "--bios", bios, "--accel", accel, "--memory", "64",
+                            "--serial", "stdio", "--no-reboot" };
+    for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++)
+        g_ptr_array_add(argv, (char *)fixed[i]);
+    for (; *disks; disks++) {
+        g_ptr_array_add(argv, "--disk");
+        g_ptr_array_add(argv, (char *)*disks);
+    }
+    if (boot) {
+        g_ptr_array_add(argv, "--boot");
+        g_ptr_array_add(argv, (char *)boot);
+    }
+    g_ptr_array_add(argv, NULL);
+    char *out = NULL;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(vt_run((const char *const *)argv->pdata, NULL, NULL, vt_timeout_ms(120000),
+                         &out, err, code, &error));
+    g_assert_no_error(error);
+    return out;
+}
+
+static void assert_cd_booted(const char *out, int code, const char *err)
+{
+    if (code != 0)
+        g_error("exit %d: %s\nserial console:\n%s", code, err, out);
+    const char *want[] = { "Booting from DVD/CD...", "boot sector: running at 0x7c00\r\n",
+                           "boot sector: sector 1 read through int 13h\r\n",
+                           "boot sector: powering off\r\n" };
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+        if (!strstr(out, want[i]))
+            g_error("no '%s' on the serial console:\n%s", want[i], out);
+    g_assert_null(strstr(out, "Booting from Hard Disk"));
+}
+
+/* A bootable hard disk and the CD-ROM (virtio-scsi): --boot dc (CMOS,
+ * as QEMU's -boot order=dc) boots the CD through El Torito. */
+static void test_firmware_cdrom(const char *accel)
+{
+    g_autofree char *bios = seabios_path();
+    if (!bios)
+        return;
+    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("vmm-firmware");
+    g_autofree char *iso = make_iso(dir);
+    if (!iso)
+        return;
+    g_autofree char *disk = make_disk(dir, "boot.img", "tests/vmm/guests/bootsect.bin");
+    g_autofree char *disk_arg = g_strdup_printf("%s,readonly", disk);
+    g_autofree char *cd_arg = g_strdup_printf("%s,media=cdrom", iso);
+    const char *disks[] = { disk_arg, cd_arg, NULL };
+    int code = -1;
+    g_autofree char *err = NULL;
+    g_autofree char *out = run_firmware(accel, bios, disks, "dc", &code, &err);
+    g_test_message("serial console:\n%s", out);
+    assert_cd_booted(out, code, err);
+}
+
+/* The same through fw_cfg's "bootorder" (bootindex=, libvirt's <boot
+ * order=>): the CD is index 0 though the disk comes first and the CMOS
+ * order would boot the disk. */
+static void test_firmware_bootindex(const char *accel)
+{
+    g_autofree char *bios = seabios_path();
+    if (!bios)
+        return;
+    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("vmm-firmware");
+    g_autofree char *iso = make_iso(dir);
+    if (!iso)
+        return;
+    g_autofree char *disk = make_disk(dir, "boot.img", "tests/vmm/guests/bootsect.bin");
+    g_autofree char *disk_arg = g_strdup_printf("%s,readonly,bootindex=2", disk);
+    g_autofree char *cd_arg = g_strdup_printf("%s,media=cdrom,bootindex=1", iso);
+    const char *disks[] = { disk_arg, cd_arg, NULL };
+    int code = -1;
+    g_autofree char *err = NULL;
+    g_autofree char *out = run_firmware(accel, bios, disks, NULL, &code, &err);
+    g_test_message("serial console:\n%s", out);
+    assert_cd_booted(out, code, err);
+}
+
+/* Hostile CD images are refused before the guest runs, with the reason:
+ * a size that is not whole 2048-byte sectors, and an ISO 9660 volume
+ * cut short (a truncated download).  A disk comes first, so its I/O
+ * workers already wait in the sandbox's gate when the CD is refused:
+ * the VMM must still exit (it used to wait for them forever). */
+static void test_firmware_cdrom_truncated(const char *accel)
+{
+    g_autofree char *bios = seabios_path();
+    if (!bios)
+        return;
+    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("vmm-firmware");
+    g_autofree char *iso = make_iso(dir);
+    if (!iso)
+        return;
+    g_autofree char *disk = make_disk(dir, "boot.img", "tests/vmm/guests/bootsect.bin");
+    struct stat st;
+    g_assert_cmpint(stat(iso, &st), ==, 0);
+    const struct {
+        off_t size;
+        const char *want;
+    } cuts[] = {
+        { st.st_size - 100, "is not a whole number of 2048-byte sectors" },
+        { 18 * 2048, "is truncated: its ISO 9660 volume has" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cuts); i++) {
+        g_assert_cmpint(truncate(iso, cuts[i].size), ==, 0);
+        g_autofree char *cd_arg = g_strdup_printf("%s,media=cdrom", iso);
+        const char *disks[] = { disk, cd_arg, NULL };
+        int code = -1;
+        g_autofree char *err = NULL;
+        g_autofree char *out = run_firmware(accel, bios, disks, "d", &code, &err);
+        g_assert_cmpint(code, !=, 0);
+        if (!strstr(err, cuts[i].want) || !strstr(err, "cd.iso"))
+            g_error("no '%s' in the VMM's error: %s", cuts[i].want, err);
+        g_assert_cmpstr(out, ==, "");
+    }
 }
 
 typedef struct {
@@ -810,6 +974,9 @@ static const GuestTest guest_tests[] = {
     { "crash-detail", test_crash_detail, TRUE },
     { "firmware-bootsect", test_firmware_bootsect, TRUE },
     { "firmware-no-boot", test_firmware_no_boot, TRUE },
+    { "firmware-cdrom", test_firmware_cdrom, TRUE },
+    { "firmware-bootindex", test_firmware_bootindex, TRUE },
+    { "firmware-cdrom-truncated", test_firmware_cdrom_truncated, FALSE },
 };
 
 static const char *const accels[] = { "dbt", "kvm" };

@@ -18,36 +18,12 @@
 #include "xml/storage_conf.h"
 #include "xml/xml_doc.h"
 #include "xml/xml_limits.h"
-
-static const char *const domain_head =
-    "<domain type='kvm'>\n  <name>d</name>\n  <memory unit='MiB'>64</memory>\n"
-    "  <vcpu>1</vcpu>\n  <os>\n    <type>hvm</type>\n    <kernel>/boot/vmlinuz</kernel>\n"
-    "  </os>\n";
+#include "tests/lib/vtest-xml.h"
 
 /* A domain whose <metadata> holds @body. */
 static char *domain_with_metadata(const char *body)
 {
-    return g_strdup_printf("%s  <metadata>\n%s\n  </metadata>\n</domain>\n", domain_head, body);
-}
-
-/* <m:x xmlns:m='urn:t' a0='x' ... /> with @n attributes (the xmlns one
- * included). */
-static char *element_with_attrs(guint n)
-{
-    GString *s = g_string_new("<m:x xmlns:m='urn:t'");
-    for (guint i = 1; i < n; i++)
-        g_string_append_printf(s, " m:a%u='x'", i);
-    g_string_append(s, "/>");
-    return g_string_free(s, FALSE);
-}
-
-static char *children(guint n)
-{
-    GString *s = g_string_new("<m:x xmlns:m='urn:t'>");
-    for (guint i = 0; i < n; i++)
-        g_string_append(s, "<m:a/>");
-    g_string_append(s, "</m:x>");
-    return g_string_free(s, FALSE);
+    return vt_xml_domain_with_metadata("d", body);
 }
 
 static glong maxrss_kb(void)
@@ -80,7 +56,7 @@ static void assert_accepted(const char *xml)
  * of (before: a minute of parsing, then 16 GB of validation). */
 static void test_attributes(void)
 {
-    g_autofree char *el = element_with_attrs(60000);
+    g_autofree char *el = vt_xml_element_with_attrs(60000);
     g_autofree char *xml = domain_with_metadata(el);
     glong before = maxrss_kb();
     assert_refused(xml, "too many attributes on one element");
@@ -88,10 +64,10 @@ static void test_attributes(void)
     g_test_message("%zu bytes, peak RSS grew by %ld KiB", strlen(xml), grown);
     g_assert_cmpint(grown, <, 32 * 1024);
 
-    g_autofree char *at = element_with_attrs(VESSEL_XML_MAX_ATTRIBUTES);
+    g_autofree char *at = vt_xml_element_with_attrs(VESSEL_XML_MAX_ATTRIBUTES);
     g_autofree char *ok = domain_with_metadata(at);
     assert_accepted(ok);
-    g_autofree char *over = element_with_attrs(VESSEL_XML_MAX_ATTRIBUTES + 1);
+    g_autofree char *over = vt_xml_element_with_attrs(VESSEL_XML_MAX_ATTRIBUTES + 1);
     g_autofree char *bad = domain_with_metadata(over);
     assert_refused(bad, "too many attributes on one element");
 }
@@ -100,15 +76,15 @@ static void test_attributes(void)
  * validated for a minute at every daemon start. */
 static void test_elements(void)
 {
-    g_autofree char *many = children(140000);
+    g_autofree char *many = vt_xml_element_with_children(140000);
     g_autofree char *xml = domain_with_metadata(many);
     assert_refused(xml, "too many elements");
     /* the domain, <metadata> and <m:x> make 9 elements: just at the
      * limit is fine, one more is not */
-    g_autofree char *at = children(VESSEL_XML_MAX_ELEMENTS - 9);
+    g_autofree char *at = vt_xml_element_with_children(VESSEL_XML_MAX_ELEMENTS - 9);
     g_autofree char *ok = domain_with_metadata(at);
     assert_accepted(ok);
-    g_autofree char *over = children(VESSEL_XML_MAX_ELEMENTS - 9 + 1);
+    g_autofree char *over = vt_xml_element_with_children(VESSEL_XML_MAX_ELEMENTS - 9 + 1);
     g_autofree char *bad = domain_with_metadata(over);
     assert_refused(bad, "too many elements");
 }
@@ -150,7 +126,7 @@ static void test_exact_counts(void)
     for (guint i = 0; i < VESSEL_XML_MAX_ATTRIBUTES * 2; i++)
         g_string_append(s, "<!-- <a b='c' d=e> --><m:y xmlns:m='urn:t'><![CDATA[<x y=z>]]>"
                            "</m:y><?pi a=b?>");
-    g_autofree char *el = element_with_attrs(VESSEL_XML_MAX_ATTRIBUTES - 1);
+    g_autofree char *el = vt_xml_element_with_attrs(VESSEL_XML_MAX_ATTRIBUTES - 1);
     /* one more attribute whose value has '=', '>' and the other quote */
     el[strlen(el) - 2] = '\0';
     g_string_append_printf(s, "%s m:q='a=b>\"c\"=d'/>", el);
@@ -162,7 +138,7 @@ static void test_exact_counts(void)
 /* Networks, pools and volumes go through the same check. */
 static void test_other_kinds(void)
 {
-    g_autofree char *attrs = element_with_attrs(VESSEL_XML_MAX_ATTRIBUTES + 1);
+    g_autofree char *attrs = vt_xml_element_with_attrs(VESSEL_XML_MAX_ATTRIBUTES + 1);
     char *inner = attrs + strlen("<m:x");
     g_autofree char *net = g_strdup_printf("<network><name%s</network>", inner);
     g_autofree char *pool = g_strdup_printf("<pool type='dir'><name%s</pool>", inner);
@@ -203,7 +179,7 @@ static gpointer validate_loop(gpointer data)
  * held the schema lock while other defines timed out). */
 static void test_parallel(void)
 {
-    g_autofree char *kids = children(VESSEL_XML_MAX_ELEMENTS - 9);
+    g_autofree char *kids = vt_xml_element_with_children(VESSEL_XML_MAX_ELEMENTS - 9);
     ParallelRun run = { .xml = NULL };
     g_autofree char *xml = domain_with_metadata(kids);
     run.xml = xml;

@@ -7,7 +7,8 @@
  * "etc/e820" (u64 address, u64 length, u32 type per entry, packed: RAM
  * and reservations), and FW_CFG_CMDLINE_ADDR/SIZE/DATA (u32, u32 with the
  * NUL, the bytes) for a kernel loaded by the VMM.  For firmware:
- * "etc/sercon-port" (u16), an e820 map of whole RAM ranges, and
+ * "etc/sercon-port" (u16), "bootorder" (the device paths of the disks
+ * with a boot index, one a line, NUL-terminated, as QEMU's), an e820 map of whole RAM ranges, and
  * FW_CFG_SMBIOS_ENTRIES in QEMU's legacy form, which SeaBIOS reads when
  * no etc/smbios/ tables are given: a u16 count, then per entry a u16
  * length (the whole entry), a u8 kind (0: one field of a structure the
@@ -110,6 +111,8 @@ gboolean boot_fw_cfg_fill(Machine *m, const BootFwCfg *c, GError **error)
         r = r < 0 ? r : fw_cfg_add_file(fw, "etc/sercon-port",
                                         (uint8_t[2]){ (uint8_t)c->sercon_port,
                                                       (uint8_t)(c->sercon_port >> 8) }, 2);
+    if (c->bootorder)
+        r = r < 0 ? r : fw_cfg_add_file(fw, "bootorder", c->bootorder, strlen(c->bootorder) + 1);
     if (c->firmware && c->uuid && c->uuid[0])
         r = r < 0 ? r : smbios_uuid_entry(fw, uuid);
     if (c->cmdline) {

@@ -21,6 +21,9 @@ typedef struct {
      * the serial port SeaBIOS's console (its int 10h) writes to. */
     gboolean firmware;
     uint16_t sercon_port;     /* 0: none */
+    /* "bootorder": device paths a line, first to boot first (QEMU's
+     * bootindex), or NULL */
+    const char *bootorder;
 } BootFwCfg;
 
 gboolean boot_fw_cfg_fill(Machine *m, const BootFwCfg *c, GError **error);

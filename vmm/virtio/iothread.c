@@ -116,6 +116,12 @@ void iothread_free(IoThread *t)
 {
     if (!t)
         return;
+    /* Workers started while the machine is assembled wait in the
+     * sandbox's gate until lock-down.  Freed before that, the VMM is
+     * failing to start (a later --disk cannot be opened): no guest code
+     * ran and the process exits, so open the gate (a no-op once it is
+     * open or sealed) and let them leave, instead of joining forever. */
+    sandbox_disarm();
     iothread_join_all(t);
     iothread_destroy(t);
 }

@@ -1,6 +1,7 @@
 /* virtio_devices.h - the virtio devices of one vessel-vmm, built from the
  * command line: a virtio-rng always, one virtio-blk per --disk
- * FILE[,readonly], one virtio-net per --net, and a virtio-console on a
+ * FILE[,readonly][,bootindex=N], one virtio-scsi adapter with the
+ * CD-ROMs (--disk FILE,media=cdrom[,bootindex=N]), one virtio-net per --net, and a virtio-console on a
  * chardev (same SPEC forms as --serial) for --console SPEC, and with a
  * display a virtio-input tablet (last).  Called by
  * main.c once the Machine exists and before any vCPU runs; freed after
@@ -16,13 +17,16 @@
 typedef struct VirtioDevices VirtioDevices;
 
 typedef struct {
-    char **disks;           /* NULL-terminated "FILE[,readonly]", or NULL */
+    char **disks;           /* NULL-terminated --disk arguments, or NULL */
     char **nets;            /* likewise "tap=IFNAME[,mac=MAC]" */
     const char *console;    /* chardev SPEC of a virtio-console, or NULL */
     bool tablet;            /* a virtio-input tablet (with a display) */
 } VirtioDevicesConfig;
 
 VirtioDevices *virtio_devices_new(Machine *m, const VirtioDevicesConfig *cfg, GError **error);
+/* fw_cfg's "bootorder" for the disks given a bootindex= (one device
+ * path a line, lowest index first), or NULL if none was; g_free it. */
+char *virtio_devices_boot_order_text(VirtioDevices *vd);
 /* Start console input (main loop sources): after the machine can run. */
 void virtio_devices_start(VirtioDevices *vd);
 /* Pause (true) or resume the device threads: when pausing returns, no
