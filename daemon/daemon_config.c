@@ -285,7 +285,7 @@ gboolean daemon_config_check_group(const DaemonConfig *cfg, GError **error)
 gboolean daemon_config_make_dirs(const DaemonConfig *cfg, GError **error)
 {
     gboolean session = cfg->mode == DAEMON_MODE_SESSION;
-    /* The modes of data/vessel.tmpfiles.conf.  RUN/domains holds status
+    /* The modes of data/vessel.tmpfiles.conf.in.  RUN/domains holds status
      * files and the VMMs' sockets: the daemon's alone, also when an older
      * setup left it open to others. */
     const struct {

@@ -2,7 +2,8 @@
 # check.sh - the whole test suite, as CI runs it: build and `make check`,
 # the same under ASan+UBSan, then `make distcheck`, then the Debian and RPM
 # packages from distcheck's tarball (scripts/packages.sh: lintian, rpmlint,
-# the install test; root only) with VESSEL_PACKAGES=1.  Build trees
+# the install test, the README's build-tree install; root only) with
+# VESSEL_PACKAGES=1.  Build trees
 # live in build/, build-asan/, build-dist/ and build-pkg/ at the top of
 # the source tree.
 #
@@ -97,8 +98,8 @@ else
   sh scripts/packages.sh "$tarball" || {
     echo "=== packages: FAILED after $(( $(date +%s) - start )) s"; exit 1; }
   echo "=== packages: ok in $(( $(date +%s) - start )) s"
-  pkg_pass=$(grep -c '^ok ' build-pkg/install-test.log || :)
-  pkg_fail=$(grep -c '^not ok ' build-pkg/install-test.log || :)
+  pkg_pass=$(cat build-pkg/install-test.log build-pkg/readme-test.log 2>/dev/null | grep -c '^ok ' || :)
+  pkg_fail=$(cat build-pkg/install-test.log build-pkg/readme-test.log 2>/dev/null | grep -c '^not ok ' || :)
 fi
 # One closing line for CI: totals over every suite of every configuration.
 pass=0; fail=0

@@ -1,8 +1,10 @@
 #!/bin/sh
 # packages.sh - build Vessel's Debian and RPM packages from `make dist`'s
 # tarball, check them with lintian and rpmlint, and install the .debs in a
-# fresh Debian root (tests/packaging/install-test.sh).  scripts/check.sh
-# runs it after distcheck; README "Packages" says how to use it by hand.
+# fresh Debian root (tests/packaging/install-test.sh), and follow the
+# README's build-tree install in such a root (test-readme-install.sh).
+# scripts/check.sh runs it after distcheck; README "Packages" says how to
+# use it by hand.
 #
 #   scripts/packages.sh [TARBALL]
 #   scripts/packages.sh --stamp [TARBALL]
@@ -16,14 +18,18 @@
 # own files (debian/, vessel.spec.in, vessel.rpmlint.toml,
 # tests/packaging/, this script): scripts/check.sh, which runs this only
 # with VESSEL_PACKAGES=1, says whether the tree's key has passed; --stamp
-# prints the stamp's path and does nothing else.  VESSEL_PKG_STEPS (default "deb rpm install") picks the
-# steps.  Needs the
-# packages of scripts/deps.sh; run as root (the install test boots a
-# container).  Exit status non-zero when a step fails.
+# prints the stamp's path and does nothing else.  VESSEL_PKG_STEPS
+# (default "deb rpm install readme") picks the steps.  The readme step
+# installs build/ (check.sh's, configured with the default prefix as the
+# README's reader does) or, when there is none, a build of the tarball in
+# build-pkg/readme/; given the .debs it uses the install test's cached
+# root, so it costs about a minute.  Needs the packages of
+# scripts/deps.sh; run as root (the tests boot containers).  Exit status
+# non-zero when a step fails.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
-steps=${VESSEL_PKG_STEPS:-deb rpm install}
+steps=${VESSEL_PKG_STEPS:-deb rpm install readme}
 out=$top/build-pkg
 
 print_stamp=no
@@ -130,17 +136,40 @@ run_install_test() {
     step_end "install test"
 }
 
+# README.md's "Install and run your first VM" from a build tree, on a
+# fresh root: the build with the default prefix, installed as the README
+# says (tests/packaging/test-readme-install.sh).
+run_readme_test() {
+    step_start "README install test"
+    build=$top/build
+    if ! [ -f "$build/Makefile" ] || [ "$(sed -n 's/^prefix = //p' "$build/Makefile")" != /usr/local ]; then
+        build=$out/readme/$base
+        echo "    no build/ with the default prefix: building $base in $build"
+        rm -rf "$out/readme" && mkdir -p "$out/readme"
+        tar -C "$out/readme" -xzf "$tarball"
+        (cd "$build" && ./configure -q && nice -n 10 make -s -j"$jobs") > "$out/readme/build.log" 2>&1 ||
+            fail "the README test's build" "$out/readme/build.log"
+    fi
+    rc=0
+    sh "$top/tests/packaging/test-readme-install.sh" "$build" $(ls "$out"/deb/*.deb 2>/dev/null) \
+        > "$out/readme-test.log" 2>&1 || rc=$?
+    cat "$out/readme-test.log"
+    [ $rc -eq 0 ] || { echo "=== packages: README install test FAILED"; exit 1; }
+    step_end "README install test"
+}
+
 for s in $steps; do
     case $s in
         deb) build_deb ;;
         rpm) build_rpm ;;
         install) run_install_test ;;
+        readme) run_readme_test ;;
         *) echo "packages.sh: unknown step '$s'" >&2; exit 2 ;;
     esac
 done
 echo "=== packages: all steps passed ($steps)"
 case " $steps " in
-    *" deb "*" rpm "*" install "*)
+    *" deb "*" rpm "*" install "*" readme "*)
         mkdir -p "$(dirname "$stamp")"
         date -u '+%Y-%m-%d %H:%M UTC' > "$stamp"
         echo "=== packages: stamp $stamp" ;;

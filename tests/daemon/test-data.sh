@@ -50,12 +50,13 @@ if command -v systemd-sysusers >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     grep -q '^vessel:' "$tmp/root/etc/group" || rc=1
     ! grep -q '^vessel-vm:' "$tmp/root/etc/passwd" 2>/dev/null || rc=1
     tap_ok $rc "sysusers.d creates group vessel (and no VM account)"
-    systemd-tmpfiles --root="$tmp/root" --create "$data/vessel.tmpfiles.conf" >/dev/null 2>&1
+    systemd-tmpfiles --root="$tmp/root" --create "$top_builddir/data/vessel.tmpfiles.conf" >/dev/null 2>&1
     rc=$?
     [ "$(stat -c '%a %u %g' "$tmp/root/run/vessel/domains")" = "700 0 0" ] || rc=1
-    [ "$(stat -c '%a' "$tmp/root/etc/vessel/domains")" = "700" ] || rc=1
-    [ "$(stat -c '%a' "$tmp/root/var/log/vessel/domains")" = "750" ] || rc=1
-    tap_ok $rc "tmpfiles.d creates the daemon's directories"
+    [ "$(stat -c '%a' "$tmp/root$sysconfdir/vessel/domains")" = "700" ] || rc=1
+    [ "$(stat -c '%a' "$tmp/root$localstatedir/log/vessel/domains")" = "750" ] || rc=1
+    [ "$(stat -c '%a' "$tmp/root$localstatedir/lib/vessel")" = "755" ] || rc=1
+    tap_ok $rc "tmpfiles.d creates the daemon's directories ($sysconfdir/vessel, $localstatedir/{lib,log}/vessel)"
 else
     echo "ok 3 - sysusers.d entries # SKIP needs root and systemd-sysusers"
     echo "ok 4 - tmpfiles.d entries # SKIP needs root and systemd-tmpfiles"

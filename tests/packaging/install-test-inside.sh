@@ -4,42 +4,16 @@
 # install the .debs in /root/debs with apt as a user would, use them as
 # the seed's user does, upgrade in place, remove, reinstall, purge, and
 # list what is left.  Writes TAP to /root/result.tap; install-test.sh
-# reads it when the container has powered off.
-exec > /root/result.tap 2>&1
+# reads it when the container has powered off.  The helpers (ok, check,
+# as, wait_for, pkgroot_snapshot) are pkgroot.sh's.
+. /root/pkgroot.sh
+pkgroot_tap_begin
 export LC_ALL=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 URI=vessel:///system
-n=0
-failed=0
-
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-# check DESC CMD...: pass if CMD exits 0; its output is shown on failure.
-check() {
-    _d=$1; shift
-    _o=$("$@" 2>&1); _rc=$?
-    [ $_rc -eq 0 ] || printf '%s\n' "$_o" | sed 's/^/# /'
-    ok $_rc "$_d"
-    return $_rc
-}
-# as USER CMD...: run CMD as USER with a login's groups (initgroups).
-as() { _u=$1; shift; runuser -u "$_u" -- "$@"; }
-# wait_for SECS CMD...: retry CMD until it succeeds or SECS pass.
-wait_for() {
-    _end=$(( $(date +%s) + $1 )); shift
-    until "$@" >/dev/null 2>&1; do
-        [ "$(date +%s)" -lt "$_end" ] || return 1
-        sleep 0.2
-    done
-}
-# Every path on the root's file system but the ones that change anyway.
+# Every path but the ones that change anyway (apt's and dpkg's own state).
 snapshot() {
-    find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /tmp \
-        -o -path /var/tmp -o -path /root -o -path /home -o -path /var/cache \
-        -o -path /var/lib/apt -o -path /var/lib/dpkg -o -path /var/log/journal \
-        -o -path /var/log/apt -o -path /var/log/dpkg.log \
-        -o -path /var/log/alternatives.log \) -prune -o -print | sort
+    pkgroot_snapshot /var/lib/apt /var/lib/dpkg /var/log/apt /var/log/dpkg.log \
+        /var/log/alternatives.log
 }
 debs=$(ls /root/debs/*.deb)
 pkgs=$(for d in $debs; do dpkg-deb -f "$d" Package; done | tr '\n' ' ')
@@ -197,7 +171,7 @@ out=$(as alice vessel-ok 2>&1); rc=$?
 [ $rc -le 2 ] && printf '%s\n' "$out" | grep -q '^INFO: '
 rc=$?; [ $rc -eq 0 ] || printf '%s\n' "$out" | sed 's/^/# /'
 ok $rc "vessel-ok runs as a user"
-for page in vsh vessel-ok vessel-vmm vesseld; do
+for page in vsh vessel-ok vessel-vmm vesseld vessel-domain vessel-network vessel-storage; do
     out=$(MANWIDTH=80 man -P cat "$page" 2>&1); rc=$?
     [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q '^NAME' && printf '%s\n' "$out" | grep -q "$page"
     rc=$?; [ $rc -eq 0 ] || printf '%s\n' "$out" | head -n 5 | sed 's/^/# /'
@@ -263,6 +237,4 @@ rc=$?; [ $rc -eq 0 ] || { echo "gone after purge:"; cat /root/gone.list; } | sed
 ok $rc "purge removed nothing that was there before the install"
 echo "# left on purpose: the users and groups the sysusers.d file made ($what), /etc/vessel/domains/t1.xml"
 
-echo "1..$n"
-echo "$failed" > /root/result.rc
-systemctl poweroff --no-block
+pkgroot_tap_end

@@ -34,16 +34,9 @@ done
 [ -n "$debs" ] || { echo "Bail out! no .deb given"; exit 1; }
 
 # --- the base root, from the cache or made now -------------------------------
-own=$(for d in $debs; do dpkg-deb -f "$d" Package; done | sort -u)
-# Depends of the .debs (first alternative, no versions), less our own.
-deps=$(for d in $debs; do dpkg-deb -f "$d" Pre-Depends Depends; done |
-    sed 's/^[A-Za-z-]*: //' | tr ',' '\n' | sed -e 's/|.*//' -e 's/(.*)//' \
-        -e 's/:any//' -e 's/[[:space:]]//g' | grep -v '^$' | sort -u |
-    grep -vxF "$own" || :)
-# What the test itself uses: systemd as init, man, the German locale.
 . "$here/pkgroot.sh"
 # shellcheck disable=SC2086
-pkgroot_base $deps systemd systemd-sysv dbus man-db locales logrotate
+pkgroot_base $(pkgroot_deb_depends $debs)
 base=$pkgroot_tar
 
 # --- a fresh copy of it, booted, running the steps ---------------------------
@@ -54,11 +47,5 @@ tar -C "$root" -xf "$base"
 mkdir -p "$root/root/debs"
 cp $debs "$root/root/debs/"
 cp "$here/install-test-inside.sh" "$root/root/install-test-inside.sh"
-# The tiny test guest the daemon tests run (tests/daemon/Makefile.am).
-mkdir -p "$root/srv/vessel-test"
-guests=$here/../vmm/guests
-${CC:-cc} -nostdlib -static -no-pie -Wl,-Ttext=0x1000000 -Wl,--build-id=none \
-    -I"$guests" -o "$root/srv/vessel-test/idle.elf" "$guests/idle.S" ||
-    { echo "Bail out! cannot assemble tests/vmm/guests/idle.S"; exit 1; }
-chmod 644 "$root/srv/vessel-test/idle.elf"
+pkgroot_guest "$root/srv/vessel-test/idle.elf"
 pkgroot_boot "$root" /root/install-test-inside.sh vessel-install-test

@@ -76,8 +76,8 @@ tap_ok $rc "vessel.spec's %pre embeds data/vessel.sysusers.conf"
 rc=0; n=0
 sed -n 's/^%dir %attr(\([0-7]*\), *\([^,]*\), *\([^)]*\)) *\(.*\)$/\1 \2 \3 \4/p' "$spec" > "$T/attrs"
 while read -r mode user group path; do
-    path=$(printf '%s\n' "$path" | sed -e 's|%{_sysconfdir}|/etc|' -e 's|%{_localstatedir}|/var|')
-    line=$(awk -v p="$path" '$1 == "d" && $2 == p { print $3, $4, $5 }' "$top_srcdir/data/vessel.tmpfiles.conf")
+    path=$(printf '%s\n' "$path" | sed -e 's|%{_sysconfdir}|@sysconfdir@|' -e 's|%{_localstatedir}|@localstatedir@|')
+    line=$(awk -v p="$path" '$1 == "d" && $2 == p { print $3, $4, $5 }' "$top_srcdir/data/vessel.tmpfiles.conf.in")
     n=$((n + 1))
     if [ "$line" != "$mode $user $group" ]; then
         echo "# $path: spec says '$mode $user $group', tmpfiles.d '$line'"
@@ -85,7 +85,7 @@ while read -r mode user group path; do
     fi
 done < "$T/attrs"
 [ "$n" -gt 0 ] || rc=1
-tap_ok $rc "the spec's $n %dir %attr lines match data/vessel.tmpfiles.conf"
+tap_ok $rc "the spec's $n %dir %attr lines match data/vessel.tmpfiles.conf.in"
 
 # The pkg-config modules configure.ac checks for (PKG_CHECK_MODULES'
 # second argument, versions dropped), one a line.

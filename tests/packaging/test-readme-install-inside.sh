@@ -4,44 +4,29 @@
 # commands (/root/install) as root, its first-VM commands (/root/firstvm)
 # with its domain XML (/root/first.xml) as a member of the group, its
 # uninstall commands (/root/uninstall), with the checks in between.
-# `make install` / `make uninstall` stand for unpacking /root/stage.tar
-# and removing what it holds (see test-readme-install.sh).  Writes TAP
-# to /root/result.tap, its count of failures to /root/result.rc.
-exec > /root/result.tap 2>&1
+# `make install` / `make uninstall` stand for copying the files of
+# /root/stage to / and removing them (see test-readme-install.sh).  Writes TAP
+# to /root/result.tap, its count of failures to /root/result.rc, with
+# pkgroot.sh's helpers (ok, check, wait_for, pkgroot_snapshot).
+. /root/pkgroot.sh
+pkgroot_tap_begin
 export LC_ALL=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-n=0
-failed=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-# check DESC CMD...: pass if CMD exits 0; its output is shown on failure.
-check() {
-    _d=$1; shift
-    _o=$("$@" 2>&1); _rc=$?
-    [ $_rc -eq 0 ] || printf '%s\n' "$_o" | sed 's/^/# /'
-    ok $_rc "$_d"
-    return $_rc
-}
-wait_for() {
-    _end=$(( $(date +%s) + $1 )); shift
-    until "$@" >/dev/null 2>&1; do
-        [ "$(date +%s)" -lt "$_end" ] || return 1
-        sleep 0.2
-    done
-}
-# Every path on the root's file system but the ones that change anyway.
+# Every file but the ones that change anyway.
 snapshot() {
-    find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /tmp -o -path /run \
-        -o -path /var/tmp -o -path /root -o -path /home -o -path /var/cache \
-        -o -path /var/lib/systemd -o -path /var/log/journal -o -path /etc/.pwd.lock \
-        -o -path /var/lib/private \) -prune -o ! -type d -print | sort
+    pkgroot_snapshot -f /run /var/lib/systemd /etc/.pwd.lock /var/lib/private
 }
-# step LINE: one README command as root, `make (un)install` as unpacking
-# or removing the staged tree.
+# step LINE: one README command as root, `make (un)install` as copying or
+# removing the staged tree's files.  File by file, into directories made
+# as install -d makes them: tar would touch the modes of existing
+# directories (/, /usr...) while it runs, and a daemon that reloads
+# meanwhile (dbus-daemon, on the new policy) fails to read its own files.
 step() {
     case $1 in
-    "make install") tar -C / --no-overwrite-dir -xf /root/stage.tar ;;
+    "make install")
+        (cd /root/stage && find . ! -type d) | while IFS= read -r f; do
+            f=${f#.}
+            mkdir -p "${f%/*}" && cp -P --preserve=mode,timestamps "/root/stage$f" "$f" || exit 1
+        done ;;
     "make uninstall") xargs rm -f < /root/installed ;;
     *) sh -c "$1" ;;
     esac
@@ -105,6 +90,16 @@ check "the console's traffic is in /var/log/vessel/domains/first.log" \
 check "the daemon ran the installed vessel-vmm (under /usr/local)" \
     sh -c 'grep -h "starting up:" /var/log/vessel/domains/first.log | tail -n 1 | grep /usr/local/'
 check "journalctl -u vesseld has the daemon's log" sh -c 'journalctl -q -u vesseld | grep -q .'
+# One layout whatever the prefix of the programs (configure.ac): the
+# daemon's files are where tmpfiles.d, logrotate.d, dbus-daemon and the
+# README look, nothing of it under /usr/local/etc or /usr/local/var.
+check "the daemon's definitions are in /etc/vessel" test -f /etc/vessel/domains/first.xml
+check "nothing under /usr/local/etc/vessel or /usr/local/var" \
+    sh -c '! find /usr/local/etc/vessel /usr/local/var -print 2>/dev/null | grep .'
+check "logrotate accepts /etc/logrotate.d/vessel, for /var/log/vessel/domains" \
+    sh -c 'logrotate -d /etc/logrotate.d/vessel 2>&1 | grep -q "/var/log/vessel/domains/\*.log"'
+check "vesseld owns org.vessel.Vessel1 on the system bus (its policy was found)" \
+    busctl --system status org.vessel.Vessel1
 
 # ---- uninstall ----------------------------------------------------------------------
 r=0
@@ -117,12 +112,10 @@ check "make uninstall removes every file make install put" test ! -s /root/not-u
 check "no vesseld runs" sh -c '! pgrep -x vesseld'
 snapshot > /root/after.list
 comm -13 /root/before.list /root/after.list > /root/new.list
-grep -Ev '^(/usr/local)?/(etc|var/lib|var/log)/vessel(/|$)' /root/new.list > /root/unexpected.list
+grep -Ev '^/(etc|var/lib|var/log)/vessel(/|$)' /root/new.list > /root/unexpected.list
 sed 's/^/# left, as the README says: /' /root/new.list | grep -v -F -f /root/unexpected.list 2>/dev/null | head -n 20
-check "uninstall leaves only [/usr/local]/etc/vessel, /var/lib/vessel, /var/log/vessel (the README's list)" \
+check "uninstall leaves only /etc/vessel, /var/lib/vessel, /var/log/vessel (the README's list)" \
     sh -c '! grep . /root/unexpected.list'
 check "and the group vessel, as the README says" getent group vessel
 
-echo "1..$n"
-echo "$failed" > /root/result.rc
-systemctl poweroff --no-block
+pkgroot_tap_end

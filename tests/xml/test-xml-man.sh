@@ -1,21 +1,29 @@
 #!/bin/sh
-# test-xml-domain-man.sh - vessel-domain(5) cannot drift from the domain
-# schema (issue 22): every element of xml/schemas/domain.rng, named by its
-# parent ("disk/source"; the root "domain"), has an entry in the man page
-# (a ".B PARENT/NAME" line after ".TP") that names each of its attributes
-# ("attr=") and shows an example of it (a ".nf" block with "<NAME");
-# and every entry names an element the schema has (none left over).
+# test-xml-man.sh - the XML man pages cannot drift from the schemas
+# (issue 22): vessel-domain(5) from xml/schemas/domain.rng,
+# vessel-network(5) from network.rng, vessel-storage(5) from
+# storagepool.rng and storagevol.rng.  Every element of a page's schemas,
+# named by its parent ("disk/source"; a root by itself, "domain"), has an
+# entry in the page (a ".B PARENT/NAME" line after ".TP") that names each
+# of its attributes ("attr=") and shows an example of it (a ".nf" block
+# with "<NAME"); and every entry names an element the schemas have (none
+# left over).  Three checks per page.
 . "$top_srcdir/tests/lib/tap.sh"
 
 command -v python3 >/dev/null 2>&1 || tap_unavailable "python3 not found"
-tap_plan 3
-out=$(python3 - "$top_srcdir/xml/schemas/domain.rng" "$top_srcdir/xml/vessel-domain.5" <<'PY'
+# PAGE SCHEMA...: the pages of xml/ and the schemas each describes.
+pages="vessel-domain.5:domain.rng vessel-network.5:network.rng vessel-storage.5:storagepool.rng,storagevol.rng"
+# shellcheck disable=SC2086
+tap_plan $(( 3 * $(printf '%s\n' $pages | wc -l) ))
+for pair in $pages; do
+page=${pair%%:*}
+schemas=$(printf '%s\n' "${pair#*:}" | tr ',' '\n' | sed "s|^|$top_srcdir/xml/schemas/|")
+# shellcheck disable=SC2086
+out=$(python3 - "$top_srcdir/xml/$page" $schemas <<'PY'
 import re, sys
 import xml.etree.ElementTree as ET
 
 NS = "{http://relaxng.org/ns/structure/1.0}"
-root = ET.parse(sys.argv[1]).getroot()
-defines = {d.get("name"): d for d in root.iter(NS + "define")}
 schema = {}      # "parent/name" -> set of attribute names
 
 def walk(node, key, here, seen):
@@ -39,9 +47,12 @@ def walk(node, key, here, seen):
         else:
             walk(c, key, here, seen)
 
-walk(root.find(NS + "start"), "", "", frozenset())
+for rng in sys.argv[2:]:
+    root = ET.parse(rng).getroot()
+    defines = {d.get("name"): d for d in root.iter(NS + "define")}
+    walk(root.find(NS + "start"), "", "", frozenset())
 
-lines = open(sys.argv[2], encoding="utf-8").read().split("\n")
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 entries = {}     # heading -> the entry's lines
 cur = None
 for i, line in enumerate(lines):
@@ -78,9 +89,10 @@ for what in "missing|attribute" example stale; do
     r=$?
     [ $r -eq 0 ] || printf '%s\n' "$bad" | sed 's/^/# /'
     case $what in
-    missing*) tap_ok $r "vessel-domain(5) has an entry, with every attribute, for every element of domain.rng" ;;
-    example) tap_ok $r "every entry of vessel-domain(5) shows an example of its element" ;;
-    stale) tap_ok $r "vessel-domain(5) describes no element the schema does not have" ;;
+    missing*) tap_ok $r "$page has an entry, with every attribute, for every element of ${pair#*:}" ;;
+    example) tap_ok $r "every entry of $page shows an example of its element" ;;
+    stale) tap_ok $r "$page describes no element its schemas do not have" ;;
     esac
+done
 done
 tap_done
