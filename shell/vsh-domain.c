@@ -104,14 +104,10 @@ static gboolean cmd_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
     gboolean ids = vsh_cmd_has(cmd, "id");
     gboolean table = vsh_cmd_has(cmd, "table") || (!names && !uuids && !ids);
     gboolean state_filter = vsh_cmd_has(cmd, "state-shutoff") || vsh_cmd_has(cmd, "state-other");
-    VesselListFlags flags = VESSEL_LIST_ACTIVE;
+    VesselListFlags flags = state_filter ? VESSEL_LIST_ALL : vsh_list_flags(cmd);
     g_autoptr(GPtrArray) list = NULL;
     g_autoptr(VshTable) t = NULL;
 
-    if (vsh_cmd_has(cmd, "all") || state_filter)
-        flags = VESSEL_LIST_ALL;
-    else if (vsh_cmd_has(cmd, "inactive"))
-        flags = VESSEL_LIST_INACTIVE;
     if (table && (names || uuids || ids)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     _("Options --table and --name, --uuid, --id are mutually exclusive"));
@@ -129,8 +125,7 @@ static gboolean cmd_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
         int id = rec->id;
 
         if (!vsh_list_state_wanted(cmd, rec->state) ||
-            !vsh_cmd_filter_bool(cmd, "persistent", "transient", rec->persistent) ||
-            !vsh_cmd_filter_bool(cmd, "autostart", "no-autostart", rec->autostart))
+            !vsh_list_wanted(cmd, rec->persistent, rec->autostart))
             continue;
         if (table) {
             g_autofree char *idstr = id > 0 ? g_strdup_printf("%d", id) : g_strdup("-");
@@ -139,17 +134,12 @@ static gboolean cmd_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
         } else if (ids) {
             if (id > 0)
                 fprintf(ctl->out, "%d\n", id);
-        } else if (uuids && names) {
-            fprintf(ctl->out, "%-36s  %s\n", vessel_domain_get_uuid(dom),
-                    vessel_domain_get_name(dom));
         } else {
-            fprintf(ctl->out, "%s\n",
-                    uuids ? vessel_domain_get_uuid(dom) : vessel_domain_get_name(dom));
+            vsh_list_print_ids(ctl, names, uuids, vessel_domain_get_uuid(dom),
+                               vessel_domain_get_name(dom));
         }
     }
-    if (t)
-        vsh_table_print(t, ctl->out, ctl->quiet);
-    fputc('\n', ctl->out);
+    vsh_list_end(ctl, t);
     return TRUE;
 }
 
