@@ -1408,6 +1408,46 @@ static void test_non_root_daemon(void)
     g_assert_nonnull(strstr(dlog, "claims an identity that is not its own"));
 }
 
+/* Properties.GetAll on objects that do not exist - any node under the
+ * subtrees dispatches - asked on the read-only socket: an empty answer
+ * (Get: the object's "not found" error), and the daemon serves on.
+ * GDBus asks for GetAll's properties with no GError to fill; vesseld
+ * stored its error through that NULL and crashed, so any local user
+ * could stop it (found by fuzz-dbus). */
+static void test_get_all_unknown(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDBusConnection) ro = fixture_connect(fx, "vessel-sock-ro", &err);
+    g_assert_no_error(err);
+    static const char *const objects[][3] = {
+        { "/org/vessel/Vessel1/domain/00000000_0000_0000_0000_000000000000",
+          "org.vessel.Domain1", "org.vessel.Error.NoDomain" },
+        { "/org/vessel/Vessel1/network/00000000_0000_0000_0000_000000000000",
+          "org.vessel.Network1", "org.vessel.Error.NoNetwork" },
+        { "/org/vessel/Vessel1/storagepool/00000000_0000_0000_0000_000000000000",
+          "org.vessel.StoragePool1", "org.vessel.Error.NoStoragePool" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(objects); i++) {
+        g_autoptr(GVariant) all = fixture_call(ro, objects[i][0], "org.freedesktop.DBus.Properties",
+                                               "GetAll", g_variant_new("(s)", objects[i][1]),
+                                               "(a{sv})", &err);
+        g_assert_no_error(err);
+        g_autoptr(GVariant) dict = g_variant_get_child_value(all, 0);
+        g_assert_cmpuint(g_variant_n_children(dict), ==, 0);
+        g_autoptr(GVariant) one = fixture_call(ro, objects[i][0], "org.freedesktop.DBus.Properties",
+                                               "Get", g_variant_new("(ss)", objects[i][1], "Name"),
+                                               "(v)", &err);
+        g_assert_null(one);
+        fixture_assert_error(err, objects[i][2]);
+        g_clear_error(&err);
+    }
+    g_autoptr(GVariant) v = fixture_manager(fx, "GetVersion", NULL, "(sss)", &err);
+    g_assert_no_error(err);
+    g_assert_false(vt_proc_exited(fx->daemon, NULL));
+}
+
 /* [limits] auth_timeout=1: a client that connects and never
  * authenticates is closed (it would hold its place in the limits
  * forever); one that did authenticate stays. */
@@ -1815,6 +1855,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/message-size", test_message_size);
     g_test_add_func("/daemon/security/connection-limits", test_connection_limits);
     g_test_add_func("/daemon/security/auth-timeout", test_auth_timeout);
+    g_test_add_func("/daemon/security/get-all-unknown", test_get_all_unknown);
     g_test_add_func("/daemon/security/non-root-daemon", test_non_root_daemon);
     g_test_add_func("/daemon/security/log-not-truncated", test_log_not_truncated);
     g_test_add_func("/daemon/security/log-forgery", test_log_forgery);
