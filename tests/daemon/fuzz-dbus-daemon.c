@@ -6,14 +6,9 @@
 #include <unistd.h>
 
 #include "daemon_dbus.h"
-#include "daemon_events.h"
 #include "daemon_resources.h"
-#include "domain_console.h"
-#include "domain_driver.h"
 #include "domain_state.h"
 #include "domain_stop_wait.h"
-#include "network_driver.h"
-#include "pool_driver.h"
 #include "tests/lib/vtest.h"
 
 #include "fuzz-dbus-daemon.h"
@@ -279,21 +274,7 @@ FuzzDaemon *fuzz_daemon_new(const char *dir, const char *kernel, GError **error)
         !daemon_config_check_group(d->config, error) ||
         !daemon_config_make_dirs(d->config, error))
         goto fail;
-    d->context = g_main_context_default();
-    d->loop = g_main_loop_new(d->context, FALSE);
-    d->domains = domain_list_new();
-    d->networks = network_list_new();
-    d->events = daemon_events_new(d->context);
-    d->limits = client_limits_new(d->config->max_clients, d->config->max_clients_per_uid);
-    d->pools = pool_list_new();
-    daemon_touch(d);
-    d->dbus = daemon_dbus_new(d, error);
-    if (!d->dbus)
-        goto fail;
-    domain_driver_load(d);
-    network_driver_load(d);
-    pool_driver_load(d);
-    if (!daemon_dbus_start(d->dbus, error) ||
+    if (!daemon_setup(d, error) || !daemon_dbus_start(d->dbus, error) ||
         !(fd->rw = connect_socket(fd, "vessel-sock", error)) ||
         !(fd->ro = connect_socket(fd, "vessel-sock-ro", error)) ||
         !define_objects(fd, error))
@@ -341,19 +322,7 @@ void fuzz_daemon_free(FuzzDaemon *fd)
     while (!drained(d) && g_get_monotonic_time() < deadline)
         if (!g_main_context_iteration(NULL, FALSE))
             g_usleep(10000);
-    daemon_dbus_free(d->dbus);
-    if (d->domains) {
-        g_autoptr(GPtrArray) doms = domain_list_snapshot(d->domains);
-        for (guint i = 0; i < doms->len; i++)
-            domain_console_close_all(doms->pdata[i]);
-    }
-    domain_list_free(d->domains);
-    network_list_free(d->networks);
-    daemon_events_free(d->events);
-    client_limits_free(d->limits);
-    pool_list_free(d->pools);
-    if (d->loop)
-        g_main_loop_unref(d->loop);
+    daemon_teardown(d);
     daemon_config_free(d->config);
     if (fd->methods)
         g_ptr_array_unref(fd->methods);
