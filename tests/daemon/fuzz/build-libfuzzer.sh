@@ -29,7 +29,7 @@ $CC -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
     "$build/common/.libs/libvesselcommon.a" "$build/tests/lib/.libs/libvesseltest.a" \
     -Wl,--end-group \
     $(pkg-config --libs glib-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0 libxml-2.0 libnl-3.0 \
-      libnl-route-3.0 libtirpc) -lpthread -o "$out"
+      libnl-route-3.0 libtirpc zlib) -lpthread -o "$out"
 mkdir -p "$build/fuzz-dbus-corpus"
 cp "$here"/../fuzz-corpus/dbus/* "$build/fuzz-dbus-corpus/"
 chmod -R a+rwX "$build/fuzz-dbus-corpus"
