@@ -405,7 +405,8 @@ static char *vmm_ask(const char *path, const char *request)
  * through the test-only control command sandbox-probe (the daemon runs
  * vessel-vmm --sandbox-test through a wrapper given as $VESSEL_VMM), the
  * VMM cannot open /etc/shadow nor connect to the other VM's control
- * socket; a syscall outside its allow-list kills that VMM alone
+ * socket, and its mount namespace has an empty root (where the host
+ * allows user namespaces); a syscall outside its allow-list kills that VMM alone
  * (SIGSYS), and the daemon records its domain as crashed while the other
  * runs on. */
 static void test_vmm_confined(void)
@@ -466,6 +467,28 @@ static void test_vmm_confined(void)
     g_autofree char *conn = vmm_ask(ctl_a, other);
     if (!g_str_has_prefix(conn, "ok refused"))
         g_error("the VMM reached the other VM's control socket: %s", conn);
+
+    /* every file came as a descriptor: its own mount namespace whose root
+     * is empty (but /proc, bound in for the sanitizers) - where the host
+     * gives an unprivileged uid a user namespace; a container may not */
+    g_autofree char *mns = vmm_ask(ctl_a, "sandbox-probe mountns");
+    const char *userns[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                             "unshare", "-U", "-m", "true", NULL };
+    int userns_rc = -1;
+    g_assert_true(vt_run(userns, NULL, NULL, vt_timeout_ms(30000), NULL, NULL, &userns_rc,
+                         NULL));
+    if (userns_rc == 0) {
+        if (g_strcmp0(mns, "ok on empty-root") != 0)
+            g_error("the VMM's mount namespace: %s", mns);
+        g_autofree char *root = g_strdup_printf("/proc/%d/root", a);
+        g_autoptr(GDir) rd = g_dir_open(root, 0, NULL);
+        g_assert_nonnull(rd);
+        for (const char *e; (e = g_dir_read_name(rd));)
+            if (strcmp(e, "proc") != 0)
+                g_error("the VMM's root holds %s", e);
+    } else {
+        g_test_message("no user namespace for nobody here; the VMM says: %s", mns);
+    }
 
     /* outside the allow-list: only this VMM dies, the daemon says crashed */
     g_free(vmm_ask(ctl_a, "sandbox-probe forbidden"));
