@@ -325,6 +325,17 @@ static gboolean vmm_ctl_powerdown(void *opaque, GError **error)
     return TRUE;
 }
 
+/* libvirt's reboot of a QEMU guest: the power button, and the guest's
+ * power-off resets the machine instead of ending the VMM. */
+static gboolean vmm_ctl_reboot(void *opaque, GError **error)
+{
+    Vmm *vmm = opaque;
+    if (vmm_ctl_refuse_crashed(vmm, error))
+        return FALSE;
+    machine_reboot_button(vmm->m);
+    return TRUE;
+}
+
 static gboolean vmm_ctl_reset(void *opaque, GError **error)
 {
     (void)error;
@@ -467,6 +478,7 @@ static const ControlOps vmm_control_ops = {
     .resume = vmm_ctl_resume,
     .powerdown = vmm_ctl_powerdown,
     .reset = vmm_ctl_reset,
+    .reboot = vmm_ctl_reboot,
     .quit = vmm_ctl_quit,
     .info = vmm_ctl_info,
     .screendump = vmm_ctl_screendump,
