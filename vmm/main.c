@@ -617,6 +617,8 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
                    "not '%s'"), vmm->boot);
         return EXIT_USAGE;
     }
+    if (firmware_boot_order_note(vmm->boot))
+        vmm_fail("%s", firmware_boot_order_note(vmm->boot));  /* a note, not an error */
     if (vmm->bios && (vmm->initrd || vmm->cmdline)) {
         vmm_fail("%s", _("--initrd and --cmdline go with --kernel, not --bios"));
         return EXIT_USAGE;
