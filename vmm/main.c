@@ -316,24 +316,28 @@ static gboolean vmm_ctl_resume(void *opaque, GError **error)
     return TRUE;
 }
 
-static gboolean vmm_ctl_powerdown(void *opaque, GError **error)
+/* The ACPI power button: `powerdown`, or `reboot` (libvirt's reboot of a
+ * QEMU guest: the guest's power-off then resets the machine instead of
+ * ending the VMM). */
+static gboolean vmm_ctl_power_button(Vmm *vmm, gboolean reboot, GError **error)
 {
-    Vmm *vmm = opaque;
     if (vmm_ctl_refuse_crashed(vmm, error))
         return FALSE;
-    machine_power_button(vmm->m);
+    if (reboot)
+        machine_reboot_button(vmm->m);
+    else
+        machine_power_button(vmm->m);
     return TRUE;
 }
 
-/* libvirt's reboot of a QEMU guest: the power button, and the guest's
- * power-off resets the machine instead of ending the VMM. */
+static gboolean vmm_ctl_powerdown(void *opaque, GError **error)
+{
+    return vmm_ctl_power_button(opaque, FALSE, error);
+}
+
 static gboolean vmm_ctl_reboot(void *opaque, GError **error)
 {
-    Vmm *vmm = opaque;
-    if (vmm_ctl_refuse_crashed(vmm, error))
-        return FALSE;
-    machine_reboot_button(vmm->m);
-    return TRUE;
+    return vmm_ctl_power_button(opaque, TRUE, error);
 }
 
 static gboolean vmm_ctl_reset(void *opaque, GError **error)
