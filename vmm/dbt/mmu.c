@@ -230,8 +230,23 @@ static void paging_fmt(const DbtCpu *cpu, PagingFmt *f)
     }
 }
 
+/* Set bits in the paging entry at @h that holds @old, as the hardware
+ * does: atomically, and only if no other vCPU changed it meanwhile. */
+static bool pte_set_bits(uint8_t *h, unsigned size, uint64_t old, uint64_t v)
+{
+    if (size == 4) {
+        uint32_t o = (uint32_t)old;
+        return __atomic_compare_exchange_n((uint32_t *)(void *)h, &o, (uint32_t)v, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    return __atomic_compare_exchange_n((uint64_t *)(void *)h, &old, v, false,
+                                       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
 /* Walk the page tables; on success return the physical address and fill
- * the permission summary.  Raises #PF. */
+ * the permission summary.  Raises #PF.  The accessed and dirty bits are
+ * set with a compare-exchange on the entries the walk read; if another
+ * vCPU changed one in between, the walk starts again. */
 static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
                      bool *x_ok, bool *dirty, bool *global)
 {
@@ -240,9 +255,11 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
     paging_fmt(cpu, &f);
     bool nxe = (cpu->efer & DBT_EFER_NXE) && f.esize == 8;
     uint64_t rsvd_nx = f.esize == 8 && !nxe ? PTE_NX : 0;
+again:;
     uint64_t table = f.top;
     bool rw = true, us = true, nx = false;
     uint8_t *ent[4];
+    uint64_t val[4];
     uint64_t pte = 0, pa = 0;
     int level, nlev = 0;
 
@@ -252,8 +269,10 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
         uint8_t *h;
         pte = pte_read(cpu, table + (uint64_t)idx * f.esize, f.esize, &h);
         bool pdpte = f.pae_top && level == 2;
-        if (!pdpte)
-            ent[nlev++] = h;
+        if (!pdpte) {
+            ent[nlev] = h;
+            val[nlev++] = pte;
+        }
         if (!(pte & PTE_P))
             dbt_raise_pf(cpu, la, pfec_base(cpu, acc));
         if ((pte & rsvd_nx) || (level == 3 && (pte & PTE_PS)))
@@ -286,15 +305,13 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
 
     /* accessed bits on every level, dirty on the leaf for writes */
     for (int k = 0; k < nlev; k++) {
-        uint64_t v = host_load(ent[k], f.esize);
-        if (!(v & PTE_A))
-            host_store(ent[k], f.esize, v | PTE_A);
+        uint64_t v = val[k] | PTE_A;
+        if (k == nlev - 1 && acc == DBT_ACC_WRITE)
+            v |= PTE_D;
+        if (v != val[k] && !pte_set_bits(ent[k], f.esize, val[k], v))
+            goto again;
     }
-    uint64_t leaf = host_load(ent[nlev - 1], f.esize);
-    if (acc == DBT_ACC_WRITE && !(leaf & PTE_D)) {
-        leaf |= PTE_D;
-        host_store(ent[nlev - 1], f.esize, leaf);
-    }
+    uint64_t leaf = val[nlev - 1] | (acc == DBT_ACC_WRITE ? PTE_D : 0);
     *w_ok = can_write && (!user || us);
     *x_ok = !nx;
     *dirty = leaf & PTE_D;

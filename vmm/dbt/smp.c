@@ -7,10 +7,10 @@
  * in HLT (without the baton) or wait for SIPI.  This is round-robin
  * scheduling spread over the vCPU threads, chosen over truly parallel
  * execution because:
- *  - guest memory is then sequentially consistent by construction: LOCK'd
- *    read-modify-write ops, XCHG, CMPXCHG8B/16B, XADD, page-table A/D bit
- *    updates and string ops need no host atomics, and split or MMIO locked
- *    accesses need no fallback lock;
+ *  - guest memory is then sequentially consistent by construction (the
+ *    locked operations are host atomics all the same, locked.c, and the
+ *    page walker sets A/D bits with a compare-exchange: both are ready
+ *    for parallel vCPUs);
  *  - code written by one vCPU invalidates the blocks every vCPU decoded
  *    from that page directly (each vCPU keeps its own block cache and soft
  *    TLB; the baton holder may edit the others' because they are stopped at
@@ -36,6 +36,7 @@
 struct DbtSmp {
     pthread_mutex_t lock;
     pthread_cond_t cond;
+    pthread_mutex_t locked_op;     /* locked.c's fallback */
     uint64_t next_ticket, serving;
     int waiting;                   /* atomic: threads waiting for their turn */
     int ncpus;
@@ -49,6 +50,7 @@ DbtSmp *dbt_smp_new(void)
         abort();
     pthread_mutex_init(&smp->lock, NULL);
     pthread_cond_init(&smp->cond, NULL);
+    pthread_mutex_init(&smp->locked_op, NULL);
     return smp;
 }
 
@@ -58,6 +60,7 @@ void dbt_smp_free(DbtSmp *smp)
         return;
     pthread_mutex_destroy(&smp->lock);
     pthread_cond_destroy(&smp->cond);
+    pthread_mutex_destroy(&smp->locked_op);
     free(smp);
 }
 
@@ -147,4 +150,16 @@ void dbt_smp_protect_code(DbtCpu *cpu, uint64_t pa)
     }
     for (int k = 0; k < cpu->smp->ncpus; k++)
         dbt_tlb_protect_code(cpu->smp->cpus[k], pa);
+}
+
+void dbt_smp_locked_enter(DbtCpu *cpu)
+{
+    if (cpu->smp)
+        pthread_mutex_lock(&cpu->smp->locked_op);
+}
+
+void dbt_smp_locked_leave(DbtCpu *cpu)
+{
+    if (cpu->smp)
+        pthread_mutex_unlock(&cpu->smp->locked_op);
 }

@@ -28,4 +28,9 @@ void dbt_smp_code_written(DbtCpu *cpu, const DbtRam *ram, uint64_t pa);
 /* Blocks now live on @pa: no vCPU may keep a write mapping of it. */
 void dbt_smp_protect_code(DbtCpu *cpu, uint64_t pa);
 
+/* The locked-operation fallback (locked.c): a mutex shared by the vCPUs
+ * (nothing with one vCPU). */
+void dbt_smp_locked_enter(DbtCpu *cpu);
+void dbt_smp_locked_leave(DbtCpu *cpu);
+
 #endif /* VESSEL_DBT_SMP_H */
