@@ -7,8 +7,9 @@
  * 4 KiB linear page of RAM as `host = addend + linear` with three tags:
  * readable, writable and executable.  The write tag is installed only when
  * the walk has set the dirty bit and the physical page holds no decoded
- * code, so the fast path (cpu.h) is a compare and a load/store; everything
- * else comes here.  MMIO pages are never cached: each access walks the page
+ * code (of any vCPU; with vCPUs in parallel the refill checks again after
+ * a fence, smp.c), so the fast path (cpu.h) is a compare and a
+ * load/store; everything else comes here.  MMIO pages are never cached: each access walks the page
  * tables and calls the machine.  Faults are raised with dbt_raise_pf(),
  * which longjmps back to the run loop. */
 #include <stdio.h>
@@ -149,6 +150,17 @@ void dbt_tlb_protect_code(DbtCpu *cpu, uint64_t pa)
     pa &= DBT_PAGE_MASK;
     for (unsigned c = 0; c < 2; c++)
         tlb_visit(cpu, c, protect_one, &pa);
+}
+
+/* The owner may be refilling or flushing entries meanwhile: a cleared
+ * write tag only ever sends a store to the slow path. */
+void dbt_tlb_protect_code_remote(DbtCpu *other, uint64_t pa)
+{
+    pa &= DBT_PAGE_MASK;
+    for (unsigned c = 0; c < 2; c++)
+        for (unsigned k = 0; k < DBT_TLB_SIZE; k++)
+            if (__atomic_load_n(&other->tlb_page[c][k].pa, __ATOMIC_RELAXED) == pa)
+                __atomic_store_n(&other->tlb[c][k].tag_w, DBT_TLB_INVALID, __ATOMIC_RELAXED);
 }
 
 /* @size bytes (1, 2, 4 or 8) at host address @h, little-endian, and
@@ -367,8 +379,16 @@ uint64_t dbt_mmu_translate(DbtCpu *cpu, uint64_t la, DbtAccess acc)
         cpu->tlb_page[c][k].pa = ppage;
         cpu->tlb_page[c][k].global = global;
         e->tag_r = lpage;
-        if (w_ok && dirty && !code)
+        if (w_ok && dirty && !code) {
             e->tag_w = lpage;
+            if (cpu->parallel) {
+                /* another vCPU may be marking the page code right now:
+                 * one of us sees the other (smp.c) */
+                __atomic_thread_fence(__ATOMIC_SEQ_CST);
+                if (dbt_smp_page_has_code(cpu, ram, ppage))
+                    e->tag_w = DBT_TLB_INVALID;
+            }
+        }
         if (x_ok)
             e->tag_x = lpage;
     }
@@ -407,9 +427,11 @@ static void write_one_page(DbtCpu *cpu, uint64_t la, unsigned size, uint64_t v)
     DbtRam *ram = NULL;
     uint8_t *h = dbt_ram_ptr(cpu, pa, size, &ram);
     if (h) {
+        /* the store first: a vCPU that decodes the page after the
+         * invalidation must find the new bytes */
+        host_store(h, size, v);
         if (dbt_smp_page_has_code(cpu, ram, pa & DBT_PAGE_MASK))
             dbt_smp_code_written(cpu, ram, pa & DBT_PAGE_MASK);
-        host_store(h, size, v);
         return;
     }
     if (cpu->flat || !cpu->vcpu)
