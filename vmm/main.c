@@ -837,6 +837,11 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     int r = vmm_parse(vmm, &argc, &argv);
     if (r)
         return r;
+    /* Before the user namespace: in it, /dev/kvm's group would read as
+     * the overflow gid and the reason given would name the wrong group. */
+    r = vmm_choose_accel(vmm);
+    if (r)
+        return r;
     if (!vmm_sandbox_on(vmm)) {
         sandbox_disarm();
         fprintf(stderr, "%s\n", _("vessel-vmm: warning: --sandbox off: this VMM is not confined "
@@ -844,9 +849,6 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     } else {
         sandbox_mountns_enter();   /* no thread started yet */
     }
-    r = vmm_choose_accel(vmm);
-    if (r)
-        return r;
     vmm->loop = g_main_loop_new(NULL, FALSE);
     g_autoptr(GError) error = NULL;
 
