@@ -200,7 +200,7 @@ par_row() {
   p=$(cat "$tmp/$2.par"); ratio=-; up=-
   [ -f "$tmp/$3.par" ] && ratio=$(printf '%.2fx' "$(echo "$p / $(cat "$tmp/$3.par")" | bc -l)")
   [ -n "${4:-}" ] && up=$(printf '%.2fx' "$(echo "$(cat "$tmp/$4.par") / $p" | bc -l)")
-  printf '%-6s %-32s %9.2f %9.2f %9.2f %9s %8s\n' par "$1" "$p" "$(cat "$tmp/$2.wall")" \
+  printf '%-6s %-36s %9.2f %9.2f %9.2f %9s %8s\n' par "$1" "$p" "$(cat "$tmp/$2.wall")" \
     "$(cat "$tmp/$2.cpu")" "$ratio" "$up"
 }
 bench_par() {
@@ -218,7 +218,7 @@ bench_par() {
         || return 0
     done
   done
-  printf '\n%-6s %-32s %9s %9s %9s %9s %8s\n' what configuration guest-sec seconds cpu-sec \
+  printf '\n%-6s %-36s %9s %9s %9s %9s %8s\n' what configuration guest-sec seconds cpu-sec \
     "/qemu" "2 vs 1"
   q=; [ -z "$have_qemu" ] || q=1
   par_row "vessel translator, 1 vCPU" jit0-par1 qemu-par1
@@ -233,7 +233,8 @@ bench_par() {
   done
 }
 printf 'dbt-bench: %s, workload file %s MiB, best of %s\n' "$(uname -m)" "$mib" "$runs"
-printf '%-6s %-26s %9s %9s %7s %9s\n' "what" "configuration" "seconds" "cpu-sec" "MIPS" "cpu/qemu"
+[ "$only" = par ] ||
+  printf '%-6s %-26s %9s %9s %7s %9s\n' "what" "configuration" "seconds" "cpu-sec" "MIPS" "cpu/qemu"
 [ -n "$only" ] && [ "$only" != boot ] || bench boot 1 512
 [ -n "$only" ] && [ "$only" != cpu ] || bench cpu 1 1024
 [ "$smp" != 1 ] || [ "$only" = cpu ] || [ "$only" = par ] || bench boot 2 512
