@@ -221,8 +221,10 @@ static void mutate_line(GPtrArray *lines, guint at)
         g_ptr_array_insert(lines, (gint)at, g_strdup(lines->pdata[at]));
         break;
     default:                                    /* a byte flipped */
-        if (*args)
-            args[rnd() % strlen(args)] ^= (char)(1u << (rnd() % 7));
+        if (*args) {
+            gsize i = rnd() % strlen(args);     /* rnd() in sequence: same on every build */
+            args[i] ^= (char)(1u << (rnd() % 7));
+        }
         break;
     }
     g_free(lines->pdata[at]);

@@ -54,7 +54,8 @@ static void mutate(GByteArray *b)
         case 0:
         case 1: {                               /* a run of prefixes */
             uint8_t run[16];
-            guint k = 1 + (guint)(rnd() % (rnd() % 4 ? 3 : 16));
+            guint most = rnd() % 4 ? 3 : 16;   /* rnd() in sequence: the same on every build */
+            guint k = 1 + (guint)(rnd() % most);
             for (guint i = 0; i < k; i++)
                 run[i] = prefixes[rnd() % G_N_ELEMENTS(prefixes)];
             insert(b, at, run, k);
@@ -62,20 +63,27 @@ static void mutate(GByteArray *b)
         }
         case 2: {                               /* an escape, maybe a ModRM */
             const uint8_t *e = escapes[rnd() % G_N_ELEMENTS(escapes)];
-            uint8_t s[4] = { e[0], e[1] ? e[1] : (uint8_t)rnd(), (uint8_t)rnd(),
-                             modrm[rnd() % G_N_ELEMENTS(modrm)] };
+            uint8_t s[4] = { e[0], e[1] };
+            if (!e[1])
+                s[1] = (uint8_t)rnd();
+            s[2] = (uint8_t)rnd();
+            s[3] = modrm[rnd() % G_N_ELEMENTS(modrm)];
             insert(b, at, s, 4);
             break;
         }
         case 3: {                               /* ModRM + SIB + displacement */
-            uint8_t s[6] = { modrm[rnd() % G_N_ELEMENTS(modrm)], (uint8_t)rnd(),
-                             (uint8_t)rnd(), (uint8_t)rnd(), 0xff, 0x7f };
+            uint8_t s[6] = { 0, 0, 0, 0, 0xff, 0x7f };
+            s[0] = modrm[rnd() % G_N_ELEMENTS(modrm)];
+            for (int i = 1; i < 4; i++)
+                s[i] = (uint8_t)rnd();
             insert(b, at, s, 1 + (guint)(rnd() % 6));
             break;
         }
         case 4:                                 /* bit flip */
-            if (b->len > 1)
-                b->data[1 + rnd() % (b->len - 1)] ^= (uint8_t)(1u << (rnd() % 8));
+            if (b->len > 1) {
+                guint i = 1 + (guint)(rnd() % (b->len - 1));
+                b->data[i] ^= (uint8_t)(1u << (rnd() % 8));
+            }
             break;
         case 5:                                 /* cut */
             if (b->len > 1 && at < b->len) {

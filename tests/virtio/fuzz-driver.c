@@ -1,12 +1,17 @@
 /* fuzz-driver.c - runs LLVMFuzzerTestOneInput (fuzz-virtqueue.c) without
- * libFuzzer: a few thousand inputs from a fixed seed, most of them
- * well-formed rings with a few bytes flipped so the walker gets past the
- * first check, some pure noise.  Prints TAP.  Arguments: [--tap] [N]. */
+ * libFuzzer: the checked-in corpus (fuzz-corpus/virtqueue/, written by
+ * fuzz/make-corpus.py: well-formed chains, indirect tables, EVENT_IDX, a
+ * full ring, loops, nested indirect tables, buffers outside RAM), then a
+ * few thousand inputs from a fixed seed, most of them well-formed rings
+ * with a few bytes flipped so the walker gets past the first check, some
+ * pure noise.  Prints TAP.  Arguments: [--tap] [N]. */
 #include "tests/virtio/guest_mem.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "vtest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 extern unsigned long fuzz_virtqueue_popped, fuzz_virtqueue_broken;
@@ -87,15 +92,29 @@ int main(int argc, char **argv)
         if (argv[i][0] != '-')
             iterations = (unsigned)strtoul(argv[i], NULL, 0);
     static uint8_t in[8 + IMAGE];
-    printf("1..1\n");
+    g_autofree char *dirname = NULL;
+    GPtrArray *corpus = vt_fuzz_corpus("fuzz-corpus/virtqueue", &dirname);
+    printf("1..2\n");
+    for (guint i = 0; i < corpus->len; i++) {
+        gsize len;
+        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
+        LLVMFuzzerTestOneInput(d, len);
+    }
+    /* the corpus has rings the walker accepts and rings it must refuse */
+    bool reached = corpus->len > 0 && fuzz_virtqueue_popped > 0 && fuzz_virtqueue_broken > 0;
+    printf("%s 1 - corpus of %s: %u inputs (%lu buffers accepted, %lu queues broken)\n",
+           reached ? "ok" : "not ok", dirname, corpus->len, fuzz_virtqueue_popped,
+           fuzz_virtqueue_broken);
+    g_ptr_array_unref(corpus);
+    fuzz_virtqueue_popped = fuzz_virtqueue_broken = 0;
     for (unsigned n = 0; n < iterations; n++) {
         size_t len = make_input(in);
         LLVMFuzzerTestOneInput(in, len);
     }
     /* A generator that never got past the first check would prove nothing. */
     bool deep = fuzz_virtqueue_popped > iterations / 10 && fuzz_virtqueue_broken > iterations / 10;
-    printf("%s 1 - virtqueue walker survived %u fixed-seed inputs "
+    printf("%s 2 - virtqueue walker survived %u fixed-seed inputs "
            "(%lu buffers accepted, %lu queues broken)\n", deep ? "ok" : "not ok",
            iterations, fuzz_virtqueue_popped, fuzz_virtqueue_broken);
-    return deep ? 0 : 1;
+    return reached && deep ? 0 : 1;
 }

@@ -6,7 +6,8 @@
  * register and i8042), and the control channel and serial socket against
  * a running VMM: status/pause/resume/info, malformed and overlong
  * requests, abrupt disconnects, several clients, powerdown through the
- * ACPI power button, quit, SIGTERM and the pidfile, serial detach/attach,
+ * ACPI power button, reboot through it (the guest's power-off resets),
+ * quit, SIGTERM and the pidfile, serial detach/attach,
  * the serial backlog for a client that attaches after the guest printed,
  * and the crash report.  The firmware variant: SeaBIOS (Debian's seabios
  * package) boots a disk whose boot sector prints through the BIOS, reads
@@ -863,6 +864,47 @@ static void test_quit_sigterm_reset(const char *accel)
     close(a);
 }
 
+/* `reboot` as libvirt reboots a QEMU guest: the power button; the idle
+ * guest powers off through S5, which resets the machine instead (the
+ * guest boots again: "idle" a second time) and the VMM stays; the next
+ * power-off after that reset is a power-off again.  Under --no-reboot
+ * the reset is exit 3.  The deaf guest (idle.S -DIDLE_DEAF) ignores the
+ * button: it keeps running, not reset. */
+static void test_acpi_reboot(const char *accel)
+{
+    g_autoptr(RunningVm) vm = start_idle(accel, NULL);
+    int c = unix_connect(vm->ctl);
+    SerialOutWatch w = { c, strlen("idle\n") };
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "reboot", "ok");
+    w.want = 2 * strlen("idle\n") + strlen("power button\n");
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "status", "ok running");
+    assert_reply(c, "powerdown", "ok");
+    g_assert_cmpint(wait_exit(vm), ==, 0);
+    close(c);
+
+    g_autoptr(RunningVm) nr = start_idle(accel, "--no-reboot");
+    c = unix_connect(nr->ctl);
+    w = (SerialOutWatch){ c, strlen("idle\n") };
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "reboot", "ok");
+    g_assert_cmpint(wait_exit(nr), ==, 3);
+    close(c);
+
+    g_autoptr(RunningVm) deaf = start_guest(accel, "deaf", NULL);
+    c = unix_connect(deaf->ctl);
+    w = (SerialOutWatch){ c, strlen("idle\n") };
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "reboot", "ok");
+    g_usleep(500 * 1000);   /* a hard reset would print "idle" again by now */
+    assert_reply(c, "status", "ok running");
+    g_assert_cmpuint(info_u64(c, "serial_out_bytes"), ==, strlen("idle\n"));
+    assert_reply(c, "quit", "ok");
+    g_assert_cmpint(wait_exit(deaf), ==, 0);
+    close(c);
+}
+
 /* The "fragile" guest (idle.S -DIDLE_FRAGILE) loads an empty IDT on the
  * power button and executes UD2: #UD cannot be delivered (#GP), nor can
  * the #DF, so the CPU triple-faults on #GP with error code 0x43 (IDT
@@ -989,6 +1031,7 @@ static const GuestTest guest_tests[] = {
     { "quit-sigterm-reset", test_quit_sigterm_reset, TRUE },
     { "pause-busy", test_pause_busy, FALSE },
     { "crash-detail", test_crash_detail, TRUE },
+    { "acpi-reboot", test_acpi_reboot, TRUE },
     { "firmware-bootsect", test_firmware_bootsect, TRUE },
     { "firmware-no-boot", test_firmware_no_boot, TRUE },
     { "firmware-cdrom", test_firmware_cdrom, TRUE },
