@@ -71,6 +71,8 @@ METHOD_NO_FLAGS(m_destroy, DOMAIN_OR_FAIL, dom, domain_driver_destroy)
 
 METHOD_NO_FLAGS(m_reboot, DOMAIN_OR_FAIL, dom, domain_driver_reboot)
 
+METHOD_NO_FLAGS(m_reset, DOMAIN_OR_FAIL, dom, domain_driver_reset)
+
 METHOD_NO_ARGS(m_suspend, DOMAIN_OR_FAIL, dom, domain_driver_suspend)
 
 METHOD_NO_ARGS(m_resume, DOMAIN_OR_FAIL, dom, domain_driver_resume)
@@ -287,6 +289,7 @@ static const DaemonMethod domain_methods[] = {
     { "Shutdown", m_shutdown, TRUE },
     { "Destroy", m_destroy, TRUE },
     { "Reboot", m_reboot, TRUE },
+    { "Reset", m_reset, TRUE },
     { "Suspend", m_suspend, TRUE },
     { "Resume", m_resume, TRUE },
     { "Undefine", m_undefine, TRUE },

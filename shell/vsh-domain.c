@@ -284,6 +284,11 @@ static gboolean vsh_domain_reboot0(VesselDomain *dom, GError **error)
     return vessel_domain_reboot(dom, 0, error);
 }
 
+static gboolean vsh_domain_reset0(VesselDomain *dom, GError **error)
+{
+    return vessel_domain_reset(dom, 0, error);
+}
+
 static const struct {
     const char *cmd;
     VshDomainAction action;
@@ -292,6 +297,7 @@ static const struct {
 } vsh_simple_actions[] = {
     { "destroy", vsh_domain_destroy0, N_("destroy"), N_("Domain '%s' destroyed\n") },
     { "reboot", vsh_domain_reboot0, N_("reboot"), N_("Domain '%s' is being rebooted\n") },
+    { "reset", vsh_domain_reset0, N_("reset"), N_("Domain '%s' was reset\n") },
     { "suspend", vessel_domain_suspend, N_("suspend"), N_("Domain '%s' suspended\n") },
     { "resume", vessel_domain_resume, N_("resume"), N_("Domain '%s' resumed\n") },
 };
@@ -537,6 +543,9 @@ const VshCmdDef vsh_domain_cmds[] = {
       N_("list domains"), N_("Returns list of domains."), 0 },
     { "reboot", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
       N_("reboot a domain"), N_("Run a reboot command in the target domain."), 0 },
+    { "reset", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
+      N_("reset a domain"), N_("Resets a domain as if the power button was pressed and "
+                              "released at once: the guest is not asked."), 0 },
     { "resume", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
       N_("resume a domain"), N_("Resume a previously suspended domain."), 0 },
     { "screenshot", VSH_GROUP_DOMAIN, vsh_opts_screenshot, vsh_cmd_screenshot,

@@ -316,13 +316,28 @@ static gboolean vmm_ctl_resume(void *opaque, GError **error)
     return TRUE;
 }
 
-static gboolean vmm_ctl_powerdown(void *opaque, GError **error)
+/* The ACPI power button: `powerdown`, or `reboot` (libvirt's reboot of a
+ * QEMU guest: the guest's power-off then resets the machine instead of
+ * ending the VMM). */
+static gboolean vmm_ctl_power_button(Vmm *vmm, gboolean reboot, GError **error)
 {
-    Vmm *vmm = opaque;
     if (vmm_ctl_refuse_crashed(vmm, error))
         return FALSE;
-    machine_power_button(vmm->m);
+    if (reboot)
+        machine_reboot_button(vmm->m);
+    else
+        machine_power_button(vmm->m);
     return TRUE;
+}
+
+static gboolean vmm_ctl_powerdown(void *opaque, GError **error)
+{
+    return vmm_ctl_power_button(opaque, FALSE, error);
+}
+
+static gboolean vmm_ctl_reboot(void *opaque, GError **error)
+{
+    return vmm_ctl_power_button(opaque, TRUE, error);
 }
 
 static gboolean vmm_ctl_reset(void *opaque, GError **error)
@@ -467,6 +482,7 @@ static const ControlOps vmm_control_ops = {
     .resume = vmm_ctl_resume,
     .powerdown = vmm_ctl_powerdown,
     .reset = vmm_ctl_reset,
+    .reboot = vmm_ctl_reboot,
     .quit = vmm_ctl_quit,
     .info = vmm_ctl_info,
     .screendump = vmm_ctl_screendump,
@@ -605,6 +621,8 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
                    "not '%s'"), vmm->boot);
         return EXIT_USAGE;
     }
+    if (firmware_boot_order_note(vmm->boot))
+        vmm_fail("%s", firmware_boot_order_note(vmm->boot));  /* a note, not an error */
     if (vmm->bios && (vmm->initrd || vmm->cmdline)) {
         vmm_fail("%s", _("--initrd and --cmdline go with --kernel, not --bios"));
         return EXIT_USAGE;

@@ -58,7 +58,10 @@ run() {
     since() { printf %.1f "$(echo "$t - $t0" | bc)"; }
     while kill -0 "$pid" 2>/dev/null; do
         t=$(now)
-        [ "$tg" = - ] && grep -qa "GNU GRUB" "$log" && tg=$(since)
+        # GRUB draws through SeaBIOS's serial console, whose cursor
+        # escapes may fall inside a word
+        [ "$tg" = - ] && sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$log" | grep -qa "GNU GRUB" &&
+            tg=$(since)
         [ "$tk" = - ] && grep -qa "Linux version" "$log" && tk=$(since)
         if [ "$tm" = - ] && grep -qa "Reached target.*Multi-User System" "$log"; then
             tm=$(since); cm=$(cpu)

@@ -30,7 +30,7 @@ static uint64_t rnd(void)
 }
 
 static const char *const tokens[] = {
-    "status", "pause", "resume", "powerdown", "reset", "info", "screendump", "send-key",
+    "status", "pause", "resume", "powerdown", "reset", "reboot", "info", "screendump", "send-key",
     "vnc-password", "sandbox-probe", "disk-overlay", "disk-commit", "-", "fd:3", "quit", " ", "  ", "\r", "\n", "\t", "\0", "\xff",
     "\x7f", "0", "1", "16", "17", "60000", "60001", "767", "768", "0x1c", "-1",
     "18446744073709551616", "00", "41", "4g", "ab", "abc", "open", "/etc/shadow",

@@ -824,6 +824,20 @@ static void test_acpi_pm(void)
                                  (1 << 10) | (1 << 13)), ==, 0);
     g_assert_cmpint(io_bus_write(bus, IO_SPACE_PIO, ACPI_PM_BASE + ACPI_PM1_CNT_OFF, 2,
                                  (ACPI_S5_SLP_TYP << 10) | (1 << 13)), ==, VCPU_EXIT_SHUTDOWN);
+    /* a reboot through the power button: S5 resets instead, until the
+     * machine resets; then S5 powers off again */
+    acpi_pm_set_s5_reset(pm, true);
+    g_assert_true(acpi_pm_s5_reset(pm));
+    g_assert_cmpint(io_bus_write(bus, IO_SPACE_PIO, ACPI_PM_BASE + ACPI_PM1_CNT_OFF, 2,
+                                 (ACPI_S5_SLP_TYP << 10) | (1 << 13)), ==, VCPU_EXIT_RESET);
+    acpi_pm_reset(pm);
+    g_assert_false(acpi_pm_s5_reset(pm));
+    g_assert_cmpint(io_bus_write(bus, IO_SPACE_PIO, ACPI_PM_BASE + ACPI_PM1_CNT_OFF, 2,
+                                 (ACPI_S5_SLP_TYP << 10) | (1 << 13)), ==, VCPU_EXIT_SHUTDOWN);
+    acpi_pm_set_s5_reset(pm, true);
+    acpi_pm_set_s5_reset(pm, false);   /* a power button press after it: power off */
+    g_assert_cmpint(io_bus_write(bus, IO_SPACE_PIO, ACPI_PM_BASE + ACPI_PM1_CNT_OFF, 2,
+                                 (ACPI_S5_SLP_TYP << 10) | (1 << 13)), ==, VCPU_EXIT_SHUTDOWN);
     /* reset register */
     g_assert_cmpint(outb(bus, ACPI_PM_BASE + ACPI_RESET_OFF, 0x02), ==, 0);
     g_assert_cmpint(outb(bus, ACPI_PM_BASE + ACPI_RESET_OFF, ACPI_RESET_VALUE), ==,
