@@ -270,11 +270,7 @@ static int run(const char *dir, unsigned iterations)
     }
     printf("ok 1 - a daemon in this process, as uid %u\n", (unsigned)geteuid());
     FuzzDbusCounters *c = &fuzz_dbus_counters;
-    for (guint i = 0; i < corpus->len; i++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
-        LLVMFuzzerTestOneInput(d, len);
-    }
+    vt_fuzz_replay(corpus, LLVMFuzzerTestOneInput);
     /* the corpus reaches every check: values, refusals of each kind */
     bool reached = c->returns > 0 && c->errors > c->type_refused + c->access_refused &&
                    c->type_refused > 0 && c->access_refused > 0;

@@ -121,25 +121,13 @@ int main(int argc, char **argv)
         printf("not ok 1 - no corpus in %s\nnot ok 2 - mutations\n", dirname);
         return 1;
     }
-    for (guint i = 0; i < corpus->len; i++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
-        LLVMFuzzerTestOneInput(d, len);
-    }
+    vt_fuzz_replay(corpus, LLVMFuzzerTestOneInput);
     bool reached = c->decoded > 1000 && c->undefined > 0 && c->too_long > 0;
     printf("%s 1 - corpus: %u inputs, %lu instructions (%lu undefined), %lu too long\n",
            reached ? "ok" : "not ok", corpus->len, c->decoded + c->undefined, c->undefined,
            c->too_long);
     memset(c, 0, sizeof(*c));
-    for (unsigned it = 0; it < iterations; it++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[rnd() % corpus->len], &len);
-        GByteArray *b = g_byte_array_new();
-        g_byte_array_append(b, d, (guint)len);
-        mutate(b);
-        LLVMFuzzerTestOneInput(b->data, b->len);
-        g_byte_array_unref(b);
-    }
+    vt_fuzz_mutations(corpus, iterations, rnd, mutate, LLVMFuzzerTestOneInput);
     bool deep = c->decoded > iterations && c->undefined > iterations / 100 &&
                 c->too_long > 0 && c->short_fetch > 0;
     printf("%s 2 - %u fixed-seed mutations survived: %lu instructions (%lu undefined), "

@@ -632,3 +632,26 @@ GPtrArray *vt_fuzz_corpus(const char *subdir, char **dirname)
         *dirname = g_steal_pointer(&dir_path);
     return corpus;
 }
+
+void vt_fuzz_replay(GPtrArray *corpus, VtFuzzTarget target)
+{
+    for (guint i = 0; i < corpus->len; i++) {
+        gsize len;
+        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
+        target(d, len);
+    }
+}
+
+void vt_fuzz_mutations(GPtrArray *corpus, unsigned iterations, uint64_t (*rnd)(void),
+                       void (*mutate)(GByteArray *b), VtFuzzTarget target)
+{
+    for (unsigned it = 0; it < iterations; it++) {
+        gsize len;
+        const uint8_t *d = g_bytes_get_data(corpus->pdata[rnd() % corpus->len], &len);
+        GByteArray *b = g_byte_array_new();
+        g_byte_array_append(b, d, (guint)len);
+        mutate(b);
+        target(b->data, b->len);
+        g_byte_array_unref(b);
+    }
+}

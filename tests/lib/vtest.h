@@ -8,6 +8,7 @@
 #define VESSEL_VTEST_H
 
 #include <gio/gio.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Deadlines scale with VESSEL_TEST_TIMEOUT_SCALE (e.g. 4 under sanitizers). */
@@ -107,5 +108,14 @@ unsigned vt_fuzz_iterations(int argc, char **argv, unsigned default_n);
 /* Every file of $G_TEST_SRCDIR/@subdir as a GBytes (empty array when
  * the directory is missing); *@dirname (if given) gets the path. */
 GPtrArray *vt_fuzz_corpus(const char *subdir, char **dirname);
+/* The target under test: the program's LLVMFuzzerTestOneInput. */
+typedef int (*VtFuzzTarget)(const uint8_t *data, size_t size);
+/* Every input of @corpus through @target, in order. */
+void vt_fuzz_replay(GPtrArray *corpus, VtFuzzTarget target);
+/* @iterations times: a copy of the corpus input @rnd picks, changed by
+ * @mutate, through @target (the driver's fixed-seed generator keeps the
+ * run reproducible).  @corpus must not be empty. */
+void vt_fuzz_mutations(GPtrArray *corpus, unsigned iterations, uint64_t (*rnd)(void),
+                       void (*mutate)(GByteArray *b), VtFuzzTarget target);
 
 #endif

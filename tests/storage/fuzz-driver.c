@@ -122,24 +122,12 @@ int main(int argc, char **argv)
         printf("not ok 1 - no corpus in %s\nnot ok 2 - mutations\n", dirname);
         return 1;
     }
-    for (guint i = 0; i < corpus->len; i++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
-        LLVMFuzzerTestOneInput(d, len);
-    }
+    vt_fuzz_replay(corpus, LLVMFuzzerTestOneInput);
     bool all_open = fuzz_qcow2_opened == corpus->len;
     printf("%s 1 - corpus: %u images, all opened (%lu)\n", all_open ? "ok" : "not ok",
            corpus->len, fuzz_qcow2_opened);
     fuzz_qcow2_opened = fuzz_qcow2_rejected = fuzz_qcow2_writable = 0;
-    for (unsigned it = 0; it < iterations; it++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[rnd() % corpus->len], &len);
-        GByteArray *b = g_byte_array_new();
-        g_byte_array_append(b, d, (guint)len);
-        mutate(b);
-        LLVMFuzzerTestOneInput(b->data, b->len);
-        g_byte_array_unref(b);
-    }
+    vt_fuzz_mutations(corpus, iterations, rnd, mutate, LLVMFuzzerTestOneInput);
     /* a generator that never got past the header would prove nothing */
     bool deep = fuzz_qcow2_opened > iterations / 10 && fuzz_qcow2_rejected > iterations / 10 &&
                 fuzz_qcow2_writable > iterations / 20;

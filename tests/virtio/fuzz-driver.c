@@ -95,11 +95,7 @@ int main(int argc, char **argv)
     g_autofree char *dirname = NULL;
     GPtrArray *corpus = vt_fuzz_corpus("fuzz-corpus/virtqueue", &dirname);
     printf("1..2\n");
-    for (guint i = 0; i < corpus->len; i++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
-        LLVMFuzzerTestOneInput(d, len);
-    }
+    vt_fuzz_replay(corpus, LLVMFuzzerTestOneInput);
     /* the corpus has rings the walker accepts and rings it must refuse */
     bool reached = corpus->len > 0 && fuzz_virtqueue_popped > 0 && fuzz_virtqueue_broken > 0;
     printf("%s 1 - corpus of %s: %u inputs (%lu buffers accepted, %lu queues broken)\n",

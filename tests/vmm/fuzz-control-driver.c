@@ -107,26 +107,14 @@ int main(int argc, char **argv)
         printf("not ok 1 - no corpus in %s\nnot ok 2 - mutations\n", dirname);
         return 1;
     }
-    for (guint i = 0; i < corpus->len; i++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
-        LLVMFuzzerTestOneInput(d, len);
-    }
+    vt_fuzz_replay(corpus, LLVMFuzzerTestOneInput);
     /* the corpus reaches the commands: successes and refusals */
     bool reached = fuzz_control_ok > corpus->len && fuzz_control_errors > 0 && fuzz_control_actions > 0;
     printf("%s 1 - corpus: %u inputs (%lu ok, %lu error replies, %lu actions)\n",
            reached ? "ok" : "not ok", corpus->len, fuzz_control_ok, fuzz_control_errors,
            fuzz_control_actions);
     fuzz_control_ok = fuzz_control_errors = fuzz_control_actions = 0;
-    for (unsigned it = 0; it < iterations; it++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[rnd() % corpus->len], &len);
-        GByteArray *b = g_byte_array_new();
-        g_byte_array_append(b, d, (guint)len);
-        mutate(b);
-        LLVMFuzzerTestOneInput(b->data, b->len);
-        g_byte_array_unref(b);
-    }
+    vt_fuzz_mutations(corpus, iterations, rnd, mutate, LLVMFuzzerTestOneInput);
     /* mutations that only ever produce errors would prove little */
     bool deep = fuzz_control_ok > iterations / 4 && fuzz_control_errors > iterations / 4 &&
                 fuzz_control_actions > iterations / 20;
