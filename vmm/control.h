@@ -50,7 +50,7 @@ typedef struct {
     gboolean (*powerdown)(void *opaque, GError **error);
     gboolean (*reset)(void *opaque, GError **error);
     /* The power button, and the guest's power-off that follows resets
-     * the machine (machine_reboot_button). */
+     * the machine (machine_power_button). */
     gboolean (*reboot)(void *opaque, GError **error);
     /* Called once the reply to `quit` has been sent. */
     void (*quit)(void *opaque);

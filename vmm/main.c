@@ -323,10 +323,7 @@ static gboolean vmm_ctl_power_button(Vmm *vmm, gboolean reboot, GError **error)
 {
     if (vmm_ctl_refuse_crashed(vmm, error))
         return FALSE;
-    if (reboot)
-        machine_reboot_button(vmm->m);
-    else
-        machine_power_button(vmm->m);
+    machine_power_button(vmm->m, reboot);
     return TRUE;
 }
 
@@ -621,8 +618,9 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
                    "not '%s'"), vmm->boot);
         return EXIT_USAGE;
     }
-    if (firmware_boot_order_note(vmm->boot))
-        vmm_fail("%s", firmware_boot_order_note(vmm->boot));  /* a note, not an error */
+    const char *boot_note = firmware_boot_order_note(vmm->boot);
+    if (boot_note)
+        vmm_fail("%s", boot_note);  /* a note, not an error */
     if (vmm->bios && (vmm->initrd || vmm->cmdline)) {
         vmm_fail("%s", _("--initrd and --cmdline go with --kernel, not --bios"));
         return EXIT_USAGE;
