@@ -218,6 +218,30 @@ gboolean vt_wait_until(VtCondFunc cond, gpointer data, guint timeout_ms)
     }
 }
 
+/* Zombie, dead or no longer there (its /proc/TID/stat state). */
+static gboolean vt_task_gone(const char *tid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%s/stat", tid);
+    g_autofree char *data = NULL;
+    if (!g_file_get_contents(path, &data, NULL, NULL))
+        return TRUE;
+    const char *p = strrchr(data, ')');
+    return !p || p[1] == '\0' || p[2] == 'Z' || p[2] == 'X';
+}
+
+gboolean vt_pid_gone(gpointer pid)
+{
+    g_autofree char *tasks = g_strdup_printf("/proc/%d/task", GPOINTER_TO_INT(pid));
+    GDir *dir = g_dir_open(tasks, 0, NULL);
+    const char *tid;
+    gboolean gone = TRUE;
+    while (gone && dir && (tid = g_dir_read_name(dir)))
+        gone = vt_task_gone(tid);
+    if (dir)
+        g_dir_close(dir);
+    return gone;
+}
+
 static gboolean path_exists(gpointer data)
 {
     return g_file_test((const char *)data, G_FILE_TEST_EXISTS);

@@ -49,6 +49,11 @@ typedef gboolean (*VtCondFunc)(gpointer data);
 /* Poll @cond (with growing back-off, iterating the default main context)
  * until it returns TRUE or @timeout_ms passes.  Returns the last result. */
 gboolean vt_wait_until(VtCondFunc cond, gpointer data, guint timeout_ms);
+/* A VtCondFunc for vt_wait_until: the process GINT_TO_POINTER(pid) has
+ * no thread left but zombies.  Every thread counts, not only the leader:
+ * a killed process's leader shows as a zombie while its other threads
+ * are still exiting, and its files (locks, sockets) close with the last. */
+gboolean vt_pid_gone(gpointer pid);
 gboolean vt_wait_for_path(const char *path, guint timeout_ms);
 
 /* ---- helper processes --------------------------------------------- */
