@@ -24,14 +24,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 extern unsigned long fuzz_remote_packets, fuzz_remote_decoded, fuzz_remote_known;
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-
+/* 32 bits of tests/lib's generator (the upper middle of its state) */
 static uint32_t fuzz_rand(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state >> 16);
+    return (uint32_t)(vt_fuzz_rand() >> 16);
 }
 
 /* XDR words that decode as small ints, lengths, strings or flags. */
@@ -115,11 +111,6 @@ static GByteArray *make_input(const RemoteProc *table, gsize n)
     return b;
 }
 
-static uint64_t fuzz_rand64(void)
-{
-    return (uint64_t)fuzz_rand() << 32 | fuzz_rand();
-}
-
 /* A recorded connection, damaged the ways a hostile client would. */
 static void mutate_stream(GByteArray *b)
 {
@@ -155,6 +146,7 @@ static void mutate_stream(GByteArray *b)
 int main(int argc, char **argv)
 {
     unsigned n = vt_fuzz_iterations(argc, argv, 20000);
+    vt_fuzz_seed(0x2545f4914f6cdd1dull);
     gsize n_procs;
     const RemoteProc *table = remote_proc_table(&n_procs);
     printf("1..3\n");
@@ -174,7 +166,7 @@ int main(int argc, char **argv)
 
     fuzz_remote_packets = fuzz_remote_decoded = 0;
     if (corpus->len)
-        vt_fuzz_mutations(corpus, n / 2, fuzz_rand64, mutate_stream, LLVMFuzzerTestOneInput);
+        vt_fuzz_mutations(corpus, n / 2, vt_fuzz_rand, mutate_stream, LLVMFuzzerTestOneInput);
     ok = corpus->len && fuzz_remote_decoded > n / 8;
     printf("%s 2 - %u damaged recordings: %lu packets framed, %lu argument sets decoded\n",
            ok ? "ok" : "not ok", n / 2, fuzz_remote_packets, fuzz_remote_decoded);
