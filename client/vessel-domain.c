@@ -236,6 +236,11 @@ gboolean vessel_domain_reboot(VesselDomain *dom, guint flags, GError **error)
     return vessel_domain_void(dom, "Reboot", g_variant_new("(u)", (guint32)flags), error);
 }
 
+gboolean vessel_domain_reset(VesselDomain *dom, guint flags, GError **error)
+{
+    return vessel_domain_void(dom, "Reset", g_variant_new("(u)", (guint32)flags), error);
+}
+
 gboolean vessel_domain_suspend(VesselDomain *dom, GError **error)
 {
     return vessel_domain_void(dom, "Suspend", NULL, error);

@@ -356,8 +356,8 @@ typedef struct {
  * @info: (out caller-allocates): filled on success
  * @error: return location for a #GError
  *
- * The lifecycle calls below (start, shutdown, destroy, reboot, suspend,
- * resume, undefine, set_autostart) all return %TRUE on success or %FALSE
+ * The lifecycle calls below (start, shutdown, destroy, reboot, reset,
+ * suspend, resume, undefine, set_autostart) all return %TRUE on success or %FALSE
  * with @error set, typically %VESSEL_ERROR_OPERATION_INVALID when the
  * domain is not in a state that allows it, %VESSEL_ERROR_ACCESS_DENIED on
  * a read-only connection.  start waits until the VMM answers; shutdown
@@ -372,7 +372,11 @@ gboolean vessel_domain_start(VesselDomain *dom, guint flags, GError **error);
  * seconds (flags bit 1 destroys on timeout). */
 gboolean vessel_domain_shutdown(VesselDomain *dom, guint flags, guint timeout, GError **error);
 gboolean vessel_domain_destroy(VesselDomain *dom, guint flags, GError **error);
+/* reboot: the ACPI power button; the guest's power-off that follows
+ * resets the machine (a clean reboot, as libvirt's QEMU driver does it).
+ * reset: a hard reset, the guest is not asked. */
 gboolean vessel_domain_reboot(VesselDomain *dom, guint flags, GError **error);
+gboolean vessel_domain_reset(VesselDomain *dom, guint flags, GError **error);
 gboolean vessel_domain_suspend(VesselDomain *dom, GError **error);
 gboolean vessel_domain_resume(VesselDomain *dom, GError **error);
 gboolean vessel_domain_undefine(VesselDomain *dom, guint flags, GError **error);

@@ -30,6 +30,15 @@ typedef struct {
     gboolean quitting;
 } Daemon;
 
+/* With @daemon's config loaded and its directories made: the main
+ * loop (default context), the object lists, events, client limits, the
+ * D-Bus layer (not listening yet: daemon_dbus_start) and every driver
+ * loaded, VMMs reattached.  daemon_teardown() frees what was made, also
+ * after a failure. */
+gboolean daemon_setup(Daemon *daemon, GError **error);
+/* Undo daemon_setup() (config and lock stay the caller's). */
+void daemon_teardown(Daemon *daemon);
+
 /* Mark activity for the idle timeout (any thread). */
 void daemon_touch(Daemon *daemon);
 

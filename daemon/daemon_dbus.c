@@ -220,10 +220,9 @@ static GVariant *on_get_property(GDBusConnection *conn, const char *sender,
         node = path + strlen(sub) + 1;
     g_autoptr(GError) local = NULL;
     GVariant *v = iface_table[b->kind].impl->get_property(b->dbus->daemon, node, prop, &local);
-    if (!v) {
-        *error = daemon_error_to_dbus(local);
-        return NULL;
-    }
+    /* GetAll asks with no @error to fill: the property is left out */
+    if (!v)
+        g_propagate_error(error, daemon_error_to_dbus(local));
     return v;
 }
 

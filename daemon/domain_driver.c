@@ -831,7 +831,17 @@ typedef struct {
 
 #define ST(s) (1u << (s))
 
+/* Reboot as libvirt's QEMU driver does it: the ACPI power button, and
+ * the guest's power-off that follows resets the machine through the
+ * firmware (or the kernel) instead of ending the VMM.  The VMM keeps
+ * that request until the machine resets (a guest that ignores the
+ * button keeps running), so it survives a daemon restart; a later
+ * Shutdown cancels it.  Reset is the hard reset (virDomainReset). */
 static const ControlOp op_reboot = {
+    "reboot", ST(DOMAIN_STATE_RUNNING) | ST(DOMAIN_STATE_SHUTDOWN),
+    DOMAIN_STATE_LAST, 0, -1, 0
+};
+static const ControlOp op_reset = {
     "reset", ST(DOMAIN_STATE_RUNNING) | ST(DOMAIN_STATE_SHUTDOWN),
     DOMAIN_STATE_LAST, 0, -1, 0
 };
@@ -872,6 +882,15 @@ static gboolean run_control_op(Daemon *d, DomainObj *dom, const ControlOp *op,
         if (op == &op_powerdown)
             dom->powerdown_asked = TRUE;
         ok = control_locked(d, dom, op->command, error);
+        /* a reboot or reset after a shutdown request: the guest comes
+         * back (the VMM no longer exits on its power-off) */
+        if (ok && dom->pid == pid && (op == &op_reboot || op == &op_reset)) {
+            dom->powerdown_asked = FALSE;
+            if (dom->state == DOMAIN_STATE_SHUTDOWN) {
+                domain_obj_set_state(dom, DOMAIN_STATE_RUNNING, DOMAIN_RUNNING_BOOTED);
+                save_status(d, dom);
+            }
+        }
         /* The VMM did it; if it already exited (a powerdown is quick), the
          * exit handler has recorded the new state. */
         if (ok && dom->pid == pid) {
@@ -895,6 +914,11 @@ static gboolean run_control_op(Daemon *d, DomainObj *dom, const ControlOp *op,
 gboolean domain_driver_reboot(Daemon *d, DomainObj *dom, GError **error)
 {
     return run_control_op(d, dom, &op_reboot, NULL, error);
+}
+
+gboolean domain_driver_reset(Daemon *d, DomainObj *dom, GError **error)
+{
+    return run_control_op(d, dom, &op_reset, NULL, error);
 }
 
 gboolean domain_driver_suspend(Daemon *d, DomainObj *dom, GError **error)

@@ -46,7 +46,11 @@ gboolean domain_driver_shutdown(Daemon *d, DomainObj *dom, guint flags, GError *
 void domain_driver_shutdown_wait(Daemon *d, DomainObj *dom, guint flags, guint timeout_s,
                                  DomainStopFunc done, gpointer data);
 gboolean domain_driver_destroy(Daemon *d, DomainObj *dom, GError **error);
+/* A clean reboot (virDomainReboot through QEMU): the power button; the
+ * guest's power-off then resets the machine instead of ending it. */
 gboolean domain_driver_reboot(Daemon *d, DomainObj *dom, GError **error);
+/* A hard reset in place (virDomainReset). */
+gboolean domain_driver_reset(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_suspend(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_resume(Daemon *d, DomainObj *dom, GError **error);
 gboolean domain_driver_undefine(Daemon *d, DomainObj *dom, GError **error);

@@ -20,17 +20,13 @@
 #include "console_relay.h"
 #include "daemon.h"
 #include "daemon_dbus.h"
-#include "daemon_events.h"
 #include "daemon_error.h"
 #include "daemon_log.h"
 #include "daemon_resources.h"
-#include "domain_console.h"
 #include "domain_driver.h"
 #include "domain_store.h"
 #include "domain_stop_wait.h"
 #include "i18n.h"
-#include "network_driver.h"
-#include "pool_driver.h"
 #include "remote/remote_server.h"
 #include "sd_notify.h"
 
@@ -211,23 +207,8 @@ int main(int argc, char **argv)
         !take_lock(d, &err))
         goto out;
 
-    d->context = g_main_context_default();
-    d->loop = g_main_loop_new(d->context, FALSE);
-    d->domains = domain_list_new();
-    d->networks = network_list_new();
-    d->events = daemon_events_new(d->context);
-    d->limits = client_limits_new(d->config->max_clients, d->config->max_clients_per_uid);
-    d->pools = pool_list_new();
     d->idle_timeout = opt_timeout;
-    daemon_touch(d);
-
-    d->dbus = daemon_dbus_new(d, &err);
-    if (!d->dbus)
-        goto out;
-    domain_driver_load(d);
-    network_driver_load(d);
-    pool_driver_load(d);
-    if (!daemon_dbus_start(d->dbus, &err))
+    if (!daemon_setup(d, &err) || !daemon_dbus_start(d->dbus, &err))
         goto out;
     v.remote = remote_server_new(d);
     if (!remote_server_start(v.remote, &err))
@@ -268,21 +249,7 @@ out:
         sd_notify_send("STATUS=failed to start");
     }
     remote_server_free(v.remote);
-    daemon_dbus_free(d->dbus);
-    if (d->domains) {
-        g_autoptr(GPtrArray) doms = domain_list_snapshot(d->domains);
-        for (guint i = 0; i < doms->len; i++) {
-            DomainObj *dom = doms->pdata[i];
-            domain_console_close_all(dom);
-        }
-    }
-    domain_list_free(d->domains);
-    network_list_free(d->networks);
-    daemon_events_free(d->events);
-    client_limits_free(d->limits);
-    pool_list_free(d->pools);
-    if (d->loop)
-        g_main_loop_unref(d->loop);
+    daemon_teardown(d);
     if (d->lock_fd >= 0) {
         /* still ours while the lock is held: no stale pid file stays */
         g_autofree char *pidfile = g_build_filename(d->config->run_dir, "vesseld.pid", NULL);

@@ -16,6 +16,7 @@
 #include "domain_graphics.h"
 #include "domain_store.h"
 #include "i18n.h"
+#include "method_flags.h"
 
 /* The domain a call is addressed to (referenced), or NoDomain. */
 static DomainObj *call_domain(Daemon *d, const char *node, GError **error)
@@ -36,16 +37,6 @@ static DomainObj *call_domain(Daemon *d, const char *node, GError **error)
     g_autoptr(DomainObj) dom = call_domain((call)->daemon, (call)->node, error); \
     if (!dom)                                                                \
         return NULL
-
-static gboolean flags_zero(guint flags, GError **error)
-{
-    if (flags) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
-                    _("Unsupported flags 0x%x"), flags);
-        return FALSE;
-    }
-    return TRUE;
-}
 
 static GVariant *m_start(DaemonCall *call, GError **error)
 {
@@ -76,49 +67,17 @@ static GVariant *m_shutdown(DaemonCall *call, GError **error)
     return NULL;
 }
 
-static GVariant *m_destroy(DaemonCall *call, GError **error)
-{
-    DOMAIN_OR_FAIL(call, error);
-    guint32 flags;
-    g_variant_get(call->params, "(u)", &flags);
-    if (flags_zero(flags, error))
-        domain_driver_destroy(call->daemon, dom, error);
-    return NULL;
-}
+METHOD_NO_FLAGS(m_destroy, DOMAIN_OR_FAIL, dom, domain_driver_destroy)
 
-static GVariant *m_reboot(DaemonCall *call, GError **error)
-{
-    DOMAIN_OR_FAIL(call, error);
-    guint32 flags;
-    g_variant_get(call->params, "(u)", &flags);
-    if (flags_zero(flags, error))
-        domain_driver_reboot(call->daemon, dom, error);
-    return NULL;
-}
+METHOD_NO_FLAGS(m_reboot, DOMAIN_OR_FAIL, dom, domain_driver_reboot)
 
-static GVariant *m_suspend(DaemonCall *call, GError **error)
-{
-    DOMAIN_OR_FAIL(call, error);
-    domain_driver_suspend(call->daemon, dom, error);
-    return NULL;
-}
+METHOD_NO_FLAGS(m_reset, DOMAIN_OR_FAIL, dom, domain_driver_reset)
 
-static GVariant *m_resume(DaemonCall *call, GError **error)
-{
-    DOMAIN_OR_FAIL(call, error);
-    domain_driver_resume(call->daemon, dom, error);
-    return NULL;
-}
+METHOD_NO_ARGS(m_suspend, DOMAIN_OR_FAIL, dom, domain_driver_suspend)
 
-static GVariant *m_undefine(DaemonCall *call, GError **error)
-{
-    DOMAIN_OR_FAIL(call, error);
-    guint32 flags;
-    g_variant_get(call->params, "(u)", &flags);
-    if (flags_zero(flags, error))
-        domain_driver_undefine(call->daemon, dom, error);
-    return NULL;
-}
+METHOD_NO_ARGS(m_resume, DOMAIN_OR_FAIL, dom, domain_driver_resume)
+
+METHOD_NO_FLAGS(m_undefine, DOMAIN_OR_FAIL, dom, domain_driver_undefine)
 
 static GVariant *m_block_commit(DaemonCall *call, GError **error)
 {
@@ -232,11 +191,8 @@ static GVariant *open_console(DaemonCall *call, const char *dev_name, guint32 fl
 {
     DOMAIN_OR_FAIL(call, error);
     Daemon *d = call->daemon;
-    if (flags & ~DOMAIN_CONSOLE_FORCE) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
-                    _("Unsupported flags 0x%x"), flags & ~DOMAIN_CONSOLE_FORCE);
+    if (!method_flags_check(flags, DOMAIN_CONSOLE_FORCE, error))
         return NULL;
-    }
     domain_list_lock(d->domains);
     int fd = domain_console_open(d, dom, dev_name, flags, error);
     domain_list_unlock(d->domains);
@@ -294,11 +250,8 @@ static GVariant *m_send_key(DaemonCall *call, GError **error)
     guint32 codeset, hold, flags;
     g_autoptr(GVariant) keys = NULL;
     g_variant_get(call->params, "(uu@auu)", &codeset, &hold, &keys, &flags);
-    if (flags) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG, _("Unsupported flags 0x%x"),
-                    flags);
+    if (!method_flags_check(flags, 0, error))
         return NULL;
-    }
     gsize n = 0;
     const guint32 *codes = g_variant_get_fixed_array(keys, &n, sizeof(guint32));
     if (!domain_graphics_send_key(call->daemon, dom, codeset, hold, codes, n, error))
@@ -336,6 +289,7 @@ static const DaemonMethod domain_methods[] = {
     { "Shutdown", m_shutdown, TRUE },
     { "Destroy", m_destroy, TRUE },
     { "Reboot", m_reboot, TRUE },
+    { "Reset", m_reset, TRUE },
     { "Suspend", m_suspend, TRUE },
     { "Resume", m_resume, TRUE },
     { "Undefine", m_undefine, TRUE },

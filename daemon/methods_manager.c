@@ -9,18 +9,14 @@
 #include "domain_driver.h"
 #include "host_caps.h"
 #include "i18n.h"
+#include "method_flags.h"
 #include "methods_pool.h"
 #include "network_driver.h"
 
 /* The contract's list flags: 1 active, 2 inactive (libvirt's bits). */
 static gboolean list_flags_ok(guint32 flags, GError **error)
 {
-    if (flags & ~(guint32)(DOMAIN_LIST_ACTIVE | DOMAIN_LIST_INACTIVE)) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
-                    _("Unsupported flags 0x%x"), flags);
-        return FALSE;
-    }
-    return TRUE;
+    return method_flags_check(flags, DOMAIN_LIST_ACTIVE | DOMAIN_LIST_INACTIVE, error);
 }
 
 static GVariant *m_list_domains(DaemonCall *call, GError **error)

@@ -7,6 +7,7 @@
 #include "daemon_dbus.h"
 #include "daemon_error.h"
 #include "i18n.h"
+#include "method_flags.h"
 #include "methods_pool.h"
 #include "pool_driver.h"
 #include "vol_driver.h"
@@ -31,64 +32,20 @@ static StoragePoolObj *call_pool(Daemon *d, const char *node, GError **error)
     if (!pool)                                                                         \
         return NULL
 
-static gboolean flags_zero(guint32 flags, GError **error)
-{
-    if (flags) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG, _("Unsupported flags 0x%x"),
-                    flags);
-        return FALSE;
-    }
-    return TRUE;
-}
-
 #define ACTIVE_POOL_OR_FAIL(call, error)                          \
     POOL_OR_FAIL(call, error);                                    \
     if (!pool_driver_check_active((call)->daemon, pool, error))   \
         return NULL
 
-static GVariant *m_build(DaemonCall *call, GError **error)
-{
-    POOL_OR_FAIL(call, error);
-    guint32 flags;
-    g_variant_get(call->params, "(u)", &flags);
-    if (flags_zero(flags, error))
-        pool_driver_build(call->daemon, pool, error);
-    return NULL;
-}
+METHOD_NO_FLAGS(m_build, POOL_OR_FAIL, pool, pool_driver_build)
 
-static GVariant *m_create(DaemonCall *call, GError **error)
-{
-    POOL_OR_FAIL(call, error);
-    guint32 flags;
-    g_variant_get(call->params, "(u)", &flags);
-    if (flags_zero(flags, error))
-        pool_driver_start(call->daemon, pool, error);
-    return NULL;
-}
+METHOD_NO_FLAGS(m_create, POOL_OR_FAIL, pool, pool_driver_start)
 
-static GVariant *m_destroy(DaemonCall *call, GError **error)
-{
-    POOL_OR_FAIL(call, error);
-    pool_driver_destroy(call->daemon, pool, error);
-    return NULL;
-}
+METHOD_NO_ARGS(m_destroy, POOL_OR_FAIL, pool, pool_driver_destroy)
 
-static GVariant *m_undefine(DaemonCall *call, GError **error)
-{
-    POOL_OR_FAIL(call, error);
-    pool_driver_undefine(call->daemon, pool, error);
-    return NULL;
-}
+METHOD_NO_ARGS(m_undefine, POOL_OR_FAIL, pool, pool_driver_undefine)
 
-static GVariant *m_delete(DaemonCall *call, GError **error)
-{
-    POOL_OR_FAIL(call, error);
-    guint32 flags;
-    g_variant_get(call->params, "(u)", &flags);
-    if (flags_zero(flags, error))
-        pool_driver_delete(call->daemon, pool, error);
-    return NULL;
-}
+METHOD_NO_FLAGS(m_delete, POOL_OR_FAIL, pool, pool_driver_delete)
 
 static GVariant *m_set_autostart(DaemonCall *call, GError **error)
 {
@@ -99,26 +56,15 @@ static GVariant *m_set_autostart(DaemonCall *call, GError **error)
     return NULL;
 }
 
-static GVariant *m_refresh(DaemonCall *call, GError **error)
-{
-    POOL_OR_FAIL(call, error);
-    guint32 flags;
-    g_variant_get(call->params, "(u)", &flags);
-    if (flags_zero(flags, error))
-        pool_driver_refresh(call->daemon, pool, error);
-    return NULL;
-}
+METHOD_NO_FLAGS(m_refresh, POOL_OR_FAIL, pool, pool_driver_refresh)
 
 static GVariant *m_get_xml(DaemonCall *call, GError **error)
 {
     POOL_OR_FAIL(call, error);
     guint32 flags;
     g_variant_get(call->params, "(u)", &flags);
-    if (flags & ~1u) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG, _("Unsupported flags 0x%x"),
-                    flags);
+    if (!method_flags_check(flags, 1, error))
         return NULL;
-    }
     g_autofree char *xml = pool_driver_xml(call->daemon, pool, flags & 1);
     return g_variant_new("(s)", xml);
 }
@@ -185,7 +131,7 @@ static GVariant *m_get_volume_xml(DaemonCall *call, GError **error)
     const char *name;
     guint32 flags;
     g_variant_get(call->params, "(&su)", &name, &flags);
-    if (!flags_zero(flags, error))
+    if (!method_flags_check(flags, 0, error))
         return NULL;
     g_autofree char *xml = vol_driver_xml(call->daemon, pool, name, error);
     return xml ? g_variant_new("(s)", xml) : NULL;
@@ -227,7 +173,7 @@ static GVariant *m_delete_volume(DaemonCall *call, GError **error)
     const char *name;
     guint32 flags;
     g_variant_get(call->params, "(&su)", &name, &flags);
-    if (flags_zero(flags, error))
+    if (method_flags_check(flags, 0, error))
         vol_driver_delete(call->daemon, pool, name, error);
     return NULL;
 }
@@ -239,7 +185,7 @@ static GVariant *stream(DaemonCall *call, gboolean upload, GError **error)
     guint64 offset, length;
     guint32 flags;
     g_variant_get(call->params, "(&sttu)", &name, &offset, &length, &flags);
-    if (!flags_zero(flags, error))
+    if (!method_flags_check(flags, 0, error))
         return NULL;
     int file_fd = vol_driver_open_stream(call->daemon, pool, name, upload, error);
     if (file_fd < 0)
@@ -342,11 +288,8 @@ GVariant *manager_list_pools(DaemonCall *call, GError **error)
 {
     guint32 flags;
     g_variant_get(call->params, "(u)", &flags);
-    if (flags & ~3u) {
-        g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG, _("Unsupported flags 0x%x"),
-                    flags);
+    if (!method_flags_check(flags, 3, error))
         return NULL;
-    }
     /* D-Bus flags: 1 active only, 2 inactive only */
     guint list_flags = ((flags & 1) ? POOL_LIST_ACTIVE : 0) |
                        ((flags & 2) ? POOL_LIST_INACTIVE : 0);
@@ -378,7 +321,7 @@ GVariant *manager_pool_define(DaemonCall *call, GError **error)
     const char *xml;
     guint32 flags;
     g_variant_get(call->params, "(&su)", &xml, &flags);
-    if (!flags_zero(flags, error))
+    if (!method_flags_check(flags, 0, error))
         return NULL;
     return path_reply(pool_driver_define(call->daemon, xml, error));
 }
@@ -388,7 +331,7 @@ GVariant *manager_pool_create(DaemonCall *call, GError **error)
     const char *xml;
     guint32 flags;
     g_variant_get(call->params, "(&su)", &xml, &flags);
-    if (!flags_zero(flags, error))
+    if (!method_flags_check(flags, 0, error))
         return NULL;
     return path_reply(pool_driver_create_xml(call->daemon, xml, error));
 }

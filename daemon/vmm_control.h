@@ -3,7 +3,7 @@
  * Protocol (implemented by vmm/, see DESIGN.md): the VMM listens on the
  * UNIX stream socket given with --control unix:PATH.  The daemon opens a
  * fresh connection per request, writes one line (`status`, `pause`,
- * `resume`, `powerdown`, `reset`, `quit`, `info`) and reads one reply
+ * `resume`, `powerdown`, `reboot`, `reset`, `quit`, `info`) and reads one reply
  * line: `ok[ PAYLOAD]` or `error MESSAGE`.  `status` answers
  * `ok running|paused|shutting-down`; `info` answers `ok {json}` with name,
  * uuid, state, accel, vcpus, memory_mib, cpu_time_ns, pid.

@@ -17,7 +17,13 @@
 # mmdebstrap's chroot, so it runs wherever mmdebstrap runs as root.
 #
 # GRUB shows its menu on the serial line and the screen; the kernel logs
-# to both (console=tty0 console=ttyS0,115200n8).  grub.cfg is written
+# to both (console=tty0 console=ttyS0,115200n8).  GRUB's terminal is the
+# BIOS console alone (int 10h and int 16h), not "console serial": the
+# firmware's serial console (SeaBIOS's etc/sercon-port, which vessel-vmm
+# always gives, and QEMU with -machine graphics=off) copies the screen to
+# the serial line and takes keys from it, so a serial terminal of GRUB's
+# own drew every menu a second time on the same line (vmm/README,
+# "Firmware").  With a VGA the screen has it as before.  grub.cfg is written
 # here in the form update-grub gives (update-grub cannot probe a device
 # in a chroot); the guest's own update-grub rewrites it on kernel upgrades
 # (debconf's grub-pc/install_devices is /dev/vda).  No password and no
@@ -115,8 +121,7 @@ GRUB_TIMEOUT=2
 GRUB_DISTRIBUTOR=\`lsb_release -i -s 2> /dev/null || echo Debian\`
 GRUB_CMDLINE_LINUX_DEFAULT=""
 GRUB_CMDLINE_LINUX="console=tty0 console=ttyS0,115200n8"
-GRUB_TERMINAL="console serial"
-GRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"
+GRUB_TERMINAL=console
 G
 echo 'grub-pc grub-pc/install_devices multiselect /dev/vda' | debconf-set-selections
 kver=\$(ls /boot/vmlinuz-* | sed 's|/boot/vmlinuz-||' | sort -V | tail -n 1)
@@ -128,9 +133,8 @@ cp /usr/share/grub/unicode.pf2 /boot/grub/ 2>/dev/null || :
 cat > /boot/grub/grub.cfg <<G
 # Written by Vessel's scripts/debian-image.sh in update-grub's form;
 # the guest's update-grub replaces it.
-serial --unit=0 --speed=115200
-terminal_input console serial
-terminal_output console serial
+terminal_input console
+terminal_output console
 set default=0
 set timeout=2
 insmod part_msdos

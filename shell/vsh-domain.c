@@ -104,14 +104,10 @@ static gboolean cmd_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
     gboolean ids = vsh_cmd_has(cmd, "id");
     gboolean table = vsh_cmd_has(cmd, "table") || (!names && !uuids && !ids);
     gboolean state_filter = vsh_cmd_has(cmd, "state-shutoff") || vsh_cmd_has(cmd, "state-other");
-    VesselListFlags flags = VESSEL_LIST_ACTIVE;
+    VesselListFlags flags = state_filter ? VESSEL_LIST_ALL : vsh_list_flags(cmd);
     g_autoptr(GPtrArray) list = NULL;
     g_autoptr(VshTable) t = NULL;
 
-    if (vsh_cmd_has(cmd, "all") || state_filter)
-        flags = VESSEL_LIST_ALL;
-    else if (vsh_cmd_has(cmd, "inactive"))
-        flags = VESSEL_LIST_INACTIVE;
     if (table && (names || uuids || ids)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     _("Options --table and --name, --uuid, --id are mutually exclusive"));
@@ -129,8 +125,7 @@ static gboolean cmd_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
         int id = rec->id;
 
         if (!vsh_list_state_wanted(cmd, rec->state) ||
-            !vsh_cmd_filter_bool(cmd, "persistent", "transient", rec->persistent) ||
-            !vsh_cmd_filter_bool(cmd, "autostart", "no-autostart", rec->autostart))
+            !vsh_list_wanted(cmd, rec->persistent, rec->autostart))
             continue;
         if (table) {
             g_autofree char *idstr = id > 0 ? g_strdup_printf("%d", id) : g_strdup("-");
@@ -139,17 +134,12 @@ static gboolean cmd_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
         } else if (ids) {
             if (id > 0)
                 fprintf(ctl->out, "%d\n", id);
-        } else if (uuids && names) {
-            fprintf(ctl->out, "%-36s  %s\n", vessel_domain_get_uuid(dom),
-                    vessel_domain_get_name(dom));
         } else {
-            fprintf(ctl->out, "%s\n",
-                    uuids ? vessel_domain_get_uuid(dom) : vessel_domain_get_name(dom));
+            vsh_list_print_ids(ctl, names, uuids, vessel_domain_get_uuid(dom),
+                               vessel_domain_get_name(dom));
         }
     }
-    if (t)
-        vsh_table_print(t, ctl->out, ctl->quiet);
-    fputc('\n', ctl->out);
+    vsh_list_end(ctl, t);
     return TRUE;
 }
 
@@ -294,6 +284,11 @@ static gboolean vsh_domain_reboot0(VesselDomain *dom, GError **error)
     return vessel_domain_reboot(dom, 0, error);
 }
 
+static gboolean vsh_domain_reset0(VesselDomain *dom, GError **error)
+{
+    return vessel_domain_reset(dom, 0, error);
+}
+
 static const struct {
     const char *cmd;
     VshDomainAction action;
@@ -302,6 +297,7 @@ static const struct {
 } vsh_simple_actions[] = {
     { "destroy", vsh_domain_destroy0, N_("destroy"), N_("Domain '%s' destroyed\n") },
     { "reboot", vsh_domain_reboot0, N_("reboot"), N_("Domain '%s' is being rebooted\n") },
+    { "reset", vsh_domain_reset0, N_("reset"), N_("Domain '%s' was reset\n") },
     { "suspend", vessel_domain_suspend, N_("suspend"), N_("Domain '%s' suspended\n") },
     { "resume", vessel_domain_resume, N_("resume"), N_("Domain '%s' resumed\n") },
 };
@@ -547,6 +543,9 @@ const VshCmdDef vsh_domain_cmds[] = {
       N_("list domains"), N_("Returns list of domains."), 0 },
     { "reboot", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
       N_("reboot a domain"), N_("Run a reboot command in the target domain."), 0 },
+    { "reset", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
+      N_("reset a domain"), N_("Resets a domain as if the power button was pressed and "
+                              "released at once: the guest is not asked."), 0 },
     { "resume", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
       N_("resume a domain"), N_("Resume a previously suspended domain."), 0 },
     { "screenshot", VSH_GROUP_DOMAIN, vsh_opts_screenshot, vsh_cmd_screenshot,

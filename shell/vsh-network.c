@@ -10,11 +10,6 @@
 #define OPT_NETWORK(help) \
     { "network", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, help, VSH_COMP_NETWORK }
 
-static const char *yes_no(gboolean b)
-{
-    return b ? _("yes") : _("no");
-}
-
 static const VshOptDef opts_net_list[] = {
     { "inactive", VSH_OT_BOOL, 0, N_("list inactive networks"), 0 },
     { "all", VSH_OT_BOOL, 0, N_("list inactive & active networks"), 0 },
@@ -32,9 +27,6 @@ static gboolean cmd_net_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
 {
     gboolean names = vsh_cmd_has(cmd, "name"), uuids = vsh_cmd_has(cmd, "uuid");
     gboolean table = vsh_cmd_has(cmd, "table") || (!names && !uuids);
-    VesselListFlags flags = vsh_cmd_has(cmd, "all") ? VESSEL_LIST_ALL
-                            : vsh_cmd_has(cmd, "inactive") ? VESSEL_LIST_INACTIVE
-                                                           : VESSEL_LIST_ACTIVE;
     g_autoptr(GPtrArray) list = NULL;
     g_autoptr(VshTable) t = NULL;
 
@@ -43,7 +35,8 @@ static gboolean cmd_net_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
                     _("Options --table and --name, --uuid are mutually exclusive"));
         return FALSE;
     }
-    list = vessel_connect_list_network_records(vsh_ctl_conn(ctl, error), flags, error);
+    list = vessel_connect_list_network_records(vsh_ctl_conn(ctl, error), vsh_list_flags(cmd),
+                                               error);
     if (!list)
         return FALSE;
     if (table)
@@ -51,25 +44,18 @@ static gboolean cmd_net_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
     for (guint i = 0; i < list->len; i++) {
         VesselNetworkRecord *rec = g_ptr_array_index(list, i);
         VesselNetwork *net = rec->network;
-        gboolean active = rec->active, persistent = rec->persistent, autostart = rec->autostart;
 
-        if (!vsh_cmd_filter_bool(cmd, "persistent", "transient", persistent) ||
-            !vsh_cmd_filter_bool(cmd, "autostart", "no-autostart", autostart))
+        if (!vsh_list_wanted(cmd, rec->persistent, rec->autostart))
             continue;
         if (table)
             vsh_table_add_row(t, vessel_network_get_name(net),
-                              active ? _("active") : _("inactive"), yes_no(autostart),
-                              yes_no(persistent), NULL);
-        else if (names && uuids)
-            fprintf(ctl->out, "%-36s  %s\n", vessel_network_get_uuid(net),
-                    vessel_network_get_name(net));
+                              rec->active ? _("active") : _("inactive"), vsh_yes_no(rec->autostart),
+                              vsh_yes_no(rec->persistent), NULL);
         else
-            fprintf(ctl->out, "%s\n",
-                    uuids ? vessel_network_get_uuid(net) : vessel_network_get_name(net));
+            vsh_list_print_ids(ctl, names, uuids, vessel_network_get_uuid(net),
+                               vessel_network_get_name(net));
     }
-    if (t)
-        vsh_table_print(t, ctl->out, ctl->quiet);
-    fputc('\n', ctl->out);
+    vsh_list_end(ctl, t);
     return TRUE;
 }
 
@@ -107,40 +93,25 @@ static const VshOptDef opts_network_only[] = {
     { NULL }
 };
 
-typedef gboolean (*NetAction)(VesselNetwork *net, GError **error);
+static gboolean net_start(gpointer n, GError **e) { return vessel_network_create(n, e); }
+static gboolean net_destroy(gpointer n, GError **e) { return vessel_network_destroy(n, e); }
+static gboolean net_undefine(gpointer n, GError **e) { return vessel_network_undefine(n, e); }
 
-static const struct {
-    const char *cmd;
-    NetAction action;
-    const char *failed;   /* "Failed to ... network %s" */
-    const char *done;
-} net_actions[] = {
-    { "net-start", vessel_network_create, N_("Failed to start network %s\nerror: "),
+static const VshAction net_actions[] = {
+    { "net-start", net_start, N_("Failed to start network %s\nerror: "),
       N_("Network %s started\n") },
-    { "net-destroy", vessel_network_destroy, N_("Failed to destroy network %s\nerror: "),
+    { "net-destroy", net_destroy, N_("Failed to destroy network %s\nerror: "),
       N_("Network %s destroyed\n") },
-    { "net-undefine", vessel_network_undefine, N_("Failed to undefine network %s\nerror: "),
+    { "net-undefine", net_undefine, N_("Failed to undefine network %s\nerror: "),
       N_("Network %s has been undefined\n") },
 };
 
 static gboolean cmd_net_action(VshCtl *ctl, const VshCmd *cmd, GError **error)
 {
-    const char *name = vsh_cmd_def(cmd)->name;
     g_autoptr(VesselNetwork) net = vsh_network_get(ctl, vsh_cmd_get(cmd, "network"), error);
 
-    if (!net)
-        return FALSE;
-    for (gsize i = 0; i < G_N_ELEMENTS(net_actions); i++) {
-        if (strcmp(net_actions[i].cmd, name) != 0)
-            continue;
-        if (!net_actions[i].action(net, error)) {
-            g_prefix_error(error, _(net_actions[i].failed), vessel_network_get_name(net));
-            return FALSE;
-        }
-        vsh_print_extra(ctl, _(net_actions[i].done), vessel_network_get_name(net));
-        return TRUE;
-    }
-    g_assert_not_reached();
+    return net && vsh_action_run(ctl, cmd, net_actions, G_N_ELEMENTS(net_actions), net,
+                                 vessel_network_get_name(net), error);
 }
 
 static const VshOptDef opts_net_autostart[] = {
@@ -182,9 +153,9 @@ static gboolean cmd_net_info(VshCtl *ctl, const VshCmd *cmd, GError **error)
         return FALSE;
     fprintf(o, "%-15s %s\n", _("Name:"), vessel_network_get_name(net));
     fprintf(o, "%-15s %s\n", _("UUID:"), vessel_network_get_uuid(net));
-    fprintf(o, "%-15s %s\n", _("Active:"), yes_no(active));
-    fprintf(o, "%-15s %s\n", _("Persistent:"), yes_no(persistent));
-    fprintf(o, "%-15s %s\n", _("Autostart:"), yes_no(autostart));
+    fprintf(o, "%-15s %s\n", _("Active:"), vsh_yes_no(active));
+    fprintf(o, "%-15s %s\n", _("Persistent:"), vsh_yes_no(persistent));
+    fprintf(o, "%-15s %s\n", _("Autostart:"), vsh_yes_no(autostart));
     if (*bridge)
         fprintf(o, "%-15s %s\n", _("Bridge:"), bridge);
     fputc('\n', o);

@@ -12,11 +12,6 @@
 #define OPT_POOL(help) \
     { "pool", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, help, VSH_COMP_POOL }
 
-static const char *yes_no(gboolean b)
-{
-    return b ? _("yes") : _("no");
-}
-
 char *vsh_pretty_size(guint64 bytes)
 {
     static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
@@ -121,9 +116,6 @@ static gboolean cmd_pool_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
     gboolean details = vsh_cmd_has(cmd, "details");
     gboolean names = vsh_cmd_has(cmd, "name"), uuids = vsh_cmd_has(cmd, "uuid");
     const char *type = vsh_cmd_get(cmd, "type");
-    VesselListFlags flags = vsh_cmd_has(cmd, "all") ? VESSEL_LIST_ALL
-                            : vsh_cmd_has(cmd, "inactive") ? VESSEL_LIST_INACTIVE
-                                                           : VESSEL_LIST_ACTIVE;
     g_autoptr(GPtrArray) list = NULL;
     g_autoptr(VshTable) t = NULL;
 
@@ -132,7 +124,8 @@ static gboolean cmd_pool_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
                     _("Options --details and --name, --uuid are mutually exclusive"));
         return FALSE;
     }
-    list = vessel_connect_list_storage_pool_records(vsh_ctl_conn(ctl, error), flags, error);
+    list = vessel_connect_list_storage_pool_records(vsh_ctl_conn(ctl, error),
+                                                    vsh_list_flags(cmd), error);
     if (!list)
         return FALSE;
     if (details)
@@ -144,21 +137,17 @@ static gboolean cmd_pool_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
         VesselStoragePoolRecord *rec = g_ptr_array_index(list, i);
         const char *name = vessel_storage_pool_get_name(rec->pool);
 
-        if (!vsh_cmd_filter_bool(cmd, "persistent", "transient", rec->persistent) ||
-            !vsh_cmd_filter_bool(cmd, "autostart", "no-autostart", rec->autostart))
+        if (!vsh_list_wanted(cmd, rec->persistent, rec->autostart))
             continue;
         if (type && !strstr(type, "dir"))
             continue;
         if (names || uuids) {
-            if (names && uuids)
-                fprintf(ctl->out, "%-36s  %s\n", vessel_storage_pool_get_uuid(rec->pool), name);
-            else
-                fprintf(ctl->out, "%s\n", uuids ? vessel_storage_pool_get_uuid(rec->pool) : name);
+            vsh_list_print_ids(ctl, names, uuids, vessel_storage_pool_get_uuid(rec->pool), name);
             continue;
         }
         if (!details) {
             vsh_table_add_row(t, name, rec->active ? _("active") : _("inactive"),
-                              yes_no(rec->autostart), NULL);
+                              vsh_yes_no(rec->autostart), NULL);
             continue;
         }
         VesselStoragePoolInfo info;
@@ -168,12 +157,10 @@ static gboolean cmd_pool_list(VshCtl *ctl, const VshCmd *cmd, GError **error)
         g_autofree char *cap = sized ? vsh_pretty_size(info.capacity) : g_strdup("-");
         g_autofree char *alloc = sized ? vsh_pretty_size(info.allocation) : g_strdup("-");
         g_autofree char *avail = sized ? vsh_pretty_size(info.available) : g_strdup("-");
-        vsh_table_add_row(t, name, pool_state_name(info.state), yes_no(rec->autostart),
-                          yes_no(rec->persistent), cap, alloc, avail, NULL);
+        vsh_table_add_row(t, name, pool_state_name(info.state), vsh_yes_no(rec->autostart),
+                          vsh_yes_no(rec->persistent), cap, alloc, avail, NULL);
     }
-    if (t)
-        vsh_table_print(t, ctl->out, ctl->quiet);
-    fputc('\n', ctl->out);
+    vsh_list_end(ctl, t);
     return TRUE;
 }
 
@@ -283,22 +270,19 @@ static const VshOptDef opts_pool_only[] = {
     { NULL }
 };
 
-static gboolean act_build(VesselStoragePool *p, GError **e) { return vessel_storage_pool_build(p, 0, e); }
-static gboolean act_start(VesselStoragePool *p, GError **e) { return vessel_storage_pool_create(p, 0, e); }
-static gboolean act_refresh(VesselStoragePool *p, GError **e) { return vessel_storage_pool_refresh(p, 0, e); }
-static gboolean act_delete(VesselStoragePool *p, GError **e) { return vessel_storage_pool_delete(p, 0, e); }
+static gboolean act_build(gpointer p, GError **e) { return vessel_storage_pool_build(p, 0, e); }
+static gboolean act_start(gpointer p, GError **e) { return vessel_storage_pool_create(p, 0, e); }
+static gboolean act_refresh(gpointer p, GError **e) { return vessel_storage_pool_refresh(p, 0, e); }
+static gboolean act_delete(gpointer p, GError **e) { return vessel_storage_pool_delete(p, 0, e); }
+static gboolean act_destroy(gpointer p, GError **e) { return vessel_storage_pool_destroy(p, e); }
+static gboolean act_undefine(gpointer p, GError **e) { return vessel_storage_pool_undefine(p, e); }
 
-static const struct {
-    const char *cmd;
-    gboolean (*action)(VesselStoragePool *pool, GError **error);
-    const char *failed;
-    const char *done;
-} pool_actions[] = {
+static const VshAction pool_actions[] = {
     { "pool-build", act_build, N_("Failed to build pool %s\nerror: "), N_("Pool %s built\n\n") },
     { "pool-start", act_start, N_("Failed to start pool %s\nerror: "), N_("Pool %s started\n\n") },
-    { "pool-destroy", vessel_storage_pool_destroy, N_("Failed to destroy pool %s\nerror: "),
+    { "pool-destroy", act_destroy, N_("Failed to destroy pool %s\nerror: "),
       N_("Pool %s destroyed\n\n") },
-    { "pool-undefine", vessel_storage_pool_undefine, N_("Failed to undefine pool %s\nerror: "),
+    { "pool-undefine", act_undefine, N_("Failed to undefine pool %s\nerror: "),
       N_("Pool %s has been undefined\n\n") },
     { "pool-refresh", act_refresh, N_("Failed to refresh pool %s\nerror: "),
       N_("Pool %s refreshed\n\n") },
@@ -308,22 +292,10 @@ static const struct {
 
 static gboolean cmd_pool_action(VshCtl *ctl, const VshCmd *cmd, GError **error)
 {
-    const char *name = vsh_cmd_def(cmd)->name;
     g_autoptr(VesselStoragePool) pool = vsh_pool_get(ctl, vsh_cmd_get(cmd, "pool"), error);
 
-    if (!pool)
-        return FALSE;
-    for (gsize i = 0; i < G_N_ELEMENTS(pool_actions); i++) {
-        if (strcmp(pool_actions[i].cmd, name) != 0)
-            continue;
-        if (!pool_actions[i].action(pool, error)) {
-            g_prefix_error(error, _(pool_actions[i].failed), vessel_storage_pool_get_name(pool));
-            return FALSE;
-        }
-        vsh_print_extra(ctl, _(pool_actions[i].done), vessel_storage_pool_get_name(pool));
-        return TRUE;
-    }
-    g_assert_not_reached();
+    return pool && vsh_action_run(ctl, cmd, pool_actions, G_N_ELEMENTS(pool_actions), pool,
+                                  vessel_storage_pool_get_name(pool), error);
 }
 
 static const VshOptDef opts_pool_autostart[] = {
@@ -377,8 +349,8 @@ static gboolean cmd_pool_info(VshCtl *ctl, const VshCmd *cmd, GError **error)
     fprintf(o, "%-15s %s\n", _("Name:"), vessel_storage_pool_get_name(pool));
     fprintf(o, "%-15s %s\n", _("UUID:"), vessel_storage_pool_get_uuid(pool));
     fprintf(o, "%-15s %s\n", _("State:"), pool_state_name(info.state));
-    fprintf(o, "%-15s %s\n", _("Persistent:"), yes_no(persistent));
-    fprintf(o, "%-15s %s\n", _("Autostart:"), yes_no(autostart));
+    fprintf(o, "%-15s %s\n", _("Persistent:"), vsh_yes_no(persistent));
+    fprintf(o, "%-15s %s\n", _("Autostart:"), vsh_yes_no(autostart));
     if (info.state == 2 || info.state == 3) {
         print_size(o, _("Capacity:"), info.capacity, bytes);
         print_size(o, _("Allocation:"), info.allocation, bytes);

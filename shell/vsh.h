@@ -175,6 +175,31 @@ void vsh_table_print(VshTable *t, FILE *out, gboolean quiet);
 void vsh_table_free(VshTable *t);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VshTable, vsh_table_free)
 
+/* ---- object listings (vsh-list.c) -------------------------------------- */
+/* --all, --inactive, else the active objects. */
+VesselListFlags vsh_list_flags(const VshCmd *cmd);
+/* Whether an object passes --persistent/--transient and
+ * --autostart/--no-autostart. */
+gboolean vsh_list_wanted(const VshCmd *cmd, gboolean persistent, gboolean autostart);
+/* The line of --uuid, --name, or both ("UUID  NAME"). */
+void vsh_list_print_ids(VshCtl *ctl, gboolean names, gboolean uuids, const char *uuid,
+                        const char *name);
+/* The table (if any) and the blank line that ends a listing. */
+void vsh_list_end(VshCtl *ctl, VshTable *t);
+const char *vsh_yes_no(gboolean b);    /* "yes" / "no", translated */
+
+/* ---- one call on one object (vsh-action.c) ----------------------------- */
+typedef struct {
+    const char *cmd;                                    /* the command's name */
+    gboolean (*run)(gpointer object, GError **error);
+    const char *failed;     /* N_("Failed to ... %s\nerror: "), the object's name */
+    const char *done;       /* N_("... %s ...\n") */
+} VshAction;
+/* Run the row of @actions (@n of them) for the command being run on
+ * @object, called @name in the messages. */
+gboolean vsh_action_run(VshCtl *ctl, const VshCmd *cmd, const VshAction *actions, gsize n,
+                        gpointer object, const char *name, GError **error);
+
 /* ---- helpers shared by command files ---------------------------------- */
 /* Look a domain up by name, then id, then uuid (as virsh does). */
 VesselDomain *vsh_domain_get(VshCtl *ctl, const char *key, GError **error);

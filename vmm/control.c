@@ -385,6 +385,7 @@ char *control_dispatch_fd(const ControlOps *ops, void *opaque, const char *line,
         { "resume", G_STRUCT_OFFSET(ControlOps, resume) },
         { "powerdown", G_STRUCT_OFFSET(ControlOps, powerdown) },
         { "reset", G_STRUCT_OFFSET(ControlOps, reset) },
+        { "reboot", G_STRUCT_OFFSET(ControlOps, reboot) },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(actions); i++) {
         if (!strcmp(cmd, actions[i].name)) {

@@ -49,6 +49,9 @@ typedef struct {
     gboolean (*resume)(void *opaque, GError **error);
     gboolean (*powerdown)(void *opaque, GError **error);
     gboolean (*reset)(void *opaque, GError **error);
+    /* The power button, and the guest's power-off that follows resets
+     * the machine (machine_power_button). */
+    gboolean (*reboot)(void *opaque, GError **error);
     /* Called once the reply to `quit` has been sent. */
     void (*quit)(void *opaque);
     void (*info)(void *opaque, ControlInfo *info);

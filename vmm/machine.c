@@ -357,9 +357,10 @@ static void machine_vcpu_lapic_changed(void *opaque, Lapic *l)
     vcpu_update_pending(opaque);
 }
 
-void machine_power_button(Machine *m)
+void machine_power_button(Machine *m, bool reboot)
 {
     machine_lock(m);
+    acpi_pm_set_s5_reset(m->pm, reboot);
     acpi_pm_power_button(m->pm);
     machine_unlock(m);
 }

@@ -333,14 +333,27 @@ gboolean remote_domain_shutdown_flags(RemoteCall *call, void *args, void *ret, G
     return press_power_button(call, &a->dom, a->flags, error);
 }
 
-/* virDomainReboot and virDomainReset: the VMM resets the machine. */
+/* virDomainReboot: the ACPI power button, the guest's power-off resets
+ * (domain_driver_reboot); VIR_DOMAIN_REBOOT_ACPI_POWER_BTN (virsh reboot
+ * --mode acpi) asks for exactly that. */
+#define REMOTE_REBOOT_ACPI_POWER_BTN 1u
 gboolean remote_domain_reboot(RemoteCall *call, void *args, void *ret, GError **error)
+{
+    RemoteDomainFlagsArgs *a = args;
+    if (!remote_check_flags(a->flags, REMOTE_REBOOT_ACPI_POWER_BTN, error))
+        return FALSE;
+    DOMAIN_OR_FAIL(&a->dom);
+    return domain_driver_reboot(call->daemon, dom, error);
+}
+
+/* virDomainReset: a hard reset in place. */
+gboolean remote_domain_reset(RemoteCall *call, void *args, void *ret, GError **error)
 {
     RemoteDomainFlagsArgs *a = args;
     if (!remote_check_flags(a->flags, 0, error))
         return FALSE;
     DOMAIN_OR_FAIL(&a->dom);
-    return domain_driver_reboot(call->daemon, dom, error);
+    return domain_driver_reset(call->daemon, dom, error);
 }
 
 gboolean remote_domain_suspend(RemoteCall *call, void *args, void *ret, GError **error)

@@ -243,7 +243,7 @@ static const RemoteProc procs[] = {
       remote_domain_undefine_flags, W | B, D),
     P(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags", DOM_FLAGS, NONE,
       remote_domain_destroy_flags, W | B, D),
-    P(DOMAIN_RESET, "virDomainReset", DOM_FLAGS, NONE, remote_domain_reboot, W | B, D),
+    P(DOMAIN_RESET, "virDomainReset", DOM_FLAGS, NONE, remote_domain_reset, W | B, D),
     P(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags", DOM_FLAGS, NONE,
       remote_domain_shutdown_flags, W | B, D),
     P(STORAGE_VOL_WIPE_PATTERN, "virStorageVolWipePattern",

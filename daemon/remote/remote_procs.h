@@ -117,6 +117,7 @@ gboolean remote_domain_destroy_flags(RemoteCall *call, void *args, void *ret, GE
 gboolean remote_domain_shutdown(RemoteCall *call, void *args, void *ret, GError **error);
 gboolean remote_domain_shutdown_flags(RemoteCall *call, void *args, void *ret, GError **error);
 gboolean remote_domain_reboot(RemoteCall *call, void *args, void *ret, GError **error);
+gboolean remote_domain_reset(RemoteCall *call, void *args, void *ret, GError **error);
 gboolean remote_domain_suspend(RemoteCall *call, void *args, void *ret, GError **error);
 gboolean remote_domain_resume(RemoteCall *call, void *args, void *ret, GError **error);
 gboolean remote_domain_undefine(RemoteCall *call, void *args, void *ret, GError **error);

@@ -58,12 +58,17 @@ run() {
     since() { printf %.1f "$(echo "$t - $t0" | bc)"; }
     while kill -0 "$pid" 2>/dev/null; do
         t=$(now)
-        [ "$tg" = - ] && grep -qa "GNU GRUB" "$log" && tg=$(since)
+        # GRUB draws through SeaBIOS's serial console, whose cursor
+        # escapes may fall inside a word
+        [ "$tg" = - ] && sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$log" | grep -qa "GNU GRUB" &&
+            tg=$(since)
         [ "$tk" = - ] && grep -qa "Linux version" "$log" && tk=$(since)
         if [ "$tm" = - ] && grep -qa "Reached target.*Multi-User System" "$log"; then
             tm=$(since); cm=$(cpu)
         fi
-        if [ "$tl" = - ] && tr -d '\r' < "$log" | grep -qa "login: *$"; then
+        # the prompt, though cloud-init's console messages may follow it
+        # on the same line (they do on a loaded host)
+        if [ "$tl" = - ] && grep -qa "bench login: " "$log"; then
             tl=$(since); cl=$(cpu)
         fi
         [ "$tm" != - ] && [ "$tl" != - ] && break
@@ -99,8 +104,11 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
     exit 0
 fi
 ov=$(overlay qemu)
-q=$(run qemu qemu-system-x86_64 -accel tcg -m "$mem" -nodefaults -display none \
-      -bios "$bios" -boot c \
+# graphics=off: QEMU gives SeaBIOS the same serial console
+# (etc/sercon-port) as vessel-vmm does, so both run the same firmware
+# setup and GRUB draws the same menus on the serial line
+q=$(run qemu qemu-system-x86_64 -accel tcg -machine pc,graphics=off -m "$mem" -nodefaults \
+      -display none -bios "$bios" -boot c \
       -drive "file=$ov,if=virtio,format=qcow2" \
       -drive "file=$tmp/seed.img,if=virtio,format=raw,readonly=on" \
       -serial "file:$tmp/qemu.serial") || exit 0

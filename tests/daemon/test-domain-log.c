@@ -98,15 +98,24 @@ static char *read_file(const char *path)
     return data;
 }
 
+/* A new log file in @dir (its path in *@path), opened as the daemon
+ * opens domain logs. */
+static int open_log(VtTmpDir *dir, char **path)
+{
+    *path = g_build_filename(dir->path, "domain.log", NULL);
+    int fd = open(*path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    g_assert_cmpint(fd, >=, 0);
+    return fd;
+}
+
 /* The daemon's line in the middle of a guest's line starts a line of its
  * own; what the guest prints next starts a line too, and is checked as
  * one (it was not, when the writer kept its own idea of line starts). */
 static void test_daemon_between(void)
 {
     g_autoptr(VtTmpDir) dir = vt_tmpdir_new("domain-log");
-    g_autofree char *path = g_build_filename(dir->path, "d.log", NULL);
-    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    g_assert_cmpint(fd, >=, 0);
+    g_autofree char *path = NULL;
+    int fd = open_log(dir, &path);
     DomainLogStream guest;
     domain_log_stream_init(&guest, DOMAIN_LOG_GUEST, 0);
     domain_log_stream_write(&guest, fd, "waiting", 7);
@@ -127,9 +136,8 @@ static void test_daemon_between(void)
 static void test_random(void)
 {
     g_autoptr(VtTmpDir) dir = vt_tmpdir_new("domain-log");
-    g_autofree char *path = g_build_filename(dir->path, "r.log", NULL);
-    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    g_assert_cmpint(fd, >=, 0);
+    g_autofree char *path = NULL;
+    int fd = open_log(dir, &path);
     DomainLogStream vmm, guest;
     domain_log_stream_init(&vmm, DOMAIN_LOG_VMM, 0);
     domain_log_stream_init(&guest, DOMAIN_LOG_GUEST, 0);
@@ -194,9 +202,8 @@ static guint count(const char *hay, const char *needle)
 static void test_max_size(void)
 {
     g_autoptr(VtTmpDir) dir = vt_tmpdir_new("domain-log");
-    g_autofree char *path = g_build_filename(dir->path, "m.log", NULL);
-    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    g_assert_cmpint(fd, >=, 0);
+    g_autofree char *path = NULL;
+    int fd = open_log(dir, &path);
     DomainLogStream guest;
     domain_log_stream_init(&guest, DOMAIN_LOG_GUEST, 4096);
     char line[100];

@@ -252,6 +252,13 @@ static void test_suspend_resume_reboot(void)
     call_ok(fx, p, "Reboot", g_variant_new("(u)", 0));
     fixture_state(fx, p, &st, &reason);
     g_assert_cmpuint(st, ==, ST_RUNNING);
+    call_ok(fx, p, "Reset", g_variant_new("(u)", 0));
+    fixture_state(fx, p, &st, &reason);
+    g_assert_cmpuint(st, ==, ST_RUNNING);
+    g_autoptr(GVariant) r3 = fixture_domain(fx, p, "Reset", g_variant_new("(u)", 1), NULL, &err);
+    g_assert_null(r3);
+    fixture_assert_error(err, "org.vessel.Error.InvalidArg");
+    g_clear_error(&err);
 
     /* start paused */
     call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));

@@ -260,11 +260,33 @@ static void test_config_refused(void)
     }
 }
 
+/* Soft and hard value of limit @name ("Max open files") in
+ * /proc/@pid/limits, as the file writes them ("0", "unlimited"). */
+static void proc_limit(int pid, const char *name, char **soft, char **hard)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/limits", pid);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    const char *line = strstr(text, name);
+    g_assert_nonnull(line);
+    g_autofree char *rest = g_strndup(line + strlen(name), strcspn(line + strlen(name), "\n"));
+    g_auto(GStrv) f = g_strsplit_set(g_strstrip(rest), " ", -1);
+    GPtrArray *words = g_ptr_array_new();
+    for (char **w = f; *w; w++)
+        if (**w)
+            g_ptr_array_add(words, *w);
+    g_assert_cmpuint(words->len, >=, 2);
+    *soft = g_strdup(words->pdata[0]);
+    *hard = g_strdup(words->pdata[1]);
+    g_ptr_array_free(words, TRUE);
+}
+
 /* Seen from inside: a root daemon never runs a VMM as root (no account
  * for VMMs exists on the host; none is needed): each VMM has a uid and
  * gid of its own from [vmm] uid_range, two VMMs never share one (so
  * neither can signal, trace or read the other), no capability is left,
- * no_new_privs is set, and it holds only the descriptors the daemon
+ * no_new_privs is set, its rlimits allow no core file, no locked memory
+ * and few descriptors, and it holds only the descriptors the daemon
  * passed. */
 static void test_vmm_sandbox(void)
 {
@@ -304,6 +326,20 @@ static void test_vmm_sandbox(void)
     g_assert_cmpstr(capp, ==, "0000000000000000");
     g_assert_cmpstr(capb, ==, "0000000000000000");
     g_assert_cmpstr(nnp, ==, "1");
+    /* rlimits: no core file (guest memory), nothing locked, no message
+     * queues or real-time priority, and a bounded number of descriptors */
+    static const char *const zero[] = { "Max core file size", "Max locked memory",
+                                        "Max msgqueue size", "Max realtime priority" };
+    for (gsize i = 0; i < G_N_ELEMENTS(zero); i++) {
+        g_autofree char *soft = NULL, *hard = NULL;
+        proc_limit(pid, zero[i], &soft, &hard);
+        if (strcmp(soft, "0") != 0 || strcmp(hard, "0") != 0)
+            g_error("vessel-vmm: %s is %s/%s", zero[i], soft, hard);
+    }
+    g_autofree char *nofile = NULL, *nofile_hard = NULL;
+    proc_limit(pid, "Max open files", &nofile, &nofile_hard);
+    g_assert_cmpstr(nofile, ==, nofile_hard);
+    g_assert_cmpuint(g_ascii_strtoull(nofile, NULL, 10), <=, 1024);
     /* only stdin/stdout/stderr, the kernel the daemon opened for it, its
      * sockets and event fds: nothing else of the daemon leaked in */
     g_autofree char *fddir = g_strdup_printf("/proc/%d/fd", pid);
@@ -369,7 +405,8 @@ static char *vmm_ask(const char *path, const char *request)
  * through the test-only control command sandbox-probe (the daemon runs
  * vessel-vmm --sandbox-test through a wrapper given as $VESSEL_VMM), the
  * VMM cannot open /etc/shadow nor connect to the other VM's control
- * socket; a syscall outside its allow-list kills that VMM alone
+ * socket, and its mount namespace has an empty root (where the host
+ * allows user namespaces); a syscall outside its allow-list kills that VMM alone
  * (SIGSYS), and the daemon records its domain as crashed while the other
  * runs on. */
 static void test_vmm_confined(void)
@@ -430,6 +467,28 @@ static void test_vmm_confined(void)
     g_autofree char *conn = vmm_ask(ctl_a, other);
     if (!g_str_has_prefix(conn, "ok refused"))
         g_error("the VMM reached the other VM's control socket: %s", conn);
+
+    /* every file came as a descriptor: its own mount namespace whose root
+     * is empty (but /proc, bound in for the sanitizers) - where the host
+     * gives an unprivileged uid a user namespace; a container may not */
+    g_autofree char *mns = vmm_ask(ctl_a, "sandbox-probe mountns");
+    const char *userns[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                             "unshare", "-U", "-m", "true", NULL };
+    int userns_rc = -1;
+    g_assert_true(vt_run(userns, NULL, NULL, vt_timeout_ms(30000), NULL, NULL, &userns_rc,
+                         NULL));
+    if (userns_rc == 0) {
+        if (g_strcmp0(mns, "ok on empty-root") != 0)
+            g_error("the VMM's mount namespace: %s", mns);
+        g_autofree char *root = g_strdup_printf("/proc/%d/root", a);
+        g_autoptr(GDir) rd = g_dir_open(root, 0, NULL);
+        g_assert_nonnull(rd);
+        for (const char *e; (e = g_dir_read_name(rd));)
+            if (strcmp(e, "proc") != 0)
+                g_error("the VMM's root holds %s", e);
+    } else {
+        g_test_message("no user namespace for nobody here; the VMM says: %s", mns);
+    }
 
     /* outside the allow-list: only this VMM dies, the daemon says crashed */
     g_free(vmm_ask(ctl_a, "sandbox-probe forbidden"));
@@ -715,11 +774,6 @@ static guint64 start_time_of(int pid)
     return g_ascii_strtoull(f[19], NULL, 10);   /* field 22 */
 }
 
-static gboolean pid_gone(gpointer data)
-{
-    return start_time_of(GPOINTER_TO_INT(data)) == 0;
-}
-
 /* A status file is trusted only as far as the process it names is the
  * domain's VMM (its start time, binary, --uuid and VMM id): a recorded pid
  * that now belongs to another process - reused, or written there by an
@@ -739,7 +793,7 @@ static void test_forged_status(void)
     g_autofree char *text = NULL;
     g_assert_true(g_file_get_contents(status, &text, NULL, NULL));
     g_assert_cmpint(kill(vmm, SIGKILL), ==, 0);
-    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
+    g_assert_true(vt_wait_until(vt_pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
 
     /* the process the forged file points at */
     const char *argv[] = { "sleep", "600", NULL };
@@ -833,7 +887,7 @@ static void test_one_vmm_per_domain(void)
     g_assert_cmpuint(vmms_of(uuid), ==, 1);
     /* once it is gone, the domain starts again */
     g_assert_cmpint(kill(vmm, SIGKILL), ==, 0);
-    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
+    g_assert_true(vt_wait_until(vt_pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
     call_ok(fx, p, "Start", g_variant_new("(u)", 0));
     g_assert_cmpuint(vmms_of(uuid), ==, 1);
     call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));
@@ -1326,6 +1380,40 @@ static void test_connection_limits(void)
     g_assert_cmpint(got, ==, 4);
 }
 
+/* [limits] max_clients=4 counts every client, root's too (here the
+ * fixture's connection): two uids that are each far below their own
+ * limit get three places between them, the next connection is refused
+ * naming the limit, and root still connects. */
+static void test_connection_limits_total(void)
+{
+    if (geteuid() != 0) {
+        g_test_skip("needs root");
+        return;
+    }
+    g_autoptr(DaemonFixture) fx = fixture_new("[limits]\nmax_clients=4\n");
+    g_assert_cmpint(chmod(fx->dir->path, 0755), ==, 0);
+    fixture_start_daemon(fx, NULL);
+    g_autofree char *ro = g_build_filename(fx->run_dir, "vessel-sock-ro", NULL);
+    GPid pa, pb;
+    int hold_a, hold_b;
+    g_assert_cmpint(connections_of(ro, 65534, 2, &pa, &hold_a), ==, 2);
+    g_assert_cmpint(connections_of(ro, fx->uid_last, 3, &pb, &hold_b), ==, 1);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDBusConnection) root = fixture_connect(fx, "vessel-sock-ro", &err);
+    g_assert_no_error(err);
+    g_autoptr(GVariant) v = fixture_call(root, "/org/vessel/Vessel1", "org.vessel.Manager1",
+                                         "GetVersion", NULL, "(sss)", &err);
+    g_assert_no_error(err);
+    g_autofree char *dlog_path = g_build_filename(fx->dir->path, "vesseld.log", NULL);
+    g_autofree char *dlog = NULL;
+    g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
+    g_assert_nonnull(strstr(dlog, "[limits] max_clients is 4"));
+    close(hold_a);
+    close(hold_b);
+    g_assert_cmpint(waitpid(pa, NULL, 0), ==, pa);
+    g_assert_cmpint(waitpid(pb, NULL, 0), ==, pb);
+}
+
 /* In a child as nobody: connect to @sock and claim to be @claimed in
  * EXTERNAL; TRUE when the daemon accepted that (it answered OK). */
 static gboolean lie_accepted(const char *sock, uid_t claimed)
@@ -1406,6 +1494,46 @@ static void test_non_root_daemon(void)
     g_autofree char *dlog = NULL;
     g_assert_true(g_file_get_contents(dlog_path, &dlog, NULL, NULL));
     g_assert_nonnull(strstr(dlog, "claims an identity that is not its own"));
+}
+
+/* Properties.GetAll on objects that do not exist - any node under the
+ * subtrees dispatches - asked on the read-only socket: an empty answer
+ * (Get: the object's "not found" error), and the daemon serves on.
+ * GDBus asks for GetAll's properties with no GError to fill; vesseld
+ * stored its error through that NULL and crashed, so any local user
+ * could stop it (found by fuzz-dbus). */
+static void test_get_all_unknown(void)
+{
+    g_autoptr(DaemonFixture) fx = fixture_new(NULL);
+    fixture_start_daemon(fx, NULL);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GDBusConnection) ro = fixture_connect(fx, "vessel-sock-ro", &err);
+    g_assert_no_error(err);
+    static const char *const objects[][3] = {
+        { "/org/vessel/Vessel1/domain/00000000_0000_0000_0000_000000000000",
+          "org.vessel.Domain1", "org.vessel.Error.NoDomain" },
+        { "/org/vessel/Vessel1/network/00000000_0000_0000_0000_000000000000",
+          "org.vessel.Network1", "org.vessel.Error.NoNetwork" },
+        { "/org/vessel/Vessel1/storagepool/00000000_0000_0000_0000_000000000000",
+          "org.vessel.StoragePool1", "org.vessel.Error.NoStoragePool" },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(objects); i++) {
+        g_autoptr(GVariant) all = fixture_call(ro, objects[i][0], "org.freedesktop.DBus.Properties",
+                                               "GetAll", g_variant_new("(s)", objects[i][1]),
+                                               "(a{sv})", &err);
+        g_assert_no_error(err);
+        g_autoptr(GVariant) dict = g_variant_get_child_value(all, 0);
+        g_assert_cmpuint(g_variant_n_children(dict), ==, 0);
+        g_autoptr(GVariant) one = fixture_call(ro, objects[i][0], "org.freedesktop.DBus.Properties",
+                                               "Get", g_variant_new("(ss)", objects[i][1], "Name"),
+                                               "(v)", &err);
+        g_assert_null(one);
+        fixture_assert_error(err, objects[i][2]);
+        g_clear_error(&err);
+    }
+    g_autoptr(GVariant) v = fixture_manager(fx, "GetVersion", NULL, "(sss)", &err);
+    g_assert_no_error(err);
+    g_assert_false(vt_proc_exited(fx->daemon, NULL));
 }
 
 /* [limits] auth_timeout=1: a client that connects and never
@@ -1814,7 +1942,9 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/security/xml-bounds", test_xml_bounds);
     g_test_add_func("/daemon/security/message-size", test_message_size);
     g_test_add_func("/daemon/security/connection-limits", test_connection_limits);
+    g_test_add_func("/daemon/security/connection-limits-total", test_connection_limits_total);
     g_test_add_func("/daemon/security/auth-timeout", test_auth_timeout);
+    g_test_add_func("/daemon/security/get-all-unknown", test_get_all_unknown);
     g_test_add_func("/daemon/security/non-root-daemon", test_non_root_daemon);
     g_test_add_func("/daemon/security/log-not-truncated", test_log_not_truncated);
     g_test_add_func("/daemon/security/log-forgery", test_log_forgery);

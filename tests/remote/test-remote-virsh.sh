@@ -3,7 +3,7 @@
 # through its libvirt sockets, qemu+unix:///system?socket=RUN/libvirt-sock:
 # the same tables and XML as vsh (over D-Bus) prints, define, start,
 # dominfo, domstate, dumpxml, console typed into a guest under tmux (^]
-# detaches), event --loop, shutdown, destroy, undefine, networks; the
+# detaches), reboot --mode acpi and reset, event --loop, shutdown, destroy, undefine, networks; the
 # read-only socket refuses every write with libvirt's own error; a
 # uri_aliases entry ("virsh -c vessel") for an unprivileged user, whom the
 # daemon's one authorization check lets read and not write.  Guests are
@@ -21,7 +21,7 @@ cat > "$T/n1.xml" <<EOF
 </network>
 EOF
 
-tap_plan 53
+tap_plan 58
 # a part that cannot run here: skipped, but a failure under CI
 tap_skip() {
     if tap_in_ci; then tap_ok 1 "$1 (required under CI)"; return; fi
@@ -109,6 +109,24 @@ if command -v tmux >/dev/null 2>&1; then
 else
     for i in 1 2 3 4; do tap_skip "tmux not installed"; done
 fi
+
+# ---- reboot (the power button, then a reset), reset ----------------------
+WLOG=$T/log/domains/web1.log
+buttons() { grep -c "power button" "$WLOG" 2>/dev/null; }
+idles() { grep -c "idle" "$WLOG" 2>/dev/null; }
+wait_until 30 sh -c "grep -q idle '$WLOG'"
+i0=$(idles)
+lv "$LURI" reboot --mode acpi web1
+expect "reboot --mode acpi" 0 "Domain 'web1' is being rebooted"
+wait_until 30 sh -c "[ \$(grep -c idle '$WLOG') -gt $i0 ]" && [ "$(buttons)" -eq 1 ]
+tap_ok $? "reboot: the guest saw the power button, powered off and booted again"
+i1=$(idles)
+lv "$LURI" reset web1
+expect "reset" 0 "Domain 'web1' was reset"
+wait_until 30 sh -c "[ \$(grep -c idle '$WLOG') -gt $i1 ]" && [ "$(buttons)" -eq 1 ]
+tap_ok $? "reset: the guest booted again without the power button"
+lv "$LURI" domstate web1
+expect "running after reboot and reset" 0 "running"
 
 # ---- events, shutdown, destroy, undefine ----------------------------------
 virsh -c "$LURI" event --domain web1 --event lifecycle --loop --timeout 120 > "$T/events" 2>&1 &

@@ -11,7 +11,7 @@ domxml web1 > "$T/web1.xml"
 domxml db2 deaf > "$T/db2.xml"
 printf '<domain type="dbt"><name>broken</name>\n' > "$T/broken.xml"
 
-tap_plan 94
+tap_plan 101
 
 # ---- empty daemon, host commands -----------------------------------------
 v list --all
@@ -102,13 +102,34 @@ v list --all --state-shutoff --name
 expect "list --state-shutoff" 0 "db2"
 v resume web1
 expect "resume" 0 "Domain 'web1' resumed"
+# reboot: the power button; the guest powers off (it says "power button"
+# first) and the VMM resets it instead of exiting: it boots again ("idle"
+# a second time) in the same VMM, the domain running with the same id
+WLOG=$T/log/domains/web1.log
+lines() { grep -c -- "$2" "$1" 2>/dev/null; }
+more_than() { [ "$(lines "$1" "$2")" -gt "$3" ]; }
+wait_until 30 more_than "$WLOG" "^idle" 0
 v reboot web1
 expect "reboot" 0 "Domain 'web1' is being rebooted"
-# a reset reboots in place; wait for the daemon to report it running again
-wait_until 30 state_is web1 running
+wait_until 30 more_than "$WLOG" "^idle" 1 && [ "$(lines "$WLOG" "^power button")" -eq 1 ] &&
+    ! grep -q "VMM pid .* exited" "$WLOG"
+tap_ok $? "reboot: the guest powered off through the button and booted again in its VMM"
+v domstate --reason web1
+expect "domstate after reboot" 0 "running (unpaused)"
+v domid web1
+expect "the same id after reboot" 0 "1"
+# reset: a hard reset, the guest is not asked (no "power button" line)
+v reset web1
+expect "reset" 0 "Domain 'web1' was reset"
+wait_until 30 more_than "$WLOG" "^idle" 2 && [ "$(lines "$WLOG" "^power button")" -eq 1 ]
+tap_ok $? "reset: the guest booted again without seeing the power button"
 # db2's guest ignores the power button (stays "in shutdown"); web1's
 # guest powers off the moment it is pressed.
 v start db2
+v reboot db2
+expect "reboot of a guest that ignores the button is sent" 0 "Domain 'db2' is being rebooted"
+v domstate db2
+expect "domstate: it keeps running" 0 "running"
 v shutdown db2
 expect "shutdown" 0 "Domain 'db2' is being shutdown"
 v domstate db2

@@ -7,6 +7,8 @@
 # line vsh domxml-to-native shows for it, a missing firmware file, and a
 # disk with no boot sector: SeaBIOS's "No bootable device." on the
 # console, the domain "shut off (failed)" with the VMM's reason in its log.
+# <boot dev='network'> first: no PXE ROM, so it is skipped, the log says
+# so, and the disk boots.
 # A CD-ROM: an ISO 9660 image made here with xorriso that boots the same
 # boot sector through El Torito, <disk device='cdrom'> with <boot
 # order='1'> ahead of a blank disk; a truncated ISO is refused at start
@@ -21,7 +23,7 @@ command -v xorriso >/dev/null 2>&1 || tap_unavailable "no xorriso (Debian packag
 
 . "$top_srcdir/tests/shell/vsh-env.sh"
 
-tap_plan 21
+tap_plan 25
 
 head -c 1048576 /dev/zero > "$T/boot.img"
 dd if="$BOOTSECT" of="$T/boot.img" conv=notrunc status=none
@@ -112,6 +114,23 @@ grep -q "No bootable device." "$LOG" && grep -q "the firmware found no bootable 
 r=$?
 [ $r -eq 0 ] || sed 's/^/# /' "$LOG"
 tap_ok $r "the domain's log has SeaBIOS's message and the VMM's reason"
+
+# --- <boot dev='network'> ahead of hd: no PXE ROM, skipped, said once -------
+fwxml pxe "$DISK" | sed "s|<boot dev='hd'/>|<boot dev='network'/><boot dev='hd'/>|" > "$T/pxe.xml"
+v define "$T/pxe.xml"
+v domxml-to-native vessel-argv --domain pxe
+has "the network entry reaches the VMM's boot order" "--boot nc"
+v start pxe
+expect "a domain with network first in its boot order starts" 0 "Domain 'pxe' started"
+wait_until 120 sh -c "\"$VSH\" -c \"$URI\" domstate pxe | grep -q 'shut off'"
+v domstate pxe --reason
+expect "it powered off: the disk after the network entry booted" 0 "shut off (shutdown)"
+LOG=$T/log/domains/pxe.log
+[ "$(grep -c "boot order: no network boot (vessel-pc has no PXE boot ROM)" "$LOG")" -eq 1 ] &&
+    grep -q "boot sector: powering off" "$LOG"
+r=$?
+[ $r -eq 0 ] || sed 's/^/# /' "$LOG"
+tap_ok $r "the log says the network entry was skipped (once), then the boot sector ran"
 
 # --- a CD-ROM: El Torito, <boot order=>, a truncated image ------------------------
 mkdir "$T/iso-root"

@@ -28,6 +28,10 @@ domxml web1 > "$T/web1.xml"
 "$VSH" -c "$URI" define "$T/web1.xml" > /dev/null || tap_bail "define failed"
 
 tap_plan 13
+# A session that holds the tmux server for the whole test: when the last
+# session ends the server exits, and a new-session racing that exit fails
+# with "server exited unexpectedly".
+$TM new-session -d -s keep "sleep 3600" || tap_bail "tmux did not start"
 
 # ---- completion and history ----------------------------------------------
 $TM new-session -d -s t -x 160 -y 40 "$VSH" || tap_bail "tmux did not start"

@@ -81,7 +81,7 @@ echo "T-END"
 EOS
 
 scale=${VESSEL_TEST_TIMEOUT_SCALE:-1}
-tap_plan 22
+tap_plan 23
 log=serial1.txt
 timeout $((1500 * scale)) "$vmm" --kernel "$guest/vmlinuz" --initrd run1.initrd \
     --cmdline "console=ttyS0 panic=-1" --memory 256 --accel dbt --no-reboot \
@@ -217,22 +217,45 @@ fi
 # continue on a new overlay, after file 20 to commit it back into the
 # base and continue on that.  Every file the guest wrote must then be
 # in the base alone, with the guest's sha256; both images clean.
+# The guest waits for each switch: after file 8 and file 20 it says
+# T-WAIT and reads a second, read-only disk (vdb) until the host has
+# written the word it waits for there, which the host does once the
+# VMM has answered.  (It used to sleep 3 s instead: on a loaded host
+# the guest could write its last files and power off before the
+# commit request arrived, and the request got no reply.)  The host
+# checks that the guest really waits: nothing more on its console
+# while the host lets it wait longer than that old sleep.
 initrd run4 <<'EOS'
 #!/bin/sh
 mkdir -p /mnt/a
 mount -t ext4 /dev/vda /mnt/a || exit 1
+# hold WORD: until the host has written WORD at the start of /dev/vdb
+hold() {
+    echo "T-WAIT $1"
+    n=0
+    while [ $n -lt 1200 ]; do
+        blockdev --flushbufs /dev/vdb
+        [ "$(dd if=/dev/vdb bs=512 count=1 2>/dev/null | head -c ${#1})" = "$1" ] && return 0
+        sleep 0.5
+        n=$((n + 1))
+    done
+    echo "T-NOGO $1"
+}
 for i in $(seq 0 31); do
     dd if=/dev/urandom of=/mnt/a/f$i bs=65536 count=4 2>/dev/null
     sync
     echo "T-F $i $(sha256sum < /mnt/a/f$i | cut -d' ' -f1)"
-    [ $i = 8 ] || [ $i = 20 ] && sleep 3
+    [ $i = 8 ] && hold overlay
+    [ $i = 20 ] && hold commit
 done
 umount /mnt/a && echo "T-END"
 EOS
 qemu-img convert -O qcow2 base.raw live.qcow2
+truncate -s 1M go.raw
 log=serial4.txt
 "$vmm" --kernel "$guest/vmlinuz" --initrd run4.initrd --cmdline "console=ttyS0 panic=-1" \
     --memory 256 --accel dbt --no-reboot --disk "live.qcow2,format=qcow2" \
+    --disk "go.raw,format=raw,readonly" \
     --control "unix:$work/ctl4" --serial "file:$log" > vmm4.txt 2>&1 &
 pid=$!
 # ctl REQUEST [FILE]: FILE opened read-write goes with the request
@@ -251,12 +274,23 @@ else:
 print(s.makefile().readline().strip())
 EOP
 }
+# go WORD: let the guest go on (go.raw's first sector is WORD)
+go() {
+    dd if=/dev/zero of=go.raw bs=512 count=1 conv=notrunc 2>/dev/null
+    printf %s "$1" | dd of=go.raw conv=notrunc 2>/dev/null
+}
 ok4=1
-if wait_until $((900 * scale)) grep -q "^T-F 8 " "$log"; then
+held=1
+if wait_until $((900 * scale)) grep -q "^T-WAIT overlay" "$log"; then
     qemu-img create -q -f qcow2 -b "$work/live.qcow2" -F qcow2 live.snap
     r1=$(ctl "disk-overlay 0 -" "$work/live.snap")
-    if wait_until $((600 * scale)) grep -q "^T-F 20 " "$log"; then
+    go overlay
+    if wait_until $((600 * scale)) grep -q "^T-WAIT commit" "$log"; then
+        lines=$(wc -l < "$log")
+        sleep 5
+        [ "$(wc -l < "$log")" = "$lines" ] && held=0
         r2=$(ctl "disk-commit 0 -" "$work/live.qcow2")
+        go commit
         [ "$r1" = ok ] && [ "$r2" = ok ] && ok4=0 || echo "# replies: $r1 / $r2"
     fi
 fi
@@ -265,6 +299,7 @@ wait $pid 2>/dev/null
 tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
 [ $ok4 = 0 ] && grep -q '^T-END$' "$log" || { sed 's/^/# /' vmm4.txt; tail -n 20 "$log" | sed 's/^/# /'; false; }
 tap_ok $? "a guest writing files is switched to an overlay and committed back, live"
+tap_ok $held "the guest waits for the commit (nothing more on its console for 5 s)"
 qemu-img check -q live.qcow2 && qemu-img check -q live.snap &&
     qemu-img convert -O raw live.qcow2 live.raw && e2fsck -fn live.raw > fsck4.txt 2>&1
 tap_ok $? "both images clean; the committed base's file system is clean"

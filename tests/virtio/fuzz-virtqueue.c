@@ -10,11 +10,14 @@
  * block of exactly TEST_RAM_SIZE bytes, so under ASan any access outside
  * guest RAM is caught.
  *
- * In `make check` fuzz-driver.c feeds it a few thousand fixed-seed inputs.
+ * In `make check` fuzz-driver.c feeds it the checked-in corpus
+ * (fuzz-corpus/virtqueue/, from fuzz/make-corpus.py) and a few thousand
+ * fixed-seed inputs.
  * Real fuzzing, on demand (apt-get install clang libclang-rt-14-dev):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I$top_srcdir \
  *     $top_srcdir/tests/virtio/fuzz-virtqueue.c \
  *     $top_srcdir/vmm/virtio/virtqueue.c -o fuzz-virtqueue-lf
+ *   cp -r $top_srcdir/tests/virtio/fuzz-corpus/virtqueue CORPUS_DIR
  *   ./fuzz-virtqueue-lf -max_len=20000 -max_total_time=600 CORPUS_DIR
  */
 #include "tests/virtio/guest_mem.h"

@@ -138,6 +138,7 @@ static const ControlOps fuzz_ops = {
     .resume = f_action,
     .powerdown = f_action,
     .reset = f_action,
+    .reboot = f_action,
     .quit = f_quit,
     .info = f_info,
     .screendump = f_screendump,

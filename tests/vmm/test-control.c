@@ -18,7 +18,7 @@
 
 typedef struct {
     MachineState state;
-    int pauses, resumes, powerdowns, resets, quits;
+    int pauses, resumes, powerdowns, resets, reboots, quits;
     gboolean fail_reset;
     const char *name;
     gboolean vga;
@@ -38,6 +38,7 @@ static gboolean f_reset(void *o, GError **e)
     f->resets++;
     return TRUE;
 }
+static gboolean f_reboot(void *o, GError **e) { (void)e; ((Fake *)o)->reboots++; return TRUE; }
 static void f_quit(void *o) { ((Fake *)o)->quits++; }
 static void f_info(void *o, ControlInfo *i)
 {
@@ -64,8 +65,9 @@ static void f_info(void *o, ControlInfo *i)
     }
 }
 
-static const ControlOps fake_ops = { f_state, f_pause, f_resume, f_powerdown, f_reset,
-                                     f_quit, f_info };
+static const ControlOps fake_ops = { .state = f_state, .pause = f_pause, .resume = f_resume,
+                                     .powerdown = f_powerdown, .reset = f_reset,
+                                     .reboot = f_reboot, .quit = f_quit, .info = f_info };
 
 static void check(Fake *f, const char *line, const char *want, gboolean want_quit)
 {
@@ -84,9 +86,11 @@ static void test_dispatch(void)
     check(&f, "resume", "ok", FALSE);
     check(&f, "powerdown", "ok", FALSE);
     check(&f, "reset", "ok", FALSE);
+    check(&f, "reboot", "ok", FALSE);
     check(&f, "  status  ", "ok running", FALSE);
     check(&f, "quit", "ok", TRUE);
     g_assert_cmpint(f.pauses + f.resumes + f.powerdowns + f.resets, ==, 4);
+    g_assert_cmpint(f.reboots, ==, 1);
     g_assert_cmpint(f.quits, ==, 0);         /* the server calls quit, later */
     f.fail_reset = TRUE;
     check(&f, "reset", "error cannot reset now", FALSE);

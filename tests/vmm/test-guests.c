@@ -6,7 +6,8 @@
  * register and i8042), and the control channel and serial socket against
  * a running VMM: status/pause/resume/info, malformed and overlong
  * requests, abrupt disconnects, several clients, powerdown through the
- * ACPI power button, quit, SIGTERM and the pidfile, serial detach/attach,
+ * ACPI power button, reboot through it (the guest's power-off resets),
+ * quit, SIGTERM and the pidfile, serial detach/attach,
  * the serial backlog for a client that attaches after the guest printed,
  * and the crash report.  The firmware variant: SeaBIOS (Debian's seabios
  * package) boots a disk whose boot sector prints through the BIOS, reads
@@ -262,26 +263,62 @@ static void assert_cd_booted(const char *out, int code, const char *err)
     g_assert_null(strstr(out, "Booting from Hard Disk"));
 }
 
-/* A bootable hard disk and the CD-ROM (virtio-scsi): --boot dc (CMOS,
- * as QEMU's -boot order=dc) boots the CD through El Torito. */
-static void test_firmware_cdrom(const char *accel)
+/* What the CD-ROM tests start from: SeaBIOS, a bootable hard disk and
+ * a bootable CD image in a temporary directory. */
+typedef struct {
+    char *bios;
+    VtTmpDir *dir;
+    char *iso;
+    char *disk;
+} CdSetup;
+
+static void cd_setup_clear(CdSetup *s)
 {
-    g_autofree char *bios = seabios_path();
-    if (!bios)
+    g_free(s->disk);
+    g_free(s->iso);
+    vt_tmpdir_free(s->dir);
+    g_free(s->bios);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CdSetup, cd_setup_clear)
+
+/* FALSE (the test skipped) without SeaBIOS or xorriso. */
+static gboolean cd_setup_init(CdSetup *s)
+{
+    s->bios = seabios_path();
+    if (!s->bios)
+        return FALSE;
+    s->dir = vt_tmpdir_new("vmm-firmware");
+    s->iso = make_iso(s->dir);
+    if (!s->iso)
+        return FALSE;
+    s->disk = make_disk(s->dir, "boot.img", "tests/vmm/guests/bootsect.bin");
+    return TRUE;
+}
+
+/* The hard disk (first) and the CD-ROM (virtio-scsi), each with
+ * @disk_opts / @cd_opts after its file, started with --boot @boot
+ * (NULL: none): the CD must boot. */
+static void check_cd_boots(const char *accel, const char *disk_opts, const char *cd_opts,
+                           const char *boot)
+{
+    g_auto(CdSetup) s = { 0 };
+    if (!cd_setup_init(&s))
         return;
-    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("vmm-firmware");
-    g_autofree char *iso = make_iso(dir);
-    if (!iso)
-        return;
-    g_autofree char *disk = make_disk(dir, "boot.img", "tests/vmm/guests/bootsect.bin");
-    g_autofree char *disk_arg = g_strdup_printf("%s,readonly", disk);
-    g_autofree char *cd_arg = g_strdup_printf("%s,media=cdrom", iso);
+    g_autofree char *disk_arg = g_strdup_printf("%s,%s", s.disk, disk_opts);
+    g_autofree char *cd_arg = g_strdup_printf("%s,%s", s.iso, cd_opts);
     const char *disks[] = { disk_arg, cd_arg, NULL };
     int code = -1;
     g_autofree char *err = NULL;
-    g_autofree char *out = run_firmware(accel, bios, disks, "dc", &code, &err);
+    g_autofree char *out = run_firmware(accel, s.bios, disks, boot, &code, &err);
     g_test_message("serial console:\n%s", out);
     assert_cd_booted(out, code, err);
+}
+
+/* --boot dc (CMOS, as QEMU's -boot order=dc) boots the CD through El
+ * Torito. */
+static void test_firmware_cdrom(const char *accel)
+{
+    check_cd_boots(accel, "readonly", "media=cdrom", "dc");
 }
 
 /* The same through fw_cfg's "bootorder" (bootindex=, libvirt's <boot
@@ -289,22 +326,7 @@ static void test_firmware_cdrom(const char *accel)
  * order would boot the disk. */
 static void test_firmware_bootindex(const char *accel)
 {
-    g_autofree char *bios = seabios_path();
-    if (!bios)
-        return;
-    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("vmm-firmware");
-    g_autofree char *iso = make_iso(dir);
-    if (!iso)
-        return;
-    g_autofree char *disk = make_disk(dir, "boot.img", "tests/vmm/guests/bootsect.bin");
-    g_autofree char *disk_arg = g_strdup_printf("%s,readonly,bootindex=2", disk);
-    g_autofree char *cd_arg = g_strdup_printf("%s,media=cdrom,bootindex=1", iso);
-    const char *disks[] = { disk_arg, cd_arg, NULL };
-    int code = -1;
-    g_autofree char *err = NULL;
-    g_autofree char *out = run_firmware(accel, bios, disks, NULL, &code, &err);
-    g_test_message("serial console:\n%s", out);
-    assert_cd_booted(out, code, err);
+    check_cd_boots(accel, "readonly,bootindex=2", "media=cdrom,bootindex=1", NULL);
 }
 
 /* Hostile CD images are refused before the guest runs, with the reason:
@@ -314,16 +336,11 @@ static void test_firmware_bootindex(const char *accel)
  * the VMM must still exit (it used to wait for them forever). */
 static void test_firmware_cdrom_truncated(const char *accel)
 {
-    g_autofree char *bios = seabios_path();
-    if (!bios)
+    g_auto(CdSetup) s = { 0 };
+    if (!cd_setup_init(&s))
         return;
-    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("vmm-firmware");
-    g_autofree char *iso = make_iso(dir);
-    if (!iso)
-        return;
-    g_autofree char *disk = make_disk(dir, "boot.img", "tests/vmm/guests/bootsect.bin");
     struct stat st;
-    g_assert_cmpint(stat(iso, &st), ==, 0);
+    g_assert_cmpint(stat(s.iso, &st), ==, 0);
     const struct {
         off_t size;
         const char *want;
@@ -332,12 +349,12 @@ static void test_firmware_cdrom_truncated(const char *accel)
         { 18 * 2048, "is truncated: its ISO 9660 volume has" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cuts); i++) {
-        g_assert_cmpint(truncate(iso, cuts[i].size), ==, 0);
-        g_autofree char *cd_arg = g_strdup_printf("%s,media=cdrom", iso);
-        const char *disks[] = { disk, cd_arg, NULL };
+        g_assert_cmpint(truncate(s.iso, cuts[i].size), ==, 0);
+        g_autofree char *cd_arg = g_strdup_printf("%s,media=cdrom", s.iso);
+        const char *disks[] = { s.disk, cd_arg, NULL };
         int code = -1;
         g_autofree char *err = NULL;
-        g_autofree char *out = run_firmware(accel, bios, disks, "d", &code, &err);
+        g_autofree char *out = run_firmware(accel, s.bios, disks, "d", &code, &err);
         g_assert_cmpint(code, !=, 0);
         if (!strstr(err, cuts[i].want) || !strstr(err, "cd.iso"))
             g_error("no '%s' in the VMM's error: %s", cuts[i].want, err);
@@ -515,6 +532,19 @@ static void send_all(int fd, const char *data, size_t len)
     }
 }
 
+/* Exactly LEN bytes from a serial socket. */
+static void recv_exactly(int fd, char *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = recv(fd, buf + got, len - got, 0);
+        if (n <= 0)
+            g_error("serial socket: %zu of %zu bytes, then %s", got, len,
+                    n ? g_strerror(errno) : "EOF");
+        got += n;
+    }
+}
+
 /* One reply line (without the newline). */
 static char *read_line(int fd)
 {
@@ -619,22 +649,22 @@ static void test_control_channel(const char *accel)
     assert_reply(b, "status", "ok running");
 
     /* serial socket: attach, detach, attach again (the guest echoes);
-     * the first client also gets the guest's "idle" line first, from the
-     * backlog or live, and the second client not again */
+     * the first client gets the guest's "idle" line first, from the
+     * backlog or live, and the second client not again.  Input goes only
+     * after "idle": until the guest has set up its UART, bytes are lost
+     * as on hardware (enabling the FIFO empties it). */
     for (int round = 0; round < 2; round++) {
         int s = unix_connect(vm->ser);
         const char *word = round ? "again" : "hello";
-        const char *want = round ? "again" : "idle\nhello";
-        send_all(s, word, strlen(word));
         char buf[16] = { 0 };
-        size_t got = 0;
-        while (got < strlen(want)) {
-            ssize_t n = recv(s, buf + got, sizeof(buf) - 1 - got, 0);
-            if (n <= 0)
-                g_error("no echo from the guest on round %d", round);
-            got += n;
+        if (round == 0) {
+            recv_exactly(s, buf, strlen("idle\n"));
+            g_assert_cmpstr(buf, ==, "idle\n");
+            memset(buf, 0, sizeof(buf));
         }
-        g_assert_cmpstr(buf, ==, want);
+        send_all(s, word, strlen(word));
+        recv_exactly(s, buf, strlen(word));
+        g_assert_cmpstr(buf, ==, word);
         close(s);
     }
 
@@ -725,18 +755,6 @@ static gboolean status_is_crashed(gpointer data)
 {
     g_autofree char *s = request(*(int *)data, "status");
     return !strcmp(s, "ok crashed");
-}
-
-static void recv_exactly(int fd, char *buf, size_t len)
-{
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = recv(fd, buf + got, len - got, 0);
-        if (n <= 0)
-            g_error("serial socket: %zu of %zu bytes, then %s", got, len,
-                    n ? g_strerror(errno) : "EOF");
-        got += n;
-    }
 }
 
 /* --paused: the guest has not run (it would print "idle\n" first
@@ -844,6 +862,47 @@ static void test_quit_sigterm_reset(const char *accel)
     assert_reply(a, "reset", "ok");
     g_assert_cmpint(wait_exit(r), ==, 3);
     close(a);
+}
+
+/* `reboot` as libvirt reboots a QEMU guest: the power button; the idle
+ * guest powers off through S5, which resets the machine instead (the
+ * guest boots again: "idle" a second time) and the VMM stays; the next
+ * power-off after that reset is a power-off again.  Under --no-reboot
+ * the reset is exit 3.  The deaf guest (idle.S -DIDLE_DEAF) ignores the
+ * button: it keeps running, not reset. */
+static void test_acpi_reboot(const char *accel)
+{
+    g_autoptr(RunningVm) vm = start_idle(accel, NULL);
+    int c = unix_connect(vm->ctl);
+    SerialOutWatch w = { c, strlen("idle\n") };
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "reboot", "ok");
+    w.want = 2 * strlen("idle\n") + strlen("power button\n");
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "status", "ok running");
+    assert_reply(c, "powerdown", "ok");
+    g_assert_cmpint(wait_exit(vm), ==, 0);
+    close(c);
+
+    g_autoptr(RunningVm) nr = start_idle(accel, "--no-reboot");
+    c = unix_connect(nr->ctl);
+    w = (SerialOutWatch){ c, strlen("idle\n") };
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "reboot", "ok");
+    g_assert_cmpint(wait_exit(nr), ==, 3);
+    close(c);
+
+    g_autoptr(RunningVm) deaf = start_guest(accel, "deaf", NULL);
+    c = unix_connect(deaf->ctl);
+    w = (SerialOutWatch){ c, strlen("idle\n") };
+    g_assert_true(vt_wait_until(serial_out_reached, &w, vt_timeout_ms(30000)));
+    assert_reply(c, "reboot", "ok");
+    g_usleep(500 * 1000);   /* a hard reset would print "idle" again by now */
+    assert_reply(c, "status", "ok running");
+    g_assert_cmpuint(info_u64(c, "serial_out_bytes"), ==, strlen("idle\n"));
+    assert_reply(c, "quit", "ok");
+    g_assert_cmpint(wait_exit(deaf), ==, 0);
+    close(c);
 }
 
 /* The "fragile" guest (idle.S -DIDLE_FRAGILE) loads an empty IDT on the
@@ -972,6 +1031,7 @@ static const GuestTest guest_tests[] = {
     { "quit-sigterm-reset", test_quit_sigterm_reset, TRUE },
     { "pause-busy", test_pause_busy, FALSE },
     { "crash-detail", test_crash_detail, TRUE },
+    { "acpi-reboot", test_acpi_reboot, TRUE },
     { "firmware-bootsect", test_firmware_bootsect, TRUE },
     { "firmware-no-boot", test_firmware_no_boot, TRUE },
     { "firmware-cdrom", test_firmware_cdrom, TRUE },

@@ -64,7 +64,7 @@ all_threads_filtered() {
     [ "$_n" -ge 3 ]   # main, vCPU, timer, GLib's worker
 }
 
-tap_plan 17
+tap_plan 20
 echo "readable by anyone" > "$T/readable"
 chmod 644 "$T/readable"
 
@@ -114,6 +114,48 @@ tap_ok $? "the other VMM runs on"
 ctl b quit >/dev/null
 wait "$b"
 tap_ok $? "and quits normally (status 0)"
+
+# A VMM given everything as descriptors, as vesseld starts one: its own
+# mount namespace whose root is an empty tmpfs (vmm/README "Sandbox").
+python3 - "$vmm" "$guests/idle.elf" "$T/fds.ctl" "$T/fds.out" 2>"$T/fds.err" <<'EOF' &
+import os, socket, sys
+vmm, kernel, ctl, out = sys.argv[1:5]
+k = os.open(kernel, os.O_RDONLY)
+s = socket.socket(socket.AF_UNIX)
+s.bind(ctl)
+s.listen(8)
+os.dup2(k, 3)
+os.dup2(s.fileno(), 4)
+os.set_inheritable(3, True)
+os.set_inheritable(4, True)
+os.execv(vmm, [vmm, "--kernel", "fd:3", "--control", "fd:4", "--accel", "dbt",
+               "--memory", "64", "--name", "fds", "--serial", "file:" + out, "--sandbox-test"])
+EOF
+fds=$!
+pids="$pids $fds"
+wait_until 30 ctl fds status || true
+# may this user have a mount namespace here at all (a container may refuse)?
+if [ "$(id -u)" = 0 ]; then unshare -m true 2>/dev/null; else unshare -U -m true 2>/dev/null; fi
+ns_ok=$?
+mns=$(ctl fds "sandbox-probe mountns")
+if [ $ns_ok != 0 ]; then
+    skip_one "no mount namespace for this user here ($mns)"
+    skip_one "no mount namespace for this user here"
+else
+    # what the VMM's root holds, but /proc (bound in for the sanitizers)
+    left=$(ls -A "/proc/$fds/root/" 2>&1 | grep -vx proc | tr '\n' ' ')
+    tap_ok $([ "$mns" = "ok on empty-root" ] && [ -z "$left" ] &&
+             [ "$(readlink "/proc/$fds/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] &&
+             echo 0 || echo 1) \
+        "given descriptors only, the VMM's mount namespace has an empty root ($mns; left: $left)"
+    # its mount table: a read-only tmpfs as / (and /proc with the sanitizers)
+    mounts=$(awk '$5 !~ /^\/proc(\/|$)/ { split($0, h, " - "); split(h[2], f, " ");
+                  printf "%s %s %s;", $5, substr($6, 1, 2), f[1] }' "/proc/$fds/mountinfo")
+    tap_ok $([ "$mounts" = "/ ro tmpfs;" ] && echo 0 || echo 1) \
+        "its only mount is a read-only tmpfs as / ($mounts)"
+fi
+running fds && ctl fds quit >/dev/null && wait "$fds"
+tap_ok $? "that VMM runs and quits normally"
 
 # VNC authentication (DES, libgcrypt's) in the sealed VMM's VNC thread:
 # a wrong response is refused, and the VMM runs on

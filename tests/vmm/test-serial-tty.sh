@@ -48,6 +48,10 @@ restored() {
 }
 
 tap_plan 12
+# A session that holds the tmux server for the whole test: when the last
+# session ends the server exits, and a new-session racing that exit fails
+# with "server exited unexpectedly".
+$TM new-session -d -s keep "sleep 3600" || tap_bail "tmux did not start"
 
 start_vmm
 check_screen "the guest runs on the terminal" last_line_is "keys"

@@ -118,6 +118,14 @@ gboolean firmware_boot_order_valid(const char *order)
     return TRUE;
 }
 
+const char *firmware_boot_order_note(const char *order)
+{
+    if (!order || !strchr(order, 'n'))
+        return NULL;
+    return "boot order: no network boot (vessel-pc has no PXE boot ROM); the firmware "
+           "skips the network entry and boots the other devices";
+}
+
 static void cmos_boot_order(Machine *m, const char *order)
 {
     uint8_t code[3] = { 0 };

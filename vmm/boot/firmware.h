@@ -30,6 +30,11 @@ gboolean firmware_load(Machine *m, GBytes *image, const char *boot_order,
                        FirmwareInfo *info, GError **error);
 /* TRUE if @order is 1 to 3 distinct letters of c, d, n. */
 gboolean firmware_boot_order_valid(const char *order);
+/* What a valid @order with n (network) means here, for the log: there
+ * is no network boot ROM (PXE), so the firmware finds nothing to boot
+ * there and goes on with the other devices, as SeaBIOS does when PXE
+ * finds no server.  NULL without n. */
+const char *firmware_boot_order_note(const char *order);
 /* The x86 reset state (real mode at 0xffff0000 + 0xfff0). */
 void firmware_reset_state(VcpuRegs *regs, VcpuSregs *sregs);
 

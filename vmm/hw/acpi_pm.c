@@ -5,7 +5,10 @@
  * level interrupt asserted while any enabled status bit is set (power
  * button only: the timer overflow event is not generated).  Writing
  * SLP_EN with SLP_TYP = 5 (our \_S5) powers the machine off; other sleep
- * types are ignored since we have no S1-S4.  The PM timer is the machine
+ * types are ignored since we have no S1-S4.  Armed by
+ * acpi_pm_set_s5_reset() (control channel `reboot`), the S5 request
+ * resets the machine instead of powering it off, once: the guest shuts
+ * down cleanly and the firmware boots it again.  The PM timer is the machine
  * clock at 3.579545 MHz, 24 bits wide. */
 #include "config.h"
 
@@ -26,6 +29,7 @@ struct AcpiPm {
     int shutdown_exit, reset_exit;
     uint16_t sts, en, cnt;
     int sci_level;
+    bool s5_reset;               /* the next S5 resets (reboot) */
 };
 
 static void acpi_pm_update_sci(AcpiPm *pm)
@@ -42,6 +46,7 @@ void acpi_pm_reset(AcpiPm *pm)
     pm->sts = 0;
     pm->en = 0;
     pm->cnt = PM1_CNT_SCI_EN;
+    pm->s5_reset = false;
     acpi_pm_update_sci(pm);
 }
 
@@ -67,6 +72,16 @@ void acpi_pm_power_button(AcpiPm *pm)
 {
     pm->sts |= PM1_PWRBTN_STS;
     acpi_pm_update_sci(pm);
+}
+
+void acpi_pm_set_s5_reset(AcpiPm *pm, bool reset)
+{
+    pm->s5_reset = reset;
+}
+
+bool acpi_pm_s5_reset(const AcpiPm *pm)
+{
+    return pm->s5_reset;
 }
 
 static uint32_t acpi_pm_timer(void)
@@ -131,7 +146,7 @@ int acpi_pm_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
                 int typ = (pm->cnt >> PM1_CNT_SLP_TYP_SHIFT) & 7;
                 pm->cnt &= ~PM1_CNT_SLP_EN;
                 if (typ == ACPI_S5_SLP_TYP)
-                    ret = pm->shutdown_exit;
+                    ret = pm->s5_reset ? pm->reset_exit : pm->shutdown_exit;
             }
             break;
         case ACPI_RESET_OFF:

@@ -7,6 +7,8 @@
 #include "vmm/hw/irq.h"
 #include "vmm/io_bus.h"
 
+#include <stdbool.h>
+
 #define ACPI_PM_BASE 0x600
 #define ACPI_PM1_EVT_OFF 0x0     /* 4 bytes: PM1_STS, PM1_EN */
 #define ACPI_PM1_CNT_OFF 0x4     /* 2 bytes */
@@ -28,6 +30,12 @@ void acpi_pm_reset(AcpiPm *pm);
 int acpi_pm_attach(AcpiPm *pm, IoBus *bus);
 /* Press the fixed power button: PWRBTN_STS, SCI if enabled. */
 void acpi_pm_power_button(AcpiPm *pm);
+/* What the guest's next S5 request does: @reset true makes it return
+ * reset_exit instead of shutdown_exit (a reboot through the power
+ * button, as libvirt's reboot of a QEMU guest); acpi_pm_reset() clears
+ * it, so it holds until the machine resets, however that comes. */
+void acpi_pm_set_s5_reset(AcpiPm *pm, bool reset);
+bool acpi_pm_s5_reset(const AcpiPm *pm);
 uint64_t acpi_pm_read(void *opaque, uint64_t offset, unsigned size);
 int acpi_pm_write(void *opaque, uint64_t offset, uint64_t val, unsigned size);
 

@@ -1,7 +1,9 @@
 /* sandbox.c - the VMM confines itself (sandbox.h has the order of
  * events; vmm/README "Sandbox" what is confined and why).
  *
- * Process-wide, once (main thread, sandbox_lock_down): rlimits, the
+ * Process-wide, once (main thread, sandbox_lock_down): an empty root
+ * in the VMM's own mount namespace when it needs no file system
+ * (mountns.c; the namespace is entered earlier), rlimits, the
  * inherited descriptors nobody named closed, the landlock ruleset and
  * the seccomp programs of every thread class built.  Per thread (every
  * thread, sandbox_confine_self): no_new_privs, the capability bounding
@@ -288,6 +290,9 @@ gboolean sandbox_lock_down(const SandboxConfig *cfg, GError **error)
     for (int c = 0; c < SANDBOX_THREAD_LAST; c++)
         if (!sandbox_filter_build(c, &fc, &sb.bpf[c], error))
             return FALSE;
+    /* before the landlock ruleset, which names paths of the new root */
+    if (!fc.fs_paths)
+        sandbox_mountns_empty_root();
     sb.landlock_abi = sandbox_landlock_abi();
     if (sb.landlock_abi > 0) {
         sb.ruleset_fd = sandbox_landlock_ruleset(sb.landlock_abi, cfg, error);
@@ -350,6 +355,8 @@ char *sandbox_probe(const char *what, const char *arg)
         close(fd);
         return rc == 0 ? g_strdup("connected") : g_strdup_printf("refused %s", g_strerror(e));
     }
+    if (!strcmp(what, "mountns"))
+        return sandbox_mountns_state();
     if (!strcmp(what, "landlock"))
         return g_strdup_printf("abi %d%s", sb.landlock_abi, sb.ruleset_fd >= 0 ? " on" : " off");
     if (!strcmp(what, "forbidden")) {

@@ -20,6 +20,7 @@
  *
  * Order in main.c:
  *   sandbox_arm()                   first thing: record inherited fds
+ *   sandbox_mountns_enter()         options read, still single-threaded
  *   ... open everything, assemble the machine ...
  *   sandbox_lock_down(&cfg)         process-wide steps, main confined
  *                                   (but no seccomp filter yet)
@@ -59,6 +60,12 @@ GQuark sandbox_error_quark(void);
  * are remembered as inherited; those @argv does not name (fd:N,
  * tapfd=N) are closed at lock-down. */
 void sandbox_arm(int argc, char **argv);
+/* Once the options are read, before any thread starts: a mount
+ * namespace of its own (and a user namespace mapping only its own ids
+ * unless root), which sandbox_lock_down() turns into an empty root when
+ * the VMM needs no file system.  Refused by the kernel, the VMM goes on
+ * without (mountns.c). */
+void sandbox_mountns_enter(void);
 /* No sandbox after all (--sandbox off, or setup failed): the gate opens
  * and waiting threads go on unconfined. */
 void sandbox_disarm(void);

@@ -1,5 +1,6 @@
 /* sandbox_priv.h - the parts of the sandbox (sandbox.h): the seccomp
- * filters (filter.c) and landlock (landlock.c), used by sandbox.c and
+ * filters (filter.c), landlock (landlock.c) and the mount
+ * namespace (mountns.c), used by sandbox.c and
  * by tests/vmm/test-sandbox. */
 #ifndef VESSEL_SANDBOX_PRIV_H
 #define VESSEL_SANDBOX_PRIV_H
@@ -27,6 +28,12 @@ gboolean sandbox_filter_build(SandboxThread cls, const SandboxFilterConfig *cfg,
 /* Install @bpf on the calling thread (no_new_privs must be set); -errno. */
 int sandbox_bpf_install(const SandboxBpf *bpf);
 void sandbox_bpf_clear(SandboxBpf *bpf);
+
+/* At lock-down, a VMM that needs no file system: an empty read-only
+ * tmpfs becomes its root (mountns.c).  Not fatal: the state says. */
+void sandbox_mountns_empty_root(void);
+/* "on"/"off", " empty-root", and what failed, if anything (g_free). */
+char *sandbox_mountns_state(void);
 
 /* The kernel's landlock ABI version, 0 without landlock. */
 int sandbox_landlock_abi(void);

@@ -10,32 +10,22 @@
  * UNSUPP.
  *
  * Threads and locking.  Requests are served by the disk's own I/O
- * workers (iothread.h; VIRTIO_BLK_WORKERS of them, so that many requests
- * can be in flight at once); the guest's notify on a vCPU thread only
- * kicks them.  A worker takes the device lock to pop a request (the
- * walker checks it against guest RAM), kicks the next worker, drops the
- * lock for the host I/O straight into the guest's buffers (host pointers
- * the walker checked), and takes it again to push the used entry and
- * raise the interrupt (MSI-X or INTx through the machine, which wants
- * the lock).  Requests complete in any order, as virtio allows; a flush
- * covers the writes completed before it (what the guest waited for).
- * State and who owns it:
- *   device lock:     the transport and virtqueue, generation, paused
- *   one worker:      its VirtioBlkReq (elem, iov)
- *   thread-safe:     the BlockBackend (libvesselstorage locks inside)
- *   immutable:       bb->size/readonly/serial, config, lock, io (until stop)
- * A reset (guest status 0, or the machine's reset on reboot) runs with
- * the device lock held: it bumps generation and drains the workers, so
- * once it returns no host I/O writes guest memory any more, and requests
- * that were in flight are dropped instead of pushed to the new queue.
- * Pause (without the lock) sets paused, which stops the workers from
- * popping, and waits until none is running: requests in flight are
- * completed and pushed, then nothing changes until resume kicks them.
- * Stop (at quit, vCPUs stopped, before the machine is freed) and destroy
- * join the workers.  Interrupts: one per completed request, unless the
- * guest's used_event / NO_INTERRUPT says it does not want it. */
+ * workers (VIRTIO_BLK_WORKERS of them, so that many requests can be in
+ * flight at once) through the request loop of queue_worker.h, which
+ * says who owns what and how reset, pause and stop reach the workers;
+ * the guest's notify on a vCPU thread only kicks them.  A worker does
+ * the host I/O without the device lock, straight into the guest's
+ * buffers (host pointers the walker checked), with its own iovec
+ * (iovs[worker]); the BlockBackend is thread-safe (libvesselstorage
+ * locks inside); bb->size/readonly/serial and the config are immutable.
+ * A flush covers the writes completed before it (what the guest waited
+ * for).  After a request the back-end's own work (write-behind) runs
+ * in the worker, once the guest has its answer.  Overlay and commit
+ * switch the back-end with the workers held (no request in flight).
+ * Interrupts: one per completed request, unless the guest's used_event
+ * / NO_INTERRUPT says it does not want it. */
 #include "vmm/virtio/blk.h"
-#include "vmm/virtio/iothread.h"
+#include "vmm/virtio/queue_worker.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -90,30 +80,25 @@ typedef struct __attribute__((packed)) {
 } VirtioBlkConfig;
 G_STATIC_ASSERT(sizeof(VirtioBlkConfig) == 60);
 
-/* One request in the hands of one worker. */
+/* The host side of one worker's request. */
 typedef struct {
-    VirtqElem elem;
     struct iovec iov[BLOCK_IOV_MAX];
-} VirtioBlkReq;
+} VirtioBlkIov;
 
 struct VirtioBlk {
     VirtioPci *vp;
     BlockBackend *bb;
     VirtioBlkConfig config;
-    IoThreadLock lock;
-    IoThread *io;           /* NULL once stopped */
-    unsigned generation;
-    bool paused;
-    VirtioBlkReq *reqs;     /* [VIRTIO_BLK_WORKERS] */
+    QueueWorker *qw;
+    VirtioBlkIov *iovs;     /* [VIRTIO_BLK_WORKERS] */
 };
 G_STATIC_ASSERT(VIRTQ_MAX_SEGS <= BLOCK_IOV_MAX);
 
 /* Move @len bytes between the disk at @off and @nseg segments, skipping
  * @skip bytes of them first: one vectored call.  0 or -errno. */
-static int virtio_blk_io(VirtioBlk *blk, VirtioBlkReq *req, const VirtqSeg *seg, unsigned nseg,
+static int virtio_blk_io(VirtioBlk *blk, struct iovec *iov, const VirtqSeg *seg, unsigned nseg,
                          size_t skip, size_t len, uint64_t off, bool write)
 {
-    struct iovec *iov = req->iov;
     int n = 0;
     for (unsigned s = 0; s < nseg && len; s++) {
         if (skip >= seg[s].len) {
@@ -165,11 +150,12 @@ static uint8_t virtio_blk_zero(VirtioBlk *blk, const VirtqElem *e, size_t out_da
     return VIRTIO_BLK_S_OK;
 }
 
-/* Serve one request; returns the bytes written to the guest (including
- * the status byte) or -EIO if it cannot be answered. */
-static int virtio_blk_request(VirtioBlk *blk, VirtioBlkReq *req)
+/* Serve one request on @worker; returns the bytes written to the guest
+ * (including the status byte) or -EIO if it cannot be answered. */
+static int virtio_blk_request(void *opaque, unsigned worker, const VirtqElem *e)
 {
-    const VirtqElem *e = &req->elem;
+    VirtioBlk *blk = opaque;
+    struct iovec *iov = blk->iovs[worker].iov;
     struct { uint32_t type, reserved; uint64_t sector; } hdr;
     if (e->out_len < sizeof(hdr) || e->in_len < 1)
         return -EIO;
@@ -181,7 +167,7 @@ static int virtio_blk_request(VirtioBlk *blk, VirtioBlkReq *req)
     switch (hdr.type) {
     case VIRTIO_BLK_T_IN:
         if (!virtio_blk_in_range(blk, hdr.sector, in_data) ||
-            virtio_blk_io(blk, req, e->seg + e->nout, e->nin, 0, in_data, hdr.sector * SECTOR,
+            virtio_blk_io(blk, iov, e->seg + e->nout, e->nin, 0, in_data, hdr.sector * SECTOR,
                           false) < 0)
             status = VIRTIO_BLK_S_IOERR;
         else
@@ -189,7 +175,7 @@ static int virtio_blk_request(VirtioBlk *blk, VirtioBlkReq *req)
         break;
     case VIRTIO_BLK_T_OUT:
         if (blk->bb->readonly || !virtio_blk_in_range(blk, hdr.sector, out_data) ||
-            virtio_blk_io(blk, req, e->seg, e->nout, sizeof(hdr), out_data, hdr.sector * SECTOR,
+            virtio_blk_io(blk, iov, e->seg, e->nout, sizeof(hdr), out_data, hdr.sector * SECTOR,
                           true) < 0)
             status = VIRTIO_BLK_S_IOERR;
         break;
@@ -213,42 +199,24 @@ static int virtio_blk_request(VirtioBlk *blk, VirtioBlkReq *req)
     return (int)(written + 1);
 }
 
-/* I/O worker: serve requests until the queue is empty (or stopped). */
-static void virtio_blk_work(void *opaque, unsigned worker)
+/* Device lock held, after a request: is write-behind due? */
+static bool virtio_blk_after_due(void *opaque)
 {
     VirtioBlk *blk = opaque;
-    VirtioPci *vp = blk->vp;
-    VirtioBlkReq *req = &blk->reqs[worker];
-    blk->lock.lock(blk->lock.opaque);
-    while (!blk->paused && virtio_pci_queue_active(vp, 0) &&
-           virtio_pci_pop(vp, 0, &req->elem) > 0) {
-        unsigned generation = blk->generation;
-        iothread_io_begin(blk->io);
-        blk->lock.unlock(blk->lock.opaque);
-        iothread_kick(blk->io);         /* the next request: another worker */
-        int n = virtio_blk_request(blk, req);
-        iothread_io_end(blk->io);
-        blk->lock.lock(blk->lock.opaque);
-        if (generation != blk->generation)
-            break;              /* reset meanwhile: that queue is gone */
-        if (n < 0) {
-            virtio_pci_set_broken(vp);
-            break;
-        }
-        if (virtio_pci_push(vp, 0, &req->elem, (uint32_t)n) < 0)
-            break;
-        virtio_pci_queue_done(vp, 0);
-        if (blk->bb->ops->after_request && atomic_load(&blk->bb->work_due)) {
-            /* the guest has its answer; now the back-end's own work */
-            iothread_io_begin(blk->io);
-            blk->lock.unlock(blk->lock.opaque);
-            blk->bb->ops->after_request(blk->bb);
-            iothread_io_end(blk->io);
-            blk->lock.lock(blk->lock.opaque);
-        }
-    }
-    blk->lock.unlock(blk->lock.opaque);
+    return blk->bb->ops->after_request && atomic_load(&blk->bb->work_due);
 }
+
+static void virtio_blk_after(void *opaque)
+{
+    VirtioBlk *blk = opaque;
+    blk->bb->ops->after_request(blk->bb);
+}
+
+static const QueueWorkerOps virtio_blk_worker_ops = {
+    .serve = virtio_blk_request,
+    .after_due = virtio_blk_after_due,
+    .after = virtio_blk_after,
+};
 
 /* vCPU thread, device lock held. */
 static void virtio_blk_notify(void *opaque, VirtioPci *vp, unsigned q)
@@ -256,33 +224,24 @@ static void virtio_blk_notify(void *opaque, VirtioPci *vp, unsigned q)
     VirtioBlk *blk = opaque;
     (void)vp;
     (void)q;
-    if (blk->io)
-        iothread_kick(blk->io);
+    queue_worker_kick(blk->qw);
 }
 
 /* Device lock held (guest reset, machine reset). */
 static void virtio_blk_reset(void *opaque)
 {
     VirtioBlk *blk = opaque;
-    blk->generation++;
-    iothread_drain(blk->io);
+    queue_worker_reset(blk->qw);
 }
 
 void virtio_blk_set_paused(VirtioBlk *blk, bool paused)
 {
-    blk->lock.lock(blk->lock.opaque);
-    blk->paused = paused;
-    blk->lock.unlock(blk->lock.opaque);
-    if (paused)
-        iothread_quiesce(blk->io);
-    else if (blk->io)
-        iothread_kick(blk->io);
+    queue_worker_set_paused(blk->qw, paused);
 }
 
 void virtio_blk_stop(VirtioBlk *blk)
 {
-    iothread_free(blk->io);
-    blk->io = NULL;
+    queue_worker_stop(blk->qw);
 }
 
 static const VirtioDeviceOps virtio_blk_ops = {
@@ -300,7 +259,6 @@ VirtioBlk *virtio_blk_create(PciHost *host, const VirtioGuestMem *mem, const IoT
 {
     VirtioBlk *blk = g_new0(VirtioBlk, 1);
     blk->bb = bb;
-    blk->lock = *lock;
     blk->config.capacity = bb->size / SECTOR;
     blk->config.seg_max = VIRTIO_BLK_SEG_MAX;
     uint64_t features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_FLUSH;
@@ -317,19 +275,21 @@ VirtioBlk *virtio_blk_create(PciHost *host, const VirtioGuestMem *mem, const IoT
         blk->config.max_write_zeroes_seg = VIRTIO_BLK_DISCARD_SEGS;
         blk->config.write_zeroes_may_unmap = 1;
     }
-    blk->reqs = g_new0(VirtioBlkReq, VIRTIO_BLK_WORKERS);
+    blk->iovs = g_new0(VirtioBlkIov, VIRTIO_BLK_WORKERS);
     /* The workers first: the transport's reset drains them. */
-    blk->io = iothread_new("vessel-blk", VIRTIO_BLK_WORKERS, virtio_blk_work, blk);
-    if (blk->io)
+    blk->qw = queue_worker_new("vessel-blk", VIRTIO_BLK_WORKERS, 0, lock,
+                               &virtio_blk_worker_ops, blk);
+    if (blk->qw)
         blk->vp = virtio_pci_create(host, mem, &virtio_blk_ops, blk, features,
                                     &blk->config, sizeof(blk->config));
     if (!blk->vp) {
-        iothread_free(blk->io);
+        queue_worker_free(blk->qw);
         block_backend_close(bb);
-        g_free(blk->reqs);
+        g_free(blk->iovs);
         g_free(blk);
         return NULL;
     }
+    queue_worker_attach(blk->qw, blk->vp);
     return blk;
 }
 
@@ -339,8 +299,9 @@ void virtio_blk_destroy(VirtioBlk *blk)
         return;
     virtio_blk_stop(blk);
     virtio_pci_destroy(blk->vp);
+    queue_worker_free(blk->qw);
     block_backend_close(blk->bb);
-    g_free(blk->reqs);
+    g_free(blk->iovs);
     g_free(blk);
 }
 
@@ -359,17 +320,9 @@ static gboolean virtio_blk_switch(VirtioBlk *blk,
                     "disk %s: read-only disks take no overlay and no commit", blk->bb->serial);
         return FALSE;
     }
-    blk->lock.lock(blk->lock.opaque);
-    bool was_paused = blk->paused;
-    blk->paused = true;
-    blk->lock.unlock(blk->lock.opaque);
-    iothread_quiesce(blk->io);
+    bool was_paused = queue_worker_hold(blk->qw);
     gboolean ok = op(blk->bb, file, error);
-    blk->lock.lock(blk->lock.opaque);
-    blk->paused = was_paused;
-    blk->lock.unlock(blk->lock.opaque);
-    if (!was_paused && blk->io)
-        iothread_kick(blk->io);
+    queue_worker_release(blk->qw, was_paused);
     return ok;
 }
 

@@ -16,20 +16,20 @@
  * buffer smaller than a READ asks for is VIRTIO_SCSI_S_OVERRUN.
  *
  * Threads: commands are served by one I/O worker of the adapter's own
- * (iothread.h; the sandbox lets only I/O threads read images), kicked
- * by the guest's notify: it takes the device lock to pop, drops it for
- * the command (reads straight into guest buffers the walker checked),
- * and takes it again to push and interrupt, as in blk.c.  A reset bumps
- * the generation and drains, so a command in flight is dropped; pause
- * stops the worker from popping and waits for it.  Control requests
- * are served on the vCPU thread: they do no I/O.
+ * (the sandbox lets only I/O threads read images), kicked by the
+ * guest's notify, through the request loop blk.c uses too
+ * (queue_worker.h: pop under the device lock, the command without it,
+ * reading straight into guest buffers the walker checked, push and
+ * interrupt under it; reset drops a command in flight, pause waits for
+ * it).  Control requests are served on the vCPU thread: they do no
+ * I/O.
  *
  * Control queue: task management (abort, resets) succeeds at once,
  * since a command in flight always completes; asynchronous notification
  * queries and subscriptions get no events.  The event queue is never
  * used (no hotplug, no media change: VIRTIO_SCSI_F_* are not offered). */
 #include "vmm/virtio/scsi.h"
-#include "vmm/virtio/iothread.h"
+#include "vmm/virtio/queue_worker.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -66,12 +66,8 @@ struct VirtioScsi {
     VirtioScsiConfig config;
     ScsiCd *cds[VIRTIO_SCSI_MAX_TARGETS];
     unsigned ncds;
-    IoThreadLock lock;
-    IoThread *io;           /* NULL once stopped */
-    unsigned generation;    /* device lock */
-    bool paused;            /* device lock */
-    VirtqElem elem;         /* the worker's */
-    struct iovec iov[VIRTQ_MAX_SEGS];
+    QueueWorker *qw;
+    struct iovec iov[VIRTQ_MAX_SEGS];   /* the worker's */
     VirtqElem ctl_elem;     /* vCPU thread, device lock */
 };
 
@@ -107,10 +103,12 @@ static void le32_put(uint8_t *p, uint32_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* One command; the bytes written, or -EIO if it cannot be answered. */
-static int virtio_scsi_command(VirtioScsi *vs)
+/* One command (the worker's); the bytes written, or -EIO if it cannot
+ * be answered. */
+static int virtio_scsi_command(void *opaque, unsigned worker, const VirtqElem *e)
 {
-    const VirtqElem *e = &vs->elem;
+    VirtioScsi *vs = opaque;
+    (void)worker;
     uint8_t req[VIRTIO_SCSI_REQ_HDR];
     uint8_t resp[VIRTIO_SCSI_RESP_HDR] = { 0 };
     if (e->out_len < sizeof(req) || e->in_len < sizeof(resp))
@@ -163,41 +161,16 @@ static int virtio_scsi_control(VirtioScsi *vs)
     return 0;                           /* unknown: nothing to say */
 }
 
-/* The I/O worker: serve commands until the queue is empty. */
-static void virtio_scsi_work(void *opaque, unsigned worker)
-{
-    VirtioScsi *vs = opaque;
-    VirtioPci *vp = vs->vp;
-    (void)worker;
-    vs->lock.lock(vs->lock.opaque);
-    while (!vs->paused && virtio_pci_queue_active(vp, VIRTIO_SCSI_Q_REQUEST) &&
-           virtio_pci_pop(vp, VIRTIO_SCSI_Q_REQUEST, &vs->elem) > 0) {
-        unsigned generation = vs->generation;
-        iothread_io_begin(vs->io);
-        vs->lock.unlock(vs->lock.opaque);
-        int n = virtio_scsi_command(vs);
-        iothread_io_end(vs->io);
-        vs->lock.lock(vs->lock.opaque);
-        if (generation != vs->generation)
-            break;                      /* reset meanwhile: that queue is gone */
-        if (n < 0) {
-            virtio_pci_set_broken(vp);
-            break;
-        }
-        if (virtio_pci_push(vp, VIRTIO_SCSI_Q_REQUEST, &vs->elem, (uint32_t)n) < 0)
-            break;
-        virtio_pci_queue_done(vp, VIRTIO_SCSI_Q_REQUEST);
-    }
-    vs->lock.unlock(vs->lock.opaque);
-}
+static const QueueWorkerOps virtio_scsi_worker_ops = {
+    .serve = virtio_scsi_command,
+};
 
 /* vCPU thread, device lock held. */
 static void virtio_scsi_notify(void *opaque, VirtioPci *vp, unsigned q)
 {
     VirtioScsi *vs = opaque;
     if (q == VIRTIO_SCSI_Q_REQUEST) {
-        if (vs->io)
-            iothread_kick(vs->io);
+        queue_worker_kick(vs->qw);
         return;
     }
     if (q == VIRTIO_SCSI_Q_EVENT)
@@ -217,25 +190,17 @@ static void virtio_scsi_notify(void *opaque, VirtioPci *vp, unsigned q)
 static void virtio_scsi_reset(void *opaque)
 {
     VirtioScsi *vs = opaque;
-    vs->generation++;
-    iothread_drain(vs->io);
+    queue_worker_reset(vs->qw);
 }
 
 void virtio_scsi_set_paused(VirtioScsi *vs, bool paused)
 {
-    vs->lock.lock(vs->lock.opaque);
-    vs->paused = paused;
-    vs->lock.unlock(vs->lock.opaque);
-    if (paused)
-        iothread_quiesce(vs->io);
-    else if (vs->io)
-        iothread_kick(vs->io);
+    queue_worker_set_paused(vs->qw, paused);
 }
 
 void virtio_scsi_stop(VirtioScsi *vs)
 {
-    iothread_free(vs->io);
-    vs->io = NULL;
+    queue_worker_stop(vs->qw);
 }
 
 static const VirtioDeviceOps virtio_scsi_ops = {
@@ -252,7 +217,6 @@ VirtioScsi *virtio_scsi_create(PciHost *host, const VirtioGuestMem *mem, const I
                                ScsiCd **cds, unsigned n)
 {
     VirtioScsi *vs = g_new0(VirtioScsi, 1);
-    vs->lock = *lock;
     g_assert(n >= 1 && n <= VIRTIO_SCSI_MAX_TARGETS);
     memcpy(vs->cds, cds, n * sizeof(*cds));
     vs->ncds = n;
@@ -269,14 +233,16 @@ VirtioScsi *virtio_scsi_create(PciHost *host, const VirtioGuestMem *mem, const I
         .max_lun = 0,
     };
     /* the worker first: the transport's reset drains it */
-    vs->io = iothread_new("vessel-scsi", 1, virtio_scsi_work, vs);
-    if (vs->io)
+    vs->qw = queue_worker_new("vessel-scsi", 1, VIRTIO_SCSI_Q_REQUEST, lock,
+                              &virtio_scsi_worker_ops, vs);
+    if (vs->qw)
         vs->vp = virtio_pci_create(host, mem, &virtio_scsi_ops, vs, 0, &vs->config,
                                    sizeof(vs->config));
     if (!vs->vp) {
         virtio_scsi_destroy(vs);
         return NULL;
     }
+    queue_worker_attach(vs->qw, vs->vp);
     return vs;
 }
 
@@ -286,6 +252,7 @@ void virtio_scsi_destroy(VirtioScsi *vs)
         return;
     virtio_scsi_stop(vs);
     virtio_pci_destroy(vs->vp);
+    queue_worker_free(vs->qw);
     for (unsigned i = 0; i < vs->ncds; i++)
         scsi_cd_free(vs->cds[i]);
     g_free(vs);
