@@ -3,6 +3,8 @@
  * else reaches the machine through DbtHostOps. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "vmm/dbt/ops.h"
 #include "vmm/dbt/run.h"
@@ -40,7 +42,9 @@ static int dbt_backend_vm_create(Machine *m)
     int n = machine_vcpu_count(m);
     if (n > DBT_SMP_MAX_CPUS)
         return -E2BIG;
-    machine_set_backend_data(m, n > 1 ? dbt_smp_new() : NULL);
+    /* VESSEL_DBT_PARALLEL=1: the vCPUs run in parallel (smp.c) */
+    const char *par = getenv("VESSEL_DBT_PARALLEL");
+    machine_set_backend_data(m, n > 1 ? dbt_smp_new(par && !strcmp(par, "1")) : NULL);
     return 0;
 }
 
