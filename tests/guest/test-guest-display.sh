@@ -138,7 +138,9 @@ host=127.0.0.1
 port=$port
 password=pw4711
 EOV
-DISPLAY=$xdisp remote-viewer --debug "$GUEST_WORK/screen.vv" > "$GUEST_WORK/remote-viewer.log" 2>&1 &
+# No session bus, settings or accessibility bridge to wait for.
+DISPLAY=$xdisp GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
+    remote-viewer --debug "$GUEST_WORK/screen.vv" > "$GUEST_WORK/remote-viewer.log" 2>&1 &
 rvpid=$!
 wait_until $((60 * scale)) sh -c "DISPLAY=$xdisp xdotool search --onlyvisible --class remote-viewer | grep -q ."
 r=$?

@@ -636,6 +636,22 @@ unsigned vt_fuzz_iterations(int argc, char **argv, unsigned default_n)
     return n;
 }
 
+static uint64_t vt_fuzz_state = 0x2545f4914f6cdd1dull;
+
+void vt_fuzz_seed(uint64_t default_seed)
+{
+    const char *env = getenv("VESSEL_FUZZ_SEED");
+    vt_fuzz_state = env ? g_ascii_strtoull(env, NULL, 0) | 1 : default_seed;
+}
+
+uint64_t vt_fuzz_rand(void)
+{
+    vt_fuzz_state ^= vt_fuzz_state << 13;
+    vt_fuzz_state ^= vt_fuzz_state >> 7;
+    vt_fuzz_state ^= vt_fuzz_state << 17;
+    return vt_fuzz_state;
+}
+
 GPtrArray *vt_fuzz_corpus(const char *subdir, char **dirname)
 {
     const char *src = getenv("G_TEST_SRCDIR");

@@ -110,6 +110,11 @@ char *vt_src_path(const char *rel);
 /* Iterations: @default_n, or $VESSEL_FUZZ_ITERATIONS, or the last
  * argument that is not an option. */
 unsigned vt_fuzz_iterations(int argc, char **argv, unsigned default_n);
+/* The drivers' fixed-seed generator (xorshift64): vt_fuzz_seed() sets
+ * @default_seed, or $VESSEL_FUZZ_SEED when set (to replay another run);
+ * vt_fuzz_rand() draws the next 64 bits. */
+void vt_fuzz_seed(uint64_t default_seed);
+uint64_t vt_fuzz_rand(void);
 /* Every file of $G_TEST_SRCDIR/@subdir as a GBytes (empty array when
  * the directory is missing); *@dirname (if given) gets the path. */
 GPtrArray *vt_fuzz_corpus(const char *subdir, char **dirname);
