@@ -16,7 +16,7 @@
 #
 # RUNS (default 1): each configuration runs that many times, the best
 # counts.  Environment: BENCH_MIB (default 64) the size of the generated
-# file of the CPU workload; BENCH_ONLY=boot|cpu one workload;
+# file of the CPU workload; BENCH_ONLY=boot|cpu|par one workload;
 # BENCH_INTERP=0 skips the interpreter (the slowest by far);
 # BENCH_SMP=1 adds boots with 2 vCPUs; BENCH_KEEP=1 keeps the initramfs
 # images and logs (for perf) and prints where.
@@ -27,6 +27,14 @@
 # binaries, copied with their libraries from this host), and a python3
 # loop if /usr/bin/python3.11 is here (Debian's python3, with just its
 # encodings package).  The boot is included in its time.
+#
+# The parallel workload (par): the same file, then two gzip -6 of it at
+# once, on 1 vCPU and on 2, under QEMU TCG (-smp 2 is MTTCG, one host
+# thread per vCPU), the translator with its vCPUs taking turns
+# (VESSEL_DBT_PARALLEL=0) and in parallel (=1, the default on a host of
+# two CPUs or more).  Its figure is
+# the guest's own time for the two processes (from /proc/uptime; the
+# guest clock is the host's), and the speed-up of 2 vCPUs over 1.
 set -eu
 build=$(cd "$1" && pwd); runs=${2:-1}
 mib=${BENCH_MIB:-64}; only=${BENCH_ONLY:-}; interp=${BENCH_INTERP:-1}; smp=${BENCH_SMP:-0}
@@ -91,8 +99,22 @@ for i in range(2000000):
     d[i % 1000] = s
 print("python", s, len(d))'
 EOS
-chmod +x "$tmp/boot/etc/vessel/run" "$cpu/etc/vessel/run"
-for w in boot cpu; do
+# the parallel workload: the CPU workload's programs, another script
+cp -a "$cpu" "$tmp/par"
+cat > "$tmp/par/etc/vessel/run" <<EOS
+#!/bin/sh
+set -e
+i=0; while [ \$i -lt $mib ]; do cat /bench/chunk; echo \$i; i=\$((i + 1)); done > /tmp/data
+t0=\$(cut -d' ' -f1 /proc/uptime)
+/usr/bin/gzip -6 -c /tmp/data | wc -c > /tmp/a &
+/usr/bin/gzip -6 -c /tmp/data | wc -c > /tmp/b &
+wait
+t1=\$(cut -d' ' -f1 /proc/uptime)
+echo "par-gzip \$(cat /tmp/a) \$(cat /tmp/b)"
+echo "par-seconds \$(awk "BEGIN { print \$t1 - \$t0 }")"
+EOS
+chmod +x "$tmp/boot/etc/vessel/run" "$cpu/etc/vessel/run" "$tmp/par/etc/vessel/run"
+for w in boot cpu par; do
   (cd "$tmp/$w" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) > "$tmp/$w.extra.gz"
   cat "$tmp/base.gz" "$tmp/$w.extra.gz" > "$tmp/$w.initrd.gz"
 done
@@ -164,8 +186,57 @@ bench() {
     done
   fi
 }
+# par_run LABEL VCPUS CMD...: one parallel-workload run; $tmp/LABEL.par
+# its guest seconds
+par_run() {
+  label=$1; shift
+  run_timed "$label" "$@" > "$tmp/$label.wall" || { cat "$tmp/$label.wall"; return 1; }
+  tr -d '\r' < "$tmp/$label.log" | sed -n 's/^par-seconds //p' > "$tmp/$label.par"
+  tr -d '\r' < "$tmp/$label.log" | grep '^par-gzip ' > "$tmp/$label.res" || true
+}
+# par_row CONFIG LABEL REF1 [ONE]: a row of the parallel table; REF1 the
+# QEMU label of the same vCPU count, ONE the same configuration's 1-vCPU
+# label (the speed-up)
+par_row() {
+  p=$(cat "$tmp/$2.par"); ratio=-; up=-
+  [ -f "$tmp/$3.par" ] && ratio=$(printf '%.2fx' "$(echo "$p / $(cat "$tmp/$3.par")" | bc -l)")
+  [ -n "${4:-}" ] && up=$(printf '%.2fx' "$(echo "$(cat "$tmp/$4.par") / $p" | bc -l)")
+  printf '%-6s %-36s %9.2f %9.2f %9.2f %9s %8s\n' par "$1" "$p" "$(cat "$tmp/$2.wall")" \
+    "$(cat "$tmp/$2.cpu")" "$ratio" "$up"
+}
+bench_par() {
+  initrd="$tmp/par.initrd.gz"
+  for n in 1 2; do
+    if [ -n "$have_qemu" ]; then
+      par_run "qemu-par$n" qemu-system-x86_64 -M pc -accel tcg -smp "$n" -m 1024 -nographic \
+        -no-reboot -kernel "$guest/vmlinuz" -initrd "$initrd" -append "$cmdline" || return 0
+    fi
+    for mode in 0 1; do
+      [ "$n" = 2 ] || [ "$mode" = 0 ] || continue
+      par_run "jit$mode-par$n" env VESSEL_DBT=jit VESSEL_DBT_PARALLEL=$mode \
+        "$build/vmm/vessel-vmm" --accel dbt --cpus "$n" --memory 1024 --no-reboot \
+        --kernel "$guest/vmlinuz" --initrd "$initrd" --cmdline "$cmdline" --serial stdio \
+        || return 0
+    done
+  done
+  printf '\n%-6s %-36s %9s %9s %9s %9s %8s\n' what configuration guest-sec seconds cpu-sec \
+    "/qemu" "2 vs 1"
+  q=; [ -z "$have_qemu" ] || q=1
+  par_row "vessel translator, 1 vCPU" jit0-par1 qemu-par1
+  par_row "vessel translator, 2 vCPU turns" jit0-par2 qemu-par2 jit0-par1
+  par_row "vessel translator, 2 vCPU parallel" jit1-par2 qemu-par2 jit0-par1
+  if [ -n "$q" ]; then
+    par_row "qemu -accel tcg, -smp 1" qemu-par1 qemu-par1
+    par_row "qemu -accel tcg, -smp 2 (MTTCG)" qemu-par2 qemu-par2 qemu-par1
+  fi
+  for l in "$tmp"/*-par*.res; do
+    cmp -s "$l" "$tmp/jit0-par1.res" || echo "par: $(basename "$l" .res) computed other results"
+  done
+}
 printf 'dbt-bench: %s, workload file %s MiB, best of %s\n' "$(uname -m)" "$mib" "$runs"
-printf '%-6s %-26s %9s %9s %7s %9s\n' "what" "configuration" "seconds" "cpu-sec" "MIPS" "cpu/qemu"
-[ "$only" = cpu ] || bench boot 1 512
-[ "$only" = boot ] || bench cpu 1 1024
-[ "$smp" != 1 ] || [ "$only" = cpu ] || bench boot 2 512
+[ "$only" = par ] ||
+  printf '%-6s %-26s %9s %9s %7s %9s\n' "what" "configuration" "seconds" "cpu-sec" "MIPS" "cpu/qemu"
+[ -n "$only" ] && [ "$only" != boot ] || bench boot 1 512
+[ -n "$only" ] && [ "$only" != cpu ] || bench cpu 1 1024
+[ "$smp" != 1 ] || [ "$only" = cpu ] || [ "$only" = par ] || bench boot 2 512
+[ -n "$only" ] && [ "$only" != par ] || bench_par

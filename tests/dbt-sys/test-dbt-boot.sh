@@ -5,7 +5,8 @@
 # runs commands (uname, sha256sum of a generated file compared with the
 # host's, a shell loop), shows no CPU-related complaints in dmesg and
 # powers off with exit status 0, with 1 vCPU and with 2 (the AP starts
-# in real mode through Linux's trampoline).  Skipped when the kernel cannot be
+# in real mode through Linux's trampoline), taking turns and running in
+# parallel (VESSEL_DBT_PARALLEL=1, "2p").  Skipped when the kernel cannot be
 # fetched (no package mirror).  The deadline only turns a hang into a
 # failure; nothing here measures time.  no_timer_check: Linux's check
 # that the 8254 timer ticks through the IO-APIC counts ticks against the
@@ -48,28 +49,30 @@ want_sha=$(gen | sha256sum)
 scale=${VESSEL_TEST_TIMEOUT_SCALE:-1}
 deadline=$((1500 * scale))
 
-boot() {  # boot CPUS LOG -> exit status of vessel-vmm
-    timeout "$deadline" "$vmm" --kernel "$guest/vmlinuz" --initrd "$work/initrd.cpio.gz" \
+boot() {  # boot CPUS LOG PARALLEL -> exit status of vessel-vmm
+    VESSEL_DBT_PARALLEL=$3 timeout "$deadline" "$vmm" --kernel "$guest/vmlinuz" --initrd "$work/initrd.cpio.gz" \
         --cmdline "console=ttyS0 panic=-1 no_timer_check" --memory 256 --cpus "$1" --accel dbt \
         --no-reboot --serial "file:$2" > "$2.vmm" 2>&1
 }
 
-tap_plan 14
-for cpus in 1 2; do
-    log=$work/serial-$cpus.txt
-    boot $cpus "$log"
+tap_plan 21
+for cfg in 1 2 2p; do
+    cpus=${cfg%p}
+    par=0; [ "$cfg" = "$cpus" ] || par=1
+    log=$work/serial-$cfg.txt
+    boot $cpus "$log" $par
     rc=$?
     tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"   # the console writes CRLF
     [ $rc -eq 0 ] || { sed 's/^/# /' "$log.vmm"; tail -n 40 "$log" | sed 's/^/# /'; }
-    tap_ok $rc "$cpus vCPU: boots and powers off with status 0"
-    grep -q '^T-UNAME: Linux vessel-guest .* x86_64' "$log"; tap_ok $? "$cpus vCPU: uname -a"
-    grep -q "^T-SHA: $want_sha" "$log"; tap_ok $? "$cpus vCPU: sha256sum matches the host"
-    grep -q '^T-LOOP: 55$' "$log"; tap_ok $? "$cpus vCPU: shell loop"
-    grep -q "^T-CPUS: $cpus\$" "$log"; tap_ok $? "$cpus vCPU: guest sees $cpus CPUs"
+    tap_ok $rc "$cfg vCPU: boots and powers off with status 0"
+    grep -q '^T-UNAME: Linux vessel-guest .* x86_64' "$log"; tap_ok $? "$cfg vCPU: uname -a"
+    grep -q "^T-SHA: $want_sha" "$log"; tap_ok $? "$cfg vCPU: sha256sum matches the host"
+    grep -q '^T-LOOP: 55$' "$log"; tap_ok $? "$cfg vCPU: shell loop"
+    grep -q "^T-CPUS: $cpus\$" "$log"; tap_ok $? "$cfg vCPU: guest sees $cpus CPUs"
     online=0; [ "$cpus" -gt 1 ] && online=0-$((cpus - 1))
-    grep -q "^T-ONLINE: $online\$" "$log"; tap_ok $? "$cpus vCPU: CPUs $online online"
+    grep -q "^T-ONLINE: $online\$" "$log"; tap_ok $? "$cfg vCPU: CPUs $online online"
     if grep -q '^T-DMESG' "$log"; then grep '^T-DMESG' "$log" | sed 's/^/# /'; r=1; else r=0; fi
     grep -q '^T-END' "$log" || r=1
-    tap_ok $r "$cpus vCPU: no CPU-related warnings in dmesg"
+    tap_ok $r "$cfg vCPU: no CPU-related warnings in dmesg"
 done
 tap_done

@@ -8,14 +8,19 @@
  * 0x6000 IDT, 0x7000 TSS, 0x7ff8 log count, 0x8000 log of CR2, 0x9000 log of
  * error codes, 0xa000 results, 0x10000 code, stacks below 0x60000 (RSP0),
  * 0x70000 (IST1) and 0x80000 (user).  Checks are non-fatal, so a run
- * reports every failure; a guest that would sleep forever stops it. */
+ * reports every failure; a guest that would sleep forever stops it.
+ * /dbt/sys/smp-*: two vCPUs on two host threads over one RAM (smp.h),
+ * taking turns with the baton and in parallel; which of the two a
+ * machine gets (smp-mode). */
 #include <glib.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "vmm/dbt/cpu.h"
 #include "vmm/dbt/run.h"
+#include "vmm/dbt/smp.h"
 #include "vmm/dbt/system.h"
 
 #define RAM_SIZE (4u << 20)
@@ -66,6 +71,35 @@ GUEST(g_dma,
       LABEL(g_dma_fn)
       "2: mov $1, %eax\nret\n")
 SYM(g_dma_entry) SYM(g_dma_fn)
+
+/* Two vCPUs (test_smp): a shared counter incremented with LOCK INC by
+ * both; then code the BSP has decoded, translated and linked (the
+ * function at 0x20000, mov $1, %eax; ret, put there by the test) is
+ * rewritten by the AP through a write mapping the AP took before the
+ * page held code; after the AP says so (a flag) and a CPUID, as the SDM
+ * asks of cross-modifying code, the BSP must run the new code. */
+#define SMP_FN 0x20000u
+GUEST(g_smp,
+      LABEL(g_smp_bsp)
+      "mov $100000, %ecx\n1: lock incq 0xa100\ndec %ecx\njnz 1b\n"
+      "lock incq 0xa108\n2: pause\ncmpq $2, 0xa108\njne 2b\n"
+      "3: pause\ncmpq $1, 0xa110\njne 3b\n"            /* A: the AP can write the page */
+      "mov $1000, %ecx\n4: mov $0x20000, %edx\ncall *%rdx\ndec %ecx\njnz 4b\n"
+      "movq $1, 0xa118\n"                              /* B: the code is in the cache */
+      "5: pause\ncmpq $1, 0xa120\njne 5b\n"            /* C: rewritten */
+      "xor %eax, %eax\ncpuid\n"
+      "mov $0x20000, %edx\ncall *%rdx\nmov %rax, 0xa128\n"
+      EXIT
+      LABEL(g_smp_ap)
+      "mov $100000, %ecx\n1: lock incq 0xa100\ndec %ecx\njnz 1b\n"
+      "lock incq 0xa108\n2: pause\ncmpq $2, 0xa108\njne 2b\n"
+      "movq $7, 0x20800\n"                             /* a write mapping of the page */
+      "movq $1, 0xa110\n"                              /* A */
+      "3: pause\ncmpq $1, 0xa118\njne 3b\n"            /* B */
+      "movl $2, 0x20001\n"                             /* mov $2, %eax */
+      "movq $1, 0xa120\n"                              /* C */
+      EXIT)
+SYM(g_smp_bsp) SYM(g_smp_ap)
 
 /* TLB invalidation: remap a page, INVLPG, and a CR3 reload */
 GUEST(g_tlb,
@@ -254,6 +288,7 @@ SYM(g_strio_entry)
 typedef struct {
     uint8_t *ram;
     DbtCpu *cpu;
+    int index, ncpus;      /* this vCPU's, and how many the machine has */
     int irq_vector;        /* pending vector or -1 */
     int irq_countdown;     /* polls before irq_vector becomes visible */
     int hlt_vector;        /* raised when the CPU waits in HLT */
@@ -381,14 +416,12 @@ static void tm_run_timers(Machine *m)
 
 static int tm_vcpu_index(const Vcpu *v)
 {
-    (void)v;
-    return 0;
+    return tm_of(v)->index;
 }
 
 static int tm_vcpu_count(const Machine *m)
 {
-    (void)m;
-    return 1;
+    return ((const TestMachine *)(const void *)m)->ncpus;
 }
 
 static const DbtHostOps tm_ops = {
@@ -430,6 +463,9 @@ static void idt_set(TestMachine *tm, int vec, uint64_t handler, unsigned ist, un
     put64(tm, 0x6000 + vec * 16 + 8, handler >> 32);
 }
 
+static void tm_cpu_new(TestMachine *tm, TestMachine *m, const uint8_t *prog,
+                       const uint8_t *entry, uint64_t rsp);
+
 /* Build page tables, GDT, IDT, TSS, copy @prog and start at @entry. */
 static void tm_setup(TestMachine *tm, const uint8_t *prog, const uint8_t *prog_end,
                      const uint8_t *entry)
@@ -466,9 +502,18 @@ static void tm_setup(TestMachine *tm, const uint8_t *prog, const uint8_t *prog_e
     put64(tm, 0x7000 + 0x24, 0x70000);    /* IST1 */
 
     memcpy(tm->ram + CODE, prog, (size_t)(prog_end - prog));
+    tm->ncpus = 1;
+    tm_cpu_new(tm, tm, prog, entry, 0x60000);
+}
 
+/* A vCPU of machine @m (its RAM and tables) in long mode at CPL 0,
+ * starting at @entry with RSP @rsp. */
+static void tm_cpu_new(TestMachine *tm, TestMachine *m, const uint8_t *prog,
+                       const uint8_t *entry, uint64_t rsp)
+{
     MachineRamRange r = { .gpa = 0, .size = RAM_SIZE, .host = tm->ram };
-    DbtCpu *cpu = dbt_cpu_new_host(&tm_ops, (Vcpu *)(void *)tm, (Machine *)(void *)tm, &r, 1);
+    uint64_t tss = 0x7000;
+    DbtCpu *cpu = dbt_cpu_new_host(&tm_ops, (Vcpu *)(void *)tm, (Machine *)(void *)m, &r, 1);
     tm->cpu = cpu;
     cpu->cr0 = DBT_CR0_PE | DBT_CR0_MP | DBT_CR0_ET | DBT_CR0_NE | DBT_CR0_WP | DBT_CR0_PG;
     cpu->cr4 = DBT_CR4_PAE | DBT_CR4_PGE | DBT_CR4_OSFXSR | DBT_CR4_OSXMMEXCPT;
@@ -484,7 +529,7 @@ static void tm_setup(TestMachine *tm, const uint8_t *prog, const uint8_t *prog_e
     cpu->tr.base = tss;
     cpu->tr.limit = 0x67;
     cpu->tr.attr = 0x8b;
-    cpu->gpr[DBT_RSP] = 0x60000;
+    cpu->gpr[DBT_RSP] = rsp;
     cpu->rip = CODE + (uint64_t)(entry - prog);
     dbt_set_cpl(cpu, 0);
     dbt_tlb_flush(cpu, true);
@@ -503,6 +548,18 @@ static void tm_run(TestMachine *tm)
                        r, (unsigned long long)tm->cpu->rip);
         g_test_fail();
     }
+}
+
+/* A second vCPU (index 1) of @bsp's machine, on the same RAM. */
+static void tm_setup_ap(TestMachine *ap, TestMachine *bsp, const uint8_t *prog,
+                        const uint8_t *entry, uint64_t rsp)
+{
+    memset(ap, 0, sizeof(*ap));
+    ap->ram = bsp->ram;
+    ap->irq_vector = ap->hlt_vector = -1;
+    ap->index = 1;
+    bsp->ncpus = ap->ncpus = 2;
+    tm_cpu_new(ap, bsp, prog, entry, rsp);
 }
 
 static void tm_teardown(TestMachine *tm)
@@ -808,6 +865,59 @@ static void test_io_bitmap(void)
     tm_teardown(&tm);
 }
 
+typedef struct {
+    TestMachine *tm;
+    int exit;
+} SmpRunner;
+
+static void *smp_runner(void *opaque)
+{
+    SmpRunner *r = opaque;
+    while ((r->exit = dbt_run_loop(r->tm->cpu, 0, NULL)) == VCPU_EXIT_KICKED)
+        ;
+    return NULL;
+}
+
+/* g_smp on two vCPUs, taking turns (the baton) or in @parallel */
+static void test_smp(gconstpointer data)
+{
+    bool parallel = GPOINTER_TO_INT(data);
+    TestMachine bsp, ap;
+    static const uint8_t fn[] = { 0xb8, 0x01, 0x00, 0x00, 0x00, 0xc3 };  /* mov $1, %eax; ret */
+    tm_setup(&bsp, g_smp, g_smp_end, g_smp_bsp);
+    tm_setup_ap(&ap, &bsp, g_smp, g_smp_ap, 0x5c000);
+    memcpy(bsp.ram + SMP_FN, fn, sizeof(fn));
+    DbtSmp *smp = dbt_smp_new(parallel);
+    dbt_smp_add(smp, bsp.cpu);
+    dbt_smp_add(smp, ap.cpu);
+
+    SmpRunner run[2] = { { &bsp, -1 }, { &ap, -1 } };
+    pthread_t th[2];
+    for (int k = 0; k < 2; k++)
+        g_assert_cmpint(pthread_create(&th[k], NULL, smp_runner, &run[k]), ==, 0);
+    for (int k = 0; k < 2; k++) {
+        pthread_join(th[k], NULL);
+        g_assert_cmpint(run[k].exit, ==, VCPU_EXIT_SHUTDOWN);
+    }
+    g_assert_cmpuint(get64(&bsp, 0xa100), ==, 200000);   /* LOCK INC from both */
+    g_assert_cmpuint(get64(&bsp, 0xa128), ==, 2);        /* the rewritten code ran */
+    dbt_cpu_free(ap.cpu);
+    tm_teardown(&bsp);
+    dbt_smp_free(smp);
+}
+
+/* Which of the two a machine of several vCPUs gets (backend.c asks) */
+static void test_smp_mode(void)
+{
+    g_assert_true(dbt_smp_parallel_choose(NULL, 2));      /* the default */
+    g_assert_true(dbt_smp_parallel_choose(NULL, 64));
+    g_assert_false(dbt_smp_parallel_choose(NULL, 1));     /* one host CPU */
+    g_assert_false(dbt_smp_parallel_choose("0", 2));
+    g_assert_true(dbt_smp_parallel_choose("1", 1));
+    g_assert_true(dbt_smp_parallel_choose("", 2));        /* anything else */
+    g_assert_false(dbt_smp_parallel_choose("yes", 1));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -825,5 +935,8 @@ int main(int argc, char **argv)
     g_test_add_func("/dbt/sys/descriptor-stores", test_descriptor_stores);
     g_test_add_func("/dbt/sys/dma-code", test_dma_code);
     g_test_add_func("/dbt/sys/io-bitmap", test_io_bitmap);
+    g_test_add_data_func("/dbt/sys/smp-baton", GINT_TO_POINTER(0), test_smp);
+    g_test_add_data_func("/dbt/sys/smp-parallel", GINT_TO_POINTER(1), test_smp);
+    g_test_add_func("/dbt/sys/smp-mode", test_smp_mode);
     return g_test_run();
 }

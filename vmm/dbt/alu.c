@@ -1,17 +1,25 @@
 /* alu.c - integer ALU, moves, exchanges, sign/zero extension, CMOV/SETcc,
  * flag ops and the atomic read-modify-write group (XADD, CMPXCHG*).
  *
- * LOCK is honoured trivially: the interpreter runs a vCPU's instruction
- * to completion before any other vCPU on the thread runs. */
+ * Every op that updates its r/m operand does it through locked.h's
+ * begin/commit pair, which makes the update one host atomic when the
+ * instruction is locked (LOCK, or XCHG with memory): the new value and
+ * its flags are computed again if another vCPU changed the operand. */
+#include "vmm/dbt/locked.h"
 #include "vmm/dbt/ops.h"
 
 enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
 
+/* the carry in of ADC and SBB (@cf of alu_do) */
+static inline bool alu_cf_in(DbtCpu *cpu, unsigned kind)
+{
+    return (kind == ALU_ADC || kind == ALU_SBB) && dbt_flag_cf(cpu);
+}
+
 static inline uint64_t alu_do(DbtCpu *cpu, unsigned kind, unsigned size,
-                              uint64_t a, uint64_t b)
+                              uint64_t a, uint64_t b, bool cf)
 {
     uint64_t m = dbt_mask(size), r;
-    bool cf;
     a &= m;
     b &= m;
     switch (kind) {
@@ -24,13 +32,11 @@ static inline uint64_t alu_do(DbtCpu *cpu, unsigned kind, unsigned size,
         dbt_flags_lazy(cpu, DBT_LF_LOGIC, size, r, a, b);
         break;
     case ALU_ADC:
-        cf = dbt_flag_cf(cpu);
         r = (a + b + cf) & m;
         cpu->lf_cf = cf;
         dbt_flags_lazy(cpu, DBT_LF_ADC, size, r, a, b);
         break;
     case ALU_SBB:
-        cf = dbt_flag_cf(cpu);
         r = (a - b - cf) & m;
         cpu->lf_cf = cf;
         dbt_flags_lazy(cpu, DBT_LF_SBB, size, r, a, b);
@@ -55,10 +61,16 @@ static inline uint64_t alu_do(DbtCpu *cpu, unsigned kind, unsigned size,
 static inline void alu_rm(DbtCpu *cpu, const DbtInsn *i, uint64_t b)
 {
     unsigned s = i->osz, kind = i->sub;
-    uint64_t ea;
-    uint64_t r = alu_do(cpu, kind, s, dbt_rmw_read(cpu, i, s, kind != ALU_CMP, &ea), b);
-    if (kind != ALU_CMP)
-        dbt_rmw_write(cpu, i, s, ea, r);
+    if (kind == ALU_CMP) {
+        alu_do(cpu, kind, s, dbt_rm_read(cpu, i, s), b, false);
+        return;
+    }
+    DbtRmw m;
+    uint64_t a = dbt_rmw_begin(cpu, i, s, &m), r;
+    bool cf = alu_cf_in(cpu, kind);
+    do
+        r = alu_do(cpu, kind, s, a, b, cf);
+    while (!dbt_rmw_commit(cpu, &m, &a, r));
 }
 
 int op_alu_EG(DbtCpu *cpu, const DbtInsn *i)
@@ -77,7 +89,7 @@ int op_alu_GE(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
     uint64_t b = dbt_rm_read(cpu, i, s);
-    uint64_t r = alu_do(cpu, i->sub, s, dbt_gr_read(cpu, i, s), b);
+    uint64_t r = alu_do(cpu, i->sub, s, dbt_gr_read(cpu, i, s), b, alu_cf_in(cpu, i->sub));
     if (i->sub != ALU_CMP)
         dbt_gr_write(cpu, i, s, r);
     return DBT_OK;
@@ -86,7 +98,8 @@ int op_alu_GE(DbtCpu *cpu, const DbtInsn *i)
 int op_alu_AI(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
-    uint64_t r = alu_do(cpu, i->sub, s, dbt_reg_read(cpu, DBT_RAX, s, true), i->imm);
+    uint64_t r = alu_do(cpu, i->sub, s, dbt_reg_read(cpu, DBT_RAX, s, true), i->imm,
+                        alu_cf_in(cpu, i->sub));
     if (i->sub != ALU_CMP)
         dbt_reg_write(cpu, DBT_RAX, s, true, r);
     return DBT_OK;
@@ -120,30 +133,36 @@ int op_test_AI(DbtCpu *cpu, const DbtInsn *i)
 int op_incdec_E(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
-    uint64_t ea, a = dbt_rmw_read(cpu, i, s, true, &ea);
+    DbtRmw m;
+    uint64_t a = dbt_rmw_begin(cpu, i, s, &m), r;
     bool cf = dbt_flag_cf(cpu);
-    uint64_t r = (i->sub ? a - 1 : a + 1) & dbt_mask(s);
+    do
+        r = (i->sub ? a - 1 : a + 1) & dbt_mask(s);
+    while (!dbt_rmw_commit(cpu, &m, &a, r));
     cpu->lf_cf = cf;
     dbt_flags_lazy(cpu, i->sub ? DBT_LF_DEC : DBT_LF_INC, s, r, a, 1);
-    dbt_rmw_write(cpu, i, s, ea, r);
     return DBT_OK;
 }
 
 int op_not_E(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
-    uint64_t ea, a = dbt_rmw_read(cpu, i, s, true, &ea);
-    dbt_rmw_write(cpu, i, s, ea, ~a);
+    DbtRmw m;
+    uint64_t a = dbt_rmw_begin(cpu, i, s, &m);
+    while (!dbt_rmw_commit(cpu, &m, &a, ~a))
+        ;
     return DBT_OK;
 }
 
 int op_neg_E(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
-    uint64_t ea, a = dbt_rmw_read(cpu, i, s, true, &ea);
-    uint64_t r = (0 - a) & dbt_mask(s);
+    DbtRmw m;
+    uint64_t a = dbt_rmw_begin(cpu, i, s, &m), r;
+    do
+        r = (0 - a) & dbt_mask(s);
+    while (!dbt_rmw_commit(cpu, &m, &a, r));
     dbt_flags_lazy(cpu, DBT_LF_SUB, s, r, 0, a & dbt_mask(s));
-    dbt_rmw_write(cpu, i, s, ea, r);
     return DBT_OK;
 }
 
@@ -195,13 +214,16 @@ int op_lea(DbtCpu *cpu, const DbtInsn *i)
     return DBT_OK;
 }
 
+/* with memory: locked whatever the prefixes (DBT_KA_LOCKED) */
 int op_xchg_EG(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
     uint64_t g = dbt_gr_read(cpu, i, s);
-    uint64_t ea, m = dbt_rmw_read(cpu, i, s, true, &ea);
-    dbt_rmw_write(cpu, i, s, ea, g);
-    dbt_gr_write(cpu, i, s, m);
+    DbtRmw m;
+    uint64_t old = dbt_rmw_begin(cpu, i, s, &m);
+    while (!dbt_rmw_commit(cpu, &m, &old, g))
+        ;
+    dbt_gr_write(cpu, i, s, old);
     return DBT_OK;
 }
 
@@ -323,11 +345,19 @@ int op_xadd(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
     uint64_t src = dbt_gr_read(cpu, i, s);
-    uint64_t ea, dst = dbt_rmw_read(cpu, i, s, true, &ea);
-    uint64_t r = alu_do(cpu, ALU_ADD, s, dst, src);
-    /* the register first: with the same register as both, the sum wins */
+    DbtRmw m;
+    uint64_t dst = dbt_rmw_begin(cpu, i, s, &m), r;
+    if (!m.mem) {
+        /* the register first: with the same register as both, the sum wins */
+        r = alu_do(cpu, ALU_ADD, s, dst, src, false);
+        dbt_gr_write(cpu, i, s, dst);
+        dbt_rmw_commit(cpu, &m, &dst, r);
+        return DBT_OK;
+    }
+    do
+        r = alu_do(cpu, ALU_ADD, s, dst, src, false);
+    while (!dbt_rmw_commit(cpu, &m, &dst, r));
     dbt_gr_write(cpu, i, s, dst);
-    dbt_rmw_write(cpu, i, s, ea, r);
     return DBT_OK;
 }
 
@@ -335,57 +365,89 @@ int op_cmpxchg(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;
     uint64_t acc = dbt_reg_read(cpu, DBT_RAX, s, true);
-    uint64_t ea, dst = dbt_rmw_read(cpu, i, s, true, &ea);
-    alu_do(cpu, ALU_CMP, s, acc, dst);
-    if (acc == dst) {
-        dbt_rmw_write(cpu, i, s, ea, dbt_gr_read(cpu, i, s));
-    } else {
-        /* the destination is written back with its own value (memory) */
-        if (i->flags & DBT_I_MEM)
-            dbt_write(cpu, ea, s, dst);
-        dbt_reg_write(cpu, DBT_RAX, s, true, dst);
+    DbtRmw m;
+    uint64_t dst = dbt_rmw_begin(cpu, i, s, &m);
+    for (;;) {
+        if (acc != dst) {
+            /* unlocked memory is written back with its own value; a
+             * locked compare-exchange that fails stores nothing */
+            alu_do(cpu, ALU_CMP, s, acc, dst, false);
+            if (m.mem && !m.locked)
+                dbt_write(cpu, m.la, s, dst);
+            dbt_rmw_abort(cpu, &m);
+            dbt_reg_write(cpu, DBT_RAX, s, true, dst);
+            return DBT_OK;
+        }
+        if (dbt_rmw_commit(cpu, &m, &dst, dbt_gr_read(cpu, i, s)))
+            break;
     }
+    alu_do(cpu, ALU_CMP, s, acc, dst, false);
     return DBT_OK;
 }
 
-/* 0F C7 /1: CMPXCHG8B / CMPXCHG16B (REX.W) */
+/* 0F C7 /1: CMPXCHG8B / CMPXCHG16B (REX.W); with LOCK one host atomic
+ * (locked.h), else the plain accesses, which write the destination back
+ * when it differs */
+static bool cmpxchg16b_plain(DbtCpu *cpu, uint64_t ea, uint64_t *lo, uint64_t *hi)
+{
+    uint64_t l = dbt_read64(cpu, ea), h = dbt_read64(cpu, ea + 8);
+    bool ok = l == *lo && h == *hi;
+    dbt_write64(cpu, ea, ok ? cpu->gpr[DBT_RBX] : l);
+    dbt_write64(cpu, ea + 8, ok ? cpu->gpr[DBT_RCX] : h);
+    *lo = l;
+    *hi = h;
+    return ok;
+}
+
+static bool cmpxchg8b_do(DbtCpu *cpu, const DbtInsn *i, uint64_t ea, uint64_t *v)
+{
+    uint64_t cmp = *v;
+    uint64_t nv = (cpu->gpr[DBT_RCX] << 32) | (uint32_t)cpu->gpr[DBT_RBX];
+    DbtRmw m;
+    *v = dbt_rmw_begin_at(cpu, i, 8, ea, i->flags & DBT_I_LOCK, &m);
+    for (;;) {
+        if (*v != cmp) {
+            if (!m.locked)
+                dbt_write64(cpu, ea, *v);
+            dbt_rmw_abort(cpu, &m);
+            return false;
+        }
+        if (dbt_rmw_commit(cpu, &m, v, nv))
+            return true;
+    }
+}
+
 int op_cmpxchg8b(DbtCpu *cpu, const DbtInsn *i)
 {
     if (!(i->flags & DBT_I_MEM))
         dbt_raise_noerr(cpu, DBT_EXC_UD);
     uint64_t ea = dbt_ea(cpu, i);
+    bool ok;
     dbt_flags_materialize(cpu);
     if (i->flags & DBT_I_REXW) {
         if (ea & 15)
             dbt_raise(cpu, DBT_EXC_GP, 0);
         dbt_probe_write(cpu, ea, 8);
         dbt_probe_write(cpu, ea + 8, 8);
-        uint64_t lo = dbt_read64(cpu, ea), hi = dbt_read64(cpu, ea + 8);
-        if (lo == cpu->gpr[DBT_RAX] && hi == cpu->gpr[DBT_RDX]) {
-            dbt_write64(cpu, ea, cpu->gpr[DBT_RBX]);
-            dbt_write64(cpu, ea + 8, cpu->gpr[DBT_RCX]);
-            cpu->rflags |= DBT_ZF;
-        } else {
-            dbt_write64(cpu, ea, lo);
-            dbt_write64(cpu, ea + 8, hi);
+        uint64_t lo = cpu->gpr[DBT_RAX], hi = cpu->gpr[DBT_RDX];
+        if (i->flags & DBT_I_LOCK)
+            ok = dbt_locked_cmpxchg16b(cpu, ea, &lo, &hi, cpu->gpr[DBT_RBX],
+                                       cpu->gpr[DBT_RCX]);
+        else
+            ok = cmpxchg16b_plain(cpu, ea, &lo, &hi);
+        if (!ok) {
             cpu->gpr[DBT_RAX] = lo;
             cpu->gpr[DBT_RDX] = hi;
-            cpu->rflags &= ~(uint64_t)DBT_ZF;
         }
     } else {
-        dbt_probe_write(cpu, ea, 8);
-        uint64_t v = dbt_read64(cpu, ea);
-        uint64_t cmp = (cpu->gpr[DBT_RDX] << 32) | (uint32_t)cpu->gpr[DBT_RAX];
-        if (v == cmp) {
-            dbt_write64(cpu, ea, (cpu->gpr[DBT_RCX] << 32) | (uint32_t)cpu->gpr[DBT_RBX]);
-            cpu->rflags |= DBT_ZF;
-        } else {
-            dbt_write64(cpu, ea, v);
+        uint64_t v = (cpu->gpr[DBT_RDX] << 32) | (uint32_t)cpu->gpr[DBT_RAX];
+        ok = cmpxchg8b_do(cpu, i, ea, &v);
+        if (!ok) {
             cpu->gpr[DBT_RAX] = (uint32_t)v;
             cpu->gpr[DBT_RDX] = v >> 32;
-            cpu->rflags &= ~(uint64_t)DBT_ZF;
         }
     }
+    cpu->rflags = (cpu->rflags & ~(uint64_t)DBT_ZF) | (ok ? DBT_ZF : 0);
     return DBT_OK;
 }
 

@@ -1,8 +1,19 @@
 /* bitops.c - BT/BTS/BTR/BTC (register and immediate offsets, with the
  * memory form's bit-string addressing), BSF/BSR, POPCNT. */
+#include "vmm/dbt/locked.h"
 #include "vmm/dbt/ops.h"
 
 enum { BIT_BT, BIT_BTS, BIT_BTR, BIT_BTC };
+
+static inline uint64_t bit_new(unsigned sub, uint64_t v, unsigned bit)
+{
+    switch (sub) {
+    case BIT_BTS: return v | (1ull << bit);
+    case BIT_BTR: return v & ~(1ull << bit);
+    case BIT_BTC: return v ^ (1ull << bit);
+    default: return v;
+    }
+}
 
 static void bit_apply(DbtCpu *cpu, const DbtInsn *i, int64_t off, bool reg_off)
 {
@@ -21,27 +32,22 @@ static void bit_apply(DbtCpu *cpu, const DbtInsn *i, int64_t off, bool reg_off)
         } else {
             bit = (unsigned)off & (bits - 1);
         }
-        if (i->sub != BIT_BT)
-            dbt_probe_write(cpu, ea, s);
-        v = dbt_read(cpu, ea, s);
+        if (i->sub != BIT_BT) {
+            /* BTS BTR BTC: locked.h (a host atomic with LOCK) */
+            DbtRmw m;
+            v = dbt_rmw_begin_at(cpu, i, s, ea, i->flags & DBT_I_LOCK, &m);
+            while (!dbt_rmw_commit(cpu, &m, &v, bit_new(i->sub, v, bit)))
+                ;
+        } else {
+            v = dbt_read(cpu, ea, s);
+        }
     } else {
         bit = (unsigned)off & (bits - 1);
         v = dbt_reg_read(cpu, i->rm, s, rex);
+        if (i->sub != BIT_BT)
+            dbt_reg_write(cpu, i->rm, s, rex, bit_new(i->sub, v, bit));
     }
     bool cf = (v >> bit) & 1;
-    uint64_t nv = v;
-    switch (i->sub) {
-    case BIT_BTS: nv = v | (1ull << bit); break;
-    case BIT_BTR: nv = v & ~(1ull << bit); break;
-    case BIT_BTC: nv = v ^ (1ull << bit); break;
-    default: break;
-    }
-    if (i->sub != BIT_BT) {
-        if (mem)
-            dbt_write(cpu, ea, s, nv);
-        else
-            dbt_reg_write(cpu, i->rm, s, rex, nv);
-    }
     dbt_flags_materialize(cpu);
     cpu->rflags = (cpu->rflags & ~(uint64_t)DBT_CF) | (cf ? DBT_CF : 0);
 }

@@ -10,7 +10,9 @@
  * blocks has its code flag set and a list of its blocks; the soft MMU
  * never caches a write mapping for such a page, so the first write to it
  * reaches dbt_code_page_written(), which unlinks the page's blocks and
- * clears the flag. */
+ * clears the flag.  The flag is set before the page's bytes are decoded
+ * (with vCPUs in parallel, a store after that point reaches the slow
+ * path: smp.c). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -56,6 +58,10 @@ void dbt_block_flush_all(DbtCpu *cpu)
     cpu->arena_used = 0;
     for (int k = 0; k < cpu->nram; k++) {
         size_t pages = (cpu->ram[k].size + 0xfff) >> 12;
+        if (cpu->smp)
+            for (size_t p = 0; p < pages; p++)
+                if (cpu->ram[k].code[p])
+                    dbt_smp_code_dropped(cpu, &cpu->ram[k], cpu->ram[k].gpa + (p << 12));
         memset(cpu->ram[k].code, 0, pages);
         memset(cpu->ram[k].blocks, 0, pages * sizeof(DbtBlock *));
     }
@@ -93,8 +99,24 @@ void dbt_code_page_written(DbtCpu *cpu, DbtRam *ram, uint64_t pa)
     }
     DBT_STAT_INC(cpu, code_writes);
     ram->blocks[idx] = NULL;
-    ram->code[idx] = 0;
+    if (ram->code[idx]) {
+        ram->code[idx] = 0;
+        dbt_smp_code_dropped(cpu, ram, pa);
+    }
     cpu->leave_block = true;
+}
+
+/* Code is about to be decoded from page @pa: set its flag first. */
+static void page_mark(DbtCpu *cpu, uint64_t pa)
+{
+    DbtRam *ram = NULL;
+    if (!dbt_ram_ptr(cpu, pa, 1, &ram))
+        return;
+    size_t idx = (pa - ram->gpa) >> 12;
+    if (!ram->code[idx]) {
+        ram->code[idx] = 1;
+        dbt_smp_code_marked(cpu, ram, pa);
+    }
 }
 
 static void page_register(DbtCpu *cpu, DbtBlock *b, uint64_t pa, int slot)
@@ -105,10 +127,7 @@ static void page_register(DbtCpu *cpu, DbtBlock *b, uint64_t pa, int slot)
     size_t idx = (pa - ram->gpa) >> 12;
     b->page_next[slot] = ram->blocks[idx];
     ram->blocks[idx] = b;
-    if (!ram->code[idx]) {
-        ram->code[idx] = 1;
-        dbt_smp_protect_code(cpu, pa);
-    }
+    page_mark(cpu, pa);
 }
 
 static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
@@ -123,6 +142,7 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
         dbt_fatal(cpu, "executing outside RAM");
 
     DBT_STAT_INC(cpu, blocks_built);
+    page_mark(cpu, pa & DBT_PAGE_MASK);
     b->pa = pa;
     b->pa_page2 = ~0ull;
     b->hash_next = NULL;
@@ -154,6 +174,7 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
             uint8_t *p2 = dbt_ram_ptr(cpu, pa2, 16, NULL);
             if (!p2)
                 dbt_fatal(cpu, "executing outside RAM");
+            page_mark(cpu, pa2);
             memcpy(buf + avail, p2, 15 - avail);
             len = dbt_decode(in, buf, 15, cpu->mode);
             b->pa_page2 = pa2;

@@ -52,6 +52,7 @@ typedef struct DbtHostOps {
 
 /* Several vCPUs of one machine (smp.h): one host thread each. */
 #define DBT_SMP_MAX_CPUS 64
+#define DBT_SMP_MAX_RAM 8      /* RAM ranges (backend.c takes 8) */
 typedef struct DbtSmp DbtSmp;
 typedef struct DbtJit DbtJit;
 
@@ -129,6 +130,8 @@ struct DbtCpu {
     uint64_t total_insns;  /* retired since creation */
     uint32_t poll_counter;
     DbtSmp *smp;           /* NULL with one vCPU */
+    uint64_t smp_bit;      /* this vCPU's bit in smp's code masks */
+    bool parallel;         /* vCPUs run in parallel (smp.c), no baton */
     uint64_t slice_end;    /* insn_count at which to offer the baton */
     bool yield_now;        /* PAUSE with others waiting: offer the baton */
     FpuEnv fpu_env;

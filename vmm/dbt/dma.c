@@ -1,4 +1,5 @@
-/* dma.c - guest RAM written behind the CPU's back (device DMA, the loader).
+/* dma.c - guest RAM written behind the CPU's back (device DMA, the loader,
+ * another vCPU running in parallel: smp.c).
  *
  * Design note: the soft MMU sees every guest store, so the guest's own
  * writes to a page with decoded blocks invalidate them at once
@@ -35,7 +36,12 @@ void dbt_cpu_ram_written(DbtCpu *cpu, uint64_t gpa, uint64_t len)
             if (!__atomic_load_n(&r->code[idx], __ATOMIC_ACQUIRE))
                 continue;
             pthread_mutex_lock(&cpu->dma_lock);
-            if (cpu->dma_n < DBT_DMA_QUEUE)
+            unsigned q = 0;
+            while (q < cpu->dma_n && cpu->dma_pages[q] != pa)
+                q++;                    /* queued once */
+            if (q < cpu->dma_n)
+                ;
+            else if (cpu->dma_n < DBT_DMA_QUEUE)
                 cpu->dma_pages[cpu->dma_n++] = pa;
             else
                 cpu->dma_overflow = true;

@@ -7,8 +7,9 @@
  * 4 KiB linear page of RAM as `host = addend + linear` with three tags:
  * readable, writable and executable.  The write tag is installed only when
  * the walk has set the dirty bit and the physical page holds no decoded
- * code, so the fast path (cpu.h) is a compare and a load/store; everything
- * else comes here.  MMIO pages are never cached: each access walks the page
+ * code (of any vCPU; with vCPUs in parallel the refill checks again after
+ * a fence, smp.c), so the fast path (cpu.h) is a compare and a
+ * load/store; everything else comes here.  MMIO pages are never cached: each access walks the page
  * tables and calls the machine.  Faults are raised with dbt_raise_pf(),
  * which longjmps back to the run loop. */
 #include <stdio.h>
@@ -151,6 +152,17 @@ void dbt_tlb_protect_code(DbtCpu *cpu, uint64_t pa)
         tlb_visit(cpu, c, protect_one, &pa);
 }
 
+/* The owner may be refilling or flushing entries meanwhile: a cleared
+ * write tag only ever sends a store to the slow path. */
+void dbt_tlb_protect_code_remote(DbtCpu *other, uint64_t pa)
+{
+    pa &= DBT_PAGE_MASK;
+    for (unsigned c = 0; c < 2; c++)
+        for (unsigned k = 0; k < DBT_TLB_SIZE; k++)
+            if (__atomic_load_n(&other->tlb_page[c][k].pa, __ATOMIC_RELAXED) == pa)
+                __atomic_store_n(&other->tlb[c][k].tag_w, DBT_TLB_INVALID, __ATOMIC_RELAXED);
+}
+
 /* @size bytes (1, 2, 4 or 8) at host address @h, little-endian, and
  * back: a fixed-size copy per case (a copy of a variable size is a call
  * to the C library's memmove on the slow paths' every access) */
@@ -230,8 +242,23 @@ static void paging_fmt(const DbtCpu *cpu, PagingFmt *f)
     }
 }
 
+/* Set bits in the paging entry at @h that holds @old, as the hardware
+ * does: atomically, and only if no other vCPU changed it meanwhile. */
+static bool pte_set_bits(uint8_t *h, unsigned size, uint64_t old, uint64_t v)
+{
+    if (size == 4) {
+        uint32_t o = (uint32_t)old;
+        return __atomic_compare_exchange_n((uint32_t *)(void *)h, &o, (uint32_t)v, false,
+                                           __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    return __atomic_compare_exchange_n((uint64_t *)(void *)h, &old, v, false,
+                                       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
 /* Walk the page tables; on success return the physical address and fill
- * the permission summary.  Raises #PF. */
+ * the permission summary.  Raises #PF.  The accessed and dirty bits are
+ * set with a compare-exchange on the entries the walk read; if another
+ * vCPU changed one in between, the walk starts again. */
 static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
                      bool *x_ok, bool *dirty, bool *global)
 {
@@ -240,9 +267,11 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
     paging_fmt(cpu, &f);
     bool nxe = (cpu->efer & DBT_EFER_NXE) && f.esize == 8;
     uint64_t rsvd_nx = f.esize == 8 && !nxe ? PTE_NX : 0;
+again:;
     uint64_t table = f.top;
     bool rw = true, us = true, nx = false;
     uint8_t *ent[4];
+    uint64_t val[4];
     uint64_t pte = 0, pa = 0;
     int level, nlev = 0;
 
@@ -252,8 +281,10 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
         uint8_t *h;
         pte = pte_read(cpu, table + (uint64_t)idx * f.esize, f.esize, &h);
         bool pdpte = f.pae_top && level == 2;
-        if (!pdpte)
-            ent[nlev++] = h;
+        if (!pdpte) {
+            ent[nlev] = h;
+            val[nlev++] = pte;
+        }
         if (!(pte & PTE_P))
             dbt_raise_pf(cpu, la, pfec_base(cpu, acc));
         if ((pte & rsvd_nx) || (level == 3 && (pte & PTE_PS)))
@@ -286,15 +317,13 @@ static uint64_t walk(DbtCpu *cpu, uint64_t la, DbtAccess acc, bool *w_ok,
 
     /* accessed bits on every level, dirty on the leaf for writes */
     for (int k = 0; k < nlev; k++) {
-        uint64_t v = host_load(ent[k], f.esize);
-        if (!(v & PTE_A))
-            host_store(ent[k], f.esize, v | PTE_A);
+        uint64_t v = val[k] | PTE_A;
+        if (k == nlev - 1 && acc == DBT_ACC_WRITE)
+            v |= PTE_D;
+        if (v != val[k] && !pte_set_bits(ent[k], f.esize, val[k], v))
+            goto again;
     }
-    uint64_t leaf = host_load(ent[nlev - 1], f.esize);
-    if (acc == DBT_ACC_WRITE && !(leaf & PTE_D)) {
-        leaf |= PTE_D;
-        host_store(ent[nlev - 1], f.esize, leaf);
-    }
+    uint64_t leaf = val[nlev - 1] | (acc == DBT_ACC_WRITE ? PTE_D : 0);
     *w_ok = can_write && (!user || us);
     *x_ok = !nx;
     *dirty = leaf & PTE_D;
@@ -350,8 +379,16 @@ uint64_t dbt_mmu_translate(DbtCpu *cpu, uint64_t la, DbtAccess acc)
         cpu->tlb_page[c][k].pa = ppage;
         cpu->tlb_page[c][k].global = global;
         e->tag_r = lpage;
-        if (w_ok && dirty && !code)
+        if (w_ok && dirty && !code) {
             e->tag_w = lpage;
+            if (cpu->parallel) {
+                /* another vCPU may be marking the page code right now:
+                 * one of us sees the other (smp.c) */
+                __atomic_thread_fence(__ATOMIC_SEQ_CST);
+                if (dbt_smp_page_has_code(cpu, ram, ppage))
+                    e->tag_w = DBT_TLB_INVALID;
+            }
+        }
         if (x_ok)
             e->tag_x = lpage;
     }
@@ -390,9 +427,11 @@ static void write_one_page(DbtCpu *cpu, uint64_t la, unsigned size, uint64_t v)
     DbtRam *ram = NULL;
     uint8_t *h = dbt_ram_ptr(cpu, pa, size, &ram);
     if (h) {
+        /* the store first: a vCPU that decodes the page after the
+         * invalidation must find the new bytes */
+        host_store(h, size, v);
         if (dbt_smp_page_has_code(cpu, ram, pa & DBT_PAGE_MASK))
             dbt_smp_code_written(cpu, ram, pa & DBT_PAGE_MASK);
-        host_store(h, size, v);
         return;
     }
     if (cpu->flat || !cpu->vcpu)

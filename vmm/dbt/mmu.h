@@ -54,6 +54,10 @@ uint64_t dbt_mmu_translate(DbtCpu *cpu, uint64_t la, DbtAccess acc);
 /* A block now lives on physical page @pa: route writes to it through the
  * slow path. */
 void dbt_tlb_protect_code(DbtCpu *cpu, uint64_t pa);
+/* The same for the TLB of vCPU @other, running in parallel on another
+ * thread: every entry is looked at, and only write tags are cleared
+ * (atomic stores; smp.c's protocol). */
+void dbt_tlb_protect_code_remote(DbtCpu *other, uint64_t pa);
 void dbt_tlb_flush(DbtCpu *cpu, bool include_global);
 void dbt_tlb_flush_page(DbtCpu *cpu, uint64_t la);
 void dbt_tlb_select(DbtCpu *cpu);                    /* after a CPL change */

@@ -569,10 +569,15 @@ int op_grp15(DbtCpu *cpu, const DbtInsn *i)
 }
 
 /* F3 90: PAUSE.  A spin-wait loop: if another vCPU waits for the baton,
- * let it run now (it is probably the one this loop waits for). */
+ * let it run now (it is probably the one this loop waits for); with the
+ * vCPUs in parallel, a host PAUSE. */
 int op_pause(DbtCpu *cpu, const DbtInsn *i)
 {
     (void)i;
+    if (cpu->parallel) {
+        __builtin_ia32_pause();
+        return DBT_OK;
+    }
     if (dbt_smp_contended(cpu)) {
         cpu->yield_now = true;
         return DBT_END_BLOCK;
