@@ -209,6 +209,7 @@ static void vmm_reboot(Vmm *vmm)
     virtio_devices_set_paused(vmm->virtio, false); /* a reset while paused resumes */
     machine_set_state(m, MACHINE_STATE_RUNNING);
     machine_unpark(m);
+    control_server_event(vmm->ctl, "reset");
 }
 
 static void vmm_guest_reset(Vmm *vmm)
