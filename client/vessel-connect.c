@@ -16,7 +16,7 @@
 #include "vessel-private.h"
 
 #define VESSEL_CALL_TIMEOUT_MS (-1)        /* GDBus default (25 s) */
-#define VESSEL_LONG_CALL_TIMEOUT_MS 600000 /* Start/Shutdown may wait long */
+#define VESSEL_LONG_CALL_TIMEOUT_MS 600000 /* Start/Shutdown/disk jobs may wait long */
 
 static int socket_fd_connect(const struct sockaddr_un *sa, int *err)
 {
@@ -199,7 +199,9 @@ gboolean vessel_connect_is_alive(VesselConnect *conn)
 static gboolean vessel_method_is_long(const char *method)
 {
     static const char *const long_methods[] = {
-        "Start", "Shutdown", "Destroy", "CreateXML", "Create", "NetworkCreateXML", NULL
+        "Start", "Shutdown", "Destroy", "CreateXML", "Create", "NetworkCreateXML",
+        /* a live commit may take the VMM up to 100 s */
+        "SnapshotCreateDiskOnly", "BlockCommit", NULL
     };
     return g_strv_contains(long_methods, method);
 }

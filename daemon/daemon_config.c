@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <grp.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -114,8 +115,8 @@ static gboolean load_limit(GKeyFile *kf, const char *key, guint64 min, guint64 m
         return TRUE;
     if (!g_ascii_string_to_unsigned(g_strstrip(v), 10, min, max, &n, NULL)) {
         g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARG,
-                    _("%s: [limits] %s must be a number from %" G_GUINT64_FORMAT " to %"
-                      G_GUINT64_FORMAT), path, key, min, max);
+                    _("%s: [limits] %s must be a number from %" PRIu64 " to %"
+                      PRIu64), path, key, min, max);
         return FALSE;
     }
     *slot = (guint)n;

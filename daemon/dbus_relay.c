@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -152,7 +153,7 @@ static gboolean header_check(Relay *r)
     guint64 fields = header_u32(h, 12), body = header_u32(h, 4);
     guint64 total = 16 + ((fields + 7) & ~(guint64)7) + body;
     if (total > r->max_message)
-        return refuse(r, _("a message of %" G_GUINT64_FORMAT " bytes exceeds [limits] "
+        return refuse(r, _("a message of %" PRIu64 " bytes exceeds [limits] "
                            "max_message_size (%zu bytes)"),
                       total, r->max_message);
     r->remaining = total - 16;

@@ -201,6 +201,12 @@ static const VshOptDef opts_domain_only[] = {
     { NULL }
 };
 
+static const VshOptDef opts_reboot[] = {
+    OPT_DOMAIN(N_("domain name, id or uuid")),
+    { "mode", VSH_OT_STRING, 0, N_("shutdown mode: acpi|agent|initctl|signal|paravirt"), 0 },
+    { NULL }
+};
+
 static gboolean cmd_undefine(VshCtl *ctl, const VshCmd *cmd, GError **error)
 {
     g_autoptr(VesselDomain) dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
@@ -240,10 +246,42 @@ static gboolean cmd_start(VshCtl *ctl, const VshCmd *cmd, GError **error)
 
 static const VshOptDef opts_shutdown[] = {
     OPT_DOMAIN(N_("domain name, id or uuid")),
+    { "mode", VSH_OT_STRING, 0, N_("shutdown mode: acpi|agent|initctl|signal|paravirt"), 0 },
     { "timeout", VSH_OT_INT, 0, N_("wait up to N seconds for the domain to shut off"), 0 },
     { "destroy-on-timeout", VSH_OT_BOOL, 0, N_("destroy the domain if --timeout passes"), 0 },
     { NULL }
 };
+
+/* --mode of shutdown and reboot: virsh's comma-separated list of ways to
+ * ask the guest, tried in order.  Vessel has one, the ACPI power button:
+ * a list naming it is fine, any other is refused before anything is
+ * sent, and a word virsh does not know is a usage error as in virsh. */
+static gboolean vsh_check_mode(const VshCmd *cmd, const char *verb, const char *name,
+                               GError **error)
+{
+    static const char *const modes[] = { "acpi", "agent", "initctl", "signal", "paravirt" };
+    const char *mode = vsh_cmd_get(cmd, "mode");
+    if (!mode)
+        return TRUE;
+    g_auto(GStrv) words = g_strsplit(mode, ",", -1);
+    gboolean acpi = FALSE;
+    for (char **w = words; *w; w++) {
+        if (!g_strv_contains(modes, *w)) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        _("Unknown mode %s value, expecting 'acpi', 'agent', 'initctl', "
+                          "'signal' or 'paravirt'"), *w);
+            return FALSE;
+        }
+        acpi |= strcmp(*w, "acpi") == 0;
+    }
+    if (acpi)
+        return TRUE;
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                _("Operation not supported: mode '%s': Vessel asks the guest with the ACPI "
+                  "power button only (--mode acpi)"), mode);
+    vsh_error_prefix_failed(error, verb, name);
+    return FALSE;
+}
 
 static gboolean cmd_shutdown(VshCtl *ctl, const VshCmd *cmd, GError **error)
 {
@@ -258,7 +296,7 @@ static gboolean cmd_shutdown(VshCtl *ctl, const VshCmd *cmd, GError **error)
         return FALSE;
     }
     dom = vsh_domain_get(ctl, vsh_cmd_get(cmd, "domain"), error);
-    if (!dom)
+    if (!dom || !vsh_check_mode(cmd, _("shutdown"), vessel_domain_get_name(dom), error))
         return FALSE;
     if (!vessel_domain_shutdown(dom, vsh_cmd_has(cmd, "destroy-on-timeout") ? 2 : 0,
                                 (guint)timeout, error)) {
@@ -312,6 +350,9 @@ static gboolean cmd_simple_action(VshCtl *ctl, const VshCmd *cmd, GError **error
     for (gsize i = 0; i < G_N_ELEMENTS(vsh_simple_actions); i++) {
         if (strcmp(vsh_simple_actions[i].cmd, name) != 0)
             continue;
+        if (!vsh_check_mode(cmd, _(vsh_simple_actions[i].verb), vessel_domain_get_name(dom),
+                            error))
+            return FALSE;
         if (!vsh_simple_actions[i].action(dom, error)) {
             vsh_error_prefix_failed(error, _(vsh_simple_actions[i].verb),
                                     vessel_domain_get_name(dom));
@@ -541,7 +582,7 @@ const VshCmdDef vsh_domain_cmds[] = {
       N_("List event types, or wait for domain events to occur."), 0 },
     { "list", VSH_GROUP_DOMAIN, opts_list, cmd_list,
       N_("list domains"), N_("Returns list of domains."), 0 },
-    { "reboot", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
+    { "reboot", VSH_GROUP_DOMAIN, opts_reboot, cmd_simple_action,
       N_("reboot a domain"), N_("Run a reboot command in the target domain."), 0 },
     { "reset", VSH_GROUP_DOMAIN, opts_domain_only, cmd_simple_action,
       N_("reset a domain"), N_("Resets a domain as if the power button was pressed and "

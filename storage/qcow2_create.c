@@ -13,6 +13,7 @@
 #include "i18n.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -73,7 +74,7 @@ gboolean storage_qcow2_create(int fd, const char *name, uint64_t size,
     uint64_t l1_size = (size + l2_span - 1) / l2_span;
     if (l1_size * 8 > QCOW2_MAX_L1_BYTES) {
         g_set_error(error, STORAGE_ERROR, STORAGE_ERROR_INVALID,
-                    _("cannot create %s: too large for %" G_GUINT64_FORMAT "-byte clusters"),
+                    _("cannot create %s: too large for %" PRIu64 "-byte clusters"),
                     name, cs);
         return FALSE;
     }

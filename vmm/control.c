@@ -53,6 +53,7 @@ struct ControlClient {
     guint out_watch;
     gboolean discarding;     /* inside an overlong line */
     int passed_fd;           /* the descriptor the client sent last, or -1 */
+    gboolean watching;       /* sent `watch`: gets `event ...` lines */
 };
 
 static const char *const state_names[MACHINE_STATE_LAST] = {
@@ -498,8 +499,14 @@ static gboolean control_client_lines(ControlClient *c)
             continue;
         }
         gboolean quit = FALSE;
-        g_autofree char *reply = control_dispatch_fd(cs->ops, cs->opaque, c->buf->str,
-                                                     &c->passed_fd, &quit);
+        g_autofree char *reply = NULL;
+        if (strcmp(c->buf->str, "watch") == 0) {
+            c->watching = TRUE; /* a property of this connection, not a command */
+            reply = g_strdup("ok");
+        } else {
+            reply = control_dispatch_fd(cs->ops, cs->opaque, c->buf->str, &c->passed_fd,
+                                        &quit);
+        }
         g_string_erase(c->buf, 0, used);
         gboolean sent = control_client_send(c, reply);
         if (quit) {
@@ -643,6 +650,23 @@ ControlServer *control_server_new(const char *spec, const ControlOps *ops, void 
     if (cs->listen_fd >= 0)
         cs->listen_watch = g_unix_fd_add(cs->listen_fd, G_IO_IN, control_accept, cs);
     return cs;
+}
+
+void control_server_event(ControlServer *cs, const char *event)
+{
+    if (!cs)
+        return;
+    g_autofree char *line = g_strdup_printf("event %s", event);
+    for (GList *l = cs->clients; l; l = l->next) {
+        ControlClient *c = l->data;
+        /* A watcher that does not read its events is dropped, as one
+         * that does not read its replies: by its own read watch, since
+         * this may run inside a request of that very connection. */
+        if (c->watching && !control_client_send(c, line)) {
+            c->watching = FALSE;
+            shutdown(c->fd, SHUT_RDWR);
+        }
+    }
 }
 
 void control_server_free(ControlServer *cs)

@@ -4,7 +4,10 @@
  * may connect, one after another or at once); `--control fd:N` uses an
  * inherited fd: a listening socket, or one end of a connected socket pair
  * (that one connection is the channel).  The protocol is in vmm/README:
- * one request per line, one reply line `ok[ PAYLOAD]` or `error MESSAGE`. */
+ * one request per line, one reply line `ok[ PAYLOAD]` or `error MESSAGE`.
+ * A connection that sent `watch` also gets `event EVENT` lines as things
+ * happen (`event reset`: the machine reset and boots again), between
+ * replies; the others never see one. */
 #ifndef VESSEL_CONTROL_H
 #define VESSEL_CONTROL_H
 
@@ -50,7 +53,7 @@ typedef struct {
     gboolean (*powerdown)(void *opaque, GError **error);
     gboolean (*reset)(void *opaque, GError **error);
     /* The power button, and the guest's power-off that follows resets
-     * the machine (machine_reboot_button). */
+     * the machine (machine_power_button). */
     gboolean (*reboot)(void *opaque, GError **error);
     /* Called once the reply to `quit` has been sent. */
     void (*quit)(void *opaque);
@@ -78,6 +81,8 @@ typedef struct {
 ControlServer *control_server_new(const char *spec, const ControlOps *ops, void *opaque,
                                   GError **error);
 void control_server_free(ControlServer *cs);
+/* `event EVENT` to every connection that sent `watch` (main loop). */
+void control_server_event(ControlServer *cs, const char *event);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ControlServer, control_server_free)
 /* Handle one request line (without newline); returns the reply line
  * (without newline).  *quit is set for `quit`. */

@@ -357,22 +357,12 @@ static void machine_vcpu_lapic_changed(void *opaque, Lapic *l)
     vcpu_update_pending(opaque);
 }
 
-static void machine_press_power_button(Machine *m, bool reboot)
+void machine_power_button(Machine *m, bool reboot)
 {
     machine_lock(m);
     acpi_pm_set_s5_reset(m->pm, reboot);
     acpi_pm_power_button(m->pm);
     machine_unlock(m);
-}
-
-void machine_power_button(Machine *m)
-{
-    machine_press_power_button(m, false);
-}
-
-void machine_reboot_button(Machine *m)
-{
-    machine_press_power_button(m, true);
 }
 
 /* ---- CPU-facing entry points --------------------------------------- */

@@ -95,15 +95,14 @@ CmosRtc *machine_rtc(Machine *m);
 void machine_irq_set(Machine *m, int line, int level);
 /* An MSI message (address/data as written by a PCI device), lock held. */
 void machine_msi_send(Machine *m, uint64_t addr, uint32_t data);
-/* ACPI power button press (control channel "powerdown"): the guest
- * decides; its power-off ends the VMM.  Cancels a pending reboot. */
-void machine_power_button(Machine *m);
-/* The same press for a clean reboot (control channel "reboot"), as
- * libvirt reboots a QEMU guest: the guest's power-off that follows
- * resets the machine instead (VCPU_EXIT_RESET: the firmware or kernel
- * boots again, or exit 3 under --no-reboot).  Pending until the machine
- * resets, or machine_power_button(). */
-void machine_reboot_button(Machine *m);
+/* ACPI power button press: the guest decides.  Control channel
+ * "powerdown" (@reboot false): its power-off ends the VMM, and a pending
+ * reboot is cancelled.  "reboot" (@reboot true), as libvirt reboots a
+ * QEMU guest: the guest's power-off that follows resets the machine
+ * instead (VCPU_EXIT_RESET: the firmware or kernel boots again, or exit 3
+ * under --no-reboot), pending until the machine resets or the next
+ * press. */
+void machine_power_button(Machine *m, bool reboot);
 
 /* The status the guest asked isa-debug-exit for ((value << 1) | 1, 8
  * bits), after VCPU_EXIT_DEBUG_EXIT; -1 if none (or not a test machine). */

@@ -23,6 +23,7 @@
 #include "vmm/display/display.h"
 #include "vmm/display/vnc.h"
 #include "vmm/hw/i8042.h"
+#include "vmm/hw/key_chords.h"
 #include "vmm/hw/stdvga.h"
 #include "vmm/hw/uart16550.h"
 #include "vmm/machine.h"
@@ -68,6 +69,7 @@ typedef struct {
     ControlServer *ctl;
     Display *display;        /* with a VGA */
     VncServer *vnc_server;   /* with --vnc */
+    KeyChords *keys;         /* send-key, typed in order */
     const CpuBackendOps *cpu;
     GMainLoop *loop;
     int exit_code;
@@ -207,6 +209,7 @@ static void vmm_reboot(Vmm *vmm)
     virtio_devices_set_paused(vmm->virtio, false); /* a reset while paused resumes */
     machine_set_state(m, MACHINE_STATE_RUNNING);
     machine_unpark(m);
+    control_server_event(vmm->ctl, "reset");
 }
 
 static void vmm_guest_reset(Vmm *vmm)
@@ -323,10 +326,7 @@ static gboolean vmm_ctl_power_button(Vmm *vmm, gboolean reboot, GError **error)
 {
     if (vmm_ctl_refuse_crashed(vmm, error))
         return FALSE;
-    if (reboot)
-        machine_reboot_button(vmm->m);
-    else
-        machine_power_button(vmm->m);
+    machine_power_button(vmm->m, reboot);
     return TRUE;
 }
 
@@ -389,47 +389,27 @@ static GBytes *vmm_ctl_screendump(void *opaque, GError **error)
     return display_png(vmm->display, error);
 }
 
-typedef struct {
-    Machine *m;
-    unsigned codes[CONTROL_SEND_KEY_MAX];
-    guint n;
-} VmmKeyRelease;
-
-static gboolean vmm_key_release(gpointer data)
-{
-    VmmKeyRelease *r = data;
-    machine_lock(r->m);
-    for (guint i = r->n; i-- > 0;)
-        i8042_key(machine_i8042(r->m), r->codes[i], false);
-    machine_unlock(r->m);
-    return G_SOURCE_REMOVE;
-}
-
-/* As libvirt's send-key: press all, hold, release in reverse order. */
+/* As libvirt's send-key: press all, hold, release in reverse order; a
+ * chord sent while another is held waits for its release (key_chords.c). */
 static gboolean vmm_ctl_send_key(void *opaque, const unsigned *codes, guint n, guint hold_ms,
                                  GError **error)
 {
     Vmm *vmm = opaque;
-    VmmKeyRelease *r = g_new0(VmmKeyRelease, 1);
-    r->m = vmm->m;
-    r->n = n;
+    unsigned bad = 0;
     machine_lock(vmm->m);
-    for (guint i = 0; i < n; i++) {
-        r->codes[i] = codes[i];
-        if (!i8042_key(machine_i8042(vmm->m), codes[i], true)) {
-            /* release what was pressed; nothing is left held */
-            r->n = i;
-            machine_unlock(vmm->m);
-            vmm_key_release(r);
-            g_free(r);
-            g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
-                        "keycode %u is not on the keyboard", codes[i]);
-            return FALSE;
-        }
-    }
+    int r = key_chords_push(vmm->keys, codes, n, hold_ms, &bad);
     machine_unlock(vmm->m);
-    g_timeout_add_full(G_PRIORITY_DEFAULT, hold_ms, vmm_key_release, r, g_free);
-    return TRUE;
+    if (r == -EINVAL)
+        g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC, "keycode %u is not on the keyboard",
+                    codes[bad]);
+    else if (r == -EBUSY)
+        g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC,
+                    "%d key chords are already waiting to be typed; try again later",
+                    KEY_CHORDS_QUEUED);
+    else if (r < 0)
+        g_set_error(error, CONTROL_ERROR, CONTROL_ERROR_SPEC, "send-key: 1 to %d keys at a time",
+                    KEY_CHORD_KEYS);
+    return r == 0;
 }
 
 static gboolean vmm_ctl_vnc_password(void *opaque, const char *password, GError **error)
@@ -621,8 +601,9 @@ static int vmm_parse(Vmm *vmm, int *argc, char ***argv)
                    "not '%s'"), vmm->boot);
         return EXIT_USAGE;
     }
-    if (firmware_boot_order_note(vmm->boot))
-        vmm_fail("%s", firmware_boot_order_note(vmm->boot));  /* a note, not an error */
+    const char *boot_note = firmware_boot_order_note(vmm->boot);
+    if (boot_note)
+        vmm_fail("%s", boot_note);  /* a note, not an error */
     if (vmm->bios && (vmm->initrd || vmm->cmdline)) {
         vmm_fail("%s", _("--initrd and --cmdline go with --kernel, not --bios"));
         return EXIT_USAGE;
@@ -766,6 +747,11 @@ static void vmm_clear(Vmm *vmm)
     control_server_free(vmm->ctl);
     vnc_server_free(vmm->vnc_server);   /* its thread uses the machine */
     display_free(vmm->display);
+    if (vmm->keys) {
+        machine_lock(vmm->m);
+        key_chords_free(vmm->keys);   /* its timer is on the machine's list */
+        machine_unlock(vmm->m);
+    }
     virtio_devices_stop(vmm->virtio);   /* device threads use the machine */
     machine_free(vmm->m);
     virtio_devices_free(vmm->virtio);
@@ -891,6 +877,13 @@ static int vmm_main(Vmm *vmm, int argc, char **argv)
     vmm->m = machine_new(&cfg, serial, &error);
     if (vmm->m && vmm->watch)
         boot_watch_set_uart(vmm->watch, machine_uart(vmm->m));
+    if (vmm->m) {
+        machine_lock(vmm->m);
+        vmm->keys = key_chords_new(machine_i8042(vmm->m), machine_timers(vmm->m));
+        machine_unlock(vmm->m);
+        if (!vmm->keys)
+            g_error("out of memory");
+    }
     if (vmm->m)
         vmm->virtio = virtio_devices_new(vmm->m, &(VirtioDevicesConfig){ vmm->disks, vmm->nets,
                                                                           vmm->console,

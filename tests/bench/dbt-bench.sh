@@ -30,8 +30,9 @@
 #
 # The parallel workload (par): the same file, then two gzip -6 of it at
 # once, on 1 vCPU and on 2, under QEMU TCG (-smp 2 is MTTCG, one host
-# thread per vCPU), the translator with its vCPUs taking turns (the
-# default) and the translator with VESSEL_DBT_PARALLEL=1.  Its figure is
+# thread per vCPU), the translator with its vCPUs taking turns
+# (VESSEL_DBT_PARALLEL=0) and in parallel (=1, the default on a host of
+# two CPUs or more).  Its figure is
 # the guest's own time for the two processes (from /proc/uptime; the
 # guest clock is the host's), and the speed-up of 2 vCPUs over 1.
 set -eu

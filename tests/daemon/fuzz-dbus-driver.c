@@ -30,17 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define NOBODY 65534
 
-static uint64_t rng_state = 0xd1b54a32d192ed03ull;
 
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
-#define PICK(array) ((array)[rnd() % G_N_ELEMENTS(array)])
+#define PICK(array) ((array)[vt_fuzz_rand() % G_N_ELEMENTS(array)])
 
 static const char *const paths[] = {
     "/org/vessel/Vessel1",
@@ -78,9 +69,9 @@ static const gint32 i32s[] = { 0, 1, -1, 2, 255, G_MININT32, G_MAXINT32 };
 
 static char *long_string(void)
 {
-    gsize n = rnd() % 2 ? 256 + rnd() % 64 : 4000 + rnd() % 8000;
+    gsize n = vt_fuzz_rand() % 2 ? 256 + vt_fuzz_rand() % 64 : 4000 + vt_fuzz_rand() % 8000;
     char *s = g_malloc(n + 1);
-    memset(s, "ax/."[rnd() % 4], n);
+    memset(s, "ax/."[vt_fuzz_rand() % 4], n);
     s[n] = '\0';
     return s;
 }
@@ -100,7 +91,7 @@ static GVariant *random_value(const GVariantType *t, int depth)
     }
     if (g_variant_type_is_array(t)) {
         const GVariantType *e = g_variant_type_element(t);
-        guint n = depth > 3 ? 0 : rnd() % 4 == 0 ? (guint)(rnd() % 40) : (guint)(rnd() % 4);
+        guint n = depth > 3 ? 0 : vt_fuzz_rand() % 4 == 0 ? (guint)(vt_fuzz_rand() % 40) : (guint)(vt_fuzz_rand() % 4);
         GVariantBuilder b;
         g_variant_builder_init(&b, t);
         for (guint i = 0; i < n; i++)
@@ -108,22 +99,22 @@ static GVariant *random_value(const GVariantType *t, int depth)
         return g_variant_builder_end(&b);
     }
     switch (g_variant_type_peek_string(t)[0]) {
-    case 'b': return g_variant_new_boolean(rnd() % 2);
-    case 'y': return g_variant_new_byte((guint8)rnd());
-    case 'n': return g_variant_new_int16((gint16)rnd());
-    case 'q': return g_variant_new_uint16((guint16)rnd());
-    case 'i': return g_variant_new_int32(rnd() % 4 ? PICK(i32s) : (gint32)rnd());
-    case 'u': return g_variant_new_uint32(rnd() % 4 ? PICK(u32s) : (guint32)rnd());
-    case 'x': return g_variant_new_int64((gint64)(rnd() % 2 ? PICK(u64s) : rnd()));
-    case 't': return g_variant_new_uint64(rnd() % 4 ? PICK(u64s) : rnd());
-    case 'd': return g_variant_new_double((double)(int64_t)rnd() / 3.0);
+    case 'b': return g_variant_new_boolean(vt_fuzz_rand() % 2);
+    case 'y': return g_variant_new_byte((guint8)vt_fuzz_rand());
+    case 'n': return g_variant_new_int16((gint16)vt_fuzz_rand());
+    case 'q': return g_variant_new_uint16((guint16)vt_fuzz_rand());
+    case 'i': return g_variant_new_int32(vt_fuzz_rand() % 4 ? PICK(i32s) : (gint32)vt_fuzz_rand());
+    case 'u': return g_variant_new_uint32(vt_fuzz_rand() % 4 ? PICK(u32s) : (guint32)vt_fuzz_rand());
+    case 'x': return g_variant_new_int64((gint64)(vt_fuzz_rand() % 2 ? PICK(u64s) : vt_fuzz_rand()));
+    case 't': return g_variant_new_uint64(vt_fuzz_rand() % 4 ? PICK(u64s) : vt_fuzz_rand());
+    case 'd': return g_variant_new_double((double)(int64_t)vt_fuzz_rand() / 3.0);
     case 'o': return g_variant_new_object_path(PICK(paths));
     case 'g': return g_variant_new_signature("(su)");
     case 'h': return g_variant_new_handle(0);
     case 'v': return g_variant_new_variant(random_value(G_VARIANT_TYPE("s"), depth + 1));
     case 's':
     default:
-        if (rnd() % 16 == 0) {
+        if (vt_fuzz_rand() % 16 == 0) {
             g_autofree char *s = long_string();
             return g_variant_new_string(s);
         }
@@ -134,7 +125,7 @@ static GVariant *random_value(const GVariantType *t, int depth)
 static const FuzzMethod *random_method(void)
 {
     GPtrArray *methods = fuzz_dbus_methods();
-    return methods->pdata[rnd() % methods->len];
+    return methods->pdata[vt_fuzz_rand() % methods->len];
 }
 
 static char *short_member(const FuzzMethod *m)
@@ -152,7 +143,7 @@ static void mutate_line(GPtrArray *lines, guint at)
     char *member = g_strdup(n > 2 ? f[2] : "Manager1.GetVersion");
     char *args = g_strdup(n > 3 ? f[3] : "");
     g_strfreev(f);
-    switch (rnd() % 10) {
+    switch (vt_fuzz_rand() % 10) {
     case 0: {
         char *other = g_strdup(strcmp(sock, "ro") == 0 ? "rw" : "ro");
         g_free(sock);
@@ -188,7 +179,7 @@ static void mutate_line(GPtrArray *lines, guint at)
                     m = c;
             }
         }
-        const char *sig = m && rnd() % 8 ? m->in_sig : random_method()->in_sig;
+        const char *sig = m && vt_fuzz_rand() % 8 ? m->in_sig : random_method()->in_sig;
         GVariant *v = g_variant_ref_sink(random_value(G_VARIANT_TYPE(sig), 0));
         g_free(args);
         args = g_variant_print(v, TRUE);
@@ -210,7 +201,7 @@ static void mutate_line(GPtrArray *lines, guint at)
     }
     case 7:
         g_free(member);
-        member = rnd() % 2 ? g_strdup("Domain1.NoSuchMethod")
+        member = vt_fuzz_rand() % 2 ? g_strdup("Domain1.NoSuchMethod")
                            : g_strdup("org.freedesktop.DBus.Properties.GetAll");
         if (member[0] == 'o') {
             g_free(args);
@@ -222,8 +213,8 @@ static void mutate_line(GPtrArray *lines, guint at)
         break;
     default:                                    /* a byte flipped */
         if (*args) {
-            gsize i = rnd() % strlen(args);     /* rnd() in sequence: same on every build */
-            args[i] ^= (char)(1u << (rnd() % 7));
+            gsize i = vt_fuzz_rand() % strlen(args);     /* vt_fuzz_rand() in sequence: same on every build */
+            args[i] ^= (char)(1u << (vt_fuzz_rand() % 7));
         }
         break;
     }
@@ -248,10 +239,10 @@ static char *mutate(GBytes *input)
     g_strfreev(split);
     if (lines->len == 0)
         g_ptr_array_add(lines, g_strdup("rw /org/vessel/Vessel1 Manager1.GetVersion"));
-    for (guint n = 1 + (guint)(rnd() % 3); n > 0; n--)
-        mutate_line(lines, (guint)(rnd() % lines->len));
-    if (lines->len > 1 && rnd() % 8 == 0)
-        g_ptr_array_remove_index(lines, (guint)(rnd() % lines->len));
+    for (guint n = 1 + (guint)(vt_fuzz_rand() % 3); n > 0; n--)
+        mutate_line(lines, (guint)(vt_fuzz_rand() % lines->len));
+    if (lines->len > 1 && vt_fuzz_rand() % 8 == 0)
+        g_ptr_array_remove_index(lines, (guint)(vt_fuzz_rand() % lines->len));
     g_ptr_array_add(lines, NULL);
     char *out = g_strjoinv("\n", (char **)lines->pdata);
     g_ptr_array_unref(lines);
@@ -270,11 +261,7 @@ static int run(const char *dir, unsigned iterations)
     }
     printf("ok 1 - a daemon in this process, as uid %u\n", (unsigned)geteuid());
     FuzzDbusCounters *c = &fuzz_dbus_counters;
-    for (guint i = 0; i < corpus->len; i++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
-        LLVMFuzzerTestOneInput(d, len);
-    }
+    vt_fuzz_replay(corpus, LLVMFuzzerTestOneInput);
     /* the corpus reaches every check: values, refusals of each kind */
     bool reached = c->returns > 0 && c->errors > c->type_refused + c->access_refused &&
                    c->type_refused > 0 && c->access_refused > 0;
@@ -283,7 +270,7 @@ static int run(const char *dir, unsigned iterations)
            c->errors, c->type_refused, c->access_refused);
     memset(c, 0, sizeof(*c));
     for (unsigned it = 0; it < iterations; it++) {
-        g_autofree char *in = mutate(corpus->pdata[rnd() % corpus->len]);
+        g_autofree char *in = mutate(corpus->pdata[vt_fuzz_rand() % corpus->len]);
         LLVMFuzzerTestOneInput((const uint8_t *)in, strlen(in));
     }
     bool deep = c->calls > iterations && c->returns > iterations / 10 &&
@@ -300,8 +287,7 @@ static int run(const char *dir, unsigned iterations)
 int main(int argc, char **argv)
 {
     unsigned iterations = vt_fuzz_iterations(argc, argv, 200);
-    if (g_getenv("VESSEL_FUZZ_SEED"))
-        rng_state = g_ascii_strtoull(g_getenv("VESSEL_FUZZ_SEED"), NULL, 0) | 1;
+    vt_fuzz_seed(0xd1b54a32d192ed03ull);
     g_autoptr(VtTmpDir) dir = vt_tmpdir_new("fuzz-dbus");
     if (geteuid() != 0)
         return run(dir->path, iterations);

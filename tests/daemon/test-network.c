@@ -243,14 +243,6 @@ static gboolean process_has_tap(int pid, const char *dev)
     return FALSE;
 }
 
-static gboolean pid_gone(gpointer data)
-{
-    g_autofree char *proc = g_strdup_printf("/proc/%d/cmdline", GPOINTER_TO_INT(data));
-    g_autofree char *cmd = NULL;
-    /* gone, or a zombie (empty cmdline) about to be reaped */
-    return !g_file_get_contents(proc, &cmd, NULL, NULL) || !*cmd;
-}
-
 /* The daemon creates the tap and passes it down: a VMM running as its
  * own unprivileged id (which cannot open /dev/net/tun, 0600 here) starts
  * with a NIC. */
@@ -301,7 +293,7 @@ static void test_tap_fd_unprivileged(void)
     g_variant_get(d, "(&o)", &npath);
     g_autoptr(GVariant) nx = net_call(fx, npath, "Destroy", NULL, NULL, &err);
     g_assert_no_error(err);
-    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(dnsmasq), vt_timeout_ms(10000)));
+    g_assert_true(vt_wait_until(vt_pid_gone, GINT_TO_POINTER(dnsmasq), vt_timeout_ms(10000)));
 }
 
 static gboolean default_active(gpointer data)

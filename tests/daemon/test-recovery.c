@@ -30,17 +30,6 @@ static gint32 domain_id(DaemonFixture *fx, const char *path)
     return g_variant_get_int32(v);
 }
 
-static gboolean pid_gone(gpointer data)
-{
-    int pid = GPOINTER_TO_INT(data);
-    g_autofree char *stat = g_strdup_printf("/proc/%d/stat", pid);
-    g_autofree char *text = NULL;
-    if (!g_file_get_contents(stat, &text, NULL, NULL))
-        return TRUE;
-    const char *p = strrchr(text, ')');
-    return p && (p[2] == 'Z' || p[2] == 'X');
-}
-
 static void test_reattach(void)
 {
     g_autoptr(DaemonFixture) fx = fixture_new(NULL);
@@ -77,7 +66,7 @@ static void test_reattach(void)
     fixture_state(fx, a, &st, &reason);
     g_assert_cmpuint(st, ==, 5);
     g_assert_cmpuint(reason, ==, 2);
-    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(pid_a), vt_timeout_ms(10000)));
+    g_assert_true(vt_wait_until(vt_pid_gone, GINT_TO_POINTER(pid_a), vt_timeout_ms(10000)));
 }
 
 static void test_died_while_down(void)
@@ -91,7 +80,7 @@ static void test_died_while_down(void)
 
     fixture_stop_daemon(fx, TRUE);
     g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
-    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(pid), vt_timeout_ms(10000)));
+    g_assert_true(vt_wait_until(vt_pid_gone, GINT_TO_POINTER(pid), vt_timeout_ms(10000)));
 
     fixture_start_daemon(fx, NULL);
     guint st, reason;

@@ -774,11 +774,6 @@ static guint64 start_time_of(int pid)
     return g_ascii_strtoull(f[19], NULL, 10);   /* field 22 */
 }
 
-static gboolean pid_gone(gpointer data)
-{
-    return start_time_of(GPOINTER_TO_INT(data)) == 0;
-}
-
 /* A status file is trusted only as far as the process it names is the
  * domain's VMM (its start time, binary, --uuid and VMM id): a recorded pid
  * that now belongs to another process - reused, or written there by an
@@ -798,7 +793,7 @@ static void test_forged_status(void)
     g_autofree char *text = NULL;
     g_assert_true(g_file_get_contents(status, &text, NULL, NULL));
     g_assert_cmpint(kill(vmm, SIGKILL), ==, 0);
-    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
+    g_assert_true(vt_wait_until(vt_pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
 
     /* the process the forged file points at */
     const char *argv[] = { "sleep", "600", NULL };
@@ -892,7 +887,7 @@ static void test_one_vmm_per_domain(void)
     g_assert_cmpuint(vmms_of(uuid), ==, 1);
     /* once it is gone, the domain starts again */
     g_assert_cmpint(kill(vmm, SIGKILL), ==, 0);
-    g_assert_true(vt_wait_until(pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
+    g_assert_true(vt_wait_until(vt_pid_gone, GINT_TO_POINTER(vmm), vt_timeout_ms(20000)));
     call_ok(fx, p, "Start", g_variant_new("(u)", 0));
     g_assert_cmpuint(vmms_of(uuid), ==, 1);
     call_ok(fx, p, "Destroy", g_variant_new("(u)", 0));

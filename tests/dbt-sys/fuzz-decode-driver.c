@@ -20,15 +20,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static uint64_t rng_state = 0x853c49e6748fea9bull;
-
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 static const uint8_t prefixes[] = { 0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x2e, 0x36, 0x3e,
                                     0x26, 0x64, 0x65, 0x40, 0x41, 0x44, 0x48, 0x4f };
@@ -46,55 +37,55 @@ static void insert(GByteArray *b, guint at, const uint8_t *p, guint n)
 
 static void mutate(GByteArray *b)
 {
-    for (unsigned n = 1 + (unsigned)(rnd() % 6); n > 0; n--) {
-        guint at = 1 + (b->len > 1 ? (guint)(rnd() % b->len) : 0);
+    for (unsigned n = 1 + (unsigned)(vt_fuzz_rand() % 6); n > 0; n--) {
+        guint at = 1 + (b->len > 1 ? (guint)(vt_fuzz_rand() % b->len) : 0);
         if (at > b->len)
             at = b->len;
-        switch (rnd() % 8) {
+        switch (vt_fuzz_rand() % 8) {
         case 0:
         case 1: {                               /* a run of prefixes */
             uint8_t run[16];
-            guint most = rnd() % 4 ? 3 : 16;   /* rnd() in sequence: the same on every build */
-            guint k = 1 + (guint)(rnd() % most);
+            guint most = vt_fuzz_rand() % 4 ? 3 : 16;   /* vt_fuzz_rand() in sequence: the same on every build */
+            guint k = 1 + (guint)(vt_fuzz_rand() % most);
             for (guint i = 0; i < k; i++)
-                run[i] = prefixes[rnd() % G_N_ELEMENTS(prefixes)];
+                run[i] = prefixes[vt_fuzz_rand() % G_N_ELEMENTS(prefixes)];
             insert(b, at, run, k);
             break;
         }
         case 2: {                               /* an escape, maybe a ModRM */
-            const uint8_t *e = escapes[rnd() % G_N_ELEMENTS(escapes)];
+            const uint8_t *e = escapes[vt_fuzz_rand() % G_N_ELEMENTS(escapes)];
             uint8_t s[4] = { e[0], e[1] };
             if (!e[1])
-                s[1] = (uint8_t)rnd();
-            s[2] = (uint8_t)rnd();
-            s[3] = modrm[rnd() % G_N_ELEMENTS(modrm)];
+                s[1] = (uint8_t)vt_fuzz_rand();
+            s[2] = (uint8_t)vt_fuzz_rand();
+            s[3] = modrm[vt_fuzz_rand() % G_N_ELEMENTS(modrm)];
             insert(b, at, s, 4);
             break;
         }
         case 3: {                               /* ModRM + SIB + displacement */
             uint8_t s[6] = { 0, 0, 0, 0, 0xff, 0x7f };
-            s[0] = modrm[rnd() % G_N_ELEMENTS(modrm)];
+            s[0] = modrm[vt_fuzz_rand() % G_N_ELEMENTS(modrm)];
             for (int i = 1; i < 4; i++)
-                s[i] = (uint8_t)rnd();
-            insert(b, at, s, 1 + (guint)(rnd() % 6));
+                s[i] = (uint8_t)vt_fuzz_rand();
+            insert(b, at, s, 1 + (guint)(vt_fuzz_rand() % 6));
             break;
         }
         case 4:                                 /* bit flip */
             if (b->len > 1) {
-                guint i = 1 + (guint)(rnd() % (b->len - 1));
-                b->data[i] ^= (uint8_t)(1u << (rnd() % 8));
+                guint i = 1 + (guint)(vt_fuzz_rand() % (b->len - 1));
+                b->data[i] ^= (uint8_t)(1u << (vt_fuzz_rand() % 8));
             }
             break;
         case 5:                                 /* cut */
             if (b->len > 1 && at < b->len) {
-                guint want = (guint)(rnd() % 8 + 1);    /* once: MIN() evaluates twice */
+                guint want = (guint)(vt_fuzz_rand() % 8 + 1);    /* once: MIN() evaluates twice */
                 g_byte_array_remove_range(b, at, MIN(b->len - at, want));
             }
             break;
         case 6: {                               /* duplicate a slice */
             if (b->len > 2) {
-                guint from = 1 + (guint)(rnd() % (b->len - 1));
-                guint want = (guint)(rnd() % 24 + 1);
+                guint from = 1 + (guint)(vt_fuzz_rand() % (b->len - 1));
+                guint want = (guint)(vt_fuzz_rand() % 24 + 1);
                 guint len = MIN(b->len - from, want);
                 g_autofree uint8_t *copy = g_memdup2(b->data + from, len);
                 insert(b, at, copy, len);
@@ -102,7 +93,7 @@ static void mutate(GByteArray *b)
             break;
         }
         default:                                /* another mode */
-            b->data[0] = (uint8_t)rnd();
+            b->data[0] = (uint8_t)vt_fuzz_rand();
             break;
         }
     }
@@ -111,8 +102,7 @@ static void mutate(GByteArray *b)
 int main(int argc, char **argv)
 {
     unsigned iterations = vt_fuzz_iterations(argc, argv, 3000);
-    if (g_getenv("VESSEL_FUZZ_SEED"))
-        rng_state = g_ascii_strtoull(g_getenv("VESSEL_FUZZ_SEED"), NULL, 0) | 1;
+    vt_fuzz_seed(0x853c49e6748fea9bull);
     g_autofree char *dirname = NULL;
     g_autoptr(GPtrArray) corpus = vt_fuzz_corpus("fuzz-corpus/decode", &dirname);
     FuzzDecodeCounters *c = &fuzz_decode_counters;
@@ -121,25 +111,13 @@ int main(int argc, char **argv)
         printf("not ok 1 - no corpus in %s\nnot ok 2 - mutations\n", dirname);
         return 1;
     }
-    for (guint i = 0; i < corpus->len; i++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
-        LLVMFuzzerTestOneInput(d, len);
-    }
+    vt_fuzz_replay(corpus, LLVMFuzzerTestOneInput);
     bool reached = c->decoded > 1000 && c->undefined > 0 && c->too_long > 0;
     printf("%s 1 - corpus: %u inputs, %lu instructions (%lu undefined), %lu too long\n",
            reached ? "ok" : "not ok", corpus->len, c->decoded + c->undefined, c->undefined,
            c->too_long);
     memset(c, 0, sizeof(*c));
-    for (unsigned it = 0; it < iterations; it++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[rnd() % corpus->len], &len);
-        GByteArray *b = g_byte_array_new();
-        g_byte_array_append(b, d, (guint)len);
-        mutate(b);
-        LLVMFuzzerTestOneInput(b->data, b->len);
-        g_byte_array_unref(b);
-    }
+    vt_fuzz_mutations(corpus, iterations, vt_fuzz_rand, mutate, LLVMFuzzerTestOneInput);
     bool deep = c->decoded > iterations && c->undefined > iterations / 100 &&
                 c->too_long > 0 && c->short_fetch > 0;
     printf("%s 2 - %u fixed-seed mutations survived: %lu instructions (%lu undefined), "

@@ -10,7 +10,8 @@
  * 0x70000 (IST1) and 0x80000 (user).  Checks are non-fatal, so a run
  * reports every failure; a guest that would sleep forever stops it.
  * /dbt/sys/smp-*: two vCPUs on two host threads over one RAM (smp.h),
- * taking turns with the baton and in parallel. */
+ * taking turns with the baton and in parallel; which of the two a
+ * machine gets (smp-mode). */
 #include <glib.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -905,6 +906,18 @@ static void test_smp(gconstpointer data)
     dbt_smp_free(smp);
 }
 
+/* Which of the two a machine of several vCPUs gets (backend.c asks) */
+static void test_smp_mode(void)
+{
+    g_assert_true(dbt_smp_parallel_choose(NULL, 2));      /* the default */
+    g_assert_true(dbt_smp_parallel_choose(NULL, 64));
+    g_assert_false(dbt_smp_parallel_choose(NULL, 1));     /* one host CPU */
+    g_assert_false(dbt_smp_parallel_choose("0", 2));
+    g_assert_true(dbt_smp_parallel_choose("1", 1));
+    g_assert_true(dbt_smp_parallel_choose("", 2));        /* anything else */
+    g_assert_false(dbt_smp_parallel_choose("yes", 1));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -924,5 +937,6 @@ int main(int argc, char **argv)
     g_test_add_func("/dbt/sys/io-bitmap", test_io_bitmap);
     g_test_add_data_func("/dbt/sys/smp-baton", GINT_TO_POINTER(0), test_smp);
     g_test_add_data_func("/dbt/sys/smp-parallel", GINT_TO_POINTER(1), test_smp);
+    g_test_add_func("/dbt/sys/smp-mode", test_smp_mode);
     return g_test_run();
 }

@@ -103,15 +103,34 @@ skword() { set -f; for c in $(echo "$1" | sed 's/./& /g'); do
         '>') sk KEY_LEFTSHIFT KEY_DOT ;; T) sk KEY_LEFTSHIFT KEY_T ;; S) sk KEY_LEFTSHIFT KEY_S ;;
         K) sk KEY_LEFTSHIFT KEY_K ;;
     esac; done; set +f; }
-skword echo; sk KEY_SPACE; skword 'T-SK-$((6*7))'; sk KEY_SPACE; skword '>/dev/tty'
-sk KEY_LEFTSHIFT KEY_S; sk KEY_0; sk KEY_ENTER
-guest_wait_log $((300 * scale)) screen "^T-SK-42"
-tap_ok $? "keys from vsh send-key run a command on the VGA console"
+sk_command() { # the command line, typed key by key, then Enter
+    skword echo; sk KEY_SPACE; skword 'T-SK-$((6*7))'; sk KEY_SPACE; skword '>/dev/tty'
+    sk KEY_LEFTSHIFT KEY_S; sk KEY_0; sk KEY_ENTER
+}
+# What the VGA console shows, as text, for a failure's diagnosis.
+screen_text() {
+    vsh screenshot screen "$GUEST_WORK/sk.png" >/dev/null 2>&1 &&
+        tesseract "$GUEST_WORK/sk.png" - 2>/dev/null | sed '/^ *$/d' | tail -n 6 | sed 's/^/# screen: /'
+}
+sk_command
+guest_wait_log $((120 * scale)) screen "^T-SK-42"; r=$?
+if [ $r -ne 0 ]; then
+    # Once in CI (2026-12-07) the line never ran, with no trace left of
+    # why: show the screen and the serial tail, then type it once more on
+    # a fresh line (Ctrl-U drops what was typed); both attempts are kept.
+    echo "# send-key: no T-SK-42 after 120 s; the screen and serial log were:"
+    screen_text
+    tr -d '\r' < "$(guest_log screen)" | tail -n 5 | sed 's/^/# serial: /'
+    sk KEY_LEFTCTRL KEY_U
+    sk_command
+    guest_wait_log $((180 * scale)) screen "^T-SK-42"; r=$?
+    [ $r -eq 0 ] || screen_text
+fi
+tap_ok $r "keys from vsh send-key run a command on the VGA console"
 
 # remote-viewer under Xvfb; xdotool types into its window
-xdisp=:$(( ($$ % 400) + 100 ))
-Xvfb "$xdisp" -screen 0 1024x768x24 -nolisten tcp > "$GUEST_WORK/xvfb.log" 2>&1 &
-xpid=$!
+xvfb_start 1024x768x24 "$GUEST_WORK/xvfb.log"
+xdisp=$XVFB_DISPLAY xpid=$XVFB_PID
 cat > "$GUEST_WORK/screen.vv" <<EOV
 [virt-viewer]
 type=vnc
@@ -119,11 +138,20 @@ host=127.0.0.1
 port=$port
 password=pw4711
 EOV
-wait_until $((30 * scale)) test -e "/tmp/.X11-unix/X${xdisp#:}"
-DISPLAY=$xdisp remote-viewer "$GUEST_WORK/screen.vv" > "$GUEST_WORK/remote-viewer.log" 2>&1 &
+# No session bus, settings or accessibility bridge to wait for.
+DISPLAY=$xdisp GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none \
+    remote-viewer --debug "$GUEST_WORK/screen.vv" > "$GUEST_WORK/remote-viewer.log" 2>&1 &
 rvpid=$!
 wait_until $((60 * scale)) sh -c "DISPLAY=$xdisp xdotool search --onlyvisible --class remote-viewer | grep -q ."
-tap_ok $? "remote-viewer opens a window on the guest"
+r=$?
+if [ $r -ne 0 ]; then
+    # Once in CI (2026-12-07) no window appeared, with no trace of why.
+    kill -0 $rvpid 2>/dev/null && echo "# remote-viewer still runs" || echo "# remote-viewer exited"
+    DISPLAY=$xdisp xdotool search --onlyvisible --name . getwindowname %@ 2>&1 | sed 's/^/# window: /'
+    tail -n 15 "$GUEST_WORK/remote-viewer.log" | sed 's/^/# remote-viewer: /'
+    tail -n 5 "$GUEST_WORK/xvfb.log" | sed 's/^/# xvfb: /'
+fi
+tap_ok $r "remote-viewer opens a window on the guest"
 win=$(DISPLAY=$xdisp xdotool search --onlyvisible --class remote-viewer | head -1)
 DISPLAY=$xdisp xdotool windowactivate --sync "$win" 2>/dev/null || DISPLAY=$xdisp xdotool windowfocus "$win"
 sleep 2

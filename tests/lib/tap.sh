@@ -16,6 +16,11 @@
 #                         boot kept under the sanitizers, does not call it)
 #   wait_until SECS CMD... retry CMD with back-off until it succeeds or the
 #                         deadline passes (never a fixed sleep as sync)
+#   xvfb_start GEOMETRY LOG a private Xvfb on a display number it picks
+#                         itself (-displayfd: no race with another X
+#                         server); sets XVFB_DISPLAY (":N") and XVFB_PID,
+#                         returns once it accepts clients, 1 (LOG shown) if
+#                         it did not start in 30 s
 #   tap_done              exit non-zero if any test failed
 _tap_n=0
 _tap_failed=0
@@ -82,6 +87,18 @@ wait_until() {
         sleep $_delay
         case $_delay in 0.01) _delay=0.05 ;; 0.05) _delay=0.2 ;; esac
     done
+}
+
+xvfb_start() {
+    _xfd=$(mktemp "${TMPDIR:-/tmp}/vessel-xvfb.XXXXXX")
+    Xvfb -displayfd 3 -screen 0 "$1" -nolisten tcp 3> "$_xfd" > "$2" 2>&1 &
+    XVFB_PID=$!
+    wait_until 30 grep -q '^[0-9]' "$_xfd"; _xr=$?
+    XVFB_DISPLAY=:$(head -n 1 "$_xfd")
+    rm -f "$_xfd"
+    [ $_xr -eq 0 ] && return 0
+    sed 's/^/# xvfb: /' "$2" | tail -n 10
+    return 1
 }
 
 tap_done() { [ $_tap_failed -eq 0 ]; }

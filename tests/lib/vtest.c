@@ -218,6 +218,30 @@ gboolean vt_wait_until(VtCondFunc cond, gpointer data, guint timeout_ms)
     }
 }
 
+/* Zombie, dead or no longer there (its /proc/TID/stat state). */
+static gboolean vt_task_gone(const char *tid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%s/stat", tid);
+    g_autofree char *data = NULL;
+    if (!g_file_get_contents(path, &data, NULL, NULL))
+        return TRUE;
+    const char *p = strrchr(data, ')');
+    return !p || p[1] == '\0' || p[2] == 'Z' || p[2] == 'X';
+}
+
+gboolean vt_pid_gone(gpointer pid)
+{
+    g_autofree char *tasks = g_strdup_printf("/proc/%d/task", GPOINTER_TO_INT(pid));
+    GDir *dir = g_dir_open(tasks, 0, NULL);
+    const char *tid;
+    gboolean gone = TRUE;
+    while (gone && dir && (tid = g_dir_read_name(dir)))
+        gone = vt_task_gone(tid);
+    if (dir)
+        g_dir_close(dir);
+    return gone;
+}
+
 static gboolean path_exists(gpointer data)
 {
     return g_file_test((const char *)data, G_FILE_TEST_EXISTS);
@@ -612,6 +636,22 @@ unsigned vt_fuzz_iterations(int argc, char **argv, unsigned default_n)
     return n;
 }
 
+static uint64_t vt_fuzz_state = 0x2545f4914f6cdd1dull;
+
+void vt_fuzz_seed(uint64_t default_seed)
+{
+    const char *env = getenv("VESSEL_FUZZ_SEED");
+    vt_fuzz_state = env ? g_ascii_strtoull(env, NULL, 0) | 1 : default_seed;
+}
+
+uint64_t vt_fuzz_rand(void)
+{
+    vt_fuzz_state ^= vt_fuzz_state << 13;
+    vt_fuzz_state ^= vt_fuzz_state >> 7;
+    vt_fuzz_state ^= vt_fuzz_state << 17;
+    return vt_fuzz_state;
+}
+
 GPtrArray *vt_fuzz_corpus(const char *subdir, char **dirname)
 {
     const char *src = getenv("G_TEST_SRCDIR");
@@ -631,4 +671,27 @@ GPtrArray *vt_fuzz_corpus(const char *subdir, char **dirname)
     if (dirname)
         *dirname = g_steal_pointer(&dir_path);
     return corpus;
+}
+
+void vt_fuzz_replay(GPtrArray *corpus, VtFuzzTarget target)
+{
+    for (guint i = 0; i < corpus->len; i++) {
+        gsize len;
+        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
+        target(d, len);
+    }
+}
+
+void vt_fuzz_mutations(GPtrArray *corpus, unsigned iterations, uint64_t (*rnd)(void),
+                       void (*mutate)(GByteArray *b), VtFuzzTarget target)
+{
+    for (unsigned it = 0; it < iterations; it++) {
+        gsize len;
+        const uint8_t *d = g_bytes_get_data(corpus->pdata[rnd() % corpus->len], &len);
+        GByteArray *b = g_byte_array_new();
+        g_byte_array_append(b, d, (guint)len);
+        mutate(b);
+        target(b->data, b->len);
+        g_byte_array_unref(b);
+    }
 }

@@ -8,6 +8,7 @@
 #define VESSEL_VTEST_H
 
 #include <gio/gio.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Deadlines scale with VESSEL_TEST_TIMEOUT_SCALE (e.g. 4 under sanitizers). */
@@ -48,6 +49,11 @@ typedef gboolean (*VtCondFunc)(gpointer data);
 /* Poll @cond (with growing back-off, iterating the default main context)
  * until it returns TRUE or @timeout_ms passes.  Returns the last result. */
 gboolean vt_wait_until(VtCondFunc cond, gpointer data, guint timeout_ms);
+/* A VtCondFunc for vt_wait_until: the process GINT_TO_POINTER(pid) has
+ * no thread left but zombies.  Every thread counts, not only the leader:
+ * a killed process's leader shows as a zombie while its other threads
+ * are still exiting, and its files (locks, sockets) close with the last. */
+gboolean vt_pid_gone(gpointer pid);
 gboolean vt_wait_for_path(const char *path, guint timeout_ms);
 
 /* ---- helper processes --------------------------------------------- */
@@ -104,8 +110,22 @@ char *vt_src_path(const char *rel);
 /* Iterations: @default_n, or $VESSEL_FUZZ_ITERATIONS, or the last
  * argument that is not an option. */
 unsigned vt_fuzz_iterations(int argc, char **argv, unsigned default_n);
+/* The drivers' fixed-seed generator (xorshift64): vt_fuzz_seed() sets
+ * @default_seed, or $VESSEL_FUZZ_SEED when set (to replay another run);
+ * vt_fuzz_rand() draws the next 64 bits. */
+void vt_fuzz_seed(uint64_t default_seed);
+uint64_t vt_fuzz_rand(void);
 /* Every file of $G_TEST_SRCDIR/@subdir as a GBytes (empty array when
  * the directory is missing); *@dirname (if given) gets the path. */
 GPtrArray *vt_fuzz_corpus(const char *subdir, char **dirname);
+/* The target under test: the program's LLVMFuzzerTestOneInput. */
+typedef int (*VtFuzzTarget)(const uint8_t *data, size_t size);
+/* Every input of @corpus through @target, in order. */
+void vt_fuzz_replay(GPtrArray *corpus, VtFuzzTarget target);
+/* @iterations times: a copy of the corpus input @rnd picks, changed by
+ * @mutate, through @target (the driver's fixed-seed generator keeps the
+ * run reproducible).  @corpus must not be empty. */
+void vt_fuzz_mutations(GPtrArray *corpus, unsigned iterations, uint64_t (*rnd)(void),
+                       void (*mutate)(GByteArray *b), VtFuzzTarget target);
 
 #endif

@@ -1,9 +1,15 @@
 /* fuzz-driver.c - runs LLVMFuzzerTestOneInput (fuzz-remote-packet.c)
- * without libFuzzer: inputs from a fixed seed, most of them well-formed
- * calls of every procedure in the table (arguments made by encoding
- * plausible values) with bytes flipped, lengths and counts altered or
- * the packet cut short, some pure noise.  Prints TAP.
- * Arguments: [--tap] [N]. */
+ * without libFuzzer, from a fixed seed:
+ *   1. the corpus fuzz-corpus/ (what Debian's virsh and python3-libvirt
+ *      really sent, one connection per file, recorded by
+ *      fuzz/make-corpus.sh): every packet must frame and decode;
+ *   2. those connections with bytes flipped, length words altered, the
+ *      end cut or a packet repeated;
+ *   3. generated streams: well-formed calls of every procedure in the
+ *      table (arguments made by encoding plausible values) with bytes
+ *      flipped, lengths and counts altered or the packet cut short, some
+ *      pure noise.
+ * Prints TAP.  Arguments: [--tap] [N]. */
 #include "config.h"
 
 #include <stdint.h>
@@ -13,18 +19,15 @@
 
 #include "remote/remote_packet.h"
 #include "remote/remote_procs.h"
+#include "vtest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-extern unsigned long fuzz_remote_packets, fuzz_remote_decoded;
+extern unsigned long fuzz_remote_packets, fuzz_remote_decoded, fuzz_remote_known;
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-
+/* 32 bits of tests/lib's generator (the upper middle of its state) */
 static uint32_t fuzz_rand(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state >> 16);
+    return (uint32_t)(vt_fuzz_rand() >> 16);
 }
 
 /* XDR words that decode as small ints, lengths, strings or flags. */
@@ -108,23 +111,78 @@ static GByteArray *make_input(const RemoteProc *table, gsize n)
     return b;
 }
 
+/* A recorded connection, damaged the ways a hostile client would. */
+static void mutate_stream(GByteArray *b)
+{
+    if (!b->len)
+        return;
+    switch (fuzz_rand() % 4) {
+    case 0: /* flip bits anywhere */
+        for (int i = 1 + fuzz_rand() % 4; i > 0; i--)
+            b->data[fuzz_rand() % b->len] ^= (guint8)(1u << (fuzz_rand() % 8));
+        break;
+    case 1: { /* a word set to a boundary value (length, count, proc...) */
+        static const uint32_t edge[] = { 0, 1, 3, 4, 27, 28, 0x7fffffffu, 0x80000000u,
+                                         0xffffffffu, 262144, 262148 };
+        guint at = (fuzz_rand() % b->len) & ~3u;
+        uint32_t v = edge[fuzz_rand() % G_N_ELEMENTS(edge)];
+        for (guint j = 0; j < 4 && at + j < b->len; j++)
+            b->data[at + j] = (guint8)(v >> (24 - 8 * j));
+        break;
+    }
+    case 2: /* cut short */
+        g_byte_array_set_size(b, fuzz_rand() % b->len);
+        break;
+    default: { /* a stretch repeated */
+        guint from = fuzz_rand() % b->len, n = 1 + fuzz_rand() % (b->len - from);
+        GByteArray *copy = g_byte_array_sized_new(n);
+        g_byte_array_append(copy, b->data + from, n);
+        g_byte_array_append(b, copy->data, copy->len);
+        g_byte_array_unref(copy);
+    }
+    }
+}
+
 int main(int argc, char **argv)
 {
-    int n = 20000;
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--tap") != 0)
-            n = atoi(argv[i]);
+    unsigned n = vt_fuzz_iterations(argc, argv, 20000);
+    vt_fuzz_seed(0x2545f4914f6cdd1dull);
     gsize n_procs;
     const RemoteProc *table = remote_proc_table(&n_procs);
-    printf("1..1\n");
-    for (int i = 0; i < n; i++) {
+    printf("1..3\n");
+
+    g_autofree char *dirname = NULL;
+    GPtrArray *corpus = vt_fuzz_corpus("fuzz-corpus", &dirname);
+    vt_fuzz_replay(corpus, LLVMFuzzerTestOneInput);
+    /* a real client's packets: each one frames, and each call of a
+     * procedure in the table decodes with its argument filter */
+    int ok = corpus->len > 0 && fuzz_remote_packets >= corpus->len &&
+             fuzz_remote_known > 0 && fuzz_remote_decoded == fuzz_remote_known;
+    printf("%s 1 - corpus of %s: %u connections, %lu packets, %lu calls of known "
+           "procedures, %lu decoded\n",
+           ok ? "ok" : "not ok", dirname, corpus->len, fuzz_remote_packets, fuzz_remote_known,
+           fuzz_remote_decoded);
+    int failed = !ok;
+
+    fuzz_remote_packets = fuzz_remote_decoded = 0;
+    if (corpus->len)
+        vt_fuzz_mutations(corpus, n / 2, vt_fuzz_rand, mutate_stream, LLVMFuzzerTestOneInput);
+    ok = corpus->len && fuzz_remote_decoded > n / 8;
+    printf("%s 2 - %u damaged recordings: %lu packets framed, %lu argument sets decoded\n",
+           ok ? "ok" : "not ok", n / 2, fuzz_remote_packets, fuzz_remote_decoded);
+    failed |= !ok;
+    g_ptr_array_unref(corpus);
+
+    fuzz_remote_packets = fuzz_remote_decoded = 0;
+    for (unsigned i = 0; i < n; i++) {
         GByteArray *in = make_input(table, n_procs);
         LLVMFuzzerTestOneInput(in->data, in->len);
         g_byte_array_unref(in);
     }
     /* the generator must reach the decoders, not only the framing */
-    int ok = fuzz_remote_packets > (unsigned long)n && fuzz_remote_decoded > (unsigned long)n / 20;
-    printf("%s 1 - %d inputs: %lu packets framed, %lu argument sets decoded\n",
+    ok = fuzz_remote_packets > (unsigned long)n && fuzz_remote_decoded > (unsigned long)n / 20;
+    printf("%s 3 - %u generated inputs: %lu packets framed, %lu argument sets decoded\n",
            ok ? "ok" : "not ok", n, fuzz_remote_packets, fuzz_remote_decoded);
-    return ok ? 0 : 1;
+    failed |= !ok;
+    return failed;
 }

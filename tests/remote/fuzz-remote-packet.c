@@ -13,6 +13,7 @@
  *   tests/remote/fuzz/build-libfuzzer.sh BUILDDIR [libFuzzer options] */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-unsigned long fuzz_remote_packets, fuzz_remote_decoded;
+unsigned long fuzz_remote_packets, fuzz_remote_decoded, fuzz_remote_known;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,11 +37,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         RemotePacketHeader h;
         if (remote_packet_header_decode(data, len, &h, NULL)) {
             const RemoteProc *proc = remote_proc_find(h.proc);
+            bool known = proc != NULL;
             if (!proc)
                 proc = &table[(guint32)h.proc % n_procs];
+            fuzz_remote_known += known;
             void *args = remote_dispatch_decode_args(proc, data, len, NULL);
             if (args) {
-                fuzz_remote_decoded++;
+                fuzz_remote_decoded += known;
                 remote_dispatch_free_args(proc, args);
             }
             RemoteError e;

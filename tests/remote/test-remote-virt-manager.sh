@@ -26,13 +26,11 @@ v define "$T/off.xml"
 v start vm-run
 [ $rc -eq 0 ] || tap_bail "start failed: $err"
 
-# a display of our own: the first free number from 90 up
-d=90
-while [ -e "/tmp/.X11-unix/X$d" ] || [ -e "/tmp/.X$d-lock" ]; do d=$((d + 1)); done
-Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp > "$T/xvfb.log" 2>&1 &
-XPID=$!
-CLEANUP_EXTRA="kill $XPID 2>/dev/null; wait $XPID 2>/dev/null"
-wait_until 30 test -e "/tmp/.X11-unix/X$d" || tap_bail "Xvfb did not start"
+# a display of our own
+xvfb_start 1280x800x24 "$T/xvfb.log"; _r=$?
+CLEANUP_EXTRA="kill $XVFB_PID 2>/dev/null; wait $XVFB_PID 2>/dev/null"
+[ $_r -eq 0 ] || tap_bail "Xvfb did not start"
+d=${XVFB_DISPLAY#:}
 
 shot="${VESSEL_TEST_ARTIFACTS:-$PWD}/test-remote-virt-manager.png"
 rm -f "$shot"

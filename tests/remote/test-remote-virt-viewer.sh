@@ -55,12 +55,10 @@ sys.exit(0 if (p.get_width(), p.get_height()) == (720, 400) else 1)' "$T/guest.p
 _r=$?; [ $_r -eq 0 ] || sed 's/^/# /' "$T/shot.out"
 tap_ok $_r "virsh screenshot: a 720x400 PNG of the text screen"
 
-d=90
-while [ -e "/tmp/.X11-unix/X$d" ] || [ -e "/tmp/.X$d-lock" ]; do d=$((d + 1)); done
-Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp > "$T/xvfb.log" 2>&1 &
-XPID=$!
-CLEANUP_EXTRA="kill $XPID 2>/dev/null; wait $XPID 2>/dev/null"
-wait_until 30 test -e "/tmp/.X11-unix/X$d" || tap_bail "Xvfb did not start"
+xvfb_start 1280x800x24 "$T/xvfb.log"; _r=$?
+CLEANUP_EXTRA="kill $XVFB_PID 2>/dev/null; wait $XVFB_PID 2>/dev/null"
+[ $_r -eq 0 ] || tap_bail "Xvfb did not start"
+d=${XVFB_DISPLAY#:}
 
 look() { # NAME VIRT-VIEWER-ARGS...
     _n=$1; shift

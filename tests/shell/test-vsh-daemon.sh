@@ -11,7 +11,7 @@ domxml web1 > "$T/web1.xml"
 domxml db2 deaf > "$T/db2.xml"
 printf '<domain type="dbt"><name>broken</name>\n' > "$T/broken.xml"
 
-tap_plan 101
+tap_plan 106
 
 # ---- empty daemon, host commands -----------------------------------------
 v list --all
@@ -109,7 +109,21 @@ WLOG=$T/log/domains/web1.log
 lines() { grep -c -- "$2" "$1" 2>/dev/null; }
 more_than() { [ "$(lines "$1" "$2")" -gt "$3" ]; }
 wait_until 30 more_than "$WLOG" "^idle" 0
-v reboot web1
+# --mode as virsh's: acpi is the power button, the other modes are
+# refused before anything reaches the guest, an unknown word is a usage error
+v reboot web1 --mode agent
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | head -1)" = "error: Failed to reboot domain 'web1'" ] &&
+    printf '%s\n' "$err" | grep -q "Operation not supported: mode 'agent'.*--mode acpi"
+tap_ok $? "reboot --mode agent: refused, naming --mode acpi"
+v shutdown web1 --mode initctl,signal
+[ $rc -eq 1 ] && printf '%s\n' "$err" | grep -q "Failed to shutdown domain 'web1'"
+tap_ok $? "shutdown --mode initctl,signal: refused"
+v reboot web1 --mode bogus
+expect "reboot --mode bogus: virsh's usage error" 1 "" \
+    "error: Unknown mode bogus value, expecting 'acpi', 'agent', 'initctl', 'signal' or 'paravirt'"
+state_is web1 running; tap_ok $? "... and the domain was left running"
+[ "$(lines "$WLOG" "^power button")" -eq 0 ]; tap_ok $? "... without a press of its button"
+v reboot web1 --mode agent,acpi
 expect "reboot" 0 "Domain 'web1' is being rebooted"
 wait_until 30 more_than "$WLOG" "^idle" 1 && [ "$(lines "$WLOG" "^power button")" -eq 1 ] &&
     ! grep -q "VMM pid .* exited" "$WLOG"

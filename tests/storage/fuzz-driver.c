@@ -18,15 +18,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 extern unsigned long fuzz_qcow2_opened, fuzz_qcow2_rejected, fuzz_qcow2_writable;
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
 
 static const uint64_t interesting[] = {
     0, 1, 2, 3, 4, 7, 8, 9, 16, 21, 22, 63, 64, 72, 104, 112, 0x1ff, 0x200, 0x201, 0x400, 0x600,
@@ -58,52 +49,52 @@ static uint64_t get_be(const uint8_t *p, unsigned width)
 
 static void mutate(GByteArray *b)
 {
-    unsigned n = 1 + (unsigned)(rnd() % 3);
+    unsigned n = 1 + (unsigned)(vt_fuzz_rand() % 3);
     for (unsigned i = 0; i < n && b->len >= 112; i++) {
-        switch (rnd() % 7) {
+        switch (vt_fuzz_rand() % 7) {
         case 0: {                           /* a header field */
-            unsigned f = (unsigned)(rnd() % G_N_ELEMENTS(fields));
-            uint64_t v = interesting[rnd() % G_N_ELEMENTS(interesting)];
-            if (rnd() % 3 == 0)
-                v = get_be(b->data + fields[f].off, fields[f].width) + (rnd() % 5) - 2;
+            unsigned f = (unsigned)(vt_fuzz_rand() % G_N_ELEMENTS(fields));
+            uint64_t v = interesting[vt_fuzz_rand() % G_N_ELEMENTS(interesting)];
+            if (vt_fuzz_rand() % 3 == 0)
+                v = get_be(b->data + fields[f].off, fields[f].width) + (vt_fuzz_rand() % 5) - 2;
             put_be(b->data + fields[f].off, v, fields[f].width);
             break;
         }
         case 1: {                           /* a table entry somewhere */
-            size_t at = (rnd() % (b->len / 8)) * 8;
-            uint64_t v = interesting[rnd() % G_N_ELEMENTS(interesting)];
-            if (rnd() % 2)                  /* another cluster of this file */
-                v = (rnd() % (b->len / 512 + 2)) * 512 | (rnd() % 2 ? 1ull << 63 : 0);
+            size_t at = (vt_fuzz_rand() % (b->len / 8)) * 8;
+            uint64_t v = interesting[vt_fuzz_rand() % G_N_ELEMENTS(interesting)];
+            if (vt_fuzz_rand() % 2)                  /* another cluster of this file */
+                v = (vt_fuzz_rand() % (b->len / 512 + 2)) * 512 | (vt_fuzz_rand() % 2 ? 1ull << 63 : 0);
             put_be(b->data + at, v, 8);
             break;
         }
         case 2: {                           /* an existing entry moved a little */
-            size_t at = (rnd() % (b->len / 8)) * 8;
+            size_t at = (vt_fuzz_rand() % (b->len / 8)) * 8;
             uint64_t v = get_be(b->data + at, 8);
             if (v)
-                put_be(b->data + at, v + ((rnd() % 9) - 4) * 512, 8);
+                put_be(b->data + at, v + ((vt_fuzz_rand() % 9) - 4) * 512, 8);
             break;
         }
         case 3:                             /* bit flips */
-            for (unsigned k = 0; k < 1 + rnd() % 4; k++) {
-                size_t at = rnd() % 2 ? rnd() % 128 : rnd() % b->len;
-                b->data[at] ^= (uint8_t)(1u << (rnd() % 8));
+            for (unsigned k = 0; k < 1 + vt_fuzz_rand() % 4; k++) {
+                size_t at = vt_fuzz_rand() % 2 ? vt_fuzz_rand() % 128 : vt_fuzz_rand() % b->len;
+                b->data[at] ^= (uint8_t)(1u << (vt_fuzz_rand() % 8));
             }
             break;
         case 4:                             /* truncate */
-            g_byte_array_set_size(b, (guint)(rnd() % b->len + 1));
+            g_byte_array_set_size(b, (guint)(vt_fuzz_rand() % b->len + 1));
             break;
         case 5: {                           /* grow with noise */
-            guint old = b->len, add = (guint)(rnd() % 4096);
+            guint old = b->len, add = (guint)(vt_fuzz_rand() % 4096);
             g_byte_array_set_size(b, old + add);
             for (guint k = old; k < b->len; k++)
-                b->data[k] = (uint8_t)rnd();
+                b->data[k] = (uint8_t)vt_fuzz_rand();
             break;
         }
         default: {                          /* copy one cluster over another */
             size_t nc = b->len / 512;
             if (nc >= 2) {
-                size_t from = rnd() % nc, to = rnd() % nc;
+                size_t from = vt_fuzz_rand() % nc, to = vt_fuzz_rand() % nc;
                 memmove(b->data + to * 512, b->data + from * 512, 512);
             }
             break;
@@ -115,6 +106,7 @@ static void mutate(GByteArray *b)
 int main(int argc, char **argv)
 {
     unsigned iterations = vt_fuzz_iterations(argc, argv, 3000);
+    vt_fuzz_seed(0x2545f4914f6cdd1dull);
     g_autofree char *dirname = NULL;
     GPtrArray *corpus = vt_fuzz_corpus("fuzz-corpus", &dirname);
     printf("1..2\n");
@@ -122,24 +114,12 @@ int main(int argc, char **argv)
         printf("not ok 1 - no corpus in %s\nnot ok 2 - mutations\n", dirname);
         return 1;
     }
-    for (guint i = 0; i < corpus->len; i++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
-        LLVMFuzzerTestOneInput(d, len);
-    }
+    vt_fuzz_replay(corpus, LLVMFuzzerTestOneInput);
     bool all_open = fuzz_qcow2_opened == corpus->len;
     printf("%s 1 - corpus: %u images, all opened (%lu)\n", all_open ? "ok" : "not ok",
            corpus->len, fuzz_qcow2_opened);
     fuzz_qcow2_opened = fuzz_qcow2_rejected = fuzz_qcow2_writable = 0;
-    for (unsigned it = 0; it < iterations; it++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[rnd() % corpus->len], &len);
-        GByteArray *b = g_byte_array_new();
-        g_byte_array_append(b, d, (guint)len);
-        mutate(b);
-        LLVMFuzzerTestOneInput(b->data, b->len);
-        g_byte_array_unref(b);
-    }
+    vt_fuzz_mutations(corpus, iterations, vt_fuzz_rand, mutate, LLVMFuzzerTestOneInput);
     /* a generator that never got past the header would prove nothing */
     bool deep = fuzz_qcow2_opened > iterations / 10 && fuzz_qcow2_rejected > iterations / 10 &&
                 fuzz_qcow2_writable > iterations / 20;

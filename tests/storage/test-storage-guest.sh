@@ -286,9 +286,11 @@ if wait_until $((900 * scale)) grep -q "^T-WAIT overlay" "$log"; then
     r1=$(ctl "disk-overlay 0 -" "$work/live.snap")
     go overlay
     if wait_until $((600 * scale)) grep -q "^T-WAIT commit" "$log"; then
-        lines=$(wc -l < "$log")
+        # nothing after the T-WAIT line (its CR LF may still be on the
+        # way when grep sees it: count lines with text, not newlines)
+        after() { sed -n '/^T-WAIT commit/,$p' "$log" | tr -d '\r' | sed '1d; /^$/d'; }
         sleep 5
-        [ "$(wc -l < "$log")" = "$lines" ] && held=0
+        [ -z "$(after)" ] && held=0 || after | sed 's/^/# after T-WAIT commit: /'
         r2=$(ctl "disk-commit 0 -" "$work/live.qcow2")
         go commit
         [ "$r1" = ok ] && [ "$r2" = ok ] && ok4=0 || echo "# replies: $r1 / $r2"

@@ -18,14 +18,10 @@ extern unsigned long fuzz_virtqueue_popped, fuzz_virtqueue_broken;
 
 #define IMAGE 0x5000u         /* rings 0-0x2fff, indirect 0x3000-0x3fff */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
+/* 32 bits of tests/lib's generator (the upper middle of its state) */
 static uint32_t fuzz_rand(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state >> 16);
+    return (uint32_t)(vt_fuzz_rand() >> 16);
 }
 
 static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
@@ -87,19 +83,13 @@ static size_t make_input(uint8_t *in)
 
 int main(int argc, char **argv)
 {
-    unsigned iterations = 4000;
-    for (int i = 1; i < argc; i++)
-        if (argv[i][0] != '-')
-            iterations = (unsigned)strtoul(argv[i], NULL, 0);
+    unsigned iterations = vt_fuzz_iterations(argc, argv, 4000);
+    vt_fuzz_seed(0x9e3779b97f4a7c15ull);
     static uint8_t in[8 + IMAGE];
     g_autofree char *dirname = NULL;
     GPtrArray *corpus = vt_fuzz_corpus("fuzz-corpus/virtqueue", &dirname);
     printf("1..2\n");
-    for (guint i = 0; i < corpus->len; i++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
-        LLVMFuzzerTestOneInput(d, len);
-    }
+    vt_fuzz_replay(corpus, LLVMFuzzerTestOneInput);
     /* the corpus has rings the walker accepts and rings it must refuse */
     bool reached = corpus->len > 0 && fuzz_virtqueue_popped > 0 && fuzz_virtqueue_broken > 0;
     printf("%s 1 - corpus of %s: %u inputs (%lu buffers accepted, %lu queues broken)\n",

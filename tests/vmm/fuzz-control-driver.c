@@ -19,16 +19,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 extern unsigned long fuzz_control_ok, fuzz_control_errors, fuzz_control_actions;
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-
 static const char *const tokens[] = {
     "status", "pause", "resume", "powerdown", "reset", "reboot", "info", "screendump", "send-key",
     "vnc-password", "sandbox-probe", "disk-overlay", "disk-commit", "-", "fd:3", "quit", " ", "  ", "\r", "\n", "\t", "\0", "\xff",
@@ -46,25 +36,25 @@ static void insert(GByteArray *b, size_t at, const void *p, size_t n)
 
 static void mutate(GByteArray *b)
 {
-    unsigned n = 1 + (unsigned)(rnd() % 4);
+    unsigned n = 1 + (unsigned)(vt_fuzz_rand() % 4);
     for (unsigned i = 0; i < n; i++) {
-        size_t at = b->len ? rnd() % (b->len + 1) : 0;
-        switch (rnd() % 8) {
+        size_t at = b->len ? vt_fuzz_rand() % (b->len + 1) : 0;
+        switch (vt_fuzz_rand() % 8) {
         case 0:
         case 1: {                           /* a token */
-            const char *t = tokens[rnd() % G_N_ELEMENTS(tokens)];
+            const char *t = tokens[vt_fuzz_rand() % G_N_ELEMENTS(tokens)];
             insert(b, at, t, *t ? strlen(t) : 1);
             break;
         }
         case 2:                             /* bit flip */
             if (b->len)
-                b->data[rnd() % b->len] ^= (uint8_t)(1u << (rnd() % 8));
+                b->data[vt_fuzz_rand() % b->len] ^= (uint8_t)(1u << (vt_fuzz_rand() % 8));
             break;
         case 3: {                           /* an overlong run, maybe ended */
-            size_t len = 4000 + rnd() % 200;
+            size_t len = 4000 + vt_fuzz_rand() % 200;
             uint8_t *run = g_malloc(len);
-            memset(run, "a 0f"[rnd() % 4], len);
-            if (rnd() % 2)
+            memset(run, "a 0f"[vt_fuzz_rand() % 4], len);
+            if (vt_fuzz_rand() % 2)
                 run[len - 1] = '\n';
             insert(b, at, run, len);
             g_free(run);
@@ -72,21 +62,21 @@ static void mutate(GByteArray *b)
         }
         case 4:                             /* cut */
             if (b->len) {
-                guint from = (guint)(rnd() % b->len);
-                guint want = (guint)(rnd() % 16 + 1);   /* once: MIN() evaluates twice */
+                guint from = (guint)(vt_fuzz_rand() % b->len);
+                guint want = (guint)(vt_fuzz_rand() % 16 + 1);   /* once: MIN() evaluates twice */
                 g_byte_array_remove_range(b, from, MIN(b->len - from, want));
             }
             break;
         case 5:                             /* duplicate a slice */
             if (b->len) {
-                size_t from = rnd() % b->len, want = rnd() % 64 + 1;
+                size_t from = vt_fuzz_rand() % b->len, want = vt_fuzz_rand() % 64 + 1;
                 size_t len = MIN(b->len - from, want);
                 g_autofree uint8_t *copy = g_memdup2(b->data + from, len);
                 insert(b, at, copy, len);
             }
             break;
         case 6: {                           /* a random byte */
-            uint8_t c = (uint8_t)rnd();
+            uint8_t c = (uint8_t)vt_fuzz_rand();
             insert(b, at, &c, 1);
             break;
         }
@@ -100,6 +90,7 @@ static void mutate(GByteArray *b)
 int main(int argc, char **argv)
 {
     unsigned iterations = vt_fuzz_iterations(argc, argv, 2000);
+    vt_fuzz_seed(0x9e3779b97f4a7c15ull);
     g_autofree char *dirname = NULL;
     GPtrArray *corpus = vt_fuzz_corpus("fuzz-corpus/control", &dirname);
     printf("1..2\n");
@@ -107,26 +98,14 @@ int main(int argc, char **argv)
         printf("not ok 1 - no corpus in %s\nnot ok 2 - mutations\n", dirname);
         return 1;
     }
-    for (guint i = 0; i < corpus->len; i++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[i], &len);
-        LLVMFuzzerTestOneInput(d, len);
-    }
+    vt_fuzz_replay(corpus, LLVMFuzzerTestOneInput);
     /* the corpus reaches the commands: successes and refusals */
     bool reached = fuzz_control_ok > corpus->len && fuzz_control_errors > 0 && fuzz_control_actions > 0;
     printf("%s 1 - corpus: %u inputs (%lu ok, %lu error replies, %lu actions)\n",
            reached ? "ok" : "not ok", corpus->len, fuzz_control_ok, fuzz_control_errors,
            fuzz_control_actions);
     fuzz_control_ok = fuzz_control_errors = fuzz_control_actions = 0;
-    for (unsigned it = 0; it < iterations; it++) {
-        gsize len;
-        const uint8_t *d = g_bytes_get_data(corpus->pdata[rnd() % corpus->len], &len);
-        GByteArray *b = g_byte_array_new();
-        g_byte_array_append(b, d, (guint)len);
-        mutate(b);
-        LLVMFuzzerTestOneInput(b->data, b->len);
-        g_byte_array_unref(b);
-    }
+    vt_fuzz_mutations(corpus, iterations, vt_fuzz_rand, mutate, LLVMFuzzerTestOneInput);
     /* mutations that only ever produce errors would prove little */
     bool deep = fuzz_control_ok > iterations / 4 && fuzz_control_errors > iterations / 4 &&
                 fuzz_control_actions > iterations / 20;

@@ -297,11 +297,40 @@ static void test_passed_fd(void)
     g_free(f.file);
 }
 
+/* `watch` makes a connection get `event ...` lines; the others never. */
+static void test_watch(void)
+{
+    int w[2], o[2];
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, w), ==, 0);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, o), ==, 0);
+    Fake f = { .state = MACHINE_STATE_RUNNING, .name = "x" };
+    g_autofree char *ws = g_strdup_printf("fd:%d", w[1]), *os = g_strdup_printf("fd:%d", o[1]);
+    g_autoptr(GError) error = NULL;
+    ControlServer *cw = control_server_new(ws, &fake_ops, &f, &error);
+    g_assert_no_error(error);
+    ControlServer *co = control_server_new(os, &fake_ops, &f, &error);
+    g_assert_no_error(error);
+    g_autofree char *r1 = request_with_fd(w[0], "watch\n", -1);
+    g_assert_cmpstr(r1, ==, "ok");
+    control_server_event(cw, "reset");
+    control_server_event(co, "reset");
+    control_server_event(NULL, "reset");        /* no server: nothing */
+    g_autofree char *e1 = request_with_fd(w[0], "status\n", -1);
+    g_assert_cmpstr(e1, ==, "event reset");     /* the event came first */
+    g_autofree char *r2 = request_with_fd(o[0], "status\n", -1);
+    g_assert_cmpstr(r2, ==, "ok running");      /* the other: no event */
+    control_server_free(cw);
+    control_server_free(co);
+    close(w[0]);
+    close(o[0]);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/control/dispatch", test_dispatch);
     g_test_add_func("/control/fd-server", test_fd_server);
     g_test_add_func("/control/passed-fd", test_passed_fd);
+    g_test_add_func("/control/watch", test_watch);
     return g_test_run();
 }

@@ -9,6 +9,7 @@
 #include "vmm/hw/debug_exit.h"
 #include "vmm/hw/fw_cfg.h"
 #include "vmm/hw/i8042.h"
+#include "vmm/hw/key_chords.h"
 #include "vmm/hw/i8254.h"
 #include "vmm/hw/i8259.h"
 #include "vmm/hw/pc_testdev.h"
@@ -790,6 +791,65 @@ static void test_i8042(void)
     io_bus_free(bus);
 }
 
+/* send-key chords: a chord sent while another is held types after its
+ * release, so a late shift release never shifts the next key. */
+static void test_key_chords(void)
+{
+    IoBus *bus = io_bus_new();
+    IrqLog log = { 0 };
+    IrqLine k = irq_log_line(&log, 1), a = irq_log_line(&log, 12);
+    I8042 *kbd = i8042_create(&k, &a, VCPU_EXIT_RESET);
+    g_assert_cmpint(i8042_attach(kbd, bus), ==, 0);
+    TimerList *tl = timer_list_new(NULL, NULL);
+    KeyChords *kc = key_chords_new(kbd, tl);
+    const unsigned star[] = { 42, 9 }, six[] = { 7 }; /* LEFTSHIFT+8, then 6 */
+    g_assert_cmpint(key_chords_push(kc, star, 2, 30, NULL), ==, 0);
+    g_assert_cmpint(key_chords_push(kc, six, 1, 30, NULL), ==, 0);
+    g_assert_cmpuint(key_chords_pending(kc), ==, 2);
+    /* held: only the first chord's presses (set 1, translated) */
+    g_assert_cmphex(inb(bus, 0x60), ==, 0x2a);
+    g_assert_cmphex(inb(bus, 0x60), ==, 0x09);
+    g_assert_cmphex(inb(bus, 0x64) & 0x01, ==, 0);
+    g_assert_cmpint(timer_list_run(tl, timer_list_next(tl)), ==, 1);
+    /* released in reverse order, then the next chord pressed */
+    g_assert_cmphex(inb(bus, 0x60), ==, 0x89);
+    g_assert_cmphex(inb(bus, 0x60), ==, 0xaa);
+    g_assert_cmphex(inb(bus, 0x60), ==, 0x07);
+    g_assert_cmphex(inb(bus, 0x64) & 0x01, ==, 0);
+    g_assert_cmpint(timer_list_run(tl, timer_list_next(tl)), ==, 1);
+    g_assert_cmphex(inb(bus, 0x60), ==, 0x87);
+    g_assert_cmpuint(key_chords_pending(kc), ==, 0);
+    g_assert_cmpint(timer_list_next(tl), ==, TIMER_OFF);
+    /* bad input: nothing typed, a clear code back */
+    unsigned bad = 99;
+    const unsigned mixed[] = { 30, 0x2ff };
+    g_assert_cmpint(key_chords_push(kc, mixed, 2, 10, &bad), ==, -EINVAL);
+    g_assert_cmpuint(bad, ==, 1);
+    g_assert_cmpint(key_chords_push(kc, mixed, 0, 10, NULL), ==, -E2BIG);
+    g_assert_cmphex(inb(bus, 0x64) & 0x01, ==, 0);
+    /* a bounded queue: the held chord and KEY_CHORDS_QUEUED behind it */
+    for (unsigned i = 0; i <= KEY_CHORDS_QUEUED; i++)
+        g_assert_cmpint(key_chords_push(kc, six, 1, 10, NULL), ==, 0);
+    g_assert_cmpint(key_chords_push(kc, six, 1, 10, NULL), ==, -EBUSY);
+    unsigned bytes = 0;
+    while (key_chords_pending(kc)) {
+        while (inb(bus, 0x64) & 0x01) {
+            g_assert_cmphex(inb(bus, 0x60), ==, bytes % 2 ? 0x87 : 0x07);
+            bytes++;
+        }
+        g_assert_cmpint(timer_list_run(tl, timer_list_next(tl)), ==, 1);
+    }
+    while (inb(bus, 0x64) & 0x01) {
+        g_assert_cmphex(inb(bus, 0x60), ==, bytes % 2 ? 0x87 : 0x07);
+        bytes++;
+    }
+    g_assert_cmpuint(bytes, ==, 2 * (KEY_CHORDS_QUEUED + 1));
+    key_chords_free(kc);
+    timer_list_free(tl);
+    i8042_destroy(kbd);
+    io_bus_free(bus);
+}
+
 /* ---- ACPI PM ------------------------------------------------------- */
 
 static void test_acpi_pm(void)
@@ -962,6 +1022,7 @@ int main(int argc, char **argv)
     g_test_add_func("/vmm/i8254", test_pit);
     g_test_add_func("/vmm/rtc", test_rtc);
     g_test_add_func("/vmm/i8042", test_i8042);
+    g_test_add_func("/vmm/i8042/send-key-chords", test_key_chords);
     g_test_add_func("/vmm/acpi-pm", test_acpi_pm);
     g_test_add_func("/vmm/pci", test_pci);
     g_test_add_func("/vmm/fw-cfg", test_fw_cfg);

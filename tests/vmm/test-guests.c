@@ -1010,6 +1010,36 @@ static void test_keys(const char *accel)
     close(c);
 }
 
+/* `watch`: that connection, and only it, is told of every reset (the
+ * `reset` request's, here; a guest's own reset takes the same path). */
+static void test_control_events(const char *accel)
+{
+    g_autoptr(RunningVm) vm = start_idle(accel, NULL);
+    int w = unix_connect(vm->ctl), a = unix_connect(vm->ctl);
+    assert_reply(w, "watch", "ok");
+    assert_reply(w, "status", "ok running");     /* still a request channel */
+    for (int round = 0; round < 2; round++) {
+        assert_reply(a, "reset", "ok");
+        g_autofree char *ev = read_line(w);
+        g_assert_cmpstr(ev, ==, "event reset");
+        assert_reply(a, "status", "ok running"); /* no event on a */
+    }
+    /* a second watcher, and one that hangs up, change nothing for w */
+    int v = unix_connect(vm->ctl), gone = unix_connect(vm->ctl);
+    assert_reply(v, "watch", "ok");
+    assert_reply(gone, "watch", "ok");
+    close(gone);
+    assert_reply(a, "reset", "ok");
+    g_autofree char *ev1 = read_line(w), *ev2 = read_line(v);
+    g_assert_cmpstr(ev1, ==, "event reset");
+    g_assert_cmpstr(ev2, ==, "event reset");
+    assert_reply(a, "quit", "ok");
+    g_assert_cmpint(wait_exit(vm), ==, 0);
+    close(a);
+    close(v);
+    close(w);
+}
+
 /* ---- one table, each case under each accelerator --------------------- */
 
 typedef struct {
@@ -1027,6 +1057,7 @@ static const GuestTest guest_tests[] = {
     { "reboot-in-place", test_reboot_in_place, FALSE },
     { "control-channel", test_control_channel, TRUE },
     { "control-crowd", test_control_crowd, TRUE },
+    { "control-events", test_control_events, FALSE },
     { "serial-backlog", test_serial_backlog, TRUE },
     { "quit-sigterm-reset", test_quit_sigterm_reset, TRUE },
     { "pause-busy", test_pause_busy, FALSE },

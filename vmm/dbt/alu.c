@@ -214,7 +214,7 @@ int op_lea(DbtCpu *cpu, const DbtInsn *i)
     return DBT_OK;
 }
 
-/* with memory: locked whatever the prefixes (dbt_insn_locked) */
+/* with memory: locked whatever the prefixes (DBT_KA_LOCKED) */
 int op_xchg_EG(DbtCpu *cpu, const DbtInsn *i)
 {
     unsigned s = i->osz;

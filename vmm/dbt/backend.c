@@ -1,7 +1,10 @@
 /* backend.c - cpu_backend_dbt: the dbt CPU behind vmm/cpu_backend.h.
  * The only file that calls the machine_* / vcpu_* functions; everything
  * else reaches the machine through DbtHostOps. */
+#include "config.h"   /* _GNU_SOURCE: sched_getaffinity */
+
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,14 +40,26 @@ static int dbt_backend_probe(char *why, size_t why_len)
     return 0;
 }
 
+/* The host CPUs this process may run on (its affinity mask). */
+static int dbt_backend_host_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) < 0)
+        return 1;
+    return CPU_COUNT(&set);
+}
+
 static int dbt_backend_vm_create(Machine *m)
 {
     int n = machine_vcpu_count(m);
     if (n > DBT_SMP_MAX_CPUS)
         return -E2BIG;
-    /* VESSEL_DBT_PARALLEL=1: the vCPUs run in parallel (smp.c) */
-    const char *par = getenv("VESSEL_DBT_PARALLEL");
-    machine_set_backend_data(m, n > 1 ? dbt_smp_new(par && !strcmp(par, "1")) : NULL);
+    if (n > 1) {
+        bool par = dbt_smp_parallel_choose(getenv("VESSEL_DBT_PARALLEL"),
+                                           dbt_backend_host_cpus());
+        machine_set_backend_data(m, dbt_smp_new(par));
+    } else
+        machine_set_backend_data(m, NULL);
     return 0;
 }
 

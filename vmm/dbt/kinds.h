@@ -38,6 +38,8 @@
 #define DBT_KA_EXIT 0x0010u       /* may return other than DBT_OK */
 #define DBT_KA_STACK 0x0020u      /* accesses the stack implicitly (#SS) */
 #define DBT_KA_BRANCH 0x0040u     /* writes next_rip (control transfer) */
+#define DBT_KA_LOCKED 0x0080u     /* its memory operand is updated atomically
+                                     with or without LOCK (XCHG; locked.h) */
 
 /* flags-column shorthands and markers */
 #define KF_ALL DBT_STATUS_FLAGS
@@ -93,7 +95,7 @@
     X(MOV_RI, mov_RI, 0, 0, 0, 0) \
     X(MOV_AO, mov_AO, KA_FS, 0, 0, 0) \
     X(LEA, lea, 0, 0, 0, 0) \
-    X(XCHG_EG, xchg_EG, KA_MS, 0xff, 0, 0) \
+    X(XCHG_EG, xchg_EG, KA_MS | DBT_KA_LOCKED, 0xff, 0, 0) \
     X(XCHG_AR, xchg_AR, 0, 0, 0, 0) \
     X(NOP, nop, 0, 0, 0, 0) \
     X(MOVZX, movzx, KA_M, 0, 0, 0) \

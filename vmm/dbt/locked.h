@@ -41,7 +41,7 @@ bool dbt_locked_commit(DbtCpu *cpu, DbtRmw *m, uint64_t *old, uint64_t v);
 static inline bool dbt_insn_locked(const DbtInsn *i)
 {
     return (i->flags & DBT_I_LOCK)
-        || (i->kind == DBT_KIND_XCHG_EG && (i->flags & DBT_I_MEM));
+        || ((dbt_insn_attr(i) & DBT_KA_LOCKED) && (i->flags & DBT_I_MEM));
 }
 
 static inline uint64_t dbt_rmw_begin(DbtCpu *cpu, const DbtInsn *i, unsigned size,

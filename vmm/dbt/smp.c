@@ -1,6 +1,6 @@
 /* smp.c - several vCPUs on the dbt CPU: one host thread per vCPU, taking
- * turns with one baton (the default) or running in parallel
- * (VESSEL_DBT_PARALLEL=1).
+ * turns with one baton or running in parallel (the default on a host
+ * with two CPUs or more; VESSEL_DBT_PARALLEL=0 or 1 chooses).
  *
  * Design note: the machine runs every vCPU on its own host thread
  * (vmm/machine_run.c).  With the baton, only the thread that holds it
@@ -30,6 +30,7 @@
  * The single-vCPU case has no DbtSmp at all (cpu->smp is NULL). */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vmm/dbt/smp.h"
 #include "vmm/dbt/block.h"
@@ -49,6 +50,15 @@ struct DbtSmp {
     int nram;
     uint64_t *code_mask[DBT_SMP_MAX_RAM];
 };
+
+bool dbt_smp_parallel_choose(const char *env, int host_cpus)
+{
+    if (env && !strcmp(env, "1"))
+        return true;
+    if (env && !strcmp(env, "0"))
+        return false;
+    return host_cpus >= 2;
+}
 
 DbtSmp *dbt_smp_new(bool parallel)
 {

@@ -7,7 +7,12 @@
 
 #define DBT_SMP_SLICE 200000   /* instructions between offers of the baton */
 
-/* @parallel: no baton (VESSEL_DBT_PARALLEL=1, README "Several vCPUs") */
+/* Parallel or taking turns, for a machine of several vCPUs:
+ * VESSEL_DBT_PARALLEL (@env) "1" parallel, "0" turns; unset (or any other
+ * value) parallel when the VMM may run on at least 2 host CPUs
+ * (@host_cpus), turns on one (README "Several vCPUs"). */
+bool dbt_smp_parallel_choose(const char *env, int host_cpus);
+/* @parallel: no baton (README "Several vCPUs") */
 DbtSmp *dbt_smp_new(bool parallel);
 void dbt_smp_free(DbtSmp *smp);
 void dbt_smp_add(DbtSmp *smp, DbtCpu *cpu);

@@ -22,6 +22,7 @@
 #include "i18n.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #define REPLY_MAX 256
@@ -554,7 +555,7 @@ static gboolean scsi_cd_check_iso(ScsiCd *cd, const char *name, GError **error)
     if (volume > cd->sectors) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                     _("CD-ROM %s is truncated: its ISO 9660 volume has %u sectors of 2048 "
-                      "bytes, the image only %" G_GUINT64_FORMAT),
+                      "bytes, the image only %" PRIu64),
                     name, volume, cd->sectors);
         return FALSE;
     }
@@ -565,7 +566,7 @@ ScsiCd *scsi_cd_new(BlockBackend *bb, const char *name, GError **error)
 {
     if (bb->size == 0 || bb->size % SCSI_CD_SECTOR) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                    _("CD-ROM %s is not a CD image: %" G_GUINT64_FORMAT
+                    _("CD-ROM %s is not a CD image: %" PRIu64
                       " bytes is not a whole number of 2048-byte sectors (truncated?)"),
                     name, bb->size);
         block_backend_close(bb);

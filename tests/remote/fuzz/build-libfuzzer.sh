@@ -20,7 +20,7 @@ $CC -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
     -Wl,--start-group "$build/daemon/.libs/libvesseld.a" "$build/xml/.libs/libvesselxml.a" \
     "$build/netbridge/.libs/libvesselnet.a" "$build/common/.libs/libvesselcommon.a" \
     -Wl,--end-group \
-    $(pkg-config --libs glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 libnl-3.0 libnl-route-3.0 libtirpc) \
-    -lpthread -o "$out"
+    $(pkg-config --libs glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 libnl-3.0 libnl-route-3.0 libtirpc json-glib-1.0) \
+    -lz -lpthread -o "$out"
 mkdir -p "$build/fuzz-remote-corpus"
 exec "$out" -max_len=65536 "$build/fuzz-remote-corpus" "$@"
