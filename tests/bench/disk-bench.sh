@@ -15,11 +15,16 @@
 #   rand write 4 KiB x 2048 at random in a fresh 64 MiB (allocating in
 #              qcow2), one fdatasync
 #   rand read  4 KiB x 2048 at random in the first 64 MiB
-# Each runs three times (writes on fresh ranges, so each one allocates)
-# per boot, and every VMM/format pair boots twice, the pairs taking turns
-# (VESSEL_BENCH_ROUNDS=N: N times): the machine may be shared, so the
-# best run, the median and the spread (min-max) of each cell are printed.
-# Then the same on the host, without a guest: the storage library alone
+# Writes run three times per boot (on fresh ranges, so each one
+# allocates), reads six times (they cost little beside the boot, and a
+# single read of 128 MiB swings 2-3x on a loaded host, so a median of 6
+# per cell was not enough to tell qcow2 from raw); every VMM/format pair
+# boots twice, the pairs taking turns (VESSEL_BENCH_ROUNDS=N: N times):
+# the machine may be shared, so the best run, the median and the spread
+# (min-max) of each cell are printed.
+# Then raw and qcow2 as two disks of one guest, their reads taking turns
+# (the same boot: load that comes and goes weighs on both alike), under
+# Vessel and under QEMU.  Then the same on the host, without a guest: the storage library alone
 # (tests/storage/img-tool bench, built by make check) beside qemu-img
 # bench on the same pattern, writeback cache, the writes timed (not the
 # closing flush):
@@ -49,7 +54,7 @@ cat > "$tmp/x/etc/vessel/run" <<'EOS'
 #!/bin/sh
 for at in 0 128 256; do /bin/disk-rand /dev/vda swrite $at 128 128 1024; done
 for at in 384 448 512; do /bin/disk-rand /dev/vda write $at 64 2048 4; done
-for i in 1 2 3; do
+for i in 1 2 3 4 5 6; do
   /bin/disk-rand /dev/vda sread 0 128 128 1024
   /bin/disk-rand /dev/vda read 0 64 2048 4
 done
@@ -57,6 +62,21 @@ EOS
 chmod +x "$tmp/x/etc/vessel/run"
 (cd "$tmp/x" && find . | cpio -o -H newc -R 0:0 --quiet | gzip) > "$tmp/extra.gz"
 cat "$tmp/base.gz" "$tmp/extra.gz" > "$tmp/initrd.gz"
+# the same boot: vda raw, vdb qcow2, their reads taking turns
+mkdir -p "$tmp/y/etc/vessel"
+cat > "$tmp/y/etc/vessel/run" <<'EOS'
+#!/bin/sh
+for d in vda vdb; do /bin/disk-rand /dev/$d swrite 0 128 128 1024 > /dev/null; done
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  for d in vda vdb; do
+    echo "$d $(/bin/disk-rand /dev/$d sread 0 128 128 1024)"
+    echo "$d $(/bin/disk-rand /dev/$d read 0 64 2048 4)"
+  done
+done
+EOS
+chmod +x "$tmp/y/etc/vessel/run"
+(cd "$tmp/y" && find . | cpio -o -H newc -R 0:0 --quiet | gzip) > "$tmp/extra2.gz"
+cat "$tmp/base.gz" "$tmp/extra.gz" "$tmp/extra2.gz" > "$tmp/initrd2.gz"
 cmdline="console=ttyS0 panic=-1 nokaslr quiet"
 
 # fresh FORMAT: a new empty image at $tmp/disk.FORMAT
@@ -130,8 +150,46 @@ for kind in best median range; do
   done
 done
 runs=$(cat "$tmp/vqcow2.all" 2>/dev/null | awk '$1 == "B-SEQW"' | wc -l)
-echo "($runs runs per cell; 4k rows: IOPS = MB/s x 244; q/raw = Vessel qcow2 / Vessel raw;"
+reads=$(cat "$tmp/vqcow2.all" 2>/dev/null | awk '$1 == "B-SEQR"' | wc -l)
+echo "($runs runs per write cell, $reads per read cell; 4k rows: IOPS = MB/s x 244;"
+echo " q/raw = Vessel qcow2 / Vessel raw;"
 echo " v/q = Vessel / QEMU, qcow2)"
+
+# The same boot: one guest with a raw disk (vda) and a qcow2 disk (vdb),
+# their 128 MiB seq reads and 4k random reads taking turns, 10 each, so
+# the load of the machine weighs on both columns alike (between boots a
+# median of one format can halve while the other does not).
+# pair LABEL CMD...: "B-METRIC MBps" lines to LABEL-raw.all / LABEL-qcow2.all
+pair() {
+  label=$1; shift
+  if ! timeout 3600 "$@" > "$tmp/$label.log" 2>&1 < /dev/null; then
+    echo "$label: failed"; tail -n 15 "$tmp/$label.log"; return 1
+  fi
+  tr -d '\r' < "$tmp/$label.log" | awk -v o="$tmp/$label" '
+      /^vd[ab] B-[A-Z]+ [0-9.]+ [0-9.]+ [0-9.]+$/ { d = $5 - $4; v = d > 0 ? $3 * 1.048576 / d : 0
+        printf "%s %.2f\n", $2, v > (o ($1 == "vda" ? "-raw" : "-qcow2") ".all") }'
+}
+for f in raw qcow2; do fresh $f; done
+pair pv "$build/vmm/vessel-vmm" --accel dbt --memory 512 --no-reboot --kernel "$guest/vmlinuz" \
+    --initrd "$tmp/initrd2.gz" --cmdline "$cmdline" --disk "$tmp/disk.raw,format=raw" \
+    --disk "$tmp/disk.qcow2,format=qcow2" --serial stdio || true
+if [ $have_qemu = 1 ]; then
+  for f in raw qcow2; do fresh $f; done
+  pair pq qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot -kernel "$guest/vmlinuz" \
+      -initrd "$tmp/initrd2.gz" -append "$cmdline" \
+      -drive "file=$tmp/disk.raw,format=raw,if=virtio,cache=writeback" \
+      -drive "file=$tmp/disk.qcow2,format=qcow2,if=virtio,cache=writeback" || true
+fi
+printf '\n%-22s %11s %11s %8s %11s %11s %9s\n' "same boot, median" "vessel raw" "vessel qcow2" \
+    "q/raw" "qemu qcow2" "qemu raw" "v/q qcow2"
+for m in SEQR:"seq read 1M" RANDR:"4k rand read"; do
+  key=B-${m%%:*}; name=${m#*:}
+  vr=$(cell median "$key" pv-raw); vq=$(cell median "$key" pv-qcow2)
+  qq=$(cell median "$key" pq-qcow2); qr=$(cell median "$key" pq-raw)
+  printf '%-22s %11s %11s %8s %11s %11s %9s\n' "$name" "${vr:--}" "${vq:--}" \
+      "$(ratio "$vq" "$vr")" "${qq:--}" "${qr:--}" "$(ratio "$vq" "$qq")"
+done
+echo "(10 runs per cell, raw and qcow2 in one guest)"
 
 # Host side: the library alone beside qemu-img bench, each cell run
 # VESSEL_BENCH_HOST_RUNS times (default 7) on fresh images, the four
