@@ -26,6 +26,10 @@
 #   1M writes  128 MiB in 1 MiB requests, 2 in flight (allocating)
 #   4k/cluster 2048 writes of 4 KiB, one per fresh 64 KiB cluster (each
 #              allocates; qcow2 copies the rest of the cluster: zeros)
+#   1M reads   128 MiB in 1 MiB requests, 1 in flight (the guest's seq
+#              read), from an image qemu-img bench -w filled just before
+#              (the same file for both readers; the page cache, no disk):
+#              the library's read path alone, without the guest's noise
 # each VESSEL_BENCH_HOST_RUNS times, with the CPU time of each process.
 # Printed in MB/s (random: also IOPS): the best run, the median and the
 # spread (min-max) of each cell, so that a loaded machine shows as such.  QEMU is only the reference
@@ -131,30 +135,37 @@ echo " v/q = Vessel / QEMU, qcow2)"
 
 # Host side: the library alone beside qemu-img bench, each cell run
 # VESSEL_BENCH_HOST_RUNS times (default 7) on fresh images, the four
-# taking turns.  MB/s is the writes alone (as qemu-img bench times
-# them), not the closing flush.
+# taking turns.  MB/s is the requests alone (as qemu-img bench times
+# them): for writes not the closing flush, for reads not the filling.
 tool=$build/tests/storage/img-tool
 [ -x "$tool" ] || { echo "(host rows: build tests/storage/img-tool with make check first)"; exit 0; }
 hrun() {        # hrun LABEL FORMAT CMD...: one run on a fresh image -> LABEL.all
   label=$1 fmt=$2; shift 2
   fresh "$fmt"
+  # reads: the range filled first, the same way for every reader
+  if [ "$mode" = read ]; then
+    qemu-img bench -q -w -f "$fmt" -t writeback -s "$size" -S "$step" -c "$count" -d 1 \
+        "$tmp/disk.$fmt" >/dev/null 2>&1 || return 0
+  fi
   v=$("$@" 2>/dev/null | awk -v mib="$mib" '/^[0-9.]+ [0-9.]+ [0-9.]+/ { print $3 }
       /Run completed in/ { printf "%.2f\n", mib * 1.048576 / $4 }')
   [ -n "$v" ] && echo "MBS $v" >> "$tmp/$label.all"
   return 0
 }
-for m in "1M writes (alloc):1M:128:1M:2" "4k/cluster (alloc):4K:2048:64K:1"; do
+for m in "1M writes (alloc):1M:128:1M:2:write" "4k/cluster (alloc):4K:2048:64K:1:write" \
+         "1M reads:1M:128:1M:1:read"; do
   name=${m%%:*}; set -- $(echo "${m#*:}" | tr : ' ')
-  size=$1 count=$2 step=$3 depth=$4
+  size=$1 count=$2 step=$3 depth=$4 mode=$5
+  w=; [ "$mode" = write ] && w=-w
   mib=$(echo "$count" "$size" | awk '{ s = $2; u = substr(s, length(s)); n = s + 0;
       if (u == "K") n /= 1024; print $1 * n }')
   rm -f "$tmp"/h*.all
   for i in $(seq "${VESSEL_BENCH_HOST_RUNS:-7}"); do
-    hrun hvr raw "$tool" bench "raw:$tmp/disk.raw" write "$size" "$count" "$depth" 0 "$step"
-    hrun hvq qcow2 "$tool" bench "qcow2:$tmp/disk.qcow2" write "$size" "$count" "$depth" 0 "$step"
-    hrun hqq qcow2 qemu-img bench -w -f qcow2 -t writeback -s "$size" -S "$step" -c "$count" \
+    hrun hvr raw "$tool" bench "raw:$tmp/disk.raw" "$mode" "$size" "$count" "$depth" 0 "$step"
+    hrun hvq qcow2 "$tool" bench "qcow2:$tmp/disk.qcow2" "$mode" "$size" "$count" "$depth" 0 "$step"
+    hrun hqq qcow2 qemu-img bench $w -f qcow2 -t writeback -s "$size" -S "$step" -c "$count" \
         -d "$depth" "$tmp/disk.qcow2"
-    hrun hqr raw qemu-img bench -w -f raw -t writeback -s "$size" -S "$step" -c "$count" \
+    hrun hqr raw qemu-img bench $w -f raw -t writeback -s "$size" -S "$step" -c "$count" \
         -d "$depth" "$tmp/disk.raw"
   done
   printf '\n%-22s %11s %11s %8s %11s %11s %9s\n' "host: $name" "vessel raw" "vessel qcow2" \
