@@ -560,6 +560,8 @@ static void emit_domain_event(DaemonDbus *dbus, const DaemonEvent *ev)
 static void on_event(const DaemonEvent *ev, gpointer data)
 {
     DaemonDbus *dbus = data;
+    if (ev->event_id != DAEMON_EVENT_ID_LIFECYCLE)
+        return; /* the D-Bus API has lifecycle signals only (libvirt clients get the rest) */
     static const char *const signal[DAEMON_EVENT_KIND_LAST] = {
         [DAEMON_EVENT_NETWORK] = "NetworkEvent",
         [DAEMON_EVENT_POOL] = "StoragePoolEvent",

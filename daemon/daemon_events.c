@@ -116,11 +116,13 @@ static void queue_event(DaemonEvents *q, DaemonEvent *ev)
     g_mutex_unlock(&q->lock);
 }
 
-void daemon_events_queue_domain(DaemonEvents *q, const DomainObj *dom, int event, int detail)
+static DaemonEvent *domain_event_new(const DomainObj *dom, DaemonEventId event_id, int event,
+                                     int detail)
 {
     DaemonEvent *ev = g_new0(DaemonEvent, 1);
     *ev = (DaemonEvent){
         .kind = DAEMON_EVENT_DOMAIN,
+        .event_id = event_id,
         .event = event,
         .detail = detail,
         .name = g_strdup(dom->def->name),
@@ -133,7 +135,17 @@ void daemon_events_queue_domain(DaemonEvents *q, const DomainObj *dom, int event
         .persistent = dom->persistent,
         .autostart = dom->autostart,
     };
-    queue_event(q, ev);
+    return ev;
+}
+
+void daemon_events_queue_domain(DaemonEvents *q, const DomainObj *dom, int event, int detail)
+{
+    queue_event(q, domain_event_new(dom, DAEMON_EVENT_ID_LIFECYCLE, event, detail));
+}
+
+void daemon_events_queue_domain_reboot(DaemonEvents *q, const DomainObj *dom)
+{
+    queue_event(q, domain_event_new(dom, DAEMON_EVENT_ID_REBOOT, 0, 0));
 }
 
 void daemon_events_queue_network(DaemonEvents *q, const NetworkObj *net, int event,

@@ -25,9 +25,16 @@ typedef enum {
     DAEMON_EVENT_KIND_LAST
 } DaemonEventKind;
 
+/* What happened, in libvirt's event ids (VIR_DOMAIN_EVENT_ID_*). */
+typedef enum {
+    DAEMON_EVENT_ID_LIFECYCLE = 0,   /* event and detail say which */
+    DAEMON_EVENT_ID_REBOOT = 1,      /* domains: the guest reset and boots again */
+} DaemonEventId;
+
 typedef struct {
     DaemonEventKind kind;
-    int event;               /* DomainEventType / NetworkEventType / PoolEventType */
+    DaemonEventId event_id;
+    int event;               /* lifecycle: DomainEventType / NetworkEventType / PoolEventType */
     int detail;
     char *name;
     char *uuid;              /* 36 characters */
@@ -56,6 +63,8 @@ void daemon_events_unsubscribe(DaemonEvents *q, guint id);
 
 /* Any thread, the object's list locked. */
 void daemon_events_queue_domain(DaemonEvents *q, const DomainObj *dom, int event, int detail);
+/* The VMM said its machine reset (vmm_watch.h): libvirt's reboot event. */
+void daemon_events_queue_domain_reboot(DaemonEvents *q, const DomainObj *dom);
 void daemon_events_queue_network(DaemonEvents *q, const NetworkObj *net, int event,
                                  int detail);
 void daemon_events_queue_pool(DaemonEvents *q, const StoragePoolObj *pool, int event,

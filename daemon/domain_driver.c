@@ -38,6 +38,7 @@
 #include "domain_process.h"
 #include "domain_stop_wait.h"
 #include "domain_store.h"
+#include "domain_vmm_events.h"
 #include "fileutil.h"
 #include "i18n.h"
 #include "netbridge/netbridge.h"
@@ -347,6 +348,7 @@ static void vmm_exited(pid_t pid, int status, gpointer data)
                    WTERMSIG(status));
 
     domain_console_close_all(dom);
+    domain_vmm_events_stop(dom);
     remove_runtime_files(d, dom);
     dom->pid = 0;
     dom->pid_start = 0;
@@ -551,6 +553,8 @@ static gboolean start_vmm_locked(Daemon *d, DomainObj *dom, guint flags,
             ready = FALSE;
         domain_list_unlock(d->domains);
     }
+    if (ready)
+        domain_vmm_events_start(d, def->uuid, pid);
     if (ready && !(flags & DOMAIN_START_PAUSED)) {
         g_autofree char *r = vmm_control_request(control, "resume",
                                                  DAEMON_CONTROL_TIMEOUT_MS, &cerr);
@@ -1133,6 +1137,7 @@ static void reattach_one(Daemon *d, const char *status_path)
     dom->exited = FALSE;
     dom->stop_reason = -1;
     dom->watch_id = watch;
+    domain_vmm_events_start(d, dom->def->uuid, st->pid);
     {
         g_autofree char *fifo = domain_store_socket_path(d->config, dom->def, "output");
         g_autofree char *log = domain_store_log_path(d->config, dom->def->name);

@@ -23,6 +23,8 @@ void domain_obj_unref(DomainObj *dom)
     g_strfreev(dom->taps);
     daemon_caller_free(dom->owner);
     vmm_log_abandon(dom->vmm_log);     /* the daemon exits, the VMM runs on */
+    vmm_watch_free(dom->events);
+
     if (dom->pidfd >= 0)
         close(dom->pidfd);
     g_free(dom->path);

@@ -16,6 +16,7 @@
 #include "domain_state.h"
 #include "obj_registry.h"
 #include "vmm_log.h"
+#include "vmm_watch.h"
 #include "xml/domain_conf.h"
 
 typedef struct ConsoleRelay ConsoleRelay;
@@ -46,6 +47,7 @@ typedef struct {
     ConsoleRelay *console;   /* serial port relay, logs to the domain log */
     ConsoleRelay *hvc;       /* virtio console relay, made on first use */
     VmmLog *vmm_log;         /* the VMM's output on its way to the log */
+    VmmWatch *events;        /* the VMM's event lines (main loop only) */
     GStrv taps;              /* tap devices created for this run, or NULL */
     guint32 vmm_id;          /* the VMM's uid and gid (root daemon), else 0 */
     DaemonCaller *owner;     /* whose rights opened this run's files (a

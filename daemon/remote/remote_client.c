@@ -633,7 +633,12 @@ static GBytes *encode_event(const RemoteCallback *cb, const DaemonEvent *ev)
     remote_uuid_parse(ev->uuid, uuid);
     g_autoptr(GError) err = NULL;
     GBytes *pkt;
-    if (ev->kind == DAEMON_EVENT_DOMAIN) {
+    if (ev->kind == DAEMON_EVENT_DOMAIN && ev->event_id == DAEMON_EVENT_ID_REBOOT) {
+        RemoteDomainRebootMsg m = { cb->id, { ev->name, { 0 }, ev->id } };
+        memcpy(m.dom.uuid, uuid, sizeof(uuid));
+        h.proc = REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT;
+        pkt = remote_packet_encode(&h, (xdrproc_t)remote_xdr_domain_reboot_msg, &m, &err);
+    } else if (ev->kind == DAEMON_EVENT_DOMAIN) {
         RemoteDomainLifecycleMsg m = { cb->id, { ev->name, { 0 }, ev->id }, ev->event,
                                        ev->detail };
         memcpy(m.dom.uuid, uuid, sizeof(uuid));
@@ -658,8 +663,9 @@ void remote_client_deliver_event(RemoteClient *c, const DaemonEvent *ev)
         return;
     for (guint i = 0; i < c->callbacks->len; i++) {
         const RemoteCallback *cb = &g_array_index(c->callbacks, RemoteCallback, i);
-        /* lifecycle (event id 0) is the only kind vesseld raises */
-        if (cb->kind != ev->kind || cb->event_id != 0 ||
+        /* lifecycle (event id 0) and, for domains, reboot (1) are the
+         * ids vesseld raises */
+        if (cb->kind != ev->kind || cb->event_id != (int)ev->event_id ||
             (cb->uuid[0] && g_ascii_strcasecmp(cb->uuid, ev->uuid) != 0))
             continue;
         GBytes *pkt = encode_event(cb, ev);

@@ -272,6 +272,11 @@ bool_t remote_xdr_domain_lifecycle_msg(XDR *xdrs, RemoteDomainLifecycleMsg *m)
            xdr_int(xdrs, &m->event) && xdr_int(xdrs, &m->detail);
 }
 
+bool_t remote_xdr_domain_reboot_msg(XDR *xdrs, RemoteDomainRebootMsg *m)
+{
+    return xdr_int(xdrs, &m->callback_id) && remote_xdr_domain_ref(xdrs, &m->dom);
+}
+
 bool_t remote_xdr_network_lifecycle_msg(XDR *xdrs, RemoteNetworkLifecycleMsg *m)
 {
     return xdr_int(xdrs, &m->callback_id) && remote_xdr_network_ref(xdrs, &m->net) &&

@@ -177,6 +177,7 @@ typedef enum {
     REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY = 316,
     REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY = 317,
     REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE = 318,
+    REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT = 319,
     REMOTE_PROC_NETWORK_GET_DHCP_LEASES = 341,
     REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES = 342,
     REMOTE_PROC_DOMAIN_OPEN_GRAPHICS_FD = 343,
@@ -386,6 +387,11 @@ typedef struct {
     gint32 event;
     gint32 detail;
 } RemoteDomainLifecycleMsg;
+/* domain_event_callback_reboot_msg (callback id, then the domain) */
+typedef struct {
+    gint32 callback_id;
+    RemoteDomainRef dom;
+} RemoteDomainRebootMsg;
 /* network_event_lifecycle_msg, storage_pool_event_lifecycle_msg */
 typedef struct {
     gint32 callback_id;
@@ -454,6 +460,7 @@ bool_t remote_xdr_pool_event_register_args(XDR *xdrs, RemotePoolEventRegisterArg
 bool_t remote_xdr_domain_event_register_args(XDR *xdrs, RemoteDomainEventRegisterArgs *a);
 bool_t remote_xdr_network_event_register_args(XDR *xdrs, RemoteNetworkEventRegisterArgs *a);
 bool_t remote_xdr_domain_lifecycle_msg(XDR *xdrs, RemoteDomainLifecycleMsg *m);
+bool_t remote_xdr_domain_reboot_msg(XDR *xdrs, RemoteDomainRebootMsg *m);
 bool_t remote_xdr_network_lifecycle_msg(XDR *xdrs, RemoteNetworkLifecycleMsg *m);
 
 /* UUID text (36 characters) <-> 16 bytes.  FALSE if @text is no UUID. */

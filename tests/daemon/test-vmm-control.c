@@ -20,6 +20,7 @@
 #include "daemon-fixture.h"
 #include "daemon_error.h"
 #include "vmm_control.h"
+#include "vmm_watch.h"
 #include "vtest.h"
 
 #define ST_RUNNING 1
@@ -355,6 +356,91 @@ static void test_stopped_vmm(void)
     call_ok(fx, po, "Destroy", g_variant_new("(u)", 0));
 }
 
+/* ---- the event channel (vmm_watch.c) ------------------------------- */
+
+static void count_event(const char *event, gpointer data)
+{
+    g_assert_cmpstr(event, ==, "reset");
+    (*(int *)data)++;
+}
+
+static void pump(int ms)
+{
+    gint64 end = g_get_monotonic_time() + ms * 1000LL;
+    while (g_get_monotonic_time() < end)
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(1000);
+}
+
+static void send_str(int fd, const char *s)
+{
+    g_assert_cmpint(send(fd, s, strlen(s), MSG_NOSIGNAL), ==, (ssize_t)strlen(s));
+}
+
+/* A VMM that floods events gets VMM_WATCH_RATE a second passed on; one
+ * that sends a line no VMM sends (overlong, or not an event) is no
+ * longer watched: the daemon hangs up. */
+static void test_watch_bounds(void)
+{
+    g_autoptr(VtTmpDir) dir = vt_tmpdir_new("vmm-watch");
+    g_autofree char *path = g_build_filename(dir->path, "ctl", NULL);
+    int lfd = listen_on(path, 4);
+    int events = 0;
+    g_autoptr(GError) err = NULL;
+    VmmWatch *w = vmm_watch_new(path, NULL, count_event, &events, NULL, &err);
+    g_assert_no_error(err);
+    int c = accept(lfd, NULL, NULL);
+    g_assert_cmpint(c, >=, 0);
+    char req[16] = { 0 };
+    g_assert_cmpint(recv(c, req, sizeof(req) - 1, 0), ==, 6);
+    g_assert_cmpstr(req, ==, "watch\n");
+    send_str(c, "ok\nevent reset\n");
+    pump(200);
+    g_assert_cmpint(events, ==, 1);
+    GString *burst = g_string_new(NULL);
+    for (int i = 0; i < 3 * VMM_WATCH_RATE; i++)
+        g_string_append(burst, "event reset\n");
+    send_str(c, burst->str);
+    g_string_free(burst, TRUE);
+    pump(200);
+    g_assert_cmpint(events, ==, VMM_WATCH_RATE);
+    /* the next second passes more again */
+    g_usleep(G_USEC_PER_SEC);
+    send_str(c, "event reset\n");
+    pump(200);
+    g_assert_cmpint(events, ==, VMM_WATCH_RATE + 1);
+    /* an overlong line: the watch ends, the VMM sees the daemon hang up */
+    g_autofree char *lng = g_strnfill(VMM_WATCH_LINE_MAX + 10, 'e');
+    send_str(c, lng);
+    pump(200);
+    struct timeval tv = { .tv_sec = 5 };
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    char b;
+    g_assert_cmpint(recv(c, &b, 1, 0), ==, 0);
+    vmm_watch_free(w);
+    close(c);
+
+    /* not an event line at all */
+    events = 0;
+    w = vmm_watch_new(path, NULL, count_event, &events, NULL, &err);
+    g_assert_no_error(err);
+    c = accept(lfd, NULL, NULL);
+    send_str(c, "ok\nhello\nevent reset\n");
+    pump(200);
+    g_assert_cmpint(events, ==, 0);
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    g_assert_cmpint(recv(c, req, sizeof(req), 0), ==, 6);  /* "watch\n" */
+    g_assert_cmpint(recv(c, &b, 1, 0), ==, 0);
+    vmm_watch_free(w);
+    close(c);
+    close(lfd);
+
+    /* nobody listening: an error, no watch */
+    unlink(path);
+    g_assert_null(vmm_watch_new(path, NULL, count_event, &events, NULL, &err));
+    g_assert_error(err, DAEMON_ERROR, DAEMON_ERROR_INTERNAL);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -364,5 +450,6 @@ int main(int argc, char **argv)
     g_test_add_data_func("/vmm-control/never-replies", GINT_TO_POINTER(TRUE),
                          test_not_answering);
     g_test_add_func("/vmm-control/stopped-vmm", test_stopped_vmm);
+    g_test_add_func("/vmm-control/watch-bounds", test_watch_bounds);
     return g_test_run();
 }

@@ -21,7 +21,7 @@ cat > "$T/n1.xml" <<EOF
 </network>
 EOF
 
-tap_plan 58
+tap_plan 60
 # a part that cannot run here: skipped, but a failure under CI
 tap_skip() {
     if tap_in_ci; then tap_ok 1 "$1 (required under CI)"; return; fi
@@ -111,10 +111,22 @@ else
 fi
 
 # ---- reboot (the power button, then a reset), reset ----------------------
+# An event registration is live once an event reaches it: poke (autostart
+# on and off, a 'Defined' event each) until one does.  Setting it on alone
+# would raise one event only, lost if it came before the registration.
+poke_until_defined() { # FILE
+    "$VSH" -c "$URI" autostart web1 >/dev/null && "$VSH" -c "$URI" autostart --disable web1 >/dev/null &&
+        grep -q Defined "$1"
+}
 WLOG=$T/log/domains/web1.log
 buttons() { grep -c "power button" "$WLOG" 2>/dev/null; }
 idles() { grep -c "idle" "$WLOG" 2>/dev/null; }
 wait_until 30 sh -c "grep -q idle '$WLOG'"
+# every event id, to see the reboot events the two resets below raise
+virsh -c "$LURI" event --domain web1 --all --loop --timeout 120 > "$T/all-events" 2>&1 &
+APID=$!
+wait_until 30 poke_until_defined "$T/all-events"
+tap_ok $? "event --all --loop is registered"
 i0=$(idles)
 lv "$LURI" reboot --mode acpi web1
 expect "reboot --mode acpi" 0 "Domain 'web1' is being rebooted"
@@ -125,16 +137,21 @@ lv "$LURI" reset web1
 expect "reset" 0 "Domain 'web1' was reset"
 wait_until 30 sh -c "[ \$(grep -c idle '$WLOG') -gt $i1 ]" && [ "$(buttons)" -eq 1 ]
 tap_ok $? "reset: the guest booted again without the power button"
+reboots() { grep -cx "event 'reboot' for domain 'web1'" "$T/all-events"; }
+wait_until 30 sh -c "[ \$(grep -cx \"event 'reboot' for domain 'web1'\" '$T/all-events') -ge 2 ]"
+r=$?
+kill -INT $APID; wait $APID; APID=
+[ $r -eq 0 ] && [ "$(reboots)" -eq 2 ]; r=$?
+[ $r -eq 0 ] || sed 's/^/# /' "$T/all-events"
+tap_ok $r "event --all: one 'reboot' event for the reboot, one for the reset"
 lv "$LURI" domstate web1
 expect "running after reboot and reset" 0 "running"
 
 # ---- events, shutdown, destroy, undefine ----------------------------------
 virsh -c "$LURI" event --domain web1 --event lifecycle --loop --timeout 120 > "$T/events" 2>&1 &
 EPID=$!
-# the registration is live once an event reaches it: poke until one does
-wait_until 30 sh -c "'$VSH' -c '$URI' autostart web1 >/dev/null; grep -q Defined '$T/events'"
+wait_until 30 poke_until_defined "$T/events"
 tap_ok $? "event --loop receives events"
-"$VSH" -c "$URI" autostart --disable web1 > /dev/null
 lv "$LURI" shutdown web1
 expect "shutdown" 0 "Domain 'web1' is being shutdown"
 wait_until 30 sh -c "virsh -c '$LURI' domstate web1 | grep -qx 'shut off'"
