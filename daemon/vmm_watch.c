@@ -94,9 +94,7 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
             return G_SOURCE_CONTINUE;
     }
     /* EOF (the VMM exited), an error, or a line no VMM sends */
-    g_clear_pointer(&w->source, g_source_unref); /* removed by returning */
-    close(w->fd);
-    w->fd = -1;
+    watch_stop(w);
     return G_SOURCE_REMOVE;
 }
 

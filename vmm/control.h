@@ -11,6 +11,7 @@
 #ifndef VESSEL_CONTROL_H
 #define VESSEL_CONTROL_H
 
+#include "vmm/hw/key_chords.h"
 #include "vmm/hw/stdvga.h"
 #include "vmm/machine.h"
 
@@ -19,7 +20,7 @@
 #define CONTROL_LINE_MAX 4096
 /* Replies are buffered up to this much (a screendump is one long line). */
 #define CONTROL_REPLY_MAX (64u << 20)
-#define CONTROL_SEND_KEY_MAX 16
+#define CONTROL_SEND_KEY_MAX KEY_CHORD_KEYS /* what one chord can hold */
 
 #define CONTROL_ERROR (control_error_quark())
 GQuark control_error_quark(void);
