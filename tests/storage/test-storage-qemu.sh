@@ -29,7 +29,7 @@ tmp=$(mktemp -d) || exit 1
 [ -n "$VESSEL_TEST_KEEP" ] || trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
-tap_plan 52
+tap_plan 53
 
 # qemu-io writes a mix of patterns, zeroes and discards into IMG.
 populate() {
@@ -211,7 +211,28 @@ qemu-io -f qcow2 -r -c "read -P 1 4k 4k" bad.qcow2 >/dev/null 2>&1
 [ $rc = 1 ] && [ -n "$out" ] && qemu-img info bad.qcow2 | grep -q "corrupt: true"
 tap_ok $? "a write onto metadata fails with EIO and marks the image corrupt"
 
-# 49: zero and discard on an overlay hide the backing data.
+# 49: an L2 entry pointing past the end of the file (a cluster no
+# refcount covers): both checks see a corruption, and a write through it
+# is refused instead of growing the file there.
+rm -f past.qcow2
+qemu-img create -q -f qcow2 -o cluster_size=4k past.qcow2 1M
+qemu-io -f qcow2 -c "write -P 1 0 4k" past.qcow2 >/dev/null
+python3 - past.qcow2 <<'EOF'
+import struct, sys
+f = open(sys.argv[1], 'r+b'); h = f.read(104)
+l1 = struct.unpack('>Q', h[40:48])[0]
+f.seek(l1); l2 = struct.unpack('>Q', f.read(8))[0] & 0x00fffffffffffe00
+f.seek(l2); f.write(struct.pack('>Q', (1 << 30) | (1 << 63))); f.close()
+EOF
+size=$(stat -c %s past.qcow2)
+qemu-img check -q past.qcow2 >/dev/null 2>&1; theirs=$?
+"$T" check qcow2:past.qcow2 >/dev/null; ours=$?
+out=$("$T" write qcow2:past.qcow2 0 512 0x41 2>&1); rc=$?
+[ $theirs = 2 ] && [ $ours = 2 ] && [ $rc = 1 ] && [ -n "$out" ] &&
+    [ "$(stat -c %s past.qcow2)" = "$size" ] && qemu-img info past.qcow2 | grep -q "corrupt: true"
+tap_ok $? "an L2 entry past the end of the file: a corruption; a write there fails with EIO"
+
+# 50: zero and discard on an overlay hide the backing data.
 rm -f z.qcow2
 qemu-img create -q -f qcow2 -b base.raw -F raw z.qcow2
 "$T" zero qcow2:z.qcow2 65536 131072 unmap && "$T" zero qcow2:z.qcow2 300000 5000 keep &&
@@ -220,7 +241,7 @@ qemu-img create -q -f qcow2 -b base.raw -F raw z.qcow2
     grep -q "verification failed"
 tap_ok $? "zeroing an overlay reads zeros, not the backing file"
 
-# 50-52: commit (blockcommit's merge) of a three-layer chain qemu-io
+# 51-53: commit (blockcommit's merge) of a three-layer chain qemu-io
 # wrote (data, zero writes, a discard, a top larger than its backing):
 # into the middle layer and into the raw base, each then reading as the
 # top did (qemu-img convert of the top is the reference).
