@@ -185,7 +185,9 @@ tap_ok $? "the user cloud-init made logs in on ttyS0 with its password"
 printf 'echo "T-HOST=$(hostname)"; echo "T-STATE=$(systemctl is-system-running --wait)"\n' >&3
 printf 'echo "T-FAILED=$(systemctl --failed --no-legend --plain | cut -d" " -f1 | tr "\\n" " ")"\n' >&3
 printf 'echo "T-UUID=$(sudo cat /sys/class/dmi/id/product_uuid)"\n' >&3
-printf 'echo "T-KEY=$(cut -d" " -f3 ~/.ssh/authorized_keys)"; sudo -n true && echo T-SUDO=yes\n' >&3
+# the last line's marker is split in the command (y""es), so that the
+# shell's echo of the typed line cannot end the wait before its output
+printf 'echo "T-KEY=$(cut -d" " -f3 ~/.ssh/authorized_keys)"; sudo -n true && echo T-SUDO=y""es\n' >&3
 guest_wait_log $((600 * scale)) deb "T-SUDO=yes"
 _guest_log_grep deb "T-HOST=$host"
 tap_ok $? "cloud-init set the hostname ($host)"
@@ -195,8 +197,10 @@ r=$?
 tap_ok $r "systemctl is-system-running: running or degraded"
 echo "# failed units: $(tr -d '\r' < "$(guest_log deb)" | grep -a 'T-FAILED=' | grep -v systemctl |
     sed 's/.*T-FAILED=//' | tail -n 1)"
-_guest_log_grep deb "T-KEY=vessel-test-$$"
-tap_ok $? "the SSH key and sudo rule of the seed are in place"
+_guest_log_grep deb "T-KEY=vessel-test-$$" && _guest_log_grep deb "T-SUDO=yes"
+r=$?
+[ $r -eq 0 ] || guest_log_show deb 30
+tap_ok $r "the SSH key and sudo rule of the seed are in place"
 uuid=$(vsh domuuid deb)
 got=$(tr -d '\r' < "$(guest_log deb)" | grep -a 'T-UUID=' | grep -v product_uuid | sed 's/.*T-UUID=//' | tail -n 1)
 [ -n "$uuid" ] && [ "$(echo "$got" | tr A-F a-f)" = "$uuid" ]
