@@ -460,22 +460,18 @@ static void fx_offer_slot(Fx *f, unsigned r, uint32_t type, uint64_t sector, uin
         vdriver_kick(&f->d, 0);
 }
 
-static void fx_post_slot(Fx *f, unsigned r, uint32_t type, uint64_t sector, uint32_t len,
-                         bool to_guest)
-{
-    fx_offer_slot(f, r, type, sector, len, to_guest, true);
-}
-
 /* Two requests in flight at once: while a read waits at the gate, a
- * write offered after it completes (the used ring shows it first). */
-static void test_parallel(Fx *f, gconstpointer data)
+ * write offered after it completes (the used ring shows it first).  With
+ * @one_kick both are offered before a single kick: the worker that takes
+ * the read hands the write to another worker (the kick-ahead). */
+static void parallel_run(Fx *f, bool one_kick)
 {
-    (void)data;
     uint8_t *ram = f->d.g.ram;
-    fx_post_slot(f, 0, 0, 2, 512, true);
-    g_assert_true(gated_wait(f->gate, &f->gate->entered));
     memset(ram + BUF + 1024, 0x5a, 1024);
-    fx_post_slot(f, 1, 1, 7, 1024, false);
+    fx_offer_slot(f, 0, 0, 2, 512, true, !one_kick);
+    if (!one_kick)
+        g_assert_true(gated_wait(f->gate, &f->gate->entered));
+    fx_offer_slot(f, 1, 1, 7, 1024, false, true);
     g_assert_true(vdriver_wait_used(&f->d, 1));
     g_assert_false(gated_get(f->gate, &f->gate->left));
     pthread_mutex_lock(&f->d.lock);
@@ -493,28 +489,16 @@ static void test_parallel(Fx *f, gconstpointer data)
     g_assert_cmpmem(now, sizeof(now), f->image, sizeof(f->image));
 }
 
-/* Two requests offered before one kick: the worker that takes the read
- * (held at the gate) hands the write to another worker, which completes
- * it while the read is still in flight. */
+static void test_parallel(Fx *f, gconstpointer data)
+{
+    (void)data;
+    parallel_run(f, false);
+}
+
 static void test_parallel_one_kick(Fx *f, gconstpointer data)
 {
     (void)data;
-    uint8_t *ram = f->d.g.ram;
-    memset(ram + BUF + 1024, 0x6b, 1024);
-    fx_offer_slot(f, 0, 0, 2, 512, true, false);
-    fx_offer_slot(f, 1, 1, 9, 1024, false, false);
-    vdriver_kick(&f->d, 0);
-    g_assert_true(gated_wait(f->gate, &f->gate->entered));
-    g_assert_true(vdriver_wait_used(&f->d, 1));
-    g_assert_false(gated_get(f->gate, &f->gate->left));
-    pthread_mutex_lock(&f->d.lock);
-    g_assert_cmpuint(test_u32_get(&f->d.g, TQ_USED + 4), ==, 3);     /* the write's head */
-    g_assert_cmpuint(ram[STATUS + 1], ==, 0);
-    pthread_mutex_unlock(&f->d.lock);
-    gated_set(f->gate, &f->gate->open);
-    g_assert_true(vdriver_wait_used(&f->d, 2));
-    g_assert_cmpuint(ram[STATUS], ==, 0);
-    g_assert_cmpmem(ram + BUF, 512, f->image + 2 * 512, 512);
+    parallel_run(f, true);
 }
 
 /* Run @fn(@f) on a thread of its own while a read waits at the gate.
