@@ -154,6 +154,21 @@ static inline DbtTlbPage *dbt_tlb_page(DbtCpu *cpu, const DbtTlbEntry *e)
     return &cpu->tlb_page[0][0] + (e - &cpu->tlb[0][0]);
 }
 
+/* The linear-RIP cache's slot for @rip (translated code computes the
+ * same: jit.c emit_vjc_lookup) and filling it for chain generation @gen. */
+static inline DbtVjcEntry *dbt_vjc_slot(DbtCpu *cpu, uint64_t rip)
+{
+    return &cpu->vjc[(rip ^ (rip >> DBT_VJC_BITS)) & ((1u << DBT_VJC_BITS) - 1)];
+}
+
+static inline void dbt_vjc_set(DbtCpu *cpu, uint64_t rip, uint32_t gen, DbtBlock *b)
+{
+    DbtVjcEntry *e = dbt_vjc_slot(cpu, rip);
+    e->rip = rip;
+    e->gen = gen;
+    e->block = b;
+}
+
 /* Successor links made so far no longer hold (run.c). */
 static inline void dbt_chain_invalidate(DbtCpu *cpu)
 {
