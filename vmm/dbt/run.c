@@ -25,9 +25,12 @@
 
 #define DBT_POLL_BLOCKS 64
 /* The translator's period: its blocks run several times faster, and a
- * poll reads the clock for the timers, so it polls after 8 times as many
- * blocks (a few microseconds of guest time either way). */
-#define DBT_JIT_POLL_BLOCKS 512
+ * poll reads the clock for the timers, so it polls after 32 times as
+ * many blocks (some 10 microseconds of guest time).  Interrupts and
+ * requests from other threads do not wait for it: they kick the vCPU,
+ * which every block entry checks, and an instruction that may open an
+ * interrupt window polls at once. */
+#define DBT_JIT_POLL_BLOCKS 2048
 
 static inline uint32_t poll_period(const DbtCpu *cpu)
 {
