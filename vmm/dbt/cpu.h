@@ -134,6 +134,8 @@ struct DbtCpu {
     bool parallel;         /* vCPUs run in parallel (smp.c), no baton */
     uint64_t slice_end;    /* insn_count at which to offer the baton */
     bool yield_now;        /* PAUSE with others waiting: offer the baton */
+    uint64_t spin_last;    /* in parallel: where the last PAUSE retired */
+    uint32_t spin_count;   /* ... and how many came close together */
     FpuEnv fpu_env;
     int trace;             /* VESSEL_DBT_TRACE: 1 = exceptions, 2 = + blocks */
     bool print_stats;      /* VESSEL_DBT_STATS: print stats at destroy */

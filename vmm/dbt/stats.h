@@ -31,6 +31,7 @@
     X(polls, "machine polls") \
     X(interrupts, "external interrupts delivered") \
     X(halts, "HLT waits") \
+    X(spin_yields, "host CPU given away in a long spin-wait (PAUSE)") \
     X(exceptions, "exceptions raised") \
     X(jit_exit_stop, "translated code left to poll (budget, kick)") \
     X(jit_exit_link, "... at a direct branch not linked yet") \
