@@ -38,10 +38,23 @@ static int socket_fd_connect(const struct sockaddr_un *sa, int *err)
 
 typedef enum {
     VESSEL_HANDLER_DOMAIN,
+    VESSEL_HANDLER_DOMAIN_REBOOT,
     VESSEL_HANDLER_NETWORK,
     VESSEL_HANDLER_CLOSE,
     VESSEL_HANDLER_LAST
 } VesselHandlerKind;
+
+/* The daemon's signal (org.vessel.Manager1) behind each kind of handler,
+ * and its arguments; the close handlers follow the connection instead. */
+static const struct {
+    const char *signal;
+    const char *type;
+} vessel_handler_signal[VESSEL_HANDLER_LAST] = {
+    [VESSEL_HANDLER_DOMAIN] = { "DomainEvent", "(ssiio)" },
+    [VESSEL_HANDLER_DOMAIN_REBOOT] = { "DomainReboot", "(sso)" },
+    [VESSEL_HANDLER_NETWORK] = { "NetworkEvent", "(ssiio)" },
+};
+G_STATIC_ASSERT(VESSEL_HANDLER_LAST <= G_N_ELEMENTS(((VesselConnect *)NULL)->subs));
 
 struct VesselHandler {
     guint id;
@@ -162,10 +175,9 @@ void vessel_connect_unref(VesselConnect *conn)
 {
     if (!conn || !g_atomic_int_dec_and_test(&conn->ref))
         return;
-    if (conn->sub_domain)
-        g_dbus_connection_signal_unsubscribe(conn->bus, conn->sub_domain);
-    if (conn->sub_network)
-        g_dbus_connection_signal_unsubscribe(conn->bus, conn->sub_network);
+    for (guint k = 0; k < VESSEL_HANDLER_LAST; k++)
+        if (conn->subs[k])
+            g_dbus_connection_signal_unsubscribe(conn->bus, conn->subs[k]);
     g_signal_handler_disconnect(conn->bus, conn->closed_id);
     g_list_free_full(conn->handlers, vessel_handler_free);
     g_dbus_connection_close_sync(conn->bus, NULL, NULL);
@@ -326,13 +338,20 @@ static void vessel_connect_signal(GDBusConnection *bus, const char *sender, cons
     VesselConnect *conn = data;
     VesselHandlerKind kind;
     const char *name, *uuid, *obj;
-    gint32 event, detail;
+    gint32 event = 0, detail = 0;
     GList *copy;
 
-    if (!g_variant_is_of_type(params, G_VARIANT_TYPE("(ssiio)")))
+    for (kind = 0; kind < VESSEL_HANDLER_LAST; kind++)
+        if (vessel_handler_signal[kind].signal &&
+            strcmp(signal, vessel_handler_signal[kind].signal) == 0)
+            break;
+    if (kind == VESSEL_HANDLER_LAST ||
+        !g_variant_is_of_type(params, G_VARIANT_TYPE(vessel_handler_signal[kind].type)))
         return;
-    g_variant_get(params, "(&s&sii&o)", &name, &uuid, &event, &detail, &obj);
-    kind = strcmp(signal, "DomainEvent") == 0 ? VESSEL_HANDLER_DOMAIN : VESSEL_HANDLER_NETWORK;
+    if (kind == VESSEL_HANDLER_DOMAIN_REBOOT)
+        g_variant_get(params, "(&s&s&o)", &name, &uuid, &obj);
+    else
+        g_variant_get(params, "(&s&sii&o)", &name, &uuid, &event, &detail, &obj);
     vessel_connect_ref(conn);
     copy = g_list_copy(conn->handlers);
     for (GList *l = copy; l; l = l->next) {
@@ -341,6 +360,8 @@ static void vessel_connect_signal(GDBusConnection *bus, const char *sender, cons
             continue;
         if (kind == VESSEL_HANDLER_DOMAIN)
             ((VesselDomainEventFunc)h->func)(conn, name, uuid, event, detail, h->user_data);
+        else if (kind == VESSEL_HANDLER_DOMAIN_REBOOT)
+            ((VesselDomainRebootFunc)h->func)(conn, name, uuid, h->user_data);
         else
             ((VesselNetworkEventFunc)h->func)(conn, name, uuid, event, h->user_data);
     }
@@ -365,10 +386,8 @@ static guint vessel_handler_add(VesselConnect *conn, VesselHandlerKind kind, GCa
 {
     VesselHandler *h = g_new0(VesselHandler, 1);
 
-    if (kind == VESSEL_HANDLER_DOMAIN && !conn->sub_domain)
-        conn->sub_domain = vessel_subscribe(conn, "DomainEvent");
-    if (kind == VESSEL_HANDLER_NETWORK && !conn->sub_network)
-        conn->sub_network = vessel_subscribe(conn, "NetworkEvent");
+    if (vessel_handler_signal[kind].signal && !conn->subs[kind])
+        conn->subs[kind] = vessel_subscribe(conn, vessel_handler_signal[kind].signal);
     h->id = conn->next_id++;
     h->kind = kind;
     h->func = func;
@@ -382,6 +401,13 @@ guint vessel_connect_domain_event_add(VesselConnect *conn, VesselDomainEventFunc
                                       gpointer user_data, GDestroyNotify notify)
 {
     return vessel_handler_add(conn, VESSEL_HANDLER_DOMAIN, G_CALLBACK(func), user_data, notify);
+}
+
+guint vessel_connect_domain_reboot_add(VesselConnect *conn, VesselDomainRebootFunc func,
+                                       gpointer user_data, GDestroyNotify notify)
+{
+    return vessel_handler_add(conn, VESSEL_HANDLER_DOMAIN_REBOOT, G_CALLBACK(func), user_data,
+                              notify);
 }
 
 guint vessel_connect_network_event_add(VesselConnect *conn, VesselNetworkEventFunc func,

@@ -27,8 +27,7 @@ struct _VesselConnect {
     GMainContext *context;   /* where events are delivered */
     GList *handlers;         /* VesselHandler */
     guint next_id;
-    guint sub_domain;
-    guint sub_network;
+    guint subs[4];           /* a signal subscription per handler kind (vessel-connect.c) */
     gulong closed_id;
 };
 

@@ -686,6 +686,10 @@ int vessel_storage_pool_download_volume(VesselStoragePool *pool, const char *nam
 
 typedef void (*VesselDomainEventFunc)(VesselConnect *conn, const char *name, const char *uuid,
                                       int event, int detail, gpointer user_data);
+/* A running domain's guest reset the machine and boots again in the same
+ * VMM (the domain stays running: no lifecycle event comes with it). */
+typedef void (*VesselDomainRebootFunc)(VesselConnect *conn, const char *name, const char *uuid,
+                                       gpointer user_data);
 typedef void (*VesselNetworkEventFunc)(VesselConnect *conn, const char *name, const char *uuid,
                                        int event, gpointer user_data);
 /* Invoked once when the daemon goes away. */
@@ -699,13 +703,15 @@ typedef void (*VesselCloseFunc)(VesselConnect *conn, gpointer user_data);
  * @notify: (nullable): frees @user_data when the handler is removed
  *
  * Handlers run in the #GMainContext that was thread-default when @conn was
- * opened; run a #GMainLoop there to receive them.  The network and close
- * variants work the same way.
+ * opened; run a #GMainLoop there to receive them.  The reboot, network and
+ * close variants work the same way.
  *
  * Returns: an id > 0 for vessel_connect_event_remove().
  */
 guint vessel_connect_domain_event_add(VesselConnect *conn, VesselDomainEventFunc func,
                                       gpointer user_data, GDestroyNotify notify);
+guint vessel_connect_domain_reboot_add(VesselConnect *conn, VesselDomainRebootFunc func,
+                                       gpointer user_data, GDestroyNotify notify);
 guint vessel_connect_network_event_add(VesselConnect *conn, VesselNetworkEventFunc func,
                                        gpointer user_data, GDestroyNotify notify);
 guint vessel_connect_close_event_add(VesselConnect *conn, VesselCloseFunc func,

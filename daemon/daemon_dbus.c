@@ -560,8 +560,13 @@ static void emit_domain_event(DaemonDbus *dbus, const DaemonEvent *ev)
 static void on_event(const DaemonEvent *ev, gpointer data)
 {
     DaemonDbus *dbus = data;
+    if (ev->kind == DAEMON_EVENT_DOMAIN && ev->event_id == DAEMON_EVENT_ID_REBOOT) {
+        emit_everywhere(dbus, DAEMON_MANAGER_PATH, "org.vessel.Manager1", "DomainReboot",
+                        g_variant_new("(sso)", ev->name, ev->uuid, ev->path));
+        return;
+    }
     if (ev->event_id != DAEMON_EVENT_ID_LIFECYCLE)
-        return; /* the D-Bus API has lifecycle signals only (libvirt clients get the rest) */
+        return;
     static const char *const signal[DAEMON_EVENT_KIND_LAST] = {
         [DAEMON_EVENT_NETWORK] = "NetworkEvent",
         [DAEMON_EVENT_POOL] = "StoragePoolEvent",

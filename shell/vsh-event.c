@@ -1,7 +1,8 @@
-/* vsh-event.c - `event` and `net-event`: wait for lifecycle events from
- * the daemon's DomainEvent/NetworkEvent signals and print them as virsh
- * does ("event 'lifecycle' for domain 'NAME': Started Booted"), once or
- * with --loop until ^C, --timeout or the daemon going away. */
+/* vsh-event.c - `event` and `net-event`: wait for events from the
+ * daemon's DomainEvent, DomainReboot and NetworkEvent signals and print
+ * them as virsh does ("event 'lifecycle' for domain 'NAME': Started
+ * Booted", "event 'reboot' for domain 'NAME'"), once or with --loop until
+ * ^C, --timeout or the daemon going away. */
 #include "config.h"
 
 #include <glib-unix.h>
@@ -63,6 +64,18 @@ static void vsh_event_domain(VesselConnect *conn, const char *name, const char *
     vsh_event_seen(w);
 }
 
+static void vsh_event_reboot(VesselConnect *conn, const char *name, const char *uuid,
+                             gpointer data)
+{
+    EventWait *w = data;
+
+    if (!vsh_event_matches(w, name, uuid))
+        return;
+    vsh_event_stamp(w);
+    fprintf(w->ctl->out, _("event 'reboot' for domain '%s'\n"), name);
+    vsh_event_seen(w);
+}
+
 static void vsh_event_network(VesselConnect *conn, const char *name, const char *uuid, int event,
                               gpointer data)
 {
@@ -107,20 +120,26 @@ static gboolean vsh_event_run(VshCtl *ctl, const VshCmd *cmd, gboolean network, 
     EventWait w = { 0 };
     const char *event = vsh_cmd_get(cmd, "event");
     int timeout = 0;
-    guint id, close_id, tid = 0, sid;
+    /* the event types of each command, as `event --list` names them */
+    static const char *const domain_types[] = { "lifecycle", "reboot", NULL };
+    static const char *const network_types[] = { "lifecycle", NULL };
+    const char *const *types = network ? network_types : domain_types;
+    gboolean all = vsh_cmd_has(cmd, "all");
+    guint id = 0, reboot_id = 0, close_id, tid = 0, sid;
 
     if (vsh_cmd_has(cmd, "list")) {
-        fputs("lifecycle\n", ctl->out);
+        for (guint i = 0; types[i]; i++)
+            fprintf(ctl->out, "%s\n", types[i]);
         return TRUE;
     }
     if (!vsh_cmd_get_int(cmd, "timeout", &timeout, error))
         return FALSE;
-    if (!event && !vsh_cmd_has(cmd, "all")) {
+    if (!event && !all) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     _("one of --list, --all, or --event <type> is required"));
         return FALSE;
     }
-    if (event && strcmp(event, "lifecycle") != 0) {
+    if (event && !g_strv_contains((const char *const *)types, event)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                     _("unknown event type %s"), event);
         return FALSE;
@@ -148,8 +167,14 @@ static gboolean vsh_event_run(VshCtl *ctl, const VshCmd *cmd, gboolean network, 
             w.filter = g_intern_string(vessel_domain_get_name(dom));
         }
     }
-    id = network ? vessel_connect_network_event_add(conn, vsh_event_network, &w, NULL)
-                 : vessel_connect_domain_event_add(conn, vsh_event_domain, &w, NULL);
+    if (network)
+        id = vessel_connect_network_event_add(conn, vsh_event_network, &w, NULL);
+    else {
+        if (all || strcmp(event, "lifecycle") == 0)
+            id = vessel_connect_domain_event_add(conn, vsh_event_domain, &w, NULL);
+        if (all || strcmp(event, "reboot") == 0)
+            reboot_id = vessel_connect_domain_reboot_add(conn, vsh_event_reboot, &w, NULL);
+    }
     close_id = vessel_connect_close_event_add(conn, vsh_event_closed, &w, NULL);
     if (timeout > 0)
         tid = g_timeout_add_seconds((guint)timeout, vsh_event_timeout, &w);
@@ -158,7 +183,10 @@ static gboolean vsh_event_run(VshCtl *ctl, const VshCmd *cmd, gboolean network, 
     g_source_remove(sid);
     if (tid && !w.timed_out)
         g_source_remove(tid);
-    vessel_connect_event_remove(conn, id);
+    if (id)
+        vessel_connect_event_remove(conn, id);
+    if (reboot_id)
+        vessel_connect_event_remove(conn, reboot_id);
     vessel_connect_event_remove(conn, close_id);
     g_main_loop_unref(w.loop);
 

@@ -219,6 +219,24 @@ static struct iovec *qcow2_wrap(const struct iovec *iov, int iovcnt, uint64_t sk
     return v;
 }
 
+/* Lock held, before guest data is written in place at the @clusters
+ * clusters from @host (an L2 entry's): false, and the image marked
+ * corrupt, if they hold metadata or lie past every cluster that has a
+ * refcount (an entry pointing outside the file: writing there would
+ * grow the file, and the allocator could later hand the cluster out a
+ * second time). */
+static bool qcow2_in_place_ok(Qcow2 *q, uint64_t host, uint64_t clusters)
+{
+    const char *why = NULL;
+    if (qcow2_meta_overlaps(q, host, clusters))
+        why = "L2 entry points at metadata";
+    else if (qcow2_cluster_of(q, host) + clusters > q->alloc_end)
+        why = "L2 entry points past the allocated clusters";
+    if (why)
+        qcow2_mark_corrupt(q, why);
+    return !why;
+}
+
 /* Write into a preallocated zero cluster (ZERO_ALLOC): the rest of the
  * cluster becomes zeros, the entry a normal one.  Lock held. */
 static int qcow2_write_zero_alloc(Qcow2 *q, uint64_t goff, const Qcow2Mapping *m,
@@ -228,10 +246,8 @@ static int qcow2_write_zero_alloc(Qcow2 *q, uint64_t goff, const Qcow2Mapping *m
     uint64_t cs = q->cluster_size, in = goff & (cs - 1);
     uint64_t bytes = MIN(m->bytes, cs - in);
     uint64_t host = m->host - in;
-    if (qcow2_meta_overlaps(q, host, 1)) {
-        qcow2_mark_corrupt(q, "L2 entry points at metadata");
+    if (!qcow2_in_place_ok(q, host, 1))
         return -EIO;
-    }
     int n;
     struct iovec *v = qcow2_wrap(iov, iovcnt, skip, bytes, qcow2_zeros, in, qcow2_zeros,
                                  cs - in - bytes, &n);
@@ -417,10 +433,9 @@ static int qcow2_write_locked(Qcow2 *q, const struct iovec *iov, int iovcnt, uin
             break;
         uint64_t done = m.bytes;
         if (m.type == QCOW2_CLUSTER_NORMAL && m.copied) {
-            if (qcow2_meta_overlaps(q, m.host & ~(q->cluster_size - 1),
-                                    qcow2_clusters_for(q, (m.host & (q->cluster_size - 1)) +
-                                                              m.bytes))) {
-                qcow2_mark_corrupt(q, "L2 entry points at metadata");
+            if (!qcow2_in_place_ok(q, m.host & ~(q->cluster_size - 1),
+                                   qcow2_clusters_for(q, (m.host & (q->cluster_size - 1)) +
+                                                             m.bytes))) {
                 r = -EIO;
                 break;
             }
@@ -453,8 +468,7 @@ int qcow2_pwritev(StorageImage *img, const struct iovec *iov, int iovcnt, uint64
         r = qcow2_map(q, off + pos, len - pos, &m);
         if (r == 0 && m.type == QCOW2_CLUSTER_NORMAL && m.copied) {
             uint64_t in = m.host & (q->cluster_size - 1);
-            if (qcow2_meta_overlaps(q, m.host - in, qcow2_clusters_for(q, in + m.bytes))) {
-                qcow2_mark_corrupt(q, "L2 entry points at metadata");
+            if (!qcow2_in_place_ok(q, m.host - in, qcow2_clusters_for(q, in + m.bytes))) {
                 r = -EIO;
             } else {
                 /* in place, without the lock */

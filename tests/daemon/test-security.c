@@ -616,7 +616,8 @@ static void test_block_info_rights(void)
 }
 
 /* A member of the socket group starts domains: files they cannot open
- * are refused with the file and the missing permission named; their own
+ * are refused with the file and the missing permission named (a backing
+ * file their own qcow2 image names, too: the file named); their own
  * files work; root may use root's files.  Autostart turned on by the
  * member uses the member's rights, not root's. */
 static void test_client_rights(void)
@@ -668,6 +669,35 @@ static void test_client_rights(void)
         fixture_state(fx, p, &st, &reason);
         g_assert_cmpuint(st, ==, ST_SHUTOFF);
         g_assert_cmpint(fixture_vmm_pid(fx, refused[i].name), ==, 0);
+    }
+    /* the member's own qcow2 image on root's disk as its backing file
+     * (storage issue 18: a backing file the defining user could not
+     * open): refused, naming that file; the chain is read as the member */
+    g_autofree char *qemu_img = g_find_program_in_path("qemu-img");
+    if (qemu_img) {
+        g_assert_cmpint(chmod(root_disk, 0600), ==, 0);
+        g_autofree char *overlay = g_build_filename(dir, "own-overlay.qcow2", NULL);
+        const char *mk[] = { qemu_img, "create", "-q", "-f", "qcow2", "-F", "raw", "-b",
+                             root_disk, overlay, NULL };
+        g_autofree char *mkerr = NULL;
+        if (!run_ok(mk, &mkerr))
+            g_error("qemu-img create: %s", mkerr);
+        g_assert_cmpint(chown(overlay, users.member_uid, users.gid), ==, 0);
+        g_autofree char *bxml = domain_xml("rootb", open_kernel, overlay, NULL);
+        g_autoptr(GString) q = g_string_new(bxml);
+        g_string_replace(q, "<source file=", "<driver name='qemu' type='qcow2'/>\n      <source file=", 1);
+        g_autofree char *bp = fixture_define_xml(fx, q->str);
+        g_autofree char *berr = NULL;
+        const char *start_b[] = { "start", "rootb", NULL };
+        int bcode = vsh_as_member(fx, &berr, start_b);
+        if (bcode == 0 || !strstr(berr, root_disk))
+            g_error("start of rootb by the member: exit %d, stderr: %s", bcode, berr);
+        g_test_message("%s", g_strstrip(berr));
+        guint bst, breason;
+        fixture_state(fx, bp, &bst, &breason);
+        g_assert_cmpuint(bst, ==, ST_SHUTOFF);
+        g_assert_cmpint(fixture_vmm_pid(fx, "rootb"), ==, 0);
+        g_assert_cmpint(chmod(root_disk, 0644), ==, 0);
     }
     /* the member's own disk, a readable kernel: fine */
     g_autofree char *xml = domain_xml("mine", open_kernel, own_disk, NULL);

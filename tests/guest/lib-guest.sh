@@ -180,6 +180,13 @@ EOX
 
 guest_log() { echo "$GUEST_WORK/daemon/log/domains/$1.log"; }
 
+# guest_plain FILTER: a guest's output without terminal escape sequences
+# (cursor moves, colours), as bytes (ESC) or as the domain log writes them
+# ("\x1b", daemon/domain_log.c): SeaBIOS's serial console places the
+# cursor where it resumes drawing, at times inside a word.
+guest_plain() { tr -d '\r' | sed -E 's/(\x1b|\\x1b)\[[0-9;?]*[A-Za-z]//g'; }
+guest_log_plain() { guest_plain <"$(guest_log "$1")" 2>/dev/null; }
+
 _guest_log_grep() { tr -d '\r' <"$(guest_log "$1")" 2>/dev/null | grep -q -E -- "$2"; }
 
 guest_wait_log() { wait_until "$1" _guest_log_grep "$2" "$3"; }

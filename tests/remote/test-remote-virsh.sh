@@ -21,7 +21,7 @@ cat > "$T/n1.xml" <<EOF
 </network>
 EOF
 
-tap_plan 60
+tap_plan 62
 # a part that cannot run here: skipped, but a failure under CI
 tap_skip() {
     if tap_in_ci; then tap_ok 1 "$1 (required under CI)"; return; fi
@@ -125,7 +125,10 @@ wait_until 30 sh -c "grep -q idle '$WLOG'"
 # every event id, to see the reboot events the two resets below raise
 virsh -c "$LURI" event --domain web1 --all --loop --timeout 120 > "$T/all-events" 2>&1 &
 APID=$!
-wait_until 30 poke_until_defined "$T/all-events"
+# and vsh over D-Bus (DomainEvent and DomainReboot)
+"$VSH" -c "$URI" event web1 --all --loop --timeout 120 > "$T/vsh-events" 2>&1 &
+VPID=$!
+wait_until 30 poke_until_defined "$T/all-events" && wait_until 30 poke_until_defined "$T/vsh-events"
 tap_ok $? "event --all --loop is registered"
 i0=$(idles)
 lv "$LURI" reboot --mode acpi web1
@@ -144,6 +147,16 @@ kill -INT $APID; wait $APID; APID=
 [ $r -eq 0 ] && [ "$(reboots)" -eq 2 ]; r=$?
 [ $r -eq 0 ] || sed 's/^/# /' "$T/all-events"
 tap_ok $r "event --all: one 'reboot' event for the reboot, one for the reset"
+vsh_reboots() { grep -cx "event 'reboot' for domain 'web1'" "$T/vsh-events"; }
+wait_until 30 sh -c "[ \$(grep -cx \"event 'reboot' for domain 'web1'\" '$T/vsh-events') -ge 2 ]"
+r=$?
+kill -INT $VPID; wait $VPID; VPID=
+[ $r -eq 0 ] && [ "$(vsh_reboots)" -eq 2 ]; r=$?
+[ $r -eq 0 ] || sed 's/^/# /' "$T/vsh-events"
+tap_ok $r "vsh event --all: the same two reboot events (D-Bus DomainReboot)"
+"$VSH" -c "$URI" event --list > "$T/types" 2>&1 && [ "$(cat "$T/types")" = "lifecycle
+reboot" ]
+tap_ok $? "vsh event --list names lifecycle and reboot"
 lv "$LURI" domstate web1
 expect "running after reboot and reset" 0 "running"
 

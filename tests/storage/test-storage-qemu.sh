@@ -29,7 +29,7 @@ tmp=$(mktemp -d) || exit 1
 [ -n "$VESSEL_TEST_KEEP" ] || trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
-tap_plan 52
+tap_plan 53
 
 # qemu-io writes a mix of patterns, zeroes and discards into IMG.
 populate() {
@@ -190,16 +190,23 @@ qemu-img check -q leak.qcow2 >/dev/null 2>&1; theirs=$?
 tap_ok $? "our check: a leaked cluster is a leak, as qemu-img says (exit $ours/$theirs)"
 
 # 47: a corruption both see: an L2 entry pointing at the L1 table.
-rm -f bad.qcow2
-qemu-img create -q -f qcow2 -o cluster_size=4k bad.qcow2 1M
-qemu-io -f qcow2 -c "write -P 1 0 4k" bad.qcow2 >/dev/null
-python3 - bad.qcow2 <<'EOF'
+# bad_l2 IMAGE TARGET: a new 1 MiB image (4 KiB clusters) whose first
+# cluster was written, then its L2 entry (COPIED) pointed at TARGET, a
+# host offset or "l1" (the L1 table).
+bad_l2() {
+    rm -f "$1"
+    qemu-img create -q -f qcow2 -o cluster_size=4k "$1" 1M
+    qemu-io -f qcow2 -c "write -P 1 0 4k" "$1" >/dev/null
+    python3 - "$1" "$2" <<'EOF'
 import struct, sys
 f = open(sys.argv[1], 'r+b'); h = f.read(104)
 l1 = struct.unpack('>Q', h[40:48])[0]
+to = l1 if sys.argv[2] == 'l1' else int(sys.argv[2])
 f.seek(l1); l2 = struct.unpack('>Q', f.read(8))[0] & 0x00fffffffffffe00
-f.seek(l2); f.write(struct.pack('>Q', l1 | (1 << 63))); f.close()
+f.seek(l2); f.write(struct.pack('>Q', to | (1 << 63))); f.close()
 EOF
+}
+bad_l2 bad.qcow2 l1
 qemu-img check -q bad.qcow2 >/dev/null 2>&1; theirs=$?
 "$T" check qcow2:bad.qcow2 >/dev/null; ours=$?
 [ $theirs = 2 ] && [ $ours = 2 ]
@@ -211,7 +218,19 @@ qemu-io -f qcow2 -r -c "read -P 1 4k 4k" bad.qcow2 >/dev/null 2>&1
 [ $rc = 1 ] && [ -n "$out" ] && qemu-img info bad.qcow2 | grep -q "corrupt: true"
 tap_ok $? "a write onto metadata fails with EIO and marks the image corrupt"
 
-# 49: zero and discard on an overlay hide the backing data.
+# 49: an L2 entry pointing past the end of the file (a cluster no
+# refcount covers): both checks see a corruption, and a write through it
+# is refused instead of growing the file there.
+bad_l2 past.qcow2 $((1 << 30))
+size=$(stat -c %s past.qcow2)
+qemu-img check -q past.qcow2 >/dev/null 2>&1; theirs=$?
+"$T" check qcow2:past.qcow2 >/dev/null; ours=$?
+out=$("$T" write qcow2:past.qcow2 0 512 0x41 2>&1); rc=$?
+[ $theirs = 2 ] && [ $ours = 2 ] && [ $rc = 1 ] && [ -n "$out" ] &&
+    [ "$(stat -c %s past.qcow2)" = "$size" ] && qemu-img info past.qcow2 | grep -q "corrupt: true"
+tap_ok $? "an L2 entry past the end of the file: a corruption; a write there fails with EIO"
+
+# 50: zero and discard on an overlay hide the backing data.
 rm -f z.qcow2
 qemu-img create -q -f qcow2 -b base.raw -F raw z.qcow2
 "$T" zero qcow2:z.qcow2 65536 131072 unmap && "$T" zero qcow2:z.qcow2 300000 5000 keep &&
@@ -220,7 +239,7 @@ qemu-img create -q -f qcow2 -b base.raw -F raw z.qcow2
     grep -q "verification failed"
 tap_ok $? "zeroing an overlay reads zeros, not the backing file"
 
-# 50-52: commit (blockcommit's merge) of a three-layer chain qemu-io
+# 51-53: commit (blockcommit's merge) of a three-layer chain qemu-io
 # wrote (data, zero writes, a discard, a top larger than its backing):
 # into the middle layer and into the raw base, each then reading as the
 # top did (qemu-img convert of the top is the reference).

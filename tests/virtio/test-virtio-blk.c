@@ -10,7 +10,8 @@
  * with a deadline), many requests kicked while the workers run, and -
  * with a gate in front of the raw image that holds a read in flight - a
  * write that completes while that read is still in flight (several
- * requests at once), a device reset that must wait for that read and
+ * requests at once, offered with a kick each or with one kick for
+ * both), a device reset that must wait for that read and
  * drop it, and a VM pause that must complete it before returning. */
 #include "tests/virtio/vdriver.h"
 #include "vmm/virtio/blk.h"
@@ -441,9 +442,9 @@ static void test_many(Fx *f, gconstpointer data)
 }
 
 /* Offer request @r (descriptors 3r..3r+2, its own header, buffer and
- * status) without waiting. */
-static void fx_post_slot(Fx *f, unsigned r, uint32_t type, uint64_t sector, uint32_t len,
-                         bool to_guest)
+ * status) without waiting; kick the queue if @kick. */
+static void fx_offer_slot(Fx *f, unsigned r, uint32_t type, uint64_t sector, uint32_t len,
+                          bool to_guest, bool kick)
 {
     uint8_t *ram = f->d.g.ram;
     struct { uint32_t type, reserved; uint64_t sector; } hdr = { type, 0, sector };
@@ -455,19 +456,22 @@ static void fx_post_slot(Fx *f, unsigned r, uint32_t type, uint64_t sector, uint
                   3 * r + 2);
     test_desc_set(&f->d.g, 3 * r + 2, st, 1, VIRTQ_DESC_F_WRITE, 0);
     vdriver_offer(&f->d, QSIZE, (uint16_t)(3 * r));
-    vdriver_kick(&f->d, 0);
+    if (kick)
+        vdriver_kick(&f->d, 0);
 }
 
 /* Two requests in flight at once: while a read waits at the gate, a
- * write offered after it completes (the used ring shows it first). */
-static void test_parallel(Fx *f, gconstpointer data)
+ * write offered after it completes (the used ring shows it first).  With
+ * @one_kick both are offered before a single kick: the worker that takes
+ * the read hands the write to another worker (the kick-ahead). */
+static void parallel_run(Fx *f, bool one_kick)
 {
-    (void)data;
     uint8_t *ram = f->d.g.ram;
-    fx_post_slot(f, 0, 0, 2, 512, true);
-    g_assert_true(gated_wait(f->gate, &f->gate->entered));
     memset(ram + BUF + 1024, 0x5a, 1024);
-    fx_post_slot(f, 1, 1, 7, 1024, false);
+    fx_offer_slot(f, 0, 0, 2, 512, true, !one_kick);
+    if (!one_kick)
+        g_assert_true(gated_wait(f->gate, &f->gate->entered));
+    fx_offer_slot(f, 1, 1, 7, 1024, false, true);
     g_assert_true(vdriver_wait_used(&f->d, 1));
     g_assert_false(gated_get(f->gate, &f->gate->left));
     pthread_mutex_lock(&f->d.lock);
@@ -483,6 +487,18 @@ static void test_parallel(Fx *f, gconstpointer data)
     fx_file(f, now);
     memset(f->image + 7 * 512, 0x5a, 1024);
     g_assert_cmpmem(now, sizeof(now), f->image, sizeof(f->image));
+}
+
+static void test_parallel(Fx *f, gconstpointer data)
+{
+    (void)data;
+    parallel_run(f, false);
+}
+
+static void test_parallel_one_kick(Fx *f, gconstpointer data)
+{
+    (void)data;
+    parallel_run(f, true);
 }
 
 /* Run @fn(@f) on a thread of its own while a read waits at the gate.
@@ -598,6 +614,7 @@ int main(int argc, char **argv)
     ADD("segments", test_segments, FX_RW);
     ADD("many-kicks", test_many, FX_RW);
     ADD("thread/parallel", test_parallel, FX_GATED);
+    ADD("thread/parallel-one-kick", test_parallel_one_kick, FX_GATED);
     ADD("thread/reset-in-flight", test_reset_in_flight, FX_GATED);
     ADD("thread/pause-in-flight", test_pause_in_flight, FX_GATED);
     return g_test_run();

@@ -447,6 +447,25 @@ static void test_uart(void)
     g_assert_cmpint(inb(bus, COM), ==, 'q');            /* room again: back-end told */
     g_assert_cmpint(sink.accepts, ==, 1);
 
+    /* Room that comes from elsewhere than an RBR read is offered too: input
+     * refused before the guest set up its UART (FIFO off: room for one
+     * byte) comes once the FIFO is enabled, which clears it; input refused
+     * in loopback comes once loopback ends. */
+    outb(bus, COM + 2, 0x00);                           /* FIFO off */
+    g_assert_cmpuint(uart16550_receive(u, in, 2), ==, 1);
+    g_assert_cmpint(sink.accepts, ==, 1);
+    outb(bus, COM + 2, 0x01);                           /* FIFO on: cleared */
+    g_assert_cmpint(sink.accepts, ==, 2);
+    g_assert_cmpuint(uart16550_can_receive(u), ==, 16);
+    outb(bus, COM + 4, 0x18);                           /* loopback */
+    g_assert_cmpuint(uart16550_can_receive(u), ==, 0);
+    outb(bus, COM + 7, 0x00);                           /* any other write: still refused */
+    g_assert_cmpint(sink.accepts, ==, 2);
+    outb(bus, COM + 4, 0x08);                           /* loopback ends */
+    g_assert_cmpint(sink.accepts, ==, 3);
+    outb(bus, COM + 7, 0x00);                           /* told once */
+    g_assert_cmpint(sink.accepts, ==, 3);
+
     uart16550_destroy(u);
     io_bus_free(bus);
     timer_list_free(tl);

@@ -141,6 +141,20 @@ static void uart_fifo_push(Uart16550 *u, uint8_t byte)
     u->lsr |= LSR_DR;
 }
 
+/* Input the back-end was refused (a full FIFO, loopback) may come now: tell
+ * it once there is room.  Reading RBR is not the only way room appears: a
+ * FIFO cleared or enabled (FCR), a reset, the end of loopback; a guest
+ * that set up its UART after input arrived would otherwise never hear
+ * the back-end again. */
+static void uart_offer_room(Uart16550 *u)
+{
+    if (u->refused_input && !(u->mcr & MCR_LOOP) && u->count < uart_fifo_cap(u) && u->be &&
+        u->be->accept_input) {
+        u->refused_input = false;
+        u->be->accept_input(u->be);
+    }
+}
+
 static void uart_fifo_clear(Uart16550 *u)
 {
     u->head = u->count = 0;
@@ -194,6 +208,7 @@ void uart16550_reset(Uart16550 *u)
     uart_update_msr(u);
     u->msr &= 0xf0;
     uart_update_irq(u);
+    uart_offer_room(u);
 }
 
 Uart16550 *uart16550_create(TimerList *tl, const IrqLine *irq, CharBackend *be)
@@ -243,10 +258,7 @@ static uint8_t uart_read_rbr(Uart16550 *u)
         u->lsr &= ~LSR_DR;
     uart_rx_activity(u);
     uart_update_irq(u);
-    if (u->refused_input && u->be && u->be->accept_input) {
-        u->refused_input = false;
-        u->be->accept_input(u->be);
-    }
+    uart_offer_room(u);
     return b;
 }
 
@@ -348,13 +360,16 @@ int uart16550_write(void *opaque, uint64_t offset, uint64_t val, unsigned size)
         break;
     }
     uart_update_irq(u);
+    uart_offer_room(u);
     return 0;
 }
 
 size_t uart16550_can_receive(Uart16550 *u)
 {
-    if (u->mcr & MCR_LOOP)
-        return 0; /* the line is looped back: the outside is not heard */
+    if (u->mcr & MCR_LOOP) {
+        u->refused_input = true; /* told again when loopback ends */
+        return 0;                /* the line is looped back: the outside is not heard */
+    }
     unsigned room = uart_fifo_cap(u) - u->count;
     if (!room)
         u->refused_input = true;

@@ -1,8 +1,16 @@
 /* iothread.c - see iothread.h.  One mutex per IoThread guards the kick
- * flag and the counts of workers inside @work and inside I/O brackets; a
+ * flag, the counts of sleeping workers and of workers inside @work; a
  * condition variable wakes idle workers, another wakes drain and
- * quiesce.  Workers block every signal (they belong to the main thread,
- * where GLib handles SIGTERM). */
+ * quiesce.  The count of open I/O brackets is atomic (opened under the
+ * device lock, closed on a worker without it); only the bracket that
+ * closes the last one takes the mutex, to wake a drain.
+ *
+ * Kicks cost little because the guest kicks for every request: a kick
+ * that finds one already pending, or no worker asleep, only sets the
+ * flag (a worker runs @work again before it sleeps), and the wake-up is
+ * signalled after the mutex is released, so the woken worker does not
+ * block on the mutex its waker still holds.  Workers block every signal
+ * (they belong to the main thread, where GLib handles SIGTERM). */
 #include "config.h"
 
 #include "vmm/virtio/iothread.h"
@@ -12,6 +20,7 @@
 #include <glib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -32,8 +41,9 @@ struct IoThread {
     pthread_cond_t idle;        /* drain / quiesce wait here */
     bool stop;
     bool kicked;                /* a kick nobody has answered yet */
+    unsigned sleeping;          /* workers waiting on @wake */
     unsigned in_work;
-    unsigned in_io;
+    atomic_uint in_io;          /* open I/O brackets */
 };
 
 static void *iothread_main(void *opaque)
@@ -43,8 +53,11 @@ static void *iothread_main(void *opaque)
     sandbox_thread_enter(SANDBOX_THREAD_IO);
     pthread_mutex_lock(&t->lock);
     for (;;) {
-        while (!t->stop && !t->kicked)
+        while (!t->stop && !t->kicked) {
+            t->sleeping++;
             pthread_cond_wait(&t->wake, &t->lock);
+            t->sleeping--;
+        }
         if (t->stop)
             break;
         t->kicked = false;
@@ -129,23 +142,28 @@ void iothread_free(IoThread *t)
 void iothread_kick(IoThread *t)
 {
     pthread_mutex_lock(&t->lock);
+    bool wake = !t->kicked && t->sleeping > 0;
     t->kicked = true;
-    pthread_cond_signal(&t->wake);
     pthread_mutex_unlock(&t->lock);
+    /* A sleeper cannot miss it: it tests the flag under the mutex and
+     * is inside pthread_cond_wait before the mutex is free again. */
+    if (wake)
+        pthread_cond_signal(&t->wake);
 }
 
 void iothread_io_begin(IoThread *t)
 {
-    pthread_mutex_lock(&t->lock);
-    t->in_io++;
-    pthread_mutex_unlock(&t->lock);
+    atomic_fetch_add(&t->in_io, 1);
 }
 
 void iothread_io_end(IoThread *t)
 {
+    if (atomic_fetch_sub(&t->in_io, 1) != 1)
+        return;
+    /* The last bracket closed: a drain waiting under the mutex has
+     * tested in_io before and is inside pthread_cond_wait now. */
     pthread_mutex_lock(&t->lock);
-    if (--t->in_io == 0)
-        pthread_cond_broadcast(&t->idle);
+    pthread_cond_broadcast(&t->idle);
     pthread_mutex_unlock(&t->lock);
 }
 
@@ -154,7 +172,7 @@ void iothread_drain(IoThread *t)
     if (!t)
         return;
     pthread_mutex_lock(&t->lock);
-    while (t->in_io)
+    while (atomic_load(&t->in_io))
         pthread_cond_wait(&t->idle, &t->lock);
     pthread_mutex_unlock(&t->lock);
 }

@@ -7,9 +7,10 @@
  * idle worker wakes and runs @work, which takes the machine's device
  * lock (IoThreadLock) for ring and transport work and drops it around
  * host I/O, bracketed by iothread_io_begin/end.  A worker that has taken
- * a request kicks again before its I/O, so that the next request goes to
- * another worker while this one waits for the disk.  Kicks that arrive
- * while every worker is busy are remembered: a worker runs @work again
+ * a request while more wait kicks again before its I/O, so that the next
+ * request goes to another worker while this one waits for the disk.
+ * Kicks that arrive while every worker is busy, or while an earlier kick
+ * is still unanswered, are remembered once: a worker runs @work again
  * before it sleeps.
  *
  * Quiescing, in two strengths.  Code that holds the device lock and must

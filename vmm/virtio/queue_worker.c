@@ -29,10 +29,13 @@ static void queue_worker_work(void *opaque, unsigned worker)
     while (!qw->paused && virtio_pci_queue_active(vp, qw->queue) &&
            virtio_pci_pop(vp, qw->queue, elem) > 0) {
         unsigned generation = qw->generation;
+        /* The next request, if the guest has queued one already: another
+         * worker.  One it queues later comes with its own notify. */
+        bool more = qw->n > 1 && virtio_pci_queue_pending(vp, qw->queue);
         iothread_io_begin(qw->io);
         qw->lock.unlock(qw->lock.opaque);
-        if (qw->n > 1)
-            iothread_kick(qw->io);      /* the next request: another worker */
+        if (more)
+            iothread_kick(qw->io);
         int n = qw->ops->serve(qw->opaque, worker, elem);
         iothread_io_end(qw->io);
         qw->lock.lock(qw->lock.opaque);

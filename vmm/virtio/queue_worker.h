@@ -2,8 +2,10 @@
  * (iothread.h): the request loop that virtio-blk and virtio-scsi share.
  *
  * A worker takes the device lock, pops a request (the walker checks it
- * against guest RAM), kicks the next worker when there are several (so
- * the next request does not wait for this one's I/O), drops the lock
+ * against guest RAM), kicks the next worker when there are several and
+ * the guest has queued more (so the next request does not wait for this
+ * one's I/O; a request queued later brings its own notify, since a pop
+ * always asks the guest to kick past it: avail_event), drops the lock
  * for the device's @serve (host I/O straight into the guest's buffers),
  * and takes it again to push the used entry and interrupt.  Requests
  * complete in any order, as virtio allows.  @serve returns the bytes it

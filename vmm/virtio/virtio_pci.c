@@ -171,6 +171,11 @@ void virtio_pci_queue_done(VirtioPci *vp, unsigned q)
         virtio_pci_interrupt(vp, vp->q_vector[q], ISR_QUEUE);
 }
 
+bool virtio_pci_queue_pending(VirtioPci *vp, unsigned q)
+{
+    return q < vp->ops->num_queues && virtq_pending(&vp->vq[q]);
+}
+
 uint64_t virtio_pci_features(const VirtioPci *vp)
 {
     return vp->guest_features;

@@ -89,6 +89,8 @@ uint8_t virtio_pci_status(const VirtioPci *vp);
 int virtio_pci_pop(VirtioPci *vp, unsigned q, VirtqElem *elem);
 int virtio_pci_push(VirtioPci *vp, unsigned q, const VirtqElem *elem, uint32_t written);
 void virtio_pci_queue_done(VirtioPci *vp, unsigned q);
+/* After a pop: more buffers wait on @q (virtq_pending). */
+bool virtio_pci_queue_pending(VirtioPci *vp, unsigned q);
 /* May queue @q be served: ready, DRIVER_OK, not NEEDS_RESET, bus master
  * on (what a notify is checked for; a device thread re-checks it). */
 bool virtio_pci_queue_active(const VirtioPci *vp, unsigned q);

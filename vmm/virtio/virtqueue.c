@@ -212,6 +212,15 @@ int virtq_push(Virtqueue *vq, const VirtqElem *elem, uint32_t written)
     return 0;
 }
 
+bool virtq_pending(Virtqueue *vq)
+{
+    if (!vq->ready || vq->broken)
+        return false;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    const uint8_t *avail = virtq_avail(vq);
+    return avail && virtq_load16(avail + 2) != vq->last_avail;
+}
+
 bool virtq_should_notify(Virtqueue *vq)
 {
     if (!vq->ready)

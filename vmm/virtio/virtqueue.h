@@ -79,6 +79,11 @@ int virtq_enable(Virtqueue *vq);
 int virtq_pop(Virtqueue *vq, VirtqElem *elem);
 /* Return @elem to the guest with @written bytes written: 0 or -EIO. */
 int virtq_push(Virtqueue *vq, const VirtqElem *elem, uint32_t written);
+/* After a pop: has the guest made more buffers available than were
+ * taken?  A full fence first, so that with the avail_event the pop
+ * stored, either this sees a buffer the guest adds or the guest sees
+ * that it must kick for it. */
+bool virtq_pending(Virtqueue *vq);
 /* After pushes: does the guest want an interrupt now (flags / event idx)? */
 bool virtq_should_notify(Virtqueue *vq);
 /* Ask the guest to (not) kick us: used flags or avail_event. */
