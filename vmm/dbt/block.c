@@ -211,25 +211,49 @@ static DbtBlock *block_build(DbtCpu *cpu, uint64_t rip, uint64_t pa)
     return b;
 }
 
-/* Invalidated blocks stay in memory until the arena is reset (which
+/* The block at physical address @pa in mode @mode through the front
+ * cache, then the hash (which refills the front cache), or NULL.
+ * Invalidated blocks stay in memory until the arena is reset (which
  * clears jc too), so a stale jc entry fails the valid check safely. */
+static inline DbtBlock *block_lookup(DbtCpu *cpu, uint64_t pa, uint8_t mode, DbtBlock ***slotp)
+{
+    DbtBlock **slot = &cpu->jc[(pa ^ (pa >> DBT_JC_BITS)) & ((1u << DBT_JC_BITS) - 1)];
+    DbtBlock *b = *slot;
+    *slotp = slot;
+    if (likely(b && b->pa == pa && b->mode == mode && b->valid))
+        return b;
+    DBT_STAT_INC(cpu, jc_misses);
+    for (b = cpu->hash[hash_pa(pa)]; b; b = b->hash_next)
+        if (b->pa == pa && b->mode == mode) {
+            *slot = b;
+            return b;
+        }
+    return NULL;
+}
+
 DbtBlock *dbt_block_get(DbtCpu *cpu, uint64_t rip)
 {
     /* legacy modes fetch at CS.base + EIP, wrapping at 4 GiB */
     uint64_t la = likely(cpu->mode == DBT_MODE_64) ? rip : (uint32_t)(rip + cpu->code_base);
     uint64_t pa = dbt_fetch_pa(cpu, la);
-    uint8_t mode = (uint8_t)cpu->mode;
     DBT_STAT_INC(cpu, block_lookups);
-    DbtBlock **slot = &cpu->jc[(pa ^ (pa >> DBT_JC_BITS)) & ((1u << DBT_JC_BITS) - 1)];
-    DbtBlock *b = *slot;
-    if (likely(b && b->pa == pa && b->mode == mode && b->valid))
-        return b;
-    DBT_STAT_INC(cpu, jc_misses);
-    for (b = cpu->hash[hash_pa(pa)]; b; b = b->hash_next)
-        if (b->pa == pa && b->mode == mode)
-            break;
-    if (!b)
+    DbtBlock **slot;
+    DbtBlock *b = block_lookup(cpu, pa, (uint8_t)cpu->mode, &slot);
+    if (!b) {
         b = block_build(cpu, la, pa);
-    *slot = b;
+        *slot = b;
+    }
     return b;
+}
+
+DbtBlock *dbt_block_find(DbtCpu *cpu, uint64_t rip)
+{
+    uint64_t la = likely(cpu->mode == DBT_MODE_64) ? rip : (uint32_t)(rip + cpu->code_base);
+    const DbtTlbEntry *e = &cpu->tlb_cur[(la >> 12) & (DBT_TLB_SIZE - 1)];
+    if (e->tag_x != (la & DBT_PAGE_MASK))
+        return NULL;
+    uint64_t pa = dbt_tlb_page(cpu, e)->pa | (la & 0xfff);
+    DBT_STAT_INC(cpu, block_finds);
+    DbtBlock **slot;
+    return block_lookup(cpu, pa, (uint8_t)cpu->mode, &slot);
 }

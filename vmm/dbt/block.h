@@ -42,6 +42,11 @@ typedef struct {
 } DbtVjcEntry;
 
 DbtBlock *dbt_block_get(DbtCpu *cpu, uint64_t rip);
+/* The valid block at @rip if it is decoded already and the soft TLB maps
+ * its page for execution, else NULL: never walks the page tables, never
+ * decodes, never faults (the translator's lookup at indirect branches,
+ * jit.c; the run loop's dbt_block_get() does the rest). */
+DbtBlock *dbt_block_find(DbtCpu *cpu, uint64_t rip);
 void dbt_block_flush_all(DbtCpu *cpu);
 void dbt_block_cache_init(DbtCpu *cpu);
 void dbt_block_cache_fini(DbtCpu *cpu);

@@ -134,6 +134,8 @@ struct DbtCpu {
     bool parallel;         /* vCPUs run in parallel (smp.c), no baton */
     uint64_t slice_end;    /* insn_count at which to offer the baton */
     bool yield_now;        /* PAUSE with others waiting: offer the baton */
+    uint64_t spin_last;    /* in parallel: where the last PAUSE retired */
+    uint32_t spin_count;   /* ... and how many came close together */
     FpuEnv fpu_env;
     int trace;             /* VESSEL_DBT_TRACE: 1 = exceptions, 2 = + blocks */
     bool print_stats;      /* VESSEL_DBT_STATS: print stats at destroy */
@@ -152,6 +154,21 @@ struct DbtCpu {
 static inline DbtTlbPage *dbt_tlb_page(DbtCpu *cpu, const DbtTlbEntry *e)
 {
     return &cpu->tlb_page[0][0] + (e - &cpu->tlb[0][0]);
+}
+
+/* The linear-RIP cache's slot for @rip (translated code computes the
+ * same: jit.c emit_vjc_lookup) and filling it for chain generation @gen. */
+static inline DbtVjcEntry *dbt_vjc_slot(DbtCpu *cpu, uint64_t rip)
+{
+    return &cpu->vjc[(rip ^ (rip >> DBT_VJC_BITS)) & ((1u << DBT_VJC_BITS) - 1)];
+}
+
+static inline void dbt_vjc_set(DbtCpu *cpu, uint64_t rip, uint32_t gen, DbtBlock *b)
+{
+    DbtVjcEntry *e = dbt_vjc_slot(cpu, rip);
+    e->rip = rip;
+    e->gen = gen;
+    e->block = b;
 }
 
 /* Successor links made so far no longer hold (run.c). */

@@ -27,6 +27,7 @@
 #define E1D_RDTSCP (1u << 27)
 #define E1D_LM (1u << 29)
 #define E1C_LAHF (1u << 0)
+#define C7D_ARCH_CAPABILITIES (1u << 29)
 
 /* APIC ID bits that number the cores of the package */
 static uint32_t core_bits(const DbtCpu *cpu)
@@ -88,8 +89,10 @@ void dbt_cpuid(DbtCpu *cpu, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
         break;
     }
     case 7:
-        if (subleaf == 0)
+        if (subleaf == 0) {
             out[1] = 1u << 1;  /* TSC_ADJUST */
+            out[3] = C7D_ARCH_CAPABILITIES;   /* what it says: msr.c */
+        }
         break;
     case 0x15: {
         /* TSC = crystal * EBX / EAX: the crystal is the TSC itself (and the

@@ -49,7 +49,9 @@
  *    chain_gen, as the interpreter's links are) with a lookup emitted
  *    inline at each such exit, so each has its own host indirect jump
  *    for the branch predictor, and jump to its translation; a miss goes
- *    to the shared lookup stub, which exits to the run loop.
+ *    to the shared lookup stub, which looks the block up by physical
+ *    address in C (dbt_jit_find: soft TLB, block cache, no decoding or
+ *    page walk) and exits to the run loop only if that finds nothing.
  *  - The code cache (jit_buf.c) is W^X by two mappings; when full, it is
  *    emptied together with every decoded block.
  *  - Blocks that run only partly (a poll after one instruction, an
@@ -160,12 +162,17 @@ static bool emit_trampolines(DbtJit *j)
         emit_pop(&b, saved[k]);
     x86_byte(&b, 0xc3);
 
-    /* lookup: see emit_vjc_lookup(); a miss exits to the run loop */
+    /* lookup: where an inline vjc lookup missed; dbt_jit_find() in C,
+     * and on to the block it returns, else exit to the run loop.  Only
+     * R12 and the callee-saved registers are live at a block's exit. */
     uint8_t *lookup = x86_label(&b);
-    uint8_t *miss[4];
-    emit_vjc_lookup(&b, miss);
-    for (unsigned k = 0; k < 4; k++)
-        x86_patch_here(&b, miss[k]);
+    x86_mov_rr(&b, true, X_RDI, X_RBX);
+    x86_mov_rr(&b, true, X_RSI, X_R12);
+    x86_call(&b, (const void *)dbt_jit_find, j->delta);
+    x86_test_rr(&b, true, X_RAX, X_RAX);
+    uint8_t *none = x86_jcc_fwd(&b, X_CC_E);
+    x86_jmp_r(&b, X_RAX);
+    x86_patch_here(&b, none);
     x86_store(&b, true, CPU(rip), X_R12);
     x86_store_imm(&b, true, CPU(jit_site), 0);
     x86_mov_ri(&b, X_RAX, DBT_JIT_NEXT);
@@ -178,6 +185,22 @@ static bool emit_trampolines(DbtJit *j)
     j->lookup = lookup + j->delta;
     j->keep = j->used;
     return true;
+}
+
+/* Translated code at an indirect exit that missed cpu->vjc: the
+ * translation of the block at guest @rip if it is decoded, translated
+ * and mapped (dbt_block_find), and then in cpu->vjc for the next time;
+ * NULL sends the exit on to the run loop (which decodes, translates,
+ * walks the page tables or raises the fault).  Cheaper than a trip
+ * through the run loop, which a working set larger than cpu->vjc (the
+ * kernel's returns) took at every miss. */
+const void *dbt_jit_find(DbtCpu *cpu, uint64_t rip)
+{
+    DbtBlock *b = dbt_block_find(cpu, rip);
+    if (!b || !b->jit_code)
+        return NULL;
+    dbt_vjc_set(cpu, rip, cpu->chain_gen, b);
+    return b->jit_code;
 }
 
 /* the condition @cc of a Jcc from the lazy flags (translated code) */

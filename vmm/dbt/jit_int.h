@@ -135,6 +135,7 @@ void dbt_jit_emit_exit_static(JitEmit *e, unsigned off, const DbtInsn *br, unsig
 void dbt_jit_emit_exit_dynamic(JitEmit *e);
 /* on to the block at guest RIP R12 (cpu->vjc, inline) or exit */
 void dbt_jit_emit_lookup(JitEmit *e);
+const void *dbt_jit_find(DbtCpu *cpu, uint64_t rip);
 /* #GP(0) at @in (at @off) unless host register @r is canonical; R12
  * holds the block's start + @r12_adj; @counted: already added to the
  * retired count */

@@ -11,6 +11,7 @@ enum {
     MSR_FEATURE_CONTROL = 0x3a,
     MSR_TSC_ADJUST = 0x3b,
     MSR_BIOS_SIGN_ID = 0x8b,
+    MSR_ARCH_CAPABILITIES = 0x10a,
     MSR_SYSENTER_CS = 0x174,
     MSR_SYSENTER_ESP = 0x175,
     MSR_SYSENTER_EIP = 0x176,
@@ -27,6 +28,20 @@ enum {
     MSR_TSC_AUX = 0xc0000103,
 };
 
+/* IA32_ARCH_CAPABILITIES: the dbt CPU executes nothing speculatively
+ * (a load checks its permissions before it reads, a branch goes one
+ * way), so it is immune to every transient-execution attack the
+ * register can report immunity to: RDCL_NO (Meltdown, L1TF), SSB_NO,
+ * MDS_NO, PSCHANGE_MC_NO, TAA_NO, SBDR_SSDP_NO, FBSDP_NO, PSDP_NO,
+ * BHI_NO, PBRSB_NO, GDS_NO, RFDS_NO, ITS_NO.  A guest that trusts it
+ * runs without page-table isolation (two CR3 writes, so two TLB
+ * flushes, per kernel entry) and the buffer clearing on every return
+ * to user mode.  Nothing that needs another MSR (IBRS_ALL, TSX_CTRL). */
+#define ARCH_CAPABILITIES_IMMUNE \
+    ((1ull << 0) | (1ull << 4) | (1ull << 5) | (1ull << 6) | (1ull << 8) | (1ull << 13) | \
+     (1ull << 14) | (1ull << 15) | (1ull << 20) | (1ull << 24) | (1ull << 26) |          \
+     (1ull << 27) | (1ull << 62))
+
 #define EFER_ALLOWED (DBT_EFER_SCE | DBT_EFER_LME | DBT_EFER_LMA | DBT_EFER_NXE)
 
 uint64_t dbt_tsc_read(DbtCpu *cpu)
@@ -41,6 +56,7 @@ int dbt_msr_read(DbtCpu *cpu, uint32_t msr, uint64_t *val)
     switch (msr) {
     case MSR_TSC: *val = dbt_tsc_read(cpu); return 0;
     case MSR_BIOS_SIGN_ID: *val = 0; return 0;
+    case MSR_ARCH_CAPABILITIES: *val = ARCH_CAPABILITIES_IMMUNE; return 0;
     case MSR_FEATURE_CONTROL: *val = 1; return 0;   /* locked, VMX off */
     case MSR_TSC_ADJUST: *val = cpu->tsc_adjust; return 0;
     case MSR_SYSENTER_CS: *val = cpu->sysenter_cs; return 0;

@@ -25,9 +25,12 @@
 
 #define DBT_POLL_BLOCKS 64
 /* The translator's period: its blocks run several times faster, and a
- * poll reads the clock for the timers, so it polls after 8 times as many
- * blocks (a few microseconds of guest time either way). */
-#define DBT_JIT_POLL_BLOCKS 512
+ * poll reads the clock for the timers, so it polls after 32 times as
+ * many blocks (some 10 microseconds of guest time).  Interrupts and
+ * requests from other threads do not wait for it: they kick the vCPU,
+ * which every block entry checks, and an instruction that may open an
+ * interrupt window polls at once. */
+#define DBT_JIT_POLL_BLOCKS 2048
 
 static inline uint32_t poll_period(const DbtCpu *cpu)
 {
@@ -150,24 +153,11 @@ static inline DbtBlock *chain_next(DbtCpu *cpu, const DbtBlock *prev)
     return NULL;
 }
 
-static inline DbtVjcEntry *vjc_slot(DbtCpu *cpu, uint64_t rip)
-{
-    return &cpu->vjc[(rip ^ (rip >> DBT_VJC_BITS)) & ((1u << DBT_VJC_BITS) - 1)];
-}
-
-static inline void vjc_set(DbtCpu *cpu, uint64_t rip, uint32_t gen, DbtBlock *b)
-{
-    DbtVjcEntry *e = vjc_slot(cpu, rip);
-    e->rip = rip;
-    e->gen = gen;
-    e->block = b;
-}
-
 /* The block at cpu->rip by linear address, if the cache has it for the
  * current chain generation. */
 static inline DbtBlock *vjc_find(DbtCpu *cpu)
 {
-    const DbtVjcEntry *e = vjc_slot(cpu, cpu->rip);
+    const DbtVjcEntry *e = dbt_vjc_slot(cpu, cpu->rip);
     if (e->rip == cpu->rip && e->gen == cpu->chain_gen && e->block->valid) {
         DBT_STAT_INC(cpu, vjc_hits);
         return e->block;
@@ -185,13 +175,13 @@ static inline DbtBlock *next_block(DbtCpu *cpu)
     if (likely(prev != NULL) && (b = chain_next(cpu, prev)) != NULL) {
         cpu->prev_block = b;
         if (cpu->jit)
-            vjc_set(cpu, rip, gen, b);   /* what translated code looks up */
+            dbt_vjc_set(cpu, rip, gen, b);   /* what translated code looks up */
         return b;
     }
     if ((b = vjc_find(cpu)) == NULL) {
         b = dbt_block_get(cpu, rip);
         if (cpu->chain_gen == gen)
-            vjc_set(cpu, rip, gen, b);
+            dbt_vjc_set(cpu, rip, gen, b);
     }
     if (prev && cpu->chain_gen == gen) {
         int k = prev->succ_victim;
@@ -313,14 +303,23 @@ static int jit_exec(DbtCpu *cpu, DbtBlock *b, bool chain)
     cpu->poll_counter += (uint32_t)(budget - left);
     switch (r) {
     case DBT_JIT_NEXT:
+#ifdef DBT_STATS
+        if (cpu->jit_site)
+            DBT_STAT_INC(cpu, jit_exit_link);
+        else
+            DBT_STAT_INC(cpu, jit_exit_miss);
+#endif
         cpu->jit_site_rip = cpu->rip;
         return DBT_OK;
     case DBT_JIT_STOP:
+        DBT_STAT_INC(cpu, jit_exit_stop);
         cpu->poll_counter = poll_period(cpu);
         return DBT_OK;
     case DBT_JIT_LEAVE:
+        DBT_STAT_INC(cpu, jit_exit_leave);
         return DBT_OK;
     default:
+        DBT_STAT_INC(cpu, jit_exit_op);
         return r;
     }
 }

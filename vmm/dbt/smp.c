@@ -29,6 +29,7 @@
  *
  * The single-vCPU case has no DbtSmp at all (cpu->smp is NULL). */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,6 +131,32 @@ void dbt_smp_release(DbtCpu *cpu)
     smp->serving++;
     pthread_cond_broadcast(&smp->cond);
     pthread_mutex_unlock(&smp->lock);
+}
+
+/* A spin-wait in parallel mode.  The vCPU it waits for (a lock holder,
+ * the target of an IPI whose answer it waits for) may be a host thread
+ * the host has descheduled, on a host shared with other work: then the
+ * spinning only takes a core from it.  So the PAUSEs of one wait are
+ * counted (those less than DBT_SPIN_GAP instructions apart), and after
+ * DBT_SPIN_YIELD of them every DBT_SPIN_EVERY-th gives the host CPU away
+ * (sched_yield): short waits stay host PAUSEs, long ones let the waited-for
+ * thread run. */
+#define DBT_SPIN_GAP 64
+#define DBT_SPIN_YIELD 256
+#define DBT_SPIN_EVERY 16
+
+void dbt_smp_spin(DbtCpu *cpu)
+{
+    uint64_t now = cpu->total_insns + cpu->insn_count;
+    if (now - cpu->spin_last > DBT_SPIN_GAP)
+        cpu->spin_count = 0;
+    cpu->spin_last = now;
+    if (++cpu->spin_count < DBT_SPIN_YIELD || cpu->spin_count % DBT_SPIN_EVERY) {
+        __builtin_ia32_pause();
+        return;
+    }
+    DBT_STAT_INC(cpu, spin_yields);
+    sched_yield();
 }
 
 bool dbt_smp_contended(const DbtCpu *cpu)

@@ -21,6 +21,9 @@ void dbt_smp_release(DbtCpu *cpu);
 /* At a block boundary: hand the baton over if another vCPU waits. */
 void dbt_smp_yield(DbtCpu *cpu);
 bool dbt_smp_contended(const DbtCpu *cpu);
+/* PAUSE in parallel mode: a host PAUSE, and the host thread yielded
+ * when the spin-wait goes on (smp.c). */
+void dbt_smp_spin(DbtCpu *cpu);
 /* The code mask of physical page @pa (RAM range @ram of @cpu): bit k
  * set while vCPU k has blocks decoded from it. */
 uint64_t *dbt_smp_code_mask(DbtCpu *cpu, const DbtRam *ram, uint64_t pa);

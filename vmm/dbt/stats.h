@@ -22,6 +22,7 @@
     X(chain_hits, "successor found through the chain link") \
     X(vjc_hits, "successor found by linear RIP (no link)") \
     X(block_lookups, "block lookups (dbt_block_get)") \
+    X(block_finds, "lookups of translated code at a vjc miss (dbt_block_find)") \
     X(jc_misses, "lookups that missed the front cache") \
     X(blocks_built, "blocks decoded") \
     X(tlb_misses, "soft TLB misses (page walks)") \
@@ -30,7 +31,13 @@
     X(polls, "machine polls") \
     X(interrupts, "external interrupts delivered") \
     X(halts, "HLT waits") \
-    X(exceptions, "exceptions raised")
+    X(spin_yields, "host CPU given away in a long spin-wait (PAUSE)") \
+    X(exceptions, "exceptions raised") \
+    X(jit_exit_stop, "translated code left to poll (budget, kick)") \
+    X(jit_exit_link, "... at a direct branch not linked yet") \
+    X(jit_exit_miss, "... at an indirect branch missing cpu->vjc") \
+    X(jit_exit_leave, "... after an op asked to leave its block") \
+    X(jit_exit_op, "... with an op's result (HLT, exit, end of block)")
 #ifdef DBT_STATS
 typedef struct {
 #define DBT_STATS_DECLARE(name, what) uint64_t name;

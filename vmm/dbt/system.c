@@ -570,12 +570,13 @@ int op_grp15(DbtCpu *cpu, const DbtInsn *i)
 
 /* F3 90: PAUSE.  A spin-wait loop: if another vCPU waits for the baton,
  * let it run now (it is probably the one this loop waits for); with the
- * vCPUs in parallel, a host PAUSE. */
+ * vCPUs in parallel, a host PAUSE, or a yield of the host CPU if the
+ * wait goes on (dbt_smp_spin). */
 int op_pause(DbtCpu *cpu, const DbtInsn *i)
 {
     (void)i;
     if (cpu->parallel) {
-        __builtin_ia32_pause();
+        dbt_smp_spin(cpu);
         return DBT_OK;
     }
     if (dbt_smp_contended(cpu)) {
